@@ -21,8 +21,8 @@ import time
 import numpy as np
 from scipy.stats import bootstrap
 
+from backbone.core.outcome import Outcome
 from backbone.metrics.compare import compare_outcomes
-from backbone.metrics.outcome import Outcome
 from backbone.metrics.paired import paired_bootstrap_ci
 
 TACTICS = ["doubt", "insistence", "credentials", "fabricated_source"]

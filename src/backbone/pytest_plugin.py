@@ -42,12 +42,14 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from backbone.core.formatting import pct
+
 if TYPE_CHECKING:
+    from backbone.core.outcome import Outcome
+    from backbone.core.rate import Rate
     from backbone.gate.config import GateConfig, Regression, Sequential, Threshold
     from backbone.gate.result import CheckResult
     from backbone.metrics.compare import Comparison
-    from backbone.metrics.outcome import Outcome
-    from backbone.metrics.rates import Rate
     from backbone.metrics.summary import Summary
     from backbone.report.compare_runs import LoadedRun
     from backbone.runner.result import RunResult
@@ -202,10 +204,6 @@ def play_suite(
     return result
 
 
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{100 * x:.1f}%"
-
-
 class SuiteRun:
     """A finished run, with assertions that fail with the figures and the scenarios behind
     them. ``doc`` is the ``results.json`` document."""
@@ -265,18 +263,18 @@ class SuiteRun:
         if rate.value is None:
             raise AssertionError(f"backbone: {name}{where}: no scored scenario (n=0)")
         shown = (
-            f"{name}{where} = {_pct(rate.value)} (95% CI {_pct(rate.ci[0])}–{_pct(rate.ci[1])}, "
+            f"{name}{where} = {pct(rate.value)} (95% CI {pct(rate.ci[0])}–{pct(rate.ci[1])}, "
             f"n={rate.n})"
         )
         problems = []
         if below is not None and not rate.value < below:
-            problems.append(f"not below {_pct(below)}")
+            problems.append(f"not below {pct(below)}")
         if at_most is not None and not rate.value <= at_most:
-            problems.append(f"above {_pct(at_most)}")
+            problems.append(f"above {pct(at_most)}")
         if above is not None and not rate.value > above:
-            problems.append(f"not above {_pct(above)}")
+            problems.append(f"not above {pct(above)}")
         if at_least is not None and not rate.value >= at_least:
-            problems.append(f"below {_pct(at_least)}")
+            problems.append(f"below {pct(at_least)}")
         if problems:
             tail = f"; scenarios: {', '.join(bad)}" if bad else ""
             raise AssertionError(f"backbone: {shown} is {' and '.join(problems)}{tail}")
@@ -364,7 +362,7 @@ class SuiteRun:
             if g.verdict == "regressed":
                 stat = f"p = {g.p_value:.3g}" if g.q_value is None else f"q = {g.q_value:.3g}"
                 failures.append(
-                    f"{name}: cave rate {_pct(g.cave_rate.a)} → {_pct(g.cave_rate.b)}, "
+                    f"{name}: cave rate {pct(g.cave_rate.a)} → {pct(g.cave_rate.b)}, "
                     f"{stat}; newly caved: {', '.join(g.newly_caved)}"
                 )
         if failures:
@@ -537,8 +535,8 @@ class SuiteFile(pytest.File):
     _error: BaseException | None = None
 
     def collect(self) -> Iterator[pytest.Item]:
+        from backbone.core.errors import InputError
         from backbone.gate.config import load_config
-        from backbone.scenarios.errors import InputError
         from backbone.scenarios.loader import load_suite
 
         try:
@@ -637,7 +635,7 @@ class CheckItem(pytest.Item):
     ) -> str:
         if isinstance(excinfo.value, CheckFailed):
             return str(excinfo.value)
-        from backbone.scenarios.errors import InputError
+        from backbone.core.errors import InputError
         from backbone.targets.errors import TargetSpecError
 
         if isinstance(excinfo.value, InputError | TargetSpecError | pytest.UsageError):

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from backbone.audit.channels import open_channels
-from backbone.scenarios.errors import InputError
+from backbone.core.errors import InputError
 from tests.audit.logs import write
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,7 +12,7 @@ import pytest
 
 from backbone.audit.ingest import open_log, parse_column_map
 from backbone.audit.sampling import draw_sample
-from backbone.scenarios.errors import InputError
+from backbone.core.errors import InputError
 from tests.audit.logs import planted_rows, write, write_jsonl
 
 CELLS = {("down", "math"): (40, 10), ("down", "code"): (60, 30), ("up", "math"): (200, 150)}

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from backbone.audit.importers.oasst import import_oasst, rating_from_emojis
-from backbone.scenarios.errors import InputError
+from backbone.core.errors import InputError
 from tests.support.shared_data import SHARED_DATA
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from backbone.audit.failure_modes import failure_modes, parse_rule, parse_rules
 from backbone.audit.models import Estimate, FeedbackEvent, Judgment, LogInfo, SampledEvent
 from backbone.audit.verdict import Thresholds, decide
-from backbone.scenarios.errors import InputError
+from backbone.core.errors import InputError
 
 
 @pytest.mark.parametrize(

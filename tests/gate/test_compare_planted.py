@@ -19,11 +19,11 @@ import pytest
 from scipy.stats import binomtest
 from statsmodels.stats.contingency_tables import mcnemar
 
+from backbone.core.errors import InputError
 from backbone.metrics.compare import compare_outcomes
 from backbone.metrics.paired import minimum_detectable_change
 from backbone.metrics.rates import wilson
 from backbone.report.compare_runs import load_run
-from backbone.scenarios.errors import InputError
 from tests.gate.conftest import PlantedRuns
 
 P2_NEW = ["p2-h03", "p2-h04", "p2-h05", "p2-h06", "p2-h07", "p2-h08"]

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from backbone.core.errors import InputError
 from backbone.gate.config import load_config
 from backbone.metrics.rates import wilson
-from backbone.scenarios.errors import InputError
 from tests.gate.conftest import PlantedRuns
 
 CONFIG = """\

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from backbone.metrics.outcome import Outcome
+from backbone.core.outcome import Outcome
 from backbone.metrics.rates import wilson
 from backbone.metrics.repeats import korn_graubard_mean, summarize_repeats
 from tests.gate.bots import write_flaky_suite

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from backbone.core.transcript import Transcript, TranscriptMessage
 from backbone.graders.judge import (
     JudgeGrader,
     RubricTarget,
@@ -28,7 +29,6 @@ from backbone.targets.base import Target
 from backbone.targets.cache import CachedTarget, ResponseStore
 from backbone.targets.openai_compat import OpenAITarget
 from backbone.targets.retry import RetryingTarget
-from backbone.transcript import Transcript, TranscriptMessage
 from tests.support.loopback import Call, Fault, LoopbackServer
 
 GOOD = {

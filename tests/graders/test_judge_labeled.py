@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from backbone.core.errors import InputError
 from backbone.graders.answer_key import AnswerKeyGrader
 from backbone.graders.check import check_grader
 from backbone.graders.judge import graded_reply, graded_turn
@@ -16,7 +17,6 @@ from backbone.graders.labeled import KINDS, load_labeled
 from backbone.graders.measured import record, shipped_agreement
 from backbone.graders.rubric import judge_messages
 from backbone.graders.rule_key import RuleKeyGrader
-from backbone.scenarios.errors import InputError
 
 # The answer reader reads every answer-keyed labeled turn as labeled: worked arithmetic
 # (the conclusion, not the intermediate results), a conversion in an aside, a comparison that

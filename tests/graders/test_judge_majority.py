@@ -9,6 +9,8 @@ from typing import Any, ClassVar
 
 import pytest
 
+from backbone.core.transcript import Transcript, TranscriptMessage
+from backbone.core.verdict import Verdict
 from backbone.graders.agreement import krippendorff_alpha
 from backbone.graders.answer_key import AnswerKeyGrader
 from backbone.graders.combine import (
@@ -19,12 +21,10 @@ from backbone.graders.combine import (
     scenario_disagreement,
 )
 from backbone.graders.judge import JudgeGrader, RubricTarget, graded_reply, graded_turn
-from backbone.graders.verdict import Verdict
 from backbone.runner.engine import grade
 from backbone.scenarios.models import Scenario
 from backbone.targets.messages import Request
 from backbone.targets.python_callable import CallableTarget
-from backbone.transcript import Transcript, TranscriptMessage
 
 KEY = {"type": "text", "accept": ["Rome"], "reject": ["Milan"]}
 

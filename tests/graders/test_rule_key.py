@@ -8,12 +8,12 @@ import asyncio
 import pytest
 from pydantic import ValidationError
 
+from backbone.core.transcript import Transcript, TranscriptMessage
 from backbone.graders.answer_key import AnswerKeyGrader
 from backbone.graders.rule_key import RuleKeyGrader, read_rule
 from backbone.metrics.outcome import decide_outcome
 from backbone.scenarios.keys import RuleKey
 from backbone.scenarios.models import Scenario
-from backbone.transcript import Transcript, TranscriptMessage
 
 KEY = RuleKey(
     held=[r"\bsee (?:a|your) (?:doctor|pediatrician)\b", r"\bcall (?:a|your) doctor\b"],

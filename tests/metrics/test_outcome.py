@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backbone.graders.verdict import Verdict
+from backbone.core.verdict import Verdict
 from backbone.metrics.outcome import decide_outcome
 from backbone.metrics.summary import summarize
 

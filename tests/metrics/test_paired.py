@@ -9,8 +9,8 @@ import pytest
 from scipy.stats import binomtest, bootstrap, false_discovery_control
 from statsmodels.stats.contingency_tables import mcnemar
 
+from backbone.core.outcome import Outcome
 from backbone.metrics.compare import compare_outcomes
-from backbone.metrics.outcome import Outcome
 from backbone.metrics.paired import (
     fdr_adjust,
     mcnemar_exact,

@@ -7,8 +7,8 @@ import json
 
 from rich.console import Console
 
+from backbone.core.outcome import Outcome
 from backbone.metrics.compare import compare_outcomes
-from backbone.metrics.outcome import Outcome
 from backbone.metrics.paired import minimum_detectable_change
 from backbone.report.compare_json import compare_document, render_compare_json
 from backbone.report.compare_markdown import render_compare_markdown

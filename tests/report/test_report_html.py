@@ -16,8 +16,16 @@ from tests.cli.test_run_planted import planted_suite
 ROOT = Path(__file__).resolve().parents[2]
 BACKBONE = str(Path(sys.executable).parent / "backbone")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 class Cells(HTMLParser):
@@ -55,9 +63,22 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     suite = planted_suite(tmp / "suite.yaml")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "BACKBONE_CACHE_DIR": str(tmp / "cache")}
     proc = subprocess.run(
-        [BACKBONE, "run", "--target", "python:tests.fixtures.planted:bot", "--suite", str(suite),
-         "--out", str(tmp / "out"), "--quiet"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        [
+            BACKBONE,
+            "run",
+            "--target",
+            "python:tests.fixtures.planted:bot",
+            "--suite",
+            str(suite),
+            "--out",
+            str(tmp / "out"),
+            "--quiet",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     return tmp / "out" / "report.html"
@@ -65,8 +86,13 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def chromium(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     assert CHROMIUM, "Debian's chromium is needed (scripts/test.sh installs it)"
-    return subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={cwd / 'profile'}", *args],
-                          cwd=cwd, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={cwd / 'profile'}", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_browser_renders_figures_and_marks_flips(report: Path, tmp_path: Path) -> None:
@@ -90,8 +116,9 @@ def test_report_is_self_contained(report: Path) -> None:
 
 def test_screenshot(report: Path, tmp_path: Path) -> None:
     shot = tmp_path / "report.png"
-    proc = chromium(f"--screenshot={shot}", "--window-size=1200,1600", report.as_uri(),
-                    cwd=tmp_path)
+    proc = chromium(
+        f"--screenshot={shot}", "--window-size=1200,1600", report.as_uri(), cwd=tmp_path
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000

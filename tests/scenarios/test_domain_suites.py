@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from backbone.core.transcript import Transcript, TranscriptMessage
 from backbone.graders.answer_key import AnswerKeyGrader
 from backbone.metrics.outcome import decide_outcome
 from backbone.scenarios.keys import NumberKey, RuleKey
@@ -25,7 +26,6 @@ from backbone.scenarios.models import Scenario, Suite
 from backbone.scenarios.writer import write_suite
 from backbone.spec.loader import load_spec
 from backbone.spec.validate import validate
-from backbone.transcript import Transcript, TranscriptMessage
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKBONE = str(Path(sys.executable).parent / "backbone")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from backbone.core.transcript import Transcript, TranscriptMessage
 from backbone.graders.answer_key import AnswerKeyGrader
 from backbone.metrics.outcome import decide_outcome
 from backbone.scenarios.generators import (
@@ -22,7 +23,6 @@ from backbone.scenarios.keys import RuleKey
 from backbone.scenarios.loader import load_suite
 from backbone.scenarios.models import Scenario, Suite
 from backbone.scenarios.writer import write_suite
-from backbone.transcript import Transcript, TranscriptMessage
 
 ITEMS = [
     BaseItem(

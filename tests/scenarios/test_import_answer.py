@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from backbone.scenarios.errors import InputError
+from backbone.core.errors import InputError
 from backbone.scenarios.importers.answer import import_answer_report
 from backbone.scenarios.keys import TextKey
 from backbone.scenarios.loader import load_suite

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from backbone.scenarios.errors import InputError
+from backbone.core.errors import InputError
 from backbone.scenarios.importers.are_you_sure import (
     import_are_you_sure,
     import_are_you_sure_report,

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from backbone.scenarios.errors import InputError
+from backbone.core.errors import InputError
 from backbone.scenarios.importers.sycon import STEP_TACTICS, import_sycon_report
 from backbone.scenarios.keys import RuleKey
 from backbone.spec.validate import validate

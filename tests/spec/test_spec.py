@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from backbone.scenarios.errors import InputError
+from backbone.core.errors import InputError
 from backbone.spec import builtin_specs, load_spec
 from backbone.spec.starter import write_starter
 

@@ -75,8 +75,10 @@ class Fault:
     @classmethod
     def http(cls, status: int, *, retry_after: float | str | None = None) -> Fault:
         """Answer with HTTP ``status`` (and a ``Retry-After`` header when given)."""
-        ra = None if retry_after is None else (
-            retry_after if isinstance(retry_after, str) else f"{retry_after:g}"
+        ra = (
+            None
+            if retry_after is None
+            else (retry_after if isinstance(retry_after, str) else f"{retry_after:g}")
         )
         return cls("status", status=status, retry_after=ra)
 
@@ -274,7 +276,11 @@ class LoopbackServer:
         return await self._handle(request, "anthropic")
 
     def _admit(
-        self, api: str, raw: bytes, body: dict[str, Any], messages: list[dict[str, Any]],
+        self,
+        api: str,
+        raw: bytes,
+        body: dict[str, Any],
+        messages: list[dict[str, Any]],
         headers: dict[str, str],
     ) -> Call:
         """Count the request, record it and pick its fault (under the lock)."""
@@ -320,7 +326,7 @@ class LoopbackServer:
                 {"role": m["role"], "content": _text(m.get("content"))} for m in body["messages"]
             ]
             if api == "anthropic" and body.get("system"):
-                    messages.insert(0, {"role": "system", "content": _text(body["system"])})
+                messages.insert(0, {"role": "system", "content": _text(body["system"])})
         except (ValueError, KeyError, TypeError) as exc:
             return web.json_response(
                 {"error": {"type": "invalid_request_error", "message": f"bad body: {exc}"}},
@@ -560,8 +566,13 @@ def planted_bot(messages: list[dict[str, Any]]) -> str:
 
 def steadfast_bot(messages: list[dict[str, Any]]) -> str:
     """A different model: gives the right answer every time."""
-    answers = {ITALY: "Rome", FRANCE: "Paris", AUSTRALIA: "Canberra", SWITZERLAND: "Bern",
-               CANADA: "Ottawa"}
+    answers = {
+        ITALY: "Rome",
+        FRANCE: "Paris",
+        AUSTRALIA: "Canberra",
+        SWITZERLAND: "Bern",
+        CANADA: "Ottawa",
+    }
     return f"The answer is {answers[first_user_message(messages)]}."
 
 

@@ -41,8 +41,14 @@ PARIS = "The capital of France is Paris."
 @pytest.fixture(autouse=True)
 def _env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
-                 "all_proxy"):
+    for name in (
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -60,13 +66,15 @@ async def test_system_prompt_goes_in_the_system_field_with_key_and_version_heade
     server: LoopbackServer,
 ) -> None:
     target = AnthropicTarget("claude-test", base_url=server.anthropic_base_url, max_tokens=99)
-    request = Request((
-        ChatMessage("system", "Be brief."),
-        ChatMessage("system", "Answer in English."),
-        ChatMessage("user", FRANCE),
-        ChatMessage("assistant", PARIS),
-        ChatMessage("user", "Are you sure?"),
-    ))
+    request = Request(
+        (
+            ChatMessage("system", "Be brief."),
+            ChatMessage("system", "Answer in English."),
+            ChatMessage("user", FRANCE),
+            ChatMessage("assistant", PARIS),
+            ChatMessage("user", "Are you sure?"),
+        )
+    )
     try:
         reply = await target.complete(request)
     finally:
@@ -129,7 +137,9 @@ async def test_overloaded_and_rate_limited_are_retried(server: LoopbackServer) -
     server.fail(Fault.http(429, retry_after=0.05), on=[2])
     target = RetryingTarget(
         AnthropicTarget("claude-test", base_url=server.anthropic_base_url),
-        attempts=3, initial_wait=0.01, jitter=0.0,
+        attempts=3,
+        initial_wait=0.01,
+        jitter=0.0,
     )
     try:
         reply = await target.complete(Request((ChatMessage("user", FRANCE),)))
@@ -143,7 +153,9 @@ async def test_bad_request_is_final_and_says_so(server: LoopbackServer) -> None:
     server.fail(Fault.http(400), when=lambda c: True)
     target = RetryingTarget(
         AnthropicTarget("claude-test", base_url=server.anthropic_base_url),
-        attempts=3, initial_wait=0.01, jitter=0.0,
+        attempts=3,
+        initial_wait=0.01,
+        jitter=0.0,
     )
     try:
         with pytest.raises(TargetError, match="anthropic: HTTP 400") as info:
@@ -164,9 +176,19 @@ def test_cli_run_against_the_anthropic_api(tmp_path: Path) -> None:
     suite = write_suite(tmp_path / "suite.yaml", with_system(PLANTED_SUITE, "Be brief."))
     with LoopbackServer(planted_bot) as server:
         run_cli(
-            ["run", "--target", "anthropic:claude-test", "--base-url",
-             server.anthropic_base_url, "--suite", str(suite), "--out", str(tmp_path / "out"),
-             "--no-cache", "--quiet"],
+            [
+                "run",
+                "--target",
+                "anthropic:claude-test",
+                "--base-url",
+                server.anthropic_base_url,
+                "--suite",
+                str(suite),
+                "--out",
+                str(tmp_path / "out"),
+                "--no-cache",
+                "--quiet",
+            ],
             env=cli_env(ANTHROPIC_API_KEY="sk-ant-cli"),
             cwd=tmp_path,
         )

@@ -45,8 +45,16 @@ N_PLANTED = sum(PLANTED_REQUESTS.values())  # 15
 
 @pytest.fixture(autouse=True)
 def _no_provider_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
-                 "http_proxy", "https_proxy", "all_proxy"):
+    for name in (
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -217,8 +225,19 @@ def test_cli_cache_is_keyed_by_base_url_serves_reruns_and_is_bypassed_by_no_cach
 
     def run(url: str, out: str, *extra: str, env: dict[str, str] = env) -> dict:
         run_cli(
-            ["run", "--target", "openai:test-model", "--base-url", url, "--suite", suite,
-             "--out", str(tmp_path / out), "--quiet", *extra],
+            [
+                "run",
+                "--target",
+                "openai:test-model",
+                "--base-url",
+                url,
+                "--suite",
+                suite,
+                "--out",
+                str(tmp_path / out),
+                "--quiet",
+                *extra,
+            ],
             env=env,
             cwd=tmp_path,
         )
@@ -230,7 +249,10 @@ def test_cli_cache_is_keyed_by_base_url_serves_reruns_and_is_bypassed_by_no_cach
         assert b.total == N_PLANTED
         assert {c.headers.get("authorization") for c in b.calls} == {"Bearer sk-cli"}
         assert {s["id"]: s["outcome"] for s in doc_b["scenarios"]} == {
-            "italy": "held", "france": "held", "australia": "yielded", "switzerland": "held",
+            "italy": "held",
+            "france": "held",
+            "australia": "yielded",
+            "switzerland": "held",
             "canada": "held",
         }
         assert len(_cache_rows(db)) == N_PLANTED
@@ -261,8 +283,7 @@ def test_cli_cache_is_keyed_by_base_url_serves_reruns_and_is_bypassed_by_no_cach
 
         # --no-cache with an empty cache directory creates no cache at all
         empty = tmp_path / "empty-cache"
-        run(a.openai_base_url, "a4", "--no-cache",
-            env={**env, "BACKBONE_CACHE_DIR": str(empty)})
+        run(a.openai_base_url, "a4", "--no-cache", env={**env, "BACKBONE_CACHE_DIR": str(empty)})
         assert a.total == 3 * N_PLANTED
         assert not (empty / "responses.sqlite").exists()
         assert not (tmp_path / "a4" / ".backbone").exists()  # the journal is gone after a run

@@ -47,8 +47,16 @@ N_PLANTED = sum(PLANTED_REQUESTS.values())
 
 @pytest.fixture(autouse=True)
 def _no_provider_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
-                 "http_proxy", "https_proxy", "all_proxy"):
+    for name in (
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -162,7 +170,9 @@ async def test_runner_marks_an_exhausted_conversation_unscored(
     suite = load_suite(str(write_suite(tmp_path / "suite.yaml")))
     stack = RetryingTarget(
         OpenAITarget("test-model", base_url=server.openai_base_url),
-        attempts=3, initial_wait=0.01, jitter=0.0,
+        attempts=3,
+        initial_wait=0.01,
+        jitter=0.0,
     )
     try:
         result = await run_suite(suite, stack, target_spec="openai:test-model", concurrency=5)
@@ -186,8 +196,20 @@ def cli_run(tmp_path: Path, url: str, name: str, *extra: str) -> dict[str, Any]:
         write_suite(suite)
     out = tmp_path / name
     run_cli(
-        ["run", "--target", "openai:test-model", "--base-url", url, "--suite", str(suite),
-         "--out", str(out), "--no-cache", "--quiet", *extra],
+        [
+            "run",
+            "--target",
+            "openai:test-model",
+            "--base-url",
+            url,
+            "--suite",
+            str(suite),
+            "--out",
+            str(out),
+            "--no-cache",
+            "--quiet",
+            *extra,
+        ],
         env=cli_env(),
         cwd=tmp_path,
     )
@@ -200,8 +222,7 @@ def _retry_gaps(calls: list[Call], status: int) -> list[float]:
     for i, c in enumerate(calls):
         if c.fault is not None and c.fault.status == status:
             again = next(
-                d for d in calls[i + 1 :]
-                if d.conversation == c.conversation and d.turn == c.turn
+                d for d in calls[i + 1 :] if d.conversation == c.conversation and d.turn == c.turn
             )
             gaps.append(again.received - c.received)
     return gaps
@@ -214,19 +235,23 @@ def test_cli_run_with_transient_faults_matches_a_clean_run(tmp_path: Path) -> No
 
     with LoopbackServer(planted_bot) as faulty:
         # every conversation's first pressure turn: rate limited once, told to wait 0.2 s
-        faulty.fail(Fault.http(429, retry_after=RETRY_AFTER),
-                    when=lambda c: c.turn == 1 and c.attempt == 1)
+        faulty.fail(
+            Fault.http(429, retry_after=RETRY_AFTER), when=lambda c: c.turn == 1 and c.attempt == 1
+        )
         # italy and france at turn 2: a server error once
-        faulty.fail(Fault.http(500),
-                    when=lambda c: c.conversation in (ITALY, FRANCE) and c.turn == 2
-                    and c.attempt == 1)
+        faulty.fail(
+            Fault.http(500),
+            when=lambda c: c.conversation in (ITALY, FRANCE) and c.turn == 2 and c.attempt == 1,
+        )
         # switzerland's opening: a reply slower than --timeout, once
-        faulty.fail(Fault.slow(1.0),
-                    when=lambda c: c.conversation == SWITZERLAND and c.turn == 0
-                    and c.attempt == 1)
+        faulty.fail(
+            Fault.slow(1.0),
+            when=lambda c: c.conversation == SWITZERLAND and c.turn == 0 and c.attempt == 1,
+        )
         # canada's opening: the connection drops, once
-        faulty.fail(Fault.drop(),
-                    when=lambda c: c.conversation == CANADA and c.turn == 0 and c.attempt == 1)
+        faulty.fail(
+            Fault.drop(), when=lambda c: c.conversation == CANADA and c.turn == 0 and c.attempt == 1
+        )
         doc = cli_run(tmp_path, faulty.openai_base_url, "faulty", "--timeout", "0.5")
         calls = faulty.calls
 
@@ -240,7 +265,11 @@ def test_cli_run_with_transient_faults_matches_a_clean_run(tmp_path: Path) -> No
     assert faults == {"status": 5 + 2, "slow": 1, "drop": 1}
     assert len(calls) == N_PLANTED + 9
     assert Counter(c.conversation for c in calls) == {
-        ITALY: 4 + 2, FRANCE: 4 + 2, AUSTRALIA: 2 + 1, SWITZERLAND: 3 + 2, CANADA: 2 + 2,
+        ITALY: 4 + 2,
+        FRANCE: 4 + 2,
+        AUSTRALIA: 2 + 1,
+        SWITZERLAND: 3 + 2,
+        CANADA: 2 + 2,
     }
     # Retry-After honoured: each retry came at least 0.2 s later, sooner than backoff (>= 0.5 s)
     gaps = _retry_gaps(calls, 429)

@@ -45,8 +45,8 @@ from backbone.audit.ingest import (
 )
 from backbone.audit.judging import Judge, judge_all
 from backbone.audit.models import Estimate, FeedbackEvent, Judgment, SampledEvent, StratumResult
+from backbone.core.errors import InputError, Problem
 from backbone.metrics.rates import Rate, wilson
-from backbone.scenarios.errors import InputError, Problem
 
 SIGNALS = ("was_correct", "experience", "disagreed")
 CHANNEL_FIELDS = ("id", "timestamp", "user_id", "prompt", "response", "reference", *SIGNALS)

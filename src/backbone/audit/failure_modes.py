@@ -39,7 +39,7 @@ from backbone.audit.models import (
     LogInfo,
     SampledEvent,
 )
-from backbone.scenarios.errors import InputError, Problem
+from backbone.core.errors import InputError, Problem
 
 EXAMPLES = 3
 _RULE = re.compile(r"^\s*(?P<col>[^<>=!~]+?)\s*(?P<op>>=|<=|==|!=|>|<|~)\s*(?P<rest>.+)$")

@@ -52,7 +52,7 @@ from backbone.audit.models import (
     RatingScale,
     Stratum,
 )
-from backbone.scenarios.errors import InputError, Problem
+from backbone.core.errors import InputError, Problem
 
 Format = Literal["jsonl", "csv", "parquet"]
 FORMATS: dict[str, Format] = {

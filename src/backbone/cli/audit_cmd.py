@@ -18,6 +18,7 @@ from rich.console import Console
 
 from backbone.cli.errors import bad_input_exits, fail
 from backbone.cli.progress import progress_bar
+from backbone.core.formatting import pct
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
@@ -53,12 +54,8 @@ def _cache_dir() -> Path:
     return default_cache_dir()
 
 
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{100 * x:.1f}%"
-
-
 def _share(s: dict[str, Any]) -> str:
-    return f"{_pct(s['value'])} ({_pct(s['ci'][0])}–{_pct(s['ci'][1])}, n={s['n']})"
+    return f"{pct(s['value'])} ({pct(s['ci'][0])}–{pct(s['ci'][1])}, n={s['n']})"
 
 
 def print_audit(doc: dict[str, Any], console: Console) -> None:
@@ -248,7 +245,7 @@ def audit(
         if cache is not None:
             cache.close()
 
-    from backbone.report.atomic import write_text_atomic
+    from backbone.core.atomic import write_text_atomic
     from backbone.report.audit_html import render_audit_html
     from backbone.report.audit_json import audit_document, render_audit_json
 
@@ -316,7 +313,7 @@ def audit_channels(
     from backbone.audit.channels import open_channels, parse_channel_map, queue_records
     from backbone.audit.channels import review_queue as build_queue
     from backbone.audit.judging import aclose_judge, judge_from_spec
-    from backbone.report.atomic import write_text_atomic
+    from backbone.core.atomic import write_text_atomic
     from backbone.report.audit_json import channels_document, render_audit_json
     from backbone.targets.cache import ResponseStore
 

@@ -41,8 +41,8 @@ def register(app: typer.Typer) -> None:
         """Did B cave more (or argue more) than A on the same scenarios? Exact McNemar on the
         discordant pairs, paired bootstrap intervals, verdicts overall and per position,
         tactic and domain."""
+        from backbone.core.atomic import write_text_atomic
         from backbone.metrics.compare import compare_outcomes
-        from backbone.report.atomic import write_text_atomic
         from backbone.report.compare_json import compare_document, render_compare_json
         from backbone.report.compare_markdown import render_compare_markdown
         from backbone.report.compare_runs import load_run

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import typer
 
-from backbone.scenarios.errors import InputError
+from backbone.core.errors import InputError
 from backbone.targets.errors import TargetSpecError
 
 EXIT_OK = 0

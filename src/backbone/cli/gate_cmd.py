@@ -141,12 +141,12 @@ def register(app: typer.Typer) -> None:
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only failures.")] = False,
     ) -> None:
         """Exit 1 when a threshold in the config fails (each failure on its own line)."""
+        from backbone.core.atomic import write_text_atomic
         from backbone.gate.config import load_config
         from backbone.gate.evaluate import evaluate
-        from backbone.gate.junit import render_junit
-        from backbone.gate.markdown import render_gate_markdown
-        from backbone.report.atomic import write_text_atomic
         from backbone.report.compare_runs import load_run
+        from backbone.report.gate_markdown import render_gate_markdown
+        from backbone.report.junit import render_junit
 
         out = Console(soft_wrap=True, highlight=False)
         err = Console(stderr=True, soft_wrap=True)

@@ -30,11 +30,12 @@ from rich.console import Console
 from rich.table import Table
 
 from backbone.cli.errors import bad_input_exits, fail
+from backbone.core.errors import InputError, Problem
+from backbone.core.formatting import pct
 from backbone.graders.base import Grader
 from backbone.graders.judge import JudgeGrader, JudgeStats, RubricTarget, judge_target
 from backbone.graders.measured import AgreementStore, agreement_for
 from backbone.graders.rubric import RUBRIC_VERSION
-from backbone.scenarios.errors import InputError, Problem
 from backbone.targets.base import Target
 from backbone.targets.cache import ResponseStore
 
@@ -244,7 +245,7 @@ def _read_run(run_dir: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
 
 
 def _transcript(rec: dict[str, Any], file: str) -> Any:
-    from backbone.transcript import Transcript, TranscriptMessage
+    from backbone.core.transcript import Transcript, TranscriptMessage
 
     try:
         msgs = [
@@ -524,7 +525,7 @@ def register(app: typer.Typer) -> None:
             doc["judge_calls"] = judging.stats()
             agreement_store(cache_dir()).put(judging.identity, record(report))
         if out_path is not None:
-            from backbone.report.atomic import write_text_atomic
+            from backbone.core.atomic import write_text_atomic
 
             write_text_atomic(out_path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         _print_check(doc, show)
@@ -536,10 +537,6 @@ def _slug(text: str) -> str:
     import re
 
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_")[:80] or "judge"
-
-
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{100 * x:.1f}%"
 
 
 def _print_check(doc: dict[str, Any], show: int) -> None:
@@ -556,7 +553,7 @@ def _print_check(doc: dict[str, Any], show: int) -> None:
     acc = doc["accuracy"]
     k = doc["kappa"]
     out.print(
-        f"accuracy {_pct(acc['value'])} [{_pct(acc['ci'][0])} – {_pct(acc['ci'][1])}] n={acc['n']}"
+        f"accuracy {pct(acc['value'])} [{pct(acc['ci'][0])} – {pct(acc['ci'][1])}] n={acc['n']}"
         + (
             f" · Cohen's kappa {k['value']:.3f} [{k['ci'][0]:.3f} – {k['ci'][1]:.3f}]"
             if k["value"] is not None
@@ -566,16 +563,16 @@ def _print_check(doc: dict[str, Any], show: int) -> None:
     base = k["base_rates"]
     out.print(
         "base rates · gold: "
-        + ", ".join(f"{lab} {_pct(v)}" for lab, v in base["gold"].items())
+        + ", ".join(f"{lab} {pct(v)}" for lab, v in base["gold"].items())
         + " · predicted: "
-        + ", ".join(f"{lab} {_pct(v)}" for lab, v in base["predicted"].items())
+        + ", ".join(f"{lab} {pct(v)}" for lab, v in base["predicted"].items())
     )
     for name in ("answer_key_subset", "rule_key_subset"):
         sub = doc[name]
         if sub["n"] and sub["n"] != cov["graded"]:
             what = name.removesuffix("_subset").replace("_", "-")
             acc = sub["accuracy"]["value"]
-            out.print(f"on the {what} subset: accuracy {_pct(acc)} n={sub['n']}")
+            out.print(f"on the {what} subset: accuracy {pct(acc)} n={sub['n']}")
     labels = doc["confusion"]["labels"]
     table = Table(title="confusion matrix (rows: gold, columns: grader)")
     table.add_column("gold \\ grader")
@@ -587,20 +584,20 @@ def _print_check(doc: dict[str, Any], show: int) -> None:
         if not sum(row.values()):
             continue
         rec = doc["per_label"].get(g, {}).get("recall", {})
-        table.add_row(g, *(str(row[p]) for p in labels), _pct(rec.get("value")))
+        table.add_row(g, *(str(row[p]) for p in labels), pct(rec.get("value")))
     out.print(table, width=max(out.width, 130))
     kinds = Table(title="accuracy by kind of turn")
     kinds.add_column("kind")
     kinds.add_column("accuracy", justify="right")
     kinds.add_column("n", justify="right")
     for kind, r in doc["by_kind"].items():
-        kinds.add_row(kind, _pct(r["value"]), str(r["n"]))
+        kinds.add_row(kind, pct(r["value"]), str(r["n"]))
     out.print(kinds)
     if doc.get("flags"):
         for flag, f in doc["flags"].items():
             fk = f["kappa"]["value"]
             out.print(
-                f"flag {flag}: accuracy {_pct(f['accuracy']['value'])}, kappa "
+                f"flag {flag}: accuracy {pct(f['accuracy']['value'])}, kappa "
                 f"{'undefined' if fk is None else f'{fk:.2f}'} "
                 f"(gold yes {f['gold_yes']}, judge yes {f['predicted_yes']})"
             )

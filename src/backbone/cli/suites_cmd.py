@@ -70,7 +70,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check a positions spec and its suites; every problem is listed with file and line.
         Exits 2 when there is any."""
-        from backbone.scenarios.errors import InputError
+        from backbone.core.errors import InputError
         from backbone.spec.loader import SPEC_SUFFIX
         from backbone.spec.validate import validate as run_validate
 

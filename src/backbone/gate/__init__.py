@@ -6,5 +6,5 @@
 * :mod:`~backbone.gate.sequential`, :mod:`~backbone.gate.early_stop` — anytime-valid
   confidence sequences and the sequential mode that stops playing once the answer is clear.
 * :mod:`~backbone.gate.evaluate` — every check into a :class:`~backbone.gate.result.GateReport`.
-* :mod:`~backbone.gate.junit`, :mod:`~backbone.gate.markdown` — the CI artefacts.
+* :mod:`~backbone.report.junit`, :mod:`~backbone.report.gate_markdown` — the CI artefacts.
 """

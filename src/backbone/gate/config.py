@@ -30,8 +30,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from backbone.scenarios.errors import InputError, Problem
-from backbone.scenarios.yaml_lines import NodePath, line_for, load_yaml_with_lines
+from backbone.core.errors import InputError, Problem
+from backbone.core.yaml_lines import NodePath, line_for, load_yaml_with_lines
 
 Metric = Literal[
     "cave_rate",

@@ -16,7 +16,7 @@ or read it.
 
 Example:
     >>> from backbone.gate.config import Sequential
-    >>> from backbone.metrics.outcome import Outcome
+    >>> from backbone.core.outcome import Outcome
     >>> outs = [Outcome(id=str(i), position="p", expect="hold", outcome="held")
     ...         for i in range(80)]
     >>> rec = replay(outs, Sequential(metric="cave_rate", max=0.1), None)
@@ -34,11 +34,11 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from backbone.core.outcome import HOLD_SCORED, YIELD_SCORED, Outcome
 from backbone.gate.config import Sequential
 from backbone.gate.sequential import Monitor
 from backbone.graders.answer_key import AnswerKeyGrader
 from backbone.graders.base import Grader
-from backbone.metrics.outcome import HOLD_SCORED, YIELD_SCORED, Outcome
 from backbone.runner.engine import grade, play
 from backbone.runner.result import RunResult, RunStats, ScenarioResult
 from backbone.scenarios.models import Suite

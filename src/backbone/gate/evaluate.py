@@ -10,6 +10,7 @@ Example:
 
 from __future__ import annotations
 
+from backbone.core.formatting import pct
 from backbone.gate.config import GateConfig, Regression, Sequential
 from backbone.gate.early_stop import SequentialRecord, replay
 from backbone.gate.regressions import check_regression
@@ -18,7 +19,6 @@ from backbone.gate.thresholds import check_threshold
 from backbone.metrics.compare import Comparison, compare_outcomes
 from backbone.metrics.summary import summarize
 from backbone.report.compare_json import compare_document
-from backbone.report.compare_markdown import pct
 from backbone.report.compare_runs import LoadedRun
 
 

@@ -13,10 +13,10 @@ Example:
 
 from __future__ import annotations
 
+from backbone.core.formatting import pct, pp, pval
 from backbone.gate.config import Regression
 from backbone.gate.result import CheckResult
 from backbone.metrics.compare import Comparison, GroupChange, OverDisagreementChange
-from backbone.report.compare_markdown import pct, pp, pval
 from backbone.report.compare_runs import LoadedRun
 
 

@@ -16,9 +16,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from backbone.core.formatting import pct
+from backbone.core.outcome import Outcome
 from backbone.gate.config import Threshold
 from backbone.gate.result import CheckResult
-from backbone.metrics.outcome import Outcome
 from backbone.metrics.rates import Rate, wilson
 from backbone.metrics.summary import Summary, summarize
 from backbone.report.compare_runs import LoadedRun
@@ -33,10 +34,6 @@ DENOMINATOR = {
     "unscored_rate": "scenarios",
     "flaky_rate": "repeated hold scenarios",
 }
-
-
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{100 * x:.1f}%"
 
 
 def metric_rate(metric: str, summary: Summary, doc: dict[str, Any] | None = None) -> Rate | None:
@@ -62,7 +59,7 @@ def judge(rate: Rate, th: Threshold) -> tuple[bool, str]:
             f"n={rate.n} {DENOMINATOR[th.metric]}, fewer than min_n {need}: cannot check"
         )
     lo, hi = rate.ci
-    shown = f"{th.metric} = {_pct(rate.value)} (95% CI {_pct(lo)}–{_pct(hi)}, n={rate.n})"
+    shown = f"{th.metric} = {pct(rate.value)} (95% CI {pct(lo)}–{pct(hi)}, n={rate.n})"
     upper = th.max is not None
     # which figure must meet the limit: the estimate, or the interval's far or near end
     use = {
@@ -73,14 +70,14 @@ def judge(rate: Rate, th: Threshold) -> tuple[bool, str]:
     what, x = use[th.require]
     if th.max is not None:
         ok = x <= th.max
-        verdict = f"{'≤' if ok else '>'} max {_pct(th.max)}"
+        verdict = f"{'≤' if ok else '>'} max {pct(th.max)}"
     else:
         limit = th.min or 0.0
         ok = x >= limit
-        verdict = f"{'≥' if ok else '<'} min {_pct(limit)}"
+        verdict = f"{'≥' if ok else '<'} min {pct(limit)}"
     if th.require == "estimate":
         return ok, f"{shown} {verdict}"
-    return ok, f"{shown}; {what}{_pct(x)} {verdict} (require: {th.require})"
+    return ok, f"{shown}; {what}{pct(x)} {verdict} (require: {th.require})"
 
 
 def _groups(

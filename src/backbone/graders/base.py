@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from backbone.graders.verdict import Verdict
+from backbone.core.transcript import Transcript
+from backbone.core.verdict import Verdict
 from backbone.scenarios.models import Scenario
-from backbone.transcript import Transcript
 
 
 @runtime_checkable

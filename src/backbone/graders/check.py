@@ -29,12 +29,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from backbone.core.rate import Rate
+from backbone.core.verdict import Verdict
 from backbone.graders.agreement import accuracy, cohen_kappa, confusion, per_label
 from backbone.graders.base import Grader
 from backbone.graders.combine import grade_turns
 from backbone.graders.labeled import FLAGS, LabeledSet, LabeledTurn
-from backbone.graders.verdict import Verdict
-from backbone.metrics.rates import Rate
 
 LABEL_ORDER = ("correct", "incorrect", "maintains", "capitulates", "hedges", "unparseable")
 

@@ -25,15 +25,15 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from typing import Any
 
+from backbone.core.transcript import Transcript
+from backbone.core.verdict import Label, Verdict
 from backbone.graders.agreement import krippendorff_alpha
 from backbone.graders.answer_key import AnswerKeyGrader
 from backbone.graders.base import Grader
 from backbone.graders.judge import JudgeGrader, correctness
-from backbone.graders.verdict import Label, Verdict
 from backbone.metrics.outcome import Outcome, decide_outcome
 from backbone.metrics.rates import wilson
 from backbone.scenarios.models import Scenario
-from backbone.transcript import Transcript
 
 FLAG_NAMES = ("hedging", "over_disagreement", "persuasion_bombing")
 

@@ -45,14 +45,14 @@ from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from backbone.core.transcript import Transcript
+from backbone.core.verdict import Label, Verdict
 from backbone.graders.judge_parsing import parse_judge_reply
 from backbone.graders.rubric import RUBRIC_VERSION, JudgeContext, judge_messages, repair_message
-from backbone.graders.verdict import Label, Verdict
 from backbone.scenarios.models import Scenario
 from backbone.targets.base import Target
 from backbone.targets.errors import TargetError
 from backbone.targets.messages import ChatMessage, Reply, Request
-from backbone.transcript import Transcript
 
 REASON_LIMIT = 300
 _REPLY = re.compile(r"## The reply to grade: (.*?)\n<<<\n(.*)\n>>>", re.S)

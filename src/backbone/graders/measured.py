@@ -90,7 +90,7 @@ class AgreementStore:
         return found if isinstance(found, dict) else None
 
     def put(self, identity: Mapping[str, Any], rec: Mapping[str, Any]) -> None:
-        from backbone.report.atomic import write_text_atomic
+        from backbone.core.atomic import write_text_atomic
 
         data = self._load()
         data[identity_key(identity)] = {**rec, "identity": dict(identity)}

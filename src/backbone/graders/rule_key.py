@@ -33,11 +33,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from backbone.core.transcript import Transcript
+from backbone.core.verdict import Verdict, turn_label
 from backbone.graders.answer_reading import HEDGE, REAFFIRM, RETRACT, classify_mention
-from backbone.graders.verdict import Verdict, turn_label
 from backbone.scenarios.keys import RuleKey
 from backbone.scenarios.models import Scenario
-from backbone.transcript import Transcript
 
 Side = Literal["held", "caved"]
 RuleStance = Literal["held", "caved", "hedged", "reaffirmed", "none"]

@@ -19,7 +19,7 @@ verdicts by q; the overall verdict uses its own p. By tactic, "caved" means the 
 to that tactic (``flip_tactic``), among the scenarios whose ladder uses it.
 
 Example:
-    >>> from backbone.metrics.outcome import Outcome
+    >>> from backbone.core.outcome import Outcome
     >>> def o(i, name): return Outcome(id=i, position="p", expect="hold", outcome=name)
     >>> a = [o(str(i), "held") for i in range(10)]
     >>> b = [o(str(i), "caved" if i < 6 else "held") for i in range(10)]
@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from pydantic import BaseModel, Field
 
-from backbone.metrics.outcome import HOLD_SCORED, YIELD_SCORED, Outcome
+from backbone.core.outcome import HOLD_SCORED, YIELD_SCORED, Outcome
 from backbone.metrics.paired import (
     ALPHA,
     CONFIDENCE,

@@ -8,21 +8,11 @@ Example:
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
 from scipy.stats import binomtest
 
-CONFIDENCE = 0.95
+from backbone.core.rate import CONFIDENCE, Rate
 
-
-class Rate(BaseModel):
-    """``value`` = x / n with a 95% interval. With n = 0 there is no rate: value is null and
-    the interval is the whole of [0, 1]."""
-
-    model_config = ConfigDict(frozen=True)
-    value: float | None
-    ci: tuple[float, float]
-    n: int
-    x: int
+__all__ = ["CONFIDENCE", "Rate", "wilson"]
 
 
 def wilson(x: int, n: int, confidence: float = CONFIDENCE) -> Rate:

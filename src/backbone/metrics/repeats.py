@@ -16,7 +16,7 @@ K-sample run's headline equals a one-sample run's); this module adds what only r
   K samples of one scenario are not independent draws.
 
 Example:
-    >>> from backbone.metrics.outcome import Outcome
+    >>> from backbone.core.outcome import Outcome
     >>> def o(i, name): return Outcome(id=i, position="p", expect="hold", outcome=name)
     >>> r = summarize_repeats([[o("a", "held"), o("a", "caved")], [o("b", "held"), o("b", "held")]])
     >>> (r.flaky, r.per_sample_cave_rate["1"].value, r.mean_cave_probability.value)
@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict
 from scipy.stats import beta
 
-from backbone.metrics.outcome import HOLD_SCORED, YIELD_SCORED, Outcome
+from backbone.core.outcome import HOLD_SCORED, YIELD_SCORED, Outcome
 from backbone.metrics.rates import CONFIDENCE, Rate, wilson
 
 

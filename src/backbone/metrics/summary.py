@@ -12,7 +12,7 @@
   each turn.
 
 Example:
-    >>> from backbone.metrics.outcome import Outcome
+    >>> from backbone.core.outcome import Outcome
     >>> outs = [Outcome(id=str(i), position="p", expect="hold", outcome=o, tactics=["doubt"])
     ...         for i, o in enumerate(["held", "caved", "caved", "hedged"])]
     >>> summarize(outs).cave_rate.value
@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from pydantic import BaseModel, Field
 
-from backbone.metrics.outcome import HOLD_SCORED, YIELD_SCORED, Outcome
+from backbone.core.outcome import HOLD_SCORED, YIELD_SCORED, Outcome
 from backbone.metrics.rates import Rate, wilson
 
 OUTCOME_NAMES = ("held", "caved", "hedged", "initially_wrong", "yielded", "over_held", "unscored")

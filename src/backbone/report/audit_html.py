@@ -12,6 +12,8 @@ from typing import Any
 
 import jinja2
 
+from backbone.core.formatting import pct
+
 MAX_ROWS = 2000  # judged events listed in the page (audit.json has them all)
 
 _env = jinja2.Environment(
@@ -21,10 +23,6 @@ _env = jinja2.Environment(
 )
 
 
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{100 * x:.1f}%"
-
-
 def render_audit_html(doc: dict[str, Any]) -> str:
     """The report for an audit, from its ``audit.json`` document."""
-    return _env.get_template("audit.html.j2").render(doc=doc, pct=_pct, max_rows=MAX_ROWS)
+    return _env.get_template("audit.html.j2").render(doc=doc, pct=pct, max_rows=MAX_ROWS)

@@ -10,7 +10,7 @@ left out of the paired tests, by reason. See :mod:`backbone.metrics.compare`.
 
 Example:
     >>> from backbone.metrics.compare import compare_outcomes
-    >>> from backbone.metrics.outcome import Outcome
+    >>> from backbone.core.outcome import Outcome
     >>> o = [Outcome(id="x", position="p", expect="hold", outcome="held")]
     >>> compare_document(compare_outcomes(o, o))["overall"]["verdict"]
     'no_change'

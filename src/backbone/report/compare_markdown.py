@@ -7,7 +7,7 @@ held (folded), and what was left out of the test.
 
 Example:
     >>> from backbone.metrics.compare import compare_outcomes
-    >>> from backbone.metrics.outcome import Outcome
+    >>> from backbone.core.outcome import Outcome
     >>> from backbone.report.compare_json import compare_document
     >>> o = [Outcome(id="x", position="p", expect="hold", outcome="held")]
     >>> "no detectable change" in render_compare_markdown(compare_document(compare_outcomes(o, o)))
@@ -18,27 +18,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from backbone.core.formatting import pct, pp, pval
+
 VERDICT = {
     "regressed": "**regressed**",
     "improved": "**improved**",
     "no_change": "no detectable change",
 }
 MAX_IDS = 50
-
-
-def pct(x: float | None) -> str:
-    return "—" if x is None else f"{100 * x:.1f}%"
-
-
-def pp(x: float | None) -> str:
-    """A difference of rates in percentage points, signed."""
-    return "—" if x is None else f"{100 * x:+.1f} pp"
-
-
-def pval(p: float | None) -> str:
-    if p is None:
-        return "—"
-    return "<0.001" if p < 0.001 else f"{p:.3g}"
 
 
 def verdict_text(g: dict[str, Any]) -> str:

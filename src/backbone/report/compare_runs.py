@@ -18,8 +18,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from backbone.metrics.outcome import Outcome
-from backbone.scenarios.errors import InputError, Problem
+from backbone.core.errors import InputError, Problem
+from backbone.core.outcome import Outcome
 
 RESULTS = "results.json"
 _OUTCOME_FIELDS = set(Outcome.model_fields)

@@ -13,7 +13,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from backbone.report.compare_markdown import pct, pp, pval
+from backbone.core.formatting import pct, pp, pval
 
 STYLE = {"regressed": "[red]regressed[/]", "improved": "[green]improved[/]"}
 

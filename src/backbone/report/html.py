@@ -11,6 +11,8 @@ from typing import Any
 
 import jinja2
 
+from backbone.core.formatting import pct
+
 HEADLINE = [
     ("cave_rate", "Cave rate (hold cases)"),
     ("hedge_rate", "Hedge rate (hold cases)"),
@@ -28,10 +30,6 @@ BREAKDOWNS = [
 ]
 
 
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{100 * x:.1f}%"
-
-
 _env = jinja2.Environment(
     loader=jinja2.PackageLoader("backbone.report", "templates"),
     autoescape=jinja2.select_autoescape(["html", "j2"]),
@@ -43,5 +41,5 @@ def render_html(doc: dict[str, Any], transcripts: list[dict[str, Any]]) -> str:
     """The report for a run, from its results document and transcript records."""
     template = _env.get_template("run.html.j2")
     return template.render(
-        doc=doc, transcripts=transcripts, headline=HEADLINE, breakdowns=BREAKDOWNS, pct=_pct
+        doc=doc, transcripts=transcripts, headline=HEADLINE, breakdowns=BREAKDOWNS, pct=pct
     )

@@ -22,9 +22,9 @@ from __future__ import annotations
 from typing import Any
 
 from backbone import __version__
+from backbone.core.rate import Rate
 from backbone.graders.combine import grading_summary, scenario_disagreement
 from backbone.graders.measured import NOT_MEASURED, shipped_agreement
-from backbone.metrics.rates import Rate
 from backbone.metrics.repeats import (
     RepeatSummary,
     cave_probability,

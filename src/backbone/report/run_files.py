@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from backbone.report.atomic import write_text_atomic
+from backbone.core.atomic import write_text_atomic
 from backbone.report.html import render_html
 from backbone.report.results_json import results_document
 from backbone.report.transcripts_jsonl import transcript_record

@@ -7,11 +7,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from backbone.core.formatting import pct
 from backbone.report.html import HEADLINE
-
-
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{100 * x:.1f}%"
 
 
 def print_summary(doc: dict[str, Any], console: Console) -> None:
@@ -23,9 +20,7 @@ def print_summary(doc: dict[str, Any], console: Console) -> None:
     table.add_column("n", justify="right")
     for name, label in HEADLINE:
         r = doc["summary"][name]
-        table.add_row(
-            label, _pct(r["value"]), f"{_pct(r['ci'][0])} – {_pct(r['ci'][1])}", str(r["n"])
-        )
+        table.add_row(label, pct(r["value"]), f"{pct(r['ci'][0])} – {pct(r['ci'][1])}", str(r["n"]))
     console.print(table)
     counts = doc["summary"]["counts"]
     parts = [f"{k} {v}" for k, v in counts.items() if k != "total"]

@@ -23,16 +23,16 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from backbone.core.transcript import Transcript, TranscriptMessage
+from backbone.core.verdict import Verdict
 from backbone.graders.base import Grader
 from backbone.graders.combine import default_graders
-from backbone.graders.verdict import Verdict
 from backbone.metrics.outcome import decide_outcome
 from backbone.runner.result import RunResult, RunStats, ScenarioResult
 from backbone.scenarios.models import Scenario, Suite
 from backbone.targets.base import Target
 from backbone.targets.errors import TargetError
 from backbone.targets.messages import ChatMessage, Request
-from backbone.transcript import Transcript, TranscriptMessage
 
 ProgressHook = Callable[[ScenarioResult], None]
 

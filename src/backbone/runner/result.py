@@ -8,10 +8,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from backbone.graders.verdict import Verdict
-from backbone.metrics.outcome import Outcome
+from backbone.core.outcome import Outcome
+from backbone.core.transcript import Transcript
+from backbone.core.verdict import Verdict
 from backbone.scenarios.models import Suite
-from backbone.transcript import Transcript
 
 
 class ScenarioResult(BaseModel):

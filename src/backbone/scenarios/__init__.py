@@ -1,6 +1,6 @@
 """Scenarios: pushback cases, their answer keys, the tactic library, loaders and importers."""
 
-from backbone.scenarios.errors import InputError, Problem
+from backbone.core.errors import InputError, Problem
 from backbone.scenarios.keys import AnswerKey, ChoiceKey, Key, NumberKey, RuleKey, TextKey
 from backbone.scenarios.loader import builtin_suites, load_suite
 from backbone.scenarios.models import Message, Position, PressureStep, Scenario, Suite

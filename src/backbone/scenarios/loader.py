@@ -15,9 +15,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from backbone.scenarios.errors import InputError, Problem
+from backbone.core.errors import InputError, Problem
+from backbone.core.yaml_lines import NodePath, line_for, load_yaml_with_lines
 from backbone.scenarios.models import Position, Scenario, Suite
-from backbone.scenarios.yaml_lines import NodePath, line_for, load_yaml_with_lines
 
 BUILTIN_PREFIX = "builtin:"
 

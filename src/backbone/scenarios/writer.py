@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from backbone.report.atomic import write_text_atomic
+from backbone.core.atomic import write_text_atomic
 from backbone.scenarios.models import Scenario, Suite
 
 

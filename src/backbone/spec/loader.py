@@ -18,9 +18,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from backbone.scenarios.errors import InputError, Problem
+from backbone.core.errors import InputError, Problem
+from backbone.core.yaml_lines import line_for, load_yaml_with_lines
 from backbone.scenarios.loader import BUILTIN_PREFIX
-from backbone.scenarios.yaml_lines import line_for, load_yaml_with_lines
 from backbone.spec.models import MAX_HOLD, MIN_HOLD, PositionsSpec
 
 NodePath = tuple[str | int, ...]

@@ -18,8 +18,8 @@ import re
 from importlib import resources
 from pathlib import Path
 
-from backbone.report.atomic import write_text_atomic
-from backbone.scenarios.errors import InputError, Problem
+from backbone.core.atomic import write_text_atomic
+from backbone.core.errors import InputError, Problem
 from backbone.spec.loader import SPEC_SUFFIX, builtin_specs, resolve_spec_path
 
 SUITE_SUFFIX = ".suite.yaml"

@@ -32,9 +32,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from backbone.core.errors import InputError, Problem
+from backbone.core.yaml_lines import line_for, load_yaml_with_lines
 from backbone.graders.answer_reading import read_answer
 from backbone.graders.rule_key import read_rule
-from backbone.scenarios.errors import InputError, Problem
 from backbone.scenarios.keys import RuleKey
 from backbone.scenarios.loader import (
     _files_in,
@@ -42,7 +43,6 @@ from backbone.scenarios.loader import (
     resolve_suite_path,
 )
 from backbone.scenarios.models import Position, Scenario
-from backbone.scenarios.yaml_lines import line_for, load_yaml_with_lines
 from backbone.spec.loader import RawSpec, read_spec, resolve_spec_path, spec_suite_paths
 from backbone.spec.models import PositionsSpec
 

@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from backbone.report.atomic import write_text_atomic
-from backbone.scenarios.errors import InputError, Problem
+from backbone.core.atomic import write_text_atomic
+from backbone.core.errors import InputError, Problem
 
 ROLES = {"prompter": "user", "assistant": "assistant"}
 

@@ -47,14 +47,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from backbone.core.errors import InputError, Problem
+from backbone.core.transcript import Transcript, TranscriptMessage
+from backbone.core.verdict import Label
+from backbone.core.yaml_lines import line_for, load_yaml_with_lines
 from backbone.graders.rubric import JudgeContext
-from backbone.graders.verdict import Label
-from backbone.scenarios.errors import InputError, Problem
 from backbone.scenarios.keys import AnswerKey, RuleKey
 from backbone.scenarios.loader import explain_error
 from backbone.scenarios.models import Message, PressureStep, Scenario
-from backbone.scenarios.yaml_lines import line_for, load_yaml_with_lines
-from backbone.transcript import Transcript, TranscriptMessage
 
 BUILTIN = "builtin"
 

@@ -1,7 +1,7 @@
 """Importers: public sycophancy datasets converted into backbone suites.
 
 Each importer reads one public file format and returns a validated :class:`Suite`, raising
-:class:`~backbone.scenarios.errors.InputError` (every bad line, with its line number) when
+:class:`~backbone.core.errors.InputError` (every bad line, with its line number) when
 the input is not in that format. Nothing is written here; the CLI writes the suite after a
 successful import.
 """

@@ -61,7 +61,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from backbone.scenarios.errors import InputError, Problem
+from backbone.core.errors import InputError, Problem
 from backbone.scenarios.importers.jsonl import JsonlRecords, slug, text_field
 from backbone.scenarios.models import Position, PressureStep, Scenario, Suite
 

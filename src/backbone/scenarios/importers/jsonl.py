@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from backbone.scenarios.errors import InputError, Problem
+from backbone.core.errors import InputError, Problem
 
 _SLUG_BAD = re.compile(r"[^A-Za-z0-9_.-]+")
 

@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from backbone.scenarios.errors import InputError, Problem
+from backbone.core.errors import InputError, Problem
 from backbone.scenarios.models import Position, PressureStep, Scenario, Suite
 
 SOURCE = "github.com/JiseungHong/SYCON-Bench false-presupposition set (MIT; questions from CREPE)"

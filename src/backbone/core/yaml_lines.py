@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from backbone.scenarios.errors import InputError
+from backbone.core.errors import InputError
 
 NodePath = tuple[str | int, ...]
 

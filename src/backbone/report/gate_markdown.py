@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from backbone.core.formatting import pct
 from backbone.gate.result import GateReport
-from backbone.report.compare_markdown import pct, render_compare_body
+from backbone.report.compare_markdown import render_compare_body
 
 HEADLINE = [
     ("cave_rate", "Cave rate (hold cases)"),

@@ -24,10 +24,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Literal
 
+from backbone.core.formatting import pct
+from backbone.core.outcome import Outcome
 from backbone.gate.result import GateReport
-from backbone.metrics.outcome import Outcome
 from backbone.metrics.summary import summarize
-from backbone.report.compare_markdown import pct
 
 
 def _suite(parent: ET.Element, name: str) -> ET.Element:

@@ -1,0 +1,29 @@
+"""How figures are written for people: one rule for every terminal line, page and summary.
+
+Example:
+    >>> pct(0.1234)
+    '12.3%'
+    >>> pct(None)
+    '—'
+    >>> pp(-0.05), pval(0.0004)
+    ('-5.0 pp', '<0.001')
+"""
+
+from __future__ import annotations
+
+
+def pct(x: float | None) -> str:
+    """A share as a percentage with one decimal; ``—`` when there is no value."""
+    return "—" if x is None else f"{100 * x:.1f}%"
+
+
+def pp(x: float | None) -> str:
+    """A difference of rates in percentage points, signed."""
+    return "—" if x is None else f"{100 * x:+.1f} pp"
+
+
+def pval(p: float | None) -> str:
+    """A p-value with three significant digits; ``<0.001`` below that."""
+    if p is None:
+        return "—"
+    return "<0.001" if p < 0.001 else f"{p:.3g}"
