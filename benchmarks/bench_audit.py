@@ -61,7 +61,7 @@ def peak_mb() -> float:
 def child(mode: str, path: str, memory_limit: str | None) -> dict[str, Any]:
     import duckdb
 
-    from backbone.audit.ingest import open_log
+    from backbone.audit.feedback_log import open_log
     from backbone.audit.sampling import draw_sample
 
     t0 = time.perf_counter()  # imports are not timed

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from backbone.audit.estimate import estimate_grid
-from backbone.audit.ingest import open_log
+from backbone.audit.feedback_log import open_log
 from backbone.audit.models import StratumResult
 from backbone.audit.sampling import draw_rows
 from tests.audit.logs import planted_rows, write

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from backbone.audit.ingest import open_log, parse_column_map
+from backbone.audit.feedback_log import open_log, parse_column_map
 from backbone.audit.sampling import draw_sample
 from backbone.core.errors import InputError
 from tests.audit.logs import planted_rows, write, write_jsonl

@@ -34,17 +34,17 @@ import duckdb
 from pydantic import BaseModel, Field
 
 from backbone.audit.estimate import share_correct
-from backbone.audit.ingest import (
+from backbone.audit.judging import Judge, judge_all
+from backbone.audit.models import Estimate, FeedbackEvent, Judgment, SampledEvent, StratumResult
+from backbone.audit.source import (
     MAX_LISTED,
     Source,
-    _lit,
     duplicate_problems,
     listed_problems,
     missing_field_problems,
     open_source,
+    sql_literal,
 )
-from backbone.audit.judging import Judge, judge_all
-from backbone.audit.models import Estimate, FeedbackEvent, Judgment, SampledEvent, StratumResult
 from backbone.core.errors import InputError, Problem
 from backbone.metrics.rates import Rate, wilson
 
@@ -62,7 +62,7 @@ _ALLOWED = {
 
 
 def _in(values: Sequence[str]) -> str:
-    return "(" + ", ".join(_lit(v) for v in values) + ")"
+    return "(" + ", ".join(sql_literal(v) for v in values) + ")"
 
 
 def _signal_sql(name: str) -> str:
@@ -211,8 +211,8 @@ def _open(source: Source, cmap: dict[str, str]) -> ChannelLog:
     )
     label = {f: (f if f not in cmap else f"{f} (column '{cmap[f]}')") for f in CHANNEL_FIELDS}
     checks = "".join(
-        f" WHEN __{s} IS NULL THEN {_lit(label[s] + ' ')} || '''' || __{s}_raw || '''"
-        f" is not ' || {_lit(_ALLOWED[s])}"
+        f" WHEN __{s} IS NULL THEN {sql_literal(label[s] + ' ')} || '''' || __{s}_raw || '''"
+        f" is not ' || {sql_literal(_ALLOWED[s])}"
         for s in SIGNALS
     )
     try:
@@ -226,9 +226,9 @@ def _open(source: Source, cmap: dict[str, str]) -> ChannelLog:
             f"""
             CREATE VIEW channels AS SELECT *, CASE
               WHEN __shape IS NOT NULL THEN __shape
-              WHEN __id IS NULL OR __id = '' THEN {_lit(label["id"] + " is missing")}
-              WHEN __prompt IS NULL THEN {_lit(label["prompt"] + " is missing")}
-              WHEN __response IS NULL THEN {_lit(label["response"] + " is missing")}
+              WHEN __id IS NULL OR __id = '' THEN {sql_literal(label["id"] + " is missing")}
+              WHEN __prompt IS NULL THEN {sql_literal(label["prompt"] + " is missing")}
+              WHEN __response IS NULL THEN {sql_literal(label["response"] + " is missing")}
               {checks}
             END AS __problem FROM channel_signals
             """

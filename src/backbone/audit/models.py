@@ -1,6 +1,6 @@
 """The audit's data, from a feedback event to the finished result (pydantic at the edges).
 
-Names follow the data flow: a ``FeedbackLog`` (see :mod:`backbone.audit.ingest`) yields
+Names follow the data flow: a ``FeedbackLog`` (see :mod:`backbone.audit.feedback_log`) yields
 :class:`FeedbackEvent` rows; the stratified :class:`Sample` holds :class:`SampledEvent` rows with
 their weights; the judge gives a :class:`Judgment` per sampled event; the estimator turns the
 counts into :class:`Estimate` figures; :class:`AuditResult` holds them all.

@@ -2,7 +2,7 @@
 verdict and failure modes, as one :class:`AuditResult`.
 
 Example:
-    >>> from backbone.audit.ingest import open_log
+    >>> from backbone.audit.feedback_log import open_log
     >>> from backbone.audit.judging import judge_from_spec
     >>> with open_log("feedback.parquet") as log:  # doctest: +SKIP
     ...     judge = judge_from_spec("python:my_checks:is_correct")
@@ -20,7 +20,7 @@ from typing import Any
 
 from backbone.audit.estimate import estimate_grid
 from backbone.audit.failure_modes import Rule, failure_modes
-from backbone.audit.ingest import FeedbackLog
+from backbone.audit.feedback_log import FeedbackLog
 from backbone.audit.judging import Judge, judge_all
 from backbone.audit.models import AuditResult, Judgment, LogInfo, Sample, StratumResult
 from backbone.audit.sampling import draw_sample

@@ -19,7 +19,7 @@ Example:
 
 from __future__ import annotations
 
-from backbone.audit.ingest import FeedbackLog
+from backbone.audit.feedback_log import FeedbackLog
 from backbone.audit.models import Sample, SampledEvent, Stratum, StratumDraw
 
 ARG_MIN_LIMIT = 999_999  # DuckDB's bounded top-n aggregate takes n below a million

@@ -156,7 +156,7 @@ def audit(
     """Audit a thumbs-up/down log: judge a stratified sample for correctness, estimate the 2x2
     and the share of thumbs-down on correct answers, and give a release verdict."""
     from backbone.audit.failure_modes import parse_rules
-    from backbone.audit.ingest import parse_column_map
+    from backbone.audit.feedback_log import parse_column_map
     from backbone.audit.judging import aclose_judge, judge_from_spec
     from backbone.targets.cache import ResponseStore
 
@@ -271,7 +271,7 @@ def _open_log(
 ) -> Any:
     from contextlib import nullcontext
 
-    from backbone.audit.ingest import open_log
+    from backbone.audit.feedback_log import open_log
 
     with nullcontext() if quiet else err.status(f"reading {file}..."):
         return open_log(

@@ -1,0 +1,376 @@
+"""The feedback log: the audit's columns, ratings and validation over a DuckDB source.
+
+The file is read through :class:`~backbone.audit.source.Source` (a view, never loaded whole;
+a log larger than memory works); this module says what its columns mean and checks them.
+
+Columns: ``id``, ``prompt``, ``response`` and ``rating`` are required; ``timestamp``,
+``user_id`` and ``reference`` (an answer key a judge may use) are optional; every other column
+is kept and given to judges and failure-mode rules. ``column_map`` renames a team's own
+columns: ``{"prompt": "question"}`` reads the contract's ``prompt`` from the column
+``question``.
+
+Ratings are normalised to ``up``/``down`` (or unrated) on one of three scales, detected from
+the values unless named:
+
+* ``updown``: ``up`` / ``down`` (any case); empty is unrated;
+* ``signed``: ``1`` up, ``-1`` down, ``0`` or empty unrated;
+* ``stars``: a score from 1 to 5; ``score >= threshold`` (default 4) is up, below it down.
+
+Every bad record is reported with its file and line (JSONL and CSV: the line the record
+starts on; Parquet: the 1-based row), all at once, as an :class:`InputError`.
+
+Example:
+    >>> log = open_log("feedback.jsonl", column_map={"prompt": "question"})  # doctest: +SKIP
+    >>> log.info.rated, [s.key for s in log.info.strata]  # doctest: +SKIP
+    (1200, ['down', 'up'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from backbone.audit.models import (
+    MAPPABLE_FIELDS,
+    REQUIRED_FIELDS,
+    FeedbackEvent,
+    LogInfo,
+    RatingScale,
+    Stratum,
+)
+from backbone.audit.source import (
+    Source,
+    duplicate_problems,
+    listed_problems,
+    missing_field_problems,
+    open_source,
+    sql_literal,
+)
+from backbone.core.errors import InputError, Problem
+
+SCALES: tuple[str, ...] = ("auto", "updown", "signed", "stars")
+MISSING_SEGMENT = "(missing)"
+_SCALE_TEXT = {
+    "updown": "'up' or 'down' (empty: unrated)",
+    "signed": "1, -1 or 0 (0 or empty: unrated)",
+    "stars": "a score from 1 to 5 (empty: unrated)",
+}
+
+
+def parse_column_map(pairs: Sequence[str], source: str = "--map") -> dict[str, str]:
+    """``["prompt=question", "rating=thumbs"]`` -> ``{"prompt": "question", ...}``."""
+    out: dict[str, str] = {}
+    problems: list[Problem] = []
+    for pair in pairs:
+        field, sep, column = pair.partition("=")
+        field, column = field.strip(), column.strip()
+        if not sep or not field or not column:
+            problems.append(Problem(source, None, f"'{pair}': expected FIELD=COLUMN"))
+        elif field not in MAPPABLE_FIELDS:
+            problems.append(
+                Problem(
+                    source,
+                    None,
+                    f"'{pair}': unknown field '{field}' (fields: {', '.join(MAPPABLE_FIELDS)})",
+                )
+            )
+        elif field in out:
+            problems.append(Problem(source, None, f"'{pair}': field '{field}' mapped twice"))
+        else:
+            out[field] = column
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def _field_exprs(
+    source: Source, column_map: Mapping[str, str], stratify_by: str | None
+) -> tuple[dict[str, str], list[Problem]]:
+    """Text expressions for each field over ``src``; file-level problems (missing columns)."""
+    problems: list[Problem] = []
+    exprs: dict[str, str] = {}
+    for field in [*MAPPABLE_FIELDS, "segment"]:
+        if field == "segment":
+            if stratify_by is None:
+                exprs[field] = "NULL::VARCHAR"
+                continue
+            column = stratify_by
+        else:
+            column = column_map.get(field, field)
+        expr = source.column_sql(column)
+        if expr is None:
+            mapped = field in column_map or field == "segment"
+            if field in REQUIRED_FIELDS or mapped:
+                what = "--stratify-by" if field == "segment" else f"field '{field}'"
+                hint = "" if mapped else f"; map yours with --map {field}=COLUMN"
+                problems.append(
+                    Problem(
+                        source.file,
+                        None,
+                        f"no column '{column}' for {what} "
+                        f"(columns: {', '.join(source.names)}){hint}",
+                    )
+                )
+            expr = "NULL::VARCHAR"
+        if field == "segment":
+            expr = f"coalesce({expr}, {sql_literal(MISSING_SEGMENT)})"
+        exprs[field] = expr
+    return exprs, problems
+
+
+def _rating_sql(scale: str, threshold: float) -> str:
+    r = "lower(trim(__rating_raw))"
+    num = "TRY_CAST(trim(__rating_raw) AS DOUBLE)"
+    empty = f"__rating_raw IS NULL OR {r} = ''"
+    if scale == "updown":
+        return f"CASE WHEN {empty} THEN 'unrated' WHEN {r} IN ('up', 'down') THEN {r} END"
+    if scale == "signed":
+        return (
+            f"CASE WHEN {empty} THEN 'unrated' WHEN {num} = 1 THEN 'up' "
+            f"WHEN {num} = -1 THEN 'down' WHEN {num} = 0 THEN 'unrated' END"
+        )
+    return (
+        f"CASE WHEN {empty} THEN 'unrated' WHEN {num} >= 1 AND {num} <= 5 THEN "
+        f"(CASE WHEN {num} >= {threshold!r} THEN 'up' ELSE 'down' END) END"
+    )
+
+
+def _detect_scale(con: duckdb.DuckDBPyConnection, file: str, rating_column: str) -> RatingScale:
+    row = con.execute(
+        """
+        SELECT count(*) FILTER (WHERE r IN ('up', 'down')),
+               count(*) FILTER (WHERE num IS NOT NULL),
+               min(num), max(num)
+        FROM (SELECT lower(trim(__rating_raw)) AS r,
+                     TRY_CAST(trim(__rating_raw) AS DOUBLE) AS num FROM fields)
+        """
+    ).fetchone()
+    assert row is not None
+    words, numbers, low, high = int(row[0]), int(row[1]), row[2], row[3]
+    if words >= numbers:
+        return "updown"
+    if low <= 0:
+        return "signed"
+    if high > 1:
+        return "stars"
+    raise InputError.single(
+        file,
+        None,
+        f"every rating in column '{rating_column}' is 1: is that thumbs-up (--rating-scale "
+        "signed) or one star (--rating-scale stars)?",
+    )
+
+
+def _tally(
+    con: duckdb.DuckDBPyConnection,
+) -> tuple[list[tuple[str | None, str, int]], int, int]:
+    """Counts per (rating, segment), bad records, duplicate ids (two scans)."""
+    groups = con.execute(
+        """
+        SELECT __rating, __segment, count(*) AS n,
+               count(*) FILTER (WHERE __problem IS NOT NULL) AS bad
+        FROM events GROUP BY ALL
+        """
+    ).fetchall()
+    cells = [(rating, segment, int(n)) for rating, segment, n, _ in groups]
+    bad = sum(int(g[3]) for g in groups)
+    dup_row = con.execute("SELECT count(__id) - count(DISTINCT __id) FROM events").fetchone()
+    duplicates = int(dup_row[0]) if dup_row else 0
+    return cells, bad, duplicates
+
+
+def _missing_counts(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, int], int]:
+    """Records lacking each required field, and records that are no record at all (the
+    error path only)."""
+    row = con.execute(
+        """
+        SELECT count(*) FILTER (WHERE __shape IS NULL AND (__id IS NULL OR __id = '')),
+               count(*) FILTER (WHERE __shape IS NULL AND __prompt IS NULL),
+               count(*) FILTER (WHERE __shape IS NULL AND __response IS NULL),
+               count(*) FILTER (WHERE __shape IS NOT NULL)
+        FROM events
+        """
+    ).fetchone()
+    assert row is not None
+    return {"id": int(row[0]), "prompt": int(row[1]), "response": int(row[2])}, int(row[3])
+
+
+class FeedbackLog:
+    """A validated feedback log: DuckDB views over the file, its counts, and row lookup.
+
+    The view ``events`` has ``__row`` (1-based record index) and the normalised text columns
+    ``__id``, ``__timestamp``, ``__user_id``, ``__prompt``, ``__response``, ``__reference``,
+    ``__rating_raw``, ``__rating`` (``up``, ``down``, ``unrated``; NULL when invalid),
+    ``__segment``, ``__problem``, then the file's own columns.
+    """
+
+    def __init__(self, source: Source, info: LogInfo, *, mapped_columns: set[str]) -> None:
+        self.source = source
+        self.con = source.con
+        self.info = info
+        self._mapped = mapped_columns
+
+    def fetch(self, rows: Sequence[int]) -> list[FeedbackEvent]:
+        """The rated events at these record indices (in file order)."""
+        return [self._event(rec) for rec in self.source.fetch("events", rows)]
+
+    def _event(self, rec: dict[str, Any]) -> FeedbackEvent:
+        return FeedbackEvent(
+            id=rec["__id"],
+            row=int(rec["__row"]),
+            timestamp=rec["__timestamp"],
+            user_id=rec["__user_id"],
+            prompt=rec["__prompt"],
+            response=rec["__response"],
+            rating=rec["__rating"],
+            rating_raw=rec["__rating_raw"],
+            segment=rec["__segment"],
+            reference=rec["__reference"],
+            extra=self.source.extras(rec, self._mapped),
+        )
+
+    def close(self) -> None:
+        self.source.close()
+
+    def __enter__(self) -> FeedbackLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_log(
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    column_map: Mapping[str, str] | None = None,
+    rating_scale: str = "auto",
+    threshold: float = 4.0,
+    stratify_by: str | None = None,
+    memory_limit: str | None = None,
+    threads: int | None = None,
+) -> FeedbackLog:
+    """Open, validate and count a feedback log. Raises :class:`InputError` listing every bad
+    record (file and line) and every missing column; the caller writes nothing then."""
+    file = str(path)
+    cmap = dict(column_map or {})
+    bad_fields = [f for f in cmap if f not in MAPPABLE_FIELDS]
+    if bad_fields:
+        raise InputError.single(file, None, f"column map: unknown field(s) {bad_fields}")
+    if rating_scale not in SCALES:
+        raise InputError.single(
+            file, None, f"unknown rating scale '{rating_scale}': expected {', '.join(SCALES)}"
+        )
+    if not 1 < threshold <= 5:
+        raise InputError.single(file, None, f"stars threshold must be in (1, 5], got {threshold}")
+    source = open_source(path, fmt, memory_limit=memory_limit, threads=threads)
+    try:
+        return _open(source, cmap, rating_scale, threshold, stratify_by)
+    except BaseException:
+        source.close()
+        raise
+
+
+def _problem_sql(scale: str, cmap: Mapping[str, str]) -> str:
+    label = {f: (f if f not in cmap else f"{f} (column '{cmap[f]}')") for f in MAPPABLE_FIELDS}
+    quote = "''''"  # a single quote, as a SQL literal
+    return f"""
+        CASE
+          WHEN __shape IS NOT NULL THEN __shape
+          WHEN __id IS NULL OR __id = '' THEN {sql_literal(label["id"] + " is missing")}
+          WHEN __prompt IS NULL THEN {sql_literal(label["prompt"] + " is missing")}
+          WHEN __response IS NULL THEN {sql_literal(label["response"] + " is missing")}
+          WHEN __rating IS NULL THEN {sql_literal(label["rating"] + " ")} || {quote} || __rating_raw
+               || {quote} || ' is not ' || {sql_literal(_SCALE_TEXT[scale])}
+        END"""
+
+
+def _open(
+    source: Source,
+    cmap: dict[str, str],
+    rating_scale: str,
+    threshold: float,
+    stratify_by: str | None,
+) -> FeedbackLog:
+    file, con = source.file, source.con
+    exprs, problems = _field_exprs(source, cmap, stratify_by)
+    if problems:
+        raise InputError(problems)
+    selects = ", ".join(f"{exprs[f]} AS __{'rating_raw' if f == 'rating' else f}" for f in exprs)
+    con.execute(
+        f"CREATE VIEW fields AS SELECT __row, {selects}, {source.shape_sql} AS __shape, "
+        "src.* EXCLUDE (__row) FROM src"
+    )
+    try:
+        scale: RatingScale
+        if rating_scale == "auto":
+            scale = _detect_scale(con, file, cmap.get("rating", "rating"))
+        else:
+            scale = rating_scale  # type: ignore[assignment]
+        con.execute(
+            f"CREATE VIEW rated AS SELECT *, {_rating_sql(scale, threshold)} AS __rating "
+            "FROM fields"
+        )
+        con.execute(
+            f"CREATE VIEW events AS SELECT *, {_problem_sql(scale, cmap)} AS __problem FROM rated"
+        )
+        cells, bad, duplicates = _tally(con)
+        rows = sum(n for _, _, n in cells)
+        if rows == 0:
+            raise InputError.single(file, None, "no records")
+        problems = []
+        whole_file = False  # a field no record has: one problem, not one per record
+        if bad:
+            missing, shape = _missing_counts(con)
+            problems = missing_field_problems(source, missing, rows - shape, cmap)
+            whole_file = bool(problems)
+            if not whole_file:
+                problems = listed_problems(source, "events", bad)
+        if duplicates and not whole_file:
+            problems.extend(duplicate_problems(source, "events"))
+        if problems:
+            raise InputError(problems)
+        bottom_cut: float | None = None
+        if scale == "stars":
+            cut = con.execute(
+                "SELECT quantile_disc(TRY_CAST(trim(__rating_raw) AS DOUBLE), 0.1) FROM events "
+                "WHERE __rating IN ('up', 'down')"
+            ).fetchone()
+            bottom_cut = float(cut[0]) if cut and cut[0] is not None else None
+    except duckdb.Error as exc:
+        raise InputError(source.unreadable(exc)) from None
+    strata = sorted(
+        (
+            Stratum(
+                rating=rating,
+                segment=segment if stratify_by else None,
+                events=n,
+            )
+            for rating, segment, n in cells
+            if rating in ("up", "down")
+        ),
+        key=lambda s: (s.rating, s.segment or ""),
+    )
+    rated = sum(s.events for s in strata)
+    if rated == 0:
+        raise InputError.single(
+            file, None, f"no rated events: all {rows} records have an empty or neutral rating"
+        )
+    info = LogInfo(
+        file=file,
+        format=source.fmt,
+        rows=rows,
+        rated=rated,
+        unrated=rows - rated,
+        rating_scale=scale,
+        threshold=threshold if scale == "stars" else None,
+        column_map=cmap,
+        columns=source.names,
+        stratify_by=stratify_by,
+        strata=strata,
+        bottom_cut=bottom_cut,
+    )
+    return FeedbackLog(source, info, mapped_columns={cmap.get(f, f) for f in MAPPABLE_FIELDS})

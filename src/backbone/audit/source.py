@@ -1,0 +1,414 @@
+"""A data file (JSONL, CSV or Parquet) as a DuckDB view, read without loading it.
+
+The file stays where it is: DuckDB scans it for each question (validation, counts, the rows a
+caller asks for), reading only the columns a question needs, and spills to a temporary
+directory when an aggregate outgrows memory. So a file larger than memory works. What the
+columns mean is the caller's business (the feedback log: :mod:`backbone.audit.feedback_log`;
+split channels: :mod:`backbone.audit.channels`): this module gives a text expression per
+column (after the caller's column map), the file's column or field names, each record's
+1-based index and the line it starts on, and problems located at those lines.
+
+A bad record is reported with its file and line (JSONL and CSV: the line the record starts
+on; Parquet: the 1-based row).
+
+Example:
+    >>> source = open_source("feedback.csv")  # doctest: +SKIP
+    >>> prompt = source.column_sql("prompt")  # doctest: +SKIP
+    >>> source.con.execute(f"SELECT {prompt} FROM src LIMIT 1").fetchone()  # doctest: +SKIP
+    ('What is the capital of Italy?',)
+    >>> source.close()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import json
+import math
+import re
+import shutil
+import tempfile
+import uuid
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+
+from backbone.core.errors import InputError, Problem
+
+Format = Literal["jsonl", "csv", "parquet"]
+FORMATS: dict[str, Format] = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+MAX_LISTED = 50  # bad records listed one by one; the rest are counted
+KEY_SAMPLE = 10_000  # JSONL records read to list the field names seen
+_LINE_RE = re.compile(r"\bline:? (\d+)", re.IGNORECASE)
+
+
+def sql_literal(text: str) -> str:
+    """A SQL string literal: ``sql_literal("it's")`` -> ``'it''s'``."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def sql_identifier(name: str) -> str:
+    """A SQL identifier: ``sql_identifier('a"b')`` -> ``"a""b"``."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def detect_format(path: Path, fmt: str | None = None) -> Format:
+    """The format named, else the one the file's extension says."""
+    if fmt is not None:
+        if fmt not in ("jsonl", "csv", "parquet"):
+            raise InputError.single(
+                str(path), None, f"unknown format '{fmt}': expected jsonl, csv or parquet"
+            )
+        return fmt  # type: ignore[return-value]
+    found = FORMATS.get(path.suffix.lower())
+    if found is None:
+        raise InputError.single(
+            str(path),
+            None,
+            f"cannot tell the format from the extension '{path.suffix}': use .jsonl, .csv or "
+            ".parquet, or name it with --format",
+        )
+    return found
+
+
+def jsonable(value: Any) -> Any:
+    """A DuckDB value as plain JSON data (dates as ISO text, decimals as floats...)."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return base64.b64encode(bytes(value)).decode()
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return str(value)
+
+
+_INT_RE = re.compile(r"^[+-]?\d+$")
+
+
+def infer_scalar(text: str | None) -> Any:
+    """A CSV cell as the simple value it spells: ``true``/``false``, an int, a float, else
+    the text (empty is None)."""
+    if text is None or text == "":
+        return None
+    low = text.strip().lower()
+    if low in ("true", "false"):
+        return low == "true"
+    if _INT_RE.match(text.strip()):
+        return int(text)
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return number if math.isfinite(number) else text
+
+
+def _csv_header(path: Path) -> list[str]:
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as f:
+            header = next(csv.reader(f), None)
+    except UnicodeDecodeError as exc:
+        raise InputError.single(str(path), 1, f"not UTF-8 text: {exc.reason}") from None
+    if not header:
+        raise InputError.single(str(path), 1, "empty file: expected a header row")
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            raise InputError.single(str(path), 1, f"column '{name}' appears twice in the header")
+        seen.add(name)
+    return header
+
+
+def _csv_reader_sql(path: Path, header: list[str], *, rejects: bool = False) -> str:
+    columns = ", ".join(f"{sql_literal(name)}: 'VARCHAR'" for name in header)
+    extra = (
+        ", ignore_errors=true, store_rejects=true, rejects_table='bb_rejects', "
+        "rejects_scan='bb_rejects_scan'"
+        if rejects
+        else ""
+    )
+    return (
+        f"read_csv({sql_literal(str(path))}, header=true, auto_detect=false, delim=',', "
+        f"quote='\"', escape='\"', columns={{{columns}}}, strict_mode=true{extra})"
+    )
+
+
+class Source:
+    """A log file as the DuckDB view ``src``: one row per record, ``__row`` its 1-based index,
+    then the file's columns (JSONL: one ``json`` column holding the record).
+
+    CSV is read with every column as text (types are inferred per value for the sampled rows
+    only), so a stray value never fails a whole column; JSONL records are kept as JSON, so one
+    malformed line is one bad record, not an unreadable file.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        fmt: Format,
+        *,
+        memory_limit: str | None = None,
+        threads: int | None = None,
+    ) -> None:
+        self.path = path
+        self.file = str(path)
+        self.fmt = fmt
+        self.header: list[str] = []
+        self.user_columns: list[str] = []
+        self.names: list[str] = []
+        self.tmpdir = Path(tempfile.mkdtemp(prefix="backbone-audit-"))
+        self.con = duckdb.connect(config={"temp_directory": str(self.tmpdir)})
+        try:
+            if memory_limit:
+                self.con.execute(f"SET memory_limit = {sql_literal(memory_limit)}")
+            if threads:
+                self.con.execute(f"SET threads = {int(threads)}")
+            self._create()
+        except BaseException:
+            self.close()
+            raise
+
+    def _create(self) -> None:
+        file = self.file
+        try:
+            if self.fmt == "parquet":
+                self.con.execute(
+                    "CREATE VIEW src AS SELECT * EXCLUDE (file_row_number), "
+                    "file_row_number + 1 AS __row "
+                    f"FROM read_parquet({sql_literal(file)}, file_row_number=true)"
+                )
+            elif self.fmt == "csv":
+                self.header = _csv_header(self.path)
+                self.con.execute(
+                    "CREATE VIEW src AS SELECT *, row_number() OVER () AS __row "
+                    f"FROM {_csv_reader_sql(self.path, self.header)}"
+                )
+            else:
+                self.con.execute(
+                    "CREATE VIEW src AS SELECT json, row_number() OVER () AS __row FROM "
+                    f"read_json_objects({sql_literal(file)}, format='newline_delimited', "
+                    "ignore_errors=true)"
+                )
+            described = self.con.execute("DESCRIBE src").fetchall()
+            self.user_columns = [str(r[0]) for r in described if r[0] != "__row"]
+            # column names (CSV, Parquet), or the field names seen in the first records (JSONL)
+            self.names = self._json_keys() if self.fmt == "jsonl" else list(self.user_columns)
+        except duckdb.Error as exc:
+            raise InputError(self.unreadable(exc)) from None
+
+    def _json_keys(self) -> list[str]:
+        rows = self.con.execute(
+            f"SELECT json_keys(json) FROM src WHERE json_type(json) = 'OBJECT' LIMIT {KEY_SAMPLE}"
+        ).fetchall()
+        seen: dict[str, None] = {}
+        for (keys,) in rows:
+            for key in keys:
+                seen.setdefault(str(key), None)
+        return list(seen)
+
+    def column_sql(self, column: str) -> str | None:
+        """A text expression for ``column`` over ``src``; None when the file has no such
+        column (JSONL: a record without the field gives NULL instead)."""
+        if self.fmt == "jsonl":
+            path = '$."' + column.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            return f"json_extract_string(json, {sql_literal(path)})"
+        if column in self.user_columns:
+            return f"CAST({sql_identifier(column)} AS VARCHAR)"
+        return None
+
+    @property
+    def shape_sql(self) -> str:
+        """Why a record is not a record at all (JSONL), else NULL."""
+        if self.fmt == "jsonl":
+            return (
+                "CASE WHEN json IS NULL THEN 'not valid JSON' "
+                "WHEN json_type(json) <> 'OBJECT' THEN 'not a JSON object' END"
+            )
+        return "NULL::VARCHAR"
+
+    def lines(self, records: set[int]) -> dict[int, int]:
+        """Map 1-based record indices to the line each record starts on (Parquet: the row)."""
+        if not records or self.fmt == "parquet":
+            return {r: r for r in records}
+        out: dict[int, int] = {}
+        last = max(records)
+        if self.fmt == "jsonl":
+            index = 0
+            with self.path.open("rb") as f:
+                for number, raw in enumerate(f, start=1):
+                    if not raw.strip():
+                        continue
+                    index += 1
+                    if index in records:
+                        out[index] = number
+                    if index >= last:
+                        break
+            return out
+        with self.path.open(newline="", encoding="utf-8-sig", errors="replace") as f:
+            reader = csv.reader(f)
+            next(reader, None)
+            end = reader.line_num
+            for index, _ in enumerate(reader, start=1):
+                if index in records:
+                    out[index] = end + 1
+                end = reader.line_num
+                if index >= last:
+                    break
+        return out
+
+    def located(self, found: Sequence[tuple[int, str]]) -> list[Problem]:
+        """Problems for (record index, message) pairs, at the lines the records start on."""
+        lines = self.lines({row for row, _ in found})
+        return [Problem(self.file, lines.get(row, row), message) for row, message in found]
+
+    def unreadable(self, exc: Exception) -> list[Problem]:
+        """Problems for a file DuckDB could not read through (CSV: every bad row)."""
+        if self.fmt == "csv" and self.header:
+            try:
+                reader = _csv_reader_sql(self.path, self.header, rejects=True)
+                self.con.execute(f"SELECT count(*) FROM {reader}").fetchall()
+                rows = self.con.execute(
+                    "SELECT line, error_type, column_name, error_message FROM bb_rejects "
+                    f"ORDER BY line LIMIT {MAX_LISTED}"
+                ).fetchall()
+                (total,) = self.con.execute("SELECT count(*) FROM bb_rejects").fetchone() or (0,)
+            except duckdb.Error:
+                rows, total = [], 0
+            if rows:
+                found = []
+                for line, kind, column, message in rows:
+                    first = str(message).splitlines()[0] if message else str(kind)
+                    where = f" (column '{column}')" if column else ""
+                    what = str(kind).lower().replace("_", " ")
+                    found.append((int(line) - 1, f"{what}{where}: {first}"))
+                problems = self.located(found)
+                if int(total) > len(rows):
+                    more = int(total) - len(rows)
+                    problems.append(Problem(self.file, None, f"... and {more} more bad rows"))
+                return problems
+        text = str(exc).strip()
+        message = text.splitlines()[0] if text else type(exc).__name__
+        match = _LINE_RE.search(text)
+        return [Problem(self.file, int(match.group(1)) if match else None, message)]
+
+    def fetch(self, view: str, rows: Sequence[int]) -> list[dict[str, Any]]:
+        """The records of ``view`` at these indices (in file order), as dicts."""
+        if not rows:
+            return []
+        wanted = ", ".join(str(int(r)) for r in sorted(set(rows)))
+        cur = self.con.execute(f"SELECT * FROM {view} WHERE __row IN ({wanted}) ORDER BY __row")
+        names = [d[0] for d in cur.description or []]
+        return [dict(zip(names, values, strict=True)) for values in cur.fetchall()]
+
+    def extras(self, rec: Mapping[str, Any], skip: set[str]) -> dict[str, Any]:
+        """A fetched record's own columns, minus ``skip``, as JSON-safe values."""
+        if self.fmt == "jsonl":
+            parsed = json.loads(rec["json"])
+            return {k: v for k, v in parsed.items() if k not in skip}
+        out: dict[str, Any] = {}
+        for name in self.user_columns:
+            if name not in skip:
+                value = rec[name]
+                out[name] = infer_scalar(value) if self.fmt == "csv" else jsonable(value)
+        return out
+
+    def close(self) -> None:
+        self.con.close()
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
+
+
+def open_source(
+    path: str | Path,
+    fmt: str | None = None,
+    *,
+    memory_limit: str | None = None,
+    threads: int | None = None,
+) -> Source:
+    """Open a log file as a :class:`Source` (raises :class:`InputError` when unreadable)."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError.single(str(p), None, "no such file")
+    return Source(p, detect_format(p, fmt), memory_limit=memory_limit, threads=threads)
+
+
+def duplicate_problems(source: Source, view: str, id_column: str = "__id") -> list[Problem]:
+    """One problem per repeated id (at its second record), up to ``MAX_LISTED``."""
+    dups = source.con.execute(
+        f"""
+        SELECT {id_column}, list(__row ORDER BY __row) AS rows FROM {view}
+        WHERE {id_column} IS NOT NULL GROUP BY {id_column} HAVING count(*) > 1
+        ORDER BY min(__row) LIMIT {MAX_LISTED}
+        """
+    ).fetchall()
+    lines = source.lines({int(r) for _, rs in dups for r in rs[:2]})
+    problems = []
+    for ident, rs in dups:
+        first, second = int(rs[0]), int(rs[1])
+        more = f" and {len(rs) - 2} more times" if len(rs) > 2 else ""
+        problems.append(
+            Problem(
+                source.file,
+                lines.get(second, second),
+                f"duplicate id '{ident}' (first at line {lines.get(first, first)}){more}",
+            )
+        )
+    return problems
+
+
+def listed_problems(source: Source, view: str, bad: int) -> list[Problem]:
+    """The first ``MAX_LISTED`` records of ``view`` with a ``__problem``, then a count."""
+    found = [
+        (int(r), str(m))
+        for r, m in source.con.execute(
+            f"SELECT __row, __problem FROM {view} WHERE __problem IS NOT NULL "
+            f"ORDER BY __row LIMIT {MAX_LISTED}"
+        ).fetchall()
+    ]
+    problems = source.located(found)
+    if bad > len(found):
+        problems.append(Problem(source.file, None, f"... and {bad - len(found)} more bad records"))
+    return problems
+
+
+def missing_field_problems(
+    source: Source, missing: Mapping[str, int], valid: int, column_map: Mapping[str, str]
+) -> list[Problem]:
+    """JSONL: a field that no record has is one problem about the file, not one per record."""
+    problems: list[Problem] = []
+    if source.fmt != "jsonl" or not valid:
+        return problems
+    for field, count in missing.items():
+        if count == valid:
+            column = column_map.get(field, field)
+            hint = "" if field in column_map else f"; map yours with --map {field}=FIELD"
+            problems.append(
+                Problem(
+                    source.file,
+                    None,
+                    f"no record has a '{column}' field "
+                    f"(fields seen: {', '.join(source.names)}){hint}",
+                )
+            )
+    return problems
