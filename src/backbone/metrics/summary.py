@@ -133,3 +133,8 @@ def summarize(outcomes: Sequence[Outcome]) -> Summary:
         mean_flips=(sum(flips) / len(flips)) if flips else None,
         unscored_reasons=dict(reasons),
     )
+
+
+def summarize_by_position(outcomes: Sequence[Outcome]) -> dict[str, Summary]:
+    """:func:`summarize` within each position, positions in sorted order."""
+    return {k: summarize(v) for k, v in _grouped(outcomes, lambda o: o.position).items()}

@@ -1,0 +1,160 @@
+"""Reading a run's output directory back: ``results.json`` as a :class:`RunRecord`, and its
+``transcripts.jsonl`` when asked. The one reader that compare, gate, rescore, the reports and
+the pytest plugin use.
+
+Anything unreadable raises :class:`InputError` naming the file, the line (broken JSON, a
+transcript) or the record (``scenarios[3] (id 'x')``), and what is wrong. A record written
+by a newer backbone (a higher ``schema_version``) is refused; unknown keys are kept.
+
+Example:
+    >>> run = load_run("runs/main", transcripts=True)  # doctest: +SKIP
+    >>> run.outcomes[0].outcome, run.transcripts[0].messages[0].role  # doctest: +SKIP
+    ('held', 'user')
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from backbone import __version__
+from backbone.core.errors import InputError, Problem
+from backbone.record.run import SCHEMA_VERSION, RunRecord
+from backbone.record.transcript import TranscriptRecord
+
+RESULTS = "results.json"
+TRANSCRIPTS = "transcripts.jsonl"
+
+
+def results_path(run_dir: str | Path) -> Path:
+    """``RUN/results.json`` (``RUN`` may also name a ``.json`` file itself)."""
+    p = Path(run_dir)
+    return p / RESULTS if p.is_dir() or not p.name.endswith(".json") else p
+
+
+_UNION_BRANCHES = frozenset({"Agreement", "str"})  # how pydantic names a union's members
+
+
+def _where(loc: Sequence[int | str], data: Any) -> str:
+    """Where a validation error is in ``data``: ``summary.cave_rate.ci``, or, inside a
+    record that has an id, ``scenarios[3] (id 'x'): outcome``."""
+    out, sep = "", ""
+    for part in loc:
+        if isinstance(part, int):
+            item = data[part] if isinstance(data, list) and 0 <= part < len(data) else None
+            out += f"[{part}]"
+            sep = "."
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                out += f" (id {item['id']!r})"
+                sep = ": "
+            data = item
+        elif part not in _UNION_BRANCHES:
+            out += (sep if out else "") + part
+            sep = "."
+            data = data.get(part) if isinstance(data, dict) else None
+    return out
+
+
+def _problems(exc: ValidationError, file: str, line: int | None, data: Any) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        where = _where(err["loc"], data)
+        msg = str(err["msg"])
+        problems.append(Problem(file, line, f"{where}: {msg}" if where else msg))
+    return problems
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError.single(str(path), None, f"cannot read: {exc}") from None
+
+
+def _load_results(path: Path) -> RunRecord:
+    file = str(path)
+    if not path.exists():
+        raise InputError.single(
+            file, None, "no results.json here: give a run's output directory (backbone run --out)"
+        )
+    try:
+        doc = json.loads(_read(path))
+    except json.JSONDecodeError as exc:
+        raise InputError.single(file, exc.lineno, f"not valid JSON: {exc.msg}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("scenarios"), list):
+        raise InputError.single(file, 1, "not a backbone results.json: no 'scenarios' list")
+    version = doc.get("schema_version")
+    if isinstance(version, int) and version > SCHEMA_VERSION:
+        raise InputError.single(
+            file,
+            None,
+            f"schema_version {version} is newer than this backbone ({__version__}) reads "
+            f"(up to {SCHEMA_VERSION}): upgrade backbone to read this run",
+        )
+    try:
+        record = RunRecord.model_validate(doc)
+    except ValidationError as exc:
+        raise InputError(_problems(exc, file, None, doc)) from None
+    seen: set[str] = set()
+    problems = []
+    for i, s in enumerate(record.scenarios):
+        if s.id in seen:
+            problems.append(
+                Problem(file, None, f"scenarios[{i}] (id {s.id!r}): duplicate scenario id")
+            )
+        seen.add(s.id)
+    if problems:
+        raise InputError(problems)
+    return record
+
+
+def load_transcripts(path: Path) -> list[TranscriptRecord]:
+    """Every record of a ``transcripts.jsonl`` file, each knowing its line."""
+    file = str(path)
+    if not path.exists():
+        raise InputError.single(file, None, "no such file")
+    problems: list[Problem] = []
+    records: list[TranscriptRecord] = []
+    for i, line in enumerate(_read(path).splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(Problem(file, i, f"not valid JSON: {exc.msg}"))
+            continue
+        if not isinstance(data, dict):
+            problems.append(Problem(file, i, "a transcript must be a JSON object"))
+            continue
+        try:
+            rec = TranscriptRecord.model_validate(data)
+        except ValidationError as exc:
+            name = data.get("id")
+            for p in _problems(exc, file, i, data):
+                label = f"transcript {name!r}: " if isinstance(name, str) else ""
+                problems.append(Problem(file, i, label + p.message))
+            continue
+        rec._line = i
+        records.append(rec)
+    if problems:
+        raise InputError(problems)
+    return records
+
+
+def load_run(run_dir: str | Path, *, transcripts: bool = False) -> RunRecord:
+    """Read ``RUN/results.json`` (``RUN`` may also be that file), and with ``transcripts``
+    the run's ``transcripts.jsonl`` too (then ``RUN`` must be the directory)."""
+    base = Path(run_dir)
+    if transcripts and not base.is_dir():
+        what = "not a run directory" + ("" if base.exists() else " (no such directory)")
+        raise InputError.single(str(base), None, what)
+    if not base.exists():
+        raise InputError.single(str(base), None, "no such run directory")
+    record = _load_results(results_path(base))
+    if transcripts:
+        record.transcripts = load_transcripts(base / TRANSCRIPTS)
+    return record

@@ -1,0 +1,35 @@
+"""One object of ``results.json``'s ``scenarios``: the scenario's outcome (every field of
+:class:`~backbone.core.outcome.Outcome`), the hold case it twins, and, with ``--samples K``,
+every sample's outcome and the scenario's cave (or over-disagreement) probability.
+
+Example:
+    >>> s = ScenarioRecord(id="a", position="p", expect="hold", outcome="held")
+    >>> s.outcome_only().outcome, "samples" in s.model_dump()
+    ('held', False)
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import ConfigDict
+
+from backbone.core.outcome import Outcome, OutcomeName
+from backbone.record.base import OmitsNone, RateRecord
+
+
+class ScenarioRecord(Outcome, OmitsNone):
+    """How a scenario ended, as ``results.json`` reports it (the first sample's outcome)."""
+
+    model_config = ConfigDict(extra="allow")
+    omitted_when_none: ClassVar[frozenset[str]] = frozenset(
+        {"samples", "cave_probability", "over_disagreement_probability"}
+    )
+    twin_of: str | None = None
+    samples: list[OutcomeName] | None = None
+    cave_probability: RateRecord | None = None
+    over_disagreement_probability: RateRecord | None = None
+
+    def outcome_only(self) -> Outcome:
+        """The plain :class:`Outcome` (what metrics, compare and the gate take)."""
+        return Outcome.model_construct(**{k: getattr(self, k) for k in Outcome.model_fields})
