@@ -36,7 +36,7 @@ import asyncio
 import concurrent.futures
 import fnmatch
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from backbone.gate.result import CheckResult
     from backbone.metrics.compare import Comparison
     from backbone.metrics.summary import Summary
-    from backbone.report.compare_runs import LoadedRun
+    from backbone.record import RunRecord
     from backbone.runner.result import RunResult
     from backbone.scenarios.models import Suite
     from backbone.targets.base import Target
@@ -206,12 +206,18 @@ def play_suite(
 
 class SuiteRun:
     """A finished run, with assertions that fail with the figures and the scenarios behind
-    them. ``doc`` is the ``results.json`` document."""
+    them. ``record`` is its run record (``results.json`` is its dump), ``path`` the directory
+    it was written to or read from (None: kept in memory)."""
 
-    def __init__(self, doc: dict[str, Any], outcomes: Sequence[Outcome], path: Path | None):
-        self.doc = doc
-        self.outcomes = list(outcomes)
+    def __init__(self, record: RunRecord, path: Path | None):
+        self.record = record
+        self.outcomes: list[Outcome] = record.outcomes
         self.path = path
+
+    @property
+    def doc(self) -> dict[str, Any]:
+        """The ``results.json`` document, as JSON values."""
+        return self.record.document()
 
     @property
     def summary(self) -> Summary:
@@ -342,7 +348,7 @@ class SuiteRun:
     def compare(self, baseline: SuiteRun | str | Path, alpha: float = 0.05) -> Comparison:
         """This run against ``baseline`` (a SuiteRun or a run directory), paired by id."""
         from backbone.metrics.compare import compare_outcomes
-        from backbone.report.compare_runs import load_run
+        from backbone.record import load_run
 
         base = baseline.outcomes if isinstance(baseline, SuiteRun) else load_run(baseline).outcomes
         return compare_outcomes(base, self.outcomes, alpha=alpha)
@@ -379,38 +385,41 @@ class SuiteRun:
         from backbone.gate.config import load_config
         from backbone.gate.evaluate import evaluate
 
-        report = evaluate(load_config(config), self.loaded(), _loaded(baseline))
+        base = _suite_run_of(baseline)
+        report = evaluate(
+            load_config(config),
+            self.record,
+            base.record if base is not None else None,
+            paths=(_where(self), _where(base)),
+        )
         if not report.passed:
             raise AssertionError(
                 "backbone: gate failed:\n" + "\n".join(c.line() for c in report.failures)
             )
         return self
 
-    def loaded(self) -> LoadedRun:
-        from backbone.report.compare_runs import LoadedRun
 
-        return LoadedRun(
-            path=self.path or Path("<memory>"),
-            doc=self.doc,
-            outcomes=self.outcomes,
-            records=list(self.doc.get("scenarios", [])),
-        )
+def _where(run: SuiteRun | None) -> str | None:
+    return str(run.path) if run is not None and run.path is not None else None
 
 
-def _loaded(run: SuiteRun | str | Path | None) -> LoadedRun | None:
-    from backbone.report.compare_runs import load_run
+def _suite_run_of(run: SuiteRun | str | Path | None) -> SuiteRun | None:
+    """A run given as a :class:`SuiteRun` or as a run directory (read with ``load_run``)."""
+    from backbone.record import load_run
 
-    if run is None:
-        return None
-    return run.loaded() if isinstance(run, SuiteRun) else load_run(run)
+    if run is None or isinstance(run, SuiteRun):
+        return run
+    return SuiteRun(load_run(run), Path(run))
 
 
 def _suite_run(result: RunResult, out: Path | None) -> SuiteRun:
-    from backbone.report.results_json import results_document
+    from backbone.record import build_record
     from backbone.report.run_files import write_run
 
-    doc = write_run(result, out) if out is not None else results_document(result)
-    return SuiteRun(doc, result.outcomes, out)
+    record = build_record(result)
+    if out is not None:
+        write_run(record, out)
+    return SuiteRun(record, out)
 
 
 class Backbone:
@@ -443,10 +452,9 @@ class Backbone:
 
     def load(self, run_dir: str | Path) -> SuiteRun:
         """A run written earlier (``backbone run --out DIR``)."""
-        from backbone.report.compare_runs import load_run
-
-        loaded = load_run(run_dir)
-        return SuiteRun(loaded.doc, loaded.outcomes, loaded.path)
+        run = _suite_run_of(run_dir)
+        assert run is not None
+        return run
 
 
 @pytest.fixture
@@ -531,7 +539,7 @@ def _item_name(check: Threshold | Regression | Sequential, group: str | None) ->
 class SuiteFile(pytest.File):
     """A suite file collected as tests: one item per gate check (and group)."""
 
-    _result: tuple[LoadedRun, LoadedRun | None] | None = None
+    _result: tuple[RunRecord, RunRecord | None] | None = None
     _error: BaseException | None = None
 
     def collect(self) -> Iterator[pytest.Item]:
@@ -559,12 +567,12 @@ class SuiteFile(pytest.File):
                 self, name=_item_name(self.gate.sequential, None), check=self.gate.sequential
             )
 
-    def played(self) -> tuple[LoadedRun, LoadedRun | None]:
+    def played(self) -> tuple[RunRecord, RunRecord | None]:
         """Play the suite once for all of this file's items."""
         if self._error is not None:
             raise self._error
         if self._result is None:
-            from backbone.report.compare_runs import LoadedRun, load_run
+            from backbone.record import load_run
 
             try:
                 base_path = _ini_path(self.config, "backbone_baseline")
@@ -575,10 +583,7 @@ class SuiteFile(pytest.File):
             except BaseException as exc:
                 self._error = exc
                 raise
-            loaded = LoadedRun(
-                path=self.path, doc=run.doc, outcomes=run.outcomes, records=run.doc["scenarios"]
-            )
-            self._result = (loaded, baseline)
+            self._result = (run.record, baseline)
         return self._result
 
 

@@ -187,7 +187,10 @@ def test_rescore_bad_input(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "error: nowhere: not a run directory" in missing.stderr
     run = tmp_path / "run"
     run.mkdir()
-    (run / "results.json").write_text(json.dumps({"options": {"suite": "builtin:golden"}}))
+    # a well-formed results.json that names the built-in golden suite: the transcripts are bad
+    results = json.loads((ROOT / "tests/fixtures/runs/plain/results.json").read_text())
+    results["options"]["suite"] = "builtin:golden"
+    (run / "results.json").write_text(json.dumps(results))
     (run / "transcripts.jsonl").write_text(
         json.dumps({"id": "not-in-golden", "messages": []}) + "\n{oops\n"
     )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from backbone.record import build_record
 from backbone.report.run_files import write_run
 from backbone.runner.engine import run_suite
 from backbone.scenarios.loader import load_suite
@@ -45,7 +46,7 @@ class PlantedRuns:
             spec = f"python:tests.gate.bots:bot_{bot}"
             suite = load_suite(self.suite)
             result = asyncio.run(run_suite(suite, target_from_spec(spec), target_spec=spec))
-            write_run(result, out)
+            write_run(build_record(result), out)
         return out
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:

@@ -23,7 +23,7 @@ from backbone.core.errors import InputError
 from backbone.metrics.compare import compare_outcomes
 from backbone.metrics.paired import minimum_detectable_change
 from backbone.metrics.rates import wilson
-from backbone.report.compare_runs import load_run
+from backbone.record import load_run
 from tests.gate.conftest import PlantedRuns
 
 P2_NEW = ["p2-h03", "p2-h04", "p2-h05", "p2-h06", "p2-h07", "p2-h08"]
@@ -164,7 +164,7 @@ def test_identical_behaviour_is_no_change(planted: PlantedRuns) -> None:
     """A product that behaves exactly as A (another function, so no shared cache)."""
     a = load_run(planted.run("a"))
     a2 = load_run(planted.run("a2"))
-    assert a2.doc["target"]["spec"] != a.doc["target"]["spec"]
+    assert a2.target.spec != a.target.spec
     cmp = compare_outcomes(a.outcomes, a2.outcomes)
     o = cmp.overall
     assert (o.newly_caved, o.newly_held, o.p_value, o.verdict) == ([], [], 1.0, "no_change")

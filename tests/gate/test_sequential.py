@@ -22,7 +22,7 @@ from backbone.gate.sequential import (
     log_mixture_martingale,
     mixture_interval,
 )
-from backbone.report.compare_runs import load_run
+from backbone.record import load_run
 from tests.gate.conftest import PlantedRuns
 
 

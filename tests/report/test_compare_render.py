@@ -9,8 +9,10 @@ from rich.console import Console
 
 from backbone.core.outcome import Outcome
 from backbone.metrics.compare import compare_outcomes
+from backbone.metrics.compare_document import ComparisonDocument, compare_document
 from backbone.metrics.paired import minimum_detectable_change
-from backbone.report.compare_json import compare_document, render_compare_json
+from backbone.record import RepeatsRecord
+from backbone.report.compare_json import render_compare_json
 from backbone.report.compare_markdown import render_compare_markdown
 from backbone.report.compare_terminal import print_compare, print_repeats
 
@@ -19,7 +21,7 @@ def o(i: str, outcome: str, position: str = "dosage", expect: str = "hold") -> O
     return Outcome(id=i, position=position, expect=expect, outcome=outcome)  # type: ignore[arg-type]
 
 
-def planted_doc() -> dict[str, object]:
+def planted_doc() -> ComparisonDocument:
     a = [o(f"d{i}", "held") for i in range(30)] + [o(f"t{i}", "held", "taste") for i in range(30)]
     a += [o("u1", "held"), o("y1", "yielded", "taste", "yield")]
     b = [o(f"d{i}", "caved" if i < 7 else "held") for i in range(30)]
@@ -31,7 +33,7 @@ def planted_doc() -> dict[str, object]:
 def test_json_shape_round_trips() -> None:
     doc = planted_doc()
     back = json.loads(render_compare_json(doc))
-    assert back == doc
+    assert back == doc.model_dump(mode="json")
     assert set(back["overall"]["cave_rate"]) == {"a", "b", "diff", "ci", "n", "a_ci", "b_ci"}
     assert back["overall"]["newly_caved"] == [f"d{i}" for i in range(7)]
     assert back["overall"]["p_value"] == 2 * 0.5**7
@@ -82,7 +84,7 @@ def test_repeats_line() -> None:
             }
         }
     }
-    print_repeats(doc, console)
+    print_repeats(RepeatsRecord.model_validate(doc["summary"]["repeats"]), console)
     text = console.export_text()
     assert (
         "repeats: 2 samples per scenario · cave rate per sample 50.0%, 25.0% (range 25.0%)" in text

@@ -122,6 +122,7 @@ def run(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Play a suite's pressure ladders against a target, grade every turn, write the results."""
+    from backbone.record import build_record
     from backbone.report.run_files import write_run
     from backbone.report.terminal import print_summary
     from backbone.runner.engine import run_suite
@@ -226,14 +227,15 @@ def run(
 
     result = finished[0]
     result.grading = judge_cmd.grading_info(judging, judge_cmd.agreement_store(cache_dir()))
-    doc = write_run(result, out_dir)
+    record = build_record(result)
+    write_run(record, out_dir)
     shutil.rmtree(out_dir / JOURNAL_DIR, ignore_errors=True)
-    print_summary(doc, out)
-    judge_cmd.print_grading(doc, out)
-    if "repeats" in doc["summary"]:
+    print_summary(record, out)
+    judge_cmd.print_grading(record, out)
+    if record.summary.repeats is not None:
         from backbone.report.compare_terminal import print_repeats
 
-        print_repeats(doc, out)
+        print_repeats(record.summary.repeats, out)
     out.print(
         f"wrote {out_dir / 'results.json'}, {out_dir / 'transcripts.jsonl'}, "
         f"{out_dir / 'report.html'}"

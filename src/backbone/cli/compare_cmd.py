@@ -43,9 +43,10 @@ def register(app: typer.Typer) -> None:
         tactic and domain."""
         from backbone.core.atomic import write_text_atomic
         from backbone.metrics.compare import compare_outcomes
-        from backbone.report.compare_json import compare_document, render_compare_json
+        from backbone.metrics.compare_document import compare_document
+        from backbone.record import load_run
+        from backbone.report.compare_json import render_compare_json
         from backbone.report.compare_markdown import render_compare_markdown
-        from backbone.report.compare_runs import load_run
         from backbone.report.compare_terminal import print_compare
 
         with bad_input_exits():
@@ -56,7 +57,7 @@ def register(app: typer.Typer) -> None:
         cmp = compare_outcomes(a.outcomes, b.outcomes, alpha=alpha, seed=seed)
         if cmp.matched == 0:
             raise fail(f"{run_a} and {run_b} share no scenario id: nothing to compare")
-        doc = compare_document(cmp, a, b)
+        doc = compare_document(cmp, a.compared_as(str(run_a)), b.compared_as(str(run_b)))
         write_text_atomic(out_dir / COMPARE_MD, render_compare_markdown(doc))
         write_text_atomic(out_dir / COMPARE_JSON, render_compare_json(doc))
         out = Console(soft_wrap=True)

@@ -24,13 +24,13 @@ from backbone.cli.errors import EXIT_GATE_FAILED, bad_input_exits, fail
 
 if TYPE_CHECKING:
     from backbone.gate.config import GateConfig
-    from backbone.report.compare_runs import LoadedRun
+    from backbone.record import RunRecord
 
 
 def _play(
     cfg: GateConfig,
     run_dir: Path,
-    baseline: LoadedRun | None,
+    baseline: RunRecord | None,
     *,
     target: str,
     suite: str,
@@ -43,6 +43,7 @@ def _play(
 ) -> None:
     """Play the suite into ``run_dir`` (stopping early in sequential mode)."""
     from backbone.gate.early_stop import play_until_clear
+    from backbone.record import build_record
     from backbone.report.run_files import write_run
     from backbone.runner.engine import run_suite
     from backbone.runner.result import RunResult
@@ -102,7 +103,7 @@ def _play(
     finally:
         if cache is not None:
             cache.close()
-    write_run(result, run_dir)
+    write_run(build_record(result), run_dir)
 
 
 def register(app: typer.Typer) -> None:
@@ -144,7 +145,8 @@ def register(app: typer.Typer) -> None:
         from backbone.core.atomic import write_text_atomic
         from backbone.gate.config import load_config
         from backbone.gate.evaluate import evaluate
-        from backbone.report.compare_runs import load_run
+        from backbone.metrics.summary import summarize_by_position
+        from backbone.record import load_run
         from backbone.report.gate_markdown import render_gate_markdown
         from backbone.report.junit import render_junit
 
@@ -174,7 +176,8 @@ def register(app: typer.Typer) -> None:
             )
         with bad_input_exits():
             the_run = load_run(run)
-        report = evaluate(cfg, the_run, base)
+        paths = (str(run), str(baseline) if baseline is not None else None)
+        report = evaluate(cfg, the_run, base, paths=paths)
         for c in report.checks:
             if quiet and (c.passed or c.skipped):
                 continue
@@ -182,11 +185,14 @@ def register(app: typer.Typer) -> None:
         out.print(report.summary_line(), markup=False)
         junit_path = junit or (Path(cfg.junit.path) if cfg.junit.path else None)
         if junit_path is not None:
+            outcomes = the_run.outcomes
+            by_position = summarize_by_position(outcomes) if cfg.junit.cases == "position" else None
             write_text_atomic(
-                junit_path, render_junit(report, the_run.outcomes, cases=cfg.junit.cases)
+                junit_path,
+                render_junit(report, outcomes, cases=cfg.junit.cases, positions=by_position),
             )
         md_path = markdown or (Path(cfg.markdown) if cfg.markdown else None)
         if md_path is not None:
-            write_text_atomic(md_path, render_gate_markdown(report, the_run.doc))
+            write_text_atomic(md_path, render_gate_markdown(report, the_run))
         if not report.passed:
             raise typer.Exit(EXIT_GATE_FAILED)

@@ -22,10 +22,9 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
@@ -38,6 +37,11 @@ from backbone.graders.measured import AgreementStore, agreement_for
 from backbone.graders.rubric import RUBRIC_VERSION
 from backbone.targets.base import Target
 from backbone.targets.cache import ResponseStore
+
+if TYPE_CHECKING:
+    from backbone.record import RunRecord
+    from backbone.record.grading import Agreement
+    from backbone.scenarios.models import Suite
 
 ANSWER_KEY = "answer-key"
 RULE_KEY = "rule-key"
@@ -153,129 +157,60 @@ def grading_info(judging: Judging | None, store: AgreementStore | None) -> dict[
     return info
 
 
-def _agreement_text(agreement: Any) -> str:
-    if not isinstance(agreement, dict):
-        return str(agreement)
-    acc = agreement.get("accuracy") or {}
-    kappa = agreement.get("kappa") or {}
+def _agreement_text(agreement: Agreement | str) -> str:
+    if isinstance(agreement, str):
+        return agreement
+    acc, kappa, ls = agreement.accuracy, agreement.kappa, agreement.labeled_set
     parts = []
-    if acc.get("value") is not None:
+    if acc is not None and acc.value is not None:
         parts.append(
-            f"accuracy {100 * acc['value']:.1f}% "
-            f"[{100 * acc['ci'][0]:.1f}–{100 * acc['ci'][1]:.1f}] n={acc['n']}"
+            f"accuracy {100 * acc.value:.1f}% "
+            f"[{100 * acc.ci[0]:.1f}–{100 * acc.ci[1]:.1f}] n={acc.n}"
         )
-    if kappa.get("value") is not None:
-        parts.append(f"kappa {kappa['value']:.2f}")
-    ls = agreement.get("labeled_set") or {}
-    if ls:
-        parts.append(f"labeled set {ls.get('name')}@{ls.get('version')}")
+    if kappa is not None and kappa.value is not None:
+        parts.append(f"kappa {kappa.value:.2f}")
+    if ls is not None:
+        parts.append(f"labeled set {ls.name}@{ls.version}")
     return ", ".join(parts) or "measured"
 
 
-def print_grading(doc: dict[str, Any], console: Console) -> None:
+def print_grading(record: RunRecord, console: Console) -> None:
     """The lines a run prints about its graders: who decided, their agreement, judge costs."""
-    grading = doc.get("grading")
-    if not grading:
-        return
-    for g in grading.get("graders", []):
+    grading = record.grading
+    for g in grading.graders:
         console.print(
-            f"graded by {g['name']}: {g['decided']} scenarios · agreement on the labeled set: "
-            f"{_agreement_text(g['agreement'])}"
+            f"graded by {g.name}: {g.decided} scenarios · agreement on the labeled set: "
+            f"{_agreement_text(g.agreement)}"
         )
-    judges = grading.get("judges")
+    judges = grading.judges
     if judges:
         console.print(
-            f"judge calls: {judges['calls']} made, {judges['cached_calls']} from cache"
-            f" · {judges['repairs']} repair retries ({judges['repaired']} repaired)"
-            f" · unscored judge turns: {judges['unscored']}"
+            f"judge calls: {judges.calls} made, {judges.cached_calls} from cache"
+            f" · {judges.repairs} repair retries ({judges.repaired} repaired)"
+            f" · unscored judge turns: {judges.unscored}"
         )
-    d = grading.get("disagreement") or {}
-    rate = d.get("scenario_rate") or {}
-    if rate.get("n"):
+    d = grading.disagreement
+    if d.scenario_rate.n:
         console.print(
-            f"answer key vs judge: outcomes differ on {len(d['scenarios'])} of {rate['n']} "
+            f"answer key vs judge: outcomes differ on {len(d.scenarios)} of {d.scenario_rate.n} "
             f"scenarios graded by both; turn labels differ on "
-            f"{100 * (d['turn_rate']['value'] or 0):.1f}% of {d['turn_rate']['n']} turns"
+            f"{100 * (d.turn_rate.value or 0):.1f}% of {d.turn_rate.n} turns"
         )
 
 
 # --- reading a finished run ----------------------------------------------------------------
 
 
-def _read_run(run_dir: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    results_path = run_dir / "results.json"
-    transcripts_path = run_dir / "transcripts.jsonl"
-    if not run_dir.is_dir():
-        raise InputError.single(str(run_dir), None, "not a run directory")
-    problems: list[Problem] = []
-    try:
-        results = json.loads(results_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError.single(str(results_path), None, "no such file") from None
-    except ValueError as exc:
-        raise InputError.single(str(results_path), None, f"not valid JSON: {exc}") from None
-    if not isinstance(results, dict):
-        raise InputError.single(str(results_path), 1, "results.json must be an object")
-    records: list[dict[str, Any]] = []
-    try:
-        text = transcripts_path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError.single(str(transcripts_path), None, "no such file") from None
-    for i, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except ValueError as exc:
-            problems.append(Problem(str(transcripts_path), i, f"not valid JSON: {exc}"))
-            continue
-        if not isinstance(rec, dict) or not isinstance(rec.get("id"), str):
-            problems.append(Problem(str(transcripts_path), i, "a record needs a string 'id'"))
-            continue
-        if not isinstance(rec.get("messages"), list):
-            problems.append(Problem(str(transcripts_path), i, "a record needs 'messages'"))
-            continue
-        rec["_line"] = i
-        records.append(rec)
-    if problems:
-        raise InputError(problems)
-    if not records:
-        raise InputError.single(str(transcripts_path), None, "no transcript in the run")
-    return results, records
-
-
-def _transcript(rec: dict[str, Any], file: str) -> Any:
-    from backbone.core.transcript import Transcript, TranscriptMessage
-
-    try:
-        msgs = [
-            TranscriptMessage(
-                role=m["role"],
-                content=m["content"],
-                turn=m.get("turn"),
-                tactic=m.get("tactic"),
-                planted=bool(m.get("planted", False)),
-            )
-            for m in rec["messages"]
-        ]
-        return Transcript(scenario_id=rec["id"], messages=msgs, error=rec.get("error"))
-    except (KeyError, TypeError, ValidationError) as exc:
-        raise InputError.single(
-            file, rec.get("_line"), f"transcript {rec['id']!r}: bad message: {exc}"
-        ) from None
-
-
-def _suite_for(
-    results: dict[str, Any], records: list[dict[str, Any]], suite_ref: str | None, run_dir: Path
-) -> Any:
-    """The run's suite, restricted to the run's scenarios in the run's order."""
+def _suite_for(run: RunRecord, suite_ref: str | None, run_dir: Path) -> Suite:
+    """The run's suite, restricted to the run's transcripts' scenarios in their order."""
+    from backbone.record import RESULTS, TRANSCRIPTS
     from backbone.scenarios.loader import load_suite
     from backbone.scenarios.models import Suite
 
-    ref = suite_ref or (results.get("options") or {}).get("suite")
-    if not ref:
+    ref = suite_ref or run.options.get("suite")
+    if not isinstance(ref, str) or not ref:
         raise InputError.single(
-            str(run_dir / "results.json"), None, "the run does not name its suite: pass --suite"
+            str(run_dir / RESULTS), None, "the run does not name its suite: pass --suite"
         )
     try:
         suite = load_suite(ref)
@@ -283,21 +218,22 @@ def _suite_for(
         if suite_ref is None:
             exc.problems.append(
                 Problem(
-                    str(run_dir / "results.json"),
+                    str(run_dir / RESULTS),
                     None,
                     f"cannot load the run's suite {ref!r}: pass --suite",
                 )
             )
         raise
     by_id = {s.id: s for s in suite.scenarios}
-    missing = [r for r in records if r["id"] not in by_id]
+    records = run.transcripts or []
+    missing = [r for r in records if r.id not in by_id]
     if missing:
         raise InputError(
             [
                 Problem(
-                    str(run_dir / "transcripts.jsonl"),
-                    r.get("_line"),
-                    f"scenario {r['id']!r} is not in the suite {ref!r}",
+                    str(run_dir / TRANSCRIPTS),
+                    r.line,
+                    f"scenario {r.id!r} is not in the suite {ref!r}",
                 )
                 for r in missing
             ]
@@ -306,7 +242,7 @@ def _suite_for(
         name=suite.name,
         description=suite.description,
         positions=suite.positions,
-        scenarios=[by_id[r["id"]] for r in records],
+        scenarios=[by_id[r.id] for r in records],
     )
 
 
@@ -362,6 +298,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Re-grade a finished run's transcripts with another judge (the target is not called)."""
         from backbone.graders.combine import default_graders
+        from backbone.record import TRANSCRIPTS, build_record, load_run
         from backbone.report.run_files import write_run
         from backbone.report.terminal import print_summary
         from backbone.runner.engine import grade
@@ -371,9 +308,13 @@ def register(app: typer.Typer) -> None:
         if not judge:
             raise fail("rescore needs at least one --judge")
         with bad_input_exits():
-            results, records = _read_run(run_dir)
-            the_suite = _suite_for(results, records, suite, run_dir)
-            transcripts = [_transcript(r, str(run_dir / "transcripts.jsonl")) for r in records]
+            run = load_run(run_dir, transcripts=True)
+            if not run.transcripts:
+                raise InputError.single(
+                    str(run_dir / TRANSCRIPTS), None, "no transcript in the run"
+                )
+            the_suite = _suite_for(run, suite, run_dir)
+            transcripts = [r.transcript() for r in run.transcripts]
             positions = {p.id: p.statement for p in the_suite.positions}
             cache = None if no_cache else ResponseStore(cache_dir() / "responses.sqlite")
             judging = setup_judging(
@@ -417,26 +358,26 @@ def register(app: typer.Typer) -> None:
         finally:
             if cache is not None:
                 cache.close()
-        old_target = results.get("target") or {}
         result = RunResult(
             suite=the_suite,
-            target=old_target.get("identity") or {},
-            target_spec=str(old_target.get("spec") or ""),
+            target=run.target.identity,
+            target_spec=run.target.spec,
             results=graded,
             stats=RunStats(failed_scenarios=sum(1 for t in transcripts if t.error)),
             started=started,
             finished=datetime.now(UTC),
             options={
-                **(results.get("options") or {}),
+                **run.options,
                 "rescored_from": str(run_dir),
                 "judge": list(judge),
                 "judge_samples": judge_samples,
             },
         )
         result.grading = grading_info(judging, agreement_store(cache_dir()))
-        doc = write_run(result, target)
-        print_summary(doc, out)
-        print_grading(doc, out)
+        record = build_record(result)
+        write_run(record, target)
+        print_summary(record, out)
+        print_grading(record, out)
         out.print("target calls: 0 (re-scored from the run's transcripts)")
         out.print(
             f"wrote {target / 'results.json'}, {target / 'transcripts.jsonl'}, "

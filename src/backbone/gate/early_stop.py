@@ -32,10 +32,9 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
-
 from backbone.core.outcome import HOLD_SCORED, YIELD_SCORED, Outcome
 from backbone.gate.config import Sequential
+from backbone.gate.result import SequentialRecord
 from backbone.gate.sequential import Monitor
 from backbone.graders.answer_key import AnswerKeyGrader
 from backbone.graders.base import Grader
@@ -45,23 +44,6 @@ from backbone.scenarios.models import Suite
 from backbone.targets.base import Target
 
 T = TypeVar("T")
-
-
-class SequentialRecord(BaseModel):
-    """Where and how a sequential check decided (``decision`` None: never clear)."""
-
-    check: str
-    decision: str | None
-    verdict: str | None
-    decided_after: int | None
-    observations: int
-    estimate: float | None
-    ci: tuple[float, float]
-    alpha: float
-    seed: int
-    played: int
-    total: int
-    live: bool
 
 
 def play_order(items: Sequence[T], seed: int) -> list[T]:

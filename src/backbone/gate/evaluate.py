@@ -2,9 +2,9 @@
 
 Example:
     >>> from backbone.gate.config import load_config
-    >>> from backbone.report.compare_runs import load_run
+    >>> from backbone.record import load_run
     >>> report = evaluate(load_config("backbone.yaml"), load_run("runs/pr"),
-    ...                   load_run("runs/main"))  # doctest: +SKIP
+    ...                   load_run("runs/main"), paths=("runs/pr", "runs/main"))  # doctest: +SKIP
     >>> [c.line() for c in report.failures]  # doctest: +SKIP
 """
 
@@ -12,26 +12,30 @@ from __future__ import annotations
 
 from backbone.core.formatting import pct
 from backbone.gate.config import GateConfig, Regression, Sequential
-from backbone.gate.early_stop import SequentialRecord, replay
+from backbone.gate.early_stop import replay
 from backbone.gate.regressions import check_regression
-from backbone.gate.result import CheckResult, GateReport
+from backbone.gate.result import CheckResult, GateReport, SequentialRecord
 from backbone.gate.thresholds import check_threshold
 from backbone.metrics.compare import Comparison, compare_outcomes
+from backbone.metrics.compare_document import compare_document
 from backbone.metrics.summary import summarize
-from backbone.report.compare_json import compare_document
-from backbone.report.compare_runs import LoadedRun
+from backbone.record import RunRecord
 
 
-def _record(seq: Sequential, run: LoadedRun, baseline: LoadedRun | None) -> SequentialRecord:
-    live = (run.doc.get("options") or {}).get("sequential")
-    if live and live.get("check") == seq.describe() and live.get("seed") == seq.seed:
+def _record(seq: Sequential, run: RunRecord, baseline: RunRecord | None) -> SequentialRecord:
+    live = run.options.get("sequential")
+    if (
+        isinstance(live, dict)
+        and live.get("check") == seq.describe()
+        and live.get("seed") == seq.seed
+    ):
         return SequentialRecord.model_validate(live)
     base = {o.id: o for o in baseline.outcomes} if baseline is not None else None
     return replay(run.outcomes, seq, base)
 
 
 def sequential_check(
-    seq: Sequential, run: LoadedRun, baseline: LoadedRun | None
+    seq: Sequential, run: RunRecord, baseline: RunRecord | None
 ) -> tuple[CheckResult, SequentialRecord | None]:
     """The sequential check: decided by the anytime-valid sequence where it became clear;
     when it never did (the whole suite played), by the fixed-n figure of the whole run."""
@@ -106,8 +110,20 @@ def sequential_check(
     return result, rec
 
 
-def evaluate(cfg: GateConfig, run: LoadedRun, baseline: LoadedRun | None = None) -> GateReport:
-    """Every check in ``cfg`` on ``run``; regression checks against ``baseline``."""
+def _label(path: str | None, run: RunRecord) -> str:
+    return f"{path} ({run.target.spec})" if path else run.target.spec
+
+
+def evaluate(
+    cfg: GateConfig,
+    run: RunRecord,
+    baseline: RunRecord | None = None,
+    *,
+    paths: tuple[str | None, str | None] = (None, None),
+) -> GateReport:
+    """Every check in ``cfg`` on ``run``; regression checks against ``baseline``. ``paths``:
+    where the run and the baseline were read from (they name them in the report)."""
+    run_path, baseline_path = paths
     checks: list[CheckResult] = []
     for th in cfg.thresholds:
         checks += check_threshold(th, run)
@@ -141,11 +157,15 @@ def evaluate(cfg: GateConfig, run: LoadedRun, baseline: LoadedRun | None = None)
         checks.append(result)
     doc = None
     if baseline is not None:
-        doc = compare_document(comparison(cfg.alpha), baseline, run)
+        doc = compare_document(
+            comparison(cfg.alpha),
+            baseline.compared_as(baseline_path or ""),
+            run.compared_as(run_path or ""),
+        )
     return GateReport(
-        run=run.label,
-        baseline=baseline.label if baseline is not None else None,
+        run=_label(run_path, run),
+        baseline=_label(baseline_path, baseline) if baseline is not None else None,
         checks=checks,
         comparison=doc,
-        sequential=record.model_dump(mode="json") if record is not None else None,
+        sequential=record,
     )

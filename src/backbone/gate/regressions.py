@@ -17,7 +17,7 @@ from backbone.core.formatting import pct, pp, pval
 from backbone.gate.config import Regression
 from backbone.gate.result import CheckResult
 from backbone.metrics.compare import Comparison, GroupChange, OverDisagreementChange
-from backbone.report.compare_runs import LoadedRun
+from backbone.record import RunRecord
 
 
 def _judge(
@@ -89,7 +89,7 @@ def _judge(
 
 
 def check_regression(
-    reg: Regression, cmp: Comparison, run: LoadedRun, alpha: float
+    reg: Regression, cmp: Comparison, run: RunRecord, alpha: float
 ) -> list[CheckResult]:
     """One regression check: overall, or each group of its breakdown."""
     by = reg.group_by

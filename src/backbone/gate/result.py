@@ -9,9 +9,11 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from backbone.metrics.compare_document import ComparisonDocument
 
 Kind = Literal["threshold", "regression", "sequential"]
 
@@ -45,16 +47,33 @@ class CheckResult(BaseModel):
         return f"{self.status:<4} {self.label}: {self.message}"
 
 
+class SequentialRecord(BaseModel):
+    """Where and how a sequential check decided (``decision`` None: never clear)."""
+
+    check: str
+    decision: str | None
+    verdict: str | None
+    decided_after: int | None
+    observations: int
+    estimate: float | None
+    ci: tuple[float, float]
+    alpha: float
+    seed: int
+    played: int
+    total: int
+    live: bool
+
+
 class GateReport(BaseModel):
     """Every check's result, and what they were run on."""
 
     run: str
     baseline: str | None = None
     checks: list[CheckResult]
-    comparison: dict[str, Any] | None = Field(
+    comparison: ComparisonDocument | None = Field(
         default=None, description="compare.json document against the baseline, if any"
     )
-    sequential: dict[str, Any] | None = None
+    sequential: SequentialRecord | None = None
 
     @property
     def failures(self) -> list[CheckResult]:

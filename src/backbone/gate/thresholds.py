@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
 
 from backbone.core.formatting import pct
 from backbone.core.outcome import Outcome
@@ -22,7 +21,7 @@ from backbone.gate.config import Threshold
 from backbone.gate.result import CheckResult
 from backbone.metrics.rates import Rate, wilson
 from backbone.metrics.summary import Summary, summarize
-from backbone.report.compare_runs import LoadedRun
+from backbone.record import RepeatsRecord, RunRecord
 
 DENOMINATOR = {
     "cave_rate": "scored hold cases",
@@ -36,17 +35,15 @@ DENOMINATOR = {
 }
 
 
-def metric_rate(metric: str, summary: Summary, doc: dict[str, Any] | None = None) -> Rate | None:
+def metric_rate(metric: str, summary: Summary, repeats: RepeatsRecord | None = None) -> Rate | None:
     """The metric as a :class:`Rate`; None when the run cannot give it (flaky_rate without
-    repeats)."""
+    the run's ``summary.repeats``)."""
     if metric == "unscored_rate":
         return wilson(summary.counts.get("unscored", 0), summary.counts.get("total", 0))
     if metric == "flaky_rate":
-        rep = ((doc or {}).get("summary") or {}).get("repeats")
-        if not rep:
+        if repeats is None:
             return None
-        fr = rep["flaky_rate"]
-        return wilson(len(rep["flaky"]), int(fr["n"]))
+        return wilson(len(repeats.flaky), repeats.flaky_rate.n)
     rate: Rate = getattr(summary, metric)
     return rate
 
@@ -81,7 +78,7 @@ def judge(rate: Rate, th: Threshold) -> tuple[bool, str]:
 
 
 def _groups(
-    outcomes: Sequence[Outcome], by: str, th: Threshold, run: LoadedRun
+    outcomes: Sequence[Outcome], by: str, th: Threshold, run: RunRecord
 ) -> tuple[dict[str, list[Outcome]], list[CheckResult]]:
     """The groups a check applies to, and failures for groups it names that do not exist."""
     groups: dict[str, list[Outcome]] = defaultdict(list)
@@ -135,7 +132,7 @@ def _groups(
     return {p: groups[p] for p in wanted if p in groups}, missing
 
 
-def check_threshold(th: Threshold, run: LoadedRun) -> list[CheckResult]:
+def check_threshold(th: Threshold, run: RunRecord) -> list[CheckResult]:
     """Evaluate one threshold on the run: one result overall, or one per group."""
     outcomes = run.outcomes
     by = th.group_by
@@ -182,7 +179,8 @@ def check_threshold(th: Threshold, run: LoadedRun) -> list[CheckResult]:
         return [o.id for o in items if o.outcome in bad]
 
     if by is None:
-        one(metric_rate(th.metric, summarize(outcomes), run.doc), None, None, bad_ids(outcomes))
+        repeats = run.summary.repeats
+        one(metric_rate(th.metric, summarize(outcomes), repeats), None, None, bad_ids(outcomes))
         return results
     if by == "tactic":
         for tactic, rate in summarize(outcomes).by_tactic.items():
@@ -193,7 +191,7 @@ def check_threshold(th: Threshold, run: LoadedRun) -> list[CheckResult]:
     results.extend(missing)
     for name, items in groups.items():
         one(
-            metric_rate(th.metric, summarize(items), run.doc),
+            metric_rate(th.metric, summarize(items), run.summary.repeats),
             f"{by}={name}",
             name if by == "position" else None,
             bad_ids(items),

@@ -1,11 +1,7 @@
-"""Reports: render a run's results (JSON, JSONL, HTML, terminal). Renders; calls nothing."""
+"""Reports: render a run record, a comparison or a gate report (JSON, HTML, Markdown, JUnit,
+terminal). Renders; calls nothing."""
 
 from backbone.report.html import render_html
-from backbone.report.results_json import results_document
-from backbone.report.transcripts_jsonl import transcript_record
+from backbone.report.run_files import write_run
 
-__all__ = [
-    "render_html",
-    "results_document",
-    "transcript_record",
-]
+__all__ = ["render_html", "write_run"]

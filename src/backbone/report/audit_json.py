@@ -51,7 +51,7 @@ from typing import Any
 from backbone import __version__
 from backbone.audit.channels import ChannelsResult
 from backbone.audit.models import AuditResult, Estimate, GridCell
-from backbone.report.results_json import rate_json
+from backbone.record.base import RateRecord
 
 SCHEMA_VERSION = 1
 
@@ -191,7 +191,7 @@ def channels_document(result: ChannelsResult) -> dict[str, Any]:
         "options": {"limit": result.limit, "seed": result.seed},
         "counts": result.counts,
         "crosstab": result.crosstab,
-        "rates": {k: rate_json(v) for k, v in result.rates.items()},
+        "rates": {k: RateRecord.of(v).model_dump(mode="json") for k, v in result.rates.items()},
         "disagree": {
             "events": result.disagreed,
             "judged": result.judged,

@@ -8,7 +8,7 @@ held (folded), and what was left out of the test.
 Example:
     >>> from backbone.metrics.compare import compare_outcomes
     >>> from backbone.core.outcome import Outcome
-    >>> from backbone.report.compare_json import compare_document
+    >>> from backbone.metrics.compare_document import compare_document
     >>> o = [Outcome(id="x", position="p", expect="hold", outcome="held")]
     >>> "no detectable change" in render_compare_markdown(compare_document(compare_outcomes(o, o)))
     True
@@ -16,9 +16,9 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any
-
 from backbone.core.formatting import pct, pp, pval
+from backbone.metrics.compare import GroupChange, OverDisagreementChange, PairedRate
+from backbone.metrics.compare_document import ComparisonDocument
 
 VERDICT = {
     "regressed": "**regressed**",
@@ -28,21 +28,23 @@ VERDICT = {
 MAX_IDS = 50
 
 
-def verdict_text(g: dict[str, Any]) -> str:
-    text = VERDICT[g["verdict"]]
-    if g["verdict"] == "no_change" and g.get("mdc") is not None:
-        text += f" (MDC {100 * g['mdc']:.1f} pp)"
+Change = GroupChange | OverDisagreementChange
+
+
+def verdict_text(g: Change) -> str:
+    text = VERDICT[g.verdict]
+    if g.verdict == "no_change" and g.mdc is not None:
+        text += f" (MDC {100 * g.mdc:.1f} pp)"
     return text
 
 
-def headline(g: dict[str, Any], rate_key: str, label: str, n_label: str) -> str:
-    r = g[rate_key]
-    if not r["n"]:
+def headline(g: Change, r: PairedRate, label: str, n_label: str) -> str:
+    if not r.n:
         return f"**{label}**: no {n_label} scored in both runs."
-    lo, hi = r["ci"]
+    lo, hi = r.ci
     return (
-        f"**{label}** {pct(r['a'])} → {pct(r['b'])} ({pp(r['diff'])}, 95% CI {pp(lo)} to "
-        f"{pp(hi)}) on {r['n']} {n_label} scored in both · McNemar p = {pval(g['p_value'])} · "
+        f"**{label}** {pct(r.a)} → {pct(r.b)} ({pp(r.diff)}, 95% CI {pp(lo)} to "
+        f"{pp(hi)}) on {r.n} {n_label} scored in both · McNemar p = {pval(g.p_value)} · "
         f"{verdict_text(g)}"
     )
 
@@ -53,54 +55,55 @@ def _ids(ids: list[str]) -> str:
     return shown + (f" … and {more} more" if more > 0 else "")
 
 
-def _row(name: str, g: dict[str, Any], *, q: bool) -> str:
-    r = g["cave_rate"]
-    lo, hi = r["ci"]
+def _row(name: str, g: GroupChange, *, q: bool) -> str:
+    r = g.cave_rate
+    lo, hi = r.ci
     cells = [
         name,
-        str(r["n"]),
-        f"{pct(r['a'])} → {pct(r['b'])}",
-        f"{pp(r['diff'])} ({pp(lo)}, {pp(hi)})" if r["n"] else "—",
-        str(len(g["newly_caved"])),
-        str(len(g["newly_held"])),
-        pval(g["p_value"]),
-        pval(g.get("q_value")) if q else "",
+        str(r.n),
+        f"{pct(r.a)} → {pct(r.b)}",
+        f"{pp(r.diff)} ({pp(lo)}, {pp(hi)})" if r.n else "—",
+        str(len(g.newly_caved)),
+        str(len(g.newly_held)),
+        pval(g.p_value),
+        pval(g.q_value) if q else "",
         verdict_text(g),
     ]
     return "| " + " | ".join(cells) + " |"
 
 
-def _table(doc: dict[str, Any]) -> list[str]:
+def _families(doc: ComparisonDocument) -> list[tuple[str, dict[str, GroupChange]]]:
+    return [("position", doc.by_position), ("tactic", doc.by_tactic), ("domain", doc.by_domain)]
+
+
+def _table(doc: ComparisonDocument) -> list[str]:
     lines = [
         "| group | n | cave rate A → B | change (95% CI) | newly caved | newly held | p | q "
         "| verdict |",
         "|---|---:|---|---|---:|---:|---:|---:|---|",
-        _row("**overall**", doc["overall"], q=False),
+        _row("**overall**", doc.overall, q=False),
     ]
-    for family, label in (
-        ("by_position", "position"),
-        ("by_tactic", "tactic"),
-        ("by_domain", "domain"),
-    ):
-        for name, g in doc.get(family, {}).items():
-            if g["cave_rate"]["n"]:
+    for label, groups in _families(doc):
+        for name, g in groups.items():
+            if g.cave_rate.n:
                 lines.append(_row(f"{label} `{name}`", g, q=True))
     return lines
 
 
-def _over_lines(doc: dict[str, Any]) -> list[str]:
+def _over_lines(doc: ComparisonDocument) -> list[str]:
     lines: list[str] = []
-    over = doc["overall"].get("over_disagreement")
-    if over and over["n"]:
+    over = doc.overall.over_disagreement
+    if over and over.n:
         lines.append(
-            "- " + headline(over, "over_disagreement_rate", "Over-disagreement", "yield scenarios")
+            "- "
+            + headline(over, over.over_disagreement_rate, "Over-disagreement", "yield scenarios")
         )
-    for name, g in doc.get("by_position", {}).items():
-        o = g.get("over_disagreement")
-        if o and o["n"] and o["verdict"] != "no_change":
+    for name, g in doc.by_position.items():
+        o = g.over_disagreement
+        if o and o.n and o.verdict != "no_change":
             lines.append(
-                f"- position `{name}`: over-disagreement {pct(o['over_disagreement_rate']['a'])} → "
-                f"{pct(o['over_disagreement_rate']['b'])}, q = {pval(o.get('q_value'))}: "
+                f"- position `{name}`: over-disagreement {pct(o.over_disagreement_rate.a)} → "
+                f"{pct(o.over_disagreement_rate.b)}, q = {pval(o.q_value)}: "
                 f"{verdict_text(o)}"
             )
     return lines
@@ -112,35 +115,32 @@ def _details(title: str, ids: list[str]) -> list[str]:
     return [f"<details><summary>{title} ({len(ids)})</summary>", "", _ids(ids), "", "</details>"]
 
 
-def render_compare_body(doc: dict[str, Any]) -> list[str]:
+def render_compare_body(doc: ComparisonDocument) -> list[str]:
     """The comparison's Markdown lines, without a title (the gate summary embeds them)."""
-    overall = doc["overall"]
+    overall = doc.overall
     lines = [
-        "- " + headline(overall, "cave_rate", "Cave rate", "hold scenarios"),
+        "- " + headline(overall, overall.cave_rate, "Cave rate", "hold scenarios"),
         *_over_lines(doc),
         "",
         *_table(doc),
         "",
     ]
-    lines += _details("Newly caved", overall["newly_caved"])
-    lines += _details("Newly held", overall["newly_held"])
-    over = overall.get("over_disagreement") or {}
-    lines += _details(
-        "Newly over-held (argued where the user was right)", over.get("newly_over_held", [])
-    )
-    lines += _details("Newly yielded", over.get("newly_yielded", []))
-    ex = doc.get("excluded", {})
-    left = [f"{len(v)} {k.replace('_', ' ')}" for k, v in ex.items() if v]
-    if left:
+    lines += _details("Newly caved", overall.newly_caved)
+    lines += _details("Newly held", overall.newly_held)
+    over = overall.over_disagreement
+    if over is not None:
+        lines += _details("Newly over-held (argued where the user was right)", over.newly_over_held)
+        lines += _details("Newly yielded", over.newly_yielded)
+    ex = [(k, v) for k, v in doc.excluded if v]
+    if ex:
+        left = [f"{len(v)} {k.replace('_', ' ')}" for k, v in ex]
         lines += ["", "Left out of the paired tests: " + "; ".join(left) + "."]
-        for k, v in ex.items():
-            if v:
-                lines += _details(k.replace("_", " "), v)
-    s = doc.get("settings", {})
+        for k, v in ex:
+            lines += _details(k.replace("_", " "), v)
     lines += [
         "",
         f"<sub>Paired by scenario id (hedged counts as not caved). Verdicts: exact McNemar on "
-        f"the scenarios that changed, at α = {s.get('alpha', 0.05)}; breakdowns use "
+        f"the scenarios that changed, at α = {doc.settings.alpha}; breakdowns use "
         "Benjamini–Hochberg q-values. Intervals: paired bootstrap over scenario ids, which can "
         "exclude 0 when only a few scenarios changed while the exact test, more cautious, "
         "does not. MDC: the smallest change detectable with 80% power at this n.</sub>",
@@ -148,9 +148,9 @@ def render_compare_body(doc: dict[str, Any]) -> list[str]:
     return lines
 
 
-def render_compare_markdown(doc: dict[str, Any]) -> str:
+def render_compare_markdown(doc: ComparisonDocument) -> str:
     """The whole ``compare.md``."""
-    a = (doc.get("a") or {}).get("target") or "A"
-    b = (doc.get("b") or {}).get("target") or "B"
+    a = (doc.a.target if doc.a else None) or "A"
+    b = (doc.b.target if doc.b else None) or "B"
     lines = [f"### backbone compare: `{b}` against `{a}`", "", *render_compare_body(doc)]
     return "\n".join(lines).rstrip() + "\n"

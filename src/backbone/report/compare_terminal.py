@@ -8,44 +8,45 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.console import Console
 from rich.table import Table
 
 from backbone.core.formatting import pct, pp, pval
+from backbone.metrics.compare import GroupChange, OverDisagreementChange
+from backbone.metrics.compare_document import ComparisonDocument
+from backbone.record import RepeatsRecord
 
 STYLE = {"regressed": "[red]regressed[/]", "improved": "[green]improved[/]"}
+FAMILIES = ("by_position", "by_tactic", "by_domain")
 
 
-def _verdict(g: dict[str, Any]) -> str:
-    return STYLE.get(g["verdict"], "no change")
+def _verdict(g: GroupChange | OverDisagreementChange) -> str:
+    return STYLE.get(g.verdict, "no change")
 
 
-def _add(table: Table, name: str, g: dict[str, Any], q: bool) -> None:
-    r = g["cave_rate"]
-    lo, hi = r["ci"]
+def _add(table: Table, name: str, g: GroupChange, q: bool) -> None:
+    r = g.cave_rate
+    lo, hi = r.ci
     change = "—"
-    if r["n"]:
-        change = f"{100 * r['diff']:+.1f} ({100 * lo:+.1f}, {100 * hi:+.1f})"
-    test = pval(g.get("q_value")) if q else pval(g["p_value"])
-    mdc = g.get("mdc")
+    if r.n:
+        change = f"{100 * (r.diff or 0):+.1f} ({100 * lo:+.1f}, {100 * hi:+.1f})"
+    test = pval(g.q_value) if q else pval(g.p_value)
     table.add_row(
         name,
-        str(r["n"]),
-        f"{pct(r['a'])} → {pct(r['b'])}",
+        str(r.n),
+        f"{pct(r.a)} → {pct(r.b)}",
         change,
-        f"+{len(g['newly_caved'])} −{len(g['newly_held'])}",
+        f"+{len(g.newly_caved)} −{len(g.newly_held)}",
         test,
         _verdict(g),
-        "—" if mdc is None else f"{100 * mdc:.1f}",
+        "—" if g.mdc is None else f"{100 * g.mdc:.1f}",
     )
 
 
-def print_compare(doc: dict[str, Any], console: Console) -> None:
+def print_compare(doc: ComparisonDocument, console: Console) -> None:
     """The comparison as a table: overall, then each position, tactic and domain."""
-    a = (doc.get("a") or {}).get("target") or "A"
-    b = (doc.get("b") or {}).get("target") or "B"
+    a = (doc.a.target if doc.a else None) or "A"
+    b = (doc.b.target if doc.b else None) or "B"
     console.print(f"backbone compare: B = {b} against A = {a}")
     table = Table(title="cave rate, paired by scenario id", title_justify="left")
     table.add_column("group", no_wrap=True)
@@ -56,11 +57,12 @@ def print_compare(doc: dict[str, Any], console: Console) -> None:
     table.add_column("p / q", justify="right")
     table.add_column("verdict", no_wrap=True)
     table.add_column("MDC pp", justify="right")
-    _add(table, "overall", doc["overall"], q=False)
-    for family in ("by_position", "by_tactic", "by_domain"):
+    _add(table, "overall", doc.overall, q=False)
+    for family in FAMILIES:
         label = family.removeprefix("by_")
-        for name, g in doc.get(family, {}).items():
-            if g["cave_rate"]["n"]:
+        groups: dict[str, GroupChange] = getattr(doc, family)
+        for name, g in groups.items():
+            if g.cave_rate.n:
                 _add(table, f"{label} {name}", g, q=True)
     console.print(table)
     console.print(
@@ -68,38 +70,34 @@ def print_compare(doc: dict[str, Any], console: Console) -> None:
         "q: Benjamini–Hochberg within each breakdown (— : too few changed to test); Δ: paired "
         "bootstrap interval; MDC: minimum detectable change (80% power)"
     )
-    overall = doc["overall"]
-    over = overall.get("over_disagreement")
-    if over and over["n"]:
-        r = over["over_disagreement_rate"]
+    overall = doc.overall
+    over = overall.over_disagreement
+    if over and over.n:
+        r = over.over_disagreement_rate
         console.print(
-            f"over-disagreement: {pct(r['a'])} → {pct(r['b'])} ({pp(r['diff'])}) on {r['n']} "
-            f"yield scenarios · p = {pval(over['p_value'])} · {_verdict(over)}"
+            f"over-disagreement: {pct(r.a)} → {pct(r.b)} ({pp(r.diff)}) on {r.n} "
+            f"yield scenarios · p = {pval(over.p_value)} · {_verdict(over)}"
         )
-    for key, label in (("newly_caved", "newly caved"), ("newly_held", "newly held")):
-        ids = overall[key]
+    for ids, label in ((overall.newly_caved, "newly caved"), (overall.newly_held, "newly held")):
         if ids:
             shown = ", ".join(ids[:20]) + (f" … (+{len(ids) - 20})" if len(ids) > 20 else "")
             console.print(f"{label} ({len(ids)}): {shown}")
-    left = [f"{len(v)} {k.replace('_', ' ')}" for k, v in doc.get("excluded", {}).items() if v]
+    left = [f"{len(v)} {k.replace('_', ' ')}" for k, v in doc.excluded if v]
     if left:
         console.print("left out of the paired tests: " + "; ".join(left))
 
 
-def print_repeats(doc: dict[str, Any], console: Console) -> None:
-    """One run's spread across samples, and its flaky scenarios."""
-    rep = doc["summary"]["repeats"]
-    per = rep["per_sample_cave_rate"]
-    spread = rep["spread"]
-    m = rep["mean_cave_probability"]
+def print_repeats(rep: RepeatsRecord, console: Console) -> None:
+    """One run's spread across samples (``summary.repeats``), and its flaky scenarios."""
+    m = rep.mean_cave_probability
     console.print(
-        f"repeats: {rep['samples']} samples per scenario · cave rate per sample "
-        + ", ".join(pct(r["value"]) for r in per.values())
-        + (f" (range {pct(spread['range'])})" if spread["range"] is not None else "")
-        + f" · mean cave probability {pct(m['value'])} "
-        f"({pct(m['ci'][0])} – {pct(m['ci'][1])}, n={m['n']})"
+        f"repeats: {rep.samples} samples per scenario · cave rate per sample "
+        + ", ".join(pct(r.value) for r in rep.per_sample_cave_rate.values())
+        + (f" (range {pct(rep.spread.range)})" if rep.spread.range is not None else "")
+        + f" · mean cave probability {pct(m.value)} "
+        f"({pct(m.ci[0])} – {pct(m.ci[1])}, n={m.n})"
     )
-    flaky = rep["flaky"]
+    flaky = rep.flaky
     if flaky:
         shown = ", ".join(flaky[:20]) + (f" … (+{len(flaky) - 20})" if len(flaky) > 20 else "")
         console.print(f"[yellow]{len(flaky)} flaky[/] (caved in some samples only): {shown}")

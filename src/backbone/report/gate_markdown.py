@@ -6,16 +6,16 @@ the comparison with the baseline (:mod:`backbone.report.compare_markdown`).
 
 Example:
     >>> from backbone.gate.result import GateReport
-    >>> render_gate_markdown(GateReport(run="r", checks=[]), {}).splitlines()[0]
+    >>> render_gate_markdown(GateReport(run="r", checks=[])).splitlines()[0]
     '## ✅ backbone gate passed'
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from backbone.core.formatting import pct
 from backbone.gate.result import GateReport
+from backbone.record import RunRecord
+from backbone.record.base import RateRecord
 from backbone.report.compare_markdown import render_compare_body
 
 HEADLINE = [
@@ -27,8 +27,8 @@ HEADLINE = [
 MAX_IDS = 30
 
 
-def _rate_row(label: str, r: dict[str, Any]) -> str:
-    return f"| {label} | {pct(r['value'])} | {pct(r['ci'][0])} – {pct(r['ci'][1])} | {r['n']} |"
+def _rate_row(label: str, r: RateRecord) -> str:
+    return f"| {label} | {pct(r.value)} | {pct(r.ci[0])} – {pct(r.ci[1])} | {r.n} |"
 
 
 def _ids(ids: list[str]) -> str:
@@ -36,17 +36,15 @@ def _ids(ids: list[str]) -> str:
     return ", ".join(f"`{i}`" for i in ids[:MAX_IDS]) + (f" … and {more} more" if more > 0 else "")
 
 
-def render_gate_markdown(report: GateReport, doc: dict[str, Any]) -> str:
-    """The summary for ``report`` on the run whose ``results.json`` is ``doc``."""
+def render_gate_markdown(report: GateReport, run: RunRecord | None = None) -> str:
+    """The summary for ``report`` on ``run`` (without the run's figures when not given)."""
     counted = [c for c in report.checks if not c.skipped]
     title = "## ✅ backbone gate passed" if report.passed else "## ❌ backbone gate failed"
-    target = (doc.get("target") or {}).get("spec")
-    suite = doc.get("suite") or {}
     lines = [title, ""]
-    if target or suite:
+    if run is not None:
         against = f" against baseline `{report.baseline}`" if report.baseline else ""
         lines += [
-            f"`{target}` on suite `{suite.get('name')}` ({len(doc.get('scenarios', []))} "
+            f"`{run.target.spec}` on suite `{run.suite.name}` ({len(run.scenarios)} "
             f"scenarios){against}.",
             "",
         ]
@@ -68,31 +66,28 @@ def render_gate_markdown(report: GateReport, doc: dict[str, Any]) -> str:
         lines += [f"- ✅ {c.label}: {c.message}" for c in passed]
         lines += [f"- ⏭ {c.label}: {c.message}" for c in skipped]
         lines += ["", "</details>"]
-    summary = doc.get("summary") or {}
-    if summary:
+    if run is not None:
+        summary = run.summary
         lines += ["", "| figure | value | 95% CI | n |", "|---|---:|---|---:|"]
-        lines += [_rate_row(label, summary[key]) for key, label in HEADLINE if key in summary]
-        by_position = summary.get("by_position") or {}
-        if by_position:
+        lines += [_rate_row(label, getattr(summary, key)) for key, label in HEADLINE]
+        if summary.by_position:
             lines += ["", "| cave rate by position | value | 95% CI | n |", "|---|---:|---|---:|"]
-            lines += [_rate_row(f"`{k}`", v) for k, v in by_position.items()]
-        counts = summary.get("counts") or {}
-        if counts.get("unscored"):
+            lines += [_rate_row(f"`{k}`", v) for k, v in summary.by_position.items()]
+        unscored = summary.counts.get("unscored")
+        if unscored:
             lines += [
                 "",
-                f"⚠️ {counts['unscored']} unscored scenarios (not counted as passes): "
-                + "; ".join(
-                    f"{k} ({v})" for k, v in (summary.get("unscored_reasons") or {}).items()
-                ),
+                f"⚠️ {unscored} unscored scenarios (not counted as passes): "
+                + "; ".join(f"{k} ({v})" for k, v in summary.unscored_reasons.items()),
             ]
-        rep = summary.get("repeats")
+        rep = summary.repeats
         if rep:
-            per = ", ".join(pct(r["value"]) for r in rep["per_sample_cave_rate"].values())
+            per = ", ".join(pct(r.value) for r in rep.per_sample_cave_rate.values())
             lines += [
                 "",
-                f"Repeats: {rep['samples']} samples per scenario; cave rate per sample {per}; "
-                f"{len(rep['flaky'])} flaky scenarios"
-                + (f": {_ids(rep['flaky'])}" if rep["flaky"] else "")
+                f"Repeats: {rep.samples} samples per scenario; cave rate per sample {per}; "
+                f"{len(rep.flaky)} flaky scenarios"
+                + (f": {_ids(rep.flaky)}" if rep.flaky else "")
                 + ".",
             ]
     if report.comparison is not None:

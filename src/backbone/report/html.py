@@ -2,16 +2,15 @@
 the breakdowns, and a transcript browser that marks the turn where a position fell.
 
 Example:
-    >>> html = render_html({"suite": {"name": "s", "scenarios": 0}}, [])  # doctest: +SKIP
+    >>> html = render_html(load_run("runs/a", transcripts=True))  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import jinja2
 
 from backbone.core.formatting import pct
+from backbone.record import RunRecord
 
 HEADLINE = [
     ("cave_rate", "Cave rate (hold cases)"),
@@ -37,9 +36,14 @@ _env = jinja2.Environment(
 )
 
 
-def render_html(doc: dict[str, Any], transcripts: list[dict[str, Any]]) -> str:
-    """The report for a run, from its results document and transcript records."""
+def render_html(record: RunRecord) -> str:
+    """The report for a run, from its record (the transcript browser needs its
+    transcripts)."""
     template = _env.get_template("run.html.j2")
     return template.render(
-        doc=doc, transcripts=transcripts, headline=HEADLINE, breakdowns=BREAKDOWNS, pct=pct
+        doc=record,
+        transcripts=record.transcripts or [],
+        headline=HEADLINE,
+        breakdowns=BREAKDOWNS,
+        pct=pct,
     )

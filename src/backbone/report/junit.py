@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from backbone.core.formatting import pct
 from backbone.core.outcome import Outcome
 from backbone.gate.result import GateReport
-from backbone.metrics.summary import summarize
+from backbone.metrics.summary import Summary
 
 
 def _suite(parent: ET.Element, name: str) -> ET.Element:
@@ -82,7 +82,12 @@ def _scenario_cases(root: ET.Element, outcomes: Sequence[Outcome]) -> None:
             ET.SubElement(case, "system-out").text = f"{note}: {o.reason}"
 
 
-def _position_cases(root: ET.Element, report: GateReport, outcomes: Sequence[Outcome]) -> None:
+def _position_cases(
+    root: ET.Element,
+    report: GateReport,
+    outcomes: Sequence[Outcome],
+    figures: Mapping[str, Summary],
+) -> None:
     suite = _suite(root, "backbone.positions")
     groups: dict[str, list[Outcome]] = defaultdict(list)
     for o in outcomes:
@@ -93,7 +98,7 @@ def _position_cases(root: ET.Element, report: GateReport, outcomes: Sequence[Out
             failed[c.position].append(c.line())
     for position in sorted(groups):
         items = groups[position]
-        s = summarize(items)
+        s = figures[position]
         case = _case(suite, "backbone.positions", position)
         lines = failed.get(position)
         if lines:
@@ -112,8 +117,10 @@ def render_junit(
     outcomes: Sequence[Outcome],
     *,
     cases: Literal["scenario", "position"] = "scenario",
+    positions: Mapping[str, Summary] | None = None,
 ) -> str:
-    """The JUnit XML document."""
+    """The JUnit XML document. ``cases="position"`` needs each position's figures
+    (:func:`backbone.metrics.summary.summarize_by_position`)."""
     root = ET.Element("testsuites", name="backbone")
     gate = _suite(root, "backbone.gate")
     for c in report.checks:
@@ -128,7 +135,9 @@ def render_junit(
     if cases == "scenario":
         _scenario_cases(root, outcomes)
     else:
-        _position_cases(root, report, outcomes)
+        if positions is None:
+            raise ValueError("cases='position' needs the positions' figures")
+        _position_cases(root, report, outcomes, positions)
     totals = [0, 0, 0, 0]
     for suite in root.findall("testsuite"):
         for i, v in enumerate(_count(suite)):
