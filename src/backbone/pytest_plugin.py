@@ -452,9 +452,9 @@ class Backbone:
 
     def load(self, run_dir: str | Path) -> SuiteRun:
         """A run written earlier (``backbone run --out DIR``)."""
-        run = _suite_run_of(run_dir)
-        assert run is not None
-        return run
+        from backbone.record import load_run
+
+        return SuiteRun(load_run(run_dir), Path(run_dir))
 
 
 @pytest.fixture
