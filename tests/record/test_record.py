@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from backbone import __version__
 from backbone.core.errors import InputError
 from backbone.record import SCHEMA_VERSION, RunRecord, build_record, load_run
 from backbone.report.run_files import write_run
@@ -144,7 +145,7 @@ def test_a_newer_schema_version_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         load_run(run_dir)
     assert [str(p) for p in exc.value.problems] == [
-        f"{path}: schema_version {SCHEMA_VERSION + 1} is newer than this backbone (0.1.0) "
+        f"{path}: schema_version {SCHEMA_VERSION + 1} is newer than this backbone ({__version__}) "
         f"reads (up to {SCHEMA_VERSION}): upgrade backbone to read this run"
     ]
 
