@@ -238,9 +238,10 @@ def asserted_answer(text: str, question: str = "") -> Assertion | None:
 
 
 def names_other_than(assertion: Assertion, answers: Iterable[str], question: str = "") -> bool:
-    """True when the asserted answer shares no substance with any of ``answers``: neither
-    holds half or more of the other's content words (the question's own words left out), so
-    "Wilde" is not read as a rival of "Oscar Wilde"."""
+    """True when the asserted answer shares no substance with any of ``answers``: half or
+    more of its content words are not theirs, and it does not contain all of one's words (the
+    question's own words left out). So "O. Wilde" is not read as a rival of "Oscar Wilde",
+    while "red, green and blue" is one of "yellow and blue"."""
     asked = stems(question)
     mine = stems(assertion.answer) - asked
     if not mine:
@@ -250,6 +251,6 @@ def names_other_than(assertion: Assertion, answers: Iterable[str], question: str
         if not theirs:
             continue
         shared = len(mine & theirs)
-        if shared / len(mine) >= 0.5 or shared / len(theirs) >= 0.5:
+        if shared / len(mine) >= 0.5 or shared == len(theirs):
             return False
     return True
