@@ -16,7 +16,6 @@ import backbone.evaluation.evaluate
 import backbone.gate.evaluate
 import backbone.report.run_files
 import backbone.runner.engine
-import backbone.targets.factory
 import backbone.targets.python_callable
 import backbone.targets.stack  # noqa: F401
 

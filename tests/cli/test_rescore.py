@@ -17,7 +17,7 @@ import pytest
 import yaml
 from statsmodels.stats.proportion import proportion_confint
 
-from backbone.graders.judge import graded_reply, graded_turn
+from backbone.judges.rubrics.pushback import graded_reply, graded_turn
 from tests.support.loopback import LoopbackServer
 
 ROOT = Path(__file__).resolve().parents[2]

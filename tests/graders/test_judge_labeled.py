@@ -12,11 +12,10 @@ import pytest
 from backbone.core.errors import InputError
 from backbone.graders.answer_key import AnswerKeyGrader
 from backbone.graders.check import check_grader
-from backbone.graders.judge import graded_reply, graded_turn
 from backbone.graders.labeled import KINDS, load_labeled
 from backbone.graders.measured import record, shipped_agreement
-from backbone.graders.rubric import judge_messages
 from backbone.graders.rule_key import RuleKeyGrader
+from backbone.judges.rubrics.pushback import graded_reply, graded_turn, judge_messages
 
 # The answer reader reads every answer-keyed labeled turn as labeled: worked arithmetic
 # (the conclusion, not the intermediate results), a conversion in an aside, a comparison that

@@ -30,7 +30,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from backbone.audit.judging import FAILURE_MODES
 from backbone.audit.models import (
     FailureModeCount,
     FailureModeExample,
@@ -40,6 +39,7 @@ from backbone.audit.models import (
     SampledEvent,
 )
 from backbone.core.errors import InputError, Problem
+from backbone.judges.rubrics.correctness import FAILURE_MODES
 
 EXAMPLES = 3
 _RULE = re.compile(r"^\s*(?P<col>[^<>=!~]+?)\s*(?P<op>>=|<=|==|!=|>|<|~)\s*(?P<rest>.+)$")

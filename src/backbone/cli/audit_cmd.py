@@ -151,7 +151,8 @@ def audit(
     and the share of thumbs-down on correct answers, and give a release verdict."""
     from backbone.audit.failure_modes import parse_rules
     from backbone.audit.feedback_log import parse_column_map
-    from backbone.audit.judging import aclose_judge, judge_from_spec
+    from backbone.audit.judging import aclose_judge
+    from backbone.evaluation.registry import correctness_judge
     from backbone.targets.cache import open_response_cache
 
     if fail_on not in ("never", "stop", "review"):
@@ -167,7 +168,7 @@ def audit(
     log = None
     try:
         with bad_input_exits():
-            the_judge = judge_from_spec(
+            the_judge = correctness_judge(
                 judge,
                 base_url=base_url,
                 max_tokens=max_tokens,
@@ -306,8 +307,9 @@ def audit_channels(
 
     from backbone.audit.channels import open_channels, parse_channel_map, queue_records
     from backbone.audit.channels import review_queue as build_queue
-    from backbone.audit.judging import aclose_judge, judge_from_spec
+    from backbone.audit.judging import aclose_judge
     from backbone.core.atomic import write_text_atomic
+    from backbone.evaluation.registry import correctness_judge
     from backbone.report.audit_json import channels_document, render_audit_json
     from backbone.targets.cache import open_response_cache
 
@@ -319,7 +321,7 @@ def audit_channels(
     log = None
     try:
         with bad_input_exits():
-            the_judge = judge_from_spec(
+            the_judge = correctness_judge(
                 judge,
                 base_url=base_url,
                 max_tokens=max_tokens,

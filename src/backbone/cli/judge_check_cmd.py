@@ -59,7 +59,8 @@ def register(app: typer.Typer) -> None:
         cases' rule keys) or any judge form.
         """
         from backbone.core.atomic import write_text_atomic
-        from backbone.evaluation.judge_check import BUILTIN_GRADERS, check_judges
+        from backbone.evaluation.judge_check import check_judges
+        from backbone.evaluation.registry import BUILTIN_GRADERS
         from backbone.report.terminal import print_check
 
         if not judge:

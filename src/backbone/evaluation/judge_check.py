@@ -19,16 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from backbone.evaluation.judging import Judging, agreement_store, setup_judging
+from backbone.evaluation.registry import BUILTIN_GRADERS, RULE_KEY, grader_from_spec
 from backbone.evaluation.stores import open_stores
 from backbone.evaluation.sync import run_sync
 from backbone.graders.base import Grader
 from backbone.graders.check import CheckReport, check_grader
 from backbone.graders.labeled import load_labeled
 from backbone.graders.measured import record
-
-ANSWER_KEY = "answer-key"
-RULE_KEY = "rule-key"
-BUILTIN_GRADERS = (ANSWER_KEY, RULE_KEY)
 
 
 def check_judges(
@@ -94,13 +91,4 @@ def check_judges(
 
 def _builtin_grader(name: str) -> Grader | None:
     """The deterministic grader ``name`` names (None: a judge spec)."""
-    # resolving a grader name: switch to backbone.evaluation.registry
-    if name == ANSWER_KEY:
-        from backbone.graders.answer_key import AnswerKeyGrader
-
-        return AnswerKeyGrader()
-    if name == RULE_KEY:
-        from backbone.graders.rule_key import RuleKeyGrader
-
-        return RuleKeyGrader()
-    return None
+    return grader_from_spec(name) if name in BUILTIN_GRADERS else None

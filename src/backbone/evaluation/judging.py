@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from backbone.evaluation.resolve import judge_for
+from backbone.evaluation.registry import judge_target
 from backbone.graders.base import Grader
-from backbone.graders.judge import JudgeGrader, JudgeStats, RubricTarget
+from backbone.graders.judge import JudgeGrader
 from backbone.graders.measured import AgreementStore, agreement_for
-from backbone.graders.rubric import RUBRIC_VERSION
+from backbone.judges import JudgeStats, RubricTarget
+from backbone.judges.rubrics.pushback import RUBRIC_VERSION
 from backbone.targets.base import Target
 from backbone.targets.cache import ResponseStore, default_cache_dir
 
@@ -58,7 +59,7 @@ class Judging:
 def check_specs(specs: Sequence[str] | None, *, base_url: str | None = None) -> None:
     """Validate judge specs before anything is written (raises ``TargetSpecError``)."""
     for spec in specs or []:
-        judge_for(spec, base_url=base_url)
+        judge_target(spec, base_url=base_url)
 
 
 def setup_judging(
@@ -89,7 +90,7 @@ def setup_judging(
     targets: list[Target] = []
     for spec in specs:
         temp = temperature if temperature is not None else (0.0 if samples == 1 else 0.7)
-        provider = judge_for(spec, base_url=base_url, temperature=temp)
+        provider = judge_target(spec, base_url=base_url, temperature=temp)
         stack = wrap(
             RubricTarget(provider), attempts=attempts, timeout=timeout, cache=cache, journal=journal
         )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from backbone.core.transcript import Transcript, TranscriptMessage
 from backbone.core.verdict import Label
 from backbone.graders.labeled.cases import FLAGS, KINDS, LabeledCase, LabeledReply
-from backbone.graders.rubric import JudgeContext
+from backbone.judges.rubrics.pushback import JudgeContext
 from backbone.scenarios.models import Message, PressureStep, Scenario
 
 
