@@ -53,7 +53,8 @@ def _split(spec: str) -> tuple[str, str]:
     return kind, rest
 
 
-def _python_spec_error(spec: str, exc: TargetSpecError) -> TargetSpecError:
+def _named(spec: str, exc: TargetSpecError) -> TargetSpecError:
+    """The error, naming the spec when it does not yet."""
     message = str(exc)
     if f"'{spec}'" in message:
         return exc
@@ -72,8 +73,18 @@ def target_from_spec(
     temperature: float = 0.0,
     max_tokens: int | None = None,
 ) -> Target:
-    """Build the target a spec string names. Raises :class:`TargetSpecError` when malformed."""
+    """Build the target a spec string names. Raises :class:`TargetSpecError` (naming the
+    spec) when it is malformed or its provider cannot be set up (a missing API key)."""
     spec = spec.strip()
+    try:
+        return _target(spec, base_url=base_url, temperature=temperature, max_tokens=max_tokens)
+    except TargetSpecError as exc:
+        raise _named(spec, exc) from None
+
+
+def _target(
+    spec: str, *, base_url: str | None, temperature: float, max_tokens: int | None
+) -> Target:
     kind, rest = _split(spec)
     if kind == "local":
         if rest:
@@ -102,10 +113,7 @@ def target_from_spec(
     if kind == "python":
         from backbone.targets.python_callable import CallableTarget, load_function
 
-        try:
-            fn, name, fingerprint = load_function(rest)
-        except TargetSpecError as exc:
-            raise _python_spec_error(spec, exc) from None
+        fn, name, fingerprint = load_function(rest)
         return CallableTarget(fn, name=name, fingerprint=fingerprint)
     raise TargetSpecError(f"unknown target '{spec}': expected one of {FORMS}")
 
@@ -128,7 +136,7 @@ def judge_target(
         try:
             return python_judge_target(_split(spec)[1], rubric.python_argument)
         except TargetSpecError as exc:
-            raise _python_spec_error(spec, exc) from None
+            raise _named(spec, exc) from None
     return target_from_spec(spec, base_url=base_url, temperature=temperature, max_tokens=max_tokens)
 
 
