@@ -27,7 +27,7 @@ from typing import Any
 from backbone.targets.errors import TargetError
 from backbone.targets.python_callable import CallableTarget, load_function
 
-__all__ = ["CallableTarget", "python_judge", "python_judge_target"]
+__all__ = ["python_judge", "python_judge_target"]
 
 
 def _plain(value: Any) -> Any:
