@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, Protocol, TypeAlias
 
-from backbone.core.errors import InputError
 from backbone.core.outcome import Outcome
+from backbone.core.output_dir import OutputDir
 from backbone.evaluation.judging import agreement_store, check_specs, grading_info, setup_judging
 from backbone.evaluation.resolve import TargetLike, resolve_target
 from backbone.evaluation.stores import clear_journal, open_stores
@@ -120,10 +121,43 @@ def evaluate(
         target, base_url=base_url, temperature=temperature, max_tokens=max_tokens
     )
     out_dir = Path(out) if out is not None else None
-    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
-        raise InputError.single(str(out_dir), None, "exists and is not a directory")
     check_specs(judges, base_url=judge_base_url)
     early = _early_stop(sequential, baseline)
+    # the output directory is checked and held before the first call (a second run on it
+    # is refused), and the run's files appear there together at the end
+    with OutputDir(out_dir, command=f"evaluate {suite_ref}") if out_dir else nullcontext() as held:
+        return _evaluate(
+            the_suite, suite_ref, provider, spec, held, early,
+            judges=judges, concurrency=concurrency, cache=cache, samples=samples,
+            retries=retries, timeout=timeout, base_url=base_url, judge_base_url=judge_base_url,
+            judge_samples=judge_samples, options=options, on_start=on_start,
+            on_result=on_result, on_note=on_note,
+        )  # fmt: skip
+
+
+def _evaluate(
+    the_suite: Suite,
+    suite_ref: str,
+    provider: Target,
+    spec: str,
+    held: OutputDir | None,
+    early: EarlyStop | None,
+    *,
+    judges: Sequence[str],
+    concurrency: int,
+    cache: bool,
+    samples: int,
+    retries: int,
+    timeout: float | None,
+    base_url: str | None,
+    judge_base_url: str | None,
+    judge_samples: int,
+    options: Mapping[str, Any] | None,
+    on_start: Callable[[int], None] | None,
+    on_result: Callable[[ScenarioResult], None] | None,
+    on_note: Callable[[str], None] | None,
+) -> RunRecord:
+    out_dir = held.path if held is not None else None
     if spec == EMBEDDED:
         _load_embedded(provider, on_note)
     recorded: dict[str, Any] = {
@@ -180,9 +214,9 @@ def evaluate(
         result.options["sequential"] = decided.model_dump(mode="json")
     result.grading = grading_info(judging, agreement_store())
     record = build_record(result)
-    if out_dir is not None:
-        write_run(record, out_dir)
-        clear_journal(out_dir)
+    if held is not None:
+        write_run(record, held)
+        clear_journal(held.path)
     return record
 
 

@@ -13,11 +13,13 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
 from backbone.core.concurrency import fan_out
 from backbone.core.errors import InputError, Problem
+from backbone.core.output_dir import OutputDir
 from backbone.core.transcript import Transcript
 from backbone.evaluation.judging import agreement_store, grading_info, setup_judging
 from backbone.evaluation.stores import open_stores
@@ -61,7 +63,8 @@ def rescore(
     the_suite = _suite_for(run, suite, run_dir)
     transcripts = [r.transcript() for r in run.transcripts]
     started = datetime.now(UTC)
-    with open_stores(cache=cache, out=None) as stores:
+    held = OutputDir(out, command=f"rescore {run_dir}") if out is not None else None
+    with held if held is not None else nullcontext(), open_stores(cache=cache, out=None) as stores:
         judging = setup_judging(
             judges,
             base_url=judge_base_url,
@@ -86,25 +89,25 @@ def rescore(
                 await judging.aclose()
 
         graded = run_sync(regrade)
-    result = RunResult(
-        suite=the_suite,
-        target=run.target.identity,
-        target_spec=run.target.spec,
-        results=graded,
-        stats=RunStats(failed_scenarios=sum(1 for t in transcripts if t.error)),
-        started=started,
-        finished=datetime.now(UTC),
-        options={
-            **run.options,
-            "rescored_from": str(run_dir),
-            "judge": list(judges),
-            "judge_samples": judge_samples,
-        },
-    )
-    result.grading = grading_info(judging, agreement_store())
-    record = build_record(result)
-    if out is not None:
-        write_run(record, Path(out))
+        result = RunResult(
+            suite=the_suite,
+            target=run.target.identity,
+            target_spec=run.target.spec,
+            results=graded,
+            stats=RunStats(failed_scenarios=sum(1 for t in transcripts if t.error)),
+            started=started,
+            finished=datetime.now(UTC),
+            options={
+                **run.options,
+                "rescored_from": str(run_dir),
+                "judge": list(judges),
+                "judge_samples": judge_samples,
+            },
+        )
+        result.grading = grading_info(judging, agreement_store())
+        record = build_record(result)
+        if held is not None:
+            write_run(record, held)
     return record
 
 

@@ -12,7 +12,6 @@ Example:
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -67,5 +66,7 @@ def open_stores(*, cache: bool, out: Path | None) -> Iterator[Stores]:
 
 
 def clear_journal(out: Path) -> None:
-    """Remove the run's journal once its results are written."""
-    shutil.rmtree(out / JOURNAL_DIR, ignore_errors=True)
+    """Remove the run's journal once its results are written (the directory's lock file,
+    held until the command ends, stays)."""
+    for path in (out / JOURNAL_DIR).glob(f"{JOURNAL_FILE}*"):
+        path.unlink(missing_ok=True)

@@ -1,4 +1,7 @@
-"""Writing a run's three files: ``results.json``, ``transcripts.jsonl``, ``report.html``.
+"""A run's three files: ``results.json``, ``transcripts.jsonl``, ``report.html``.
+
+:func:`run_files` renders them; :func:`write_run` writes them as one set (all or none, see
+:mod:`backbone.core.output_dir`), holding the directory while it does.
 
 Example:
     >>> write_run(build_record(result), Path("runs/a"))  # doctest: +SKIP
@@ -8,17 +11,30 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from backbone.core.atomic import write_text_atomic
+from backbone.core.output_dir import OutputDir
 from backbone.record import RESULTS, TRANSCRIPTS, RunRecord
 from backbone.report.html import render_html
 
 REPORT = "report.html"
 
-__all__ = ["REPORT", "RESULTS", "TRANSCRIPTS", "write_run"]
+__all__ = ["REPORT", "RESULTS", "TRANSCRIPTS", "run_files", "write_run"]
 
 
-def write_run(record: RunRecord, out: Path) -> None:
-    """Write the record's files into ``out``, each whole or not at all."""
-    write_text_atomic(out / TRANSCRIPTS, record.transcripts_jsonl())
-    write_text_atomic(out / REPORT, render_html(record))
-    write_text_atomic(out / RESULTS, record.results_json())
+def run_files(record: RunRecord) -> dict[str, str]:
+    """The run's files by name, ``results.json`` last (it is renamed into place last, so a
+    reader that sees a new ``results.json`` sees the new transcripts and report too)."""
+    return {
+        TRANSCRIPTS: record.transcripts_jsonl(),
+        REPORT: render_html(record),
+        RESULTS: record.results_json(),
+    }
+
+
+def write_run(record: RunRecord, out: Path | OutputDir) -> None:
+    """Write the record's files into ``out`` as one set (``out``: a directory, or an
+    :class:`OutputDir` the caller already holds)."""
+    if isinstance(out, OutputDir):
+        out.write_set(run_files(record))
+        return
+    with OutputDir(out, command="write run files") as held:
+        held.write_set(run_files(record))

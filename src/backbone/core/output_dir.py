@@ -1,0 +1,166 @@
+"""A command's output directory: checked before the first call, held by one process at a
+time, and its files made visible as one set.
+
+- **Checked first.** :class:`OutputDir` creates the directory and writes a probe file in it
+  on entry, so an impossible or unwritable ``--out`` (below a file, no permission) is an
+  :class:`~backbone.core.errors.InputError` before any call is made, not a traceback after.
+- **Held by one process.** On entry it takes an exclusive ``flock`` on ``.backbone/lock``
+  inside the directory and writes who holds it; a second process (say a second
+  ``backbone run --out`` on the same directory) is refused with an ``InputError`` naming the
+  holder. The kernel releases the lock when the holder exits, however it exits (Ctrl-C,
+  ``kill -9``, OOM), so a stale lock never blocks the next run.
+- **One set.** :meth:`OutputDir.write_set` writes every file to a temporary file beside its
+  destination and syncs it; only when all are written are they renamed into place. A failure
+  while writing (a full disk) removes the temporaries and leaves the previous set whole.
+  Renames need no space, so the new set replaces the old in microseconds, under the lock.
+
+Files are written with the permissions the umask gives ordinary files (as ``open`` would),
+not the 0600 of a temporary file.
+
+Example:
+    >>> import tempfile, pathlib, json
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "run"
+    >>> with OutputDir(out, command="backbone run") as od:
+    ...     od.write_set({"results.json": "{}", "transcripts.jsonl": ""})
+    >>> sorted(p.name for p in out.iterdir())
+    ['.backbone', 'results.json', 'transcripts.jsonl']
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import socket
+import tempfile
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+
+from backbone.core.errors import InputError
+
+STATE_DIR = ".backbone"
+LOCK_FILE = "lock"
+
+
+def file_mode() -> int:
+    """The mode ``open()`` would give a new file under the current umask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+class OutputDir:
+    """Hold ``path`` for one command: see the module's docstring.
+
+    ``command`` says who holds it (shown to a second process that is refused).
+    """
+
+    def __init__(self, path: str | Path, *, command: str) -> None:
+        self.path = Path(path)
+        self.command = command
+        self._lock_fd: int | None = None
+
+    # --- entering: check, then lock --------------------------------------------------------
+
+    def __enter__(self) -> OutputDir:
+        self.check_writable()
+        self._lock()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.release()
+
+    def check_writable(self) -> None:
+        """Create the directory and write a probe file there (InputError when impossible)."""
+        where = str(self.path)
+        if self.path.exists() and not self.path.is_dir():
+            raise InputError.single(where, None, "exists and is not a directory")
+        try:
+            (self.path / STATE_DIR).mkdir(parents=True, exist_ok=True)
+        except NotADirectoryError:
+            raise InputError.single(where, None, "cannot be created: a parent is a file") from None
+        except OSError as exc:
+            raise InputError.single(where, None, f"cannot be created: {_reason(exc)}") from None
+        try:
+            with tempfile.NamedTemporaryFile(dir=self.path, prefix=".probe-"):
+                pass
+        except OSError as exc:
+            raise InputError.single(where, None, f"is not writable: {_reason(exc)}") from None
+
+    def _lock(self) -> None:
+        lock_path = self.path / STATE_DIR / LOCK_FILE
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise InputError.single(str(lock_path), None, f"cannot open: {_reason(exc)}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 4096, 0).decode("utf-8", "replace").strip() or "unknown"
+            os.close(fd)
+            raise InputError.single(
+                str(self.path),
+                None,
+                f"in use by another backbone process ({holder}): wait for it to finish, "
+                "or choose another output directory",
+            ) from None
+        started = datetime.now(UTC).isoformat(timespec="seconds")
+        info = f"pid {os.getpid()} on {socket.gethostname()}, '{self.command}' since {started}"
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, info.encode("utf-8"), 0)
+        self._lock_fd = fd
+
+    def release(self) -> None:
+        """Let the directory go (also done by the kernel if the process dies)."""
+        if self._lock_fd is not None:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._lock_fd, 0)
+            os.close(self._lock_fd)  # closing the descriptor releases the flock
+            self._lock_fd = None
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def write_set(self, files: Mapping[str, str]) -> None:
+        """Write ``files`` (name → text) so that they appear together or not at all."""
+        mode = file_mode()
+        staged: list[tuple[Path, Path]] = []
+        try:
+            for name, text in files.items():
+                final = self.path / name
+                fd, tmp_name = tempfile.mkstemp(dir=self.path, prefix=f".{name}.", suffix=".tmp")
+                tmp = Path(tmp_name)
+                staged.append((tmp, final))
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    f.write(text)
+                    f.flush()
+                    os.fsync(f.fileno())
+                os.chmod(tmp, mode)
+        except OSError as exc:
+            for staged_tmp, _ in staged:
+                staged_tmp.unlink(missing_ok=True)
+            raise InputError.single(
+                str(self.path), None, f"cannot write the output files: {_reason(exc)}"
+            ) from None
+        except BaseException:
+            for staged_tmp, _ in staged:
+                staged_tmp.unlink(missing_ok=True)
+            raise
+        for staged_tmp, final in staged:
+            os.replace(staged_tmp, final)
+        with contextlib.suppress(OSError):
+            dir_fd = os.open(self.path, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
