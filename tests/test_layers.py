@@ -20,6 +20,7 @@ CONTRACTS: dict[str, str] = {
     c["id"]: c["name"]
     for c in tomllib.loads(PYPROJECT.read_text())["tool"]["importlinter"]["contracts"]
 }
+REPORT, METRICS = CONTRACTS["report-renders-only"], CONTRACTS["metrics-are-pure"]
 LAYERS, NO_CLI, CORE = (
     CONTRACTS["layers"],
     CONTRACTS["cli-imported-by-nothing"],
@@ -125,6 +126,20 @@ def test_the_copy_keeps_every_contract(package_copy: Path, tmp_path: Path) -> No
             {LAYERS},
             "backbone.gate.result -> backbone.audit.models",
             id="gate-imports-audit-sibling",
+        ),
+        pytest.param(
+            "backbone.report.html",
+            "import backbone.runner.engine",
+            {REPORT},
+            "backbone.report.html -> backbone.runner.engine",
+            id="report-imports-runner",
+        ),
+        pytest.param(
+            "backbone.metrics.summary",
+            "import backbone.scenarios.models",
+            {METRICS},
+            "backbone.metrics.summary -> backbone.scenarios.models",
+            id="metrics-imports-scenarios",
         ),
     ],
 )
