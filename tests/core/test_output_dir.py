@@ -37,7 +37,10 @@ def reply(messages):
     calls = pathlib.Path(os.environ["CALLS_FILE"])
     with calls.open("a") as f:
         f.write("call\\n")
-    time.sleep(float(os.environ.get("BOT_SLEEP", "0")))
+    release = pathlib.Path(os.environ.get("RELEASE_FILE", "/nonexistent"))
+    deadline = time.monotonic() + float(os.environ.get("BOT_WAIT", "0"))
+    while time.monotonic() < deadline and not release.exists():
+        time.sleep(0.02)
     return "The capital of Italy is Rome."
 """
 
@@ -72,13 +75,15 @@ def _calls(tmp: Path) -> int:
 
 def test_a_second_run_on_the_same_out_is_refused_naming_the_holder(tmp_path: Path) -> None:
     _project(tmp_path)
-    first = _run(tmp_path, "out", BOT_SLEEP="1.5")
+    release = tmp_path / "release"
+    first = _run(tmp_path, "out", BOT_WAIT="120", RELEASE_FILE=str(release))
     deadline = time.monotonic() + 30
     while _calls(tmp_path) == 0 and time.monotonic() < deadline:
         time.sleep(0.05)  # the first run holds the directory once it makes its first call
     second = _run(tmp_path, "out")
-    _, err2 = second.communicate(timeout=60)
-    _, err1 = first.communicate(timeout=60)
+    _, err2 = second.communicate(timeout=120)
+    release.write_text("go")  # the first run waits in its product call until now
+    _, err1 = first.communicate(timeout=120)
     assert first.returncode == 0, err1
     assert second.returncode == 2, err2
     assert "in use by another backbone process" in err2
@@ -91,7 +96,7 @@ def test_a_second_run_on_the_same_out_is_refused_naming_the_holder(tmp_path: Pat
 
 def test_the_lock_dies_with_its_holder(tmp_path: Path) -> None:
     _project(tmp_path)
-    first = _run(tmp_path, "out", BOT_SLEEP="30")
+    first = _run(tmp_path, "out", BOT_WAIT="120")
     deadline = time.monotonic() + 30
     while _calls(tmp_path) == 0 and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -99,6 +104,18 @@ def test_the_lock_dies_with_its_holder(tmp_path: Path) -> None:
     first.wait(timeout=30)
     with OutputDir(tmp_path / "out", command="test") as held:  # kill -9 left no stale lock
         assert held.path == tmp_path / "out"
+    assert not (tmp_path / "out" / ".backbone" / "lock").exists()
+
+
+def test_a_released_directory_is_taken_again_in_process(tmp_path: Path) -> None:
+    with (
+        OutputDir(tmp_path / "run", command="one"),
+        pytest.raises(InputError, match=r"in use by another backbone process \(pid \d+ .*'one'"),
+    ):
+        OutputDir(tmp_path / "run", command="two").__enter__()
+    with OutputDir(tmp_path / "run", command="three") as again:
+        assert "'three' since" in (again.path / ".backbone" / "lock").read_text()
+    assert not (tmp_path / "run" / ".backbone").exists()
 
 
 @pytest.mark.parametrize("where", ["below-a-file", "is-a-file"])
@@ -139,7 +156,7 @@ def test_a_failed_write_leaves_the_previous_set_whole(tmp_path: Path) -> None:
     assert "cannot write the output files" in proc.stdout
     assert (out / "a.txt").read_text() == "old a"
     assert (out / "b.txt").read_text() == "old b"
-    assert sorted(p.name for p in out.iterdir()) == [".backbone", "a.txt", "b.txt"]
+    assert sorted(p.name for p in out.iterdir()) == ["a.txt", "b.txt"]
 
 
 def test_files_get_the_umask_permissions(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ Example:
     >>> with OutputDir(out, command="backbone run") as od:
     ...     od.write_set({"results.json": "{}", "transcripts.jsonl": ""})
     >>> sorted(p.name for p in out.iterdir())
-    ['.backbone', 'results.json', 'transcripts.jsonl']
+    ['results.json', 'transcripts.jsonl']
 """
 
 from __future__ import annotations
@@ -100,21 +100,35 @@ class OutputDir:
 
     def _lock(self) -> None:
         lock_path = self.path / STATE_DIR / LOCK_FILE
-        try:
-            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:
-            raise InputError.single(str(lock_path), None, f"cannot open: {_reason(exc)}") from None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 4096, 0).decode("utf-8", "replace").strip() or "unknown"
+        for _ in range(100):
+            try:
+                fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as exc:
+                raise InputError.single(
+                    str(lock_path), None, f"cannot open: {_reason(exc)}"
+                ) from None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(fd, 4096, 0).decode("utf-8", "replace").strip() or "unknown"
+                os.close(fd)
+                raise InputError.single(
+                    str(self.path),
+                    None,
+                    f"in use by another backbone process ({holder}): wait for it to finish, "
+                    "or choose another output directory",
+                ) from None
+            # the holder before us unlinks the file while it still holds it: a lock on an
+            # unlinked file holds nothing, so take it again on the file now at the path
+            try:
+                same = os.stat(lock_path).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
             os.close(fd)
-            raise InputError.single(
-                str(self.path),
-                None,
-                f"in use by another backbone process ({holder}): wait for it to finish, "
-                "or choose another output directory",
-            ) from None
+        else:  # pragma: no cover - a hundred holders came and went in between
+            raise InputError.single(str(lock_path), None, "could not be locked")
         started = datetime.now(UTC).isoformat(timespec="seconds")
         info = f"pid {os.getpid()} on {socket.gethostname()}, '{self.command}' since {started}"
         os.ftruncate(fd, 0)
@@ -122,12 +136,18 @@ class OutputDir:
         self._lock_fd = fd
 
     def release(self) -> None:
-        """Let the directory go (also done by the kernel if the process dies)."""
-        if self._lock_fd is not None:
-            with contextlib.suppress(OSError):
-                os.ftruncate(self._lock_fd, 0)
-            os.close(self._lock_fd)  # closing the descriptor releases the flock
-            self._lock_fd = None
+        """Let the directory go, leaving no trace of the lock (the kernel also releases it if
+        the process dies). The lock file is removed while still held, so that a process
+        waiting on it retakes the lock on a fresh file."""
+        if self._lock_fd is None:
+            return
+        state = self.path / STATE_DIR
+        with contextlib.suppress(OSError):
+            (state / LOCK_FILE).unlink()
+        with contextlib.suppress(OSError):
+            state.rmdir()  # only when empty (a journal of an unfinished run stays)
+        os.close(self._lock_fd)  # closing the descriptor releases the flock
+        self._lock_fd = None
 
     # --- writing ---------------------------------------------------------------------------
 
