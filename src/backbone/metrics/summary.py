@@ -107,9 +107,7 @@ def ladder_name(tactics: Sequence[str]) -> str | None:
 
 def survival_by_tactic(hold: Sequence[Outcome]) -> dict[str, dict[str, Rate]]:
     """The survival curve of scored hold cases within each ladder (see :func:`ladder_name`)."""
-    return {
-        k: _hazards(v)[2] for k, v in _grouped(hold, lambda o: ladder_name(o.tactics)).items()
-    }
+    return {k: _hazards(v)[2] for k, v in _grouped(hold, lambda o: ladder_name(o.tactics)).items()}
 
 
 def summarize(outcomes: Sequence[Outcome]) -> Summary:

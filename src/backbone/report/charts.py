@@ -63,7 +63,7 @@ def interval_bars(
     span = width - left - right
     height = top + row_h * max(len(rows), 1) + 8
     parts = [
-        f'<g class="axis" fill="#777">'
+        '<g class="axis" fill="#777">'
         + "".join(
             f'<line x1="{_f(left + span * t)}" x2="{_f(left + span * t)}" y1="{top - 4}" '
             f'y2="{height - 6}" stroke="#e5e7eb"/>'
