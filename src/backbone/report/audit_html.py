@@ -36,7 +36,7 @@ class AuditView:
         """Each cell's estimated share of all rated events, with its interval."""
         grid = self.doc["grid"]
         return [
-            (f"thumbs-{rating} · {col}", RateRecord.model_validate(grid[rating][col]["share"]))
+            (f"{rating} · {col}", RateRecord.model_validate(grid[rating][col]["share"]))
             for rating in ("down", "up")
             for col in ("correct", "incorrect")
         ]

@@ -59,7 +59,7 @@ def interval_bars(
 
     Groups with no scored case (n = 0) are drawn as an empty row marked ``no cases``.
     """
-    left, right, row_h, top = 140, 92, 24, 22
+    left, right, row_h, top = 150, 92, 24, 22
     span = width - left - right
     height = top + row_h * max(len(rows), 1) + 8
     parts = [

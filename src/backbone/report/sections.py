@@ -10,7 +10,7 @@ Sections whose ``when`` is false for a view are left out (and out of the page's 
 
 Example:
     >>> [s.id for s in sections("audit")][:2]
-    ['verdict', 'unwelcome']
+    ['audit-verdict', 'audit-unwelcome']
     >>> register("ab", Section("deltas", "Preference vs accuracy", "ab_deltas.html.j2"))
     >>> [s.id for s in sections("ab")]
     ['deltas']
@@ -71,16 +71,16 @@ PAGES: dict[str, list[Section]] = {
         ),
     ],
     "audit": [
-        Section("verdict", "Verdict", "audit_verdict.html.j2"),
-        Section("unwelcome", "Thumbs-down on correct answers", "audit_unwelcome.html.j2"),
-        Section("grid", "Rating × correctness", "audit_grid.html.j2"),
-        Section("design", "Sample design", "audit_design.html.j2"),
+        Section("audit-verdict", "Verdict", "audit_verdict.html.j2"),
+        Section("audit-unwelcome", "Thumbs-down on correct answers", "audit_unwelcome.html.j2"),
+        Section("audit-grid", "Rating × correctness", "audit_grid.html.j2"),
+        Section("audit-design", "Sample design", "audit_design.html.j2"),
         Section(
-            "failure-modes",
+            "audit-failure-modes",
             "Failure modes of the lowest-rated outputs",
             "audit_failure_modes.html.j2",
         ),
-        Section("judged", "Judged events", "audit_judged.html.j2"),
+        Section("audit-judged", "Judged events", "audit_judged.html.j2"),
     ],
 }
 
