@@ -276,3 +276,29 @@ def test_audit_report(runs: Path, browser: Any, tmp_path: Path) -> None:
     examples = page.locator("#audit-failure-modes details[data-examples] .msg.assistant")
     assert examples.count() > 0 and "<script>" in (examples.first.text_content() or "")
     page.close()
+
+
+def test_large_run_packs_its_conversations(runs: Path, browser: Any, tmp_path: Path) -> None:
+    # past the inline limit the conversations' HTML travels gzipped in the page and is
+    # unpacked (no request) when one is opened: same markup, same verdicts, same flip mark
+    from backbone.record import load_run
+    from backbone.report.html import render_html
+
+    record = load_run(runs / "b", transcripts=True)
+    path = tmp_path / "packed.html"
+    path.write_text(render_html(record, inline_limit=0))
+    page, requests, errors = open_page(browser, path)
+    assert page.locator("#browser > details:not([open]) .turn").count() == 0  # still packed
+    page.wait_for_selector("#t-hostile .msg.assistant.flip")  # caved: open, so unpacked
+    assert page.locator("#t-hostile .turn .verdict").count() == 5
+    assert page.locator("#t-held .turn").count() == 0
+    page.click("#t-held > summary")
+    page.wait_for_selector("#t-held .turn .verdict")
+    assert page.locator("#t-held .turn .verdict").count() == 5
+    assert "window.__pwned=1</script>" in page.inner_text("#t-hostile")
+    assert page.title() == "backbone run: planted vs python:tests.report.bots:planted"
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.evaluate("document.images.length") == 0
+    assert errors == [] and requests == [path.as_uri()]
+    screenshot(page, tmp_path, "packed")
+    page.close()

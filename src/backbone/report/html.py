@@ -14,6 +14,9 @@ Example:
 
 from __future__ import annotations
 
+import base64
+import gzip
+import json
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -21,7 +24,7 @@ from markupsafe import Markup
 from backbone.record import RunRecord, ScenarioRecord, TranscriptRecord
 from backbone.record.base import RateRecord, Rates
 from backbone.report.charts import CalibrationPoint
-from backbone.report.page import render_page
+from backbone.report.page import env, render_page
 
 HEADLINE = [
     ("cave_rate", "Cave rate (hold cases)"),
@@ -46,6 +49,7 @@ FILTERS = [
     ("grader", "grader"),
 ]
 OPEN_UP_TO = 60  # runs this small open their caved and over-held conversations
+INLINE_LIMIT = 1_500_000  # conversations' HTML above this many characters is packed (gzip)
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,8 @@ class RunView:
     calibration: list[CalibrationPoint]
     headline: list[tuple[str, str, RateRecord]] = field(default_factory=list)
     open_flagged: bool = False
+    bodies: list[Markup] = field(default_factory=list)
+    packed: str | None = None
 
 
 def _values(t: TranscriptRecord, s: ScenarioRecord | None) -> dict[str, list[str]]:
@@ -96,8 +102,21 @@ def _values(t: TranscriptRecord, s: ScenarioRecord | None) -> dict[str, list[str
     }
 
 
-def run_view(record: RunRecord) -> RunView:
-    """Arrange a run record for its report."""
+def pack(bodies: list[Markup]) -> str:
+    """The conversations' HTML as base64 of gzipped JSON (the page's script unpacks one when
+    it is opened: a large run stays a few MB and shows at once).
+
+    >>> import gzip, base64, json
+    >>> json.loads(gzip.decompress(base64.b64decode(pack([Markup("<b>x</b>")]))))
+    ['<b>x</b>']
+    """
+    raw = json.dumps([str(b) for b in bodies], ensure_ascii=False).encode("utf-8")
+    return base64.b64encode(gzip.compress(raw, compresslevel=9, mtime=0)).decode("ascii")
+
+
+def run_view(record: RunRecord, *, inline_limit: int = INLINE_LIMIT) -> RunView:
+    """Arrange a run record for its report: each conversation's HTML inline, or all of them
+    packed when they pass ``inline_limit`` characters."""
     scenarios = {s.id: s for s in record.scenarios}
     conversations = [
         Conversation(t, scenarios.get(t.id), _values(t, scenarios.get(t.id)))
@@ -124,6 +143,9 @@ def run_view(record: RunRecord) -> RunView:
         )
         for p in positions
     ]
+    body = env.get_template("sections/run_conversation.html.j2")
+    bodies = [Markup(body.render(t=c.transcript)) for c in conversations]
+    packed = pack(bodies) if sum(len(b) for b in bodies) > inline_limit else None
     return RunView(
         record=record,
         conversations=conversations,
@@ -133,13 +155,15 @@ def run_view(record: RunRecord) -> RunView:
         calibration=calibration,
         headline=[(name, label, getattr(summary, name)) for name, label in HEADLINE],
         open_flagged=len(conversations) <= OPEN_UP_TO,
+        bodies=[] if packed else bodies,
+        packed=packed,
     )
 
 
-def render_html(record: RunRecord) -> str:
+def render_html(record: RunRecord, *, inline_limit: int = INLINE_LIMIT) -> str:
     """The report for a run, from its record (the transcript browser needs its
     transcripts)."""
-    view = run_view(record)
+    view = run_view(record, inline_limit=inline_limit)
     subtitle = Markup(
         "suite <b>{}</b> ({} scenarios) · target <b>{}</b> · {} · backbone {}"
     ).format(
