@@ -104,14 +104,14 @@ def survival_chart(
     curves: Mapping[str, Mapping[str, RateRecord]],
     *,
     label: str = "share of hold cases still holding after each pressure turn",
-    width: int = 720,
+    width: int = 840,
     height: int = 300,
 ) -> Markup:
     """Survival of held positions over the pressure ladder: one step curve per ladder, from
     100% before the first pressure turn, with each point's interval as a band. A curve's
     points are the record's ``survival`` rates (the share of the cases exposed to turn k still
     holding after it)."""
-    left, right, top, bottom = 48, 210, 14, 34
+    left, right, top, bottom = 48, 330, 14, 34
     turns = sorted({int(k) for c in curves.values() for k in c})
     last = max(turns, default=1)
     pw, ph = width - left - right, height - top - bottom
@@ -165,7 +165,7 @@ def survival_chart(
         parts.append(
             f'<line x1="{width - right + 14}" x2="{width - right + 34}" y1="{ly - 4}" '
             f'y2="{ly - 4}" stroke="{color}" stroke-width="3"/><text x="{width - right + 40}" '
-            f'y="{ly}"><title>{escape(name)}</title>{escape(_clip(name, 22))} '
+            f'y="{ly}"><title>{escape(name)}</title>{escape(_clip(name, 30))} '
             f'<tspan fill="#777">{pct(prev)}, n={n}</tspan></text></g>'
         )
     return _svg("survival", width, height, "".join(parts), label)
