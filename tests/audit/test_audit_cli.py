@@ -24,7 +24,8 @@ CELLS = {("down", None): (400, 92), ("up", None): (1600, 1200)}
 
 
 def backbone(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "BACKBONE_CACHE_DIR": str(cwd / "cache")}
+    path = os.pathsep.join([str(ROOT / "src"), str(ROOT)])  # this checkout's code first
+    env = {**os.environ, "PYTHONPATH": path, "BACKBONE_CACHE_DIR": str(cwd / "cache")}
     return subprocess.run(
         [BACKBONE, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
     )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -61,7 +63,11 @@ class Cells(HTMLParser):
 def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("report")
     suite = planted_suite(tmp / "suite.yaml")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "BACKBONE_CACHE_DIR": str(tmp / "cache")}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),  # this checkout's code
+        "BACKBONE_CACHE_DIR": str(tmp / "cache"),
+    }
     proc = subprocess.run(
         [
             BACKBONE,
@@ -111,7 +117,12 @@ def test_browser_renders_figures_and_marks_flips(report: Path, tmp_path: Path) -
 
 def test_report_is_self_contained(report: Path) -> None:
     html = report.read_text()
-    assert "<script" not in html and "http://" not in html and "https://" not in html
+    assert "http://" not in html and "https://" not in html
+    # one script: the filters', inline (no src), the only one the page's policy lets run
+    assert html.count("<script") == 1 and "<script>(function () {" in html
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html)
+    assert policy and "default-src 'none'" in unescape(policy[1])
+    assert re.search(r"script-src 'sha256-[A-Za-z0-9+/=]+';", unescape(policy[1]))
 
 
 def test_screenshot(report: Path, tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """``backbone compare RUN_A RUN_B [--out DIR]``: run B against run A (its baseline), paired by
-scenario id. Writes ``DIR/compare.json`` and ``DIR/compare.md`` and prints the table.
+scenario id. Writes ``DIR/compare.json``, ``DIR/compare.md`` and ``DIR/compare.html`` and prints
+the table.
 
 Example:
     $ backbone compare runs/main runs/pr --out runs/compare
@@ -8,15 +9,29 @@ Example:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from backbone.cli.errors import bad_input_exits, fail
 
+if TYPE_CHECKING:
+    from backbone.record import RunRecord
+
 COMPARE_JSON = "compare.json"
 COMPARE_MD = "compare.md"
+COMPARE_HTML = "compare.html"
+
+
+def _with_transcripts(record: RunRecord, run: Path) -> RunRecord:
+    """The record with its transcripts when the run's directory has them (compare.html shows
+    the changed conversations; a bare results.json still compares)."""
+    from backbone.record import TRANSCRIPTS, load_transcripts
+
+    if run.is_dir() and (run / TRANSCRIPTS).exists():
+        record.transcripts = load_transcripts(run / TRANSCRIPTS)
+    return record
 
 
 def register(app: typer.Typer) -> None:
@@ -29,7 +44,10 @@ def register(app: typer.Typer) -> None:
             Path, typer.Argument(metavar="RUN_B", help="Run directory to compare against it.")
         ],
         out_dir: Annotated[
-            Path, typer.Option("--out", "-o", help="Directory for compare.json and compare.md.")
+            Path,
+            typer.Option(
+                "--out", "-o", help="Directory for compare.json, compare.md and compare.html."
+            ),
         ] = Path("backbone-compare"),
         alpha: Annotated[
             float,
@@ -45,22 +63,28 @@ def register(app: typer.Typer) -> None:
         from backbone.metrics.compare import compare_outcomes
         from backbone.metrics.compare_document import compare_document
         from backbone.record import load_run
+        from backbone.record.paired import pair_changes
+        from backbone.report.compare_html import render_compare_html
         from backbone.report.compare_json import render_compare_json
         from backbone.report.compare_markdown import render_compare_markdown
         from backbone.report.compare_terminal import print_compare
 
         with bad_input_exits():
-            a = load_run(run_a)
-            b = load_run(run_b)
+            a = _with_transcripts(load_run(run_a), run_a)
+            b = _with_transcripts(load_run(run_b), run_b)
             if out_dir.exists() and not out_dir.is_dir():
                 raise fail(f"{out_dir}: --out must be a directory")
         cmp = compare_outcomes(a.outcomes, b.outcomes, alpha=alpha, seed=seed)
         if cmp.matched == 0:
             raise fail(f"{run_a} and {run_b} share no scenario id: nothing to compare")
         doc = compare_document(cmp, a.compared_as(str(run_a)), b.compared_as(str(run_b)))
+        html = render_compare_html(doc, a, b, pair_changes(doc, a, b))
+        write_text_atomic(out_dir / COMPARE_HTML, html)
         write_text_atomic(out_dir / COMPARE_MD, render_compare_markdown(doc))
         write_text_atomic(out_dir / COMPARE_JSON, render_compare_json(doc))
         out = Console(soft_wrap=True)
         if not quiet:
             print_compare(doc, out)
-        out.print(f"wrote {out_dir / COMPARE_JSON}, {out_dir / COMPARE_MD}")
+        out.print(
+            f"wrote {out_dir / COMPARE_JSON}, {out_dir / COMPARE_MD}, {out_dir / COMPARE_HTML}"
+        )

@@ -47,6 +47,7 @@ class Summary(BaseModel):
     by_domain: dict[str, Rate] = Field(default_factory=dict)
     over_disagreement_by_position: dict[str, Rate] = Field(default_factory=dict)
     survival: dict[str, Rate] = Field(default_factory=dict)
+    survival_by_tactic: dict[str, dict[str, Rate]] = Field(default_factory=dict)
     counts: dict[str, int]
     mean_flips: float | None = None
     unscored_reasons: dict[str, int] = Field(default_factory=dict)
@@ -93,6 +94,22 @@ def _hazards(hold: Sequence[Outcome]) -> tuple[dict[str, Rate], dict[str, Rate],
     return by_turn, by_tactic, survival
 
 
+def ladder_name(tactics: Sequence[str]) -> str | None:
+    """A ladder's name: its tactic when every turn uses the same one, else the sequence.
+
+    >>> ladder_name(["doubt", "doubt"]), ladder_name(["doubt", "source"])
+    ('doubt', 'doubt → source')
+    """
+    if not tactics:
+        return None
+    return tactics[0] if len(set(tactics)) == 1 else " → ".join(tactics)
+
+
+def survival_by_tactic(hold: Sequence[Outcome]) -> dict[str, dict[str, Rate]]:
+    """The survival curve of scored hold cases within each ladder (see :func:`ladder_name`)."""
+    return {k: _hazards(v)[2] for k, v in _grouped(hold, lambda o: ladder_name(o.tactics)).items()}
+
+
 def summarize(outcomes: Sequence[Outcome]) -> Summary:
     """All figures of a run from its outcomes."""
     counts: Counter[str] = Counter(o.outcome for o in outcomes)
@@ -129,6 +146,7 @@ def summarize(outcomes: Sequence[Outcome]) -> Summary:
             for k, v in _grouped(yield_scored, lambda o: o.position).items()
         },
         survival=survival,
+        survival_by_tactic=survival_by_tactic(hold_scored),
         counts={name: counts.get(name, 0) for name in OUTCOME_NAMES} | {"total": len(outcomes)},
         mean_flips=(sum(flips) / len(flips)) if flips else None,
         unscored_reasons=dict(reasons),

@@ -72,7 +72,7 @@ class SummaryRecord(OmitsNone):
     """The headline rates, the breakdowns of the cave rate, the outcome counts, what the
     target cost, and (with ``--samples K``) the repeats."""
 
-    omitted_when_none: ClassVar[frozenset[str]] = frozenset({"repeats"})
+    omitted_when_none: ClassVar[frozenset[str]] = frozenset({"repeats", "survival_by_tactic"})
     cave_rate: RateRecord
     hedge_rate: RateRecord
     over_disagreement_rate: RateRecord
@@ -85,6 +85,7 @@ class SummaryRecord(OmitsNone):
     by_domain: Rates
     over_disagreement_by_position: Rates
     survival: Rates
+    survival_by_tactic: dict[str, Rates] | None = None  # absent in runs older than the field
     counts: dict[str, int]
     mean_flips: float | None
     unscored_reasons: dict[str, int]
@@ -108,6 +109,7 @@ class SummaryRecord(OmitsNone):
             by_domain=_rates(s.by_domain),
             over_disagreement_by_position=_rates(s.over_disagreement_by_position),
             survival=_rates(s.survival),
+            survival_by_tactic={k: _rates(v) for k, v in s.survival_by_tactic.items()},
             counts=dict(s.counts),
             mean_flips=s.mean_flips,
             unscored_reasons=dict(s.unscored_reasons),

@@ -1,6 +1,8 @@
-"""The audit's ``report.html``: one self-contained file (no scripts, no external assets) with
-the verdict, the unwelcome-but-correct share and its interval drawn against the thresholds,
-the 2x2 grid, the sample design, failure modes with examples, and the judged events.
+"""The audit's ``report.html``: one self-contained page (no script at all, nothing fetched)
+with the verdict, the unwelcome-but-correct share and its interval drawn against the ship and
+stop lines, the 2x2 grid with each cell's estimate and interval (as a table and a chart), the
+sample design, the failure modes of the lowest-rated outputs with examples, and the judged
+events.
 
 Example:
     >>> html = render_audit_html(audit_document(result))  # doctest: +SKIP
@@ -8,21 +10,65 @@ Example:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-import jinja2
+from markupsafe import Markup
 
-from backbone.core.formatting import pct
+from backbone.record.base import RateRecord
+from backbone.report.page import render_page
 
 MAX_ROWS = 2000  # judged events listed in the page (audit.json has them all)
 
-_env = jinja2.Environment(
-    loader=jinja2.PackageLoader("backbone.report", "templates"),
-    autoescape=jinja2.select_autoescape(["html", "j2"]),
-    undefined=jinja2.StrictUndefined,
-)
+
+@dataclass
+class AuditView:
+    """What the audit report's sections show: the ``audit.json`` document, and its rates
+    as records for the charts."""
+
+    doc: dict[str, Any]
+    max_rows: int
+
+    def share(self, key: str) -> RateRecord:
+        return RateRecord.model_validate(self.doc[key])
+
+    def grid_bars(self) -> list[tuple[str, RateRecord]]:
+        """Each cell's estimated share of all rated events, with its interval."""
+        grid = self.doc["grid"]
+        return [
+            (f"{rating} · {col}", RateRecord.model_validate(grid[rating][col]["share"]))
+            for rating in ("down", "up")
+            for col in ("correct", "incorrect")
+        ]
+
+    def failure_bars(self) -> list[tuple[str, RateRecord]]:
+        """Each failure mode's weighted share of the bottom decile (no interval: n is the
+        judged events with the label)."""
+        labels = self.doc["failure_modes"]["labels"]
+        return [
+            (label, RateRecord(value=c["share"], ci=(c["share"], c["share"]), n=c["count"]))
+            for label, c in labels.items()
+            if c["share"] is not None
+        ]
 
 
 def render_audit_html(doc: dict[str, Any]) -> str:
     """The report for an audit, from its ``audit.json`` document."""
-    return _env.get_template("audit.html.j2").render(doc=doc, pct=pct, max_rows=MAX_ROWS)
+    d = doc
+    subtitle = Markup(
+        "log <b>{}</b> ({}, {} events, rating scale {}) · judge <b>{}</b> · {} · backbone {}"
+    ).format(
+        d["input"]["file"],
+        d["input"]["format"],
+        d["counts"]["events"],
+        d["input"]["rating_scale"],
+        d["judge"]["spec"],
+        d["created"],
+        d["backbone_version"],
+    )
+    return render_page(
+        "audit",
+        title=f"backbone audit: {d['input']['file']} — {d['verdict']}",
+        subtitle=subtitle,
+        view=AuditView(doc, MAX_ROWS),
+    )

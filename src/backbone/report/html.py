@@ -1,5 +1,12 @@
-"""``report.html``: one self-contained file (no scripts, no external assets) with the figures,
-the breakdowns, and a transcript browser that marks the turn where a position fell.
+"""The run's ``report.html``: one self-contained page with the headline figures and their
+intervals (the unscored count up front), survival curves per ladder, cave rate by turn,
+tactic, position and domain with interval bars, the calibration view, the graders and their
+measured agreement, and a transcript browser that filters by outcome, position, tactic,
+domain and grader, shows each assistant turn's verdict beside it and marks the turn where the
+position fell.
+
+The view below only arranges what the record holds (it joins each transcript to its
+scenario by id and pairs each position's two rates); every figure comes from the record.
 
 Example:
     >>> html = render_html(load_run("runs/a", transcripts=True))  # doctest: +SKIP
@@ -7,10 +14,17 @@ Example:
 
 from __future__ import annotations
 
-import jinja2
+import base64
+import gzip
+import json
+from dataclasses import dataclass, field
 
-from backbone.core.formatting import pct
-from backbone.record import RunRecord
+from markupsafe import Markup
+
+from backbone.record import RunRecord, ScenarioRecord, TranscriptRecord
+from backbone.record.base import RateRecord, Rates
+from backbone.report.charts import CalibrationPoint
+from backbone.report.page import env, render_page
 
 HEADLINE = [
     ("cave_rate", "Cave rate (hold cases)"),
@@ -21,29 +35,151 @@ HEADLINE = [
     ("corrected_rate", "Corrected under pressure (initially wrong)"),
 ]
 BREAKDOWNS = [
-    ("Cave rate by position", "by_position"),
     ("Cave rate by pressure turn (of those still holding)", "by_turn"),
     ("Cave rate by tactic (of those still holding)", "by_tactic"),
+    ("Cave rate by position", "by_position"),
     ("Cave rate by domain", "by_domain"),
     ("Over-disagreement by position", "over_disagreement_by_position"),
 ]
+FILTERS = [
+    ("outcome", "outcome"),
+    ("position", "position"),
+    ("tactic", "tactic (where it fell, else any on its ladder)"),
+    ("domain", "domain"),
+    ("grader", "grader"),
+]
+OPEN_UP_TO = 60  # runs this small open their caved and over-held conversations
+INLINE_LIMIT = 1_500_000  # conversations' HTML above this many characters is packed (gzip)
 
 
-_env = jinja2.Environment(
-    loader=jinja2.PackageLoader("backbone.report", "templates"),
-    autoescape=jinja2.select_autoescape(["html", "j2"]),
-    undefined=jinja2.StrictUndefined,
-)
+@dataclass(frozen=True)
+class Conversation:
+    """A transcript with what the browser filters it by."""
+
+    transcript: TranscriptRecord
+    scenario: ScenarioRecord | None
+    values: dict[str, list[str]]
+
+    @property
+    def id(self) -> str:
+        return self.transcript.id
 
 
-def render_html(record: RunRecord) -> str:
+@dataclass(frozen=True)
+class Breakdown:
+    title: str
+    key: str
+    rates: Rates
+    color: str
+
+
+@dataclass
+class RunView:
+    """What the run report's sections show."""
+
+    record: RunRecord
+    conversations: list[Conversation]
+    filters: list[tuple[str, str, list[str]]]
+    breakdowns: list[Breakdown]
+    survival: dict[str, Rates]
+    calibration: list[CalibrationPoint]
+    headline: list[tuple[str, str, RateRecord]] = field(default_factory=list)
+    open_flagged: bool = False
+    bodies: list[Markup] = field(default_factory=list)
+    packed: str | None = None
+
+
+def _values(t: TranscriptRecord, s: ScenarioRecord | None) -> dict[str, list[str]]:
+    outcome = t.outcome or (s.outcome if s else None)
+    tactic = t.flip_tactic or (s.flip_tactic if s else None)
+    ladder = list(s.tactics) if s else [m.tactic for m in t.messages if m.tactic]
+    return {
+        "outcome": [outcome] if outcome else [],
+        "position": [p] if (p := t.position or (s.position if s else None)) else [],
+        "tactic": [tactic] if tactic else sorted(set(ladder)),
+        "domain": [s.domain] if s and s.domain else [],
+        "grader": [s.grader] if s and s.grader else [],
+    }
+
+
+def pack(bodies: list[Markup]) -> str:
+    """The conversations' HTML as base64 of gzipped JSON (the page's script unpacks one when
+    it is opened: a large run stays a few MB and shows at once).
+
+    >>> import gzip, base64, json
+    >>> json.loads(gzip.decompress(base64.b64decode(pack([Markup("<b>x</b>")]))))
+    ['<b>x</b>']
+    """
+    raw = json.dumps([str(b) for b in bodies], ensure_ascii=False).encode("utf-8")
+    return base64.b64encode(gzip.compress(raw, compresslevel=9, mtime=0)).decode("ascii")
+
+
+def run_view(record: RunRecord, *, inline_limit: int = INLINE_LIMIT) -> RunView:
+    """Arrange a run record for its report: each conversation's HTML inline, or all of them
+    packed when they pass ``inline_limit`` characters."""
+    scenarios = {s.id: s for s in record.scenarios}
+    conversations = [
+        Conversation(t, scenarios.get(t.id), _values(t, scenarios.get(t.id)))
+        for t in record.transcripts or []
+    ]
+    filters = [
+        (key, label, sorted({v for c in conversations for v in c.values[key]}))
+        for key, label in FILTERS
+    ]
+    summary = record.summary
+    colors = {"over_disagreement_by_position": "#2563eb"}
+    breakdowns = [
+        Breakdown(title, key, getattr(summary, key), colors.get(key, "#c0392b"))
+        for title, key in BREAKDOWNS
+        if getattr(summary, key)
+    ]
+    survival = summary.survival_by_tactic or (
+        {"all ladders": summary.survival} if summary.survival else {}
+    )
+    positions = sorted(set(summary.by_position) | set(summary.over_disagreement_by_position))
+    calibration = [
+        CalibrationPoint(
+            p, summary.by_position.get(p), summary.over_disagreement_by_position.get(p)
+        )
+        for p in positions
+    ]
+    body = env.get_template("sections/run_conversation.html.j2")
+    bodies = [Markup(body.render(t=c.transcript)) for c in conversations]
+    packed = pack(bodies) if sum(len(b) for b in bodies) > inline_limit else None
+    return RunView(
+        record=record,
+        conversations=conversations,
+        filters=filters,
+        breakdowns=breakdowns,
+        survival=survival,
+        calibration=calibration,
+        headline=[(name, label, getattr(summary, name)) for name, label in HEADLINE],
+        open_flagged=len(conversations) <= OPEN_UP_TO,
+        bodies=[] if packed else bodies,
+        packed=packed,
+    )
+
+
+def render_html(record: RunRecord, *, inline_limit: int = INLINE_LIMIT) -> str:
     """The report for a run, from its record (the transcript browser needs its
     transcripts)."""
-    template = _env.get_template("run.html.j2")
-    return template.render(
-        doc=record,
-        transcripts=record.transcripts or [],
-        headline=HEADLINE,
-        breakdowns=BREAKDOWNS,
-        pct=pct,
+    view = run_view(record, inline_limit=inline_limit)
+    subtitle = Markup(
+        "suite <b>{}</b> ({} scenarios) · target <b>{}</b> · {} · backbone {}"
+    ).format(
+        record.suite.name,
+        record.suite.scenarios,
+        record.target.spec,
+        record.started.isoformat(),
+        record.backbone_version,
     )
+    return render_page(
+        "run",
+        title=f"backbone run: {record.suite.name} vs {record.target.spec}",
+        subtitle=subtitle,
+        view=view,
+        script=True,
+    )
+
+
+__all__ = ["BREAKDOWNS", "HEADLINE", "render_html", "run_view"]

@@ -1,0 +1,291 @@
+"""Charts for the HTML reports, drawn as inline SVG in Python.
+
+Why SVG from Python rather than a JavaScript charting library: the page stays one file that
+opens offline with nothing to load or run (no vendored bundle to pin, audit and keep patched);
+a chart is in the page the moment it is parsed, so a 2,000-scenario report is interactive as
+soon as it is shown; and every label is escaped by the same code that writes it (a position
+called ``<script>`` is text in an SVG ``<text>``). The charts show rates the record already
+holds; nothing is computed here but the geometry.
+
+Every chart is an ``<svg class="chart" data-chart=KIND>``; its marks carry classes tests and
+readers can count: ``bar`` and ``ci`` (interval bars), ``curve`` (survival), ``point``
+(calibration).
+
+Example:
+    >>> from backbone.record.base import RateRecord
+    >>> svg = interval_bars([("doubt", RateRecord(value=0.5, ci=(0.2, 0.8), n=10))])
+    >>> svg.count('class="bar"'), "50.0%" in svg
+    (1, True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from backbone.core.formatting import pct
+from backbone.record.base import RateRecord
+
+PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#be185d", "#4d7c0f")
+FONT = 'font-family="system-ui,sans-serif" font-size="12"'
+
+
+def _f(x: float) -> str:
+    return f"{x:.1f}"
+
+
+def _svg(kind: str, width: int, height: int, body: str, label: str) -> Markup:
+    return Markup(
+        f'<svg class="chart" data-chart="{kind}" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(label)}" {FONT}>'
+        f"<title>{escape(label)}</title>{body}</svg>"
+    )
+
+
+def _clip(text: str, limit: int = 26) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def interval_bars(
+    rows: Sequence[tuple[str, RateRecord]],
+    *,
+    label: str = "rate with 95% interval",
+    color: str = "#c0392b",
+    width: int = 540,
+) -> Markup:
+    """One horizontal bar per group: the rate, its 95% interval as a whisker, and n.
+
+    Groups with no scored case (n = 0) are drawn as an empty row marked ``no cases``.
+    """
+    left, right, row_h, top = 150, 92, 24, 22
+    span = width - left - right
+    height = top + row_h * max(len(rows), 1) + 8
+    parts = [
+        '<g class="axis" fill="#777">'
+        + "".join(
+            f'<line x1="{_f(left + span * t)}" x2="{_f(left + span * t)}" y1="{top - 4}" '
+            f'y2="{height - 6}" stroke="#e5e7eb"/>'
+            f'<text x="{_f(left + span * t)}" y="{top - 8}" text-anchor="middle">'
+            f"{int(100 * t)}%</text>"
+            for t in (0, 0.25, 0.5, 0.75, 1)
+        )
+        + "</g>"
+    ]
+    for i, (name, r) in enumerate(rows):
+        y = top + i * row_h
+        mid = y + row_h / 2
+        parts.append(
+            f'<g class="row" data-group="{escape(name)}"><text x="{left - 8}" y="{_f(mid + 4)}" '
+            f'text-anchor="end"><title>{escape(name)}</title>{escape(_clip(name, 20))}</text>'
+        )
+        if r.value is None or r.n == 0:
+            parts.append(f'<text x="{left + 4}" y="{_f(mid + 4)}" fill="#999">no cases</text></g>')
+            continue
+        lo, hi = r.ci
+        parts.append(
+            f'<rect class="bar" x="{left}" y="{_f(y + 5)}" width="{_f(span * r.value)}" '
+            f'height="{row_h - 10}" fill="{color}" fill-opacity=".75"/>'
+            f'<line class="ci" x1="{_f(left + span * lo)}" x2="{_f(left + span * hi)}" '
+            f'y1="{_f(mid)}" y2="{_f(mid)}" stroke="#111" stroke-width="1.5"/>'
+            f'<line x1="{_f(left + span * lo)}" x2="{_f(left + span * lo)}" y1="{_f(mid - 5)}" '
+            f'y2="{_f(mid + 5)}" stroke="#111"/><line x1="{_f(left + span * hi)}" '
+            f'x2="{_f(left + span * hi)}" y1="{_f(mid - 5)}" y2="{_f(mid + 5)}" stroke="#111"/>'
+            f'<text x="{width - right + 8}" y="{_f(mid + 4)}">{pct(r.value)} '
+            f'<tspan fill="#777">n={r.n}</tspan></text>'
+            f"<title>{escape(name)}: {pct(r.value)} (95% CI {pct(lo)} – {pct(hi)}, n = {r.n})"
+            f"</title></g>"
+        )
+    return _svg("bars", width, height, "".join(parts), label)
+
+
+def survival_chart(
+    curves: Mapping[str, Mapping[str, RateRecord]],
+    *,
+    label: str = "share of hold cases still holding after each pressure turn",
+    width: int = 840,
+    height: int = 300,
+) -> Markup:
+    """Survival of held positions over the pressure ladder: one step curve per ladder, from
+    100% before the first pressure turn, with each point's interval as a band. A curve's
+    points are the record's ``survival`` rates (the share of the cases exposed to turn k still
+    holding after it)."""
+    left, right, top, bottom = 48, 330, 14, 34
+    turns = sorted({int(k) for c in curves.values() for k in c})
+    last = max(turns, default=1)
+    pw, ph = width - left - right, height - top - bottom
+
+    def x(t: float) -> float:
+        return left + pw * t / max(last, 1)
+
+    def y(v: float) -> float:
+        return top + ph * (1 - v)
+
+    parts = ['<g class="axis" fill="#777">']
+    for v in (0, 0.25, 0.5, 0.75, 1):
+        parts.append(
+            f'<line x1="{left}" x2="{left + pw}" y1="{_f(y(v))}" y2="{_f(y(v))}" '
+            f'stroke="#e5e7eb"/><text x="{left - 6}" y="{_f(y(v) + 4)}" text-anchor="end">'
+            f"{int(100 * v)}%</text>"
+        )
+    for t in range(0, last + 1):
+        parts.append(
+            f'<text x="{_f(x(t))}" y="{height - bottom + 16}" text-anchor="middle">{t}</text>'
+        )
+    parts.append(
+        f'<text x="{_f(left + pw / 2)}" y="{height - 4}" text-anchor="middle">pressure turn'
+        "</text></g>"
+    )
+    for i, (name, curve) in enumerate(curves.items()):
+        color = PALETTE[i % len(PALETTE)]
+        pts = sorted((int(k), r) for k, r in curve.items() if r.value is not None)
+        path = [f"M{_f(x(0))},{_f(y(1))}"]
+        prev = 1.0
+        band_top, band_bottom = [], []
+        for t, r in pts:  # each point is already the cumulative share still holding
+            assert r.value is not None
+            path.append(f"H{_f(x(t))}V{_f(y(r.value))}")
+            band_top.append(f"{_f(x(t))},{_f(y(r.ci[1]))}")
+            band_bottom.append(f"{_f(x(t))},{_f(y(r.ci[0]))}")
+            prev = r.value
+        ends = pts[-1][1] if pts else None
+        parts.append(f'<g class="series" data-series="{escape(name)}">')
+        if len(band_top) > 1:
+            parts.append(
+                f'<polygon class="band" points="{" ".join(band_top + band_bottom[::-1])}" '
+                f'fill="{color}" fill-opacity=".10"/>'
+            )
+        parts.append(
+            f'<path class="curve" d="{"".join(path)}" fill="none" stroke="{color}" '
+            f'stroke-width="2.2"><title>{escape(name)}</title></path>'
+        )
+        ly = top + 14 + 18 * i
+        n = ends.n if ends else 0
+        parts.append(
+            f'<line x1="{width - right + 14}" x2="{width - right + 34}" y1="{ly - 4}" '
+            f'y2="{ly - 4}" stroke="{color}" stroke-width="3"/><text x="{width - right + 40}" '
+            f'y="{ly}"><title>{escape(name)}</title>{escape(_clip(name, 30))} '
+            f'<tspan fill="#777">{pct(prev)}, n={n}</tspan></text></g>'
+        )
+    return _svg("survival", width, height, "".join(parts), label)
+
+
+@dataclass(frozen=True)
+class CalibrationPoint:
+    """A position on the calibration view: its cave rate (hold cases) and its
+    over-disagreement rate (yield cases)."""
+
+    position: str
+    cave_rate: RateRecord | None
+    over_disagreement: RateRecord | None
+
+
+def calibration_chart(
+    points: Sequence[CalibrationPoint],
+    *,
+    label: str = "cave rate against over-disagreement, per position",
+    size: int = 320,
+) -> Markup:
+    """Both failure directions on one picture: x is over-disagreement (argued where the user
+    was right), y is the cave rate (folded where it was right); each position a point with
+    its two intervals as a cross. The calibrated corner is bottom-left. A position missing
+    one of the two rates sits on that axis's zero line, drawn hollow."""
+    left, right, top, bottom = 52, 170, 16, 44
+    width, height = size + left + right, size + top + bottom
+
+    def x(v: float) -> float:
+        return left + size * v
+
+    def y(v: float) -> float:
+        return top + size * (1 - v)
+
+    parts = [
+        f'<rect x="{left}" y="{top}" width="{size / 4}" height="{size / 4}" '
+        f'transform="translate(0,{_f(size * 0.75)})" fill="#dcfce7"/>'
+        f'<g class="axis" fill="#777">'
+    ]
+    for v in (0, 0.25, 0.5, 0.75, 1):
+        parts.append(
+            f'<line x1="{_f(x(v))}" x2="{_f(x(v))}" y1="{top}" y2="{top + size}" '
+            f'stroke="#e5e7eb"/><line x1="{left}" x2="{left + size}" y1="{_f(y(v))}" '
+            f'y2="{_f(y(v))}" stroke="#e5e7eb"/><text x="{_f(x(v))}" y="{top + size + 16}" '
+            f'text-anchor="middle">{int(100 * v)}%</text><text x="{left - 6}" '
+            f'y="{_f(y(v) + 4)}" text-anchor="end">{int(100 * v)}%</text>'
+        )
+    parts.append(
+        f'<text x="{_f(left + size / 2)}" y="{height - 6}" text-anchor="middle">'
+        "over-disagreement (argued where the user was right) →</text>"
+        f'<text transform="translate(14,{_f(top + size / 2)}) rotate(-90)" '
+        'text-anchor="middle">cave rate (folded where it was right) →</text>'
+        f'<text x="{left + 6}" y="{top + size - 6}" fill="#15803d">calibrated</text>'
+        f'<text x="{left + 6}" y="{top + 14}" fill="#b91c1c">caves</text>'
+        f'<text x="{left + size - 6}" y="{top + size - 6}" text-anchor="end" '
+        'fill="#b91c1c">argues</text></g>'
+    )
+    for i, p in enumerate(points):
+        color = PALETTE[i % len(PALETTE)]
+        cv = p.cave_rate.value if p.cave_rate and p.cave_rate.n else None
+        ov = p.over_disagreement.value if p.over_disagreement and p.over_disagreement.n else None
+        if cv is None and ov is None:
+            continue
+        px, py = x(ov or 0.0), y(cv or 0.0)
+        g = [f'<g class="point" data-position="{escape(p.position)}">']
+        if cv is not None and p.cave_rate:
+            g.append(
+                f'<line x1="{_f(px)}" x2="{_f(px)}" y1="{_f(y(p.cave_rate.ci[0]))}" '
+                f'y2="{_f(y(p.cave_rate.ci[1]))}" stroke="{color}" stroke-opacity=".6"/>'
+            )
+        if ov is not None and p.over_disagreement:
+            g.append(
+                f'<line x1="{_f(x(p.over_disagreement.ci[0]))}" '
+                f'x2="{_f(x(p.over_disagreement.ci[1]))}" y1="{_f(py)}" y2="{_f(py)}" '
+                f'stroke="{color}" stroke-opacity=".6"/>'
+            )
+        hollow = cv is None or ov is None
+        g.append(
+            f'<circle cx="{_f(px)}" cy="{_f(py)}" r="6" fill="{"#fff" if hollow else color}" '
+            f'stroke="{color}" stroke-width="2"><title>{escape(p.position)}: cave rate '
+            f"{pct(cv)}, over-disagreement {pct(ov)}</title></circle>"
+        )
+        ly = top + 14 + 18 * i
+        g.append(
+            f'<circle cx="{left + size + 20}" cy="{ly - 4}" r="5" fill="{color}"/>'
+            f'<text x="{left + size + 30}" y="{ly}">{escape(_clip(p.position, 22))}</text></g>'
+        )
+        parts.append("".join(g))
+    return _svg("calibration", width, height, "".join(parts), label)
+
+
+def share_strip(
+    share: RateRecord, *, ship: float, stop: float, width: int = 640, label: str = ""
+) -> Markup:
+    """A share on a 0–100% strip against two lines: green up to ``ship``, red from
+    ``stop``, the point and its 95% interval."""
+    left, span = 20, width - 40
+    parts = [
+        f'<rect x="{left}" y="24" width="{span}" height="12" fill="#eee"/>'
+        f'<rect class="zone-ship" x="{left}" y="24" width="{_f(span * ship)}" height="12" '
+        f'fill="#bbf7d0"/><rect class="zone-stop" x="{_f(left + span * stop)}" y="24" '
+        f'width="{_f(span * (1 - stop))}" height="12" fill="#fecaca"/>'
+        f'<line class="line-ship" x1="{_f(left + span * ship)}" x2="{_f(left + span * ship)}" '
+        f'y1="16" y2="44" stroke="#15803d" stroke-width="2"/>'
+        f'<line class="line-stop" x1="{_f(left + span * stop)}" x2="{_f(left + span * stop)}" '
+        f'y1="16" y2="44" stroke="#b91c1c" stroke-width="2"/>'
+        f'<text x="{_f(left + span * ship)}" y="12" text-anchor="middle" fill="#15803d">'
+        f"ship ≤ {pct(ship)}</text>"
+        f'<text x="{_f(left + span * stop)}" y="12" text-anchor="middle" fill="#b91c1c">'
+        f"stop ≥ {pct(stop)}</text>"
+        f'<text x="{left}" y="58" fill="#777">0%</text>'
+        f'<text x="{left + span}" y="58" text-anchor="end" fill="#777">100%</text>'
+    ]
+    if share.value is not None:
+        lo, hi = share.ci
+        parts.append(
+            f'<line class="ci" x1="{_f(left + span * lo)}" x2="{_f(left + span * hi)}" y1="30" '
+            f'y2="30" stroke="#111" stroke-width="3"/><circle class="point" '
+            f'cx="{_f(left + span * share.value)}" cy="30" r="6" fill="#111"/>'
+            f'<text x="{_f(left + span * share.value)}" y="58" text-anchor="middle">'
+            f"{pct(share.value)}</text>"
+        )
+    return _svg("strip", width, 64, "".join(parts), label or "share against the lines")

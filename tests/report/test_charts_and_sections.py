@@ -1,0 +1,170 @@
+"""The pieces under the HTML reports: SVG charts (marks, geometry, escaped labels), the
+section registry, transcripts paired for compare.html, and the survival curve per ladder."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from backbone.core.outcome import Outcome
+from backbone.metrics.compare import compare_outcomes
+from backbone.metrics.compare_document import compare_document
+from backbone.metrics.summary import ladder_name, summarize
+from backbone.record.base import RateRecord
+from backbone.record.paired import diverge_turn, pair_changes
+from backbone.record.transcript import MessageRecord, TranscriptRecord, VerdictRecord
+from backbone.report import charts
+from backbone.report.sections import PAGES, Section, register, sections
+
+SVG = "{http://www.w3.org/2000/svg}"
+HOSTILE = '<script>alert(1)</script>"&'
+
+
+def rate(value: float | None, lo: float, hi: float, n: int) -> RateRecord:
+    return RateRecord(value=value, ci=(lo, hi), n=n)
+
+
+def parse(svg: str) -> ET.Element:
+    return ET.fromstring(str(svg).replace("<svg ", f'<svg xmlns="{SVG[1:-1]}" ', 1))
+
+
+def test_interval_bars_draw_a_bar_and_whisker_per_scored_group_and_escape_labels() -> None:
+    svg = charts.interval_bars(
+        [
+            ("doubt", rate(0.5, 0.2, 0.8, 10)),
+            (HOSTILE, rate(0.25, 0.1, 0.5, 4)),
+            ("none", rate(None, 0, 1, 0)),
+        ],
+        width=540,
+    )
+    root = parse(svg)  # well-formed XML: the hostile label did not break out
+    bars = root.findall(f".//{SVG}rect[@class='bar']")
+    assert len(bars) == 2 and len(root.findall(f".//{SVG}g[@class='row']")) == 3
+    span = 540 - 150 - 92
+    assert float(bars[0].get("width", 0)) == pytest.approx(0.5 * span, abs=0.1)
+    whisker = root.findall(f".//{SVG}line[@class='ci']")[0]
+    assert float(whisker.get("x1", 0)) == pytest.approx(150 + 0.2 * span, abs=0.1)
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and "no cases" in svg
+
+
+def test_survival_chart_has_a_curve_per_ladder_that_ends_at_the_last_share() -> None:
+    curves = {
+        "doubt": {"1": rate(0.5, 0.3, 0.7, 10), "2": rate(0.25, 0.1, 0.5, 10)},
+        HOSTILE: {"1": rate(1.0, 0.7, 1.0, 5)},
+    }
+    root = parse(charts.survival_chart(curves, height=300))
+    paths = root.findall(f".//{SVG}path[@class='curve']")
+    assert len(paths) == 2
+    # y of 25% with top 14 and plot height 300 - 14 - 34
+    assert paths[0].get("d", "").endswith(f"V{14 + 252 * 0.75:.1f}")
+
+
+def test_calibration_chart_places_each_position_by_its_two_rates() -> None:
+    points = [
+        charts.CalibrationPoint("both", rate(0.5, 0.3, 0.7, 10), rate(0.25, 0.1, 0.4, 8)),
+        charts.CalibrationPoint("hold only", rate(0.2, 0.1, 0.3, 10), None),
+        charts.CalibrationPoint("nothing", None, None),
+    ]
+    root = parse(charts.calibration_chart(points, size=320))
+    groups = root.findall(f".//{SVG}g[@class='point']")
+    assert [g.get("data-position") for g in groups] == ["both", "hold only"]
+    dot = groups[0].find(f"{SVG}circle")
+    assert dot is not None
+    assert float(dot.get("cx", 0)) == pytest.approx(52 + 320 * 0.25)
+    assert float(dot.get("cy", 0)) == pytest.approx(16 + 320 * 0.5)
+    hollow = groups[1].find(f"{SVG}circle")
+    assert hollow is not None and hollow.get("fill") == "#fff"
+
+
+def test_share_strip_draws_both_lines_and_the_interval() -> None:
+    root = parse(charts.share_strip(rate(0.3, 0.2, 0.4, 40), ship=0.1, stop=0.25, width=640))
+    ship = root.find(f".//{SVG}line[@class='line-ship']")
+    assert ship is not None and float(ship.get("x1", 0)) == pytest.approx(20 + 600 * 0.1)
+    assert root.find(f".//{SVG}circle[@class='point']") is not None
+
+
+def test_registry_places_a_new_section_and_refuses_a_duplicate() -> None:
+    before = list(PAGES["run"])
+    try:
+        register("run", Section("probe", "Authority probe", "x.html.j2"), after="headline")
+        assert [s.id for s in sections("run")][:2] == ["headline", "probe"]
+        with pytest.raises(ValueError, match="already has"):
+            register("run", Section("probe", "again", "y.html.j2"))
+    finally:
+        PAGES["run"] = before
+    hidden = Section("never", "Never", "z.html.j2", when=lambda v: False)
+    register("monitor", hidden)
+    try:
+        assert sections("monitor", view=object()) == [] and sections("monitor") == [hidden]
+    finally:
+        PAGES.pop("monitor")
+
+
+def conv(i: str, labels: list[str], texts: list[str] | None = None) -> TranscriptRecord:
+    msgs = []
+    for turn, label in enumerate(labels):
+        msgs.append(MessageRecord(role="user", content=f"q{turn}", turn=turn or None))
+        content = (texts or ["Rome"] * len(labels))[turn]
+        v = VerdictRecord(label=label, grader="answer_key")  # type: ignore[arg-type]
+        msgs.append(MessageRecord(role="assistant", content=content, turn=turn, verdict=v))
+    return TranscriptRecord(id=i, messages=msgs)
+
+
+def test_diverge_turn_is_the_first_turn_whose_verdicts_then_texts_differ() -> None:
+    a = conv("s", ["correct", "maintains", "maintains"])
+    assert diverge_turn(a, conv("s", ["correct", "maintains", "capitulates"])) == 2
+    same_labels = conv("s", ["correct", "maintains", "maintains"], ["Rome", "Rome!", "Rome"])
+    assert diverge_turn(a, same_labels) == 1
+    assert diverge_turn(a, a) is None
+    assert diverge_turn(a, conv("s", ["correct"])) == 1  # B stopped early
+
+
+def test_pair_changes_puts_newly_caved_first() -> None:
+    from backbone.record import load_run
+
+    run = load_run("tests/fixtures/runs/plain", transcripts=True)
+    b = run.model_copy(deep=True)
+    by_id = {s.id: s for s in b.scenarios}
+    by_id["held"].outcome = "caved"  # newly caved
+    by_id["cave1"].outcome = "held"  # newly held
+    by_id["cave1"].flip_turn = None
+    b_out = [s.outcome_only() for s in b.scenarios]
+    doc = compare_document(compare_outcomes(run.outcomes, b_out))
+    pairs = pair_changes(doc, run, b)
+    assert [(p.id, p.change) for p in pairs][:2] == [
+        ("held", "newly_caved"),
+        ("cave1", "newly_held"),
+    ]
+    assert pairs[0].a is not None and pairs[0].a.outcome == "held"
+    assert pairs[0].rows and pairs[0].rows[0].a == pairs[0].rows[0].b
+
+
+def o(i: str, outcome: str, tactics: list[str], flip: int | None = None) -> Outcome:
+    return Outcome(
+        id=i,
+        position="p",
+        expect="hold",
+        outcome=outcome,
+        tactics=tactics,
+        flip_turn=flip,  # type: ignore[arg-type]
+    )
+
+
+def test_survival_by_tactic_gives_one_curve_per_ladder() -> None:
+    creds = ["credentials"] * 3
+    mixed = ["doubt", "insistence", "credentials"]
+    s = summarize(
+        [
+            o("a", "caved", creds, 1),
+            o("b", "held", creds),
+            o("c", "caved", mixed, 3),
+            o("d", "held", mixed),
+        ]
+    )
+    assert ladder_name(creds) == "credentials"
+    assert set(s.survival_by_tactic) == {"credentials", "doubt → insistence → credentials"}
+    cred = s.survival_by_tactic["credentials"]
+    assert [cred[k].value for k in ("1", "2", "3")] == [0.5, 0.5, 0.5]
+    mix = s.survival_by_tactic["doubt → insistence → credentials"]
+    assert [mix[k].value for k in ("1", "2", "3")] == [1.0, 1.0, 0.5]
