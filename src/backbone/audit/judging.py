@@ -36,6 +36,7 @@ from backbone.audit.models import FeedbackEvent, Judgment, SampledEvent
 from backbone.targets.base import Target
 from backbone.targets.cache import ResponseStore
 from backbone.targets.messages import ChatMessage, Request
+from backbone.targets.python_callable import call_in_thread
 
 FAILURE_MODES = (
     "hallucination",
@@ -260,7 +261,7 @@ def _event_adapter(fn: Callable[..., Any]) -> Callable[[list[dict[str, str]]], A
 
     async def call(messages: list[dict[str, str]]) -> str:
         event = json.loads(messages[-1]["content"])
-        result = await fn(event) if is_async else await asyncio.to_thread(fn, event)
+        result = await fn(event) if is_async else await call_in_thread(fn, event)
         if inspect.isawaitable(result):
             result = await result
         if isinstance(result, Mapping):
