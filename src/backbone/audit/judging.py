@@ -35,6 +35,7 @@ from typing import Any, Protocol
 from backbone.audit.models import FeedbackEvent, Judgment, SampledEvent
 from backbone.targets.base import Target
 from backbone.targets.cache import ResponseStore
+from backbone.targets.errors import TargetError
 from backbone.targets.messages import ChatMessage, Request
 from backbone.targets.python_callable import call_in_thread
 
@@ -320,6 +321,8 @@ class PythonJudge:
         try:
             reply = await self.target.complete(Request((ChatMessage("user", payload),)))
         except Exception as exc:  # the user's function failed on this event
+            if isinstance(exc, TargetError) and isinstance(exc.__cause__, Exception):
+                exc = exc.__cause__  # the product error the python target wrapped
             return Judgment(
                 id=event.id,
                 correct=None,

@@ -83,13 +83,14 @@ async def call_in_thread(fn: Callable[..., T], *args: Any) -> T:
     return await future
 
 
-def product_error(name: str, exc: Exception) -> TargetError:
+def product_error(exc: Exception) -> TargetError:
     """The target error for an exception raised by product code: transient ones
-    (:data:`TRANSIENT`) are retryable, the rest final; the message names the function."""
+    (:data:`TRANSIENT`) are retryable, the rest final; the message is the exception's type
+    and text (``RuntimeError: boom``), the original is its ``__cause__``."""
     if isinstance(exc, TargetError):
         return exc
     detail = str(exc)
-    message = f"{name} raised {type(exc).__name__}" + (f": {detail}" if detail else "")
+    message = type(exc).__name__ + (f": {detail}" if detail else "")
     if isinstance(exc, TRANSIENT):
         return RetryableTargetError(message)
     return TargetError(message)
@@ -117,7 +118,7 @@ class CallableTarget:
                 if inspect.isawaitable(result):
                     result = await result
         except Exception as exc:  # product code failed: a target failure, never a crash
-            raise product_error(str(self._identity["function"]), exc) from exc
+            raise product_error(exc) from exc
         if not isinstance(result, str):
             raise TargetError(
                 f"{self._identity['function']} returned {type(result).__name__}, expected str"
