@@ -64,9 +64,7 @@ async def test_a_raising_target_leaves_that_scenario_unscored_and_the_run_goes_o
     result = await run_suite(suite, target, target_spec="python:bot:reply", concurrency=5)
     outcomes = {o.id: o for o in result.outcomes}
     assert outcomes["italy"].outcome == "unscored"
-    assert outcomes["italy"].reason == (
-        f"target failed: turn 2: {type(exc).__name__}: {exc}"
-    )
+    assert outcomes["italy"].reason == (f"target failed: turn 2: {type(exc).__name__}: {exc}")
     others = {k: v for k, v in outcome_tuples(result.outcomes).items() if k != "italy"}
     assert others == {k: v for k, v in PLANTED_OUTCOMES.items() if k != "italy"}
     assert result.stats.failed_scenarios == 1
