@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from backbone.core.errors import InputError
+from backbone.core.text import clean_text
 
 NodePath = tuple[str | int, ...]
 
@@ -32,7 +33,8 @@ MIN_EXPANSION_BUDGET = 100_000
 
 
 class _BoundedLoader(yaml.SafeLoader):
-    """PyYAML's safe loader with a limit on nesting depth."""
+    """PyYAML's safe loader with a limit on nesting depth; every string it reads is
+    encodable (a ``"\\ud800"`` escape becomes U+FFFD)."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
@@ -49,6 +51,10 @@ class _BoundedLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+    def construct_scalar(self, node: yaml.Node) -> Any:
+        value = super().construct_scalar(node)  # type: ignore[arg-type]
+        return clean_text(value) if isinstance(value, str) else value
 
 
 def _children(n: yaml.Node) -> list[yaml.Node]:

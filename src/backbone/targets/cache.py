@@ -59,7 +59,8 @@ def cache_key(identity: Mapping[str, Any], request: Request) -> str:
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    return hashlib.sha256(payload.encode()).hexdigest()
+    # surrogatepass: the same bytes as UTF-8 for any encodable text, and no crash otherwise
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class ResponseStore:
