@@ -75,6 +75,7 @@ class Fault:
     body: bytes = b""
     content_type: str = ""
     message: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def http(
@@ -96,9 +97,17 @@ class Fault:
         *,
         status: int = 200,
         content_type: str = "application/json; charset=utf-8",
+        headers: dict[str, str] | None = None,
     ) -> Fault:
-        """Answer with exactly ``body`` (any bytes), ``status`` and ``content_type``."""
-        return cls("raw", status=status, body=body, content_type=content_type)
+        """Answer with exactly ``body`` (any bytes), ``status``, ``content_type`` and any
+        other ``headers`` (a ``location`` for a redirect, say)."""
+        return cls(
+            "raw",
+            status=status,
+            body=body,
+            content_type=content_type,
+            headers=tuple((headers or {}).items()),
+        )
 
     @classmethod
     def slow(cls, seconds: float) -> Fault:
@@ -372,7 +381,7 @@ class LoopbackServer:
                 return web.Response(
                     body=fault.body,
                     status=fault.status,
-                    headers={"content-type": fault.content_type},
+                    headers={"content-type": fault.content_type, **dict(fault.headers)},
                 )
             if fault.kind == "slow":
                 await asyncio.sleep(fault.delay)
@@ -631,7 +640,13 @@ def backbone_exe() -> str:
     return str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "backbone")
 
 
-_SCRUBBED = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "BACKBONE_CACHE_DIR")
+_SCRUBBED = (
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "ANTHROPIC_API_KEY",
+    "ANTHROPIC_BASE_URL",
+    "BACKBONE_CACHE_DIR",
+)
 
 
 def cli_env(**overrides: str | None) -> dict[str, str]:

@@ -38,6 +38,7 @@ from backbone.targets.cache import ResponseStore
 from backbone.targets.errors import TargetError
 from backbone.targets.messages import ChatMessage, Request
 from backbone.targets.python_callable import call_in_thread
+from backbone.targets.redact import redact
 
 FAILURE_MODES = (
     "hallucination",
@@ -321,12 +322,12 @@ class PythonJudge:
         try:
             reply = await self.target.complete(Request((ChatMessage("user", payload),)))
         except Exception as exc:  # the user's function failed on this event
-            if isinstance(exc, TargetError) and isinstance(exc.__cause__, Exception):
-                exc = exc.__cause__  # the product error the python target wrapped
+            # a TargetError already reads "RuntimeError: ..." (and is redacted)
+            what = str(exc) if isinstance(exc, TargetError) else f"{type(exc).__name__}: {exc}"
             return Judgment(
                 id=event.id,
                 correct=None,
-                unscored_reason=f"python judge raised {type(exc).__name__}: {_snippet(str(exc))}",
+                unscored_reason=f"python judge raised {_snippet(redact(what))}",
             )
         parsed = parse_python_result(reply.text)
         if parsed.correct is None:

@@ -101,7 +101,10 @@ class HttpClient:
     async def post(self, path: str, *, json: Any) -> HttpResponse:
         """POST ``json`` to ``base_url + path`` and read the whole response."""
         try:
-            async with self._get_session().post(self.base_url + path, json=json) as response:
+            # redirects are not followed: a key must never travel on to a host not named
+            async with self._get_session().post(
+                self.base_url + path, json=json, allow_redirects=False
+            ) as response:
                 text = decode_body(await response.read(), response.charset)
                 headers = {k.lower(): v for k, v in response.headers.items()}
                 return HttpResponse(response.status, headers, text)
