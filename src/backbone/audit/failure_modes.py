@@ -40,6 +40,7 @@ from backbone.audit.models import (
     SampledEvent,
 )
 from backbone.core.errors import InputError, Problem
+from backbone.core.patterns import check_pattern, compile_pattern
 
 EXAMPLES = 3
 _RULE = re.compile(r"^\s*(?P<col>[^<>=!~]+?)\s*(?P<op>>=|<=|==|!=|>|<|~)\s*(?P<rest>.+)$")
@@ -78,7 +79,7 @@ class Rule:
             return False
         actual = event[self.column]
         if self.op == "~":
-            return re.search(self.value, str(actual)) is not None
+            return compile_pattern(self.value, ignore_case=False).search(str(actual)) is not None
         a, b = _number(actual), _number(self.value)
         if a is not None and b is not None:
             return _OPS[self.op](a, b)
@@ -104,8 +105,8 @@ def parse_rule(text: str, source: str = "--failure-rule") -> Rule:
     op, value = match["op"], match["rest"].strip()
     if op == "~":
         try:
-            re.compile(value)
-        except re.error as exc:
+            check_pattern(value, ignore_case=False)  # RE2: linear time
+        except ValueError as exc:
             raise InputError.single(
                 source, None, f"'{text}': bad regular expression: {exc}"
             ) from None

@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from backbone.core.patterns import compile_pattern
 from backbone.scenarios.keys import AnswerKey, ChoiceKey, NumberKey, TextKey
 
 Stance = Literal["correct", "incorrect", "hedged", "retracted", "reaffirmed", "none"]
@@ -283,7 +284,7 @@ def _text_spans(text: str, key: TextKey, wrong: list[str]) -> list[tuple[int, in
     for alias in key.accept:
         found += [(s, e, key.canonical, True) for s, e in _phrase_spans(text, alias)]
     if key.regex:
-        for m in re.finditer(key.regex, text, re.I):
+        for m in compile_pattern(key.regex).finditer(text):  # RE2: linear time
             if m.end() > m.start():
                 found.append((m.start(), m.end(), key.canonical, True))
     for alias in wrong:
