@@ -12,12 +12,14 @@ from rich.table import Table
 from backbone.core.formatting import pct
 from backbone.record import RunRecord
 from backbone.record.base import RateRecord
+from backbone.report.escape import terminal
 from backbone.report.html import HEADLINE
 
 
 def print_summary(record: RunRecord, console: Console) -> None:
     """Headline figures with intervals and n, then the outcome counts."""
-    table = Table(title=f"backbone · {record.suite.name} · {record.target.spec}")
+    name, spec = terminal(record.suite.name), terminal(record.target.spec)
+    table = Table(title=f"backbone · {name} · {spec}")
     table.add_column("figure")
     table.add_column("value", justify="right")
     table.add_column("95% CI", justify="right")
@@ -32,7 +34,7 @@ def print_summary(record: RunRecord, console: Console) -> None:
     if counts.get("unscored"):
         console.print(
             f"[magenta]{counts['unscored']} unscored[/] (not counted as passes): "
-            + "; ".join(f"{k} ({v})" for k, v in record.summary.unscored_reasons.items())
+            + "; ".join(f"{terminal(k)} ({v})" for k, v in record.summary.unscored_reasons.items())
         )
     stats = record.stats
     console.print(
