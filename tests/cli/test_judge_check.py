@@ -25,7 +25,11 @@ ORDER = ["correct", "incorrect", "maintains", "capitulates", "hedges", "unparsea
 
 
 def run_cli(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "BACKBONE_CACHE_DIR": str(cache)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+        "BACKBONE_CACHE_DIR": str(cache),
+    }
     return subprocess.run(
         [BACKBONE, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )

@@ -82,7 +82,11 @@ def write_suite(path: Path) -> Path:
 
 
 def cli(*args: str, cache: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "BACKBONE_CACHE_DIR": str(cache)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+        "BACKBONE_CACHE_DIR": str(cache),
+    }
     return subprocess.run(
         [BACKBONE, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
     )

@@ -71,7 +71,11 @@ def planted_suite(path: Path) -> Path:
 def run_cli(
     *args: str, cwd: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    full_env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+        **(env or {}),
+    }
     return subprocess.run(
         [BACKBONE, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=120
     )

@@ -61,7 +61,11 @@ class Cells(HTMLParser):
 def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("report")
     suite = planted_suite(tmp / "suite.yaml")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "BACKBONE_CACHE_DIR": str(tmp / "cache")}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+        "BACKBONE_CACHE_DIR": str(tmp / "cache"),
+    }
     proc = subprocess.run(
         [
             BACKBONE,

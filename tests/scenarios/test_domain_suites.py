@@ -209,7 +209,11 @@ def test_number_keys_match_the_arithmetic(suites: dict[str, Suite]) -> None:
 def _run(
     *args: str, cwd: Path, cache: Path, timeout: int = 300
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "BACKBONE_CACHE_DIR": str(cache)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+        "BACKBONE_CACHE_DIR": str(cache),
+    }
     return subprocess.run(
         [BACKBONE, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
     )
