@@ -32,6 +32,7 @@ from typing import Any
 
 from backbone.audit.judging import FAILURE_MODES
 from backbone.audit.models import (
+    MAPPABLE_FIELDS,
     FailureModeCount,
     FailureModeExample,
     FailureModes,
@@ -138,6 +139,23 @@ def describe_bottom(info: LogInfo) -> str:
     if info.rating_scale == "stars" and info.bottom_cut is not None:
         return f"judged events rated {info.bottom_cut:g} or lower (the 10th percentile score)"
     return "judged thumbs-down events (the lowest rating; every tied event counts)"
+
+
+def check_rule_columns(rules: Sequence[Rule], columns: Sequence[str]) -> None:
+    """Refuse a rule on a column the log does not have (it would silently never match);
+    ``columns`` are the log's, the contract's fields are always there."""
+    known = {*columns, *MAPPABLE_FIELDS, "rating_raw"}
+    problems = [
+        Problem(
+            "--failure-rule",
+            None,
+            f"'{rule}': the log has no column '{rule.column}' (it has: {', '.join(columns)})",
+        )
+        for rule in rules
+        if rule.column not in known
+    ]
+    if problems:
+        raise InputError(problems)
 
 
 def label_event(se: SampledEvent, judgment: Judgment, rules: Sequence[Rule]) -> tuple[str, str]:

@@ -11,6 +11,8 @@ Example:
 
 from __future__ import annotations
 
+import math
+
 from backbone.targets.base import Target
 from backbone.targets.errors import TargetSpecError
 
@@ -24,7 +26,10 @@ def target_from_spec(
     temperature: float = 0.0,
     max_tokens: int | None = None,
 ) -> Target:
-    """Build the target a spec string names. Raises :class:`TargetSpecError` when malformed."""
+    """Build the target a spec string names. Raises :class:`TargetSpecError` when malformed,
+    or when ``temperature`` is not a finite number (JSON has no ``Infinity`` or ``NaN``)."""
+    if not math.isfinite(temperature):
+        raise TargetSpecError(f"--temperature must be a finite number, got {temperature}")
     spec = spec.strip()
     kind, _, rest = spec.partition(":")
     if kind == "local":
