@@ -120,7 +120,7 @@ async def test_gate_markdown_shows_reasons_labels_and_positions_literally(
     md = render_gate_markdown(GateReport(run="r", checks=[check]), record)
     assert f"{markdown_code(record.target.spec)} on suite {markdown_code(record.suite.name)}" in md
     assert markdown_text(REASON) in md
-    assert "\\<\\!-- hidden \\| \\*bold\\* \\<b\\>x\\</b\\>" in markdown_text(REASON)
+    assert "\\<!-- hidden \\| *bold* \\<b>x\\</b>" in markdown_text(REASON)
     assert markdown_text("cave rate 50% > 10% on position=dose | <!-- x") in md
     rows = [line for line in md.splitlines() if line.startswith("| ")]
     assert {unescaped_pipes(r) for r in rows} == {5}  # 4 cells each

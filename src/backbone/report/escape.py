@@ -12,8 +12,8 @@ Example:
     'id\\\\x1b[2J\\\\[red]x\\\\[/]'
     >>> markdown_code("a|b`c", in_table=True)
     '`` a\\\\|b`c ``'
-    >>> markdown_text("<!-- *x*")
-    '\\\\<\\\\!-- \\\\*x\\\\*'
+    >>> markdown_text("<!-- [a](http://x) | cave_rate [position=p]")
+    '\\\\<!-- [a]\\\\(http://x) \\\\| cave_rate [position=p]'
     >>> xml_text("bell\\x07")
     'bell\\\\x07'
 """
@@ -28,7 +28,7 @@ from rich.markup import escape as rich_escape
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # what XML 1.0 cannot hold at all (tab, newline and carriage return it can)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&])")
+_MD_SPECIAL = re.compile(r"([\\`<|])")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -60,9 +60,11 @@ def markdown_code(text: str, *, in_table: bool = False) -> str:
 
 
 def markdown_text(text: str) -> str:
-    """``text`` as literal Markdown: punctuation Markdown or HTML would read is
-    backslash-escaped (so no emphasis, link, table break or HTML), controls made visible."""
-    return _MD_SPECIAL.sub(r"\\\1", controls(str(text)))
+    """``text`` as Markdown that cannot change the page: ``<`` (HTML, comments, autolinks),
+    ``|`` (table cells), backticks (code spans), backslashes (escapes) and ``](`` (links) are
+    backslash-escaped, controls made visible; other punctuation is left as written, so
+    labels such as ``cave_rate [position=p2]`` read the same raw and rendered."""
+    return _MD_SPECIAL.sub(r"\\\1", controls(str(text))).replace("](", "]\\(")
 
 
 def xml_text(text: str) -> str:
