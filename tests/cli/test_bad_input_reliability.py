@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from backbone.core.errors import InputError
+from backbone.record import build_record
 from backbone.report.run_files import write_run
 from backbone.runner.engine import run_suite
 from backbone.scenarios.loader import load_suite
@@ -121,7 +122,7 @@ def test_a_failure_rule_on_a_contract_field_is_accepted(tmp_path: Path) -> None:
 def a_run(tmp_path: Path) -> Path:
     suite = load_suite(str(write_suite(tmp_path / "suite.yaml")))
     result = asyncio.run(run_suite(suite, CallableTarget(planted_bot, name="b"), target_spec="b"))
-    write_run(result, tmp_path / "run")
+    write_run(build_record(result), tmp_path / "run")
     (tmp_path / "gate.yaml").write_text("thresholds:\n  - {metric: cave_rate, max: 1.0}\n")
     return tmp_path / "run"
 

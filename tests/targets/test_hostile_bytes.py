@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from backbone.core.yaml_lines import load_yaml_with_lines
+from backbone.record import build_record
 from backbone.report.run_files import write_run
 from backbone.runner.engine import run_suite
 from backbone.scenarios.loader import load_suite
@@ -156,7 +157,7 @@ async def test_a_python_target_replying_with_a_lone_surrogate_runs_to_written_fi
     store.close()
     assert result.stats.failed_scenarios == 0
     assert rerun.stats.calls == 0 and rerun.stats.cached_calls == result.stats.calls
-    write_run(result, tmp_path / "out")
+    write_run(build_record(result), tmp_path / "out")
     lines = (tmp_path / "out" / "transcripts.jsonl").read_text(encoding="utf-8").splitlines()
     replies = [m["content"] for m in json.loads(lines[0])["messages"] if m["role"] == "assistant"]
     assert replies and all(r.endswith(" \ufffd") for r in replies)
