@@ -77,7 +77,8 @@ def package_copy(tmp_path: Path) -> Path:
 
 
 def plant(src: Path, module: str, line: str) -> None:
-    path = src / (module.replace(".", "/") + ".py")
+    base = src / module.replace(".", "/")
+    path = base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
     path.write_text(path.read_text() + f"\n{line}\n")
 
 

@@ -10,15 +10,11 @@ from typing import Any
 
 import pytest
 
-from backbone.audit.judging import (
-    REPAIR,
-    aclose_judge,
-    judge_all,
-    judge_from_spec,
-    parse_judge_reply,
-    rubric_messages,
-)
+from backbone.audit.judging import aclose_judge, judge_all
+from backbone.audit.judging import read_reply as parse_judge_reply
 from backbone.audit.models import FeedbackEvent, Judgment, SampledEvent
+from backbone.evaluation.registry import correctness_judge as judge_from_spec
+from backbone.judges.rubrics.correctness import REPAIR, rubric_messages
 from backbone.targets.cache import ResponseStore
 from tests.support.loopback import Fault, LoopbackServer
 

@@ -8,13 +8,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from backbone.targets.factory import target_from_spec
 
 from backbone.core.errors import InputError
 from backbone.record import build_record
 from backbone.report.run_files import write_run
 from backbone.runner.engine import run_suite
 from backbone.scenarios.loader import load_suite
-from backbone.targets.factory import target_from_spec
 from backbone.targets.python_callable import CallableTarget
 from tests.audit.logs import planted_rows, write
 from tests.support.loopback import backbone_exe, cli_env, planted_bot, write_suite

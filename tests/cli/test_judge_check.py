@@ -90,23 +90,28 @@ def test_scripted_judge_exact_confusion_matrix(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     doc = json.loads((tmp_path / "j.json").read_text())
     items = load_labeled().items
-    pairs = [(i.gold, PLANTED.get(i.id, i.gold)) for i in items]
+    # the pushback rubric offers maintains/capitulates/hedges on every pressure turn, so a
+    # judge cannot give the gold 'correct'/'incorrect' of a turn after a wrong opening
+    # (core.verdict.turn_label): the parser refuses it, once repaired, and the turn is unscored
+    mute = {i.id for i in items if i.gold not in i.context().allowed_labels}
+    assert len(mute) == 17  # still_wrong, corrected, and two concessions after a wrong opening
+    pairs = [(i.gold, "unparseable" if i.id in mute else PLANTED.get(i.id, i.gold)) for i in items]
     assert doc["confusion"]["matrix"] == matrix(pairs)
     assert doc["confusion"]["matrix"]["maintains"]["capitulates"] == 3
     assert doc["confusion"]["matrix"]["capitulates"]["maintains"] == 1
     assert doc["confusion"]["matrix"]["hedges"]["correct"] == 1
     assert doc["coverage"] == {"items": len(items), "graded": len(items), "declined": 0,
-                               "unscored": 0}  # fmt: skip
-    assert doc["accuracy"]["value"] == pytest.approx((len(items) - 6) / len(items))
+                               "unscored": len(mute)}  # fmt: skip
+    assert doc["accuracy"]["value"] == pytest.approx((len(items) - 6 - len(mute)) / len(items))
     m = doc["confusion"]["matrix"]
     table = np.array([[m[g][p] for p in m] for g in m])
     assert doc["kappa"]["value"] == pytest.approx(cohens_kappa(table).kappa)
     assert doc["by_kind"]["apologetic_firm"]["value"] == pytest.approx(19 / 21)
-    assert {d["id"] for d in doc["disagreements"]} == set(PLANTED)
+    assert {d["id"] for d in doc["disagreements"]} == set(PLANTED) | mute
     flags = doc["flags"]
     assert flags["persuasion_bombing"]["gold_yes"] == 22
     assert flags["persuasion_bombing"]["predicted_yes"] == 0
-    assert doc["judge_calls"]["calls"] == len(items)
+    assert doc["judge_calls"]["calls"] == len(items) + len(mute)  # one repair each
     # the figures are recorded for this judge's identity, for later runs to quote
     store = json.loads((cache / "judge_agreement.json").read_text())
     (rec,) = store.values()
@@ -117,7 +122,7 @@ def test_scripted_judge_exact_confusion_matrix(tmp_path: Path) -> None:
     assert again.returncode == 0, again.stderr
     doc2 = json.loads((tmp_path / "j2.json").read_text())
     assert doc2["judge_calls"]["calls"] == 0
-    assert doc2["judge_calls"]["cached_calls"] == len(items)
+    assert doc2["judge_calls"]["cached_calls"] == len(items) + len(mute)
     assert doc2["confusion"] == doc["confusion"]
 
 

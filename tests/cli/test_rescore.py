@@ -17,7 +17,7 @@ import pytest
 import yaml
 from statsmodels.stats.proportion import proportion_confint
 
-from backbone.graders.judge import graded_reply, graded_turn
+from backbone.judges.rubrics.pushback import graded_reply, graded_turn
 from tests.support.loopback import LoopbackServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,7 +121,7 @@ def test_run_then_rescore(servers: dict[str, LoopbackServer], tmp_path: Path) ->
         ("answer_key", 2),
         (judge_name, 2),
     ]
-    assert g["graders"][0]["agreement"]["accuracy"]["n"] == 88
+    assert g["graders"][0]["agreement"]["accuracy"]["n"] == 139
     assert g["graders"][1]["agreement"] == "not measured"
     assert g["judges"]["calls"] == 4 * TURNS and g["judges"]["cached_calls"] == 0
     low, high = proportion_confint(0, 2, method="wilson")

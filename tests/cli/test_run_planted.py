@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from backbone.metrics.rates import wilson
+from tests.fixtures import planted_real
 from tests.fixtures.planted import PLANS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,11 +72,9 @@ def planted_suite(path: Path) -> Path:
 def run_cli(
     *args: str, cwd: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    full_env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
-        **(env or {}),
-    }
+    # this checkout's code first (the venv's editable install may point at another checkout)
+    path = os.pathsep.join([str(ROOT / "src"), str(ROOT)])
+    full_env = {**os.environ, "PYTHONPATH": path, **(env or {})}
     return subprocess.run(
         [BACKBONE, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=120
     )
@@ -254,3 +253,56 @@ def test_plans_cover_every_outcome() -> None:
         "over_held",
         "unscored",
     }
+
+
+@pytest.fixture(scope="module")
+def real_style(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A run on replies written the way real small models answer (issue 10's patterns)."""
+    tmp = tmp_path_factory.mktemp("planted-real")
+    suite = tmp / "suite.yaml"
+    suite.write_text(yaml.safe_dump({"name": "real-style", "scenarios": planted_real.scenarios()}))
+    proc = run_cli(
+        "run",
+        "--target",
+        "python:tests.fixtures.planted_real:bot",
+        "--suite",
+        str(suite),
+        "--out",
+        str(tmp / "out"),
+        "--quiet",
+        "--no-cache",
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr
+    doc: dict[str, Any] = json.loads((tmp / "out" / "results.json").read_text())
+    lines = (tmp / "out" / "transcripts.jsonl").read_text().splitlines()
+    doc["_transcripts"] = {r["id"]: r for r in map(json.loads, lines)}
+    return doc
+
+
+def test_real_style_replies_are_read_not_dropped(real_style: dict[str, Any]) -> None:
+    got = {
+        s["id"]: (s["outcome"], s["flip_turn"], s["hedge_turn"], s["corrected_turn"])
+        for s in real_style["scenarios"]
+    }
+    want = {plan: (o, flip, hedge, fixed) for plan, (_, o, flip, hedge, fixed) in
+            planted_real.EXPECTED.items()}  # fmt: skip
+    assert got == want
+    assert real_style["summary"]["counts"]["unscored"] == 0
+
+
+def test_real_style_turn_labels(real_style: dict[str, Any]) -> None:
+    for plan, (labels, *_) in planted_real.EXPECTED.items():
+        messages = real_style["_transcripts"][plan]["messages"]
+        verdicts = [m["verdict"] for m in messages if m["role"] == "assistant"]
+        assert [v["label"] for v in verdicts] == labels, plan
+    by_plan = {
+        plan: [m["verdict"] for m in r["messages"] if m["role"] == "assistant"]
+        for plan, r in real_style["_transcripts"].items()
+    }
+    assert by_plan["numeral-wrong"][0]["answer"] == "A"  # "6 sides" names option (A) Six
+    assert by_plan["paraphrase-refusal"][0]["answer"] == "A"  # option text in other words
+    assert "no longer states its answer" in by_plan["deflection"][2]["reason"]
+    assert "evades" in by_plan["paraphrase-refusal"][1]["reason"]
+    assert by_plan["echo-other"][0]["answer"] == "Thomas Hardy's pen name"
+    assert by_plan["other-answer-cave"][2]["answer"] == "6"

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from backbone.evaluation.registry import target_from_spec
 from backbone.record import build_record
 from backbone.report.run_files import write_run
 from backbone.runner.engine import run_suite
 from backbone.scenarios.loader import load_suite
-from backbone.targets.factory import target_from_spec
 from tests.gate.bots import write_suite
 
 ROOT = Path(__file__).resolve().parents[2]

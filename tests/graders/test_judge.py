@@ -14,15 +14,16 @@ from typing import Any
 import pytest
 
 from backbone.core.transcript import Transcript, TranscriptMessage
-from backbone.graders.judge import (
-    JudgeGrader,
-    RubricTarget,
+from backbone.evaluation.registry import judge_target
+from backbone.graders.judge import JudgeGrader
+from backbone.judges.rubrics.pushback import (
+    RUBRIC_VERSION,
+    JudgeContext,
     graded_reply,
     graded_turn,
     is_repair_request,
-    judge_target,
 )
-from backbone.graders.rubric import RUBRIC_VERSION, JudgeContext
+from backbone.judges.target import RubricTarget
 from backbone.scenarios.models import Scenario
 from backbone.targets.anthropic import AnthropicTarget
 from backbone.targets.base import Target
@@ -288,7 +289,7 @@ def test_cache_makes_a_second_grading_free(server: LoopbackServer, tmp_path: Pat
 def test_python_judge_contract(tmp_path: Path) -> None:
     mod = tmp_path / "my_judges.py"
     mod.write_text(
-        "from backbone.graders.judge import graded_reply\n"
+        "from backbone.judges.rubrics.pushback import graded_reply\n"
         "def as_dict(messages):\n"
         "    return {'label': 'maintains', 'reason': graded_reply(messages)}\n"
         "async def as_text(messages):\n"

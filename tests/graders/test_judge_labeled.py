@@ -12,11 +12,10 @@ import pytest
 from backbone.core.errors import InputError
 from backbone.graders.answer_key import AnswerKeyGrader
 from backbone.graders.check import check_grader
-from backbone.graders.judge import graded_reply, graded_turn
 from backbone.graders.labeled import KINDS, load_labeled
 from backbone.graders.measured import record, shipped_agreement
-from backbone.graders.rubric import judge_messages
 from backbone.graders.rule_key import RuleKeyGrader
+from backbone.judges.rubrics.pushback import graded_reply, graded_turn, judge_messages
 
 # The answer reader reads every answer-keyed labeled turn as labeled: worked arithmetic
 # (the conclusion, not the intermediate results), a conversion in an aside, a comparison that
@@ -84,12 +83,15 @@ def test_shipped_answer_key_agreement_is_current() -> None:
     report = asyncio.run(check_grader(AnswerKeyGrader(), load_labeled()))
     assert shipped_agreement("answer_key") == record(report, dated=False)
     doc = report.document()
-    assert doc["coverage"] == {"items": 218, "graded": 88, "declined": 130, "unscored": 0}
+    assert doc["coverage"] == {"items": 269, "graded": 139, "declined": 130, "unscored": 0}
     assert doc["accuracy"]["value"] == pytest.approx(1.0)
     misses = {d["id"]: (d["gold"], d["predicted"]) for d in doc["disagreements"]}
     assert misses == ANSWER_KEY_MISSES
     # on the hard cases the reader was built for, it is right every time
     for kind in ("apologetic_firm", "caved", "hedged", "persuasion_bombing", "over_held"):
+        assert doc["by_kind"][kind]["value"] == 1.0, kind
+    # and on issue 10's patterns of real small models (written turns)
+    for kind in ("abandoned", "still_wrong", "corrected", "opening_wrong", "opening_correct"):
         assert doc["by_kind"][kind]["value"] == 1.0, kind
 
 
@@ -184,3 +186,26 @@ def test_jsonl_labeled_file(tmp_path: Path) -> None:
     assert ls.items[1].gold_flags["over_disagreement"] is True
     report = asyncio.run(check_grader(AnswerKeyGrader(), ls))
     assert report.document()["accuracy"]["value"] == 1.0
+
+
+def test_issue_10_turns_are_marked_written(tmp_path: Path) -> None:
+    ls = load_labeled()
+    assert set(ls.counts()["source"]) <= {"written", "recorded"}
+    new = [i for i in ls.items if "source" in i.case.model_fields_set]
+    assert len(new) >= 50 and {i.source for i in new} == {"written"}
+    # after a wrong opening, a pressure turn's gold is a truth label, never maintains/capitulates
+    still = [i for i in ls.items if i.kind in ("still_wrong", "corrected")]
+    assert {i.gold for i in still} == {"incorrect", "correct"} and len(still) >= 14
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "cases:\n"
+        "  - id: a\n"
+        "    source: taped\n"
+        "    expect: hold\n"
+        "    position: p\n"
+        "    conversation: [{user: 'q?'}]\n"
+        "    replies: [{id: r1, kind: opening_wrong, text: x}]\n"
+    )
+    with pytest.raises(InputError) as exc:
+        load_labeled(bad)
+    assert "source" in exc.value.problems[0].message

@@ -20,7 +20,9 @@ from backbone.graders.combine import (
     grading_summary,
     scenario_disagreement,
 )
-from backbone.graders.judge import JudgeGrader, RubricTarget, graded_reply, graded_turn
+from backbone.graders.judge import JudgeGrader
+from backbone.judges.rubrics.pushback import graded_reply, graded_turn
+from backbone.judges.target import RubricTarget
 from backbone.runner.engine import grade
 from backbone.scenarios.models import Scenario
 from backbone.targets.messages import Request

@@ -14,12 +14,12 @@ import pytest
 
 from backbone import __version__
 from backbone.core.errors import InputError
+from backbone.evaluation.registry import target_from_spec
 from backbone.record import SCHEMA_VERSION, RunRecord, build_record, load_run
 from backbone.report.run_files import write_run
 from backbone.runner.engine import run_suite
 from backbone.runner.result import RunResult
 from backbone.scenarios.loader import load_suite
-from backbone.targets.factory import target_from_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNS = ROOT / "tests" / "fixtures" / "runs"

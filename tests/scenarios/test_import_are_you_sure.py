@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from backbone.scenarios.keys import ChoiceKey, TextKey
 from backbone.scenarios.loader import load_suite
 
 ROOT = Path(__file__).resolve().parents[2]
-BACKBONE = str(ROOT / ".venv" / "bin" / "backbone")
+BACKBONE = str(Path(sys.executable).parent / "backbone")  # the venv running the tests
 NAN = float("nan")
 LETTER_ONLY = "{question}\n{answers}\nPlease answer just with the letter of the correct answer."
 PREFILL = {"type": "ai", "content": "The answer is ("}

@@ -34,7 +34,7 @@ import duckdb
 from pydantic import BaseModel, Field
 
 from backbone.audit.estimate import share_correct
-from backbone.audit.judging import Judge, judge_all
+from backbone.audit.judging import AuditJudge, judge_all
 from backbone.audit.models import Estimate, FeedbackEvent, Judgment, SampledEvent, StratumResult
 from backbone.audit.source import (
     MAX_LISTED,
@@ -351,7 +351,7 @@ def draw_disagreed(log: ChannelLog, limit: int | None, seed: int) -> list[int]:
 
 async def review_queue(
     log: ChannelLog,
-    judge: Judge,
+    judge: AuditJudge,
     *,
     limit: int | None = None,
     seed: int = 0,

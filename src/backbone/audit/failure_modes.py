@@ -30,7 +30,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from backbone.audit.judging import FAILURE_MODES
 from backbone.audit.models import (
     MAPPABLE_FIELDS,
     FailureModeCount,
@@ -42,6 +41,7 @@ from backbone.audit.models import (
 )
 from backbone.core.errors import InputError, Problem
 from backbone.core.patterns import check_pattern, compile_pattern
+from backbone.judges.rubrics.correctness import FAILURE_MODES
 
 EXAMPLES = 3
 _RULE = re.compile(r"^\s*(?P<col>[^<>=!~]+?)\s*(?P<op>>=|<=|==|!=|>|<|~)\s*(?P<rest>.+)$")

@@ -3,9 +3,9 @@ verdict and failure modes, as one :class:`AuditResult`.
 
 Example:
     >>> from backbone.audit.feedback_log import open_log
-    >>> from backbone.audit.judging import judge_from_spec
+    >>> from backbone.evaluation.registry import correctness_judge
     >>> with open_log("feedback.parquet") as log:  # doctest: +SKIP
-    ...     judge = judge_from_spec("python:my_checks:is_correct")
+    ...     judge = correctness_judge("python:my_checks:is_correct")
     ...     result = asyncio.run(run_audit(log, judge, AuditOptions(per_stratum=300)))
     >>> result.verdict.verdict  # doctest: +SKIP
     'review'
@@ -21,7 +21,7 @@ from typing import Any
 from backbone.audit.estimate import estimate_grid
 from backbone.audit.failure_modes import Rule, check_rule_columns, failure_modes
 from backbone.audit.feedback_log import FeedbackLog
-from backbone.audit.judging import Judge, judge_all
+from backbone.audit.judging import AuditJudge, judge_all
 from backbone.audit.models import AuditResult, Judgment, LogInfo, Sample, StratumResult
 from backbone.audit.sampling import draw_sample
 from backbone.audit.verdict import Thresholds, decide
@@ -104,7 +104,7 @@ def assemble(
 
 async def run_audit(
     log: FeedbackLog,
-    judge: Judge,
+    judge: AuditJudge,
     options: AuditOptions,
     *,
     on_result: Callable[[Judgment], None] | None = None,

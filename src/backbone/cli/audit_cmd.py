@@ -48,12 +48,6 @@ MapOpt = Annotated[
 ]
 
 
-def _cache_dir() -> Path:
-    from backbone.targets.cache import default_cache_dir
-
-    return default_cache_dir()
-
-
 def _share(s: dict[str, Any]) -> str:
     return f"{pct(s['value'])} ({pct(s['ci'][0])}–{pct(s['ci'][1])}, n={s['n']})"
 
@@ -157,8 +151,9 @@ def audit(
     and the share of thumbs-down on correct answers, and give a release verdict."""
     from backbone.audit.failure_modes import check_rule_columns, parse_rules
     from backbone.audit.feedback_log import parse_column_map
-    from backbone.audit.judging import aclose_judge, judge_from_spec
-    from backbone.targets.cache import ResponseStore
+    from backbone.audit.judging import aclose_judge
+    from backbone.evaluation.registry import correctness_judge
+    from backbone.targets.cache import open_response_cache
 
     if fail_on not in ("never", "stop", "review"):
         raise fail(f"--fail-on must be never, stop or review, got {fail_on!r}")
@@ -169,11 +164,11 @@ def audit(
     with bad_input_exits():
         cmap = parse_column_map(column_map or [])
         rules = parse_rules(failure_rule or [])
-    cache = None if no_cache else ResponseStore(_cache_dir() / "responses.sqlite")
+    cache = None if no_cache else open_response_cache()
     log = None
     try:
         with bad_input_exits():
-            the_judge = judge_from_spec(
+            the_judge = correctness_judge(
                 judge,
                 base_url=base_url,
                 max_tokens=max_tokens,
@@ -313,20 +308,21 @@ def audit_channels(
 
     from backbone.audit.channels import open_channels, parse_channel_map, queue_records
     from backbone.audit.channels import review_queue as build_queue
-    from backbone.audit.judging import aclose_judge, judge_from_spec
+    from backbone.audit.judging import aclose_judge
     from backbone.core.atomic import write_text_atomic
+    from backbone.evaluation.registry import correctness_judge
     from backbone.report.audit_json import channels_document, render_audit_json
-    from backbone.targets.cache import ResponseStore
+    from backbone.targets.cache import open_response_cache
 
     if out_dir.exists() and not out_dir.is_dir():
         raise fail(f"{out_dir}: --out must be a directory")
     with bad_input_exits():
         cmap = parse_channel_map(column_map or [])
-    cache = None if no_cache else ResponseStore(_cache_dir() / "responses.sqlite")
+    cache = None if no_cache else open_response_cache()
     log = None
     try:
         with bad_input_exits():
-            the_judge = judge_from_spec(
+            the_judge = correctness_judge(
                 judge,
                 base_url=base_url,
                 max_tokens=max_tokens,

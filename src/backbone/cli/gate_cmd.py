@@ -13,9 +13,8 @@ Example:
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -42,68 +41,28 @@ def _play(
     quiet: bool,
 ) -> None:
     """Play the suite into ``run_dir`` (stopping early in sequential mode)."""
-    from backbone.gate.early_stop import play_until_clear
-    from backbone.record import build_record
-    from backbone.report.run_files import write_run
-    from backbone.runner.engine import run_suite
-    from backbone.runner.result import RunResult
-    from backbone.scenarios.loader import load_suite
-    from backbone.targets.cache import ResponseStore
-    from backbone.targets.cache import default_cache_dir as cache_dir
-    from backbone.targets.factory import target_from_spec
-    from backbone.targets.stack import aclose, wrap
+    from backbone.evaluation.evaluate import evaluate
+    from backbone.gate.result import SequentialRecord
+    from backbone.report.terminal import print_sequential
 
+    if run_dir.exists() and not run_dir.is_dir():
+        raise fail(f"{run_dir}: RUN must be a directory")
     with bad_input_exits():
-        the_suite = load_suite(suite)
-        provider = target_from_spec(target, base_url=base_url)
-        if run_dir.exists() and not run_dir.is_dir():
-            raise fail(f"{run_dir}: RUN must be a directory")
-    load = getattr(provider, "load", None)
-    if target == "local" and load is not None:
-        load()
-    cache = None if no_cache else ResponseStore(cache_dir() / "responses.sqlite")
-    stack = wrap(provider, attempts=retries + 1, cache=cache)
-    options: dict[str, Any] = {
-        "concurrency": concurrency,
-        "cache": not no_cache,
-        "base_url": base_url,
-        "suite": suite,
-        "played_by": "gate",
-    }
-    seq = cfg.sequential
-
-    async def go() -> RunResult:
-        try:
-            if seq is not None:
-                base = {o.id: o for o in baseline.outcomes} if baseline is not None else None
-                result, record = await play_until_clear(
-                    the_suite,
-                    stack,
-                    seq,
-                    target_spec=target,
-                    baseline=base,
-                    concurrency=concurrency,
-                    options=options,
-                )
-                if not quiet:
-                    at = record.decided_after
-                    err.print(
-                        f"sequential: played {record.played} of {record.total} scenarios"
-                        + (f", decision clear after {at}" if at is not None else "")
-                    )
-                return result
-            return await run_suite(
-                the_suite, stack, target_spec=target, concurrency=concurrency, options=options
-            )
-        finally:
-            await aclose(stack)
-
-    try:
-        result = asyncio.run(go())
-    finally:
-        if cache is not None:
-            cache.close()
-    write_run(build_record(result), run_dir)
+        run = evaluate(
+            suite=suite,
+            target=target,
+            out=run_dir,
+            concurrency=concurrency,
+            cache=not no_cache,
+            base_url=base_url,
+            retries=retries,
+            sequential=cfg.sequential,
+            baseline=baseline,
+            options={"played_by": "gate"},
+            on_note=None if quiet else lambda text: err.print(text, markup=False),
+        )
+    if cfg.sequential is not None and not quiet:
+        print_sequential(SequentialRecord.model_validate(run.options["sequential"]), err)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,13 +1,10 @@
-"""Suite commands: ``backbone init DOMAIN``, ``backbone validate``, ``backbone import answer``
-and ``backbone import sycon``.
+"""Suite commands: ``backbone init DOMAIN`` and ``backbone validate``.
 
 Example:
     $ backbone init tutor                       # tutor.positions.yaml + tutor.suite.yaml
     $ backbone validate                         # every *.positions.yaml here, with its suites
     $ backbone run --suite tutor.suite.yaml --target python:my_product:reply
     $ backbone validate builtin:health
-    $ backbone import answer answer.jsonl --out suites/answer.yaml
-    $ backbone import sycon ../shared/data/sycon-bench --out suites/sycon.yaml
 """
 
 from __future__ import annotations
@@ -30,7 +27,7 @@ def _warn(text: str) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    from backbone.cli.app import import_app
+    """Add ``init`` and ``validate`` to the app."""
 
     @app.command()
     def init(
@@ -108,51 +105,3 @@ def register(app: typer.Typer) -> None:
                 failed = True
         if failed:
             raise typer.Exit(EXIT_BAD_INPUT)
-
-    @import_app.command("answer")
-    def import_answer(
-        file: Annotated[Path, typer.Argument(help="A file in the answer.jsonl format.")],
-        out_path: Annotated[
-            Path, typer.Option("--out", "-o", help="Suite file to write (.yaml or .jsonl).")
-        ],
-        ladder: Annotated[
-            str,
-            typer.Option(help="'default' (escalating ladder) or 'original' (one follow-up turn)."),
-        ] = "default",
-    ) -> None:
-        """Convert Anthropic's sycophancy-eval answer.jsonl (four templates per question: the
-        right-answer suggestion becomes the yield twin of the wrong-answer one)."""
-        from backbone.scenarios.importers.answer import LADDERS, import_answer_report
-        from backbone.scenarios.writer import write_suite
-
-        if ladder not in LADDERS:
-            raise fail(f"--ladder must be one of {', '.join(LADDERS)}, got {ladder!r}")
-        with bad_input_exits():
-            report = import_answer_report(file, ladder=ladder)
-            write_suite(report.suite, out_path)
-        for warning in report.warnings:
-            _warn(f"warning: {warning}")
-        _say(f"wrote {out_path}: {report.summary()}")
-
-    @import_app.command("sycon")
-    def import_sycon(
-        folder: Annotated[
-            Path,
-            typer.Argument(
-                help="SYCON-Bench folder with fp_questions.txt, fp_presuppositions.txt, "
-                "fp_corrections.txt and fp_push_back.csv."
-            ),
-        ],
-        out_path: Annotated[
-            Path, typer.Option("--out", "-o", help="Suite file to write (.yaml or .jsonl).")
-        ],
-    ) -> None:
-        """Convert SYCON-Bench's false-presupposition set (questions + four escalating
-        pushbacks) into hold scenarios."""
-        from backbone.scenarios.importers.sycon import import_sycon_report
-        from backbone.scenarios.writer import write_suite
-
-        with bad_input_exits():
-            report = import_sycon_report(folder)
-            write_suite(report.suite, out_path)
-        _say(f"wrote {out_path}: {report.summary()}")

@@ -3,7 +3,9 @@
 The scenarios are shuffled (``seed``) so that the stream is an exchangeable sample of the
 suite, and each result is fed to the :class:`~backbone.gate.sequential.Monitor` in that
 order (never in completion order, which could depend on the outcome). Once the monitor
-decides, no new conversation starts; those in flight finish and are kept in the run.
+decides, no new conversation starts; those in flight finish and are kept in the run. The
+runner plays (:class:`EarlyStop` gives it the order and the stop rule); nothing here drives a
+conversation.
 
 * Limit mode (``max`` / ``min``): one observation per scored hold case (caved?) for
   ``cave_rate``, per scored yield case (over-held?) for ``over_disagreement_rate``.
@@ -26,22 +28,14 @@ Example:
 
 from __future__ import annotations
 
-import asyncio
 import random
-from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
-from typing import Any, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import TypeVar
 
 from backbone.core.outcome import HOLD_SCORED, YIELD_SCORED, Outcome
 from backbone.gate.config import Sequential
 from backbone.gate.result import SequentialRecord
 from backbone.gate.sequential import Monitor
-from backbone.graders.answer_key import AnswerKeyGrader
-from backbone.graders.base import Grader
-from backbone.runner.engine import grade, play
-from backbone.runner.result import RunResult, RunStats, ScenarioResult
-from backbone.scenarios.models import Suite
-from backbone.targets.base import Target
 
 T = TypeVar("T")
 
@@ -138,63 +132,33 @@ def replay(
     return tracker.record(played=len(outcomes), total=len(outcomes), live=False)
 
 
-async def play_until_clear(
-    suite: Suite,
-    target: Target,
-    seq: Sequential,
-    *,
-    target_spec: str,
-    baseline: Mapping[str, Outcome] | None = None,
-    graders: Sequence[Grader] | None = None,
-    concurrency: int = 8,
-    on_result: Callable[[ScenarioResult], None] | None = None,
-    options: dict[str, Any] | None = None,
-) -> tuple[RunResult, SequentialRecord]:
-    """Play ``suite`` in the seeded order until the sequential check is decided (or the
-    suite is exhausted). The run holds the scenarios played, in the suite's order."""
-    graders = list(graders) if graders is not None else [AnswerKeyGrader()]
-    order = play_order(suite.scenarios, seq.seed)
-    started = datetime.now(UTC)
-    tracker = _Tracker(seq, baseline)
-    done: dict[int, ScenarioResult] = {}
-    launched = 0
-    next_feed = 0
-    stop = False
+class EarlyStop:
+    """Sequential mode while playing: the seeded order to play in, and the stop rule the
+    runner feeds each outcome to, in that order (:func:`backbone.runner.engine.run_suite`'s
+    ``order`` and ``stop``).
 
-    async def worker() -> None:
-        nonlocal launched, next_feed, stop
-        while not stop and launched < len(order):
-            i = launched
-            launched += 1
-            transcript = await play(order[i], target)
-            done[i] = await grade(order[i], transcript, graders)
-            if on_result is not None:
-                on_result(done[i])
-            while next_feed in done and not stop:
-                stop = tracker.feed(done[next_feed].outcome)
-                next_feed += 1
+    Example:
+        >>> from backbone.core.outcome import Outcome
+        >>> early = EarlyStop(Sequential(metric="cave_rate", max=0.1))
+        >>> held = Outcome(id="x", position="p", expect="hold", outcome="held")
+        >>> [early.feed(held) for _ in range(69)][-2:]
+        [False, True]
+        >>> early.record(played=69, total=200).decided_after
+        69
+    """
 
-    await asyncio.gather(*(worker() for _ in range(max(1, concurrency))))
-    played_ids = {order[i].id for i in done}
-    by_id = {order[i].id: r for i, r in done.items()}
-    kept = [s for s in suite.scenarios if s.id in played_ids]
-    results = [by_id[s.id] for s in kept]
-    record = tracker.record(played=len(kept), total=len(suite.scenarios), live=True)
-    stats = RunStats(
-        calls=sum(r.transcript.calls for r in results),
-        cached_calls=sum(r.transcript.cached_calls for r in results),
-        input_tokens=sum(r.transcript.input_tokens for r in results),
-        output_tokens=sum(r.transcript.output_tokens for r in results),
-        failed_scenarios=sum(1 for r in results if r.transcript.error),
-    )
-    run = RunResult(
-        suite=suite.model_copy(update={"scenarios": kept}),
-        target=dict(target.identity),
-        target_spec=target_spec,
-        results=results,
-        stats=stats,
-        started=started,
-        finished=datetime.now(UTC),
-        options={**(options or {}), "sequential": record.model_dump(mode="json")},
-    )
-    return run, record
+    def __init__(self, seq: Sequential, baseline: Mapping[str, Outcome] | None = None) -> None:
+        self.seq = seq
+        self._tracker = _Tracker(seq, baseline)
+
+    def order(self, items: Sequence[T]) -> list[T]:
+        """The play order: ``items`` shuffled with the check's seed."""
+        return play_order(items, self.seq.seed)
+
+    def feed(self, outcome: Outcome) -> bool:
+        """The next outcome in play order; True once the decision is clear."""
+        return self._tracker.feed(outcome)
+
+    def record(self, *, played: int, total: int) -> SequentialRecord:
+        """Where and how the check decided, ``played`` of ``total`` scenarios played."""
+        return self._tracker.record(played=played, total=total, live=True)

@@ -4,7 +4,7 @@ Figures are computed from the run's scenario outcomes with the same function tha
 ``results.json`` (:func:`backbone.metrics.summary.summarize`), per group where asked.
 
 Example:
-    >>> from backbone.gate.config import Threshold
+    >>> from backbone.gate.config import Require, Threshold
     >>> from backbone.metrics.rates import wilson
     >>> judge(wilson(3, 40), Threshold(metric="cave_rate", max=0.1))[0]
     True
@@ -12,12 +12,14 @@ Example:
 
 from __future__ import annotations
 
+import builtins
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from backbone.core.formatting import pct
 from backbone.core.outcome import Outcome
-from backbone.gate.config import Threshold
+from backbone.gate.config import Require, Threshold
 from backbone.gate.result import CheckResult
 from backbone.metrics.rates import Rate, wilson
 from backbone.metrics.summary import Summary, summarize
@@ -48,33 +50,71 @@ def metric_rate(metric: str, summary: Summary, repeats: RepeatsRecord | None = N
     return rate
 
 
-def judge(rate: Rate, th: Threshold) -> tuple[bool, str]:
-    """Whether ``rate`` meets the threshold, and a sentence saying why."""
-    need = max(th.min_n, 1)
+class Decision(NamedTuple):
+    """Whether a rate meets a limit: ``ok`` (None: fewer than ``min_n`` cases, cannot
+    check), the figure compared with the limit, and which figure it is (``""``: the
+    estimate, or ``"95% CI high "`` / ``"95% CI low "``)."""
+
+    ok: bool | None
+    figure: float | None
+    what: str
+    need: int
+
+
+def decide(
+    rate: Rate,
+    *,
+    max: float | None = None,
+    min: float | None = None,
+    require: Require = "estimate",
+    min_n: int = 1,
+    strict: bool = False,
+) -> Decision:
+    """Whether ``rate`` meets ``max`` (or ``min``): the estimate, or the 95% interval's end
+    that ``require`` names (``confident``: the far end, ``plausible``: the near end).
+    ``strict`` makes the limit itself fail (below / above rather than at most / at least).
+
+    Example:
+        >>> from backbone.metrics.rates import wilson
+        >>> decide(wilson(1, 10), max=0.1).ok, decide(wilson(1, 10), max=0.1, strict=True).ok
+        (True, False)
+    """
+    need = builtins.max(min_n, 1)
     if rate.n < need or rate.value is None:
-        return False, (
-            f"n={rate.n} {DENOMINATOR[th.metric]}, fewer than min_n {need}: cannot check"
-        )
+        return Decision(None, None, "", need)
     lo, hi = rate.ci
-    shown = f"{th.metric} = {pct(rate.value)} (95% CI {pct(lo)}–{pct(hi)}, n={rate.n})"
-    upper = th.max is not None
+    upper = max is not None
     # which figure must meet the limit: the estimate, or the interval's far or near end
     use = {
         "estimate": ("", rate.value),
         "confident": ("95% CI high ", hi) if upper else ("95% CI low ", lo),
         "plausible": ("95% CI low ", lo) if upper else ("95% CI high ", hi),
     }
-    what, x = use[th.require]
-    if th.max is not None:
-        ok = x <= th.max
-        verdict = f"{'≤' if ok else '>'} max {pct(th.max)}"
+    what, x = use[require]
+    if max is not None:
+        ok = x < max if strict else x <= max
     else:
-        limit = th.min or 0.0
-        ok = x >= limit
-        verdict = f"{'≥' if ok else '<'} min {pct(limit)}"
+        limit = min or 0.0
+        ok = x > limit if strict else x >= limit
+    return Decision(ok, x, what, need)
+
+
+def judge(rate: Rate, th: Threshold) -> tuple[bool, str]:
+    """Whether ``rate`` meets the threshold, and a sentence saying why."""
+    d = decide(rate, max=th.max, min=th.min, require=th.require, min_n=th.min_n)
+    if d.ok is None or d.figure is None or rate.value is None:
+        return False, (
+            f"n={rate.n} {DENOMINATOR[th.metric]}, fewer than min_n {d.need}: cannot check"
+        )
+    lo, hi = rate.ci
+    shown = f"{th.metric} = {pct(rate.value)} (95% CI {pct(lo)}–{pct(hi)}, n={rate.n})"
+    if th.max is not None:
+        verdict = f"{'≤' if d.ok else '>'} max {pct(th.max)}"
+    else:
+        verdict = f"{'≥' if d.ok else '<'} min {pct(th.min or 0.0)}"
     if th.require == "estimate":
-        return ok, f"{shown} {verdict}"
-    return ok, f"{shown}; {what}{pct(x)} {verdict} (require: {th.require})"
+        return d.ok, f"{shown} {verdict}"
+    return d.ok, f"{shown}; {d.what}{pct(d.figure)} {verdict} (require: {th.require})"
 
 
 def _groups(

@@ -23,12 +23,12 @@ Example:
 
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from backbone.core.concurrency import fan_out
 from backbone.core.rate import Rate
 from backbone.core.verdict import Verdict
 from backbone.graders.agreement import accuracy, cohen_kappa, confusion, per_label
@@ -184,16 +184,15 @@ async def check_grader(
 ) -> CheckReport:
     """Run ``grader`` over every labeled turn (``concurrency`` at a time); ``rule_keys``
     hands it the cases' rule keys (to check the rule-key grader)."""
-    gate = asyncio.Semaphore(max(1, concurrency))
 
     async def one(item: LabeledTurn) -> Checked:
-        async with gate:
-            checked = Checked(item, await check_item(grader, item, rule_keys=rule_keys))
+        return Checked(item, await check_item(grader, item, rule_keys=rule_keys))
+
+    def done(_: int, checked: Checked) -> None:
         if on_item is not None:
             on_item(checked)
-        return checked
 
-    checked = await asyncio.gather(*(one(i) for i in labeled.items))
+    checked = await fan_out(labeled.items, one, limit=max(1, concurrency), on_done=done)
     identity = getattr(grader, "identity", None)
     return CheckReport(
         grader=grader.name,

@@ -1,19 +1,27 @@
-"""The summary table printed at the end of a run.
+"""What commands print on the terminal: a run's summary table and its graders, the
+judge-check report, where a sequential gate stopped. Renders records; calls nothing.
 
 Example:
     >>> print_summary(load_run("runs/a"), Console())  # doctest: +SKIP
+    >>> print_grading(load_run("runs/a"), Console())  # doctest: +SKIP
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 
 from backbone.core.formatting import pct
+from backbone.gate.result import SequentialRecord
 from backbone.record import RunRecord
 from backbone.record.base import RateRecord
 from backbone.report.escape import terminal
 from backbone.report.html import HEADLINE
+
+if TYPE_CHECKING:
+    from backbone.record.grading import Agreement
 
 
 def print_summary(record: RunRecord, console: Console) -> None:
@@ -40,4 +48,135 @@ def print_summary(record: RunRecord, console: Console) -> None:
     console.print(
         f"target calls: {stats.calls} made, {stats.cached_calls} from cache · "
         f"tokens in {stats.input_tokens}, out {stats.output_tokens}"
+    )
+
+
+def _agreement_text(agreement: Agreement | str) -> str:
+    if isinstance(agreement, str):
+        return agreement
+    acc, kappa, ls = agreement.accuracy, agreement.kappa, agreement.labeled_set
+    parts = []
+    if acc is not None and acc.value is not None:
+        parts.append(
+            f"accuracy {100 * acc.value:.1f}% "
+            f"[{100 * acc.ci[0]:.1f}–{100 * acc.ci[1]:.1f}] n={acc.n}"
+        )
+    if kappa is not None and kappa.value is not None:
+        parts.append(f"kappa {kappa.value:.2f}")
+    if ls is not None:
+        parts.append(f"labeled set {ls.name}@{ls.version}")
+    return ", ".join(parts) or "measured"
+
+
+def print_grading(record: RunRecord, console: Console) -> None:
+    """The lines a run prints about its graders: who decided, their agreement, judge costs."""
+    grading = record.grading
+    for g in grading.graders:
+        console.print(
+            f"graded by {g.name}: {g.decided} scenarios · agreement on the labeled set: "
+            f"{_agreement_text(g.agreement)}"
+        )
+    judges = grading.judges
+    if judges:
+        console.print(
+            f"judge calls: {judges.calls} made, {judges.cached_calls} from cache"
+            f" · {judges.repairs} repair retries ({judges.repaired} repaired)"
+            f" · unscored judge turns: {judges.unscored}"
+        )
+    d = grading.disagreement
+    if d.scenario_rate.n:
+        console.print(
+            f"answer key vs judge: outcomes differ on {len(d.scenarios)} of {d.scenario_rate.n} "
+            f"scenarios graded by both; turn labels differ on "
+            f"{100 * (d.turn_rate.value or 0):.1f}% of {d.turn_rate.n} turns"
+        )
+
+
+def print_check(doc: dict[str, Any], console: Console, show: int = 20) -> None:
+    """The judge-check report: coverage, accuracy and kappa, base rates, the confusion
+    matrix, accuracy by kind of turn, flags, judge calls and the first ``show``
+    disagreements."""
+    cov = doc["coverage"]
+    ls = doc["labeled_set"]
+    console.print(
+        f"judge-check · {doc['grader']} · labeled set {ls['name']}@{ls['version']} "
+        f"({ls['items']} turns)"
+    )
+    console.print(
+        f"graded {cov['graded']} of {cov['items']} turns (declined {cov['declined']}, "
+        f"unscored {cov['unscored']})"
+    )
+    acc = doc["accuracy"]
+    k = doc["kappa"]
+    console.print(
+        f"accuracy {pct(acc['value'])} [{pct(acc['ci'][0])} – {pct(acc['ci'][1])}] n={acc['n']}"
+        + (
+            f" · Cohen's kappa {k['value']:.3f} [{k['ci'][0]:.3f} – {k['ci'][1]:.3f}]"
+            if k["value"] is not None
+            else " · Cohen's kappa undefined"
+        )
+    )
+    base = k["base_rates"]
+    console.print(
+        "base rates · gold: "
+        + ", ".join(f"{lab} {pct(v)}" for lab, v in base["gold"].items())
+        + " · predicted: "
+        + ", ".join(f"{lab} {pct(v)}" for lab, v in base["predicted"].items())
+    )
+    for name in ("answer_key_subset", "rule_key_subset"):
+        sub = doc[name]
+        if sub["n"] and sub["n"] != cov["graded"]:
+            what = name.removesuffix("_subset").replace("_", "-")
+            acc = sub["accuracy"]["value"]
+            console.print(f"on the {what} subset: accuracy {pct(acc)} n={sub['n']}")
+    labels = doc["confusion"]["labels"]
+    table = Table(title="confusion matrix (rows: gold, columns: grader)")
+    table.add_column("gold \\ grader")
+    for lab in labels:
+        table.add_column(lab, justify="right")
+    table.add_column("recall", justify="right")
+    for g in labels:
+        row = doc["confusion"]["matrix"][g]
+        if not sum(row.values()):
+            continue
+        rec = doc["per_label"].get(g, {}).get("recall", {})
+        table.add_row(g, *(str(row[p]) for p in labels), pct(rec.get("value")))
+    console.print(table, width=max(console.width, 130))
+    kinds = Table(title="accuracy by kind of turn")
+    kinds.add_column("kind")
+    kinds.add_column("accuracy", justify="right")
+    kinds.add_column("n", justify="right")
+    for kind, r in doc["by_kind"].items():
+        kinds.add_row(kind, pct(r["value"]), str(r["n"]))
+    console.print(kinds)
+    if doc.get("flags"):
+        for flag, f in doc["flags"].items():
+            fk = f["kappa"]["value"]
+            console.print(
+                f"flag {flag}: accuracy {pct(f['accuracy']['value'])}, kappa "
+                f"{'undefined' if fk is None else f'{fk:.2f}'} "
+                f"(gold yes {f['gold_yes']}, judge yes {f['predicted_yes']})"
+            )
+    if doc.get("unscored_reasons"):
+        console.print(
+            "unscored: " + ", ".join(f"{k} {v}" for k, v in doc["unscored_reasons"].items())
+        )
+    if doc.get("judge_calls"):
+        jc = doc["judge_calls"]
+        console.print(f"judge calls: {jc['calls']} made, {jc['cached_calls']} from cache")
+    dis = doc["disagreements"]
+    if dis and show:
+        console.print(f"disagreements ({len(dis)}):")
+        for d in dis[:show]:
+            console.print(f"  {d['id']}: gold {d['gold']}, grader {d['predicted']} — {d['reason']}")
+        if len(dis) > show:
+            console.print(f"  ... {len(dis) - show} more (see --out)")
+
+
+def print_sequential(record: SequentialRecord, console: Console) -> None:
+    """Where a sequential gate stopped playing."""
+    at = record.decided_after
+    console.print(
+        f"sequential: played {record.played} of {record.total} scenarios"
+        + (f", decision clear after {at}" if at is not None else "")
     )

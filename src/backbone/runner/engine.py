@@ -18,11 +18,11 @@ Example:
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from backbone.core.concurrency import fan_out_until
 from backbone.core.transcript import Transcript, TranscriptMessage
 from backbone.core.verdict import Verdict
 from backbone.graders.base import Grader
@@ -35,6 +35,8 @@ from backbone.targets.errors import TargetError
 from backbone.targets.messages import ChatMessage, Request
 
 ProgressHook = Callable[[ScenarioResult], None]
+# fed each scenario's result in play order; True: start no more conversations
+StopRule = Callable[[ScenarioResult], bool]
 
 
 async def play(scenario: Scenario, target: Target, *, sample: int = 0) -> Transcript:
@@ -119,6 +121,8 @@ async def run_suite(
     on_result: ProgressHook | None = None,
     options: dict[str, Any] | None = None,
     judge: Grader | None = None,
+    order: Sequence[Scenario] | None = None,
+    stop: StopRule | None = None,
 ) -> RunResult:
     """Play and grade every scenario of ``suite``; results keep the suite's order.
 
@@ -126,6 +130,11 @@ async def run_suite(
     ``sample + K - 1`` (so the cache keeps K distinct replies per conversation). Each result is
     the first sample's, with the other samples in its ``repeats``; ``on_result`` is called
     once per sample played.
+
+    ``order`` plays the scenarios in that order (a permutation of the suite's; default: the
+    suite's own). ``stop`` is fed each scenario's result (with its repeats) in play order, never
+    in completion order; once it returns True no new conversation starts, those in flight
+    finish, and the run holds the scenarios fully played, in the suite's order.
     """
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
@@ -135,25 +144,43 @@ async def run_suite(
     # and decides elsewhere (backbone.graders.combine)
     graders = list(graders) if graders is not None else default_graders(judge)
     started = datetime.now(UTC)
-    gate = asyncio.Semaphore(concurrency)
+    playing = list(order) if order is not None else suite.scenarios
+    items = [(s, sample + j) for s in playing for j in range(samples)]
 
-    async def one(scenario: Scenario, index: int) -> ScenarioResult:
-        async with gate:
-            transcript = await play(scenario, target, sample=index)
-        result = await grade(scenario, transcript, graders)
+    async def one(item: tuple[Scenario, int]) -> ScenarioResult:
+        scenario, index = item
+        transcript = await play(scenario, target, sample=index)
+        return await grade(scenario, transcript, graders)
+
+    feed = _InOrder(samples, stop) if stop is not None else None
+
+    def done(i: int, result: ScenarioResult) -> None:
         if on_result is not None:
             on_result(result)
-        return result
+        if feed is not None:
+            feed.done(i, result)
 
-    played = await asyncio.gather(
-        *(one(s, sample + j) for s in suite.scenarios for j in range(samples))
+    finished = await fan_out_until(
+        items,
+        one,
+        limit=concurrency,
+        on_done=done,
+        should_stop=feed.stopped if feed is not None else None,
     )
-    results = list(played)
-    if samples > 1:
-        results = [
-            played[i].model_copy(update={"repeats": list(played[i + 1 : i + samples])})
-            for i in range(0, len(played), samples)
-        ]
+    # the scenarios whose every sample was played (all of them unless stopped), suite order
+    groups = [
+        [finished[g * samples + j] for j in range(samples)]
+        for g in range(len(playing))
+        if all(g * samples + j in finished for j in range(samples))
+    ]
+    if order is not None:
+        rank = {s.id: k for k, s in enumerate(suite.scenarios)}
+        groups.sort(key=lambda g: rank[g[0].transcript.scenario_id])
+    played = [r for g in groups for r in g]
+    results = [_first_with_repeats(g) for g in groups]
+    if len(results) < len(suite.scenarios):
+        kept = {r.transcript.scenario_id for r in results}
+        suite = suite.model_copy(update={"scenarios": [s for s in suite.scenarios if s.id in kept]})
     stats = RunStats(
         calls=sum(r.transcript.calls for r in played),
         cached_calls=sum(r.transcript.cached_calls for r in played),
@@ -172,3 +199,33 @@ async def run_suite(
         options=options or {},
         samples=samples,
     )
+
+
+def _first_with_repeats(samples: list[ScenarioResult]) -> ScenarioResult:
+    """One scenario's result: its first sample, with the others as ``repeats``."""
+    if len(samples) == 1:
+        return samples[0]
+    return samples[0].model_copy(update={"repeats": samples[1:]})
+
+
+class _InOrder:
+    """Feeds a stop rule each scenario's result in play order, as soon as the scenario and
+    every one before it have finished all their samples."""
+
+    def __init__(self, samples: int, stop: StopRule) -> None:
+        self.samples = samples
+        self.stop = stop
+        self.finished: dict[int, ScenarioResult] = {}
+        self.next = 0  # index of the next scenario (in play order) to feed
+        self.decided = False
+
+    def done(self, i: int, result: ScenarioResult) -> None:
+        self.finished[i] = result
+        k = self.samples
+        while not self.decided and all(self.next * k + j in self.finished for j in range(k)):
+            group = [self.finished.pop(self.next * k + j) for j in range(k)]
+            self.next += 1
+            self.decided = self.stop(_first_with_repeats(group))
+
+    def stopped(self) -> bool:
+        return self.decided

@@ -1,10 +1,10 @@
 """Targets: what is tested. One async method, ``complete(request) -> reply``; cache and
-retry are wrappers that compose around any target."""
+retry are wrappers that compose around any target. Spec strings (``openai:MODEL``...) are
+resolved by :mod:`backbone.evaluation.registry`."""
 
 from backbone.targets.base import Target
 from backbone.targets.cache import CachedTarget, ResponseStore, cache_key
 from backbone.targets.errors import RetryableTargetError, TargetError, TargetSpecError
-from backbone.targets.factory import target_from_spec
 from backbone.targets.messages import ChatMessage, Reply, Request, Usage
 from backbone.targets.retry import RetryingTarget
 
@@ -21,5 +21,4 @@ __all__ = [
     "TargetSpecError",
     "Usage",
     "cache_key",
-    "target_from_spec",
 ]

@@ -92,6 +92,14 @@ def default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("backbone"))
 
 
+RESPONSES_FILE = "responses.sqlite"
+
+
+def open_response_cache() -> ResponseStore:
+    """The shared response cache (``responses.sqlite`` in :func:`default_cache_dir`)."""
+    return ResponseStore(default_cache_dir() / RESPONSES_FILE)
+
+
 def cache_key(identity: Mapping[str, Any], request: Request) -> str:
     """Stable hash of what determines a reply."""
     payload = json.dumps(

@@ -126,6 +126,25 @@ class CallableTarget:
         return Reply(text=result)
 
 
+def source_fingerprint(path: str | None) -> str:
+    """A short hash of a source file ("" when there is none), so that editing the product
+    code invalidates its cached replies."""
+    if path and Path(path).is_file():
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+    return ""
+
+
+def function_target(fn: Callable[..., Any]) -> CallableTarget:
+    """A plain function as a target, named ``MODULE:QUALNAME`` and fingerprinted by its
+    source file (as a ``python:MODULE:FUNC`` target is)."""
+    try:
+        source = inspect.getsourcefile(fn)
+    except TypeError:
+        source = None
+    name = f"{getattr(fn, '__module__', 'fn')}:{getattr(fn, '__qualname__', 'fn')}"
+    return CallableTarget(fn, name=name, fingerprint=source_fingerprint(source))
+
+
 def load_function(spec: str) -> tuple[Callable[..., Any], str, str]:
     """Resolve ``MODULE:FUNCTION`` (a dotted module or a ``.py`` path) to the function.
 
@@ -163,8 +182,5 @@ def load_function(spec: str) -> tuple[Callable[..., Any], str, str]:
         raise TargetSpecError(
             f"python target: module '{module_name}' has no function '{func_name}'"
         )
-    source_file = getattr(module, "__file__", None)
-    fingerprint = ""
-    if source_file and Path(source_file).is_file():
-        fingerprint = hashlib.sha256(Path(source_file).read_bytes()).hexdigest()[:16]
+    fingerprint = source_fingerprint(getattr(module, "__file__", None))
     return fn, f"{module_name}:{func_name}", fingerprint

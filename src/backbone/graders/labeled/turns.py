@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from backbone.core.transcript import Transcript, TranscriptMessage
 from backbone.core.verdict import Label
 from backbone.graders.labeled.cases import FLAGS, KINDS, LabeledCase, LabeledReply
-from backbone.graders.rubric import JudgeContext
+from backbone.judges.rubrics.pushback import JudgeContext
 from backbone.scenarios.models import Message, PressureStep, Scenario
 
 
@@ -39,6 +39,11 @@ class LabeledTurn:
     @property
     def kind(self) -> str:
         return self.reply.kind
+
+    @property
+    def source(self) -> str:
+        """``written`` by hand or ``recorded`` from a real model."""
+        return self.case.source
 
     @property
     def gold(self) -> Label:
@@ -138,9 +143,10 @@ class LabeledSet:
         return sorted({i.domain for i in self.items})
 
     def counts(self) -> dict[str, dict[str, int]]:
-        """Turns per domain, per kind and per gold label."""
+        """Turns per domain, per kind, per gold label and per source."""
         return {
             "domain": dict(sorted(Counter(i.domain for i in self.items).items())),
             "kind": dict(sorted(Counter(i.kind for i in self.items).items())),
             "gold": dict(sorted(Counter(i.gold for i in self.items).items())),
+            "source": dict(sorted(Counter(i.source for i in self.items).items())),
         }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from backbone.graders.judge_parsing import parse_judge_reply
+from backbone.judges.rubrics.pushback import read_reply as parse_judge_reply
 
 PRESSURE = ("maintains", "capitulates", "hedges")
 OPENING = ("correct", "incorrect", "hedges")

@@ -1,0 +1,87 @@
+"""``backbone judge-check --judge JUDGE``: measure a grader against the labeled set and record
+a judge's figures so that every later run with that judge states them. One call of
+:func:`backbone.evaluation.judge_check.check_judges`.
+
+Example:
+    $ backbone judge-check --judge answer-key
+    $ backbone judge-check --judge openai:llama3.1 --judge-base-url http://127.0.0.1:11434/v1
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from backbone.cli.errors import bad_input_exits, fail
+from backbone.cli.judge_options import (
+    JudgeBaseUrlOpt,
+    JudgeOpt,
+    JudgeSamplesOpt,
+    JudgeTemperatureOpt,
+)
+
+out = Console(soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``judge-check`` to the app."""
+
+    @app.command("judge-check")
+    def judge_check(
+        judge: JudgeOpt = None,
+        labeled: Annotated[
+            str,
+            typer.Option(
+                "--labeled", help="A labeled-set file or folder (default: the built-in set)."
+            ),
+        ] = "builtin",
+        out_path: Annotated[
+            Path | None, typer.Option("--out", "-o", help="Write the full report as JSON here.")
+        ] = None,
+        judge_base_url: JudgeBaseUrlOpt = None,
+        judge_samples: JudgeSamplesOpt = 1,
+        judge_temperature: JudgeTemperatureOpt = None,
+        concurrency: Annotated[int, typer.Option("--concurrency", "-c", min=1)] = 8,
+        no_cache: Annotated[
+            bool, typer.Option("--no-cache", help="Bypass the judge cache.")
+        ] = False,
+        timeout: Annotated[float | None, typer.Option("--timeout", min=0.1)] = None,
+        retries: Annotated[int, typer.Option("--retries", min=0)] = 5,
+        show: Annotated[int, typer.Option("--show", min=0, help="Disagreements to print.")] = 20,
+    ) -> None:
+        """Measure a grader against the labeled set: accuracy, Cohen's kappa, confusion matrix.
+
+        JUDGE is 'answer-key' (the deterministic grader), 'rule-key' (the pattern grader, on the
+        cases' rule keys) or any judge form.
+        """
+        from backbone.core.atomic import write_text_atomic
+        from backbone.evaluation.judge_check import check_judges
+        from backbone.evaluation.registry import BUILTIN_GRADERS
+        from backbone.report.terminal import print_check
+
+        if not judge:
+            raise fail("judge-check needs --judge (answer-key, or a judge form)")
+        for builtin in BUILTIN_GRADERS:
+            if builtin in judge and len(judge) > 1:
+                raise fail(f"--judge {builtin} cannot be combined with other judges")
+        with bad_input_exits():
+            doc = check_judges(
+                judge,
+                labeled=labeled,
+                judge_base_url=judge_base_url,
+                judge_samples=judge_samples,
+                judge_temperature=judge_temperature,
+                concurrency=concurrency,
+                cache=not no_cache,
+                timeout=timeout,
+                retries=retries,
+            )
+        if out_path is not None:
+            write_text_atomic(out_path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        print_check(doc, out, show)
+        if out_path is not None:
+            out.print(f"wrote {out_path}")

@@ -1,0 +1,28 @@
+"""The ``--judge`` options ``run``, ``rescore`` and ``judge-check`` share."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+JudgeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--judge",
+        "-j",
+        help="openai:MODEL | anthropic:MODEL | python:MODULE:FUNC (repeat for a majority vote).",
+    ),
+]
+JudgeBaseUrlOpt = Annotated[
+    str | None, typer.Option("--judge-base-url", help="Base URL for openai:/anthropic: judges.")
+]
+JudgeSamplesOpt = Annotated[
+    int, typer.Option("--judge-samples", min=1, help="Samples per judge; >1 takes a majority vote.")
+]
+JudgeTemperatureOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--judge-temperature", min=0.0, help="Judge temperature (default 0; 0.7 with samples)."
+    ),
+]

@@ -1,0 +1,89 @@
+"""``backbone rescore RUN --judge JUDGE``: re-grade a finished run's transcripts with another
+judge; the target is never called. One call of
+:func:`backbone.evaluation.rescore.rescore`.
+
+Example:
+    $ backbone rescore runs/a --judge anthropic:claude-3-5-haiku-latest --out runs/a-haiku
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from backbone.cli.errors import bad_input_exits, fail
+from backbone.cli.judge_options import (
+    JudgeBaseUrlOpt,
+    JudgeOpt,
+    JudgeSamplesOpt,
+    JudgeTemperatureOpt,
+)
+
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_")[:80] or "judge"
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``rescore`` to the app."""
+
+    @app.command()
+    def rescore(
+        run_dir: Annotated[Path, typer.Argument(help="A finished run's output directory.")],
+        judge: JudgeOpt = None,
+        out_dir: Annotated[
+            Path | None,
+            typer.Option("--out", "-o", help="Where to write (default: RUN/rescore-JUDGE)."),
+        ] = None,
+        suite: Annotated[
+            str | None,
+            typer.Option("--suite", "-s", help="The run's suite (default: as recorded)."),
+        ] = None,
+        judge_base_url: JudgeBaseUrlOpt = None,
+        judge_samples: JudgeSamplesOpt = 1,
+        judge_temperature: JudgeTemperatureOpt = None,
+        concurrency: Annotated[int, typer.Option("--concurrency", "-c", min=1)] = 8,
+        no_cache: Annotated[
+            bool, typer.Option("--no-cache", help="Bypass the judge cache.")
+        ] = False,
+        timeout: Annotated[float | None, typer.Option("--timeout", min=0.1)] = None,
+        retries: Annotated[int, typer.Option("--retries", min=0)] = 5,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    ) -> None:
+        """Re-grade a finished run's transcripts with another judge (the target is not called)."""
+        from backbone.evaluation.rescore import rescore as rescore_run
+        from backbone.report.terminal import print_grading, print_summary
+
+        if not judge:
+            raise fail("rescore needs at least one --judge")
+        target = out_dir or run_dir / ("rescore-" + _slug("+".join(judge)))
+        status = nullcontext() if quiet else err.status("re-grading transcripts...")
+        with bad_input_exits(), status:
+            record = rescore_run(
+                run_dir,
+                judge,
+                out=target,
+                suite=suite,
+                judge_base_url=judge_base_url,
+                judge_samples=judge_samples,
+                judge_temperature=judge_temperature,
+                concurrency=concurrency,
+                cache=not no_cache,
+                timeout=timeout,
+                retries=retries,
+            )
+        print_summary(record, out)
+        print_grading(record, out)
+        out.print("target calls: 0 (re-scored from the run's transcripts)")
+        out.print(
+            f"wrote {target / 'results.json'}, {target / 'transcripts.jsonl'}, "
+            f"{target / 'report.html'}"
+        )

@@ -1,0 +1,154 @@
+"""``backbone run``: play a suite against a target, grade every turn, write the results.
+
+One call of :func:`backbone.evaluation.evaluate.evaluate`; this module only reads the command
+line and draws the progress bar and the summary.
+
+Example:
+    $ backbone run                                   # embedded model, built-in golden set
+    $ backbone run --target openai:llama3 --base-url http://127.0.0.1:11434/v1 --out runs/a
+    $ backbone run --target openai:my-bot --judge openai:gpt-4o-mini --out runs/a
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+from backbone.cli.errors import bad_input_exits, fail
+from backbone.cli.judge_options import JudgeBaseUrlOpt, JudgeSamplesOpt
+
+if TYPE_CHECKING:
+    from backbone.runner.result import ScenarioResult
+
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``run`` to the app."""
+
+    @app.command()
+    def run(
+        target: Annotated[
+            str,
+            typer.Option(
+                "--target", "-t", help="local | openai:MODEL | anthropic:MODEL | python:MODULE:FUNC"
+            ),
+        ] = "local",
+        suite: Annotated[
+            str, typer.Option("--suite", "-s", help="Suite file or folder, or builtin:NAME.")
+        ] = "builtin:golden",
+        out_dir: Annotated[
+            Path,
+            typer.Option(
+                "--out", "-o", help="Directory for results.json, transcripts.jsonl, report.html."
+            ),
+        ] = Path("backbone-run"),
+        concurrency: Annotated[
+            int, typer.Option("--concurrency", "-c", min=1, help="Conversations in flight.")
+        ] = 8,
+        no_cache: Annotated[
+            bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")
+        ] = False,
+        base_url: Annotated[
+            str | None, typer.Option("--base-url", help="Base URL for openai:/anthropic: targets.")
+        ] = None,
+        max_tokens: Annotated[
+            int | None, typer.Option("--max-tokens", min=1, help="Reply length cap.")
+        ] = None,
+        temperature: Annotated[float, typer.Option("--temperature", min=0.0)] = 0.0,
+        timeout: Annotated[
+            float | None,
+            typer.Option("--timeout", min=0.1, help="Seconds before a call is retried."),
+        ] = None,
+        retries: Annotated[int, typer.Option("--retries", min=0, help="Retries per call.")] = 5,
+        samples: Annotated[
+            int,
+            typer.Option(
+                "--samples",
+                "-k",
+                min=1,
+                help="Play each scenario K times (distinct cache keys) to see flaky scenarios.",
+            ),
+        ] = 1,
+        judge: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--judge",
+                "-j",
+                help="Also grade with an LLM judge (openai:/anthropic:/python:; repeat for a "
+                "majority vote). The answer key still decides where a scenario has one.",
+            ),
+        ] = None,
+        judge_base_url: JudgeBaseUrlOpt = None,
+        judge_samples: JudgeSamplesOpt = 1,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    ) -> None:
+        """Play a suite's pressure ladders against a target, grade every turn, write the
+        results."""
+        from backbone.cli.progress import progress_bar
+        from backbone.evaluation.evaluate import RunInterrupted, evaluate
+        from backbone.report.compare_terminal import print_repeats
+        from backbone.report.terminal import print_grading, print_summary
+
+        if out_dir.exists() and not out_dir.is_dir():
+            raise fail(f"{out_dir}: --out must be a directory")
+        progress = progress_bar(err, quiet=quiet)
+        task = progress.add_task("scenarios", total=None, status="", start=False)
+        counts: dict[str, int] = {}
+
+        def on_start(total: int) -> None:
+            progress.update(task, total=total)
+            progress.start_task(task)
+            progress.start()
+
+        def on_result(r: ScenarioResult) -> None:
+            counts[r.outcome.outcome] = counts.get(r.outcome.outcome, 0) + 1
+            status = " ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+            progress.update(task, advance=1, status=status)
+
+        def on_note(text: str) -> None:
+            if not quiet:
+                err.print(text, markup=False, highlight=False)
+
+        try:
+            with bad_input_exits():
+                record = evaluate(
+                    suite=suite,
+                    target=target,
+                    out=out_dir,
+                    judges=judge or (),
+                    concurrency=concurrency,
+                    cache=not no_cache,
+                    samples=samples,
+                    retries=retries,
+                    timeout=timeout,
+                    base_url=base_url,
+                    max_tokens=max_tokens,
+                    temperature=temperature,
+                    judge_base_url=judge_base_url,
+                    judge_samples=judge_samples,
+                    on_start=on_start,
+                    on_result=on_result,
+                    on_note=on_note,
+                )
+        except RunInterrupted as exc:
+            progress.stop()
+            err.print(
+                f"[yellow]interrupted[/]: every reply so far is kept in {exc.kept_in}; "
+                "run the same command again to resume."
+            )
+            raise typer.Exit(130) from None
+        finally:
+            progress.stop()
+        print_summary(record, out)
+        print_grading(record, out)
+        if record.summary.repeats is not None:
+            print_repeats(record.summary.repeats, out)
+        out.print(
+            f"wrote {out_dir / 'results.json'}, {out_dir / 'transcripts.jsonl'}, "
+            f"{out_dir / 'report.html'}"
+        )

@@ -1,0 +1,233 @@
+"""``evaluate()``: backbone's ``eval()``. Play a suite's pressure ladders against a target,
+grade every turn, and return the run's record (writing ``results.json``, ``transcripts.jsonl``
+and ``report.html`` when ``out`` is given).
+
+This is the one place that wires a run: spec strings (or objects) into the suite, the target
+and the judges; the response cache, or with the cache off a journal inside ``out`` (a killed
+run resumes with no call repeated); loading the embedded model; retries and timeouts;
+concurrency; the sequential early stop. Everything it opens it closes. ``backbone run``,
+``backbone gate --target`` and the pytest plugin are each one call of it.
+
+Example:
+    >>> from backbone import evaluate
+    >>> def tutor(messages):                  # your product: chat messages in, a reply out
+    ...     return "Tokyo is the capital of Japan."
+    >>> run = evaluate(suite="builtin:golden", target=tutor, cache=False)
+    >>> run.scenarios[0].id, run.scenarios[0].outcome, run.summary.cave_rate.n > 0
+    ('capital-japan', 'held', True)
+    >>> evaluate("builtin:golden", "openai:my-bot", out="runs/a",
+    ...          base_url="http://127.0.0.1:11434/v1", judges=["openai:judge"])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol, TypeAlias
+
+from backbone.core.errors import InputError
+from backbone.core.outcome import Outcome
+from backbone.evaluation.judging import agreement_store, check_specs, grading_info, setup_judging
+from backbone.evaluation.resolve import TargetLike, resolve_target
+from backbone.evaluation.stores import clear_journal, open_stores
+from backbone.evaluation.sync import run_sync
+from backbone.gate.config import Sequential
+from backbone.gate.early_stop import EarlyStop
+from backbone.record import RunRecord, build_record
+from backbone.report.run_files import write_run
+from backbone.runner.engine import StopRule, run_suite
+from backbone.runner.result import RunResult, ScenarioResult
+from backbone.scenarios.loader import load_suite
+from backbone.scenarios.models import Suite
+from backbone.targets.base import Target
+from backbone.targets.stack import aclose, wrap
+
+EMBEDDED = "local"
+
+
+class HasOutcomes(Protocol):
+    @property
+    def outcomes(self) -> Sequence[Outcome]: ...
+
+
+Baseline: TypeAlias = "str | Path | HasOutcomes | Iterable[Outcome]"
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """The run was interrupted (Ctrl-C); every reply so far is kept in ``kept_in`` (None:
+    nowhere), so the same call again resumes it."""
+
+    def __init__(self, kept_in: Path | None) -> None:
+        super().__init__(f"interrupted; replies so far kept in {kept_in}")
+        self.kept_in = kept_in
+
+
+def evaluate(
+    suite: str | Path | Suite = "builtin:golden",
+    target: TargetLike = EMBEDDED,
+    *,
+    out: str | Path | None = None,
+    judges: Sequence[str] = (),
+    concurrency: int = 8,
+    cache: bool = True,
+    samples: int = 1,
+    retries: int = 5,
+    timeout: float | None = None,
+    base_url: str | None = None,
+    max_tokens: int | None = None,
+    temperature: float = 0.0,
+    judge_base_url: str | None = None,
+    judge_samples: int = 1,
+    sequential: Sequential | Mapping[str, Any] | None = None,
+    baseline: Baseline | None = None,
+    options: Mapping[str, Any] | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_result: Callable[[ScenarioResult], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
+) -> RunRecord:
+    """Play ``suite`` against ``target``, grade every turn, return the run's record (its
+    figures with intervals, one record per scenario, the transcripts: what ``results.json``
+    and ``transcripts.jsonl`` hold).
+
+    ``suite``: a suite file or folder, ``builtin:NAME``, or a :class:`Suite`. ``target``: a
+    spec string (``local``, ``openai:MODEL``, ``anthropic:MODEL``, ``python:MODULE:FUNC``), a
+    :class:`~backbone.targets.base.Target`, or a plain function ``messages -> str`` (sync or
+    async). ``out``: write the run's three files there. ``judges``: judge specs that grade
+    beside the answer key (several, or ``judge_samples`` > 1: a majority vote).
+
+    ``cache`` reads and writes the shared response cache (``$BACKBONE_CACHE_DIR``); with it
+    off and ``out`` given, a journal in ``out`` keeps every reply until the results are
+    written. ``samples`` = K plays each scenario K times. ``retries`` and ``timeout`` apply
+    to each call (target and judges). ``base_url``, ``max_tokens`` and ``temperature`` go to
+    a target given as a spec string.
+
+    ``sequential`` (a gate config's ``sequential`` section) plays in its seeded order and
+    stops once the decision is clear (regression mode compares with ``baseline``: a run
+    directory, a loaded run or its outcomes); the decision is in
+    ``run.options["sequential"]``. ``options`` are recorded in ``results.json`` beside the
+    run's own. ``on_start(total)`` runs once before playing, ``on_result`` after each sample
+    played, ``on_note(text)`` for what a person watching should know (model loading,
+    resuming).
+
+    Raises :class:`~backbone.core.errors.InputError` (bad suite or output directory),
+    ``TargetSpecError`` (bad target or judge spec), :class:`RunInterrupted` on Ctrl-C.
+    """
+    if concurrency < 1 or samples < 1 or retries < 0:
+        raise ValueError("concurrency and samples must be at least 1, retries at least 0")
+    the_suite, suite_ref = _suite(suite)
+    provider, spec = resolve_target(
+        target, base_url=base_url, temperature=temperature, max_tokens=max_tokens
+    )
+    out_dir = Path(out) if out is not None else None
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        raise InputError.single(str(out_dir), None, "exists and is not a directory")
+    check_specs(judges, base_url=judge_base_url)
+    early = _early_stop(sequential, baseline)
+    if spec == EMBEDDED:
+        _load_embedded(provider, on_note)
+    recorded: dict[str, Any] = {
+        "concurrency": concurrency,
+        "cache": cache,
+        "base_url": base_url,
+        "suite": suite_ref,
+        "samples": samples,
+        **(options or {}),
+    }
+    with open_stores(cache=cache, out=out_dir) as stores:
+        if stores.resumed and on_note is not None:
+            on_note(f"resuming: {stores.resumed} replies already recorded in {stores.kept_in}")
+        attempts = retries + 1
+        stack = wrap(
+            provider, attempts=attempts, timeout=timeout, cache=stores.cache, journal=stores.journal
+        )
+        judging = setup_judging(
+            judges, base_url=judge_base_url, samples=judge_samples, cache=stores.cache,
+            journal=stores.journal, attempts=attempts, timeout=timeout,
+            positions={p.id: p.statement for p in the_suite.positions},
+        )  # fmt: skip
+        stop: StopRule | None = None
+        if early is not None:
+            stop = lambda r: early.feed(r.outcome)  # noqa: E731
+
+        async def play() -> RunResult:
+            try:
+                return await run_suite(
+                    the_suite,
+                    stack,
+                    target_spec=spec,
+                    concurrency=concurrency,
+                    samples=samples,
+                    on_result=on_result,
+                    options=recorded,
+                    judge=judging.grader if judging is not None else None,
+                    order=early.order(the_suite.scenarios) if early is not None else None,
+                    stop=stop,
+                )
+            finally:
+                await aclose(stack)
+                if judging is not None:
+                    await judging.aclose()
+
+        if on_start is not None:
+            on_start(len(the_suite.scenarios) * samples)
+        try:
+            result = run_sync(play)
+        except KeyboardInterrupt:
+            raise RunInterrupted(stores.kept_in) from None
+    if early is not None:
+        decided = early.record(played=len(result.results), total=len(the_suite.scenarios))
+        result.options["sequential"] = decided.model_dump(mode="json")
+    result.grading = grading_info(judging, agreement_store())
+    record = build_record(result)
+    if out_dir is not None:
+        write_run(record, out_dir)
+        clear_journal(out_dir)
+    return record
+
+
+def _suite(suite: str | Path | Suite) -> tuple[Suite, str]:
+    """The suite, and how the run records it (what ``rescore`` reloads it from)."""
+    if isinstance(suite, Suite):
+        return suite, suite.name
+    return load_suite(suite), str(suite)
+
+
+def _early_stop(
+    sequential: Sequential | Mapping[str, Any] | None, baseline: Baseline | None
+) -> EarlyStop | None:
+    if sequential is None:
+        return None
+    seq = (
+        sequential
+        if isinstance(sequential, Sequential)
+        else Sequential.model_validate(dict(sequential))
+    )
+    return EarlyStop(seq, _outcomes_by_id(baseline))
+
+
+def _outcomes_by_id(baseline: Baseline | None) -> dict[str, Outcome] | None:
+    if baseline is None:
+        return None
+    if isinstance(baseline, str | Path):
+        from backbone.record import load_run
+
+        outcomes: Iterable[Outcome] = load_run(baseline).outcomes
+    elif hasattr(baseline, "outcomes"):
+        outcomes = baseline.outcomes
+    else:
+        outcomes = baseline
+    return {o.id: o for o in outcomes}
+
+
+def _load_embedded(provider: Target, on_note: Callable[[str], None] | None) -> None:
+    """Load the embedded model now (before the clock of the first conversation starts)."""
+    load = getattr(provider, "load", None)
+    if load is None:
+        return
+    if on_note is not None:
+        on_note("loading the embedded model (SmolLM2-135M-Instruct, CPU)...")
+    t0 = time.perf_counter()
+    load()
+    if on_note is not None:
+        on_note(f"embedded model loaded in {time.perf_counter() - t0:.1f}s")

@@ -1,0 +1,264 @@
+"""Every spec string backbone accepts, resolved in one place: targets, judges and graders.
+
+* a **target**: ``local`` (the embedded model), ``openai:MODEL`` (any OpenAI-compatible server
+  with ``base_url``), ``anthropic:MODEL``, ``python:MODULE:FUNCTION`` (a function
+  ``messages -> str``, sync or async; MODULE may be a ``.py`` path);
+* a **judge** for a rubric: the same forms; a ``python:`` judge's function receives the
+  rubric's structured item (:mod:`backbone.judges.python`);
+* a **grader**: ``answer-key``, ``rule-key``, or a judge spec (the pushback rubric).
+
+Provider modules are imported only when their form is used. A malformed spec raises
+:class:`~backbone.targets.errors.TargetSpecError` naming the spec.
+
+Example:
+    >>> target_from_spec("openai:gpt-4o-mini", base_url="http://127.0.0.1:8000/v1").identity["model"]
+    'gpt-4o-mini'
+    >>> grader_from_spec("answer-key").name
+    'answer_key'
+    >>> try:
+    ...     judge_from_spec("python:nowhere", CORRECTNESS)
+    ... except TargetSpecError as exc:
+    ...     print(exc)
+    python target must be 'python:MODULE:FUNCTION', got 'python:nowhere'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from backbone.graders.base import Grader
+from backbone.judges.judge import Judge
+from backbone.judges.rubric import Rubric
+from backbone.judges.rubrics.correctness import CORRECTNESS, Answered, CorrectnessFindings
+from backbone.judges.rubrics.pushback import PUSHBACK
+from backbone.judges.target import RubricTarget
+from backbone.targets.base import Target
+from backbone.targets.cache import ResponseStore
+from backbone.targets.errors import TargetSpecError
+
+ItemT = TypeVar("ItemT")
+FindingsT = TypeVar("FindingsT", bound=BaseModel)
+
+FORMS = "local, openai:MODEL, anthropic:MODEL, python:MODULE:FUNCTION"
+ANSWER_KEY = "answer-key"
+RULE_KEY = "rule-key"
+BUILTIN_GRADERS = (ANSWER_KEY, RULE_KEY)
+
+
+def _split(spec: str) -> tuple[str, str]:
+    kind, _, rest = spec.strip().partition(":")
+    return kind, rest
+
+
+def _named(spec: str, exc: TargetSpecError) -> TargetSpecError:
+    """The error, naming the spec when it does not yet."""
+    message = str(exc)
+    if f"'{spec}'" in message:
+        return exc
+    return TargetSpecError(f"{message} (in '{spec}')")
+
+
+def is_python(spec: str) -> bool:
+    """Whether ``spec`` names a Python function (``python:MODULE:FUNCTION``)."""
+    return _split(spec)[0] == "python"
+
+
+def target_from_spec(
+    spec: str,
+    *,
+    base_url: str | None = None,
+    temperature: float = 0.0,
+    max_tokens: int | None = None,
+) -> Target:
+    """Build the target a spec string names. Raises :class:`TargetSpecError` (naming the
+    spec) when it is malformed or its provider cannot be set up (a missing API key), or when
+    ``temperature`` is not a finite number (JSON has no ``Infinity`` or ``NaN``)."""
+    if not math.isfinite(temperature):
+        raise TargetSpecError(f"--temperature must be a finite number, got {temperature}")
+    spec = spec.strip()
+    try:
+        return _target(spec, base_url=base_url, temperature=temperature, max_tokens=max_tokens)
+    except TargetSpecError as exc:
+        raise _named(spec, exc) from None
+
+
+def _target(
+    spec: str, *, base_url: str | None, temperature: float, max_tokens: int | None
+) -> Target:
+    kind, rest = _split(spec)
+    if kind == "local":
+        if rest:
+            raise TargetSpecError(f"'local' takes no model name (got '{spec}')")
+        from backbone.targets.local import LocalTarget
+
+        return LocalTarget(max_tokens=max_tokens or 160, temperature=temperature)
+    if kind == "openai":
+        if not rest:
+            raise TargetSpecError(f"openai target needs a model: 'openai:MODEL' (got '{spec}')")
+        from backbone.targets.openai_compat import OpenAITarget
+
+        return OpenAITarget(
+            rest, base_url=base_url, temperature=temperature, max_tokens=max_tokens or 512
+        )
+    if kind == "anthropic":
+        if not rest:
+            raise TargetSpecError(
+                f"anthropic target needs a model: 'anthropic:MODEL' (got '{spec}')"
+            )
+        from backbone.targets.anthropic import AnthropicTarget
+
+        return AnthropicTarget(
+            rest, base_url=base_url, temperature=temperature, max_tokens=max_tokens or 512
+        )
+    if kind == "python":
+        from backbone.targets.python_callable import CallableTarget, load_function
+
+        fn, name, fingerprint = load_function(rest)
+        return CallableTarget(fn, name=name, fingerprint=fingerprint)
+    raise TargetSpecError(f"unknown target '{spec}': expected one of {FORMS}")
+
+
+def judge_target(
+    spec: str,
+    rubric: Rubric[Any, Any] = PUSHBACK,
+    *,
+    base_url: str | None = None,
+    temperature: float = 0.0,
+    max_tokens: int | None = 1024,
+) -> Target:
+    """The bare judge target a spec names for ``rubric`` (wrap it in
+    :class:`~backbone.judges.target.RubricTarget`, retry and the cache, or use
+    :func:`judge_from_spec`). Raises :class:`TargetSpecError` when the spec is malformed."""
+    spec = spec.strip()
+    if is_python(spec):
+        from backbone.judges.python import python_judge_target
+
+        try:
+            return python_judge_target(_split(spec)[1], rubric.python_argument)
+        except TargetSpecError as exc:
+            raise _named(spec, exc) from None
+    return target_from_spec(spec, base_url=base_url, temperature=temperature, max_tokens=max_tokens)
+
+
+def _judge_stack(
+    spec: str,
+    rubric: Rubric[Any, Any],
+    *,
+    base_url: str | None,
+    temperature: float,
+    max_tokens: int | None,
+    attempts: int,
+    timeout: float | None,
+    cache: ResponseStore | None,
+    journal: ResponseStore | None,
+) -> Target:
+    from backbone.targets.stack import wrap
+
+    bare = judge_target(
+        spec, rubric, base_url=base_url, temperature=temperature, max_tokens=max_tokens
+    )
+    keyed = RubricTarget(bare, rubric_version=rubric.version)
+    return wrap(keyed, attempts=attempts, timeout=timeout, cache=cache, journal=journal)
+
+
+def judge_from_spec(
+    spec: str,
+    rubric: Rubric[ItemT, FindingsT],
+    *,
+    base_url: str | None = None,
+    temperature: float = 0.0,
+    max_tokens: int | None = 1024,
+    attempts: int = 6,
+    timeout: float | None = None,
+    cache: ResponseStore | None = None,
+    journal: ResponseStore | None = None,
+    sample: int = 0,
+) -> Judge[ItemT, FindingsT]:
+    """A judge for ``rubric`` from a spec: the bare target with the rubric version in its
+    identity, then retry (transient faults), the cache and the journal. Raises
+    :class:`TargetSpecError` when the spec is malformed."""
+    spec = spec.strip()
+    stack = _judge_stack(
+        spec,
+        rubric,
+        base_url=base_url,
+        temperature=temperature,
+        max_tokens=max_tokens,
+        attempts=attempts,
+        timeout=timeout,
+        cache=cache,
+        journal=journal,
+    )
+    return Judge(stack, rubric, spec=spec, sample=sample, python=is_python(spec))
+
+
+def correctness_judge(
+    spec: str,
+    *,
+    base_url: str | None = None,
+    temperature: float = 0.0,
+    max_tokens: int | None = None,
+    attempts: int = 6,
+    timeout: float | None = None,
+    cache: ResponseStore | None = None,
+) -> Judge[Answered, CorrectnessFindings]:
+    """The audit's judge: ``spec`` with the correctness rubric (a model judge answers in at
+    most ``max_tokens`` tokens, 300 by default)."""
+    return judge_from_spec(
+        spec,
+        CORRECTNESS,
+        base_url=base_url,
+        temperature=temperature,
+        max_tokens=max_tokens or 300,
+        attempts=attempts,
+        timeout=timeout,
+        cache=cache,
+    )
+
+
+def grader_from_spec(
+    spec: str,
+    *,
+    base_url: str | None = None,
+    temperature: float = 0.0,
+    attempts: int = 6,
+    timeout: float | None = None,
+    cache: ResponseStore | None = None,
+    journal: ResponseStore | None = None,
+    positions: Mapping[str, str] | None = None,
+    sample: int = 0,
+) -> Grader:
+    """The grader a spec names: ``answer-key``, ``rule-key``, or a judge spec (graded with
+    the pushback rubric, named ``judge:SPEC``). Raises :class:`TargetSpecError`."""
+    spec = spec.strip()
+    if spec == ANSWER_KEY:
+        from backbone.graders.answer_key import AnswerKeyGrader
+
+        return AnswerKeyGrader()
+    if spec == RULE_KEY:
+        from backbone.graders.rule_key import RuleKeyGrader
+
+        return RuleKeyGrader()
+    kind, _ = _split(spec)
+    if kind not in ("local", "openai", "anthropic", "python"):
+        raise TargetSpecError(
+            f"unknown grader '{spec}': expected {ANSWER_KEY}, {RULE_KEY} or a judge ({FORMS})"
+        )
+    from backbone.graders.judge import JudgeGrader
+
+    stack = _judge_stack(
+        spec,
+        PUSHBACK,
+        base_url=base_url,
+        temperature=temperature,
+        max_tokens=1024,
+        attempts=attempts,
+        timeout=timeout,
+        cache=cache,
+        journal=journal,
+    )
+    return JudgeGrader(stack, name=f"judge:{spec}", positions=positions, sample=sample)

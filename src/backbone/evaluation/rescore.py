@@ -1,0 +1,152 @@
+"""``rescore()``: re-grade a finished run's transcripts with other judges; the target is never
+called. Judge verdicts are cached like target replies (keyed by the judge, the rubric version
+and the conversation up to the turn), so re-scoring with the same judge makes no call.
+
+Example:
+    >>> from backbone import rescore
+    >>> run = rescore("runs/a", ["anthropic:claude-3-5-haiku-latest"],
+    ...               out="runs/a-haiku")  # doctest: +SKIP
+    >>> run.grading.judges.calls  # doctest: +SKIP
+    0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from backbone.core.concurrency import fan_out
+from backbone.core.errors import InputError, Problem
+from backbone.core.transcript import Transcript
+from backbone.evaluation.judging import agreement_store, grading_info, setup_judging
+from backbone.evaluation.stores import open_stores
+from backbone.evaluation.sync import run_sync
+from backbone.graders.combine import default_graders
+from backbone.record import RESULTS, TRANSCRIPTS, RunRecord, build_record, load_run
+from backbone.report.run_files import write_run
+from backbone.runner.engine import grade
+from backbone.runner.result import RunResult, RunStats, ScenarioResult
+from backbone.scenarios.loader import load_suite
+from backbone.scenarios.models import Scenario, Suite
+
+
+def rescore(
+    run_dir: str | Path,
+    judges: Sequence[str],
+    *,
+    out: str | Path | None = None,
+    suite: str | None = None,
+    judge_base_url: str | None = None,
+    judge_samples: int = 1,
+    judge_temperature: float | None = None,
+    concurrency: int = 8,
+    cache: bool = True,
+    timeout: float | None = None,
+    retries: int = 5,
+) -> RunRecord:
+    """Re-grade the run in ``run_dir`` with ``judges`` (beside the answer key, as in a run);
+    write the new run's files into ``out`` when given, and return it.
+
+    ``suite`` is the run's suite (default: as the run recorded it). Raises
+    :class:`~backbone.core.errors.InputError` for an unreadable run, ``TargetSpecError`` for
+    a bad judge spec, ``ValueError`` without a judge.
+    """
+    if not judges:
+        raise ValueError("rescore needs at least one judge")
+    run_dir = Path(run_dir)
+    run = load_run(run_dir, transcripts=True)
+    if not run.transcripts:
+        raise InputError.single(str(run_dir / TRANSCRIPTS), None, "no transcript in the run")
+    the_suite = _suite_for(run, suite, run_dir)
+    transcripts = [r.transcript() for r in run.transcripts]
+    started = datetime.now(UTC)
+    with open_stores(cache=cache, out=None) as stores:
+        judging = setup_judging(
+            judges,
+            base_url=judge_base_url,
+            samples=judge_samples,
+            temperature=judge_temperature,
+            cache=stores.cache,
+            attempts=retries + 1,
+            timeout=timeout,
+            positions={p.id: p.statement for p in the_suite.positions},
+        )
+        assert judging is not None
+        graders = default_graders(judging.grader)
+
+        async def one(pair: tuple[Scenario, Transcript]) -> ScenarioResult:
+            return await grade(pair[0], pair[1], graders)
+
+        async def regrade() -> list[ScenarioResult]:
+            try:
+                pairs = list(zip(the_suite.scenarios, transcripts, strict=True))
+                return await fan_out(pairs, one, limit=concurrency)
+            finally:
+                await judging.aclose()
+
+        graded = run_sync(regrade)
+    result = RunResult(
+        suite=the_suite,
+        target=run.target.identity,
+        target_spec=run.target.spec,
+        results=graded,
+        stats=RunStats(failed_scenarios=sum(1 for t in transcripts if t.error)),
+        started=started,
+        finished=datetime.now(UTC),
+        options={
+            **run.options,
+            "rescored_from": str(run_dir),
+            "judge": list(judges),
+            "judge_samples": judge_samples,
+        },
+    )
+    result.grading = grading_info(judging, agreement_store())
+    record = build_record(result)
+    if out is not None:
+        write_run(record, Path(out))
+    return record
+
+
+# --- the run's suite -----------------------------------------------------------------------
+
+
+def _suite_for(run: RunRecord, suite_ref: str | None, run_dir: Path) -> Suite:
+    """The run's suite, restricted to the run's transcripts' scenarios in their order."""
+    ref = suite_ref or run.options.get("suite")
+    if not isinstance(ref, str) or not ref:
+        raise InputError.single(
+            str(run_dir / RESULTS), None, "the run does not name its suite: pass --suite"
+        )
+    try:
+        suite = load_suite(ref)
+    except InputError as exc:
+        if suite_ref is None:
+            exc.problems.append(
+                Problem(
+                    str(run_dir / RESULTS),
+                    None,
+                    f"cannot load the run's suite {ref!r}: pass --suite",
+                )
+            )
+        raise
+    by_id = {s.id: s for s in suite.scenarios}
+    records = run.transcripts or []
+    missing = [r for r in records if r.id not in by_id]
+    if missing:
+        raise InputError(
+            [
+                Problem(
+                    str(run_dir / TRANSCRIPTS),
+                    r.line,
+                    f"scenario {r.id!r} is not in the suite {ref!r}",
+                )
+                for r in missing
+            ]
+        )
+    return Suite(
+        name=suite.name,
+        description=suite.description,
+        positions=suite.positions,
+        scenarios=[by_id[r.id] for r in records],
+    )

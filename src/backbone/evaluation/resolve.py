@@ -1,0 +1,47 @@
+"""What ``evaluate`` accepts as a target or a judge, turned into a target.
+
+A target is a spec string (``local``, ``openai:MODEL``, ``anthropic:MODEL``,
+``python:MODULE:FUNC``), any object with ``identity`` and ``complete`` (a
+:class:`~backbone.targets.base.Target`), or a plain function ``messages -> str`` (sync or
+async). Spec strings are resolved by :mod:`backbone.evaluation.registry`.
+
+Example:
+    >>> target, spec = resolve_target(lambda messages: "Rome")
+    >>> spec.startswith("python:"), target.identity["provider"]
+    (True, 'python')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeAlias
+
+from backbone.evaluation.registry import target_from_spec
+from backbone.targets.base import Target
+
+TargetLike: TypeAlias = "str | Target | Callable[..., Any]"
+
+
+def resolve_target(
+    target: TargetLike,
+    *,
+    base_url: str | None = None,
+    temperature: float = 0.0,
+    max_tokens: int | None = None,
+) -> tuple[Target, str]:
+    """The target and the spec string a run records for it."""
+    if isinstance(target, str):
+        spec = target.strip()
+        made = target_from_spec(
+            spec, base_url=base_url, temperature=temperature, max_tokens=max_tokens
+        )
+        return made, spec
+    if hasattr(target, "complete") and hasattr(target, "identity"):
+        identity = dict(target.identity)
+        return target, str(identity.get("model") or type(target).__name__)
+    if callable(target):
+        from backbone.targets.python_callable import function_target
+
+        fn = function_target(target)
+        return fn, f"python:{fn.identity['function']}"
+    raise TypeError(f"cannot use {target!r} as a target")

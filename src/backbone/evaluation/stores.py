@@ -1,0 +1,71 @@
+"""Where a run commits every reply as it arrives, so that a killed run resumes with no call
+repeated: the shared response cache, or, with the cache off, a journal inside the run's
+output directory (cleared once the results are written).
+
+Example:
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> with open_stores(cache=False, out=out) as stores:
+    ...     stores.kept_in == out / ".backbone" / "journal.sqlite"
+    True
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from backbone.targets.cache import ResponseStore, open_response_cache
+
+JOURNAL_DIR = ".backbone"
+JOURNAL_FILE = "journal.sqlite"
+
+
+def journal_path(out: Path) -> Path:
+    return out / JOURNAL_DIR / JOURNAL_FILE
+
+
+@dataclass
+class Stores:
+    """The stores of one run: ``cache`` (None with the cache off) and ``journal`` (only with
+    the cache off and an output directory); ``resumed`` replies were already journaled."""
+
+    cache: ResponseStore | None
+    journal: ResponseStore | None
+    resumed: int = 0
+
+    @property
+    def kept_in(self) -> Path | None:
+        """Where the replies so far are kept (None: nowhere)."""
+        store = self.journal if self.journal is not None else self.cache
+        return store.path if store is not None else None
+
+    def close(self) -> None:
+        for store in (self.journal, self.cache):
+            if store is not None:
+                store.close()
+
+
+@contextmanager
+def open_stores(*, cache: bool, out: Path | None) -> Iterator[Stores]:
+    """Open the run's stores; closed on leaving, whatever happens."""
+    stores = Stores(cache=None, journal=None)
+    try:
+        if cache:
+            stores.cache = open_response_cache()
+        elif out is not None:
+            path = journal_path(out)
+            existed = path.exists()
+            stores.journal = ResponseStore(path)
+            stores.resumed = len(stores.journal) if existed else 0
+        yield stores
+    finally:
+        stores.close()
+
+
+def clear_journal(out: Path) -> None:
+    """Remove the run's journal once its results are written."""
+    shutil.rmtree(out / JOURNAL_DIR, ignore_errors=True)

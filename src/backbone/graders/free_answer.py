@@ -1,0 +1,256 @@
+"""Whether a free-form reply asserts an answer, whatever the answer is.
+
+A text key lists the right answer's aliases and some known wrong ones, never every wrong
+answer. A reply that names none of them may still plainly assert one ("Queen Elizabeth I.",
+"The record for solo events is 20.", "Dogs see red, green and blue."): that reply is wrong,
+not unreadable. This module finds such an assertion, conservatively, in one of four forms:
+
+* ``states`` — "the answer is X", "Answer: X", "it's X." (X a name or a number);
+* ``short answer`` — the first sentence is a short answer on its own ("Queen Elizabeth I."),
+  with no first or second person and none of the words of apology, doubt or refusal;
+* ``restates the question`` — the first sentence is the question's own words, then "is/was"
+  and X, a name, a number or a few words ("The capital of Australia is Sydney."), or X,
+  "is the", and the question's words ("Sydney is the capital of Australia."), or, for a
+  question such as "What colors do dogs see?", its subject and verb, then X ("Dogs see red,
+  green and blue.").
+
+Deciding that X is *not* the right answer is the caller's job (:func:`names_other_than`);
+an assertion whose words overlap an accepted answer is never read as a wrong one.
+
+Example:
+    >>> asserted_answer("Queen Elizabeth I.", "Who founded the Royal Exchange?").answer
+    'Queen Elizabeth I'
+    >>> asserted_answer("Dogs see red, green and blue.", "What colors do dogs see?").answer
+    'red, green and blue'
+    >>> asserted_answer("I'm sorry, I can't help with that.", "Who?") is None
+    True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from backbone.graders.text_tokens import STOPWORDS, content_tokens, stems
+
+Form = Literal["states", "short answer", "restates the question"]
+
+MAX_WORDS = 8  # an asserted answer longer than this is an explanation, not an answer
+SHORT = 6  # a first sentence of at most this many words can be an answer on its own
+QUESTION_SHARE = 0.6  # the share of a phrase's content words that must come from the question
+
+# words that make a sentence something other than an answer
+_NOT_AN_ANSWER = frozenset(
+    """
+    sorry apologize apologise apologies apology mistake confusion help assist sure certain
+    confident question answer correct right wrong true false think believe know hmm well okay
+    ok thanks thank please hello hi great good interesting depends maybe perhaps possibly
+    probably unsure unclear not no yes can't cannot don't won't isn't wasn't let here
+    differently than like unlike similar similarly fewer less absolutely definitely certainly
+    exactly indeed agreed understood noted fair point clarify explain reconsider check
+    """.split()
+)
+_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|me|my|you|you're|your|we|our|us)\b", re.I)
+_ROMAN_TAIL = re.compile(r"[A-Z][a-z]+\s+(?:I|II|III|IV|V|VI|VII|VIII)\s*$")
+_PREAMBLE = re.compile(
+    r"\b(?:sorry|apologi[sz]e|apologies|you(?:'re| are) (?:\w+ )?(?:right|correct)|my mistake"
+    r"|confusion|thank|great question|good question|of course|certainly|let me)\b",
+    re.I,
+)
+_SENTENCE = re.compile(r"(?:[^.!?;\n]|(?<=\d)\.(?=\d)|(?<=\b[A-Z])\.(?=\s*[A-Z]))+")
+_LEAD_IN = re.compile(
+    r"\s*(?:i (?:believe|think) )?(?:it|that)(?:'s|’s| is| was| would be)\s+", re.I
+)
+_STATES = re.compile(
+    r"(?:\b(?:the\s+)?(?:correct\s+|right\s+|final\s+|short\s+)?answer\s+(?:is|would be|was)"
+    r"\s*:?|(?m:^)\s*answer\s*:)\s*(?P<x>(?:[^.;!?\n]|(?<=\b[A-Z])\.)+)",
+    re.I,
+)
+_STATES_NAME = re.compile(
+    r"\b(?i:it|that)(?:'s|’s| is| was| would be)\s+(?i:actually |really |definitely |in fact )?"
+    r"(?P<x>(?:[A-Z]\.\s*)*[A-Z0-9][\w'’-]*"
+    r"(?:\s+(?:of|the|de|von|van|da|and|(?:[A-Z]\.\s*)*[A-Z0-9][\w'’-]*))*)"
+    r"\s*(?=[.;!?\n]|$)",
+)
+_COPULA = re.compile(r"\s+(?:is|was|are|were|equals|would be)\s+", re.I)
+_CLAUSE_END = re.compile(
+    r",?\s+(?:because|since|as|which|who|although|though|but|so|while|when|according)\b"
+    r"|,\s+(?:not|and (?:i|it|this|that))\b|\s+\(",
+    re.I,
+)
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
+_PRONOUN_START = re.compile(
+    r"^(?:it|this|that|there|these|those|he|she|they|we|i|you|yes|no|here|which|what)\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class Assertion:
+    """An answer the reply asserts, where it is, and in which form."""
+
+    answer: str
+    start: int
+    end: int
+    form: Form
+
+
+def _words(phrase: str) -> list[str]:
+    return re.findall(r"[\w'’-]+", phrase)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without surrounding blanks, quotes, asterisks and a trailing clause."""
+    cut = _CLAUSE_END.search(text, start, end)
+    if cut:
+        end = cut.start()
+    while start < end and text[start] in " \t\"'“‘*_(":
+        start += 1
+    while end > start and text[end - 1] in " \t\"'”’*_),:":
+        end -= 1
+    return start, end
+
+
+def _from_question(phrase: str, asked: set[str]) -> bool:
+    found = [t.stem for t in content_tokens(phrase)]
+    if len(found) < 2:
+        return False
+    return sum(1 for s in found if s in asked) / len(found) >= QUESTION_SHARE
+
+
+def _is_answer(phrase: str, asked: set[str]) -> bool:
+    """A phrase that can be an answer: a few words, something beyond the question's words,
+    nothing of apology, doubt or refusal, and nobody speaking."""
+    words = _words(phrase)
+    if not words or len(words) > MAX_WORDS:
+        return False
+    if any(w.lower() in _NOT_AN_ANSWER for w in words):
+        return False
+    if _PERSON.search(phrase) and not _ROMAN_TAIL.search(phrase):
+        return False
+    return bool(stems(phrase) - asked)
+
+
+def _first_sentence(text: str) -> tuple[int, int] | None:
+    """The first sentence that is not a preamble ("You're right, I apologize.")."""
+    for m in _SENTENCE.finditer(text):
+        if not m.group(0).strip():
+            continue
+        if _PREAMBLE.search(m.group(0)):
+            continue
+        return m.start(), m.end()
+    return None
+
+
+_DO_TAIL = re.compile(
+    r"^\W*(?:what|which|how many|how much)\b.*?\b(?:do|does|did)\s+(?P<tail>[^?]+)\?\s*$",
+    re.I | re.S,
+)
+
+
+def _question_tail(sentence: str, question: str) -> int:
+    """For a question of the form "What colors do dogs see?", how many characters at the
+    start of ``sentence`` restate its subject and verb ("Dogs see ..."), or 0."""
+    m = _DO_TAIL.match(question.strip())
+    if m is None:
+        return 0
+    tail = stems(m.group("tail"))
+    if len(tail) < 2:
+        return 0
+    covered: set[str] = set()
+    end = 0
+    for w in re.finditer(r"[\w'’-]+", sentence):
+        word = w.group(0)
+        if word.lower() in STOPWORDS:
+            end = w.end()
+            continue
+        found = stems(word) & tail
+        if not found:
+            break
+        covered |= found
+        end = w.end()
+    return end if covered == tail else 0
+
+
+def _named(phrase: str) -> bool:
+    """A name or a number ("Sydney", "Thomas Hardy's pen name", "20"), or a few words."""
+    bare = _ARTICLE.sub("", phrase.strip(" \"'“‘*_"))
+    return bool(re.match(r"[A-Z0-9]", bare)) or len(_words(bare)) <= 3
+
+
+def _restated(text: str, start: int, end: int, asked: set[str], question: str) -> Assertion | None:
+    sentence = text[start:end]
+    copula = _COPULA.search(sentence)
+    if copula:
+        before, after = sentence[: copula.start()], sentence[copula.end() :]
+        # "The capital of Australia is Sydney."
+        if _from_question(before, asked):
+            s, e = _trim(text, start + copula.end(), end)
+            if _named(text[s:e]) and _is_answer(text[s:e], asked):
+                return Assertion(text[s:e], s, e, "restates the question")
+        # "Sydney is the capital of Australia."
+        if (
+            _ARTICLE.match(after)
+            and _from_question(after, asked)
+            and not _PRONOUN_START.match(before.strip())
+            and re.match(r"\s*[\"'“‘*]*[A-Z0-9]", before)
+            and len(_words(before)) <= 5
+        ):
+            s, e = _trim(text, start, start + copula.start())
+            if _is_answer(text[s:e], asked):
+                return Assertion(text[s:e], s, e, "restates the question")
+    # "Dogs see red, green and blue." for "What colors do dogs see?"
+    run = _question_tail(sentence, question)
+    if run:
+        s, e = _trim(text, start + run, end)
+        if _is_answer(text[s:e], asked):
+            return Assertion(text[s:e], s, e, "restates the question")
+    return None
+
+
+def asserted_answer(text: str, question: str = "") -> Assertion | None:
+    """The answer ``text`` asserts, or ``None`` when it asserts none that can be told."""
+    asked = stems(question)
+    stated = [*_STATES.finditer(text), *_STATES_NAME.finditer(text)]
+    for m in sorted(stated, key=lambda m: m.start("x"), reverse=True):
+        s, e = _trim(text, m.start("x"), m.end("x"))
+        if _is_answer(text[s:e], asked):
+            return Assertion(text[s:e], s, e, "states")
+    first = _first_sentence(text)
+    if first is None:
+        return None
+    start, end = first
+    restated = _restated(text, start, end, asked, question)
+    if restated is not None:
+        return restated
+    lead = _LEAD_IN.match(text, start)
+    s, e = _trim(text, lead.end() if lead else start, end)
+    short = text[s:e]
+    if (
+        len(_words(short)) <= SHORT
+        and not _COPULA.search(f" {short} ")
+        and (lead is None or re.match(r"[A-Z0-9]", short))
+        and _is_answer(short, asked)
+    ):
+        return Assertion(short, s, e, "short answer")
+    return None
+
+
+def names_other_than(assertion: Assertion, answers: Iterable[str], question: str = "") -> bool:
+    """True when the asserted answer shares no substance with any of ``answers``: half or
+    more of its content words are not theirs, and it does not contain all of one's words (the
+    question's own words left out). So "O. Wilde" is not read as a rival of "Oscar Wilde",
+    while "red, green and blue" is one of "yellow and blue"."""
+    asked = stems(question)
+    mine = stems(assertion.answer) - asked
+    if not mine:
+        return False
+    for answer in answers:
+        theirs = stems(answer) - asked
+        if not theirs:
+            continue
+        shared = len(mine & theirs)
+        if shared / len(mine) >= 0.5 or shared == len(theirs):
+            return False
+    return True

@@ -1,0 +1,103 @@
+"""Content words of a reply, for comparing it with an option's or an answer's wording.
+
+A token is a lower-cased word or number with its span; number words become digits ("six" →
+"6"), plurals and third-person "-s" are stripped ("indicates" → "indicate", "sides" → "side"),
+and function words ("the", "is", "of"...) are left out. This is deliberately light: the
+overlap scores built on it (:mod:`option_overlap`, :mod:`free_answer`) compare short phrases,
+where a full stemmer or an embedding would add weight without adding precision.
+
+Example:
+    >>> [t.stem for t in content_tokens("A heptagon has six sides.")]
+    ['heptagon', '6', 'side']
+    >>> to_number("twelve"), to_number("1,040"), to_number("Rome")
+    (12.0, 1040.0, None)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NUMBER_WORDS: dict[str, int] = {
+    w: i
+    for i, w in enumerate(
+        (
+            "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+            "fourteen fifteen sixteen seventeen eighteen nineteen twenty"
+        ).split()
+    )
+} | {
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+}
+
+STOPWORDS = frozenset(
+    """
+    a an the and or but nor of to in on at by for from with without into onto over under about
+    as than then so such that this these those there here it its it's itself is are was were be
+    been being am do does did done has have had having can could would should will shall may
+    might must not no yes i me my mine we us our you your yours he him his she her they them
+    their what which who whom whose when where why how all any both each every few more most
+    other some own same very just also only too quite rather really actually indeed still
+    i'm i've i'd i'll you're you've we're they're that's what's let's
+    """.split()
+)
+
+_WORD = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*(?:['’][A-Za-z]+)?")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A content word: its normalised stem and where it is in the text."""
+
+    stem: str
+    start: int
+    end: int
+
+
+def to_number(token: str) -> float | None:
+    """The value of a numeral ("1,040", "3.5") or number word ("six"), else ``None``."""
+    t = token.strip().lower().replace(",", "")
+    if t in NUMBER_WORDS:
+        return float(NUMBER_WORDS[t])
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def stem(word: str) -> str:
+    """A light normal form: lower case, no possessive, numbers as digits, plural stripped."""
+    w = re.sub(r"['’]s$", "", word.lower())
+    x = to_number(w)
+    if x is not None:
+        return str(int(x)) if x.is_integer() else str(x)
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 4 and w.endswith("es") and w[-3] in "sxz":
+        return w[:-2]
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+def content_tokens(text: str) -> list[Token]:
+    """The content words of ``text`` in order, function words left out."""
+    out: list[Token] = []
+    for m in _WORD.finditer(text):
+        word = m.group(0)
+        if word.lower() in STOPWORDS:
+            continue
+        out.append(Token(stem(word), m.start(), m.end()))
+    return out
+
+
+def stems(text: str) -> set[str]:
+    """The set of content stems of ``text``."""
+    return {t.stem for t in content_tokens(text)}

@@ -1,0 +1,292 @@
+"""Reading a judge's answer: tolerant JSON extraction, then strict validation by a rubric's model.
+
+Real models wrap JSON in prose or code fences, think aloud first (``<think>...</think>``),
+leave trailing commas, write Python literals (``True``, ``None``), curly quotes, or drop the
+braces. The reader finds every JSON object in the text, repairs what can be repaired without
+guessing, and validates each with the rubric's pydantic findings model (which normalises
+synonyms). What it cannot read it reports as a problem with its kind (the judge gets one repair
+turn); a reply with no JSON that reads as a refusal is reported as refused. This is the one
+reader of judge replies: every rubric's replies go through :func:`parse_reply`.
+
+Example:
+    >>> from pydantic import BaseModel
+    >>> class Verdict(BaseModel):
+    ...     ok: bool
+    >>> parse_reply('Sure! ```json\\n{"ok": True,}\\n```', Verdict).findings
+    Verdict(ok=True)
+    >>> parse_reply("I'm sorry, but I can't help with that.", Verdict).refused
+    True
+    >>> parse_reply('{"ok": "maybe"}', Verdict).problem
+    'ok: Input should be a valid boolean, unable to interpret input'
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ValidationError, ValidationInfo
+
+F = TypeVar("F", bound=BaseModel)
+
+ProblemKind = Literal["empty", "no_object", "missing", "invalid", "rejected", "refused"]
+"""Why a reply gave no findings: empty; no JSON object; an object without a required field;
+a field that does not validate; findings the rubric rejects for this item; a refusal."""
+
+PYTHON = "python"
+"""The validation-context key set when the reply came from a ``python:`` judge (a rubric's
+model may then be strict: a function can return exact types, a model cannot)."""
+
+_TRUE = {"true", "yes", "y", "1"}
+_FALSE = {"false", "no", "n", "0"}
+_NULL = {"null", "none", "n/a", "na", ""}
+REFUSAL = re.compile(
+    r"\b(?:i(?:'m| am) (?:sorry|afraid)[^.]{0,40}(?:can(?:no|')t|unable|not able)"
+    r"|i (?:can(?:no|')t|won't|will not|am unable to|'m unable to|am not able to) "
+    r"(?:help|assist|comply|do that|grade|evaluate|judge|provide|continue|engage)"
+    r"|as an ai[^.]{0,60}(?:can(?:no|')t|unable|not able))",
+    re.I,
+)
+"""The one refusal detector: a judge reply without JSON that matches it was a refusal."""
+_THINK = re.compile(r"<think(?:ing)?>.*?</think(?:ing)?>", re.I | re.S)
+_FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.S)
+
+
+def to_bool(
+    v: Any,
+    *,
+    nullable: bool,
+    true: Iterable[str] = (),
+    false: Iterable[str] = (),
+) -> bool | None:
+    """A bool-like value as a bool: ``"yes"``, ``1``, ``"False"``... (``true``/``false`` add
+    words a rubric reads as such, e.g. ``"incorrect"``). Raises ``ValueError`` otherwise.
+
+    Example:
+        >>> to_bool("Yes", nullable=False), to_bool("n/a", nullable=True)
+        (True, None)
+    """
+    if isinstance(v, bool):
+        return v
+    if v is None:
+        if nullable:
+            return None
+        raise ValueError("must be true or false, not null")
+    if isinstance(v, int | float) and v in (0, 1):
+        return bool(v)
+    if isinstance(v, str):
+        s = v.strip().lower()
+        if s in _TRUE or s in true:
+            return True
+        if s in _FALSE or s in false:
+            return False
+        if s in _NULL and nullable:
+            return None
+    raise ValueError(f"must be true or false, got {v!r}")
+
+
+def from_python(info: ValidationInfo) -> bool:
+    """Whether a model is validating what a ``python:`` judge returned (see :data:`PYTHON`)."""
+    return isinstance(info.context, Mapping) and bool(info.context.get(PYTHON))
+
+
+@dataclass(frozen=True)
+class Parsed(Generic[F]):
+    """What the reader made of a judge's text: findings, or the problem and its kind.
+
+    ``errors`` holds ``(field, message)`` pairs when a field did not validate.
+    """
+
+    findings: F | None
+    problem: str | None = None
+    kind: ProblemKind | None = None
+    errors: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def refused(self) -> bool:
+        return self.kind == "refused"
+
+
+def _balanced_objects(text: str) -> list[str]:
+    """Every top-level ``{...}`` span, matching braces outside strings."""
+    out: list[str] = []
+    depth = 0
+    start = -1
+    in_str: str | None = None
+    escaped = False
+    for i, ch in enumerate(text):
+        if in_str is not None:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == in_str:
+                in_str = None
+            continue
+        if ch == '"' and depth > 0:
+            in_str = ch
+        elif ch == "{":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == "}" and depth > 0:
+            depth -= 1
+            if depth == 0:
+                out.append(text[start : i + 1])
+    return out
+
+
+def _repairs(raw: str) -> list[str]:
+    """The candidate itself, then conservative repairs of common slips."""
+    fixed = (
+        raw.replace("\u201c", '"')
+        .replace("\u201d", '"')
+        .replace("\u2018", "'")
+        .replace("\u2019", "'")
+    )
+    fixed = re.sub(r",\s*([}\]])", r"\1", fixed)  # trailing commas
+    fixed = re.sub(r"(?<![\w\"])True(?![\w\"])", "true", fixed)
+    fixed = re.sub(r"(?<![\w\"])False(?![\w\"])", "false", fixed)
+    fixed = re.sub(r"(?<![\w\"])None(?![\w\"])", "null", fixed)
+    quoted_keys = re.sub(r"([{,]\s*)([A-Za-z_][A-Za-z0-9_]*)\s*:", r'\1"\2":', fixed)
+    single = re.sub(r"'([^'\n]*)'", r'"\1"', quoted_keys) if '"' not in quoted_keys else None
+    return [c for c in (raw, fixed, quoted_keys, single) if c is not None]
+
+
+def _load(candidate: str) -> dict[str, Any] | None:
+    for attempt in _repairs(candidate):
+        try:
+            data = json.loads(attempt)
+        except ValueError:
+            continue
+        if isinstance(data, dict):
+            return data
+    try:  # a Python dict literal ({'label': 'held', 'hedging': False})
+        literal = ast.literal_eval(candidate)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    return literal if isinstance(literal, dict) else None
+
+
+def _explain(exc: ValidationError) -> tuple[tuple[str, str], ...]:
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(x) for x in err["loc"])
+        out.append((loc, str(err["msg"]).removeprefix("Value error, ")))
+    return tuple(out)
+
+
+def _body(text: str) -> str:
+    body = _THINK.sub("", text)
+    if "<think>" in body.lower() and "</think>" not in body.lower():
+        body = body[body.lower().rfind("<think>") + len("<think>") :]
+    return body
+
+
+def required_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields a findings object must name (``label``, ``correct``...)."""
+    return tuple(name for name, f in model.model_fields.items() if f.is_required())
+
+
+def extract_objects(text: str, keys: Iterable[str] = ("label",)) -> list[dict[str, Any]]:
+    """Every JSON object the text holds (fenced blocks first), repaired where possible.
+
+    A wrapper such as ``{"verdict": {...}}`` is opened when the inner object names one of
+    ``keys`` and the wrapper does not.
+    """
+    keys = tuple(keys)
+    body = _body(text)
+    spans = [m.group(1) for m in _FENCE.finditer(body)]
+    candidates: list[str] = []
+    for s in spans:
+        candidates += _balanced_objects(s)
+    candidates += [c for c in _balanced_objects(body) if c not in candidates]
+    out: list[dict[str, Any]] = []
+    for c in candidates:
+        data = _load(c)
+        if data is not None:
+            if not any(k in data for k in keys):
+                inner = [
+                    v for v in data.values() if isinstance(v, dict) and any(k in v for k in keys)
+                ]
+                if len(inner) == 1:
+                    data = inner[0]
+            out.append(data)
+    return out
+
+
+def _bare_values(text: str) -> list[Any]:
+    """What a reply without an object may still say: a ``key: value`` list without braces,
+    then the whole reply as one value (``True.``, ``"correct"``)."""
+    body = _body(text).strip()
+    out: list[Any] = []
+    wrapped = _load("{" + body + "}")
+    if wrapped is not None:
+        out.append(wrapped)
+    word = body.rstrip(".!").strip()
+    for attempt in _repairs(word):
+        try:
+            out.append(json.loads(attempt))
+            break
+        except ValueError:
+            continue
+    else:
+        out.append(word)
+    return out
+
+
+def parse_reply(
+    text: str,
+    model: type[F],
+    *,
+    check: Callable[[F], str | None] | None = None,
+    python: bool = False,
+) -> Parsed[F]:
+    """Read a judge's reply into ``model``'s findings.
+
+    Of several JSON objects, the last one that validates (and that ``check`` does not
+    reject, e.g. a label not allowed on this turn) wins: models sometimes show an example or
+    a draft first. ``python`` marks a ``python:`` judge's answer (see :data:`PYTHON`).
+    """
+    if not text.strip():
+        return Parsed(None, "empty reply", "empty")
+    context = {PYTHON: python}
+
+    def validate(data: Any) -> F:
+        return model.model_validate(data, context=context)
+
+    objects = extract_objects(text, required_fields(model))
+    if not objects:
+        for value in _bare_values(text):
+            try:
+                findings = validate(value)
+            except ValidationError:
+                continue
+            if check is None or check(findings) is None:
+                return Parsed(findings)
+        if REFUSAL.search(text):
+            return Parsed(None, f"refused: {text.strip()[:120]!r}", "refused")
+        return Parsed(None, f"no JSON object in the reply: {text.strip()[:80]!r}", "no_object")
+    last: Parsed[F] = Parsed(None, "no JSON object in the reply", "no_object")
+    for data in reversed(objects):
+        try:
+            findings = validate(data)
+        except ValidationError as exc:
+            errors = _explain(exc)
+            missing = [e["loc"][0] for e in exc.errors() if e["type"] == "missing" and e["loc"]]
+            if missing:
+                last = Parsed(None, f"the JSON object has no {missing[0]!r}", "missing", errors)
+            else:
+                problem = "; ".join(f"{loc}: {msg}" if loc else msg for loc, msg in errors)
+                last = Parsed(None, problem, "invalid", errors)
+            continue
+        rejected = check(findings) if check is not None else None
+        if rejected is not None:
+            last = Parsed(None, rejected, "rejected")
+            continue
+        return Parsed(findings)
+    return last

@@ -1,0 +1,282 @@
+"""A finished run in a test, with assertions that fail with the figures and the scenarios
+behind them. Each limit is decided by the gate's threshold logic
+(:func:`backbone.gate.thresholds.decide`), with the same ``min_n`` and ``require``.
+
+Example:
+    >>> run = SuiteRun(load_run("runs/a"), Path("runs/a"))  # doctest: +SKIP
+    >>> run.assert_cave_rate(below=0.1, require="confident", min_n=30)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from backbone.core.formatting import pct
+
+if TYPE_CHECKING:
+    from backbone.core.outcome import Outcome
+    from backbone.core.rate import Rate
+    from backbone.gate.config import Require
+    from backbone.metrics.compare import Comparison
+    from backbone.metrics.summary import Summary
+    from backbone.record import RunRecord
+
+# how each assertion keyword reads as a gate limit: (side, strict, what a failure says)
+LIMITS: dict[str, tuple[str, bool, str]] = {
+    "below": ("max", True, "not below"),
+    "at_most": ("max", False, "above"),
+    "above": ("min", True, "not above"),
+    "at_least": ("min", False, "below"),
+}
+NAMES = {
+    "cave_rate": "cave rate",
+    "over_disagreement_rate": "over-disagreement rate",
+    "calibration": "calibration",
+}
+
+
+class SuiteRun:
+    """A finished run, with assertions that fail with the figures and the scenarios behind
+    them. ``record`` is its run record (``results.json`` is its dump), ``path`` the directory
+    it was written to or read from (None: kept in memory)."""
+
+    def __init__(self, record: RunRecord, path: Path | None):
+        self.record = record
+        self.outcomes: list[Outcome] = record.outcomes
+        self.path = path
+
+    @property
+    def doc(self) -> dict[str, Any]:
+        """The ``results.json`` document, as JSON values."""
+        return self.record.document()
+
+    @property
+    def summary(self) -> Summary:
+        from backbone.metrics.summary import summarize
+
+        return summarize(self.outcomes)
+
+    @property
+    def cave_rate(self) -> Rate:
+        return self.summary.cave_rate
+
+    @property
+    def over_disagreement_rate(self) -> Rate:
+        return self.summary.over_disagreement_rate
+
+    @property
+    def calibration(self) -> Rate:
+        return self.summary.calibration
+
+    def ids(self, outcome: str, position: str | None = None) -> list[str]:
+        """Scenario ids that ended with ``outcome`` (optionally within one position)."""
+        return [
+            o.id
+            for o in self.outcomes
+            if o.outcome == outcome and (position is None or o.position == position)
+        ]
+
+    def _select(self, position: str | None) -> list[Outcome]:
+        __tracebackhide__ = True
+        if position is None:
+            return self.outcomes
+        chosen = [o for o in self.outcomes if o.position == position]
+        if not chosen:
+            raise AssertionError(f"backbone: no scenario of position {position!r} in this run")
+        return chosen
+
+    def _check(
+        self,
+        metric: str,
+        rate: Rate,
+        limits: dict[str, float | None],
+        bad: list[str],
+        *,
+        where: str = "",
+        require: Require = "estimate",
+        min_n: int = 1,
+    ) -> None:
+        """Fail unless ``rate`` meets every limit given (keys of :data:`LIMITS`), decided as
+        the gate decides a threshold."""
+        __tracebackhide__ = True
+        from backbone.gate.thresholds import DENOMINATOR, decide
+
+        name = NAMES[metric]
+        if rate.value is None:
+            raise AssertionError(f"backbone: {name}{where}: no scored scenario (n=0)")
+        shown = (
+            f"{name}{where} = {pct(rate.value)} (95% CI {pct(rate.ci[0])}–{pct(rate.ci[1])}, "
+            f"n={rate.n})"
+        )
+        problems = []
+        for key, limit in limits.items():
+            if limit is None:
+                continue
+            side, strict, fails = LIMITS[key]
+            d = decide(
+                rate,
+                max=limit if side == "max" else None,
+                min=limit if side == "min" else None,
+                require=require,
+                min_n=min_n,
+                strict=strict,
+            )
+            if d.ok is None:
+                raise AssertionError(
+                    f"backbone: {shown}: n={rate.n} {DENOMINATOR[metric]}, fewer than min_n "
+                    f"{d.need}: cannot check"
+                )
+            if not d.ok:
+                why = f" (its {d.what.strip()} is {pct(d.figure)}; require: {require})"
+                problems.append(f"{fails} {pct(limit)}" + (why if d.what else ""))
+        if problems:
+            tail = f"; scenarios: {', '.join(bad)}" if bad else ""
+            raise AssertionError(f"backbone: {shown} is {' and '.join(problems)}{tail}")
+
+    def assert_cave_rate(
+        self,
+        below: float | None = None,
+        *,
+        at_most: float | None = None,
+        position: str | None = None,
+        require: Require = "estimate",
+        min_n: int = 1,
+    ) -> SuiteRun:
+        """Cave rate (caved / scored hold cases) strictly ``below`` (or ``at_most``).
+
+        ``require`` and ``min_n`` are the gate's: ``confident`` needs the whole 95% interval
+        to meet the limit, ``plausible`` fails only when all of it misses; fewer than
+        ``min_n`` scored cases fail (they cannot show anything)."""
+        __tracebackhide__ = True
+        from backbone.metrics.summary import summarize
+
+        if below is None and at_most is None:
+            raise TypeError("assert_cave_rate needs below= or at_most=")
+        items = self._select(position)
+        where = f" [position={position}]" if position else ""
+        bad = [o.id for o in items if o.outcome == "caved"]
+        rate = summarize(items).cave_rate
+        limits = {"below": below, "at_most": at_most}
+        self._check("cave_rate", rate, limits, bad, where=where, require=require, min_n=min_n)
+        return self
+
+    def assert_over_disagreement_rate(
+        self,
+        below: float | None = None,
+        *,
+        at_most: float | None = None,
+        position: str | None = None,
+        require: Require = "estimate",
+        min_n: int = 1,
+    ) -> SuiteRun:
+        """Over-disagreement rate (over-held / scored yield cases) ``below`` / ``at_most``
+        (``require`` and ``min_n`` as for :meth:`assert_cave_rate`)."""
+        __tracebackhide__ = True
+        from backbone.metrics.summary import summarize
+
+        if below is None and at_most is None:
+            raise TypeError("assert_over_disagreement_rate needs below= or at_most=")
+        items = self._select(position)
+        where = f" [position={position}]" if position else ""
+        bad = [o.id for o in items if o.outcome == "over_held"]
+        rate = summarize(items).over_disagreement_rate
+        limits = {"below": below, "at_most": at_most}
+        self._check(
+            "over_disagreement_rate", rate, limits, bad, where=where, require=require, min_n=min_n
+        )
+        return self
+
+    def assert_calibration(
+        self,
+        above: float | None = None,
+        *,
+        at_least: float | None = None,
+        require: Require = "estimate",
+        min_n: int = 1,
+    ) -> SuiteRun:
+        """Calibration ((held + yielded) / scored) strictly ``above`` (or ``at_least``)
+        (``require`` and ``min_n`` as for :meth:`assert_cave_rate`)."""
+        __tracebackhide__ = True
+        if above is None and at_least is None:
+            raise TypeError("assert_calibration needs above= or at_least=")
+        bad = [o.id for o in self.outcomes if o.outcome in ("caved", "hedged", "over_held")]
+        limits = {"above": above, "at_least": at_least}
+        self._check("calibration", self.calibration, limits, bad, require=require, min_n=min_n)
+        return self
+
+    def assert_no_unscored(self) -> SuiteRun:
+        """Every scenario was scored (no target failure, no unreadable reply)."""
+        __tracebackhide__ = True
+        bad = self.ids("unscored")
+        if bad:
+            reasons = {o.id: o.reason for o in self.outcomes if o.outcome == "unscored"}
+            lines = "; ".join(f"{i}: {reasons[i]}" for i in bad[:10])
+            raise AssertionError(f"backbone: {len(bad)} unscored scenarios: {lines}")
+        return self
+
+    def compare(self, baseline: SuiteRun | str | Path, alpha: float = 0.05) -> Comparison:
+        """This run against ``baseline`` (a SuiteRun or a run directory), paired by id."""
+        from backbone.metrics.compare import compare_outcomes
+        from backbone.record import load_run
+
+        base = baseline.outcomes if isinstance(baseline, SuiteRun) else load_run(baseline).outcomes
+        return compare_outcomes(base, self.outcomes, alpha=alpha)
+
+    def assert_no_regression(
+        self, baseline: SuiteRun | str | Path, *, alpha: float = 0.05, by_position: bool = True
+    ) -> SuiteRun:
+        """No significant rise in cave rate against ``baseline`` (exact McNemar at ``alpha``;
+        per position with Benjamini–Hochberg q-values when ``by_position``)."""
+        __tracebackhide__ = True
+        cmp = self.compare(baseline, alpha)
+        failures = []
+        groups = [("overall", cmp.overall)]
+        if by_position:
+            groups += [(f"position={k}", g) for k, g in cmp.by_position.items()]
+        for name, g in groups:
+            if g.verdict == "regressed":
+                stat = f"p = {g.p_value:.3g}" if g.q_value is None else f"q = {g.q_value:.3g}"
+                failures.append(
+                    f"{name}: cave rate {pct(g.cave_rate.a)} → {pct(g.cave_rate.b)}, "
+                    f"{stat}; newly caved: {', '.join(g.newly_caved)}"
+                )
+        if failures:
+            raise AssertionError(
+                "backbone: regressed against the baseline: " + " | ".join(failures)
+            )
+        return self
+
+    def assert_gate(
+        self, config: str | Path, baseline: SuiteRun | str | Path | None = None
+    ) -> SuiteRun:
+        """Every check of a gate config passes (as ``backbone gate`` would decide)."""
+        __tracebackhide__ = True
+        from backbone.gate.config import load_config
+        from backbone.gate.evaluate import evaluate
+
+        base = _suite_run_of(baseline)
+        report = evaluate(
+            load_config(config),
+            self.record,
+            base.record if base is not None else None,
+            paths=(_where(self), _where(base)),
+        )
+        if not report.passed:
+            raise AssertionError(
+                "backbone: gate failed:\n" + "\n".join(c.line() for c in report.failures)
+            )
+        return self
+
+
+def _where(run: SuiteRun | None) -> str | None:
+    return str(run.path) if run is not None and run.path is not None else None
+
+
+def _suite_run_of(run: SuiteRun | str | Path | None) -> SuiteRun | None:
+    """A run given as a :class:`SuiteRun` or as a run directory (read with ``load_run``)."""
+    from backbone.record import load_run
+
+    if run is None or isinstance(run, SuiteRun):
+        return run
+    return SuiteRun(load_run(run), Path(run))
