@@ -8,9 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from backbone.targets.factory import target_from_spec
 
 from backbone.core.errors import InputError
+from backbone.evaluation.registry import target_from_spec
 from backbone.record import build_record
 from backbone.report.run_files import write_run
 from backbone.runner.engine import run_suite
