@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from backbone.audit.judging import judge_from_spec
 from backbone.audit.models import FeedbackEvent
+from backbone.evaluation.registry import correctness_judge as judge_from_spec
 from backbone.targets.anthropic import AnthropicTarget
 from backbone.targets.credentials import choose_key
 from backbone.targets.errors import (
