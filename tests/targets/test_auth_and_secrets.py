@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from backbone.audit.models import FeedbackEvent
+from backbone.audit.judging import judge_all
+from backbone.audit.models import FeedbackEvent, SampledEvent
 from backbone.evaluation.registry import correctness_judge as judge_from_spec
 from backbone.targets.anthropic import AnthropicTarget
 from backbone.targets.credentials import choose_key
@@ -168,7 +169,10 @@ async def test_an_audit_python_judge_error_is_redacted(tmp_path: Path) -> None:
         response="4",
         rating="up",
     )  # fmt: skip
-    judgment = await judge.judge(event)
+    try:
+        [judgment] = await judge_all(judge, [SampledEvent(event=event, stratum="up", weight=1.0)])
+    finally:
+        await judge.aclose()
     assert judgment.unscored_reason == "python judge raised RuntimeError: token=[redacted]"
 
 

@@ -367,7 +367,7 @@ def _asserts_other(text: str, key: TextKey, question: str) -> str | None:
     found = asserted_answer(text, question)
     if found is None:
         return None
-    if key.regex and re.search(key.regex, found.answer, re.I):
+    if key.regex and compile_pattern(key.regex).search(found.answer):  # RE2: linear time
         return None
     return found.answer if names_other_than(found, key.accept, question) else None
 
