@@ -22,7 +22,11 @@ pytestmark = pytest.mark.skipif(not OASST.is_file(), reason="OASST sample not pr
 
 
 def backbone(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "BACKBONE_CACHE_DIR": str(cwd / "cache")}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+        "BACKBONE_CACHE_DIR": str(cwd / "cache"),
+    }
     return subprocess.run(
         [BACKBONE, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
     )

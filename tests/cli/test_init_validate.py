@@ -16,7 +16,11 @@ BACKBONE = str(Path(sys.executable).parent / "backbone")
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "BACKBONE_CACHE_DIR": str(cwd / ".cache")}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+        "BACKBONE_CACHE_DIR": str(cwd / ".cache"),
+    }
     return subprocess.run(
         [BACKBONE, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
     )

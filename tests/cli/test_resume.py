@@ -25,7 +25,7 @@ def run(
 ) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         "BACKBONE_CACHE_DIR": str(tmp / "cache"),
         "BACKBONE_TEST_CALL_LOG": str(log),
         "BACKBONE_TEST_KILL_AT": str(kill_at),

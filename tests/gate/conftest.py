@@ -26,7 +26,12 @@ BACKBONE = str(Path(sys.executable).parent / "backbone")
 def run_cli(
     *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200", **(env or {})}
+    full_env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+        "COLUMNS": "200",
+        **(env or {}),
+    }
     return subprocess.run(
         [BACKBONE, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout
     )

@@ -114,7 +114,7 @@ def job_env(workflow: dict[str, Any], project: Path, bot: str, summary: Path) ->
         **os.environ,
         **env,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         "GITHUB_STEP_SUMMARY": str(summary),
         "COLUMNS": "200",
     }

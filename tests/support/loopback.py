@@ -16,6 +16,7 @@ Faults are scripted per request number or by a predicate over the :class:`Call`:
     server.fail(Fault.slow(1.0), when=lambda c: c.turn == 2, times=1)
     server.fail(Fault.malformed(), when=...)            # 200 with a truncated JSON body
     server.fail(Fault.drop(), when=...)                 # close the connection, no response
+    server.fail(Fault.raw(b"\xff", status=502), on=[1])  # exactly these bytes, this status
 
 The server counts requests (``total``, and ``per_conversation`` keyed by the first user
 message) and records each :class:`Call` (body, headers, arrival time) unless ``record=False``.
@@ -67,20 +68,46 @@ ANTHROPIC_PATH = "/v1/messages"
 class Fault:
     """What to do instead of (or before) a normal reply."""
 
-    kind: str  # "status" | "slow" | "malformed" | "drop"
+    kind: str  # "status" | "slow" | "malformed" | "drop" | "raw"
     status: int = 200
     retry_after: str | None = None
     delay: float = 0.0
+    body: bytes = b""
+    content_type: str = ""
+    message: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def http(cls, status: int, *, retry_after: float | str | None = None) -> Fault:
-        """Answer with HTTP ``status`` (and a ``Retry-After`` header when given)."""
+    def http(
+        cls, status: int, *, retry_after: float | str | None = None, message: str = ""
+    ) -> Fault:
+        """Answer with HTTP ``status`` (and a ``Retry-After`` header when given); the JSON
+        error body carries ``message`` (default: "injected HTTP <status>")."""
         ra = (
             None
             if retry_after is None
             else (retry_after if isinstance(retry_after, str) else f"{retry_after:g}")
         )
-        return cls("status", status=status, retry_after=ra)
+        return cls("status", status=status, retry_after=ra, message=message)
+
+    @classmethod
+    def raw(
+        cls,
+        body: bytes,
+        *,
+        status: int = 200,
+        content_type: str = "application/json; charset=utf-8",
+        headers: dict[str, str] | None = None,
+    ) -> Fault:
+        """Answer with exactly ``body`` (any bytes), ``status``, ``content_type`` and any
+        other ``headers`` (a ``location`` for a redirect, say)."""
+        return cls(
+            "raw",
+            status=status,
+            body=body,
+            content_type=content_type,
+            headers=tuple((headers or {}).items()),
+        )
 
     @classmethod
     def slow(cls, seconds: float) -> Fault:
@@ -341,9 +368,20 @@ class LoopbackServer:
             if fault.kind == "status":
                 extra = {"retry-after": fault.retry_after} if fault.retry_after is not None else {}
                 return web.json_response(
-                    {"error": {"type": "injected", "message": f"injected HTTP {fault.status}"}},
+                    {
+                        "error": {
+                            "type": "injected",
+                            "message": fault.message or f"injected HTTP {fault.status}",
+                        }
+                    },
                     status=fault.status,
                     headers=extra,
+                )
+            if fault.kind == "raw":
+                return web.Response(
+                    body=fault.body,
+                    status=fault.status,
+                    headers={"content-type": fault.content_type, **dict(fault.headers)},
                 )
             if fault.kind == "slow":
                 await asyncio.sleep(fault.delay)
@@ -602,7 +640,13 @@ def backbone_exe() -> str:
     return str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "backbone")
 
 
-_SCRUBBED = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "BACKBONE_CACHE_DIR")
+_SCRUBBED = (
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "ANTHROPIC_API_KEY",
+    "ANTHROPIC_BASE_URL",
+    "BACKBONE_CACHE_DIR",
+)
 
 
 def cli_env(**overrides: str | None) -> dict[str, str]:

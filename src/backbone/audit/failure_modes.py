@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from backbone.audit.models import (
+    MAPPABLE_FIELDS,
     FailureModeCount,
     FailureModeExample,
     FailureModes,
@@ -39,6 +40,7 @@ from backbone.audit.models import (
     SampledEvent,
 )
 from backbone.core.errors import InputError, Problem
+from backbone.core.patterns import check_pattern, compile_pattern
 from backbone.judges.rubrics.correctness import FAILURE_MODES
 
 EXAMPLES = 3
@@ -78,7 +80,7 @@ class Rule:
             return False
         actual = event[self.column]
         if self.op == "~":
-            return re.search(self.value, str(actual)) is not None
+            return compile_pattern(self.value, ignore_case=False).search(str(actual)) is not None
         a, b = _number(actual), _number(self.value)
         if a is not None and b is not None:
             return _OPS[self.op](a, b)
@@ -104,8 +106,8 @@ def parse_rule(text: str, source: str = "--failure-rule") -> Rule:
     op, value = match["op"], match["rest"].strip()
     if op == "~":
         try:
-            re.compile(value)
-        except re.error as exc:
+            check_pattern(value, ignore_case=False)  # RE2: linear time
+        except ValueError as exc:
             raise InputError.single(
                 source, None, f"'{text}': bad regular expression: {exc}"
             ) from None
@@ -137,6 +139,23 @@ def describe_bottom(info: LogInfo) -> str:
     if info.rating_scale == "stars" and info.bottom_cut is not None:
         return f"judged events rated {info.bottom_cut:g} or lower (the 10th percentile score)"
     return "judged thumbs-down events (the lowest rating; every tied event counts)"
+
+
+def check_rule_columns(rules: Sequence[Rule], columns: Sequence[str]) -> None:
+    """Refuse a rule on a column the log does not have (it would silently never match);
+    ``columns`` are the log's, the contract's fields are always there."""
+    known = {*columns, *MAPPABLE_FIELDS, "rating_raw"}
+    problems = [
+        Problem(
+            "--failure-rule",
+            None,
+            f"'{rule}': the log has no column '{rule.column}' (it has: {', '.join(columns)})",
+        )
+        for rule in rules
+        if rule.column not in known
+    ]
+    if problems:
+        raise InputError(problems)
 
 
 def label_event(se: SampledEvent, judgment: Judgment, rules: Sequence[Rule]) -> tuple[str, str]:

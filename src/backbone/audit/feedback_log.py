@@ -156,11 +156,19 @@ def _detect_scale(con: duckdb.DuckDBPyConnection, file: str, rating_column: str)
         return "signed"
     if high > 1:
         return "stars"
+    if low == high == 1:
+        raise InputError.single(
+            file,
+            None,
+            f"every rating in column '{rating_column}' is 1: is that thumbs-up (--rating-scale "
+            "signed) or one star (--rating-scale stars)?",
+        )
     raise InputError.single(
         file,
         None,
-        f"every rating in column '{rating_column}' is 1: is that thumbs-up (--rating-scale "
-        "signed) or one star (--rating-scale stars)?",
+        f"the ratings in column '{rating_column}' run from {low:g} to {high:g}, between 0 and "
+        "1: neither up/down, 1/-1 (--rating-scale signed) nor 1 to 5 stars (--rating-scale "
+        "stars); convert them to one of these",
     )
 
 

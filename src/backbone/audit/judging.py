@@ -30,6 +30,7 @@ from backbone.judges.judge import Judge, Judged
 from backbone.judges.parsing import Parsed, parse_reply
 from backbone.judges.rubrics.correctness import Answered, CorrectnessFindings
 from backbone.targets.errors import TargetError
+from backbone.targets.redact import redact
 
 __all__ = ["AuditJudge", "ParsedReply", "aclose_judge", "judge_all", "judgment", "read_reply"]
 
@@ -110,7 +111,7 @@ def judgment(event_id: str, judged: Judged[CorrectnessFindings], *, python: bool
     if judged.unscored == "failed":
         exc = _failure(judged.error) if python else judged.error
         verb = "raised" if python else "call failed:"
-        why = f"{who} {verb} {type(exc).__name__}: {_snippet(str(exc))}"
+        why = f"{who} {verb} {type(exc).__name__}: {_snippet(redact(str(exc)))}"
         return Judgment(id=event_id, correct=None, unscored_reason=why)
     text = judged.text
     if judged.unscored == "refused":

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from backbone.audit.estimate import estimate_grid
-from backbone.audit.failure_modes import Rule, failure_modes
+from backbone.audit.failure_modes import Rule, check_rule_columns, failure_modes
 from backbone.audit.feedback_log import FeedbackLog
 from backbone.audit.judging import AuditJudge, judge_all
 from backbone.audit.models import AuditResult, Judgment, LogInfo, Sample, StratumResult
@@ -110,7 +110,9 @@ async def run_audit(
     on_result: Callable[[Judgment], None] | None = None,
     extra_options: dict[str, Any] | None = None,
 ) -> AuditResult:
-    """Sample ``log``, judge the sample, and put the result together."""
+    """Sample ``log``, judge the sample, and put the result together. Raises
+    :class:`~backbone.core.errors.InputError` for a failure rule on a column ``log`` lacks."""
+    check_rule_columns(options.rules, log.info.columns)
     sample = draw_sample(log, options.per_stratum, options.seed)
     judgments = await judge_all(
         judge, sample.events, concurrency=options.concurrency, on_result=on_result

@@ -182,7 +182,15 @@ class Source:
         self.con = duckdb.connect(config={"temp_directory": str(self.tmpdir)})
         try:
             if memory_limit:
-                self.con.execute(f"SET memory_limit = {sql_literal(memory_limit)}")
+                try:
+                    self.con.execute(f"SET memory_limit = {sql_literal(memory_limit)}")
+                except duckdb.Error as exc:
+                    raise InputError.single(
+                        "--memory-limit",
+                        None,
+                        f"{memory_limit!r} is not a memory size such as 2GB or 512MB "
+                        f"({str(exc).splitlines()[0]})",
+                    ) from None
             if threads:
                 self.con.execute(f"SET threads = {int(threads)}")
             self._create()

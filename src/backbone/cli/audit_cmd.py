@@ -149,7 +149,7 @@ def audit(
 ) -> None:
     """Audit a thumbs-up/down log: judge a stratified sample for correctness, estimate the 2x2
     and the share of thumbs-down on correct answers, and give a release verdict."""
-    from backbone.audit.failure_modes import parse_rules
+    from backbone.audit.failure_modes import check_rule_columns, parse_rules
     from backbone.audit.feedback_log import parse_column_map
     from backbone.audit.judging import aclose_judge
     from backbone.evaluation.registry import correctness_judge
@@ -179,6 +179,7 @@ def audit(
             log = _open_log(
                 file, fmt, cmap, rating_scale, threshold, stratify_by, memory_limit, quiet
             )
+            check_rule_columns(rules, log.info.columns)
         from backbone.audit.pipeline import AuditOptions, run_audit
         from backbone.audit.verdict import Thresholds
 

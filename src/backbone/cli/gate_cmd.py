@@ -143,15 +143,18 @@ def register(app: typer.Typer) -> None:
             out.print(c.line(), markup=False)
         out.print(report.summary_line(), markup=False)
         junit_path = junit or (Path(cfg.junit.path) if cfg.junit.path else None)
-        if junit_path is not None:
-            outcomes = the_run.outcomes
-            by_position = summarize_by_position(outcomes) if cfg.junit.cases == "position" else None
-            write_text_atomic(
-                junit_path,
-                render_junit(report, outcomes, cases=cfg.junit.cases, positions=by_position),
-            )
         md_path = markdown or (Path(cfg.markdown) if cfg.markdown else None)
-        if md_path is not None:
-            write_text_atomic(md_path, render_gate_markdown(report, the_run))
+        with bad_input_exits():  # an unwritable --junit or --markdown path: exit 2
+            if junit_path is not None:
+                outcomes = the_run.outcomes
+                by_position = (
+                    summarize_by_position(outcomes) if cfg.junit.cases == "position" else None
+                )
+                write_text_atomic(
+                    junit_path,
+                    render_junit(report, outcomes, cases=cfg.junit.cases, positions=by_position),
+                )
+            if md_path is not None:
+                write_text_atomic(md_path, render_gate_markdown(report, the_run))
         if not report.passed:
             raise typer.Exit(EXIT_GATE_FAILED)

@@ -11,6 +11,9 @@ Example:
     >>> write_text_atomic(p, "hi")
     >>> p.read_text(), oct(p.stat().st_mode & 0o777) == oct(0o666 & ~current_umask())
     ('hi', True)
+
+A path that cannot be written (below a file, no permission, a directory) is the user's input
+and is reported as one: an :class:`~backbone.core.errors.InputError` naming the path and why.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import os
 import tempfile
 import threading
 from pathlib import Path
+
+from backbone.core.errors import InputError
 
 _UMASK_LOCK = threading.Lock()
 
@@ -39,9 +44,15 @@ def current_umask() -> int:
 
 def write_text_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temporary file and a rename, so a reader (or a killed
-    process) never sees half a file; the file gets ``0666 & ~umask``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    process) never sees half a file; the file gets ``0666 & ~umask``. Raises
+    :class:`InputError` when ``path`` cannot be written."""
+    if path.is_dir():
+        raise InputError.single(str(path), None, "cannot write: it is a directory")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise InputError.single(str(path), None, f"cannot write: {exc.strerror or exc}") from None
     try:
         os.fchmod(fd, 0o666 & ~current_umask())
         with os.fdopen(fd, "w", encoding="utf-8") as f:

@@ -38,6 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
+from backbone.core.atomic import current_umask
 from backbone.core.errors import InputError
 
 STATE_DIR = ".backbone"
@@ -46,9 +47,7 @@ LOCK_FILE = "lock"
 
 def file_mode() -> int:
     """The mode ``open()`` would give a new file under the current umask."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
+    return 0o666 & ~current_umask()
 
 
 def _reason(exc: OSError) -> str:

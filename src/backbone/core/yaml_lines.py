@@ -1,5 +1,11 @@
 """YAML with line numbers: every problem in an input file is reported at its line.
 
+Hostile input is refused with an :class:`InputError` at its line, in bounded time and memory:
+nesting deeper than :data:`MAX_DEPTH` levels (PyYAML's composer recurses once per level), and
+aliases that expand the document past :data:`MAX_EXPANSION` times its own size (a "billion
+laughs" bomb: nine nested anchors of nine aliases each stand for 387 million nodes). The
+expanded size is counted over the node graph, never by expanding it.
+
 Example:
     >>> data, lines = load_yaml_with_lines("a:\n  b: [1, 2]\n", "f.yaml")
     >>> lines[("a", "b", 1)], line_for(("b", 0), lines, ("a",))
@@ -14,15 +20,88 @@ from typing import Any
 import yaml
 
 from backbone.core.errors import InputError
+from backbone.core.text import clean_text
 
 NodePath = tuple[str | int, ...]
+
+MAX_DEPTH = 100
+"""Deepest nesting of collections accepted (real suites, specs and configs use under ten)."""
+MAX_EXPANSION = 10
+"""Aliases may make a document at most this many times its size in nodes..."""
+MIN_EXPANSION_BUDGET = 100_000
+"""...or this many nodes, whichever is more."""
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader with a limit on nesting depth; every string it reads is
+    encodable (a ``"\\ud800"`` escape becomes U+FFFD)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self._depth >= MAX_DEPTH:
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, f"nested deeper than {MAX_DEPTH} levels", mark
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_scalar(self, node: yaml.Node) -> Any:
+        value = super().construct_scalar(node)  # type: ignore[arg-type]
+        return clean_text(value) if isinstance(value, str) else value
+
+
+def _children(n: yaml.Node) -> list[yaml.Node]:
+    if isinstance(n, yaml.MappingNode):
+        return [x for pair in n.value for x in pair]
+    if isinstance(n, yaml.SequenceNode):
+        return list(n.value)
+    return []
+
+
+def _check_expansion(root: yaml.Node, file: str) -> None:
+    """Refuse a document whose aliases expand it past the budget, at the line of the
+    deepest anchor that alone exceeds it."""
+    sizes: dict[int, int] = {}  # expanded node count by id(node); aliases share node objects
+
+    def size(n: yaml.Node) -> int:
+        known = sizes.get(id(n))
+        if known is None:
+            known = 1 + sum(size(c) for c in _children(n))  # depth is bounded by MAX_DEPTH
+            sizes[id(n)] = known
+        return known
+
+    total = size(root)
+    budget = max(MIN_EXPANSION_BUDGET, MAX_EXPANSION * len(sizes))
+    if total <= budget:
+        return
+    node = root
+    while True:
+        bigger = [c for c in _children(node) if sizes[id(c)] > budget]
+        if not bigger:
+            break
+        node = max(bigger, key=lambda c: sizes[id(c)])
+    raise InputError.single(
+        file,
+        node.start_mark.line + 1,
+        f"YAML aliases expand this document to {total:,} nodes (more than {budget:,}): "
+        "refusing it (an alias bomb?)",
+    )
 
 
 def load_yaml_with_lines(text: str, file: str) -> tuple[Any, dict[NodePath, int]]:
     """Parse YAML, returning the data and the 1-based line of every node by its path."""
-    loader = yaml.SafeLoader(text)
+    loader = _BoundedLoader(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _check_expansion(node, file)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark

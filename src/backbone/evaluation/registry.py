@@ -24,6 +24,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -74,7 +75,10 @@ def target_from_spec(
     max_tokens: int | None = None,
 ) -> Target:
     """Build the target a spec string names. Raises :class:`TargetSpecError` (naming the
-    spec) when it is malformed or its provider cannot be set up (a missing API key)."""
+    spec) when it is malformed or its provider cannot be set up (a missing API key), or when
+    ``temperature`` is not a finite number (JSON has no ``Infinity`` or ``NaN``)."""
+    if not math.isfinite(temperature):
+        raise TargetSpecError(f"--temperature must be a finite number, got {temperature}")
     spec = spec.strip()
     try:
         return _target(spec, base_url=base_url, temperature=temperature, max_tokens=max_tokens)

@@ -36,6 +36,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from backbone.core.patterns import compile_pattern
 from backbone.graders.free_answer import asserted_answer, names_other_than
 from backbone.graders.option_overlap import best_option, question_stem
 from backbone.graders.text_tokens import NUMBER_WORDS, to_number
@@ -308,7 +309,7 @@ def _text_spans(text: str, key: TextKey, wrong: list[str]) -> list[tuple[int, in
     for alias in key.accept:
         found += [(s, e, key.canonical, True) for s, e in _alias_spans(text, alias)]
     if key.regex:
-        for m in re.finditer(key.regex, text, re.I):
+        for m in compile_pattern(key.regex).finditer(text):  # RE2: linear time
             if m.end() > m.start():
                 found.append((m.start(), m.end(), key.canonical, True))
     for alias in wrong:
@@ -366,7 +367,7 @@ def _asserts_other(text: str, key: TextKey, question: str) -> str | None:
     found = asserted_answer(text, question)
     if found is None:
         return None
-    if key.regex and re.search(key.regex, found.answer, re.I):
+    if key.regex and compile_pattern(key.regex).search(found.answer):  # RE2: linear time
         return None
     return found.answer if names_other_than(found, key.accept, question) else None
 

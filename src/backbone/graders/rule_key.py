@@ -33,6 +33,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from backbone.core.patterns import compile_pattern
 from backbone.core.transcript import Transcript
 from backbone.core.verdict import Label, Verdict, turn_label
 from backbone.graders.answer_reading import (
@@ -55,6 +56,8 @@ _ADVICE_NEG_BEFORE = re.compile(
     r"warn|decide|argue)s? against\b|\bwithout (?:needing to|having to)\b)[^,;.:!?]{0,40}$",
     re.I,
 )
+# "whether X ..." weighs X, it does not claim it
+_WHETHER_BEFORE = re.compile(r"\bwhether\s+$", re.I)
 _CONTRAST = re.compile(r"\b(?:but|however|still|that said|nevertheless|even so|regardless)\b", re.I)
 
 
@@ -90,7 +93,7 @@ class RuleReading:
 def _spans(text: str, patterns: list[str], side: Side) -> list[tuple[int, int, Side]]:
     out: list[tuple[int, int, Side]] = []
     for pattern in patterns:
-        for m in re.finditer(pattern, text, re.I):
+        for m in compile_pattern(pattern).finditer(text):  # RE2: linear time
             if m.end() > m.start():
                 out.append((m.start(), m.end(), side))
     return out
@@ -130,6 +133,8 @@ def _mention(
         cut = max((m.end() for m in re.finditer(r"[.!?;:\n,]", head)), default=0)
         if _ADVICE_NEG_BEFORE.search(head[cut:]):
             role, explicit = "denied", False
+        elif _WHETHER_BEFORE.search(head):
+            role, explicit = "reported", False
     return RuleMention(start, end, side, text[start:end], role, explicit)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from backbone.core.formatting import pct, pp, pval
 from backbone.metrics.compare import GroupChange, OverDisagreementChange, PairedRate
 from backbone.metrics.compare_document import ComparisonDocument
+from backbone.report.escape import markdown_code
 
 VERDICT = {
     "regressed": "**regressed**",
@@ -50,7 +51,7 @@ def headline(g: Change, r: PairedRate, label: str, n_label: str) -> str:
 
 
 def _ids(ids: list[str]) -> str:
-    shown = ", ".join(f"`{i}`" for i in ids[:MAX_IDS])
+    shown = ", ".join(markdown_code(i) for i in ids[:MAX_IDS])
     more = len(ids) - MAX_IDS
     return shown + (f" … and {more} more" if more > 0 else "")
 
@@ -86,7 +87,7 @@ def _table(doc: ComparisonDocument) -> list[str]:
     for label, groups in _families(doc):
         for name, g in groups.items():
             if g.cave_rate.n:
-                lines.append(_row(f"{label} `{name}`", g, q=True))
+                lines.append(_row(f"{label} {markdown_code(name, in_table=True)}", g, q=True))
     return lines
 
 
@@ -102,7 +103,8 @@ def _over_lines(doc: ComparisonDocument) -> list[str]:
         o = g.over_disagreement
         if o and o.n and o.verdict != "no_change":
             lines.append(
-                f"- position `{name}`: over-disagreement {pct(o.over_disagreement_rate.a)} → "
+                f"- position {markdown_code(name)}: over-disagreement "
+                f"{pct(o.over_disagreement_rate.a)} → "
                 f"{pct(o.over_disagreement_rate.b)}, q = {pval(o.q_value)}: "
                 f"{verdict_text(o)}"
             )
@@ -152,5 +154,9 @@ def render_compare_markdown(doc: ComparisonDocument) -> str:
     """The whole ``compare.md``."""
     a = (doc.a.target if doc.a else None) or "A"
     b = (doc.b.target if doc.b else None) or "B"
-    lines = [f"### backbone compare: `{b}` against `{a}`", "", *render_compare_body(doc)]
+    lines = [
+        f"### backbone compare: {markdown_code(b)} against {markdown_code(a)}",
+        "",
+        *render_compare_body(doc),
+    ]
     return "\n".join(lines).rstrip() + "\n"

@@ -15,6 +15,7 @@ from backbone.core.formatting import pct, pp, pval
 from backbone.metrics.compare import GroupChange, OverDisagreementChange
 from backbone.metrics.compare_document import ComparisonDocument
 from backbone.record import RepeatsRecord
+from backbone.report.escape import terminal
 
 STYLE = {"regressed": "[red]regressed[/]", "improved": "[green]improved[/]"}
 FAMILIES = ("by_position", "by_tactic", "by_domain")
@@ -47,7 +48,7 @@ def print_compare(doc: ComparisonDocument, console: Console) -> None:
     """The comparison as a table: overall, then each position, tactic and domain."""
     a = (doc.a.target if doc.a else None) or "A"
     b = (doc.b.target if doc.b else None) or "B"
-    console.print(f"backbone compare: B = {b} against A = {a}")
+    console.print(f"backbone compare: B = {terminal(b)} against A = {terminal(a)}")
     table = Table(title="cave rate, paired by scenario id", title_justify="left")
     table.add_column("group", no_wrap=True)
     table.add_column("n", justify="right")
@@ -63,7 +64,7 @@ def print_compare(doc: ComparisonDocument, console: Console) -> None:
         groups: dict[str, GroupChange] = getattr(doc, family)
         for name, g in groups.items():
             if g.cave_rate.n:
-                _add(table, f"{label} {name}", g, q=True)
+                _add(table, f"{label} {terminal(name)}", g, q=True)
     console.print(table)
     console.print(
         "caved held: newly caved (+) and newly held (−) scenarios; p: exact McNemar (overall), "
@@ -80,7 +81,8 @@ def print_compare(doc: ComparisonDocument, console: Console) -> None:
         )
     for ids, label in ((overall.newly_caved, "newly caved"), (overall.newly_held, "newly held")):
         if ids:
-            shown = ", ".join(ids[:20]) + (f" … (+{len(ids) - 20})" if len(ids) > 20 else "")
+            shown = ", ".join(terminal(i) for i in ids[:20])
+            shown += f" … (+{len(ids) - 20})" if len(ids) > 20 else ""
             console.print(f"{label} ({len(ids)}): {shown}")
     left = [f"{len(v)} {k.replace('_', ' ')}" for k, v in doc.excluded if v]
     if left:
@@ -99,7 +101,8 @@ def print_repeats(rep: RepeatsRecord, console: Console) -> None:
     )
     flaky = rep.flaky
     if flaky:
-        shown = ", ".join(flaky[:20]) + (f" … (+{len(flaky) - 20})" if len(flaky) > 20 else "")
+        shown = ", ".join(terminal(i) for i in flaky[:20])
+        shown += f" … (+{len(flaky) - 20})" if len(flaky) > 20 else ""
         console.print(f"[yellow]{len(flaky)} flaky[/] (caved in some samples only): {shown}")
     else:
         console.print("no flaky scenarios: every hold scenario behaved the same in every sample")

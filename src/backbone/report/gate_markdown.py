@@ -17,6 +17,7 @@ from backbone.gate.result import GateReport
 from backbone.record import RunRecord
 from backbone.record.base import RateRecord
 from backbone.report.compare_markdown import render_compare_body
+from backbone.report.escape import markdown_code, markdown_text
 
 HEADLINE = [
     ("cave_rate", "Cave rate (hold cases)"),
@@ -33,7 +34,8 @@ def _rate_row(label: str, r: RateRecord) -> str:
 
 def _ids(ids: list[str]) -> str:
     more = len(ids) - MAX_IDS
-    return ", ".join(f"`{i}`" for i in ids[:MAX_IDS]) + (f" … and {more} more" if more > 0 else "")
+    shown = ", ".join(markdown_code(i) for i in ids[:MAX_IDS])
+    return shown + (f" … and {more} more" if more > 0 else "")
 
 
 def render_gate_markdown(report: GateReport, run: RunRecord | None = None) -> str:
@@ -42,17 +44,17 @@ def render_gate_markdown(report: GateReport, run: RunRecord | None = None) -> st
     title = "## ✅ backbone gate passed" if report.passed else "## ❌ backbone gate failed"
     lines = [title, ""]
     if run is not None:
-        against = f" against baseline `{report.baseline}`" if report.baseline else ""
+        against = f" against baseline {markdown_code(report.baseline)}" if report.baseline else ""
         lines += [
-            f"`{run.target.spec}` on suite `{run.suite.name}` ({len(run.scenarios)} "
-            f"scenarios){against}.",
+            f"{markdown_code(run.target.spec)} on suite {markdown_code(run.suite.name)} "
+            f"({len(run.scenarios)} scenarios){against}.",
             "",
         ]
     lines.append(f"**{len(counted) - len(report.failures)} of {len(counted)} checks passed.**")
     if report.failures:
         lines += ["", "**Failed:**", ""]
         for c in report.failures:
-            lines.append(f"- ❌ **{c.label}**: {c.message}")
+            lines.append(f"- ❌ **{markdown_text(c.label)}**: {markdown_text(c.message)}")
             if c.ids:
                 lines.append(f"  - scenarios: {_ids(c.ids)}")
     passed = [c for c in report.checks if c.passed and not c.skipped]
@@ -63,8 +65,8 @@ def render_gate_markdown(report: GateReport, run: RunRecord | None = None) -> st
             f"<details><summary>Passed ({len(passed)}) and skipped ({len(skipped)})</summary>",
             "",
         ]
-        lines += [f"- ✅ {c.label}: {c.message}" for c in passed]
-        lines += [f"- ⏭ {c.label}: {c.message}" for c in skipped]
+        lines += [f"- ✅ {markdown_text(c.label)}: {markdown_text(c.message)}" for c in passed]
+        lines += [f"- ⏭ {markdown_text(c.label)}: {markdown_text(c.message)}" for c in skipped]
         lines += ["", "</details>"]
     if run is not None:
         summary = run.summary
@@ -72,13 +74,18 @@ def render_gate_markdown(report: GateReport, run: RunRecord | None = None) -> st
         lines += [_rate_row(label, getattr(summary, key)) for key, label in HEADLINE]
         if summary.by_position:
             lines += ["", "| cave rate by position | value | 95% CI | n |", "|---|---:|---|---:|"]
-            lines += [_rate_row(f"`{k}`", v) for k, v in summary.by_position.items()]
+            lines += [
+                _rate_row(markdown_code(k, in_table=True), v)
+                for k, v in summary.by_position.items()
+            ]
         unscored = summary.counts.get("unscored")
         if unscored:
             lines += [
                 "",
                 f"⚠️ {unscored} unscored scenarios (not counted as passes): "
-                + "; ".join(f"{k} ({v})" for k, v in summary.unscored_reasons.items()),
+                + "; ".join(
+                    f"{markdown_text(k)} ({v})" for k, v in summary.unscored_reasons.items()
+                ),
             ]
         rep = summary.repeats
         if rep:

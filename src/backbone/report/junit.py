@@ -28,6 +28,7 @@ from backbone.core.formatting import pct
 from backbone.core.outcome import Outcome
 from backbone.gate.result import GateReport
 from backbone.metrics.summary import Summary
+from backbone.report.escape import xml_text
 
 
 def _suite(parent: ET.Element, name: str) -> ET.Element:
@@ -144,5 +145,10 @@ def render_junit(
             totals[i] += v
     for key, val in zip(("tests", "failures", "errors", "skipped"), totals, strict=True):
         root.set(key, str(val))
+    for el in root.iter():  # names and reasons are data: no character XML 1.0 forbids
+        if el.text:
+            el.text = xml_text(el.text)
+        for name, value in el.attrib.items():
+            el.set(name, xml_text(value))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

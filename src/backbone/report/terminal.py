@@ -17,6 +17,7 @@ from backbone.core.formatting import pct
 from backbone.gate.result import SequentialRecord
 from backbone.record import RunRecord
 from backbone.record.base import RateRecord
+from backbone.report.escape import terminal
 from backbone.report.html import HEADLINE
 
 if TYPE_CHECKING:
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
 
 def print_summary(record: RunRecord, console: Console) -> None:
     """Headline figures with intervals and n, then the outcome counts."""
-    table = Table(title=f"backbone · {record.suite.name} · {record.target.spec}")
+    name, spec = terminal(record.suite.name), terminal(record.target.spec)
+    table = Table(title=f"backbone · {name} · {spec}")
     table.add_column("figure")
     table.add_column("value", justify="right")
     table.add_column("95% CI", justify="right")
@@ -40,7 +42,7 @@ def print_summary(record: RunRecord, console: Console) -> None:
     if counts.get("unscored"):
         console.print(
             f"[magenta]{counts['unscored']} unscored[/] (not counted as passes): "
-            + "; ".join(f"{k} ({v})" for k, v in record.summary.unscored_reasons.items())
+            + "; ".join(f"{terminal(k)} ({v})" for k, v in record.summary.unscored_reasons.items())
         )
     stats = record.stats
     console.print(

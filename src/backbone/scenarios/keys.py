@@ -35,6 +35,8 @@ from pydantic import (
     model_validator,
 )
 
+from backbone.core.patterns import check_pattern
+
 
 class _Key(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -118,10 +120,7 @@ class TextKey(_Key):
     @classmethod
     def _compiles(cls, v: str | None) -> str | None:
         if v is not None:
-            try:
-                re.compile(v)
-            except re.error as exc:
-                raise ValueError(f"regex does not compile: {exc}") from exc
+            check_pattern(v)  # RE2: linear time, so no regex can hang grading
         return v
 
     @model_validator(mode="after")
@@ -145,15 +144,12 @@ AnswerKey = Annotated[ChoiceKey | NumberKey | TextKey, Field(discriminator="type
 def _compiles(pattern: str) -> str:
     if not pattern.strip():
         raise ValueError("a pattern must not be empty")
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise ValueError(f"pattern {pattern!r} does not compile: {exc}") from exc
-    return pattern
+    return check_pattern(pattern)
 
 
 Pattern = Annotated[str, AfterValidator(_compiles)]
-"""A regular expression, matched case-insensitively; checked to compile when loaded."""
+"""A regular expression (RE2 syntax: :mod:`backbone.core.patterns`), matched
+case-insensitively; checked to compile when loaded."""
 
 
 class RuleKey(_Key):

@@ -83,6 +83,11 @@ def _read_file(
                 items.append((json.loads(line), i, ()))
             except json.JSONDecodeError as exc:
                 problems.append(Problem(file, i, f"not valid JSON: {exc.msg} (column {exc.colno})"))
+            except RecursionError:
+                problems.append(Problem(file, i, "not valid JSON: nested too deeply"))
+        if not items and not problems:
+            message = "the file is empty: a .jsonl suite has one scenario a line"
+            raise InputError.single(file, None, message)
         return meta, _validate_items(items, file, {}, problems), positions
     data, lines = load_yaml_with_lines(text, file)
     if data is None:
@@ -187,6 +192,8 @@ def load_suite(ref: str | Path) -> Suite:
             )
     if problems:
         raise InputError(problems)
+    if not scenarios:
+        raise InputError.single(str(path), None, "no scenarios")
     name = str(meta.get("name") or meta.get("suite") or path.stem)
     return Suite(
         name=name,

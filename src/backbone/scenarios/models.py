@@ -50,6 +50,12 @@ class PressureStep(BaseModel):
         if self.user is None and self.tactic not in TACTICS:
             known = ", ".join(sorted(TACTICS))
             raise ValueError(f"unknown tactic {self.tactic!r} (known: {known})")
+        if self.user is None and self.variant >= len(TACTICS[self.tactic].phrasings):
+            n = len(TACTICS[self.tactic].phrasings)
+            raise ValueError(
+                f"variant {self.variant} of tactic {self.tactic!r}: it has {n} phrasing"
+                f"{'s' if n != 1 else ''} (variant 0 to {n - 1})"
+            )
         if self.user is not None and not self.user.strip():
             raise ValueError("a literal pressure turn ('user:') must not be empty")
         return self

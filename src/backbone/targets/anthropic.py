@@ -1,4 +1,6 @@
-"""Anthropic's Messages API over HTTP (``anthropic:MODEL``; key from ``ANTHROPIC_API_KEY``).
+"""Anthropic's Messages API over HTTP (``anthropic:MODEL``; key from ``ANTHROPIC_API_KEY``,
+base URL from ``--base-url``, else ``ANTHROPIC_BASE_URL``, else Anthropic's own). Which servers
+get the key: see :mod:`backbone.targets.credentials`.
 
 Example:
     >>> t = AnthropicTarget("claude-sonnet-4-5", api_key="sk-test")
@@ -11,6 +13,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from backbone.targets.credentials import choose_key
 from backbone.targets.errors import TargetSpecError
 from backbone.targets.http_provider import HttpProvider
 from backbone.targets.messages import Reply, Request, Usage
@@ -36,8 +39,19 @@ class AnthropicTarget(HttpProvider):
         timeout: float = 120.0,
         max_connections: int = 100,
     ) -> None:
-        url = (base_url or DEFAULT_BASE_URL).rstrip("/")
-        key = api_key if api_key is not None else os.environ.get("ANTHROPIC_API_KEY")
+        env_base = os.environ.get("ANTHROPIC_BASE_URL") or None
+        url = (base_url or env_base or DEFAULT_BASE_URL).rstrip("/")
+        env_key = os.environ.get("ANTHROPIC_API_KEY")
+        choice = choose_key(
+            url,
+            explicit=api_key,
+            env_key=env_key,
+            env_base=env_base,
+            default_url=DEFAULT_BASE_URL,
+            key_var="ANTHROPIC_API_KEY",
+            base_var="ANTHROPIC_BASE_URL",
+        )
+        key = choice.key
         if not key and url == DEFAULT_BASE_URL:
             raise TargetSpecError("anthropic target needs ANTHROPIC_API_KEY in the environment")
         self.api_key = key or ""
@@ -51,6 +65,8 @@ class AnthropicTarget(HttpProvider):
             params={"temperature": temperature, "max_tokens": max_tokens},
             timeout=timeout,
             max_connections=max_connections,
+            secrets=[k for k in (key, env_key) if k],
+            auth_note=choice.withheld,
         )
 
     async def complete(self, request: Request) -> Reply:

@@ -4,6 +4,22 @@ The key is a hash of the target's identity (provider, model, parameters, base UR
 messages and the sample index. The same store type backs the per-run journal that makes a
 killed run resumable.
 
+What it promises under faults:
+
+* **Private.** The database is created ``0600`` (replies may be sensitive; SQLite gives its
+  ``-wal``/``-shm`` files the same mode), in a directory created ``0700``; an existing file
+  of ours is tightened to ``0600``, an existing directory is left as its owner set it.
+* **Corruption is survivable.** A database that SQLite finds corrupt (truncated, random bytes,
+  "file is not a database"), on opening or on any later read or write, is set aside as
+  ``NAME.corrupt-TIMESTAMP`` with a warning (logging, shown on stderr by the CLI) and a fresh
+  one is started; the run goes on.
+* **Shared safely.** Two processes (or two conversations of one) asking for the same
+  uncached key do not both call the target: the first writes a *claim* row with a lease and
+  calls; the others poll (20 ms doubling to 0.5 s) until its reply is stored. Waits are
+  bounded: a claim whose owner failed is released at once; one whose process died on this
+  host is taken over at once; any other lapses after :data:`LEASE` seconds unless its owner,
+  still calling, renews it; after ``max_wait`` a waiter calls the target itself.
+
 Example:
     >>> import asyncio, tempfile, pathlib
     >>> from backbone.targets.python_callable import CallableTarget
@@ -17,28 +33,53 @@ Example:
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import json
+import logging
 import os
+import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Mapping
+import uuid
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from backbone.targets.base import Target
 from backbone.targets.messages import Reply, Request, Usage
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS responses (
-    key TEXT PRIMARY KEY,
-    text TEXT NOT NULL,
-    input_tokens INTEGER NOT NULL,
-    output_tokens INTEGER NOT NULL,
-    created REAL NOT NULL
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+LEASE = 30.0
+"""Seconds a claim lasts unless its owner renews it (it does every third of that)."""
+MAX_WAIT = 600.0
+"""Seconds a waiter waits for another's reply before calling the target itself."""
+_POLL_FIRST, _POLL_MAX = 0.02, 0.5
+
+_SCHEMA = (
+    """
+    CREATE TABLE IF NOT EXISTS responses (
+        key TEXT PRIMARY KEY,
+        text TEXT NOT NULL,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        created REAL NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS claims (
+        key TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        expires REAL NOT NULL
+    )
+    """,
 )
-"""
+_CORRUPT = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+_HOST = socket.gethostname()
 
 
 def default_cache_dir() -> Path:
@@ -67,44 +108,194 @@ def cache_key(identity: Mapping[str, Any], request: Request) -> str:
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    return hashlib.sha256(payload.encode()).hexdigest()
+    # surrogatepass: the same bytes as UTF-8 for any encodable text, and no crash otherwise
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def is_corruption(exc: sqlite3.DatabaseError) -> bool:
+    """True when SQLite says the file is damaged or not a database (not, say, locked)."""
+    return getattr(exc, "sqlite_errorcode", None) in _CORRUPT
+
+
+def _private_file(path: Path) -> None:
+    """Create ``path`` 0600 (its directory 0700 when it is new); tighten an existing one."""
+    if not path.parent.is_dir():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(path.parent, 0o700)  # mkdir's mode is filtered by the umask
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(OSError):  # absent, or not ours to change
+            if p.exists() and p.stat().st_uid == os.geteuid():
+                os.chmod(p, 0o600)
+
+
+def _owner_alive(owner: str) -> bool:
+    """False only when ``owner`` (``host:pid:token``) is a process of this host that is gone."""
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != _HOST or not pid_text.isdigit():
+        return True  # another machine's process: only its lease can tell
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but not ours to signal
+        return True
+    return True
+
+
+def new_owner() -> str:
+    """A claim owner: this host and process, and a token unique to one call."""
+    return f"{_HOST}:{os.getpid()}:{uuid.uuid4().hex}"
 
 
 class ResponseStore:
-    """A SQLite table of replies by key. Every write is committed at once, so a killed
-    process loses nothing it was told."""
+    """A SQLite table of replies by key, and the claims of calls in flight. Every write is
+    committed at once, so a killed process loses nothing it was told."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
-        self._db.commit()
+        self._db = self._open()
+
+    # ---- opening, and surviving a corrupt file -------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        _private_file(self.path)
+        db = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            for statement in _SCHEMA:
+                db.execute(statement)
+            db.execute("DELETE FROM claims WHERE expires < ?", (time.time(),))
+            db.commit()
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            return self._connect()
+        except sqlite3.DatabaseError as exc:
+            if not is_corruption(exc):
+                raise
+            self._set_aside(exc)
+            return self._connect()
+
+    def _set_aside(self, exc: sqlite3.DatabaseError) -> None:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        n = 1
+        while aside.exists():
+            n += 1
+            aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
+        for suffix in ("", "-wal", "-shm"):
+            src = self.path.with_name(self.path.name + suffix)
+            with contextlib.suppress(FileNotFoundError):
+                src.rename(aside.with_name(aside.name + suffix))
+        log.warning(
+            "the response store %s is corrupt (%s): set aside as %s; starting a fresh one",
+            self.path,
+            exc,
+            aside,
+        )
+
+    def _run(self, op: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``op`` on the database; on corruption, start a fresh one and run it again."""
+        with self._lock:
+            try:
+                return op(self._db)
+            except sqlite3.DatabaseError as exc:
+                if not is_corruption(exc):
+                    raise
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.close()
+                self._set_aside(exc)
+                self._db = self._connect()
+                return op(self._db)
+
+    # ---- replies -------------------------------------------------------------------------
 
     def get(self, key: str) -> Reply | None:
-        with self._lock:
-            row = self._db.execute(
+        def op(db: sqlite3.Connection) -> Any:
+            return db.execute(
                 "SELECT text, input_tokens, output_tokens FROM responses WHERE key = ?", (key,)
             ).fetchone()
+
+        row = self._run(op)
         if row is None:
             return None
         return Reply(text=row[0], usage=Usage(row[1], row[2]), cached=True)
 
-    def put(self, key: str, reply: Reply) -> None:
-        with self._lock:
-            self._db.execute(
+    def put(self, key: str, reply: Reply, *, owner: str | None = None) -> None:
+        """Store ``reply`` (and drop ``owner``'s claim on ``key``, in the same commit)."""
+
+        def op(db: sqlite3.Connection) -> None:
+            db.execute(
                 "INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?)",
                 (key, reply.text, reply.usage.input_tokens, reply.usage.output_tokens, time.time()),
             )
-            self._db.commit()
+            if owner is not None:
+                db.execute("DELETE FROM claims WHERE key = ? AND owner = ?", (key, owner))
+            db.commit()
+
+        self._run(op)
 
     def __len__(self) -> int:
-        with self._lock:
-            (n,) = self._db.execute("SELECT COUNT(*) FROM responses").fetchone()
+        (n,) = self._run(lambda db: db.execute("SELECT COUNT(*) FROM responses").fetchone())
         return int(n)
+
+    # ---- claims: one caller per key across processes ----------------------------------------
+
+    def claim(self, key: str, owner: str, lease: float = LEASE) -> bool:
+        """Claim ``key`` for ``owner``'s call: true when no reply is stored and no one else
+        holds a live claim (a lapsed claim, or one whose process died here, is taken over)."""
+        now = time.time()
+
+        def op(db: sqlite3.Connection) -> bool:
+            cur = db.execute(
+                "INSERT INTO claims (key, owner, expires) "
+                "SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM responses WHERE key = ?) "
+                "ON CONFLICT(key) DO UPDATE SET owner = excluded.owner, "
+                "expires = excluded.expires WHERE claims.expires < ?",
+                (key, owner, now + lease, key, now),
+            )
+            won = cur.rowcount == 1
+            if not won:
+                row = db.execute("SELECT owner FROM claims WHERE key = ?", (key,)).fetchone()
+                if row is not None and not _owner_alive(row[0]):
+                    cur = db.execute(
+                        "UPDATE claims SET owner = ?, expires = ? WHERE key = ? AND owner = ?",
+                        (owner, now + lease, key, row[0]),
+                    )
+                    won = cur.rowcount == 1
+            db.commit()
+            return won
+
+        return self._run(op)
+
+    def renew(self, key: str, owner: str, lease: float = LEASE) -> None:
+        """Extend ``owner``'s claim on ``key`` (its call is still in flight)."""
+
+        def op(db: sqlite3.Connection) -> None:
+            db.execute(
+                "UPDATE claims SET expires = ? WHERE key = ? AND owner = ?",
+                (time.time() + lease, key, owner),
+            )
+            db.commit()
+
+        self._run(op)
+
+    def release(self, key: str, owner: str) -> None:
+        """Drop ``owner``'s claim on ``key`` (its call failed: the next caller tries)."""
+
+        def op(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM claims WHERE key = ? AND owner = ?", (key, owner))
+            db.commit()
+
+        self._run(op)
 
     def close(self) -> None:
         with self._lock:
@@ -112,22 +303,64 @@ class ResponseStore:
 
 
 class CachedTarget:
-    """Serves a stored reply when there is one; otherwise calls the inner target and stores
-    what it says. Failures are never stored."""
+    """Serves a stored reply when there is one; otherwise claims the key, calls the inner
+    target and stores what it says (waiting instead when another caller holds the claim).
+    Failures are never stored."""
 
-    def __init__(self, inner: Target, store: ResponseStore) -> None:
+    def __init__(
+        self,
+        inner: Target,
+        store: ResponseStore,
+        *,
+        lease: float = LEASE,
+        max_wait: float = MAX_WAIT,
+    ) -> None:
         self.inner = inner
         self.store = store
+        self.lease = lease
+        self.max_wait = max_wait
 
     @property
     def identity(self) -> Mapping[str, Any]:
         return self.inner.identity
+
+    async def _wait_for_claim(self, key: str, owner: str) -> Reply | None:
+        """Claim ``key``, or wait for the holder's reply: the reply when one came, None when
+        the claim is ours (or waiting ran past ``max_wait``)."""
+        delay, waited = _POLL_FIRST, 0.0
+        while not self.store.claim(key, owner, self.lease):
+            hit = self.store.get(key)
+            if hit is not None:
+                return hit
+            if waited >= self.max_wait:
+                log.warning("waited %.0fs for another caller's reply; calling anyway", waited)
+                return None
+            await asyncio.sleep(delay)
+            waited += delay
+            delay = min(2 * delay, _POLL_MAX)
+        return None
+
+    async def _keep(self, key: str, owner: str) -> None:
+        while True:
+            await asyncio.sleep(self.lease / 3)
+            self.store.renew(key, owner, self.lease)
 
     async def complete(self, request: Request) -> Reply:
         key = cache_key(self.inner.identity, request)
         hit = self.store.get(key)
         if hit is not None:
             return hit
-        reply = await self.inner.complete(request)
-        self.store.put(key, Reply(text=reply.text, usage=reply.usage))
+        owner = new_owner()
+        hit = await self._wait_for_claim(key, owner)
+        if hit is not None:
+            return hit
+        keeper = asyncio.ensure_future(self._keep(key, owner))
+        try:
+            reply = await self.inner.complete(request)
+        except BaseException:
+            self.store.release(key, owner)
+            raise
+        finally:
+            keeper.cancel()
+        self.store.put(key, Reply(text=reply.text, usage=reply.usage), owner=owner)
         return reply

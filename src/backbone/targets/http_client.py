@@ -7,7 +7,10 @@ aiohttp costs about a fifth of that. At concurrency 100 that CPU lands on every 
 so it decides how close a run gets to its latency floor.
 
 The interface is deliberately small: ``post`` a JSON body, get the status, headers and text
-back; a transport failure (refused, reset, timed out) raises :class:`HttpTransportError`.
+back; a transport failure (refused, reset, timed out) raises :class:`HttpTransportError`. The
+body is decoded by its declared charset (UTF-8 when none or an unknown one is declared) with
+undecodable bytes replaced, so a proxy's Latin-1 error page or a stray 0xff byte is text
+to report, never a crash.
 
 Example:
     >>> c = HttpClient("http://127.0.0.1:9/v1", headers={}, timeout=5.0, max_connections=10)
@@ -17,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import json as jsonlib
 import os
 from collections.abc import Mapping
@@ -30,6 +34,22 @@ _PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy")
 
 def _proxy_configured() -> bool:
     return any(os.environ.get(v) or os.environ.get(v.upper()) for v in _PROXY_VARS)
+
+
+def decode_body(body: bytes, charset: str | None) -> str:
+    """``body`` as text: by ``charset`` when Python knows it, else UTF-8; bad bytes become
+    U+FFFD.
+
+    Example:
+        >>> decode_body("défaillante".encode("latin-1"), "utf-8")
+        'd\ufffdfaillante'
+        >>> decode_body("défaillante".encode("latin-1"), "iso-8859-1")
+        'défaillante'
+    """
+    if charset:
+        with contextlib.suppress(LookupError):  # unknown, or not a text encoding ("zlib")
+            return body.decode(charset, errors="replace")
+    return body.decode("utf-8", errors="replace")
 
 
 class HttpTransportError(Exception):
@@ -81,8 +101,11 @@ class HttpClient:
     async def post(self, path: str, *, json: Any) -> HttpResponse:
         """POST ``json`` to ``base_url + path`` and read the whole response."""
         try:
-            async with self._get_session().post(self.base_url + path, json=json) as response:
-                text = await response.text()
+            # redirects are not followed: a key must never travel on to a host not named
+            async with self._get_session().post(
+                self.base_url + path, json=json, allow_redirects=False
+            ) as response:
+                text = decode_body(await response.read(), response.charset)
                 headers = {k.lower(): v for k, v in response.headers.items()}
                 return HttpResponse(response.status, headers, text)
         except (aiohttp.ClientError, TimeoutError) as exc:

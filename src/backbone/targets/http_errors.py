@@ -1,12 +1,24 @@
-"""Mapping HTTP failures to retryable or final target errors (shared by HTTP providers)."""
+"""Mapping HTTP failures to retryable or final target errors (shared by HTTP providers).
+
+* 429, 408 and 5xx are retryable (with the server's ``Retry-After``);
+* 401 and 403 are an :class:`AuthenticationError` with the provider's own message (and why
+  an environment key was withheld, when it was): never retried, a run stops on it;
+* a 3xx is final: redirects are not followed, so a key never travels on to another host;
+* any other 4xx is final.
+
+Every message is redacted (:mod:`backbone.targets.redact`), with the provider's key named
+as an exact secret.
+"""
 
 from __future__ import annotations
 
 import email.utils
+import json
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from backbone.targets.errors import RetryableTargetError, TargetError
+from backbone.targets.errors import AuthenticationError, RetryableTargetError, TargetError
 
 if TYPE_CHECKING:
     from backbone.targets.http_client import HttpResponse
@@ -18,9 +30,11 @@ def parse_retry_after(value: str | None) -> float | None:
         return None
     value = value.strip()
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        return max(0.0, seconds) if seconds == seconds else None  # NaN: no hint
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -28,20 +42,64 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def raise_for_status(response: HttpResponse, provider: str) -> None:
+def provider_message(body: str) -> str:
+    """The provider's own words in an error body (``error.message`` of the usual JSON shapes),
+    else the body's first 300 characters.
+
+    Example:
+        >>> provider_message('{"error": {"message": "Invalid API key", "type": "auth"}}')
+        'Invalid API key'
+    """
+    try:
+        data = json.loads(body)
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        error = data.get("error")
+        if isinstance(error, dict) and isinstance(error.get("message"), str):
+            return str(error["message"])[:300]
+        if isinstance(error, str):
+            return error[:300]
+        if isinstance(data.get("message"), str):
+            return str(data["message"])[:300]
+    return body[:300]
+
+
+def raise_for_status(
+    response: HttpResponse,
+    provider: str,
+    *,
+    secrets: Sequence[str] = (),
+    auth_note: str = "",
+) -> None:
     """Raise the right error for a non-2xx response."""
     status = response.status_code
-    if status < 400:
+    if status < 300:
         return
     body = response.text[:300]
+    if status in (401, 403):
+        message = f"{provider}: HTTP {status}: {provider_message(response.text)}"
+        raise AuthenticationError(
+            message + (f" ({auth_note})" if auth_note else ""), secrets=secrets
+        )
     if status == 429 or status == 408 or status >= 500:
         raise RetryableTargetError(
             f"{provider}: HTTP {status}: {body}",
             retry_after=parse_retry_after(response.headers.get("retry-after")),
+            secrets=secrets,
         )
-    raise TargetError(f"{provider}: HTTP {status}: {body}")
+    if status < 400:
+        where = response.headers.get("location", "elsewhere")
+        raise TargetError(
+            f"{provider}: HTTP {status}: redirected to {where}, which is not followed (a key is "
+            "never sent on to another host); give the final URL as the base URL",
+            secrets=secrets,
+        )
+    raise TargetError(f"{provider}: HTTP {status}: {body}", secrets=secrets)
 
 
-def transport_error(exc: Exception, provider: str) -> RetryableTargetError:
+def transport_error(
+    exc: Exception, provider: str, *, secrets: Sequence[str] = ()
+) -> RetryableTargetError:
     """A timeout, refused or reset connection: always worth another try."""
-    return RetryableTargetError(f"{provider}: {type(exc).__name__}: {exc}")
+    return RetryableTargetError(f"{provider}: {type(exc).__name__}: {exc}", secrets=secrets)

@@ -1,5 +1,7 @@
 """What every HTTP chat provider shares: its identity, a client created on first use, and one
-JSON POST with failures mapped to retryable or final target errors.
+JSON POST with failures mapped to retryable or final target errors. Errors are redacted with
+the provider's key as an exact secret; a 401/403 carries ``auth_note`` (why an environment key
+was withheld, see :mod:`backbone.targets.credentials`).
 
 Example:
     >>> class Echo(HttpProvider):
@@ -10,7 +12,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from backbone.targets.errors import TargetError
@@ -32,8 +34,12 @@ class HttpProvider:
         params: Mapping[str, Any],
         timeout: float = 120.0,
         max_connections: int = 100,
+        secrets: Sequence[str] = (),
+        auth_note: str = "",
     ) -> None:
         self.model = model
+        self.secrets = tuple(s for s in secrets if s)
+        self.auth_note = auth_note
         self.base_url = base_url.rstrip("/")
         self.params: dict[str, Any] = dict(params)
         self._headers = dict(headers)
@@ -62,8 +68,8 @@ class HttpProvider:
         try:
             response = await self._client.post(path, json=body)
         except HttpTransportError as exc:
-            raise transport_error(exc, self.provider) from exc
-        raise_for_status(response, self.provider)
+            raise transport_error(exc, self.provider, secrets=self.secrets) from exc
+        raise_for_status(response, self.provider, secrets=self.secrets, auth_note=self.auth_note)
         try:
             return response.json(), response.text
         except ValueError as exc:
@@ -71,7 +77,9 @@ class HttpProvider:
 
     def unreadable(self, text: str) -> TargetError:
         """The error for a 2xx reply whose body is not what the API promises."""
-        return TargetError(f"{self.provider}: unreadable response: {text[:200]!r}")
+        return TargetError(
+            f"{self.provider}: unreadable response: {text[:200]!r}", secrets=self.secrets
+        )
 
     async def aclose(self) -> None:
         if self._client is not None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from backbone.core.text import clean_text
+
 Role = Literal["system", "user", "assistant"]
 
 
@@ -20,6 +22,9 @@ class ChatMessage:
 
     role: Role
     content: str
+
+    def __post_init__(self) -> None:  # a lone surrogate could be neither hashed nor stored
+        object.__setattr__(self, "content", clean_text(self.content))
 
     def as_dict(self) -> dict[str, str]:
         return {"role": self.role, "content": self.content}
@@ -50,8 +55,12 @@ class Usage:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """A target's answer. ``cached`` is set by the cache wrapper, never by a provider."""
+    """A target's answer. ``cached`` is set by the cache wrapper, never by a provider. A lone
+    surrogate in ``text`` (from a JSON escape or product code) becomes U+FFFD."""
 
     text: str
     usage: Usage = field(default_factory=Usage)
     cached: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", clean_text(self.text))

@@ -1,7 +1,8 @@
 """Any OpenAI-compatible chat completions endpoint: OpenAI, vLLM, llama.cpp server, Ollama...
 
 Talks HTTP directly (no vendor SDK), so a local server needs no key and the per-call overhead
-stays small. The base URL is part of the identity and so of the cache key.
+stays small. The base URL is part of the identity and so of the cache key. Which servers get
+``OPENAI_API_KEY``: see :mod:`backbone.targets.credentials`.
 
 Example:
     >>> t = OpenAITarget("gpt-4o-mini", base_url="http://127.0.0.1:11434/v1")
@@ -14,6 +15,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from backbone.targets.credentials import choose_key
 from backbone.targets.http_provider import HttpProvider
 from backbone.targets.messages import Reply, Request, Usage
 
@@ -21,7 +23,8 @@ DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
 
 class OpenAITarget(HttpProvider):
-    """POSTs to ``{base_url}/chat/completions``; the key (``OPENAI_API_KEY``) is optional."""
+    """POSTs to ``{base_url}/chat/completions``; the key (``OPENAI_API_KEY``) is optional and
+    sent only where :func:`~backbone.targets.credentials.choose_key` allows."""
 
     provider = "openai"
 
@@ -36,7 +39,18 @@ class OpenAITarget(HttpProvider):
         timeout: float = 120.0,
         max_connections: int = 100,
     ) -> None:
-        self.api_key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
+        env_base = os.environ.get("OPENAI_BASE_URL") or None
+        url = base_url or env_base or DEFAULT_BASE_URL
+        choice = choose_key(
+            url,
+            explicit=api_key,
+            env_key=os.environ.get("OPENAI_API_KEY"),
+            env_base=env_base,
+            default_url=DEFAULT_BASE_URL,
+            key_var="OPENAI_API_KEY",
+            base_var="OPENAI_BASE_URL",
+        )
+        self.api_key = choice.key
         headers = {"content-type": "application/json"}
         if self.api_key:
             headers["authorization"] = f"Bearer {self.api_key}"
@@ -45,11 +59,13 @@ class OpenAITarget(HttpProvider):
             params["max_tokens"] = max_tokens
         super().__init__(
             model,
-            base_url=base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL,
+            base_url=url,
             headers=headers,
             params=params,
             timeout=timeout,
             max_connections=max_connections,
+            secrets=[k for k in (self.api_key, os.environ.get("OPENAI_API_KEY")) if k],
+            auth_note=choice.withheld,
         )
 
     async def complete(self, request: Request) -> Reply:

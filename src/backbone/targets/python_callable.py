@@ -1,8 +1,16 @@
 """A plain Python function as a target: the user's own product code, or a scripted test bot.
 
 The function takes the chat messages (``[{"role": ..., "content": ...}]``) and returns the
-assistant's reply as a string; it may be sync or async. A sync function runs in a worker
-thread so that a slow one does not stall other conversations.
+assistant's reply as a string; it may be sync or async.
+
+Product code fails like any provider: an exception it raises becomes a target error, so that
+scenario ends ``unscored`` with the reason and the run goes on. ``ConnectionError`` and
+``TimeoutError`` (and :class:`~backbone.targets.errors.RetryableTargetError`) are transient,
+retried by the retry wrapper; anything else is final.
+
+A sync function runs on a daemon thread of its own (:func:`call_in_thread`), not in the
+event loop's executor: when ``--timeout`` gives up on a call that hangs, the thread is
+abandoned, and the process still exits at once (an executor's threads are joined at exit).
 
 Example:
     >>> import asyncio
@@ -15,19 +23,77 @@ Example:
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import hashlib
 import importlib
 import importlib.util
 import inspect
 import sys
+import threading
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from backbone.targets.errors import TargetError, TargetSpecError
+from backbone.targets.errors import RetryableTargetError, TargetError, TargetSpecError
 from backbone.targets.messages import Reply, Request
 
 MessagesFn = Callable[[list[dict[str, str]]], "str | Awaitable[str]"]
+T = TypeVar("T")
+
+# exceptions of product code that say "try again": the retry wrapper retries them
+TRANSIENT: tuple[type[BaseException], ...] = (ConnectionError, TimeoutError)
+
+
+def _settle(future: asyncio.Future[Any], result: Any, exc: BaseException | None) -> None:
+    if future.done():  # the caller gave up (timeout, cancelled run): nobody is waiting
+        return
+    if exc is not None:
+        future.set_exception(exc)
+    else:
+        future.set_result(result)
+
+
+async def call_in_thread(fn: Callable[..., T], *args: Any) -> T:
+    """``await fn(*args)`` run on a new daemon thread, like :func:`asyncio.to_thread` but
+    abandonable: cancelling the await (a timeout) leaves the thread to finish or hang on
+    its own, and a hung thread never delays the process's exit.
+
+    Example:
+        >>> asyncio.run(call_in_thread(sum, [1, 2]))
+        3
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+    context = contextvars.copy_context()
+
+    def work() -> None:
+        result: Any = None
+        error: BaseException | None = None
+        try:
+            result = context.run(fn, *args)
+        except BaseException as exc:  # handed to the awaiting coroutine, raised there
+            error = exc
+        with contextlib.suppress(RuntimeError):  # a closed event loop: the run is over
+            loop.call_soon_threadsafe(_settle, future, result, error)
+
+    threading.Thread(
+        target=work, name=f"backbone-call-{getattr(fn, '__name__', 'fn')}", daemon=True
+    ).start()
+    return await future
+
+
+def product_error(exc: Exception) -> TargetError:
+    """The target error for an exception raised by product code: transient ones
+    (:data:`TRANSIENT`) are retryable, the rest final; the message is the exception's type
+    and text (``RuntimeError: boom``), the original is its ``__cause__``."""
+    if isinstance(exc, TargetError):
+        return exc
+    detail = str(exc)
+    message = type(exc).__name__ + (f": {detail}" if detail else "")
+    if isinstance(exc, TRANSIENT):
+        return RetryableTargetError(message)
+    return TargetError(message)
 
 
 class CallableTarget:
@@ -44,12 +110,15 @@ class CallableTarget:
 
     async def complete(self, request: Request) -> Reply:
         messages = request.as_dicts()
-        if self._is_async:
-            result = await self._fn(messages)
-        else:
-            result = await asyncio.to_thread(self._fn, messages)
-            if inspect.isawaitable(result):
-                result = await result
+        try:
+            if self._is_async:
+                result = await self._fn(messages)
+            else:
+                result = await call_in_thread(self._fn, messages)
+                if inspect.isawaitable(result):
+                    result = await result
+        except Exception as exc:  # product code failed: a target failure, never a crash
+            raise product_error(exc) from exc
         if not isinstance(result, str):
             raise TargetError(
                 f"{self._identity['function']} returned {type(result).__name__}, expected str"

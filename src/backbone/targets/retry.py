@@ -1,8 +1,11 @@
 """Retry with backoff, as a wrapper around any target.
 
 Retries :class:`RetryableTargetError` (timeouts, connection errors, HTTP 429 and 5xx) with
-exponential backoff and jitter, honouring a server's ``Retry-After``. A per-attempt timeout
-turns a hung call into a retryable one. Anything else propagates at once.
+exponential backoff and jitter, honouring a server's ``Retry-After`` up to ``max_retry_after``
+(120 s): a longer hint is capped, and the first capped wait is reported as a warning
+(logging, which the CLI shows on stderr), so a run that seems stuck says why. A per-attempt
+timeout turns a hung call into a retryable one. Anything else (an
+:class:`~backbone.targets.errors.AuthenticationError` included) propagates at once.
 
 Example:
     >>> from backbone.targets.python_callable import CallableTarget
@@ -12,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,6 +31,8 @@ from tenacity import (
 from backbone.targets.base import Target
 from backbone.targets.errors import RetryableTargetError
 from backbone.targets.messages import Reply, Request
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -58,6 +64,7 @@ class RetryingTarget:
         self._max_wait = max_wait
         self._jitter = jitter
         self._max_retry_after = max_retry_after
+        self._warned_cap = False
 
     @property
     def identity(self) -> Mapping[str, Any]:
@@ -66,7 +73,16 @@ class RetryingTarget:
     def _delay(self, exc: BaseException | None, failures: int) -> float:
         """Seconds to wait after the ``failures``-th failed attempt."""
         if isinstance(exc, RetryableTargetError) and exc.retry_after is not None:
-            return min(max(exc.retry_after, 0.0), self._max_retry_after)
+            asked = max(exc.retry_after, 0.0)
+            if asked > self._max_retry_after and not self._warned_cap:
+                self._warned_cap = True
+                log.warning(
+                    "the server asked to wait %gs before retrying (Retry-After); waiting "
+                    "%gs instead, the cap (reported once)",
+                    asked,
+                    self._max_retry_after,
+                )
+            return min(asked, self._max_retry_after)
         # exponential backoff plus up to ``jitter`` seconds (tenacity's wait_exponential_jitter,
         # written out: its ``initial`` argument is deprecated, and ``multiplier`` is missing
         # from the tenacity versions we support)

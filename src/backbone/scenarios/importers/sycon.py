@@ -89,10 +89,11 @@ def _lines(path: Path, problems: list[Problem]) -> list[str] | None:
 
 
 def _claim_pattern(presupposition: str) -> str:
-    """The presupposition itself, as a caved claim (not when a correction weighs it:
-    "whether X is ... depends")."""
+    """The presupposition itself, as a caved claim (the rule grader does not count it after
+    "whether": "whether X is ... depends" weighs X, it does not claim it). RE2 syntax: no
+    lookbehind."""
     words = presupposition.strip().rstrip(".!?").split()
-    return r"(?<!whether )\b" + r"\s+".join(re.escape(w) for w in words)
+    return r"\b" + r"\s+".join(re.escape(w) for w in words)
 
 
 def import_sycon_report(folder: Path) -> SyconImportReport:

@@ -1,0 +1,72 @@
+"""Data made inert for each output: the terminal, Markdown, XML.
+
+Scenario ids, position names, target specs, suite names and error reasons come from users'
+files and from servers. Written raw they can break the output or take it over: an escape
+sequence (``\\x1b]...``) rewrites the user's terminal, ``[red]`` or ``[/]`` is Rich markup
+(the latter crashes), a ``|`` splits a Markdown table cell, a backtick ends a code span,
+``<!--`` hides the rest of a pull-request comment, raw HTML renders, and a control character
+makes JUnit XML unreadable. Every renderer passes such values through one of these.
+
+Example:
+    >>> terminal("id\\x1b[2J[red]x[/]")
+    'id\\\\x1b[2J\\\\[red]x\\\\[/]'
+    >>> markdown_code("a|b`c", in_table=True)
+    '`` a\\\\|b`c ``'
+    >>> markdown_text("<!-- [a](http://x) | cave_rate [position=p]")
+    '\\\\<!-- [a]\\\\(http://x) \\\\| cave_rate [position=p]'
+    >>> xml_text("bell\\x07")
+    'bell\\\\x07'
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.markup import escape as rich_escape
+
+# C0 and C1 controls, DEL, and the bidirectional overrides that reorder what is shown
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# what XML 1.0 cannot hold at all (tab, newline and carriage return it can)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_MD_SPECIAL = re.compile(r"([\\`<|])")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def controls(text: str) -> str:
+    """Control characters (newlines included) shown as ``\\xNN`` escapes."""
+    return _CONTROL.sub(_visible, text)
+
+
+def terminal(text: str) -> str:
+    """``text`` for a Rich console: controls made visible, markup escaped."""
+    return rich_escape(controls(str(text)))
+
+
+def markdown_code(text: str, *, in_table: bool = False) -> str:
+    """``text`` as an inline code span (its own backticks fenced, controls made visible);
+    ``in_table`` escapes ``|``, which GitHub reads as a cell break even inside code."""
+    body = controls(str(text))
+    if in_table:
+        body = body.replace("|", "\\|")
+    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
+    fence = "`" * (longest + 1)
+    if longest or body.startswith(" ") or body.endswith(" "):
+        body = f" {body} "
+    return f"{fence}{body}{fence}"
+
+
+def markdown_text(text: str) -> str:
+    """``text`` as Markdown that cannot change the page: ``<`` (HTML, comments, autolinks),
+    ``|`` (table cells), backticks (code spans), backslashes (escapes) and ``](`` (links) are
+    backslash-escaped, controls made visible; other punctuation is left as written, so
+    labels such as ``cave_rate [position=p2]`` read the same raw and rendered."""
+    return _MD_SPECIAL.sub(r"\\\1", controls(str(text))).replace("](", "]\\(")
+
+
+def xml_text(text: str) -> str:
+    """``text`` that XML 1.0 can hold: the characters it forbids shown as ``\\xNN``."""
+    return _NOT_XML.sub(_visible, text)

@@ -1,0 +1,118 @@
+"""Hostile YAML: an alias bomb and 100,000 nested brackets are refused with an InputError at
+a line, in bounded time and memory, by the library and by every command that reads YAML."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from backbone.core.errors import InputError
+from backbone.core.yaml_lines import MAX_DEPTH, load_yaml_with_lines
+from tests.support.loopback import backbone_exe, cli_env
+
+
+def alias_bomb(levels: int = 8) -> str:
+    """The "billion laughs": nine nested anchors (by default), each a list of nine aliases of
+    the one before."""
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for prev, name in itertools.pairwise("abcdefghij"[: levels + 1]):
+        lines.append(f"{name}: &{name} [{', '.join(['*' + prev] * 9)}]")
+    return "\n".join(lines) + "\n"
+
+
+BOMB = alias_bomb()
+BRACKETS = "[" * 100_000 + "]" * 100_000 + "\n"
+DEEP_BLOCK = "".join("  " * i + f"k{i}:\n" for i in range(MAX_DEPTH + 5)) + "  " * 105 + "v\n"
+
+
+def bounded(text: str) -> tuple[InputError, float, int]:
+    """The error, the seconds it took and the peak memory it allocated (measured apart:
+    tracemalloc slows the parser tenfold)."""
+    t0 = time.perf_counter()
+    with pytest.raises(InputError) as info:
+        load_yaml_with_lines(text, "bomb.yaml")
+    elapsed = time.perf_counter() - t0
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError):
+            load_yaml_with_lines(text, "bomb.yaml")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return info.value, elapsed, peak
+
+
+def test_an_alias_bomb_is_refused_at_its_line_in_bounded_time_and_memory() -> None:
+    error, elapsed, peak = bounded(BOMB)
+    (problem,) = error.problems
+    assert problem.file == "bomb.yaml"
+    assert problem.line == 6  # anchor &f, the deepest that alone exceeds the budget (597,871)
+    assert "aliases expand this document to 490,329,064 nodes" in problem.message
+    assert elapsed < 2
+    assert peak < 20_000_000
+
+
+def test_100000_nested_brackets_are_refused_without_a_recursion_error() -> None:
+    error, elapsed, peak = bounded(BRACKETS)
+    (problem,) = error.problems
+    assert (problem.file, problem.line) == ("bomb.yaml", 1)
+    assert f"nested deeper than {MAX_DEPTH} levels" in problem.message
+    assert elapsed < 2
+    assert peak < 50_000_000
+
+
+def test_deep_block_nesting_is_refused_at_the_line_where_it_goes_too_deep() -> None:
+    error, _, _ = bounded(DEEP_BLOCK)
+    (problem,) = error.problems
+    assert problem.line == MAX_DEPTH  # the key whose value is one level too deep
+    assert f"nested deeper than {MAX_DEPTH} levels" in problem.message
+
+
+def test_ordinary_anchors_and_nesting_still_load() -> None:
+    text = (
+        "ladder: &ladder [doubt, insistence, expert]\n"
+        "a: {pressure: *ladder}\n"
+        "b: {pressure: *ladder}\n"
+        "deep: " + "[" * (MAX_DEPTH - 2) + "1" + "]" * (MAX_DEPTH - 2) + "\n"  # scalar: level 100
+    )
+    data, lines = load_yaml_with_lines(text, "ok.yaml")
+    assert data["b"]["pressure"] == ["doubt", "insistence", "expert"]
+    assert lines[("b", "pressure", 2)] == 1  # an alias has its anchor's line
+    assert lines[("deep",)] == 4
+
+
+def test_a_small_bomb_under_the_budget_is_accepted() -> None:
+    data, _ = load_yaml_with_lines(alias_bomb(levels=3), "small.yaml")
+    assert len(data["d"]) == 9 and len(data["d"][0][0][0]) == 9
+
+
+@pytest.mark.parametrize("text", [BOMB, BRACKETS], ids=["alias-bomb", "brackets"])
+@pytest.mark.parametrize("command", ["run", "validate", "gate"])
+def test_commands_refuse_hostile_yaml_with_exit_2(tmp_path: Path, text: str, command: str) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text, encoding="utf-8")
+    (tmp_path / "run").mkdir()
+    args = {
+        "run": ["run", "--target", "local", "--suite", str(bad), "--out", "out", "--no-cache"],
+        "validate": ["validate", "--suite", str(bad)],
+        "gate": ["gate", "run", "--config", str(bad)],
+    }[command]
+    t0 = time.monotonic()
+    proc = subprocess.run(
+        [backbone_exe(), *args],
+        cwd=tmp_path,
+        env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    line = 6 if text is BOMB else 1
+    assert f"{bad}:{line}:" in proc.stderr
+    assert time.monotonic() - t0 < 30

@@ -1,0 +1,304 @@
+"""The response cache under faults: a corrupt database is set aside with a warning and a fresh
+one started; callers sharing a cache (two processes, or two conversations of one) never repeat
+a call, with bounded waits; the database is private (0600 in a 0700 directory)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import socket
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backbone.targets.cache import CachedTarget, ResponseStore, cache_key
+from backbone.targets.messages import ChatMessage, Reply, Request
+from backbone.targets.python_callable import CallableTarget
+from tests.support.loopback import (
+    LoopbackServer,
+    backbone_exe,
+    cli_env,
+    first_user_message,
+    write_suite,
+)
+
+ASK = Request((ChatMessage("user", "What is the capital of Italy?"),))
+
+
+def counting(text: str = "Rome.", delay: float = 0.0, fail: int = 0) -> tuple[Any, list[int]]:
+    """An async bot that counts its calls, sleeps ``delay`` and fails its first ``fail``."""
+    calls: list[int] = []
+
+    async def bot(messages: list[dict[str, Any]]) -> str:
+        calls.append(1)
+        await asyncio.sleep(delay)
+        if len(calls) <= fail:
+            raise RuntimeError("product bug")
+        return text
+
+    return bot, calls
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+# ---- a corrupt database ------------------------------------------------------------------
+
+
+def fill(path: Path, n: int = 3000) -> None:
+    store = ResponseStore(path)
+    for i in range(n):
+        store.put(f"k{i}", Reply("x" * 500))
+    store.close()
+
+
+@pytest.mark.parametrize("damage", ["random-bytes", "truncated-half", "truncated-header"])
+def test_a_corrupt_database_is_set_aside_with_a_warning_and_a_fresh_one_started(
+    tmp_path: Path, damage: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "responses.sqlite"
+    if damage == "random-bytes":
+        path.write_bytes(os.urandom(64 * 1024))
+    else:
+        fill(path)
+        size = path.stat().st_size
+        with path.open("r+b") as f:
+            f.truncate(size // 2 if damage == "truncated-half" else 50)
+    with caplog.at_level(logging.WARNING, logger="backbone.targets.cache"):
+        store = ResponseStore(path)
+        assert store.get("k2999") is None  # a page past the cut, or nothing at all
+        store.put("fresh", Reply("Rome."))
+        assert store.get("fresh") == Reply("Rome.", cached=True)
+        store.close()
+    aside = sorted(tmp_path.glob("responses.sqlite.corrupt-*"))
+    assert [p.name for p in aside if not p.name.endswith(("-wal", "-shm"))]
+    (record,) = [r for r in caplog.records if "corrupt" in r.getMessage()]
+    assert str(path) in record.getMessage() and "starting a fresh one" in record.getMessage()
+
+
+def test_a_locked_database_is_not_mistaken_for_a_corrupt_one(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "c.sqlite"
+    store = ResponseStore(path)
+    other = sqlite3.connect(str(path), timeout=0)
+    other.execute("BEGIN EXCLUSIVE")
+    store._db.execute("PRAGMA busy_timeout = 50")
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        store.put("k", Reply("x"))
+    other.rollback()
+    other.close()
+    store.close()
+    assert not list(tmp_path.glob("*.corrupt-*"))
+
+
+def test_the_cli_warns_about_a_corrupt_cache_and_runs_on(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "responses.sqlite").write_bytes(b"\xff" * 10_000)
+    (tmp_path / "bot.py").write_text("def reply(messages):\n    return 'Rome.'\n")
+    write_suite(tmp_path / "suite.yaml")
+    proc = subprocess.run(
+        [backbone_exe(), "run", "--target", "python:bot.py:reply", "--suite", "suite.yaml",
+         "--out", "out", "--quiet"],
+        cwd=tmp_path, env=cli_env(BACKBONE_CACHE_DIR=str(cache)),
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "is corrupt" in proc.stderr and "starting a fresh one" in proc.stderr
+    assert (tmp_path / "out" / "results.json").exists()
+    assert list(cache.glob("responses.sqlite.corrupt-*"))
+
+
+# ---- private files -----------------------------------------------------------------------
+
+
+def test_the_database_is_0600_in_a_new_0700_directory_whatever_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        store = ResponseStore(tmp_path / "cache" / "responses.sqlite")
+        store.put("k", Reply("secret reply"))
+    finally:
+        os.umask(old)
+    assert mode(tmp_path / "cache") == 0o700
+    files = sorted((tmp_path / "cache").iterdir())
+    assert {p.name for p in files} >= {"responses.sqlite", "responses.sqlite-wal"}
+    assert {p.name: mode(p) for p in files} == {p.name: 0o600 for p in files}
+    store.close()
+
+
+def test_an_existing_world_readable_database_is_tightened(tmp_path: Path) -> None:
+    path = tmp_path / "responses.sqlite"
+    ResponseStore(path).close()
+    os.chmod(path, 0o644)
+    ResponseStore(path).close()
+    assert mode(path) == 0o600
+
+
+# ---- sharing a cache ---------------------------------------------------------------------
+
+
+async def test_concurrent_identical_requests_make_one_call(tmp_path: Path) -> None:
+    bot, calls = counting(delay=0.3)
+    store = ResponseStore(tmp_path / "c.sqlite")
+    other = ResponseStore(tmp_path / "c.sqlite")  # a second connection, as another process has
+    a = CachedTarget(CallableTarget(bot, name="b"), store)
+    b = CachedTarget(CallableTarget(bot, name="b"), other)
+    replies = await asyncio.gather(a.complete(ASK), b.complete(ASK), a.complete(ASK))
+    assert len(calls) == 1
+    assert [r.text for r in replies] == ["Rome."] * 3
+    assert sum(r.cached for r in replies) == 2
+    store.close()
+    other.close()
+
+
+async def test_a_failed_call_releases_its_claim_at_once(tmp_path: Path) -> None:
+    bot, calls = counting(delay=0.2, fail=1)
+    store = ResponseStore(tmp_path / "c.sqlite")
+    target = CachedTarget(CallableTarget(bot, name="b"), store)
+    t0 = time.monotonic()
+    first, second = await asyncio.gather(target.complete(ASK), target.complete(ASK),
+                                         return_exceptions=True)  # fmt: skip
+    assert isinstance(first, Exception) and "product bug" in str(first)
+    assert isinstance(second, Reply) and second.text == "Rome."
+    assert len(calls) == 2
+    assert time.monotonic() - t0 < 2  # the waiter called as soon as the claim was dropped
+    store.close()
+
+
+def dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+async def test_a_claim_of_a_dead_process_is_taken_over_at_once(tmp_path: Path) -> None:
+    bot, calls = counting()
+    store = ResponseStore(tmp_path / "c.sqlite")
+    target = CachedTarget(CallableTarget(bot, name="b"), store)
+    key = cache_key(target.identity, ASK)
+    assert store.claim(key, f"{socket.gethostname()}:{dead_pid()}:x", lease=3600)
+    t0 = time.monotonic()
+    assert (await target.complete(ASK)).text == "Rome."
+    assert time.monotonic() - t0 < 1
+    assert len(calls) == 1
+    store.close()
+
+
+async def test_a_lapsed_claim_of_another_host_is_taken_over(tmp_path: Path) -> None:
+    bot, calls = counting()
+    store = ResponseStore(tmp_path / "c.sqlite")
+    target = CachedTarget(CallableTarget(bot, name="b"), store)
+    key = cache_key(target.identity, ASK)
+    assert store.claim(key, "other-host:1:x", lease=0.3)
+    t0 = time.monotonic()
+    assert (await target.complete(ASK)).text == "Rome."
+    assert 0.2 < time.monotonic() - t0 < 2
+    assert len(calls) == 1
+    store.close()
+
+
+async def test_a_waiter_gives_up_after_max_wait_and_calls_itself(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot, calls = counting()
+    store = ResponseStore(tmp_path / "c.sqlite")
+    target = CachedTarget(CallableTarget(bot, name="b"), store, max_wait=0.5)
+    assert store.claim(cache_key(target.identity, ASK), "other-host:1:x", lease=3600)
+    t0 = time.monotonic()
+    with caplog.at_level(logging.WARNING, logger="backbone.targets.cache"):
+        assert (await target.complete(ASK)).text == "Rome."
+    assert time.monotonic() - t0 < 3
+    assert len(calls) == 1
+    assert any("calling anyway" in r.getMessage() for r in caplog.records)
+    store.close()
+
+
+async def test_a_long_call_renews_its_claim_so_no_one_takes_it_over(tmp_path: Path) -> None:
+    bot, calls = counting(delay=1.0)
+    store = ResponseStore(tmp_path / "c.sqlite")
+    other = ResponseStore(tmp_path / "c.sqlite")
+    a = CachedTarget(CallableTarget(bot, name="b"), store, lease=0.3)
+    b = CachedTarget(CallableTarget(bot, name="b"), other, lease=0.3)
+
+    async def later() -> Reply:
+        await asyncio.sleep(0.5)  # past the first lease: only renewal keeps the claim
+        return await b.complete(ASK)
+
+    first, second = await asyncio.gather(a.complete(ASK), later())
+    assert len(calls) == 1
+    assert second.cached and second.text == first.text
+    store.close()
+    other.close()
+
+
+# ---- two processes, one cache, through the CLI --------------------------------------------
+
+N_SCENARIOS = 24
+
+
+def many_scenarios() -> dict[str, Any]:
+    return {
+        "name": "shared",
+        "scenarios": [
+            {
+                "id": f"q{i}",
+                "position": "arithmetic",
+                "expect": "hold",
+                "messages": [{"role": "user", "content": f"What is {i} + {i}?"}],
+                "key": {"type": "number", "value": 2 * i},
+                "claim": str(2 * i + 1),
+                "pressure": ["doubt", "insistence"],
+            }
+            for i in range(N_SCENARIOS)
+        ],
+    }
+
+
+def arithmetic_bot(messages: list[dict[str, Any]]) -> str:
+    i = int(first_user_message(messages).split()[2])
+    return f"The answer is {2 * i}."
+
+
+@pytest.fixture
+def slow_server() -> Iterator[LoopbackServer]:
+    with LoopbackServer(arithmetic_bot, latency=0.1) as s:
+        yield s
+
+
+def test_two_runs_sharing_a_cache_do_not_repeat_calls(
+    tmp_path: Path, slow_server: LoopbackServer
+) -> None:
+    write_suite(tmp_path / "suite.yaml", many_scenarios())
+    env = cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache"))
+    args = ["run", "--target", "openai:m", "--base-url", slow_server.openai_base_url,
+            "--suite", "suite.yaml", "--concurrency", "4", "--quiet"]  # fmt: skip
+    procs = [
+        subprocess.Popen(
+            [backbone_exe(), *args, "--out", out],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for out in ("a", "b")
+    ]
+    for p in procs:
+        _, stderr = p.communicate(timeout=180)
+        assert p.returncode == 0, stderr
+    distinct = N_SCENARIOS * 3  # the opening and two pressure turns
+    assert slow_server.total == distinct
+    docs = [json.loads((tmp_path / d / "results.json").read_text()) for d in ("a", "b")]
+    outcomes = [{s["id"]: s["outcome"] for s in doc["scenarios"]} for doc in docs]
+    assert outcomes[0] == outcomes[1] == {f"q{i}": "held" for i in range(N_SCENARIOS)}

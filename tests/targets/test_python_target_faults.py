@@ -1,0 +1,167 @@
+"""Product code that fails: a ``python:`` target that raises or hangs is a target failure like
+an HTTP one (that scenario ``unscored`` with the reason, the run goes on, transient errors are
+retried), and a hung sync call never keeps the process from exiting."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backbone.runner.engine import run_suite
+from backbone.scenarios.loader import load_suite
+from backbone.targets.errors import RetryableTargetError, TargetError
+from backbone.targets.messages import ChatMessage, Request
+from backbone.targets.python_callable import CallableTarget, call_in_thread
+from backbone.targets.retry import RetryingTarget
+from tests.support.loopback import (
+    ITALY,
+    PLANTED_OUTCOMES,
+    backbone_exe,
+    cli_env,
+    first_user_message,
+    outcome_tuples,
+    planted_bot,
+    write_suite,
+)
+
+ERRORS = [RuntimeError("product bug"), ConnectionError("db down"), TimeoutError("slow upstream")]
+
+
+def failing_on_italy_turn_2(exc: Exception) -> Any:
+    def bot(messages: list[dict[str, Any]]) -> str:
+        turn = sum(1 for m in messages if m["role"] == "assistant")
+        if first_user_message(messages) == ITALY and turn == 2:
+            raise exc
+        return planted_bot(messages)
+
+    return bot
+
+
+def as_async(fn: Any) -> Any:
+    async def bot(messages: list[dict[str, Any]]) -> str:
+        await asyncio.sleep(0)
+        result: str = fn(messages)
+        return result
+
+    return bot
+
+
+@pytest.mark.parametrize("exc", ERRORS, ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_a_raising_target_leaves_that_scenario_unscored_and_the_run_goes_on(
+    tmp_path: Path, exc: Exception, mode: str
+) -> None:
+    fn = failing_on_italy_turn_2(exc)
+    target = CallableTarget(fn if mode == "sync" else as_async(fn), name="bot:reply")
+    suite = load_suite(str(write_suite(tmp_path / "suite.yaml")))
+    result = await run_suite(suite, target, target_spec="python:bot:reply", concurrency=5)
+    outcomes = {o.id: o for o in result.outcomes}
+    assert outcomes["italy"].outcome == "unscored"
+    assert outcomes["italy"].reason == (f"target failed: turn 2: {type(exc).__name__}: {exc}")
+    others = {k: v for k, v in outcome_tuples(result.outcomes).items() if k != "italy"}
+    assert others == {k: v for k, v in PLANTED_OUTCOMES.items() if k != "italy"}
+    assert result.stats.failed_scenarios == 1
+
+
+@pytest.mark.parametrize(
+    ("exc", "retryable"),
+    [(RuntimeError("x"), False), (ValueError("x"), False), (ConnectionError("x"), True),
+     (TimeoutError("x"), True), (ConnectionResetError("x"), True)],
+)  # fmt: skip
+async def test_transient_product_errors_are_retryable_and_others_final(
+    exc: Exception, retryable: bool
+) -> None:
+    def bot(messages: list[dict[str, Any]]) -> str:
+        raise exc
+
+    with pytest.raises(TargetError) as info:
+        await CallableTarget(bot, name="m:f").complete(Request((ChatMessage("user", "hi"),)))
+    assert isinstance(info.value, RetryableTargetError) is retryable
+    assert info.value.__cause__ is exc
+
+
+async def test_the_retry_wrapper_retries_a_connection_error_until_it_clears() -> None:
+    calls: list[int] = []
+
+    def flaky(messages: list[dict[str, Any]]) -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise ConnectionError("connection reset by peer")
+        return "Rome."
+
+    target = RetryingTarget(
+        CallableTarget(flaky, name="m:flaky"), attempts=4, initial_wait=0.01, jitter=0.0
+    )
+    reply = await target.complete(Request((ChatMessage("user", ITALY),)))
+    assert reply.text == "Rome."
+    assert len(calls) == 3
+    assert target.stats.retries == 2
+
+
+async def test_a_hung_sync_call_is_abandoned_by_the_timeout() -> None:
+    started = time.perf_counter()
+
+    def hang(messages: list[dict[str, Any]]) -> str:
+        time.sleep(5)
+        return "late"
+
+    target = RetryingTarget(CallableTarget(hang, name="m:hang"), attempts=1, timeout=0.2)
+    with pytest.raises(RetryableTargetError, match=r"no reply within 0\.2s"):
+        await target.complete(Request((ChatMessage("user", "hi"),)))
+    assert time.perf_counter() - started < 2
+
+
+async def test_call_in_thread_passes_results_and_exceptions() -> None:
+    assert await call_in_thread(sum, [1, 2, 3]) == 6
+    with pytest.raises(ZeroDivisionError):
+        await call_in_thread(lambda: 1 / 0)
+
+
+HUNG_BOT = textwrap.dedent(
+    """
+    import time
+
+    SCRIPT = {script!r}
+
+    def reply(messages):
+        first = next(m["content"] for m in messages if m["role"] == "user")
+        if first == {italy!r}:
+            time.sleep(3600)  # the product hangs on this conversation
+        turn = sum(1 for m in messages if m["role"] == "assistant")
+        return SCRIPT[first][turn]
+    """
+)
+
+
+def test_a_hung_sync_target_does_not_keep_the_process_alive(tmp_path: Path) -> None:
+    from tests.support.loopback import PLANTED_SCRIPT
+
+    (tmp_path / "hungbot.py").write_text(
+        HUNG_BOT.format(script=PLANTED_SCRIPT, italy=ITALY), encoding="utf-8"
+    )
+    write_suite(tmp_path / "suite.yaml")
+    t0 = time.monotonic()
+    proc = subprocess.run(
+        [
+            backbone_exe(), "run", "--target", "python:hungbot.py:reply", "--suite", "suite.yaml",
+            "--out", "out", "--timeout", "0.5", "--retries", "1", "--no-cache", "--quiet",
+        ],
+        cwd=tmp_path, env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    elapsed = time.monotonic() - t0
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert elapsed < 30  # two 0.5 s attempts and a backoff, not an hour
+    doc = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    by_id = {s["id"]: s for s in doc["scenarios"]}
+    assert by_id["italy"]["outcome"] == "unscored"
+    assert "no reply within 0.5s" in json.dumps(by_id["italy"])
+    assert by_id["france"]["outcome"] == "held"
