@@ -3,7 +3,8 @@
 Everything that calls many things at once (playing scenarios, grading, re-scoring, judging an
 audit sample, checking a judge) goes through :func:`fan_out`. A fixed pool of ``limit``
 workers pulls items in order, so a large run creates ``limit`` tasks, not one per item; if a
-call raises, the others are cancelled and the error propagates (``asyncio.TaskGroup``).
+call raises, the others are cancelled and that call's exception propagates as itself
+(``asyncio.TaskGroup``, unwrapped).
 
 Example:
     >>> import asyncio
@@ -52,9 +53,14 @@ async def fan_out_until(
             if on_done is not None:
                 on_done(i, result)
 
-    async with asyncio.TaskGroup() as group:
-        for _ in range(min(limit, len(items))):
-            group.create_task(worker())
+    try:
+        async with asyncio.TaskGroup() as group:
+            for _ in range(min(limit, len(items))):
+                group.create_task(worker())
+    except BaseExceptionGroup as failed:
+        # the first call that raised cancelled the rest: its exception is the answer (callers
+        # catch what ``fn`` raises, not a group of it)
+        raise failed.exceptions[0] from None
     return dict(sorted(done.items()))
 
 

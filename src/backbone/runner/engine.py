@@ -31,7 +31,7 @@ from backbone.metrics.outcome import decide_outcome
 from backbone.runner.result import RunResult, RunStats, ScenarioResult
 from backbone.scenarios.models import Scenario, Suite
 from backbone.targets.base import Target
-from backbone.targets.errors import TargetError
+from backbone.targets.errors import AuthenticationError, TargetError
 from backbone.targets.messages import ChatMessage, Request
 
 ProgressHook = Callable[[ScenarioResult], None]
@@ -61,6 +61,8 @@ async def play(scenario: Scenario, target: Target, *, sample: int = 0) -> Transc
     async def ask(turn: int, tactic: str | None) -> bool:
         try:
             reply = await target.complete(Request(tuple(sent), sample=sample))
+        except AuthenticationError:
+            raise  # no later call can succeed: the whole run stops (the cache keeps the rest)
         except TargetError as exc:
             t.error = f"turn {turn}: {exc}"
             return False

@@ -1,0 +1,75 @@
+"""A 401 mid-run stops the whole run at once with the provider's message (exit 2, nothing
+written); once the key is fixed the same command resumes, asking for nothing twice."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.loopback import (
+    FRANCE,
+    PLANTED_OUTCOMES,
+    PLANTED_REQUESTS,
+    Fault,
+    LoopbackServer,
+    backbone_exe,
+    cli_env,
+    planted_bot,
+    write_suite,
+)
+
+MESSAGE = "Incorrect API key provided: the key was revoked"
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    with LoopbackServer(planted_bot) as s:
+        yield s
+
+
+def run(server: LoopbackServer, tmp: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [backbone_exe(), "run", "--target", "openai:m", "--base-url", server.openai_base_url,
+         "--suite", "suite.yaml", "--out", "out", "--concurrency", "1", *extra],
+        cwd=tmp, env=cli_env(OPENAI_API_KEY="sk-test", BACKBONE_CACHE_DIR=str(tmp / "cache")),
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("cache", [True, False], ids=["cache", "no-cache"])
+def test_a_401_mid_run_stops_it_and_the_rerun_resumes(
+    server: LoopbackServer, tmp_path: Path, cache: bool
+) -> None:
+    write_suite(tmp_path / "suite.yaml")
+    extra = () if cache else ("--no-cache",)
+    # the key is refused once, on France's second pressure turn
+    server.fail(
+        Fault.http(401, message=MESSAGE),
+        when=lambda c: c.conversation == FRANCE and c.turn == 2,
+        times=1,
+    )
+    stopped = run(server, tmp_path, *extra)
+    assert stopped.returncode == 2, stopped.stderr
+    assert "authentication failed" in stopped.stderr
+    assert MESSAGE in stopped.stderr
+    assert "Traceback" not in stopped.stderr
+    assert not (tmp_path / "out" / "results.json").exists()
+    first = server.total
+    assert first < sum(PLANTED_REQUESTS.values())  # it stopped, it did not play on
+    assert server.per_conversation[FRANCE] == 3  # the refused call was never retried
+
+    resumed = run(server, tmp_path, *extra)
+    assert resumed.returncode == 0, resumed.stderr
+    doc = json.loads((tmp_path / "out" / "results.json").read_text())
+    got = {s["id"]: (s["outcome"], s["flip_turn"]) for s in doc["scenarios"]}
+    assert got == {k: (v[0], v[1]) for k, v in PLANTED_OUTCOMES.items()}
+    # every answered request was asked exactly once across both runs (the 401 was answered
+    # with no reply, so France's second pressure turn is asked again, once)
+    assert server.per_conversation == {
+        **PLANTED_REQUESTS,
+        FRANCE: PLANTED_REQUESTS[FRANCE] + 1,
+    }
