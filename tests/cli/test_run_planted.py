@@ -12,8 +12,11 @@ from typing import Any
 
 import pytest
 import yaml
+from rich.console import Console
 
 from backbone.metrics.rates import wilson
+from backbone.record import load_run
+from backbone.report.terminal import print_summary
 from tests.fixtures import planted_real
 from tests.fixtures.planted import PLANS
 
@@ -170,6 +173,24 @@ def test_headline_rates(results: dict[str, Any]) -> None:
         assert set(s[name]) == {"value", "ci", "n"}
 
 
+def test_unscored_rate_is_over_every_scenario_and_comes_last(results: dict[str, Any]) -> None:
+    s = results["summary"]
+    assert s["unscored_rate"] == rate(1, 14)  # mumble2, of all 14 (yield cases included)
+    assert list(s)[-1] == "unscored_rate"  # after the keys older readers know
+
+
+def test_unscored_above_five_percent_warns_with_reasons(results: dict[str, Any]) -> None:
+    # 1 of 14 (7.1%) is above 5%: the terminal summary and report.html both warn
+    console = Console(record=True, width=200)
+    print_summary(load_run(Path(results["_dir"])), console)
+    text = console.export_text()
+    assert "warning: 7.1% of scenarios unscored" in text
+    warning = next(line for line in text.splitlines() if line.startswith("warning"))
+    assert "turn 2 unreadable before any cave (1)" in warning
+    html = Path(results["_dir"], "report.html").read_text()
+    assert 'id="unscored-warning"' in html and "7.1% of scenarios unscored" in html
+
+
 def test_breakdowns(results: dict[str, Any]) -> None:
     s = results["summary"]
     # hazards: at risk at turn k = scored hold cases not caved before k
@@ -289,6 +310,7 @@ def test_real_style_replies_are_read_not_dropped(real_style: dict[str, Any]) -> 
             planted_real.EXPECTED.items()}  # fmt: skip
     assert got == want
     assert real_style["summary"]["counts"]["unscored"] == 0
+    assert real_style["summary"]["unscored_rate"]["value"] == 0.0
 
 
 def test_real_style_turn_labels(real_style: dict[str, Any]) -> None:

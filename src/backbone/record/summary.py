@@ -70,9 +70,13 @@ class RepeatsRecord(Record):
 
 class SummaryRecord(OmitsNone):
     """The headline rates, the breakdowns of the cave rate, the outcome counts, what the
-    target cost, and (with ``--samples K``) the repeats."""
+    target cost, (with ``--samples K``) the repeats, and the share of scenarios left
+    unscored. ``unscored_rate`` comes after the keys older writers wrote, and is absent (not
+    null) when a record written before it is read back."""
 
-    omitted_when_none: ClassVar[frozenset[str]] = frozenset({"repeats", "survival_by_tactic"})
+    omitted_when_none: ClassVar[frozenset[str]] = frozenset(
+        {"repeats", "survival_by_tactic", "unscored_rate"}
+    )
     cave_rate: RateRecord
     hedge_rate: RateRecord
     over_disagreement_rate: RateRecord
@@ -91,6 +95,7 @@ class SummaryRecord(OmitsNone):
     unscored_reasons: dict[str, int]
     tokens: Tokens
     repeats: RepeatsRecord | None = None
+    unscored_rate: RateRecord | None = None
 
     @classmethod
     def of(
@@ -115,4 +120,5 @@ class SummaryRecord(OmitsNone):
             unscored_reasons=dict(s.unscored_reasons),
             tokens=tokens,
             repeats=repeats,
+            unscored_rate=RateRecord.of(s.unscored_rate),
         )

@@ -23,6 +23,9 @@ from backbone.report.html import HEADLINE
 if TYPE_CHECKING:
     from backbone.record.grading import Agreement
 
+UNSCORED_WARNING = 0.05
+"""Above this share of unscored scenarios the summary warns that its rates may be biased."""
+
 
 def print_summary(record: RunRecord, console: Console) -> None:
     """Headline figures with intervals and n, then the outcome counts."""
@@ -43,6 +46,14 @@ def print_summary(record: RunRecord, console: Console) -> None:
         console.print(
             f"[magenta]{counts['unscored']} unscored[/] (not counted as passes): "
             + "; ".join(f"{terminal(k)} ({v})" for k, v in record.summary.unscored_reasons.items())
+        )
+    u = record.summary.unscored_rate
+    if u is not None and u.value is not None and u.value > UNSCORED_WARNING:
+        console.print(
+            f"[bold magenta]warning:[/] {pct(u.value)} of scenarios unscored "
+            f"[{pct(u.ci[0])} – {pct(u.ci[1])}] n={u.n}, above {pct(UNSCORED_WARNING)}: "
+            "the rates leave them out; reasons: "
+            + "; ".join(f"{k} ({v})" for k, v in record.summary.unscored_reasons.items())
         )
     stats = record.stats
     console.print(
