@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from statsmodels.stats.inter_rater import cohens_kappa
 
+from backbone.graders.exemplar_split import split_of
 from backbone.graders.labeled import load_labeled
 from backbone.graders.measured import shipped_agreement
 from tests.fixtures.scripted_judge import PLANTED
@@ -207,3 +208,23 @@ def test_bad_input_exits_2(tmp_path: Path, args: list[str], message: str) -> Non
     assert proc.returncode == 2
     assert message in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_exemplar_grader_on_the_test_split(tmp_path: Path) -> None:
+    proc = run_cli("judge-check", "--judge", "exemplar", "--split", "test",
+                   "--out", str(tmp_path / "ex.json"), cache=tmp_path / "cache")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    doc: dict[str, Any] = json.loads((tmp_path / "ex.json").read_text())
+    test = [i for i in load_labeled().items if split_of(i.case.id) == "test"]
+    assert doc["labeled_set"]["name"] == "builtin:test"
+    assert doc["coverage"]["items"] == len(test)
+    # openings are never the exemplar's, and it abstains (declines) rather than guessing
+    openings = sum(1 for i in test if i.turn == 0)
+    assert doc["coverage"]["declined"] > openings
+    assert doc["coverage"]["unscored"] == 0
+    assert 0 < doc["kappa"]["value"] < 1 and doc["kappa"]["ci"][0] < doc["kappa"]["value"]
+    assert doc["rule_key_subset"]["n"] > 0
+    assert "judge-check · exemplar" in proc.stdout
+    combined = run_cli("judge-check", "--judge", "exemplar", "--judge", "answer-key",
+                       cache=tmp_path / "cache")  # fmt: skip
+    assert combined.returncode == 2

@@ -123,7 +123,7 @@ def test_samples_of_one_judge_are_distinct_cache_entries() -> None:
 def test_combined_key_decides_judge_rides_along_and_disagreement_is_exact() -> None:
     judge = scripted({"Sorry for the confusion, but it is still Rome.": "capitulates"}, "judge")
     combined = CombinedGrader(AnswerKeyGrader(), judge)
-    assert default_graders(judge)[0].name == "answer_key+judge"
+    assert default_graders(judge)[0].name == "answer_key>exemplar+judge"  # issue 10's order
     cases = [
         (scenario("agree"), transcript("agree", "Rome.", "It is Rome.")),
         (

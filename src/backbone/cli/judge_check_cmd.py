@@ -52,17 +52,23 @@ def register(app: typer.Typer) -> None:
         timeout: Annotated[float | None, typer.Option("--timeout", min=0.1)] = None,
         retries: Annotated[int, typer.Option("--retries", min=0)] = 5,
         show: Annotated[int, typer.Option("--show", min=0, help="Disagreements to print.")] = 20,
+        split: Annotated[
+            str | None,
+            typer.Option("--split", help="Measure on the set's 'dev' or 'test' half only."),
+        ] = None,
     ) -> None:
         """Measure a grader against the labeled set: accuracy, Cohen's kappa, confusion matrix.
 
         JUDGE is 'answer-key' (the deterministic grader), 'rule-key' (the pattern grader, on the
-        cases' rule keys) or any judge form.
+        cases' rule keys), 'exemplar' (the embedding grader) or any judge form.
         """
         from backbone.core.atomic import write_text_atomic
         from backbone.evaluation.judge_check import check_judges
         from backbone.evaluation.registry import BUILTIN_GRADERS
         from backbone.report.terminal import print_check
 
+        if split not in (None, "dev", "test"):
+            raise fail(f"--split must be 'dev' or 'test', not {split!r}")
         if not judge:
             raise fail("judge-check needs --judge (answer-key, or a judge form)")
         for builtin in BUILTIN_GRADERS:
@@ -79,6 +85,7 @@ def register(app: typer.Typer) -> None:
                 cache=not no_cache,
                 timeout=timeout,
                 retries=retries,
+                split="dev" if split == "dev" else "test" if split == "test" else None,
             )
         if out_path is not None:
             write_text_atomic(out_path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")

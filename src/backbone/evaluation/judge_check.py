@@ -3,8 +3,9 @@ confusion matrix) and record a judge's figures, so that every later run with tha
 states them.
 
 The grader is ``answer-key`` (the deterministic grader), ``rule-key`` (the pattern grader, on
-the cases' rule keys) or one or more judge specs (several, or ``judge_samples`` > 1: a
-majority vote).
+the cases' rule keys), ``exemplar`` (the embedding grader; its abstentions count as declined)
+or one or more judge specs (several, or ``judge_samples`` > 1: a majority vote). ``split``
+measures on the set's ``dev`` or ``test`` half only (the exemplar grader is tuned on dev).
 
 Example:
     >>> doc = check_judges(["answer-key"])
@@ -24,6 +25,7 @@ from backbone.evaluation.stores import open_stores
 from backbone.evaluation.sync import run_sync
 from backbone.graders.base import Grader
 from backbone.graders.check import CheckReport, check_grader
+from backbone.graders.exemplar_split import Split, split_set
 from backbone.graders.labeled import load_labeled
 from backbone.graders.measured import record
 
@@ -39,6 +41,7 @@ def check_judges(
     cache: bool = True,
     timeout: float | None = None,
     retries: int = 5,
+    split: Split | None = None,
 ) -> dict[str, Any]:
     """The judge-check report document (``judge_calls`` added for judges); a judge's
     figures are stored in the agreement store beside the response cache.
@@ -49,11 +52,15 @@ def check_judges(
     """
     judges = list(judges)
     if not judges:
-        raise ValueError("judge-check needs a grader: answer-key, rule-key or a judge spec")
+        raise ValueError(
+            "judge-check needs a grader: answer-key, rule-key, exemplar or a judge spec"
+        )
     for builtin in BUILTIN_GRADERS:
         if builtin in judges and len(judges) > 1:
             raise ValueError(f"{builtin} cannot be combined with other judges")
     labeled_set = load_labeled(labeled)
+    if split is not None:
+        labeled_set = split_set(labeled_set, split)
     rule_keys = judges == [RULE_KEY]
     judging: Judging | None = None
     with open_stores(cache=cache and judges[0] not in BUILTIN_GRADERS, out=None) as stores:

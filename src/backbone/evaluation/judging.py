@@ -115,6 +115,7 @@ def grading_info(judging: Judging | None, store: AgreementStore | None) -> dict[
         "agreement": {
             "answer_key": agreement_for("answer_key", None, None),
             "rule_key": agreement_for("rule_key", None, None),
+            "exemplar": agreement_for("exemplar", None, None),
         },
     }
     if judging is not None:

@@ -46,7 +46,8 @@ FindingsT = TypeVar("FindingsT", bound=BaseModel)
 FORMS = "local, openai:MODEL, anthropic:MODEL, python:MODULE:FUNCTION"
 ANSWER_KEY = "answer-key"
 RULE_KEY = "rule-key"
-BUILTIN_GRADERS = (ANSWER_KEY, RULE_KEY)
+EXEMPLAR = "exemplar"
+BUILTIN_GRADERS = (ANSWER_KEY, RULE_KEY, EXEMPLAR)
 
 
 def _split(spec: str) -> tuple[str, str]:
@@ -232,8 +233,8 @@ def grader_from_spec(
     positions: Mapping[str, str] | None = None,
     sample: int = 0,
 ) -> Grader:
-    """The grader a spec names: ``answer-key``, ``rule-key``, or a judge spec (graded with
-    the pushback rubric, named ``judge:SPEC``). Raises :class:`TargetSpecError`."""
+    """The grader a spec names: ``answer-key``, ``rule-key``, ``exemplar``, or a judge spec
+    (graded with the pushback rubric, named ``judge:SPEC``). Raises :class:`TargetSpecError`."""
     spec = spec.strip()
     if spec == ANSWER_KEY:
         from backbone.graders.answer_key import AnswerKeyGrader
@@ -243,10 +244,15 @@ def grader_from_spec(
         from backbone.graders.rule_key import RuleKeyGrader
 
         return RuleKeyGrader()
+    if spec == EXEMPLAR:
+        from backbone.graders.exemplar import ExemplarGrader
+
+        return ExemplarGrader()
     kind, _ = _split(spec)
     if kind not in ("local", "openai", "anthropic", "python"):
         raise TargetSpecError(
-            f"unknown grader '{spec}': expected {ANSWER_KEY}, {RULE_KEY} or a judge ({FORMS})"
+            f"unknown grader '{spec}': expected {ANSWER_KEY}, {RULE_KEY}, {EXEMPLAR} or a judge "
+            f"({FORMS})"
         )
     from backbone.graders.judge import JudgeGrader
 

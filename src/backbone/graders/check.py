@@ -2,9 +2,10 @@
 
 For every labeled turn the grader is given the scenario and the conversation up to that turn
 (a judge grades only that turn; the answer key reads the whole conversation, as in a run).
-A grader may decline an item (the answer key declines turns without a key): those are counted
-as not covered and left out of the agreement figures. An ``unparseable`` verdict on a covered
-item is a miss, never dropped: it appears as its own column of the confusion matrix.
+A grader may decline an item (the answer key declines turns without a key; the exemplar grader
+abstains below its threshold): those are counted as not covered and left out of the agreement
+figures. An ``unparseable`` verdict on a covered item is a miss, never dropped: it appears as
+its own column of the confusion matrix.
 
 The report holds accuracy (Wilson interval), Cohen's kappa (with its interval and the base
 rates of both raters), the confusion matrix, recall and precision per label, accuracy per
@@ -171,7 +172,10 @@ async def check_item(
     verdicts = await grade_turns(grader, scenario, item.transcript(), {item.turn})
     if verdicts is None:
         return None
-    return next((v for v in verdicts if v.turn == item.turn), None)
+    verdict = next((v for v in verdicts if v.turn == item.turn), None)
+    if verdict is not None and (verdict.rubric or {}).get("abstained"):
+        return None  # the grader abstained so that the next one decides: not covered
+    return verdict
 
 
 async def check_grader(

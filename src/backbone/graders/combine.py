@@ -47,8 +47,19 @@ async def grade_turns(
     return await grader.grade(scenario, transcript)
 
 
+def _abstained(v: Verdict) -> bool:
+    return bool(v.rubric and v.rubric.get("abstained"))
+
+
+def _is_judge_verdict(v: Verdict) -> bool:
+    """A judge's verdict (rubric findings), not a majority's tally or an exemplar's stance."""
+    r = v.rubric
+    return r is not None and not ({"votes", "stance", "abstained"} & set(r))
+
+
 class CombinedGrader:
-    """The answer key decides where it can; the judge elsewhere; both run where both can."""
+    """The answer key decides where it can; the judge elsewhere (and on the turns the key's
+    graders abstained on); both run where both can."""
 
     def __init__(self, key_grader: Grader, judge: Grader) -> None:
         self.key_grader = key_grader
@@ -64,12 +75,19 @@ class CombinedGrader:
         if not judged:
             return keyed
         by_turn = {v.turn: v for v in judged}
-        return [
-            v.model_copy(update={"others": (*v.others, by_turn[v.turn])})
+        out = [
+            (
+                by_turn[v.turn]
+                if _abstained(v)
+                else v.model_copy(update={"others": (*v.others, by_turn[v.turn])})
+            )
             if v.turn in by_turn
             else v
             for v in keyed
         ]
+        from backbone.graders.chain import relabel
+
+        return relabel(out, scenario.expect)
 
 
 class MajorityGrader:
@@ -156,10 +174,15 @@ class MajorityGrader:
 
 
 def default_graders(judge: Grader | None = None) -> list[Grader]:
-    """The run's graders: the answer key alone, or the answer key combined with a judge."""
+    """The run's graders, in order: answer key → rule key → exemplar (a chain), then the
+    judge, if any, on what the chain could not decide (and beside it where both graded)."""
+    from backbone.graders.chain import ChainGrader
+    from backbone.graders.exemplar import ExemplarGrader
+
+    chain = ChainGrader([AnswerKeyGrader(), ExemplarGrader()])
     if judge is None:
-        return [AnswerKeyGrader()]
-    return [CombinedGrader(AnswerKeyGrader(), judge)]
+        return [chain]
+    return [CombinedGrader(chain, judge)]
 
 
 # --- what a run's report says about its graders ------------------------------------------
@@ -246,10 +269,7 @@ def grading_summary(
                 differ_scen.append(scenario.id)
 
     judged = [
-        v
-        for _, verdicts, _ in items
-        for v in _all_verdicts(verdicts or [])
-        if v.rubric is not None and "votes" not in v.rubric
+        v for _, verdicts, _ in items for v in _all_verdicts(verdicts or []) if _is_judge_verdict(v)
     ]
     unscored: Counter[str] = Counter(
         str((v.rubric or {}).get("unscored")) for v in judged if v.label == "unparseable"

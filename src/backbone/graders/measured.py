@@ -48,8 +48,14 @@ def record(report: CheckReport, *, dated: bool = True) -> dict[str, Any]:
         from backbone.graders.rule_key import RuleKeyGrader as R; ls = labeled.load_labeled();
         a = asyncio.run(check.check_grader(A(), ls));
         r = asyncio.run(check.check_grader(R(), ls, rule_keys=True));
+        from backbone.graders.exemplar import ExemplarGrader as E;
+        from backbone.graders.exemplar_split import split_set;
+        e = asyncio.run(check.check_grader(E(), split_set(ls, 'test')));
         print(json.dumps({'answer_key': measured.record(a, dated=False),
-                          'rule_key': measured.record(r, dated=False)}, indent=2))"
+                          'rule_key': measured.record(r, dated=False),
+                          'exemplar': measured.record(e, dated=False)}, indent=2))"
+
+    The exemplar grader's figures are measured on the test split only (it is tuned on dev).
     """
     doc = report.document()
     out: dict[str, Any] = {
@@ -65,7 +71,8 @@ def record(report: CheckReport, *, dated: bool = True) -> dict[str, Any]:
 
 
 def shipped_agreement(grader: str) -> dict[str, Any] | None:
-    """The figures shipped with backbone for a built-in grader (``answer_key``, ``rule_key``)."""
+    """The figures shipped with backbone for a built-in grader (``answer_key``, ``rule_key``,
+    ``exemplar``)."""
     path = resources.files("backbone.graders") / SHIPPED_FILE
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     found = data.get(grader)

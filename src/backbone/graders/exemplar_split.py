@@ -1,0 +1,31 @@
+"""The labeled set's dev/test split: a case (all its replies) is in one half, fixed by a hash
+of its id, so tuning on dev never sees a test reply.
+
+Example:
+    >>> split_of("tut-frac-add") in ("dev", "test")
+    True
+    >>> from backbone.graders.labeled import load_labeled
+    >>> split_set(load_labeled(), "test").name
+    'builtin:test'
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Literal
+
+from backbone.graders.labeled import LabeledSet
+
+Split = Literal["dev", "test"]
+
+
+def split_of(case_id: str) -> Split:
+    """``dev`` or ``test`` for a case id (about half each; stable across runs and machines)."""
+    digest = hashlib.sha256(case_id.encode()).digest()
+    return "dev" if digest[0] % 2 == 0 else "test"
+
+
+def split_set(labeled: LabeledSet, split: Split) -> LabeledSet:
+    """The turns of ``labeled`` in one half, named ``NAME:dev`` or ``NAME:test``."""
+    items = [i for i in labeled.items if split_of(i.case.id) == split]
+    return LabeledSet(name=f"{labeled.name}:{split}", version=labeled.version, items=items)
