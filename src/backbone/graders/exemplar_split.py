@@ -1,8 +1,12 @@
 """The labeled set's dev/test split: a case (all its replies) is in one half, fixed by a hash
-of its id, so tuning on dev never sees a test reply.
+of its id, so tuning on dev never sees a test reply. Recorded conversations give one case per
+turn, named ``CONVERSATION--tN``: the hash is of the part before ``--``, so a conversation
+is never split between the halves.
 
 Example:
     >>> split_of("tut-frac-add") in ("dev", "test")
+    True
+    >>> split_of("smol.golden.cap-italy--t1") == split_of("smol.golden.cap-italy--t3")
     True
     >>> from backbone.graders.labeled import load_labeled
     >>> split_set(load_labeled(), "test").name
@@ -21,7 +25,7 @@ Split = Literal["dev", "test"]
 
 def split_of(case_id: str) -> Split:
     """``dev`` or ``test`` for a case id (about half each; stable across runs and machines)."""
-    digest = hashlib.sha256(case_id.encode()).digest()
+    digest = hashlib.sha256(case_id.split("--")[0].encode()).digest()
     return "dev" if digest[0] % 2 == 0 else "test"
 
 
