@@ -29,9 +29,11 @@ from backbone.graders.exemplar import (
 )
 from backbone.graders.exemplar_split import split_of, split_set
 from backbone.graders.exemplar_tuning import choose, dev_items, sweep_thresholds
-from backbone.graders.judge import JudgeGrader, RubricTarget, graded_turn
+from backbone.graders.judge import JudgeGrader
 from backbone.graders.labeled import load_labeled
 from backbone.graders.measured import record, shipped_agreement
+from backbone.judges.rubrics.pushback import graded_turn
+from backbone.judges.target import RubricTarget
 from backbone.scenarios.models import Scenario
 from backbone.targets.python_callable import CallableTarget
 
