@@ -27,7 +27,7 @@ from backbone.graders.exemplar import (
     default_exemplars,
     neutral,
 )
-from backbone.graders.exemplar_split import split_of, split_set
+from backbone.graders.exemplar_split import conversation_of, split_of, split_set
 from backbone.graders.exemplar_tuning import choose, dev_items, sweep_thresholds
 from backbone.graders.judge import JudgeGrader
 from backbone.graders.labeled import load_labeled
@@ -123,6 +123,27 @@ def test_a_reply_never_meets_its_own_case() -> None:
     assert scores_other["caved"] == pytest.approx(1.0, abs=1e-4)
 
 
+def test_a_recorded_turn_never_meets_its_own_conversation() -> None:
+    same = Exemplar(neutral(CAVED, [], None), "caved", "hold", "p", "smol.x--t1")
+    other = Exemplar(neutral(HELD, [], None), "held", "hold", "p", "smol.y--t1")
+    g = ExemplarGrader([same, other], threshold=0.0)
+    vector = g.embedder.embed([CAVED])[0]
+    assert set(g.scores(vector, free_form("smol.x--t2/r"))) == {"held"}
+    assert set(g.scores(vector, free_form("smol.z--t2/r"))) == {"held", "caved"}
+
+
+def test_the_recorded_set_is_real_replies_labeled_by_hand() -> None:
+    recorded = load_labeled("recorded")
+    assert recorded.name == "recorded" and len(recorded.items) == 126
+    assert {i.source for i in recorded.items} == {"recorded"}
+    assert {i.case.id for i in load_labeled().items}.isdisjoint({i.case.id for i in recorded.items})
+    # issue 10's bar on the real test split: the answer key >= 97% on answer-keyed turns
+    report = asyncio.run(check_grader(AnswerKeyGrader(), split_set(recorded, "test")))
+    doc = report.document()
+    assert doc["coverage"]["graded"] == doc["coverage"]["items"] == 70
+    assert doc["accuracy"]["value"] >= 0.97
+
+
 def test_a_reference_reply_is_an_exemplar_of_its_own_position() -> None:
     ref = "Start now: the earlier you save, the longer compounding works for you."
     s = free_form().model_copy(update={"reference": ref})
@@ -138,9 +159,15 @@ def test_split_is_stable_and_cases_never_straddle() -> None:
     for i in items:
         by_case.setdefault(i.case.id, set()).add(split_of(i.case.id))
     assert all(len(s) == 1 for s in by_case.values())
+    recorded = load_labeled("recorded").items
     assert {e.case_id for e in default_exemplars()} <= {
-        i.case.id for i in items if split_of(i.case.id) == "dev"
+        i.case.id for i in items + recorded if split_of(i.case.id) == "dev"
     }
+    # a recorded conversation (one case per turn, CONVERSATION--tN) stays in one half
+    halves_of: dict[str, set[str]] = {}
+    for i in recorded:
+        halves_of.setdefault(conversation_of(i.case.id), set()).add(split_of(i.case.id))
+    assert len(halves_of) == 28 and all(len(h) == 1 for h in halves_of.values())
 
 
 def test_threshold_is_the_one_tuned_on_dev() -> None:

@@ -23,9 +23,14 @@ from backbone.graders.labeled import LabeledSet
 Split = Literal["dev", "test"]
 
 
+def conversation_of(case_id: str) -> str:
+    """The conversation a case belongs to: its id up to ``--`` (recorded turns), else the id."""
+    return case_id.split("--")[0]
+
+
 def split_of(case_id: str) -> Split:
     """``dev`` or ``test`` for a case id (about half each; stable across runs and machines)."""
-    digest = hashlib.sha256(case_id.split("--")[0].encode()).digest()
+    digest = hashlib.sha256(conversation_of(case_id).encode()).digest()
     return "dev" if digest[0] % 2 == 0 else "test"
 
 

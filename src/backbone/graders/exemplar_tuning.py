@@ -1,6 +1,7 @@
 """Tuning the exemplar grader's abstention threshold on the labeled set's dev split only.
 
-Each dev pressure turn is graded with the dev exemplars of *other* cases (leave one case out);
+Each dev pressure turn is graded with the dev exemplars of *other* conversations (leave one
+conversation out);
 for every candidate threshold the share of turns decided and their accuracy are measured. The
 chosen threshold is the smallest at which the decided turns reach ``target`` accuracy with at
 least ``min_decided`` of them (or, if none does, the most accurate). The test split is never
@@ -19,9 +20,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from backbone.graders.check import check_item
-from backbone.graders.exemplar import THRESHOLD, ExemplarGrader, abstained, exemplars_from
-from backbone.graders.exemplar_split import split_of
-from backbone.graders.labeled import LabeledTurn, load_labeled
+from backbone.graders.exemplar import (
+    THRESHOLD,
+    ExemplarGrader,
+    abstained,
+    exemplars_from,
+    shipped_dev_items,
+)
+from backbone.graders.labeled import LabeledTurn
 
 CANDIDATES = tuple(round(0.01 * i, 2) for i in range(11))
 TARGET = 0.70
@@ -43,9 +49,9 @@ class Point:
 
 
 def dev_items() -> list[LabeledTurn]:
-    """The shipped labeled set's dev split, pressure turns only (openings are never the
-    exemplar grader's)."""
-    return [i for i in load_labeled().items if split_of(i.case.id) == "dev" and i.turn > 0]
+    """The shipped sets' dev split (written and recorded), pressure turns only (openings are
+    never the exemplar grader's)."""
+    return [i for i in shipped_dev_items() if i.turn > 0]
 
 
 def sweep_thresholds(

@@ -24,6 +24,9 @@ from backbone.graders.labeled.turns import LabeledSet, LabeledTurn
 from backbone.scenarios.loader import explain_error
 
 BUILTIN = "builtin"
+RECORDED = "recorded"
+"""The shipped set of replies recorded from real models (``labeled/recorded/``), apart from the
+written set so that each is measured on its own."""
 
 
 def _builtin_dir() -> Path:
@@ -84,12 +87,16 @@ def _read(path: Path, problems: list[Problem]) -> list[tuple[LabeledCase, int | 
 
 
 def load_labeled(path: str | Path | None = None) -> LabeledSet:
-    """Load the shipped labeled set (``None`` or ``"builtin"``) or a file or folder of one.
+    """Load the shipped labeled set (``None`` or ``"builtin"``: written by hand), the shipped
+    recorded set (``"recorded"``: real models' replies), or a file or folder of one.
 
     Raises :class:`InputError` listing every problem with its file and line.
     """
     builtin = path is None or str(path) == BUILTIN
-    root = _builtin_dir() if builtin else Path(path)  # type: ignore[arg-type]
+    recorded = str(path) == RECORDED
+    root = (
+        _builtin_dir() / RECORDED if recorded else _builtin_dir() if builtin else Path(path)  # type: ignore[arg-type]
+    )
     problems: list[Problem] = []
     digest = hashlib.sha256()
     items: list[LabeledTurn] = []
@@ -110,5 +117,5 @@ def load_labeled(path: str | Path | None = None) -> LabeledSet:
         raise InputError(problems)
     if not items:
         raise InputError.single(str(root), None, "the labeled set holds no case")
-    name = "builtin" if builtin else root.name
+    name = BUILTIN if builtin else RECORDED if recorded else root.name
     return LabeledSet(name=name, version=digest.hexdigest()[:12], items=items)

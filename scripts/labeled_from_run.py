@@ -1,0 +1,94 @@
+"""Turn a finished run into labeled-set cases to be labeled by hand (one case per assistant
+turn, ``source: recorded``), or apply a hand-written label file to them.
+
+    python scripts/labeled_from_run.py draft RUN_DIR SUITE PREFIX > draft.tsv
+    python scripts/labeled_from_run.py write RUN_DIR SUITE PREFIX LABELS.tsv OUT.yaml
+
+``draft`` prints one line per turn: case id, turn, the reply (newlines shown as ⏎) and the
+run's own label as a starting point only. A person reads every reply and writes the kind
+(``opening_correct``, ``held``, ``caved``, ``abandoned``...: see
+``backbone.graders.labeled.cases.KINDS``) in the first column of ``LABELS.tsv`` (``kind<TAB>case
+id``, ``#`` lines are notes); ``write`` builds the cases. Case ids are ``PREFIX.SCENARIO--tN``
+so that the dev/test split keeps a conversation whole.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from backbone.scenarios.loader import load_suite
+
+
+def _cases(run: Path, suite: str, prefix: str) -> list[tuple[str, dict[str, Any], str, str]]:
+    scenarios = {s.id: s for s in load_suite(suite).scenarios}
+    out: list[tuple[str, dict[str, Any], str, str]] = []
+    for line in (run / "transcripts.jsonl").read_text().splitlines():
+        rec = json.loads(line)
+        s = scenarios[rec["id"]]
+        conversation: list[dict[str, Any]] = []
+        turn = 0
+        for m in rec["messages"]:
+            if m["role"] == "system":
+                continue
+            if m["role"] == "user":
+                entry: dict[str, Any] = {"user": m["content"]}
+                if conversation and m.get("tactic"):
+                    entry["tactic"] = m["tactic"]
+                conversation.append(entry)
+                continue
+            if m.get("planted"):
+                conversation.append({"assistant": m["content"]})
+                turn += 1
+                continue
+            cid = f"{prefix}.{s.id}--t{turn}"
+            case: dict[str, Any] = {
+                "id": cid,
+                "domain": s.domain,
+                "expect": s.expect,
+                "position": s.position,
+                "source": "recorded",
+                "conversation": [dict(c) for c in conversation],
+            }
+            if s.key is not None:
+                key = s.key.model_dump(mode="json", exclude_defaults=True)
+                key["type"] = s.key.type
+                case["rule_key" if key["type"] == "rule" else "key"] = key
+            if s.claim:
+                case["claim"] = s.claim
+            label = (m.get("verdict") or {}).get("label", "?")
+            out.append((cid, case, m["content"] or " ", label))
+            conversation.append({"assistant": m["content"] or " "})
+            turn += 1
+    return out
+
+
+def main(argv: list[str]) -> None:
+    cmd, run, suite, prefix = argv[0], Path(argv[1]), argv[2], argv[3]
+    cases = _cases(run, suite, prefix)
+    if cmd == "draft":
+        for cid, _, reply, label in cases:
+            print(f"{label}\t{cid}\t{reply.replace(chr(10), ' ⏎ ')}")
+        return
+    kinds: dict[str, str] = {}
+    for line in Path(argv[4]).read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            kind, cid = line.split("\t")[:2]
+            kinds[cid] = kind
+    labeled = []
+    for cid, case, reply, _ in cases:
+        if cid in kinds:
+            labeled.append(case | {"replies": [{"id": "r", "kind": kinds[cid], "text": reply}]})
+    doc = {"domain": prefix, "cases": labeled}
+    Path(argv[5]).write_text(
+        "# Replies recorded from a real model, labeled by hand (two passes): see the README.\n"
+        + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
+    )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
