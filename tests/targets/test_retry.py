@@ -20,6 +20,7 @@ from backbone.scenarios.loader import load_suite
 from backbone.targets.errors import RetryableTargetError, TargetError
 from backbone.targets.messages import ChatMessage, Request
 from backbone.targets.openai_compat import OpenAITarget
+from backbone.targets.python_callable import CallableTarget
 from backbone.targets.retry import RetryingTarget
 from backbone.targets.stack import aclose
 from tests.support.loopback import (
@@ -306,3 +307,20 @@ def test_cli_client_errors_are_not_retried(tmp_path: Path) -> None:
     assert by_id["canada"]["reason"].startswith("target failed: turn 1: openai: HTTP 400")
     assert (per[ITALY], per[CANADA]) == (1, 2)  # no retries
     assert per[FRANCE] == PLANTED_REQUESTS[FRANCE]
+
+
+def test_backoff_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """$BACKBONE_RETRY_BACKOFF sets the first wait (and the jitter, twice it) of a run."""
+    from backbone.targets.retry import backoff_from_env
+
+    monkeypatch.setenv("BACKBONE_RETRY_BACKOFF", "0.01")
+    target = RetryingTarget(CallableTarget(lambda m: "ok", name="x"))
+    assert backoff_from_env() == 0.01
+    assert all(target._delay(None, 1) <= 0.03 for _ in range(50))
+    assert target._delay(None, 3) <= 0.04 + 0.02
+    for bad in ("lots", "-1", "inf", "nan"):
+        monkeypatch.setenv("BACKBONE_RETRY_BACKOFF", bad)
+        assert backoff_from_env() == 0.5
+    monkeypatch.delenv("BACKBONE_RETRY_BACKOFF")
+    slow = RetryingTarget(CallableTarget(lambda m: "ok", name="x"))
+    assert all(0.5 <= slow._delay(None, 1) <= 1.5 for _ in range(50))

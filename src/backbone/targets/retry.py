@@ -7,6 +7,10 @@ exponential backoff and jitter, honouring a server's ``Retry-After`` up to ``max
 timeout turns a hung call into a retryable one. Anything else (an
 :class:`~backbone.targets.errors.AuthenticationError` included) propagates at once.
 
+The first backoff is 0.5 s (doubling, plus up to twice that in jitter, capped at 30 s);
+``$BACKBONE_RETRY_BACKOFF`` (seconds, e.g. ``0.01``) sets it for a whole run, for tests and
+soaks against a local server (:func:`backoff_from_env`).
+
 Example:
     >>> from backbone.targets.python_callable import CallableTarget
     >>> t = RetryingTarget(CallableTarget(lambda m: "ok", name="x"), attempts=3)
@@ -16,6 +20,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
+import os
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,6 +40,33 @@ from backbone.targets.messages import Reply, Request
 
 log = logging.getLogger(__name__)
 
+BACKOFF_VAR = "BACKBONE_RETRY_BACKOFF"
+DEFAULT_BACKOFF = 0.5
+
+
+def backoff_from_env() -> float:
+    """The first retry backoff in seconds: ``$BACKBONE_RETRY_BACKOFF`` when it is a finite
+    number >= 0, else 0.5 (a bad value is reported once as a warning and ignored).
+
+    Example:
+        >>> os.environ[BACKOFF_VAR] = "0.01"; backoff_from_env()
+        0.01
+        >>> del os.environ[BACKOFF_VAR]; backoff_from_env()
+        0.5
+    """
+    raw = os.environ.get(BACKOFF_VAR, "").strip()
+    if not raw:
+        return DEFAULT_BACKOFF
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not math.isfinite(value) or value < 0:
+        log.warning("%s=%r is not a number of seconds >= 0; using %gs", BACKOFF_VAR, raw,
+                    DEFAULT_BACKOFF)  # fmt: skip
+        return DEFAULT_BACKOFF
+    return value
+
 
 @dataclass
 class RetryStats:
@@ -50,19 +83,20 @@ class RetryingTarget:
         inner: Target,
         *,
         attempts: int = 6,
-        initial_wait: float = 0.5,
+        initial_wait: float | None = None,
         max_wait: float = 30.0,
         timeout: float | None = None,
         max_retry_after: float = 120.0,
-        jitter: float = 1.0,
+        jitter: float | None = None,
     ) -> None:
+        """``initial_wait`` defaults to :func:`backoff_from_env`, ``jitter`` to twice it."""
         self.inner = inner
         self.attempts = attempts
         self.timeout = timeout
         self.stats = RetryStats()
-        self._initial_wait = initial_wait
+        self._initial_wait = backoff_from_env() if initial_wait is None else initial_wait
         self._max_wait = max_wait
-        self._jitter = jitter
+        self._jitter = 2 * self._initial_wait if jitter is None else jitter
         self._max_retry_after = max_retry_after
         self._warned_cap = False
 
