@@ -258,6 +258,16 @@ def serve(faults: bool, seed: int, auth_at: int, hang: float) -> None:
                 "attempts": sum(attempts.values()),
                 "faults": dict(seen),
                 "after_401": auth["after"],
+                "attempts_by_fault": {
+                    str(kind): dict(
+                        Counter(
+                            n
+                            for k, n in attempts.items()
+                            if (fault_for(k, seed, HTTP_FAULTS) if faults else None) == kind
+                        )
+                    )
+                    for kind in [None, *(f for f, _ in HTTP_FAULTS)]
+                },
                 "repeated_first": [first[k] for k, c in answered.items() if c > 1],
             }
         )
@@ -503,6 +513,7 @@ def soak_http(play: Play) -> None:
         st = srv.stats()
         play.lines.append(f"(http) faulty runs: {', '.join(runs)}; wall {wall:.1f} s")
         play.lines.append(f"(http) faults served: {dict(sorted(st['faults'].items()))}")
+        play.lines.append(f"(http) attempts per request by fault: {st['attempts_by_fault']}")
         play.lines.append(f"(http) 401: {auth_seen[0] if auth_seen else 'never surfaced'}")
         play.lines.append(
             f"(http) requests {st['attempts']}, answered {st['answered']} (clean: {total}), "
