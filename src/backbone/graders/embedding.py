@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -35,14 +36,27 @@ class Embedder(Protocol):
     def embed(self, texts: Sequence[str]) -> Vectors: ...
 
 
+def _import_wordllama() -> Any:
+    """Import ``wordllama`` without the ``logging.basicConfig(level=INFO)`` it runs at import
+    time (it would print its own INFO lines and reformat every backbone warning): while it
+    imports, the root logger has a handler, so ``basicConfig`` does nothing."""
+    root = logging.getLogger()
+    guard = logging.NullHandler()
+    root.addHandler(guard)
+    try:
+        import wordllama
+    finally:
+        root.removeHandler(guard)
+    return wordllama
+
+
 class WordLlamaEmbedder:
     """WordLlama's bundled model, loaded offline from the installed ``wordllama`` package."""
 
     name = "wordllama:l2_supercat_256"
 
     def __init__(self) -> None:
-        import wordllama
-
+        wordllama = _import_wordllama()
         folder = Path(wordllama.__file__).parent
         self._model: Any = wordllama.WordLlama.load(
             config="l2_supercat", dim=256, cache_dir=folder, disable_download=True
