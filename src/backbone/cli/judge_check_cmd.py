@@ -18,10 +18,14 @@ from rich.console import Console
 
 from backbone.cli.errors import bad_input_exits, fail
 from backbone.cli.judge_options import (
+    ConcurrencyOpt,
     JudgeBaseUrlOpt,
     JudgeOpt,
     JudgeSamplesOpt,
     JudgeTemperatureOpt,
+    NoJudgeCacheOpt,
+    RetriesOpt,
+    TimeoutOpt,
 )
 
 out = Console(soft_wrap=True)
@@ -45,12 +49,10 @@ def register(app: typer.Typer) -> None:
         judge_base_url: JudgeBaseUrlOpt = None,
         judge_samples: JudgeSamplesOpt = 1,
         judge_temperature: JudgeTemperatureOpt = None,
-        concurrency: Annotated[int, typer.Option("--concurrency", "-c", min=1)] = 8,
-        no_cache: Annotated[
-            bool, typer.Option("--no-cache", help="Bypass the judge cache.")
-        ] = False,
-        timeout: Annotated[float | None, typer.Option("--timeout", min=0.1)] = None,
-        retries: Annotated[int, typer.Option("--retries", min=0)] = 5,
+        concurrency: ConcurrencyOpt = 8,
+        no_cache: NoJudgeCacheOpt = False,
+        timeout: TimeoutOpt = None,
+        retries: RetriesOpt = 5,
         show: Annotated[int, typer.Option("--show", min=0, help="Disagreements to print.")] = 20,
         split: Annotated[
             str | None,

@@ -1,4 +1,5 @@
-"""The ``--judge`` options ``run``, ``rescore`` and ``judge-check`` share."""
+"""The options ``run``, ``rescore`` and ``judge-check`` share: the ``--judge`` ones, and how
+the judge calls are made (concurrency, cache, timeout, retries)."""
 
 from __future__ import annotations
 
@@ -26,3 +27,7 @@ JudgeTemperatureOpt = Annotated[
         "--judge-temperature", min=0.0, help="Judge temperature (default 0; 0.7 with samples)."
     ),
 ]
+ConcurrencyOpt = Annotated[int, typer.Option("--concurrency", "-c", min=1)]
+NoJudgeCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Bypass the judge cache.")]
+TimeoutOpt = Annotated[float | None, typer.Option("--timeout", min=0.1)]
+RetriesOpt = Annotated[int, typer.Option("--retries", min=0)]
