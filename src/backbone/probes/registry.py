@@ -25,7 +25,9 @@ KINDS: dict[str, str] = {
 def probe_kind(name: str) -> ProbeKind:
     """The :class:`ProbeKind` called ``name``; :class:`InputError` for an unknown one."""
     if name not in KINDS:
-        raise InputError(f"unknown probe kind {name!r}: expected one of {', '.join(KINDS)}")
+        raise InputError.single(
+            "probe", None, f"unknown probe kind {name!r}: expected one of {', '.join(KINDS)}"
+        )
     module, attr = KINDS[name].split(":")
     kind: ProbeKind = getattr(import_module(module), attr)
     return kind
