@@ -19,8 +19,11 @@ from rich.console import Console
 
 from backbone.cli.errors import bad_input_exits, fail
 from backbone.cli.judge_options import JudgeBaseUrlOpt, JudgeSamplesOpt
+from backbone.core.formatting import money
+from backbone.report.escape import terminal
 
 if TYPE_CHECKING:
+    from backbone.evaluation.dry_run import RunPlan
     from backbone.runner.result import ScenarioResult
 
 err = Console(stderr=True, soft_wrap=True)
@@ -57,7 +60,13 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option("--base-url", help="Base URL for openai:/anthropic: targets.")
         ] = None,
         max_tokens: Annotated[
-            int | None, typer.Option("--max-tokens", min=1, help="Reply length cap.")
+            int | None,
+            typer.Option(
+                "--max-tokens",
+                min=1,
+                help="Reply length cap in tokens (default: 512 for openai:/anthropic:, 160 "
+                "for the embedded model).",
+            ),
         ] = None,
         temperature: Annotated[float, typer.Option("--temperature", min=0.0)] = 0.0,
         timeout: Annotated[
@@ -86,6 +95,37 @@ def register(app: typer.Typer) -> None:
         judge_base_url: JudgeBaseUrlOpt = None,
         judge_samples: JudgeSamplesOpt = 1,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+        limit: Annotated[
+            int | None,
+            typer.Option(
+                "--limit", min=1, help="Play a seeded sample of N scenarios (twins kept together)."
+            ),
+        ] = None,
+        only: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--only", help="Play only scenarios whose id matches (ID or GLOB; repeatable)."
+            ),
+        ] = None,
+        position: Annotated[
+            list[str] | None,
+            typer.Option("--position", help="Play only this position's scenarios (repeatable)."),
+        ] = None,
+        seed: Annotated[int, typer.Option("--seed", help="Seed of the --limit sample.")] = 0,
+        prices: Annotated[
+            Path | None,
+            typer.Option(
+                "--prices",
+                help="Price table (YAML) laid over the shipped one; default $BACKBONE_PRICES.",
+            ),
+        ] = None,
+        dry_run: Annotated[
+            bool,
+            typer.Option(
+                "--dry-run",
+                help="Print the scenarios, calls and estimated cost; make no call, write nothing.",
+            ),
+        ] = False,
     ) -> None:
         """Play a suite's pressure ladders against a target, grade every turn, write the
         results."""
@@ -93,7 +133,18 @@ def register(app: typer.Typer) -> None:
         from backbone.evaluation.evaluate import RunInterrupted, evaluate
         from backbone.report.compare_terminal import print_repeats
         from backbone.report.terminal import print_grading, print_summary
+        from backbone.scenarios.slicing import SuiteSlice
 
+        select = SuiteSlice(
+            limit=limit, only=tuple(only or ()), positions=tuple(position or ()), seed=seed
+        )
+        if dry_run:
+            _dry_run(
+                suite, target, select, prices, samples=samples, judges=judge or (),
+                judge_samples=judge_samples, max_tokens=max_tokens, base_url=base_url,
+                judge_base_url=judge_base_url,
+            )  # fmt: skip
+            return
         if out_dir.exists() and not out_dir.is_dir():
             raise fail(f"{out_dir}: --out must be a directory")
         progress = progress_bar(err, quiet=quiet)
@@ -131,6 +182,8 @@ def register(app: typer.Typer) -> None:
                     temperature=temperature,
                     judge_base_url=judge_base_url,
                     judge_samples=judge_samples,
+                    prices=prices,
+                    select=select,
                     on_start=on_start,
                     on_result=on_result,
                     on_note=on_note,
@@ -152,3 +205,67 @@ def register(app: typer.Typer) -> None:
             f"wrote {out_dir / 'results.json'}, {out_dir / 'transcripts.jsonl'}, "
             f"{out_dir / 'report.html'}"
         )
+
+
+def _dry_run(
+    suite: str,
+    target: str,
+    select: object,
+    prices: Path | None,
+    *,
+    samples: int,
+    judges: list[str] | tuple[str, ...],
+    judge_samples: int,
+    max_tokens: int | None,
+    base_url: str | None,
+    judge_base_url: str | None,
+) -> None:
+    """Print what the run would do and cost; no call, no file, no model loaded."""
+    from backbone.evaluation.dry_run import plan_run
+    from backbone.scenarios.loader import load_suite
+    from backbone.scenarios.slicing import SuiteSlice, slice_suite
+    from backbone.targets.prices import PriceTable
+
+    assert isinstance(select, SuiteSlice)
+    kind, _, rest = target.partition(":")
+    if not (target == "local" or (kind in ("openai", "anthropic", "python") and rest)):
+        raise fail(
+            f"--target {target!r}: expected local, openai:MODEL, anthropic:MODEL or "
+            "python:MODULE:FUNCTION"
+        )
+    with bad_input_exits():
+        the_suite = slice_suite(load_suite(suite), select)
+        table = PriceTable.load(prices)
+    plan = plan_run(
+        the_suite, target, samples=samples, judges=judges, judge_samples=judge_samples,
+        max_tokens=max_tokens, base_url=base_url, judge_base_url=judge_base_url, prices=table,
+    )  # fmt: skip
+    _print_plan(plan, the_suite.name, target, table.as_of, out)
+
+
+def _print_plan(plan: RunPlan, suite: str, target: str, as_of: str, console: Console) -> None:
+    """``run --dry-run``: scenarios, calls and the estimated cost, target and judges apart."""
+    console.print(
+        f"dry run: {terminal(suite)} · {terminal(target)} · {plan.scenarios} scenarios"
+        + (f" × {plan.samples} samples" if plan.samples > 1 else "")
+        + " · no call made, nothing written"
+    )
+    for who, est in (("target", plan.target), ("judges", plan.judges)):
+        if est is None:
+            continue
+        if est.price is not None and est.price.price is None:
+            cost = f"not priced ({terminal(est.price.note or '')})"
+        elif est.price is None:
+            cost = "not priced (the judges have different prices)"
+        else:
+            cost = f"~{money(est.usd)}, at most {money(est.max_usd)}"
+        console.print(
+            f"  {who}: {est.calls} calls · ~{est.input_tokens:,} tokens in, "
+            f"~{est.output_tokens:,} out (at most {est.max_input_tokens:,} / "
+            f"{est.max_output_tokens:,}) · {cost}"
+        )
+    console.print(
+        f"  estimates: characters / 4 per token, replies ~{plan.reply_tokens} tokens (at most "
+        f"the {plan.cap}-token cap); calls the cache already holds cost nothing; prices as of "
+        f"{as_of}"
+    )

@@ -17,6 +17,20 @@ def pct(x: float | None) -> str:
     return "—" if x is None else f"{100 * x:.1f}%"
 
 
+def money(x: float | None, currency: str = "USD") -> str:
+    """An amount of money: ``$0.0123`` (four decimals below a dollar, two above); ``—``
+    when not priced.
+
+    Example:
+        >>> money(0.01234), money(12.5), money(None)
+        ('$0.0123', '$12.50', '—')
+    """
+    if x is None:
+        return "—"
+    sign = "$" if currency == "USD" else f"{currency} "
+    return f"{sign}{x:.2f}" if abs(x) >= 1 else f"{sign}{x:.4f}"
+
+
 def pp(x: float | None) -> str:
     """A difference of rates in percentage points, signed."""
     return "—" if x is None else f"{100 * x:+.1f} pp"

@@ -40,6 +40,10 @@ class Transcript(BaseModel):
     cached_calls: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
+    # the tokens of calls actually made (not served from the cache or the journal): what the
+    # run spent, as opposed to what its replies cost to produce
+    uncached_input_tokens: int = 0
+    uncached_output_tokens: int = 0
 
     def assistant_turns(self) -> list[TranscriptMessage]:
         return [m for m in self.messages if m.role == "assistant"]

@@ -36,12 +36,15 @@ from backbone.evaluation.sync import run_sync
 from backbone.gate.config import Sequential
 from backbone.gate.early_stop import EarlyStop
 from backbone.record import RunRecord, build_record
+from backbone.record.costs import price_run
 from backbone.report.run_files import write_run
 from backbone.runner.engine import StopRule, run_suite
 from backbone.runner.result import RunResult, ScenarioResult
 from backbone.scenarios.loader import load_suite
 from backbone.scenarios.models import Suite
+from backbone.scenarios.slicing import SuiteSlice, slice_suite
 from backbone.targets.base import Target
+from backbone.targets.prices import PriceTable
 from backbone.targets.stack import aclose, wrap
 
 EMBEDDED = "local"
@@ -83,6 +86,8 @@ def evaluate(
     sequential: Sequential | Mapping[str, Any] | None = None,
     baseline: Baseline | None = None,
     options: Mapping[str, Any] | None = None,
+    prices: str | Path | PriceTable | None = None,
+    select: SuiteSlice | None = None,
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[ScenarioResult], None] | None = None,
     on_note: Callable[[str], None] | None = None,
@@ -103,6 +108,13 @@ def evaluate(
     to each call (target and judges). ``base_url``, ``max_tokens`` and ``temperature`` go to
     a target given as a spec string.
 
+    ``prices``: a price table file laid over the shipped one (default: ``$BACKBONE_PRICES``
+    if set), or a loaded :class:`~backbone.targets.prices.PriceTable`; the run's ``costs``
+    price the target and the judges apart.
+
+    ``select`` plays a slice of the suite (``--limit``, ``--only``, ``--position``), recorded
+    in ``options["slice"]``.
+
     ``sequential`` (a gate config's ``sequential`` section) plays in its seeded order and
     stops once the decision is clear (regression mode compares with ``baseline``: a run
     directory, a loaded run or its outcomes); the decision is in
@@ -117,17 +129,21 @@ def evaluate(
     if concurrency < 1 or samples < 1 or retries < 0:
         raise ValueError("concurrency and samples must be at least 1, retries at least 0")
     the_suite, suite_ref = _suite(suite)
+    if select is not None and not select.whole:
+        the_suite = slice_suite(the_suite, select)
+        options = {**(options or {}), "slice": select.describe()}
     provider, spec = resolve_target(
         target, base_url=base_url, temperature=temperature, max_tokens=max_tokens
     )
     out_dir = Path(out) if out is not None else None
     check_specs(judges, base_url=judge_base_url)
+    table = prices if isinstance(prices, PriceTable) else PriceTable.load(prices)
     early = _early_stop(sequential, baseline)
     # the output directory is checked and held before the first call (a second run on it
     # is refused), and the run's files appear there together at the end
     with OutputDir(out_dir, command=f"evaluate {suite_ref}") if out_dir else nullcontext() as held:
         return _evaluate(
-            the_suite, suite_ref, provider, spec, held, early,
+            the_suite, suite_ref, provider, spec, held, early, table,
             judges=judges, concurrency=concurrency, cache=cache, samples=samples,
             retries=retries, timeout=timeout, base_url=base_url, judge_base_url=judge_base_url,
             judge_samples=judge_samples, options=options, on_start=on_start,
@@ -142,6 +158,7 @@ def _evaluate(
     spec: str,
     held: OutputDir | None,
     early: EarlyStop | None,
+    table: PriceTable,
     *,
     judges: Sequence[str],
     concurrency: int,
@@ -214,6 +231,15 @@ def _evaluate(
         result.options["sequential"] = decided.model_dump(mode="json")
     result.grading = grading_info(judging, agreement_store())
     record = build_record(result)
+    record.costs = price_run(
+        result.stats,
+        record.grading.judges,
+        table,
+        target=spec,
+        base_url=base_url,
+        judge_specs=judges,
+        judge_base_url=judge_base_url,
+    )
     if held is not None:
         write_run(record, held)
         clear_journal(held.path)

@@ -63,6 +63,8 @@ class JudgeStats:
     cached_calls: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
+    uncached_input_tokens: int = 0
+    uncached_output_tokens: int = 0
     repairs: int = 0
     repaired: int = 0
     refused: int = 0
@@ -144,6 +146,8 @@ class Judge(Generic[ItemT, FindingsT]):
             self.stats.cached_calls += 1
         else:
             self.stats.calls += 1
+            self.stats.uncached_input_tokens += reply.usage.input_tokens
+            self.stats.uncached_output_tokens += reply.usage.output_tokens
         self.stats.input_tokens += reply.usage.input_tokens
         self.stats.output_tokens += reply.usage.output_tokens
         return reply

@@ -97,8 +97,12 @@ class ScenarioDisagreement(Record):
     turns: list[TurnDisagreement]
 
 
-class JudgesRecord(Record):
+class JudgesRecord(OmitsNone):
     """The judges of the run and what judging cost."""
+
+    omitted_when_none: ClassVar[frozenset[str]] = frozenset(
+        {"uncached_input_tokens", "uncached_output_tokens"}
+    )
 
     specs: list[str]
     samples: int
@@ -109,6 +113,8 @@ class JudgesRecord(Record):
     cached_calls: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
+    uncached_input_tokens: int | None = None  # absent in runs before costs were recorded
+    uncached_output_tokens: int | None = None
     repairs: int = 0
     repaired: int = 0
     refused: int = 0

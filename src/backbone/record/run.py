@@ -24,13 +24,14 @@ Example:
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
 from backbone.core.outcome import Outcome
 from backbone.metrics.compare_document import ComparedRun
-from backbone.record.base import Rates, Record, Timestamp
+from backbone.record.base import OmitsNone, Rates, Record, Timestamp
+from backbone.record.costs import CostsRecord
 from backbone.record.grading import GradingRecord
 from backbone.record.scenario import ScenarioRecord
 from backbone.record.summary import SummaryRecord
@@ -58,19 +59,28 @@ class TargetInfo(Record):
     identity: dict[str, Any]  # what the target says it is: free-form, per provider
 
 
-class StatsRecord(Record):
-    """Target calls made, calls served from cache or journal, tokens, failed scenarios."""
+class StatsRecord(OmitsNone):
+    """Target calls made, calls served from cache or journal, tokens (of all replies, and of
+    the calls actually made: ``uncached_*``, absent in runs recorded before them), failed
+    scenarios."""
 
+    omitted_when_none: ClassVar[frozenset[str]] = frozenset(
+        {"uncached_input_tokens", "uncached_output_tokens"}
+    )
     calls: int
     cached_calls: int
     input_tokens: int
     output_tokens: int
+    uncached_input_tokens: int | None = None
+    uncached_output_tokens: int | None = None
     failed_scenarios: int
 
 
-class RunRecord(Record):
+class RunRecord(OmitsNone):
     """A whole run: the figures, one object per scenario, and (when built, or loaded with
     them) the transcripts."""
+
+    omitted_when_none: ClassVar[frozenset[str]] = frozenset({"costs"})
 
     schema_version: int
     backbone_version: str
@@ -87,6 +97,7 @@ class RunRecord(Record):
     samples: int
     grading: GradingRecord
     scenarios: list[ScenarioRecord]
+    costs: CostsRecord | None = None  # absent in runs recorded before costs
     transcripts: list[TranscriptRecord] | None = Field(
         default=None, exclude=True, description="transcripts.jsonl; None when not loaded"
     )

@@ -21,7 +21,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from backbone.core.formatting import pct, pp, pval
+from backbone.core.formatting import money, pct, pp, pval
 from backbone.report import charts
 from backbone.report.sections import sections
 
@@ -32,7 +32,7 @@ env = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-env.globals.update(pct=pct, pp=pp, pval=pval, charts=charts)
+env.globals.update(pct=pct, pp=pp, pval=pval, money=money, charts=charts)
 
 SCRIPT = files("backbone.report").joinpath("templates/browser.js").read_text(encoding="utf-8")
 

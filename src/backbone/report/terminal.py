@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.table import Table
 
-from backbone.core.formatting import pct
+from backbone.core.formatting import money, pct
 from backbone.gate.result import SequentialRecord
 from backbone.record import RunRecord
 from backbone.record.base import RateRecord
+from backbone.record.costs import CostsRecord
 from backbone.report.escape import terminal
 from backbone.report.html import HEADLINE
 
@@ -60,6 +61,29 @@ def print_summary(record: RunRecord, console: Console) -> None:
         f"target calls: {stats.calls} made, {stats.cached_calls} from cache · "
         f"tokens in {stats.input_tokens}, out {stats.output_tokens}"
     )
+    if record.costs is not None:
+        print_costs(record.costs, console)
+
+
+def print_costs(costs: CostsRecord, console: Console) -> None:
+    """One line per priced party and the total: what the replies cost, what this run spent."""
+    for who, line in (("target", costs.target), ("judges", costs.judges)):
+        if line is None:
+            continue
+        if line.price is None:
+            console.print(f"cost ({who}): not priced: {terminal(line.note or '')}")
+            continue
+        console.print(
+            f"cost ({who}): {money(line.usd, costs.currency)} for the replies, "
+            f"{money(line.usd_spent, costs.currency)} spent by this run "
+            f"({line.price.input_per_mtok:g} / {line.price.output_per_mtok:g} "
+            f"{costs.currency} per M tokens in/out, {line.price.source})"
+        )
+    if costs.judges is not None:
+        console.print(
+            f"cost (total): {money(costs.usd, costs.currency)}, spent "
+            f"{money(costs.usd_spent, costs.currency)} (prices as of {costs.prices_as_of})"
+        )
 
 
 def _agreement_text(agreement: Agreement | str) -> str:

@@ -70,6 +70,8 @@ async def play(scenario: Scenario, target: Target, *, sample: int = 0) -> Transc
             t.cached_calls += 1
         else:
             t.calls += 1
+            t.uncached_input_tokens += reply.usage.input_tokens
+            t.uncached_output_tokens += reply.usage.output_tokens
         t.input_tokens += reply.usage.input_tokens
         t.output_tokens += reply.usage.output_tokens
         sent.append(ChatMessage("assistant", reply.text))
@@ -188,6 +190,8 @@ async def run_suite(
         cached_calls=sum(r.transcript.cached_calls for r in played),
         input_tokens=sum(r.transcript.input_tokens for r in played),
         output_tokens=sum(r.transcript.output_tokens for r in played),
+        uncached_input_tokens=sum(r.transcript.uncached_input_tokens for r in played),
+        uncached_output_tokens=sum(r.transcript.uncached_output_tokens for r in played),
         failed_scenarios=sum(1 for r in results if r.transcript.error),
     )
     return RunResult(

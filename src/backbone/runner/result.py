@@ -40,6 +40,8 @@ class RunStats(BaseModel):
     cached_calls: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
+    uncached_input_tokens: int = 0
+    uncached_output_tokens: int = 0
     failed_scenarios: int = 0
 
 

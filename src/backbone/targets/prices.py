@@ -1,0 +1,161 @@
+"""What a target's tokens cost: a dated price table per provider and model, shipped with
+backbone (``prices.yaml``) and overridable entry by entry by a user's file of the same shape.
+
+The embedded model and ``python:`` targets cost nothing. An ``openai:``/``anthropic:`` model
+pointed at another server (``--base-url`` other than the provider's own) is not priced from the
+shipped table, whose prices are the provider's: give it a price in your own file, under the
+provider name or under the base URL's host (``"127.0.0.1:8080": {my-model: {...}}``).
+
+Example:
+    >>> table = PriceTable.load()
+    >>> table.lookup("openai:gpt-4o-mini-2024-07-18").price
+    Price(input=0.15, output=0.6)
+    >>> table.lookup("local").price
+    Price(input=0.0, output=0.0)
+    >>> table.lookup("openai:llama3", base_url="http://127.0.0.1:11434/v1").price is None
+    True
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from backbone.core.errors import InputError
+
+PRICES_ENV = "BACKBONE_PRICES"
+OFFICIAL_HOSTS = {"openai": "api.openai.com", "anthropic": "api.anthropic.com"}
+FREE = ("local", "python")
+
+
+@dataclass(frozen=True)
+class Price:
+    """USD per million tokens in and out."""
+
+    input: float
+    output: float
+
+    def usd(self, input_tokens: int, output_tokens: int) -> float:
+        return (input_tokens * self.input + output_tokens * self.output) / 1_000_000
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """The price found for a target (None: not priced) and where it came from."""
+
+    spec: str
+    price: Price | None
+    source: str  # "free", "builtin", a user's file, or "none"
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class PriceTable:
+    """Prices by provider (or server host) and model-name prefix."""
+
+    as_of: str
+    currency: str
+    entries: dict[str, dict[str, tuple[Price, str]]]  # provider -> prefix -> (price, source)
+    sources: tuple[str, ...]
+
+    @classmethod
+    def load(cls, user_file: str | Path | None = None) -> PriceTable:
+        """The shipped table, with a user's file (or ``$BACKBONE_PRICES``) laid over it."""
+        shipped = resources.files("backbone.targets").joinpath("prices.yaml").read_text("utf-8")
+        doc = _parse(shipped, "prices.yaml (shipped)")
+        entries = _entries(doc, "builtin", "prices.yaml (shipped)")
+        as_of, currency = str(doc["as_of"]), str(doc.get("currency", "USD"))
+        sources = ["builtin"]
+        path = user_file if user_file is not None else os.environ.get(PRICES_ENV) or None
+        if path is not None:
+            p = Path(path)
+            try:
+                text = p.read_text("utf-8")
+            except OSError as exc:
+                raise InputError.single(
+                    str(p), None, f"cannot read the price table: {exc}"
+                ) from None
+            user = _parse(text, str(p))
+            if "currency" in user and str(user["currency"]) != currency:
+                raise InputError.single(
+                    str(p), None, f"currency {user['currency']!r}: the table is in {currency}"
+                )
+            for provider, models in _entries(user, str(p), str(p)).items():
+                entries.setdefault(provider, {}).update(models)
+            if "as_of" in user:
+                as_of = f"{as_of} (builtin), {user['as_of']} ({p.name})"
+            sources.append(str(p))
+        return cls(as_of=as_of, currency=currency, entries=entries, sources=tuple(sources))
+
+    def lookup(self, spec: str, *, base_url: str | None = None) -> Lookup:
+        """The price of target ``spec`` (``provider:model``) served from ``base_url``."""
+        provider, _, model = spec.partition(":")
+        if provider in FREE:
+            return Lookup(spec, Price(0.0, 0.0), "free")
+        host = urlsplit(base_url).netloc if base_url else None
+        keys = []
+        if host:
+            keys.append(host)
+        if host is None or host == OFFICIAL_HOSTS.get(provider):
+            keys.append(provider)
+        for key in keys:
+            found = _longest_prefix(self.entries.get(key, {}), model)
+            if found is not None:
+                # the shipped table prices the provider's own servers only
+                if found[1] == "builtin" and host not in (None, OFFICIAL_HOSTS.get(provider)):
+                    continue
+                return Lookup(spec, found[0], found[1])
+        where = f" at {host}" if host else ""
+        return Lookup(
+            spec,
+            None,
+            "none",
+            f"no price for {spec}{where}: add it to a price table (--prices FILE)",
+        )
+
+
+def _longest_prefix(models: dict[str, tuple[Price, str]], model: str) -> tuple[Price, str] | None:
+    best = max((k for k in models if model.startswith(k)), key=len, default=None)
+    return models[best] if best is not None else None
+
+
+def _parse(text: str, where: str) -> dict[str, Any]:
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        raise InputError.single(where, line + 1 if line is not None else None, str(exc)) from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("providers"), dict):
+        raise InputError.single(where, None, "a price table needs a 'providers' mapping")
+    return doc
+
+
+def _entries(
+    doc: dict[str, Any], source: str, where: str
+) -> dict[str, dict[str, tuple[Price, str]]]:
+    out: dict[str, dict[str, tuple[Price, str]]] = {}
+    for provider, models in doc["providers"].items():
+        if not isinstance(models, dict):
+            raise InputError.single(where, None, f"providers.{provider}: expected model: price")
+        for model, p in models.items():
+            ok = (
+                isinstance(p, dict)
+                and set(p) == {"input", "output"}
+                and all(isinstance(v, int | float) and v >= 0 for v in p.values())
+            )
+            if not ok:
+                raise InputError.single(
+                    where,
+                    None,
+                    f"providers.{provider}.{model}: expected {{input: USD, output: USD}} per "
+                    f"million tokens (non-negative numbers), got {p!r}",
+                )
+            price = Price(float(p["input"]), float(p["output"]))
+            out.setdefault(str(provider), {})[str(model)] = (price, source)
+    return out

@@ -1,0 +1,80 @@
+"""The price table: shipped prices, longest-prefix matching, a user's file laid over it, and
+servers other than the provider's own left unpriced unless the user prices them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backbone.core.errors import InputError
+from backbone.targets.prices import Price, PriceTable
+
+
+def test_shipped_prices_match_dated_model_names_by_longest_prefix() -> None:
+    table = PriceTable.load()
+    assert table.as_of and table.currency == "USD"
+    # "gpt-4o-mini-…" must not be priced as "gpt-4o"
+    assert table.lookup("openai:gpt-4o-mini-2024-07-18").price == Price(0.15, 0.60)
+    assert table.lookup("openai:gpt-4o-2024-08-06").price == Price(2.50, 10.00)
+    assert table.lookup("anthropic:claude-sonnet-4-5-20250929").price == Price(3.0, 15.0)
+    for free in ("local", "python:my_bot:reply"):
+        lk = table.lookup(free)
+        assert lk.price == Price(0.0, 0.0) and lk.source == "free"
+    unknown = table.lookup("openai:no-such-model")
+    assert unknown.price is None and "--prices" in (unknown.note or "")
+
+
+def test_a_model_on_another_server_is_not_priced_from_the_providers_table(
+    tmp_path: Path,
+) -> None:
+    table = PriceTable.load()
+    here = "http://127.0.0.1:8080/v1"
+    assert table.lookup("openai:gpt-4o-mini", base_url=here).price is None
+    # the provider's own host is the provider
+    assert table.lookup("openai:gpt-4o-mini", base_url="https://api.openai.com/v1").price == Price(
+        0.15, 0.60
+    )
+    mine = tmp_path / "prices.yaml"
+    mine.write_text(
+        "as_of: '2026-12-01'\nproviders:\n"
+        "  '127.0.0.1:8080': {llama3: {input: 0.01, output: 0.02}}\n"
+        "  openai: {gpt-4o-mini: {input: 0.5, output: 1.0}}\n",
+        encoding="utf-8",
+    )
+    table = PriceTable.load(mine)
+    lk = table.lookup("openai:llama3-8b", base_url=here)
+    assert lk.price == Price(0.01, 0.02) and lk.source == str(mine)
+    # the user's entry overrides the shipped one; the rest of the shipped table stays
+    assert table.lookup("openai:gpt-4o-mini").price == Price(0.5, 1.0)
+    assert table.lookup("openai:gpt-4o").price == Price(2.5, 10.0)
+    assert "2026-12-01" in table.as_of
+
+
+def test_the_environment_names_the_users_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mine = tmp_path / "p.yaml"
+    mine.write_text("providers: {openai: {gpt-4o: {input: 1, output: 2}}}\n", encoding="utf-8")
+    monkeypatch.setenv("BACKBONE_PRICES", str(mine))
+    assert PriceTable.load().lookup("openai:gpt-4o").price == Price(1.0, 2.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("providers: {openai: {gpt-4o: {input: -1, output: 2}}}\n", "providers.openai.gpt-4o"),
+        ("providers: {openai: {gpt-4o: {input: 1}}}\n", "providers.openai.gpt-4o"),
+        ("providers: [1, 2]\n", "'providers' mapping"),
+        ("providers: {openai: {gpt-4o: {input: 1, output: 2}}\n", "p.yaml:"),
+        ("currency: EUR\nproviders: {}\n", "currency 'EUR'"),
+    ],
+)
+def test_a_bad_price_table_names_the_file_and_the_entry(
+    tmp_path: Path, text: str, says: str
+) -> None:
+    bad = tmp_path / "p.yaml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        PriceTable.load(bad)
+    assert says in str(info.value) and str(bad) in str(info.value)
