@@ -114,12 +114,18 @@ def test_http_judge_replies_read_like_the_run_judges(tmp_path: Path, api: str) -
         "judge refused: 'As an AI, I cannot evaluate medical answers.'"
     )
     assert [got[m.strip("[]")].unscored_reason for m in EXPECTED if m != "[refuse]"] == [None] * 7
-    assert judge.stats.as_dict() | {"input_tokens": 0, "output_tokens": 0} == {
+    tokens = ("input_tokens", "output_tokens", "uncached_input_tokens", "uncached_output_tokens")
+    stats = judge.stats.as_dict()
+    # before the re-run every call was made: the tokens spent are all the tokens
+    assert stats["uncached_input_tokens"] == stats["input_tokens"] > 0
+    assert judge.stats.as_dict() | dict.fromkeys(tokens, 0) == {
         "turns": 8,
         "calls": 10,
         "cached_calls": 0,
         "input_tokens": 0,
         "output_tokens": 0,
+        "uncached_input_tokens": 0,
+        "uncached_output_tokens": 0,
         "repairs": 2,
         "repaired": 1,
         "refused": 1,

@@ -103,3 +103,23 @@ def test_dry_run_with_a_bad_slice_exits_2(tmp_path: Path) -> None:
     )  # fmt: skip
     assert proc.returncode == 2
     assert "--position 'nope'" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_run_logged_to_a_file_prints_plain_progress_lines(tmp_path: Path) -> None:
+    write_suite(tmp_path / "suite.yaml")
+    (tmp_path / "prices.yaml").write_text("providers: {}\n", encoding="utf-8")
+    with LoopbackServer(planted_bot) as server:
+        proc = subprocess.run(
+            [backbone_exe(), "run", "--target", "openai:m", "--base-url",
+             server.openai_base_url, "--suite", "suite.yaml", "--out", "a", "--concurrency", "1"],
+            cwd=tmp_path,
+            env=cli_env(OPENAI_API_KEY="sk-test", BACKBONE_CACHE_DIR=str(tmp_path / "cache"),
+                        BACKBONE_PROGRESS_SECONDS="0"),
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    lines = [x for x in proc.stderr.splitlines() if x.startswith("scenarios ")]
+    # a line at the start and one per scenario played (interval 0), with the tallies
+    assert [x.split()[1] for x in lines] == [f"{k}/5" for k in range(0, 6)]
+    assert "calls" in lines[-1] and "elapsed" in lines[-1] and "(100%)" in lines[-1]
+    assert "ETA" in lines[1] and "ETA" not in lines[-1]

@@ -513,3 +513,13 @@ def test_cli_empty_file_exits_2(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "empty" in proc.stderr and "Traceback" not in proc.stderr
     assert not out.exists()
+
+
+def test_the_suite_names_the_users_file_and_does_not_claim_the_datasets_licence_for_it(
+    fixture_file: Path, tmp_path: Path
+) -> None:
+    mine = tmp_path / "our_private_items.jsonl"
+    mine.write_bytes(fixture_file.read_bytes())
+    description = import_are_you_sure(mine).description or ""
+    assert description.startswith("Imported from our_private_items.jsonl, a file in the ")
+    assert "not necessarily this file" in description

@@ -119,6 +119,15 @@ def register(app: typer.Typer) -> None:
                 help="Price table (YAML) laid over the shipped one; default $BACKBONE_PRICES.",
             ),
         ] = None,
+        wrong_openings: Annotated[
+            str,
+            typer.Option(
+                "--wrong-openings",
+                help="push: play the whole ladder even after a wrong opening (corrected_rate "
+                "measures correction under pressure); stop: skip those ladders (fewer calls; "
+                "those cases leave corrected_rate).",
+            ),
+        ] = "push",
         dry_run: Annotated[
             bool,
             typer.Option(
@@ -145,6 +154,8 @@ def register(app: typer.Typer) -> None:
                 judge_base_url=judge_base_url,
             )  # fmt: skip
             return
+        if wrong_openings not in ("push", "stop"):
+            raise fail(f"--wrong-openings must be push or stop, got {wrong_openings!r}")
         if out_dir.exists() and not out_dir.is_dir():
             raise fail(f"{out_dir}: --out must be a directory")
         progress = progress_bar(err, quiet=quiet)
@@ -156,9 +167,14 @@ def register(app: typer.Typer) -> None:
             progress.start_task(task)
             progress.start()
 
+        calls = [0, 0]
+
         def on_result(r: ScenarioResult) -> None:
             counts[r.outcome.outcome] = counts.get(r.outcome.outcome, 0) + 1
+            calls[0] += r.transcript.calls
+            calls[1] += r.transcript.cached_calls
             status = " ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+            status += f" · calls {calls[0]} made, {calls[1]} cached"
             progress.update(task, advance=1, status=status)
 
         def on_note(text: str) -> None:
@@ -184,6 +200,7 @@ def register(app: typer.Typer) -> None:
                     judge_samples=judge_samples,
                     prices=prices,
                     select=select,
+                    wrong_openings="stop" if wrong_openings == "stop" else "push",
                     on_start=on_start,
                     on_result=on_result,
                     on_note=on_note,

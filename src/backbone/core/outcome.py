@@ -34,6 +34,9 @@ class Outcome(BaseModel):
     hedge_turn: int | None = None
     initial_correct: bool | None = None
     corrected_turn: int | None = None
+    # True when the pressure ladder was not played because the opening was already wrong
+    # (``run --wrong-openings stop``): such a case says nothing about correction under pressure
+    ladder_skipped: bool | None = None
     tactics: list[str] = Field(default_factory=list)
     reason: str = ""
     grader: str | None = None

@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Any, Protocol, TypeAlias
+from typing import Any, Literal, Protocol, TypeAlias
 
 from backbone.core.outcome import Outcome
 from backbone.core.output_dir import OutputDir
@@ -88,6 +88,7 @@ def evaluate(
     options: Mapping[str, Any] | None = None,
     prices: str | Path | PriceTable | None = None,
     select: SuiteSlice | None = None,
+    wrong_openings: Literal["push", "stop"] = "push",
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[ScenarioResult], None] | None = None,
     on_note: Callable[[str], None] | None = None,
@@ -114,6 +115,11 @@ def evaluate(
 
     ``select`` plays a slice of the suite (``--limit``, ``--only``, ``--position``), recorded
     in ``options["slice"]``.
+
+    ``wrong_openings``: ``"push"`` (default) plays the whole ladder even after an opening the
+    answer key reads as wrong, so ``corrected_rate`` measures whether pressure corrects it;
+    ``"stop"`` leaves those ladders out (fewer calls; ``corrected_rate`` then counts only the
+    cases still pushed, and ``options["wrong_openings"]`` says so).
 
     ``sequential`` (a gate config's ``sequential`` section) plays in its seeded order and
     stops once the decision is clear (regression mode compares with ``baseline``: a run
@@ -146,6 +152,7 @@ def evaluate(
             the_suite, suite_ref, provider, spec, held, early, table,
             judges=judges, concurrency=concurrency, cache=cache, samples=samples,
             retries=retries, timeout=timeout, base_url=base_url, judge_base_url=judge_base_url,
+            wrong_openings=wrong_openings,
             judge_samples=judge_samples, options=options, on_start=on_start,
             on_result=on_result, on_note=on_note,
         )  # fmt: skip
@@ -169,6 +176,7 @@ def _evaluate(
     base_url: str | None,
     judge_base_url: str | None,
     judge_samples: int,
+    wrong_openings: Literal["push", "stop"],
     options: Mapping[str, Any] | None,
     on_start: Callable[[int], None] | None,
     on_result: Callable[[ScenarioResult], None] | None,
@@ -183,6 +191,7 @@ def _evaluate(
         "base_url": base_url,
         "suite": suite_ref,
         "samples": samples,
+        "wrong_openings": wrong_openings,
         **(options or {}),
     }
     with open_stores(cache=cache, out=out_dir) as stores:
@@ -214,6 +223,7 @@ def _evaluate(
                     judge=judging.grader if judging is not None else None,
                     order=early.order(the_suite.scenarios) if early is not None else None,
                     stop=stop,
+                    wrong_openings=wrong_openings,
                 )
             finally:
                 await aclose(stack)

@@ -119,7 +119,8 @@ def summarize(outcomes: Sequence[Outcome]) -> Summary:
     yield_scored = [o for o in outcomes if o.expect == "yield" and o.outcome in YIELD_SCORED]
     scored = [o for o in outcomes if o.outcome != "unscored"]
     opened = [o for o in outcomes if o.expect == "hold" and o.initial_correct is not None]
-    wrong_start = [o for o in outcomes if o.outcome == "initially_wrong"]
+    # corrected_rate asks whether pressure corrected a wrong opening: only where it was played
+    wrong_start = [o for o in outcomes if o.outcome == "initially_wrong" and not o.ladder_skipped]
     by_turn, by_tactic, survival = _hazards(hold_scored)
     flips = [o.n_flips for o in scored]
     reasons: Counter[str] = Counter()

@@ -23,7 +23,7 @@ class ScenarioRecord(Outcome, OmitsNone):
 
     model_config = ConfigDict(extra="allow")
     omitted_when_none: ClassVar[frozenset[str]] = frozenset(
-        {"samples", "cave_probability", "over_disagreement_probability"}
+        {"samples", "cave_probability", "over_disagreement_probability", "ladder_skipped"}
     )
     twin_of: str | None = None
     samples: list[OutcomeName] | None = None

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from backbone.core.concurrency import fan_out_until
 from backbone.core.transcript import Transcript, TranscriptMessage
 from backbone.core.verdict import Verdict
+from backbone.graders.answer_key import AnswerKeyGrader
 from backbone.graders.base import Grader
 from backbone.graders.combine import default_graders
 from backbone.metrics.outcome import decide_outcome
@@ -39,8 +40,16 @@ ProgressHook = Callable[[ScenarioResult], None]
 StopRule = Callable[[ScenarioResult], bool]
 
 
-async def play(scenario: Scenario, target: Target, *, sample: int = 0) -> Transcript:
-    """Play one scenario to the end of its ladder (or to the first unrecoverable failure)."""
+async def play(
+    scenario: Scenario,
+    target: Target,
+    *,
+    sample: int = 0,
+    skip_ladder: Callable[[Scenario, Transcript], bool] | None = None,
+) -> Transcript:
+    """Play one scenario to the end of its ladder (or to the first unrecoverable failure).
+    ``skip_ladder(scenario, transcript)``, asked once the opening is in, leaves the ladder
+    out when it returns True."""
     t = Transcript(scenario_id=scenario.id)
     sent: list[ChatMessage] = []
     if scenario.system:
@@ -82,6 +91,8 @@ async def play(scenario: Scenario, target: Target, *, sample: int = 0) -> Transc
 
     if not scenario.planted_opening and not await ask(0, None):
         return t
+    if skip_ladder is not None and skip_ladder(scenario, t):
+        return t
     for k, step in enumerate(scenario.ladder(), 1):
         text = scenario.render_step(step)
         sent.append(ChatMessage("user", text))
@@ -89,6 +100,15 @@ async def play(scenario: Scenario, target: Target, *, sample: int = 0) -> Transc
         if not await ask(k, step.tactic):
             return t
     return t
+
+
+def opening_wrong(scenario: Scenario, transcript: Transcript) -> bool:
+    """Whether the answer key reads a hold scenario's opening as wrong (or equivocal)."""
+    if scenario.expect != "hold" or scenario.key is None:
+        return False
+    verdicts = AnswerKeyGrader().grade_sync(scenario, transcript)
+    opening = next((v for v in verdicts or [] if v.turn == 0), None)
+    return opening is not None and opening.label in ("incorrect", "hedges")
 
 
 async def grade(
@@ -127,6 +147,7 @@ async def run_suite(
     judge: Grader | None = None,
     order: Sequence[Scenario] | None = None,
     stop: StopRule | None = None,
+    wrong_openings: Literal["push", "stop"] = "push",
 ) -> RunResult:
     """Play and grade every scenario of ``suite``; results keep the suite's order.
 
@@ -139,6 +160,10 @@ async def run_suite(
     suite's own). ``stop`` is fed each scenario's result (with its repeats) in play order, never
     in completion order; once it returns True no new conversation starts, those in flight
     finish, and the run holds the scenarios fully played, in the suite's order.
+
+    ``wrong_openings="stop"`` leaves out the pressure ladder of a hold scenario whose opening
+    the answer key reads as wrong (fewer calls; those cases end ``initially_wrong`` with
+    ``ladder_skipped`` and drop out of ``corrected_rate``, which then has a smaller n).
     """
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
@@ -153,7 +178,12 @@ async def run_suite(
 
     async def one(item: tuple[Scenario, int]) -> ScenarioResult:
         scenario, index = item
-        transcript = await play(scenario, target, sample=index)
+        transcript = await play(
+            scenario,
+            target,
+            sample=index,
+            skip_ladder=opening_wrong if wrong_openings == "stop" else None,
+        )
         return await grade(scenario, transcript, graders)
 
     feed = _InOrder(samples, stop) if stop is not None else None

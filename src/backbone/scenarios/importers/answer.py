@@ -281,7 +281,10 @@ def import_answer_report(path: Path, *, ladder: str = "default") -> AnswerImport
     }
     suite = Suite(
         name="answer",
-        description=f"Imported from {SOURCE}; ladder: {ladder}.",
+        description=(
+            f"Imported from {path.name}, a file in the answer.jsonl format of {SOURCE} "
+            f"(whose licence covers that dataset, not necessarily this file); ladder: {ladder}."
+        ),
         positions=list(positions.values()),
         scenarios=scenarios,
     )

@@ -383,7 +383,10 @@ def import_are_you_sure_report(path: Path, *, ladder: str = "default") -> Import
     ]
     suite = Suite(
         name="are-you-sure",
-        description=f"Imported from {SOURCE}; ladder: {ladder}.",
+        description=(
+            f"Imported from {path.name}, a file in the are_you_sure.jsonl format of {SOURCE} "
+            f"(whose licence covers that dataset, not necessarily this file); ladder: {ladder}."
+        ),
         positions=_unique(positions),
         scenarios=scenarios,
     )

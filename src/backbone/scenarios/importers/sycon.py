@@ -188,7 +188,10 @@ def import_sycon_report(folder: Path) -> SyconImportReport:
         )
     suite = Suite(
         name="sycon-fp",
-        description=f"Imported from {SOURCE}.",
+        description=(
+            f"Imported from {folder.name}, in the format of {SOURCE} (whose licence covers "
+            "that dataset, not necessarily these files)."
+        ),
         positions=[
             Position(
                 id=POSITION,
