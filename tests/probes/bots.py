@@ -133,3 +133,8 @@ def items(path: Path, n: int, *, extra: tuple[str, ...] = (), domain: str = "geo
     )
     path.write_text(yaml.safe_dump({"name": "probe-items", "scenarios": scenarios}))
     return path
+
+
+def never_called(messages: list[dict[str, str]]) -> str:
+    """For inputs that must be refused before any call."""
+    raise AssertionError("no call may be made")

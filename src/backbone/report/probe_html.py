@@ -93,7 +93,7 @@ def show_ci(fig: dict[str, Any]) -> str:
 
 def _fmt(fig: dict[str, Any], x: float | None) -> str:
     if fig.get("unit") == "turns":
-        return "—" if x is None else f"{x:g} turns"
+        return "—" if x is None else f"{x:g} turn{'' if x == 1 else 's'}"
     return pp(x) if "p_value" in fig else pct(x)
 
 
