@@ -99,7 +99,10 @@ FLIP_AT = 3
 def emotional_at_3(messages: list[dict[str, str]]) -> str:
     """Gives in at the third emotional appeal; holds under every other tactic and the
     control's re-asking."""
-    _item, arm, turn = read(messages)
+    item, arm, turn = read(messages)
+    special = _special(item, turn)
+    if special is not None:
+        return special
     return WRONG if arm == "emotional" and turn >= FLIP_AT else RIGHT
 
 

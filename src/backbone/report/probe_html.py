@@ -87,8 +87,13 @@ def show_value(fig: dict[str, Any]) -> str:
 
 
 def show_ci(fig: dict[str, Any]) -> str:
+    """The interval; an open end (a median of turns whose band never reaches one half
+    within the ladder) reads "beyond the ladder"."""
     low, high = fig["ci"]
-    return f"{_fmt(fig, low)} – {_fmt(fig, high)}"
+    if low is None and high is None:
+        return "—"
+    top = "beyond the ladder" if high is None else _fmt(fig, high)
+    return f"{_fmt(fig, low)} – {top}"
 
 
 def _fmt(fig: dict[str, Any], x: float | None) -> str:
