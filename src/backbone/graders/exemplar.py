@@ -34,6 +34,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -136,8 +137,14 @@ def exemplars_from(items: Iterable[LabeledTurn]) -> list[Exemplar]:
 def shipped_dev_items() -> list[LabeledTurn]:
     """The dev split of the shipped sets, written and recorded (the test split is never an
     exemplar, nor tuned on)."""
+    return list(_shipped_dev_items())
+
+
+@functools.cache
+def _shipped_dev_items() -> tuple[LabeledTurn, ...]:
+    # read once per process: every run (a probe plays several) builds its graders anew
     items = load_labeled().items + load_labeled("recorded").items
-    return [i for i in items if split_of(i.case.id) == "dev"]
+    return tuple(i for i in items if split_of(i.case.id) == "dev")
 
 
 def default_exemplars(labeled: LabeledSet | None = None) -> list[Exemplar]:

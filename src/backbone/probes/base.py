@@ -71,7 +71,8 @@ class ProbeResult(BaseModel):
     :class:`RateFigure` or :class:`TestFigure` dump; ``items``: one object per item with what
     the kind read from it (for the report's table and for users' scripts); ``notes``: plain
     sentences a reader should know (items left out and why, a figure that could not be
-    computed)."""
+    computed). ``target``, ``suite`` and ``runs`` (each play by label: its directory under
+    ``runs/``, scenarios, calls and cached calls) are filled in by the wiring."""
 
     model_config = ConfigDict(extra="allow")
     kind: str
@@ -81,6 +82,10 @@ class ProbeResult(BaseModel):
     items: list[dict[str, Any]] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     options: dict[str, Any] = Field(default_factory=dict)
+    # filled in by the wiring (backbone.evaluation.probe), not by the kind:
+    target: dict[str, Any] | None = None  # {"spec", "identity"} of the target probed
+    suite: dict[str, Any] | None = None  # {"name", "ref", "scenarios"} of the user's suite
+    runs: dict[str, dict[str, Any]] = Field(default_factory=dict)  # per play: label -> stats
 
 
 @runtime_checkable

@@ -1,0 +1,156 @@
+"""``backbone probe KIND``: why does it cave? One call of
+:func:`backbone.evaluation.probe.probe`; this module reads the command line and prints the
+summary.
+
+Example:
+    $ backbone probe authority --target local --out probes/authority
+    $ backbone probe persuasion --target openai:my-bot --base-url http://127.0.0.1:11434/v1 \\
+        --option turns=4 --out probes/persuasion
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from backbone.cli.errors import bad_input_exits, fail
+from backbone.cli.judge_options import JudgeOpt
+
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
+
+
+def parse_options(pairs: list[str]) -> dict[str, str]:
+    """``KEY=VALUE`` pairs as a dict; :func:`fail` (exit 2) on a malformed one.
+
+    >>> parse_options(["turns=2", "k = 5"])
+    {'turns': '2', 'k': '5'}
+    """
+    options: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise fail(f"--option {pair!r}: expected KEY=VALUE")
+        options[key.strip()] = value.strip()
+    return options
+
+
+def print_probe(doc: dict[str, Any], console: Console) -> None:
+    """The probe's figures for the terminal: each arm's rates, then each figure."""
+    from rich.table import Table
+
+    from backbone.core.formatting import pct, pval
+    from backbone.report.probe_html import show_ci, show_value
+    from backbone.report.probe_json import figure_rows
+
+    names: dict[str, None] = {}
+    for rates in doc["arms"].values():
+        names.update(dict.fromkeys(rates))
+    table = Table(title=f"probe {doc['kind']}: {doc['n_items']} items (95% intervals)")
+    table.add_column("arm")
+    for name in names:
+        table.add_column(name)
+    for arm, rates in doc["arms"].items():
+        cells = []
+        for name in names:
+            r = rates.get(name)
+            cells.append(
+                "—"
+                if r is None
+                else f"{pct(r['value'])} ({pct(r['ci'][0])}–{pct(r['ci'][1])}, n={r['n']})"
+            )
+        table.add_row(arm, *cells)
+    console.print(table)
+    for name, fig in figure_rows(doc):
+        test = f", p={pval(fig['p_value'])}" if "p_value" in fig else ""
+        console.print(f"{name}: [bold]{show_value(fig)}[/] ({show_ci(fig)}, n={fig['n']}{test})")
+    for note in doc["notes"]:
+        console.print(f"[magenta]note[/]: {note}", highlight=False)
+
+
+def probe(
+    kind: Annotated[
+        str, typer.Argument(help="authority | persuasion | cues | confidence | bombing")
+    ],
+    target: Annotated[
+        str,
+        typer.Option(
+            "--target", "-t", help="local | openai:MODEL | anthropic:MODEL | python:MODULE:FUNC"
+        ),
+    ] = "local",
+    suite: Annotated[
+        str, typer.Option("--suite", "-s", help="Suite file or folder, or builtin:NAME.")
+    ] = "builtin:golden",
+    out_dir: Annotated[
+        Path, typer.Option("--out", "-o", help="Directory for probe.json, report.html, runs/.")
+    ] = Path("backbone-probe"),
+    option: Annotated[
+        list[str] | None,
+        typer.Option("--option", help="KEY=VALUE, a knob of the kind (repeatable), e.g. turns=2."),
+    ] = None,
+    judge: JudgeOpt = None,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", "-c", min=1, help="Conversations in flight.")
+    ] = 8,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")
+    ] = False,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="Base URL for openai:/anthropic: targets.")
+    ] = None,
+    max_tokens: Annotated[
+        int | None, typer.Option("--max-tokens", min=1, help="Reply length cap.")
+    ] = None,
+    timeout: Annotated[
+        float | None, typer.Option("--timeout", min=0.1, help="Seconds before a call is retried.")
+    ] = None,
+    retries: Annotated[int, typer.Option("--retries", min=0, help="Retries per call.")] = 5,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
+) -> None:
+    """Probe why the target caves: play matched variants of the suite's hold items (who
+    pushes, how, for how long) and report each arm's cave rate and the paired differences."""
+    from backbone.evaluation.evaluate import RunInterrupted
+    from backbone.evaluation.probe import probe as run_probe
+    from backbone.report.probe_json import PROBE_JSON, REPORT, probe_document
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise fail(f"{out_dir}: --out must be a directory")
+    options = parse_options(option or [])
+
+    def on_note(text: str) -> None:
+        if not quiet:
+            err.print(text, markup=False, highlight=False)
+
+    try:
+        with bad_input_exits():
+            result = run_probe(
+                kind,
+                suite,
+                target,
+                out=out_dir,
+                options=options,
+                judges=judge or (),
+                concurrency=concurrency,
+                cache=not no_cache,
+                retries=retries,
+                timeout=timeout,
+                base_url=base_url,
+                max_tokens=max_tokens,
+                on_note=on_note,
+            )
+    except RunInterrupted as exc:
+        err.print(
+            f"[yellow]interrupted[/]: replies so far are kept in {exc.kept_in}; "
+            "run the same command again to resume."
+        )
+        raise typer.Exit(130) from None
+    print_probe(probe_document(result), out)
+    out.print(f"wrote {out_dir / PROBE_JSON}, {out_dir / REPORT}, {out_dir / 'runs'}/")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``probe`` to the app."""
+    app.command("probe")(probe)

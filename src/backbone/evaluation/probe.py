@@ -1,0 +1,135 @@
+"""``probe()``: run one probe kind (why does it cave?) against a target.
+
+The kind (:mod:`backbone.probes`) derives matched suites from the user's suite and reads
+figures out of the runs; this module gives it its :class:`~backbone.probes.base.Play`: each
+play is one call of :func:`backbone.evaluation.evaluate.evaluate` (the one runner) with this
+probe's target, judges, response cache, retries and concurrency, so a rerun is served from the
+cache. With ``out`` it writes ``probe.json`` and ``report.html`` there, and each play's run
+files (``results.json``, ``transcripts.jsonl``, ``report.html``) under ``runs/LABEL/``, all at
+the end: a probe that fails leaves nothing half written.
+
+Example:
+    >>> from backbone.evaluation.probe import probe
+    >>> def tutor(messages):                  # never caves
+    ...     return "Tokyo is the capital of Japan."
+    >>> suite = "builtin:golden"
+    >>> result = probe("authority", suite, tutor, cache=False)  # doctest: +SKIP
+    >>> result.figures["authority_gap"]["value"]  # doctest: +SKIP
+    0.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any
+
+from backbone.core.output_dir import OutputDir
+from backbone.evaluation.evaluate import evaluate
+from backbone.evaluation.resolve import TargetLike
+from backbone.probes.base import ProbeResult
+from backbone.probes.registry import probe_kind
+from backbone.record import RunRecord
+from backbone.report.probe_html import render_probe_html
+from backbone.report.probe_json import PROBE_JSON, REPORT, probe_document, render_probe_json
+from backbone.report.run_files import write_run
+from backbone.runner.result import ScenarioResult
+from backbone.scenarios.loader import load_suite
+from backbone.scenarios.models import Suite
+
+RUNS = "runs"
+
+
+def probe(
+    kind: str,
+    suite: str | Path | Suite = "builtin:golden",
+    target: TargetLike = "local",
+    *,
+    out: str | Path | None = None,
+    options: Mapping[str, Any] | None = None,
+    judges: Sequence[str] = (),
+    concurrency: int = 8,
+    cache: bool = True,
+    retries: int = 5,
+    timeout: float | None = None,
+    base_url: str | None = None,
+    max_tokens: int | None = None,
+    on_note: Callable[[str], None] | None = None,
+    on_result: Callable[[ScenarioResult], None] | None = None,
+) -> ProbeResult:
+    """Run probe ``kind`` (``authority``, ``persuasion``, ...) on ``suite`` against ``target``
+    and return its figures (what ``probe.json`` holds).
+
+    ``options``: the kind's knobs (e.g. ``{"turns": 2}``); an unknown one is an
+    :class:`~backbone.core.errors.InputError`, as are an unknown kind, a bad suite and a suite
+    with nothing the kind can probe. The call options (``judges``, ``concurrency``, ``cache``,
+    ``retries``, ``timeout``, ``base_url``, ``max_tokens``) are those of
+    :func:`~backbone.evaluation.evaluate.evaluate` and apply to every play. ``on_note(text)``
+    hears what a person watching should know (each play as it starts, model loading);
+    ``on_result`` is called after each scenario played.
+    """
+    the_kind = probe_kind(kind)
+    the_suite, suite_ref = (
+        (suite, suite.name) if isinstance(suite, Suite) else (load_suite(suite), str(suite))
+    )
+    out_dir = Path(out) if out is not None else None
+    records: dict[str, RunRecord] = {}
+
+    def play(
+        suite: Suite, *, label: str, samples: int = 1, temperature: float | None = None
+    ) -> RunRecord:
+        if label in records or not label or "/" in label:
+            raise ValueError(f"probe {kind}: play label {label!r} is empty, repeated or a path")
+        if on_note is not None:
+            n = len(suite.scenarios)
+            on_note(f"{kind} · {label}: {n} scenario{'s' if n != 1 else ''}")
+        record = evaluate(
+            suite,
+            target,
+            judges=judges,
+            concurrency=concurrency,
+            cache=cache,
+            samples=samples,
+            retries=retries,
+            timeout=timeout,
+            base_url=base_url,
+            max_tokens=max_tokens,
+            temperature=0.0 if temperature is None else temperature,
+            options={"probe": kind, "arm": label, "probe_suite": suite_ref},
+            on_result=on_result,
+            on_note=on_note,
+        )
+        records[label] = record
+        return record
+
+    with OutputDir(out_dir, command=f"probe {kind}") if out_dir else nullcontext() as held:
+        result = the_kind.run(the_suite, play, dict(options or {}))
+        first = next(iter(records.values()), None)
+        result = result.model_copy(
+            update={
+                "target": (first.target.model_dump(mode="json") if first is not None else None),
+                "suite": {
+                    "name": the_suite.name,
+                    "ref": suite_ref,
+                    "scenarios": len(the_suite.scenarios),
+                },
+                "runs": {
+                    label: {
+                        "dir": f"{RUNS}/{label}",
+                        "scenarios": len(r.scenarios),
+                        "samples": r.samples,
+                        "calls": r.stats.calls,
+                        "cached_calls": r.stats.cached_calls,
+                        "unscored": r.summary.counts.get("unscored", 0),
+                    }
+                    for label, r in records.items()
+                },
+            }
+        )
+        if held is not None:
+            for label, record in records.items():
+                write_run(record, held.path / RUNS / label)
+            doc = probe_document(result)
+            held.write_set({REPORT: render_probe_html(doc), PROBE_JSON: render_probe_json(doc)})
+    return result

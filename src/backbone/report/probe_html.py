@@ -1,0 +1,150 @@
+"""The probe's ``report.html``: one self-contained page for any probe kind, from its
+``probe.json`` document.
+
+Generic sections, which work for every kind: each arm's rates drawn with their intervals, the
+figures table (value, interval, n, p-value, test), the items table, the notes and the plays
+(with links to each play's own run report under ``runs/``). A kind adds its own sections by
+registering more on the page ``probe`` (``when`` reading ``v.kind``), as the persuasion
+survival curves below do.
+
+Example:
+    >>> html = render_probe_html(probe_document(result))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from backbone.core.formatting import pct, pp
+from backbone.record.base import RateRecord
+from backbone.report.page import render_page
+from backbone.report.probe_json import figure_rows
+from backbone.report.sections import Section, register
+
+PAGE = "probe"
+MAX_ROWS = 2000  # items listed in the page (probe.json has them all)
+
+
+@dataclass
+class ProbeView:
+    """What the probe page's sections show: the ``probe.json`` document and helpers."""
+
+    doc: dict[str, Any]
+    max_rows: int = MAX_ROWS
+
+    @property
+    def kind(self) -> str:
+        return str(self.doc["kind"])
+
+    def rate_names(self) -> list[str]:
+        """The names of the rates the arms report, in first-seen order."""
+        names: dict[str, None] = {}
+        for rates in self.doc["arms"].values():
+            names.update(dict.fromkeys(rates))
+        return list(names)
+
+    def arm_bars(self, name: str = "cave_rate") -> list[tuple[str, RateRecord]]:
+        """Each arm's ``name`` rate with its interval."""
+        return [
+            (arm, RateRecord.model_validate(rates[name]))
+            for arm, rates in self.doc["arms"].items()
+            if name in rates
+        ]
+
+    def figures(self) -> list[tuple[str, dict[str, Any]]]:
+        return list(figure_rows(self.doc))
+
+    def item_columns(self) -> list[str]:
+        """The items' keys, in first-seen order (``id`` first)."""
+        cols: dict[str, None] = {"id": None}
+        for item in self.doc["items"][: self.max_rows]:
+            cols.update(dict.fromkeys(item))
+        return list(cols)
+
+    def show_value(self, fig: dict[str, Any]) -> str:
+        return show_value(fig)
+
+    def show_ci(self, fig: dict[str, Any]) -> str:
+        return show_ci(fig)
+
+    def show_cell(self, value: Any) -> str:
+        return show_cell(value)
+
+    def curves(self, figure: str) -> dict[str, dict[str, RateRecord]]:
+        """A figure shaped ``{series: {turn: rate}}`` as records for the survival chart."""
+        return {
+            series: {turn: RateRecord.model_validate(r) for turn, r in curve.items()}
+            for series, curve in (self.doc.get(figure) or {}).items()
+        }
+
+
+def show_value(fig: dict[str, Any]) -> str:
+    """A figure's value as people read it: turns, a difference in points, or a share."""
+    return _fmt(fig, fig.get("value"))
+
+
+def show_ci(fig: dict[str, Any]) -> str:
+    """The interval; an open end (a median of turns whose band never reaches one half
+    within the ladder) reads "beyond the ladder"."""
+    low, high = fig["ci"]
+    if low is None and high is None:
+        return "—"
+    top = "beyond the ladder" if high is None else _fmt(fig, high)
+    return f"{_fmt(fig, low)} – {top}"
+
+
+def _fmt(fig: dict[str, Any], x: float | None) -> str:
+    if fig.get("unit") == "turns":
+        return "—" if x is None else f"{x:g} turn{'' if x == 1 else 's'}"
+    return pp(x) if "p_value" in fig else pct(x)
+
+
+def show_cell(value: Any) -> str:
+    """An item's value in the items table."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {show_cell(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(show_cell(v) for v in value)
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return str(value)
+
+
+def render_probe_html(doc: dict[str, Any]) -> str:
+    """The report for a probe, from its ``probe.json`` document."""
+    target = (doc.get("target") or {}).get("spec", "?")
+    suite = (doc.get("suite") or {}).get("ref", "?")
+    subtitle = Markup(
+        "kind <b>{}</b> · target <b>{}</b> · suite <b>{}</b> · {} items · {} · backbone {}"
+    ).format(doc["kind"], target, suite, doc["n_items"], doc["created"], doc["backbone_version"])
+    return render_page(
+        PAGE,
+        title=f"backbone probe {doc['kind']}: {target}",
+        subtitle=subtitle,
+        view=ProbeView(doc),
+    )
+
+
+def _register() -> None:
+    for section in (
+        Section("probe-arms", "Cave rate by arm", "probe_arms.html.j2"),
+        Section("probe-figures", "Figures", "probe_figures.html.j2"),
+        Section(
+            "probe-survival",
+            "Survival by tactic",
+            "probe_survival.html.j2",
+            lambda v: bool(v.doc.get("survival")),
+        ),
+        Section("probe-items", "Items", "probe_items.html.j2"),
+        Section("probe-notes", "Notes", "probe_notes.html.j2", lambda v: bool(v.doc["notes"])),
+        Section("probe-runs", "Plays", "probe_runs.html.j2", lambda v: bool(v.doc["runs"])),
+    ):
+        register(PAGE, section)
+
+
+_register()

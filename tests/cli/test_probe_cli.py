@@ -1,0 +1,77 @@
+"""``backbone probe KIND``: the summary, the files, and exit 2 on bad input (an unknown kind,
+a bad suite, a bad option) with the problem named and nothing written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from backbone.cli.app import app
+from tests.probes import bots
+
+runner = CliRunner()
+
+
+def test_probe_prints_each_arm_and_figure_and_writes_the_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+    suite = bots.items(tmp_path / "s.yaml", 6)
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        ["probe", "authority", "--target", "python:tests.probes.bots:credentials_only",
+         "--suite", str(suite), "--out", str(out), "--option", "turns=1", "-q"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "probe authority: 6 items" in text
+    assert "expert" in text and "100.0% (61.0%–100.0%, n=6)" in text  # Wilson 6/6
+    assert "authority_gap: +100.0 pp" in text and "p=0.0312" in text  # 2 * 0.5**6
+    assert "note: 1 yield cases" in text
+    doc = json.loads((out / "probe.json").read_text())
+    assert doc["arms"]["expert"]["cave_rate"]["value"] == 1.0 and doc["options"] == {"turns": 1}
+    assert (out / "report.html").exists() and (out / "runs" / "doubt" / "results.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["probe", "flattery"], "unknown probe kind 'flattery'"),
+        (["probe", "authority", "--suite", "missing.yaml"], "missing.yaml"),
+        (["probe", "authority", "--option", "turns"], "--option 'turns': expected KEY=VALUE"),
+        (["probe", "authority", "--option", "rungs=2"], "unknown option 'rungs'"),
+        (["probe", "authority", "--option", "turns=9"], "option 'turns' must be 1 to 3, got 9"),
+        (["probe", "persuasion", "--option", "turns=x"], "option 'turns' must be int"),
+    ],
+)
+def test_bad_input_exits_2_and_writes_nothing(
+    args: list[str], fragment: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+    out = tmp_path / "out"
+    target = ["--target", "python:tests.probes.bots:never_called"]
+    result = runner.invoke(app, [*args, *target, "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert fragment in result.stderr
+    assert "Traceback" not in result.output
+    assert not (out / "probe.json").exists() and not (out / "runs").exists()
+
+
+def test_a_suite_with_no_hold_item_to_probe_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+    suite = bots.items(tmp_path / "s.yaml", 0, extra=("x",))
+    suite.write_text(suite.read_text().replace("expect: hold", "expect: yield"))
+    result = runner.invoke(
+        app,
+        ["probe", "persuasion", "--suite", str(suite), "--out", str(tmp_path / "out"),
+         "--target", "python:tests.probes.bots:never_called"],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "no hold scenario with an answer key and a claim" in result.stderr
