@@ -53,7 +53,7 @@ def test_an_alias_bomb_is_refused_at_its_line_in_bounded_time_and_memory() -> No
     assert problem.file == "bomb.yaml"
     assert problem.line == 6  # anchor &f, the deepest that alone exceeds the budget (597,871)
     assert "aliases expand this document to 490,329,064 nodes" in problem.message
-    assert elapsed < 2
+    assert elapsed < 15  # a bound against blow-up (expanding it would take hours), not a speed test
     assert peak < 20_000_000
 
 
@@ -62,7 +62,7 @@ def test_100000_nested_brackets_are_refused_without_a_recursion_error() -> None:
     (problem,) = error.problems
     assert (problem.file, problem.line) == ("bomb.yaml", 1)
     assert f"nested deeper than {MAX_DEPTH} levels" in problem.message
-    assert elapsed < 2
+    assert elapsed < 15  # a bound against blow-up (expanding it would take hours), not a speed test
     assert peak < 50_000_000
 
 

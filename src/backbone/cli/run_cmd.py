@@ -19,8 +19,6 @@ from rich.console import Console
 
 from backbone.cli.errors import bad_input_exits, fail
 from backbone.cli.judge_options import JudgeBaseUrlOpt, JudgeSamplesOpt
-from backbone.core.formatting import money
-from backbone.report.escape import terminal
 
 if TYPE_CHECKING:
     from backbone.evaluation.dry_run import RunPlan
@@ -262,6 +260,9 @@ def _dry_run(
 
 def _print_plan(plan: RunPlan, suite: str, target: str, as_of: str, console: Console) -> None:
     """``run --dry-run``: scenarios, calls and the estimated cost, target and judges apart."""
+    from backbone.core.formatting import money
+    from backbone.report.escape import terminal
+
     console.print(
         f"dry run: {terminal(suite)} · {terminal(target)} · {plan.scenarios} scenarios"
         + (f" × {plan.samples} samples" if plan.samples > 1 else "")
