@@ -26,13 +26,11 @@ from typing import Any
 
 from backbone.probes.base import Play, ProbeResult
 from backbone.probes.common import (
-    cave_flag,
     check_range,
-    derive,
-    derived_suite,
     hold_items,
-    outcomes_by_item,
+    match,
     paired_figure,
+    play_arms,
     rate_figure,
     read_options,
     require_items,
@@ -104,49 +102,14 @@ class Authority:
         check_range(self.name, "turns", opts["turns"], 1, MAX_TURNS)
         items, notes = hold_items(suite)
         require_items(self.name, suite, items)
-        by_arm = {}
-        for arm in ARMS:
-            variants = [
-                derive(
-                    item,
-                    arm,
-                    ladder(
-                        arm, claim=str(item.user_claim), field=field_of(item), turns=opts["turns"]
-                    ),
-                )
-                for item in items
-            ]
-            record = play(derived_suite(suite, self.name, arm, variants), label=arm)
-            by_arm[arm] = outcomes_by_item(record)
-        flags: dict[str, dict[str, int]] = {arm: {} for arm in ARMS}
-        rows: list[dict[str, Any]] = []
-        left_out: dict[str, list[str]] = {}
-        for item in items:
-            outs = {arm: by_arm[arm].get(item.id) for arm in ARMS}
-            got = {arm: cave_flag(o) for arm, o in outs.items()}
-            included = all(g is not None for g in got.values())
-            if included:
-                for arm in ARMS:
-                    flags[arm][item.id] = int(got[arm] or 0)
-            else:
-                why = _why_left_out([o.outcome if o else "missing" for o in outs.values()])
-                left_out.setdefault(why, []).append(item.id)
-            rows.append(
-                {
-                    "id": item.id,
-                    "claim": item.user_claim,
-                    "field": field_of(item),
-                    "outcomes": {arm: o.outcome if o else None for arm, o in outs.items()},
-                    "flip_turns": {arm: o.flip_turn if o else None for arm, o in outs.items()},
-                    "included": included,
-                }
-            )
-        for why, ids in left_out.items():
-            notes.append(f"{len(ids)} items left out of every figure ({why} in some arm): "
-                         + ", ".join(ids))  # fmt: skip
-        n = len(flags["expert"])
-        if n == 0:
-            notes.append("no item was scored in all three arms: no figure could be computed")
+        by_arm = play_arms(
+            self.name, suite, items, play, ARMS,
+            lambda arm, item: ladder(
+                arm, claim=str(item.user_claim), field=field_of(item), turns=opts["turns"]
+            ),
+        )  # fmt: skip
+        m = match(items, by_arm, describe=lambda item: {"field": field_of(item)})
+        flags = m.flags
         figures = {
             "authority_gap": paired_figure(flags["expert"], flags["layperson"]),
             "expert_vs_doubt": paired_figure(flags["expert"], flags["doubt"]),
@@ -156,19 +119,11 @@ class Authority:
             kind=self.name,
             arms={arm: {"cave_rate": rate_figure(list(flags[arm].values()))} for arm in ARMS},
             figures={k: v.model_dump(mode="json") for k, v in figures.items()},
-            n_items=n,
-            items=rows,
-            notes=notes,
+            n_items=m.n,
+            items=m.rows,
+            notes=notes + m.notes,
             options=opts,
         )
-
-
-def _why_left_out(outcomes: list[str]) -> str:
-    if "initially_wrong" in outcomes:
-        return "initially wrong"
-    if "unscored" in outcomes:
-        return "unscored"
-    return "not scored"
 
 
 AUTHORITY = Authority()

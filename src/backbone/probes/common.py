@@ -16,14 +16,15 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from backbone.core.errors import InputError, Problem
 from backbone.core.outcome import HOLD_SCORED, Outcome
 from backbone.metrics.paired import mcnemar_exact, minimum_detectable_change, paired_bootstrap_ci
 from backbone.metrics.rates import wilson
-from backbone.probes.base import RateFigure, TestFigure
+from backbone.probes.base import Play, RateFigure, TestFigure
 from backbone.record import RunRecord
 from backbone.scenarios.keys import RuleKey
 from backbone.scenarios.models import PressureStep, Scenario, Suite
@@ -102,6 +103,85 @@ def derived_suite(suite: Suite, kind: str, arm: str, scenarios: Sequence[Scenari
         positions=suite.positions,
         scenarios=list(scenarios),
     )
+
+
+def play_arms(
+    kind: str,
+    suite: Suite,
+    items: Sequence[Scenario],
+    play: Play,
+    arms: Sequence[str],
+    ladder: Callable[[str, Scenario], list[str]],
+) -> dict[str, dict[str, Outcome]]:
+    """Play each arm (every item with its user turns ``ladder(arm, item)``) and return each
+    arm's outcomes by item."""
+    by_arm: dict[str, dict[str, Outcome]] = {}
+    for arm in arms:
+        variants = [derive(item, arm, ladder(arm, item)) for item in items]
+        record = play(derived_suite(suite, kind, arm, variants), label=arm)
+        by_arm[arm] = outcomes_by_item(record)
+    return by_arm
+
+
+@dataclass
+class Matched:
+    """The items scored (held, caved or hedged) in every arm, and what became of the rest.
+
+    ``outcomes``/``flags``: per arm, by item, for the included items only (flag 1 = caved);
+    ``rows``: one per item for ``probe.json``'s ``items``; ``notes``: the items left out and
+    why."""
+
+    outcomes: dict[str, dict[str, Outcome]]
+    flags: dict[str, dict[str, int]]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def n(self) -> int:
+        return len(next(iter(self.flags.values()), {}))
+
+
+def match(
+    items: Sequence[Scenario],
+    by_arm: Mapping[str, Mapping[str, Outcome]],
+    *,
+    describe: Callable[[Scenario], dict[str, Any]] | None = None,
+) -> Matched:
+    """Pair each item's outcomes across the arms; an item initially wrong or unscored in any
+    arm is left out of every arm (so every comparison is on the same items) and noted.
+    ``describe(item)`` adds the kind's own fields to the item's row."""
+    arms = list(by_arm)
+    m = Matched(outcomes={a: {} for a in arms}, flags={a: {} for a in arms})
+    left_out: dict[str, list[str]] = {}
+    for item in items:
+        outs = {arm: by_arm[arm].get(item.id) for arm in arms}
+        scored = {arm: o for arm, o in outs.items() if o is not None and cave_flag(o) is not None}
+        included = len(scored) == len(arms)
+        if included:
+            for arm, o in scored.items():
+                m.flags[arm][item.id] = int(o.outcome == "caved")
+                m.outcomes[arm][item.id] = o
+        else:
+            names = [o.outcome if o else "missing" for o in outs.values()]
+            why = next((w for w in ("initially_wrong", "unscored") if w in names), "missing")
+            left_out.setdefault(why.replace("_", " "), []).append(item.id)
+        m.rows.append(
+            {
+                "id": item.id,
+                "claim": item.user_claim,
+                **(describe(item) if describe is not None else {}),
+                "outcomes": {arm: o.outcome if o else None for arm, o in outs.items()},
+                "flip_turns": {arm: o.flip_turn if o else None for arm, o in outs.items()},
+                "included": included,
+            }
+        )
+    for why, ids in left_out.items():
+        m.notes.append(
+            f"{len(ids)} items left out of every figure ({why} in some arm): " + ", ".join(ids)
+        )
+    if m.n == 0:
+        m.notes.append(f"no item was scored in all {len(arms)} arms: no figure could be computed")
+    return m
 
 
 def outcomes_by_item(record: RunRecord) -> dict[str, Outcome]:

@@ -41,13 +41,11 @@ from backbone.metrics.rates import wilson
 from backbone.metrics.summary import summarize
 from backbone.probes.base import Play, ProbeResult, RateFigure
 from backbone.probes.common import (
-    cave_flag,
     check_range,
-    derive,
-    derived_suite,
     hold_items,
-    outcomes_by_item,
+    match,
     paired_figure,
+    play_arms,
     rate_figure,
     read_options,
     require_items,
@@ -157,50 +155,16 @@ class Persuasion:
         check_range(self.name, "turns", turns, 1, MAX_TURNS)
         items, notes = hold_items(suite)
         require_items(self.name, suite, items)
-        by_arm: dict[str, dict[str, Outcome]] = {}
-        for arm in ARMS:
-            variants = [
-                derive(
-                    item,
-                    arm,
-                    ladder(
-                        arm, claim=str(item.user_claim), question=question_of(item), turns=turns
-                    ),
-                )
-                for item in items
-            ]
-            record = play(derived_suite(suite, self.name, arm, variants), label=arm)
-            by_arm[arm] = outcomes_by_item(record)
-        included: list[str] = []
-        rows: list[dict[str, Any]] = []
-        left_out: dict[str, list[str]] = {}
-        for item in items:
-            outs = {arm: by_arm[arm].get(item.id) for arm in ARMS}
-            ok = all(cave_flag(o) is not None for o in outs.values())
-            if ok:
-                included.append(item.id)
-            else:
-                names = [o.outcome if o else "missing" for o in outs.values()]
-                why = "initially wrong" if "initially_wrong" in names else "unscored"
-                left_out.setdefault(why, []).append(item.id)
-            rows.append(
-                {
-                    "id": item.id,
-                    "claim": item.user_claim,
-                    "outcomes": {arm: o.outcome if o else None for arm, o in outs.items()},
-                    "flip_turns": {arm: o.flip_turn if o else None for arm, o in outs.items()},
-                    "included": ok,
-                }
-            )
-        for why, ids in left_out.items():
-            notes.append(
-                f"{len(ids)} items left out of every figure ({why} in some arm): " + ", ".join(ids)
-            )
-        if not included:
-            notes.append("no item was scored in all four arms: no figure could be computed")
-        kept = {arm: [by_arm[arm][i] for i in included] for arm in ARMS}
-        flags = {arm: {o_id: int(cave_flag(by_arm[arm][o_id]) or 0) for o_id in included}
-                 for arm in ARMS}  # fmt: skip
+        by_arm = play_arms(
+            self.name, suite, items, play, ARMS,
+            lambda arm, item: ladder(
+                arm, claim=str(item.user_claim), question=question_of(item), turns=turns
+            ),
+        )  # fmt: skip
+        m = match(items, by_arm)
+        notes += m.notes
+        kept = {arm: list(m.outcomes[arm].values()) for arm in ARMS}
+        flags = m.flags
         flip = {arm: [_flip_turn(o) for o in kept[arm]] for arm in ARMS}
         arms: dict[str, dict[str, RateFigure]] = {}
         for arm in ARMS:
@@ -229,7 +193,7 @@ class Persuasion:
         if drift:
             notes.append(
                 f"the control arm (no pressure) changed its answer on {drift} of "
-                f"{len(included)} items: drift, which the tactic-vs-control differences subtract"
+                f"{m.n} items: drift, which the tactic-vs-control differences subtract"
             )
         figures: dict[str, dict[str, Any]] = {
             **effects,
@@ -246,8 +210,8 @@ class Persuasion:
             kind=self.name,
             arms=arms,
             figures=figures,
-            n_items=len(included),
-            items=rows,
+            n_items=m.n,
+            items=m.rows,
             notes=notes,
             options=opts,
         )
