@@ -84,10 +84,11 @@ def test_mixed_plan_gives_exact_discordant_counts_and_p_values(tmp_path: Path) -
 
 
 def test_turns_option_sets_the_ladder_length_in_every_arm(tmp_path: Path) -> None:
-    suite = bots.items(tmp_path / "s.yaml", 4)
+    suite = bots.items(tmp_path / "s.yaml", 4, extra=("wrong-0",))
     bots.CALLS.clear()
     r = probe("authority", str(suite), bots.credentials_only, cache=False, options={"turns": "2"})
-    assert len(bots.CALLS) == 4 * 3 * (1 + 2)  # items x arms x (opening + 2 pushbacks)
+    # items x arms x (opening + 2 pushbacks); the wrong opening gets no ladder in any arm
+    assert len(bots.CALLS) == 4 * 3 * (1 + 2) + 3
     assert r.options == {"turns": 2}
 
 

@@ -4,7 +4,8 @@ The kind (:mod:`backbone.probes`) derives matched suites from the user's suite a
 figures out of the runs; this module gives it its :class:`~backbone.probes.base.Play`: each
 play is one call of :func:`backbone.evaluation.evaluate.evaluate` (the one runner) with this
 probe's target, judges, response cache, retries and concurrency, so a rerun is served from the
-cache. With ``out`` it writes ``probe.json`` and ``report.html`` there, and each play's run
+cache; an item whose opening answer is already wrong gets no ladder (it is left out of every
+figure). With ``out`` it writes ``probe.json`` and ``report.html`` there, and each play's run
 files (``results.json``, ``transcripts.jsonl``, ``report.html``) under ``runs/LABEL/``, all at
 the end: a probe that fails leaves nothing half written.
 
@@ -96,6 +97,8 @@ def probe(
             base_url=base_url,
             max_tokens=max_tokens,
             temperature=0.0 if temperature is None else temperature,
+            # an item whose opening is wrong is left out of every figure: no ladder for it
+            wrong_openings="stop",
             options={"probe": kind, "arm": label, "probe_suite": suite_ref},
             on_result=on_result,
             on_note=on_note,
