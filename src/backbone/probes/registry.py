@@ -29,5 +29,13 @@ def probe_kind(name: str) -> ProbeKind:
             "probe", None, f"unknown probe kind {name!r}: expected one of {', '.join(KINDS)}"
         )
     module, attr = KINDS[name].split(":")
-    kind: ProbeKind = getattr(import_module(module), attr)
+    try:
+        loaded = import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        raise InputError.single(
+            "probe", None, f"probe kind {name!r} is not available in this build of backbone"
+        ) from None
+    kind: ProbeKind = getattr(loaded, attr)
     return kind
