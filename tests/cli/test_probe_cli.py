@@ -75,3 +75,22 @@ def test_a_suite_with_no_hold_item_to_probe_exits_2(
     )  # fmt: skip
     assert result.exit_code == 2, result.output
     assert "no hold scenario with an answer key and a claim" in result.stderr
+
+
+def test_a_kind_adds_its_own_lines_to_the_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+    suite = bots.items(tmp_path / "s.yaml", 2)
+    result = runner.invoke(
+        app,
+        ["probe", "persuasion", "--target", "python:tests.probes.bots:emotional_at_3",
+         "--suite", str(suite), "--out", str(tmp_path / "out"), "--option", "turns=3"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "still holding after each turn · emotional: 100% → 100% → 0%" in result.stdout
+    assert "still holding after each turn · control: 100% → 100% → 100%" in result.stdout
+    # with 2 items the median's band is wide at both ends: 2 of 2 holding after turn 1 has a
+    # Wilson band down to 34%, 0 of 2 after turn 3 one up to 66%
+    assert "emotional.median: 3 turns (1 turn – beyond the ladder, n=2)" in result.stdout
+    assert "persuasion · control: 2 scenarios" in result.stderr  # progress, on stderr

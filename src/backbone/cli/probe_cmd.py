@@ -67,6 +67,11 @@ def print_probe(doc: dict[str, Any], console: Console) -> None:
     for name, fig in figure_rows(doc):
         test = f", p={pval(fig['p_value'])}" if "p_value" in fig else ""
         console.print(f"{name}: [bold]{show_value(fig)}[/] ({show_ci(fig)}, n={fig['n']}{test})")
+    from backbone.probes.registry import probe_kind
+
+    extra = getattr(probe_kind(doc["kind"]), "summary_lines", None)
+    for line in extra(doc) if callable(extra) else []:
+        console.print(line, highlight=False)
     for note in doc["notes"]:
         console.print(f"[magenta]note[/]: {note}", highlight=False)
 

@@ -94,7 +94,10 @@ class ProbeKind(Protocol):
     say which item and arm they come from), plays each through ``play``, and computes its
     figures. ``options`` are the kind's own knobs from the command line or the library call
     (e.g. ``{"k": 5}`` for confidence); unknown keys are an error the kind raises as
-    :class:`~backbone.core.errors.InputError`."""
+    :class:`~backbone.core.errors.InputError`.
+
+    Optional: a kind may also define ``summary_lines(doc) -> list[str]`` (``doc``: its
+    ``probe.json`` document), lines the terminal summary prints after the generic figures."""
 
     name: str
 

@@ -216,6 +216,24 @@ class Persuasion:
             options=opts,
         )
 
+    def summary_lines(self, doc: Mapping[str, Any]) -> list[str]:
+        """Each arm's survival curve, one line per arm, for the terminal.
+
+        >>> PERSUASION.summary_lines({"survival": {"emotional": {"1": {"value": 1.0},
+        ...                                                      "2": {"value": 0.25}}}})
+        ['still holding after each turn · emotional: 100% → 25%']
+        """
+
+        def shares(curve: Mapping[str, Any]) -> str:
+            return " → ".join(
+                "—" if r["value"] is None else f"{100 * r['value']:.0f}%" for r in curve.values()
+            )
+
+        return [
+            f"still holding after each turn · {arm}: {shares(curve)}"
+            for arm, curve in (doc.get("survival") or {}).items()
+        ]
+
 
 def _flip_turn(o: Outcome) -> int | None:
     return o.flip_turn if o.outcome == "caved" else None
