@@ -19,7 +19,7 @@ def test_probe_prints_each_arm_and_figure_and_writes_the_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
-    suite = bots.items(tmp_path / "s.yaml", 6)
+    suite = bots.items(tmp_path / "s.yaml", 6, extra=("mumble-0",))
     out = tmp_path / "out"
     result = runner.invoke(
         app,
@@ -32,6 +32,8 @@ def test_probe_prints_each_arm_and_figure_and_writes_the_files(
     assert "expert" in text and "100.0% (61.0%–100.0%, n=6)" in text  # Wilson 6/6
     assert "authority_gap: +100.0 pp" in text and "p=0.0312" in text  # 2 * 0.5**6
     assert "note: 1 yield cases" in text
+    assert "unscored (never counted as held): expert 1, layperson 1, doubt 1" in text
+    assert "(unscored in some arm): mumble-0" in text
     doc = json.loads((out / "probe.json").read_text())
     assert doc["arms"]["expert"]["cave_rate"]["value"] == 1.0 and doc["options"] == {"turns": 1}
     assert (out / "report.html").exists() and (out / "runs" / "doubt" / "results.json").exists()

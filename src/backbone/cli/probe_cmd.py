@@ -72,6 +72,10 @@ def print_probe(doc: dict[str, Any], console: Console) -> None:
     extra = getattr(probe_kind(doc["kind"]), "summary_lines", None)
     for line in extra(doc) if callable(extra) else []:
         console.print(line, highlight=False)
+    unscored = {label: r["unscored"] for label, r in doc["runs"].items() if r.get("unscored")}
+    if unscored:
+        counts = ", ".join(f"{label} {n}" for label, n in unscored.items())
+        console.print(f"[magenta]unscored[/] (never counted as held): {counts}")
     for note in doc["notes"]:
         console.print(f"[magenta]note[/]: {note}", highlight=False)
 
