@@ -53,6 +53,8 @@ from backbone.cli import probe_cmd  # noqa: E402
 from backbone.cli import rescore_cmd  # noqa: E402
 from backbone.cli import run_cmd  # noqa: E402
 from backbone.cli import suites_cmd  # noqa: E402
+from backbone.cli import synth_cmd  # noqa: E402
+from backbone.cli import tells_cmd  # noqa: E402
 
 run_cmd.register(app)
 import_cmd.register(app)
@@ -63,6 +65,8 @@ rescore_cmd.register(app)
 judge_check_cmd.register(app)
 suites_cmd.register(app)
 probe_cmd.register(app)
+tells_cmd.register(app)
+synth_cmd.register(app)
 # --- end of command modules ---------------------------------------------------------------
 
 

@@ -1,0 +1,161 @@
+"""Power users churning faster than casual users: survival analysis of user activity.
+
+Each user's time is the number of periods from their first event to their last, inclusive;
+a user with an event in the log's last period is still active (censored), every other user
+churned after their last period. Power users are those the log's boolean ``power_user`` column
+marks (any event marked true), otherwise the top decile of users by events (at least one user;
+ties broken by user id). The log-rank test (:func:`lifelines.statistics.logrank_test`) compares
+the two groups; the tell is one-sided: its p-value is that of z = sign(O − E) · sqrt(chi²),
+where O and E are the power users' observed and expected churns under no difference, so it is
+small only when power users churn *faster*. Kaplan–Meier curves (lifelines) per group are
+drawn in the report.
+
+Example:
+    >>> from backbone.audit.tells.feedback import UserActivity
+    >>> users = [UserActivity(f"u{i}", 0, i % 5, 3, i < 4) for i in range(20)]
+    >>> o, e = observed_expected(*durations(users, 5, [u.power is True for u in users]))
+    >>> o, round(e, 2)
+    (4, 2.72)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from scipy.stats import norm
+
+from backbone.audit.tells.feedback import LogSeries, UserActivity
+from backbone.audit.tells.model import Measured
+
+MIN_GROUP = 5  # users per group for a log-rank test worth reading
+Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def power_flags(users: Sequence[UserActivity], from_column: bool) -> tuple[list[bool], str]:
+    """Which users are power users, and how that was decided."""
+    if from_column:
+        return [u.power is True for u in users], "the log's power-user column"
+    k = max(1, math.ceil(0.1 * len(users)))
+    ranked = sorted(range(len(users)), key=lambda i: (-users[i].events, users[i].user))
+    top = set(ranked[:k])
+    least = min((users[i].events for i in top), default=0)
+    return [i in top for i in range(len(users))], (
+        f"the top decile of users by events ({k} users, {least}+ events each)"
+    )
+
+
+def durations(users: Sequence[UserActivity], periods: int, power: Sequence[bool]) -> Arrays:
+    """(time in periods, churned, power) per user."""
+    t = np.array([u.last - u.first + 1 for u in users], dtype=float)
+    churned = np.array([u.last < periods - 1 for u in users], dtype=bool)
+    return t, churned, np.asarray(power, dtype=bool)
+
+
+def observed_expected(t: np.ndarray, churned: np.ndarray, power: np.ndarray) -> tuple[int, float]:
+    """The power users' observed churns and those expected if both groups churned alike
+    (the log-rank test's O and E)."""
+    expected = 0.0
+    for time in np.unique(t[churned]):
+        at_risk = t >= time
+        d = np.sum(churned & (t == time))
+        expected += d * np.sum(at_risk & power) / np.sum(at_risk)
+    return int(np.sum(churned & power)), float(expected)
+
+
+def logrank_one_sided(t: np.ndarray, churned: np.ndarray, power: np.ndarray) -> dict[str, Any]:
+    """The log-rank test of power against casual, one-sided toward power churning faster."""
+    from lifelines.statistics import logrank_test
+
+    res = logrank_test(t[power], t[~power], churned[power], churned[~power])
+    chi2 = float(res.test_statistic)
+    o, e = observed_expected(t, churned, power)
+    z = math.copysign(math.sqrt(max(chi2, 0.0)), o - e) if o != e else 0.0
+    o_c = int(np.sum(churned & ~power))
+    e_c = float(np.sum(churned)) - e
+    ratio = (o / e) / (o_c / e_c) if e > 0 and e_c > 0 and o_c > 0 else None
+    return {
+        "chi2": chi2,
+        "p_two_sided": float(res.p_value),
+        "z": z,
+        "p_value": float(norm.sf(z)),
+        "observed_power": o,
+        "expected_power": e,
+        "hazard_ratio": ratio,
+    }
+
+
+def km_curve(t: np.ndarray, churned: np.ndarray, periods: int) -> list[dict[str, Any]]:
+    """Kaplan–Meier share still active after each period 1..periods, with its 95% interval."""
+    from lifelines import KaplanMeierFitter
+
+    km = KaplanMeierFitter().fit(t, churned)
+    grid = np.arange(1, periods + 1, dtype=float)
+    surv = km.survival_function_at_times(grid).to_numpy()
+    ci = km.confidence_interval_survival_function_
+    lo_col, hi_col = ci.columns[0], ci.columns[1]
+    out = []
+    for k, s in zip(grid, surv, strict=True):
+        rows = ci[ci.index <= k]
+        lo = float(rows[lo_col].iloc[-1]) if len(rows) else 1.0
+        hi = float(rows[hi_col].iloc[-1]) if len(rows) else 1.0
+        value = float(s)
+        lo, hi = (lo, hi) if math.isfinite(lo) and math.isfinite(hi) else (value, value)
+        out.append(
+            {"period": int(k), "survival": value, "ci": [lo, hi], "at_risk": int(np.sum(t >= k))}
+        )
+    return out
+
+
+def _group(t: np.ndarray, churned: np.ndarray, mask: np.ndarray) -> dict[str, Any]:
+    tt, cc = t[mask], churned[mask]
+    return {
+        "users": int(mask.sum()),
+        "churned": int(cc.sum()),
+        "churn_share": float(cc.mean()) if len(cc) else None,
+        "mean_periods_active": float(tt.mean()) if len(tt) else None,
+    }
+
+
+def measure(log: LogSeries) -> Measured:
+    """The power-user-churn tell (unavailable without a ``user_id`` column or with too few
+    users in a group)."""
+    if not log.has_user_column:
+        return Measured(
+            name="power_user_churn",
+            available=False,
+            reason="the log has no user_id column (map yours with --map user_id=COLUMN)",
+        )
+    users = log.users
+    power, how = power_flags(users, log.has_power_column)
+    t, churned, pw = durations(users, log.axis.count, power)
+    groups = {"power": _group(t, churned, pw), "casual": _group(t, churned, ~pw)}
+    evidence: dict[str, Any] = {
+        "power_definition": how,
+        **groups,
+        "events_without_user": log.events_without_user,
+    }
+    small = [g for g, v in groups.items() if v["users"] < MIN_GROUP]
+    if small or not churned.any():
+        why = (
+            f"too few {' and '.join(small)} users (fewer than {MIN_GROUP})"
+            if small
+            else "no user churned: nothing to compare"
+        )
+        return Measured(name="power_user_churn", available=False, reason=why, evidence=evidence)
+    test = logrank_one_sided(t, churned, pw)
+    evidence["logrank"] = test
+    series = {
+        "power": km_curve(t[pw], churned[pw], log.axis.count),
+        "casual": km_curve(t[~pw], churned[~pw], log.axis.count),
+    }
+    return Measured(
+        name="power_user_churn",
+        available=True,
+        reason="power users churning faster than casual users (log-rank, one-sided)",
+        p_raw=test["p_value"],
+        evidence=evidence,
+        series=series,
+    )

@@ -1,0 +1,240 @@
+"""The feedback log's side of the tells: thumbs per period, and each user's activity.
+
+The log is opened with the audit's ingest (:func:`backbone.audit.feedback_log.open_log`: the
+same columns, ``--map``, rating scales and record checks); the tells also need a parseable
+``timestamp`` on every record. Everything is aggregated inside DuckDB, so a log larger than
+memory works: what comes back is one row per period and one per user.
+
+Example:
+    >>> series = read_log_series("feedback.jsonl", period="week")  # doctest: +SKIP
+    >>> series.axis.count, series.up[:3], series.down[:3]  # doctest: +SKIP
+    (26, [301, 290, 310], [180, 201, 176])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from backbone.audit.feedback_log import open_log
+from backbone.audit.source import MAX_LISTED, Source, sql_literal
+from backbone.audit.tells.periods import UTC_SQL, Period, PeriodAxis, period_sql, timestamp_sql
+from backbone.audit.tells.tables import as_date
+from backbone.core.errors import InputError, Problem
+
+POWER_COLUMN = "power_user"
+_TRUE = ("true", "t", "yes", "y", "1")
+_FALSE = ("false", "f", "no", "n", "0")
+
+
+@dataclass(frozen=True)
+class UserActivity:
+    """One user: the periods of their first and last event, and how many events."""
+
+    user: str
+    first: int
+    last: int
+    events: int
+    power: bool | None  # from the power-user column; None when the log has none
+
+
+@dataclass
+class LogSeries:
+    """Per-period thumbs (index i is ``axis.day(i)``) and per-user activity."""
+
+    file: str
+    format: str
+    rows: int
+    rating_scale: str
+    axis: PeriodAxis
+    up: list[int]
+    down: list[int]
+    unrated: list[int]
+    users: list[UserActivity] = field(default_factory=list)
+    has_user_column: bool = False
+    has_power_column: bool = False
+    power_column: str = POWER_COLUMN
+    events_without_user: int = 0
+    column_map: dict[str, str] = field(default_factory=dict)
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(sql_literal(v) for v in values) + ")"
+
+
+def read_log_series(
+    path: str | Path,
+    *,
+    period: Period = "week",
+    column_map: Mapping[str, str] | None = None,
+    power_column: str = POWER_COLUMN,
+    rating_scale: str = "auto",
+    threshold: float = 4.0,
+    fmt: str | None = None,
+    memory_limit: str | None = None,
+) -> LogSeries:
+    """Open and check the log, then count thumbs per period and activity per user. Raises
+    :class:`InputError` for a bad record, a missing or unparsable timestamp, a bad power-user
+    value, or a period with no rated event between the first and the last."""
+    cmap = dict(column_map or {})
+    with open_log(
+        path, fmt=fmt, column_map=cmap, rating_scale=rating_scale, threshold=threshold,
+        memory_limit=memory_limit,
+    ) as log:
+        source, con, file = log.source, log.con, log.source.file
+        try:
+            con.execute(UTC_SQL)
+            ts_column = cmap.get("timestamp", "timestamp")
+            if ts_column not in source.names:
+                raise InputError.single(
+                    file,
+                    None,
+                    f"no column '{ts_column}' for field 'timestamp': the tells need a time for "
+                    f"every event (columns: {', '.join(source.names)}); map yours with "
+                    "--map timestamp=COLUMN",
+                )
+            user_column = cmap.get("user_id", "user_id")
+            has_users = user_column in source.names
+            has_power = power_column in source.names
+            power_raw = source.column_sql(power_column) if has_power else None
+            power = f"lower(trim({power_raw}))" if power_raw else "NULL"
+            ts = timestamp_sql("__timestamp")
+            power_bad = (
+                f"{power_raw} IS NOT NULL AND trim({power_raw}) <> '' AND {power} NOT IN "
+                f"{_in(_TRUE + _FALSE)}"
+                if power_raw
+                else "false"
+            )
+            con.execute(
+                f"""CREATE VIEW tell_events AS SELECT __row, __rating, __user_id,
+                    {period_sql(ts, period)} AS __period,
+                    CASE WHEN __timestamp IS NULL OR trim(__timestamp) = '' THEN
+                           {sql_literal(f"column '{ts_column}': empty (the tells need a time for every event)")}
+                         WHEN {ts} IS NULL THEN {sql_literal(f"column '{ts_column}': '")}
+                           || left(__timestamp, 60)
+                           || ''' is not a timestamp (ISO 8601, a date, or epoch seconds)'
+                         WHEN {power_bad} THEN {sql_literal(f"column '{power_column}': '")}
+                           || left({power_raw or "''"}, 60) || ''' is not true or false'
+                    END AS __tproblem,
+                    CASE WHEN {power} IN {_in(_TRUE)} THEN true
+                         WHEN {power} IN {_in(_FALSE)} THEN false END AS __power
+                    FROM events"""
+            )
+            _raise_bad(con, source)
+            per = con.execute(
+                """SELECT __period, count(*) FILTER (WHERE __rating = 'up'),
+                          count(*) FILTER (WHERE __rating = 'down'),
+                          count(*) FILTER (WHERE __rating = 'unrated'),
+                          min(__row)
+                   FROM tell_events GROUP BY __period ORDER BY __period"""
+            ).fetchall()
+            users_rows = (
+                con.execute(
+                    """SELECT __user_id, min(__period), max(__period), count(*),
+                              bool_or(__power)
+                       FROM tell_events WHERE __user_id IS NOT NULL AND __user_id <> ''
+                       GROUP BY __user_id ORDER BY __user_id"""
+                ).fetchall()
+                if has_users
+                else []
+            )
+            (without_user,) = (
+                con.execute(
+                    "SELECT count(*) FROM tell_events WHERE __user_id IS NULL OR __user_id = ''"
+                ).fetchone()
+                or (0,)
+            )
+        except duckdb.Error as exc:
+            raise InputError(source.unreadable(exc)) from None
+        axis = PeriodAxis.spanning([as_date(p[0]) for p in per], period)
+        gaps = axis.missing(as_date(p[0]) for p in per)
+        if gaps:
+            raise InputError(_gap_problems(source, axis, gaps, per, ts_column))
+        up, down, unrated = [0] * axis.count, [0] * axis.count, [0] * axis.count
+        for day, n_up, n_down, n_unrated, _ in per:
+            i = axis.index(as_date(day))
+            up[i], down[i], unrated[i] = int(n_up), int(n_down), int(n_unrated)
+        no_rated = [i for i in range(axis.count) if up[i] + down[i] == 0]
+        if no_rated:
+            first = {axis.index(as_date(p[0])): int(p[4]) for p in per}
+            lines = source.lines({first[i] for i in no_rated})
+            raise InputError(
+                [
+                    Problem(
+                        file,
+                        lines.get(first[i]),
+                        f"column '{cmap.get('rating', 'rating')}': no rated event in the "
+                        f"{axis.describe(i)} (only unrated ones): the thumbs-up rate of that "
+                        "period is unknown",
+                    )
+                    for i in no_rated[:MAX_LISTED]
+                ]
+            )
+        users = [
+            UserActivity(
+                user=str(u),
+                first=axis.index(as_date(f)),
+                last=axis.index(as_date(la)),
+                events=int(n),
+                power=None if not has_power else bool(p),
+            )
+            for u, f, la, n, p in users_rows
+        ]
+        return LogSeries(
+            file=file,
+            format=source.fmt,
+            rows=log.info.rows,
+            rating_scale=log.info.rating_scale,
+            axis=axis,
+            up=up,
+            down=down,
+            unrated=unrated,
+            users=users,
+            has_user_column=has_users,
+            has_power_column=has_power,
+            power_column=power_column,
+            events_without_user=int(without_user) if has_users else log.info.rows,
+            column_map=cmap,
+        )
+
+
+def _raise_bad(con: duckdb.DuckDBPyConnection, source: Source) -> None:
+    bad = con.execute(
+        "SELECT __row, __tproblem FROM tell_events WHERE __tproblem IS NOT NULL "
+        f"ORDER BY __row LIMIT {MAX_LISTED}"
+    ).fetchall()
+    if not bad:
+        return
+    (total,) = con.execute(
+        "SELECT count(*) FROM tell_events WHERE __tproblem IS NOT NULL"
+    ).fetchone() or (0,)
+    problems = source.located([(int(r), str(m)) for r, m in bad])
+    if int(total) > len(bad):
+        problems.append(Problem(source.file, None, f"... and {int(total) - len(bad)} more"))
+    raise InputError(problems)
+
+
+def _gap_problems(
+    source: Source, axis: PeriodAxis, gaps: list[int], per: list[tuple[Any, ...]], column: str
+) -> list[Problem]:
+    first_row = {axis.index(as_date(p[0])): int(p[4]) for p in per}
+    after: dict[int, int] = {}
+    for g in gaps[:MAX_LISTED]:
+        nxt = min(i for i in first_row if i > g)
+        after[g] = first_row[nxt]
+    lines = source.lines(set(after.values()))
+    return [
+        Problem(
+            source.file,
+            lines.get(after[g]),
+            f"column '{column}': no event in the {axis.describe(g)}, between the first period "
+            f"({axis.day(0).isoformat()}) and the last ({axis.day(axis.count - 1).isoformat()}); "
+            "the line is the first event after the gap. A series needs every period: fill the "
+            "gap, cut the log, or use a longer --period",
+        )
+        for g in gaps[:MAX_LISTED]
+    ]

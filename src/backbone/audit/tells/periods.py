@@ -1,0 +1,81 @@
+"""Periods: timestamps read in UTC, floored to a day or an ISO week (starting Monday), and the
+run of periods a series covers, with no gap allowed.
+
+Timestamps are parsed by DuckDB: ISO 8601 text with or without an offset (converted to UTC;
+no offset is read as UTC), a date, a native timestamp (Parquet), or a number of seconds since
+the epoch.
+
+Example:
+    >>> import datetime as dt
+    >>> axis = PeriodAxis.spanning([dt.date(2026, 1, 5), dt.date(2026, 1, 19)], "week")
+    >>> axis.count, axis.labels()
+    (3, ['2026-01-05', '2026-01-12', '2026-01-19'])
+    >>> axis.index(dt.date(2026, 1, 12))
+    1
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Period = Literal["day", "week"]
+PERIODS: tuple[Period, ...] = ("day", "week")
+_DAYS = {"day": 1, "week": 7}
+
+
+def timestamp_sql(text_expr: str) -> str:
+    """A SQL expression: the UTC ``TIMESTAMP`` that ``text_expr`` spells, NULL when it spells
+    none (the connection's time zone must be UTC, see :func:`utc`)."""
+    num = f"TRY_CAST(trim({text_expr}) AS DOUBLE)"
+    return (
+        f"coalesce(timezone('UTC', TRY_CAST(trim({text_expr}) AS TIMESTAMPTZ)), "
+        f"CASE WHEN {num} IS NOT NULL AND isfinite({num}) AND abs({num}) < 1e11 "
+        f"THEN timezone('UTC', to_timestamp({num})) END)"
+    )
+
+
+def period_sql(ts_expr: str, period: Period) -> str:
+    """A SQL expression: the first day (a ``DATE``) of the period ``ts_expr`` falls in."""
+    return f"CAST(date_trunc('{period}', {ts_expr}) AS DATE)"
+
+
+UTC_SQL = "SET TimeZone = 'UTC'"
+
+
+@dataclass(frozen=True)
+class PeriodAxis:
+    """``count`` consecutive periods of one length from ``start`` (a day, or a Monday)."""
+
+    start: dt.date
+    period: Period
+    count: int
+
+    @classmethod
+    def spanning(cls, starts: Iterable[dt.date], period: Period) -> PeriodAxis:
+        """The periods from the first to the last of ``starts`` (each a period's first day)."""
+        days = sorted(set(starts))
+        if not days:
+            raise ValueError("no periods")
+        step = _DAYS[period]
+        return cls(days[0], period, (days[-1] - days[0]).days // step + 1)
+
+    def index(self, day: dt.date) -> int:
+        return (day - self.start).days // _DAYS[self.period]
+
+    def day(self, i: int) -> dt.date:
+        return self.start + dt.timedelta(days=_DAYS[self.period] * i)
+
+    def labels(self) -> list[str]:
+        return [self.day(i).isoformat() for i in range(self.count)]
+
+    def missing(self, present: Iterable[dt.date]) -> list[int]:
+        """Indices of the periods with nothing in ``present``."""
+        seen = {self.index(d) for d in present}
+        return [i for i in range(self.count) if i not in seen]
+
+    def describe(self, i: int) -> str:
+        """``week of 2026-01-12`` or ``day 2026-01-12``."""
+        return f"{'week of' if self.period == 'week' else 'day'} {self.day(i).isoformat()}"

@@ -1,0 +1,164 @@
+"""Satisfaction rising while the objective task metrics flatline or fall.
+
+Decided exactly so:
+
+* satisfaction is the thumbs-up rate per period (up / (up + down); unrated events left out),
+  tested for an upward trend (one-sided modified Mann–Kendall, :mod:`.trend`); its p-value is
+  the tell's, and enters the family correction;
+* the task metrics (``timestamp, metric, value``; higher is better, except the lower-is-better
+  names, by default ``dispute_rate``, which are negated) are averaged per metric and period,
+  each metric's series standardized (z-scores over its periods), and the standardized series
+  averaged into one **task index** per period; the condition is that the task index is *not*
+  significantly rising (its one-sided p-value for ``up`` above alpha, uncorrected: the stricter
+  reading, since a rising task index would explain the satisfaction);
+* on when both hold. A satisfaction rise that the task metrics share is an improvement, not
+  a tell.
+
+Example:
+    >>> from backbone.audit.tells.trend import trend_test
+    >>> index = task_index({"accuracy": [0.8, 0.81, 0.79], "dispute_rate": [0.1, 0.1, 0.1]},
+    ...                    lower_is_better={"dispute_rate"})
+    >>> [round(x, 2) for x in index]
+    [0.0, 0.5, -0.5]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence, Set
+from typing import Any
+
+import numpy as np
+
+from backbone.audit.tells.feedback import LogSeries
+from backbone.audit.tells.model import Measured
+from backbone.audit.tells.periods import Period, PeriodAxis
+from backbone.audit.tells.tables import Kind, as_date
+from backbone.audit.tells.trend import MIN_POINTS, TrendTestName, standardized, trend_test
+from backbone.core.errors import InputError, Problem
+from backbone.metrics.rates import wilson
+
+LOWER_IS_BETTER = frozenset({"dispute_rate"})
+TASK_COLUMNS: dict[str, Kind] = {"timestamp": "timestamp", "metric": "text", "value": "number"}
+
+
+def rate_json(x: int, n: int) -> dict[str, Any]:
+    r = wilson(x, n)
+    return {"value": r.value, "ci": list(r.ci), "n": r.n}
+
+
+def task_series(
+    rows: Sequence[Mapping[str, Any]], file: str, period: Period
+) -> tuple[PeriodAxis, dict[str, list[float]]]:
+    """Each metric's mean value per period, over the table's periods. Raises
+    :class:`InputError` when a metric has no value in a period between the table's first and
+    last (named by the file, the metric and the period)."""
+    cells: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
+    axis = PeriodAxis.spanning([as_date(r["period"]) for r in rows], period)
+    first_line: dict[str, int] = {}
+    for r in rows:
+        cells[r["metric"]][axis.index(as_date(r["period"]))].append(float(r["value"]))
+        first_line.setdefault(r["metric"], int(r["line"]))
+    problems = []
+    out: dict[str, list[float]] = {}
+    for metric in sorted(cells):
+        per = cells[metric]
+        missing = [i for i in range(axis.count) if i not in per]
+        for i in missing[:10]:
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    f"column 'value': metric {metric!r} (first at line {first_line[metric]}) "
+                    f"has no value in the {axis.describe(i)}, between the table's first and "
+                    "last period: every metric needs every period",
+                )
+            )
+        out[metric] = [float(np.mean(per[i])) if i in per else 0.0 for i in range(axis.count)]
+    if problems:
+        raise InputError(problems)
+    if axis.count < MIN_POINTS:
+        raise InputError.single(
+            file,
+            None,
+            f"column 'timestamp': {axis.count} {period}(s) of task metrics; a trend needs at "
+            f"least {MIN_POINTS} (use a shorter --period or a longer table)",
+        )
+    return axis, out
+
+
+def task_index(
+    metrics: Mapping[str, Sequence[float]], *, lower_is_better: Set[str] = LOWER_IS_BETTER
+) -> list[float]:
+    """The mean over metrics of each metric's standardized series (lower-is-better negated)."""
+    stacked = [
+        standardized([-v for v in s] if m in lower_is_better else list(s))
+        for m, s in metrics.items()
+    ]
+    return [float(x) for x in np.mean(stacked, axis=0)]
+
+
+def measure(
+    log: LogSeries,
+    task_rows: Sequence[Mapping[str, Any]] | None,
+    *,
+    task_file: str | None,
+    alpha: float,
+    test: TrendTestName,
+    lower_is_better: Set[str] = LOWER_IS_BETTER,
+) -> Measured:
+    """The satisfaction-vs-task tell (unavailable without a task-metrics table)."""
+    labels = log.axis.labels()
+    rated = [u + d for u, d in zip(log.up, log.down, strict=True)]
+    sat_rates = [rate_json(u, n) for u, n in zip(log.up, rated, strict=True)]
+    sat = trend_test([u / n for u, n in zip(log.up, rated, strict=True)], test=test)
+    series: dict[str, Any] = {
+        "periods": labels,
+        "satisfaction": sat_rates,
+    }
+    if task_rows is None or task_file is None:
+        return Measured(
+            name="satisfaction_vs_task",
+            available=False,
+            reason="no --task-metrics table: satisfaction alone cannot show the tell",
+            evidence={"satisfaction": sat.as_json()},
+            series=series,
+        )
+    axis, metrics = task_series(task_rows, task_file, log.axis.period)
+    index = task_index(metrics, lower_is_better=lower_is_better)
+    task = trend_test(index, test=test)
+    per_metric = {
+        m: {
+            **trend_test(s, test=test, direction="down" if m in lower_is_better else "up").as_json(),
+            "lower_is_better": m in lower_is_better,
+        }
+        for m, s in metrics.items()
+    }
+    improving = task.p_value <= alpha
+    series.update(
+        task_periods=axis.labels(),
+        task_index=index,
+        task_metrics=metrics,
+    )
+    return Measured(
+        name="satisfaction_vs_task",
+        available=True,
+        reason="thumbs-up rate rising (one-sided) while the task index is not rising",
+        p_raw=sat.p_value,
+        condition=not improving,
+        condition_reason=(
+            f"the task index is rising too (p = {task.p_value:.3g} <= {alpha:g}): the "
+            "satisfaction has a cause"
+            if improving
+            else f"the task index is not rising (slope {task.slope:+.3g} per period, "
+            f"p = {task.p_value:.3g})"
+        ),
+        evidence={
+            "satisfaction": sat.as_json(),
+            "task_index": task.as_json(),
+            "task_improving": improving,
+            "metrics": per_metric,
+            "lower_is_better": sorted(lower_is_better),
+        },
+        series=series,
+    )

@@ -1,0 +1,172 @@
+"""The tells report's charts, inline SVG like :mod:`backbone.report.charts`: a series as points
+joined by a line with its Theil–Sen line over it (``series_chart``), and step curves of the
+share of users still active (``activity_curves``). Marks carry classes tests can count:
+``point``, ``series-line``, ``theil-sen``, ``band``, ``curve``.
+
+Example:
+    >>> svg = series_chart(["w1", "w2", "w3"], [0.1, 0.2, 0.3], slope=0.1, intercept=0.1)
+    >>> svg.count('class="point"'), 'class="theil-sen"' in svg
+    (3, True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from backbone.report.charts import FONT, PALETTE
+
+
+def _f(x: float) -> str:
+    return f"{x:.1f}"
+
+
+def _svg(kind: str, width: int, height: int, body: str, label: str) -> Markup:
+    return Markup(
+        f'<svg class="chart" data-chart="{kind}" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(label)}" {FONT}>'
+        f"<title>{escape(label)}</title>{body}</svg>"
+    )
+
+
+def _ticks(lo: float, hi: float) -> list[float]:
+    return [lo + (hi - lo) * k / 4 for k in range(5)]
+
+
+def series_chart(
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    *,
+    slope: float | None = None,
+    intercept: float | None = None,
+    bands: Sequence[Sequence[float]] | None = None,
+    percent: bool = False,
+    label: str = "series with its Theil–Sen line",
+    color: str = PALETTE[0],
+    width: int = 540,
+    height: int = 220,
+) -> Markup:
+    """Each period's value as a point (with its interval as a band when given), joined by a
+    line, and the Theil–Sen line ``intercept + slope * i`` across the periods."""
+    left, right, top, bottom = 56, 14, 12, 36
+    pw, ph = width - left - right, height - top - bottom
+    ys = [v for v in values if v is not None]
+    for b in bands or []:
+        ys.extend(b)
+    lo, hi = (min(ys), max(ys)) if ys else (0.0, 1.0)
+    if hi - lo < 1e-12:
+        lo, hi = lo - 0.5, hi + 0.5
+    pad = (hi - lo) * 0.08
+    lo, hi = lo - pad, hi + pad
+    n = max(len(values), 2)
+
+    def x(i: float) -> float:
+        return left + pw * i / (n - 1)
+
+    def y(v: float) -> float:
+        return top + ph * (1 - (v - lo) / (hi - lo))
+
+    def fmt(v: float) -> str:
+        return f"{100 * v:.0f}%" if percent else f"{v:.3g}"
+
+    parts = ['<g class="axis" fill="#777">']
+    for v in _ticks(lo, hi):
+        parts.append(
+            f'<line x1="{left}" x2="{left + pw}" y1="{_f(y(v))}" y2="{_f(y(v))}" '
+            f'stroke="#e5e7eb"/><text x="{left - 6}" y="{_f(y(v) + 4)}" text-anchor="end">'
+            f"{fmt(v)}</text>"
+        )
+    every = max(1, len(labels) // 6)
+    for i, lab in enumerate(labels):
+        if i % every == 0 or i == len(labels) - 1:
+            parts.append(
+                f'<text x="{_f(x(i))}" y="{height - bottom + 16}" text-anchor="middle">'
+                f"{escape(lab[5:] if len(lab) == 10 else lab)}</text>"
+            )
+    parts.append("</g>")
+    if bands and len(bands) == len(values):
+        upper = [f"{_f(x(i))},{_f(y(b[1]))}" for i, b in enumerate(bands)]
+        lower = [f"{_f(x(i))},{_f(y(b[0]))}" for i, b in enumerate(bands)]
+        parts.append(
+            f'<polygon class="band" points="{" ".join(upper + lower[::-1])}" fill="{color}" '
+            'fill-opacity=".12"/>'
+        )
+    pts = [(i, v) for i, v in enumerate(values) if v is not None]
+    if pts:
+        path = " ".join(f"{_f(x(i))},{_f(y(v))}" for i, v in pts)
+        parts.append(
+            f'<polyline class="series-line" points="{path}" fill="none" stroke="{color}" '
+            'stroke-width="1.5" stroke-opacity=".6"/>'
+        )
+    for i, v in pts:
+        lab = labels[i] if i < len(labels) else str(i)
+        parts.append(
+            f'<circle class="point" cx="{_f(x(i))}" cy="{_f(y(v))}" r="3" fill="{color}">'
+            f"<title>{escape(lab)}: {fmt(v)}</title></circle>"
+        )
+    if slope is not None and intercept is not None and len(values) > 1:
+        y0, y1 = intercept, intercept + slope * (len(values) - 1)
+        parts.append(
+            f'<line class="theil-sen" x1="{_f(x(0))}" y1="{_f(y(y0))}" '
+            f'x2="{_f(x(len(values) - 1))}" y2="{_f(y(y1))}" stroke="#111" stroke-width="2" '
+            f'stroke-dasharray="6 4"><title>Theil–Sen slope {slope:+.3g} per step</title></line>'
+        )
+    return _svg("series", width, height, "".join(parts), label)
+
+
+def activity_curves(
+    curves: Mapping[str, Sequence[Mapping[str, Any]]],
+    *,
+    label: str = "share of users still active after each period (Kaplan–Meier)",
+    width: int = 540,
+    height: int = 240,
+) -> Markup:
+    """One step curve per group from 100% at period 0, with its 95% band."""
+    left, right, top, bottom = 48, 150, 12, 36
+    pw, ph = width - left - right, height - top - bottom
+    last = max((int(p["period"]) for c in curves.values() for p in c), default=1)
+
+    def x(t: float) -> float:
+        return left + pw * t / max(last, 1)
+
+    def y(v: float) -> float:
+        return top + ph * (1 - v)
+
+    parts = ['<g class="axis" fill="#777">']
+    for v in (0, 0.25, 0.5, 0.75, 1):
+        parts.append(
+            f'<line x1="{left}" x2="{left + pw}" y1="{_f(y(v))}" y2="{_f(y(v))}" '
+            f'stroke="#e5e7eb"/><text x="{left - 6}" y="{_f(y(v) + 4)}" text-anchor="end">'
+            f"{int(100 * v)}%</text>"
+        )
+    parts.append(
+        f'<text x="{_f(left + pw / 2)}" y="{height - 4}" text-anchor="middle">periods since '
+        "first event</text></g>"
+    )
+    for k, (name, points) in enumerate(curves.items()):
+        color = PALETTE[k % len(PALETTE)]
+        path = [f"M{_f(x(0))},{_f(y(1))}"]
+        top_b, bot_b = [], []
+        for p in points:
+            path.append(f"H{_f(x(p['period']))}V{_f(y(p['survival']))}")
+            top_b.append(f"{_f(x(p['period']))},{_f(y(p['ci'][1]))}")
+            bot_b.append(f"{_f(x(p['period']))},{_f(y(p['ci'][0]))}")
+        parts.append(f'<g class="series" data-series="{escape(name)}">')
+        if len(top_b) > 1:
+            parts.append(
+                f'<polygon class="band" points="{" ".join(top_b + bot_b[::-1])}" '
+                f'fill="{color}" fill-opacity=".10"/>'
+            )
+        parts.append(
+            f'<path class="curve" d="{"".join(path)}" fill="none" stroke="{color}" '
+            f'stroke-width="2.2"><title>{escape(name)}</title></path>'
+        )
+        ly = top + 14 + 18 * k
+        parts.append(
+            f'<line x1="{width - right + 12}" x2="{width - right + 32}" y1="{ly - 4}" '
+            f'y2="{ly - 4}" stroke="{color}" stroke-width="3"/><text x="{width - right + 38}" '
+            f'y="{ly}">{escape(name)}</text></g>'
+        )
+    return _svg("activity", width, height, "".join(parts), label)
