@@ -25,10 +25,7 @@ REPORT = "report.html"
 def _trend(t: dict[str, Any] | None) -> str:
     if not t:
         return ""
-    return (
-        f"slope {t['slope']:+.3g} ({t['ci'][0]:.3g} to {t['ci'][1]:.3g}), "
-        f"p {pval(t['p_value'])}"
-    )
+    return f"slope {t['slope']:+.3g} ({t['ci'][0]:.3g} to {t['ci'][1]:.3g}), p {pval(t['p_value'])}"
 
 
 def _decisive(tell: dict[str, Any]) -> str:
@@ -118,7 +115,9 @@ def tells(
     ] = None,
     lower_is_better: Annotated[
         list[str] | None,
-        typer.Option(help="A task metric where lower is better (repeatable; default dispute_rate)."),
+        typer.Option(
+            help="A task metric where lower is better (repeatable; default dispute_rate)."
+        ),
     ] = None,
     trend_test: Annotated[
         str,

@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from backbone.audit.tells.model import TellsResult
-from backbone.audit.tells.pipeline import TellsOptions, run_tells_files
 from backbone.audit.tells.periods import PERIODS
+from backbone.audit.tells.pipeline import TellsOptions, run_tells_files
 from backbone.audit.tells.trend import TREND_TESTS, TrendTestName
 from backbone.core.errors import InputError
 
@@ -46,7 +46,7 @@ def run_tells(
             "--trend-test", None, f"{trend_test!r}: expected {', '.join(TREND_TESTS)}"
         )
     options = TellsOptions(
-        period=period,  # type: ignore[arg-type]
+        period=period,
         alpha=alpha,
         trend_test=trend_test,
         column_map=dict(column_map or {}),
@@ -60,4 +60,3 @@ def run_tells(
     return run_tells_files(
         file, options, task_metrics=task_metrics, tickets_file=tickets, evals_file=evals
     )
-

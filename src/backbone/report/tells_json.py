@@ -52,7 +52,7 @@ def _clean(value: Any) -> Any:
 
 def tells_document(result: TellsResult) -> dict[str, Any]:
     """The whole ``tells.json`` document."""
-    return _clean(
+    doc: dict[str, Any] = _clean(
         {
             "schema_version": SCHEMA_VERSION,
             "tells": [
@@ -80,6 +80,7 @@ def tells_document(result: TellsResult) -> dict[str, Any]:
             "backbone_version": __version__,
         }
     )
+    return doc
 
 
 def render_tells_json(doc: dict[str, Any]) -> str:

@@ -35,7 +35,7 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,7 +99,7 @@ def ar1(n: int, phi: float, sd: float, rng: np.random.Generator) -> np.ndarray:
 
 
 def _expit(x: np.ndarray) -> np.ndarray:
-    return 1 / (1 + np.exp(-x))
+    return np.asarray(1 / (1 + np.exp(-x)), dtype=float)
 
 
 def _logit(p: float) -> float:
@@ -144,7 +144,9 @@ def simulate(
         for i, k in enumerate(u.events):
             for _ in range(k):
                 draw = rng.random()
-                rating = "" if draw < 0.15 else ("up" if rng.random() < p_up[u.first + i] else "down")
+                rating = (
+                    "" if draw < 0.15 else ("up" if rng.random() < p_up[u.first + i] else "down")
+                )
                 ratings[u.first + i].append((u.user, rating))
     # task metrics: one value per day
     days = periods * _STEP[period]
@@ -162,8 +164,12 @@ def simulate(
         vague = int(rng.binomial(shifted, 0.6))
         wrong = int(rng.binomial(n - shifted, 0.7))
         ticket_counts.append(
-            {"wrong": wrong, "vague": vague, "agreed_then_burned": shifted - vague,
-             "other": n - shifted - wrong}
+            {
+                "wrong": wrong,
+                "vague": vague,
+                "agreed_then_burned": shifted - vague,
+                "other": n - shifted - wrong,
+            }
         )
     # evals: a shared real improvement at the same signal-to-noise ratio, plus the divergence
     releases = RELEASES_PER_PERIOD * periods
@@ -193,7 +199,7 @@ def _stamp(day: dt.date, seconds: float) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _csv(header: list[str], rows: Iterable[list[object]]) -> str:
+def _csv(header: list[str], rows: Iterable[Sequence[object]]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(header)
@@ -285,8 +291,7 @@ class SimInputs:
 
 def sim_inputs(sim: SimulatedTells) -> SimInputs:
     """What reading the files of ``sim`` gives, built directly (for fast many-seed checks)."""
-    from backbone.audit.tells.feedback import LogSeries, UserActivity
-    from backbone.audit.tells.periods import PeriodAxis
+    from backbone.audit.tells.feedback import LogSeries
 
     step = _STEP[sim.period]
     axis = PeriodAxis(START, "week" if sim.period == "week" else "day", sim.periods)
@@ -319,23 +324,39 @@ def sim_inputs(sim: SimulatedTells) -> SimInputs:
     )
     days = sim.periods * step
     task_rows: list[dict[str, object]] = [
-        {"__row": 0, "line": 0, "timestamp": None, "metric": m,
-         "value": float(values[d]), "period": START + dt.timedelta(days=(d // step) * step)}
+        {
+            "__row": 0,
+            "line": 0,
+            "timestamp": None,
+            "metric": m,
+            "value": float(values[d]),
+            "period": START + dt.timedelta(days=(d // step) * step),
+        }
         for d in range(days)
         for m, values in sim.task.items()
     ]
     ticket_rows: list[dict[str, object]] = [
-        {"__row": 0, "line": 0, "timestamp": None, "category": bucket,
-         "period": START + dt.timedelta(days=step * i)}
+        {
+            "__row": 0,
+            "line": 0,
+            "timestamp": None,
+            "category": bucket,
+            "period": START + dt.timedelta(days=step * i),
+        }
         for i, counts in enumerate(sim.ticket_counts)
         for bucket, k in counts.items()
         for _ in range(k)
     ]
     every = dt.timedelta(days=step / RELEASES_PER_PERIOD)
     eval_rows: list[dict[str, object]] = [
-        {"__row": i + 1, "line": i + 2, "release": f"r{i + 1}",
-         "timestamp": dt.datetime.combine(START, dt.time()) + every * i,
-         "internal": float(v_in), "external": float(v_ex)}
+        {
+            "__row": i + 1,
+            "line": i + 2,
+            "release": f"r{i + 1}",
+            "timestamp": dt.datetime.combine(START, dt.time()) + every * i,
+            "internal": float(v_in),
+            "external": float(v_ex),
+        }
         for i, (v_in, v_ex) in enumerate(zip(sim.internal, sim.external, strict=True))
     ]
     return SimInputs(log, task_rows, ticket_rows, eval_rows)

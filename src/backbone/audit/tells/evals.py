@@ -23,8 +23,12 @@ from backbone.audit.tells.tables import Kind
 from backbone.audit.tells.trend import MIN_POINTS, TrendTestName, standardized, trend_test
 from backbone.core.errors import InputError, Problem
 
-EVAL_COLUMNS: dict[str, Kind] = {"release": "text", "timestamp": "timestamp", "internal": "number",
-                "external": "number"}
+EVAL_COLUMNS: dict[str, Kind] = {
+    "release": "text",
+    "timestamp": "timestamp",
+    "internal": "number",
+    "external": "number",
+}
 
 
 def standardized_gap(internal: Sequence[float], external: Sequence[float]) -> list[float]:

@@ -82,7 +82,11 @@ def read_log_series(
     value, or a period with no rated event between the first and the last."""
     cmap = dict(column_map or {})
     with open_log(
-        path, fmt=fmt, column_map=cmap, rating_scale=rating_scale, threshold=threshold,
+        path,
+        fmt=fmt,
+        column_map=cmap,
+        rating_scale=rating_scale,
+        threshold=threshold,
         memory_limit=memory_limit,
     ) as log:
         source, con, file = log.source, log.con, log.source.file
@@ -113,7 +117,7 @@ def read_log_series(
                 f"""CREATE VIEW tell_events AS SELECT __row, __rating, __user_id,
                     {period_sql(ts, period)} AS __period,
                     CASE WHEN __timestamp IS NULL OR trim(__timestamp) = '' THEN
-                           {sql_literal(f"column '{ts_column}': empty (the tells need a time for every event)")}
+                           {sql_literal(f"column '{ts_column}': empty (every event needs a time)")}
                          WHEN {ts} IS NULL THEN {sql_literal(f"column '{ts_column}': '")}
                            || left(__timestamp, 60)
                            || ''' is not a timestamp (ISO 8601, a date, or epoch seconds)'
@@ -142,12 +146,9 @@ def read_log_series(
                 if has_users
                 else []
             )
-            (without_user,) = (
-                con.execute(
-                    "SELECT count(*) FROM tell_events WHERE __user_id IS NULL OR __user_id = ''"
-                ).fetchone()
-                or (0,)
-            )
+            (without_user,) = con.execute(
+                "SELECT count(*) FROM tell_events WHERE __user_id IS NULL OR __user_id = ''"
+            ).fetchone() or (0,)
         except duckdb.Error as exc:
             raise InputError(source.unreadable(exc)) from None
         axis = PeriodAxis.spanning([as_date(p[0]) for p in per], period)

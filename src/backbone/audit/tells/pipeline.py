@@ -2,7 +2,8 @@
 tell, correct the family, count.
 
 Example:
-    >>> result = run_tells_files("feedback.jsonl", TellsOptions(), tickets="tickets.csv")  # doctest: +SKIP
+    >>> opts = TellsOptions()
+    >>> result = run_tells_files("feedback.jsonl", opts, tickets_file="t.csv")  # doctest: +SKIP
     >>> result.on_count, result.alarm  # doctest: +SKIP
     (1, False)
 """
@@ -107,8 +108,11 @@ def run_tells_files(
         "rows": log.rows,
         "rating_scale": log.rating_scale,
         "column_map": log.column_map,
-        "periods": {"first": log.axis.labels()[0], "last": log.axis.labels()[-1],
-                    "count": log.axis.count},
+        "periods": {
+            "first": log.axis.labels()[0],
+            "last": log.axis.labels()[-1],
+            "count": log.axis.count,
+        },
         "power_column": log.power_column if log.has_power_column else None,
         "task_metrics": str(task_metrics) if task_metrics else None,
         "tickets": str(tickets_file) if tickets_file else None,
@@ -176,4 +180,3 @@ def _options(options: TellsOptions) -> dict[str, Any]:
 
 def tell_names(result: TellsResult) -> Sequence[str]:
     return [t.name for t in result.tells if t.on]
-

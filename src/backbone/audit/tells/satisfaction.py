@@ -129,7 +129,9 @@ def measure(
     task = trend_test(index, test=test)
     per_metric = {
         m: {
-            **trend_test(s, test=test, direction="down" if m in lower_is_better else "up").as_json(),
+            **trend_test(
+                s, test=test, direction="down" if m in lower_is_better else "up"
+            ).as_json(),
             "lower_is_better": m in lower_is_better,
         }
         for m, s in metrics.items()

@@ -7,9 +7,10 @@ record's line naming the column; all are raised together as one
 :class:`~backbone.core.errors.InputError`, before anything is written.
 
 Example:
-    >>> rows = read_table("tickets.csv", {"timestamp": "timestamp", "category": "text"})  # doctest: +SKIP
-    >>> rows[0]  # doctest: +SKIP
-    {'__row': 1, 'line': 2, 'timestamp': datetime.datetime(2026, 1, 5, 9, 0), 'period': None, 'category': 'vague'}
+    >>> columns = {"timestamp": "timestamp", "category": "text"}
+    >>> rows = read_table("tickets.csv", columns, period="week")  # doctest: +SKIP
+    >>> rows[0]["line"], rows[0]["category"], rows[0]["period"]  # doctest: +SKIP
+    (2, 'vague', datetime.date(2026, 1, 5))
 """
 
 from __future__ import annotations
@@ -85,8 +86,7 @@ def read_table(
             ts = next(c for c, k in columns.items() if k == "timestamp")
             extra = f", {period_sql(_alias(ts), period)} AS __period"
         con.execute(
-            f"CREATE VIEW tbl AS SELECT __row, {problem} AS __problem, {', '.join(parsed)} "
-            "FROM src"
+            f"CREATE VIEW tbl AS SELECT __row, {problem} AS __problem, {', '.join(parsed)} FROM src"
         )
         con.execute(f"CREATE VIEW tbl2 AS SELECT *{extra} FROM tbl")
         bad_rows = con.execute(
