@@ -18,7 +18,7 @@ Example:
     >>> from backbone.audit.tells.trend import trend_test
     >>> index = task_index({"accuracy": [0.8, 0.81, 0.79], "dispute_rate": [0.1, 0.1, 0.1]},
     ...                    lower_is_better={"dispute_rate"})
-    >>> [round(x, 2) for x in index]
+    >>> [round(x, 2) + 0.0 for x in index]
     [0.0, 0.5, -0.5]
 """
 
