@@ -42,7 +42,9 @@ from pathlib import Path
 import numpy as np
 
 from backbone.audit.tells.feedback import LogSeries, UserActivity
+from backbone.audit.tells.model import Measured
 from backbone.audit.tells.periods import PeriodAxis
+from backbone.audit.tells.trend import TrendTestName
 
 TELLS = ("satisfaction_vs_task", "power_user_churn", "ticket_shift", "eval_divergence")
 START = dt.date(2026, 1, 5)  # a Monday
@@ -85,7 +87,8 @@ class SimulatedTells:
     internal: np.ndarray
     external: np.ndarray
     seed: int
-    ratings: list[list[tuple[str, str]]] = field(default_factory=list)  # per period: (user, rating)
+    #: one row per event, in period order: user index, period, rating (0 unrated, 1 up, 2 down)
+    events: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), dtype=np.int64))
 
 
 def ar1(n: int, phi: float, sd: float, rng: np.random.Generator) -> np.ndarray:
@@ -139,15 +142,15 @@ def simulate(
     # thumbs
     slope = 0.08 if "satisfaction_vs_task" in chosen else 0.0
     p_up = _expit(_logit(0.62) + slope * t + ar1(periods, phi, 0.12, rng))
-    ratings: list[list[tuple[str, str]]] = [[] for _ in range(periods)]
-    for u in users:
-        for i, k in enumerate(u.events):
-            for _ in range(k):
-                draw = rng.random()
-                rating = (
-                    "" if draw < 0.15 else ("up" if rng.random() < p_up[u.first + i] else "down")
-                )
-                ratings[u.first + i].append((u.user, rating))
+    who = np.repeat(np.arange(len(users), dtype=np.int64), [sum(u.events) for u in users])
+    when = np.concatenate(
+        [np.repeat(np.arange(u.first, u.first + len(u.events)), u.events) for u in users]
+    ).astype(np.int64)
+    rated = rng.random(len(who)) >= 0.15
+    up = rng.random(len(who)) < p_up[when]
+    code = np.where(rated, np.where(up, 1, 2), 0)
+    order = np.argsort(when, kind="stable")
+    events = np.column_stack([who, when, code])[order]
     # task metrics: one value per day
     days = periods * _STEP[period]
     task = {
@@ -190,7 +193,7 @@ def simulate(
         internal=internal,
         external=external,
         seed=seed,
-        ratings=ratings,
+        events=events,
     )
 
 
@@ -213,26 +216,23 @@ def render_files(sim: SimulatedTells) -> dict[str, str]:
     rng = np.random.default_rng(sim.seed + 1)
     step = _STEP[sim.period]
     span = step * 86400
-    power = {u.user: u.power for u in sim.users}
+    offsets = rng.uniform(0, span - 1, size=len(sim.events))
     lines = []
-    n = 0
-    for i, events in enumerate(sim.ratings):
-        day = START + dt.timedelta(days=step * i)
-        for user, rating in events:
-            lines.append(
-                json.dumps(
-                    {
-                        "id": f"e{n}",
-                        "timestamp": _stamp(day, rng.uniform(0, span - 1)),
-                        "user_id": user,
-                        "power_user": power[user],
-                        "prompt": f"question {n}?",
-                        "response": f"answer {n}.",
-                        "rating": rating,
-                    }
-                )
+    for n, (who, i, code) in enumerate(sim.events.tolist()):
+        user = sim.users[who]
+        lines.append(
+            json.dumps(
+                {
+                    "id": f"e{n}",
+                    "timestamp": _stamp(START + dt.timedelta(days=step * i), offsets[n]),
+                    "user_id": user.user,
+                    "power_user": user.power,
+                    "prompt": f"question {n}?",
+                    "response": f"answer {n}.",
+                    "rating": ("", "up", "down")[code],
+                }
             )
-            n += 1
+        )
     task_rows = []
     for d in range(sim.periods * step):
         day = START + dt.timedelta(days=d)
@@ -295,9 +295,11 @@ def sim_inputs(sim: SimulatedTells) -> SimInputs:
 
     step = _STEP[sim.period]
     axis = PeriodAxis(START, "week" if sim.period == "week" else "day", sim.periods)
-    up = [sum(r == "up" for _, r in per) for per in sim.ratings]
-    down = [sum(r == "down" for _, r in per) for per in sim.ratings]
-    unrated = [sum(r == "" for _, r in per) for per in sim.ratings]
+    counts = [
+        np.bincount(sim.events[sim.events[:, 2] == c, 1], minlength=sim.periods).tolist()
+        for c in (1, 2, 0)
+    ]
+    up, down, unrated = counts
     users = [
         UserActivity(
             user=u.user,
@@ -360,3 +362,46 @@ def sim_inputs(sim: SimulatedTells) -> SimInputs:
         for i, (v_in, v_ex) in enumerate(zip(sim.internal, sim.external, strict=True))
     ]
     return SimInputs(log, task_rows, ticket_rows, eval_rows)
+
+
+def measured_fast(sim: SimulatedTells, *, alpha: float = 0.05, test: str = "ar1") -> list[Measured]:
+    """Each tell's p-value and condition straight from the simulated arrays, with the same
+    statistics as ``backbone tells`` (trend test, task index, standardized gap, one-sided
+    log-rank) but no evidence, series or curves: for checking false-alarm rates over many
+    seeds quickly. Feed the result to :func:`backbone.audit.tells.decide.decide`."""
+    from backbone.audit.tells import churn
+    from backbone.audit.tells.evals import standardized_gap
+    from backbone.audit.tells.satisfaction import task_index
+    from backbone.audit.tells.trend import trend_test
+
+    kind: TrendTestName = test  # type: ignore[assignment]
+    ev = sim.events
+    up = np.bincount(ev[ev[:, 2] == 1, 1], minlength=sim.periods)
+    down = np.bincount(ev[ev[:, 2] == 2, 1], minlength=sim.periods)
+    sat = trend_test(up / (up + down), test=kind)
+    step = _STEP[sim.period]
+    per_period = {
+        m: v.reshape(sim.periods, step).mean(axis=1).tolist() for m, v in sim.task.items()
+    }
+    task = trend_test(task_index(per_period), test=kind)
+    shifted = np.array([c["vague"] + c["agreed_then_burned"] for c in sim.ticket_counts])
+    totals = np.array([sum(c.values()) for c in sim.ticket_counts])
+    tickets = trend_test(shifted / totals, test=kind)
+    gap = trend_test(standardized_gap(sim.internal, sim.external), test=kind)
+    active = [u for u in sim.users if sum(u.events)]
+    firsts = [u.first + next(i for i, k in enumerate(u.events) if k) for u in active]
+    t = np.array([u.last_active - f + 1 for u, f in zip(active, firsts, strict=True)], float)
+    churned = np.array([u.last_active < sim.periods - 1 for u in active])
+    power = np.array([u.power for u in active])
+    lr = churn.logrank_one_sided(t, churned, power)
+    return [
+        Measured(
+            name="satisfaction_vs_task",
+            available=True,
+            p_raw=sat.p_value,
+            condition=task.p_value > alpha,
+        ),
+        Measured(name="power_user_churn", available=True, p_raw=lr["p_value"]),
+        Measured(name="ticket_shift", available=True, p_raw=tickets.p_value),
+        Measured(name="eval_divergence", available=True, p_raw=gap.p_value),
+    ]

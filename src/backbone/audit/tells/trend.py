@@ -82,7 +82,7 @@ class Trend(BaseModel):
         }
 
 
-def lag1_autocorrelation(y: np.ndarray) -> float:
+def lag1_autocorrelation(y: np.ndarray, slope: float | None = None) -> float:
     """The lag-1 autocorrelation of the ranks of ``y`` after removing its Theil–Sen line,
     corrected for its small-sample bias (E[r] ~ r - (1 + 4r)/n, so r ~ (n r + 1)/(n - 4)),
     clipped to [0, AR1_CAP].
@@ -92,7 +92,8 @@ def lag1_autocorrelation(y: np.ndarray) -> float:
     """
     n = len(y)
     t = np.arange(n, dtype=float)
-    slope = float(theilslopes(y, t).slope) if np.ptp(y) else 0.0
+    if slope is None:
+        slope = float(theilslopes(y, t).slope) if np.ptp(y) else 0.0
     ranks = rankdata(y - slope * t)
     ranks = ranks - ranks.mean()
     denom = float(np.sum(ranks * ranks))
@@ -110,14 +111,14 @@ def ar1_variance_ratio(n: int, r: float) -> float:
     return float(1 + 2 / (n * (n - 1) * (n - 2)) * total)
 
 
-def _mk(y: np.ndarray, test: TrendTestName) -> float:
+def _mk(y: np.ndarray, test: TrendTestName, slope: float | None = None) -> float:
     with warnings.catch_warnings():  # a constant series gives 0/0 inside pymannkendall
         warnings.simplefilter("ignore", RuntimeWarning)
         if test == "ar1":
             base = mk.original_test(y)
             s, var = (
                 float(base.s),
-                float(base.var_s) * ar1_variance_ratio(len(y), lag1_autocorrelation(y)),
+                float(base.var_s) * ar1_variance_ratio(len(y), lag1_autocorrelation(y, slope)),
             )
             if s == 0 or var <= 0:
                 return 0.0
@@ -155,7 +156,7 @@ def trend_test(
         res = theilslopes(arr, x, alpha=CONFIDENCE)
         slope, intercept = float(res.slope), float(res.intercept)
         lo, hi = float(res.low_slope), float(res.high_slope)
-    z = _mk(arr, test)
+    z = _mk(arr, test, slope if t is None else None)
     p = float(norm.sf(z) if direction == "up" else norm.cdf(z))
     return Trend(
         slope=slope,
