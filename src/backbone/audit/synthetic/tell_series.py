@@ -137,8 +137,8 @@ def simulate(
             life = int(rng.geometric(power_hazard if power else casual_hazard))
             active = min(life, periods - start)
             rate = 5.0 if power else 1.2
-            events = tuple(int(k) for k in rng.poisson(rate, size=active))
-            users.append(SimUser(f"u{len(users):05d}", power, start, events))
+            posts = tuple(int(k) for k in rng.poisson(rate, size=active))
+            users.append(SimUser(f"u{len(users):05d}", power, start, posts))
     # thumbs
     slope = 0.08 if "satisfaction_vs_task" in chosen else 0.0
     p_up = _expit(_logit(0.62) + slope * t + ar1(periods, phi, 0.12, rng))

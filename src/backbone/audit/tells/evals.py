@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from backbone.audit.tells.model import Measured
 from backbone.audit.tells.tables import Kind
 from backbone.audit.tells.trend import MIN_POINTS, TrendTestName, standardized, trend_test
@@ -31,7 +33,9 @@ EVAL_COLUMNS: dict[str, Kind] = {
 }
 
 
-def standardized_gap(internal: Sequence[float], external: Sequence[float]) -> list[float]:
+def standardized_gap(
+    internal: Sequence[float] | np.ndarray, external: Sequence[float] | np.ndarray
+) -> list[float]:
     """z(internal) − z(external), release by release."""
     return [float(x) for x in standardized(internal) - standardized(external)]
 

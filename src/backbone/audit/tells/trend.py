@@ -136,8 +136,8 @@ def _mk(y: np.ndarray, test: TrendTestName, slope: float | None = None) -> float
 
 
 def trend_test(
-    y: Sequence[float],
-    t: Sequence[float] | None = None,
+    y: Sequence[float] | np.ndarray,
+    t: Sequence[float] | np.ndarray | None = None,
     *,
     direction: Literal["up", "down"] = "up",
     test: TrendTestName = "ar1",
@@ -170,7 +170,7 @@ def trend_test(
     )
 
 
-def standardized(y: Sequence[float]) -> np.ndarray:
+def standardized(y: Sequence[float] | np.ndarray) -> np.ndarray:
     """``y`` as z-scores (mean 0, sd 1; a constant series is all zeros).
 
     >>> standardized([1.0, 2.0, 3.0]).tolist()
