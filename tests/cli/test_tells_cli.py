@@ -1,0 +1,218 @@
+"""``backbone synth tells`` and ``backbone tells`` through the real CLI (typer's runner,
+in-process): the planted files switch on the planted tells and raise the alarm, tables read
+from CSV and Parquet alike, a missing optional table makes its tell unavailable (not on, not
+counted), and bad input exits 2 naming the file, the line and the column, with nothing
+written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from backbone.cli.app import app
+
+THREE = "satisfaction_vs_task,power_user_churn,ticket_shift"
+
+
+def cli(*args: str) -> Any:
+    return CliRunner().invoke(app, list(args))
+
+
+def tells(d: Path, out: Path, *extra: str) -> Any:
+    return cli(
+        "tells",
+        str(d / "feedback.jsonl"),
+        "--task-metrics",
+        str(d / "task_metrics.csv"),
+        "--tickets",
+        str(d / "tickets.parquet"),
+        "--evals",
+        str(d / "evals.csv"),
+        "--out",
+        str(out),
+        *extra,
+    )
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("planted")
+    r = cli("synth", "tells", "--out", str(d), "--on", THREE, "--seed", "1")
+    assert r.exit_code == 0, r.output
+    assert "planted: satisfaction_vs_task, power_user_churn, ticket_shift" in r.output
+    con = duckdb.connect()
+    con.execute(
+        f"COPY (SELECT * FROM read_csv('{d / 'tickets.csv'}')) TO '{d / 'tickets.parquet'}' "
+        "(FORMAT parquet)"
+    )
+    return d
+
+
+def load(out: Path) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads((out / "tells.json").read_text())
+    return doc
+
+
+def test_three_planted_tells_raise_the_alarm(planted: Path, tmp_path: Path) -> None:
+    r = tells(planted, tmp_path / "out")
+    assert r.exit_code == 0, r.output
+    doc = load(tmp_path / "out")
+    assert doc["schema_version"] == 1
+    names = [t["name"] for t in doc["tells"]]
+    assert names == ["satisfaction_vs_task", "power_user_churn", "ticket_shift", "eval_divergence"]
+    state = {t["name"]: t["on"] for t in doc["tells"]}
+    assert state == {
+        "satisfaction_vs_task": True,
+        "power_user_churn": True,
+        "ticket_shift": True,
+        "eval_divergence": False,
+    }
+    assert doc["on_count"] == 3 and doc["alarm"] is True
+    for t in doc["tells"]:
+        assert t["available"] is True
+        assert set(t) >= {"name", "on", "available", "p_value", "evidence"}
+        assert (t["p_value"] <= doc["alpha"]) == t["on"]
+    sat = next(t for t in doc["tells"] if t["name"] == "satisfaction_vs_task")
+    assert sat["evidence"]["satisfaction"]["slope"] > 0 and not sat["evidence"]["task_improving"]
+    rates = sat["series"]["satisfaction"]
+    assert len(rates) == 26 and set(rates[0]) == {"value", "ci", "n"}
+    churn = next(t for t in doc["tells"] if t["name"] == "power_user_churn")
+    assert churn["evidence"]["power_definition"] == "the log's power-user column"
+    lr = churn["evidence"]["logrank"]
+    assert lr["observed_power"] > lr["expected_power"]
+    tickets = next(t for t in doc["tells"] if t["name"] == "ticket_shift")
+    # the varied words of the generator all landed in their buckets
+    buckets = {c: v["bucket"] for c, v in tickets["evidence"]["categories"].items()}
+    assert buckets["The AI was wrong"] == "wrong" and buckets["unclear"] == "vague"
+    assert buckets["agreed with me and I got burned"] == "agreed_then_burned"
+    assert buckets["billing"] == "other"
+    assert (tmp_path / "out" / "report.html").stat().st_size > 10_000
+    assert "ALARM" in r.output and "3 tell(s) on" in r.output
+    # --fail-on-alarm turns the alarm into exit 1 (the files are still written)
+    assert tells(planted, tmp_path / "again", "--fail-on-alarm").exit_code == 1
+    assert (tmp_path / "again" / "tells.json").exists()
+
+
+def test_pure_noise_switches_on_nothing(tmp_path: Path) -> None:
+    d = tmp_path / "noise"
+    assert cli("synth", "tells", "--out", str(d), "--seed", "1").exit_code == 0
+    r = cli(
+        "tells",
+        str(d / "feedback.jsonl"),
+        "--task-metrics",
+        str(d / "task_metrics.csv"),
+        "--tickets",
+        str(d / "tickets.csv"),
+        "--evals",
+        str(d / "evals.csv"),
+        "--out",
+        str(tmp_path / "out"),
+    )
+    assert r.exit_code == 0, r.output
+    doc = load(tmp_path / "out")
+    assert doc["on_count"] == 0 and doc["alarm"] is False
+    assert all(t["available"] and not t["on"] for t in doc["tells"])
+
+
+def test_a_missing_optional_table_makes_its_tell_unavailable(planted: Path, tmp_path: Path) -> None:
+    r = cli(
+        "tells",
+        str(planted / "feedback.jsonl"),
+        "--tickets",
+        str(planted / "tickets.csv"),
+        "--out",
+        str(tmp_path / "out"),
+    )
+    assert r.exit_code == 0, r.output
+    doc = load(tmp_path / "out")
+    by = {t["name"]: t for t in doc["tells"]}
+    for name in ("satisfaction_vs_task", "eval_divergence"):
+        assert by[name]["available"] is False and by[name]["on"] is False
+        assert by[name]["p_value"] is None
+    assert by["power_user_churn"]["on"] and by["ticket_shift"]["on"]
+    assert doc["on_count"] == 2 and doc["alarm"] is False  # two of two available: no alarm
+    assert "no --task-metrics table" in by["satisfaction_vs_task"]["why"]
+
+
+# --- bad input: exit 2, file, line and column named, nothing written ------------------------
+
+
+def _log(path: Path, weeks: list[int], bad: dict[int, str] | None = None) -> Path:
+    rows = []
+    for w in weeks:
+        for k in range(4):
+            day = 5 + 7 * w
+            stamp = f"2026-{1 + (day - 1) // 31:02d}-{1 + (day - 1) % 31:02d}T10:0{k}:00Z"
+            rows.append(
+                {
+                    "id": f"e{len(rows)}",
+                    "timestamp": stamp,
+                    "user_id": f"u{k}",
+                    "prompt": "q",
+                    "response": "a",
+                    "rating": "up" if k % 2 else "down",
+                }
+            )
+    for i, value in (bad or {}).items():
+        rows[i]["timestamp"] = value
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def _bad(tmp_path: Path, *args: str) -> str:
+    out = tmp_path / "out"
+    r = cli("tells", *args, "--out", str(out))
+    assert r.exit_code == 2, r.output
+    assert not out.exists()
+    return str(r.stderr if hasattr(r, "stderr") else r.output)
+
+
+def test_unparsable_timestamp_names_file_line_and_column(tmp_path: Path) -> None:
+    log = _log(tmp_path / "log.jsonl", list(range(8)), bad={5: "last tuesday"})
+    err = _bad(tmp_path, str(log))
+    assert f"{log}:6: column 'timestamp': 'last tuesday' is not a timestamp" in err
+
+
+def test_a_period_with_no_events_names_the_gap(tmp_path: Path) -> None:
+    log = _log(tmp_path / "log.jsonl", [0, 1, 2, 4, 5, 6, 7])
+    err = _bad(tmp_path, str(log))
+    # line 13: the first event after the gap (weeks 0-2 hold 12 events)
+    assert f"{log}:13: column 'timestamp': no event in the week of 2026-01-26" in err
+
+
+def test_tables_with_wrong_columns_or_values_exit_2(planted: Path, tmp_path: Path) -> None:
+    log = str(planted / "feedback.jsonl")
+    wrong = tmp_path / "tickets.csv"
+    wrong.write_text("when,kind\n2026-01-05,vague\n")
+    err = _bad(tmp_path, log, "--tickets", str(wrong))
+    assert f"{wrong}: no column 'timestamp', 'category' (columns: when, kind)" in err
+    evals = tmp_path / "evals.csv"
+    evals.write_text(
+        "release,timestamp,internal,external\nr1,2026-01-05,70,0.6\nr2,2026-01-12,high,0.6\n"
+    )
+    err = _bad(tmp_path, log, "--evals", str(evals))
+    assert f"{evals}:3: column 'internal': 'high' is not a number" in err
+    task = tmp_path / "task.csv"
+    lines = (
+        ["timestamp,metric,value"]
+        + [f"2026-01-{5 + 7 * w:02d},accuracy,0.8" for w in range(4)]
+        + [f"2026-01-{5 + 7 * w:02d},dispute_rate,0.1" for w in (0, 1, 3)]
+    )
+    task.write_text("\n".join(lines) + "\n")
+    err = _bad(tmp_path, log, "--task-metrics", str(task))
+    assert "metric 'dispute_rate'" in err and "no value in the week of 2026-01-19" in err
+
+
+def test_bad_options_exit_2(planted: Path, tmp_path: Path) -> None:
+    log = str(planted / "feedback.jsonl")
+    assert "'month': expected day or week" in _bad(tmp_path, log, "--period", "month")
+    err = _bad(tmp_path, log, "--tickets", str(planted / "tickets.csv"), "--ticket-map", "x=y")
+    assert "unknown bucket 'y'" in err
+    assert "expected 0 < alpha < 1" in _bad(tmp_path, log, "--alpha", "1.5")
+    r = cli("synth", "tells", "--out", str(tmp_path / "s"), "--on", "vibes")
+    assert r.exit_code == 2 and not (tmp_path / "s").exists()
