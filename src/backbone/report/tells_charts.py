@@ -60,6 +60,8 @@ def series_chart(
         lo, hi = lo - 0.5, hi + 0.5
     pad = (hi - lo) * 0.08
     lo, hi = lo - pad, hi + pad
+    if percent:
+        lo, hi = max(lo, 0.0), min(hi, 1.0)
     n = max(len(values), 2)
 
     def x(i: float) -> float:
@@ -79,8 +81,9 @@ def series_chart(
             f"{fmt(v)}</text>"
         )
     every = max(1, len(labels) // 6)
+    last = len(labels) - 1
     for i, lab in enumerate(labels):
-        if i % every == 0 or i == len(labels) - 1:
+        if (i % every == 0 and last - i >= every / 2) or i == last:
             parts.append(
                 f'<text x="{_f(x(i))}" y="{height - bottom + 16}" text-anchor="middle">'
                 f"{escape(lab[5:] if len(lab) == 10 else lab)}</text>"

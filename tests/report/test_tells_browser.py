@@ -1,0 +1,80 @@
+"""The tells report opened in real headless Chromium (Debian's, through Playwright): the
+alarm card and the table agree with tells.json, each trend tell's series is drawn with a point
+per period and its Theil–Sen line, the churn curves show power and casual users, and the page
+runs no script and fetches nothing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from backbone.cli.app import app
+
+playwright = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[dev]'")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("tells")
+    runner = CliRunner()
+    on = "satisfaction_vs_task,power_user_churn,ticket_shift"
+    assert runner.invoke(app, ["synth", "tells", "--out", str(d), "--on", on]).exit_code == 0
+    args = ["tells", str(d / "feedback.jsonl"), "--out", str(d / "out")]
+    for opt, name in (
+        ("--task-metrics", "task_metrics"),
+        ("--tickets", "tickets"),
+        ("--evals", "evals"),
+    ):
+        args += [opt, str(d / f"{name}.csv")]
+    r = runner.invoke(app, args)
+    assert r.exit_code == 0, r.output
+    return d / "out"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+def test_tells_report(report: Path, browser: Any, tmp_path: Path) -> None:
+    doc = json.loads((report / "tells.json").read_text())
+    path = report / "report.html"
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri(), wait_until="load")
+    assert errors == [] and requests == [path.as_uri()]  # nothing fetched
+    assert page.evaluate("document.scripts.length") == 0
+    assert page.title() == f"backbone tells: {doc['input']['file']} — 3 on, ALARM"
+    assert page.inner_text("[data-card=alarm] .val") == "ALARM"
+    assert page.inner_text("[data-card=on_count] .val") == str(doc["on_count"]) == "3"
+    for t in doc["tells"]:
+        row = page.locator(f"#tells tr[data-tell={t['name']}]")
+        assert row.get_attribute("data-on") == ("true" if t["on"] else "false")
+        assert t["why"] in row.inner_text()
+    # each trend tell: a point per period (per release for evals) and its Theil–Sen line
+    expected = {"satisfaction_vs_task": 26 + 26, "ticket_shift": 26, "eval_divergence": 52}
+    for name, points in expected.items():
+        block = page.locator(f"#tells-series div.tell[data-tell={name}]")
+        assert block.locator("svg[data-chart=series] circle.point").count() == points, name
+        lines = block.locator("svg[data-chart=series] line.theil-sen").count()
+        assert lines == (2 if name == "satisfaction_vs_task" else 1), name
+    churn = page.locator("#tells-series div.tell[data-tell=power_user_churn]")
+    curves = churn.locator("svg[data-chart=activity] g.series")
+    assert curves.count() == 2
+    assert [curves.nth(i).get_attribute("data-series") for i in range(2)] == ["power", "casual"]
+    shot = tmp_path / "tells.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
