@@ -6,8 +6,6 @@ runs no script and fetches nothing."""
 from __future__ import annotations
 
 import json
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from backbone.cli.app import app
+from tests.report.test_reports_browser import browser, open_page
 
-playwright = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[dev]'")
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+__all__ = ["browser"]  # the shared fixture: Debian's Chromium through Playwright
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +23,8 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     d = tmp_path_factory.mktemp("tells")
     runner = CliRunner()
     on = "satisfaction_vs_task,power_user_churn,ticket_shift"
-    assert runner.invoke(app, ["synth", "tells", "--out", str(d), "--on", on]).exit_code == 0
+    synth = ["synth", "tells", "--out", str(d), "--on", on, "--seed", "1"]
+    assert runner.invoke(app, synth).exit_code == 0
     args = ["tells", str(d / "feedback.jsonl"), "--out", str(d / "out")]
     for opt, name in (
         ("--task-metrics", "task_metrics"),
@@ -38,23 +37,10 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return d / "out"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
-
-
 def test_tells_report(report: Path, browser: Any, tmp_path: Path) -> None:
     doc = json.loads((report / "tells.json").read_text())
     path = report / "report.html"
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    requests: list[str] = []
-    errors: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(path.as_uri(), wait_until="load")
+    page, requests, errors = open_page(browser, path)
     assert errors == [] and requests == [path.as_uri()]  # nothing fetched
     assert page.evaluate("document.scripts.length") == 0
     assert page.title() == f"backbone tells: {doc['input']['file']} — 3 on, ALARM"

@@ -16,19 +16,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from backbone.report.charts import FONT, PALETTE
-
-
-def _f(x: float) -> str:
-    return f"{x:.1f}"
-
-
-def _svg(kind: str, width: int, height: int, body: str, label: str) -> Markup:
-    return Markup(
-        f'<svg class="chart" data-chart="{kind}" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="{escape(label)}" {FONT}>'
-        f"<title>{escape(label)}</title>{body}</svg>"
-    )
+from backbone.report.charts import PALETTE, _f, _svg
 
 
 def _ticks(lo: float, hi: float) -> list[float]:

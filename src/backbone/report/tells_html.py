@@ -15,6 +15,7 @@ from typing import Any
 from markupsafe import Markup
 
 from backbone.report import tells_charts
+from backbone.report.charts import PALETTE
 from backbone.report.page import render_page
 from backbone.report.sections import Section, register
 
@@ -30,6 +31,38 @@ register(PAGE, Section("tells-summary", "Tells and alarm", "tells_summary.html.j
 register(PAGE, Section("tells-series", "Each tell's series", "tells_series.html.j2"))
 
 
+def _rates_chart(
+    caption: str, labels: list[str], rates: list[dict[str, Any]], trend: dict[str, Any], color: str
+) -> tuple[str, Markup]:
+    """A per-period rate with its band and the trend's Theil–Sen line."""
+    svg = tells_charts.series_chart(
+        labels,
+        [r["value"] for r in rates],
+        bands=[r["ci"] for r in rates],
+        slope=trend.get("slope"),
+        intercept=trend.get("intercept"),
+        percent=True,
+        color=color,
+        label=caption,
+    )
+    return caption, svg
+
+
+def _values_chart(
+    caption: str, labels: list[str], values: list[float], trend: dict[str, Any], color: str
+) -> tuple[str, Markup]:
+    """A per-period (or per-release) value and the trend's Theil–Sen line."""
+    svg = tells_charts.series_chart(
+        labels,
+        values,
+        slope=trend.get("slope"),
+        intercept=trend.get("intercept"),
+        color=color,
+        label=caption,
+    )
+    return caption, svg
+
+
 @dataclass
 class TellsView:
     """The ``tells.json`` document and its charts."""
@@ -41,71 +74,46 @@ class TellsView:
 
     def charts(self, tell: dict[str, Any]) -> list[tuple[str, Markup]]:
         """(caption, svg) for each chart of a tell."""
-        s, e = tell["series"], tell["evidence"]
-        name = tell["name"]
+        s, e, name = tell["series"], tell["evidence"], tell["name"]
         out: list[tuple[str, Markup]] = []
         if name == "satisfaction_vs_task" and s.get("satisfaction"):
-            rates = s["satisfaction"]
-            sat = e.get("satisfaction", {})
             out.append(
-                (
+                _rates_chart(
                     "thumbs-up rate per period (95% band), Theil–Sen line dashed",
-                    tells_charts.series_chart(
-                        s["periods"],
-                        [r["value"] for r in rates],
-                        bands=[r["ci"] for r in rates],
-                        slope=sat.get("slope"),
-                        intercept=sat.get("intercept"),
-                        percent=True,
-                        label="thumbs-up rate per period",
-                    ),
+                    s["periods"],
+                    s["satisfaction"],
+                    e.get("satisfaction", {}),
+                    PALETTE[0],
                 )
             )
             if s.get("task_index"):
-                ti = e["task_index"]
                 out.append(
-                    (
+                    _values_chart(
                         "task index (mean of the standardized task metrics; up is better)",
-                        tells_charts.series_chart(
-                            s["task_periods"],
-                            s["task_index"],
-                            slope=ti["slope"],
-                            intercept=ti["intercept"],
-                            color="#16a34a",
-                            label="task index per period",
-                        ),
+                        s["task_periods"],
+                        s["task_index"],
+                        e["task_index"],
+                        "#16a34a",
                     )
                 )
         elif name == "ticket_shift" and s.get("share"):
-            tr = e["share"]
             out.append(
-                (
+                _rates_chart(
                     "share of vague + agreed_then_burned tickets per period (95% band)",
-                    tells_charts.series_chart(
-                        s["periods"],
-                        [r["value"] for r in s["share"]],
-                        bands=[r["ci"] for r in s["share"]],
-                        slope=tr["slope"],
-                        intercept=tr["intercept"],
-                        percent=True,
-                        color="#dc2626",
-                        label="share of shifted tickets per period",
-                    ),
+                    s["periods"],
+                    s["share"],
+                    e["share"],
+                    "#dc2626",
                 )
             )
         elif name == "eval_divergence" and s.get("gap"):
-            tr = e["gap"]
             out.append(
-                (
+                _values_chart(
                     "standardized gap z(internal) − z(external) per release",
-                    tells_charts.series_chart(
-                        s["releases"],
-                        s["gap"],
-                        slope=tr["slope"],
-                        intercept=tr["intercept"],
-                        color="#9333ea",
-                        label="internal minus external, standardized",
-                    ),
+                    s["releases"],
+                    s["gap"],
+                    e["gap"],
+                    "#9333ea",
                 )
             )
         elif name == "power_user_churn" and s.get("power"):

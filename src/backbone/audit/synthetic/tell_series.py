@@ -126,26 +126,27 @@ def simulate(
         raise ValueError("need at least 2 periods")
     rng = np.random.default_rng(seed)
     t = np.arange(periods, dtype=float)
-    # users
-    users: list[SimUser] = []
+    # users, drawn all at once: arrival period, power, lifetime, posts per active period
     casual_hazard = 0.08
     power_hazard = 0.32 if "power_user_churn" in chosen else casual_hazard
-    arrivals = [200] + [int(rng.poisson(30)) for _ in range(periods - 1)]
-    for start, count in enumerate(arrivals):
-        for _ in range(count):
-            power = bool(rng.random() < 0.1)
-            life = int(rng.geometric(power_hazard if power else casual_hazard))
-            active = min(life, periods - start)
-            rate = 5.0 if power else 1.2
-            posts = tuple(int(k) for k in rng.poisson(rate, size=active))
-            users.append(SimUser(f"u{len(users):05d}", power, start, posts))
+    arrivals = np.concatenate([[200], rng.poisson(30, size=periods - 1)]).astype(np.int64)
+    start = np.repeat(np.arange(periods), arrivals)
+    power = rng.random(len(start)) < 0.1
+    life = rng.geometric(np.where(power, power_hazard, casual_hazard))
+    active = np.minimum(life, periods - start)
+    owner = np.repeat(np.arange(len(start)), active)
+    offset = np.arange(len(owner)) - np.repeat(np.cumsum(active) - active, active)
+    posts = rng.poisson(np.where(power, 5.0, 1.2)[owner])
+    bounds = np.cumsum(active)
+    users = [
+        SimUser(f"u{k:05d}", bool(power[k]), int(start[k]), tuple(chunk.tolist()))
+        for k, chunk in enumerate(np.split(posts, bounds[:-1]))
+    ]
     # thumbs
     slope = 0.08 if "satisfaction_vs_task" in chosen else 0.0
     p_up = _expit(_logit(0.62) + slope * t + ar1(periods, phi, 0.12, rng))
-    who = np.repeat(np.arange(len(users), dtype=np.int64), [sum(u.events) for u in users])
-    when = np.concatenate(
-        [np.repeat(np.arange(u.first, u.first + len(u.events)), u.events) for u in users]
-    ).astype(np.int64)
+    who = np.repeat(owner, posts).astype(np.int64)
+    when = np.repeat(start[owner] + offset, posts).astype(np.int64)
     rated = rng.random(len(who)) >= 0.15
     up = rng.random(len(who)) < p_up[when]
     code = np.where(rated, np.where(up, 1, 2), 0)
@@ -388,11 +389,15 @@ def measured_fast(sim: SimulatedTells, *, alpha: float = 0.05, test: str = "ar1"
     totals = np.array([sum(c.values()) for c in sim.ticket_counts])
     tickets = trend_test(shifted / totals, test=kind)
     gap = trend_test(standardized_gap(sim.internal, sim.external), test=kind)
-    active = [u for u in sim.users if sum(u.events)]
-    firsts = [u.first + next(i for i, k in enumerate(u.events) if k) for u in active]
-    t = np.array([u.last_active - f + 1 for u, f in zip(active, firsts, strict=True)], float)
-    churned = np.array([u.last_active < sim.periods - 1 for u in active])
-    power = np.array([u.power for u in active])
+    n_users = len(sim.users)
+    first = np.full(n_users, sim.periods, dtype=np.int64)
+    last = np.full(n_users, -1, dtype=np.int64)
+    np.minimum.at(first, ev[:, 0], ev[:, 1])
+    np.maximum.at(last, ev[:, 0], ev[:, 1])
+    seen = last >= 0
+    t = (last - first + 1)[seen].astype(float)
+    churned = last[seen] < sim.periods - 1
+    power = np.array([u.power for u in sim.users])[seen]
     lr = churn.logrank_one_sided(t, churned, power)
     return [
         Measured(
