@@ -82,10 +82,15 @@ def test_log_rank_one_sided_matches_lifelines_and_points_at_faster_churn() -> No
 
 
 def test_power_users_are_the_column_or_the_top_decile_by_events() -> None:
-    users = [UserActivity(f"u{i:02d}", 0, 1, events=i, power=None) for i in range(25)]
+    # activity is events per period active: u24 (24 events over 2 periods) ranks below u23
+    # (23 events in one period), and a long stay with many events is not enough
+    users = [
+        UserActivity(f"u{i:02d}", 0, 1 if i == 24 else 0, events=i, power=None) for i in range(25)
+    ]
+    users.append(UserActivity("old", 0, 9, events=50, power=None))
     flags, how = power_flags(users, from_column=False)
-    assert [u.user for u, f in zip(users, flags, strict=True) if f] == ["u22", "u23", "u24"]
-    assert "top decile" in how and "3 users, 22+ events" in how
+    assert [u.user for u, f in zip(users, flags, strict=True) if f] == ["u23", "u22", "u21"][::-1]
+    assert "top decile" in how and "3 users, 21+ each" in how
     marked = [UserActivity("a", 0, 1, 1, True), UserActivity("b", 0, 1, 99, False)]
     assert power_flags(marked, from_column=True)[0] == [True, False]
 

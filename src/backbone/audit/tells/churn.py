@@ -3,8 +3,10 @@
 Each user's time is the number of periods from their first event to their last, inclusive;
 a user with an event in the log's last period is still active (censored), every other user
 churned after their last period. Power users are those the log's boolean ``power_user`` column
-marks (any event marked true), otherwise the top decile of users by events (at least one user;
-ties broken by user id). The log-rank test (:func:`lifelines.statistics.logrank_test`) compares
+marks (any event marked true), otherwise the top decile of users by activity: events per period
+from their first event to their last (at least one user; ties broken by user id). A rate, not a
+count: a count would rank long-staying users first, so power users who leave early would not
+count as power users and the tell could not see them go. The log-rank test (:func:`lifelines.statistics.logrank_test`) compares
 the two groups; the tell is one-sided: its p-value is that of z = sign(O − E) · sqrt(chi²),
 where O and E are the power users' observed and expected churns under no difference, so it is
 small only when power users churn *faster*. Kaplan–Meier curves (lifelines) per group are
@@ -39,11 +41,15 @@ def power_flags(users: Sequence[UserActivity], from_column: bool) -> tuple[list[
     if from_column:
         return [u.power is True for u in users], "the log's power-user column"
     k = max(1, math.ceil(0.1 * len(users)))
-    ranked = sorted(range(len(users)), key=lambda i: (-users[i].events, users[i].user))
+
+    def rate(u: UserActivity) -> float:
+        return u.events / (u.last - u.first + 1)
+
+    ranked = sorted(range(len(users)), key=lambda i: (-rate(users[i]), users[i].user))
     top = set(ranked[:k])
-    least = min((users[i].events for i in top), default=0)
+    least = min((rate(users[i]) for i in top), default=0.0)
     return [i in top for i in range(len(users))], (
-        f"the top decile of users by events ({k} users, {least}+ events each)"
+        f"the top decile of users by events per period active ({k} users, {least:.3g}+ each)"
     )
 
 
