@@ -6,11 +6,11 @@ churned after their last period. Power users are those the log's boolean ``power
 marks (any event marked true), otherwise the top decile of users by activity: events per period
 from their first event to their last (at least one user; ties broken by user id). A rate, not a
 count: a count would rank long-staying users first, so power users who leave early would not
-count as power users and the tell could not see them go. The log-rank test (:func:`lifelines.statistics.logrank_test`) compares
-the two groups; the tell is one-sided: its p-value is that of z = sign(O − E) · sqrt(chi²),
-where O and E are the power users' observed and expected churns under no difference, so it is
-small only when power users churn *faster*. Kaplan–Meier curves (lifelines) per group are
-drawn in the report.
+count as power users and the tell could not see them go. The log-rank test
+(:func:`lifelines.statistics.logrank_test`) compares the two groups; the tell is one-sided: its
+p-value is that of z = sign(O − E) · sqrt(chi²), where O and E are the power users' observed and
+expected churns under no difference, so it is small only when power users churn *faster*.
+Kaplan–Meier curves (lifelines) per group are drawn in the report.
 
 Example:
     >>> from backbone.audit.tells.feedback import UserActivity
