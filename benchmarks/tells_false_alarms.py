@@ -58,7 +58,7 @@ def run_set(on: tuple[str, ...], seeds: int, alpha: float) -> None:
             f"({kind}){mark}"
         )
     print(
-        f"  any unplanted tell on: {null_on / seeds:.3f} (Holm bounds it at alpha)  "
+        f"  any unplanted tell on: {null_on / seeds:.3f} (family-wise; Holm aims at alpha)  "
         f"alarm (3+ on): {alarms / seeds:.3f}"
     )
 
