@@ -214,5 +214,6 @@ def test_bad_options_exit_2(planted: Path, tmp_path: Path) -> None:
     err = _bad(tmp_path, log, "--tickets", str(planted / "tickets.csv"), "--ticket-map", "x=y")
     assert "unknown bucket 'y'" in err
     assert "expected 0 < alpha < 1" in _bad(tmp_path, log, "--alpha", "1.5")
+    assert "expected 1 or more periods" in _bad(tmp_path, log, "--active-window", "0")
     r = cli("synth", "tells", "--out", str(tmp_path / "s"), "--on", "vibes")
     assert r.exit_code == 2 and not (tmp_path / "s").exists()

@@ -123,6 +123,12 @@ def tells(
         str,
         typer.Option(help="ar1 (default) | prewhiten | hamed_rao | yue_wang | original."),
     ] = "ar1",
+    active_window: Annotated[
+        int,
+        typer.Option(
+            help="Churn: a user with an event in the last K periods is still active (default 1)."
+        ),
+    ] = 1,
     fmt: Annotated[
         str | None, typer.Option("--format", help="jsonl | csv | parquet for the log.")
     ] = None,
@@ -166,6 +172,7 @@ def tells(
             ticket_map=ticket_map or [],
             lower_is_better=lower_is_better or ["dispute_rate"],
             trend_test=trend_test,  # type: ignore[arg-type]
+            active_window=active_window,
         )
         doc = tells_document(result)
         html = render_tells_html(doc)

@@ -36,6 +36,7 @@ def run_tells(
     ticket_map: Sequence[str] = (),
     lower_is_better: Sequence[str] = ("dispute_rate",),
     trend_test: TrendTestName = "ar1",
+    active_window: int = 1,
 ) -> TellsResult:
     """Read the log and tables, test each tell, correct the family (Holm) and decide. Raises
     :class:`~backbone.core.errors.InputError` on bad input (nothing is written here)."""
@@ -56,6 +57,7 @@ def run_tells(
         fmt=fmt,
         ticket_map=list(ticket_map),
         lower_is_better=list(lower_is_better),
+        active_window=active_window,
     )
     return run_tells_files(
         file, options, task_metrics=task_metrics, tickets_file=tickets, evals_file=evals

@@ -95,6 +95,18 @@ def test_power_users_are_the_column_or_the_top_decile_by_events() -> None:
     assert power_flags(marked, from_column=True)[0] == [True, False]
 
 
+def test_churn_is_no_event_in_the_last_period_or_the_active_window() -> None:
+    users = [
+        UserActivity(f"u{i}", first=1, last=last, events=3, power=None)
+        for i, last in enumerate((3, 7, 8, 9))
+    ]
+    t, churned, _ = durations(users, 10, [False] * 4)
+    assert t.tolist() == [3.0, 7.0, 8.0, 9.0]
+    assert churned.tolist() == [True, True, True, False]  # only u3 posted in period 9
+    _, within3, _ = durations(users, 10, [False] * 4, window=3)
+    assert within3.tolist() == [True, False, False, False]  # periods 7-9 count as active
+
+
 def test_holm_matches_the_step_down_and_decides_only_available_tells() -> None:
     p = [0.01, 0.04, 0.03]
     # by hand: sorted 0.01*3, 0.03*2, 0.04*1 with the running maximum

@@ -1,16 +1,17 @@
 """Power users churning faster than casual users: survival analysis of user activity.
 
-Each user's time is the number of periods from their first event to their last, inclusive;
-a user with an event in the log's last period is still active (censored), every other user
-churned after their last period. Power users are those the log's boolean ``power_user`` column
-marks (any event marked true), otherwise the top decile of users by activity: events per period
-from their first event to their last (at least one user; ties broken by user id). A rate, not a
-count: a count would rank long-staying users first, so power users who leave early would not
-count as power users and the tell could not see them go. The log-rank test
-(:func:`lifelines.statistics.logrank_test`) compares the two groups; the tell is one-sided: its
-p-value is that of z = sign(O − E) · sqrt(chi²), where O and E are the power users' observed and
-expected churns under no difference, so it is small only when power users churn *faster*.
-Kaplan–Meier curves (lifelines) per group are drawn in the report.
+Each user's time is the number of periods from their first event to their last, inclusive; a
+user with an event in the log's last period is still active (censored), every other user churned
+after their last period (``--active-window K``: an event in the last K periods counts as still
+active, for users who post less often than once a period). Power users are those the log's
+boolean ``power_user`` column marks (any event marked true), otherwise the top decile of users
+by activity: events per period from their first event to their last (at least one user; ties
+broken by user id). A rate, not a count: a count would rank long-staying users first, so power
+users who leave early would not count as power users and the tell could not see them go. The
+log-rank test (:func:`lifelines.statistics.logrank_test`) compares the two groups; the tell is
+one-sided: its p-value is that of z = sign(O − E) · sqrt(chi²), where O and E are the power
+users' observed and expected churns under no difference, so it is small only when power users
+churn *faster*. Kaplan–Meier curves (lifelines) per group are drawn in the report.
 
 Example:
     >>> from backbone.audit.tells.feedback import UserActivity
@@ -53,10 +54,13 @@ def power_flags(users: Sequence[UserActivity], from_column: bool) -> tuple[list[
     )
 
 
-def durations(users: Sequence[UserActivity], periods: int, power: Sequence[bool]) -> Arrays:
-    """(time in periods, churned, power) per user."""
+def durations(
+    users: Sequence[UserActivity], periods: int, power: Sequence[bool], window: int = 1
+) -> Arrays:
+    """(time in periods, churned, power) per user: churned when the user has no event in the
+    last ``window`` periods (1: not active in the last period)."""
     t = np.array([u.last - u.first + 1 for u in users], dtype=float)
-    churned = np.array([u.last < periods - 1 for u in users], dtype=bool)
+    churned = np.array([u.last < periods - window for u in users], dtype=bool)
     return t, churned, np.asarray(power, dtype=bool)
 
 
@@ -125,7 +129,7 @@ def _group(t: np.ndarray, churned: np.ndarray, mask: np.ndarray) -> dict[str, An
     }
 
 
-def measure(log: LogSeries) -> Measured:
+def measure(log: LogSeries, *, window: int = 1) -> Measured:
     """The power-user-churn tell (unavailable without a ``user_id`` column or with too few
     users in a group)."""
     if not log.has_user_column:
@@ -136,10 +140,11 @@ def measure(log: LogSeries) -> Measured:
         )
     users = log.users
     power, how = power_flags(users, log.has_power_column)
-    t, churned, pw = durations(users, log.axis.count, power)
+    t, churned, pw = durations(users, log.axis.count, power, window)
     groups = {"power": _group(t, churned, pw), "casual": _group(t, churned, ~pw)}
     evidence: dict[str, Any] = {
         "power_definition": how,
+        "active_window": window,
         **groups,
         "events_without_user": log.events_without_user,
     }

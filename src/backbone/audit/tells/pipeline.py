@@ -39,11 +39,16 @@ class TellsOptions(BaseModel):
     fmt: str | None = None
     ticket_map: list[str] = Field(default_factory=list)
     lower_is_better: list[str] = Field(default_factory=lambda: ["dispute_rate"])
+    active_window: int = 1
 
 
 def _check(options: TellsOptions) -> None:
     if options.period not in PERIODS:
         raise InputError.single("--period", None, f"{options.period!r}: expected day or week")
+    if options.active_window < 1:
+        raise InputError.single(
+            "--active-window", None, f"{options.active_window}: expected 1 or more periods"
+        )
     if not 0 < options.alpha < 1:
         raise InputError.single("--alpha", None, f"{options.alpha}: expected 0 < alpha < 1")
     if options.trend_test not in TREND_TESTS:
@@ -153,7 +158,7 @@ def measure_all(
             test=options.trend_test,
             lower_is_better=frozenset(options.lower_is_better),
         ),
-        churn.measure(log),
+        churn.measure(log, window=options.active_window),
         tickets.measure(
             ticket_rows,
             file=names.get("tickets", "tickets") if ticket_rows is not None else None,
@@ -175,6 +180,7 @@ def _options(options: TellsOptions) -> dict[str, Any]:
         "lower_is_better": list(options.lower_is_better),
         "threshold": options.threshold,
         "alarm_at": ALARM_AT,
+        "active_window": options.active_window,
     }
 
 
