@@ -49,6 +49,7 @@ from backbone.cli import compare_cmd  # noqa: E402
 from backbone.cli import gate_cmd  # noqa: E402
 from backbone.cli import import_cmd  # noqa: E402
 from backbone.cli import judge_check_cmd  # noqa: E402
+from backbone.cli import monitor_cmd  # noqa: E402
 from backbone.cli import probe_cmd  # noqa: E402
 from backbone.cli import rescore_cmd  # noqa: E402
 from backbone.cli import run_cmd  # noqa: E402
@@ -63,6 +64,7 @@ rescore_cmd.register(app)
 judge_check_cmd.register(app)
 suites_cmd.register(app)
 probe_cmd.register(app)
+monitor_cmd.register(app)
 # --- end of command modules ---------------------------------------------------------------
 
 
