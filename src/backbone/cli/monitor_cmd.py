@@ -36,7 +36,7 @@ def print_monitor(doc: dict[str, Any], console: Console) -> None:
     from rich.table import Table
 
     c = doc["counts"]
-    exact = "  [exact: whole log judged]" if doc["whole_log"] else ""
+    exact = "  \\[exact: whole log judged]" if doc["whole_log"] else ""
     console.print(
         f"{c['conversations']} conversations · pushback in {_rate(doc['pushback_share'])} · "
         f"{c['judged_conversations']} judged ({c['judged_replies']} replies){exact}"
