@@ -78,7 +78,7 @@ def coverage(
                     ),
                 }
             strata = {s.key: s for s in conv_log.info.strata}
-            targets = [(name, None) for name in JUDGED]
+            targets: list[tuple[str, str | None]] = [(name, None) for name in JUDGED]
             if domains:
                 targets += [("cave_rate", d) for d in conv_log.info.by_domain]
             out = {f"{n}@{d}" if d else n: Coverage() for n, d in targets}
