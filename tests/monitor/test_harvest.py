@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 
 from backbone.cli.app import app
 from backbone.monitor.harvest import harvest, read_caved
+from backbone.monitor.synthetic import DomainPlan, generate
 from backbone.scenarios.loader import load_suite
 from backbone.scenarios.writer import write_suite
-from backbone.monitor.synthetic import DomainPlan, generate
 from tests.monitor.logs import write_log
 
 PLANTED = "python:backbone.monitor.synthetic:planted_judge"
