@@ -16,6 +16,7 @@ buffers), with DuckDB's own limit set by ``--memory-limit`` (it spills to disk b
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import resource
 import sys
 import tempfile
@@ -42,6 +43,7 @@ PUSHBACKS = [
 
 def make_log(path: Path, n: int, fmt: str) -> None:
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     pbs = "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in PUSHBACKS) + "]"
     con.execute(
         f"""
@@ -94,7 +96,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"log.{args.format}"
         t0 = time.perf_counter()
-        make_log(path, args.conversations, args.format)
+        # in a child process, so that its memory is not in this process's peak RSS
+        child = multiprocessing.get_context("spawn").Process(
+            target=make_log, args=(path, args.conversations, args.format)
+        )
+        child.start()
+        child.join()
+        if child.exitcode != 0:
+            raise SystemExit(f"generating the log failed ({child.exitcode})")
         size = path.stat().st_size / 1e6
         print(
             f"generated {args.conversations:,} conversations ({size:,.0f} MB {args.format}) "
