@@ -6,22 +6,19 @@ is text and runs nothing; the page fetches nothing and has no script."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from backbone.cli.app import app
 from backbone.monitor.synthetic import DomainPlan, generate
 from tests.report.bots import MARKUP
 from tests.report.test_reports_browser import CHROMIUM, assert_inert, open_page, screenshot
 
 playwright = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[dev]'")
 
-ROOT = Path(__file__).resolve().parents[2]
-BACKBONE = str(Path(sys.executable).parent / "backbone")
 PLANS = [
     DomainPlan(
         "health",
@@ -45,30 +42,10 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if any(m["content"].startswith("You're right") for m in c["messages"]):
             c["messages"][0]["content"] += " " + MARKUP
     path = log.write_jsonl(tmp / "log.jsonl")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
-    proc = subprocess.run(
-        [
-            BACKBONE,
-            "monitor",
-            str(path),
-            "--judge",
-            "python:backbone.monitor.synthetic:planted_judge",
-            "--out",
-            "mon",
-            "-q",
-            "--no-cache",
-            "--sample",
-            "15",
-            "--seed",
-            "1",
-        ],
-        cwd=tmp,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    args = ["monitor", str(path), "--judge", "python:backbone.monitor.synthetic:planted_judge"]
+    args += ["--out", str(tmp / "mon"), "-q", "--no-cache", "--sample", "15", "--seed", "1"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
     return tmp / "mon"
 
 
