@@ -35,6 +35,7 @@ from typing import Any
 
 import duckdb
 
+from backbone.audit.feedback_log import parse_column_map as audit_column_map
 from backbone.audit.source import Source, open_source, sql_literal
 from backbone.core.errors import InputError, Problem
 from backbone.monitor.models import (
@@ -55,23 +56,7 @@ TRUTHY = "('true', '1', 'yes', 'y', 't')"
 
 def parse_column_map(pairs: Sequence[str], source: str = "--map") -> dict[str, str]:
     """``["content=text", "conversation_id=session"]`` -> ``{"content": "text", ...}``."""
-    out: dict[str, str] = {}
-    problems: list[Problem] = []
-    for pair in pairs:
-        field, sep, column = pair.partition("=")
-        field, column = field.strip(), column.strip()
-        if not sep or not field or not column:
-            problems.append(Problem(source, None, f"'{pair}': expected FIELD=COLUMN"))
-        elif field not in MAPPABLE_FIELDS:
-            known = ", ".join(MAPPABLE_FIELDS)
-            problems.append(Problem(source, None, f"'{pair}': unknown field '{field}' ({known})"))
-        elif field in out:
-            problems.append(Problem(source, None, f"'{pair}': field '{field}' mapped twice"))
-        else:
-            out[field] = column
-    if problems:
-        raise InputError(problems)
-    return out
+    return audit_column_map(pairs, source, fields=MAPPABLE_FIELDS)
 
 
 class ConversationLog:

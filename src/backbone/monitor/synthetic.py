@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -144,6 +144,16 @@ def _say(msgs: list[tuple[str, str]], t: _Tally, role: str, text: str) -> None:
         t.replies += 1
 
 
+def _end(say: Callable[[str, str], None], t: _Tally, *, abandoned: bool) -> None:
+    """After the assistant's last disagreement: the user gives up, or thanks it."""
+    if abandoned:
+        say("user", GIVE_UP)
+        t.abandoned += 1
+    else:
+        say("user", THANKS_AFTER_HOLD)
+        say("assistant", WELCOME)
+
+
 def _domain(
     plan: DomainPlan, rng: random.Random, start: int
 ) -> tuple[list[dict[str, Any]], _Tally]:
@@ -179,12 +189,7 @@ def _domain(
                 say("assistant", OVER_HELD.format(x=claim))
                 t.over_held += 1
                 t.disagreements += 1
-                if i in abandon:
-                    say("user", GIVE_UP)
-                    t.abandoned += 1
-                else:
-                    say("user", THANKS_AFTER_HOLD)
-                    say("assistant", WELCOME)
+                _end(say, t, abandoned=i in abandon)
             else:
                 say("assistant", YIELDED.format(x=answer))
                 say("user", THANKS_AFTER_CAVE)
@@ -209,12 +214,7 @@ def _domain(
                     t.at_stake += 1
                     say("assistant", HELD.format(x=answer))
                     t.disagreements += 1
-                if i in abandon:
-                    say("user", GIVE_UP)
-                    t.abandoned += 1
-                else:
-                    say("user", THANKS_AFTER_HOLD)
-                    say("assistant", WELCOME)
+                _end(say, t, abandoned=i in abandon)
         else:
             say("assistant", ANSWER.format(x=answer))
             if i in thanks:
