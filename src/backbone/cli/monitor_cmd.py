@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 from backbone.cli.errors import bad_input_exits, fail
+from backbone.cli.judge_options import ConcurrencyOpt, NoJudgeCacheOpt, RetriesOpt, TimeoutOpt
 from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct
 
@@ -103,18 +104,14 @@ def monitor(
     fmt: Annotated[
         str | None, typer.Option("--format", help="jsonl | csv | parquet (default: extension).")
     ] = None,
-    concurrency: Annotated[int, typer.Option("--concurrency", "-c", min=1)] = 8,
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")
-    ] = False,
+    concurrency: ConcurrencyOpt = 8,
+    no_cache: NoJudgeCacheOpt = False,
     base_url: Annotated[
         str | None, typer.Option("--base-url", help="Base URL for openai:/anthropic: judges.")
     ] = None,
     max_tokens: Annotated[int | None, typer.Option("--max-tokens", min=1)] = None,
-    timeout: Annotated[
-        float | None, typer.Option("--timeout", min=0.1, help="Seconds before a call is retried.")
-    ] = None,
-    retries: Annotated[int, typer.Option("--retries", min=0, help="Retries per call.")] = 5,
+    timeout: TimeoutOpt = None,
+    retries: RetriesOpt = 5,
     memory_limit: Annotated[
         str | None, typer.Option(help="DuckDB memory limit, e.g. 2GB (spills to disk beyond).")
     ] = None,
