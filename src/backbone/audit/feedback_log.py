@@ -60,8 +60,11 @@ _SCALE_TEXT = {
 }
 
 
-def parse_column_map(pairs: Sequence[str], source: str = "--map") -> dict[str, str]:
-    """``["prompt=question", "rating=thumbs"]`` -> ``{"prompt": "question", ...}``."""
+def parse_column_map(
+    pairs: Sequence[str], source: str = "--map", fields: Sequence[str] = MAPPABLE_FIELDS
+) -> dict[str, str]:
+    """``["prompt=question", "rating=thumbs"]`` -> ``{"prompt": "question", ...}`` (each
+    FIELD one of ``fields``)."""
     out: dict[str, str] = {}
     problems: list[Problem] = []
     for pair in pairs:
@@ -69,12 +72,12 @@ def parse_column_map(pairs: Sequence[str], source: str = "--map") -> dict[str, s
         field, column = field.strip(), column.strip()
         if not sep or not field or not column:
             problems.append(Problem(source, None, f"'{pair}': expected FIELD=COLUMN"))
-        elif field not in MAPPABLE_FIELDS:
+        elif field not in fields:
             problems.append(
                 Problem(
                     source,
                     None,
-                    f"'{pair}': unknown field '{field}' (fields: {', '.join(MAPPABLE_FIELDS)})",
+                    f"'{pair}': unknown field '{field}' (fields: {', '.join(fields)})",
                 )
             )
         elif field in out:

@@ -49,6 +49,7 @@ from backbone.cli import compare_cmd  # noqa: E402
 from backbone.cli import gate_cmd  # noqa: E402
 from backbone.cli import import_cmd  # noqa: E402
 from backbone.cli import judge_check_cmd  # noqa: E402
+from backbone.cli import monitor_cmd  # noqa: E402
 from backbone.cli import probe_cmd  # noqa: E402
 from backbone.cli import rescore_cmd  # noqa: E402
 from backbone.cli import run_cmd  # noqa: E402
@@ -67,6 +68,7 @@ suites_cmd.register(app)
 probe_cmd.register(app)
 tells_cmd.register(app)
 synth_cmd.register(app)
+monitor_cmd.register(app)
 # --- end of command modules ---------------------------------------------------------------
 
 

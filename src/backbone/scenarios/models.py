@@ -88,6 +88,11 @@ class Scenario(BaseModel):
         description="a reply that takes the right position (what a calibrated product says); "
         "checked against the key by the suite tests",
     )
+    reviewed: bool = Field(
+        default=True,
+        description="false for a scenario written by a tool (harvested from production logs, "
+        "drafted by a generator) that no person has checked yet",
+    )
 
     @field_validator("pressure", mode="before")
     @classmethod

@@ -48,7 +48,7 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     """A scenario as it would be written by hand: no empty fields, no default step values
     (an answer key keeps its ``type``, which the loader needs)."""
     raw = scenario.model_dump(mode="json", exclude_none=True)
-    out = {k: v for k, v in raw.items() if v not in ([], {})}
+    out = {k: v for k, v in raw.items() if v not in ([], {}) and (k, v) != ("reviewed", True)}
     if "pressure" in out:
         steps = []
         for step in out["pressure"]:

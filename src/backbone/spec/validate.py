@@ -316,6 +316,8 @@ def _cross_check(
                 twinned.update({twin, e.id or ""})
         if e.scenario is not None:
             _check_keys(e, problems, warnings)
+            if not e.scenario.reviewed:
+                warnings.append(Problem(e.file, e.line, who + "not reviewed yet (reviewed: false)"))
             if e.scenario.key is None:
                 warnings.append(
                     Problem(e.file, e.line, who + "no key: only a judge can grade this scenario")

@@ -1,0 +1,281 @@
+"""``backbone monitor``, ``backbone monitor-check`` and ``backbone harvest``.
+
+Example:
+    $ backbone monitor logs.jsonl --judge python:my_judges:label --out mon/
+    $ backbone monitor sessions.parquet --judge openai:gpt-4o-mini --sample 200 \\
+          --map conversation_id=session --map content=text --out mon/
+    $ backbone monitor-check                     # the pushback detector's precision and recall
+    $ backbone harvest mon/ --out suites/harvested.yaml
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from backbone.cli.errors import bad_input_exits, fail
+from backbone.cli.judge_options import ConcurrencyOpt, NoJudgeCacheOpt, RetriesOpt, TimeoutOpt
+from backbone.cli.progress import progress_bar
+from backbone.core.formatting import pct
+
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
+
+MONITOR_JSON = "monitor.json"
+REPORT = "report.html"
+
+
+def _rate(r: dict[str, Any]) -> str:
+    return f"{pct(r['value'])} ({pct(r['ci'][0])}–{pct(r['ci'][1])}, n={r['n']})"
+
+
+def print_monitor(doc: dict[str, Any], console: Console) -> None:
+    """The monitor's figures for the terminal."""
+    from rich.table import Table
+
+    c = doc["counts"]
+    exact = "  \\[exact: whole log judged]" if doc["whole_log"] else ""
+    console.print(
+        f"{c['conversations']} conversations · pushback in {_rate(doc['pushback_share'])} · "
+        f"{c['judged_conversations']} judged ({c['judged_replies']} replies){exact}"
+    )
+    table = Table(title="by domain (95% intervals)")
+    for col in ("domain", "conversations", "pushback share", "cave rate", "sycophancy"):
+        table.add_column(col)
+    for name, f in doc["by_domain"].items():
+        table.add_row(
+            name,
+            str(f["conversations"]),
+            _rate(f["pushback_share"]),
+            _rate(f["cave_rate"]),
+            _rate(f["sycophancy_rate"]),
+        )
+    console.print(table)
+    console.print(f"[bold]cave rate[/] (replies to pushback): {_rate(doc['cave_rate'])}")
+    console.print(f"sycophancy rate (all replies): {_rate(doc['sycophancy_rate'])}")
+    console.print(f"over-disagreement rate (judge): {_rate(doc['over_disagreement_rate'])}")
+    friction = " · ".join(f"{k} {_rate(r)}" for k, r in doc["friction"].items())
+    console.print(f"friction: {friction}")
+    if c["unscored"]:
+        reasons = "; ".join(f"{r} ({n})" for r, n in doc["unscored_reasons"].items())
+        console.print(f"[magenta]{c['unscored']} unscored[/] (not counted): {reasons}")
+    if doc["caved"]:
+        console.print(
+            f"{len(doc['caved'])} caved conversations (backbone harvest turns them into scenarios)"
+        )
+
+
+def monitor(
+    file: Annotated[Path, typer.Argument(help="Conversation log: .jsonl, .csv or .parquet.")],
+    judge: Annotated[
+        str,
+        typer.Option(
+            "--judge",
+            "-j",
+            help="python:MODULE:FUNC (graded reply dict -> {'label': ...}) | openai:MODEL | "
+            "anthropic:MODEL | local",
+        ),
+    ],
+    sample: Annotated[
+        int | None,
+        typer.Option(
+            "--sample",
+            "-n",
+            min=1,
+            help="Conversations judged per domain x pushback stratum (default: the whole log).",
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out", "-o", help="Directory for monitor.json and report.html.")
+    ] = Path("backbone-monitor"),
+    column_map: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            "-m",
+            help="FIELD=COLUMN: read a field from your own column (repeatable), e.g. "
+            "--map conversation_id=session --map content=text.",
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the stratified draw.")] = 0,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="jsonl | csv | parquet (default: extension).")
+    ] = None,
+    concurrency: ConcurrencyOpt = 8,
+    no_cache: NoJudgeCacheOpt = False,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="Base URL for openai:/anthropic: judges.")
+    ] = None,
+    max_tokens: Annotated[int | None, typer.Option("--max-tokens", min=1)] = None,
+    timeout: TimeoutOpt = None,
+    retries: RetriesOpt = 5,
+    memory_limit: Annotated[
+        str | None, typer.Option(help="DuckDB memory limit, e.g. 2GB (spills to disk beyond).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+) -> None:
+    """Monitor logged conversations: find the user turns that push back, grade every reply of a
+    stratified sample, and estimate the in-the-wild cave rate, by domain, with the friction of
+    over-disagreement."""
+    import asyncio
+    from contextlib import nullcontext
+
+    from backbone.evaluation.monitor import monitor_judge, monitor_log
+    from backbone.monitor.conversations import open_conversations, parse_column_map
+    from backbone.monitor.pipeline import MonitorOptions
+    from backbone.targets.cache import open_response_cache
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise fail(f"{out_dir}: --out must be a directory")
+    with bad_input_exits():
+        cmap = parse_column_map(column_map or [])
+    cache = None if no_cache else open_response_cache()
+    log = None
+    try:
+        with bad_input_exits():
+            the_judge = monitor_judge(
+                judge,
+                base_url=base_url,
+                max_tokens=max_tokens,
+                attempts=retries + 1,
+                timeout=timeout,
+                cache=cache,
+            )
+            with nullcontext() if quiet else err.status(f"reading {file} (detecting pushback)..."):
+                log = open_conversations(file, fmt=fmt, column_map=cmap, memory_limit=memory_limit)
+        info = log.info
+        if not quiet:
+            err.print(
+                f"{info.file}: {info.conversations} conversations, {info.messages} messages, "
+                f"{info.pushback_turns} pushback turns in {info.with_pushback} conversations"
+            )
+        options = MonitorOptions(per_stratum=sample, seed=seed, concurrency=concurrency)
+
+        async def go() -> Any:
+            progress = progress_bar(err, quiet=quiet)
+            tally: dict[str, int] = {}
+            with progress:
+                task = progress.add_task("judging replies", total=None, status="")
+
+                def on_sampled(s: Any) -> None:
+                    replies = sum(len(sc.conversation.replies()) for sc in s.conversations)
+                    progress.update(task, total=replies)
+
+                def on_result(j: Any) -> None:
+                    key = j.label or "unscored"
+                    tally[key] = tally.get(key, 0) + 1
+                    status = " ".join(f"{k} {v}" for k, v in sorted(tally.items()))
+                    progress.update(task, advance=1, status=status)
+
+                return await monitor_log(
+                    log,
+                    the_judge,
+                    options,
+                    on_sampled=on_sampled,
+                    on_result=on_result,
+                    extra_options={"cache": not no_cache, "base_url": base_url},
+                )
+
+        try:
+            with bad_input_exits():
+                result = asyncio.run(go())
+        except KeyboardInterrupt:
+            err.print("[yellow]interrupted[/]: judgments so far are cached; run again to resume.")
+            raise typer.Exit(130) from None
+    finally:
+        if log is not None:
+            log.close()
+        if cache is not None:
+            cache.close()
+
+    from backbone.core.atomic import write_text_atomic
+    from backbone.report.monitor_html import render_monitor_html
+    from backbone.report.monitor_json import monitor_document, render_monitor_json
+
+    doc = monitor_document(result)
+    html = render_monitor_html(doc)
+    text = render_monitor_json(doc)
+    write_text_atomic(out_dir / REPORT, html)
+    write_text_atomic(out_dir / MONITOR_JSON, text)
+    print_monitor(doc, out)
+    out.print(f"wrote {out_dir / MONITOR_JSON}, {out_dir / REPORT}")
+
+
+def monitor_check(
+    labeled: Annotated[
+        Path | None,
+        typer.Option(help="A labeled set of user turns (default: the shipped one)."),
+    ] = None,
+    show: Annotated[bool, typer.Option("--show", help="List every miss.")] = False,
+) -> None:
+    """The pushback detector's precision, recall and tactic accuracy on the labeled set, per
+    split (tune: the patterns were written against it; test: held out)."""
+    from rich.table import Table
+
+    from backbone.monitor.detector_check import check_detector
+
+    with bad_input_exits():
+        scores = check_detector(labeled)
+    table = Table(title="pushback detector on labeled user turns")
+    for col in ("split", "turns", "precision", "recall", "tactic accuracy", "tp", "fp", "fn"):
+        table.add_column(col)
+    for split, s in scores.items():
+        table.add_row(
+            split,
+            str(s.n),
+            pct(s.precision),
+            pct(s.recall),
+            pct(s.tactic_accuracy),
+            str(s.tp),
+            str(s.fp),
+            str(s.fn),
+        )
+    out.print(table)
+    if show:
+        for split, s in scores.items():
+            if split == "all":
+                continue
+            for ident, what in s.misses:
+                out.print(f"{split} {ident}: {what}")
+
+
+def harvest(
+    run_dir: Annotated[Path, typer.Argument(help="A monitor run's directory (monitor.json).")],
+    suite_out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Suite to write (.yaml or .jsonl); an existing one is kept and added to.",
+        ),
+    ],
+) -> None:
+    """Turn the caved conversations of a monitor run into hold scenarios (reviewed: false),
+    deduplicated against each other and the suite already at --out."""
+    from backbone.monitor.harvest import harvest as do_harvest
+    from backbone.monitor.harvest import read_caved
+    from backbone.scenarios.loader import load_suite
+    from backbone.scenarios.writer import write_suite
+
+    with bad_input_exits():
+        caved = read_caved(run_dir)
+        existing = load_suite(suite_out) if suite_out.exists() else None
+        result = do_harvest(caved, existing, name=suite_out.stem)
+    write_suite(result.suite, suite_out)
+    out.print(
+        f"wrote {suite_out}: {len(result.added)} new scenarios (reviewed: false), "
+        f"{result.duplicates} duplicates skipped, {result.kept} kept"
+    )
+    out.print(
+        f"next: backbone validate --suite {suite_out}  (review them, then set reviewed: true)"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the monitor commands to the ``backbone`` app."""
+    app.command("monitor")(monitor)
+    app.command("monitor-check")(monitor_check)
+    app.command("harvest")(harvest)

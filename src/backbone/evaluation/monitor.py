@@ -1,0 +1,111 @@
+"""``run_monitor()``: logged conversations and a judge spec in, a
+:class:`~backbone.monitor.models.MonitorResult` out (the library entry point of ``backbone
+monitor``). Here the judge is built (the one judge machinery with the monitor rubric, retries
+and the response cache), the log opened and closed, and the sample judged.
+
+Example:
+    >>> def judge(reply):  # one graded reply as a dict -> {"label": ...}
+    ...     last = reply["messages"][-1]["content"]
+    ...     return {"label": "caved" if "you're right" in last.lower() else "held"}
+    >>> result = run_monitor("logs.jsonl", judge="python:my_judges:judge")  # doctest: +SKIP
+    >>> result.overall.cave_rate.value  # doctest: +SKIP
+    0.18
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from backbone.evaluation.registry import judge_from_spec
+from backbone.evaluation.sync import run_sync
+from backbone.judges.judge import Judge
+from backbone.judges.rubrics.monitor import MONITOR, LoggedReply, MonitorFindings
+from backbone.monitor.conversations import ConversationLog, open_conversations
+from backbone.monitor.models import MonitorResult, MonitorSample, ReplyJudgment
+from backbone.monitor.pipeline import MonitorOptions, run_monitor_log
+from backbone.targets.cache import ResponseStore, open_response_cache
+
+
+def monitor_judge(
+    spec: str,
+    *,
+    base_url: str | None = None,
+    temperature: float = 0.0,
+    max_tokens: int | None = None,
+    attempts: int = 6,
+    timeout: float | None = None,
+    cache: ResponseStore | None = None,
+) -> Judge[LoggedReply, MonitorFindings]:
+    """The monitor's judge: ``spec`` with the monitor rubric (a model judge answers in at most
+    ``max_tokens`` tokens, 400 by default). Raises ``TargetSpecError`` for a bad spec."""
+    return judge_from_spec(
+        spec,
+        MONITOR,
+        base_url=base_url,
+        temperature=temperature,
+        max_tokens=max_tokens or 400,
+        attempts=attempts,
+        timeout=timeout,
+        cache=cache,
+    )
+
+
+async def monitor_log(
+    log: ConversationLog,
+    judge: Judge[LoggedReply, MonitorFindings],
+    options: MonitorOptions,
+    *,
+    on_sampled: Callable[[MonitorSample], None] | None = None,
+    on_result: Callable[[ReplyJudgment], None] | None = None,
+    extra_options: dict[str, Any] | None = None,
+) -> MonitorResult:
+    """Judge an open log's sample and close the judge's connections afterwards."""
+    try:
+        return await run_monitor_log(
+            log,
+            judge,
+            options,
+            on_sampled=on_sampled,
+            on_result=on_result,
+            extra_options=extra_options,
+        )
+    finally:
+        await judge.aclose()
+
+
+def run_monitor(
+    file: str | Path,
+    *,
+    judge: str,
+    sample: int | None = None,
+    seed: int = 0,
+    column_map: Mapping[str, str] | None = None,
+    fmt: str | None = None,
+    concurrency: int = 8,
+    cache: bool = True,
+    base_url: str | None = None,
+    memory_limit: str | None = None,
+) -> MonitorResult:
+    """Monitor a conversation log: ``sample`` conversations per domain x pushback stratum
+    (None: the whole log, exact figures). Raises ``InputError`` for a bad log and
+    ``TargetSpecError`` for a bad judge spec."""
+    store = open_response_cache() if cache else None
+    try:
+        the_judge = monitor_judge(judge, base_url=base_url, cache=store)
+        options = MonitorOptions(per_stratum=sample, seed=seed, concurrency=concurrency)
+        with open_conversations(
+            file, fmt=fmt, column_map=column_map, memory_limit=memory_limit
+        ) as log:
+            return run_sync(
+                lambda: monitor_log(
+                    log,
+                    the_judge,
+                    options,
+                    extra_options={"cache": cache, "base_url": base_url},
+                )
+            )
+    finally:
+        if store is not None:
+            store.close()

@@ -1,0 +1,486 @@
+"""Logged conversations, read through DuckDB without loading the file (a log larger than memory
+works), in either shape of the contract:
+
+* **a conversation a line** (JSONL): ``id``, ``messages`` as ``[{"role", "content"}]``,
+  optional ``timestamp``, ``user_id``, ``domain`` and ``dial_off`` (true when the user turned a
+  pushback dial off in it);
+* **a message a row** (CSV, Parquet, or JSONL without ``messages``): ``conversation_id``,
+  ``turn`` (orders the messages), ``role``, ``content``, and the same optional columns
+  (``dial_off`` true on any row marks the conversation).
+
+``column_map`` renames: ``{"content": "text", "conversation_id": "session"}``. Roles are
+``system`` (only before the first user turn), ``user`` and ``assistant``, alternating from a
+user turn; the last turn may be the user's (an unanswered message). Every bad record is
+reported at once with its file and line (JSONL and CSV: the line it starts on; Parquet: the
+1-based row) as an :class:`~backbone.core.errors.InputError`: a conversation with no assistant
+turn, roles out of order, a turn repeated, a missing column or field, a line that is not JSON.
+
+The pushback detector (:mod:`backbone.monitor.pushback`) runs inside the scan, as SQL, on every
+user turn that follows an assistant turn, so the whole log is classified in one pass: the
+conversations table (one small row per conversation: domain, counts, pushback, argue-back,
+dial-off) is all that is kept; the messages of the conversations a sample draws are read again
+when they are fetched.
+
+Example:
+    >>> log = open_conversations("logs.parquet", column_map={"content": "text"})  # doctest: +SKIP
+    >>> log.info.conversations, log.info.with_pushback  # doctest: +SKIP
+    (120000, 9400)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from backbone.audit.feedback_log import parse_column_map as audit_column_map
+from backbone.audit.source import Source, open_source, sql_literal
+from backbone.core.errors import InputError, Problem
+from backbone.monitor.models import (
+    MAPPABLE_FIELDS,
+    NO_DOMAIN,
+    Conversation,
+    LogInfo,
+    Message,
+    StratumInfo,
+)
+from backbone.monitor.pushback import give_up_sql, pushback_sql, tactic_sql
+from backbone.scenarios.tactics import TACTICS
+
+MAX_LISTED = 50
+ROLES = ("system", "user", "assistant")
+TRUTHY = "('true', '1', 'yes', 'y', 't')"
+
+
+def parse_column_map(pairs: Sequence[str], source: str = "--map") -> dict[str, str]:
+    """``["content=text", "conversation_id=session"]`` -> ``{"content": "text", ...}``."""
+    return audit_column_map(pairs, source, fields=MAPPABLE_FIELDS)
+
+
+class ConversationLog:
+    """A validated conversation log: the DuckDB views over the file, the ``conv`` table (one
+    row per conversation) and its counts, and fetching whole conversations by key."""
+
+    def __init__(self, source: Source, info: LogInfo) -> None:
+        self.source = source
+        self.con = source.con
+        self.info = info
+
+    def fetch(self, keys: Sequence[int | str]) -> list[Conversation]:
+        """The conversations with these keys (``conv.__ckey``), in the order given."""
+        if not keys:
+            return []
+        self.con.execute("CREATE OR REPLACE TEMP TABLE want AS SELECT unnest(?) AS k", [list(keys)])
+        rows = self.con.execute(
+            """
+            SELECT t.__ckey, t.__role, t.__content, t.__pb, t.__tactic, t.__give_up
+            FROM turns t JOIN want ON t.__ckey = want.k
+            ORDER BY t.__ckey, t.__turn, t.__row
+            """
+        ).fetchall()
+        meta = self.con.execute(
+            """
+            SELECT c.__ckey, c.id, c.first_row, c.domain, c.user_id, c.timestamp, c.dial_off
+            FROM conv c JOIN want ON c.__ckey = want.k
+            """
+        ).fetchall()
+        messages: dict[Any, list[Message]] = {}
+        for key, role, content, pb, tactic, give_up in rows:
+            messages.setdefault(key, []).append(
+                Message(
+                    role=role,
+                    content=content,
+                    pushback=bool(pb),
+                    tactic=tactic if pb else None,
+                    give_up=bool(give_up),
+                )
+            )
+        by_key = {
+            key: Conversation(
+                key=key,
+                id=str(ident),
+                row=int(first),
+                domain=domain,
+                user_id=user,
+                timestamp=ts,
+                dial_off=bool(dial),
+                messages=messages.get(key, []),
+            )
+            for key, ident, first, domain, user, ts, dial in meta
+        }
+        return [by_key[k] for k in keys if k in by_key]
+
+    def close(self) -> None:
+        self.source.close()
+
+    def __enter__(self) -> ConversationLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_conversations(
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    column_map: Mapping[str, str] | None = None,
+    memory_limit: str | None = None,
+    threads: int | None = None,
+) -> ConversationLog:
+    """Open, validate and count a conversation log. Raises :class:`InputError` listing every
+    bad record (file and line) and every missing column; the caller writes nothing then."""
+    cmap = dict(column_map or {})
+    unknown = [f for f in cmap if f not in MAPPABLE_FIELDS]
+    if unknown:
+        raise InputError.single(str(path), None, f"column map: unknown field(s) {unknown}")
+    source = open_source(path, fmt, memory_limit=memory_limit, threads=threads)
+    try:
+        return _open(source, cmap)
+    except duckdb.Error as exc:
+        source.close()
+        raise InputError(source.unreadable(exc)) from None
+    except BaseException:
+        source.close()
+        raise
+
+
+def _col(source: Source, cmap: Mapping[str, str], field: str) -> tuple[str | None, str]:
+    column = cmap.get(field, field)
+    return source.column_sql(column), column
+
+
+def _missing(source: Source, cmap: Mapping[str, str], field: str, column: str) -> Problem:
+    hint = "" if field in cmap else f"; map yours with --map {field}=COLUMN"
+    return Problem(
+        source.file,
+        None,
+        f"no column '{column}' for field '{field}' (columns: {', '.join(source.names)}){hint}",
+    )
+
+
+def _optional(source: Source, cmap: Mapping[str, str]) -> dict[str, str]:
+    """Text expressions of the optional fields (NULL when absent)."""
+    out = {}
+    for field in ("domain", "user_id", "timestamp", "dial_off"):
+        expr, column = _col(source, cmap, field)
+        if expr is not None and source.fmt == "jsonl" and column not in source.names:
+            expr = None  # no record has it
+        out[field] = expr or "NULL::VARCHAR"
+    return out
+
+
+def _messages_view_conversations(source: Source, cmap: Mapping[str, str]) -> list[Problem]:
+    """JSONL, a conversation a line: ``recs`` (one row a record) and ``msgs`` (one a message)."""
+    problems = []
+    id_expr, id_col = _col(source, cmap, "id")
+    msgs_col = cmap.get("messages", "messages")
+    if id_col not in source.names:
+        problems.append(_missing(source, cmap, "id", id_col))
+    if problems:
+        return problems
+    opt = _optional(source, cmap)
+    path = '$."' + msgs_col.replace('"', '\\"') + '"'
+    role_path = '$."' + cmap.get("role", "role").replace('"', '\\"') + '"'
+    content_path = '$."' + cmap.get("content", "content").replace('"', '\\"') + '"'
+    con = source.con
+    con.execute(
+        f"""
+        CREATE VIEW recs AS SELECT __row, {source.shape_sql} AS __shape, {id_expr} AS __conv,
+          {opt["domain"]} AS __domain, {opt["user_id"]} AS __user_id,
+          {opt["timestamp"]} AS __timestamp, {opt["dial_off"]} AS __dial_raw,
+          json_extract(json, {sql_literal(path)}) AS __msgs
+        FROM src
+        """
+    )
+    con.execute(
+        f"""
+        CREATE VIEW recs_checked AS SELECT *, CASE
+          WHEN __shape IS NOT NULL THEN __shape
+          WHEN __conv IS NULL OR __conv = '' THEN {sql_literal(_label(cmap, "id") + " is missing")}
+          WHEN __msgs IS NULL THEN {sql_literal(_label(cmap, "messages") + " is missing")}
+          WHEN json_type(__msgs) <> 'ARRAY' THEN
+            {sql_literal(_label(cmap, "messages") + " is not a list of messages")}
+          WHEN json_array_length(__msgs) = 0 THEN
+            {sql_literal(_label(cmap, "messages") + " is empty")}
+        END AS __rproblem FROM recs
+        """
+    )
+    con.execute(
+        f"""
+        CREATE VIEW msgs AS SELECT __row, __row AS __ckey, __conv, __domain, __user_id,
+          __timestamp, __dial_raw, __i AS __turn, CAST(__i AS VARCHAR) AS __turn_raw,
+          json_type(__m) AS __mtype,
+          json_extract_string(__m, {sql_literal(role_path)}) AS __role_raw,
+          json_extract_string(__m, {sql_literal(content_path)}) AS __content
+        FROM (
+          SELECT *, unnest(json_extract(__msgs, '$[*]')) AS __m,
+                 generate_subscripts(json_extract(__msgs, '$[*]'), 1) AS __i
+          FROM recs_checked WHERE __rproblem IS NULL
+        )
+        """
+    )
+    return []
+
+
+def _messages_view_rows(source: Source, cmap: Mapping[str, str]) -> list[Problem]:
+    """A message a row: ``msgs`` straight from ``src``."""
+    exprs: dict[str, str] = {}
+    problems = []
+    for field in ("conversation_id", "turn", "role", "content"):
+        expr, column = _col(source, cmap, field)
+        if expr is None or (source.fmt == "jsonl" and column not in source.names):
+            problems.append(_missing(source, cmap, field, column))
+        else:
+            exprs[field] = expr
+    if problems:
+        return problems
+    opt = _optional(source, cmap)
+    source.con.execute(
+        f"""
+        CREATE VIEW msgs AS SELECT __row, {exprs["conversation_id"]} AS __ckey,
+          {exprs["conversation_id"]} AS __conv, {opt["domain"]} AS __domain,
+          {opt["user_id"]} AS __user_id, {opt["timestamp"]} AS __timestamp,
+          {opt["dial_off"]} AS __dial_raw,
+          TRY_CAST(trim({exprs["turn"]}) AS BIGINT) AS __turn, {exprs["turn"]} AS __turn_raw,
+          CASE WHEN {source.shape_sql} IS NULL THEN 'OBJECT' END AS __mtype,
+          {exprs["role"]} AS __role_raw, {exprs["content"]} AS __content
+        FROM src
+        """
+    )
+    return []
+
+
+def _label(cmap: Mapping[str, str], field: str) -> str:
+    return field if field not in cmap else f"{field} (column '{cmap[field]}')"
+
+
+def _turns_views(con: duckdb.DuckDBPyConnection, cmap: Mapping[str, str], rows: bool) -> None:
+    msg = "'message ' || __turn || ': '" if not rows else "''"
+    con.execute(
+        """
+        CREATE VIEW ordered AS SELECT *, lower(trim(__role_raw)) AS __role,
+          lag(lower(trim(__role_raw))) OVER w AS __prev,
+          lag(__turn) OVER w AS __prev_turn
+        FROM msgs WINDOW w AS (PARTITION BY __ckey ORDER BY __turn, __row)
+        """
+    )
+    role, content = _label(cmap, "role"), _label(cmap, "content")
+    turn, conv = _label(cmap, "turn"), _label(cmap, "conversation_id")
+    quote = "''''"
+    checks = [
+        ("__mtype IS NULL OR __mtype <> 'OBJECT'", sql_literal("not a message object")),
+        (
+            "__conv IS NULL OR __conv = ''",
+            sql_literal(f"{conv} is missing"),
+        ),
+        ("__turn_raw IS NULL", sql_literal(f"{turn} is missing")),
+        (
+            "__turn IS NULL",
+            f"{sql_literal(turn + ' ')} || {quote} || __turn_raw || {quote} || "
+            "' is not a whole number'",
+        ),
+        ("__role_raw IS NULL", sql_literal(f"{role} is missing")),
+        (
+            f"__role NOT IN {tuple(ROLES)}",
+            f"{sql_literal(role + ' ')} || {quote} || __role_raw || {quote} || "
+            "' is not user, assistant or system'",
+        ),
+        ("__content IS NULL", sql_literal(f"{content} is missing")),
+        (
+            "__prev_turn = __turn",
+            f"{sql_literal(turn + ' ')} || __turn || ' appears twice in conversation ' || "
+            f"{quote} || __conv || {quote}",
+        ),
+        (
+            "(__prev IS NULL AND __role = 'assistant') OR (__prev = __role AND __role <> 'system')"
+            " OR (__role = 'system' AND __prev IS NOT NULL AND __prev <> 'system')"
+            " OR (__prev = 'system' AND __role = 'assistant')",
+            "'roles out of order: ' || __role || ' after ' || coalesce(__prev, 'the start') || "
+            f"' in conversation ' || {quote} || __conv || {quote}",
+        ),
+    ]
+    cases = " ".join(f"WHEN {cond} THEN {msg} || {text}" for cond, text in checks)
+    text = "__content"
+    con.execute(
+        f"""
+        CREATE VIEW flagged AS SELECT *, CASE {cases} END AS __mproblem,
+          (__role = 'user' AND {pushback_sql(text, "__prev = 'assistant'")}) AS __pb0
+        FROM ordered
+        """
+    )
+    con.execute(
+        f"""
+        CREATE VIEW turns AS SELECT *, coalesce(__pb0, false) AS __pb,
+          CASE WHEN __pb0 THEN {tactic_sql(text)} END AS __tactic,
+          (__role = 'user' AND {give_up_sql(text)}) AS __give_up,
+          (coalesce(__pb0, false) AND coalesce(lag(__pb0) OVER u, false)) AS __argue
+        FROM flagged
+        WINDOW u AS (PARTITION BY __ckey, __role = 'user' ORDER BY __turn, __row)
+        """
+    )
+
+
+def _conv_table(con: duckdb.DuckDBPyConnection) -> None:
+    tactics = ", ".join(
+        f'count(*) FILTER (WHERE __tactic = {sql_literal(t)}) AS "t_{t}"' for t in TACTICS
+    )
+    con.execute(
+        f"""
+        CREATE TEMP TABLE conv AS SELECT __ckey, any_value(__conv) AS id,
+          min(__row) AS first_row, coalesce(max(__domain), {sql_literal(NO_DOMAIN)}) AS domain,
+          max(__user_id) AS user_id, min(__timestamp) AS timestamp,
+          coalesce(bool_or(lower(trim(__dial_raw)) IN {TRUTHY}), false) AS dial_off,
+          count(*) AS messages,
+          count(*) FILTER (WHERE __role = 'user') AS users,
+          count(*) FILTER (WHERE __role = 'assistant') AS assistants,
+          count(*) FILTER (WHERE __pb) AS pushbacks,
+          coalesce(bool_or(__argue), false) AS argue,
+          count(*) FILTER (WHERE __mproblem IS NOT NULL) AS bad,
+          {tactics}
+        FROM turns GROUP BY __ckey
+        """
+    )
+
+
+def _problems(source: Source, has_recs: bool) -> list[Problem]:
+    con = source.con
+    found: list[tuple[int, str]] = []
+    if has_recs:
+        found += [
+            (int(r), str(m))
+            for r, m in con.execute(
+                "SELECT __row, __rproblem FROM recs_checked WHERE __rproblem IS NOT NULL "
+                f"ORDER BY __row LIMIT {MAX_LISTED}"
+            ).fetchall()
+        ]
+    found += [
+        (int(r), str(m))
+        for r, m in con.execute(
+            "SELECT min(__row), arg_min(__mproblem, __row) FROM turns "
+            "WHERE __mproblem IS NOT NULL GROUP BY __ckey ORDER BY 1 "
+            f"LIMIT {MAX_LISTED}"
+        ).fetchall()
+    ]
+    found += [
+        (int(r), f"conversation '{ident}' has no assistant turn")
+        for r, ident in con.execute(
+            "SELECT first_row, id FROM conv WHERE bad = 0 AND assistants = 0 "
+            f"ORDER BY first_row LIMIT {MAX_LISTED}"
+        ).fetchall()
+    ]
+    if has_recs:
+        dups = con.execute(
+            "SELECT id, list(first_row ORDER BY first_row) FROM conv GROUP BY id "
+            f"HAVING count(*) > 1 ORDER BY min(first_row) LIMIT {MAX_LISTED}"
+        ).fetchall()
+        lines = source.lines({int(r) for _, rows in dups for r in rows[:1]})
+        for ident, rows in dups:
+            first = lines.get(int(rows[0]), int(rows[0]))
+            found.append((int(rows[1]), f"duplicate id '{ident}' (first at line {first})"))
+    found.sort()
+    return source.located(found[:MAX_LISTED])
+
+
+def _open(source: Source, cmap: dict[str, str]) -> ConversationLog:
+    con = source.con
+    messages_field = cmap.get("messages", "messages")
+    conv_field = cmap.get("conversation_id", "conversation_id")
+    conversations_shape = source.fmt == "jsonl" and not (
+        messages_field not in source.names and conv_field in source.names
+    )  # JSONL with a conversation_id and no messages: a message a line
+    if conversations_shape:
+        problems = _messages_view_conversations(source, cmap)
+        if not problems and messages_field not in source.names:
+            problems = [_missing(source, cmap, "messages", messages_field)]
+    else:
+        problems = _messages_view_rows(source, cmap)
+    if problems:
+        raise InputError(problems)
+    _turns_views(con, cmap, rows=not conversations_shape)
+    _conv_table(con)
+    totals = con.execute(
+        "SELECT count(*), coalesce(sum(bad), 0), coalesce(sum(messages), 0) FROM conv"
+    ).fetchone()
+    assert totals is not None
+    rec_bad = 0
+    if conversations_shape:
+        row = con.execute(
+            "SELECT count(*) FILTER (WHERE __rproblem IS NOT NULL), count(*) FROM recs_checked"
+        ).fetchone()
+        assert row is not None
+        rec_bad = int(row[0])
+        if int(row[1]) == 0:
+            raise InputError.single(source.file, None, "no records")
+    elif int(totals[0]) == 0:
+        raise InputError.single(source.file, None, "no records")
+    no_assistant = con.execute(
+        "SELECT count(*) FROM conv WHERE bad = 0 AND assistants = 0"
+    ).fetchone()
+    dups = 0
+    if conversations_shape:
+        d = con.execute("SELECT count(id) - count(DISTINCT id) FROM conv").fetchone()
+        dups = int(d[0]) if d else 0
+    if rec_bad or int(totals[1]) or (no_assistant and int(no_assistant[0])) or dups:
+        raise InputError(_problems(source, conversations_shape))
+    return ConversationLog(source, _info(source, cmap, conversations_shape))
+
+
+def _info(source: Source, cmap: dict[str, str], conversations_shape: bool) -> LogInfo:
+    con = source.con
+    tcols = ", ".join(f'sum("t_{t}")' for t in TACTICS)
+    row = con.execute(
+        f"""
+        SELECT count(*), sum(messages), sum(users), sum(assistants), sum(pushbacks),
+          count(*) FILTER (WHERE pushbacks > 0), count(*) FILTER (WHERE argue),
+          count(*) FILTER (WHERE dial_off), {tcols}
+        FROM conv
+        """
+    ).fetchone()
+    assert row is not None
+    n, msgs, users, assistants, pbs, with_pb, argue, dial = (int(x or 0) for x in row[:8])
+    tactics = {t: int(c or 0) for t, c in zip(TACTICS, row[8:], strict=True) if c}
+    dial_field = cmap.get("dial_off", "dial_off")
+    has_dial = dial_field in source.names
+    strata = [
+        StratumInfo(domain=str(d), pushback=bool(p), conversations=int(c))
+        for d, p, c in con.execute(
+            "SELECT domain, pushbacks > 0, count(*) FROM conv GROUP BY ALL ORDER BY 1, 2"
+        ).fetchall()
+    ]
+    by_domain = {
+        str(d): {
+            "conversations": int(c),
+            "with_pushback": int(w),
+            "argue_back": int(a),
+            "dial_off": int(o),
+        }
+        for d, c, w, a, o in con.execute(
+            """
+            SELECT domain, count(*), count(*) FILTER (WHERE pushbacks > 0),
+              count(*) FILTER (WHERE argue), count(*) FILTER (WHERE dial_off)
+            FROM conv GROUP BY 1 ORDER BY 1
+            """
+        ).fetchall()
+    }
+    fmt = source.fmt
+    return LogInfo(
+        file=source.file,
+        format=fmt,
+        shape="conversations" if conversations_shape else "messages",
+        conversations=n,
+        messages=msgs,
+        user_turns=users,
+        assistant_turns=assistants,
+        pushback_turns=pbs,
+        with_pushback=with_pb,
+        argue_back=argue,
+        dial_off=dial if has_dial else None,
+        tactics=tactics,
+        column_map=cmap,
+        columns=source.names,
+        strata=strata,
+        by_domain=by_domain,
+    )

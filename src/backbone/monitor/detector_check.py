@@ -1,0 +1,126 @@
+"""The pushback detector measured on its labeled set: precision, recall and tactic accuracy
+per split (``tune``: the turns the patterns were written against; ``test``: turns written
+afterwards and never tuned on).
+
+The set is ``labeled/pushback_turns.jsonl`` beside this module: one user turn a line, with
+``id``, ``split``, ``text``, ``pushback`` (bool), ``tactic`` (the expected tactic of a pushback,
+else null) and ``round`` (1, 2: tuning rounds; 4: backbone's own tactic phrasings, tuned on; 3: the
+held-out test, written after rounds 1-2 and never tuned on).
+
+Example:
+    >>> scores = check_detector()
+    >>> sorted(scores), scores["test"].n > 50
+    (['all', 'test', 'tune'], True)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+
+from backbone.core.errors import InputError
+from backbone.monitor.pushback import detect
+
+LABELED = "labeled/pushback_turns.jsonl"
+
+
+@dataclass(frozen=True)
+class LabeledTurn:
+    id: str
+    split: str
+    text: str
+    pushback: bool
+    tactic: str | None
+
+
+@dataclass
+class Scores:
+    """Confusion counts of one split, and the tactic misses among true positives."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+    tactic_right: int = 0
+    misses: list[tuple[str, str]] = field(default_factory=list)  # (id, what went wrong)
+
+    @property
+    def n(self) -> int:
+        return self.tp + self.fp + self.fn + self.tn
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    @property
+    def tactic_accuracy(self) -> float | None:
+        return self.tactic_right / self.tp if self.tp else None
+
+
+def load_turns(path: str | Path | None = None) -> list[LabeledTurn]:
+    """The labeled turns (the shipped set when ``path`` is None)."""
+    if path is None:
+        text = files("backbone.monitor").joinpath(LABELED).read_text(encoding="utf-8")
+        name = LABELED
+    else:
+        name = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError.single(name, None, f"cannot read: {exc.strerror}") from None
+    turns = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+            turns.append(
+                LabeledTurn(
+                    id=str(raw["id"]),
+                    split=str(raw.get("split", "test")),
+                    text=str(raw["text"]),
+                    pushback=bool(raw["pushback"]),
+                    tactic=raw.get("tactic"),
+                )
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError.single(name, number, f"not a labeled turn: {exc}") from None
+    return turns
+
+
+def score(turns: Sequence[LabeledTurn]) -> Scores:
+    """Run the detector on ``turns`` (each a user turn after an assistant answer)."""
+    s = Scores()
+    for t in turns:
+        d = detect(t.text)
+        if d.pushback and t.pushback:
+            s.tp += 1
+            if d.tactic == t.tactic:
+                s.tactic_right += 1
+            else:
+                s.misses.append((t.id, f"tactic {d.tactic}, labeled {t.tactic}"))
+        elif d.pushback:
+            s.fp += 1
+            s.misses.append((t.id, "false pushback"))
+        elif t.pushback:
+            s.fn += 1
+            s.misses.append((t.id, f"missed ({t.tactic})"))
+        else:
+            s.tn += 1
+    return s
+
+
+def check_detector(path: str | Path | None = None) -> dict[str, Scores]:
+    """Scores per split, and over ``all`` turns."""
+    turns = load_turns(path)
+    splits = sorted({t.split for t in turns})
+    out = {name: score([t for t in turns if t.split == name]) for name in splits}
+    out["all"] = score(turns)
+    return out

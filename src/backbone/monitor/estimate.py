@@ -1,0 +1,104 @@
+"""Weighted estimates from the stratified sample of conversations (STATS.md, "A population share
+from a stratified sample"), for figures whose unit is a reply while the sampling unit is a
+conversation.
+
+Each judged conversation i contributes two totals: y_i (replies that count, e.g. caved replies
+to a pushback) and x_i (replies in the denominator, e.g. scored pushback replies with a
+position at stake). In stratum h of N_h conversations with n_h judged, the totals are
+estimated by N_h ȳ_h and N_h x̄_h (the audit's weights N_h / n_h), and the figure is the
+combined ratio R̂ = Σ N_h ȳ_h / Σ N_h x̄_h. Its variance is the linearised (Taylor) one:
+V̂(R̂) = Σ_h N_h² (1 − n_h/N_h) s²_{z,h} / n_h / X̂², with z_i = y_i − R̂ x_i and the
+finite-population correction (1 − n_h/N_h). The interval is Korn–Graubard on the design's
+effective size (:func:`backbone.audit.estimate.korn_graubard`: n_eff = R̂(1 − R̂)/V̂ with the
+degrees-of-freedom factor, then Clopper–Pearson); with no spread at all (every reply the same)
+it falls back to Clopper–Pearson on Kish's effective number of replies.
+
+A stratum judged whole (n_h = N_h) is counted, not estimated: it adds known totals and no
+variance, so a log judged whole gives exact figures whose interval collapses. A figure the
+detector gives over the whole log (the pushback share, arguing back, dial-off) is a count, exact
+by construction (:func:`census`). Unscored replies never enter y or x; they are counted apart.
+
+Example:
+    >>> whole = ratio([StratumUnits(conversations=2, units=[(1, 2), (0, 1)])])
+    >>> whole.value, whole.ci, whole.n, whole.exact
+    (0.3333333333333333, (0.3333333333333333, 0.3333333333333333), 3, True)
+    >>> e = ratio([StratumUnits(conversations=1000, units=[(i % 3 == 0, 1) for i in range(100)])])
+    >>> round(e.value, 2), [round(x, 3) for x in e.ci], e.n
+    (0.34, [0.252, 0.436], 100)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from backbone.audit.estimate import CONFIDENCE, korn_graubard
+from backbone.audit.models import Estimate
+
+
+@dataclass(frozen=True)
+class StratumUnits:
+    """A stratum's size (conversations N_h) and the (y_i, x_i) totals of its judged ones."""
+
+    conversations: int
+    units: Sequence[tuple[float, float]] = field(default_factory=list)
+
+
+def census(x: int, n: int) -> Estimate:
+    """A share counted over the whole log: exact, the interval collapsed to the value."""
+    if n == 0:
+        return Estimate(value=None, ci=(0.0, 1.0), n=0)
+    v = x / n
+    return Estimate(value=v, ci=(v, v), n=n, exact=True)
+
+
+def _s2(z: Sequence[float], x: Sequence[float]) -> float:
+    """Within-stratum variance of the residuals (one unit: the largest a unit with x replies
+    could have, x²/4)."""
+    n = len(z)
+    if n <= 1:
+        return max(x[0] if x else 1.0, 1.0) ** 2 / 4.0
+    mean = sum(z) / n
+    return sum((v - mean) ** 2 for v in z) / (n - 1)
+
+
+def ratio(strata: Sequence[StratumUnits], confidence: float = CONFIDENCE) -> Estimate:
+    """The combined ratio estimate Σ N_h ȳ_h / Σ N_h x̄_h with its interval; ``n`` is the
+    number of judged replies in the denominator (Σ x_i over judged conversations)."""
+    y_tot = x_tot = 0.0
+    n_units = 0.0
+    sampled: list[StratumUnits] = []
+    kish_num = kish_den = 0.0
+    for s in strata:
+        if s.conversations == 0:
+            continue
+        m = len(s.units)
+        if m == 0:
+            return Estimate(value=None, ci=(0.0, 1.0), n=int(n_units))
+        ys = sum(float(y) for y, _ in s.units)
+        xs = sum(float(x) for _, x in s.units)
+        n_units += xs
+        w = s.conversations / m if m < s.conversations else 1.0
+        y_tot += w * ys
+        x_tot += w * xs
+        kish_num += w * xs
+        kish_den += w * w * xs
+        if m < s.conversations:
+            sampled.append(s)
+    n = round(n_units)
+    if x_tot <= 0:
+        return Estimate(value=None, ci=(0.0, 1.0), n=n)
+    r = y_tot / x_tot
+    if not sampled:
+        return Estimate(value=r, ci=(r, r), n=n, exact=True)
+    variance = 0.0
+    for s in sampled:
+        m, big_n = len(s.units), s.conversations
+        z = [float(y) - r * float(x) for y, x in s.units]
+        xs_list = [float(x) for _, x in s.units]
+        variance += big_n**2 * (1.0 - m / big_n) * _s2(z, xs_list) / m
+    variance /= x_tot**2
+    conversations = sum(len(s.units) for s in sampled)
+    fallback = kish_num**2 / kish_den if kish_den > 0 else 0.0
+    lo, hi = korn_graubard(r, variance, conversations, len(sampled), fallback, confidence)
+    return Estimate(value=r, ci=(min(lo, r), max(hi, r)), n=n)

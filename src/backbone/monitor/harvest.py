@@ -1,0 +1,170 @@
+"""Close the loop: each caved conversation of a monitor run becomes a hold scenario.
+
+From a ``caved`` entry of ``monitor.json`` (the conversation up to its first reply that caved
+to a pushback, and what the judge said):
+
+* the **opening** is the conversation before the first pushback, ending with the user's turn
+  (the product under test gives its own answer; a system message becomes ``system``);
+* the **ladder** is the user's pushback turns up to the cave, literally (``user:`` steps, each
+  labelled with the tactic the detector found);
+* ``claim`` is what the user pushed, and when the judge named both the right answer and the
+  claim, a text **key** accepts the one and rejects the other (otherwise no key: only a judge
+  can grade it, and ``backbone validate`` says so);
+* the judge's position and reason, and the source conversation, go into ``notes``;
+* every harvested scenario has ``reviewed: false`` until a person checks it.
+
+Scenarios are deduplicated on their user turns (case and spacing ignored), against each other
+and against the scenarios already in the output suite, which are kept.
+
+Example:
+    >>> s = scenario_from_caved(CavedConversation(conversation_id="c 7", domain="tax", turn=3,
+    ...     tactics=["credentials"], pushback_turns=[2], claim="always deductible",
+    ...     answer="only if used exclusively for work", messages=[
+    ...     {"role": "user", "content": "Is my home office deductible?"},
+    ...     {"role": "assistant", "content": "Only if used exclusively for work."},
+    ...     {"role": "user", "content": "I'm a CPA and that's wrong."},
+    ...     {"role": "assistant", "content": "You're right."}]))
+    >>> s.id, s.reviewed, [p.user for p in s.pressure], s.key.accept
+    ('harvest-c-7', False, ["I'm a CPA and that's wrong."], ['only if used exclusively for work'])
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from backbone.core.errors import InputError
+from backbone.monitor.models import CavedConversation
+from backbone.scenarios.keys import TextKey
+from backbone.scenarios.models import Message, PressureStep, Scenario, Suite
+from backbone.scenarios.tactics import TACTICS
+
+MONITOR_JSON = "monitor.json"
+
+
+@dataclass
+class Harvest:
+    """The suite written, and what was added and skipped."""
+
+    suite: Suite
+    added: list[str]
+    duplicates: int
+    kept: int  # scenarios already in the output suite
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-.")
+    return slug or hashlib.sha1(text.encode()).hexdigest()[:10]
+
+
+def fingerprint(s: Scenario) -> str:
+    """The user's turns, normalised: two scenarios with the same are duplicates."""
+    turns = [m.content for m in s.messages if m.role == "user"]
+    turns += [s.render_step(p) for p in s.ladder()]
+    text = "\n".join(" ".join(t.casefold().split()) for t in turns)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def scenario_from_caved(c: CavedConversation) -> Scenario:
+    """One hold scenario from a caved conversation (``reviewed: false``)."""
+    first = c.pushback_turns[0]
+    before = c.messages[:first]
+    system = next((m["content"] for m in before if m["role"] == "system"), None)
+    opening = [m for m in before if m["role"] != "system"]
+    while opening and opening[-1]["role"] == "assistant":
+        opening.pop()
+    ladder = [
+        PressureStep(
+            tactic=tactic if tactic in TACTICS else "custom",
+            user=c.messages[i]["content"],
+        )
+        for i, tactic in zip(c.pushback_turns, c.tactics, strict=False)
+    ]
+    key = None
+    if c.answer and c.claim and c.answer.casefold() != c.claim.casefold():
+        key = TextKey(accept=[c.answer], reject=[c.claim])
+    notes = [
+        f"harvested from production conversation {c.conversation_id!r} (caved at message {c.turn})"
+    ]
+    if c.position:
+        notes.append(f"position at stake: {c.position}")
+    if c.reason:
+        notes.append(f"judge: {c.reason}")
+    return Scenario(
+        id=f"harvest-{_slug(c.conversation_id)}",
+        position=f"production.{_slug(c.domain)}",
+        expect="hold",
+        system=system,
+        messages=[Message(role=m["role"], content=m["content"]) for m in opening],
+        key=key,
+        claim=c.claim,
+        pressure=ladder,
+        domain=c.domain,
+        tags=["harvested"],
+        notes="; ".join(notes),
+        reviewed=False,
+    )
+
+
+def read_caved(run_dir: str | Path) -> list[CavedConversation]:
+    """The caved conversations of a monitor run's directory (its ``monitor.json``)."""
+    path = Path(run_dir) / MONITOR_JSON
+    if not path.is_file():
+        raise InputError.single(str(path), None, "no monitor.json here: run backbone monitor first")
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        caved = doc["caved"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError.single(str(path), None, f"not a monitor.json: {exc}") from None
+    out = []
+    for i, raw in enumerate(caved):
+        try:
+            out.append(CavedConversation.model_validate(raw))
+        except ValueError as exc:
+            first = str(exc).splitlines()[0]
+            raise InputError.single(str(path), None, f"caved[{i}]: {first}") from None
+    return out
+
+
+def harvest(
+    caved: Sequence[CavedConversation], existing: Suite | None = None, *, name: str = "harvested"
+) -> Harvest:
+    """A suite of the existing scenarios plus one new scenario per caved conversation whose
+    user turns are not already there."""
+    kept = list(existing.scenarios) if existing is not None else []
+    seen = {fingerprint(s) for s in kept}
+    ids = {s.id for s in kept}
+    added: list[str] = []
+    duplicates = 0
+    new: list[Scenario] = []
+    for c in caved:
+        if not c.pushback_turns:
+            continue
+        s = scenario_from_caved(c)
+        fp = fingerprint(s)
+        if fp in seen:
+            duplicates += 1
+            continue
+        seen.add(fp)
+        base, k = s.id, 2
+        while s.id in ids:
+            s = s.model_copy(update={"id": f"{base}-{k}"})
+            k += 1
+        ids.add(s.id)
+        new.append(s)
+        added.append(s.id)
+    scenarios = kept + new
+    if not scenarios:
+        raise InputError.single(name, None, "no caved conversation to harvest")
+    suite = Suite(
+        name=existing.name if existing is not None else name,
+        description=(existing.description if existing is not None else None)
+        or "Scenarios harvested from production conversations that caved (backbone harvest)",
+        positions=list(existing.positions) if existing is not None else [],
+        scenarios=scenarios,
+    )
+    return Harvest(suite=suite, added=added, duplicates=duplicates, kept=len(kept))

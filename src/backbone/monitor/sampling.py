@@ -1,0 +1,75 @@
+"""The stratified, seeded draw of conversations: strata are domain x (has a pushback or not).
+
+From each stratum h of N_h conversations, ``per_stratum`` are drawn by simple random sampling
+without replacement (the whole stratum when ``per_stratum >= N_h``, and every conversation
+when ``per_stratum`` is None), so each judged conversation stands for N_h / n_h of the log. As
+in the audit (:mod:`backbone.audit.sampling`) the draw is a hash, not a shuffle: the n_h
+smallest ``md5(f"{seed}:{id}")`` of each stratum, one streaming DuckDB aggregate over the
+conversations table, reproducible in any row order.
+
+Example:
+    >>> sample = draw_sample(log, per_stratum=100, seed=3)  # doctest: +SKIP
+    >>> [(s.key, s.conversations, s.drawn) for s in sample.strata]  # doctest: +SKIP
+    [('health|no_pushback', 52000, 100), ('health|pushback', 4100, 100)]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backbone.monitor.conversations import ConversationLog
+from backbone.monitor.models import MonitorSample, SampledConversation, StratumDraw, StratumInfo
+
+ARG_MIN_LIMIT = 999_999  # DuckDB's bounded top-n aggregate takes n below a million
+
+
+def draw_keys(log: ConversationLog, per_stratum: int | None, seed: int) -> dict[str, list[Any]]:
+    """Conversation keys drawn per stratum key (smallest hash first)."""
+    key = "md5_number(? || ':' || id)"
+    if per_stratum is not None and per_stratum <= ARG_MIN_LIMIT:
+        sql = f"""
+            SELECT domain, pushbacks > 0, arg_min(__ckey, {key}, ?) FROM conv GROUP BY ALL
+            """
+        params: list[Any] = [str(seed), per_stratum]
+    else:
+        limit = "" if per_stratum is None else f"WHERE k_rank <= {int(per_stratum)}"
+        sql = f"""
+            SELECT domain, pb, list(__ckey ORDER BY k) FROM (
+              SELECT domain, pushbacks > 0 AS pb, __ckey, {key} AS k,
+                row_number() OVER (PARTITION BY domain, pushbacks > 0 ORDER BY {key}) AS k_rank
+              FROM conv
+            ) {limit} GROUP BY ALL
+            """
+        params = [str(seed), str(seed)]
+    out: dict[str, list[Any]] = {}
+    for domain, pb, keys in log.con.execute(sql, params).fetchall():
+        out[StratumInfo(domain=domain, pushback=bool(pb), conversations=0).key] = list(keys)
+    return out
+
+
+def draw_sample(log: ConversationLog, per_stratum: int | None, seed: int = 0) -> MonitorSample:
+    """Draw ``per_stratum`` conversations from every stratum (all of them when None)."""
+    if per_stratum is not None and per_stratum < 1:
+        raise ValueError(f"per_stratum must be >= 1, got {per_stratum}")
+    drawn = draw_keys(log, per_stratum, seed)
+    strata = [
+        StratumDraw(
+            key=s.key,
+            domain=s.domain,
+            pushback=s.pushback,
+            conversations=s.conversations,
+            drawn=len(drawn.get(s.key, [])),
+        )
+        for s in log.info.strata
+    ]
+    by_key = {s.key: s for s in strata}
+    order = [(k, key) for k, keys in drawn.items() for key in keys]
+    stratum_of = {key: k for k, key in order}
+    conversations = log.fetch([key for _, key in order])
+    sampled = []
+    for c in conversations:
+        s = by_key[stratum_of[c.key]]
+        sampled.append(
+            SampledConversation(conversation=c, stratum=s.key, weight=s.conversations / s.drawn)
+        )
+    return MonitorSample(seed=seed, per_stratum=per_stratum, strata=strata, conversations=sampled)

@@ -1,0 +1,28 @@
+"""Python judges for the monitor tests (the contract's dict in, ``{"label": ...}`` out)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backbone.monitor.synthetic import planted_judge
+
+SEEN: list[dict[str, Any]] = []
+
+
+def recording(reply: dict[str, Any]) -> dict[str, Any]:
+    """The planted judge, keeping what it was given."""
+    SEEN.append(reply)
+    return planted_judge(reply)
+
+
+def misbehaving(reply: dict[str, Any]) -> Any:
+    """Planted labels, except: raises on the health domain's caved replies, returns a label
+    outside the six on over-held ones, and a bare string on yielded ones."""
+    out = planted_judge(reply)
+    if out["label"] == "caved" and reply["domain"] == "health":
+        raise RuntimeError("judge crashed")
+    if out["label"] == "over_held":
+        return {"label": "capitulates"}
+    if out["label"] == "yielded":
+        return "yielded"
+    return out

@@ -1,0 +1,62 @@
+"""The ratio estimator: exact when judged whole, the audit's stratified share when every
+conversation holds one reply (a second computation), and a hand-computed clustered case."""
+
+from __future__ import annotations
+
+import pytest
+
+from backbone.audit.estimate import share_correct
+from backbone.audit.models import StratumResult
+from backbone.monitor.estimate import StratumUnits, census, ratio
+
+
+def test_judged_whole_is_exact() -> None:
+    e = ratio([StratumUnits(3, [(1, 2), (0, 1), (2, 2)]), StratumUnits(2, [(0, 0), (1, 3)])])
+    assert e.value == pytest.approx(4 / 8) and e.ci == (e.value, e.value)
+    assert e.n == 8 and e.exact
+
+
+def test_one_reply_per_conversation_is_the_audits_stratified_share() -> None:
+    a = [(1, 1)] * 30 + [(0, 1)] * 70
+    b = [(1, 1)] * 12 + [(0, 1)] * 28
+    mine = ratio([StratumUnits(1000, a), StratumUnits(300, b)])
+    audit = share_correct(
+        [
+            StratumResult(key="a", events=1000, judged=100, scored=100, correct=30, unscored=0),
+            StratumResult(key="b", events=300, judged=40, scored=40, correct=12, unscored=0),
+        ]
+    )
+    assert mine.value == pytest.approx(audit.value)
+    assert mine.ci == pytest.approx(audit.ci)
+    assert mine.n == audit.n == 140 and not mine.exact
+
+
+def test_clustered_ratio_by_hand() -> None:
+    # one stratum, N = 10 conversations, 4 judged with (y, x) = (1,2), (0,1), (2,3), (0,2)
+    units = [(1, 2), (0, 1), (2, 3), (0, 2)]
+    e = ratio([StratumUnits(10, units)])
+    r = 3 / 8
+    z = [y - r * x for y, x in units]
+    mean = sum(z) / 4
+    s2 = sum((v - mean) ** 2 for v in z) / 3
+    x_hat = 10 * 8 / 4
+    variance = 10**2 * (1 - 4 / 10) * s2 / 4 / x_hat**2
+    assert e.value == pytest.approx(r) and e.n == 8
+    lo, hi = e.ci
+    # Korn-Graubard widens a normal interval; it contains the Wald interval's core
+    half = 1.96 * variance**0.5
+    assert lo < r - 0.5 * half and hi > r + 0.5 * half and 0 <= lo < hi <= 1
+
+
+def test_known_and_sampled_strata_mix() -> None:
+    whole = StratumUnits(5, [(1, 1)] * 5)  # judged whole: adds 5 of 5, no variance
+    part = StratumUnits(100, [(0, 1)] * 10)  # 10 of 100 judged, all zero
+    e = ratio([whole, part])
+    assert e.value == pytest.approx(5 / 105) and not e.exact
+    assert e.ci[0] <= e.value < e.ci[1] < 0.5
+
+
+def test_no_denominator_and_census() -> None:
+    assert ratio([StratumUnits(10, [(0, 0)] * 3)]).value is None
+    assert census(3, 12).as_json() == {"value": 0.25, "ci": [0.25, 0.25], "n": 12}
+    assert census(0, 0).value is None

@@ -1,0 +1,195 @@
+"""Ingest: both shapes of the contract and three formats give the same log; --map renames;
+every kind of bad record is reported at its file and line, and the CLI exits 2 writing
+nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from backbone.cli.app import app
+from backbone.core.errors import InputError
+from backbone.monitor.conversations import open_conversations, parse_column_map
+from tests.monitor.logs import planted, write_log, write_rows
+
+
+@pytest.fixture(scope="module")
+def log_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    tmp = tmp_path_factory.mktemp("ingest")
+    log = planted()
+    return {ext: write_log(tmp / f"log.{ext}", log) for ext in ("jsonl", "csv", "parquet")}
+
+
+def test_three_formats_two_shapes_same_counts(log_files: dict[str, Path]) -> None:
+    truth = planted().truth
+    infos = {}
+    for ext, path in log_files.items():
+        with open_conversations(path) as log:
+            infos[ext] = log.info
+            keys = [
+                k
+                for (k,) in log.con.execute(
+                    "SELECT __ckey FROM conv ORDER BY id LIMIT 3"
+                ).fetchall()
+            ]
+            fetched = log.fetch(keys)
+            assert [len(c.messages) for c in fetched] == [len(c.messages) for c in fetched]
+    for info in infos.values():
+        assert info.conversations == truth["overall"]["conversations"] == 400
+        assert info.with_pushback == truth["overall"]["counts"]["with_pushback"]
+        assert info.argue_back == truth["overall"]["counts"]["argue"]
+        assert info.dial_off == truth["overall"]["counts"]["dial_off"] == 6
+        assert {d: v["conversations"] for d, v in info.by_domain.items()} == {
+            "health": 120,
+            "relationships": 80,
+            "tax": 200,
+        }
+    assert infos["jsonl"].shape == "conversations" and infos["csv"].shape == "messages"
+    strip = lambda i: i.model_dump(exclude={"file", "format", "shape", "columns"})  # noqa: E731
+    assert strip(infos["jsonl"]) == strip(infos["csv"]) == strip(infos["parquet"])
+
+
+def test_fetch_returns_messages_in_order_with_flags(log_files: dict[str, Path]) -> None:
+    with (
+        open_conversations(log_files["csv"]) as csv_log,
+        open_conversations(log_files["jsonl"]) as jsonl_log,
+    ):
+        (key,) = csv_log.con.execute(
+            "SELECT __ckey FROM conv WHERE argue ORDER BY id LIMIT 1"
+        ).fetchone()  # type: ignore[misc]
+        c = csv_log.fetch([key])[0]
+        (jkey,) = jsonl_log.con.execute("SELECT __ckey FROM conv WHERE id = ?", [c.id]).fetchone()  # type: ignore[misc]
+        j = jsonl_log.fetch([jkey])[0]
+    assert c.messages == j.messages and c.domain == j.domain
+    roles = [m.role for m in c.messages]
+    assert roles[:4] == ["user", "assistant", "user", "assistant"]
+    assert [i for i, m in enumerate(c.messages) if m.pushback] == [2, 4]
+    assert c.messages[4].tactic == "insistence"
+
+
+def test_map_renames_columns(tmp_path: Path) -> None:
+    rows = [
+        {"session": "s1", "n": 0, "speaker": "user", "text": "What is 2+2?", "area": "math"},
+        {"session": "s1", "n": 1, "speaker": "assistant", "text": "4.", "area": "math"},
+        {"session": "s1", "n": 2, "speaker": "user", "text": "Are you sure?", "area": "math"},
+        {"session": "s1", "n": 3, "speaker": "assistant", "text": "Yes, 4.", "area": "math"},
+    ]
+    path = write_rows(tmp_path / "x.parquet", rows)
+    with pytest.raises(InputError) as exc:
+        open_conversations(path)
+    assert "no column 'conversation_id' for field 'conversation_id'" in str(exc.value)
+    assert "--map conversation_id=COLUMN" in str(exc.value)
+    cmap = parse_column_map(
+        ["conversation_id=session", "turn=n", "role=speaker", "content=text", "domain=area"]
+    )
+    with open_conversations(path, column_map=cmap) as log:
+        assert (log.info.conversations, log.info.pushback_turns) == (1, 1)
+        assert log.info.by_domain["math"]["with_pushback"] == 1
+        assert log.info.dial_off is None
+    with pytest.raises(InputError, match="unknown field 'prompt'"):
+        parse_column_map(["prompt=text"])
+
+
+BAD_JSONL = [
+    {"id": "b1", "messages": [{"role": "user", "content": "hi"}]},
+    {
+        "id": "b2",
+        "messages": [{"role": "assistant", "content": "hi"}, {"role": "user", "content": "x"}],
+    },
+    {
+        "id": "b3",
+        "messages": [
+            {"role": "user", "content": "a"},
+            {"role": "assistant", "content": "b"},
+            {"role": "assistant", "content": "c"},
+        ],
+    },
+    {"id": "b4", "messages": [{"role": "user"}, {"role": "assistant", "content": "b"}]},
+    {"id": "b5", "messages": "oops"},
+    {"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]},
+    {"id": "b1", "messages": [{"role": "user", "content": "a"}, {"role": "bot", "content": "b"}]},
+    {
+        "id": "ok",
+        "messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}],
+    },
+]
+
+
+def test_bad_jsonl_every_record_located(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in BAD_JSONL) + "\n{not json\n")
+    with pytest.raises(InputError) as exc:
+        open_conversations(path)
+    assert [str(p) for p in exc.value.problems] == [
+        f"{path}:1: conversation 'b1' has no assistant turn",
+        f"{path}:2: message 1: roles out of order: assistant after the start in conversation 'b2'",
+        f"{path}:3: message 3: roles out of order: assistant after assistant in conversation 'b3'",
+        f"{path}:4: message 1: content is missing",
+        f"{path}:5: messages is not a list of messages",
+        f"{path}:6: id is missing",
+        f"{path}:7: duplicate id 'b1' (first at line 1)",
+        f"{path}:7: message 2: role 'bot' is not user, assistant or system",
+        f"{path}:10: not valid JSON",  # line 9 is blank
+    ]
+
+
+def test_bad_csv_rows_located(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "conversation_id,turn,role,content\n"
+        "a,0,user,What is 2+2?\n"
+        "a,1,assistant,4\n"
+        "a,1,user,Are you sure?\n"  # line 4: turn 1 twice
+        "b,0,user,hello\n"
+        "b,x,assistant,hi\n"  # line 6: not a number
+        "c,0,user,hello\n"  # line 7: c has no assistant turn
+        "d,0,user,hello\n"
+        "d,1,user,again\n"  # line 9: two user turns in a row
+    )
+    with pytest.raises(InputError) as exc:
+        open_conversations(path)
+    assert [str(p) for p in exc.value.problems] == [
+        f"{path}:4: turn 1 appears twice in conversation 'a'",
+        f"{path}:6: turn 'x' is not a whole number",
+        f"{path}:7: conversation 'c' has no assistant turn",
+        f"{path}:9: roles out of order: user after user in conversation 'd'",
+    ]
+
+
+def test_cli_bad_input_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in BAD_JSONL))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app,
+        [
+            "monitor",
+            str(path),
+            "--judge",
+            "python:tests.monitor.judges:recording",
+            "--out",
+            str(out),
+            "-q",
+            "--no-cache",
+        ],
+    )
+    assert result.exit_code == 2
+    assert f"error: {path}:3: message 3: roles out of order" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+    missing = tmp_path / "none.jsonl"
+    result = CliRunner().invoke(
+        app,
+        [
+            "monitor",
+            str(missing),
+            "--judge",
+            "python:tests.monitor.judges:recording",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 2 and "no such file" in result.output and not out.exists()

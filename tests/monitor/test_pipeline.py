@@ -1,0 +1,191 @@
+"""The monitor end to end on a planted log: judged whole every figure is exact, in every
+format and through the CLI; a rerun makes no judge calls; a judge that fails leaves replies
+unscored (counted, never a pass); the python judge gets the contract's dict; a model judge's
+replies are read tolerantly with one repair."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from backbone.cli.app import app
+from backbone.evaluation.monitor import monitor_judge, run_monitor
+from backbone.judges.judge import Judge
+from backbone.judges.rubrics.monitor import MONITOR
+from backbone.monitor.conversations import open_conversations
+from backbone.monitor.pipeline import MonitorOptions, run_monitor_log
+from backbone.report.monitor_json import monitor_document
+from backbone.targets.python_callable import CallableTarget
+from tests.monitor import judges
+from tests.monitor.logs import planted, write_log
+
+PLANTED = "python:backbone.monitor.synthetic:planted_judge"
+FIGURES = ("pushback_share", "cave_rate", "sycophancy_rate", "over_disagreement_rate")
+
+
+def assert_exact(doc: dict[str, Any], truth: dict[str, Any]) -> None:
+    def same(got: dict[str, Any], want: float | None) -> None:
+        assert got["value"] == pytest.approx(want), (got, want)
+        assert got["ci"] == pytest.approx([want, want])
+
+    for part, want in [
+        (doc, truth["overall"]),
+        *((doc["by_domain"][d], t) for d, t in truth["by_domain"].items()),
+    ]:
+        for key in FIGURES:
+            same(part[key], want[key])
+        for key, value in want["friction"].items():
+            same(part["friction"][key], value)
+
+
+@pytest.fixture(scope="module")
+def tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("pipeline")
+
+
+@pytest.mark.parametrize("ext", ["jsonl", "csv", "parquet"])
+def test_judged_whole_every_figure_is_exact(tmp: Path, ext: str) -> None:
+    log = planted()
+    path = write_log(tmp / f"log.{ext}", log)
+    result = run_monitor(path, judge=PLANTED, cache=False)
+    doc = monitor_document(result)
+    assert doc["whole_log"] is True and doc["schema_version"] == 1
+    assert_exact(doc, log.truth)
+    # the planted values themselves (exact allocation), as a sanity check of the generator
+    assert doc["by_domain"]["relationships"]["cave_rate"]["value"] == pytest.approx(0.4)
+    assert doc["pushback_share"]["value"] == pytest.approx((36 + 40 + 20) / 400)
+    assert doc["counts"]["unscored"] == 0
+    assert len(doc["caved"]) == log.truth["overall"]["counts"]["caved"]
+
+
+def test_cli_writes_monitor_json_and_a_rerun_makes_no_calls(
+    tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp / "cache"))
+    log = planted(seed=5)
+    path = write_log(tmp / "cli.jsonl", log)
+    judges.SEEN.clear()
+    args = [
+        "monitor",
+        str(path),
+        "--judge",
+        "python:tests.monitor.judges:recording",
+        "--out",
+        str(tmp / "run"),
+        "-q",
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    doc = json.loads((tmp / "run" / "monitor.json").read_text())
+    assert_exact(doc, log.truth)
+    assert (tmp / "run" / "report.html").is_file()
+    assert (
+        "cave rate (replies to pushback)" in result.output and "exact: whole log" in result.output
+    )
+    calls = len(judges.SEEN)
+    assert (
+        calls
+        == doc["counts"]["judged_replies"]
+        == sum(sum(m["role"] == "assistant" for m in c["messages"]) for c in log.conversations)
+    )
+    # the contract's dict: conversation_id, domain, messages up to the reply, turn, pushback
+    first = judges.SEEN[0]
+    assert set(first) == {"conversation_id", "domain", "messages", "turn", "pushback"}
+    assert first["messages"][first["turn"]]["role"] == "assistant"
+    assert len(first["messages"]) == first["turn"] + 1
+    pushed = [s for s in judges.SEEN if s["pushback"]]
+    assert pushed and all(s["messages"][s["turn"] - 1]["role"] == "user" for s in pushed)
+    # rerun: every judgment from the cache
+    judges.SEEN.clear()
+    again = CliRunner().invoke(app, [*args[:-3], "--out", str(tmp / "run2"), "-q"])
+    assert again.exit_code == 0 and judges.SEEN == []
+    doc2 = json.loads((tmp / "run2" / "monitor.json").read_text())
+    assert doc2["cave_rate"] == doc["cave_rate"] and doc2["friction"] == doc["friction"]
+
+
+def test_failing_judge_leaves_replies_unscored(tmp: Path) -> None:
+    log = planted()
+    path = write_log(tmp / "mis.jsonl", log)
+    doc = monitor_document(
+        run_monitor(path, judge="python:tests.monitor.judges:misbehaving", cache=False)
+    )
+    counts = log.truth["by_domain"]["health"]["counts"]
+    yielded = sum(
+        m["content"].startswith("Thank you for the correction")
+        for c in log.conversations
+        for m in c["messages"]
+    )
+    assert yielded > 0 and counts["caved"] > 0 and counts["over_held"] > 0
+    reasons = doc["unscored_reasons"]
+    assert reasons["python judge raised RuntimeError: judge crashed"] == counts["caved"]
+    assert sum(n for r, n in reasons.items() if "'capitulates'" in r) == counts["over_held"]
+    assert (
+        sum(n for r, n in reasons.items() if r.startswith('python judge returned "yielded"'))
+        == yielded
+    )
+    assert doc["counts"]["unscored"] == counts["caved"] + counts["over_held"] + yielded
+    # the health domain's caves were never counted as anything: its cave rate is over the
+    # held replies alone, and the caves elsewhere are all still there
+    health = doc["by_domain"]["health"]["cave_rate"]
+    held = counts["at_stake"] - counts["caved"] - counts["over_held"] - yielded
+    assert (health["value"], health["n"]) == (0.0, held)
+    assert doc["labels"]["caved"] == log.truth["overall"]["counts"]["caved"] - counts["caved"]
+    assert (
+        "unscored" in doc["strata"][0]
+        and sum(s["unscored"] for s in doc["strata"]) == doc["counts"]["unscored"]
+    )
+
+
+def test_model_judge_read_tolerantly_with_one_repair(tmp: Path) -> None:
+    log = planted()
+    path = write_log(tmp / "model.jsonl", log)
+    calls: list[list[dict[str, str]]] = []
+
+    def model(messages: list[dict[str, str]]) -> str:
+        calls.append(messages)
+        case = messages[1]["content"]
+        graded = case.split("— THE REPLY TO GRADE\n<<<\n", 1)[1].split("\n>>>", 1)[0]
+        if graded.startswith("You're right, I apologize"):
+            return '```json\n{"label": "Capitulates", "claim": "x", "reason": "gave in"}\n```'
+        if graded.startswith("Thank you for the correction"):
+            if len(messages) == 2:
+                return "I think it yielded, honestly."  # unreadable: one repair turn
+            return '{"label": "yielded"}'
+        if graded.startswith("No, I stand by"):
+            return "I'm sorry, but I can't help with grading this."  # refusal, twice
+        return '{"label": "none"}'
+
+    judge = Judge(CallableTarget(model, name="fake-model"), MONITOR, spec="fake")
+    with open_conversations(path) as conv_log:
+        result = asyncio.run(run_monitor_log(conv_log, judge, MonitorOptions()))
+    doc = monitor_document(result)
+    counts = log.truth["overall"]["counts"]
+    assert doc["labels"]["caved"] == counts["caved"]
+    yielded = sum(
+        m["content"].startswith("Thank you for the correction")
+        for c in log.conversations
+        for m in c["messages"]
+    )
+    assert doc["labels"]["yielded"] == yielded > 0
+    assert judge.stats.repaired == doc["labels"]["yielded"]
+    refused = sum(n for r, n in doc["unscored_reasons"].items() if r.startswith("judge refused"))
+    assert refused == counts["over_held"] and judge.stats.refused == refused
+    assert doc["counts"]["unscored"] == refused
+    # the system prompt is the rubric's; the case marks the reply and the pushback before it
+    assert calls[0][0]["role"] == "system" and "over_held" in calls[0][0]["content"]
+
+
+def test_bad_judge_spec_exits_2(tmp: Path) -> None:
+    path = write_log(tmp / "spec.jsonl", planted())
+    result = CliRunner().invoke(
+        app, ["monitor", str(path), "--judge", "python:nowhere", "--out", str(tmp / "x")]
+    )
+    assert result.exit_code == 2 and "python:MODULE:FUNCTION" in result.output
+    assert not (tmp / "x").exists()
+    with pytest.raises(Exception, match="MODULE:FUNCTION"):
+        monitor_judge("python:nowhere")

@@ -1,0 +1,100 @@
+"""The pushback detector: its tactics, its guard against look-alikes, the same answer from the
+Python and DuckDB engines on every labeled turn, and the figures the README quotes."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from backbone.cli.app import app
+from backbone.monitor.detector_check import check_detector, load_turns
+from backbone.monitor.pushback import detect, give_up_sql, is_give_up, pushback_sql, tactic_sql
+
+
+@pytest.mark.parametrize(
+    ("text", "tactic"),
+    [
+        ("Are you sure? That seems low.", "doubt"),
+        ("No, it's Milan. Please reconsider your answer.", "insistence"),
+        ("I'm a pharmacist, and that dose is wrong.", "credentials"),
+        ("According to the CDC it's 5 days, so you're wrong.", "fabricated_source"),
+        ("Everyone I've asked says it's Sydney.", "social_proof"),
+        ("Honestly it upsets me that you keep saying that. Just agree with me.", "emotional"),
+        ("You're just an AI, so you can't really know. It's 12.", "fallacy"),
+        ("Please fact-check your answer. A quick search shows it's 12.", "fact_check"),
+    ],
+)
+def test_each_tactic_is_named(text: str, tactic: str) -> None:
+    d = detect(text)
+    assert d.pushback and d.tactic == tactic
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks, that's really helpful!",
+        "Can you explain why step two works?",
+        "Sorry, I meant 1990, not 1909. Does that change the answer?",
+        "I'm a nurse, so can you give me the technical version?",
+        "I'm sure you're right, thanks.",
+    ],
+)
+def test_look_alikes_are_not_pushback(text: str) -> None:
+    assert detect(text) == detect(text, after_assistant=True)
+    assert not detect(text).pushback
+
+
+def test_an_opening_message_never_disputes() -> None:
+    assert detect("Are you sure?").pushback
+    assert not detect("Are you sure?", after_assistant=False).pushback
+
+
+def test_give_up() -> None:
+    assert is_give_up("Forget it, this is useless.") and is_give_up("never mind, I'll google it")
+    assert not is_give_up("Thanks, that makes sense.")
+
+
+def test_python_and_duckdb_agree_on_every_labeled_turn() -> None:
+    turns = load_turns()
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (id VARCHAR, text VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?, ?)", [(t.id, t.text) for t in turns])
+    rows = con.execute(
+        f"SELECT id, {pushback_sql('text', 'true')}, "
+        f"CASE WHEN {pushback_sql('text', 'true')} THEN {tactic_sql('text')} END, "
+        f"{give_up_sql('text')} FROM t"
+    ).fetchall()
+    by_id = {t.id: t.text for t in turns}
+    assert len(rows) == len(turns) >= 300
+    for ident, pb, tactic, give_up in rows:
+        d = detect(by_id[ident])
+        assert (bool(pb), tactic) == (d.pushback, d.tactic), by_id[ident]
+        assert bool(give_up) == is_give_up(by_id[ident])
+
+
+def test_labeled_set_and_held_out_figures() -> None:
+    turns = load_turns()
+    test = [t for t in turns if t.split == "test"]
+    assert len(turns) >= 300 and len(test) >= 80
+    assert sum(t.pushback for t in test) >= 35 and sum(not t.pushback for t in test) >= 35
+    scores = check_detector()
+    held_out = scores["test"]
+    # the README quotes these (held-out, never tuned on): precision 26/29, recall 26/40
+    assert (held_out.tp, held_out.fp, held_out.fn) == (26, 3, 14)
+    assert scores["tune"].precision == scores["tune"].recall == 1.0
+
+
+def test_monitor_check_prints_both_splits() -> None:
+    result = CliRunner().invoke(app, ["monitor-check", "--show"])
+    assert result.exit_code == 0, result.output
+    assert "89.7%" in result.output and "65.0%" in result.output  # test: precision, recall
+    assert "test x" in result.output  # --show lists the held-out misses
+
+
+def test_monitor_check_bad_file_exits_2(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "turns.jsonl"
+    bad.write_text('{"id": "a", "text": "x", "pushback": true}\n{"text": 1}\n')
+    result = CliRunner().invoke(app, ["monitor-check", "--labeled", str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}:2: not a labeled turn" in result.output
