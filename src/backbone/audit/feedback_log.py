@@ -90,7 +90,10 @@ def parse_column_map(
 
 
 def _field_exprs(
-    source: Source, column_map: Mapping[str, str], stratify_by: str | None
+    source: Source,
+    column_map: Mapping[str, str],
+    stratify_by: str | None,
+    stratify_option: str = "--stratify-by",
 ) -> tuple[dict[str, str], list[Problem]]:
     """Text expressions for each field over ``src``; file-level problems (missing columns)."""
     problems: list[Problem] = []
@@ -107,7 +110,7 @@ def _field_exprs(
         if expr is None:
             mapped = field in column_map or field == "segment"
             if field in REQUIRED_FIELDS or mapped:
-                what = "--stratify-by" if field == "segment" else f"field '{field}'"
+                what = stratify_option if field == "segment" else f"field '{field}'"
                 hint = "" if mapped else f"; map yours with --map {field}=COLUMN"
                 problems.append(
                     Problem(
@@ -263,9 +266,11 @@ def open_log(
     stratify_by: str | None = None,
     memory_limit: str | None = None,
     threads: int | None = None,
+    stratify_option: str = "--stratify-by",
 ) -> FeedbackLog:
     """Open, validate and count a feedback log. Raises :class:`InputError` listing every bad
-    record (file and line) and every missing column; the caller writes nothing then."""
+    record (file and line) and every missing column; the caller writes nothing then.
+    ``stratify_option`` is the option a missing ``stratify_by`` column is reported under."""
     file = str(path)
     cmap = dict(column_map or {})
     bad_fields = [f for f in cmap if f not in MAPPABLE_FIELDS]
@@ -279,7 +284,7 @@ def open_log(
         raise InputError.single(file, None, f"stars threshold must be in (1, 5], got {threshold}")
     source = open_source(path, fmt, memory_limit=memory_limit, threads=threads)
     try:
-        return _open(source, cmap, rating_scale, threshold, stratify_by)
+        return _open(source, cmap, rating_scale, threshold, stratify_by, stratify_option)
     except BaseException:
         source.close()
         raise
@@ -305,9 +310,10 @@ def _open(
     rating_scale: str,
     threshold: float,
     stratify_by: str | None,
+    stratify_option: str = "--stratify-by",
 ) -> FeedbackLog:
     file, con = source.file, source.con
-    exprs, problems = _field_exprs(source, cmap, stratify_by)
+    exprs, problems = _field_exprs(source, cmap, stratify_by, stratify_option)
     if problems:
         raise InputError(problems)
     selects = ", ".join(f"{exprs[f]} AS __{'rating_raw' if f == 'rating' else f}" for f in exprs)

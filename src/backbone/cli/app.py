@@ -44,7 +44,8 @@ def _main(
 
 # --- command modules: each defines register(app) in src/backbone/cli/<name>_cmd.py -------
 # (one import line each; keep this block sorted, `run` first in the help)
-from backbone.cli import audit_cmd  # noqa: E402, I001
+from backbone.cli import ab_cmd  # noqa: E402, I001
+from backbone.cli import audit_cmd  # noqa: E402
 from backbone.cli import compare_cmd  # noqa: E402
 from backbone.cli import gate_cmd  # noqa: E402
 from backbone.cli import import_cmd  # noqa: E402
@@ -60,6 +61,7 @@ from backbone.cli import tells_cmd  # noqa: E402
 run_cmd.register(app)
 import_cmd.register(app)
 audit_cmd.register(app)
+ab_cmd.register(app)
 compare_cmd.register(app)
 gate_cmd.register(app)
 rescore_cmd.register(app)

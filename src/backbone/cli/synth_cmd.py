@@ -1,6 +1,7 @@
 """``backbone synth``: seeded synthetic data to try the analyses on.
 
 Example:
+    $ backbone synth ab --out ab.jsonl --n-per-arm 5000 --preference 0.70,0.74 --accuracy 0.80,0.78
     $ backbone synth tells --out demo/ --on satisfaction_vs_task,ticket_shift --periods 26
     $ backbone tells demo/feedback.jsonl --task-metrics demo/task_metrics.csv \\
         --tickets demo/tickets.csv --evals demo/evals.csv --out demo/tells
@@ -18,6 +19,54 @@ from backbone.cli.errors import bad_input_exits, fail
 
 out = Console(soft_wrap=True)
 synth = typer.Typer(help="Seeded synthetic data with planted effects, to try the analyses on.")
+
+
+def _pair(text: str, option: str) -> tuple[float, float]:
+    """``"0.70,0.74"`` -> ``(0.70, 0.74)``: two rates between 0 and 1."""
+    parts = [p.strip() for p in text.split(",")]
+    try:
+        a, b = (float(p) for p in parts)
+    except ValueError:
+        raise fail(f"{option} must be two rates A,B such as 0.70,0.74, got {text!r}") from None
+    if not (0.0 <= a <= 1.0 and 0.0 <= b <= 1.0):
+        raise fail(f"{option} rates must be between 0 and 1, got {text!r}")
+    return a, b
+
+
+@synth.command("ab")
+def synth_ab(
+    out_path: Annotated[
+        Path, typer.Option("--out", "-o", help="Feedback log to write (.jsonl, .csv, .parquet).")
+    ],
+    n_per_arm: Annotated[int, typer.Option("--n-per-arm", min=1, help="Events per arm.")] = 2000,
+    preference: Annotated[
+        str, typer.Option("--preference", help="Thumbs-up rates of arms A,B.")
+    ] = "0.70,0.74",
+    accuracy: Annotated[
+        str, typer.Option("--accuracy", help="Shares of correct answers of arms A,B.")
+    ] = "0.80,0.78",
+    dependence: Annotated[
+        float,
+        typer.Option("--dependence", min=0.0, max=1.0, help="P(up | correct) − P(up | incorrect)."),
+    ] = 0.2,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the row order.")] = 0,
+) -> None:
+    """Two arms (A, B) with exactly the planted thumbs-up rates and accuracies, and a
+    ground-truth ``correct`` column for the judge
+    python:backbone.audit.synthetic.ab_traffic:planted_truth."""
+    from backbone.audit.synthetic.ab_traffic import ab_rows, write_ab_log
+
+    pref = _pair(preference, "--preference")
+    acc = _pair(accuracy, "--accuracy")
+    rows = ab_rows(
+        n_per_arm=n_per_arm, preference=pref, accuracy=acc, dependence=dependence, seed=seed
+    )
+    with bad_input_exits():
+        write_ab_log(out_path, rows)
+    out.print(
+        f"wrote {out_path}: {len(rows)} events, arms A and B in column 'arm' "
+        f"(thumbs-up {pref[0]:.3f} vs {pref[1]:.3f}, accuracy {acc[0]:.3f} vs {acc[1]:.3f})"
+    )
 
 
 @synth.command("tells")

@@ -100,6 +100,62 @@ def interval_bars(
     return _svg("bars", width, height, "".join(parts), label)
 
 
+def delta_intervals(
+    rows: Sequence[tuple[str, RateRecord]],
+    *,
+    lines: Sequence[tuple[str, float]] = (("0", 0.0),),
+    label: str = "differences with 95% intervals",
+    width: int = 640,
+) -> Markup:
+    """Differences of rates (B − A) as points with their 95% intervals on a signed axis
+    around 0, against reference ``lines`` (0, a margin...), each a dashed vertical line."""
+    left, right, row_h, top = 150, 120, 30, 26
+    span = width - left - right
+    ends = [abs(x) for _, r in rows if r.value is not None for x in (*r.ci, r.value)]
+    ends += [abs(v) for _, v in lines]
+    extent = max([0.01, *ends]) * 1.15
+    height = top + row_h * max(len(rows), 1) + 10
+
+    def x(v: float) -> float:
+        return left + span * (v + extent) / (2 * extent)
+
+    parts = ['<g class="axis" fill="#777">']
+    for t in (-1.0, -0.5, 0.0, 0.5, 1.0):
+        v = t * extent
+        parts.append(
+            f'<text x="{_f(x(v))}" y="{height - 1}" text-anchor="middle">{100 * v:+.1f}</text>'
+        )
+    for name, v in lines:
+        parts.append(
+            f'<line class="ref" data-line="{escape(name)}" x1="{_f(x(v))}" x2="{_f(x(v))}" '
+            f'y1="{top - 6}" y2="{height - 14}" stroke="{"#111" if v == 0 else "#b91c1c"}" '
+            f'stroke-dasharray="{"none" if v == 0 else "4 3"}"/>'
+            f'<text x="{_f(x(v))}" y="{top - 10}" text-anchor="middle">{escape(name)}</text>'
+        )
+    parts.append("</g>")
+    for i, (name, r) in enumerate(rows):
+        mid = top + i * row_h + row_h / 2
+        parts.append(
+            f'<g class="row" data-group="{escape(name)}"><text x="{left - 8}" y="{_f(mid + 4)}" '
+            f'text-anchor="end">{escape(_clip(name, 22))}</text>'
+        )
+        if r.value is None:
+            parts.append(f'<text x="{left + 4}" y="{_f(mid + 4)}" fill="#999">unknown</text></g>')
+            continue
+        lo, hi = r.ci
+        color = PALETTE[i % len(PALETTE)]
+        parts.append(
+            f'<line class="ci" x1="{_f(x(lo))}" x2="{_f(x(hi))}" y1="{_f(mid)}" y2="{_f(mid)}" '
+            f'stroke="{color}" stroke-width="3"/><circle class="point" cx="{_f(x(r.value))}" '
+            f'cy="{_f(mid)}" r="5" fill="{color}"/>'
+            f'<text x="{width - right + 8}" y="{_f(mid + 4)}">{100 * r.value:+.1f} pp '
+            f'<tspan fill="#777">[{100 * lo:+.1f}, {100 * hi:+.1f}]</tspan></text>'
+            f"<title>{escape(name)}: {100 * r.value:+.1f} pp (95% CI {100 * lo:+.1f} to "
+            f"{100 * hi:+.1f}, n = {r.n})</title></g>"
+        )
+    return _svg("deltas", width, height, "".join(parts), label)
+
+
 def survival_chart(
     curves: Mapping[str, Mapping[str, RateRecord]],
     *,

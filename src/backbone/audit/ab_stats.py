@@ -1,0 +1,222 @@
+"""The A/B figures: each arm's thumbs-up rate and judged accuracy, and the two deltas (B − A)
+with their 95% intervals (STATS.md, "Two arms of live traffic"). Pure functions of counts.
+
+An A/B question is about the arms, not about this log: the intervals describe each arm's
+underlying rates, so they never collapse, not even when every event is judged (unlike the
+audit's exact counts of a whole log).
+
+**Preference** (thumbs-up share of an arm's rated events): the counts x/n per arm; the delta's
+interval is Newcombe's hybrid score interval (statsmodels ``confint_proportions_2indep(...,
+method="newcomb", compare="diff")``), its p-value the score test
+(``test_proportions_2indep``).
+
+**Accuracy** (judged-correct share of an arm's rated events) is estimated from a stratified
+sample of each arm (strata: its thumbs-down and its thumbs-up; N_h events, m_h scored
+judgments, c_h correct). The arm's estimate is p̂ = Σ W_h p̂_h, W_h = N_h / N. The arm's
+events are themselves a sample of its traffic and the judged events a sample of those, so the
+variance has two phases (double sampling for stratification; Cochran 1977, §12.2):
+
+    V̂ = p̂(1 − p̂) / N  +  Σ W_h² s_h² (1/m_h − 1/N_h),   s_h² = m_h p̂_h(1 − p̂_h) / (m_h − 1)
+
+The first term is the arm's traffic (no finite-population correction: it does not vanish);
+the second the judging sample (it vanishes when a stratum is judged whole). The arm then
+counts as x_eff = n_eff p̂ successes in n_eff = p̂(1 − p̂)/V̂ trials, and the delta's interval
+is Newcombe's on the effective counts. Judged whole and with nothing unscored, n_eff = N and
+x_eff = the correct count: plain Newcombe. When p̂(1 − p̂) = 0 the effective size is the
+design's own, 1 / (1/N + Σ W_h² (1/m_h − 1/N_h)). Unscored judgments count as neither: they
+shrink m_h. A stratum with no scored judgment leaves the arm's accuracy unknown (value null,
+the delta's interval is [−1, 1]).
+
+**Non-inferiority** of accuracy at margin m: the lower bound of the 95% interval (a one-sided
+97.5% bound) above −m; its p-value is the one-sided score test of H0: delta ≤ −m.
+
+Example:
+    >>> a = ArmCounts(events=1000, rated=1000, up=700)
+    >>> b = ArmCounts(events=1000, rated=1000, up=740)
+    >>> d = preference_delta(a, b)
+    >>> round(d.value, 3), [round(x, 3) for x in d.ci], d.n
+    (0.04, [0.001, 0.079], 2000)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from statsmodels.stats.proportion import (
+    confint_proportions_2indep,
+    proportion_confint,
+    test_proportions_2indep,
+)
+
+from backbone.audit.models import StratumResult
+
+CONFIDENCE = 0.95
+
+
+@dataclass(frozen=True)
+class ArmCounts:
+    """An arm's events, rated events and thumbs-up in the whole log."""
+
+    events: int
+    rated: int
+    up: int
+
+    @property
+    def down(self) -> int:
+        return self.rated - self.up
+
+
+@dataclass(frozen=True)
+class Proportion:
+    """A share with its 95% interval; ``n`` the events (preference: rated) or scored
+    judgments (accuracy) behind it, ``x``/``n_eff`` the effective counts the interval uses."""
+
+    value: float | None
+    ci: tuple[float, float]
+    n: int
+    x: float
+    n_eff: float
+
+    def as_json(self) -> dict[str, object]:
+        return {"value": self.value, "ci": [self.ci[0], self.ci[1]], "n": self.n}
+
+
+@dataclass(frozen=True)
+class Delta:
+    """B minus A with its 95% interval, the p-value of no difference, ``n`` the events or
+    judgments behind it (both arms)."""
+
+    value: float | None
+    ci: tuple[float, float]
+    n: int
+    p_value: float | None
+
+    def as_json(self) -> dict[str, object]:
+        return {"value": self.value, "ci": [self.ci[0], self.ci[1]], "n": self.n}
+
+
+def wilson(x: float, n: float, confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """Wilson interval for x of n (either may be fractional); [0, 1] when n = 0."""
+    if n <= 0:
+        return (0.0, 1.0)
+    lo, hi = proportion_confint(x, n, alpha=1 - confidence, method="wilson")
+    return (max(0.0, float(lo)), min(1.0, float(hi)))
+
+
+def preference(arm: ArmCounts) -> Proportion:
+    """An arm's thumbs-up rate over its rated events (Wilson interval)."""
+    value = arm.up / arm.rated if arm.rated else None
+    return Proportion(value, wilson(arm.up, arm.rated), arm.rated, arm.up, arm.rated)
+
+
+def newcombe(
+    x_b: float, n_b: float, x_a: float, n_a: float, confidence: float = CONFIDENCE
+) -> tuple[float, float]:
+    """Newcombe's interval for p_B − p_A (counts may be fractional)."""
+    lo, hi = confint_proportions_2indep(
+        x_b, n_b, x_a, n_a, method="newcomb", compare="diff", alpha=1 - confidence
+    )
+    return (max(-1.0, float(lo)), min(1.0, float(hi)))
+
+
+def score_p_value(
+    x_b: float, n_b: float, x_a: float, n_a: float, *, value: float = 0.0, larger: bool = False
+) -> float | None:
+    """Score test of p_B − p_A = ``value`` (two-sided), or ≤ ``value`` (``larger``)."""
+    if min(n_a, n_b) <= 0:
+        return None
+    if value == 0.0 and x_a + x_b in (0, n_a + n_b):
+        return None if larger else 1.0  # no variation at all: nothing to test
+    res = test_proportions_2indep(
+        x_b,
+        n_b,
+        x_a,
+        n_a,
+        value=value,
+        method="score",
+        compare="diff",
+        alternative="larger" if larger else "two-sided",
+    )
+    p = float(res.pvalue)
+    return p if math.isfinite(p) else None
+
+
+def preference_delta(a: ArmCounts, b: ArmCounts) -> Delta:
+    """Thumbs-up rate of B minus A over the rated events, Newcombe interval."""
+    if not a.rated or not b.rated:
+        return Delta(None, (-1.0, 1.0), a.rated + b.rated, None)
+    value = b.up / b.rated - a.up / a.rated
+    ci = newcombe(b.up, b.rated, a.up, a.rated)
+    return Delta(value, ci, a.rated + b.rated, score_p_value(b.up, b.rated, a.up, a.rated))
+
+
+@dataclass(frozen=True)
+class ArmAccuracy:
+    """An arm's weighted judged-correct share: the estimate, its two-phase variance, and its
+    effective counts (what the delta's interval uses)."""
+
+    value: float | None
+    variance: float
+    n_eff: float
+    scored: int
+    judged: int
+    population: int  # N: the arm's rated events
+    design_effect: float | None  # V̂ / (p̂(1 − p̂)/N): 1 when judged whole
+
+    @property
+    def x_eff(self) -> float:
+        return 0.0 if self.value is None else self.n_eff * self.value
+
+    def proportion(self) -> Proportion:
+        ci = wilson(self.x_eff, self.n_eff) if self.value is not None else (0.0, 1.0)
+        return Proportion(self.value, ci, self.scored, self.x_eff, self.n_eff)
+
+
+def _s2(p: float, m: int) -> float:
+    """Within-stratum variance of the 0/1 judgments (1/4, the largest, from one judgment)."""
+    return 0.25 if m <= 1 else m * p * (1.0 - p) / (m - 1)
+
+
+def arm_accuracy(strata: Sequence[StratumResult]) -> ArmAccuracy:
+    """The arm's accuracy from its strata (see the module docstring for the variance)."""
+    population = sum(s.events for s in strata)
+    scored = sum(s.scored for s in strata)
+    judged = sum(s.judged for s in strata)
+    live = [s for s in strata if s.events > 0]
+    if population == 0 or any(s.scored == 0 for s in live):
+        return ArmAccuracy(None, 0.0, 0.0, scored, judged, population, None)
+    p = sum(s.events / population * s.correct / s.scored for s in live)
+    phase2 = 0.0
+    design = 0.0  # the same with s_h² = 1, for the fallback size
+    for s in live:
+        w = s.events / population
+        shrink = max(0.0, 1.0 / s.scored - 1.0 / s.events)
+        phase2 += w * w * _s2(s.correct / s.scored, s.scored) * shrink
+        design += w * w * shrink
+    variance = p * (1.0 - p) / population + phase2
+    if p * (1.0 - p) > 0 and variance > 0:
+        n_eff = p * (1.0 - p) / variance
+        deff: float | None = population / n_eff
+    else:
+        n_eff = 1.0 / (1.0 / population + design)
+        deff = None
+    return ArmAccuracy(p, variance, n_eff, scored, judged, population, deff)
+
+
+def accuracy_delta(a: ArmAccuracy, b: ArmAccuracy) -> Delta:
+    """Accuracy of B minus A: Newcombe on the arms' effective counts."""
+    n = a.scored + b.scored
+    if a.value is None or b.value is None:
+        return Delta(None, (-1.0, 1.0), n, None)
+    ci = newcombe(b.x_eff, b.n_eff, a.x_eff, a.n_eff)
+    p = score_p_value(b.x_eff, b.n_eff, a.x_eff, a.n_eff)
+    return Delta(b.value - a.value, ci, n, p)
+
+
+def non_inferiority_p(a: ArmAccuracy, b: ArmAccuracy, margin: float) -> float | None:
+    """One-sided p-value of H0: accuracy(B) − accuracy(A) ≤ −margin (score test)."""
+    if a.value is None or b.value is None:
+        return None
+    return score_p_value(b.x_eff, b.n_eff, a.x_eff, a.n_eff, value=-margin, larger=True)

@@ -1,0 +1,205 @@
+"""``backbone ab``: two arms of logged traffic, preference against accuracy.
+
+Example:
+    $ backbone synth ab --out ab.jsonl --preference 0.70,0.74 --accuracy 0.80,0.78
+    $ backbone ab ab.jsonl --arm-column arm \\
+        --judge python:backbone.audit.synthetic.ab_traffic:planted_truth --out ab/
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from backbone.cli.errors import bad_input_exits, fail
+from backbone.cli.judge_options import ConcurrencyOpt, NoJudgeCacheOpt, RetriesOpt, TimeoutOpt
+from backbone.cli.progress import progress_bar
+from backbone.core.formatting import pct, pp, pval
+
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
+
+AB_JSON = "ab.json"
+REPORT = "report.html"
+COLORS = {"win": "green", "sycophancy_gradient": "red", "loss": "red", "inconclusive": "yellow"}
+
+
+def _rate(r: dict[str, Any]) -> str:
+    return f"{pct(r['value'])} ({pct(r['ci'][0])}–{pct(r['ci'][1])}, n={r['n']})"
+
+
+def _delta(d: dict[str, Any]) -> str:
+    return f"{pp(d['value'])} (95% CI {pp(d['ci'][0])} to {pp(d['ci'][1])}, n={d['n']})"
+
+
+def print_ab(doc: dict[str, Any], console: Console) -> None:
+    """The A/B figures for the terminal: per-arm table, the two deltas, the verdict."""
+    from rich.table import Table
+
+    table = Table(title="arms (95% intervals)")
+    for name in ("arm", "events", "thumbs-up rate", "judged", "correct share", "unscored"):
+        table.add_column(name, justify="left" if "rate" in name or name == "arm" else "right")
+    table.columns[4].justify = "left"
+    for role in ("a", "b"):
+        arm = doc["per_arm"][role]
+        table.add_row(
+            f"{role.upper()}: {arm['name']}",
+            str(arm["events"]),
+            _rate(arm["thumbs_up_rate"]),
+            str(arm["judged"]) + (" (whole)" if arm["judged_whole"] else ""),
+            _rate(arm["accuracy"]),
+            str(arm["unscored"]),
+        )
+    console.print(table)
+    console.print(
+        f"preference delta (B − A): {_delta(doc['preference_delta'])}, "
+        f"p={pval(doc['p_values']['preference'])}"
+    )
+    console.print(
+        f"accuracy delta (B − A):   {_delta(doc['accuracy_delta'])}, "
+        f"p={pval(doc['p_values']['accuracy'])}"
+    )
+    ni = doc["non_inferiority"]
+    console.print(
+        f"accuracy within {pct(doc['margin'])} of A: "
+        f"{'yes' if ni['shown'] else 'not shown'} (lower bound {pp(ni['lower_bound'])}, "
+        f"one-sided p={pval(ni['p_value'])})"
+    )
+    if doc["counts"]["unscored"]:
+        reasons = "; ".join(f"{r} ({n})" for r, n in doc["unscored_reasons"].items())
+        console.print(f"[magenta]{doc['counts']['unscored']} unscored[/] (not counted): {reasons}")
+    verdict = doc["verdict"]
+    console.print(f"verdict: [bold {COLORS[verdict]}]{verdict}[/] — {doc['verdict_reason']}")
+    if verdict == "inconclusive":
+        need = doc["required_n"]
+        console.print(
+            f"events per arm that would decide it: {need:,} "
+            f"({pct(doc['required_n_basis']['power'])} power, same share judged)"
+            if need is not None
+            else "no number of events decides it at the observed effects"
+        )
+
+
+def ab(
+    file: Annotated[Path, typer.Argument(help="Feedback log: .jsonl, .csv or .parquet.")],
+    arm_column: Annotated[
+        str, typer.Option("--arm-column", help="The column naming each event's arm (two arms).")
+    ],
+    judge: Annotated[
+        str,
+        typer.Option(
+            "--judge",
+            "-j",
+            help="python:MODULE:FUNC (event dict -> {'correct': bool}) | openai:MODEL | "
+            "anthropic:MODEL | local",
+        ),
+    ],
+    baseline: Annotated[
+        str | None,
+        typer.Option("--baseline", help="The arm that is A (default: the first in sort order)."),
+    ] = None,
+    sample: Annotated[
+        int,
+        typer.Option("--sample", "-n", min=1, help="Events judged per arm × rating stratum."),
+    ] = 500,
+    margin: Annotated[
+        float,
+        typer.Option("--margin", help="Non-inferiority margin for accuracy (0.01 = one point)."),
+    ] = 0.01,
+    out_dir: Annotated[
+        Path, typer.Option("--out", "-o", help="Directory for ab.json and report.html.")
+    ] = Path("backbone-ab"),
+    column_map: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map", "-m", help="FIELD=COLUMN: read a field from your own column (repeatable)."
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the stratified draw.")] = 0,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="jsonl | csv | parquet (default: extension).")
+    ] = None,
+    rating_scale: Annotated[
+        str, typer.Option(help="auto | updown | signed | stars (see --threshold).")
+    ] = "auto",
+    threshold: Annotated[
+        float, typer.Option(help="Stars: a score at or above this is thumbs-up.")
+    ] = 4.0,
+    concurrency: ConcurrencyOpt = 8,
+    no_cache: NoJudgeCacheOpt = False,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="Base URL for openai:/anthropic: judges.")
+    ] = None,
+    max_tokens: Annotated[int | None, typer.Option("--max-tokens", min=1)] = None,
+    timeout: TimeoutOpt = None,
+    retries: RetriesOpt = 5,
+    memory_limit: Annotated[
+        str | None, typer.Option(help="DuckDB memory limit, e.g. 2GB (spills to disk beyond).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Two arms of logged traffic: the thumbs-up delta and the judged-accuracy delta (B − A)
+    with their intervals, and a verdict (win, sycophancy_gradient, loss, inconclusive)."""
+    from backbone.core.atomic import write_text_atomic
+    from backbone.evaluation.ab import run_ab
+    from backbone.report.ab_html import render_ab_html
+    from backbone.report.ab_json import ab_document, render_ab_json
+
+    if not 0.0 <= margin < 1.0:
+        raise fail(f"--margin must be in [0, 1), got {margin}")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise fail(f"{out_dir}: --out must be a directory")
+    from backbone.audit.feedback_log import parse_column_map
+
+    with bad_input_exits():
+        cmap = parse_column_map(column_map or [])
+    progress = progress_bar(err, quiet=quiet)
+    tally = {"correct": 0, "incorrect": 0, "unscored": 0}
+    with progress:
+        task = progress.add_task("judging", total=None, status="")
+
+        def on_result(j: Any) -> None:
+            key = "unscored" if j.correct is None else ("correct" if j.correct else "incorrect")
+            tally[key] += 1
+            progress.update(task, advance=1, status=" ".join(f"{k} {v}" for k, v in tally.items()))
+
+        try:
+            with bad_input_exits():
+                result = run_ab(
+                    file,
+                    arm_column=arm_column,
+                    judge=judge,
+                    baseline=baseline,
+                    per_stratum=sample,
+                    margin=margin,
+                    seed=seed,
+                    concurrency=concurrency,
+                    cache=not no_cache,
+                    column_map=cmap,
+                    fmt=fmt,
+                    rating_scale=rating_scale,
+                    threshold=threshold,
+                    base_url=base_url,
+                    max_tokens=max_tokens,
+                    timeout=timeout,
+                    retries=retries,
+                    memory_limit=memory_limit,
+                    on_result=on_result,
+                )
+        except KeyboardInterrupt:
+            err.print("[yellow]interrupted[/]: judgments so far are cached; run again to resume.")
+            raise typer.Exit(130) from None
+    doc = ab_document(result)
+    with bad_input_exits():
+        write_text_atomic(out_dir / REPORT, render_ab_html(doc))
+        write_text_atomic(out_dir / AB_JSON, render_ab_json(doc))
+    print_ab(doc, out)
+    out.print(f"wrote {out_dir / AB_JSON}, {out_dir / REPORT}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``backbone ab`` to the app."""
+    app.command("ab")(ab)
