@@ -14,8 +14,9 @@ when al > −m. The rules, in order:
 3. ``loss``: accuracy shown down without preference up, or preference shown down without
    accuracy up.
 4. ``inconclusive`` otherwise; ``required_n`` is then the events per arm that would decide it
-   at the observed rates and effects: the smallest size at which, at 80% power for each bound
-   that must clear (two-sided 5% level), the rules above give another verdict. The accuracy
+   at the observed rates and effects: the smallest size from which on, at 80% power for each
+   bound that must clear (two-sided 5% level), the rules above give the verdict the observed
+   effects lead to (so not a passing verdict that a larger size would overturn). The accuracy
    side assumes the same share of events judged as now (the design effect is kept). It is
    null when no size decides (no difference at all was observed, or a trade-off: accuracy
    shown up while preference is shown down, which is a judgment call, not a matter of data).
@@ -137,8 +138,9 @@ class Effects:
 def required_n(
     effects: Effects, *, margin: float, current: int, power: float = POWER
 ) -> int | None:
-    """The smallest events per arm (above ``current``) at which the projected intervals give
-    a verdict other than inconclusive; None when no size up to :data:`MAX_N` does."""
+    """The smallest events per arm (above ``current``) from which on the projected intervals
+    give the verdict the observed effects lead to (each effect shown, at any size); None when
+    that verdict is inconclusive or needs more than :data:`MAX_N` events."""
     e = effects
     n_pref = _n_for(e.pref_variance, abs(e.pref_delta), power)
     n_acc = _n_for(e.acc_variance, abs(e.acc_delta), power)
@@ -155,10 +157,16 @@ def required_n(
             )
         )
 
+    final = at(math.inf)
+    if final == "inconclusive":
+        return None
     candidates = sorted(
-        {math.ceil(x) for x in (n_pref, n_acc, n_ni) if math.isfinite(x)} | {current + 1}
+        {math.ceil(x) for x in (n_pref, n_acc, n_ni) if math.isfinite(x) and x > current}
+        | {current + 1}
     )
-    for n in candidates:
-        if n > current and n <= MAX_N and at(n) != "inconclusive":
-            return int(n)
-    return None
+    settled = None  # from here on every larger size gives the final verdict
+    for n in reversed(candidates):
+        if at(n) != final:
+            break
+        settled = n
+    return settled if settled is not None and settled <= MAX_N else None
