@@ -44,15 +44,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from statsmodels.stats.proportion import (
-    confint_proportions_2indep,
-    proportion_confint,
-    test_proportions_2indep,
-)
-
 from backbone.audit.models import StratumResult
 
 CONFIDENCE = 0.95
+# statsmodels is imported where it is used: it takes seconds, and bad input should not wait
 
 
 @dataclass(frozen=True)
@@ -101,6 +96,8 @@ def wilson(x: float, n: float, confidence: float = CONFIDENCE) -> tuple[float, f
     """Wilson interval for x of n (either may be fractional); [0, 1] when n = 0."""
     if n <= 0:
         return (0.0, 1.0)
+    from statsmodels.stats.proportion import proportion_confint
+
     lo, hi = proportion_confint(x, n, alpha=1 - confidence, method="wilson")
     return (max(0.0, float(lo)), min(1.0, float(hi)))
 
@@ -115,6 +112,8 @@ def newcombe(
     x_b: float, n_b: float, x_a: float, n_a: float, confidence: float = CONFIDENCE
 ) -> tuple[float, float]:
     """Newcombe's interval for p_B − p_A (counts may be fractional)."""
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
     lo, hi = confint_proportions_2indep(
         x_b, n_b, x_a, n_a, method="newcomb", compare="diff", alpha=1 - confidence
     )
@@ -129,6 +128,8 @@ def score_p_value(
         return None
     if value == 0.0 and x_a + x_b in (0, n_a + n_b):
         return None if larger else 1.0  # no variation at all: nothing to test
+    from statsmodels.stats.proportion import test_proportions_2indep
+
     res = test_proportions_2indep(
         x_b,
         n_b,

@@ -34,9 +34,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import Literal
-
-from scipy.stats import norm
 
 ABVerdictName = Literal["win", "sycophancy_gradient", "loss", "inconclusive"]
 VERDICTS: tuple[ABVerdictName, ...] = ("win", "sycophancy_gradient", "loss", "inconclusive")
@@ -120,7 +119,7 @@ def _n_for(variance: float, gap: float, power: float) -> float:
     ``power``: (z_{1−α/2} + z_power)² · variance / gap² (variance per event, both arms)."""
     if gap <= 0 or variance <= 0:
         return math.inf
-    z = float(norm.ppf(1 - ALPHA / 2) + norm.ppf(power))
+    z = NormalDist().inv_cdf(1 - ALPHA / 2) + NormalDist().inv_cdf(power)
     return z * z * variance / (gap * gap)
 
 

@@ -1,0 +1,126 @@
+"""``backbone synth ab`` and ``backbone ab`` through the real command line (in process): the
+contract's ab.json and the terminal summary; bad input (no arm column, one arm, a third arm,
+a baseline that is no arm, an empty arm, a bad rating, a bad margin) exits 2 naming the file,
+the line and the column, and writes nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from backbone.audit.synthetic.ab_traffic import ab_rows, write_ab_log
+from backbone.cli.app import app
+
+JUDGE = "python:backbone.audit.synthetic.ab_traffic:planted_truth"
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("COLUMNS", "200")
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args))
+
+
+def test_synth_then_ab_writes_the_contract_and_prints_the_summary(tmp_path: Path) -> None:
+    log = tmp_path / "ab.parquet"
+    made = invoke(
+        "synth", "ab", "--out", str(log), "--n-per-arm", "3000",
+        "--preference", "0.70,0.74", "--accuracy", "0.80,0.78", "--seed", "2",
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    assert "6000 events" in made.stdout
+    out = tmp_path / "out"
+    r = invoke(
+        "ab", str(log), "--arm-column", "arm", "--judge", JUDGE, "--sample", "150",
+        "--out", str(out), "-q",
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    doc: dict[str, Any] = json.loads((out / "ab.json").read_text())
+    assert doc["schema_version"] == 1
+    assert doc["arms"] == {"a": "A", "b": "B"}
+    for key in ("preference_delta", "accuracy_delta"):
+        assert set(doc[key]) == {"value", "ci", "n"}
+    assert doc["preference_delta"]["value"] == pytest.approx(0.04)
+    assert doc["preference_delta"]["n"] == 6000 and doc["accuracy_delta"]["n"] == 600
+    assert doc["verdict"] == "sycophancy_gradient" and doc["required_n"] is None
+    assert doc["non_inferiority"]["shown"] is False
+    a = doc["per_arm"]["a"]
+    assert (a["events"], a["thumbs_up"], a["judged"], a["unscored"]) == (3000, 2100, 300, 0)
+    assert a["thumbs_up_rate"]["value"] == pytest.approx(0.70)
+    assert len(doc["judgments"]) == 600
+    assert "verdict: sycophancy_gradient" in r.stdout
+    assert "preference delta (B − A): +4.0 pp" in r.stdout
+    assert (out / "report.html").is_file()
+    # --baseline B turns the deltas round
+    again = invoke(
+        "ab", str(log), "--arm-column", "arm", "--judge", JUDGE, "--sample", "150",
+        "--baseline", "B", "--out", str(tmp_path / "flipped"), "-q", "--no-cache",
+    )  # fmt: skip
+    assert again.exit_code == 0, again.output
+    flipped = json.loads((tmp_path / "flipped" / "ab.json").read_text())
+    assert flipped["arms"] == {"a": "B", "b": "A"}
+    assert flipped["preference_delta"]["value"] == pytest.approx(-0.04)
+    assert flipped["verdict"] == "loss"  # A is rated up less often and is not more accurate
+
+
+def rows(n: int = 20) -> list[dict[str, Any]]:
+    return ab_rows(n_per_arm=n, preference=(0.5, 0.6), accuracy=(0.7, 0.7), seed=0)
+
+
+def bad(tmp_path: Path, log: Path, *extra: str, arm: str = "arm") -> str:
+    """Run ab on a bad log: exit 2, nothing written; the error text."""
+    out = tmp_path / "out"
+    r = invoke("ab", str(log), "--arm-column", arm, "--judge", JUDGE, "--out", str(out), *extra)
+    assert r.exit_code == 2, r.output
+    assert not out.exists()
+    assert "Traceback" not in r.output
+    return r.stderr
+
+
+def test_a_missing_arm_column_is_named(tmp_path: Path) -> None:
+    log = write_ab_log(tmp_path / "log.csv", rows())
+    err = bad(tmp_path, log, arm="variant")
+    assert f"{log}: no column 'variant' for --arm-column variant" in err
+    jsonl = write_ab_log(tmp_path / "log.jsonl", rows())
+    assert "no record has a 'variant' field for --arm-column" in bad(tmp_path, jsonl, arm="variant")
+
+
+def test_one_arm_and_a_third_arm(tmp_path: Path) -> None:
+    one = [r for r in rows() if r["arm"] == "A"]
+    err = bad(tmp_path, write_ab_log(tmp_path / "one.jsonl", one))
+    assert (
+        "column 'arm' (--arm-column) has one arm, 'A' (20 events): an A/B needs exactly two" in err
+    )
+    three = rows()
+    three[7]["arm"] = "C"  # record 8: CSV line 9 (after the header)
+    err = bad(tmp_path, write_ab_log(tmp_path / "three.csv", three))
+    assert f"{tmp_path / 'three.csv'}:9: column 'arm' (--arm-column): a third arm 'C'" in err
+
+
+def test_a_baseline_that_is_no_arm(tmp_path: Path) -> None:
+    log = write_ab_log(tmp_path / "log.parquet", rows())
+    err = bad(tmp_path, log, "--baseline", "control")
+    assert "--baseline 'control' is not an arm in column 'arm' (arms: 'A', 'B')" in err
+
+
+def test_an_empty_arm_and_a_bad_rating_are_named_by_line(tmp_path: Path) -> None:
+    data = rows()
+    data[4]["arm"] = ""
+    log = write_ab_log(tmp_path / "log.jsonl", data)
+    assert f"{log}:5: column 'arm' (--arm-column) is empty: which arm?" in bad(tmp_path, log)
+    data = rows()
+    data[2]["rating"] = "meh"
+    log = write_ab_log(tmp_path / "rating.jsonl", data)
+    assert f"{log}:3: rating 'meh' is not 'up' or 'down'" in bad(tmp_path, log)
+
+
+def test_a_bad_margin_exits_2(tmp_path: Path) -> None:
+    log = write_ab_log(tmp_path / "log.jsonl", rows())
+    assert "--margin must be in [0, 1)" in bad(tmp_path, log, "--margin", "1.5")
