@@ -64,7 +64,7 @@ def print_ab(doc: dict[str, Any], console: Console) -> None:
     )
     ni = doc["non_inferiority"]
     console.print(
-        f"accuracy within {pct(doc['margin'])} of A: "
+        f"accuracy within {100 * doc['margin']:.1f} points of A: "
         f"{'yes' if ni['shown'] else 'not shown'} (lower bound {pp(ni['lower_bound'])}, "
         f"one-sided p={pval(ni['p_value'])})"
     )

@@ -17,6 +17,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from backbone.core.formatting import pval
 from backbone.record.base import RateRecord
 from backbone.report.page import render_page
 from backbone.report.sections import PAGES, Section, register
@@ -61,6 +62,12 @@ class ABView:
     def color(self) -> str:
         return VERDICT_COLORS[self.doc["verdict"]]
 
+    @staticmethod
+    def p(value: float | None) -> str:
+        """``= 0.031`` or ``< 0.001``."""
+        text = pval(value)
+        return text.replace("<", "< ") if text.startswith("<") else f"= {text}"
+
     def delta_rows(self) -> list[tuple[str, RateRecord]]:
         d = self.doc
         return [
@@ -70,7 +77,7 @@ class ABView:
 
     def lines(self) -> list[tuple[str, float]]:
         m = self.doc["margin"]
-        return [("0", 0.0), (f"−margin {100 * m:.1f}", -m)] if m > 0 else [("0", 0.0)]
+        return [("0", 0.0), (f"−margin {100 * m:.1f} pp", -m)] if m > 0 else [("0", 0.0)]
 
     def arm_rows(self, key: str) -> list[tuple[str, RateRecord]]:
         return [

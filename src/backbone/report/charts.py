@@ -100,21 +100,26 @@ def interval_bars(
     return _svg("bars", width, height, "".join(parts), label)
 
 
+NICE_EXTENTS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
+
+
 def delta_intervals(
     rows: Sequence[tuple[str, RateRecord]],
     *,
     lines: Sequence[tuple[str, float]] = (("0", 0.0),),
     label: str = "differences with 95% intervals",
-    width: int = 640,
+    width: int = 720,
 ) -> Markup:
     """Differences of rates (B − A) as points with their 95% intervals on a signed axis
-    around 0, against reference ``lines`` (0, a margin...), each a dashed vertical line."""
-    left, right, row_h, top = 150, 120, 30, 26
+    around 0 (in percentage points), against reference ``lines`` (0, a margin...), each a
+    vertical line (dashed but for 0)."""
+    left, right, row_h, top = 160, 200, 30, 28
     span = width - left - right
     ends = [abs(x) for _, r in rows if r.value is not None for x in (*r.ci, r.value)]
     ends += [abs(v) for _, v in lines]
-    extent = max([0.01, *ends]) * 1.15
-    height = top + row_h * max(len(rows), 1) + 10
+    biggest = max([0.0, *ends]) * 1.05
+    extent = next((e for e in NICE_EXTENTS if e >= biggest), 1.0)
+    height = top + row_h * max(len(rows), 1) + 22
 
     def x(v: float) -> float:
         return left + span * (v + extent) / (2 * extent)
@@ -123,21 +128,26 @@ def delta_intervals(
     for t in (-1.0, -0.5, 0.0, 0.5, 1.0):
         v = t * extent
         parts.append(
-            f'<text x="{_f(x(v))}" y="{height - 1}" text-anchor="middle">{100 * v:+.1f}</text>'
+            f'<line x1="{_f(x(v))}" x2="{_f(x(v))}" y1="{top - 4}" y2="{height - 18}" '
+            f'stroke="#e5e7eb"/><text x="{_f(x(v))}" y="{height - 4}" text-anchor="middle">'
+            f"{100 * v:+g}</text>"
         )
     for name, v in lines:
+        anchor = "middle" if v == 0 else ("end" if v < 0 else "start")
+        nudge = 0 if v == 0 else (-4 if v < 0 else 4)
         parts.append(
             f'<line class="ref" data-line="{escape(name)}" x1="{_f(x(v))}" x2="{_f(x(v))}" '
-            f'y1="{top - 6}" y2="{height - 14}" stroke="{"#111" if v == 0 else "#b91c1c"}" '
+            f'y1="{top - 6}" y2="{height - 18}" stroke="{"#111" if v == 0 else "#b91c1c"}" '
             f'stroke-dasharray="{"none" if v == 0 else "4 3"}"/>'
-            f'<text x="{_f(x(v))}" y="{top - 10}" text-anchor="middle">{escape(name)}</text>'
+            f'<text x="{_f(x(v) + nudge)}" y="{top - 10}" text-anchor="{anchor}" '
+            f'fill="{"#111" if v == 0 else "#b91c1c"}">{escape(name)}</text>'
         )
     parts.append("</g>")
     for i, (name, r) in enumerate(rows):
         mid = top + i * row_h + row_h / 2
         parts.append(
             f'<g class="row" data-group="{escape(name)}"><text x="{left - 8}" y="{_f(mid + 4)}" '
-            f'text-anchor="end">{escape(_clip(name, 22))}</text>'
+            f'text-anchor="end">{escape(_clip(name, 24))}</text>'
         )
         if r.value is None:
             parts.append(f'<text x="{left + 4}" y="{_f(mid + 4)}" fill="#999">unknown</text></g>')
@@ -148,12 +158,16 @@ def delta_intervals(
             f'<line class="ci" x1="{_f(x(lo))}" x2="{_f(x(hi))}" y1="{_f(mid)}" y2="{_f(mid)}" '
             f'stroke="{color}" stroke-width="3"/><circle class="point" cx="{_f(x(r.value))}" '
             f'cy="{_f(mid)}" r="5" fill="{color}"/>'
-            f'<text x="{width - right + 8}" y="{_f(mid + 4)}">{100 * r.value:+.1f} pp '
-            f'<tspan fill="#777">[{100 * lo:+.1f}, {100 * hi:+.1f}]</tspan></text>'
+            f'<text x="{width - right + 10}" y="{_f(mid + 4)}">{100 * r.value:+.1f} pp '
+            f'<tspan fill="#777">[{100 * lo:+.1f}, {100 * hi:+.1f}] n={r.n}</tspan></text>'
             f"<title>{escape(name)}: {100 * r.value:+.1f} pp (95% CI {100 * lo:+.1f} to "
             f"{100 * hi:+.1f}, n = {r.n})</title></g>"
         )
-    return _svg("deltas", width, height, "".join(parts), label)
+    parts.append(
+        f'<text x="{_f(left + span / 2)}" y="{height + 10}" text-anchor="middle" fill="#777">'
+        "B − A, percentage points</text>"
+    )
+    return _svg("deltas", width, height + 14, "".join(parts), label)
 
 
 def survival_chart(
