@@ -19,7 +19,7 @@ from backbone.audit.models import StratumResult
 from backbone.audit.synthetic.ab_traffic import ab_rows, write_ab_log
 from backbone.evaluation.ab import run_ab
 from tests.audit import ab_judges
-from tests.audit.test_ab_stats import newcombe_by_hand
+from tests.audit.test_ab_stats import newcombe_by_hand, strata
 
 PLANTED = "python:backbone.audit.synthetic.ab_traffic:planted_truth"
 
@@ -61,22 +61,11 @@ def test_a_planted_true_win_is_a_win(tmp_path: Path) -> None:
 def whole_arm_strata(rows: list[dict[str, object]], arm: str) -> list[StratumResult]:
     """Every event of the arm judged by its planted truth."""
     cells = Counter((r["rating"], bool(r["correct"])) for r in rows if r["arm"] == arm)
-    out = []
+    judged = {}
     for rating in ("down", "up"):
         n = cells[(rating, True)] + cells[(rating, False)]
-        out.append(
-            StratumResult(
-                key=f"{rating}|{arm}",
-                rating=rating,  # type: ignore[arg-type]
-                segment=arm,
-                events=n,
-                judged=n,
-                scored=n,
-                correct=cells[(rating, True)],
-                unscored=0,
-            )
-        )
-    return out
+        judged[rating] = (n, n, cells[(rating, True)])
+    return strata(arm, judged)
 
 
 def test_too_small_a_difference_is_inconclusive_with_a_required_n_that_decides_it(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,12 +17,12 @@ import pytest
 
 from backbone.audit.synthetic.ab_traffic import ab_rows, write_ab_log
 from tests.report.bots import MARKUP
+from tests.report.test_reports_browser import CHROMIUM, open_page
 
 playwright = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[dev]'")
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKBONE = str(Path(sys.executable).parent / "backbone")
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARM_B = "new <i>prompt</i>"
 
 
@@ -62,12 +61,7 @@ def test_ab_report_in_chromium(tmp_path: Path) -> None:
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            requests: list[str] = []
-            errors: list[str] = []
-            page.on("request", lambda r: requests.append(r.url))
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(path.as_uri(), wait_until="load")
+            page, requests, errors = open_page(browser, path)
             assert errors == [] and requests == [path.as_uri()]
             assert page.evaluate("document.scripts.length") == 0
             assert page.evaluate("typeof window.__pwned") == "undefined"

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from backbone.cli.audit_cmd import JudgeOpt, MapOpt
 from backbone.cli.errors import bad_input_exits, fail
 from backbone.cli.judge_options import ConcurrencyOpt, NoJudgeCacheOpt, RetriesOpt, TimeoutOpt
 from backbone.cli.progress import progress_bar
@@ -88,15 +89,7 @@ def ab(
     arm_column: Annotated[
         str, typer.Option("--arm-column", help="The column naming each event's arm (two arms).")
     ],
-    judge: Annotated[
-        str,
-        typer.Option(
-            "--judge",
-            "-j",
-            help="python:MODULE:FUNC (event dict -> {'correct': bool}) | openai:MODEL | "
-            "anthropic:MODEL | local",
-        ),
-    ],
+    judge: JudgeOpt,
     baseline: Annotated[
         str | None,
         typer.Option("--baseline", help="The arm that is A (default: the first in sort order)."),
@@ -112,12 +105,7 @@ def ab(
     out_dir: Annotated[
         Path, typer.Option("--out", "-o", help="Directory for ab.json and report.html.")
     ] = Path("backbone-ab"),
-    column_map: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--map", "-m", help="FIELD=COLUMN: read a field from your own column (repeatable)."
-        ),
-    ] = None,
+    column_map: MapOpt = None,
     seed: Annotated[int, typer.Option(help="Seed of the stratified draw.")] = 0,
     fmt: Annotated[
         str | None, typer.Option("--format", help="jsonl | csv | parquet (default: extension).")

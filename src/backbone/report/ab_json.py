@@ -20,8 +20,8 @@ Shape (every rate and delta is ``{"value": float | null, "ci": [low, high], "n":
       "per_arm": {"a": {"name", "events", "rated", "unrated", "thumbs_up", "thumbs_down",
                         "thumbs_up_rate": {...}, "judged", "scored", "correct", "unscored",
                         "accuracy": {...}, "effective_n", "design_effect", "judged_whole",
-                        "strata": [{"key", "rating", "events", "judged", "scored",
-                                    "correct", "unscored", "weight"}]},
+                        "strata": [{"key", "rating", "segment", "events", "judged",
+                                    "scored", "correct", "unscored", "weight"}]},
                   "b": {...}},
       "counts": {"events", "rated", "judged", "scored", "unscored"},
       "unscored_reasons": {"reason": count},
@@ -48,6 +48,7 @@ from typing import Any
 from backbone import __version__
 from backbone.audit.ab import ABResult, ArmResult
 from backbone.audit.ab_verdict import ALPHA
+from backbone.report.audit_json import log_input, stratum_json
 
 SCHEMA_VERSION = 1
 
@@ -70,19 +71,7 @@ def _arm(arm: ArmResult) -> dict[str, Any]:
         "effective_n": arm.accuracy.n_eff,
         "design_effect": arm.accuracy.design_effect,
         "judged_whole": arm.whole,
-        "strata": [
-            {
-                "key": s.key,
-                "rating": s.rating,
-                "events": s.events,
-                "judged": s.judged,
-                "scored": s.scored,
-                "correct": s.correct,
-                "unscored": s.unscored,
-                "weight": s.weight,
-            }
-            for s in arm.strata
-        ],
+        "strata": [stratum_json(s) for s in arm.strata],
     }
 
 
@@ -97,18 +86,7 @@ def ab_document(result: ABResult) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "backbone_version": __version__,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "input": {
-            "file": info.file,
-            "format": info.format,
-            "rows": info.rows,
-            "rated": info.rated,
-            "unrated": info.unrated,
-            "rating_scale": info.rating_scale,
-            "threshold": info.threshold,
-            "column_map": info.column_map,
-            "columns": info.columns,
-            "arm_column": r.arm_column,
-        },
+        "input": {**log_input(info), "arm_column": r.arm_column},
         "judge": {"spec": r.judge, "identity": r.judge_identity},
         "options": r.options,
         "arms": {"a": r.a.name, "b": r.b.name},

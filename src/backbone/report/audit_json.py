@@ -50,7 +50,7 @@ from typing import Any
 
 from backbone import __version__
 from backbone.audit.channels import ChannelsResult
-from backbone.audit.models import AuditResult, Estimate, GridCell
+from backbone.audit.models import AuditResult, Estimate, GridCell, LogInfo, StratumResult
 from backbone.record.base import RateRecord
 
 SCHEMA_VERSION = 1
@@ -65,6 +65,37 @@ def _cell(cell: GridCell) -> dict[str, Any]:
     if est is not None and cell.share.exact:
         est = float(round(est))
     return {"sampled": cell.sampled, "share": share_json(cell.share), "estimated_events": est}
+
+
+def log_input(info: LogInfo) -> dict[str, Any]:
+    """What was read: the log's file, format, counts, rating scale and columns."""
+    return {
+        "file": info.file,
+        "format": info.format,
+        "rows": info.rows,
+        "rated": info.rated,
+        "unrated": info.unrated,
+        "rating_scale": info.rating_scale,
+        "threshold": info.threshold,
+        "column_map": info.column_map,
+        "columns": info.columns,
+        "stratify_by": info.stratify_by,
+    }
+
+
+def stratum_json(s: StratumResult) -> dict[str, Any]:
+    """One stratum's counts and its weight N_h / m_h."""
+    return {
+        "key": s.key,
+        "rating": s.rating,
+        "segment": s.segment,
+        "events": s.events,
+        "judged": s.judged,
+        "scored": s.scored,
+        "correct": s.correct,
+        "unscored": s.unscored,
+        "weight": s.weight,
+    }
 
 
 def audit_document(result: AuditResult) -> dict[str, Any]:
@@ -87,18 +118,7 @@ def audit_document(result: AuditResult) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "backbone_version": __version__,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "input": {
-            "file": info.file,
-            "format": info.format,
-            "rows": info.rows,
-            "rated": info.rated,
-            "unrated": info.unrated,
-            "rating_scale": info.rating_scale,
-            "threshold": info.threshold,
-            "column_map": info.column_map,
-            "columns": info.columns,
-            "stratify_by": info.stratify_by,
-        },
+        "input": log_input(info),
         "judge": {"spec": result.judge, "identity": result.judge_identity},
         "options": result.options,
         "whole_log": result.whole_log,
@@ -117,20 +137,7 @@ def audit_document(result: AuditResult) -> dict[str, Any]:
             "unscored": judged - scored,
         },
         "unscored_reasons": result.unscored_reasons,
-        "strata": [
-            {
-                "key": s.key,
-                "rating": s.rating,
-                "segment": s.segment,
-                "events": s.events,
-                "judged": s.judged,
-                "scored": s.scored,
-                "correct": s.correct,
-                "unscored": s.unscored,
-                "weight": s.weight,
-            }
-            for s in result.strata
-        ],
+        "strata": [stratum_json(s) for s in result.strata],
         "failure_modes": {
             "population": fm.population,
             "bottom_cut": info.bottom_cut,
