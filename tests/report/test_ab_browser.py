@@ -1,8 +1,8 @@
 """The ``ab`` report opened in real headless Chromium (Debian's, through Playwright): the
 verdict, the two deltas (cards and the chart against 0 and the margin) and the per-arm table
 are on the page with the figures of ab.json; an arm named with markup is text; the page runs
-no script and asks for nothing over the network. The log is made and analysed through the
-real command line (``synth ab``, then ``ab``)."""
+no script and asks for nothing over the network. The log is the seeded generator's, analysed
+through the real command line in a subprocess."""
 
 from __future__ import annotations
 
@@ -41,8 +41,7 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_ab_report_in_chromium(tmp_path: Path) -> None:
-    cli("synth", "ab", "--out", "plain.jsonl", "--n-per-arm", "10", cwd=tmp_path)  # the CLI
-    rows = ab_rows(n_per_arm=400, preference=(0.60, 0.70), accuracy=(0.70, 0.80), seed=4)
+    rows = ab_rows(n_per_arm=250, preference=(0.55, 0.70), accuracy=(0.65, 0.80), seed=4)
     for row in rows:
         row["arm"] = "control" if row["arm"] == "A" else ARM_B
         row["response"] += " " + MARKUP  # what the judge saw; never on the page as markup
@@ -54,7 +53,7 @@ def test_ab_report_in_chromium(tmp_path: Path) -> None:
     )  # fmt: skip
     doc: dict[str, Any] = json.loads((tmp_path / "out" / "ab.json").read_text())
     assert doc["arms"] == {"a": "control", "b": ARM_B}
-    assert doc["verdict"] == "win"  # +10 points of both, judged whole
+    assert doc["verdict"] == "win"  # +15 points of both, judged whole
     assert f"verdict: {doc['verdict']}" in run.stdout
 
     path = tmp_path / "out" / "report.html"
@@ -93,6 +92,6 @@ def test_ab_report_in_chromium(tmp_path: Path) -> None:
             assert f"{b['thumbs_up']} of {b['rated']}" in b_row
             assert f"{b['correct']} of {b['scored']} scored" in b_row
             assert page.locator("#strata tr").count() == 1 + 4
-            assert page.locator("#judgments tr").count() == 1 + len(doc["judgments"]) == 801
+            assert page.locator("#judgments tr").count() == 1 + len(doc["judgments"]) == 501
         finally:
             browser.close()
