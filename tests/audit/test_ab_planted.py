@@ -123,3 +123,21 @@ def test_unscored_judgments_are_counted_not_folded_in(tmp_path: Path) -> None:
     assert r.a.correct + r.b.correct == correct_scored
     assert r.a.whole and r.b.whole  # every event sent to the judge...
     assert r.a.accuracy.design_effect is not None and r.a.accuracy.design_effect > 1.0
+
+
+def test_a_judge_that_always_fails_leaves_accuracy_unknown_never_a_win(tmp_path: Path) -> None:
+    from backbone.report.ab_html import render_ab_html
+    from backbone.report.ab_json import ab_document
+
+    rows = ab_rows(n_per_arm=60, preference=(0.3, 0.9), accuracy=(0.7, 0.7), seed=1)
+    log = write_ab_log(tmp_path / "ab.jsonl", rows)
+    r = run_ab(log, arm_column="arm", judge="python:tests.audit.ab_judges:broken", cache=False)
+    assert r.a.scored == r.b.scored == 0 and sum(r.unscored_reasons.values()) == 120
+    assert (r.accuracy_delta.value, r.accuracy_delta.ci) == (None, (-1.0, 1.0))
+    # preference is shown up (+60 points) while accuracy is unknown: refuse to ship
+    assert r.verdict.verdict == "sycophancy_gradient"
+    doc = ab_document(r)
+    assert doc["per_arm"]["a"]["accuracy"]["value"] is None
+    assert doc["non_inferiority"]["lower_bound"] is None
+    html = render_ab_html(doc)
+    assert "120 unscored" in html and "RuntimeError" in html
