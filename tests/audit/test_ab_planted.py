@@ -141,3 +141,23 @@ def test_a_judge_that_always_fails_leaves_accuracy_unknown_never_a_win(tmp_path:
     assert doc["non_inferiority"]["lower_bound"] is None
     html = render_ab_html(doc)
     assert "120 unscored" in html and "RuntimeError" in html
+
+
+def test_unrated_events_are_a_stratum_of_their_own_for_accuracy(tmp_path: Path) -> None:
+    """Thumbs-up over the rated events, accuracy over all: half of each arm is unrated."""
+    rows = ab_rows(n_per_arm=600, preference=(0.6, 0.7), accuracy=(0.7, 0.8), unrated=0.5, seed=6)
+    log = write_ab_log(tmp_path / "ab.csv", rows)
+    whole = run_ab(log, arm_column="arm", judge=PLANTED, per_stratum=1000, cache=False)
+    assert (whole.a.counts.events, whole.a.counts.rated) == (600, 300)
+    assert whole.preference_delta.value == pytest.approx(0.1) and whole.preference_delta.n == 600
+    assert (whole.a.accuracy.value, whole.b.accuracy.value) == pytest.approx((0.7, 0.8))
+    assert whole.a.scored == 600 and whole.a.accuracy.n_eff == pytest.approx(600)
+    assert [s.key for s in whole.a.strata] == ["down|A", "up|A", "unrated|A"]
+    unrated = [se for se, _ in whole.judgments if se.stratum == "unrated|B"]
+    assert len(unrated) == 300 and all(se.event.rating is None for se in unrated)
+    sampled = run_ab(log, arm_column="arm", judge=PLANTED, per_stratum=100, cache=False, seed=3)
+    by_key = {s.key: (s.events, s.judged) for s in sampled.b.strata}
+    assert by_key["unrated|B"] == (300, 100)
+    assert sampled.b.accuracy.population == 600
+    lo, hi = sampled.accuracy_delta.ci
+    assert lo < 0.1 < hi

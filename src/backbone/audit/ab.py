@@ -3,7 +3,9 @@ its expense (a sycophancy gradient)?
 
 A feedback log with an arm column (exactly two arms) -> each arm's thumbs-up rate over all
 its rated events (:mod:`.ab_arms`, DuckDB) -> a stratified sample per arm × rating (the
-audit's :func:`~backbone.audit.sampling.draw_sample`) -> correctness judgments
+audit's :func:`~backbone.audit.sampling.draw_sample`, plus each arm's unrated events as a
+stratum of their own, :mod:`.ab_sampling`, so accuracy is the arm's whole traffic's) ->
+correctness judgments
 (:func:`~backbone.audit.judging.judge_all`, cached) -> each arm's weighted accuracy and the two
 deltas B − A with their intervals (:mod:`.ab_stats`) -> the verdict and, when it is open, the
 events per arm that would decide it (:mod:`.ab_verdict`).
@@ -17,13 +19,13 @@ Example:
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from backbone.audit.ab_arms import Arms, read_arms
+from backbone.audit.ab_sampling import UnratedDraw, draw_unrated, tally_unrated
 from backbone.audit.ab_stats import (
     ArmAccuracy,
     ArmCounts,
@@ -118,30 +120,27 @@ def _arm(name: str, counts: ArmCounts, strata: Sequence[StratumResult]) -> ArmRe
 
 
 def effects(a: ArmResult, b: ArmResult, pref: Delta, acc: Delta) -> Effects | None:
-    """The observed deltas and their per-event variances (None when accuracy is unknown)."""
+    """The observed deltas and their variances per event of an arm (None when accuracy is
+    unknown): the thumbs-up rate's counts only the rated share of the events, the accuracy's
+    carries its design effect."""
     pa, pb = a.preference.value, b.preference.value
     qa, qb = a.accuracy.value, b.accuracy.value
     if pa is None or pb is None or qa is None or qb is None:
         return None
     assert pref.value is not None and acc.value is not None
 
+    def pref_var(arm: ArmResult, p: float) -> float:
+        return p * (1 - p) * arm.counts.events / arm.counts.rated
+
     def acc_var(arm: ArmAccuracy, q: float) -> float:
         return (arm.design_effect or 1.0) * q * (1 - q)
 
     return Effects(
         pref_delta=pref.value,
-        pref_variance=pa * (1 - pa) + pb * (1 - pb),
+        pref_variance=pref_var(a, pa) + pref_var(b, pb),
         acc_delta=acc.value,
         acc_variance=acc_var(a.accuracy, qa) + acc_var(b.accuracy, qb),
     )
-
-
-def _events_per_arm(rated: int | None, arms: Arms) -> int | None:
-    """Rated events per arm -> events per arm (at the arms' lowest rated share)."""
-    if rated is None:
-        return None
-    share = min(c.rated / c.events for c in arms.counts.values())
-    return math.ceil(rated / share)
 
 
 def assemble(
@@ -153,10 +152,17 @@ def assemble(
     judge_spec: str,
     judge_identity: dict[str, Any],
     options: ABOptions,
+    unrated: tuple[Sequence[UnratedDraw], Sequence[SampledEvent]] = ((), ()),
     extra_options: dict[str, Any] | None = None,
 ) -> ABResult:
-    """Figures, verdict and required_n from a sample and its judgments (no I/O)."""
-    strata = tally(sample, judgments)
+    """Figures, verdict and required_n from a sample and its judgments (no I/O): the rated
+    sample's judgments first, then the unrated events' (``unrated``: their draws, events)."""
+    draws, unrated_events = unrated
+    rated_judgments = judgments[: len(sample.events)]
+    strata = [
+        *tally(sample, rated_judgments),
+        *tally_unrated(draws, unrated_events, judgments[len(sample.events) :]),
+    ]
     a = _arm(arms.a, arms.counts[arms.a], strata)
     b = _arm(arms.b, arms.counts[arms.b], strata)
     pref = preference_delta(a.counts, b.counts)
@@ -166,8 +172,8 @@ def assemble(
     if verdict.verdict == "inconclusive":
         e = effects(a, b, pref, acc)
         if e is not None:
-            rated = min(a.counts.rated, b.counts.rated)
-            need = _events_per_arm(required_n(e, margin=options.margin, current=rated), arms)
+            events = min(a.counts.events, b.counts.events)
+            need = required_n(e, margin=options.margin, current=events)
     reasons = Counter(j.unscored_reason or "unknown" for j in judgments if j.correct is None)
     return ABResult(
         log=info,
@@ -186,7 +192,7 @@ def assemble(
         seed=sample.seed,
         per_stratum=sample.per_stratum,
         unscored_reasons=dict(reasons.most_common()),
-        judgments=list(zip(sample.events, judgments, strict=True)),
+        judgments=list(zip([*sample.events, *unrated_events], judgments, strict=True)),
         options={
             "arm_column": options.arm_column,
             "baseline": options.baseline,
@@ -214,8 +220,9 @@ async def run_ab(
         raise ValueError(f"margin must be in [0, 1), got {options.margin}")
     arms = read_arms(log, options.arm_column, options.baseline)
     sample = draw_sample(log, options.per_stratum, options.seed)
+    unrated = draw_unrated(log, options.per_stratum, options.seed)
     judgments = await judge_all(
-        judge, sample.events, concurrency=options.concurrency, on_result=on_result
+        judge, [*sample.events, *unrated[1]], concurrency=options.concurrency, on_result=on_result
     )
     return assemble(
         log.info,
@@ -225,5 +232,6 @@ async def run_ab(
         judge_spec=judge.spec,
         judge_identity=dict(judge.identity),
         options=options,
+        unrated=unrated,
         extra_options=extra_options,
     )

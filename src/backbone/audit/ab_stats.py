@@ -10,9 +10,9 @@ interval is Newcombe's hybrid score interval (statsmodels ``confint_proportions_
 method="newcomb", compare="diff")``), its p-value the score test
 (``test_proportions_2indep``).
 
-**Accuracy** (judged-correct share of an arm's rated events) is estimated from a stratified
-sample of each arm (strata: its thumbs-down and its thumbs-up; N_h events, m_h scored
-judgments, c_h correct). The arm's estimate is p̂ = Σ W_h p̂_h, W_h = N_h / N. The arm's
+**Accuracy** (judged-correct share of all an arm's events) is estimated from a stratified
+sample of each arm (strata: its thumbs-down, its thumbs-up and its unrated events; N_h events,
+m_h scored judgments, c_h correct). The arm's estimate is p̂ = Σ W_h p̂_h, W_h = N_h / N. The arm's
 events are themselves a sample of its traffic and the judged events a sample of those, so the
 variance has two phases (double sampling for stratification; Cochran 1977, §12.2):
 
@@ -163,7 +163,7 @@ class ArmAccuracy:
     n_eff: float
     scored: int
     judged: int
-    population: int  # N: the arm's rated events
+    population: int  # N: the arm's events
     design_effect: float | None  # V̂ / (p̂(1 − p̂)/N): 1 when judged whole
 
     @property

@@ -239,7 +239,7 @@ class FeedbackLog:
             user_id=rec["__user_id"],
             prompt=rec["__prompt"],
             response=rec["__response"],
-            rating=rec["__rating"],
+            rating=rec["__rating"] if rec["__rating"] in ("up", "down") else None,
             rating_raw=rec["__rating_raw"],
             segment=rec["__segment"],
             reference=rec["__reference"],

@@ -96,7 +96,12 @@ def ab(
     ] = None,
     sample: Annotated[
         int,
-        typer.Option("--sample", "-n", min=1, help="Events judged per arm × rating stratum."),
+        typer.Option(
+            "--sample",
+            "-n",
+            min=1,
+            help="Events judged per arm × rating stratum (thumbs-down, thumbs-up, unrated).",
+        ),
     ] = 500,
     margin: Annotated[
         float,

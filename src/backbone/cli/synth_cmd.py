@@ -49,6 +49,10 @@ def synth_ab(
         float,
         typer.Option("--dependence", min=0.0, max=1.0, help="P(up | correct) − P(up | incorrect)."),
     ] = 0.2,
+    unrated: Annotated[
+        float,
+        typer.Option("--unrated", min=0.0, max=0.99, help="Share of each arm's events unrated."),
+    ] = 0.0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the row order.")] = 0,
 ) -> None:
     """Two arms (A, B) with exactly the planted thumbs-up rates and accuracies, and a
@@ -59,7 +63,12 @@ def synth_ab(
     pref = _pair(preference, "--preference")
     acc = _pair(accuracy, "--accuracy")
     rows = ab_rows(
-        n_per_arm=n_per_arm, preference=pref, accuracy=acc, dependence=dependence, seed=seed
+        n_per_arm=n_per_arm,
+        preference=pref,
+        accuracy=acc,
+        dependence=dependence,
+        unrated=unrated,
+        seed=seed,
     )
     with bad_input_exits():
         write_ab_log(out_path, rows)

@@ -30,8 +30,10 @@ Shape (every rate and delta is ``{"value": float | null, "ci": [low, high], "n":
       "input": {...}, "judge": {"spec", "identity"}, "options": {...}
     }
 
-An arm's ``accuracy`` interval is Wilson's on its effective counts (``effective_n``); its
-``design_effect`` is the variance against judging the whole arm (1 when judged whole).
+Accuracy is over all an arm's events (its unrated events are a stratum of the sample, rating
+null); the thumbs-up rate over its rated events. An arm's ``accuracy`` interval is Wilson's on
+its effective counts (``effective_n``); its ``design_effect`` is the variance against judging
+the whole arm (1 when judged whole).
 
 Example:
     >>> doc = ab_document(result)  # doctest: +SKIP

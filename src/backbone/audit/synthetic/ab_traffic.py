@@ -8,11 +8,13 @@ effect itself and the randomness lies only in which events a sample picks. How a
 depends on correctness is set by ``dependence`` = P(up | correct) − P(up | incorrect)
 (default 0.2: people like right answers a little more often); within an arm the thumbs-up of
 the correct and incorrect answers are placed so that the overall rate is exactly the planted
-one. The seed shuffles the rows (and the arms' order in the file).
+one. ``unrated`` is the share of each arm's events left unrated (empty rating), with the
+arm's accuracy among them too: the thumbs-up rate is over the rated events, accuracy over
+all. The seed shuffles the rows (and the arms' order in the file).
 
 Columns: ``id``, ``timestamp``, ``user_id``, ``prompt``, ``response``, ``rating``
-(``up``/``down``), the arm column (default ``arm``, values ``A`` and ``B``) and the ground
-truth ``correct`` (bool), which the judge :func:`planted_truth` returns:
+(``up``/``down``, empty when unrated), the arm column (default ``arm``, values ``A`` and
+``B``) and the ground truth ``correct`` (bool), which the judge :func:`planted_truth` returns:
 ``--judge python:backbone.audit.synthetic.ab_traffic:planted_truth``.
 
 Example:
@@ -51,7 +53,7 @@ def _arm_rows(
     up_correct = round(correct * min(1.0, max(0.0, preference + (1 - accuracy) * dependence)))
     up_correct = max(up - (n - correct), min(up_correct, up, correct))
     up_incorrect = up - up_correct
-    rows = []
+    rows: list[dict[str, Any]] = []
     for i in range(n):
         is_correct = i < correct
         k = i if is_correct else i - correct
@@ -68,12 +70,28 @@ def _arm_rows(
     return rows
 
 
+def _unrated_rows(arm: str, n: int, accuracy: float, first: int) -> list[dict[str, Any]]:
+    """``n`` unrated events of which exactly round(n·accuracy) are correct."""
+    correct = round(n * accuracy)
+    return [
+        {
+            "arm": arm,
+            "correct": i < correct,
+            "rating": "",
+            "prompt": f"question {first + i} for arm {arm}?",
+            "response": f"{'the right' if i < correct else 'a wrong'} answer {first + i}.",
+        }
+        for i in range(n)
+    ]
+
+
 def ab_rows(
     *,
     n_per_arm: int = 2000,
     preference: tuple[float, float] = (0.70, 0.74),
     accuracy: tuple[float, float] = (0.80, 0.78),
     dependence: float = DEPENDENCE,
+    unrated: float = 0.0,
     seed: int = 0,
     arm_column: str = "arm",
 ) -> list[dict[str, Any]]:
@@ -85,10 +103,16 @@ def ab_rows(
             raise ValueError(f"{name} must be two rates between 0 and 1, got {pair}")
     if not 0.0 <= dependence <= 1.0:
         raise ValueError(f"dependence must be between 0 and 1, got {dependence}")
+    if not 0.0 <= unrated < 1.0:
+        raise ValueError(f"unrated must be in [0, 1), got {unrated}")
+    n_unrated = round(n_per_arm * unrated)
+    n_rated = n_per_arm - n_unrated
     rng = random.Random(seed)
     rows: list[dict[str, Any]] = []
     for arm, pref, acc in zip(ARMS, preference, accuracy, strict=True):
-        for i, r in enumerate(_arm_rows(arm, n_per_arm, pref, acc, dependence)):
+        events = _arm_rows(arm, n_rated, pref, acc, dependence)
+        events += _unrated_rows(arm, n_unrated, acc, n_rated)
+        for i, r in enumerate(events):
             r["id"] = f"{arm}-{i}"
             rows.append(r)
     rng.shuffle(rows)
