@@ -68,6 +68,12 @@ def test_synth_then_ab_writes_the_contract_and_prints_the_summary(tmp_path: Path
     assert flipped["arms"] == {"a": "B", "b": "A"}
     assert flipped["preference_delta"]["value"] == pytest.approx(-0.04)
     assert flipped["verdict"] == "loss"  # A is rated up less often and is not more accurate
+    # --fail-on harm: a gradient (or a loss) fails a CI step, after writing its files
+    gate = invoke(
+        "ab", str(log), "--arm-column", "arm", "--judge", JUDGE, "--sample", "150",
+        "--out", str(tmp_path / "gate"), "-q", "--fail-on", "harm",
+    )  # fmt: skip
+    assert gate.exit_code == 1 and (tmp_path / "gate" / "ab.json").is_file()
 
 
 def rows(n: int = 20) -> list[dict[str, Any]]:
@@ -121,6 +127,7 @@ def test_an_empty_arm_and_a_bad_rating_are_named_by_line(tmp_path: Path) -> None
     assert f"{log}:3: rating 'meh' is not 'up' or 'down'" in bad(tmp_path, log)
 
 
-def test_a_bad_margin_exits_2(tmp_path: Path) -> None:
+def test_a_bad_margin_or_fail_on_exits_2(tmp_path: Path) -> None:
     log = write_ab_log(tmp_path / "log.jsonl", rows())
     assert "--margin must be in [0, 1)" in bad(tmp_path, log, "--margin", "1.5")
+    assert "--fail-on must be never, harm, not-win" in bad(tmp_path, log, "--fail-on", "often")

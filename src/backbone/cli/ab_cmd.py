@@ -25,6 +25,11 @@ out = Console(soft_wrap=True)
 
 AB_JSON = "ab.json"
 REPORT = "report.html"
+FAIL_ON: dict[str, tuple[str, ...]] = {
+    "never": (),
+    "harm": ("sycophancy_gradient", "loss"),
+    "not-win": ("sycophancy_gradient", "loss", "inconclusive"),
+}
 COLORS = {"win": "green", "sycophancy_gradient": "red", "loss": "red", "inconclusive": "yellow"}
 
 
@@ -132,6 +137,13 @@ def ab(
     memory_limit: Annotated[
         str | None, typer.Option(help="DuckDB memory limit, e.g. 2GB (spills to disk beyond).")
     ] = None,
+    fail_on: Annotated[
+        str,
+        typer.Option(
+            help="Exit 1 on: never | harm (sycophancy_gradient or loss) | not-win (anything "
+            "but win)."
+        ),
+    ] = "never",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Two arms of logged traffic: the thumbs-up delta and the judged-accuracy delta (B − A)
@@ -143,6 +155,8 @@ def ab(
 
     if not 0.0 <= margin < 1.0:
         raise fail(f"--margin must be in [0, 1), got {margin}")
+    if fail_on not in FAIL_ON:
+        raise fail(f"--fail-on must be {', '.join(FAIL_ON)}, got {fail_on!r}")
     if out_dir.exists() and not out_dir.is_dir():
         raise fail(f"{out_dir}: --out must be a directory")
     from backbone.audit.feedback_log import parse_column_map
@@ -191,6 +205,8 @@ def ab(
         write_text_atomic(out_dir / AB_JSON, render_ab_json(doc))
     print_ab(doc, out)
     out.print(f"wrote {out_dir / AB_JSON}, {out_dir / REPORT}")
+    if doc["verdict"] in FAIL_ON[fail_on]:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
