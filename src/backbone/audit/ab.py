@@ -5,10 +5,9 @@ A feedback log with an arm column (exactly two arms) -> each arm's thumbs-up rat
 its rated events (:mod:`.ab_arms`, DuckDB) -> a stratified sample per arm × rating (the
 audit's :func:`~backbone.audit.sampling.draw_sample`, plus each arm's unrated events as a
 stratum of their own, :mod:`.ab_sampling`, so accuracy is the arm's whole traffic's) ->
-correctness judgments
-(:func:`~backbone.audit.judging.judge_all`, cached) -> each arm's weighted accuracy and the two
-deltas B − A with their intervals (:mod:`.ab_stats`) -> the verdict and, when it is open, the
-events per arm that would decide it (:mod:`.ab_verdict`).
+correctness judgments (:func:`~backbone.audit.judging.judge_all`, cached) -> each arm's
+weighted accuracy and the two deltas B − A with their intervals (:mod:`.ab_stats`) -> the
+verdict and, when it is open, the events per arm that would decide it (:mod:`.ab_verdict`).
 
 Example:
     >>> with open_ab_log("ab.parquet", arm_column="arm") as log:  # doctest: +SKIP
