@@ -61,9 +61,10 @@ def test_synth_then_ab_writes_the_contract_and_prints_the_summary(tmp_path: Path
     # --baseline B turns the deltas round
     again = invoke(
         "ab", str(log), "--arm-column", "arm", "--judge", JUDGE, "--sample", "150",
-        "--baseline", "B", "--out", str(tmp_path / "flipped"), "-q", "--no-cache",
+        "--baseline", "B", "--out", str(tmp_path / "flipped"), "--no-cache",
     )  # fmt: skip
     assert again.exit_code == 0, again.output
+    assert "judging 600/600 (100%)" in again.stderr  # plain progress lines off a terminal
     flipped = json.loads((tmp_path / "flipped" / "ab.json").read_text())
     assert flipped["arms"] == {"a": "B", "b": "A"}
     assert flipped["preference_delta"]["value"] == pytest.approx(-0.04)

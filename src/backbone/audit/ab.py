@@ -209,6 +209,7 @@ async def run_ab(
     options: ABOptions,
     *,
     on_result: Callable[[Judgment], None] | None = None,
+    on_sampled: Callable[[int], None] | None = None,
     extra_options: dict[str, Any] | None = None,
 ) -> ABResult:
     """Read the arms of ``log`` (opened with the arm column as its segment, see
@@ -220,6 +221,8 @@ async def run_ab(
     arms = read_arms(log, options.arm_column, options.baseline)
     sample = draw_sample(log, options.per_stratum, options.seed)
     unrated = draw_unrated(log, options.per_stratum, options.seed)
+    if on_sampled is not None:
+        on_sampled(len(sample.events) + len(unrated[1]))  # the judgments to come
     judgments = await judge_all(
         judge, [*sample.events, *unrated[1]], concurrency=options.concurrency, on_result=on_result
     )

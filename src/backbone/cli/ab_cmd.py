@@ -195,6 +195,7 @@ def ab(
                     retries=retries,
                     memory_limit=memory_limit,
                     on_result=on_result,
+                    on_sampled=lambda n: progress.update(task, total=n),
                 )
         except KeyboardInterrupt:
             err.print("[yellow]interrupted[/]: judgments so far are cached; run again to resume.")

@@ -51,8 +51,10 @@ def run_ab(
     retries: int = 5,
     memory_limit: str | None = None,
     on_result: Callable[[Judgment], None] | None = None,
+    on_sampled: Callable[[int], None] | None = None,
 ) -> ABResult:
     """Compare the two arms of the feedback log ``file`` (see :mod:`backbone.audit.ab`).
+    ``on_sampled`` hears how many events will be judged, ``on_result`` each judgment.
 
     Raises :class:`~backbone.core.errors.InputError` (bad file, arm column or baseline),
     ``TargetSpecError`` (bad judge spec), ``ValueError`` (margin outside [0, 1)).
@@ -91,7 +93,12 @@ def run_ab(
             async def go() -> ABResult:
                 try:
                     return await run_ab_log(
-                        log, the_judge, options, on_result=on_result, extra_options=extra
+                        log,
+                        the_judge,
+                        options,
+                        on_result=on_result,
+                        on_sampled=on_sampled,
+                        extra_options=extra,
                     )
                 finally:
                     await aclose_judge(the_judge)
