@@ -11,10 +11,10 @@ Sections whose ``when`` is false for a view are left out (and out of the page's 
 Example:
     >>> [s.id for s in sections("audit")][:2]
     ['audit-verdict', 'audit-unwelcome']
-    >>> register("ab", Section("deltas", "Preference vs accuracy", "ab_deltas.html.j2"))
-    >>> [s.id for s in sections("ab")]
+    >>> register("example", Section("deltas", "Preference vs accuracy", "ab_deltas.html.j2"))
+    >>> [s.id for s in sections("example")]
     ['deltas']
-    >>> _ = PAGES.pop("ab")
+    >>> _ = PAGES.pop("example")
 """
 
 from __future__ import annotations
