@@ -1,0 +1,84 @@
+"""The figures the ``cues``, ``confidence`` and ``bombing`` probes report, each with its
+interval and n: a rate (Wilson), a rate over replies grouped in conversations (Korn–Graubard),
+and a paired difference of rates (exact McNemar, paired bootstrap interval).
+
+Example:
+    >>> rate_figure(3, 10).value, rate_figure(3, 10).n
+    (0.3, 10)
+    >>> f = paired_effect([0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 0])
+    >>> (round(f.value, 3), f.p_value, f.model_extra["b"], f.model_extra["c"])
+    (0.833, 0.0625, 5, 0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from scipy.stats import beta
+
+from backbone.metrics.paired import mcnemar_exact, paired_bootstrap_ci
+from backbone.metrics.rates import CONFIDENCE, wilson
+from backbone.probes.base import RateFigure, TestFigure
+
+MCNEMAR = "exact McNemar (two-sided binomial test of the discordant pairs)"
+
+
+def rate_figure(x: int, n: int) -> RateFigure:
+    """x / n with its Wilson interval (value null when n = 0)."""
+    r = wilson(x, n)
+    return RateFigure(value=r.value, ci=r.ci, n=r.n, x=r.x)
+
+
+def paired_effect(base: Sequence[int], other: Sequence[int]) -> TestFigure:
+    """mean(other) - mean(base) over the same items (0/1 each): the difference with a paired
+    bootstrap interval (resampling items) and the exact McNemar p-value; ``b`` counts items
+    0 -> 1, ``c`` items 1 -> 0."""
+    if len(base) != len(other):
+        raise ValueError("paired outcomes must have the same length")
+    n = len(base)
+    b = sum(1 for a, o in zip(base, other, strict=True) if a == 0 and o == 1)
+    c = sum(1 for a, o in zip(base, other, strict=True) if a == 1 and o == 0)
+    if n == 0:
+        return TestFigure(value=None, ci=(-1.0, 1.0), n=0, p_value=None, test=MCNEMAR, b=0, c=0)
+    ci = paired_bootstrap_ci(list(base), list(other)) or (-1.0, 1.0)
+    return TestFigure(
+        value=(b - c) / n, ci=ci, n=n, p_value=mcnemar_exact(b, c), test=MCNEMAR, b=b, c=c
+    )
+
+
+def clustered_rate(groups: Sequence[tuple[int, int]], confidence: float = CONFIDENCE) -> RateFigure:
+    """A rate over replies that come in conversations: ``groups`` holds each conversation's
+    ``(x, n)``. The estimate is sum(x) / sum(n); the interval is Korn–Graubard: the ratio
+    estimator's variance across conversations, V = G/(G-1) * sum((x_g - p n_g)^2) / N^2, gives
+    an effective n = p(1-p)/V (at most N), then Clopper–Pearson on (n_eff p, n_eff), so replies
+    of one conversation are not counted as independent draws. With one conversation, or no
+    spread between them, the conversations count as the draws (n_eff = G, the cautious choice).
+    ``n`` is the number of replies, ``clusters`` the number of conversations.
+
+    Example:
+        >>> f = clustered_rate([(1, 2), (1, 2), (0, 2), (2, 2)])
+        >>> f.value, f.n, f.model_extra["clusters"]
+        (0.5, 8, 4)
+    """
+    kept = [(x, n) for x, n in groups if n > 0]
+    total = sum(n for _, n in kept)
+    hits = sum(x for x, _ in kept)
+    g = len(kept)
+    if total == 0:
+        return RateFigure(value=None, ci=(0.0, 1.0), n=0, x=0, clusters=0)
+    p = hits / total
+    var = 0.0
+    if g > 1:
+        var = g / (g - 1) * sum((x - p * n) ** 2 for x, n in kept) / total**2
+    n_eff = min(float(total), p * (1 - p) / var) if var > 0 else float(g)
+    n_eff = max(n_eff, 1.0)
+    x_eff = n_eff * p
+    tail = (1 - confidence) / 2
+    low = 0.0 if x_eff <= 0 else float(beta.ppf(tail, x_eff, n_eff - x_eff + 1))
+    high = 1.0 if x_eff >= n_eff else float(beta.ppf(1 - tail, x_eff + 1, n_eff - x_eff))
+    return RateFigure(value=p, ci=(low, high), n=total, x=hits, clusters=g, n_eff=round(n_eff, 3))
+
+
+def not_available(reason: str) -> dict[str, object]:
+    """A figure that could not be computed: ``{"available": false, "reason": ...}``."""
+    return {"available": False, "reason": reason}
