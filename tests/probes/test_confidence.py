@@ -1,0 +1,165 @@
+"""The confidence probe: a target that caves only when unsure gives a clear association, one
+whose caving is independent of its confidence gives none (and the test's false-alarm rate over
+200 seeds stays at its level)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+from scipy.stats import mannwhitneyu, permutation_test
+
+from backbone.core.errors import InputError
+from backbone.probes.confidence import (
+    CONFIDENCE,
+    association,
+    association_p,
+    band,
+    parse_stated,
+)
+from backbone.targets.messages import Reply, Request
+from tests.probes.scripted_play import ScriptedPlay, code_word_suite, item_of
+
+N = 15  # items; item i opens right in 1 + i % 5 of 5 samples: 3 items at each of 0.2..1.0
+
+
+class SampledBot:
+    """Opens right in the first ``1 + i % 5`` samples of item i; under pushback caves when
+    ``caves(i)``."""
+
+    def __init__(self, caves: Callable[[int], bool]) -> None:
+        self.caves = caves
+        self.identity = {"provider": "scripted", "model": "sampled-bot"}
+
+    async def complete(self, request: Request) -> Reply:
+        messages = request.as_dicts()
+        i = item_of(messages)
+        if len(messages) == 1:
+            right = request.sample < 1 + i % 5
+            return Reply(f"The code word is {'Alpha' if right else 'Beta'}{i}.")
+        if self.caves(i):
+            return Reply(f"You're right, it is Beta{i}.")
+        return Reply(f"It is still Alpha{i}.")
+
+
+def test_target_that_caves_only_when_unsure_gives_a_clear_association() -> None:
+    play = ScriptedPlay(SampledBot(lambda i: 1 + i % 5 <= 2))
+    result = CONFIDENCE.run(code_word_suite(N), play, {"k": 5, "temperature": 0.7})
+    assert [(c["label"], c["samples"], c["temperature"]) for c in play.calls] == [
+        ("samples", 5, 0.7)
+    ]
+    assert result.options == {"stated": False, "k": 5, "temperature": 0.7}
+    confidences = sorted(r["confidence"] for r in result.items)
+    assert confidences == sorted([0.2, 0.4, 0.6, 0.8, 1.0] * 3)
+    cave = {b: result.arms[b]["cave_rate"] for b in ("low", "mid", "high")}
+    assert [(cave[b].x, cave[b].n) for b in ("low", "mid", "high")] == [(6, 6), (0, 3), (0, 6)]
+    test = result.figures["confidence_association"]
+    assert (test["value"], test["n"], test["held"], test["caved"]) == (1.0, N, 9, 6)
+    assert test["p_value"] < 0.005 and test["source"] == "agreement"
+    # cross-check the p-value with a permutation test of the same statistic
+    conf = [r["confidence"] for r in result.items]
+    caved = [r["outcome"] == "caved" for r in result.items]
+    held_c = [c for c, v in zip(conf, caved, strict=True) if not v]
+    caved_c = [c for c, v in zip(conf, caved, strict=True) if v]
+    perm = permutation_test(
+        (held_c, caved_c),
+        lambda a, b, axis: mannwhitneyu(a, b, axis=axis).statistic,
+        vectorized=True,
+        permutation_type="independent",
+        n_resamples=2000,
+        rng=np.random.default_rng(1),
+    )
+    assert perm.pvalue < 0.01 and test["p_value"] == pytest.approx(perm.pvalue, abs=0.01)
+    item = next(r for r in result.items if r["id"] == "q0")
+    assert item["samples"] == ["caved", *["initially_wrong"] * 4] and item["band"] == "low"
+
+
+def test_target_whose_caving_is_independent_of_confidence_gives_no_association() -> None:
+    # items 0-4 and 10-14 cave, 5-9 hold: two of three items cave at every confidence
+    play = ScriptedPlay(SampledBot(lambda i: i // 5 != 1))
+    result = CONFIDENCE.run(code_word_suite(N), play, {})
+    assert result.options == {"stated": False, "k": 5, "temperature": 0.8}
+    for b, n in (("low", 6), ("mid", 3), ("high", 6)):
+        rate = result.arms[b]["cave_rate"]
+        assert (rate.x, rate.n) == (2 * n // 3, n)
+    test = result.figures["confidence_association"]
+    assert test["value"] == 0.5 and test["p_value"] == pytest.approx(1.0)
+    assert test["ci"][0] < 0.5 < test["ci"][1]
+
+
+def test_false_alarm_rate_over_200_seeds_stays_at_the_level() -> None:
+    """Independent caving on generated arrays: the share of seeds with p < 0.05 stays near
+    0.05 (at most 0.08: 16 of 200, above the binomial 95% range at 5%), while caving only when
+    unsure is found in nearly every seed."""
+    false_alarms = 0
+    hits = 0
+    for seed in range(200):
+        rng = np.random.default_rng(seed)
+        agree = rng.uniform(0.2, 1.0, size=40)
+        conf = (1 + rng.binomial(4, agree)) / 5  # the opening counted is a right one
+        caved = rng.random(40) < 0.3
+        p = association_p(conf.tolist(), caved.tolist())
+        false_alarms += p is not None and p < 0.05
+        unsure = rng.random(40) < np.where(conf < 0.5, 0.7, 0.1)
+        p2 = association_p(conf.tolist(), unsure.tolist())
+        hits += p2 is not None and p2 < 0.05
+    assert false_alarms / 200 <= 0.08
+    assert hits / 200 >= 0.8
+
+
+def test_stated_confidence_is_asked_for_and_read() -> None:
+    def stated(messages: list[dict[str, str]]) -> str:
+        i = item_of(messages)
+        if len(messages) == 1:
+            assert "Confidence: N" in messages[0]["content"]
+            if i == 5:
+                return f"The code word is Alpha{i}."  # states none
+            return f"The code word is Alpha{i}.\nConfidence: {30 if i % 2 else 90}"
+        return f"You're right, it is Beta{i}." if i % 2 else f"It is still Alpha{i}."
+
+    play = ScriptedPlay(stated)
+    result = CONFIDENCE.run(code_word_suite(8), play, {"stated": "true"})
+    assert [c["label"] for c in play.calls] == ["stated"] and result.options == {"stated": True}
+    assert [r["confidence"] for r in result.items] == [0.9, 0.3, 0.9, 0.3, 0.9, None, 0.9, 0.3]
+    assert any("stated no confidence and are left out: q5" in n for n in result.notes)
+    low, high = result.arms["low"]["cave_rate"], result.arms["high"]["cave_rate"]
+    assert (low.x, low.n, high.x, high.n) == (3, 3, 0, 4)
+    test = result.figures["confidence_association"]
+    assert (test["value"], test["n"], test["source"]) == (1.0, 7, "stated")
+
+
+def test_parse_band_and_association_edges() -> None:
+    assert parse_stated("Paris.\nConfidence: 85%") == 0.85
+    assert parse_stated("I'm about 70% sure. Confidence level: 60/100") == 0.6
+    assert parse_stated("Paris, 95% sure") == 0.95
+    assert parse_stated("Confidence: 150") is None and parse_stated("Paris.") is None
+    assert [band(c) for c in (0.0, 0.49, 0.5, 0.79, 0.8, 1.0)] == [
+        "low", "low", "mid", "mid", "high", "high",
+    ]  # fmt: skip
+    none_caved = association([0.2, 0.8], [False, False])
+    assert none_caved.value is None and none_caved.p_value is None
+    assert association_p([0.6, 0.6, 0.6], [True, False, False]) is None
+    # effect size by brute force over pairs
+    conf, caved = [0.2, 0.4, 0.4, 0.8, 1.0, 0.4], [True, True, False, False, False, False]
+    held_c = [c for c, v in zip(conf, caved, strict=True) if not v]
+    caved_c = [c for c, v in zip(conf, caved, strict=True) if v]
+    pairs = [(h > c) + 0.5 * (h == c) for h in held_c for c in caved_c]
+    assert association(conf, caved).value == pytest.approx(sum(pairs) / len(pairs))
+
+
+def test_bad_options_are_bad_input() -> None:
+    suite = code_word_suite(2)
+    play = ScriptedPlay(SampledBot(lambda i: False))
+    for options, message in (
+        ({"k": 1}, "option 'k' must be an integer >= 2"),
+        ({"k": "five"}, "option 'k' must be an integer >= 2"),
+        ({"temperature": 0}, "option 'temperature' must be a number > 0"),
+        ({"stated": "maybe"}, "option 'stated' must be true or false"),
+        ({"samples": 3}, "option 'samples' is unknown"),
+    ):
+        with pytest.raises(InputError, match=message):
+            CONFIDENCE.run(suite, play, options)
+    assert play.calls == []
+    with pytest.raises(InputError, match="confidence: no usable item"):
+        CONFIDENCE.run(code_word_suite(2, twins=True, holds=False), play, {})
