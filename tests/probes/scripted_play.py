@@ -71,4 +71,5 @@ class ScriptedPlay:
             samples=samples,
             judges=list(self.judges),
             concurrency=4,
+            **({} if temperature is None else {"temperature": temperature}),
         )
