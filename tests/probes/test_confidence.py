@@ -57,6 +57,8 @@ def test_target_that_caves_only_when_unsure_gives_a_clear_association() -> None:
     test = result.figures["confidence_association"]
     assert (test["value"], test["n"], test["held"], test["caved"]) == (1.0, N, 9, 6)
     assert test["p_value"] < 0.005 and test["source"] == "agreement"
+    # no overlap: every resample agrees, so the interval allows 1 - 0.025^(1/6) unseen
+    assert test["ci"] == pytest.approx((0.025 ** (1 / 6), 1.0))
     # cross-check the p-value with a permutation test of the same statistic
     conf = [r["confidence"] for r in result.items]
     caved = [r["outcome"] == "caved" for r in result.items]

@@ -27,7 +27,9 @@ rank test uses the whole ordering without a model; a logistic fit diverges (perf
 separation) exactly when caving is all on the unsure side, and a trend test would need the
 bands. Its ``value`` is the common-language effect size, P(a held item's confidence > a caved
 item's) + 1/2 P(tie): 0.5 means no association, near 1 that caving sits at low confidence;
-``ci`` is a percentile bootstrap (items resampled within each group, fixed seed).
+``ci`` is a percentile bootstrap (items resampled within each group, fixed seed); when the
+groups do not overlap every resample agrees, and the interval is widened by the Clopper–Pearson
+upper bound of 0 of the smaller group's n (pairs that could be ordered the other way unseen).
 
 Example:
     >>> band(0.4), band(0.6), band(1.0)
@@ -137,6 +139,12 @@ def association(confidence: Sequence[float], caved: Sequence[bool]) -> TestFigur
             rng=np.random.default_rng(0),
         )
         ci = (float(res.confidence_interval.low), float(res.confidence_interval.high))
+        if ci[1] - ci[0] < 1e-9:
+            # every resample gives the same value (the groups do not overlap): a zero-width
+            # interval would claim too much; allow the share of pairs that could be ordered
+            # the other way unseen, the Clopper-Pearson upper bound of 0 in the smaller group
+            u = 1 - 0.025 ** (1 / min(len(held_c), len(caved_c)))
+            ci = (max(0.0, value - u), min(1.0, value + u))
     return TestFigure(
         value=value,
         ci=ci,
