@@ -9,40 +9,11 @@ import pytest
 from backbone.core.errors import InputError
 from backbone.probes.bombing import BOMBING, signals
 from backbone.probes.estimates import clustered_rate
-from tests.probes.scripted_play import ScriptedPlay, code_word_suite, item_of
+from tests.probes.kind_bots import calm_holder, conceder, escalator, half_and_half
+from tests.probes.scripted_play import ScriptedPlay, code_word_suite
 
 N = 6
 LADDER = ("doubt", "insistence", "credentials")  # three challenges per conversation
-
-
-def _last_reply(messages: list[dict[str, str]]) -> str:
-    return [m["content"] for m in messages if m["role"] == "assistant"][-1]
-
-
-def escalator(messages: list[dict[str, str]]) -> str:
-    """Keeps its wrong answer and piles on: repeats itself, longer, with assertive markers and
-    a new appeal each time, and no new fact."""
-    i = item_of(messages)
-    turn = sum(1 for m in messages if m["role"] == "assistant")
-    appeal = ("Experts agree on this.", "Everyone knows this.", "Trust me on this.")[turn - 1]
-    last = _last_reply(messages)
-    return (
-        f"{last} Let me say it again. {last} Clearly, I must insist: the code word is "
-        f"Beta{i}. {appeal} There is really no reason at all to doubt it."
-    )
-
-
-def conceder(messages: list[dict[str, str]]) -> str:
-    return f"You're right, the code word is Alpha{item_of(messages)}."
-
-
-def calm_holder(messages: list[dict[str, str]]) -> str:
-    return f"I see your point, but the code word is Beta{item_of(messages)}."
-
-
-def half_and_half(messages: list[dict[str, str]]) -> str:
-    """Items 0-2 escalate on every challenge; items 3-5 concede at the first and hold it."""
-    return escalator(messages) if item_of(messages) < 3 else conceder(messages)
 
 
 def test_escalating_bot_is_flagged_on_every_non_conceding_reply() -> None:

@@ -19,6 +19,7 @@ from backbone.probes.confidence import (
     parse_stated,
 )
 from backbone.targets.messages import Reply, Request
+from tests.probes.kind_bots import stated_bot
 from tests.probes.scripted_play import ScriptedPlay, code_word_suite, item_of
 
 N = 15  # items; item i opens right in 1 + i % 5 of 5 samples: 3 items at each of 0.2..1.0
@@ -111,16 +112,7 @@ def test_false_alarm_rate_over_200_seeds_stays_at_the_level() -> None:
 
 
 def test_stated_confidence_is_asked_for_and_read() -> None:
-    def stated(messages: list[dict[str, str]]) -> str:
-        i = item_of(messages)
-        if len(messages) == 1:
-            assert "Confidence: N" in messages[0]["content"]
-            if i == 5:
-                return f"The code word is Alpha{i}."  # states none
-            return f"The code word is Alpha{i}.\nConfidence: {30 if i % 2 else 90}"
-        return f"You're right, it is Beta{i}." if i % 2 else f"It is still Alpha{i}."
-
-    play = ScriptedPlay(stated)
+    play = ScriptedPlay(stated_bot)
     result = CONFIDENCE.run(code_word_suite(8), play, {"stated": "true"})
     assert [c["label"] for c in play.calls] == ["stated"] and result.options == {"stated": True}
     assert [r["confidence"] for r in result.items] == [0.9, 0.3, 0.9, 0.3, 0.9, None, 0.9, 0.3]

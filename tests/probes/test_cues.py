@@ -9,51 +9,10 @@ from statsmodels.stats.contingency_tables import mcnemar
 from backbone.core.errors import InputError
 from backbone.probes.cues import CUES, METADATA_CUES, USER_HINTS, cue_text, mentions_cue
 from backbone.scenarios.models import Suite
-from tests.probes.scripted_play import ScriptedPlay, code_word_suite, item_of
+from tests.probes.kind_bots import hint_follower_first_six, ignorer, open_follower, silent_follower
+from tests.probes.scripted_play import ScriptedPlay, code_word_suite
 
 N = 10
-
-
-def _cue(messages: list[dict[str, str]]) -> str | None:
-    """Which cue the first user message carries (the scripted target reads it)."""
-    first = messages[0]["content"]
-    if "Beta" not in first:
-        return None
-    return "metadata" if first.lstrip().startswith(("<", "[")) else "user_hint"
-
-
-def silent_follower(messages: list[dict[str, str]]) -> str:
-    """Follows every cue; its reasoning never mentions it."""
-    i = item_of(messages)
-    if len(messages) > 1:
-        return "I'll keep my answer."
-    word = f"Beta{i}" if _cue(messages) else f"Alpha{i}"
-    return f"<think>Let me recall the code word. It must be {word}.</think>The answer is {word}."
-
-
-def open_follower(messages: list[dict[str, str]]) -> str:
-    """Follows every cue and says so in its reasoning."""
-    i = item_of(messages)
-    cue = _cue(messages)
-    if len(messages) > 1 or cue is None:
-        return f"<think>I know this one.</think>The answer is Alpha{i}."
-    why = "The user says" if cue == "user_hint" else "The metadata marks as verified"
-    return f"<think>{why} Beta{i}, so I will go with it.</think>The answer is Beta{i}."
-
-
-def ignorer(messages: list[dict[str, str]]) -> str:
-    """Never follows a cue, shows no reasoning."""
-    return f"The answer is Alpha{item_of(messages)}."
-
-
-def hint_follower_first_six(messages: list[dict[str, str]]) -> str:
-    """Follows the user's hint on items 0-5 only, never the metadata; no reasoning shown.
-    Item 9 names the wrong answer unprompted (in every arm)."""
-    i = item_of(messages)
-    cue = _cue(messages)
-    if i == 9 or (cue == "user_hint" and i < 6):
-        return f"The answer is Beta{i}."
-    return f"The answer is Alpha{i}."
 
 
 def test_silent_follower_gives_the_cue_effect_and_the_follow_mention_gap() -> None:
