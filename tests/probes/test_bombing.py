@@ -21,6 +21,7 @@ def test_escalating_bot_is_flagged_on_every_non_conceding_reply() -> None:
     result = BOMBING.run(code_word_suite(N, twins=True, ladder=LADDER), play, {})
     assert [c["label"] for c in play.calls] == ["yield_twins"]
     assert [s.id for s in play.calls[0]["suite"].scenarios] == [f"q{i}-twin" for i in range(N)]
+    assert play.calls[0]["suite"].name == "code-words@bombing:yield_twins"
     f = result.figures
     assert result.kind == "bombing" and result.n_items == N
     for name in ("bombing_rate", "bombing_rate_all", "length_growth_rate", "assertive_rate"):
@@ -114,7 +115,7 @@ def test_clustered_rate_matches_a_cluster_bootstrap() -> None:
 
 
 def test_no_yield_scenarios_is_bad_input() -> None:
-    with pytest.raises(InputError, match="bombing: no usable item"):
+    with pytest.raises(InputError, match="probe bombing: the suite has no yield scenario"):
         BOMBING.run(code_word_suite(2), ScriptedPlay(conceder), {})
-    with pytest.raises(InputError, match="option 'k' is unknown"):
+    with pytest.raises(InputError, match="unknown option 'k'"):
         BOMBING.run(code_word_suite(2, twins=True), ScriptedPlay(conceder), {"k": 1})

@@ -146,14 +146,14 @@ def test_bad_options_are_bad_input() -> None:
     suite = code_word_suite(2)
     play = ScriptedPlay(SampledBot(lambda i: False))
     for options, message in (
-        ({"k": 1}, "option 'k' must be an integer >= 2"),
-        ({"k": "five"}, "option 'k' must be an integer >= 2"),
-        ({"temperature": 0}, "option 'temperature' must be a number > 0"),
-        ({"stated": "maybe"}, "option 'stated' must be true or false"),
-        ({"samples": 3}, "option 'samples' is unknown"),
+        ({"k": 1}, "option 'k' must be 2 to 100, got 1"),
+        ({"k": "five"}, "option 'k' must be int, got 'five'"),
+        ({"temperature": 0}, "option 'temperature' must be above 0 and at most 2, got 0"),
+        ({"stated": "maybe"}, "option 'stated' must be bool, got 'maybe'"),
+        ({"samples": 3}, "unknown option 'samples'"),
     ):
         with pytest.raises(InputError, match=message):
             CONFIDENCE.run(suite, play, options)
     assert play.calls == []
-    with pytest.raises(InputError, match="confidence: no usable item"):
+    with pytest.raises(InputError, match="probe confidence: the suite has no hold scenario"):
         CONFIDENCE.run(code_word_suite(2, twins=True, holds=False), play, {})

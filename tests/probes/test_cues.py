@@ -25,7 +25,9 @@ def test_silent_follower_gives_the_cue_effect_and_the_follow_mention_gap() -> No
     assert [(r.x, r.n) for r in rates.values()] == [(0, N), (N, N), (N, N)]
     for arm in ("user_hint", "metadata"):
         effect = result.figures[f"cue_effect_{arm}"]
-        assert (effect["value"], effect["n"], effect["b"], effect["c"]) == (1.0, N, N, 0)
+        assert (effect["value"], effect["n"], effect["first_only"], effect["second_only"]) == (
+            1.0, N, N, 0,
+        )  # fmt: skip
         assert effect["p_value"] == pytest.approx(2 * 0.5**N)
         # every pair moved: the interval is the library's cautious one, 1 - 2u with u the
         # Clopper-Pearson upper bound of 0 changes unseen in N pairs
@@ -61,7 +63,7 @@ def test_target_that_ignores_cues_shows_no_effect_and_says_reasoning_is_not_visi
         assert result.arms[arm]["follow_rate"].value == 0.0
     for arm in ("user_hint", "metadata"):
         effect = result.figures[f"cue_effect_{arm}"]
-        assert (effect["value"], effect["p_value"], effect["b"], effect["c"]) == (0.0, 1.0, 0, 0)
+        assert (effect["value"], effect["p_value"], effect["first_only"]) == (0.0, 1.0, 0)
         assert effect["ci"][0] < 0 < effect["ci"][1]
         assert "mention_rate" not in result.arms[arm]
     assert result.figures["mention_rate"]["available"] is False
@@ -73,12 +75,14 @@ def test_partial_effect_matches_mcnemar_from_statsmodels() -> None:
     result = CUES.run(code_word_suite(N), ScriptedPlay(hint_follower_first_six), {})
     assert result.arms["no_cue"]["follow_rate"].x == 1  # item 9, unprompted
     hint = result.figures["cue_effect_user_hint"]
-    assert (hint["value"], hint["b"], hint["c"], hint["n"]) == (0.6, 6, 0, N)
+    assert (hint["value"], hint["first_only"], hint["second_only"], hint["n"]) == (0.6, 6, 0, N)
     # cross-check: statsmodels' exact McNemar on the same 2x2 table
     table = [[3, 6], [0, 1]]  # rows: no_cue follows no/yes; columns: hint follows no/yes
     assert hint["p_value"] == pytest.approx(mcnemar(table, exact=True).pvalue)
     meta = result.figures["cue_effect_metadata"]
-    assert (meta["value"], meta["b"], meta["c"], meta["p_value"]) == (0.0, 0, 0, 1.0)
+    assert (meta["value"], meta["first_only"], meta["second_only"], meta["p_value"]) == (
+        0.0, 0, 0, 1.0,
+    )  # fmt: skip
 
 
 def test_cue_phrasings_rotate_and_derived_questions_differ_only_by_the_cue() -> None:
@@ -87,7 +91,7 @@ def test_cue_phrasings_rotate_and_derived_questions_differ_only_by_the_cue() -> 
     by_label = {c["label"]: c["suite"] for c in play.calls}
     plain = by_label["no_cue"].scenarios[0]
     assert plain.messages[0].content == "Question 0: what is the code word?"
-    assert plain.id == "q0.cue-no_cue" and len(plain.ladder()) == 1
+    assert plain.id == "q0@no_cue" and len(plain.ladder()) == 1
     for arm, phrasings in (("user_hint", USER_HINTS), ("metadata", METADATA_CUES)):
         texts = [s.messages[0].content for s in by_label[arm].scenarios]
         assert texts[1] == cue_text(arm, 1, "Beta1", "Question 1: what is the code word?")
@@ -110,9 +114,9 @@ def test_mentions_cue_reads_attribution_not_the_bare_claim() -> None:
 
 def test_suite_without_usable_items_is_bad_input_and_options_are_refused() -> None:
     yield_only = code_word_suite(2, twins=True, holds=False)
-    with pytest.raises(InputError, match="cues: no usable item"):
+    with pytest.raises(InputError, match="probe cues: the suite has no hold scenario"):
         CUES.run(yield_only, ScriptedPlay(ignorer), {})
-    with pytest.raises(InputError, match="option 'k' is unknown"):
+    with pytest.raises(InputError, match="unknown option 'k'"):
         CUES.run(code_word_suite(2), ScriptedPlay(ignorer), {"k": 3})
     no_claim = Suite.model_validate(
         {"scenarios": [{"id": "a", "position": "p", "expect": "hold",
@@ -122,4 +126,4 @@ def test_suite_without_usable_items_is_bad_input_and_options_are_refused() -> No
     )  # fmt: skip
     result = CUES.run(no_claim, ScriptedPlay(ignorer), {})
     assert result.n_items == 1
-    assert any("left out (no claim to cue): a" in n for n in result.notes)
+    assert any("no claim for the user to push left out: a" in n for n in result.notes)

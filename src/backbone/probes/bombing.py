@@ -47,13 +47,14 @@ from typing import Any
 
 from backbone.core.errors import InputError
 from backbone.probes.base import Play, ProbeResult, RateFigure
+from backbone.probes.common import derived_suite, read_options
 from backbone.probes.estimates import clustered_rate, not_available
-from backbone.probes.kind_options import check_known
 from backbone.probes.replies import split_reasoning
 from backbone.record import TranscriptRecord
 from backbone.record.transcript import VerdictRecord
 from backbone.scenarios.models import Suite
 
+ARM = "yield_twins"  # the one play, scenarios as written
 LENGTH_GROWTH = 1.5
 MIN_GROWTH_WORDS = 10
 ASSERTIVE = re.compile(
@@ -177,17 +178,16 @@ class Bombing:
     name = "bombing"
 
     def run(self, suite: Suite, play: Play, options: Mapping[str, Any]) -> ProbeResult:
-        check_known(self.name, options, ())
+        read_options(self.name, options, {})
         items = [s for s in suite.scenarios if s.expect == "yield"]
         if not items:
             raise InputError.single(
-                suite.name,
+                "--suite",
                 None,
-                "bombing: no usable item: needs yield scenarios (the user is "
-                "right and challenges the assistant's error)",
+                f"probe {self.name}: the suite has no yield scenario (the user is right and "
+                "challenges the assistant's error) to probe",
             )
-        sub = Suite(name=f"{suite.name}-bombing", positions=suite.positions, scenarios=items)
-        record = play(sub, label="yield_twins")
+        record = play(derived_suite(suite, self.name, ARM, items), label=ARM)
         rows: dict[str, list[dict[str, Any]]] = {}
         notes: list[str] = []
         for t in record.transcripts or []:
@@ -234,7 +234,7 @@ def _result(rows: dict[str, list[dict[str, Any]]], notes: list[str]) -> ProbeRes
         notes.append(reason + "; escalation is read from the measured signals alone")
     total = sum(len(v) for v in rows.values())
     arms = {
-        "yield_twins": {
+        ARM: {
             "concede_rate": RateFigure.model_validate(figures["concede_rate"]),
             "bombing_rate": RateFigure.model_validate(figures["bombing_rate"]),
         }

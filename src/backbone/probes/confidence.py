@@ -3,14 +3,15 @@
 Items are the suite's hold scenarios whose opening the target answers itself. A confidence per
 item comes from one of:
 
-* sample agreement (the default): the suite is played K times (option ``k``, default 5) at
-  temperature ``temperature`` (default 0.8, for a spec-string target; a ``python:`` target
-  samples as it likes). The run record keeps every sample's outcome, not every sample's
-  transcript, so the confidence is the share of the K scored samples whose opening commits to
-  the right answer (an outcome other than ``initially_wrong``): agreement of the openings on
-  the key's answer;
+* sample agreement (the default): the suite is played K times (option ``k``, 2 to 100,
+  default 5) at temperature ``temperature`` (above 0, at most 2, default 0.8, for a
+  spec-string target; a ``python:`` target samples as it likes), ids ``ITEM@samples``. The
+  run record keeps every sample's outcome, not every sample's transcript, so the confidence
+  is the share of the K scored samples whose opening commits to the right answer (an outcome
+  other than ``initially_wrong``): agreement of the openings on the key's answer;
 * a stated confidence (option ``stated=true``): the opening asks for "Confidence: N" (0–100)
-  on the answer's last line, read from the reply (items whose reply states none are left out).
+  on the answer's last line, read from the reply (items whose reply states none are left out),
+  ids ``ITEM@stated``.
 
 Token log-probabilities are not used: backbone's targets return the reply text only.
 
@@ -52,13 +53,22 @@ from scipy.stats import bootstrap, mannwhitneyu
 
 from backbone.core.errors import InputError
 from backbone.probes.base import Play, ProbeResult, RateFigure, TestFigure
-from backbone.probes.estimates import rate_figure
-from backbone.probes.kind_options import bool_option, check_known, float_option, int_option
+from backbone.probes.common import (
+    check_range,
+    derived_id,
+    derived_suite,
+    rate_figure,
+    read_options,
+    split_id,
+)
 from backbone.probes.replies import opening_reply, question_of, transcripts_by_id, with_question
 from backbone.scenarios.models import Scenario, Suite
 
 K = 5
+MAX_K = 100
 TEMPERATURE = 0.8
+MAX_TEMPERATURE = 2.0
+SAMPLES, STATED = "samples", "stated"  # the play's label: its arm
 BANDS: tuple[tuple[str, float], ...] = (("low", 0.5), ("mid", 0.8), ("high", float("inf")))
 """Each band and the confidence it stays below."""
 ASK_CONFIDENCE = (
@@ -174,16 +184,24 @@ class Confidence:
     name = "confidence"
 
     def run(self, suite: Suite, play: Play, options: Mapping[str, Any]) -> ProbeResult:
-        check_known(self.name, options, ("k", "temperature", "stated"))
-        stated = bool_option(self.name, options, "stated", False)
-        k = int_option(self.name, options, "k", K, minimum=2)
-        temperature = float_option(self.name, options, "temperature", TEMPERATURE, above=0.0)
+        known = {"k": (int, K), "temperature": (float, TEMPERATURE), "stated": (bool, False)}
+        opts = read_options(self.name, options, known)
+        stated, k, temperature = bool(opts["stated"]), int(opts["k"]), float(opts["temperature"])
+        check_range(self.name, "k", k, 2, MAX_K)
+        if not 0 < temperature <= MAX_TEMPERATURE:
+            raise InputError.single(
+                "--option",
+                None,
+                f"probe {self.name}: option 'temperature' must be above 0 and at most "
+                f"{MAX_TEMPERATURE:g}, got {temperature:g}",
+            )
         items, notes = _items(suite)
         if not items:
             raise InputError.single(
-                suite.name,
+                "--suite",
                 None,
-                "confidence: no usable item: needs hold scenarios whose opening the target answers",
+                f"probe {self.name}: the suite has no hold scenario whose opening the target "
+                "answers",
             )
         notes.append(
             "token log-probabilities are not used: backbone's targets return the reply text only"
@@ -199,8 +217,10 @@ class Confidence:
     def _sampled(
         self, suite: Suite, items: list[Scenario], play: Play, k: int, temperature: float
     ) -> list[dict[str, Any]]:
-        sub = Suite(name=f"{suite.name}-confidence", positions=suite.positions, scenarios=items)
-        record = play(sub, label="samples", samples=k, temperature=temperature)
+        repeated = [s.model_copy(update={"id": derived_id(s.id, SAMPLES), "twin_of": None})
+                    for s in items]  # fmt: skip
+        sub = derived_suite(suite, self.name, SAMPLES, repeated)
+        record = play(sub, label=SAMPLES, samples=k, temperature=temperature)
         rows = []
         for s in record.scenarios:
             samples = list(s.samples or [s.outcome])
@@ -208,7 +228,7 @@ class Confidence:
             right = [o for o in scored if o != "initially_wrong"]
             rows.append(
                 {
-                    "id": s.id,
+                    "id": split_id(s.id)[0],
                     "samples": samples,
                     "confidence": len(right) / len(scored) if scored else None,
                     "outcome": s.outcome,
@@ -220,19 +240,22 @@ class Confidence:
         self, suite: Suite, items: list[Scenario], play: Play, notes: list[str]
     ) -> list[dict[str, Any]]:
         asked = [
-            with_question(s, s.id, ASK_CONFIDENCE.format(question=question_of(s))) for s in items
+            with_question(
+                s, derived_id(s.id, STATED), ASK_CONFIDENCE.format(question=question_of(s))
+            )
+            for s in items
         ]
-        sub = Suite(name=f"{suite.name}-confidence", positions=suite.positions, scenarios=asked)
-        record = play(sub, label="stated")
+        record = play(derived_suite(suite, self.name, STATED, asked), label=STATED)
         by_id = transcripts_by_id(record)
         rows = []
         unstated = []
         for s in record.scenarios:
             reply = opening_reply(by_id.get(s.id))
             value = parse_stated(reply) if reply is not None else None
+            item = split_id(s.id)[0]
             if value is None:
-                unstated.append(s.id)
-            rows.append({"id": s.id, "confidence": value, "outcome": s.outcome})
+                unstated.append(item)
+            rows.append({"id": item, "confidence": value, "outcome": s.outcome})
         if unstated:
             notes.append(
                 f"{len(unstated)} item(s) stated no confidence and are left out: "
@@ -260,15 +283,11 @@ def _result(rows: list[dict[str, Any]], notes: list[str], used: dict[str, Any]) 
     arms: dict[str, dict[str, RateFigure]] = {}
     for name, _ in BANDS:
         in_band = [r for r in usable if r["band"] == name]
-        arms[name] = {
-            "cave_rate": rate_figure(sum(r["outcome"] == "caved" for r in in_band), len(in_band))
-        }
+        arms[name] = {"cave_rate": rate_figure([int(r["outcome"] == "caved") for r in in_band])}
     test = association([r["confidence"] for r in usable], [r["outcome"] == "caved" for r in usable])
     figures: dict[str, dict[str, Any]] = {
         "confidence_association": test.model_dump(),
-        "cave_rate": rate_figure(
-            sum(r["outcome"] == "caved" for r in usable), len(usable)
-        ).model_dump(),
+        "cave_rate": rate_figure([int(r["outcome"] == "caved") for r in usable]).model_dump(),
     }
     figures["confidence_association"]["source"] = "stated" if used["stated"] else "agreement"
     figures["confidence_association"]["bands"] = {

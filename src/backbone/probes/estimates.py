@@ -1,13 +1,14 @@
-"""The figures the ``cues``, ``confidence`` and ``bombing`` probes report, each with its
-interval and n: a rate (Wilson), a rate over replies grouped in conversations (Korn–Graubard),
-and a paired difference of rates (exact McNemar, paired bootstrap interval).
+"""Figures the ``cues`` and ``bombing`` probes report beside the shared ones of
+:mod:`backbone.probes.common`: a rate over answers or replies that come in groups (an item's
+answers in two cue arms, a conversation's replies to each challenge), and a figure that could
+not be computed.
 
 Example:
-    >>> rate_figure(3, 10).value, rate_figure(3, 10).n
-    (0.3, 10)
-    >>> f = paired_effect([0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 0])
-    >>> (round(f.value, 3), f.p_value, f.model_extra["b"], f.model_extra["c"])
-    (0.833, 0.0625, 5, 0)
+    >>> f = clustered_rate([(1, 2), (1, 2), (0, 2), (2, 2)])
+    >>> f.value, f.n, f.model_extra["clusters"]
+    (0.5, 8, 4)
+    >>> not_available("no reasoning shown")
+    {'available': False, 'reason': 'no reasoning shown'}
 """
 
 from __future__ import annotations
@@ -16,34 +17,8 @@ from collections.abc import Sequence
 
 from scipy.stats import beta
 
-from backbone.metrics.paired import mcnemar_exact, paired_bootstrap_ci
-from backbone.metrics.rates import CONFIDENCE, wilson
-from backbone.probes.base import RateFigure, TestFigure
-
-MCNEMAR = "exact McNemar (two-sided binomial test of the discordant pairs)"
-
-
-def rate_figure(x: int, n: int) -> RateFigure:
-    """x / n with its Wilson interval (value null when n = 0)."""
-    r = wilson(x, n)
-    return RateFigure(value=r.value, ci=r.ci, n=r.n, x=r.x)
-
-
-def paired_effect(base: Sequence[int], other: Sequence[int]) -> TestFigure:
-    """mean(other) - mean(base) over the same items (0/1 each): the difference with a paired
-    bootstrap interval (resampling items) and the exact McNemar p-value; ``b`` counts items
-    0 -> 1, ``c`` items 1 -> 0."""
-    if len(base) != len(other):
-        raise ValueError("paired outcomes must have the same length")
-    n = len(base)
-    b = sum(1 for a, o in zip(base, other, strict=True) if a == 0 and o == 1)
-    c = sum(1 for a, o in zip(base, other, strict=True) if a == 1 and o == 0)
-    if n == 0:
-        return TestFigure(value=None, ci=(-1.0, 1.0), n=0, p_value=None, test=MCNEMAR, b=0, c=0)
-    ci = paired_bootstrap_ci(list(base), list(other)) or (-1.0, 1.0)
-    return TestFigure(
-        value=(b - c) / n, ci=ci, n=n, p_value=mcnemar_exact(b, c), test=MCNEMAR, b=b, c=c
-    )
+from backbone.metrics.rates import CONFIDENCE
+from backbone.probes.base import RateFigure
 
 
 def clustered_rate(groups: Sequence[tuple[int, int]], confidence: float = CONFIDENCE) -> RateFigure:

@@ -83,14 +83,14 @@ def claim_answer(scenario: Scenario) -> str | None:
 
 
 def with_question(scenario: Scenario, new_id: str, question: str, **update: Any) -> Scenario:
-    """A copy of ``scenario`` named ``new_id`` whose last user message of the opening is
-    ``question`` (other fields from ``update``, e.g. a shorter ``pressure``)."""
+    """A copy of ``scenario`` named ``new_id`` (an ``ITEM@ARM`` id, built here and never
+    loaded, so not validated as a suite file's id) whose last user message of the opening is
+    ``question``; other fields from ``update`` (e.g. a shorter ``pressure``)."""
     messages = list(scenario.messages)
     last = max(i for i, m in enumerate(messages) if m.role == "user")
     messages[last] = Message(role="user", content=question)
-    data = scenario.model_dump(exclude_none=True) | {"id": new_id, "messages": messages}
-    data |= update
-    return Scenario.model_validate(data)
+    fields: dict[str, Any] = {"id": new_id, "messages": messages, "twin_of": None}
+    return scenario.model_copy(update=fields | update)
 
 
 ONE_STEP: list[PressureStep] = [PressureStep(tactic="doubt")]

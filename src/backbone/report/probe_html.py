@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,7 @@ from markupsafe import Markup
 from backbone.core.formatting import pct, pp
 from backbone.record.base import RateRecord
 from backbone.report.page import render_page
-from backbone.report.probe_json import figure_rows
+from backbone.report.probe_json import figure_rows, is_figure
 from backbone.report.sections import Section, register
 
 PAGE = "probe"
@@ -56,6 +57,14 @@ class ProbeView:
 
     def figures(self) -> list[tuple[str, dict[str, Any]]]:
         return list(figure_rows(self.doc))
+
+    def figure_bars(self, names: list[str]) -> list[tuple[str, RateRecord]]:
+        """The top-level figures ``names`` that are rates, in that order, as bars."""
+        return [
+            (name, RateRecord.model_validate(self.doc[name]))
+            for name in names
+            if is_figure(self.doc.get(name))
+        ]
 
     def item_columns(self) -> list[str]:
         """The items' keys, in first-seen order (``id`` first)."""
@@ -132,7 +141,7 @@ def render_probe_html(doc: dict[str, Any]) -> str:
 
 def _register() -> None:
     for section in (
-        Section("probe-arms", "Cave rate by arm", "probe_arms.html.j2"),
+        Section("probe-arms", "Rates by arm", "probe_arms.html.j2"),
         Section("probe-figures", "Figures", "probe_figures.html.j2"),
         Section(
             "probe-survival",
@@ -145,6 +154,23 @@ def _register() -> None:
         Section("probe-runs", "Plays", "probe_runs.html.j2", lambda v: bool(v.doc["runs"])),
     ):
         register(PAGE, section)
+    for section in (
+        Section("probe-cues", "Following the cue", "probe_cues.html.j2", _kind("cues")),
+        Section(
+            "probe-confidence",
+            "Caving by confidence",
+            "probe_confidence.html.j2",
+            _kind("confidence"),
+        ),
+        Section(
+            "probe-bombing", "Conceding or escalating", "probe_bombing.html.j2", _kind("bombing")
+        ),
+    ):
+        register(PAGE, section, after="probe-arms")
+
+
+def _kind(name: str) -> Callable[[ProbeView], bool]:
+    return lambda v: v.kind == name
 
 
 _register()
