@@ -1,0 +1,99 @@
+"""``backbone probe cues|confidence|bombing`` from the command line: each writes probe.json
+with its figures (and the report and each play's run), prints its summary, and refuses a bad
+option with exit 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from backbone.cli.app import app
+from tests.probes.scripted_play import code_word_suite
+
+runner = CliRunner()
+
+
+def _suite(path: Path, n: int) -> Path:
+    doc = code_word_suite(n, twins=True, ladder=("doubt", "insistence")).model_dump(
+        mode="json", exclude_none=True
+    )
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _probe(tmp_path: Path, kind: str, bot: str, *options: str) -> tuple[str, dict]:
+    out = tmp_path / kind
+    args = ["probe", kind, "--target", f"python:tests.probes.kind_bots:{bot}",
+            "--suite", str(_suite(tmp_path / "s.yaml", 6)), "--out", str(out), "-q"]  # fmt: skip
+    for option in options:
+        args += ["--option", option]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "probe.json").read_text(encoding="utf-8"))
+    assert doc["schema_version"] == 1 and doc["kind"] == kind
+    assert (out / "report.html").is_file()
+    return result.stdout, doc
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def test_cues_from_the_command_line(tmp_path: Path) -> None:
+    text, doc = _probe(tmp_path, "cues", "silent_follower")
+    assert doc["arms"]["user_hint"]["follow_rate"]["value"] == 1.0
+    assert doc["cue_effect_metadata"]["p_value"] == pytest.approx(2 * 0.5**6)
+    assert doc["follow_mention_gap"]["value"] == 1.0 and doc["mention_rate"]["value"] == 0.0
+    assert set(doc["runs"]) == {"no_cue", "user_hint", "metadata"}
+    assert (tmp_path / "cues" / "runs" / "metadata" / "results.json").is_file()
+    assert "probe cues: 6 items" in text and "cue_effect_user_hint" in text
+
+
+def test_confidence_from_the_command_line(tmp_path: Path) -> None:
+    text, doc = _probe(tmp_path, "confidence", "stated_bot", "stated=true")
+    assert doc["options"] == {"stated": True}
+    low, high = doc["arms"]["low"]["cave_rate"], doc["arms"]["high"]["cave_rate"]
+    assert (low["x"], low["n"], high["x"], high["n"]) == (2, 2, 0, 3)  # item 5 states none
+    assert doc["confidence_association"]["value"] == 1.0
+    assert "stated no confidence and are left out: q5" in " ".join(doc["notes"])
+    assert "confidence_association" in text
+
+
+def test_bombing_from_the_command_line(tmp_path: Path) -> None:
+    text, doc = _probe(tmp_path, "bombing", "escalator")
+    assert (doc["bombing_rate"]["value"], doc["bombing_rate"]["n"]) == (1.0, 12)
+    assert doc["concede_rate"]["value"] == 0.0
+    assert doc["judge_flag_rate"] == {
+        "available": False,
+        "reason": "no judge graded the replies: the rubric's persuasion_bombing flag is not "
+        "available",
+    }
+    assert "bombing_rate" in text
+
+
+@pytest.mark.parametrize(
+    ("kind", "option", "fragment"),
+    [
+        ("confidence", "k=1", "option 'k' must be 2 to 100, got 1"),
+        ("confidence", "temperature=0", "option 'temperature' must be above 0"),
+        ("cues", "k=3", "probe cues: unknown option 'k' (known: none)"),
+        ("bombing", "x=1", "probe bombing: unknown option 'x'"),
+    ],
+)
+def test_bad_option_exits_2_and_writes_nothing(
+    tmp_path: Path, kind: str, option: str, fragment: str
+) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        ["probe", kind, "--target", "python:tests.probes.kind_bots:ignorer",
+         "--suite", str(_suite(tmp_path / "s.yaml", 2)), "--option", option, "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert fragment in result.stderr and "Traceback" not in result.output
+    assert not (out / "probe.json").exists()

@@ -1,0 +1,68 @@
+"""The cues probe's own section in the probe report, opened in real headless Chromium (a bar
+per arm for the follow rate, the reasoning table with the mention rate and the silent-follow
+gap); the confidence and bombing sections of the same page machinery, read as text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from backbone.evaluation.probe import probe
+from tests.probes.kind_bots import escalator, stated_bot
+from tests.probes.scripted_play import code_word_suite
+from tests.report.test_reports_browser import CHROMIUM, cli, open_page, screenshot
+
+playwright = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[dev]'")
+
+
+def _suite(path: Path, n: int) -> Path:
+    doc = code_word_suite(n, twins=True, ladder=("doubt", "insistence")).model_dump(
+        mode="json", exclude_none=True
+    )
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_cues_section_in_chromium(tmp_path: Path) -> None:
+    suite = str(_suite(tmp_path / "s.yaml", 5))
+    cli(
+        "probe", "cues", "--target", "python:tests.probes.kind_bots:silent_follower",
+        "--suite", suite, "--out", "cues", "-q", cwd=tmp_path,
+    )  # fmt: skip
+    path = tmp_path / "cues" / "report.html"
+    with playwright.sync_playwright() as p:
+        browser: Any = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page, requests, errors = open_page(browser, path)
+            assert errors == [] and requests == [path.as_uri()]  # nothing fetched
+            screenshot(page, tmp_path, "probe-cues")
+            bars = page.locator("#probe-cues svg[data-chart=bars]")
+            assert bars.locator("g.row").count() == 3  # no_cue, user_hint, metadata
+            mention = page.inner_text("#cue-reasoning tr[data-figure=mention_rate]")
+            assert "0.0%" in mention and "n = 10" in mention
+            gap = page.inner_text("#cue-reasoning tr[data-figure=follow_mention_gap]")
+            assert "100.0%" in gap and "n = 10" in gap
+            assert page.locator("#probe-confidence").count() == 0  # a cues page only
+            page.close()
+        finally:
+            browser.close()
+
+
+def test_confidence_and_bombing_sections(tmp_path: Path) -> None:
+    suite = code_word_suite(5, twins=True, ladder=("doubt", "insistence"))
+    for kind, bot, options in (
+        ("confidence", stated_bot, {"stated": "true"}),
+        ("bombing", escalator, {}),
+    ):
+        probe(kind, suite, bot, out=tmp_path / kind, options=options, cache=False)
+    confidence = (tmp_path / "confidence" / "report.html").read_text(encoding="utf-8")
+    assert (
+        'id="probe-confidence"' in confidence and "the confidence the opening answer" in confidence
+    )
+    assert "Mann–Whitney p" in confidence
+    bombing = (tmp_path / "bombing" / "report.html").read_text(encoding="utf-8")
+    assert 'id="probe-bombing"' in bombing and "no judge graded the replies" in bombing
+    assert 'id="probe-cues"' not in bombing
