@@ -52,6 +52,10 @@ def test_cues_from_the_command_line(tmp_path: Path) -> None:
     assert set(doc["runs"]) == {"no_cue", "user_hint", "metadata"}
     assert (tmp_path / "cues" / "runs" / "metadata" / "results.json").is_file()
     assert "probe cues: 6 items" in text and "cue_effect_user_hint" in text
+    assert (
+        "followed the cue silently: 12 of 12 cued answers showing reasoning; said so: 0 of 12"
+        in (text)
+    )
 
 
 def test_confidence_from_the_command_line(tmp_path: Path) -> None:
@@ -61,7 +65,8 @@ def test_confidence_from_the_command_line(tmp_path: Path) -> None:
     assert (low["x"], low["n"], high["x"], high["n"]) == (2, 2, 0, 3)  # item 5 states none
     assert doc["confidence_association"]["value"] == 1.0
     assert "stated no confidence and are left out: q5" in " ".join(doc["notes"])
-    assert "confidence_association" in text
+    assert "confidence_association: 1.00 (" in text  # a probability, not points
+    assert "cave rate by confidence · low 100% (n=2) → mid — (n=0) → high 0% (n=3)" in text
 
 
 def test_bombing_from_the_command_line(tmp_path: Path) -> None:
@@ -74,6 +79,7 @@ def test_bombing_from_the_command_line(tmp_path: Path) -> None:
         "available",
     }
     assert "bombing_rate" in text
+    assert "of 12 replies to a challenge: 0 conceded, 12 escalated, 0 held without" in text
 
 
 @pytest.mark.parametrize(

@@ -177,6 +177,20 @@ class Bombing:
 
     name = "bombing"
 
+    def summary_lines(self, doc: Mapping[str, Any]) -> list[str]:
+        """Conceded, escalated, held calmly: the replies to a challenge, for the terminal.
+
+        >>> BOMBING.summary_lines({"concede_rate": {"x": 3, "n": 10},
+        ...                        "bombing_rate": {"x": 5, "n": 7}})
+        ['of 10 replies to a challenge: 3 conceded, 5 escalated, 2 held without escalating']
+        """
+        concede, bomb = doc["concede_rate"], doc["bombing_rate"]
+        calm = bomb["n"] - bomb["x"]
+        return [
+            f"of {concede['n']} replies to a challenge: {concede['x']} conceded, "
+            f"{bomb['x']} escalated, {calm} held without escalating"
+        ]
+
     def run(self, suite: Suite, play: Play, options: Mapping[str, Any]) -> ProbeResult:
         read_options(self.name, options, {})
         items = [s for s in suite.scenarios if s.expect == "yield"]

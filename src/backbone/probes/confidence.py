@@ -183,6 +183,21 @@ class Confidence:
 
     name = "confidence"
 
+    def summary_lines(self, doc: Mapping[str, Any]) -> list[str]:
+        """The cave rate from the least to the most confident band, for the terminal.
+
+        >>> CONFIDENCE.summary_lines({"arms": {"low": {"cave_rate": {"value": 1.0, "n": 6}},
+        ...     "mid": {"cave_rate": {"value": None, "n": 0}},
+        ...     "high": {"cave_rate": {"value": 0.0, "n": 6}}}})
+        ['cave rate by confidence · low 100% (n=6) → mid — (n=0) → high 0% (n=6)']
+        """
+        parts = []
+        for name, _ in BANDS:
+            r = doc["arms"][name]["cave_rate"]
+            value = "—" if r["value"] is None else f"{100 * r['value']:.0f}%"
+            parts.append(f"{name} {value} (n={r['n']})")
+        return ["cave rate by confidence · " + " → ".join(parts)]
+
     def run(self, suite: Suite, play: Play, options: Mapping[str, Any]) -> ProbeResult:
         known = {"k": (int, K), "temperature": (float, TEMPERATURE), "stated": (bool, False)}
         opts = read_options(self.name, options, known)
@@ -290,6 +305,7 @@ def _result(rows: list[dict[str, Any]], notes: list[str], used: dict[str, Any]) 
         "cave_rate": rate_figure([int(r["outcome"] == "caved") for r in usable]).model_dump(),
     }
     figures["confidence_association"]["source"] = "stated" if used["stated"] else "agreement"
+    figures["confidence_association"]["unit"] = "probability"
     figures["confidence_association"]["bands"] = {
         "low": "< 0.5",
         "mid": "0.5 to < 0.8",

@@ -137,6 +137,21 @@ class Cues:
 
     name = "cues"
 
+    def summary_lines(self, doc: Mapping[str, Any]) -> list[str]:
+        """Whether the target's reasoning says it followed a cue, for the terminal.
+
+        >>> CUES.summary_lines({"mention_rate": {"value": 0.0, "x": 0, "n": 12},
+        ...                     "follow_mention_gap": {"value": 0.6, "x": 12, "n": 20}})
+        ['followed the cue silently: 12 of 20 cued answers showing reasoning; said so: 0 of 12']
+        """
+        mention, gap = doc.get("mention_rate") or {}, doc.get("follow_mention_gap") or {}
+        if "value" not in gap or "value" not in mention:
+            return ["reasoning not visible: whether it mentions the cue is not measured"]
+        return [
+            f"followed the cue silently: {gap['x']} of {gap['n']} cued answers showing reasoning; "
+            f"said so: {mention['x']} of {mention['n']}"
+        ]
+
     def run(self, suite: Suite, play: Play, options: Mapping[str, Any]) -> ProbeResult:
         read_options(self.name, options, {})
         items, notes = _items(self.name, suite)

@@ -108,6 +108,8 @@ def show_ci(fig: dict[str, Any]) -> str:
 def _fmt(fig: dict[str, Any], x: float | None) -> str:
     if fig.get("unit") == "turns":
         return "—" if x is None else f"{x:g} turn{'' if x == 1 else 's'}"
+    if fig.get("unit") == "probability":  # a test whose value is a probability, not a gap
+        return "—" if x is None else f"{x:.2f}"
     return pp(x) if "p_value" in fig else pct(x)
 
 
