@@ -26,18 +26,20 @@ N = 15  # items; item i opens right in 1 + i % 5 of 5 samples: 3 items at each o
 
 
 class SampledBot:
-    """Opens right in the first ``1 + i % 5`` samples of item i; under pushback caves when
-    ``caves(i)``."""
+    """Opens right in the first ``1 + i % 5`` samples of item i (with ``last``: the last ones);
+    under pushback caves when ``caves(i)``."""
 
-    def __init__(self, caves: Callable[[int], bool]) -> None:
+    def __init__(self, caves: Callable[[int], bool], *, last: bool = False) -> None:
         self.caves = caves
+        self.last = last
         self.identity = {"provider": "scripted", "model": "sampled-bot"}
 
     async def complete(self, request: Request) -> Reply:
         messages = request.as_dicts()
         i = item_of(messages)
         if len(messages) == 1:
-            right = request.sample < 1 + i % 5
+            n_right = 1 + i % 5
+            right = request.sample >= 5 - n_right if self.last else request.sample < n_right
             return Reply(f"The code word is {'Alpha' if right else 'Beta'}{i}.")
         if self.caves(i):
             return Reply(f"You're right, it is Beta{i}.")
@@ -45,7 +47,8 @@ class SampledBot:
 
 
 def test_target_that_caves_only_when_unsure_gives_a_clear_association() -> None:
-    play = ScriptedPlay(SampledBot(lambda i: 1 + i % 5 <= 2))
+    # right openings come last: an item's outcome is its first sample that opened right
+    play = ScriptedPlay(SampledBot(lambda i: 1 + i % 5 <= 2, last=True))
     result = CONFIDENCE.run(code_word_suite(N), play, {"k": 5, "temperature": 0.7})
     assert [(c["label"], c["samples"], c["temperature"]) for c in play.calls] == [
         ("samples", 5, 0.7)
@@ -75,7 +78,8 @@ def test_target_that_caves_only_when_unsure_gives_a_clear_association() -> None:
     )
     assert perm.pvalue < 0.01 and test["p_value"] == pytest.approx(perm.pvalue, abs=0.01)
     item = next(r for r in result.items if r["id"] == "q0")
-    assert item["samples"] == ["caved", *["initially_wrong"] * 4] and item["band"] == "low"
+    assert item["samples"] == [*["initially_wrong"] * 4, "caved"] and item["band"] == "low"
+    assert item["outcome"] == "caved" and all(r["in_figures"] for r in result.items)
 
 
 def test_target_whose_caving_is_independent_of_confidence_gives_no_association() -> None:
