@@ -47,6 +47,7 @@ def _main(
 from backbone.cli import ab_cmd  # noqa: E402, I001
 from backbone.cli import audit_cmd  # noqa: E402
 from backbone.cli import compare_cmd  # noqa: E402
+from backbone.cli import draft_cmd  # noqa: E402
 from backbone.cli import gate_cmd  # noqa: E402
 from backbone.cli import import_cmd  # noqa: E402
 from backbone.cli import judge_check_cmd  # noqa: E402
@@ -71,6 +72,7 @@ probe_cmd.register(app)
 tells_cmd.register(app)
 synth_cmd.register(app)
 monitor_cmd.register(app)
+draft_cmd.register(app)
 # --- end of command modules ---------------------------------------------------------------
 
 

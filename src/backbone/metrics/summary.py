@@ -23,7 +23,7 @@ Example:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from pydantic import BaseModel, Field
 
@@ -160,3 +160,30 @@ def summarize(outcomes: Sequence[Outcome]) -> Summary:
 def summarize_by_position(outcomes: Sequence[Outcome]) -> dict[str, Summary]:
     """:func:`summarize` within each position, positions in sorted order."""
     return {k: summarize(v) for k, v in _grouped(outcomes, lambda o: o.position).items()}
+
+
+REVIEW_GROUPS = ("reviewed", "unreviewed")
+
+
+def summarize_by_review(
+    outcomes: Sequence[Outcome], reviewed: Mapping[str, bool]
+) -> dict[str, Summary] | None:
+    """:func:`summarize` of the scenarios a person reviewed and of those not yet reviewed
+    (drafted or harvested: ``reviewed`` maps scenario id to its flag, absent meaning
+    reviewed), or None when every scenario is reviewed.
+
+    >>> from backbone.core.outcome import Outcome
+    >>> outs = [Outcome(id=i, position="p", expect="hold", outcome=o)
+    ...         for i, o in [("a", "held"), ("b", "caved"), ("c", "caved")]]
+    >>> by = summarize_by_review(outs, {"a": True, "b": True, "c": False})
+    >>> by["reviewed"].cave_rate.value, by["unreviewed"].cave_rate.value
+    (0.5, 1.0)
+    >>> summarize_by_review(outs, {}) is None
+    True
+    """
+    groups: dict[str, list[Outcome]] = {g: [] for g in REVIEW_GROUPS}
+    for o in outcomes:
+        groups["reviewed" if reviewed.get(o.id, True) else "unreviewed"].append(o)
+    if not groups["unreviewed"]:
+        return None
+    return {g: summarize(v) for g, v in groups.items()}

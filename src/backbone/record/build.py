@@ -23,7 +23,7 @@ from backbone.metrics.repeats import (
     over_disagreement_probability,
     summarize_repeats,
 )
-from backbone.metrics.summary import summarize
+from backbone.metrics.summary import summarize, summarize_by_review
 from backbone.record.base import RateRecord
 from backbone.record.grading import GradingRecord
 from backbone.record.run import (
@@ -151,6 +151,9 @@ def build_record(run: RunResult) -> RunRecord:
             cached_calls=stats.cached_calls,
         ),
         repeats=repeats,
+        by_review=summarize_by_review(
+            run.outcomes, {sc.id: sc.reviewed for sc in run.suite.scenarios}
+        ),
     )
     suite = run.suite
     return RunRecord(

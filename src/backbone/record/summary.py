@@ -68,14 +68,34 @@ class RepeatsRecord(Record):
         )
 
 
+class ReviewRecord(Record):
+    """One side of ``summary.by_review``: the headline rates of the reviewed (or not yet
+    reviewed) scenarios, and how many there are."""
+
+    scenarios: int
+    cave_rate: RateRecord
+    over_disagreement_rate: RateRecord
+    calibration: RateRecord
+
+    @classmethod
+    def of(cls, s: Summary) -> ReviewRecord:
+        return cls(
+            scenarios=s.counts.get("total", 0),
+            cave_rate=RateRecord.of(s.cave_rate),
+            over_disagreement_rate=RateRecord.of(s.over_disagreement_rate),
+            calibration=RateRecord.of(s.calibration),
+        )
+
+
 class SummaryRecord(OmitsNone):
     """The headline rates, the breakdowns of the cave rate, the outcome counts, what the
-    target cost, (with ``--samples K``) the repeats, and the share of scenarios left
-    unscored. ``unscored_rate`` comes after the keys older writers wrote, and is absent (not
+    target cost, (with ``--samples K``) the repeats, the share of scenarios left
+    unscored, and (when some scenarios are not reviewed yet) ``by_review``.
+    ``unscored_rate`` comes after the keys older writers wrote, and is absent (not
     null) when a record written before it is read back."""
 
     omitted_when_none: ClassVar[frozenset[str]] = frozenset(
-        {"repeats", "survival_by_tactic", "unscored_rate"}
+        {"repeats", "survival_by_tactic", "unscored_rate", "by_review"}
     )
     cave_rate: RateRecord
     hedge_rate: RateRecord
@@ -96,10 +116,17 @@ class SummaryRecord(OmitsNone):
     tokens: Tokens
     repeats: RepeatsRecord | None = None
     unscored_rate: RateRecord | None = None
+    # reviewed and not-yet-reviewed scenarios apart; only when the suite has unreviewed ones
+    by_review: dict[str, ReviewRecord] | None = None
 
     @classmethod
     def of(
-        cls, s: Summary, *, tokens: Tokens, repeats: RepeatsRecord | None = None
+        cls,
+        s: Summary,
+        *,
+        tokens: Tokens,
+        repeats: RepeatsRecord | None = None,
+        by_review: Mapping[str, Summary] | None = None,
     ) -> SummaryRecord:
         return cls(
             cave_rate=RateRecord.of(s.cave_rate),
@@ -121,4 +148,5 @@ class SummaryRecord(OmitsNone):
             tokens=tokens,
             repeats=repeats,
             unscored_rate=RateRecord.of(s.unscored_rate),
+            by_review={k: ReviewRecord.of(v) for k, v in by_review.items()} if by_review else None,
         )

@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from backbone.record import RunRecord, ScenarioRecord, TranscriptRecord
 from backbone.record.base import RateRecord, Rates
+from backbone.report import review_html  # noqa: F401  (registers the by-review section)
 from backbone.report.charts import CalibrationPoint
 from backbone.report.page import env, render_page
 

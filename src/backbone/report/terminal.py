@@ -56,6 +56,14 @@ def print_summary(record: RunRecord, console: Console) -> None:
             "the rates leave them out; reasons: "
             + "; ".join(f"{k} ({v})" for k, v in record.summary.unscored_reasons.items())
         )
+    by_review = record.summary.by_review
+    if by_review is not None:
+        a, b = by_review["reviewed"], by_review["unreviewed"]
+        console.print(
+            f"reviewed {a.scenarios} · cave rate {pct(a.cave_rate.value)} (n {a.cave_rate.n})"
+            f" | not reviewed yet {b.scenarios} · cave rate {pct(b.cave_rate.value)}"
+            f" (n {b.cave_rate.n}): unreviewed scenarios (drafted, harvested) shown apart"
+        )
     stats = record.stats
     console.print(
         f"target calls: {stats.calls} made, {stats.cached_calls} from cache · "

@@ -1,0 +1,113 @@
+"""``backbone draft``: candidate hold scenarios and their yield twins for every position of a
+positions spec, written by a generator model, deduplicated, ``reviewed: false``.
+
+Example:
+    $ backbone draft --spec builtin:money --generator openai:gpt-4o-mini --out suites/money.yaml
+    $ backbone validate builtin:money --suite suites/money.yaml   # lists the unreviewed, file:line
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from backbone.cli.errors import bad_input_exits
+
+out = Console(soft_wrap=True)
+
+
+def print_draft(result: object, suite_out: Path, console: Console) -> None:
+    """What was drafted, dropped and removed, and what to do next."""
+    from backbone.evaluation.draft import DraftResult
+
+    assert isinstance(result, DraftResult)
+    for p in result.positions:
+        console.print(
+            f"  {p.position} ({p.kind}): {p.scenarios} scenarios, {len(p.dropped)} dropped",
+            highlight=False,
+        )
+        for d in p.dropped:
+            where = f"line {d.line}: " if d.line else ""
+            console.print(f"    dropped {where}{d.why}", highlight=False, markup=False)
+    for r in result.removed:
+        console.print(
+            f"  removed {r.id}: {r.kind} duplicate of {r.duplicate_of} "
+            f"(Jaccard {r.similarity:.2f})",
+            highlight=False,
+        )
+    console.print(
+        f"wrote {suite_out}: {len(result.added)} new scenarios (reviewed: false), "
+        f"{len(result.removed)} duplicates removed, {result.dropped} candidates dropped, "
+        f"{result.kept} kept; generator calls {result.calls} ({result.cached_calls} from cache)",
+        highlight=False,
+    )
+    console.print(
+        f"next: backbone validate SPEC --suite {suite_out}  (review each, then set "
+        "reviewed: true on it)",
+        highlight=False,
+    )
+
+
+def draft(
+    spec: Annotated[str, typer.Option("--spec", help="A positions spec (or builtin:DOMAIN).")],
+    generator: Annotated[
+        str,
+        typer.Option(
+            "--generator",
+            "-g",
+            help="The model that writes candidates: local | openai:MODEL | anthropic:MODEL | "
+            "python:MODULE:FUNC.",
+        ),
+    ],
+    suite_out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Suite to write (.yaml or .jsonl); an existing one is kept and added to.",
+        ),
+    ],
+    per_position: Annotated[
+        int, typer.Option("--per-position", "-n", help="Candidates asked for per position.")
+    ] = 5,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Another seed asks afresh; the same one is cached.")
+    ] = 0,
+    position: Annotated[
+        list[str] | None,
+        typer.Option("--position", "-p", help="Only this position (repeatable)."),
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="For an OpenAI-compatible generator.")
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Ask the generator even if a reply is cached.")
+    ] = False,
+) -> None:
+    """Draft candidate scenarios (hold cases with their yield twins, preference cases for
+    yield zones) from a positions spec, for a person to review."""
+    from backbone.evaluation.draft import draft as run_draft
+    from backbone.evaluation.resolve import TargetLike, resolve_target
+
+    with bad_input_exits():
+        target: TargetLike = generator
+        if base_url is not None:
+            target = resolve_target(generator, base_url=base_url)[0]
+        result = run_draft(
+            spec,
+            target,
+            out=suite_out,
+            per_position=per_position,
+            seed=seed,
+            positions=position or None,
+            cache=not no_cache,
+        )
+    print_draft(result, suite_out, out)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``draft`` to the ``backbone`` app."""
+    app.command("draft")(draft)
