@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from backbone.cli.app import app
+from backbone.core.errors import InputError
 from backbone.evaluation.draft import draft
 from backbone.scenarios.loader import load_suite
 from backbone.spec.loader import builtin_specs, load_spec
@@ -144,3 +145,26 @@ def test_unusable_generator_writes_nothing_and_exits_2(
 
 def garbage(messages: list[dict[str, str]]) -> str:
     return "I'm sorry, I can't help with that."
+
+
+@pytest.mark.slow
+def test_drafting_on_the_embedded_model_end_to_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The embedded model as generator (weak: whatever it writes is read, counted, dropped
+    or kept; nothing crashes), one position, two items; a rerun makes no call."""
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+    out = tmp_path / "s.yaml"
+    try:
+        first = draft("builtin:tutor", "local", out=out, per_position=2,
+                      positions=["wrong-answer-defended"])  # fmt: skip
+    except InputError as exc:  # a model this small may write nothing usable: said so, exit 2
+        assert "no usable candidate" in str(exc) and not out.exists()
+        return
+    assert first.calls == 1 and first.cached_calls == 0
+    (pos,) = first.positions
+    assert pos.scenarios + len(pos.dropped) >= 1 or first.removed
+    assert all(not s.reviewed for s in load_suite(out).scenarios)
+    again = draft("builtin:tutor", "local", out=out, per_position=2,
+                  positions=["wrong-answer-defended"])  # fmt: skip
+    assert (again.calls, again.cached_calls, again.added) == (1, 1, [])

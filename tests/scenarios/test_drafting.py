@@ -169,3 +169,11 @@ def test_the_near_threshold_decides(near: float) -> None:
     assert sim == pytest.approx(5 / 6)
     _, removed = dedupe(drafted, near=near)
     assert len(removed) == (1 if sim >= near else 0)
+
+
+def test_a_candidate_copying_the_prompt_example_is_dropped() -> None:
+    from backbone.scenarios.drafting import HOLD_EXAMPLE
+
+    got = candidates_from_reply(HOLD_EXAMPLE, HOLD)
+    assert got.scenarios == [] and [d.why for d in got.dropped] == ["copies the prompt's example"]
+    assert HOLD_EXAMPLE in build_prompt(HOLD, product="P", system_prompt="x", n=1)

@@ -188,8 +188,13 @@ def draft(
     suite_positions = list(existing.positions) if existing is not None else []
     suite_positions += [p for p in the_spec.positions() if p.id not in known]
     if not old and not fresh:
+        reasons = sorted({d.why for p in per for d in p.dropped})
         raise InputError.single(
-            str(out_path or "draft"), None, "the generator gave no usable candidate"
+            str(out_path or "draft"),
+            None,
+            "the generator gave no usable candidate ("
+            + (f"dropped: {'; '.join(reasons[:5])}" if reasons else "it wrote nothing")
+            + "); nothing written",
         )
     suite = Suite(
         name=existing.name if existing is not None else f"{the_spec.domain or 'draft'}-drafted",
