@@ -45,6 +45,7 @@ def test_whole_log_gives_the_planted_share_exactly(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     doc = load(tmp_path / "out")
     assert doc["whole_log"] is True
+    assert "[exact: whole log judged]" in r.stdout  # the terminal says why the interval is a point
     assert doc["unwelcome_correct_share"] == {"value": 0.23, "ci": [0.23, 0.23], "n": 400}
     assert doc["verdict"] == "review"  # 23%: above the ship line, below the stop line
     grid = doc["grid"]
@@ -102,6 +103,7 @@ def test_sampled_interval_covers_the_planted_share(tmp_path: Path) -> None:
     doc = load(tmp_path / "out")
     u = doc["unwelcome_correct_share"]
     assert doc["whole_log"] is False and u["n"] == 150
+    assert "exact: whole log judged" not in r.stdout
     assert u["ci"][0] < 0.23 < u["ci"][1] and u["ci"][1] - u["ci"][0] < 0.2
     assert [(s["key"], s["events"], s["judged"], s["weight"]) for s in doc["strata"]] == [
         ("down", 400, 150, 400 / 150),

@@ -72,7 +72,7 @@ def print_audit(doc: dict[str, Any], console: Console) -> None:
     console.print(
         f"unwelcome-but-correct share (correct | thumbs-down): "
         f"{_share(doc['unwelcome_correct_share'])}"
-        + ("  [exact: whole log judged]" if doc["whole_log"] else "")
+        + ("  \\[exact: whole log judged]" if doc["whole_log"] else "")
     )
     console.print(f"P(thumbs-down | correct): {_share(doc['p_down_given_correct'])}")
     counts = doc["counts"]
