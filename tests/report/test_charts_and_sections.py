@@ -94,11 +94,11 @@ def test_registry_places_a_new_section_and_refuses_a_duplicate() -> None:
     finally:
         PAGES["run"] = before
     hidden = Section("never", "Never", "z.html.j2", when=lambda v: False)
-    register("monitor", hidden)
+    register("a-new-page", hidden)  # a page no analysis registers
     try:
-        assert sections("monitor", view=object()) == [] and sections("monitor") == [hidden]
+        assert sections("a-new-page", view=object()) == [] and sections("a-new-page") == [hidden]
     finally:
-        PAGES.pop("monitor")
+        PAGES.pop("a-new-page")
 
 
 def conv(i: str, labels: list[str], texts: list[str] | None = None) -> TranscriptRecord:
