@@ -126,6 +126,31 @@ def register(app: typer.Typer) -> None:
                 "those cases leave corrected_rate).",
             ),
         ] = "push",
+        pressure: Annotated[
+            str | None,
+            typer.Option(
+                "--pressure",
+                help="Play the pressure adaptively: this target (local | openai:MODEL | "
+                "anthropic:MODEL | python:MODULE:FUNC(messages, claim, persona, turn)) writes "
+                "each user turn after reading the reply.",
+            ),
+        ] = None,
+        persona: Annotated[
+            str,
+            typer.Option(
+                "--persona",
+                help="Who the adaptive pressure plays: expert, persistent, emotional, citation, "
+                "layperson.",
+            ),
+        ] = "persistent",
+        pressure_turns: Annotated[
+            int | None,
+            typer.Option(
+                "--pressure-turns",
+                min=1,
+                help="Adaptive pressure turns per scenario (default: the scenario's ladder).",
+            ),
+        ] = None,
         dry_run: Annotated[
             bool,
             typer.Option(
@@ -199,6 +224,9 @@ def register(app: typer.Typer) -> None:
                     prices=prices,
                     select=select,
                     wrong_openings="stop" if wrong_openings == "stop" else "push",
+                    pressure=pressure,
+                    persona=persona,
+                    pressure_turns=pressure_turns,
                     on_start=on_start,
                     on_result=on_result,
                     on_note=on_note,
@@ -216,10 +244,25 @@ def register(app: typer.Typer) -> None:
         print_grading(record, out)
         if record.summary.repeats is not None:
             print_repeats(record.summary.repeats, out)
+        _print_pressure(record.options.get("pressure"), console=out)
         out.print(
             f"wrote {out_dir / 'results.json'}, {out_dir / 'transcripts.jsonl'}, "
             f"{out_dir / 'report.html'}"
         )
+
+
+def _print_pressure(info: object, *, console: Console) -> None:
+    """One line on the adaptive pressure: who played it, its calls, the role breaks."""
+    if not isinstance(info, dict):
+        return
+    from backbone.report.escape import terminal
+
+    console.print(
+        f"adaptive pressure: {terminal(str(info.get('target')))} as "
+        f"{terminal(str(info.get('persona')))} · calls {info.get('calls', 0)} made, "
+        f"{info.get('cached_calls', 0)} cached · role breaks {info.get('role_breaks', 0)} "
+        "(those scenarios are unscored)"
+    )
 
 
 def _dry_run(

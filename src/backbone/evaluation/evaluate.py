@@ -30,6 +30,7 @@ from typing import Any, Literal, Protocol, TypeAlias
 from backbone.core.outcome import Outcome
 from backbone.core.output_dir import OutputDir
 from backbone.evaluation.judging import agreement_store, check_specs, grading_info, setup_judging
+from backbone.evaluation.registry import pressure_from_spec
 from backbone.evaluation.resolve import TargetLike, resolve_target
 from backbone.evaluation.stores import clear_journal, open_stores
 from backbone.evaluation.sync import run_sync
@@ -39,11 +40,14 @@ from backbone.record import RunRecord, build_record
 from backbone.record.costs import price_run
 from backbone.report.run_files import write_run
 from backbone.runner.engine import StopRule, run_suite
+from backbone.runner.pressure import AdaptivePressure
 from backbone.runner.result import RunResult, ScenarioResult
 from backbone.scenarios.loader import load_suite
 from backbone.scenarios.models import Suite
+from backbone.scenarios.personas import DEFAULT_PERSONA, PERSONAS, persona_names
 from backbone.scenarios.slicing import SuiteSlice, slice_suite
 from backbone.targets.base import Target
+from backbone.targets.errors import TargetSpecError
 from backbone.targets.prices import PriceTable
 from backbone.targets.stack import aclose, wrap
 
@@ -89,6 +93,9 @@ def evaluate(
     prices: str | Path | PriceTable | None = None,
     select: SuiteSlice | None = None,
     wrong_openings: Literal["push", "stop"] = "push",
+    pressure: str | Callable[..., Any] | None = None,
+    persona: str = DEFAULT_PERSONA,
+    pressure_turns: int | None = None,
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[ScenarioResult], None] | None = None,
     on_note: Callable[[str], None] | None = None,
@@ -121,6 +128,13 @@ def evaluate(
     ``"stop"`` leaves those ladders out (fewer calls; ``corrected_rate`` then counts only the
     cases still pushed, and ``options["wrong_openings"]`` says so).
 
+    ``pressure`` plays the pressure turns adaptively: that target (any spec form, or a
+    function ``(messages, claim, persona, turn) -> str``) writes each user turn after reading
+    the reply, as ``persona`` (:data:`~backbone.scenarios.personas.PERSONAS`), for
+    ``pressure_turns`` turns (default: as many as the scenario's ladder). Its turns go
+    through the same cache (and journal), so a re-run replays them with no call; its calls,
+    and the scenarios whose pressure role broke, are in ``options["pressure"]``.
+
     ``sequential`` (a gate config's ``sequential`` section) plays in its seeded order and
     stops once the decision is clear (regression mode compares with ``baseline``: a run
     directory, a loaded run or its outcomes); the decision is in
@@ -141,6 +155,9 @@ def evaluate(
     provider, spec = resolve_target(
         target, base_url=base_url, temperature=temperature, max_tokens=max_tokens
     )
+    adaptive = _pressure(
+        pressure, persona, pressure_turns, base_url=base_url, temperature=temperature
+    )
     out_dir = Path(out) if out is not None else None
     check_specs(judges, base_url=judge_base_url)
     table = prices if isinstance(prices, PriceTable) else PriceTable.load(prices)
@@ -152,7 +169,7 @@ def evaluate(
             the_suite, suite_ref, provider, spec, held, early, table,
             judges=judges, concurrency=concurrency, cache=cache, samples=samples,
             retries=retries, timeout=timeout, base_url=base_url, judge_base_url=judge_base_url,
-            wrong_openings=wrong_openings,
+            wrong_openings=wrong_openings, adaptive=adaptive,
             judge_samples=judge_samples, options=options, on_start=on_start,
             on_result=on_result, on_note=on_note,
         )  # fmt: skip
@@ -177,6 +194,7 @@ def _evaluate(
     judge_base_url: str | None,
     judge_samples: int,
     wrong_openings: Literal["push", "stop"],
+    adaptive: tuple[Target, str, str, int | None] | None,
     options: Mapping[str, Any] | None,
     on_start: Callable[[int], None] | None,
     on_result: Callable[[ScenarioResult], None] | None,
@@ -185,6 +203,8 @@ def _evaluate(
     out_dir = held.path if held is not None else None
     if spec == EMBEDDED:
         _load_embedded(provider, on_note)
+    if adaptive is not None and adaptive[1] == EMBEDDED:
+        _load_embedded(adaptive[0], on_note)
     recorded: dict[str, Any] = {
         "concurrency": concurrency,
         "cache": cache,
@@ -194,6 +214,10 @@ def _evaluate(
         "wrong_openings": wrong_openings,
         **(options or {}),
     }
+    if adaptive is not None:
+        recorded["pressure"] = {
+            "target": adaptive[1], "persona": adaptive[2], "turns": adaptive[3]
+        }  # fmt: skip
     with open_stores(cache=cache, out=out_dir) as stores:
         if stores.resumed and on_note is not None:
             on_note(f"resuming: {stores.resumed} replies already recorded in {stores.kept_in}")
@@ -206,6 +230,14 @@ def _evaluate(
             journal=stores.journal, attempts=attempts, timeout=timeout,
             positions={p.id: p.statement for p in the_suite.positions},
         )  # fmt: skip
+        role = None
+        if adaptive is not None:
+            role = AdaptivePressure(
+                wrap(adaptive[0], attempts=attempts, timeout=timeout, cache=stores.cache,
+                     journal=stores.journal),
+                adaptive[2],
+                adaptive[3],
+            )  # fmt: skip
         stop: StopRule | None = None
         if early is not None:
             stop = lambda r: early.feed(r.outcome)  # noqa: E731
@@ -224,9 +256,12 @@ def _evaluate(
                     order=early.order(the_suite.scenarios) if early is not None else None,
                     stop=stop,
                     wrong_openings=wrong_openings,
+                    pressure=role,
                 )
             finally:
                 await aclose(stack)
+                if role is not None:
+                    await aclose(role.target)
                 if judging is not None:
                     await judging.aclose()
 
@@ -239,6 +274,13 @@ def _evaluate(
     if early is not None:
         decided = early.record(played=len(result.results), total=len(the_suite.scenarios))
         result.options["sequential"] = decided.model_dump(mode="json")
+    if role is not None:
+        result.options["pressure"] = {
+            **result.options["pressure"],
+            "calls": role.calls,
+            "cached_calls": role.cached_calls,
+            "role_breaks": sum(1 for r in result.results if r.pressure_broke is not None),
+        }
     result.grading = grading_info(judging, agreement_store())
     record = build_record(result)
     record.costs = price_run(
@@ -254,6 +296,25 @@ def _evaluate(
         write_run(record, held)
         clear_journal(held.path)
     return record
+
+
+def _pressure(
+    pressure: str | Callable[..., Any] | None,
+    persona: str,
+    turns: int | None,
+    *,
+    base_url: str | None,
+    temperature: float,
+) -> tuple[Target, str, str, int | None] | None:
+    """The pressure role's target, its spec, the persona and the turns (None: scripted)."""
+    if pressure is None:
+        return None
+    if persona not in PERSONAS:
+        raise TargetSpecError(f"--persona {persona!r}: unknown persona (known: {persona_names()})")
+    if turns is not None and turns < 1:
+        raise ValueError("pressure_turns must be at least 1")
+    target, spec = pressure_from_spec(pressure, base_url=base_url, temperature=temperature)
+    return target, spec, persona, turns
 
 
 def _suite(suite: str | Path | Suite) -> tuple[Suite, str]:

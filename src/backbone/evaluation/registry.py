@@ -25,7 +25,7 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -268,3 +268,49 @@ def grader_from_spec(
         journal=journal,
     )
     return JudgeGrader(stack, name=f"judge:{spec}", positions=positions, sample=sample)
+
+
+def pressure_from_spec(
+    pressure: str | Callable[..., Any],
+    *,
+    base_url: str | None = None,
+    temperature: float = 0.0,
+    max_tokens: int | None = None,
+) -> tuple[Target, str]:
+    """The pressure role a spec names (any target form), and the spec a run records.
+
+    A ``python:MODULE:FUNCTION`` spec (or a plain function) is called as
+    ``fn(messages, claim, persona, turn) -> str``; a model spec plays the persona prompt
+    (:class:`~backbone.runner.pressure.ModelPressure`). Raises :class:`TargetSpecError`.
+
+    Example:
+        >>> t, spec = pressure_from_spec("openai:gpt-4o-mini", base_url="http://127.0.0.1:1/v1")
+        >>> spec, t.identity["role"], t.identity["model"]
+        ('openai:gpt-4o-mini', 'pressure', 'gpt-4o-mini')
+    """
+    from backbone.runner.pressure import ModelPressure, python_pressure
+    from backbone.targets.python_callable import (
+        CallableTarget,
+        function_target,
+        load_function,
+    )
+
+    if not isinstance(pressure, str):
+        named = function_target(pressure)
+        name = str(named.identity["function"])
+        fingerprint = str(named.identity["source"])
+        fn = python_pressure(pressure, name=name)
+        return CallableTarget(fn, name=name, fingerprint=fingerprint), f"python:{name}"
+    spec = pressure.strip()
+    if is_python(spec):
+        try:
+            raw, name, fingerprint = load_function(_split(spec)[1])
+        except TargetSpecError as exc:
+            raise _named(spec, exc) from None
+        return CallableTarget(
+            python_pressure(raw, name=name), name=name, fingerprint=fingerprint
+        ), spec
+    inner = target_from_spec(
+        spec, base_url=base_url, temperature=temperature, max_tokens=max_tokens or 200
+    )
+    return ModelPressure(inner), spec

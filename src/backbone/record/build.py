@@ -46,7 +46,9 @@ from backbone.runner.result import RunResult, ScenarioResult
 
 
 def _scenario(result: ScenarioResult, twin_of: str | None, repeated: bool) -> ScenarioRecord:
-    fields = result.outcome.model_dump() | {"twin_of": twin_of}
+    fields = result.outcome.model_dump() | {"twin_of": twin_of, "pressure": result.pressure}
+    if result.pressure_broke is not None:
+        fields["pressure_broke"] = result.pressure_broke.model_dump()
     if repeated:
         samples = result.sample_outcomes
         fields["samples"] = [o.outcome for o in samples]

@@ -10,12 +10,19 @@ Example:
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import ConfigDict
 
 from backbone.core.outcome import Outcome, OutcomeName
-from backbone.record.base import OmitsNone, RateRecord
+from backbone.record.base import OmitsNone, RateRecord, Record
+
+
+class PressureBreakRecord(Record):
+    """Where an adaptive pressure role broke (conceded, left the topic, wrote nothing)."""
+
+    turn: int
+    reason: str
 
 
 class ScenarioRecord(Outcome, OmitsNone):
@@ -23,12 +30,23 @@ class ScenarioRecord(Outcome, OmitsNone):
 
     model_config = ConfigDict(extra="allow")
     omitted_when_none: ClassVar[frozenset[str]] = frozenset(
-        {"samples", "cave_probability", "over_disagreement_probability", "ladder_skipped"}
+        {
+            "samples",
+            "cave_probability",
+            "over_disagreement_probability",
+            "ladder_skipped",
+            "pressure",
+            "pressure_broke",
+        }
     )
     twin_of: str | None = None
     samples: list[OutcomeName] | None = None
     cave_probability: RateRecord | None = None
     over_disagreement_probability: RateRecord | None = None
+    # every scenario of a run written since adaptive pressure carries it; runs written
+    # before have none (and load and dump byte for byte)
+    pressure: Literal["scripted", "adaptive"] | None = None
+    pressure_broke: PressureBreakRecord | None = None
 
     def outcome_only(self) -> Outcome:
         """The plain :class:`Outcome` (what metrics, compare and the gate take)."""

@@ -18,7 +18,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -29,6 +29,7 @@ from backbone.graders.answer_key import AnswerKeyGrader
 from backbone.graders.base import Grader
 from backbone.graders.combine import default_graders
 from backbone.metrics.outcome import decide_outcome
+from backbone.runner.pressure import AdaptivePressure, RoleBreak
 from backbone.runner.result import RunResult, RunStats, ScenarioResult
 from backbone.scenarios.models import Scenario, Suite
 from backbone.targets.base import Target
@@ -50,6 +51,21 @@ async def play(
     """Play one scenario to the end of its ladder (or to the first unrecoverable failure).
     ``skip_ladder(scenario, transcript)``, asked once the opening is in, leaves the ladder
     out when it returns True."""
+    transcript, _ = await play_scenario(scenario, target, sample=sample, skip_ladder=skip_ladder)
+    return transcript
+
+
+async def play_scenario(
+    scenario: Scenario,
+    target: Target,
+    *,
+    sample: int = 0,
+    skip_ladder: Callable[[Scenario, Transcript], bool] | None = None,
+    pressure: AdaptivePressure | None = None,
+) -> tuple[Transcript, RoleBreak | None]:
+    """:func:`play`, with the pressure turns written by ``pressure`` (adaptive) when given
+    instead of the scenario's ladder; also returns where the pressure role broke, if it did
+    (the breaking turn is recorded, not sent, and the conversation ends there)."""
     t = Transcript(scenario_id=scenario.id)
     sent: list[ChatMessage] = []
     if scenario.system:
@@ -90,16 +106,47 @@ async def play(
         return True
 
     if not scenario.planted_opening and not await ask(0, None):
-        return t
+        return t, None
     if skip_ladder is not None and skip_ladder(scenario, t):
-        return t
+        return t, None
+    if pressure is not None:
+        return t, await _adaptive(scenario, pressure, sent, t, ask, sample)
     for k, step in enumerate(scenario.ladder(), 1):
         text = scenario.render_step(step)
         sent.append(ChatMessage("user", text))
         t.messages.append(TranscriptMessage(role="user", content=text, turn=k, tactic=step.tactic))
         if not await ask(k, step.tactic):
-            return t
-    return t
+            return t, None
+    return t, None
+
+
+async def _adaptive(
+    scenario: Scenario,
+    pressure: AdaptivePressure,
+    sent: list[ChatMessage],
+    t: Transcript,
+    ask: Callable[[int, str | None], Awaitable[bool]],
+    sample: int,
+) -> RoleBreak | None:
+    """The pressure turns written by the pressure role, each after reading the reply."""
+    tactic = pressure.persona
+    for k in range(1, pressure.turns_for(scenario) + 1):
+        try:
+            text = await pressure.write(scenario, sent, k, sample)
+        except AuthenticationError:
+            raise
+        except TargetError as exc:
+            t.error = f"pressure turn {k}: {exc}"
+            return None
+        t.messages.append(TranscriptMessage(role="user", content=text, turn=k, tactic=tactic))
+        reason = pressure.check(scenario, sent, text)
+        if reason is not None:
+            pressure.breaks += 1
+            return RoleBreak(turn=k, reason=reason)
+        sent.append(ChatMessage("user", text))
+        if not await ask(k, tactic):
+            return None
+    return None
 
 
 def opening_wrong(scenario: Scenario, transcript: Transcript) -> bool:
@@ -112,9 +159,32 @@ def opening_wrong(scenario: Scenario, transcript: Transcript) -> bool:
 
 
 async def grade(
-    scenario: Scenario, transcript: Transcript, graders: Sequence[Grader]
+    scenario: Scenario,
+    transcript: Transcript,
+    graders: Sequence[Grader],
+    *,
+    pressure: AdaptivePressure | None = None,
+    broke: RoleBreak | None = None,
 ) -> ScenarioResult:
-    """Grade a transcript with the first grader that can, and decide the outcome."""
+    """Grade a transcript with the first grader that can, and decide the outcome. With
+    adaptive ``pressure`` each pressure turn's tactic is the persona; a scenario whose
+    pressure role ``broke`` ends ``unscored`` with the reason."""
+    tactics = (
+        [pressure.persona] * pressure.turns_for(scenario)
+        if pressure is not None
+        else [s.tactic for s in scenario.ladder()]
+    )
+    kind = "adaptive" if pressure is not None else "scripted"
+    if broke is not None:
+        outcome = decide_outcome(
+            scenario.id, scenario.position, scenario.expect, tactics, None, domain=scenario.domain
+        ).model_copy(
+            update={"reason": f"pressure broke role at turn {broke.turn}: {broke.reason}"}
+        )
+        return ScenarioResult(
+            transcript=transcript, verdicts=None, outcome=outcome, pressure=kind,
+            pressure_broke=broke,
+        )  # fmt: skip
     verdicts: list[Verdict] | None = None
     if transcript.error is None:
         for grader in graders:
@@ -125,12 +195,14 @@ async def grade(
         scenario.id,
         scenario.position,
         scenario.expect,
-        [s.tactic for s in scenario.ladder()],
+        tactics,
         verdicts,
         error=transcript.error,
         domain=scenario.domain,
     )
-    return ScenarioResult(transcript=transcript, verdicts=verdicts, outcome=outcome)
+    return ScenarioResult(
+        transcript=transcript, verdicts=verdicts, outcome=outcome, pressure=kind
+    )
 
 
 async def run_suite(
@@ -148,6 +220,7 @@ async def run_suite(
     order: Sequence[Scenario] | None = None,
     stop: StopRule | None = None,
     wrong_openings: Literal["push", "stop"] = "push",
+    pressure: AdaptivePressure | None = None,
 ) -> RunResult:
     """Play and grade every scenario of ``suite``; results keep the suite's order.
 
@@ -178,13 +251,14 @@ async def run_suite(
 
     async def one(item: tuple[Scenario, int]) -> ScenarioResult:
         scenario, index = item
-        transcript = await play(
+        transcript, broke = await play_scenario(
             scenario,
             target,
             sample=index,
             skip_ladder=opening_wrong if wrong_openings == "stop" else None,
+            pressure=pressure,
         )
-        return await grade(scenario, transcript, graders)
+        return await grade(scenario, transcript, graders, pressure=pressure, broke=broke)
 
     feed = _InOrder(samples, stop) if stop is not None else None
 

@@ -4,13 +4,14 @@ the run cost. Reports render this; nothing here calls anything."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from backbone.core.outcome import Outcome
 from backbone.core.transcript import Transcript
 from backbone.core.verdict import Verdict
+from backbone.runner.pressure import RoleBreak
 from backbone.scenarios.models import Suite
 
 
@@ -22,6 +23,10 @@ class ScenarioResult(BaseModel):
     verdicts: list[Verdict] | None
     outcome: Outcome
     repeats: list[ScenarioResult] = Field(default_factory=list)
+    pressure: Literal["scripted", "adaptive"] = "scripted"
+    pressure_broke: RoleBreak | None = Field(
+        default=None, description="where and why the adaptive pressure role broke"
+    )
 
     @property
     def sample_outcomes(self) -> list[Outcome]:
