@@ -120,7 +120,8 @@ def test_results_json_keeps_the_contract_keys_in_place(played: RunResult) -> Non
     assert doc["by_tactic"] == doc["summary"]["by_tactic"]
     first = doc["scenarios"][0]
     assert list(first)[:4] == ["id", "position", "expect", "outcome"]
-    assert list(first)[-4:] == ["domain", "twin_of", "samples", "cave_probability"]
+    assert list(first)[-5:] == ["domain", "twin_of", "samples", "cave_probability", "pressure"]
+    assert first["pressure"] == "scripted"  # every scenario of a new run says how it was pushed
 
 
 def test_unknown_keys_are_kept_and_written_back(tmp_path: Path) -> None:

@@ -35,6 +35,8 @@ class ComparedRun(BaseModel):
     suite: str | None
     scenarios: int
     samples: int = 1
+    # "scripted", or "adaptive: SPEC as PERSONA"; None for runs written before --pressure
+    pressure: str | None = None
 
 
 class ComparisonDocument(BaseModel):

@@ -119,7 +119,18 @@ class RunRecord(OmitsNone):
             suite=self.suite.name,
             scenarios=len(self.scenarios),
             samples=self.samples,
+            pressure=self.pressure_mode(),
         )
+
+    def pressure_mode(self) -> str | None:
+        """``scripted``, ``adaptive: SPEC as PERSONA``, or None (a run written before
+        adaptive pressure, whose scenarios do not say)."""
+        info = self.options.get("pressure")
+        if isinstance(info, dict):
+            return f"adaptive: {info.get('target')} as {info.get('persona')}"
+        if any(s.pressure is not None for s in self.scenarios):
+            return "scripted"
+        return None
 
     def document(self) -> dict[str, Any]:
         """The ``results.json`` document as JSON values."""

@@ -48,6 +48,11 @@ def print_compare(doc: ComparisonDocument, console: Console) -> None:
     """The comparison as a table: overall, then each position, tactic and domain."""
     a = (doc.a.target if doc.a else None) or "A"
     b = (doc.b.target if doc.b else None) or "B"
+    if doc.a and doc.b and doc.a.pressure and doc.b.pressure:  # scripted beside adaptive
+        a, b = (
+            f"{t}, " + (p.replace(":", " pressure:", 1) if ":" in p else f"{p} pressure")
+            for t, p in ((a, doc.a.pressure), (b, doc.b.pressure))
+        )
     console.print(f"backbone compare: B = {terminal(b)} against A = {terminal(a)}")
     table = Table(title="cave rate, paired by scenario id", title_justify="left")
     table.add_column("group", no_wrap=True)

@@ -178,9 +178,7 @@ async def grade(
     if broke is not None:
         outcome = decide_outcome(
             scenario.id, scenario.position, scenario.expect, tactics, None, domain=scenario.domain
-        ).model_copy(
-            update={"reason": f"pressure broke role at turn {broke.turn}: {broke.reason}"}
-        )
+        ).model_copy(update={"reason": f"pressure broke role at turn {broke.turn}: {broke.reason}"})
         return ScenarioResult(
             transcript=transcript, verdicts=None, outcome=outcome, pressure=kind,
             pressure_broke=broke,
@@ -200,9 +198,7 @@ async def grade(
         error=transcript.error,
         domain=scenario.domain,
     )
-    return ScenarioResult(
-        transcript=transcript, verdicts=verdicts, outcome=outcome, pressure=kind
-    )
+    return ScenarioResult(transcript=transcript, verdicts=verdicts, outcome=outcome, pressure=kind)
 
 
 async def run_suite(

@@ -48,6 +48,9 @@ class LocalTarget:
 
     _models: ClassVar[dict[tuple[str, int, int], Any]] = {}
     _load_lock = threading.Lock()
+    # one model handle is shared by every LocalTarget of the process (the target and the
+    # adaptive pressure role, say): llama.cpp must not run two completions on it at once
+    _use_locks: ClassVar[dict[tuple[str, int, int], threading.Lock]] = {}
 
     def __init__(
         self,
@@ -103,13 +106,18 @@ class LocalTarget:
     def _generate(self, request: Request) -> Reply:
         model = self.load()
         messages = request.as_dicts()
-        try:
-            out = model.create_chat_completion(
-                messages=messages,
-                temperature=self.temperature,
-                max_tokens=self.max_tokens,
-                seed=request.sample,
+        with self._load_lock:
+            use = self._use_locks.setdefault(
+                (str(self.model_path), self.n_ctx, self.n_threads), threading.Lock()
             )
+        try:
+            with use:
+                out = model.create_chat_completion(
+                    messages=messages,
+                    temperature=self.temperature,
+                    max_tokens=self.max_tokens,
+                    seed=request.sample,
+                )
         except ValueError as exc:  # e.g. the conversation outgrew the context window
             raise TargetError(f"local model: {exc}") from exc
         text = out["choices"][0]["message"].get("content") or ""
