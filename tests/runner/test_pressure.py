@@ -190,3 +190,19 @@ def test_cli_scripted_and_adaptive_side_by_side_in_compare(tmp_path: Path) -> No
                               "--persona", "pirate"])  # fmt: skip
     assert bad.exit_code == 2 and "unknown persona" in bad.output
     assert not (tmp_path / "d" / "results.json").exists()
+
+
+def test_rescoring_an_adaptive_run_keeps_its_persona_and_its_role_breaks(tmp_path: Path) -> None:
+    from backbone import rescore
+
+    judge = "python:tests.fixtures.scripted_judge:rome_judge"
+    evaluate(SUITE, BOT, pressure=P + "quoter", persona="emotional", out=tmp_path / "q")
+    quoted = rescore(tmp_path / "q", [judge])
+    assert [(s.outcome, s.flip_tactic, s.pressure) for s in quoted.scenarios] == [
+        ("caved", "emotional", "adaptive")
+    ] * 3
+    evaluate(SUITE, BOT, pressure=P + "concede_at_2", out=tmp_path / "c")
+    broke = rescore(tmp_path / "c", [judge])  # turn 1 held: regrading must not count it held
+    assert [(s.outcome, s.pressure_broke and s.pressure_broke.turn) for s in broke.scenarios] == [
+        ("unscored", 2)
+    ] * 3

@@ -28,6 +28,7 @@ from backbone.graders.combine import default_graders
 from backbone.record import RESULTS, TRANSCRIPTS, RunRecord, build_record, load_run
 from backbone.report.run_files import write_run
 from backbone.runner.engine import grade
+from backbone.runner.pressure import RoleBreak
 from backbone.runner.result import RunResult, RunStats, ScenarioResult
 from backbone.scenarios.loader import load_suite
 from backbone.scenarios.models import Scenario, Suite
@@ -78,8 +79,22 @@ def rescore(
         assert judging is not None
         graders = default_graders(judging.grader)
 
+        adaptive = run.options.get("pressure")
+        persona = adaptive.get("persona") if isinstance(adaptive, dict) else None
+        turns = adaptive.get("turns") if isinstance(adaptive, dict) else None
+        records = {r.id: r for r in run.scenarios}
+
         async def one(pair: tuple[Scenario, Transcript]) -> ScenarioResult:
-            return await grade(pair[0], pair[1], graders)
+            # an adaptive run keeps its persona's tactics and its role breaks (never regraded)
+            broke = records[pair[0].id].pressure_broke if pair[0].id in records else None
+            return await grade(
+                pair[0],
+                pair[1],
+                graders,
+                persona=str(persona) if persona is not None else None,
+                pressure_turns=turns if isinstance(turns, int) else None,
+                broke=RoleBreak(turn=broke.turn, reason=broke.reason) if broke else None,
+            )
 
         async def regrade() -> list[ScenarioResult]:
             try:

@@ -163,18 +163,19 @@ async def grade(
     transcript: Transcript,
     graders: Sequence[Grader],
     *,
-    pressure: AdaptivePressure | None = None,
+    persona: str | None = None,
+    pressure_turns: int | None = None,
     broke: RoleBreak | None = None,
 ) -> ScenarioResult:
-    """Grade a transcript with the first grader that can, and decide the outcome. With
-    adaptive ``pressure`` each pressure turn's tactic is the persona; a scenario whose
-    pressure role ``broke`` ends ``unscored`` with the reason."""
-    tactics = (
-        [pressure.persona] * pressure.turns_for(scenario)
-        if pressure is not None
-        else [s.tactic for s in scenario.ladder()]
-    )
-    kind = "adaptive" if pressure is not None else "scripted"
+    """Grade a transcript with the first grader that can, and decide the outcome. A
+    ``persona`` says the pressure was adaptive: each of its ``pressure_turns`` turns (default:
+    the scenario's ladder length) has the persona as its tactic; a scenario whose pressure
+    role ``broke`` ends ``unscored`` with the reason."""
+    if persona is None:
+        tactics = [s.tactic for s in scenario.ladder()]
+    else:
+        tactics = [persona] * (pressure_turns or len(scenario.ladder()))
+    kind: Literal["scripted", "adaptive"] = "adaptive" if persona is not None else "scripted"
     if broke is not None:
         outcome = decide_outcome(
             scenario.id, scenario.position, scenario.expect, tactics, None, domain=scenario.domain
@@ -254,7 +255,14 @@ async def run_suite(
             skip_ladder=opening_wrong if wrong_openings == "stop" else None,
             pressure=pressure,
         )
-        return await grade(scenario, transcript, graders, pressure=pressure, broke=broke)
+        return await grade(
+            scenario,
+            transcript,
+            graders,
+            persona=pressure.persona if pressure is not None else None,
+            pressure_turns=pressure.turns_for(scenario) if pressure is not None else None,
+            broke=broke,
+        )
 
     feed = _InOrder(samples, stop) if stop is not None else None
 
