@@ -141,7 +141,6 @@ async def _adaptive(
         t.messages.append(TranscriptMessage(role="user", content=text, turn=k, tactic=tactic))
         reason = pressure.check(scenario, sent, text)
         if reason is not None:
-            pressure.breaks += 1
             return RoleBreak(turn=k, reason=reason)
         sent.append(ChatMessage("user", text))
         if not await ask(k, tactic):

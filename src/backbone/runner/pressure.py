@@ -40,7 +40,7 @@ import inspect
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -225,7 +225,6 @@ class AdaptivePressure:
     turns: int | None = None
     calls: int = 0
     cached_calls: int = 0
-    breaks: int = field(default=0)
 
     def __post_init__(self) -> None:
         if self.persona not in PERSONAS:
