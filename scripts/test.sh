@@ -2,6 +2,7 @@
 # Sets up if needed, then runs the linters, the type checker and the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PYTHONUNBUFFERED=1
 bash scripts/setup.sh
 # The HTML report tests render in a real headless browser: Debian's Chromium.
 if ! command -v chromium >/dev/null 2>&1; then
