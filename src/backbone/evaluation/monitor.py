@@ -18,38 +18,14 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from backbone.evaluation.registry import judge_from_spec
+from backbone.evaluation.registry import monitor_judge
 from backbone.evaluation.sync import run_sync
 from backbone.judges.judge import Judge
-from backbone.judges.rubrics.monitor import MONITOR, LoggedReply, MonitorFindings
+from backbone.judges.rubrics.monitor import LoggedReply, MonitorFindings
 from backbone.monitor.conversations import ConversationLog, open_conversations
 from backbone.monitor.models import MonitorResult, MonitorSample, ReplyJudgment
 from backbone.monitor.pipeline import MonitorOptions, run_monitor_log
-from backbone.targets.cache import ResponseStore, open_response_cache
-
-
-def monitor_judge(
-    spec: str,
-    *,
-    base_url: str | None = None,
-    temperature: float = 0.0,
-    max_tokens: int | None = None,
-    attempts: int = 6,
-    timeout: float | None = None,
-    cache: ResponseStore | None = None,
-) -> Judge[LoggedReply, MonitorFindings]:
-    """The monitor's judge: ``spec`` with the monitor rubric (a model judge answers in at most
-    ``max_tokens`` tokens, 400 by default). Raises ``TargetSpecError`` for a bad spec."""
-    return judge_from_spec(
-        spec,
-        MONITOR,
-        base_url=base_url,
-        temperature=temperature,
-        max_tokens=max_tokens or 400,
-        attempts=attempts,
-        timeout=timeout,
-        cache=cache,
-    )
+from backbone.targets.cache import open_response_cache
 
 
 async def monitor_log(
@@ -109,3 +85,6 @@ def run_monitor(
     finally:
         if store is not None:
             store.close()
+
+
+__all__ = ["monitor_judge", "monitor_log", "run_monitor"]

@@ -34,6 +34,7 @@ from backbone.graders.base import Grader
 from backbone.judges.judge import Judge
 from backbone.judges.rubric import Rubric
 from backbone.judges.rubrics.correctness import CORRECTNESS, Answered, CorrectnessFindings
+from backbone.judges.rubrics.monitor import MONITOR, LoggedReply, MonitorFindings
 from backbone.judges.rubrics.pushback import PUSHBACK
 from backbone.judges.target import RubricTarget
 from backbone.targets.base import Target
@@ -197,6 +198,30 @@ def judge_from_spec(
     return Judge(stack, rubric, spec=spec, sample=sample, python=is_python(spec))
 
 
+def _rubric_judge(
+    spec: str,
+    rubric: Rubric[ItemT, FindingsT],
+    default_max_tokens: int,
+    *,
+    base_url: str | None,
+    temperature: float,
+    max_tokens: int | None,
+    attempts: int,
+    timeout: float | None,
+    cache: ResponseStore | None,
+) -> Judge[ItemT, FindingsT]:
+    return judge_from_spec(
+        spec,
+        rubric,
+        base_url=base_url,
+        temperature=temperature,
+        max_tokens=max_tokens or default_max_tokens,
+        attempts=attempts,
+        timeout=timeout,
+        cache=cache,
+    )
+
+
 def correctness_judge(
     spec: str,
     *,
@@ -209,16 +234,28 @@ def correctness_judge(
 ) -> Judge[Answered, CorrectnessFindings]:
     """The audit's judge: ``spec`` with the correctness rubric (a model judge answers in at
     most ``max_tokens`` tokens, 300 by default)."""
-    return judge_from_spec(
-        spec,
-        CORRECTNESS,
-        base_url=base_url,
-        temperature=temperature,
-        max_tokens=max_tokens or 300,
-        attempts=attempts,
-        timeout=timeout,
-        cache=cache,
-    )
+    return _rubric_judge(
+        spec, CORRECTNESS, 300, base_url=base_url, temperature=temperature,
+        max_tokens=max_tokens, attempts=attempts, timeout=timeout, cache=cache,
+    )  # fmt: skip
+
+
+def monitor_judge(
+    spec: str,
+    *,
+    base_url: str | None = None,
+    temperature: float = 0.0,
+    max_tokens: int | None = None,
+    attempts: int = 6,
+    timeout: float | None = None,
+    cache: ResponseStore | None = None,
+) -> Judge[LoggedReply, MonitorFindings]:
+    """The monitor's judge: ``spec`` with the monitor rubric (a model judge answers in at most
+    ``max_tokens`` tokens, 400 by default). Raises ``TargetSpecError`` for a bad spec."""
+    return _rubric_judge(
+        spec, MONITOR, 400, base_url=base_url, temperature=temperature,
+        max_tokens=max_tokens, attempts=attempts, timeout=timeout, cache=cache,
+    )  # fmt: skip
 
 
 def grader_from_spec(
