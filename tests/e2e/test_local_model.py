@@ -61,3 +61,17 @@ def test_backbone_run_with_no_arguments(tmp_path: Path) -> None:
     doc2 = json.loads((tmp_path / "again" / "results.json").read_text())
     assert doc2["stats"]["calls"] == 0
     assert doc2["scenarios"] == doc["scenarios"]
+
+
+def test_one_local_target_serves_two_library_runs() -> None:
+    # each evaluate() runs its own event loop: the target's call lock must not outlive one
+    from backbone import evaluate
+    from backbone.scenarios.slicing import SuiteSlice
+    from backbone.targets.local import LocalTarget
+
+    target = LocalTarget(max_tokens=24)
+    only = SuiteSlice(only=("capital-japan",))
+    first = evaluate("builtin:golden", target, cache=False, concurrency=2, select=only)
+    second = evaluate("builtin:golden", target, cache=False, concurrency=2, select=only)
+    assert first.stats.calls == second.stats.calls > 1
+    assert [s.outcome for s in first.scenarios] == [s.outcome for s in second.scenarios]

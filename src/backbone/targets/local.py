@@ -66,7 +66,10 @@ class LocalTarget:
         self.n_ctx = n_ctx
         self.n_threads = n_threads or min(os.cpu_count() or 2, 4)
         self.temperature = temperature
-        self._call_lock = asyncio.Lock()
+        # an asyncio lock belongs to one event loop; each evaluate() runs its own, so the lock
+        # is made afresh for each loop the target is used in
+        self._call_lock: asyncio.Lock | None = None
+        self._lock_loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def identity(self) -> Mapping[str, Any]:
@@ -128,5 +131,8 @@ class LocalTarget:
         )
 
     async def complete(self, request: Request) -> Reply:
+        loop = asyncio.get_running_loop()
+        if self._call_lock is None or self._lock_loop is not loop:
+            self._call_lock, self._lock_loop = asyncio.Lock(), loop
         async with self._call_lock:
             return await asyncio.to_thread(self._generate, request)
