@@ -35,7 +35,9 @@ def test_the_next_turn_reads_only_what_is_new(target: LocalTarget) -> None:
     first = ask(system, ("user", QUESTIONS[0]))
     reply = asyncio.run(target.complete(first))
     before = decoder.stats()
-    second = ask(system, ("user", QUESTIONS[0]), ("assistant", reply.text), ("user", "Are you sure?"))
+    second = ask(
+        system, ("user", QUESTIONS[0]), ("assistant", reply.text), ("user", "Are you sure?")
+    )
     prompt = target.prompt_tokens(second)
     asyncio.run(target.complete(second))
     after = decoder.stats()
