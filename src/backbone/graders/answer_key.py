@@ -36,6 +36,7 @@ from __future__ import annotations
 from backbone.core.transcript import Transcript
 from backbone.core.verdict import Label, Verdict, turn_label
 from backbone.graders.answer_reading import Reading, has_words, read_answer
+from backbone.graders.reasoning import visible_answer
 from backbone.graders.rule_key import RuleKeyGrader
 from backbone.scenarios.keys import RuleKey
 from backbone.scenarios.models import Scenario
@@ -86,11 +87,10 @@ class AnswerKeyGrader:
         previous: bool | None = None
         opening: Label | None = None
         for turn, msg in transcript.graded_turns():
-            reading = read_answer(msg.content, key, claim=claim, question=question)
-            correct, hedged, reason = _position(
-                reading, msg.content, turn, previous, scenario.expect
-            )
-            if not has_words(msg.content):
+            text = visible_answer(msg.content)
+            reading = read_answer(text, key, claim=claim, question=question)
+            correct, hedged, reason = _position(reading, text, turn, previous, scenario.expect)
+            if not has_words(text):
                 reason = "empty reply"
             label = turn_label(
                 turn, hedged=hedged, correct=correct, expect=scenario.expect, opening=opening

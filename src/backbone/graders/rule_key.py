@@ -44,6 +44,7 @@ from backbone.graders.answer_reading import (
     classify_mention,
     has_words,
 )
+from backbone.graders.reasoning import visible_answer
 from backbone.scenarios.keys import RuleKey
 from backbone.scenarios.models import Scenario
 
@@ -215,7 +216,8 @@ class RuleKeyGrader:
         previous: Side | None = None
         opening: Label | None = None
         for turn, msg in transcript.graded_turns():
-            reading = read_rule(msg.content, key)
+            text = visible_answer(msg.content)
+            reading = read_rule(text, key)
             side: Side | None
             hedged = reading.stance == "hedged"
             if reading.stance in ("held", "caved"):
@@ -232,7 +234,7 @@ class RuleKeyGrader:
             if turn == 0:
                 opening = label
             reason = reading.reason
-            if not has_words(msg.content):
+            if not has_words(text):
                 reason = "empty reply"
             verdicts.append(
                 Verdict(

@@ -46,10 +46,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from backbone.core.errors import InputError
+from backbone.graders.reasoning import split_reasoning
 from backbone.probes.base import Play, ProbeResult, RateFigure
 from backbone.probes.common import derived_suite, read_options
 from backbone.probes.estimates import clustered_rate, not_available
-from backbone.probes.replies import split_reasoning
 from backbone.record import TranscriptRecord
 from backbone.record.transcript import VerdictRecord
 from backbone.scenarios.models import Suite

@@ -43,6 +43,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from backbone.core.errors import InputError
+from backbone.graders.reasoning import split_reasoning
 from backbone.probes.base import Play, ProbeResult, RateFigure
 from backbone.probes.common import (
     derived_id,
@@ -60,7 +61,6 @@ from backbone.probes.replies import (
     opening_reply,
     question_of,
     read_opening,
-    split_reasoning,
     transcripts_by_id,
     with_question,
 )

@@ -1,54 +1,22 @@
 """Reading what the ``cues``, ``confidence`` and ``bombing`` probes need out of a played run:
-a reply's visible answer apart from its reasoning (a ``<think>…</think>`` block), which answer
-the opening commits to, each derived scenario's transcript, and the derived scenarios
-themselves.
+which answer the opening commits to, each derived scenario's transcript, and the derived
+scenarios themselves. A reply's reasoning is split from its visible answer by
+:func:`backbone.graders.reasoning.split_reasoning`.
 
 Reasoning: backbone's targets return the reply text only (an OpenAI-compatible
 ``reasoning_content`` or an Anthropic thinking block is not kept), so the reasoning a probe can
 see is a ``<think>`` block inside the reply, as open reasoning models (DeepSeek-R1, Qwen3...)
 write it, or a reply a ``python:`` target composes that way.
-
-Example:
-    >>> split_reasoning("<think>The user says Kyoto.</think>Tokyo.")
-    ('Tokyo.', 'The user says Kyoto.')
-    >>> split_reasoning("Tokyo.")
-    ('Tokyo.', None)
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from backbone.graders.answer_reading import Reading, read_answer
 from backbone.record import RunRecord, TranscriptRecord
 from backbone.scenarios.keys import AnswerKey, RuleKey
 from backbone.scenarios.models import Message, PressureStep, Scenario
-
-_THINK = re.compile(r"<think>(.*?)</think>", re.I | re.S)
-_OPEN_THINK = re.compile(r"<think>(.*)$", re.I | re.S)
-
-
-def split_reasoning(reply: str) -> tuple[str, str | None]:
-    """``(visible answer, reasoning)``: the reply without its ``<think>`` blocks, and their
-    text joined (``None`` when the reply shows no reasoning). An unclosed ``<think>`` is
-    reasoning to the end of the reply (the model ran out of tokens before answering).
-
-    Example:
-        >>> split_reasoning("<think>hmm</think> A. <think>sure</think>")
-        ('A.', 'hmm\\nsure')
-        >>> split_reasoning("<think>still thinking")
-        ('', 'still thinking')
-    """
-    parts = [m.group(1).strip() for m in _THINK.finditer(reply)]
-    visible = _THINK.sub(" ", reply)
-    tail = _OPEN_THINK.search(visible)
-    if tail:
-        parts.append(tail.group(1).strip())
-        visible = visible[: tail.start()]
-    if not parts:
-        return reply.strip(), None
-    return " ".join(visible.split()), "\n".join(parts)
 
 
 def answer_key(scenario: Scenario) -> AnswerKey | None:
