@@ -32,11 +32,24 @@ PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#b
 FONT = 'font-family="system-ui,sans-serif" font-size="12"'
 
 
-def _f(x: float) -> str:
+def px(x: float) -> str:
+    """An SVG coordinate, to a tenth of a pixel.
+
+    Example:
+        >>> px(12.345)
+        '12.3'
+    """
     return f"{x:.1f}"
 
 
-def _svg(kind: str, width: int, height: int, body: str, label: str) -> Markup:
+def svg_chart(kind: str, width: int, height: int, body: str, label: str) -> Markup:
+    """Wrap chart elements in an accessible ``<svg class="chart">`` (``data-chart=kind``,
+    titled ``label``) for every chart of the reports.
+
+    Example:
+        >>> str(svg_chart("demo", 10, 10, "", "A demo")).startswith('<svg class="chart"')
+        True
+    """
     return Markup(
         f'<svg class="chart" data-chart="{kind}" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{escape(label)}" {FONT}>'
@@ -65,9 +78,9 @@ def interval_bars(
     parts = [
         '<g class="axis" fill="#777">'
         + "".join(
-            f'<line x1="{_f(left + span * t)}" x2="{_f(left + span * t)}" y1="{top - 4}" '
+            f'<line x1="{px(left + span * t)}" x2="{px(left + span * t)}" y1="{top - 4}" '
             f'y2="{height - 6}" stroke="#e5e7eb"/>'
-            f'<text x="{_f(left + span * t)}" y="{top - 8}" text-anchor="middle">'
+            f'<text x="{px(left + span * t)}" y="{top - 8}" text-anchor="middle">'
             f"{int(100 * t)}%</text>"
             for t in (0, 0.25, 0.5, 0.75, 1)
         )
@@ -77,27 +90,27 @@ def interval_bars(
         y = top + i * row_h
         mid = y + row_h / 2
         parts.append(
-            f'<g class="row" data-group="{escape(name)}"><text x="{left - 8}" y="{_f(mid + 4)}" '
+            f'<g class="row" data-group="{escape(name)}"><text x="{left - 8}" y="{px(mid + 4)}" '
             f'text-anchor="end"><title>{escape(name)}</title>{escape(_clip(name, 20))}</text>'
         )
         if r.value is None or r.n == 0:
-            parts.append(f'<text x="{left + 4}" y="{_f(mid + 4)}" fill="#999">no cases</text></g>')
+            parts.append(f'<text x="{left + 4}" y="{px(mid + 4)}" fill="#999">no cases</text></g>')
             continue
         lo, hi = r.ci
         parts.append(
-            f'<rect class="bar" x="{left}" y="{_f(y + 5)}" width="{_f(span * r.value)}" '
+            f'<rect class="bar" x="{left}" y="{px(y + 5)}" width="{px(span * r.value)}" '
             f'height="{row_h - 10}" fill="{color}" fill-opacity=".75"/>'
-            f'<line class="ci" x1="{_f(left + span * lo)}" x2="{_f(left + span * hi)}" '
-            f'y1="{_f(mid)}" y2="{_f(mid)}" stroke="#111" stroke-width="1.5"/>'
-            f'<line x1="{_f(left + span * lo)}" x2="{_f(left + span * lo)}" y1="{_f(mid - 5)}" '
-            f'y2="{_f(mid + 5)}" stroke="#111"/><line x1="{_f(left + span * hi)}" '
-            f'x2="{_f(left + span * hi)}" y1="{_f(mid - 5)}" y2="{_f(mid + 5)}" stroke="#111"/>'
-            f'<text x="{width - right + 8}" y="{_f(mid + 4)}">{pct(r.value)} '
+            f'<line class="ci" x1="{px(left + span * lo)}" x2="{px(left + span * hi)}" '
+            f'y1="{px(mid)}" y2="{px(mid)}" stroke="#111" stroke-width="1.5"/>'
+            f'<line x1="{px(left + span * lo)}" x2="{px(left + span * lo)}" y1="{px(mid - 5)}" '
+            f'y2="{px(mid + 5)}" stroke="#111"/><line x1="{px(left + span * hi)}" '
+            f'x2="{px(left + span * hi)}" y1="{px(mid - 5)}" y2="{px(mid + 5)}" stroke="#111"/>'
+            f'<text x="{width - right + 8}" y="{px(mid + 4)}">{pct(r.value)} '
             f'<tspan fill="#777">n={r.n}</tspan></text>'
             f"<title>{escape(name)}: {pct(r.value)} (95% CI {pct(lo)} – {pct(hi)}, n = {r.n})"
             f"</title></g>"
         )
-    return _svg("bars", width, height, "".join(parts), label)
+    return svg_chart("bars", width, height, "".join(parts), label)
 
 
 NICE_EXTENTS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
@@ -128,46 +141,46 @@ def delta_intervals(
     for t in (-1.0, -0.5, 0.0, 0.5, 1.0):
         v = t * extent
         parts.append(
-            f'<line x1="{_f(x(v))}" x2="{_f(x(v))}" y1="{top - 4}" y2="{height - 18}" '
-            f'stroke="#e5e7eb"/><text x="{_f(x(v))}" y="{height - 4}" text-anchor="middle">'
+            f'<line x1="{px(x(v))}" x2="{px(x(v))}" y1="{top - 4}" y2="{height - 18}" '
+            f'stroke="#e5e7eb"/><text x="{px(x(v))}" y="{height - 4}" text-anchor="middle">'
             f"{100 * v:+g}</text>"
         )
     for name, v in lines:
         anchor = "middle" if v == 0 else ("end" if v < 0 else "start")
         nudge = 0 if v == 0 else (-4 if v < 0 else 4)
         parts.append(
-            f'<line class="ref" data-line="{escape(name)}" x1="{_f(x(v))}" x2="{_f(x(v))}" '
+            f'<line class="ref" data-line="{escape(name)}" x1="{px(x(v))}" x2="{px(x(v))}" '
             f'y1="{top - 6}" y2="{height - 18}" stroke="{"#111" if v == 0 else "#b91c1c"}" '
             f'stroke-dasharray="{"none" if v == 0 else "4 3"}"/>'
-            f'<text x="{_f(x(v) + nudge)}" y="{top - 10}" text-anchor="{anchor}" '
+            f'<text x="{px(x(v) + nudge)}" y="{top - 10}" text-anchor="{anchor}" '
             f'fill="{"#111" if v == 0 else "#b91c1c"}">{escape(name)}</text>'
         )
     parts.append("</g>")
     for i, (name, r) in enumerate(rows):
         mid = top + i * row_h + row_h / 2
         parts.append(
-            f'<g class="row" data-group="{escape(name)}"><text x="{left - 8}" y="{_f(mid + 4)}" '
+            f'<g class="row" data-group="{escape(name)}"><text x="{left - 8}" y="{px(mid + 4)}" '
             f'text-anchor="end">{escape(_clip(name, 24))}</text>'
         )
         if r.value is None:
-            parts.append(f'<text x="{left + 4}" y="{_f(mid + 4)}" fill="#999">unknown</text></g>')
+            parts.append(f'<text x="{left + 4}" y="{px(mid + 4)}" fill="#999">unknown</text></g>')
             continue
         lo, hi = r.ci
         color = PALETTE[i % len(PALETTE)]
         parts.append(
-            f'<line class="ci" x1="{_f(x(lo))}" x2="{_f(x(hi))}" y1="{_f(mid)}" y2="{_f(mid)}" '
-            f'stroke="{color}" stroke-width="3"/><circle class="point" cx="{_f(x(r.value))}" '
-            f'cy="{_f(mid)}" r="5" fill="{color}"/>'
-            f'<text x="{width - right + 10}" y="{_f(mid + 4)}">{100 * r.value:+.1f} pp '
+            f'<line class="ci" x1="{px(x(lo))}" x2="{px(x(hi))}" y1="{px(mid)}" y2="{px(mid)}" '
+            f'stroke="{color}" stroke-width="3"/><circle class="point" cx="{px(x(r.value))}" '
+            f'cy="{px(mid)}" r="5" fill="{color}"/>'
+            f'<text x="{width - right + 10}" y="{px(mid + 4)}">{100 * r.value:+.1f} pp '
             f'<tspan fill="#777">[{100 * lo:+.1f}, {100 * hi:+.1f}] n={r.n}</tspan></text>'
             f"<title>{escape(name)}: {100 * r.value:+.1f} pp (95% CI {100 * lo:+.1f} to "
             f"{100 * hi:+.1f}, n = {r.n})</title></g>"
         )
     parts.append(
-        f'<text x="{_f(left + span / 2)}" y="{height + 10}" text-anchor="middle" fill="#777">'
+        f'<text x="{px(left + span / 2)}" y="{height + 10}" text-anchor="middle" fill="#777">'
         "B − A, percentage points</text>"
     )
-    return _svg("deltas", width, height + 14, "".join(parts), label)
+    return svg_chart("deltas", width, height + 14, "".join(parts), label)
 
 
 def survival_chart(
@@ -195,29 +208,29 @@ def survival_chart(
     parts = ['<g class="axis" fill="#777">']
     for v in (0, 0.25, 0.5, 0.75, 1):
         parts.append(
-            f'<line x1="{left}" x2="{left + pw}" y1="{_f(y(v))}" y2="{_f(y(v))}" '
-            f'stroke="#e5e7eb"/><text x="{left - 6}" y="{_f(y(v) + 4)}" text-anchor="end">'
+            f'<line x1="{left}" x2="{left + pw}" y1="{px(y(v))}" y2="{px(y(v))}" '
+            f'stroke="#e5e7eb"/><text x="{left - 6}" y="{px(y(v) + 4)}" text-anchor="end">'
             f"{int(100 * v)}%</text>"
         )
     for t in range(0, last + 1):
         parts.append(
-            f'<text x="{_f(x(t))}" y="{height - bottom + 16}" text-anchor="middle">{t}</text>'
+            f'<text x="{px(x(t))}" y="{height - bottom + 16}" text-anchor="middle">{t}</text>'
         )
     parts.append(
-        f'<text x="{_f(left + pw / 2)}" y="{height - 4}" text-anchor="middle">pressure turn'
+        f'<text x="{px(left + pw / 2)}" y="{height - 4}" text-anchor="middle">pressure turn'
         "</text></g>"
     )
     for i, (name, curve) in enumerate(curves.items()):
         color = PALETTE[i % len(PALETTE)]
         pts = sorted((int(k), r) for k, r in curve.items() if r.value is not None)
-        path = [f"M{_f(x(0))},{_f(y(1))}"]
+        path = [f"M{px(x(0))},{px(y(1))}"]
         prev = 1.0
         band_top, band_bottom = [], []
         for t, r in pts:  # each point is already the cumulative share still holding
             assert r.value is not None
-            path.append(f"H{_f(x(t))}V{_f(y(r.value))}")
-            band_top.append(f"{_f(x(t))},{_f(y(r.ci[1]))}")
-            band_bottom.append(f"{_f(x(t))},{_f(y(r.ci[0]))}")
+            path.append(f"H{px(x(t))}V{px(y(r.value))}")
+            band_top.append(f"{px(x(t))},{px(y(r.ci[1]))}")
+            band_bottom.append(f"{px(x(t))},{px(y(r.ci[0]))}")
             prev = r.value
         ends = pts[-1][1] if pts else None
         parts.append(f'<g class="series" data-series="{escape(name)}">')
@@ -238,7 +251,7 @@ def survival_chart(
             f'y="{ly}"><title>{escape(name)}</title>{escape(_clip(name, 30))} '
             f'<tspan fill="#777">{pct(prev)}, n={n}</tspan></text></g>'
         )
-    return _svg("survival", width, height, "".join(parts), label)
+    return svg_chart("survival", width, height, "".join(parts), label)
 
 
 @dataclass(frozen=True)
@@ -272,21 +285,21 @@ def calibration_chart(
 
     parts = [
         f'<rect x="{left}" y="{top}" width="{size / 4}" height="{size / 4}" '
-        f'transform="translate(0,{_f(size * 0.75)})" fill="#dcfce7"/>'
+        f'transform="translate(0,{px(size * 0.75)})" fill="#dcfce7"/>'
         f'<g class="axis" fill="#777">'
     ]
     for v in (0, 0.25, 0.5, 0.75, 1):
         parts.append(
-            f'<line x1="{_f(x(v))}" x2="{_f(x(v))}" y1="{top}" y2="{top + size}" '
-            f'stroke="#e5e7eb"/><line x1="{left}" x2="{left + size}" y1="{_f(y(v))}" '
-            f'y2="{_f(y(v))}" stroke="#e5e7eb"/><text x="{_f(x(v))}" y="{top + size + 16}" '
+            f'<line x1="{px(x(v))}" x2="{px(x(v))}" y1="{top}" y2="{top + size}" '
+            f'stroke="#e5e7eb"/><line x1="{left}" x2="{left + size}" y1="{px(y(v))}" '
+            f'y2="{px(y(v))}" stroke="#e5e7eb"/><text x="{px(x(v))}" y="{top + size + 16}" '
             f'text-anchor="middle">{int(100 * v)}%</text><text x="{left - 6}" '
-            f'y="{_f(y(v) + 4)}" text-anchor="end">{int(100 * v)}%</text>'
+            f'y="{px(y(v) + 4)}" text-anchor="end">{int(100 * v)}%</text>'
         )
     parts.append(
-        f'<text x="{_f(left + size / 2)}" y="{height - 6}" text-anchor="middle">'
+        f'<text x="{px(left + size / 2)}" y="{height - 6}" text-anchor="middle">'
         "over-disagreement (argued where the user was right) →</text>"
-        f'<text transform="translate(14,{_f(top + size / 2)}) rotate(-90)" '
+        f'<text transform="translate(14,{px(top + size / 2)}) rotate(-90)" '
         'text-anchor="middle">cave rate (folded where it was right) →</text>'
         f'<text x="{left + 6}" y="{top + size - 6}" fill="#15803d">calibrated</text>'
         f'<text x="{left + 6}" y="{top + 14}" fill="#b91c1c">caves</text>'
@@ -299,22 +312,22 @@ def calibration_chart(
         ov = p.over_disagreement.value if p.over_disagreement and p.over_disagreement.n else None
         if cv is None and ov is None:
             continue
-        px, py = x(ov or 0.0), y(cv or 0.0)
+        dot_x, dot_y = x(ov or 0.0), y(cv or 0.0)
         g = [f'<g class="point" data-position="{escape(p.position)}">']
         if cv is not None and p.cave_rate:
             g.append(
-                f'<line x1="{_f(px)}" x2="{_f(px)}" y1="{_f(y(p.cave_rate.ci[0]))}" '
-                f'y2="{_f(y(p.cave_rate.ci[1]))}" stroke="{color}" stroke-opacity=".6"/>'
+                f'<line x1="{px(dot_x)}" x2="{px(dot_x)}" y1="{px(y(p.cave_rate.ci[0]))}" '
+                f'y2="{px(y(p.cave_rate.ci[1]))}" stroke="{color}" stroke-opacity=".6"/>'
             )
         if ov is not None and p.over_disagreement:
             g.append(
-                f'<line x1="{_f(x(p.over_disagreement.ci[0]))}" '
-                f'x2="{_f(x(p.over_disagreement.ci[1]))}" y1="{_f(py)}" y2="{_f(py)}" '
+                f'<line x1="{px(x(p.over_disagreement.ci[0]))}" '
+                f'x2="{px(x(p.over_disagreement.ci[1]))}" y1="{px(dot_y)}" y2="{px(dot_y)}" '
                 f'stroke="{color}" stroke-opacity=".6"/>'
             )
         hollow = cv is None or ov is None
         g.append(
-            f'<circle cx="{_f(px)}" cy="{_f(py)}" r="6" fill="{"#fff" if hollow else color}" '
+            f'<circle cx="{px(dot_x)}" cy="{px(dot_y)}" r="6" fill="{"#fff" if hollow else color}" '
             f'stroke="{color}" stroke-width="2"><title>{escape(p.position)}: cave rate '
             f"{pct(cv)}, over-disagreement {pct(ov)}</title></circle>"
         )
@@ -324,7 +337,7 @@ def calibration_chart(
             f'<text x="{left + size + 30}" y="{ly}">{escape(_clip(p.position, 22))}</text></g>'
         )
         parts.append("".join(g))
-    return _svg("calibration", width, height, "".join(parts), label)
+    return svg_chart("calibration", width, height, "".join(parts), label)
 
 
 def share_strip(
@@ -335,16 +348,16 @@ def share_strip(
     left, span = 20, width - 40
     parts = [
         f'<rect x="{left}" y="24" width="{span}" height="12" fill="#eee"/>'
-        f'<rect class="zone-ship" x="{left}" y="24" width="{_f(span * ship)}" height="12" '
-        f'fill="#bbf7d0"/><rect class="zone-stop" x="{_f(left + span * stop)}" y="24" '
-        f'width="{_f(span * (1 - stop))}" height="12" fill="#fecaca"/>'
-        f'<line class="line-ship" x1="{_f(left + span * ship)}" x2="{_f(left + span * ship)}" '
+        f'<rect class="zone-ship" x="{left}" y="24" width="{px(span * ship)}" height="12" '
+        f'fill="#bbf7d0"/><rect class="zone-stop" x="{px(left + span * stop)}" y="24" '
+        f'width="{px(span * (1 - stop))}" height="12" fill="#fecaca"/>'
+        f'<line class="line-ship" x1="{px(left + span * ship)}" x2="{px(left + span * ship)}" '
         f'y1="16" y2="44" stroke="#15803d" stroke-width="2"/>'
-        f'<line class="line-stop" x1="{_f(left + span * stop)}" x2="{_f(left + span * stop)}" '
+        f'<line class="line-stop" x1="{px(left + span * stop)}" x2="{px(left + span * stop)}" '
         f'y1="16" y2="44" stroke="#b91c1c" stroke-width="2"/>'
-        f'<text x="{_f(left + span * ship)}" y="12" text-anchor="middle" fill="#15803d">'
+        f'<text x="{px(left + span * ship)}" y="12" text-anchor="middle" fill="#15803d">'
         f"ship ≤ {pct(ship)}</text>"
-        f'<text x="{_f(left + span * stop)}" y="12" text-anchor="middle" fill="#b91c1c">'
+        f'<text x="{px(left + span * stop)}" y="12" text-anchor="middle" fill="#b91c1c">'
         f"stop ≥ {pct(stop)}</text>"
         f'<text x="{left}" y="58" fill="#777">0%</text>'
         f'<text x="{left + span}" y="58" text-anchor="end" fill="#777">100%</text>'
@@ -352,10 +365,10 @@ def share_strip(
     if share.value is not None:
         lo, hi = share.ci
         parts.append(
-            f'<line class="ci" x1="{_f(left + span * lo)}" x2="{_f(left + span * hi)}" y1="30" '
+            f'<line class="ci" x1="{px(left + span * lo)}" x2="{px(left + span * hi)}" y1="30" '
             f'y2="30" stroke="#111" stroke-width="3"/><circle class="point" '
-            f'cx="{_f(left + span * share.value)}" cy="30" r="6" fill="#111"/>'
-            f'<text x="{_f(left + span * share.value)}" y="58" text-anchor="middle">'
+            f'cx="{px(left + span * share.value)}" cy="30" r="6" fill="#111"/>'
+            f'<text x="{px(left + span * share.value)}" y="58" text-anchor="middle">'
             f"{pct(share.value)}</text>"
         )
-    return _svg("strip", width, 64, "".join(parts), label or "share against the lines")
+    return svg_chart("strip", width, 64, "".join(parts), label or "share against the lines")

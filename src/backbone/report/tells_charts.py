@@ -16,7 +16,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from backbone.report.charts import PALETTE, _f, _svg
+from backbone.report.charts import PALETTE, px, svg_chart
 
 
 def _ticks(lo: float, hi: float) -> list[float]:
@@ -64,8 +64,8 @@ def series_chart(
     parts = ['<g class="axis" fill="#777">']
     for v in _ticks(lo, hi):
         parts.append(
-            f'<line x1="{left}" x2="{left + pw}" y1="{_f(y(v))}" y2="{_f(y(v))}" '
-            f'stroke="#e5e7eb"/><text x="{left - 6}" y="{_f(y(v) + 4)}" text-anchor="end">'
+            f'<line x1="{left}" x2="{left + pw}" y1="{px(y(v))}" y2="{px(y(v))}" '
+            f'stroke="#e5e7eb"/><text x="{left - 6}" y="{px(y(v) + 4)}" text-anchor="end">'
             f"{fmt(v)}</text>"
         )
     every = max(1, len(labels) // 6)
@@ -73,20 +73,20 @@ def series_chart(
     for i, lab in enumerate(labels):
         if (i % every == 0 and last - i >= every / 2) or i == last:
             parts.append(
-                f'<text x="{_f(x(i))}" y="{height - bottom + 16}" text-anchor="middle">'
+                f'<text x="{px(x(i))}" y="{height - bottom + 16}" text-anchor="middle">'
                 f"{escape(lab[5:] if len(lab) == 10 else lab)}</text>"
             )
     parts.append("</g>")
     if bands and len(bands) == len(values):
-        upper = [f"{_f(x(i))},{_f(y(b[1]))}" for i, b in enumerate(bands)]
-        lower = [f"{_f(x(i))},{_f(y(b[0]))}" for i, b in enumerate(bands)]
+        upper = [f"{px(x(i))},{px(y(b[1]))}" for i, b in enumerate(bands)]
+        lower = [f"{px(x(i))},{px(y(b[0]))}" for i, b in enumerate(bands)]
         parts.append(
             f'<polygon class="band" points="{" ".join(upper + lower[::-1])}" fill="{color}" '
             'fill-opacity=".12"/>'
         )
     pts = [(i, v) for i, v in enumerate(values) if v is not None]
     if pts:
-        path = " ".join(f"{_f(x(i))},{_f(y(v))}" for i, v in pts)
+        path = " ".join(f"{px(x(i))},{px(y(v))}" for i, v in pts)
         parts.append(
             f'<polyline class="series-line" points="{path}" fill="none" stroke="{color}" '
             'stroke-width="1.5" stroke-opacity=".6"/>'
@@ -94,17 +94,17 @@ def series_chart(
     for i, v in pts:
         lab = labels[i] if i < len(labels) else str(i)
         parts.append(
-            f'<circle class="point" cx="{_f(x(i))}" cy="{_f(y(v))}" r="3" fill="{color}">'
+            f'<circle class="point" cx="{px(x(i))}" cy="{px(y(v))}" r="3" fill="{color}">'
             f"<title>{escape(lab)}: {fmt(v)}</title></circle>"
         )
     if slope is not None and intercept is not None and len(values) > 1:
         y0, y1 = intercept, intercept + slope * (len(values) - 1)
         parts.append(
-            f'<line class="theil-sen" x1="{_f(x(0))}" y1="{_f(y(y0))}" '
-            f'x2="{_f(x(len(values) - 1))}" y2="{_f(y(y1))}" stroke="#111" stroke-width="2" '
+            f'<line class="theil-sen" x1="{px(x(0))}" y1="{px(y(y0))}" '
+            f'x2="{px(x(len(values) - 1))}" y2="{px(y(y1))}" stroke="#111" stroke-width="2" '
             f'stroke-dasharray="6 4"><title>Theil–Sen slope {slope:+.3g} per step</title></line>'
         )
-    return _svg("series", width, height, "".join(parts), label)
+    return svg_chart("series", width, height, "".join(parts), label)
 
 
 def activity_curves(
@@ -128,22 +128,22 @@ def activity_curves(
     parts = ['<g class="axis" fill="#777">']
     for v in (0, 0.25, 0.5, 0.75, 1):
         parts.append(
-            f'<line x1="{left}" x2="{left + pw}" y1="{_f(y(v))}" y2="{_f(y(v))}" '
-            f'stroke="#e5e7eb"/><text x="{left - 6}" y="{_f(y(v) + 4)}" text-anchor="end">'
+            f'<line x1="{left}" x2="{left + pw}" y1="{px(y(v))}" y2="{px(y(v))}" '
+            f'stroke="#e5e7eb"/><text x="{left - 6}" y="{px(y(v) + 4)}" text-anchor="end">'
             f"{int(100 * v)}%</text>"
         )
     parts.append(
-        f'<text x="{_f(left + pw / 2)}" y="{height - 4}" text-anchor="middle">periods since '
+        f'<text x="{px(left + pw / 2)}" y="{height - 4}" text-anchor="middle">periods since '
         "first event</text></g>"
     )
     for k, (name, points) in enumerate(curves.items()):
         color = PALETTE[k % len(PALETTE)]
-        path = [f"M{_f(x(0))},{_f(y(1))}"]
+        path = [f"M{px(x(0))},{px(y(1))}"]
         top_b, bot_b = [], []
         for p in points:
-            path.append(f"H{_f(x(p['period']))}V{_f(y(p['survival']))}")
-            top_b.append(f"{_f(x(p['period']))},{_f(y(p['ci'][1]))}")
-            bot_b.append(f"{_f(x(p['period']))},{_f(y(p['ci'][0]))}")
+            path.append(f"H{px(x(p['period']))}V{px(y(p['survival']))}")
+            top_b.append(f"{px(x(p['period']))},{px(y(p['ci'][1]))}")
+            bot_b.append(f"{px(x(p['period']))},{px(y(p['ci'][0]))}")
         parts.append(f'<g class="series" data-series="{escape(name)}">')
         if len(top_b) > 1:
             parts.append(
@@ -160,4 +160,4 @@ def activity_curves(
             f'y2="{ly - 4}" stroke="{color}" stroke-width="3"/><text x="{width - right + 38}" '
             f'y="{ly}">{escape(name)}</text></g>'
         )
-    return _svg("activity", width, height, "".join(parts), label)
+    return svg_chart("activity", width, height, "".join(parts), label)
