@@ -13,6 +13,17 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "[test] chromium is missing: sudo apt-get install chromium" >&2
   fi
 fi
+# The audit's Spark tests run pyspark in local mode: a Java runtime (Debian's OpenJDK 17).
+if ! command -v java >/dev/null 2>&1; then
+  if [[ "$(id -u)" == "0" ]]; then
+    echo "[test] installing Debian's OpenJDK for the Spark tests..." >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null \
+      || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
+  else
+    echo "[test] java is missing: sudo apt-get install openjdk-17-jre-headless" >&2
+  fi
+fi
 .venv/bin/ruff check src tests benchmarks
 .venv/bin/mypy
 exec .venv/bin/pytest "$@"

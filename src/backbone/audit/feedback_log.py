@@ -53,7 +53,7 @@ from backbone.core.errors import InputError, Problem
 
 SCALES: tuple[str, ...] = ("auto", "updown", "signed", "stars")
 MISSING_SEGMENT = "(missing)"
-_SCALE_TEXT = {
+SCALE_TEXT = {
     "updown": "'up' or 'down' (empty: unrated)",
     "signed": "1, -1 or 0 (0 or empty: unrated)",
     "stars": "a score from 1 to 5 (empty: unrated)",
@@ -89,6 +89,25 @@ def parse_column_map(
     return out
 
 
+def missing_column_problem(
+    file: str,
+    field: str,
+    column: str,
+    names: Sequence[str],
+    column_map: Mapping[str, str],
+    stratify_option: str = "--stratify-by",
+) -> Problem | None:
+    """The problem of a log without ``column`` for ``field`` (None: an optional field)."""
+    mapped = field in column_map or field == "segment"
+    if field not in REQUIRED_FIELDS and not mapped:
+        return None
+    what = stratify_option if field == "segment" else f"field '{field}'"
+    hint = "" if mapped else f"; map yours with --map {field}=COLUMN"
+    return Problem(
+        file, None, f"no column '{column}' for {what} (columns: {', '.join(names)}){hint}"
+    )
+
+
 def _field_exprs(
     source: Source,
     column_map: Mapping[str, str],
@@ -108,18 +127,11 @@ def _field_exprs(
             column = column_map.get(field, field)
         expr = source.column_sql(column)
         if expr is None:
-            mapped = field in column_map or field == "segment"
-            if field in REQUIRED_FIELDS or mapped:
-                what = stratify_option if field == "segment" else f"field '{field}'"
-                hint = "" if mapped else f"; map yours with --map {field}=COLUMN"
-                problems.append(
-                    Problem(
-                        source.file,
-                        None,
-                        f"no column '{column}' for {what} "
-                        f"(columns: {', '.join(source.names)}){hint}",
-                    )
-                )
+            problem = missing_column_problem(
+                source.file, field, column, source.names, column_map, stratify_option
+            )
+            if problem is not None:
+                problems.append(problem)
             expr = "NULL::VARCHAR"
         if field == "segment":
             expr = f"coalesce({expr}, {sql_literal(MISSING_SEGMENT)})"
@@ -155,8 +167,15 @@ def _detect_scale(con: duckdb.DuckDBPyConnection, file: str, rating_column: str)
         """
     ).fetchone()
     assert row is not None
-    words, numbers, low, high = int(row[0]), int(row[1]), row[2], row[3]
-    if words >= numbers:
+    return decide_scale(file, rating_column, int(row[0]), int(row[1]), row[2], row[3])
+
+
+def decide_scale(
+    file: str, rating_column: str, words: int, numbers: int, low: float | None, high: float | None
+) -> RatingScale:
+    """The scale the ratings are on, from how many are up/down words, how many are numbers,
+    and the numbers' range (raises :class:`InputError` when it cannot tell)."""
+    if words >= numbers or low is None or high is None:
         return "updown"
     if low <= 0:
         return "signed"
@@ -210,6 +229,27 @@ def _missing_counts(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, int], int
     ).fetchone()
     assert row is not None
     return {"id": int(row[0]), "prompt": int(row[1]), "response": int(row[2])}, int(row[3])
+
+
+def rated_strata(
+    file: str, cells: Sequence[tuple[str | None, str | None, int]], stratify_by: str | None
+) -> list[Stratum]:
+    """The rated strata from counts per (rating, segment), in key order; raises
+    :class:`InputError` when no event is rated."""
+    strata = sorted(
+        (
+            Stratum(rating=rating, segment=segment if stratify_by else None, events=n)
+            for rating, segment, n in cells
+            if rating in ("up", "down")
+        ),
+        key=lambda s: (s.rating, s.segment or ""),
+    )
+    if not strata:
+        rows = sum(n for _, _, n in cells)
+        raise InputError.single(
+            file, None, f"no rated events: all {rows} records have an empty or neutral rating"
+        )
+    return strata
 
 
 class FeedbackLog:
@@ -300,7 +340,7 @@ def _problem_sql(scale: str, cmap: Mapping[str, str]) -> str:
           WHEN __prompt IS NULL THEN {sql_literal(label["prompt"] + " is missing")}
           WHEN __response IS NULL THEN {sql_literal(label["response"] + " is missing")}
           WHEN __rating IS NULL THEN {sql_literal(label["rating"] + " ")} || {quote} || __rating_raw
-               || {quote} || ' is not ' || {sql_literal(_SCALE_TEXT[scale])}
+               || {quote} || ' is not ' || {sql_literal(SCALE_TEXT[scale])}
         END"""
 
 
@@ -359,23 +399,8 @@ def _open(
             bottom_cut = float(cut[0]) if cut and cut[0] is not None else None
     except duckdb.Error as exc:
         raise InputError(source.unreadable(exc)) from None
-    strata = sorted(
-        (
-            Stratum(
-                rating=rating,
-                segment=segment if stratify_by else None,
-                events=n,
-            )
-            for rating, segment, n in cells
-            if rating in ("up", "down")
-        ),
-        key=lambda s: (s.rating, s.segment or ""),
-    )
+    strata = rated_strata(file, cells, stratify_by)
     rated = sum(s.events for s in strata)
-    if rated == 0:
-        raise InputError.single(
-            file, None, f"no rated events: all {rows} records have an empty or neutral rating"
-        )
     info = LogInfo(
         file=file,
         format=source.fmt,

@@ -85,7 +85,7 @@ class LogInfo(BaseModel):
     """What ingestion learned about a log (validated, counted, nothing judged yet)."""
 
     file: str
-    format: Literal["jsonl", "csv", "parquet"]
+    format: Literal["jsonl", "csv", "parquet", "table"]  # table: a database table
     rows: int
     rated: int
     unrated: int

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backbone.audit.estimate import estimate_grid
 from backbone.audit.failure_modes import Rule, check_rule_columns, failure_modes
@@ -25,6 +25,9 @@ from backbone.audit.judging import AuditJudge, judge_all
 from backbone.audit.models import AuditResult, Judgment, LogInfo, Sample, StratumResult
 from backbone.audit.sampling import draw_sample
 from backbone.audit.verdict import Thresholds, decide
+
+if TYPE_CHECKING:
+    from backbone.audit.engine_table import EngineLog
 
 
 @dataclass
@@ -103,17 +106,21 @@ def assemble(
 
 
 async def run_audit(
-    log: FeedbackLog,
+    log: FeedbackLog | EngineLog,
     judge: AuditJudge,
     options: AuditOptions,
     *,
     on_result: Callable[[Judgment], None] | None = None,
     extra_options: dict[str, Any] | None = None,
 ) -> AuditResult:
-    """Sample ``log``, judge the sample, and put the result together. Raises
-    :class:`~backbone.core.errors.InputError` for a failure rule on a column ``log`` lacks."""
+    """Sample ``log`` (a file read by DuckDB, or a table on any engine), judge the sample,
+    and put the result together. Raises :class:`~backbone.core.errors.InputError` for a
+    failure rule on a column ``log`` lacks."""
     check_rule_columns(options.rules, log.info.columns)
-    sample = draw_sample(log, options.per_stratum, options.seed)
+    if isinstance(log, FeedbackLog):
+        sample = draw_sample(log, options.per_stratum, options.seed)
+    else:  # a table on an engine (audit/engine_table.py): the same draw, run there
+        sample = log.draw_sample(options.per_stratum, options.seed)
     judgments = await judge_all(
         judge, sample.events, concurrency=options.concurrency, on_result=on_result
     )

@@ -84,7 +84,11 @@ def print_audit(doc: dict[str, Any], console: Console) -> None:
 
 
 def audit(
-    file: Annotated[Path, typer.Argument(help="Feedback log: .jsonl, .csv or .parquet.")],
+    file: Annotated[
+        Path | None,
+        typer.Argument(help="Feedback log: .jsonl, .csv or .parquet (or --connection/--table)."),
+    ] = None,
+    *,
     judge: JudgeOpt,
     sample: Annotated[
         int, typer.Option("--sample", "-n", min=1, help="Events judged per rating stratum.")
@@ -145,6 +149,21 @@ def audit(
     memory_limit: Annotated[
         str | None, typer.Option(help="DuckDB memory limit, e.g. 2GB (spills to disk beyond).")
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="duckdb | spark: the engine that reads FILE, counts the strata and draws the "
+            "sample (spark: master from $BACKBONE_SPARK_MASTER, default local[2])."
+        ),
+    ] = "duckdb",
+    connection: Annotated[
+        str | None,
+        typer.Option(
+            help="Audit a table in a database instead of a FILE: an Ibis URL such as "
+            "duckdb://feedback.db or postgres://user:pass@host/db (with --table)."
+        ),
+    ] = None,
+    table: Annotated[str | None, typer.Option(help="The table to audit on --connection.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Audit a thumbs-up/down log: judge a stratified sample for correctness, estimate the 2x2
@@ -177,7 +196,17 @@ def audit(
                 cache=cache,
             )
             log = _open_log(
-                file, fmt, cmap, rating_scale, threshold, stratify_by, memory_limit, quiet
+                file,
+                quiet,
+                engine=engine,
+                connection=connection,
+                table=table,
+                fmt=fmt,
+                column_map=cmap,
+                rating_scale=rating_scale,
+                threshold=threshold,
+                stratify_by=stratify_by,
+                memory_limit=memory_limit,
             )
             check_rule_columns(rules, log.info.columns)
         from backbone.audit.pipeline import AuditOptions, run_audit
@@ -255,30 +284,14 @@ def audit(
         raise typer.Exit(1)
 
 
-def _open_log(
-    file: Path,
-    fmt: str | None,
-    cmap: dict[str, str],
-    rating_scale: str,
-    threshold: float,
-    stratify_by: str | None,
-    memory_limit: str | None,
-    quiet: bool,
-) -> Any:
+def _open_log(file: Path | None, quiet: bool, **options: Any) -> Any:
     from contextlib import nullcontext
 
-    from backbone.audit.feedback_log import open_log
+    from backbone.evaluation.audit_engines import open_feedback, redact
 
-    with nullcontext() if quiet else err.status(f"reading {file}..."):
-        return open_log(
-            file,
-            fmt=fmt,
-            column_map=cmap,
-            rating_scale=rating_scale,
-            threshold=threshold,
-            stratify_by=stratify_by,
-            memory_limit=memory_limit,
-        )
+    where = file if file is not None else redact(str(options.get("connection")))
+    with nullcontext() if quiet else err.status(f"reading {where}..."):
+        return open_feedback(file, **options)
 
 
 def audit_channels(

@@ -1,0 +1,430 @@
+"""The audit's queries written once against Ibis: they run where the data lives.
+
+Given an Ibis table (DuckDB, Spark, Postgres, BigQuery, Snowflake... any backend Ibis reaches)
+with the feedback log's columns (after the ``--map`` renames), this module asks the engine for
+
+* the rating scale (when not named) and the rated strata (rating x segment) with their sizes;
+* the validation counts: records without an id, prompt or response, ratings off the scale,
+  repeated ids (the first ``MAX_LISTED`` of each listed by id);
+* the seeded sample: per stratum, the ``n`` events with the smallest key
+  ``md5(f"{seed}:{id}")`` read as a little-endian number (ties broken by id).
+
+Only the sampled rows travel back to Python (to the judge); the counts behind the weights
+N_h / n_h are computed by the engine. The key is the one the default DuckDB path draws with
+(``md5_number``, the digest's 16 bytes little-endian): its hex digest with the byte pairs
+reversed sorts the same way as text, and every engine computes an md5 hex digest identically,
+so the same seed draws the same events on every engine.
+
+A table has no row order, so a sampled event's ``row`` is 0 ("not known") unless the table
+has a ``__row`` column (the wiring adds one for files it can number).
+
+Example:
+    >>> import ibis
+    >>> t = ibis.memtable({"id": ["a", "b", "c"], "prompt": ["p"] * 3,
+    ...                    "response": ["r"] * 3, "rating": ["up", "down", "up"]})
+    >>> log = open_table(t, name="feedback")
+    >>> [(s.key, s.events) for s in log.info.strata]
+    [('down', 1), ('up', 2)]
+    >>> [se.event.id for se in log.draw_sample(per_stratum=1, seed=7).events]
+    ['b', 'a']
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal
+
+import ibis
+import ibis.expr.types as ir
+
+from backbone.audit.feedback_log import (
+    MISSING_SEGMENT,
+    SCALE_TEXT,
+    SCALES,
+    decide_scale,
+    missing_column_problem,
+    rated_strata,
+)
+from backbone.audit.models import (
+    MAPPABLE_FIELDS,
+    FeedbackEvent,
+    LogInfo,
+    RatingScale,
+    Sample,
+    SampledEvent,
+    StratumDraw,
+)
+from backbone.audit.source import MAX_LISTED, infer_scalar, jsonable
+from backbone.core.errors import InputError, Problem
+
+TableFormat = Literal["jsonl", "csv", "parquet", "table"]
+ROW = "__row"  # an optional 1-based record index column
+BOTTOM_QUANTILE = 0.1  # the stars scale's lowest-rated outputs: the 10th percentile score
+_FIELDS = (*MAPPABLE_FIELDS, "segment")
+
+
+def _col(field: str) -> str:
+    return f"__{'rating_raw' if field == 'rating' else field}"
+
+
+def draw_key(ident: ir.StringValue, seed: int) -> ir.StringValue:
+    """``md5(f"{seed}:{id}")`` as 32 hex digits, byte pairs reversed: sorted as text, the
+    order of DuckDB's ``md5_number`` (the digest read as a little-endian 128-bit number)."""
+    digest = (ibis.literal(f"{seed}:") + ident).hexdigest("md5")
+    pairs = [digest.substr(2 * i, 2) for i in reversed(range(16))]
+    key = pairs[0]
+    for pair in pairs[1:]:
+        key = key + pair
+    return key
+
+
+def quantile_disc(histogram: Mapping[float, int], q: float) -> float | None:
+    """The discrete ``q`` quantile of values given as counts (DuckDB's ``quantile_disc``:
+    the value at sorted position ``floor((n - 1) * q)``).
+
+    >>> quantile_disc({1.0: 3, 4.0: 7}, 0.1), quantile_disc({1.0: 1, 5.0: 9}, 0.1)
+    (1.0, 5.0)
+    """
+    n = sum(histogram.values())
+    if n == 0:
+        return None
+    index = math.floor((n - 1) * q)
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if seen > index:
+            return value
+    return None  # pragma: no cover - unreachable: seen reaches n > index
+
+
+def _rating(raw: ir.StringValue, scale: RatingScale, threshold: float) -> ir.StringValue:
+    """``up``, ``down`` or ``unrated`` from the raw value; NULL when off the scale."""
+    r = raw.strip().lower()
+    num = raw.strip().try_cast("float64")
+    empty = raw.isnull() | (r == "")
+    null = ibis.null("string")
+    if scale == "updown":
+        return ibis.cases((empty, "unrated"), (r.isin(["up", "down"]), r), else_=null)
+    if scale == "signed":
+        return ibis.cases(
+            (empty, "unrated"),
+            (num == 1, "up"),
+            (num == -1, "down"),
+            (num == 0, "unrated"),
+            else_=null,
+        )
+    in_range = (num >= 1) & (num <= 5)
+    return ibis.cases(
+        (empty, "unrated"),
+        (in_range & (num >= threshold), "up"),
+        (in_range, "down"),
+        else_=null,
+    )
+
+
+class EngineLog:
+    """A validated feedback table on an Ibis backend: its counts, and the sample drawn there.
+
+    ``events`` is the table with the text columns ``__id``, ``__timestamp``, ``__user_id``,
+    ``__prompt``, ``__response``, ``__reference``, ``__rating_raw``, ``__segment`` and
+    ``__rating`` (``up``, ``down``, ``unrated``; NULL when off the scale), then the table's own.
+    """
+
+    def __init__(
+        self,
+        events: ir.Table,
+        info: LogInfo,
+        *,
+        extras: Sequence[str],
+        csv_text: bool = False,
+        json_fields: bool = False,
+        on_close: Callable[[], None] | None = None,
+    ) -> None:
+        self.events = events
+        self.info = info
+        self._extras = list(extras)
+        self._csv_text = csv_text
+        self._json_fields = json_fields
+        self._on_close = on_close
+
+    def draw_rows(self, per_stratum: int, seed: int) -> list[dict[str, Any]]:
+        """The drawn records per stratum (the ``n`` smallest keys), ordered by stratum and key;
+        the query runs on the engine and only these rows come back."""
+        t = self.events
+        rated = t.filter(t["__rating"].isin(["up", "down"]))
+        rated = rated.mutate(__key=draw_key(rated["__id"], seed))
+        groups = (
+            [rated["__rating"], rated["__segment"]]
+            if self.info.stratify_by
+            else [rated["__rating"]]
+        )
+        window = ibis.window(group_by=groups, order_by=[rated["__key"], rated["__id"]])
+        ranked = rated.mutate(__rank=ibis.row_number().over(window))
+        drawn = ranked.filter(ranked["__rank"] < per_stratum)
+        columns = [_col(f) for f in _FIELDS] + ["__rating", "__key", "__rank", *self._extras]
+        if ROW in t.columns:
+            columns.append(ROW)
+        records: list[dict[str, Any]] = drawn.select(*columns).to_pyarrow().to_pylist()
+        records.sort(key=lambda r: (self._stratum_key(r), r["__rank"]))
+        return records
+
+    def _stratum_key(self, rec: Mapping[str, Any]) -> str:
+        rating = str(rec["__rating"])
+        return f"{rating}|{rec['__segment']}" if self.info.stratify_by else rating
+
+    def draw_sample(self, per_stratum: int, seed: int = 0) -> Sample:
+        """Draw ``per_stratum`` events from every stratum (all of a smaller one): the same
+        events :func:`backbone.audit.sampling.draw_sample` draws from the same log."""
+        if per_stratum < 1:
+            raise ValueError(f"per_stratum must be >= 1, got {per_stratum}")
+        records = self.draw_rows(per_stratum, seed)
+        drawn = Counter(self._stratum_key(r) for r in records)
+        strata = [
+            StratumDraw(
+                key=s.key,
+                rating=s.rating,
+                segment=s.segment,
+                events=s.events,
+                drawn=drawn[s.key],
+            )
+            for s in self.info.strata
+        ]
+        by_key = {s.key: s for s in strata}
+        events = []
+        for rec in records:
+            s = by_key[self._stratum_key(rec)]
+            events.append(
+                SampledEvent(event=self._event(rec), stratum=s.key, weight=s.events / s.drawn)
+            )
+        return Sample(seed=seed, per_stratum=per_stratum, strata=strata, events=events)
+
+    def _event(self, rec: Mapping[str, Any]) -> FeedbackEvent:
+        extra = {
+            name: infer_scalar(rec[name]) if self._csv_text else jsonable(rec[name])
+            for name in self._extras
+            if not (self._json_fields and rec[name] is None)  # JSONL: a field it lacks
+        }
+        return FeedbackEvent(
+            id=rec["__id"],
+            row=int(rec.get(ROW) or 0),
+            timestamp=rec["__timestamp"],
+            user_id=rec["__user_id"],
+            prompt=rec["__prompt"],
+            response=rec["__response"],
+            rating=rec["__rating"],
+            rating_raw=rec["__rating_raw"],
+            segment=rec["__segment"],
+            reference=rec["__reference"],
+            extra=extra,
+        )
+
+    def close(self) -> None:
+        if self._on_close is not None:
+            self._on_close()
+            self._on_close = None
+
+    def __enter__(self) -> EngineLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _fields(
+    table: ir.Table,
+    name: str,
+    cmap: Mapping[str, str],
+    stratify_by: str | None,
+    stratify_option: str,
+) -> ir.Table:
+    """The table with the canonical text columns added (raises for missing columns)."""
+    names = [c for c in table.columns if c != ROW]
+    problems: list[Problem] = []
+    exprs: dict[str, ir.Value] = {}
+    for field in _FIELDS:
+        if field == "segment" and stratify_by is None:
+            exprs[_col(field)] = ibis.null("string")
+            continue
+        column = stratify_by if field == "segment" and stratify_by else cmap.get(field, field)
+        if column in names:
+            expr: ir.StringValue = table[column].cast("string")
+        else:
+            problem = missing_column_problem(name, field, column, names, cmap, stratify_option)
+            if problem is not None:
+                problems.append(problem)
+            expr = ibis.null("string")
+        if field == "segment":
+            expr = expr.fill_null(MISSING_SEGMENT)
+        exprs[_col(field)] = expr
+    if problems:
+        raise InputError(problems)
+    return table.mutate(**exprs)
+
+
+def _detect_scale(fields: ir.Table, name: str, rating_column: str) -> RatingScale:
+    raw = fields["__rating_raw"]
+    r = raw.strip().lower()
+    num = raw.strip().try_cast("float64")
+    row = (
+        fields.aggregate(
+            words=r.isin(["up", "down"]).sum(),
+            numbers=num.count(),
+            low=num.min(),
+            high=num.max(),
+        )
+        .to_pyarrow()
+        .to_pylist()[0]
+    )
+    return decide_scale(
+        name,
+        rating_column,
+        int(row["words"] or 0),
+        int(row["numbers"] or 0),
+        row["low"],
+        row["high"],
+    )
+
+
+def _bad_records(events: ir.Table, name: str, scale: str, cmap: Mapping[str, str]) -> list[Problem]:
+    """The first bad records (by id; records without an id first), one problem each."""
+    label = {f: (f if f not in cmap else f"{f} (column '{cmap[f]}')") for f in MAPPABLE_FIELDS}
+    no_id = events["__id"].isnull() | (events["__id"] == "")
+    bad = (
+        no_id
+        | events["__prompt"].isnull()
+        | events["__response"].isnull()
+        | events["__rating"].isnull()
+    )
+    rows = (
+        events.filter(bad)
+        .select("__id", "__prompt", "__response", "__rating_raw", "__rating")
+        .order_by([ibis.asc("__id", nulls_first=True)])
+        .limit(MAX_LISTED)
+        .to_pyarrow()
+        .to_pylist()
+    )
+    problems = []
+    for rec in rows:
+        ident = rec["__id"]
+        where = "a record without an id" if not ident else f"record '{ident}'"
+        if not ident:
+            what = f"{label['id']} is missing"
+        elif rec["__prompt"] is None:
+            what = f"{label['prompt']} is missing"
+        elif rec["__response"] is None:
+            what = f"{label['response']} is missing"
+        else:
+            what = f"{label['rating']} '{rec['__rating_raw']}' is not {SCALE_TEXT[scale]}"
+        problems.append(Problem(name, None, f"{where}: {what}"))
+    return problems
+
+
+def _duplicate_problems(events: ir.Table, name: str) -> list[Problem]:
+    ids = events.filter(events["__id"].notnull())
+    dups = (
+        ids.group_by("__id")
+        .aggregate(times=ids.count())
+        .filter(lambda t: t.times > 1)
+        .order_by("__id")
+        .limit(MAX_LISTED)
+        .to_pyarrow()
+        .to_pylist()
+    )
+    return [Problem(name, None, f"duplicate id '{d['__id']}' ({d['times']} records)") for d in dups]
+
+
+def open_table(
+    table: ir.Table,
+    *,
+    name: str,
+    fmt: TableFormat = "table",
+    column_map: Mapping[str, str] | None = None,
+    rating_scale: str = "auto",
+    threshold: float = 4.0,
+    stratify_by: str | None = None,
+    stratify_option: str = "--stratify-by",
+    csv_text: bool = False,
+    json_fields: bool = False,
+    on_close: Callable[[], None] | None = None,
+) -> EngineLog:
+    """Validate and count a feedback table where it lives. Raises :class:`InputError` naming
+    ``name`` (the table or file) for missing columns, bad records and repeated ids; the
+    caller writes nothing then. ``csv_text``: the columns are CSV text (types inferred per
+    value for the sampled rows' other columns, as the default path does); ``json_fields``:
+    the columns are the fields of JSONL records, and a record's null one is a field it lacks
+    (left out of the event's other columns, as the default path leaves it)."""
+    cmap = dict(column_map or {})
+    if rating_scale not in SCALES:
+        raise InputError.single(
+            name, None, f"unknown rating scale '{rating_scale}': expected {', '.join(SCALES)}"
+        )
+    if not 1 < threshold <= 5:
+        raise InputError.single(name, None, f"stars threshold must be in (1, 5], got {threshold}")
+    fields = _fields(table, name, cmap, stratify_by, stratify_option)
+    scale: RatingScale
+    if rating_scale == "auto":
+        scale = _detect_scale(fields, name, cmap.get("rating", "rating"))
+    else:
+        scale = rating_scale  # type: ignore[assignment]
+    events = fields.mutate(__rating=_rating(fields["__rating_raw"], scale, threshold))
+    no_id = events["__id"].isnull() | (events["__id"] == "")
+    bad = (
+        no_id
+        | events["__prompt"].isnull()
+        | events["__response"].isnull()
+        | events["__rating"].isnull()
+    )
+    groups = (
+        events.group_by(["__rating", "__segment"])
+        .aggregate(n=events.count(), bad=bad.sum())
+        .to_pyarrow()
+        .to_pylist()
+    )
+    cells = [(g["__rating"], g["__segment"], int(g["n"])) for g in groups]
+    rows = sum(n for _, _, n in cells)
+    if rows == 0:
+        raise InputError.single(name, None, "no records")
+    bad_count = sum(int(g["bad"] or 0) for g in groups)
+    ids = events.aggregate(with_id=events["__id"].count(), distinct=events["__id"].nunique())
+    counted = ids.to_pyarrow().to_pylist()[0]
+    problems: list[Problem] = []
+    if bad_count:
+        problems = _bad_records(events, name, scale, cmap)
+        if bad_count > len(problems):
+            more = bad_count - len(problems)
+            problems.append(Problem(name, None, f"... and {more} more bad records"))
+    if int(counted["with_id"]) > int(counted["distinct"]):
+        problems.extend(_duplicate_problems(events, name))
+    if problems:
+        raise InputError(problems)
+    strata = rated_strata(name, cells, stratify_by)
+    bottom_cut: float | None = None
+    if scale == "stars":
+        scores = events.filter(events["__rating"].isin(["up", "down"]))
+        score = scores["__rating_raw"].strip().try_cast("float64")
+        hist = scores.group_by(score.name("score")).aggregate(k=scores.count())
+        counts = {float(h["score"]): int(h["k"]) for h in hist.to_pyarrow().to_pylist()}
+        bottom_cut = quantile_disc(counts, BOTTOM_QUANTILE)
+    rated = sum(s.events for s in strata)
+    names = [c for c in table.columns if c != ROW]
+    info = LogInfo(
+        file=name,
+        format=fmt,
+        rows=rows,
+        rated=rated,
+        unrated=rows - rated,
+        rating_scale=scale,
+        threshold=threshold if scale == "stars" else None,
+        column_map=cmap,
+        columns=names,
+        stratify_by=stratify_by,
+        strata=strata,
+        bottom_cut=bottom_cut,
+    )
+    mapped = {cmap.get(f, f) for f in MAPPABLE_FIELDS}
+    extras = [c for c in names if c not in mapped]
+    return EngineLog(
+        events, info, extras=extras, csv_text=csv_text, json_fields=json_fields, on_close=on_close
+    )

@@ -1,0 +1,272 @@
+"""The same audit on every engine: the default DuckDB path over a file, the audit's Ibis
+queries (audit/engine_table.py) on a DuckDB database table, and on Spark in local mode.
+
+Each engine must count the same strata and draw the same events for the same seed, so the
+estimates in audit.json are identical; bad input names the file or table and the column,
+exits 2 and writes nothing. The Spark tests share one local session (module fixture).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import ibis
+import pytest
+from typer.testing import CliRunner
+
+from backbone.audit.engine_table import open_table, quantile_disc
+from backbone.audit.feedback_log import open_log
+from backbone.audit.sampling import draw_sample
+from backbone.cli.app import app
+from backbone.core.errors import InputError
+from backbone.evaluation.audit_engines import open_feedback, redact, spark_session
+from tests.audit.logs import planted_rows, write
+
+JUDGE = "python:tests.audit.planted_judge:truth"
+
+# 3,000 events: a rating (30% down, 10% unrated), a task segment (a third of them NULL), and
+# the planted truth the judge reads (60% correct)
+EVENTS = """
+COPY (
+  SELECT 'evt-' || i AS id, 'question ' || i || '?' AS prompt, 'answer ' || i AS response,
+         CASE WHEN hash(i) % 10 < 3 THEN 'down' WHEN hash(i) % 10 = 3 THEN '' ELSE 'up' END
+           AS rating,
+         ['math', 'code', NULL][1 + (i % 3)::INT] AS task,
+         hash(i * 7) % 10 < 6 AS truth, i % 997 AS latency_ms
+  FROM range(3000) t(i)
+) TO '{path}' (FORMAT parquet)
+"""
+
+
+@pytest.fixture(scope="module")
+def log_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("engines") / "events.parquet"
+    duckdb.sql(EVENTS.format(path=path))
+    return path
+
+
+def audit(*args: str, out: Path) -> tuple[int, str, dict[str, Any] | None]:
+    """``backbone audit`` in this process (so the Spark tests reuse the module's session)."""
+    res = CliRunner().invoke(
+        app, ["audit", *args, "--judge", JUDGE, "--out", str(out), "-q", "--no-cache"]
+    )
+    doc = json.loads((out / "audit.json").read_text()) if (out / "audit.json").exists() else None
+    return res.exit_code, res.output, doc
+
+
+def drawn_ids(doc: dict[str, Any]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for j in doc["judgments"]:
+        out.setdefault(j["stratum"], []).append(j["id"])
+    return out
+
+
+def figures(doc: dict[str, Any]) -> dict[str, Any]:
+    """audit.json less what names the input and when it ran."""
+    return {k: v for k, v in doc.items() if k not in ("input", "created", "judgments")}
+
+
+# ---------- the Ibis queries on DuckDB: the same draw as the default path ----------
+
+
+def test_the_ibis_draw_is_the_default_draw_for_any_seed_size_and_scale(tmp_path: Path) -> None:
+    cells = {("down", "math"): (40, 10), ("up", "math"): (90, 60), ("up", None): (70, 50)}
+    rows = planted_rows(cells)
+    for i, r in enumerate(rows):  # a stars scale: 1-5, 4 and up is thumbs-up
+        r["stars"] = 1 + (i * 7) % 5 if r["rating"] == "down" else 4 + i % 2
+    path = write(tmp_path / "log.parquet", rows)
+    con = ibis.duckdb.connect()
+    for strat in (None, "task"):
+        for scale, cmap in (("auto", {}), ("stars", {"rating": "stars"})):
+            with open_log(path, stratify_by=strat, column_map=cmap, rating_scale=scale) as log:
+                table = open_table(
+                    con.read_parquet(path),
+                    name="log",
+                    stratify_by=strat,
+                    column_map=cmap,
+                    rating_scale=scale,
+                )
+                assert table.info.strata == log.info.strata
+                assert table.info.bottom_cut == log.info.bottom_cut
+                assert (table.info.rows, table.info.unrated) == (log.info.rows, log.info.unrated)
+                for seed, n in ((0, 1), (7, 13), (3, 10_000)):
+                    a, b = draw_sample(log, n, seed), table.draw_sample(n, seed)
+                    assert b.strata == a.strata
+                    assert [(e.event.id, e.stratum, e.weight) for e in b.events] == [
+                        (e.event.id, e.stratum, e.weight) for e in a.events
+                    ]
+                    # the same event travels to the judge (a table has no row order: row 0)
+                    assert [e.event.model_copy(update={"row": 0}) for e in a.events] == [
+                        e.event for e in b.events
+                    ]
+    assert log.info.rating_scale == "stars" and log.info.bottom_cut is not None  # exercised
+
+
+def test_the_draw_key_orders_ids_as_md5_read_little_endian() -> None:
+    # a second computation of the key: Python's md5, the 16 bytes as a little-endian number
+    ids = [f"id-{i}" for i in range(300)]
+    expected = sorted(
+        ids, key=lambda i: int.from_bytes(hashlib.md5(f"5:{i}".encode()).digest(), "little")
+    )
+    t = ibis.memtable(
+        {"id": ids, "prompt": ["p"] * 300, "response": ["r"] * 300, "rating": ["up"] * 300}
+    )
+    log = open_table(t, name="ids")
+    assert [e.event.id for e in log.draw_sample(40, seed=5).events] == expected[:40]
+    assert [e.event.id for e in log.draw_sample(300, seed=5).events] == expected
+
+
+def test_quantile_disc_is_duckdbs() -> None:
+    con = duckdb.connect()
+    for n in range(1, 40):
+        values = [float(1 + (i * i + n) % 5) for i in range(n)]
+        (want,) = con.execute(
+            "SELECT quantile_disc(v, 0.1) FROM unnest(?) t(v)", [values]
+        ).fetchone()
+        counts: dict[float, int] = {}
+        for v in values:
+            counts[v] = counts.get(v, 0) + 1
+        assert quantile_disc(counts, 0.1) == want
+    assert quantile_disc({}, 0.1) is None
+
+
+def test_bad_records_are_named_by_table_and_id() -> None:
+    t = ibis.memtable(
+        {
+            "id": ["a", "b", "b", None, "c"],
+            "prompt": ["p", "p", "p", "p", None],
+            "response": ["r"] * 5,
+            "thumbs": ["up", "meh", "down", "up", "up"],
+        }
+    )
+    with pytest.raises(InputError) as err:
+        open_table(t, name="prod.feedback", column_map={"rating": "thumbs"}, rating_scale="updown")
+    assert [str(p) for p in err.value.problems] == [
+        "prod.feedback: a record without an id: id is missing",
+        "prod.feedback: record 'b': rating (column 'thumbs') 'meh' is not 'up' or 'down' "
+        "(empty: unrated)",
+        "prod.feedback: record 'c': prompt is missing",
+        "prod.feedback: duplicate id 'b' (2 records)",
+    ]
+    with pytest.raises(InputError) as err:
+        open_table(t, name="prod.feedback", stratify_by="tier")
+    assert [str(p) for p in err.value.problems] == [
+        "prod.feedback: no column 'rating' for field 'rating' (columns: id, prompt, response, "
+        "thumbs); map yours with --map rating=COLUMN",
+        "prod.feedback: no column 'tier' for --stratify-by (columns: id, prompt, response, thumbs)",
+    ]
+
+
+def test_a_duckdb_database_table_audits_like_the_file(log_file: Path, tmp_path: Path) -> None:
+    db = tmp_path / "prod.db"
+    con = duckdb.connect(str(db))
+    con.execute(f"CREATE TABLE feedback AS SELECT * FROM '{log_file}'")
+    con.close()
+    code, output, base = audit(str(log_file), "--stratify-by", "task", out=tmp_path / "file")
+    assert code == 0, output
+    url = f"duckdb://{db}"
+    code, output, doc = audit(
+        "--connection", url, "--table", "feedback", "--stratify-by", "task", out=tmp_path / "db"
+    )
+    assert code == 0, output
+    assert base is not None and doc is not None
+    assert figures(doc) == figures(base)
+    assert drawn_ids(doc) == drawn_ids(base)
+    assert doc["input"]["file"] == f"{url} table 'feedback'"
+    assert (doc["input"]["format"], doc["input"]["rows"], doc["input"]["rated"]) == (
+        "table",
+        3000,
+        base["input"]["rated"],
+    )
+    # a missing table or column: exit 2, the table and the column named, nothing written
+    for args, message in (
+        (["--table", "nope"], f"{url}: no table 'nope'"),
+        (
+            ["--table", "feedback", "--map", "prompt=question"],
+            f"{url} table 'feedback': no column 'question' for field 'prompt'",
+        ),
+    ):
+        code, output, _ = audit("--connection", url, *args, out=tmp_path / "bad")
+        assert code == 2 and message in output, output
+        assert not (tmp_path / "bad").exists()
+
+
+def test_connection_urls_lose_their_password_and_options_go_together() -> None:
+    assert redact("postgres://ana:pw@db:5432/logs") == "postgres://ana:***@db:5432/logs"
+    assert redact("duckdb://prod.db") == "duckdb://prod.db"
+    for kwargs, message in (
+        ({"table": "t"}, "--connection URL and --table NAME go together"),
+        ({"connection": "duckdb://x.db", "table": "t", "engine": "spark"}, "a --connection names"),
+        ({"engine": "flink"}, "unknown engine 'flink'"),
+    ):
+        with pytest.raises(InputError, match=message):
+            open_feedback(None, **kwargs)
+
+
+# ---------- Spark in local mode ----------
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    if shutil.which("java") is None:
+        pytest.skip("no Java runtime (scripts/test.sh installs openjdk-17-jre-headless)")
+    session, created = spark_session()
+    yield session
+    if created:
+        session.stop()
+
+
+def test_spark_gives_the_same_audit_as_duckdb(spark: Any, log_file: Path, tmp_path: Path) -> None:
+    args = (str(log_file), "--stratify-by", "task", "--sample", "60", "--seed", "11")
+    code, output, base = audit(*args, out=tmp_path / "duckdb")
+    assert code == 0, output
+    code, output, doc = audit(*args, "--engine", "spark", out=tmp_path / "spark")
+    assert code == 0, output
+    assert base is not None and doc is not None
+    assert drawn_ids(doc) == drawn_ids(base)
+    assert [s["events"] for s in doc["strata"]] == [s["events"] for s in base["strata"]]
+    assert len(doc["strata"]) == 6 and sum(len(v) for v in drawn_ids(doc).values()) == 360
+    # identical estimates, and identical judgments down to each event's Parquet row
+    assert figures(doc) == figures(base)
+    assert doc["judgments"] == base["judgments"]
+    assert doc["input"] == base["input"]
+
+
+def test_spark_reads_csv_and_jsonl_as_duckdb_does(spark: Any, tmp_path: Path) -> None:
+    cells = {("down", "tax"): (30, 12), ("up", "tax"): (50, 40), ("up", None): (20, 15)}
+    rows = planted_rows(cells)
+    rows[3]["rating"] = ""  # unrated
+    for suffix in (".csv", ".jsonl"):
+        path = write(tmp_path / f"log{suffix}", rows)
+        with open_log(path, stratify_by="task") as log:
+            base = draw_sample(log, 9, seed=2)
+            engine_log = open_feedback(path, engine="spark", stratify_by="task")
+            try:
+                assert engine_log.info.strata == log.info.strata
+                assert engine_log.info.unrated == log.info.unrated == 1
+                drawn = engine_log.draw_sample(9, seed=2)
+            finally:
+                engine_log.close()
+        assert [(e.event.id, e.stratum) for e in drawn.events] == [
+            (e.event.id, e.stratum) for e in base.events
+        ]
+        # the judge sees the same event (a CSV or JSONL file's rows are not numbered on Spark)
+        assert [e.event.as_dict() for e in drawn.events] == [e.event.as_dict() for e in base.events]
+
+
+def test_spark_bad_input_exits_2_naming_file_and_column(
+    spark: Any, log_file: Path, tmp_path: Path
+) -> None:
+    code, output, _ = audit(
+        str(log_file), "--engine", "spark", "--stratify-by", "tier", out=tmp_path / "out"
+    )
+    assert code == 2
+    assert f"{log_file}: no column 'tier' for --stratify-by" in output
+    assert not (tmp_path / "out").exists()
+    assert spark.sparkContext._jsc is not None  # the module's session is still running
