@@ -32,9 +32,8 @@ Example:
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -43,23 +42,22 @@ from backbone.audit.feedback_log import (
     MISSING_SEGMENT,
     SCALE_TEXT,
     SCALES,
+    counted_info,
     decide_scale,
     missing_column_problem,
-    rated_strata,
 )
 from backbone.audit.models import (
     MAPPABLE_FIELDS,
     FeedbackEvent,
+    LogFormat,
     LogInfo,
     RatingScale,
     Sample,
-    SampledEvent,
-    StratumDraw,
 )
+from backbone.audit.sampling import assemble_sample
 from backbone.audit.source import MAX_LISTED, infer_scalar, jsonable
 from backbone.core.errors import InputError, Problem
 
-TableFormat = Literal["jsonl", "csv", "parquet", "table"]
 ROW = "__row"  # an optional 1-based record index column
 BOTTOM_QUANTILE = 0.1  # the stars scale's lowest-rated outputs: the 10th percentile score
 _FIELDS = (*MAPPABLE_FIELDS, "segment")
@@ -151,22 +149,24 @@ class EngineLog:
 
     def draw_rows(self, per_stratum: int, seed: int) -> list[dict[str, Any]]:
         """The drawn records per stratum (the ``n`` smallest keys), ordered by stratum and key;
-        the query runs on the engine and only these rows come back."""
+        the query runs on the engine and only these rows come back. The ranking sorts narrow
+        rows (id, stratum, key); the drawn ids are then joined back to their whole records."""
         t = self.events
         rated = t.filter(t["__rating"].isin(["up", "down"]))
-        rated = rated.mutate(__key=draw_key(rated["__id"], seed))
-        groups = (
-            [rated["__rating"], rated["__segment"]]
-            if self.info.stratify_by
-            else [rated["__rating"]]
+        narrow = rated.select("__id", "__rating", "__segment").mutate(
+            __key=draw_key(rated["__id"], seed)
         )
-        window = ibis.window(group_by=groups, order_by=[rated["__key"], rated["__id"]])
-        ranked = rated.mutate(__rank=ibis.row_number().over(window))
-        drawn = ranked.filter(ranked["__rank"] < per_stratum)
-        columns = [_col(f) for f in _FIELDS] + ["__rating", "__key", "__rank", *self._extras]
+        groups = ["__rating", "__segment"] if self.info.stratify_by else ["__rating"]
+        window = ibis.window(group_by=groups, order_by=["__key", "__id"])
+        ranked = narrow.mutate(__rank=ibis.row_number().over(window))
+        drawn = ranked.filter(ranked["__rank"] < per_stratum).select(
+            __drawn_id="__id", __rank="__rank"
+        )
+        joined = rated.inner_join(drawn, rated["__id"] == drawn["__drawn_id"])
+        columns = [_col(f) for f in _FIELDS] + ["__rating", "__rank", *self._extras]
         if ROW in t.columns:
             columns.append(ROW)
-        records: list[dict[str, Any]] = drawn.select(*columns).to_pyarrow().to_pylist()
+        records: list[dict[str, Any]] = joined.select(*columns).to_pyarrow().to_pylist()
         records.sort(key=lambda r: (self._stratum_key(r), r["__rank"]))
         return records
 
@@ -179,26 +179,10 @@ class EngineLog:
         events :func:`backbone.audit.sampling.draw_sample` draws from the same log."""
         if per_stratum < 1:
             raise ValueError(f"per_stratum must be >= 1, got {per_stratum}")
-        records = self.draw_rows(per_stratum, seed)
-        drawn = Counter(self._stratum_key(r) for r in records)
-        strata = [
-            StratumDraw(
-                key=s.key,
-                rating=s.rating,
-                segment=s.segment,
-                events=s.events,
-                drawn=drawn[s.key],
-            )
-            for s in self.info.strata
-        ]
-        by_key = {s.key: s for s in strata}
-        events = []
-        for rec in records:
-            s = by_key[self._stratum_key(rec)]
-            events.append(
-                SampledEvent(event=self._event(rec), stratum=s.key, weight=s.events / s.drawn)
-            )
-        return Sample(seed=seed, per_stratum=per_stratum, strata=strata, events=events)
+        drawn: dict[str, list[FeedbackEvent]] = {}
+        for rec in self.draw_rows(per_stratum, seed):
+            drawn.setdefault(self._stratum_key(rec), []).append(self._event(rec))
+        return assemble_sample(self.info.strata, drawn, seed=seed, per_stratum=per_stratum)
 
     def _event(self, rec: Mapping[str, Any]) -> FeedbackEvent:
         extra = {
@@ -287,18 +271,18 @@ def _detect_scale(fields: ir.Table, name: str, rating_column: str) -> RatingScal
     )
 
 
+def _bad(events: ir.Table) -> ir.BooleanValue:
+    """A record without an id, prompt or response, or with a rating off the scale."""
+    no_id = events["__id"].isnull() | (events["__id"] == "")
+    missing = events["__prompt"].isnull() | events["__response"].isnull()
+    return no_id | missing | events["__rating"].isnull()
+
+
 def _bad_records(events: ir.Table, name: str, scale: str, cmap: Mapping[str, str]) -> list[Problem]:
     """The first bad records (by id; records without an id first), one problem each."""
     label = {f: (f if f not in cmap else f"{f} (column '{cmap[f]}')") for f in MAPPABLE_FIELDS}
-    no_id = events["__id"].isnull() | (events["__id"] == "")
-    bad = (
-        no_id
-        | events["__prompt"].isnull()
-        | events["__response"].isnull()
-        | events["__rating"].isnull()
-    )
     rows = (
-        events.filter(bad)
+        events.filter(_bad(events))
         .select("__id", "__prompt", "__response", "__rating_raw", "__rating")
         .order_by([ibis.asc("__id", nulls_first=True)])
         .limit(MAX_LISTED)
@@ -339,7 +323,7 @@ def open_table(
     table: ir.Table,
     *,
     name: str,
-    fmt: TableFormat = "table",
+    fmt: LogFormat = "table",
     column_map: Mapping[str, str] | None = None,
     rating_scale: str = "auto",
     threshold: float = 4.0,
@@ -369,16 +353,9 @@ def open_table(
     else:
         scale = rating_scale  # type: ignore[assignment]
     events = fields.mutate(__rating=_rating(fields["__rating_raw"], scale, threshold))
-    no_id = events["__id"].isnull() | (events["__id"] == "")
-    bad = (
-        no_id
-        | events["__prompt"].isnull()
-        | events["__response"].isnull()
-        | events["__rating"].isnull()
-    )
     groups = (
         events.group_by(["__rating", "__segment"])
-        .aggregate(n=events.count(), bad=bad.sum())
+        .aggregate(n=events.count(), bad=_bad(events).sum())
         .to_pyarrow()
         .to_pylist()
     )
@@ -399,7 +376,6 @@ def open_table(
         problems.extend(_duplicate_problems(events, name))
     if problems:
         raise InputError(problems)
-    strata = rated_strata(name, cells, stratify_by)
     bottom_cut: float | None = None
     if scale == "stars":
         scores = events.filter(events["__rating"].isin(["up", "down"]))
@@ -407,20 +383,16 @@ def open_table(
         hist = scores.group_by(score.name("score")).aggregate(k=scores.count())
         counts = {float(h["score"]): int(h["k"]) for h in hist.to_pyarrow().to_pylist()}
         bottom_cut = quantile_disc(counts, BOTTOM_QUANTILE)
-    rated = sum(s.events for s in strata)
     names = [c for c in table.columns if c != ROW]
-    info = LogInfo(
-        file=name,
-        format=fmt,
-        rows=rows,
-        rated=rated,
-        unrated=rows - rated,
-        rating_scale=scale,
-        threshold=threshold if scale == "stars" else None,
+    info = counted_info(
+        name,
+        fmt,
+        cells,
+        scale=scale,
+        threshold=threshold,
         column_map=cmap,
         columns=names,
         stratify_by=stratify_by,
-        strata=strata,
         bottom_cut=bottom_cut,
     )
     mapped = {cmap.get(f, f) for f in MAPPABLE_FIELDS}

@@ -37,6 +37,7 @@ from backbone.audit.models import (
     MAPPABLE_FIELDS,
     REQUIRED_FIELDS,
     FeedbackEvent,
+    LogFormat,
     LogInfo,
     RatingScale,
     Stratum,
@@ -252,6 +253,38 @@ def rated_strata(
     return strata
 
 
+def counted_info(
+    file: str,
+    fmt: LogFormat,
+    cells: Sequence[tuple[str | None, str | None, int]],
+    *,
+    scale: RatingScale,
+    threshold: float,
+    column_map: dict[str, str],
+    columns: list[str],
+    stratify_by: str | None,
+    bottom_cut: float | None,
+) -> LogInfo:
+    """What a validated log's counts per (rating, segment) say (raises when none is rated)."""
+    strata = rated_strata(file, cells, stratify_by)
+    rows = sum(n for _, _, n in cells)
+    rated = sum(s.events for s in strata)
+    return LogInfo(
+        file=file,
+        format=fmt,
+        rows=rows,
+        rated=rated,
+        unrated=rows - rated,
+        rating_scale=scale,
+        threshold=threshold if scale == "stars" else None,
+        column_map=column_map,
+        columns=columns,
+        stratify_by=stratify_by,
+        strata=strata,
+        bottom_cut=bottom_cut,
+    )
+
+
 class FeedbackLog:
     """A validated feedback log: DuckDB views over the file, its counts, and row lookup.
 
@@ -399,20 +432,15 @@ def _open(
             bottom_cut = float(cut[0]) if cut and cut[0] is not None else None
     except duckdb.Error as exc:
         raise InputError(source.unreadable(exc)) from None
-    strata = rated_strata(file, cells, stratify_by)
-    rated = sum(s.events for s in strata)
-    info = LogInfo(
-        file=file,
-        format=source.fmt,
-        rows=rows,
-        rated=rated,
-        unrated=rows - rated,
-        rating_scale=scale,
-        threshold=threshold if scale == "stars" else None,
+    info = counted_info(
+        file,
+        source.fmt,
+        cells,
+        scale=scale,
+        threshold=threshold,
         column_map=cmap,
         columns=source.names,
         stratify_by=stratify_by,
-        strata=strata,
         bottom_cut=bottom_cut,
     )
     return FeedbackLog(source, info, mapped_columns={cmap.get(f, f) for f in MAPPABLE_FIELDS})

@@ -21,6 +21,7 @@ Rating = Literal["up", "down"]
 RATINGS: tuple[Rating, Rating] = ("down", "up")
 RatingScale = Literal["updown", "signed", "stars"]
 VerdictName = Literal["ship", "review", "stop"]
+LogFormat = Literal["jsonl", "csv", "parquet", "table"]  # table: a database table
 
 #: the contract's columns; ``reference`` (an answer key a judge may use) is optional
 CONTRACT_FIELDS = ("id", "timestamp", "user_id", "prompt", "response", "rating")
@@ -85,7 +86,7 @@ class LogInfo(BaseModel):
     """What ingestion learned about a log (validated, counted, nothing judged yet)."""
 
     file: str
-    format: Literal["jsonl", "csv", "parquet", "table"]  # table: a database table
+    format: LogFormat
     rows: int
     rated: int
     unrated: int

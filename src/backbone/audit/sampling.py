@@ -19,8 +19,10 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from backbone.audit.feedback_log import FeedbackLog
-from backbone.audit.models import Sample, SampledEvent, Stratum, StratumDraw
+from backbone.audit.models import FeedbackEvent, Sample, SampledEvent, Stratum, StratumDraw
 
 ARG_MIN_LIMIT = 999_999  # DuckDB's bounded top-n aggregate takes n below a million
 
@@ -55,7 +57,21 @@ def draw_sample(log: FeedbackLog, per_stratum: int, seed: int = 0) -> Sample:
     if per_stratum < 1:
         raise ValueError(f"per_stratum must be >= 1, got {per_stratum}")
     drawn = draw_rows(log, per_stratum, seed)
-    strata = [
+    by_row = {event.row: event for event in log.fetch([r for rows in drawn.values() for r in rows])}
+    events = {key: [by_row[r] for r in rows] for key, rows in drawn.items()}
+    return assemble_sample(log.info.strata, events, seed=seed, per_stratum=per_stratum)
+
+
+def assemble_sample(
+    strata: Sequence[Stratum],
+    drawn: Mapping[str, Sequence[FeedbackEvent]],
+    *,
+    seed: int,
+    per_stratum: int,
+) -> Sample:
+    """The sample from the events drawn per stratum key (each in draw order), with weights
+    N_h / n_h; events ordered by stratum key, then draw order."""
+    draws = [
         StratumDraw(
             key=s.key,
             rating=s.rating,
@@ -63,15 +79,12 @@ def draw_sample(log: FeedbackLog, per_stratum: int, seed: int = 0) -> Sample:
             events=s.events,
             drawn=len(drawn.get(s.key, [])),
         )
-        for s in log.info.strata
+        for s in strata
     ]
-    by_key = {s.key: s for s in strata}
-    order = {row: (key, i) for key, rows in drawn.items() for i, row in enumerate(rows)}
-    events = log.fetch(sorted(order))
-    sampled = []
-    for event in events:
-        key, _ = order[event.row]
-        s = by_key[key]
-        sampled.append(SampledEvent(event=event, stratum=key, weight=s.events / s.drawn))
-    sampled.sort(key=lambda se: order[se.event.row])
-    return Sample(seed=seed, per_stratum=per_stratum, strata=strata, events=sampled)
+    by_key = {s.key: s for s in draws}
+    sampled = [
+        SampledEvent(event=event, stratum=key, weight=by_key[key].events / by_key[key].drawn)
+        for key in sorted(drawn)
+        for event in drawn[key]
+    ]
+    return Sample(seed=seed, per_stratum=per_stratum, strata=draws, events=sampled)

@@ -25,13 +25,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from backbone.audit.engine_table import ROW, EngineLog, open_table
 from backbone.audit.feedback_log import FeedbackLog, open_log
 from backbone.audit.source import detect_format
 from backbone.core.errors import InputError
+
+if TYPE_CHECKING:  # Ibis (and pyarrow) load only when an engine or connection is asked for
+    from backbone.audit.engine_table import EngineLog
 
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
 SPARK_MASTER_ENV = "BACKBONE_SPARK_MASTER"
@@ -95,6 +97,8 @@ def spark_session() -> tuple[Any, bool]:
 
 def _spark_frame(session: Any, path: Path, fmt: str) -> Any:
     """The file as a Spark DataFrame (CSV: every column text; Parquet: with ``__row``)."""
+    from backbone.audit.engine_table import ROW
+
     file = str(path)
     if fmt == "parquet":
         frame = session.read.parquet(file)
@@ -122,6 +126,8 @@ def _spark_frame(session: Any, path: Path, fmt: str) -> Any:
 
 def _open_spark(path: Path, fmt: str | None, **options: Any) -> EngineLog:
     import ibis
+
+    from backbone.audit.engine_table import open_table
 
     if not path.is_file():
         raise InputError.single(str(path), None, "no such file")
@@ -155,6 +161,8 @@ def _open_spark(path: Path, fmt: str | None, **options: Any) -> EngineLog:
 
 def _open_connection(url: str, table: str, **options: Any) -> EngineLog:
     import ibis
+
+    from backbone.audit.engine_table import open_table
 
     where = redact(url)
     name = f"{where} table '{table}'"
