@@ -129,7 +129,7 @@ def _open_spark(path: Path, fmt: str | None, **options: Any) -> EngineLog:
 
     from backbone.audit.engine_table import open_table
 
-    if not path.is_file():
+    if not path.exists():  # a file, or a directory of part files as Spark writes them
         raise InputError.single(str(path), None, "no such file")
     kind = detect_format(path, fmt)
     session, created = spark_session()
