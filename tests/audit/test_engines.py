@@ -29,6 +29,8 @@ from backbone.evaluation.audit_engines import open_feedback, redact, spark_sessi
 from tests.audit.logs import planted_rows, write
 
 JUDGE = "python:tests.audit.planted_judge:truth"
+# Ibis 12's DuckDB backend reads a table's schema through duckdb's deprecated fetch_arrow_table
+pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
 
 # 3,000 events: a rating (30% down, 10% unrated), a task segment (a third of them NULL), and
 # the planted truth the judge reads (60% correct)
