@@ -119,7 +119,7 @@ def _spark_frame(session: Any, path: Path, fmt: str) -> Any:
         frame = frame.cache()
         bad = frame.filter(frame["_corrupt_record"].isNotNull()).count()
         if bad:
-            raise InputError.single(file, None, f"{bad} lines are not valid JSON objects")
+            raise InputError.single(file, None, f"lines that are not a JSON object: {bad}")
         frame = frame.drop("_corrupt_record")
     return frame
 
