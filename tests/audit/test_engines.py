@@ -272,3 +272,15 @@ def test_spark_bad_input_exits_2_naming_file_and_column(
     assert f"{log_file}: no column 'tier' for --stratify-by" in output
     assert not (tmp_path / "out").exists()
     assert spark.sparkContext._jsc is not None  # the module's session is still running
+    # bad records in files Spark reads: named by file (and by id: Spark numbers no lines)
+    (tmp_path / "bad.jsonl").write_text(
+        '{"id": "a", "prompt": "p", "response": "r", "rating": "up"}\nnot json\n'
+    )
+    (tmp_path / "bad.csv").write_text("id,prompt,response,rating\na,p,r,up\nb,p,r,meh\n")
+    for name, message in (
+        ("bad.jsonl", "lines that are not a JSON object: 1"),
+        ("bad.csv", "record 'b': rating 'meh' is not 'up' or 'down' (empty: unrated)"),
+    ):
+        with pytest.raises(InputError) as err:
+            open_feedback(tmp_path / name, engine="spark")
+        assert [str(p) for p in err.value.problems] == [f"{tmp_path / name}: {message}"]
