@@ -24,6 +24,10 @@ if ! command -v java >/dev/null 2>&1; then
     echo "[test] java is missing: sudo apt-get install openjdk-17-jre-headless" >&2
   fi
 fi
+if ! .venv/bin/python -c "import pyspark" >/dev/null 2>&1; then
+  echo "[test] installing pyspark for the Spark tests (once)..." >&2
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev,spark]"
+fi
 .venv/bin/ruff check src tests benchmarks
 .venv/bin/mypy
 exec .venv/bin/pytest "$@"

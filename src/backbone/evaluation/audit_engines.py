@@ -62,7 +62,9 @@ def spark_session() -> tuple[Any, bool]:
         from pyspark.sql import SparkSession
     except ImportError:
         raise InputError.single(
-            "--engine spark", None, "needs pyspark: pip install pyspark (and a Java 17+ runtime)"
+            "--engine spark",
+            None,
+            "needs pyspark: pip install 'backbone[spark]' (and a Java 17+ runtime)",
         ) from None
     active = SparkSession.getActiveSession()
     if active is not None:
