@@ -49,8 +49,16 @@ def register(app: typer.Typer) -> None:
             ),
         ] = Path("backbone-run"),
         concurrency: Annotated[
-            int, typer.Option("--concurrency", "-c", min=1, help="Conversations in flight.")
-        ] = 8,
+            int | None,
+            typer.Option(
+                "--concurrency",
+                "-c",
+                min=1,
+                help="Conversations in flight (default: auto: for openai:/anthropic: targets "
+                "up to 256, with calls paced by the provider's rate-limit headers, starting at "
+                "8 in flight; 8 for other targets).",
+            ),
+        ] = None,
         no_cache: Annotated[
             bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")
         ] = False,

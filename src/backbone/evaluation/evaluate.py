@@ -5,8 +5,10 @@ and ``report.html`` when ``out`` is given).
 This is the one place that wires a run: spec strings (or objects) into the suite, the target
 and the judges; the response cache, or with the cache off a journal inside ``out`` (a killed
 run resumes with no call repeated); loading the embedded model; retries and timeouts;
-concurrency; the sequential early stop. Everything it opens it closes. ``backbone run``,
-``backbone gate --target`` and the pytest plugin are each one call of it.
+concurrency (by default "auto": many conversations in flight against an HTTP provider, paced
+by its rate-limit headers; 8 otherwise); the sequential early stop. Everything it opens it
+closes. ``backbone run``, ``backbone gate --target`` and the pytest plugin are each one call
+of it.
 
 Example:
     >>> from backbone import evaluate
@@ -49,9 +51,11 @@ from backbone.scenarios.slicing import SuiteSlice, slice_suite
 from backbone.targets.base import Target
 from backbone.targets.errors import TargetSpecError
 from backbone.targets.prices import PriceTable
+from backbone.targets.ratelimit import CEILING, GENTLE, paced
 from backbone.targets.stack import aclose, wrap
 
 EMBEDDED = "local"
+AUTO = "auto"
 
 
 class HasOutcomes(Protocol):
@@ -77,7 +81,7 @@ def evaluate(
     *,
     out: str | Path | None = None,
     judges: Sequence[str] = (),
-    concurrency: int = 8,
+    concurrency: int | None = None,
     cache: bool = True,
     samples: int = 1,
     retries: int = 5,
@@ -112,9 +116,14 @@ def evaluate(
 
     ``cache`` reads and writes the shared response cache (``$BACKBONE_CACHE_DIR``); with it
     off and ``out`` given, a journal in ``out`` keeps every reply until the results are
-    written. ``samples`` = K plays each scenario K times. ``retries`` and ``timeout`` apply
-    to each call (target and judges). ``base_url``, ``max_tokens`` and ``temperature`` go to
-    a target given as a spec string.
+    written. ``concurrency`` bounds the conversations in flight; ``None`` (the default) is
+    "auto": against an HTTP provider (``openai:``, ``anthropic:``) up to 256, while the rate
+    limiter (:mod:`backbone.targets.ratelimit`) gates the calls, starting at 8 in flight and
+    growing only as the provider's rate-limit headers show room; for other targets 8. A
+    number also starts the limiter there (a server with no rate-limit headers then sees that
+    many calls in flight, as before). ``samples`` = K plays each scenario K times.
+    ``retries`` and ``timeout`` apply to each call (target and judges). ``base_url``,
+    ``max_tokens`` and ``temperature`` go to a target given as a spec string.
 
     ``prices``: a price table file laid over the shipped one (default: ``$BACKBONE_PRICES``
     if set), or a loaded :class:`~backbone.targets.prices.PriceTable`; the run's ``costs``
@@ -146,7 +155,7 @@ def evaluate(
     Raises :class:`~backbone.core.errors.InputError` (bad suite or output directory),
     ``TargetSpecError`` (bad target or judge spec), :class:`RunInterrupted` on Ctrl-C.
     """
-    if concurrency < 1 or samples < 1 or retries < 0:
+    if (concurrency is not None and concurrency < 1) or samples < 1 or retries < 0:
         raise ValueError("concurrency and samples must be at least 1, retries at least 0")
     the_suite, suite_ref = _suite(suite)
     if select is not None and not select.whole:
@@ -185,7 +194,7 @@ def _evaluate(
     table: PriceTable,
     *,
     judges: Sequence[str],
-    concurrency: int,
+    concurrency: int | None,
     cache: bool,
     samples: int,
     retries: int,
@@ -206,7 +215,7 @@ def _evaluate(
     if adaptive is not None and adaptive[1] == EMBEDDED:
         _load_embedded(adaptive[0], on_note)
     recorded: dict[str, Any] = {
-        "concurrency": concurrency,
+        "concurrency": concurrency if concurrency is not None else AUTO,
         "cache": cache,
         "base_url": base_url,
         "suite": suite_ref,
@@ -222,19 +231,22 @@ def _evaluate(
         if stores.resumed and on_note is not None:
             on_note(f"resuming: {stores.resumed} replies already recorded in {stores.kept_in}")
         attempts = retries + 1
+        gentle = concurrency if concurrency is not None else GENTLE
         stack = wrap(
-            provider, attempts=attempts, timeout=timeout, cache=stores.cache, journal=stores.journal
-        )
+            provider, attempts=attempts, timeout=timeout, cache=stores.cache,
+            journal=stores.journal, gentle=gentle,
+        )  # fmt: skip
+        in_flight = concurrency or (CEILING if paced(stack) is not None else GENTLE)
         judging = setup_judging(
             judges, base_url=judge_base_url, samples=judge_samples, cache=stores.cache,
             journal=stores.journal, attempts=attempts, timeout=timeout,
-            positions={p.id: p.statement for p in the_suite.positions},
+            positions={p.id: p.statement for p in the_suite.positions}, gentle=gentle,
         )  # fmt: skip
         role = None
         if adaptive is not None:
             role = AdaptivePressure(
                 wrap(adaptive[0], attempts=attempts, timeout=timeout, cache=stores.cache,
-                     journal=stores.journal),
+                     journal=stores.journal, gentle=gentle),
                 adaptive[2],
                 adaptive[3],
             )  # fmt: skip
@@ -248,7 +260,7 @@ def _evaluate(
                     the_suite,
                     stack,
                     target_spec=spec,
-                    concurrency=concurrency,
+                    concurrency=in_flight,
                     samples=samples,
                     on_result=on_result,
                     options=recorded,

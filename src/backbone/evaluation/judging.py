@@ -73,13 +73,16 @@ def setup_judging(
     timeout: float | None = None,
     positions: dict[str, str] | None = None,
     temperature: float | None = None,
+    gentle: int = 8,
 ) -> Judging | None:
     """Build the judge grader from judge specs (``None`` when none was given).
 
     Each judge target is wrapped with the rubric identity, retry, the cache and the journal.
     Several judges, or ``samples`` > 1, make a majority vote. The judge's temperature is 0
     unless several samples are drawn (then 0.7, or ``temperature`` when given: identical
-    samples would make the vote pointless). Raises ``TargetSpecError``.
+    samples would make the vote pointless). An HTTP judge is paced by its rate-limit headers,
+    starting at ``gentle`` calls in flight (:mod:`backbone.targets.ratelimit`). Raises
+    ``TargetSpecError``.
     """
     specs = list(dict.fromkeys(s.strip() for s in specs or []))  # the same judge once
     if not specs:
@@ -92,8 +95,9 @@ def setup_judging(
         temp = temperature if temperature is not None else (0.0 if samples == 1 else 0.7)
         provider = judge_target(spec, base_url=base_url, temperature=temp)
         stack = wrap(
-            RubricTarget(provider), attempts=attempts, timeout=timeout, cache=cache, journal=journal
-        )
+            RubricTarget(provider), attempts=attempts, timeout=timeout, cache=cache,
+            journal=journal, gentle=gentle,
+        )  # fmt: skip
         targets.append(stack)
         for i in range(samples):
             name = f"judge:{spec}" + (f"#{i}" if samples > 1 else "")

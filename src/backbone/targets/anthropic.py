@@ -75,7 +75,7 @@ class AnthropicTarget(HttpProvider):
         body: dict[str, Any] = {"model": self.model, "messages": messages, **self.params}
         if system:
             body["system"] = system
-        data, raw = await self.post_json("/v1/messages", body)
+        data, raw, limits = await self.post_json_limits("/v1/messages", body)
         try:
             text = "".join(
                 block.get("text", "") for block in data["content"] if block.get("type") == "text"
@@ -86,6 +86,7 @@ class AnthropicTarget(HttpProvider):
                 usage=Usage(
                     int(usage.get("input_tokens") or 0), int(usage.get("output_tokens") or 0)
                 ),
+                limits=limits,
             )
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise self.unreadable(raw) from exc

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from backbone.targets.ratelimit_headers import RateLimits
 from backbone.targets.redact import redact
 
 
@@ -26,14 +27,24 @@ class TargetError(Exception):
 class RetryableTargetError(TargetError):
     """A transient failure: timeout, connection reset, HTTP 429 or 5xx.
 
-    ``retry_after`` carries the server's Retry-After hint in seconds, when it gave one.
+    ``retry_after`` carries the server's Retry-After hint in seconds, when it gave one;
+    ``limits`` what its rate-limit headers said, and ``rate_limited`` whether it was a 429
+    (both for the rate limiter, :mod:`backbone.targets.ratelimit`).
     """
 
     def __init__(
-        self, message: str, *, retry_after: float | None = None, secrets: Iterable[str] = ()
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        secrets: Iterable[str] = (),
+        limits: RateLimits | None = None,
+        rate_limited: bool = False,
     ) -> None:
         super().__init__(message, secrets=secrets)
         self.retry_after = retry_after
+        self.limits = limits
+        self.rate_limited = rate_limited
 
 
 class AuthenticationError(TargetError):

@@ -1,6 +1,7 @@
 """Mapping HTTP failures to retryable or final target errors (shared by HTTP providers).
 
-* 429, 408 and 5xx are retryable (with the server's ``Retry-After``);
+* 429, 408 and 5xx are retryable (with the server's ``Retry-After``, and its rate-limit
+  headers read by :func:`~backbone.targets.ratelimit_headers.parse_rate_limits`);
 * 401 and 403 are an :class:`AuthenticationError` with the provider's own message (and why
   an environment key was withheld, when it was): never retried, a run stops on it;
 * a 3xx is final: redirects are not followed, so a key never travels on to another host;
@@ -19,6 +20,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from backbone.targets.errors import AuthenticationError, RetryableTargetError, TargetError
+from backbone.targets.ratelimit_headers import parse_rate_limits
 
 if TYPE_CHECKING:
     from backbone.targets.http_client import HttpResponse
@@ -87,6 +89,8 @@ def raise_for_status(
             f"{provider}: HTTP {status}: {body}",
             retry_after=parse_retry_after(response.headers.get("retry-after")),
             secrets=secrets,
+            limits=parse_rate_limits(response.headers),
+            rate_limited=status == 429,
         )
     if status < 400:
         where = response.headers.get("location", "elsewhere")

@@ -1,5 +1,6 @@
 """What every HTTP chat provider shares: its identity, a client created on first use, and one
-JSON POST with failures mapped to retryable or final target errors. Errors are redacted with
+JSON POST with failures mapped to retryable or final target errors, and the rate-limit headers
+read (:func:`~HttpProvider.post_json_limits`, for the rate limiter). Errors are redacted with
 the provider's key as an exact secret; a 401/403 carries ``auth_note`` (why an environment key
 was withheld, see :mod:`backbone.targets.credentials`).
 
@@ -18,6 +19,7 @@ from typing import Any, ClassVar
 from backbone.targets.errors import TargetError
 from backbone.targets.http_client import HttpClient, HttpTransportError
 from backbone.targets.http_errors import raise_for_status, transport_error
+from backbone.targets.ratelimit_headers import RateLimits, parse_rate_limits
 
 
 class HttpProvider:
@@ -58,6 +60,12 @@ class HttpProvider:
 
     async def post_json(self, path: str, body: Any) -> tuple[Any, str]:
         """POST ``body``; return the decoded JSON reply and its raw text."""
+        data, raw, _ = await self.post_json_limits(path, body)
+        return data, raw
+
+    async def post_json_limits(self, path: str, body: Any) -> tuple[Any, str, RateLimits | None]:
+        """POST ``body``; return the decoded JSON reply, its raw text and what the response's
+        rate-limit headers said (``None``: nothing)."""
         if self._client is None:
             self._client = HttpClient(
                 self.base_url,
@@ -71,7 +79,7 @@ class HttpProvider:
             raise transport_error(exc, self.provider, secrets=self.secrets) from exc
         raise_for_status(response, self.provider, secrets=self.secrets, auth_note=self.auth_note)
         try:
-            return response.json(), response.text
+            return response.json(), response.text, parse_rate_limits(response.headers)
         except ValueError as exc:
             raise self.unreadable(response.text) from exc
 

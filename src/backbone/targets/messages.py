@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from backbone.core.text import clean_text
+from backbone.targets.ratelimit_headers import RateLimits
 
 Role = Literal["system", "user", "assistant"]
 
@@ -56,11 +57,16 @@ class Usage:
 @dataclass(frozen=True, slots=True)
 class Reply:
     """A target's answer. ``cached`` is set by the cache wrapper, never by a provider. A lone
-    surrogate in ``text`` (from a JSON escape or product code) becomes U+FFFD."""
+    surrogate in ``text`` (from a JSON escape or product code) becomes U+FFFD.
+
+    ``limits`` is what an HTTP provider's rate-limit headers said with this reply (for the
+    rate limiter, :mod:`backbone.targets.ratelimit`); it takes no part in equality and the
+    cache never stores it (a cached reply has ``None``)."""
 
     text: str
     usage: Usage = field(default_factory=Usage)
     cached: bool = False
+    limits: RateLimits | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", clean_text(self.text))

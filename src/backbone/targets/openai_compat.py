@@ -72,7 +72,7 @@ class OpenAITarget(HttpProvider):
         body: dict[str, Any] = {"model": self.model, "messages": request.as_dicts(), **self.params}
         if request.sample:
             body["seed"] = request.sample
-        data, raw = await self.post_json("/chat/completions", body)
+        data, raw, limits = await self.post_json_limits("/chat/completions", body)
         try:
             message = data["choices"][0]["message"]
             text = message.get("content")
@@ -84,6 +84,7 @@ class OpenAITarget(HttpProvider):
                 usage=Usage(
                     int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
                 ),
+                limits=limits,
             )
         except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
             raise self.unreadable(raw) from exc

@@ -1,6 +1,8 @@
 """Composing the standard wrappers around a target, the way httpx stacks transports.
 
-From the inside out: the provider, then retry (transient faults), then the shared response
+From the inside out: the provider, then the rate limiter (HTTP providers only: it paces calls
+to the provider's rate-limit headers and sees every attempt's response, see
+:mod:`backbone.targets.ratelimit`), then retry (transient faults), then the shared response
 cache, then the run's journal (what makes a killed run resumable even with ``--no-cache``),
 then :class:`~backbone.targets.auth_stop.StopOnAuthentication` (a refused key stops new calls
 and lets those in flight be stored first).
@@ -17,6 +19,8 @@ from __future__ import annotations
 from backbone.targets.auth_stop import StopOnAuthentication
 from backbone.targets.base import Target
 from backbone.targets.cache import CachedTarget, ResponseStore
+from backbone.targets.http_provider import HttpProvider
+from backbone.targets.ratelimit import GENTLE, RateLimitedTarget
 from backbone.targets.retry import RetryingTarget
 
 
@@ -28,10 +32,15 @@ def wrap(
     timeout: float | None = None,
     cache: ResponseStore | None = None,
     journal: ResponseStore | None = None,
+    pace: bool | None = None,
+    gentle: int = GENTLE,
 ) -> Target:
-    """Stack retry, cache and journal around ``target`` (each only when asked for), and
-    the stop on a refused key around them all."""
+    """Stack the rate limiter, retry, cache and journal around ``target`` (each only when
+    asked for), and the stop on a refused key around them all. ``pace``: None paces HTTP
+    providers only; the limiter starts at ``gentle`` calls in flight."""
     out: Target = target
+    if pace if pace is not None else _over_http(target):
+        out = RateLimitedTarget(out, start=gentle)
     if retry:
         out = RetryingTarget(out, attempts=attempts, timeout=timeout)
     if cache is not None:
@@ -39,6 +48,16 @@ def wrap(
     if journal is not None:
         out = CachedTarget(out, journal)
     return StopOnAuthentication(out)
+
+
+def _over_http(target: Target) -> bool:
+    """Whether ``target`` (or a target it wraps) is an HTTP provider."""
+    seen: object = target
+    while seen is not None:
+        if isinstance(seen, HttpProvider):
+            return True
+        seen = getattr(seen, "inner", None)
+    return False
 
 
 async def aclose(target: Target) -> None:
