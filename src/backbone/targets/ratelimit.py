@@ -75,6 +75,50 @@ class _Budget:
     limit: float | None
 
 
+class _Windows:
+    """Where one quantity's windows end, learned from resets (for servers that count in
+    fixed windows, as the loopback benchmark's does).
+
+    Each reply says its window ends at ``sent + reset`` at the earliest (the call took some
+    time to reach the server); replies whose ends lie close together (within a quarter of the
+    longest reset seen) are one window, whose end is the latest of them. When the last
+    windows are evenly spaced, about as far apart as the longest reset (a fixed window, not
+    a bucket that refills continuously), the next end is guessed: each recent end carried
+    forward by whole periods (their mean spacing), the latest of those (each is a lower
+    bound). The calls held for it then go at that time instead of a reply later.
+    """
+
+    KEEP = 8
+
+    def __init__(self) -> None:
+        self.ends: list[float] = []
+        self.longest = 0.0
+
+    def end(self, earliest: float, reset: float) -> float:
+        """The end of the window a reply saying ``sent + reset = earliest`` belongs to."""
+        self.longest = max(self.longest, reset)
+        tol = 0.25 * self.longest
+        if not self.ends or earliest > self.ends[-1] + tol:
+            self.ends = [*self.ends[-(self.KEEP - 1) :], earliest]
+            return earliest
+        for i in range(len(self.ends) - 1, -1, -1):
+            if abs(earliest - self.ends[i]) <= tol:
+                self.ends[i] = max(self.ends[i], earliest)
+                return self.ends[i]
+        return earliest
+
+    def after(self, end: float) -> float | None:
+        """The guessed end of the window after the one ending at ``end`` (None: no steady
+        period seen)."""
+        if len(self.ends) < 3:
+            return None
+        gaps = [b - a for a, b in zip(self.ends, self.ends[1:], strict=False)]
+        period = (self.ends[-1] - self.ends[0]) / len(gaps)
+        if max(gaps) > 1.25 * min(gaps) or period < 0.75 * self.longest:
+            return None
+        return max(e + (round((end - e) / period) + 1) * period for e in self.ends)
+
+
 @dataclass
 class LimiterStats:
     """What the limiter did: calls started, 429s seen, calls it held back (and for how long
@@ -125,6 +169,7 @@ class AdaptiveLimiter:
         self._starts: deque[float] = deque()  # send times, non-decreasing
         self._open: dict[float, int] = {}  # send time -> calls from then still in flight
         self._budgets: dict[str, _Budget] = {}
+        self._windows: dict[str, _Windows] = {}
         self._cost: dict[str, float] = {}  # tokens per call, on average, by quantity
         self._hold_until = -math.inf
         self._last_cut = -math.inf
@@ -172,13 +217,17 @@ class AdaptiveLimiter:
     def _current(self, name: str, now: float) -> _Budget | None:
         """The budget as of ``now``: once its reset has passed, back at its limit."""
         budget = self._budgets[name]
-        if budget.reset_at is not None and now >= budget.reset_at + self.margin:
+        while budget.reset_at is not None and now >= budget.reset_at + self.margin:
             if budget.limit is None:
                 del self._budgets[name]
                 return None
-            budget = _Budget(budget.reset_at, budget.limit, None, budget.limit)
+            budget = self._refilled(name, budget.reset_at, budget.limit)
             self._budgets[name] = budget
         return budget
+
+    def _refilled(self, name: str, at: float, limit: float) -> _Budget:
+        windows = self._windows.get(name)
+        return _Budget(at, limit, windows.after(at) if windows else None, limit)
 
     # ---- learning ----------------------------------------------------------------------
 
@@ -233,14 +282,19 @@ class AdaptiveLimiter:
     def _observe(self, name: str, quota: Quota, started: float, now: float) -> None:
         if quota.remaining is None:
             return
-        reset_at = started + quota.reset if quota.reset is not None else None
+        known = self._current(name, now) if name in self._budgets else None
+        reset_at = None
+        if quota.reset is not None:
+            windows = self._windows.setdefault(name, _Windows())
+            reset_at = windows.end(started + quota.reset, quota.reset)
         limit = float(quota.limit) if quota.limit is not None else None
         seen = _Budget(started, float(quota.remaining), reset_at, limit)
         if reset_at is not None and now >= reset_at + self.margin:
             if limit is None:
                 return  # it said how much was left in a window that is over: nothing now
-            seen = _Budget(reset_at, limit, None, limit)
-        known = self._budgets.get(name)
+            seen = self._refilled(name, reset_at, limit)
+            while seen.reset_at is not None and now >= seen.reset_at + self.margin:
+                seen = self._refilled(name, seen.reset_at, limit)
         newer = known is None or (seen.anchor, -seen.remaining) > (known.anchor, -known.remaining)
         if newer:  # a later-sent call's view; at the same send time, the lower count
             self._budgets[name] = seen
