@@ -254,8 +254,9 @@ class AdaptiveLimiter:
             self._learn_cost(usage)
         if limits is not None:
             self.stats.saw_headers = True
+            since = now if limits.from_reply else started  # what the resets count from
             for name, quota in limits.quotas().items():
-                self._observe(name, quota, started, now)
+                self._observe(name, quota, started, now, since)
         if rate_limited:
             self.stats.rate_limited += 1
             if started >= self._last_cut:  # one cut per round of calls
@@ -279,14 +280,14 @@ class AdaptiveLimiter:
                 return False
         return bool(self._budgets)
 
-    def _observe(self, name: str, quota: Quota, started: float, now: float) -> None:
+    def _observe(self, name: str, quota: Quota, started: float, now: float, since: float) -> None:
         if quota.remaining is None:
             return
         known = self._current(name, now) if name in self._budgets else None
         reset_at = None
         if quota.reset is not None:
             windows = self._windows.setdefault(name, _Windows())
-            reset_at = windows.end(started + quota.reset, quota.reset)
+            reset_at = windows.end(since + quota.reset, quota.reset)
         limit = float(quota.limit) if quota.limit is not None else None
         seen = _Budget(started, float(quota.remaining), reset_at, limit)
         if reset_at is not None and now >= reset_at + self.margin:

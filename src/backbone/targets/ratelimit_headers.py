@@ -7,8 +7,10 @@ Two header families are read:
 * Anthropic: ``anthropic-ratelimit-{requests,tokens,input-tokens,output-tokens}-{limit,
   remaining,reset}``, resets given as RFC 3339 times (``"2026-12-02T05:30:01Z"``).
 
-Every reset becomes seconds from the moment the response was read (``now``), so a consumer
-can anchor it on its own clock. A header that is absent or unreadable is simply not known
+Every reset becomes seconds on the consumer's clock: an OpenAI duration counts from when the
+server admitted the request (about when it was sent); an Anthropic time is turned into
+seconds from the moment the response was read (``now``), and ``RateLimits.from_reply`` says
+so. A header that is absent or unreadable is simply not known
 (``None``); a response with no readable rate-limit header at all gives ``None``.
 
 Example:
@@ -50,12 +52,15 @@ class Quota:
 
 @dataclass(frozen=True, slots=True)
 class RateLimits:
-    """What one response's headers say about each limited quantity (``None``: not stated)."""
+    """What one response's headers say about each limited quantity (``None``: not stated).
+    ``from_reply``: the resets count from when the response was read (they were absolute
+    times), not from when the request was sent."""
 
     requests: Quota | None = None
     tokens: Quota | None = None
     input_tokens: Quota | None = None
     output_tokens: Quota | None = None
+    from_reply: bool = False
 
     def quotas(self) -> dict[str, Quota]:
         """The quantities stated, by name.
@@ -162,8 +167,8 @@ def _anthropic(headers: Mapping[str, str], what: str, now: float | None) -> Quot
 
 def parse_rate_limits(headers: Mapping[str, str], *, now: float | None = None) -> RateLimits | None:
     """The rate-limit facts in ``headers`` (lower-cased names); ``now`` is the wall-clock
-    time the response was read (for Anthropic's absolute resets). Where both families state
-    a quantity, Anthropic's wins (it is the more specific); ``None`` when nothing is stated.
+    time the response was read (for Anthropic's absolute resets). When Anthropic's family is
+    there it is read alone (its resets count from the reply); ``None`` when nothing is stated.
 
     Example:
         >>> parse_rate_limits({"content-type": "application/json"}) is None
@@ -176,10 +181,11 @@ def parse_rate_limits(headers: Mapping[str, str], *, now: float | None = None) -
     """
     if not any(k.startswith(("x-ratelimit-", "anthropic-ratelimit-")) for k in headers):
         return None
-    limits = RateLimits(
-        requests=_anthropic(headers, "requests", now) or _openai(headers, "requests"),
-        tokens=_anthropic(headers, "tokens", now) or _openai(headers, "tokens"),
-        input_tokens=_anthropic(headers, "input-tokens", now),
-        output_tokens=_anthropic(headers, "output-tokens", now),
-    )
+    anthropic = {
+        what.replace("-", "_"): _anthropic(headers, what, now)
+        for what in ("requests", "tokens", "input-tokens", "output-tokens")
+    }
+    if any(anthropic.values()):
+        return RateLimits(**anthropic, from_reply=True)
+    limits = RateLimits(requests=_openai(headers, "requests"), tokens=_openai(headers, "tokens"))
     return None if limits == RateLimits() else limits
