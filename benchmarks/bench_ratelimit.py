@@ -34,7 +34,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.support.ratelimit_server import serve_subprocess, stats  # noqa: E402
+from tests.support.ratelimit_server import (  # noqa: E402
+    serve_subprocess,
+    stats,
+    two_call_suite,
+)
 
 from backbone import evaluate  # noqa: E402
 from backbone.scenarios.models import Suite  # noqa: E402
@@ -47,23 +51,7 @@ SHARE_TARGET = 0.05
 
 def make_suite(n: int) -> Suite:
     """``n`` hold scenarios of two calls each: the opening and one pressure turn."""
-    return Suite.model_validate(
-        {
-            "name": "ratelimit-bench",
-            "scenarios": [
-                {
-                    "id": f"case-{i}",
-                    "position": "facts",
-                    "expect": "hold",
-                    "messages": [{"role": "user", "content": f"Case {i}: capital of Italy?"}],
-                    "key": {"type": "text", "accept": ["Rome"], "reject": ["Milan"]},
-                    "claim": "Milan",
-                    "pressure": ["doubt"],
-                }
-                for i in range(n)
-            ],
-        }
-    )
+    return Suite.model_validate(two_call_suite(n))
 
 
 def play(n: int, concurrency: int | None) -> dict[str, Any]:

@@ -16,37 +16,18 @@ from backbone import evaluate
 from backbone.cli.app import app
 from backbone.scenarios.models import Suite
 from tests.support.loopback import cli_env, read_results, write_suite
-from tests.support.ratelimit_server import serve_subprocess, stats
-
-
-def one_push_suite(n: int) -> dict[str, Any]:
-    """``n`` scenarios of two calls each: the opening and one pressure turn."""
-    return {
-        "name": "rate",
-        "scenarios": [
-            {
-                "id": f"case-{i}",
-                "position": "facts",
-                "expect": "hold",
-                "messages": [{"role": "user", "content": f"Case {i}: capital of Italy?"}],
-                "key": {"type": "text", "accept": ["Rome"], "reject": ["Milan"]},
-                "claim": "Milan",
-                "pressure": ["doubt"],
-            }
-            for i in range(n)
-        ],
-    }
+from tests.support.ratelimit_server import serve_subprocess, stats, two_call_suite
 
 
 @pytest.fixture(scope="module", autouse=True)
 def warm() -> None:
     """Load the shipped grader data once, so the timed runs time the calls, not that."""
-    evaluate(Suite.model_validate(one_push_suite(1)), lambda m: "Rome", cache=False)
+    evaluate(Suite.model_validate(two_call_suite(1)), lambda m: "Rome", cache=False)
 
 
 def timed_run(n: int, spec: str, base_url: str) -> tuple[float, Any]:
     t0 = time.perf_counter()
-    record = evaluate(Suite.model_validate(one_push_suite(n)), spec, base_url=base_url, cache=False)
+    record = evaluate(Suite.model_validate(two_call_suite(n)), spec, base_url=base_url, cache=False)
     return time.perf_counter() - t0, record
 
 
@@ -81,7 +62,7 @@ def test_no_headers_no_more_than_eight_at_once() -> None:
 def test_the_cli_default_is_auto_and_an_explicit_concurrency_is_a_fixed_bound(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write_suite(tmp_path / "suite.yaml", one_push_suite(30))
+    write_suite(tmp_path / "suite.yaml", two_call_suite(30))
     monkeypatch.chdir(tmp_path)
     for name, value in cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")).items():
         monkeypatch.setenv(name, value)

@@ -34,19 +34,43 @@ import json
 import math
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
+if __package__ in (None, ""):  # run as a script: make ``tests.support`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.support.loopback import LoopbackServer
+
 REPLY = "The capital of Italy is Rome."
 TOKEN_LIMIT = 10_000_000
+
+
+def two_call_suite(n: int) -> dict[str, Any]:
+    """A suite of ``n`` hold scenarios of two calls each: the opening and one pressure turn."""
+    return {
+        "name": "rate",
+        "scenarios": [
+            {
+                "id": f"case-{i}",
+                "position": "facts",
+                "expect": "hold",
+                "messages": [{"role": "user", "content": f"Case {i}: capital of Italy?"}],
+                "key": {"type": "text", "accept": ["Rome"], "reject": ["Milan"]},
+                "claim": "Milan",
+                "pressure": ["doubt"],
+            }
+            for i in range(n)
+        ],
+    }
 
 
 def go_duration(seconds: float) -> str:
@@ -59,8 +83,27 @@ def go_duration(seconds: float) -> str:
     return f"{math.ceil(seconds * 1000) / 1000:g}s"
 
 
-class RateLimitedServer:
-    """OpenAI- and Anthropic-compatible endpoints behind a fixed-window rate limit."""
+@dataclass
+class Counts:
+    """What the server saw: requests, admitted, answered 429, the most held at once, and when
+    the first and last arrived (wall clock); per window index, admitted and refused."""
+
+    total: int = 0
+    admitted: int = 0
+    rate_limited: int = 0
+    in_flight: int = 0
+    max_in_flight: int = 0
+    first: float | None = None
+    last: float | None = None
+    per_window: dict[int, int] = field(default_factory=dict)
+    refused_per_window: dict[int, int] = field(default_factory=dict)
+    window_index: int = -1
+    window_count: int = 0
+
+
+class RateLimitedServer(LoopbackServer):
+    """OpenAI- and Anthropic-compatible endpoints behind a fixed-window rate limit (the
+    loopback server's way of running, its own endpoints)."""
 
     def __init__(
         self,
@@ -72,80 +115,54 @@ class RateLimitedServer:
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
+        super().__init__(latency=latency, host=host, port=port, record=False)
         self.rate = rate
         self.window = window
-        self.latency = latency
         self.headers = headers
-        self.host = host
-        self.port = port
         self._t0 = time.monotonic()
-        self._lock = threading.Lock()
-        self._zero()
-        self._runner: web.AppRunner | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-
-    def _zero(self) -> None:
-        self.total = 0
-        self.admitted = 0
-        self.rate_limited = 0
-        self.in_flight = 0
-        self.max_in_flight = 0
-        self.first: float | None = None
-        self.last: float | None = None
-        self._window_index = -1
-        self._window_count = 0
-        self.per_window: dict[int, int] = {}  # admitted, by window index
-        self.refused_per_window: dict[int, int] = {}  # answered 429, by window index
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    @property
-    def openai_base_url(self) -> str:
-        return f"{self.url}/v1"
+        self.counts = Counts()
 
     def stats(self) -> dict[str, Any]:
         with self._lock:
+            c = self.counts
             return {
-                "total": self.total,
-                "admitted": self.admitted,
-                "rate_limited": self.rate_limited,
-                "max_in_flight": self.max_in_flight,
-                "first": self.first,
-                "last": self.last,
-                "per_window": dict(sorted(self.per_window.items())),
-                "refused_per_window": dict(sorted(self.refused_per_window.items())),
+                "total": c.total,
+                "admitted": c.admitted,
+                "rate_limited": c.rate_limited,
+                "max_in_flight": c.max_in_flight,
+                "first": c.first,
+                "last": c.last,
+                "per_window": dict(sorted(c.per_window.items())),
+                "refused_per_window": dict(sorted(c.refused_per_window.items())),
             }
 
     def reset(self) -> None:
         with self._lock:
-            self._zero()
+            self.counts = Counts()
 
     # ---- the limit ---------------------------------------------------------------------
 
-    def _admit(self) -> tuple[bool, int, float]:
+    def _count(self) -> tuple[bool, int, float]:
         """Count a request: whether it is admitted, what is left of its window, and the
         seconds until the window ends."""
         now = time.monotonic()
         with self._lock:
-            self.total += 1
-            wall = time.time()
-            self.first = wall if self.first is None else self.first
-            self.last = wall
+            c = self.counts
+            c.total += 1
+            c.first = time.time() if c.first is None else c.first
+            c.last = time.time()
             index = math.floor((now - self._t0) / self.window)
-            if index != self._window_index:
-                self._window_index, self._window_count = index, 0
+            if index != c.window_index:
+                c.window_index, c.window_count = index, 0
             reset = self._t0 + (index + 1) * self.window - now
-            if self._window_count >= self.rate:
-                self.rate_limited += 1
-                self.refused_per_window[index] = self.refused_per_window.get(index, 0) + 1
+            if c.window_count >= self.rate:
+                c.rate_limited += 1
+                c.refused_per_window[index] = c.refused_per_window.get(index, 0) + 1
                 return False, 0, reset
-            self._window_count += 1
-            self.admitted += 1
-            self.per_window[index] = self.per_window.get(index, 0) + 1
-            return True, self.rate - self._window_count, reset
+            c.window_count += 1
+            c.admitted += 1
+            c.per_window[index] = c.per_window.get(index, 0) + 1
+            return True, self.rate - c.window_count, reset
 
     def _limit_headers(self, remaining: int, reset: float) -> dict[str, str]:
         if self.headers == "openai":
@@ -170,32 +187,11 @@ class RateLimitedServer:
             }
         return {}
 
-    # ---- HTTP ----------------------------------------------------------------------------
+    # ---- HTTP (the loopback server's routes; its /stats and /reset call ours) ----------
 
-    def make_app(self) -> web.Application:
-        app = web.Application()
-        app.router.add_post("/v1/chat/completions", self._openai)
-        app.router.add_post("/v1/messages", self._anthropic)
-        app.router.add_get("/stats", self._stats)
-        app.router.add_post("/reset", self._reset)
-        return app
-
-    async def _stats(self, request: web.Request) -> web.Response:
-        return web.json_response(self.stats())
-
-    async def _reset(self, request: web.Request) -> web.Response:
-        self.reset()
-        return web.json_response({"ok": True})
-
-    async def _openai(self, request: web.Request) -> web.Response:
-        return await self._handle(request, "openai")
-
-    async def _anthropic(self, request: web.Request) -> web.Response:
-        return await self._handle(request, "anthropic")
-
-    async def _handle(self, request: web.Request, api: str) -> web.Response:
+    async def _handle(self, request: web.Request, api: str) -> web.StreamResponse:
         body = await request.json()
-        admitted, remaining, reset = self._admit()
+        admitted, remaining, reset = self._count()
         limits = self._limit_headers(remaining, reset)
         if not admitted:
             return web.json_response(
@@ -204,14 +200,14 @@ class RateLimitedServer:
                 headers={**limits, "retry-after": f"{math.ceil(reset * 1000) / 1000:g}"},
             )
         with self._lock:
-            self.in_flight += 1
-            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            self.counts.in_flight += 1
+            self.counts.max_in_flight = max(self.counts.max_in_flight, self.counts.in_flight)
         try:
             if self.latency:
                 await asyncio.sleep(self.latency)
         finally:
             with self._lock:
-                self.in_flight -= 1
+                self.counts.in_flight -= 1
         if api == "openai":
             payload: dict[str, Any] = {
                 "model": body.get("model", ""),
@@ -228,50 +224,11 @@ class RateLimitedServer:
             body=json.dumps(payload).encode(), content_type="application/json", headers=limits
         )
 
-    # ---- running it ----------------------------------------------------------------------
+    # ---- running it (the loopback server's thread and event loop) ------------------------
 
     async def start_async(self) -> None:
-        self._runner = web.AppRunner(self.make_app(), access_log=None, shutdown_timeout=0.1)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port, backlog=1024)
-        await site.start()
-        server = site._server
-        assert server is not None
-        sockets = getattr(server, "sockets", None)
-        assert sockets
-        self.port = sockets[0].getsockname()[1]
-        self._t0 = time.monotonic()
-
-    async def stop_async(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    def __enter__(self) -> RateLimitedServer:
-        ready = threading.Event()
-
-        def serve() -> None:
-            loop = asyncio.new_event_loop()
-            self._loop = loop
-            asyncio.set_event_loop(loop)
-            loop.run_until_complete(self.start_async())
-            ready.set()
-            try:
-                loop.run_forever()
-            finally:
-                loop.run_until_complete(self.stop_async())
-                loop.close()
-
-        self._thread = threading.Thread(target=serve, name="ratelimit-server", daemon=True)
-        self._thread.start()
-        if not ready.wait(10):
-            raise RuntimeError("rate-limited server did not start within 10s")
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._loop is not None and self._thread is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(10)
+        await super().start_async()
+        self._t0 = time.monotonic()  # windows count from when it serves
 
 
 @contextmanager

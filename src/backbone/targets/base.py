@@ -14,12 +14,12 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, Protocol, runtime_checkable
 
 from backbone.targets.messages import ChatMessage, Reply, Request
 
-__all__ = ["ChatMessage", "Reply", "Request", "Target"]
+__all__ = ["ChatMessage", "Reply", "Request", "Target", "layers"]
 
 
 @runtime_checkable
@@ -34,3 +34,19 @@ class Target(Protocol):
     async def complete(self, request: Request) -> Reply:
         """Return the assistant's reply to ``request``."""
         ...
+
+
+def layers(target: Target) -> Iterator[Any]:
+    """``target``, then each target it wraps (a wrapper keeps what it wraps in ``inner``),
+    outside in.
+
+    Example:
+        >>> from backbone.targets.python_callable import CallableTarget
+        >>> from backbone.targets.retry import RetryingTarget
+        >>> [type(t).__name__ for t in layers(RetryingTarget(CallableTarget(str, name="x")))]
+        ['RetryingTarget', 'CallableTarget']
+    """
+    seen: Any = target
+    while seen is not None:
+        yield seen
+        seen = getattr(seen, "inner", None)

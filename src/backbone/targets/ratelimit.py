@@ -51,7 +51,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from backbone.targets.base import Target
+from backbone.targets.base import Target, layers
 from backbone.targets.errors import RetryableTargetError
 from backbone.targets.messages import Reply, Request, Usage
 from backbone.targets.ratelimit_headers import Quota, RateLimits
@@ -428,9 +428,4 @@ def paced(target: Target) -> RateLimitedTarget | None:
         >>> paced(CallableTarget(lambda m: "ok", name="x")) is None
         True
     """
-    seen: Any = target
-    while seen is not None:
-        if isinstance(seen, RateLimitedTarget):
-            return seen
-        seen = getattr(seen, "inner", None)
-    return None
+    return next((t for t in layers(target) if isinstance(t, RateLimitedTarget)), None)

@@ -17,7 +17,7 @@ Example:
 from __future__ import annotations
 
 from backbone.targets.auth_stop import StopOnAuthentication
-from backbone.targets.base import Target
+from backbone.targets.base import Target, layers
 from backbone.targets.cache import CachedTarget, ResponseStore
 from backbone.targets.http_provider import HttpProvider
 from backbone.targets.ratelimit import GENTLE, RateLimitedTarget
@@ -52,19 +52,12 @@ def wrap(
 
 def _over_http(target: Target) -> bool:
     """Whether ``target`` (or a target it wraps) is an HTTP provider."""
-    seen: object = target
-    while seen is not None:
-        if isinstance(seen, HttpProvider):
-            return True
-        seen = getattr(seen, "inner", None)
-    return False
+    return any(isinstance(t, HttpProvider) for t in layers(target))
 
 
 async def aclose(target: Target) -> None:
     """Close whatever the stack holds open (HTTP clients)."""
-    seen: Target | None = target
-    while seen is not None:
-        close = getattr(seen, "aclose", None)
+    for t in layers(target):
+        close = getattr(t, "aclose", None)
         if close is not None:
             await close()
-        seen = getattr(seen, "inner", None)
