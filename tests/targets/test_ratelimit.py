@@ -236,3 +236,29 @@ def test_the_wrapper_reports_a_429_to_the_limiter() -> None:
 
     lim = asyncio.run(go())
     assert lim.cap == 4 and lim.stats.rate_limited == 1 and lim.in_flight == 0
+
+
+class Sleepy:
+    """Answers after ``seconds``."""
+
+    def __init__(self, seconds: float) -> None:
+        self.identity = {"provider": "sleepy"}
+        self.seconds = seconds
+
+    async def complete(self, request: Request) -> Reply:
+        await asyncio.sleep(self.seconds)
+        return Reply("Rome")
+
+
+def test_the_timeout_bounds_the_call_not_the_wait_for_the_limiter() -> None:
+    async def go(stack: object) -> list[object]:
+        calls = [stack.complete(ASK) for _ in range(3)]  # type: ignore[attr-defined]
+        return await asyncio.gather(*calls, return_exceptions=True)
+
+    # one call at a time, 0.15 s each: the third waits 0.3 s, longer than the 0.2 s timeout
+    paced_stack = wrap(Sleepy(0.15), pace=True, gentle=1, timeout=0.2, attempts=1)
+    assert all(isinstance(r, Reply) for r in asyncio.run(go(paced_stack)))
+    slow = wrap(Sleepy(0.3), pace=True, gentle=1, timeout=0.2, attempts=1)
+    failed = asyncio.run(go(slow))
+    assert all(isinstance(r, RetryableTargetError) for r in failed)
+    assert "no reply within 0.2s" in str(failed[0])

@@ -55,6 +55,7 @@ from backbone.targets.base import Target, layers
 from backbone.targets.errors import RetryableTargetError
 from backbone.targets.messages import Reply, Request, Usage
 from backbone.targets.ratelimit_headers import Quota, RateLimits
+from backbone.targets.retry import within
 
 __all__ = ["AdaptiveLimiter", "LimiterStats", "RateLimitedTarget", "paced"]
 
@@ -376,7 +377,8 @@ class _Gate:
 
 class RateLimitedTarget:
     """Paces calls to ``inner`` by an :class:`AdaptiveLimiter` (``start`` calls in flight at
-    first, up to ``ceiling``). The identity is ``inner``'s.
+    first, up to ``ceiling``). The identity is ``inner``'s. ``timeout`` bounds each call once
+    admitted (a wait for the limiter is not a slow provider), as a retryable error.
 
     Example:
         >>> from backbone.targets.python_callable import CallableTarget
@@ -391,9 +393,11 @@ class RateLimitedTarget:
         *,
         start: int = GENTLE,
         ceiling: int = CEILING,
+        timeout: float | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.inner = inner
+        self.timeout = timeout
         self.limiter = AdaptiveLimiter(start=start, ceiling=max(start, ceiling))
         self._gate = _Gate(self.limiter, clock)
 
@@ -404,7 +408,7 @@ class RateLimitedTarget:
     async def complete(self, request: Request) -> Reply:
         started = await self._gate.acquire()
         try:
-            reply = await self.inner.complete(request)
+            reply = await within(self.inner.complete(request), self.timeout)
         except RetryableTargetError as exc:
             self._gate.release(
                 started,

@@ -23,7 +23,7 @@ import logging
 import math
 import os
 import random
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,6 +66,17 @@ def backoff_from_env() -> float:
                     DEFAULT_BACKOFF)  # fmt: skip
         return DEFAULT_BACKOFF
     return value
+
+
+async def within(call: Awaitable[Reply], timeout: float | None) -> Reply:
+    """``await call``, turned into a :class:`RetryableTargetError` after ``timeout`` seconds
+    (None: no limit)."""
+    if timeout is None:
+        return await call
+    try:
+        return await asyncio.wait_for(call, timeout)
+    except TimeoutError as exc:
+        raise RetryableTargetError(f"no reply within {timeout:g}s") from exc
 
 
 @dataclass
@@ -131,12 +142,7 @@ class RetryingTarget:
         self.stats.retries += 1
 
     async def _attempt(self, request: Request) -> Reply:
-        if self.timeout is None:
-            return await self.inner.complete(request)
-        try:
-            return await asyncio.wait_for(self.inner.complete(request), self.timeout)
-        except TimeoutError as exc:
-            raise RetryableTargetError(f"no reply within {self.timeout:g}s") from exc
+        return await within(self.inner.complete(request), self.timeout)
 
     async def complete(self, request: Request) -> Reply:
         # the first attempt runs bare: most calls succeed, and need no retry machinery

@@ -37,12 +37,14 @@ def wrap(
 ) -> Target:
     """Stack the rate limiter, retry, cache and journal around ``target`` (each only when
     asked for), and the stop on a refused key around them all. ``pace``: None paces HTTP
-    providers only; the limiter starts at ``gentle`` calls in flight."""
+    providers only; the limiter starts at ``gentle`` calls in flight. ``timeout`` bounds
+    each attempt (with retry on), not counting a wait for the limiter."""
     out: Target = target
-    if pace if pace is not None else _over_http(target):
-        out = RateLimitedTarget(out, start=gentle)
+    paced = pace if pace is not None else _over_http(target)
+    if paced:  # the per-call timeout starts once the limiter admits the call
+        out = RateLimitedTarget(out, start=gentle, timeout=timeout if retry else None)
     if retry:
-        out = RetryingTarget(out, attempts=attempts, timeout=timeout)
+        out = RetryingTarget(out, attempts=attempts, timeout=None if paced else timeout)
     if cache is not None:
         out = CachedTarget(out, cache)
     if journal is not None:
