@@ -14,7 +14,9 @@ from typer.testing import CliRunner
 
 from backbone import evaluate
 from backbone.cli.app import app
+from backbone.evaluation.registry import correctness_judge
 from backbone.scenarios.models import Suite
+from backbone.targets.ratelimit import paced
 from tests.support.loopback import cli_env, read_results, write_suite
 from tests.support.ratelimit_server import serve_subprocess, stats, two_call_suite
 
@@ -82,3 +84,14 @@ def test_the_cli_default_is_auto_and_an_explicit_concurrency_is_a_fixed_bound(
     assert peaks == {"auto": 8, "fixed": 12}
     assert read_results(tmp_path / "auto")["options"]["concurrency"] == "auto"
     assert read_results(tmp_path / "fixed")["options"]["concurrency"] == 12
+
+
+def test_an_explicit_concurrency_starts_an_http_judges_limiter_there() -> None:
+    """``backbone audit --concurrency 20`` against a local judge server with no rate-limit
+    headers still has 20 judge calls in flight, as before the limiter."""
+    judge = correctness_judge("openai:j", base_url="http://127.0.0.1:9/v1", gentle=20)
+    limited = paced(judge.target)
+    assert limited is not None and limited.limiter.cap == 20
+    default = correctness_judge("openai:j", base_url="http://127.0.0.1:9/v1")
+    assert paced(default.target).limiter.cap == 8  # type: ignore[union-attr]
+    assert paced(correctness_judge("python:tests.fixtures.scripted_judge:judge").target) is None

@@ -194,6 +194,7 @@ def audit(
                 attempts=retries + 1,
                 timeout=timeout,
                 cache=cache,
+                gentle=concurrency,
             )
             log = _open_log(
                 file,
@@ -342,6 +343,7 @@ def audit_channels(
                 attempts=retries + 1,
                 timeout=timeout,
                 cache=cache,
+                gentle=concurrency,
             )
             log = open_channels(file, fmt=fmt, column_map=cmap)
         total = log.counts["disagreed"]["yes"]

@@ -143,6 +143,7 @@ def monitor(
                 attempts=retries + 1,
                 timeout=timeout,
                 cache=cache,
+                gentle=concurrency,
             )
             with nullcontext() if quiet else err.status(f"reading {file} (detecting pushback)..."):
                 log = open_conversations(file, fmt=fmt, column_map=cmap, memory_limit=memory_limit)

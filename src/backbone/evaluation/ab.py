@@ -70,6 +70,7 @@ def run_ab(
             attempts=retries + 1,
             timeout=timeout,
             cache=store,
+            gentle=concurrency,
         )
         options = ABOptions(
             arm_column=arm_column,

@@ -74,6 +74,7 @@ def check_judges(
                 cache=stores.cache,
                 attempts=retries + 1,
                 timeout=timeout,
+                gentle=concurrency,
             )
             assert judging is not None
             grader = judging.grader

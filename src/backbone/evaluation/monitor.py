@@ -69,7 +69,7 @@ def run_monitor(
     ``TargetSpecError`` for a bad judge spec."""
     store = open_response_cache() if cache else None
     try:
-        the_judge = monitor_judge(judge, base_url=base_url, cache=store)
+        the_judge = monitor_judge(judge, base_url=base_url, cache=store, gentle=concurrency)
         options = MonitorOptions(per_stratum=sample, seed=seed, concurrency=concurrency)
         with open_conversations(
             file, fmt=fmt, column_map=column_map, memory_limit=memory_limit

@@ -40,6 +40,7 @@ from backbone.judges.target import RubricTarget
 from backbone.targets.base import Target
 from backbone.targets.cache import ResponseStore
 from backbone.targets.errors import TargetSpecError
+from backbone.targets.ratelimit import GENTLE
 
 ItemT = TypeVar("ItemT")
 FindingsT = TypeVar("FindingsT", bound=BaseModel)
@@ -157,6 +158,7 @@ def _judge_stack(
     timeout: float | None,
     cache: ResponseStore | None,
     journal: ResponseStore | None,
+    gentle: int = GENTLE,
 ) -> Target:
     from backbone.targets.stack import wrap
 
@@ -164,7 +166,9 @@ def _judge_stack(
         spec, rubric, base_url=base_url, temperature=temperature, max_tokens=max_tokens
     )
     keyed = RubricTarget(bare, rubric_version=rubric.version)
-    return wrap(keyed, attempts=attempts, timeout=timeout, cache=cache, journal=journal)
+    return wrap(
+        keyed, attempts=attempts, timeout=timeout, cache=cache, journal=journal, gentle=gentle
+    )
 
 
 def judge_from_spec(
@@ -179,10 +183,12 @@ def judge_from_spec(
     cache: ResponseStore | None = None,
     journal: ResponseStore | None = None,
     sample: int = 0,
+    gentle: int = GENTLE,
 ) -> Judge[ItemT, FindingsT]:
     """A judge for ``rubric`` from a spec: the bare target with the rubric version in its
-    identity, then retry (transient faults), the cache and the journal. Raises
-    :class:`TargetSpecError` when the spec is malformed."""
+    identity, then the rate limiter (HTTP judges, starting at ``gentle`` calls in flight),
+    retry (transient faults), the cache and the journal. Raises :class:`TargetSpecError`
+    when the spec is malformed."""
     spec = spec.strip()
     stack = _judge_stack(
         spec,
@@ -194,6 +200,7 @@ def judge_from_spec(
         timeout=timeout,
         cache=cache,
         journal=journal,
+        gentle=gentle,
     )
     return Judge(stack, rubric, spec=spec, sample=sample, python=is_python(spec))
 
@@ -209,6 +216,7 @@ def _rubric_judge(
     attempts: int,
     timeout: float | None,
     cache: ResponseStore | None,
+    gentle: int,
 ) -> Judge[ItemT, FindingsT]:
     return judge_from_spec(
         spec,
@@ -219,6 +227,7 @@ def _rubric_judge(
         attempts=attempts,
         timeout=timeout,
         cache=cache,
+        gentle=gentle,
     )
 
 
@@ -231,12 +240,14 @@ def correctness_judge(
     attempts: int = 6,
     timeout: float | None = None,
     cache: ResponseStore | None = None,
+    gentle: int = GENTLE,
 ) -> Judge[Answered, CorrectnessFindings]:
     """The audit's judge: ``spec`` with the correctness rubric (a model judge answers in at
     most ``max_tokens`` tokens, 300 by default)."""
     return _rubric_judge(
         spec, CORRECTNESS, 300, base_url=base_url, temperature=temperature,
         max_tokens=max_tokens, attempts=attempts, timeout=timeout, cache=cache,
+        gentle=gentle,
     )  # fmt: skip
 
 
@@ -249,12 +260,14 @@ def monitor_judge(
     attempts: int = 6,
     timeout: float | None = None,
     cache: ResponseStore | None = None,
+    gentle: int = GENTLE,
 ) -> Judge[LoggedReply, MonitorFindings]:
     """The monitor's judge: ``spec`` with the monitor rubric (a model judge answers in at most
     ``max_tokens`` tokens, 400 by default). Raises ``TargetSpecError`` for a bad spec."""
     return _rubric_judge(
         spec, MONITOR, 400, base_url=base_url, temperature=temperature,
         max_tokens=max_tokens, attempts=attempts, timeout=timeout, cache=cache,
+        gentle=gentle,
     )  # fmt: skip
 
 

@@ -75,6 +75,7 @@ def rescore(
             attempts=retries + 1,
             timeout=timeout,
             positions={p.id: p.statement for p in the_suite.positions},
+            gentle=concurrency,
         )
         assert judging is not None
         graders = default_graders(judging.grader)
