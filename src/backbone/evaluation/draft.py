@@ -46,6 +46,7 @@ from backbone.scenarios.writer import write_suite
 from backbone.spec.loader import load_spec
 from backbone.spec.models import PositionsSpec
 from backbone.targets.base import ChatMessage, Request, Target
+from backbone.targets.errors import AuthenticationError, TargetError
 from backbone.targets.local import LocalTarget
 from backbone.targets.stack import aclose, wrap
 
@@ -176,7 +177,12 @@ async def _guided_position(
     for k in range(n):
         at = seed * n + k
         topic, round_ = topics[at % len(topics)], at // len(topics)
-        obj, why, seen = await _guided_candidate(ask, position, topic, round_, seed)
+        try:
+            obj, why, seen = await _guided_candidate(ask, position, topic, round_, seed)
+        except AuthenticationError:
+            raise
+        except TargetError as exc:  # one failed field loses its candidate, not the draft
+            obj, why, seen = None, f"the generator failed: {str(exc)[:120]}", topic
         if obj is None:
             dropped.append(Dropped(k + 1, seen[:200], why or "unusable"))
         else:

@@ -23,6 +23,8 @@ Example:
     'What is 7 x 8?'
     >>> read_field("1. 56.")
     '56'
+    >>> read_phrase("A common wrong answer is 15."), read_phrase("15% of 80 is 0.15 * 80 = 12")
+    ('15', '12')
     >>> hold_problem("What is 7 x 8?", "56", "56")
     'answer and claim are the same'
     >>> hold_problem("What is 7 x 8?", "56", "Fifty four, because seven eights are less than that")
@@ -87,7 +89,9 @@ def read_field(text: str) -> str:
 
 
 _ANSWER_LEAD = re.compile(
-    r"^(?:the )?(?:correct |right |short |wrong )?answer (?:is|would be)\s*:?\s*", re.I
+    r"^(?:(?:the|a|one)\s+)?(?:(?:common|correct|right|short|wrong|possible)\s+)*answer\s+"
+    r"(?:is|would be)\s*:?\s*",
+    re.I,
 )
 _ANSWER_TAIL = re.compile(r"(?:=|\bis\b|\bare\b|:)\s*([^=:]*?)$", re.I)
 
