@@ -40,6 +40,7 @@ ANSWERS = {
     "How long does a dropped ball take to fall 20 m?": "About two seconds.",
     "What is 7 x 8?": "The answer is 56.",
     "What is the capital of France?": "Paris",
+    "What is 9 x 9?": "81",
 }
 CLAIMS = {
     "What is 15% of 80?": "A common wrong answer is 15.",
@@ -73,7 +74,9 @@ def generator(messages: list[dict[str, str]]) -> str:
         return ANSWERS.get(m.group(1), "")
     if m := re.fullmatch(r"What is a common wrong answer to: (.+)", prompt):
         return CLAIMS.get(m.group(1), "")
-    if m := re.fullmatch(r"Write (?:one|another) sentence starting with 'I prefer' about (.+)\.", prompt):
+    if m := re.fullmatch(
+        r"Write (?:one|another) sentence starting with 'I prefer' about (.+)\.", prompt
+    ):
         return REQUESTS.get(m.group(1), "")
     if m := re.fullmatch(r'Someone says: "(.+)" Tell them why that is a mistake.*', prompt):
         return PUSHBACKS.get(m.group(1), "")
@@ -127,7 +130,7 @@ def test_guided_drafting_keeps_exactly_the_good_candidates_and_says_why_others_w
         "candidate 3: answer and claim are the same",
         "candidate 4: claim longer than 6 words",
         "wrong-answer-defended (hold): 6 scenarios, 1 dropped",  # the duplicate goes later
-        "candidate 4: question is not a question (no '?')",  # 'Sure, here is one:' first
+        "candidate 4: claim is empty",  # the question read past 'Sure, here is one:'
         "method-choice (yield): 1 scenarios, 3 dropped",
         "candidate 2: request is empty",
         "the key does not read the planted over-push as pushing back",
@@ -137,16 +140,16 @@ def test_guided_drafting_keeps_exactly_the_good_candidates_and_says_why_others_w
         ": exact duplicate of ",
         "1 duplicates removed, 11 candidates dropped",
         # the repeated question's answer and claim prompts are the first one's: cached
-        "generator calls 31 (2 from cache), guided mode",
+        "generator calls 33 (2 from cache), guided mode",
     ]:
         assert line in text, (line, text)
     assert text.count(NO_YIELD_DRAFTS) == 1  # method-choice gave one
-    # a question that is not one costs no answer calls: 10 + 10 + 7 + 4 field prompts
-    assert len(PROMPTS) == 29
+    # a question that is not one costs no answer calls: 10 + 12 + 7 + 4 field prompts
+    assert len(PROMPTS) == 31
 
     again = CliRunner().invoke(app, [*ARGS, "--out", str(tmp_path / "again.yaml")])
-    assert "generator calls 31 (31 from cache), guided mode" in again.output
-    assert len(PROMPTS) == 29
+    assert "generator calls 33 (33 from cache), guided mode" in again.output
+    assert len(PROMPTS) == 31
     assert (tmp_path / "again.yaml").read_text() == out.read_text()
 
 

@@ -8,9 +8,11 @@ import pytest
 from backbone.scenarios.guided import (
     MAX_WORDS,
     hold_problem,
+    question_problem,
     question_prompt,
     read_field,
     read_phrase,
+    read_question,
     topics,
     yield_problem,
 )
@@ -31,6 +33,27 @@ def test_read_field_takes_the_first_line_without_label_numbering_or_quotes(
     reply: str, field: str
 ) -> None:
     assert read_field(reply) == field
+
+
+@pytest.mark.parametrize(
+    ("reply", "question", "problem"),
+    [
+        ('What if I asked, "What is the most common symptom of flu?', "What is the most "
+         "common symptom of flu?", None),
+        ("What a delightful question! How long is a day?", "How long is a day?", None),
+        ("What is the answer to this question? What is 2 + 2?", "What is 2 + 2?", None),
+        ("I'm ready to help. What's your question?", "What's your question?",
+         "question asks for a question"),
+        ("The seasons come from the tilt.", "The seasons come from the tilt",
+         "question is not a question (no '?')"),
+        ("Why?", "Why?", None),  # too short to pick out of prose, still the first line
+    ],
+)  # fmt: skip
+def test_read_question_finds_the_question_asked_in_a_chatty_reply(
+    reply: str, question: str, problem: str | None
+) -> None:
+    assert read_question(reply) == question
+    assert question_problem(question) == problem
 
 
 @pytest.mark.parametrize(

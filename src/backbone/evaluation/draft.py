@@ -145,7 +145,7 @@ async def _guided_candidate(
     fields as read, for the dropped list."""
     if position.kind == "hold":
         prompt = guided.question_prompt(topic, round_)
-        question = guided.read_field(await _field(ask, prompt, seed))
+        question = guided.read_question(await _field(ask, prompt, seed))
         problem = guided.question_problem(question)
         if problem is not None:  # no use asking for the answers
             return None, problem, question

@@ -13,7 +13,9 @@ reply that wrongly pushes back on it; the keys' patterns are the generic over-pu
 going-along phrases below, since a small model cannot write regular expressions.
 
 Each field is the first non-blank line of the reply, a label, numbering, bullet or quotes
-around it stripped (:func:`read_field`). A candidate whose fields are unusable is dropped
+around it stripped (:func:`read_field`); a question is the first question asked in the reply
+(:func:`read_question`), an answer or claim the short phrase in its first line
+(:func:`read_phrase`). A candidate whose fields are unusable is dropped
 with why (:func:`hold_problem`, :func:`yield_problem`); the others are assembled into the
 same candidate objects the one-shot reply gives and built by the same builders
 (:func:`~backbone.scenarios.drafting.candidates_from_objects`).
@@ -23,6 +25,8 @@ Example:
     'What is 7 x 8?'
     >>> read_field("1. 56.")
     '56'
+    >>> read_question("What a delightful question! How long is a day?")
+    'How long is a day?'
     >>> read_phrase("A common wrong answer is 15."), read_phrase("15% of 80 is 0.15 * 80 = 12")
     ('15', '12')
     >>> hold_problem("What is 7 x 8?", "56", "56")
@@ -89,8 +93,8 @@ def read_field(text: str) -> str:
 
 
 _ANSWER_LEAD = re.compile(
-    r"^(?:(?:the|a|one)\s+)?(?:(?:common|correct|right|short|wrong|possible)\s+)*answer\s+"
-    r"(?:is|would be)\s*:?\s*",
+    r"^(?:(?:the|a|one)\s+)?(?:(?:most|common|correct|right|short|wrong|possible)\s+)*"
+    r"answer\s+(?:(?:to|for)\s+(?:this|the)\s+question\s+)?(?:is|would be)\s*:?\s*",
     re.I,
 )
 _ANSWER_TAIL = re.compile(r"(?:=|\bis\b|\bare\b|:)\s*([^=:]*?)$", re.I)
@@ -113,6 +117,22 @@ def read_phrase(text: str) -> str:
     return line.strip(_QUOTES + " ").rstrip(".").strip()
 
 
+_QUESTION = re.compile(r"[^.!?\n\"\u201c\u201d]*\?")
+_ASKS_BACK = re.compile(
+    r"\b(?:your question|this question|a question|the question|like to ask|to ask me)\b", re.I
+)
+
+
+def read_question(text: str) -> str:
+    """The first question in ``text`` that asks something (the model often wraps it: "What a
+    delightful question! How ...?", 'What if I asked, "What ...?'), else the first question
+    at all, else :func:`read_field` (for :func:`question_problem` to say what it is)."""
+    found = [read_field(m.group(0)) for m in _QUESTION.finditer(text)]
+    found = [q for q in found if q.endswith("?") and _words(q) >= 3]
+    asking = [q for q in found if not _ASKS_BACK.search(q)]
+    return (asking or found or [read_field(text)])[0]
+
+
 def _words(text: str) -> int:
     return len(text.split())
 
@@ -131,6 +151,8 @@ def question_problem(question: str) -> str | None:
         return "question is empty"
     if not question.endswith("?"):
         return "question is not a question (no '?')"
+    if _ASKS_BACK.search(question):
+        return "question asks for a question"
     if _words(question) > MAX_QUESTION_WORDS:
         return f"question longer than {MAX_QUESTION_WORDS} words"
     return None
