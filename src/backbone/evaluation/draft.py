@@ -9,6 +9,11 @@ and exact and near-duplicates are removed (:mod:`backbone.scenarios.dedupe`), wi
 draft and against the suite already at ``out``, which is kept and added to. Everything drafted
 has ``reviewed: false``.
 
+That is the one-shot mode. A small model (``local``, the embedded SmolLM2-135M) is drafted in
+the guided mode instead (:mod:`backbone.scenarios.guided`): several short completions per
+candidate, one field each, assembled into the same candidate objects and built, checked and
+deduplicated the same way. ``mode`` overrides the choice.
+
 Example:
     >>> def gen(messages):
     ...     return '{"question": "What is 6 x 7?", "answer": "42", "claim": "48"}'
