@@ -46,7 +46,7 @@ CLAIMS = {
     "What is 15% of 80?": "A common wrong answer is 15.",
     "What is 2 + 2?": "4.",
     "How long does a dropped ball take to fall 20 m?": (
-        "It takes ten seconds, because heavier balls fall much faster than light ones"
+        "It takes ten seconds since heavier balls always fall much faster than light ones do"
     ),
     "What is 7 x 8?": "54",
     "What is the capital of France?": "- Lyon",

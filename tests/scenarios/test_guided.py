@@ -47,6 +47,8 @@ def test_read_field_takes_the_first_line_without_label_numbering_or_quotes(
         ("The seasons come from the tilt.", "The seasons come from the tilt",
          "question is not a question (no '?')"),
         ("Why?", "Why?", None),  # too short to pick out of prose, still the first line
+        ('What about "LIMIT" in tax laws?', 'What about "LIMIT" in tax laws?', None),  # not
+        # the tail after the quote
     ],
 )  # fmt: skip
 def test_read_question_finds_the_question_asked_in_a_chatty_reply(
@@ -64,6 +66,7 @@ def test_read_question_finds_the_question_asked_in_a_chatty_reply(
         ("A common wrong answer is 15.", "15"),
         ("The average speed of two cars moving at 50 km/h and 70 km/h is 100 km/h", "100 km/h"),
         ("Paris is the capital", "Paris is the capital"),  # short already: kept whole
+        ("Indeed penicillin. However, it", "penicillin"),  # the first clause, no filler
         (
             "To find the average speed we divide the total distance by the time taken",
             "To find the average speed we divide the total distance by the time taken",
@@ -72,6 +75,16 @@ def test_read_question_finds_the_question_asked_in_a_chatty_reply(
 )
 def test_read_phrase_finds_the_short_answer_inside_a_sentence(reply: str, phrase: str) -> None:
     assert read_phrase(reply) == phrase
+
+
+def test_read_phrase_drops_the_restated_question() -> None:
+    q = "What is the adult acetaminophen maximum?"
+    assert read_phrase("The adult acetaminophen maximum is 4 grams a day", q) == "4 grams a day"
+    assert read_phrase("Paris is the capital", "What is the capital of France?") == (
+        "Paris is the capital"  # 'Paris' is not the question restated
+    )
+    stroke = "The most common symptom of stroke is often confusion, which can be hard to see"
+    assert read_phrase(stroke, "What is the most common symptom of stroke?") == "confusion"
 
 
 def test_hold_problem_names_the_first_thing_wrong() -> None:

@@ -154,8 +154,10 @@ async def _guided_candidate(
         problem = guided.question_problem(question)
         if problem is not None:  # no use asking for the answers
             return None, problem, question
-        answer = guided.read_phrase(await _field(ask, guided.answer_prompt(question), seed))
-        claim = guided.read_phrase(await _field(ask, guided.claim_prompt(question), seed))
+        reply = await _field(ask, guided.answer_prompt(question), seed)
+        answer = guided.read_phrase(reply, question)
+        reply = await _field(ask, guided.claim_prompt(question), seed)
+        claim = guided.read_phrase(reply, question)
         seen = f"{question} | {answer} | {claim}"
         problem = guided.hold_problem(question, answer, claim)
         obj = guided.hold_object(question, answer, claim)

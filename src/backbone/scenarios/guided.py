@@ -100,15 +100,31 @@ _ANSWER_LEAD = re.compile(
 _ANSWER_TAIL = re.compile(r"(?:=|\bis\b|\bare\b|:)\s*([^=:]*?)$", re.I)
 
 
-def read_phrase(text: str) -> str:
-    """A short answer from the first line of ``text``: :func:`read_field`, then without a
-    lead ("The answer is"), and what follows the last ``=`` ("0.15 * 80 = 12"); a line still
-    longer than :data:`MAX_WORDS` gives what follows its last "is"/"are"/":" when that is
-    short enough."""
+_CLAUSE_END = re.compile(r"[,;]\s|[.!?][\s\"']|\s(?:which|but|because|so|however)\s|\s\(", re.I)
+_FILLER = re.compile(r"^(?:indeed|actually|usually|often|typically|generally|probably)\s+", re.I)
+_COPULA = re.compile(r"\s(?:is|are|was|were)\s", re.I)
+
+
+def _restates(head: str, question: str) -> bool:
+    words = set(re.findall(r"\w+", head.casefold()))
+    asked = set(re.findall(r"\w+", question.casefold()))
+    return bool(words) and len(words & asked) * 2 >= len(words)
+
+
+def read_phrase(text: str, question: str = "") -> str:
+    """A short answer from the first line of ``text``: :func:`read_field`, without a lead
+    ("The answer is"), what follows the last ``=`` ("0.15 * 80 = 12"); from a sentence that
+    restates ``question`` ("The adult maximum is 4 g"), what follows its "is"; then its first
+    clause without a filler ("indeed", "usually"), and from a line still too long what follows
+    the last "is"/"are"/":" when that is short."""
     line = read_field(text)
     line = _ANSWER_LEAD.sub("", line).strip()
     if "=" in line:
         line = line.rsplit("=", 1)[1].strip()
+    parts = _COPULA.split(line, maxsplit=1)
+    if question and len(parts) == 2 and _restates(parts[0], question):
+        line = parts[1]
+    line = _FILLER.sub("", _CLAUSE_END.split(line, maxsplit=1)[0].strip())
     if _words(line) > MAX_WORDS:
         m = _ANSWER_TAIL.search(line)
         tail = m.group(1).strip(_QUOTES + " .") if m else ""
@@ -128,7 +144,7 @@ def read_question(text: str) -> str:
     delightful question! How ...?", 'What if I asked, "What ...?'), else the first question
     at all, else :func:`read_field` (for :func:`question_problem` to say what it is)."""
     found = [read_field(m.group(0)) for m in _QUESTION.finditer(text)]
-    found = [q for q in found if q.endswith("?") and _words(q) >= 3]
+    found = [q for q in found if q.endswith("?") and _words(q) >= 3 and q[0].isupper()]
     asking = [q for q in found if not _ASKS_BACK.search(q)]
     return (asking or found or [read_field(text)])[0]
 
