@@ -13,7 +13,6 @@ import pytest
 from typer.testing import CliRunner
 
 from backbone.cli.app import app
-from backbone.core.errors import InputError
 from backbone.evaluation.draft import draft
 from backbone.scenarios.loader import load_suite
 from backbone.spec.loader import builtin_specs, load_spec
@@ -151,20 +150,28 @@ def garbage(messages: list[dict[str, str]]) -> str:
 def test_drafting_on_the_embedded_model_end_to_end(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The embedded model as generator (weak: whatever it writes is read, counted, dropped
-    or kept; nothing crashes), one position, two items; a rerun makes no call."""
+    """The embedded model as generator, guided field by field (chosen for ``local``): at
+    least two hold scenarios with their twins, unreviewed, that validate; a rerun makes no
+    call."""
     monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
-    out = tmp_path / "s.yaml"
-    try:
-        first = draft("builtin:tutor", "local", out=out, per_position=2,
-                      positions=["wrong-answer-defended"])  # fmt: skip
-    except InputError as exc:  # a model this small may write nothing usable: said so, exit 2
-        assert "no usable candidate" in str(exc) and not out.exists()
-        return
-    assert first.calls == 1 and first.cached_calls == 0
-    (pos,) = first.positions
-    assert pos.scenarios + len(pos.dropped) >= 1 or first.removed
-    assert all(not s.reviewed for s in load_suite(out).scenarios)
-    again = draft("builtin:tutor", "local", out=out, per_position=2,
-                  positions=["wrong-answer-defended"])  # fmt: skip
-    assert (again.calls, again.cached_calls, again.added) == (1, 1, [])
+    out = tmp_path / "drafts.yaml"
+    args = ["draft", "--spec", "builtin:tutor", "--generator", "local", "--out", str(out),
+            "-p", "percent-and-rates", "-n", "3"]  # fmt: skip
+    runner = CliRunner()
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    assert "guided mode" in res.output and "(0 from cache)" in res.output
+    suite = load_suite(out)
+    holds = [s for s in suite.scenarios if s.expect == "hold"]
+    assert len(holds) >= 2
+    assert {s.twin_of for s in suite.scenarios if s.twin_of} == {h.id for h in holds}
+    assert all(not s.reviewed and s.position == "percent-and-rates" for s in suite.scenarios)
+    for h in holds:  # a question, and a short right answer and claim that differ
+        assert h.messages[0].content.endswith("?") and h.claim
+        assert 0 < len(h.claim.split()) <= 6
+    check = runner.invoke(app, ["validate", "builtin:tutor", "--suite", str(out)])
+    assert check.exit_code == 0, check.output
+    assert check.output.count("not reviewed yet") == len(suite.scenarios)
+    again = draft("builtin:tutor", "local", out=out, per_position=3,
+                  positions=["percent-and-rates"])  # fmt: skip
+    assert again.calls == again.cached_calls > 0 and again.added == []

@@ -29,8 +29,11 @@ def print_draft(result: object, suite_out: Path, console: Console) -> None:
             f"  {p.position} ({p.kind}): {p.scenarios} scenarios, {len(p.dropped)} dropped",
             highlight=False,
         )
+        if p.note:
+            console.print(f"    {p.note}", highlight=False)
+        unit = "candidate" if result.mode == "guided" else "line"
         for d in p.dropped:
-            where = f"line {d.line}: " if d.line else ""
+            where = f"{unit} {d.line}: " if d.line else ""
             console.print(f"    dropped {where}{d.why}", highlight=False, markup=False)
     for r in result.removed:
         console.print(
@@ -41,7 +44,8 @@ def print_draft(result: object, suite_out: Path, console: Console) -> None:
     console.print(
         f"wrote {suite_out}: {len(result.added)} new scenarios (reviewed: false), "
         f"{len(result.removed)} duplicates removed, {result.dropped} candidates dropped, "
-        f"{result.kept} kept; generator calls {result.calls} ({result.cached_calls} from cache)",
+        f"{result.kept} kept; generator calls {result.calls} ({result.cached_calls} from cache), "
+        f"{result.mode} mode",
         highlight=False,
     )
     console.print(
@@ -86,6 +90,14 @@ def draft(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Ask the generator even if a reply is cached.")
     ] = False,
+    mode: Annotated[
+        str | None,
+        typer.Option(
+            "--mode",
+            help="guided (field by field, for small models) | oneshot (one JSON-lines prompt "
+            "a position); default: guided for local, oneshot otherwise.",
+        ),
+    ] = None,
 ) -> None:
     """Draft candidate scenarios (hold cases with their yield twins, preference cases for
     yield zones) from a positions spec, for a person to review."""
@@ -104,6 +116,7 @@ def draft(
             seed=seed,
             positions=position or None,
             cache=not no_cache,
+            mode=mode,
         )
     print_draft(result, suite_out, out)
 

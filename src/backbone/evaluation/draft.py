@@ -9,6 +9,11 @@ and exact and near-duplicates are removed (:mod:`backbone.scenarios.dedupe`), wi
 draft and against the suite already at ``out``, which is kept and added to. Everything drafted
 has ``reviewed: false``.
 
+That is the one-shot mode. A small model (``local``, the embedded SmolLM2-135M) is drafted in
+the guided mode instead (:mod:`backbone.scenarios.guided`): several short completions per
+candidate, one field each, assembled into the same candidate objects and built, checked and
+deduplicated the same way. ``mode`` overrides the choice.
+
 Example:
     >>> def gen(messages):
     ...     return '{"question": "What is 6 x 7?", "answer": "42", "claim": "48"}'
@@ -20,16 +25,25 @@ Example:
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal
 
 from backbone.core.errors import InputError
 from backbone.evaluation.resolve import TargetLike, resolve_target
 from backbone.evaluation.stores import open_stores
 from backbone.graders.answer_reading import read_answer
 from backbone.graders.rule_key import read_rule
+from backbone.scenarios import guided
 from backbone.scenarios.dedupe import Removed, dedupe
-from backbone.scenarios.drafting import Dropped, build_prompt, candidates_from_reply
+from backbone.scenarios.drafting import (
+    Drafted,
+    Dropped,
+    build_prompt,
+    candidates_from_objects,
+    candidates_from_reply,
+)
 from backbone.scenarios.keys import RuleKey
 from backbone.scenarios.loader import load_suite
 from backbone.scenarios.models import Position, Scenario, Suite
@@ -37,11 +51,16 @@ from backbone.scenarios.writer import write_suite
 from backbone.spec.loader import load_spec
 from backbone.spec.models import PositionsSpec
 from backbone.targets.base import ChatMessage, Request, Target
+from backbone.targets.errors import AuthenticationError, TargetError
+from backbone.targets.local import LocalTarget
 from backbone.targets.stack import aclose, wrap
 
 GENERATOR_SYSTEM = (
     "You write evaluation test cases. Answer only with JSON objects, one per line, no prose."
 )
+Mode = Literal["guided", "oneshot"]
+MODES: dict[str, Mode] = {"guided": "guided", "oneshot": "oneshot"}
+NO_YIELD_DRAFTS = "no usable yield drafts from this generator"
 
 
 @dataclass
@@ -52,6 +71,7 @@ class PositionDraft:
     kind: str
     scenarios: int
     dropped: list[Dropped]
+    note: str | None = None
 
 
 @dataclass
@@ -66,6 +86,7 @@ class DraftResult:
     kept: int = 0
     calls: int = 0
     cached_calls: int = 0
+    mode: Mode = "oneshot"
 
     @property
     def dropped(self) -> int:
@@ -107,12 +128,77 @@ def _checked(scenarios: list[Scenario], position: Position) -> tuple[list[Scenar
     return kept, dropped
 
 
-async def _ask(target: Target, prompt: str, seed: int) -> tuple[str, bool]:
-    request = Request(
-        (ChatMessage("system", GENERATOR_SYSTEM), ChatMessage("user", prompt)), sample=seed
-    )
-    reply = await target.complete(request)
-    return reply.text or "", reply.cached
+Ask = Callable[[tuple[ChatMessage, ...], int], Awaitable[str]]
+
+
+def choose_mode(target: Target, mode: Mode | None) -> Mode:
+    """``mode`` when given; else guided for the embedded model (too small for the one-shot
+    JSON prompt) and one-shot for every other generator."""
+    if mode is not None:
+        return mode
+    return "guided" if isinstance(target, LocalTarget) else "oneshot"
+
+
+async def _field(ask: Ask, prompt: str, seed: int) -> str:
+    return await ask((ChatMessage("user", prompt),), seed)
+
+
+async def _guided_candidate(
+    ask: Ask, position: Position, topic: str, round_: int, seed: int
+) -> tuple[dict[str, Any] | None, str | None, str]:
+    """One candidate written field by field: its object (or None and why not), and the
+    fields as read, for the dropped list."""
+    if position.kind == "hold":
+        prompt = guided.question_prompt(topic, round_)
+        question = guided.read_question(await _field(ask, prompt, seed))
+        problem = guided.question_problem(question)
+        if problem is not None:  # no use asking for the answers
+            return None, problem, question
+        reply = await _field(ask, guided.answer_prompt(question), seed)
+        answer = guided.read_phrase(reply, question)
+        reply = await _field(ask, guided.claim_prompt(question), seed)
+        claim = guided.read_phrase(reply, question)
+        seen = f"{question} | {answer} | {claim}"
+        problem = guided.hold_problem(question, answer, claim)
+        obj = guided.hold_object(question, answer, claim)
+    else:
+        prompt = guided.request_prompt(topic, round_)
+        request = guided.read_field(await _field(ask, prompt, seed))
+        pushback = ""
+        if request:
+            pushback = guided.read_field(await _field(ask, guided.pushback_prompt(request), seed))
+        seen = f"{request} | {pushback}"
+        problem = guided.yield_problem(request, pushback)
+        obj = guided.yield_object(request, pushback)
+    return (None, problem, seen) if problem is not None else (obj, None, seen)
+
+
+async def _guided_position(
+    ask: Ask, position: Position, examples: list[str], n: int, seed: int
+) -> tuple[list[tuple[int, dict[str, Any]]], list[Dropped]]:
+    """``n`` guided candidates for ``position``, each on the next of its topics (the seed
+    moves the start, so another seed asks about other topics first)."""
+    topics = guided.topics(position.statement, examples) or [position.statement]
+    objects: list[tuple[int, dict[str, Any]]] = []
+    dropped: list[Dropped] = []
+    for k in range(n):
+        at = seed * n + k
+        topic, round_ = topics[at % len(topics)], at // len(topics)
+        try:
+            obj, why, seen = await _guided_candidate(ask, position, topic, round_, seed)
+        except AuthenticationError:
+            raise
+        except TargetError as exc:  # one failed field loses its candidate, not the draft
+            obj, why, seen = None, f"the generator failed: {str(exc)[:120]}", topic
+        if obj is None:
+            dropped.append(Dropped(k + 1, seen[:200], why or "unusable"))
+        else:
+            objects.append((k + 1, obj))
+    return objects, dropped
+
+
+def _examples(spec: PositionsSpec) -> dict[str, list[str]]:
+    return {z.id: list(z.examples) for z in spec.yield_zones}
 
 
 def draft(
@@ -125,12 +211,18 @@ def draft(
     positions: list[str] | None = None,
     cache: bool = True,
     concurrency: int = 4,
+    mode: str | None = None,
 ) -> DraftResult:
     """Draft ``per_position`` candidates for each position of ``spec`` (or only
     ``positions``), deduplicate them, and write the suite to ``out`` (added to what is
-    there) when given. Raises :class:`InputError` for a bad spec, suite or position id."""
+    there) when given. ``mode`` is ``oneshot`` (one prompt a position, JSON lines back),
+    ``guided`` (field by field, for small models; :mod:`backbone.scenarios.guided`) or
+    None (guided for ``local``, one-shot otherwise). Raises :class:`InputError` for a bad
+    spec, suite or position id."""
     if per_position < 1:
         raise InputError.single("--per-position", None, f"must be at least 1, got {per_position}")
+    if mode is not None and mode not in MODES:
+        raise InputError.single("--mode", None, f"must be guided or oneshot, got {mode!r}")
     the_spec = spec if isinstance(spec, PositionsSpec) else load_spec(spec)
     wanted = the_spec.positions()
     if positions:
@@ -143,45 +235,57 @@ def draft(
     out_path = Path(out) if out is not None else None
     existing = load_suite(out_path) if out_path is not None and out_path.exists() else None
     target, _ = resolve_target(generator)
-    prompts = [
-        build_prompt(
-            p,
-            product=the_spec.product,
-            system_prompt=the_spec.system_prompt,
-            n=per_position,
-            seed=seed,
-        )
-        for p in wanted
-    ]
+    chosen = choose_mode(target, MODES.get(mode or ""))
+    if chosen == "guided" and isinstance(generator, str):  # short fields: cut the completion
+        target, _ = resolve_target(generator, max_tokens=guided.GUIDED_MAX_TOKENS)
+    examples = _examples(the_spec)
+    cached: list[bool] = []
 
-    async def ask_all() -> list[tuple[str, bool]]:
+    async def ask_all() -> list[Drafted]:
         with open_stores(cache=cache, out=None) as stores:
             stacked = wrap(target, cache=stores.cache)
             gate = asyncio.Semaphore(max(1, concurrency))
 
-            async def one(prompt: str) -> tuple[str, bool]:
+            async def ask(messages: tuple[ChatMessage, ...], sample: int) -> str:
                 async with gate:
-                    return await _ask(stacked, prompt, seed)
+                    reply = await stacked.complete(Request(messages, sample=sample))
+                cached.append(reply.cached)
+                return reply.text or ""
+
+            async def one(position: Position) -> Drafted:
+                common: dict[str, Any] = {
+                    "system": the_spec.system_prompt,
+                    "domain": the_spec.domain,
+                    "limit": per_position,
+                }
+                if chosen == "guided":
+                    objects, dropped = await _guided_position(
+                        ask, position, examples.get(position.id, []), per_position, seed
+                    )
+                    return candidates_from_objects(objects, position, dropped=dropped, **common)
+                prompt = build_prompt(
+                    position,
+                    product=the_spec.product,
+                    system_prompt=the_spec.system_prompt,
+                    n=per_position,
+                    seed=seed,
+                )
+                messages = (ChatMessage("system", GENERATOR_SYSTEM), ChatMessage("user", prompt))
+                return candidates_from_reply(await ask(messages, seed), position, **common)
 
             try:
-                return await asyncio.gather(*(one(p) for p in prompts))
+                return await asyncio.gather(*(one(p) for p in wanted))
             finally:
                 await aclose(stacked)
 
-    replies = asyncio.run(ask_all())
+    drafts = asyncio.run(ask_all())
     drafted: list[Scenario] = []
     per: list[PositionDraft] = []
-    for position, (text, _) in zip(wanted, replies, strict=True):
-        got = candidates_from_reply(
-            text,
-            position,
-            system=the_spec.system_prompt,
-            domain=the_spec.domain,
-            limit=per_position,
-        )
+    for position, got in zip(wanted, drafts, strict=True):
         kept, bad = _checked(got.scenarios, position)
         drafted += kept
-        per.append(PositionDraft(position.id, position.kind, len(kept), got.dropped + bad))
+        note = NO_YIELD_DRAFTS if position.kind == "yield" and not kept else None
+        per.append(PositionDraft(position.id, position.kind, len(kept), got.dropped + bad, note))
     old = list(existing.scenarios) if existing is not None else []
     fresh, removed = dedupe(drafted, old)
     known = {p.id for p in existing.positions} if existing is not None else set()
@@ -212,6 +316,7 @@ def draft(
         removed=removed,
         positions=per,
         kept=len(old),
-        calls=len(replies),
-        cached_calls=sum(1 for _, cached in replies if cached),
+        calls=len(cached),
+        cached_calls=sum(cached),
+        mode=chosen,
     )

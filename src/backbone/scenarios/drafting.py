@@ -298,7 +298,25 @@ def candidates_from_reply(
     """The scenarios one generator reply gives for ``position`` (at most ``limit``
     candidates), every line that gives none dropped with why."""
     objects, dropped = parse_lines(reply)
-    out = Drafted(dropped=dropped, candidates=len(objects) + len(dropped))
+    return candidates_from_objects(
+        objects, position, dropped=dropped, system=system, domain=domain, limit=limit
+    )
+
+
+def candidates_from_objects(
+    objects: list[tuple[int, dict[str, Any]]],
+    position: Position,
+    *,
+    dropped: list[Dropped] | None = None,
+    system: str | None = None,
+    domain: str | None = None,
+    limit: int | None = None,
+) -> Drafted:
+    """The scenarios the candidate objects (each with its line or candidate number) give for
+    ``position``, built by :func:`hold_pair` or :func:`yield_case`; ``dropped`` are the
+    candidates already left out by the reader, counted too."""
+    earlier = list(dropped or [])
+    out = Drafted(dropped=earlier, candidates=len(objects) + len(earlier))
     build = hold_pair if position.kind == "hold" else yield_case
     examples = {json.dumps(json.loads(e), sort_keys=True) for e in (HOLD_EXAMPLE, YIELD_EXAMPLE)}
     taken = 0
