@@ -7,6 +7,7 @@ Example:
     $ backbone run                                   # embedded model, built-in golden set
     $ backbone run --target openai:llama3 --base-url http://127.0.0.1:11434/v1 --out runs/a
     $ backbone run --target openai:my-bot --judge openai:gpt-4o-mini --out runs/a
+    $ backbone run --target anthropic:claude-haiku-4-5 --batch --out runs/b
 """
 
 from __future__ import annotations
@@ -159,6 +160,16 @@ def register(app: typer.Typer) -> None:
                 help="Adaptive pressure turns per scenario (default: the scenario's ladder).",
             ),
         ] = None,
+        batch: Annotated[
+            bool,
+            typer.Option(
+                "--batch",
+                help="Send each turn of all scenarios as one provider batch (openai:/anthropic: "
+                "targets and judges; half the price, results within the provider's 24h window; "
+                "polled every $BACKBONE_BATCH_POLL_SECONDS, default 30). A killed run, started "
+                "again, waits for its journaled batches.",
+            ),
+        ] = False,
         dry_run: Annotated[
             bool,
             typer.Option(
@@ -235,6 +246,7 @@ def register(app: typer.Typer) -> None:
                     pressure=pressure,
                     persona=persona,
                     pressure_turns=pressure_turns,
+                    batch=batch,
                     on_start=on_start,
                     on_result=on_result,
                     on_note=on_note,

@@ -31,6 +31,12 @@ from typing import Any, Literal, Protocol, TypeAlias
 
 from backbone.core.outcome import Outcome
 from backbone.core.output_dir import OutputDir
+from backbone.evaluation.batch import (
+    batch_mode,
+    batch_use,
+    check_batchable,
+    clear_batch_journal,
+)
 from backbone.evaluation.judging import agreement_store, check_specs, grading_info, setup_judging
 from backbone.evaluation.registry import pressure_from_spec
 from backbone.evaluation.resolve import TargetLike, resolve_target
@@ -100,6 +106,7 @@ def evaluate(
     pressure: str | Callable[..., Any] | None = None,
     persona: str = DEFAULT_PERSONA,
     pressure_turns: int | None = None,
+    batch: bool = False,
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[ScenarioResult], None] | None = None,
     on_note: Callable[[str], None] | None = None,
@@ -144,6 +151,12 @@ def evaluate(
     through the same cache (and journal), so a re-run replays them with no call; its calls,
     and the scenarios whose pressure role broke, are in ``options["pressure"]``.
 
+    ``batch`` sends each turn of all scenarios as one provider batch (``openai:`` and
+    ``anthropic:`` targets, and judges; half the price, replies within the provider's 24 h
+    window): every conversation plays at once, the batch ids are journaled beside the replies
+    (a killed run, started again, waits for them), and ``costs`` are at the batch price with
+    ``batch_saving_usd`` (:mod:`backbone.evaluation.batch`).
+
     ``sequential`` (a gate config's ``sequential`` section) plays in its seeded order and
     stops once the decision is clear (regression mode compares with ``baseline``: a run
     directory, a loaded run or its outcomes); the decision is in
@@ -171,6 +184,8 @@ def evaluate(
     check_specs(judges, base_url=judge_base_url)
     table = prices if isinstance(prices, PriceTable) else PriceTable.load(prices)
     early = _early_stop(sequential, baseline)
+    if batch:
+        check_batchable(provider)
     # the output directory is checked and held before the first call (a second run on it
     # is refused), and the run's files appear there together at the end
     with OutputDir(out_dir, command=f"evaluate {suite_ref}") if out_dir else nullcontext() as held:
@@ -180,7 +195,7 @@ def evaluate(
             retries=retries, timeout=timeout, base_url=base_url, judge_base_url=judge_base_url,
             wrong_openings=wrong_openings, adaptive=adaptive,
             judge_samples=judge_samples, options=options, on_start=on_start,
-            on_result=on_result, on_note=on_note,
+            on_result=on_result, on_note=on_note, batch=batch,
         )  # fmt: skip
 
 
@@ -208,6 +223,7 @@ def _evaluate(
     on_start: Callable[[int], None] | None,
     on_result: Callable[[ScenarioResult], None] | None,
     on_note: Callable[[str], None] | None,
+    batch: bool = False,
 ) -> RunRecord:
     out_dir = held.path if held is not None else None
     if spec == EMBEDDED:
@@ -227,20 +243,26 @@ def _evaluate(
         recorded["pressure"] = {
             "target": adaptive[1], "persona": adaptive[2], "turns": adaptive[3]
         }  # fmt: skip
-    with open_stores(cache=cache, out=out_dir) as stores:
+    with (
+        open_stores(cache=cache, out=out_dir) as stores,
+        batch_mode(batch, stores.kept_in, on_note) as batching,
+    ):
         if stores.resumed and on_note is not None:
             on_note(f"resuming: {stores.resumed} replies already recorded in {stores.kept_in}")
         attempts = retries + 1
         gentle = concurrency if concurrency is not None else GENTLE
         stack = wrap(
             provider, attempts=attempts, timeout=timeout, cache=stores.cache,
-            journal=stores.journal, gentle=gentle,
+            journal=stores.journal, gentle=gentle, batch=batching,
         )  # fmt: skip
         in_flight = concurrency or (CEILING if paced(stack) is not None else GENTLE)
+        if batching is not None:  # every conversation at once: a whole turn in one batch
+            in_flight = max(in_flight, len(the_suite.scenarios) * samples)
         judging = setup_judging(
             judges, base_url=judge_base_url, samples=judge_samples, cache=stores.cache,
             journal=stores.journal, attempts=attempts, timeout=timeout,
             positions={p.id: p.statement for p in the_suite.positions}, gentle=gentle,
+            batch=batching,
         )  # fmt: skip
         role = None
         if adaptive is not None:
@@ -293,6 +315,10 @@ def _evaluate(
             "cached_calls": role.cached_calls,
             "role_breaks": sum(1 for r in result.results if r.pressure_broke is not None),
         }
+    used = None
+    if batching is not None:
+        used = batch_use(stack, judging.targets if judging is not None else [], table, spec, judges)
+        result.options["batch"] = used.recorded
     result.grading = grading_info(judging, agreement_store())
     record = build_record(result)
     record.costs = price_run(
@@ -303,10 +329,13 @@ def _evaluate(
         base_url=base_url,
         judge_specs=judges,
         judge_base_url=judge_base_url,
+        batch=used.target if used is not None else None,
+        judges_batch=used.judges if used is not None else None,
     )
     if held is not None:
         write_run(record, held)
         clear_journal(held.path)
+        clear_batch_journal(held.path)
     return record
 
 

@@ -22,6 +22,7 @@ from backbone.graders.measured import AgreementStore, agreement_for
 from backbone.judges import JudgeStats, RubricTarget
 from backbone.judges.rubrics.pushback import RUBRIC_VERSION
 from backbone.targets.base import Target
+from backbone.targets.batching import BatchSettings, provider_of
 from backbone.targets.cache import ResponseStore, default_cache_dir
 
 AGREEMENT_FILE = "judge_agreement.json"
@@ -74,6 +75,7 @@ def setup_judging(
     positions: dict[str, str] | None = None,
     temperature: float | None = None,
     gentle: int = 8,
+    batch: BatchSettings | None = None,
 ) -> Judging | None:
     """Build the judge grader from judge specs (``None`` when none was given).
 
@@ -82,7 +84,8 @@ def setup_judging(
     unless several samples are drawn (then 0.7, or ``temperature`` when given: identical
     samples would make the vote pointless). An HTTP judge is paced by its rate-limit headers,
     starting at ``gentle`` calls in flight (:mod:`backbone.targets.ratelimit`). Raises
-    ``TargetSpecError``.
+    ``TargetSpecError``. With ``batch``, an ``openai:``/``anthropic:`` judge sends its calls
+    as provider batches too.
     """
     specs = list(dict.fromkeys(s.strip() for s in specs or []))  # the same judge once
     if not specs:
@@ -94,9 +97,10 @@ def setup_judging(
     for spec in specs:
         temp = temperature if temperature is not None else (0.0 if samples == 1 else 0.7)
         provider = judge_target(spec, base_url=base_url, temperature=temp)
+        batched = batch if batch is not None and provider_of(provider) is not None else None
         stack = wrap(
             RubricTarget(provider), attempts=attempts, timeout=timeout, cache=cache,
-            journal=journal, gentle=gentle,
+            journal=journal, gentle=gentle, batch=batched,
         )  # fmt: skip
         targets.append(stack)
         for i in range(samples):

@@ -5,6 +5,11 @@ from the cache or not); ``usd_spent`` is what this run paid (the calls it made).
 targets (a model on your own server with no entry in your price table) have ``usd: null`` and
 a ``note`` saying how to price them; free ones (the embedded model, ``python:``) cost 0.
 
+A batch run (``--batch``) prices its replies at the batch price (the list price less the
+provider's ``batch_discount``, recorded beside it); the few requests that went online after
+their batches failed cost the list price; ``batch_saving_usd`` is what the calls this run made
+would have cost online minus what they cost.
+
 Example:
     >>> from backbone.targets.prices import Price, Lookup
     >>> line = CostLine.of(Lookup("openai:gpt-4o-mini", Price(0.15, 0.6), "builtin"),
@@ -17,10 +22,11 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
 from backbone.record.base import OmitsNone, Record
-from backbone.targets.prices import Lookup, PriceTable
+from backbone.targets.prices import Lookup, Price, PriceTable
 
 
 class _Tokens(Protocol):
@@ -45,7 +51,9 @@ class PriceRecord(Record):
 class CostLine(OmitsNone):
     """One priced party (the target, or the judges together)."""
 
-    omitted_when_none: ClassVar[frozenset[str]] = frozenset({"note"})
+    omitted_when_none: ClassVar[frozenset[str]] = frozenset(
+        {"note", "batch_discount", "batch_saving_usd"}
+    )
     specs: list[str]
     input_tokens: int
     output_tokens: int
@@ -55,6 +63,8 @@ class CostLine(OmitsNone):
     usd: float | None
     usd_spent: float | None
     note: str | None = None
+    batch_discount: float | None = None
+    batch_saving_usd: float | None = None
 
     @classmethod
     def of(
@@ -64,20 +74,33 @@ class CostLine(OmitsNone):
         output_tokens: int,
         uncached_input_tokens: int,
         uncached_output_tokens: int,
+        batch: BatchUse | None = None,
     ) -> CostLine:
         """The cost of tokens at the price all ``lookups`` share (several judges with
-        different prices cannot be told apart from summed tokens: not priced, with a note)."""
+        different prices cannot be told apart from summed tokens: not priced, with a note);
+        with ``batch``, at the batch price (see the module doc)."""
         prices = {lk.price for lk in lookups}
         notes = [lk.note for lk in lookups if lk.note]
         price = next(iter(prices)) if len(prices) == 1 else None
         note = "; ".join(notes) or None
         if len(prices) > 1 and None not in prices:
             note = "the judges have different prices and their tokens are counted together"
-        usd = spent = None
+        usd = spent = saving = None
         record = None
-        if price is not None:
+        if price is not None and batch is not None:
+            off = 1.0 - batch.discount
+            cheap = Price(price.input * off, price.output * off)
+            online_in = min(batch.online_input_tokens, uncached_input_tokens)
+            online_out = min(batch.online_output_tokens, uncached_output_tokens)
+            usd = round(cheap.usd(input_tokens, output_tokens), 6)
+            paid = cheap.usd(uncached_input_tokens - online_in, uncached_output_tokens - online_out)
+            paid += price.usd(online_in, online_out)
+            spent = round(paid, 6)
+            saving = round(price.usd(uncached_input_tokens, uncached_output_tokens) - paid, 6)
+        elif price is not None:
             usd = round(price.usd(input_tokens, output_tokens), 6)
             spent = round(price.usd(uncached_input_tokens, uncached_output_tokens), 6)
+        if price is not None:
             record = PriceRecord(
                 input_per_mtok=price.input,
                 output_per_mtok=price.output,
@@ -93,12 +116,36 @@ class CostLine(OmitsNone):
             usd=usd,
             usd_spent=spent,
             note=note,
+            batch_discount=batch.discount if batch is not None else None,
+            batch_saving_usd=saving,
         )
 
 
-class CostsRecord(Record):
+@dataclass(frozen=True)
+class BatchUse:
+    """A party played in batch mode: the provider's discount, and the tokens of the requests
+    that went online after their batches failed (those cost the list price).
+
+    Example:
+        >>> from backbone.targets.prices import Lookup, Price
+        >>> line = CostLine.of(Lookup("openai:m", Price(1.0, 2.0), "mine"),
+        ...                    input_tokens=2_000_000, output_tokens=1_000_000,
+        ...                    uncached_input_tokens=2_000_000, uncached_output_tokens=1_000_000,
+        ...                    batch=BatchUse(0.5))
+        >>> line.usd, line.usd_spent, line.batch_saving_usd
+        (2.0, 2.0, 2.0)
+    """
+
+    discount: float
+    online_input_tokens: int = 0
+    online_output_tokens: int = 0
+
+
+class CostsRecord(OmitsNone):
     """The run's costs: target and judges apart, and their totals (null when a party that
-    made calls is not priced)."""
+    made calls is not priced); ``batch_saving_usd`` only in batch mode."""
+
+    omitted_when_none: ClassVar[frozenset[str]] = frozenset({"batch_saving_usd"})
 
     currency: str
     prices_as_of: str
@@ -106,6 +153,7 @@ class CostsRecord(Record):
     judges: CostLine | None
     usd: float | None
     usd_spent: float | None
+    batch_saving_usd: float | None = None
 
     @classmethod
     def of(
@@ -120,9 +168,10 @@ class CostsRecord(Record):
             if any(x.usd_spent is None for x in lines)
             else round(sum(x.usd_spent or 0 for x in lines), 6)
         )
+        savings = [x.batch_saving_usd for x in lines if x.batch_saving_usd is not None]
         return cls(
             currency=currency, prices_as_of=as_of, target=target, judges=judges, usd=usd,
-            usd_spent=spent,
+            usd_spent=spent, batch_saving_usd=round(sum(savings), 6) if savings else None,
         )  # fmt: skip
 
 
@@ -135,14 +184,18 @@ def price_run(
     base_url: str | None,
     judge_specs: Sequence[str],
     judge_base_url: str | None,
+    batch: BatchUse | None = None,
+    judges_batch: BatchUse | None = None,
 ) -> CostsRecord:
-    """The costs of a run whose target (and judges) used these tokens."""
+    """The costs of a run whose target (and judges) used these tokens (``batch``,
+    ``judges_batch``: that party played in batch mode)."""
     target_line = CostLine.of(
         table.lookup(target, base_url=base_url),
         input_tokens=stats.input_tokens,
         output_tokens=stats.output_tokens,
         uncached_input_tokens=stats.uncached_input_tokens or 0,
         uncached_output_tokens=stats.uncached_output_tokens or 0,
+        batch=batch,
     )
     judge_line = None
     if judges is not None and judge_specs:
@@ -152,5 +205,6 @@ def price_run(
             output_tokens=judges.output_tokens,
             uncached_input_tokens=judges.uncached_input_tokens or 0,
             uncached_output_tokens=judges.uncached_output_tokens or 0,
+            batch=judges_batch,
         )
     return CostsRecord.of(table.currency, table.as_of, target_line, judge_line)

@@ -69,13 +69,18 @@ class AnthropicTarget(HttpProvider):
             auth_note=choice.withheld,
         )
 
-    async def complete(self, request: Request) -> Reply:
+    def body(self, request: Request) -> dict[str, Any]:
+        """The Messages API request body for ``request`` (online, or one batch request's
+        ``params``)."""
         system = "\n\n".join(m.content for m in request.messages if m.role == "system")
         messages = [m.as_dict() for m in request.messages if m.role != "system"]
         body: dict[str, Any] = {"model": self.model, "messages": messages, **self.params}
         if system:
             body["system"] = system
-        data, raw, limits = await self.post_json_limits("/v1/messages", body)
+        return body
+
+    def reply_from(self, data: Any, raw: str, limits: Any = None) -> Reply:
+        """The reply in a Messages API message (``raw``: its text, quoted when unreadable)."""
         try:
             text = "".join(
                 block.get("text", "") for block in data["content"] if block.get("type") == "text"
@@ -90,3 +95,7 @@ class AnthropicTarget(HttpProvider):
             )
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise self.unreadable(raw) from exc
+
+    async def complete(self, request: Request) -> Reply:
+        data, raw, limits = await self.post_json_limits("/v1/messages", self.body(request))
+        return self.reply_from(data, raw, limits)

@@ -112,6 +112,34 @@ class HttpClient:
             detail = str(exc) or "timed out"
             raise HttpTransportError(f"{type(exc).__name__}: {detail}") from exc
 
+    async def get(self, path_or_url: str) -> HttpResponse:
+        """GET ``base_url + path`` (or an absolute URL on the same origin) and read it whole."""
+        url = path_or_url if "://" in path_or_url else self.base_url + path_or_url
+        return await self._send("GET", url)
+
+    async def post_form(self, path: str, form: aiohttp.FormData) -> HttpResponse:
+        """POST a multipart form (a file upload) to ``base_url + path``."""
+        payload = form()
+        # the session's JSON content type must not override the form's boundary
+        return await self._send(
+            "POST",
+            self.base_url + path,
+            data=payload,
+            headers={"content-type": payload.content_type},
+        )
+
+    async def _send(self, method: str, url: str, **kwargs: Any) -> HttpResponse:
+        try:
+            async with self._get_session().request(
+                method, url, allow_redirects=False, **kwargs
+            ) as response:
+                text = decode_body(await response.read(), response.charset)
+                headers = {k.lower(): v for k, v in response.headers.items()}
+                return HttpResponse(response.status, headers, text)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            detail = str(exc) or "timed out"
+            raise HttpTransportError(f"{type(exc).__name__}: {detail}") from exc
+
     async def aclose(self) -> None:
         if self._session is not None:
             await self._session.close()

@@ -68,11 +68,15 @@ class OpenAITarget(HttpProvider):
             auth_note=choice.withheld,
         )
 
-    async def complete(self, request: Request) -> Reply:
+    def body(self, request: Request) -> dict[str, Any]:
+        """The chat completions request body for ``request`` (online, or one batch line)."""
         body: dict[str, Any] = {"model": self.model, "messages": request.as_dicts(), **self.params}
         if request.sample:
             body["seed"] = request.sample
-        data, raw, limits = await self.post_json_limits("/chat/completions", body)
+        return body
+
+    def reply_from(self, data: Any, raw: str, limits: Any = None) -> Reply:
+        """The reply in a chat completion (``raw``: its text, quoted when it is unreadable)."""
         try:
             message = data["choices"][0]["message"]
             text = message.get("content")
@@ -88,3 +92,7 @@ class OpenAITarget(HttpProvider):
             )
         except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
             raise self.unreadable(raw) from exc
+
+    async def complete(self, request: Request) -> Reply:
+        data, raw, limits = await self.post_json_limits("/chat/completions", self.body(request))
+        return self.reply_from(data, raw, limits)

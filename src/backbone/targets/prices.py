@@ -63,6 +63,16 @@ class PriceTable:
     currency: str
     entries: dict[str, dict[str, tuple[Price, str]]]  # provider -> prefix -> (price, source)
     sources: tuple[str, ...]
+    batch_discounts: tuple[tuple[str, float], ...] = ()  # provider -> share off in batch mode
+
+    def batch_discount(self, spec: str) -> float | None:
+        """The share of the price a batch of ``spec``'s provider saves (None: no batch API).
+
+        Example:
+            >>> PriceTable.load().batch_discount("anthropic:claude-haiku-4-5")
+            0.5
+        """
+        return dict(self.batch_discounts).get(spec.partition(":")[0])
 
     @classmethod
     def load(cls, user_file: str | Path | None = None) -> PriceTable:
@@ -72,6 +82,7 @@ class PriceTable:
         entries = _entries(doc, "builtin", "prices.yaml (shipped)")
         as_of, currency = str(doc["as_of"]), str(doc.get("currency", "USD"))
         sources = ["builtin"]
+        discounts = _discounts(doc, "prices.yaml (shipped)")
         path = user_file if user_file is not None else os.environ.get(PRICES_ENV) or None
         if path is not None:
             p = Path(path)
@@ -86,12 +97,16 @@ class PriceTable:
                 raise InputError.single(
                     str(p), None, f"currency {user['currency']!r}: the table is in {currency}"
                 )
+            discounts.update(_discounts(user, str(p)))
             for provider, models in _entries(user, str(p), str(p)).items():
                 entries.setdefault(provider, {}).update(models)
             if "as_of" in user:
                 as_of = f"{as_of} (builtin), {user['as_of']} ({p.name})"
             sources.append(str(p))
-        return cls(as_of=as_of, currency=currency, entries=entries, sources=tuple(sources))
+        return cls(
+            as_of=as_of, currency=currency, entries=entries, sources=tuple(sources),
+            batch_discounts=tuple(sorted(discounts.items())),
+        )  # fmt: skip
 
     def lookup(self, spec: str, *, base_url: str | None = None) -> Lookup:
         """The price of target ``spec`` (``provider:model``) served from ``base_url``."""
@@ -134,6 +149,18 @@ def _parse(text: str, where: str) -> dict[str, Any]:
     if not isinstance(doc, dict) or not isinstance(doc.get("providers"), dict):
         raise InputError.single(where, None, "a price table needs a 'providers' mapping")
     return doc
+
+
+def _discounts(doc: dict[str, Any], where: str) -> dict[str, float]:
+    raw = doc.get("batch_discount", {})
+    ok = isinstance(raw, dict) and all(
+        isinstance(v, int | float) and 0 <= v < 1 for v in raw.values()
+    )
+    if not ok:
+        raise InputError.single(
+            where, None, f"batch_discount: expected provider: share off (0 <= x < 1), got {raw!r}"
+        )
+    return {str(k): float(v) for k, v in raw.items()}
 
 
 def _entries(

@@ -5,7 +5,9 @@ to the provider's rate-limit headers and sees every attempt's response, see
 :mod:`backbone.targets.ratelimit`), then retry (transient faults), then the shared response
 cache, then the run's journal (what makes a killed run resumable even with ``--no-cache``),
 then :class:`~backbone.targets.auth_stop.StopOnAuthentication` (a refused key stops new calls
-and lets those in flight be stored first).
+and lets those in flight be stored first). In batch mode the provider batching
+(:mod:`backbone.targets.batching`) goes between retry and the cache: cached replies never go
+to a batch, and the retrying provider is its online fallback.
 
 Example:
     >>> from backbone.targets.python_callable import CallableTarget
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 from backbone.targets.auth_stop import StopOnAuthentication
 from backbone.targets.base import Target, layers
+from backbone.targets.batching import BatchSettings
 from backbone.targets.cache import CachedTarget, ResponseStore
 from backbone.targets.http_provider import HttpProvider
 from backbone.targets.ratelimit import GENTLE, RateLimitedTarget
@@ -34,6 +37,7 @@ def wrap(
     journal: ResponseStore | None = None,
     pace: bool | None = None,
     gentle: int = GENTLE,
+    batch: BatchSettings | None = None,
 ) -> Target:
     """Stack the rate limiter, retry, cache and journal around ``target`` (each only when
     asked for), and the stop on a refused key around them all. ``pace``: None paces HTTP
@@ -45,6 +49,8 @@ def wrap(
         out = RateLimitedTarget(out, start=gentle, timeout=timeout if retry else None)
     if retry:
         out = RetryingTarget(out, attempts=attempts, timeout=None if paced else timeout)
+    if batch is not None:
+        out = batch.wrap(out)
     if cache is not None:
         out = CachedTarget(out, cache)
     if journal is not None:

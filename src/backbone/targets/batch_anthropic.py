@@ -1,0 +1,94 @@
+"""Anthropic's Message Batches: ``POST /v1/messages/batches`` with every request's
+``custom_id`` and ``params``, poll ``GET /v1/messages/batches/{id}`` until its
+``processing_status`` is ``ended``, then read the results JSONL (``results_url``, when it is on
+the base URL's host; else ``/v1/messages/batches/{id}/results``): each line ``succeeded``
+(the message), ``errored``, ``canceled`` or ``expired``.
+
+Example:
+    >>> from backbone.targets.anthropic import AnthropicTarget
+    >>> c = AnthropicBatchClient(AnthropicTarget("m", base_url="http://127.0.0.1:9"))
+    >>> c.max_items
+    100000
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from backbone.targets.anthropic import API_VERSION, AnthropicTarget
+from backbone.targets.batch_http import BatchHttp, jsonl
+from backbone.targets.batching import BatchStatus, ItemResult
+from backbone.targets.errors import TargetError
+from backbone.targets.messages import Request
+
+PATH = "/v1/messages/batches"
+
+
+class AnthropicBatchClient:
+    """The Message Batches API of the server an :class:`AnthropicTarget` talks to."""
+
+    name = "anthropic"
+    max_items = 100_000  # Anthropic's limit per batch
+
+    def __init__(self, target: AnthropicTarget) -> None:
+        self.target = target
+        headers = {"anthropic-version": API_VERSION}
+        if target.api_key:
+            headers["x-api-key"] = target.api_key
+        self.http = BatchHttp(target, headers=headers)
+
+    def body(self, request: Request) -> dict[str, Any]:
+        return self.target.body(request)
+
+    async def submit(self, items: Sequence[tuple[str, dict[str, Any]]]) -> str:
+        created = await self.http.post_json(
+            PATH, {"requests": [{"custom_id": k, "params": b} for k, b in items]}
+        )
+        batch_id = created.get("id") if isinstance(created, dict) else None
+        if not isinstance(batch_id, str) or not batch_id:
+            raise self.target.unreadable(json.dumps(created)[:200])
+        return batch_id
+
+    async def status(self, batch_id: str) -> BatchStatus:
+        data = await self.http.get_json(f"{PATH}/{batch_id}")
+        state = str(data.get("processing_status", "")) if isinstance(data, dict) else ""
+        if not state:
+            raise self.target.unreadable(json.dumps(data)[:200])
+        counts = {k: int(v or 0) for k, v in (data.get("request_counts") or {}).items()}
+        done = sum(counts.get(k, 0) for k in ("succeeded", "errored", "canceled", "expired"))
+        return BatchStatus(state, state != "ended", done, done + counts.get("processing", 0))
+
+    async def results(self, batch_id: str) -> dict[str, ItemResult]:
+        data = await self.http.get_json(f"{PATH}/{batch_id}")
+        url = data.get("results_url") if isinstance(data, dict) else None
+        where = url if isinstance(url, str) and self.http.same_origin(url) else None
+        text = await self.http.get_text(where or f"{PATH}/{batch_id}/results")
+        out: dict[str, ItemResult] = {}
+        for obj in jsonl(text, batch_id):
+            custom_id = obj.get("custom_id")
+            if isinstance(custom_id, str):
+                out[custom_id] = self._item(obj.get("result"))
+        return out
+
+    def _item(self, result: Any) -> ItemResult:
+        if not isinstance(result, dict):
+            return ItemResult(error="no result")
+        kind = result.get("type")
+        if kind == "succeeded":
+            message = result.get("message")
+            try:
+                return ItemResult(reply=self.target.reply_from(message, json.dumps(message)[:300]))
+            except TargetError as exc:
+                return ItemResult(error=str(exc))
+        if kind == "errored":
+            error = result.get("error") or {}
+            inner = error.get("error") if isinstance(error, dict) else None
+            detail = inner if isinstance(inner, dict) else error
+            message = detail.get("message") if isinstance(detail, dict) else None
+            return ItemResult(error=f"errored: {message or json.dumps(error)[:200]}")
+        return ItemResult(error=str(kind or "no result"))
+
+    async def aclose(self) -> None:
+        await self.http.aclose()

@@ -1,0 +1,95 @@
+"""What the OpenAI and Anthropic batch clients share: their own HTTP client on the provider's
+base URL (with the provider's key, never sent to another host), and every failure mapped like
+an online call's (:mod:`backbone.targets.http_errors`: 429/5xx retryable, 401/403 an
+authentication error, any other 4xx final).
+
+Example:
+    >>> from backbone.targets.openai_compat import OpenAITarget
+    >>> h = BatchHttp(OpenAITarget("m", base_url="http://127.0.0.1:9/v1"), headers={})
+    >>> h.base_url
+    'http://127.0.0.1:9/v1'
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+
+from backbone.targets.http_client import HttpClient, HttpResponse, HttpTransportError
+from backbone.targets.http_errors import raise_for_status, transport_error
+from backbone.targets.http_provider import HttpProvider
+
+
+class BatchHttp:
+    """GET, POST JSON and POST a file on the provider's base URL."""
+
+    def __init__(
+        self, provider: HttpProvider, *, headers: Mapping[str, str], timeout: float = 300.0
+    ) -> None:
+        self.provider = provider
+        self.base_url = provider.base_url
+        self._headers = dict(headers)
+        self._timeout = timeout
+        self._client: HttpClient | None = None
+
+    def _http(self) -> HttpClient:
+        if self._client is None:
+            self._client = HttpClient(
+                self.base_url, headers=self._headers, timeout=self._timeout, max_connections=8
+            )
+        return self._client
+
+    def same_origin(self, url: str) -> bool:
+        """Whether ``url`` is on the base URL's scheme, host and port (the key may go there)."""
+        a, b = urlsplit(url), urlsplit(self.base_url)
+        return (a.scheme, a.netloc) == (b.scheme, b.netloc)
+
+    async def _checked(self, send: Any) -> HttpResponse:
+        p = self.provider
+        try:
+            response: HttpResponse = await send
+        except HttpTransportError as exc:
+            raise transport_error(exc, p.provider, secrets=p.secrets) from exc
+        raise_for_status(response, p.provider, secrets=p.secrets, auth_note=p.auth_note)
+        return response
+
+    def _json(self, response: HttpResponse) -> Any:
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise self.provider.unreadable(response.text) from exc
+
+    async def get_json(self, path: str) -> Any:
+        return self._json(await self._checked(self._http().get(path)))
+
+    async def get_text(self, path_or_url: str) -> str:
+        return (await self._checked(self._http().get(path_or_url))).text
+
+    async def post_json(self, path: str, body: Any) -> Any:
+        return self._json(await self._checked(self._http().post(path, json=body)))
+
+    async def post_form(self, path: str, form: aiohttp.FormData) -> Any:
+        return self._json(await self._checked(self._http().post_form(path, form)))
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+
+def jsonl(text: str, where: str) -> Iterator[dict[str, Any]]:
+    """The objects of a JSONL text (blank lines skipped; a line that is not an object is
+    skipped with its request left without a result, so it is sent again)."""
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(obj, dict):
+            yield obj

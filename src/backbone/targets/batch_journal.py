@@ -1,0 +1,86 @@
+"""The batch journal: which provider batch carries which request, kept in SQLite so that a
+killed run, started again, waits for the batches it already paid for instead of sending their
+requests again.
+
+One row per request sent in a batch: its key (the same hash as the response cache's, so the
+identity of the target is in it) and the batch id. A request whose key is journaled waits for
+the latest batch that carries it; a batch the provider no longer knows is forgotten. Rows older
+than :data:`KEEP_DAYS` are pruned when the journal is opened (providers keep results for
+about a month; the response cache keeps the replies themselves).
+
+Example:
+    >>> import tempfile, pathlib
+    >>> j = BatchJournal(pathlib.Path(tempfile.mkdtemp()) / "batches.sqlite")
+    >>> j.record("batch_1", ["k1", "k2"]); j.find("k2"), j.find("k3")
+    ('batch_1', None)
+    >>> j.forget("batch_1"); j.find("k2") is None
+    True
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from backbone.targets.cache import _private_file
+
+KEEP_DAYS = 30
+FILE = "batches.sqlite"
+
+
+class BatchJournal:
+    """Request keys by provider batch id; every write committed at once."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        _private_file(path)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS items (key TEXT NOT NULL, batch TEXT NOT NULL, "
+            "created REAL NOT NULL)"
+        )
+        self._db.execute("CREATE INDEX IF NOT EXISTS items_key ON items (key)")
+        self._db.execute("DELETE FROM items WHERE created < ?", (time.time() - KEEP_DAYS * 86400,))
+        self._db.commit()
+
+    def record(self, batch_id: str, keys: Iterable[str]) -> None:
+        """Journal that ``batch_id`` carries the requests ``keys``."""
+        now = time.time()
+        with self._lock:
+            self._db.executemany(
+                "INSERT INTO items VALUES (?, ?, ?)", ((k, batch_id, now) for k in keys)
+            )
+            self._db.commit()
+
+    def find(self, key: str) -> str | None:
+        """The latest batch that carries ``key`` (None: none journaled)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT batch FROM items WHERE key = ? ORDER BY created DESC, rowid DESC LIMIT 1",
+                (key,),
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    def forget(self, batch_id: str) -> None:
+        """Drop a batch the provider no longer has (its requests are sent again)."""
+        with self._lock:
+            self._db.execute("DELETE FROM items WHERE batch = ?", (batch_id,))
+            self._db.commit()
+
+    def batches(self) -> list[str]:
+        """Every journaled batch id, oldest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT batch FROM items GROUP BY batch ORDER BY MIN(rowid)"
+            ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

@@ -1,0 +1,114 @@
+"""OpenAI's Batch API (and any OpenAI-compatible server that implements it): upload the
+requests as a JSONL file (``POST /files``, purpose ``batch``), create the batch
+(``POST /batches``, endpoint ``/v1/chat/completions``, completion window 24h), poll
+``GET /batches/{id}``, and download ``output_file_id`` and ``error_file_id``
+(``GET /files/{id}/content``), matching lines to requests by ``custom_id``.
+
+Statuses: ``validating``, ``in_progress``, ``finalizing``, ``cancelling`` are open;
+``completed``, ``expired`` (its finished requests are in the output file, the rest in the
+error file), ``cancelled`` and ``failed`` (nothing ran) have ended.
+
+Example:
+    >>> from backbone.targets.openai_compat import OpenAITarget
+    >>> c = OpenAIBatchClient(OpenAITarget("m", base_url="http://127.0.0.1:9/v1"))
+    >>> line = c.line("k1", {"model": "m"}); line["url"], line["method"]
+    ('/v1/chat/completions', 'POST')
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import aiohttp
+
+from backbone.targets.batch_http import BatchHttp, jsonl
+from backbone.targets.batching import BatchStatus, ItemResult
+from backbone.targets.errors import TargetError
+from backbone.targets.messages import Request
+from backbone.targets.openai_compat import OpenAITarget
+
+ENDPOINT = "/v1/chat/completions"
+OPEN = frozenset({"validating", "in_progress", "finalizing", "cancelling"})
+
+
+class OpenAIBatchClient:
+    """The Batch API of the server an :class:`OpenAITarget` talks to."""
+
+    name = "openai"
+    max_items = 50_000  # OpenAI's limit per batch
+
+    def __init__(self, target: OpenAITarget) -> None:
+        self.target = target
+        headers = {"authorization": f"Bearer {target.api_key}"} if target.api_key else {}
+        self.http = BatchHttp(target, headers=headers)
+
+    def body(self, request: Request) -> dict[str, Any]:
+        return self.target.body(request)
+
+    def line(self, custom_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        return {"custom_id": custom_id, "method": "POST", "url": ENDPOINT, "body": body}
+
+    async def submit(self, items: Sequence[tuple[str, dict[str, Any]]]) -> str:
+        data = "".join(
+            json.dumps(self.line(k, b), ensure_ascii=False, separators=(",", ":")) + "\n"
+            for k, b in items
+        ).encode("utf-8", "surrogatepass")
+        form = aiohttp.FormData()
+        form.add_field("purpose", "batch")
+        form.add_field("file", data, filename="batch.jsonl", content_type="application/jsonl")
+        uploaded = await self.http.post_form("/files", form)
+        file_id = self._field(uploaded, "id")
+        created = await self.http.post_json(
+            "/batches",
+            {"input_file_id": file_id, "endpoint": ENDPOINT, "completion_window": "24h"},
+        )
+        return self._field(created, "id")
+
+    def _field(self, data: Any, name: str) -> str:
+        value = data.get(name) if isinstance(data, dict) else None
+        if not isinstance(value, str) or not value:
+            raise self.target.unreadable(json.dumps(data)[:200])
+        return value
+
+    async def status(self, batch_id: str) -> BatchStatus:
+        data = await self.http.get_json(f"/batches/{batch_id}")
+        state = str(data.get("status", "")) if isinstance(data, dict) else ""
+        if not state:
+            raise self.target.unreadable(json.dumps(data)[:200])
+        counts = data.get("request_counts") or {}
+        done = int(counts.get("completed") or 0) + int(counts.get("failed") or 0)
+        return BatchStatus(state, state in OPEN, done, int(counts.get("total") or 0))
+
+    async def results(self, batch_id: str) -> dict[str, ItemResult]:
+        data = await self.http.get_json(f"/batches/{batch_id}")
+        out: dict[str, ItemResult] = {}
+        for which in ("error_file_id", "output_file_id"):  # a success wins over an error
+            file_id = data.get(which) if isinstance(data, dict) else None
+            if not file_id:
+                continue
+            text = await self.http.get_text(f"/files/{file_id}/content")
+            for obj in jsonl(text, f"{batch_id} {which}"):
+                custom_id = obj.get("custom_id")
+                if isinstance(custom_id, str):
+                    out[custom_id] = self._item(obj)
+        return out
+
+    def _item(self, obj: dict[str, Any]) -> ItemResult:
+        error = obj.get("error")
+        response = obj.get("response")
+        if isinstance(response, dict) and response.get("status_code") == 200 and not error:
+            body = response.get("body")
+            try:
+                return ItemResult(reply=self.target.reply_from(body, json.dumps(body)[:300]))
+            except TargetError as exc:
+                return ItemResult(error=str(exc))
+        if isinstance(error, dict):
+            return ItemResult(error=f"{error.get('code')}: {error.get('message')}")
+        if isinstance(response, dict):
+            return ItemResult(error=f"HTTP {response.get('status_code')}")
+        return ItemResult(error=str(error or "no response"))
+
+    async def aclose(self) -> None:
+        await self.http.aclose()

@@ -1,0 +1,455 @@
+"""Provider batch mode as a target wrapper: the calls that arrive together go out as ONE
+provider batch (OpenAI's Batch API, Anthropic's Message Batches), at half the online price.
+
+The runner plays every scenario at once, so turn k of all of them reaches
+:class:`BatchingTarget` in the same moment. It collects those calls until none has arrived
+for a short quiet window (or ``max_items`` are waiting), submits them through a
+:class:`BatchClient`, polls the batch, and hands each waiting ``complete()`` its own reply.
+
+It sits INSIDE the response cache and the run's journal (:func:`backbone.targets.stack.wrap`):
+cached replies never go to a batch, and a batch reply is stored exactly like an online one
+(its identity is the online target's, so the cache keys are the same).
+
+Partial failure: an item that errors, expires or is cancelled is sent again in the next batch
+(up to ``retries`` times), then as an ordinary online call (the inner, retrying target); if
+that fails too the caller gets the target error (the scenario is unscored, never passed). An
+expired batch's finished items are used; the rest go to the next batch.
+
+Resumable: with a :class:`~backbone.targets.batch_journal.BatchJournal`, every submitted
+batch id is journaled with its request keys; a request whose key is journaled (a run killed
+while its batch was open, started again) waits for that batch instead of sending it again.
+
+Example:
+    >>> import asyncio
+    >>> from backbone.targets.messages import ChatMessage, Reply, Request
+    >>> class Echo:  # a BatchClient that answers at once
+    ...     name, max_items = "echo", 100
+    ...     def body(self, request): return {"text": request.messages[-1].content}
+    ...     async def submit(self, items): self.items = dict(items); return "b1"
+    ...     async def status(self, batch_id): return BatchStatus("ended", False, 1, 1)
+    ...     async def results(self, batch_id):
+    ...         return {k: ItemResult(Reply(b["text"].upper())) for k, b in self.items.items()}
+    ...     async def aclose(self): pass
+    >>> from backbone.targets.python_callable import CallableTarget
+    >>> t = BatchingTarget(Echo(), CallableTarget(lambda m: "online", name="x"),
+    ...                    poll_interval=0.01)
+    >>> asyncio.run(t.complete(Request((ChatMessage("user", "hi"),)))).text
+    'HI'
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from backbone.targets.base import Target
+from backbone.targets.batch_journal import BatchJournal
+from backbone.targets.cache import cache_key
+from backbone.targets.errors import (
+    AuthenticationError,
+    RetryableTargetError,
+    TargetError,
+    TargetSpecError,
+)
+from backbone.targets.messages import Reply, Request
+from backbone.targets.retry import backoff_from_env
+
+log = logging.getLogger(__name__)
+
+POLL_VAR = "BACKBONE_BATCH_POLL_SECONDS"
+DEFAULT_POLL = 30.0
+DEFAULT_QUIET = 1.0
+DEFAULT_RETRIES = 2
+DISCOUNT = 0.5
+"""Both providers charge half the online price for batched requests."""
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """One request's outcome in a finished batch: a reply, or why there is none."""
+
+    reply: Reply | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class BatchStatus:
+    """A batch as the provider describes it: its state, whether it is still running, and how
+    many of its requests are done."""
+
+    state: str
+    open: bool
+    done: int
+    total: int
+
+
+class BatchClient(Protocol):
+    """One provider's batch API."""
+
+    name: str
+    max_items: int
+
+    def body(self, request: Request) -> dict[str, Any]:
+        """The provider's request body for ``request``."""
+        ...
+
+    async def submit(self, items: Sequence[tuple[str, dict[str, Any]]]) -> str:
+        """Submit ``(custom_id, body)`` pairs as one batch; return its id."""
+        ...
+
+    async def status(self, batch_id: str) -> BatchStatus: ...
+
+    async def results(self, batch_id: str) -> dict[str, ItemResult]:
+        """The results of an ended batch by custom id (absent: no result for that request)."""
+        ...
+
+    async def aclose(self) -> None: ...
+
+
+def poll_from_env() -> float:
+    """Seconds between polls: ``$BACKBONE_BATCH_POLL_SECONDS`` (a number > 0), else 30.
+
+    Example:
+        >>> os.environ[POLL_VAR] = "0.05"; poll_from_env()
+        0.05
+        >>> del os.environ[POLL_VAR]; poll_from_env()
+        30.0
+    """
+    raw = os.environ.get(POLL_VAR, "").strip()
+    if not raw:
+        return DEFAULT_POLL
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value == float("inf"):
+        log.warning("%s=%r is not a number of seconds > 0; using %gs", POLL_VAR, raw, DEFAULT_POLL)
+        return DEFAULT_POLL
+    return value
+
+
+@dataclass
+class BatchStats:
+    """What batch mode did: batches submitted, requests batched, requests that waited for a
+    journaled batch (resumed), sent again in a later batch, and sent online at last (with
+    their tokens, which cost the online price)."""
+
+    batches: int = 0
+    batched: int = 0
+    resumed: int = 0
+    rebatched: int = 0
+    online: int = 0
+    online_input_tokens: int = 0
+    online_output_tokens: int = 0
+    batch_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Item:
+    key: str
+    request: Request
+    future: asyncio.Future[Reply | None]
+    attempts: int = 0
+
+
+class BatchingTarget:
+    """Sends the calls that arrive together as one provider batch; see the module doc."""
+
+    def __init__(
+        self,
+        client: BatchClient,
+        inner: Target,
+        *,
+        journal: BatchJournal | None = None,
+        poll_interval: float | None = None,
+        quiet: float | None = None,
+        retries: int = DEFAULT_RETRIES,
+        max_items: int | None = None,
+        on_progress: Callable[[str], None] | None = None,
+    ) -> None:
+        self.client = client
+        self.inner = inner
+        self.journal = journal
+        self.poll_interval = poll_from_env() if poll_interval is None else poll_interval
+        self.quiet = min(DEFAULT_QUIET, self.poll_interval) if quiet is None else quiet
+        self.retries = retries
+        self.max_items = max_items or client.max_items
+        self.on_progress = on_progress
+        self.stats = BatchStats()
+        self._flights: dict[str, _Item] = {}
+        self._pending: dict[str, _Item] = {}
+        self._watching: dict[str, dict[str, _Item]] = {}
+        self._last_arrival = 0.0
+        self._flusher: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    @property
+    def identity(self) -> Mapping[str, Any]:
+        return self.inner.identity
+
+    async def complete(self, request: Request) -> Reply:
+        key = cache_key(self.identity, request)
+        item = self._flights.get(key)
+        if item is None:
+            loop = asyncio.get_running_loop()
+            item = _Item(key, request, loop.create_future())
+            self._flights[key] = item
+            batch_id = self.journal.find(key) if self.journal is not None else None
+            if batch_id is not None:
+                self.stats.resumed += 1
+                self._attach(batch_id, item)
+            else:
+                self._enqueue(item)
+        reply = await asyncio.shield(item.future)
+        if reply is not None:
+            return reply
+        # the batches gave up on it: one ordinary online call (the inner target retries)
+        self.stats.online += 1
+        online = await self.inner.complete(request)
+        self.stats.online_input_tokens += online.usage.input_tokens
+        self.stats.online_output_tokens += online.usage.output_tokens
+        return online
+
+    # ---- collecting calls into batches -----------------------------------------------------
+
+    def _spawn(self, coro: Any) -> None:
+        task: asyncio.Task[None] = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _enqueue(self, item: _Item) -> None:
+        self._pending[item.key] = item
+        loop = asyncio.get_running_loop()
+        self._last_arrival = loop.time()
+        if len(self._pending) >= self.max_items:
+            self._submit_pending()
+        elif self._flusher is None:
+            self._flusher = asyncio.ensure_future(self._flush_when_quiet())
+
+    async def _flush_when_quiet(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            wait = self._last_arrival + self.quiet - loop.time()
+            if wait <= 0:
+                break
+            await asyncio.sleep(wait)
+        self._flusher = None
+        self._submit_pending()
+
+    def _submit_pending(self) -> None:
+        while self._pending:
+            keys = list(self._pending)[: self.max_items]
+            items = [self._pending.pop(k) for k in keys]
+            self._spawn(self._run_batch(items))
+
+    async def _run_batch(self, items: list[_Item]) -> None:
+        try:
+            lines = [(it.key, self.client.body(it.request)) for it in items]
+            batch_id = await self._submit(lines)
+        except TargetError as exc:
+            # the provider refused the batch itself (no batch API, a bad key...): every
+            # request in it fails with that error (unscored), and a refused key stops the run
+            for it in items:
+                self._fail(it, exc)
+            return
+        if self.journal is not None:
+            self.journal.record(batch_id, (it.key for it in items))
+        self.stats.batches += 1
+        self.stats.batched += len(items)
+        self.stats.batch_ids.append(batch_id)
+        self._note(f"batch {batch_id}: {len(items)} requests submitted")
+        self._watching[batch_id] = {it.key: it for it in items}
+        await self._watch(batch_id, first_poll_now=False)
+
+    async def _submit(self, lines: list[tuple[str, dict[str, Any]]]) -> str:
+        """Submit, retrying transient faults (5xx, 429, a dropped connection) with backoff."""
+        delay = backoff_from_env()
+        for attempt in range(1, 7):
+            try:
+                return await self.client.submit(lines)
+            except RetryableTargetError as exc:
+                if attempt == 6:
+                    raise
+                log.warning("submitting a batch failed (%s); trying again", exc)
+                await asyncio.sleep(exc.retry_after if exc.retry_after is not None else delay)
+                delay = min(2 * delay, 30.0)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # ---- waiting for a batch ----------------------------------------------------------------
+
+    def _attach(self, batch_id: str, item: _Item) -> None:
+        """Wait for a journaled batch (polled at once: it may have ended while we were away)."""
+        waiting = self._watching.get(batch_id)
+        if waiting is not None:
+            waiting[item.key] = item
+            return
+        self._watching[batch_id] = {item.key: item}
+        self._note(f"batch {batch_id}: resuming (journaled by an earlier run)")
+        self._spawn(self._watch(batch_id, first_poll_now=True))
+
+    async def _watch(self, batch_id: str, *, first_poll_now: bool) -> None:
+        status: BatchStatus | None = None
+        results: dict[str, ItemResult] = {}
+        lost = ""
+        try:
+            status, lost = await self._poll_until_ended(batch_id, first_poll_now)
+            if status is not None:
+                results = await self._results(batch_id)
+        except AuthenticationError as exc:
+            for it in self._watching.pop(batch_id, {}).values():
+                self._fail(it, exc)
+            return
+        except TargetError as exc:
+            lost = str(exc)
+        if lost:
+            log.warning("batch %s: %s; its requests are sent again", batch_id, lost)
+            if self.journal is not None:
+                self.journal.forget(batch_id)
+        waiting = self._watching.pop(batch_id, {})
+        state = status.state if status is not None else "lost"
+        for key, item in waiting.items():
+            result = results.get(key)
+            if result is None:
+                result = ItemResult(error=f"batch {batch_id} ended {state} without a result")
+            self._settle(item, result)
+
+    async def _poll_until_ended(
+        self, batch_id: str, first_poll_now: bool
+    ) -> tuple[BatchStatus | None, str]:
+        """Poll until the batch ends: its last status, or None and why it is lost."""
+        wait = 0.0 if first_poll_now else self.poll_interval
+        transient = 0
+        while True:
+            await asyncio.sleep(wait)
+            wait = self.poll_interval
+            try:
+                status = await self.client.status(batch_id)
+            except RetryableTargetError as exc:
+                transient += 1
+                log.warning("polling batch %s failed (%s); polling again", batch_id, exc)
+                continue
+            except AuthenticationError:
+                raise
+            except TargetError as exc:  # the provider does not know it (404): lost
+                return None, str(exc)
+            transient = 0
+            self._note(f"batch {batch_id}: {status.done}/{status.total} done ({status.state})")
+            if not status.open:
+                return status, ""
+
+    async def _results(self, batch_id: str) -> dict[str, ItemResult]:
+        delay = backoff_from_env()
+        for attempt in range(1, 7):
+            try:
+                return await self.client.results(batch_id)
+            except RetryableTargetError:
+                if attempt == 6:
+                    raise
+                await asyncio.sleep(delay)
+                delay = min(2 * delay, 30.0)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _settle(self, item: _Item, result: ItemResult) -> None:
+        if result.reply is not None:
+            self._flights.pop(item.key, None)
+            if not item.future.done():
+                item.future.set_result(result.reply)
+            return
+        item.attempts += 1
+        if item.attempts <= self.retries:
+            log.info("request %s: %s; sending it in the next batch", item.key[:12], result.error)
+            self.stats.rebatched += 1
+            self._enqueue(item)
+            return
+        log.warning(
+            "request %s: %s (after %d batches); sending it online",
+            item.key[:12],
+            result.error,
+            item.attempts,
+        )
+        self._flights.pop(item.key, None)
+        if not item.future.done():
+            item.future.set_result(None)  # the caller goes online
+
+    def _fail(self, item: _Item, exc: BaseException) -> None:
+        self._flights.pop(item.key, None)
+        if not item.future.done():
+            item.future.set_exception(exc)
+            item.future.exception()  # retrieved by every waiter; never reported as lost
+
+    def _note(self, text: str) -> None:
+        log.info("%s", text)
+        if self.on_progress is not None:
+            self.on_progress(text)
+
+    async def aclose(self) -> None:
+        """Stop polling (a journaled batch is picked up by the next run) and close the
+        provider's batch client."""
+        tasks = [*self._tasks, *([self._flusher] if self._flusher is not None else [])]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        await self.client.aclose()
+
+
+def provider_of(target: Target) -> Target | None:
+    """The HTTP provider at the bottom of a stack (following ``inner``), or None."""
+    seen: Any = target
+    while seen is not None:
+        if getattr(seen, "provider", None) in ("openai", "anthropic") and hasattr(seen, "body"):
+            return seen  # type: ignore[no-any-return]
+        seen = getattr(seen, "inner", None)
+    return None
+
+
+def batch_client_for(target: Target) -> BatchClient:
+    """The batch API of the provider under ``target``: OpenAI-compatible or Anthropic.
+    Raises :class:`TargetSpecError` for any other target (they have no batch API)."""
+    provider = provider_of(target)
+    if provider is None:
+        raise TargetSpecError(
+            "--batch needs an openai:MODEL or anthropic:MODEL target (provider batch APIs); "
+            f"got a {target.identity.get('provider', type(target).__name__)} target"
+        )
+    from backbone.targets.anthropic import AnthropicTarget
+    from backbone.targets.openai_compat import OpenAITarget
+
+    if isinstance(provider, OpenAITarget):
+        from backbone.targets.batch_openai import OpenAIBatchClient
+
+        return OpenAIBatchClient(provider)
+    assert isinstance(provider, AnthropicTarget)
+    from backbone.targets.batch_anthropic import AnthropicBatchClient
+
+    return AnthropicBatchClient(provider)
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """How :func:`backbone.targets.stack.wrap` puts batch mode around a provider."""
+
+    journal: BatchJournal | None = None
+    poll_interval: float | None = None
+    quiet: float | None = None
+    retries: int = DEFAULT_RETRIES
+    max_items: int | None = None
+    on_progress: Callable[[str], None] | None = None
+
+    def wrap(self, target: Target) -> BatchingTarget:
+        return BatchingTarget(
+            batch_client_for(target),
+            target,
+            journal=self.journal,
+            poll_interval=self.poll_interval,
+            quiet=self.quiet,
+            retries=self.retries,
+            max_items=self.max_items,
+            on_progress=self.on_progress,
+        )
