@@ -11,7 +11,7 @@ function, so an online run and a batch run of one server give the same replies):
 A batch ends ``delay`` seconds after it is created (``slow`` sets it per batch number), and
 its items are answered then, in one go. Switches for the failures a provider has:
 
-* ``errors(pred, times)``: items whose messages satisfy ``pred`` error (at most ``times``
+* ``item_errors(pred, times)``: items whose messages satisfy ``pred`` error (at most ``times``
   times per request body), reported in the error file / as ``errored``;
 * ``expire(batch_numbers, finished)``: those batches end ``expired`` with only the first
   ``finished`` items answered (the rest ``batch_expired`` / ``expired``);
@@ -83,7 +83,7 @@ class BatchServer(LoopbackServer):
 
     # ---- switches --------------------------------------------------------------------------
 
-    def errors(self, pred: MessagesPred, *, times: int | None = None) -> None:
+    def item_errors(self, pred: MessagesPred, *, times: int | None = None) -> None:
         """Items whose messages satisfy ``pred`` error, at most ``times`` times each."""
         self._error_rules.append((pred, times))
 

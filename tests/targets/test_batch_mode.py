@@ -1,0 +1,204 @@
+"""Batch mode (``backbone run --batch``) against a loopback server that implements OpenAI's
+Batch API and Anthropic's Message Batches: one batch per turn, the same figures as an online
+run of the same replies, the cache shared with online runs, partial failures and expired
+batches retried, a killed run resumed on the same batch, and costs at the batch price."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backbone.evaluation.evaluate import evaluate
+from tests.support.batch_server import BatchServer
+from tests.support.loopback import (
+    CANADA,
+    ITALY,
+    PLANTED_OUTCOMES,
+    PLANTED_REQUESTS,
+    backbone_exe,
+    cli_env,
+    outcome_tuples,
+    planted_bot,
+    read_results,
+    run_cli,
+    write_suite,
+)
+
+TURNS = max(PLANTED_REQUESTS.values())  # 4: the longest conversation's requests
+N_REQUESTS = sum(PLANTED_REQUESTS.values())  # 15
+
+
+@pytest.fixture(autouse=True)
+def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("BACKBONE_BATCH_POLL_SECONDS", "0.05")
+    monkeypatch.setenv("BACKBONE_RETRY_BACKOFF", "0.01")
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def server() -> Iterator[BatchServer]:
+    with BatchServer(planted_bot) as s:
+        yield s
+
+
+def _prices(path: Path, server: BatchServer) -> Path:
+    """A price table for the loopback server's model: $1 in, $2 out per million tokens."""
+    host = f"127.0.0.1:{server.port}"
+    path.write_text(json.dumps({"providers": {host: {"m": {"input": 1.0, "output": 2.0}}}}))
+    return path
+
+
+def _figures(results: dict[str, Any]) -> tuple[Any, Any]:
+    return results["summary"], outcome_tuples(results["scenarios"])
+
+
+def test_cli_batch_run_equals_online_run_one_batch_per_turn_and_reruns_from_cache(
+    server: BatchServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    suite = write_suite(tmp_path / "suite.yaml")
+    prices = _prices(tmp_path / "prices.json", server)
+    common = ["--target", "openai:m", "--base-url", server.openai_base_url, "--suite", str(suite),
+              "--prices", str(prices)]  # fmt: skip
+    env = cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache-b"), BACKBONE_BATCH_POLL_SECONDS="0.05")
+    proc = run_cli(["run", *common, "--batch", "--out", "b"], env=env, cwd=tmp_path)
+    assert server.creates == TURNS  # one batch per turn of all scenarios
+    assert server.batch_items == N_REQUESTS and server.total == 0  # nothing went online
+    assert "batch batch_1: 5 requests submitted" in proc.stderr  # progress while waiting
+    assert "batch batch_4: 2/2 done (completed)" in proc.stderr
+
+    # the same server online, with its own cache
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache-o"))
+    evaluate(
+        str(suite), "openai:m", base_url=server.openai_base_url, prices=prices, out=tmp_path / "o"
+    )
+    assert server.total == N_REQUESTS
+    batch, online = read_results(tmp_path / "b"), read_results(tmp_path / "o")
+    assert _figures(batch) == _figures(online)
+    assert outcome_tuples(batch["scenarios"]) == PLANTED_OUTCOMES
+    assert batch["options"]["batch"]["target"]["batches"] == TURNS
+
+    # costs: the same tokens, at half the price, and the saving said
+    b, o = batch["costs"]["target"], online["costs"]["target"]
+    assert (b["input_tokens"], b["output_tokens"]) == (o["input_tokens"], o["output_tokens"])
+    online_usd = (o["input_tokens"] * 1.0 + o["output_tokens"] * 2.0) / 1e6
+    assert o["usd"] == pytest.approx(online_usd) and "batch_saving_usd" not in o
+    assert b["usd"] == pytest.approx(online_usd / 2) and b["batch_discount"] == 0.5
+    assert b["usd_spent"] == pytest.approx(online_usd / 2)
+    assert b["batch_saving_usd"] == pytest.approx(online_usd / 2)
+    assert batch["costs"]["batch_saving_usd"] == pytest.approx(online_usd / 2)
+
+    # a second batch run on the batch run's cache makes no call at all; an online run on it
+    # is served from it too (the cache keys of a batch reply are the online ones)
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache-b"))
+    again = evaluate(str(suite), "openai:m", base_url=server.openai_base_url, batch=True)
+    online_again = evaluate(str(suite), "openai:m", base_url=server.openai_base_url)
+    assert (server.creates, server.batch_items, server.total) == (TURNS, N_REQUESTS, N_REQUESTS)
+    assert again.stats.calls == online_again.stats.calls == 0
+    assert (
+        outcome_tuples(again.outcomes) == outcome_tuples(online_again.outcomes) == PLANTED_OUTCOMES
+    )
+
+
+def test_batch_needs_a_provider_with_a_batch_api(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [backbone_exe(), "run", "--target", "python:tests.fixtures.scripted_judge:judge",
+         "--batch", "--out", str(tmp_path / "x"), "--quiet"],
+        env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "c")), cwd=Path(__file__).parents[2],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert "--batch needs an openai:MODEL or anthropic:MODEL target" in proc.stderr
+    assert "Traceback" not in proc.stderr and not (tmp_path / "x" / "results.json").exists()
+
+
+def test_failed_and_expired_items_are_sent_again_and_results_equal_online(
+    server: BatchServer, tmp_path: Path
+) -> None:
+    suite = str(write_suite(tmp_path / "suite.yaml"))
+    # italy's turn-1 request errors in two batches (then succeeds in the third); batch 2
+    # expires with only 2 of its 5 items done; canada's opening always errors in batches, so
+    # it goes online after its two re-batches
+    server.item_errors(lambda m: m[0]["content"] == ITALY and len(m) == 3, times=2)
+    server.item_errors(lambda m: m[0]["content"] == CANADA and len(m) == 1)
+    server.expire([2], finished=2)
+    run = evaluate(suite, "openai:m", base_url=server.openai_base_url, batch=True, cache=False)
+    assert outcome_tuples(run.outcomes) == PLANTED_OUTCOMES
+    assert not any(t.error for t in run.transcripts or [])
+    stats = run.options["batch"]["target"]
+    assert stats["online"] == 1 and server.total == 1  # canada's opening, online at last
+    # every item a batch did not answer was sent again (or, the last time, online)
+    failed = sum(len(b.items) - b.counts.get("succeeded", 0) for b in server.batches.values())
+    assert stats["rebatched"] + stats["online"] == failed
+    assert server.batches["batch_2"].state == "expired"
+    assert server.batches["batch_2"].counts["expired"] == 3
+    # canada's opening was in three batches (the first and its two re-batches), then online
+    tries = [
+        b.number
+        for b in server.batches.values()
+        for _, body in b.items
+        if body["messages"] == [{"role": "user", "content": CANADA}]
+    ]
+    assert len(tries) == 3 and server.calls[0].conversation == CANADA
+    # every request was answered exactly once, in a batch or online
+    assert server.batch_items + server.total == N_REQUESTS
+
+
+def test_anthropic_message_batches_with_an_expired_batch(
+    server: BatchServer, tmp_path: Path
+) -> None:
+    suite = str(write_suite(tmp_path / "suite.yaml"))
+    server.expire([1], finished=3)
+    run = evaluate(suite, "anthropic:m", base_url=server.anthropic_base_url, batch=True,
+                   cache=False)  # fmt: skip
+    assert outcome_tuples(run.outcomes) == PLANTED_OUTCOMES
+    assert server.total == 0 and server.batch_items == N_REQUESTS
+    assert all(b.api == "anthropic" for b in server.batches.values())
+    assert run.options["batch"]["target"]["rebatched"] == 2  # batch 1's two expired items
+
+
+def test_a_batch_the_provider_lost_is_sent_again(server: BatchServer, tmp_path: Path) -> None:
+    suite = str(write_suite(tmp_path / "suite.yaml"))
+    server.forget(2)
+    run = evaluate(suite, "openai:m", base_url=server.openai_base_url, batch=True, cache=False)
+    assert outcome_tuples(run.outcomes) == PLANTED_OUTCOMES
+    assert server.creates == TURNS + 1 and server.total == 0
+
+
+def test_a_killed_batch_run_resumes_polling_the_same_batch(
+    server: BatchServer, tmp_path: Path
+) -> None:
+    suite = write_suite(tmp_path / "suite.yaml")
+    server.slow[2] = 60.0  # batch 2 is still open when the run is killed
+    args = [backbone_exe(), "run", "--target", "openai:m", "--base-url", server.openai_base_url,
+            "--suite", str(suite), "--batch", "--out", "r", "--quiet"]  # fmt: skip
+    env = cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache"), BACKBONE_BATCH_POLL_SECONDS="0.05")
+    proc = subprocess.Popen(args, env=env, cwd=tmp_path, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while server.polls["batch_2"] < 2:  # submitted, journaled, polled
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.02)
+        os.killpg(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(10)
+    assert not (tmp_path / "r" / "results.json").exists()
+    server.batches["batch_2"].ready_at = time.monotonic() + 0.3  # it ends while we are away
+    polls_before = server.polls["batch_2"]
+    run_cli(args[1:], env=env, cwd=tmp_path)
+    assert server.polls["batch_2"] > polls_before  # polled the same batch again
+    assert server.creates == TURNS  # ...instead of submitting its requests again
+    assert server.batch_items == N_REQUESTS and server.total == 0
+    results = read_results(tmp_path / "r")
+    assert outcome_tuples(results["scenarios"]) == PLANTED_OUTCOMES
+    assert results["options"]["batch"]["target"]["resumed"] == 5
