@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -76,21 +75,26 @@ def write_suite(path: Path, n: int) -> Path:
     return path
 
 
-def cli(url: str, suite: Path, out: Path, cache: Path, *extra: str) -> subprocess.Popen[str]:
+def cli(url: str, suite: Path, out: Path, cache: Path, *extra: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "BACKBONE_CACHE_DIR": str(cache), "BACKBONE_BATCH_POLL_SECONDS": "0.2",
            "NO_COLOR": "1"}  # fmt: skip
     env.pop("OPENAI_API_KEY", None)
     args = [str(BACKBONE), "run", "--target", "openai:bench", "--base-url", f"{url}/v1",
             "--suite", str(suite), "--out", str(out), "--quiet", *extra]  # fmt: skip
-    return subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)  # fmt: skip
+    log = out.with_name(out.name + ".log").open("wb")
+    return subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)  # fmt: skip
 
 
-def finish(proc: subprocess.Popen[str]) -> None:
-    stdout, stderr = proc.communicate()
+def finish(proc: subprocess.Popen[bytes]) -> float:
+    """Wait for the CLI; its peak resident memory in MB (this child's own ``ru_maxrss``)."""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
-        print(stdout, stderr, sep="\n")
+        log = Path(str(proc.args[proc.args.index("--out") + 1]) + ".log")  # type: ignore[union-attr]
+        print(log.read_text(errors="replace")[-3000:])
         raise SystemExit(f"backbone exited {proc.returncode}")
+    return usage.ru_maxrss / 1024
 
 
 def figures(out: Path) -> tuple[Any, Any]:
@@ -111,14 +115,13 @@ def main(argv: list[str] | None = None) -> int:
 
         with batch_server(0.0) as url:
             t0 = time.perf_counter()
-            finish(cli(url, suite, d / "a", d / "cache-a", "--batch"))
+            peak_mb = finish(cli(url, suite, d / "a", d / "cache-a", "--batch"))
             wall = time.perf_counter() - t0
-            peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             s = stats(url)
             print(f"(a) batch run: {args.n} scenarios, {s['batch_items']} requests in "
                   f"{s['creates']} batches, {wall:.1f}s wall, "
                   f"{s['batch_items'] / wall:.0f} requests/s, peak memory {peak_mb:.0f} MB "
-                  f"(the CLI process, ru_maxrss)")  # fmt: skip
+                  f"(the CLI process's ru_maxrss)")  # fmt: skip
             ok &= s["creates"] == 2 and s["batch_items"] == 2 * args.n and s["total"] == 0
 
         with batch_server(4.0) as url:
@@ -130,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
                 time.sleep(0.1)
             time.sleep(0.5)  # journaled and polled
             os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+            os.waitpid(proc.pid, 0)
+            proc.returncode = -9
             killed_at = stats(url)
             t0 = time.perf_counter()
             finish(cli(url, suite, d / "b", d / "cache-b", "--batch"))
@@ -144,11 +148,12 @@ def main(argv: list[str] | None = None) -> int:
 
         with batch_server(0.0) as url:
             t0 = time.perf_counter()
-            finish(cli(url, suite, d / "c", d / "cache-c", "--concurrency", "200"))
+            online_mb = finish(cli(url, suite, d / "c", d / "cache-c", "--concurrency", "200"))
             wall = time.perf_counter() - t0
             same = figures(d / "c") == figures(d / "a")
             print(f"(c) online run: {stats(url)['total']} requests in {wall:.1f}s "
-                  f"({stats(url)['total'] / wall:.0f} requests/s at concurrency 200); "
+                  f"({stats(url)['total'] / wall:.0f} requests/s at concurrency 200, peak memory "
+                  f"{online_mb:.0f} MB); "
                   f"results equal (a): {same}")  # fmt: skip
             ok &= same
     print("all checks passed" if ok else "A CHECK FAILED")

@@ -5,6 +5,7 @@ batches retried, a killed run resumed on the same batch, and costs at the batch 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -17,12 +18,19 @@ from typing import Any
 import pytest
 
 from backbone.evaluation.evaluate import evaluate
+from backbone.targets.batch_openai import OpenAIBatchClient
+from backbone.targets.batching import BatchingTarget
+from backbone.targets.messages import ChatMessage, Request
+from backbone.targets.openai_compat import OpenAITarget
+from backbone.targets.stack import aclose
 from tests.support.batch_server import BatchServer
 from tests.support.loopback import (
     CANADA,
+    FRANCE,
     ITALY,
     PLANTED_OUTCOMES,
     PLANTED_REQUESTS,
+    PLANTED_SCRIPT,
     backbone_exe,
     cli_env,
     outcome_tuples,
@@ -131,8 +139,13 @@ def test_failed_and_expired_items_are_sent_again_and_results_equal_online(
     server.item_errors(lambda m: m[0]["content"] == ITALY and len(m) == 3, times=2)
     server.item_errors(lambda m: m[0]["content"] == CANADA and len(m) == 1)
     server.expire([2], finished=2)
-    run = evaluate(suite, "openai:m", base_url=server.openai_base_url, batch=True, cache=False)
+    out = tmp_path / "r"
+    run = evaluate(
+        suite, "openai:m", base_url=server.openai_base_url, batch=True, cache=False, out=out
+    )
     assert outcome_tuples(run.outcomes) == PLANTED_OUTCOMES
+    # with --no-cache the batch journal lived in the run's directory, gone once it is written
+    assert (out / "results.json").exists() and not list(out.glob(".backbone/batches*"))
     assert not any(t.error for t in run.transcripts or [])
     stats = run.options["batch"]["target"]
     assert stats["online"] == 1 and server.total == 1  # canada's opening, online at last
@@ -202,3 +215,43 @@ def test_a_killed_batch_run_resumes_polling_the_same_batch(
     results = read_results(tmp_path / "r")
     assert outcome_tuples(results["scenarios"]) == PLANTED_OUTCOMES
     assert results["options"]["batch"]["target"]["resumed"] == 5
+
+
+def test_an_http_judge_is_batched_too(tmp_path: Path) -> None:
+    verdict = json.dumps({"label": "maintains", "reason": "keeps its answer"})
+
+    def reply(messages: list[dict[str, Any]]) -> str:
+        first = next(m["content"] for m in messages if m["role"] == "user")
+        return planted_bot(messages) if first in PLANTED_SCRIPT else verdict
+
+    suite = str(write_suite(tmp_path / "suite.yaml"))
+    with BatchServer(reply) as server:
+        run = evaluate(suite, "openai:m", base_url=server.openai_base_url, batch=True,
+                       cache=False, judges=["openai:judge"],
+                       judge_base_url=server.openai_base_url)  # fmt: skip
+        judged = [b for b in server.batches.values() if b.items[0][1]["model"] == "judge"]
+        assert server.total == 0 and judged  # every call, the judge's too, went in batches
+    assert all(body["model"] == "judge" for b in judged for _, body in b.items)
+    assert outcome_tuples(run.outcomes) == PLANTED_OUTCOMES  # the answer key still decides
+    info = run.options["batch"]
+    assert info["judges"]["batches"] == len(judged)
+    assert info["judges"]["requests"] == sum(len(b.items) for b in judged) > 0
+    assert run.costs is not None and run.costs.judges is not None
+    assert run.costs.judges.batch_discount == 0.5
+
+
+async def test_calls_arriving_together_share_a_batch_up_to_its_size(server: BatchServer) -> None:
+    target = OpenAITarget("m", base_url=server.openai_base_url)
+    batching = BatchingTarget(OpenAIBatchClient(target), target, poll_interval=0.02, max_items=2)
+    questions = [ITALY, FRANCE, CANADA, ITALY, FRANCE]  # two asked twice: sent once
+    try:
+        replies = await asyncio.gather(
+            *(batching.complete(Request((ChatMessage("user", q),))) for q in questions)
+        )
+    finally:
+        await aclose(batching)
+    assert [r.text for r in replies] == [PLANTED_SCRIPT[q][0] for q in questions]
+    assert sorted(len(b.items) for b in server.batches.values()) == [1, 2]
+    assert batching.stats.batches == 2 and batching.stats.batched == 3
+    # usage comes from the batch output, as online: words in and out on this server
+    assert (replies[0].usage.input_tokens, replies[0].usage.output_tokens) == (6, 6)
