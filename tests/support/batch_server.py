@@ -26,9 +26,7 @@ Run it as a process for benchmarks: ``python tests/support/batch_server.py --por
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import signal
 import threading
 import time
 from collections import Counter
@@ -38,7 +36,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.support.loopback import LoopbackServer, ReplyFn, _text, _words
+from tests.support.loopback import LoopbackServer, ReplyFn, _text, _words, serve_until_signalled
 
 MessagesPred = Callable[[list[dict[str, Any]]], bool]
 
@@ -337,17 +335,7 @@ def main(argv: list[str] | None = None) -> None:
         lambda messages: f"Answer {len(messages)}.", delay=args.delay, port=args.port, record=False
     )
 
-    async def serve() -> None:
-        await server.start_async()
-        print(server.port, flush=True)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        await stop.wait()
-        await server.stop_async()
-
-    asyncio.run(serve())
+    serve_until_signalled(server)
 
 
 if __name__ == "__main__":

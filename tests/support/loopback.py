@@ -697,6 +697,12 @@ def main(argv: list[str] | None = None) -> None:
         lambda messages: text, latency=args.latency, host=args.host, port=args.port, record=False
     )
 
+    serve_until_signalled(server)
+
+
+def serve_until_signalled(server: LoopbackServer) -> None:
+    """Serve on this thread, print the port, stop on SIGINT or SIGTERM (``main``'s loop)."""
+
     async def serve() -> None:
         await server.start_async()
         print(server.port, flush=True)

@@ -100,17 +100,7 @@ class HttpClient:
 
     async def post(self, path: str, *, json: Any) -> HttpResponse:
         """POST ``json`` to ``base_url + path`` and read the whole response."""
-        try:
-            # redirects are not followed: a key must never travel on to a host not named
-            async with self._get_session().post(
-                self.base_url + path, json=json, allow_redirects=False
-            ) as response:
-                text = decode_body(await response.read(), response.charset)
-                headers = {k.lower(): v for k, v in response.headers.items()}
-                return HttpResponse(response.status, headers, text)
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            detail = str(exc) or "timed out"
-            raise HttpTransportError(f"{type(exc).__name__}: {detail}") from exc
+        return await self._send("POST", self.base_url + path, json=json)
 
     async def get(self, path_or_url: str) -> HttpResponse:
         """GET ``base_url + path`` (or an absolute URL on the same origin) and read it whole."""
@@ -130,6 +120,7 @@ class HttpClient:
 
     async def _send(self, method: str, url: str, **kwargs: Any) -> HttpResponse:
         try:
+            # redirects are not followed: a key must never travel on to a host not named
             async with self._get_session().request(
                 method, url, allow_redirects=False, **kwargs
             ) as response:
