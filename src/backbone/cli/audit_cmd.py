@@ -10,6 +10,7 @@ Example:
 from __future__ import annotations
 
 import asyncio
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,6 +22,13 @@ from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct
 
 err = Console(stderr=True, soft_wrap=True)
+
+
+def _note(text: str) -> None:
+    """A line on stderr for the person watching (batch progress)."""
+    err.print(text, markup=False, highlight=False)
+
+
 out = Console(soft_wrap=True)
 
 AUDIT_JSON = "audit.json"
@@ -165,12 +173,21 @@ def audit(
     ] = None,
     table: Annotated[str | None, typer.Option(help="The table to audit on --connection.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    batch: Annotated[
+        bool,
+        typer.Option(
+            "--batch",
+            help="Send the whole sample to an openai:/anthropic: judge as one provider batch "
+            "(half the price; polled every $BACKBONE_BATCH_POLL_SECONDS, default 30).",
+        ),
+    ] = False,
 ) -> None:
     """Audit a thumbs-up/down log: judge a stratified sample for correctness, estimate the 2x2
     and the share of thumbs-down on correct answers, and give a release verdict."""
     from backbone.audit.failure_modes import check_rule_columns, parse_rules
     from backbone.audit.feedback_log import parse_column_map
     from backbone.audit.judging import aclose_judge
+    from backbone.evaluation.batch import batch_mode
     from backbone.evaluation.registry import correctness_judge
     from backbone.targets.cache import open_response_cache
 
@@ -185,7 +202,11 @@ def audit(
         rules = parse_rules(failure_rule or [])
     cache = None if no_cache else open_response_cache()
     log = None
+    held = ExitStack()
     try:
+        batching = held.enter_context(
+            batch_mode(batch, cache.path if cache else None, None if quiet else _note)
+        )
         with bad_input_exits():
             the_judge = correctness_judge(
                 judge,
@@ -195,6 +216,7 @@ def audit(
                 timeout=timeout,
                 cache=cache,
                 gentle=concurrency,
+                batch=batching,
             )
             log = _open_log(
                 file,
@@ -228,6 +250,8 @@ def audit(
                 f"{info.unrated} unrated), rating scale {info.rating_scale}"
             )
         total = sum(min(sample, s.events) for s in info.strata)
+        if batch:  # the whole sample at once: one batch
+            options.concurrency = max(concurrency, total)
 
         async def go() -> Any:
             progress = progress_bar(err, quiet=quiet)
@@ -255,6 +279,7 @@ def audit(
                             "concurrency": concurrency,
                             "cache": not no_cache,
                             "base_url": base_url,
+                            **({"batch": True} if batch else {}),
                         },
                     )
                 finally:
@@ -266,6 +291,7 @@ def audit(
             err.print("[yellow]interrupted[/]: judgments so far are cached; run again to resume.")
             raise typer.Exit(130) from None
     finally:
+        held.close()
         if log is not None:
             log.close()
         if cache is not None:

@@ -38,6 +38,7 @@ from backbone.judges.rubrics.monitor import MONITOR, LoggedReply, MonitorFinding
 from backbone.judges.rubrics.pushback import PUSHBACK
 from backbone.judges.target import RubricTarget
 from backbone.targets.base import Target
+from backbone.targets.batching import BatchSettings
 from backbone.targets.cache import ResponseStore
 from backbone.targets.errors import TargetSpecError
 from backbone.targets.ratelimit import GENTLE
@@ -159,6 +160,7 @@ def _judge_stack(
     cache: ResponseStore | None,
     journal: ResponseStore | None,
     gentle: int = GENTLE,
+    batch: BatchSettings | None = None,
 ) -> Target:
     from backbone.targets.stack import wrap
 
@@ -167,7 +169,13 @@ def _judge_stack(
     )
     keyed = RubricTarget(bare, rubric_version=rubric.version)
     return wrap(
-        keyed, attempts=attempts, timeout=timeout, cache=cache, journal=journal, gentle=gentle
+        keyed,
+        attempts=attempts,
+        timeout=timeout,
+        cache=cache,
+        journal=journal,
+        gentle=gentle,
+        batch=batch,
     )
 
 
@@ -184,11 +192,13 @@ def judge_from_spec(
     journal: ResponseStore | None = None,
     sample: int = 0,
     gentle: int = GENTLE,
+    batch: BatchSettings | None = None,
 ) -> Judge[ItemT, FindingsT]:
     """A judge for ``rubric`` from a spec: the bare target with the rubric version in its
     identity, then the rate limiter (HTTP judges, starting at ``gentle`` calls in flight),
-    retry (transient faults), the cache and the journal. Raises :class:`TargetSpecError`
-    when the spec is malformed."""
+    retry (transient faults), provider batching (with ``batch``: an ``openai:``/``anthropic:``
+    judge only), the cache and the journal. Raises :class:`TargetSpecError` when the spec is
+    malformed."""
     spec = spec.strip()
     stack = _judge_stack(
         spec,
@@ -201,6 +211,7 @@ def judge_from_spec(
         cache=cache,
         journal=journal,
         gentle=gentle,
+        batch=batch,
     )
     return Judge(stack, rubric, spec=spec, sample=sample, python=is_python(spec))
 
@@ -217,6 +228,7 @@ def _rubric_judge(
     timeout: float | None,
     cache: ResponseStore | None,
     gentle: int,
+    batch: BatchSettings | None = None,
 ) -> Judge[ItemT, FindingsT]:
     return judge_from_spec(
         spec,
@@ -228,6 +240,7 @@ def _rubric_judge(
         timeout=timeout,
         cache=cache,
         gentle=gentle,
+        batch=batch,
     )
 
 
@@ -241,13 +254,15 @@ def correctness_judge(
     timeout: float | None = None,
     cache: ResponseStore | None = None,
     gentle: int = GENTLE,
+    batch: BatchSettings | None = None,
 ) -> Judge[Answered, CorrectnessFindings]:
     """The audit's judge: ``spec`` with the correctness rubric (a model judge answers in at
-    most ``max_tokens`` tokens, 300 by default)."""
+    most ``max_tokens`` tokens, 300 by default; with ``batch``, in provider batches)."""
     return _rubric_judge(
         spec, CORRECTNESS, 300, base_url=base_url, temperature=temperature,
         max_tokens=max_tokens, attempts=attempts, timeout=timeout, cache=cache,
         gentle=gentle,
+        batch=batch,
     )  # fmt: skip
 
 
