@@ -23,18 +23,11 @@ JUDGE = "python:tests.audit.planted_judge:truth"
 CELLS = {("down", None): (400, 92), ("up", None): (1600, 1200)}
 
 
-def backbone(
-    *args: str, cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
+def backbone(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     path = os.pathsep.join([str(ROOT / "src"), str(ROOT)])  # this checkout's code first
-    full = {
-        **os.environ,
-        "PYTHONPATH": path,
-        "BACKBONE_CACHE_DIR": str(cwd / "cache"),
-        **(env or {}),
-    }
+    env = {**os.environ, "PYTHONPATH": path, "BACKBONE_CACHE_DIR": str(cwd / "cache")}
     return subprocess.run(
-        [BACKBONE, *args], cwd=cwd, env=full, capture_output=True, text=True, timeout=120
+        [BACKBONE, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
     )
 
 

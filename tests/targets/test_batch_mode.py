@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from backbone.cli.app import app
 from backbone.evaluation.evaluate import evaluate
 from backbone.targets.batch_openai import OpenAIBatchClient
 from backbone.targets.batching import BatchingTarget
@@ -75,14 +77,16 @@ def test_cli_batch_run_equals_online_run_one_batch_per_turn_and_reruns_from_cach
 ) -> None:
     suite = write_suite(tmp_path / "suite.yaml")
     prices = _prices(tmp_path / "prices.json", server)
-    common = ["--target", "openai:m", "--base-url", server.openai_base_url, "--suite", str(suite),
-              "--prices", str(prices)]  # fmt: skip
-    env = cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache-b"), BACKBONE_BATCH_POLL_SECONDS="0.05")
-    proc = run_cli(["run", *common, "--batch", "--out", "b"], env=env, cwd=tmp_path)
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache-b"))
+    args = ["run", "--target", "openai:m", "--base-url", server.openai_base_url,
+            "--suite", str(suite), "--prices", str(prices), "--batch",
+            "--out", str(tmp_path / "b")]  # fmt: skip
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
     assert server.creates == TURNS  # one batch per turn of all scenarios
     assert server.batch_items == N_REQUESTS and server.total == 0  # nothing went online
-    assert "batch batch_1: 5 requests submitted" in proc.stderr  # progress while waiting
-    assert "batch batch_4: 2/2 done (completed)" in proc.stderr
+    assert "batch batch_1: 5 requests submitted" in res.stderr  # progress while waiting
+    assert "batch batch_4: 2/2 done (completed)" in res.stderr
 
     # the same server online, with its own cache
     monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache-o"))
@@ -118,15 +122,12 @@ def test_cli_batch_run_equals_online_run_one_batch_per_turn_and_reruns_from_cach
 
 
 def test_batch_needs_a_provider_with_a_batch_api(tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [backbone_exe(), "run", "--target", "python:tests.fixtures.scripted_judge:judge",
-         "--batch", "--out", str(tmp_path / "x"), "--quiet"],
-        env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "c")), cwd=Path(__file__).parents[2],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    assert proc.returncode == 2
-    assert "--batch needs an openai:MODEL or anthropic:MODEL target" in proc.stderr
-    assert "Traceback" not in proc.stderr and not (tmp_path / "x" / "results.json").exists()
+    res = CliRunner().invoke(app, ["run", "--target", "python:tests.fixtures.scripted_judge:judge",
+                                   "--batch", "--out", str(tmp_path / "x"), "--quiet"])  # fmt: skip
+    assert res.exit_code == 2
+    assert "--batch needs an openai:MODEL or anthropic:MODEL target" in res.stderr
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+    assert not (tmp_path / "x" / "results.json").exists()
 
 
 def test_failed_and_expired_items_are_sent_again_and_results_equal_online(
