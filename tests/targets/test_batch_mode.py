@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -21,9 +22,11 @@ from typer.testing import CliRunner
 from backbone.cli.app import app
 from backbone.evaluation.evaluate import evaluate
 from backbone.targets.batch_openai import OpenAIBatchClient
-from backbone.targets.batching import BatchingTarget
+from backbone.targets.batching import BatchingTarget, BatchStatus, ItemResult
+from backbone.targets.errors import AuthenticationError, TargetError
 from backbone.targets.messages import ChatMessage, Request
 from backbone.targets.openai_compat import OpenAITarget
+from backbone.targets.python_callable import CallableTarget
 from backbone.targets.stack import aclose
 from tests.support.batch_server import BatchServer
 from tests.support.loopback import (
@@ -256,3 +259,49 @@ async def test_calls_arriving_together_share_a_batch_up_to_its_size(server: Batc
     assert batching.stats.batches == 2 and batching.stats.batched == 3
     # usage comes from the batch output, as online: words in and out on this server
     assert (replies[0].usage.input_tokens, replies[0].usage.output_tokens) == (6, 6)
+
+
+class _BrokenClient:
+    """A batch API that accepts a batch, then breaks: ``fault`` raised by ``results``
+    (or by ``submit`` when ``on_submit``)."""
+
+    name, max_items = "broken", 100
+
+    def __init__(self, fault: Exception, *, on_submit: bool = False) -> None:
+        self.fault, self.on_submit = fault, on_submit
+
+    def body(self, request: Request) -> dict[str, Any]:
+        return {"messages": request.as_dicts()}
+
+    async def submit(self, items: Any) -> str:
+        if self.on_submit:
+            raise self.fault
+        return "b1"
+
+    async def status(self, batch_id: str) -> BatchStatus:
+        return BatchStatus("ended", False, 1, 1)
+
+    async def results(self, batch_id: str) -> dict[str, ItemResult]:
+        raise self.fault
+
+    async def aclose(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("fault", "on_submit", "raised", "says"),
+    [
+        (ValueError("garbled"), False, TargetError, "broken batch b1: ValueError('garbled')"),
+        (AuthenticationError("openai: HTTP 401: bad key"), True, AuthenticationError, "401"),
+        (TargetError("openai: HTTP 404: no batch API"), True, TargetError, "no batch API"),
+    ],
+)
+async def test_a_broken_batch_api_fails_the_requests_never_hangs_or_passes(
+    fault: Exception, on_submit: bool, raised: type[Exception], says: str
+) -> None:
+    online = CallableTarget(lambda m: "online", name="x")
+    batching = BatchingTarget(_BrokenClient(fault, on_submit=on_submit), online,
+                              poll_interval=0.01)  # fmt: skip
+    with pytest.raises(raised, match=re.escape(says)):
+        await asyncio.wait_for(batching.complete(Request((ChatMessage("user", "?"),))), 5)
+    await batching.aclose()

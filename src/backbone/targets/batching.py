@@ -257,6 +257,10 @@ class BatchingTarget:
             for it in items:
                 self._fail(it, exc)
             return
+        except Exception as exc:  # anything unforeseen fails its requests; none waits forever
+            for it in items:
+                self._fail(it, TargetError(f"{self.client.name} batch: {exc!r}"))
+            return
         if self.journal is not None:
             self.journal.record(batch_id, (it.key for it in items))
         self.stats.batches += 1
@@ -293,6 +297,14 @@ class BatchingTarget:
         self._spawn(self._watch(batch_id, first_poll_now=True))
 
     async def _watch(self, batch_id: str, *, first_poll_now: bool) -> None:
+        try:
+            await self._watch_until_settled(batch_id, first_poll_now)
+        except Exception as exc:  # anything unforeseen fails its requests; none waits forever
+            error = TargetError(f"{self.client.name} batch {batch_id}: {exc!r}")
+            for it in self._watching.pop(batch_id, {}).values():
+                self._fail(it, error)
+
+    async def _watch_until_settled(self, batch_id: str, first_poll_now: bool) -> None:
         status: BatchStatus | None = None
         results: dict[str, ItemResult] = {}
         lost = ""
