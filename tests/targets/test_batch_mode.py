@@ -202,7 +202,7 @@ def test_a_killed_batch_run_resumes_polling_the_same_batch(
     proc = subprocess.Popen(args, env=env, cwd=tmp_path, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while server.polls["batch_2"] < 2:  # submitted, journaled, polled
             assert proc.poll() is None and time.monotonic() < deadline
             time.sleep(0.02)
