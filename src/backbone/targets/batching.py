@@ -333,7 +333,8 @@ class BatchingTarget:
     async def _poll_until_ended(
         self, batch_id: str, first_poll_now: bool
     ) -> tuple[BatchStatus | None, str]:
-        """Poll until the batch ends: its last status, or None and why it is lost."""
+        """Poll until the batch ends: its last status, or None and why it is lost. A transient
+        fault (429, 5xx, a dropped connection) is polled through: the batch lives on."""
         wait = 0.0 if first_poll_now else self.poll_interval
         transient = 0
         while True:
@@ -343,7 +344,11 @@ class BatchingTarget:
                 status = await self.client.status(batch_id)
             except RetryableTargetError as exc:
                 transient += 1
-                log.warning("polling batch %s failed (%s); polling again", batch_id, exc)
+                if transient == 1 or transient % 10 == 0:  # a streak is reported, not spammed
+                    log.warning(
+                        "polling batch %s failed %d time(s) in a row (%s); polling again",
+                        batch_id, transient, exc,
+                    )  # fmt: skip
                 continue
             except AuthenticationError:
                 raise
