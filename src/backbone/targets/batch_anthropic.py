@@ -66,7 +66,7 @@ class AnthropicBatchClient:
         where = url if isinstance(url, str) and self.http.same_origin(url) else None
         text = await self.http.get_text(where or f"{PATH}/{batch_id}/results")
         out: dict[str, ItemResult] = {}
-        for obj in jsonl(text, batch_id):
+        for obj in jsonl(text):
             custom_id = obj.get("custom_id")
             if isinstance(custom_id, str):
                 out[custom_id] = self._item(obj.get("result"))

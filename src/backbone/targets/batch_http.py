@@ -81,7 +81,7 @@ class BatchHttp:
             self._client = None
 
 
-def jsonl(text: str, where: str) -> Iterator[dict[str, Any]]:
+def jsonl(text: str) -> Iterator[dict[str, Any]]:
     """The objects of a JSONL text (blank lines skipped; a line that is not an object is
     skipped with its request left without a result, so it is sent again)."""
     for line in text.splitlines():

@@ -89,7 +89,7 @@ class OpenAIBatchClient:
             if not file_id:
                 continue
             text = await self.http.get_text(f"/files/{file_id}/content")
-            for obj in jsonl(text, f"{batch_id} {which}"):
+            for obj in jsonl(text):
                 custom_id = obj.get("custom_id")
                 if isinstance(custom_id, str):
                     out[custom_id] = self._item(obj)
