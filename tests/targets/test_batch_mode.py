@@ -177,6 +177,7 @@ def test_anthropic_message_batches_with_an_expired_batch(
     server.expire([1], finished=3)
     run = evaluate(suite, "anthropic:m", base_url=server.anthropic_base_url, batch=True,
                    cache=False)  # fmt: skip
+    assert [t.error for t in run.transcripts or []] == [None] * 5
     assert outcome_tuples(run.outcomes) == PLANTED_OUTCOMES
     assert server.total == 0 and server.batch_items == N_REQUESTS
     assert all(b.api == "anthropic" for b in server.batches.values())
