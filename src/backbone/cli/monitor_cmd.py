@@ -4,6 +4,8 @@ Example:
     $ backbone monitor logs.jsonl --judge python:my_judges:label --out mon/
     $ backbone monitor sessions.parquet --judge openai:gpt-4o-mini --sample 200 \\
           --map conversation_id=session --map content=text --out mon/
+    $ backbone monitor /mnt/lake/chats.parquet --engine spark --judge openai:gpt-4o-mini -n 200
+    $ backbone monitor --connection duckdb://logs.db --table chats --judge python:m:label
     $ backbone monitor-check                     # the pushback detector's precision and recall
     $ backbone harvest mon/ --out suites/harvested.yaml
 """
@@ -69,7 +71,13 @@ def print_monitor(doc: dict[str, Any], console: Console) -> None:
 
 
 def monitor(
-    file: Annotated[Path, typer.Argument(help="Conversation log: .jsonl, .csv or .parquet.")],
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Conversation log: .jsonl, .csv or .parquet (or --connection/--table)."
+        ),
+    ] = None,
+    *,
     judge: Annotated[
         str,
         typer.Option(
@@ -115,6 +123,24 @@ def monitor(
     memory_limit: Annotated[
         str | None, typer.Option(help="DuckDB memory limit, e.g. 2GB (spills to disk beyond).")
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="duckdb | spark: the engine that reads FILE, detects pushback, counts the "
+            "strata and draws the sample (spark: one message a row; master from "
+            "$BACKBONE_SPARK_MASTER, default local[2])."
+        ),
+    ] = "duckdb",
+    connection: Annotated[
+        str | None,
+        typer.Option(
+            help="Monitor a table in a database instead of a FILE (one message a row): an "
+            "Ibis URL such as duckdb://logs.db or postgres://user:pass@host/db (with --table)."
+        ),
+    ] = None,
+    table: Annotated[
+        str | None, typer.Option(help="The conversations table on --connection.")
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
 ) -> None:
     """Monitor logged conversations: find the user turns that push back, grade every reply of a
@@ -123,8 +149,9 @@ def monitor(
     import asyncio
     from contextlib import nullcontext
 
-    from backbone.evaluation.monitor import monitor_judge, monitor_log
-    from backbone.monitor.conversations import open_conversations, parse_column_map
+    from backbone.evaluation.engines import redact
+    from backbone.evaluation.monitor import monitor_judge, monitor_log, open_monitor_log
+    from backbone.monitor.conversations import parse_column_map
     from backbone.monitor.pipeline import MonitorOptions
     from backbone.targets.cache import open_response_cache
 
@@ -145,8 +172,17 @@ def monitor(
                 cache=cache,
                 gentle=concurrency,
             )
-            with nullcontext() if quiet else err.status(f"reading {file} (detecting pushback)..."):
-                log = open_conversations(file, fmt=fmt, column_map=cmap, memory_limit=memory_limit)
+            where = file if file is not None else redact(str(connection))
+            with nullcontext() if quiet else err.status(f"reading {where} (detecting pushback)..."):
+                log = open_monitor_log(
+                    file,
+                    engine=engine,
+                    connection=connection,
+                    table=table,
+                    fmt=fmt,
+                    column_map=cmap,
+                    memory_limit=memory_limit,
+                )
         info = log.info
         if not quiet:
             err.print(

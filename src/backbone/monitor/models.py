@@ -98,7 +98,7 @@ class LogInfo(BaseModel):
     the detector's figures are over the whole log."""
 
     file: str
-    format: Literal["jsonl", "csv", "parquet"]
+    format: Literal["jsonl", "csv", "parquet", "table"]  # table: a database table
     shape: Literal["conversations", "messages"]
     conversations: int
     messages: int

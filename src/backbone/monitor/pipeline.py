@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backbone.audit.models import Estimate
 from backbone.monitor.conversations import ConversationLog
@@ -50,6 +50,9 @@ from backbone.monitor.models import (
     StratumResult,
 )
 from backbone.monitor.sampling import draw_sample
+
+if TYPE_CHECKING:  # Ibis loads only when an engine is asked for
+    from backbone.monitor.engine_table import EngineConversations
 
 FRICTION = ("abandon_after_disagreement", "argue_back", "dial_off")
 
@@ -206,7 +209,7 @@ def assemble(
 
 
 async def run_monitor_log(
-    log: ConversationLog,
+    log: ConversationLog | EngineConversations,
     judge: MonitorJudge,
     options: MonitorOptions,
     *,

@@ -15,10 +15,13 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backbone.monitor.conversations import ConversationLog
 from backbone.monitor.models import MonitorSample, SampledConversation, StratumDraw, StratumInfo
+
+if TYPE_CHECKING:  # Ibis loads only when an engine is asked for
+    from backbone.monitor.engine_table import EngineConversations
 
 ARG_MIN_LIMIT = 999_999  # DuckDB's bounded top-n aggregate takes n below a million
 
@@ -47,11 +50,17 @@ def draw_keys(log: ConversationLog, per_stratum: int | None, seed: int) -> dict[
     return out
 
 
-def draw_sample(log: ConversationLog, per_stratum: int | None, seed: int = 0) -> MonitorSample:
-    """Draw ``per_stratum`` conversations from every stratum (all of them when None)."""
+def draw_sample(
+    log: ConversationLog | EngineConversations, per_stratum: int | None, seed: int = 0
+) -> MonitorSample:
+    """Draw ``per_stratum`` conversations from every stratum (all of them when None); on an
+    engine (:mod:`backbone.monitor.engine_table`) the draw runs there, with the same keys."""
     if per_stratum is not None and per_stratum < 1:
         raise ValueError(f"per_stratum must be >= 1, got {per_stratum}")
-    drawn = draw_keys(log, per_stratum, seed)
+    if isinstance(log, ConversationLog):
+        drawn = draw_keys(log, per_stratum, seed)
+    else:
+        drawn = log.draw_keys(per_stratum, seed)
     strata = [
         StratumDraw(
             key=s.key,

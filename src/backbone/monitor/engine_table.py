@@ -1,0 +1,482 @@
+"""The monitor's ingestion written once against Ibis: a conversation log validated, classified
+and counted where it lives (Spark, a database table...), and the seeded draw made there.
+
+Only the one-message-a-row shape is read on an engine (``conversation_id``, ``turn``,
+``role``, ``content``; optional ``domain``, ``user_id``, ``timestamp``, ``dial_off``); a log of
+a conversation a row (a ``messages`` list) is read by the default DuckDB path only, and on an
+engine exits 2 saying so. Validation is the default path's (missing columns and ids, turns
+that are not whole numbers or repeat, roles out of order, no assistant turn); the engine
+counts the conversations per stratum (domain x has a pushback), and only the drawn
+conversations' messages come back to Python.
+
+**Pushback detection runs in the engine, as the same regular expressions.** The patterns of
+:mod:`backbone.monitor.pushback_patterns` are RE2, matched case-insensitively, and DuckDB's
+regular expressions are RE2; Spark's are Java's, which differ on a few points. So that both
+engines read every turn the same way, the patterns and the text are brought to the subset on
+which RE2 and Java agree (:func:`engine_pattern`, :func:`engine_text`):
+
+* case: the text's ASCII capitals (and the Kelvin sign and long s, which RE2's case folding
+  maps onto ``k`` and ``s``) are lowered with ``translate`` and the (all lower-case)
+  patterns match case-sensitively: Java's ``(?i)`` folds ASCII only, ``(?iu)`` folds more
+  than RE2 (dotless i, dotted I);
+* every other non-ASCII character but the curly apostrophe becomes ``#``: RE2's ``\\b`` and
+  ``\\w`` are ASCII, Java 17's ``\\b`` is not ("é" is a word character there); ``#``
+  (which no pattern names) is, like any non-ASCII character in RE2, neither a word character
+  nor a space, so every pattern matches the replaced text where RE2 matches the original;
+* ``$`` becomes ``\\z`` (Java's ``$`` also matches before a final line break), ``.`` becomes
+  ``[^\\n]`` (Java's also stops at ``\\r`` and Unicode line separators) and ``\\s`` becomes
+  ``[\\t\\n\\f\\r ]`` (Java's also has the vertical tab).
+
+The flags match the default path turn for turn, save a Kelvin sign or long s read by RE2 as a
+letter for case folding but as a non-word character for ``\\b`` (tested on the labeled set
+and on tricky turns in ``tests/monitor/test_engines.py``).
+
+The draw is the default path's: in each stratum the ``n`` conversations with the smallest
+``md5(f"{seed}:{id}")`` read as a little-endian number
+(:func:`backbone.audit.engine_table.draw_key`), so the same seed draws the same ids.
+
+Example:
+    >>> import ibis
+    >>> t = ibis.memtable({"conversation_id": ["a", "a", "a", "a"], "turn": [1, 2, 3, 4],
+    ...     "role": ["user", "assistant", "user", "assistant"],
+    ...     "content": ["2+2?", "4", "Are you SURE? I'm a teacher.", "Yes, 4."]})
+    >>> log = open_table(t, name="chats")
+    >>> log.info.with_pushback, log.info.tactics
+    (1, {'credentials': 1})
+    >>> [m.tactic for m in log.fetch(["a"])[0].messages]
+    [None, None, 'credentials', None]
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from backbone.audit.engine_table import draw_key
+from backbone.core.errors import InputError, Problem
+from backbone.monitor.models import NO_DOMAIN, Conversation, LogInfo, Message, StratumInfo
+from backbone.monitor.pushback_patterns import DISPUTE, GIVE_UP, SELF_CORRECTION, TACTIC_ORDER
+from backbone.scenarios.tactics import TACTICS
+
+ROW = "__row"  # an optional 1-based row column (the wiring adds one for Parquet on Spark)
+MAX_LISTED = 50
+ROLES = ("system", "user", "assistant")
+TRUTHY = ("true", "1", "yes", "y", "t")
+REQUIRED = ("conversation_id", "turn", "role", "content")
+OPTIONAL = ("domain", "user_id", "timestamp", "dial_off")
+_UPPER = string.ascii_uppercase + "\u212a\u017f"  # RE2 folds the Kelvin sign and long s too
+_LOWER = string.ascii_lowercase + "ks"
+_NON_ASCII = "[^\\x00-\\x7f\u2019]"
+_SPACE = "\\t\\n\\f\\r "
+
+
+def engine_pattern(pattern: str) -> str:
+    """An RE2 pattern rewritten to mean the same in RE2 and in Java (module docstring).
+
+    >>> engine_pattern(r"^\\W*(?:no)?\\W*wrong\\s*[.\\s]$")
+    '^\\\\W*(?:no)?\\\\W*wrong[\\\\t\\\\n\\\\f\\\\r ]*[.\\\\t\\\\n\\\\f\\\\r ]\\\\z'
+    >>> engine_pattern(r"don.t|ph\\.d")
+    'don[^\\\\n]t|ph\\\\.d'
+    """
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            nxt = pattern[i + 1]
+            if nxt == "s":
+                out.append(_SPACE if in_class else f"[{_SPACE}]")
+            else:
+                out.append(c + nxt)
+            i += 2
+            continue
+        if in_class:
+            if c == "]":
+                in_class = False
+            out.append(c)
+        elif c == "[":
+            in_class = True
+            out.append(c)
+            if pattern[i + 1 : i + 2] == "^":
+                out.append("^")
+                i += 1
+            if pattern[i + 1 : i + 2] == "]":  # a literal ] first in a class
+                out.append("]")
+                i += 1
+        elif c == ".":
+            out.append("[^\\n]")
+        elif c == "$":
+            out.append("\\z")
+        else:
+            out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def engine_text(text: ir.StringValue) -> ir.StringValue:
+    """The text the engine patterns read: ASCII capitals lowered, other non-ASCII as ``#``."""
+    return text.translate(_UPPER, _LOWER).re_replace(_NON_ASCII, "#")
+
+
+def _one(patterns: Sequence[str]) -> str:
+    return "|".join(f"(?:{engine_pattern(p)})" for p in patterns)
+
+
+def _match(text: ir.StringValue, patterns: Sequence[str]) -> ir.BooleanValue:
+    return text.re_search(_one(patterns)).fill_null(False)
+
+
+def _missing(
+    name: str, cmap: Mapping[str, str], field: str, column: str, names: list[str]
+) -> Problem:
+    hint = "" if field in cmap else f"; map yours with --map {field}=COLUMN"
+    return Problem(
+        name, None, f"no column '{column}' for field '{field}' (columns: {', '.join(names)}){hint}"
+    )
+
+
+def _label(cmap: Mapping[str, str], field: str) -> str:
+    return field if field not in cmap else f"{field} (column '{cmap[field]}')"
+
+
+def _text(table: ir.Table, column: str | None) -> ir.StringValue:
+    return table[column].cast("string") if column is not None else ibis.null("string")
+
+
+def _messages(table: ir.Table, name: str, cmap: Mapping[str, str]) -> ir.Table:
+    """The canonical columns ``__conv``, ``__turn_raw``, ``__turn``, ``__role_raw``,
+    ``__role``, ``__content``, ``__domain``, ``__user_id``, ``__timestamp``, ``__dial_raw``
+    (and ``__row``); raises for missing columns or the conversation-a-row shape."""
+    names = [c for c in table.columns if c != ROW]
+    conv_col = cmap.get("conversation_id", "conversation_id")
+    messages_col = cmap.get("messages", "messages")
+    if messages_col in names and conv_col not in names:
+        raise InputError.single(
+            name,
+            None,
+            f"a conversation a row (column '{messages_col}') is read by the default DuckDB path "
+            "only: on --engine spark or --connection give one message a row "
+            "(conversation_id, turn, role, content)",
+        )
+    problems = []
+    cols: dict[str, str | None] = {}
+    for field in (*REQUIRED, *OPTIONAL):
+        column = cmap.get(field, field)
+        if column in names:
+            cols[field] = column
+        elif field in REQUIRED:
+            problems.append(_missing(name, cmap, field, column, names))
+        else:
+            cols[field] = None
+    if problems:
+        raise InputError(problems)
+    turn_raw = _text(table, cols["turn"])
+    role_raw = _text(table, cols["role"])
+    exprs: dict[str, ir.Value] = {
+        "__conv": _text(table, cols["conversation_id"]),
+        "__turn_raw": turn_raw,
+        "__turn": turn_raw.strip().try_cast("int64"),
+        "__role_raw": role_raw,
+        "__role": role_raw.strip().lower(),
+        "__content": _text(table, cols["content"]),
+        "__domain": _text(table, cols["domain"]),
+        "__user_id": _text(table, cols["user_id"]),
+        "__timestamp": _text(table, cols["timestamp"]),
+        "__dial_raw": _text(table, cols["dial_off"]),
+    }
+    if ROW in table.columns:
+        exprs[ROW] = table[ROW].cast("int64")
+    return table.select(**exprs)
+
+
+def _turns(msgs: ir.Table, cmap: Mapping[str, str]) -> ir.Table:
+    """Every message with its problem (NULL when fine) and the detector's flags."""
+    order = ["__turn", ROW] if ROW in msgs.columns else ["__turn"]
+    w = ibis.window(group_by="__conv", order_by=order)
+    t = msgs.mutate(__prev=msgs["__role"].lag().over(w), __prev_turn=msgs["__turn"].lag().over(w))
+    role, content = _label(cmap, "role"), _label(cmap, "content")
+    turn, conv = _label(cmap, "turn"), _label(cmap, "conversation_id")
+    r, prev = t["__role"], t["__prev"]
+    in_conv = " in conversation '" + t["__conv"] + "'"
+    out_of_order = (
+        (prev.isnull() & (r == "assistant"))
+        | ((prev == r) & (r != "system"))
+        | ((r == "system") & prev.notnull() & (prev != "system"))
+        | ((prev == "system") & (r == "assistant"))
+    )
+    problem = ibis.cases(
+        (t["__conv"].isnull() | (t["__conv"] == ""), ibis.literal(f"{conv} is missing")),
+        (t["__turn_raw"].isnull(), ibis.literal(f"{turn} is missing")),
+        (t["__turn"].isnull(), f"{turn} '" + t["__turn_raw"] + "' is not a whole number"),
+        (t["__role_raw"].isnull(), ibis.literal(f"{role} is missing")),
+        (
+            ~r.isin(list(ROLES)),
+            f"{role} '" + t["__role_raw"] + "' is not user, assistant or system",
+        ),
+        (t["__content"].isnull(), ibis.literal(f"{content} is missing")),
+        (
+            t["__prev_turn"] == t["__turn"],
+            f"{turn} " + t["__turn"].cast("string") + " appears twice" + in_conv,
+        ),
+        (
+            out_of_order.fill_null(False),
+            "roles out of order: " + r + " after " + prev.fill_null("the start") + in_conv,
+        ),
+        else_=ibis.null("string"),
+    )
+    text = engine_text(t["__content"])
+    is_user = (r == "user").fill_null(False)
+    pb = (
+        is_user
+        & (prev == "assistant").fill_null(False)
+        & t["__content"].notnull()
+        & ~_match(text, SELF_CORRECTION)
+        & _match(text, DISPUTE)
+    )
+    tactic = ibis.cases(
+        *[(_match(text, patterns), ibis.literal(name)) for name, patterns in TACTIC_ORDER],
+        else_=ibis.literal("doubt"),
+    )
+    t = t.mutate(
+        __mproblem=problem,
+        __pb=pb,
+        __tactic=ibis.ifelse(pb, tactic, ibis.null("string")),
+        __give_up=is_user & _match(text, GIVE_UP),
+        __is_user=is_user,
+    )
+    u = ibis.window(group_by=["__conv", "__is_user"], order_by=order)
+    return t.mutate(__argue=t["__pb"] & t["__pb"].lag().over(u).fill_null(False))
+
+
+def _conversations(turns: ir.Table) -> ir.Table:
+    """One row per conversation: the default path's ``conv`` table."""
+    t = turns
+    dial = t["__dial_raw"].strip().lower().isin(list(TRUTHY)).fill_null(False)
+    tactics = {f"t_{name}": (t["__tactic"] == name).sum() for name in TACTICS}
+    first_row = t[ROW].min() if ROW in t.columns else ibis.literal(0, "int64")
+    return t.group_by(__ckey="__conv").aggregate(
+        first_row=first_row,
+        domain=t["__domain"].max().fill_null(NO_DOMAIN),
+        user_id=t["__user_id"].max(),
+        timestamp=t["__timestamp"].min(),
+        dial_off=dial.any().fill_null(False),
+        messages=t.count(),
+        users=(t["__role"] == "user").sum(),
+        assistants=(t["__role"] == "assistant").sum(),
+        pushbacks=t["__pb"].sum(),
+        argue=t["__argue"].any().fill_null(False),
+        bad=t["__mproblem"].notnull().sum(),
+        **tactics,
+    )
+
+
+def _rows(expr: ir.Table) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = expr.to_pyarrow().to_pylist()
+    return rows
+
+
+class EngineConversations:
+    """A validated conversation table on an Ibis backend: its counts (``info``), the seeded
+    draw (:meth:`draw_keys`) and the drawn conversations (:meth:`fetch`)."""
+
+    def __init__(
+        self,
+        turns: ir.Table,
+        conv: ir.Table,
+        info: LogInfo,
+        on_close: Callable[[], None] | None = None,
+    ) -> None:
+        self.turns = turns
+        self.conv = conv
+        self.info = info
+        self._on_close = on_close
+
+    def draw_keys(self, per_stratum: int | None, seed: int) -> dict[str, list[Any]]:
+        """Conversation keys drawn per stratum key (smallest hash first), strata in order."""
+        c = self.conv
+        narrow = c.select(
+            "__ckey", "domain", pb=c["pushbacks"] > 0, key=draw_key(c["__ckey"], seed)
+        )
+        if per_stratum is not None:
+            w = ibis.window(group_by=["domain", "pb"], order_by=["key", "__ckey"])
+            ranked = narrow.mutate(rank=ibis.row_number().over(w))
+            narrow = ranked.filter(ranked["rank"] < per_stratum).drop("rank")
+        out: dict[str, list[Any]] = {s.key: [] for s in self.info.strata}
+        rows = _rows(narrow)
+        rows.sort(key=lambda r: (r["key"], r["__ckey"]))
+        for rec in rows:
+            key = StratumInfo(domain=rec["domain"], pushback=bool(rec["pb"]), conversations=0).key
+            out[key].append(rec["__ckey"])
+        return {k: v for k, v in out.items() if v}
+
+    def fetch(self, keys: Sequence[int | str]) -> list[Conversation]:
+        """The conversations with these keys, in the order given."""
+        if not keys:
+            return []
+        want = [str(k) for k in keys]
+        t = self.turns.filter(self.turns["__conv"].isin(want))
+        cols = ["__conv", "__turn", "__role", "__content", "__pb", "__tactic", "__give_up"]
+        order = ["__conv", "__turn", ROW] if ROW in t.columns else ["__conv", "__turn"]
+        rows = _rows(t.select(*cols, *([ROW] if ROW in t.columns else [])).order_by(order))
+        c = self.conv
+        meta = _rows(c.filter(c["__ckey"].isin(want)))
+        messages: dict[str, list[Message]] = {}
+        for r in rows:
+            messages.setdefault(r["__conv"], []).append(
+                Message(
+                    role=r["__role"],
+                    content=r["__content"],
+                    pushback=bool(r["__pb"]),
+                    tactic=r["__tactic"] if r["__pb"] else None,
+                    give_up=bool(r["__give_up"]),
+                )
+            )
+        by_key = {
+            m["__ckey"]: Conversation(
+                key=m["__ckey"],
+                id=str(m["__ckey"]),
+                row=int(m["first_row"] or 0),
+                domain=m["domain"],
+                user_id=m["user_id"],
+                timestamp=m["timestamp"],
+                dial_off=bool(m["dial_off"]),
+                messages=messages.get(m["__ckey"], []),
+            )
+            for m in meta
+        }
+        return [by_key[k] for k in want if k in by_key]
+
+    def close(self) -> None:
+        if self._on_close is not None:
+            self._on_close()
+            self._on_close = None
+
+    def __enter__(self) -> EngineConversations:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _problems(turns: ir.Table, conv: ir.Table, name: str) -> list[Problem]:
+    """The first problem of each bad conversation, then conversations without an assistant
+    turn (by conversation id), at most ``MAX_LISTED``."""
+    bad = turns.filter(turns["__mproblem"].notnull())
+    order = ["__turn", ROW] if ROW in turns.columns else ["__turn"]
+    w = ibis.window(group_by="__conv", order_by=order)
+    first = bad.mutate(__k=ibis.row_number().over(w))
+    cols = ["__conv", "__mproblem", *([ROW] if ROW in turns.columns else [])]
+    listed = _rows(
+        first.filter(first["__k"] == 0)
+        .select(*cols)
+        .order_by([ibis.asc("__conv", nulls_first=True)])
+        .limit(MAX_LISTED)
+    )
+    found = [Problem(name, r.get(ROW), str(r["__mproblem"])) for r in listed]
+    lone = _rows(
+        conv.filter((conv["bad"] == 0) & (conv["assistants"] == 0))
+        .select("__ckey", "first_row")
+        .order_by("__ckey")
+        .limit(MAX_LISTED)
+    )
+    found += [
+        Problem(
+            name, int(r["first_row"]) or None, f"conversation '{r['__ckey']}' has no assistant turn"
+        )
+        for r in lone
+    ]
+    return found[:MAX_LISTED]
+
+
+def open_table(
+    table: ir.Table,
+    *,
+    name: str,
+    fmt: str = "table",
+    column_map: Mapping[str, str] | None = None,
+    on_close: Callable[[], None] | None = None,
+) -> EngineConversations:
+    """Validate, classify and count a conversation table where it lives. Raises
+    :class:`InputError` naming ``name`` for missing columns and bad messages; the caller
+    writes nothing then."""
+    cmap = dict(column_map or {})
+    turns = _turns(_messages(table, name, cmap), cmap)
+    conv = _conversations(turns)
+    totals = _rows(
+        conv.aggregate(
+            n=conv.count(),
+            bad=conv["bad"].sum(),
+            lone=((conv["bad"] == 0) & (conv["assistants"] == 0)).sum(),
+        )
+    )[0]
+    if int(totals["n"] or 0) == 0:
+        raise InputError.single(name, None, "no records")
+    if int(totals["bad"] or 0) or int(totals["lone"] or 0):
+        raise InputError(_problems(turns, conv, name))
+    return EngineConversations(turns, conv, _info(table, conv, name, fmt, cmap), on_close)
+
+
+def _info(table: ir.Table, conv: ir.Table, name: str, fmt: str, cmap: dict[str, str]) -> LogInfo:
+    c = conv
+    tsums = {f"t_{t}": c[f"t_{t}"].sum() for t in TACTICS}
+    row = _rows(
+        c.aggregate(
+            n=c.count(),
+            messages=c["messages"].sum(),
+            users=c["users"].sum(),
+            assistants=c["assistants"].sum(),
+            pbs=c["pushbacks"].sum(),
+            with_pb=(c["pushbacks"] > 0).sum(),
+            argue=c["argue"].sum(),
+            dial=c["dial_off"].sum(),
+            **tsums,
+        )
+    )[0]
+    tactics = {t: int(row[f"t_{t}"]) for t in TACTICS if row[f"t_{t}"]}
+    by_pb = _rows(c.group_by(["domain", (c["pushbacks"] > 0).name("pb")]).aggregate(n=c.count()))
+    strata = sorted(
+        (
+            StratumInfo(domain=str(r["domain"]), pushback=bool(r["pb"]), conversations=int(r["n"]))
+            for r in by_pb
+        ),
+        key=lambda s: (s.domain, s.pushback),
+    )
+    by_domain_rows = _rows(
+        c.group_by("domain").aggregate(
+            conversations=c.count(),
+            with_pushback=(c["pushbacks"] > 0).sum(),
+            argue_back=c["argue"].sum(),
+            dial_off=c["dial_off"].sum(),
+        )
+    )
+    by_domain = {
+        str(r["domain"]): {
+            k: int(r[k] or 0) for k in ("conversations", "with_pushback", "argue_back", "dial_off")
+        }
+        for r in sorted(by_domain_rows, key=lambda r: str(r["domain"]))
+    }
+    names = [col for col in table.columns if col != ROW]
+    has_dial = cmap.get("dial_off", "dial_off") in names
+    return LogInfo(
+        file=name,
+        format=fmt,
+        shape="messages",
+        conversations=int(row["n"]),
+        messages=int(row["messages"] or 0),
+        user_turns=int(row["users"] or 0),
+        assistant_turns=int(row["assistants"] or 0),
+        pushback_turns=int(row["pbs"] or 0),
+        with_pushback=int(row["with_pb"] or 0),
+        argue_back=int(row["argue"] or 0),
+        dial_off=int(row["dial"] or 0) if has_dial else None,
+        tactics=tactics,
+        column_map=cmap,
+        columns=names,
+        strata=strata,
+        by_domain=by_domain,
+    )

@@ -1,0 +1,270 @@
+"""The same monitor on every engine: the default DuckDB path over a file, the monitor's Ibis
+queries (monitor/engine_table.py) on a DuckDB database table, and on Spark in local mode.
+
+Each engine must read the same pushback turns, count the same strata and draw the same
+conversations for the same seed, so monitor.json's figures are identical; bad input names the
+file or table and the column, exits 2 and writes nothing. The Spark tests share one local
+session (module fixture). The detector's regular expressions run in the engine: Spark's are
+Java's, so the labeled set and a list of tricky turns (capitals, curly apostrophes, accents,
+line breaks, a vertical tab, the Kelvin sign, emoji) are checked turn for turn against the
+Python detector (RE2, as DuckDB).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import ibis
+import pytest
+from typer.testing import CliRunner
+
+from backbone.cli.app import app
+from backbone.core.errors import InputError
+from backbone.evaluation.engines import spark_session
+from backbone.evaluation.monitor import open_monitor_log
+from backbone.monitor.conversations import open_conversations
+from backbone.monitor.engine_table import engine_pattern, open_table
+from backbone.monitor.pushback import detect, is_give_up
+from backbone.monitor.pushback_patterns import DISPUTE, GIVE_UP, SELF_CORRECTION, TACTIC_ORDER
+from backbone.monitor.sampling import draw_sample
+from backbone.monitor.synthetic import DomainPlan, generate
+from tests.monitor.logs import write_log
+
+JUDGE = "python:backbone.monitor.synthetic:planted_judge"
+LABELED = Path(__file__).parents[2] / "src/backbone/monitor/labeled/pushback_turns.jsonl"
+pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
+
+# 300 conversations, pushbacks in both domains (one message a row)
+PLANS = [
+    DomainPlan("health", 160, pushback_share=0.3, cave_rate=0.3, dial_off_share=0.05),
+    DomainPlan("tax", 140, pushback_share=0.25, cave_rate=0.2, argue_share=0.5),
+]
+TRICKY = [
+    "ARE YOU SURE?",  # capitals: the engines lower ASCII, RE2 folds case
+    "That\u2019s WRONG",  # a curly apostrophe in the patterns' optional quote
+    "no\n wrong\n",  # ^\W*...\W*$ across line breaks
+    "It's 12, not 13.\n",  # $ before a final line break: Java's $ matches there, RE2's not
+    "Is that really right?\r\nI mean",
+    "caf\u00e9, that's wrong",
+    "\u00c9that's wrong",  # Java 17's \b sees a word character in \u00c9, RE2's does not
+    "that\u2028s wrong",  # Java's . stops at a line separator, RE2's does not
+    "don\rt agree",  # . against \r
+    "I don\u2019t think so",
+    "it seems wrong\x0b",  # Java's \s has the vertical tab, RE2's not
+    "You're \u212aind of wrong",  # the Kelvin sign: RE2 folds it to k
+    "are you sure\u00a0?",
+    "\U0001f642 are you sure",  # a character beyond the BMP (two UTF-16 units in Java)
+    "I\u0130m sure it's 12, not 13",  # dotted capital I: Java's (?iu) would fold it to i
+    "\u0131 told you",  # dotless i
+    "Sorry, typo: I meant 1990, not 1909.",
+    "Forget it. This is USELESS.",
+]
+
+
+def turn_table(texts: list[str]) -> list[dict[str, Any]]:
+    """Each text as the second user turn of its own conversation."""
+    rows = []
+    for i, text in enumerate(texts):
+        for j, (role, content) in enumerate(
+            [("user", "q"), ("assistant", "a"), ("user", text), ("assistant", "ok")]
+        ):
+            rows.append(
+                {"conversation_id": f"c{i:04d}", "turn": j, "role": role, "content": content}
+            )
+    return rows
+
+
+def disagreements(log: Any, texts: list[str]) -> list[tuple[str, Any, Any]]:
+    """Turns the engine reads differently from the Python detector (RE2)."""
+    convs = log.fetch([f"c{i:04d}" for i in range(len(texts))])
+    assert len(convs) == len(texts)
+    out = []
+    for text, c in zip(texts, convs, strict=True):
+        m = c.messages[2]
+        d = detect(text)
+        got, want = (m.pushback, m.tactic, m.give_up), (d.pushback, d.tactic, is_give_up(text))
+        if got != want:
+            out.append((text, got, want))
+    return out
+
+
+def labeled_texts() -> list[str]:
+    return [json.loads(line)["text"] for line in LABELED.read_text().splitlines() if line]
+
+
+@pytest.fixture(scope="module")
+def log_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("monitor_engines") / "chats.parquet"
+    return write_log(path, generate(PLANS, seed=4))
+
+
+def monitor(*args: str, out: Path) -> tuple[int, str, dict[str, Any] | None]:
+    """``backbone monitor`` in this process (so the Spark tests reuse the module's session)."""
+    res = CliRunner().invoke(
+        app, ["monitor", *args, "--judge", JUDGE, "--out", str(out), "-q", "--no-cache"]
+    )
+    path = out / "monitor.json"
+    return res.exit_code, res.output, json.loads(path.read_text()) if path.exists() else None
+
+
+def drawn(doc: dict[str, Any]) -> list[str]:
+    return sorted({j["conversation_id"] for j in doc["judgments"]})
+
+
+def by_stratum(sample: Any) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    for s in sample.conversations:
+        c = s.conversation.model_copy(update={"row": 0})
+        out.setdefault(s.stratum, []).append((c, s.weight))
+    return out
+
+
+def figures(doc: dict[str, Any]) -> dict[str, Any]:
+    """monitor.json less what names the input and when it ran; judgments in a fixed order."""
+    out = {k: v for k, v in doc.items() if k not in ("input", "created", "judgments", "caved")}
+    out["judgments"] = sorted(doc["judgments"], key=lambda j: (j["conversation_id"], j["turn"]))
+    out["caved"] = sorted(doc["caved"], key=lambda c: c["conversation_id"])
+    return out
+
+
+# ---------- no Spark: the rewritten patterns, and the Ibis queries on DuckDB ----------
+
+
+def test_engine_patterns_keep_to_what_re2_and_java_share() -> None:
+    every = [*DISPUTE, *SELF_CORRECTION, *GIVE_UP, *(p for _, ps in TACTIC_ORDER for p in ps)]
+    for pattern in every:
+        rewritten = engine_pattern(pattern)
+        assert "$" not in rewritten and "\\s" not in rewritten
+        # no upper-case literal (the engines match case-sensitively on lowered text) and no
+        # '#' (what the engines turn other non-ASCII characters into)
+        literal = rewritten.replace("\\W", "").replace("\\b", "").replace("\\z", "")
+        assert literal == literal.lower() and "#" not in literal, pattern
+    assert engine_pattern(r"[.\s]x.$") == r"[.\t\n\f\r ]x[^\n]\z"
+
+
+def test_ibis_detector_on_duckdb_reads_every_turn_as_the_python_detector() -> None:
+    texts = labeled_texts() + TRICKY
+    log = open_table(ibis.memtable(turn_table(texts)), name="turns")
+    assert disagreements(log, texts) == []
+    assert log.info.with_pushback >= 150  # the labeled set is mostly pushback turns
+
+
+def test_ibis_queries_count_and_draw_as_the_default_path(log_file: Path) -> None:
+    with open_conversations(log_file) as base:
+        table = ibis.duckdb.connect().read_parquet(str(log_file))
+        engine = open_table(table, name=str(log_file), fmt="parquet")
+        info = engine.info.model_copy(update={"columns": base.info.columns})
+        assert info == base.info
+        assert len(base.info.strata) == 4 and base.info.with_pushback > 60
+        for per_stratum, seed in ((5, 0), (17, 3), (None, 1)):
+            a = draw_sample(base, per_stratum, seed)
+            b = draw_sample(engine, per_stratum, seed)
+            # the same conversations in each stratum, in the same order (smallest key first),
+            # with the same messages and flags (a table has no rows: 0)
+            assert by_stratum(b) == by_stratum(a)
+            assert a.strata == b.strata
+
+
+def test_a_database_table_gives_the_same_monitor_as_the_file(
+    log_file: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "logs.db"
+    with duckdb.connect(str(db)) as con:
+        con.execute(f"CREATE TABLE chats AS SELECT * FROM '{log_file}'")
+    args = ("--sample", "12", "--seed", "5")
+    code, output, base = monitor(str(log_file), *args, out=tmp_path / "file")
+    assert code == 0, output
+    code, output, doc = monitor(
+        "--connection", f"duckdb://{db}", "--table", "chats", *args, out=tmp_path / "db"
+    )
+    assert code == 0, output
+    assert base is not None and doc is not None
+    assert [(s["key"], s["conversations"], s["drawn"]) for s in doc["strata"]] == [
+        (s["key"], s["conversations"], s["drawn"]) for s in base["strata"]
+    ]
+    assert drawn(doc) == drawn(base) and len(drawn(doc)) == 48
+    assert figures(doc) == figures(base)
+    assert doc["input"]["format"] == "table" and "table 'chats'" in doc["input"]["file"]
+
+
+def test_engine_bad_input_exits_2_naming_the_table_and_what_is_wrong(tmp_path: Path) -> None:
+    db = tmp_path / "bad.db"
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "CREATE TABLE chats AS SELECT * FROM (VALUES "
+            "('a', '0', 'user', 'q'), ('a', '1', 'assistant', 'x'), ('a', '1', 'user', 'again'), "
+            "('b', '0', 'assistant', 'hi'), ('c', '0', 'user', 'alone'), ('d', 'x', 'user', 'q')) "
+            "t(conversation_id, turn, role, content)"
+        )
+        con.execute("CREATE TABLE whole AS SELECT 'a' AS id, '[]' AS messages")
+        con.execute("CREATE TABLE short AS SELECT 'a' AS conversation_id, 'q' AS content")
+    url = f"duckdb://{db}"
+    code, output, doc = monitor("--connection", url, "--table", "chats", out=tmp_path / "o")
+    assert code == 2 and doc is None and not (tmp_path / "o").exists()
+    text = " ".join(output.split())
+    assert "table 'chats'" in text
+    assert "turn 1 appears twice in conversation 'a'" in text
+    assert "roles out of order: assistant after the start in conversation 'b'" in text
+    assert "conversation 'c' has no assistant turn" in text
+    assert "turn 'x' is not a whole number" in text
+    with pytest.raises(InputError, match="read by the default DuckDB path only"):
+        open_monitor_log(None, connection=url, table="whole")
+    with pytest.raises(InputError) as err:
+        open_monitor_log(None, connection=url, table="short")
+    assert "no column 'turn' for field 'turn'" in str(err.value)
+    assert "no column 'role' for field 'role'" in str(err.value)
+
+
+# ---------- Spark in local mode (one session for the module) ----------
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    if shutil.which("java") is None:
+        pytest.skip("no Java runtime (scripts/test.sh installs openjdk-17-jre-headless)")
+    session, created = spark_session()
+    yield session
+    if created:
+        session.stop()
+
+
+def test_spark_detector_reads_every_turn_as_re2_does(spark: Any, tmp_path: Path) -> None:
+    texts = labeled_texts() + TRICKY
+    frame = spark.createDataFrame(turn_table(texts))
+    frame.createOrReplaceTempView("tricky_turns")
+    log = open_table(ibis.pyspark.connect(spark).table("tricky_turns"), name="turns")
+    assert disagreements(log, texts) == []
+
+
+def test_spark_gives_the_same_monitor_as_duckdb(spark: Any, log_file: Path, tmp_path: Path) -> None:
+    args = (str(log_file), "--sample", "15", "--seed", "9")
+    code, output, base = monitor(*args, out=tmp_path / "duckdb")
+    assert code == 0, output
+    code, output, doc = monitor(*args, "--engine", "spark", out=tmp_path / "spark")
+    assert code == 0, output
+    assert base is not None and doc is not None
+    assert [(s["key"], s["conversations"]) for s in doc["strata"]] == [
+        (s["key"], s["conversations"]) for s in base["strata"]
+    ]
+    assert drawn(doc) == drawn(base) and len(drawn(doc)) == 60
+    assert doc["counts"] == base["counts"] and doc["tactics"] == base["tactics"]
+    assert figures(doc) == figures(base)
+    assert doc["input"] == base["input"]
+
+
+def test_spark_bad_input_exits_2_naming_file_and_column(
+    spark: Any, log_file: Path, tmp_path: Path
+) -> None:
+    code, output, doc = monitor(
+        str(log_file), "--engine", "spark", "--map", "content=text", out=tmp_path / "out"
+    )
+    text = " ".join(output.split())
+    assert code == 2 and doc is None and not (tmp_path / "out").exists()
+    assert str(log_file) in text.replace(" ", "") or log_file.name in text
+    assert "no column 'text' for field 'content'" in text
+    assert spark.sparkContext._jsc is not None  # the module's session is still running
