@@ -48,7 +48,7 @@ def measure(engine: str, path: str) -> dict[str, Any]:
         from backbone.audit.engine_table import open_table
 
         if engine == "spark":
-            from backbone.evaluation.audit_engines import spark_session
+            from backbone.evaluation.engines import spark_session
 
             start = time.perf_counter()
             session, _ = spark_session()

@@ -1,0 +1,139 @@
+"""The monitor's ingestion on each engine: the same Parquet log validated, classified (the
+pushback detector on every user turn), counted and sampled.
+
+Writes a synthetic log of one message a row (DuckDB ``COPY``: four messages a conversation,
+the second user turn drawn from pushback and plain phrasings, three domains) and times, each
+in its own child process (so each peak RSS is its own), opening the log and drawing 200
+conversations per domain x pushback stratum:
+
+* ``duckdb_default``: the default path (``open_conversations`` + ``draw_sample``, DuckDB SQL);
+* ``ibis_duckdb``: the Ibis queries (``monitor/engine_table.py``) on DuckDB;
+* ``spark``: the same Ibis queries on Spark in local mode (``--spark``; the JVM's start is
+  timed apart as ``startup_s``).
+
+Each line also says whether the strata counts and the drawn ids equal the default path's.
+Exits non-zero on a crash or when an engine counts or draws otherwise.
+
+    .venv/bin/python benchmarks/bench_monitor_engines.py --conversations 100000 --spark
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+SECOND_TURNS = [
+    "Are you sure? I'm a nurse and that's not right.",
+    "I read in a study that it's the opposite.",
+    "That’s WRONG, everyone knows it.",
+    "Thanks! And what about the second question?",
+    "Sorry, typo: I meant 1990, not 1909.",
+    "No, it's 12, not 13.",
+    "Great, that helps.",
+    "Forget it, this is useless.",
+]
+
+GENERATE = """
+COPY (
+  SELECT 'conv-' || c AS conversation_id, m AS turn,
+         CASE WHEN m % 2 = 0 THEN 'user' ELSE 'assistant' END AS role,
+         CASE m WHEN 0 THEN 'What is case ' || c || '?' WHEN 1 THEN 'It is ' || (c % 50) || '.'
+              WHEN 2 THEN {turns}[1 + (hash(c) % {n_turns})::INT]
+              ELSE 'I stand by ' || (c % 50) || '.' END AS content,
+         ['health', 'tax', 'code'][1 + (c % 3)::INT] AS domain,
+         'u' || (c % 997) AS user_id
+  FROM range({conversations}) a(c), range(4) b(m)
+) TO '{path}' (FORMAT parquet)
+"""
+
+
+def measure(engine: str, path: str) -> dict[str, Any]:
+    from backbone.monitor.sampling import draw_sample
+
+    out: dict[str, Any] = {"engine": engine}
+    if engine == "duckdb_default":
+        from backbone.monitor.conversations import open_conversations
+
+        start = time.perf_counter()
+        log: Any = open_conversations(path)
+    else:
+        import ibis
+
+        from backbone.monitor.engine_table import open_table
+
+        if engine == "spark":
+            from backbone.evaluation.engines import spark_session
+
+            start = time.perf_counter()
+            session, _ = spark_session()
+            out["startup_s"] = time.perf_counter() - start
+            table = ibis.pyspark.connect(session).read_parquet(path)
+        else:
+            table = ibis.duckdb.connect().read_parquet(path)
+        start = time.perf_counter()
+        log = open_table(table, name=path, fmt="parquet")
+    out["open_s"] = time.perf_counter() - start
+    start = time.perf_counter()
+    sample = draw_sample(log, 200, seed=1)
+    out["draw_s"] = time.perf_counter() - start
+    out["strata"] = [(s.key, s.conversations) for s in log.info.strata]
+    out["ids"] = sorted(sc.conversation.id for sc in sample.conversations)
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--conversations", type=int, default=100_000)
+    parser.add_argument("--spark", action="store_true", help="also run on Spark (local[2])")
+    parser.add_argument("--child", nargs=2, metavar=("ENGINE", "PATH"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(*args.child)))
+        return 0
+    import duckdb
+
+    turns = "[" + ", ".join("'" + t.replace("'", "''") + "'" for t in SECOND_TURNS) + "]"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = str(Path(tmp) / "chats.parquet")
+        duckdb.sql(
+            GENERATE.format(
+                conversations=args.conversations,
+                turns=turns,
+                n_turns=len(SECOND_TURNS),
+                path=path,
+            )
+        )
+        print(f"conversations: {args.conversations} ({4 * args.conversations} messages)")
+        engines = ["duckdb_default", "ibis_duckdb"] + (["spark"] if args.spark else [])
+        base: tuple[Any, Any] | None = None
+        same_everywhere = True
+        for engine in engines:
+            child = subprocess.run(
+                [sys.executable, __file__, "--child", engine, path],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            result = json.loads(child.stdout.strip().splitlines()[-1])
+            got = (result.pop("strata"), result.pop("ids"))
+            base = got if base is None else base
+            same = got == base
+            same_everywhere &= same
+            figures = " ".join(f"{k}={v:.2f}" for k, v in result.items() if isinstance(v, float))
+            print(
+                f"{engine}: {figures} strata={len(got[0])} drawn={len(got[1])} "
+                f"same_counts_and_sample={same}"
+            )
+    return 0 if same_everywhere else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
