@@ -71,7 +71,7 @@ def open_monitor_log(
         Path(file),
         fmt,
         lambda found, name, kind, stop: open_table(
-            found, name=name, fmt=kind, column_map=column_map, on_close=stop
+            found, name=name, fmt=kind, column_map=column_map, cache=True, on_close=stop
         ),
     )
 

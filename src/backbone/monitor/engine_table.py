@@ -352,6 +352,9 @@ class EngineConversations:
         return [by_key[k] for k in want if k in by_key]
 
     def close(self) -> None:
+        release = getattr(self.conv, "release", None)  # a cached table (Spark: unpersist)
+        if release is not None:
+            release()
         if self._on_close is not None:
             self._on_close()
             self._on_close = None
@@ -399,14 +402,18 @@ def open_table(
     name: str,
     fmt: str = "table",
     column_map: Mapping[str, str] | None = None,
+    cache: bool = False,
     on_close: Callable[[], None] | None = None,
 ) -> EngineConversations:
     """Validate, classify and count a conversation table where it lives. Raises
     :class:`InputError` naming ``name`` for missing columns and bad messages; the caller
-    writes nothing then."""
+    writes nothing then. ``cache``: keep the conversations table (one row per conversation)
+    in the engine, so the counts and the draw do not classify every turn again (Spark)."""
     cmap = dict(column_map or {})
     turns = _turns(_messages(table, name, cmap), cmap)
     conv = _conversations(turns)
+    if cache:
+        conv = conv.cache()
     totals = _rows(
         conv.aggregate(
             n=conv.count(),
