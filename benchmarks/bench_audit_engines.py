@@ -30,6 +30,43 @@ from typing import Any
 from bench_audit import GENERATE
 
 
+def ibis_table(engine: str, path: str, out: dict[str, Any]) -> Any:
+    """The Parquet file as an Ibis table on ``spark`` (JVM start put in ``out``) or DuckDB."""
+    import ibis
+
+    if engine == "spark":
+        from backbone.evaluation.engines import spark_session
+
+        start = time.perf_counter()
+        session, _ = spark_session()
+        out["startup_s"] = time.perf_counter() - start
+        return ibis.pyspark.connect(session).read_parquet(path)
+    return ibis.duckdb.connect().read_parquet(path)
+
+
+def run_engines(script: str, engines: list[str], path: str, what: str) -> bool:
+    """Run ``script --child ENGINE PATH`` per engine and print its figures; True when every
+    engine's ``what`` (a JSON value the child prints) equals the first one's."""
+    base: Any = None
+    same_everywhere = True
+    for engine in engines:
+        child = subprocess.run(
+            [sys.executable, script, "--child", engine, path],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        result = json.loads(child.stdout.strip().splitlines()[-1])
+        got = result.pop(what)
+        base = got if base is None else base
+        same = got == base
+        same_everywhere &= same
+        figures = " ".join(f"{k}={v:.2f}" for k, v in result.items() if isinstance(v, float))
+        sizes = " ".join(f"{k}={len(v)}" for k, v in got.items())
+        print(f"{engine}: {figures} {sizes} same_{what}={same}")
+    return same_everywhere
+
+
 def measure(engine: str, path: str) -> dict[str, Any]:
     out: dict[str, Any] = {"engine": engine}
     if engine == "duckdb_default":
@@ -43,26 +80,16 @@ def measure(engine: str, path: str) -> dict[str, Any]:
             sample = draw_sample(log, 200, seed=1)
             out["draw_s"] = time.perf_counter() - start
     else:
-        import ibis
-
         from backbone.audit.engine_table import open_table
 
-        if engine == "spark":
-            from backbone.evaluation.engines import spark_session
-
-            start = time.perf_counter()
-            session, _ = spark_session()
-            out["startup_s"] = time.perf_counter() - start
-            table = ibis.pyspark.connect(session).read_parquet(path)
-        else:
-            table = ibis.duckdb.connect().read_parquet(path)
+        table = ibis_table(engine, path, out)
         start = time.perf_counter()
         log = open_table(table, name=path, stratify_by="task")
         out["open_s"] = time.perf_counter() - start
         start = time.perf_counter()
         sample = log.draw_sample(200, seed=1)
         out["draw_s"] = time.perf_counter() - start
-    out["ids"] = [se.event.id for se in sample.events]
+    out["sample"] = {"drawn": [se.event.id for se in sample.events]}
     out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
@@ -83,22 +110,7 @@ def main() -> int:
         duckdb.sql(GENERATE.format(rows=args.rows, path=path))
         print(f"rows: {args.rows}")
         engines = ["duckdb_default", "ibis_duckdb"] + (["spark"] if args.spark else [])
-        base: list[str] | None = None
-        same_everywhere = True
-        for engine in engines:
-            child = subprocess.run(
-                [sys.executable, __file__, "--child", engine, path],
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            result = json.loads(child.stdout.strip().splitlines()[-1])
-            ids = result.pop("ids")
-            base = ids if base is None else base
-            same = ids == base
-            same_everywhere &= same
-            figures = " ".join(f"{k}={v:.2f}" for k, v in result.items() if isinstance(v, float))
-            print(f"{engine}: {figures} drawn={len(ids)} same_sample={same}")
+        same_everywhere = run_engines(__file__, engines, path, "sample")
     return 0 if same_everywhere else 1
 
 

@@ -22,12 +22,13 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from bench_audit_engines import ibis_table, run_engines
 
 SECOND_TURNS = [
     "Are you sure? I'm a nurse and that's not right.",
@@ -64,27 +65,19 @@ def measure(engine: str, path: str) -> dict[str, Any]:
         start = time.perf_counter()
         log: Any = open_conversations(path)
     else:
-        import ibis
-
         from backbone.monitor.engine_table import open_table
 
-        if engine == "spark":
-            from backbone.evaluation.engines import spark_session
-
-            start = time.perf_counter()
-            session, _ = spark_session()
-            out["startup_s"] = time.perf_counter() - start
-            table = ibis.pyspark.connect(session).read_parquet(path)
-        else:
-            table = ibis.duckdb.connect().read_parquet(path)
+        table = ibis_table(engine, path, out)
         start = time.perf_counter()
         log = open_table(table, name=path, fmt="parquet")
     out["open_s"] = time.perf_counter() - start
     start = time.perf_counter()
     sample = draw_sample(log, 200, seed=1)
     out["draw_s"] = time.perf_counter() - start
-    out["strata"] = [(s.key, s.conversations) for s in log.info.strata]
-    out["ids"] = sorted(sc.conversation.id for sc in sample.conversations)
+    out["result"] = {
+        "strata": [[s.key, s.conversations] for s in log.info.strata],
+        "drawn": sorted(sc.conversation.id for sc in sample.conversations),
+    }
     out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
@@ -113,25 +106,7 @@ def main() -> int:
         )
         print(f"conversations: {args.conversations} ({4 * args.conversations} messages)")
         engines = ["duckdb_default", "ibis_duckdb"] + (["spark"] if args.spark else [])
-        base: tuple[Any, Any] | None = None
-        same_everywhere = True
-        for engine in engines:
-            child = subprocess.run(
-                [sys.executable, __file__, "--child", engine, path],
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            result = json.loads(child.stdout.strip().splitlines()[-1])
-            got = (result.pop("strata"), result.pop("ids"))
-            base = got if base is None else base
-            same = got == base
-            same_everywhere &= same
-            figures = " ".join(f"{k}={v:.2f}" for k, v in result.items() if isinstance(v, float))
-            print(
-                f"{engine}: {figures} strata={len(got[0])} drawn={len(got[1])} "
-                f"same_counts_and_sample={same}"
-            )
+        same_everywhere = run_engines(__file__, engines, path, "result")
     return 0 if same_everywhere else 1
 
 

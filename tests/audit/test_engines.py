@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,8 +24,9 @@ from backbone.audit.feedback_log import open_log
 from backbone.audit.sampling import draw_sample
 from backbone.cli.app import app
 from backbone.core.errors import InputError
-from backbone.evaluation.audit_engines import open_feedback, redact, spark_session
+from backbone.evaluation.audit_engines import open_feedback, redact
 from tests.audit.logs import planted_rows, write
+from tests.spark import local_spark
 
 JUDGE = "python:tests.audit.planted_judge:truth"
 # Ibis 12's DuckDB backend reads a table's schema through duckdb's deprecated fetch_arrow_table
@@ -216,12 +216,7 @@ def test_connection_urls_lose_their_password_and_options_go_together() -> None:
 
 @pytest.fixture(scope="module")
 def spark() -> Iterator[Any]:
-    if shutil.which("java") is None:
-        pytest.skip("no Java runtime (scripts/test.sh installs openjdk-17-jre-headless)")
-    session, created = spark_session()
-    yield session
-    if created:
-        session.stop()
+    yield from local_spark()
 
 
 def test_spark_gives_the_same_audit_as_duckdb(spark: Any, log_file: Path, tmp_path: Path) -> None:

@@ -13,7 +13,6 @@ Python detector (RE2, as DuckDB).
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,6 @@ from typer.testing import CliRunner
 
 from backbone.cli.app import app
 from backbone.core.errors import InputError
-from backbone.evaluation.engines import spark_session
 from backbone.evaluation.monitor import open_monitor_log
 from backbone.monitor.conversations import open_conversations
 from backbone.monitor.engine_table import engine_pattern, open_table
@@ -34,6 +32,7 @@ from backbone.monitor.pushback_patterns import DISPUTE, GIVE_UP, SELF_CORRECTION
 from backbone.monitor.sampling import draw_sample
 from backbone.monitor.synthetic import DomainPlan, generate
 from tests.monitor.logs import write_log
+from tests.spark import local_spark
 
 JUDGE = "python:backbone.monitor.synthetic:planted_judge"
 LABELED = Path(__file__).parents[2] / "src/backbone/monitor/labeled/pushback_turns.jsonl"
@@ -225,12 +224,7 @@ def test_engine_bad_input_exits_2_naming_the_table_and_what_is_wrong(tmp_path: P
 
 @pytest.fixture(scope="module")
 def spark() -> Iterator[Any]:
-    if shutil.which("java") is None:
-        pytest.skip("no Java runtime (scripts/test.sh installs openjdk-17-jre-headless)")
-    session, created = spark_session()
-    yield session
-    if created:
-        session.stop()
+    yield from local_spark()
 
 
 def test_spark_detector_reads_every_turn_as_re2_does(spark: Any, tmp_path: Path) -> None:

@@ -1,0 +1,23 @@
+"""The Spark session of the engine tests (tests/audit/test_engines.py,
+tests/monitor/test_engines.py): local mode, skipped without a Java runtime, stopped at the end
+only when the test module started it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from backbone.evaluation.engines import spark_session
+
+
+def local_spark() -> Iterator[Any]:
+    """Yield the session (for a module-scoped fixture)."""
+    if shutil.which("java") is None:
+        pytest.skip("no Java runtime (scripts/test.sh installs openjdk-17-jre-headless)")
+    session, created = spark_session()
+    yield session
+    if created:
+        session.stop()
