@@ -262,3 +262,10 @@ def test_spark_bad_input_exits_2_naming_file_and_column(
     assert str(log_file) in text.replace(" ", "") or log_file.name in text
     assert "no column 'text' for field 'content'" in text
     assert spark.sparkContext._jsc is not None  # the module's session is still running
+
+
+def test_spark_reads_csv_as_duckdb_does(spark: Any, tmp_path: Path) -> None:
+    path = write_log(tmp_path / "chats.csv", generate(PLANS[:1], seed=8))
+    with open_conversations(path) as base, open_monitor_log(path, engine="spark") as engine:
+        assert engine.info == base.info
+        assert by_stratum(draw_sample(engine, 7, 2)) == by_stratum(draw_sample(base, 7, 2))
