@@ -26,7 +26,7 @@ from backbone.cli.app import app
 from backbone.core.errors import InputError
 from backbone.evaluation.monitor import open_monitor_log
 from backbone.monitor.conversations import open_conversations
-from backbone.monitor.engine_table import engine_pattern, open_table
+from backbone.monitor.engine_table import classify, engine_pattern, open_table
 from backbone.monitor.pushback import detect, is_give_up
 from backbone.monitor.pushback_patterns import DISPUTE, GIVE_UP, SELF_CORRECTION, TACTIC_ORDER
 from backbone.monitor.sampling import draw_sample
@@ -229,10 +229,15 @@ def spark() -> Iterator[Any]:
 
 def test_spark_detector_reads_every_turn_as_re2_does(spark: Any, tmp_path: Path) -> None:
     texts = labeled_texts() + TRICKY
-    frame = spark.createDataFrame(turn_table(texts))
-    frame.createOrReplaceTempView("tricky_turns")
-    log = open_table(ibis.pyspark.connect(spark).table("tricky_turns"), name="turns")
-    assert disagreements(log, texts) == []
+    spark.createDataFrame(turn_table(texts)).createOrReplaceTempView("tricky_turns")
+    turns = classify(ibis.pyspark.connect(spark).table("tricky_turns"), name="turns")
+    third = turns.filter(turns["__turn"] == 2).order_by("__conv")
+    got = third.select("__pb", "__tactic", "__give_up").to_pyarrow().to_pylist()
+    want = [detect(t) for t in texts]
+    assert [(g["__pb"], g["__tactic"], g["__give_up"]) for g in got] == [
+        (d.pushback, d.tactic, is_give_up(t)) for d, t in zip(want, texts, strict=True)
+    ]
+    assert sum(d.pushback for d in want) >= 150
 
 
 def test_spark_gives_the_same_monitor_as_duckdb(spark: Any, log_file: Path, tmp_path: Path) -> None:

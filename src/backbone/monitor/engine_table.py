@@ -253,6 +253,16 @@ def _turns(msgs: ir.Table, cmap: Mapping[str, str]) -> ir.Table:
     return t.mutate(__argue=t["__pb"] & t["__pb"].lag().over(u).fill_null(False))
 
 
+def classify(
+    table: ir.Table, *, name: str, column_map: Mapping[str, str] | None = None
+) -> ir.Table:
+    """Every message of a one-message-a-row table with its problem (``__mproblem``, NULL when
+    fine) and the detector's reading: ``__pb``, ``__tactic``, ``__give_up``, ``__argue``
+    (a query, not yet run). Raises :class:`InputError` for missing columns."""
+    cmap = dict(column_map or {})
+    return _turns(_messages(table, name, cmap), cmap)
+
+
 def _conversations(turns: ir.Table) -> ir.Table:
     """One row per conversation: the default path's ``conv`` table."""
     t = turns
@@ -410,7 +420,7 @@ def open_table(
     writes nothing then. ``cache``: keep the conversations table (one row per conversation)
     in the engine, so the counts and the draw do not classify every turn again (Spark)."""
     cmap = dict(column_map or {})
-    turns = _turns(_messages(table, name, cmap), cmap)
+    turns = classify(table, name=name, column_map=cmap)
     conv = _conversations(turns)
     if cache:
         conv = conv.cache()
