@@ -4,9 +4,7 @@ llama.cpp decodes a *batch* of tokens that may belong to different sequences.
 :class:`BatchedDecoder` keeps ``slots`` sequences in one llama.cpp context and runs a single
 worker thread that, at every step, puts into one batch the next token of every slot that is
 generating and a chunk of the prompt of every slot that is reading one, so the weights are read
-once for all of them. Measured on 2 cores (SmolLM2-135M, 64-token replies): llama-cpp-python's
-own chat completion 112-126 tokens/s; this decoder 113-126 tokens/s one conversation at a
-time and 180-220 with 8 or 16 in flight.
+once for all of them (``benchmarks/bench_local_batch.py`` measures it on the tutor suite).
 
 Prefix reuse: a slot keeps the tokens whose keys and values are in its cache. A new request goes
 to the free slot whose cached tokens share the longest prefix with its prompt (the previous turn
@@ -17,10 +15,10 @@ Decoding is greedy (temperature 0: the embedded target's default), stopping at a
 generation token or ``max_tokens``, with flash attention on. The slots share one KV cache
 (``unified=True``, the default): that is what makes a batch cheap, and it also means the cache
 cells other conversations occupy change the order of the attention's sums, so a reply may
-differ from the same prompt decoded alone (6 of 8 replies of 64 tokens did in one check; the
-tutor suite's figures are in ``benchmarks/bench_local_batch.py``). ``unified=False`` gives each
-slot a KV stream of its own: replies are then the same decoded together or alone, but a batch
-costs nearly as much as its conversations one after another (122 vs 126 tokens/s). Replays are
+differ from the same prompt decoded alone (the benchmark counts how many). ``unified=False``
+gives each slot a KV stream of its own: replies are then the same decoded together or alone
+(``tests/targets/test_local_batch.py``), but in our checks a batch then cost nearly as much as
+its conversations one after another. Replays are
 exact either way: replies go through the response cache like any other target's.
 
 Example:
