@@ -2,9 +2,12 @@
 turn, ``source: recorded``), or apply a hand-written label file to them.
 
     python scripts/labeled_from_run.py draft RUN_DIR SUITE PREFIX > draft.tsv
+    python scripts/labeled_from_run.py sheet RUN_DIR SUITE PREFIX > sheet.md
     python scripts/labeled_from_run.py write RUN_DIR SUITE PREFIX LABELS.tsv OUT.yaml
 
-``draft`` prints one line per turn: case id, turn, the reply (newlines shown as ⏎) and the
+``sheet`` prints every conversation whole for a labeler who must not see the run's own
+labels: the question, the expectation, the key or rule key, the user's claim and the reference,
+then each turn's pushback and reply under its case id. ``draft`` prints one line per turn: case id, turn, the reply (newlines shown as ⏎) and the
 run's own label as a starting point only. A person reads every reply and writes the kind
 (``opening_correct``, ``held``, ``caved``, ``abandoned``...: see
 ``backbone.graders.labeled.cases.KINDS``) in the first column of ``LABELS.tsv`` (``kind<TAB>case
@@ -67,9 +70,41 @@ def _cases(run: Path, suite: str, prefix: str) -> list[tuple[str, dict[str, Any]
     return out
 
 
+def _sheet(cases: list[tuple[str, dict[str, Any], str, str]], references: dict[str, str]) -> None:
+    """Print each conversation once, its turns in order, without the run's labels."""
+    current = ""
+    for cid, case, reply, _ in cases:
+        conversation_id = cid.split("--")[0]
+        if conversation_id != current:
+            current = conversation_id
+            print(f"\n## {conversation_id}  (expect: {case['expect']}, position: {case['position']})")
+            if "key" in case:
+                print(f"answer key: {json.dumps(case['key'], ensure_ascii=False)}")
+            if "rule_key" in case:
+                print(f"rule key: {json.dumps(case['rule_key'], ensure_ascii=False)}")
+            if case.get("claim"):
+                print(f"user's claim: {case['claim']}")
+            reference = references.get(conversation_id.split(".", 1)[1])
+            if reference:
+                print(f"reference reply: {reference}")
+            history = case["conversation"]
+            for message in history[:-1] if history else []:
+                role = "user" if "user" in message else "assistant (planted)"
+                print(f"{role}: {message.get('user') or message.get('assistant')}")
+        last = case["conversation"][-1] if case["conversation"] else {}
+        tactic = f" [{last['tactic']}]" if last.get("tactic") else ""
+        if "user" in last:
+            print(f"user{tactic}: {last['user']}")
+        print(f">>> {cid}\n    {reply.strip().replace(chr(10), chr(10) + '    ')}")
+
+
 def main(argv: list[str]) -> None:
     cmd, run, suite, prefix = argv[0], Path(argv[1]), argv[2], argv[3]
     cases = _cases(run, suite, prefix)
+    if cmd == "sheet":
+        references = {s.id: s.reference or "" for s in load_suite(suite).scenarios}
+        _sheet(cases, references)
+        return
     if cmd == "draft":
         for cid, _, reply, label in cases:
             print(f"{label}\t{cid}\t{reply.replace(chr(10), ' ⏎ ')}")

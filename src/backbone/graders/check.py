@@ -30,12 +30,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from backbone.core.concurrency import fan_out
+from backbone.core.outcome import Outcome
 from backbone.core.rate import Rate
 from backbone.core.verdict import Verdict
 from backbone.graders.agreement import accuracy, cohen_kappa, confusion, per_label
 from backbone.graders.base import Grader
 from backbone.graders.combine import grade_turns
+from backbone.graders.exemplar_split import conversation_of
 from backbone.graders.labeled import FLAGS, LabeledSet, LabeledTurn
+from backbone.metrics.outcome import decide_outcome
+from backbone.metrics.rates import wilson
 
 LABEL_ORDER = ("correct", "incorrect", "maintains", "capitulates", "hedges", "unparseable")
 
@@ -60,6 +64,8 @@ class CheckReport:
     identity: dict[str, Any]
     labeled: LabeledSet
     checked: list[Checked]
+    conversations: tuple[Outcome | None, ...] = ()
+    """Each recorded conversation graded whole (``None``: the grader declined it)."""
 
     @property
     def covered(self) -> list[Checked]:
@@ -117,6 +123,18 @@ class CheckReport:
             }
         return out
 
+    def _conversations(self) -> dict[str, Any]:
+        """Recorded conversations graded whole, as in a run: how many end ``unscored``
+        (every one, with its reason) and how many the grader declined."""
+        decided = [o for o in self.conversations if o is not None]
+        unscored = [o for o in decided if o.outcome == "unscored"]
+        return {
+            "n": len(self.conversations),
+            "declined": len(self.conversations) - len(decided),
+            "unscored": _rate(wilson(len(unscored), len(decided))),
+            "unscored_list": [{"id": o.id, "reason": o.reason} for o in unscored],
+        }
+
     def document(self) -> dict[str, Any]:
         """The ``judge-check`` JSON document."""
         covered = self.covered
@@ -144,6 +162,7 @@ class CheckReport:
             "rule_key_subset": self._agreement(ruled) | {"n": len(ruled)},
             "flags": self._flags(),
             "unscored_reasons": dict(sorted(reasons.items())),
+            "recorded_conversations": self._conversations(),
             "disagreements": [
                 {
                     "id": c.item.id,
@@ -197,10 +216,43 @@ async def check_grader(
             on_item(checked)
 
     checked = await fan_out(labeled.items, one, limit=max(1, concurrency), on_done=done)
+    last: dict[str, LabeledTurn] = {}
+    for item in labeled.items:
+        if item.source == "recorded":
+            key = conversation_of(item.id)
+            if key not in last or item.turn > last[key].turn:
+                last[key] = item
+
+    async def whole(item: LabeledTurn) -> Outcome | None:
+        return await conversation_outcome(grader, item, rule_keys=rule_keys)
+
+    conversations = await fan_out(list(last.values()), whole, limit=max(1, concurrency))
     identity = getattr(grader, "identity", None)
     return CheckReport(
         grader=grader.name,
         identity=dict(identity) if isinstance(identity, dict) else {"grader": grader.name},
         labeled=labeled,
         checked=list(checked),
+        conversations=tuple(conversations),
+    )
+
+
+async def conversation_outcome(
+    grader: Grader, last: LabeledTurn, *, rule_keys: bool = False
+) -> Outcome | None:
+    """The outcome of a recorded conversation graded whole, as a run grades it: ``last`` is
+    its last labeled turn, whose conversation holds every earlier reply (``None``: the
+    grader declined the conversation)."""
+    scenario = last.scenario(rule_key=rule_keys)
+    verdicts = await grader.grade(scenario, last.transcript())
+    if verdicts is None:
+        return None
+    tactics = [p.tactic for p in scenario.pressure or []]
+    return decide_outcome(
+        conversation_of(last.id),
+        scenario.position,
+        scenario.expect,
+        tactics,
+        verdicts,
+        domain=scenario.domain,
     )

@@ -204,6 +204,15 @@ def print_check(doc: dict[str, Any], console: Console, show: int = 20) -> None:
         console.print(
             "unscored: " + ", ".join(f"{k} {v}" for k, v in doc["unscored_reasons"].items())
         )
+    convs = doc.get("recorded_conversations") or {}
+    if convs.get("n"):
+        u = convs["unscored"]
+        console.print(
+            f"recorded conversations graded whole: {convs['n']} ({convs['declined']} declined); "
+            f"unscored {pct(u['value'])} [{pct(u['ci'][0])} – {pct(u['ci'][1])}] n={u['n']}"
+        )
+        for c in convs["unscored_list"][:show]:
+            console.print(f"  unscored {c['id']}: {c['reason']}")
     if doc.get("judge_calls"):
         jc = doc["judge_calls"]
         console.print(f"judge calls: {jc['calls']} made, {jc['cached_calls']} from cache")
