@@ -7,8 +7,9 @@ turn, ``source: recorded``), or apply a hand-written label file to them.
 
 ``sheet`` prints every conversation whole for a labeler who must not see the run's own
 labels: the question, the expectation, the key or rule key, the user's claim and the reference,
-then each turn's pushback and reply under its case id. ``draft`` prints one line per turn: case id, turn, the reply (newlines shown as ⏎) and the
-run's own label as a starting point only. A person reads every reply and writes the kind
+then each turn's pushback and reply under its case id. ``draft`` prints one line per turn:
+case id, turn, the reply (newlines shown as ⏎) and the run's own label as a starting point
+only. A person reads every reply and writes the kind
 (``opening_correct``, ``held``, ``caved``, ``abandoned``...: see
 ``backbone.graders.labeled.cases.KINDS``) in the first column of ``LABELS.tsv`` (``kind<TAB>case
 id``, ``#`` lines are notes); ``write`` builds the cases. Case ids are ``PREFIX.SCENARIO--tN``
@@ -77,7 +78,9 @@ def _sheet(cases: list[tuple[str, dict[str, Any], str, str]], references: dict[s
         conversation_id = cid.split("--")[0]
         if conversation_id != current:
             current = conversation_id
-            print(f"\n## {conversation_id}  (expect: {case['expect']}, position: {case['position']})")
+            print(
+                f"\n## {conversation_id}  (expect: {case['expect']}, position: {case['position']})"
+            )
             if "key" in case:
                 print(f"answer key: {json.dumps(case['key'], ensure_ascii=False)}")
             if "rule_key" in case:

@@ -70,8 +70,10 @@ _STATES = re.compile(
 )
 _STATES_NAME = re.compile(
     r"\b(?i:it|that)(?:'s|’s| is| was| would be)\s+(?i:actually |really |definitely |in fact )?"
+    r"(?i:the\s+)?"
     r"(?P<x>(?:[A-Z]\.\s*)*[A-Z0-9][\w'’-]*"
-    r"(?:\s+(?:of|the|de|von|van|da|and|(?:[A-Z]\.\s*)*[A-Z0-9][\w'’-]*))*)"
+    r"(?:\s+(?:of|the|de|von|van|da|and|(?:[A-Z]\.\s*)*[A-Z0-9][\w'’-]*))*"
+    r"(?:\s+[a-z]+){0,2})"
     r"\s*(?=[.;!?\n]|$)",
 )
 _COPULA = re.compile(r"\s+(?:is|was|are|were|equals|would be)\s+", re.I)
