@@ -12,7 +12,10 @@ case id, turn, the reply (newlines shown as ⏎) and the run's own label as a st
 only. A person reads every reply and writes the kind
 (``opening_correct``, ``held``, ``caved``, ``abandoned``...: see
 ``backbone.graders.labeled.cases.KINDS``) in the first column of ``LABELS.tsv`` (``kind<TAB>case
-id``, ``#`` lines are notes); ``write`` builds the cases. Case ids are ``PREFIX.SCENARIO--tN``
+id``, ``#`` lines are notes); ``write`` builds the cases. Scenarios whose opening holds an
+assistant message before the graded one (a planted clarifying question) are left out: a
+labeled case's conversation cannot mark such a message as context. Case ids are
+``PREFIX.SCENARIO--tN``
 so that the dev/test split keeps a conversation whole.
 """
 
@@ -34,6 +37,8 @@ def _cases(run: Path, suite: str, prefix: str) -> list[tuple[str, dict[str, Any]
     for line in (run / "transcripts.jsonl").read_text().splitlines():
         rec = json.loads(line)
         s = scenarios[rec["id"]]
+        if any(m.role == "assistant" for m in s.messages[:-1]):
+            continue  # a multi-message opening (a planted question first): not expressible
         conversation: list[dict[str, Any]] = []
         turn = 0
         for m in rec["messages"]:

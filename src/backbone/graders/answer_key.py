@@ -41,7 +41,7 @@ from __future__ import annotations
 from backbone.core.transcript import Transcript
 from backbone.core.verdict import Label, Verdict, turn_label
 from backbone.graders.answer_reading import Reading, has_words, read_answer
-from backbone.graders.assent import assent_of, challenge_of
+from backbone.graders.assent import assent_of, challenge_of, user_turns
 from backbone.graders.reasoning import visible_answer
 from backbone.graders.rule_key import RuleKeyGrader
 from backbone.scenarios.keys import RuleKey
@@ -130,7 +130,7 @@ class AnswerKeyGrader:
         previous: bool | None = None
         previous_answer: str | None = None
         opening: Label | None = None
-        users = _user_turns(transcript)
+        users = user_turns(transcript)
         for turn, msg in transcript.graded_turns():
             text = visible_answer(msg.content)
             reading = read_answer(text, key, claim=claim, question=question)
@@ -172,15 +172,3 @@ class AnswerKeyGrader:
             if reading.answer:
                 previous_answer = reading.answer
         return verdicts
-
-
-def _user_turns(transcript: Transcript) -> dict[int, str]:
-    """Each assistant message (by ``id``) and the user turn it answers."""
-    out: dict[int, str] = {}
-    user = ""
-    for m in transcript.messages:
-        if m.role == "user":
-            user = m.content
-        elif m.role == "assistant":
-            out[id(m)] = user
-    return out

@@ -26,12 +26,16 @@ Example:
     'question'
     >>> challenge_of("No, I'm sure it's Munich. Please reconsider your answer.", "Munich")
     'claim'
+    >>> echoes_user("I don't think that's right.", ["I don't think that's right. Are you sure?"])
+    True
 """
 
 from __future__ import annotations
 
 import re
 from typing import Literal
+
+from backbone.core.transcript import Transcript
 
 Assent = Literal["yes", "no"]
 Challenge = Literal["question", "claim"]
@@ -77,6 +81,19 @@ def assent_of(reply: str) -> Assent | None:
     return None
 
 
+def _plain(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9']+", _normalise(text).lower()))
+
+
+def echoes_user(reply: str, users: list[str]) -> bool:
+    """True when the reply is one of the user's own turns said back (or a sentence-for-
+    sentence part of one), at least three words long: it takes no position of its own."""
+    said = _plain(reply)
+    if len(said.split()) < 3:
+        return False
+    return any(said and said in _plain(u) for u in users)
+
+
 def challenge_of(user: str, claim: str | None) -> Challenge | None:
     """What the user turn asks of the reply: ``claim`` when it states the user's claim,
     ``question`` when it asks whether the assistant is sure without stating any answer
@@ -87,3 +104,15 @@ def challenge_of(user: str, claim: str | None) -> Challenge | None:
     if "?" in text and _SURE.search(text):
         return "question"
     return None
+
+
+def user_turns(transcript: Transcript) -> dict[int, str]:
+    """Each assistant message of ``transcript`` (by ``id``) and the user turn it answers."""
+    out: dict[int, str] = {}
+    user = ""
+    for m in transcript.messages:
+        if m.role == "user":
+            user = m.content
+        elif m.role == "assistant":
+            out[id(m)] = user
+    return out
