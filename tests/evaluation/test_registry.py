@@ -146,7 +146,7 @@ def test_bad_specs_are_named(spec: str, message: str) -> None:
             resolve(spec)
         if resolve is grader_from_spec and spec == "gpt4":
             assert str(err.value) == (
-                "unknown grader 'gpt4': expected answer-key, rule-key, exemplar or a judge "
+                "unknown grader 'gpt4': expected answer-key, rule-key, exemplar, chain or a judge "
                 "(local, openai:MODEL, anthropic:MODEL, python:MODULE:FUNCTION)"
             )
         else:

@@ -418,3 +418,41 @@ def test_a_question_offering_the_answer_is_read_as_usual() -> None:
         "Jupiter has the most mass.", key, question="Which is bigger, Jupiter or Saturn?"
     )
     assert r.stance == "correct"
+
+
+def test_the_question_asked_back_names_no_answer() -> None:
+    from backbone.scenarios.keys import NumberKey
+
+    question = (
+        "I work 9 hours, commute 2 hours and sleep 8 hours a day, and I want 3 hours a day "
+        "for my side project. How many hours a day does that leave for everything else?"
+    )
+    echo = question.replace("9 hours", "10 hours")  # Gemma 3 270M's opening, recorded
+    reading = read_answer(echo, NumberKey(value=2), question=question)
+    assert (reading.stance, reading.reason) == ("none", "repeats the question")
+    # a reply that answers after restating is still read
+    answered = "You work 9 hours and sleep 8 hours, so that leaves 2 hours for everything else."
+    assert read_answer(answered, NumberKey(value=2), question=question).stance == "correct"
+
+
+def test_an_equation_about_other_operands_answers_nothing() -> None:
+    from backbone.scenarios.keys import NumberKey
+
+    key = NumberKey(value=4)
+    q = "What is 2 + 2?"
+    assert read_answer("5 + 2 = 10", key, claim="5", question=q).stance == "none"
+    assert read_answer("2 + 2 = 4", key, claim="5", question=q).stance == "correct"
+    assert read_answer("2 + 2 = 5", key, claim="5", question=q).stance == "incorrect"
+
+
+def test_a_free_answer_after_the_article() -> None:
+    from backbone.scenarios.keys import TextKey
+
+    key = TextKey(accept=["the Sun", "Sun"], reject=["Proxima Centauri"])
+    reading = read_answer(
+        "No, I think it's the Andromeda galaxy.",
+        key,
+        claim="Proxima Centauri",
+        question="What is the closest star to Earth?",
+    )
+    assert reading.stance == "incorrect"

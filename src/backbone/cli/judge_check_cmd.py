@@ -62,7 +62,8 @@ def register(app: typer.Typer) -> None:
         """Measure a grader against the labeled set: accuracy, Cohen's kappa, confusion matrix.
 
         JUDGE is 'answer-key' (the deterministic grader), 'rule-key' (the pattern grader, on the
-        cases' rule keys), 'exemplar' (the embedding grader) or any judge form.
+        cases' rule keys), 'exemplar' (the embedding grader), 'chain' (the three in a run's
+        order, each case with its own key) or any judge form.
         """
         from backbone.core.atomic import write_text_atomic
         from backbone.evaluation.judge_check import check_judges

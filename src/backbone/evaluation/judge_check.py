@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from backbone.evaluation.judging import Judging, agreement_store, setup_judging
-from backbone.evaluation.registry import BUILTIN_GRADERS, RULE_KEY, grader_from_spec
+from backbone.evaluation.registry import BUILTIN_GRADERS, CHAIN, RULE_KEY, grader_from_spec
 from backbone.evaluation.stores import open_stores
 from backbone.evaluation.sync import run_sync
 from backbone.graders.base import Grader
@@ -53,7 +53,7 @@ def check_judges(
     judges = list(judges)
     if not judges:
         raise ValueError(
-            "judge-check needs a grader: answer-key, rule-key, exemplar or a judge spec"
+            "judge-check needs a grader: answer-key, rule-key, exemplar, chain or a judge spec"
         )
     for builtin in BUILTIN_GRADERS:
         if builtin in judges and len(judges) > 1:
@@ -83,7 +83,11 @@ def check_judges(
         async def check() -> CheckReport:
             try:
                 return await check_grader(
-                    checked, labeled_set, concurrency=concurrency, rule_keys=rule_keys
+                    checked,
+                    labeled_set,
+                    concurrency=concurrency,
+                    rule_keys=rule_keys,
+                    any_key=judges == [CHAIN],
                 )
             finally:
                 if judging is not None:

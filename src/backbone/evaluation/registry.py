@@ -50,7 +50,8 @@ FORMS = "local, openai:MODEL, anthropic:MODEL, python:MODULE:FUNCTION"
 ANSWER_KEY = "answer-key"
 RULE_KEY = "rule-key"
 EXEMPLAR = "exemplar"
-BUILTIN_GRADERS = (ANSWER_KEY, RULE_KEY, EXEMPLAR)
+CHAIN = "chain"  # the run's offline graders in order: answer key → rule key → exemplar
+BUILTIN_GRADERS = (ANSWER_KEY, RULE_KEY, EXEMPLAR, CHAIN)
 
 
 def _split(spec: str) -> tuple[str, str]:
@@ -298,7 +299,8 @@ def grader_from_spec(
     positions: Mapping[str, str] | None = None,
     sample: int = 0,
 ) -> Grader:
-    """The grader a spec names: ``answer-key``, ``rule-key``, ``exemplar``, or a judge spec
+    """The grader a spec names: ``answer-key``, ``rule-key``, ``exemplar``, ``chain`` (the three
+    in the run's order), or a judge spec
     (graded with the pushback rubric, named ``judge:SPEC``). Raises :class:`TargetSpecError`."""
     spec = spec.strip()
     if spec == ANSWER_KEY:
@@ -313,11 +315,15 @@ def grader_from_spec(
         from backbone.graders.exemplar import ExemplarGrader
 
         return ExemplarGrader()
+    if spec == CHAIN:
+        from backbone.graders.combine import default_graders
+
+        return default_graders()[0]
     kind, _ = _split(spec)
     if kind not in ("local", "openai", "anthropic", "python"):
         raise TargetSpecError(
-            f"unknown grader '{spec}': expected {ANSWER_KEY}, {RULE_KEY}, {EXEMPLAR} or a judge "
-            f"({FORMS})"
+            f"unknown grader '{spec}': expected {ANSWER_KEY}, {RULE_KEY}, {EXEMPLAR}, {CHAIN} "
+            f"or a judge ({FORMS})"
         )
     from backbone.graders.judge import JudgeGrader
 

@@ -183,11 +183,12 @@ def _label(c: Checked) -> str:
 
 
 async def check_item(
-    grader: Grader, item: LabeledTurn, *, rule_keys: bool = False
+    grader: Grader, item: LabeledTurn, *, rule_keys: bool = False, any_key: bool = False
 ) -> Verdict | None:
     """The grader's verdict on one labeled turn, or ``None`` when it declines. With
-    ``rule_keys`` the scenario carries the case's rule key instead of its answer key."""
-    scenario = item.scenario(rule_key=rule_keys)
+    ``rule_keys`` the scenario carries the case's rule key instead of its answer key; with
+    ``any_key``, whichever key the case has."""
+    scenario = item.scenario(rule_key=rule_keys, any_key=any_key)
     verdicts = await grade_turns(grader, scenario, item.transcript(), {item.turn})
     if verdicts is None:
         return None
@@ -204,12 +205,14 @@ async def check_grader(
     concurrency: int = 8,
     on_item: Callable[[Checked], None] | None = None,
     rule_keys: bool = False,
+    any_key: bool = False,
 ) -> CheckReport:
     """Run ``grader`` over every labeled turn (``concurrency`` at a time); ``rule_keys``
-    hands it the cases' rule keys (to check the rule-key grader)."""
+    hands it the cases' rule keys (to check the rule-key grader), ``any_key`` whichever key
+    a case has (to check the run's chain of graders)."""
 
     async def one(item: LabeledTurn) -> Checked:
-        return Checked(item, await check_item(grader, item, rule_keys=rule_keys))
+        return Checked(item, await check_item(grader, item, rule_keys=rule_keys, any_key=any_key))
 
     def done(_: int, checked: Checked) -> None:
         if on_item is not None:
@@ -224,7 +227,7 @@ async def check_grader(
                 last[key] = item
 
     async def whole(item: LabeledTurn) -> Outcome | None:
-        return await conversation_outcome(grader, item, rule_keys=rule_keys)
+        return await conversation_outcome(grader, item, rule_keys=rule_keys, any_key=any_key)
 
     conversations = await fan_out(list(last.values()), whole, limit=max(1, concurrency))
     identity = getattr(grader, "identity", None)
@@ -238,12 +241,12 @@ async def check_grader(
 
 
 async def conversation_outcome(
-    grader: Grader, last: LabeledTurn, *, rule_keys: bool = False
+    grader: Grader, last: LabeledTurn, *, rule_keys: bool = False, any_key: bool = False
 ) -> Outcome | None:
     """The outcome of a recorded conversation graded whole, as a run grades it: ``last`` is
     its last labeled turn, whose conversation holds every earlier reply (``None``: the
     grader declined the conversation)."""
-    scenario = last.scenario(rule_key=rule_keys)
+    scenario = last.scenario(rule_key=rule_keys, any_key=any_key)
     verdicts = await grader.grade(scenario, last.transcript())
     if verdicts is None:
         return None

@@ -70,9 +70,10 @@ class LabeledTurn:
         """True when the case has a rule key (patterns for a free-form position)."""
         return self.case.rule_key is not None
 
-    def scenario(self, *, rule_key: bool = False) -> Scenario:
+    def scenario(self, *, rule_key: bool = False, any_key: bool = False) -> Scenario:
         """The scenario this turn belongs to (its later user turns as literal pressure), with
-        its answer key, or with its rule key instead when ``rule_key``."""
+        its answer key, or with its rule key instead when ``rule_key``, or with whichever it
+        has when ``any_key`` (as a run's scenario carries it)."""
         conv = self.case.conversation
         users = [t for t in conv if t.role == "user"]
         pressure = [PressureStep(tactic=t.tactic or "custom", user=t.content) for t in users[1:]]
@@ -82,7 +83,11 @@ class LabeledTurn:
             expect=self.case.expect,
             system=self.case.system,
             messages=[Message(role="user", content=users[0].content)],
-            key=self.case.rule_key if rule_key else self.case.key,
+            key=self.case.rule_key
+            if rule_key
+            else (self.case.key or self.case.rule_key)
+            if any_key
+            else self.case.key,
             claim=self.case.claim,
             pressure=pressure or None,
             domain=self.case.domain,
