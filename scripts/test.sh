@@ -24,9 +24,10 @@ if ! command -v java >/dev/null 2>&1; then
     echo "[test] java is missing: sudo apt-get install openjdk-17-jre-headless" >&2
   fi
 fi
-if ! .venv/bin/python -c "import pyspark" >/dev/null 2>&1; then
-  echo "[test] installing pyspark for the Spark tests (once)..." >&2
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev,spark]"
+# pyspark for the Spark tests, and llama.cpp's server for the OpenAI-compatible server test
+if ! .venv/bin/python -c "import pyspark, uvicorn, fastapi, sse_starlette, starlette_context" >/dev/null 2>&1; then
+  echo "[test] installing pyspark and llama.cpp's server requirements (once)..." >&2
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev,spark,server]"
 fi
 .venv/bin/ruff check src tests benchmarks
 .venv/bin/mypy

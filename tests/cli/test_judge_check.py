@@ -228,3 +228,22 @@ def test_exemplar_grader_on_the_test_split(tmp_path: Path) -> None:
     combined = run_cli("judge-check", "--judge", "exemplar", "--judge", "answer-key",
                        cache=tmp_path / "cache")  # fmt: skip
     assert combined.returncode == 2
+
+
+def test_the_offline_chain_on_real_replies_grades_whole_conversations(tmp_path: Path) -> None:
+    proc = run_cli("judge-check", "--judge", "chain", "--labeled", "recorded", "--split", "test",
+                   "--out", str(tmp_path / "chain.json"), cache=tmp_path / "cache")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    doc: dict[str, Any] = json.loads((tmp_path / "chain.json").read_text())
+    test = [i for i in load_labeled("recorded").items if split_of(i.case.id) == "test"]
+    # each case graded with its own key (answer or rule), as a run's scenario carries it
+    assert doc["coverage"]["items"] == doc["coverage"]["graded"] == len(test)
+    assert doc["answer_key_subset"]["n"] + doc["rule_key_subset"]["n"] == len(test)
+    convs = doc["recorded_conversations"]
+    assert convs["n"] == len({i.case.id.split("--")[0] for i in test}) and convs["declined"] == 0
+    unscored = convs["unscored_list"]
+    assert convs["unscored"]["value"] == len(unscored) / convs["n"]
+    # every conversation left unscored is free-form and names its reason
+    rule_keyed = {i.case.id.split("--")[0] for i in test if i.rule_keyed}
+    assert unscored and all(u["id"] in rule_keyed and "unreadable" in u["reason"] for u in unscored)
+    assert "recorded conversations graded whole" in proc.stdout

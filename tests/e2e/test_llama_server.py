@@ -33,8 +33,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _serve(*chat_format: str) -> Iterator[str]:
+def _serve(log: Path, *chat_format: str) -> Iterator[str]:
     port = _free_port()
+    err = log.open("wb")  # a file, not a pipe: llama.cpp's load log would fill a pipe and block
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -50,7 +51,7 @@ def _serve(*chat_format: str) -> Iterator[str]:
             "2048",
         ],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=err,
     )
     base = f"http://127.0.0.1:{port}/v1"
     try:
@@ -62,7 +63,7 @@ def _serve(*chat_format: str) -> Iterator[str]:
                         break
             except OSError:
                 if proc.poll() is not None:
-                    raise AssertionError(proc.stderr.read().decode()[-2000:]) from None
+                    raise AssertionError(log.read_text(errors="replace")[-2000:]) from None
                 if time.monotonic() > deadline:
                     raise AssertionError("llama.cpp server did not start in 120 s") from None
                 time.sleep(0.5)
@@ -73,16 +74,17 @@ def _serve(*chat_format: str) -> Iterator[str]:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+        err.close()
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    yield from _serve()
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from _serve(tmp_path_factory.mktemp("llama") / "server.log")
 
 
 @pytest.fixture(scope="module")
-def plain_server() -> Iterator[str]:
-    yield from _serve("--chat_format", "plain")
+def plain_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from _serve(tmp_path_factory.mktemp("llama") / "server.log", "--chat_format", "plain")
 
 
 def _run(base: str, out: Path, *extra: str) -> dict:
