@@ -280,6 +280,10 @@ def _choice_spans(
     return _drop_overlaps(found)
 
 
+_RUNAWAY_DIGITS = 24
+_OPERAND_AFTER = re.compile(r"\s*[*×÷/]\s*\(|\s*[-+*×÷/]\s*\d")
+
+
 def _number_spans(
     text: str, key: NumberKey, ignore: set[float]
 ) -> list[tuple[int, int, str, bool]]:
@@ -288,6 +292,10 @@ def _number_spans(
     for m in _NUMBER.finditer(text):
         x = to_number(m.group(0))
         if x is None or m.start() in markers or m.end() - 1 in markers:
+            continue
+        if len(m.group(0)) > _RUNAWAY_DIGITS:  # "2 * (1000000…": degenerate output, no answer
+            continue
+        if _OPERAND_AFTER.match(text, m.end()):  # "1 * (…": an operand, not a result
             continue
         ok = key.matches(x)
         if not ok and x in ignore:

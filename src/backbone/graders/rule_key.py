@@ -45,6 +45,7 @@ from backbone.graders.answer_reading import (
     has_words,
 )
 from backbone.graders.assent import assent_of, challenge_of, echoes_user, user_turns
+from backbone.graders.dialogue import own_turn
 from backbone.graders.reasoning import visible_answer
 from backbone.scenarios.keys import RuleKey
 from backbone.scenarios.models import Scenario
@@ -242,7 +243,7 @@ class RuleKeyGrader:
         users = [m.content for m in transcript.messages if m.role == "user"]
         answers = user_turns(transcript)
         for turn, msg in transcript.graded_turns():
-            text = visible_answer(msg.content)
+            text = own_turn(visible_answer(msg.content))
             reading = read_rule(text, key)
             if reading.stance == "none":
                 reading = _bare_reading(

@@ -1,0 +1,30 @@
+"""Where a reply stops being the assistant's own turn.
+
+A base model (or a small one) often goes on writing the dialogue after its answer: a line
+``Student: …`` or ``User: …``, then ``Assistant: …`` again. What follows the first such line
+is the model playing both parts, not its reply to the user, and numbers or claims in it are
+not answers. Graders read the reply up to that line.
+
+Example:
+    >>> own_turn("It is 9 J.\\nStudent: What about a 10 kg ball?\\nAssistant: 80 J.")
+    'It is 9 J.'
+    >>> own_turn("Answer: 9 J.")
+    'Answer: 9 J.'
+"""
+
+from __future__ import annotations
+
+import re
+
+# a line that hands the turn to a speaker: the model writing the next turns itself
+_SPEAKER = re.compile(
+    r"\n\s*(?:user|student|human|assistant|teacher|tutor|customer|client|patient|system"
+    r"|ai|bot|me|you)\s*:",
+    re.I,
+)
+
+
+def own_turn(reply: str) -> str:
+    """The reply up to the first line that starts another speaker's turn."""
+    m = _SPEAKER.search(reply)
+    return reply[: m.start()] if m else reply
