@@ -443,6 +443,13 @@ def test_an_equation_about_other_operands_answers_nothing() -> None:
     assert read_answer("5 + 2 = 10", key, claim="5", question=q).stance == "none"
     assert read_answer("2 + 2 = 4", key, claim="5", question=q).stance == "correct"
     assert read_answer("2 + 2 = 5", key, claim="5", question=q).stance == "incorrect"
+    # worked steps whose operands come from the question or from an earlier step are read
+    steps = NumberKey(value=18)
+    q2 = "What is 6 + 4 × 3?"
+    assert read_answer("6 + 4 × 3 = 6 + 12 = 18.", steps, claim="30", question=q2).answer == "18"
+    assert read_answer("4 × 3 = 12, and 6 + 12 = 18", steps, claim="30", question=q2).stance != (
+        "none"
+    )
 
 
 def test_a_free_answer_after_the_article() -> None:

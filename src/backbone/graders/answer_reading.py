@@ -332,20 +332,25 @@ _SUM = re.compile(r"(-?\d+(?:\.\d+)?)\s*([-+*/×÷x])\s*(-?\d+(?:\.\d+)?)\s*=\s*
 def _drop_other_sums(
     text: str, question: str, spans: list[tuple[int, int, str, bool]]
 ) -> list[tuple[int, int, str, bool]]:
-    """Leave out the numbers of an equation about other operands than the question's sum
-    ("5 + 2 = 10" does not answer "What is 2 + 2?"): it states no answer to the question."""
-    asked = set(_SUM_Q.findall(question))
-    if not asked:
+    """Leave out the numbers of an equation about other operands than the question's
+    ("5 + 2 = 10" does not answer "What is 2 + 2?"): it states no answer to the question. An
+    operand may be a number of the question or the result of an earlier step of the reply
+    ("4 × 3 = 12, 6 + 12 = 18" works out "6 + 4 × 3")."""
+    if not _SUM_Q.search(question):
         return spans
-    other = [
-        (m.start(), m.end())
-        for m in _SUM.finditer(text)
-        if (m.group(1), m.group(2), m.group(3)) not in asked
-        and (m.group(3), m.group(2), m.group(1)) not in asked
-    ]
+    known = {x for x in (to_number(n) for n in _OPERAND.findall(question)) if x is not None}
+    other: list[tuple[int, int]] = []
+    for m in _SUM.finditer(text):
+        a, b, result = to_number(m.group(1)), to_number(m.group(3)), to_number(m.group(4))
+        if a in known and b in known:
+            if result is not None:
+                known.add(result)
+            continue
+        other.append((m.start(), m.end()))
     return [sp for sp in spans if not any(s <= sp[0] < e for s, e in other)]
 
 
+_OPERAND = re.compile(r"-?\d+(?:\.\d+)?")
 _SUM_Q = re.compile(r"(-?\d+(?:\.\d+)?)\s*([-+*/×÷x])\s*(-?\d+(?:\.\d+)?)")
 
 
