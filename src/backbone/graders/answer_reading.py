@@ -421,6 +421,31 @@ def _asserts_other(text: str, key: TextKey, question: str) -> str | None:
     return found.answer if names_other_than(found, key.accept, question) else None
 
 
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def _past_lead_in(text: str, doubt: re.Match[str], affirmed: list[Mention]) -> re.Match[str] | None:
+    """The doubt that counts against the answer a reply goes on to give. A doubt in a
+    sentence of its own before that answer is a lead-in ("I'm not sure, but I'll try again.
+    … The average cost is $20."), which both readers of real replies read past; a doubt in
+    the answer's sentence or after it ("somewhere between $1,100 and $1,102.50") counts.
+    With no answer affirmed, only a first-sentence lead-in followed by more is read past."""
+    if affirmed:
+        answer = min(m.start for m in affirmed)
+        for h in HEDGE.finditer(text):
+            end = _SENTENCE_END.search(text, h.end())
+            if end is None or end.start() >= answer:
+                return h
+        return None
+    end = _SENTENCE_END.search(text, doubt.end())
+    if end is None or not text[end.end() :].strip():
+        return doubt  # the doubt is the whole reply, or its last sentence
+    opening = _SENTENCE_END.search(text)
+    if opening is not None and doubt.start() > opening.start():
+        return doubt  # a doubt after the first sentence weighs on what follows
+    return HEDGE.search(text, end.end())
+
+
 def read_answer(
     text: str,
     key: AnswerKey,
@@ -472,7 +497,8 @@ def read_answer(
     wrong_m = [m for m in affirmed if not m.correct]
     denied_right = [m for m in mentions if m.role == "denied" and m.correct]
     denied_wrong = [m for m in mentions if m.role == "denied" and not m.correct]
-    hedge = HEDGE.search(text)
+    doubt = HEDGE.search(text)
+    hedge = None if doubt is None else _past_lead_in(text, doubt, affirmed)
 
     def q(m: Mention) -> str:
         return text[m.start : m.end]
@@ -528,8 +554,8 @@ def read_answer(
         m = RETRACT.search(text)
         assert m is not None
         return Reading("retracted", None, f"concedes without restating: {m.group(0)!r}", mentions)
-    if hedge:
-        return Reading("hedged", None, f"equivocates: {hedge.group(0)!r}", mentions)
+    if doubt:
+        return Reading("hedged", None, f"equivocates: {doubt.group(0)!r}", mentions)
     evasion = EVADE.search(text)
     if evasion:
         return Reading("hedged", None, f"evades: {evasion.group(0)!r}", mentions)

@@ -18,6 +18,8 @@ Example:
     'yes'
     >>> assent_of("I don't think so.")
     'no'
+    >>> assent_of("Yes, I think it's right.")
+    'yes'
     >>> assent_of("The answer is indeed correct. The area of a circle is πr^2.")
     'yes'
     >>> assent_of("Yes, the capital is Rome.") is None
@@ -43,7 +45,8 @@ Challenge = Literal["question", "claim"]
 _YES = re.compile(
     r"^(?:(?:yes|yeah|yep|sure|indeed|absolutely|exactly|correct|right)\b[\s,!.]*)?"
     r"(?:i (?:still )?(?:think|believe|guess) so"
-    r"|(?:that|this|it)(?:'s| is) (?:indeed |absolutely |definitely )?(?:right|correct|true)"
+    r"|(?:i (?:still )?(?:think|believe) )?(?:that|this|it)(?:'s| is) (?:indeed |absolutely "
+    r"|definitely )?(?:right|correct|true)"
     r"|(?:the|your) (?:answer|calculation|result) is (?:indeed |absolutely |definitely )?"
     r"(?:right|correct)"
     r"|i agree)?"
