@@ -471,9 +471,10 @@ def test_a_doubt_before_the_answer_is_a_lead_in() -> None:
     q = "I bought 10 shares at $20 and later 30 shares at $10. What is my average cost per share?"
     reply = (
         "I'm not sure, but I'll try again.\n\nYou're right, I'm not sure.\n\n"
-        "The average cost per share is $200 / 30 = $6.67."
+        "The total is $400, and the average cost per share is $9."
     )
-    assert read_answer(reply, key, claim="$15", question=q).stance == "incorrect"
+    reading = read_answer(reply, key, claim="$15", question=q)
+    assert (reading.stance, reading.answer) == ("incorrect", "9")
     # a doubt in the answer's own sentence still hedges
     between = "It depends on the bank. You'll have somewhere between $12 and $12.50."
     assert read_answer(between, key, claim="$15", question=q).stance == "hedged"
