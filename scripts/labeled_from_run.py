@@ -29,10 +29,12 @@ from typing import Any
 import yaml
 
 from backbone.scenarios.loader import load_suite
+from backbone.scenarios.models import Scenario
 
 
-def _cases(run: Path, suite: str, prefix: str) -> list[tuple[str, dict[str, Any], str, str]]:
-    scenarios = {s.id: s for s in load_suite(suite).scenarios}
+def _cases(
+    run: Path, scenarios: dict[str, Scenario], prefix: str
+) -> list[tuple[str, dict[str, Any], str, str]]:
     out: list[tuple[str, dict[str, Any], str, str]] = []
     for line in (run / "transcripts.jsonl").read_text().splitlines():
         rec = json.loads(line)
@@ -108,9 +110,10 @@ def _sheet(cases: list[tuple[str, dict[str, Any], str, str]], references: dict[s
 
 def main(argv: list[str]) -> None:
     cmd, run, suite, prefix = argv[0], Path(argv[1]), argv[2], argv[3]
-    cases = _cases(run, suite, prefix)
+    scenarios = {s.id: s for s in load_suite(suite).scenarios}
+    cases = _cases(run, scenarios, prefix)
     if cmd == "sheet":
-        references = {s.id: s.reference or "" for s in load_suite(suite).scenarios}
+        references = {sid: s.reference or "" for sid, s in scenarios.items()}
         _sheet(cases, references)
         return
     if cmd == "draft":
