@@ -153,14 +153,14 @@ def test_the_recorded_set_is_real_replies_labeled_by_hand() -> None:
     assert sum(i.keyed for i in recorded.items) == 819
     assert sum(i.rule_keyed for i in recorded.items) == 281
     assert {i.case.id for i in load_labeled().items}.isdisjoint({i.case.id for i in recorded.items})
-    # the answer key on the real test split (measured at the end, after tuning on dev: 84.4%,
+    # the answer key on the real test split (measured at the end, after tuning on dev: 84.9%,
     # short of issue 10's 97%; see the README) and no answer-keyed conversation unscored
     report = asyncio.run(check_grader(AnswerKeyGrader(), split_set(recorded, "test")))
     doc = report.document()
     keyed = sum(1 for i in split_set(recorded, "test").items if i.keyed)
     assert doc["coverage"]["graded"] == doc["coverage"]["items"] - doc["coverage"]["declined"]
     assert doc["coverage"]["graded"] == keyed == 417
-    assert doc["accuracy"]["value"] >= 0.83
+    assert doc["accuracy"]["value"] >= 0.84
     conversations = doc["recorded_conversations"]
     assert conversations["unscored"]["n"] == 91 and conversations["unscored_list"] == []
 
