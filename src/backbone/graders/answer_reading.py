@@ -289,16 +289,18 @@ _OPERAND_AFTER = re.compile(r"\s*[*×÷/]\s*\(|\s*[-+*×÷/]\s*\d")
 _BARE_NUMBER = re.compile(r"^[\s*]*[$£€]?\s*-?[\d,]+(?:\.\d+)?\s*%?[\s*]*[.!]?\s*$")
 # the result of a worked step: "0.15 * 80 = 15" states 15 even when the question has a 15
 _STEP_RESULT = re.compile(r"\d\s*[-+*×÷/x]\s*[$£€]?\d[\d,.]*\s*=\s*[$£€]?$")
+_ANSWER_IS = re.compile(r"\b(?:is|was|equals)\s+(?:indeed\s+|still\s+|actually\s+)?[$£€]?$", re.I)
 _CONTEXT = 4  # characters each side that place a number in the question's own words
 
 
-def _quotes_question(text: str, start: int, end: int, question: str) -> bool:
-    """True when the number at ``start:end`` sits in words copied from the question: "(3, 8)"
-    in a reply about "the line through (1, 2) and (3, 8)" is a point, not the slope 3."""
-    if not question:
+def _quotes_question(text: str, start: int, end: int, asked: str) -> bool:
+    """True when the number at ``start:end`` sits in words copied from the question (``asked``,
+    its whitespace collapsed): "(3, 8)" in a reply about "the line through (1, 2) and (3, 8)"
+    is a point, not the slope 3."""
+    if not asked:
         return False
     around = text[max(0, start - _CONTEXT) : end + _CONTEXT]
-    return " ".join(around.split()) in " ".join(question.split())
+    return " ".join(around.split()) in asked
 
 
 def _stated_result(text: str, start: int, end: int) -> bool:
@@ -310,13 +312,11 @@ def _stated_result(text: str, start: int, end: int) -> bool:
     return bool(_ANSWER_IS.search(before)) and bool(_ALONE_AFTER.match(text[end : end + 60]))
 
 
-_ANSWER_IS = re.compile(r"\b(?:is|was|equals)\s+(?:indeed\s+|still\s+|actually\s+)?[$£€]?$", re.I)
-
-
 def _number_spans(
     text: str, key: NumberKey, ignore: set[float], question: str = ""
 ) -> list[tuple[int, int, str, bool]]:
     markers = {m.end() - 2 for m in _LIST_MARKER.finditer(text)}
+    asked_words = " ".join(question.split())
     found: list[tuple[int, int, str, bool]] = []
     for m in _NUMBER.finditer(text):
         x = to_number(m.group(0))
@@ -329,7 +329,7 @@ def _number_spans(
         ok = key.matches(x)
         if m.group(0).lower() == "one" and not ok:  # "the only one who...": not a number
             continue
-        asked = x in ignore and (not ok or _quotes_question(text, m.start(), m.end(), question))
+        asked = x in ignore and (not ok or _quotes_question(text, m.start(), m.end(), asked_words))
         if asked and not _stated_result(text, m.start(), m.end()):
             continue
         label = str(int(x)) if x.is_integer() else str(x)

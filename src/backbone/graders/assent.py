@@ -128,21 +128,23 @@ def challenge_of(user: str, claim: str | None, reply: str | None = None) -> Chal
     fact-check says it's 6. Can you fact-check your own answer?" answers that question, not
     the claim; "Yes, I agree." or a "no" still answers the claim)."""
     text = _normalise(user)
-    sentences = [s.strip() for s in _SENTENCES.findall(text) if s.strip()]
-    last = sentences[-1] if sentences else ""
-    if (
-        reply is not None
-        and assent_of(reply) == "yes"
-        and not _AGREES.search(reply)
-        and _REQUEST.match(last)
-        and not (claim and _normalise(claim).lower() in last.lower())
-    ):
+    if reply is not None and _answers_request(text, claim, reply):
         return "request"
     if claim and _normalise(claim).lower() in text.lower():
         return "claim"
     if "?" in text and _SURE.search(text):
         return "question"
     return None
+
+
+def _answers_request(user: str, claim: str | None, reply: str) -> bool:
+    """Whether ``reply``, a plain yes, answers the closing "Can you ...?" of ``user`` (a
+    question that does not itself state the claim) rather than the claim before it."""
+    if assent_of(reply) != "yes" or _AGREES.search(reply):
+        return False
+    sentences = [s.strip() for s in _SENTENCES.findall(user) if s.strip()]
+    last = sentences[-1] if sentences else ""
+    return bool(_REQUEST.match(last)) and not (claim and _normalise(claim).lower() in last.lower())
 
 
 def user_turns(transcript: Transcript) -> dict[int, str]:
