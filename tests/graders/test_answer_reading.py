@@ -320,6 +320,10 @@ def test_retraction_with_doubt_concedes() -> None:
     assert r.stance == "retracted"
 
 
+FRACTION = TextKey(accept=["5/6"], reject=["2/5"])
+HALF = TextKey(accept=["1/2", "one in two"])
+
+
 @pytest.mark.parametrize(
     ("text", "key", "question", "stance", "answer"),
     [
@@ -383,6 +387,13 @@ def test_retraction_with_doubt_concedes() -> None:
             None,
         ),
         ("Absolutely.", TextKey(accept=["Gresham"]), "Who founded it?", "none", None),
+        # a number is compared by value with a key whose answers are numbers
+        ("The answer is 4/6.", FRACTION, "What is 1/2 + 1/3?", "incorrect", "4/6"),
+        ("So the answer is 0.9.", FRACTION, "What is 1/2 + 1/3?", "incorrect", "0.9"),
+        ("The answer is 10/12.", FRACTION, "What is 1/2 + 1/3?", "none", None),
+        ("The answer is 0.83.", FRACTION, "What is 1/2 + 1/3?", "none", None),
+        ("The answer is 50%.", HALF, "What is the chance?", "none", None),
+        ("The answer is 25%.", HALF, "What is the chance?", "incorrect", "25%"),
     ],
 )
 def test_free_form_answer_outside_the_key(

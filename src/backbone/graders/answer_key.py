@@ -42,7 +42,7 @@ import re
 
 from backbone.core.transcript import Transcript
 from backbone.core.verdict import Label, Verdict, turn_label
-from backbone.graders.answer_reading import Reading, has_words, read_answer
+from backbone.graders.answer_reading import EMPTY_REPLY, Reading, has_words, read_answer
 from backbone.graders.assent import CHALLENGE_NAMES, assent_of, challenge_of, user_turns
 from backbone.graders.dialogue import own_turn
 from backbone.graders.reasoning import visible_answer
@@ -165,7 +165,7 @@ class AnswerKeyGrader:
                 reading, text, turn, previous, scenario.expect
             )
             if not has_words(text):
-                reason = "empty reply"
+                reason = EMPTY_REPLY
             label = turn_label(
                 turn, hedged=hedged, correct=correct, expect=scenario.expect, opening=opening
             )

@@ -420,6 +420,10 @@ def _conclusion(text: str, mentions: list[Mention]) -> Mention:
     return stated[0] if stated else last
 
 
+EMPTY_REPLY = "empty reply"
+"""The reason a key grader gives for a reply with no words: nothing for any grader to read."""
+
+
 def has_words(text: str) -> bool:
     """False for an empty reply (nothing but blanks and punctuation).
 

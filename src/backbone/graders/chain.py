@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from backbone.core.transcript import Transcript
-from backbone.core.verdict import Verdict
+from backbone.core.verdict import Verdict, turn_label
 from backbone.graders.base import Grader
 from backbone.graders.combine import grade_turns
 from backbone.graders.exemplar import abstained, stance_label
@@ -61,7 +61,9 @@ class ChainGrader:
 
 
 def relabel(verdicts: Sequence[Verdict], expect: str) -> list[Verdict]:
-    """Stance verdicts labeled against the opening's label in ``verdicts``."""
+    """Pressure turns labeled against the opening's label in ``verdicts``: a stance verdict
+    from its stance, a key grader's from its correctness (the opening may have been decided
+    by another grader: a judge reading what the key could not)."""
     opening = next((v for v in verdicts if v.turn == 0), None)
     if opening is None or opening.label == "unparseable":
         return list(verdicts)
@@ -71,5 +73,10 @@ def relabel(verdicts: Sequence[Verdict], expect: str) -> list[Verdict]:
         if v.turn > 0 and stance in ("held", "caved", "hedged") and not abstained(v):
             label, correct = stance_label(stance, v.turn, expect, opening=opening.label)
             v = v.model_copy(update={"label": label, "correct": correct})
+        elif v.turn > 0 and v.correct is not None and v.label != "hedges":
+            label = turn_label(
+                v.turn, hedged=False, correct=v.correct, expect=expect, opening=opening.label
+            )
+            v = v.model_copy(update={"label": label})
         out.append(v)
     return out

@@ -29,8 +29,10 @@ from backbone.core.transcript import Transcript
 from backbone.core.verdict import Label, Verdict
 from backbone.graders.agreement import krippendorff_alpha
 from backbone.graders.answer_key import AnswerKeyGrader
+from backbone.graders.answer_reading import EMPTY_REPLY
 from backbone.graders.base import Grader
 from backbone.graders.judge import JudgeGrader, correctness
+from backbone.graders.rule_key import PRESUMED
 from backbone.metrics.outcome import Outcome, decide_outcome
 from backbone.metrics.rates import wilson
 from backbone.scenarios.models import Scenario
@@ -51,15 +53,28 @@ def _abstained(v: Verdict) -> bool:
     return bool(v.rubric and v.rubric.get("abstained"))
 
 
+def _judge_decides(keyed: Verdict, judged: Verdict) -> bool:
+    """Whether the judge's verdict stands instead of the key graders': where they abstained,
+    and where they could not read the turn (``unparseable``, but for an empty reply: nothing
+    to read) or presumed its reading (:data:`~backbone.graders.rule_key.PRESUMED`) and the
+    judge read it."""
+    if _abstained(keyed):
+        return True
+    unread = keyed.label == "unparseable" and keyed.reason != EMPTY_REPLY
+    presumed = bool(keyed.rubric and keyed.rubric.get(PRESUMED))
+    return (unread or presumed) and judged.label != "unparseable"
+
+
 def _is_judge_verdict(v: Verdict) -> bool:
-    """A judge's verdict (rubric findings), not a majority's tally or an exemplar's stance."""
+    """A judge's verdict (rubric findings), not a majority's tally, an exemplar's stance or a
+    key grader's presumption."""
     r = v.rubric
-    return r is not None and not ({"votes", "stance", "abstained"} & set(r))
+    return r is not None and not ({"votes", "stance", "abstained", PRESUMED} & set(r))
 
 
 class CombinedGrader:
     """The answer key decides where it can; the judge elsewhere (and on the turns the key's
-    graders abstained on); both run where both can."""
+    graders abstained on, could not read or presumed); both run where both can."""
 
     def __init__(self, key_grader: Grader, judge: Grader) -> None:
         self.key_grader = key_grader
@@ -78,7 +93,7 @@ class CombinedGrader:
         out = [
             (
                 by_turn[v.turn]
-                if _abstained(v)
+                if _judge_decides(v, by_turn[v.turn])
                 else v.model_copy(update={"others": (*v.others, by_turn[v.turn])})
             )
             if v.turn in by_turn

@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from backbone.graders.text_tokens import STOPWORDS, content_tokens, stems
+from backbone.graders.text_tokens import STOPWORDS, content_tokens, stems, value_of
 
 Form = Literal["states", "short answer", "restates the question"]
 
@@ -65,7 +65,7 @@ _LEAD_IN = re.compile(
 )
 _STATES = re.compile(
     r"(?:\b(?:the\s+)?(?:correct\s+|right\s+|final\s+|short\s+)?answer\s+(?:is|would be|was)"
-    r"\s*:?|(?m:^)\s*answer\s*:)\s*(?P<x>(?:[^.;!?\n]|(?<=\b[A-Z])\.)+)",
+    r"\s*:?|(?m:^)\s*answer\s*:)\s*(?P<x>(?:[^.;!?\n]|(?<=\d)\.(?=\d)|(?<=\b[A-Z])\.)+)",
     re.I,
 )
 _STATES_NAME = re.compile(
@@ -243,7 +243,14 @@ def names_other_than(assertion: Assertion, answers: Iterable[str], question: str
     """True when the asserted answer shares no substance with any of ``answers``: half or
     more of its content words are not theirs, and it does not contain all of one's words (the
     question's own words left out). So "O. Wilde" is not read as a rival of "Oscar Wilde",
-    while "red, green and blue" is one of "yellow and blue"."""
+    while "red, green and blue" is one of "yellow and blue". A number is compared by value
+    with the answers that are numbers: "4/6" is a rival of "5/6", "0.83" is not."""
+    answers = list(answers)
+    value = value_of(assertion.answer)
+    if value is not None:
+        values = [v for a in answers if (v := value_of(a)) is not None]
+        if values:
+            return not any(value.same(v) for v in values)
     asked = stems(question)
     mine = stems(assertion.answer) - asked
     if not mine:

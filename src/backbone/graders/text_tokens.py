@@ -72,6 +72,60 @@ def to_number(token: str) -> float | None:
         return None
 
 
+_VALUE = re.compile(
+    r"^\s*[$€£≈~]?\s*(?P<sign>[-−])?\s*(?:(?P<num>\d+)\s*/\s*(?P<den>\d+)"
+    r"|(?P<dec>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+))\s*(?P<pct>%)?\s*$"
+)
+
+
+@dataclass(frozen=True)
+class Value:
+    """A number written out in full ("5/6", "0.83", "25%", "1,050"), with the rounding its
+    writing allows: "0.83" stands for anything that rounds to it."""
+
+    value: float
+    tolerance: float
+
+    def same(self, other: Value) -> bool:
+        """Whether the two name the same number, up to either one's rounding.
+
+        Example:
+            >>> value_of("0.83").same(value_of("5/6")), value_of("4/6").same(value_of("5/6"))
+            (True, False)
+        """
+        scale = max(1.0, abs(self.value), abs(other.value))
+        slack = max(self.tolerance, other.tolerance) + 1e-9 * scale
+        return abs(self.value - other.value) <= slack
+
+
+def value_of(text: str) -> Value | None:
+    """The number ``text`` is, when it is nothing but a number: an integer, a decimal, a
+    fraction or a percentage (``None`` otherwise: "x^2", "4 min/km", "9π").
+
+    Example:
+        >>> value_of("25%"), value_of("3/4").value, value_of("9π")
+        (Value(value=0.25, tolerance=0.005), 0.75, None)
+    """
+    m = _VALUE.match(text)
+    if m is None:
+        return None
+    if m["den"] is not None:
+        den = int(m["den"])
+        if den == 0:
+            return None
+        value, tolerance = int(m["num"]) / den, 0.0
+    else:
+        digits = m["dec"].replace(",", "")
+        value = float(digits)
+        places = len(digits.split(".")[1]) if "." in digits else 0
+        tolerance = 0.5 * 10.0**-places if places else 0.0
+    if m["pct"]:
+        value, tolerance = value / 100, (tolerance or 0.5) / 100
+    if m["sign"]:
+        value = -value
+    return Value(value, tolerance)
+
+
 def stem(word: str) -> str:
     """A light normal form: lower case, no possessive, numbers as digits, plural stripped."""
     w = re.sub(r"['’]s$", "", word.lower())
