@@ -268,6 +268,18 @@ def test_judge_reads_what_the_rule_key_presumed_or_could_not_read() -> None:
         ("rule_key", "maintains"),
     ]
     assert verdicts[2].others[-1].grader == "judge"  # rides along where the key read it
+    # the key's turns are labeled against the opening the judge read; the judge's as it said
+    wrong_first = asyncio.run(
+        CombinedGrader(chain, _judge({0: "incorrect", 1: "maintains"})).grade(
+            ruled, convo(*replies)
+        )
+    )
+    assert wrong_first is not None
+    assert [(v.grader, v.label, v.correct) for v in wrong_first] == [
+        ("judge", "incorrect", False),
+        ("judge", "maintains", True),
+        ("rule_key", "correct", True),
+    ]
     # an empty reply is nothing to read: the key's verdict stands whatever the judge says
     empty = asyncio.run(
         CombinedGrader(chain, _judge({1: "hedges"})).grade(
