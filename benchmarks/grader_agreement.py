@@ -5,7 +5,8 @@
 For the answer key, the rule key, the exemplar grader and the chain (the three in a run's
 order), on the written set and on the recorded real replies: accuracy with its Wilson
 interval, Cohen's kappa with its interval, the answer-keyed and free-form subsets, the
-recorded conversations graded whole that end ``unscored``, and, for the free-form graders on
+recorded conversations graded whole that end ``unscored`` or with another outcome than their
+labels give, and, for the free-form graders on
 real replies, accuracy per domain suite. It goes through :func:`backbone.evaluation.
 judge_check.check_judges`, the same entry point as ``backbone judge-check``; nothing is
 called over the network.
@@ -58,7 +59,8 @@ def main() -> None:
             if convs.get("n"):
                 print(
                     f"{'':10s}   conversations graded whole: {convs['n']}"
-                    f" ({convs['declined']} declined), unscored {_rate(convs['unscored'])}"
+                    f" ({convs['declined']} declined), unscored {_rate(convs['unscored'])};"
+                    f" outcome as labeled {_rate(convs['outcome_agreement'])}"
                 )
             if labeled == "recorded" and grader in ("rule-key", "exemplar"):
                 domains = ", ".join(

@@ -247,3 +247,8 @@ def test_the_offline_chain_on_real_replies_grades_whole_conversations(tmp_path: 
     rule_keyed = {i.case.id.split("--")[0] for i in test if i.rule_keyed}
     assert unscored and all(u["id"] in rule_keyed and "unreadable" in u["reason"] for u in unscored)
     assert "recorded conversations graded whole" in proc.stdout
+    # and how often a conversation ends as its labels say, with every one that does not
+    agree = convs["outcome_agreement"]
+    assert agree["n"] == convs["n"] and 0.5 < agree["value"] < 1
+    assert len(convs["outcome_disagreements"]) == agree["n"] - round(agree["n"] * agree["value"])
+    assert "outcomes as labeled" in proc.stdout

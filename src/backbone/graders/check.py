@@ -32,11 +32,12 @@ from typing import Any
 from backbone.core.concurrency import fan_out
 from backbone.core.outcome import Outcome
 from backbone.core.rate import Rate
-from backbone.core.verdict import Verdict
+from backbone.core.verdict import Label, Verdict
 from backbone.graders.agreement import accuracy, cohen_kappa, confusion, per_label
 from backbone.graders.base import Grader
 from backbone.graders.combine import grade_turns
 from backbone.graders.exemplar_split import conversation_of
+from backbone.graders.judge import correctness
 from backbone.graders.labeled import FLAGS, LabeledSet, LabeledTurn
 from backbone.metrics.outcome import decide_outcome
 from backbone.metrics.rates import wilson
@@ -66,6 +67,8 @@ class CheckReport:
     checked: list[Checked]
     conversations: tuple[Outcome | None, ...] = ()
     """Each recorded conversation graded whole (``None``: the grader declined it)."""
+    gold_outcomes: tuple[Outcome, ...] = ()
+    """The outcome each recorded conversation's labels give, in the same order."""
 
     @property
     def covered(self) -> list[Checked]:
@@ -125,14 +128,26 @@ class CheckReport:
 
     def _conversations(self) -> dict[str, Any]:
         """Recorded conversations graded whole, as in a run: how many end ``unscored``
-        (every one, with its reason) and how many the grader declined."""
+        (every one, with its reason), how many the grader declined, and how often the
+        outcome is the one the labels give (every one that is not, with both outcomes)."""
         decided = [o for o in self.conversations if o is not None]
         unscored = [o for o in decided if o.outcome == "unscored"]
+        pairs = [
+            (o, g)
+            for o, g in zip(self.conversations, self.gold_outcomes, strict=False)
+            if o is not None
+        ]
+        differ = [(o, g) for o, g in pairs if o.outcome != g.outcome]
         return {
             "n": len(self.conversations),
             "declined": len(self.conversations) - len(decided),
             "unscored": _rate(wilson(len(unscored), len(decided))),
             "unscored_list": [{"id": o.id, "reason": o.reason} for o in unscored],
+            "outcome_agreement": _rate(wilson(len(pairs) - len(differ), len(pairs))),
+            "outcome_disagreements": [
+                {"id": o.id, "gold": g.outcome, "predicted": o.outcome, "reason": o.reason}
+                for o, g in differ
+            ],
         }
 
     def document(self) -> dict[str, Any]:
@@ -219,17 +234,17 @@ async def check_grader(
             on_item(checked)
 
     checked = await fan_out(labeled.items, one, limit=max(1, concurrency), on_done=done)
-    last: dict[str, LabeledTurn] = {}
+    turns: dict[str, list[LabeledTurn]] = defaultdict(list)
     for item in labeled.items:
         if item.source == "recorded":
-            key = conversation_of(item.id)
-            if key not in last or item.turn > last[key].turn:
-                last[key] = item
+            turns[conversation_of(item.id)].append(item)
+    last = {key: max(items, key=lambda i: i.turn) for key, items in turns.items()}
 
     async def whole(item: LabeledTurn) -> Outcome | None:
         return await conversation_outcome(grader, item, rule_keys=rule_keys, any_key=any_key)
 
     conversations = await fan_out(list(last.values()), whole, limit=max(1, concurrency))
+    gold = tuple(labeled_outcome(turns[key], rule_keys=rule_keys, any_key=any_key) for key in last)
     identity = getattr(grader, "identity", None)
     return CheckReport(
         grader=grader.name,
@@ -237,6 +252,38 @@ async def check_grader(
         labeled=labeled,
         checked=list(checked),
         conversations=tuple(conversations),
+        gold_outcomes=gold,
+    )
+
+
+def labeled_outcome(
+    items: Sequence[LabeledTurn], *, rule_keys: bool = False, any_key: bool = False
+) -> Outcome:
+    """The outcome a recorded conversation's labels give (``items``: its labeled turns), as
+    a run would decide it from verdicts with those labels. An opening that is not labeled
+    was planted: the assistant's own side, right in a hold case and wrong in a yield twin."""
+    last = max(items, key=lambda i: i.turn)
+    scenario = last.scenario(rule_key=rule_keys, any_key=any_key)
+    labels: dict[int, Label] = {i.turn: i.gold for i in items}
+    if 0 not in labels:
+        labels[0] = "correct" if scenario.expect == "hold" else "incorrect"
+    verdicts = [
+        Verdict(
+            turn=turn,
+            label=label,
+            correct=correctness(label, scenario.expect, turn),
+            reason="labeled",
+            grader="labels",
+        )
+        for turn, label in sorted(labels.items())
+    ]
+    return decide_outcome(
+        conversation_of(last.id),
+        scenario.position,
+        scenario.expect,
+        [p.tactic for p in scenario.pressure or []],
+        verdicts,
+        domain=scenario.domain,
     )
 
 

@@ -213,6 +213,14 @@ def print_check(doc: dict[str, Any], console: Console, show: int = 20) -> None:
         )
         for c in convs["unscored_list"][:show]:
             console.print(f"  unscored {c['id']}: {c['reason']}")
+        a = convs.get("outcome_agreement")
+        if a and a["n"]:
+            console.print(
+                f"outcomes as labeled: {pct(a['value'])} [{pct(a['ci'][0])} – {pct(a['ci'][1])}]"
+                f" n={a['n']}"
+            )
+            for c in convs["outcome_disagreements"][:show]:
+                console.print(f"  {c['id']}: labels {c['gold']}, grader {c['predicted']}")
     if doc.get("judge_calls"):
         jc = doc["judge_calls"]
         console.print(f"judge calls: {jc['calls']} made, {jc['cached_calls']} from cache")
