@@ -10,6 +10,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+import yaml
 
 from backbone.core.errors import InputError
 from backbone.core.yaml_lines import MAX_DEPTH, load_yaml_with_lines
@@ -30,6 +31,16 @@ BRACKETS = "[" * 100_000 + "]" * 100_000 + "\n"
 DEEP_BLOCK = "".join("  " * i + f"k{i}:\n" for i in range(MAX_DEPTH + 5)) + "  " * 105 + "v\n"
 
 
+@pytest.fixture(params=["libyaml", "python"])
+def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every limit holds with libyaml's C parser (PyYAML's wheels have it) and without it."""
+    if request.param == "python":
+        monkeypatch.setattr(yaml, "__with_libyaml__", False)
+    else:
+        assert yaml.__with_libyaml__, "PyYAML was built without libyaml"
+    return str(request.param)
+
+
 def bounded(text: str) -> tuple[InputError, float, int]:
     """The error, the seconds it took and the peak memory it allocated (measured apart:
     tracemalloc slows the parser tenfold)."""
@@ -47,6 +58,7 @@ def bounded(text: str) -> tuple[InputError, float, int]:
     return info.value, elapsed, peak
 
 
+@pytest.mark.usefixtures("parser")
 def test_an_alias_bomb_is_refused_at_its_line_in_bounded_time_and_memory() -> None:
     error, elapsed, peak = bounded(BOMB)
     (problem,) = error.problems
@@ -57,6 +69,7 @@ def test_an_alias_bomb_is_refused_at_its_line_in_bounded_time_and_memory() -> No
     assert peak < 20_000_000
 
 
+@pytest.mark.usefixtures("parser")
 def test_100000_nested_brackets_are_refused_without_a_recursion_error() -> None:
     error, elapsed, peak = bounded(BRACKETS)
     (problem,) = error.problems
@@ -66,6 +79,7 @@ def test_100000_nested_brackets_are_refused_without_a_recursion_error() -> None:
     assert peak < 50_000_000
 
 
+@pytest.mark.usefixtures("parser")
 def test_deep_block_nesting_is_refused_at_the_line_where_it_goes_too_deep() -> None:
     error, _, _ = bounded(DEEP_BLOCK)
     (problem,) = error.problems
@@ -73,6 +87,7 @@ def test_deep_block_nesting_is_refused_at_the_line_where_it_goes_too_deep() -> N
     assert f"nested deeper than {MAX_DEPTH} levels" in problem.message
 
 
+@pytest.mark.usefixtures("parser")
 def test_ordinary_anchors_and_nesting_still_load() -> None:
     text = (
         "ladder: &ladder [doubt, insistence, expert]\n"
@@ -86,6 +101,7 @@ def test_ordinary_anchors_and_nesting_still_load() -> None:
     assert lines[("deep",)] == 4
 
 
+@pytest.mark.usefixtures("parser")
 def test_a_small_bomb_under_the_budget_is_accepted() -> None:
     data, _ = load_yaml_with_lines(alias_bomb(levels=3), "small.yaml")
     assert len(data["d"]) == 9 and len(data["d"][0][0][0]) == 9
