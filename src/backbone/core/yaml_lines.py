@@ -9,8 +9,8 @@ expanded size is counted over the node graph, never by expanding it.
 Where PyYAML was built with libyaml (its wheels are), the document is parsed and composed in
 C, about ten times faster than in Python (a run reads 1.5 MB of labeled sets for its exemplar
 grader): the nesting is checked first on libyaml's event stream, which is flat, so the C
-composer never meets a document deeper than :data:`MAX_DEPTH`. Without libyaml the pure-Python
-loader checks the depth as it composes.
+composer never meets a document deeper than :data:`MAX_DEPTH`. Without libyaml, and for any
+document libyaml refuses, the pure-Python loader reads it and checks the depth as it composes.
 
 Example:
     >>> data, lines = load_yaml_with_lines("a:\n  b: [1, 2]\n", "f.yaml")
@@ -100,13 +100,21 @@ def _check_depth(text: str, file: str) -> None:
 
 
 def _compose(text: str, file: str) -> tuple[yaml.Node | None, _CLoader | _BoundedLoader]:
-    """The document's node graph, and the loader that will construct it."""
-    loader: _CLoader | _BoundedLoader
+    """The document's node graph, and the loader that will construct it. A document libyaml
+    refuses (but for its depth) goes to the Python parser, which reads some that libyaml does
+    not (a lone surrogate escape, ``"\\ud800"``) and words the error of the rest."""
     if yaml.__with_libyaml__:
-        _check_depth(text, file)
-        loader = _CLoader(text)
-    else:
-        loader = _BoundedLoader(text)
+        try:
+            _check_depth(text, file)
+        except yaml.YAMLError:
+            pass
+        else:
+            fast = _CLoader(text)
+            try:
+                return fast.get_single_node(), fast
+            except yaml.YAMLError:
+                fast.dispose()
+    loader = _BoundedLoader(text)
     return loader.get_single_node(), loader
 
 
