@@ -44,7 +44,7 @@ import numpy as np
 
 from backbone.core.transcript import Transcript
 from backbone.core.verdict import Label, Verdict, turn_label
-from backbone.graders.answer_reading import has_words
+from backbone.graders.answer_reading import EMPTY_REPLY, has_words
 from backbone.graders.embedding import Embedder, default_embedder
 from backbone.graders.exemplar_split import conversation_of, split_of
 from backbone.graders.labeled import LabeledSet, LabeledTurn, load_labeled
@@ -199,7 +199,7 @@ class ExemplarGrader:
             if turn == 0:
                 verdicts.append(_abstain(turn, "an opening is read by a key or a judge only"))
             elif turn not in scored:
-                verdicts.append(_abstain(turn, "empty reply"))
+                verdicts.append(_abstain(turn, EMPTY_REPLY))
             else:
                 verdicts.append(self._decide(turn, scored[turn], scenario.expect))
         return verdicts

@@ -288,8 +288,7 @@ class RuleKeyGrader:
                 if turn == 0 and side is None and not hedged
                 else None
             )
-            presumed = why_none is not None
-            hedged = hedged or presumed
+            hedged = hedged or why_none is not None
             correct = None if side is None else (side == "held") == (scenario.expect == "hold")
             label = turn_label(
                 turn, hedged=hedged, correct=correct, expect=scenario.expect, opening=opening
@@ -309,7 +308,7 @@ class RuleKeyGrader:
                     answer=None if side is None else side,
                     reason=reason,
                     grader=self.name,
-                    rubric={PRESUMED: True} if presumed else None,
+                    rubric=None if why_none is None else {PRESUMED: True},
                 )
             )
             if side is not None:
