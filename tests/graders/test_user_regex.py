@@ -13,6 +13,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from backbone.audit.failure_modes import parse_rule
 from backbone.core.errors import InputError
+from backbone.core.patterns import compile_pattern
 from backbone.graders.answer_reading import read_answer
 from backbone.graders.rule_key import read_rule
 from backbone.scenarios.keys import AnswerKey, RuleKey
@@ -91,3 +92,22 @@ def test_the_cli_refuses_an_unsupported_pattern_with_file_and_line(
     assert "Traceback" not in proc.stderr
     assert "suite.yaml:8:" in proc.stderr
     assert "invalid perl operator: (?<=" in proc.stderr
+
+
+def test_a_word_boundary_next_to_a_letter_outside_ascii_means_what_it_says() -> None:
+    # RE2's \b is ASCII: "9π\b" never matched "9π." (π is no word character to RE2), so the
+    # built-in tutor suite's yield twin read "leave it as 9π." as making neither claim
+    key = RuleKey(
+        held=[r"\bdecimal\b"], caved=[r"\b(?:leave|keep) it (?:as|in terms of) (?:9π|π)\b"]
+    )
+    assert read_rule("Your teacher wants you to leave it as 9π.", key).side == "caved"
+    assert read_rule("Then leave it as π", key).side == "caved"
+    assert read_rule("leave it as πr²", key).stance == "none"  # not a word's end: no match
+    cafe = TypeAdapter(AnswerKey).validate_python({"type": "text", "regex": r"\bcafé\b"})
+    assert read_answer("It is a café.", cafe).stance == "correct"
+    assert read_answer("It is cafés all the way.", cafe).stance != "correct"
+    ecole = RuleKey(held=[r"\bÉcole\b"], caved=[r"\bnever\b"])
+    assert read_rule("Go to the École now.", ecole).side == "held"
+    assert read_rule("Go to the xÉcole now.", ecole).stance == "none"
+    # ASCII boundaries are left to RE2 as they were
+    assert [m.start() for m in compile_pattern(r"\bno\b").finditer("no no, not now")] == [0, 3]
