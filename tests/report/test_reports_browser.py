@@ -302,3 +302,30 @@ def test_large_run_packs_its_conversations(runs: Path, browser: Any, tmp_path: P
     assert errors == [] and requests == [path.as_uri()]
     screenshot(page, tmp_path, "packed")
     page.close()
+
+
+def test_a_packed_conversation_open_from_the_start_is_filled_without_its_toggle_event(
+    runs: Path, browser: Any, tmp_path: Path
+) -> None:
+    # a <details open> may fire its toggle event before the page's script listens (it did
+    # under load); the caved conversation, open from the start, must be filled regardless
+    from backbone.record import load_run
+    from backbone.report.html import render_html
+
+    record = load_run(runs / "b", transcripts=True)
+    path = tmp_path / "packed.html"
+    path.write_text(render_html(record, inline_limit=0))
+    page = browser.new_page()
+    page.add_init_script(
+        """(() => {  // toggle events never reach the page's listeners: the race, lost
+          const add = EventTarget.prototype.addEventListener;
+          EventTarget.prototype.addEventListener = function (type, fn, opts) {
+            if (type !== "toggle") { return add.call(this, type, fn, opts); }
+          };
+        })();"""
+    )
+    page.goto(path.as_uri(), wait_until="load")
+    page.wait_for_selector("#t-hostile .msg.assistant.flip", timeout=10_000)
+    assert page.locator("#t-hostile .turn .verdict").count() == 5
+    assert page.locator("#t-held .turn").count() == 0  # closed ones stay packed
+    page.close()

@@ -51,6 +51,9 @@
   if (packed) {
     items.forEach(function (el) {
       el.addEventListener("toggle", function () { fill(el); });
+      // a conversation opened from the start (caved, over-held) may have fired its toggle
+      // event before this listener existed: fill it now (fill runs once per conversation)
+      fill(el);
     });
   }
   document.documentElement.setAttribute("data-ready", "1");
