@@ -328,8 +328,8 @@ def test_shipped_exemplar_agreement_is_current_and_on_the_test_split() -> None:
     test = split_set(load_labeled(), "test")
     report = asyncio.run(check_grader(ExemplarGrader(), test))
     shipped = shipped_agreement("exemplar")
-    assert shipped == record(report, dated=False)
     assert shipped is not None and shipped["labeled_set"]["name"] == "builtin:test"
+    assert {k: v for k, v in shipped.items() if k != "real_replies"} == record(report, dated=False)
     doc = report.document()
     # it never grades an opening and abstains rather than guess: fewer turns than the split
     assert doc["coverage"]["graded"] < sum(1 for i in test.items if i.turn > 0)

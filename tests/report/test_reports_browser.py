@@ -181,7 +181,12 @@ def test_run_report(runs: Path, browser: Any, tmp_path: Path) -> None:
     positions = set(summary["by_position"]) | set(summary["over_disagreement_by_position"])
     assert page.locator("svg[data-chart=calibration] g.point").count() == len(positions) == 2
     # graders and their measured agreement
-    assert "accuracy" in page.inner_text("#graders tr[data-grader=answer_key]")
+    row = page.inner_text("#graders tr[data-grader=answer_key]")
+    key = next(g for g in results["grading"]["graders"] if g["name"] == "answer_key")
+    real = key["agreement"]["real_replies"]
+    assert f"n {key['agreement']['accuracy']['n']}" in row
+    assert "on real models' replies" in row and f"n {real['accuracy']['n']}" in row
+    assert f"recorded:test@{real['labeled_set']['version']}" in row
 
     # the transcript browser: a verdict beside every assistant turn, the flip marked
     convs = page.locator("#browser > details.conv")

@@ -41,19 +41,11 @@ def record(report: CheckReport, *, dated: bool = True) -> dict[str, Any]:
     """The short form of a judge-check report that runs quote.
 
     ``dated=False`` gives the form shipped in ``measured_agreement.json``; regenerate that
-    file after changing the labeled set or the answer reader with::
+    file after changing a labeled set or a grader with::
 
-        python -c "import asyncio, json; from backbone.graders import check, labeled, measured;
-        from backbone.graders.answer_key import AnswerKeyGrader as A;
-        from backbone.graders.rule_key import RuleKeyGrader as R; ls = labeled.load_labeled();
-        a = asyncio.run(check.check_grader(A(), ls));
-        r = asyncio.run(check.check_grader(R(), ls, rule_keys=True));
-        from backbone.graders.exemplar import ExemplarGrader as E;
-        from backbone.graders.exemplar_split import split_set;
-        e = asyncio.run(check.check_grader(E(), split_set(ls, 'test')));
-        print(json.dumps({'answer_key': measured.record(a, dated=False),
-                          'rule_key': measured.record(r, dated=False),
-                          'exemplar': measured.record(e, dated=False)}, indent=2))"
+        python -c "import json; from backbone.graders.measured import measure_builtin_graders
+        print(json.dumps(measure_builtin_graders(), indent=2))" \\
+            > src/backbone/graders/measured_agreement.json
 
     The exemplar grader's figures are measured on the test split only (it is tuned on dev).
     """
@@ -67,6 +59,38 @@ def record(report: CheckReport, *, dated: bool = True) -> dict[str, Any]:
     }
     if dated:
         out["measured"] = datetime.now(UTC).date().isoformat()
+    return out
+
+
+REAL_REPLIES = "recorded"
+"""The labeled set of replies recorded from real models; its test split is quoted."""
+
+
+def measure_builtin_graders() -> dict[str, Any]:
+    """The figures shipped in ``measured_agreement.json``: the answer key and the rule key on
+    the whole written set, the exemplar grader on its test split (it is tuned on dev), and
+    each of the three on the test split of real models' replies (``real_replies``)."""
+    import asyncio
+
+    from backbone.graders.answer_key import AnswerKeyGrader
+    from backbone.graders.check import check_grader
+    from backbone.graders.exemplar import ExemplarGrader
+    from backbone.graders.exemplar_split import split_set
+    from backbone.graders.labeled import load_labeled
+    from backbone.graders.rule_key import RuleKeyGrader
+
+    written, real = load_labeled(), split_set(load_labeled(REAL_REPLIES), "test")
+    out: dict[str, Any] = {}
+    for name, grader, labeled, rule_keys in (
+        ("answer_key", AnswerKeyGrader(), written, False),
+        ("rule_key", RuleKeyGrader(), written, True),
+        ("exemplar", ExemplarGrader(), split_set(written, "test"), False),
+    ):
+        measured = record(
+            asyncio.run(check_grader(grader, labeled, rule_keys=rule_keys)), dated=False
+        )
+        on_real = asyncio.run(check_grader(grader, real, rule_keys=rule_keys))
+        out[name] = {**measured, "real_replies": record(on_real, dated=False)}
     return out
 
 

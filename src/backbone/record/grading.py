@@ -32,10 +32,20 @@ class Coverage(Record):
 
 class Agreement(OmitsNone):
     """A grader's measured agreement with the labeled set, as ``backbone judge-check``
-    recorded it (shipped for the answer key and the rule key)."""
+    recorded it (shipped for the built-in graders: on the written set, and in
+    ``real_replies`` on the held-out test split of replies recorded from real models)."""
 
     omitted_when_none: ClassVar[frozenset[str]] = frozenset(
-        {"grader", "labeled_set", "coverage", "accuracy", "kappa", "measured", "identity"}
+        {
+            "grader",
+            "labeled_set",
+            "coverage",
+            "accuracy",
+            "kappa",
+            "measured",
+            "identity",
+            "real_replies",
+        }
     )
     grader: str | None = None
     labeled_set: LabeledSetRef | None = None
@@ -44,6 +54,7 @@ class Agreement(OmitsNone):
     kappa: RateRecord | None = None
     measured: str | None = None
     identity: dict[str, Any] | None = None  # the judge's identity: free-form, per provider
+    real_replies: Agreement | None = None  # the same figures on real models' replies
 
 
 class GraderRecord(Record):

@@ -108,7 +108,10 @@ def _agreement_text(agreement: Agreement | str) -> str:
         parts.append(f"kappa {kappa.value:.2f}")
     if ls is not None:
         parts.append(f"labeled set {ls.name}@{ls.version}")
-    return ", ".join(parts) or "measured"
+    text = ", ".join(parts) or "measured"
+    if agreement.real_replies is not None:
+        text += f"; on real models' replies: {_agreement_text(agreement.real_replies)}"
+    return text
 
 
 def print_grading(record: RunRecord, console: Console) -> None:
