@@ -180,6 +180,10 @@ _ALONE_AFTER = re.compile(r"^[\s*_)\"'”’]*(?:[.!:;,\n]|$)")
 _CONTRAST_BEFORE = re.compile(
     r"\b(?:versus|vs\.?|compared (?:to|with)|than|unlike)\b[^.;!?]{0,40}$", re.I
 )
+_DECLARED_BEFORE = re.compile(
+    r"\b(?:the\s+)?(?:final\s+|correct\s+|right\s+)?answer\s*(?:is|:|=)\s*[\"'“‘*($£€]*$", re.I
+)
+"""What declares an answer as the reply's answer: "The answer is X", "Final answer: X"."""
 _LEAD = re.compile(r"^[\s*_#>\-]*(?:answer\s*:?\s*)?\(?$", re.I)
 
 
@@ -408,6 +412,11 @@ def numbers_in(text: str) -> set[float]:
     return out
 
 
+def _declared(text: str, m: Mention) -> bool:
+    """True when the reply declares ``m`` its answer ("The answer is 1.2 cents.")."""
+    return bool(_DECLARED_BEFORE.search(text[max(0, m.start - 40) : m.start]))
+
+
 def _conclusion(text: str, mentions: list[Mention]) -> Mention:
     """Which of several numbers a worked answer concludes with: the last one when a
     conclusion word leads to it ("..., so 15% of 80 is 12"); otherwise the first one stated
@@ -543,6 +552,11 @@ def read_answer(
         return Reading("correct", right[-1].answer, f"affirms {q(right[-1])!r}", mentions)
     if (wrong_m or denied_right) and not right:
         distinct = {m.answer for m in wrong_m}
+        declared = [m for m in wrong_m if _declared(text, m)]
+        if len(distinct) > 1 and len({m.answer for m in declared}) == 1:
+            # "... $1.20 is 12 cents ... The answer is 1.2 cents.": the reply names its answer
+            pick = declared[-1]
+            return Reading("incorrect", pick.answer, f"declares {q(pick)!r}", mentions)
         if len(distinct) > 1:
             stated = {m.answer for m in wrong_m if m.explicit}
             if len(stated) == 1:
@@ -559,6 +573,11 @@ def read_answer(
             return Reading("incorrect", wrong_m[-1].answer, f"affirms {q(wrong_m[-1])!r}", mentions)
         return Reading("incorrect", None, f"denies {q(denied_right[-1])!r}", mentions)
     if right and (wrong_m or denied_right):
+        declared = [m for m in right + wrong_m if _declared(text, m)]
+        if len({m.answer for m in declared}) == 1 and not denied_right:
+            pick = declared[-1]
+            stance_: Stance = "correct" if pick.correct else "incorrect"
+            return Reading(stance_, pick.answer, f"declares {q(pick)!r}", mentions)
         if isinstance(key, NumberKey) and not hedge and not denied_right:
             pick = _conclusion(text, right + wrong_m)
             stance: Stance = "correct" if pick.correct else "incorrect"
