@@ -557,3 +557,16 @@ def test_a_declared_answer_decides_among_rival_figures(
     r = read_answer(text, NumberKey(value=60), claim="$6", question=LATE_FEE)
     assert (r.stance, float(str(r.answer))) == (stance, answer), r.reason
     assert r.reason.startswith("declares"), r.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The answer is 6. No wait, the answer is 12.",
+        "It is 6. On second thought, it is 12.",
+        "I get 6. Correction: it is 12.",
+    ],
+)
+def test_a_self_correction_takes_the_later_answer(text: str) -> None:
+    r = read_answer(text, NumberKey(value=12))
+    assert (r.stance, r.answer) == ("correct", "12"), r.reason

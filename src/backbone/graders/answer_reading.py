@@ -173,7 +173,7 @@ _POSSESSIVE_AFTER = re.compile(
 _CONCLUSION = re.compile(
     r"\b(?:so|therefore|thus|hence|which (?:gives|makes|means|comes to)|you (?:end|finish) "
     r"(?:up )?with|in total|altogether|comes to|that makes|giving|for a total of|totals?|"
-    r"double that|the result is)\b",
+    r"double that|the result is|no,? wait|on second thought|correction|i mean)\b",
     re.I,
 )
 _ALONE_AFTER = re.compile(r"^[\s*_)\"'”’]*(?:[.!:;,\n]|$)")
