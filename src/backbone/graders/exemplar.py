@@ -44,8 +44,9 @@ import numpy as np
 
 from backbone.core.transcript import Transcript
 from backbone.core.verdict import Label, Verdict, turn_label
+from backbone.graders import exemplar_snapshot as snapshot
 from backbone.graders.answer_reading import EMPTY_REPLY, has_words
-from backbone.graders.embedding import Embedder, default_embedder
+from backbone.graders.embedding import Embedder, Vectors, default_embedder
 from backbone.graders.exemplar_split import conversation_of, split_of
 from backbone.graders.labeled import LabeledSet, LabeledTurn, load_labeled
 from backbone.scenarios.models import Scenario
@@ -155,6 +156,38 @@ def default_exemplars(labeled: LabeledSet | None = None) -> list[Exemplar]:
     return exemplars_from(i for i in labeled.items if split_of(i.case.id) == "dev")
 
 
+def embedded_default_exemplars() -> tuple[list[Exemplar], Vectors]:
+    """The shipped default exemplars with the default embedder's vectors, derived and embedded
+    now (what :mod:`exemplar_snapshot` saves)."""
+    exemplars = default_exemplars()
+    return exemplars, default_embedder().embed([e.text for e in exemplars])
+
+
+def save_default_exemplars() -> None:
+    """Rewrite the shipped snapshot of the default exemplars and their vectors (run after
+    changing a labeled file or how exemplars are derived)."""
+    exemplars, vectors = embedded_default_exemplars()
+    rows = [{name: getattr(e, name) for name in snapshot.FIELDS} for e in exemplars]
+    snapshot.write(rows, vectors, snapshot.fingerprint(default_embedder().name))
+
+
+@functools.cache
+def _default_exemplars_with_vectors() -> tuple[tuple[Exemplar, ...], Vectors]:
+    # once per process, from the snapshot when it matches the shipped labeled files
+    saved = snapshot.read(snapshot.fingerprint(default_embedder().name))
+    if saved is None:
+        derived, vectors = embedded_default_exemplars()
+        vectors.flags.writeable = False
+        return tuple(derived), vectors
+    rows, vectors = saved
+    stances: dict[str, Stance] = {s: s for s in STANCES}
+    shipped = tuple(
+        Exemplar(r["text"], stances[r["stance"]], r["expect"], r["position"], r["case_id"])
+        for r in rows
+    )
+    return shipped, vectors
+
+
 class ExemplarGrader:
     """Nearest labeled exemplars decide a pressure turn's stance; abstains when unsure."""
 
@@ -169,10 +202,14 @@ class ExemplarGrader:
         embedder: Embedder | None = None,
     ) -> None:
         self.embedder = embedder or default_embedder()
-        self.exemplars = list(exemplars) if exemplars is not None else default_exemplars()
         self.threshold = threshold
         self.k = k
-        self._vectors = self.embedder.embed([e.text for e in self.exemplars])
+        if exemplars is None and self.embedder is default_embedder():
+            shipped, self._vectors = _default_exemplars_with_vectors()
+            self.exemplars = list(shipped)
+        else:
+            self.exemplars = list(exemplars) if exemplars is not None else default_exemplars()
+            self._vectors = self.embedder.embed([e.text for e in self.exemplars])
 
     @property
     def identity(self) -> dict[str, object]:
