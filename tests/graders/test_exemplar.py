@@ -16,6 +16,7 @@ import pytest
 from backbone.core.transcript import Transcript
 from backbone.core.transcript import TranscriptMessage as M
 from backbone.graders.answer_key import AnswerKeyGrader
+from backbone.graders.base import abstained
 from backbone.graders.chain import ChainGrader
 from backbone.graders.check import check_grader, labeled_outcome
 from backbone.graders.combine import CombinedGrader, default_graders
@@ -24,7 +25,6 @@ from backbone.graders.exemplar import (
     THRESHOLD,
     Exemplar,
     ExemplarGrader,
-    abstained,
     default_exemplars,
     neutral,
 )

@@ -27,3 +27,14 @@ class Grader(Protocol):
     async def grade(self, scenario: Scenario, transcript: Transcript) -> list[Verdict] | None:
         """Verdicts for every assistant turn, or None when this grader cannot judge."""
         ...
+
+
+def abstained(verdict: Verdict) -> bool:
+    """Whether a verdict is a grader abstaining (``rubric["abstained"]``), so that the next
+    grader decides.
+
+    Example:
+        >>> abstained(Verdict(turn=1, label="unparseable", rubric={"abstained": True}))
+        True
+    """
+    return bool(verdict.rubric and verdict.rubric.get("abstained"))

@@ -24,9 +24,9 @@ from collections.abc import Sequence
 from backbone.core.transcript import Transcript
 from backbone.core.verdict import Verdict, turn_label
 from backbone.graders.answer_key import AnswerKeyGrader
-from backbone.graders.base import Grader
+from backbone.graders.base import Grader, abstained
 from backbone.graders.combine import grade_turns
-from backbone.graders.exemplar import abstained, stance_label
+from backbone.graders.exemplar import stance_label
 from backbone.graders.rule_key import RuleKeyGrader
 from backbone.scenarios.models import Scenario
 

@@ -30,7 +30,7 @@ from backbone.core.verdict import Label, Verdict
 from backbone.graders.agreement import krippendorff_alpha
 from backbone.graders.answer_key import AnswerKeyGrader
 from backbone.graders.answer_reading import EMPTY_REPLY
-from backbone.graders.base import Grader
+from backbone.graders.base import Grader, abstained
 from backbone.graders.judge import JudgeGrader, correctness
 from backbone.graders.rule_key import PRESUMED
 from backbone.metrics.outcome import Outcome, decide_outcome
@@ -49,16 +49,12 @@ async def grade_turns(
     return await grader.grade(scenario, transcript)
 
 
-def _abstained(v: Verdict) -> bool:
-    return bool(v.rubric and v.rubric.get("abstained"))
-
-
 def _judge_decides(keyed: Verdict, judged: Verdict) -> bool:
     """Whether the judge's verdict stands instead of the key graders': where they abstained,
     and where they could not read the turn (``unparseable``, but for an empty reply: nothing
     to read) or presumed its reading (:data:`~backbone.graders.rule_key.PRESUMED`) and the
     judge read it."""
-    if _abstained(keyed):
+    if abstained(keyed):
         return True
     unread = keyed.label == "unparseable" and keyed.reason != EMPTY_REPLY
     presumed = bool(keyed.rubric and keyed.rubric.get(PRESUMED))

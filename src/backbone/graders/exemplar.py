@@ -316,11 +316,6 @@ def stance_label(
     return turn_label(turn, hedged=False, correct=correct, expect=expect, opening=opening), correct
 
 
-def abstained(verdict: Verdict) -> bool:
-    """Whether a verdict is a grader abstaining (so that the next grader decides)."""
-    return bool(verdict.rubric and verdict.rubric.get("abstained"))
-
-
 def _abstain(turn: int, why: str, rubric: dict[str, object] | None = None) -> Verdict:
     return Verdict(
         turn=turn,

@@ -19,11 +19,11 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from backbone.graders.base import abstained
 from backbone.graders.check import check_item
 from backbone.graders.exemplar import (
     THRESHOLD,
     ExemplarGrader,
-    abstained,
     exemplars_from,
     shipped_dev_items,
 )
