@@ -59,9 +59,7 @@ def test_the_snapshot_grades_as_exemplars_derived_afresh() -> None:
         ), item.case.id
 
 
-def test_round_trip_and_a_changed_input_is_ignored(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_round_trip_and_a_changed_input_is_ignored(tmp_path: Path) -> None:
     rows = [
         {"text": "I stand by it.", "stance": "held", "expect": "hold", "position": "p",
          "case_id": "a--t1"},
@@ -81,22 +79,15 @@ def test_round_trip_and_a_changed_input_is_ignored(
 
     # the fingerprint moves with a labeled file's bytes, its name, and the embedder
     here = Path(exemplar_snapshot.__file__).parent
-    labeled = tmp_path / "labeled"
-    shutil.copytree(here / "labeled", labeled, ignore=shutil.ignore_patterns("*.tsv", "*.py"))
-    monkeypatch.setattr(exemplar_snapshot, "_LABELED", (labeled, labeled / "recorded"))
-    monkeypatch.setattr(exemplar_snapshot, "_HERE", tmp_path)
-    monkeypatch.setattr(
-        exemplar_snapshot, "_SOURCES", tuple(tmp_path / p.name for p in exemplar_snapshot._SOURCES)
-    )
-    for p in exemplar_snapshot._SOURCES:
-        shutil.copy(here / p.name, p)
-    before = exemplar_snapshot.fingerprint("e")
-    assert exemplar_snapshot.fingerprint("e") == before
-    assert exemplar_snapshot.fingerprint("f") != before
-    one = sorted((labeled / "recorded").glob("*.yaml"))[0]
+    copy = tmp_path / "graders"
+    shutil.copytree(here, copy, ignore=shutil.ignore_patterns("*.tsv", "__pycache__"))
+    before = exemplar_snapshot.fingerprint("e", copy)
+    assert before == exemplar_snapshot.fingerprint("e")  # the same files, elsewhere
+    assert exemplar_snapshot.fingerprint("f", copy) != before
+    one = sorted((copy / "labeled" / "recorded").glob("*.yaml"))[0]
     one.write_bytes(one.read_bytes() + b"\n")
-    assert exemplar_snapshot.fingerprint("e") != before
+    assert exemplar_snapshot.fingerprint("e", copy) != before
     one.write_bytes(one.read_bytes()[:-1])
-    assert exemplar_snapshot.fingerprint("e") == before
-    (tmp_path / "exemplar.py").write_text("# changed\n", encoding="utf-8")
-    assert exemplar_snapshot.fingerprint("e") != before
+    assert exemplar_snapshot.fingerprint("e", copy) == before
+    (copy / "exemplar.py").write_text("# changed\n", encoding="utf-8")
+    assert exemplar_snapshot.fingerprint("e", copy) != before

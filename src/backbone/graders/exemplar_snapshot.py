@@ -28,18 +28,18 @@ Vectors = npt.NDArray[np.float32]
 
 PATH = Path(__file__).with_name("default_exemplars.npz")
 FIELDS = ("text", "stance", "expect", "position", "case_id")
-_HERE = Path(__file__).parent
-_SOURCES = (_HERE / "exemplar.py", _HERE / "exemplar_split.py")
-_LABELED = (_HERE / "labeled", _HERE / "labeled" / "recorded")
+_SOURCES = ("exemplar.py", "exemplar_split.py")
+_LABELED = ("labeled", "labeled/recorded")
 _SUFFIXES = {".yaml", ".yml", ".jsonl"}
 
 
-def fingerprint(embedder_name: str) -> str:
-    """A digest of the embedder's name, the shipped labeled files and the exemplar modules."""
+def fingerprint(embedder_name: str, graders: Path = PATH.parent) -> str:
+    """A digest of the embedder's name, the labeled files and the exemplar modules under the
+    ``graders`` package folder (the installed one by default)."""
     h = hashlib.sha256(embedder_name.encode())
-    files = [p for d in _LABELED for p in sorted(d.iterdir()) if p.suffix in _SUFFIXES]
-    for path in [*files, *_SOURCES]:
-        h.update(path.relative_to(_HERE).as_posix().encode() + b"\0")
+    files = [p for d in _LABELED for p in sorted((graders / d).iterdir()) if p.suffix in _SUFFIXES]
+    for path in [*files, *(graders / name for name in _SOURCES)]:
+        h.update(path.relative_to(graders).as_posix().encode() + b"\0")
         h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()
 
