@@ -9,7 +9,11 @@ Prints, median of ``--repeat`` (the embedder is loaded once first, as both ways 
 - ``(a)`` seconds for the default exemplars and their vectors from the snapshot, cold (a
   fresh process's first read), and derived afresh; the ratio. Target: at least 5x;
 - ``(b)`` wall seconds of ``backbone run`` on a 14-scenario scripted suite (no cache), a new
-  process each time: what every CLI run and CLI test pays at start.
+  process each time: what every CLI run and CLI test pays at start;
+- ``(c)`` wall seconds of a fresh process importing what ``backbone run`` imports (the CLI,
+  the library entry point, the run record), against the same with ``scipy.stats`` imported
+  too, as every run did while the Wilson interval came from ``scipy.stats.binomtest``; and
+  whether a run's imports pull in scipy at all (they must not).
 """
 
 from __future__ import annotations
@@ -71,6 +75,20 @@ def main() -> None:
 
         wall = _median(run, repeat)
         print(f"(b) backbone run, 14 scripted scenarios, fresh process: {wall:.2f} s")
+
+    run_imports = "import backbone.cli.app, backbone.evaluation.evaluate, backbone.record"
+
+    def imports(code: str) -> Callable[[], object]:
+        return lambda: subprocess.run([sys.executable, "-c", code], check=True)
+
+    probe = f"import sys; {run_imports}; print('scipy' in sys.modules)"
+    pulled = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    now = _median(imports(run_imports), repeat)
+    before = _median(imports(f"{run_imports}, scipy.stats"), repeat)
+    print(
+        f"(c) a run's imports, fresh process: {now:.2f} s; with scipy.stats as before"
+        f" {before:.2f} s; ratio {before / now:.1f}x; scipy imported: {pulled.stdout.strip()}"
+    )
 
 
 if __name__ == "__main__":

@@ -35,3 +35,26 @@ def test_rejects_impossible_counts() -> None:
 def test_interval_narrows_with_n() -> None:
     small, large = wilson(3, 10), wilson(300, 1000)
     assert (small.ci[1] - small.ci[0]) > 3 * (large.ci[1] - large.ci[0])
+
+
+@pytest.mark.parametrize("confidence", [0.8, 0.9, 0.95, 0.99])
+def test_wilson_matches_scipy_on_every_count_up_to_sixty(confidence: float) -> None:
+    from scipy.stats import binomtest
+
+    for n in range(1, 61):
+        for x in range(n + 1):
+            ci = binomtest(x, n).proportion_ci(confidence_level=confidence, method="wilson")
+            assert wilson(x, n, confidence).ci == pytest.approx((ci.low, ci.high), abs=1e-12), (
+                x,
+                n,
+            )
+
+
+def test_a_rate_costs_no_scipy_import() -> None:
+    # every command reports rates; importing scipy.stats would add about 1.5 s to each start
+    import subprocess
+    import sys
+
+    code = "import sys, backbone.metrics.rates; print('scipy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -28,14 +28,13 @@ import math
 from dataclasses import dataclass, field
 from typing import Literal
 
-from scipy.optimize import brentq
-from scipy.special import betaln
-
 Decision = Literal["pass", "fail"]
 
 
 def log_mixture_martingale(s: int, n: int, p: float, a: float = 1.0, b: float = 1.0) -> float:
     """log M_n(p) for S = ``s`` successes in ``n`` draws."""
+    from scipy.special import betaln  # here: every run imports this module, few use it
+
     if p <= 0.0:
         return math.inf if s > 0 else betaln(a, b + n) - betaln(a, b)
     if p >= 1.0:
@@ -56,6 +55,8 @@ def mixture_interval(
 
     def f(p: float) -> float:
         return log_mixture_martingale(s, n, p, a, b) - bound
+
+    from scipy.optimize import brentq  # here: every run imports this module, few use it
 
     eps = 1e-12
     low = 0.0

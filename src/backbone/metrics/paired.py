@@ -34,8 +34,9 @@ from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import numpy as np
-from scipy.special import ndtr, ndtri
-from scipy.stats import binom, binomtest, false_discovery_control
+
+# scipy is imported in the functions that use it: every run imports this module (through the
+# run record's compare types), and importing scipy.stats costs about a second at start
 
 Verdict = Literal["regressed", "improved", "no_change"]
 
@@ -51,6 +52,8 @@ def mcnemar_exact(b: int, c: int) -> float:
         raise ValueError("discordant counts must be >= 0")
     if b + c == 0:
         return 1.0
+    from scipy.stats import binomtest
+
     return float(binomtest(b, b + c, 0.5).pvalue)
 
 
@@ -95,6 +98,9 @@ def paired_bootstrap_ci(
         raise ValueError("paired samples must have the same length")
     if not a:
         return None
+    from scipy.special import ndtr, ndtri
+    from scipy.stats import binomtest
+
     x = np.asarray(a, dtype=np.int64)
     y = np.asarray(b, dtype=np.int64)
     if not (np.isin(x, (0, 1)).all() and np.isin(y, (0, 1)).all()):
@@ -136,6 +142,8 @@ def _rejection_counts(n: int, alpha: float) -> np.ndarray:
     """For m = 0..n discordant pairs, the smallest b the exact two-sided test rejects at
     ``alpha`` (b >= m/2; m + 1 when no b is rejected). The test's p-value for b >= m/2 is
     min(1, 2 * P(X >= b)) with X ~ Binomial(m, 1/2)."""
+    from scipy.stats import binom
+
     m = np.arange(n + 1)
 
     def rejects(b: np.ndarray) -> np.ndarray:
@@ -160,6 +168,8 @@ def mcnemar_power(n: int, discordance: float, delta: float, alpha: float = ALPHA
     delta = abs(delta)
     if delta > discordance:
         raise ValueError("the difference cannot exceed the share of discordant pairs")
+    from scipy.stats import binom
+
     m = np.arange(n + 1)
     weight = binom.pmf(m, n, discordance)
     r = _rejection_counts(n, alpha)
@@ -207,6 +217,8 @@ def fdr_adjust(
     testable = [k for k, (_, d) in groups.items() if min_achievable_p(d) < alpha]
     out: dict[str, float | None] = dict.fromkeys(groups)
     if testable:
+        from scipy.stats import false_discovery_control
+
         q = false_discovery_control([groups[k][0] for k in testable], method="bh")
         for k, v in zip(testable, np.atleast_1d(q), strict=True):
             out[k] = float(v)

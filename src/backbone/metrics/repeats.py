@@ -29,7 +29,6 @@ import statistics
 from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
-from scipy.stats import beta
 
 from backbone.core.outcome import HOLD_SCORED, YIELD_SCORED, Outcome
 from backbone.metrics.rates import CONFIDENCE, Rate, wilson
@@ -97,6 +96,8 @@ def korn_graubard_mean(
     n_eff = max(n_eff, 1.0)
     x = n_eff * p
     a = (1 - confidence) / 2
+    from scipy.stats import beta  # here, not at the top: every run imports this module
+
     low = 0.0 if x <= 0 else float(beta.ppf(a, x, n_eff - x + 1))
     high = 1.0 if x >= n_eff else float(beta.ppf(1 - a, x + 1, n_eff - x))
     return Estimate(value=p, ci=(low, high), n=m)
