@@ -7,14 +7,17 @@ cache off, three ways:
   the default ``--concurrency 8``: what ``backbone run --suite builtin:tutor`` did before;
 * **after**: the batched decoder (``decoding="batched"``, the default now) at ``--concurrency 8``;
 * **after, one at a time**: the batched decoder at ``--concurrency 1``, which tells whether
-  sharing a forward pass changes replies (the two "after" runs should agree reply for reply).
+  sharing a forward pass changes replies (the two "after" runs should agree reply for reply);
+* **shared**: the batched decoder with one KV cache shared by its slots (``unified=True``, the
+  default until 2026-12-03) at ``--concurrency 8``: the layout the default replaced.
 
 For each it prints wall time, calls, tokens in and out, prompt tokens run through the model per
 generated token (the rest came from a cached prefix: for the single path, llama-cpp-python's
 reuse of the previous call's tokens; for the batched one, each slot's), the headline figures,
 and how many replies differ from the other runs.
 
-    .venv/bin/python benchmarks/bench_local_batch.py [--scenarios N] [--modes before,after,after1]
+    .venv/bin/python benchmarks/bench_local_batch.py [--scenarios N]
+        [--modes before,after,after1,shared]
 """
 
 from __future__ import annotations
@@ -62,6 +65,22 @@ class SinglePathCounter:
         return lock
 
 
+def _shared_kv_target() -> LocalTarget:
+    """A target whose batched decoder keeps one KV cache for all its slots."""
+    import atexit
+
+    from backbone.targets.local import close_decoders
+    from backbone.targets.local_batch import BatchedDecoder
+
+    atexit.register(close_decoders)  # the contexts go before llama-cpp-python frees the model
+    target = LocalTarget(n_ctx=2047)  # its own process-wide decoder key, not the default's
+    key = (str(target.model_path), target.n_ctx, target.n_threads)
+    LocalTarget._decoders[key] = BatchedDecoder(
+        target.load(), slots=target.slots, n_ctx_per_slot=target.n_ctx, unified=True
+    )
+    return target
+
+
 def rate(r: Any) -> str:
     return "n/a" if r.value is None else f"{r.value:.3f} (n={r.n})"
 
@@ -80,7 +99,8 @@ def main() -> None:
     parser.add_argument(
         "--modes",
         default="before,after",
-        help="which runs: before, after, after1 (the batched decoder one at a time)",
+        help="which runs: before, after, after1 (the batched decoder one at a time), shared"
+        " (the batched decoder with one KV cache for all slots)",
     )
     args = parser.parse_args()
     suite = load_suite("builtin:tutor")
@@ -98,6 +118,8 @@ def main() -> None:
         runs.append(("after (batched, conc 8)", LocalTarget(), 8))
     if "after1" in modes:
         runs.append(("after, one at a time", LocalTarget(), 1))
+    if "shared" in modes:
+        runs.append(("shared KV (batched, conc 8)", _shared_kv_target(), 8))
     for name, target, concurrency in runs:
         if isinstance(target, LocalTarget):
             before = target.decoder().stats()
@@ -131,6 +153,9 @@ def main() -> None:
     if "before (single, conc 8)" in seconds and "after (batched, conc 8)" in seconds:
         ratio = seconds["before (single, conc 8)"] / seconds["after (batched, conc 8)"]
         print(f"speed-up, before / after: {ratio:.2f}x")
+    if "shared KV (batched, conc 8)" in seconds and "after (batched, conc 8)" in seconds:
+        ratio = seconds["shared KV (batched, conc 8)"] / seconds["after (batched, conc 8)"]
+        print(f"speed-up, shared KV / a KV stream per slot: {ratio:.2f}x")
 
 
 if __name__ == "__main__":

@@ -50,8 +50,8 @@ def test_the_next_turn_reads_only_what_is_new(target: LocalTarget) -> None:
 
 
 def test_with_a_stream_per_slot_decoded_together_replies_as_alone(target: LocalTarget) -> None:
-    # the batch-invariant layout (the default shares one KV cache, faster, and may differ)
-    decoder = BatchedDecoder(target.load(), slots=4, n_ctx_per_slot=512, unified=False)
+    # the default layout: a KV stream per slot (one shared KV cache may change replies)
+    decoder = BatchedDecoder(target.load(), slots=4, n_ctx_per_slot=512)
     try:
         prompts = [target.prompt_tokens(ask(("user", q))) for q in QUESTIONS]
         alone = [decoder.submit(p, max_tokens=12).result().tokens for p in prompts]

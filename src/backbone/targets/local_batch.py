@@ -12,14 +12,15 @@ of the same conversation, or at least the same system prompt); only the rest is 
 what llama-cpp-python's own prompt cache does for one sequence, for every slot at once.
 
 Decoding is greedy (temperature 0: the embedded target's default), stopping at an end-of-
-generation token or ``max_tokens``, with flash attention on. The slots share one KV cache
-(``unified=True``, the default): that is what makes a batch cheap, and it also means the cache
-cells other conversations occupy change the order of the attention's sums, so a reply may
-differ from the same prompt decoded alone (the benchmark counts how many). ``unified=False``
-gives each slot a KV stream of its own: replies are then the same decoded together or alone
-(``tests/targets/test_local_batch.py``), but in our checks a batch then cost nearly as much as
-its conversations one after another. Replays are
-exact either way: replies go through the response cache like any other target's.
+generation token or ``max_tokens``, with flash attention on. Each slot has a KV stream of its
+own (``unified=False``, the default). With one KV cache shared by the slots (``unified=True``)
+every token attends, masked, over the whole range of cells in use by any conversation, which
+made it the slower layout on 2 cores (``benchmarks/bench_local_batch.py`` measures both). In
+either layout a reply can differ from the same prompt decoded alone: the arithmetic of a
+forward pass depends on how many tokens share it and on how much of the prompt a slot already
+held, and greedy decoding then may take another path. Short prompts decoded together and alone
+agree (``tests/targets/test_local_batch.py``); on the tutor suite some replies do not. Replays
+are exact either way: replies go through the response cache like any other target's.
 
 Example:
     >>> decoder = BatchedDecoder(llama, slots=8)          # doctest: +SKIP
@@ -114,7 +115,7 @@ class BatchedDecoder:
         slots: int = 8,
         n_ctx_per_slot: int = 2048,
         flash_attn: bool = True,
-        unified: bool = True,
+        unified: bool = False,
     ) -> None:
         import llama_cpp as ll
 
@@ -127,7 +128,7 @@ class BatchedDecoder:
         params.n_batch = max(CHUNK * 2, 512)
         params.n_ubatch = params.n_batch
         params.n_seq_max = slots
-        params.kv_unified = unified  # False: a KV stream per slot (batch-invariant, slower)
+        params.kv_unified = unified  # False: a KV stream per slot (batch-invariant)
         params.n_threads = llama.n_threads if hasattr(llama, "n_threads") else 2
         params.n_threads_batch = params.n_threads
         params.no_perf = True
