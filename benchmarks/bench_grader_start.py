@@ -13,7 +13,8 @@ Prints, median of ``--repeat`` (the embedder is loaded once first, as both ways 
 - ``(c)`` wall seconds of a fresh process importing what ``backbone run`` imports (the CLI,
   the library entry point, the run record), against the same with ``scipy.stats`` imported
   too, as every run did while the Wilson interval came from ``scipy.stats.binomtest``; and
-  whether a run's imports pull in scipy at all (they must not).
+  whether a run's imports pull in scipy or aiohttp at all (they must not: only HTTP
+  providers need aiohttp).
 """
 
 from __future__ import annotations
@@ -81,13 +82,14 @@ def main() -> None:
     def imports(code: str) -> Callable[[], object]:
         return lambda: subprocess.run([sys.executable, "-c", code], check=True)
 
-    probe = f"import sys; {run_imports}; print('scipy' in sys.modules)"
+    probe = f"import sys; {run_imports}; print({{'scipy', 'aiohttp'}} & set(sys.modules) or 'none')"
     pulled = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     now = _median(imports(run_imports), repeat)
     before = _median(imports(f"{run_imports}, scipy.stats"), repeat)
     print(
         f"(c) a run's imports, fresh process: {now:.2f} s; with scipy.stats as before"
-        f" {before:.2f} s; ratio {before / now:.1f}x; scipy imported: {pulled.stdout.strip()}"
+        f" {before:.2f} s; ratio {before / now:.1f}x; of scipy and aiohttp imported:"
+        f" {pulled.stdout.strip()}"
     )
 
 

@@ -25,9 +25,10 @@ import json as jsonlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import aiohttp
+if TYPE_CHECKING:  # aiohttp is imported on first use: a python: or local run never needs it
+    import aiohttp
 
 _PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy")
 
@@ -87,6 +88,8 @@ class HttpClient:
         self._session: aiohttp.ClientSession | None = None
 
     def _get_session(self) -> aiohttp.ClientSession:
+        import aiohttp
+
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
                 headers=self._headers,
@@ -119,6 +122,8 @@ class HttpClient:
         )
 
     async def _send(self, method: str, url: str, **kwargs: Any) -> HttpResponse:
+        import aiohttp
+
         try:
             # redirects are not followed: a key must never travel on to a host not named
             async with self._get_session().request(
