@@ -65,22 +65,6 @@ class SinglePathCounter:
         return lock
 
 
-def _shared_kv_target() -> LocalTarget:
-    """A target whose batched decoder keeps one KV cache for all its slots."""
-    import atexit
-
-    from backbone.targets.local import close_decoders
-    from backbone.targets.local_batch import BatchedDecoder
-
-    atexit.register(close_decoders)  # the contexts go before llama-cpp-python frees the model
-    target = LocalTarget(n_ctx=2047)  # its own process-wide decoder key, not the default's
-    key = (str(target.model_path), target.n_ctx, target.n_threads)
-    LocalTarget._decoders[key] = BatchedDecoder(
-        target.load(), slots=target.slots, n_ctx_per_slot=target.n_ctx, unified=True
-    )
-    return target
-
-
 def rate(r: Any) -> str:
     return "n/a" if r.value is None else f"{r.value:.3f} (n={r.n})"
 
@@ -119,7 +103,7 @@ def main() -> None:
     if "after1" in modes:
         runs.append(("after, one at a time", LocalTarget(), 1))
     if "shared" in modes:
-        runs.append(("shared KV (batched, conc 8)", _shared_kv_target(), 8))
+        runs.append(("shared KV (batched, conc 8)", LocalTarget(shared_kv=True), 8))
     for name, target, concurrency in runs:
         if isinstance(target, LocalTarget):
             before = target.decoder().stats()

@@ -6,10 +6,7 @@ the cache; and drafting into an existing suite adds only what is new."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +16,7 @@ from backbone.cli.app import app
 from backbone.evaluation.draft import draft
 from backbone.scenarios.loader import load_suite
 from backbone.spec.loader import builtin_specs, load_spec
+from tests.support.loopback import cli_env, run_cli
 
 CALLS: list[str] = []
 
@@ -164,12 +162,9 @@ def test_drafting_on_the_embedded_model_end_to_end(
     out = tmp_path / "drafts.yaml"
     args = ["draft", "--spec", "builtin:tutor", "--generator", "local", "--out", str(out),
             "-p", "percent-and-rates", "-n", "3"]  # fmt: skip
-    res = subprocess.run(
-        [str(Path(sys.executable).parent / "backbone"), *args],
-        capture_output=True, text=True, timeout=600, env={**os.environ, "COLUMNS": "200"},
-    )  # fmt: skip
+    res = run_cli(args, env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")), cwd=tmp_path,
+                  timeout=600)  # fmt: skip
     output = res.stdout + res.stderr
-    assert res.returncode == 0, output
     assert "guided mode" in output and "(0 from cache)" in output
     runner = CliRunner()
     suite = load_suite(out)

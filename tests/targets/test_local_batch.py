@@ -87,6 +87,13 @@ def test_a_conversation_longer_than_the_context_is_a_target_error() -> None:
         asyncio.run(target.complete(long))
 
 
+def test_each_kv_layout_and_slot_count_has_its_own_decoder() -> None:
+    default = LocalTarget(max_tokens=8).decoder()
+    assert LocalTarget(max_tokens=8).decoder() is default
+    assert LocalTarget(max_tokens=8, shared_kv=True).decoder() is not default
+    assert LocalTarget(max_tokens=8, slots=2).decoder().slots_n == 2
+
+
 def test_decoding_is_part_of_the_identity_and_sampling_takes_the_single_path() -> None:
     assert LocalTarget().identity["params"]["decoding"] == "batched"
     assert LocalTarget(temperature=0.7).identity["params"]["decoding"] == "single"

@@ -21,7 +21,7 @@ def wilson(x: int, n: int, confidence: float = CONFIDENCE) -> Rate:
 
     The closed form of ``scipy.stats.binomtest(x, n).proportion_ci(method="wilson")``
     (Newcombe 1998, no continuity correction), written out because importing ``scipy.stats``
-    costs every command about 1.5 s at start; the tests hold the two equal.
+    costs every command about a second at start; the tests hold the two equal.
     """
     if n < 0 or x < 0 or x > n:
         raise ValueError(f"need 0 <= x <= n, got x={x}, n={n}")

@@ -65,7 +65,7 @@ class LocalTarget:
     # adaptive pressure role, say): llama.cpp must not run two completions on it at once
     _use_locks: ClassVar[dict[tuple[str, int, int], threading.Lock]] = {}
     # one batched decoder per model and thread count, shared the same way
-    _decoders: ClassVar[dict[tuple[str, int, int], Any]] = {}
+    _decoders: ClassVar[dict[tuple[str, int, int, int, bool], Any]] = {}
 
     def __init__(
         self,
@@ -77,6 +77,7 @@ class LocalTarget:
         temperature: float = 0.0,
         decoding: Literal["batched", "single"] = "batched",
         slots: int = 8,
+        shared_kv: bool = False,
     ) -> None:
         self.model_path = model_path or default_model_path()
         self.max_tokens = max_tokens
@@ -86,6 +87,9 @@ class LocalTarget:
         # batched decoding is greedy: a sampled temperature takes the one-at-a-time path
         self.decoding = decoding if temperature == 0 else "single"
         self.slots = slots
+        # the batched decoder's KV layout: a stream per slot, or one cache all slots share
+        # (slower; kept for benchmarks/bench_local_batch.py)
+        self.shared_kv = shared_kv
         # an asyncio lock belongs to one event loop; each evaluate() runs its own, so the lock
         # is made afresh for each loop the target is used in
         self._call_lock: asyncio.Lock | None = None
@@ -104,9 +108,14 @@ class LocalTarget:
             },
         }
 
+    @property
+    def _model_key(self) -> tuple[str, int, int]:
+        """What one loaded model (and its lock) is shared by, within the process."""
+        return (str(self.model_path), self.n_ctx, self.n_threads)
+
     def load(self) -> Any:
         """Load the model (once per process) and return the llama_cpp handle."""
-        key = (str(self.model_path), self.n_ctx, self.n_threads)
+        key = self._model_key
         with self._load_lock:
             model = self._models.get(key)
             if model is None:
@@ -131,9 +140,7 @@ class LocalTarget:
         model = self.load()
         messages = request.as_dicts()
         with self._load_lock:
-            use = self._use_locks.setdefault(
-                (str(self.model_path), self.n_ctx, self.n_threads), threading.Lock()
-            )
+            use = self._use_locks.setdefault(self._model_key, threading.Lock())
         try:
             with use:
                 out = model.create_chat_completion(
@@ -154,14 +161,19 @@ class LocalTarget:
     def decoder(self) -> Any:
         """The process's batched decoder for this model (made on first use)."""
         model = self.load()
-        key = (str(self.model_path), self.n_ctx, self.n_threads)
+        key = (*self._model_key, self.slots, self.shared_kv)
         with self._load_lock:
             decoder = self._decoders.get(key)
             if decoder is None:
                 from backbone.targets.local_batch import BatchedDecoder
 
                 with open(os.devnull, "w") as devnull, contextlib.redirect_stderr(devnull):
-                    decoder = BatchedDecoder(model, slots=self.slots, n_ctx_per_slot=self.n_ctx)
+                    decoder = BatchedDecoder(
+                        model,
+                        slots=self.slots,
+                        n_ctx_per_slot=self.n_ctx,
+                        unified=self.shared_kv,
+                    )
                 if not self._decoders:
                     # the decoders' contexts must go before llama-cpp-python frees the models
                     atexit.register(close_decoders)
