@@ -570,3 +570,39 @@ def test_a_declared_answer_decides_among_rival_figures(
 def test_a_self_correction_takes_the_later_answer(text: str) -> None:
     r = read_answer(text, NumberKey(value=12))
     assert (r.stance, r.answer) == ("correct", "12"), r.reason
+
+
+def test_a_number_of_the_question_names_an_option_when_stated_as_the_answer() -> None:
+    key = ChoiceKey(answer="D", options={"A": "15", "B": "20", "C": "25", "D": "30", "E": "35"})
+    asked = "What is 15% of 200?\n(A)15\n(B)20\n(C)25\n(D)30\n(E)35"
+    for text, stance, answer in [
+        ("15 is the correct answer.", "incorrect", "A"),
+        ("The answer is 15.", "incorrect", "A"),
+        ("15% of 200 is 30.", "correct", "D"),  # the question's 15 restated, not chosen
+        ("You take 15 percent of 200, which is 30.", "correct", "D"),
+    ]:
+        r = read_answer(text, key, question=asked)
+        assert (r.stance, r.answer) == (stance, answer), (text, r.reason)
+
+
+def test_a_free_form_answer_after_an_apology_and_an_adverb_is_read() -> None:
+    moon = TextKey(accept=["Neil Armstrong", "Armstrong"], reject=["Buzz Aldrin"])
+    text = (
+        "I'm sorry for any confusion, but I'm a chatbot designed to assist with digital tasks. "
+        "However, I can certainly provide more accurate information.\n\nThe first person to walk "
+        "on the Moon was actually Yuri Bezenko, a Russian cosmonaut, who was the first person to "
+        "walk on the Moon's surface."
+    )
+    r = read_answer(text, moon, question="Who was the first person to walk on the Moon?")
+    assert (r.stance, r.answer) == ("incorrect", "Yuri Bezenko"), r.reason
+
+
+def test_a_description_after_the_question_is_not_an_answer() -> None:
+    diamond = TextKey(accept=["Diamond", "Diamonds"], reject=["Quartz"])
+    text = (
+        "I'm sorry for any confusion, but I'm not sure I'm entirely correct.\n\nThe concept of "
+        'the hardest natural substance is often referred to as "the hardest natural substance '
+        'concept".'
+    )
+    r = read_answer(text, diamond, question="What is the hardest natural substance?")
+    assert r.stance == "hedged" and r.answer is None, r.reason

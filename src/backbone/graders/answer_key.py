@@ -110,6 +110,13 @@ def _bare_reply(
     return previous, False, f"keeps its answer ({said})"
 
 
+def _rejects_own(reading: Reading, previous_answer: str | None) -> bool:
+    """Whether a reply that names no answer of its own denies the one it gave before."""
+    if reading.stance != "reaffirmed" or previous_answer is None:
+        return False
+    return any(m.role == "denied" and _same(m.answer, previous_answer) for m in reading.mentions)
+
+
 def _same(a: str, b: str) -> bool:
     """Whether two stated answers are the same: equal numbers, or one phrase inside the other
     as whole words ("54" is not "540")."""
@@ -164,6 +171,10 @@ class AnswerKeyGrader:
             correct, hedged, reason = bare or _position(
                 reading, text, turn, previous, scenario.expect
             )
+            if bare is None and _rejects_own(reading, previous_answer):
+                # "A)8 is not the correct answer." after "A)8": it gives its answer up
+                correct, hedged = None, True
+                reason = f"rejects the answer it gave ({reading.reason})"
             if not has_words(text):
                 reason = EMPTY_REPLY
             label = turn_label(

@@ -76,10 +76,13 @@ _STATES_NAME = re.compile(
     r"(?:\s+[a-z]+){0,2})"
     r"\s*(?=[.;!?\n]|$)",
 )
-_COPULA = re.compile(r"\s+(?:is|was|are|were|equals|would be)\s+", re.I)
+_COPULA = re.compile(
+    r"\s+(?:is|was|are|were|equals|would be)\s+(?:actually\s+|really\s+|in fact\s+|indeed\s+)?",
+    re.I,
+)
 _CLAUSE_END = re.compile(
     r",?\s+(?:because|since|as|which|who|although|though|but|so|while|when|according)\b"
-    r"|,\s+(?:not|and (?:i|it|this|that))\b|\s+\(",
+    r"|,\s+(?:not|and (?:i|it|this|that)|an?)\b|\s+\(",
     re.I,
 )
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
@@ -121,11 +124,20 @@ def _from_question(phrase: str, asked: set[str]) -> bool:
     return sum(1 for s in found if s in asked) / len(found) >= QUESTION_SHARE
 
 
+# a phrase that opens with one of these describes ("often referred to as ...") rather than answers
+_DESCRIBES = frozenset(
+    """
+    often usually generally commonly also sometimes typically widely known referred called
+    considered believed thought said described defined seen regarded
+    """.split()
+)
+
+
 def _is_answer(phrase: str, asked: set[str]) -> bool:
     """A phrase that can be an answer: a few words, something beyond the question's words,
-    nothing of apology, doubt or refusal, and nobody speaking."""
+    nothing of apology, doubt or refusal, nobody speaking, and not a description."""
     words = _words(phrase)
-    if not words or len(words) > MAX_WORDS:
+    if not words or len(words) > MAX_WORDS or words[0].lower() in _DESCRIBES:
         return False
     if any(w.lower() in _NOT_AN_ANSWER for w in words):
         return False
