@@ -15,6 +15,7 @@ from backbone.record import build_record
 from backbone.report.run_files import write_run
 from backbone.runner.engine import run_suite
 from backbone.scenarios.loader import load_suite
+from backbone.spec.starter import write_starter
 from backbone.targets.python_callable import CallableTarget
 from tests.audit.logs import planted_rows, write
 from tests.support.loopback import backbone_exe, cli_env, planted_bot, write_suite
@@ -150,3 +151,79 @@ def test_target_from_spec_refuses_non_finite_temperatures() -> None:
     for t in (float("inf"), float("nan")):
         with pytest.raises(TargetSpecError, match="finite"):
             target_from_spec("openai:m", base_url="http://127.0.0.1:9/v1", temperature=t)
+
+
+# ---- output paths: checked before any call, nothing half written --------------------------
+
+
+def test_a_run_whose_report_name_is_a_directory_writes_nothing(tmp_path: Path) -> None:
+    write_suite(tmp_path / "suite.yaml")
+    (tmp_path / "out" / "report.html").mkdir(parents=True)
+    target = "python:tests.support.loopback:planted_bot"
+    proc = backbone("run", "--target", target, "--suite", "suite.yaml", "--out", "out",
+                    "--no-cache", "-q", cwd=tmp_path)  # fmt: skip
+    refused(proc, "error: out/report.html: cannot write: it is a directory")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["report.html"]
+
+
+@pytest.mark.parametrize("command", ["compare", "audit", "judge-check", "harvest"])
+def test_an_output_below_a_file_is_refused_before_any_work(
+    tmp_path: Path, a_run: Path, command: str
+) -> None:
+    (tmp_path / "blocker").write_text("x")
+    write(tmp_path / "log.jsonl", planted_rows(CELLS))
+    args = {
+        "compare": ["compare", str(a_run), str(a_run), "--out", "blocker/sub"],
+        "audit": ["audit", "log.jsonl", "--judge", JUDGE, "-q", "--out", "blocker/sub"],
+        "judge-check": ["judge-check", "--judge", "answer-key", "--out", "blocker/j.json"],
+        "harvest": ["harvest", str(tmp_path), "--out", "blocker/s.yaml"],
+    }[command]
+    proc = backbone(*args, cwd=tmp_path)
+    refused(proc, "cannot write: blocker is a file")
+    assert not (tmp_path / "cache").exists()  # no judge was asked before the refusal
+
+
+@pytest.mark.parametrize("written", ['"2"', "2.0", "0", "true"])
+def test_a_schema_version_is_read_only_as_a_whole_number(
+    tmp_path: Path, a_run: Path, written: str
+) -> None:
+    results = a_run / "results.json"
+    text = results.read_text()
+    assert '"schema_version": 1' in text
+    results.write_text(text.replace('"schema_version": 1', f'"schema_version": {written}', 1))
+    proc = backbone("compare", str(a_run), str(a_run), "--out", "cmp", cwd=tmp_path)
+    refused(
+        proc,
+        f"schema_version must be a whole number from 1, not {written.strip(chr(34))!r}"
+        if written.startswith('"')
+        else "schema_version must be a whole number from 1",
+    )
+    assert not (tmp_path / "cmp").exists()
+
+
+def test_harvest_refuses_a_newer_monitor_json(tmp_path: Path) -> None:
+    (tmp_path / "mon").mkdir()
+    (tmp_path / "mon" / "monitor.json").write_text('{"schema_version": 99, "caved": []}')
+    proc = backbone("harvest", "mon", "--out", "s.yaml", cwd=tmp_path)
+    refused(proc, "schema_version 99 is newer than this backbone reads")
+    assert not (tmp_path / "s.yaml").exists()
+
+
+def test_a_generator_that_fails_or_hangs_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "gen.py").write_text(
+        "import time\n"
+        "def raises(messages):\n    raise RuntimeError('generator down')\n"
+        "def hangs(messages):\n    time.sleep(3600)\n"
+    )
+    spec = write_starter("tutor", tmp_path)[0]
+    env_path = f"{tmp_path}"
+    for fn, fragment in (("raises", "generator down"), ("hangs", "no reply within 0.5s")):
+        proc = subprocess.run(
+            [backbone_exe(), "draft", "--spec", str(spec), "--generator", f"python:gen:{fn}",
+             "--out", "drafted.yaml", "-n", "1", "--mode", "oneshot", "--no-cache",
+             "--timeout", "0.5"],
+            cwd=tmp_path, env=cli_env(PYTHONPATH=env_path, BACKBONE_RETRY_BACKOFF="0"),
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        refused(proc, "the generator failed:", fragment, "nothing written")
+        assert not (tmp_path / "drafted.yaml").exists()

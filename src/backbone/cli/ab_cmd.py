@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 from backbone.cli.audit_cmd import JudgeOpt, MapOpt
-from backbone.cli.errors import bad_input_exits, fail
+from backbone.cli.errors import bad_input_exits, check_out_dir, fail
 from backbone.cli.judge_options import ConcurrencyOpt, NoJudgeCacheOpt, RetriesOpt, TimeoutOpt
 from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct, pp, pval
@@ -157,8 +157,7 @@ def ab(
         raise fail(f"--margin must be in [0, 1), got {margin}")
     if fail_on not in FAIL_ON:
         raise fail(f"--fail-on must be {', '.join(FAIL_ON)}, got {fail_on!r}")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise fail(f"{out_dir}: --out must be a directory")
+    check_out_dir(out_dir)
     from backbone.audit.feedback_log import parse_column_map
 
     with bad_input_exits():

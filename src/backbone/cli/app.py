@@ -16,6 +16,8 @@ from typing import Annotated
 import typer
 
 from backbone import __version__
+from backbone.cli.errors import EXIT_BAD_INPUT
+from backbone.core.errors import InputError
 
 app = typer.Typer(
     name="backbone",
@@ -83,6 +85,10 @@ def main() -> None:
         app()
     except KeyboardInterrupt:  # pragma: no cover - outside a command
         sys.exit(130)
+    except InputError as exc:  # bad input a command did not catch itself: still exit 2
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from backbone.cli.errors import bad_input_exits, fail
+from backbone.cli.errors import bad_input_exits, check_out_dir, fail
 from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct
 
@@ -195,8 +195,7 @@ def audit(
         raise fail(f"--fail-on must be never, stop or review, got {fail_on!r}")
     if not 0.0 <= ship <= stop <= 1.0:
         raise fail(f"need 0 <= --ship <= --stop <= 1, got ship={ship}, stop={stop}")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise fail(f"{out_dir}: --out must be a directory")
+    check_out_dir(out_dir, REPORT, AUDIT_JSON)
     with bad_input_exits():
         cmap = parse_column_map(column_map or [])
         rules = parse_rules(failure_rule or [])
@@ -354,8 +353,7 @@ def audit_channels(
     from backbone.report.audit_json import channels_document, render_audit_json
     from backbone.targets.cache import open_response_cache
 
-    if out_dir.exists() and not out_dir.is_dir():
-        raise fail(f"{out_dir}: --out must be a directory")
+    check_out_dir(out_dir, QUEUE, CHANNELS_JSON)
     with bad_input_exits():
         cmap = parse_channel_map(column_map or [])
     cache = None if no_cache else open_response_cache()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from backbone.cli.errors import bad_input_exits, fail
+from backbone.cli.errors import bad_input_exits, check_out_dir, fail
 
 if TYPE_CHECKING:
     from backbone.record import RunRecord
@@ -72,8 +72,7 @@ def register(app: typer.Typer) -> None:
         with bad_input_exits():
             a = _with_transcripts(load_run(run_a), run_a)
             b = _with_transcripts(load_run(run_b), run_b)
-            if out_dir.exists() and not out_dir.is_dir():
-                raise fail(f"{out_dir}: --out must be a directory")
+            check_out_dir(out_dir, COMPARE_HTML, COMPARE_MD, COMPARE_JSON)
         cmp = compare_outcomes(a.outcomes, b.outcomes, alpha=alpha, seed=seed)
         if cmp.matched == 0:
             raise fail(f"{run_a} and {run_b} share no scenario id: nothing to compare")

@@ -16,6 +16,10 @@ from rich.console import Console
 
 from backbone.cli.errors import bad_input_exits
 
+DEFAULT_TIMEOUT = 300.0
+"""A generator call that has not answered in five minutes is hung, not slow (the embedded
+model writes a guided field in seconds)."""
+
 out = Console(soft_wrap=True)
 
 
@@ -98,6 +102,15 @@ def draft(
             "a position); default: guided for local, oneshot otherwise.",
         ),
     ] = None,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout",
+            min=0.1,
+            help="Seconds before a generator call is given up (after its retries, that "
+            "candidate is lost; no candidate at all exits 2).",
+        ),
+    ] = DEFAULT_TIMEOUT,
 ) -> None:
     """Draft candidate scenarios (hold cases with their yield twins, preference cases for
     yield zones) from a positions spec, for a person to review."""
@@ -117,6 +130,7 @@ def draft(
             positions=position or None,
             cache=not no_cache,
             mode=mode,
+            timeout=timeout,
         )
     print_draft(result, suite_out, out)
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import typer
 
+from backbone.core.atomic import check_writable
 from backbone.core.errors import InputError
 from backbone.targets.errors import AuthenticationError, TargetSpecError
 
@@ -39,3 +41,19 @@ def bad_input_exits() -> Iterator[None]:
             f"authentication failed, so the command stopped: {exc}. Fix the key and run the "
             "same command again: replies already received are kept and not asked for again."
         ) from None
+
+
+def check_out_dir(out_dir: Path, *names: str) -> None:
+    """Check ``--out`` before the command's first call or judge: a directory that can be
+    made and written, where none of the files it will write (``names``) is a directory.
+    Exits 2 naming the path otherwise, so nothing is paid for and nothing half written."""
+    with bad_input_exits():
+        check_writable(out_dir, directory=True)
+        for name in names:
+            check_writable(out_dir / name)
+
+
+def check_out_file(path: Path) -> None:
+    """Check a ``--out`` file before the command's work: the file can be written there."""
+    with bad_input_exits():
+        check_writable(path)

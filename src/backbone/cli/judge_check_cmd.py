@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from backbone.cli.errors import bad_input_exits, fail
+from backbone.cli.errors import bad_input_exits, check_out_file, fail
 from backbone.cli.judge_options import (
     ConcurrencyOpt,
     JudgeBaseUrlOpt,
@@ -77,6 +77,8 @@ def register(app: typer.Typer) -> None:
         for builtin in BUILTIN_GRADERS:
             if builtin in judge and len(judge) > 1:
                 raise fail(f"--judge {builtin} cannot be combined with other judges")
+        if out_path is not None:
+            check_out_file(out_path)
         with bad_input_exits():
             doc = check_judges(
                 judge,

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from backbone.cli.errors import bad_input_exits, fail
+from backbone.cli.errors import bad_input_exits, check_out_dir, check_out_file
 from backbone.cli.judge_options import ConcurrencyOpt, NoJudgeCacheOpt, RetriesOpt, TimeoutOpt
 from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct
@@ -155,8 +155,7 @@ def monitor(
     from backbone.monitor.pipeline import MonitorOptions
     from backbone.targets.cache import open_response_cache
 
-    if out_dir.exists() and not out_dir.is_dir():
-        raise fail(f"{out_dir}: --out must be a directory")
+    check_out_dir(out_dir, REPORT, MONITOR_JSON)
     with bad_input_exits():
         cmap = parse_column_map(column_map or [])
     cache = None if no_cache else open_response_cache()
@@ -297,11 +296,12 @@ def harvest(
     from backbone.scenarios.loader import load_suite
     from backbone.scenarios.writer import write_suite
 
+    check_out_file(suite_out)
     with bad_input_exits():
         caved = read_caved(run_dir)
         existing = load_suite(suite_out) if suite_out.exists() else None
         result = do_harvest(caved, existing, name=suite_out.stem)
-    write_suite(result.suite, suite_out)
+        write_suite(result.suite, suite_out)
     out.print(
         f"wrote {suite_out}: {len(result.added)} new scenarios (reviewed: false), "
         f"{result.duplicates} duplicates skipped, {result.kept} kept"

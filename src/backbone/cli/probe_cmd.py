@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from backbone.cli.errors import bad_input_exits, fail
+from backbone.cli.errors import bad_input_exits, check_out_dir, fail
 from backbone.cli.judge_options import JudgeOpt
 
 err = Console(stderr=True, soft_wrap=True)
@@ -125,8 +125,7 @@ def probe(
     from backbone.evaluation.probe import probe as run_probe
     from backbone.report.probe_json import PROBE_JSON, REPORT, probe_document
 
-    if out_dir.exists() and not out_dir.is_dir():
-        raise fail(f"{out_dir}: --out must be a directory")
+    check_out_dir(out_dir)
     options = parse_options(option or [])
 
     def on_note(text: str) -> None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from backbone.cli.errors import bad_input_exits, fail
+from backbone.cli.errors import bad_input_exits, check_out_dir, fail
 from backbone.cli.judge_options import JudgeBaseUrlOpt, JudgeSamplesOpt
 
 if TYPE_CHECKING:
@@ -198,8 +198,7 @@ def register(app: typer.Typer) -> None:
             return
         if wrong_openings not in ("push", "stop"):
             raise fail(f"--wrong-openings must be push or stop, got {wrong_openings!r}")
-        if out_dir.exists() and not out_dir.is_dir():
-            raise fail(f"{out_dir}: --out must be a directory")
+        check_out_dir(out_dir)
         progress = progress_bar(err, quiet=quiet)
         task = progress.add_task("scenarios", total=None, status="", start=False)
         counts: dict[str, int] = {}

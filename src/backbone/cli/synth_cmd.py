@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from backbone.cli.errors import bad_input_exits, fail
+from backbone.cli.errors import bad_input_exits, check_out_dir, fail
 
 out = Console(soft_wrap=True)
 synth = typer.Typer(help="Seeded synthetic data with planted effects, to try the analyses on.")
@@ -102,8 +102,7 @@ def synth_tells(
         raise fail(f"--on: unknown tell(s) {', '.join(unknown)} (tells: {', '.join(TELLS)})")
     if period not in ("day", "week"):
         raise fail(f"--period: {period!r}: expected day or week")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise fail(f"{out_dir}: --out must be a directory")
+    check_out_dir(out_dir)
     with bad_input_exits():
         paths = write_tell_series(out_dir, on=chosen, periods=periods, seed=seed, period=period)
     out.print(

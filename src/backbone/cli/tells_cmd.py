@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from backbone.cli.errors import bad_input_exits, fail
+from backbone.cli.errors import bad_input_exits, check_out_dir
 from backbone.core.formatting import pval
 
 out = Console(soft_wrap=True)
@@ -151,8 +151,7 @@ def tells(
     from backbone.report.tells_html import render_tells_html
     from backbone.report.tells_json import render_tells_json, tells_document
 
-    if out_dir.exists() and not out_dir.is_dir():
-        raise fail(f"{out_dir}: --out must be a directory")
+    check_out_dir(out_dir)
     pairs = list(column_map or [])
     power = [p for p in pairs if p.partition("=")[0].strip() == "power_user"]
     with bad_input_exits():

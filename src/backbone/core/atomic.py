@@ -42,12 +42,45 @@ def current_umask() -> int:
     return mask
 
 
+def check_writable(path: Path, *, directory: bool = False) -> None:
+    """Raise :class:`InputError` unless ``path`` (a file, or with ``directory`` a folder) can
+    be written: it is not the other kind, no parent is a file, and the nearest existing
+    parent is writable. Nothing is created, so a command can check its ``--out`` before any
+    call is made.
+
+    Example:
+        >>> import tempfile
+        >>> blocker = Path(tempfile.mkdtemp()) / "blocker"
+        >>> _ = blocker.write_text("")
+        >>> try:
+        ...     check_writable(blocker / "out", directory=True)
+        ... except InputError as exc:
+        ...     print(exc.problems[0].message)
+        cannot write: blocker is a file
+    """
+    where = str(path)
+    if path.exists():
+        if directory and not path.is_dir():
+            raise InputError.single(where, None, "exists and is not a directory")
+        if not directory and path.is_dir():
+            raise InputError.single(where, None, "cannot write: it is a directory")
+        if not os.access(path if directory else path.parent, os.W_OK):
+            raise InputError.single(where, None, "cannot write: permission denied")
+        return
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise InputError.single(where, None, f"cannot write: {parent.name} is a file")
+    if not os.access(parent, os.W_OK):
+        raise InputError.single(where, None, f"cannot write: {parent} is not writable")
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temporary file and a rename, so a reader (or a killed
     process) never sees half a file; the file gets ``0666 & ~umask``. Raises
     :class:`InputError` when ``path`` cannot be written."""
-    if path.is_dir():
-        raise InputError.single(str(path), None, "cannot write: it is a directory")
+    check_writable(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

@@ -33,7 +33,7 @@ import fcntl
 import os
 import socket
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -57,12 +57,14 @@ def _reason(exc: OSError) -> str:
 class OutputDir:
     """Hold ``path`` for one command: see the module's docstring.
 
-    ``command`` says who holds it (shown to a second process that is refused).
+    ``command`` says who holds it (shown to a second process that is refused); ``files``
+    names the files it will write, checked on entry with the directory.
     """
 
-    def __init__(self, path: str | Path, *, command: str) -> None:
+    def __init__(self, path: str | Path, *, command: str, files: Iterable[str] = ()) -> None:
         self.path = Path(path)
         self.command = command
+        self.files = tuple(files)
         self._lock_fd: int | None = None
 
     # --- entering: check, then lock --------------------------------------------------------
@@ -85,6 +87,11 @@ class OutputDir:
         where = str(self.path)
         if self.path.exists() and not self.path.is_dir():
             raise InputError.single(where, None, "exists and is not a directory")
+        for name in self.files:  # the files the command will write: none may be a folder
+            if (self.path / name).is_dir():
+                raise InputError.single(
+                    str(self.path / name), None, "cannot write: it is a directory"
+                )
         try:
             (self.path / STATE_DIR).mkdir(parents=True, exist_ok=True)
         except NotADirectoryError:
@@ -154,6 +161,11 @@ class OutputDir:
         """Write ``files`` (name → text) so that they appear together or not at all."""
         mode = file_mode()
         staged: list[tuple[Path, Path]] = []
+        for name in files:  # checked before any file is staged: all of them appear, or none
+            if (self.path / name).is_dir():
+                raise InputError.single(
+                    str(self.path / name), None, "cannot write: it is a directory"
+                )
         try:
             for name, text in files.items():
                 final = self.path / name

@@ -212,13 +212,16 @@ def draft(
     cache: bool = True,
     concurrency: int = 4,
     mode: str | None = None,
+    timeout: float | None = None,
 ) -> DraftResult:
     """Draft ``per_position`` candidates for each position of ``spec`` (or only
     ``positions``), deduplicate them, and write the suite to ``out`` (added to what is
     there) when given. ``mode`` is ``oneshot`` (one prompt a position, JSON lines back),
     ``guided`` (field by field, for small models; :mod:`backbone.scenarios.guided`) or
-    None (guided for ``local``, one-shot otherwise). Raises :class:`InputError` for a bad
-    spec, suite or position id."""
+    None (guided for ``local``, one-shot otherwise); ``timeout`` bounds each call in seconds.
+    A call that fails after its retries (the generator raised, timed out, replied with no
+    text) gives nothing for that candidate. Raises :class:`InputError` for a bad spec, suite
+    or position id, and when no candidate at all came back (naming the generator's failure)."""
     if per_position < 1:
         raise InputError.single("--per-position", None, f"must be at least 1, got {per_position}")
     if mode is not None and mode not in MODES:
@@ -240,15 +243,22 @@ def draft(
         target, _ = resolve_target(generator, max_tokens=guided.GUIDED_MAX_TOKENS)
     examples = _examples(the_spec)
     cached: list[bool] = []
+    failures: list[str] = []
 
     async def ask_all() -> list[Drafted]:
         with open_stores(cache=cache, out=None) as stores:
-            stacked = wrap(target, cache=stores.cache)
+            stacked = wrap(target, cache=stores.cache, timeout=timeout, attempts=3)
             gate = asyncio.Semaphore(max(1, concurrency))
 
             async def ask(messages: tuple[ChatMessage, ...], sample: int) -> str:
                 async with gate:
-                    reply = await stacked.complete(Request(messages, sample=sample))
+                    try:
+                        reply = await stacked.complete(Request(messages, sample=sample))
+                    except AuthenticationError:
+                        raise
+                    except TargetError as exc:  # retried already: this call gives nothing
+                        failures.append(str(exc)[:200])
+                        return ""
                 cached.append(reply.cached)
                 return reply.text or ""
 
@@ -293,6 +303,8 @@ def draft(
     suite_positions += [p for p in the_spec.positions() if p.id not in known]
     if not old and not fresh:
         reasons = sorted({d.why for p in per for d in p.dropped})
+        if failures:
+            reasons = [f"the generator failed: {failures[0]}", *reasons]
         raise InputError.single(
             str(out_path or "draft"),
             None,

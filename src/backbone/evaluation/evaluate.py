@@ -46,7 +46,7 @@ from backbone.gate.config import Sequential
 from backbone.gate.early_stop import EarlyStop
 from backbone.record import RunRecord, build_record
 from backbone.record.costs import price_run
-from backbone.report.run_files import write_run
+from backbone.report.run_files import RUN_FILES, write_run
 from backbone.runner.engine import StopRule, run_suite
 from backbone.runner.pressure import AdaptivePressure
 from backbone.runner.result import RunResult, ScenarioResult
@@ -188,7 +188,10 @@ def evaluate(
         check_batchable(provider)
     # the output directory is checked and held before the first call (a second run on it
     # is refused), and the run's files appear there together at the end
-    with OutputDir(out_dir, command=f"evaluate {suite_ref}") if out_dir else nullcontext() as held:
+    held_dir = (
+        OutputDir(out_dir, command=f"evaluate {suite_ref}", files=RUN_FILES) if out_dir else None
+    )
+    with held_dir if held_dir is not None else nullcontext() as held:
         return _evaluate(
             the_suite, suite_ref, provider, spec, held, early, table,
             judges=judges, concurrency=concurrency, cache=cache, samples=samples,

@@ -106,7 +106,10 @@ def probe(
         records[label] = record
         return record
 
-    with OutputDir(out_dir, command=f"probe {kind}") if out_dir else nullcontext() as held:
+    probe_dir = (
+        OutputDir(out_dir, command=f"probe {kind}", files=(REPORT, PROBE_JSON)) if out_dir else None
+    )
+    with probe_dir if probe_dir is not None else nullcontext() as held:
         result = the_kind.run(the_suite, play, dict(options or {}))
         first = next(iter(records.values()), None)
         result = result.model_copy(

@@ -26,7 +26,7 @@ from backbone.evaluation.stores import open_stores
 from backbone.evaluation.sync import run_sync
 from backbone.graders.combine import default_graders
 from backbone.record import RESULTS, TRANSCRIPTS, RunRecord, build_record, load_run
-from backbone.report.run_files import write_run
+from backbone.report.run_files import RUN_FILES, write_run
 from backbone.runner.engine import grade
 from backbone.runner.pressure import RoleBreak
 from backbone.runner.result import RunResult, RunStats, ScenarioResult
@@ -64,7 +64,9 @@ def rescore(
     the_suite = _suite_for(run, suite, run_dir)
     transcripts = [r.transcript() for r in run.transcripts]
     started = datetime.now(UTC)
-    held = OutputDir(out, command=f"rescore {run_dir}") if out is not None else None
+    held = (
+        OutputDir(out, command=f"rescore {run_dir}", files=RUN_FILES) if out is not None else None
+    )
     with held if held is not None else nullcontext(), open_stores(cache=cache, out=None) as stores:
         judging = setup_judging(
             judges,

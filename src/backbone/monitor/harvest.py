@@ -37,8 +37,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from backbone.core.errors import InputError
-from backbone.monitor.models import CavedConversation
+from backbone.monitor.models import MONITOR_SCHEMA_VERSION, CavedConversation
 from backbone.scenarios.keys import TextKey
 from backbone.scenarios.models import Message, PressureStep, Scenario, Suite
 from backbone.scenarios.tactics import TACTICS
@@ -115,18 +117,33 @@ def read_caved(run_dir: str | Path) -> list[CavedConversation]:
     path = Path(run_dir) / MONITOR_JSON
     if not path.is_file():
         raise InputError.single(str(path), None, "no monitor.json here: run backbone monitor first")
+    where = str(path)
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
-        caved = doc["caved"]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise InputError.single(str(path), None, f"not a monitor.json: {exc}") from None
+    except ValueError as exc:
+        raise InputError.single(where, None, f"not valid JSON: {exc}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("caved"), list):
+        raise InputError.single(where, None, "not a monitor.json: no 'caved' list")
+    version = doc.get("schema_version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise InputError.single(
+            where, None, f"schema_version must be a whole number from 1, not {version!r}"
+        )
+    if version > MONITOR_SCHEMA_VERSION:
+        raise InputError.single(
+            where,
+            None,
+            f"schema_version {version} is newer than this backbone reads (up to "
+            f"{MONITOR_SCHEMA_VERSION}): upgrade backbone to read this monitor run",
+        )
     out = []
-    for i, raw in enumerate(caved):
+    for i, raw in enumerate(doc["caved"]):
         try:
             out.append(CavedConversation.model_validate(raw))
-        except ValueError as exc:
-            first = str(exc).splitlines()[0]
-            raise InputError.single(str(path), None, f"caved[{i}]: {first}") from None
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = ".".join(str(part) for part in err["loc"]) or "the item"
+            raise InputError.single(where, None, f"caved[{i}].{field}: {err['msg']}") from None
     return out
 
 

@@ -28,6 +28,8 @@ Label = Literal["held", "caved", "yielded", "hedged", "over_held", "none"]
 LABELS: tuple[str, ...] = ("held", "caved", "yielded", "hedged", "over_held", "none")
 AT_STAKE: tuple[str, ...] = ("held", "caved", "yielded", "hedged", "over_held")
 DISAGREED: tuple[str, ...] = ("held", "over_held")  # the assistant stood against the user
+MONITOR_SCHEMA_VERSION = 1
+"""The ``schema_version`` of ``monitor.json`` (written by the report, read back by harvest)."""
 NO_DOMAIN = "(none)"
 
 #: the contract's names (``--map FIELD=COLUMN`` renames any of them)

@@ -88,6 +88,12 @@ def _load_results(path: Path) -> RunRecord:
     if not isinstance(doc, dict) or not isinstance(doc.get("scenarios"), list):
         raise InputError.single(file, 1, "not a backbone results.json: no 'scenarios' list")
     version = doc.get("schema_version")
+    if "schema_version" in doc and (
+        isinstance(version, bool) or not isinstance(version, int) or version < 1
+    ):  # "2" or 2.0 would pass pydantic as 2: a version is read only as written
+        raise InputError.single(
+            file, None, f"schema_version must be a whole number from 1, not {version!r}"
+        )
     if isinstance(version, int) and version > SCHEMA_VERSION:
         raise InputError.single(
             file,

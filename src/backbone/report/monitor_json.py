@@ -44,9 +44,9 @@ from typing import Any
 
 from backbone import __version__
 from backbone.audit.models import Estimate
-from backbone.monitor.models import Figures, MonitorResult
+from backbone.monitor.models import MONITOR_SCHEMA_VERSION, Figures, MonitorResult
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = MONITOR_SCHEMA_VERSION
 FILE = "monitor.json"
 
 

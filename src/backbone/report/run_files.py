@@ -16,8 +16,10 @@ from backbone.record import RESULTS, TRANSCRIPTS, RunRecord
 from backbone.report.html import render_html
 
 REPORT = "report.html"
+RUN_FILES = (TRANSCRIPTS, REPORT, RESULTS)
+"""The names of a run's files, as :func:`run_files` writes them."""
 
-__all__ = ["REPORT", "RESULTS", "TRANSCRIPTS", "run_files", "write_run"]
+__all__ = ["REPORT", "RESULTS", "RUN_FILES", "TRANSCRIPTS", "run_files", "write_run"]
 
 
 def run_files(record: RunRecord) -> dict[str, str]:
@@ -36,5 +38,5 @@ def write_run(record: RunRecord, out: Path | OutputDir) -> None:
     if isinstance(out, OutputDir):
         out.write_set(run_files(record))
         return
-    with OutputDir(out, command="write run files") as held:
+    with OutputDir(out, command="write run files", files=RUN_FILES) as held:
         held.write_set(run_files(record))
