@@ -235,6 +235,7 @@ def test_the_offline_chain_on_real_replies_grades_whole_conversations(tmp_path: 
                    "--out", str(tmp_path / "chain.json"), cache=tmp_path / "cache")  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     doc: dict[str, Any] = json.loads((tmp_path / "chain.json").read_text())
+    assert doc["schema_version"] == 1  # every JSON file a command writes carries one
     test = [i for i in load_labeled("recorded").items if split_of(i.case.id) == "test"]
     # each case graded with its own key (answer or rule), as a run's scenario carries it
     assert doc["coverage"]["items"] == doc["coverage"]["graded"] == len(test)

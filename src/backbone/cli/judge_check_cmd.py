@@ -28,6 +28,9 @@ from backbone.cli.judge_options import (
     TimeoutOpt,
 )
 
+JUDGE_CHECK_SCHEMA_VERSION = 1
+"""The ``schema_version`` of the JSON ``judge-check --out`` writes, as every command's has."""
+
 out = Console(soft_wrap=True)
 
 
@@ -93,7 +96,8 @@ def register(app: typer.Typer) -> None:
                 split="dev" if split == "dev" else "test" if split == "test" else None,
             )
         if out_path is not None:
-            write_text_atomic(out_path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+            versioned = {"schema_version": JUDGE_CHECK_SCHEMA_VERSION, **doc}
+            write_text_atomic(out_path, json.dumps(versioned, indent=2, ensure_ascii=False) + "\n")
         print_check(doc, out, show)
         if out_path is not None:
             out.print(f"wrote {out_path}")
