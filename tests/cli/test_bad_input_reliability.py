@@ -107,6 +107,17 @@ def test_a_failure_rule_on_a_missing_column(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+def test_stratifying_by_a_field_no_record_has(tmp_path: Path) -> None:
+    # a JSONL log reads a field no record has as NULL: it used to make one "(missing)" segment
+    write(tmp_path / "log.jsonl", planted_rows(CELLS))
+    proc = backbone(
+        "audit", "log.jsonl", "--judge", JUDGE, "--stratify-by", "no_such_column",
+        "--out", "out", "-q", cwd=tmp_path,
+    )  # fmt: skip
+    refused(proc, "no column 'no_such_column' for --stratify-by (columns: ")
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_failure_rule_on_a_contract_field_is_accepted(tmp_path: Path) -> None:
     write(tmp_path / "log.jsonl", planted_rows(CELLS))
     proc = backbone(

@@ -159,6 +159,39 @@ def test_bad_csv_rows_located(tmp_path: Path) -> None:
     ]
 
 
+def test_a_dial_off_that_is_neither_true_nor_false_is_located(tmp_path: Path) -> None:
+    # "perhaps" used to be counted as false, silently moving friction.dial_off
+    path = tmp_path / "dial.jsonl"
+    turns = [{"role": "user", "content": "2+2?"}, {"role": "assistant", "content": "4"}]
+    rows = [
+        {"id": "a", "dial_off": True, "messages": turns},
+        {"id": "b", "dial_off": "perhaps", "messages": turns},
+        {"id": "c", "dial_off": 0, "messages": turns},
+        {"id": "d", "dial_off": "no", "messages": turns},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    with pytest.raises(InputError) as exc:
+        open_conversations(path)
+    assert [str(p) for p in exc.value.problems] == [
+        f"{path}:2: dial_off 'perhaps' is not true or false"
+    ]
+    rows[1]["dial_off"] = "yes"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    with open_conversations(path) as log:
+        assert log.info.dial_off == 2
+    csv = tmp_path / "dial.csv"
+    csv.write_text(
+        "conversation_id,turn,role,content,dial\n"
+        "a,0,user,What is 2+2?,false\n"
+        "a,1,assistant,4,maybe\n"  # line 3, a renamed column
+    )
+    with pytest.raises(InputError) as exc:
+        open_conversations(csv, column_map={"dial_off": "dial"})
+    assert [str(p) for p in exc.value.problems] == [
+        f"{csv}:3: dial_off (column 'dial') 'maybe' is not true or false"
+    ]
+
+
 def test_cli_bad_input_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in BAD_JSONL))

@@ -127,6 +127,11 @@ def _field_exprs(
         else:
             column = column_map.get(field, field)
         expr = source.column_sql(column)
+        if expr is not None and field == "segment" and source.fmt == "jsonl":
+            # a JSONL field no record has is a column the log lacks, not a segment "(missing)"
+            found = source.con.execute(f"SELECT count({expr}) FROM src").fetchone()
+            if found is not None and int(found[0]) == 0:
+                expr = None
         if expr is None:
             problem = missing_column_problem(
                 source.file, field, column, source.names, column_map, stratify_option

@@ -52,6 +52,8 @@ from backbone.scenarios.tactics import TACTICS
 MAX_LISTED = 50
 ROLES = ("system", "user", "assistant")
 TRUTHY = "('true', '1', 'yes', 'y', 't')"
+BOOLEANS = "('true', '1', 'yes', 'y', 't', 'false', '0', 'no', 'n', 'f', '')"
+# what a dial_off value may be: any other ("perhaps") is bad input, not false
 
 
 def parse_column_map(pairs: Sequence[str], source: str = "--map") -> dict[str, str]:
@@ -269,7 +271,14 @@ def _turns_views(con: duckdb.DuckDBPyConnection, cmap: Mapping[str, str], rows: 
     )
     role, content = _label(cmap, "role"), _label(cmap, "content")
     turn, conv = _label(cmap, "turn"), _label(cmap, "conversation_id")
+    dial = _label(cmap, "dial_off")
     quote = "''''"
+    # a field of the whole conversation: named without a message number
+    dial_check = (
+        f"WHEN __dial_raw IS NOT NULL AND lower(trim(__dial_raw)) NOT IN {BOOLEANS} THEN "
+        f"{sql_literal(dial + ' ')} || {quote} || __dial_raw || {quote} || "
+        "' is not true or false'"
+    )
     checks = [
         ("__mtype IS NULL OR __mtype <> 'OBJECT'", sql_literal("not a message object")),
         (
@@ -302,7 +311,9 @@ def _turns_views(con: duckdb.DuckDBPyConnection, cmap: Mapping[str, str], rows: 
             f"' in conversation ' || {quote} || __conv || {quote}",
         ),
     ]
-    cases = " ".join(f"WHEN {cond} THEN {msg} || {text}" for cond, text in checks)
+    cases = (
+        dial_check + " " + " ".join(f"WHEN {cond} THEN {msg} || {text}" for cond, text in checks)
+    )
     text = "__content"
     con.execute(
         f"""
