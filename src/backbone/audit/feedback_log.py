@@ -127,8 +127,14 @@ def _field_exprs(
         else:
             column = column_map.get(field, field)
         expr = source.column_sql(column)
-        if expr is not None and field == "segment" and source.fmt == "jsonl":
+        if (
+            expr is not None
+            and field == "segment"
+            and source.fmt == "jsonl"
+            and stratify_option == "--stratify-by"
+        ):
             # a JSONL field no record has is a column the log lacks, not a segment "(missing)"
+            # (ab names a missing --arm-column itself)
             found = source.con.execute(f"SELECT count({expr}) FROM src").fetchone()
             if found is not None and int(found[0]) == 0:
                 expr = None
