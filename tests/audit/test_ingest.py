@@ -242,6 +242,9 @@ def test_many_bad_records_are_counted_past_the_listed_fifty(tmp_path: Path) -> N
 def test_missing_file_and_unknown_extension(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
         open_log(tmp_path / "nope.jsonl")
+    (tmp_path / "logs.jsonl").mkdir()  # a folder is not "no such file": it says what it is
+    with pytest.raises(InputError, match="is a directory: give the log file itself"):
+        open_log(tmp_path / "logs.jsonl")
     (tmp_path / "log.txt").write_text("x")
     with pytest.raises(InputError, match="cannot tell the format"):
         open_log(tmp_path / "log.txt")

@@ -356,6 +356,10 @@ def open_source(
 ) -> Source:
     """Open a log file as a :class:`Source` (raises :class:`InputError` when unreadable)."""
     p = Path(path)
+    if p.is_dir():
+        raise InputError.single(
+            str(p), None, "is a directory: give the log file itself (JSONL, CSV or Parquet)"
+        )
     if not p.is_file():
         raise InputError.single(str(p), None, "no such file")
     return Source(p, detect_format(p, fmt), memory_limit=memory_limit, threads=threads)
