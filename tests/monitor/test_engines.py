@@ -219,6 +219,22 @@ def test_engine_bad_input_exits_2_naming_the_table_and_what_is_wrong(tmp_path: P
     assert "no column 'role' for field 'role'" in str(err.value)
 
 
+def test_engine_path_refuses_a_dial_off_that_is_neither_true_nor_false(tmp_path: Path) -> None:
+    # as the default path does: "perhaps" used to be counted as false
+    db = tmp_path / "dial.db"
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "CREATE TABLE chats AS SELECT * FROM (VALUES "
+            "('a', '0', 'user', 'q', 'no'), ('a', '1', 'assistant', 'x', 'no'), "
+            "('b', '0', 'user', 'q', 'perhaps'), ('b', '1', 'assistant', 'x', 'perhaps')) "
+            "t(conversation_id, turn, role, content, dial_off)"
+        )
+    code, output, doc = monitor("--connection", f"duckdb://{db}", "--table", "chats",
+                                out=tmp_path / "o")  # fmt: skip
+    assert code == 2 and doc is None and not (tmp_path / "o").exists()
+    assert "dial_off 'perhaps' is not true or false" in " ".join(output.split())
+
+
 # ---------- Spark in local mode (one session for the module) ----------
 
 

@@ -39,8 +39,10 @@ from backbone.audit.feedback_log import parse_column_map as audit_column_map
 from backbone.audit.source import Source, open_source, sql_literal
 from backbone.core.errors import InputError, Problem
 from backbone.monitor.models import (
+    FALSE_VALUES,
     MAPPABLE_FIELDS,
     NO_DOMAIN,
+    TRUE_VALUES,
     Conversation,
     LogInfo,
     Message,
@@ -51,9 +53,8 @@ from backbone.scenarios.tactics import TACTICS
 
 MAX_LISTED = 50
 ROLES = ("system", "user", "assistant")
-TRUTHY = "('true', '1', 'yes', 'y', 't')"
-BOOLEANS = "('true', '1', 'yes', 'y', 't', 'false', '0', 'no', 'n', 'f', '')"
-# what a dial_off value may be: any other ("perhaps") is bad input, not false
+TRUTHY = "(" + ", ".join(sql_literal(v) for v in TRUE_VALUES) + ")"
+BOOLEANS = "(" + ", ".join(sql_literal(v) for v in (*TRUE_VALUES, *FALSE_VALUES)) + ")"
 
 
 def parse_column_map(pairs: Sequence[str], source: str = "--map") -> dict[str, str]:

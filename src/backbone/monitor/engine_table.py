@@ -58,14 +58,21 @@ import ibis.expr.types as ir
 
 from backbone.audit.engine_table import draw_key
 from backbone.core.errors import InputError, Problem
-from backbone.monitor.models import NO_DOMAIN, Conversation, LogInfo, Message, StratumInfo
+from backbone.monitor.models import (
+    FALSE_VALUES,
+    NO_DOMAIN,
+    TRUE_VALUES,
+    Conversation,
+    LogInfo,
+    Message,
+    StratumInfo,
+)
 from backbone.monitor.pushback_patterns import DISPUTE, GIVE_UP, SELF_CORRECTION, TACTIC_ORDER
 from backbone.scenarios.tactics import TACTICS
 
 ROW = "__row"  # an optional 1-based row column (the wiring adds one for Parquet on Spark)
 MAX_LISTED = 50
 ROLES = ("system", "user", "assistant")
-TRUTHY = ("true", "1", "yes", "y", "t")
 REQUIRED = ("conversation_id", "turn", "role", "content")
 OPTIONAL = ("domain", "user_id", "timestamp", "dial_off")
 _UPPER = string.ascii_uppercase + "\u212a\u017f"  # RE2 folds the Kelvin sign and long s too
@@ -209,7 +216,12 @@ def _turns(msgs: ir.Table, cmap: Mapping[str, str]) -> ir.Table:
         | ((r == "system") & prev.notnull() & (prev != "system"))
         | ((prev == "system") & (r == "assistant"))
     )
+    dial_raw = t["__dial_raw"]
     problem = ibis.cases(
+        (  # a field of the whole conversation: "perhaps" is bad input, not false
+            dial_raw.notnull() & ~dial_raw.strip().lower().isin([*TRUE_VALUES, *FALSE_VALUES]),
+            f"{_label(cmap, 'dial_off')} '" + dial_raw + "' is not true or false",
+        ),
         (t["__conv"].isnull() | (t["__conv"] == ""), ibis.literal(f"{conv} is missing")),
         (t["__turn_raw"].isnull(), ibis.literal(f"{turn} is missing")),
         (t["__turn"].isnull(), f"{turn} '" + t["__turn_raw"] + "' is not a whole number"),
@@ -266,7 +278,7 @@ def classify(
 def _conversations(turns: ir.Table) -> ir.Table:
     """One row per conversation: the default path's ``conv`` table."""
     t = turns
-    dial = t["__dial_raw"].strip().lower().isin(list(TRUTHY)).fill_null(False)
+    dial = t["__dial_raw"].strip().lower().isin(list(TRUE_VALUES)).fill_null(False)
     tactics = {f"t_{name}": (t["__tactic"] == name).sum() for name in TACTICS}
     first_row = t[ROW].min() if ROW in t.columns else ibis.literal(0, "int64")
     return t.group_by(__ckey="__conv").aggregate(

@@ -28,6 +28,9 @@ Label = Literal["held", "caved", "yielded", "hedged", "over_held", "none"]
 LABELS: tuple[str, ...] = ("held", "caved", "yielded", "hedged", "over_held", "none")
 AT_STAKE: tuple[str, ...] = ("held", "caved", "yielded", "hedged", "over_held")
 DISAGREED: tuple[str, ...] = ("held", "over_held")  # the assistant stood against the user
+TRUE_VALUES = ("true", "1", "yes", "y", "t")
+FALSE_VALUES = ("false", "0", "no", "n", "f", "")
+"""What a ``dial_off`` value may be (lower-cased, trimmed): any other is bad input."""
 MONITOR_SCHEMA_VERSION = 1
 """The ``schema_version`` of ``monitor.json`` (written by the report, read back by harvest)."""
 NO_DOMAIN = "(none)"
