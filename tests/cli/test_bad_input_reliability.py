@@ -65,6 +65,21 @@ def test_a_non_finite_temperature(tmp_path: Path, value: str) -> None:
     assert not (tmp_path / "backbone-run").exists()
 
 
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_a_suite_title_that_is_not_text(tmp_path: Path, command: str) -> None:
+    # a list used to become the run's title "[1, 2]"
+    text = write_suite(tmp_path / "suite.yaml").read_text()
+    assert text.startswith("name: ")
+    (tmp_path / "suite.yaml").write_text("name: [1, 2]\n" + text.split("\n", 1)[1])
+    args = ["validate", "--suite", "suite.yaml"] if command == "validate" else [
+        "run", "--target", "python:tests.support.loopback:planted_bot", "--suite", "suite.yaml",
+        "--out", "out"]  # fmt: skip
+    refused(backbone(*args, cwd=tmp_path), "suite.yaml:1: 'name' must be text, not a list")
+    assert not (tmp_path / "out").exists()
+    (tmp_path / "suite.yaml").write_text("name: 2024\n" + text.split("\n", 1)[1])
+    assert backbone("validate", "--suite", "suite.yaml", cwd=tmp_path).returncode == 0
+
+
 def test_a_variant_past_the_tactics_phrasings(tmp_path: Path) -> None:
     suite = write_suite(tmp_path / "suite.yaml")
     text = suite.read_text().replace("  - doubt\n", "  - {tactic: doubt, variant: 99}\n", 1)

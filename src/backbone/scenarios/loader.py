@@ -107,6 +107,7 @@ def _read_file(
             )
         base = ("scenarios",)
         meta = {k: data[k] for k in ("name", "suite", "description") if k in data}
+        problems += title_problems(meta, file, lines)
         raw_positions = data.get("positions") or []
         if not isinstance(raw_positions, list):
             problems.append(Problem(file, lines.get(("positions",)), "'positions' must be a list"))
@@ -124,6 +125,17 @@ def _read_file(
         raise InputError.single(file, 1, "a suite must be a mapping with 'scenarios' or a list")
     items = [(raw, lines.get((*base, i)), (*base, i)) for i, raw in enumerate(raw_items)]
     return meta, _validate_items(items, file, lines, problems), positions
+
+
+def title_problems(meta: dict[str, Any], file: str, lines: dict[NodePath, int]) -> list[Problem]:
+    """A suite's ``name``, ``suite`` or ``description`` that is not text (a list, a mapping,
+    true): a bare number is read as its digits."""
+    out = []
+    for k, v in meta.items():
+        if (v is not None and not isinstance(v, str | int | float)) or isinstance(v, bool):
+            kind = type(v).__name__.replace("dict", "mapping")
+            out.append(Problem(file, lines.get((k,)), f"'{k}' must be text, not a {kind}"))
+    return out
 
 
 def _files_in(path: Path) -> list[Path]:

@@ -41,6 +41,7 @@ from backbone.scenarios.loader import (
     _files_in,
     explain_error,
     resolve_suite_path,
+    title_problems,
 )
 from backbone.scenarios.models import Position, Scenario
 from backbone.spec.loader import RawSpec, read_spec, resolve_spec_path, spec_suite_paths
@@ -160,6 +161,8 @@ def _scan_file(path: Path, problems: list[Problem]) -> tuple[list[Entry], list[P
         elif isinstance(data, dict):
             for k in sorted(set(data) - _TOP_LEVEL):
                 problems.append(Problem(file, lines.get((k,)), f"unknown top-level field {k!r}"))
+            titles = {k: data[k] for k in ("name", "suite", "description") if k in data}
+            problems += title_problems(titles, file, lines)
             items = data.get("scenarios")
             if not isinstance(items, list) or not items:
                 problems.append(
