@@ -184,12 +184,9 @@ async def _guided_position(
     for k in range(n):
         at = seed * n + k
         topic, round_ = topics[at % len(topics)], at // len(topics)
-        try:
-            obj, why, seen = await _guided_candidate(ask, position, topic, round_, seed)
-        except AuthenticationError:
-            raise
-        except TargetError as exc:  # one failed field loses its candidate, not the draft
-            obj, why, seen = None, f"the generator failed: {str(exc)[:120]}", topic
+        # a failed call reads as an empty field (``ask`` records the failure): the candidate
+        # is dropped, not the draft
+        obj, why, seen = await _guided_candidate(ask, position, topic, round_, seed)
         if obj is None:
             dropped.append(Dropped(k + 1, seen[:200], why or "unusable"))
         else:
