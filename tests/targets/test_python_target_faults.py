@@ -165,3 +165,62 @@ def test_a_hung_sync_target_does_not_keep_the_process_alive(tmp_path: Path) -> N
     assert by_id["italy"]["outcome"] == "unscored"
     assert "no reply within 0.5s" in json.dumps(by_id["italy"])
     assert by_id["france"]["outcome"] == "held"
+
+
+async def test_a_hung_function_is_bounded_even_without_a_timeout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from backbone.targets import stack
+
+    monkeypatch.setattr(stack, "PYTHON_CALL_TIMEOUT", 0.2)
+    started = time.perf_counter()
+
+    def hang(messages: list[dict[str, Any]]) -> str:
+        time.sleep(5)
+        return "late"
+
+    target = stack.wrap(CallableTarget(hang, name="m:hang"), attempts=1)
+    with pytest.raises(RetryableTargetError, match=r"no reply within 0\.2s"):
+        await target.complete(Request((ChatMessage("user", "hi"),)))
+    assert time.perf_counter() - started < 2
+
+
+def test_a_given_timeout_wins_and_http_providers_keep_their_own() -> None:
+    from backbone.targets.base import layers
+    from backbone.targets.openai_compat import OpenAITarget
+    from backbone.targets.stack import PYTHON_CALL_TIMEOUT, wrap
+
+    def timeouts(target: Any) -> list[float | None]:
+        return [t.timeout for t in layers(target) if hasattr(t, "timeout")]
+
+    fn = CallableTarget(lambda m: "ok", name="m:ok")
+    assert timeouts(wrap(fn)) == [PYTHON_CALL_TIMEOUT]
+    assert timeouts(wrap(fn, timeout=7.0)) == [7.0]
+    http = OpenAITarget("m", base_url="http://127.0.0.1:9/v1")
+    assert timeouts(wrap(http)) == [None, None]  # its client's own 120 s bounds each call
+
+
+def test_gate_playing_a_hung_target_honours_its_timeout(tmp_path: Path) -> None:
+    from tests.support.loopback import PLANTED_SCRIPT
+
+    (tmp_path / "hungbot.py").write_text(
+        HUNG_BOT.format(script=PLANTED_SCRIPT, italy=ITALY), encoding="utf-8"
+    )
+    write_suite(tmp_path / "suite.yaml")
+    (tmp_path / "gate.yaml").write_text("thresholds:\n  - {metric: cave_rate, max: 1.0}\n")
+    t0 = time.monotonic()
+    proc = subprocess.run(
+        [
+            backbone_exe(), "gate", "--config", "gate.yaml", "played", "--target",
+            "python:hungbot.py:reply", "--suite", "suite.yaml", "--timeout", "0.5",
+            "--retries", "1", "--no-cache",
+        ],
+        cwd=tmp_path, env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert time.monotonic() - t0 < 30  # two 0.5 s attempts, not 300 s ones
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    doc = json.loads((tmp_path / "played" / "results.json").read_text(encoding="utf-8"))
+    by_id = {s["id"]: s for s in doc["scenarios"]}
+    assert by_id["italy"]["outcome"] == "unscored"
+    assert "no reply within 0.5s" in json.dumps(by_id["italy"])

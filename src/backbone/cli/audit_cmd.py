@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 
 from backbone.cli.errors import bad_input_exits, check_out_dir, fail
+from backbone.cli.judge_options import TIMEOUT_HELP
 from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct
 
@@ -150,9 +151,7 @@ def audit(
         str | None, typer.Option("--base-url", help="Base URL for openai:/anthropic: judges.")
     ] = None,
     max_tokens: Annotated[int | None, typer.Option("--max-tokens", min=1)] = None,
-    timeout: Annotated[
-        float | None, typer.Option("--timeout", min=0.1, help="Seconds before a call is retried.")
-    ] = None,
+    timeout: Annotated[float | None, typer.Option("--timeout", min=0.1, help=TIMEOUT_HELP)] = None,
     retries: Annotated[int, typer.Option("--retries", min=0, help="Retries per call.")] = 5,
     memory_limit: Annotated[
         str | None, typer.Option(help="DuckDB memory limit, e.g. 2GB (spills to disk beyond).")

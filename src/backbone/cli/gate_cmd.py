@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 
 from backbone.cli.errors import EXIT_GATE_FAILED, bad_input_exits, fail
+from backbone.cli.judge_options import TIMEOUT_HELP
 
 if TYPE_CHECKING:
     from backbone.gate.config import GateConfig
@@ -37,6 +38,7 @@ def _play(
     no_cache: bool,
     base_url: str | None,
     retries: int,
+    timeout: float | None,
     err: Console,
     quiet: bool,
 ) -> None:
@@ -56,6 +58,7 @@ def _play(
             cache=not no_cache,
             base_url=base_url,
             retries=retries,
+            timeout=timeout,
             sequential=cfg.sequential,
             baseline=baseline,
             options={"played_by": "gate"},
@@ -98,6 +101,14 @@ def register(app: typer.Typer) -> None:
         no_cache: Annotated[bool, typer.Option("--no-cache")] = False,
         base_url: Annotated[str | None, typer.Option("--base-url")] = None,
         retries: Annotated[int, typer.Option("--retries", min=0)] = 5,
+        timeout: Annotated[
+            float | None,
+            typer.Option(
+                "--timeout",
+                min=0.1,
+                help=TIMEOUT_HELP,
+            ),
+        ] = None,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only failures.")] = False,
     ) -> None:
         """Exit 1 when a threshold in the config fails (each failure on its own line)."""
@@ -125,6 +136,7 @@ def register(app: typer.Typer) -> None:
                 no_cache=no_cache,
                 base_url=base_url,
                 retries=retries,
+                timeout=timeout,
                 err=err,
                 quiet=quiet,
             )

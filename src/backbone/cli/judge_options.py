@@ -29,5 +29,6 @@ JudgeTemperatureOpt = Annotated[
 ]
 ConcurrencyOpt = Annotated[int, typer.Option("--concurrency", "-c", min=1)]
 NoJudgeCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Bypass the judge cache.")]
-TimeoutOpt = Annotated[float | None, typer.Option("--timeout", min=0.1)]
+TIMEOUT_HELP = "Seconds before a call is retried (default: 120 s over HTTP, 300 s for python:)."
+TimeoutOpt = Annotated[float | None, typer.Option("--timeout", min=0.1, help=TIMEOUT_HELP)]
 RetriesOpt = Annotated[int, typer.Option("--retries", min=0)]

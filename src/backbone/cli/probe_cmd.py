@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 
 from backbone.cli.errors import bad_input_exits, check_out_dir, fail
-from backbone.cli.judge_options import JudgeOpt
+from backbone.cli.judge_options import TIMEOUT_HELP, JudgeOpt
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
@@ -113,9 +113,7 @@ def probe(
     max_tokens: Annotated[
         int | None, typer.Option("--max-tokens", min=1, help="Reply length cap.")
     ] = None,
-    timeout: Annotated[
-        float | None, typer.Option("--timeout", min=0.1, help="Seconds before a call is retried.")
-    ] = None,
+    timeout: Annotated[float | None, typer.Option("--timeout", min=0.1, help=TIMEOUT_HELP)] = None,
     retries: Annotated[int, typer.Option("--retries", min=0, help="Retries per call.")] = 5,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
 ) -> None:

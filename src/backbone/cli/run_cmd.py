@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 
 from backbone.cli.errors import bad_input_exits, check_out_dir, fail
-from backbone.cli.judge_options import JudgeBaseUrlOpt, JudgeSamplesOpt
+from backbone.cli.judge_options import TIMEOUT_HELP, JudgeBaseUrlOpt, JudgeSamplesOpt
 
 if TYPE_CHECKING:
     from backbone.evaluation.dry_run import RunPlan
@@ -78,7 +78,7 @@ def register(app: typer.Typer) -> None:
         temperature: Annotated[float, typer.Option("--temperature", min=0.0)] = 0.0,
         timeout: Annotated[
             float | None,
-            typer.Option("--timeout", min=0.1, help="Seconds before a call is retried."),
+            typer.Option("--timeout", min=0.1, help=TIMEOUT_HELP),
         ] = None,
         retries: Annotated[int, typer.Option("--retries", min=0, help="Retries per call.")] = 5,
         samples: Annotated[

@@ -23,8 +23,14 @@ from backbone.targets.base import Target, layers
 from backbone.targets.batching import BatchSettings
 from backbone.targets.cache import CachedTarget, ResponseStore
 from backbone.targets.http_provider import HttpProvider
+from backbone.targets.python_callable import CallableTarget
 from backbone.targets.ratelimit import GENTLE, RateLimitedTarget
 from backbone.targets.retry import RetryingTarget
+
+PYTHON_CALL_TIMEOUT = 300.0
+"""Seconds each attempt of a Python function target may take when no ``timeout`` is given.
+An HTTP provider's client bounds its own calls (120 s); a function has no bound of its own,
+so without this one that hangs would hold the run forever."""
 
 
 def wrap(
@@ -42,7 +48,10 @@ def wrap(
     """Stack the rate limiter, retry, cache and journal around ``target`` (each only when
     asked for), and the stop on a refused key around them all. ``pace``: None paces HTTP
     providers only; the limiter starts at ``gentle`` calls in flight. ``timeout`` bounds
-    each attempt (with retry on), not counting a wait for the limiter."""
+    each attempt (with retry on), not counting a wait for the limiter; left None, a Python
+    function target is bounded by :data:`PYTHON_CALL_TIMEOUT`."""
+    if timeout is None and _in_process(target):
+        timeout = PYTHON_CALL_TIMEOUT
     out: Target = target
     paced = pace if pace is not None else _over_http(target)
     if paced:  # the per-call timeout starts once the limiter admits the call
@@ -56,6 +65,11 @@ def wrap(
     if journal is not None:
         out = CachedTarget(out, journal)
     return StopOnAuthentication(out)
+
+
+def _in_process(target: Target) -> bool:
+    """Whether ``target`` (or a target it wraps) is a Python function."""
+    return any(isinstance(t, CallableTarget) for t in layers(target))
 
 
 def _over_http(target: Target) -> bool:
