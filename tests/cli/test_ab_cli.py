@@ -50,6 +50,7 @@ def test_synth_then_ab_writes_the_contract_and_prints_the_summary(tmp_path: Path
     assert doc["preference_delta"]["value"] == pytest.approx(0.04)
     assert doc["preference_delta"]["n"] == 6000 and doc["accuracy_delta"]["n"] == 600
     assert doc["verdict"] == "sycophancy_gradient" and doc["required_n"] is None
+    assert doc["required_n_basis"]["accuracy_measured"] is True
     assert doc["non_inferiority"]["shown"] is False
     a = doc["per_arm"]["a"]
     assert (a["events"], a["thumbs_up"], a["judged"], a["unscored"]) == (3000, 2100, 300, 0)
@@ -132,3 +133,48 @@ def test_a_bad_margin_or_fail_on_exits_2(tmp_path: Path) -> None:
     log = write_ab_log(tmp_path / "log.jsonl", rows())
     assert "--margin must be in [0, 1)" in bad(tmp_path, log, "--margin", "1.5")
     assert "--fail-on must be never, harm, not-win" in bad(tmp_path, log, "--fail-on", "often")
+
+
+FAILING_JUDGE = """
+def judge(event):
+    if event["arm"] in {arms!r}:
+        raise RuntimeError("judge down")
+    return {{"correct": True}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("down", "verdict", "blind"),
+    [(("B",), "inconclusive", "B"), (("A", "B"), "sycophancy_gradient", "A or B")],
+)
+def test_an_arm_the_judge_never_scored_is_said_to_have_unknown_accuracy(
+    tmp_path: Path, down: tuple[str, ...], verdict: str, blind: str
+) -> None:
+    """A judge failing on every event of an arm leaves its accuracy unknown: the verdict's
+    rules still apply (nothing shows B no less correct), but its reason says why, and no
+    events-per-arm figure is projected from an accuracy nobody measured."""
+    judge = tmp_path / "judge.py"
+    judge.write_text(FAILING_JUDGE.format(arms=set(down)), encoding="utf-8")
+    preference = (0.5, 0.5) if len(down) == 1 else (0.5, 0.6)  # B shown preferred
+    log = write_ab_log(
+        tmp_path / "log.csv",
+        ab_rows(n_per_arm=200, preference=preference, accuracy=(0.7, 0.7), seed=0),
+    )
+    out = tmp_path / "out"
+    r = invoke(
+        "ab", str(log), "--arm-column", "arm", "--judge", f"python:{judge}:judge",
+        "--sample", "20", "--retries", "0", "--out", str(out),
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    doc = json.loads((out / "ab.json").read_text())
+    assert doc["verdict"] == verdict
+    assert doc["verdict_reason"].endswith(
+        f"(accuracy unknown: no judged event of {blind} could be scored)"
+    )
+    assert doc["required_n"] is None
+    assert doc["required_n_basis"]["accuracy_measured"] is False
+    assert doc["accuracy_delta"]["value"] is None
+    if verdict == "inconclusive":
+        said = "no size can be projected: an arm has no judged event that could be scored"
+        assert said in r.stdout
+        assert said.capitalize() in (out / "report.html").read_text(encoding="utf-8")

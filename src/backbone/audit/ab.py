@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from backbone.audit.ab_arms import Arms, read_arms
@@ -167,6 +167,13 @@ def assemble(
     pref = preference_delta(a.counts, b.counts)
     acc = accuracy_delta(a.accuracy, b.accuracy)
     verdict = decide(pref=pref.ci, acc=acc.ci, margin=options.margin)
+    blind = [arm.name for arm in (a, b) if arm.scored == 0]
+    if blind:  # the rules still apply (nothing shows B no less correct), but say why
+        verdict = replace(
+            verdict,
+            reason=f"{verdict.reason} (accuracy unknown: no judged event of "
+            f"{' or '.join(blind)} could be scored)",
+        )
     need: int | None = None
     if verdict.verdict == "inconclusive":
         e = effects(a, b, pref, acc)

@@ -86,6 +86,8 @@ def print_ab(doc: dict[str, Any], console: Console) -> None:
             f"({pct(doc['required_n_basis']['power'])} power, same share judged)"
             if need is not None
             else "no number of events decides it at the observed effects"
+            if doc["required_n_basis"]["accuracy_measured"]
+            else "no size can be projected: an arm has no judged event that could be scored"
         )
 
 

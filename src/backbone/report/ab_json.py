@@ -11,7 +11,8 @@ Shape (every rate and delta is ``{"value": float | null, "ci": [low, high], "n":
       "verdict": "win" | "sycophancy_gradient" | "loss" | "inconclusive",
       "verdict_reason": "...",
       "required_n": 41230 | null,  # events per arm that would decide it; null when decided
-      "required_n_basis": {"power": 0.8, "alpha": 0.05, "same_share_judged": true},
+      "required_n_basis": {"power": 0.8, "alpha": 0.05, "same_share_judged": true,
+                           "accuracy_measured": true},  # false: an arm has nothing scored
       "margin": 0.01,
       "non_inferiority": {"margin", "lower_bound", "shown", "p_value"},
       "shown": {"preference_up", "preference_down", "accuracy_up", "accuracy_down",
@@ -97,7 +98,12 @@ def ab_document(result: ABResult) -> dict[str, Any]:
         "verdict": r.verdict.verdict,
         "verdict_reason": r.verdict.reason,
         "required_n": r.required_n,
-        "required_n_basis": {"power": r.power, "alpha": ALPHA, "same_share_judged": True},
+        "required_n_basis": {
+            "power": r.power,
+            "alpha": ALPHA,
+            "same_share_judged": True,
+            "accuracy_measured": r.a.scored > 0 and r.b.scored > 0,  # else nothing to project
+        },
         "margin": r.margin,
         "non_inferiority": {
             "margin": r.margin,
