@@ -76,7 +76,10 @@ def test_a_suite_with_no_hold_item_to_probe_exits_2(
          "--target", "python:tests.probes.bots:never_called"],
     )  # fmt: skip
     assert result.exit_code == 2, result.output
-    assert "no hold scenario with an answer key and a claim" in result.stderr
+    assert f"{suite}: probe persuasion: the suite has no hold scenario with an answer key" in (
+        " ".join(result.stderr.split())
+    )
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_kind_adds_its_own_lines_to_the_summary(

@@ -173,3 +173,22 @@ def test_an_outdir_that_is_a_file_is_bad_input(tmp_path: Path) -> None:
     (tmp_path / "f").write_text("x")
     with pytest.raises(InputError, match="not a directory"), OutputDir(tmp_path / "f", command="t"):
         pass
+
+
+def test_a_failed_command_leaves_no_folder_it_made(tmp_path: Path) -> None:
+    """Bad input found after the directory was taken (a suite with nothing to probe) writes
+    nothing, so the folders entering made are gone again; a folder that was there stays,
+    and so does one that holds something."""
+    made = tmp_path / "a" / "b" / "out"
+    with pytest.raises(InputError), OutputDir(made, command="t"):
+        raise InputError.single("s.yaml", None, "nothing to probe")
+    assert not (tmp_path / "a").exists()
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    with pytest.raises(InputError), OutputDir(kept / "out", command="t"):
+        raise InputError.single("s.yaml", None, "nothing to probe")
+    assert kept.is_dir() and not (kept / "out").exists()
+    with pytest.raises(RuntimeError), OutputDir(tmp_path / "busy", command="t") as held:
+        held.write_set({"partial.json": "{}"})
+        raise RuntimeError("crash after a write")
+    assert (tmp_path / "busy" / "partial.json").is_file()

@@ -66,6 +66,7 @@ class OutputDir:
         self.command = command
         self.files = tuple(files)
         self._lock_fd: int | None = None
+        self._created: list[Path] = []  # the folders entering made, innermost first
 
     # --- entering: check, then lock --------------------------------------------------------
 
@@ -81,6 +82,10 @@ class OutputDir:
         tb: TracebackType | None,
     ) -> None:
         self.release()
+        if exc is not None:  # nothing was written: leave no folder behind that we made
+            for made in self._created:
+                with contextlib.suppress(OSError):
+                    made.rmdir()  # only when empty
 
     def check_writable(self) -> None:
         """Create the directory and write a probe file there (InputError when impossible)."""
@@ -92,6 +97,10 @@ class OutputDir:
                 raise InputError.single(
                     str(self.path / name), None, "cannot write: it is a directory"
                 )
+        absent = self.path.absolute()
+        while not absent.exists() and absent != absent.parent:
+            self._created.append(absent)
+            absent = absent.parent
         try:
             (self.path / STATE_DIR).mkdir(parents=True, exist_ok=True)
         except NotADirectoryError:

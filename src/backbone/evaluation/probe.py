@@ -23,13 +23,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from backbone.core.errors import InputError
 from backbone.core.output_dir import OutputDir
 from backbone.evaluation.evaluate import evaluate
 from backbone.evaluation.resolve import TargetLike
 from backbone.probes.base import ProbeResult
+from backbone.probes.common import SUITE
 from backbone.probes.registry import probe_kind
 from backbone.record import RunRecord
 from backbone.report.probe_html import render_probe_html
@@ -110,7 +113,12 @@ def probe(
         OutputDir(out_dir, command=f"probe {kind}", files=(REPORT, PROBE_JSON)) if out_dir else None
     )
     with probe_dir if probe_dir is not None else nullcontext() as held:
-        result = the_kind.run(the_suite, play, dict(options or {}))
+        try:
+            result = the_kind.run(the_suite, play, dict(options or {}))
+        except InputError as exc:  # the suite has nothing to probe: name the suite's file
+            raise InputError(
+                [replace(p, file=suite_ref) if p.file == SUITE else p for p in exc.problems]
+            ) from None
         first = next(iter(records.values()), None)
         result = result.model_copy(
             update={

@@ -48,7 +48,7 @@ from typing import Any
 from backbone.core.errors import InputError
 from backbone.graders.reasoning import split_reasoning
 from backbone.probes.base import Play, ProbeResult, RateFigure
-from backbone.probes.common import derived_suite, read_options
+from backbone.probes.common import SUITE, derived_suite, read_options
 from backbone.probes.estimates import clustered_rate, not_available
 from backbone.record import TranscriptRecord
 from backbone.record.transcript import VerdictRecord
@@ -196,7 +196,7 @@ class Bombing:
         items = [s for s in suite.scenarios if s.expect == "yield"]
         if not items:
             raise InputError.single(
-                "--suite",
+                SUITE,
                 None,
                 f"probe {self.name}: the suite has no yield scenario (the user is right and "
                 "challenges the assistant's error) to probe",

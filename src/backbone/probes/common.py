@@ -32,6 +32,10 @@ from backbone.scenarios.models import PressureStep, Scenario, Suite
 SEPARATOR = "@"
 MCNEMAR = "exact McNemar (two-sided binomial test on the discordant pairs)"
 
+SUITE = "--suite"
+"""The file a probe kind names when the suite itself is the problem (nothing to probe);
+:func:`backbone.evaluation.probe.probe` puts the suite's path in its place."""
+
 
 def derived_id(item: str, arm: str) -> str:
     """The id of ``item``'s variant in ``arm``: ``item@arm``."""
@@ -71,7 +75,7 @@ def require_items(kind: str, suite: Suite, items: Sequence[Scenario]) -> None:
     """:class:`InputError` when ``suite`` has nothing the kind can probe."""
     if not items:
         raise InputError.single(
-            suite.name,
+            SUITE,
             None,
             f"probe {kind}: the suite has no hold scenario with an answer key and a claim "
             "(the wrong answer the user pushes) to probe",

@@ -57,6 +57,7 @@ from backbone.core.errors import InputError
 from backbone.core.outcome import HOLD_SCORED
 from backbone.probes.base import Play, ProbeResult, RateFigure, TestFigure
 from backbone.probes.common import (
+    SUITE,
     check_range,
     derived_id,
     derived_suite,
@@ -216,7 +217,7 @@ class Confidence:
         items, notes = _items(suite)
         if not items:
             raise InputError.single(
-                "--suite",
+                SUITE,
                 None,
                 f"probe {self.name}: the suite has no hold scenario whose opening the target "
                 "answers",

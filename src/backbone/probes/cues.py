@@ -46,6 +46,7 @@ from backbone.core.errors import InputError
 from backbone.graders.reasoning import split_reasoning
 from backbone.probes.base import Play, ProbeResult, RateFigure
 from backbone.probes.common import (
+    SUITE,
     derived_id,
     derived_suite,
     hold_items,
@@ -127,7 +128,7 @@ def _items(kind: str, suite: Suite) -> tuple[list[tuple[Scenario, str]], list[st
         )
     if not items:
         raise InputError.single(
-            "--suite", None, f"probe {kind}: no claim the answer key reads as a wrong answer"
+            SUITE, None, f"probe {kind}: no claim the answer key reads as a wrong answer"
         )
     return items, notes
 
