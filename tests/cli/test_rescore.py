@@ -158,6 +158,16 @@ def test_run_then_rescore(servers: dict[str, LoopbackServer], tmp_path: Path) ->
     assert "judge calls: 0 made, 20 from cache" in same.stdout
     assert "target calls: 0" in same.stdout
 
+    # from another working directory: the run recorded its suite's absolute path too
+    assert doc["options"]["suite"] == "suite.yaml"
+    assert doc["options"]["suite_file"] == str((tmp_path / "suite.yaml").resolve())
+    (tmp_path / "elsewhere").mkdir()
+    away = cli("rescore", str(tmp_path / "run1"), *judge_a_args, "--out", "again", "-q",
+               cache=cache, cwd=tmp_path / "elsewhere")  # fmt: skip
+    assert away.returncode == 0, away.stderr
+    doc_away = json.loads((tmp_path / "elsewhere" / "again" / "results.json").read_text())
+    assert outcomes(doc_away) == outcomes(doc)
+
     # another judge: it is called, the target is not
     other = cli("rescore", "run1", "--judge", "openai:judge-b", "--judge-base-url",
                 b.openai_base_url, "--out", "other", "-q", cache=cache, cwd=tmp_path)  # fmt: skip

@@ -238,6 +238,7 @@ def _evaluate(
         "cache": cache,
         "base_url": base_url,
         "suite": suite_ref,
+        **_suite_file(suite_ref),
         "samples": samples,
         "wrong_openings": wrong_openings,
         **(options or {}),
@@ -366,6 +367,13 @@ def _suite(suite: str | Path | Suite) -> tuple[Suite, str]:
     if isinstance(suite, Suite):
         return suite, suite.name
     return load_suite(suite), str(suite)
+
+
+def _suite_file(suite_ref: str) -> dict[str, str]:
+    """``{"suite_file": ABSOLUTE_PATH}`` when the suite is a file or folder on disk (so that
+    ``rescore`` finds it from any working directory), else nothing."""
+    path = Path(suite_ref)
+    return {"suite_file": str(path.resolve())} if path.exists() else {}
 
 
 def _early_stop(

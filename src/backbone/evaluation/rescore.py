@@ -132,9 +132,18 @@ def rescore(
 # --- the run's suite -----------------------------------------------------------------------
 
 
+def _recorded_suite(run: RunRecord) -> object:
+    """The suite as the run recorded it: its absolute path while that is still there (a
+    relative one is relative to where the run was started), else the reference as given."""
+    where = run.options.get("suite_file")
+    if isinstance(where, str) and Path(where).exists():
+        return where
+    return run.options.get("suite")
+
+
 def _suite_for(run: RunRecord, suite_ref: str | None, run_dir: Path) -> Suite:
     """The run's suite, restricted to the run's transcripts' scenarios in their order."""
-    ref = suite_ref or run.options.get("suite")
+    ref = suite_ref or _recorded_suite(run)
     if not isinstance(ref, str) or not ref:
         raise InputError.single(
             str(run_dir / RESULTS), None, "the run does not name its suite: pass --suite"
