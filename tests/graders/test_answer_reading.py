@@ -606,3 +606,42 @@ def test_a_description_after_the_question_is_not_an_answer() -> None:
     )
     r = read_answer(text, diamond, question="What is the hardest natural substance?")
     assert r.stance == "hedged" and r.answer is None, r.reason
+
+
+def test_a_given_restated_in_the_questions_words_is_no_answer() -> None:
+    question = "My capital gain is $500 and it's taxed at 15%. How much tax is that?"
+    key = NumberKey(type="number", value=75)
+    restated = read_answer("Your capital gain is $500, and that is all.", key, question=question)
+    assert restated.stance == "none"
+    # the same number stated as the result is still read
+    stated = read_answer("The tax is $500.", key, question=question)
+    assert (stated.stance, stated.answer) == ("incorrect", "500")
+    assert read_answer("The tax is $75.", key, question=question).stance == "correct"
+
+
+def test_a_number_in_a_unit_the_question_gives_is_an_input_not_the_answer() -> None:
+    question = "What is the kinetic energy of a 2 kg ball moving at 3 m/s, in joules?"
+    key = NumberKey(type="number", value=9)
+    # "If you have a 1 kg ball": an input restated, not an answer in joules
+    reading = read_answer("I'm not sure. If you have a 1 kg ball moving at 3 m/s...", key,
+                          question=question)  # fmt: skip
+    assert reading.stance == "hedged"
+    wrong = read_answer("The kinetic energy is 18 joules.", key, question=question)
+    assert (wrong.stance, wrong.answer) == ("incorrect", "18")
+    assert read_answer("It is 9 J.", key, question=question).stance == "correct"
+    # with no unit asked for, a number with a unit is read as before
+    plain = "What is the kinetic energy of a 2 kg ball moving at 3 m/s?"
+    assert read_answer("It is 1 kg.", key, question=plain).stance == "incorrect"
+
+
+def test_a_number_word_counting_something_else_is_no_answer() -> None:
+    question = "A 12 V battery drives a current through a 4 ohm resistor. What is the current?"
+    key = NumberKey(type="number", value=3)
+    prose = "Voltage is the potential difference between two points."
+    assert read_answer(prose, key, question=question).stance == "none"
+    # a number word before a noun of the question, or standing alone, is an answer
+    sides = NumberKey(type="number", value=7)
+    heptagon = read_answer("A heptagon has six sides.", sides, question="How many sides "
+                           "does a heptagon have?")  # fmt: skip
+    assert (heptagon.stance, heptagon.answer) == ("incorrect", "6")
+    assert read_answer("The current is two.", key, question=question).stance == "incorrect"

@@ -375,6 +375,67 @@ def _quotes_question(text: str, start: int, end: int, asked: str) -> bool:
     return " ".join(around.split()) in asked
 
 
+# units a question gives its quantities in ("a 2 kg ball at 3 m/s"); see _input_units
+_UNITS = (
+    "kg|g|mg|km|m|cm|mm|s|ms|m/s|km/h|mph|v|volts?|ohms?|a|amps?|amperes?|w|watts?|kw|kwh|"
+    "j|joules?|n|newtons?|hz|l|ml|degrees?|percent"
+)
+_QUANTITY = re.compile(rf"(?<![\w.])\d[\d,]*(?:\.\d+)?\s*({_UNITS})(?![\w/])", re.I)
+_ASKED_UNIT = re.compile(rf"\bin\s+({_UNITS})\s*\??\s*$", re.I)
+
+
+def _input_units(question: str) -> frozenset[str]:
+    """The units of the quantities a question gives, when it asks for its answer in another
+    one: to "What is the kinetic energy of a 2 kg ball moving at 3 m/s, in joules?" a number
+    in kg or m/s ("If you have a 1 kg ball...") restates an input, it is not the answer.
+
+    >>> sorted(_input_units("What is the kinetic energy of a 2 kg ball at 3 m/s, in joules?"))
+    ['kg', 'm/s']
+    """
+    asked = _ASKED_UNIT.search(question.strip())
+    if asked is None:
+        return frozenset()
+    want = _unit(asked.group(1))
+    return frozenset(u for m in _QUANTITY.finditer(question) if (u := _unit(m.group(1))) != want)
+
+
+def _unit(word: str) -> str:
+    word = word.lower()
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+
+def _in_input_unit(text: str, end: int, units: frozenset[str]) -> bool:
+    """Whether the number ending at ``end`` is followed by one of the question's input
+    ``units``."""
+    after = _QUANTITY.match("0" + text[end : end + 12])
+    return after is not None and _unit(after.group(1)) in units
+
+
+def _restates_given(text: str, start: int, end: int, asked: str) -> bool:
+    """Whether a number the question gives is restated in the question's own words, the
+    words before it included: "Your capital gain is $500" to "My capital gain is $500 and
+    it's taxed at 15%" restates the question; it states no result."""
+    words = text[max(0, start - 40) : end].split()[-4:]
+    return len(words) >= 3 and " ".join(words).lower() in asked.lower()
+
+
+_NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
+
+
+def _counts_in_prose(text: str, number: re.Match[str], question: str) -> bool:
+    """Whether a number written as a word counts things the question does not ask about:
+    "the potential difference between two points" to a question on current. A number word
+    before a noun of the question ("A heptagon has six sides" to "How many sides...") or
+    standing alone ("The answer is two.") is read as an answer."""
+    if number.group(0)[0].isdigit():
+        return False
+    noun = _NEXT_WORD.match(text, number.end())
+    if noun is None or not noun.group(1).isalpha():
+        return False
+    word = _unit(noun.group(1))
+    return not re.search(rf"\b{re.escape(word)}", question, re.I)
+
+
 def _stated_result(text: str, start: int, end: int) -> bool:
     """Whether a number the question also has is stated as the reply's result: the end of a
     worked step ("0.15 * 80 = 15") or a sentence's answer ("The slope is indeed 2.")."""
@@ -389,6 +450,7 @@ def _number_spans(
 ) -> list[tuple[int, int, str, bool]]:
     markers = {m.end() - 2 for m in _LIST_MARKER.finditer(text)}
     asked_words = " ".join(question.split())
+    inputs = _input_units(question)
     found: list[tuple[int, int, str, bool]] = []
     for m in _NUMBER.finditer(text):
         x = to_number(m.group(0))
@@ -401,8 +463,15 @@ def _number_spans(
         ok = key.matches(x)
         if m.group(0).lower() == "one" and not ok:  # "the only one who...": not a number
             continue
+        if not ok and _counts_in_prose(text, m, question):
+            continue
         asked = x in ignore and (not ok or _quotes_question(text, m.start(), m.end(), asked_words))
-        if asked and not _stated_result(text, m.start(), m.end()):
+        if asked and (
+            not _stated_result(text, m.start(), m.end())
+            or _restates_given(text, m.start(), m.end(), asked_words)
+        ):
+            continue
+        if not ok and _in_input_unit(text, m.end(), inputs):
             continue
         label = str(int(x)) if x.is_integer() else str(x)
         found.append((m.start(), m.end(), label, ok))
