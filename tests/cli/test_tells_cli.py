@@ -6,7 +6,9 @@ written."""
 
 from __future__ import annotations
 
+import csv
 import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from backbone.cli.app import app
+from tests.support.loopback import backbone_exe, cli_env
 
 THREE = "satisfaction_vs_task,power_user_churn,ticket_shift"
 
@@ -142,7 +145,7 @@ def test_a_missing_optional_table_makes_its_tell_unavailable(planted: Path, tmp_
 # --- bad input: exit 2, file, line and column named, nothing written ------------------------
 
 
-def _log(path: Path, weeks: list[int], bad: dict[int, str] | None = None) -> Path:
+def _log(path: Path, weeks: list[int], bad: dict[int, object] | None = None) -> Path:
     rows = []
     for w in weeks:
         for k in range(4):
@@ -159,8 +162,14 @@ def _log(path: Path, weeks: list[int], bad: dict[int, str] | None = None) -> Pat
                 }
             )
     for i, value in (bad or {}).items():
-        rows[i]["timestamp"] = value
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+        rows[i]["timestamp"] = value  # type: ignore[assignment]
+    if path.suffix == ".csv":
+        with path.open("w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    else:
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     return path
 
 
@@ -176,6 +185,54 @@ def test_unparsable_timestamp_names_file_line_and_column(tmp_path: Path) -> None
     log = _log(tmp_path / "log.jsonl", list(range(8)), bad={5: "last tuesday"})
     err = _bad(tmp_path, str(log))
     assert f"{log}:6: column 'timestamp': 'last tuesday' is not a timestamp" in err
+
+
+def test_a_number_among_iso_timestamps_is_one_error_at_its_line(tmp_path: Path) -> None:
+    # 12345 used to be read as epoch seconds (1970): fifty "no event in the week of 1970-..."
+    # gap errors followed, each naming line 1, and none naming line 11
+    log = _log(tmp_path / "log.jsonl", list(range(8)), bad={10: 12345})
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [backbone_exe(), "tells", str(log), "--out", str(out)],
+        env=cli_env(),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr and not out.exists()
+    assert proc.stderr.strip().splitlines() == [
+        f"error: {log}:11: column 'timestamp': 12345 is a number (as epoch seconds: "
+        "1970-01-01 03:25:45 UTC), but 31 other timestamps in the column are dates or times "
+        "written as text: write this one the same way"
+    ]
+    # CSV cannot tell a number from text: the same column (line 12: after the header) is
+    # refused the same way
+    csv_log = _log(tmp_path / "log.csv", list(range(8)), bad={10: "12345"})
+    err = _bad(tmp_path, str(csv_log))
+    assert f"{csv_log}:12: column 'timestamp': 12345 is a number" in err
+    assert "no event in the week" not in err
+    # and the other way round: one ISO date among epoch seconds
+    epochs = {i: 1767607200 + 7 * 86400 * (i // 4) for i in range(32)}
+    epochs[20] = "2026-02-09T10:00:00Z"
+    err = _bad(tmp_path, str(_log(tmp_path / "e.jsonl", list(range(8)), bad=epochs)))
+    assert (
+        "e.jsonl:21: column 'timestamp': '2026-02-09T10:00:00Z' is a date or time written as "
+        "text, but 31 other timestamps in the column are numbers (epoch seconds)"
+    ) in err
+
+
+def test_epoch_seconds_throughout_are_read_as_times(tmp_path: Path) -> None:
+    # a column of numbers alone is epoch seconds, as periods.py has always read it
+    weeks = {i: 1767607200 + 7 * 86400 * (i // 4) + i for i in range(32)}  # from 2026-01-05
+    for path in (tmp_path / "e.jsonl", tmp_path / "e.csv"):
+        _log(path, list(range(8)), bad=weeks)
+        out = tmp_path / f"out-{path.suffix[1:]}"
+        r = cli("tells", str(path), "--out", str(out))
+        assert r.exit_code == 0, r.output
+        periods = load(out)["input"]["periods"]
+        assert periods == {"first": "2026-01-05", "last": "2026-02-23", "count": 8}
 
 
 def test_a_period_with_no_events_names_the_gap(tmp_path: Path) -> None:
@@ -206,6 +263,11 @@ def test_tables_with_wrong_columns_or_values_exit_2(planted: Path, tmp_path: Pat
     task.write_text("\n".join(lines) + "\n")
     err = _bad(tmp_path, log, "--task-metrics", str(task))
     assert "metric 'dispute_rate'" in err and "no value in the week of 2026-01-19" in err
+    # a table's timestamps keep to one form too: 12345 among dates is not a week in 1970
+    task.write_text("\n".join([*lines[:4], "12345,accuracy,0.8", *lines[4:]]) + "\n")
+    err = _bad(tmp_path, log, "--task-metrics", str(task))
+    assert f"{task}:5: column 'timestamp': 12345 is a number (as epoch seconds: 1970" in err
+    assert "no value in the week" not in err
 
 
 def test_bad_options_exit_2(planted: Path, tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ from backbone.monitor.pushback import detect, is_give_up
 from backbone.monitor.pushback_patterns import DISPUTE, GIVE_UP, SELF_CORRECTION, TACTIC_ORDER
 from backbone.monitor.sampling import draw_sample
 from backbone.monitor.synthetic import DomainPlan, generate
-from tests.monitor.logs import write_log
+from tests.monitor.logs import write_log, write_rows
 from tests.spark import local_spark
 
 JUDGE = "python:backbone.monitor.synthetic:planted_judge"
@@ -235,6 +235,48 @@ def test_engine_path_refuses_a_dial_off_that_is_neither_true_nor_false(tmp_path:
     assert "dial_off 'perhaps' is not true or false" in " ".join(output.split())
 
 
+def test_engine_path_refuses_a_timestamp_or_content_the_default_path_refuses(
+    tmp_path: Path,
+) -> None:
+    # as the default path does: "yesterday" used to pass as a timestamp, 42 as the text "42"
+    db = tmp_path / "fields.db"
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "CREATE TABLE stamps AS SELECT * FROM (VALUES "
+            "('a', '0', 'user', 'q', '2026-01-05T10:00:00Z'), ('a', '1', 'assistant', 'x', NULL), "
+            "('b', '0', 'user', 'q', ''), ('b', '1', 'assistant', 'x', '1767607200'), "
+            "('c', '0', 'user', 'q', 'yesterday'), ('c', '1', 'assistant', 'x', 'yesterday')) "
+            "t(conversation_id, turn, role, content, timestamp)"
+        )
+        con.execute(
+            "CREATE TABLE typed AS SELECT * FROM (VALUES "
+            "('a', 0, 'user', 1, [1]), ('a', 1, 'assistant', 2, [2])) "
+            "t(conversation_id, turn, role, content, timestamp)"
+        )
+        con.execute(
+            "CREATE TABLE good AS SELECT * FROM (VALUES "
+            "('a', 0, 'user', 'q', TIMESTAMPTZ '2026-01-05 10:00:00+00'), "
+            "('a', 1, 'assistant', 'x', NULL)) t(conversation_id, turn, role, content, timestamp)"
+        )
+    url = f"duckdb://{db}"
+    code, output, doc = monitor("--connection", url, "--table", "stamps", out=tmp_path / "o")
+    assert code == 2 and doc is None and not (tmp_path / "o").exists()
+    text = " ".join(output.split())
+    assert (
+        "table 'stamps': timestamp 'yesterday' is not a time (ISO 8601, a date, or epoch seconds)"
+    ) in text
+    assert text.count("is not a time") == 1  # missing, empty and epoch seconds are fine
+    with pytest.raises(InputError) as err:
+        open_monitor_log(None, connection=url, table="typed")
+    assert [p.message for p in err.value.problems] == [
+        "column 'content' for field 'content' holds int32 values, not text",
+        "column 'timestamp' for field 'timestamp' holds array<int32> values, not times "
+        "(ISO 8601, a date, or epoch seconds)",
+    ]
+    with open_monitor_log(None, connection=url, table="good") as log:
+        assert log.info.conversations == 1
+
+
 # ---------- Spark in local mode (one session for the module) ----------
 
 
@@ -290,3 +332,28 @@ def test_spark_reads_csv_as_duckdb_does(spark: Any, tmp_path: Path) -> None:
     with open_conversations(path) as base, open_monitor_log(path, engine="spark") as engine:
         assert engine.info == base.info
         assert by_stratum(draw_sample(engine, 7, 2)) == by_stratum(draw_sample(base, 7, 2))
+
+
+def test_spark_refuses_a_timestamp_or_content_the_default_path_refuses(
+    spark: Any, tmp_path: Path
+) -> None:
+    rows = [
+        {"conversation_id": "a", "turn": 0, "role": "user", "content": "2+2?"},
+        {"conversation_id": "a", "turn": 1, "role": "assistant", "content": "4"},
+        {"conversation_id": "b", "turn": 0, "role": "user", "content": "2+2?"},
+        {"conversation_id": "b", "turn": 1, "role": "assistant", "content": "4"},
+    ]
+    stamps = [{**r, "timestamp": "yesterday" if r["conversation_id"] == "b" else ""} for r in rows]
+    path = tmp_path / "stamps.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in stamps))
+    with pytest.raises(InputError) as err:
+        open_monitor_log(path, engine="spark")
+    assert [str(p) for p in err.value.problems] == [
+        f"{path}: timestamp 'yesterday' is not a time (ISO 8601, a date, or epoch seconds)"
+    ]
+    numbers = write_rows(tmp_path / "numbers.parquet", [{**r, "content": 7} for r in rows])
+    with pytest.raises(InputError) as err:
+        open_monitor_log(numbers, engine="spark")
+    assert [str(p) for p in err.value.problems] == [
+        f"{numbers}: column 'content' for field 'content' holds int64 values, not text"
+    ]

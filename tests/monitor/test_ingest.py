@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -190,6 +191,79 @@ def test_a_dial_off_that_is_neither_true_nor_false_is_located(tmp_path: Path) ->
     assert [str(p) for p in exc.value.problems] == [
         f"{csv}:3: dial_off (column 'dial') 'maybe' is not true or false"
     ]
+
+
+def test_a_timestamp_that_is_not_a_time_is_located(tmp_path: Path) -> None:
+    # "yesterday" and a list used to be accepted as the conversation's timestamp; a missing,
+    # null or empty one still is (the field is optional), and epoch seconds are a time
+    turns = [{"role": "user", "content": "2+2?"}, {"role": "assistant", "content": "4"}]
+    stamps: list[Any] = ["2026-01-05T10:00:00Z", "yesterday", [1, 2], None, "", 1767607200]
+    rows = [{"id": f"c{i}", "timestamp": s, "messages": turns} for i, s in enumerate(stamps)]
+    rows.append({"id": "no-stamp", "messages": turns})
+    path = tmp_path / "stamps.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    with pytest.raises(InputError) as exc:
+        open_conversations(path)
+    assert [str(p) for p in exc.value.problems] == [
+        f"{path}:2: timestamp 'yesterday' is not a time (ISO 8601, a date, or epoch seconds)",
+        f"{path}:3: timestamp '[1,2]' is not a time (ISO 8601, a date, or epoch seconds)",
+    ]
+    del rows[1:3]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    with open_conversations(path) as log:
+        assert log.info.conversations == 5
+    csv = tmp_path / "stamps.csv"
+    csv.write_text(
+        "conversation_id,turn,role,content,when\n"
+        "a,0,user,What is 2+2?,2026-01-05\n"
+        "a,1,assistant,4,\n"
+        "b,0,user,What is 2+2?,soon\n"  # line 4, a renamed column
+        "b,1,assistant,4,2026-01-05\n"
+    )
+    with pytest.raises(InputError) as exc:
+        open_conversations(csv, column_map={"timestamp": "when"})
+    assert [str(p) for p in exc.value.problems] == [
+        f"{csv}:4: timestamp (column 'when') 'soon' is not a time "
+        "(ISO 8601, a date, or epoch seconds)"
+    ]
+
+
+def test_a_content_that_is_not_text_is_located(tmp_path: Path) -> None:
+    # 42 used to be read as the text "42" (a list or an object as its JSON)
+    def convo(ident: str, reply: Any) -> dict[str, Any]:
+        question = {"role": "user", "content": "2+2?"}
+        return {"id": ident, "messages": [question, {"role": "assistant", "content": reply}]}
+
+    rows = [convo("a", "4"), convo("b", 42), convo("c", ["4"]), convo("d", {"text": "4"})]
+    rows += [convo("e", True), convo("f", "42")]
+    path = tmp_path / "content.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    with pytest.raises(InputError) as exc:
+        open_conversations(path)
+    assert [str(p) for p in exc.value.problems] == [
+        f"{path}:2: message 2: content 42 is a number, not text",
+        f'{path}:3: message 2: content ["4"] is a list, not text',
+        f'{path}:4: message 2: content {{"text":"4"}} is an object, not text',
+        f"{path}:5: message 2: content true is a boolean, not text",
+    ]
+    # a message a line (JSONL), and a Parquet column of numbers
+    lines = tmp_path / "rows.jsonl"
+    lines.write_text(
+        '{"conversation_id": "a", "turn": 0, "role": "user", "content": "2+2?"}\n'
+        '{"conversation_id": "a", "turn": 1, "role": "assistant", "content": 4}\n'
+    )
+    with pytest.raises(InputError) as exc:
+        open_conversations(lines)
+    assert [str(p) for p in exc.value.problems] == [f"{lines}:2: content 4 is a number, not text"]
+    numbers = write_rows(
+        tmp_path / "numbers.parquet",
+        [
+            {"conversation_id": "a", "turn": 0, "role": "user", "content": 1},
+            {"conversation_id": "a", "turn": 1, "role": "assistant", "content": 2},
+        ],
+    )
+    with pytest.raises(InputError, match="column 'content' for field 'content' holds BIGINT"):
+        open_conversations(numbers)
 
 
 def test_cli_bad_input_exits_2_and_writes_nothing(tmp_path: Path) -> None:

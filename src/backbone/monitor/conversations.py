@@ -13,7 +13,9 @@ works), in either shape of the contract:
 user turn; the last turn may be the user's (an unanswered message). Every bad record is
 reported at once with its file and line (JSONL and CSV: the line it starts on; Parquet: the
 1-based row) as an :class:`~backbone.core.errors.InputError`: a conversation with no assistant
-turn, roles out of order, a turn repeated, a missing column or field, a line that is not JSON.
+turn, roles out of order, a turn repeated, a missing column or field, a line that is not JSON,
+a ``content`` that is not text (a number, a list), a ``timestamp`` given that is not a time
+(ISO 8601, a date, or epoch seconds; a missing one is fine).
 
 The pushback detector (:mod:`backbone.monitor.pushback`) runs inside the scan, as SQL, on every
 user turn that follows an assistant turn, so the whole log is classified in one pass: the
@@ -37,11 +39,13 @@ import duckdb
 
 from backbone.audit.feedback_log import parse_column_map as audit_column_map
 from backbone.audit.source import Source, open_source, sql_literal
+from backbone.audit.tells.periods import timestamp_sql
 from backbone.core.errors import InputError, Problem
 from backbone.monitor.models import (
     FALSE_VALUES,
     MAPPABLE_FIELDS,
     NO_DOMAIN,
+    TIME_FORMS,
     TRUE_VALUES,
     Conversation,
     LogInfo,
@@ -217,7 +221,8 @@ def _messages_view_conversations(source: Source, cmap: Mapping[str, str]) -> lis
           __timestamp, __dial_raw, __i AS __turn, CAST(__i AS VARCHAR) AS __turn_raw,
           json_type(__m) AS __mtype,
           json_extract_string(__m, {sql_literal(role_path)}) AS __role_raw,
-          json_extract_string(__m, {sql_literal(content_path)}) AS __content
+          json_extract_string(__m, {sql_literal(content_path)}) AS __content,
+          json_type(__m, {sql_literal(content_path)}) AS __ctype
         FROM (
           SELECT *, unnest(json_extract(__msgs, '$[*]')) AS __m,
                  generate_subscripts(json_extract(__msgs, '$[*]'), 1) AS __i
@@ -240,6 +245,9 @@ def _messages_view_rows(source: Source, cmap: Mapping[str, str]) -> list[Problem
             exprs[field] = expr
     if problems:
         return problems
+    problems = _text_columns(source, cmap.get("content", "content"))
+    if problems:
+        return problems
     opt = _optional(source, cmap)
     source.con.execute(
         f"""
@@ -249,11 +257,42 @@ def _messages_view_rows(source: Source, cmap: Mapping[str, str]) -> list[Problem
           {opt["dial_off"]} AS __dial_raw,
           TRY_CAST(trim({exprs["turn"]}) AS BIGINT) AS __turn, {exprs["turn"]} AS __turn_raw,
           CASE WHEN {source.shape_sql} IS NULL THEN 'OBJECT' END AS __mtype,
-          {exprs["role"]} AS __role_raw, {exprs["content"]} AS __content
+          {exprs["role"]} AS __role_raw, {exprs["content"]} AS __content,
+          {_value_type(source, cmap.get("content", "content"))} AS __ctype
         FROM src
         """
     )
     return []
+
+
+def _value_type(source: Source, column: str) -> str:
+    """SQL: the JSON type of a JSONL record's field (``VARCHAR`` for text, ``UBIGINT``,
+    ``ARRAY``...); a CSV cell is always text, and a Parquet column's type is checked whole
+    (:func:`_text_columns`)."""
+    if source.fmt != "jsonl":
+        return "'VARCHAR'"
+    path = '$."' + column.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"json_type(json, {sql_literal(path)})"
+
+
+def _text_columns(source: Source, column: str) -> list[Problem]:
+    """Parquet: a ``content`` column of numbers or lists is not messages (read as text, 42
+    would become "42"); the engine path refuses the same column (``engine_table``)."""
+    if source.fmt != "parquet":
+        return []
+    found = source.con.execute(
+        "SELECT column_type FROM (DESCRIBE src) WHERE column_name = ?", [column]
+    ).fetchone()
+    kind = str(found[0]) if found else "VARCHAR"
+    if kind == "VARCHAR":
+        return []
+    return [
+        Problem(
+            source.file,
+            None,
+            f"column '{column}' for field 'content' holds {kind} values, not text",
+        )
+    ]
 
 
 def _label(cmap: Mapping[str, str], field: str) -> str:
@@ -280,6 +319,13 @@ def _turns_views(con: duckdb.DuckDBPyConnection, cmap: Mapping[str, str], rows: 
         f"{sql_literal(dial + ' ')} || {quote} || __dial_raw || {quote} || "
         "' is not true or false'"
     )
+    ts_label = _label(cmap, "timestamp")
+    stamp = "trim(__timestamp)"
+    ts_check = (  # optional (missing, null or empty is fine), but a time when given
+        f"WHEN __timestamp IS NOT NULL AND {stamp} <> '' AND {timestamp_sql(stamp)} IS NULL THEN "
+        f"{sql_literal(ts_label + ' ')} || {quote} || left(__timestamp, 60) || {quote} || "
+        f"{sql_literal(' is not a time (' + TIME_FORMS + ')')}"
+    )
     checks = [
         ("__mtype IS NULL OR __mtype <> 'OBJECT'", sql_literal("not a message object")),
         (
@@ -300,6 +346,12 @@ def _turns_views(con: duckdb.DuckDBPyConnection, cmap: Mapping[str, str], rows: 
         ),
         ("__content IS NULL", sql_literal(f"{content} is missing")),
         (
+            "__ctype <> 'VARCHAR'",
+            f"{sql_literal(content + ' ')} || left(__content, 60) || ' is ' || "
+            "CASE __ctype WHEN 'ARRAY' THEN 'a list' WHEN 'OBJECT' THEN 'an object' "
+            "WHEN 'BOOLEAN' THEN 'a boolean' ELSE 'a number' END || ', not text'",
+        ),
+        (
             "__prev_turn = __turn",
             f"{sql_literal(turn + ' ')} || __turn || ' appears twice in conversation ' || "
             f"{quote} || __conv || {quote}",
@@ -312,8 +364,8 @@ def _turns_views(con: duckdb.DuckDBPyConnection, cmap: Mapping[str, str], rows: 
             f"' in conversation ' || {quote} || __conv || {quote}",
         ),
     ]
-    cases = (
-        dial_check + " " + " ".join(f"WHEN {cond} THEN {msg} || {text}" for cond, text in checks)
+    cases = f"{dial_check} {ts_check} " + " ".join(
+        f"WHEN {cond} THEN {msg} || {text}" for cond, text in checks
     )
     text = "__content"
     con.execute(

@@ -5,8 +5,11 @@ Only the one-message-a-row shape is read on an engine (``conversation_id``, ``tu
 ``role``, ``content``; optional ``domain``, ``user_id``, ``timestamp``, ``dial_off``); a log of
 a conversation a row (a ``messages`` list) is read by the default DuckDB path only, and on an
 engine exits 2 saying so. Validation is the default path's (missing columns and ids, turns
-that are not whole numbers or repeat, roles out of order, no assistant turn); the engine
-counts the conversations per stratum (domain x has a pushback), and only the drawn
+that are not whole numbers or repeat, roles out of order, no assistant turn, a ``dial_off``
+neither true nor false, a ``timestamp`` given that is not a time), save that a ``content``
+that is not text is seen by its column's type only (JSONL alone types each value, and Spark
+reads a JSONL column into one type: 42 among texts is "42" before anything here sees it). The
+engine counts the conversations per stratum (domain x has a pushback), and only the drawn
 conversations' messages come back to Python.
 
 **Pushback detection runs in the engine, as the same regular expressions.** The patterns of
@@ -54,6 +57,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ibis
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from backbone.audit.engine_table import draw_key
@@ -61,6 +65,7 @@ from backbone.core.errors import InputError, Problem
 from backbone.monitor.models import (
     FALSE_VALUES,
     NO_DOMAIN,
+    TIME_FORMS,
     TRUE_VALUES,
     Conversation,
     LogInfo,
@@ -182,6 +187,7 @@ def _messages(table: ir.Table, name: str, cmap: Mapping[str, str]) -> ir.Table:
             cols[field] = None
     if problems:
         raise InputError(problems)
+    _check_types(table, name, cols)
     turn_raw = _text(table, cols["turn"])
     role_raw = _text(table, cols["role"])
     exprs: dict[str, ir.Value] = {
@@ -199,6 +205,46 @@ def _messages(table: ir.Table, name: str, cmap: Mapping[str, str]) -> ir.Table:
     if ROW in table.columns:
         exprs[ROW] = table[ROW].cast("int64")
     return table.select(**exprs)
+
+
+def _check_types(table: ir.Table, name: str, cols: Mapping[str, str | None]) -> None:
+    """A ``content`` column that is not text (numbers, lists: 42 would read as "42"), or a
+    ``timestamp`` column that is neither text, a number (epoch seconds) nor a time, is refused
+    whole; the default path checks a JSONL record's values one by one."""
+    problems = []
+    content = cols["content"]
+    assert content is not None
+    kind = table[content].type()
+    if not kind.is_string():
+        problems.append(
+            Problem(
+                name, None, f"column '{content}' for field 'content' holds {kind} values, not text"
+            )
+        )
+    stamp = cols["timestamp"]
+    if stamp is not None:
+        kind = table[stamp].type()
+        if not (kind.is_string() or kind.is_numeric() or kind.is_temporal()):
+            problems.append(
+                Problem(
+                    name,
+                    None,
+                    f"column '{stamp}' for field 'timestamp' holds {kind} values, not times "
+                    f"({TIME_FORMS})",
+                )
+            )
+    if problems:
+        raise InputError(problems)
+
+
+def _not_a_time(text: ir.StringValue) -> ir.BooleanValue:
+    """A timestamp given (not NULL or blank) that is not a time: the default path's
+    ``timestamp_sql`` (ISO 8601 or a date, else a finite number of epoch seconds below 1e11)."""
+    s = text.strip()
+    number = s.try_cast("float64")
+    as_time = s.try_cast(dt.Timestamp(timezone="UTC"))
+    epoch = number.notnull() & (number.abs() < 1e11)
+    return (s.notnull() & (s != "") & as_time.isnull() & ~epoch.fill_null(False)).fill_null(False)
 
 
 def _turns(msgs: ir.Table, cmap: Mapping[str, str]) -> ir.Table:
@@ -221,6 +267,10 @@ def _turns(msgs: ir.Table, cmap: Mapping[str, str]) -> ir.Table:
         (  # a field of the whole conversation: "perhaps" is bad input, not false
             dial_raw.notnull() & ~dial_raw.strip().lower().isin([*TRUE_VALUES, *FALSE_VALUES]),
             f"{_label(cmap, 'dial_off')} '" + dial_raw + "' is not true or false",
+        ),
+        (
+            _not_a_time(t["__timestamp"]),
+            f"{_label(cmap, 'timestamp')} '" + t["__timestamp"] + f"' is not a time ({TIME_FORMS})",
         ),
         (t["__conv"].isnull() | (t["__conv"] == ""), ibis.literal(f"{conv} is missing")),
         (t["__turn_raw"].isnull(), ibis.literal(f"{turn} is missing")),

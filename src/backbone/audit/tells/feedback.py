@@ -22,7 +22,14 @@ import duckdb
 
 from backbone.audit.feedback_log import open_log
 from backbone.audit.source import MAX_LISTED, Source, sql_literal
-from backbone.audit.tells.periods import UTC_SQL, Period, PeriodAxis, period_sql, timestamp_sql
+from backbone.audit.tells.periods import (
+    UTC_SQL,
+    Period,
+    PeriodAxis,
+    mixed_forms,
+    period_sql,
+    timestamp_sql,
+)
 from backbone.audit.tells.tables import as_date
 from backbone.core.errors import InputError, Problem
 
@@ -78,8 +85,9 @@ def read_log_series(
     memory_limit: str | None = None,
 ) -> LogSeries:
     """Open and check the log, then count thumbs per period and activity per user. Raises
-    :class:`InputError` for a bad record, a missing or unparsable timestamp, a bad power-user
-    value, or a period with no rated event between the first and the last."""
+    :class:`InputError` for a bad record, a missing or unparsable timestamp, a timestamp not
+    written as the column's others are (a number among dates), a bad power-user value, or a
+    period with no rated event between the first and the last."""
     cmap = dict(column_map or {})
     with open_log(
         path,
@@ -113,6 +121,8 @@ def read_log_series(
                 if power_raw
                 else "false"
             )
+            mixed = mixed_forms(con, "events", "__timestamp", ts_column)
+            mixed_check = f"WHEN {mixed[0]} THEN {mixed[1]}" if mixed else ""
             con.execute(
                 f"""CREATE VIEW tell_events AS SELECT __row, __rating, __user_id,
                     {period_sql(ts, period)} AS __period,
@@ -121,6 +131,7 @@ def read_log_series(
                          WHEN {ts} IS NULL THEN {sql_literal(f"column '{ts_column}': '")}
                            || left(__timestamp, 60)
                            || ''' is not a timestamp (ISO 8601, a date, or epoch seconds)'
+                         {mixed_check}
                          WHEN {power_bad} THEN {sql_literal(f"column '{power_column}': '")}
                            || left({power_raw or "''"}, 60) || ''' is not true or false'
                     END AS __tproblem,

@@ -3,7 +3,8 @@ run of periods a series covers, with no gap allowed.
 
 Timestamps are parsed by DuckDB: ISO 8601 text with or without an offset (converted to UTC;
 no offset is read as UTC), a date, a native timestamp (Parquet), or a number of seconds since
-the epoch.
+the epoch. A column keeps to one form: a number among dates written as text (or the other way
+round) is refused at its line (:func:`mixed_forms`), not read as a time in 1970.
 
 Example:
     >>> import datetime as dt
@@ -21,6 +22,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+import duckdb
+
+from backbone.audit.source import sql_literal
+
 Period = Literal["day", "week"]
 PERIODS: tuple[Period, ...] = ("day", "week")
 _DAYS = {"day": 1, "week": 7}
@@ -35,6 +40,43 @@ def timestamp_sql(text_expr: str) -> str:
         f"CASE WHEN {num} IS NOT NULL AND isfinite({num}) AND abs({num}) < 1e11 "
         f"THEN timezone('UTC', to_timestamp({num})) END)"
     )
+
+
+def mixed_forms(
+    con: duckdb.DuckDBPyConnection, relation: str, text_expr: str, column: str
+) -> tuple[str, str] | None:
+    """When the timestamps of ``text_expr`` over ``relation`` mix the two forms (numbers, read
+    as epoch seconds, and dates or times written as text): a SQL condition true on each
+    timestamp of the rarer form (the numbers when as many) and a SQL expression saying what is
+    wrong with it. None when the column keeps to one form. A lone ``12345`` among ISO dates is
+    a slip, not a time in 1970: read as one, it would stretch the series back fifty years."""
+    ts = timestamp_sql(text_expr)
+    is_number = f"TRY_CAST(trim({text_expr}) AS DOUBLE) IS NOT NULL"
+    row = con.execute(
+        f"SELECT count(*) FILTER (WHERE {is_number}), count(*) FILTER (WHERE NOT {is_number}) "
+        f"FROM {relation} WHERE {ts} IS NOT NULL"
+    ).fetchone()
+    numbers, texts = (int(row[0]), int(row[1])) if row else (0, 0)
+    if not numbers or not texts:
+        return None
+    value = f"left(trim({text_expr}), 60)"
+    head = sql_literal(f"column {column!r}: ")
+    if numbers <= texts:
+        read = f"strftime({ts}, '%Y-%m-%d %H:%M:%S')"
+        tail = sql_literal(
+            f" UTC), but {texts} other timestamps in the column are dates or times written as "
+            "text: write this one the same way"
+        )
+        return (
+            f"{ts} IS NOT NULL AND {is_number}",
+            f"{head} || {value} || ' is a number (as epoch seconds: ' || {read} || {tail}",
+        )
+    tail = sql_literal(
+        f"' is a date or time written as text, but {numbers} other timestamps in the column "
+        "are numbers (epoch seconds): write this one the same way"
+    )
+    quote = "''''"  # a single quote, as a SQL literal
+    return f"{ts} IS NOT NULL AND NOT {is_number}", f"{head} || {quote} || {value} || {tail}"
 
 
 def period_sql(ts_expr: str, period: Period) -> str:

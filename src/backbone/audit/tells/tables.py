@@ -2,9 +2,9 @@
 log (:mod:`backbone.audit.source`: JSONL, CSV or Parquet), checked column by column.
 
 A missing column is one problem naming the file and the columns it has; a bad value (an
-unparsable timestamp, a score that is not a number, an empty category) is a problem at the
-record's line naming the column; all are raised together as one
-:class:`~backbone.core.errors.InputError`, before anything is written.
+unparsable timestamp or one written unlike the column's others, a score that is not a number,
+an empty category) is a problem at the record's line naming the column; all are raised
+together as one :class:`~backbone.core.errors.InputError`, before anything is written.
 
 Example:
     >>> columns = {"timestamp": "timestamp", "category": "text"}
@@ -23,7 +23,7 @@ from typing import Any, Literal
 import duckdb
 
 from backbone.audit.source import MAX_LISTED, open_source, sql_literal
-from backbone.audit.tells.periods import UTC_SQL, Period, period_sql, timestamp_sql
+from backbone.audit.tells.periods import UTC_SQL, Period, mixed_forms, period_sql, timestamp_sql
 from backbone.core.errors import InputError, Problem
 
 Kind = Literal["timestamp", "number", "text"]
@@ -79,6 +79,9 @@ def read_table(
                 f"CASE WHEN {raw} IS NULL OR trim({raw}) = '' THEN 'empty' "
                 f"ELSE '''' || left({value}, 60) || ''' {_WHAT[kind]}' END END"
             )
+            mixed = mixed_forms(con, "src", raw, c) if kind == "timestamp" else None
+            if mixed:
+                checks.append(f"CASE WHEN {mixed[0]} THEN {mixed[1]} END")
         shape = source.shape_sql
         problem = f"coalesce({shape}, {', '.join(checks)})"
         extra = ""
