@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 from backbone.targets.errors import TargetError
 from backbone.targets.http_client import HttpClient, HttpTransportError
-from backbone.targets.http_errors import raise_for_status, transport_error
+from backbone.targets.http_errors import body_text, raise_for_status, transport_error
 from backbone.targets.messages import Usage
 from backbone.targets.ratelimit_headers import RateLimits, parse_rate_limits
 
@@ -123,7 +123,8 @@ class HttpProvider:
     def unreadable(self, text: str) -> TargetError:
         """The error for a 2xx reply whose body is not what the API promises."""
         return TargetError(
-            f"{self.provider}: unreadable response: {text[:200]!r}", secrets=self.secrets
+            f"{self.provider}: unreadable response: {body_text(text, 200)!r}",
+            secrets=self.secrets,
         )
 
     def no_text(self, field: str, why: Any, tools: Sequence[str] = ()) -> TargetError:
