@@ -16,6 +16,7 @@ Faults are scripted per request number or by a predicate over the :class:`Call`:
     server.fail(Fault.slow(1.0), when=lambda c: c.turn == 2, times=1)
     server.fail(Fault.malformed(), when=...)            # 200 with a truncated JSON body
     server.fail(Fault.drop(), when=...)                 # close the connection, no response
+    server.fail(Fault.cut(), when=...)                  # 200 headers, half the body, close
     server.fail(Fault.raw(b"\xff", status=502), on=[1])  # exactly these bytes, this status
 
 The server counts requests (``total``, and ``per_conversation`` keyed by the first user
@@ -68,7 +69,7 @@ ANTHROPIC_PATH = "/v1/messages"
 class Fault:
     """What to do instead of (or before) a normal reply."""
 
-    kind: str  # "status" | "slow" | "malformed" | "drop" | "raw"
+    kind: str  # "status" | "slow" | "malformed" | "drop" | "cut" | "raw"
     status: int = 200
     retry_after: str | None = None
     delay: float = 0.0
@@ -123,6 +124,12 @@ class Fault:
     def drop(cls) -> Fault:
         """Close the connection without sending any response."""
         return cls("drop")
+
+    @classmethod
+    def cut(cls) -> Fault:
+        """HTTP 200 with a ``content-length`` of the whole reply, then only part of the body
+        before the connection closes (a server or proxy that died mid-response)."""
+        return cls("cut")
 
 
 @dataclass(frozen=True)
@@ -391,6 +398,17 @@ class LoopbackServer:
                 if request.transport is not None:
                     request.transport.close()
                 raise asyncio.CancelledError  # nothing more is sent on this connection
+            elif fault.kind == "cut":
+                response = web.StreamResponse(
+                    status=200, headers={"content-type": "application/json"}
+                )
+                response.content_length = 4 * len(TRUNCATED)
+                await response.prepare(request)
+                await response.write(TRUNCATED)
+                await asyncio.sleep(0.05)  # let the partial body reach the client
+                if request.transport is not None:
+                    request.transport.close()
+                raise asyncio.CancelledError
         try:
             text = self.reply(messages)
         except Exception as exc:  # the test's reply function broke: say so, do not retry

@@ -172,3 +172,47 @@ def test_replies_and_messages_never_hold_a_lone_surrogate() -> None:
 def test_a_yaml_surrogate_escape_loads_as_a_replacement_character() -> None:
     data, _ = load_yaml_with_lines('q: "capital \\ud800 of France?"\n', "s.yaml")
     assert data == {"q": "capital \ufffd of France?"}
+
+
+# a CDN's error page: styles and scripts first, the words that say what happened far past the
+# first 300 characters (where the message used to be cut)
+CDN_PAGE = (
+    '<!DOCTYPE html>\n<!--[if lt IE 7]> <html class="no-js ie6 oldie" lang="en-US"> '
+    '<![endif]-->\n<html lang="en-US"><head>\n<meta charset="UTF-8" />\n'
+    + "<style>"
+    + "body{margin:0;padding:0;font-family:sans-serif}" * 12
+    + "</style>\n"
+    + "<script>"
+    + "window.cf=window.cf||{};" * 12
+    + "</script>\n"
+    + "<title>api.example.com | 502: Bad gateway</title></head>\n"
+    + "<body><h1>Bad gateway</h1><p>Error code 502 &amp; more</p></body></html>"
+).encode()
+
+
+@pytest.mark.parametrize("api", ["openai", "anthropic"])
+@pytest.mark.parametrize("status", [502, 200])
+def test_an_html_error_page_is_named_by_its_title_in_the_unscored_reason(
+    tmp_path: Path, api: str, status: int
+) -> None:
+    from tests.support.loopback import ITALY, cli_env, read_results, run_cli
+
+    write_suite(tmp_path / "suite.yaml")
+    with LoopbackServer(planted_bot) as server:
+        server.fail(
+            Fault.raw(CDN_PAGE, status=status, content_type="text/html"),
+            when=lambda c: c.conversation == ITALY and c.turn == 1,
+        )
+        url = server.openai_base_url if api == "openai" else server.anthropic_base_url
+        run_cli(
+            ["run", "--target", f"{api}:m", "--base-url", url, "--suite", "suite.yaml",
+             "--out", "out", "--no-cache", "--quiet", "--retries", "1"],
+            env=cli_env(BACKBONE_RETRY_BACKOFF="0.01"), cwd=tmp_path,
+        )  # fmt: skip
+    italy = next(s for s in read_results(tmp_path / "out")["scenarios"] if s["id"] == "italy")
+    assert italy["outcome"] == "unscored"
+    page = "an HTML page: api.example.com | 502: Bad gateway"
+    if status == 502:
+        assert italy["reason"] == f"target failed: turn 1: {api}: HTTP 502: {page}"
+    else:
+        assert italy["reason"] == f"target failed: turn 1: {api}: unreadable response: {page!r}"

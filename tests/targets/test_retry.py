@@ -138,6 +138,31 @@ async def test_dropped_connection_is_retried(server: LoopbackServer) -> None:
     assert server.total == 2
 
 
+async def test_a_body_cut_off_mid_response_is_retried(server: LoopbackServer) -> None:
+    server.fail(Fault.cut(), on=[1])  # 200 and its headers, then part of the body, then close
+    target = retrying(server)
+    try:
+        reply = await target.complete(france())
+    finally:
+        await aclose(target)
+    assert reply.text == PARIS
+    assert server.total == 2
+    assert target.stats.retries == 1
+
+
+async def test_a_body_always_cut_off_ends_in_a_retryable_error_naming_it(
+    server: LoopbackServer,
+) -> None:
+    server.fail(Fault.cut(), when=lambda c: True)
+    target = retrying(server, attempts=2)
+    try:
+        with pytest.raises(RetryableTargetError, match="Response payload is not completed"):
+            await target.complete(france())
+    finally:
+        await aclose(target)
+    assert server.total == 2
+
+
 async def test_a_fault_that_never_clears_stops_after_the_attempts(server: LoopbackServer) -> None:
     server.fail(Fault.http(503), when=lambda c: True)
     target = retrying(server, attempts=3)

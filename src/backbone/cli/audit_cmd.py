@@ -284,7 +284,8 @@ def audit(
                     await aclose_judge(the_judge)
 
         try:
-            result = asyncio.run(go())
+            with bad_input_exits():  # a judge whose key is refused stops the audit: exit 2
+                result = asyncio.run(go())
         except KeyboardInterrupt:
             err.print("[yellow]interrupted[/]: judgments so far are cached; run again to resume.")
             raise typer.Exit(130) from None
@@ -388,7 +389,8 @@ def audit_channels(
                 finally:
                     await aclose_judge(the_judge)
 
-        result = asyncio.run(go())
+        with bad_input_exits():  # a judge whose key is refused stops the command: exit 2
+            result = asyncio.run(go())
     finally:
         if log is not None:
             log.close()

@@ -15,8 +15,8 @@ from typing import Any
 
 from backbone.targets.credentials import choose_key
 from backbone.targets.errors import TargetSpecError
-from backbone.targets.http_provider import HttpProvider
-from backbone.targets.messages import Reply, Request, Usage
+from backbone.targets.http_provider import NO_TEXT_WHY, HttpProvider, usage_of
+from backbone.targets.messages import Reply, Request
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 API_VERSION = "2023-06-01"
@@ -80,21 +80,21 @@ class AnthropicTarget(HttpProvider):
         return body
 
     def reply_from(self, data: Any, raw: str, limits: Any = None) -> Reply:
-        """The reply in a Messages API message (``raw``: its text, quoted when unreadable)."""
+        """The reply in a Messages API message (``raw``: its text, quoted when unreadable).
+
+        A message with no text whose ``stop_reason`` says why (a tool use, the token limit, a
+        refusal) is a final error saying so, never an empty reply to grade."""
         try:
-            text = "".join(
-                block.get("text", "") for block in data["content"] if block.get("type") == "text"
-            )
-            usage = data.get("usage") or {}
-            return Reply(
-                text=text,
-                usage=Usage(
-                    int(usage.get("input_tokens") or 0), int(usage.get("output_tokens") or 0)
-                ),
-                limits=limits,
-            )
+            blocks = data["content"]
+            text = "".join(block.get("text", "") for block in blocks if block.get("type") == "text")
+            tools = [str(b.get("name")) for b in blocks if b.get("type") == "tool_use"]
+            stop = data.get("stop_reason")
+            usage = usage_of(data, "input_tokens", "output_tokens")
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise self.unreadable(raw) from exc
+        if not text.strip() and (tools or stop in NO_TEXT_WHY):
+            raise self.no_text("stop_reason", stop, tools)
+        return Reply(text=text, usage=usage, limits=limits)
 
     async def complete(self, request: Request) -> Reply:
         data, raw, limits = await self.post_json_limits("/v1/messages", self.body(request))

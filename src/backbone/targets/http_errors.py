@@ -14,7 +14,9 @@ as an exact secret.
 from __future__ import annotations
 
 import email.utils
+import html
 import json
+import re
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -46,7 +48,7 @@ def parse_retry_after(value: str | None) -> float | None:
 
 def provider_message(body: str) -> str:
     """The provider's own words in an error body (``error.message`` of the usual JSON shapes),
-    else the body's first 300 characters.
+    else :func:`body_text` (an HTML page's title, or the body's first 300 characters).
 
     Example:
         >>> provider_message('{"error": {"message": "Invalid API key", "type": "auth"}}')
@@ -64,7 +66,33 @@ def provider_message(body: str) -> str:
             return error[:300]
         if isinstance(data.get("message"), str):
             return str(data["message"])[:300]
-    return body[:300]
+    return body_text(body)
+
+
+_HTML = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.I | re.S)
+_INVISIBLE = re.compile(r"<(script|style|head)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def body_text(body: str, limit: int = 300) -> str:
+    """What a response body says, for an error message: an HTML page (a proxy's or a CDN's
+    error page, a captive portal) as its title, else its visible text; anything else as its
+    first ``limit`` characters.
+
+    Example:
+        >>> body_text("<!DOCTYPE html><html><head><style>p{}</style>"
+        ...           "<title>502 Bad Gateway</title></head><body><h1>Bad gateway</h1></body>")
+        'an HTML page: 502 Bad Gateway'
+        >>> body_text('{"error": "busy"}')
+        '{"error": "busy"}'
+    """
+    if not _HTML.match(body):
+        return body[:limit]
+    title = _TITLE.search(body)
+    shown = title.group(1) if title else _TAG.sub(" ", _INVISIBLE.sub(" ", body))
+    words = " ".join(html.unescape(shown).split())
+    return f"an HTML page: {words}"[:limit] if words else "an HTML page with no text"
 
 
 def raise_for_status(
@@ -78,7 +106,7 @@ def raise_for_status(
     status = response.status_code
     if status < 300:
         return
-    body = response.text[:300]
+    body = body_text(response.text)
     if status in (401, 403):
         message = f"{provider}: HTTP {status}: {provider_message(response.text)}"
         raise AuthenticationError(

@@ -18,8 +18,45 @@ from typing import Any, ClassVar
 
 from backbone.targets.errors import TargetError
 from backbone.targets.http_client import HttpClient, HttpTransportError
-from backbone.targets.http_errors import raise_for_status, transport_error
+from backbone.targets.http_errors import body_text, raise_for_status, transport_error
+from backbone.targets.messages import Usage
 from backbone.targets.ratelimit_headers import RateLimits, parse_rate_limits
+
+NO_TEXT_WHY = {
+    "length": "the token limit was spent before any text, on reasoning perhaps; a larger "
+    "--max-tokens may help",
+    "max_tokens": "the token limit was spent before any text, on reasoning perhaps; a larger "
+    "--max-tokens may help",
+    "content_filter": "the provider's content filter withheld it",
+    "refusal": "the provider's safety system declined to answer",
+    "tool_calls": "a tool call",
+    "tool_use": "a tool call",
+    "function_call": "a function call",
+    "pause_turn": "the provider paused the turn",
+}
+"""What a finish or stop reason means when the reply it ends has no text."""
+
+
+def count(value: Any) -> int:
+    """A token count from a usage field: 0 when it is missing or not a count (the reply
+    itself still stands).
+
+    Example:
+        >>> count(12), count("7"), count(None), count("n/a"), count(-3)
+        (12, 7, 0, 0, 0)
+    """
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError, OverflowError):
+        return 0
+
+
+def usage_of(data: Mapping[str, Any], input_key: str, output_key: str) -> Usage:
+    """The token counts in a reply's ``usage`` object (zeros where it says nothing usable)."""
+    usage = data.get("usage")
+    if not isinstance(usage, Mapping):
+        return Usage()
+    return Usage(count(usage.get(input_key)), count(usage.get(output_key)))
 
 
 class HttpProvider:
@@ -86,7 +123,21 @@ class HttpProvider:
     def unreadable(self, text: str) -> TargetError:
         """The error for a 2xx reply whose body is not what the API promises."""
         return TargetError(
-            f"{self.provider}: unreadable response: {text[:200]!r}", secrets=self.secrets
+            f"{self.provider}: unreadable response: {body_text(text, 200)!r}",
+            secrets=self.secrets,
+        )
+
+    def no_text(self, field: str, why: Any, tools: Sequence[str] = ()) -> TargetError:
+        """The error for a reply with no text that the provider says why it has none
+        (``field``: ``finish_reason`` or ``stop_reason``, ``why`` its value; ``tools``: the
+        tools it called instead). Retrying would get the same: it is final."""
+        if tools:
+            what = f"only a call to the tool {', '.join(repr(t) for t in tools)}"
+        else:
+            what = NO_TEXT_WHY.get(str(why), "")
+        reason = f"{field} {why!r}" + (f": {what}" if what else "")
+        return TargetError(
+            f"{self.provider}: the reply has no text ({reason})", secrets=self.secrets
         )
 
     async def aclose(self) -> None:

@@ -16,10 +16,34 @@ import os
 from typing import Any
 
 from backbone.targets.credentials import choose_key
-from backbone.targets.http_provider import HttpProvider
-from backbone.targets.messages import Reply, Request, Usage
+from backbone.targets.http_provider import NO_TEXT_WHY, HttpProvider, usage_of
+from backbone.targets.messages import Reply, Request
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
+
+
+def content_text(content: Any) -> str:
+    """The text of a message's ``content``: a string, ``None`` (no text), or a list of
+    content parts (``{"type": "text", "text": ...}``; other parts carry no text). Raises
+    ``TypeError`` for anything else.
+
+    Example:
+        >>> content_text([{"type": "text", "text": "Rome"}, {"type": "text", "text": "."}])
+        'Rome.'
+        >>> content_text(None)
+        ''
+    """
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(
+            part["text"]
+            for part in content
+            if isinstance(part, dict) and isinstance(part.get("text"), str)
+        )
+    raise TypeError(f"content is a {type(content).__name__}, not text")
 
 
 class OpenAITarget(HttpProvider):
@@ -76,22 +100,26 @@ class OpenAITarget(HttpProvider):
         return body
 
     def reply_from(self, data: Any, raw: str, limits: Any = None) -> Reply:
-        """The reply in a chat completion (``raw``: its text, quoted when it is unreadable)."""
+        """The reply in a chat completion (``raw``: its text, quoted when it is unreadable).
+
+        The message's ``content`` may be a string or a list of content parts (their text is
+        joined); with no text, its ``refusal``. A reply with no text that the server says why
+        (a tool call, the token limit, a content filter) is a final error saying so, never
+        an empty reply to grade."""
         try:
-            message = data["choices"][0]["message"]
-            text = message.get("content")
-            if text is None:
-                text = message.get("refusal") or ""
-            usage = data.get("usage") or {}
-            return Reply(
-                text=str(text),
-                usage=Usage(
-                    int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
-                ),
-                limits=limits,
+            choice = data["choices"][0]
+            message = choice["message"]
+            text = content_text(message.get("content")) or content_text(message.get("refusal"))
+            finish = choice.get("finish_reason")
+            tools = [str(call["function"]["name"]) for call in message.get("tool_calls") or ()] + (
+                [str(message["function_call"]["name"])] if message.get("function_call") else []
             )
+            usage = usage_of(data, "prompt_tokens", "completion_tokens")
         except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
             raise self.unreadable(raw) from exc
+        if not text.strip() and (tools or finish in NO_TEXT_WHY):
+            raise self.no_text("finish_reason", finish, tools)
+        return Reply(text=text, usage=usage, limits=limits)
 
     async def complete(self, request: Request) -> Reply:
         data, raw, limits = await self.post_json_limits("/chat/completions", self.body(request))

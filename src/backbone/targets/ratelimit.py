@@ -20,6 +20,12 @@ awaited, so it is tested without I/O) that decides when the next call may start:
   After a reset the quantity is assumed back at its ``limit``. A 429's ``Retry-After`` holds
   every new call that long.
 
+No word of the server holds calls longer than ``max_hold`` (120 s, the cap retry puts on a
+``Retry-After``): a reset or a ``Retry-After`` further off (a daily quota spent, a bogus
+header) is taken as ``max_hold``, reported once as a warning, and then a call goes to ask
+again; if the quota is still spent the provider's 429 ends it through retry, so a run ends
+(its calls ``unscored``) instead of waiting hours with nothing said.
+
 Anchoring on the send time is what makes stale headers useful: with 1 s of latency, a reply
 describes the window as it was a second ago, and the calls started since are known exactly.
 
@@ -43,6 +49,7 @@ Example:
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import time
 from bisect import bisect_right
@@ -55,7 +62,9 @@ from backbone.targets.base import Target, layers
 from backbone.targets.errors import RetryableTargetError
 from backbone.targets.messages import Reply, Request, Usage
 from backbone.targets.ratelimit_headers import Quota, RateLimits
-from backbone.targets.retry import within
+from backbone.targets.retry import MAX_RETRY_AFTER, within
+
+log = logging.getLogger(__name__)
 
 __all__ = ["AdaptiveLimiter", "LimiterStats", "RateLimitedTarget", "paced"]
 
@@ -158,12 +167,15 @@ class AdaptiveLimiter:
         start: int = GENTLE,
         ceiling: int = CEILING,
         margin: float = MARGIN,
+        max_hold: float = MAX_RETRY_AFTER,
     ) -> None:
         if start < 1 or ceiling < start:
             raise ValueError("need 1 <= start <= ceiling")
         self.gentle = start
         self.ceiling = ceiling
         self.margin = margin
+        self.max_hold = max_hold
+        self._warned_hold = False
         self.cap = float(start)
         self.in_flight = 0
         self.stats = LimiterStats(cap=start)
@@ -264,7 +276,8 @@ class AdaptiveLimiter:
                 self.cap = max(1.0, self.cap / 2)
                 self._last_cut = now
             if retry_after is not None:
-                self._hold_until = max(self._hold_until, now + retry_after)
+                held = self._bounded(retry_after, None)  # retry reports a capped wait
+                self._hold_until = max(self._hold_until, now + held)
         elif limits is not None:
             if full and self._room(now):
                 self.cap = min(float(self.ceiling), self.cap + 1)
@@ -272,6 +285,22 @@ class AdaptiveLimiter:
             self.cap = min(float(self.gentle), self.cap + 1 / self.cap)
         self.stats.cap = math.floor(self.cap)
         self._prune(now)
+
+    def _bounded(self, seconds: float, what: str | None) -> float:
+        """``seconds`` the server asked calls to be held, at most ``max_hold`` (the first
+        longer hold is reported as a warning saying ``what`` the server said)."""
+        if seconds <= self.max_hold:
+            return seconds
+        if what is not None and not self._warned_hold:
+            self._warned_hold = True
+            log.warning(
+                "the server %s %gs; holding calls %gs instead, the cap, then asking again "
+                "(reported once)",
+                what,
+                seconds,
+                self.max_hold,
+            )
+        return self.max_hold
 
     def _room(self, now: float) -> bool:
         """Whether every quantity stated still has room after the calls started."""
@@ -287,8 +316,9 @@ class AdaptiveLimiter:
         known = self._current(name, now) if name in self._budgets else None
         reset_at = None
         if quota.reset is not None:
+            reset = self._bounded(quota.reset, f"said its {name} quota resets in")
             windows = self._windows.setdefault(name, _Windows())
-            reset_at = windows.end(since + quota.reset, quota.reset)
+            reset_at = windows.end(since + reset, reset)
         limit = float(quota.limit) if quota.limit is not None else None
         seen = _Budget(started, float(quota.remaining), reset_at, limit)
         if reset_at is not None and now >= reset_at + self.margin:
@@ -377,8 +407,9 @@ class _Gate:
 
 class RateLimitedTarget:
     """Paces calls to ``inner`` by an :class:`AdaptiveLimiter` (``start`` calls in flight at
-    first, up to ``ceiling``). The identity is ``inner``'s. ``timeout`` bounds each call once
-    admitted (a wait for the limiter is not a slow provider), as a retryable error.
+    first, up to ``ceiling``; no server's word holds a call more than ``max_hold`` seconds).
+    The identity is ``inner``'s. ``timeout`` bounds each call once admitted (a wait for the
+    limiter is not a slow provider), as a retryable error.
 
     Example:
         >>> from backbone.targets.python_callable import CallableTarget
@@ -395,10 +426,11 @@ class RateLimitedTarget:
         ceiling: int = CEILING,
         timeout: float | None = None,
         clock: Callable[[], float] = time.monotonic,
+        max_hold: float = MAX_RETRY_AFTER,
     ) -> None:
         self.inner = inner
         self.timeout = timeout
-        self.limiter = AdaptiveLimiter(start=start, ceiling=max(start, ceiling))
+        self.limiter = AdaptiveLimiter(start=start, ceiling=max(start, ceiling), max_hold=max_hold)
         self._gate = _Gate(self.limiter, clock)
 
     @property

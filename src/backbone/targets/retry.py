@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 
 BACKOFF_VAR = "BACKBONE_RETRY_BACKOFF"
 DEFAULT_BACKOFF = 0.5
+MAX_RETRY_AFTER = 120.0
+"""Seconds a server's word (a ``Retry-After``, a rate-limit reset) may hold a call at most."""
 
 
 def backoff_from_env() -> float:
@@ -97,7 +99,7 @@ class RetryingTarget:
         initial_wait: float | None = None,
         max_wait: float = 30.0,
         timeout: float | None = None,
-        max_retry_after: float = 120.0,
+        max_retry_after: float = MAX_RETRY_AFTER,
         jitter: float | None = None,
     ) -> None:
         """``initial_wait`` defaults to :func:`backoff_from_env`, ``jitter`` to twice it."""

@@ -1,0 +1,229 @@
+"""Replies whose shape is legal but unusual, planted on the loopback server for both wire
+formats: the text is read where there is text, and a reply with none says why.
+
+* OpenAI ``content`` as a list of content parts: their text, not the list's Python repr;
+* a ``usage`` object with a count that is not a number: the reply still stands (0 tokens);
+* a reply with no text whose finish/stop reason explains it (a tool call, the token limit
+  spent, a content filter, a refusal): a final error naming the reason, so the scenario ends
+  ``unscored`` saying what happened, instead of an "empty reply" that the conversation then
+  carried on from (an empty assistant turn, which Anthropic's API refuses);
+* a reply with no text and no reason (``content: null``, ``stop``): still an empty reply,
+  for the graders to call so.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backbone.targets.anthropic import AnthropicTarget
+from backbone.targets.errors import RetryableTargetError, TargetError
+from backbone.targets.http_provider import HttpProvider
+from backbone.targets.messages import ChatMessage, Request
+from backbone.targets.openai_compat import OpenAITarget
+from backbone.targets.retry import RetryingTarget
+from backbone.targets.stack import aclose
+from tests.support.loopback import (
+    FRANCE,
+    ITALY,
+    PLANTED_OUTCOMES,
+    Fault,
+    LoopbackServer,
+    cli_env,
+    outcome_tuples,
+    planted_bot,
+    read_results,
+    run_cli,
+    write_suite,
+)
+
+STILL_ROME = "It is still Rome."
+
+
+@pytest.fixture(autouse=True)
+def _no_provider_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    with LoopbackServer(planted_bot) as s:
+        yield s
+
+
+def openai_body(message: dict[str, Any], finish: str = "stop", **extra: Any) -> bytes:
+    choice = {"index": 0, "message": {"role": "assistant", **message}, "finish_reason": finish}
+    return json.dumps(
+        {"id": "c", "object": "chat.completion", "choices": [choice], **extra}
+    ).encode()
+
+
+def anthropic_body(content: list[dict[str, Any]], stop: str = "end_turn", **extra: Any) -> bytes:
+    message = {"type": "message", "role": "assistant", "content": content, "stop_reason": stop}
+    return json.dumps({**message, **extra}).encode()
+
+
+def provider(api: str, server: LoopbackServer) -> HttpProvider:
+    if api == "openai":
+        return OpenAITarget("m", base_url=server.openai_base_url)
+    return AnthropicTarget("m", base_url=server.anthropic_base_url)
+
+
+async def ask(target: HttpProvider) -> str:
+    """One call through retry (a final error must not be retried)."""
+    retrying = RetryingTarget(target, attempts=3, initial_wait=0.01)
+    try:
+        return (await retrying.complete(Request((ChatMessage("user", FRANCE),)))).text
+    finally:
+        await aclose(retrying)
+
+
+TOOL_CALL = {"id": "t1", "type": "function", "function": {"name": "search", "arguments": "{}"}}
+TOOL_USE = {"type": "tool_use", "id": "t", "name": "search", "input": {}}
+PARTS = [{"type": "text", "text": "It is "}, {"type": "text", "text": "still Rome."}]
+ONLY_SEARCH = "only a call to the tool 'search')"
+
+READ = [
+    pytest.param(
+        "openai",
+        openai_body({"content": PARTS}),
+        STILL_ROME,
+        id="openai-content-parts",
+    ),
+    pytest.param(
+        "openai",
+        openai_body({"content": STILL_ROME}, usage={"prompt_tokens": "n/a"}),
+        STILL_ROME,
+        id="openai-usage-not-a-number",
+    ),
+    pytest.param(
+        "anthropic",
+        anthropic_body([{"type": "text", "text": STILL_ROME}], usage={"input_tokens": "?"}),
+        STILL_ROME,
+        id="anthropic-usage-not-a-number",
+    ),
+    pytest.param(
+        "openai",
+        openai_body({"content": None, "refusal": "I can't help with that."}),
+        "I can't help with that.",
+        id="openai-refusal-field-is-the-text",
+    ),
+    pytest.param("openai", openai_body({"content": None}), "", id="openai-null-content-stop"),
+    pytest.param("anthropic", anthropic_body([]), "", id="anthropic-no-blocks-end-turn"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("api", "body", "text"), READ)
+async def test_the_text_is_read(server: LoopbackServer, api: str, body: bytes, text: str) -> None:
+    server.fail(Fault.raw(body), on=[1])
+    assert await ask(provider(api, server)) == text
+    assert server.total == 1
+
+
+NO_TEXT = [
+    pytest.param(
+        "openai",
+        openai_body({"content": None, "tool_calls": [TOOL_CALL]}, "tool_calls"),
+        f"openai: the reply has no text (finish_reason 'tool_calls': {ONLY_SEARCH}",
+        id="openai-tool-call-only",
+    ),
+    pytest.param(
+        "openai",
+        openai_body({"content": None}, "length"),
+        "openai: the reply has no text (finish_reason 'length': the token limit was spent",
+        id="openai-length",
+    ),
+    pytest.param(
+        "openai",
+        openai_body({"content": ""}, "content_filter"),
+        "openai: the reply has no text (finish_reason 'content_filter': the provider's content "
+        "filter withheld it)",
+        id="openai-content-filter",
+    ),
+    pytest.param(
+        "anthropic",
+        anthropic_body([TOOL_USE], "tool_use"),
+        f"anthropic: the reply has no text (stop_reason 'tool_use': {ONLY_SEARCH}",
+        id="anthropic-tool-use-only",
+    ),
+    pytest.param(
+        "anthropic",
+        anthropic_body([{"type": "thinking", "thinking": "hmm"}], "max_tokens"),
+        "anthropic: the reply has no text (stop_reason 'max_tokens': the token limit was spent",
+        id="anthropic-max-tokens",
+    ),
+    pytest.param(
+        "anthropic",
+        anthropic_body([], "refusal"),
+        "anthropic: the reply has no text (stop_reason 'refusal': the provider's safety system "
+        "declined to answer)",
+        id="anthropic-refusal",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("api", "body", "message"), NO_TEXT)
+async def test_a_reply_with_no_text_says_why_and_is_final(
+    server: LoopbackServer, api: str, body: bytes, message: str
+) -> None:
+    server.fail(Fault.raw(body), when=lambda c: True)
+    with pytest.raises(TargetError) as info:
+        await ask(provider(api, server))
+    assert str(info.value).startswith(message)
+    assert not isinstance(info.value, RetryableTargetError)
+    assert server.total == 1
+
+
+@pytest.mark.parametrize("api", ["openai", "anthropic"])
+def test_cli_a_tool_call_instead_of_a_reply_ends_the_scenario_unscored_saying_so(
+    tmp_path: Path, api: str
+) -> None:
+    if api == "openai":
+        body = openai_body({"content": None, "tool_calls": [TOOL_CALL]}, "tool_calls")
+    else:
+        body = anthropic_body([TOOL_USE], "tool_use")
+    write_suite(tmp_path / "suite.yaml")
+    with LoopbackServer(planted_bot) as server:
+        server.fail(Fault.raw(body), when=lambda c: c.conversation == ITALY and c.turn == 1)
+        url = server.openai_base_url if api == "openai" else server.anthropic_base_url
+        run_cli(
+            ["run", "--target", f"{api}:m", "--base-url", url, "--suite", "suite.yaml",
+             "--out", "out", "--no-cache", "--quiet"],
+            env=cli_env(), cwd=tmp_path,
+        )  # fmt: skip
+        italy_requests = server.per_conversation[ITALY]
+    doc = read_results(tmp_path / "out")
+    by_id = {s["id"]: s for s in doc["scenarios"]}
+    assert by_id["italy"]["outcome"] == "unscored"
+    field = "finish_reason 'tool_calls'" if api == "openai" else "stop_reason 'tool_use'"
+    assert by_id["italy"]["reason"] == (
+        f"target failed: turn 1: {api}: the reply has no text ({field}: only a call to the "
+        "tool 'search')"
+    )
+    assert italy_requests == 2  # the opening, then turn 1: nothing carried on from no reply
+    others = {k: v for k, v in outcome_tuples(doc["scenarios"]).items() if k != "italy"}
+    assert others == {k: v for k, v in PLANTED_OUTCOMES.items() if k != "italy"}
+    assert doc["summary"]["counts"]["unscored"] == 1 and doc["summary"]["counts"]["held"] == 1
+
+
+def test_cli_content_parts_are_stored_as_their_text(tmp_path: Path) -> None:
+    parts = [{"type": "text", "text": STILL_ROME}]
+    write_suite(tmp_path / "suite.yaml")
+    with LoopbackServer(planted_bot) as server:
+        server.fail(
+            Fault.raw(openai_body({"content": parts})),
+            when=lambda c: c.conversation == ITALY and c.turn == 1,
+        )
+        run_cli(
+            ["run", "--target", "openai:m", "--base-url", server.openai_base_url, "--suite",
+             "suite.yaml", "--out", "out", "--no-cache", "--quiet"],
+            env=cli_env(), cwd=tmp_path,
+        )  # fmt: skip
+    lines = (tmp_path / "out" / "transcripts.jsonl").read_text(encoding="utf-8").splitlines()
+    italy = next(t for t in map(json.loads, lines) if t["id"] == "italy")
+    assert [m["content"] for m in italy["messages"] if m["role"] == "assistant"][1] == STILL_ROME
