@@ -227,3 +227,77 @@ def test_cli_content_parts_are_stored_as_their_text(tmp_path: Path) -> None:
     lines = (tmp_path / "out" / "transcripts.jsonl").read_text(encoding="utf-8").splitlines()
     italy = next(t for t in map(json.loads, lines) if t["id"] == "italy")
     assert [m["content"] for m in italy["messages"] if m["role"] == "assistant"][1] == STILL_ROME
+
+
+ERROR_BODIES = [
+    pytest.param(
+        "anthropic",
+        {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}},
+        True,
+        "anthropic: an error in place of a reply: overloaded_error: Overloaded",
+        id="anthropic-overloaded",
+    ),
+    pytest.param(
+        "openai",
+        {"error": {"message": "The server had an error", "type": "server_error", "code": None}},
+        True,
+        "openai: an error in place of a reply: server_error: The server had an error",
+        id="openai-server-error",
+    ),
+    pytest.param(
+        "openai",
+        {"error": {"message": "Provider returned error", "code": 502}},
+        True,
+        "openai: an error in place of a reply: Provider returned error",
+        id="proxy-code-502",
+    ),
+    pytest.param(
+        "openai",
+        {"error": {"message": "This model's maximum context length is 8192 tokens",
+                   "type": "invalid_request_error", "code": "context_length_exceeded"}},
+        False,
+        "openai: an error in place of a reply: invalid_request_error: This model's maximum",
+        id="openai-context-length",
+    ),
+    pytest.param(
+        "anthropic",
+        {"type": "error", "error": {"type": "invalid_request_error", "message": "bad role"}},
+        False,
+        "anthropic: an error in place of a reply: invalid_request_error: bad role",
+        id="anthropic-invalid-request",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("api", "body", "passing", "message"), ERROR_BODIES)
+async def test_an_error_in_a_200_body_is_named_and_retried_when_passing(
+    server: LoopbackServer, api: str, body: dict[str, Any], passing: bool, message: str
+) -> None:
+    """A proxy or gateway that answers 200 with an error object (OpenRouter does; Anthropic's
+    error shape): the provider's own message, retried when it says the fault is passing (and
+    then the real reply is read), final otherwise."""
+    server.fail(Fault.raw(json.dumps(body).encode()), on=[1])  # the first call only
+    if passing:
+        assert await ask(provider(api, server)) == planted_bot(
+            [{"role": "user", "content": FRANCE}]
+        )
+        assert server.total == 2
+        return
+    with pytest.raises(TargetError) as info:
+        await ask(provider(api, server))
+    assert str(info.value).startswith(message)
+    assert not isinstance(info.value, RetryableTargetError)
+    assert server.total == 1
+
+
+async def test_an_error_in_a_200_body_that_stays_is_named_after_the_retries(
+    server: LoopbackServer,
+) -> None:
+    body = {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
+    server.fail(Fault.raw(json.dumps(body).encode()), when=lambda c: True)
+    with pytest.raises(RetryableTargetError) as info:
+        await ask(provider("anthropic", server))
+    assert (
+        str(info.value) == "anthropic: an error in place of a reply: overloaded_error: Overloaded"
+    )
+    assert server.total == 3

@@ -130,6 +130,48 @@ def raise_for_status(
     raise TargetError(f"{provider}: HTTP {status}: {body}", secrets=secrets)
 
 
+_PASSING = re.compile(
+    r"overload|rate.?limit|server.?error|api.?error|internal|timeout|timed out|unavailable|"
+    r"capacity|busy|try again",
+    re.I,
+)
+
+
+def error_in_reply(
+    data: object, provider: str, *, secrets: Sequence[str] = ()
+) -> TargetError | None:
+    """The error a 2xx reply carries instead of a completion (``{"error": {...}}``, the shape
+    of OpenAI-compatible servers and proxies, or Anthropic's ``{"type": "error", "error":
+    {...}}``), or ``None``. Retryable when it says the fault is passing (overloaded, a rate
+    limit, a server error, a timeout; or a ``code`` of 429 or 5xx), else final; either way
+    it names the provider's own message rather than quoting the body as unreadable.
+
+    Example:
+        >>> e = error_in_reply({"type": "error", "error": {"type": "overloaded_error",
+        ...     "message": "Overloaded"}}, "anthropic")
+        >>> type(e).__name__, str(e).split(": ", 1)[1]
+        ('RetryableTargetError', 'an error in place of a reply: overloaded_error: Overloaded')
+    """
+    if not isinstance(data, dict) or not data.get("error"):
+        return None
+    if "choices" in data or "content" in data:  # a reply that also says something went wrong
+        return None
+    error = data["error"]
+    fields = error if isinstance(error, dict) else {"message": error}
+    kind = str(fields.get("type") or "")
+    code = fields.get("code")
+    message = str(fields.get("message") or "").strip()
+    said = ": ".join(x for x in (kind, message) if x) or json.dumps(error)[:300]
+    status = int(str(code)) if str(code).isdigit() else None
+    passing = (status is not None and (status in (408, 429) or status >= 500)) or bool(
+        _PASSING.search(f"{kind} {code or ''} {message}")
+    )
+    text = f"{provider}: an error in place of a reply: {said}"
+    if passing:
+        return RetryableTargetError(text, secrets=secrets, rate_limited=status == 429)
+    return TargetError(text, secrets=secrets)
+
+
 def transport_error(
     exc: Exception, provider: str, *, secrets: Sequence[str] = ()
 ) -> RetryableTargetError:

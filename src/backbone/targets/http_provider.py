@@ -18,7 +18,12 @@ from typing import Any, ClassVar
 
 from backbone.targets.errors import TargetError
 from backbone.targets.http_client import HttpClient, HttpTransportError
-from backbone.targets.http_errors import body_text, raise_for_status, transport_error
+from backbone.targets.http_errors import (
+    body_text,
+    error_in_reply,
+    raise_for_status,
+    transport_error,
+)
 from backbone.targets.messages import Usage
 from backbone.targets.ratelimit_headers import RateLimits, parse_rate_limits
 
@@ -116,9 +121,13 @@ class HttpProvider:
             raise transport_error(exc, self.provider, secrets=self.secrets) from exc
         raise_for_status(response, self.provider, secrets=self.secrets, auth_note=self.auth_note)
         try:
-            return response.json(), response.text, parse_rate_limits(response.headers)
+            data = response.json()
         except ValueError as exc:
             raise self.unreadable(response.text) from exc
+        error = error_in_reply(data, self.provider, secrets=self.secrets)
+        if error is not None:
+            raise error
+        return data, response.text, parse_rate_limits(response.headers)
 
     def unreadable(self, text: str) -> TargetError:
         """The error for a 2xx reply whose body is not what the API promises."""
