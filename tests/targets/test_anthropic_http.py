@@ -4,7 +4,6 @@ come out with exact outcomes, through the library stack and through the CLI."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +49,6 @@ def _env(monkeypatch: pytest.MonkeyPatch) -> None:
         "all_proxy",
     ):
         monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    with LoopbackServer(planted_bot) as s:
-        yield s
 
 
 def with_system(suite: dict[str, Any], system: str) -> dict[str, Any]:

@@ -5,7 +5,6 @@ and serves the reply, the HTTP client reads the body, the run writes its files."
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,21 +28,6 @@ from tests.support.loopback import FRANCE, Fault, LoopbackServer, planted_bot, w
 
 PARIS = "The capital of France is Paris."
 LATIN1_PAGE = "<html><body>Passerelle défaillante</body></html>".encode("latin-1")
-
-
-@pytest.fixture(autouse=True)
-def _no_provider_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.lower(), raising=False)
-
-
-@pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    with LoopbackServer(planted_bot) as s:
-        yield s
 
 
 def provider(api: str, server: LoopbackServer) -> HttpProvider:

@@ -14,7 +14,6 @@ formats: the text is read where there is text, and a reply with none says why.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,18 +41,6 @@ from tests.support.loopback import (
 )
 
 STILL_ROME = "It is still Rome."
-
-
-@pytest.fixture(autouse=True)
-def _no_provider_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    with LoopbackServer(planted_bot) as s:
-        yield s
 
 
 def openai_body(message: dict[str, Any], finish: str = "stop", **extra: Any) -> bytes:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -24,22 +23,10 @@ from backbone.targets.ratelimit import AdaptiveLimiter, RateLimitedTarget
 from backbone.targets.ratelimit_headers import Quota, RateLimits
 from backbone.targets.retry import MAX_RETRY_AFTER, RetryingTarget
 from backbone.targets.stack import aclose
-from tests.support.loopback import FRANCE, Fault, LoopbackServer, planted_bot
+from tests.support.loopback import FRANCE, Fault, LoopbackServer
 
 HOLD = 0.3
 PARIS = "The capital of France is Paris."
-
-
-@pytest.fixture(autouse=True)
-def _no_provider_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    with LoopbackServer(planted_bot) as s:
-        yield s
 
 
 def stack(provider: Target) -> RetryingTarget:
