@@ -171,6 +171,8 @@ def evaluate(
     if (concurrency is not None and concurrency < 1) or samples < 1 or retries < 0:
         raise ValueError("concurrency and samples must be at least 1, retries at least 0")
     the_suite, suite_ref = _suite(suite)
+    if not isinstance(suite, Suite):  # a path: where rescore finds it from anywhere
+        options = {**_suite_file(suite_ref), **(options or {})}
     if select is not None and not select.whole:
         the_suite = slice_suite(the_suite, select)
         options = {**(options or {}), "slice": select.describe()}
@@ -238,7 +240,6 @@ def _evaluate(
         "cache": cache,
         "base_url": base_url,
         "suite": suite_ref,
-        **_suite_file(suite_ref),
         "samples": samples,
         "wrong_openings": wrong_openings,
         **(options or {}),

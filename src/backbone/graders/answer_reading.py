@@ -382,6 +382,7 @@ _UNITS = (
 )
 _QUANTITY = re.compile(rf"(?<![\w.])\d[\d,]*(?:\.\d+)?\s*({_UNITS})(?![\w/])", re.I)
 _ASKED_UNIT = re.compile(rf"\bin\s+({_UNITS})\s*\??\s*$", re.I)
+_UNIT_AFTER = re.compile(rf"\s*({_UNITS})(?![\w/])", re.I)
 
 
 def _input_units(question: str) -> frozenset[str]:
@@ -407,7 +408,7 @@ def _unit(word: str) -> str:
 def _in_input_unit(text: str, end: int, units: frozenset[str]) -> bool:
     """Whether the number ending at ``end`` is followed by one of the question's input
     ``units``."""
-    after = _QUANTITY.match("0" + text[end : end + 12])
+    after = _UNIT_AFTER.match(text, end)
     return after is not None and _unit(after.group(1)) in units
 
 
