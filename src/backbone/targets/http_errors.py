@@ -161,7 +161,7 @@ def error_in_reply(
     kind = str(fields.get("type") or "")
     code = fields.get("code")
     message = str(fields.get("message") or "").strip()
-    said = ": ".join(x for x in (kind, message) if x) or json.dumps(error)[:300]
+    said = (": ".join(x for x in (kind, message) if x) or json.dumps(error))[:300]
     status = int(str(code)) if str(code).isdigit() else None
     passing = (status is not None and (status in (408, 429) or status >= 500)) or bool(
         _PASSING.search(f"{kind} {code or ''} {message}")
