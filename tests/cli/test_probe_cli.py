@@ -37,6 +37,8 @@ def test_probe_prints_each_arm_and_figure_and_writes_the_files(
     doc = json.loads((out / "probe.json").read_text())
     assert doc["arms"]["expert"]["cave_rate"]["value"] == 1.0 and doc["options"] == {"turns": 1}
     assert (out / "report.html").exists() and (out / "runs" / "doubt" / "results.json").exists()
+    played = json.loads((out / "runs" / "doubt" / "results.json").read_text())
+    assert played["options"]["concurrency"] == "auto"  # as run: paced for an HTTP target
 
 
 @pytest.mark.parametrize(

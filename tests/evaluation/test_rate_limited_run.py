@@ -98,3 +98,27 @@ def test_an_explicit_concurrency_starts_an_http_judges_limiter_there() -> None:
     default = correctness_judge("openai:j", base_url="http://127.0.0.1:9/v1")
     assert paced(default.target).limiter.cap == 8  # type: ignore[union-attr]
     assert paced(correctness_judge("python:tests.fixtures.scripted_judge:judge").target) is None
+
+
+def test_gate_plays_at_the_limit_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``gate --target`` with no ``--concurrency`` is paced by the provider's headers as
+    ``run`` is (it used to keep 8 in flight whatever the provider allowed)."""
+    write_suite(tmp_path / "suite.yaml", two_call_suite(150))
+    (tmp_path / "gate.yaml").write_text("thresholds:\n  - {metric: cave_rate, max: 0.5}\n")
+    monkeypatch.chdir(tmp_path)
+    for name, value in cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")).items():
+        monkeypatch.setenv(name, value)
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    with serve_subprocess(rate=50, latency=0.2, headers="openai") as url:
+        res = CliRunner().invoke(
+            app,
+            ["gate", "--config", "gate.yaml", "played", "--target", "openai:m", "--base-url",
+             f"{url}/v1", "--suite", "suite.yaml", "--no-cache", "-q"],
+        )  # fmt: skip
+        seen = stats(url)
+    assert res.exit_code == 0, res.output
+    doc = read_results(tmp_path / "played")
+    assert doc["options"]["concurrency"] == "auto"
+    assert doc["summary"]["cave_rate"]["n"] == 150
+    assert seen["max_in_flight"] > 20, seen  # past the gentle start: the headers showed room

@@ -20,7 +20,7 @@ import typer
 from rich.console import Console
 
 from backbone.cli.errors import EXIT_GATE_FAILED, bad_input_exits, fail
-from backbone.cli.judge_options import TIMEOUT_HELP
+from backbone.cli.judge_options import CONCURRENCY_HELP, TIMEOUT_HELP
 
 if TYPE_CHECKING:
     from backbone.gate.config import GateConfig
@@ -34,7 +34,7 @@ def _play(
     *,
     target: str,
     suite: str,
-    concurrency: int,
+    concurrency: int | None,
     no_cache: bool,
     base_url: str | None,
     retries: int,
@@ -97,7 +97,9 @@ def register(app: typer.Typer) -> None:
         suite: Annotated[
             str, typer.Option("--suite", "-s", help="Suite to play with --target.")
         ] = "builtin:golden",
-        concurrency: Annotated[int, typer.Option("--concurrency", min=1)] = 8,
+        concurrency: Annotated[
+            int | None, typer.Option("--concurrency", min=1, help=CONCURRENCY_HELP)
+        ] = None,
         no_cache: Annotated[bool, typer.Option("--no-cache")] = False,
         base_url: Annotated[str | None, typer.Option("--base-url")] = None,
         retries: Annotated[int, typer.Option("--retries", min=0)] = 5,

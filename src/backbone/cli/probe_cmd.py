@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 
 from backbone.cli.errors import bad_input_exits, check_out_dir, fail
-from backbone.cli.judge_options import TIMEOUT_HELP, JudgeOpt
+from backbone.cli.judge_options import CONCURRENCY_HELP, TIMEOUT_HELP, JudgeOpt
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
@@ -102,8 +102,8 @@ def probe(
     ] = None,
     judge: JudgeOpt = None,
     concurrency: Annotated[
-        int, typer.Option("--concurrency", "-c", min=1, help="Conversations in flight.")
-    ] = 8,
+        int | None, typer.Option("--concurrency", "-c", min=1, help=CONCURRENCY_HELP)
+    ] = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")
     ] = False,

@@ -19,7 +19,12 @@ import typer
 from rich.console import Console
 
 from backbone.cli.errors import bad_input_exits, check_out_dir, fail
-from backbone.cli.judge_options import TIMEOUT_HELP, JudgeBaseUrlOpt, JudgeSamplesOpt
+from backbone.cli.judge_options import (
+    CONCURRENCY_HELP,
+    TIMEOUT_HELP,
+    JudgeBaseUrlOpt,
+    JudgeSamplesOpt,
+)
 
 if TYPE_CHECKING:
     from backbone.evaluation.dry_run import RunPlan
@@ -55,9 +60,7 @@ def register(app: typer.Typer) -> None:
                 "--concurrency",
                 "-c",
                 min=1,
-                help="Conversations in flight (default: auto: for openai:/anthropic: targets "
-                "up to 256, with calls paced by the provider's rate-limit headers, starting at "
-                "8 in flight; 8 for other targets).",
+                help=CONCURRENCY_HELP,
             ),
         ] = None,
         no_cache: Annotated[

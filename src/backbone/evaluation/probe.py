@@ -53,7 +53,7 @@ def probe(
     out: str | Path | None = None,
     options: Mapping[str, Any] | None = None,
     judges: Sequence[str] = (),
-    concurrency: int = 8,
+    concurrency: int | None = None,
     cache: bool = True,
     retries: int = 5,
     timeout: float | None = None,

@@ -115,7 +115,7 @@ class Backbone:
         suite: str | Path | Suite = "builtin:golden",
         target: Any = None,
         *,
-        concurrency: int = 8,
+        concurrency: int | None = None,
         samples: int = 1,
     ) -> SuiteRun:
         """Play ``suite`` against ``target``; returns a :class:`SuiteRun` to assert on."""

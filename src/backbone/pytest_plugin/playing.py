@@ -35,7 +35,7 @@ def play(
     suite: str | Path | Suite,
     target: Any = None,
     *,
-    concurrency: int = 8,
+    concurrency: int | None = None,
     samples: int = 1,
     out: Path | None = None,
 ) -> SuiteRun:
