@@ -279,3 +279,17 @@ def test_bad_options_exit_2(planted: Path, tmp_path: Path) -> None:
     assert "expected 1 or more periods" in _bad(tmp_path, log, "--active-window", "0")
     r = cli("synth", "tells", "--out", str(tmp_path / "s"), "--on", "vibes")
     assert r.exit_code == 2 and not (tmp_path / "s").exists()
+
+
+def test_more_gaps_than_are_listed_are_counted(tmp_path: Path) -> None:
+    log = tmp_path / "log.jsonl"
+    rows = [
+        {"id": f"e{i}", "timestamp": stamp, "user_id": "u", "prompt": "q", "response": "a",
+         "rating": "up"}
+        for i, stamp in enumerate(["2026-01-05T10:00:00Z", "2027-04-05T10:00:00Z"])
+    ]  # fmt: skip
+    log.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    err = " ".join(_bad(tmp_path, str(log)).split())
+    # 64 empty weeks between the two: fifty named, the rest counted
+    assert err.count("no event in the week of") == 50
+    assert f"{log}: ... and 14 more periods like these" in err

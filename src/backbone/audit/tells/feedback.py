@@ -185,6 +185,7 @@ def read_log_series(
                     )
                     for i in no_rated[:MAX_LISTED]
                 ]
+                + _more(file, len(no_rated), "periods")
             )
         users = [
             UserActivity(
@@ -249,4 +250,11 @@ def _gap_problems(
             "gap, cut the log, or use a longer --period",
         )
         for g in gaps[:MAX_LISTED]
-    ]
+    ] + _more(source.file, len(gaps), "periods")
+
+
+def _more(file: str, total: int, what: str) -> list[Problem]:
+    """The line that counts what was left out past the first :data:`MAX_LISTED`."""
+    if total <= MAX_LISTED:
+        return []
+    return [Problem(file, None, f"... and {total - MAX_LISTED} more {what} like these")]
