@@ -118,6 +118,11 @@ def _arm(name: str, counts: ArmCounts, strata: Sequence[StratumResult]) -> ArmRe
     return ArmResult(name, counts, preference(counts), arm_accuracy(mine), mine)
 
 
+def unmeasured(a: ArmResult, b: ArmResult) -> list[str]:
+    """The arms with no judged event that could be scored: their accuracy is unknown."""
+    return [arm.name for arm in (a, b) if arm.scored == 0]
+
+
 def effects(a: ArmResult, b: ArmResult, pref: Delta, acc: Delta) -> Effects | None:
     """The observed deltas and their variances per event of an arm (None when accuracy is
     unknown): the thumbs-up rate's counts only the rated share of the events, the accuracy's
@@ -167,7 +172,7 @@ def assemble(
     pref = preference_delta(a.counts, b.counts)
     acc = accuracy_delta(a.accuracy, b.accuracy)
     verdict = decide(pref=pref.ci, acc=acc.ci, margin=options.margin)
-    blind = [arm.name for arm in (a, b) if arm.scored == 0]
+    blind = unmeasured(a, b)
     if blind:  # the rules still apply (nothing shows B no less correct), but say why
         verdict = replace(
             verdict,

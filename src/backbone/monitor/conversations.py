@@ -38,7 +38,7 @@ from typing import Any
 import duckdb
 
 from backbone.audit.feedback_log import parse_column_map as audit_column_map
-from backbone.audit.source import Source, open_source, sql_literal
+from backbone.audit.source import MAX_LISTED, Source, open_source, sql_literal
 from backbone.audit.tells.periods import timestamp_sql
 from backbone.core.errors import InputError, Problem
 from backbone.monitor.models import (
@@ -55,7 +55,6 @@ from backbone.monitor.models import (
 from backbone.monitor.pushback import give_up_sql, pushback_sql, tactic_sql
 from backbone.scenarios.tactics import TACTICS
 
-MAX_LISTED = 50
 ROLES = ("system", "user", "assistant")
 TRUTHY = "(" + ", ".join(sql_literal(v) for v in TRUE_VALUES) + ")"
 BOOLEANS = "(" + ", ".join(sql_literal(v) for v in (*TRUE_VALUES, *FALSE_VALUES)) + ")"

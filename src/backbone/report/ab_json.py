@@ -49,7 +49,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from backbone import __version__
-from backbone.audit.ab import ABResult, ArmResult
+from backbone.audit.ab import ABResult, ArmResult, unmeasured
 from backbone.audit.ab_verdict import ALPHA
 from backbone.report.audit_json import log_input, stratum_json
 
@@ -102,7 +102,7 @@ def ab_document(result: ABResult) -> dict[str, Any]:
             "power": r.power,
             "alpha": ALPHA,
             "same_share_judged": True,
-            "accuracy_measured": r.a.scored > 0 and r.b.scored > 0,  # else nothing to project
+            "accuracy_measured": not unmeasured(r.a, r.b),  # else nothing to project
         },
         "margin": r.margin,
         "non_inferiority": {
