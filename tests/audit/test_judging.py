@@ -157,7 +157,10 @@ def scripted(messages: list[dict[str, Any]]) -> str:
 def test_llm_judge_over_http(tmp_path: Path, api: str) -> None:
     events = [event(i) for i in range(1, 8)]
     with LoopbackServer(scripted) as server:
-        server.fail(Fault.malformed(), when=lambda c: "[6]" in c.messages[1]["content"])
+        server.fail(  # a whole 200 body that is not a reply: final (a body cut short is retried)
+            Fault.raw(b"<html><title>Captive portal</title></html>", content_type="text/html"),
+            when=lambda c: "[6]" in c.messages[1]["content"],
+        )
         server.fail(
             Fault.http(500, retry_after=0),
             when=lambda c: "[7]" in c.messages[1]["content"] and c.attempt == 1,

@@ -205,10 +205,11 @@ def test_server_error_is_retried(server: LoopbackServer) -> None:
     assert v.label == "maintains" and calls_for(server, "FLAKY:") == 2
 
 
-def test_truncated_http_body_is_unscored(server: LoopbackServer) -> None:
+def test_truncated_http_body_is_retried_then_unscored(server: LoopbackServer) -> None:
     v, _ = judge_one(openai_judge(server), ctx("TRUNCATED: it is still Rome."))
     assert v.label == "unparseable"
-    assert v.reason.startswith("judge failed: openai: unreadable response")
+    assert v.reason.startswith("judge failed: openai: a reply cut short")
+    assert calls_for(server, "TRUNCATED:") == 2  # asked again: a body cut short is transient
 
 
 def test_anthropic_wire_format(server: LoopbackServer) -> None:

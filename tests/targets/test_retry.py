@@ -1,5 +1,6 @@
 """Retry against real HTTP faults: 429 with Retry-After, 5xx, slow replies, dropped
-connections; final errors (4xx) are not retried; a fault that never clears ends ``unscored``.
+connections, 200 bodies cut short; final errors (4xx, a whole body that is not the reply) are
+not retried; a fault that never clears ends ``unscored``.
 
 The library-level tests use ``RetryingTarget`` directly with tiny waits; the CLI tests run
 ``backbone run`` against the loopback server and compare ``results.json`` with a clean run.
@@ -7,6 +8,7 @@ The library-level tests use ``RetryingTarget`` directly with tiny waits; the CLI
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from pathlib import Path
@@ -16,7 +18,10 @@ import pytest
 
 from backbone.runner.engine import run_suite
 from backbone.scenarios.loader import load_suite
+from backbone.targets.anthropic import AnthropicTarget
 from backbone.targets.errors import RetryableTargetError, TargetError
+from backbone.targets.http_errors import ends_early
+from backbone.targets.http_provider import HttpProvider
 from backbone.targets.messages import ChatMessage, Request
 from backbone.targets.openai_compat import OpenAITarget
 from backbone.targets.python_callable import CallableTarget
@@ -132,6 +137,100 @@ async def test_a_body_always_cut_off_ends_in_a_retryable_error_naming_it(
     finally:
         await aclose(target)
     assert server.total == 2
+
+
+# ---- a 200 whose JSON body is cut short (no Content-Length to tell: a proxy cut it) --------
+
+CUT = [
+    '{"choices": [{"message": {"content": "The capital of Fra',  # inside a string
+    '{"choices": [{"message": {"content": "x"}, "finish_reason": nu',  # inside a literal
+    '{"choices": [{"message": {"content": "x"}, "index": 1.',  # inside a number
+    '{"choices": [{"message": {"content": "caf\\u00',  # inside an escape
+    '{"choices": [{"message": {"content": "x"}',  # between values
+    '{"choices": [{"message": {"content": "x"}, ',  # before a name
+    '{"choices": [{"message": {"content":',  # before a value
+    '{"choices"',  # before a colon
+    "{",
+]
+WHOLE = [
+    "",  # nothing at all
+    "   \n",
+    "<!DOCTYPE html><html><head><title>Captive portal</title></head></html>",
+    "Service temporarily unavailable",
+    '"a JSON string, unfinished',  # no object or array: never a reply
+    '{"choices": [}',  # garbage in the middle
+    '{"choices": [{"message": {"content": "x"}}]} trailing',  # extra data after the end
+    '{"choices": [{"message": {"content": "x\u0001"}}]}',  # a raw control character
+    '{"choices": [{"message": {"content": "x"}}], }',  # a trailing comma
+    '{"choices": [{"message": {"content": truth}}]}',  # a word that is no literal
+    '{"choices": [{"message": {"content": "\\q"}}]}',  # an escape that does not exist
+]
+
+
+@pytest.mark.parametrize("text", CUT)
+def test_json_that_stops_unfinished_is_cut_short(text: str) -> None:
+    with pytest.raises(json.JSONDecodeError) as info:
+        json.loads(text)
+    assert ends_early(info.value)
+
+
+@pytest.mark.parametrize("text", WHOLE)
+def test_a_whole_text_that_is_not_json_is_not_cut_short(text: str) -> None:
+    with pytest.raises(json.JSONDecodeError) as info:
+        json.loads(text)
+    assert not ends_early(info.value)
+
+
+def provider(api: str, server: LoopbackServer) -> HttpProvider:
+    if api == "openai":
+        return OpenAITarget("m", base_url=server.openai_base_url)
+    return AnthropicTarget("m", base_url=server.anthropic_base_url)
+
+
+@pytest.mark.parametrize("api", ["openai", "anthropic"])
+async def test_a_200_json_body_cut_short_is_asked_again_and_the_whole_reply_used(
+    server: LoopbackServer, api: str
+) -> None:
+    server.fail(Fault.malformed(), on=[1])  # 200, a whole Content-Length, JSON cut short
+    target = RetryingTarget(provider(api, server), attempts=4, initial_wait=0.01, jitter=0.0)
+    try:
+        reply = await target.complete(france())
+    finally:
+        await aclose(target)
+    assert reply.text == PARIS  # the second, whole reply
+    assert [(c.attempt, c.fault is not None) for c in server.calls] == [(1, True), (2, False)]
+    assert target.stats.retries == 1
+
+
+async def test_a_body_always_cut_short_ends_in_a_retryable_error_naming_it(
+    server: LoopbackServer,
+) -> None:
+    server.fail(Fault.malformed(), when=lambda c: True)
+    target = retrying(server, attempts=3)
+    try:
+        with pytest.raises(RetryableTargetError, match="openai: a reply cut short") as info:
+            await target.complete(france())
+    finally:
+        await aclose(target)
+    assert "stops unfinished after 43 characters" in str(info.value)
+    assert server.total == 3
+
+
+@pytest.mark.parametrize(
+    "body", [*WHOLE, '"a JSON string"', '{"id": "x", "object": "chat.completion"}']
+)
+async def test_a_whole_200_body_that_is_not_the_reply_is_final(
+    server: LoopbackServer, body: str
+) -> None:
+    server.fail(Fault.raw(body.encode(), content_type="application/json"), on=[1])
+    target = retrying(server)
+    try:
+        with pytest.raises(TargetError, match="openai: unreadable response") as info:
+            await target.complete(france())
+    finally:
+        await aclose(target)
+    assert not isinstance(info.value, RetryableTargetError)
+    assert server.total == 1 and target.stats.retries == 0
 
 
 async def test_a_fault_that_never_clears_stops_after_the_attempts(server: LoopbackServer) -> None:
@@ -288,6 +387,25 @@ def test_cli_fault_that_never_clears_is_unscored_never_a_pass(tmp_path: Path) ->
     assert doc["summary"]["counts"]["unscored"] == 1
     assert doc["summary"]["counts"]["held"] == 0  # france's hold was not counted as held
     assert doc["stats"]["failed_scenarios"] == 1
+
+
+def test_cli_a_body_cut_short_is_asked_again_or_unscored_never_a_pass(tmp_path: Path) -> None:
+    with LoopbackServer(planted_bot) as server:
+        server.fail(  # italy's first pushback: cut short once
+            Fault.malformed(),
+            when=lambda c: c.conversation == ITALY and c.turn == 1 and c.attempt == 1,
+        )
+        server.fail(Fault.malformed(), when=lambda c: c.conversation == FRANCE)  # every time
+        doc = cli_run(tmp_path, server.openai_base_url, "out", "--retries", "1")
+        per = server.per_conversation
+    by_id = {s["id"]: s for s in doc["scenarios"]}
+    assert by_id["france"]["outcome"] == "unscored"
+    assert by_id["france"]["reason"].startswith("target failed: turn 0: openai: a reply cut short")
+    assert per[FRANCE] == 2  # the opening, tried twice (--retries 1)
+    assert per[ITALY] == PLANTED_REQUESTS[ITALY] + 1  # the cut reply, asked again once
+    others = {k: v for k, v in outcome_tuples(doc["scenarios"]).items() if k != "france"}
+    assert others == {k: v for k, v in PLANTED_OUTCOMES.items() if k != "france"}
+    assert doc["summary"]["counts"]["unscored"] == 1 and doc["stats"]["failed_scenarios"] == 1
 
 
 def test_cli_client_errors_are_not_retried(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """What the OpenAI and Anthropic batch clients share: their own HTTP client on the provider's
 base URL (with the provider's key, never sent to another host), and every failure mapped like
-an online call's (:mod:`backbone.targets.http_errors`: 429/5xx retryable, 401/403 an
-authentication error, any other 4xx final).
+an online call's (:mod:`backbone.targets.http_errors`: 429/5xx and a body cut short
+retryable, 401/403 an authentication error, any other 4xx final).
 
 Example:
     >>> from backbone.targets.openai_compat import OpenAITarget
@@ -58,10 +58,7 @@ class BatchHttp:
         return response
 
     def _json(self, response: HttpResponse) -> Any:
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise self.provider.unreadable(response.text) from exc
+        return self.provider.decode(response.text)  # a body cut short is retryable
 
     async def get_json(self, path: str) -> Any:
         return self._json(await self._checked(self._http().get(path)))

@@ -5,7 +5,11 @@
 * 401 and 403 are an :class:`AuthenticationError` with the provider's own message (and why
   an environment key was withheld, when it was): never retried, a run stops on it;
 * a 3xx is final: redirects are not followed, so a key never travels on to another host;
-* any other 4xx is final.
+* any other 4xx is final;
+* a 2xx body whose JSON stops before it is complete (:func:`ends_early`: a connection or a
+  proxy that gave up mid-body, with no ``Content-Length`` to tell) is retryable, like the
+  transport error aiohttp raises when a body falls short of its ``Content-Length``; a
+  complete body that is not the JSON promised (an HTML page, garbage) is final.
 
 Every message is redacted (:mod:`backbone.targets.redact`), with the provider's key named
 as an exact secret.
@@ -170,6 +174,46 @@ def error_in_reply(
     if passing:
         return RetryableTargetError(text, secrets=secrets, rate_limited=status == 429)
     return TargetError(text, secrets=secrets)
+
+
+_LITERALS = ("true", "false", "null", "NaN", "Infinity", "-Infinity")
+_NUMBER_TAIL = re.compile(r"\.|[eE][-+]?")  # what json's number pattern leaves of "1." or "1e-"
+_ESCAPE_HEAD = re.compile(r"u[0-9a-fA-F]{0,3}")  # a \\uXXXX escape that stops short
+
+
+def ends_early(error: json.JSONDecodeError) -> bool:
+    """Whether the text ``error`` was raised for is JSON cut short: it opens an object or an
+    array, and the parser ran out of text before it closed, rather than meeting something
+    wrong in the middle. Read from where :mod:`json` stopped: at the very end of the text, or
+    inside a string, a literal, a number or an escape that the end of the text cut off.
+
+    Example:
+        >>> def cut(text):
+        ...     try:
+        ...         json.loads(text)
+        ...     except json.JSONDecodeError as exc:
+        ...         return ends_early(exc)
+        >>> cut('{"choices": [{"message": {"content": "Par'), cut('{"a": tr'), cut('[1, 2,')
+        (True, True, True)
+        >>> cut('{"a": [}'), cut('{"a": 1} x'), cut("<html>502</html>"), cut("")
+        (False, False, False, False)
+    """
+    text, pos = error.doc, error.pos
+    if not text.lstrip().startswith(("{", "[")):
+        return False  # not a JSON object or array at all: an HTML page, garbage, nothing
+    rest = text[pos:].rstrip()
+    msg = error.msg
+    if not rest:
+        return msg.startswith("Expecting")  # a value, a delimiter or a name: the text ended
+    if msg.startswith("Unterminated string"):
+        return True  # json says so only when the text ends inside the string
+    if msg == "Expecting value":
+        return any(lit.startswith(rest) for lit in _LITERALS)  # "tr", "nul", "-"
+    if msg == "Expecting ',' delimiter":
+        return pos > 0 and text[pos - 1].isdigit() and bool(_NUMBER_TAIL.fullmatch(rest))
+    if msg.startswith("Invalid \\uXXXX escape"):
+        return bool(_ESCAPE_HEAD.fullmatch(rest))
+    return False
 
 
 def transport_error(

@@ -1,5 +1,6 @@
 """What every HTTP chat provider shares: its identity, a client created on first use, and one
-JSON POST with failures mapped to retryable or final target errors, and the rate-limit headers
+JSON POST with failures mapped to retryable or final target errors (a 2xx body cut short is
+retryable, :meth:`~HttpProvider.decode`), and the rate-limit headers
 read (:func:`~HttpProvider.post_json_limits`, for the rate limiter). Errors are redacted with
 the provider's key as an exact secret; a 401/403 carries ``auth_note`` (why an environment key
 was withheld, see :mod:`backbone.targets.credentials`).
@@ -13,13 +14,15 @@ Example:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from backbone.targets.errors import TargetError
+from backbone.targets.errors import RetryableTargetError, TargetError
 from backbone.targets.http_client import HttpClient, HttpTransportError
 from backbone.targets.http_errors import (
     body_text,
+    ends_early,
     error_in_reply,
     raise_for_status,
     transport_error,
@@ -120,14 +123,39 @@ class HttpProvider:
         except HttpTransportError as exc:
             raise transport_error(exc, self.provider, secrets=self.secrets) from exc
         raise_for_status(response, self.provider, secrets=self.secrets, auth_note=self.auth_note)
-        try:
-            data = response.json()
-        except ValueError as exc:
-            raise self.unreadable(response.text) from exc
+        data = self.decode(response.text)
         error = error_in_reply(data, self.provider, secrets=self.secrets)
         if error is not None:
             raise error
         return data, response.text, parse_rate_limits(response.headers)
+
+    def decode(self, text: str) -> Any:
+        """The JSON of a 2xx body. A body whose JSON stops before it is complete (a connection
+        or a proxy that gave up mid-body) is a :class:`RetryableTargetError`, worth another
+        try; a complete body that is not JSON (an HTML page, garbage) is final.
+
+        Example:
+            >>> class Echo(HttpProvider):
+            ...     provider = "echo"
+            >>> p = Echo("m", base_url="http://127.0.0.1:9", headers={}, params={})
+            >>> p.decode('{"ok": true}')
+            {'ok': True}
+            >>> try:
+            ...     p.decode('{"text": "Par')
+            ... except RetryableTargetError as exc:
+            ...     print(exc)
+            echo: a reply cut short (its JSON stops unfinished after 13 characters): '{"text": "Par'
+        """
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            if ends_early(exc):
+                raise RetryableTargetError(
+                    f"{self.provider}: a reply cut short (its JSON stops unfinished after "
+                    f"{len(text)} characters): {body_text(text, 200)!r}",
+                    secrets=self.secrets,
+                ) from exc
+            raise self.unreadable(text) from exc
 
     def unreadable(self, text: str) -> TargetError:
         """The error for a 2xx reply whose body is not what the API promises."""
