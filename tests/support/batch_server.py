@@ -15,7 +15,10 @@ its items are answered then, in one go. Switches for the failures a provider has
   times per request body), reported in the error file / as ``errored``;
 * ``expire(batch_numbers, finished)``: those batches end ``expired`` with only the first
   ``finished`` items answered (the rest ``batch_expired`` / ``expired``);
-* ``forget(batch_number)``: the server answers 404 for that batch (it lost it).
+* ``forget(batch_number)``: the server answers 404 for that batch (it lost it);
+* ``tool_calls(pred)``: items whose messages satisfy ``pred`` are answered with a call to the
+  tool ``lookup`` and no text (OpenAI ``finish_reason: tool_calls``, Anthropic
+  ``stop_reason: tool_use``): a reply that succeeded, and will be the same every time.
 
 Counters: ``creates`` (batches created), ``polls`` per batch id, ``batch_items`` (requests
 answered in batches), ``total`` (online requests, as the base server counts them).
@@ -54,7 +57,8 @@ class _Batch:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _messages(api: str, body: dict[str, Any]) -> list[dict[str, Any]]:
+def item_messages(api: str, body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The conversation a batch item's ``body`` asks about, as the reply function sees it."""
     messages = [{"role": m["role"], "content": _text(m.get("content"))} for m in body["messages"]]
     if api == "anthropic" and body.get("system"):
         messages.insert(0, {"role": "system", "content": _text(body["system"])})
@@ -77,6 +81,7 @@ class BatchServer(LoopbackServer):
         self._errored: Counter[str] = Counter()
         self._expire: dict[int, int] = {}
         self._lost: set[int] = set()
+        self._tool_rules: list[MessagesPred] = []
         self._block = threading.Lock()
 
     # ---- switches --------------------------------------------------------------------------
@@ -92,6 +97,10 @@ class BatchServer(LoopbackServer):
 
     def forget(self, batch_number: int) -> None:
         self._lost.add(batch_number)
+
+    def tool_calls(self, pred: MessagesPred) -> None:
+        """Items whose messages satisfy ``pred`` are answered with a tool call, no text."""
+        self._tool_rules.append(pred)
 
     # ---- HTTP ------------------------------------------------------------------------------
 
@@ -166,7 +175,7 @@ class BatchServer(LoopbackServer):
         results: list[dict[str, Any]] = []
         counts: Counter[str] = Counter()
         for i, (custom_id, body) in enumerate(batch.items):
-            messages = _messages(batch.api, body)
+            messages = item_messages(batch.api, body)
             if finished is not None and i >= finished:
                 results.append({"custom_id": custom_id, "kind": "expired"})
                 counts["expired"] += 1
@@ -175,11 +184,13 @@ class BatchServer(LoopbackServer):
                 results.append({"custom_id": custom_id, "kind": "errored"})
                 counts["errored"] += 1
                 continue
-            text = self.reply(messages)
+            tool = any(pred(messages) for pred in self._tool_rules)
+            text = "" if tool else self.reply(messages)
             results.append(
                 {
                     "custom_id": custom_id,
                     "kind": "succeeded",
+                    "tool": tool,
                     "text": text,
                     "model": body.get("model", ""),
                     "in": sum(_words(m["content"]) for m in messages),
@@ -245,13 +256,18 @@ class BatchServer(LoopbackServer):
         lines = []
         for r in batch.results:
             if which == "output" and r["kind"] == "succeeded":
+                message: dict[str, Any] = {"role": "assistant", "content": r["text"]}
+                if r["tool"]:
+                    message = {"role": "assistant", "content": None, "tool_calls": [
+                        {"id": "call_1", "type": "function",
+                         "function": {"name": "lookup", "arguments": "{}"}}]}  # fmt: skip
                 body = {
                     "id": f"chatcmpl-{r['custom_id'][:8]}",
                     "object": "chat.completion",
                     "model": r["model"],
                     "choices": [
-                        {"index": 0, "message": {"role": "assistant", "content": r["text"]},
-                         "finish_reason": "stop"}
+                        {"index": 0, "message": message,
+                         "finish_reason": "tool_calls" if r["tool"] else "stop"}
                     ],
                     "usage": {"prompt_tokens": r["in"], "completion_tokens": r["out"],
                               "total_tokens": r["in"] + r["out"]},
@@ -306,12 +322,16 @@ class BatchServer(LoopbackServer):
         lines = []
         for r in batch.results:
             if r["kind"] == "succeeded":
+                content: list[dict[str, Any]] = [{"type": "text", "text": r["text"]}]
+                stop = "end_turn"
+                if r["tool"]:
+                    content = [{"type": "tool_use", "id": "toolu_1", "name": "lookup", "input": {}}]
+                    stop = "tool_use"
                 result: dict[str, Any] = {
                     "type": "succeeded",
                     "message": {
                         "id": "msg", "type": "message", "role": "assistant", "model": r["model"],
-                        "content": [{"type": "text", "text": r["text"]}],
-                        "stop_reason": "end_turn",
+                        "content": content, "stop_reason": stop,
                         "usage": {"input_tokens": r["in"], "output_tokens": r["out"]},
                     },
                 }  # fmt: skip

@@ -28,7 +28,7 @@ from backbone.targets.messages import ChatMessage, Request
 from backbone.targets.openai_compat import OpenAITarget
 from backbone.targets.python_callable import CallableTarget
 from backbone.targets.stack import aclose
-from tests.support.batch_server import BatchServer
+from tests.support.batch_server import BatchServer, item_messages
 from tests.support.loopback import (
     CANADA,
     FRANCE,
@@ -36,8 +36,10 @@ from tests.support.loopback import (
     PLANTED_OUTCOMES,
     PLANTED_REQUESTS,
     PLANTED_SCRIPT,
+    Fault,
     backbone_exe,
     cli_env,
+    first_user_message,
     outcome_tuples,
     planted_bot,
     read_results,
@@ -168,6 +170,55 @@ def test_failed_and_expired_items_are_sent_again_and_results_equal_online(
     assert len(tries) == 3 and server.calls[0].conversation == CANADA
     # every request was answered exactly once, in a batch or online
     assert server.batch_items + server.total == N_REQUESTS
+
+
+def _opening(messages: list[dict[str, Any]], question: str) -> bool:
+    """Whether ``messages`` ask ``question`` with no answer yet (its opening request)."""
+    return first_user_message(messages) == question and all(
+        m["role"] != "assistant" for m in messages
+    )
+
+
+NO_TEXT_WHY = [("openai", "finish_reason 'tool_calls'"), ("anthropic", "stop_reason 'tool_use'")]
+ONLINE_TOOL_CALL = {  # the same reply online, should the request ever go there
+    "openai": {"choices": [{"index": 0, "finish_reason": "tool_calls", "message": {
+        "role": "assistant", "content": None, "tool_calls": [{"id": "call_1", "type": "function",
+        "function": {"name": "lookup", "arguments": "{}"}}]}}]},
+    "anthropic": {"type": "message", "role": "assistant", "stop_reason": "tool_use", "content": [
+        {"type": "tool_use", "id": "toolu_1", "name": "lookup", "input": {}}]},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("api", "why"), NO_TEXT_WHY)
+def test_a_tool_call_in_a_batch_fails_at_once_while_a_transient_error_is_sent_again(
+    server: BatchServer, tmp_path: Path, api: str, why: str
+) -> None:
+    suite = str(write_suite(tmp_path / "suite.yaml"))
+    # canada's opening: a tool call, no text, the same every time (in a batch or online)
+    server.tool_calls(lambda m: _opening(m, CANADA))
+    online = json.dumps(ONLINE_TOOL_CALL[api]).encode()
+    server.fail(Fault.raw(online), when=lambda c: _opening(c.messages, CANADA))
+    server.item_errors(lambda m: _opening(m, ITALY), times=1)  # italy's: a passing fault
+    base = server.openai_base_url if api == "openai" else server.anthropic_base_url
+    run = evaluate(suite, f"{api}:m", base_url=base, batch=True, cache=False)
+    batches_with = {
+        q: [b.number for b in server.batches.values() for _, body in b.items
+            if _opening(item_messages(b.api, body), q)]
+        for q in (CANADA, ITALY)
+    }  # fmt: skip
+    assert batches_with[CANADA] == [1]  # in exactly one batch, never sent again
+    assert batches_with[ITALY] == [1, 2]  # its error was passing: sent in the next batch
+    assert server.total == 0  # and nothing went online
+    stats = run.options["batch"]["target"]
+    assert (stats["rebatched"], stats["online"]) == (1, 0)
+    by_id = {o.id: o for o in run.outcomes}
+    assert by_id["canada"].outcome == "unscored"
+    assert by_id["canada"].reason == (
+        f"target failed: turn 0: {api}: the reply has no text ({why}: only a call to the tool "
+        "'lookup')"
+    )
+    others = {k: v for k, v in outcome_tuples(run.outcomes).items() if k != "canada"}
+    assert others == {k: v for k, v in PLANTED_OUTCOMES.items() if k != "canada"}
 
 
 def test_anthropic_message_batches_with_an_expired_batch(
@@ -306,3 +357,32 @@ async def test_a_broken_batch_api_fails_the_requests_never_hangs_or_passes(
     with pytest.raises(raised, match=re.escape(says)):
         await asyncio.wait_for(batching.complete(Request((ChatMessage("user", "?"),))), 5)
     await batching.aclose()
+
+
+def _openai_line(body: Any, status: int = 200) -> dict[str, Any]:
+    return {"custom_id": "k", "response": {"status_code": status, "body": body}, "error": None}
+
+
+def _openai_reply(message: dict[str, Any], finish: str) -> dict[str, Any]:
+    return {"choices": [{"index": 0, "message": message, "finish_reason": finish}]}
+
+
+@pytest.mark.parametrize(
+    ("line", "final", "says"),
+    [
+        (_openai_line(ONLINE_TOOL_CALL["openai"]), True, "only a call to the tool 'lookup'"),
+        (_openai_line(_openai_reply({"content": ""}, "length")), True, "the token limit"),
+        (_openai_line(_openai_reply({"content": None}, "content_filter")), True, "filter"),
+        (_openai_line(_openai_reply({"content": "Rome."}, "stop")), False, None),
+        (_openai_line({"choices": []}), False, "unreadable response"),  # sent again
+        (_openai_line({"error": {"message": "busy"}}, 500), False, "HTTP 500"),  # sent again
+    ],
+)
+def test_only_a_reply_that_says_why_it_has_no_text_is_a_final_batch_item(
+    line: dict[str, Any], final: bool, says: str | None
+) -> None:
+    client = OpenAIBatchClient(OpenAITarget("m", base_url="http://127.0.0.1:9/v1"))
+    item = client._item(line)
+    assert item.final is final
+    assert (item.error is None) is (says is None)
+    assert says is None or says in (item.error or "")

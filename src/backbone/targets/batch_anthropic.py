@@ -19,8 +19,7 @@ from typing import Any
 
 from backbone.targets.anthropic import API_VERSION, AnthropicTarget
 from backbone.targets.batch_http import BatchHttp, jsonl
-from backbone.targets.batching import BatchStatus, ItemResult
-from backbone.targets.errors import TargetError
+from backbone.targets.batching import BatchStatus, ItemResult, read_reply
 from backbone.targets.messages import Request
 
 PATH = "/v1/messages/batches"
@@ -78,10 +77,7 @@ class AnthropicBatchClient:
         kind = result.get("type")
         if kind == "succeeded":
             message = result.get("message")
-            try:
-                return ItemResult(reply=self.target.reply_from(message, json.dumps(message)[:300]))
-            except TargetError as exc:
-                return ItemResult(error=str(exc))
+            return read_reply(lambda: self.target.reply_from(message, json.dumps(message)[:300]))
         if kind == "errored":
             error = result.get("error") or {}
             inner = error.get("error") if isinstance(error, dict) else None

@@ -24,8 +24,7 @@ from typing import Any
 import aiohttp
 
 from backbone.targets.batch_http import BatchHttp, jsonl
-from backbone.targets.batching import BatchStatus, ItemResult
-from backbone.targets.errors import TargetError
+from backbone.targets.batching import BatchStatus, ItemResult, read_reply
 from backbone.targets.messages import Request
 from backbone.targets.openai_compat import OpenAITarget
 
@@ -100,10 +99,7 @@ class OpenAIBatchClient:
         response = obj.get("response")
         if isinstance(response, dict) and response.get("status_code") == 200 and not error:
             body = response.get("body")
-            try:
-                return ItemResult(reply=self.target.reply_from(body, json.dumps(body)[:300]))
-            except TargetError as exc:
-                return ItemResult(error=str(exc))
+            return read_reply(lambda: self.target.reply_from(body, json.dumps(body)[:300]))
         if isinstance(error, dict):
             return ItemResult(error=f"{error.get('code')}: {error.get('message')}")
         if isinstance(response, dict):

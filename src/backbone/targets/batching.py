@@ -13,7 +13,9 @@ cached replies never go to a batch, and a batch reply is stored exactly like an 
 Partial failure: an item that errors, expires or is cancelled is sent again in the next batch
 (up to ``retries`` times), then as an ordinary online call (the inner, retrying target); if
 that fails too the caller gets the target error (the scenario is unscored, never passed). An
-expired batch's finished items are used; the rest go to the next batch.
+expired batch's finished items are used; the rest go to the next batch. An item whose outcome
+cannot change (:attr:`ItemResult.final`: a reply with no text, only a tool call, say) fails at
+once with its reason, neither sent again nor sent online, as an online call would.
 
 Resumable: with a :class:`~backbone.targets.batch_journal.BatchJournal`, every submitted
 batch id is journaled with its request keys; a request whose key is journaled (a run killed
@@ -52,6 +54,7 @@ from backbone.targets.batch_journal import BatchJournal
 from backbone.targets.cache import cache_key
 from backbone.targets.errors import (
     AuthenticationError,
+    NoTextError,
     RetryableTargetError,
     TargetError,
     TargetSpecError,
@@ -71,10 +74,31 @@ DISCOUNT = 0.5
 
 @dataclass(frozen=True)
 class ItemResult:
-    """One request's outcome in a finished batch: a reply, or why there is none."""
+    """One request's outcome in a finished batch: a reply, or why there is none; ``final``
+    when another try cannot change it (the request then fails at once with ``error``)."""
 
     reply: Reply | None = None
     error: str | None = None
+    final: bool = False
+
+
+def read_reply(read: Callable[[], Reply]) -> ItemResult:
+    """The result of reading one answered item with ``read`` (a provider's ``reply_from``):
+    its reply; a final error when the reply has no text (:class:`NoTextError`: a tool call,
+    the token limit spent...); else an error, which is sent again.
+
+    Example:
+        >>> def tool_call() -> Reply:
+        ...     raise NoTextError("openai: the reply has no text (finish_reason 'tool_calls')")
+        >>> read_reply(tool_call).final, read_reply(lambda: Reply("Rome.")).reply.text
+        (True, 'Rome.')
+    """
+    try:
+        return ItemResult(reply=read())
+    except NoTextError as exc:
+        return ItemResult(error=str(exc), final=True)
+    except TargetError as exc:
+        return ItemResult(error=str(exc))
 
 
 @dataclass(frozen=True)
@@ -376,6 +400,10 @@ class BatchingTarget:
             self._flights.pop(item.key, None)
             if not item.future.done():
                 item.future.set_result(result.reply)
+            return
+        if result.final:  # the same reply would come again: no other batch, no online call
+            log.warning("request %s: %s (final: not sent again)", item.key[:12], result.error)
+            self._fail(item, TargetError(result.error or "no reply"))
             return
         item.attempts += 1
         if item.attempts <= self.retries:

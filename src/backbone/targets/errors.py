@@ -47,6 +47,12 @@ class RetryableTargetError(TargetError):
         self.rate_limited = rate_limited
 
 
+class NoTextError(TargetError):
+    """The provider answered, and its reply has no text, saying why (a tool call, the token
+    limit spent, a content filter). Asking again, online or in another batch, would get the
+    same: it is final."""
+
+
 class AuthenticationError(TargetError):
     """The provider refused the credentials (HTTP 401 or 403). Never retried, and no later
     call can succeed: a run should stop at once and show this message (the provider's own

@@ -18,7 +18,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from backbone.targets.errors import RetryableTargetError, TargetError
+from backbone.targets.errors import NoTextError, RetryableTargetError, TargetError
 from backbone.targets.http_client import HttpClient, HttpTransportError
 from backbone.targets.http_errors import (
     body_text,
@@ -164,16 +164,16 @@ class HttpProvider:
             secrets=self.secrets,
         )
 
-    def no_text(self, field: str, why: Any, tools: Sequence[str] = ()) -> TargetError:
+    def no_text(self, field: str, why: Any, tools: Sequence[str] = ()) -> NoTextError:
         """The error for a reply with no text that the provider says why it has none
         (``field``: ``finish_reason`` or ``stop_reason``, ``why`` its value; ``tools``: the
-        tools it called instead). Retrying would get the same: it is final."""
+        tools it called instead). Retrying would get the same: it is final, in a batch too."""
         if tools:
             what = f"only a call to the tool {', '.join(repr(t) for t in tools)}"
         else:
             what = NO_TEXT_WHY.get(str(why), "")
         reason = f"{field} {why!r}" + (f": {what}" if what else "")
-        return TargetError(
+        return NoTextError(
             f"{self.provider}: the reply has no text ({reason})", secrets=self.secrets
         )
 
