@@ -8,7 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from backbone.cli.app import app
 from backbone.core.errors import InputError
 from backbone.evaluation.registry import target_from_spec
 from backbone.record import build_record
@@ -18,6 +20,7 @@ from backbone.scenarios.loader import load_suite
 from backbone.spec.starter import write_starter
 from backbone.targets.python_callable import CallableTarget
 from tests.audit.logs import planted_rows, write
+from tests.support.disk_faults import full_disk_for
 from tests.support.loopback import backbone_exe, cli_env, planted_bot, write_suite
 
 JUDGE = "python:tests.audit.planted_judge:truth"
@@ -253,3 +256,37 @@ def test_a_generator_that_fails_or_hangs_exits_2_and_writes_nothing(tmp_path: Pa
         )  # fmt: skip
         refused(proc, "the generator failed:", fragment, "nothing written")
         assert not (tmp_path / "drafted.yaml").exists()
+
+
+@pytest.mark.parametrize("second", ["compare.md", "compare.json"])
+def test_compare_on_a_full_disk_writes_none_of_its_three_files(
+    tmp_path: Path, a_run: Path, monkeypatch: pytest.MonkeyPatch, second: str
+) -> None:
+    """compare.html is staged first; when a later file cannot be written, none appears."""
+    full_disk_for(monkeypatch, second)
+    out = tmp_path / "cmp"
+    r = CliRunner().invoke(app, ["compare", str(a_run), str(a_run), "--out", str(out), "-q"])
+    assert r.exit_code == 2, r.output
+    assert f"error: {out / second}: cannot write: No space left on device" in r.output
+    assert "Traceback" not in r.output
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_gate_writes_its_junit_and_markdown_both_or_neither(tmp_path: Path, a_run: Path) -> None:
+    """--junit is written first; a --markdown path that is a directory used to leave the new
+    JUnit file behind an exit 2."""
+    (tmp_path / "md").mkdir()
+    proc = backbone("gate", str(a_run), "--config", "gate.yaml", "--junit", "j.xml",
+                    "--markdown", "md", cwd=tmp_path)  # fmt: skip
+    refused(proc, "error: md: cannot write: it is a directory")
+    assert not (tmp_path / "j.xml").exists()
+
+
+def test_a_starter_whose_suite_cannot_be_written_leaves_no_spec(tmp_path: Path) -> None:
+    from backbone.spec.starter import starter_paths
+
+    spec, suite = starter_paths("tutor", tmp_path)
+    suite.mkdir()
+    with pytest.raises(InputError, match="cannot write: it is a directory"):
+        write_starter("tutor", tmp_path, force=True)
+    assert not spec.exists()

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from backbone.cli.app import app
 from tests.probes import bots
+from tests.support.disk_faults import full_disk_for
 
 runner = CliRunner()
 
@@ -101,3 +102,23 @@ def test_a_kind_adds_its_own_lines_to_the_summary(
     # Wilson band down to 34%, 0 of 2 after turn 3 one up to 66%
     assert "emotional.median: 3 turns (1 turn – beyond the ladder, n=2)" in result.stdout
     assert "persuasion · control: 2 scenarios" in result.stderr  # progress, on stderr
+
+
+def test_a_full_disk_at_probe_json_writes_no_run_and_no_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The arms' runs, report.html and probe.json are one set: probe.json (staged last)
+    failing leaves none of them, and no temporary file."""
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+    suite = bots.items(tmp_path / "s.yaml", 3)
+    out = tmp_path / "out"
+    full_disk_for(monkeypatch, "probe.json")
+    result = runner.invoke(
+        app,
+        ["probe", "authority", "--target", "python:tests.probes.bots:credentials_only",
+         "--suite", str(suite), "--out", str(out), "--option", "turns=1", "-q"],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert f"error: {out / 'probe.json'}: cannot write: No space left on device" in result.output
+    left = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert left == [], left

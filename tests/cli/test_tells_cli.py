@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from backbone.cli.app import app
+from tests.support.disk_faults import full_disk_for
 from tests.support.loopback import backbone_exe, cli_env
 
 THREE = "satisfaction_vs_task,power_user_churn,ticket_shift"
@@ -293,3 +294,43 @@ def test_more_gaps_than_are_listed_are_counted(tmp_path: Path) -> None:
     # 64 empty weeks between the two: fifty named, the rest counted
     assert err.count("no event in the week of") == 50
     assert f"{log}: ... and 14 more periods like these" in err
+
+
+def test_a_full_disk_on_the_second_file_writes_neither(
+    planted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """report.html is written first; when tells.json cannot be, the old report stays."""
+    out = tmp_path / "out"
+    assert tells(planted, out).exit_code == 0
+    old = {name: (out / name).stat().st_ino for name in ("report.html", "tells.json")}
+    full_disk_for(monkeypatch, "tells.json")
+    r = tells(planted, out)
+    assert r.exit_code == 2, r.output
+    assert f"error: {out / 'tells.json'}: cannot write: No space left on device" in r.output
+    assert "Traceback" not in r.output and isinstance(r.exception, SystemExit)
+    assert {p.name: p.stat().st_ino for p in out.iterdir()} == old  # no new file, no .tmp
+    fresh = tmp_path / "fresh"
+    assert tells(planted, fresh).exit_code == 2
+    assert not fresh.exists() or list(fresh.iterdir()) == []
+
+
+def test_a_directory_where_tells_json_goes_is_refused_with_nothing_written(
+    planted: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    (out / "tells.json").mkdir(parents=True)
+    r = tells(planted, out)
+    assert r.exit_code == 2, r.output
+    assert f"error: {out / 'tells.json'}: cannot write: it is a directory" in r.output
+    assert [p.name for p in out.iterdir()] == ["tells.json"]
+
+
+def test_synth_tells_on_a_full_disk_writes_none_of_its_four_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    full_disk_for(monkeypatch, "tickets.csv")  # the third of the four
+    out = tmp_path / "demo"
+    r = cli("synth", "tells", "--out", str(out), "--seed", "1")
+    assert r.exit_code == 2, r.output
+    assert f"error: {out / 'tickets.csv'}: cannot write: No space left on device" in r.output
+    assert not out.exists() or list(out.iterdir()) == []

@@ -1,13 +1,17 @@
-"""Atomic writes respect the umask (the temporary file they are renamed from is 0600)."""
+"""Atomic writes respect the umask (the temporary file they are renamed from is 0600), and a
+set of files appears whole or not at all."""
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
 import pytest
 
-from backbone.core.atomic import current_umask, write_text_atomic
+from backbone.core.atomic import current_umask, write_files_atomic, write_text_atomic
+from backbone.core.errors import InputError
+from tests.support.disk_faults import full_disk_for
 
 
 @pytest.mark.parametrize("mask", [0o022, 0o077, 0o002])
@@ -23,3 +27,84 @@ def test_written_file_has_the_umask_s_permissions(tmp_path: Path, mask: int) -> 
     assert target.read_text() == "<p>y</p>"
     assert target.stat().st_mode & 0o777 == 0o666 & ~mask
     assert [p.name for p in target.parent.iterdir()] == ["report.html"]  # no temp file left
+
+
+# ---- a set of files: all of them appear, or none ------------------------------------------
+
+
+def _old_set(d: Path) -> None:
+    write_files_atomic({d / "report.html": "old report", d / "doc.json": "old doc"})
+
+
+@pytest.mark.parametrize("fault", ["create", "write"])
+def test_a_set_whose_second_file_fails_leaves_the_old_set_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: str
+) -> None:
+    d = tmp_path / "out"
+    d.mkdir()
+    (d / "report.html").write_text("old report")
+    before = (d / "report.html").stat().st_ino
+    if fault == "create":
+        asked = full_disk_for(monkeypatch, "doc.json")
+    else:  # the disk fills while the second file's bytes are synced
+        real_fsync, asked = os.fsync, []
+
+        def fsync(fd: int) -> None:
+            name = os.readlink(f"/proc/self/fd/{fd}")
+            asked.append(name)
+            if Path(name).name.startswith(".doc.json."):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            real_fsync(fd)
+
+        monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(InputError) as caught:
+        write_files_atomic({d / "report.html": "new report", d / "doc.json": "new doc"})
+    assert len(asked) == 2  # the first file was staged before the second failed
+    assert [str(p) for p in caught.value.problems] == [
+        f"{d / 'doc.json'}: cannot write: No space left on device "
+        "(so none of the 2 output files was written)"
+    ]
+    assert sorted(p.name for p in d.iterdir()) == ["report.html"]  # no .tmp left
+    assert (d / "report.html").read_text() == "old report"
+    assert (d / "report.html").stat().st_ino == before  # not even rewritten
+
+
+def test_a_set_with_a_directory_at_its_second_path_writes_nothing(tmp_path: Path) -> None:
+    d = tmp_path / "out"
+    (d / "doc.json").mkdir(parents=True)
+    with pytest.raises(InputError, match=r"doc.json: cannot write: it is a directory"):
+        write_files_atomic({d / "report.html": "new", d / "doc.json": "new"})
+    assert sorted(p.name for p in d.iterdir()) == ["doc.json"]
+
+
+def test_an_interrupt_between_two_renames_finishes_the_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    d = tmp_path / "out"
+    d.mkdir()
+    _old_set(d)
+    real_replace = os.replace
+    calls: list[str] = []
+
+    def replace(src: str, dst: str) -> None:
+        real_replace(src, dst)
+        calls.append(str(dst))
+        if len(calls) == 1:
+            raise KeyboardInterrupt  # Ctrl-C lands right after the first rename
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(KeyboardInterrupt):
+        write_files_atomic({d / "report.html": "new report", d / "doc.json": "new doc"})
+    assert (d / "report.html").read_text() == "new report"
+    assert (d / "doc.json").read_text() == "new doc"
+    assert sorted(p.name for p in d.iterdir()) == ["doc.json", "report.html"]
+
+
+def test_a_set_gets_the_umask_s_permissions_in_every_folder(tmp_path: Path) -> None:
+    old = os.umask(0o027)
+    try:
+        write_files_atomic({tmp_path / "a" / "x.xml": "<x/>", tmp_path / "b" / "y.md": "# y"})
+    finally:
+        os.umask(old)
+    for path in (tmp_path / "a" / "x.xml", tmp_path / "b" / "y.md"):
+        assert path.stat().st_mode & 0o777 == 0o640

@@ -150,7 +150,7 @@ def ab(
 ) -> None:
     """Two arms of logged traffic: the thumbs-up delta and the judged-accuracy delta (B − A)
     with their intervals, and a verdict (win, sycophancy_gradient, loss, inconclusive)."""
-    from backbone.core.atomic import write_text_atomic
+    from backbone.core.atomic import write_files_atomic
     from backbone.evaluation.ab import run_ab
     from backbone.report.ab_html import render_ab_html
     from backbone.report.ab_json import ab_document, render_ab_json
@@ -159,7 +159,7 @@ def ab(
         raise fail(f"--margin must be in [0, 1), got {margin}")
     if fail_on not in FAIL_ON:
         raise fail(f"--fail-on must be {', '.join(FAIL_ON)}, got {fail_on!r}")
-    check_out_dir(out_dir)
+    check_out_dir(out_dir, REPORT, AB_JSON)
     from backbone.audit.feedback_log import parse_column_map
 
     with bad_input_exits():
@@ -203,8 +203,9 @@ def ab(
             raise typer.Exit(130) from None
     doc = ab_document(result)
     with bad_input_exits():
-        write_text_atomic(out_dir / REPORT, render_ab_html(doc))
-        write_text_atomic(out_dir / AB_JSON, render_ab_json(doc))
+        write_files_atomic(
+            {out_dir / REPORT: render_ab_html(doc), out_dir / AB_JSON: render_ab_json(doc)}
+        )
     print_ab(doc, out)
     out.print(f"wrote {out_dir / AB_JSON}, {out_dir / REPORT}")
     if doc["verdict"] in FAIL_ON[fail_on]:

@@ -296,13 +296,15 @@ def audit(
         if cache is not None:
             cache.close()
 
-    from backbone.core.atomic import write_text_atomic
+    from backbone.core.atomic import write_files_atomic
     from backbone.report.audit_html import render_audit_html
     from backbone.report.audit_json import audit_document, render_audit_json
 
     doc = audit_document(result)
-    write_text_atomic(out_dir / REPORT, render_audit_html(doc))
-    write_text_atomic(out_dir / AUDIT_JSON, render_audit_json(doc))
+    with bad_input_exits():
+        write_files_atomic(
+            {out_dir / REPORT: render_audit_html(doc), out_dir / AUDIT_JSON: render_audit_json(doc)}
+        )
     print_audit(doc, out)
     out.print(f"wrote {out_dir / AUDIT_JSON}, {out_dir / REPORT}")
     bad = {"never": (), "stop": ("stop",), "review": ("review", "stop")}[fail_on]
@@ -348,7 +350,7 @@ def audit_channels(
     from backbone.audit.channels import open_channels, parse_channel_map, queue_records
     from backbone.audit.channels import review_queue as build_queue
     from backbone.audit.judging import aclose_judge
-    from backbone.core.atomic import write_text_atomic
+    from backbone.core.atomic import write_files_atomic
     from backbone.evaluation.registry import correctness_judge
     from backbone.report.audit_json import channels_document, render_audit_json
     from backbone.targets.cache import open_response_cache
@@ -398,10 +400,10 @@ def audit_channels(
             cache.close()
     doc = channels_document(result)
     records = queue_records(result)
-    write_text_atomic(
-        out_dir / QUEUE, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-    )
-    write_text_atomic(out_dir / CHANNELS_JSON, render_audit_json(doc))
+    queue = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    with bad_input_exits():
+        channels = render_audit_json(doc)
+        write_files_atomic({out_dir / QUEUE: queue, out_dir / CHANNELS_JSON: channels})
     rates = doc["rates"]
     out.print(
         f"{doc['input']['rows']} events · bad experience {_share(rates['bad_experience'])} · "

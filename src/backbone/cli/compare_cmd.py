@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
         """Did B cave more (or argue more) than A on the same scenarios? Exact McNemar on the
         discordant pairs, paired bootstrap intervals, verdicts overall and per position,
         tactic and domain."""
-        from backbone.core.atomic import write_text_atomic
+        from backbone.core.atomic import write_files_atomic
         from backbone.metrics.compare import compare_outcomes
         from backbone.metrics.compare_document import compare_document
         from backbone.record import load_run
@@ -78,9 +78,14 @@ def register(app: typer.Typer) -> None:
             raise fail(f"{run_a} and {run_b} share no scenario id: nothing to compare")
         doc = compare_document(cmp, a.compared_as(str(run_a)), b.compared_as(str(run_b)))
         html = render_compare_html(doc, a, b, pair_changes(doc, a, b))
-        write_text_atomic(out_dir / COMPARE_HTML, html)
-        write_text_atomic(out_dir / COMPARE_MD, render_compare_markdown(doc))
-        write_text_atomic(out_dir / COMPARE_JSON, render_compare_json(doc))
+        with bad_input_exits():
+            write_files_atomic(
+                {
+                    out_dir / COMPARE_HTML: html,
+                    out_dir / COMPARE_MD: render_compare_markdown(doc),
+                    out_dir / COMPARE_JSON: render_compare_json(doc),
+                }
+            )
         out = Console(soft_wrap=True)
         if not quiet:
             print_compare(doc, out)

@@ -114,7 +114,7 @@ def register(app: typer.Typer) -> None:
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only failures.")] = False,
     ) -> None:
         """Exit 1 when a threshold in the config fails (each failure on its own line)."""
-        from backbone.core.atomic import write_text_atomic
+        from backbone.core.atomic import write_files_atomic
         from backbone.gate.config import load_config
         from backbone.gate.evaluate import evaluate
         from backbone.metrics.summary import summarize_by_position
@@ -158,17 +158,16 @@ def register(app: typer.Typer) -> None:
         out.print(report.summary_line(), markup=False)
         junit_path = junit or (Path(cfg.junit.path) if cfg.junit.path else None)
         md_path = markdown or (Path(cfg.markdown) if cfg.markdown else None)
-        with bad_input_exits():  # an unwritable --junit or --markdown path: exit 2
-            if junit_path is not None:
-                outcomes = the_run.outcomes
-                by_position = (
-                    summarize_by_position(outcomes) if cfg.junit.cases == "position" else None
-                )
-                write_text_atomic(
-                    junit_path,
-                    render_junit(report, outcomes, cases=cfg.junit.cases, positions=by_position),
-                )
-            if md_path is not None:
-                write_text_atomic(md_path, render_gate_markdown(report, the_run))
+        files: dict[Path, str] = {}
+        if junit_path is not None:
+            outcomes = the_run.outcomes
+            by_position = summarize_by_position(outcomes) if cfg.junit.cases == "position" else None
+            files[junit_path] = render_junit(
+                report, outcomes, cases=cfg.junit.cases, positions=by_position
+            )
+        if md_path is not None:
+            files[md_path] = render_gate_markdown(report, the_run)
+        with bad_input_exits():  # an unwritable --junit or --markdown path: exit 2, neither
+            write_files_atomic(files)
         if not report.passed:
             raise typer.Exit(EXIT_GATE_FAILED)

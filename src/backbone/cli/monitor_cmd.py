@@ -227,15 +227,15 @@ def monitor(
         if cache is not None:
             cache.close()
 
-    from backbone.core.atomic import write_text_atomic
+    from backbone.core.atomic import write_files_atomic
     from backbone.report.monitor_html import render_monitor_html
     from backbone.report.monitor_json import monitor_document, render_monitor_json
 
     doc = monitor_document(result)
     html = render_monitor_html(doc)
     text = render_monitor_json(doc)
-    write_text_atomic(out_dir / REPORT, html)
-    write_text_atomic(out_dir / MONITOR_JSON, text)
+    with bad_input_exits():
+        write_files_atomic({out_dir / REPORT: html, out_dir / MONITOR_JSON: text})
     print_monitor(doc, out)
     out.print(f"wrote {out_dir / MONITOR_JSON}, {out_dir / REPORT}")
 

@@ -146,12 +146,12 @@ def tells(
     eval divergence; each a one-sided trend (or log-rank) test, Holm-corrected; three on is
     the alarm."""
     from backbone.audit.feedback_log import parse_column_map
-    from backbone.core.atomic import write_text_atomic
+    from backbone.core.atomic import write_files_atomic
     from backbone.evaluation.tells import run_tells
     from backbone.report.tells_html import render_tells_html
     from backbone.report.tells_json import render_tells_json, tells_document
 
-    check_out_dir(out_dir)
+    check_out_dir(out_dir, REPORT, TELLS_JSON)
     pairs = list(column_map or [])
     power = [p for p in pairs if p.partition("=")[0].strip() == "power_user"]
     with bad_input_exits():
@@ -175,8 +175,7 @@ def tells(
         )
         doc = tells_document(result)
         html = render_tells_html(doc)
-        write_text_atomic(out_dir / REPORT, html)
-        write_text_atomic(out_dir / TELLS_JSON, render_tells_json(doc))
+        write_files_atomic({out_dir / REPORT: html, out_dir / TELLS_JSON: render_tells_json(doc)})
     print_tells(doc, out)
     out.print(f"wrote {out_dir / TELLS_JSON}, {out_dir / REPORT}")
     if fail_on_alarm and doc["alarm"]:

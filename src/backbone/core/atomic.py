@@ -1,4 +1,5 @@
-"""Writing output files whole or not at all, with the permissions any new file gets.
+"""Writing output files whole or not at all, one file or a set, with the permissions any new
+file gets.
 
 ``tempfile.mkstemp`` creates its file ``0600``; renamed into place as is, every report would
 be private to its writer whatever the user's umask says. The temporary file is given
@@ -12,15 +13,22 @@ Example:
     >>> p.read_text(), oct(p.stat().st_mode & 0o777) == oct(0o666 & ~current_umask())
     ('hi', True)
 
+A command that writes several files (a report and its JSON) writes them with
+:func:`write_files_atomic`: every file is staged as a temporary file beside its destination
+and synced, and only when all are staged are they renamed into place; a failure while staging
+(a full disk, a file-size limit) removes the staged files, so the previous set stays whole.
+
 A path that cannot be written (below a file, no permission, a directory) is the user's input
 and is reported as one: an :class:`~backbone.core.errors.InputError` naming the path and why.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 
 from backbone.core.errors import InputError
@@ -79,18 +87,84 @@ def check_writable(path: Path, *, directory: bool = False) -> None:
 def write_text_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temporary file and a rename, so a reader (or a killed
     process) never sees half a file; the file gets ``0666 & ~umask``. Raises
-    :class:`InputError` when ``path`` cannot be written."""
-    check_writable(path)
+    :class:`InputError` when ``path`` cannot be written. One file of
+    :func:`write_files_atomic`."""
+    write_files_atomic({path: text})
+
+
+def write_files_atomic(files: Mapping[Path, str]) -> None:
+    """Write ``files`` (path → text) as one set: all of them appear, or none does.
+
+    Every path is checked first (:func:`check_writable`), then every file is written to a
+    temporary file beside its destination, given ``0666 & ~umask`` and synced; only then are
+    they renamed into place, and their folders synced. A failure while staging removes the
+    staged files and raises :class:`InputError` naming the file that could not be written;
+    the files already at those paths are left as they were. An interrupt (Ctrl-C) that lands
+    between two renames finishes the renames first, so a set is never left half replaced.
+
+    Example:
+        >>> import tempfile
+        >>> d = Path(tempfile.mkdtemp())
+        >>> write_files_atomic({d / "report.html": "<p>x</p>", d / "report.json": "{}"})
+        >>> sorted(p.name for p in d.iterdir())
+        ['report.html', 'report.json']
+    """
+    for path in files:  # before any file is staged: a known-bad path writes nothing
+        check_writable(path)
+    mode = 0o666 & ~current_umask()
+    staged: list[tuple[Path, Path]] = []
+    path = Path()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            staged.append((Path(tmp), path))
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                os.fchmod(f.fileno(), mode)
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
     except OSError as exc:
-        raise InputError.single(str(path), None, f"cannot write: {exc.strerror or exc}") from None
-    try:
-        os.fchmod(fd, 0o666 & ~current_umask())
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
+        _discard(staged)
+        raise InputError.single(str(path), None, _cannot_write(exc, len(files))) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        _discard(staged)
         raise
+    _publish(staged)
+
+
+def _cannot_write(exc: OSError, n: int) -> str:
+    reason = f"cannot write: {exc.strerror or exc}"
+    return reason if n == 1 else f"{reason} (so none of the {n} output files was written)"
+
+
+def _discard(staged: list[tuple[Path, Path]]) -> None:
+    for tmp, _ in staged:
+        tmp.unlink(missing_ok=True)
+
+
+def _publish(staged: list[tuple[Path, Path]]) -> None:
+    """Rename every staged file onto its destination (renames need no space), then sync the
+    folders so the new names survive a crash."""
+    pending = list(staged)
+    try:
+        while pending:
+            tmp, final = pending[0]
+            os.replace(tmp, final)
+            pending.pop(0)
+    except OSError as exc:  # the destination changed under us (made a folder, removed)
+        where = str(pending[0][1])
+        _discard(pending)
+        raise InputError.single(where, None, _cannot_write(exc, 1)) from None
+    except BaseException:  # an interrupt between two renames: finish the set, then stop
+        for tmp, final in pending:
+            with contextlib.suppress(OSError):
+                os.replace(tmp, final)
+        raise
+    for folder in dict.fromkeys(final.parent for _, final in staged):
+        with contextlib.suppress(OSError):
+            dir_fd = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)

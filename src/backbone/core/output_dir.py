@@ -11,7 +11,8 @@ time, and its files made visible as one set.
   ``kill -9``, OOM), so a stale lock never blocks the next run.
 - **One set.** :meth:`OutputDir.write_set` writes every file to a temporary file beside its
   destination and syncs it; only when all are written are they renamed into place. A failure
-  while writing (a full disk) removes the temporaries and leaves the previous set whole.
+  while writing (a full disk) removes the temporaries and leaves the previous set whole (the
+  one set writer, :func:`~backbone.core.atomic.write_files_atomic`, every command uses).
   Renames need no space, so the new set replaces the old in microseconds, under the lock.
 
 Files are written with the permissions the umask gives ordinary files (as ``open`` would),
@@ -38,16 +39,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
-from backbone.core.atomic import current_umask
+from backbone.core.atomic import write_files_atomic
 from backbone.core.errors import InputError
 
 STATE_DIR = ".backbone"
 LOCK_FILE = "lock"
-
-
-def file_mode() -> int:
-    """The mode ``open()`` would give a new file under the current umask."""
-    return 0o666 & ~current_umask()
 
 
 def _reason(exc: OSError) -> str:
@@ -167,40 +163,6 @@ class OutputDir:
     # --- writing ---------------------------------------------------------------------------
 
     def write_set(self, files: Mapping[str, str]) -> None:
-        """Write ``files`` (name → text) so that they appear together or not at all."""
-        mode = file_mode()
-        staged: list[tuple[Path, Path]] = []
-        for name in files:  # checked before any file is staged: all of them appear, or none
-            if (self.path / name).is_dir():
-                raise InputError.single(
-                    str(self.path / name), None, "cannot write: it is a directory"
-                )
-        try:
-            for name, text in files.items():
-                final = self.path / name
-                fd, tmp_name = tempfile.mkstemp(dir=self.path, prefix=f".{name}.", suffix=".tmp")
-                tmp = Path(tmp_name)
-                staged.append((tmp, final))
-                with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    f.write(text)
-                    f.flush()
-                    os.fsync(f.fileno())
-                os.chmod(tmp, mode)
-        except OSError as exc:
-            for staged_tmp, _ in staged:
-                staged_tmp.unlink(missing_ok=True)
-            raise InputError.single(
-                str(self.path), None, f"cannot write the output files: {_reason(exc)}"
-            ) from None
-        except BaseException:
-            for staged_tmp, _ in staged:
-                staged_tmp.unlink(missing_ok=True)
-            raise
-        for staged_tmp, final in staged:
-            os.replace(staged_tmp, final)
-        with contextlib.suppress(OSError):
-            dir_fd = os.open(self.path, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+        """Write ``files`` (name → text) so that they appear together or not at all (see
+        :func:`~backbone.core.atomic.write_files_atomic`)."""
+        write_files_atomic({self.path / name: text for name, text in files.items()})

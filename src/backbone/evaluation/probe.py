@@ -37,7 +37,7 @@ from backbone.probes.registry import probe_kind
 from backbone.record import RunRecord
 from backbone.report.probe_html import render_probe_html
 from backbone.report.probe_json import PROBE_JSON, REPORT, probe_document, render_probe_json
-from backbone.report.run_files import write_run
+from backbone.report.run_files import run_files
 from backbone.runner.result import ScenarioResult
 from backbone.scenarios.loader import load_suite
 from backbone.scenarios.models import Suite
@@ -141,9 +141,14 @@ def probe(
                 },
             }
         )
-        if held is not None:
-            for label, record in records.items():
-                write_run(record, held.path / RUNS / label)
+        if held is not None:  # every run's files and the probe's own: one set, all or none
+            files = {
+                f"{RUNS}/{label}/{name}": text
+                for label, record in records.items()
+                for name, text in run_files(record).items()
+            }
             doc = probe_document(result)
-            held.write_set({REPORT: render_probe_html(doc), PROBE_JSON: render_probe_json(doc)})
+            held.write_set(
+                files | {REPORT: render_probe_html(doc), PROBE_JSON: render_probe_json(doc)}
+            )
     return result

@@ -18,7 +18,7 @@ import re
 from importlib import resources
 from pathlib import Path
 
-from backbone.core.atomic import write_text_atomic
+from backbone.core.atomic import write_files_atomic
 from backbone.core.errors import InputError, Problem
 from backbone.spec.loader import SPEC_SUFFIX, builtin_specs, resolve_spec_path
 
@@ -57,7 +57,5 @@ def write_starter(domain: str, directory: Path, *, force: bool = False) -> list[
         raise RuntimeError(f"built-in spec {domain!r} has no 'suites:' block")
     builtin = resources.files("backbone.scenarios") / "builtin" / f"{domain}.yaml"
     suite_text = builtin.read_text(encoding="utf-8")
-    directory.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(spec_path, spec_text)
-    write_text_atomic(suite_path, suite_text)
+    write_files_atomic({spec_path: spec_text, suite_path: suite_text})  # both, or neither
     return [spec_path, suite_path]

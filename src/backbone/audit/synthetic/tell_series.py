@@ -269,15 +269,13 @@ def write_tell_series(
     period: str = "week",
 ) -> dict[str, Path]:
     """Simulate and write the four files into ``out_dir``; returns their paths by name."""
-    from backbone.core.atomic import write_text_atomic
+    from backbone.core.atomic import write_files_atomic
 
     sim = simulate(on=on, periods=periods, seed=seed, period=period)
     out = Path(out_dir)
-    paths = {}
-    for name, text in render_files(sim).items():
-        write_text_atomic(out / name, text)
-        paths[name] = out / name
-    return paths
+    files = render_files(sim)
+    write_files_atomic({out / name: text for name, text in files.items()})  # all four, or none
+    return {name: out / name for name in files}
 
 
 @dataclass
