@@ -10,6 +10,7 @@ Example:
 
 from __future__ import annotations
 
+import inspect
 import sys
 from typing import Annotated
 
@@ -76,6 +77,27 @@ synth_cmd.register(app)
 monitor_cmd.register(app)
 draft_cmd.register(app)
 # --- end of command modules ---------------------------------------------------------------
+
+
+def _summary(doc: str | None) -> str | None:
+    """A docstring's first paragraph on one line: Typer's rich help keeps the line breaks of
+    a command's summary in the command list ("... write the" / "results.")."""
+    if not doc:
+        return None
+    return " ".join(inspect.cleandoc(doc).split("\n\n")[0].split())
+
+
+def _one_line_summaries(group: typer.Typer) -> None:
+    """Give every command of ``group`` (and of its sub-groups) a one-line summary."""
+    for command in group.registered_commands:
+        if command.short_help is None and command.help is None:
+            command.short_help = _summary(getattr(command.callback, "__doc__", None))
+    for sub in group.registered_groups:
+        if sub.typer_instance is not None:
+            _one_line_summaries(sub.typer_instance)
+
+
+_one_line_summaries(app)
 
 
 def main() -> None:
