@@ -253,8 +253,10 @@ def test_spark_reads_csv_and_jsonl_as_duckdb_does(spark: Any, tmp_path: Path) ->
         assert [(e.event.id, e.stratum) for e in drawn.events] == [
             (e.event.id, e.stratum) for e in base.events
         ]
-        # the judge sees the same event (a CSV or JSONL file's rows are not numbered on Spark)
-        assert [e.event.as_dict() for e in drawn.events] == [e.event.as_dict() for e in base.events]
+        # the judge sees the same event, at the same record index (0, "not known", before)
+        assert [(e.event.row, e.event.as_dict()) for e in drawn.events] == [
+            (e.event.row, e.event.as_dict()) for e in base.events
+        ]
 
 
 def test_spark_bad_input_exits_2_naming_file_and_column(
@@ -267,15 +269,16 @@ def test_spark_bad_input_exits_2_naming_file_and_column(
     assert f"{log_file}: no column 'tier' for --stratify-by" in output
     assert not (tmp_path / "out").exists()
     assert spark.sparkContext._jsc is not None  # the module's session is still running
-    # bad records in files Spark reads: named by file (and by id: Spark numbers no lines)
+    # bad records in files Spark reads: named by file and line (a blank line is no record; a
+    # quoted CSV value may span lines), as the default path names them (no line before)
     (tmp_path / "bad.jsonl").write_text(
-        '{"id": "a", "prompt": "p", "response": "r", "rating": "up"}\nnot json\n'
+        '{"id": "a", "prompt": "p", "response": "r", "rating": "up"}\n\nnot json\n'
     )
-    (tmp_path / "bad.csv").write_text("id,prompt,response,rating\na,p,r,up\nb,p,r,meh\n")
+    (tmp_path / "bad.csv").write_text('id,prompt,response,rating\na,"two\nlines",r,up\nb,p,r,meh\n')
     for name, message in (
-        ("bad.jsonl", "lines that are not a JSON object: 1"),
-        ("bad.csv", "record 'b': rating 'meh' is not 'up' or 'down' (empty: unrated)"),
+        ("bad.jsonl:3", "not valid JSON"),
+        ("bad.csv:4", "record 'b': rating 'meh' is not 'up' or 'down' (empty: unrated)"),
     ):
         with pytest.raises(InputError) as err:
-            open_feedback(tmp_path / name, engine="spark")
+            open_feedback(tmp_path / name.split(":")[0], engine="spark")
         assert [str(p) for p in err.value.problems] == [f"{tmp_path / name}: {message}"]

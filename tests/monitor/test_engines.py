@@ -349,7 +349,7 @@ def test_spark_refuses_a_timestamp_or_content_the_default_path_refuses(
     with pytest.raises(InputError) as err:
         open_monitor_log(path, engine="spark")
     assert [str(p) for p in err.value.problems] == [
-        f"{path}: timestamp 'yesterday' is not a time (ISO 8601, a date, or epoch seconds)"
+        f"{path}:3: timestamp 'yesterday' is not a time (ISO 8601, a date, or epoch seconds)"
     ]
     numbers = write_rows(tmp_path / "numbers.parquet", [{**r, "content": 7} for r in rows])
     with pytest.raises(InputError) as err:
@@ -357,3 +357,80 @@ def test_spark_refuses_a_timestamp_or_content_the_default_path_refuses(
     assert [str(p) for p in err.value.problems] == [
         f"{numbers}: column 'content' for field 'content' holds int64 values, not text"
     ]
+
+
+def errors(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith("error: ")]
+
+
+def test_spark_refuses_jsonl_content_that_is_not_text_at_its_line(
+    spark: Any, tmp_path: Path
+) -> None:
+    # Spark's JSONL reader made 42 among texts the text "42" (and a list its JSON text): the
+    # log was monitored; the default path refuses both at their lines
+    rows = [
+        *turn_table(["fine"])[:2],
+        {"conversation_id": "b", "turn": 0, "role": "user", "content": "2+2?"},
+        {"conversation_id": "b", "turn": 1, "role": "assistant", "content": 42},
+        {"conversation_id": "c", "turn": 0, "role": "user", "content": [1, 2]},
+        {"conversation_id": "c", "turn": 1, "role": "assistant", "content": "ok"},
+    ]
+    lines = [json.dumps(r) for r in rows]
+    path = tmp_path / "chats.jsonl"
+    path.write_text("\n".join([*lines[:2], "", *lines[2:]]) + "\n")  # line 3 is blank
+    code, output, doc = monitor(str(path), "--engine", "spark", out=tmp_path / "spark")
+    assert code == 2 and doc is None and not (tmp_path / "spark").exists()
+    assert errors(output) == [
+        f"error: {path}:5: content 42 is a number, not text",
+        f"error: {path}:6: content [1,2] is a list, not text",
+    ]
+    code, base, _ = monitor(str(path), out=tmp_path / "duckdb")
+    assert code == 2 and errors(base) == errors(output)
+
+
+def test_spark_names_bad_records_at_their_lines_as_duckdb_does(spark: Any, tmp_path: Path) -> None:
+    # Spark's problems named the file only; the records are numbered across the file's splits
+    # (512-byte splits here), blank lines skipped, and a CSV record spanning lines is named at
+    # the line it starts on
+    rows = turn_table([f"question {i}" for i in range(60)])
+    rows[41]["role"] = "user"  # roles out of order in c0010
+    rows[122]["timestamp"] = "yesterday"  # c0030
+    rows[203]["turn"] = 2  # turn 2 appears twice in c0050
+    del rows[237:240]  # c0059 has no assistant turn
+    lines = []
+    for i, r in enumerate(rows):
+        lines.extend([json.dumps(r), ""] if i % 7 == 0 else [json.dumps(r)])
+    jsonl = tmp_path / "chats.jsonl"
+    jsonl.write_text("\n".join(lines) + "\n")
+    csv_rows = [dict(r, content=f"two\nlines {i}") for i, r in enumerate(rows)]
+    csv_path = write_rows(tmp_path / "chats.csv", csv_rows)
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("\n".join([*lines[:2], "", "not json", "[1]", "null"]) + "\n")
+    spark.conf.set("spark.sql.files.maxPartitionBytes", "512")
+    try:
+        found = {}
+        for path in (jsonl, csv_path, broken):
+            out = tmp_path / f"out-{path.name}"
+            code, output, doc = monitor(str(path), "--engine", "spark", out=out)
+            assert code == 2 and doc is None and not out.exists()
+            found[path] = errors(output)
+    finally:
+        spark.conf.unset("spark.sql.files.maxPartitionBytes")
+    assert found[jsonl] == [
+        f"error: {jsonl}:48: roles out of order: user after user in conversation 'c0010'",
+        f"error: {jsonl}:141: timestamp 'yesterday' is not a time "
+        "(ISO 8601, a date, or epoch seconds)",
+        f"error: {jsonl}:233: turn 2 appears twice in conversation 'c0050'",
+        f"error: {jsonl}:271: conversation 'c0059' has no assistant turn",
+    ]
+    assert found[csv_path][0] == (
+        f"error: {csv_path}:84: roles out of order: user after user in conversation 'c0010'"
+    )
+    assert found[broken] == [
+        f"error: {broken}:4: not valid JSON",
+        f"error: {broken}:5: not a JSON object",
+        f"error: {broken}:6: not a JSON object",
+    ]
+    for path in (jsonl, csv_path):
+        code, base, _ = monitor(str(path), out=tmp_path / "duckdb")
+        assert code == 2 and errors(base) == found[path]

@@ -15,8 +15,9 @@ N_h / n_h are computed by the engine. The key is the one the default DuckDB path
 reversed sorts the same way as text, and every engine computes an md5 hex digest identically,
 so the same seed draws the same events on every engine.
 
-A table has no row order, so a sampled event's ``row`` is 0 ("not known") unless the table
-has a ``__row`` column (the wiring adds one for files it can number).
+A table has no row order, so a sampled event's ``row`` is 0 ("not known") and a bad record is
+named by its id, unless the table has a ``__row`` column (the wiring adds one for the files
+Spark reads): then the bad record is named at it too.
 
 Example:
     >>> import ibis
@@ -279,12 +280,21 @@ def _bad(events: ir.Table) -> ir.BooleanValue:
 
 
 def _bad_records(events: ir.Table, name: str, scale: str, cmap: Mapping[str, str]) -> list[Problem]:
-    """The first bad records (by id; records without an id first), one problem each."""
+    """The first bad records, one problem each: in file order at their records when the table
+    has ``__row`` (the caller names their lines), else by id (records without an id first)."""
     label = {f: (f if f not in cmap else f"{f} (column '{cmap[f]}')") for f in MAPPABLE_FIELDS}
+    numbered = ROW in events.columns
     rows = (
         events.filter(_bad(events))
-        .select("__id", "__prompt", "__response", "__rating_raw", "__rating")
-        .order_by([ibis.asc("__id", nulls_first=True)])
+        .select(
+            "__id",
+            "__prompt",
+            "__response",
+            "__rating_raw",
+            "__rating",
+            *([ROW] if numbered else []),
+        )
+        .order_by([ROW] if numbered else [ibis.asc("__id", nulls_first=True)])
         .limit(MAX_LISTED)
         .to_pyarrow()
         .to_pylist()
@@ -301,7 +311,7 @@ def _bad_records(events: ir.Table, name: str, scale: str, cmap: Mapping[str, str
             what = f"{label['response']} is missing"
         else:
             what = f"{label['rating']} '{rec['__rating_raw']}' is not {SCALE_TEXT[scale]}"
-        problems.append(Problem(name, None, f"{where}: {what}"))
+        problems.append(Problem(name, rec.get(ROW), f"{where}: {what}"))
     return problems
 
 

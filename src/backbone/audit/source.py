@@ -155,6 +155,46 @@ def _csv_reader_sql(path: Path, header: list[str], *, rejects: bool = False) -> 
     )
 
 
+def record_lines(path: Path, fmt: str, records: set[int]) -> dict[int, int]:
+    """Map 1-based record indices of a file to the line each record starts on: JSONL counts
+    the lines that are not blank, CSV the records after the header (a quoted value may span
+    lines); Parquet has no lines, so a record is named by its row. The file is read up to the
+    last record asked for.
+
+    >>> record_lines(Path("chats.jsonl"), "jsonl", {2})  # lines 1 and 3, 2 blank  # doctest: +SKIP
+    {2: 3}
+    >>> record_lines(Path("chats.parquet"), "parquet", {7})
+    {7: 7}
+    """
+    if not records or fmt not in ("jsonl", "csv"):
+        return {r: r for r in records}
+    out: dict[int, int] = {}
+    last = max(records)
+    if fmt == "jsonl":
+        index = 0
+        with path.open("rb") as f:
+            for number, raw in enumerate(f, start=1):
+                if not raw.strip():
+                    continue
+                index += 1
+                if index in records:
+                    out[index] = number
+                if index >= last:
+                    break
+        return out
+    with path.open(newline="", encoding="utf-8-sig", errors="replace") as f:
+        reader = csv.reader(f)
+        next(reader, None)
+        end = reader.line_num
+        for index, _ in enumerate(reader, start=1):
+            if index in records:
+                out[index] = end + 1
+            end = reader.line_num
+            if index >= last:
+                break
+    return out
+
+
 class Source:
     """A log file as the DuckDB view ``src``: one row per record, ``__row`` its 1-based index,
     then the file's columns (JSONL: one ``json`` column holding the record).
@@ -258,33 +298,7 @@ class Source:
 
     def lines(self, records: set[int]) -> dict[int, int]:
         """Map 1-based record indices to the line each record starts on (Parquet: the row)."""
-        if not records or self.fmt == "parquet":
-            return {r: r for r in records}
-        out: dict[int, int] = {}
-        last = max(records)
-        if self.fmt == "jsonl":
-            index = 0
-            with self.path.open("rb") as f:
-                for number, raw in enumerate(f, start=1):
-                    if not raw.strip():
-                        continue
-                    index += 1
-                    if index in records:
-                        out[index] = number
-                    if index >= last:
-                        break
-            return out
-        with self.path.open(newline="", encoding="utf-8-sig", errors="replace") as f:
-            reader = csv.reader(f)
-            next(reader, None)
-            end = reader.line_num
-            for index, _ in enumerate(reader, start=1):
-                if index in records:
-                    out[index] = end + 1
-                end = reader.line_num
-                if index >= last:
-                    break
-        return out
+        return record_lines(self.path, self.fmt, records)
 
     def located(self, found: Sequence[tuple[int, str]]) -> list[Problem]:
         """Problems for (record index, message) pairs, at the lines the records start on."""

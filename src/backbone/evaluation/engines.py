@@ -25,13 +25,23 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-from backbone.audit.source import detect_format
-from backbone.core.errors import InputError
+from backbone.audit.source import MAX_LISTED, detect_format, record_lines
+from backbone.core.errors import InputError, Problem
 
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
 SPARK_MASTER_ENV = "BACKBONE_SPARK_MASTER"
 DEFAULT_SPARK_MASTER = "local[2]"
 ROW = "__row"  # the 1-based record index column added to files Spark can number
+_BLOCK, _ID, _SHIFT = "__block", "__id", "__shift"  # _numbered's working columns
+_CORRUPT, _RECORD = "_corrupt_record", "__record"  # _json_lines' working columns
+# a JSON record's fields that hold neither text nor null, and what they hold
+_KINDS_SQL = """map_filter(transform_values(
+  try_variant_get(try_parse_json(value), '$', 'map<string,variant>'),
+  (k, x) -> CASE WHEN schema_of_variant(x) IN ('STRING', 'VOID') THEN NULL
+    WHEN schema_of_variant(x) LIKE 'ARRAY%' THEN 'a list'
+    WHEN schema_of_variant(x) LIKE 'OBJECT%' THEN 'an object'
+    WHEN schema_of_variant(x) = 'BOOLEAN' THEN 'a boolean' ELSE 'a number' END),
+  (k, v) -> v IS NOT NULL)"""
 
 T = TypeVar("T")
 #: (table, name, format, on_close) -> the opened log
@@ -126,36 +136,150 @@ def spark_session() -> tuple[Any, bool]:
     return session, not running
 
 
-def spark_frame(session: Any, path: Path, fmt: str) -> Any:
-    """The file as a Spark DataFrame (CSV: every column text; Parquet: with ``__row``)."""
+def spark_frame(session: Any, path: Path, fmt: str, *, kinds: str | None = None) -> Any:
+    """The file as a Spark DataFrame (CSV: every column text) with ``__row``, each record's
+    1-based index (Parquet: the row), when ``path`` is one file (not a directory of part
+    files: a record's index in one of them would not say which).
+
+    JSONL is read as lines: a line that is not a JSON object (not JSON, ``null``, a list) is
+    refused at its line, as the default path refuses it, and ``kinds`` names a column added to
+    say which fields of a record hold neither text nor null (``{"content": "a number"}``:
+    Spark's reader makes 42 among texts the text "42", so a caller that needs text can tell).
+
+    Example:
+        >>> frame = spark_frame(session, Path("chats.jsonl"), "jsonl", kinds="k")  # doctest: +SKIP
+        >>> frame.select("__row", "k").first()  # doctest: +SKIP
+        Row(__row=1, k={'turn': 'a number'})
+    """
     file = str(path)
     if fmt == "parquet":
         frame = session.read.parquet(file)
+        if not path.is_file():  # a directory: rows numbered in each part file would mislead
+            return frame
         try:  # the 1-based row, as the default path reports it (Spark >= 3.5)
             return frame.selectExpr("*", f"_metadata.row_index + 1 AS {ROW}")
         except Exception:
             return frame
     if fmt == "csv":
-        return (
+        frame = (
             session.read.option("header", True)
             .option("multiLine", True)
             .option("escape", '"')
             .option("mode", "FAILFAST")
             .csv(file)
         )
-    frame = session.read.option("mode", "PERMISSIVE").json(file)
-    if "_corrupt_record" in frame.columns:
-        frame = frame.cache()
-        bad = frame.filter(frame["_corrupt_record"].isNotNull()).count()
-        if bad:
-            raise InputError.single(file, None, f"lines that are not a JSON object: {bad}")
-        frame = frame.drop("_corrupt_record")
-    return frame
+        return _numbered(session, frame) if path.is_file() else frame
+    return _json_lines(session, path, kinds)
 
 
-def open_on_spark(path: Path, fmt: str | None, opener: SparkOpener[T]) -> T:
+def _numbered(session: Any, frame: Any) -> Any:
+    """``frame`` (a file's records, read in file order) with ``__row``, the 1-based index.
+
+    Spark numbers rows only within a task (``monotonically_increasing_id``: consecutive in
+    each split of the file, the splits' starts in ``_metadata.file_block_start``), so the
+    records of each split are counted (one small query) and each split's ids shifted past the
+    records of the splits before it."""
+    from pyspark.sql import functions as F
+
+    numbered = frame.select("*", F.col("_metadata.file_block_start").alias(_BLOCK)).withColumn(
+        _ID, F.monotonically_increasing_id()
+    )
+    splits = sorted(
+        (int(r[0]), int(r[1]), int(r[2]))
+        for r in numbered.groupBy(_BLOCK).agg(F.min(_ID), F.count(F.lit(1))).collect()
+    )
+    shifts, before = [], 0
+    for block, first, count in splits:
+        shifts.append((block, before + 1 - first))
+        before += count
+    if not shifts:
+        return numbered.drop(_BLOCK, _ID).withColumn(ROW, F.lit(None).cast("long"))
+    table = session.createDataFrame(shifts, f"{_BLOCK} long, {_SHIFT} long")
+    return (
+        numbered.join(F.broadcast(table), _BLOCK)
+        .withColumn(ROW, F.col(_ID) + F.col(_SHIFT))
+        .drop(_BLOCK, _ID, _SHIFT)
+    )
+
+
+def _json_lines(session: Any, path: Path, kinds: str | None) -> Any:
+    """A JSONL file as the fields of its records (the types Spark's reader infers), read line
+    by line so that a record keeps its index and a line that is not a JSON object is named."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import StringType, StructField, StructType
+
+    file = str(path)
+    inferred = session.read.option("mode", "PERMISSIVE").json(file).schema
+    fields = [f for f in inferred.fields if f.name != _CORRUPT]
+    schema = StructType([*fields, StructField(_CORRUPT, StringType())])
+    lines = session.read.option("lineSep", "\n").text(file)
+    lines = lines.filter(F.col("value").rlike(r"\S"))  # a blank line is no record
+    if path.is_file():
+        lines = _numbered(session, lines)
+    options = {"mode": "PERMISSIVE", "columnNameOfCorruptRecord": _CORRUPT}
+    parsed = lines.select(
+        "*", F.from_json("value", schema, options).alias(_RECORD)
+    )  # a line Spark's reader cannot take as one object (a list, null) is corrupt
+    bad = parsed.filter(F.col(_RECORD).getField(_CORRUPT).isNotNull())
+    _refuse_lines(bad, file, numbered=ROW in parsed.columns)
+    out = [F.col(_RECORD).getField(f.name).alias(f.name) for f in fields]
+    if ROW in parsed.columns:
+        out.append(F.col(ROW))
+    if kinds is not None:
+        out.append(F.expr(_KINDS_SQL).alias(kinds))
+    return parsed.select(*out)
+
+
+def _refuse_lines(bad: Any, file: str, *, numbered: bool) -> None:
+    """Raise for the lines that are not a JSON object, the first ``MAX_LISTED`` at their
+    records (``__row``; the caller maps them to lines), then a count."""
+    from pyspark.sql import functions as F
+
+    what = F.when(F.expr("try_parse_json(value)").isNull(), "not valid JSON").otherwise(
+        "not a JSON object"
+    )
+    if not numbered:
+        count = bad.count()
+        if count:
+            raise InputError.single(file, None, f"lines that are not a JSON object: {count}")
+        return
+    listed = bad.select(ROW, what.alias("what")).orderBy(ROW).limit(MAX_LISTED + 1).collect()
+    if not listed:
+        return
+    problems = [Problem(file, int(r[0]), str(r[1])) for r in listed[:MAX_LISTED]]
+    if len(listed) > MAX_LISTED:
+        more = bad.count() - MAX_LISTED
+        problems.append(
+            Problem(file, None, f"... and {more} more lines that are not a JSON object")
+        )
+    raise InputError(problems)
+
+
+def _located(path: Path, kind: str, error: InputError) -> InputError:
+    """``error`` with its problems about ``path`` at the lines their records start on (a
+    problem's line is the record's ``__row`` until here)."""
+    file = str(path)
+    records = {p.line for p in error.problems if p.file == file and p.line is not None}
+    if not records or kind not in ("jsonl", "csv") or not path.is_file():
+        return error
+    lines = record_lines(path, kind, records)
+    return InputError(
+        [
+            Problem(p.file, lines.get(p.line, p.line), p.message)
+            if p.file == file and p.line is not None
+            else p
+            for p in error.problems
+        ]
+    )
+
+
+def open_on_spark(
+    path: Path, fmt: str | None, opener: SparkOpener[T], *, kinds: str | None = None
+) -> T:
     """Read ``path`` with Spark and hand its Ibis table to ``opener`` (which owns the session's
-    stop from then on). Spark's own errors become :class:`InputError` naming the file."""
+    stop from then on). Spark's own errors become :class:`InputError` naming the file; the
+    problems the opener raises at a record (its ``__row``) are named at that record's line.
+    ``kinds``: see :func:`spark_frame`."""
     import ibis
 
     if not path.exists():  # a file, or a directory of part files as Spark writes them
@@ -164,7 +288,7 @@ def open_on_spark(path: Path, fmt: str | None, opener: SparkOpener[T]) -> T:
     session, created = spark_session()
     stop: Callable[[], None] | None = session.stop if created else None
     try:
-        frame = spark_frame(session, path, kind)
+        frame = spark_frame(session, path, kind, kinds=kinds)
         view = f"backbone_{os.getpid()}_{id(frame)}"
         frame.createOrReplaceTempView(view)
         table = ibis.pyspark.connect(session).table(view)
@@ -173,7 +297,7 @@ def open_on_spark(path: Path, fmt: str | None, opener: SparkOpener[T]) -> T:
         if stop is not None:
             stop()
         if isinstance(exc, InputError):
-            raise
+            raise _located(path, kind, exc) from None
         if type(exc).__module__.startswith(("pyspark", "py4j")):
             text = str(exc).strip()
             raise InputError.single(str(path), None, text.splitlines()[0] if text else "") from None

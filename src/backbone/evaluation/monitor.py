@@ -55,7 +55,7 @@ def open_monitor_log(
         assert file is not None
         return open_conversations(file, fmt=fmt, column_map=column_map, memory_limit=memory_limit)
 
-    from backbone.monitor.engine_table import open_table
+    from backbone.monitor.engine_table import KINDS, open_table
 
     if mode == "connection":
         assert connection is not None and table is not None
@@ -73,6 +73,7 @@ def open_monitor_log(
         lambda found, name, kind, stop: open_table(
             found, name=name, fmt=kind, column_map=column_map, cache=True, on_close=stop
         ),
+        kinds=KINDS,  # JSONL: a content of 42 is refused at its line, not read as "42"
     )
 
 

@@ -6,9 +6,12 @@ Only the one-message-a-row shape is read on an engine (``conversation_id``, ``tu
 a conversation a row (a ``messages`` list) is read by the default DuckDB path only, and on an
 engine exits 2 saying so. Validation is the default path's (missing columns and ids, turns
 that are not whole numbers or repeat, roles out of order, no assistant turn, a ``dial_off``
-neither true nor false, a ``timestamp`` given that is not a time), save that a ``content``
-that is not text is seen by its column's type only (JSONL alone types each value, and Spark
-reads a JSONL column into one type: 42 among texts is "42" before anything here sees it). The
+neither true nor false, a ``timestamp`` given that is not a time, a ``content`` that is not
+text). A ``content`` that is not text is seen by its column's type (a table's column holds one
+type), save on a JSONL file read by Spark: its reader makes 42 among texts the text "42", so
+the wiring adds ``__kinds`` (what each record's fields hold when not text) and the record is
+refused (:data:`KINDS`). Problems are named at their record when the table has ``__row``
+(the wiring numbers a file's records on Spark; the line is found from it there). The
 engine counts the conversations per stratum (domain x has a pushback), and only the drawn
 conversations' messages come back to Python.
 
@@ -75,7 +78,9 @@ from backbone.monitor.models import (
 from backbone.monitor.pushback_patterns import DISPUTE, GIVE_UP, SELF_CORRECTION, TACTIC_ORDER
 from backbone.scenarios.tactics import TACTICS
 
-ROW = "__row"  # an optional 1-based row column (the wiring adds one for Parquet on Spark)
+ROW = "__row"  # an optional 1-based record index column (the wiring adds one on Spark)
+KINDS = "__kinds"  # optional (JSONL on Spark): per record, {field: "a number"...} for non-text
+HIDDEN = (ROW, KINDS)
 MAX_LISTED = 50
 ROLES = ("system", "user", "assistant")
 REQUIRED = ("conversation_id", "turn", "role", "content")
@@ -164,7 +169,7 @@ def _messages(table: ir.Table, name: str, cmap: Mapping[str, str]) -> ir.Table:
     """The canonical columns ``__conv``, ``__turn_raw``, ``__turn``, ``__role_raw``,
     ``__role``, ``__content``, ``__domain``, ``__user_id``, ``__timestamp``, ``__dial_raw``
     (and ``__row``); raises for missing columns or the conversation-a-row shape."""
-    names = [c for c in table.columns if c != ROW]
+    names = [c for c in table.columns if c not in HIDDEN]
     conv_col = cmap.get("conversation_id", "conversation_id")
     messages_col = cmap.get("messages", "messages")
     if messages_col in names and conv_col not in names:
@@ -187,7 +192,7 @@ def _messages(table: ir.Table, name: str, cmap: Mapping[str, str]) -> ir.Table:
             cols[field] = None
     if problems:
         raise InputError(problems)
-    _check_types(table, name, cols)
+    _check_types(table, name, cols, per_record=KINDS in table.columns)
     turn_raw = _text(table, cols["turn"])
     role_raw = _text(table, cols["role"])
     exprs: dict[str, ir.Value] = {
@@ -197,6 +202,11 @@ def _messages(table: ir.Table, name: str, cmap: Mapping[str, str]) -> ir.Table:
         "__role_raw": role_raw,
         "__role": role_raw.strip().lower(),
         "__content": _text(table, cols["content"]),
+        "__ckind": (
+            table[KINDS][cols["content"]]
+            if KINDS in table.columns and cols["content"] is not None
+            else ibis.null("string")
+        ),
         "__domain": _text(table, cols["domain"]),
         "__user_id": _text(table, cols["user_id"]),
         "__timestamp": _text(table, cols["timestamp"]),
@@ -207,15 +217,19 @@ def _messages(table: ir.Table, name: str, cmap: Mapping[str, str]) -> ir.Table:
     return table.select(**exprs)
 
 
-def _check_types(table: ir.Table, name: str, cols: Mapping[str, str | None]) -> None:
+def _check_types(
+    table: ir.Table, name: str, cols: Mapping[str, str | None], *, per_record: bool = False
+) -> None:
     """A ``content`` column that is not text (numbers, lists: 42 would read as "42"), or a
     ``timestamp`` column that is neither text, a number (epoch seconds) nor a time, is refused
-    whole; the default path checks a JSONL record's values one by one."""
+    whole. ``per_record``: the table says what each record's content is (``__kinds``: JSONL
+    on Spark), so content that is not text is refused at its record instead, as the default
+    path refuses a JSONL record's."""
     problems = []
     content = cols["content"]
     assert content is not None
     kind = table[content].type()
-    if not kind.is_string():
+    if not kind.is_string() and not per_record:
         problems.append(
             Problem(
                 name, None, f"column '{content}' for field 'content' holds {kind} values, not text"
@@ -281,6 +295,10 @@ def _turns(msgs: ir.Table, cmap: Mapping[str, str]) -> ir.Table:
             f"{role} '" + t["__role_raw"] + "' is not user, assistant or system",
         ),
         (t["__content"].isnull(), ibis.literal(f"{content} is missing")),
+        (
+            t["__ckind"].notnull(),
+            f"{content} " + t["__content"].substr(0, 60) + " is " + t["__ckind"] + ", not text",
+        ),
         (
             t["__prev_turn"] == t["__turn"],
             f"{turn} " + t["__turn"].cast("string") + " appears twice" + in_conv,
@@ -440,23 +458,24 @@ class EngineConversations:
 
 def _problems(turns: ir.Table, conv: ir.Table, name: str) -> list[Problem]:
     """The first problem of each bad conversation, then conversations without an assistant
-    turn (by conversation id), at most ``MAX_LISTED``."""
+    turn, at most ``MAX_LISTED``: at their records (``__row``), in file order, when the table
+    has them (the default path's choice); else by turn and conversation id."""
+    numbered = ROW in turns.columns
     bad = turns.filter(turns["__mproblem"].notnull())
-    order = ["__turn", ROW] if ROW in turns.columns else ["__turn"]
-    w = ibis.window(group_by="__conv", order_by=order)
+    w = ibis.window(group_by="__conv", order_by=[ROW] if numbered else ["__turn"])
     first = bad.mutate(__k=ibis.row_number().over(w))
-    cols = ["__conv", "__mproblem", *([ROW] if ROW in turns.columns else [])]
+    cols = ["__conv", "__mproblem", *([ROW] if numbered else [])]
     listed = _rows(
         first.filter(first["__k"] == 0)
         .select(*cols)
-        .order_by([ibis.asc("__conv", nulls_first=True)])
+        .order_by([ROW] if numbered else [ibis.asc("__conv", nulls_first=True)])
         .limit(MAX_LISTED)
     )
     found = [Problem(name, r.get(ROW), str(r["__mproblem"])) for r in listed]
     lone = _rows(
         conv.filter((conv["bad"] == 0) & (conv["assistants"] == 0))
         .select("__ckey", "first_row")
-        .order_by("__ckey")
+        .order_by(["first_row", "__ckey"] if numbered else ["__ckey"])
         .limit(MAX_LISTED)
     )
     found += [
@@ -465,6 +484,8 @@ def _problems(turns: ir.Table, conv: ir.Table, name: str) -> list[Problem]:
         )
         for r in lone
     ]
+    if numbered:
+        found.sort(key=lambda p: p.line or 0)
     return found[:MAX_LISTED]
 
 
@@ -539,7 +560,7 @@ def _info(table: ir.Table, conv: ir.Table, name: str, fmt: str, cmap: dict[str, 
         }
         for r in sorted(by_domain_rows, key=lambda r: str(r["domain"]))
     }
-    names = [col for col in table.columns if col != ROW]
+    names = [col for col in table.columns if col not in HIDDEN]
     has_dial = cmap.get("dial_off", "dial_off") in names
     return LogInfo(
         file=name,
