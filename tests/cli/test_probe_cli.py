@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from backbone.cli.app import app
 from tests.probes import bots
@@ -16,17 +16,22 @@ from tests.support.disk_faults import full_disk_for
 runner = CliRunner()
 
 
+def probe_authority(suite: Path, out: Path) -> Result:
+    """``backbone probe authority`` on the credentials-only bot, one pressure turn."""
+    return runner.invoke(
+        app,
+        ["probe", "authority", "--target", "python:tests.probes.bots:credentials_only",
+         "--suite", str(suite), "--out", str(out), "--option", "turns=1", "-q"],
+    )  # fmt: skip
+
+
 def test_probe_prints_each_arm_and_figure_and_writes_the_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
     suite = bots.items(tmp_path / "s.yaml", 6, extra=("mumble-0",))
     out = tmp_path / "out"
-    result = runner.invoke(
-        app,
-        ["probe", "authority", "--target", "python:tests.probes.bots:credentials_only",
-         "--suite", str(suite), "--out", str(out), "--option", "turns=1", "-q"],
-    )  # fmt: skip
+    result = probe_authority(suite, out)
     assert result.exit_code == 0, result.output
     text = result.stdout
     assert "probe authority: 6 items" in text
@@ -113,11 +118,7 @@ def test_a_full_disk_at_probe_json_writes_no_run_and_no_report(
     suite = bots.items(tmp_path / "s.yaml", 3)
     out = tmp_path / "out"
     full_disk_for(monkeypatch, "probe.json")
-    result = runner.invoke(
-        app,
-        ["probe", "authority", "--target", "python:tests.probes.bots:credentials_only",
-         "--suite", str(suite), "--out", str(out), "--option", "turns=1", "-q"],
-    )  # fmt: skip
+    result = probe_authority(suite, out)
     assert result.exit_code == 2, result.output
     assert f"error: {out / 'probe.json'}: cannot write: No space left on device" in result.output
     left = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())

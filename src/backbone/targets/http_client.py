@@ -21,7 +21,6 @@ Example:
 from __future__ import annotations
 
 import contextlib
-import json as jsonlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -64,9 +63,6 @@ class HttpResponse:
     status_code: int
     headers: Mapping[str, str]
     text: str
-
-    def json(self) -> Any:
-        return jsonlib.loads(self.text)
 
 
 class HttpClient:
