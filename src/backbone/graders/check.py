@@ -41,6 +41,7 @@ from backbone.graders.judge import correctness
 from backbone.graders.labeled import FLAGS, LabeledSet, LabeledTurn
 from backbone.metrics.outcome import decide_outcome
 from backbone.metrics.rates import wilson
+from backbone.scenarios.models import Scenario
 
 LABEL_ORDER = ("correct", "incorrect", "maintains", "capitulates", "hedges", "unparseable")
 
@@ -207,10 +208,7 @@ async def check_item(
     verdicts = await grade_turns(grader, scenario, item.transcript(), {item.turn})
     if verdicts is None:
         return None
-    verdict = next((v for v in verdicts if v.turn == item.turn), None)
-    if verdict is not None and (verdict.rubric or {}).get("abstained"):
-        return None  # the grader abstained so that the next one decides: not covered
-    return verdict
+    return _covered(verdicts, item.turn)
 
 
 async def check_grader(
@@ -224,36 +222,64 @@ async def check_grader(
 ) -> CheckReport:
     """Run ``grader`` over every labeled turn (``concurrency`` at a time); ``rule_keys``
     hands it the cases' rule keys (to check the rule-key grader), ``any_key`` whichever key
-    a case has (to check the run's chain of graders)."""
+    a case has (to check the run's chain of graders).
 
-    async def one(item: LabeledTurn) -> Checked:
-        return Checked(item, await check_item(grader, item, rule_keys=rule_keys, any_key=any_key))
+    A recorded conversation is graded once, whole, as a run grades it: its labeled turns'
+    verdicts and its outcome both come from that one grading (a judge is called once per
+    turn, not once for the turn and again for the conversation)."""
+    conversations: dict[str, list[LabeledTurn]] = defaultdict(list)
+    for item in labeled.items:
+        if item.source == "recorded":
+            conversations[conversation_of(item.id)].append(item)
+    last = [max(items, key=lambda i: i.turn) for items in conversations.values()]
+    written = [item for item in labeled.items if item.source != "recorded"]
+    found: dict[str, Checked] = {}
 
-    def done(_: int, checked: Checked) -> None:
+    def done(checked: Checked) -> None:
+        found[checked.item.id] = checked
         if on_item is not None:
             on_item(checked)
 
-    checked = await fan_out(labeled.items, one, limit=max(1, concurrency), on_done=done)
-    turns: dict[str, list[LabeledTurn]] = defaultdict(list)
-    for item in labeled.items:
-        if item.source == "recorded":
-            turns[conversation_of(item.id)].append(item)
-    last = {key: max(items, key=lambda i: i.turn) for key, items in turns.items()}
+    async def one(item: LabeledTurn) -> Checked:
+        checked = Checked(
+            item, await check_item(grader, item, rule_keys=rule_keys, any_key=any_key)
+        )
+        done(checked)
+        return checked
 
     async def whole(item: LabeledTurn) -> Outcome | None:
-        return await conversation_outcome(grader, item, rule_keys=rule_keys, any_key=any_key)
+        scenario = item.scenario(rule_key=rule_keys, any_key=any_key)
+        verdicts = await grader.grade(scenario, item.transcript())
+        for turn in conversations[conversation_of(item.id)]:
+            done(Checked(turn, _covered(verdicts, turn.turn)))
+        return None if verdicts is None else _outcome(item, verdicts, scenario)
 
-    conversations = await fan_out(list(last.values()), whole, limit=max(1, concurrency))
-    gold = tuple(labeled_outcome(turns[key], rule_keys=rule_keys, any_key=any_key) for key in last)
+    await fan_out(written, one, limit=max(1, concurrency))
+    outcomes = await fan_out(last, whole, limit=max(1, concurrency))
+    gold = tuple(
+        labeled_outcome(
+            conversations[conversation_of(item.id)], rule_keys=rule_keys, any_key=any_key
+        )
+        for item in last
+    )
     identity = getattr(grader, "identity", None)
     return CheckReport(
         grader=grader.name,
         identity=dict(identity) if isinstance(identity, dict) else {"grader": grader.name},
         labeled=labeled,
-        checked=list(checked),
-        conversations=tuple(conversations),
+        checked=[found[item.id] for item in labeled.items],
+        conversations=tuple(outcomes),
         gold_outcomes=gold,
     )
+
+
+def _covered(verdicts: Sequence[Verdict] | None, turn: int) -> Verdict | None:
+    """The verdict on ``turn`` (``None``: declined, or abstained so that the next grader
+    decides: not covered)."""
+    verdict = next((v for v in verdicts or () if v.turn == turn), None)
+    if verdict is not None and (verdict.rubric or {}).get("abstained"):
+        return None
+    return verdict
 
 
 def labeled_outcome(
@@ -287,22 +313,14 @@ def labeled_outcome(
     )
 
 
-async def conversation_outcome(
-    grader: Grader, last: LabeledTurn, *, rule_keys: bool = False, any_key: bool = False
-) -> Outcome | None:
-    """The outcome of a recorded conversation graded whole, as a run grades it: ``last`` is
-    its last labeled turn, whose conversation holds every earlier reply (``None``: the
-    grader declined the conversation)."""
-    scenario = last.scenario(rule_key=rule_keys, any_key=any_key)
-    verdicts = await grader.grade(scenario, last.transcript())
-    if verdicts is None:
-        return None
-    tactics = [p.tactic for p in scenario.pressure or []]
+def _outcome(last: LabeledTurn, verdicts: Sequence[Verdict], scenario: Scenario) -> Outcome:
+    """The outcome of a recorded conversation graded whole (``last``: its last labeled
+    turn), as a run decides it from the verdicts."""
     return decide_outcome(
         conversation_of(last.id),
         scenario.position,
         scenario.expect,
-        tactics,
-        verdicts,
+        [p.tactic for p in scenario.pressure or []],
+        list(verdicts),
         domain=scenario.domain,
     )
