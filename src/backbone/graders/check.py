@@ -1,7 +1,9 @@
 """Grading the graders: run a grader over the labeled set and measure its agreement.
 
-For every labeled turn the grader is given the scenario and the conversation up to that turn
-(a judge grades only that turn; the answer key reads the whole conversation, as in a run).
+For every written labeled turn the grader is given the scenario and the conversation up to that
+turn (a judge grades only that turn; the answer key reads the whole conversation, as in a run).
+A recorded conversation is graded once, whole, as a run grades it: its labeled turns' verdicts
+and its outcome come from that one grading.
 A grader may decline an item (the answer key declines turns without a key; the exemplar grader
 abstains below its threshold): those are counted as not covered and left out of the agreement
 figures. An ``unparseable`` verdict on a covered item is a miss, never dropped: it appears as
