@@ -11,8 +11,10 @@ function, so an online run and a batch run of one server give the same replies):
 A batch ends ``delay`` seconds after it is created (``slow`` sets it per batch number), and
 its items are answered then, in one go. Switches for the failures a provider has:
 
-* ``item_errors(pred, times)``: items whose messages satisfy ``pred`` error (at most ``times``
-  times per request body), reported in the error file / as ``errored``;
+* ``item_errors(pred, times, status)``: items whose messages satisfy ``pred`` error (at most
+  ``times`` times per request body), reported in the error file with HTTP ``status`` (500 by
+  default; 400 is an invalid request) / as ``errored`` (``api_error``, or
+  ``invalid_request_error`` for a 400);
 * ``expire(batch_numbers, finished)``: those batches end ``expired`` with only the first
   ``finished`` items answered (the rest ``batch_expired`` / ``expired``);
 * ``forget(batch_number)``: the server answers 404 for that batch (it lost it);
@@ -77,7 +79,7 @@ class BatchServer(LoopbackServer):
         self.batch_items = 0
         self.batches: dict[str, _Batch] = {}
         self._files: dict[str, bytes] = {}
-        self._error_rules: list[tuple[MessagesPred, int | None]] = []
+        self._error_rules: list[tuple[MessagesPred, int | None, int]] = []
         self._errored: Counter[str] = Counter()
         self._expire: dict[int, int] = {}
         self._lost: set[int] = set()
@@ -86,9 +88,12 @@ class BatchServer(LoopbackServer):
 
     # ---- switches --------------------------------------------------------------------------
 
-    def item_errors(self, pred: MessagesPred, *, times: int | None = None) -> None:
-        """Items whose messages satisfy ``pred`` error, at most ``times`` times each."""
-        self._error_rules.append((pred, times))
+    def item_errors(
+        self, pred: MessagesPred, *, times: int | None = None, status: int = 500
+    ) -> None:
+        """Items whose messages satisfy ``pred`` error with ``status``, at most ``times``
+        times each."""
+        self._error_rules.append((pred, times, status))
 
     def expire(self, batch_numbers: Iterable[int], *, finished: int) -> None:
         """Those batches (1-based creation order) expire with ``finished`` items answered."""
@@ -180,8 +185,9 @@ class BatchServer(LoopbackServer):
                 results.append({"custom_id": custom_id, "kind": "expired"})
                 counts["expired"] += 1
                 continue
-            if self._should_error(messages, json.dumps(body, sort_keys=True)):
-                results.append({"custom_id": custom_id, "kind": "errored"})
+            status = self._error_status(messages, json.dumps(body, sort_keys=True))
+            if status is not None:
+                results.append({"custom_id": custom_id, "kind": "errored", "status": status})
                 counts["errored"] += 1
                 continue
             tool = any(pred(messages) for pred in self._tool_rules)
@@ -204,12 +210,12 @@ class BatchServer(LoopbackServer):
         batch.counts = dict(counts)
         batch.state = "expired" if finished is not None else "ended"
 
-    def _should_error(self, messages: list[dict[str, Any]], key: str) -> bool:
-        for pred, times in self._error_rules:
+    def _error_status(self, messages: list[dict[str, Any]], key: str) -> int | None:
+        for pred, times, status in self._error_rules:
             if pred(messages) and (times is None or self._errored[key] < times):
                 self._errored[key] += 1
-                return True
-        return False
+                return status
+        return None
 
     def _lookup(self, request: web.Request) -> _Batch | None:
         batch = self.batches.get(request.match_info["id"])
@@ -278,7 +284,7 @@ class BatchServer(LoopbackServer):
                 )
             elif which == "errors" and r["kind"] == "errored":
                 lines.append({"id": "req", "custom_id": r["custom_id"], "error": None,
-                              "response": {"status_code": 500, "body": {"error": {
+                              "response": {"status_code": r["status"], "body": {"error": {
                                   "message": "injected item error"}}}})  # fmt: skip
             elif which == "errors" and r["kind"] == "expired":
                 lines.append({"id": "req", "custom_id": r["custom_id"], "response": None,
@@ -336,8 +342,9 @@ class BatchServer(LoopbackServer):
                     },
                 }  # fmt: skip
             elif r["kind"] == "errored":
+                kind = "invalid_request_error" if r["status"] == 400 else "api_error"
                 result = {"type": "errored", "error": {"type": "error", "error": {
-                    "type": "api_error", "message": "injected item error"}}}  # fmt: skip
+                    "type": kind, "message": "injected item error"}}}  # fmt: skip
             else:
                 result = {"type": "expired"}
             lines.append({"custom_id": r["custom_id"], "result": result})

@@ -21,6 +21,8 @@ from typer.testing import CliRunner
 
 from backbone.cli.app import app
 from backbone.evaluation.evaluate import evaluate
+from backbone.targets.anthropic import AnthropicTarget
+from backbone.targets.batch_anthropic import AnthropicBatchClient
 from backbone.targets.batch_openai import OpenAIBatchClient
 from backbone.targets.batching import BatchingTarget, BatchStatus, ItemResult
 from backbone.targets.errors import AuthenticationError, TargetError
@@ -221,6 +223,35 @@ def test_a_tool_call_in_a_batch_fails_at_once_while_a_transient_error_is_sent_ag
     assert others == {k: v for k, v in PLANTED_OUTCOMES.items() if k != "canada"}
 
 
+@pytest.mark.parametrize("api", ["openai", "anthropic"])
+def test_an_item_refused_as_invalid_fails_at_once_while_a_server_error_is_sent_again(
+    server: BatchServer, tmp_path: Path, api: str
+) -> None:
+    suite = str(write_suite(tmp_path / "suite.yaml"))
+    # canada's opening: refused as an invalid request (HTTP 400 / invalid_request_error),
+    # which the next batch and an online call would refuse too; italy's: a server error once
+    server.item_errors(lambda m: _opening(m, CANADA), status=400)
+    server.item_errors(lambda m: _opening(m, ITALY), times=1)
+    base = server.openai_base_url if api == "openai" else server.anthropic_base_url
+    run = evaluate(suite, f"{api}:m", base_url=base, batch=True, cache=False)
+    batches_with = {
+        q: [b.number for b in server.batches.values() for _, body in b.items
+            if _opening(item_messages(b.api, body), q)]
+        for q in (CANADA, ITALY)
+    }  # fmt: skip
+    assert batches_with[CANADA] == [1]  # it was in batches [1, 2, 3], then sent online
+    assert batches_with[ITALY] == [1, 2]
+    assert server.total == 0
+    stats = run.options["batch"]["target"]
+    assert (stats["rebatched"], stats["online"]) == (1, 0)
+    by_id = {o.id: o for o in run.outcomes}
+    assert by_id["canada"].outcome == "unscored"
+    said = "HTTP 400: injected item error" if api == "openai" else "errored: injected item error"
+    assert by_id["canada"].reason == f"target failed: turn 0: {said}"
+    others = {k: v for k, v in outcome_tuples(run.outcomes).items() if k != "canada"}
+    assert others == {k: v for k, v in PLANTED_OUTCOMES.items() if k != "canada"}
+
+
 def test_anthropic_message_batches_with_an_expired_batch(
     server: BatchServer, tmp_path: Path
 ) -> None:
@@ -375,10 +406,13 @@ def _openai_reply(message: dict[str, Any], finish: str) -> dict[str, Any]:
         (_openai_line(_openai_reply({"content": None}, "content_filter")), True, "filter"),
         (_openai_line(_openai_reply({"content": "Rome."}, "stop")), False, None),
         (_openai_line({"choices": []}), False, "unreadable response"),  # sent again
-        (_openai_line({"error": {"message": "busy"}}, 500), False, "HTTP 500"),  # sent again
+        (_openai_line({"error": {"message": "busy"}}, 500), False, "HTTP 500: busy"),  # again
+        (_openai_line({"error": {"message": "slow down"}}, 429), False, "HTTP 429: slow down"),
+        (_openai_line({"error": {"message": "too long"}}, 400), True, "HTTP 400: too long"),
+        (_openai_line({"error": {"message": "no such model"}}, 404), True, "HTTP 404"),
     ],
 )
-def test_only_a_reply_that_says_why_it_has_no_text_is_a_final_batch_item(
+def test_a_reply_without_text_that_says_why_or_a_refused_request_is_a_final_batch_item(
     line: dict[str, Any], final: bool, says: str | None
 ) -> None:
     client = OpenAIBatchClient(OpenAITarget("m", base_url="http://127.0.0.1:9/v1"))
@@ -386,3 +420,23 @@ def test_only_a_reply_that_says_why_it_has_no_text_is_a_final_batch_item(
     assert item.final is final
     assert (item.error is None) is (says is None)
     assert says is None or says in (item.error or "")
+
+
+def _errored(kind: str) -> dict[str, Any]:
+    return {"type": "errored", "error": {"type": "error", "error": {"type": kind, "message": kind}}}
+
+
+@pytest.mark.parametrize(
+    ("result", "final"),
+    [
+        (_errored("invalid_request_error"), True),  # "fix the request": the same every time
+        (_errored("api_error"), False),  # "retry directly"
+        (_errored("overloaded_error"), False),
+        ({"type": "expired"}, False),
+        ({"type": "canceled"}, False),
+    ],
+)
+def test_an_anthropic_item_refused_as_invalid_is_final(result: dict[str, Any], final: bool) -> None:
+    client = AnthropicBatchClient(AnthropicTarget("m", base_url="http://127.0.0.1:9"))
+    item = client._item(result)
+    assert item.final is final and item.reply is None and item.error

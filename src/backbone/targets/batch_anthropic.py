@@ -20,6 +20,8 @@ from typing import Any
 from backbone.targets.anthropic import API_VERSION, AnthropicTarget
 from backbone.targets.batch_http import BatchHttp, jsonl
 from backbone.targets.batching import BatchStatus, ItemResult, read_reply
+from backbone.targets.errors import RetryableTargetError
+from backbone.targets.http_errors import error_in_reply
 from backbone.targets.messages import Request
 
 PATH = "/v1/messages/batches"
@@ -83,7 +85,12 @@ class AnthropicBatchClient:
             inner = error.get("error") if isinstance(error, dict) else None
             detail = inner if isinstance(inner, dict) else error
             message = detail.get("message") if isinstance(detail, dict) else None
-            return ItemResult(error=f"errored: {message or json.dumps(error)[:200]}")
+            said = f"errored: {message or json.dumps(error)[:200]}"
+            # an invalid request fails the same way in any batch and online; an api_error or
+            # overloaded_error may not (Anthropic: "fix the request" vs "retry directly")
+            found = error_in_reply(error, "anthropic") if isinstance(error, dict) else None
+            final = found is not None and not isinstance(found, RetryableTargetError)
+            return ItemResult(error=said, final=final)
         return ItemResult(error=str(kind or "no result"))
 
     async def aclose(self) -> None:

@@ -24,7 +24,7 @@ from typing import Any
 import aiohttp
 
 from backbone.targets.batch_http import BatchHttp, jsonl
-from backbone.targets.batching import BatchStatus, ItemResult, read_reply
+from backbone.targets.batching import BatchStatus, ItemResult, read_reply, refused_item
 from backbone.targets.messages import Request
 from backbone.targets.openai_compat import OpenAITarget
 
@@ -103,7 +103,7 @@ class OpenAIBatchClient:
         if isinstance(error, dict):
             return ItemResult(error=f"{error.get('code')}: {error.get('message')}")
         if isinstance(response, dict):
-            return ItemResult(error=f"HTTP {response.get('status_code')}")
+            return refused_item(response.get("status_code"), response.get("body"))
         return ItemResult(error=str(error or "no response"))
 
     async def aclose(self) -> None:

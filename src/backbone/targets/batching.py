@@ -14,8 +14,9 @@ Partial failure: an item that errors, expires or is cancelled is sent again in t
 (up to ``retries`` times), then as an ordinary online call (the inner, retrying target); if
 that fails too the caller gets the target error (the scenario is unscored, never passed). An
 expired batch's finished items are used; the rest go to the next batch. An item whose outcome
-cannot change (:attr:`ItemResult.final`: a reply with no text, only a tool call, say) fails at
-once with its reason, neither sent again nor sent online, as an online call would.
+cannot change (:attr:`ItemResult.final`: a reply with no text, only a tool call, say, or a
+request refused as invalid: :func:`refused_item`) fails at once with its reason, neither sent
+again nor sent online, as an online call would.
 
 Resumable: with a :class:`~backbone.targets.batch_journal.BatchJournal`, every submitted
 batch id is journaled with its request keys; a request whose key is journaled (a run killed
@@ -43,6 +44,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -59,6 +61,7 @@ from backbone.targets.errors import (
     TargetError,
     TargetSpecError,
 )
+from backbone.targets.http_errors import provider_message
 from backbone.targets.messages import Reply, Request
 from backbone.targets.retry import backoff_from_env
 
@@ -99,6 +102,24 @@ def read_reply(read: Callable[[], Reply]) -> ItemResult:
         return ItemResult(error=str(exc), final=True)
     except TargetError as exc:
         return ItemResult(error=str(exc))
+
+
+def refused_item(status: object, body: object) -> ItemResult:
+    """The result of an item the provider answered with an HTTP error ``status`` and
+    ``body``: final for a client error (a 4xx other than 408 and 429: the request itself is
+    refused, and would be in the next batch and online), else an error, which is sent again.
+
+    Example:
+        >>> bad = {"error": {"message": "maximum context length is 8192 tokens"}}
+        >>> refused_item(400, bad)
+        ItemResult(reply=None, error='HTTP 400: maximum context length is 8192 tokens', final=True)
+        >>> refused_item(500, {"error": {"message": "boom"}}).final
+        False
+    """
+    code = status if isinstance(status, int) else None
+    said = provider_message(json.dumps(body)) if body is not None else ""
+    final = code is not None and 400 <= code < 500 and code not in (408, 429)
+    return ItemResult(error=f"HTTP {status}" + (f": {said}" if said else ""), final=final)
 
 
 @dataclass(frozen=True)
