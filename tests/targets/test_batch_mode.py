@@ -157,6 +157,7 @@ def test_failed_and_expired_items_are_sent_again_and_results_equal_online(
     assert not any(t.error for t in run.transcripts or [])
     stats = run.options["batch"]["target"]
     assert stats["online"] == 1 and server.total == 1  # canada's opening, online at last
+    assert stats["failed"] == 0  # nothing failed for good in a batch
     # every item a batch did not answer was sent again (or, the last time, online)
     failed = sum(len(b.items) - b.counts.get("succeeded", 0) for b in server.batches.values())
     assert stats["rebatched"] + stats["online"] == failed
@@ -212,7 +213,7 @@ def test_a_tool_call_in_a_batch_fails_at_once_while_a_transient_error_is_sent_ag
     assert batches_with[ITALY] == [1, 2]  # its error was passing: sent in the next batch
     assert server.total == 0  # and nothing went online
     stats = run.options["batch"]["target"]
-    assert (stats["rebatched"], stats["online"]) == (1, 0)
+    assert (stats["rebatched"], stats["failed"], stats["online"]) == (1, 1, 0)
     by_id = {o.id: o for o in run.outcomes}
     assert by_id["canada"].outcome == "unscored"
     assert by_id["canada"].reason == (
@@ -243,7 +244,7 @@ def test_an_item_refused_as_invalid_fails_at_once_while_a_server_error_is_sent_a
     assert batches_with[ITALY] == [1, 2]
     assert server.total == 0
     stats = run.options["batch"]["target"]
-    assert (stats["rebatched"], stats["online"]) == (1, 0)
+    assert (stats["rebatched"], stats["failed"], stats["online"]) == (1, 1, 0)
     by_id = {o.id: o for o in run.outcomes}
     assert by_id["canada"].outcome == "unscored"
     said = "HTTP 400: injected item error" if api == "openai" else "errored: injected item error"

@@ -95,6 +95,7 @@ def batch_use(
             "requests": sum(b.stats.batched for b in found),
             "resumed": sum(b.stats.resumed for b in found),
             "rebatched": sum(b.stats.rebatched for b in found),
+            "failed": sum(b.stats.failed for b in found),
             "online": sum(b.stats.online for b in found),
             "batch_ids": [i for b in found for i in b.stats.batch_ids],
         }

@@ -181,13 +181,15 @@ def poll_from_env() -> float:
 @dataclass
 class BatchStats:
     """What batch mode did: batches submitted, requests batched, requests that waited for a
-    journaled batch (resumed), sent again in a later batch, and sent online at last (with
-    their tokens, which cost the online price)."""
+    journaled batch (resumed), sent again in a later batch, failed at once in a batch (a final
+    error: no text, a request refused as invalid), and sent online at last (with their
+    tokens, which cost the online price)."""
 
     batches: int = 0
     batched: int = 0
     resumed: int = 0
     rebatched: int = 0
+    failed: int = 0
     online: int = 0
     online_input_tokens: int = 0
     online_output_tokens: int = 0
@@ -424,6 +426,7 @@ class BatchingTarget:
             return
         if result.final:  # the same reply would come again: no other batch, no online call
             log.warning("request %s: %s (final: not sent again)", item.key[:12], result.error)
+            self.stats.failed += 1
             self._fail(item, TargetError(result.error or "no reply"))
             return
         item.attempts += 1
