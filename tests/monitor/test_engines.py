@@ -405,7 +405,8 @@ def test_spark_names_bad_records_at_their_lines_as_duckdb_does(spark: Any, tmp_p
     csv_rows = [dict(r, content=f"two\nlines {i}") for i, r in enumerate(rows)]
     csv_path = write_rows(tmp_path / "chats.csv", csv_rows)
     broken = tmp_path / "broken.jsonl"
-    broken.write_text("\n".join([*lines[:2], "", "not json", "[1]", "null"]) + "\n")
+    single = lines[2].replace('"', "'")  # JSON5-style quotes: Spark's reader took them
+    broken.write_text("\n".join([*lines[:2], "", "not json", "[1]", "null", single]) + "\n")
     spark.conf.set("spark.sql.files.maxPartitionBytes", "512")
     try:
         found = {}
@@ -430,6 +431,7 @@ def test_spark_names_bad_records_at_their_lines_as_duckdb_does(spark: Any, tmp_p
         f"error: {broken}:4: not valid JSON",
         f"error: {broken}:5: not a JSON object",
         f"error: {broken}:6: not a JSON object",
+        f"error: {broken}:7: not valid JSON",
     ]
     for path in (jsonl, csv_path):
         code, base, _ = monitor(str(path), out=tmp_path / "duckdb")

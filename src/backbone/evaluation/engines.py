@@ -209,14 +209,15 @@ def _json_lines(session: Any, path: Path, kinds: str | None) -> Any:
     from pyspark.sql.types import StringType, StructField, StructType
 
     file = str(path)
-    inferred = session.read.option("mode", "PERMISSIVE").json(file).schema
+    strict = {"allowSingleQuotes": "false"}  # JSON, not JSON5: as DuckDB and Python read it
+    inferred = session.read.options(mode="PERMISSIVE", **strict).json(file).schema
     fields = [f for f in inferred.fields if f.name != _CORRUPT]
     schema = StructType([*fields, StructField(_CORRUPT, StringType())])
     lines = session.read.option("lineSep", "\n").text(file)
     lines = lines.filter(F.col("value").rlike(r"\S"))  # a blank line is no record
     if path.is_file():
         lines = _numbered(session, lines)
-    options = {"mode": "PERMISSIVE", "columnNameOfCorruptRecord": _CORRUPT}
+    options = {"mode": "PERMISSIVE", "columnNameOfCorruptRecord": _CORRUPT, **strict}
     parsed = lines.select(
         "*", F.from_json("value", schema, options).alias(_RECORD)
     )  # a line Spark's reader cannot take as one object (a list, null) is corrupt
