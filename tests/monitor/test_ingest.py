@@ -137,6 +137,26 @@ def test_bad_jsonl_every_record_located(tmp_path: Path) -> None:
     ]
 
 
+def test_every_jsonl_line_that_is_no_message_is_named_with_why(tmp_path: Path) -> None:
+    # a message a line: the lines that are no record had one conversation key (none), so
+    # only the first was named, as "not a message object"
+    ok = [
+        {"conversation_id": "a", "turn": 0, "role": "user", "content": "2+2?"},
+        {"conversation_id": "a", "turn": 1, "role": "assistant", "content": "4"},
+    ]
+    path = tmp_path / "rows.jsonl"
+    lines = [*map(json.dumps, ok), "[1, 2]", "null", "", "not json", "{'role': 'user'}"]
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(InputError) as exc:
+        open_conversations(path)
+    assert [str(p) for p in exc.value.problems] == [
+        f"{path}:3: not a JSON object",
+        f"{path}:4: not a JSON object",
+        f"{path}:6: not valid JSON",  # line 5 is blank
+        f"{path}:7: not valid JSON",
+    ]
+
+
 def test_bad_csv_rows_located(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(

@@ -218,7 +218,7 @@ def _messages_view_conversations(source: Source, cmap: Mapping[str, str]) -> lis
         f"""
         CREATE VIEW msgs AS SELECT __row, __row AS __ckey, __conv, __domain, __user_id,
           __timestamp, __dial_raw, __i AS __turn, CAST(__i AS VARCHAR) AS __turn_raw,
-          json_type(__m) AS __mtype,
+          NULL::VARCHAR AS __shape, json_type(__m) AS __mtype,
           json_extract_string(__m, {sql_literal(role_path)}) AS __role_raw,
           json_extract_string(__m, {sql_literal(content_path)}) AS __content,
           json_type(__m, {sql_literal(content_path)}) AS __ctype
@@ -255,7 +255,7 @@ def _messages_view_rows(source: Source, cmap: Mapping[str, str]) -> list[Problem
           {opt["user_id"]} AS __user_id, {opt["timestamp"]} AS __timestamp,
           {opt["dial_off"]} AS __dial_raw,
           TRY_CAST(trim({exprs["turn"]}) AS BIGINT) AS __turn, {exprs["turn"]} AS __turn_raw,
-          CASE WHEN {source.shape_sql} IS NULL THEN 'OBJECT' END AS __mtype,
+          {source.shape_sql} AS __shape, 'OBJECT' AS __mtype,
           {exprs["role"]} AS __role_raw, {exprs["content"]} AS __content,
           {_value_type(source, cmap.get("content", "content"))} AS __ctype
         FROM src
@@ -326,6 +326,7 @@ def _turns_views(con: duckdb.DuckDBPyConnection, cmap: Mapping[str, str], rows: 
         f"{sql_literal(' is not a time (' + TIME_FORMS + ')')}"
     )
     checks = [
+        ("__shape IS NOT NULL", "__shape"),  # a line that is no record: why (JSONL)
         ("__mtype IS NULL OR __mtype <> 'OBJECT'", sql_literal("not a message object")),
         (
             "__conv IS NULL OR __conv = ''",
@@ -423,7 +424,9 @@ def _problems(source: Source, has_recs: bool) -> list[Problem]:
         (int(r), str(m))
         for r, m in con.execute(
             "SELECT min(__row), arg_min(__mproblem, __row) FROM turns "
-            "WHERE __mproblem IS NOT NULL GROUP BY __ckey ORDER BY 1 "
+            "WHERE __mproblem IS NOT NULL "
+            # a conversation's first problem; every line that is no record, each on its own
+            "GROUP BY __ckey, CASE WHEN __shape IS NOT NULL THEN __row END ORDER BY 1 "
             f"LIMIT {MAX_LISTED}"
         ).fetchall()
     ]
