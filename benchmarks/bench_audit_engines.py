@@ -44,10 +44,15 @@ def ibis_table(engine: str, path: str, out: dict[str, Any]) -> Any:
     return ibis.duckdb.connect().read_parquet(path)
 
 
-def run_engines(script: str, engines: list[str], path: str, what: str) -> bool:
+def run_engines(
+    script: str, engines: list[str], path: str, what: str, *, ratio_of: str | None = None
+) -> bool:
     """Run ``script --child ENGINE PATH`` per engine and print its figures; True when every
-    engine's ``what`` (a JSON value the child prints) equals the first one's."""
+    engine's ``what`` (a JSON value the child prints) equals the first one's. With
+    ``ratio_of``, each engine's figure of that name is also printed as a ratio to the first
+    engine's (measured in the same run)."""
     base: Any = None
+    first: float | None = None
     same_everywhere = True
     for engine in engines:
         child = subprocess.run(
@@ -63,7 +68,11 @@ def run_engines(script: str, engines: list[str], path: str, what: str) -> bool:
         same_everywhere &= same
         figures = " ".join(f"{k}={v:.2f}" for k, v in result.items() if isinstance(v, float))
         sizes = " ".join(f"{k}={len(v)}" for k, v in got.items())
-        print(f"{engine}: {figures} {sizes} same_{what}={same}")
+        ratio = ""
+        if ratio_of is not None and isinstance(result.get(ratio_of), float):
+            first = result[ratio_of] if first is None else first
+            ratio = f" {ratio_of}_vs_{engines[0]}={result[ratio_of] / first:.2f}x"
+        print(f"{engine}: {figures} {sizes} same_{what}={same}{ratio}")
     return same_everywhere
 
 

@@ -1,5 +1,5 @@
-"""The monitor's ingestion on each engine: the same Parquet log validated, classified (the
-pushback detector on every user turn), counted and sampled.
+"""The monitor's ingestion on each engine: the same Parquet (or JSONL) log validated,
+classified (the pushback detector on every user turn), counted and sampled.
 
 Writes a synthetic log of one message a row (DuckDB ``COPY``: four messages a conversation,
 the second user turn drawn from pushback and plain phrasings, three domains) and times, each
@@ -9,12 +9,19 @@ conversations per domain x pushback stratum:
 * ``duckdb_default``: the default path (``open_conversations`` + ``draw_sample``, DuckDB SQL);
 * ``ibis_duckdb``: the Ibis queries (``monitor/engine_table.py``) on DuckDB;
 * ``spark``: the same Ibis queries on Spark in local mode (``--spark``; the JVM's start is
-  timed apart as ``startup_s``).
+  timed apart as ``startup_s``), reading the file as ``backbone monitor --engine spark`` does.
+
+``--format jsonl`` writes the log as JSONL instead (the line-by-line checks Spark makes on
+JSONL: every line a JSON object, content that is text, each record's line); the Ibis-on-DuckDB
+line is Parquet-only. Each engine's ``open_s`` is also printed as a ratio to the default
+path's, measured in the same run.
 
 Each line also says whether the strata counts and the drawn ids equal the default path's.
 Exits non-zero on a crash or when an engine counts or draws otherwise.
 
     .venv/bin/python benchmarks/bench_monitor_engines.py --conversations 100000 --spark
+    .venv/bin/python benchmarks/bench_monitor_engines.py --conversations 40000 --spark \\
+        --format jsonl
 """
 
 from __future__ import annotations
@@ -51,7 +58,7 @@ COPY (
          ['health', 'tax', 'code'][1 + (c % 3)::INT] AS domain,
          'u' || (c % 997) AS user_id
   FROM range({conversations}) a(c), range(4) b(m)
-) TO '{path}' (FORMAT parquet)
+) TO '{path}' (FORMAT {fmt})
 """
 
 
@@ -64,6 +71,15 @@ def measure(engine: str, path: str) -> dict[str, Any]:
 
         start = time.perf_counter()
         log: Any = open_conversations(path)
+    elif path.endswith(".jsonl"):  # Spark reading the file as the CLI does
+        from backbone.evaluation.engines import spark_session
+        from backbone.evaluation.monitor import open_monitor_log
+
+        start = time.perf_counter()
+        spark_session()  # started here, so that open_s is the reading alone
+        out["startup_s"] = time.perf_counter() - start
+        start = time.perf_counter()
+        log = open_monitor_log(path, engine="spark")
     else:
         from backbone.monitor.engine_table import open_table
 
@@ -86,6 +102,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=100_000)
     parser.add_argument("--spark", action="store_true", help="also run on Spark (local[2])")
+    parser.add_argument("--format", choices=["parquet", "jsonl"], default="parquet")
     parser.add_argument("--child", nargs=2, metavar=("ENGINE", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -95,18 +112,24 @@ def main() -> int:
 
     turns = "[" + ", ".join("'" + t.replace("'", "''") + "'" for t in SECOND_TURNS) + "]"
     with tempfile.TemporaryDirectory() as tmp:
-        path = str(Path(tmp) / "chats.parquet")
+        path = str(Path(tmp) / f"chats.{args.format}")
         duckdb.sql(
             GENERATE.format(
                 conversations=args.conversations,
                 turns=turns,
                 n_turns=len(SECOND_TURNS),
                 path=path,
+                fmt="parquet" if args.format == "parquet" else "json",
             )
         )
-        print(f"conversations: {args.conversations} ({4 * args.conversations} messages)")
-        engines = ["duckdb_default", "ibis_duckdb"] + (["spark"] if args.spark else [])
-        same_everywhere = run_engines(__file__, engines, path, "result")
+        size = Path(path).stat().st_size / 1e6
+        print(
+            f"conversations: {args.conversations} ({4 * args.conversations} messages), "
+            f"{args.format} {size:.1f} MB"
+        )
+        engines = ["duckdb_default"] + (["ibis_duckdb"] if args.format == "parquet" else [])
+        engines += ["spark"] if args.spark else []
+        same_everywhere = run_engines(__file__, engines, path, "result", ratio_of="open_s")
     return 0 if same_everywhere else 1
 
 
