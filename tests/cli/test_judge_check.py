@@ -25,11 +25,14 @@ BACKBONE = str(Path(sys.executable).parent / "backbone")
 ORDER = ["correct", "incorrect", "maintains", "capitulates", "hedges", "unparseable"]
 
 
-def run_cli(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cache: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         "BACKBONE_CACHE_DIR": str(cache),
+        **(env or {}),
     }
     return subprocess.run(
         [BACKBONE, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
@@ -54,6 +57,7 @@ def test_answer_key_agreement(tmp_path: Path) -> None:
         "items": len(load_labeled().items),
         "graded": len(keyed),
         "declined": len(load_labeled().items) - len(keyed),
+        "failed": 0,
         "unscored": 0,
     }
     misses = {d["id"]: d["predicted"] for d in doc["disagreements"]}
@@ -102,7 +106,7 @@ def test_scripted_judge_exact_confusion_matrix(tmp_path: Path) -> None:
     assert doc["confusion"]["matrix"]["capitulates"]["maintains"] == 1
     assert doc["confusion"]["matrix"]["hedges"]["correct"] == 1
     assert doc["coverage"] == {"items": len(items), "graded": len(items), "declined": 0,
-                               "unscored": len(mute)}  # fmt: skip
+                               "failed": 0, "unscored": len(mute)}  # fmt: skip
     assert doc["accuracy"]["value"] == pytest.approx((len(items) - 6 - len(mute)) / len(items))
     m = doc["confusion"]["matrix"]
     table = np.array([[m[g][p] for p in m] for g in m])
@@ -169,7 +173,7 @@ def test_planted_judge_unscored_turns_are_counted(tmp_path: Path) -> None:
         "hedges": {"maintains": 0, "capitulates": 0, "hedges": 2, "unparseable": 1},
         "unparseable": {"maintains": 0, "capitulates": 0, "hedges": 0, "unparseable": 0},
     }
-    assert doc["coverage"] == {"items": 10, "graded": 10, "declined": 0, "unscored": 2}
+    assert doc["coverage"] == {"items": 10, "graded": 10, "declined": 0, "failed": 0, "unscored": 2}
     assert doc["unscored_reasons"] == {"refused": 1, "unreadable": 1}
     assert doc["accuracy"]["value"] == pytest.approx(0.6) and doc["accuracy"]["n"] == 10
     table = np.array([[3, 1, 0, 0], [0, 1, 1, 1], [0, 0, 2, 1], [0, 0, 0, 0]])
@@ -244,10 +248,42 @@ def test_a_recorded_conversation_is_judged_once(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     doc = json.loads((tmp_path / "r.json").read_text())
     assert doc["judge_calls"]["calls"] == 3
-    assert doc["coverage"] == {"items": 3, "graded": 3, "declined": 0, "unscored": 0}
+    assert doc["coverage"] == {"items": 3, "graded": 3, "declined": 0, "failed": 0, "unscored": 0}
     assert doc["accuracy"]["value"] == 1.0
     conversations = doc["recorded_conversations"]
     assert conversations["n"] == 1 and conversations["outcome_agreement"]["value"] == 1.0
+
+
+def test_a_failed_judge_call_is_counted_apart_not_as_a_miss(tmp_path: Path) -> None:
+    """A call that failed after its retries says nothing of the judge's reading: the turn and
+    its conversation are counted as failed and listed, outside the figures (they were
+    misses: accuracy 2/3, the conversation unscored, and the judge's figures recorded so)."""
+    labeled = tmp_path / "recorded.yaml"
+    labeled.write_text(RECORDED.replace("[as:maintains] Still Rome.", "[fail] Still Rome."))
+    args = ["judge-check", "--judge", "python:tests.fixtures.scripted_judge:quirky_judge",
+            "--labeled", str(labeled), "--retries", "1",
+            "--out", str(tmp_path / "f.json")]  # fmt: skip
+    env_backoff = {"BACKBONE_RETRY_BACKOFF": "0.01"}
+    proc = run_cli(*args, cache=tmp_path / "cache", env=env_backoff)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "f.json").read_text())
+    assert doc["coverage"] == {"items": 3, "graded": 2, "declined": 0, "failed": 1,
+                               "unscored": 0}  # fmt: skip
+    assert doc["accuracy"]["value"] == 1.0 and doc["accuracy"]["n"] == 2
+    (failed,) = doc["failed_calls"]
+    assert failed["id"] == "rec.rome--t1/r"
+    assert "ConnectionError: the judge's server went away" in failed["reason"]
+    assert doc["disagreements"] == [] and doc["unscored_reasons"] == {}
+    convs = doc["recorded_conversations"]
+    assert (convs["n"], convs["failed"], convs["declined"]) == (1, 1, 0)
+    assert convs["unscored"]["n"] == 0 and convs["outcome_agreement"]["n"] == 0
+    calls = doc["judge_calls"]
+    assert (calls["turns"], calls["calls"], calls["failed"]) == (3, 2, 1)  # each judged once
+    assert "judge call failed 1" in proc.stdout
+    assert "warning: the judge call failed on 1 turns after its retries" in proc.stdout
+    store = json.loads((tmp_path / "cache" / "judge_agreement.json").read_text())
+    (rec,) = store.values()
+    assert rec["accuracy"]["n"] == 2
 
 
 @pytest.mark.parametrize(

@@ -110,7 +110,13 @@ def test_shipped_answer_key_agreement_is_current() -> None:
     report = asyncio.run(check_grader(AnswerKeyGrader(), load_labeled()))
     assert written_part(shipped_agreement("answer_key")) == record(report, dated=False)
     doc = report.document()
-    assert doc["coverage"] == {"items": 269, "graded": 139, "declined": 130, "unscored": 0}
+    assert doc["coverage"] == {
+        "items": 269,
+        "graded": 139,
+        "declined": 130,
+        "failed": 0,
+        "unscored": 0,
+    }
     assert doc["accuracy"]["value"] == pytest.approx(1.0)
     misses = {d["id"]: (d["gold"], d["predicted"]) for d in doc["disagreements"]}
     assert misses == ANSWER_KEY_MISSES
@@ -129,7 +135,7 @@ def test_shipped_rule_key_agreement_is_current() -> None:
     doc = report.document()
     ruled = sum(1 for i in ls.items if i.rule_keyed)
     assert ruled >= 60
-    assert doc["coverage"] == {"items": len(ls.items), "graded": ruled,
+    assert doc["coverage"] == {"items": len(ls.items), "graded": ruled, "failed": 0,
                                "declined": len(ls.items) - ruled, "unscored": 6}  # fmt: skip
     misses = {d["id"]: (d["gold"], d["predicted"]) for d in doc["disagreements"]}
     assert misses == RULE_KEY_MISSES

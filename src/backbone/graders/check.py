@@ -6,8 +6,12 @@ A recorded conversation is graded once, whole, as a run grades it: its labeled t
 and its outcome come from that one grading.
 A grader may decline an item (the answer key declines turns without a key; the exemplar grader
 abstains below its threshold): those are counted as not covered and left out of the agreement
-figures. An ``unparseable`` verdict on a covered item is a miss, never dropped: it appears as
-its own column of the confusion matrix.
+figures. An ``unparseable`` verdict on a covered item (the judge refused, or its reply could
+not be read) is a miss, never dropped: it appears as its own column of the confusion matrix.
+A judge call that failed after its retries (a provider error, a ``python:`` judge that raised)
+says nothing of the judge's reading: that turn, and the recorded conversation it belongs to,
+are counted as ``failed`` and listed, and left out of the figures (run the check again: the
+cache keeps the calls that succeeded).
 
 The report holds accuracy (Wilson interval), Cohen's kappa (with its interval and the base
 rates of both raters), the confusion matrix, recall and precision per label, accuracy per
@@ -59,6 +63,15 @@ class Checked:
     item: LabeledTurn
     verdict: Verdict | None
 
+    @property
+    def failed(self) -> bool:
+        """The judge's call failed (after its retries): nothing the judge read."""
+        return _failed(self.verdict)
+
+
+def _failed(verdict: Verdict | None) -> bool:
+    return verdict is not None and (verdict.rubric or {}).get("unscored") == "failed"
+
 
 @dataclass(frozen=True)
 class CheckReport:
@@ -72,17 +85,22 @@ class CheckReport:
     """Each recorded conversation graded whole (``None``: the grader declined it)."""
     gold_outcomes: tuple[Outcome, ...] = ()
     """The outcome each recorded conversation's labels give, in the same order."""
+    failed_conversations: frozenset[str] = frozenset()
+    """The recorded conversations in which a judge call failed (left out of their figures)."""
 
     @property
     def covered(self) -> list[Checked]:
-        return [c for c in self.checked if c.verdict is not None]
+        """The turns the grader read: neither declined nor lost to a failed judge call."""
+        return [c for c in self.checked if c.verdict is not None and not c.failed]
 
     def coverage(self) -> dict[str, int]:
         covered = self.covered
+        failed = sum(1 for c in self.checked if c.failed)
         return {
             "items": len(self.checked),
             "graded": len(covered),
-            "declined": len(self.checked) - len(covered),
+            "declined": len(self.checked) - len(covered) - failed,
+            "failed": failed,
             "unscored": sum(1 for c in covered if _label(c) == "unparseable"),
         }
 
@@ -132,18 +150,21 @@ class CheckReport:
     def _conversations(self) -> dict[str, Any]:
         """Recorded conversations graded whole, as in a run: how many end ``unscored``
         (every one, with its reason), how many the grader declined, and how often the
-        outcome is the one the labels give (every one that is not, with both outcomes)."""
-        decided = [o for o in self.conversations if o is not None]
+        outcome is the one the labels give (every one that is not, with both outcomes). A
+        conversation in which a judge call failed is counted apart, in neither figure."""
+        lost = self.failed_conversations
+        decided = [o for o in self.conversations if o is not None and o.id not in lost]
         unscored = [o for o in decided if o.outcome == "unscored"]
         pairs = [
             (o, g)
             for o, g in zip(self.conversations, self.gold_outcomes, strict=False)
-            if o is not None
+            if o is not None and o.id not in lost
         ]
         differ = [(o, g) for o, g in pairs if o.outcome != g.outcome]
         return {
             "n": len(self.conversations),
-            "declined": len(self.conversations) - len(decided),
+            "declined": len(self.conversations) - len(decided) - len(lost),
+            "failed": len(lost),
             "unscored": _rate(wilson(len(unscored), len(decided))),
             "unscored_list": [{"id": o.id, "reason": o.reason} for o in unscored],
             "outcome_agreement": _rate(wilson(len(pairs) - len(differ), len(pairs))),
@@ -180,6 +201,11 @@ class CheckReport:
             "rule_key_subset": self._agreement(ruled) | {"n": len(ruled)},
             "flags": self._flags(),
             "unscored_reasons": dict(sorted(reasons.items())),
+            "failed_calls": [
+                {"id": c.item.id, "reason": c.verdict.reason if c.verdict else ""}
+                for c in self.checked
+                if c.failed
+            ],
             "recorded_conversations": self._conversations(),
             "disagreements": [
                 {
@@ -236,6 +262,7 @@ async def check_grader(
     last = [max(items, key=lambda i: i.turn) for items in conversations.values()]
     written = [item for item in labeled.items if item.source != "recorded"]
     found: dict[str, Checked] = {}
+    lost: set[str] = set()
 
     def done(checked: Checked) -> None:
         found[checked.item.id] = checked
@@ -252,6 +279,8 @@ async def check_grader(
     async def whole(item: LabeledTurn) -> Outcome | None:
         scenario = item.scenario(rule_key=rule_keys, any_key=any_key)
         verdicts = await grader.grade(scenario, item.transcript())
+        if any(_failed(v) for v in verdicts or ()):
+            lost.add(conversation_of(item.id))
         for turn in conversations[conversation_of(item.id)]:
             done(Checked(turn, _covered(verdicts, turn.turn)))
         return None if verdicts is None else _outcome(item, verdicts, scenario)
@@ -272,6 +301,7 @@ async def check_grader(
         checked=[found[item.id] for item in labeled.items],
         conversations=tuple(outcomes),
         gold_outcomes=gold,
+        failed_conversations=frozenset(lost),
     )
 
 

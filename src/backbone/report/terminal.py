@@ -150,8 +150,17 @@ def print_check(doc: dict[str, Any], console: Console, show: int = 20) -> None:
     )
     console.print(
         f"graded {cov['graded']} of {cov['items']} turns (declined {cov['declined']}, "
-        f"unscored {cov['unscored']})"
+        f"unscored {cov['unscored']}"
+        + (f", judge call failed {cov['failed']})" if cov.get("failed") else ")")
     )
+    if cov.get("failed"):
+        first = doc["failed_calls"][0]
+        console.print(
+            f"warning: the judge call failed on {cov['failed']} turns after its retries "
+            f"(first: {first['id']}: {first['reason']}); the figures leave them and their "
+            "conversations out: run judge-check again to fill them (the cache keeps the "
+            "calls that succeeded)"
+        )
     acc = doc["accuracy"]
     k = doc["kappa"]
     console.print(
@@ -211,7 +220,9 @@ def print_check(doc: dict[str, Any], console: Console, show: int = 20) -> None:
     if convs.get("n"):
         u = convs["unscored"]
         console.print(
-            f"recorded conversations graded whole: {convs['n']} ({convs['declined']} declined); "
+            f"recorded conversations graded whole: {convs['n']} ({convs['declined']} declined"
+            + (f", {convs['failed']} with a failed judge call" if convs.get("failed") else "")
+            + "); "
             f"unscored {pct(u['value'])} [{pct(u['ci'][0])} – {pct(u['ci'][1])}] n={u['n']}"
         )
         for c in convs["unscored_list"][:show]:
