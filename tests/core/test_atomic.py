@@ -69,6 +69,24 @@ def test_a_set_whose_second_file_fails_leaves_the_old_set_whole(
     assert (d / "report.html").stat().st_ino == before  # not even rewritten
 
 
+def test_a_failed_set_removes_the_folders_it_created_and_only_those(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the run's folder was there (with a file of the user's); the set made runs/a/ and
+    # runs/a/b/c/ for its two files, then the disk was full at the second: both were left,
+    # empty, beside the user's file
+    out = tmp_path / "runs"
+    out.mkdir()
+    (out / "mine.txt").write_text("keep")
+    asked = full_disk_for(monkeypatch, "doc.json")
+    with pytest.raises(InputError, match=r"doc.json: cannot write: No space left on device"):
+        write_files_atomic(
+            {out / "a" / "report.html": "r", out / "a" / "b" / "c" / "doc.json": "d"}
+        )
+    assert len(asked) == 2
+    assert sorted(p.name for p in out.iterdir()) == ["mine.txt"]
+
+
 def test_a_set_with_a_directory_at_its_second_path_writes_nothing(tmp_path: Path) -> None:
     d = tmp_path / "out"
     (d / "doc.json").mkdir(parents=True)

@@ -113,10 +113,11 @@ def write_files_atomic(files: Mapping[Path, str]) -> None:
         check_writable(path)
     mode = 0o666 & ~current_umask()
     staged: list[tuple[Path, Path]] = []
+    made: list[Path] = []  # the folders this call created, parents first
     path = Path()
     try:
         for path, text in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _make_folder(path.parent, made)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             staged.append((Path(tmp), path))
             with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -125,12 +126,20 @@ def write_files_atomic(files: Mapping[Path, str]) -> None:
                 f.flush()
                 os.fsync(f.fileno())
     except OSError as exc:
-        _discard(staged)
+        _discard(staged, made)
         raise InputError.single(str(path), None, _cannot_write(exc, len(files))) from None
     except BaseException:
-        _discard(staged)
+        _discard(staged, made)
         raise
     _publish(staged)
+
+
+def _make_folder(folder: Path, made: list[Path]) -> None:
+    """Create ``folder`` and its missing parents, adding each one created to ``made``."""
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    for p in reversed(missing):
+        p.mkdir(exist_ok=True)
+        made.append(p)
 
 
 def _cannot_write(exc: OSError, n: int) -> str:
@@ -138,9 +147,14 @@ def _cannot_write(exc: OSError, n: int) -> str:
     return reason if n == 1 else f"{reason} (so none of the {n} output files was written)"
 
 
-def _discard(staged: list[tuple[Path, Path]]) -> None:
+def _discard(staged: list[tuple[Path, Path]], made: list[Path]) -> None:
+    """Remove the staged files, then the folders created for them (deepest first) when
+    nothing else was put in them meanwhile."""
     for tmp, _ in staged:
         tmp.unlink(missing_ok=True)
+    for folder in reversed(made):
+        with contextlib.suppress(OSError):  # not empty (someone else wrote there), or gone
+            folder.rmdir()
 
 
 def _publish(staged: list[tuple[Path, Path]]) -> None:
@@ -154,7 +168,7 @@ def _publish(staged: list[tuple[Path, Path]]) -> None:
             pending.pop(0)
     except OSError as exc:  # the destination changed under us (made a folder, removed)
         where = str(pending[0][1])
-        _discard(pending)
+        _discard(pending, [])
         raise InputError.single(where, None, _cannot_write(exc, 1)) from None
     except BaseException:  # an interrupt between two renames: finish the set, then stop
         for tmp, final in pending:
