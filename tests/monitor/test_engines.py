@@ -439,3 +439,40 @@ def test_spark_names_bad_records_at_their_lines_as_duckdb_does(spark: Any, tmp_p
         if path == broken:  # the default path also names the other problems it finds; it
             said = [e for e in said if "JSON" in e]  # named one bad line: 'not a message object'
         assert code == 2 and said == found[path]
+
+
+def test_spark_names_a_problem_in_a_directory_of_part_files_at_its_file_and_line(
+    spark: Any, tmp_path: Path
+) -> None:
+    # a directory of part files, as Spark writes a table: problems named the directory only
+    rows = turn_table(["fine"] * 6)  # 24 messages, c0000..c0005
+    rows[18]["role"] = "assistant"  # c0004's third message: assistant after assistant
+    lines = [json.dumps(r) for r in rows]
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "part-00000.jsonl").write_text("\n".join(lines[:12]) + "\n")
+    (logs / "part-00001.jsonl").write_text("\n".join([lines[12], "", *lines[13:]]) + "\n")
+    (logs / "_SUCCESS").write_text("")
+    code, output, doc = monitor(str(logs), "--engine", "spark", "--format", "jsonl",
+                                out=tmp_path / "o1")  # fmt: skip
+    assert code == 2 and doc is None
+    # record 19 of the directory is the seventh of part-00001, on its line 8 (2 is blank)
+    assert errors(output) == [
+        f"error: {logs / 'part-00001.jsonl'}:8: roles out of order: assistant after assistant "
+        "in conversation 'c0004'"
+    ]
+    (logs / "part-00001.jsonl").write_text("\n".join([lines[12], "", "not json", *lines[13:]]))
+    code, output, _ = monitor(str(logs), "--engine", "spark", "--format", "jsonl",
+                              out=tmp_path / "o2")  # fmt: skip
+    assert code == 2 and errors(output) == [f"error: {logs / 'part-00001.jsonl'}:3: not valid JSON"]
+    csvs = tmp_path / "csvs"
+    csvs.mkdir()
+    write_rows(csvs / "part-00000.csv", [dict(r, content="two\nlines") for r in rows[:12]])
+    write_rows(csvs / "part-00001.csv", [dict(r, content="two\nlines") for r in rows[12:]])
+    code, output, _ = monitor(str(csvs), "--engine", "spark", "--format", "csv",
+                              out=tmp_path / "o3")  # fmt: skip
+    # the seventh record of part-00001.csv starts on its line 14 (header, two lines a record)
+    assert code == 2 and errors(output) == [
+        f"error: {csvs / 'part-00001.csv'}:14: roles out of order: assistant after assistant "
+        "in conversation 'c0004'"
+    ]

@@ -20,10 +20,12 @@ Example:
 from __future__ import annotations
 
 import os
+from bisect import bisect_left
 from collections.abc import Callable
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from backbone.audit.source import MAX_LISTED, detect_format, record_lines
 from backbone.core.errors import InputError, Problem
@@ -32,7 +34,7 @@ ENGINES: tuple[str, ...] = ("duckdb", "spark")
 SPARK_MASTER_ENV = "BACKBONE_SPARK_MASTER"
 DEFAULT_SPARK_MASTER = "local[2]"
 ROW = "__row"  # the 1-based record index column added to files Spark can number
-_BLOCK, _ID, _SHIFT = "__block", "__id", "__shift"  # _numbered's working columns
+_FILE, _BLOCK, _ID, _SHIFT = "__file", "__block", "__id", "__shift"  # _numbered's columns
 _CORRUPT, _RECORD = "_corrupt_record", "__record"  # _json_lines' working columns
 # a JSON record's fields that hold neither text nor null, and what they hold
 _KINDS_SQL = """map_filter(transform_values(
@@ -48,6 +50,8 @@ T = TypeVar("T")
 SparkOpener = Callable[[Any, str, str, Callable[[], None] | None], T]
 #: (table, name, on_close) -> the opened log
 TableOpener = Callable[[Any, str, Callable[[], None] | None], T]
+#: the files Spark read and how many records each holds, in the order of ``__row``
+Parts = list[tuple[Path, int]]
 
 
 def redact(url: str) -> str:
@@ -136,10 +140,14 @@ def spark_session() -> tuple[Any, bool]:
     return session, not running
 
 
-def spark_frame(session: Any, path: Path, fmt: str, *, kinds: str | None = None) -> Any:
+def spark_frame(
+    session: Any, path: Path, fmt: str, *, kinds: str | None = None, parts: Parts | None = None
+) -> Any:
     """The file as a Spark DataFrame (CSV: every column text) with ``__row``, each record's
-    1-based index (Parquet: the row), when ``path`` is one file (not a directory of part
-    files: a record's index in one of them would not say which).
+    1-based index (Parquet: the row, when ``path`` is one file). A directory of JSONL or CSV
+    part files is numbered across its files in path order, and ``parts`` (when given) is
+    filled with each file and its number of records, so that an index names a file and a
+    record in it (:func:`_located`).
 
     JSONL is read as lines: a line that is not a JSON object (not JSON, ``null``, a list) is
     refused at its line, as the default path refuses it, and ``kinds`` names a column added to
@@ -168,41 +176,56 @@ def spark_frame(session: Any, path: Path, fmt: str, *, kinds: str | None = None)
             .option("mode", "FAILFAST")
             .csv(file)
         )
-        return _numbered(session, frame) if path.is_file() else frame
-    return _json_lines(session, path, kinds)
+        return _numbered(session, frame, parts)
+    return _json_lines(session, path, kinds, parts)
 
 
-def _numbered(session: Any, frame: Any) -> Any:
-    """``frame`` (a file's records, read in file order) with ``__row``, the 1-based index.
+def _numbered(session: Any, frame: Any, parts: Parts | None = None) -> Any:
+    """``frame`` (the records of a file, or of a directory's files, each read in file order)
+    with ``__row``, the 1-based index across the files in path order; ``parts`` (when given)
+    is filled with each file and its number of records.
 
     Spark numbers rows only within a task (``monotonically_increasing_id``: consecutive in
-    each split of the file, the splits' starts in ``_metadata.file_block_start``), so the
-    records of each split are counted (one small query) and each split's ids shifted past the
-    records of the splits before it."""
+    each split of a file, the splits' files and starts in ``_metadata``), so the records of
+    each split are counted (one small query) and each split's ids shifted past the records
+    of the splits before it."""
     from pyspark.sql import functions as F
 
-    numbered = frame.select("*", F.col("_metadata.file_block_start").alias(_BLOCK)).withColumn(
-        _ID, F.monotonically_increasing_id()
-    )
+    numbered = frame.select(
+        "*",
+        F.col("_metadata.file_path").alias(_FILE),
+        F.col("_metadata.file_block_start").alias(_BLOCK),
+    ).withColumn(_ID, F.monotonically_increasing_id())
     splits = sorted(
-        (int(r[0]), int(r[1]), int(r[2]))
-        for r in numbered.groupBy(_BLOCK).agg(F.min(_ID), F.count(F.lit(1))).collect()
+        (str(r[0]), int(r[1]), int(r[2]), int(r[3]))
+        for r in numbered.groupBy(_FILE, _BLOCK).agg(F.min(_ID), F.count(F.lit(1))).collect()
     )
     shifts, before = [], 0
-    for block, first, count in splits:
-        shifts.append((block, before + 1 - first))
+    for file, block, first, count in splits:
+        shifts.append((file, block, before + 1 - first))
         before += count
+        if parts is not None:
+            local = _local_path(file)
+            if parts and parts[-1][0] == local:
+                parts[-1] = (local, parts[-1][1] + count)
+            else:
+                parts.append((local, count))
     if not shifts:
-        return numbered.drop(_BLOCK, _ID).withColumn(ROW, F.lit(None).cast("long"))
-    table = session.createDataFrame(shifts, f"{_BLOCK} long, {_SHIFT} long")
+        return numbered.drop(_FILE, _BLOCK, _ID).withColumn(ROW, F.lit(None).cast("long"))
+    table = session.createDataFrame(shifts, f"{_FILE} string, {_BLOCK} long, {_SHIFT} long")
     return (
-        numbered.join(F.broadcast(table), _BLOCK)
+        numbered.join(F.broadcast(table), [_FILE, _BLOCK])
         .withColumn(ROW, F.col(_ID) + F.col(_SHIFT))
-        .drop(_BLOCK, _ID, _SHIFT)
+        .drop(_FILE, _BLOCK, _ID, _SHIFT)
     )
 
 
-def _json_lines(session: Any, path: Path, kinds: str | None) -> Any:
+def _local_path(uri: str) -> Path:
+    """The local path of a file Spark names by URI (``file:///tmp/a%20b/part-0.json``)."""
+    return Path(unquote(urlsplit(uri).path))
+
+
+def _json_lines(session: Any, path: Path, kinds: str | None, parts: Parts | None) -> Any:
     """A JSONL file as the fields of its records (the types Spark's reader infers), read line
     by line so that a record keeps its index and a line that is not a JSON object is named."""
     from pyspark.sql import functions as F
@@ -215,8 +238,7 @@ def _json_lines(session: Any, path: Path, kinds: str | None) -> Any:
     schema = StructType([*fields, StructField(_CORRUPT, StringType())])
     lines = session.read.option("lineSep", "\n").text(file)
     lines = lines.filter(F.col("value").rlike(r"\S"))  # a blank line is no record
-    if path.is_file():
-        lines = _numbered(session, lines)
+    lines = _numbered(session, lines, parts)
     options = {"mode": "PERMISSIVE", "columnNameOfCorruptRecord": _CORRUPT, **strict}
     parsed = lines.select(
         "*", F.from_json("value", schema, options).alias(_RECORD)
@@ -256,22 +278,46 @@ def _refuse_lines(bad: Any, file: str, *, numbered: bool) -> None:
     raise InputError(problems)
 
 
-def _located(path: Path, kind: str, error: InputError) -> InputError:
+def _located(path: Path, kind: str, error: InputError, parts: Parts) -> InputError:
     """``error`` with its problems about ``path`` at the lines their records start on (a
-    problem's line is the record's ``__row`` until here)."""
+    problem's line is the record's ``__row`` until here); in a directory, at the part file
+    that holds the record (``parts``: each file and its number of records, in ``__row``
+    order)."""
     file = str(path)
     records = {p.line for p in error.problems if p.file == file and p.line is not None}
-    if not records or kind not in ("jsonl", "csv") or not path.is_file():
+    if not records or kind not in ("jsonl", "csv"):
         return error
-    lines = record_lines(path, kind, records)
+    if path.is_file():
+        parts = [(path, sum(n for _, n in parts) or max(records))]
+    where: dict[int, tuple[str, int]] = {}  # __row -> (file, its record index there)
+    ends = list(accumulate(n for _, n in parts))
+    wanted: dict[int, set[int]] = {}
+    for record in records:
+        i = bisect_left(ends, record)
+        if i < len(parts):
+            wanted.setdefault(i, set()).add(record - (ends[i] - parts[i][1]))
+    for i, local in wanted.items():
+        part = parts[i][0]
+        name = file if path.is_file() else _named_in(path, part)
+        start = ends[i] - parts[i][1]
+        for index, line in record_lines(part, kind, local).items():
+            where[start + index] = (name, line)
     return InputError(
         [
-            Problem(p.file, lines.get(p.line, p.line), p.message)
-            if p.file == file and p.line is not None
+            Problem(*where[p.line], p.message)
+            if p.file == file and p.line is not None and p.line in where
             else p
             for p in error.problems
         ]
     )
+
+
+def _named_in(folder: Path, part: Path) -> str:
+    """A part file named under the folder as the user gave it (``logs/part-0.json``)."""
+    try:
+        return str(folder / part.relative_to(folder.resolve()))
+    except ValueError:
+        return str(part)
 
 
 def open_on_spark(
@@ -288,8 +334,9 @@ def open_on_spark(
     kind = detect_format(path, fmt)
     session, created = spark_session()
     stop: Callable[[], None] | None = session.stop if created else None
+    parts: Parts = []
     try:
-        frame = spark_frame(session, path, kind, kinds=kinds)
+        frame = spark_frame(session, path, kind, kinds=kinds, parts=parts)
         view = f"backbone_{os.getpid()}_{id(frame)}"
         frame.createOrReplaceTempView(view)
         table = ibis.pyspark.connect(session).table(view)
@@ -298,7 +345,7 @@ def open_on_spark(
         if stop is not None:
             stop()
         if isinstance(exc, InputError):
-            raise _located(path, kind, exc) from None
+            raise _located(path, kind, exc, parts) from None
         if type(exc).__module__.startswith(("pyspark", "py4j")):
             text = str(exc).strip()
             raise InputError.single(str(path), None, text.splitlines()[0] if text else "") from None
