@@ -476,3 +476,18 @@ def test_spark_names_a_problem_in_a_directory_of_part_files_at_its_file_and_line
         f"error: {csvs / 'part-00001.csv'}:14: roles out of order: assistant after assistant "
         "in conversation 'c0004'"
     ]
+
+
+def test_an_empty_log_has_no_records_on_both_paths(spark: Any, tmp_path: Path) -> None:
+    # an empty file, or blank lines only: both paths said "no column ... (columns: )" for
+    # each field; an empty directory of part files, Spark's UNABLE_TO_INFER_SCHEMA
+    (tmp_path / "zero.jsonl").write_text("")
+    (tmp_path / "blank.jsonl").write_text("\n\n")
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "_SUCCESS").write_text("")
+    for name, engines in (("zero.jsonl", ("duckdb", "spark")), ("blank.jsonl", ("duckdb", "spark")),
+                          ("parts", ("spark",))):  # fmt: skip
+        for engine in engines:
+            with pytest.raises(InputError) as err:
+                open_monitor_log(tmp_path / name, engine=engine, fmt="jsonl")
+            assert [str(p) for p in err.value.problems] == [f"{tmp_path / name}: no records"]

@@ -226,6 +226,8 @@ def _fields(
 ) -> ir.Table:
     """The table with the canonical text columns added (raises for missing columns)."""
     names = [c for c in table.columns if c != ROW]
+    if not names:  # an empty file (or only blank lines) has no columns to miss
+        raise InputError.single(name, None, "no records")
     problems: list[Problem] = []
     exprs: dict[str, ir.Value] = {}
     for field in _FIELDS:

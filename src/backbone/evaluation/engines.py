@@ -348,6 +348,8 @@ def open_on_spark(
             raise _located(path, kind, exc, parts) from None
         if type(exc).__module__.startswith(("pyspark", "py4j")):
             text = str(exc).strip()
+            if "UNABLE_TO_INFER_SCHEMA" in text:  # a directory without a file Spark reads
+                raise InputError.single(str(path), None, "no records") from None
             raise InputError.single(str(path), None, text.splitlines()[0] if text else "") from None
         raise
 

@@ -170,6 +170,8 @@ def _messages(table: ir.Table, name: str, cmap: Mapping[str, str]) -> ir.Table:
     ``__role``, ``__content``, ``__domain``, ``__user_id``, ``__timestamp``, ``__dial_raw``
     (and ``__row``); raises for missing columns or the conversation-a-row shape."""
     names = [c for c in table.columns if c not in HIDDEN]
+    if not names:  # an empty file (or only blank lines) has no columns to miss
+        raise InputError.single(name, None, "no records")
     conv_col = cmap.get("conversation_id", "conversation_id")
     messages_col = cmap.get("messages", "messages")
     if messages_col in names and conv_col not in names:
