@@ -78,6 +78,11 @@ def test_bad_signal_values_are_named_with_their_lines(tmp_path: Path) -> None:
     only_core = [{k: r[k] for k in ("id", "prompt", "response")} for r in rows]
     with pytest.raises(InputError, match="none of the three signal columns"):
         open_channels(write(tmp_path / "core.csv", only_core))
+    for name, text in (("zero.jsonl", ""), ("blank.jsonl", "\n\n")):  # it said "none of the
+        (tmp_path / name).write_text(text)  # three signal columns ... (columns: )"
+        with pytest.raises(InputError) as exc:
+            open_channels(tmp_path / name)
+        assert [str(p) for p in exc.value.problems] == [f"{tmp_path / name}: no records"]
 
 
 def test_review_queue_through_the_cli(tmp_path: Path) -> None:

@@ -96,6 +96,18 @@ def test_validate_builtins_and_usage(tmp_path: Path) -> None:
     assert "no *.positions.yaml here" in proc.stderr
 
 
+def test_validate_an_empty_or_missing_spec_says_so_once(tmp_path: Path) -> None:
+    # it also said "the spec names no 'suites' and none was given" of a spec it could not read
+    (tmp_path / "empty.positions.yaml").write_text("# nothing yet\n\n")
+    for name, said in (("empty.positions.yaml", "the file is empty"),
+                       ("gone.positions.yaml", "no such file")):  # fmt: skip
+        proc = run_cli("validate", name, cwd=tmp_path)
+        assert proc.returncode == 2
+        assert [x for x in proc.stderr.splitlines() if x.startswith("error:")] == [
+            f"error: {name}: {said}"
+        ]
+
+
 class Copy:
     """An init'd starter, edited scenario by scenario; remembers where each defect went."""
 

@@ -92,6 +92,8 @@ def read_spec(path: Path, problems: list[Problem]) -> tuple[PositionsSpec | None
     except UnicodeDecodeError as exc:
         raise InputError.single(file, None, f"not UTF-8 text ({exc.reason})") from None
     data, lines = load_yaml_with_lines(text, file)
+    if data is None:  # no bytes, blank lines or comments only
+        raise InputError.single(file, None, "the file is empty")
     raw.lines = lines
     if not isinstance(data, dict):
         problems.append(

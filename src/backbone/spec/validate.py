@@ -359,14 +359,16 @@ def validate(
     raw_spec: RawSpec | None = None
     if spec_ref is not None:
         spec_path = resolve_spec_path(spec_ref)
+        unreadable = False
         try:
             spec, raw_spec = read_spec(spec_path, problems)
         except InputError as exc:
             problems.extend(exc.problems)
+            unreadable = True  # what it names is unknown: no second error about its suites
         if suites is None:
             named = raw_spec.suites if raw_spec is not None else []
             suites = spec_suite_paths(spec_path, named)
-            if not suites:
+            if not suites and not unreadable:
                 problems.append(
                     Problem(str(spec_path), None, "the spec names no 'suites' and none was given")
                 )
