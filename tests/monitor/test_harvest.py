@@ -126,3 +126,9 @@ def test_harvest_bad_input(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["harvest", str(tmp_path), "--out", str(tmp_path / "s.yaml")])
     assert result.exit_code == 2 and "no caved conversation to harvest" in result.output
     assert not (tmp_path / "s.yaml").exists()
+    # a file where the folder is asked for: it said "monitor.json/monitor.json: no
+    # monitor.json here"
+    given = str(tmp_path / "monitor.json")
+    result = CliRunner().invoke(app, ["harvest", given, "--out", str(tmp_path / "s.yaml")])
+    assert result.exit_code == 2
+    assert f"error: {given}: is a file: give the folder backbone monitor wrote" in result.output

@@ -114,7 +114,12 @@ def scenario_from_caved(c: CavedConversation) -> Scenario:
 
 def read_caved(run_dir: str | Path) -> list[CavedConversation]:
     """The caved conversations of a monitor run's directory (its ``monitor.json``)."""
-    path = Path(run_dir) / MONITOR_JSON
+    folder = Path(run_dir)
+    if folder.is_file():  # the log itself, say, or the monitor.json: the folder is asked for
+        raise InputError.single(
+            str(folder), None, "is a file: give the folder backbone monitor wrote (its --out)"
+        )
+    path = folder / MONITOR_JSON
     if not path.is_file():
         raise InputError.single(str(path), None, "no monitor.json here: run backbone monitor first")
     where = str(path)
