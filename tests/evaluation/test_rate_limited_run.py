@@ -36,8 +36,9 @@ def timed_run(n: int, spec: str, base_url: str) -> tuple[float, Any]:
 @pytest.mark.parametrize(
     ("headers", "rate", "latency", "n"),
     # long enough that the 429 share measures the run, not its first burst: calls sent together
-    # reach the server in any order, so a reply's count can miss a few of them and up to one
-    # gentle burst (8) of the first window may be answered 429 and retried
+    # reach the server in any order, so a reply's count can miss a few of them, and a gentle
+    # burst (8) may be answered 429 and retried: in the first window, or in the first one whose
+    # end the limiter guesses (measured over 30 runs: 0-9 in one window, 16 at most in a run)
     [("openai", 50, 0.2, 150), ("anthropic", 50, 0.1, 150)],
 )
 def test_default_options_run_at_the_limit(headers: str, rate: int, latency: float, n: int) -> None:
@@ -48,7 +49,8 @@ def test_default_options_run_at_the_limit(headers: str, rate: int, latency: floa
     floor = 2 * n / rate  # seconds the limit allows for 2n requests
     assert elapsed <= 1.3 * floor, (elapsed, floor, seen)
     assert seen["admitted"] == 2 * n
-    assert seen["rate_limited"] <= 0.05 * seen["total"], seen
+    # at most two gentle bursts of about 300 requests (it was 5%: 16 of 316 failed it once)
+    assert seen["rate_limited"] <= 2 * 8 + 0.01 * seen["total"], seen
     assert record.stats.failed_scenarios == 0
     assert [o.outcome for o in record.outcomes] == ["held"] * n
     assert record.options["concurrency"] == "auto"
