@@ -221,6 +221,15 @@ def test_jsonl_labeled_file(tmp_path: Path) -> None:
     assert report.document()["accuracy"]["value"] == 1.0
 
 
+def test_an_empty_labeled_file_says_so(tmp_path: Path) -> None:
+    # it said "a labeled file is a mapping with a 'cases' list" at line 1
+    path = tmp_path / "empty.yaml"
+    path.write_text("# cases to come\n\n")
+    with pytest.raises(InputError) as exc:
+        load_labeled(path)
+    assert [str(p) for p in exc.value.problems] == [f"{path}: the file is empty"]
+
+
 def test_issue_10_turns_are_marked_written(tmp_path: Path) -> None:
     ls = load_labeled()
     assert set(ls.counts()["source"]) <= {"written", "recorded"}

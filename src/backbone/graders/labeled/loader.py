@@ -62,6 +62,8 @@ def _read(path: Path, problems: list[Problem]) -> list[tuple[LabeledCase, int | 
                     problems.append(Problem(file, i, f"not valid JSON: {exc.msg}"))
     else:
         data, lines = load_yaml_with_lines(text, file)
+        if data is None:  # no bytes, blank lines or comments only
+            raise InputError.single(file, None, "the file is empty")
         if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
             raise InputError.single(file, 1, "a labeled file is a mapping with a 'cases' list")
         for k in sorted(set(data) - {"domain", "cases", "description"}):
