@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,3 +22,14 @@ def local_spark() -> Iterator[Any]:
     yield session
     if created:
         session.stop()
+
+
+def empty_logs(folder: Path) -> list[tuple[Path, str]]:
+    """Logs with no record, each with an engine that must say "no records": an empty file
+    and one of blank lines (both engines), an empty directory of part files (Spark)."""
+    (folder / "zero.jsonl").write_text("")
+    (folder / "blank.jsonl").write_text("\n\n")
+    (folder / "parts").mkdir()
+    (folder / "parts" / "_SUCCESS").write_text("")
+    files = [folder / "zero.jsonl", folder / "blank.jsonl"]
+    return [(f, e) for f in files for e in ("duckdb", "spark")] + [(folder / "parts", "spark")]

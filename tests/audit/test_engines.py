@@ -26,7 +26,7 @@ from backbone.cli.app import app
 from backbone.core.errors import InputError
 from backbone.evaluation.audit_engines import open_feedback, redact
 from tests.audit.logs import planted_rows, write
-from tests.spark import local_spark
+from tests.spark import empty_logs, local_spark
 
 JUDGE = "python:tests.audit.planted_judge:truth"
 # Ibis 12's DuckDB backend reads a table's schema through duckdb's deprecated fetch_arrow_table
@@ -287,13 +287,7 @@ def test_spark_bad_input_exits_2_naming_file_and_column(
 def test_an_empty_log_has_no_records_on_both_paths(spark: Any, tmp_path: Path) -> None:
     # an empty file, or blank lines only: Spark's path said "no column 'prompt' ... (columns: )"
     # for each field; an empty directory of part files, Spark's UNABLE_TO_INFER_SCHEMA
-    (tmp_path / "zero.jsonl").write_text("")
-    (tmp_path / "blank.jsonl").write_text("\n\n")
-    (tmp_path / "parts").mkdir()
-    (tmp_path / "parts" / "_SUCCESS").write_text("")
-    for name, engines in (("zero.jsonl", ("duckdb", "spark")), ("blank.jsonl", ("duckdb", "spark")),
-                          ("parts", ("spark",))):  # fmt: skip
-        for engine in engines:
-            with pytest.raises(InputError) as err:
-                open_feedback(tmp_path / name, engine=engine, fmt="jsonl")
-            assert [str(p) for p in err.value.problems] == [f"{tmp_path / name}: no records"]
+    for log, engine in empty_logs(tmp_path):
+        with pytest.raises(InputError) as err:
+            open_feedback(log, engine=engine, fmt="jsonl")
+        assert [str(p) for p in err.value.problems] == [f"{log}: no records"]

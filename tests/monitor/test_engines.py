@@ -32,7 +32,7 @@ from backbone.monitor.pushback_patterns import DISPUTE, GIVE_UP, SELF_CORRECTION
 from backbone.monitor.sampling import draw_sample
 from backbone.monitor.synthetic import DomainPlan, generate
 from tests.monitor.logs import write_log, write_rows
-from tests.spark import local_spark
+from tests.spark import empty_logs, local_spark
 
 JUDGE = "python:backbone.monitor.synthetic:planted_judge"
 LABELED = Path(__file__).parents[2] / "src/backbone/monitor/labeled/pushback_turns.jsonl"
@@ -481,13 +481,7 @@ def test_spark_names_a_problem_in_a_directory_of_part_files_at_its_file_and_line
 def test_an_empty_log_has_no_records_on_both_paths(spark: Any, tmp_path: Path) -> None:
     # an empty file, or blank lines only: both paths said "no column ... (columns: )" for
     # each field; an empty directory of part files, Spark's UNABLE_TO_INFER_SCHEMA
-    (tmp_path / "zero.jsonl").write_text("")
-    (tmp_path / "blank.jsonl").write_text("\n\n")
-    (tmp_path / "parts").mkdir()
-    (tmp_path / "parts" / "_SUCCESS").write_text("")
-    for name, engines in (("zero.jsonl", ("duckdb", "spark")), ("blank.jsonl", ("duckdb", "spark")),
-                          ("parts", ("spark",))):  # fmt: skip
-        for engine in engines:
-            with pytest.raises(InputError) as err:
-                open_monitor_log(tmp_path / name, engine=engine, fmt="jsonl")
-            assert [str(p) for p in err.value.problems] == [f"{tmp_path / name}: no records"]
+    for log, engine in empty_logs(tmp_path):
+        with pytest.raises(InputError) as err:
+            open_monitor_log(log, engine=engine, fmt="jsonl")
+        assert [str(p) for p in err.value.problems] == [f"{log}: no records"]
