@@ -78,6 +78,15 @@ def test_bad_signal_values_are_named_with_their_lines(tmp_path: Path) -> None:
     only_core = [{k: r[k] for k in ("id", "prompt", "response")} for r in rows]
     with pytest.raises(InputError, match="none of the three signal columns"):
         open_channels(write(tmp_path / "core.csv", only_core))
+    core = tmp_path / "core.jsonl"  # the lines that are no record are listed as well
+    core.write_text("\n".join([json.dumps(r) for r in only_core[:3]] + ["{oops", "7"]) + "\n")
+    with pytest.raises(InputError) as exc:
+        open_channels(core)
+    assert [(p.line, p.message.split(" (")[0]) for p in exc.value.problems] == [
+        (None, "none of the three signal columns was_correct, experience, disagreed is present"),
+        (4, "not valid JSON"),
+        (5, "not a JSON object"),
+    ]
     for name, text in (("zero.jsonl", ""), ("blank.jsonl", "\n\n")):  # it said "none of the
         (tmp_path / name).write_text(text)  # three signal columns ... (columns: )"
         with pytest.raises(InputError) as exc:

@@ -183,6 +183,36 @@ def test_a_field_no_record_has_is_one_problem(tmp_path: Path) -> None:
     ]
 
 
+def test_lines_that_are_no_record_are_listed_beside_a_problem_about_the_whole_file(
+    tmp_path: Path,
+) -> None:
+    # ratings whose scale cannot be told, or a field no record has, used to hide the broken
+    # lines: the user mended the one, ran again, and only then heard of line 3
+    rows = [
+        json.dumps({"id": str(i), "question": "p", "response": "r", "rating": 1}) for i in range(4)
+    ]
+    path = tmp_path / "log.jsonl"
+    path.write_text("\n".join([*rows[:2], '{"id": "x", ', *rows[2:], "[1]"]) + "\n")
+    lines = [(3, "not valid JSON"), (6, "not a JSON object")]
+    with pytest.raises(InputError) as exc:
+        open_log(path)
+    assert problems(exc)[1:] == lines
+    assert problems(exc)[0][1].startswith("every rating in column 'rating' is 1")
+    with pytest.raises(InputError) as exc:
+        open_log(path, rating_scale="signed")
+    assert problems(exc) == [
+        (
+            None,
+            "no record has a 'prompt' field (fields seen: id, question, response, rating); "
+            "map yours with --map prompt=FIELD",
+        ),
+        *lines,
+    ]
+    with pytest.raises(InputError) as exc:  # once both are mended, the lines are what is left
+        open_log(path, column_map={"prompt": "question"}, rating_scale="signed")
+    assert problems(exc) == lines
+
+
 def test_bad_csv_rows_are_named_by_the_line_they_start_on(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(

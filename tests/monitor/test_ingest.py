@@ -83,6 +83,15 @@ def test_map_renames_columns(tmp_path: Path) -> None:
         open_conversations(path)
     assert "no column 'conversation_id' for field 'conversation_id'" in str(exc.value)
     assert "--map conversation_id=COLUMN" in str(exc.value)
+    jsonl = tmp_path / "x.jsonl"  # the lines that are no record are listed beside it
+    jsonl.write_text("\n".join([json.dumps(r) for r in rows] + ['"hi"', "{"]) + "\n")
+    with pytest.raises(InputError) as exc:
+        open_conversations(jsonl)
+    assert [(p.line, p.message.split(" (")[0]) for p in exc.value.problems] == [
+        (None, "no column 'id' for field 'id'"),
+        (5, "not a JSON object"),
+        (6, "not valid JSON"),
+    ]
     cmap = parse_column_map(
         ["conversation_id=session", "turn=n", "role=speaker", "content=text", "domain=area"]
     )

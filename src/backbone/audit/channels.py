@@ -43,6 +43,7 @@ from backbone.audit.source import (
     listed_problems,
     missing_field_problems,
     open_source,
+    shape_problems,
     sql_literal,
 )
 from backbone.core.errors import InputError, Problem
@@ -205,8 +206,8 @@ def _open(source: Source, cmap: dict[str, str]) -> ChannelLog:
                 f"(columns: {', '.join(source.names)}); map yours with --map FIELD=COLUMN",
             )
         )
-    if problems:
-        raise InputError(problems)
+    if problems:  # about the whole file; the lines that are no record are wrong as well
+        raise InputError(problems + shape_problems(source))
     raw = ", ".join(
         f"{exprs[f]} AS __{f}_raw" if f in SIGNALS else f"{exprs[f]} AS __{f}"
         for f in CHANNEL_FIELDS

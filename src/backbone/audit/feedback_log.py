@@ -48,6 +48,7 @@ from backbone.audit.source import (
     listed_problems,
     missing_field_problems,
     open_source,
+    shape_problems,
     sql_literal,
 )
 from backbone.core.errors import InputError, Problem
@@ -398,8 +399,8 @@ def _open(
 ) -> FeedbackLog:
     file, con = source.file, source.con
     exprs, problems = _field_exprs(source, cmap, stratify_by, stratify_option)
-    if problems:
-        raise InputError(problems)
+    if problems:  # about the whole file; the lines that are no record are wrong as well
+        raise InputError(problems + shape_problems(source))
     selects = ", ".join(f"{exprs[f]} AS __{'rating_raw' if f == 'rating' else f}" for f in exprs)
     con.execute(
         f"CREATE VIEW fields AS SELECT __row, {selects}, {source.shape_sql} AS __shape, "
@@ -408,7 +409,10 @@ def _open(
     try:
         scale: RatingScale
         if rating_scale == "auto":
-            scale = _detect_scale(con, file, cmap.get("rating", "rating"))
+            try:
+                scale = _detect_scale(con, file, cmap.get("rating", "rating"))
+            except InputError as exc:  # about the whole file, like a missing column
+                raise InputError(exc.problems + shape_problems(source)) from None
         else:
             scale = rating_scale  # type: ignore[assignment]
         con.execute(

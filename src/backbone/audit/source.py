@@ -418,10 +418,22 @@ def listed_problems(source: Source, view: str, bad: int) -> list[Problem]:
     return problems
 
 
+def shape_problems(source: Source) -> list[Problem]:
+    """JSONL: the lines that are no record at all (not valid JSON, not a JSON object), listed
+    like :func:`listed_problems`; listed beside a problem about the whole file, since mending
+    that would not mend them (CSV and Parquet: none)."""
+    if source.fmt != "jsonl":
+        return []
+    shapes = f"(SELECT __row, {source.shape_sql} AS __problem FROM src)"
+    (bad,) = source.con.execute(f"SELECT count(__problem) FROM {shapes}").fetchone() or (0,)
+    return listed_problems(source, shapes, int(bad)) if bad else []
+
+
 def missing_field_problems(
     source: Source, missing: Mapping[str, int], valid: int, column_map: Mapping[str, str]
 ) -> list[Problem]:
-    """JSONL: a field that no record has is one problem about the file, not one per record."""
+    """JSONL: a field that no record has is one problem about the file, not one per record
+    (then the lines that are no record at all, see :func:`shape_problems`)."""
     problems: list[Problem] = []
     if source.fmt != "jsonl" or not valid:
         return problems
@@ -437,4 +449,4 @@ def missing_field_problems(
                     f"(fields seen: {', '.join(source.names)}){hint}",
                 )
             )
-    return problems
+    return problems + shape_problems(source) if problems else problems

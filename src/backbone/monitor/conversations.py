@@ -38,7 +38,13 @@ from typing import Any
 import duckdb
 
 from backbone.audit.feedback_log import parse_column_map as audit_column_map
-from backbone.audit.source import MAX_LISTED, Source, open_source, sql_literal
+from backbone.audit.source import (
+    MAX_LISTED,
+    Source,
+    open_source,
+    shape_problems,
+    sql_literal,
+)
 from backbone.audit.tells.periods import timestamp_sql
 from backbone.core.errors import InputError, Problem
 from backbone.monitor.models import (
@@ -465,8 +471,8 @@ def _open(source: Source, cmap: dict[str, str]) -> ConversationLog:
             problems = [_missing(source, cmap, "messages", messages_field)]
     else:
         problems = _messages_view_rows(source, cmap)
-    if problems:
-        raise InputError(problems)
+    if problems:  # about the whole file; the lines that are no record are wrong as well
+        raise InputError(problems + shape_problems(source))
     _turns_views(con, cmap, rows=not conversations_shape)
     _conv_table(con)
     totals = con.execute(
