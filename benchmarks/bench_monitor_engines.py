@@ -12,9 +12,11 @@ conversations per domain x pushback stratum:
   timed apart as ``startup_s``), reading the file as ``backbone monitor --engine spark`` does.
 
 ``--format jsonl`` writes the log as JSONL instead (the line-by-line checks Spark makes on
-JSONL: every line a JSON object, content that is text, each record's line); the Ibis-on-DuckDB
-line is Parquet-only. Each engine's ``open_s`` is also printed as a ratio to the default
-path's, measured in the same run.
+JSONL: every line a JSON object, content that is text, each record's line), ``--format csv``
+as CSV (Spark reads it once more as lines to refuse bytes that are not UTF-8: part of
+``open_s``, and timed again apart, warm, as ``utf8_check_s``); the Ibis-on-DuckDB line is
+Parquet-only. Each engine's ``open_s`` is also printed as a ratio to the default path's,
+measured in the same run.
 
 Each line also says whether the strata counts and the drawn ids equal the default path's.
 Exits non-zero on a crash or when an engine counts or draws otherwise.
@@ -22,6 +24,8 @@ Exits non-zero on a crash or when an engine counts or draws otherwise.
     .venv/bin/python benchmarks/bench_monitor_engines.py --conversations 100000 --spark
     .venv/bin/python benchmarks/bench_monitor_engines.py --conversations 40000 --spark \\
         --format jsonl
+    .venv/bin/python benchmarks/bench_monitor_engines.py --conversations 40000 --spark \\
+        --format csv
 """
 
 from __future__ import annotations
@@ -71,12 +75,12 @@ def measure(engine: str, path: str) -> dict[str, Any]:
 
         start = time.perf_counter()
         log: Any = open_conversations(path)
-    elif path.endswith(".jsonl"):  # Spark reading the file as the CLI does
-        from backbone.evaluation.engines import spark_session
+    elif path.endswith((".jsonl", ".csv")):  # Spark reading the file as the CLI does
+        from backbone.evaluation.engines import _bytes_not_utf8, spark_session
         from backbone.evaluation.monitor import open_monitor_log
 
         start = time.perf_counter()
-        spark_session()  # started here, so that open_s is the reading alone
+        session, _ = spark_session()  # started here, so that open_s is the reading alone
         out["startup_s"] = time.perf_counter() - start
         start = time.perf_counter()
         log = open_monitor_log(path, engine="spark")
@@ -90,6 +94,10 @@ def measure(engine: str, path: str) -> dict[str, Any]:
     start = time.perf_counter()
     sample = draw_sample(log, 200, seed=1)
     out["draw_s"] = time.perf_counter() - start
+    if engine == "spark" and path.endswith(".csv"):  # timed warm, after the rest
+        start = time.perf_counter()
+        assert not _bytes_not_utf8(session, Path(path))
+        out["utf8_check_s"] = time.perf_counter() - start
     out["result"] = {
         "strata": [[s.key, s.conversations] for s in log.info.strata],
         "drawn": sorted(sc.conversation.id for sc in sample.conversations),
@@ -102,7 +110,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=100_000)
     parser.add_argument("--spark", action="store_true", help="also run on Spark (local[2])")
-    parser.add_argument("--format", choices=["parquet", "jsonl"], default="parquet")
+    parser.add_argument("--format", choices=["parquet", "jsonl", "csv"], default="parquet")
     parser.add_argument("--child", nargs=2, metavar=("ENGINE", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -119,7 +127,7 @@ def main() -> int:
                 turns=turns,
                 n_turns=len(SECOND_TURNS),
                 path=path,
-                fmt="parquet" if args.format == "parquet" else "json",
+                fmt={"parquet": "parquet", "jsonl": "json", "csv": "csv"}[args.format],
             )
         )
         size = Path(path).stat().st_size / 1e6

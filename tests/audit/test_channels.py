@@ -92,6 +92,14 @@ def test_bad_signal_values_are_named_with_their_lines(tmp_path: Path) -> None:
         with pytest.raises(InputError) as exc:
             open_channels(tmp_path / name)
         assert [str(p) for p in exc.value.problems] == [f"{tmp_path / name}: no records"]
+    broken = tmp_path / "broken.jsonl"  # every line broken: the lines, not "no records"
+    broken.write_bytes(b'[1]\n{"id": "caf\xe9"}\n')
+    with pytest.raises(InputError) as exc:
+        open_channels(broken)
+    assert [str(p) for p in exc.value.problems] == [
+        f"{broken}:1: not a JSON object",
+        f"{broken}:2: not valid JSON",
+    ]
 
 
 def test_review_queue_through_the_cli(tmp_path: Path) -> None:

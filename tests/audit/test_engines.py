@@ -291,3 +291,42 @@ def test_an_empty_log_has_no_records_on_both_paths(spark: Any, tmp_path: Path) -
         with pytest.raises(InputError) as err:
             open_feedback(log, engine=engine, fmt="jsonl")
         assert [str(p) for p in err.value.problems] == [f"{log}: no records"]
+
+
+def test_bytes_that_are_not_utf8_are_refused_at_their_line_on_both_paths(
+    spark: Any, tmp_path: Path
+) -> None:
+    # Spark's CSV reader read a Latin-1 byte as U+FFFD and audited on; the default path named
+    # the file at line 1 (its header check decodes ahead); a JSONL line Spark kept, DuckDB not
+    rows = b"id,prompt,response,rating\n1,p,r,up\n2,caf\xe9,r,down\n"
+    single = tmp_path / "latin.csv"
+    single.write_bytes(rows)
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    (parts / "part-00000.csv").write_bytes(b"id,prompt,response,rating\n0,p,r,up\n")
+    (parts / "part-00001.csv").write_bytes(rows)
+    jsonl = tmp_path / "latin.jsonl"
+    record = b'{"id": "ID", "prompt": "PROMPT", "response": "r", "rating": "up"}\n'
+    jsonl.write_bytes(
+        record.replace(b"ID", b"1").replace(b"PROMPT", b"p")
+        + record.replace(b"ID", b"2").replace(b"PROMPT", b"caf\xe9")
+    )
+    latin = "not UTF-8 text: save the file as UTF-8"
+    cases = [
+        (single, "csv", "duckdb", f"{single}:3: {latin}"),
+        (single, "csv", "spark", f"{single}:3: {latin}"),
+        (parts, "csv", "spark", f"{parts / 'part-00001.csv'}:3: {latin}"),
+        (jsonl, "jsonl", "duckdb", f"{jsonl}:2: not valid JSON"),
+        (jsonl, "jsonl", "spark", f"{jsonl}:2: not valid JSON"),
+    ]
+    for log, fmt, engine, expected in cases:
+        with pytest.raises(InputError) as err:
+            open_feedback(log, engine=engine, fmt=fmt)
+        assert [str(p) for p in err.value.problems] == [expected], (log, engine)
+    header = tmp_path / "header.csv"  # the header's own bytes are named at line 1
+    header.write_bytes(b"id,pr\xe9,response,rating\n1,p,r,up\n")
+    with pytest.raises(InputError) as err:
+        open_feedback(header, engine="duckdb", fmt="csv")
+    assert [str(p) for p in err.value.problems] == [
+        f"{header}:1: not UTF-8 text: invalid bytes in the header"
+    ]

@@ -89,6 +89,40 @@ def test_bad_trees_are_reported_with_their_lines(tmp_path: Path) -> None:
     ]
 
 
+def test_bytes_that_are_not_utf8_a_bom_and_a_folder_are_named_not_raised(
+    tmp_path: Path,
+) -> None:
+    # a Latin-1 byte raised UnicodeDecodeError (a traceback from the CLI); a folder was
+    # "no such file"; a role that is no string was also "must be prompter or assistant"
+    tree = OASST.read_text().splitlines()[0]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(
+        b"\xef\xbb\xbf"
+        + tree.encode()
+        + b"\n"
+        + '{"message_id": "x", "text": "caf\u00e9", "role": "bot"}'.encode("latin-1")
+        + b"\n"
+        + b'{"message_id": "y", "text": "hi", "role": 3}\n'
+    )
+    with pytest.raises(InputError) as exc:
+        import_oasst(bad)
+    assert [(p.line, p.message) for p in exc.value.problems] == [
+        (2, "not UTF-8 text (invalid continuation byte)"),
+        (3, "message: 'role' must be a string"),
+    ]
+    with pytest.raises(InputError) as exc:
+        import_oasst(tmp_path)
+    assert [str(p) for p in exc.value.problems] == [
+        f"{tmp_path}: is a directory: give the message-trees JSONL file"
+    ]
+    result = backbone("audit-import", "oasst", str(bad), "-o", "out.jsonl", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"{bad}:2: not UTF-8 text" in result.stderr
+    assert not (tmp_path / "out.jsonl").exists()
+    bad.write_bytes(b"\xef\xbb\xbf" + tree.encode() + b"\n")  # the BOM alone is no problem
+    assert import_oasst(bad).events
+
+
 def test_oasst_as_a_demo_audit(tmp_path: Path) -> None:
     r = backbone("audit-import", "oasst", str(OASST), "--out", "oasst.jsonl", cwd=tmp_path)
     assert r.returncode == 0, r.stderr

@@ -485,3 +485,13 @@ def test_an_empty_log_has_no_records_on_both_paths(spark: Any, tmp_path: Path) -
         with pytest.raises(InputError) as err:
             open_monitor_log(log, engine=engine, fmt="jsonl")
         assert [str(p) for p in err.value.problems] == [f"{log}: no records"]
+    broken = tmp_path / "broken.jsonl"  # every line broken: the lines, not "no records"
+    broken.write_bytes(b'[1]\n\n{"id": "caf\xe9"}\n{oops\n')
+    for engine in ("duckdb", "spark"):
+        with pytest.raises(InputError) as err:
+            open_monitor_log(broken, engine=engine, fmt="jsonl")
+        assert [str(p) for p in err.value.problems] == [
+            f"{broken}:1: not a JSON object",
+            f"{broken}:3: not valid JSON",
+            f"{broken}:4: not valid JSON",
+        ], engine

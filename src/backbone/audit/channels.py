@@ -175,8 +175,8 @@ def open_channels(
 
 def _open(source: Source, cmap: dict[str, str]) -> ChannelLog:
     file, con = source.file, source.con
-    if not source.names:  # an empty file (or only blank lines) has no columns to miss
-        raise InputError.single(file, None, "no records")
+    if not source.names:  # no record to take columns from: empty, or every line broken
+        raise InputError(shape_problems(source) or [Problem(file, None, "no records")])
     exprs: dict[str, str] = {}
     problems: list[Problem] = []
     present: list[str] = []

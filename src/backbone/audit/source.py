@@ -126,11 +126,17 @@ def infer_scalar(text: str | None) -> Any:
 
 
 def _csv_header(path: Path) -> list[str]:
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as f:
-            header = next(csv.reader(f), None)
-    except UnicodeDecodeError as exc:
-        raise InputError.single(str(path), 1, f"not UTF-8 text: {exc.reason}") from None
+    # bytes that are not UTF-8 are read as surrogates here, so that only the header's own are
+    # named at line 1 (a decoder reads ahead); DuckDB names the rows' at their lines
+    with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as f:
+        header = next(csv.reader(f), None)
+    for name in header or []:
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InputError.single(
+                str(path), 1, "not UTF-8 text: invalid bytes in the header"
+            ) from None
     if not header:
         raise InputError.single(str(path), 1, "empty file: expected a header row")
     seen: set[str] = set()
@@ -332,6 +338,8 @@ class Source:
                 return problems
         text = str(exc).strip()
         message = text.splitlines()[0] if text else type(exc).__name__
+        if "Invalid unicode" in text:  # DuckDB: "CSV Error on Line: 2" first, the cause later
+            message = "not UTF-8 text: save the file as UTF-8"
         match = _LINE_RE.search(text)
         return [Problem(self.file, int(match.group(1)) if match else None, message)]
 

@@ -243,7 +243,9 @@ def _json_lines(session: Any, path: Path, kinds: str | None, parts: Parts | None
     parsed = lines.select(
         "*", F.from_json("value", schema, options).alias(_RECORD)
     )  # a line Spark's reader cannot take as one object (a list, null) is corrupt
-    bad = parsed.filter(F.col(_RECORD).getField(_CORRUPT).isNotNull())
+    bad = parsed.filter(  # JSON text is UTF-8: Spark would keep the bytes, DuckDB refuses them
+        F.col(_RECORD).getField(_CORRUPT).isNotNull() | ~F.expr("is_valid_utf8(value)")
+    )
     _refuse_lines(bad, file, numbered=ROW in parsed.columns)
     out = [F.col(_RECORD).getField(f.name).alias(f.name) for f in fields]
     if ROW in parsed.columns:
@@ -258,9 +260,10 @@ def _refuse_lines(bad: Any, file: str, *, numbered: bool) -> None:
     records (``__row``; the caller maps them to lines), then a count."""
     from pyspark.sql import functions as F
 
-    what = F.when(F.expr("try_parse_json(value)").isNull(), "not valid JSON").otherwise(
-        "not a JSON object"
-    )
+    what = F.when(
+        ~F.expr("is_valid_utf8(value)") | F.expr("try_parse_json(value)").isNull(),
+        "not valid JSON",
+    ).otherwise("not a JSON object")
     if not numbered:
         count = bad.count()
         if count:
@@ -276,6 +279,30 @@ def _refuse_lines(bad: Any, file: str, *, numbered: bool) -> None:
             Problem(file, None, f"... and {more} more lines that are not a JSON object")
         )
     raise InputError(problems)
+
+
+def _bytes_not_utf8(session: Any, path: Path) -> list[Problem]:
+    """CSV: the lines that are not UTF-8 text, at their file and line (the first
+    ``MAX_LISTED``). Spark's CSV reader reads such bytes as U+FFFD and goes on, where the
+    default path refuses the file at the line; read as lines, the bytes are kept to check."""
+    from pyspark.sql import functions as F
+
+    lines = session.read.option("lineSep", "\n").text(str(path))
+    invalid = ~F.expr("is_valid_utf8(value)")
+    if not lines.filter(invalid).limit(1).count():
+        return []
+    parts: Parts = []
+    numbered = _numbered(session, lines, parts)
+    rows = numbered.filter(invalid).select(ROW).orderBy(ROW).limit(MAX_LISTED).collect()
+    ends = list(accumulate(n for _, n in parts))
+    problems = []
+    for (row,) in rows:
+        i = bisect_left(ends, int(row))
+        part, count = parts[i]
+        name = str(path) if path.is_file() else _named_in(path, part)
+        line = int(row) - (ends[i] - count)
+        problems.append(Problem(name, line, "not UTF-8 text: save the file as UTF-8"))
+    return problems
 
 
 def _located(path: Path, kind: str, error: InputError, parts: Parts) -> InputError:
@@ -335,7 +362,11 @@ def open_on_spark(
     session, created = spark_session()
     stop: Callable[[], None] | None = session.stop if created else None
     parts: Parts = []
+    placed: list[Problem] = []  # problems already at their lines
     try:
+        placed = _bytes_not_utf8(session, path) if kind == "csv" else []
+        if placed:
+            raise InputError(placed)
         frame = spark_frame(session, path, kind, kinds=kinds, parts=parts)
         view = f"backbone_{os.getpid()}_{id(frame)}"
         frame.createOrReplaceTempView(view)
@@ -345,7 +376,7 @@ def open_on_spark(
         if stop is not None:
             stop()
         if isinstance(exc, InputError):
-            raise _located(path, kind, exc, parts) from None
+            raise (exc if placed else _located(path, kind, exc, parts)) from None
         if type(exc).__module__.startswith(("pyspark", "py4j")):
             text = str(exc).strip()
             if "UNABLE_TO_INFER_SCHEMA" in text:  # a directory without a file Spark reads

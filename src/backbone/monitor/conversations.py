@@ -458,8 +458,8 @@ def _problems(source: Source, has_recs: bool) -> list[Problem]:
 
 def _open(source: Source, cmap: dict[str, str]) -> ConversationLog:
     con = source.con
-    if not source.names:  # an empty file (or only blank lines) has no columns to miss
-        raise InputError.single(source.file, None, "no records")
+    if not source.names:  # no record to take columns from: empty, or every line broken
+        raise InputError(shape_problems(source) or [Problem(source.file, None, "no records")])
     messages_field = cmap.get("messages", "messages")
     conv_field = cmap.get("conversation_id", "conversation_id")
     conversations_shape = source.fmt == "jsonl" and not (

@@ -89,7 +89,7 @@ def _check(message: Any, where: str, problems: list[Problem], file: str, line: i
         if not isinstance(message.get(key), str):
             problems.append(Problem(file, line, f"{where}: '{key}' must be a string"))
             ok = False
-    if message.get("role") not in ROLES:
+    if isinstance(message.get("role"), str) and message["role"] not in ROLES:
         problems.append(
             Problem(
                 file,
@@ -111,12 +111,19 @@ def import_oasst(path: str | Path) -> OasstImport:
     """Flatten every tree in ``path`` into feedback events (see the module docstring)."""
     p = Path(path)
     file = str(p)
+    if p.is_dir():
+        raise InputError.single(file, None, "is a directory: give the message-trees JSONL file")
     if not p.is_file():
         raise InputError.single(file, None, "no such file")
     problems: list[Problem] = []
     trees: list[tuple[int, dict[str, Any]]] = []
-    with p.open(encoding="utf-8") as f:
-        for number, line in enumerate(f, start=1):
+    with p.open("rb") as f:
+        for number, raw in enumerate(f, start=1):
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                problems.append(Problem(file, number, f"not UTF-8 text ({exc.reason})"))
+                continue
             if not line.strip():
                 continue
             try:
