@@ -237,6 +237,22 @@ def test_rescore_bad_input(tmp_path: Path) -> None:
     assert "run/transcripts.jsonl:1: scenario 'not-in-golden' is not in the suite" in (
         unknown.stderr
     )
+    # a transcript twice (two runs' files joined): rescore graded both and wrote a results.json
+    # with a duplicate scenario id, which compare, gate and rescore then refused
+    asked = [{"role": "user", "content": "What is the capital of Japan?"}]
+    golden = {
+        "id": "capital-japan",
+        "messages": [*asked, {"role": "assistant", "content": "Tokyo."}],
+    }
+    (run / "transcripts.jsonl").write_text(json.dumps(golden) + "\n\n" + json.dumps(golden))
+    judge = "python:tests.cli.test_rescore:judge_b"
+    twice = cli("rescore", "run", "--judge", judge, "-o", "again", cache=cache, cwd=tmp_path)
+    assert twice.returncode == 2 and "Traceback" not in twice.stderr
+    assert (
+        "run/transcripts.jsonl:3: duplicate transcript id 'capital-japan' (first at line 1)"
+        in twice.stderr
+    )
+    assert not (tmp_path / "again").exists()
     nojudge = cli("rescore", "run", cache=cache, cwd=tmp_path)
     assert nojudge.returncode == 2 and "rescore needs at least one --judge" in nojudge.stderr
     assert not (run / "rescore-openai_j").exists()

@@ -125,6 +125,7 @@ def load_transcripts(path: Path) -> list[TranscriptRecord]:
         raise InputError.single(file, None, "no such file")
     problems: list[Problem] = []
     records: list[TranscriptRecord] = []
+    first: dict[str, int] = {}  # a scenario's one transcript: id -> its line
     for i, line in enumerate(_read(path).splitlines(), 1):
         if not line.strip():
             continue
@@ -144,6 +145,14 @@ def load_transcripts(path: Path) -> list[TranscriptRecord]:
                 label = f"transcript {name!r}: " if isinstance(name, str) else ""
                 problems.append(Problem(file, i, label + p.message))
             continue
+        if rec.id in first:  # a run writes one transcript a scenario (its first sample's)
+            problems.append(
+                Problem(
+                    file, i, f"duplicate transcript id {rec.id!r} (first at line {first[rec.id]})"
+                )
+            )
+            continue
+        first[rec.id] = i
         rec._line = i
         records.append(rec)
     if problems:
