@@ -290,3 +290,26 @@ def test_a_starter_whose_suite_cannot_be_written_leaves_no_spec(tmp_path: Path) 
     with pytest.raises(InputError, match="cannot write: it is a directory"):
         write_starter("tutor", tmp_path, force=True)
     assert not spec.exists()
+
+
+def test_a_cache_folder_that_is_a_file(tmp_path: Path) -> None:
+    # BACKBONE_CACHE_DIR naming a file raised FileExistsError from every command that calls a
+    # target or a judge, and from judge-check --no-cache after its whole measurement
+    cache = tmp_path / "cache"
+    cache.write_text("not a folder")
+    write_suite(tmp_path / "suite.yaml")
+    play = ("run", "--target", "python:tests.fixtures.planted:bot", "--suite", "suite.yaml")
+    refused(
+        backbone(*play, "--out", "r", cwd=tmp_path),
+        f"error: {cache}: the response cache cannot be kept here (it is a file): set "
+        "BACKBONE_CACHE_DIR to a folder you can write, or pass --no-cache",
+    )
+    assert not (tmp_path / "r").exists()
+    uncached = backbone(*play, "--out", "r", "--no-cache", cwd=tmp_path)
+    assert uncached.returncode == 0, uncached.stderr
+    assert (tmp_path / "r" / "results.json").is_file()
+    judge = "python:tests.fixtures.scripted_judge:judge"
+    check = backbone("judge-check", "--judge", judge, "--no-cache", "-o", "jc.json", cwd=tmp_path)
+    assert check.returncode == 0 and "Traceback" not in check.stderr, check.stderr
+    assert f"the agreement was not recorded in {cache / 'judge_agreement.json'}" in check.stderr
+    assert (tmp_path / "jc.json").is_file() and cache.read_text() == "not a folder"

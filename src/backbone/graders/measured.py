@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from importlib import resources
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 SHIPPED_FILE = "measured_agreement.json"
 NOT_MEASURED = "not measured"
+log = logging.getLogger(__name__)
 
 
 def identity_key(identity: Mapping[str, Any]) -> str:
@@ -112,7 +114,7 @@ class AgreementStore:
     def _load(self) -> dict[str, Any]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
+        except (OSError, ValueError):  # absent, unreadable (a file in the way): not measured
             return {}
         return data if isinstance(data, dict) else {}
 
@@ -125,8 +127,18 @@ class AgreementStore:
 
         data = self._load()
         data[identity_key(identity)] = {**rec, "identity": dict(identity)}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(self.path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_text_atomic(self.path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        except OSError as exc:  # the measurement is reported all the same; only its note is lost
+            folder = self.path.parent
+            reason = f"{folder} is a file" if folder.is_file() else exc.strerror or str(exc)
+            log.warning(
+                "the agreement was not recorded in %s (%s): runs will call this judge not "
+                "measured; set BACKBONE_CACHE_DIR to a folder you can write",
+                self.path,
+                reason,
+            )
 
 
 def agreement_for(

@@ -48,6 +48,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+from backbone.core.errors import InputError
 from backbone.targets.base import Target
 from backbone.targets.messages import Reply, Request, Usage
 
@@ -96,8 +97,27 @@ RESPONSES_FILE = "responses.sqlite"
 
 
 def open_response_cache() -> ResponseStore:
-    """The shared response cache (``responses.sqlite`` in :func:`default_cache_dir`)."""
-    return ResponseStore(default_cache_dir() / RESPONSES_FILE)
+    """The shared response cache (``responses.sqlite`` in :func:`default_cache_dir`); raises
+    :class:`InputError` naming the folder when it cannot be kept there (a file in the way, a
+    folder that cannot be written)."""
+    folder = default_cache_dir()
+    try:
+        return ResponseStore(folder / RESPONSES_FILE)
+    except (OSError, sqlite3.OperationalError) as exc:
+        text = str(exc)
+        if isinstance(exc, sqlite3.OperationalError) and not any(
+            cue in text for cue in ("readonly", "unable to open", "disk I/O")
+        ):
+            raise  # a lock held too long, say: not about the folder
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else text
+        if folder.exists() and not folder.is_dir():
+            reason = "it is a file"
+        raise InputError.single(
+            str(folder),
+            None,
+            f"the response cache cannot be kept here ({reason}): set BACKBONE_CACHE_DIR to a "
+            "folder you can write, or pass --no-cache",
+        ) from None
 
 
 def cache_key(identity: Mapping[str, Any], request: Request) -> str:
