@@ -34,7 +34,7 @@ from tests.support.loopback import (
 ERRORS = [RuntimeError("product bug"), ConnectionError("db down"), TimeoutError("slow upstream")]
 
 
-def failing_on_italy_turn_2(exc: Exception) -> Any:
+def failing_on_italy_turn_2(exc: BaseException) -> Any:
     def bot(messages: list[dict[str, Any]]) -> str:
         turn = sum(1 for m in messages if m["role"] == "assistant")
         if first_user_message(messages) == ITALY and turn == 2:
@@ -68,6 +68,23 @@ async def test_a_raising_target_leaves_that_scenario_unscored_and_the_run_goes_o
     others = {k: v for k, v in outcome_tuples(result.outcomes).items() if k != "italy"}
     assert others == {k: v for k, v in PLANTED_OUTCOMES.items() if k != "italy"}
     assert result.stats.failed_scenarios == 1
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_a_target_that_calls_sys_exit_fails_that_call_not_the_run(
+    tmp_path: Path, mode: str
+) -> None:
+    # SystemExit is no Exception: it passed the target's guard, and the CLI died with a
+    # screen of tracebacks and the product's exit code, writing nothing
+    fn = failing_on_italy_turn_2(SystemExit(3))
+    target = CallableTarget(fn if mode == "sync" else as_async(fn), name="bot:reply")
+    suite = load_suite(str(write_suite(tmp_path / "suite.yaml")))
+    result = await run_suite(suite, target, target_spec="python:bot:reply", concurrency=5)
+    outcomes = {o.id: o for o in result.outcomes}
+    assert outcomes["italy"].outcome == "unscored"
+    assert outcomes["italy"].reason == "target failed: turn 2: bot:reply called sys.exit(3)"
+    others = {k: v for k, v in outcome_tuples(result.outcomes).items() if k != "italy"}
+    assert others == {k: v for k, v in PLANTED_OUTCOMES.items() if k != "italy"}
 
 
 @pytest.mark.parametrize(

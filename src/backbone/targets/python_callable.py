@@ -119,6 +119,10 @@ class CallableTarget:
                     result = await result
         except Exception as exc:  # product code failed: a target failure, never a crash
             raise product_error(exc) from exc
+        except SystemExit as exc:  # sys.exit() in product code ends that call, not the run
+            raise TargetError(
+                f"{self._identity['function']} called sys.exit({exc.code!r})"
+            ) from None
         if not isinstance(result, str):
             raise TargetError(
                 f"{self._identity['function']} returned {type(result).__name__}, expected str"
