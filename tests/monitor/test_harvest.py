@@ -124,7 +124,10 @@ def test_harvest_bad_input(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "no monitor.json here" in result.output
     (tmp_path / "monitor.json").write_text('{"schema_version": 1, "caved": []}')
     result = CliRunner().invoke(app, ["harvest", str(tmp_path), "--out", str(tmp_path / "s.yaml")])
-    assert result.exit_code == 2 and "no caved conversation to harvest" in result.output
+    assert result.exit_code == 2  # it named the suite's stem ("s: no caved ..."), not the run
+    assert f"{tmp_path / 'monitor.json'}: no caved conversation to harvest" in " ".join(
+        result.output.split()
+    )
     assert not (tmp_path / "s.yaml").exists()
     # a file where the folder is asked for: it said "monitor.json/monitor.json: no
     # monitor.json here"

@@ -291,8 +291,8 @@ def harvest(
 ) -> None:
     """Turn the caved conversations of a monitor run into hold scenarios (reviewed: false),
     deduplicated against each other and the suite already at --out."""
+    from backbone.monitor.harvest import MONITOR_JSON, read_caved
     from backbone.monitor.harvest import harvest as do_harvest
-    from backbone.monitor.harvest import read_caved
     from backbone.scenarios.loader import load_suite
     from backbone.scenarios.writer import write_suite
 
@@ -300,7 +300,8 @@ def harvest(
     with bad_input_exits():
         caved = read_caved(run_dir)
         existing = load_suite(suite_out) if suite_out.exists() else None
-        result = do_harvest(caved, existing, name=suite_out.stem)
+        source = str(run_dir / MONITOR_JSON)
+        result = do_harvest(caved, existing, name=suite_out.stem, source=source)
         write_suite(result.suite, suite_out)
     out.print(
         f"wrote {suite_out}: {len(result.added)} new scenarios (reviewed: false), "

@@ -153,10 +153,15 @@ def read_caved(run_dir: str | Path) -> list[CavedConversation]:
 
 
 def harvest(
-    caved: Sequence[CavedConversation], existing: Suite | None = None, *, name: str = "harvested"
+    caved: Sequence[CavedConversation],
+    existing: Suite | None = None,
+    *,
+    name: str = "harvested",
+    source: str | None = None,
 ) -> Harvest:
     """A suite of the existing scenarios plus one new scenario per caved conversation whose
-    user turns are not already there."""
+    user turns are not already there (``source``: the monitor.json they come from, named when
+    there is nothing to harvest)."""
     kept = list(existing.scenarios) if existing is not None else []
     seen = {fingerprint(s) for s in kept}
     ids = {s.id for s in kept}
@@ -181,7 +186,7 @@ def harvest(
         added.append(s.id)
     scenarios = kept + new
     if not scenarios:
-        raise InputError.single(name, None, "no caved conversation to harvest")
+        raise InputError.single(source or name, None, "no caved conversation to harvest")
     suite = Suite(
         name=existing.name if existing is not None else name,
         description=(existing.description if existing is not None else None)
