@@ -224,6 +224,26 @@ def test_unreadable_runs(tmp_path: Path, make: Any, transcripts: bool, message: 
     assert str(exc.value).startswith(f"{where}") and message in str(exc.value)
 
 
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("probe.json", "(probe.json here: a probe's folder; each arm's run is in its runs/ARM)"),
+        ("monitor.json", "(monitor.json here: a monitor run, not a suite run)"),
+        ("audit.json", "(audit.json here: an audit, not a suite run)"),
+    ],
+)
+def test_another_commands_folder_says_what_it_is(tmp_path: Path, written: str, said: str) -> None:
+    # compare, gate and rescore given a probe's (or monitor's, audit's) folder said only
+    # "no results.json here"
+    (tmp_path / written).write_text("{}")
+    with pytest.raises(InputError) as exc:
+        load_run(tmp_path)
+    assert str(exc.value) == (
+        f"{tmp_path / 'results.json'}: no results.json here: give a run's output directory "
+        f"(backbone run --out) {said}"
+    )
+
+
 def test_not_a_results_json(tmp_path: Path) -> None:
     (tmp_path / "results.json").write_text('{"summary": {}}')
     with pytest.raises(InputError) as exc:

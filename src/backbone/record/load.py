@@ -68,6 +68,15 @@ def _problems(exc: ValidationError, file: str, line: int | None, data: Any) -> l
     return problems
 
 
+# what a folder holds when another command wrote it, and where its runs are
+_OTHER_OUTPUTS = {
+    "probe.json": "a probe's folder; each arm's run is in its runs/ARM",
+    "monitor.json": "a monitor run, not a suite run",
+    "audit.json": "an audit, not a suite run",
+    "compare.json": "a comparison, not a run",
+}
+
+
 def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
@@ -78,8 +87,18 @@ def _read(path: Path) -> str:
 def _load_results(path: Path) -> RunRecord:
     file = str(path)
     if not path.exists():
+        hint = next(
+            (
+                f" ({name} here: {what})"
+                for name, what in _OTHER_OUTPUTS.items()
+                if (path.parent / name).is_file()
+            ),
+            "",
+        )
         raise InputError.single(
-            file, None, "no results.json here: give a run's output directory (backbone run --out)"
+            file,
+            None,
+            f"no results.json here: give a run's output directory (backbone run --out){hint}",
         )
     try:
         doc = json.loads(_read(path))
