@@ -208,6 +208,9 @@ def test_lines_that_are_no_record_are_listed_beside_a_problem_about_the_whole_fi
         ),
         *lines,
     ]
+    with pytest.raises(InputError) as exc:  # "an 'id'": it said "a 'id'"
+        open_log(path, column_map={"id": "ident"}, rating_scale="signed")
+    assert problems(exc)[0][1].startswith("no record has an 'ident' field (fields seen: id,")
     with pytest.raises(InputError) as exc:  # once both are mended, the lines are what is left
         open_log(path, column_map={"prompt": "question"}, rating_scale="signed")
     assert problems(exc) == lines

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from backbone.audit.ab_stats import ArmCounts
 from backbone.audit.feedback_log import FeedbackLog, open_log
-from backbone.audit.source import MAX_LISTED
+from backbone.audit.source import MAX_LISTED, no_record_has
 from backbone.core.errors import InputError, Problem
 
 ARM_OPTION = "--arm-column"
@@ -73,7 +73,7 @@ def _missing(log: FeedbackLog, column: str, expr: str) -> list[Problem]:
             Problem(
                 source.file,
                 None,
-                f"no record has a '{column}' field for {ARM_OPTION} (fields seen: {fields})",
+                f"{no_record_has(column)} for {ARM_OPTION} (fields seen: {fields})",
             )
         ]
     shown = [(int(r), f"column '{column}' ({ARM_OPTION}) is empty: which arm?") for (r,) in rows]

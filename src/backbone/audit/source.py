@@ -426,6 +426,12 @@ def listed_problems(source: Source, view: str, bad: int) -> list[Problem]:
     return problems
 
 
+def no_record_has(column: str) -> str:
+    """``no record has a 'prompt' field``, with the article the name takes (``an 'id'``)."""
+    article = "an" if column[:1].lower() in ("a", "e", "i", "o", "u") else "a"
+    return f"no record has {article} '{column}' field"
+
+
 def shape_problems(source: Source) -> list[Problem]:
     """JSONL: the lines that are no record at all (not valid JSON, not a JSON object), listed
     like :func:`listed_problems`; listed beside a problem about the whole file, since mending
@@ -453,8 +459,7 @@ def missing_field_problems(
                 Problem(
                     source.file,
                     None,
-                    f"no record has a '{column}' field "
-                    f"(fields seen: {', '.join(source.names)}){hint}",
+                    f"{no_record_has(column)} (fields seen: {', '.join(source.names)}){hint}",
                 )
             )
     return problems + shape_problems(source) if problems else problems
