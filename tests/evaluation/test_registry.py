@@ -17,6 +17,7 @@ from backbone.evaluation.registry import (
     grader_from_spec,
     judge_from_spec,
     judge_target,
+    pressure_from_spec,
     target_from_spec,
 )
 from backbone.graders.answer_key import AnswerKeyGrader
@@ -151,6 +152,25 @@ def test_bad_specs_are_named(spec: str, message: str) -> None:
             )
         else:
             assert message in str(err.value)
+
+
+def test_a_python_function_that_cannot_load_is_named_by_its_role(tmp_path: Path) -> None:
+    # a judge or pressure role was called "python target"; a module that exits while it is
+    # imported (a script's sys.exit) raised SystemExit past the guard: a traceback
+    exits = tmp_path / "exits.py"
+    exits.write_text("import sys\nsys.exit(2)\n")
+    spec = f"python:{exits}:f"
+    for resolve, role in (
+        (target_from_spec, "target"),
+        (judge_target, "judge"),
+        (correctness_judge, "judge"),
+        (pressure_from_spec, "pressure"),
+    ):
+        with pytest.raises(TargetSpecError) as err:
+            resolve(spec)
+        assert str(err.value) == (
+            f"python {role}: cannot import module '{exits}': SystemExit: 2 (in '{spec}')"
+        ), role
 
 
 def test_provider_set_up_errors_name_the_spec(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -375,7 +375,7 @@ def pressure_from_spec(
     spec = pressure.strip()
     if is_python(spec):
         try:
-            raw, name, fingerprint = load_function(_split(spec)[1])
+            raw, name, fingerprint = load_function(_split(spec)[1], role="pressure")
         except TargetSpecError as exc:
             raise _named(spec, exc) from None
         return CallableTarget(

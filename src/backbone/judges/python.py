@@ -73,5 +73,5 @@ def python_judge_target(
 ) -> CallableTarget:
     """The target for ``MODULE:FUNCTION`` (no ``python:`` prefix), its function fed by
     ``argument``. Raises ``TargetSpecError`` when the function cannot be loaded."""
-    fn, name, fingerprint = load_function(spec)
+    fn, name, fingerprint = load_function(spec, role="judge")
     return CallableTarget(python_judge(fn, argument, name=name), name=name, fingerprint=fingerprint)

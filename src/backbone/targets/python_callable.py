@@ -149,8 +149,9 @@ def function_target(fn: Callable[..., Any]) -> CallableTarget:
     return CallableTarget(fn, name=name, fingerprint=source_fingerprint(source))
 
 
-def load_function(spec: str) -> tuple[Callable[..., Any], str, str]:
-    """Resolve ``MODULE:FUNCTION`` (a dotted module or a ``.py`` path) to the function.
+def load_function(spec: str, role: str = "target") -> tuple[Callable[..., Any], str, str]:
+    """Resolve ``MODULE:FUNCTION`` (a dotted module or a ``.py`` path) to the function;
+    ``role`` (target, judge, pressure) names it in the errors.
 
     Returns the function, a display name and a fingerprint of its module's source, so that
     editing the product code invalidates cached replies.
@@ -158,7 +159,7 @@ def load_function(spec: str) -> tuple[Callable[..., Any], str, str]:
     module_name, sep, func_name = spec.rpartition(":")
     if not sep or not module_name or not func_name:
         raise TargetSpecError(
-            f"python target must be 'python:MODULE:FUNCTION', got 'python:{spec}'"
+            f"python {role} must be 'python:MODULE:FUNCTION', got 'python:{spec}'"
         )
     cwd = str(Path.cwd())
     if cwd not in sys.path:
@@ -167,24 +168,24 @@ def load_function(spec: str) -> tuple[Callable[..., Any], str, str]:
         if module_name.endswith(".py"):
             path = Path(module_name)
             if not path.is_file():
-                raise TargetSpecError(f"python target: no such file {module_name}")
+                raise TargetSpecError(f"python {role}: no such file {module_name}")
             mod_spec = importlib.util.spec_from_file_location(path.stem, path)
             if mod_spec is None or mod_spec.loader is None:
-                raise TargetSpecError(f"python target: cannot import {module_name}")
+                raise TargetSpecError(f"python {role}: cannot import {module_name}")
             module = importlib.util.module_from_spec(mod_spec)
             mod_spec.loader.exec_module(module)
         else:
             module = importlib.import_module(module_name)
     except TargetSpecError:
         raise
-    except Exception as exc:  # the user's module failed to import: say which and why
+    except (Exception, SystemExit) as exc:  # the user's module failed to import (or exited)
         raise TargetSpecError(
-            f"python target: cannot import module '{module_name}': {type(exc).__name__}: {exc}"
+            f"python {role}: cannot import module '{module_name}': {type(exc).__name__}: {exc}"
         ) from exc
     fn = getattr(module, func_name, None)
     if fn is None or not callable(fn):
         raise TargetSpecError(
-            f"python target: module '{module_name}' has no function '{func_name}'"
+            f"python {role}: module '{module_name}' has no function '{func_name}'"
         )
     fingerprint = source_fingerprint(getattr(module, "__file__", None))
     return fn, f"{module_name}:{func_name}", fingerprint
