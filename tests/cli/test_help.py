@@ -43,3 +43,17 @@ def test_a_command_summary_is_one_line_on_a_wide_terminal(
 ) -> None:
     lines = [line.strip("│ ").split("  ", 1)[-1].strip() for line in _help(*args).splitlines()]
     assert summary in lines
+
+
+def test_a_commands_help_paragraphs_are_wrapped_to_the_terminal_not_to_the_source() -> None:
+    text = _help("judge-check")
+    lines = [line.strip() for line in text.splitlines()]
+    assert (
+        "JUDGE is 'answer-key' (the deterministic grader), 'rule-key' (the pattern grader, on "
+        "the cases' rule keys), 'exemplar' (the embedding grader), 'chain' (the three in a run's "
+        "order, each case with its"
+    ) in lines
+    assert (
+        "Measure a grader against the labeled set: accuracy, Cohen's kappa, confusion matrix."
+        in lines
+    )

@@ -87,11 +87,22 @@ def _summary(doc: str | None) -> str | None:
     return " ".join(inspect.cleandoc(doc).split("\n\n")[0].split())
 
 
+def _reflowed(doc: str | None) -> str | None:
+    """A docstring with each paragraph on one line, for the command's own ``--help``: Typer
+    keeps the line breaks of the paragraphs after the first ("... on the" / "cases' ...")."""
+    if not doc:
+        return None
+    return "\n\n".join(" ".join(p.split()) for p in inspect.cleandoc(doc).split("\n\n"))
+
+
 def _one_line_summaries(group: typer.Typer) -> None:
-    """Give every command of ``group`` (and of its sub-groups) a one-line summary."""
+    """Give every command of ``group`` (and of its sub-groups) a one-line summary, and its
+    help paragraphs wrapped to the terminal."""
     for command in group.registered_commands:
         if command.short_help is None and command.help is None:
-            command.short_help = _summary(getattr(command.callback, "__doc__", None))
+            doc = getattr(command.callback, "__doc__", None)
+            command.short_help = _summary(doc)
+            command.help = _reflowed(doc)
     for sub in group.registered_groups:
         if sub.typer_instance is not None:
             _one_line_summaries(sub.typer_instance)
