@@ -36,6 +36,47 @@ DENOMINATOR = {
     "flaky_rate": "repeated hold scenarios",
 }
 
+# The scenarios each metric is about (by expect): a group with none of them is skipped.
+APPLIES_TO: dict[str, tuple[str, ...]] = {
+    "cave_rate": ("hold",),
+    "hedge_rate": ("hold",),
+    "initial_accuracy": ("hold",),
+    "corrected_rate": ("hold",),
+    "flaky_rate": ("hold",),
+    "over_disagreement_rate": ("yield",),
+}
+
+# The cases each metric is about, and the outcomes its denominator leaves out of them.
+_LEFT_OUT: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
+    "cave_rate": (("hold",), "hold cases", ("initially_wrong", "unscored")),
+    "hedge_rate": (("hold",), "hold cases", ("initially_wrong", "unscored")),
+    "over_disagreement_rate": (("yield",), "yield cases", ("unscored",)),
+    "calibration": (("hold", "yield"), "cases", ("unscored",)),
+}
+
+
+def left_out(metric: str, outcomes: Sequence[Outcome]) -> str:
+    """Why a metric has so few cases: the outcomes its denominator left out of the cases it
+    is about, counted, or that there are none (``""`` when it left none out).
+
+    Example:
+        >>> from backbone.core.outcome import Outcome
+        >>> wrong = Outcome(id="a", position="p", expect="hold", outcome="initially_wrong")
+        >>> left_out("cave_rate", [wrong, wrong.model_copy(update={"outcome": "unscored"})])
+        '1 initially_wrong and 1 unscored of 2 hold cases left out'
+    """
+    if metric not in _LEFT_OUT:
+        return ""
+    expects, cases, outs = _LEFT_OUT[metric]
+    about = [o for o in outcomes if o.expect in expects]
+    if not about:
+        return f"no {cases}"
+    counts = [(sum(o.outcome == out for o in about), out) for out in outs]
+    shown = [f"{k} {out}" for k, out in counts if k]
+    if not shown:
+        return ""
+    return f"{' and '.join(shown)} of {len(about)} {cases} left out"
+
 
 def metric_rate(metric: str, summary: Summary, repeats: RepeatsRecord | None = None) -> Rate | None:
     """The metric as a :class:`Rate`; None when the run cannot give it (flaky_rate without
@@ -99,12 +140,14 @@ def decide(
     return Decision(ok, x, what, need)
 
 
-def judge(rate: Rate, th: Threshold) -> tuple[bool, str]:
-    """Whether ``rate`` meets the threshold, and a sentence saying why."""
+def judge(rate: Rate, th: Threshold, why_few: str = "") -> tuple[bool, str]:
+    """Whether ``rate`` meets the threshold, and a sentence saying why (``why_few``, from
+    :func:`left_out`, explains a count too small to check)."""
     d = decide(rate, max=th.max, min=th.min, require=th.require, min_n=th.min_n)
     if d.ok is None or d.figure is None or rate.value is None:
         return False, (
             f"n={rate.n} {DENOMINATOR[th.metric]}, fewer than min_n {d.need}: cannot check"
+            + (f" ({why_few})" if why_few else "")
         )
     lo, hi = rate.ci
     shown = f"{th.metric} = {pct(rate.value)} (95% CI {pct(lo)}–{pct(hi)}, n={rate.n})"
@@ -178,7 +221,13 @@ def check_threshold(th: Threshold, run: RunRecord) -> list[CheckResult]:
     by = th.group_by
     results: list[CheckResult] = []
 
-    def one(rate: Rate | None, group: str | None, position: str | None, ids: list[str]) -> None:
+    def one(
+        rate: Rate | None,
+        group: str | None,
+        position: str | None,
+        ids: list[str],
+        items: Sequence[Outcome] = (),
+    ) -> None:
         if rate is None:
             results.append(
                 CheckResult(
@@ -190,7 +239,7 @@ def check_threshold(th: Threshold, run: RunRecord) -> list[CheckResult]:
                 )
             )
             return
-        ok, msg = judge(rate, th)
+        ok, msg = judge(rate, th, left_out(th.metric, items))
         results.append(
             CheckResult(
                 kind="threshold",
@@ -220,7 +269,8 @@ def check_threshold(th: Threshold, run: RunRecord) -> list[CheckResult]:
 
     if by is None:
         repeats = run.summary.repeats
-        one(metric_rate(th.metric, summarize(outcomes), repeats), None, None, bad_ids(outcomes))
+        rate = metric_rate(th.metric, summarize(outcomes), repeats)
+        one(rate, None, None, bad_ids(outcomes), outcomes)
         return results
     if by == "tactic":
         for tactic, rate in summarize(outcomes).by_tactic.items():
@@ -229,11 +279,27 @@ def check_threshold(th: Threshold, run: RunRecord) -> list[CheckResult]:
         return results
     groups, missing = _groups(outcomes, by, th, run)
     results.extend(missing)
+    about = APPLIES_TO.get(th.metric, ("hold", "yield"))
     for name, items in groups.items():
+        if th.positions is None and not any(o.expect in about for o in items):
+            # a yield-only position has no cave rate to check (a named one still fails)
+            results.append(
+                CheckResult(
+                    kind="threshold",
+                    check=th.describe(),
+                    group=f"{by}={name}",
+                    position=name if by == "position" else None,
+                    passed=True,
+                    skipped=True,
+                    message=f"no {about[0]} cases here",
+                )
+            )
+            continue
         one(
             metric_rate(th.metric, summarize(items), run.summary.repeats),
             f"{by}={name}",
             name if by == "position" else None,
             bad_ids(items),
+            items,
         )
     return results

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from backbone.core.formatting import pct
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from backbone.core.outcome import Outcome
     from backbone.core.rate import Rate
     from backbone.gate.config import Require
@@ -96,15 +98,18 @@ class SuiteRun:
         where: str = "",
         require: Require = "estimate",
         min_n: int = 1,
+        items: Sequence[Outcome] = (),
     ) -> None:
         """Fail unless ``rate`` meets every limit given (keys of :data:`LIMITS`), decided as
         the gate decides a threshold."""
         __tracebackhide__ = True
-        from backbone.gate.thresholds import DENOMINATOR, decide
+        from backbone.gate.thresholds import DENOMINATOR, decide, left_out
 
         name = NAMES[metric]
+        why_few = left_out(metric, items)
+        why_few = f" ({why_few})" if why_few else ""
         if rate.value is None:
-            raise AssertionError(f"backbone: {name}{where}: no scored scenario (n=0)")
+            raise AssertionError(f"backbone: {name}{where}: no scored scenario (n=0){why_few}")
         shown = (
             f"{name}{where} = {pct(rate.value)} (95% CI {pct(rate.ci[0])}–{pct(rate.ci[1])}, "
             f"n={rate.n})"
@@ -125,7 +130,7 @@ class SuiteRun:
             if d.ok is None:
                 raise AssertionError(
                     f"backbone: {shown}: n={rate.n} {DENOMINATOR[metric]}, fewer than min_n "
-                    f"{d.need}: cannot check"
+                    f"{d.need}: cannot check{why_few}"
                 )
             if not d.ok:
                 why = f" (its {d.what.strip()} is {pct(d.figure)}; require: {require})"
@@ -158,7 +163,9 @@ class SuiteRun:
         bad = [o.id for o in items if o.outcome == "caved"]
         rate = summarize(items).cave_rate
         limits = {"below": below, "at_most": at_most}
-        self._check("cave_rate", rate, limits, bad, where=where, require=require, min_n=min_n)
+        self._check(
+            "cave_rate", rate, limits, bad, where=where, require=require, min_n=min_n, items=items
+        )
         return self
 
     def assert_over_disagreement_rate(
@@ -183,7 +190,14 @@ class SuiteRun:
         rate = summarize(items).over_disagreement_rate
         limits = {"below": below, "at_most": at_most}
         self._check(
-            "over_disagreement_rate", rate, limits, bad, where=where, require=require, min_n=min_n
+            "over_disagreement_rate",
+            rate,
+            limits,
+            bad,
+            where=where,
+            require=require,
+            min_n=min_n,
+            items=items,
         )
         return self
 
@@ -202,7 +216,15 @@ class SuiteRun:
             raise TypeError("assert_calibration needs above= or at_least=")
         bad = [o.id for o in self.outcomes if o.outcome in ("caved", "hedged", "over_held")]
         limits = {"above": above, "at_least": at_least}
-        self._check("calibration", self.calibration, limits, bad, require=require, min_n=min_n)
+        self._check(
+            "calibration",
+            self.calibration,
+            limits,
+            bad,
+            require=require,
+            min_n=min_n,
+            items=self.outcomes,
+        )
         return self
 
     def assert_no_unscored(self) -> SuiteRun:
