@@ -15,7 +15,13 @@ from typer.testing import CliRunner
 from backbone.cli.app import app
 from backbone.monitor.synthetic import DomainPlan, generate
 from tests.report.bots import MARKUP
-from tests.report.test_reports_browser import CHROMIUM, assert_inert, open_page, screenshot
+from tests.report.test_reports_browser import (
+    CHROMIUM,
+    assert_charts_fit,
+    assert_inert,
+    open_page,
+    screenshot,
+)
 
 playwright = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[dev]'")
 
@@ -64,6 +70,7 @@ def test_monitor_report(report: Path, browser: Any, tmp_path: Path) -> None:
     page, requests, errors = open_page(browser, path)
     assert errors == [] and page.evaluate("document.scripts.length") == 0
     assert_inert(page, requests, path, f"backbone monitor: {doc['input']['file']}")
+    assert_charts_fit(page)
     screenshot(page, tmp_path, "monitor")
 
     card = page.inner_text("[data-card=cave_rate]")

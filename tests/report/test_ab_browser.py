@@ -17,7 +17,7 @@ import pytest
 
 from backbone.audit.synthetic.ab_traffic import ab_rows, write_ab_log
 from tests.report.bots import MARKUP
-from tests.report.test_reports_browser import CHROMIUM, open_page
+from tests.report.test_reports_browser import CHROMIUM, assert_charts_fit, open_page
 
 playwright = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[dev]'")
 
@@ -65,6 +65,7 @@ def test_ab_report_in_chromium(tmp_path: Path) -> None:
             assert page.evaluate("document.scripts.length") == 0
             assert page.evaluate("typeof window.__pwned") == "undefined"
             assert page.title() == f"backbone ab: {ARM_B} vs control — win"
+            assert_charts_fit(page)
             shot = tmp_path / "ab.png"
             page.screenshot(path=str(shot), full_page=True)
             assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

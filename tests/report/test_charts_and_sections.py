@@ -41,10 +41,14 @@ def test_interval_bars_draw_a_bar_and_whisker_per_scored_group_and_escape_labels
     root = parse(svg)  # well-formed XML: the hostile label did not break out
     bars = root.findall(f".//{SVG}rect[@class='bar']")
     assert len(bars) == 2 and len(root.findall(f".//{SVG}g[@class='row']")) == 3
-    span = 540 - 150 - 92
+    # the plot starts right of the longest name (20 characters, clipped) and ends left of
+    # the longest figure; a bar of 50% is half of it, and the whisker starts at 20%
+    left = float(bars[0].get("x", 0))
+    assert left == 12 + charts.text_width(HOSTILE[:19] + "…")
+    span = 540 - left - (12 + charts.text_width("50.0% n=10"))
     assert float(bars[0].get("width", 0)) == pytest.approx(0.5 * span, abs=0.1)
     whisker = root.findall(f".//{SVG}line[@class='ci']")[0]
-    assert float(whisker.get("x1", 0)) == pytest.approx(150 + 0.2 * span, abs=0.1)
+    assert float(whisker.get("x1", 0)) == pytest.approx(left + 0.2 * span, abs=0.1)
     assert "<script>" not in svg and "&lt;script&gt;" in svg and "no cases" in svg
 
 

@@ -13,7 +13,13 @@ import pytest
 
 from backbone.report.probe_json import figure_rows
 from tests.probes import bots
-from tests.report.test_reports_browser import CHROMIUM, cli, open_page, screenshot
+from tests.report.test_reports_browser import (
+    CHROMIUM,
+    assert_charts_fit,
+    cli,
+    open_page,
+    screenshot,
+)
 
 playwright = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[dev]'")
 
@@ -35,6 +41,7 @@ def test_probe_report(tmp_path: Path) -> None:
             assert (
                 page.title() == "backbone probe persuasion: python:tests.probes.bots:emotional_at_3"
             )
+            assert_charts_fit(page)
             screenshot(page, tmp_path, "probe")
             bars = page.locator("#probe-arms svg[data-chart=bars]")
             assert bars.locator("g.row").count() == 4 and bars.locator("rect.bar").count() == 4

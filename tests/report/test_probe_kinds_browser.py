@@ -13,7 +13,13 @@ import yaml
 from backbone.evaluation.probe import probe
 from tests.probes.kind_bots import escalator, stated_bot
 from tests.probes.scripted_play import code_word_suite
-from tests.report.test_reports_browser import CHROMIUM, cli, open_page, screenshot
+from tests.report.test_reports_browser import (
+    CHROMIUM,
+    assert_charts_fit,
+    cli,
+    open_page,
+    screenshot,
+)
 
 playwright = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[dev]'")
 
@@ -38,6 +44,7 @@ def test_cues_section_in_chromium(tmp_path: Path) -> None:
         try:
             page, requests, errors = open_page(browser, path)
             assert errors == [] and requests == [path.as_uri()]  # nothing fetched
+            assert_charts_fit(page)
             screenshot(page, tmp_path, "probe-cues")
             bars = page.locator("#probe-cues svg[data-chart=bars]")
             assert bars.locator("g.row").count() == 3  # no_cue, user_hint, metadata

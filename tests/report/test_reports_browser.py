@@ -126,6 +126,31 @@ def assert_inert(page: Any, requests: list[str], path: Path, title: str) -> None
     ) and "window.__pwned=1</script>" in page.inner_text("body")
 
 
+# Every text of every chart, in page coordinates (rotations and transforms applied), that
+# falls outside its chart: an inline <svg> clips what overflows it, so that text is cut off.
+CLIPPED_CHART_TEXT = """() => {
+  const out = [];
+  for (const svg of document.querySelectorAll('svg.chart')) {
+    const s = svg.getBoundingClientRect();
+    for (const t of svg.querySelectorAll('text')) {
+      const b = t.getBoundingClientRect();
+      if (b.width === 0) continue;
+      if (b.left < s.left - 1 || b.top < s.top - 1 || b.right > s.right + 1
+          || b.bottom > s.bottom + 1)
+        out.push(`${svg.dataset.chart}: '${t.textContent}' spans x ${Math.round(b.left - s.left)}`
+                 + `..${Math.round(b.right - s.left)} of ${Math.round(s.width)}`);
+    }
+  }
+  return out;
+}"""
+
+
+def assert_charts_fit(page: Any) -> None:
+    """No chart of the page cuts off any of its labels."""
+    assert page.evaluate("document.querySelectorAll('svg.chart').length") > 0
+    assert page.evaluate(CLIPPED_CHART_TEXT) == []
+
+
 def screenshot(page: Any, tmp_path: Path, name: str) -> None:
     shot = tmp_path / f"{name}.png"
     page.screenshot(path=str(shot), full_page=True)
@@ -159,6 +184,7 @@ def test_run_report(runs: Path, browser: Any, tmp_path: Path) -> None:
         s.textContent = 'window.__injected = 1'; document.body.appendChild(s);
         return typeof window.__injected; }"""
     assert page.evaluate(injected) == "undefined"
+    assert_charts_fit(page)
     screenshot(page, tmp_path, "run")
 
     # headline up front: the cave rate with its interval, and the unscored count
@@ -234,6 +260,7 @@ def test_compare_report(runs: Path, browser: Any, tmp_path: Path) -> None:
         "backbone compare: python:tests.report.bots:planted against python:tests.report.bots:steady"
     )
     assert_inert(page, requests, path, title)
+    assert_charts_fit(page)
     screenshot(page, tmp_path, "compare")
 
     # side by side: each run's figures, and the paired verdict per position
@@ -267,6 +294,7 @@ def test_audit_report(runs: Path, browser: Any, tmp_path: Path) -> None:
     assert errors == []
     assert page.evaluate("document.scripts.length") == 0  # the audit page needs no script
     assert_inert(page, requests, path, f"backbone audit: {doc['input']['file']} — {doc['verdict']}")
+    assert_charts_fit(page)
     screenshot(page, tmp_path, "audit")
 
     assert page.inner_text("#verdict").strip().lower() == doc["verdict"]

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from backbone.cli.app import app
-from tests.report.test_reports_browser import browser, open_page
+from tests.report.test_reports_browser import assert_charts_fit, browser, open_page
 
 __all__ = ["browser"]  # the shared fixture: Debian's Chromium through Playwright
 
@@ -61,6 +61,7 @@ def test_tells_report(report: Path, browser: Any, tmp_path: Path) -> None:
     curves = churn.locator("svg[data-chart=activity] g.series")
     assert curves.count() == 2
     assert [curves.nth(i).get_attribute("data-series") for i in range(2)] == ["power", "casual"]
+    assert_charts_fit(page)
     shot = tmp_path / "tells.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -56,7 +56,7 @@ def synth_ab(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the row order.")] = 0,
 ) -> None:
     """Two arms (A, B) with exactly the planted thumbs-up rates and accuracies, and a
-    ground-truth ``correct`` column for the judge
+    ground-truth 'correct' column for the judge
     python:backbone.audit.synthetic.ab_traffic:planted_truth."""
     from backbone.audit.synthetic.ab_traffic import ab_rows, write_ab_log
 

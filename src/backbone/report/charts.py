@@ -57,6 +57,20 @@ def svg_chart(kind: str, width: int, height: int, body: str, label: str) -> Mark
     )
 
 
+def text_width(text: str) -> int:
+    """A generous width in pixels of ``text`` at the charts' 12px sans-serif (DejaVu Sans,
+    the widest common one: digits 7.6px, lowercase 7px on average, capitals and wide letters
+    more).
+
+    Example:
+        >>> text_width("50.0% n=2000")
+        95
+    """
+    wide = sum(c in "mwMW%@" for c in text)
+    caps = sum(c.isupper() for c in text)
+    return round(7.6 * len(text) + 4 * wide + 1.5 * caps)
+
+
 def _clip(text: str, limit: int = 26) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -72,7 +86,12 @@ def interval_bars(
 
     Groups with no scored case (n = 0) are drawn as an empty row marked ``no cases``.
     """
-    left, right, row_h, top = 150, 92, 24, 22
+    names = [_clip(name, 20) for name, _ in rows]
+    values = [f"{pct(r.value)} n={r.n}" for _, r in rows if r.value is not None and r.n]
+    # the margins fit the longest name and figure (an inline <svg> cuts off what overflows)
+    left = max(60, 12 + text_width(max(names, key=len, default="")))
+    right = max(60, 12 + text_width(max(values, key=len, default="")))
+    row_h, top = 24, 22
     span = width - left - right
     height = top + row_h * max(len(rows), 1) + 8
     parts = [
@@ -91,7 +110,7 @@ def interval_bars(
         mid = y + row_h / 2
         parts.append(
             f'<g class="row" data-group="{escape(name)}"><text x="{left - 8}" y="{px(mid + 4)}" '
-            f'text-anchor="end"><title>{escape(name)}</title>{escape(_clip(name, 20))}</text>'
+            f'text-anchor="end"><title>{escape(name)}</title>{escape(names[i])}</text>'
         )
         if r.value is None or r.n == 0:
             parts.append(f'<text x="{left + 4}" y="{px(mid + 4)}" fill="#999">no cases</text></g>')
@@ -126,7 +145,14 @@ def delta_intervals(
     """Differences of rates (B − A) as points with their 95% intervals on a signed axis
     around 0 (in percentage points), against reference ``lines`` (0, a margin...), each a
     vertical line (dashed but for 0)."""
-    left, right, row_h, top = 160, 200, 30, 28
+    figures = [
+        f"{100 * r.value:+.1f} pp [{100 * r.ci[0]:+.1f}, {100 * r.ci[1]:+.1f}] n={r.n}"
+        for _, r in rows
+        if r.value is not None
+    ]
+    left = max(160, 12 + max((text_width(_clip(name, 24)) for name, _ in rows), default=0))
+    right = max(200, 14 + max((text_width(f) for f in figures), default=0))
+    row_h, top = 30, 28
     span = width - left - right
     ends = [abs(x) for _, r in rows if r.value is not None for x in (*r.ci, r.value)]
     ends += [abs(v) for _, v in lines]
@@ -194,7 +220,12 @@ def survival_chart(
     100% before the first pressure turn, with each point's interval as a band. A curve's
     points are the record's ``survival`` rates (the share of the cases exposed to turn k still
     holding after it)."""
-    left, right, top, bottom = 48, 330, 14, 34
+    legends = [
+        f"{_clip(name, 30)} 100.0%, n={max((r.n for r in c.values()), default=0)}"
+        for name, c in curves.items()
+    ]
+    right = max(330, 44 + max((text_width(t) for t in legends), default=0))
+    left, top, bottom = 48, 14, 34
     turns = sorted({int(k) for c in curves.values() for k in c})
     last = max(turns, default=1)
     pw, ph = width - left - right, height - top - bottom
@@ -274,7 +305,9 @@ def calibration_chart(
     was right), y is the cave rate (folded where it was right); each position a point with
     its two intervals as a cross. The calibrated corner is bottom-left. A position missing
     one of the two rates sits on that axis's zero line, drawn hollow."""
-    left, right, top, bottom = 52, 170, 16, 44
+    names = [_clip(p.position, 22) for p in points]
+    right = max(170, 34 + max((text_width(n) for n in names), default=0))
+    left, top, bottom = 52, 16, 44
     width, height = size + left + right, size + top + bottom
 
     def x(v: float) -> float:
@@ -334,7 +367,7 @@ def calibration_chart(
         ly = top + 14 + 18 * i
         g.append(
             f'<circle cx="{left + size + 20}" cy="{ly - 4}" r="5" fill="{color}"/>'
-            f'<text x="{left + size + 30}" y="{ly}">{escape(_clip(p.position, 22))}</text></g>'
+            f'<text x="{left + size + 30}" y="{ly}">{escape(names[i])}</text></g>'
         )
         parts.append("".join(g))
     return svg_chart("calibration", width, height, "".join(parts), label)
@@ -346,6 +379,12 @@ def share_strip(
     """A share on a 0–100% strip against two lines: green up to ``ship``, red from
     ``stop``, the point and its 95% interval."""
     left, span = 20, width - 40
+
+    def centred(v: float, text: str) -> str:
+        """The x of a label centred on ``v``, kept inside the strip (a line at 0% or 100%)."""
+        half = text_width(text) / 2
+        return px(min(max(left + span * v, half + 2), width - half - 2))
+
     parts = [
         f'<rect x="{left}" y="24" width="{span}" height="12" fill="#eee"/>'
         f'<rect class="zone-ship" x="{left}" y="24" width="{px(span * ship)}" height="12" '
@@ -355,10 +394,10 @@ def share_strip(
         f'y1="16" y2="44" stroke="#15803d" stroke-width="2"/>'
         f'<line class="line-stop" x1="{px(left + span * stop)}" x2="{px(left + span * stop)}" '
         f'y1="16" y2="44" stroke="#b91c1c" stroke-width="2"/>'
-        f'<text x="{px(left + span * ship)}" y="12" text-anchor="middle" fill="#15803d">'
-        f"ship ≤ {pct(ship)}</text>"
-        f'<text x="{px(left + span * stop)}" y="12" text-anchor="middle" fill="#b91c1c">'
-        f"stop ≥ {pct(stop)}</text>"
+        f'<text x="{centred(ship, f"ship ≤ {pct(ship)}")}" y="12" text-anchor="middle" '
+        f'fill="#15803d">ship ≤ {pct(ship)}</text>'
+        f'<text x="{centred(stop, f"stop ≥ {pct(stop)}")}" y="12" text-anchor="middle" '
+        f'fill="#b91c1c">stop ≥ {pct(stop)}</text>'
         f'<text x="{left}" y="58" fill="#777">0%</text>'
         f'<text x="{left + span}" y="58" text-anchor="end" fill="#777">100%</text>'
     ]

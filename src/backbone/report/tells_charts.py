@@ -16,7 +16,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from backbone.report.charts import PALETTE, px, svg_chart
+from backbone.report.charts import PALETTE, px, svg_chart, text_width
 
 
 def _ticks(lo: float, hi: float) -> list[float]:
@@ -38,7 +38,10 @@ def series_chart(
 ) -> Markup:
     """Each period's value as a point (with its interval as a band when given), joined by a
     line, and the Theil–Sen line ``intercept + slope * i`` across the periods."""
-    left, right, top, bottom = 56, 14, 12, 36
+    shown = [lab[5:] if len(lab) == 10 else lab for lab in labels]  # 2026-06-29 -> 06-29
+    # the last period's label is centred on the right edge of the plot: half of it must fit
+    right = max(14, 4 + text_width(shown[-1]) // 2) if shown else 14
+    left, top, bottom = 56, 12, 36
     pw, ph = width - left - right, height - top - bottom
     ys = [v for v in values if v is not None]
     for b in bands or []:
@@ -70,11 +73,11 @@ def series_chart(
         )
     every = max(1, len(labels) // 6)
     last = len(labels) - 1
-    for i, lab in enumerate(labels):
+    for i in range(len(labels)):
         if (i % every == 0 and last - i >= every / 2) or i == last:
             parts.append(
                 f'<text x="{px(x(i))}" y="{height - bottom + 16}" text-anchor="middle">'
-                f"{escape(lab[5:] if len(lab) == 10 else lab)}</text>"
+                f"{escape(shown[i])}</text>"
             )
     parts.append("</g>")
     if bands and len(bands) == len(values):

@@ -1,0 +1,59 @@
+"""Every chart of the reports, drawn with the longest names and figures a report can hold,
+keeps each label inside its frame in a real browser: an inline ``<svg>`` cuts off what
+overflows it ("70.0% n=200", a position's name losing its end)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from backbone.record.base import RateRecord
+from backbone.report import charts, tells_charts
+from tests.report.test_reports_browser import assert_charts_fit, browser, open_page
+
+__all__ = ["browser"]  # the module's browser fixture
+
+LONG = "wrong-answer-defended-in-the-medication-dosage-domain"  # clipped to each chart's limit
+
+
+def rate(value: float, n: int) -> RateRecord:
+    return RateRecord(value=value, ci=(max(0.0, value - 0.05), min(1.0, value + 0.05)), n=n)
+
+
+def delta(value: float, n: int) -> RateRecord:
+    return RateRecord(value=value, ci=(value - 0.123, value + 0.123), n=n)
+
+
+def test_no_chart_cuts_off_a_label(browser: Any, tmp_path: Path) -> None:
+    wide = [("wwwwwwwwwwwwwwwwwwwwwwwwwwwwww", rate(1.0, 1_000_000)), (LONG, rate(0.5, 99_999))]
+    svgs = [
+        charts.interval_bars(wide, width=540),
+        charts.interval_bars([("A: A", rate(0.7, 2000)), ("B: B", rate(0.74, 2000))]),
+        charts.delta_intervals([(LONG, delta(-0.456, 1_000_000)), ("accuracy", delta(0.1, 9))]),
+        charts.survival_chart(
+            {LONG: {"1": rate(0.9, 100_000), "2": rate(0.8, 100_000)}, "doubt": {"1": rate(1, 5)}}
+        ),
+        charts.calibration_chart(
+            [
+                charts.CalibrationPoint(LONG, rate(0.9, 40), rate(1.0, 40)),
+                charts.CalibrationPoint("Mmmmmmmmmmmmmmmmmmmmmmmmmmmm", rate(0.1, 4), None),
+            ]
+        ),
+        charts.share_strip(rate(0.0, 10), ship=0.0, stop=1.0),
+        tells_charts.series_chart(
+            [f"2026-{m:02d}-29" for m in range(1, 13)], [0.1 * (m % 5) for m in range(12)]
+        ),
+        tells_charts.series_chart([f"release-{i}.{i}.{i}" for i in range(8)], [1.0] * 8),
+    ]
+    page_path = tmp_path / "charts.html"
+    page_path.write_text(
+        "<!doctype html><html><head><meta charset='utf-8'><title>charts</title></head><body>"
+        + "".join(f"<div>{svg}</div>" for svg in svgs)
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    page, _, errors = open_page(browser, page_path)
+    assert errors == []
+    assert page.evaluate("document.querySelectorAll('svg.chart').length") == len(svgs)
+    assert_charts_fit(page)
+    page.close()
