@@ -16,6 +16,8 @@ from rich.console import Console
 
 from backbone.metrics.rates import wilson
 from backbone.record import load_run
+from backbone.record.grading import JudgesRecord
+from backbone.report.judge_hint import judge_hint
 from backbone.report.terminal import print_summary
 from tests.fixtures import planted_real
 from tests.fixtures.planted import PLANS
@@ -189,6 +191,25 @@ def test_unscored_above_five_percent_warns_with_reasons(results: dict[str, Any])
     assert "turn 2 unreadable before any cave (1)" in warning
     html = Path(results["_dir"], "report.html").read_text()
     assert 'id="unscored-warning"' in html and "7.1% of scenarios unscored" in html
+    # no judge ran and a reply was unreadable: both say how a judge would read it
+    hint = next(line for line in text.splitlines() if line.startswith("hint"))
+    assert hint.startswith("hint: no judge ran: --judge openai:MODEL")
+    assert "backbone rescore RUN --judge" in hint
+    assert '<p id="judge-hint">no judge ran: --judge openai:MODEL' in html
+
+
+def test_no_judge_hint_once_a_judge_ran_or_when_nothing_was_unreadable(
+    results: dict[str, Any],
+) -> None:
+    record = load_run(Path(results["_dir"]))
+    assert judge_hint(record) is not None
+    judges = JudgesRecord(specs=["python:j:j"], samples=1, rubric_version="1", grader="judge")
+    judged = record.model_copy(
+        update={"grading": record.grading.model_copy(update={"judges": judges})}
+    )
+    assert judge_hint(judged) is None
+    failed = record.summary.model_copy(update={"unscored_reasons": {"target failed: 500": 1}})
+    assert judge_hint(record.model_copy(update={"summary": failed})) is None
 
 
 def test_breakdowns(results: dict[str, Any]) -> None:

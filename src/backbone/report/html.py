@@ -25,6 +25,7 @@ from backbone.record import RunRecord, ScenarioRecord, TranscriptRecord
 from backbone.record.base import RateRecord, Rates
 from backbone.report import review_html  # noqa: F401  (registers the by-review section)
 from backbone.report.charts import CalibrationPoint
+from backbone.report.judge_hint import judge_hint
 from backbone.report.page import env, render_page
 
 HEADLINE = [
@@ -88,6 +89,7 @@ class RunView:
     open_flagged: bool = False
     bodies: list[Markup] = field(default_factory=list)
     packed: str | None = None
+    judge_hint: str | None = None
 
 
 def _values(t: TranscriptRecord, s: ScenarioRecord | None) -> dict[str, list[str]]:
@@ -158,6 +160,7 @@ def run_view(record: RunRecord, *, inline_limit: int = INLINE_LIMIT) -> RunView:
         open_flagged=len(conversations) <= OPEN_UP_TO,
         bodies=[] if packed else bodies,
         packed=packed,
+        judge_hint=judge_hint(record) if record.summary.counts.get("unscored") else None,
     )
 
 

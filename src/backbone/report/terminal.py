@@ -20,6 +20,7 @@ from backbone.record.base import RateRecord
 from backbone.record.costs import CostsRecord
 from backbone.report.escape import terminal
 from backbone.report.html import HEADLINE
+from backbone.report.judge_hint import judge_hint
 
 if TYPE_CHECKING:
     from backbone.record.grading import Agreement
@@ -56,6 +57,8 @@ def print_summary(record: RunRecord, console: Console) -> None:
             "the rates leave them out; reasons: "
             + "; ".join(f"{k} ({v})" for k, v in record.summary.unscored_reasons.items())
         )
+    if counts.get("unscored") and (hint := judge_hint(record)):
+        console.print(f"[magenta]hint:[/] {hint}", highlight=False)
     by_review = record.summary.by_review
     if by_review is not None:
         a, b = by_review["reviewed"], by_review["unreviewed"]
