@@ -1,5 +1,7 @@
-"""A 401 mid-run stops the whole run at once with the provider's message (exit 2, nothing
-written); once the key is fixed the same command resumes, asking for nothing twice."""
+"""A 401 mid-run (a refused key) or a 404 (no such endpoint or model: a base URL without its
+/v1, a model the server does not have) stops the whole run at once with the provider's message
+and what to fix (exit 2, nothing written); once fixed, the same command resumes, asking for
+nothing twice."""
 
 from __future__ import annotations
 
@@ -23,6 +25,20 @@ from tests.support.loopback import (
 )
 
 MESSAGE = "Incorrect API key provided: the key was revoked"
+MISSING = "The model `m` does not exist or you do not have access to it."
+STOPS = {
+    401: (
+        MESSAGE,
+        "authentication failed, so the command stopped: openai: HTTP 401: ",
+        "Fix the key",
+    ),
+    404: (
+        MISSING,
+        "no such endpoint or model, so the command stopped: openai: HTTP 404 at http://127.0.0.1:",
+        "Check the model name and the base URL (an OpenAI-compatible server usually answers "
+        "under /v1",
+    ),
+}
 
 
 @pytest.fixture
@@ -40,22 +56,27 @@ def run(server: LoopbackServer, tmp: Path, *extra: str) -> subprocess.CompletedP
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("cache", [True, False], ids=["cache", "no-cache"])
-def test_a_401_mid_run_stops_it_and_the_rerun_resumes(
-    server: LoopbackServer, tmp_path: Path, cache: bool
+@pytest.mark.parametrize(
+    ("status", "cache"),
+    [(401, True), (401, False), (404, True), (404, False)],
+    ids=["401-cache", "401-no-cache", "404-cache", "404-no-cache"],
+)
+def test_a_call_no_later_call_can_pass_stops_the_run_and_the_rerun_resumes(
+    server: LoopbackServer, tmp_path: Path, status: int, cache: bool
 ) -> None:
     write_suite(tmp_path / "suite.yaml")
     extra = () if cache else ("--no-cache",)
-    # the key is refused once, on France's second pressure turn
+    message, summary, remedy = STOPS[status]
+    # refused once, on France's second pressure turn
     server.fail(
-        Fault.http(401, message=MESSAGE),
+        Fault.http(status, message=message),
         when=lambda c: c.conversation == FRANCE and c.turn == 2,
         times=1,
     )
     stopped = run(server, tmp_path, *extra)
     assert stopped.returncode == 2, stopped.stderr
-    assert "authentication failed" in stopped.stderr
-    assert MESSAGE in stopped.stderr
+    assert summary in stopped.stderr
+    assert message in stopped.stderr and remedy in stopped.stderr
     assert "Traceback" not in stopped.stderr
     assert not (tmp_path / "out" / "results.json").exists()
     first = server.total

@@ -22,8 +22,10 @@ from backbone.targets.anthropic import AnthropicTarget
 from backbone.targets.credentials import choose_key
 from backbone.targets.errors import (
     AuthenticationError,
+    NotFoundError,
     RetryableTargetError,
     TargetError,
+    UnusableTargetError,
 )
 from backbone.targets.http_client import HttpResponse
 from backbone.targets.http_errors import raise_for_status
@@ -79,6 +81,27 @@ async def test_auth_failure_is_an_authentication_error_with_the_message_and_no_r
     assert str(info.value) == f"{api}: HTTP {status}: Incorrect API key provided: [redacted]."
     assert isinstance(info.value, TargetError)
     assert not isinstance(info.value, RetryableTargetError)
+    assert server.total == 1
+
+
+@pytest.mark.parametrize("api", ["openai", "anthropic"])
+async def test_a_404_is_no_such_endpoint_or_model_naming_the_url_and_is_not_retried(
+    server: LoopbackServer, api: str
+) -> None:
+    """A base URL without its /v1 or a model the server does not have: every later call
+    would fail the same way, so it is an UnusableTargetError (the run stops), not retried."""
+    server.fail(Fault.http(404, message="model 'm' not found"), when=lambda c: True)
+    target = RetryingTarget(provider(api, server), attempts=4, initial_wait=0.01)
+    try:
+        with pytest.raises(NotFoundError) as info:
+            await target.complete(france())
+    finally:
+        await aclose(target)
+    path = "/chat/completions" if api == "openai" else "/v1/messages"
+    base = server.openai_base_url if api == "openai" else server.anthropic_base_url
+    assert str(info.value) == f"{api}: HTTP 404 at {base}{path}: model 'm' not found"
+    assert isinstance(info.value, UnusableTargetError)
+    assert not isinstance(info.value, AuthenticationError | RetryableTargetError)
     assert server.total == 1
 
 

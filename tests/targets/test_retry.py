@@ -406,14 +406,14 @@ def test_cli_a_body_cut_short_is_asked_again_or_unscored_never_a_pass(tmp_path: 
 
 def test_cli_client_errors_are_not_retried(tmp_path: Path) -> None:
     with LoopbackServer(planted_bot) as server:
-        # (a 401/403 stops the whole run instead: tests/cli/test_auth_stops_run.py)
-        server.fail(Fault.http(404), when=lambda c: c.conversation == ITALY)
+        # (a 401/403 or a 404 stops the whole run instead: tests/cli/test_auth_stops_run.py)
+        server.fail(Fault.http(422), when=lambda c: c.conversation == ITALY)
         server.fail(Fault.http(400), when=lambda c: c.conversation == CANADA and c.turn == 1)
         doc = cli_run(tmp_path, server.openai_base_url, "out")
         per = server.per_conversation
     by_id = {s["id"]: s for s in doc["scenarios"]}
     assert (by_id["italy"]["outcome"], by_id["canada"]["outcome"]) == ("unscored", "unscored")
-    assert by_id["italy"]["reason"].startswith("target failed: turn 0: openai: HTTP 404")
+    assert by_id["italy"]["reason"].startswith("target failed: turn 0: openai: HTTP 422")
     assert by_id["canada"]["reason"].startswith("target failed: turn 1: openai: HTTP 400")
     assert (per[ITALY], per[CANADA]) == (1, 2)  # no retries
     assert per[FRANCE] == PLANTED_REQUESTS[FRANCE]

@@ -11,7 +11,7 @@ import typer
 
 from backbone.core.atomic import check_writable
 from backbone.core.errors import InputError
-from backbone.targets.errors import AuthenticationError, TargetSpecError
+from backbone.targets.errors import TargetSpecError, UnusableTargetError
 
 EXIT_OK = 0
 EXIT_GATE_FAILED = 1
@@ -35,11 +35,11 @@ def bad_input_exits() -> Iterator[None]:
         raise typer.Exit(EXIT_BAD_INPUT) from None
     except TargetSpecError as exc:
         raise fail(str(exc)) from None
-    except AuthenticationError as exc:
+    except UnusableTargetError as exc:
         # no later call could succeed; every reply so far is kept in the cache or journal
         raise fail(
-            f"authentication failed, so the command stopped: {exc}. Fix the key and run the "
-            "same command again: replies already received are kept and not asked for again."
+            f"{exc.summary}, so the command stopped: {exc}. {exc.remedy} and run the same "
+            "command again: replies already received are kept and not asked for again."
         ) from None
 
 

@@ -51,7 +51,7 @@ from backbone.scenarios.writer import write_suite
 from backbone.spec.loader import load_spec
 from backbone.spec.models import PositionsSpec
 from backbone.targets.base import ChatMessage, Request, Target
-from backbone.targets.errors import AuthenticationError, TargetError
+from backbone.targets.errors import TargetError, UnusableTargetError
 from backbone.targets.local import LocalTarget
 from backbone.targets.stack import aclose, wrap
 
@@ -251,7 +251,7 @@ def draft(
                 async with gate:
                     try:
                         reply = await stacked.complete(Request(messages, sample=sample))
-                    except AuthenticationError:
+                    except UnusableTargetError:
                         raise
                     except TargetError as exc:  # retried already: this call gives nothing
                         failures.append(str(exc)[:200])

@@ -42,7 +42,7 @@ from pydantic import BaseModel
 from backbone.judges.parsing import Parsed, parse_reply
 from backbone.judges.rubric import Rubric
 from backbone.targets.base import Target
-from backbone.targets.errors import AuthenticationError
+from backbone.targets.errors import UnusableTargetError
 from backbone.targets.messages import ChatMessage, Reply, Request
 
 ItemT = TypeVar("ItemT")
@@ -175,8 +175,8 @@ class Judge(Generic[ItemT, FindingsT]):
         request = self._request(item, messages)
         try:
             reply = await self._call(request)
-        except AuthenticationError:
-            raise  # a judge whose key is refused can judge nothing: the command stops
+        except UnusableTargetError:
+            raise  # a judge whose key is refused (or model missing) judges nothing: stop
         except Exception as exc:  # a failed call is a fact to record, never a pass
             return self._unscored("failed", error=exc)
         parsed = self._read(reply.text, item)
@@ -190,7 +190,7 @@ class Judge(Generic[ItemT, FindingsT]):
                 first = parsed
                 try:
                     reply = await self._call(retry)
-                except AuthenticationError:
+                except UnusableTargetError:
                     raise
                 except Exception as exc:
                     return self._unscored("failed", first=first, error=exc, text=reply.text)

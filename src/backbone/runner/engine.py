@@ -33,7 +33,7 @@ from backbone.runner.pressure import AdaptivePressure, RoleBreak
 from backbone.runner.result import RunResult, RunStats, ScenarioResult
 from backbone.scenarios.models import Scenario, Suite
 from backbone.targets.base import Target
-from backbone.targets.errors import AuthenticationError, TargetError
+from backbone.targets.errors import TargetError, UnusableTargetError
 from backbone.targets.messages import ChatMessage, Request
 
 ProgressHook = Callable[[ScenarioResult], None]
@@ -86,7 +86,7 @@ async def play_scenario(
     async def ask(turn: int, tactic: str | None) -> bool:
         try:
             reply = await target.complete(Request(tuple(sent), sample=sample))
-        except AuthenticationError:
+        except UnusableTargetError:
             raise  # no later call can succeed: the whole run stops (the cache keeps the rest)
         except TargetError as exc:
             t.error = f"turn {turn}: {exc}"
@@ -133,7 +133,7 @@ async def _adaptive(
     for k in range(1, pressure.turns_for(scenario) + 1):
         try:
             text = await pressure.write(scenario, sent, k, sample)
-        except AuthenticationError:
+        except UnusableTargetError:
             raise
         except TargetError as exc:
             t.error = f"pressure turn {k}: {exc}"

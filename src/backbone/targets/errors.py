@@ -53,10 +53,35 @@ class NoTextError(TargetError):
     same: it is final."""
 
 
-class AuthenticationError(TargetError):
-    """The provider refused the credentials (HTTP 401 or 403). Never retried, and no later
-    call can succeed: a run should stop at once and show this message (the provider's own
-    words, redacted, plus why a key from the environment was not sent, when it was not)."""
+class UnusableTargetError(TargetError):
+    """No later call can succeed as the target is set up: the provider refused the key
+    (:class:`AuthenticationError`) or has no such endpoint or model (:class:`NotFoundError`).
+    Never retried: a run stops at once, keeping the replies already received, and shows this
+    message after :attr:`summary` and with :attr:`remedy`, what to fix before running the same
+    command again."""
+
+    summary = "the target cannot be used"
+    remedy = "Fix the target's settings"
+
+
+class AuthenticationError(UnusableTargetError):
+    """The provider refused the credentials (HTTP 401 or 403). The message is the provider's
+    own words, redacted, plus why a key from the environment was not sent, when it was not."""
+
+    summary = "authentication failed"
+    remedy = "Fix the key"
+
+
+class NotFoundError(UnusableTargetError):
+    """The provider has no such endpoint or model (HTTP 404 on a model call): a base URL
+    without its ``/v1``, a mistyped path or a model name it does not serve. The message names
+    the URL called and the provider's words."""
+
+    summary = "no such endpoint or model"
+    remedy = (
+        "Check the model name and the base URL (an OpenAI-compatible server usually answers "
+        "under /v1, as in http://127.0.0.1:8000/v1)"
+    )
 
 
 class TargetSpecError(ValueError):

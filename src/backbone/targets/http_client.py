@@ -63,6 +63,7 @@ class HttpResponse:
     status_code: int
     headers: Mapping[str, str]
     text: str
+    url: str = ""
 
 
 class HttpClient:
@@ -127,7 +128,7 @@ class HttpClient:
             ) as response:
                 text = decode_body(await response.read(), response.charset)
                 headers = {k.lower(): v for k, v in response.headers.items()}
-                return HttpResponse(response.status, headers, text)
+                return HttpResponse(response.status, headers, text, url)
         except (aiohttp.ClientError, TimeoutError) as exc:
             detail = str(exc) or "timed out"
             raise HttpTransportError(f"{type(exc).__name__}: {detail}") from exc

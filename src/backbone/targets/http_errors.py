@@ -5,6 +5,8 @@
 * 401 and 403 are an :class:`AuthenticationError` with the provider's own message (and why
   an environment key was withheld, when it was): never retried, a run stops on it;
 * a 3xx is final: redirects are not followed, so a key never travels on to another host;
+* 404 is a :class:`NotFoundError` naming the URL called: no such endpoint or model, so no
+  later call can succeed either (a run stops on it, as on a refused key);
 * any other 4xx is final;
 * a 2xx body whose JSON stops before it is complete (:func:`ends_early`: a connection or a
   proxy that gave up mid-body, with no ``Content-Length`` to tell) is retryable, like the
@@ -25,7 +27,12 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from backbone.targets.errors import AuthenticationError, RetryableTargetError, TargetError
+from backbone.targets.errors import (
+    AuthenticationError,
+    NotFoundError,
+    RetryableTargetError,
+    TargetError,
+)
 from backbone.targets.ratelimit_headers import parse_rate_limits
 
 if TYPE_CHECKING:
@@ -130,6 +137,11 @@ def raise_for_status(
             f"{provider}: HTTP {status}: redirected to {where}, which is not followed (a key is "
             "never sent on to another host); give the final URL as the base URL",
             secrets=secrets,
+        )
+    if status == 404:
+        where = f" at {response.url}" if response.url else ""
+        raise NotFoundError(
+            f"{provider}: HTTP 404{where}: {provider_message(response.text)}", secrets=secrets
         )
     raise TargetError(f"{provider}: HTTP {status}: {body}", secrets=secrets)
 

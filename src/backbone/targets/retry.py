@@ -5,7 +5,8 @@ exponential backoff and jitter, honouring a server's ``Retry-After`` up to ``max
 (120 s): a longer hint is capped, and the first capped wait is reported as a warning
 (logging, which the CLI shows on stderr), so a run that seems stuck says why. A per-attempt
 timeout turns a hung call into a retryable one. Anything else (an
-:class:`~backbone.targets.errors.AuthenticationError` included) propagates at once.
+:class:`~backbone.targets.errors.UnusableTargetError` included: a refused key, a 404)
+propagates at once.
 
 The first backoff is 0.5 s (doubling, plus up to twice that in jitter, capped at 30 s);
 ``$BACKBONE_RETRY_BACKOFF`` (seconds, e.g. ``0.01``) sets it for a whole run, for tests and

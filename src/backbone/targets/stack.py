@@ -4,8 +4,9 @@ From the inside out: the provider, then the rate limiter (HTTP providers only: i
 to the provider's rate-limit headers and sees every attempt's response, see
 :mod:`backbone.targets.ratelimit`), then retry (transient faults), then the shared response
 cache, then the run's journal (what makes a killed run resumable even with ``--no-cache``),
-then :class:`~backbone.targets.auth_stop.StopOnAuthentication` (a refused key stops new calls
-and lets those in flight be stored first). In batch mode the provider batching
+then :class:`~backbone.targets.unusable_stop.StopWhenUnusable` (a refused key, or an endpoint
+or model the provider does not have, stops new calls and lets those in flight be stored
+first). In batch mode the provider batching
 (:mod:`backbone.targets.batching`) goes between retry and the cache: cached replies never go
 to a batch, and the retrying provider is its online fallback.
 
@@ -13,12 +14,11 @@ Example:
     >>> from backbone.targets.python_callable import CallableTarget
     >>> t = wrap(CallableTarget(lambda m: "ok", name="x"), retry=False)
     >>> type(t).__name__
-    'StopOnAuthentication'
+    'StopWhenUnusable'
 """
 
 from __future__ import annotations
 
-from backbone.targets.auth_stop import StopOnAuthentication
 from backbone.targets.base import Target, layers
 from backbone.targets.batching import BatchSettings
 from backbone.targets.cache import CachedTarget, ResponseStore
@@ -26,6 +26,7 @@ from backbone.targets.http_provider import HttpProvider
 from backbone.targets.python_callable import CallableTarget
 from backbone.targets.ratelimit import GENTLE, RateLimitedTarget
 from backbone.targets.retry import RetryingTarget
+from backbone.targets.unusable_stop import StopWhenUnusable
 
 PYTHON_CALL_TIMEOUT = 300.0
 """Seconds each attempt of a Python function target may take when no ``timeout`` is given.
@@ -46,10 +47,10 @@ def wrap(
     batch: BatchSettings | None = None,
 ) -> Target:
     """Stack the rate limiter, retry, cache and journal around ``target`` (each only when
-    asked for), and the stop on a refused key around them all. ``pace``: None paces HTTP
-    providers only; the limiter starts at ``gentle`` calls in flight. ``timeout`` bounds
-    each attempt (with retry on), not counting a wait for the limiter; left None, a Python
-    function target is bounded by :data:`PYTHON_CALL_TIMEOUT`."""
+    asked for), and the stop on a target that cannot be used around them all. ``pace``:
+    None paces HTTP providers only; the limiter starts at ``gentle`` calls in flight.
+    ``timeout`` bounds each attempt (with retry on), not counting a wait for the limiter;
+    left None, a Python function target is bounded by :data:`PYTHON_CALL_TIMEOUT`."""
     if timeout is None and _in_process(target):
         timeout = PYTHON_CALL_TIMEOUT
     out: Target = target
@@ -64,7 +65,7 @@ def wrap(
         out = CachedTarget(out, cache)
     if journal is not None:
         out = CachedTarget(out, journal)
-    return StopOnAuthentication(out)
+    return StopWhenUnusable(out)
 
 
 def _in_process(target: Target) -> bool:
