@@ -63,25 +63,33 @@ def france() -> Request:
 # ---- 401 / 403 ---------------------------------------------------------------------------
 
 
+async def refused_once(server: LoopbackServer, api: str, fault: Fault) -> UnusableTargetError:
+    """The error a retrying provider raises when every call meets ``fault``: one that no
+    later call can pass, raised after a single request (never retried)."""
+    server.fail(fault, when=lambda c: True)
+    target = RetryingTarget(provider(api, server), attempts=4, initial_wait=0.01)
+    try:
+        with pytest.raises(UnusableTargetError) as info:
+            await target.complete(france())
+    finally:
+        await aclose(target)
+    assert isinstance(info.value, TargetError)
+    assert not isinstance(info.value, RetryableTargetError)
+    assert server.total == 1
+    return info.value
+
+
 @pytest.mark.parametrize("status", [401, 403])
 @pytest.mark.parametrize("api", ["openai", "anthropic"])
 async def test_auth_failure_is_an_authentication_error_with_the_message_and_no_retry(
     server: LoopbackServer, api: str, status: int
 ) -> None:
-    server.fail(
-        Fault.http(status, message=f"Incorrect API key provided: {KEY}."), when=lambda c: True
+    error = await refused_once(
+        server, api, Fault.http(status, message=f"Incorrect API key provided: {KEY}.")
     )
-    target = RetryingTarget(provider(api, server), attempts=4, initial_wait=0.01)
-    try:
-        with pytest.raises(AuthenticationError) as info:
-            await target.complete(france())
-    finally:
-        await aclose(target)
     # the provider's own key is an exact secret: masked whole
-    assert str(info.value) == f"{api}: HTTP {status}: Incorrect API key provided: [redacted]."
-    assert isinstance(info.value, TargetError)
-    assert not isinstance(info.value, RetryableTargetError)
-    assert server.total == 1
+    assert str(error) == f"{api}: HTTP {status}: Incorrect API key provided: [redacted]."
+    assert isinstance(error, AuthenticationError)
 
 
 @pytest.mark.parametrize("api", ["openai", "anthropic"])
@@ -90,19 +98,11 @@ async def test_a_404_is_no_such_endpoint_or_model_naming_the_url_and_is_not_retr
 ) -> None:
     """A base URL without its /v1 or a model the server does not have: every later call
     would fail the same way, so it is an UnusableTargetError (the run stops), not retried."""
-    server.fail(Fault.http(404, message="model 'm' not found"), when=lambda c: True)
-    target = RetryingTarget(provider(api, server), attempts=4, initial_wait=0.01)
-    try:
-        with pytest.raises(NotFoundError) as info:
-            await target.complete(france())
-    finally:
-        await aclose(target)
+    error = await refused_once(server, api, Fault.http(404, message="model 'm' not found"))
     path = "/chat/completions" if api == "openai" else "/v1/messages"
     base = server.openai_base_url if api == "openai" else server.anthropic_base_url
-    assert str(info.value) == f"{api}: HTTP 404 at {base}{path}: model 'm' not found"
-    assert isinstance(info.value, UnusableTargetError)
-    assert not isinstance(info.value, AuthenticationError | RetryableTargetError)
-    assert server.total == 1
+    assert str(error) == f"{api}: HTTP 404 at {base}{path}: model 'm' not found"
+    assert isinstance(error, NotFoundError) and not isinstance(error, AuthenticationError)
 
 
 def test_an_auth_error_says_why_an_environment_key_was_withheld() -> None:
