@@ -1,6 +1,7 @@
-"""A judge whose key is refused (HTTP 401/403 from the loopback server) stops every command
-that judges: exit 2 with the provider's message, no traceback, nothing written. Before, ``audit``
-and ``audit-channels`` let the refusal escape as a traceback with exit 1."""
+"""A judge whose key is refused (HTTP 401/403 from the loopback server), or whose model or
+endpoint the server does not have (404), stops every command that judges: exit 2 with the
+provider's message, no traceback, nothing written. Before, ``audit`` and ``audit-channels``
+let the refusal escape as a traceback with exit 1."""
 
 from __future__ import annotations
 
@@ -79,40 +80,53 @@ def conversations(path: Path) -> Path:
     )
 
 
-def command(name: str, tmp: Path, url: str) -> tuple[list[str], list[Path]]:
-    """The command line for ``name`` with an openai: judge at ``url``, and what it would
-    write."""
+def command(
+    name: str, tmp: Path, url: str, flag: str = "--base-url"
+) -> tuple[list[str], list[Path]]:
+    """The command line for ``name`` with an openai: judge at ``url`` (given with ``flag``,
+    ``--base-url`` or its alias ``--judge-base-url``, where the command has no target), and
+    what it would write."""
     judge = ["--judge", "openai:judge"]
     out = tmp / "out"
     if name == "audit":
         log = feedback_log(tmp / "log.jsonl")
-        args = ["audit", str(log), *judge, "--base-url", url, "--out", str(out), "-q"]
+        args = ["audit", str(log), *judge, flag, url, "--out", str(out), "-q"]
         return args, [out / "audit.json", out / "report.html"]
     if name == "audit-channels":
         log = channels_log(tmp / "channels.jsonl")
-        args = ["audit-channels", str(log), *judge, "--base-url", url, "--out", str(out), "-q"]
+        args = ["audit-channels", str(log), *judge, flag, url, "--out", str(out), "-q"]
         return args, [out / "channels.json", out / "review_queue.jsonl"]
     if name == "ab":
         log = feedback_log(tmp / "log.jsonl")
-        args = ["ab", str(log), "--arm-column", "arm", *judge, "--base-url", url]
+        args = ["ab", str(log), "--arm-column", "arm", *judge, flag, url]
         return [*args, "--out", str(out), "-q"], [out / "ab.json", out / "report.html"]
     if name == "monitor":
         log = conversations(tmp / "conversations.jsonl")
-        args = ["monitor", str(log), *judge, "--base-url", url, "--out", str(out), "-q"]
+        args = ["monitor", str(log), *judge, flag, url, "--out", str(out), "-q"]
         return args, [out / "monitor.json", out / "report.html"]
     assert name == "judge-check"
     report = tmp / "check.json"
     return ["judge-check", *judge, "--judge-base-url", url, "--out", str(report)], [report]
 
 
-@pytest.mark.parametrize("status", [401, 403])
+STOPPED = {
+    401: "authentication failed, so the command stopped",
+    403: "authentication failed, so the command stopped",
+    404: "no such endpoint or model, so the command stopped",
+}
+
+
+@pytest.mark.parametrize("status", [401, 403, 404])
 @pytest.mark.parametrize("name", ["audit", "audit-channels", "ab", "monitor", "judge-check"])
-def test_a_refused_judge_key_stops_the_command_with_exit_2(
+def test_a_judge_no_call_can_pass_stops_the_command_with_exit_2(
     tmp_path: Path, name: str, status: int
 ) -> None:
+    """A refused key, or a judge model or endpoint the server does not have (404, given with
+    --judge-base-url, the name ``run`` and ``judge-check`` use)."""
     with LoopbackServer() as server:
         server.fail(Fault.http(status, message=MESSAGE), when=lambda c: True)
-        args, written = command(name, tmp_path, server.openai_base_url)
+        flag = "--judge-base-url" if status == 404 else "--base-url"
+        args, written = command(name, tmp_path, server.openai_base_url, flag)
         proc = subprocess.run(
             [backbone_exe(), *args, "--no-cache", "--concurrency", "2"],
             cwd=tmp_path,
@@ -124,6 +138,7 @@ def test_a_refused_judge_key_stops_the_command_with_exit_2(
         assert server.total >= 1
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
-    assert "authentication failed, so the command stopped" in proc.stderr
-    assert f"HTTP {status}: {MESSAGE}" in proc.stderr
+    assert STOPPED[status] in proc.stderr
+    where = f" at {server.openai_base_url}/chat/completions" if status == 404 else ""
+    assert f"HTTP {status}{where}: {MESSAGE}" in proc.stderr
     assert [p for p in written if p.exists()] == []

@@ -148,7 +148,12 @@ def audit(
         bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")
     ] = False,
     base_url: Annotated[
-        str | None, typer.Option("--base-url", help="Base URL for openai:/anthropic: judges.")
+        str | None,
+        typer.Option(
+            "--base-url",
+            "--judge-base-url",
+            help="Base URL for openai:/anthropic: judges (--judge-base-url, as in run).",
+        ),
     ] = None,
     max_tokens: Annotated[int | None, typer.Option("--max-tokens", min=1)] = None,
     timeout: Annotated[float | None, typer.Option("--timeout", min=0.1, help=TIMEOUT_HELP)] = None,
@@ -337,7 +342,7 @@ def audit_channels(
     fmt: Annotated[str | None, typer.Option("--format", help="jsonl | csv | parquet.")] = None,
     concurrency: Annotated[int, typer.Option("--concurrency", "-c", min=1)] = 8,
     no_cache: Annotated[bool, typer.Option("--no-cache")] = False,
-    base_url: Annotated[str | None, typer.Option("--base-url")] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", "--judge-base-url")] = None,
     max_tokens: Annotated[int | None, typer.Option("--max-tokens", min=1)] = None,
     timeout: Annotated[float | None, typer.Option("--timeout", min=0.1)] = None,
     retries: Annotated[int, typer.Option("--retries", min=0)] = 5,

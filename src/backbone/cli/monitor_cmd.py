@@ -115,7 +115,12 @@ def monitor(
     concurrency: ConcurrencyOpt = 8,
     no_cache: NoJudgeCacheOpt = False,
     base_url: Annotated[
-        str | None, typer.Option("--base-url", help="Base URL for openai:/anthropic: judges.")
+        str | None,
+        typer.Option(
+            "--base-url",
+            "--judge-base-url",
+            help="Base URL for openai:/anthropic: judges (--judge-base-url, as in run).",
+        ),
     ] = None,
     max_tokens: Annotated[int | None, typer.Option("--max-tokens", min=1)] = None,
     timeout: TimeoutOpt = None,
