@@ -47,6 +47,26 @@ class RetryableTargetError(TargetError):
         self.rate_limited = rate_limited
 
 
+class InvalidRequestError(TargetError):
+    """The provider refused the request as invalid (HTTP 400), naming, when it said, the
+    parameter it refused (``param``, as in OpenAI's error body) and why (``code``:
+    ``unsupported_parameter``, ``unsupported_value``...). Final: the same request would be
+    refused again, though an adapter may send another (a reasoning model that takes
+    ``max_completion_tokens``, not ``max_tokens``)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        param: str | None = None,
+        code: str | None = None,
+        secrets: Iterable[str] = (),
+    ) -> None:
+        super().__init__(message, secrets=secrets)
+        self.param = param
+        self.code = code
+
+
 class NoTextError(TargetError):
     """The provider answered, and its reply has no text, saying why (a tool call, the token
     limit spent, a content filter). Asking again, online or in another batch, would get the

@@ -7,6 +7,8 @@
 * a 3xx is final: redirects are not followed, so a key never travels on to another host;
 * 404 is a :class:`NotFoundError` naming the URL called: no such endpoint or model, so no
   later call can succeed either (a run stops on it, as on a refused key);
+* a 400 is an :class:`InvalidRequestError` carrying the ``param`` and ``code`` the
+  provider named, so an adapter can send what the model takes instead;
 * any other 4xx is final;
 * a 2xx body whose JSON stops before it is complete (:func:`ends_early`: a connection or a
   proxy that gave up mid-body, with no ``Content-Length`` to tell) is retryable, like the
@@ -29,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from backbone.targets.errors import (
     AuthenticationError,
+    InvalidRequestError,
     NotFoundError,
     RetryableTargetError,
     TargetError,
@@ -78,6 +81,29 @@ def provider_message(body: str) -> str:
         if isinstance(data.get("message"), str):
             return str(data["message"])[:300]
     return body_text(body)
+
+
+def error_fields(body: str) -> tuple[str | None, str | None]:
+    """The ``param`` and ``code`` of an error body's ``error`` object (OpenAI's shape), or
+    None for each that it does not give.
+
+    Example:
+        >>> error_fields('{"error": {"message": "...", "param": "max_tokens", '
+        ...              '"code": "unsupported_parameter"}}')
+        ('max_tokens', 'unsupported_parameter')
+    """
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None, None
+    error = data.get("error") if isinstance(data, dict) else None
+    if not isinstance(error, dict):
+        return None, None
+    param, code = error.get("param"), error.get("code")
+    return (
+        param if isinstance(param, str) else None,
+        code if isinstance(code, str) else None,
+    )
 
 
 _HTML = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
@@ -137,6 +163,11 @@ def raise_for_status(
             f"{provider}: HTTP {status}: redirected to {where}, which is not followed (a key is "
             "never sent on to another host); give the final URL as the base URL",
             secrets=secrets,
+        )
+    if status == 400:
+        param, code = error_fields(response.text)
+        raise InvalidRequestError(
+            f"{provider}: HTTP 400: {body}", param=param, code=code, secrets=secrets
         )
     if status == 404:
         where = f" at {response.url}" if response.url else ""

@@ -4,6 +4,13 @@ Talks HTTP directly (no vendor SDK), so a local server needs no key and the per-
 stays small. The base URL is part of the identity and so of the cache key. Which servers get
 ``OPENAI_API_KEY``: see :mod:`backbone.targets.credentials`.
 
+Reasoning models (OpenAI's o-series and GPT-5 family, on OpenAI or Azure) refuse
+``max_tokens`` (they take ``max_completion_tokens``, which OpenAI's own API takes for every
+model, so it is sent there from the start) and any ``temperature`` but their default. Such a
+refusal (HTTP 400 naming the parameter) is met once per target: the call is sent again with
+``max_completion_tokens``, or without ``temperature``, and so is every later call, with one
+warning. The identity keeps the settings asked for, so the cache keys do not move.
+
 Example:
     >>> t = OpenAITarget("gpt-4o-mini", base_url="http://127.0.0.1:11434/v1")
     >>> t.identity["base_url"]
@@ -12,14 +19,24 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
+from urllib.parse import urlsplit
 
 from backbone.targets.credentials import choose_key
+from backbone.targets.errors import InvalidRequestError
 from backbone.targets.http_provider import NO_TEXT_WHY, HttpProvider, usage_of
 from backbone.targets.messages import Reply, Request
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
+OPENAI_HOST = "api.openai.com"
+
+log = logging.getLogger(__name__)
+
+# what a model may refuse, and what is sent instead: max_tokens is renamed, temperature left
+# out (the model's default)
+ADAPTABLE = ("max_tokens", "temperature")
 
 
 def content_text(content: Any) -> str:
@@ -91,13 +108,52 @@ class OpenAITarget(HttpProvider):
             secrets=[k for k in (self.api_key, os.environ.get("OPENAI_API_KEY")) if k],
             auth_note=choice.withheld,
         )
+        # parameters the model refused (or, on OpenAI's API, max_tokens from the start)
+        self.refused: set[str] = {"max_tokens"} if urlsplit(url).hostname == OPENAI_HOST else set()
 
     def body(self, request: Request) -> dict[str, Any]:
-        """The chat completions request body for ``request`` (online, or one batch line)."""
-        body: dict[str, Any] = {"model": self.model, "messages": request.as_dicts(), **self.params}
+        """The chat completions request body for ``request`` (online, or one batch line).
+
+        Example:
+            >>> from backbone.targets.messages import ChatMessage
+            >>> t = OpenAITarget("gpt-5-mini", max_tokens=64)
+            >>> b = t.body(Request((ChatMessage("user", "?"),)))
+            >>> b["max_completion_tokens"], "max_tokens" in b
+            (64, False)
+        """
+        params = dict(self.params)
+        if "max_tokens" in self.refused and "max_tokens" in params:
+            params["max_completion_tokens"] = params.pop("max_tokens")
+        if "temperature" in self.refused:
+            params.pop("temperature", None)
+        body: dict[str, Any] = {"model": self.model, "messages": request.as_dicts(), **params}
         if request.sample:
             body["seed"] = request.sample
         return body
+
+    def adapt(self, error: InvalidRequestError) -> None:
+        """Stop sending the parameter ``error`` refuses, when it is one this target can do
+        without (``max_tokens``, ``temperature``), with one warning the first time."""
+        param = error.param
+        if param not in ADAPTABLE or param in self.refused or param not in self.params:
+            return
+        self.refused.add(param)
+        name = f"openai:{self.model}"
+        if param == "max_tokens":
+            log.warning(
+                "%s does not take max_tokens: sending max_completion_tokens=%s instead (it "
+                "also counts the model's hidden reasoning; raise --max-tokens if replies come "
+                "back empty)",
+                name,
+                self.params["max_tokens"],
+            )
+        else:
+            log.warning(
+                "%s does not take temperature=%g: sending no temperature (the model's "
+                "default), so its replies may differ from run to run",
+                name,
+                self.params["temperature"],
+            )
 
     def reply_from(self, data: Any, raw: str, limits: Any = None) -> Reply:
         """The reply in a chat completion (``raw``: its text, quoted when it is unreadable).
@@ -122,5 +178,14 @@ class OpenAITarget(HttpProvider):
         return Reply(text=text, usage=usage, limits=limits)
 
     async def complete(self, request: Request) -> Reply:
-        data, raw, limits = await self.post_json_limits("/chat/completions", self.body(request))
-        return self.reply_from(data, raw, limits)
+        body = self.body(request)
+        while True:  # sent again only while the refusal changed what is sent
+            try:
+                data, raw, limits = await self.post_json_limits("/chat/completions", body)
+            except InvalidRequestError as exc:
+                self.adapt(exc)  # (or another call in flight already did)
+                sent, body = body, self.body(request)
+                if body == sent:
+                    raise
+                continue
+            return self.reply_from(data, raw, limits)

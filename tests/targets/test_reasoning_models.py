@@ -1,0 +1,102 @@
+"""A reasoning model behind an OpenAI-compatible API (OpenAI's o-series and GPT-5 family, on
+OpenAI or Azure) refuses ``max_tokens`` and any ``temperature`` but its default with HTTP 400
+naming the parameter. A run against one plays as against any model: the refused parameter is
+sent as ``max_completion_tokens`` or left out, each with one warning, instead of every call
+failing and the whole suite ending unscored."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.support.loopback import (
+    PLANTED_OUTCOMES,
+    PLANTED_REQUESTS,
+    Call,
+    Fault,
+    LoopbackServer,
+    cli_env,
+    outcome_tuples,
+    planted_bot,
+    read_results,
+    run_cli,
+    write_suite,
+)
+
+
+def refusal(param: str, code: str, message: str) -> Fault:
+    """OpenAI's 400 body for a parameter the model does not take."""
+    error = {"message": message, "type": "invalid_request_error", "param": param, "code": code}
+    return Fault.raw(json.dumps({"error": error}).encode(), status=400)
+
+
+MAX_TOKENS = refusal(
+    "max_tokens",
+    "unsupported_parameter",
+    "Unsupported parameter: 'max_tokens' is not supported with this model. Use "
+    "'max_completion_tokens' instead.",
+)
+TEMPERATURE = refusal(
+    "temperature",
+    "unsupported_value",
+    "Unsupported value: 'temperature' does not support 0 with this model. Only the default (1) "
+    "value is supported.",
+)
+
+
+def reasoning_model(server: LoopbackServer) -> None:
+    """Plant what such a model refuses, each checked on every request (max_tokens first)."""
+    server.fail(MAX_TOKENS, when=lambda c: "max_tokens" in c.body)
+    server.fail(TEMPERATURE, when=lambda c: c.body.get("temperature", 1) != 1)
+
+
+def answered(calls: list[Call]) -> list[Call]:
+    return [c for c in calls if c.fault is None]
+
+
+def test_a_run_against_a_reasoning_model_plays_through_and_says_what_it_changed(
+    tmp_path: Path,
+) -> None:
+    with LoopbackServer(planted_bot) as server:
+        reasoning_model(server)
+        proc = run_cli(
+            ["run", "--target", "openai:gpt-5-mini", "--base-url", server.openai_base_url,
+             "--suite", str(write_suite(tmp_path / "suite.yaml")), "--out", "out",
+             "--no-cache", "--quiet", "--concurrency", "4", "--max-tokens", "300"],
+            env=cli_env(), cwd=tmp_path,
+        )  # fmt: skip
+        calls = server.calls
+    doc = read_results(tmp_path / "out")
+    assert outcome_tuples(doc["scenarios"]) == PLANTED_OUTCOMES
+    assert doc["summary"]["counts"]["unscored"] == 0
+    # every request answered went out as the model takes it, and each was answered once
+    ok = answered(calls)
+    assert len(ok) == sum(PLANTED_REQUESTS.values())
+    assert all(c.body["max_completion_tokens"] == 300 for c in ok)
+    assert all("max_tokens" not in c.body and "temperature" not in c.body for c in ok)
+    # refused only while in flight before the change: at most one per conversation in flight
+    refused = [c for c in calls if c.fault is not None]
+    assert 2 <= len(refused) <= 2 * 4
+    assert proc.stderr.count("does not take max_tokens: sending max_completion_tokens=300") == 1
+    assert proc.stderr.count("does not take temperature=0: sending no temperature") == 1
+
+
+def test_a_refusal_of_another_parameter_still_fails_the_call(tmp_path: Path) -> None:
+    """Only what the target can do without is adapted: a 400 naming any other parameter is
+    the call's failure (its scenario unscored with the provider's words), sent once."""
+    refused = refusal("messages", "invalid_value", "Invalid 'messages': too long.")
+    with LoopbackServer(planted_bot) as server:
+        server.fail(refused, when=lambda c: True)
+        run_cli(
+            ["run", "--target", "openai:m", "--base-url", server.openai_base_url,
+             "--suite", str(write_suite(tmp_path / "suite.yaml")), "--out", "out",
+             "--no-cache", "--quiet"],
+            env=cli_env(), cwd=tmp_path,
+        )  # fmt: skip
+        assert server.total == len(PLANTED_REQUESTS)  # each opening once, never again
+    doc = read_results(tmp_path / "out")
+    body = json.dumps(
+        {"error": {"message": "Invalid 'messages': too long.", "type": "invalid_request_error",
+                   "param": "messages", "code": "invalid_value"}})  # fmt: skip
+    assert {s["outcome"] for s in doc["scenarios"]} == {"unscored"}
+    assert all(s["reason"].endswith(f": openai: HTTP 400: {body}") for s in doc["scenarios"])
