@@ -84,6 +84,7 @@ class BatchServer(LoopbackServer):
         self._expire: dict[int, int] = {}
         self._lost: set[int] = set()
         self._tool_rules: list[MessagesPred] = []
+        self._refusals: list[tuple[Callable[[dict[str, Any]], bool], dict[str, Any]]] = []
         self._block = threading.Lock()
 
     # ---- switches --------------------------------------------------------------------------
@@ -94,6 +95,11 @@ class BatchServer(LoopbackServer):
         """Items whose messages satisfy ``pred`` error with ``status``, at most ``times``
         times each."""
         self._error_rules.append((pred, times, status))
+
+    def refuse(self, when: Callable[[dict[str, Any]], bool], error: dict[str, Any]) -> None:
+        """Items whose request body satisfies ``when`` are refused with HTTP 400 and
+        ``error`` as the body's ``error`` (a reasoning model refusing a parameter)."""
+        self._refusals.append((when, error))
 
     def expire(self, batch_numbers: Iterable[int], *, finished: int) -> None:
         """Those batches (1-based creation order) expire with ``finished`` items answered."""
@@ -184,6 +190,13 @@ class BatchServer(LoopbackServer):
             if finished is not None and i >= finished:
                 results.append({"custom_id": custom_id, "kind": "expired"})
                 counts["expired"] += 1
+                continue
+            refused = next((e for when, e in self._refusals if when(body)), None)
+            if refused is not None:
+                results.append(
+                    {"custom_id": custom_id, "kind": "errored", "status": 400, "error": refused}
+                )
+                counts["errored"] += 1
                 continue
             status = self._error_status(messages, json.dumps(body, sort_keys=True))
             if status is not None:
@@ -283,9 +296,10 @@ class BatchServer(LoopbackServer):
                     {"id": "req", "custom_id": r["custom_id"], "response": ok, "error": None}
                 )
             elif which == "errors" and r["kind"] == "errored":
+                error = r.get("error") or {"message": "injected item error"}
                 lines.append({"id": "req", "custom_id": r["custom_id"], "error": None,
-                              "response": {"status_code": r["status"], "body": {"error": {
-                                  "message": "injected item error"}}}})  # fmt: skip
+                              "response": {"status_code": r["status"],
+                                           "body": {"error": error}}})  # fmt: skip
             elif which == "errors" and r["kind"] == "expired":
                 lines.append({"id": "req", "custom_id": r["custom_id"], "response": None,
                               "error": {"code": "batch_expired",

@@ -432,3 +432,33 @@ def test_an_anthropic_item_refused_as_invalid_is_final(result: dict[str, Any], f
     client = AnthropicBatchClient(AnthropicTarget("m", base_url="http://127.0.0.1:9"))
     item = client._item(result)
     assert item.final is final and item.reply is None and item.error
+
+
+def test_a_reasoning_models_refused_parameters_are_dropped_for_the_next_batch(
+    server: BatchServer, tmp_path: Path
+) -> None:
+    """In batch mode too: items refused for max_tokens, then for temperature, go in the next
+    batch as the model takes them, and the run plays through with nothing unscored."""
+    server.refuse(
+        lambda body: "max_tokens" in body,
+        {"message": "Unsupported parameter: 'max_tokens' is not supported with this model.",
+         "type": "invalid_request_error", "param": "max_tokens", "code": "unsupported_parameter"},
+    )  # fmt: skip
+    server.refuse(
+        lambda body: body.get("temperature", 1) != 1,
+        {"message": "Unsupported value: 'temperature' does not support 0 with this model.",
+         "type": "invalid_request_error", "param": "temperature", "code": "unsupported_value"},
+    )  # fmt: skip
+    suite = str(write_suite(tmp_path / "suite.yaml"))
+    run = evaluate(suite, "openai:m", base_url=server.openai_base_url, batch=True, cache=False)
+    assert outcome_tuples(run.outcomes) == PLANTED_OUTCOMES
+    assert not any(t.error for t in run.transcripts or [])
+    first = server.batches["batch_1"]
+    assert all("max_tokens" in body for _, body in first.items)  # refused: sent again...
+    answered = [b for b in server.batches.values() if b.counts.get("succeeded")]
+    assert answered and all(  # ...as the model takes them
+        "max_tokens" not in body and "temperature" not in body and body["max_completion_tokens"]
+        for b in answered
+        for _, body in b.items
+    )
+    assert run.options["batch"]["target"]["failed"] == 0

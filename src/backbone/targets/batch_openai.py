@@ -25,6 +25,8 @@ import aiohttp
 
 from backbone.targets.batch_http import BatchHttp, jsonl
 from backbone.targets.batching import BatchStatus, ItemResult, read_reply, refused_item
+from backbone.targets.errors import InvalidRequestError
+from backbone.targets.http_errors import error_fields
 from backbone.targets.messages import Request
 from backbone.targets.openai_compat import OpenAITarget
 
@@ -103,7 +105,15 @@ class OpenAIBatchClient:
         if isinstance(error, dict):
             return ItemResult(error=f"{error.get('code')}: {error.get('message')}")
         if isinstance(response, dict):
-            return refused_item(response.get("status_code"), response.get("body"))
+            status, body = response.get("status_code"), response.get("body")
+            item = refused_item(status, body)
+            if status == 400 and isinstance(body, dict):
+                # a parameter the model does not take: the next batch sends it as it does
+                param, code = error_fields(json.dumps(body))
+                refusal = InvalidRequestError(item.error or "", param=param, code=code)
+                if self.target.adapt(refusal):
+                    return ItemResult(error=item.error, final=False)
+            return item
         return ItemResult(error=str(error or "no response"))
 
     async def aclose(self) -> None:

@@ -131,12 +131,15 @@ class OpenAITarget(HttpProvider):
             body["seed"] = request.sample
         return body
 
-    def adapt(self, error: InvalidRequestError) -> None:
+    def adapt(self, error: InvalidRequestError) -> bool:
         """Stop sending the parameter ``error`` refuses, when it is one this target can do
-        without (``max_tokens``, ``temperature``), with one warning the first time."""
+        without (``max_tokens``, ``temperature``), with one warning the first time. True
+        when that parameter is no longer sent (from now, or already)."""
         param = error.param
-        if param not in ADAPTABLE or param in self.refused or param not in self.params:
-            return
+        if param not in ADAPTABLE or param not in self.params:
+            return False
+        if param in self.refused:
+            return True
         self.refused.add(param)
         name = f"openai:{self.model}"
         if param == "max_tokens":
@@ -154,6 +157,7 @@ class OpenAITarget(HttpProvider):
                 name,
                 self.params["temperature"],
             )
+        return True
 
     def reply_from(self, data: Any, raw: str, limits: Any = None) -> Reply:
         """The reply in a chat completion (``raw``: its text, quoted when it is unreadable).
