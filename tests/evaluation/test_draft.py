@@ -88,6 +88,7 @@ def test_drafting_from_each_builtin_spec_validates_and_lists_the_unreviewed(
     assert f"{2 * n_hold} duplicates removed" in text
     assert f"{2 * n_hold + n_yield} candidates dropped" in text
     assert text.count(": exact duplicate of ") == n_hold
+    assert f"next: backbone validate builtin:{domain} --suite {out}" in text
     assert text.count(": near duplicate of ") == n_hold
     assert "generator calls " + str(n_hold + n_yield) + " (0 from cache)" in text
 

@@ -144,6 +144,10 @@ def test_guided_drafting_keeps_exactly_the_good_candidates_and_says_why_others_w
     ]:
         assert line in text, (line, text)
     assert text.count(NO_YIELD_DRAFTS) == 1  # method-choice gave one
+    removed = next(line for line in text.splitlines() if ": exact duplicate of " in line)
+    # the repeated question drafts the same id: the line does not name it as its own double
+    assert removed.count("draft.wrong-answer-defended.") == 1, removed
+    assert removed.endswith("exact duplicate of another draft with the same id (Jaccard 1.00)")
     # a question that is not one costs no answer calls: 10 + 12 + 7 + 4 field prompts
     assert len(PROMPTS) == 31
 

@@ -23,8 +23,9 @@ model writes a guided field in seconds)."""
 out = Console(soft_wrap=True)
 
 
-def print_draft(result: object, suite_out: Path, console: Console) -> None:
-    """What was drafted, dropped and removed, and what to do next."""
+def print_draft(result: object, suite_out: Path, console: Console, spec: str = "SPEC") -> None:
+    """What was drafted, dropped and removed, and what to do next (with ``spec``, the
+    positions spec drafted from)."""
     from backbone.evaluation.draft import DraftResult
 
     assert isinstance(result, DraftResult)
@@ -40,9 +41,9 @@ def print_draft(result: object, suite_out: Path, console: Console) -> None:
             where = f"{unit} {d.line}: " if d.line else ""
             console.print(f"    dropped {where}{d.why}", highlight=False, markup=False)
     for r in result.removed:
+        of = "another draft with the same id" if r.duplicate_of == r.id else r.duplicate_of
         console.print(
-            f"  removed {r.id}: {r.kind} duplicate of {r.duplicate_of} "
-            f"(Jaccard {r.similarity:.2f})",
+            f"  removed {r.id}: {r.kind} duplicate of {of} (Jaccard {r.similarity:.2f})",
             highlight=False,
         )
     console.print(
@@ -53,7 +54,7 @@ def print_draft(result: object, suite_out: Path, console: Console) -> None:
         highlight=False,
     )
     console.print(
-        f"next: backbone validate SPEC --suite {suite_out}  (review each, then set "
+        f"next: backbone validate {spec} --suite {suite_out}  (review each, then set "
         "reviewed: true on it)",
         highlight=False,
     )
@@ -132,7 +133,7 @@ def draft(
             mode=mode,
             timeout=timeout,
         )
-    print_draft(result, suite_out, out)
+    print_draft(result, suite_out, out, spec)
 
 
 def register(app: typer.Typer) -> None:
