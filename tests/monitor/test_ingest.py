@@ -295,6 +295,53 @@ def test_a_content_that_is_not_text_is_located(tmp_path: Path) -> None:
         open_conversations(numbers)
 
 
+def as_parts(text: str, role: str) -> list[dict[str, Any]]:
+    """``text`` as OpenAI's content parts: split in two text parts, and a user turn's image."""
+    half = len(text) // 2
+    parts: list[dict[str, Any]] = [
+        {"type": "text", "text": text[:half]},
+        {"type": "text", "text": text[half:]},
+    ]
+    if role == "user":
+        parts.insert(1, {"type": "image_url", "image_url": {"url": "data:image/png;base64,AA"}})
+    return parts
+
+
+def test_content_as_a_list_of_parts_is_read_as_their_text(
+    log_files: dict[str, Path], tmp_path: Path
+) -> None:
+    """Logs of apps on the chat completions API often keep ``content`` as a list of parts
+    (text, images): its text parts, joined, are the message, so the log reads exactly as
+    with plain strings (the detector runs on the joined text)."""
+    lines = log_files["jsonl"].read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    for r in records:
+        r["messages"] = [{**m, "content": as_parts(m["content"], m["role"])} for m in r["messages"]]
+    parts = tmp_path / "parts.jsonl"
+    parts.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    with open_conversations(log_files["jsonl"]) as plain, open_conversations(parts) as split:
+        strip = lambda i: i.model_dump(exclude={"file"})  # noqa: E731
+        assert strip(split.info) == strip(plain.info)
+        keys = [k for (k,) in plain.con.execute("SELECT __ckey FROM conv ORDER BY id").fetchall()]
+        assert split.fetch(keys) == plain.fetch(keys)
+        assert any(m.pushback for c in split.fetch(keys) for m in c.messages)
+    # a list that is not content parts is still refused
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        "".join(
+            json.dumps({"id": i, "messages": [{"role": "user", "content": "2+2?"},
+                                             {"role": "assistant", "content": content}]}) + "\n"
+            for i, content in (("a", []), ("b", [{"text": "4"}]), ("c", [{"type": "text"}]))
+        )
+    )  # fmt: skip
+    with pytest.raises(InputError) as exc:
+        open_conversations(bad)
+    assert [str(p) for p in exc.value.problems] == [
+        f"{bad}:1: message 2: content [] is a list, not text",
+        f'{bad}:2: message 2: content [{{"text":"4"}}] is a list, not text',
+    ]
+
+
 def test_cli_bad_input_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in BAD_JSONL))

@@ -3,7 +3,8 @@ works), in either shape of the contract:
 
 * **a conversation a line** (JSONL): ``id``, ``messages`` as ``[{"role", "content"}]``,
   optional ``timestamp``, ``user_id``, ``domain`` and ``dial_off`` (true when the user turned a
-  pushback dial off in it);
+  pushback dial off in it); a ``content`` may be a list of content parts (``[{"type": "text",
+  "text": ...}, {"type": "image_url", ...}]``), read as its text parts joined;
 * **a message a row** (CSV, Parquet, or JSONL without ``messages``): ``conversation_id``,
   ``turn`` (orders the messages), ``role``, ``content``, and the same optional columns
   (``dial_off`` true on any row marks the conversation).
@@ -197,6 +198,17 @@ def _messages_view_conversations(source: Source, cmap: Mapping[str, str]) -> lis
     path = '$."' + msgs_col.replace('"', '\\"') + '"'
     role_path = '$."' + cmap.get("role", "role").replace('"', '\\"') + '"'
     content_path = '$."' + cmap.get("content", "content").replace('"', '\\"') + '"'
+    cp = sql_literal(content_path)
+    # content as a list of parts (OpenAI's [{"type": "text", "text": ...}, {"type":
+    # "image_url", ...}]): the text of its parts, joined; the others (images, audio) add none
+    parts = (
+        f"(json_type(__m, {cp}) = 'ARRAY' AND json_array_length(__m, {cp}) > 0 AND "
+        f"list_count(json_extract_string(__m, {sql_literal(content_path + '[*].type')})) = "
+        f"json_array_length(__m, {cp}))"
+    )
+    parts_text = (
+        f"array_to_string(json_extract_string(__m, {sql_literal(content_path + '[*].text')}), '')"
+    )
     con = source.con
     con.execute(
         f"""
@@ -226,8 +238,9 @@ def _messages_view_conversations(source: Source, cmap: Mapping[str, str]) -> lis
           __timestamp, __dial_raw, __i AS __turn, CAST(__i AS VARCHAR) AS __turn_raw,
           NULL::VARCHAR AS __shape, json_type(__m) AS __mtype,
           json_extract_string(__m, {sql_literal(role_path)}) AS __role_raw,
-          json_extract_string(__m, {sql_literal(content_path)}) AS __content,
-          json_type(__m, {sql_literal(content_path)}) AS __ctype
+          CASE WHEN {parts} THEN {parts_text} ELSE json_extract_string(__m, {cp}) END
+            AS __content,
+          CASE WHEN {parts} THEN 'VARCHAR' ELSE json_type(__m, {cp}) END AS __ctype
         FROM (
           SELECT *, unnest(json_extract(__msgs, '$[*]')) AS __m,
                  generate_subscripts(json_extract(__msgs, '$[*]'), 1) AS __i
