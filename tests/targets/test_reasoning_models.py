@@ -100,3 +100,70 @@ def test_a_refusal_of_another_parameter_still_fails_the_call(tmp_path: Path) -> 
                    "param": "messages", "code": "invalid_value"}})  # fmt: skip
     assert {s["outcome"] for s in doc["scenarios"]} == {"unscored"}
     assert all(s["reason"].endswith(f": openai: HTTP 400: {body}") for s in doc["scenarios"])
+
+
+SPENT = Fault.raw(
+    json.dumps(
+        {"choices": [{"index": 0, "message": {"role": "assistant", "content": ""},
+                      "finish_reason": "length"}],
+         "usage": {"prompt_tokens": 20, "completion_tokens": 300}}
+    ).encode()
+)  # fmt: skip
+"""A reasoning model's reply that spent the whole limit on hidden reasoning: no text."""
+
+
+def test_a_reply_that_spent_its_limit_on_reasoning_is_asked_again_with_more(
+    tmp_path: Path,
+) -> None:
+    """The model needs 1,000 tokens to reason: asked with --max-tokens 300 it answers nothing
+    (finish_reason length); the call goes again with 1,200, as do all later ones."""
+    with LoopbackServer(planted_bot) as server:
+        reasoning_model(server)
+        server.fail(SPENT, when=lambda c: c.body.get("max_completion_tokens", 0) < 1000)
+        proc = run_cli(
+            ["run", "--target", "openai:gpt-5-mini", "--base-url", server.openai_base_url,
+             "--suite", str(write_suite(tmp_path / "suite.yaml")), "--out", "out",
+             "--no-cache", "--quiet", "--concurrency", "1", "--max-tokens", "300"],
+            env=cli_env(), cwd=tmp_path,
+        )  # fmt: skip
+        calls = server.calls
+    doc = read_results(tmp_path / "out")
+    assert outcome_tuples(doc["scenarios"]) == PLANTED_OUTCOMES
+    ok = answered(calls)
+    assert len(ok) == sum(PLANTED_REQUESTS.values())
+    assert {c.body["max_completion_tokens"] for c in ok} == {1200}
+    # one call came back empty at 300 (one at a time: --concurrency 1), the rest went at 1200
+    assert [c.body.get("max_completion_tokens") for c in calls if c.fault is SPENT] == [300]
+    grew = "spent all of max_completion_tokens=300 on reasoning before any text: asking again"
+    assert proc.stderr.count(grew + " with 1200") == 1
+
+
+def test_the_limit_grows_only_to_its_cap_then_the_reply_is_unscored(tmp_path: Path) -> None:
+    """A model that reasons past any limit: 300, 1,200, 4,800, then the cap (8,192), then the
+    reply is unscored saying why. A server that takes max_tokens gets no larger limit."""
+    with LoopbackServer(planted_bot) as server:
+        reasoning_model(server)
+        server.fail(SPENT, when=lambda c: True)
+        proc = run_cli(
+            ["run", "--target", "openai:gpt-5-mini", "--base-url", server.openai_base_url,
+             "--suite", str(write_suite(tmp_path / "suite.yaml")), "--out", "out",
+             "--no-cache", "--quiet", "--concurrency", "1", "--max-tokens", "300"],
+            env=cli_env(), cwd=tmp_path,
+        )  # fmt: skip
+        sent = [c.body.get("max_completion_tokens") for c in server.calls if c.fault is SPENT]
+    assert sent[:4] == [300, 1200, 4800, 8192] and set(sent[4:]) == {8192}
+    assert len(sent) == 3 + len(PLANTED_REQUESTS)  # each scenario's opening, once at the cap
+    assert proc.stderr.count("on reasoning before any text: asking again") == 3
+    doc = read_results(tmp_path / "out")
+    assert {s["outcome"] for s in doc["scenarios"]} == {"unscored"}
+    assert all("the token limit was spent before any text" in s["reason"]
+               for s in doc["scenarios"])  # fmt: skip
+
+    with LoopbackServer(planted_bot) as server:  # takes max_tokens: nothing to grow
+        server.fail(SPENT, when=lambda c: True)
+        proc = run_cli(
+            ["run", "--target", "openai:m", "--base-url", server.openai_base_url,
+             "--suite", str(tmp_path / "suite.yaml"), "--out", "out2", "--no-cache", "--quiet"],
+            env=cli_env(), cwd=tmp_path,
+        )  # fmt: skip
+        assert server.total == len(PLANTED_REQUESTS) and "asking again" not in proc.stderr

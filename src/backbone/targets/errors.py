@@ -69,8 +69,14 @@ class InvalidRequestError(TargetError):
 
 class NoTextError(TargetError):
     """The provider answered, and its reply has no text, saying why (a tool call, the token
-    limit spent, a content filter). Asking again, online or in another batch, would get the
-    same: it is final."""
+    limit spent, a content filter; ``why``: the finish or stop reason it gave). Asking again,
+    online or in another batch, would get the same: it is final."""
+
+    def __init__(
+        self, message: str, *, why: str | None = None, secrets: Iterable[str] = ()
+    ) -> None:
+        super().__init__(message, secrets=secrets)
+        self.why = why
 
 
 class UnusableTargetError(TargetError):

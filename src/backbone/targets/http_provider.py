@@ -174,7 +174,9 @@ class HttpProvider:
             what = NO_TEXT_WHY.get(str(why), "")
         reason = f"{field} {why!r}" + (f": {what}" if what else "")
         return NoTextError(
-            f"{self.provider}: the reply has no text ({reason})", secrets=self.secrets
+            f"{self.provider}: the reply has no text ({reason})",
+            why=None if why is None else str(why),
+            secrets=self.secrets,
         )
 
     async def aclose(self) -> None:

@@ -9,7 +9,10 @@ Reasoning models (OpenAI's o-series and GPT-5 family, on OpenAI or Azure) refuse
 model, so it is sent there from the start) and any ``temperature`` but their default. Such a
 refusal (HTTP 400 naming the parameter) is met once per target: the call is sent again with
 ``max_completion_tokens``, or without ``temperature``, and so is every later call, with one
-warning. The identity keeps the settings asked for, so the cache keys do not move.
+warning. ``max_completion_tokens`` also counts the model's hidden reasoning: a reply that spent
+all of it before any text is asked for again with four times the limit (up to
+:data:`MAX_COMPLETION_BUDGET`), which later calls keep, with a warning each time it grows. The
+identity keeps the settings asked for, so the cache keys do not move.
 
 Example:
     >>> t = OpenAITarget("gpt-4o-mini", base_url="http://127.0.0.1:11434/v1")
@@ -25,7 +28,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from backbone.targets.credentials import choose_key
-from backbone.targets.errors import InvalidRequestError
+from backbone.targets.errors import InvalidRequestError, NoTextError
 from backbone.targets.http_provider import NO_TEXT_WHY, HttpProvider, usage_of
 from backbone.targets.messages import Reply, Request
 
@@ -37,6 +40,9 @@ log = logging.getLogger(__name__)
 # what a model may refuse, and what is sent instead: max_tokens is renamed, temperature left
 # out (the model's default)
 ADAPTABLE = ("max_tokens", "temperature")
+
+MAX_COMPLETION_BUDGET = 8192
+"""The most ``max_completion_tokens`` grows to when replies spend it all on reasoning."""
 
 
 def content_text(content: Any) -> str:
@@ -110,6 +116,8 @@ class OpenAITarget(HttpProvider):
         )
         # parameters the model refused (or, on OpenAI's API, max_tokens from the start)
         self.refused: set[str] = {"max_tokens"} if urlsplit(url).hostname == OPENAI_HOST else set()
+        # max_completion_tokens, once sent: max_tokens, grown when reasoning spends it all
+        self.budget: int | None = max_tokens
 
     def body(self, request: Request) -> dict[str, Any]:
         """The chat completions request body for ``request`` (online, or one batch line).
@@ -123,7 +131,8 @@ class OpenAITarget(HttpProvider):
         """
         params = dict(self.params)
         if "max_tokens" in self.refused and "max_tokens" in params:
-            params["max_completion_tokens"] = params.pop("max_tokens")
+            del params["max_tokens"]
+            params["max_completion_tokens"] = self.budget
         if "temperature" in self.refused:
             params.pop("temperature", None)
         body: dict[str, Any] = {"model": self.model, "messages": request.as_dicts(), **params}
@@ -181,15 +190,40 @@ class OpenAITarget(HttpProvider):
             raise self.no_text("finish_reason", finish, tools)
         return Reply(text=text, usage=usage, limits=limits)
 
+    def grow_budget(self, sent: dict[str, Any]) -> None:
+        """A reply sent with ``max_completion_tokens`` spent it all before any text: later
+        calls get four times as much (up to :data:`MAX_COMPLETION_BUDGET`), with a warning;
+        nothing changes when another call already grew it past what ``sent`` had."""
+        had = sent.get("max_completion_tokens")
+        if not isinstance(had, int) or self.budget is None or self.budget > had:
+            return
+        grown = min(had * 4, MAX_COMPLETION_BUDGET)
+        if grown <= had:
+            return
+        self.budget = grown
+        log.warning(
+            "openai:%s spent all of max_completion_tokens=%s on reasoning before any text: "
+            "asking again with %s (a larger --max-tokens saves the extra call)",
+            self.model,
+            had,
+            grown,
+        )
+
     async def complete(self, request: Request) -> Reply:
         body = self.body(request)
-        while True:  # sent again only while the refusal changed what is sent
+        while True:  # sent again only while what is sent changed
             try:
                 data, raw, limits = await self.post_json_limits("/chat/completions", body)
+                return self.reply_from(data, raw, limits)
             except InvalidRequestError as exc:
                 self.adapt(exc)  # (or another call in flight already did)
                 sent, body = body, self.body(request)
                 if body == sent:
                     raise
-                continue
-            return self.reply_from(data, raw, limits)
+            except NoTextError as exc:
+                if exc.why not in ("length", "max_tokens"):
+                    raise
+                self.grow_budget(body)
+                sent, body = body, self.body(request)
+                if body == sent:
+                    raise
