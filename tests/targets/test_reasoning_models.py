@@ -7,6 +7,7 @@ failing and the whole suite ending unscored."""
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 from tests.support.loopback import (
@@ -54,17 +55,26 @@ def answered(calls: list[Call]) -> list[Call]:
     return [c for c in calls if c.fault is None]
 
 
+def play(
+    server: LoopbackServer, tmp: Path, *extra: str, model: str = "gpt-5-mini", out: str = "out"
+) -> subprocess.CompletedProcess[str]:
+    """``backbone run`` of the planted suite against ``openai:MODEL`` on the server."""
+    suite = tmp / "suite.yaml"
+    if not suite.exists():
+        write_suite(suite)
+    return run_cli(
+        ["run", "--target", f"openai:{model}", "--base-url", server.openai_base_url,
+         "--suite", str(suite), "--out", out, "--no-cache", "--quiet", *extra],
+        env=cli_env(), cwd=tmp,
+    )  # fmt: skip
+
+
 def test_a_run_against_a_reasoning_model_plays_through_and_says_what_it_changed(
     tmp_path: Path,
 ) -> None:
     with LoopbackServer(planted_bot) as server:
         reasoning_model(server)
-        proc = run_cli(
-            ["run", "--target", "openai:gpt-5-mini", "--base-url", server.openai_base_url,
-             "--suite", str(write_suite(tmp_path / "suite.yaml")), "--out", "out",
-             "--no-cache", "--quiet", "--concurrency", "4", "--max-tokens", "300"],
-            env=cli_env(), cwd=tmp_path,
-        )  # fmt: skip
+        proc = play(server, tmp_path, "--concurrency", "4", "--max-tokens", "300")
         calls = server.calls
     doc = read_results(tmp_path / "out")
     assert outcome_tuples(doc["scenarios"]) == PLANTED_OUTCOMES
@@ -87,12 +97,7 @@ def test_a_refusal_of_another_parameter_still_fails_the_call(tmp_path: Path) -> 
     refused = refusal("messages", "invalid_value", "Invalid 'messages': too long.")
     with LoopbackServer(planted_bot) as server:
         server.fail(refused, when=lambda c: True)
-        run_cli(
-            ["run", "--target", "openai:m", "--base-url", server.openai_base_url,
-             "--suite", str(write_suite(tmp_path / "suite.yaml")), "--out", "out",
-             "--no-cache", "--quiet"],
-            env=cli_env(), cwd=tmp_path,
-        )  # fmt: skip
+        play(server, tmp_path, model="m")
         assert server.total == len(PLANTED_REQUESTS)  # each opening once, never again
     doc = read_results(tmp_path / "out")
     body = json.dumps(
@@ -120,12 +125,7 @@ def test_a_reply_that_spent_its_limit_on_reasoning_is_asked_again_with_more(
     with LoopbackServer(planted_bot) as server:
         reasoning_model(server)
         server.fail(SPENT, when=lambda c: c.body.get("max_completion_tokens", 0) < 1000)
-        proc = run_cli(
-            ["run", "--target", "openai:gpt-5-mini", "--base-url", server.openai_base_url,
-             "--suite", str(write_suite(tmp_path / "suite.yaml")), "--out", "out",
-             "--no-cache", "--quiet", "--concurrency", "1", "--max-tokens", "300"],
-            env=cli_env(), cwd=tmp_path,
-        )  # fmt: skip
+        proc = play(server, tmp_path, "--concurrency", "1", "--max-tokens", "300")
         calls = server.calls
     doc = read_results(tmp_path / "out")
     assert outcome_tuples(doc["scenarios"]) == PLANTED_OUTCOMES
@@ -144,12 +144,7 @@ def test_the_limit_grows_only_to_its_cap_then_the_reply_is_unscored(tmp_path: Pa
     with LoopbackServer(planted_bot) as server:
         reasoning_model(server)
         server.fail(SPENT, when=lambda c: True)
-        proc = run_cli(
-            ["run", "--target", "openai:gpt-5-mini", "--base-url", server.openai_base_url,
-             "--suite", str(write_suite(tmp_path / "suite.yaml")), "--out", "out",
-             "--no-cache", "--quiet", "--concurrency", "1", "--max-tokens", "300"],
-            env=cli_env(), cwd=tmp_path,
-        )  # fmt: skip
+        proc = play(server, tmp_path, "--concurrency", "1", "--max-tokens", "300")
         sent = [c.body.get("max_completion_tokens") for c in server.calls if c.fault is SPENT]
     assert sent[:4] == [300, 1200, 4800, 8192] and set(sent[4:]) == {8192}
     assert len(sent) == 3 + len(PLANTED_REQUESTS)  # each scenario's opening, once at the cap
@@ -161,9 +156,5 @@ def test_the_limit_grows_only_to_its_cap_then_the_reply_is_unscored(tmp_path: Pa
 
     with LoopbackServer(planted_bot) as server:  # takes max_tokens: nothing to grow
         server.fail(SPENT, when=lambda c: True)
-        proc = run_cli(
-            ["run", "--target", "openai:m", "--base-url", server.openai_base_url,
-             "--suite", str(tmp_path / "suite.yaml"), "--out", "out2", "--no-cache", "--quiet"],
-            env=cli_env(), cwd=tmp_path,
-        )  # fmt: skip
+        proc = play(server, tmp_path, model="m", out="out2")
         assert server.total == len(PLANTED_REQUESTS) and "asking again" not in proc.stderr
