@@ -140,7 +140,8 @@ def test_a_reply_that_spent_its_limit_on_reasoning_is_asked_again_with_more(
 
 def test_the_limit_grows_only_to_its_cap_then_the_reply_is_unscored(tmp_path: Path) -> None:
     """A model that reasons past any limit: 300, 1,200, 4,800, then the cap (8,192), then the
-    reply is unscored saying why. A server that takes max_tokens gets no larger limit."""
+    reply is unscored saying why; on a server that takes max_tokens (a local reasoning model),
+    max_tokens grows the same way."""
     with LoopbackServer(planted_bot) as server:
         reasoning_model(server)
         server.fail(SPENT, when=lambda c: True)
@@ -154,7 +155,10 @@ def test_the_limit_grows_only_to_its_cap_then_the_reply_is_unscored(tmp_path: Pa
     assert all("the token limit was spent before any text" in s["reason"]
                for s in doc["scenarios"])  # fmt: skip
 
-    with LoopbackServer(planted_bot) as server:  # takes max_tokens: nothing to grow
+    with LoopbackServer(planted_bot) as server:  # takes max_tokens, and temperature 0
         server.fail(SPENT, when=lambda c: True)
-        proc = play(server, tmp_path, model="m", out="out2")
-        assert server.total == len(PLANTED_REQUESTS) and "asking again" not in proc.stderr
+        proc = play(server, tmp_path, "--concurrency", "1", "--max-tokens", "300", out="out2")
+        sent = [c.body.get("max_tokens") for c in server.calls]
+    assert sent[:4] == [300, 1200, 4800, 8192] and set(sent[4:]) == {8192}
+    assert "spent all of max_tokens=300 on reasoning before any text" in proc.stderr
+    assert all(c.body["temperature"] == 0 for c in server.calls)

@@ -9,10 +9,11 @@ Reasoning models (OpenAI's o-series and GPT-5 family, on OpenAI or Azure) refuse
 model, so it is sent there from the start) and any ``temperature`` but their default. Such a
 refusal (HTTP 400 naming the parameter) is met once per target: the call is sent again with
 ``max_completion_tokens``, or without ``temperature``, and so is every later call, with one
-warning. ``max_completion_tokens`` also counts the model's hidden reasoning: a reply that spent
-all of it before any text is asked for again with four times the limit (up to
-:data:`MAX_COMPLETION_BUDGET`), which later calls keep, with a warning each time it grows. The
-identity keeps the settings asked for, so the cache keys do not move.
+warning. The token limit also counts a reasoning model's hidden reasoning (on OpenAI, and on
+a local server that keeps the reasoning apart): a reply that spent all of it before any text is
+asked for again with four times the limit (up to :data:`MAX_COMPLETION_BUDGET`), which later
+calls keep, with a warning each time it grows. The identity keeps the settings asked for, so
+the cache keys do not move.
 
 Example:
     >>> t = OpenAITarget("gpt-4o-mini", base_url="http://127.0.0.1:11434/v1")
@@ -130,9 +131,10 @@ class OpenAITarget(HttpProvider):
             (64, False)
         """
         params = dict(self.params)
-        if "max_tokens" in self.refused and "max_tokens" in params:
+        if "max_tokens" in params:  # the limit asked for, or grown (grow_budget)
             del params["max_tokens"]
-            params["max_completion_tokens"] = self.budget
+            limit = "max_completion_tokens" if "max_tokens" in self.refused else "max_tokens"
+            params[limit] = self.budget
         if "temperature" in self.refused:
             params.pop("temperature", None)
         body: dict[str, Any] = {"model": self.model, "messages": request.as_dicts(), **params}
@@ -191,10 +193,12 @@ class OpenAITarget(HttpProvider):
         return Reply(text=text, usage=usage, limits=limits)
 
     def grow_budget(self, sent: dict[str, Any]) -> None:
-        """A reply sent with ``max_completion_tokens`` spent it all before any text: later
-        calls get four times as much (up to :data:`MAX_COMPLETION_BUDGET`), with a warning;
-        nothing changes when another call already grew it past what ``sent`` had."""
-        had = sent.get("max_completion_tokens")
+        """A reply spent all of the token limit in ``sent`` before any text (a reasoning
+        model, on OpenAI or on a local server that keeps the reasoning apart): later calls
+        get four times as much (up to :data:`MAX_COMPLETION_BUDGET`), with a warning; nothing
+        changes when another call already grew it past what ``sent`` had."""
+        name = "max_completion_tokens" if "max_completion_tokens" in sent else "max_tokens"
+        had = sent.get(name)
         if not isinstance(had, int) or self.budget is None or self.budget > had:
             return
         grown = min(had * 4, MAX_COMPLETION_BUDGET)
@@ -202,9 +206,10 @@ class OpenAITarget(HttpProvider):
             return
         self.budget = grown
         log.warning(
-            "openai:%s spent all of max_completion_tokens=%s on reasoning before any text: "
-            "asking again with %s (a larger --max-tokens saves the extra call)",
+            "openai:%s spent all of %s=%s on reasoning before any text: asking again with %s "
+            "(a larger --max-tokens saves the extra call)",
             self.model,
+            name,
             had,
             grown,
         )
