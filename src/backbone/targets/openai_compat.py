@@ -156,10 +156,9 @@ class OpenAITarget(HttpProvider):
         if param == "max_tokens":
             log.warning(
                 "%s does not take max_tokens: sending max_completion_tokens=%s instead (it "
-                "also counts the model's hidden reasoning; raise --max-tokens if replies come "
-                "back empty)",
+                "also counts the model's hidden reasoning)",
                 name,
-                self.params["max_tokens"],
+                self.budget,
             )
         else:
             log.warning(
@@ -207,7 +206,7 @@ class OpenAITarget(HttpProvider):
         self.budget = grown
         log.warning(
             "openai:%s spent all of %s=%s on reasoning before any text: asking again with %s "
-            "(a larger --max-tokens saves the extra call)",
+            "(a larger limit saves the extra call: --max-tokens, for a target)",
             self.model,
             name,
             had,
