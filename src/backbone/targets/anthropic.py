@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from backbone.targets.base_url import checked_base_url
 from backbone.targets.credentials import choose_key
 from backbone.targets.errors import TargetSpecError
 from backbone.targets.http_provider import NO_TEXT_WHY, HttpProvider, usage_of
@@ -40,7 +41,10 @@ class AnthropicTarget(HttpProvider):
         max_connections: int = 100,
     ) -> None:
         env_base = os.environ.get("ANTHROPIC_BASE_URL") or None
-        url = (base_url or env_base or DEFAULT_BASE_URL).rstrip("/")
+        # backbone adds /v1/messages: a base URL ending in it, or in /v1, would double it
+        url = checked_base_url(
+            base_url or env_base or DEFAULT_BASE_URL, ("/v1/messages", "/v1"), "anthropic"
+        )
         env_key = os.environ.get("ANTHROPIC_API_KEY")
         choice = choose_key(
             url,

@@ -28,6 +28,7 @@ import os
 from typing import Any
 from urllib.parse import urlsplit
 
+from backbone.targets.base_url import checked_base_url
 from backbone.targets.credentials import choose_key
 from backbone.targets.errors import InvalidRequestError, NoTextError
 from backbone.targets.http_provider import NO_TEXT_WHY, HttpProvider, usage_of
@@ -88,7 +89,9 @@ class OpenAITarget(HttpProvider):
         max_connections: int = 100,
     ) -> None:
         env_base = os.environ.get("OPENAI_BASE_URL") or None
-        url = base_url or env_base or DEFAULT_BASE_URL
+        url = checked_base_url(
+            base_url or env_base or DEFAULT_BASE_URL, ("/chat/completions",), "openai"
+        )
         choice = choose_key(
             url,
             explicit=api_key,

@@ -1,0 +1,97 @@
+"""A base URL that cannot be right is refused before any call (exit 2 from the CLI, naming the
+fix): one without http:// or https:// used to send every call of the suite, each retried with
+backoff and then unscored ("NonHttpUrlClientError"), and one that ends with the endpoint
+backbone adds got HTTP 404 on every call."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from backbone.targets.anthropic import AnthropicTarget
+from backbone.targets.errors import TargetSpecError
+from backbone.targets.openai_compat import OpenAITarget
+from tests.support.loopback import backbone_exe, cli_env
+
+
+@pytest.mark.parametrize(
+    ("provider", "url", "says"),
+    [
+        ("openai", "127.0.0.1:8000/v1", "is not an http:// or https:// URL"),
+        ("openai", "ftp://127.0.0.1/v1", "is not an http:// or https:// URL"),
+        ("openai", "http:///v1", "is not an http:// or https:// URL"),
+        (
+            "openai",
+            "http://127.0.0.1:8000/v1/chat/completions/",
+            "ends with /chat/completions, which backbone adds: give 'http://127.0.0.1:8000/v1'",
+        ),
+        ("anthropic", "localhost:9000", "is not an http:// or https:// URL"),
+        (
+            "anthropic",
+            "https://api.anthropic.com/v1/messages",
+            "ends with /v1/messages, which backbone adds: give 'https://api.anthropic.com'",
+        ),
+        (
+            "anthropic",
+            "https://proxy.example/anthropic/v1",
+            "ends with /v1, which backbone adds: give 'https://proxy.example/anthropic'",
+        ),
+    ],
+)
+def test_a_base_url_that_cannot_be_right_is_refused_naming_the_fix(
+    provider: str, url: str, says: str
+) -> None:
+    make = OpenAITarget if provider == "openai" else AnthropicTarget
+    with pytest.raises(TargetSpecError) as info:
+        make("m", base_url=url, api_key="k")
+    assert str(info.value).startswith(f"{provider} base URL {url!r} {says}")
+
+
+@pytest.mark.parametrize(
+    ("make", "url", "kept"),
+    [
+        (OpenAITarget, "http://127.0.0.1:8000/v1/", "http://127.0.0.1:8000/v1"),
+        (OpenAITarget, " https://example.com/openai/v1 ", "https://example.com/openai/v1"),
+        (AnthropicTarget, "https://proxy.example/anthropic/", "https://proxy.example/anthropic"),
+    ],
+)
+def test_a_good_base_url_is_kept_without_its_trailing_slash(
+    make: type[OpenAITarget] | type[AnthropicTarget], url: str, kept: str
+) -> None:
+    assert make("m", base_url=url, api_key="k").identity["base_url"] == kept
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "--target", "openai:m", "--base-url", "127.0.0.1:8000/v1"],
+        ["rescore", "RUN", "--judge", "openai:m", "--judge-base-url", "127.0.0.1:8000/v1"],
+    ],
+    ids=["target", "judge"],
+)
+def test_the_cli_exits_2_before_any_call_and_writes_nothing(
+    tmp_path: Path, args: list[str]
+) -> None:
+    if "rescore" in args:  # a finished run to grade again
+        (tmp_path / "bot.py").write_text("def reply(messages):\n    return 'Tokyo.'\n")
+        run = subprocess.run(
+            [backbone_exe(), "run", "--target", "python:bot:reply", "--limit", "2",
+             "--out", "RUN", "--quiet", "--no-cache"],
+            cwd=tmp_path, env=cli_env(), capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert run.returncode == 0, run.stderr
+        args = [*args, "--out", "again"]
+    else:
+        args = [*args, "--out", "again", "--no-cache"]
+    proc = subprocess.run(
+        [backbone_exe(), *args], cwd=tmp_path, env=cli_env(), capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert "error: openai base URL '127.0.0.1:8000/v1' is not an http:// or https:// URL" in (
+        proc.stderr
+    )
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "again").exists()
