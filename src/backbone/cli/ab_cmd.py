@@ -15,13 +15,14 @@ import typer
 from rich.console import Console
 
 from backbone.cli.audit_cmd import JudgeOpt, MapOpt
+from backbone.cli.console import console
 from backbone.cli.errors import bad_input_exits, check_out_dir, fail
 from backbone.cli.judge_options import ConcurrencyOpt, NoJudgeCacheOpt, RetriesOpt, TimeoutOpt
 from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct, pp, pval
 
-err = Console(stderr=True, soft_wrap=True)
-out = Console(soft_wrap=True)
+err = console(stderr=True)
+out = console()
 
 AB_JSON = "ab.json"
 REPORT = "report.html"

@@ -17,12 +17,13 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from backbone.cli.console import console
 from backbone.cli.errors import bad_input_exits, check_out_dir, fail
 from backbone.cli.judge_options import TIMEOUT_HELP
 from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct
 
-err = Console(stderr=True, soft_wrap=True)
+err = console(stderr=True)
 
 
 def _note(text: str) -> None:
@@ -30,7 +31,7 @@ def _note(text: str) -> None:
     err.print(text, markup=False, highlight=False)
 
 
-out = Console(soft_wrap=True)
+out = console()
 
 AUDIT_JSON = "audit.json"
 REPORT = "report.html"

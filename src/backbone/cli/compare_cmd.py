@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
+from backbone.cli.console import console
 from backbone.cli.errors import bad_input_exits, check_out_dir, fail
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def register(app: typer.Typer) -> None:
                     out_dir / COMPARE_JSON: render_compare_json(doc),
                 }
             )
-        out = Console(soft_wrap=True)
+        out = console()
         if not quiet:
             print_compare(doc, out)
         out.print(

@@ -14,13 +14,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from backbone.cli.console import console
 from backbone.cli.errors import bad_input_exits
 
 DEFAULT_TIMEOUT = 300.0
 """A generator call that has not answered in five minutes is hung, not slow (the embedded
 model writes a guided field in seconds)."""
 
-out = Console(soft_wrap=True)
+out = console()
 
 
 def print_draft(result: object, suite_out: Path, console: Console, spec: str = "SPEC") -> None:

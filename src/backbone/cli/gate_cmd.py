@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from backbone.cli.console import console
 from backbone.cli.errors import EXIT_GATE_FAILED, bad_input_exits, fail
 from backbone.cli.judge_options import CONCURRENCY_HELP, TIMEOUT_HELP
 
@@ -122,8 +123,8 @@ def register(app: typer.Typer) -> None:
         from backbone.report.gate_markdown import render_gate_markdown
         from backbone.report.junit import render_junit
 
-        out = Console(soft_wrap=True, highlight=False)
-        err = Console(stderr=True, soft_wrap=True)
+        out = console(highlight=False)
+        err = console(stderr=True)
         with bad_input_exits():
             cfg = load_config(config)
             base = load_run(baseline) if baseline is not None else None

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from backbone.cli.console import console
 from backbone.cli.errors import bad_input_exits, check_out_file, fail
 from backbone.cli.judge_options import (
     ConcurrencyOpt,
@@ -31,7 +31,7 @@ from backbone.cli.judge_options import (
 JUDGE_CHECK_SCHEMA_VERSION = 1
 """The ``schema_version`` of the JSON ``judge-check --out`` writes, as every command's has."""
 
-out = Console(soft_wrap=True)
+out = console()
 
 
 def register(app: typer.Typer) -> None:

@@ -18,13 +18,14 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from backbone.cli.console import console
 from backbone.cli.errors import bad_input_exits, check_out_dir, check_out_file
 from backbone.cli.judge_options import ConcurrencyOpt, NoJudgeCacheOpt, RetriesOpt, TimeoutOpt
 from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct
 
-err = Console(stderr=True, soft_wrap=True)
-out = Console(soft_wrap=True)
+err = console(stderr=True)
+out = console()
 
 MONITOR_JSON = "monitor.json"
 REPORT = "report.html"

@@ -16,11 +16,12 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from backbone.cli.console import console
 from backbone.cli.errors import bad_input_exits, check_out_dir, fail
 from backbone.cli.judge_options import CONCURRENCY_HELP, TIMEOUT_HELP, JudgeOpt
 
-err = Console(stderr=True, soft_wrap=True)
-out = Console(soft_wrap=True)
+err = console(stderr=True)
+out = console()
 
 
 def parse_options(pairs: list[str]) -> dict[str, str]:

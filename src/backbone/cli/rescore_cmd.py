@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from backbone.cli.console import console
 from backbone.cli.errors import bad_input_exits, fail
 from backbone.cli.judge_options import (
     ConcurrencyOpt,
@@ -28,8 +28,8 @@ from backbone.cli.judge_options import (
     TimeoutOpt,
 )
 
-err = Console(stderr=True, soft_wrap=True)
-out = Console(soft_wrap=True)
+err = console(stderr=True)
+out = console()
 
 
 def _slug(text: str) -> str:

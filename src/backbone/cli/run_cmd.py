@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from backbone.cli.console import console
 from backbone.cli.errors import bad_input_exits, check_out_dir, fail
 from backbone.cli.judge_options import (
     CONCURRENCY_HELP,
@@ -30,8 +31,8 @@ if TYPE_CHECKING:
     from backbone.evaluation.dry_run import RunPlan
     from backbone.runner.result import ScenarioResult
 
-err = Console(stderr=True, soft_wrap=True)
-out = Console(soft_wrap=True)
+err = console(stderr=True)
+out = console()
 
 
 def register(app: typer.Typer) -> None:

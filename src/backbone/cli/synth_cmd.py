@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from backbone.cli.console import console
 from backbone.cli.errors import bad_input_exits, check_out_dir, fail
 
-out = Console(soft_wrap=True)
+out = console()
 synth = typer.Typer(help="Seeded synthetic data with planted effects, to try the analyses on.")
 
 

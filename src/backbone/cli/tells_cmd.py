@@ -13,10 +13,11 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from backbone.cli.console import console
 from backbone.cli.errors import bad_input_exits, check_out_dir
 from backbone.core.formatting import pval
 
-out = Console(soft_wrap=True)
+out = console()
 
 TELLS_JSON = "tells.json"
 REPORT = "report.html"
