@@ -89,6 +89,11 @@ def test_a_run_against_a_reasoning_model_plays_through_and_says_what_it_changed(
     assert 2 <= len(refused) <= 2 * 4
     assert proc.stderr.count("does not take max_tokens: sending max_completion_tokens=300") == 1
     assert proc.stderr.count("does not take temperature=0: sending no temperature") == 1
+    # the identity keeps the settings asked for; the record says what the provider got
+    assert doc["target"]["identity"]["params"] == {"temperature": 0.0, "max_tokens": 300}
+    assert doc["options"]["sent"] == {
+        "target": {"max_completion_tokens": 300, "left_out": ["max_tokens", "temperature"]}
+    }
 
 
 def test_a_refusal_of_another_parameter_still_fails_the_call(tmp_path: Path) -> None:
@@ -105,6 +110,7 @@ def test_a_refusal_of_another_parameter_still_fails_the_call(tmp_path: Path) -> 
                    "param": "messages", "code": "invalid_value"}})  # fmt: skip
     assert {s["outcome"] for s in doc["scenarios"]} == {"unscored"}
     assert all(s["reason"].endswith(f": openai: HTTP 400: {body}") for s in doc["scenarios"])
+    assert "sent" not in doc["options"]  # sent as asked
 
 
 SPENT = Fault.raw(
@@ -136,6 +142,7 @@ def test_a_reply_that_spent_its_limit_on_reasoning_is_asked_again_with_more(
     assert [c.body.get("max_completion_tokens") for c in calls if c.fault is SPENT] == [300]
     grew = "spent all of max_completion_tokens=300 on reasoning before any text: asking again"
     assert proc.stderr.count(grew + " with 1200") == 1
+    assert doc["options"]["sent"]["target"]["max_completion_tokens"] == 1200
 
 
 def test_the_limit_grows_only_to_its_cap_then_the_reply_is_unscored(tmp_path: Path) -> None:

@@ -40,6 +40,7 @@ from backbone.evaluation.batch import (
 from backbone.evaluation.judging import agreement_store, check_specs, grading_info, setup_judging
 from backbone.evaluation.registry import pressure_from_spec
 from backbone.evaluation.resolve import TargetLike, resolve_target
+from backbone.evaluation.sent import sent_instead
 from backbone.evaluation.stores import clear_journal, open_stores
 from backbone.evaluation.sync import run_sync
 from backbone.gate.config import Sequential
@@ -320,6 +321,9 @@ def _evaluate(
             "cached_calls": role.cached_calls,
             "role_breaks": sum(1 for r in result.results if r.pressure_broke is not None),
         }
+    sent = sent_instead(stack, judging.targets if judging is not None else [])
+    if sent:
+        result.options["sent"] = sent
     used = None
     if batching is not None:
         used = batch_use(stack, judging.targets if judging is not None else [], table, spec, judges)

@@ -145,6 +145,29 @@ class OpenAITarget(HttpProvider):
             body["seed"] = request.sample
         return body
 
+    def sent_instead(self) -> dict[str, Any]:
+        """How what is sent now differs from the settings asked for (``params``, which the
+        identity keeps): ``{"max_completion_tokens": 2048, "left_out": ["max_tokens",
+        "temperature"]}``, or ``{}`` when it does not.
+
+        Example:
+            >>> OpenAITarget("m", base_url="http://127.0.0.1:9/v1").sent_instead()
+            {}
+            >>> OpenAITarget("gpt-5-mini", max_tokens=64).sent_instead()
+            {'max_completion_tokens': 64, 'left_out': ['max_tokens']}
+        """
+        out: dict[str, Any] = {}
+        limit = self.params.get("max_tokens")
+        renamed = "max_tokens" in self.refused and limit is not None
+        if renamed:
+            out["max_completion_tokens"] = self.budget
+        elif limit is not None and self.budget != limit:
+            out["max_tokens"] = self.budget
+        left = [p for p in ADAPTABLE if p in self.refused and p in self.params]
+        if left:
+            out["left_out"] = left
+        return out
+
     def adapt(self, error: InvalidRequestError) -> bool:
         """Stop sending the parameter ``error`` refuses, when it is one this target can do
         without (``max_tokens``, ``temperature``), with one warning the first time. True

@@ -1,0 +1,39 @@
+"""What a run's HTTP parties were sent instead of the settings asked for: a reasoning model
+that takes ``max_completion_tokens``, refuses ``temperature``, or needed a larger token limit
+(:meth:`~backbone.targets.openai_compat.OpenAITarget.sent_instead`). The identity, and so the
+cache key, keeps the settings asked for; ``options["sent"]`` in ``results.json`` says what
+the provider got.
+
+Example:
+    >>> from backbone.targets.python_callable import CallableTarget
+    >>> sent_instead(CallableTarget(lambda m: "ok", name="x"), [])
+    {}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from backbone.targets.base import Target, layers
+from backbone.targets.openai_compat import OpenAITarget
+
+
+def _provider_sent(stack: Target) -> dict[str, Any]:
+    for layer in layers(stack):
+        if isinstance(layer, OpenAITarget):
+            return layer.sent_instead()
+    return {}
+
+
+def sent_instead(stack: Target, judge_stacks: Sequence[Target]) -> dict[str, Any]:
+    """``{"target": {...}, "judges": [{...}, ...]}`` for the parties that were sent something
+    other than their settings (each judge in the order given), or ``{}``."""
+    out: dict[str, Any] = {}
+    target = _provider_sent(stack)
+    if target:
+        out["target"] = target
+    judges = [_provider_sent(j) for j in judge_stacks]
+    if any(judges):
+        out["judges"] = judges
+    return out
