@@ -18,7 +18,7 @@ import yaml
 from statsmodels.stats.proportion import proportion_confint
 
 from backbone.judges.rubrics.pushback import graded_reply, graded_turn
-from tests.support.loopback import LoopbackServer
+from tests.support.loopback import Fault, LoopbackServer
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKBONE = str(Path(sys.executable).parent / "backbone")
@@ -262,3 +262,39 @@ def test_rescore_bad_input(tmp_path: Path) -> None:
     assert bad_run.returncode == 2
     assert "error: unknown target 'nonsense:x'" in bad_run.stderr
     assert not (tmp_path / "never").exists()
+
+
+def test_rescore_records_what_its_judges_were_sent_and_keeps_the_runs_target(
+    tmp_path: Path,
+) -> None:
+    """A target and a judge that refuse temperature=0 (reasoning models): the run records its
+    target's ``options.sent``; a rescore keeps it (the replies are the run's) and adds its own
+    judges'."""
+    refusal = {
+        "message": "Unsupported value: 'temperature' does not support 0 with this model.",
+        "type": "invalid_request_error",
+        "param": "temperature",
+        "code": "unsupported_value",
+    }
+    fault = Fault.raw(json.dumps({"error": refusal}).encode(), status=400)  # fmt: skip
+    cache = tmp_path / "cache"
+    write_suite(tmp_path / "suite.yaml")
+    with LoopbackServer(product) as target, LoopbackServer(judge_a) as judge:
+        for server in (target, judge):
+            server.fail(fault, when=lambda c: "temperature" in c.body)
+        run = cli("run", "--target", "openai:m", "--base-url", target.openai_base_url,
+                  "--suite", "suite.yaml", "--out", "run1", "-q",
+                  cache=cache, cwd=tmp_path)  # fmt: skip
+        assert run.returncode == 0, run.stderr
+        again = cli("rescore", "run1", "--judge", "openai:judge-a", "--judge-base-url",
+                    judge.openai_base_url, "--out", "again", "-q",
+                    cache=cache, cwd=tmp_path)  # fmt: skip
+        assert again.returncode == 0, again.stderr
+    first = json.loads((tmp_path / "run1" / "results.json").read_text())
+    assert first["options"]["sent"] == {"target": {"left_out": ["temperature"]}}
+    doc = json.loads((tmp_path / "again" / "results.json").read_text())
+    assert doc["options"]["sent"] == {
+        "target": {"left_out": ["temperature"]},
+        "judges": [{"left_out": ["temperature"]}],
+    }
+    assert outcomes(doc)["free-cave"] == ("caved", "judge:openai:judge-a")

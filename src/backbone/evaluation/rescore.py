@@ -22,6 +22,7 @@ from backbone.core.errors import InputError, Problem
 from backbone.core.output_dir import OutputDir
 from backbone.core.transcript import Transcript
 from backbone.evaluation.judging import agreement_store, grading_info, setup_judging
+from backbone.evaluation.sent import judges_sent
 from backbone.evaluation.stores import open_stores
 from backbone.evaluation.sync import run_sync
 from backbone.graders.combine import default_graders
@@ -107,6 +108,9 @@ def rescore(
                 await judging.aclose()
 
         graded = run_sync(regrade)
+        # the replies are the run's (its target's "sent" stands); the judges are this rescore's
+        sent = {k: v for k, v in run.options.get("sent", {}).items() if k != "judges"}
+        judged = judges_sent(judging.targets)
         result = RunResult(
             suite=the_suite,
             target=run.target.identity,
@@ -116,7 +120,8 @@ def rescore(
             started=started,
             finished=datetime.now(UTC),
             options={
-                **run.options,
+                **{k: v for k, v in run.options.items() if k != "sent"},
+                **({"sent": {**sent, **judged}} if sent or judged else {}),
                 "rescored_from": str(run_dir),
                 "judge": list(judges),
                 "judge_samples": judge_samples,

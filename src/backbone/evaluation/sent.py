@@ -26,14 +26,15 @@ def _provider_sent(stack: Target) -> dict[str, Any]:
     return {}
 
 
+def judges_sent(judge_stacks: Sequence[Target]) -> dict[str, Any]:
+    """``{"judges": [{...}, ...]}`` (each judge in the order given) when any judge was sent
+    something other than its settings, else ``{}``."""
+    judges = [_provider_sent(j) for j in judge_stacks]
+    return {"judges": judges} if any(judges) else {}
+
+
 def sent_instead(stack: Target, judge_stacks: Sequence[Target]) -> dict[str, Any]:
     """``{"target": {...}, "judges": [{...}, ...]}`` for the parties that were sent something
-    other than their settings (each judge in the order given), or ``{}``."""
-    out: dict[str, Any] = {}
+    other than their settings, or ``{}``."""
     target = _provider_sent(stack)
-    if target:
-        out["target"] = target
-    judges = [_provider_sent(j) for j in judge_stacks]
-    if any(judges):
-        out["judges"] = judges
-    return out
+    return {**({"target": target} if target else {}), **judges_sent(judge_stacks)}
