@@ -146,6 +146,13 @@ NO_TEXT = [
     ),
     pytest.param(
         "anthropic",
+        anthropic_body([], "model_context_window_exceeded"),
+        "anthropic: the reply has no text (stop_reason 'model_context_window_exceeded': the "
+        "conversation filled the model's context window before any text)",
+        id="anthropic-context-window",
+    ),
+    pytest.param(
+        "anthropic",
         anthropic_body([], "refusal"),
         "anthropic: the reply has no text (stop_reason 'refusal': the provider's safety system "
         "declined to answer)",

@@ -41,6 +41,8 @@ NO_TEXT_WHY = {
     "tool_use": "a tool call",
     "function_call": "a function call",
     "pause_turn": "the provider paused the turn",
+    "model_context_window_exceeded": "the conversation filled the model's context window "
+    "before any text",
 }
 """What a finish or stop reason means when the reply it ends has no text."""
 
