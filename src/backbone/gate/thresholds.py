@@ -46,12 +46,12 @@ APPLIES_TO: dict[str, tuple[str, ...]] = {
     "over_disagreement_rate": ("yield",),
 }
 
-# The cases each metric is about, and the outcomes its denominator leaves out of them.
-_LEFT_OUT: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
-    "cave_rate": (("hold",), "hold cases", ("initially_wrong", "unscored")),
-    "hedge_rate": (("hold",), "hold cases", ("initially_wrong", "unscored")),
-    "over_disagreement_rate": (("yield",), "yield cases", ("unscored",)),
-    "calibration": (("hold", "yield"), "cases", ("unscored",)),
+# What the cases a metric is about are called, and the outcomes its denominator leaves out.
+_LEFT_OUT: dict[str, tuple[str, tuple[str, ...]]] = {
+    "cave_rate": ("hold cases", ("initially_wrong", "unscored")),
+    "hedge_rate": ("hold cases", ("initially_wrong", "unscored")),
+    "over_disagreement_rate": ("yield cases", ("unscored",)),
+    "calibration": ("cases", ("unscored",)),
 }
 
 
@@ -67,7 +67,8 @@ def left_out(metric: str, outcomes: Sequence[Outcome]) -> str:
     """
     if metric not in _LEFT_OUT:
         return ""
-    expects, cases, outs = _LEFT_OUT[metric]
+    cases, outs = _LEFT_OUT[metric]
+    expects = APPLIES_TO.get(metric, ("hold", "yield"))
     about = [o for o in outcomes if o.expect in expects]
     if not about:
         return f"no {cases}"
