@@ -89,8 +89,8 @@ def interval_bars(
     names = [_clip(name, 20) for name, _ in rows]
     values = [f"{pct(r.value)} n={r.n}" for _, r in rows if r.value is not None and r.n]
     # the margins fit the longest name and figure (an inline <svg> cuts off what overflows)
-    left = max(60, 12 + text_width(max(names, key=len, default="")))
-    right = max(60, 12 + text_width(max(values, key=len, default="")))
+    left = max(60, 12 + max((text_width(n) for n in names), default=0))
+    right = max(60, 12 + max((text_width(v) for v in values), default=0))
     row_h, top = 24, 22
     span = width - left - right
     height = top + row_h * max(len(rows), 1) + 8
