@@ -25,7 +25,7 @@ from backbone.targets.anthropic import AnthropicTarget
 from backbone.targets.batch_anthropic import AnthropicBatchClient
 from backbone.targets.batch_openai import OpenAIBatchClient
 from backbone.targets.batching import BatchingTarget, BatchStatus, ItemResult
-from backbone.targets.errors import AuthenticationError, TargetError
+from backbone.targets.errors import AuthenticationError, NotFoundError, TargetError
 from backbone.targets.messages import ChatMessage, Request
 from backbone.targets.openai_compat import OpenAITarget
 from backbone.targets.python_callable import CallableTarget
@@ -368,7 +368,13 @@ class _BrokenClient:
     [
         (ValueError("garbled"), False, TargetError, "broken batch b1: ValueError('garbled')"),
         (AuthenticationError("openai: HTTP 401: bad key"), True, AuthenticationError, "401"),
-        (TargetError("openai: HTTP 404: no batch API"), True, TargetError, "no batch API"),
+        (TargetError("openai: HTTP 405: no batch API"), True, TargetError, "no batch API"),
+        (  # a 404 stops the run (UnusableTargetError), saying what it may mean
+            NotFoundError("openai: HTTP 404 at http://127.0.0.1:9/v1/files: not found"),
+            True,
+            NotFoundError,
+            "/v1/files: not found (a server with no batch API? run without --batch)",
+        ),
     ],
 )
 async def test_a_broken_batch_api_fails_the_requests_never_hangs_or_passes(

@@ -57,6 +57,7 @@ from backbone.targets.cache import cache_key
 from backbone.targets.errors import (
     AuthenticationError,
     NoTextError,
+    NotFoundError,
     RetryableTargetError,
     TargetError,
     TargetSpecError,
@@ -300,7 +301,10 @@ class BatchingTarget:
             batch_id = await self._submit(lines)
         except TargetError as exc:
             # the provider refused the batch itself (no batch API, a bad key...): every
-            # request in it fails with that error (unscored), and a refused key stops the run
+            # request in it fails with that error (unscored), and a refused key or a 404
+            # stops the run
+            if isinstance(exc, NotFoundError):
+                exc = NotFoundError(f"{exc} (a server with no batch API? run without --batch)")
             for it in items:
                 self._fail(it, exc)
             return
