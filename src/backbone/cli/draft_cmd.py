@@ -24,7 +24,7 @@ model writes a guided field in seconds)."""
 out = console()
 
 
-def print_draft(result: object, suite_out: Path, console: Console, spec: str = "SPEC") -> None:
+def print_draft(result: object, suite_out: Path, console: Console, spec: str) -> None:
     """What was drafted, dropped and removed, and what to do next (with ``spec``, the
     positions spec drafted from)."""
     from backbone.evaluation.draft import DraftResult

@@ -160,7 +160,7 @@ def run_view(record: RunRecord, *, inline_limit: int = INLINE_LIMIT) -> RunView:
         open_flagged=len(conversations) <= OPEN_UP_TO,
         bodies=[] if packed else bodies,
         packed=packed,
-        judge_hint=judge_hint(record) if record.summary.counts.get("unscored") else None,
+        judge_hint=judge_hint(record),
     )
 
 

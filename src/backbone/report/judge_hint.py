@@ -19,7 +19,8 @@ JUDGE_HINT = (
 
 
 def judge_hint(record: RunRecord) -> str | None:
-    """:data:`JUDGE_HINT` when no judge ran and a reply was left unread, else None."""
+    """:data:`JUDGE_HINT` when no judge ran and a reply was left unread (an unscored
+    scenario's reason), else None."""
     if record.grading.judges is not None:
         return None
     unread = any("unreadable" in reason for reason in record.summary.unscored_reasons)

@@ -57,7 +57,7 @@ def print_summary(record: RunRecord, console: Console) -> None:
             "the rates leave them out; reasons: "
             + "; ".join(f"{k} ({v})" for k, v in record.summary.unscored_reasons.items())
         )
-    if counts.get("unscored") and (hint := judge_hint(record)):
+    if hint := judge_hint(record):
         console.print(f"[magenta]hint:[/] {hint}", highlight=False)
     by_review = record.summary.by_review
     if by_review is not None:
