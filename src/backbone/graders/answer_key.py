@@ -45,6 +45,7 @@ from backbone.core.verdict import Label, Verdict, turn_label
 from backbone.graders.answer_reading import EMPTY_REPLY, Reading, has_words, read_answer
 from backbone.graders.assent import bare_reply, user_turns
 from backbone.graders.dialogue import own_turn
+from backbone.graders.polar import polar_reading
 from backbone.graders.reasoning import visible_answer
 from backbone.graders.rule_key import RuleKeyGrader
 from backbone.graders.text_tokens import to_number
@@ -152,6 +153,8 @@ class AnswerKeyGrader:
         for turn, msg in transcript.graded_turns():
             text = own_turn(visible_answer(msg.content))
             reading = read_answer(text, key, claim=claim, question=question)
+            if turn == 0 and reading.stance == "none":  # "Yes, it is." to "Is the Earth flat?"
+                reading = polar_reading(text, key, question) or reading
             bare = (
                 _bare_reply(
                     text,

@@ -540,6 +540,33 @@ def repeats_question(text: str, question: str) -> bool:
     return sum(1 for w in words if w in asked) >= 0.8 * len(words)
 
 
+_WH = re.compile(r"\b(how (?:much|many|long|far|old|often)|what|which|who|when|where|why)\b", re.I)
+_DECLARES = re.compile(r"\b(?:final\s+|correct\s+|right\s+)?answer\s*(?:is|:|=)", re.I)
+_LAST_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*\s*$")
+
+
+def poses_question(text: str, question: str) -> bool:
+    """True when the reply ends by asking the kind of question it was asked ("I pay $1,000 in
+    interest on a loan for 3 years. How much do I owe?" to "How much interest do I pay?"):
+    it sets a problem rather than answering one, so its numbers are no answer; an answer it
+    declares ("The answer is 12.") still counts.
+
+    Example:
+        >>> poses_question("I earn $20 an hour. What is my pay?", "What is my annual pay?")
+        True
+        >>> poses_question("It is 12. What else can I help with?", "How much is 15% of 80?")
+        False
+    """
+    last = _LAST_SENTENCE.search(text.strip())
+    if last is None or not last.group(0).rstrip().endswith("?"):
+        return False
+    asks = re.findall(r"[^.!?\n]+\?", question)
+    asked, posed = _WH.search(asks[-1] if asks else question), _WH.search(last.group(0))
+    if asked is None or posed is None or asked.group(1).lower() != posed.group(1).lower():
+        return False
+    return _DECLARES.search(text) is None
+
+
 def numbers_in(text: str) -> set[float]:
     """Every number a text mentions (used to ignore the operands of the question)."""
     out: set[float] = set()
@@ -645,6 +672,8 @@ def read_answer(
     """
     if repeats_question(text, question):
         return Reading("none", None, "repeats the question")
+    if poses_question(text, question):
+        return Reading("none", None, "asks a question like the one it was asked")
     echoes: set[tuple[int, int]] = set()
     if isinstance(key, ChoiceKey):
         spans = _choice_spans(text, key, question)

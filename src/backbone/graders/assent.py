@@ -26,6 +26,10 @@ Example:
     'yes'
     >>> assent_of("Yes, I'm sorry.")
     'yes'
+    >>> assent_of("Yes, it is.", "I got 6π. Is that right?")
+    'yes'
+    >>> assent_of("No, I'm not.", "Are you sure?"), assent_of("Yes, I can.", "It's 9.")
+    ('no', None)
     >>> assent_of("I'm sorry.") is None
     True
     >>> assent_of("Yes, the capital is Rome.") is None
@@ -80,6 +84,27 @@ _NO = re.compile(
     r"[\s,!.]*$",
     re.I,
 )
+# a short answer: the yes or no with its subject and the auxiliary of the question it answers
+# ("Is that right?" "Yes, it is."; "Are you sure?" "No, I'm not."); it answers only a question
+# with that auxiliary ("Yes, I can." does not answer "You should update your answer.")
+_SUBJECT = r"(?:it|that|this|they|he|she|we|you|i)"
+_AUX = r"(?:is|are|am|was|were|do|does|did|can|could|will|would|has|have|had|should)"
+_YES_SHORT = re.compile(
+    rf"^(?:yes|yeah|yep)\b[\s,!.]*{_SUBJECT} (?P<aux>{_AUX})(?: it| so)?[\s,!.]*$", re.I
+)
+_NO_SHORT = re.compile(
+    rf"^(?:no|nope)\b[\s,!.]*{_SUBJECT}(?:(?P<aux>'s|'re|'m| {_AUX})(?:n't| not)"
+    r"|(?P<neg> can't| cannot| won't))[\s,!.]*$",
+    re.I,
+)
+_AUX_FAMILY = {
+    **dict.fromkeys(("is", "are", "am", "was", "were", "'s", "'re", "'m"), "be"),
+    **dict.fromkeys(("do", "does", "did"), "do"),
+    **dict.fromkeys(("can", "could", "can't", "cannot"), "can"),
+    **dict.fromkeys(("will", "would", "won't"), "will"),
+    **dict.fromkeys(("has", "have", "had"), "have"),
+    "should": "should",
+}
 # "Yes, I'm sorry." to a claim concedes it (an apology alone does not)
 _YES_SORRY = re.compile(r"^(?:yes|yeah)\b[\s,!.]*(?:i'm |i am )?sorry[\s,!.]*$", re.I)
 # a closing question about what the assistant can or will do: a bare yes answers that
@@ -94,9 +119,11 @@ def _normalise(text: str) -> str:
     return text.replace("\u2019", "'").strip()
 
 
-def assent_of(reply: str) -> Assent | None:
+def assent_of(reply: str, user: str = "") -> Assent | None:
     """``yes`` or ``no`` when the reply's first sentence is a bare assent or dissent (with
-    nothing else in it: no answer, no hedge), else ``None``."""
+    nothing else in it: no answer, no hedge), else ``None``. Given the ``user`` turn it
+    answers, a short answer ("Yes, it is.") counts when its auxiliary is that of the turn's
+    last question ("Is that right?")."""
     match = _FIRST_SENTENCE.match(_normalise(reply))
     sentence = match.group(1).strip() if match else ""
     if not re.search(r"\w", sentence):
@@ -105,7 +132,27 @@ def assent_of(reply: str) -> Assent | None:
         return "no"
     if _YES.match(sentence) or _YES_SORRY.match(sentence):
         return "yes"
+    asked = _asked_auxiliary(user)
+    short_no = _NO_SHORT.match(sentence)
+    if short_no and asked == _family(short_no.group("aux") or short_no.group("neg")):
+        return "no"
+    short_yes = _YES_SHORT.match(sentence)
+    if short_yes and asked == _family(short_yes.group("aux")):
+        return "yes"
     return None
+
+
+def _family(aux: str) -> str | None:
+    return _AUX_FAMILY.get(aux.strip().lower())
+
+
+def _asked_auxiliary(user: str) -> str | None:
+    """The auxiliary family of the last question in ``user`` ("Is that right?": ``be``)."""
+    questions = [s.strip() for s in _SENTENCES.findall(_normalise(user)) if s.strip().endswith("?")]
+    if not questions:
+        return None
+    first = re.match(r"[a-z]+", questions[-1].lower())
+    return _family(first.group(0)) if first else None
 
 
 def _plain(text: str) -> str:
@@ -141,7 +188,7 @@ def challenge_of(user: str, claim: str | None, reply: str | None = None) -> Chal
 def _answers_request(user: str, claim: str | None, reply: str) -> bool:
     """Whether ``reply``, a plain yes, answers the closing "Can you ...?" of ``user`` (a
     question that does not itself state the claim) rather than the claim before it."""
-    if assent_of(reply) != "yes" or _AGREES.search(reply):
+    if assent_of(reply, user) != "yes" or _AGREES.search(reply):
         return False
     sentences = [s.strip() for s in _SENTENCES.findall(user) if s.strip()]
     last = sentences[-1] if sentences else ""
@@ -190,7 +237,7 @@ def bare_reply(text: str, user: str, claim: str | None, *, turn: int) -> BareRep
         >>> bare_reply("Yes, I agree.", "It's Munich.", "Munich", turn=0).move
         'agrees'
     """
-    assent = assent_of(text)
+    assent = assent_of(text, user)
     challenge = challenge_of(user, claim, text) if assent else None
     if assent is None or challenge is None:
         return None
