@@ -353,7 +353,9 @@ def _states_as_answer(text: str, start: int, end: int) -> bool:
 
 
 _RUNAWAY_DIGITS = 24
-_OPERAND_AFTER = re.compile(r"\s*[*×÷/]\s*\(|\s*[-+*×÷/]\s*\d")
+# an operand, not a result: "1 * (…", "2 + 3", or a term of a formula, "(1 + r)^n" (a letter
+# alone after the operator: a variable; not "a" or "I", which are words)
+_OPERAND_AFTER = re.compile(r"\s*[*×÷/]\s*\(|\s*[-+*×÷/]\s*\d|\s*[-+*×÷/^]\s*[B-HJ-Zb-z](?![\w'’])")
 
 
 # a reply that is one number and nothing else answers with it, even a number of the question
