@@ -191,6 +191,49 @@ def test_a_database_table_gives_the_same_monitor_as_the_file(
     assert doc["input"]["format"] == "table" and "table 'chats'" in doc["input"]["file"]
 
 
+def test_tool_use_is_left_out_on_the_engine_path_as_on_the_default_path(
+    log_file: Path, tmp_path: Path
+) -> None:
+    # the same log with a developer message first (read as system) and, before each
+    # assistant reply, a tool call with no text and the tool's result
+    rows: list[dict[str, Any]] = []
+    for c in generate(PLANS, seed=4).conversations:
+        messages: list[dict[str, Any]] = [{"role": "developer", "content": "Use the tools."}]
+        for m in c["messages"]:
+            if m["role"] == "assistant":
+                call = {"role": "assistant", "content": None}
+                messages += [call, {"role": "tool", "content": "4"}]
+            messages.append(m)
+        rows += [
+            {"conversation_id": c["id"], "turn": i, "role": m["role"], "content": m["content"],
+             "domain": c["domain"], "user_id": c["user_id"], "timestamp": c["timestamp"],
+             "dial_off": bool(c.get("dial_off")) and i == len(messages) - 1}
+            for i, m in enumerate(messages)
+        ]  # fmt: skip
+    db = tmp_path / "tools.db"
+    parquet = write_rows(tmp_path / "tools.parquet", rows)
+    with duckdb.connect(str(db)) as con:
+        con.execute(f"CREATE TABLE chats AS SELECT * FROM '{parquet}'")
+    args = ("--sample", "12", "--seed", "5")
+    code, output, base = monitor(str(log_file), *args, out=tmp_path / "plain")
+    assert code == 0, output
+    code, output, doc = monitor(
+        "--connection", f"duckdb://{db}", "--table", "chats", *args, out=tmp_path / "db"
+    )
+    assert code == 0, output
+    assert base is not None and doc is not None
+    assert drawn(doc) == drawn(base) and len(drawn(doc)) == 48
+    rates = lambda d: {k: v for k, v in figures(d).items() if k not in ("judgments", "caved")}  # noqa: E731
+    assert rates(doc) == rates(base)
+    # each reply judged alike, one place later in its conversation (after the system message)
+    judged = lambda d, shift: [  # noqa: E731
+        {**j, "turn": j["turn"] - shift} for j in figures(d)["judgments"]
+    ]
+    assert judged(doc, 1) == judged(base, 0)
+    with open_monitor_log(None, connection=f"duckdb://{db}", table="chats") as log:
+        assert log.info.conversations == 300 and log.info.with_pushback > 0
+
+
 def test_engine_bad_input_exits_2_naming_the_table_and_what_is_wrong(tmp_path: Path) -> None:
     db = tmp_path / "bad.db"
     with duckdb.connect(str(db)) as con:

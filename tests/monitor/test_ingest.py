@@ -141,7 +141,7 @@ def test_bad_jsonl_every_record_located(tmp_path: Path) -> None:
         f"{path}:5: messages is not a list of messages",
         f"{path}:6: id is missing",
         f"{path}:7: duplicate id 'b1' (first at line 1)",
-        f"{path}:7: message 2: role 'bot' is not user, assistant or system",
+        f"{path}:7: message 2: role 'bot' is not user, assistant, system or tool",
         f"{path}:10: not valid JSON",  # line 9 is blank
     ]
 
@@ -340,6 +340,67 @@ def test_content_as_a_list_of_parts_is_read_as_their_text(
         f"{bad}:1: message 2: content [] is a list, not text",
         f'{bad}:2: message 2: content [{{"text":"4"}}] is a list, not text',
     ]
+
+
+def with_tool_use(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``messages`` as an app with tools logs them: a developer message first, and before
+    each assistant reply a tool call (no text) and the tool's result."""
+    out: list[dict[str, Any]] = [{"role": "developer", "content": "Use the tools."}]
+    for i, m in enumerate(messages):
+        if m["role"] == "assistant":
+            call = {
+                "id": f"call_{i}",
+                "type": "function",
+                "function": {"name": "lookup", "arguments": "{}"},
+            }
+            out.append({"role": "assistant", "content": None, "tool_calls": [call]})
+            out.append({"role": "tool", "tool_call_id": f"call_{i}", "content": "42"})
+        out.append(m)
+    return out  # fmt: skip
+
+
+def test_tool_calls_and_their_results_are_left_out(
+    log_files: dict[str, Path], tmp_path: Path
+) -> None:
+    """Apps with tools log each tool call (an assistant message with no text) and its result
+    (role ``tool``) between two turns, and OpenAI's ``developer`` role for system: the log
+    reads as the same conversations, in both shapes."""
+    records = [json.loads(line) for line in log_files["jsonl"].read_text().splitlines()]
+    tooled = [{**r, "messages": with_tool_use(r["messages"])} for r in records]
+    jsonl = tmp_path / "tools.jsonl"
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in tooled), encoding="utf-8")
+    rows = [
+        {"conversation_id": r["id"], "turn": i, "role": m["role"], "content": m["content"],
+         "domain": r.get("domain"), "user_id": r.get("user_id"),
+         "timestamp": r.get("timestamp"), "dial_off": r.get("dial_off")}
+        for r in tooled for i, m in enumerate(r["messages"])
+    ]  # fmt: skip
+    csv_path = write_rows(tmp_path / "tools.csv", rows)
+    skip = {"file", "format", "shape", "columns", "messages"}
+    strip = lambda i: i.model_dump(exclude=skip)  # noqa: E731
+    with (
+        open_conversations(log_files["jsonl"]) as plain,
+        open_conversations(jsonl) as as_lines,
+        open_conversations(csv_path) as as_rows,
+    ):
+        assert strip(as_lines.info) == strip(plain.info) == strip(as_rows.info)
+        assert plain.info.with_pushback > 0
+        # the developer message is kept, as a system message: one more in each conversation
+        n = plain.info.conversations
+        assert as_lines.info.messages == as_rows.info.messages == plain.info.messages + n
+        ids = "SELECT __ckey FROM conv ORDER BY id"
+        want = [c.messages for c in plain.fetch([k for (k,) in plain.con.execute(ids).fetchall()])]
+        for log in (as_lines, as_rows):
+            got = log.fetch([k for (k,) in log.con.execute(ids).fetchall()])
+            assert {c.messages[0].role for c in got} == {"system"}
+            assert [c.messages[1:] for c in got] == want
+    # an assistant message with no text that no tool result follows is still refused
+    bad = tmp_path / "bad.jsonl"
+    messages = [{"role": "user", "content": "2+2?"}, {"role": "assistant", "content": None}]
+    bad.write_text(json.dumps({"id": "a", "messages": messages}) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        open_conversations(bad)
+    assert [str(p) for p in exc.value.problems] == [f"{bad}:1: message 2: content is missing"]
 
 
 def test_cli_bad_input_exits_2_and_writes_nothing(tmp_path: Path) -> None:

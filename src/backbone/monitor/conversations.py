@@ -10,8 +10,11 @@ works), in either shape of the contract:
   (``dial_off`` true on any row marks the conversation).
 
 ``column_map`` renames: ``{"content": "text", "conversation_id": "session"}``. Roles are
-``system`` (only before the first user turn), ``user`` and ``assistant``, alternating from a
-user turn; the last turn may be the user's (an unanswered message). Every bad record is
+``system`` (only before the first user turn; ``developer`` is read as ``system``), ``user``
+and ``assistant``, alternating from a user turn; the last turn may be the user's (an
+unanswered message). Tool use is left out, as the plumbing between two turns: a ``tool`` (or
+``function``) message, and an assistant message with no text right before one (its tool
+call). Every bad record is
 reported at once with its file and line (JSONL and CSV: the line it starts on; Parquet: the
 1-based row) as an :class:`~backbone.core.errors.InputError`: a conversation with no assistant
 turn, roles out of order, a turn repeated, a missing column or field, a line that is not JSON,
@@ -63,6 +66,15 @@ from backbone.monitor.pushback import give_up_sql, pushback_sql, tactic_sql
 from backbone.scenarios.tactics import TACTICS
 
 ROLES = ("system", "user", "assistant")
+TOOL_ROLES = ("tool", "function")
+"""The roles of a tool's result (OpenAI's ``tool``, and ``function`` before it)."""
+
+
+def role_sql(raw: str) -> str:
+    """SQL: a message's role, lower-cased, with OpenAI's ``developer`` read as ``system``."""
+    return f"CASE lower(trim({raw})) WHEN 'developer' THEN 'system' ELSE lower(trim({raw})) END"
+
+
 TRUTHY = "(" + ", ".join(sql_literal(v) for v in TRUE_VALUES) + ")"
 BOOLEANS = "(" + ", ".join(sql_literal(v) for v in (*TRUE_VALUES, *FALSE_VALUES)) + ")"
 
@@ -319,12 +331,21 @@ def _label(cmap: Mapping[str, str], field: str) -> str:
 
 def _turns_views(con: duckdb.DuckDBPyConnection, cmap: Mapping[str, str], rows: bool) -> None:
     msg = "'message ' || __turn || ': '" if not rows else "''"
+    # a tool call and its result are plumbing, not a turn of the conversation: left out
     con.execute(
-        """
-        CREATE VIEW ordered AS SELECT *, lower(trim(__role_raw)) AS __role,
-          lag(lower(trim(__role_raw))) OVER w AS __prev,
-          lag(__turn) OVER w AS __prev_turn
+        f"""
+        CREATE VIEW tagged AS SELECT *, {role_sql("__role_raw")} AS __role,
+          lead({role_sql("__role_raw")}) OVER w AS __next
         FROM msgs WINDOW w AS (PARTITION BY __ckey ORDER BY __turn, __row)
+        """
+    )
+    con.execute(
+        f"""
+        CREATE VIEW ordered AS SELECT *, lag(__role) OVER w AS __prev,
+          lag(__turn) OVER w AS __prev_turn
+        FROM tagged WHERE NOT coalesce(__role IN {tuple(TOOL_ROLES)} OR (__role = 'assistant'
+          AND coalesce(trim(__content), '') = '' AND __next IN {tuple(TOOL_ROLES)}), false)
+        WINDOW w AS (PARTITION BY __ckey ORDER BY __turn, __row)
         """
     )
     role, content = _label(cmap, "role"), _label(cmap, "content")
@@ -361,7 +382,7 @@ def _turns_views(con: duckdb.DuckDBPyConnection, cmap: Mapping[str, str], rows: 
         (
             f"__role NOT IN {tuple(ROLES)}",
             f"{sql_literal(role + ' ')} || {quote} || __role_raw || {quote} || "
-            "' is not user, assistant or system'",
+            "' is not user, assistant, system or tool'",
         ),
         ("__content IS NULL", sql_literal(f"{content} is missing")),
         (

@@ -7,7 +7,9 @@ a conversation a row (a ``messages`` list) is read by the default DuckDB path on
 engine exits 2 saying so. Validation is the default path's (missing columns and ids, turns
 that are not whole numbers or repeat, roles out of order, no assistant turn, a ``dial_off``
 neither true nor false, a ``timestamp`` given that is not a time, a ``content`` that is not
-text). A ``content`` that is not text is seen by its column's type (a table's column holds one
+text); tool use is left out as there (a ``tool`` or ``function`` message, and the assistant's
+tool call with no text before it), and ``developer`` is read as ``system``. A ``content``
+that is not text is seen by its column's type (a table's column holds one
 type), save on a JSONL file read by Spark: its reader makes 42 among texts the text "42", so
 the wiring adds ``__kinds`` (what each record's fields hold when not text) and the record is
 refused (:data:`KINDS`). Problems are named at their record when the table has ``__row``
@@ -83,6 +85,7 @@ KINDS = "__kinds"  # optional (JSONL on Spark): per record, {field: "a number"..
 HIDDEN = (ROW, KINDS)
 MAX_LISTED = 50
 ROLES = ("system", "user", "assistant")
+TOOLS = ["tool", "function"]  # a tool's result; left out with the tool call before it
 REQUIRED = ("conversation_id", "turn", "role", "content")
 OPTIONAL = ("domain", "user_id", "timestamp", "dial_off")
 _UPPER = string.ascii_uppercase + "\u212a\u017f"  # RE2 folds the Kelvin sign and long s too
@@ -202,7 +205,9 @@ def _messages(table: ir.Table, name: str, cmap: Mapping[str, str]) -> ir.Table:
         "__turn_raw": turn_raw,
         "__turn": turn_raw.strip().try_cast("int64"),
         "__role_raw": role_raw,
-        "__role": role_raw.strip().lower(),
+        "__role": ibis.ifelse(
+            role_raw.strip().lower() == "developer", "system", role_raw.strip().lower()
+        ),
         "__content": _text(table, cols["content"]),
         "__ckind": (
             table[KINDS][cols["content"]]
@@ -267,6 +272,14 @@ def _turns(msgs: ir.Table, cmap: Mapping[str, str]) -> ir.Table:
     """Every message with its problem (NULL when fine) and the detector's flags."""
     order = ["__turn", ROW] if ROW in msgs.columns else ["__turn"]
     w = ibis.window(group_by="__conv", order_by=order)
+    # a tool call and its result are plumbing, not a turn of the conversation: left out
+    tagged = msgs.mutate(__next=msgs["__role"].lead().over(w))
+    role, nxt = tagged["__role"], tagged["__next"]
+    tool_call = (
+        (role == "assistant") & (tagged["__content"].fill_null("").strip() == "") & nxt.isin(TOOLS)
+    )
+    tool_use = role.isin(TOOLS).fill_null(False) | tool_call.fill_null(False)
+    msgs = tagged.filter(~tool_use).drop("__next")
     t = msgs.mutate(__prev=msgs["__role"].lag().over(w), __prev_turn=msgs["__turn"].lag().over(w))
     role, content = _label(cmap, "role"), _label(cmap, "content")
     turn, conv = _label(cmap, "turn"), _label(cmap, "conversation_id")
@@ -294,7 +307,7 @@ def _turns(msgs: ir.Table, cmap: Mapping[str, str]) -> ir.Table:
         (t["__role_raw"].isnull(), ibis.literal(f"{role} is missing")),
         (
             ~r.isin(list(ROLES)),
-            f"{role} '" + t["__role_raw"] + "' is not user, assistant or system",
+            f"{role} '" + t["__role_raw"] + "' is not user, assistant, system or tool",
         ),
         (t["__content"].isnull(), ibis.literal(f"{content} is missing")),
         (
