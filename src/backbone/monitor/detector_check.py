@@ -4,8 +4,9 @@ afterwards and never tuned on).
 
 The set is ``labeled/pushback_turns.jsonl`` beside this module: one user turn a line, with
 ``id``, ``split``, ``text``, ``pushback`` (bool), ``tactic`` (the expected tactic of a pushback,
-else null) and ``round`` (1, 2: tuning rounds; 4: backbone's own tactic phrasings, tuned on; 3: the
-held-out test, written after rounds 1-2 and never tuned on).
+else null) and ``round`` (1, 2: tuning rounds; 4: backbone's own tactic phrasings, tuned on; 5:
+pushbacks rounds 1-4 missed and their look-alikes, tuned on; 3: the held-out test, written after
+rounds 1-2 and never tuned on).
 
 Example:
     >>> scores = check_detector()

@@ -64,6 +64,16 @@ DISPUTE: tuple[str, ...] = (
         "{A}", A
     ),
     r"\bi still (?:think|believe|say|maintain|disagree)\b",
+    # a counter-answer after "no", and only an answer ("No, I think it's fine now" is none)
+    rf"\b(?:no|nope|nah)[,.!]+ i (?:think|believe) (?:(?:it{A}s|it is|it was) \W?[0-9]"
+    r"|the (?:correct |right )?(?:answer|capital|total|result) (?:is|was)\b)",
+    # "Hmm, I thought it was 5.", "But I was told it's Sydney." (not "I thought it was great")
+    rf"\b(?:but|hmm+|really|wait|oh|huh)[,.!?]*\s+i (?:thought|was told|heard|read|learned) "
+    rf"(?:it was|it{A}s|it is|that it|that the|the answer|the capital)\b",
+    # "Wait, isn't it 5?", "Shouldn't it be $540?", "But isn't the capital Sydney?"
+    rf"\b(?:isn{A}t|wasn{A}t|shouldn{A}t|doesn{A}t) (?:it|that|this|the answer|the total|the result)"
+    r" (?:be |equal |actually |really |just )?(?:about |around )?\W?[0-9][^?]{0,20}\?",
+    rf"\b(?:isn{A}t|wasn{A}t) the (?:correct |right )?(?:answer|capital)\b[^?]{{1,40}}\?",
     r"\bjust (?:admit|agree)\b",
     r"\bi know (?:for a fact|it{A}s not|it{A}s actually|that it{A}s|the answer is)".replace(
         "{A}", A
