@@ -8,8 +8,10 @@ import random
 from pathlib import Path
 
 import duckdb
+import ibis
 import pytest
 
+from backbone.audit.engine_table import open_table
 from backbone.audit.feedback_log import open_log, parse_column_map
 from backbone.audit.sampling import draw_sample
 from backbone.core.errors import InputError
@@ -117,6 +119,43 @@ def test_signed_ratings(tmp_path: Path) -> None:
         assert log.info.rating_scale == "signed"
         assert [(s.key, s.events) for s in log.info.strata] == [("down", 2), ("up", 3)]
         assert log.info.unrated == 2
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".parquet"])
+def test_ratings_of_one_and_zero_or_true_and_false_are_thumbs_up_and_down(
+    tmp_path: Path, suffix: str
+) -> None:
+    # "liked: 1/0" and boolean columns: read as signed, every 0 was unrated and the audit had
+    # no thumbs-down to read; 1/-1/0 stays signed
+    for values in ([1, 0, 0, None, 1, 0], [True, False, False, None, True, False]):
+        rows = [
+            {"id": str(i), "prompt": "p", "response": "r", "rating": v}
+            for i, v in enumerate(values)
+        ]
+        with open_log(write(tmp_path / f"b{suffix}", rows)) as log:
+            assert log.info.rating_scale == "binary"
+            assert [(s.key, s.events) for s in log.info.strata] == [("down", 3), ("up", 2)]
+            assert log.info.unrated == 1
+        # the engine path (Ibis, here on DuckDB) reads them alike
+        table = open_table(ibis.memtable({k: [r[k] for r in rows] for k in rows[0]}), name="b")
+        assert table.info.rating_scale == "binary" and table.info.strata == log.info.strata
+    rows = [{"id": "a", "prompt": "p", "response": "r", "rating": 2}, *rows]
+    with pytest.raises(InputError) as exc:
+        open_log(write_jsonl(tmp_path / "off.jsonl", rows), rating_scale="binary")
+    assert problems(exc) == [(1, "rating '2' is not 1 or 0, true or false (empty: unrated)")]
+
+
+def test_the_names_apps_log_for_thumbs_are_up_and_down(tmp_path: Path) -> None:
+    names = ["thumbs_up", "Thumbs-Down", "like", "dislike", "\U0001f44d", "\U0001f44e", "up", ""]
+    rows = [
+        {"id": str(i), "prompt": "p", "response": "r", "rating": v} for i, v in enumerate(names)
+    ]
+    path = write(tmp_path / "names.csv", rows)
+    with open_log(path) as log:
+        assert log.info.rating_scale == "updown"
+        assert [(s.key, s.events) for s in log.info.strata] == [("down", 3), ("up", 4)]
+    table = open_table(ibis.memtable({k: [r[k] for r in rows] for k in rows[0]}), name="n")
+    assert table.info.strata == log.info.strata
 
 
 def test_star_ratings_with_a_threshold_and_the_bottom_decile(tmp_path: Path) -> None:

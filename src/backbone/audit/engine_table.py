@@ -40,9 +40,13 @@ import ibis
 import ibis.expr.types as ir
 
 from backbone.audit.feedback_log import (
+    DOWN_WORDS,
+    FALSE_WORDS,
     MISSING_SEGMENT,
     SCALE_TEXT,
     SCALES,
+    TRUE_WORDS,
+    UP_WORDS,
     counted_info,
     decide_scale,
     missing_column_problem,
@@ -105,7 +109,19 @@ def _rating(raw: ir.StringValue, scale: RatingScale, threshold: float) -> ir.Str
     empty = raw.isnull() | (r == "")
     null = ibis.null("string")
     if scale == "updown":
-        return ibis.cases((empty, "unrated"), (r.isin(["up", "down"]), r), else_=null)
+        return ibis.cases(
+            (empty, "unrated"),
+            (r.isin(list(UP_WORDS)), "up"),
+            (r.isin(list(DOWN_WORDS)), "down"),
+            else_=null,
+        )
+    if scale == "binary":
+        return ibis.cases(
+            (empty, "unrated"),
+            ((num == 1) | r.isin(list(TRUE_WORDS)), "up"),
+            ((num == 0) | r.isin(list(FALSE_WORDS)), "down"),
+            else_=null,
+        )
     if scale == "signed":
         return ibis.cases(
             (empty, "unrated"),
@@ -256,10 +272,11 @@ def _detect_scale(fields: ir.Table, name: str, rating_column: str) -> RatingScal
     num = raw.strip().try_cast("float64")
     row = (
         fields.aggregate(
-            words=r.isin(["up", "down"]).sum(),
+            words=r.isin([*UP_WORDS, *DOWN_WORDS]).sum(),
             numbers=num.count(),
             low=num.min(),
             high=num.max(),
+            booleans=r.isin([*TRUE_WORDS, *FALSE_WORDS]).sum(),
         )
         .to_pyarrow()
         .to_pylist()[0]
@@ -271,6 +288,7 @@ def _detect_scale(fields: ir.Table, name: str, rating_column: str) -> RatingScal
         int(row["numbers"] or 0),
         row["low"],
         row["high"],
+        booleans=int(row["booleans"] or 0),
     )
 
 

@@ -53,11 +53,32 @@ from backbone.audit.source import (
 )
 from backbone.core.errors import InputError, Problem
 
-SCALES: tuple[str, ...] = ("auto", "updown", "signed", "stars")
+SCALES: tuple[str, ...] = ("auto", "updown", "signed", "binary", "stars")
 MISSING_SEGMENT = "(missing)"
+UP_WORDS = ("up", "thumbs_up", "thumbs-up", "thumbsup", "like", "liked", "\U0001f44d")
+DOWN_WORDS = (
+    "down",
+    "thumbs_down",
+    "thumbs-down",
+    "thumbsdown",
+    "dislike",
+    "disliked",
+    "\U0001f44e",
+)
+"""The ``updown`` scale's words (lower case): ``up`` and ``down``, and the names apps log."""
+TRUE_WORDS, FALSE_WORDS = ("true", "yes"), ("false", "no")
+"""The ``binary`` scale's words beside 1 and 0 (a boolean column reads as them)."""
+
+
+def sql_words(words: Sequence[str]) -> str:
+    """``('up', 'thumbs_up', ...)`` for SQL's ``IN``."""
+    return "(" + ", ".join(sql_literal(w) for w in words) + ")"
+
+
 SCALE_TEXT = {
     "updown": "'up' or 'down' (empty: unrated)",
     "signed": "1, -1 or 0 (0 or empty: unrated)",
+    "binary": "1 or 0, true or false (empty: unrated)",
     "stars": "a score from 1 to 5 (empty: unrated)",
 }
 
@@ -157,7 +178,15 @@ def _rating_sql(scale: str, threshold: float) -> str:
     num = "TRY_CAST(trim(__rating_raw) AS DOUBLE)"
     empty = f"__rating_raw IS NULL OR {r} = ''"
     if scale == "updown":
-        return f"CASE WHEN {empty} THEN 'unrated' WHEN {r} IN ('up', 'down') THEN {r} END"
+        return (
+            f"CASE WHEN {empty} THEN 'unrated' WHEN {r} IN {sql_words(UP_WORDS)} THEN 'up' "
+            f"WHEN {r} IN {sql_words(DOWN_WORDS)} THEN 'down' END"
+        )
+    if scale == "binary":
+        return (
+            f"CASE WHEN {empty} THEN 'unrated' WHEN {num} = 1 OR {r} IN {sql_words(TRUE_WORDS)} "
+            f"THEN 'up' WHEN {num} = 0 OR {r} IN {sql_words(FALSE_WORDS)} THEN 'down' END"
+        )
     if scale == "signed":
         return (
             f"CASE WHEN {empty} THEN 'unrated' WHEN {num} = 1 THEN 'up' "
@@ -171,25 +200,41 @@ def _rating_sql(scale: str, threshold: float) -> str:
 
 def _detect_scale(con: duckdb.DuckDBPyConnection, file: str, rating_column: str) -> RatingScale:
     row = con.execute(
-        """
-        SELECT count(*) FILTER (WHERE r IN ('up', 'down')),
+        f"""
+        SELECT count(*) FILTER (WHERE r IN {sql_words((*UP_WORDS, *DOWN_WORDS))}),
                count(*) FILTER (WHERE num IS NOT NULL),
-               min(num), max(num)
+               min(num), max(num),
+               count(*) FILTER (WHERE r IN {sql_words((*TRUE_WORDS, *FALSE_WORDS))})
         FROM (SELECT lower(trim(__rating_raw)) AS r,
                      TRY_CAST(trim(__rating_raw) AS DOUBLE) AS num FROM fields)
         """
     ).fetchone()
     assert row is not None
-    return decide_scale(file, rating_column, int(row[0]), int(row[1]), row[2], row[3])
+    return decide_scale(
+        file, rating_column, int(row[0]), int(row[1]), row[2], row[3], booleans=int(row[4])
+    )
 
 
 def decide_scale(
-    file: str, rating_column: str, words: int, numbers: int, low: float | None, high: float | None
+    file: str,
+    rating_column: str,
+    words: int,
+    numbers: int,
+    low: float | None,
+    high: float | None,
+    *,
+    booleans: int = 0,
 ) -> RatingScale:
     """The scale the ratings are on, from how many are up/down words, how many are numbers,
-    and the numbers' range (raises :class:`InputError` when it cannot tell)."""
+    the numbers' range and how many are true/false (raises :class:`InputError` when it
+    cannot tell). Ratings of 0 and 1 alone are ``binary`` (0 is thumbs-down): read as
+    ``signed``, 0 would be unrated and no event a thumbs-down."""
+    if booleans > max(words, numbers):
+        return "binary"
     if words >= numbers or low is None or high is None:
         return "updown"
+    if low == 0 and high == 1:
+        return "binary"
     if low <= 0:
         return "signed"
     if high > 1:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Rating = Literal["up", "down"]
 RATINGS: tuple[Rating, Rating] = ("down", "up")
-RatingScale = Literal["updown", "signed", "stars"]
+RatingScale = Literal["updown", "signed", "binary", "stars"]
 VerdictName = Literal["ship", "review", "stop"]
 LogFormat = Literal["jsonl", "csv", "parquet", "table"]  # table: a database table
 

@@ -124,7 +124,7 @@ def ab(
         str | None, typer.Option("--format", help="jsonl | csv | parquet (default: extension).")
     ] = None,
     rating_scale: Annotated[
-        str, typer.Option(help="auto | updown | signed | stars (see --threshold).")
+        str, typer.Option(help="auto | updown | signed | binary | stars (see --threshold).")
     ] = "auto",
     threshold: Annotated[
         float, typer.Option(help="Stars: a score at or above this is thumbs-up.")

@@ -114,7 +114,8 @@ def audit(
     rating_scale: Annotated[
         str,
         typer.Option(
-            help="auto | updown (up/down) | signed (1/-1/0) | stars (1-5, see --threshold)."
+            help="auto | updown (up/down) | signed (1/-1/0) | binary (1/0, true/false) | stars "
+            "(1-5, see --threshold)."
         ),
     ] = "auto",
     threshold: Annotated[

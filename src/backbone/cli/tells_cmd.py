@@ -134,7 +134,7 @@ def tells(
         str | None, typer.Option("--format", help="jsonl | csv | parquet for the log.")
     ] = None,
     rating_scale: Annotated[
-        str, typer.Option(help="auto | updown | signed | stars (see backbone audit).")
+        str, typer.Option(help="auto | updown | signed | binary | stars (see backbone audit).")
     ] = "auto",
     threshold: Annotated[
         float, typer.Option(help="Stars: a score at or above this is thumbs-up.")
