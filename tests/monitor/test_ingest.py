@@ -342,18 +342,27 @@ def test_content_as_a_list_of_parts_is_read_as_their_text(
     ]
 
 
-def with_tool_use(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def with_tool_use(messages: list[dict[str, Any]], shape: str = "openai") -> list[dict[str, Any]]:
     """``messages`` as an app with tools logs them: a developer message first, and before
-    each assistant reply a tool call (no text) and the tool's result."""
+    each assistant reply a tool call and the tool's result, in OpenAI's shape (a call with no
+    text, or with some: ``openai_text``) or Anthropic's (``tool_use`` and ``tool_result``
+    parts)."""
     out: list[dict[str, Any]] = [{"role": "developer", "content": "Use the tools."}]
     for i, m in enumerate(messages):
-        if m["role"] == "assistant":
+        if m["role"] == "assistant" and shape == "anthropic":
+            use = {"type": "tool_use", "id": f"t{i}", "name": "lookup", "input": {}}
+            said = {"type": "text", "text": "Checking."}
+            out.append({"role": "assistant", "content": [said, use]})
+            result = {"type": "tool_result", "tool_use_id": f"t{i}", "content": "42"}
+            out.append({"role": "user", "content": [result]})
+        elif m["role"] == "assistant":
             call = {
                 "id": f"call_{i}",
                 "type": "function",
                 "function": {"name": "lookup", "arguments": "{}"},
             }
-            out.append({"role": "assistant", "content": None, "tool_calls": [call]})
+            text = "Let me check." if shape == "openai_text" else None
+            out.append({"role": "assistant", "content": text, "tool_calls": [call]})
             out.append({"role": "tool", "tool_call_id": f"call_{i}", "content": "42"})
         out.append(m)
     return out  # fmt: skip
@@ -367,8 +376,16 @@ def test_tool_calls_and_their_results_are_left_out(
     reads as the same conversations, in both shapes."""
     records = [json.loads(line) for line in log_files["jsonl"].read_text().splitlines()]
     tooled = [{**r, "messages": with_tool_use(r["messages"])} for r in records]
-    jsonl = tmp_path / "tools.jsonl"
-    jsonl.write_text("".join(json.dumps(r) + "\n" for r in tooled), encoding="utf-8")
+    logged = {}
+    for shape in ("openai", "openai_text", "anthropic"):
+        logged[shape] = tmp_path / f"{shape}.jsonl"
+        logged[shape].write_text(
+            "".join(
+                json.dumps({**r, "messages": with_tool_use(r["messages"], shape)}) + "\n"
+                for r in records
+            ),
+            encoding="utf-8",
+        )
     rows = [
         {"conversation_id": r["id"], "turn": i, "role": m["role"], "content": m["content"],
          "domain": r.get("domain"), "user_id": r.get("user_id"),
@@ -380,17 +397,20 @@ def test_tool_calls_and_their_results_are_left_out(
     strip = lambda i: i.model_dump(exclude=skip)  # noqa: E731
     with (
         open_conversations(log_files["jsonl"]) as plain,
-        open_conversations(jsonl) as as_lines,
+        open_conversations(logged["openai"]) as openai,
+        open_conversations(logged["openai_text"]) as openai_text,
+        open_conversations(logged["anthropic"]) as anthropic,
         open_conversations(csv_path) as as_rows,
     ):
-        assert strip(as_lines.info) == strip(plain.info) == strip(as_rows.info)
+        tooled_logs = (openai, openai_text, anthropic, as_rows)
+        assert all(strip(log.info) == strip(plain.info) for log in tooled_logs)
         assert plain.info.with_pushback > 0
         # the developer message is kept, as a system message: one more in each conversation
         n = plain.info.conversations
-        assert as_lines.info.messages == as_rows.info.messages == plain.info.messages + n
+        assert {log.info.messages for log in tooled_logs} == {plain.info.messages + n}
         ids = "SELECT __ckey FROM conv ORDER BY id"
         want = [c.messages for c in plain.fetch([k for (k,) in plain.con.execute(ids).fetchall()])]
-        for log in (as_lines, as_rows):
+        for log in tooled_logs:
             got = log.fetch([k for (k,) in log.con.execute(ids).fetchall()])
             assert {c.messages[0].role for c in got} == {"system"}
             assert [c.messages[1:] for c in got] == want

@@ -13,8 +13,9 @@ works), in either shape of the contract:
 ``system`` (only before the first user turn; ``developer`` is read as ``system``), ``user``
 and ``assistant``, alternating from a user turn; the last turn may be the user's (an
 unanswered message). Tool use is left out, as the plumbing between two turns: a ``tool`` (or
-``function``) message, and an assistant message with no text right before one (its tool
-call). Every bad record is
+``function``) message or, in Anthropic's shape, a message of ``tool_result`` parts only; and
+the assistant message right before one when it has no text, ``tool_calls`` or a ``tool_use``
+part (its tool call, with any text it says while calling). Every bad record is
 reported at once with its file and line (JSONL and CSV: the line it starts on; Parquet: the
 1-based row) as an :class:`~backbone.core.errors.InputError`: a conversation with no assistant
 turn, roles out of order, a turn repeated, a missing column or field, a line that is not JSON,
@@ -252,7 +253,11 @@ def _messages_view_conversations(source: Source, cmap: Mapping[str, str]) -> lis
           json_extract_string(__m, {sql_literal(role_path)}) AS __role_raw,
           CASE WHEN {parts} THEN {parts_text} ELSE json_extract_string(__m, {cp}) END
             AS __content,
-          CASE WHEN {parts} THEN 'VARCHAR' ELSE json_type(__m, {cp}) END AS __ctype
+          CASE WHEN {parts} THEN 'VARCHAR' ELSE json_type(__m, {cp}) END AS __ctype,
+          CASE WHEN {parts} THEN json_extract_string(__m, {sql_literal(content_path + "[*].type")})
+            END AS __types,
+          coalesce(json_array_length(__m, '$.tool_calls') > 0, false)
+            OR coalesce(json_type(__m, '$.function_call') = 'OBJECT', false) AS __calls
         FROM (
           SELECT *, unnest(json_extract(__msgs, '$[*]')) AS __m,
                  generate_subscripts(json_extract(__msgs, '$[*]'), 1) AS __i
@@ -288,7 +293,8 @@ def _messages_view_rows(source: Source, cmap: Mapping[str, str]) -> list[Problem
           TRY_CAST(trim({exprs["turn"]}) AS BIGINT) AS __turn, {exprs["turn"]} AS __turn_raw,
           {source.shape_sql} AS __shape, 'OBJECT' AS __mtype,
           {exprs["role"]} AS __role_raw, {exprs["content"]} AS __content,
-          {_value_type(source, cmap.get("content", "content"))} AS __ctype
+          {_value_type(source, cmap.get("content", "content"))} AS __ctype,
+          NULL::VARCHAR[] AS __types, false AS __calls
         FROM src
         """
     )
@@ -334,9 +340,17 @@ def _turns_views(con: duckdb.DuckDBPyConnection, cmap: Mapping[str, str], rows: 
     # a tool call and its result are plumbing, not a turn of the conversation: left out
     con.execute(
         f"""
-        CREATE VIEW tagged AS SELECT *, {role_sql("__role_raw")} AS __role,
-          lead({role_sql("__role_raw")}) OVER w AS __next
-        FROM msgs WINDOW w AS (PARTITION BY __ckey ORDER BY __turn, __row)
+        CREATE VIEW roled AS SELECT *, CASE
+          WHEN len(__types) > 0 AND len(list_filter(__types, lambda t: t <> 'tool_result')) = 0
+            THEN 'tool'
+          ELSE {role_sql("__role_raw")} END AS __role
+        FROM msgs
+        """
+    )
+    con.execute(
+        """
+        CREATE VIEW tagged AS SELECT *, lead(__role) OVER w AS __next
+        FROM roled WINDOW w AS (PARTITION BY __ckey ORDER BY __turn, __row)
         """
     )
     con.execute(
@@ -344,7 +358,8 @@ def _turns_views(con: duckdb.DuckDBPyConnection, cmap: Mapping[str, str], rows: 
         CREATE VIEW ordered AS SELECT *, lag(__role) OVER w AS __prev,
           lag(__turn) OVER w AS __prev_turn
         FROM tagged WHERE NOT coalesce(__role IN {tuple(TOOL_ROLES)} OR (__role = 'assistant'
-          AND coalesce(trim(__content), '') = '' AND __next IN {tuple(TOOL_ROLES)}), false)
+          AND (coalesce(trim(__content), '') = '' OR __calls OR list_contains(__types, 'tool_use'))
+          AND __next IN {tuple(TOOL_ROLES)}), false)
         WINDOW w AS (PARTITION BY __ckey ORDER BY __turn, __row)
         """
     )
