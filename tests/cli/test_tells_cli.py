@@ -234,6 +234,14 @@ def test_epoch_seconds_throughout_are_read_as_times(tmp_path: Path) -> None:
         assert r.exit_code == 0, r.output
         periods = load(out)["input"]["periods"]
         assert periods == {"first": "2026-01-05", "last": "2026-02-23", "count": 8}
+    # epoch milliseconds (JavaScript's Date.now()) were "not a timestamp": the same weeks
+    millis = {i: t * 1000 + 250 for i, t in weeks.items()}
+    path = _log(tmp_path / "ms.jsonl", list(range(8)), bad=millis)
+    r = cli("tells", str(path), "--out", str(tmp_path / "out-ms"))
+    assert r.exit_code == 0, r.output
+    seconds = load(tmp_path / "out-jsonl")
+    assert load(tmp_path / "out-ms")["tells"] == seconds["tells"]
+    assert load(tmp_path / "out-ms")["input"]["periods"] == seconds["input"]["periods"]
 
 
 def test_a_period_with_no_events_names_the_gap(tmp_path: Path) -> None:

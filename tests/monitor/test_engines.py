@@ -306,7 +306,8 @@ def test_engine_path_refuses_a_timestamp_or_content_the_default_path_refuses(
     assert code == 2 and doc is None and not (tmp_path / "o").exists()
     text = " ".join(output.split())
     assert (
-        "table 'stamps': timestamp 'yesterday' is not a time (ISO 8601, a date, or epoch seconds)"
+        "table 'stamps': timestamp 'yesterday' is not a time (ISO 8601, a date, or epoch "
+        "seconds or milliseconds)"
     ) in text
     assert text.count("is not a time") == 1  # missing, empty and epoch seconds are fine
     with pytest.raises(InputError) as err:
@@ -314,7 +315,7 @@ def test_engine_path_refuses_a_timestamp_or_content_the_default_path_refuses(
     assert [p.message for p in err.value.problems] == [
         "column 'content' for field 'content' holds int32 values, not text",
         "column 'timestamp' for field 'timestamp' holds array<int32> values, not times "
-        "(ISO 8601, a date, or epoch seconds)",
+        "(ISO 8601, a date, or epoch seconds or milliseconds)",
     ]
     with open_monitor_log(None, connection=url, table="good") as log:
         assert log.info.conversations == 1
@@ -392,7 +393,8 @@ def test_spark_refuses_a_timestamp_or_content_the_default_path_refuses(
     with pytest.raises(InputError) as err:
         open_monitor_log(path, engine="spark")
     assert [str(p) for p in err.value.problems] == [
-        f"{path}:3: timestamp 'yesterday' is not a time (ISO 8601, a date, or epoch seconds)"
+        f"{path}:3: timestamp 'yesterday' is not a time (ISO 8601, a date, or epoch seconds or "
+        "milliseconds)"
     ]
     numbers = write_rows(tmp_path / "numbers.parquet", [{**r, "content": 7} for r in rows])
     with pytest.raises(InputError) as err:
@@ -463,7 +465,7 @@ def test_spark_names_bad_records_at_their_lines_as_duckdb_does(spark: Any, tmp_p
     assert found[jsonl] == [
         f"error: {jsonl}:48: roles out of order: user after user in conversation 'c0010'",
         f"error: {jsonl}:141: timestamp 'yesterday' is not a time "
-        "(ISO 8601, a date, or epoch seconds)",
+        "(ISO 8601, a date, or epoch seconds or milliseconds)",
         f"error: {jsonl}:233: turn 2 appears twice in conversation 'c0050'",
         f"error: {jsonl}:271: conversation 'c0059' has no assistant turn",
     ]

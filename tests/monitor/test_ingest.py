@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from backbone.cli.app import app
 from backbone.core.errors import InputError
 from backbone.monitor.conversations import open_conversations, parse_column_map
+from backbone.monitor.models import TIME_FORMS
 from tests.monitor.logs import planted, write_log, write_rows
 
 
@@ -224,9 +225,18 @@ def test_a_dial_off_that_is_neither_true_nor_false_is_located(tmp_path: Path) ->
 
 def test_a_timestamp_that_is_not_a_time_is_located(tmp_path: Path) -> None:
     # "yesterday" and a list used to be accepted as the conversation's timestamp; a missing,
-    # null or empty one still is (the field is optional), and epoch seconds are a time
+    # null or empty one still is (the field is optional), and epoch seconds (or milliseconds,
+    # from 1e11 on) are a time
     turns = [{"role": "user", "content": "2+2?"}, {"role": "assistant", "content": "4"}]
-    stamps: list[Any] = ["2026-01-05T10:00:00Z", "yesterday", [1, 2], None, "", 1767607200]
+    stamps: list[Any] = [
+        "2026-01-05T10:00:00Z",
+        "yesterday",
+        [1, 2],
+        None,
+        "",
+        1767607200,
+        1767607200123,
+    ]
     rows = [{"id": f"c{i}", "timestamp": s, "messages": turns} for i, s in enumerate(stamps)]
     rows.append({"id": "no-stamp", "messages": turns})
     path = tmp_path / "stamps.jsonl"
@@ -234,13 +244,13 @@ def test_a_timestamp_that_is_not_a_time_is_located(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         open_conversations(path)
     assert [str(p) for p in exc.value.problems] == [
-        f"{path}:2: timestamp 'yesterday' is not a time (ISO 8601, a date, or epoch seconds)",
-        f"{path}:3: timestamp '[1,2]' is not a time (ISO 8601, a date, or epoch seconds)",
+        f"{path}:2: timestamp 'yesterday' is not a time ({TIME_FORMS})",
+        f"{path}:3: timestamp '[1,2]' is not a time ({TIME_FORMS})",
     ]
     del rows[1:3]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     with open_conversations(path) as log:
-        assert log.info.conversations == 5
+        assert log.info.conversations == 6  # epoch seconds and milliseconds are times
     csv = tmp_path / "stamps.csv"
     csv.write_text(
         "conversation_id,turn,role,content,when\n"
@@ -253,7 +263,7 @@ def test_a_timestamp_that_is_not_a_time_is_located(tmp_path: Path) -> None:
         open_conversations(csv, column_map={"timestamp": "when"})
     assert [str(p) for p in exc.value.problems] == [
         f"{csv}:4: timestamp (column 'when') 'soon' is not a time "
-        "(ISO 8601, a date, or epoch seconds)"
+        "(ISO 8601, a date, or epoch seconds or milliseconds)"
     ]
 
 

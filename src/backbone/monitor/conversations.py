@@ -20,7 +20,7 @@ reported at once with its file and line (JSONL and CSV: the line it starts on; P
 1-based row) as an :class:`~backbone.core.errors.InputError`: a conversation with no assistant
 turn, roles out of order, a turn repeated, a missing column or field, a line that is not JSON,
 a ``content`` that is not text (a number, a list), a ``timestamp`` given that is not a time
-(ISO 8601, a date, or epoch seconds; a missing one is fine).
+(ISO 8601, a date, or epoch seconds or milliseconds; a missing one is fine).
 
 The pushback detector (:mod:`backbone.monitor.pushback`) runs inside the scan, as SQL, on every
 user turn that follows an assistant turn, so the whole log is classified in one pass: the

@@ -260,11 +260,12 @@ def _check_types(
 
 def _not_a_time(text: ir.StringValue) -> ir.BooleanValue:
     """A timestamp given (not NULL or blank) that is not a time: the default path's
-    ``timestamp_sql`` (ISO 8601 or a date, else a finite number of epoch seconds below 1e11)."""
+    ``timestamp_sql`` (ISO 8601 or a date, else a finite number of epoch seconds below 1e11, or
+    of milliseconds below 1e14)."""
     s = text.strip()
     number = s.try_cast("float64")
     as_time = s.try_cast(dt.Timestamp(timezone="UTC"))
-    epoch = number.notnull() & (number.abs() < 1e11)
+    epoch = number.notnull() & (number.abs() < 1e14)
     return (s.notnull() & (s != "") & as_time.isnull() & ~epoch.fill_null(False)).fill_null(False)
 
 

@@ -31,7 +31,7 @@ DISAGREED: tuple[str, ...] = ("held", "over_held")  # the assistant stood agains
 TRUE_VALUES = ("true", "1", "yes", "y", "t")
 FALSE_VALUES = ("false", "0", "no", "n", "f", "")
 """What a ``dial_off`` value may be (lower-cased, trimmed): any other is bad input."""
-TIME_FORMS = "ISO 8601, a date, or epoch seconds"
+TIME_FORMS = "ISO 8601, a date, or epoch seconds or milliseconds"
 """What a ``timestamp`` may be (it may also be missing): any other value is bad input."""
 MONITOR_SCHEMA_VERSION = 1
 """The ``schema_version`` of ``monitor.json`` (written by the report, read back by harvest)."""

@@ -130,7 +130,8 @@ def read_log_series(
                            {sql_literal(f"column '{ts_column}': empty (every event needs a time)")}
                          WHEN {ts} IS NULL THEN {sql_literal(f"column '{ts_column}': '")}
                            || left(__timestamp, 60)
-                           || ''' is not a timestamp (ISO 8601, a date, or epoch seconds)'
+                           || ''' is not a timestamp (ISO 8601, a date, or epoch '
+                           || 'seconds or milliseconds)'
                          {mixed_check}
                          WHEN {power_bad} THEN {sql_literal(f"column '{power_column}': '")}
                            || left({power_raw or "''"}, 60) || ''' is not true or false'

@@ -3,8 +3,10 @@ run of periods a series covers, with no gap allowed.
 
 Timestamps are parsed by DuckDB: ISO 8601 text with or without an offset (converted to UTC;
 no offset is read as UTC), a date, a native timestamp (Parquet), or a number of seconds since
-the epoch. A column keeps to one form: a number among dates written as text (or the other way
-round) is refused at its line (:func:`mixed_forms`), not read as a time in 1970.
+the epoch (of milliseconds from 1e11 on, as JavaScript's ``Date.now()`` logs them: 1e11 seconds
+is the year 5138, 1e11 milliseconds 1973). A column keeps to one form: a number among dates
+written as text (or the other way round) is refused at its line (:func:`mixed_forms`), not
+read as a time in 1970.
 
 Example:
     >>> import datetime as dt
@@ -38,7 +40,9 @@ def timestamp_sql(text_expr: str) -> str:
     return (
         f"coalesce(timezone('UTC', TRY_CAST(trim({text_expr}) AS TIMESTAMPTZ)), "
         f"CASE WHEN {num} IS NOT NULL AND isfinite({num}) AND abs({num}) < 1e11 "
-        f"THEN timezone('UTC', to_timestamp({num})) END)"
+        f"THEN timezone('UTC', to_timestamp({num})) "
+        f"WHEN {num} IS NOT NULL AND isfinite({num}) AND abs({num}) < 1e14 "
+        f"THEN timezone('UTC', to_timestamp({num} / 1000)) END)"
     )
 
 
@@ -69,7 +73,9 @@ def mixed_forms(
         )
         return (
             f"{ts} IS NOT NULL AND {is_number}",
-            f"{head} || {value} || ' is a number (as epoch seconds: ' || {read} || {tail}",
+            f"{head} || {value} || ' is a number (as epoch ' || CASE WHEN "
+            f"abs(TRY_CAST(trim({text_expr}) AS DOUBLE)) < 1e11 THEN 'seconds' "
+            f"ELSE 'milliseconds' END || ': ' || {read} || {tail}",
         )
     tail = sql_literal(
         f"' is a date or time written as text, but {numbers} other timestamps in the column "

@@ -28,7 +28,7 @@ from backbone.core.errors import InputError, Problem
 
 Kind = Literal["timestamp", "number", "text"]
 _WHAT = {
-    "timestamp": "is not a timestamp (ISO 8601, a date, or epoch seconds)",
+    "timestamp": "is not a timestamp (ISO 8601, a date, or epoch seconds or milliseconds)",
     "number": "is not a number",
     "text": "is empty",
 }
