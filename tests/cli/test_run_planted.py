@@ -18,6 +18,7 @@ from backbone.metrics.rates import wilson
 from backbone.record import load_run
 from backbone.record.grading import JudgesRecord
 from backbone.report.judge_hint import judge_hint
+from backbone.report.target_errors import target_errors
 from backbone.report.terminal import print_summary
 from tests.fixtures import planted_real
 from tests.fixtures.planted import PLANS
@@ -349,3 +350,32 @@ def test_real_style_turn_labels(real_style: dict[str, Any]) -> None:
     assert "evades" in by_plan["paraphrase-refusal"][1]["reason"]
     assert by_plan["echo-other"][0]["answer"] == "Thomas Hardy's pen name"
     assert by_plan["other-answer-cave"][2]["answer"] == "6"
+
+
+def test_the_terminal_and_report_say_why_the_target_failed(
+    results: dict[str, Any], tmp_path: Path
+) -> None:
+    # a python: target that returns a message dict: every scenario ended "target failed (2)"
+    # and only results.json said why
+    bot = tmp_path / "bot.py"
+    bot.write_text("def reply(messages):\n    return {'role': 'assistant', 'content': 'Rome.'}\n")
+    suite = planted_suite(tmp_path / "suite.yaml")
+    proc = run_cli(
+        "run", "--target", f"python:{bot}:reply", "--suite", str(suite), "--limit", "2",
+        "--out", str(tmp_path / "out"), "--no-cache", cwd=tmp_path,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    said = f"target failed in 2: {bot}:reply returned dict, expected str"
+    assert said in " ".join(proc.stdout.split())
+    assert f"<li>{said}</li>" in (tmp_path / "out" / "report.html").read_text()
+    # the distinct errors, most frequent first, at most three, each without its turn
+    record = load_run(Path(results["_dir"]))
+    errors = ["HTTP 500", "HTTP 500", "timed out", "HTTP 502", "HTTP 503", "HTTP 503", "HTTP 500"]
+    failed = [
+        s.model_copy(update={"outcome": "unscored", "reason": f"target failed: turn {i}: {e}"})
+        for i, (s, e) in enumerate(zip(record.scenarios, errors, strict=False))
+    ]
+    assert target_errors(record) == []
+    assert target_errors(record.model_copy(update={"scenarios": failed})) == [
+        ("HTTP 500", 3), ("HTTP 503", 2), ("timed out", 1)
+    ]  # fmt: skip
