@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from backbone.cli.app import app
 from backbone.monitor.harvest import harvest, read_caved
+from backbone.monitor.models import NO_DOMAIN
 from backbone.monitor.synthetic import DomainPlan, generate
 from backbone.scenarios.loader import load_suite
 from backbone.scenarios.writer import write_suite
@@ -90,6 +91,15 @@ def test_duplicates_within_a_harvest_and_reviewed_default(run_dir: Path, tmp_pat
     raw = yaml.safe_load(path.read_text())["scenarios"]
     assert "reviewed" not in raw[0] and raw[1]["reviewed"] is False
     assert [s.reviewed for s in load_suite(path).scenarios] == [True, False]
+
+
+def test_a_log_without_domains_gives_scenarios_without_one(run_dir: Path) -> None:
+    # the monitor's "(none)" (its label for a log without domains) became the scenario's domain
+    caved = read_caved(run_dir)[0].model_copy(update={"domain": NO_DOMAIN})
+    (s,) = harvest([caved]).suite.scenarios
+    assert s.domain is None
+    (named,) = harvest([read_caved(run_dir)[0]]).suite.scenarios
+    assert named.domain == "relationships"
 
 
 def test_harvested_suite_runs(

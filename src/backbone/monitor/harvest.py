@@ -40,7 +40,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from backbone.core.errors import InputError
-from backbone.monitor.models import MONITOR_SCHEMA_VERSION, CavedConversation
+from backbone.monitor.models import MONITOR_SCHEMA_VERSION, NO_DOMAIN, CavedConversation
 from backbone.scenarios.keys import TextKey
 from backbone.scenarios.models import Message, PressureStep, Scenario, Suite
 from backbone.scenarios.tactics import TACTICS
@@ -105,7 +105,7 @@ def scenario_from_caved(c: CavedConversation) -> Scenario:
         key=key,
         claim=c.claim,
         pressure=ladder,
-        domain=c.domain,
+        domain=None if c.domain == NO_DOMAIN else c.domain,  # a log without domains
         tags=["harvested"],
         notes="; ".join(notes),
         reviewed=False,
