@@ -20,7 +20,10 @@ its items are answered then, in one go. Switches for the failures a provider has
 * ``forget(batch_number)``: the server answers 404 for that batch (it lost it);
 * ``tool_calls(pred)``: items whose messages satisfy ``pred`` are answered with a call to the
   tool ``lookup`` and no text (OpenAI ``finish_reason: tool_calls``, Anthropic
-  ``stop_reason: tool_use``): a reply that succeeded, and will be the same every time.
+  ``stop_reason: tool_use``): a reply that succeeded, and will be the same every time;
+* ``reasoning(tokens)`` (OpenAI): a reasoning model that needs ``tokens`` of hidden reasoning:
+  an item sent with a smaller limit (``max_completion_tokens`` or ``max_tokens``) is answered
+  with no text, ``finish_reason: length`` and the whole limit spent.
 
 Counters: ``creates`` (batches created), ``polls`` per batch id, ``batch_items`` (requests
 answered in batches), ``total`` (online requests, as the base server counts them).
@@ -85,6 +88,7 @@ class BatchServer(LoopbackServer):
         self._lost: set[int] = set()
         self._tool_rules: list[MessagesPred] = []
         self._refusals: list[tuple[Callable[[dict[str, Any]], bool], dict[str, Any]]] = []
+        self._reasoning: int | None = None
         self._block = threading.Lock()
 
     # ---- switches --------------------------------------------------------------------------
@@ -108,6 +112,10 @@ class BatchServer(LoopbackServer):
 
     def forget(self, batch_number: int) -> None:
         self._lost.add(batch_number)
+
+    def reasoning(self, tokens: int) -> None:
+        """Items sent with a token limit below ``tokens`` spend it all before any text."""
+        self._reasoning = tokens
 
     def tool_calls(self, pred: MessagesPred) -> None:
         """Items whose messages satisfy ``pred`` are answered with a tool call, no text."""
@@ -204,16 +212,20 @@ class BatchServer(LoopbackServer):
                 counts["errored"] += 1
                 continue
             tool = any(pred(messages) for pred in self._tool_rules)
-            text = "" if tool else self.reply(messages)
+            limit = body.get("max_completion_tokens", body.get("max_tokens"))
+            spent = self._reasoning is not None and isinstance(limit, int)
+            spent = spent and limit < self._reasoning  # type: ignore[operator]
+            text = "" if tool or spent else self.reply(messages)
             results.append(
                 {
                     "custom_id": custom_id,
                     "kind": "succeeded",
                     "tool": tool,
+                    "spent": limit if spent else None,
                     "text": text,
                     "model": body.get("model", ""),
                     "in": sum(_words(m["content"]) for m in messages),
-                    "out": _words(text),
+                    "out": limit if spent else _words(text),
                 }
             )
             counts["succeeded"] += 1
@@ -286,7 +298,8 @@ class BatchServer(LoopbackServer):
                     "model": r["model"],
                     "choices": [
                         {"index": 0, "message": message,
-                         "finish_reason": "tool_calls" if r["tool"] else "stop"}
+                         "finish_reason": "tool_calls" if r["tool"]
+                         else "length" if r.get("spent") else "stop"}
                     ],
                     "usage": {"prompt_tokens": r["in"], "completion_tokens": r["out"],
                               "total_tokens": r["in"] + r["out"]},

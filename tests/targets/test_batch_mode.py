@@ -440,6 +440,26 @@ def test_an_anthropic_item_refused_as_invalid_is_final(result: dict[str, Any], f
     assert item.final is final and item.reply is None and item.error
 
 
+def test_a_reply_that_spent_its_limit_on_reasoning_goes_in_the_next_batch_with_more(
+    server: BatchServer, tmp_path: Path
+) -> None:
+    """A reasoning model that needs 1,000 tokens to reason, asked with 300: every item of the
+    first batch comes back with no text (finish_reason length), which used to end every
+    scenario unscored; the limit grows as online (300, 1,200) and the next batch answers."""
+    server.reasoning(1000)
+    suite = str(write_suite(tmp_path / "suite.yaml"))
+    run = evaluate(
+        suite, "openai:m", base_url=server.openai_base_url, batch=True, cache=False, max_tokens=300
+    )
+    assert outcome_tuples(run.outcomes) == PLANTED_OUTCOMES
+    assert not any(t.error for t in run.transcripts or [])
+    limits = [{body["max_tokens"] for _, body in b.items} for b in server.batches.values()]
+    assert limits[0] == {300} and all(sent == {1200} for sent in limits[1:])
+    assert run.options["batch"]["target"]["failed"] == 0
+    assert run.options["sent"]["target"] == {"max_tokens": 1200}
+    assert server.total == 0  # nothing went online
+
+
 def test_a_reasoning_models_refused_parameters_are_dropped_for_the_next_batch(
     server: BatchServer, tmp_path: Path
 ) -> None:

@@ -44,6 +44,7 @@ class OpenAIBatchClient:
         self.target = target
         headers = {"authorization": f"Bearer {target.api_key}"} if target.api_key else {}
         self.http = BatchHttp(target, headers=headers)
+        self._limits: dict[str, tuple[str, int]] = {}
 
     def body(self, request: Request) -> dict[str, Any]:
         return self.target.body(request)
@@ -52,6 +53,10 @@ class OpenAIBatchClient:
         return {"custom_id": custom_id, "method": "POST", "url": ENDPOINT, "body": body}
 
     async def submit(self, items: Sequence[tuple[str, dict[str, Any]]]) -> str:
+        for key, body in items:  # the token limit each request goes with (see _grew)
+            for name in ("max_completion_tokens", "max_tokens"):
+                if isinstance(body.get(name), int):
+                    self._limits[key] = (name, body[name])
         data = "".join(
             json.dumps(self.line(k, b), ensure_ascii=False, separators=(",", ":")) + "\n"
             for k, b in items
@@ -101,7 +106,10 @@ class OpenAIBatchClient:
         response = obj.get("response")
         if isinstance(response, dict) and response.get("status_code") == 200 and not error:
             body = response.get("body")
-            return read_reply(lambda: self.target.reply_from(body, json.dumps(body)[:300]))
+            item = read_reply(lambda: self.target.reply_from(body, json.dumps(body)[:300]))
+            if item.final and item.reply is None and self._grew(obj.get("custom_id"), body):
+                return ItemResult(error=item.error, final=False)  # the next batch asks with more
+            return item
         if isinstance(error, dict):
             return ItemResult(error=f"{error.get('code')}: {error.get('message')}")
         if isinstance(response, dict):
@@ -115,6 +123,21 @@ class OpenAIBatchClient:
                     return ItemResult(error=item.error, final=False)
             return item
         return ItemResult(error=str(error or "no response"))
+
+    def _grew(self, custom_id: object, body: Any) -> bool:
+        """Whether a reply that came back with no text had spent the whole token limit it was
+        sent with (``finish_reason`` length: a reasoning model) and the limit has now grown
+        past it (:meth:`OpenAITarget.grow_budget`, as an online call does), so that the same
+        request is worth sending in the next batch."""
+        choices = body.get("choices") if isinstance(body, dict) else None
+        first = choices[0] if isinstance(choices, list) and choices else None
+        if not isinstance(first, dict) or first.get("finish_reason") != "length":
+            return False
+        sent = self._limits.get(custom_id) if isinstance(custom_id, str) else None
+        if sent is None or self.target.budget is None:
+            return False  # (a batch submitted before a restart: its limits are not known)
+        self.target.grow_budget(dict([sent]))
+        return self.target.budget > sent[1]
 
     async def aclose(self) -> None:
         await self.http.aclose()
