@@ -169,12 +169,9 @@ def test_ibis_queries_count_and_draw_as_the_default_path(log_file: Path) -> None
             assert a.strata == b.strata
 
 
-def test_a_database_table_gives_the_same_monitor_as_the_file(
-    log_file: Path, tmp_path: Path
-) -> None:
-    db = tmp_path / "logs.db"
-    with duckdb.connect(str(db)) as con:
-        con.execute(f"CREATE TABLE chats AS SELECT * FROM '{log_file}'")
+def file_and_table(log_file: Path, db: Path, tmp_path: Path) -> tuple[Any, Any]:
+    """monitor.json of ``log_file`` (the default path) and of the table ``chats`` of the
+    DuckDB database ``db`` (the engine path), drawn alike."""
     args = ("--sample", "12", "--seed", "5")
     code, output, base = monitor(str(log_file), *args, out=tmp_path / "file")
     assert code == 0, output
@@ -183,6 +180,16 @@ def test_a_database_table_gives_the_same_monitor_as_the_file(
     )
     assert code == 0, output
     assert base is not None and doc is not None
+    return base, doc
+
+
+def test_a_database_table_gives_the_same_monitor_as_the_file(
+    log_file: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "logs.db"
+    with duckdb.connect(str(db)) as con:
+        con.execute(f"CREATE TABLE chats AS SELECT * FROM '{log_file}'")
+    base, doc = file_and_table(log_file, db, tmp_path)
     assert [(s["key"], s["conversations"], s["drawn"]) for s in doc["strata"]] == [
         (s["key"], s["conversations"], s["drawn"]) for s in base["strata"]
     ]
@@ -214,14 +221,7 @@ def test_tool_use_is_left_out_on_the_engine_path_as_on_the_default_path(
     parquet = write_rows(tmp_path / "tools.parquet", rows)
     with duckdb.connect(str(db)) as con:
         con.execute(f"CREATE TABLE chats AS SELECT * FROM '{parquet}'")
-    args = ("--sample", "12", "--seed", "5")
-    code, output, base = monitor(str(log_file), *args, out=tmp_path / "plain")
-    assert code == 0, output
-    code, output, doc = monitor(
-        "--connection", f"duckdb://{db}", "--table", "chats", *args, out=tmp_path / "db"
-    )
-    assert code == 0, output
-    assert base is not None and doc is not None
+    base, doc = file_and_table(log_file, db, tmp_path)
     assert drawn(doc) == drawn(base) and len(drawn(doc)) == 48
     rates = lambda d: {k: v for k, v in figures(d).items() if k not in ("judgments", "caved")}  # noqa: E731
     assert rates(doc) == rates(base)
