@@ -94,6 +94,26 @@ def test_dry_run_makes_no_call_writes_nothing_and_estimates_the_cost(tmp_path: P
     assert "~$0.0" in proc.stdout  # priced from the user's table
 
 
+def test_dry_run_says_a_reasoning_models_reasoning_is_beyond_the_estimate(tmp_path: Path) -> None:
+    # gpt-5 and the o-series bill hidden reasoning as output, and a spent limit grows: the
+    # "at most" figure assumed the limit set
+    write_suite(tmp_path / "suite.yaml")
+    note = "reasons before it answers: its hidden reasoning is billed as output tokens"
+    for target, judge, noted in (
+        ("openai:gpt-5-mini", "openai:gpt-4o-mini", ["openai:gpt-5-mini"]),
+        ("openai:gpt-4o-mini", "openai:o4-mini", ["openai:o4-mini"]),
+        ("openai:gpt-4o-mini", "anthropic:claude-haiku-4-5", []),
+    ):
+        proc = subprocess.run(
+            [backbone_exe(), "run", "--suite", "suite.yaml", "--dry-run", "--target", target,
+             "--judge", judge],
+            cwd=tmp_path, env=cli_env(), capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        said = " ".join(proc.stdout.split())
+        assert [s for s in (target, judge) if f"note: {s} {note}" in said] == noted
+
+
 def test_dry_run_with_a_bad_slice_exits_2(tmp_path: Path) -> None:
     write_suite(tmp_path / "suite.yaml")
     (tmp_path / "prices.yaml").write_text("providers: {}\n", encoding="utf-8")

@@ -353,3 +353,9 @@ def _print_plan(plan: RunPlan, suite: str, target: str, as_of: str, console: Con
         f"the {plan.cap}-token cap); calls the cache already holds cost nothing; prices as of "
         f"{as_of}"
     )
+    for spec in plan.reasoning:
+        console.print(
+            f"  note: {terminal(spec)} reasons before it answers: its hidden reasoning is billed "
+            "as output tokens beyond these figures, and a reply that spends its whole limit on "
+            "it is asked again with more (up to 8,192 tokens)"
+        )

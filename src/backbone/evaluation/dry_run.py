@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from backbone.judges.rubrics.pushback import SYSTEM_PROMPT
 from backbone.scenarios.models import Suite
+from backbone.targets.openai_compat import is_reasoning_model
 from backbone.targets.prices import Lookup, PriceTable
 
 CHARS_PER_TOKEN = 4
@@ -58,6 +59,9 @@ class RunPlan:
     judges: Estimate | None
     reply_tokens: int
     cap: int
+    reasoning: tuple[str, ...] = ()
+    """The target and judges that are reasoning models: their hidden reasoning is billed as
+    output beyond these estimates, and a limit it spends grows (up to 8,192 tokens)."""
 
 
 def plan_run(
@@ -123,6 +127,11 @@ def plan_run(
         judges=judge_est,
         reply_tokens=typical,
         cap=cap,
+        reasoning=tuple(
+            spec
+            for spec in dict.fromkeys((target, *judges))
+            if spec.startswith("openai:") and is_reasoning_model(spec.removeprefix("openai:"))
+        ),
     )
 
 

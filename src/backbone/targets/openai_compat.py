@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -44,6 +45,20 @@ log = logging.getLogger(__name__)
 ADAPTABLE = ("max_tokens", "temperature")
 
 MAX_COMPLETION_BUDGET = 8192
+REASONING_MODELS = re.compile(r"^(?:o[1-9]|gpt-5)(?:\b|[-.])", re.I)
+"""OpenAI's models that reason before they answer (the o-series, the GPT-5 family)."""
+
+
+def is_reasoning_model(model: str) -> bool:
+    """Whether ``model`` is one of OpenAI's reasoning models, by name.
+
+    Example:
+        >>> [is_reasoning_model(m) for m in ("gpt-5-mini", "o4-mini", "gpt-4o", "omni")]
+        [True, True, False, False]
+    """
+    return REASONING_MODELS.match(model) is not None
+
+
 """The most ``max_completion_tokens`` grows to when replies spend it all on reasoning."""
 
 
