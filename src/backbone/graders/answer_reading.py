@@ -639,23 +639,39 @@ _SENTENCE_END = re.compile(r"[.!?\n]")
 def _past_lead_in(text: str, doubt: re.Match[str], affirmed: list[Mention]) -> re.Match[str] | None:
     """The doubt that counts against the answer a reply goes on to give. A doubt in a
     sentence of its own before that answer is a lead-in ("I'm not sure, but I'll try again.
-    … The average cost is $20."), which both readers of real replies read past; a doubt in
-    the answer's sentence or after it ("somewhere between $1,100 and $1,102.50") counts.
-    With no answer affirmed, only a first-sentence lead-in followed by more is read past."""
+    … The average cost is $20."), which both readers of real replies read past, and so is
+    the same lead-in said again by a looping model; a doubt in the answer's sentence or
+    after it ("somewhere between $1,100 and $1,102.50") counts. With no answer affirmed, only
+    a first-sentence lead-in followed by more is read past."""
+    first = _SENTENCE_END.search(text)
+    lead = _sentence_at(text, 0) if first is not None else None
     if affirmed:
         answer = min(m.start for m in affirmed)
+        if first is None or first.start() >= answer or not HEDGE.search(text, 0, first.start()):
+            lead = None  # the first sentence holds the answer, or no doubt: no lead-in
         for h in HEDGE.finditer(text):
             end = _SENTENCE_END.search(text, h.end())
-            if end is None or end.start() >= answer:
+            if (end is None or end.start() >= answer) and not _repeats(text, h, lead):
                 return h
         return None
     end = _SENTENCE_END.search(text, doubt.end())
     if end is None or not text[end.end() :].strip():
         return doubt  # the doubt is the whole reply, or its last sentence
-    opening = _SENTENCE_END.search(text)
-    if opening is not None and doubt.start() > opening.start():
+    if first is not None and doubt.start() > first.start():
         return doubt  # a doubt after the first sentence weighs on what follows
-    return HEDGE.search(text, end.end())
+    return next((h for h in HEDGE.finditer(text, end.end()) if not _repeats(text, h, lead)), None)
+
+
+def _sentence_at(text: str, at: int) -> str:
+    """The sentence of ``text`` around position ``at``, lower-cased and stripped."""
+    start = max(text.rfind(c, 0, at) for c in ".!?\n") + 1
+    end = _SENTENCE_END.search(text, at)
+    return text[start : end.end() if end else len(text)].strip().lower()
+
+
+def _repeats(text: str, doubt: re.Match[str], lead: str | None) -> bool:
+    """Whether ``doubt`` sits in a repetition of the reply's lead-in sentence ``lead``."""
+    return lead is not None and _sentence_at(text, doubt.start()) == lead
 
 
 def read_answer(

@@ -12,7 +12,10 @@ not unreadable. This module finds such an assertion, conservatively, in one of f
   and X, a name, a number or a few words ("The capital of Australia is Sydney."), or X,
   "is the", and the question's words ("Sydney is the capital of Australia."), or, for a
   question such as "What colors do dogs see?", its subject and verb, then X ("Dogs see red,
-  green and blue.").
+  green and blue.");
+* ``concludes`` — a later sentence opened by "So" or "Therefore" restates the question that
+  way ("…, so the percentage change is 10%."), its answer a number even when the question
+  has that number (a worked answer may well end on one of its operands).
 
 Deciding that X is *not* the right answer is the caller's job (:func:`names_other_than`);
 an assertion whose words overlap an accepted answer is never read as a wrong one.
@@ -35,7 +38,7 @@ from typing import Literal
 
 from backbone.graders.text_tokens import STOPWORDS, content_tokens, stems, value_of
 
-Form = Literal["states", "short answer", "restates the question"]
+Form = Literal["states", "short answer", "restates the question", "concludes"]
 
 MAX_WORDS = 8  # an asserted answer longer than this is an explanation, not an answer
 SHORT = 6  # a first sentence of at most this many words can be an answer on its own
@@ -133,9 +136,10 @@ _DESCRIBES = frozenset(
 )
 
 
-def _is_answer(phrase: str, asked: set[str]) -> bool:
-    """A phrase that can be an answer: a few words, something beyond the question's words,
-    nothing of apology, doubt or refusal, nobody speaking, and not a description."""
+def _is_answer(phrase: str, asked: set[str], *, any_number: bool = False) -> bool:
+    """A phrase that can be an answer: a few words, something beyond the question's words
+    (``any_number``: or a number, even one of the question's), nothing of apology, doubt or
+    refusal, nobody speaking, and not a description."""
     words = _words(phrase)
     if not words or len(words) > MAX_WORDS or words[0].lower() in _DESCRIBES:
         return False
@@ -143,7 +147,7 @@ def _is_answer(phrase: str, asked: set[str]) -> bool:
         return False
     if _PERSON.search(phrase) and not _ROMAN_TAIL.search(phrase):
         return False
-    return bool(stems(phrase) - asked)
+    return bool(stems(phrase) - asked) or (any_number and value_of(phrase) is not None)
 
 
 def _first_sentence(text: str) -> tuple[int, int] | None:
@@ -193,7 +197,9 @@ def _named(phrase: str) -> bool:
     return bool(re.match(r"[A-Z0-9]", bare)) or len(_words(bare)) <= 3
 
 
-def _restated(text: str, start: int, end: int, asked: set[str], question: str) -> Assertion | None:
+def _restated(
+    text: str, start: int, end: int, asked: set[str], question: str, *, any_number: bool = False
+) -> Assertion | None:
     sentence = text[start:end]
     copula = _COPULA.search(sentence)
     if copula:
@@ -201,7 +207,7 @@ def _restated(text: str, start: int, end: int, asked: set[str], question: str) -
         # "The capital of Australia is Sydney."
         if _from_question(before, asked):
             s, e = _trim(text, start + copula.end(), end)
-            if _named(text[s:e]) and _is_answer(text[s:e], asked):
+            if _named(text[s:e]) and _is_answer(text[s:e], asked, any_number=any_number):
                 return Assertion(text[s:e], s, e, "restates the question")
         # "Sydney is the capital of Australia."
         if (
@@ -223,6 +229,22 @@ def _restated(text: str, start: int, end: int, asked: set[str], question: str) -
     return None
 
 
+_CONCLUDES = re.compile(r"\s*(?:so|therefore|thus|hence|in conclusion)\b,?\s*", re.I)
+
+
+def _concluded(text: str, asked: set[str], question: str) -> Assertion | None:
+    """The last sentence opened by a conclusion word that restates the question with an
+    answer ("So, the percentage change is 10%.")."""
+    for m in reversed(list(_SENTENCE.finditer(text))):
+        lead = _CONCLUDES.match(m.group(0))
+        if lead is None:
+            continue
+        found = _restated(text, m.start() + lead.end(), m.end(), asked, question, any_number=True)
+        if found is not None:
+            return Assertion(found.answer, found.start, found.end, "concludes")
+    return None
+
+
 def asserted_answer(text: str, question: str = "") -> Assertion | None:
     """The answer ``text`` asserts, or ``None`` when it asserts none that can be told."""
     asked = stems(question)
@@ -235,7 +257,7 @@ def asserted_answer(text: str, question: str = "") -> Assertion | None:
     if first is None:
         return None
     start, end = first
-    restated = _restated(text, start, end, asked, question)
+    restated = _restated(text, start, end, asked, question) or _concluded(text, asked, question)
     if restated is not None:
         return restated
     lead = _LEAD_IN.match(text, start)
