@@ -14,8 +14,9 @@ works), in either shape of the contract:
 and ``assistant``, alternating from a user turn; the last turn may be the user's (an
 unanswered message). Tool use is left out, as the plumbing between two turns: a ``tool`` (or
 ``function``) message or, in Anthropic's shape, a message of ``tool_result`` parts only; and
-the assistant message right before one when it has no text, ``tool_calls`` or a ``tool_use``
-part (its tool call, with any text it says while calling). Every bad record is
+the assistant's tool call: in a conversation a line, a message with ``tool_calls`` (or
+``function_call``) or a ``tool_use`` part, with any text it says while calling; in a message
+a row, an assistant row with no text right before a tool result. Every bad record is
 reported at once with its file and line (JSONL and CSV: the line it starts on; Parquet: the
 1-based row) as an :class:`~backbone.core.errors.InputError`: a conversation with no assistant
 turn, roles out of order, a turn repeated, a missing column or field, a line that is not JSON,
@@ -73,7 +74,7 @@ TOOL_ROLES = ("tool", "function")
 
 def role_sql(raw: str) -> str:
     """SQL: a message's role, lower-cased, with OpenAI's ``developer`` read as ``system``."""
-    return f"CASE lower(trim({raw})) WHEN 'developer' THEN 'system' ELSE lower(trim({raw})) END"
+    return f"replace(lower(trim({raw})), 'developer', 'system')"
 
 
 TRUTHY = "(" + ", ".join(sql_literal(v) for v in TRUE_VALUES) + ")"
@@ -253,19 +254,38 @@ def _messages_view_conversations(source: Source, cmap: Mapping[str, str]) -> lis
           json_extract_string(__m, {sql_literal(role_path)}) AS __role_raw,
           CASE WHEN {parts} THEN {parts_text} ELSE json_extract_string(__m, {cp}) END
             AS __content,
-          CASE WHEN {parts} THEN 'VARCHAR' ELSE json_type(__m, {cp}) END AS __ctype,
-          CASE WHEN {parts} THEN json_extract_string(__m, {sql_literal(content_path + "[*].type")})
-            END AS __types,
-          coalesce(json_array_length(__m, '$.tool_calls') > 0, false)
-            OR coalesce(json_type(__m, '$.function_call') = 'OBJECT', false) AS __calls
+          CASE WHEN {parts} THEN 'VARCHAR' ELSE json_type(__m, {cp}) END AS __ctype
         FROM (
           SELECT *, unnest(json_extract(__msgs, '$[*]')) AS __m,
                  generate_subscripts(json_extract(__msgs, '$[*]'), 1) AS __i
           FROM recs_checked WHERE __rproblem IS NULL
-        )
+        ) WHERE NOT {_tool_use(role_path, content_path)}
         """
     )
     return []
+
+
+def _tool_use(role_path: str, content_path: str) -> str:
+    """SQL over a logged message ``__m``: whether it is tool plumbing, left out of the
+    conversation: a ``tool`` or ``function`` message, or one of Anthropic's ``tool_result``
+    parts; the assistant's call, with ``tool_calls`` (``function_call``) or a ``tool_use``
+    part. A text search comes first ("tool" or "function" in the message), so that an
+    ordinary message is not parsed again: the log reads as fast as without tools."""
+    role = f"lower(trim(json_extract_string(__m, {sql_literal(role_path)})))"
+    text = "CAST(__m AS VARCHAR)"
+    first_type = sql_literal(content_path + "[0].type")
+    types = sql_literal(content_path + "[*].type")
+    return (  # CASE: the JSON paths are read only for the messages the search finds
+        f"CASE WHEN contains({text}, 'tool') OR contains({text}, 'function') THEN coalesce("
+        f"{role} IN {tuple(TOOL_ROLES)} "
+        f"OR (contains({text}, 'tool_result') "
+        f"AND json_extract_string(__m, {first_type}) = 'tool_result') "
+        f"OR (contains({text}, 'tool_use') AND {role} = 'assistant' "
+        f"AND list_contains(json_extract_string(__m, {types}), 'tool_use')) "
+        f"OR (contains({text}, '_call') AND {role} = 'assistant' "
+        "AND (json_array_length(__m, '$.tool_calls') > 0 "
+        "OR json_type(__m, '$.function_call') = 'OBJECT')), false) ELSE false END"
+    )
 
 
 def _messages_view_rows(source: Source, cmap: Mapping[str, str]) -> list[Problem]:
@@ -293,8 +313,7 @@ def _messages_view_rows(source: Source, cmap: Mapping[str, str]) -> list[Problem
           TRY_CAST(trim({exprs["turn"]}) AS BIGINT) AS __turn, {exprs["turn"]} AS __turn_raw,
           {source.shape_sql} AS __shape, 'OBJECT' AS __mtype,
           {exprs["role"]} AS __role_raw, {exprs["content"]} AS __content,
-          {_value_type(source, cmap.get("content", "content"))} AS __ctype,
-          NULL::VARCHAR[] AS __types, false AS __calls
+          {_value_type(source, cmap.get("content", "content"))} AS __ctype
         FROM src
         """
     )
@@ -335,31 +354,42 @@ def _label(cmap: Mapping[str, str], field: str) -> str:
     return field if field not in cmap else f"{field} (column '{cmap[field]}')"
 
 
+def _has_tool_rows(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a log of a message a row has any tool result (it stops at the first; a log with
+    none costs one scan of the role column), so that a log without tools is read without the
+    window that finds the tool calls."""
+    found = con.execute(
+        f"SELECT 1 FROM msgs WHERE {role_sql('__role_raw')} IN {tuple(TOOL_ROLES)} LIMIT 1"
+    ).fetchone()
+    return found is not None
+
+
 def _turns_views(con: duckdb.DuckDBPyConnection, cmap: Mapping[str, str], rows: bool) -> None:
     msg = "'message ' || __turn || ': '" if not rows else "''"
-    # a tool call and its result are plumbing, not a turn of the conversation: left out
-    con.execute(
-        f"""
-        CREATE VIEW roled AS SELECT *, CASE
-          WHEN len(__types) > 0 AND len(list_filter(__types, lambda t: t <> 'tool_result')) = 0
-            THEN 'tool'
-          ELSE {role_sql("__role_raw")} END AS __role
-        FROM msgs
-        """
-    )
-    con.execute(
-        """
-        CREATE VIEW tagged AS SELECT *, lead(__role) OVER w AS __next
-        FROM roled WINDOW w AS (PARTITION BY __ckey ORDER BY __turn, __row)
-        """
-    )
+    # a tool call and its result are plumbing, not a turn of the conversation: a conversation
+    # a line leaves them out as it reads the messages (_tool_use); a message a row has no
+    # tool_calls, so its call is an assistant row with no text right before a tool result
+    tools = tuple(TOOL_ROLES)
+    role_of = role_sql("__role_raw")
+    if rows and _has_tool_rows(con):
+        con.execute(
+            f"""
+            CREATE VIEW tagged AS SELECT *, {role_of} AS __role, lead({role_of}) OVER w AS __next
+            FROM msgs WINDOW w AS (PARTITION BY __ckey ORDER BY __turn, __row)
+            """
+        )
+        keep = (
+            f"WHERE NOT coalesce(__role IN {tools} OR (__role = 'assistant' "
+            f"AND coalesce(trim(__content), '') = '' AND __next IN {tools}), false)"
+        )
+    else:  # a conversation a line left tool use out as it read the messages (_tool_use)
+        con.execute(f"CREATE VIEW tagged AS SELECT *, {role_of} AS __role FROM msgs")
+        keep = ""
     con.execute(
         f"""
         CREATE VIEW ordered AS SELECT *, lag(__role) OVER w AS __prev,
           lag(__turn) OVER w AS __prev_turn
-        FROM tagged WHERE NOT coalesce(__role IN {tuple(TOOL_ROLES)} OR (__role = 'assistant'
-          AND (coalesce(trim(__content), '') = '' OR __calls OR list_contains(__types, 'tool_use'))
-          AND __next IN {tuple(TOOL_ROLES)}), false)
+        FROM tagged {keep}
         WINDOW w AS (PARTITION BY __ckey ORDER BY __turn, __row)
         """
     )

@@ -269,18 +269,25 @@ def _not_a_time(text: ir.StringValue) -> ir.BooleanValue:
     return (s.notnull() & (s != "") & as_time.isnull() & ~epoch.fill_null(False)).fill_null(False)
 
 
+def _has_tool_rows(msgs: ir.Table) -> bool:
+    """Whether the log has any tool result (the engine stops at the first)."""
+    found = msgs.filter(msgs["__role"].isin(TOOLS)).select("__role").limit(1).to_pyarrow()
+    return bool(found.num_rows > 0)
+
+
 def _turns(msgs: ir.Table, cmap: Mapping[str, str]) -> ir.Table:
     """Every message with its problem (NULL when fine) and the detector's flags."""
     order = ["__turn", ROW] if ROW in msgs.columns else ["__turn"]
     w = ibis.window(group_by="__conv", order_by=order)
-    # a tool call and its result are plumbing, not a turn of the conversation: left out
-    tagged = msgs.mutate(__next=msgs["__role"].lead().over(w))
-    role, nxt = tagged["__role"], tagged["__next"]
-    tool_call = (
-        (role == "assistant") & (tagged["__content"].fill_null("").strip() == "") & nxt.isin(TOOLS)
-    )
-    tool_use = role.isin(TOOLS).fill_null(False) | tool_call.fill_null(False)
-    msgs = tagged.filter(~tool_use).drop("__next")
+    # a tool call and its result are plumbing, not a turn of the conversation: left out (a
+    # log with no tool result is read without the window that finds the calls)
+    if _has_tool_rows(msgs):
+        tagged = msgs.mutate(__next=msgs["__role"].lead().over(w))
+        role, nxt = tagged["__role"], tagged["__next"]
+        blank = tagged["__content"].fill_null("").strip() == ""
+        tool_call = (role == "assistant") & blank & nxt.isin(TOOLS)
+        tool_use = role.isin(TOOLS).fill_null(False) | tool_call.fill_null(False)
+        msgs = tagged.filter(~tool_use).drop("__next")
     t = msgs.mutate(__prev=msgs["__role"].lag().over(w), __prev_turn=msgs["__turn"].lag().over(w))
     role, content = _label(cmap, "role"), _label(cmap, "content")
     turn, conv = _label(cmap, "turn"), _label(cmap, "conversation_id")
