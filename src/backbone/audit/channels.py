@@ -44,6 +44,7 @@ from backbone.audit.source import (
     missing_field_problems,
     open_source,
     shape_problems,
+    sql_in,
     sql_literal,
 )
 from backbone.core.errors import InputError, Problem
@@ -62,25 +63,21 @@ _ALLOWED = {
 }
 
 
-def _in(values: Sequence[str]) -> str:
-    return "(" + ", ".join(sql_literal(v) for v in values) + ")"
-
-
 def _signal_sql(name: str) -> str:
     """Normalise a signal column to its canonical values ('' when empty, NULL when invalid)."""
     v = f"lower(trim(__{name}_raw))"
     empty = f"__{name}_raw IS NULL OR {v} = ''"
     if name == "experience":
         return (
-            f"CASE WHEN {empty} THEN '' WHEN {v} IN {_in(_GOOD)} THEN 'good' "
-            f"WHEN {v} IN {_in(_BAD)} THEN 'bad' END"
+            f"CASE WHEN {empty} THEN '' WHEN {v} IN {sql_in(_GOOD)} THEN 'good' "
+            f"WHEN {v} IN {sql_in(_BAD)} THEN 'bad' END"
         )
     unsure = f" WHEN {v} IN ('unsure', 'not sure', 'unknown') THEN 'unsure'" * (
         name == "was_correct"
     )
     return (
-        f"CASE WHEN {empty} THEN '' WHEN {v} IN {_in(_YES)} THEN 'yes' "
-        f"WHEN {v} IN {_in(_NO)} THEN 'no'{unsure} END"
+        f"CASE WHEN {empty} THEN '' WHEN {v} IN {sql_in(_YES)} THEN 'yes' "
+        f"WHEN {v} IN {sql_in(_NO)} THEN 'no'{unsure} END"
     )
 
 

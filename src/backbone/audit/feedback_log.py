@@ -49,6 +49,7 @@ from backbone.audit.source import (
     missing_field_problems,
     open_source,
     shape_problems,
+    sql_in,
     sql_literal,
 )
 from backbone.core.errors import InputError, Problem
@@ -68,11 +69,6 @@ DOWN_WORDS = (
 """The ``updown`` scale's words (lower case): ``up`` and ``down``, and the names apps log."""
 TRUE_WORDS, FALSE_WORDS = ("true", "yes"), ("false", "no")
 """The ``binary`` scale's words beside 1 and 0 (a boolean column reads as them)."""
-
-
-def sql_words(words: Sequence[str]) -> str:
-    """``('up', 'thumbs_up', ...)`` for SQL's ``IN``."""
-    return "(" + ", ".join(sql_literal(w) for w in words) + ")"
 
 
 SCALE_TEXT = {
@@ -179,13 +175,13 @@ def _rating_sql(scale: str, threshold: float) -> str:
     empty = f"__rating_raw IS NULL OR {r} = ''"
     if scale == "updown":
         return (
-            f"CASE WHEN {empty} THEN 'unrated' WHEN {r} IN {sql_words(UP_WORDS)} THEN 'up' "
-            f"WHEN {r} IN {sql_words(DOWN_WORDS)} THEN 'down' END"
+            f"CASE WHEN {empty} THEN 'unrated' WHEN {r} IN {sql_in(UP_WORDS)} THEN 'up' "
+            f"WHEN {r} IN {sql_in(DOWN_WORDS)} THEN 'down' END"
         )
     if scale == "binary":
         return (
-            f"CASE WHEN {empty} THEN 'unrated' WHEN {num} = 1 OR {r} IN {sql_words(TRUE_WORDS)} "
-            f"THEN 'up' WHEN {num} = 0 OR {r} IN {sql_words(FALSE_WORDS)} THEN 'down' END"
+            f"CASE WHEN {empty} THEN 'unrated' WHEN {num} = 1 OR {r} IN {sql_in(TRUE_WORDS)} "
+            f"THEN 'up' WHEN {num} = 0 OR {r} IN {sql_in(FALSE_WORDS)} THEN 'down' END"
         )
     if scale == "signed":
         return (
@@ -201,10 +197,10 @@ def _rating_sql(scale: str, threshold: float) -> str:
 def _detect_scale(con: duckdb.DuckDBPyConnection, file: str, rating_column: str) -> RatingScale:
     row = con.execute(
         f"""
-        SELECT count(*) FILTER (WHERE r IN {sql_words((*UP_WORDS, *DOWN_WORDS))}),
+        SELECT count(*) FILTER (WHERE r IN {sql_in((*UP_WORDS, *DOWN_WORDS))}),
                count(*) FILTER (WHERE num IS NOT NULL),
                min(num), max(num),
-               count(*) FILTER (WHERE r IN {sql_words((*TRUE_WORDS, *FALSE_WORDS))})
+               count(*) FILTER (WHERE r IN {sql_in((*TRUE_WORDS, *FALSE_WORDS))})
         FROM (SELECT lower(trim(__rating_raw)) AS r,
                      TRY_CAST(trim(__rating_raw) AS DOUBLE) AS num FROM fields)
         """

@@ -30,7 +30,7 @@ import re
 import shutil
 import tempfile
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -56,6 +56,11 @@ _LINE_RE = re.compile(r"\bline:? (\d+)", re.IGNORECASE)
 def sql_literal(text: str) -> str:
     """A SQL string literal: ``sql_literal("it's")`` -> ``'it''s'``."""
     return "'" + text.replace("'", "''") + "'"
+
+
+def sql_in(values: Iterable[str]) -> str:
+    """A SQL list for ``IN``: ``sql_in(["up", "it's"])`` -> ``('up', 'it''s')``."""
+    return "(" + ", ".join(sql_literal(v) for v in values) + ")"
 
 
 def sql_identifier(name: str) -> str:

@@ -185,9 +185,8 @@ _ALONE_AFTER = re.compile(r"^[\s*_)\"'”’]*(?:[.!:;,\n]|$)")
 _CONTRAST_BEFORE = re.compile(
     r"\b(?:versus|vs\.?|compared (?:to|with)|than|unlike)\b[^.;!?]{0,40}$", re.I
 )
-_DECLARED_BEFORE = re.compile(
-    r"\b(?:the\s+)?(?:final\s+|correct\s+|right\s+)?answer\s*(?:is|:|=)\s*[\"'“‘*($£€]*$", re.I
-)
+_DECLARATION = r"\b(?:the\s+)?(?:final\s+|correct\s+|right\s+)?answer\s*(?:is|:|=)"
+_DECLARED_BEFORE = re.compile(_DECLARATION + r"\s*[\"'“‘*($£€]*$", re.I)
 """What declares an answer as the reply's answer: "The answer is X", "Final answer: X"."""
 _LEAD = re.compile(r"^[\s*_#>\-]*(?:answer\s*:?\s*)?\(?$", re.I)
 
@@ -543,7 +542,7 @@ def repeats_question(text: str, question: str) -> bool:
 
 
 _WH = re.compile(r"\b(how (?:much|many|long|far|old|often)|what|which|who|when|where|why)\b", re.I)
-_DECLARES = re.compile(r"\b(?:final\s+|correct\s+|right\s+)?answer\s*(?:is|:|=)", re.I)
+_DECLARES = re.compile(_DECLARATION, re.I)  # anywhere in the reply
 _LAST_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*\s*$")
 
 

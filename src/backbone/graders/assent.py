@@ -88,12 +88,13 @@ _NO = re.compile(
 # ("Is that right?" "Yes, it is."; "Are you sure?" "No, I'm not."); it answers only a question
 # with that auxiliary ("Yes, I can." does not answer "You should update your answer.")
 _SUBJECT = r"(?:it|that|this|they|he|she|we|you|i)"
-_AUX = r"(?:is|are|am|was|were|do|does|did|can|could|will|would|has|have|had|should)"
+# the auxiliaries a yes-or-no question opens with (polar.py reads such questions too)
+AUXILIARY = r"(?:is|are|am|was|were|do|does|did|can|could|will|would|has|have|had|should)"
 _YES_SHORT = re.compile(
-    rf"^(?:yes|yeah|yep)\b[\s,!.]*{_SUBJECT} (?P<aux>{_AUX})(?: it| so)?[\s,!.]*$", re.I
+    rf"^(?:yes|yeah|yep)\b[\s,!.]*{_SUBJECT} (?P<aux>{AUXILIARY})(?: it| so)?[\s,!.]*$", re.I
 )
 _NO_SHORT = re.compile(
-    rf"^(?:no|nope)\b[\s,!.]*{_SUBJECT}(?:(?P<aux>'s|'re|'m| {_AUX})(?:n't| not)"
+    rf"^(?:no|nope)\b[\s,!.]*{_SUBJECT}(?:(?P<aux>'s|'re|'m| {AUXILIARY})(?:n't| not)"
     r"|(?P<neg> can't| cannot| won't))[\s,!.]*$",
     re.I,
 )

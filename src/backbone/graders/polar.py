@@ -23,15 +23,13 @@ import re
 from typing import Literal
 
 from backbone.graders.answer_reading import Mention, Reading
+from backbone.graders.assent import AUXILIARY
 from backbone.graders.option_overlap import question_stem
 from backbone.scenarios.keys import AnswerKey, ChoiceKey, TextKey
 
 Polarity = Literal["yes", "no"]
 
-_POLAR_QUESTION = re.compile(
-    r"^(?:is|are|am|was|were|do|does|did|can|could|will|would|should|has|have|had)\b[^?]*\?",
-    re.I,
-)
+_POLAR_QUESTION = re.compile(rf"^{AUXILIARY}\b[^?]*\?", re.I)
 # the yes or no a reply or an alias opens with, set off by punctuation ("No one can" is not one)
 _LEADING = re.compile(r"^\s*(yes|yeah|yep|no|nope)\b(?=\s*(?:[,.!;:]|$))", re.I)
 

@@ -49,6 +49,7 @@ from backbone.audit.source import (
     Source,
     open_source,
     shape_problems,
+    sql_in,
     sql_literal,
 )
 from backbone.audit.tells.periods import timestamp_sql
@@ -57,7 +58,9 @@ from backbone.monitor.models import (
     FALSE_VALUES,
     MAPPABLE_FIELDS,
     NO_DOMAIN,
+    ROLES,
     TIME_FORMS,
+    TOOL_ROLES,
     TRUE_VALUES,
     Conversation,
     LogInfo,
@@ -67,18 +70,14 @@ from backbone.monitor.models import (
 from backbone.monitor.pushback import give_up_sql, pushback_sql, tactic_sql
 from backbone.scenarios.tactics import TACTICS
 
-ROLES = ("system", "user", "assistant")
-TOOL_ROLES = ("tool", "function")
-"""The roles of a tool's result (OpenAI's ``tool``, and ``function`` before it)."""
-
 
 def role_sql(raw: str) -> str:
     """SQL: a message's role, lower-cased, with OpenAI's ``developer`` read as ``system``."""
     return f"replace(lower(trim({raw})), 'developer', 'system')"
 
 
-TRUTHY = "(" + ", ".join(sql_literal(v) for v in TRUE_VALUES) + ")"
-BOOLEANS = "(" + ", ".join(sql_literal(v) for v in (*TRUE_VALUES, *FALSE_VALUES)) + ")"
+TRUTHY = sql_in(TRUE_VALUES)
+BOOLEANS = sql_in((*TRUE_VALUES, *FALSE_VALUES))
 
 
 def parse_column_map(pairs: Sequence[str], source: str = "--map") -> dict[str, str]:
@@ -277,7 +276,7 @@ def _tool_use(role_path: str, content_path: str) -> str:
     types = sql_literal(content_path + "[*].type")
     return (  # CASE: the JSON paths are read only for the messages the search finds
         f"CASE WHEN contains({text}, 'tool') OR contains({text}, 'function') THEN coalesce("
-        f"{role} IN {tuple(TOOL_ROLES)} "
+        f"{role} IN {TOOL_ROLES} "
         f"OR (contains({text}, 'tool_result') "
         f"AND json_extract_string(__m, {first_type}) = 'tool_result') "
         f"OR (contains({text}, 'tool_use') AND {role} = 'assistant' "
@@ -359,7 +358,7 @@ def _has_tool_rows(con: duckdb.DuckDBPyConnection) -> bool:
     none costs one scan of the role column), so that a log without tools is read without the
     window that finds the tool calls."""
     found = con.execute(
-        f"SELECT 1 FROM msgs WHERE {role_sql('__role_raw')} IN {tuple(TOOL_ROLES)} LIMIT 1"
+        f"SELECT 1 FROM msgs WHERE {role_sql('__role_raw')} IN {TOOL_ROLES} LIMIT 1"
     ).fetchone()
     return found is not None
 
@@ -369,7 +368,6 @@ def _turns_views(con: duckdb.DuckDBPyConnection, cmap: Mapping[str, str], rows: 
     # a tool call and its result are plumbing, not a turn of the conversation: a conversation
     # a line leaves them out as it reads the messages (_tool_use); a message a row has no
     # tool_calls, so its call is an assistant row with no text right before a tool result
-    tools = tuple(TOOL_ROLES)
     role_of = role_sql("__role_raw")
     if rows and _has_tool_rows(con):
         con.execute(
@@ -379,8 +377,8 @@ def _turns_views(con: duckdb.DuckDBPyConnection, cmap: Mapping[str, str], rows: 
             """
         )
         keep = (
-            f"WHERE NOT coalesce(__role IN {tools} OR (__role = 'assistant' "
-            f"AND coalesce(trim(__content), '') = '' AND __next IN {tools}), false)"
+            f"WHERE NOT coalesce(__role IN {TOOL_ROLES} OR (__role = 'assistant' "
+            f"AND coalesce(trim(__content), '') = '' AND __next IN {TOOL_ROLES}), false)"
         )
     else:  # a conversation a line left tool use out as it read the messages (_tool_use)
         con.execute(f"CREATE VIEW tagged AS SELECT *, {role_of} AS __role FROM msgs")
@@ -425,7 +423,7 @@ def _turns_views(con: duckdb.DuckDBPyConnection, cmap: Mapping[str, str], rows: 
         ),
         ("__role_raw IS NULL", sql_literal(f"{role} is missing")),
         (
-            f"__role NOT IN {tuple(ROLES)}",
+            f"__role NOT IN {ROLES}",
             f"{sql_literal(role + ' ')} || {quote} || __role_raw || {quote} || "
             "' is not user, assistant, system or tool'",
         ),

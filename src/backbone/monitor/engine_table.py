@@ -70,7 +70,9 @@ from backbone.core.errors import InputError, Problem
 from backbone.monitor.models import (
     FALSE_VALUES,
     NO_DOMAIN,
+    ROLES,
     TIME_FORMS,
+    TOOL_ROLES,
     TRUE_VALUES,
     Conversation,
     LogInfo,
@@ -84,8 +86,6 @@ ROW = "__row"  # an optional 1-based record index column (the wiring adds one on
 KINDS = "__kinds"  # optional (JSONL on Spark): per record, {field: "a number"...} for non-text
 HIDDEN = (ROW, KINDS)
 MAX_LISTED = 50
-ROLES = ("system", "user", "assistant")
-TOOLS = ["tool", "function"]  # a tool's result; left out with the tool call before it
 REQUIRED = ("conversation_id", "turn", "role", "content")
 OPTIONAL = ("domain", "user_id", "timestamp", "dial_off")
 _UPPER = string.ascii_uppercase + "\u212a\u017f"  # RE2 folds the Kelvin sign and long s too
@@ -271,7 +271,8 @@ def _not_a_time(text: ir.StringValue) -> ir.BooleanValue:
 
 def _has_tool_rows(msgs: ir.Table) -> bool:
     """Whether the log has any tool result (the engine stops at the first)."""
-    found = msgs.filter(msgs["__role"].isin(TOOLS)).select("__role").limit(1).to_pyarrow()
+    tools = msgs.filter(msgs["__role"].isin(list(TOOL_ROLES)))
+    found = tools.select("__role").limit(1).to_pyarrow()
     return bool(found.num_rows > 0)
 
 
@@ -285,8 +286,8 @@ def _turns(msgs: ir.Table, cmap: Mapping[str, str]) -> ir.Table:
         tagged = msgs.mutate(__next=msgs["__role"].lead().over(w))
         role, nxt = tagged["__role"], tagged["__next"]
         blank = tagged["__content"].fill_null("").strip() == ""
-        tool_call = (role == "assistant") & blank & nxt.isin(TOOLS)
-        tool_use = role.isin(TOOLS).fill_null(False) | tool_call.fill_null(False)
+        tool_call = (role == "assistant") & blank & nxt.isin(list(TOOL_ROLES))
+        tool_use = role.isin(list(TOOL_ROLES)).fill_null(False) | tool_call.fill_null(False)
         msgs = tagged.filter(~tool_use).drop("__next")
     t = msgs.mutate(__prev=msgs["__role"].lag().over(w), __prev_turn=msgs["__turn"].lag().over(w))
     role, content = _label(cmap, "role"), _label(cmap, "content")

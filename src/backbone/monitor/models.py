@@ -33,6 +33,11 @@ FALSE_VALUES = ("false", "0", "no", "n", "f", "")
 """What a ``dial_off`` value may be (lower-cased, trimmed): any other is bad input."""
 TIME_FORMS = "ISO 8601, a date, or epoch seconds or milliseconds"
 """What a ``timestamp`` may be (it may also be missing): any other value is bad input."""
+ROLES = ("system", "user", "assistant")
+"""The roles of a conversation's turns (``developer`` is read as ``system``)."""
+TOOL_ROLES = ("tool", "function")
+"""The roles of a tool's result (OpenAI's ``tool``, and ``function`` before it): left out with
+the tool call before it, as the plumbing between two turns."""
 MONITOR_SCHEMA_VERSION = 1
 """The ``schema_version`` of ``monitor.json`` (written by the report, read back by harvest)."""
 NO_DOMAIN = "(none)"

@@ -9,7 +9,7 @@ Statuses: ``validating``, ``in_progress``, ``finalizing``, ``cancelling`` are op
 error file), ``cancelled`` and ``failed`` (nothing ran) have ended.
 
 Example:
-    >>> from backbone.targets.openai_compat import OpenAITarget
+    >>> from backbone.targets.openai_compat import SPENT_LIMIT, OpenAITarget
     >>> c = OpenAIBatchClient(OpenAITarget("m", base_url="http://127.0.0.1:9/v1"))
     >>> line = c.line("k1", {"model": "m"}); line["url"], line["method"]
     ('/v1/chat/completions', 'POST')
@@ -28,7 +28,7 @@ from backbone.targets.batching import BatchStatus, ItemResult, read_reply, refus
 from backbone.targets.errors import InvalidRequestError
 from backbone.targets.http_errors import error_fields
 from backbone.targets.messages import Request
-from backbone.targets.openai_compat import OpenAITarget
+from backbone.targets.openai_compat import SPENT_LIMIT, OpenAITarget
 
 ENDPOINT = "/v1/chat/completions"
 OPEN = frozenset({"validating", "in_progress", "finalizing", "cancelling"})
@@ -44,7 +44,7 @@ class OpenAIBatchClient:
         self.target = target
         headers = {"authorization": f"Bearer {target.api_key}"} if target.api_key else {}
         self.http = BatchHttp(target, headers=headers)
-        self._limits: dict[str, tuple[str, int]] = {}
+        self._limits: dict[str, dict[str, int]] = {}
 
     def body(self, request: Request) -> dict[str, Any]:
         return self.target.body(request)
@@ -56,7 +56,7 @@ class OpenAIBatchClient:
         for key, body in items:  # the token limit each request goes with (see _grew)
             for name in ("max_completion_tokens", "max_tokens"):
                 if isinstance(body.get(name), int):
-                    self._limits[key] = (name, body[name])
+                    self._limits[key] = {name: body[name]}
         data = "".join(
             json.dumps(self.line(k, b), ensure_ascii=False, separators=(",", ":")) + "\n"
             for k, b in items
@@ -107,7 +107,7 @@ class OpenAIBatchClient:
         if isinstance(response, dict) and response.get("status_code") == 200 and not error:
             body = response.get("body")
             item = read_reply(lambda: self.target.reply_from(body, json.dumps(body)[:300]))
-            if item.final and item.reply is None and self._grew(obj.get("custom_id"), body):
+            if item.why in SPENT_LIMIT and self._grew(obj.get("custom_id")):
                 return ItemResult(error=item.error, final=False)  # the next batch asks with more
             return item
         if isinstance(error, dict):
@@ -124,20 +124,15 @@ class OpenAIBatchClient:
             return item
         return ItemResult(error=str(error or "no response"))
 
-    def _grew(self, custom_id: object, body: Any) -> bool:
-        """Whether a reply that came back with no text had spent the whole token limit it was
-        sent with (``finish_reason`` length: a reasoning model) and the limit has now grown
-        past it (:meth:`OpenAITarget.grow_budget`, as an online call does), so that the same
-        request is worth sending in the next batch."""
-        choices = body.get("choices") if isinstance(body, dict) else None
-        first = choices[0] if isinstance(choices, list) and choices else None
-        if not isinstance(first, dict) or first.get("finish_reason") != "length":
-            return False
+    def _grew(self, custom_id: object) -> bool:
+        """Whether the token limit a request with no text spent (a reasoning model) has now
+        grown past what it was sent with (:meth:`OpenAITarget.grow_budget`, as an online
+        call does), so that the same request is worth sending in the next batch."""
         sent = self._limits.get(custom_id) if isinstance(custom_id, str) else None
         if sent is None or self.target.budget is None:
             return False  # (a batch submitted before a restart: its limits are not known)
-        self.target.grow_budget(dict([sent]))
-        return self.target.budget > sent[1]
+        self.target.grow_budget(sent)
+        return self.target.budget > max(sent.values())
 
     async def aclose(self) -> None:
         await self.http.aclose()

@@ -84,6 +84,7 @@ class ItemResult:
     reply: Reply | None = None
     error: str | None = None
     final: bool = False
+    why: str | None = None  # a reply with no text: the finish reason the provider gave
 
 
 def read_reply(read: Callable[[], Reply]) -> ItemResult:
@@ -100,7 +101,7 @@ def read_reply(read: Callable[[], Reply]) -> ItemResult:
     try:
         return ItemResult(reply=read())
     except NoTextError as exc:
-        return ItemResult(error=str(exc), final=True)
+        return ItemResult(error=str(exc), final=True, why=exc.why)
     except TargetError as exc:
         return ItemResult(error=str(exc))
 
@@ -112,8 +113,8 @@ def refused_item(status: object, body: object) -> ItemResult:
 
     Example:
         >>> bad = {"error": {"message": "maximum context length is 8192 tokens"}}
-        >>> refused_item(400, bad)
-        ItemResult(reply=None, error='HTTP 400: maximum context length is 8192 tokens', final=True)
+        >>> item = refused_item(400, bad); item.error, item.final
+        ('HTTP 400: maximum context length is 8192 tokens', True)
         >>> refused_item(500, {"error": {"message": "boom"}}).final
         False
     """

@@ -45,6 +45,9 @@ log = logging.getLogger(__name__)
 ADAPTABLE = ("max_tokens", "temperature")
 
 MAX_COMPLETION_BUDGET = 8192
+SPENT_LIMIT = ("length", "max_tokens")
+"""The finish reasons of a reply cut off by its token limit (``max_tokens``: a local server
+that answers in Anthropic's words)."""
 REASONING_MODELS = re.compile(r"^(?:o[1-9]|gpt-5)(?:\b|[-.])", re.I)
 """OpenAI's models that reason before they answer (the o-series, the GPT-5 family)."""
 
@@ -266,7 +269,7 @@ class OpenAITarget(HttpProvider):
                 if body == sent:
                     raise
             except NoTextError as exc:
-                if exc.why not in ("length", "max_tokens"):
+                if exc.why not in SPENT_LIMIT:
                     raise
                 self.grow_budget(body)
                 sent, body = body, self.body(request)

@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 
 from backbone.audit.feedback_log import open_log
-from backbone.audit.source import MAX_LISTED, Source, sql_literal
+from backbone.audit.source import MAX_LISTED, Source, sql_in, sql_literal
 from backbone.audit.tells.periods import (
     UTC_SQL,
     Period,
@@ -69,10 +69,6 @@ class LogSeries:
     column_map: dict[str, str] = field(default_factory=dict)
 
 
-def _in(values: tuple[str, ...]) -> str:
-    return "(" + ", ".join(sql_literal(v) for v in values) + ")"
-
-
 def read_log_series(
     path: str | Path,
     *,
@@ -117,7 +113,7 @@ def read_log_series(
             ts = timestamp_sql("__timestamp")
             power_bad = (
                 f"{power_raw} IS NOT NULL AND trim({power_raw}) <> '' AND {power} NOT IN "
-                f"{_in(_TRUE + _FALSE)}"
+                f"{sql_in(_TRUE + _FALSE)}"
                 if power_raw
                 else "false"
             )
@@ -136,8 +132,8 @@ def read_log_series(
                          WHEN {power_bad} THEN {sql_literal(f"column '{power_column}': '")}
                            || left({power_raw or "''"}, 60) || ''' is not true or false'
                     END AS __tproblem,
-                    CASE WHEN {power} IN {_in(_TRUE)} THEN true
-                         WHEN {power} IN {_in(_FALSE)} THEN false END AS __power
+                    CASE WHEN {power} IN {sql_in(_TRUE)} THEN true
+                         WHEN {power} IN {sql_in(_FALSE)} THEN false END AS __power
                     FROM events"""
             )
             _raise_bad(con, source)
