@@ -363,6 +363,12 @@ _BARE_NUMBER = re.compile(r"^[\s*]*[$£€]?\s*-?[\d,]+(?:\.\d+)?\s*%?[\s*]*[.!]
 # the result of a worked step: "0.15 * 80 = 15" states 15 even when the question has a 15
 _STEP_RESULT = re.compile(r"\d\s*[-+*×÷/x]\s*[$£€]?\d[\d,.]*\s*=\s*[$£€]?$")
 _ANSWER_IS = re.compile(r"\b(?:is|was|equals)\s+(?:indeed\s+|still\s+|actually\s+)?[$£€]?$", re.I)
+# a concluding sentence that says what the user gets or pays: "So, you get 1.10 EUR for €500."
+_CONCLUDED_RESULT = re.compile(
+    r"(?:^|[.!?\n])\s*(?:so|therefore|thus),?\s+you(?:'ll| will| would)?\s+"
+    r"(?:get|pay|owe|have|receive|save|earn|spend)\s+(?:about\s+|around\s+)?[$£€]?$",
+    re.I,
+)
 _CONTEXT = 4  # characters each side that place a number in the question's own words
 
 
@@ -442,7 +448,7 @@ def _stated_result(text: str, start: int, end: int) -> bool:
     """Whether a number the question also has is stated as the reply's result: the end of a
     worked step ("0.15 * 80 = 15") or a sentence's answer ("The slope is indeed 2.")."""
     before = text[max(0, start - 40) : start]
-    if _STEP_RESULT.search(before):
+    if _STEP_RESULT.search(before) or _CONCLUDED_RESULT.search(before):
         return True
     return bool(_ANSWER_IS.search(before)) and bool(_ALONE_AFTER.match(text[end : end + 60]))
 

@@ -38,7 +38,7 @@ from typing import Literal
 
 from backbone.graders.text_tokens import STOPWORDS, content_tokens, stems, value_of
 
-Form = Literal["states", "short answer", "restates the question", "concludes"]
+Form = Literal["states", "short answer", "whole reply", "restates the question", "concludes"]
 
 MAX_WORDS = 8  # an asserted answer longer than this is an explanation, not an answer
 SHORT = 6  # a first sentence of at most this many words can be an answer on its own
@@ -263,13 +263,16 @@ def asserted_answer(text: str, question: str = "") -> Assertion | None:
     lead = _LEAD_IN.match(text, start)
     s, e = _trim(text, lead.end() if lead else start, end)
     short = text[s:e]
+    # a reply that is nothing but the phrase answers with it, even in the question's words
+    # ("The United States" to "Which country gave the Statue of Liberty to the United States?")
+    alone = not text[:start].strip() and not text[end:].strip() and lead is None
     if (
         len(_words(short)) <= SHORT
         and not _COPULA.search(f" {short} ")
         and (lead is None or re.match(r"[A-Z0-9]", short))
-        and _is_answer(short, asked)
+        and _is_answer(short, set() if alone else asked)
     ):
-        return Assertion(short, s, e, "short answer")
+        return Assertion(short, s, e, "whole reply" if alone else "short answer")
     return None
 
 
@@ -285,7 +288,7 @@ def names_other_than(assertion: Assertion, answers: Iterable[str], question: str
         values = [v for a in answers if (v := value_of(a)) is not None]
         if values:
             return not any(value.same(v) for v in values)
-    asked = stems(question)
+    asked = set() if assertion.form == "whole reply" else stems(question)
     mine = stems(assertion.answer) - asked
     if not mine:
         return False
