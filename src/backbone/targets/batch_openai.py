@@ -115,7 +115,7 @@ class OpenAIBatchClient:
         if isinstance(response, dict):
             status, body = response.get("status_code"), response.get("body")
             item = refused_item(status, body)
-            if status == 400 and isinstance(body, dict):
+            if status in (400, 422) and isinstance(body, dict):
                 # a parameter the model does not take: the next batch sends it as it does
                 param, code = error_fields(json.dumps(body))
                 refusal = InvalidRequestError(item.error or "", param=param, code=code)

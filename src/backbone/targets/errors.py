@@ -48,7 +48,7 @@ class RetryableTargetError(TargetError):
 
 
 class InvalidRequestError(TargetError):
-    """The provider refused the request as invalid (HTTP 400), naming, when it said, the
+    """The provider refused the request as invalid (HTTP 400 or 422), naming, when it said, the
     parameter it refused (``param``, as in OpenAI's error body) and why (``code``:
     ``unsupported_parameter``, ``unsupported_value``...). Final: the same request would be
     refused again, though an adapter may send another (a reasoning model that takes

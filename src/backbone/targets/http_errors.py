@@ -7,8 +7,10 @@
 * a 3xx is final: redirects are not followed, so a key never travels on to another host;
 * 404 is a :class:`NotFoundError` naming the URL called: no such endpoint or model, so no
   later call can succeed either (a run stops on it, as on a refused key);
-* a 400 is an :class:`InvalidRequestError` carrying the ``param`` and ``code`` the
-  provider named, so an adapter can send what the model takes instead;
+* a 400 or a 422 is an :class:`InvalidRequestError` carrying the ``param`` and ``code`` the
+  provider named (OpenAI's ``error.param``, or the body field of a pydantic ``detail`` list,
+  as Mistral's API and Azure AI Foundry refuse a field they do not take), so an adapter can
+  send what the model takes instead;
 * any other 4xx is final;
 * a 2xx body whose JSON stops before it is complete (:func:`ends_early`: a connection or a
   proxy that gave up mid-body, with no ``Content-Length`` to tell) is retryable, like the
@@ -84,26 +86,56 @@ def provider_message(body: str) -> str:
 
 
 def error_fields(body: str) -> tuple[str | None, str | None]:
-    """The ``param`` and ``code`` of an error body's ``error`` object (OpenAI's shape), or
-    None for each that it does not give.
+    """The ``param`` and ``code`` of an error body, or None for each that it does not give:
+    OpenAI's shape (an ``error`` object with both), or a request validated by pydantic (a
+    FastAPI server, Mistral's API, Azure AI Foundry): a ``detail`` list whose entry's ``loc``
+    names one field of the body, found at the top, under ``message`` (an object, or that
+    object as a JSON string) or under ``error``.
 
     Example:
         >>> error_fields('{"error": {"message": "...", "param": "max_tokens", '
         ...              '"code": "unsupported_parameter"}}')
         ('max_tokens', 'unsupported_parameter')
+        >>> error_fields('{"object": "error", "message": {"detail": [{"type": "extra_forbidden",'
+        ...              ' "loc": ["body", "seed"], "msg": "Extra inputs are not permitted"}]},'
+        ...              ' "type": "invalid_request_error", "param": null, "code": null}')
+        ('seed', 'extra_forbidden')
     """
     try:
         data = json.loads(body)
     except ValueError:
         return None, None
-    error = data.get("error") if isinstance(data, dict) else None
-    if not isinstance(error, dict):
+    if not isinstance(data, dict):
         return None, None
-    param, code = error.get("param"), error.get("code")
-    return (
-        param if isinstance(param, str) else None,
-        code if isinstance(code, str) else None,
-    )
+    error = data.get("error")
+    param = code = None
+    if isinstance(error, dict):
+        param, code = error.get("param"), error.get("code")
+    if not isinstance(param, str):
+        return _detail_field(data)
+    return param, code if isinstance(code, str) else None
+
+
+def _detail_field(data: dict[str, object]) -> tuple[str | None, str | None]:
+    """The body field (and the error's ``type``) that a pydantic ``detail`` list refuses,
+    when its entries name exactly one top-level field of the request body."""
+    places: list[object] = [data, data.get("message"), data.get("error")]
+    fields: set[tuple[str, str | None]] = set()
+    for place in places:
+        if isinstance(place, str) and place.lstrip().startswith("{"):
+            try:
+                place = json.loads(place)
+            except ValueError:
+                continue
+        detail = place.get("detail") if isinstance(place, dict) else None
+        for entry in detail if isinstance(detail, list) else ():
+            loc = entry.get("loc") if isinstance(entry, dict) else None
+            if isinstance(loc, list) and len(loc) == 2 and loc[0] == "body":
+                kind = entry.get("type")
+                fields.add((str(loc[1]), kind if isinstance(kind, str) else None))
+    if len({f for f, _ in fields}) != 1:
+        return None, None
+    return min(fields, key=lambda f: f[1] or "")
 
 
 _HTML = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
@@ -164,10 +196,10 @@ def raise_for_status(
             "never sent on to another host); give the final URL as the base URL",
             secrets=secrets,
         )
-    if status == 400:
+    if status in (400, 422):
         param, code = error_fields(response.text)
         raise InvalidRequestError(
-            f"{provider}: HTTP 400: {body}", param=param, code=code, secrets=secrets
+            f"{provider}: HTTP {status}: {body}", param=param, code=code, secrets=secrets
         )
     if status == 404:
         where = f" at {response.url}" if response.url else ""

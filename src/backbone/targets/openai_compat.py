@@ -41,8 +41,8 @@ OPENAI_HOST = "api.openai.com"
 log = logging.getLogger(__name__)
 
 # what a model may refuse, and what is sent instead: max_tokens is renamed, temperature left
-# out (the model's default)
-ADAPTABLE = ("max_tokens", "temperature")
+# out (the model's default), a repeated sample's seed left out
+ADAPTABLE = ("max_tokens", "temperature", "seed")
 
 MAX_COMPLETION_BUDGET = 8192
 SPENT_LIMIT = ("length", "max_tokens")
@@ -159,7 +159,7 @@ class OpenAITarget(HttpProvider):
         if "temperature" in self.refused:
             params.pop("temperature", None)
         body: dict[str, Any] = {"model": self.model, "messages": request.as_dicts(), **params}
-        if request.sample:
+        if request.sample and "seed" not in self.refused:
             body["seed"] = request.sample
         return body
 
@@ -181,17 +181,18 @@ class OpenAITarget(HttpProvider):
             out["max_completion_tokens"] = self.budget
         elif limit is not None and self.budget != limit:
             out["max_tokens"] = self.budget
-        left = [p for p in ADAPTABLE if p in self.refused and p in self.params]
+        left = [p for p in ADAPTABLE if p in self.refused and (p in self.params or p == "seed")]
         if left:
             out["left_out"] = left
         return out
 
     def adapt(self, error: InvalidRequestError) -> bool:
         """Stop sending the parameter ``error`` refuses, when it is one this target can do
-        without (``max_tokens``, ``temperature``), with one warning the first time. True
-        when that parameter is no longer sent (from now, or already)."""
+        without (``max_tokens``, ``temperature``, the ``seed`` of a repeated sample: Mistral's
+        API and Azure AI Foundry refuse it), with one warning the first time. True when that
+        parameter is no longer sent (from now, or already)."""
         param = error.param
-        if param not in ADAPTABLE or param not in self.params:
+        if param not in ADAPTABLE or (param not in self.params and param != "seed"):
             return False
         if param in self.refused:
             return True
@@ -203,6 +204,11 @@ class OpenAITarget(HttpProvider):
                 "also counts the model's hidden reasoning)",
                 name,
                 self.budget,
+            )
+        elif param == "seed":
+            log.warning(
+                "%s does not take seed: repeated samples (--samples) are sent without one",
+                name,
             )
         else:
             log.warning(
