@@ -3,6 +3,7 @@ every bad record is named with its file and line (or Parquet row)."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import random
 from pathlib import Path
@@ -56,6 +57,19 @@ def test_formats_agree_on_counts_sample_and_columns(tmp_path: Path, suffix: str)
         first.event
         and {"down|code": 60 / 25, "down|math": 40 / 25, "up|math": 200 / 25}[first.stratum]
     )
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_a_gzipped_log_reads_as_the_file_it_compresses(tmp_path: Path, suffix: str) -> None:
+    rows = planted_rows(CELLS)
+    path = write(tmp_path / f"log{suffix}", rows)
+    packed = tmp_path / f"log{suffix}.gz"
+    packed.write_bytes(gzip.compress(path.read_bytes()))
+    with open_log(path, stratify_by="task") as plain, open_log(packed, stratify_by="task") as log:
+        assert log.info.model_dump(exclude={"file"}) == plain.info.model_dump(exclude={"file"})
+        assert log.info.format == suffix[1:] and log.info.rows == 300
+        drawn = sorted(se.event.id for se in draw_sample(log, 25, seed=11).events)
+        assert drawn == sorted(se.event.id for se in draw_sample(plain, 25, seed=11).events)
 
 
 def test_the_draw_ignores_row_order_and_changes_with_the_seed(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ nothing."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 from typing import Any
@@ -467,3 +468,65 @@ def test_cli_bad_input_exits_2_and_writes_nothing(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 2 and "no such file" in result.output and not out.exists()
+
+
+def gzipped(path: Path, tmp: Path) -> Path:
+    out = tmp / f"{path.name}.gz"
+    out.write_bytes(gzip.compress(path.read_bytes()))
+    return out
+
+
+def test_gzipped_logs_read_as_the_files_they_compress(
+    log_files: dict[str, Path], tmp_path: Path
+) -> None:
+    """Log exports often come gzipped (``chats.jsonl.gz``): read as they are, same counts,
+    same conversations fetched, and a bad record named at the same line."""
+    strip = lambda i: i.model_dump(exclude={"file"})  # noqa: E731
+    for ext in ("jsonl", "csv"):
+        packed = gzipped(log_files[ext], tmp_path)
+        with open_conversations(log_files[ext]) as plain, open_conversations(packed) as log:
+            assert strip(log.info) == strip(plain.info)
+            assert log.info.conversations == 400
+            keys = "SELECT __ckey FROM conv ORDER BY id LIMIT 5"
+            assert log.fetch([k for (k,) in log.con.execute(keys).fetchall()]) == plain.fetch(
+                [k for (k,) in plain.con.execute(keys).fetchall()]
+            )
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("".join(json.dumps(r) + "\n" for r in BAD_JSONL) + "\n{not json\n")
+    with pytest.raises(InputError) as plain_error:
+        open_conversations(bad)
+    with pytest.raises(InputError) as packed_error:
+        open_conversations(gzipped(bad, tmp_path))
+    assert [(p.line, p.message) for p in packed_error.value.problems] == [
+        (p.line, p.message) for p in plain_error.value.problems
+    ]
+    bad_csv = tmp_path / "bad.csv"
+    bad_csv.write_text("conversation_id,turn,role,content\na,0,user,2+2?\na,x,assistant,4\n")
+    with pytest.raises(InputError) as exc:
+        open_conversations(gzipped(bad_csv, tmp_path))
+    assert [str(p) for p in exc.value.problems] == [
+        f"{tmp_path / 'bad.csv.gz'}:3: turn 'x' is not a whole number"
+    ]
+
+
+def test_a_file_that_is_not_gzip_or_a_gzipped_parquet_is_a_clear_error(tmp_path: Path) -> None:
+    fake = tmp_path / "chats.jsonl.gz"
+    fake.write_text('{"id": "a", "messages": []}\n')  # named .gz, not compressed
+    with pytest.raises(InputError) as exc:
+        open_conversations(fake)
+    assert str(exc.value.problems[0]).startswith(f"{fake}")
+    fake_csv = tmp_path / "rows.csv.gz"
+    fake_csv.write_text("conversation_id,turn,role,content\n")
+    with pytest.raises(InputError) as exc:
+        open_conversations(fake_csv)
+    assert str(exc.value.problems[0]).startswith(f"{fake_csv}: cannot read the file")
+    packed = tmp_path / "log.parquet.gz"
+    packed.write_bytes(gzip.compress(b"PAR1"))
+    with pytest.raises(InputError) as exc:
+        open_conversations(packed)
+    assert "compressed inside" in str(exc.value.problems[0])
+    odd = tmp_path / "log.txt.gz"
+    odd.write_bytes(gzip.compress(b"x"))
+    with pytest.raises(InputError) as exc:
+        open_conversations(odd)
+    assert "extension '.txt.gz'" in str(exc.value.problems[0])

@@ -9,7 +9,8 @@ column (after the caller's column map), the file's column or field names, each r
 1-based index and the line it starts on, and problems located at those lines.
 
 A bad record is reported with its file and line (JSONL and CSV: the line the record starts
-on; Parquet: the 1-based row).
+on; Parquet: the 1-based row). JSONL and CSV may come gzip-compressed, as log exports often
+do (``chats.jsonl.gz``): DuckDB and the line counting here read them as they are.
 
 Example:
     >>> source = open_source("feedback.csv")  # doctest: +SKIP
@@ -24,6 +25,8 @@ from __future__ import annotations
 import base64
 import csv
 import datetime as dt
+import gzip
+import io
 import json
 import math
 import re
@@ -33,7 +36,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 import duckdb
 
@@ -68,23 +71,55 @@ def sql_identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+GZIP = ".gz"
+"""The extension of a gzip-compressed JSONL or CSV file (``chats.jsonl.gz``)."""
+
+
 def detect_format(path: Path, fmt: str | None = None) -> Format:
-    """The format named, else the one the file's extension says."""
+    """The format named, else the one the file's extension says (under a ``.gz``: the one
+    before it).
+
+    Example:
+        >>> detect_format(Path("chats.jsonl.gz")), detect_format(Path("ratings.CSV"))
+        ('jsonl', 'csv')
+    """
+    compressed = path.suffix.lower() == GZIP
     if fmt is not None:
         if fmt not in ("jsonl", "csv", "parquet"):
             raise InputError.single(
                 str(path), None, f"unknown format '{fmt}': expected jsonl, csv or parquet"
             )
-        return fmt  # type: ignore[return-value]
-    found = FORMATS.get(path.suffix.lower())
-    if found is None:
+        found: Format = fmt  # type: ignore[assignment]
+    else:
+        suffix = Path(path.stem).suffix if compressed else path.suffix
+        known = FORMATS.get(suffix.lower())
+        if known is None:
+            shown = f"{suffix}{GZIP}" if compressed else path.suffix
+            raise InputError.single(
+                str(path),
+                None,
+                f"cannot tell the format from the extension '{shown}': use .jsonl, .csv or "
+                ".parquet (.jsonl.gz and .csv.gz for gzip), or name it with --format",
+            )
+        found = known
+    if compressed and found == "parquet":
         raise InputError.single(
-            str(path),
-            None,
-            f"cannot tell the format from the extension '{path.suffix}': use .jsonl, .csv or "
-            ".parquet, or name it with --format",
+            str(path), None, "a Parquet file is compressed inside: give it without the .gz"
         )
     return found
+
+
+def open_bytes(path: Path) -> IO[bytes]:
+    """The file's bytes, gunzipped when its name ends in ``.gz``."""
+    if path.suffix.lower() == GZIP:
+        return gzip.GzipFile(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
+
+
+def open_text(path: Path, errors: str) -> IO[str]:
+    """The file as UTF-8 text (a byte-order mark skipped, lines as they are for ``csv``),
+    gunzipped when its name ends in ``.gz``."""
+    return io.TextIOWrapper(open_bytes(path), encoding="utf-8-sig", errors=errors, newline="")
 
 
 def jsonable(value: Any) -> Any:
@@ -133,8 +168,11 @@ def infer_scalar(text: str | None) -> Any:
 def _csv_header(path: Path) -> list[str]:
     # bytes that are not UTF-8 are read as surrogates here, so that only the header's own are
     # named at line 1 (a decoder reads ahead); DuckDB names the rows' at their lines
-    with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as f:
-        header = next(csv.reader(f), None)
+    try:
+        with open_text(path, "surrogateescape") as f:
+            header = next(csv.reader(f), None)
+    except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
+        raise InputError.single(str(path), None, f"cannot read the file: {exc}") from None
     for name in header or []:
         try:
             name.encode("utf-8")
@@ -183,7 +221,7 @@ def record_lines(path: Path, fmt: str, records: set[int]) -> dict[int, int]:
     last = max(records)
     if fmt == "jsonl":
         index = 0
-        with path.open("rb") as f:
+        with open_bytes(path) as f:
             for number, raw in enumerate(f, start=1):
                 if not raw.strip():
                     continue
@@ -193,7 +231,7 @@ def record_lines(path: Path, fmt: str, records: set[int]) -> dict[int, int]:
                 if index >= last:
                     break
         return out
-    with path.open(newline="", encoding="utf-8-sig", errors="replace") as f:
+    with open_text(path, "replace") as f:
         reader = csv.reader(f)
         next(reader, None)
         end = reader.line_num
