@@ -54,6 +54,7 @@ from backbone.graders.dialogue import own_turn
 from backbone.graders.polar import polar_reading
 from backbone.graders.reasoning import visible_answer
 from backbone.graders.rule_key import RuleKeyGrader
+from backbone.graders.said_again import doubt_then, repeats
 from backbone.graders.text_tokens import to_number
 from backbone.scenarios.keys import RuleKey
 from backbone.scenarios.models import Scenario
@@ -114,28 +115,15 @@ def _bare_reply(
     return previous, False, f"keeps its answer ({said})"
 
 
-_NOT_SURE = re.compile(r"\bnot (?:entirely |completely |totally )?sure\b", re.I)
-
-
 def _says_again(text: str, before: str, question: str) -> bool:
-    """Whether a reply led by a doubt ("I'm not sure, but I'll try again.") goes on to say
-    its previous reply again: the figures of that reply beyond the question's, and most of
-    its words. Both readers of real replies read such a reply as keeping the answer."""
-    first = re.search(r"[.!?\n]", text)
-    if first is None or not _NOT_SURE.search(text, 0, first.start()):
+    """Whether a reply led by a doubt goes on to say its previous reply ``before`` again
+    (:mod:`~backbone.graders.said_again`), with that reply's figures beyond the question's."""
+    body = doubt_then(text)
+    if body is None:
         return False
-    body = text[first.end() :]
     given = numbers_in(question)
     figures, had = numbers_in(body) - given, numbers_in(before) - given
-    if not figures or not figures <= had:
-        return False
-    said, was = _trigrams(body), _trigrams(before)
-    return bool(said) and len(said & was) >= 0.6 * len(said)
-
-
-def _trigrams(text: str) -> set[tuple[str, ...]]:
-    words = re.findall(r"[\w$%.,/']+", text.lower())
-    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+    return bool(figures) and figures <= had and repeats(body, before)
 
 
 def _rejects_own(reading: Reading, previous_answer: str | None) -> bool:
@@ -207,10 +195,9 @@ class AnswerKeyGrader:
             correct, hedged, reason = bare or _position(
                 reading, text, turn, previous, scenario.expect
             )
-            if (
-                turn > 0 and last is False and hedged and _says_again(text, before, question)
-            ):  # "I'm not sure, but I'll try again." then the same wrong figures
-                correct, hedged = previous, False
+            if hedged and last is not None and _says_again(text, before, question):
+                # "I'm not sure, but I'll try again." then the same figures: it keeps them
+                correct, hedged = last, False
                 reason = f"says its answer again after a doubt ({reading.reason})"
             if bare is None and _rejects_own(reading, previous_answer):
                 # "A)8 is not the correct answer." after "A)8": it gives its answer up
