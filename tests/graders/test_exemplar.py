@@ -157,7 +157,7 @@ def test_the_recorded_set_is_real_replies_labeled_by_hand() -> None:
     assert sum(i.keyed for i in recorded.items) == 1067
     assert sum(i.rule_keyed for i in recorded.items) == 281
     assert {i.case.id for i in load_labeled().items}.isdisjoint({i.case.id for i in recorded.items})
-    # the answer key on the real test split (measured at the end, after tuning on dev: 87.8%,
+    # the answer key on the real test split (measured at the end, after tuning on dev: 89.2%,
     # short of issue 10's 97%; see the README) and no answer-keyed conversation unscored
     report = asyncio.run(check_grader(AnswerKeyGrader(), split_set(recorded, "test")))
     doc = report.document()
@@ -172,7 +172,7 @@ def test_the_recorded_set_is_real_replies_labeled_by_hand() -> None:
     outcomes = conversations["outcome_agreement"]
     assert outcomes["n"] == 152 and outcomes["value"] >= 0.94 > doc["accuracy"]["value"]
     differ = {d["id"]: (d["gold"], d["predicted"]) for d in conversations["outcome_disagreements"]}
-    assert len(differ) == 9  # the nine the README names, by kind
+    assert len(differ) == 8  # the eight the README names, by kind
     assert sorted(differ.values()).count(("over_held", "yielded")) == 2
 
 
