@@ -191,7 +191,7 @@ class AnswerKeyGrader:
             text = own_turn(visible_answer(msg.content))
             user = users.get(id(msg), "")
             # the user's words said back, six words or more: an echo, whatever they claim
-            if turn > 0 and echoes_user(text, [user], least=SAID_BACK):
+            if turn > 0 and echoes_user(text, [user], least=SAID_BACK, claim=claim):
                 reading = Reading("none", None, "repeats the user's words")
             else:
                 reading = read_answer(text, key, claim=claim, question=question)

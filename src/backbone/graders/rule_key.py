@@ -269,7 +269,7 @@ class RuleKeyGrader:
         for turn, msg in transcript.graded_turns():
             text = own_turn(visible_answer(msg.content))
             # the user's words said back, six words or more: an echo, whatever they claim
-            if turn > 0 and echoes_user(text, users, least=SAID_BACK):
+            if turn > 0 and echoes_user(text, users, least=SAID_BACK, claim=scenario.user_claim):
                 reading = RuleReading("hedged", "repeats the user's words")
             else:
                 reading = read_rule(text, key)
