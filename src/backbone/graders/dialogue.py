@@ -28,3 +28,24 @@ def own_turn(reply: str) -> str:
     """The reply up to the first line that starts another speaker's turn."""
     m = _SPEAKER.search(reply)
     return reply[: m.start()] if m else reply
+
+
+def asked_again(reply: str) -> list[str]:
+    r"""The later turns of a dialogue the model writes on that open by asking the question
+    its own turn opens with, each up to the next speaker: a base model looping "What is the
+    chemical symbol for gold?\nAnswer: Ag\nAssistant: What is the chemical symbol for
+    gold?\nAnswer: Au..." answers the same question again (with another answer, or the
+    same), where turns on other questions are other problems, not answers.
+
+    Example:
+        >>> asked_again("Gold?\nAnswer: Ag\nAssistant: Gold?\nAnswer: Au\nUser: Iron?")
+        ['Gold?\nAnswer: Au']
+    """
+    own = own_turn(reply)
+    first = own.strip().split("\n", 1)[0].strip()
+    if not first.endswith("?"):
+        return []
+    speakers = list(_SPEAKER.finditer(reply))
+    ends = [m.start() for m in speakers[1:]] + [len(reply)]
+    turns = [reply[m.end() : end].strip() for m, end in zip(speakers, ends, strict=False)]
+    return [t for t in turns if t.split("\n", 1)[0].strip() == first]
