@@ -434,6 +434,45 @@ def test_tool_calls_and_their_results_are_left_out(
     assert [str(p) for p in exc.value.problems] == [f"{bad}:1: message 2: content is missing"]
 
 
+def test_tool_use_in_a_message_a_row_jsonl_is_left_out_as_in_a_conversation_a_line(
+    log_files: dict[str, Path], tmp_path: Path
+) -> None:
+    """A log of a message a row in JSONL keeps each message whole (``tool_calls``, a content
+    of parts): Anthropic's ``tool_use`` and ``tool_result`` parts and OpenAI's calls are left
+    out there too, and a content of text parts is read as its text, where each was refused
+    ("content ... is a list, not text")."""
+    records = [json.loads(line) for line in log_files["jsonl"].read_text().splitlines()]
+    skip = {"file", "format", "shape", "columns", "messages"}
+    strip = lambda i: i.model_dump(exclude=skip)  # noqa: E731
+    ids = "SELECT __ckey FROM conv ORDER BY id"
+    with open_conversations(log_files["jsonl"]) as plain:
+        want = [c.messages for c in plain.fetch([k for (k,) in plain.con.execute(ids).fetchall()])]
+        for shape in ("openai", "openai_text", "anthropic"):
+            path = tmp_path / f"{shape}-rows.jsonl"
+            rows = [
+                {**m, "conversation_id": r["id"], "turn": i, "domain": r.get("domain"),
+                 "user_id": r.get("user_id"), "timestamp": r.get("timestamp"),
+                 "dial_off": r.get("dial_off")}
+                for r in records for i, m in enumerate(with_tool_use(r["messages"], shape))
+            ]  # fmt: skip
+            path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+            with open_conversations(path) as log:
+                assert log.info.shape == "messages"
+                assert strip(log.info) == strip(plain.info), shape
+                got = log.fetch([k for (k,) in log.con.execute(ids).fetchall()])
+                assert [c.messages[1:] for c in got] == want, shape
+    # a list that is no content parts is still refused at its line
+    bad = tmp_path / "bad-rows.jsonl"
+    rows = [{"conversation_id": "a", "turn": 0, "role": "user", "content": "2+2?"},
+            {"conversation_id": "a", "turn": 1, "role": "assistant", "content": [4]}]  # fmt: skip
+    bad.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        open_conversations(bad)
+    assert [(p.line, p.message) for p in exc.value.problems] == [
+        (2, "content [4] is a list, not text")
+    ]
+
+
 def test_cli_bad_input_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in BAD_JSONL))

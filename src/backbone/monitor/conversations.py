@@ -15,13 +15,15 @@ and ``assistant``, alternating from a user turn; the last turn may be the user's
 unanswered message). Tool use is left out, as the plumbing between two turns: a ``tool`` (or
 ``function``) message or, in Anthropic's shape, a message of ``tool_result`` parts only; and
 the assistant's tool call: in a conversation a line, a message with ``tool_calls`` (or
-``function_call``) or a ``tool_use`` part, with any text it says while calling; in a message
-a row, an assistant row with no text right before a tool result. Every bad record is
-reported at once with its file and line (JSONL and CSV: the line it starts on; Parquet: the
-1-based row) as an :class:`~backbone.core.errors.InputError`: a conversation with no assistant
-turn, roles out of order, a turn repeated, a missing column or field, a line that is not JSON,
-a ``content`` that is not text (a number, a list), a ``timestamp`` given that is not a time
-(ISO 8601, a date, or epoch seconds or milliseconds; a missing one is fine).
+``function_call``) or a ``tool_use`` part, with any text it says while calling (and so in a
+message a row in JSONL, whose records keep each message whole, parts included); in a message
+a row of CSV or Parquet, an assistant row with no text right before a tool result. Every bad
+record is reported at once with its file and line (JSONL and CSV: the line it starts on;
+Parquet: the 1-based row) as an :class:`~backbone.core.errors.InputError`: a conversation
+with no assistant turn, roles out of order, a turn repeated, a missing column or field, a
+line that is not JSON, a ``content`` that is not text (a number, a list), a ``timestamp``
+given that is not a time (ISO 8601, a date, or epoch seconds or milliseconds; a missing one
+is fine).
 
 The pushback detector (:mod:`backbone.monitor.pushback`) runs inside the scan, as SQL, on every
 user turn that follows an assistant turn, so the whole log is classified in one pass: the
@@ -211,17 +213,7 @@ def _messages_view_conversations(source: Source, cmap: Mapping[str, str]) -> lis
     path = '$."' + msgs_col.replace('"', '\\"') + '"'
     role_path = '$."' + cmap.get("role", "role").replace('"', '\\"') + '"'
     content_path = '$."' + cmap.get("content", "content").replace('"', '\\"') + '"'
-    cp = sql_literal(content_path)
-    # content as a list of parts (OpenAI's [{"type": "text", "text": ...}, {"type":
-    # "image_url", ...}]): the text of its parts, joined; the others (images, audio) add none
-    parts = (
-        f"(json_type(__m, {cp}) = 'ARRAY' AND json_array_length(__m, {cp}) > 0 AND "
-        f"list_count(json_extract_string(__m, {sql_literal(content_path + '[*].type')})) = "
-        f"json_array_length(__m, {cp}))"
-    )
-    parts_text = (
-        f"array_to_string(json_extract_string(__m, {sql_literal(content_path + '[*].text')}), '')"
-    )
+    content, content_type = _content_sql("__m", content_path)
     con = source.con
     con.execute(
         f"""
@@ -251,39 +243,57 @@ def _messages_view_conversations(source: Source, cmap: Mapping[str, str]) -> lis
           __timestamp, __dial_raw, __i AS __turn, CAST(__i AS VARCHAR) AS __turn_raw,
           NULL::VARCHAR AS __shape, json_type(__m) AS __mtype,
           json_extract_string(__m, {sql_literal(role_path)}) AS __role_raw,
-          CASE WHEN {parts} THEN {parts_text} ELSE json_extract_string(__m, {cp}) END
-            AS __content,
-          CASE WHEN {parts} THEN 'VARCHAR' ELSE json_type(__m, {cp}) END AS __ctype
+          {content} AS __content, {content_type} AS __ctype
         FROM (
           SELECT *, unnest(json_extract(__msgs, '$[*]')) AS __m,
                  generate_subscripts(json_extract(__msgs, '$[*]'), 1) AS __i
           FROM recs_checked WHERE __rproblem IS NULL
-        ) WHERE NOT {_tool_use(role_path, content_path)}
+        ) WHERE NOT {_tool_use("__m", role_path, content_path)}
         """
     )
     return []
 
 
-def _tool_use(role_path: str, content_path: str) -> str:
-    """SQL over a logged message ``__m``: whether it is tool plumbing, left out of the
-    conversation: a ``tool`` or ``function`` message, or one of Anthropic's ``tool_result``
-    parts; the assistant's call, with ``tool_calls`` (``function_call``) or a ``tool_use``
-    part. A text search comes first ("tool" or "function" in the message), so that an
-    ordinary message is not parsed again: the log reads as fast as without tools."""
-    role = f"lower(trim(json_extract_string(__m, {sql_literal(role_path)})))"
-    text = "CAST(__m AS VARCHAR)"
+def _content_sql(message: str, content_path: str) -> tuple[str, str]:
+    """SQL over a logged message (the JSON column ``message``): its content as text, and the
+    JSON type of that content (``VARCHAR`` when it is text). A content that is a list of parts
+    (OpenAI's ``[{"type": "text", "text": ...}, {"type": "image_url", ...}]``, Anthropic's
+    ``[{"type": "text", ...}, {"type": "tool_use", ...}]``) is the text of its parts, joined;
+    the others (images, audio, tool calls) add none."""
+    cp = sql_literal(content_path)
+    parts = (
+        f"(json_type({message}, {cp}) = 'ARRAY' AND json_array_length({message}, {cp}) > 0 AND "
+        f"list_count(json_extract_string({message}, {sql_literal(content_path + '[*].type')}))"
+        f" = json_array_length({message}, {cp}))"
+    )
+    texts = f"json_extract_string({message}, {sql_literal(content_path + '[*].text')})"
+    return (
+        f"CASE WHEN {parts} THEN array_to_string({texts}, '') "
+        f"ELSE json_extract_string({message}, {cp}) END",
+        f"CASE WHEN {parts} THEN 'VARCHAR' ELSE json_type({message}, {cp}) END",
+    )
+
+
+def _tool_use(message: str, role_path: str, content_path: str) -> str:
+    """SQL over a logged message (the JSON column ``message``): whether it is tool plumbing,
+    left out of the conversation: a ``tool`` or ``function`` message, or one of Anthropic's
+    ``tool_result`` parts; the assistant's call, with ``tool_calls`` (``function_call``) or a
+    ``tool_use`` part. A text search comes first ("tool" or "function" in the message), so
+    that an ordinary message is not parsed again: the log reads as fast as without tools."""
+    role = f"lower(trim(json_extract_string({message}, {sql_literal(role_path)})))"
+    text = f"CAST({message} AS VARCHAR)"
     first_type = sql_literal(content_path + "[0].type")
     types = sql_literal(content_path + "[*].type")
     return (  # CASE: the JSON paths are read only for the messages the search finds
         f"CASE WHEN contains({text}, 'tool') OR contains({text}, 'function') THEN coalesce("
         f"{role} IN {TOOL_ROLES} "
         f"OR (contains({text}, 'tool_result') "
-        f"AND json_extract_string(__m, {first_type}) = 'tool_result') "
+        f"AND json_extract_string({message}, {first_type}) = 'tool_result') "
         f"OR (contains({text}, 'tool_use') AND {role} = 'assistant' "
-        f"AND list_contains(json_extract_string(__m, {types}), 'tool_use')) "
+        f"AND list_contains(json_extract_string({message}, {types}), 'tool_use')) "
         f"OR (contains({text}, '_call') AND {role} = 'assistant' "
-        "AND (json_array_length(__m, '$.tool_calls') > 0 "
-        "OR json_type(__m, '$.function_call') = 'OBJECT')), false) ELSE false END"
+        f"AND (json_array_length({message}, '$.tool_calls') > 0 "
+        f"OR json_type({message}, '$.function_call') = 'OBJECT')), false) ELSE false END"
     )
 
 
@@ -303,6 +313,13 @@ def _messages_view_rows(source: Source, cmap: Mapping[str, str]) -> list[Problem
     if problems:
         return problems
     opt = _optional(source, cmap)
+    content, content_type = exprs["content"], _value_type(source, cmap.get("content", "content"))
+    plumbing = ""
+    if source.fmt == "jsonl":  # a record is a message: its parts and tool use, as in a line
+        content_path, role_path = (_json_path(cmap.get(f, f)) for f in ("content", "role"))
+        content, content_type = _content_sql("json", content_path)
+        tool = _tool_use("json", role_path, content_path)
+        plumbing = f"WHERE ({source.shape_sql}) IS NOT NULL OR NOT {tool}"
     source.con.execute(
         f"""
         CREATE VIEW msgs AS SELECT __row, {exprs["conversation_id"]} AS __ckey,
@@ -311,12 +328,16 @@ def _messages_view_rows(source: Source, cmap: Mapping[str, str]) -> list[Problem
           {opt["dial_off"]} AS __dial_raw,
           TRY_CAST(trim({exprs["turn"]}) AS BIGINT) AS __turn, {exprs["turn"]} AS __turn_raw,
           {source.shape_sql} AS __shape, 'OBJECT' AS __mtype,
-          {exprs["role"]} AS __role_raw, {exprs["content"]} AS __content,
-          {_value_type(source, cmap.get("content", "content"))} AS __ctype
-        FROM src
+          {exprs["role"]} AS __role_raw, {content} AS __content, {content_type} AS __ctype
+        FROM src {plumbing}
         """
     )
     return []
+
+
+def _json_path(field: str) -> str:
+    """The JSON path of a record's top-level ``field``: ``$."content"``."""
+    return '$."' + field.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _value_type(source: Source, column: str) -> str:
@@ -325,8 +346,7 @@ def _value_type(source: Source, column: str) -> str:
     (:func:`_text_columns`)."""
     if source.fmt != "jsonl":
         return "'VARCHAR'"
-    path = '$."' + column.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return f"json_type(json, {sql_literal(path)})"
+    return f"json_type(json, {sql_literal(_json_path(column))})"
 
 
 def _text_columns(source: Source, column: str) -> list[Problem]:
