@@ -4,6 +4,7 @@ conversations in one forward pass with the same replies as alone, and the contex
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
@@ -98,3 +99,41 @@ def test_decoding_is_part_of_the_identity_and_sampling_takes_the_single_path() -
     assert LocalTarget().identity["params"]["decoding"] == "batched"
     assert LocalTarget(temperature=0.7).identity["params"]["decoding"] == "single"
     assert LocalTarget(decoding="single").identity["params"]["decoding"] == "single"
+
+
+def test_a_call_given_up_frees_its_slot_and_later_calls_are_answered() -> None:
+    """A timeout or an interrupted run cancels the awaiting task, and with it the future the
+    decoder holds: setting that future raised inside the worker thread, which ended, and every
+    later call to the embedded model waited forever."""
+    target = LocalTarget(max_tokens=48)
+
+    async def give_up_then_ask() -> tuple[str, float]:
+        await target.complete(ask(("user", "Hi")))  # the model and its decoder are loaded
+        story = ask(("user", "Write a long story about a cat who sails the sea."))
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(target.complete(story), timeout=0.3)
+        await asyncio.sleep(3)  # long enough for the abandoned reply to have finished
+        start = time.perf_counter()
+        reply = await asyncio.wait_for(target.complete(ask(("user", QUESTIONS[0]))), 60)
+        return reply.text, time.perf_counter() - start
+
+    text, seconds = asyncio.run(give_up_then_ask())
+    assert text and seconds < 30
+
+
+def test_a_cancelled_job_stops_generating_and_a_queued_one_is_skipped(target: LocalTarget) -> None:
+    decoder = BatchedDecoder(target.load(), slots=1, n_ctx_per_slot=512)
+    try:
+        prompt = target.prompt_tokens(ask(("user", "Write a long story about the sea.")))
+        running = decoder.submit(prompt, max_tokens=200)
+        queued = decoder.submit(prompt, max_tokens=200)  # one slot: this one waits
+        while decoder.stats().generated == 0:  # the first is generating
+            time.sleep(0.01)
+        assert running.cancel() and queued.cancel()
+        answer = decoder.submit(target.prompt_tokens(ask(("user", QUESTIONS[1]))), max_tokens=8)
+        assert len(answer.result(timeout=60).tokens) > 0
+        # the abandoned reply stopped where it was given up, and the queued one never ran
+        assert decoder.stats().generated < 200
+        assert decoder.stats().requests == 2
+    finally:
+        decoder.close()

@@ -33,7 +33,7 @@ from __future__ import annotations
 import ctypes
 import threading
 from collections import deque
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,6 +74,20 @@ class _Slot:
     reused: int = 0
     last: int | None = None  # the token sampled last, to feed next step
     used: int = 0  # when a job last came to this slot (least recently used breaks ties)
+
+
+def _settle(future: Future[Decoded], result: Decoded | BaseException) -> None:
+    """Resolve ``future`` unless its caller gave up on it: an ``asyncio`` task cancelled
+    while it awaited (a timeout, an interrupted run) cancels the future it wraps, and setting
+    a cancelled future raises, which would end the worker thread and leave every later
+    request waiting forever."""
+    try:
+        if isinstance(result, BaseException):
+            future.set_exception(result)
+        else:
+            future.set_result(result)
+    except InvalidStateError:  # cancelled meanwhile (or before): nobody is waiting
+        pass
 
 
 def common_prefix(a: list[int], b: list[int]) -> int:
@@ -196,11 +210,17 @@ class BatchedDecoder:
     # -- the worker ------------------------------------------------------------------------
     def _assign(self) -> None:
         """Give queued jobs to free slots, each to the slot with the longest shared prefix."""
+        for slot in self._slots:  # a job its caller gave up on frees its slot
+            if slot.job is not None and slot.job.future.cancelled():
+                # the slot's cache still holds what was read: it may serve the next prompt
+                slot.job, slot.pending, slot.last = None, [], None
         while self._queue:
             free = [s for s in self._slots if s.job is None]
             if not free:
                 return
             job = self._queue.popleft()
+            if job.future.cancelled():
+                continue
             slot = max(free, key=lambda s: (common_prefix(s.cached, job.prompt), -s.used))
             keep = min(common_prefix(slot.cached, job.prompt), len(job.prompt) - 1)
             self._jobs += 1
@@ -226,7 +246,9 @@ class BatchedDecoder:
                 if self._closed:
                     for s in self._slots:
                         if s.job is not None:
-                            s.job.future.set_exception(RuntimeError("decoder closed"))
+                            _settle(s.job.future, RuntimeError("decoder closed"))
+                    for job in self._queue:
+                        _settle(job.future, RuntimeError("decoder closed"))
                     return
                 self._assign()
             try:
@@ -234,7 +256,7 @@ class BatchedDecoder:
             except Exception as exc:  # llama.cpp refused the batch: fail what was in it
                 for s in self._slots:
                     if s.job is not None:
-                        s.job.future.set_exception(exc)
+                        _settle(s.job.future, exc)
                         self._reset(s)
 
     def _reset(self, slot: _Slot) -> None:
@@ -296,7 +318,7 @@ class BatchedDecoder:
                 self._stats.generated += 1
             full = len(slot.cached) + 1 >= self.n_ctx_per_slot
             if done or len(slot.out) >= job.max_tokens or full:
-                job.future.set_result(Decoded(tuple(slot.out), len(job.prompt), slot.reused))
+                _settle(job.future, Decoded(tuple(slot.out), len(job.prompt), slot.reused))
                 # keep the KV of prompt + reply for the next turn of this conversation (the
                 # last sampled token was never fed, so it is not in the cache)
                 slot.job, slot.pending, slot.last = None, [], None
