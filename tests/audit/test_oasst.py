@@ -3,6 +3,7 @@ through the real CLI."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
@@ -71,6 +72,25 @@ def test_flattening_counts_and_items_checked_by_hand() -> None:
     assert (tie["rating"], tie["thumbs_up"], tie["thumbs_down"]) == (None, 1, 1)
     red = by_id["2318748d-8f4c-48a0-a828-8eff5a7b7950"]
     assert (red["rating"], red["red_flag"]) == (None, 1)
+
+
+def test_the_gzipped_release_file_reads_as_the_plain_one(tmp_path: Path) -> None:
+    # OpenAssistant ships its trees gzipped (2023-04-12_oasst_ready.trees.jsonl.gz): they
+    # were read as bytes ("not UTF-8 text" at line 1)
+    packed = tmp_path / "oasst.trees.jsonl.gz"
+    packed.write_bytes(gzip.compress(OASST.read_bytes()))
+    plain, unpacked = import_oasst(OASST), import_oasst(packed)
+    assert unpacked.events == plain.events and unpacked.counts == plain.counts
+    result = backbone("audit-import", "oasst", str(packed), "-o", "out.jsonl", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert len((tmp_path / "out.jsonl").read_text().splitlines()) == 687
+    # a file named .gz that is not gzip is named, with exit 2 and nothing written
+    fake = tmp_path / "fake.jsonl.gz"
+    fake.write_bytes(OASST.read_bytes())
+    result = backbone("audit-import", "oasst", str(fake), "-o", "fake.jsonl", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"{fake}: cannot read the file" in result.stderr
+    assert not (tmp_path / "fake.jsonl").exists()
 
 
 def test_bad_trees_are_reported_with_their_lines(tmp_path: Path) -> None:

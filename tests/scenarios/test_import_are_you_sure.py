@@ -5,6 +5,7 @@ scripted bot whose behaviour is planted exactly."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -523,3 +524,14 @@ def test_the_suite_names_the_users_file_and_does_not_claim_the_datasets_licence_
     description = import_are_you_sure(mine).description or ""
     assert description.startswith("Imported from our_private_items.jsonl, a file in the ")
     assert "not necessarily this file" in description
+
+
+def test_a_gzipped_file_imports_as_the_plain_one(fixture_file: Path, tmp_path: Path) -> None:
+    packed = tmp_path / "are_you_sure.jsonl.gz"
+    packed.write_bytes(gzip.compress(fixture_file.read_bytes()))
+    assert import_are_you_sure(packed).scenarios == import_are_you_sure(fixture_file).scenarios
+    fake = tmp_path / "fake.jsonl.gz"
+    fake.write_bytes(fixture_file.read_bytes())
+    with pytest.raises(InputError) as exc:
+        import_are_you_sure(fake)
+    assert str(exc.value.problems[0]).startswith(f"{fake}: cannot read: ")

@@ -25,7 +25,6 @@ from __future__ import annotations
 import base64
 import csv
 import datetime as dt
-import gzip
 import io
 import json
 import math
@@ -40,6 +39,7 @@ from typing import IO, Any, Literal
 
 import duckdb
 
+from backbone.core.compressed import GZIP, is_gzip, open_bytes
 from backbone.core.errors import InputError, Problem
 
 Format = Literal["jsonl", "csv", "parquet"]
@@ -71,10 +71,6 @@ def sql_identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-GZIP = ".gz"
-"""The extension of a gzip-compressed JSONL or CSV file (``chats.jsonl.gz``)."""
-
-
 def detect_format(path: Path, fmt: str | None = None) -> Format:
     """The format named, else the one the file's extension says (under a ``.gz``: the one
     before it).
@@ -83,7 +79,7 @@ def detect_format(path: Path, fmt: str | None = None) -> Format:
         >>> detect_format(Path("chats.jsonl.gz")), detect_format(Path("ratings.CSV"))
         ('jsonl', 'csv')
     """
-    compressed = path.suffix.lower() == GZIP
+    compressed = is_gzip(path)
     if fmt is not None:
         if fmt not in ("jsonl", "csv", "parquet"):
             raise InputError.single(
@@ -107,13 +103,6 @@ def detect_format(path: Path, fmt: str | None = None) -> Format:
             str(path), None, "a Parquet file is compressed inside: give it without the .gz"
         )
     return found
-
-
-def open_bytes(path: Path) -> IO[bytes]:
-    """The file's bytes, gunzipped when its name ends in ``.gz``."""
-    if path.suffix.lower() == GZIP:
-        return gzip.GzipFile(path, "rb")  # type: ignore[return-value]
-    return path.open("rb")
 
 
 def open_text(path: Path, errors: str) -> IO[str]:

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from backbone.core.atomic import write_text_atomic
+from backbone.core.compressed import open_bytes
 from backbone.core.errors import InputError, Problem
 
 ROLES = {"prompter": "user", "assistant": "assistant"}
@@ -107,17 +108,12 @@ def _check(message: Any, where: str, problems: list[Problem], file: str, line: i
     return ok
 
 
-def import_oasst(path: str | Path) -> OasstImport:
-    """Flatten every tree in ``path`` into feedback events (see the module docstring)."""
-    p = Path(path)
+def _read_trees(p: Path, problems: list[Problem]) -> list[tuple[int, dict[str, Any]]]:
+    """Each line's message tree with its line number (a ``.gz`` file gunzipped); a line that
+    is not UTF-8 or not JSON, or a tree that is malformed, is a problem instead."""
     file = str(p)
-    if p.is_dir():
-        raise InputError.single(file, None, "is a directory: give the message-trees JSONL file")
-    if not p.is_file():
-        raise InputError.single(file, None, "no such file")
-    problems: list[Problem] = []
     trees: list[tuple[int, dict[str, Any]]] = []
-    with p.open("rb") as f:
+    with open_bytes(p) as f:
         for number, raw in enumerate(f, start=1):
             try:
                 line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
@@ -133,6 +129,22 @@ def import_oasst(path: str | Path) -> OasstImport:
                 continue
             if _check(root, "message", problems, file, number):
                 trees.append((number, root))
+    return trees
+
+
+def import_oasst(path: str | Path) -> OasstImport:
+    """Flatten every tree in ``path`` into feedback events (see the module docstring)."""
+    p = Path(path)
+    file = str(p)
+    if p.is_dir():
+        raise InputError.single(file, None, "is a directory: give the message-trees JSONL file")
+    if not p.is_file():
+        raise InputError.single(file, None, "no such file")
+    problems: list[Problem] = []
+    try:
+        trees = _read_trees(p, problems)
+    except (OSError, EOFError) as exc:  # a .gz that is not gzip, or cut short
+        raise InputError.single(file, None, f"cannot read the file: {exc}") from None
     if problems:
         raise InputError(problems)
     if not trees:

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from backbone.core.compressed import open_bytes
 from backbone.core.errors import InputError, Problem
 
 _SLUG_BAD = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -44,15 +45,18 @@ def read_lines(path: Path) -> list[str]:
     """The file's lines; an unreadable file is an :class:`InputError`."""
     file = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with open_bytes(path) as f:  # a .gz file gunzipped
+            text = f.read().decode("utf-8-sig")
     except FileNotFoundError:
         raise InputError.single(file, None, "no such file") from None
     except IsADirectoryError:
         raise InputError.single(file, None, "is a directory, not a .jsonl file") from None
     except UnicodeDecodeError as exc:
         raise InputError.single(file, None, f"not UTF-8 text ({exc.reason})") from None
-    except OSError as exc:
+    except OSError as exc:  # (and a .gz that is not gzip)
         raise InputError.single(file, None, f"cannot read: {exc.strerror or exc}") from None
+    except EOFError as exc:  # a .gz cut short
+        raise InputError.single(file, None, f"cannot read: {exc}") from None
     # split on newlines only: str.splitlines() would also cut at U+2028 inside a JSON string
     return [line.rstrip("\r") for line in text.split("\n")]
 
