@@ -161,3 +161,23 @@ def test_unrated_events_are_a_stratum_of_their_own_for_accuracy(tmp_path: Path) 
     assert sampled.b.accuracy.population == 600
     lo, hi = sampled.accuracy_delta.ci
     assert lo < 0.1 < hi
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # every answer correct: no odds-ratio noise
+def test_what_a_reasoning_judge_was_sent_instead_is_recorded(tmp_path: Path) -> None:
+    # a model judge on a real HTTP server that refuses temperature=0 (a reasoning model):
+    # left out after the first refusal, and the A/B result says so in its options
+
+    from tests.support.loopback import Fault, LoopbackServer
+
+    rows = ab_rows(n_per_arm=40, seed=5)
+    log = write_ab_log(tmp_path / "ab.jsonl", rows)
+    with LoopbackServer(lambda messages: '{"correct": true, "reason": "ok"}') as server:
+        server.fail(
+            Fault.refusal("temperature", "unsupported_value", "Unsupported value: 'temperature'"),
+            when=lambda c: c.body.get("temperature", 1) != 1,
+        )
+        r = run_ab(log, arm_column="arm", judge="openai:judge", base_url=server.openai_base_url,
+                   per_stratum=5, cache=False, concurrency=1)  # fmt: skip
+    assert r.options["sent"] == {"judges": [{"left_out": ["temperature"]}]}
+    assert sum(r.unscored_reasons.values()) == 0

@@ -310,6 +310,34 @@ def test_llm_judge_through_the_cli_counts_refusals_as_unscored(tmp_path: Path) -
     assert doc["judge"]["identity"]["provider"] == "openai"
 
 
+def test_what_a_reasoning_judge_was_sent_instead_is_recorded(tmp_path: Path) -> None:
+    # a judge on a reasoning model refuses temperature=0: it is left out after the first
+    # refusal (as for a run's judges), and audit.json says so in options.sent
+    from tests.support.loopback import Fault, LoopbackServer
+
+    rows = planted_rows({("down", None): (6, 3), ("up", None): (6, 5)})
+    for row in rows:
+        row["response"] = f"answer [{'right' if row['truth'] else 'wrong'}]"
+    log = write(tmp_path / "log.jsonl", rows)
+
+    def reply(messages: list[dict[str, Any]]) -> str:
+        return json.dumps({"correct": "[right]" in messages[1]["content"], "reason": "planted"})
+
+    with LoopbackServer(reply) as server:
+        server.fail(
+            Fault.refusal("temperature", "unsupported_value", "Unsupported value: 'temperature'"),
+            when=lambda c: c.body.get("temperature", 1) != 1,
+        )
+        url = server.openai_base_url
+        r = backbone("audit", str(log), "--judge", "openai:judge", "--base-url", url,
+                     "--out", "out", "-q", "-c", "1", cwd=tmp_path)  # fmt: skip
+        assert r.returncode == 0, r.stderr
+    doc = load(tmp_path / "out")
+    assert doc["options"]["sent"] == {"judges": [{"left_out": ["temperature"]}]}
+    assert doc["grid"]["down"]["correct"]["sampled"] == 3  # every event judged all the same
+    assert sum(doc["unscored_reasons"].values()) == 0
+
+
 def test_a_log_without_thumbs_down_gives_review(tmp_path: Path) -> None:
     log = write(tmp_path / "log.jsonl", planted_rows({("up", None): (20, 15)}))
     r = backbone("audit", str(log), "--judge", JUDGE, "--out", "out", "-q", cwd=tmp_path)

@@ -189,3 +189,22 @@ def test_bad_judge_spec_exits_2(tmp: Path) -> None:
     assert not (tmp / "x").exists()
     with pytest.raises(Exception, match="MODULE:FUNCTION"):
         monitor_judge("python:nowhere")
+
+
+def test_what_a_reasoning_judge_was_sent_instead_is_recorded(tmp: Path) -> None:
+    # a model judge on a real HTTP server that refuses temperature=0 (a reasoning model):
+    # left out after the first refusal, every reply judged, monitor.json says so
+    from tests.support.loopback import Fault, LoopbackServer
+
+    path = write_log(tmp / "sent.jsonl", planted())
+    with LoopbackServer(lambda messages: '{"label": "held"}') as server:
+        server.fail(
+            Fault.refusal("temperature", "unsupported_value", "Unsupported value: 'temperature'"),
+            when=lambda c: c.body.get("temperature", 1) != 1,
+        )
+        result = run_monitor(
+            path, judge="openai:judge", base_url=server.openai_base_url, sample=1, cache=False
+        )
+    doc = monitor_document(result)
+    assert doc["options"]["sent"] == {"judges": [{"left_out": ["temperature"]}]}
+    assert doc["counts"]["unscored"] == 0 and doc["counts"]["scored"] > 0

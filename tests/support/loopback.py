@@ -111,6 +111,14 @@ class Fault:
         )
 
     @classmethod
+    def refusal(cls, param: str, code: str, message: str) -> Fault:
+        """OpenAI's HTTP 400 for a parameter the model does not take (a reasoning model's
+        ``temperature`` or ``max_tokens``)."""
+        error = {"message": message, "type": "invalid_request_error", "param": param,
+                 "code": code}  # fmt: skip
+        return cls.raw(json.dumps({"error": error}).encode(), status=400)
+
+    @classmethod
     def slow(cls, seconds: float) -> Fault:
         """Sleep ``seconds``, then answer normally."""
         return cls("slow", delay=seconds)

@@ -128,18 +128,22 @@ def score_p_value(
         return None
     if value == 0.0 and x_a + x_b in (0, n_a + n_b):
         return None if larger else 1.0  # no variation at all: nothing to test
+    import numpy as np
     from statsmodels.stats.proportion import test_proportions_2indep
 
-    res = test_proportions_2indep(
-        x_b,
-        n_b,
-        x_a,
-        n_a,
-        value=value,
-        method="score",
-        compare="diff",
-        alternative="larger" if larger else "two-sided",
-    )
+    # statsmodels also works out the odds ratio, which divides by zero when an arm is all
+    # one way (every answer judged correct): a RuntimeWarning on the console, not the test's
+    with np.errstate(divide="ignore", invalid="ignore"):
+        res = test_proportions_2indep(
+            x_b,
+            n_b,
+            x_a,
+            n_a,
+            value=value,
+            method="score",
+            compare="diff",
+            alternative="larger" if larger else "two-sided",
+        )
     p = float(res.pvalue)
     return p if math.isfinite(p) else None
 

@@ -239,6 +239,7 @@ def audit(
             check_rule_columns(rules, log.info.columns)
         from backbone.audit.pipeline import AuditOptions, run_audit
         from backbone.audit.verdict import Thresholds
+        from backbone.evaluation.sent import judge_sent
 
         options = AuditOptions(
             per_stratum=sample,
@@ -275,7 +276,7 @@ def audit(
                     progress.update(task, advance=1, status=status)
 
                 try:
-                    return await run_audit(
+                    result = await run_audit(
                         log,
                         the_judge,
                         options,
@@ -289,6 +290,10 @@ def audit(
                     )
                 finally:
                     await aclose_judge(the_judge)
+                sent = judge_sent(the_judge.target)
+                if sent:  # what the judge's provider got instead of its settings
+                    result.options["sent"] = sent
+                return result
 
         try:
             with bad_input_exits():  # a judge whose key is refused stops the audit: exit 2

@@ -26,6 +26,7 @@ from backbone.audit.ab_arms import open_ab_log
 from backbone.audit.judging import aclose_judge
 from backbone.audit.models import Judgment
 from backbone.evaluation.registry import correctness_judge
+from backbone.evaluation.sent import judge_sent
 from backbone.evaluation.sync import run_sync
 from backbone.targets.cache import open_response_cache
 
@@ -93,7 +94,7 @@ def run_ab(
 
             async def go() -> ABResult:
                 try:
-                    return await run_ab_log(
+                    result = await run_ab_log(
                         log,
                         the_judge,
                         options,
@@ -103,6 +104,10 @@ def run_ab(
                     )
                 finally:
                     await aclose_judge(the_judge)
+                sent = judge_sent(the_judge.target)
+                if sent:  # what the judge's provider got instead of its settings
+                    result.options["sent"] = sent
+                return result
 
             return run_sync(go)
     finally:

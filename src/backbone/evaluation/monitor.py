@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from backbone.evaluation.engines import check_choice, open_on_connection, open_on_spark
 from backbone.evaluation.registry import monitor_judge
+from backbone.evaluation.sent import judge_sent
 from backbone.evaluation.sync import run_sync
 from backbone.judges.judge import Judge
 from backbone.judges.rubrics.monitor import LoggedReply, MonitorFindings
@@ -88,7 +89,7 @@ async def monitor_log(
 ) -> MonitorResult:
     """Judge an open log's sample and close the judge's connections afterwards."""
     try:
-        return await run_monitor_log(
+        result = await run_monitor_log(
             log,
             judge,
             options,
@@ -98,6 +99,10 @@ async def monitor_log(
         )
     finally:
         await judge.aclose()
+    sent = judge_sent(judge.target)
+    if sent:  # what the judge's provider got instead of its settings
+        result.options["sent"] = sent
+    return result
 
 
 def run_monitor(

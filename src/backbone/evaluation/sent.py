@@ -33,6 +33,13 @@ def judges_sent(judge_stacks: Sequence[Target]) -> dict[str, Any]:
     return {"judges": judges} if any(judges) else {}
 
 
+def judge_sent(judge_stack: Target) -> dict[str, Any]:
+    """``{"judges": [{...}]}`` for the one judge of an audit, an A/B or a monitor run when it
+    was sent something other than its settings (a reasoning model that refused
+    ``temperature``), else ``{}``: what ``options["sent"]`` holds in their documents."""
+    return judges_sent([judge_stack])
+
+
 def sent_instead(stack: Target, judge_stacks: Sequence[Target]) -> dict[str, Any]:
     """``{"target": {...}, "judges": [{...}, ...]}`` for the parties that were sent something
     other than their settings, or ``{}``."""
