@@ -24,12 +24,7 @@ from tests.support.loopback import (
     write_suite,
 )
 
-
-def refusal(param: str, code: str, message: str) -> Fault:
-    """OpenAI's 400 body for a parameter the model does not take."""
-    error = {"message": message, "type": "invalid_request_error", "param": param, "code": code}
-    return Fault.raw(json.dumps({"error": error}).encode(), status=400)
-
+refusal = Fault.refusal  # OpenAI's 400 body for a parameter the model does not take
 
 MAX_TOKENS = refusal(
     "max_tokens",
