@@ -7,8 +7,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import multiprocessing
 import os
 import socket
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -99,6 +101,36 @@ def test_a_locked_database_is_not_mistaken_for_a_corrupt_one(tmp_path: Path) -> 
     other.close()
     store.close()
     assert not list(tmp_path.glob("*.corrupt-*"))
+
+
+def _open_store(path: str, go: Any) -> None:
+    go.wait()  # every process opens the new file at the same moment
+    try:
+        ResponseStore(Path(path))
+    except sqlite3.OperationalError as exc:
+        print(f"{exc}", file=sys.stderr)
+        os._exit(1)
+
+
+def test_processes_opening_a_new_store_at_once_all_open_it(tmp_path: Path) -> None:
+    """Two runs that share a cache open it at the same time: switching a new file to
+    write-ahead logging found it locked by the other and failed at once ("database is
+    locked", a traceback from the CLI) in about one open in twenty."""
+    ctx = multiprocessing.get_context("fork")
+    failed = 0
+    for round_ in range(50):
+        path = tmp_path / f"r{round_}" / "responses.sqlite"
+        path.parent.mkdir()
+        go = ctx.Event()
+        procs = [ctx.Process(target=_open_store, args=(str(path), go)) for _ in range(4)]
+        for p in procs:
+            p.start()
+        time.sleep(0.05)
+        go.set()
+        for p in procs:
+            p.join(60)
+        failed += sum(p.exitcode != 0 for p in procs)
+    assert failed == 0
 
 
 def test_the_cli_warns_about_a_corrupt_cache_and_runs_on(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from backbone.targets.cache import _private_file
+from backbone.targets.cache import _private_file, use_wal
 
 KEEP_DAYS = 30
 FILE = "batches.sqlite"
@@ -39,7 +39,7 @@ class BatchJournal:
         _private_file(path)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        use_wal(self._db)
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS items (key TEXT NOT NULL, batch TEXT NOT NULL, "

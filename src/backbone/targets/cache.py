@@ -169,6 +169,26 @@ def new_owner() -> str:
     return f"{_HOST}:{os.getpid()}:{uuid.uuid4().hex}"
 
 
+WAL_PATIENCE = 30.0
+"""Seconds to keep asking for write-ahead logging while another process holds the file."""
+
+
+def use_wal(db: sqlite3.Connection, patience: float = WAL_PATIENCE) -> None:
+    """Switch ``db`` to write-ahead logging. Processes that open a new file at the same time
+    (two runs sharing a cache) find it locked while one of them switches it, and SQLite
+    answers "database is locked" at once rather than after its busy timeout: ask again until
+    the switch is made (by this process or the other), for up to ``patience`` seconds."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class ResponseStore:
     """A SQLite table of replies by key, and the claims of calls in flight. Every write is
     committed at once, so a killed process loses nothing it was told."""
@@ -184,7 +204,7 @@ class ResponseStore:
         _private_file(self.path)
         db = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
         try:
-            db.execute("PRAGMA journal_mode=WAL")
+            use_wal(db)
             db.execute("PRAGMA synchronous=NORMAL")
             for statement in _SCHEMA:
                 db.execute(statement)
