@@ -12,6 +12,7 @@ Python detector (RE2, as DuckDB).
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -371,8 +372,15 @@ def test_spark_bad_input_exits_2_naming_file_and_column(
     assert spark.sparkContext._jsc is not None  # the module's session is still running
 
 
-def test_spark_reads_csv_as_duckdb_does(spark: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("gzipped", [False, True])
+def test_spark_reads_csv_as_duckdb_does(spark: Any, tmp_path: Path, gzipped: bool) -> None:
     path = write_log(tmp_path / "chats.csv", generate(PLANS[:1], seed=8))
+    if gzipped:  # as exports come: Spark's codecs and DuckDB's read it as the plain file
+        packed = tmp_path / "chats.csv.gz"
+        packed.write_bytes(gzip.compress(path.read_bytes()))
+        with open_conversations(path) as plain, open_conversations(packed) as base:
+            assert base.info.model_dump(exclude={"file"}) == plain.info.model_dump(exclude={"file"})
+        path = packed
     with open_conversations(path) as base, open_monitor_log(path, engine="spark") as engine:
         assert engine.info == base.info
         assert by_stratum(draw_sample(engine, 7, 2)) == by_stratum(draw_sample(base, 7, 2))
