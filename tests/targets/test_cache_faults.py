@@ -115,7 +115,7 @@ def _open_store(path: str, go: Any) -> None:
 def test_processes_opening_a_new_store_at_once_all_open_it(tmp_path: Path) -> None:
     """Two runs that share a cache open it at the same time: switching a new file to
     write-ahead logging found it locked by the other and failed at once ("database is
-    locked", a traceback from the CLI) in about one open in twenty."""
+    locked", a traceback from the CLI) now and then; 50 rounds of four make that sure."""
     ctx = multiprocessing.get_context("fork")
     failed = 0
     for round_ in range(50):

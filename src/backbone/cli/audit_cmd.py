@@ -239,7 +239,7 @@ def audit(
             check_rule_columns(rules, log.info.columns)
         from backbone.audit.pipeline import AuditOptions, run_audit
         from backbone.audit.verdict import Thresholds
-        from backbone.evaluation.sent import judge_sent
+        from backbone.evaluation.sent import record_judge_sent
 
         options = AuditOptions(
             per_stratum=sample,
@@ -290,9 +290,7 @@ def audit(
                     )
                 finally:
                     await aclose_judge(the_judge)
-                sent = judge_sent(the_judge.target)
-                if sent:  # what the judge's provider got instead of its settings
-                    result.options["sent"] = sent
+                record_judge_sent(result.options, the_judge.target)
                 return result
 
         try:

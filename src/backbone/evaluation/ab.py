@@ -26,7 +26,7 @@ from backbone.audit.ab_arms import open_ab_log
 from backbone.audit.judging import aclose_judge
 from backbone.audit.models import Judgment
 from backbone.evaluation.registry import correctness_judge
-from backbone.evaluation.sent import judge_sent
+from backbone.evaluation.sent import record_judge_sent
 from backbone.evaluation.sync import run_sync
 from backbone.targets.cache import open_response_cache
 
@@ -104,9 +104,7 @@ def run_ab(
                     )
                 finally:
                     await aclose_judge(the_judge)
-                sent = judge_sent(the_judge.target)
-                if sent:  # what the judge's provider got instead of its settings
-                    result.options["sent"] = sent
+                record_judge_sent(result.options, the_judge.target)
                 return result
 
             return run_sync(go)

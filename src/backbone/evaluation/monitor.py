@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from backbone.evaluation.engines import check_choice, open_on_connection, open_on_spark
 from backbone.evaluation.registry import monitor_judge
-from backbone.evaluation.sent import judge_sent
+from backbone.evaluation.sent import record_judge_sent
 from backbone.evaluation.sync import run_sync
 from backbone.judges.judge import Judge
 from backbone.judges.rubrics.monitor import LoggedReply, MonitorFindings
@@ -99,9 +99,7 @@ async def monitor_log(
         )
     finally:
         await judge.aclose()
-    sent = judge_sent(judge.target)
-    if sent:  # what the judge's provider got instead of its settings
-        result.options["sent"] = sent
+    record_judge_sent(result.options, judge.target)
     return result
 
 

@@ -33,11 +33,13 @@ def judges_sent(judge_stacks: Sequence[Target]) -> dict[str, Any]:
     return {"judges": judges} if any(judges) else {}
 
 
-def judge_sent(judge_stack: Target) -> dict[str, Any]:
-    """``{"judges": [{...}]}`` for the one judge of an audit, an A/B or a monitor run when it
-    was sent something other than its settings (a reasoning model that refused
-    ``temperature``), else ``{}``: what ``options["sent"]`` holds in their documents."""
-    return judges_sent([judge_stack])
+def record_judge_sent(options: dict[str, Any], judge_stack: Target) -> None:
+    """Put in ``options["sent"]`` what the one judge of an audit, an A/B or a monitor run was
+    sent instead of its settings (``{"judges": [{...}]}``: a reasoning model that refused
+    ``temperature``); nothing when it was sent its settings."""
+    sent = judges_sent([judge_stack])
+    if sent:
+        options["sent"] = sent
 
 
 def sent_instead(stack: Target, judge_stacks: Sequence[Target]) -> dict[str, Any]:

@@ -212,8 +212,7 @@ class BatchedDecoder:
         """Give queued jobs to free slots, each to the slot with the longest shared prefix."""
         for slot in self._slots:  # a job its caller gave up on frees its slot
             if slot.job is not None and slot.job.future.cancelled():
-                # the slot's cache still holds what was read: it may serve the next prompt
-                slot.job, slot.pending, slot.last = None, [], None
+                self._release(slot)  # what it read stays cached: it may serve the next prompt
         while self._queue:
             free = [s for s in self._slots if s.job is None]
             if not free:
@@ -258,6 +257,11 @@ class BatchedDecoder:
                     if s.job is not None:
                         _settle(s.job.future, exc)
                         self._reset(s)
+
+    @staticmethod
+    def _release(slot: _Slot) -> None:
+        """Free ``slot`` of its job, keeping what its cache holds (``cached``)."""
+        slot.job, slot.pending, slot.last = None, [], None
 
     def _reset(self, slot: _Slot) -> None:
         self._ll.llama_memory_seq_rm(self._mem, slot.seq, -1, -1)
@@ -321,6 +325,6 @@ class BatchedDecoder:
                 _settle(job.future, Decoded(tuple(slot.out), len(job.prompt), slot.reused))
                 # keep the KV of prompt + reply for the next turn of this conversation (the
                 # last sampled token was never fed, so it is not in the cache)
-                slot.job, slot.pending, slot.last = None, [], None
+                self._release(slot)
             else:
                 slot.last = token

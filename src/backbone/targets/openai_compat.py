@@ -181,10 +181,15 @@ class OpenAITarget(HttpProvider):
             out["max_completion_tokens"] = self.budget
         elif limit is not None and self.budget != limit:
             out["max_tokens"] = self.budget
-        left = [p for p in ADAPTABLE if p in self.refused and (p in self.params or p == "seed")]
+        left = [p for p in ADAPTABLE if p in self.refused and self._asked(p)]
         if left:
             out["left_out"] = left
         return out
+
+    def _asked(self, param: str) -> bool:
+        """Whether this target sends ``param``: one of its settings, or the ``seed`` each
+        repeated sample carries (:meth:`body`)."""
+        return param in self.params or param == "seed"
 
     def adapt(self, error: InvalidRequestError) -> bool:
         """Stop sending the parameter ``error`` refuses, when it is one this target can do
@@ -192,7 +197,7 @@ class OpenAITarget(HttpProvider):
         API and Azure AI Foundry refuse it), with one warning the first time. True when that
         parameter is no longer sent (from now, or already)."""
         param = error.param
-        if param not in ADAPTABLE or (param not in self.params and param != "seed"):
+        if param not in ADAPTABLE or not self._asked(param):
             return False
         if param in self.refused:
             return True
