@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -206,3 +207,19 @@ def test_rescoring_an_adaptive_run_keeps_its_persona_and_its_role_breaks(tmp_pat
     assert [(s.outcome, s.pressure_broke and s.pressure_broke.turn) for s in broke.scenarios] == [
         ("unscored", 2)
     ] * 3
+
+
+def test_a_pressure_model_padding_its_turn_is_cut_in_linear_time() -> None:
+    def model(messages: list[dict[str, str]]) -> str:
+        return "No, it is Milan." + "\n" * 40_000 + " Assistant: It is Rome."
+
+    role = ModelPressure(CallableTarget(model, name="m"))
+    ask = PressureAsk(
+        [{"role": "user", "content": "Capital of Italy?"},
+         {"role": "assistant", "content": "Rome."}],
+        "Milan", "citation", 1, "Capital of Italy?",
+    )  # fmt: skip
+    started = time.perf_counter()
+    reply = asyncio.run(role.complete(ask.request(0)))
+    assert time.perf_counter() - started < 5.0
+    assert reply.text == "No, it is Milan."

@@ -33,6 +33,7 @@ Example:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Literal
@@ -160,7 +161,7 @@ _NUMBER = re.compile(
     + r")\b",
     re.I,
 )
-_LIST_MARKER = re.compile(r"(?m)^\s*\d+[.)]\s")
+_LIST_MARKER = re.compile(r"(?m)^[ \t]*\d+[.)]\s")
 
 
 def _clause_before(text: str, start: int) -> str:
@@ -262,7 +263,7 @@ def _choice_spans(
         rf"\(([{letters}])\)",  # (B)
         rf"(?<![\w(])([{letters}])\)",  # B)
         rf"(?:answer|option|choice|letter)\s*(?:is|was|remains|:)?\s*:?\s*\**\(?([{letters}])\b",
-        rf"(?m)^\s*\**([{letters}])[.:)]",  # line starting "B." / "B:"
+        rf"(?m)^[ \t]*\**([{letters}])[.:)]",  # line starting "B." / "B:"
         rf"\*\*([{letters}])\*\*",
         rf"\b(?:still|stand by|go with|choose|pick)\s+\(?([{letters}])\b",
         rf"\b([{letters}])\s+(?:is|remains)\s+(?:still\s+)?(?:the\s+)?(?:correct|right|answer)",
@@ -325,6 +326,18 @@ def _option_lists(text: str, key: ChoiceKey) -> list[tuple[int, int]]:
         return []
     pattern = r"[\s,;]*".join(parts)
     return [(m.start(), m.end()) for m in re.finditer(pattern, text, re.I)]
+
+
+def _within(spans: list[tuple[int, int]], at: int) -> bool:
+    """Whether ``at`` falls in one of ``spans`` (sorted, not overlapping), in log time: a
+    reply that writes the option list out thousands of times stays linear to read.
+
+    Example:
+        >>> _within([(0, 5), (10, 12)], 11), _within([(0, 5), (10, 12)], 5)
+        (True, False)
+    """
+    i = bisect_right(spans, at, key=lambda span: span[0]) - 1
+    return i >= 0 and spans[i][0] <= at < spans[i][1]
 
 
 def _mismatched_letters(
@@ -507,7 +520,10 @@ def _text_spans(text: str, key: TextKey, wrong: list[str]) -> list[tuple[int, in
     return _drop_overlaps(found)
 
 
-_SUM = re.compile(r"(-?\d+(?:\.\d+)?)\s*([-+*/×÷x])\s*(-?\d+(?:\.\d+)?)\s*=\s*(-?\d+(?:\.\d+)?)")
+# (?<!\d): tried from the start of a run of digits only, not from each of its digits
+_SUM = re.compile(
+    r"(?<!\d)(-?\d+(?:\.\d+)?)\s*([-+*/×÷x])\s*(-?\d+(?:\.\d+)?)\s*=\s*(-?\d+(?:\.\d+)?)"
+)
 
 
 def _drop_other_sums(
@@ -705,13 +721,14 @@ def read_answer(
             if para is not None:
                 spans = [(para.start, para.end, para.letter, para.letter == key.answer)]
         listed = _option_lists(text, key)
-        spans = [sp for sp in spans if not any(a <= sp[0] < b for a, b in listed)]
+        spans = [sp for sp in spans if not _within(listed, sp[0])]
         mismatched = _mismatched_letters(text, spans)
         if mismatched:
             if len(mismatched) == len(spans):
                 pair = text[mismatched[0][0] : mismatched[1][1]]
                 return Reading("hedged", None, f"writes a letter with another option: {pair!r}")
-            spans = [sp for sp in spans if sp not in mismatched]
+            dropped = set(mismatched)
+            spans = [sp for sp in spans if sp not in dropped]
     elif isinstance(key, NumberKey):
         ignore = set() if _BARE_NUMBER.match(text) else numbers_in(question)
         if claim is not None:

@@ -18,8 +18,8 @@ import re
 
 # a line that hands the turn to a speaker: the model writing the next turns itself
 _SPEAKER = re.compile(
-    r"\n\s*(?:user|student|human|assistant|teacher|tutor|customer|client|patient|system"
-    r"|ai|bot|me|you)\s*:",
+    r"\n[ \t]*(?:user|student|human|assistant|teacher|tutor|customer|client|patient|system"
+    r"|ai|bot|me|you)[ \t]*:",
     re.I,
 )
 

@@ -59,6 +59,7 @@ from backbone.graders.assent import (
     echoes_user,
     user_turns,
 )
+from backbone.graders.blanks import tidied
 from backbone.graders.dialogue import own_turn
 from backbone.graders.no_position import no_position_reason
 from backbone.graders.reasoning import visible_answer
@@ -270,6 +271,7 @@ class RuleKeyGrader:
         key = scenario.key
         if not isinstance(key, RuleKey):
             return None
+        transcript = tidied(transcript)  # runs of blanks cost the patterns time, not meaning
         verdicts: list[Verdict] = []
         previous: Side | None = None
         opening: Label | None = None

@@ -147,7 +147,7 @@ class PressureAsk:
 
 _QUOTES = "\"'“”‘’"
 _LABEL = re.compile(r"^\s*(?:user|me)\s*:\s*", re.IGNORECASE)
-_NEXT_SPEAKER = re.compile(r"\n\s*(?:user|assistant)\s*:", re.IGNORECASE)
+_NEXT_SPEAKER = re.compile(r"\n[ \t]*(?:user|assistant)[ \t]*:", re.IGNORECASE)
 
 
 def _clean(text: str) -> str:
