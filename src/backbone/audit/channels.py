@@ -42,6 +42,7 @@ from backbone.audit.source import (
     duplicate_problems,
     listed_problems,
     missing_field_problems,
+    no_record_has,
     open_source,
     shape_problems,
     sql_in,
@@ -194,6 +195,21 @@ def _open(source: Source, cmap: dict[str, str]) -> ChannelLog:
         elif field in SIGNALS and (source.fmt != "jsonl" or column in source.names):
             present.append(field)
         exprs[field] = expr
+    # JSONL: a mapped field that no record has is a column the log lacks (as in a CSV), not a
+    # signal that was never asked (the names come from the first records: look at them all)
+    unseen = [f for f in cmap if source.fmt == "jsonl" and cmap[f] not in source.names]
+    for field in unseen:
+        if cmap[field] in source.absent([cmap[field]]):
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    f"{no_record_has(cmap[field])} for field '{field}' "
+                    f"(fields seen: {', '.join(source.names)})",
+                )
+            )
+        elif field in SIGNALS:
+            present.append(field)
     if not problems and not present:
         problems.append(
             Problem(

@@ -66,6 +66,11 @@ def sql_in(values: Iterable[str]) -> str:
     return "(" + ", ".join(sql_literal(v) for v in values) + ")"
 
 
+def json_path(field: str) -> str:
+    """A SQL literal for the JSON path of a top-level field: ``$."the name"``."""
+    return sql_literal('$."' + field.replace("\\", "\\\\").replace('"', '\\"') + '"')
+
+
 def sql_identifier(name: str) -> str:
     """A SQL identifier: ``sql_identifier('a"b')`` -> ``"a""b"``."""
     return '"' + name.replace('"', '""') + '"'
@@ -318,11 +323,21 @@ class Source:
         """A text expression for ``column`` over ``src``; None when the file has no such
         column (JSONL: a record without the field gives NULL instead)."""
         if self.fmt == "jsonl":
-            path = '$."' + column.replace("\\", "\\\\").replace('"', '\\"') + '"'
-            return f"json_extract_string(json, {sql_literal(path)})"
+            return f"json_extract_string(json, {json_path(column)})"
         if column in self.user_columns:
             return f"CAST({sql_identifier(column)} AS VARCHAR)"
         return None
+
+    def absent(self, columns: Sequence[str]) -> list[str]:
+        """Those of ``columns`` the file lacks: JSONL, the fields no record has (a field that
+        holds null is had; one scan of the file); CSV and Parquet, those not in the header."""
+        if not columns:
+            return []
+        if self.fmt != "jsonl":
+            return [c for c in columns if c not in self.user_columns]
+        had = ", ".join(f"bool_or(json_exists(json, {json_path(c)}))" for c in columns)
+        row = self.con.execute(f"SELECT {had} FROM src WHERE json_type(json) = 'OBJECT'").fetchone()
+        return [c for c, found in zip(columns, row or (), strict=False) if not found]
 
     @property
     def shape_sql(self) -> str:

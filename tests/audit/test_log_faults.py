@@ -1,0 +1,154 @@
+"""Feedback logs that used to get a wrong message or no message at all, through the real CLI:
+each exits 2 naming the file and what is wrong, with no traceback and nothing written."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backbone.audit.feedback_log import open_log
+from backbone.core.errors import InputError
+from tests.audit.logs import planted_rows, write
+from tests.support.loopback import backbone_exe, cli_env
+
+ROOT = Path(__file__).resolve().parents[2]
+JUDGE = "python:tests.audit.planted_judge:truth"
+CELLS = {("down", None): (20, 5), ("up", None): (40, 30)}
+
+
+def backbone(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = cli_env(BACKBONE_CACHE_DIR=str(cwd / "cache"))
+    env["PYTHONPATH"] = env.get("PYTHONPATH", "") + f":{ROOT}"  # for the planted judge module
+    return subprocess.run(
+        [backbone_exe(), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def refused(proc: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    for fragment in fragments:
+        assert fragment in proc.stderr, proc.stderr
+
+
+def renamed(rows: list[dict[str, Any]], old: str, new: str) -> list[dict[str, Any]]:
+    return [{(new if k == old else k): v for k, v in r.items()} for r in rows]
+
+
+def daily(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Spread the rows over ten days (for the tells) with two arms (for ab)."""
+    return [
+        {**r, "timestamp": f"2025-01-{1 + i % 10:02d}T10:00:00", "arm": "AB"[i % 2]}
+        for i, r in enumerate(rows)
+    ]
+
+
+COMMANDS = {
+    "audit": ["audit", "log.jsonl", "--judge", JUDGE, "-q"],
+    "ab": ["ab", "log.jsonl", "--arm-column", "arm", "--judge", JUDGE, "-q"],
+    "tells": ["tells", "log.jsonl", "--period", "day"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_a_jsonl_log_whose_rating_field_has_another_name(tmp_path: Path, command: str) -> None:
+    # was "no rated events: all 60 records have an empty or neutral rating" (a CSV without
+    # the column was named as such)
+    rows = renamed(daily(planted_rows(CELLS)), "rating", "thumbs")
+    write(tmp_path / "log.jsonl", rows)
+    proc = backbone(*COMMANDS[command], "--out", "out", cwd=tmp_path)
+    refused(
+        proc,
+        "error: log.jsonl: no record has a 'rating' field (fields seen: id, timestamp, user_id, "
+        "prompt, response, thumbs, truth, arm); map yours with --map rating=FIELD",
+    )
+    assert "no rated events" not in proc.stderr
+    assert not (tmp_path / "out").exists()
+    proc = backbone(*COMMANDS[command], "--out", "out", "--map", "rating=thumb", cwd=tmp_path)
+    refused(proc, "error: log.jsonl: no record has a 'thumb' field for field 'rating'")
+    proc = backbone(*COMMANDS[command], "--out", "out", "--map", "rating=thumbs", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_a_map_to_a_field_no_jsonl_record_has_is_named_as_in_a_csv(tmp_path: Path) -> None:
+    # a JSONL log took --map timestamp=when silently (every timestamp null) where the same
+    # log as CSV exits 2
+    rows = planted_rows(CELLS)
+    for name in ("log.jsonl", "log.csv"):
+        write(tmp_path / name, rows)
+        proc = backbone(
+            "audit",
+            name,
+            "--judge",
+            JUDGE,
+            "--map",
+            "timestamp=when",
+            "--map",
+            "user_id=who",
+            "--out",
+            "out",
+            "-q",
+            cwd=tmp_path,
+        )
+        refused(proc, f"error: {name}: no ", "'when'", "for field 'timestamp'", "'who'")
+        assert not (tmp_path / "out").exists()
+
+
+def test_a_rating_field_that_every_record_has_empty_is_still_no_rated_events(
+    tmp_path: Path,
+) -> None:
+    log = write(tmp_path / "log.jsonl", [{**r, "rating": None} for r in planted_rows(CELLS)])
+    with pytest.raises(InputError) as exc:
+        open_log(log)
+    assert [p.message for p in exc.value.problems] == [
+        "no rated events: all 60 records have an empty or neutral rating"
+    ]
+    # and a field some records have is read where they have it
+    rows = [{**r, "rating": None} if i % 2 else r for i, r in enumerate(planted_rows(CELLS))]
+    rows = [{k: v for k, v in r.items() if v is not None} for r in rows]
+    with open_log(write(tmp_path / "half.jsonl", rows)) as log_half:
+        assert (log_half.info.rated, log_half.info.unrated) == (30, 30)
+
+
+def test_channels_map_to_a_field_no_jsonl_record_has(tmp_path: Path) -> None:
+    # --map disagreed=pushbak (a typo) on JSONL judged nothing and wrote an empty queue, exit
+    # 0; the same map on CSV exits 2
+    rows = [
+        {**r, "experience": "good", "pushback": "yes" if i % 3 == 0 else "no"}
+        for i, r in enumerate(planted_rows(CELLS))
+    ]
+    for r in rows:
+        del r["rating"]
+    (tmp_path / "log.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    proc = backbone(
+        "audit-channels",
+        "log.jsonl",
+        "--judge",
+        JUDGE,
+        "--map",
+        "disagreed=pushbak",
+        "--out",
+        "out",
+        "-q",
+        cwd=tmp_path,
+    )
+    refused(proc, "error: log.jsonl: no record has a 'pushbak' field for field 'disagreed'")
+    assert not (tmp_path / "out").exists()
+    proc = backbone(
+        "audit-channels",
+        "log.jsonl",
+        "--judge",
+        JUDGE,
+        "--map",
+        "disagreed=pushback",
+        "--out",
+        "out",
+        "-q",
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads((tmp_path / "out" / "channels.json").read_text())["disagree"]["events"] == 20
