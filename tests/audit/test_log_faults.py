@@ -152,3 +152,52 @@ def test_channels_map_to_a_field_no_jsonl_record_has(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads((tmp_path / "out" / "channels.json").read_text())["disagree"]["events"] == 20
+
+
+def test_tells_power_user_map_to_a_column_the_log_lacks(tmp_path: Path) -> None:
+    # --map power_user=is_power (no such column) fell back to the top decile by activity
+    # without a word, and --map power_user= (no column at all) was taken too
+    rows = [{**r, "power": i % 10 == 0} for i, r in enumerate(daily(planted_rows(CELLS)))]
+    for name in ("log.jsonl", "log.csv"):
+        write(tmp_path / name, rows)
+        args = ["tells", name, "--period", "day", "--out", "out"]
+        proc = backbone(*args, "--map", "power_user=is_power", cwd=tmp_path)
+        refused(proc, f"error: {name}: no ", "'is_power'", "for --map power_user=is_power")
+        refused(backbone(*args, "--map", "power_user=", cwd=tmp_path), "'power_user=': expected")
+        assert not (tmp_path / "out").exists()
+        proc = backbone(*args, "--map", "power_user=power", cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        doc = json.loads((tmp_path / "out" / "tells.json").read_text())
+        churn = next(t for t in doc["tells"] if t["name"] == "power_user_churn")
+        assert churn["evidence"]["power_definition"] == "the log's power-user column"
+        (tmp_path / "out" / "tells.json").unlink()
+        (tmp_path / "out" / "report.html").unlink()
+        (tmp_path / "out").rmdir()
+
+
+def test_tells_lower_is_better_names_a_metric_the_table_lacks(tmp_path: Path) -> None:
+    # --lower-is-better complaint-rate (the table says complaint_rate) was taken silently; the
+    # names given replace the default, so dispute_rate and complaint_rate both counted as
+    # higher-is-better
+    write(tmp_path / "log.jsonl", daily(planted_rows(CELLS)))
+    (tmp_path / "task.csv").write_text(
+        "timestamp,metric,value\n"
+        + "".join(
+            f"2025-01-{d:02d}T12:00:00,{m},{v}\n"
+            for d in range(1, 11)
+            for m, v in (("accuracy", 0.8), ("dispute_rate", 0.1), ("complaint_rate", 0.05))
+        )
+    )
+    args = ["tells", "log.jsonl", "--task-metrics", "task.csv", "--period", "day", "--out", "out"]
+    proc = backbone(*args, "--lower-is-better", "complaint-rate", cwd=tmp_path)
+    refused(
+        proc,
+        "error: --lower-is-better: 'complaint-rate': no such metric in task.csv (metrics: "
+        "accuracy, complaint_rate, dispute_rate)",
+    )
+    assert not (tmp_path / "out").exists()
+    ok = [*args, "--lower-is-better", "complaint_rate", "--lower-is-better", "dispute_rate"]
+    assert backbone(*ok, cwd=tmp_path).returncode == 0
+    doc = json.loads((tmp_path / "out" / "tells.json").read_text())
+    sat = next(t for t in doc["tells"] if t["name"] == "satisfaction_vs_task")
+    assert sat["evidence"]["lower_is_better"] == ["complaint_rate", "dispute_rate"]

@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 
 from backbone.audit.feedback_log import open_log
-from backbone.audit.source import MAX_LISTED, Source, sql_in, sql_literal
+from backbone.audit.source import MAX_LISTED, Source, no_record_has, sql_in, sql_literal
 from backbone.audit.tells.periods import (
     UTC_SQL,
     Period,
@@ -108,6 +108,20 @@ def read_log_series(
             user_column = cmap.get("user_id", "user_id")
             has_users = user_column in source.names
             has_power = power_column in source.names
+            if not has_power and power_column != POWER_COLUMN:  # a column the user named
+                if power_column in source.absent([power_column]):
+                    what = (
+                        no_record_has(power_column)
+                        if source.fmt == "jsonl"
+                        else f"no column '{power_column}'"
+                    )
+                    raise InputError.single(
+                        file,
+                        None,
+                        f"{what} for --map power_user={power_column} (columns: "
+                        f"{', '.join(source.names)})",
+                    )
+                has_power = True  # JSONL: first seen past the records the names come from
             power_raw = source.column_sql(power_column) if has_power else None
             power = f"lower(trim({power_raw}))" if power_raw else "NULL"
             ts = timestamp_sql("__timestamp")
