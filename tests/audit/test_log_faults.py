@@ -201,3 +201,25 @@ def test_tells_lower_is_better_names_a_metric_the_table_lacks(tmp_path: Path) ->
     doc = json.loads((tmp_path / "out" / "tells.json").read_text())
     sat = next(t for t in doc["tells"] if t["name"] == "satisfaction_vs_task")
     assert sat["evidence"]["lower_is_better"] == ["complaint_rate", "dispute_rate"]
+
+
+def test_channels_map_of_one_field_twice(tmp_path: Path) -> None:
+    # the last --map disagreed=... silently won (the audit's --map says "mapped twice")
+    rows = [{**r, "disagreed": "yes", "pushback": "no"} for r in planted_rows(CELLS)]
+    write(tmp_path / "log.jsonl", rows)
+    proc = backbone(
+        "audit-channels",
+        "log.jsonl",
+        "--judge",
+        JUDGE,
+        "--map",
+        "disagreed=disagreed",
+        "--map",
+        "disagreed=pushback",
+        "--out",
+        "out",
+        "-q",
+        cwd=tmp_path,
+    )
+    refused(proc, "error: --map: 'disagreed=pushback': field 'disagreed' mapped twice")
+    assert not (tmp_path / "out").exists()

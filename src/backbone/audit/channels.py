@@ -95,6 +95,8 @@ def parse_channel_map(pairs: Sequence[str], source: str = "--map") -> dict[str, 
             problems.append(
                 Problem(source, None, f"'{pair}': unknown field '{field}' (fields: {fields})")
             )
+        elif field in out:  # as the audit's map: the last one silently won
+            problems.append(Problem(source, None, f"'{pair}': field '{field}' mapped twice"))
         else:
             out[field] = column
     if problems:
