@@ -223,3 +223,22 @@ def test_channels_map_of_one_field_twice(tmp_path: Path) -> None:
     )
     refused(proc, "error: --map: 'disagreed=pushback': field 'disagreed' mapped twice")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_whole_log_with_unscored_judgments_is_not_called_exact(tmp_path: Path) -> None:
+    # every event judged, 3 of the 20 thumbs-down unscored (the judge raised): the interval
+    # is an estimate's (not a point), but the terminal said "[exact: whole log judged]"
+    rows = [
+        {**r, "misbehave": "raise" if r["rating"] == "down" and i % 7 == 0 else None}
+        for i, r in enumerate(planted_rows(CELLS))
+    ]
+    write(tmp_path / "log.jsonl", rows)
+    judge = "python:tests.audit.planted_judge:strict_truth"
+    proc = backbone("audit", "log.jsonl", "--judge", judge, "--out", "out", "-q", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "out" / "audit.json").read_text())
+    assert doc["whole_log"] is True and doc["grid"]["down"]["unscored"] == 3
+    lo, hi = doc["unwelcome_correct_share"]["ci"]
+    assert lo < hi
+    assert "exact" not in proc.stdout
+    assert "[whole log judged, 3 unscored: estimated]" in proc.stdout
