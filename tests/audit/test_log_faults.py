@@ -242,3 +242,21 @@ def test_a_whole_log_with_unscored_judgments_is_not_called_exact(tmp_path: Path)
     assert lo < hi
     assert "exact" not in proc.stdout
     assert "[whole log judged, 3 unscored: estimated]" in proc.stdout
+
+
+def test_a_csv_log_with_a_long_reply(tmp_path: Path) -> None:
+    # a 3 MB reply: DuckDB's 2 MB line limit refused the file, then naming its line raised
+    # _csv.Error (field larger than field limit) from Python's csv module: a traceback; a
+    # 200 KB reply before a bad record did the same when the bad record was named
+    rows = planted_rows(CELLS)
+    rows[3]["response"] = "y" * 3_000_000
+    write(tmp_path / "log.csv", rows)
+    proc = backbone("audit", "log.csv", "--judge", JUDGE, "--out", "out", "-q", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads((tmp_path / "out" / "audit.json").read_text())["counts"]["rated"] == 60
+    rows[3]["response"] = "y" * 200_000
+    rows[10]["rating"] = "meh"
+    write(tmp_path / "bad.csv", rows)
+    proc = backbone("audit", "bad.csv", "--judge", JUDGE, "--out", "out2", "-q", cwd=tmp_path)
+    refused(proc, "error: bad.csv:12: rating 'meh' is not 'up' or 'down'")
+    assert not (tmp_path / "out2").exists()

@@ -30,6 +30,7 @@ import json
 import math
 import re
 import shutil
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -52,6 +53,8 @@ FORMATS: dict[str, Format] = {
     ".pq": "parquet",
 }
 MAX_LISTED = 50  # bad records listed one by one; the rest are counted
+MAX_CSV_LINE = 64 * 2**20
+"""The longest CSV record read (DuckDB's default, 2 MB, refused a log with one long reply)."""
 KEY_SAMPLE = 10_000  # JSONL records read to list the field names seen
 _LINE_RE = re.compile(r"\bline:? (\d+)", re.IGNORECASE)
 
@@ -116,6 +119,14 @@ def open_text(path: Path, errors: str) -> IO[str]:
     return io.TextIOWrapper(open_bytes(path), encoding="utf-8-sig", errors=errors, newline="")
 
 
+def csv_reader(f: IO[str]) -> Any:
+    """A ``csv.reader`` that takes a cell of any length (the module's default limit, 128 KB,
+    raised ``_csv.Error`` from a log with a long reply: a traceback when naming a line)."""
+    if csv.field_size_limit() < sys.maxsize:
+        csv.field_size_limit(sys.maxsize)
+    return csv.reader(f)
+
+
 def jsonable(value: Any) -> Any:
     """A DuckDB value as plain JSON data (dates as ISO text, decimals as floats...)."""
     if value is None or isinstance(value, (bool, int, str)):
@@ -164,7 +175,7 @@ def _csv_header(path: Path) -> list[str]:
     # named at line 1 (a decoder reads ahead); DuckDB names the rows' at their lines
     try:
         with open_text(path, "surrogateescape") as f:
-            header = next(csv.reader(f), None)
+            header: list[str] | None = next(csv_reader(f), None)
     except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
         raise InputError.single(str(path), None, f"cannot read the file: {exc}") from None
     for name in header or []:
@@ -194,7 +205,8 @@ def _csv_reader_sql(path: Path, header: list[str], *, rejects: bool = False) -> 
     )
     return (
         f"read_csv({sql_literal(str(path))}, header=true, auto_detect=false, delim=',', "
-        f"quote='\"', escape='\"', columns={{{columns}}}, strict_mode=true{extra})"
+        f"quote='\"', escape='\"', columns={{{columns}}}, strict_mode=true, "
+        f"max_line_size={MAX_CSV_LINE}{extra})"
     )
 
 
@@ -226,7 +238,7 @@ def record_lines(path: Path, fmt: str, records: set[int]) -> dict[int, int]:
                     break
         return out
     with open_text(path, "replace") as f:
-        reader = csv.reader(f)
+        reader = csv_reader(f)
         next(reader, None)
         end = reader.line_num
         for index, _ in enumerate(reader, start=1):
