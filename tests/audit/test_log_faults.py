@@ -260,3 +260,35 @@ def test_a_csv_log_with_a_long_reply(tmp_path: Path) -> None:
     proc = backbone("audit", "bad.csv", "--judge", JUDGE, "--out", "out2", "-q", cwd=tmp_path)
     refused(proc, "error: bad.csv:12: rating 'meh' is not 'up' or 'down'")
     assert not (tmp_path / "out2").exists()
+
+
+def test_channels_signals_in_a_float_column(tmp_path: Path) -> None:
+    # pandas writes an int column with gaps as float64: disagreed 1.0 / 0.0 and experience
+    # 1.0 / -1.0 were each "'1.0' is not yes or no" (exit 2) where 1 and 0 are synonyms
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = planted_rows(CELLS)
+    table = pa.table(
+        {
+            "id": [r["id"] for r in rows],
+            "prompt": [r["prompt"] for r in rows],
+            "response": [r["response"] for r in rows],
+            "truth": [r["truth"] for r in rows],
+            "disagreed": pa.array([(1.0, 0.0, None)[i % 3] for i in range(60)], pa.float64()),
+            "experience": pa.array([(1.0, -1.0, None)[i % 3] for i in range(60)], pa.float64()),
+            "was_correct": pa.array([(1.0, 0.0, 2.0)[i % 3] for i in range(59)] + [None]),
+        }
+    )
+    pq.write_table(table, tmp_path / "log.parquet")
+    args = ["audit-channels", "log.parquet", "--judge", JUDGE, "--out", "out", "-q"]
+    refused(backbone(*args, cwd=tmp_path), "was_correct '2.0' is not yes, no or unsure")
+    pq.write_table(
+        table.set_column(6, "was_correct", pa.array([None] * 60, pa.float64())),
+        tmp_path / "log.parquet",
+    )
+    proc = backbone(*args, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "out" / "channels.json").read_text())
+    assert doc["counts"]["disagreed"] == {"yes": 20, "no": 20, "not_asked": 20}
+    assert doc["counts"]["experience"] == {"good": 20, "bad": 20, "none": 20}

@@ -68,17 +68,20 @@ def _signal_sql(name: str) -> str:
     """Normalise a signal column to its canonical values ('' when empty, NULL when invalid)."""
     v = f"lower(trim(__{name}_raw))"
     empty = f"__{name}_raw IS NULL OR {v} = ''"
+    # a number as any type writes it: 1.0 from a float column (pandas writes an int column
+    # with gaps as float64) is the 1 the synonyms name
+    num = f"TRY_CAST(trim(__{name}_raw) AS DOUBLE)"
     if name == "experience":
         return (
-            f"CASE WHEN {empty} THEN '' WHEN {v} IN {sql_in(_GOOD)} THEN 'good' "
-            f"WHEN {v} IN {sql_in(_BAD)} THEN 'bad' END"
+            f"CASE WHEN {empty} THEN '' WHEN {v} IN {sql_in(_GOOD)} OR {num} = 1 THEN 'good' "
+            f"WHEN {v} IN {sql_in(_BAD)} OR {num} = -1 THEN 'bad' END"
         )
     unsure = f" WHEN {v} IN ('unsure', 'not sure', 'unknown') THEN 'unsure'" * (
         name == "was_correct"
     )
     return (
-        f"CASE WHEN {empty} THEN '' WHEN {v} IN {sql_in(_YES)} THEN 'yes' "
-        f"WHEN {v} IN {sql_in(_NO)} THEN 'no'{unsure} END"
+        f"CASE WHEN {empty} THEN '' WHEN {v} IN {sql_in(_YES)} OR {num} = 1 THEN 'yes' "
+        f"WHEN {v} IN {sql_in(_NO)} OR {num} = 0 THEN 'no'{unsure} END"
     )
 
 
