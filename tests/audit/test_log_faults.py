@@ -292,3 +292,25 @@ def test_channels_signals_in_a_float_column(tmp_path: Path) -> None:
     doc = json.loads((tmp_path / "out" / "channels.json").read_text())
     assert doc["counts"]["disagreed"] == {"yes": 20, "no": 20, "not_asked": 20}
     assert doc["counts"]["experience"] == {"good": 20, "bad": 20, "none": 20}
+
+
+def test_tells_power_user_in_a_float_column(tmp_path: Path) -> None:
+    # power_user 1.0 / 0.0 (a float column) was "'1.0' is not true or false" for every event
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = daily(planted_rows(CELLS))
+    columns = {k: [r[k] for r in rows] for k in ("id", "timestamp", "user_id", "prompt")}
+    columns |= {"response": [r["response"] for r in rows], "rating": [r["rating"] for r in rows]}
+    flags = pa.array([(1.0 if i % 5 == 0 else 0.0) if i % 7 else None for i in range(60)])
+    pq.write_table(pa.table({**columns, "power_user": flags}), tmp_path / "log.parquet")
+    proc = backbone("tells", "log.parquet", "--period", "day", "--out", "out", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "out" / "tells.json").read_text())
+    churn = next(t for t in doc["tells"] if t["name"] == "power_user_churn")
+    assert churn["evidence"]["power_definition"] == "the log's power-user column"
+    pq.write_table(
+        pa.table({**columns, "power_user": pa.array([2.0] * 60)}), tmp_path / "bad.parquet"
+    )
+    proc = backbone("tells", "bad.parquet", "--period", "day", "--out", "out2", cwd=tmp_path)
+    refused(proc, "error: bad.parquet:1: column 'power_user': '2.0' is not true or false")

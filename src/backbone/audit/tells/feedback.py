@@ -123,7 +123,13 @@ def read_log_series(
                     )
                 has_power = True  # JSONL: first seen past the records the names come from
             power_raw = source.column_sql(power_column) if has_power else None
-            power = f"lower(trim({power_raw}))" if power_raw else "NULL"
+            # 1.0 and 0.0 (a float column: pandas writes an int column with gaps so) are 1, 0
+            power = (
+                f"CASE TRY_CAST(trim({power_raw}) AS DOUBLE) WHEN 1 THEN '1' WHEN 0 THEN '0' "
+                f"ELSE lower(trim({power_raw})) END"
+                if power_raw
+                else "NULL"
+            )
             ts = timestamp_sql("__timestamp")
             power_bad = (
                 f"{power_raw} IS NOT NULL AND trim({power_raw}) <> '' AND {power} NOT IN "
