@@ -314,3 +314,11 @@ def test_tells_power_user_in_a_float_column(tmp_path: Path) -> None:
     )
     proc = backbone("tells", "bad.parquet", "--period", "day", "--out", "out2", cwd=tmp_path)
     refused(proc, "error: bad.parquet:1: column 'power_user': '2.0' is not true or false")
+
+
+def test_synth_tells_with_a_negative_seed(tmp_path: Path) -> None:
+    # numpy's generator raised ValueError (expected non-negative integer): a traceback
+    proc = backbone("synth", "tells", "--out", "demo", "--seed", "-1", cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and "--seed" in proc.stderr
+    assert not (tmp_path / "demo").exists()
