@@ -322,3 +322,21 @@ def test_synth_tells_with_a_negative_seed(tmp_path: Path) -> None:
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr and "--seed" in proc.stderr
     assert not (tmp_path / "demo").exists()
+
+
+def test_ab_numeric_arms_take_number_order(tmp_path: Path) -> None:
+    # arms 9 and 10 (an int column: prompt version 9 against 10) sorted as text, so A was
+    # "10" and every delta B - A came out turned around (9 - 10)
+    from backbone.audit.synthetic.ab_traffic import ab_rows
+
+    rows = ab_rows(n_per_arm=200, preference=(0.6, 0.8), accuracy=(0.8, 0.8))
+    write(tmp_path / "log.jsonl", [{**r, "arm": {"A": 9, "B": 10}[r["arm"]]} for r in rows])
+    judge = "python:backbone.audit.synthetic.ab_traffic:planted_truth"
+    proc = backbone(
+        "ab", "log.jsonl", "--arm-column", "arm", "--judge", judge, "--out", "out", "-q",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "out" / "ab.json").read_text())
+    assert doc["arms"] == {"a": "9", "b": "10"}
+    assert doc["preference_delta"]["value"] == pytest.approx(0.2)
