@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from backbone.audit.feedback_log import open_log
+from backbone.audit.judging import read_reply
 from backbone.core.errors import InputError
 from tests.audit.logs import planted_rows, write
 from tests.support.loopback import backbone_exe, cli_env
@@ -340,3 +341,25 @@ def test_ab_numeric_arms_take_number_order(tmp_path: Path) -> None:
     doc = json.loads((tmp_path / "out" / "ab.json").read_text())
     assert doc["arms"] == {"a": "9", "b": "10"}
     assert doc["preference_delta"]["value"] == pytest.approx(0.2)
+
+
+@pytest.mark.parametrize("command", ["ab", "audit", "audit-channels"])
+def test_a_judge_reason_with_a_lone_surrogate(tmp_path: Path, command: str) -> None:
+    # a reason or error text ending inside an escaped pair ("\ud83d", as a reply cut at the
+    # token limit ends): the judging finished, then writing the JSON raised UnicodeEncodeError
+    # (a traceback, nothing written)
+    rows = [{**r, "disagreed": "yes"} for r in daily(planted_rows(CELLS))]
+    write(tmp_path / "log.jsonl", rows)
+    judge = "python:tests.audit.planted_judge:raises_a_lone_surrogate"
+    args = {
+        "audit-channels": ["audit-channels", "log.jsonl", "--judge", judge, "-q"],
+        **{k: [*v[:-2], judge, "-q"] for k, v in COMMANDS.items()},
+    }[command]
+    proc = backbone(*args, "--out", "out", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    name = {"audit": "audit.json", "ab": "ab.json", "audit-channels": "channels.json"}[command]
+    doc = json.loads((tmp_path / "out" / name).read_text(encoding="utf-8"))
+    reasons = doc.get("unscored_reasons") or doc["disagree"]["unscored_reasons"]
+    assert any("cut at \ufffd" in r for r in reasons), reasons
+    reply = read_reply('{"correct": true, "reason": "cut at \\ud83d"}')
+    assert reply.correct is True and reply.reason == "cut at \ufffd"

@@ -91,3 +91,25 @@ def test_whole_float_counts_still_read(tmp_path: Path) -> None:
     log = write_trees(tmp_path / "trees.jsonl", tree({"+1": 3.0, "-1": 1, "red_flag": None}))
     (event,) = import_oasst(log).events
     assert (event["rating"], event["thumbs_up"], event["thumbs_down"]) == ("up", 3, 1)
+
+
+def test_a_lone_surrogate_escape_is_named_not_raised(tmp_path: Path) -> None:
+    # the JSON escape \ud800 alone decodes to a str no UTF-8 file can hold: writing the events
+    # raised UnicodeEncodeError (a traceback, exit 1)
+    line = json.dumps(tree({"+1": 1})).replace('"4"', r'"4 \ud800"')
+    (tmp_path / "trees.jsonl").write_text(line + "\n")
+    with pytest.raises(InputError) as exc:
+        import_oasst(tmp_path / "trees.jsonl")
+    assert [(p.line, p.message) for p in exc.value.problems] == [
+        (1, r"not valid Unicode: a lone surrogate escape (\ud800)")
+    ]
+    proc = subprocess.run(
+        [backbone_exe(), "audit-import", "oasst", "trees.jsonl", "--out", "events.jsonl"],
+        cwd=tmp_path,
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert not (tmp_path / "events.jsonl").exists()

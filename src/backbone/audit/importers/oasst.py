@@ -157,6 +157,14 @@ def _read_trees(p: Path, problems: list[Problem]) -> list[tuple[int, dict[str, A
             except RecursionError:  # the decoder's own limit (about 500 turns deep)
                 problems.append(Problem(file, number, "nested too deeply to read as JSON"))
                 continue
+            try:  # an escape such as \ud800 alone decodes, but no UTF-8 file can hold it
+                json.dumps(root, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError as exc:
+                bad = exc.object[exc.start : exc.end].encode("unicode_escape").decode()
+                problems.append(
+                    Problem(file, number, f"not valid Unicode: a lone surrogate escape ({bad})")
+                )
+                continue
             if _check(root, "message", problems, file, number):
                 trees.append((number, root))
     return trees
