@@ -363,3 +363,37 @@ def test_a_judge_reason_with_a_lone_surrogate(tmp_path: Path, command: str) -> N
     assert any("cut at \ufffd" in r for r in reasons), reasons
     reply = read_reply('{"correct": true, "reason": "cut at \\ud83d"}')
     assert reply.correct is True and reply.reason == "cut at \ufffd"
+
+
+def test_jsonl_fields_first_given_past_the_records_names_are_read_from(tmp_path: Path) -> None:
+    # the field names of a JSONL log come from its first 10,000 records; a log whose split
+    # signals, user_id and power_user were added later was refused by audit-channels ("none
+    # of the three signal columns ... is present") and read by tells as having no user_id
+    # column (power_user_churn "not available")
+    from backbone.audit.source import KEY_SAMPLE
+
+    lines = []
+    for i in range(KEY_SAMPLE + 300):
+        r: dict[str, Any] = {
+            "id": f"e{i}",
+            "timestamp": f"2025-01-{1 + i % 10:02d}T10:00:00Z",
+            "prompt": "q",
+            "response": "a",
+            "rating": "up" if i % 3 else "down",
+            "truth": i % 2 == 0,
+        }
+        if i >= KEY_SAMPLE:
+            r |= {"disagreed": "yes", "user_id": f"u{i % 40}", "power_user": i % 40 < 6}
+        lines.append(json.dumps(r) + "\n")
+    (tmp_path / "log.jsonl").write_text("".join(lines))
+    proc = backbone(
+        "audit-channels", "log.jsonl", "--judge", JUDGE, "--out", "ch", "-q", cwd=tmp_path
+    )
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "ch" / "channels.json").read_text())
+    assert doc["disagree"]["events"] == 300
+    proc = backbone("tells", "log.jsonl", "--period", "day", "--out", "tells", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "tells" / "tells.json").read_text())
+    churn = next(t for t in doc["tells"] if t["name"] == "power_user_churn")
+    assert churn["evidence"]["power_definition"] == "the log's power-user column", churn["why"]

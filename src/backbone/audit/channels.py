@@ -215,6 +215,12 @@ def _open(source: Source, cmap: dict[str, str]) -> ChannelLog:
             )
         elif field in SIGNALS:
             present.append(field)
+    # JSONL: a signal first given past the records the names come from (a schema added to a
+    # running log) is there all the same
+    later = [f for f in SIGNALS if source.fmt == "jsonl" and f not in cmap and f not in present]
+    if later:
+        gone = set(source.absent(later))
+        present = [f for f in SIGNALS if f in present or (f in later and f not in gone)]
     if not problems and not present:
         problems.append(
             Problem(

@@ -97,7 +97,12 @@ def read_log_series(
         try:
             con.execute(UTC_SQL)
             ts_column = cmap.get("timestamp", "timestamp")
-            if ts_column not in source.names:
+            user_column = cmap.get("user_id", "user_id")
+            # JSONL: the names come from the first records; a column first given later (a
+            # field added to a running log) is there all the same
+            unseen = [c for c in (ts_column, user_column, power_column) if c not in source.names]
+            gone = set(source.absent(unseen)) if source.fmt == "jsonl" else set(unseen)
+            if ts_column in gone:
                 raise InputError.single(
                     file,
                     None,
@@ -105,23 +110,20 @@ def read_log_series(
                     f"every event (columns: {', '.join(source.names)}); map yours with "
                     "--map timestamp=COLUMN",
                 )
-            user_column = cmap.get("user_id", "user_id")
-            has_users = user_column in source.names
-            has_power = power_column in source.names
+            has_users = user_column not in gone
+            has_power = power_column not in gone
             if not has_power and power_column != POWER_COLUMN:  # a column the user named
-                if power_column in source.absent([power_column]):
-                    what = (
-                        no_record_has(power_column)
-                        if source.fmt == "jsonl"
-                        else f"no column '{power_column}'"
-                    )
-                    raise InputError.single(
-                        file,
-                        None,
-                        f"{what} for --map power_user={power_column} (columns: "
-                        f"{', '.join(source.names)})",
-                    )
-                has_power = True  # JSONL: first seen past the records the names come from
+                what = (
+                    no_record_has(power_column)
+                    if source.fmt == "jsonl"
+                    else f"no column '{power_column}'"
+                )
+                raise InputError.single(
+                    file,
+                    None,
+                    f"{what} for --map power_user={power_column} (columns: "
+                    f"{', '.join(source.names)})",
+                )
             power_raw = source.column_sql(power_column) if has_power else None
             # 1.0 and 0.0 (a float column: pandas writes an int column with gaps so) are 1, 0
             power = (
