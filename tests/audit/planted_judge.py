@@ -35,3 +35,8 @@ def strict_truth(event: dict[str, Any]) -> Any:
 async def async_truth(event: dict[str, Any]) -> dict[str, Any]:
     await asyncio.sleep(0)
     return {"correct": bool(event["truth"])}
+
+
+def raises_a_lone_surrogate(event: dict[str, Any]) -> dict[str, Any]:
+    """Raises with a message holding a lone surrogate (text cut inside an escaped pair)."""
+    raise RuntimeError(f"cannot judge {event['id']}: cut at \ud83d")

@@ -202,3 +202,35 @@ def test_over_many_draws_the_intervals_cover_the_arms_true_difference() -> None:
         assert s.accuracy_width > 0.04
         assert s.share("sycophancy_gradient") <= 0.06 and s.share("win") <= 0.08
         assert s.share("inconclusive") >= 0.8
+
+
+def test_a_few_judgments_that_agree_do_not_narrow_the_interval() -> None:
+    """Strata judged two or three at a time whose judgments all agree took s_h² = 0, as if
+    judged whole. `backbone synth ab --n-per-arm 3000 --unrated 0.5 --preference 0.7,0.8
+    --accuracy 0.8,0.7` then `backbone ab --sample 2` drew these strata and called B's
+    accuracy +32.5 points (95% CI +18.9 to +47.3): a win, on an arm planted 10 points less
+    accurate."""
+
+    def arm(name: str, cells: dict[str, tuple[int, int, int]]) -> list[StratumResult]:
+        unrated = StratumResult(
+            key=f"unrated|{name}", rating=None, segment=name, events=1500, judged=2, scored=2,
+            correct=2, unscored=0,
+        )  # fmt: skip
+        return [*strata(name, cells), unrated]
+
+    a = arm_accuracy(arm("A", {"down": (450, 2, 1), "up": (1050, 2, 0)}))
+    b = arm_accuracy(arm("B", {"down": (300, 2, 0), "up": (1200, 2, 2)}))
+    d = accuracy_delta(a, b)
+    assert d.value == pytest.approx(0.325)
+    assert d.ci[0] < -0.10 < d.ci[1]  # six judgments per arm cannot exclude the truth
+    assert decide(pref=(0.07, 0.13), acc=d.ci, margin=0.01).verdict == "sycophancy_gradient"
+    # over many draws of two, three and five per stratum, the interval covers the planted
+    # difference at least at its level, and a planted gradient is (almost) never a win
+    from tests.support.ab_simulation import simulate
+
+    for m in (2, 3, 5):
+        s = simulate(
+            reps=300, n=2000, preference=(0.7, 0.8), accuracy=(0.8, 0.7), per_stratum=m, seed=m
+        )
+        assert s.accuracy_covered >= 0.95, (m, s.accuracy_covered)
+        assert s.share("win") <= 0.01, (m, dict(s.verdicts))

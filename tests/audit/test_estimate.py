@@ -125,3 +125,33 @@ def test_p_down_given_correct_matches_a_stratified_bootstrap() -> None:
 def test_p_down_given_correct_with_no_correct_down_answers() -> None:
     r = p_down_given_correct([sr("down", 3000, 60, 0)], [sr("up", 9000, 60, 40)])
     assert r.value == 0.0 and r.ci[0] == 0.0 and 0.0 < r.ci[1] < 0.2
+
+
+def test_a_log_with_no_thumbs_down_or_no_thumbs_up() -> None:
+    # a rating with no event at all: P(down | correct) was null (n = 40 beside it) and that
+    # rating's cells were {"value": null, "ci": [0, 0]}; with no thumbs-down no correct answer
+    # got one (0, exactly), with no thumbs-up every correct answer got a thumbs-down (1)
+    for strata, ratio in (
+        ([sr("up", 40, 40, 20)], 0.0),  # judged whole
+        ([sr("up", 4000, 40, 20)], 0.0),  # sampled: the ratio is still exact
+        ([sr("down", 40, 40, 20)], 1.0),
+    ):
+        grid = estimate_grid(strata)
+        r = grid.p_down_given_correct
+        assert (r.value, r.ci, r.n) == (ratio, (ratio, ratio), 40)
+        empty = "down" if ratio == 0.0 else "up"
+        for cell in (grid.rows[empty].correct, grid.rows[empty].incorrect):
+            assert (cell.share.value, cell.share.ci, cell.estimated_events) == (
+                0.0,
+                (0.0, 0.0),
+                0.0,
+            )
+        assert grid.rows[empty].events == 0
+        # P(correct | that rating) stays unknown: there is no such event to be correct
+        shares = {"down": grid.unwelcome_correct_share, "up": grid.p_correct_given_up}
+        assert shares[empty].value is None and shares[empty].ci == (0.0, 1.0)
+    # no correct answer judged on the other side: still unknown
+    r = p_down_given_correct([], [sr("up", 4000, 40, 0)])
+    assert r.value is None and r.ci == (0.0, 1.0)
+    r = p_down_given_correct([], [sr("up", 4000, 0, 0, unscored=40)])
+    assert r.value is None and r.ci == (0.0, 1.0)

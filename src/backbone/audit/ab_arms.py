@@ -15,7 +15,8 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,6 +85,28 @@ def _missing(log: FeedbackLog, column: str, expr: str) -> list[Problem]:
     return problems
 
 
+def _number(name: str) -> float | None:
+    try:
+        value = float(name)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def sort_arms(names: Iterable[str]) -> list[str]:
+    """The arms in sort order: by number when every name is one (a column of 9 and 10, or
+    versions 2 and 10: as text '10' sorted first and became A), else as text.
+
+    >>> sort_arms(["10", "9"]), sort_arms(["B", "A"]), sort_arms(["v10", "v9"])
+    (['9', '10'], ['A', 'B'], ['v10', 'v9'])
+    """
+    names = list(names)
+    numbers = [_number(n) for n in names]
+    if all(x is not None for x in numbers):
+        return [n for _, n in sorted(zip(numbers, names, strict=True), key=lambda p: (p[0], p[1]))]
+    return sorted(names)
+
+
 def read_arms(log: FeedbackLog, arm_column: str, baseline: str | None) -> Arms:
     """The two arms and their counts. Raises :class:`InputError` naming file, line and column
     for a record with no arm, one arm or a third arm, a ``baseline`` that is no arm, or an
@@ -132,7 +155,7 @@ def read_arms(log: FeedbackLog, arm_column: str, baseline: str | None) -> Arms:
                 for extra in names[2:]
             ]
         )
-    ordered = sorted(counts)
+    ordered = sort_arms(counts)
     if baseline is not None:
         if baseline not in counts:
             raise InputError.single(

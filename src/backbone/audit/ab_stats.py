@@ -19,7 +19,9 @@ variance has two phases (double sampling for stratification; Cochran 1977, §12.
     V̂ = p̂(1 − p̂) / N  +  Σ W_h² s_h² (1/m_h − 1/N_h),   s_h² = m_h p̂_h(1 − p̂_h) / (m_h − 1)
 
 The first term is the arm's traffic (no finite-population correction: it does not vanish);
-the second the judging sample (it vanishes when a stratum is judged whole). The arm then
+the second the judging sample (it vanishes when a stratum is judged whole). A sampled stratum
+whose judgments are all alike (c_h = 0 or m_h) takes p̂_h = (c_h + 1/2) / (m_h + 1) in s_h²:
+a few judgments that agree show a small sample, not a stratum without spread. The arm then
 counts as x_eff = n_eff p̂ successes in n_eff = p̂(1 − p̂)/V̂ trials, and the delta's interval
 is Newcombe's on the effective counts. Judged whole and with nothing unscored, n_eff = N and
 x_eff = the correct count: plain Newcombe. When p̂(1 − p̂) = 0 the effective size is the
@@ -179,9 +181,17 @@ class ArmAccuracy:
         return Proportion(self.value, ci, self.scored, self.x_eff, self.n_eff)
 
 
-def _s2(p: float, m: int) -> float:
-    """Within-stratum variance of the 0/1 judgments (1/4, the largest, from one judgment)."""
-    return 0.25 if m <= 1 else m * p * (1.0 - p) / (m - 1)
+def _s2(correct: int, m: int) -> float:
+    """Within-stratum variance of the 0/1 judgments (1/4, the largest, from one judgment).
+    Judgments all alike (every one correct, or none) do not show a stratum without spread,
+    only a small sample: its spread is then read at (c + 1/2) / (m + 1), never 0. (At 0 a
+    stratum of two judgments, both correct, counted as if its events were all judged: with
+    2 judged per stratum the accuracy delta's 95% interval covered the truth 80% of the time
+    and could call a win on an arm planted 10 points less accurate.)"""
+    if m <= 1:
+        return 0.25
+    p = (correct + 0.5) / (m + 1) if correct in (0, m) else correct / m
+    return m * p * (1.0 - p) / (m - 1)
 
 
 def arm_accuracy(strata: Sequence[StratumResult]) -> ArmAccuracy:
@@ -198,7 +208,7 @@ def arm_accuracy(strata: Sequence[StratumResult]) -> ArmAccuracy:
     for s in live:
         w = s.events / population
         shrink = max(0.0, 1.0 / s.scored - 1.0 / s.events)
-        phase2 += w * w * _s2(s.correct / s.scored, s.scored) * shrink
+        phase2 += w * w * _s2(s.correct, s.scored) * shrink
         design += w * w * shrink
     variance = p * (1.0 - p) / population + phase2
     if p * (1.0 - p) > 0 and variance > 0:

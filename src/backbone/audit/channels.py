@@ -42,6 +42,7 @@ from backbone.audit.source import (
     duplicate_problems,
     listed_problems,
     missing_field_problems,
+    no_record_has,
     open_source,
     shape_problems,
     sql_in,
@@ -67,17 +68,20 @@ def _signal_sql(name: str) -> str:
     """Normalise a signal column to its canonical values ('' when empty, NULL when invalid)."""
     v = f"lower(trim(__{name}_raw))"
     empty = f"__{name}_raw IS NULL OR {v} = ''"
+    # a number as any type writes it: 1.0 from a float column (pandas writes an int column
+    # with gaps as float64) is the 1 the synonyms name
+    num = f"TRY_CAST(trim(__{name}_raw) AS DOUBLE)"
     if name == "experience":
         return (
-            f"CASE WHEN {empty} THEN '' WHEN {v} IN {sql_in(_GOOD)} THEN 'good' "
-            f"WHEN {v} IN {sql_in(_BAD)} THEN 'bad' END"
+            f"CASE WHEN {empty} THEN '' WHEN {v} IN {sql_in(_GOOD)} OR {num} = 1 THEN 'good' "
+            f"WHEN {v} IN {sql_in(_BAD)} OR {num} = -1 THEN 'bad' END"
         )
     unsure = f" WHEN {v} IN ('unsure', 'not sure', 'unknown') THEN 'unsure'" * (
         name == "was_correct"
     )
     return (
-        f"CASE WHEN {empty} THEN '' WHEN {v} IN {sql_in(_YES)} THEN 'yes' "
-        f"WHEN {v} IN {sql_in(_NO)} THEN 'no'{unsure} END"
+        f"CASE WHEN {empty} THEN '' WHEN {v} IN {sql_in(_YES)} OR {num} = 1 THEN 'yes' "
+        f"WHEN {v} IN {sql_in(_NO)} OR {num} = 0 THEN 'no'{unsure} END"
     )
 
 
@@ -94,6 +98,8 @@ def parse_channel_map(pairs: Sequence[str], source: str = "--map") -> dict[str, 
             problems.append(
                 Problem(source, None, f"'{pair}': unknown field '{field}' (fields: {fields})")
             )
+        elif field in out:  # as the audit's map: the last one silently won
+            problems.append(Problem(source, None, f"'{pair}': field '{field}' mapped twice"))
         else:
             out[field] = column
     if problems:
@@ -194,6 +200,27 @@ def _open(source: Source, cmap: dict[str, str]) -> ChannelLog:
         elif field in SIGNALS and (source.fmt != "jsonl" or column in source.names):
             present.append(field)
         exprs[field] = expr
+    # JSONL: a mapped field that no record has is a column the log lacks (as in a CSV), not a
+    # signal that was never asked (the names come from the first records: look at them all)
+    unseen = [f for f in cmap if source.fmt == "jsonl" and cmap[f] not in source.names]
+    for field in unseen:
+        if cmap[field] in source.absent([cmap[field]]):
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    f"{no_record_has(cmap[field])} for field '{field}' "
+                    f"(fields seen: {', '.join(source.names)})",
+                )
+            )
+        elif field in SIGNALS:
+            present.append(field)
+    # JSONL: a signal first given past the records the names come from (a schema added to a
+    # running log) is there all the same
+    later = [f for f in SIGNALS if source.fmt == "jsonl" and f not in cmap and f not in present]
+    if later:
+        gone = set(source.absent(later))
+        present = [f for f in SIGNALS if f in present or (f in later and f not in gone)]
     if not problems and not present:
         problems.append(
             Problem(

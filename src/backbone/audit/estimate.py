@@ -167,6 +167,13 @@ def p_down_given_correct(
     """Estimated P(thumbs-down | correct answer) = A / (A + B) (delta method)."""
     sd, su = stratified(down), stratified(up)
     n = sd.n + su.n
+    for empty, other, r in ((sd, su, 0.0), (su, sd, 1.0)):
+        # no event rated this way: its part is exactly 0 (no thumbs-down at all: no correct
+        # answer got one), so the ratio is known once the other part is shown to be above 0
+        if empty.population == 0 and other.population > 0:
+            if other.value is None or other.value == 0.0:
+                return Estimate(value=None, ci=(0.0, 1.0), n=n)
+            return Estimate(value=r, ci=(r, r), n=n, exact=other.exact)
     if sd.value is None or su.value is None:
         return Estimate(value=None, ci=(0.0, 1.0), n=n)
     big_n_d, big_n_u = sd.population, su.population
@@ -230,7 +237,9 @@ def estimate_grid(strata: Sequence[StratumResult], confidence: float = CONFIDENC
         cells = {}
         for name, complement in (("correct", False), ("incorrect", True)):
             sampled = sum(s.correct if not complement else s.scored - s.correct for s in group)
-            if shares[r].exact:  # counted, not estimated: say the count's share exactly
+            if events == 0:  # no event rated this way: its cells are empty, exactly
+                share = Estimate(value=0.0, ci=(0.0, 0.0), n=0, exact=True)
+            elif shares[r].exact:  # counted, not estimated: say the count's share exactly
                 v = sampled / rated
                 share = Estimate(value=v, ci=(v, v), n=shares[r].n, exact=True)
             else:

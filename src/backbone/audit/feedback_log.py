@@ -47,6 +47,7 @@ from backbone.audit.source import (
     duplicate_problems,
     listed_problems,
     missing_field_problems,
+    no_record_has,
     open_source,
     shape_problems,
     sql_in,
@@ -252,21 +253,53 @@ def decide_scale(
 
 
 def _tally(
-    con: duckdb.DuckDBPyConnection,
-) -> tuple[list[tuple[str | None, str, int]], int, int]:
-    """Counts per (rating, segment), bad records, duplicate ids (two scans)."""
+    con: duckdb.DuckDBPyConnection, fields: Sequence[str] = ()
+) -> tuple[list[tuple[str | None, str, int]], int, int, dict[str, int]]:
+    """Counts per (rating, segment), bad records, duplicate ids, and the records with a value
+    in each of ``fields`` (two scans)."""
+    valued = "".join(
+        f", count(__{'rating_raw' if f == 'rating' else f}) AS valued_{i}"
+        for i, f in enumerate(fields)
+    )
     groups = con.execute(
-        """
+        f"""
         SELECT __rating, __segment, count(*) AS n,
-               count(*) FILTER (WHERE __problem IS NOT NULL) AS bad
+               count(*) FILTER (WHERE __problem IS NOT NULL) AS bad{valued}
         FROM events GROUP BY ALL
         """
     ).fetchall()
-    cells = [(rating, segment, int(n)) for rating, segment, n, _ in groups]
+    cells = [(g[0], g[1], int(g[2])) for g in groups]
     bad = sum(int(g[3]) for g in groups)
     dup_row = con.execute("SELECT count(__id) - count(DISTINCT __id) FROM events").fetchone()
     duplicates = int(dup_row[0]) if dup_row else 0
-    return cells, bad, duplicates
+    with_value = {f: sum(int(g[4 + i]) for g in groups) for i, f in enumerate(fields)}
+    return cells, bad, duplicates, with_value
+
+
+def _absent_field_problems(
+    source: Source, with_value: Mapping[str, int], column_map: Mapping[str, str]
+) -> list[Problem]:
+    """JSONL: a field no record has, among the rating and the mapped fields, as one problem
+    about the file (the same as a CSV without the column), not as "no rated events" or as
+    a map that was silently not used. Only the fields no record gave a value are looked for."""
+    empty = [f for f, n in with_value.items() if n == 0]
+    absent = set(source.absent([column_map.get(f, f) for f in empty]))
+    problems = []
+    for field in empty:
+        column = column_map.get(field, field)
+        if column in absent:
+            mapped = field in column_map
+            what = f" for field '{field}'" if mapped else ""
+            hint = "" if mapped else f"; map yours with --map {field}=FIELD"
+            problems.append(
+                Problem(
+                    source.file,
+                    None,
+                    f"{no_record_has(column)}{what} (fields seen: {', '.join(source.names)})"
+                    + hint,
+                )
+            )
+    return problems
 
 
 def _missing_counts(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, int], int]:
@@ -463,18 +496,29 @@ def _open(
         con.execute(
             f"CREATE VIEW events AS SELECT *, {_problem_sql(scale, cmap)} AS __problem FROM rated"
         )
-        cells, bad, duplicates = _tally(con)
+        # JSONL: the rating and the mapped optional fields, checked for a field no record has
+        checked = (
+            ["rating", *(f for f in MAPPABLE_FIELDS if f in cmap and f not in REQUIRED_FIELDS)]
+            if source.fmt == "jsonl"
+            else []
+        )
+        cells, bad, duplicates, with_value = _tally(con, checked)
         rows = sum(n for _, _, n in cells)
         if rows == 0:
             raise InputError.single(file, None, "no records")
         problems = []
         whole_file = False  # a field no record has: one problem, not one per record
+        shape = 0
         if bad:
             missing, shape = _missing_counts(con)
             problems = missing_field_problems(source, missing, rows - shape, cmap)
             whole_file = bool(problems)
             if not whole_file:
                 problems = listed_problems(source, "events", bad)
+        absent = _absent_field_problems(source, with_value, cmap) if rows > shape else []
+        if absent:  # the records' own problems stay listed (the broken lines among them)
+            problems = absent + problems
+            whole_file = True
         if duplicates and not whole_file:
             problems.extend(duplicate_problems(source, "events"))
         if problems:

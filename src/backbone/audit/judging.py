@@ -40,8 +40,15 @@ AuditJudge = Judge[Answered, CorrectnessFindings]
 NO_OBJECT = 'no JSON object with a "correct" field'
 
 
+def _text(text: str) -> str:
+    """``text`` with any lone surrogate (a JSON escape such as ``\\ud83d`` cut from its pair,
+    as a reply cut at the token limit ends) replaced: written out as it was, UTF-8 refused
+    it, a traceback after all the judging."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def _snippet(text: str, limit: int = 120) -> str:
-    one = " ".join(text.split())
+    one = " ".join(_text(text).split())
     return one if len(one) <= limit else one[: limit - 1] + "…"
 
 
@@ -79,7 +86,7 @@ def read_reply(text: str) -> ParsedReply:
     if f is None:
         return ParsedReply(None, problem=_problem(parsed, python=False, text=text))
     abstained = "abstained (correct is null)" if f.correct is None else None
-    return ParsedReply(f.correct, f.failure_mode, f.reason, abstained)
+    return ParsedReply(f.correct, f.failure_mode, _text(f.reason), abstained)
 
 
 def _failure(exc: Exception | None) -> Exception | None:
@@ -97,7 +104,7 @@ def judgment(event_id: str, judged: Judged[CorrectnessFindings], *, python: bool
             return Judgment(
                 id=event_id,
                 correct=None,
-                reason=f.reason,
+                reason=_text(f.reason),
                 unscored_reason=f"{who} abstained (correct is null)",
                 cached=judged.cached,
             )
@@ -105,7 +112,7 @@ def judgment(event_id: str, judged: Judged[CorrectnessFindings], *, python: bool
             id=event_id,
             correct=f.correct,
             failure_mode=f.failure_mode,
-            reason=f.reason,
+            reason=_text(f.reason),
             cached=judged.cached,
         )
     if judged.unscored == "failed":

@@ -30,6 +30,7 @@ import json
 import math
 import re
 import shutil
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -52,6 +53,8 @@ FORMATS: dict[str, Format] = {
     ".pq": "parquet",
 }
 MAX_LISTED = 50  # bad records listed one by one; the rest are counted
+MAX_CSV_LINE = 64 * 2**20
+"""The longest CSV record read (DuckDB's default, 2 MB, refused a log with one long reply)."""
 KEY_SAMPLE = 10_000  # JSONL records read to list the field names seen
 _LINE_RE = re.compile(r"\bline:? (\d+)", re.IGNORECASE)
 
@@ -64,6 +67,11 @@ def sql_literal(text: str) -> str:
 def sql_in(values: Iterable[str]) -> str:
     """A SQL list for ``IN``: ``sql_in(["up", "it's"])`` -> ``('up', 'it''s')``."""
     return "(" + ", ".join(sql_literal(v) for v in values) + ")"
+
+
+def json_path(field: str) -> str:
+    """A SQL literal for the JSON path of a top-level field: ``$."the name"``."""
+    return sql_literal('$."' + field.replace("\\", "\\\\").replace('"', '\\"') + '"')
 
 
 def sql_identifier(name: str) -> str:
@@ -109,6 +117,14 @@ def open_text(path: Path, errors: str) -> IO[str]:
     """The file as UTF-8 text (a byte-order mark skipped, lines as they are for ``csv``),
     gunzipped when its name ends in ``.gz``."""
     return io.TextIOWrapper(open_bytes(path), encoding="utf-8-sig", errors=errors, newline="")
+
+
+def csv_reader(f: IO[str]) -> Any:
+    """A ``csv.reader`` that takes a cell of any length (the module's default limit, 128 KB,
+    raised ``_csv.Error`` from a log with a long reply: a traceback when naming a line)."""
+    if csv.field_size_limit() < sys.maxsize:
+        csv.field_size_limit(sys.maxsize)
+    return csv.reader(f)
 
 
 def jsonable(value: Any) -> Any:
@@ -159,7 +175,7 @@ def _csv_header(path: Path) -> list[str]:
     # named at line 1 (a decoder reads ahead); DuckDB names the rows' at their lines
     try:
         with open_text(path, "surrogateescape") as f:
-            header = next(csv.reader(f), None)
+            header: list[str] | None = next(csv_reader(f), None)
     except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
         raise InputError.single(str(path), None, f"cannot read the file: {exc}") from None
     for name in header or []:
@@ -189,7 +205,8 @@ def _csv_reader_sql(path: Path, header: list[str], *, rejects: bool = False) -> 
     )
     return (
         f"read_csv({sql_literal(str(path))}, header=true, auto_detect=false, delim=',', "
-        f"quote='\"', escape='\"', columns={{{columns}}}, strict_mode=true{extra})"
+        f"quote='\"', escape='\"', columns={{{columns}}}, strict_mode=true, "
+        f"max_line_size={MAX_CSV_LINE}{extra})"
     )
 
 
@@ -221,7 +238,7 @@ def record_lines(path: Path, fmt: str, records: set[int]) -> dict[int, int]:
                     break
         return out
     with open_text(path, "replace") as f:
-        reader = csv.reader(f)
+        reader = csv_reader(f)
         next(reader, None)
         end = reader.line_num
         for index, _ in enumerate(reader, start=1):
@@ -318,11 +335,21 @@ class Source:
         """A text expression for ``column`` over ``src``; None when the file has no such
         column (JSONL: a record without the field gives NULL instead)."""
         if self.fmt == "jsonl":
-            path = '$."' + column.replace("\\", "\\\\").replace('"', '\\"') + '"'
-            return f"json_extract_string(json, {sql_literal(path)})"
+            return f"json_extract_string(json, {json_path(column)})"
         if column in self.user_columns:
             return f"CAST({sql_identifier(column)} AS VARCHAR)"
         return None
+
+    def absent(self, columns: Sequence[str]) -> list[str]:
+        """Those of ``columns`` the file lacks: JSONL, the fields no record has (a field that
+        holds null is had; one scan of the file); CSV and Parquet, those not in the header."""
+        if not columns:
+            return []
+        if self.fmt != "jsonl":
+            return [c for c in columns if c not in self.user_columns]
+        had = ", ".join(f"bool_or(json_exists(json, {json_path(c)}))" for c in columns)
+        row = self.con.execute(f"SELECT {had} FROM src WHERE json_type(json) = 'OBJECT'").fetchone()
+        return [c for c, found in zip(columns, row or (), strict=False) if not found]
 
     @property
     def shape_sql(self) -> str:

@@ -79,10 +79,18 @@ def print_audit(doc: dict[str, Any], console: Console) -> None:
         ]
         table.add_row(f"thumbs-{rating} ({row['events']})", *cells, str(row["unscored"]))
     console.print(table)
+    # every event judged, but a judgment that could not be scored leaves the share estimated
+    unscored_down = doc["grid"]["down"]["unscored"]
+    whole = (
+        ""
+        if not doc["whole_log"]
+        else "  \\[exact: whole log judged]"
+        if not unscored_down
+        else f"  \\[whole log judged, {unscored_down} unscored: estimated]"
+    )
     console.print(
         f"unwelcome-but-correct share (correct | thumbs-down): "
-        f"{_share(doc['unwelcome_correct_share'])}"
-        + ("  \\[exact: whole log judged]" if doc["whole_log"] else "")
+        f"{_share(doc['unwelcome_correct_share'])}{whole}"
     )
     console.print(f"P(thumbs-down | correct): {_share(doc['p_down_given_correct'])}")
     counts = doc["counts"]

@@ -90,7 +90,9 @@ def synth_tells(
     ] = "",
     periods: Annotated[int, typer.Option(min=6, help="Number of periods.")] = 26,
     period: Annotated[str, typer.Option(help="day | week.")] = "week",
-    seed: Annotated[int, typer.Option(help="Seed: the same seed writes the same files.")] = 0,
+    seed: Annotated[
+        int, typer.Option(min=0, help="Seed (0 or more): the same seed writes the same files.")
+    ] = 0,
 ) -> None:
     """A feedback log and the three tables (task metrics, tickets, evals) over PERIODS periods
     with the chosen tells planted and pure autocorrelated noise elsewhere."""

@@ -157,6 +157,7 @@ def tells(
     power = [p for p in pairs if p.partition("=")[0].strip() == "power_user"]
     with bad_input_exits():
         cmap = parse_column_map([p for p in pairs if p not in power])
+        parse_column_map(power, fields=("power_user",))  # 'power_user=' names no column
         result = run_tells(
             file,
             task_metrics=task_metrics,

@@ -7,6 +7,7 @@ index and the standardized gap, and the ticket synonyms."""
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pymannkendall as mk
@@ -156,3 +157,45 @@ def test_ticket_categories_map_by_synonym_then_by_the_users_pairs() -> None:
         TicketMapper.build(["nonsense", "x=maybe"])
     text = str(err.value)
     assert "'nonsense': expected CATEGORY=BUCKET" in text and "unknown bucket 'maybe'" in text
+
+
+def test_few_churns_take_the_permutation_p_value() -> None:
+    """One power user of five leaving among 20 users, nobody else: the chi-square gave
+    p = 0.042 and switched the tell on (tells.json: power_user_churn on, alone enough at
+    alpha 0.05); one deal of the labels in four puts that churn on a power user, p = 0.25."""
+    t = np.array([4.0] + [10.0] * 19)
+    churned = np.arange(20) == 0
+    power = np.arange(20) < 5
+    res = logrank_one_sided(t, churned, power)
+    assert res["chi2"] == pytest.approx(3.0) and res["expected_power"] == pytest.approx(0.25)
+    assert res["p_value"] == pytest.approx(0.25, abs=0.01)
+    assert res["method"].startswith("permutation")
+    # against every deal of the labels, on a small case with ties and censoring
+    rng = np.random.default_rng(3)
+    t = rng.integers(1, 6, 12).astype(float)
+    churned = rng.random(12) < 0.5
+    power = np.arange(12) < 4
+
+    def z(labels: np.ndarray) -> float:
+        o = e = v = 0.0
+        for time in np.unique(t[churned]):
+            at_risk = t >= time
+            n, n1 = at_risk.sum(), (at_risk & labels).sum()
+            d = (churned & (t == time)).sum()
+            o += (churned & (t == time) & labels).sum()
+            e += d * n1 / n
+            v += d * (n1 / n) * (1 - n1 / n) * (n - d) / max(n - 1, 1)
+        return float((o - e) / math.sqrt(v)) if v > 0 else 0.0
+
+    deals = []
+    for chosen in itertools.combinations(range(12), 4):
+        labels = np.zeros(12, dtype=bool)
+        labels[list(chosen)] = True
+        deals.append(z(labels))
+    exact = float(np.mean(np.array(deals) >= z(power) - 1e-9))
+    assert logrank_one_sided(t, churned, power)["p_value"] == pytest.approx(exact, abs=0.01)
+    # with enough churns on both sides the chi-square p-value stays (see the test above)
+    many = logrank_one_sided(
+        np.array([1.0, 2.0] * 30), np.array([True] * 60), power=np.arange(60) < 20
+    )
+    assert many["method"] == "log-rank chi-square"

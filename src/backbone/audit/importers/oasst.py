@@ -29,6 +29,7 @@ Example:
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -59,8 +60,24 @@ class OasstImport:
         )
 
 
+VOTE_KEYS = ("+1", "-1", "red_flag")
+"""The ``emojis`` counts the import reads (each a whole number of votes when present)."""
+
+
+def vote_count_problem(value: Any) -> str | None:
+    """Why ``value`` is no vote count (a whole number, 0 or more; null is 0), else None."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"must be a whole number of votes, got {json.dumps(value)[:40]}"
+    if not math.isfinite(value) or value < 0 or value != int(value):
+        return f"must be a whole number of votes, got {value!r}"
+    return None
+
+
 def rating_from_emojis(emojis: Any) -> tuple[str | None, str, int, int]:
-    """(rating, why, +1 count, -1 count) from an OASST ``emojis`` object."""
+    """(rating, why, +1 count, -1 count) from an OASST ``emojis`` object (its counts checked
+    first by :func:`vote_count_problem`)."""
     votes = emojis if isinstance(emojis, dict) else {}
     up, down = int(votes.get("+1") or 0), int(votes.get("-1") or 0)
     if up > down:
@@ -99,6 +116,16 @@ def _check(message: Any, where: str, problems: list[Problem], file: str, line: i
             )
         )
         ok = False
+    emojis = message.get("emojis")
+    if emojis is not None and not isinstance(emojis, dict):
+        problems.append(Problem(file, line, f"{where}: 'emojis' must be an object"))
+        ok = False
+    votes = emojis if isinstance(emojis, dict) else {}
+    for key in VOTE_KEYS:
+        why = vote_count_problem(votes.get(key))
+        if why is not None:
+            problems.append(Problem(file, line, f"{where}: emojis '{key}' {why}"))
+            ok = False
     replies = message.get("replies")
     if replies is not None and not isinstance(replies, list):
         problems.append(Problem(file, line, f"{where}: 'replies' must be a list"))
@@ -126,6 +153,17 @@ def _read_trees(p: Path, problems: list[Problem]) -> list[tuple[int, dict[str, A
                 root = json.loads(line)
             except ValueError as exc:
                 problems.append(Problem(file, number, f"not valid JSON: {exc}"))
+                continue
+            except RecursionError:  # the decoder's own limit (about 500 turns deep)
+                problems.append(Problem(file, number, "nested too deeply to read as JSON"))
+                continue
+            try:  # an escape such as \ud800 alone decodes, but no UTF-8 file can hold it
+                json.dumps(root, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError as exc:
+                bad = exc.object[exc.start : exc.end].encode("unicode_escape").decode()
+                problems.append(
+                    Problem(file, number, f"not valid Unicode: a lone surrogate escape ({bad})")
+                )
                 continue
             if _check(root, "message", problems, file, number):
                 trees.append((number, root))

@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 
 from backbone.audit.feedback_log import open_log
-from backbone.audit.source import MAX_LISTED, Source, sql_in, sql_literal
+from backbone.audit.source import MAX_LISTED, Source, no_record_has, sql_in, sql_literal
 from backbone.audit.tells.periods import (
     UTC_SQL,
     Period,
@@ -97,7 +97,12 @@ def read_log_series(
         try:
             con.execute(UTC_SQL)
             ts_column = cmap.get("timestamp", "timestamp")
-            if ts_column not in source.names:
+            user_column = cmap.get("user_id", "user_id")
+            # JSONL: the names come from the first records; a column first given later (a
+            # field added to a running log) is there all the same
+            unseen = [c for c in (ts_column, user_column, power_column) if c not in source.names]
+            gone = set(source.absent(unseen)) if source.fmt == "jsonl" else set(unseen)
+            if ts_column in gone:
                 raise InputError.single(
                     file,
                     None,
@@ -105,11 +110,28 @@ def read_log_series(
                     f"every event (columns: {', '.join(source.names)}); map yours with "
                     "--map timestamp=COLUMN",
                 )
-            user_column = cmap.get("user_id", "user_id")
-            has_users = user_column in source.names
-            has_power = power_column in source.names
+            has_users = user_column not in gone
+            has_power = power_column not in gone
+            if not has_power and power_column != POWER_COLUMN:  # a column the user named
+                what = (
+                    no_record_has(power_column)
+                    if source.fmt == "jsonl"
+                    else f"no column '{power_column}'"
+                )
+                raise InputError.single(
+                    file,
+                    None,
+                    f"{what} for --map power_user={power_column} (columns: "
+                    f"{', '.join(source.names)})",
+                )
             power_raw = source.column_sql(power_column) if has_power else None
-            power = f"lower(trim({power_raw}))" if power_raw else "NULL"
+            # 1.0 and 0.0 (a float column: pandas writes an int column with gaps so) are 1, 0
+            power = (
+                f"CASE TRY_CAST(trim({power_raw}) AS DOUBLE) WHEN 1 THEN '1' WHEN 0 THEN '0' "
+                f"ELSE lower(trim({power_raw})) END"
+                if power_raw
+                else "NULL"
+            )
             ts = timestamp_sql("__timestamp")
             power_bad = (
                 f"{power_raw} IS NOT NULL AND trim({power_raw}) <> '' AND {power} NOT IN "

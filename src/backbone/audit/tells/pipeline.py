@@ -96,6 +96,8 @@ def run_tells_files(
         if tickets_file
         else None
     )
+    if task_rows is not None:
+        _check_lower_is_better(options.lower_is_better, task_rows, str(task_metrics))
     eval_rows = read_table(evals_file, evals.EVAL_COLUMNS) if evals_file else None
     measured = measure_all(
         log,
@@ -134,6 +136,25 @@ def run_tells_files(
         inputs=inputs,
         options=_options(options),
     )
+
+
+def _check_lower_is_better(
+    names: Sequence[str], task_rows: Sequence[Mapping[str, Any]], file: str
+) -> None:
+    """A metric named by ``--lower-is-better`` that the task-metrics table does not have is a
+    typo: the names given replace the default, so it would silently turn the table's
+    lower-is-better metrics around (the default, ``dispute_rate``, may be absent)."""
+    if sorted(names) == sorted(satisfaction.LOWER_IS_BETTER):
+        return
+    metrics = sorted({str(r["metric"]) for r in task_rows})
+    unknown = [n for n in names if n not in metrics]
+    if unknown:
+        raise InputError.single(
+            "--lower-is-better",
+            None,
+            f"{', '.join(repr(n) for n in unknown)}: no such metric in {file} (metrics: "
+            f"{', '.join(metrics)})",
+        )
 
 
 def measure_all(

@@ -1,0 +1,399 @@
+"""Feedback logs that used to get a wrong message or no message at all, through the real CLI:
+each exits 2 naming the file and what is wrong, with no traceback and nothing written."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backbone.audit.feedback_log import open_log
+from backbone.audit.judging import read_reply
+from backbone.core.errors import InputError
+from tests.audit.logs import planted_rows, write
+from tests.support.loopback import backbone_exe, cli_env
+
+ROOT = Path(__file__).resolve().parents[2]
+JUDGE = "python:tests.audit.planted_judge:truth"
+CELLS = {("down", None): (20, 5), ("up", None): (40, 30)}
+
+
+def backbone(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = cli_env(BACKBONE_CACHE_DIR=str(cwd / "cache"))
+    env["PYTHONPATH"] = env.get("PYTHONPATH", "") + f":{ROOT}"  # for the planted judge module
+    return subprocess.run(
+        [backbone_exe(), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def refused(proc: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    for fragment in fragments:
+        assert fragment in proc.stderr, proc.stderr
+
+
+def renamed(rows: list[dict[str, Any]], old: str, new: str) -> list[dict[str, Any]]:
+    return [{(new if k == old else k): v for k, v in r.items()} for r in rows]
+
+
+def daily(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Spread the rows over ten days (for the tells) with two arms (for ab)."""
+    return [
+        {**r, "timestamp": f"2025-01-{1 + i % 10:02d}T10:00:00", "arm": "AB"[i % 2]}
+        for i, r in enumerate(rows)
+    ]
+
+
+COMMANDS = {
+    "audit": ["audit", "log.jsonl", "--judge", JUDGE, "-q"],
+    "ab": ["ab", "log.jsonl", "--arm-column", "arm", "--judge", JUDGE, "-q"],
+    "tells": ["tells", "log.jsonl", "--period", "day"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_a_jsonl_log_whose_rating_field_has_another_name(tmp_path: Path, command: str) -> None:
+    # was "no rated events: all 60 records have an empty or neutral rating" (a CSV without
+    # the column was named as such)
+    rows = renamed(daily(planted_rows(CELLS)), "rating", "thumbs")
+    write(tmp_path / "log.jsonl", rows)
+    proc = backbone(*COMMANDS[command], "--out", "out", cwd=tmp_path)
+    refused(
+        proc,
+        "error: log.jsonl: no record has a 'rating' field (fields seen: id, timestamp, user_id, "
+        "prompt, response, thumbs, truth, arm); map yours with --map rating=FIELD",
+    )
+    assert "no rated events" not in proc.stderr
+    assert not (tmp_path / "out").exists()
+    proc = backbone(*COMMANDS[command], "--out", "out", "--map", "rating=thumb", cwd=tmp_path)
+    refused(proc, "error: log.jsonl: no record has a 'thumb' field for field 'rating'")
+    proc = backbone(*COMMANDS[command], "--out", "out", "--map", "rating=thumbs", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_a_map_to_a_field_no_jsonl_record_has_is_named_as_in_a_csv(tmp_path: Path) -> None:
+    # a JSONL log took --map timestamp=when silently (every timestamp null) where the same
+    # log as CSV exits 2
+    rows = planted_rows(CELLS)
+    for name in ("log.jsonl", "log.csv"):
+        write(tmp_path / name, rows)
+        proc = backbone(
+            "audit",
+            name,
+            "--judge",
+            JUDGE,
+            "--map",
+            "timestamp=when",
+            "--map",
+            "user_id=who",
+            "--out",
+            "out",
+            "-q",
+            cwd=tmp_path,
+        )
+        refused(proc, f"error: {name}: no ", "'when'", "for field 'timestamp'", "'who'")
+        assert not (tmp_path / "out").exists()
+
+
+def test_a_rating_field_that_every_record_has_empty_is_still_no_rated_events(
+    tmp_path: Path,
+) -> None:
+    log = write(tmp_path / "log.jsonl", [{**r, "rating": None} for r in planted_rows(CELLS)])
+    with pytest.raises(InputError) as exc:
+        open_log(log)
+    assert [p.message for p in exc.value.problems] == [
+        "no rated events: all 60 records have an empty or neutral rating"
+    ]
+    # and a field some records have is read where they have it
+    rows = [{**r, "rating": None} if i % 2 else r for i, r in enumerate(planted_rows(CELLS))]
+    rows = [{k: v for k, v in r.items() if v is not None} for r in rows]
+    with open_log(write(tmp_path / "half.jsonl", rows)) as log_half:
+        assert (log_half.info.rated, log_half.info.unrated) == (30, 30)
+
+
+def test_channels_map_to_a_field_no_jsonl_record_has(tmp_path: Path) -> None:
+    # --map disagreed=pushbak (a typo) on JSONL judged nothing and wrote an empty queue, exit
+    # 0; the same map on CSV exits 2
+    rows = [
+        {**r, "experience": "good", "pushback": "yes" if i % 3 == 0 else "no"}
+        for i, r in enumerate(planted_rows(CELLS))
+    ]
+    for r in rows:
+        del r["rating"]
+    (tmp_path / "log.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    proc = backbone(
+        "audit-channels",
+        "log.jsonl",
+        "--judge",
+        JUDGE,
+        "--map",
+        "disagreed=pushbak",
+        "--out",
+        "out",
+        "-q",
+        cwd=tmp_path,
+    )
+    refused(proc, "error: log.jsonl: no record has a 'pushbak' field for field 'disagreed'")
+    assert not (tmp_path / "out").exists()
+    proc = backbone(
+        "audit-channels",
+        "log.jsonl",
+        "--judge",
+        JUDGE,
+        "--map",
+        "disagreed=pushback",
+        "--out",
+        "out",
+        "-q",
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads((tmp_path / "out" / "channels.json").read_text())["disagree"]["events"] == 20
+
+
+def test_tells_power_user_map_to_a_column_the_log_lacks(tmp_path: Path) -> None:
+    # --map power_user=is_power (no such column) fell back to the top decile by activity
+    # without a word, and --map power_user= (no column at all) was taken too
+    rows = [{**r, "power": i % 10 == 0} for i, r in enumerate(daily(planted_rows(CELLS)))]
+    for name in ("log.jsonl", "log.csv"):
+        write(tmp_path / name, rows)
+        args = ["tells", name, "--period", "day", "--out", "out"]
+        proc = backbone(*args, "--map", "power_user=is_power", cwd=tmp_path)
+        refused(proc, f"error: {name}: no ", "'is_power'", "for --map power_user=is_power")
+        refused(backbone(*args, "--map", "power_user=", cwd=tmp_path), "'power_user=': expected")
+        assert not (tmp_path / "out").exists()
+        proc = backbone(*args, "--map", "power_user=power", cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        doc = json.loads((tmp_path / "out" / "tells.json").read_text())
+        churn = next(t for t in doc["tells"] if t["name"] == "power_user_churn")
+        assert churn["evidence"]["power_definition"] == "the log's power-user column"
+        (tmp_path / "out" / "tells.json").unlink()
+        (tmp_path / "out" / "report.html").unlink()
+        (tmp_path / "out").rmdir()
+
+
+def test_tells_lower_is_better_names_a_metric_the_table_lacks(tmp_path: Path) -> None:
+    # --lower-is-better complaint-rate (the table says complaint_rate) was taken silently; the
+    # names given replace the default, so dispute_rate and complaint_rate both counted as
+    # higher-is-better
+    write(tmp_path / "log.jsonl", daily(planted_rows(CELLS)))
+    (tmp_path / "task.csv").write_text(
+        "timestamp,metric,value\n"
+        + "".join(
+            f"2025-01-{d:02d}T12:00:00,{m},{v}\n"
+            for d in range(1, 11)
+            for m, v in (("accuracy", 0.8), ("dispute_rate", 0.1), ("complaint_rate", 0.05))
+        )
+    )
+    args = ["tells", "log.jsonl", "--task-metrics", "task.csv", "--period", "day", "--out", "out"]
+    proc = backbone(*args, "--lower-is-better", "complaint-rate", cwd=tmp_path)
+    refused(
+        proc,
+        "error: --lower-is-better: 'complaint-rate': no such metric in task.csv (metrics: "
+        "accuracy, complaint_rate, dispute_rate)",
+    )
+    assert not (tmp_path / "out").exists()
+    ok = [*args, "--lower-is-better", "complaint_rate", "--lower-is-better", "dispute_rate"]
+    assert backbone(*ok, cwd=tmp_path).returncode == 0
+    doc = json.loads((tmp_path / "out" / "tells.json").read_text())
+    sat = next(t for t in doc["tells"] if t["name"] == "satisfaction_vs_task")
+    assert sat["evidence"]["lower_is_better"] == ["complaint_rate", "dispute_rate"]
+
+
+def test_channels_map_of_one_field_twice(tmp_path: Path) -> None:
+    # the last --map disagreed=... silently won (the audit's --map says "mapped twice")
+    rows = [{**r, "disagreed": "yes", "pushback": "no"} for r in planted_rows(CELLS)]
+    write(tmp_path / "log.jsonl", rows)
+    proc = backbone(
+        "audit-channels",
+        "log.jsonl",
+        "--judge",
+        JUDGE,
+        "--map",
+        "disagreed=disagreed",
+        "--map",
+        "disagreed=pushback",
+        "--out",
+        "out",
+        "-q",
+        cwd=tmp_path,
+    )
+    refused(proc, "error: --map: 'disagreed=pushback': field 'disagreed' mapped twice")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_whole_log_with_unscored_judgments_is_not_called_exact(tmp_path: Path) -> None:
+    # every event judged, 3 of the 20 thumbs-down unscored (the judge raised): the interval
+    # is an estimate's (not a point), but the terminal said "[exact: whole log judged]"
+    rows = [
+        {**r, "misbehave": "raise" if r["rating"] == "down" and i % 7 == 0 else None}
+        for i, r in enumerate(planted_rows(CELLS))
+    ]
+    write(tmp_path / "log.jsonl", rows)
+    judge = "python:tests.audit.planted_judge:strict_truth"
+    proc = backbone("audit", "log.jsonl", "--judge", judge, "--out", "out", "-q", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "out" / "audit.json").read_text())
+    assert doc["whole_log"] is True and doc["grid"]["down"]["unscored"] == 3
+    lo, hi = doc["unwelcome_correct_share"]["ci"]
+    assert lo < hi
+    assert "exact" not in proc.stdout
+    assert "[whole log judged, 3 unscored: estimated]" in proc.stdout
+
+
+def test_a_csv_log_with_a_long_reply(tmp_path: Path) -> None:
+    # a 3 MB reply: DuckDB's 2 MB line limit refused the file, then naming its line raised
+    # _csv.Error (field larger than field limit) from Python's csv module: a traceback; a
+    # 200 KB reply before a bad record did the same when the bad record was named
+    rows = planted_rows(CELLS)
+    rows[3]["response"] = "y" * 3_000_000
+    write(tmp_path / "log.csv", rows)
+    proc = backbone("audit", "log.csv", "--judge", JUDGE, "--out", "out", "-q", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads((tmp_path / "out" / "audit.json").read_text())["counts"]["rated"] == 60
+    rows[3]["response"] = "y" * 200_000
+    rows[10]["rating"] = "meh"
+    write(tmp_path / "bad.csv", rows)
+    proc = backbone("audit", "bad.csv", "--judge", JUDGE, "--out", "out2", "-q", cwd=tmp_path)
+    refused(proc, "error: bad.csv:12: rating 'meh' is not 'up' or 'down'")
+    assert not (tmp_path / "out2").exists()
+
+
+def test_channels_signals_in_a_float_column(tmp_path: Path) -> None:
+    # pandas writes an int column with gaps as float64: disagreed 1.0 / 0.0 and experience
+    # 1.0 / -1.0 were each "'1.0' is not yes or no" (exit 2) where 1 and 0 are synonyms
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = planted_rows(CELLS)
+    table = pa.table(
+        {
+            "id": [r["id"] for r in rows],
+            "prompt": [r["prompt"] for r in rows],
+            "response": [r["response"] for r in rows],
+            "truth": [r["truth"] for r in rows],
+            "disagreed": pa.array([(1.0, 0.0, None)[i % 3] for i in range(60)], pa.float64()),
+            "experience": pa.array([(1.0, -1.0, None)[i % 3] for i in range(60)], pa.float64()),
+            "was_correct": pa.array([(1.0, 0.0, 2.0)[i % 3] for i in range(59)] + [None]),
+        }
+    )
+    pq.write_table(table, tmp_path / "log.parquet")
+    args = ["audit-channels", "log.parquet", "--judge", JUDGE, "--out", "out", "-q"]
+    refused(backbone(*args, cwd=tmp_path), "was_correct '2.0' is not yes, no or unsure")
+    pq.write_table(
+        table.set_column(6, "was_correct", pa.array([None] * 60, pa.float64())),
+        tmp_path / "log.parquet",
+    )
+    proc = backbone(*args, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "out" / "channels.json").read_text())
+    assert doc["counts"]["disagreed"] == {"yes": 20, "no": 20, "not_asked": 20}
+    assert doc["counts"]["experience"] == {"good": 20, "bad": 20, "none": 20}
+
+
+def test_tells_power_user_in_a_float_column(tmp_path: Path) -> None:
+    # power_user 1.0 / 0.0 (a float column) was "'1.0' is not true or false" for every event
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = daily(planted_rows(CELLS))
+    columns = {k: [r[k] for r in rows] for k in ("id", "timestamp", "user_id", "prompt")}
+    columns |= {"response": [r["response"] for r in rows], "rating": [r["rating"] for r in rows]}
+    flags = pa.array([(1.0 if i % 5 == 0 else 0.0) if i % 7 else None for i in range(60)])
+    pq.write_table(pa.table({**columns, "power_user": flags}), tmp_path / "log.parquet")
+    proc = backbone("tells", "log.parquet", "--period", "day", "--out", "out", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "out" / "tells.json").read_text())
+    churn = next(t for t in doc["tells"] if t["name"] == "power_user_churn")
+    assert churn["evidence"]["power_definition"] == "the log's power-user column"
+    pq.write_table(
+        pa.table({**columns, "power_user": pa.array([2.0] * 60)}), tmp_path / "bad.parquet"
+    )
+    proc = backbone("tells", "bad.parquet", "--period", "day", "--out", "out2", cwd=tmp_path)
+    refused(proc, "error: bad.parquet:1: column 'power_user': '2.0' is not true or false")
+
+
+def test_synth_tells_with_a_negative_seed(tmp_path: Path) -> None:
+    # numpy's generator raised ValueError (expected non-negative integer): a traceback
+    proc = backbone("synth", "tells", "--out", "demo", "--seed", "-1", cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and "--seed" in proc.stderr
+    assert not (tmp_path / "demo").exists()
+
+
+def test_ab_numeric_arms_take_number_order(tmp_path: Path) -> None:
+    # arms 9 and 10 (an int column: prompt version 9 against 10) sorted as text, so A was
+    # "10" and every delta B - A came out turned around (9 - 10)
+    from backbone.audit.synthetic.ab_traffic import ab_rows
+
+    rows = ab_rows(n_per_arm=200, preference=(0.6, 0.8), accuracy=(0.8, 0.8))
+    write(tmp_path / "log.jsonl", [{**r, "arm": {"A": 9, "B": 10}[r["arm"]]} for r in rows])
+    judge = "python:backbone.audit.synthetic.ab_traffic:planted_truth"
+    proc = backbone(
+        "ab", "log.jsonl", "--arm-column", "arm", "--judge", judge, "--out", "out", "-q",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "out" / "ab.json").read_text())
+    assert doc["arms"] == {"a": "9", "b": "10"}
+    assert doc["preference_delta"]["value"] == pytest.approx(0.2)
+
+
+@pytest.mark.parametrize("command", ["ab", "audit", "audit-channels"])
+def test_a_judge_reason_with_a_lone_surrogate(tmp_path: Path, command: str) -> None:
+    # a reason or error text ending inside an escaped pair ("\ud83d", as a reply cut at the
+    # token limit ends): the judging finished, then writing the JSON raised UnicodeEncodeError
+    # (a traceback, nothing written)
+    rows = [{**r, "disagreed": "yes"} for r in daily(planted_rows(CELLS))]
+    write(tmp_path / "log.jsonl", rows)
+    judge = "python:tests.audit.planted_judge:raises_a_lone_surrogate"
+    args = {
+        "audit-channels": ["audit-channels", "log.jsonl", "--judge", judge, "-q"],
+        **{k: [*v[:-2], judge, "-q"] for k, v in COMMANDS.items()},
+    }[command]
+    proc = backbone(*args, "--out", "out", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    name = {"audit": "audit.json", "ab": "ab.json", "audit-channels": "channels.json"}[command]
+    doc = json.loads((tmp_path / "out" / name).read_text(encoding="utf-8"))
+    reasons = doc.get("unscored_reasons") or doc["disagree"]["unscored_reasons"]
+    assert any("cut at \ufffd" in r for r in reasons), reasons
+    reply = read_reply('{"correct": true, "reason": "cut at \\ud83d"}')
+    assert reply.correct is True and reply.reason == "cut at \ufffd"
+
+
+def test_jsonl_fields_first_given_past_the_records_names_are_read_from(tmp_path: Path) -> None:
+    # the field names of a JSONL log come from its first 10,000 records; a log whose split
+    # signals, user_id and power_user were added later was refused by audit-channels ("none
+    # of the three signal columns ... is present") and read by tells as having no user_id
+    # column (power_user_churn "not available")
+    from backbone.audit.source import KEY_SAMPLE
+
+    lines = []
+    for i in range(KEY_SAMPLE + 300):
+        r: dict[str, Any] = {
+            "id": f"e{i}",
+            "timestamp": f"2025-01-{1 + i % 10:02d}T10:00:00Z",
+            "prompt": "q",
+            "response": "a",
+            "rating": "up" if i % 3 else "down",
+            "truth": i % 2 == 0,
+        }
+        if i >= KEY_SAMPLE:
+            r |= {"disagreed": "yes", "user_id": f"u{i % 40}", "power_user": i % 40 < 6}
+        lines.append(json.dumps(r) + "\n")
+    (tmp_path / "log.jsonl").write_text("".join(lines))
+    proc = backbone(
+        "audit-channels", "log.jsonl", "--judge", JUDGE, "--out", "ch", "-q", cwd=tmp_path
+    )
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "ch" / "channels.json").read_text())
+    assert doc["disagree"]["events"] == 300
+    proc = backbone("tells", "log.jsonl", "--period", "day", "--out", "tells", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "tells" / "tells.json").read_text())
+    churn = next(t for t in doc["tells"] if t["name"] == "power_user_churn")
+    assert churn["evidence"]["power_definition"] == "the log's power-user column", churn["why"]

@@ -1,0 +1,115 @@
+"""``backbone audit-import oasst`` on trees that are valid JSON but hold bad vote counts, or
+that nest deeper than the JSON decoder goes: each is named with its line (exit 2), never a
+traceback and never a file written (no OASST download needed)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backbone.audit.importers.oasst import import_oasst
+from backbone.core.errors import InputError
+from tests.support.loopback import backbone_exe, cli_env
+
+
+def tree(emojis: Any, ident: str = "m") -> dict[str, Any]:
+    return {
+        "message_id": f"{ident}0",
+        "text": "What is 2 + 2?",
+        "role": "prompter",
+        "replies": [
+            {"message_id": f"{ident}1", "text": "4", "role": "assistant", "emojis": emojis}
+        ],
+    }
+
+
+def write_trees(path: Path, *trees: dict[str, Any]) -> Path:
+    path.write_text("".join(json.dumps(t) + "\n" for t in trees))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("emojis", "message"),
+    [
+        ({"+1": "three"}, "emojis '+1' must be a whole number of votes, got \"three\""),
+        ({"-1": [1]}, "emojis '-1' must be a whole number of votes, got [1]"),
+        ({"+1": 1, "red_flag": "x"}, "emojis 'red_flag' must be a whole number of votes"),
+        ({"+1": 2.7, "-1": 2}, "emojis '+1' must be a whole number of votes, got 2.7"),
+        ({"+1": -3}, "emojis '+1' must be a whole number of votes, got -3"),
+        ({"+1": True}, "emojis '+1' must be a whole number of votes, got true"),
+        (["+1"], "'emojis' must be an object"),
+    ],
+)
+def test_a_bad_vote_count_is_named_with_its_line(tmp_path: Path, emojis: Any, message: str) -> None:
+    # "three" raised ValueError, [1] TypeError (tracebacks from the CLI); 2.7 against 2 was
+    # truncated to a tie, -3 read as a thumbs-down count
+    log = write_trees(tmp_path / "trees.jsonl", tree({"+1": 2}, "ok"), tree(emojis))
+    with pytest.raises(InputError) as exc:
+        import_oasst(log)
+    assert exc.value.problems[0].line == 2
+    assert message in exc.value.problems[0].message
+    assert exc.value.problems[0].message.startswith("message.replies[0]: ")
+
+
+def test_an_infinite_vote_count_and_a_tree_too_deep_exit_2(tmp_path: Path) -> None:
+    # Infinity raised OverflowError; a tree nested past the decoder's limit RecursionError
+    nested = ""  # built as text: json.dumps itself stops near 1,000 levels
+    for i in reversed(range(1, 1200)):
+        role = "assistant" if i % 2 else "prompter"
+        inner = f"[{nested}]" if nested else "[]"
+        nested = f'{{"message_id": "d{i}", "text": "t", "role": "{role}", "replies": {inner}}}'
+    text = f'{{"message_id": "d0", "text": "t", "role": "prompter", "replies": [{nested}]}}'
+    (tmp_path / "trees.jsonl").write_text(
+        json.dumps(tree({"+1": 1}, "ok"))
+        + "\n"
+        + '{"message_id": "a", "text": "hi", "role": "prompter", "replies": [{"message_id": '
+        '"b", "text": "x", "role": "assistant", "emojis": {"+1": Infinity}}]}\n' + text + "\n"
+    )
+    proc = subprocess.run(
+        [backbone_exe(), "audit-import", "oasst", "trees.jsonl", "--out", "events.jsonl"],
+        cwd=tmp_path,
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert (
+        "trees.jsonl:2: message.replies[0]: emojis '+1' must be a whole number of votes, got inf"
+        in proc.stderr
+    )
+    assert "trees.jsonl:3: nested too deeply to read as JSON" in proc.stderr
+    assert not (tmp_path / "events.jsonl").exists()
+
+
+def test_whole_float_counts_still_read(tmp_path: Path) -> None:
+    log = write_trees(tmp_path / "trees.jsonl", tree({"+1": 3.0, "-1": 1, "red_flag": None}))
+    (event,) = import_oasst(log).events
+    assert (event["rating"], event["thumbs_up"], event["thumbs_down"]) == ("up", 3, 1)
+
+
+def test_a_lone_surrogate_escape_is_named_not_raised(tmp_path: Path) -> None:
+    # the JSON escape \ud800 alone decodes to a str no UTF-8 file can hold: writing the events
+    # raised UnicodeEncodeError (a traceback, exit 1)
+    line = json.dumps(tree({"+1": 1})).replace('"4"', r'"4 \ud800"')
+    (tmp_path / "trees.jsonl").write_text(line + "\n")
+    with pytest.raises(InputError) as exc:
+        import_oasst(tmp_path / "trees.jsonl")
+    assert [(p.line, p.message) for p in exc.value.problems] == [
+        (1, r"not valid Unicode: a lone surrogate escape (\ud800)")
+    ]
+    proc = subprocess.run(
+        [backbone_exe(), "audit-import", "oasst", "trees.jsonl", "--out", "events.jsonl"],
+        cwd=tmp_path,
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert not (tmp_path / "events.jsonl").exists()
