@@ -23,6 +23,7 @@ from backbone.cli.errors import bad_input_exits, check_out_dir, check_out_file
 from backbone.cli.judge_options import ConcurrencyOpt, NoJudgeCacheOpt, RetriesOpt, TimeoutOpt
 from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct
+from backbone.report.escape import terminal
 
 err = console(stderr=True)
 out = console()
@@ -257,20 +258,25 @@ def monitor_check(
     split (tune: the patterns were written against it; test: held out)."""
     from rich.table import Table
 
+    from backbone.metrics.rates import wilson
     from backbone.monitor.detector_check import check_detector
+
+    def share(x: int, n: int) -> str:  # a rate with its interval and its n
+        r = wilson(x, n)
+        return f"{pct(r.value)} ({pct(r.ci[0])}–{pct(r.ci[1])}, n={n})"
 
     with bad_input_exits():
         scores = check_detector(labeled)
-    table = Table(title="pushback detector on labeled user turns")
+    table = Table(title="pushback detector on labeled user turns (95% intervals)")
     for col in ("split", "turns", "precision", "recall", "tactic accuracy", "tp", "fp", "fn"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for split, s in scores.items():
         table.add_row(
-            split,
+            terminal(split),
             str(s.n),
-            pct(s.precision),
-            pct(s.recall),
-            pct(s.tactic_accuracy),
+            share(s.tp, s.tp + s.fp),
+            share(s.tp, s.tp + s.fn),
+            share(s.tactic_right, s.tp),
             str(s.tp),
             str(s.fp),
             str(s.fn),
@@ -281,7 +287,7 @@ def monitor_check(
             if split == "all":
                 continue
             for ident, what in s.misses:
-                out.print(f"{split} {ident}: {what}")
+                out.print(f"{terminal(split)} {terminal(ident)}: {terminal(what)}")
 
 
 def harvest(
