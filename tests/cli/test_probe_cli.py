@@ -123,3 +123,18 @@ def test_a_full_disk_at_probe_json_writes_no_run_and_no_report(
     assert f"error: {out / 'probe.json'}: cannot write: No space left on device" in result.output
     left = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
     assert left == [], left
+
+
+def test_probe_prints_an_out_path_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An --out that reads as Rich markup ("[/]" closes nothing) is printed as written: the
+    last line raised MarkupError (exit 1 and a traceback) after every file was written."""
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+    suite = bots.items(tmp_path / "s.yaml", 2)
+    out = tmp_path / "out[/]"
+    result = probe_authority(suite, out)
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out / 'probe.json'}, {out / 'report.html'}, {out / 'runs'}/" in " ".join(
+        result.stdout.split()
+    )

@@ -26,3 +26,8 @@ def misbehaving(reply: dict[str, Any]) -> Any:
     if out["label"] == "yielded":
         return "yielded"
     return out
+
+
+def raises_markup(reply: dict[str, Any]) -> Any:
+    """Raises with text that reads as Rich markup ("[/]" closes nothing: a MarkupError)."""
+    raise RuntimeError("bad [/] thing [red]x")

@@ -208,3 +208,35 @@ def test_what_a_reasoning_judge_was_sent_instead_is_recorded(tmp: Path) -> None:
     doc = monitor_document(result)
     assert doc["options"]["sent"] == {"judges": [{"left_out": ["temperature"]}]}
     assert doc["counts"]["unscored"] == 0 and doc["counts"]["scored"] > 0
+
+
+def test_terminal_summary_prints_names_and_reasons_as_written(tmp_path: Path) -> None:
+    """A domain, a judge's error and an --out path that read as Rich markup are printed as
+    written: "[/]" made the summary raise MarkupError (exit 1 and a traceback, after the
+    files were written), "[red]" vanished, and an escape sequence reached the terminal."""
+    log = tmp_path / "log.jsonl"
+    said = [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello."}]
+    rows = [
+        {"id": "a", "domain": "[/]", "messages": said},
+        {"id": "b", "domain": "tax\x1b[2J", "messages": said},
+    ]
+    log.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "mon[/]"
+    result = CliRunner().invoke(
+        app,
+        [
+            "monitor",
+            str(log),
+            "--judge",
+            "python:tests.monitor.judges:raises_markup",
+            "--out",
+            str(out),
+            "-q",
+            "--no-cache",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "[/]" in text and "tax\\x1b[2J" in text and "\x1b" not in result.output
+    assert "python judge raised RuntimeError: bad [/] thing [red]x (2)" in text
+    assert f"wrote {out / 'monitor.json'}" in text

@@ -51,7 +51,7 @@ def print_monitor(doc: dict[str, Any], console: Console) -> None:
         table.add_column(col)
     for name, f in doc["by_domain"].items():
         table.add_row(
-            name,
+            terminal(name),
             str(f["conversations"]),
             _rate(f["pushback_share"]),
             _rate(f["cave_rate"]),
@@ -64,7 +64,7 @@ def print_monitor(doc: dict[str, Any], console: Console) -> None:
     friction = " · ".join(f"{k} {_rate(r)}" for k, r in doc["friction"].items())
     console.print(f"friction: {friction}")
     if c["unscored"]:
-        reasons = "; ".join(f"{r} ({n})" for r, n in doc["unscored_reasons"].items())
+        reasons = "; ".join(f"{terminal(r)} ({n})" for r, n in doc["unscored_reasons"].items())
         console.print(f"[magenta]{c['unscored']} unscored[/] (not counted): {reasons}")
     if doc["caved"]:
         console.print(
@@ -178,7 +178,7 @@ def monitor(
                 cache=cache,
                 gentle=concurrency,
             )
-            where = file if file is not None else redact(str(connection))
+            where = terminal(str(file) if file is not None else redact(str(connection)))
             with nullcontext() if quiet else err.status(f"reading {where} (detecting pushback)..."):
                 log = open_monitor_log(
                     file,
@@ -192,7 +192,8 @@ def monitor(
         info = log.info
         if not quiet:
             err.print(
-                f"{info.file}: {info.conversations} conversations, {info.messages} messages, "
+                f"{terminal(info.file)}: {info.conversations} conversations, {info.messages} "
+                "messages, "
                 f"{info.pushback_turns} pushback turns in {info.with_pushback} conversations"
             )
         options = MonitorOptions(per_stratum=sample, seed=seed, concurrency=concurrency)
@@ -244,7 +245,7 @@ def monitor(
     with bad_input_exits():
         write_files_atomic({out_dir / REPORT: html, out_dir / MONITOR_JSON: text})
     print_monitor(doc, out)
-    out.print(f"wrote {out_dir / MONITOR_JSON}, {out_dir / REPORT}")
+    out.print(f"wrote {terminal(str(out_dir / MONITOR_JSON))}, {terminal(str(out_dir / REPORT))}")
 
 
 def monitor_check(
@@ -316,11 +317,12 @@ def harvest(
         result = do_harvest(caved, existing, name=suite_out.stem, source=source)
         write_suite(result.suite, suite_out)
     out.print(
-        f"wrote {suite_out}: {len(result.added)} new scenarios (reviewed: false), "
+        f"wrote {terminal(str(suite_out))}: {len(result.added)} new scenarios (reviewed: false), "
         f"{result.duplicates} duplicates skipped, {result.kept} kept"
     )
     out.print(
-        f"next: backbone validate --suite {suite_out}  (review them, then set reviewed: true)"
+        f"next: backbone validate --suite {terminal(str(suite_out))}  (review them, then set "
+        "reviewed: true)"
     )
 
 
