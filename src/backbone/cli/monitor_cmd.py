@@ -316,9 +316,12 @@ def harvest(
         source = str(run_dir / MONITOR_JSON)
         result = do_harvest(caved, existing, name=suite_out.stem, source=source)
         write_suite(result.suite, suite_out)
+    for why in result.skipped:
+        err.print(f"[yellow]skipped[/] (no scenario can hold it): {terminal(why)}")
     out.print(
         f"wrote {terminal(str(suite_out))}: {len(result.added)} new scenarios (reviewed: false), "
         f"{result.duplicates} duplicates skipped, {result.kept} kept"
+        + (f", {len(result.skipped)} not harvestable" if result.skipped else "")
     )
     out.print(
         f"next: backbone validate --suite {terminal(str(suite_out))}  (review them, then set "
