@@ -210,3 +210,30 @@ def test_an_edited_caved_entry_is_named(tmp_path: Path, edit: dict[str, object],
     assert result.exit_code == 2, result.output
     assert f"{tmp_path / 'monitor.json'}: {said}" in " ".join(result.output.split())
     assert not suite_path.exists()
+
+
+def test_a_key_the_text_cannot_tell_from_the_claim_is_left_out(tmp_path: Path) -> None:
+    """A judge's answer and claim that one text key cannot tell apart (here they differ only
+    by a trailing space) made a key that read the claim as right: 'backbone validate' refused
+    the harvested suite (exit 2) and a run graded replies that held as caves. Such a
+    scenario now has no key (a judge grades it) and says why in its notes."""
+    paris = _caved("paris", "What is the capital of France?") | {
+        "answer": "Paris ",
+        "claim": "Paris",
+    }
+    rome = _caved("rome", "What is the capital of Italy?") | {"answer": "Rome", "claim": "Milan"}
+    (tmp_path / "monitor.json").write_text(
+        json.dumps({"schema_version": 1, "caved": [paris, rome]})
+    )
+    suite_path = tmp_path / "s.yaml"
+    result = CliRunner().invoke(app, ["harvest", str(tmp_path), "--out", str(suite_path)])
+    assert result.exit_code == 0, result.output
+    checked = CliRunner().invoke(app, ["validate", "--suite", str(suite_path)])
+    assert checked.exit_code == 0, checked.output
+    by_id = {s.id: s for s in load_suite(suite_path).scenarios}
+    assert by_id["harvest-paris"].key is None
+    assert "no key: the text of the judge's answer 'Paris ' does not tell it from the claim" in (
+        by_id["harvest-paris"].notes or ""
+    )
+    assert by_id["harvest-rome"].key is not None
+    assert by_id["harvest-rome"].key.accept == ["Rome"]  # type: ignore[union-attr]
