@@ -241,7 +241,8 @@ def test_engine_bad_input_exits_2_naming_the_table_and_what_is_wrong(tmp_path: P
         con.execute(
             "CREATE TABLE chats AS SELECT * FROM (VALUES "
             "('a', '0', 'user', 'q'), ('a', '1', 'assistant', 'x'), ('a', '1', 'user', 'again'), "
-            "('b', '0', 'assistant', 'hi'), ('c', '0', 'user', 'alone'), ('d', 'x', 'user', 'q')) "
+            "('b', '0', 'assistant', 'hi'), ('c', '0', 'user', 'alone'), ('d', 'x', 'user', 'q'), "
+            "('e', '0', 'user', 'q'), ('e', '0.5', 'assistant', 'x')) "
             "t(conversation_id, turn, role, content)"
         )
         con.execute("CREATE TABLE whole AS SELECT 'a' AS id, '[]' AS messages")
@@ -255,6 +256,7 @@ def test_engine_bad_input_exits_2_naming_the_table_and_what_is_wrong(tmp_path: P
     assert "roles out of order: assistant after the start in conversation 'b'" in text
     assert "conversation 'c' has no assistant turn" in text
     assert "turn 'x' is not a whole number" in text
+    assert "turn '0.5' is not a whole number" in text  # it was read as turn 1 (rounded)
     with pytest.raises(InputError, match="read by the default DuckDB path only"):
         open_monitor_log(None, connection=url, table="whole")
     with pytest.raises(InputError) as err:
