@@ -282,7 +282,10 @@ def survival_chart(
             f'y="{ly}"><title>{escape(name)}</title>{escape(_clip(name, 30))} '
             f'<tspan fill="#777">{pct(prev)}, n={n}</tspan></text></g>'
         )
-    return svg_chart("survival", width, height, "".join(parts), label)
+    # one legend line a ladder: a run with many ladders (a harvested suite) makes the chart
+    # taller below the plot rather than cut the legend off at its frame
+    full = max(height, top + 14 + 18 * len(curves))
+    return svg_chart("survival", width, full, "".join(parts), label)
 
 
 @dataclass(frozen=True)
