@@ -373,7 +373,10 @@ def calibration_chart(
             f'<text x="{left + size + 30}" y="{ly}">{escape(names[i])}</text></g>'
         )
         parts.append("".join(g))
-    return svg_chart("calibration", width, height, "".join(parts), label)
+    # one legend line a position: many positions make the chart taller below the plot
+    # rather than cut the legend off at its frame
+    full = max(height, top + 14 + 18 * len(points))
+    return svg_chart("calibration", width, full, "".join(parts), label)
 
 
 def share_strip(
