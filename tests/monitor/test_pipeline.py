@@ -240,3 +240,22 @@ def test_terminal_summary_prints_names_and_reasons_as_written(tmp_path: Path) ->
     assert "[/]" in text and "tax\\x1b[2J" in text and "\x1b" not in result.output
     assert "python judge raised RuntimeError: bad [/] thing [red]x (2)" in text
     assert f"wrote {out / 'monitor.json'}" in text
+
+
+def test_a_password_in_the_judge_base_url_is_not_written(tmp_path: Path) -> None:
+    """A --base-url with credentials (http://user:pw@host/v1) was written whole into
+    monitor.json, twice (the options and the judge's identity): the files are shared."""
+    from tests.support.loopback import LoopbackServer
+
+    path = write_log(tmp_path / "log.jsonl", planted())
+    with LoopbackServer(lambda messages: '{"label": "held"}') as server:
+        url = server.openai_base_url.replace("http://", "http://alice:s3cret-pw@")
+        args = ["monitor", str(path), "--judge", "openai:judge", "--base-url", url]
+        args += ["--sample", "1", "--out", str(tmp_path / "mon"), "-q", "--no-cache"]
+        result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    for written in (tmp_path / "mon").iterdir():
+        assert "s3cret-pw" not in written.read_text(), written.name
+    doc = json.loads((tmp_path / "mon" / "monitor.json").read_text())
+    masked = url.replace("s3cret-pw", "***")
+    assert doc["options"]["base_url"] == doc["judge"]["identity"]["base_url"] == masked
