@@ -138,3 +138,26 @@ def test_probe_prints_an_out_path_as_written(
     assert f"wrote {out / 'probe.json'}, {out / 'report.html'}, {out / 'runs'}/" in " ".join(
         result.stdout.split()
     )
+
+
+def test_a_password_in_the_target_base_url_is_not_written_to_probe_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """probe.json recorded the target's identity with its --base-url whole, password
+    included (http://user:pw@host/v1)."""
+    from tests.support.loopback import LoopbackServer
+
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+    suite = bots.items(tmp_path / "s.yaml", 2)
+    with LoopbackServer(lambda messages: bots.RIGHT) as server:
+        url = server.openai_base_url.replace("http://", "http://alice:s3cret-pw@")
+        result = runner.invoke(
+            app,
+            ["probe", "authority", "--target", "openai:bot", "--base-url", url,
+             "--suite", str(suite), "--out", str(tmp_path / "out"), "--option", "turns=1", "-q"],
+        )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "out" / "probe.json").read_text()
+    assert "s3cret-pw" not in text
+    identity = json.loads(text)["target"]["identity"]
+    assert identity["base_url"] == url.replace("s3cret-pw", "***")

@@ -41,38 +41,14 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from backbone import __version__
 from backbone.audit.models import Estimate
 from backbone.monitor.models import MONITOR_SCHEMA_VERSION, Figures, MonitorResult
+from backbone.report.escape import without_passwords
 
 SCHEMA_VERSION = MONITOR_SCHEMA_VERSION
 FILE = "monitor.json"
-
-
-def without_passwords(value: Any) -> Any:
-    """``value`` with the password of every URL in it masked (a ``--base-url`` such as
-    ``http://user:pw@host/v1``): the output files are shared, the password is not.
-
-    >>> without_passwords({"base_url": "http://u:pw@h:8/v1", "n": 1})
-    {'base_url': 'http://u:***@h:8/v1', 'n': 1}
-    """
-    if isinstance(value, dict):
-        return {k: without_passwords(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [without_passwords(v) for v in value]
-    if isinstance(value, str) and "://" in value and "@" in value:
-        try:
-            parts = urlsplit(value)
-            password = parts.password
-        except ValueError:  # not a URL after all
-            return value
-        if password is not None:
-            user, _, host = parts.netloc.rpartition("@")
-            name = user.partition(":")[0]
-            return urlunsplit(parts._replace(netloc=f"{name}:***@{host}"))
-    return value
 
 
 def rate(e: Estimate) -> dict[str, Any]:
