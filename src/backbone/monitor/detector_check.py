@@ -26,6 +26,7 @@ from backbone.core.errors import InputError
 from backbone.monitor.pushback import detect
 
 LABELED = "labeled/pushback_turns.jsonl"
+ALL = "all"  # the scores over every turn, beside each split's
 
 
 @dataclass(frozen=True)
@@ -103,9 +104,12 @@ def _turn(raw: object) -> LabeledTurn:
         raise TypeError(f"'pushback' must be true or false, not {pushback!r}")
     if tactic is not None and not isinstance(tactic, str):
         raise TypeError(f"'tactic' must be a tactic name or null, not {tactic!r}")
+    split = str(raw.get("split", "test"))
+    if split == ALL:  # the row of every turn: a split of that name would vanish into it
+        raise ValueError(f"split '{ALL}' is the name of the total: call the split otherwise")
     return LabeledTurn(
         id=str(raw["id"]),
-        split=str(raw.get("split", "test")),
+        split=split,
         text=str(raw["text"]),
         pushback=pushback,
         tactic=tactic,
@@ -139,5 +143,5 @@ def check_detector(path: str | Path | None = None) -> dict[str, Scores]:
     turns = load_turns(path)
     splits = sorted({t.split for t in turns})
     out = {name: score([t for t in turns if t.split == name]) for name in splits}
-    out["all"] = score(turns)
+    out[ALL] = score(turns)
     return out
