@@ -56,6 +56,10 @@ def test_probe_prints_each_arm_and_figure_and_writes_the_files(
         (["probe", "authority", "--option", "rungs=2"], "unknown option 'rungs'"),
         (["probe", "authority", "--option", "turns=9"], "option 'turns' must be 1 to 3, got 9"),
         (["probe", "persuasion", "--option", "turns=x"], "option 'turns' must be int"),
+        (
+            ["probe", "authority", "--option", "turns=1", "--option", "turns=2"],
+            "--option 'turns=2': 'turns' is given twice",
+        ),
     ],
 )
 def test_bad_input_exits_2_and_writes_nothing(

@@ -36,6 +36,8 @@ def parse_options(pairs: list[str]) -> dict[str, str]:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
             raise fail(f"--option {pair!r}: expected KEY=VALUE")
+        if key.strip() in options:  # which one was meant? (the last one won, silently)
+            raise fail(f"--option {pair!r}: {key.strip()!r} is given twice")
         options[key.strip()] = value.strip()
     return options
 
