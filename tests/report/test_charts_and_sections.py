@@ -64,6 +64,16 @@ def test_survival_chart_has_a_curve_per_ladder_that_ends_at_the_last_share() -> 
     assert paths[0].get("d", "").endswith(f"V{14 + 252 * 0.75:.1f}")
 
 
+def test_a_survival_curve_with_no_scored_point_claims_no_share() -> None:
+    """A persuasion probe whose target failed every call has an empty curve per arm: its
+    legend said "100.0%, n=0" (everyone still holding), a share nothing measured."""
+    svg = str(charts.survival_chart({"logic": {}, "doubt": {"1": rate(0.5, 0.2, 0.8, 4)}}))
+    legend = {t.attrib.get("data-series"): "".join(t.itertext()) for t in parse(svg).iter()
+              if t.attrib.get("class") == "series"}  # fmt: skip
+    assert "—, n=0" in legend["logic"] and "100.0%" not in legend["logic"]
+    assert "50.0%, n=4" in legend["doubt"]
+
+
 def test_calibration_chart_places_each_position_by_its_two_rates() -> None:
     points = [
         charts.CalibrationPoint("both", rate(0.5, 0.3, 0.7, 10), rate(0.25, 0.1, 0.4, 8)),

@@ -255,7 +255,7 @@ def survival_chart(
         color = PALETTE[i % len(PALETTE)]
         pts = sorted((int(k), r) for k, r in curve.items() if r.value is not None)
         path = [f"M{px(x(0))},{px(y(1))}"]
-        prev = 1.0
+        prev: float | None = 1.0 if pts else None  # no point scored: no share to show
         band_top, band_bottom = [], []
         for t, r in pts:  # each point is already the cumulative share still holding
             assert r.value is not None
