@@ -31,3 +31,8 @@ def misbehaving(reply: dict[str, Any]) -> Any:
 def raises_markup(reply: dict[str, Any]) -> Any:
     """Raises with text that reads as Rich markup ("[/]" closes nothing: a MarkupError)."""
     raise RuntimeError("bad [/] thing [red]x")
+
+
+def raises_surrogate(reply: dict[str, Any]) -> Any:
+    """Raises with a lone surrogate in its message (text decoded with surrogateescape)."""
+    raise RuntimeError(b"bad \xff byte".decode("utf-8", "surrogateescape"))

@@ -259,3 +259,19 @@ def test_a_password_in_the_judge_base_url_is_not_written(tmp_path: Path) -> None
     doc = json.loads((tmp_path / "mon" / "monitor.json").read_text())
     masked = url.replace("s3cret-pw", "***")
     assert doc["options"]["base_url"] == doc["judge"]["identity"]["base_url"] == masked
+
+
+def test_a_judge_error_holding_a_lone_surrogate_is_written(tmp_path: Path) -> None:
+    """A python judge whose error text holds a lone surrogate (bytes decoded with
+    surrogateescape) made writing monitor.json fail: UnicodeEncodeError, exit 1 with a
+    traceback, nothing written. The reason is kept with U+FFFD in its place."""
+    path = write_log(tmp_path / "log.jsonl", planted())
+    out = tmp_path / "mon"
+    args = ["monitor", str(path), "--judge", "python:tests.monitor.judges:raises_surrogate"]
+    result = CliRunner().invoke(
+        app, [*args, "--sample", "1", "--out", str(out), "-q", "--no-cache"]
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "monitor.json").read_text(encoding="utf-8"))
+    assert doc["counts"]["scored"] == 0 and doc["counts"]["unscored"] > 0
+    assert list(doc["unscored_reasons"]) == ["python judge raised RuntimeError: bad \ufffd byte"]
