@@ -192,9 +192,9 @@ def test_bad_csv_rows_located(tmp_path: Path) -> None:
 
 
 def test_a_turn_with_a_fraction_is_not_a_whole_number(tmp_path: Path) -> None:
-    """A turn of 1.5 was cast to 2 (DuckDB rounds; Spark truncates to 1): read as message
-    2, it was accepted, or reported as "turn 2 appears twice", a number the log does not
-    hold. A whole number written with a point ("1.0") or spaces is still a turn."""
+    """A turn of 1.5 was cast to 2 (DuckDB rounds; Spark's try_cast refuses it): read as
+    message 2, it was accepted, or reported as "turn 2 appears twice", a number the log does
+    not hold. A whole number written with a point ("1.0") or spaces is still a turn."""
     path = tmp_path / "frac.csv"
     path.write_text(
         "conversation_id,turn,role,content\n"

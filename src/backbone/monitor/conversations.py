@@ -79,9 +79,9 @@ def role_sql(raw: str) -> str:
 
 
 def whole_sql(raw: str) -> str:
-    """SQL: ``raw`` (text) as a whole number, NULL when it is not one. A bare cast would round
-    "1.5" to 2 (and Spark truncates it to 1), ordering messages by a number the log does not
-    hold; "2", " 2 " and "2.0" are whole."""
+    """SQL: ``raw`` (text) as a whole number, NULL when it is not one. DuckDB's bare cast
+    rounds "1.5" to 2, ordering messages by a number the log does not hold (Spark's try_cast
+    refuses it, so the engines disagreed); "2", " 2 " and "2.0" are whole."""
     text = f"trim({raw})"
     number = f"TRY_CAST({text} AS BIGINT)"
     return (  # the second cast only for a number with a point: the log reads as fast

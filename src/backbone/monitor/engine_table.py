@@ -166,7 +166,7 @@ def _label(cmap: Mapping[str, str], field: str) -> str:
 
 def _whole(text: ir.StringValue) -> ir.IntegerValue:
     """``text`` as a whole number, null when it is not one (as the default path's
-    :func:`~backbone.monitor.conversations.whole_sql`: "1.5" is neither 2 nor 1)."""
+    :func:`~backbone.monitor.conversations.whole_sql`: "1.5" is not 2 on a DuckDB connection)."""
     number = text.try_cast("int64")
     whole = text.try_cast("float64") == number.cast("float64")
     return ibis.ifelse(whole.fill_null(False), number, ibis.null("int64"))
