@@ -36,3 +36,8 @@ def raises_markup(reply: dict[str, Any]) -> Any:
 def raises_surrogate(reply: dict[str, Any]) -> Any:
     """Raises with a lone surrogate in its message (text decoded with surrogateescape)."""
     raise RuntimeError(b"bad \xff byte".decode("utf-8", "surrogateescape"))
+
+
+def raises_each_time_differently(reply: dict[str, Any]) -> Any:
+    """Raises with a message of its own for each reply (a request id, say)."""
+    raise RuntimeError(f"upstream error, request {reply['conversation_id']}/{reply['turn']}")

@@ -13,12 +13,14 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from backbone.cli import monitor_cmd
 from backbone.cli.app import app
 from backbone.evaluation.monitor import monitor_judge, run_monitor
 from backbone.judges.judge import Judge
 from backbone.judges.rubrics.monitor import MONITOR
 from backbone.monitor.conversations import open_conversations
 from backbone.monitor.pipeline import MonitorOptions, run_monitor_log
+from backbone.report.monitor_html import MAX_REASONS
 from backbone.report.monitor_json import monitor_document
 from backbone.targets.python_callable import CallableTarget
 from tests.monitor import judges
@@ -275,3 +277,26 @@ def test_a_judge_error_holding_a_lone_surrogate_is_written(tmp_path: Path) -> No
     doc = json.loads((out / "monitor.json").read_text(encoding="utf-8"))
     assert doc["counts"]["scored"] == 0 and doc["counts"]["unscored"] > 0
     assert list(doc["unscored_reasons"]) == ["python judge raised RuntimeError: bad \ufffd byte"]
+
+
+def test_distinct_unscored_reasons_are_listed_up_to_a_limit(tmp_path: Path) -> None:
+    """A judge whose error differs for every reply (a request id in it) gave one reason a
+    reply, and the terminal summary and the report's headline listed them all in one
+    sentence: a line of megabytes on a large log. They show the most common, then how many
+    others; monitor.json keeps every one."""
+    path = write_log(tmp_path / "log.jsonl", planted())
+    out = tmp_path / "mon"
+    judge = "python:tests.monitor.judges:raises_each_time_differently"
+    args = ["monitor", str(path), "--judge", judge, "--out", str(out), "-q", "--no-cache"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "monitor.json").read_text())
+    many = len(doc["unscored_reasons"])
+    assert many == doc["counts"]["unscored"] > 100
+    line = next(x for x in result.stdout.splitlines() if "unscored (not counted)" in x)
+    assert line.count("upstream error") == monitor_cmd.SHOWN_REASONS
+    assert line.endswith(f"and {many - monitor_cmd.SHOWN_REASONS} other reasons (in monitor.json)")
+    html = (out / "report.html").read_text()
+    headline = html.split('id="monitor-headline"', 1)[1].split("</section>", 1)[0]
+    assert headline.count("upstream error") == MAX_REASONS
+    assert f"and {many - MAX_REASONS} other reasons" in headline

@@ -30,6 +30,7 @@ out = console()
 
 MONITOR_JSON = "monitor.json"
 REPORT = "report.html"
+SHOWN_REASONS = 5  # unscored reasons printed, the most common first
 
 
 def _rate(r: dict[str, Any]) -> str:
@@ -64,7 +65,10 @@ def print_monitor(doc: dict[str, Any], console: Console) -> None:
     friction = " · ".join(f"{k} {_rate(r)}" for k, r in doc["friction"].items())
     console.print(f"friction: {friction}")
     if c["unscored"]:
-        reasons = "; ".join(f"{terminal(r)} ({n})" for r, n in doc["unscored_reasons"].items())
+        every = list(doc["unscored_reasons"].items())  # most common first
+        reasons = "; ".join(f"{terminal(r)} ({n})" for r, n in every[:SHOWN_REASONS])
+        if len(every) > SHOWN_REASONS:  # a judge whose errors differ each time: one a reply
+            reasons += f"; and {len(every) - SHOWN_REASONS} other reasons (in monitor.json)"
         console.print(f"[magenta]{c['unscored']} unscored[/] (not counted): {reasons}")
     if doc["caved"]:
         console.print(
