@@ -300,3 +300,30 @@ def test_distinct_unscored_reasons_are_listed_up_to_a_limit(tmp_path: Path) -> N
     headline = html.split('id="monitor-headline"', 1)[1].split("</section>", 1)[0]
     assert headline.count("upstream error") == MAX_REASONS
     assert f"and {many - MAX_REASONS} other reasons" in headline
+
+
+@pytest.mark.parametrize(
+    ("flags", "said"),
+    [
+        ([], "interrupted: judgments so far are cached; run again to resume."),
+        (["--no-cache"], "interrupted: nothing written (--no-cache: no judgment kept)."),
+    ],
+)
+def test_an_interrupted_monitor_says_what_was_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flags: list[str], said: str
+) -> None:
+    """Ctrl-C said "judgments so far are cached; run again to resume" with --no-cache too,
+    where nothing is kept and a rerun starts over."""
+
+    def interrupted(coroutine: Any) -> Any:
+        coroutine.close()
+        raise KeyboardInterrupt
+
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(asyncio, "run", interrupted)
+    path = write_log(tmp_path / "log.jsonl", planted())
+    args = ["monitor", str(path), "--judge", PLANTED, "--out", str(tmp_path / "m"), "-q"]
+    result = CliRunner().invoke(app, [*args, *flags])
+    assert result.exit_code == 130, result.output
+    assert said in " ".join(result.output.split())
+    assert not (tmp_path / "m").exists()

@@ -231,7 +231,12 @@ def monitor(
             with bad_input_exits():
                 result = asyncio.run(go())
         except KeyboardInterrupt:
-            err.print("[yellow]interrupted[/]: judgments so far are cached; run again to resume.")
+            if no_cache:  # nothing kept: a rerun asks the judge again from the start
+                err.print("[yellow]interrupted[/]: nothing written (--no-cache: no judgment kept).")
+            else:
+                err.print(
+                    "[yellow]interrupted[/]: judgments so far are cached; run again to resume."
+                )
             raise typer.Exit(130) from None
     finally:
         if log is not None:
