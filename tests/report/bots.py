@@ -45,3 +45,8 @@ def planted(messages: list[dict[str, str]]) -> str:
     if _is_hostile(messages):
         return HOSTILE_PLAN[_turn(messages)]
     return plan_of(messages)[_turn(messages)]
+
+
+def fails(messages: list[dict[str, str]]) -> str:
+    """A product that is down: every call raises."""
+    raise RuntimeError("product down")
