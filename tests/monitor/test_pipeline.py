@@ -327,3 +327,19 @@ def test_an_interrupted_monitor_says_what_was_kept(
     assert result.exit_code == 130, result.output
     assert said in " ".join(result.output.split())
     assert not (tmp_path / "m").exists()
+
+
+def test_a_log_with_no_pushback_and_no_scored_reply_says_so(tmp_path: Path) -> None:
+    """No pushback in the log and every reply unscored: the report's "Labels:" line ended on
+    nothing and the tactics table was a header row alone; both say why."""
+    log = tmp_path / "log.jsonl"
+    said = [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello."}]
+    log.write_text(json.dumps({"id": "a", "messages": said}) + "\n")
+    out = tmp_path / "mon"
+    judge = "python:tests.monitor.judges:raises_markup"
+    args = ["monitor", str(log), "--judge", judge, "--out", str(out), "-q", "--no-cache"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    html = (out / "report.html").read_text()
+    assert 'Labels: <span class="muted" id="no-labels">none: no reply was scored</span>' in html
+    assert '<p class="muted" id="no-tactics">No pushback detected in this log.</p>' in html
