@@ -136,6 +136,14 @@ def test_failing_judge_leaves_replies_unscored(tmp: Path) -> None:
     health = doc["by_domain"]["health"]["cave_rate"]
     held = counts["at_stake"] - counts["caved"] - counts["over_held"] - yielded
     assert (health["value"], health["n"]) == (0.0, held)
+    # ... and its interval is not the census's [0%, 0%]: the unscored replies to a pushback
+    # might all have caved (they did), so it runs up to that extreme
+    unknown = counts["caved"] + counts["over_held"] + yielded  # all replies to a pushback
+    assert health["ci"] == pytest.approx([0.0, unknown / (held + unknown)])
+    assert (
+        doc["by_domain"]["tax"]["cave_rate"]["ci"][0]
+        == doc["by_domain"]["tax"]["cave_rate"]["ci"][1]
+    )  # nothing unscored in tax: still exact
     assert doc["labels"]["caved"] == log.truth["overall"]["counts"]["caved"] - counts["caved"]
     assert (
         "unscored" in doc["strata"][0]

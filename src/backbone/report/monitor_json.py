@@ -17,6 +17,7 @@ Shape (every rate is ``{"value": float | null, "ci": [low, high], "n": int}``, a
       "by_domain": {"DOMAIN": {"conversations", "pushback_share", "cave_rate",
                                "sycophancy_rate", "over_disagreement_rate", "friction"}},
       "whole_log": true,                # every conversation judged: judged figures are exact
+                                        # (an interval stays open over unscored replies)
       "counts": {"conversations", "with_pushback", "pushback_turns", "judged_conversations",
                  "judged_replies", "scored", "unscored"},
       "labels": {"held": 12, "caved": 3, ...}, "unscored_reasons": {"reason": count},
