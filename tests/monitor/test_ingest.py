@@ -591,3 +591,22 @@ def test_a_file_that_is_not_gzip_or_a_gzipped_parquet_is_a_clear_error(tmp_path:
     with pytest.raises(InputError) as exc:
         open_conversations(odd)
     assert "extension '.txt.gz'" in str(exc.value.problems[0])
+
+
+def test_a_blank_domain_is_no_domain(tmp_path: Path) -> None:
+    """A domain of "" or spaces was a domain of its own (a nameless row in every table, and
+    a harvested position named by a hash), apart from the conversations with none; CSV read
+    an empty cell as none already, JSONL did not."""
+    said = [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello."}]
+    rows = [
+        {"id": "a", "domain": "", "messages": said},
+        {"id": "b", "domain": "  ", "messages": said},
+    ]
+    rows += [{"id": "c", "messages": said}, {"id": "d", "domain": "tax", "messages": said}]
+    path = tmp_path / "log.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    with open_conversations(path) as log:
+        assert {d: f["conversations"] for d, f in log.info.by_domain.items()} == {
+            "(none)": 3,
+            "tax": 1,
+        }

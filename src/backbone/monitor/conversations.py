@@ -509,7 +509,9 @@ def _conv_table(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         f"""
         CREATE TEMP TABLE conv AS SELECT __ckey, any_value(__conv) AS id,
-          min(__row) AS first_row, coalesce(max(__domain), {sql_literal(NO_DOMAIN)}) AS domain,
+          min(__row) AS first_row,
+          coalesce(max(CASE WHEN trim(__domain) <> '' THEN __domain END), {sql_literal(NO_DOMAIN)})
+            AS domain,
           max(__user_id) AS user_id, min(__timestamp) AS timestamp,
           coalesce(bool_or(lower(trim(__dial_raw)) IN {TRUTHY}), false) AS dial_off,
           count(*) AS messages,

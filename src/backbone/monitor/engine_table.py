@@ -383,7 +383,9 @@ def _conversations(turns: ir.Table) -> ir.Table:
     first_row = t[ROW].min() if ROW in t.columns else ibis.literal(0, "int64")
     return t.group_by(__ckey="__conv").aggregate(
         first_row=first_row,
-        domain=t["__domain"].max().fill_null(NO_DOMAIN),
+        domain=ibis.ifelse(t["__domain"].strip() == "", ibis.null("string"), t["__domain"])
+        .max()
+        .fill_null(NO_DOMAIN),  # a blank domain is no domain, as a missing one
         user_id=t["__user_id"].max(),
         timestamp=t["__timestamp"].min(),
         dial_off=dial.any().fill_null(False),
