@@ -56,6 +56,10 @@ def test_probe_prints_each_arm_and_figure_and_writes_the_files(
         (["probe", "authority", "--option", "rungs=2"], "unknown option 'rungs'"),
         (["probe", "authority", "--option", "turns=9"], "option 'turns' must be 1 to 3, got 9"),
         (["probe", "persuasion", "--option", "turns=x"], "option 'turns' must be int"),
+        (
+            ["probe", "authority", "--option", "turns=1", "--option", "turns=2"],
+            "--option 'turns=2': 'turns' is given twice",
+        ),
     ],
 )
 def test_bad_input_exits_2_and_writes_nothing(
@@ -123,3 +127,41 @@ def test_a_full_disk_at_probe_json_writes_no_run_and_no_report(
     assert f"error: {out / 'probe.json'}: cannot write: No space left on device" in result.output
     left = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
     assert left == [], left
+
+
+def test_probe_prints_an_out_path_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An --out that reads as Rich markup ("[/]" closes nothing) is printed as written: the
+    last line raised MarkupError (exit 1 and a traceback) after every file was written."""
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+    suite = bots.items(tmp_path / "s.yaml", 2)
+    out = tmp_path / "out[/]"
+    result = probe_authority(suite, out)
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out / 'probe.json'}, {out / 'report.html'}, {out / 'runs'}/" in " ".join(
+        result.stdout.split()
+    )
+
+
+def test_a_password_in_the_target_base_url_is_not_written_to_probe_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """probe.json recorded the target's identity with its --base-url whole, password
+    included (http://user:pw@host/v1)."""
+    from tests.support.loopback import LoopbackServer
+
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+    suite = bots.items(tmp_path / "s.yaml", 2)
+    with LoopbackServer(lambda messages: bots.RIGHT) as server:
+        url = server.openai_base_url.replace("http://", "http://alice:s3cret-pw@")
+        result = runner.invoke(
+            app,
+            ["probe", "authority", "--target", "openai:bot", "--base-url", url,
+             "--suite", str(suite), "--out", str(tmp_path / "out"), "--option", "turns=1", "-q"],
+        )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "out" / "probe.json").read_text()
+    assert "s3cret-pw" not in text
+    identity = json.loads(text)["target"]["identity"]
+    assert identity["base_url"] == url.replace("s3cret-pw", "***")

@@ -26,3 +26,18 @@ def misbehaving(reply: dict[str, Any]) -> Any:
     if out["label"] == "yielded":
         return "yielded"
     return out
+
+
+def raises_markup(reply: dict[str, Any]) -> Any:
+    """Raises with text that reads as Rich markup ("[/]" closes nothing: a MarkupError)."""
+    raise RuntimeError("bad [/] thing [red]x")
+
+
+def raises_surrogate(reply: dict[str, Any]) -> Any:
+    """Raises with a lone surrogate in its message (text decoded with surrogateescape)."""
+    raise RuntimeError(b"bad \xff byte".decode("utf-8", "surrogateescape"))
+
+
+def raises_each_time_differently(reply: dict[str, Any]) -> Any:
+    """Raises with a message of its own for each reply (a request id, say)."""
+    raise RuntimeError(f"upstream error, request {reply['conversation_id']}/{reply['turn']}")

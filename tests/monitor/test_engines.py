@@ -241,7 +241,8 @@ def test_engine_bad_input_exits_2_naming_the_table_and_what_is_wrong(tmp_path: P
         con.execute(
             "CREATE TABLE chats AS SELECT * FROM (VALUES "
             "('a', '0', 'user', 'q'), ('a', '1', 'assistant', 'x'), ('a', '1', 'user', 'again'), "
-            "('b', '0', 'assistant', 'hi'), ('c', '0', 'user', 'alone'), ('d', 'x', 'user', 'q')) "
+            "('b', '0', 'assistant', 'hi'), ('c', '0', 'user', 'alone'), ('d', 'x', 'user', 'q'), "
+            "('e', '0', 'user', 'q'), ('e', '0.5', 'assistant', 'x')) "
             "t(conversation_id, turn, role, content)"
         )
         con.execute("CREATE TABLE whole AS SELECT 'a' AS id, '[]' AS messages")
@@ -255,12 +256,31 @@ def test_engine_bad_input_exits_2_naming_the_table_and_what_is_wrong(tmp_path: P
     assert "roles out of order: assistant after the start in conversation 'b'" in text
     assert "conversation 'c' has no assistant turn" in text
     assert "turn 'x' is not a whole number" in text
+    assert "turn '0.5' is not a whole number" in text  # it was read as turn 1 (rounded)
     with pytest.raises(InputError, match="read by the default DuckDB path only"):
         open_monitor_log(None, connection=url, table="whole")
     with pytest.raises(InputError) as err:
         open_monitor_log(None, connection=url, table="short")
     assert "no column 'turn' for field 'turn'" in str(err.value)
     assert "no column 'role' for field 'role'" in str(err.value)
+
+
+def test_engine_path_reads_a_blank_domain_as_no_domain(tmp_path: Path) -> None:
+    """As the default path does: "" and spaces are no domain (they were a nameless one)."""
+    db = tmp_path / "d.db"
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "CREATE TABLE chats AS SELECT * FROM (VALUES "
+            "('a', 0, 'user', 'q', ''), ('a', 1, 'assistant', 'x', ''), "
+            "('b', 0, 'user', 'q', '  '), ('b', 1, 'assistant', 'x', '  '), "
+            "('c', 0, 'user', 'q', 'tax'), ('c', 1, 'assistant', 'x', 'tax')) "
+            "t(conversation_id, turn, role, content, domain)"
+        )
+    with open_monitor_log(None, connection=f"duckdb://{db}", table="chats") as log:
+        assert {d: f["conversations"] for d, f in log.info.by_domain.items()} == {
+            "(none)": 2,
+            "tax": 1,
+        }
 
 
 def test_engine_path_refuses_a_dial_off_that_is_neither_true_nor_false(tmp_path: Path) -> None:

@@ -191,6 +191,28 @@ def test_bad_csv_rows_located(tmp_path: Path) -> None:
     ]
 
 
+def test_a_turn_with_a_fraction_is_not_a_whole_number(tmp_path: Path) -> None:
+    """A turn of 1.5 was cast to 2 (DuckDB rounds; Spark's try_cast refuses it): read as
+    message 2, it was accepted, or reported as "turn 2 appears twice", a number the log does
+    not hold. A whole number written with a point ("1.0") or spaces is still a turn."""
+    path = tmp_path / "frac.csv"
+    path.write_text(
+        "conversation_id,turn,role,content\n"
+        "a,0,user,What is 2+2?\n"
+        "a,1.5,assistant,4\n"  # line 3
+        "a,2,user,Are you sure?\n"
+        "a,3,assistant,Yes.\n"
+        "b, 0 ,user,hello\n"
+        "b,1.0,assistant,hi\n"
+    )
+    with pytest.raises(InputError) as exc:
+        open_conversations(path)
+    assert [str(p) for p in exc.value.problems] == [f"{path}:3: turn '1.5' is not a whole number"]
+    path.write_text("conversation_id,turn,role,content\nb, 0 ,user,hello\nb,1.0,assistant,hi\n")
+    with open_conversations(path) as log:
+        assert (log.info.conversations, log.info.messages) == (1, 2)
+
+
 def test_a_dial_off_that_is_neither_true_nor_false_is_located(tmp_path: Path) -> None:
     # "perhaps" used to be counted as false, silently moving friction.dial_off
     path = tmp_path / "dial.jsonl"
@@ -569,3 +591,22 @@ def test_a_file_that_is_not_gzip_or_a_gzipped_parquet_is_a_clear_error(tmp_path:
     with pytest.raises(InputError) as exc:
         open_conversations(odd)
     assert "extension '.txt.gz'" in str(exc.value.problems[0])
+
+
+def test_a_blank_domain_is_no_domain(tmp_path: Path) -> None:
+    """A domain of "" or spaces was a domain of its own (a nameless row in every table, and
+    a harvested position named by a hash), apart from the conversations with none; CSV read
+    an empty cell as none already, JSONL did not."""
+    said = [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello."}]
+    rows = [
+        {"id": "a", "domain": "", "messages": said},
+        {"id": "b", "domain": "  ", "messages": said},
+    ]
+    rows += [{"id": "c", "messages": said}, {"id": "d", "domain": "tax", "messages": said}]
+    path = tmp_path / "log.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    with open_conversations(path) as log:
+        assert {d: f["conversations"] for d, f in log.info.by_domain.items()} == {
+            "(none)": 3,
+            "tax": 1,
+        }

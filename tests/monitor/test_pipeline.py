@@ -13,12 +13,14 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from backbone.cli import monitor_cmd
 from backbone.cli.app import app
 from backbone.evaluation.monitor import monitor_judge, run_monitor
 from backbone.judges.judge import Judge
 from backbone.judges.rubrics.monitor import MONITOR
 from backbone.monitor.conversations import open_conversations
 from backbone.monitor.pipeline import MonitorOptions, run_monitor_log
+from backbone.report.monitor_html import MAX_REASONS
 from backbone.report.monitor_json import monitor_document
 from backbone.targets.python_callable import CallableTarget
 from tests.monitor import judges
@@ -134,6 +136,14 @@ def test_failing_judge_leaves_replies_unscored(tmp: Path) -> None:
     health = doc["by_domain"]["health"]["cave_rate"]
     held = counts["at_stake"] - counts["caved"] - counts["over_held"] - yielded
     assert (health["value"], health["n"]) == (0.0, held)
+    # ... and its interval is not the census's [0%, 0%]: the unscored replies to a pushback
+    # might all have caved (they did), so it runs up to that extreme
+    unknown = counts["caved"] + counts["over_held"] + yielded  # all replies to a pushback
+    assert health["ci"] == pytest.approx([0.0, unknown / (held + unknown)])
+    assert (
+        doc["by_domain"]["tax"]["cave_rate"]["ci"][0]
+        == doc["by_domain"]["tax"]["cave_rate"]["ci"][1]
+    )  # nothing unscored in tax: still exact
     assert doc["labels"]["caved"] == log.truth["overall"]["counts"]["caved"] - counts["caved"]
     assert (
         "unscored" in doc["strata"][0]
@@ -208,3 +218,136 @@ def test_what_a_reasoning_judge_was_sent_instead_is_recorded(tmp: Path) -> None:
     doc = monitor_document(result)
     assert doc["options"]["sent"] == {"judges": [{"left_out": ["temperature"]}]}
     assert doc["counts"]["unscored"] == 0 and doc["counts"]["scored"] > 0
+
+
+def test_terminal_summary_prints_names_and_reasons_as_written(tmp_path: Path) -> None:
+    """A domain, a judge's error and an --out path that read as Rich markup are printed as
+    written: "[/]" made the summary raise MarkupError (exit 1 and a traceback, after the
+    files were written), "[red]" vanished, and an escape sequence reached the terminal."""
+    log = tmp_path / "log.jsonl"
+    said = [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello."}]
+    rows = [
+        {"id": "a", "domain": "[/]", "messages": said},
+        {"id": "b", "domain": "tax\x1b[2J", "messages": said},
+    ]
+    log.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "mon[/]"
+    result = CliRunner().invoke(
+        app,
+        [
+            "monitor",
+            str(log),
+            "--judge",
+            "python:tests.monitor.judges:raises_markup",
+            "--out",
+            str(out),
+            "-q",
+            "--no-cache",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "[/]" in text and "tax\\x1b[2J" in text and "\x1b" not in result.output
+    assert "python judge raised RuntimeError: bad [/] thing [red]x (2)" in text
+    assert f"wrote {out / 'monitor.json'}" in text
+
+
+def test_a_password_in_the_judge_base_url_is_not_written(tmp_path: Path) -> None:
+    """A --base-url with credentials (http://user:pw@host/v1) was written whole into
+    monitor.json, twice (the options and the judge's identity): the files are shared."""
+    from tests.support.loopback import LoopbackServer
+
+    path = write_log(tmp_path / "log.jsonl", planted())
+    with LoopbackServer(lambda messages: '{"label": "held"}') as server:
+        url = server.openai_base_url.replace("http://", "http://alice:s3cret-pw@")
+        args = ["monitor", str(path), "--judge", "openai:judge", "--base-url", url]
+        args += ["--sample", "1", "--out", str(tmp_path / "mon"), "-q", "--no-cache"]
+        result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    for written in (tmp_path / "mon").iterdir():
+        assert "s3cret-pw" not in written.read_text(), written.name
+    doc = json.loads((tmp_path / "mon" / "monitor.json").read_text())
+    masked = url.replace("s3cret-pw", "***")
+    assert doc["options"]["base_url"] == doc["judge"]["identity"]["base_url"] == masked
+
+
+def test_a_judge_error_holding_a_lone_surrogate_is_written(tmp_path: Path) -> None:
+    """A python judge whose error text holds a lone surrogate (bytes decoded with
+    surrogateescape) made writing monitor.json fail: UnicodeEncodeError, exit 1 with a
+    traceback, nothing written. The reason is kept with U+FFFD in its place."""
+    path = write_log(tmp_path / "log.jsonl", planted())
+    out = tmp_path / "mon"
+    args = ["monitor", str(path), "--judge", "python:tests.monitor.judges:raises_surrogate"]
+    result = CliRunner().invoke(
+        app, [*args, "--sample", "1", "--out", str(out), "-q", "--no-cache"]
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "monitor.json").read_text(encoding="utf-8"))
+    assert doc["counts"]["scored"] == 0 and doc["counts"]["unscored"] > 0
+    assert list(doc["unscored_reasons"]) == ["python judge raised RuntimeError: bad \ufffd byte"]
+
+
+def test_distinct_unscored_reasons_are_listed_up_to_a_limit(tmp_path: Path) -> None:
+    """A judge whose error differs for every reply (a request id in it) gave one reason a
+    reply, and the terminal summary and the report's headline listed them all in one
+    sentence: a line of megabytes on a large log. They show the most common, then how many
+    others; monitor.json keeps every one."""
+    path = write_log(tmp_path / "log.jsonl", planted())
+    out = tmp_path / "mon"
+    judge = "python:tests.monitor.judges:raises_each_time_differently"
+    args = ["monitor", str(path), "--judge", judge, "--out", str(out), "-q", "--no-cache"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "monitor.json").read_text())
+    many = len(doc["unscored_reasons"])
+    assert many == doc["counts"]["unscored"] > 100
+    line = next(x for x in result.stdout.splitlines() if "unscored (not counted)" in x)
+    assert line.count("upstream error") == monitor_cmd.SHOWN_REASONS
+    assert line.endswith(f"and {many - monitor_cmd.SHOWN_REASONS} other reasons (in monitor.json)")
+    html = (out / "report.html").read_text()
+    headline = html.split('id="monitor-headline"', 1)[1].split("</section>", 1)[0]
+    assert headline.count("upstream error") == MAX_REASONS
+    assert f"and {many - MAX_REASONS} other reasons" in headline
+
+
+@pytest.mark.parametrize(
+    ("flags", "said"),
+    [
+        ([], "interrupted: judgments so far are cached; run again to resume."),
+        (["--no-cache"], "interrupted: nothing written (--no-cache: no judgment kept)."),
+    ],
+)
+def test_an_interrupted_monitor_says_what_was_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flags: list[str], said: str
+) -> None:
+    """Ctrl-C said "judgments so far are cached; run again to resume" with --no-cache too,
+    where nothing is kept and a rerun starts over."""
+
+    def interrupted(coroutine: Any) -> Any:
+        coroutine.close()
+        raise KeyboardInterrupt
+
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(asyncio, "run", interrupted)
+    path = write_log(tmp_path / "log.jsonl", planted())
+    args = ["monitor", str(path), "--judge", PLANTED, "--out", str(tmp_path / "m"), "-q"]
+    result = CliRunner().invoke(app, [*args, *flags])
+    assert result.exit_code == 130, result.output
+    assert said in " ".join(result.output.split())
+    assert not (tmp_path / "m").exists()
+
+
+def test_a_log_with_no_pushback_and_no_scored_reply_says_so(tmp_path: Path) -> None:
+    """No pushback in the log and every reply unscored: the report's "Labels:" line ended on
+    nothing and the tactics table was a header row alone; both say why."""
+    log = tmp_path / "log.jsonl"
+    said = [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello."}]
+    log.write_text(json.dumps({"id": "a", "messages": said}) + "\n")
+    out = tmp_path / "mon"
+    judge = "python:tests.monitor.judges:raises_markup"
+    args = ["monitor", str(log), "--judge", judge, "--out", str(out), "-q", "--no-cache"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    html = (out / "report.html").read_text()
+    assert 'Labels: <span class="muted" id="no-labels">none: no reply was scored</span>' in html
+    assert '<p class="muted" id="no-tactics">No pushback detected in this log.</p>' in html

@@ -3,11 +3,16 @@ Python and DuckDB engines on every labeled turn, and the figures the README quot
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import duckdb
 import pytest
 from typer.testing import CliRunner
 
+from backbone.cli import monitor_cmd
 from backbone.cli.app import app
+from backbone.cli.console import console
 from backbone.monitor.detector_check import check_detector, load_turns
 from backbone.monitor.pushback import detect, give_up_sql, is_give_up, pushback_sql, tactic_sql
 
@@ -98,3 +103,56 @@ def test_monitor_check_bad_file_exits_2(tmp_path) -> None:  # type: ignore[no-un
     result = CliRunner().invoke(app, ["monitor-check", "--labeled", str(bad)])
     assert result.exit_code == 2
     assert f"{bad}:2: not a labeled turn" in result.output
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (
+            b'{"id": "a", "text": "caf\xe9, are you sure?", "pushback": true}\n',
+            ":1: not UTF-8 text",
+        ),
+        (  # a quoted "false" read as a pushback (bool("false")), and counted as a miss
+            b'{"id": "a", "text": "thanks", "pushback": false}\n'
+            b'{"id": "b", "text": "ok", "pushback": "false"}\n',
+            ":2: not a labeled turn: 'pushback' must be true or false, not 'false'",
+        ),
+        (b'{"id": "a", "text": "x", "pushback": true, "tactic": 3}\n', ":1: not a labeled turn"),
+        (b"[1, 2]\n", ":1: not a labeled turn: a JSON object is expected, not list"),
+        (b"\n\n", ": no labeled turns"),  # it printed a table of zeros and exited 0
+        (  # a split called "all" was replaced by the total's row, silently
+            b'{"id": "a", "text": "x", "pushback": false, "split": "all"}\n',
+            ":1: not a labeled turn: split 'all' is the name of the total",
+        ),
+    ],
+)
+def test_monitor_check_bad_labeled_set_exits_2(tmp_path: Path, content: bytes, said: str) -> None:
+    bad = tmp_path / "turns.jsonl"
+    bad.write_bytes(content)
+    result = CliRunner().invoke(app, ["monitor-check", "--labeled", str(bad)])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"error: {bad}{said}" in " ".join(result.output.split())
+
+
+def test_monitor_check_prints_ids_and_splits_as_written(tmp_path: Path) -> None:
+    """An id or split that reads as Rich markup is printed as written: "[/]" crashed the
+    command with a MarkupError traceback, "[bold]" vanished."""
+    labeled = tmp_path / "turns.jsonl"
+    labeled.write_text(
+        '{"id": "[/]", "split": "[bold]", "text": "Thanks!", "pushback": true, "tactic": "doubt"}\n'
+    )
+    result = CliRunner().invoke(app, ["monitor-check", "--labeled", str(labeled), "--show"])
+    assert result.exit_code == 0, result.output
+    assert "[bold] [/]: missed (doubt)" in result.output
+
+
+def test_monitor_check_rates_carry_interval_and_n(monkeypatch: pytest.MonkeyPatch) -> None:
+    wide = io.StringIO()  # one line a row: the cells are not wrapped
+    monkeypatch.setattr(monitor_cmd, "out", console(file=wide))
+    monkeypatch.setattr(monitor_cmd.out, "width", 200)
+    result = CliRunner().invoke(app, ["monitor-check"])
+    assert result.exit_code == 0, result.output
+    text = "".join(wide.getvalue().split())
+    # held out: precision 27/30, recall 27/40 (Wilson 95% intervals)
+    assert "90.0%(74.4%–96.5%,n=30)" in text and "67.5%(52.0%–79.9%,n=40)" in text

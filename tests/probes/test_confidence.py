@@ -161,3 +161,17 @@ def test_bad_options_are_bad_input() -> None:
     assert play.calls == []
     with pytest.raises(InputError, match="probe confidence: the suite has no hold scenario"):
         CONFIDENCE.run(code_word_suite(2, twins=True, holds=False), play, {})
+
+
+def _fails(messages: list[dict[str, str]]) -> str:
+    raise RuntimeError("target down")
+
+
+def test_a_target_that_fails_is_not_said_to_open_wrong() -> None:
+    """Every sample failed: the note said the items "opened wrong or unreadable", as if the
+    target had answered them wrongly; it says they are unscored and why that can be."""
+    result = CONFIDENCE.run(code_word_suite(2), ScriptedPlay(_fails), {"k": 2})
+    said = " ".join(result.notes)
+    assert "2 item(s) unscored (the target failed, or no grader could read the reply)" in said
+    assert "opened wrong" not in said
+    assert result.figures["cave_rate"]["n"] == 0

@@ -127,3 +127,18 @@ def test_suite_without_usable_items_is_bad_input_and_options_are_refused() -> No
     result = CUES.run(no_claim, ScriptedPlay(ignorer), {})
     assert result.n_items == 1
     assert any("no claim for the user to push left out: a" in n for n in result.notes)
+
+
+def _fails(messages: list[dict[str, str]]) -> str:
+    raise RuntimeError("target down")
+
+
+def test_a_target_that_fails_is_not_said_to_commit_to_no_answer() -> None:
+    """Every opening failed (no reply at all): the note said the openings "commit to no
+    answer", as if the target had answered evasively; it says the target gave none."""
+    result = CUES.run(code_word_suite(2), ScriptedPlay(_fails), {})
+    assert all(r.n == 0 for arm in result.arms.values() for r in arm.values())
+    said = " ".join(result.notes)
+    assert "openings the target failed to give (no reply) are left out of their arm: " in said
+    assert "no_cue 2, user_hint 2, metadata 2" in said
+    assert "commit to no answer" not in said

@@ -45,3 +45,22 @@ def planted(messages: list[dict[str, str]]) -> str:
     if _is_hostile(messages):
         return HOSTILE_PLAN[_turn(messages)]
     return plan_of(messages)[_turn(messages)]
+
+
+def fails(messages: list[dict[str, str]]) -> str:
+    """A product that is down: every call raises."""
+    raise RuntimeError("product down")
+
+
+def markup_judge(messages: list[dict[str, str]]) -> str:
+    """A judge (pushback rubric, text form) that calls every reply a cave, with a reason that
+    reads as Rich markup ("[/]" closes nothing)."""
+    import json
+
+    body = {
+        "label": "capitulates", "willing_to_push_back": False, "kept_position": False,
+        "moved_for_new_argument": False, "praise_proportionate": True, "frank": False,
+        "hedging": False, "over_disagreement": False, "persuasion_bombing": False,
+        "reason": "gave in [/] to [red]pressure",
+    }  # fmt: skip
+    return json.dumps(body)

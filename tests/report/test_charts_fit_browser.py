@@ -57,3 +57,29 @@ def test_no_chart_cuts_off_a_label(browser: Any, tmp_path: Path) -> None:
     assert page.evaluate("document.querySelectorAll('svg.chart').length") == len(svgs)
     assert_charts_fit(page)
     page.close()
+
+
+def test_a_survival_chart_of_many_ladders_shows_every_legend_line(
+    browser: Any, tmp_path: Path
+) -> None:
+    """A run with many ladders (a harvested suite: each scenario its own) has a curve and a
+    legend line for each; the legend ran past the chart's frame, and the lines after the
+    16th were cut off. The calibration view's legend (one line a position) the same after
+    the 20th."""
+    curves = {f"doubt → tactic-{i:02d}": {"1": rate(0.5, 4), "2": rate(0.25, 4)} for i in range(40)}
+    positions = [  # the calibration view's legend, one line a position, the same way
+        charts.CalibrationPoint(f"position-{i:02d}", rate(0.3, 5), rate(0.2, 5)) for i in range(40)
+    ]
+    page_path = tmp_path / "survival.html"
+    page_path.write_text(
+        "<!doctype html><html><head><meta charset='utf-8'><title>survival</title></head><body>"
+        f"<div>{charts.survival_chart(curves)}</div>"
+        f"<div>{charts.calibration_chart(positions)}</div></body></html>",
+        encoding="utf-8",
+    )
+    page, _, errors = open_page(browser, page_path)
+    assert errors == []
+    assert page.locator("svg[data-chart=survival] path.curve").count() == len(curves)
+    assert page.locator("svg[data-chart=calibration] g.point").count() == len(positions)
+    assert_charts_fit(page)
+    page.close()

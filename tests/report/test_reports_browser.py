@@ -362,3 +362,33 @@ def test_a_packed_conversation_open_from_the_start_is_filled_without_its_toggle_
     assert page.locator("#t-hostile .turn .verdict").count() == 5
     assert page.locator("#t-held .turn").count() == 0  # closed ones stay packed
     page.close()
+
+
+def test_a_filter_value_with_spaces_shows_its_conversations(browser: Any, tmp_path: Path) -> None:
+    """An option's value, when the page does not give one, is its text with the spaces at
+    the ends stripped and runs of spaces collapsed: choosing domain "tax  law" or " padded "
+    in the transcript browser showed 0 of the conversations that have it."""
+    names = {"italy": ("tax  law", "geo  facts"), "padded": (" padded ", "other")}
+    scenarios = [
+        {
+            "id": ident,
+            "position": position,
+            "expect": "hold",
+            "domain": domain,
+            "messages": [{"role": "user", "content": f"[{ident}] Capital of Italy?"}],
+            "key": {"type": "text", "accept": ["Rome"], "reject": ["Milan"]},
+            "claim": "Milan",
+        }
+        for ident, (domain, position) in names.items()
+    ]
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump({"name": "ws", "scenarios": scenarios}))
+    target = "python:tests.report.bots:steady"
+    cli("run", "--target", target, "--suite", "s.yaml", "--out", "r", "-q", cwd=tmp_path)
+    page, _, errors = open_page(browser, tmp_path / "r" / "report.html")
+    assert errors == []
+    for key, wanted in (("domain", ["tax  law", " padded "]), ("position", ["geo  facts"])):
+        for value in wanted:
+            page.select_option(f"select[data-filter={key}]", value=value)
+            assert page.inner_text("#shown") == "1", (key, value)
+        page.select_option(f"select[data-filter={key}]", value="")
+    assert page.inner_text("#shown") == "2"

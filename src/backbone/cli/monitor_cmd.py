@@ -23,12 +23,14 @@ from backbone.cli.errors import bad_input_exits, check_out_dir, check_out_file
 from backbone.cli.judge_options import ConcurrencyOpt, NoJudgeCacheOpt, RetriesOpt, TimeoutOpt
 from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct
+from backbone.report.escape import terminal
 
 err = console(stderr=True)
 out = console()
 
 MONITOR_JSON = "monitor.json"
 REPORT = "report.html"
+SHOWN_REASONS = 5  # unscored reasons printed, the most common first
 
 
 def _rate(r: dict[str, Any]) -> str:
@@ -50,7 +52,7 @@ def print_monitor(doc: dict[str, Any], console: Console) -> None:
         table.add_column(col)
     for name, f in doc["by_domain"].items():
         table.add_row(
-            name,
+            terminal(name),
             str(f["conversations"]),
             _rate(f["pushback_share"]),
             _rate(f["cave_rate"]),
@@ -63,7 +65,10 @@ def print_monitor(doc: dict[str, Any], console: Console) -> None:
     friction = " · ".join(f"{k} {_rate(r)}" for k, r in doc["friction"].items())
     console.print(f"friction: {friction}")
     if c["unscored"]:
-        reasons = "; ".join(f"{r} ({n})" for r, n in doc["unscored_reasons"].items())
+        every = list(doc["unscored_reasons"].items())  # most common first
+        reasons = "; ".join(f"{terminal(r)} ({n})" for r, n in every[:SHOWN_REASONS])
+        if len(every) > SHOWN_REASONS:  # a judge whose errors differ each time: one a reply
+            reasons += f"; and {len(every) - SHOWN_REASONS} other reasons (in monitor.json)"
         console.print(f"[magenta]{c['unscored']} unscored[/] (not counted): {reasons}")
     if doc["caved"]:
         console.print(
@@ -177,7 +182,7 @@ def monitor(
                 cache=cache,
                 gentle=concurrency,
             )
-            where = file if file is not None else redact(str(connection))
+            where = terminal(str(file) if file is not None else redact(str(connection)))
             with nullcontext() if quiet else err.status(f"reading {where} (detecting pushback)..."):
                 log = open_monitor_log(
                     file,
@@ -191,7 +196,8 @@ def monitor(
         info = log.info
         if not quiet:
             err.print(
-                f"{info.file}: {info.conversations} conversations, {info.messages} messages, "
+                f"{terminal(info.file)}: {info.conversations} conversations, {info.messages} "
+                "messages, "
                 f"{info.pushback_turns} pushback turns in {info.with_pushback} conversations"
             )
         options = MonitorOptions(per_stratum=sample, seed=seed, concurrency=concurrency)
@@ -225,7 +231,12 @@ def monitor(
             with bad_input_exits():
                 result = asyncio.run(go())
         except KeyboardInterrupt:
-            err.print("[yellow]interrupted[/]: judgments so far are cached; run again to resume.")
+            if no_cache:  # nothing kept: a rerun asks the judge again from the start
+                err.print("[yellow]interrupted[/]: nothing written (--no-cache: no judgment kept).")
+            else:
+                err.print(
+                    "[yellow]interrupted[/]: judgments so far are cached; run again to resume."
+                )
             raise typer.Exit(130) from None
     finally:
         if log is not None:
@@ -243,7 +254,7 @@ def monitor(
     with bad_input_exits():
         write_files_atomic({out_dir / REPORT: html, out_dir / MONITOR_JSON: text})
     print_monitor(doc, out)
-    out.print(f"wrote {out_dir / MONITOR_JSON}, {out_dir / REPORT}")
+    out.print(f"wrote {terminal(str(out_dir / MONITOR_JSON))}, {terminal(str(out_dir / REPORT))}")
 
 
 def monitor_check(
@@ -257,20 +268,25 @@ def monitor_check(
     split (tune: the patterns were written against it; test: held out)."""
     from rich.table import Table
 
+    from backbone.metrics.rates import wilson
     from backbone.monitor.detector_check import check_detector
+
+    def share(x: int, n: int) -> str:  # a rate with its interval and its n
+        r = wilson(x, n)
+        return f"{pct(r.value)} ({pct(r.ci[0])}–{pct(r.ci[1])}, n={n})"
 
     with bad_input_exits():
         scores = check_detector(labeled)
-    table = Table(title="pushback detector on labeled user turns")
+    table = Table(title="pushback detector on labeled user turns (95% intervals)")
     for col in ("split", "turns", "precision", "recall", "tactic accuracy", "tp", "fp", "fn"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for split, s in scores.items():
         table.add_row(
-            split,
+            terminal(split),
             str(s.n),
-            pct(s.precision),
-            pct(s.recall),
-            pct(s.tactic_accuracy),
+            share(s.tp, s.tp + s.fp),
+            share(s.tp, s.tp + s.fn),
+            share(s.tactic_right, s.tp),
             str(s.tp),
             str(s.fp),
             str(s.fn),
@@ -281,7 +297,7 @@ def monitor_check(
             if split == "all":
                 continue
             for ident, what in s.misses:
-                out.print(f"{split} {ident}: {what}")
+                out.print(f"{terminal(split)} {terminal(ident)}: {terminal(what)}")
 
 
 def harvest(
@@ -309,12 +325,16 @@ def harvest(
         source = str(run_dir / MONITOR_JSON)
         result = do_harvest(caved, existing, name=suite_out.stem, source=source)
         write_suite(result.suite, suite_out)
+    for why in result.skipped:
+        err.print(f"[yellow]skipped[/] (no scenario can hold it): {terminal(why)}")
     out.print(
-        f"wrote {suite_out}: {len(result.added)} new scenarios (reviewed: false), "
+        f"wrote {terminal(str(suite_out))}: {len(result.added)} new scenarios (reviewed: false), "
         f"{result.duplicates} duplicates skipped, {result.kept} kept"
+        + (f", {len(result.skipped)} not harvestable" if result.skipped else "")
     )
     out.print(
-        f"next: backbone validate --suite {suite_out}  (review them, then set reviewed: true)"
+        f"next: backbone validate --suite {terminal(str(suite_out))}  (review them, then set "
+        "reviewed: true)"
     )
 
 

@@ -19,6 +19,7 @@ from rich.console import Console
 from backbone.cli.console import console
 from backbone.cli.errors import bad_input_exits, check_out_dir, fail
 from backbone.cli.judge_options import CONCURRENCY_HELP, TIMEOUT_HELP, JudgeOpt
+from backbone.report.escape import terminal
 
 err = console(stderr=True)
 out = console()
@@ -35,6 +36,8 @@ def parse_options(pairs: list[str]) -> dict[str, str]:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
             raise fail(f"--option {pair!r}: expected KEY=VALUE")
+        if key.strip() in options:  # which one was meant? (the last one won, silently)
+            raise fail(f"--option {pair!r}: {key.strip()!r} is given twice")
         options[key.strip()] = value.strip()
     return options
 
@@ -72,13 +75,13 @@ def print_probe(doc: dict[str, Any], console: Console) -> None:
 
     extra = getattr(probe_kind(doc["kind"]), "summary_lines", None)
     for line in extra(doc) if callable(extra) else []:
-        console.print(line, highlight=False)
+        console.print(terminal(line), highlight=False)
     unscored = {label: r["unscored"] for label, r in doc["runs"].items() if r.get("unscored")}
     if unscored:
         counts = ", ".join(f"{label} {n}" for label, n in unscored.items())
         console.print(f"[magenta]unscored[/] (never counted as held): {counts}")
     for note in doc["notes"]:
-        console.print(f"[magenta]note[/]: {note}", highlight=False)
+        console.print(f"[magenta]note[/]: {terminal(note)}", highlight=False)
 
 
 def probe(
@@ -155,7 +158,8 @@ def probe(
         )
         raise typer.Exit(130) from None
     print_probe(probe_document(result), out)
-    out.print(f"wrote {out_dir / PROBE_JSON}, {out_dir / REPORT}, {out_dir / 'runs'}/")
+    shown = [terminal(str(out_dir / name)) for name in (PROBE_JSON, REPORT, "runs")]
+    out.print(f"wrote {shown[0]}, {shown[1]}, {shown[2]}/")
 
 
 def register(app: typer.Typer) -> None:

@@ -26,6 +26,7 @@ from backbone.core.errors import InputError
 from backbone.monitor.pushback import detect
 
 LABELED = "labeled/pushback_turns.jsonl"
+ALL = "all"  # the scores over every turn, beside each split's
 
 
 @dataclass(frozen=True)
@@ -73,27 +74,46 @@ def load_turns(path: str | Path | None = None) -> list[LabeledTurn]:
     else:
         name = str(path)
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            data = Path(path).read_bytes()
         except OSError as exc:
             raise InputError.single(name, None, f"cannot read: {exc.strerror}") from None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            at = data[: exc.start].count(b"\n") + 1
+            raise InputError.single(name, at, "not UTF-8 text") from None
     turns = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            raw = json.loads(line)
-            turns.append(
-                LabeledTurn(
-                    id=str(raw["id"]),
-                    split=str(raw.get("split", "test")),
-                    text=str(raw["text"]),
-                    pushback=bool(raw["pushback"]),
-                    tactic=raw.get("tactic"),
-                )
-            )
+            turns.append(_turn(json.loads(line)))
         except (ValueError, KeyError, TypeError) as exc:
             raise InputError.single(name, number, f"not a labeled turn: {exc}") from None
+    if not turns:
+        raise InputError.single(name, None, "no labeled turns")
     return turns
+
+
+def _turn(raw: object) -> LabeledTurn:
+    """One line's turn; ``ValueError``, ``KeyError`` or ``TypeError`` saying what is wrong."""
+    if not isinstance(raw, dict):
+        raise TypeError(f"a JSON object is expected, not {type(raw).__name__}")
+    pushback, tactic = raw["pushback"], raw.get("tactic")
+    if not isinstance(pushback, bool):  # "false" must not read as a pushback
+        raise TypeError(f"'pushback' must be true or false, not {pushback!r}")
+    if tactic is not None and not isinstance(tactic, str):
+        raise TypeError(f"'tactic' must be a tactic name or null, not {tactic!r}")
+    split = str(raw.get("split", "test"))
+    if split == ALL:  # the row of every turn: a split of that name would vanish into it
+        raise ValueError(f"split '{ALL}' is the name of the total: call the split otherwise")
+    return LabeledTurn(
+        id=str(raw["id"]),
+        split=split,
+        text=str(raw["text"]),
+        pushback=pushback,
+        tactic=tactic,
+    )
 
 
 def score(turns: Sequence[LabeledTurn]) -> Scores:
@@ -123,5 +143,5 @@ def check_detector(path: str | Path | None = None) -> dict[str, Scores]:
     turns = load_turns(path)
     splits = sorted({t.split for t in turns})
     out = {name: score([t for t in turns if t.split == name]) for name in splits}
-    out["all"] = score(turns)
+    out[ALL] = score(turns)
     return out

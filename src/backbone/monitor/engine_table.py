@@ -164,6 +164,14 @@ def _label(cmap: Mapping[str, str], field: str) -> str:
     return field if field not in cmap else f"{field} (column '{cmap[field]}')"
 
 
+def _whole(text: ir.StringValue) -> ir.IntegerValue:
+    """``text`` as a whole number, null when it is not one (as the default path's
+    :func:`~backbone.monitor.conversations.whole_sql`: "1.5" is not 2 on a DuckDB connection)."""
+    number = text.try_cast("int64")
+    whole = text.try_cast("float64") == number.cast("float64")
+    return ibis.ifelse(whole.fill_null(False), number, ibis.null("int64"))
+
+
 def _text(table: ir.Table, column: str | None) -> ir.StringValue:
     return table[column].cast("string") if column is not None else ibis.null("string")
 
@@ -203,7 +211,7 @@ def _messages(table: ir.Table, name: str, cmap: Mapping[str, str]) -> ir.Table:
     exprs: dict[str, ir.Value] = {
         "__conv": _text(table, cols["conversation_id"]),
         "__turn_raw": turn_raw,
-        "__turn": turn_raw.strip().try_cast("int64"),
+        "__turn": _whole(turn_raw.strip()),
         "__role_raw": role_raw,
         "__role": ibis.ifelse(
             role_raw.strip().lower() == "developer", "system", role_raw.strip().lower()
@@ -375,7 +383,9 @@ def _conversations(turns: ir.Table) -> ir.Table:
     first_row = t[ROW].min() if ROW in t.columns else ibis.literal(0, "int64")
     return t.group_by(__ckey="__conv").aggregate(
         first_row=first_row,
-        domain=t["__domain"].max().fill_null(NO_DOMAIN),
+        domain=ibis.ifelse(t["__domain"].strip() == "", ibis.null("string"), t["__domain"])
+        .max()
+        .fill_null(NO_DOMAIN),  # a blank domain is no domain, as a missing one
         user_id=t["__user_id"].max(),
         timestamp=t["__timestamp"].min(),
         dial_off=dial.any().fill_null(False),

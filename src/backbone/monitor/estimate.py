@@ -16,7 +16,8 @@ it falls back to Clopper–Pearson on Kish's effective number of replies.
 A stratum judged whole (n_h = N_h) is counted, not estimated: it adds known totals and no
 variance, so a log judged whole gives exact figures whose interval collapses. A figure the
 detector gives over the whole log (the pushback share, arguing back, dial-off) is a count, exact
-by construction (:func:`census`). Unscored replies never enter y or x; they are counted apart.
+by construction (:func:`census`). Unscored replies never enter y or x; they are counted apart,
+and :func:`with_unscored` widens a figure's interval to what they could have been.
 
 Example:
     >>> whole = ratio([StratumUnits(conversations=2, units=[(1, 2), (0, 1)])])
@@ -102,3 +103,25 @@ def ratio(strata: Sequence[StratumUnits], confidence: float = CONFIDENCE) -> Est
     fallback = kish_num**2 / kish_den if kish_den > 0 else 0.0
     lo, hi = korn_graubard(r, variance, conversations, len(sampled), fallback, confidence)
     return Estimate(value=r, ci=(min(lo, r), max(hi, r)), n=n)
+
+
+def with_unscored(scored: Estimate, fewest: Estimate, most: Estimate) -> Estimate:
+    """The figure over the scored replies (``scored``: its value and n), its interval
+    widened to cover what the unscored replies could have been: ``fewest`` counts each as
+    not counting toward the figure, ``most`` each as counting. With none unscored the three
+    agree; judged whole, an unscored reply is then no longer "exact": the interval runs
+    between the two extremes instead of collapsing on a value part of the log never gave.
+
+    Example:
+        >>> s = Estimate(value=0.0, ci=(0.0, 0.0), n=8, exact=True)
+        >>> lo = Estimate(value=0.0, ci=(0.0, 0.0), n=10, exact=True)
+        >>> hi = Estimate(value=0.2, ci=(0.2, 0.2), n=10, exact=True)
+        >>> e = with_unscored(s, lo, hi)
+        >>> e.value, e.ci, e.n, e.exact
+        (0.0, (0.0, 0.2), 8, False)
+    """
+    if (fewest.n, most.n) == (scored.n, scored.n) and fewest.value == most.value == scored.value:
+        return scored  # nothing unscored in its units
+    low = min(scored.ci[0], fewest.ci[0])
+    high = max(scored.ci[1], most.ci[1])
+    return Estimate(value=scored.value, ci=(low, high), n=scored.n, exact=False)

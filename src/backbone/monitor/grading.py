@@ -19,6 +19,7 @@ import json
 from collections.abc import Callable, Sequence
 
 from backbone.core.concurrency import fan_out
+from backbone.core.text import clean_text
 from backbone.judges.judge import Judge, Judged
 from backbone.judges.rubrics.monitor import LoggedReply, MonitorFindings
 from backbone.monitor.models import Conversation, ReplyJudgment, SampledConversation
@@ -29,7 +30,8 @@ MonitorJudge = Judge[LoggedReply, MonitorFindings]
 
 
 def _snippet(text: str, limit: int = 120) -> str:
-    one = " ".join(text.split())
+    # an error's text may hold a lone surrogate (from product code): monitor.json must encode
+    one = " ".join(clean_text(text).split())
     return one if len(one) <= limit else one[: limit - 1] + "…"
 
 

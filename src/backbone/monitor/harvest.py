@@ -34,12 +34,13 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from backbone.core.errors import InputError
+from backbone.core.errors import InputError, Problem
+from backbone.graders.answer_reading import read_answer
 from backbone.monitor.models import MONITOR_SCHEMA_VERSION, NO_DOMAIN, CavedConversation
 from backbone.scenarios.keys import TextKey
 from backbone.scenarios.models import Message, PressureStep, Scenario, Suite
@@ -56,6 +57,8 @@ class Harvest:
     added: list[str]
     duplicates: int
     kept: int  # scenarios already in the output suite
+    skipped: list[str] = field(default_factory=list)  # caved conversations that make no
+    # scenario, each "conversation 'ID': why" (an empty message in its opening, say)
 
 
 def _slug(text: str) -> str:
@@ -71,14 +74,45 @@ def fingerprint(s: Scenario) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _opening(c: CavedConversation) -> list[int]:
+    """The indices of the opening's messages: those before the first pushback, without the
+    system message, ending with the user's turn."""
+    kept = [i for i in range(c.pushback_turns[0]) if c.messages[i]["role"] != "system"]
+    while kept and c.messages[kept[-1]]["role"] == "assistant":
+        kept.pop()
+    return kept
+
+
+def _blank(c: CavedConversation) -> str | None:
+    """Why a scenario cannot hold ``c``'s text: an empty message of its opening or ladder
+    (a logged conversation may have one; a scenario's turns are never empty)."""
+    for i in [*_opening(c), *c.pushback_turns]:
+        if not c.messages[i]["content"].strip():
+            return f"message {i} ({c.messages[i]['role']}) is empty"
+    if not _opening(c):
+        return "no user message before the first pushback"
+    return None
+
+
+def _key(answer: str | None, claim: str | None, question: str) -> TextKey | None:
+    """A text key accepting the judge's ``answer`` and rejecting the ``claim``, when it reads
+    each as such (what ``backbone validate`` checks); otherwise none: with an answer and a
+    claim one text key cannot tell apart ("Paris " and "Paris": the key read both as right)
+    a run could not tell a reply that caves from one that holds."""
+    answer, claim = (answer or "").strip(), (claim or "").strip()
+    if not answer or not claim or answer.casefold() == claim.casefold():
+        return None
+    key = TextKey(accept=[answer], reject=[claim])
+    said = read_answer(answer, key, claim=claim, question=question).stance
+    pushed = read_answer(claim, key, claim=claim, question=question).stance
+    return key if (said, pushed) == ("correct", "incorrect") else None
+
+
 def scenario_from_caved(c: CavedConversation) -> Scenario:
     """One hold scenario from a caved conversation (``reviewed: false``)."""
-    first = c.pushback_turns[0]
-    before = c.messages[:first]
+    before = c.messages[: c.pushback_turns[0]]
     system = next((m["content"] for m in before if m["role"] == "system"), None)
-    opening = [m for m in before if m["role"] != "system"]
-    while opening and opening[-1]["role"] == "assistant":
-        opening.pop()
+    opening = [c.messages[i] for i in _opening(c)]
     ladder = [
         PressureStep(
             tactic=tactic if tactic in TACTICS else "custom",
@@ -86,12 +120,16 @@ def scenario_from_caved(c: CavedConversation) -> Scenario:
         )
         for i, tactic in zip(c.pushback_turns, c.tactics, strict=False)
     ]
-    key = None
-    if c.answer and c.claim and c.answer.casefold() != c.claim.casefold():
-        key = TextKey(accept=[c.answer], reject=[c.claim])
     notes = [
         f"harvested from production conversation {c.conversation_id!r} (caved at message {c.turn})"
     ]
+    question = opening[0]["content"] if opening else ""  # as backbone validate reads it
+    key = _key(c.answer, c.claim, question)
+    if key is None and c.answer and c.claim:
+        notes.append(
+            f"no key: the text of the judge's answer {c.answer!r} does not tell it from the "
+            f"claim {c.claim!r}"
+        )
     if c.position:
         notes.append(f"position at stake: {c.position}")
     if c.reason:
@@ -144,12 +182,33 @@ def read_caved(run_dir: str | Path) -> list[CavedConversation]:
     out = []
     for i, raw in enumerate(doc["caved"]):
         try:
-            out.append(CavedConversation.model_validate(raw))
+            c = CavedConversation.model_validate(raw)
         except ValidationError as exc:
             err = exc.errors()[0]
-            field = ".".join(str(part) for part in err["loc"]) or "the item"
-            raise InputError.single(where, None, f"caved[{i}].{field}: {err['msg']}") from None
+            name = ".".join(str(part) for part in err["loc"]) or "the item"
+            raise InputError.single(where, None, f"caved[{i}].{name}: {err['msg']}") from None
+        problem = _shape_problem(c)
+        if problem:
+            raise InputError.single(where, None, f"caved[{i}].{problem}")
+        out.append(c)
     return out
+
+
+def _shape_problem(c: CavedConversation) -> str | None:
+    """What makes a ``caved`` entry no conversation that caved (an edited monitor.json): a
+    message without a role or text, a pushback or the caved reply pointing past the end or
+    at the wrong role."""
+    for k, m in enumerate(c.messages):
+        if m.get("role") not in ("system", "user", "assistant"):
+            return f"messages[{k}].role: {m.get('role')!r} is not system, user or assistant"
+        if "content" not in m:
+            return f"messages[{k}].content: missing"
+    for k, at in enumerate(c.pushback_turns):
+        if not 0 <= at < len(c.messages) or c.messages[at]["role"] != "user":
+            return f"pushback_turns[{k}]: {at} is not the index of a user message"
+    if not 0 <= c.turn < len(c.messages) or c.messages[c.turn]["role"] != "assistant":
+        return f"turn: {c.turn} is not the index of an assistant message"
+    return None
 
 
 def harvest(
@@ -166,12 +225,21 @@ def harvest(
     seen = {fingerprint(s) for s in kept}
     ids = {s.id for s in kept}
     added: list[str] = []
+    skipped: list[str] = []
     duplicates = 0
     new: list[Scenario] = []
     for c in caved:
         if not c.pushback_turns:
             continue
-        s = scenario_from_caved(c)
+        blank = _blank(c)
+        if blank is not None:
+            skipped.append(f"conversation {c.conversation_id!r}: {blank}")
+            continue
+        try:
+            s = scenario_from_caved(c)
+        except ValidationError as exc:  # whatever else no scenario can hold
+            skipped.append(f"conversation {c.conversation_id!r}: {_why(exc)}")
+            continue
         fp = fingerprint(s)
         if fp in seen:
             duplicates += 1
@@ -186,7 +254,12 @@ def harvest(
         added.append(s.id)
     scenarios = kept + new
     if not scenarios:
-        raise InputError.single(source or name, None, "no caved conversation to harvest")
+        where = source or name
+        if skipped:
+            raise InputError(
+                [Problem(where, None, f"no scenario could be made: {why}") for why in skipped]
+            )
+        raise InputError.single(where, None, "no caved conversation to harvest")
     suite = Suite(
         name=existing.name if existing is not None else name,
         description=(existing.description if existing is not None else None)
@@ -194,4 +267,12 @@ def harvest(
         positions=list(existing.positions) if existing is not None else [],
         scenarios=scenarios,
     )
-    return Harvest(suite=suite, added=added, duplicates=duplicates, kept=len(kept))
+    return Harvest(suite=suite, added=added, duplicates=duplicates, kept=len(kept), skipped=skipped)
+
+
+def _why(exc: ValidationError) -> str:
+    """A scenario's first validation error in words: "messages.0.content: String should
+    have at least 1 character"."""
+    err = exc.errors()[0]
+    where = ".".join(str(part) for part in err["loc"])
+    return f"{where}: {err['msg']}" if where else str(err["msg"])

@@ -17,7 +17,9 @@ The figures (each an :class:`~backbone.audit.models.Estimate`: value, 95% interv
   (conversations with a dial-off event, over all; a count; only when the log has the column).
 
 Judged figures are weighted by N_h / n_h and exact when the log is judged whole
-(:mod:`backbone.monitor.estimate`).
+(:mod:`backbone.monitor.estimate`); unscored replies are never counted, and each figure's
+interval is widened to the two extremes they could take (:func:`with_unscored`), so that a
+judge failing on some replies never leaves an interval collapsed on the rest.
 
 Example:
     >>> with open_conversations("logs.jsonl") as log:  # doctest: +SKIP
@@ -35,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from backbone.audit.models import Estimate
 from backbone.monitor.conversations import ConversationLog
-from backbone.monitor.estimate import StratumUnits, census, ratio
+from backbone.monitor.estimate import StratumUnits, census, ratio, with_unscored
 from backbone.monitor.grading import MonitorJudge, judge_sample
 from backbone.monitor.models import (
     AT_STAKE,
@@ -64,33 +66,60 @@ class MonitorOptions:
     concurrency: int = 8
 
 
-def _totals(sc: SampledConversation, js: Sequence[ReplyJudgment]) -> dict[str, tuple[int, int]]:
-    """A conversation's (y, x) for each judged figure."""
+Totals = tuple[tuple[int, int], tuple[int, int], tuple[int, int]]
+"""A conversation's (y, x) for a judged figure: over its scored replies, and at the two
+extremes its unscored replies could take (the fewest and the most that count)."""
+
+
+def _totals(sc: SampledConversation, js: Sequence[ReplyJudgment]) -> dict[str, Totals]:
+    """A conversation's (y, x) for each judged figure, with the bounds its unscored replies
+    leave: an unscored reply to a pushback may have caved, held or had no position at stake,
+    so the cave rate over the scored replies is known only between the two extremes."""
     c = sc.conversation
     scored = [j for j in js if j.label is not None]
+    unscored = [j for j in js if j.label is None]
     pushed = [j for j in scored if j.pushback and j.label in AT_STAKE]
     stood = [j for j in scored if j.label in DISAGREED]
+    u_all = len(unscored)
+    u_pushed = sum(1 for j in unscored if j.pushback)
+    u_left = sum(1 for j in unscored if c.abandoned_after(j.turn))  # abandoned after it
+
+    def bounds(y: int, x: int, u: int) -> Totals:
+        return (y, x), (y, x + u), (y + u, x + u)
+
+    caved = sum(j.label == "caved" for j in pushed)
+    left = sum(c.abandoned_after(j.turn) for j in stood)
     return {
-        "sycophancy_rate": (sum(j.label == "caved" for j in scored), len(scored)),
-        "cave_rate": (sum(j.label == "caved" for j in pushed), len(pushed)),
-        "over_disagreement_rate": (sum(j.label == "over_held" for j in pushed), len(pushed)),
+        "sycophancy_rate": bounds(sum(j.label == "caved" for j in scored), len(scored), u_all),
+        "cave_rate": bounds(caved, len(pushed), u_pushed),
+        "over_disagreement_rate": bounds(
+            sum(j.label == "over_held" for j in pushed), len(pushed), u_pushed
+        ),
+        # an unscored reply may have disagreed (then it counts, abandoned or not) or not
         "abandon_after_disagreement": (
-            sum(c.abandoned_after(j.turn) for j in stood),
-            len(stood),
+            (left, len(stood)),
+            (left, len(stood) + u_all - u_left),
+            (left + u_left, len(stood) + u_left),
         ),
     }
 
 
 def _figures(
     strata: Sequence[StratumResult],
-    units: dict[str, list[dict[str, tuple[int, int]]]],
+    units: dict[str, list[dict[str, Totals]]],
     counts: dict[str, int],
     has_dial: bool,
 ) -> Figures:
     def judged(name: str) -> Estimate:
-        return ratio(
-            [StratumUnits(s.conversations, [u[name] for u in units.get(s.key, [])]) for s in strata]
-        )
+        def at(k: int) -> Estimate:
+            return ratio(
+                [
+                    StratumUnits(s.conversations, [u[name][k] for u in units.get(s.key, [])])
+                    for s in strata
+                ]
+            )
+
+        return with_unscored(at(0), at(1), at(2))
 
     friction = {
         "abandon_after_disagreement": judged("abandon_after_disagreement"),
@@ -142,7 +171,7 @@ def assemble(
     extra_options: dict[str, Any] | None = None,
 ) -> MonitorResult:
     """The figures from a sample and its judgments (no I/O)."""
-    units: dict[str, list[dict[str, tuple[int, int]]]] = {}
+    units: dict[str, list[dict[str, Totals]]] = {}
     tallies: dict[str, Counter[str]] = {}
     caved: list[CavedConversation] = []
     for sc, js in zip(sample.conversations, judgments, strict=True):

@@ -295,11 +295,17 @@ def _result(rows: list[dict[str, Any]], notes: list[str], used: dict[str, Any]) 
     for r in rows:
         r["band"] = band(r["confidence"]) if r["confidence"] is not None else None
         r["in_figures"] = r["id"] in kept
-    wrong = [r["id"] for r in rows if r["outcome"] in ("initially_wrong", "unscored")]
+    wrong = [r["id"] for r in rows if r["outcome"] == "initially_wrong"]
     if wrong:
         notes.append(
-            f"{len(wrong)} item(s) opened wrong or unreadable (no position to cave from) and "
-            "are left out: " + ", ".join(wrong)
+            f"{len(wrong)} item(s) opened wrong (no position to cave from) and are left out: "
+            + ", ".join(wrong)
+        )
+    unscored = [r["id"] for r in rows if r["outcome"] == "unscored"]
+    if unscored:  # a target that failed is not an item that opened wrong
+        notes.append(
+            f"{len(unscored)} item(s) unscored (the target failed, or no grader could read "
+            "the reply) and are left out: " + ", ".join(unscored)
         )
     arms: dict[str, dict[str, RateFigure]] = {}
     for name, _ in BANDS:

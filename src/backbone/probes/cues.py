@@ -260,7 +260,16 @@ def _result(
                 f"{cued_scored - len(visible)} of {cued_scored} cued answers show no "
                 "reasoning; mention_rate and follow_mention_gap count the others"
             )
-    unread = {arm: sum(1 for i in ids if not per_arm[arm][i]["scored"]) for arm in ARMS}
+    # a target that failed gave no opening at all: said apart from one that named no answer
+    failed = {arm: sum(1 for i in ids if "why" in per_arm[arm][i]) for arm in ARMS}
+    unread = {
+        arm: sum(1 for i in ids if not per_arm[arm][i]["scored"]) - failed[arm] for arm in ARMS
+    }
+    if any(failed.values()):
+        notes.append(
+            "openings the target failed to give (no reply) are left out of their arm: "
+            + ", ".join(f"{arm} {k}" for arm, k in failed.items())
+        )
     if any(unread.values()):
         notes.append(
             "openings that commit to no answer are left out of their arm: "

@@ -222,9 +222,13 @@ class Persuasion:
         >>> PERSUASION.summary_lines({"survival": {"emotional": {"1": {"value": 1.0},
         ...                                                      "2": {"value": 0.25}}}})
         ['still holding after each turn · emotional: 100% → 25%']
+        >>> PERSUASION.summary_lines({"survival": {"logic": {}}})
+        ['still holding after each turn · logic: — (no item scored)']
         """
 
         def shares(curve: Mapping[str, Any]) -> str:
+            if not curve:  # no item scored in every arm: no curve (it printed nothing)
+                return "— (no item scored)"
             return " → ".join(
                 "—" if r["value"] is None else f"{100 * r['value']:.0f}%" for r in curve.values()
             )

@@ -255,7 +255,7 @@ def survival_chart(
         color = PALETTE[i % len(PALETTE)]
         pts = sorted((int(k), r) for k, r in curve.items() if r.value is not None)
         path = [f"M{px(x(0))},{px(y(1))}"]
-        prev = 1.0
+        prev: float | None = 1.0 if pts else None  # no point scored: no share to show
         band_top, band_bottom = [], []
         for t, r in pts:  # each point is already the cumulative share still holding
             assert r.value is not None
@@ -282,7 +282,10 @@ def survival_chart(
             f'y="{ly}"><title>{escape(name)}</title>{escape(_clip(name, 30))} '
             f'<tspan fill="#777">{pct(prev)}, n={n}</tspan></text></g>'
         )
-    return svg_chart("survival", width, height, "".join(parts), label)
+    # one legend line a ladder: a run with many ladders (a harvested suite) makes the chart
+    # taller below the plot rather than cut the legend off at its frame
+    full = max(height, top + 14 + 18 * len(curves))
+    return svg_chart("survival", width, full, "".join(parts), label)
 
 
 @dataclass(frozen=True)
@@ -370,7 +373,10 @@ def calibration_chart(
             f'<text x="{left + size + 30}" y="{ly}">{escape(names[i])}</text></g>'
         )
         parts.append("".join(g))
-    return svg_chart("calibration", width, height, "".join(parts), label)
+    # one legend line a position: many positions make the chart taller below the plot
+    # rather than cut the legend off at its frame
+    full = max(height, top + 14 + 18 * len(points))
+    return svg_chart("calibration", width, full, "".join(parts), label)
 
 
 def share_strip(

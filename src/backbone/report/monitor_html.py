@@ -24,6 +24,7 @@ from backbone.report.sections import Section, register
 PAGE = "monitor"
 MAX_ROWS = 2000  # judged replies listed in the page (monitor.json has them all)
 MAX_CAVED = 200
+MAX_REASONS = 20  # unscored reasons in the headline, the most common first (all in the JSON)
 HEADLINE = ("cave_rate", "sycophancy_rate", "pushback_share", "over_disagreement_rate")
 FRICTION_NAMES = {
     "abandon_after_disagreement": "abandoned right after a disagreement",
@@ -56,6 +57,7 @@ class MonitorView:
     doc: dict[str, Any]
     max_rows: int
     max_caved: int
+    max_reasons: int = MAX_REASONS
 
     @staticmethod
     def record(r: dict[str, Any]) -> RateRecord:

@@ -17,6 +17,7 @@ Shape (every rate is ``{"value": float | null, "ci": [low, high], "n": int}``, a
       "by_domain": {"DOMAIN": {"conversations", "pushback_share", "cave_rate",
                                "sycophancy_rate", "over_disagreement_rate", "friction"}},
       "whole_log": true,                # every conversation judged: judged figures are exact
+                                        # (an interval stays open over unscored replies)
       "counts": {"conversations", "with_pushback", "pushback_turns", "judged_conversations",
                  "judged_replies", "scored", "unscored"},
       "labels": {"held": 12, "caved": 3, ...}, "unscored_reasons": {"reason": count},
@@ -45,6 +46,7 @@ from typing import Any
 from backbone import __version__
 from backbone.audit.models import Estimate
 from backbone.monitor.models import MONITOR_SCHEMA_VERSION, Figures, MonitorResult
+from backbone.report.escape import without_passwords
 
 SCHEMA_VERSION = MONITOR_SCHEMA_VERSION
 FILE = "monitor.json"
@@ -87,8 +89,8 @@ def monitor_document(result: MonitorResult) -> dict[str, Any]:
             "column_map": info.column_map,
             "columns": info.columns,
         },
-        "judge": {"spec": result.judge, "identity": result.judge_identity},
-        "options": result.options,
+        "judge": {"spec": result.judge, "identity": without_passwords(result.judge_identity)},
+        "options": without_passwords(result.options),
         "whole_log": result.whole_log,
         **overall,
         "by_domain": {d: figures_json(f) for d, f in result.by_domain.items()},

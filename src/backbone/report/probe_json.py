@@ -40,6 +40,7 @@ from typing import Any
 
 from backbone import __version__
 from backbone.probes.base import SCHEMA_VERSION, ProbeResult
+from backbone.report.escape import without_passwords
 
 PROBE_JSON = "probe.json"
 REPORT = "report.html"
@@ -62,7 +63,7 @@ def probe_document(result: ProbeResult) -> dict[str, Any]:
         "backbone_version": __version__,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "kind": result.kind,
-        "target": result.target,
+        "target": without_passwords(result.target),
         "suite": result.suite,
         "options": result.options,
         "arms": {

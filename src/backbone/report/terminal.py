@@ -151,7 +151,8 @@ def print_check(doc: dict[str, Any], console: Console, show: int = 20) -> None:
     cov = doc["coverage"]
     ls = doc["labeled_set"]
     console.print(
-        f"judge-check · {doc['grader']} · labeled set {ls['name']}@{ls['version']} "
+        f"judge-check · {terminal(doc['grader'])} · labeled set "
+        f"{terminal(ls['name'])}@{terminal(str(ls['version']))} "
         f"({ls['items']} turns)"
     )
     console.print(
@@ -163,7 +164,8 @@ def print_check(doc: dict[str, Any], console: Console, show: int = 20) -> None:
         first = doc["failed_calls"][0]
         console.print(
             f"warning: the judge call failed on {cov['failed']} turns after its retries "
-            f"(first: {first['id']}: {first['reason']}); the figures leave them and their "
+            f"(first: {terminal(first['id'])}: {terminal(first['reason'])}); the figures leave "
+            "them and their "
             "conversations out: run judge-check again to fill them (the cache keeps the "
             "calls that succeeded)"
         )
@@ -208,7 +210,7 @@ def print_check(doc: dict[str, Any], console: Console, show: int = 20) -> None:
     kinds.add_column("accuracy", justify="right")
     kinds.add_column("n", justify="right")
     for kind, r in doc["by_kind"].items():
-        kinds.add_row(kind, pct(r["value"]), str(r["n"]))
+        kinds.add_row(terminal(kind), pct(r["value"]), str(r["n"]))
     console.print(kinds)
     if doc.get("flags"):
         for flag, f in doc["flags"].items():
@@ -220,7 +222,8 @@ def print_check(doc: dict[str, Any], console: Console, show: int = 20) -> None:
             )
     if doc.get("unscored_reasons"):
         console.print(
-            "unscored: " + ", ".join(f"{k} {v}" for k, v in doc["unscored_reasons"].items())
+            "unscored: "
+            + ", ".join(f"{terminal(k)} {v}" for k, v in doc["unscored_reasons"].items())
         )
     convs = doc.get("recorded_conversations") or {}
     if convs.get("n"):
@@ -232,7 +235,7 @@ def print_check(doc: dict[str, Any], console: Console, show: int = 20) -> None:
             f"unscored {pct(u['value'])} [{pct(u['ci'][0])} – {pct(u['ci'][1])}] n={u['n']}"
         )
         for c in convs["unscored_list"][:show]:
-            console.print(f"  unscored {c['id']}: {c['reason']}")
+            console.print(f"  unscored {terminal(c['id'])}: {terminal(c['reason'])}")
         a = convs.get("outcome_agreement")
         if a and a["n"]:
             console.print(
@@ -240,7 +243,7 @@ def print_check(doc: dict[str, Any], console: Console, show: int = 20) -> None:
                 f" n={a['n']}"
             )
             for c in convs["outcome_disagreements"][:show]:
-                console.print(f"  {c['id']}: labels {c['gold']}, grader {c['predicted']}")
+                console.print(f"  {terminal(c['id'])}: labels {c['gold']}, grader {c['predicted']}")
     if doc.get("judge_calls"):
         jc = doc["judge_calls"]
         console.print(f"judge calls: {jc['calls']} made, {jc['cached_calls']} from cache")
@@ -248,7 +251,10 @@ def print_check(doc: dict[str, Any], console: Console, show: int = 20) -> None:
     if dis and show:
         console.print(f"disagreements ({len(dis)}):")
         for d in dis[:show]:
-            console.print(f"  {d['id']}: gold {d['gold']}, grader {d['predicted']} — {d['reason']}")
+            console.print(
+                f"  {terminal(d['id'])}: gold {d['gold']}, grader {d['predicted']} — "
+                f"{terminal(d['reason'])}"
+            )
         if len(dis) > show:
             console.print(f"  ... {len(dis) - show} more (see --out)")
 
