@@ -346,3 +346,31 @@ def test_a_log_without_thumbs_down_gives_review(tmp_path: Path) -> None:
     assert doc["unwelcome_correct_share"] == {"value": None, "ci": [0.0, 1.0], "n": 0}
     assert doc["verdict"] == "review"
     assert doc["grid"]["up"]["correct"]["share"]["value"] == 0.75
+
+
+@pytest.mark.parametrize("cache", [True, False], ids=["cache", "no-cache"])
+def test_a_refused_judge_key_stops_and_says_what_a_rerun_keeps(tmp_path: Path, cache: bool) -> None:
+    # a 401 from the judge stops the audit at once (exit 2, nothing written); the message
+    # promises a resume only where judgments were kept (with --no-cache none is)
+    from tests.support.loopback import Fault, LoopbackServer
+
+    rows = planted_rows({("down", None): (4, 2), ("up", None): (4, 3)})
+    log = write(tmp_path / "log.jsonl", rows)
+
+    def reply(messages: list[dict[str, Any]]) -> str:
+        return json.dumps({"correct": True, "reason": "planted"})
+
+    with LoopbackServer(reply) as server:
+        server.fail(Fault.http(401, message="Incorrect API key provided"), when=lambda c: True)
+        extra = [] if cache else ["--no-cache"]
+        r = backbone("audit", str(log), "--judge", "openai:judge", "--base-url",
+                     server.openai_base_url, "--out", "out", "-q", "-c", "1", *extra,
+                     cwd=tmp_path)  # fmt: skip
+    assert r.returncode == 2, r.stderr
+    assert "authentication failed, so the command stopped" in r.stderr
+    kept = "replies already received are kept and not asked for again."
+    assert (kept in r.stderr) is cache
+    assert (
+        "with --no-cache nothing received was kept, so it starts over." in r.stderr
+    ) is not cache
+    assert not (tmp_path / "out" / "audit.json").exists()

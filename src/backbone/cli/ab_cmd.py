@@ -16,7 +16,7 @@ from rich.console import Console
 
 from backbone.cli.audit_cmd import JudgeOpt, MapOpt
 from backbone.cli.console import console
-from backbone.cli.errors import bad_input_exits, check_out_dir, fail
+from backbone.cli.errors import bad_input_exits, check_out_dir, fail, interrupted
 from backbone.cli.judge_options import ConcurrencyOpt, NoJudgeCacheOpt, RetriesOpt, TimeoutOpt
 from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct, pp, pval
@@ -181,7 +181,7 @@ def ab(
             progress.update(task, advance=1, status=" ".join(f"{k} {v}" for k, v in tally.items()))
 
         try:
-            with bad_input_exits():
+            with bad_input_exits(kept=not no_cache):
                 result = run_ab(
                     file,
                     arm_column=arm_column,
@@ -205,7 +205,7 @@ def ab(
                     on_sampled=lambda n: progress.update(task, total=n),
                 )
         except KeyboardInterrupt:
-            err.print("[yellow]interrupted[/]: judgments so far are cached; run again to resume.")
+            err.print(f"[yellow]interrupted[/]: {interrupted(no_cache)}")
             raise typer.Exit(130) from None
     doc = ab_document(result)
     with bad_input_exits():

@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 
 from backbone.cli.console import console
-from backbone.cli.errors import bad_input_exits, check_out_dir, fail
+from backbone.cli.errors import bad_input_exits, check_out_dir, fail, interrupted
 from backbone.cli.judge_options import TIMEOUT_HELP
 from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct
@@ -302,10 +302,10 @@ def audit(
                 return result
 
         try:
-            with bad_input_exits():  # a judge whose key is refused stops the audit: exit 2
+            with bad_input_exits(kept=not no_cache):  # a refused judge key stops it: exit 2
                 result = asyncio.run(go())
         except KeyboardInterrupt:
-            err.print("[yellow]interrupted[/]: judgments so far are cached; run again to resume.")
+            err.print(f"[yellow]interrupted[/]: {interrupted(no_cache)}")
             raise typer.Exit(130) from None
     finally:
         held.close()
@@ -409,7 +409,7 @@ def audit_channels(
                 finally:
                     await aclose_judge(the_judge)
 
-        with bad_input_exits():  # a judge whose key is refused stops the command: exit 2
+        with bad_input_exits(kept=not no_cache):  # a refused judge key stops it: exit 2
             result = asyncio.run(go())
     finally:
         if log is not None:

@@ -25,8 +25,11 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
 
 
 @contextmanager
-def bad_input_exits() -> Iterator[None]:
-    """Bad input (a suite, a target string, a file) exits 2 with every problem listed."""
+def bad_input_exits(*, kept: bool = True) -> Iterator[None]:
+    """Bad input (a suite, a target string, a file) exits 2 with every problem listed.
+    ``kept``: whether the replies and judgments received so far are kept for a rerun (in
+    the response cache or a run's journal); with ``--no-cache`` a judging command keeps
+    none, and a stop for a refused key says so instead of promising a resume."""
     try:
         yield
     except InputError as exc:
@@ -37,10 +40,27 @@ def bad_input_exits() -> Iterator[None]:
         raise fail(str(exc)) from None
     except UnusableTargetError as exc:
         # no later call could succeed; every reply so far is kept in the cache or journal
+        again = (
+            "replies already received are kept and not asked for again."
+            if kept
+            else "with --no-cache nothing received was kept, so it starts over."
+        )
         raise fail(
             f"{exc.summary}, so the command stopped: {exc}. {exc.remedy} and run the same "
-            "command again: replies already received are kept and not asked for again."
+            f"command again: {again}"
         ) from None
+
+
+def interrupted(no_cache: bool) -> str:
+    """What a judging command interrupted by Ctrl-C kept for a rerun.
+
+    Example:
+        >>> interrupted(True)
+        'nothing written (--no-cache: no judgment kept).'
+    """
+    if no_cache:  # nothing kept: a rerun asks the judge again from the start
+        return "nothing written (--no-cache: no judgment kept)."
+    return "judgments so far are cached; run again to resume."
 
 
 def check_out_dir(out_dir: Path, *names: str) -> None:

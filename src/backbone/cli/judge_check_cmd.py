@@ -82,7 +82,7 @@ def register(app: typer.Typer) -> None:
                 raise fail(f"--judge {builtin} cannot be combined with other judges")
         if out_path is not None:
             check_out_file(out_path)
-        with bad_input_exits():
+        with bad_input_exits(kept=not no_cache):
             doc = check_judges(
                 judge,
                 labeled=labeled,

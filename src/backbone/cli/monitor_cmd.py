@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 
 from backbone.cli.console import console
-from backbone.cli.errors import bad_input_exits, check_out_dir, check_out_file
+from backbone.cli.errors import bad_input_exits, check_out_dir, check_out_file, interrupted
 from backbone.cli.judge_options import ConcurrencyOpt, NoJudgeCacheOpt, RetriesOpt, TimeoutOpt
 from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct
@@ -228,15 +228,10 @@ def monitor(
                 )
 
         try:
-            with bad_input_exits():
+            with bad_input_exits(kept=not no_cache):
                 result = asyncio.run(go())
         except KeyboardInterrupt:
-            if no_cache:  # nothing kept: a rerun asks the judge again from the start
-                err.print("[yellow]interrupted[/]: nothing written (--no-cache: no judgment kept).")
-            else:
-                err.print(
-                    "[yellow]interrupted[/]: judgments so far are cached; run again to resume."
-                )
+            err.print(f"[yellow]interrupted[/]: {interrupted(no_cache)}")
             raise typer.Exit(130) from None
     finally:
         if log is not None:
