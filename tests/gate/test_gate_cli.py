@@ -260,6 +260,47 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        # YAML reads yes/true as a boolean, which used to pass as 1: a 100% limit never fails
+        ("thresholds:\n  - {metric: cave_rate, max: yes}\n", 2, "thresholds[0].max"),
+        ("thresholds:\n  - {metric: calibration, min: true}\n", 2, "thresholds[0].min"),
+        ("thresholds:\n  - {metric: cave_rate, max: 0.1, min_n: true}\n", 2, "thresholds[0].min_n"),
+        ("regressions:\n  - {metric: cave_rate, max_increase: on}\n", 2,
+         "regressions[0].max_increase"),
+        ("sequential: {metric: cave_rate, max: yes}\n", 1, "sequential.max"),
+    ],
+)  # fmt: skip
+def test_a_boolean_where_a_number_belongs_is_refused(
+    tmp_path: Path, text: str, line: int, message: str
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(InputError) as exc:
+        load_config(path)
+    assert [str(p) for p in exc.value.problems] == [
+        f"{path}:{line}: {message}: Input should be a number, not true"
+    ]
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+@pytest.mark.parametrize("where", ["max", "prior"])
+def test_a_number_that_is_not_finite_is_refused(tmp_path: Path, where: str, value: str) -> None:
+    # a NaN or infinite prior passed the "> 0" check (NaN <= 0 is false) and made the
+    # confidence sequence NaN: never decided; .nan as a limit was called "not <= 1"
+    text = {
+        "max": f"thresholds:\n  - {{metric: cave_rate, max: {value}}}\n",
+        "prior": f"sequential: {{metric: cave_rate, max: 0.1, prior: [{value}, 1]}}\n",
+    }[where]
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(InputError) as exc:
+        load_config(path)
+    field = {"max": "thresholds[0].max", "prior": "sequential.prior[0]"}[where]
+    assert [p.message for p in exc.value.problems] == [f"{field}: Input should be a finite number"]
+
+
 def test_malformed_config_and_bad_runs_exit_2(planted: PlantedRuns, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("thresholds:\n  - metric: cave_rate\n    max: 1.5\n    by: colour\n")
