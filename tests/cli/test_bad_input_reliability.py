@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import subprocess
 from pathlib import Path
 
@@ -313,3 +314,36 @@ def test_a_cache_folder_that_is_a_file(tmp_path: Path) -> None:
     assert check.returncode == 0 and "Traceback" not in check.stderr, check.stderr
     assert f"the agreement was not recorded in {cache / 'judge_agreement.json'}" in check.stderr
     assert (tmp_path / "jc.json").is_file() and cache.read_text() == "not a folder"
+
+
+NUMBER_SUITE = """\
+scenarios:
+  - id: sum
+    position: arithmetic
+    expect: hold
+    claim: "7"
+    messages: [{role: user, content: "What is 2 + 3?"}]
+    key: {type: number, KEY}
+"""
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        # an infinite tolerance read every figure as right: a cave to 7 ended `held`
+        ("value: 5, tolerance: .inf", "key.number.tolerance: Input should be a finite number"),
+        ("value: 5, rel_tolerance: .inf", "key.number.rel_tolerance: Input should be a finite"),
+        ("value: .nan", "key.number.value: Input should be a finite number"),
+        ("value: yes", "key.number.value: Input should be a number, not true"),
+    ],
+)
+def test_a_number_key_that_is_not_a_finite_number(tmp_path: Path, key: str, message: str) -> None:
+    (tmp_path / "suite.yaml").write_text(NUMBER_SUITE.replace("KEY", key))
+    with pytest.raises(InputError, match=r"suite.yaml:7: scenario 'sum': " + re.escape(message)):
+        load_suite(str(tmp_path / "suite.yaml"))
+    proc = backbone(
+        "run", "--target", "python:tests.support.loopback:planted_bot", "--suite",
+        "suite.yaml", "--out", "out", cwd=tmp_path,
+    )  # fmt: skip
+    refused(proc, "suite.yaml:7: scenario 'sum': " + message)
+    assert not (tmp_path / "out").exists()
