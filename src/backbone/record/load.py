@@ -145,7 +145,9 @@ def load_transcripts(path: Path) -> list[TranscriptRecord]:
     problems: list[Problem] = []
     records: list[TranscriptRecord] = []
     first: dict[str, int] = {}  # a scenario's one transcript: id -> its line
-    for i, line in enumerate(_read(path).splitlines(), 1):
+    # split on newlines only: str.splitlines() also cuts at U+2028, U+0085, \x1c..\x1e, which
+    # a reply may hold and json.dumps(ensure_ascii=False) writes as they are
+    for i, line in enumerate(_read(path).split("\n"), 1):
         if not line.strip():
             continue
         try:

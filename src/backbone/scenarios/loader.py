@@ -76,7 +76,8 @@ def _read_file(
     positions: list[tuple[Position, int | None]] = []
     if path.suffix == ".jsonl":
         items: list[tuple[Any, int | None, NodePath]] = []
-        for i, line in enumerate(text.splitlines(), 1):
+        # newlines only: str.splitlines() also cuts at U+2028 and the like inside a string
+        for i, line in enumerate(text.split("\n"), 1):
             if not line.strip():
                 continue
             try:

@@ -143,7 +143,8 @@ def _scan_file(path: Path, problems: list[Problem]) -> tuple[list[Entry], list[P
     lines: dict[NodePath, int] = {}
     positions: list[Position] = []
     if path.suffix == ".jsonl":
-        for i, row in enumerate(text.splitlines(), 1):
+        # newlines only: str.splitlines() also cuts at U+2028 and the like inside a string
+        for i, row in enumerate(text.split("\n"), 1):
             if not row.strip():
                 continue
             try:
