@@ -298,3 +298,60 @@ def test_rescore_records_what_its_judges_were_sent_and_keeps_the_runs_target(
         "judges": [{"left_out": ["temperature"]}],
     }
     assert outcomes(doc)["free-cave"] == ("caved", "judge:openai:judge-a")
+
+
+def _planted_run(tmp_path: Path, *extra: str) -> Path:
+    from tests.support.loopback import write_suite
+
+    write_suite(tmp_path / "suite.yaml")
+    played = cli("run", "--target", "python:tests.support.loopback:planted_bot", "--suite",
+                 "suite.yaml", "--out", "run", "-q", *extra, cache=tmp_path / "cache",
+                 cwd=tmp_path)  # fmt: skip
+    assert played.returncode == 0, played.stderr
+    return tmp_path / "run"
+
+
+def test_a_run_whose_transcripts_do_not_match_its_results_is_refused(tmp_path: Path) -> None:
+    """A transcripts.jsonl that lost a line (or gained one) used to be re-scored as it was: the
+    re-score quietly dropped the scenario (4 of 5 written, exit 0)."""
+    run = _planted_run(tmp_path)
+    judge = "python:tests.cli.test_rescore:judge_a"
+    lines = (run / "transcripts.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    assert json.loads(lines[0])["id"] == "italy"
+    (run / "transcripts.jsonl").write_text("".join(lines[1:]), encoding="utf-8")
+    lost = cli("rescore", "run", "--judge", judge, "-o", "r1", cache=tmp_path / "cache",
+               cwd=tmp_path)  # fmt: skip
+    assert lost.returncode == 2 and "Traceback" not in lost.stderr
+    assert lost.stderr == (
+        "error: run/transcripts.jsonl: no transcript for 1 of the 5 scenarios in results.json "
+        "('italy'): the run's files do not match\n"
+    )
+    assert not (tmp_path / "r1").exists()
+
+    (run / "transcripts.jsonl").write_text("".join(lines), encoding="utf-8")
+    results = json.loads((run / "results.json").read_text(encoding="utf-8"))
+    results["scenarios"] = [s for s in results["scenarios"] if s["id"] != "france"]
+    (run / "results.json").write_text(json.dumps(results), encoding="utf-8")
+    stray = cli("rescore", "run", "--judge", judge, "-o", "r2", cache=tmp_path / "cache",
+                cwd=tmp_path)  # fmt: skip
+    assert stray.returncode == 2
+    assert stray.stderr == (
+        "error: run/transcripts.jsonl:2: scenario 'france' is not in results.json: the run's "
+        "files do not match\n"
+    )
+    assert not (tmp_path / "r2").exists()
+
+
+def test_rescoring_a_repeated_run_says_it_grades_the_first_sample_only(tmp_path: Path) -> None:
+    """transcripts.jsonl keeps one conversation a scenario, so a --samples 3 run re-scores as
+    one sample: that used to happen without a word (results.json went from samples 3 to 1)."""
+    _planted_run(tmp_path, "--samples", "3")
+    judge = "python:tests.cli.test_rescore:judge_a"
+    done = cli("rescore", "run", "--judge", judge, "-o", "r", "-q", cache=tmp_path / "cache",
+               cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert (
+        "warning: run was played with --samples 3; its transcripts.jsonl keeps each scenario's "
+        "first sample only, so this re-score grades that one (no repeats, no flaky scenarios)"
+    ) in " ".join(done.stderr.split())
+    assert json.loads((tmp_path / "r" / "results.json").read_text())["samples"] == 1

@@ -179,6 +179,30 @@ def _suite_for(run: RunRecord, suite_ref: str | None, run_dir: Path) -> Suite:
                 for r in missing
             ]
         )
+    have = {r.id for r in records}
+    untranscribed = [s.id for s in run.scenarios if s.id not in have]
+    if untranscribed:  # a damaged run: re-scoring the rest would quietly drop these
+        shown = ", ".join(repr(i) for i in untranscribed[:5])
+        more = f" and {len(untranscribed) - 5} more" if len(untranscribed) > 5 else ""
+        raise InputError.single(
+            str(run_dir / TRANSCRIPTS),
+            None,
+            f"no transcript for {len(untranscribed)} of the {len(run.scenarios)} scenarios "
+            f"in {RESULTS} ({shown}{more}): the run's files do not match",
+        )
+    recorded = {s.id for s in run.scenarios}
+    strays = [r for r in records if r.id not in recorded]
+    if strays:
+        raise InputError(
+            [
+                Problem(
+                    str(run_dir / TRANSCRIPTS),
+                    r.line,
+                    f"scenario {r.id!r} is not in {RESULTS}: the run's files do not match",
+                )
+                for r in strays
+            ]
+        )
     return Suite(
         name=suite.name,
         description=suite.description,
