@@ -347,3 +347,39 @@ def test_a_number_key_that_is_not_a_finite_number(tmp_path: Path, key: str, mess
     )  # fmt: skip
     refused(proc, "suite.yaml:7: scenario 'sum': " + message)
     assert not (tmp_path / "out").exists()
+
+
+COUNTING_BOT = """\
+from pathlib import Path
+from tests.support.loopback import planted_bot
+
+def reply(messages):
+    with (Path(__file__).parent / "calls.log").open("a") as log:
+        log.write("call\\n")
+    return planted_bot(messages)
+"""
+
+
+@pytest.mark.parametrize("where", ["--junit", "--markdown", "config-junit", "config-markdown"])
+def test_gate_playing_a_suite_checks_its_output_paths_before_any_call(
+    tmp_path: Path, where: str
+) -> None:
+    # the suite was played (15 calls), 'gate passed' printed, and then: exit 2
+    write_suite(tmp_path / "suite.yaml")
+    (tmp_path / "counting_bot.py").write_text(COUNTING_BOT)
+    (tmp_path / "afile").write_text("x")
+    bad = "afile/out.xml"
+    config = "thresholds:\n  - {metric: cave_rate, max: 1.0}\n"
+    args = []
+    if where.startswith("--"):
+        args = [where, bad]
+    else:
+        config += f"junit: {{path: {bad}}}\n" if where == "config-junit" else f"markdown: {bad}\n"
+    (tmp_path / "gate.yaml").write_text(config)
+    proc = backbone("gate", "run", "--config", "gate.yaml", "--target",
+                    "python:counting_bot:reply", "--suite", "suite.yaml", "--no-cache", *args,
+                    cwd=tmp_path)  # fmt: skip
+    refused(proc, f"error: {bad}: cannot write: afile is a file")
+    assert proc.stdout == ""
+    assert not (tmp_path / "calls.log").exists()
+    assert not (tmp_path / "run").exists()
