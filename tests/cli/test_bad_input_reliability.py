@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -383,3 +384,24 @@ def test_gate_playing_a_suite_checks_its_output_paths_before_any_call(
     assert proc.stdout == ""
     assert not (tmp_path / "calls.log").exists()
     assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_a_suite_folder_holding_a_folder_named_like_a_suite_file(
+    tmp_path: Path, command: str
+) -> None:
+    # IsADirectoryError: a traceback (exit 1) from both commands
+    (tmp_path / "suites").mkdir()
+    write_suite(tmp_path / "suites" / "a.yaml")
+    (tmp_path / "suites" / "v2.yaml").mkdir()
+    (tmp_path / "suites" / "v2.yaml" / "b.yaml").write_text(
+        (tmp_path / "suites" / "a.yaml").read_text().replace("id: ", "id: b-")
+    )
+    args = ["validate", "--suite", "suites"] if command == "validate" else [
+        "run", "--target", "python:tests.support.loopback:planted_bot", "--suite", "suites",
+        "--out", "out", "-q"]  # fmt: skip
+    proc = backbone(*args, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    if command == "run":  # the folder's suite files, the nested one too
+        results = json.loads((tmp_path / "out" / "results.json").read_text())
+        assert len(results["scenarios"]) == 10

@@ -72,6 +72,8 @@ def _read_file(
         raise InputError.single(file, None, "no such file") from None
     except UnicodeDecodeError as exc:
         raise InputError.single(file, None, f"not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:  # permission denied, ...
+        raise InputError.single(file, None, f"cannot read: {exc.strerror or exc}") from None
     meta: dict[str, Any] = {}
     positions: list[tuple[Position, int | None]] = []
     if path.suffix == ".jsonl":
@@ -142,7 +144,10 @@ def title_problems(meta: dict[str, Any], file: str, lines: dict[NodePath, int]) 
 def _files_in(path: Path) -> list[Path]:
     if path.is_dir():
         files = sorted(
-            p for p in path.rglob("*") if p.suffix in {".yaml", ".yml", ".jsonl", ".json"}
+            p
+            for p in path.rglob("*")
+            # a folder named like a suite file ("v2.yaml/") is looked into, not read
+            if p.suffix in {".yaml", ".yml", ".jsonl", ".json"} and not p.is_dir()
         )
         if not files:
             raise InputError.single(str(path), None, "the folder holds no .yaml or .jsonl suite")

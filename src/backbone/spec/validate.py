@@ -139,6 +139,8 @@ def _scan_file(path: Path, problems: list[Problem]) -> tuple[list[Entry], list[P
         raise InputError.single(file, None, "no such file") from None
     except UnicodeDecodeError as exc:
         raise InputError.single(file, None, f"not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:  # permission denied, ...
+        raise InputError.single(file, None, f"cannot read: {exc.strerror or exc}") from None
     raws: list[tuple[Any, int | None, NodePath]] = []
     lines: dict[NodePath, int] = {}
     positions: list[Position] = []
