@@ -87,7 +87,7 @@ def jsonl(text: str) -> Iterator[dict[str, Any]]:
             continue
         try:
             obj = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         if isinstance(obj, dict):
             yield obj
