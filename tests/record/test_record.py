@@ -290,3 +290,33 @@ def test_a_reply_holding_unicode_line_separators_reads_back(tmp_path: Path) -> N
         app, ["compare", str(tmp_path / "run"), str(tmp_path / "run"), "--out", str(tmp_path / "c")]
     )
     assert compared.exit_code == 0, compared.output
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "not valid JSON: nested too deeply"),
+        (
+            '{"scenarios": [], "x": ' + "9" * 5_000 + "}",
+            "not valid JSON: a number too long to read",
+        ),
+    ],
+    ids=["nested-too-deep", "int-too-long"],
+)
+@pytest.mark.parametrize("where", ["results.json", "transcripts.jsonl"])
+def test_json_past_the_parsers_limits_is_bad_input(
+    played: RunResult, tmp_path: Path, text: str, said: str, where: str
+) -> None:
+    # RecursionError / ValueError escaped the reader: compare, gate and rescore ended in a
+    # traceback (exit 1) instead of naming the file
+    write_run(build_record(played), tmp_path / "run")
+    if where == "results.json":
+        (tmp_path / "run" / where).write_text(text)
+        line = ""
+    else:
+        with (tmp_path / "run" / where).open("a") as f:
+            f.write(text + "\n")
+        line = f":{len(played.results) + 1}"
+    with pytest.raises(InputError) as exc:
+        load_run(tmp_path / "run", transcripts=True)
+    assert str(exc.value) == f"{tmp_path / 'run' / where}{line}: {said}"
