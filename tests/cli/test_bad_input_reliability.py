@@ -405,3 +405,28 @@ def test_a_suite_folder_holding_a_folder_named_like_a_suite_file(
     if command == "run":  # the folder's suite files, the nested one too
         results = json.loads((tmp_path / "out" / "results.json").read_text())
         assert len(results["scenarios"]) == 10
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('{"id": ' + "9" * 5_000 + "}", "not valid JSON: a number too long to read"),
+        ("[" * 100_000 + "]" * 100_000, "not valid JSON: nested too deeply"),
+    ],
+    ids=["int-too-long", "nested-too-deep"],
+)
+@pytest.mark.parametrize(
+    "command",
+    [["validate", "--suite"], ["run", "--target", "python:tests.support.loopback:planted_bot",
+      "--out", "out", "--suite"], ["import", "are-you-sure", "--out", "s.yaml"],
+     ["import", "answer", "--out", "s.yaml"]],
+    ids=["validate", "run", "import-are-you-sure", "import-answer"],
+)  # fmt: skip
+def test_a_jsonl_line_past_the_json_parsers_limits(
+    tmp_path: Path, text: str, said: str, command: list[str]
+) -> None:
+    # a number past Python's 4300 digits: a ValueError traceback from all four commands;
+    # nested too deep: a RecursionError traceback from validate
+    (tmp_path / "in.jsonl").write_text(text + "\n")
+    refused(backbone(*command, "in.jsonl", cwd=tmp_path), f"in.jsonl:1: {said}")
+    assert not (tmp_path / "out").exists() and not (tmp_path / "s.yaml").exists()

@@ -88,6 +88,8 @@ def _read_file(
                 problems.append(Problem(file, i, f"not valid JSON: {exc.msg} (column {exc.colno})"))
             except RecursionError:
                 problems.append(Problem(file, i, "not valid JSON: nested too deeply"))
+            except ValueError:  # a number past Python's 4300-digit limit for int()
+                problems.append(Problem(file, i, "not valid JSON: a number too long to read"))
         if not items and not problems:
             message = "the file is empty: a .jsonl suite has one scenario a line"
             raise InputError.single(file, None, message)

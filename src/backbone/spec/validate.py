@@ -153,6 +153,10 @@ def _scan_file(path: Path, problems: list[Problem]) -> tuple[list[Entry], list[P
                 raws.append((json.loads(row), i, ()))
             except json.JSONDecodeError as exc:
                 problems.append(Problem(file, i, f"not valid JSON: {exc.msg} (column {exc.colno})"))
+            except RecursionError:
+                problems.append(Problem(file, i, "not valid JSON: nested too deeply"))
+            except ValueError:  # a number past Python's 4300-digit limit for int()
+                problems.append(Problem(file, i, "not valid JSON: a number too long to read"))
     else:
         try:
             data, lines = load_yaml_with_lines(text, file)
