@@ -430,3 +430,10 @@ def test_a_jsonl_line_past_the_json_parsers_limits(
     (tmp_path / "in.jsonl").write_text(text + "\n")
     refused(backbone(*command, "in.jsonl", cwd=tmp_path), f"in.jsonl:1: {said}")
     assert not (tmp_path / "out").exists() and not (tmp_path / "s.yaml").exists()
+
+
+def test_compare_with_a_negative_seed(tmp_path: Path, a_run: Path) -> None:
+    # numpy's ValueError 'expected non-negative integer': a traceback, exit 1
+    proc = backbone("compare", str(a_run), str(a_run), "--seed", "-1", "--out", "c", cwd=tmp_path)
+    refused(proc, "--seed")
+    assert not (tmp_path / "c").exists()
