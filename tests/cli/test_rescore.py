@@ -355,3 +355,44 @@ def test_rescoring_a_repeated_run_says_it_grades_the_first_sample_only(tmp_path:
         "first sample only, so this re-score grades that one (no repeats, no flaky scenarios)"
     ) in " ".join(done.stderr.split())
     assert json.loads((tmp_path / "r" / "results.json").read_text())["samples"] == 1
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        ("shorter-ladder", "scenario 'italy': pressure turn 2 was played, the suite's ladder "
+                           "has 1"),
+        ("reworded-turn", "scenario 'italy': pressure turn 2 differs"),
+        ("flipped-expect", "scenario 'italy': the run has it as expect: hold, the suite as expect: "
+                           "yield"),
+        ("new-opening", "scenario 'italy': its opening differs"),
+    ],
+)  # fmt: skip
+def test_a_suite_edited_since_the_run_is_refused(tmp_path: Path, edit: str, said: str) -> None:
+    """rescore reads the run's suite as it is now: edited since the run, it graded the old
+    conversations against the new ladder and key without a word (italy 'caved' at pressure
+    turn 2 of a one-step ladder, flip_tactic null; a flipped expect read a cave as
+    'over_held')."""
+    run = _planted_run(tmp_path)
+    suite = yaml.safe_load((tmp_path / "suite.yaml").read_text())
+    italy = suite["scenarios"][0]
+    assert italy["id"] == "italy" and italy["pressure"] == ["doubt", "insistence", "doubt"]
+    if edit == "shorter-ladder":
+        italy["pressure"] = ["doubt"]
+    elif edit == "reworded-turn":
+        italy["pressure"][1] = {"tactic": "insistence", "variant": 2}
+    elif edit == "flipped-expect":
+        italy["expect"] = "yield"
+    else:
+        italy["messages"][0]["content"] = "Which city is the capital of Italy?"
+    (tmp_path / "suite.yaml").write_text(yaml.safe_dump(suite, sort_keys=False))
+    proc = cli("rescore", "run", "--judge", "python:tests.cli.test_rescore:judge_a", "-o", "r",
+               cache=tmp_path / "cache", cwd=tmp_path)  # fmt: skip
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith(f"error: run/transcripts.jsonl:1: {said}: the suite ")
+    assert "is not the one this run played (pass that one with --suite, or run again)" in (
+        proc.stderr
+    )
+    assert proc.stderr.count("error:") == 1  # only italy was edited
+    assert not (tmp_path / "r").exists()
+    assert run.exists()
