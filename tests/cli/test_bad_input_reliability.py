@@ -437,3 +437,32 @@ def test_compare_with_a_negative_seed(tmp_path: Path, a_run: Path) -> None:
     proc = backbone("compare", str(a_run), str(a_run), "--seed", "-1", "--out", "c", cwd=tmp_path)
     refused(proc, "--seed")
     assert not (tmp_path / "c").exists()
+
+
+@pytest.mark.parametrize("importer", ["are-you-sure", "answer", "sycon"])
+def test_an_import_whose_out_is_its_input_file_leaves_the_dataset_alone(
+    tmp_path: Path, importer: str
+) -> None:
+    # the suite replaced the dataset it was read from (exit 0): the download was gone
+    from tests.scenarios.test_import_are_you_sure import write_fixture
+    from tests.support.shared_data import SHARED_DATA
+
+    if importer == "are-you-sure":
+        given = write_fixture(tmp_path / "data.jsonl")
+        args, out = [str(given)], given
+    elif importer == "answer":
+        given = tmp_path / "data.jsonl"
+        given.write_bytes((ROOT / "tests" / "fixtures" / "answer_sample.jsonl").read_bytes())
+        args, out = [str(given)], given
+    else:
+        import shutil
+
+        given = tmp_path / "sycon"
+        shutil.copytree(SHARED_DATA / "sycon-bench", given)
+        for f in given.iterdir():
+            f.chmod(0o644)
+        args, out = [str(given)], given / "fp_corrections.txt"
+    before = out.read_bytes()
+    proc = backbone("import", importer, *args, "--out", str(out), cwd=tmp_path)
+    refused(proc, f"{out}: --out is the input file")
+    assert out.read_bytes() == before
