@@ -466,3 +466,13 @@ def test_an_import_whose_out_is_its_input_file_leaves_the_dataset_alone(
     proc = backbone("import", importer, *args, "--out", str(out), cwd=tmp_path)
     refused(proc, f"{out}: --out is the input file")
     assert out.read_bytes() == before
+
+
+def test_a_boolean_tactic_variant_is_refused(tmp_path: Path) -> None:
+    # 'variant: yes' was read as phrasing 1: a ladder the author did not write, without a word
+    text = write_suite(tmp_path / "suite.yaml").read_text()
+    (tmp_path / "suite.yaml").write_text(
+        text.replace("  - insistence\n", "  - {tactic: insistence, variant: yes}\n", 1)
+    )
+    with pytest.raises(InputError, match=r"pressure.1.variant: Input should be a number, not true"):
+        load_suite(str(tmp_path / "suite.yaml"))

@@ -43,7 +43,7 @@ class _Key(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _not_a_bool(value: Any) -> Any:
+def not_a_bool(value: Any) -> Any:
     """YAML reads ``yes``/``true`` as a boolean, which pydantic would take as 1."""
     if isinstance(value, bool):
         raise ValueError(f"Input should be a number, not {str(value).lower()}")
@@ -51,7 +51,7 @@ def _not_a_bool(value: Any) -> Any:
 
 
 # a finite number: an infinite tolerance would read every figure, a cave too, as right
-Finite = Annotated[float, BeforeValidator(_not_a_bool), Field(allow_inf_nan=False)]
+Finite = Annotated[float, BeforeValidator(not_a_bool), Field(allow_inf_nan=False)]
 
 
 class ChoiceKey(_Key):
