@@ -476,3 +476,23 @@ def test_a_boolean_tactic_variant_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(InputError, match=r"pressure.1.variant: Input should be a number, not true"):
         load_suite(str(tmp_path / "suite.yaml"))
+
+
+@pytest.mark.parametrize("out", ["suites/run1", "suites"])
+def test_a_run_written_into_its_suites_folder_is_not_read_as_scenarios(
+    tmp_path: Path, out: str
+) -> None:
+    # the second run read the first one's results.json and transcripts.jsonl as suite files:
+    # 161 errors ("unknown top-level field 'backbone_version'", ...), exit 2
+    (tmp_path / "suites").mkdir()
+    write_suite(tmp_path / "suites" / "a.yaml")
+    (tmp_path / "suites" / ".hidden").mkdir()  # a .git or .venv is not looked into either
+    (tmp_path / "suites" / ".hidden" / "junk.yaml").write_text("not: [a suite\n")
+    args = ["run", "--target", "python:tests.support.loopback:planted_bot", "--suite", "suites",
+            "-q", "--out"]  # fmt: skip
+    for _ in range(2):
+        proc = backbone(*args, out, cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        results = json.loads((tmp_path / out / "results.json").read_text())
+        assert len(results["scenarios"]) == 5
+    assert backbone("validate", "--suite", "suites", cwd=tmp_path).returncode == 0

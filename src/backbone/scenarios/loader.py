@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from backbone.core.errors import InputError, Problem
+from backbone.core.output_dir import STATE_DIR as OUTPUT_STATE
 from backbone.core.yaml_lines import NodePath, line_for, load_yaml_with_lines
 from backbone.scenarios.models import Position, Scenario, Suite
 
@@ -147,7 +148,7 @@ def _files_in(path: Path) -> list[Path]:
     if path.is_dir():
         files = sorted(
             p
-            for p in path.rglob("*")
+            for p in _walk(path)
             # a folder named like a suite file ("v2.yaml/") is looked into, not read
             if p.suffix in {".yaml", ".yml", ".jsonl", ".json"} and not p.is_dir()
         )
@@ -155,6 +156,35 @@ def _files_in(path: Path) -> list[Path]:
             raise InputError.single(str(path), None, "the folder holds no .yaml or .jsonl suite")
         return files
     return [path]
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Everything under a suite folder, leaving out hidden folders (``.git``, a ``.venv``)
+    and the output folders of backbone runs: a run written into the suite's folder
+    (``--out suites/run1``) is not read back as scenarios by the next run."""
+    found: list[Path] = []
+    run_here = _holds_a_run(folder)
+    for entry in sorted(folder.iterdir()):
+        if entry.is_dir():
+            if entry.name.startswith(".") or _holds_a_run(entry):
+                continue
+            found.append(entry)
+            found += _walk(entry)
+        elif not (run_here and entry.name in RUN_OUTPUTS):
+            found.append(entry)
+    return found
+
+
+# what backbone commands write into an output folder
+RUN_OUTPUTS = frozenset({"results.json", "transcripts.jsonl", "compare.json", "probe.json"})
+
+
+def _holds_a_run(folder: Path) -> bool:
+    """Whether ``folder`` is (or holds, at its top) a backbone command's output: a run's
+    results.json beside its transcripts.jsonl, or the state folder of one in progress."""
+    return (folder / OUTPUT_STATE).is_dir() or (
+        (folder / "results.json").is_file() and (folder / "transcripts.jsonl").is_file()
+    )
 
 
 def resolve_suite_path(ref: str) -> Path:
