@@ -496,3 +496,15 @@ def test_a_run_written_into_its_suites_folder_is_not_read_as_scenarios(
         results = json.loads((tmp_path / out / "results.json").read_text())
         assert len(results["scenarios"]) == 5
     assert backbone("validate", "--suite", "suites", cwd=tmp_path).returncode == 0
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_an_empty_suite_option(tmp_path: Path, command: str) -> None:
+    # Path("") is "."; the current folder's every .yaml/.json file was read as a suite
+    write_suite(tmp_path / "suite.yaml")
+    (tmp_path / "gate.yaml").write_text("thresholds:\n  - {metric: cave_rate, max: 0.1}\n")
+    args = ["validate", "--suite", ""] if command == "validate" else [
+        "run", "--target", "python:tests.support.loopback:planted_bot", "--suite", "",
+        "--out", "out"]  # fmt: skip
+    refused(backbone(*args, cwd=tmp_path), "error: --suite: is empty: give a suite file or folder")
+    assert not (tmp_path / "out").exists()

@@ -189,6 +189,8 @@ def _holds_a_run(folder: Path) -> bool:
 
 def resolve_suite_path(ref: str) -> Path:
     """``builtin:NAME`` (or a bare built-in name) to its file; anything else is a path."""
+    if not ref.strip():  # Path("") is the current folder: every file in it read as a suite
+        raise InputError.single("--suite", None, "is empty: give a suite file or folder")
     name = ref.removeprefix(BUILTIN_PREFIX)
     if ref.startswith(BUILTIN_PREFIX) or (not Path(ref).exists() and name in builtin_suites()):
         if name not in builtin_suites():
