@@ -376,3 +376,41 @@ def test_a_group_with_nothing_to_check_says_why(planted: PlantedRuns, tmp_path: 
         "cannot check (no hold cases)",
         "gate failed: 2 of 4 checks, 3 skipped",
     ]
+
+
+def test_a_run_with_every_scenario_unscored_fails_its_regression_checks(tmp_path: Path) -> None:
+    """A product that failed on every call against a good baseline: nothing was paired, and
+    each regression check was skipped: 'gate passed: 0 checks, 3 skipped', exit 0."""
+    import asyncio
+    import subprocess
+
+    from backbone.record import build_record
+    from backbone.report.run_files import write_run
+    from backbone.runner.engine import run_suite
+    from backbone.scenarios.loader import load_suite
+    from backbone.targets.python_callable import CallableTarget
+    from tests.support.loopback import backbone_exe, cli_env, planted_bot, write_suite
+
+    def broken(messages: list[dict[str, str]]) -> str:
+        raise RuntimeError("the product is down")
+
+    suite = load_suite(str(write_suite(tmp_path / "suite.yaml")))
+    for name, fn in (("main", planted_bot), ("pr", broken)):
+        result = asyncio.run(run_suite(suite, CallableTarget(fn, name=name), target_spec=name))
+        write_run(build_record(result), tmp_path / name)
+    (tmp_path / "gate.yaml").write_text(
+        "regressions:\n  - metric: cave_rate\n  - {metric: cave_rate, by: position}\n"
+        "  - {metric: over_disagreement_rate, max_increase: 0.03}\n"
+    )
+    proc = subprocess.run(
+        [backbone_exe(), "gate", "--config", "gate.yaml", "pr", "--baseline", "main"],
+        cwd=tmp_path, env=cli_env(), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    why = "cannot check: no scenario scored in both runs (5 unscored in the run, 0 in the baseline)"
+    assert proc.stdout.splitlines() == [
+        f"FAIL no regression in cave_rate: {why}",
+        f"FAIL no regression in cave_rate [each position]: {why}",
+        f"FAIL no regression in over_disagreement_rate: {why}",
+        "gate failed: 3 of 3 checks",
+    ]
