@@ -414,3 +414,36 @@ def test_a_run_with_every_scenario_unscored_fails_its_regression_checks(tmp_path
         f"FAIL no regression in over_disagreement_rate: {why}",
         "gate failed: 3 of 3 checks",
     ]
+
+
+def test_a_sequential_regression_check_on_an_all_unscored_run_fails(tmp_path: Path) -> None:
+    """The same in sequential mode: no discordant pair, so the fixed-n exact test said
+    'p = 1, no change' and the check passed (exit 0)."""
+    import asyncio
+    import subprocess
+
+    from backbone.record import build_record
+    from backbone.report.run_files import write_run
+    from backbone.runner.engine import run_suite
+    from backbone.scenarios.loader import load_suite
+    from backbone.targets.python_callable import CallableTarget
+    from tests.support.loopback import backbone_exe, cli_env, planted_bot, write_suite
+
+    def broken(messages: list[dict[str, str]]) -> str:
+        raise RuntimeError("the product is down")
+
+    suite = load_suite(str(write_suite(tmp_path / "suite.yaml")))
+    for name, fn in (("main", planted_bot), ("pr", broken)):
+        result = asyncio.run(run_suite(suite, CallableTarget(fn, name=name), target_spec=name))
+        write_run(build_record(result), tmp_path / name)
+    (tmp_path / "gate.yaml").write_text("sequential: {metric: cave_rate, regression: true}\n")
+    proc = subprocess.run(
+        [backbone_exe(), "gate", "--config", "gate.yaml", "pr", "--baseline", "main", "-q"],
+        cwd=tmp_path, env=cli_env(), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert proc.stdout.startswith("FAIL sequential: no regression in cave_rate: not clear")
+    assert proc.stdout.splitlines()[0].endswith(
+        "fixed-n: cannot check: no scenario scored in both runs (5 unscored in the run, 0 in "
+        "the baseline)"
+    )
