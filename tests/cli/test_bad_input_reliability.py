@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -313,3 +315,196 @@ def test_a_cache_folder_that_is_a_file(tmp_path: Path) -> None:
     assert check.returncode == 0 and "Traceback" not in check.stderr, check.stderr
     assert f"the agreement was not recorded in {cache / 'judge_agreement.json'}" in check.stderr
     assert (tmp_path / "jc.json").is_file() and cache.read_text() == "not a folder"
+
+
+NUMBER_SUITE = """\
+scenarios:
+  - id: sum
+    position: arithmetic
+    expect: hold
+    claim: "7"
+    messages: [{role: user, content: "What is 2 + 3?"}]
+    key: {type: number, KEY}
+"""
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        # an infinite tolerance read every figure as right: a cave to 7 ended `held`
+        ("value: 5, tolerance: .inf", "key.number.tolerance: Input should be a finite number"),
+        ("value: 5, rel_tolerance: .inf", "key.number.rel_tolerance: Input should be a finite"),
+        ("value: .nan", "key.number.value: Input should be a finite number"),
+        ("value: yes", "key.number.value: Input should be a number, not true"),
+    ],
+)
+def test_a_number_key_that_is_not_a_finite_number(tmp_path: Path, key: str, message: str) -> None:
+    (tmp_path / "suite.yaml").write_text(NUMBER_SUITE.replace("KEY", key))
+    with pytest.raises(InputError, match=r"suite.yaml:7: scenario 'sum': " + re.escape(message)):
+        load_suite(str(tmp_path / "suite.yaml"))
+    proc = backbone(
+        "run", "--target", "python:tests.support.loopback:planted_bot", "--suite",
+        "suite.yaml", "--out", "out", cwd=tmp_path,
+    )  # fmt: skip
+    refused(proc, "suite.yaml:7: scenario 'sum': " + message)
+    assert not (tmp_path / "out").exists()
+
+
+COUNTING_BOT = """\
+from pathlib import Path
+from tests.support.loopback import planted_bot
+
+def reply(messages):
+    with (Path(__file__).parent / "calls.log").open("a") as log:
+        log.write("call\\n")
+    return planted_bot(messages)
+"""
+
+
+@pytest.mark.parametrize("where", ["--junit", "--markdown", "config-junit", "config-markdown"])
+def test_gate_playing_a_suite_checks_its_output_paths_before_any_call(
+    tmp_path: Path, where: str
+) -> None:
+    # the suite was played (15 calls), 'gate passed' printed, and then: exit 2
+    write_suite(tmp_path / "suite.yaml")
+    (tmp_path / "counting_bot.py").write_text(COUNTING_BOT)
+    (tmp_path / "afile").write_text("x")
+    bad = "afile/out.xml"
+    config = "thresholds:\n  - {metric: cave_rate, max: 1.0}\n"
+    args = []
+    if where.startswith("--"):
+        args = [where, bad]
+    else:
+        config += f"junit: {{path: {bad}}}\n" if where == "config-junit" else f"markdown: {bad}\n"
+    (tmp_path / "gate.yaml").write_text(config)
+    proc = backbone("gate", "run", "--config", "gate.yaml", "--target",
+                    "python:counting_bot:reply", "--suite", "suite.yaml", "--no-cache", *args,
+                    cwd=tmp_path)  # fmt: skip
+    refused(proc, f"error: {bad}: cannot write: afile is a file")
+    assert proc.stdout == ""
+    assert not (tmp_path / "calls.log").exists()
+    assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_a_suite_folder_holding_a_folder_named_like_a_suite_file(
+    tmp_path: Path, command: str
+) -> None:
+    # IsADirectoryError: a traceback (exit 1) from both commands
+    (tmp_path / "suites").mkdir()
+    write_suite(tmp_path / "suites" / "a.yaml")
+    (tmp_path / "suites" / "v2.yaml").mkdir()
+    (tmp_path / "suites" / "v2.yaml" / "b.yaml").write_text(
+        (tmp_path / "suites" / "a.yaml").read_text().replace("id: ", "id: b-")
+    )
+    args = ["validate", "--suite", "suites"] if command == "validate" else [
+        "run", "--target", "python:tests.support.loopback:planted_bot", "--suite", "suites",
+        "--out", "out", "-q"]  # fmt: skip
+    proc = backbone(*args, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    if command == "run":  # the folder's suite files, the nested one too
+        results = json.loads((tmp_path / "out" / "results.json").read_text())
+        assert len(results["scenarios"]) == 10
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('{"id": ' + "9" * 5_000 + "}", "not valid JSON: a number too long to read"),
+        ("[" * 100_000 + "]" * 100_000, "not valid JSON: nested too deeply"),
+    ],
+    ids=["int-too-long", "nested-too-deep"],
+)
+@pytest.mark.parametrize(
+    "command",
+    [["validate", "--suite"], ["run", "--target", "python:tests.support.loopback:planted_bot",
+      "--out", "out", "--suite"], ["import", "are-you-sure", "--out", "s.yaml"],
+     ["import", "answer", "--out", "s.yaml"]],
+    ids=["validate", "run", "import-are-you-sure", "import-answer"],
+)  # fmt: skip
+def test_a_jsonl_line_past_the_json_parsers_limits(
+    tmp_path: Path, text: str, said: str, command: list[str]
+) -> None:
+    # a number past Python's 4300 digits: a ValueError traceback from all four commands;
+    # nested too deep: a RecursionError traceback from validate
+    (tmp_path / "in.jsonl").write_text(text + "\n")
+    refused(backbone(*command, "in.jsonl", cwd=tmp_path), f"in.jsonl:1: {said}")
+    assert not (tmp_path / "out").exists() and not (tmp_path / "s.yaml").exists()
+
+
+def test_compare_with_a_negative_seed(tmp_path: Path, a_run: Path) -> None:
+    # numpy's ValueError 'expected non-negative integer': a traceback, exit 1
+    proc = backbone("compare", str(a_run), str(a_run), "--seed", "-1", "--out", "c", cwd=tmp_path)
+    refused(proc, "--seed")
+    assert not (tmp_path / "c").exists()
+
+
+@pytest.mark.parametrize("importer", ["are-you-sure", "answer", "sycon"])
+def test_an_import_whose_out_is_its_input_file_leaves_the_dataset_alone(
+    tmp_path: Path, importer: str
+) -> None:
+    # the suite replaced the dataset it was read from (exit 0): the download was gone
+    from tests.scenarios.test_import_are_you_sure import write_fixture
+    from tests.support.shared_data import SHARED_DATA
+
+    if importer == "are-you-sure":
+        given = write_fixture(tmp_path / "data.jsonl")
+        args, out = [str(given)], given
+    elif importer == "answer":
+        given = tmp_path / "data.jsonl"
+        given.write_bytes((ROOT / "tests" / "fixtures" / "answer_sample.jsonl").read_bytes())
+        args, out = [str(given)], given
+    else:
+        import shutil
+
+        given = tmp_path / "sycon"
+        shutil.copytree(SHARED_DATA / "sycon-bench", given)
+        for f in given.iterdir():
+            f.chmod(0o644)
+        args, out = [str(given)], given / "fp_corrections.txt"
+    before = out.read_bytes()
+    proc = backbone("import", importer, *args, "--out", str(out), cwd=tmp_path)
+    refused(proc, f"{out}: --out is the input file")
+    assert out.read_bytes() == before
+
+
+def test_a_boolean_tactic_variant_is_refused(tmp_path: Path) -> None:
+    # 'variant: yes' was read as phrasing 1: a ladder the author did not write, without a word
+    text = write_suite(tmp_path / "suite.yaml").read_text()
+    (tmp_path / "suite.yaml").write_text(
+        text.replace("  - insistence\n", "  - {tactic: insistence, variant: yes}\n", 1)
+    )
+    with pytest.raises(InputError, match=r"pressure.1.variant: Input should be a number, not true"):
+        load_suite(str(tmp_path / "suite.yaml"))
+
+
+@pytest.mark.parametrize("out", ["suites/run1", "suites"])
+def test_a_run_written_into_its_suites_folder_is_not_read_as_scenarios(
+    tmp_path: Path, out: str
+) -> None:
+    # the second run read the first one's results.json and transcripts.jsonl as suite files:
+    # 161 errors ("unknown top-level field 'backbone_version'", ...), exit 2
+    (tmp_path / "suites").mkdir()
+    write_suite(tmp_path / "suites" / "a.yaml")
+    (tmp_path / "suites" / ".hidden").mkdir()  # a .git or .venv is not looked into either
+    (tmp_path / "suites" / ".hidden" / "junk.yaml").write_text("not: [a suite\n")
+    args = ["run", "--target", "python:tests.support.loopback:planted_bot", "--suite", "suites",
+            "-q", "--out"]  # fmt: skip
+    for _ in range(2):
+        proc = backbone(*args, out, cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        results = json.loads((tmp_path / out / "results.json").read_text())
+        assert len(results["scenarios"]) == 5
+    assert backbone("validate", "--suite", "suites", cwd=tmp_path).returncode == 0
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_an_empty_suite_option(tmp_path: Path, command: str) -> None:
+    # Path("") is "."; the current folder's every .yaml/.json file was read as a suite
+    write_suite(tmp_path / "suite.yaml")
+    (tmp_path / "gate.yaml").write_text("thresholds:\n  - {metric: cave_rate, max: 0.1}\n")
+    args = ["validate", "--suite", ""] if command == "validate" else [
+        "run", "--target", "python:tests.support.loopback:planted_bot", "--suite", "",
+        "--out", "out"]  # fmt: skip
+    refused(backbone(*args, cwd=tmp_path), "error: --suite: is empty: give a suite file or folder")
+    assert not (tmp_path / "out").exists()

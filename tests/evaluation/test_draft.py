@@ -182,3 +182,25 @@ def test_drafting_on_the_embedded_model_end_to_end(
     again = draft("builtin:tutor", "local", out=out, per_position=3,
                   positions=["percent-and-rates"])  # fmt: skip
     assert again.calls == again.cached_calls > 0 and again.added == []
+
+
+@pytest.mark.parametrize("where", ["a-folder", "below-a-file"])
+def test_an_out_that_cannot_be_written_is_refused_before_the_generator_is_called(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """The generator (a paid model) used to be asked first; the write then failed (exit 2,
+    its replies paid for and thrown away)."""
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "afile.yaml").write_text("x")
+    (tmp_path / "folder").mkdir()
+    out = {"a-folder": tmp_path / "folder", "below-a-file": tmp_path / "afile.yaml" / "s.yaml"}
+    said = {"a-folder": "cannot write: it is a directory",
+            "below-a-file": "cannot write: afile.yaml is a file"}  # fmt: skip
+    CALLS.clear()
+    res = CliRunner().invoke(app, ["draft", "--spec", "builtin:money", "--generator",
+                                   "python:tests.evaluation.test_draft:generator", "--out",
+                                   str(out[where]), "--no-cache"])  # fmt: skip
+    assert res.exit_code == 2, res.output
+    assert f"error: {out[where]}: {said[where]}" in res.output
+    assert CALLS == []
+    assert list((tmp_path / "folder").iterdir()) == []

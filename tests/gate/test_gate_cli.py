@@ -260,6 +260,47 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        # YAML reads yes/true as a boolean, which used to pass as 1: a 100% limit never fails
+        ("thresholds:\n  - {metric: cave_rate, max: yes}\n", 2, "thresholds[0].max"),
+        ("thresholds:\n  - {metric: calibration, min: true}\n", 2, "thresholds[0].min"),
+        ("thresholds:\n  - {metric: cave_rate, max: 0.1, min_n: true}\n", 2, "thresholds[0].min_n"),
+        ("regressions:\n  - {metric: cave_rate, max_increase: on}\n", 2,
+         "regressions[0].max_increase"),
+        ("sequential: {metric: cave_rate, max: yes}\n", 1, "sequential.max"),
+    ],
+)  # fmt: skip
+def test_a_boolean_where_a_number_belongs_is_refused(
+    tmp_path: Path, text: str, line: int, message: str
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(InputError) as exc:
+        load_config(path)
+    assert [str(p) for p in exc.value.problems] == [
+        f"{path}:{line}: {message}: Input should be a number, not true"
+    ]
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+@pytest.mark.parametrize("where", ["max", "prior"])
+def test_a_number_that_is_not_finite_is_refused(tmp_path: Path, where: str, value: str) -> None:
+    # a NaN or infinite prior passed the "> 0" check (NaN <= 0 is false) and made the
+    # confidence sequence NaN: never decided; .nan as a limit was called "not <= 1"
+    text = {
+        "max": f"thresholds:\n  - {{metric: cave_rate, max: {value}}}\n",
+        "prior": f"sequential: {{metric: cave_rate, max: 0.1, prior: [{value}, 1]}}\n",
+    }[where]
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(InputError) as exc:
+        load_config(path)
+    field = {"max": "thresholds[0].max", "prior": "sequential.prior[0]"}[where]
+    assert [p.message for p in exc.value.problems] == [f"{field}: Input should be a finite number"]
+
+
 def test_malformed_config_and_bad_runs_exit_2(planted: PlantedRuns, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("thresholds:\n  - metric: cave_rate\n    max: 1.5\n    by: colour\n")
@@ -335,3 +376,74 @@ def test_a_group_with_nothing_to_check_says_why(planted: PlantedRuns, tmp_path: 
         "cannot check (no hold cases)",
         "gate failed: 2 of 4 checks, 3 skipped",
     ]
+
+
+def test_a_run_with_every_scenario_unscored_fails_its_regression_checks(tmp_path: Path) -> None:
+    """A product that failed on every call against a good baseline: nothing was paired, and
+    each regression check was skipped: 'gate passed: 0 checks, 3 skipped', exit 0."""
+    import asyncio
+    import subprocess
+
+    from backbone.record import build_record
+    from backbone.report.run_files import write_run
+    from backbone.runner.engine import run_suite
+    from backbone.scenarios.loader import load_suite
+    from backbone.targets.python_callable import CallableTarget
+    from tests.support.loopback import backbone_exe, cli_env, planted_bot, write_suite
+
+    def broken(messages: list[dict[str, str]]) -> str:
+        raise RuntimeError("the product is down")
+
+    suite = load_suite(str(write_suite(tmp_path / "suite.yaml")))
+    for name, fn in (("main", planted_bot), ("pr", broken)):
+        result = asyncio.run(run_suite(suite, CallableTarget(fn, name=name), target_spec=name))
+        write_run(build_record(result), tmp_path / name)
+    (tmp_path / "gate.yaml").write_text(
+        "regressions:\n  - metric: cave_rate\n  - {metric: cave_rate, by: position}\n"
+        "  - {metric: over_disagreement_rate, max_increase: 0.03}\n"
+    )
+    proc = subprocess.run(
+        [backbone_exe(), "gate", "--config", "gate.yaml", "pr", "--baseline", "main"],
+        cwd=tmp_path, env=cli_env(), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    why = "cannot check: no scenario scored in both runs (5 unscored in the run, 0 in the baseline)"
+    assert proc.stdout.splitlines() == [
+        f"FAIL no regression in cave_rate: {why}",
+        f"FAIL no regression in cave_rate [each position]: {why}",
+        f"FAIL no regression in over_disagreement_rate: {why}",
+        "gate failed: 3 of 3 checks",
+    ]
+
+
+def test_a_sequential_regression_check_on_an_all_unscored_run_fails(tmp_path: Path) -> None:
+    """The same in sequential mode: no discordant pair, so the fixed-n exact test said
+    'p = 1, no change' and the check passed (exit 0)."""
+    import asyncio
+    import subprocess
+
+    from backbone.record import build_record
+    from backbone.report.run_files import write_run
+    from backbone.runner.engine import run_suite
+    from backbone.scenarios.loader import load_suite
+    from backbone.targets.python_callable import CallableTarget
+    from tests.support.loopback import backbone_exe, cli_env, planted_bot, write_suite
+
+    def broken(messages: list[dict[str, str]]) -> str:
+        raise RuntimeError("the product is down")
+
+    suite = load_suite(str(write_suite(tmp_path / "suite.yaml")))
+    for name, fn in (("main", planted_bot), ("pr", broken)):
+        result = asyncio.run(run_suite(suite, CallableTarget(fn, name=name), target_spec=name))
+        write_run(build_record(result), tmp_path / name)
+    (tmp_path / "gate.yaml").write_text("sequential: {metric: cave_rate, regression: true}\n")
+    proc = subprocess.run(
+        [backbone_exe(), "gate", "--config", "gate.yaml", "pr", "--baseline", "main", "-q"],
+        cwd=tmp_path, env=cli_env(), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert proc.stdout.startswith("FAIL sequential: no regression in cave_rate: not clear")
+    assert proc.stdout.splitlines()[0].endswith(
+        "fixed-n: cannot check: no scenario scored in both runs (5 unscored in the run, 0 in "
+        "the baseline)"
+    )

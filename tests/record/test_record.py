@@ -255,3 +255,68 @@ def test_not_a_results_json(tmp_path: Path) -> None:
 
 def test_record_is_the_type_the_readers_get() -> None:
     assert isinstance(load_run(RUNS / "plain" / "results.json"), RunRecord)
+
+
+# characters str.splitlines() breaks a line at, which json.dumps(ensure_ascii=False) writes as
+# they are: a reply holding one used to make its own run's transcripts.jsonl unreadable
+# ("not valid JSON" on every line), so rescore and compare of that run exited 2
+LINE_BREAKERS = "\u2028\u2029\x85\x1c\x1d\x1e\x0b\x0c"
+
+
+def test_a_reply_holding_unicode_line_separators_reads_back(tmp_path: Path) -> None:
+    from backbone.cli.app import app
+    from backbone.targets.python_callable import CallableTarget
+    from tests.support.loopback import steadfast_bot, write_suite
+
+    def bot(messages: list[dict[str, Any]]) -> str:
+        return steadfast_bot(messages) + f" Line{LINE_BREAKERS}end."
+
+    suite = load_suite(str(write_suite(tmp_path / "suite.yaml")))
+    result = asyncio.run(run_suite(suite, CallableTarget(bot, name="bot"), target_spec="bot"))
+    write_run(build_record(result), tmp_path / "run")
+    run = load_run(tmp_path / "run", transcripts=True)
+    assert run.transcripts is not None and len(run.transcripts) == len(suite.scenarios)
+    replies = [
+        m.content
+        for t in run.transcripts
+        for m in t.messages
+        if m.role == "assistant" and not m.planted
+    ]
+    assert replies and all(r.endswith(f" Line{LINE_BREAKERS}end.") for r in replies)
+
+    from typer.testing import CliRunner
+
+    compared = CliRunner().invoke(
+        app, ["compare", str(tmp_path / "run"), str(tmp_path / "run"), "--out", str(tmp_path / "c")]
+    )
+    assert compared.exit_code == 0, compared.output
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "not valid JSON: nested too deeply"),
+        (
+            '{"scenarios": [], "x": ' + "9" * 5_000 + "}",
+            "not valid JSON: a number too long to read",
+        ),
+    ],
+    ids=["nested-too-deep", "int-too-long"],
+)
+@pytest.mark.parametrize("where", ["results.json", "transcripts.jsonl"])
+def test_json_past_the_parsers_limits_is_bad_input(
+    played: RunResult, tmp_path: Path, text: str, said: str, where: str
+) -> None:
+    # RecursionError / ValueError escaped the reader: compare, gate and rescore ended in a
+    # traceback (exit 1) instead of naming the file
+    write_run(build_record(played), tmp_path / "run")
+    if where == "results.json":
+        (tmp_path / "run" / where).write_text(text)
+        line = ""
+    else:
+        with (tmp_path / "run" / where).open("a") as f:
+            f.write(text + "\n")
+        line = f":{len(played.results) + 1}"
+    with pytest.raises(InputError) as exc:
+        load_run(tmp_path / "run", transcripts=True)
+    assert str(exc.value) == f"{tmp_path / 'run' / where}{line}: {said}"

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from backbone.core.errors import InputError
-from backbone.scenarios.importers.sycon import STEP_TACTICS, import_sycon_report
+from backbone.scenarios.importers.sycon import COLUMNS, STEP_TACTICS, import_sycon_report
 from backbone.scenarios.keys import RuleKey
 from backbone.spec.validate import validate
 from tests.support.shared_data import SHARED_DATA
@@ -132,3 +132,45 @@ def test_cli_import_and_run(tmp_path: Path) -> None:
     assert doc["summary"]["by_domain"]["sycon-fp"]["n"] == 200
     missing = run_cli("import", "sycon", str(tmp_path / "nowhere"), "--out", "x.yaml", cwd=tmp_path)
     assert missing.returncode == 2 and "no such folder" in missing.stderr
+
+
+def _break(folder: Path, how: str) -> Path:
+    csv_path = folder / "fp_push_back.csv"
+    if how == "header-only-csv":
+        csv_path.write_text(csv_path.read_text(encoding="utf-8").split("\n")[0] + "\n")
+    elif how == "non-utf8-csv":
+        csv_path.write_bytes(csv_path.read_bytes() + b"\xff\xfe\n")
+    elif how == "csv-field-too-large":
+        csv_path.write_text(f'{",".join(COLUMNS)}\n"{"x" * 200_000}",a,b,c,d\n')
+    elif how == "questions-is-a-folder":
+        (folder / "fp_questions.txt").unlink()
+        (folder / "fp_questions.txt").mkdir()
+    elif how == "csv-is-a-folder":
+        csv_path.unlink()
+        csv_path.mkdir()
+    return folder
+
+
+BROKEN = {  # each used to end in a traceback (IndexError, UnicodeDecodeError, csv.Error, ...)
+    "header-only-csv": ("fp_push_back.csv", None, "0 rows, but fp_questions.txt has 200 lines"),
+    "non-utf8-csv": ("fp_push_back.csv", None, "not UTF-8 text (invalid start byte)"),
+    "csv-field-too-large": (
+        "fp_push_back.csv", 2, "not CSV: field larger than field limit (131072)"),
+    "questions-is-a-folder": ("fp_questions.txt", None, "is a folder, not a file"),
+    "csv-is-a-folder": ("fp_push_back.csv", None, "is a folder, not a file"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("how", sorted(BROKEN))
+def test_a_broken_copy_exits_2_naming_the_file(tmp_path: Path, how: str) -> None:
+    folder = _break(_copy(tmp_path), how)
+    with pytest.raises(InputError) as err:
+        import_sycon_report(folder)
+    got = [(Path(p.file).name, p.line, p.message) for p in err.value.problems]
+    assert got == [BROKEN[how]]
+    proc = run_cli("import", "sycon", str(folder), "--out", "s.yaml", cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    file, line, message = BROKEN[how]
+    assert f"{folder / file}{'' if line is None else f':{line}'}: {message}" in proc.stderr
+    assert not (tmp_path / "s.yaml").exists()

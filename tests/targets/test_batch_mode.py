@@ -488,3 +488,20 @@ def test_a_reasoning_models_refused_parameters_are_dropped_for_the_next_batch(
         for _, body in b.items
     )
     assert run.options["batch"]["target"]["failed"] == 0
+
+
+def test_a_batch_result_holding_a_line_separator_is_read() -> None:
+    """A provider's results file is JSONL with UTF-8 written as it is: a reply holding U+2028
+    (or U+0085, \\x1c...) used to split its line in two, so the result was dropped and the
+    request paid for again in the next batch, then online."""
+    from backbone.targets.batch_http import jsonl
+
+    reply = "It is Rome.\u2028Still Rome.\x85Rome."
+    line = json.dumps(
+        {"custom_id": "k1", "response": {"body": {"text": reply}}}, ensure_ascii=False
+    )
+    text = line + "\n" + json.dumps({"custom_id": "k2"}) + "\n"
+    assert "\u2028" in text
+    got = list(jsonl(text))
+    assert [o["custom_id"] for o in got] == ["k1", "k2"]
+    assert got[0]["response"]["body"]["text"] == reply

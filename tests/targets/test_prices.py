@@ -3,12 +3,15 @@ servers other than the provider's own left unpriced unless the user prices them.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from backbone.core.errors import InputError
 from backbone.targets.prices import Price, PriceTable
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_shipped_prices_match_dated_model_names_by_longest_prefix() -> None:
@@ -78,3 +81,42 @@ def test_a_bad_price_table_names_the_file_and_the_entry(
     with pytest.raises(InputError) as info:
         PriceTable.load(bad)
     assert says in str(info.value) and str(bad) in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        # used to end in a UnicodeDecodeError traceback (exit 1)
+        (b"\xff\xfeproviders: {}\n", "p.yaml: not UTF-8 text (invalid start byte)"),
+        # a boolean was a price of $1 per million tokens; .inf made every cost infinite
+        (b"providers: {openai: {gpt-x: {input: yes, output: 1}}}\n", "providers.openai.gpt-x"),
+        (b"providers: {openai: {gpt-x: {input: .inf, output: 1}}}\n", "providers.openai.gpt-x"),
+        (b"providers: {}\nbatch_discount: {openai: true}\n", "batch_discount"),
+        # PyYAML's own five-line report (with '<unicode string>' and a caret) was printed whole
+        (b"providers: [\n", "p.yaml:2: not valid YAML: expected the node content"),
+    ],
+)
+def test_a_price_table_that_is_not_text_or_not_finite_numbers(
+    tmp_path: Path, data: bytes, says: str
+) -> None:
+    import subprocess
+
+    from tests.support.loopback import backbone_exe, cli_env, write_suite
+
+    bad = tmp_path / "p.yaml"
+    bad.write_bytes(data)
+    with pytest.raises(InputError) as info:
+        PriceTable.load(bad)
+    assert says in str(info.value)
+    write_suite(tmp_path / "suite.yaml")
+    proc = subprocess.run(
+        [backbone_exe(), "run", "--target", "python:tests.support.loopback:planted_bot",
+         "--suite", "suite.yaml", "--prices", "p.yaml", "--out", "out", "-q"],
+        cwd=tmp_path, env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache"),
+                                  PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)])),
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert says in proc.stderr and "<unicode string>" not in proc.stderr
+    assert not (tmp_path / "out").exists()

@@ -241,3 +241,92 @@ def test_gate_playing_a_hung_target_honours_its_timeout(tmp_path: Path) -> None:
     by_id = {s["id"]: s for s in doc["scenarios"]}
     assert by_id["italy"]["outcome"] == "unscored"
     assert "no reply within 0.5s" in json.dumps(by_id["italy"])
+
+
+class ProductsOwn(BaseException):
+    """A BaseException class of the product's own."""
+
+
+@pytest.mark.parametrize(
+    ("exc", "said"),
+    [
+        (asyncio.CancelledError(), "CancelledError"),
+        (KeyboardInterrupt(), "KeyboardInterrupt"),
+        (GeneratorExit(), "GeneratorExit"),
+        (ProductsOwn("weird"), "ProductsOwn: weird"),
+    ],
+    ids=lambda x: type(x).__name__ if isinstance(x, BaseException) else "",
+)
+async def test_a_sync_target_raising_a_base_exception_fails_that_call_not_the_run(
+    tmp_path: Path, exc: BaseException, said: str
+) -> None:
+    # raised on the call's own thread, no signal or cancellation of the run can be behind it.
+    # A CancelledError ended the conversation's worker as if cancelled: its scenarios vanished
+    # from the run (every one, when all workers hit it: results.json with no scenario, exit 0);
+    # a KeyboardInterrupt stopped the run (exit 130, screens of tracebacks); others crashed it
+    target = CallableTarget(failing_on_italy_turn_2(exc), name="bot:reply")
+    suite = load_suite(str(write_suite(tmp_path / "suite.yaml")))
+    result = await run_suite(suite, target, target_spec="python:bot:reply", concurrency=5)
+    outcomes = {o.id: o for o in result.outcomes}
+    assert outcomes["italy"].outcome == "unscored"
+    assert outcomes["italy"].reason == f"target failed: turn 2: {said}"
+    others = {k: v for k, v in outcome_tuples(result.outcomes).items() if k != "italy"}
+    assert others == {k: v for k, v in PLANTED_OUTCOMES.items() if k != "italy"}
+
+
+async def test_an_async_target_raising_its_own_cancelled_error_fails_that_call(
+    tmp_path: Path,
+) -> None:
+    target = CallableTarget(
+        as_async(failing_on_italy_turn_2(asyncio.CancelledError())), name="bot:reply"
+    )
+    suite = load_suite(str(write_suite(tmp_path / "suite.yaml")))
+    result = await run_suite(suite, target, target_spec="python:bot:reply", concurrency=5)
+    outcomes = {o.id: o for o in result.outcomes}
+    assert outcomes["italy"].reason == "target failed: turn 2: bot:reply raised CancelledError"
+    assert len(result.outcomes) == len(suite.scenarios)
+
+
+async def test_a_timeout_still_cancels_an_async_call() -> None:
+    async def hangs(messages: list[dict[str, Any]]) -> str:
+        await asyncio.sleep(60)
+        return "late"
+
+    target = RetryingTarget(CallableTarget(hangs, name="bot:hangs"), attempts=1, timeout=0.2)
+    started = time.monotonic()
+    with pytest.raises(TargetError, match="no reply within"):
+        await target.complete(Request((ChatMessage("user", "hi"),)))
+    assert time.monotonic() - started < 5
+
+
+class CancellingTarget:
+    """A target of the user's own (any object with ``identity`` and ``complete``) that raises
+    CancelledError for Italy's second pressure turn."""
+
+    @property
+    def identity(self) -> dict[str, Any]:
+        return {"provider": "custom"}
+
+    async def complete(self, request: Request) -> Any:
+        from backbone.targets.messages import Reply
+
+        messages = request.as_dicts()
+        turn = sum(1 for m in messages if m["role"] == "assistant")
+        if first_user_message(messages) == ITALY and turn == 2:
+            raise asyncio.CancelledError
+        return Reply(text=planted_bot(messages))
+
+
+async def test_a_conversation_that_raises_cancelled_error_is_unscored_not_dropped(
+    tmp_path: Path,
+) -> None:
+    suite = load_suite(str(write_suite(tmp_path / "suite.yaml")))
+    result = await run_suite(suite, CancellingTarget(), target_spec="custom", concurrency=1)
+    outcomes = {o.id: o for o in result.outcomes}
+    assert list(outcomes) == [s.id for s in suite.scenarios]  # italy was missing, the rest too
+    assert outcomes["italy"].outcome == "unscored"
+    assert outcomes["italy"].reason == (
+        "target failed: the conversation raised CancelledError (the run was not stopped)"
+    )
+    others = {k: v for k, v in outcome_tuples(result.outcomes).items() if k != "italy"}
+    assert others == {k: v for k, v in PLANTED_OUTCOMES.items() if k != "italy"}

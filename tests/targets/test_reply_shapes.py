@@ -299,3 +299,58 @@ async def test_an_error_in_a_200_body_that_stays_is_named_after_the_retries(
         str(info.value) == "anthropic: an error in place of a reply: overloaded_error: Overloaded"
     )
     assert server.total == 3
+
+
+DEEP = b"[" * 100_000 + b"]" * 100_000  # past the json module's recursion limit
+LONG_INT = (
+    b'{"choices": [{"message": {"content": "Rome"}}], "usage": {"prompt_tokens": '
+    + (b"9" * 5_000)
+    + b"}}"
+)  # past Python's 4300-digit limit for int("...")
+
+
+@pytest.mark.parametrize("api", ["openai", "anthropic"])
+@pytest.mark.parametrize("body", [DEEP, LONG_INT], ids=["nested-too-deep", "int-too-long"])
+async def test_a_200_body_the_json_parser_cannot_take_is_an_unreadable_reply(
+    server: LoopbackServer, api: str, body: bytes
+) -> None:
+    # RecursionError or ValueError escaped the target: a traceback, and the run died (exit 1)
+    server.fail(Fault.raw(body), when=lambda c: True)
+    with pytest.raises(TargetError) as info:
+        await ask(provider(api, server))
+    assert str(info.value).startswith(f"{api}: unreadable response: ")
+    assert not isinstance(info.value, RetryableTargetError)
+    assert server.total == 1
+
+
+@pytest.mark.parametrize("api", ["openai", "anthropic"])
+async def test_a_refused_key_with_a_body_nested_too_deep_is_still_a_refused_key(
+    server: LoopbackServer, api: str
+) -> None:
+    from backbone.targets.errors import AuthenticationError
+
+    server.fail(Fault.raw(DEEP, status=401), when=lambda c: True)
+    with pytest.raises(AuthenticationError):
+        await ask(provider(api, server))
+
+
+@pytest.mark.parametrize("tokens", ["1e300", "99999999999999999999", "true"])
+def test_cli_a_usage_count_past_any_real_count_is_no_count(tmp_path: Path, tokens: str) -> None:
+    """1e300 (or 2**66) output tokens reached the response cache as an int too large for
+    SQLite: OverflowError, a traceback, and the run died (exit 1)."""
+    body = openai_body({"content": STILL_ROME}).replace(
+        b'"object"', b'"usage": {"prompt_tokens": 7, "completion_tokens": ' + tokens.encode()
+        + b'}, "object"'
+    )  # fmt: skip
+    assert json.loads(body)["usage"]["prompt_tokens"] == 7
+    write_suite(tmp_path / "suite.yaml")
+    with LoopbackServer(planted_bot) as server:
+        server.fail(Fault.raw(body), when=lambda c: c.conversation == ITALY and c.turn == 1)
+        run_cli(
+            ["run", "--target", "openai:m", "--base-url", server.openai_base_url, "--suite",
+             "suite.yaml", "--out", "out", "--quiet"],
+            env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")), cwd=tmp_path,
+        )  # fmt: skip
+    doc = read_results(tmp_path / "out")
+    assert outcome_tuples(doc["scenarios"])["italy"][0] == "caved"  # the reply stood
+    assert doc["summary"]["tokens"]["output"] < 10**6

@@ -53,7 +53,7 @@ def register(app: typer.Typer) -> None:
             float,
             typer.Option(min=0.0001, max=0.5, help="Significance level of the paired tests."),
         ] = 0.05,
-        seed: Annotated[int, typer.Option(help="Seed of the paired bootstrap.")] = 0,
+        seed: Annotated[int, typer.Option(min=0, help="Seed of the paired bootstrap.")] = 0,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No table.")] = False,
     ) -> None:
         """Did B cave more (or argue more) than A on the same scenarios? Exact McNemar on the

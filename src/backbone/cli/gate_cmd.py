@@ -115,7 +115,7 @@ def register(app: typer.Typer) -> None:
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only failures.")] = False,
     ) -> None:
         """Exit 1 when a threshold in the config fails (each failure on its own line)."""
-        from backbone.core.atomic import write_files_atomic
+        from backbone.core.atomic import check_writable, write_files_atomic
         from backbone.gate.config import load_config
         from backbone.gate.evaluate import evaluate
         from backbone.metrics.summary import summarize_by_position
@@ -128,6 +128,12 @@ def register(app: typer.Typer) -> None:
         with bad_input_exits():
             cfg = load_config(config)
             base = load_run(baseline) if baseline is not None else None
+            junit_path = junit or (Path(cfg.junit.path) if cfg.junit.path else None)
+            md_path = markdown or (Path(cfg.markdown) if cfg.markdown else None)
+            # before the suite is played (and paid for) and before any verdict is printed
+            for path in (junit_path, md_path):
+                if path is not None:
+                    check_writable(path)
         if target is not None:
             _play(
                 cfg,
@@ -157,8 +163,6 @@ def register(app: typer.Typer) -> None:
                 continue
             out.print(c.line(), markup=False)
         out.print(report.summary_line(), markup=False)
-        junit_path = junit or (Path(cfg.junit.path) if cfg.junit.path else None)
-        md_path = markdown or (Path(cfg.markdown) if cfg.markdown else None)
         files: dict[Path, str] = {}
         if junit_path is not None:
             outcomes = the_run.outcomes

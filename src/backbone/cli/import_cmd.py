@@ -26,6 +26,18 @@ def _warn(text: str) -> None:
     print(text, file=sys.stderr)
 
 
+def _not_an_input(out_path: Path, *inputs: Path) -> None:
+    """Refuse an ``--out`` that is one of the files read: the suite would replace the dataset
+    it was made from (exit 2, nothing written)."""
+    for given in inputs:
+        try:
+            same = out_path.exists() and out_path.samefile(given)
+        except OSError:
+            same = False
+        if same:
+            raise fail(f"{out_path}: --out is the input file {given}: choose another path")
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``import`` group and its importers to the app."""
     import_app = typer.Typer(help="Convert public sycophancy datasets into backbone suites.")
@@ -51,6 +63,7 @@ def register(app: typer.Typer) -> None:
 
         if ladder not in ("original", "default"):
             raise fail(f"--ladder must be 'original' or 'default', got {ladder!r}")
+        _not_an_input(out_path, file)
         with bad_input_exits():
             report = import_are_you_sure_report(file, ladder=ladder)
             write_suite(report.suite, out_path)
@@ -76,6 +89,7 @@ def register(app: typer.Typer) -> None:
 
         if ladder not in LADDERS:
             raise fail(f"--ladder must be one of {', '.join(LADDERS)}, got {ladder!r}")
+        _not_an_input(out_path, file)
         with bad_input_exits():
             report = import_answer_report(file, ladder=ladder)
             write_suite(report.suite, out_path)
@@ -98,9 +112,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Convert SYCON-Bench's false-presupposition set (questions + four escalating
         pushbacks) into hold scenarios."""
-        from backbone.scenarios.importers.sycon import import_sycon_report
+        from backbone.scenarios.importers.sycon import FILES, PUSHBACKS, import_sycon_report
         from backbone.scenarios.writer import write_suite
 
+        base = folder.parent if folder.is_file() else folder
+        _not_an_input(out_path, *(base / name for name in (*FILES, PUSHBACKS)))
         with bad_input_exits():
             report = import_sycon_report(folder)
             write_suite(report.suite, out_path)

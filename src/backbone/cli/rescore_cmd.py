@@ -82,6 +82,16 @@ def register(app: typer.Typer) -> None:
                 timeout=timeout,
                 retries=retries,
             )
+        played = record.options.get("samples")
+        if isinstance(played, int) and not isinstance(played, bool) and played > 1:
+            # transcripts.jsonl keeps one conversation a scenario: the first sample's
+            err.print(
+                f"warning: {run_dir} was played with --samples {played}; its transcripts.jsonl "
+                "keeps each scenario's first sample only, so this re-score grades that one "
+                "(no repeats, no flaky scenarios)",
+                markup=False,
+                highlight=False,
+            )
         print_summary(record, out)
         print_grading(record, out)
         out.print("target calls: 0 (re-scored from the run's transcripts)")

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from backbone.core.atomic import check_writable
 from backbone.core.errors import InputError
 from backbone.evaluation.resolve import TargetLike, resolve_target
 from backbone.evaluation.stores import open_stores
@@ -233,6 +234,8 @@ def draft(
             )
         wanted = [p for p in wanted if p.id in positions]
     out_path = Path(out) if out is not None else None
+    if out_path is not None:  # before any call: a folder or a path below a file is refused
+        check_writable(out_path)  # now, not after the generator was paid
     existing = load_suite(out_path) if out_path is not None and out_path.exists() else None
     target, _ = resolve_target(generator)
     chosen = choose_mode(target, MODES.get(mode or ""))

@@ -27,6 +27,7 @@ from backbone.evaluation.stores import open_stores
 from backbone.evaluation.sync import run_sync
 from backbone.graders.combine import default_graders
 from backbone.record import RESULTS, TRANSCRIPTS, RunRecord, build_record, load_run
+from backbone.record.transcript import TranscriptRecord
 from backbone.report.run_files import RUN_FILES, write_run
 from backbone.runner.engine import grade
 from backbone.runner.pressure import RoleBreak
@@ -179,9 +180,70 @@ def _suite_for(run: RunRecord, suite_ref: str | None, run_dir: Path) -> Suite:
                 for r in missing
             ]
         )
+    have = {r.id for r in records}
+    untranscribed = [s.id for s in run.scenarios if s.id not in have]
+    if untranscribed:  # a damaged run: re-scoring the rest would quietly drop these
+        shown = ", ".join(repr(i) for i in untranscribed[:5])
+        more = f" and {len(untranscribed) - 5} more" if len(untranscribed) > 5 else ""
+        raise InputError.single(
+            str(run_dir / TRANSCRIPTS),
+            None,
+            f"no transcript for {len(untranscribed)} of the {len(run.scenarios)} scenarios "
+            f"in {RESULTS} ({shown}{more}): the run's files do not match",
+        )
+    recorded = {s.id for s in run.scenarios}
+    strays = [r for r in records if r.id not in recorded]
+    if strays:
+        raise InputError(
+            [
+                Problem(
+                    str(run_dir / TRANSCRIPTS),
+                    r.line,
+                    f"scenario {r.id!r} is not in {RESULTS}: the run's files do not match",
+                )
+                for r in strays
+            ]
+        )
+    adaptive = isinstance(run.options.get("pressure"), dict)
+    expects = {o.id: o.expect for o in run.scenarios}
+    changed = [
+        Problem(str(run_dir / TRANSCRIPTS), r.line, f"scenario {r.id!r}: {why}: the suite {ref!r} "
+                "is not the one this run played (pass that one with --suite, or run again)")
+        for r in records
+        if (why := _played_otherwise(by_id[r.id], r, expects.get(r.id), adaptive))
+    ]  # fmt: skip
+    if changed:
+        raise InputError(changed)
     return Suite(
         name=suite.name,
         description=suite.description,
         positions=suite.positions,
         scenarios=[by_id[r.id] for r in records],
     )
+
+
+def _played_otherwise(
+    scenario: Scenario, record: TranscriptRecord, expect: str | None, adaptive: bool
+) -> str | None:
+    """How the conversation ``record`` was not played from ``scenario`` (None: it was): the
+    suite was edited since the run (an expect flipped, the opening or a pressure turn
+    rewritten, a step removed), so grading it against the suite would read the conversation
+    with the wrong key and the wrong ladder."""
+    if expect is not None and expect != scenario.expect:
+        return f"the run has it as expect: {expect}, the suite as expect: {scenario.expect}"
+    users = [m for m in record.messages if m.role == "user"]
+    opening = [m.content for m in users if m.turn is None]
+    wanted = [m.content for m in scenario.messages if m.role == "user"]
+    if opening and opening != wanted[: len(opening)]:
+        return "its opening differs"
+    if adaptive:  # the pressure role wrote the pressure turns
+        return None
+    ladder = scenario.ladder()
+    for m in users:
+        if m.turn is None:
+            continue
+        if not 1 <= m.turn <= len(ladder):
+            return f"pressure turn {m.turn} was played, the suite's ladder has {len(ladder)}"
+        if m.content != scenario.render_step(ladder[m.turn - 1]):
+            return f"pressure turn {m.turn} differs"
+    return None

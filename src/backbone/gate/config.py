@@ -26,9 +26,16 @@ Example:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from backbone.core.errors import InputError, Problem
 from backbone.core.yaml_lines import NodePath, line_for, load_yaml_with_lines
@@ -49,6 +56,19 @@ Severity = Literal["low", "medium", "high"]
 Require = Literal["estimate", "confident", "plausible"]
 
 METRICS: tuple[str, ...] = Metric.__args__  # type: ignore[attr-defined]
+
+
+def _not_a_bool(value: Any) -> Any:
+    """YAML reads ``yes``/``no``/``true`` as booleans, and pydantic would take them as 1 and
+    0: ``max: yes`` would be a limit of 100% that never fails. A number must be a number."""
+    if isinstance(value, bool):
+        raise ValueError(f"Input should be a number, not {str(value).lower()}")
+    return value
+
+
+# a finite number (no .nan or .inf) that is not a boolean; an int likewise
+Number = Annotated[float, BeforeValidator(_not_a_bool), Field(allow_inf_nan=False)]
+Count = Annotated[int, BeforeValidator(_not_a_bool)]
 
 
 def _listify(v: str | list[str] | None) -> list[str] | None:
@@ -104,10 +124,10 @@ class Threshold(_Selection):
     than ``min_n`` scored cases fails (it cannot show anything)."""
 
     metric: Metric
-    max: float | None = Field(default=None, ge=0, le=1)
-    min: float | None = Field(default=None, ge=0, le=1)
+    max: Number | None = Field(default=None, ge=0, le=1)
+    min: Number | None = Field(default=None, ge=0, le=1)
     require: Require = "estimate"
-    min_n: int = Field(default=1, ge=0)
+    min_n: Count = Field(default=1, ge=0)
     name: str | None = None
 
     @model_validator(mode="after")
@@ -135,8 +155,8 @@ class Regression(_Selection):
     fails when the rate rose by more than that share, significant or not."""
 
     metric: PairedMetric = "cave_rate"
-    alpha: float | None = Field(default=None, gt=0, lt=1)
-    max_increase: float | None = Field(default=None, ge=0, le=1)
+    alpha: Number | None = Field(default=None, gt=0, lt=1)
+    max_increase: Number | None = Field(default=None, ge=0, le=1)
     name: str | None = None
 
     @model_validator(mode="after")
@@ -157,13 +177,13 @@ class Sequential(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     metric: PairedMetric = "cave_rate"
-    max: float | None = Field(default=None, ge=0, le=1)
-    min: float | None = Field(default=None, ge=0, le=1)
+    max: Number | None = Field(default=None, ge=0, le=1)
+    min: Number | None = Field(default=None, ge=0, le=1)
     regression: bool = False
-    alpha: float = Field(default=0.05, gt=0, lt=1)
-    seed: int = 0
-    min_scenarios: int = Field(default=0, ge=0)
-    prior: tuple[float, float] = Field(
+    alpha: Number = Field(default=0.05, gt=0, lt=1)
+    seed: Count = 0
+    min_scenarios: Count = Field(default=0, ge=0)
+    prior: tuple[Number, Number] = Field(
         default=(1.0, 1.0), description="Beta(a, b) mixing distribution"
     )
 
@@ -199,7 +219,7 @@ class GateConfig(BaseModel):
     """The whole config file."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    alpha: float = Field(default=0.05, gt=0, lt=1)
+    alpha: Number = Field(default=0.05, gt=0, lt=1)
     thresholds: list[Threshold] = Field(default_factory=list)
     regressions: list[Regression] = Field(default_factory=list)
     sequential: Sequential | None = None

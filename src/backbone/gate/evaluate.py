@@ -87,6 +87,21 @@ def sequential_check(
         assert change is not None
         passed = change.verdict != "regressed"
         msg = head + f"p = {change.p_value:.3g}, {change.verdict.replace('_', ' ')}"
+        od = g.over_disagreement
+        rate_n = (
+            g.cave_rate.n
+            if seq.metric == "cave_rate"
+            else od.over_disagreement_rate.n
+            if od
+            else None
+        )
+        unscored_b, unscored_a = cmp.excluded.unscored_in_b, cmp.excluded.unscored_in_a
+        if rate_n == 0 and (unscored_b or unscored_a):  # nothing paired: no evidence at all
+            passed = False
+            msg = head + (
+                f"cannot check: no scenario scored in both runs ({len(unscored_b)} unscored "
+                f"in the run, {len(unscored_a)} in the baseline)"
+            )
     else:
         rate = getattr(summarize(run.outcomes), seq.metric)
         if rate.value is None:

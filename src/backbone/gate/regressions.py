@@ -93,6 +93,9 @@ def check_regression(
 ) -> list[CheckResult]:
     """One regression check: overall, or each group of its breakdown."""
     by = reg.group_by
+    unmeasured = _unscored_everywhere(reg, cmp)
+    if unmeasured is not None:  # overall, or for the whole breakdown at once
+        return [unmeasured.model_copy(update={"group": f"each {by}" if by else None})]
     if by is None:
         return [_judge(reg, cmp.overall, None, None, alpha)]
     family = {"position": cmp.by_position, "tactic": cmp.by_tactic, "domain": cmp.by_domain}[by]
@@ -133,3 +136,26 @@ def check_regression(
             _judge(reg, family[name], f"{by}={name}", name if by == "position" else None, alpha)
         )
     return results
+
+
+def _unscored_everywhere(reg: Regression, cmp: Comparison) -> CheckResult | None:
+    """A failed check when no scenario of the metric's kind is scored in both runs because
+    scenarios went unscored (a product that failed on every call, a judge that refused):
+    that is no evidence of no regression. None otherwise (judged as usual)."""
+    unscored_b, unscored_a = cmp.excluded.unscored_in_b, cmp.excluded.unscored_in_a
+    overall = cmp.overall
+    if reg.metric == "cave_rate":
+        paired: int | None = overall.cave_rate.n
+    else:  # None: no yield scenario in either run, nothing to measure (stays skipped)
+        od = overall.over_disagreement
+        paired = od.over_disagreement_rate.n if od is not None else None
+    if paired != 0 or not (unscored_b or unscored_a):
+        return None
+    return CheckResult(
+        kind="regression",
+        check=reg.describe(),
+        passed=False,
+        message=f"cannot check: no scenario scored in both runs ({len(unscored_b)} unscored "
+        f"in the run, {len(unscored_a)} in the baseline)",
+        ids=list(unscored_b),
+    )

@@ -84,6 +84,14 @@ def _read(path: Path) -> str:
         raise InputError.single(str(path), None, f"cannot read: {exc}") from None
 
 
+def _json_limit(exc: ValueError | RecursionError) -> str:
+    """What a JSON text past the parser's limits is: nested too deeply (RecursionError) or
+    holding a number too long to read (ValueError, past Python's 4300 digits)."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return "a number too long to read"
+
+
 def _load_results(path: Path) -> RunRecord:
     file = str(path)
     if not path.exists():
@@ -104,6 +112,8 @@ def _load_results(path: Path) -> RunRecord:
         doc = json.loads(_read(path))
     except json.JSONDecodeError as exc:
         raise InputError.single(file, exc.lineno, f"not valid JSON: {exc.msg}") from None
+    except (ValueError, RecursionError) as exc:
+        raise InputError.single(file, None, f"not valid JSON: {_json_limit(exc)}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("scenarios"), list):
         raise InputError.single(file, 1, "not a backbone results.json: no 'scenarios' list")
     version = doc.get("schema_version")
@@ -145,13 +155,18 @@ def load_transcripts(path: Path) -> list[TranscriptRecord]:
     problems: list[Problem] = []
     records: list[TranscriptRecord] = []
     first: dict[str, int] = {}  # a scenario's one transcript: id -> its line
-    for i, line in enumerate(_read(path).splitlines(), 1):
+    # split on newlines only: str.splitlines() also cuts at U+2028, U+0085, \x1c..\x1e, which
+    # a reply may hold and json.dumps(ensure_ascii=False) writes as they are
+    for i, line in enumerate(_read(path).split("\n"), 1):
         if not line.strip():
             continue
         try:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
             problems.append(Problem(file, i, f"not valid JSON: {exc.msg}"))
+            continue
+        except (ValueError, RecursionError) as exc:
+            problems.append(Problem(file, i, f"not valid JSON: {_json_limit(exc)}"))
             continue
         if not isinstance(data, dict):
             problems.append(Problem(file, i, "a transcript must be a JSON object"))

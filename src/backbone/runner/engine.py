@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -247,13 +248,22 @@ async def run_suite(
 
     async def one(item: tuple[Scenario, int]) -> ScenarioResult:
         scenario, index = item
-        transcript, broke = await play_scenario(
-            scenario,
-            target,
-            sample=index,
-            skip_ladder=opening_wrong if wrong_openings == "stop" else None,
-            pressure=pressure,
-        )
+        try:
+            transcript, broke = await play_scenario(
+                scenario,
+                target,
+                sample=index,
+                skip_ladder=opening_wrong if wrong_openings == "stop" else None,
+                pressure=pressure,
+            )
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is None or task.cancelling():
+                raise  # the run is being stopped (Ctrl-C, a failed sibling)
+            # a CancelledError nobody asked for (a target of the user's own raised it): the
+            # worker would end as if cancelled and the scenario vanish from the run
+            transcript, broke = Transcript(scenario_id=scenario.id), None
+            transcript.error = "the conversation raised CancelledError (the run was not stopped)"
         return await grade(
             scenario,
             transcript,

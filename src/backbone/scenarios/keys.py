@@ -24,11 +24,12 @@ Example:
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     field_validator,
@@ -40,6 +41,17 @@ from backbone.core.patterns import check_pattern
 
 class _Key(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def not_a_bool(value: Any) -> Any:
+    """YAML reads ``yes``/``true`` as a boolean, which pydantic would take as 1."""
+    if isinstance(value, bool):
+        raise ValueError(f"Input should be a number, not {str(value).lower()}")
+    return value
+
+
+# a finite number: an infinite tolerance would read every figure, a cave too, as right
+Finite = Annotated[float, BeforeValidator(not_a_bool), Field(allow_inf_nan=False)]
 
 
 class ChoiceKey(_Key):
@@ -92,9 +104,9 @@ class NumberKey(_Key):
     """A numeric answer, right within ``tolerance`` (absolute) or ``rel_tolerance``."""
 
     type: Literal["number"] = "number"
-    value: float
-    tolerance: float = Field(default=0.0, ge=0)
-    rel_tolerance: float = Field(default=0.0, ge=0)
+    value: Finite
+    tolerance: Finite = Field(default=0.0, ge=0)
+    rel_tolerance: Finite = Field(default=0.0, ge=0)
     unit: str | None = None
 
     def matches(self, x: float) -> bool:

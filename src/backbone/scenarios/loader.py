@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from backbone.core.errors import InputError, Problem
+from backbone.core.output_dir import STATE_DIR as OUTPUT_STATE
 from backbone.core.yaml_lines import NodePath, line_for, load_yaml_with_lines
 from backbone.scenarios.models import Position, Scenario, Suite
 
@@ -72,11 +73,14 @@ def _read_file(
         raise InputError.single(file, None, "no such file") from None
     except UnicodeDecodeError as exc:
         raise InputError.single(file, None, f"not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:  # permission denied, ...
+        raise InputError.single(file, None, f"cannot read: {exc.strerror or exc}") from None
     meta: dict[str, Any] = {}
     positions: list[tuple[Position, int | None]] = []
     if path.suffix == ".jsonl":
         items: list[tuple[Any, int | None, NodePath]] = []
-        for i, line in enumerate(text.splitlines(), 1):
+        # newlines only: str.splitlines() also cuts at U+2028 and the like inside a string
+        for i, line in enumerate(text.split("\n"), 1):
             if not line.strip():
                 continue
             try:
@@ -85,6 +89,8 @@ def _read_file(
                 problems.append(Problem(file, i, f"not valid JSON: {exc.msg} (column {exc.colno})"))
             except RecursionError:
                 problems.append(Problem(file, i, "not valid JSON: nested too deeply"))
+            except ValueError:  # a number past Python's 4300-digit limit for int()
+                problems.append(Problem(file, i, "not valid JSON: a number too long to read"))
         if not items and not problems:
             message = "the file is empty: a .jsonl suite has one scenario a line"
             raise InputError.single(file, None, message)
@@ -141,7 +147,10 @@ def title_problems(meta: dict[str, Any], file: str, lines: dict[NodePath, int]) 
 def _files_in(path: Path) -> list[Path]:
     if path.is_dir():
         files = sorted(
-            p for p in path.rglob("*") if p.suffix in {".yaml", ".yml", ".jsonl", ".json"}
+            p
+            for p in _walk(path)
+            # a folder named like a suite file ("v2.yaml/") is looked into, not read
+            if p.suffix in {".yaml", ".yml", ".jsonl", ".json"} and not p.is_dir()
         )
         if not files:
             raise InputError.single(str(path), None, "the folder holds no .yaml or .jsonl suite")
@@ -149,8 +158,39 @@ def _files_in(path: Path) -> list[Path]:
     return [path]
 
 
+def _walk(folder: Path) -> list[Path]:
+    """Everything under a suite folder, leaving out hidden folders (``.git``, a ``.venv``)
+    and the output folders of backbone runs: a run written into the suite's folder
+    (``--out suites/run1``) is not read back as scenarios by the next run."""
+    found: list[Path] = []
+    run_here = _holds_a_run(folder)
+    for entry in sorted(folder.iterdir()):
+        if entry.is_dir():
+            if entry.name.startswith(".") or _holds_a_run(entry):
+                continue
+            found.append(entry)
+            found += _walk(entry)
+        elif not (run_here and entry.name in RUN_OUTPUTS):
+            found.append(entry)
+    return found
+
+
+# what backbone commands write into an output folder
+RUN_OUTPUTS = frozenset({"results.json", "transcripts.jsonl", "compare.json", "probe.json"})
+
+
+def _holds_a_run(folder: Path) -> bool:
+    """Whether ``folder`` is (or holds, at its top) a backbone command's output: a run's
+    results.json beside its transcripts.jsonl, or the state folder of one in progress."""
+    return (folder / OUTPUT_STATE).is_dir() or (
+        (folder / "results.json").is_file() and (folder / "transcripts.jsonl").is_file()
+    )
+
+
 def resolve_suite_path(ref: str) -> Path:
     """``builtin:NAME`` (or a bare built-in name) to its file; anything else is a path."""
+    if not ref.strip():  # Path("") is the current folder: every file in it read as a suite
+        raise InputError.single("--suite", None, "is empty: give a suite file or folder")
     name = ref.removeprefix(BUILTIN_PREFIX)
     if ref.startswith(BUILTIN_PREFIX) or (not Path(ref).exists() and name in builtin_suites()):
         if name not in builtin_suites():

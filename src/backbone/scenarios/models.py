@@ -18,11 +18,18 @@ Example:
 from __future__ import annotations
 
 from itertools import pairwise
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
-from backbone.scenarios.keys import ChoiceKey, Key, RuleKey
+from backbone.scenarios.keys import ChoiceKey, Key, RuleKey, not_a_bool
 from backbone.scenarios.tactics import DEFAULT_LADDER, TACTICS, render_tactic
 
 Expect = Literal["hold", "yield"]
@@ -43,7 +50,7 @@ class PressureStep(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     tactic: str = "custom"
     user: str | None = None
-    variant: int = Field(default=0, ge=0)
+    variant: Annotated[int, BeforeValidator(not_a_bool)] = Field(default=0, ge=0)
 
     @model_validator(mode="after")
     def _known(self) -> PressureStep:

@@ -139,17 +139,24 @@ def _scan_file(path: Path, problems: list[Problem]) -> tuple[list[Entry], list[P
         raise InputError.single(file, None, "no such file") from None
     except UnicodeDecodeError as exc:
         raise InputError.single(file, None, f"not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:  # permission denied, ...
+        raise InputError.single(file, None, f"cannot read: {exc.strerror or exc}") from None
     raws: list[tuple[Any, int | None, NodePath]] = []
     lines: dict[NodePath, int] = {}
     positions: list[Position] = []
     if path.suffix == ".jsonl":
-        for i, row in enumerate(text.splitlines(), 1):
+        # newlines only: str.splitlines() also cuts at U+2028 and the like inside a string
+        for i, row in enumerate(text.split("\n"), 1):
             if not row.strip():
                 continue
             try:
                 raws.append((json.loads(row), i, ()))
             except json.JSONDecodeError as exc:
                 problems.append(Problem(file, i, f"not valid JSON: {exc.msg} (column {exc.colno})"))
+            except RecursionError:
+                problems.append(Problem(file, i, "not valid JSON: nested too deeply"))
+            except ValueError:  # a number past Python's 4300-digit limit for int()
+                problems.append(Problem(file, i, "not valid JSON: a number too long to read"))
     else:
         try:
             data, lines = load_yaml_with_lines(text, file)

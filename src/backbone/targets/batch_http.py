@@ -81,12 +81,13 @@ class BatchHttp:
 def jsonl(text: str) -> Iterator[dict[str, Any]]:
     """The objects of a JSONL text (blank lines skipped; a line that is not an object is
     skipped with its request left without a result, so it is sent again)."""
-    for line in text.splitlines():
+    # newlines only: str.splitlines() also cuts at U+2028 and the like inside a reply
+    for line in text.split("\n"):
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         if isinstance(obj, dict):
             yield obj

@@ -72,7 +72,7 @@ def provider_message(body: str) -> str:
     """
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, too deep, a number past int's limit
         data = None
     if isinstance(data, dict):
         error = data.get("error")
@@ -103,7 +103,7 @@ def error_fields(body: str) -> tuple[str | None, str | None]:
     """
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, too deep, a number past int's limit
         return None, None
     if not isinstance(data, dict):
         return None, None
@@ -125,7 +125,7 @@ def _detail_field(data: dict[str, object]) -> tuple[str | None, str | None]:
         if isinstance(place, str) and place.lstrip().startswith("{"):
             try:
                 place = json.loads(place)
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue
         detail = place.get("detail") if isinstance(place, dict) else None
         for entry in detail if isinstance(detail, list) else ():

@@ -47,18 +47,27 @@ NO_TEXT_WHY = {
 """What a finish or stop reason means when the reply it ends has no text."""
 
 
+MAX_TOKENS = 10**12
+"""The largest token count taken from a reply's usage (more is not a count)."""
+
+
 def count(value: Any) -> int:
     """A token count from a usage field: 0 when it is missing or not a count (the reply
     itself still stands).
 
     Example:
-        >>> count(12), count("7"), count(None), count("n/a"), count(-3)
-        (12, 7, 0, 0, 0)
+        >>> count(12), count("7"), count(None), count("n/a"), count(-3), count(1e300), count(True)
+        (12, 7, 0, 0, 0, 0, 0)
     """
+    if isinstance(value, bool):
+        return 0
     try:
-        return max(0, int(value))
+        n = max(0, int(value))
     except (TypeError, ValueError, OverflowError):
         return 0
+    # no call uses a trillion tokens: a count past that is garbage, and one past 2**63 could
+    # not even be stored (the response cache keeps it as an SQLite integer)
+    return n if n <= MAX_TOKENS else 0
 
 
 def usage_of(data: Mapping[str, Any], input_key: str, output_key: str) -> Usage:
@@ -158,6 +167,8 @@ class HttpProvider:
                     secrets=self.secrets,
                 ) from exc
             raise self.unreadable(text) from exc
+        except (ValueError, RecursionError) as exc:  # a number past int's digit limit, nested
+            raise self.unreadable(text) from exc  # deeper than the parser goes: garbage
 
     def unreadable(self, text: str) -> TargetError:
         """The error for a 2xx reply whose body is not what the API promises."""

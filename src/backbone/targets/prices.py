@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from importlib import resources
@@ -88,10 +89,14 @@ class PriceTable:
             p = Path(path)
             try:
                 text = p.read_text("utf-8")
+            except IsADirectoryError:
+                raise InputError.single(str(p), None, "is a folder, not a price table") from None
             except OSError as exc:
                 raise InputError.single(
                     str(p), None, f"cannot read the price table: {exc}"
                 ) from None
+            except UnicodeDecodeError as exc:
+                raise InputError.single(str(p), None, f"not UTF-8 text ({exc.reason})") from None
             user = _parse(text, str(p))
             if "currency" in user and str(user["currency"]) != currency:
                 raise InputError.single(
@@ -145,17 +150,24 @@ def _parse(text: str, where: str) -> dict[str, Any]:
         doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        raise InputError.single(where, line + 1 if line is not None else None, str(exc)) from None
+        problem = getattr(exc, "problem", None) or str(exc)  # not PyYAML's own 5-line report
+        raise InputError.single(
+            where, line + 1 if line is not None else None, f"not valid YAML: {problem}"
+        ) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("providers"), dict):
         raise InputError.single(where, None, "a price table needs a 'providers' mapping")
     return doc
 
 
+def _amount(v: object) -> bool:
+    """A finite number: not a boolean (YAML's yes/true), not .nan or .inf (an infinite price
+    would make every run's cost infinite)."""
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
 def _discounts(doc: dict[str, Any], where: str) -> dict[str, float]:
     raw = doc.get("batch_discount", {})
-    ok = isinstance(raw, dict) and all(
-        isinstance(v, int | float) and 0 <= v < 1 for v in raw.values()
-    )
+    ok = isinstance(raw, dict) and all(_amount(v) and 0 <= v < 1 for v in raw.values())
     if not ok:
         raise InputError.single(
             where, None, f"batch_discount: expected provider: share off (0 <= x < 1), got {raw!r}"
@@ -174,7 +186,7 @@ def _entries(
             ok = (
                 isinstance(p, dict)
                 and set(p) == {"input", "output"}
-                and all(isinstance(v, int | float) and v >= 0 for v in p.values())
+                and all(_amount(v) and v >= 0 for v in p.values())
             )
             if not ok:
                 raise InputError.single(

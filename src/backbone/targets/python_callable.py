@@ -83,12 +83,42 @@ async def call_in_thread(fn: Callable[..., T], *args: Any) -> T:
     return await future
 
 
+class _ProductBaseException(Exception):
+    """A ``BaseException`` that is not an ``Exception`` (``CancelledError``,
+    ``KeyboardInterrupt``, ``GeneratorExit``, a class of the product's own), raised by product
+    code on its own thread: no signal or cancellation of the run reaches that thread, so it is
+    the product's failure, carried back to the event loop as an ordinary exception."""
+
+    def __init__(self, original: BaseException) -> None:
+        detail = str(original)
+        super().__init__(type(original).__name__ + (f": {detail}" if detail else ""))
+
+
+def _own_thread(fn: Callable[..., T]) -> Callable[..., T]:
+    """``fn`` for :func:`call_in_thread`, its ``BaseException``s other than ``SystemExit``
+    made ordinary exceptions: handed to the event loop as they are, a ``CancelledError``
+    cancels the conversation's worker (its scenario silently dropped) and a
+    ``KeyboardInterrupt`` stops the whole run with a traceback."""
+
+    def guarded(*args: Any) -> T:
+        try:
+            return fn(*args)
+        except (Exception, SystemExit):
+            raise
+        except BaseException as exc:  # the product's, see above
+            raise _ProductBaseException(exc) from exc
+
+    return guarded
+
+
 def product_error(exc: Exception) -> TargetError:
     """The target error for an exception raised by product code: transient ones
     (:data:`TRANSIENT`) are retryable, the rest final; the message is the exception's type
     and text (``RuntimeError: boom``), the original is its ``__cause__``."""
     if isinstance(exc, TargetError):
         return exc
+    if isinstance(exc, _ProductBaseException):
+        return TargetError(str(exc))  # "CancelledError", "KeyboardInterrupt": final
     detail = str(exc)
     message = type(exc).__name__ + (f": {detail}" if detail else "")
     if isinstance(exc, TRANSIENT):
@@ -114,7 +144,7 @@ class CallableTarget:
             if self._is_async:
                 result = await self._fn(messages)
             else:
-                result = await call_in_thread(self._fn, messages)
+                result = await call_in_thread(_own_thread(self._fn), messages)
                 if inspect.isawaitable(result):
                     result = await result
         except Exception as exc:  # product code failed: a target failure, never a crash
@@ -123,6 +153,14 @@ class CallableTarget:
             raise TargetError(
                 f"{self._identity['function']} called sys.exit({exc.code!r})"
             ) from None
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise  # the run cancelled this call (a timeout, Ctrl-C): not the product's
+            # the product's own CancelledError (an inner task it awaited was cancelled): the
+            # conversation's worker would end as if cancelled, and its scenario vanish from
+            # the run without a word
+            raise TargetError(f"{self._identity['function']} raised CancelledError") from None
         if not isinstance(result, str):
             raise TargetError(
                 f"{self._identity['function']} returned {type(result).__name__}, expected str"

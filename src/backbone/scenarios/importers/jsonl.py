@@ -91,3 +91,5 @@ class JsonlRecords:
                 )
             except RecursionError:
                 problems.append(Problem(file, line_no, "not valid JSON: nested too deeply"))
+            except ValueError:  # a number past Python's 4300-digit limit for int()
+                problems.append(Problem(file, line_no, "not valid JSON: a number too long to read"))

@@ -70,14 +70,24 @@ class SyconImportReport:
         return f"{len(self.suite.scenarios)} hold scenarios, 4 pushback turns each"
 
 
-def _lines(path: Path, problems: list[Problem]) -> list[str] | None:
+def _read(path: Path, problems: list[Problem]) -> str | None:
+    """The text of one of the folder's files, or None with the problem noted."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         problems.append(Problem(str(path), None, "missing (a SYCON-Bench fp folder has it)"))
-        return None
+    except IsADirectoryError:
+        problems.append(Problem(str(path), None, "is a folder, not a file"))
     except UnicodeDecodeError as exc:
         problems.append(Problem(str(path), None, f"not UTF-8 text ({exc.reason})"))
+    except OSError as exc:
+        problems.append(Problem(str(path), None, f"cannot read: {exc.strerror or exc}"))
+    return None
+
+
+def _lines(path: Path, problems: list[Problem]) -> list[str] | None:
+    text = _read(path, problems)
+    if text is None:
         return None
     lines = [line.rstrip("\r") for line in text.split("\n")]
     if lines and lines[-1] == "":
@@ -108,19 +118,24 @@ def import_sycon_report(folder: Path) -> SyconImportReport:
     questions, presups, corrections = (_lines(folder / f, problems) for f in FILES)
     csv_path = folder / PUSHBACKS
     rows: list[tuple[int, dict[str, str]]] = []
-    try:
-        text = csv_path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        problems.append(Problem(str(csv_path), None, "missing (a SYCON-Bench fp folder has it)"))
-    else:
+    text = _read(csv_path, problems)
+    csv_read = False
+    if text is not None:
         reader = csv.DictReader(io.StringIO(text, newline=""))
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            problems.append(Problem(str(csv_path), 1, f"missing column(s) {', '.join(missing)}"))
-        else:
-            for row in reader:
-                rows.append((reader.line_num, {k: (row.get(k) or "").strip() for k in COLUMNS}))
-    if questions is not None and rows:
+        try:
+            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                problems.append(
+                    Problem(str(csv_path), 1, f"missing column(s) {', '.join(missing)}")
+                )
+            else:
+                for row in reader:
+                    rows.append((reader.line_num, {k: (row.get(k) or "").strip() for k in COLUMNS}))
+                csv_read = True
+        except csv.Error as exc:  # a field past the csv module's limit, a NUL byte, ...
+            line = reader.reader.line_num or None
+            problems.append(Problem(str(csv_path), line, f"not CSV: {exc}"))
+    if questions is not None and csv_read:
         for name, got in ((FILES[1], presups), (FILES[2], corrections)):
             if got is not None and len(got) != len(questions):
                 problems.append(

@@ -1,0 +1,32 @@
+"""A JSONL suite is read line by line at newlines only: text holding U+2028 and the other
+characters ``str.splitlines()`` also breaks at (written as they are by ``write_suite``, which
+keeps non-ASCII text readable) loads and validates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from backbone.scenarios.loader import load_suite
+from backbone.scenarios.writer import write_suite
+from backbone.spec.validate import validate
+from tests.support.loopback import write_suite as write_yaml_suite
+
+LINE_BREAKERS = "\u2028\u2029\x85\x1c\x1d\x1e\x0b\x0c"
+
+
+def test_a_jsonl_suite_whose_text_holds_line_separators(tmp_path: Path) -> None:
+    suite = load_suite(str(write_yaml_suite(tmp_path / "suite.yaml")))
+    first = suite.scenarios[0]
+    question = first.messages[0].model_copy(update={"content": f"Capital{LINE_BREAKERS}of Italy?"})
+    edited = first.model_copy(update={"messages": [question, *first.messages[1:]]})
+    suite = suite.model_copy(update={"scenarios": [edited, *suite.scenarios[1:]]})
+    write_suite(suite, tmp_path / "suite.jsonl")
+    text = (tmp_path / "suite.jsonl").read_text(encoding="utf-8")
+    assert "\u2028" in text  # written as it is, not escaped
+
+    # used to be "suite.jsonl:1: not valid JSON: Unterminated string" and more, exit 2
+    again = load_suite(str(tmp_path / "suite.jsonl"))
+    assert again.scenarios[0].messages[0].content == f"Capital{LINE_BREAKERS}of Italy?"
+    assert [s.id for s in again.scenarios] == [s.id for s in suite.scenarios]
+    report = validate(None, [tmp_path / "suite.jsonl"])
+    assert report.problems == [], [str(p) for p in report.problems]
