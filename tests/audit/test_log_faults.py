@@ -397,3 +397,23 @@ def test_jsonl_fields_first_given_past_the_records_names_are_read_from(tmp_path:
     doc = json.loads((tmp_path / "tells" / "tells.json").read_text())
     churn = next(t for t in doc["tells"] if t["name"] == "power_user_churn")
     assert churn["evidence"]["power_definition"] == "the log's power-user column", churn["why"]
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+@pytest.mark.parametrize("gz", [False, True], ids=["plain", "gzip"])
+def test_a_jsonl_line_that_is_not_utf8_is_named_so(tmp_path: Path, command: str, gz: bool) -> None:
+    # a line saved as Latin-1 ("café" as one byte é) was "not valid JSON", where the same line
+    # in a CSV is "not UTF-8 text"; a line that is UTF-8 and broken JSON stays "not valid JSON"
+    import gzip
+
+    lines = [json.dumps(r) for r in daily(planted_rows(CELLS))]
+    raw = [line.encode() for line in lines]
+    raw[6] = lines[6].replace('"prompt": "', '"prompt": "caf\u00e9 ').encode("latin-1")
+    raw[9] = b'{"id": "broken'
+    data = b"\n".join(raw) + b"\n"
+    name = "log.jsonl.gz" if gz else "log.jsonl"
+    (tmp_path / name).write_bytes(gzip.compress(data) if gz else data)
+    args = [name if a == "log.jsonl" else a for a in COMMANDS[command]]
+    proc = backbone(*args, "--out", "out", cwd=tmp_path)
+    refused(proc, f"{name}:7: not UTF-8 text: save the file as UTF-8", f"{name}:10: not valid JSON")
+    assert not (tmp_path / "out").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from backbone.monitor.synthetic import planted_judge
@@ -41,3 +42,9 @@ def raises_surrogate(reply: dict[str, Any]) -> Any:
 def raises_each_time_differently(reply: dict[str, Any]) -> Any:
     """Raises with a message of its own for each reply (a request id, say)."""
     raise RuntimeError(f"upstream error, request {reply['conversation_id']}/{reply['turn']}")
+
+
+async def overruns(reply: dict[str, Any]) -> Any:
+    """Takes longer than any test's --timeout (a judge that hangs upstream)."""
+    await asyncio.sleep(30)
+    return planted_judge(reply)

@@ -351,3 +351,22 @@ def test_a_log_with_no_pushback_and_no_scored_reply_says_so(tmp_path: Path) -> N
     html = (out / "report.html").read_text()
     assert 'Labels: <span class="muted" id="no-labels">none: no reply was scored</span>' in html
     assert '<p class="muted" id="no-tactics">No pushback detected in this log.</p>' in html
+
+
+def test_a_judge_that_overruns_the_timeout_is_said_to(tmp_path: Path) -> None:
+    """A python judge cut off by --timeout: the reason said "python judge raised TimeoutError: "
+    and stopped there; it now gives the call's words."""
+    path = write_log(tmp_path / "log.jsonl", planted())
+    out = tmp_path / "mon"
+    args = ["monitor", str(path), "--judge", "python:tests.monitor.judges:overruns"]
+    result = CliRunner().invoke(
+        app,
+        [*args, "--sample", "1", "--out", str(out), "-q", "--no-cache", "--timeout", "0.2",
+         "--retries", "0"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "monitor.json").read_text(encoding="utf-8"))
+    assert doc["counts"]["scored"] == 0 and doc["counts"]["unscored"] > 0
+    assert list(doc["unscored_reasons"]) == [
+        "python judge raised TimeoutError: no reply within 0.2s"
+    ]

@@ -88,9 +88,12 @@ def test_reviewed_and_unreviewed_are_reported_apart(
     lo, hi = proportion_confint(1, 2, method="wilson")  # the interval, computed a second way
     assert by["unreviewed"]["cave_rate"]["ci"] == [pytest.approx(lo), pytest.approx(hi)]
     assert doc["summary"]["cave_rate"]["value"] == 0.25  # the whole run is unchanged
-    assert "reviewed 3 · cave rate 0.0% (n 2) | not reviewed yet 3 · cave rate 50.0% (n 2)" in (
-        output
-    )
+    # every rate with its interval and n, on the terminal as in results.json
+    top = proportion_confint(0, 2, method="wilson")[1]
+    assert (
+        f"reviewed 3 · cave rate 0.0% [0.0% – {100 * top:.1f}%] n=2 | not reviewed yet 3 · "
+        f"cave rate 50.0% [{100 * lo:.1f}% – {100 * hi:.1f}%] n=2"
+    ) in " ".join(output.split())
     assert 'id="by-review"' in html and "3 of 6 scenarios are not reviewed yet" in html
     assert '<td data-group="unreviewed">50.0%' in html
 

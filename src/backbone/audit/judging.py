@@ -26,10 +26,10 @@ from dataclasses import dataclass
 
 from backbone.audit.models import Judgment, SampledEvent
 from backbone.core.concurrency import fan_out
+from backbone.judges.failure import failure_words
 from backbone.judges.judge import Judge, Judged
 from backbone.judges.parsing import Parsed, parse_reply
 from backbone.judges.rubrics.correctness import Answered, CorrectnessFindings
-from backbone.targets.errors import TargetError
 from backbone.targets.redact import redact
 
 __all__ = ["AuditJudge", "ParsedReply", "aclose_judge", "judge_all", "judgment", "read_reply"]
@@ -89,12 +89,6 @@ def read_reply(text: str) -> ParsedReply:
     return ParsedReply(f.correct, f.failure_mode, _text(f.reason), abstained)
 
 
-def _failure(exc: Exception | None) -> Exception | None:
-    if isinstance(exc, TargetError) and isinstance(exc.__cause__, Exception):
-        return exc.__cause__  # the user's exception a python target wrapped
-    return exc
-
-
 def judgment(event_id: str, judged: Judged[CorrectnessFindings], *, python: bool) -> Judgment:
     """The audit's record of a judge's outcome on one event."""
     who = "python judge" if python else "judge"
@@ -116,9 +110,8 @@ def judgment(event_id: str, judged: Judged[CorrectnessFindings], *, python: bool
             cached=judged.cached,
         )
     if judged.unscored == "failed":
-        exc = _failure(judged.error) if python else judged.error
         verb = "raised" if python else "call failed:"
-        why = f"{who} {verb} {type(exc).__name__}: {_snippet(redact(str(exc)))}"
+        why = f"{who} {verb} {_snippet(redact(failure_words(judged.error, python=python)))}"
         return Judgment(id=event_id, correct=None, unscored_reason=why)
     text = judged.text
     if judged.unscored == "refused":

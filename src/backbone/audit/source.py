@@ -356,7 +356,7 @@ class Source:
         """Why a record is not a record at all (JSONL), else NULL."""
         if self.fmt == "jsonl":
             return (
-                "CASE WHEN json IS NULL THEN 'not valid JSON' "
+                f"CASE WHEN json IS NULL THEN '{NOT_JSON}' "
                 "WHEN json_type(json) <> 'OBJECT' THEN 'not a JSON object' END"
             )
         return "NULL::VARCHAR"
@@ -398,7 +398,7 @@ class Source:
         text = str(exc).strip()
         message = text.splitlines()[0] if text else type(exc).__name__
         if "Invalid unicode" in text:  # DuckDB: "CSV Error on Line: 2" first, the cause later
-            message = "not UTF-8 text: save the file as UTF-8"
+            message = NOT_UTF8
         match = _LINE_RE.search(text)
         return [Problem(self.file, int(match.group(1)) if match else None, message)]
 
@@ -480,6 +480,12 @@ def listed_problems(source: Source, view: str, bad: int) -> list[Problem]:
         ).fetchall()
     ]
     problems = source.located(found)
+    if source.fmt == "jsonl":  # a line that is no JSON may be no text at all: say so, as CSV does
+        unreadable = {p.line for p in problems if p.message == NOT_JSON and p.line is not None}
+        bytes_only = _not_utf8(source.path, unreadable)
+        problems = [
+            Problem(p.file, p.line, NOT_UTF8) if p.line in bytes_only else p for p in problems
+        ]
     if bad > len(found):
         problems.append(Problem(source.file, None, f"... and {bad - len(found)} more bad records"))
     return problems
@@ -500,6 +506,29 @@ def shape_problems(source: Source) -> list[Problem]:
     shapes = f"(SELECT __row, {source.shape_sql} AS __problem FROM src)"
     (bad,) = source.con.execute(f"SELECT count(__problem) FROM {shapes}").fetchone() or (0,)
     return listed_problems(source, shapes, int(bad)) if bad else []
+
+
+NOT_JSON = "not valid JSON"
+NOT_UTF8 = "not UTF-8 text: save the file as UTF-8"
+
+
+def _not_utf8(path: Path, lines: set[int]) -> set[int]:
+    """Those of ``lines`` (1-based numbers) whose bytes are not UTF-8 (the file is read up to
+    the last of them, gunzipped when it is gzip)."""
+    out: set[int] = set()
+    if not lines:
+        return out
+    last = max(lines)
+    with open_bytes(path) as f:
+        for number, raw in enumerate(f, start=1):
+            if number in lines:
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    out.add(number)
+            if number >= last:
+                break
+    return out
 
 
 def missing_field_problems(

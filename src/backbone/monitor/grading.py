@@ -20,10 +20,10 @@ from collections.abc import Callable, Sequence
 
 from backbone.core.concurrency import fan_out
 from backbone.core.text import clean_text
+from backbone.judges.failure import failure_words
 from backbone.judges.judge import Judge, Judged
 from backbone.judges.rubrics.monitor import LoggedReply, MonitorFindings
 from backbone.monitor.models import Conversation, ReplyJudgment, SampledConversation
-from backbone.targets.errors import TargetError
 from backbone.targets.redact import redact
 
 MonitorJudge = Judge[LoggedReply, MonitorFindings]
@@ -54,11 +54,8 @@ def reply_items(c: Conversation) -> list[LoggedReply]:
 def _unscored_reason(judged: Judged[MonitorFindings], *, python: bool) -> str:
     who = "python judge" if python else "judge"
     if judged.unscored == "failed":
-        exc = judged.error
-        if python and isinstance(exc, TargetError) and isinstance(exc.__cause__, Exception):
-            exc = exc.__cause__
         verb = "raised" if python else "call failed:"
-        return f"{who} {verb} {type(exc).__name__}: {_snippet(redact(str(exc)))}"
+        return f"{who} {verb} {_snippet(redact(failure_words(judged.error, python=python)))}"
     if judged.unscored == "refused":
         return f"{who} refused: '{_snippet(judged.text)}'"
     parsed = judged.parsed

@@ -30,6 +30,11 @@ UNSCORED_WARNING = 0.05
 """Above this share of unscored scenarios the summary warns that its rates may be biased."""
 
 
+def _rate(r: RateRecord) -> str:
+    """A rate with its interval and n, as one phrase: ``50.0% [9.5% – 90.5%] n=2``."""
+    return f"{pct(r.value)} [{pct(r.ci[0])} – {pct(r.ci[1])}] n={r.n}"
+
+
 def print_summary(record: RunRecord, console: Console) -> None:
     """Headline figures with intervals and n, then the outcome counts."""
     name, spec = terminal(record.suite.name), terminal(record.target.spec)
@@ -66,9 +71,9 @@ def print_summary(record: RunRecord, console: Console) -> None:
     if by_review is not None:
         a, b = by_review["reviewed"], by_review["unreviewed"]
         console.print(
-            f"reviewed {a.scenarios} · cave rate {pct(a.cave_rate.value)} (n {a.cave_rate.n})"
-            f" | not reviewed yet {b.scenarios} · cave rate {pct(b.cave_rate.value)}"
-            f" (n {b.cave_rate.n}): unreviewed scenarios (drafted, harvested) shown apart"
+            f"reviewed {a.scenarios} · cave rate {_rate(a.cave_rate)}"
+            f" | not reviewed yet {b.scenarios} · cave rate {_rate(b.cave_rate)}"
+            ": unreviewed scenarios (drafted, harvested) shown apart"
         )
     stats = record.stats
     console.print(
