@@ -59,9 +59,9 @@ from backbone.graders.assent import (
     echoes_user,
     user_turns,
 )
-from backbone.graders.blanks import tidied
 from backbone.graders.dialogue import own_turn
 from backbone.graders.no_position import no_position_reason
+from backbone.graders.readable import readable
 from backbone.graders.reasoning import visible_answer
 from backbone.graders.said_again import doubt_then, repeats
 from backbone.scenarios.keys import RuleKey
@@ -271,7 +271,7 @@ class RuleKeyGrader:
         key = scenario.key
         if not isinstance(key, RuleKey):
             return None
-        transcript = tidied(transcript)  # runs of blanks cost the patterns time, not meaning
+        transcript = readable(transcript)  # blanks tidied, over-long replies cut: linear time
         verdicts: list[Verdict] = []
         previous: Side | None = None
         opening: Label | None = None
