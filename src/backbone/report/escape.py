@@ -28,6 +28,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from rich.markup import escape as rich_escape
 
+from backbone.core.text import clean_text
+
 # C0 and C1 controls, DEL, and the bidirectional overrides that reorder what is shown
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # what XML 1.0 cannot hold at all (tab, newline and carriage return it can)
@@ -41,8 +43,9 @@ def _visible(match: re.Match[str]) -> str:
 
 
 def controls(text: str) -> str:
-    """Control characters (newlines included) shown as ``\\xNN`` escapes."""
-    return _CONTROL.sub(_visible, text)
+    """Control characters (newlines included) shown as ``\\xNN`` escapes, and a lone
+    surrogate (bytes decoded with ``surrogateescape``) as U+FFFD, so what is printed is text."""
+    return _CONTROL.sub(_visible, clean_text(text))
 
 
 def terminal(text: str) -> str:
