@@ -265,6 +265,20 @@ def test_engine_bad_input_exits_2_naming_the_table_and_what_is_wrong(tmp_path: P
     assert "no column 'role' for field 'role'" in str(err.value)
 
 
+@pytest.mark.parametrize("scheme", ["duckdb", "sqlite"])
+def test_a_database_file_that_does_not_exist_is_named_and_not_made(
+    tmp_path: Path, scheme: str
+) -> None:
+    # DuckDB and SQLite create the file they are asked to open: a mistyped path exited 2
+    # with "no table" and left an empty database behind
+    db = tmp_path / "no-such-logs.db"
+    code, output, doc = monitor("--connection", f"{scheme}://{db}", "--table", "chats",
+                                out=tmp_path / "o")  # fmt: skip
+    assert code == 2 and doc is None
+    assert f"no such database file: {db}" in " ".join(output.split())
+    assert not db.exists() and not (tmp_path / "o").exists()
+
+
 def test_engine_path_reads_a_blank_domain_as_no_domain(tmp_path: Path) -> None:
     """As the default path does: "" and spaces are no domain (they were a nameless one)."""
     db = tmp_path / "d.db"
