@@ -579,6 +579,6 @@ def test_an_empty_log_has_no_records_on_both_paths(spark: Any, tmp_path: Path) -
             open_monitor_log(broken, engine=engine, fmt="jsonl")
         assert [str(p) for p in err.value.problems] == [
             f"{broken}:1: not a JSON object",
-            f"{broken}:3: not valid JSON",
+            f"{broken}:3: not UTF-8 text: save the file as UTF-8",  # a Latin-1 é
             f"{broken}:4: not valid JSON",
         ], engine

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from backbone.audit.source import MAX_LISTED, detect_format, record_lines
+from backbone.audit.source import MAX_LISTED, NOT_JSON, NOT_UTF8, detect_format, record_lines
 from backbone.core.errors import InputError, Problem
 
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
@@ -260,10 +260,11 @@ def _refuse_lines(bad: Any, file: str, *, numbered: bool) -> None:
     records (``__row``; the caller maps them to lines), then a count."""
     from pyspark.sql import functions as F
 
-    what = F.when(
-        ~F.expr("is_valid_utf8(value)") | F.expr("try_parse_json(value)").isNull(),
-        "not valid JSON",
-    ).otherwise("not a JSON object")
+    what = (
+        F.when(~F.expr("is_valid_utf8(value)"), NOT_UTF8)
+        .when(F.expr("try_parse_json(value)").isNull(), NOT_JSON)
+        .otherwise("not a JSON object")
+    )
     if not numbered:
         count = bad.count()
         if count:
