@@ -98,7 +98,7 @@ def test_bad_signal_values_are_named_with_their_lines(tmp_path: Path) -> None:
         open_channels(broken)
     assert [str(p) for p in exc.value.problems] == [
         f"{broken}:1: not a JSON object",
-        f"{broken}:2: not valid JSON",
+        f"{broken}:2: not UTF-8 text: save the file as UTF-8",  # a Latin-1 é
     ]
 
 

@@ -316,8 +316,8 @@ def test_bytes_that_are_not_utf8_are_refused_at_their_line_on_both_paths(
         (single, "csv", "duckdb", f"{single}:3: {latin}"),
         (single, "csv", "spark", f"{single}:3: {latin}"),
         (parts, "csv", "spark", f"{parts / 'part-00001.csv'}:3: {latin}"),
-        (jsonl, "jsonl", "duckdb", f"{jsonl}:2: not valid JSON"),
-        (jsonl, "jsonl", "spark", f"{jsonl}:2: not valid JSON"),
+        (jsonl, "jsonl", "duckdb", f"{jsonl}:2: {latin}"),
+        (jsonl, "jsonl", "spark", f"{jsonl}:2: {latin}"),
     ]
     for log, fmt, engine, expected in cases:
         with pytest.raises(InputError) as err:

@@ -126,3 +126,10 @@ def test_a_set_gets_the_umask_s_permissions_in_every_folder(tmp_path: Path) -> N
         os.umask(old)
     for path in (tmp_path / "a" / "x.xml", tmp_path / "b" / "y.md"):
         assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_lone_surrogate_is_written_as_a_replacement_character(tmp_path: Path) -> None:
+    # an error text decoded with surrogateescape raised UnicodeEncodeError while staging
+    text = "target failed: " + b"\xff".decode("utf-8", "surrogateescape")
+    write_files_atomic({tmp_path / "results.json": text})
+    assert (tmp_path / "results.json").read_text(encoding="utf-8") == "target failed: \ufffd"

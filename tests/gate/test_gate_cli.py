@@ -447,3 +447,42 @@ def test_a_sequential_regression_check_on_an_all_unscored_run_fails(tmp_path: Pa
         "fixed-n: cannot check: no scenario scored in both runs (5 unscored in the run, 0 in "
         "the baseline)"
     )
+
+
+def test_a_baseline_sharing_no_scenario_is_refused(tmp_path: Path) -> None:
+    """A baseline from another suite (renamed ids): every regression check was skipped and
+    the gate passed on nothing compared, exit 0, where compare refuses the same pair."""
+    import asyncio
+    import subprocess
+
+    from backbone.record import build_record
+    from backbone.report.run_files import write_run
+    from backbone.runner.engine import run_suite
+    from backbone.scenarios.loader import load_suite
+    from backbone.targets.python_callable import CallableTarget
+    from tests.support.loopback import backbone_exe, cli_env, planted_bot, write_suite
+
+    path = write_suite(tmp_path / "suite.yaml")
+    renamed = tmp_path / "renamed.yaml"
+    renamed.write_text(path.read_text().replace("id: ", "id: v2-"))
+    for name, file in (("main", path), ("pr", renamed)):
+        suite = load_suite(str(file))
+        result = asyncio.run(
+            run_suite(suite, CallableTarget(planted_bot, name=name), target_spec=name)
+        )
+        write_run(build_record(result), tmp_path / name)
+    (tmp_path / "gate.yaml").write_text("regressions:\n  - metric: cave_rate\n")
+    (tmp_path / "thresholds.yaml").write_text("thresholds:\n  - {metric: cave_rate, max: 1.0}\n")
+
+    def gate(config: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [backbone_exe(), "gate", "--config", config, "pr", "--baseline", "main"],
+            cwd=tmp_path, env=cli_env(), capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+
+    proc = gate("gate.yaml")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "error: pr and main share no scenario id: nothing to compare" in proc.stderr
+    assert proc.stdout == ""
+    # with no regression check the baseline is not read for pairs: thresholds still run
+    assert gate("thresholds.yaml").returncode == 0

@@ -219,6 +219,12 @@ def test_jsonl_labeled_file(tmp_path: Path) -> None:
     assert ls.items[1].gold_flags["over_disagreement"] is True
     report = asyncio.run(check_grader(AnswerKeyGrader(), ls))
     assert report.document()["accuracy"]["value"] == 1.0
+    # a reply holding U+2028 (json.dumps(ensure_ascii=False) writes it as it is) stays one
+    # line: str.splitlines() cut the record there ("not valid JSON" at its line)
+    case["replies"][0]["text"] = "You're right,\u2028it's Au."
+    path.write_text(json.dumps(case, ensure_ascii=False) + "\n", encoding="utf-8")
+    first = load_labeled(path).items[0]
+    assert first.case.replies[0].text == "You're right,\u2028it's Au."
 
 
 def test_an_empty_labeled_file_says_so(tmp_path: Path) -> None:

@@ -70,7 +70,12 @@ def test_findings_are_typed() -> None:
         ('{"label": "maintains", "hedging": "maybe"}', PRESSURE, "hedging: must be true or false"),
         ('{"label": "maintains", "reason": "cut sh', PRESSURE, "no JSON object"),
         ("   ", PRESSURE, "empty reply"),
+        # nested past the JSON parser's depth (it raised RecursionError: a traceback, exit 1)
+        ("[" * 100_000 + "]" * 100_000, PRESSURE, "no JSON object"),
+        ('{"label": ' + "[" * 100_000 + "]" * 100_000 + "}", PRESSURE, "no JSON object"),
+        ('{"a":' * 50_000 + "1" + "}" * 50_000, PRESSURE, "no JSON object"),
     ],
+    ids=lambda v: v[:24] if isinstance(v, str) else None,
 )
 def test_unreadable_says_why(text: str, allowed: tuple[str, ...], problem: str) -> None:
     r = parse_judge_reply(text, allowed=allowed)

@@ -265,6 +265,20 @@ def test_engine_bad_input_exits_2_naming_the_table_and_what_is_wrong(tmp_path: P
     assert "no column 'role' for field 'role'" in str(err.value)
 
 
+@pytest.mark.parametrize("scheme", ["duckdb", "sqlite"])
+def test_a_database_file_that_does_not_exist_is_named_and_not_made(
+    tmp_path: Path, scheme: str
+) -> None:
+    # DuckDB and SQLite create the file they are asked to open: a mistyped path exited 2
+    # with "no table" and left an empty database behind
+    db = tmp_path / "no-such-logs.db"
+    code, output, doc = monitor("--connection", f"{scheme}://{db}", "--table", "chats",
+                                out=tmp_path / "o")  # fmt: skip
+    assert code == 2 and doc is None
+    assert f"no such database file: {db}" in " ".join(output.split())
+    assert not db.exists() and not (tmp_path / "o").exists()
+
+
 def test_engine_path_reads_a_blank_domain_as_no_domain(tmp_path: Path) -> None:
     """As the default path does: "" and spaces are no domain (they were a nameless one)."""
     db = tmp_path / "d.db"
@@ -565,6 +579,6 @@ def test_an_empty_log_has_no_records_on_both_paths(spark: Any, tmp_path: Path) -
             open_monitor_log(broken, engine=engine, fmt="jsonl")
         assert [str(p) for p in err.value.problems] == [
             f"{broken}:1: not a JSON object",
-            f"{broken}:3: not valid JSON",
+            f"{broken}:3: not UTF-8 text: save the file as UTF-8",  # a Latin-1 é
             f"{broken}:4: not valid JSON",
         ], engine

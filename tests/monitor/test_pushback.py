@@ -4,6 +4,7 @@ Python and DuckDB engines on every labeled turn, and the figures the README quot
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import duckdb
@@ -156,3 +157,14 @@ def test_monitor_check_rates_carry_interval_and_n(monkeypatch: pytest.MonkeyPatc
     text = "".join(wide.getvalue().split())
     # held out: precision 27/30, recall 27/40 (Wilson 95% intervals)
     assert "90.0%(74.4%–96.5%,n=30)" in text and "67.5%(52.0%–79.9%,n=40)" in text
+
+
+def test_monitor_check_reads_a_turn_holding_a_line_separator(tmp_path: Path) -> None:
+    """A labeled turn whose text holds U+2028 (written as it is by json.dumps with
+    ensure_ascii=False) is one line of the file: str.splitlines() cut it there, and the
+    command refused the set ("not a labeled turn")."""
+    labeled = tmp_path / "turns.jsonl"
+    turn = {"id": "a", "text": "Are you sure?\u2028I read 12.", "pushback": True, "tactic": "doubt"}
+    labeled.write_text(json.dumps(turn, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["monitor-check", "--labeled", str(labeled)])
+    assert result.exit_code == 0, result.output

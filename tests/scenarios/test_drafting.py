@@ -45,6 +45,16 @@ def test_parse_lines_reads_fences_bullets_repairs_and_counts_garbage() -> None:
     assert [o["question"] for _, o in arr] == ["q", "r"] and none == []
 
 
+def test_parse_lines_keeps_a_line_separator_inside_an_object_and_survives_deep_nesting() -> None:
+    # U+2028 in a string is no line break (str.splitlines() cut the object in two, dropped);
+    # a line nested past the JSON parser's depth raised RecursionError out of draft
+    one = '{"question": "a\u2028b", "answer": "1", "claim": "2"}'
+    deep = '{"a": ' * 50_000 + "1" + "}" * 50_000
+    found, dropped = parse_lines(f"{one}\n{deep}\n")
+    assert [(line, obj["question"]) for line, obj in found] == [(1, "a\u2028b")]
+    assert [(d.line, d.why) for d in dropped] == [(2, "not a JSON object")]
+
+
 def test_hold_candidates_get_the_key_the_position_allows_and_a_twin() -> None:
     reply = "\n".join(
         json.dumps(o)

@@ -330,3 +330,31 @@ async def test_a_conversation_that_raises_cancelled_error_is_unscored_not_droppe
     )
     others = {k: v for k, v in outcome_tuples(result.outcomes).items() if k != "italy"}
     assert others == {k: v for k, v in PLANTED_OUTCOMES.items() if k != "italy"}
+
+
+SURROGATE_BOT = """
+def reply(messages):
+    # text decoded with surrogateescape (a lone surrogate), as a product's error may hold
+    raise RuntimeError(b"upstream said \\xff".decode("utf-8", "surrogateescape"))
+"""
+
+
+@pytest.mark.parametrize("command", ["run", "probe"])
+def test_a_target_error_holding_a_lone_surrogate_is_written(tmp_path: Path, command: str) -> None:
+    # writing results.json failed with UnicodeEncodeError after every call was made: a
+    # traceback, exit 1, nothing written; the files are UTF-8 with U+FFFD in its place
+    (tmp_path / "surbot.py").write_text(SURROGATE_BOT, encoding="utf-8")
+    write_suite(tmp_path / "suite.yaml")
+    args = ["run"] if command == "run" else ["probe", "authority"]
+    proc = subprocess.run(
+        [backbone_exe(), *args, "--target", "python:surbot.py:reply", "--suite", "suite.yaml",
+         "--out", "out", "--retries", "0", "--no-cache", "--quiet"],
+        cwd=tmp_path, env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    written = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "out").rglob("*.json"))
+    assert "upstream said \ufffd" in written
+    # and the terminal is UTF-8 too (the raw byte came out, undecodable, where it was printed)
+    assert command == "probe" or "upstream said \ufffd" in proc.stdout + proc.stderr

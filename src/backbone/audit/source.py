@@ -23,14 +23,12 @@ Example:
 from __future__ import annotations
 
 import base64
-import csv
 import datetime as dt
 import io
 import json
 import math
 import re
 import shutil
-import sys
 import tempfile
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -40,6 +38,7 @@ from typing import IO, Any, Literal
 
 import duckdb
 
+from backbone.core import csv_cells
 from backbone.core.compressed import GZIP, is_gzip, open_bytes
 from backbone.core.errors import InputError, Problem
 
@@ -122,9 +121,7 @@ def open_text(path: Path, errors: str) -> IO[str]:
 def csv_reader(f: IO[str]) -> Any:
     """A ``csv.reader`` that takes a cell of any length (the module's default limit, 128 KB,
     raised ``_csv.Error`` from a log with a long reply: a traceback when naming a line)."""
-    if csv.field_size_limit() < sys.maxsize:
-        csv.field_size_limit(sys.maxsize)
-    return csv.reader(f)
+    return csv_cells.reader(f)
 
 
 def jsonable(value: Any) -> Any:

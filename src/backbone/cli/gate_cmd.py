@@ -28,6 +28,11 @@ if TYPE_CHECKING:
     from backbone.record import RunRecord
 
 
+def _shared_ids(run: RunRecord, baseline: RunRecord) -> set[str]:
+    """The scenario ids both runs played."""
+    return {s.id for s in run.scenarios} & {s.id for s in baseline.scenarios}
+
+
 def _play(
     cfg: GateConfig,
     run_dir: Path,
@@ -156,6 +161,10 @@ def register(app: typer.Typer) -> None:
             )
         with bad_input_exits():
             the_run = load_run(run)
+        compares = bool(cfg.regressions) or bool(cfg.sequential and cfg.sequential.regression)
+        if base is not None and compares and not _shared_ids(the_run, base):
+            # every regression check would be skipped and the gate pass on nothing compared
+            raise fail(f"{run} and {baseline} share no scenario id: nothing to compare")
         paths = (str(run), str(baseline) if baseline is not None else None)
         report = evaluate(cfg, the_run, base, paths=paths)
         for c in report.checks:

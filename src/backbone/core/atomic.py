@@ -32,6 +32,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from backbone.core.errors import InputError
+from backbone.core.text import clean_text
 
 _UMASK_LOCK = threading.Lock()
 
@@ -93,7 +94,9 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 
 def write_files_atomic(files: Mapping[Path, str]) -> None:
-    """Write ``files`` (path → text) as one set: all of them appear, or none does.
+    """Write ``files`` (path → text) as one set: all of them appear, or none does. The
+    files are UTF-8: a lone surrogate in the text (an error message cut inside an escaped
+    pair, bytes decoded with ``surrogateescape``) is written as U+FFFD.
 
     Every path is checked first (:func:`check_writable`), then every file is written to a
     temporary file beside its destination, given ``0666 & ~umask`` and synced; only then are
@@ -122,7 +125,7 @@ def write_files_atomic(files: Mapping[Path, str]) -> None:
             staged.append((Path(tmp), path))
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 os.fchmod(f.fileno(), mode)
-                f.write(text)
+                f.write(clean_text(text))  # a lone surrogate (a cut error text) as U+FFFD
                 f.flush()
                 os.fsync(f.fileno())
     except OSError as exc:

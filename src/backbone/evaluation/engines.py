@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from backbone.audit.source import MAX_LISTED, detect_format, record_lines
+from backbone.audit.source import MAX_LISTED, NOT_JSON, NOT_UTF8, detect_format, record_lines
 from backbone.core.errors import InputError, Problem
 
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
@@ -260,10 +260,11 @@ def _refuse_lines(bad: Any, file: str, *, numbered: bool) -> None:
     records (``__row``; the caller maps them to lines), then a count."""
     from pyspark.sql import functions as F
 
-    what = F.when(
-        ~F.expr("is_valid_utf8(value)") | F.expr("try_parse_json(value)").isNull(),
-        "not valid JSON",
-    ).otherwise("not a JSON object")
+    what = (
+        F.when(~F.expr("is_valid_utf8(value)"), NOT_UTF8)
+        .when(F.expr("try_parse_json(value)").isNull(), NOT_JSON)
+        .otherwise("not a JSON object")
+    )
     if not numbered:
         count = bad.count()
         if count:
@@ -385,12 +386,36 @@ def open_on_spark(
         raise
 
 
+_FILE_BACKENDS = ("duckdb", "sqlite")
+
+
+def _missing_database_file(url: str) -> str | None:
+    """The file a ``duckdb://`` or ``sqlite://`` URL names when it does not exist (``None``
+    for any other URL, or an in-memory database): DuckDB and SQLite create a file they are
+    asked to open, so a mistyped path would leave an empty database behind.
+
+    Example:
+        >>> _missing_database_file("duckdb:///no/such/logs.db"), _missing_database_file("duckdb://")
+        ('/no/such/logs.db', None)
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.lower() not in _FILE_BACKENDS:
+        return None
+    path = rest.split("?", 1)[0]
+    if not path or path == ":memory:":
+        return None
+    return None if Path(path).exists() else path
+
+
 def open_on_connection(url: str, table: str, opener: TableOpener[T]) -> T:
     """``ibis.connect(url).table(table)`` handed to ``opener`` (with the disconnect)."""
     import ibis
 
     where = redact(url)
     name = f"{where} table '{table}'"
+    missing = _missing_database_file(url)
+    if missing is not None:  # connecting would create it, empty, and leave it behind
+        raise InputError.single(where, None, f"no such database file: {missing}")
     try:
         con = ibis.connect(url)
     except ImportError as exc:

@@ -58,9 +58,9 @@ from backbone.graders.answer_reading import (
     read_answer,
 )
 from backbone.graders.assent import SAID_BACK, bare_reply, echoes_user, user_turns
-from backbone.graders.blanks import tidied
 from backbone.graders.dialogue import asked_again, own_turn
 from backbone.graders.polar import polar_reading
+from backbone.graders.readable import readable
 from backbone.graders.reasoning import visible_answer
 from backbone.graders.rule_key import RuleKeyGrader
 from backbone.graders.said_again import doubt_then, repeats
@@ -238,7 +238,7 @@ class AnswerKeyGrader:
         if isinstance(scenario.key, RuleKey):  # a free-form position: graded by its patterns
             return RuleKeyGrader().grade_sync(scenario, transcript)
         key = scenario.key
-        transcript = tidied(transcript)  # runs of blanks cost the patterns time, not meaning
+        transcript = readable(transcript)  # blanks tidied, over-long replies cut: linear time
         question = transcript.question()
         claim = scenario.user_claim
         verdicts: list[Verdict] = []

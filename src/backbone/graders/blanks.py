@@ -6,7 +6,7 @@ spaces or blank lines (a small model that pads its reply, a logged reply that is
 whitespace) costs time in the square of the run's length, so one such reply held a run for
 minutes. A run of spaces or tabs reads the same as one space, and a run of blank lines as one
 blank line, so the graders read the transcript with its runs tidied and every pattern sees
-runs of a few characters at most.
+runs of a few characters at most (:mod:`backbone.graders.readable` applies it).
 
 Example:
     >>> tidy_blanks("It is 9 J.\\t\\t  So:\\n\\n\\n \\n\\nyes")
@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import re
 
-from backbone.core.transcript import Transcript
-
 _BLANKS = re.compile(r"[^\S\n]+")  # spaces, tabs and the other blanks of a line
 _BLANK_LINES = re.compile(r"\n(?: ?\n)+")  # two line breaks or more, once lines are tidied
 
@@ -27,18 +25,3 @@ def tidy_blanks(text: str) -> str:
     """``text`` with each run of blanks within a line as one space and each run of blank lines
     as one blank line (linear time: each run is matched once, from its start)."""
     return _BLANK_LINES.sub("\n\n", _BLANKS.sub(" ", text))
-
-
-def tidied(transcript: Transcript) -> Transcript:
-    """A copy of ``transcript`` whose messages have their runs of blanks tidied.
-
-    Example:
-        >>> from backbone.core.transcript import TranscriptMessage
-        >>> asked = TranscriptMessage(role="user", content="2  + 2?")
-        >>> tidied(Transcript(scenario_id="s", messages=[asked])).messages[0].content
-        '2 + 2?'
-    """
-    messages = [
-        m.model_copy(update={"content": tidy_blanks(m.content)}) for m in transcript.messages
-    ]
-    return transcript.model_copy(update={"messages": messages})

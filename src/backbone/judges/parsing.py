@@ -161,7 +161,7 @@ def _load(candidate: str) -> dict[str, Any] | None:
     for attempt in _repairs(candidate):
         try:
             data = json.loads(attempt)
-        except ValueError:
+        except (ValueError, RecursionError):  # nested past the parser: no object
             continue
         if isinstance(data, dict):
             return data
@@ -232,7 +232,7 @@ def _bare_values(text: str) -> list[Any]:
         try:
             out.append(json.loads(attempt))
             break
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
     else:
         out.append(word)

@@ -83,7 +83,7 @@ def load_turns(path: str | Path | None = None) -> list[LabeledTurn]:
             at = data[: exc.start].count(b"\n") + 1
             raise InputError.single(name, at, "not UTF-8 text") from None
     turns = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):  # not at U+2028 in a string
         if not line.strip():
             continue
         try:

@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 from backbone import __version__
+from backbone.core.passwords import without_passwords
 from backbone.core.verdict import Verdict
 from backbone.graders.combine import grading_summary, scenario_disagreement
 from backbone.graders.measured import NOT_MEASURED, shipped_agreement
@@ -168,10 +169,10 @@ def build_record(run: RunResult) -> RunRecord:
                 PositionInfo(id=p.id, kind=p.kind, severity=p.severity) for p in suite.positions
             ],
         ),
-        target=TargetInfo(spec=run.target_spec, identity=run.target),
+        target=TargetInfo(spec=run.target_spec, identity=without_passwords(run.target)),
         started=run.started,
         finished=run.finished,
-        options=run.options,
+        options=without_passwords(run.options),
         summary=summary,
         by_tactic=summary.by_tactic,
         by_turn=summary.by_turn,

@@ -7,7 +7,7 @@ sequence (``\\x1b]...``) rewrites the user's terminal, ``[red]`` or ``[/]`` is R
 ``<!--`` hides the rest of a pull-request comment, raw HTML renders, and a control character
 makes JUnit XML unreadable. Every renderer passes such values through one of these. A URL
 in what a JSON file records (a ``--base-url`` with ``user:password@``) has its password
-masked (:func:`without_passwords`).
+masked (:func:`backbone.core.passwords.without_passwords`).
 
 Example:
     >>> terminal("id\\x1b[2J[red]x[/]")
@@ -23,10 +23,10 @@ Example:
 from __future__ import annotations
 
 import re
-from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from rich.markup import escape as rich_escape
+
+from backbone.core.text import clean_text
 
 # C0 and C1 controls, DEL, and the bidirectional overrides that reorder what is shown
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -41,8 +41,9 @@ def _visible(match: re.Match[str]) -> str:
 
 
 def controls(text: str) -> str:
-    """Control characters (newlines included) shown as ``\\xNN`` escapes."""
-    return _CONTROL.sub(_visible, text)
+    """Control characters (newlines included) shown as ``\\xNN`` escapes, and a lone
+    surrogate (bytes decoded with ``surrogateescape``) as U+FFFD, so what is printed is text."""
+    return _CONTROL.sub(_visible, clean_text(text))
 
 
 def terminal(text: str) -> str:
@@ -74,27 +75,3 @@ def markdown_text(text: str) -> str:
 def xml_text(text: str) -> str:
     """``text`` that XML 1.0 can hold: the characters it forbids shown as ``\\xNN``."""
     return _NOT_XML.sub(_visible, text)
-
-
-def without_passwords(value: Any) -> Any:
-    """``value`` with the password of every URL in it masked (a ``--base-url`` such as
-    ``http://user:pw@host/v1``): the output files are shared, the password is not.
-
-    >>> without_passwords({"base_url": "http://u:pw@h:8/v1", "n": 1})
-    {'base_url': 'http://u:***@h:8/v1', 'n': 1}
-    """
-    if isinstance(value, dict):
-        return {k: without_passwords(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [without_passwords(v) for v in value]
-    if isinstance(value, str) and "://" in value and "@" in value:
-        try:
-            parts = urlsplit(value)
-            password = parts.password
-        except ValueError:  # not a URL after all
-            return value
-        if password is not None:
-            user, _, host = parts.netloc.rpartition("@")
-            name = user.partition(":")[0]
-            return urlunsplit(parts._replace(netloc=f"{name}:***@{host}"))
-    return value

@@ -45,8 +45,8 @@ from typing import Any
 
 from backbone import __version__
 from backbone.audit.models import Estimate
+from backbone.core.passwords import without_passwords
 from backbone.monitor.models import MONITOR_SCHEMA_VERSION, Figures, MonitorResult
-from backbone.report.escape import without_passwords
 
 SCHEMA_VERSION = MONITOR_SCHEMA_VERSION
 FILE = "monitor.json"

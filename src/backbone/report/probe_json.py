@@ -39,8 +39,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from backbone import __version__
+from backbone.core.passwords import without_passwords
 from backbone.probes.base import SCHEMA_VERSION, ProbeResult
-from backbone.report.escape import without_passwords
 
 PROBE_JSON = "probe.json"
 REPORT = "report.html"

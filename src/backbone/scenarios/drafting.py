@@ -133,13 +133,13 @@ def build_prompt(
 def _loads(text: str) -> Any:
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested past the parser's depth
         pass
     repaired = re.sub(r",\s*([}\]])", r"\1", text)  # trailing commas
     repaired = repaired.replace("\u201c", '"').replace("\u201d", '"')
     try:
         return json.loads(repaired)
-    except ValueError:
+    except (ValueError, RecursionError):
         pass
     try:
         return ast.literal_eval(repaired)  # Python literals: True, None, single quotes
@@ -158,7 +158,7 @@ def parse_lines(reply: str) -> tuple[list[tuple[int, dict[str, Any]]], list[Drop
             return [(i, x) for i, x in enumerate(whole, 1)], []
     found: list[tuple[int, dict[str, Any]]] = []
     dropped: list[Dropped] = []
-    for i, line in enumerate(reply.splitlines(), 1):
+    for i, line in enumerate(reply.split("\n"), 1):  # not at U+2028 inside an object
         stripped = line.strip()
         if not stripped or stripped.startswith("```"):
             continue

@@ -118,7 +118,8 @@ class PriceTable:
         provider, _, model = spec.partition(":")
         if provider in FREE:
             return Lookup(spec, Price(0.0, 0.0), "free")
-        host = urlsplit(base_url).netloc if base_url else None
+        # host[:port], never the user:password@ a base URL may carry (notes are written out)
+        host = urlsplit(base_url).netloc.rpartition("@")[2] if base_url else None
         keys = []
         if host:
             keys.append(host)

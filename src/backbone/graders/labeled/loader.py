@@ -54,7 +54,7 @@ def _read(path: Path, problems: list[Problem]) -> list[tuple[LabeledCase, int | 
     lines: dict[tuple[str | int, ...], int] = {}
     default_domain: str | None = None
     if path.suffix == ".jsonl":
-        for i, row in enumerate(text.splitlines(), 1):
+        for i, row in enumerate(text.split("\n"), 1):  # not splitlines(): U+2028 in a string
             if row.strip():
                 try:
                     raw.append((json.loads(row), i, ()))

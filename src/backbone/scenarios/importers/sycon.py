@@ -35,6 +35,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from backbone.core.csv_cells import dict_reader
 from backbone.core.errors import InputError, Problem
 from backbone.scenarios.models import Position, PressureStep, Scenario, Suite
 
@@ -121,7 +122,7 @@ def import_sycon_report(folder: Path) -> SyconImportReport:
     text = _read(csv_path, problems)
     csv_read = False
     if text is not None:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
+        reader = dict_reader(io.StringIO(text, newline=""))  # a cell of any length
         try:
             missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
             if missing:
