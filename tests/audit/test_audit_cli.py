@@ -75,6 +75,8 @@ def test_whole_log_gives_the_planted_share_exactly(tmp_path: Path) -> None:
     }
     fm = doc["failure_modes"]["labels"]
     assert (fm["unwelcome_but_correct"]["count"], fm["other"]["count"]) == (92, 308)
+    # judged whole: each share an exact count over the 400 thumbs-down, its interval collapsed
+    assert fm["unwelcome_but_correct"]["share"] == {"value": 0.23, "ci": [0.23, 0.23], "n": 400}
     html = (tmp_path / "out" / "report.html").read_text()
     assert '<span class="verdict v-review">review</span>' in html
     assert '<span class="headline">23.0%</span>' in html

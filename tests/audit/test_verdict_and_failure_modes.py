@@ -110,7 +110,16 @@ def test_failure_modes_of_thumbs_down_events() -> None:
     assert (fm.judged, fm.unscored) == (6, 1)
     shares = {c.label: c.share for c in fm.labels}
     # weights: odd ids 2.0, even ids 1.0 -> total 2 + 1 + 2 + 1 + 1 = 7
-    assert shares["latency"] == pytest.approx(3 / 7) and shares["other"] == pytest.approx(1 / 7)
+    assert shares["latency"].value == pytest.approx(3 / 7)
+    assert shares["other"].value == pytest.approx(1 / 7)
+    # each share with its interval and n: Wilson on Kish's effective size, 7² / (4+1+4+1+1)
+    from statsmodels.stats.proportion import proportion_confint
+
+    effective = 49 / 11
+    lo, hi = proportion_confint(3 / 7 * effective, effective, method="wilson")
+    assert shares["latency"].ci == (pytest.approx(lo), pytest.approx(hi))
+    assert shares["latency"].n == 5 and not shares["latency"].exact
+    assert shares["refusal"].value == 0.0 and shares["refusal"].ci[1] > 0.3  # none seen, not none
     latency = next(c for c in fm.labels if c.label == "latency")
     assert [e.id for e in latency.examples] == ["e3", "e6"]
     assert latency.examples[0].source == "rule: latency_ms>10000:latency"

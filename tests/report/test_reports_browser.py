@@ -304,8 +304,13 @@ def test_audit_report(runs: Path, browser: Any, tmp_path: Path) -> None:
     assert page.locator("#audit-grid svg[data-chart=bars] rect.bar").count() == 4
     labels = doc["failure_modes"]["labels"]
     fm = page.locator("#audit-failure-modes svg[data-chart=bars]")
-    assert fm.locator("g.row").count() == len(labels)  # a row per label, a bar where judged
-    assert fm.locator("rect.bar").count() == sum(1 for c in labels.values() if c["count"]) >= 2
+    assert fm.locator("g.row").count() == len(labels)  # a row per label
+    # a bar per label with its interval, none seen included (0%, up to its upper bound)
+    assert fm.locator("rect.bar").count() == len(labels)
+    assert sum(1 for c in labels.values() if c["count"]) >= 2
+    assert all(c["share"]["n"] == doc["failure_modes"]["judged"] - doc["failure_modes"]["unscored"]
+               for c in labels.values())  # fmt: skip
+    assert page.locator("#failure-modes td.ci").count() == len(labels)
     examples = page.locator("#audit-failure-modes details[data-examples] .msg.assistant")
     assert examples.count() > 0 and "<script>" in (examples.first.text_content() or "")
     page.close()

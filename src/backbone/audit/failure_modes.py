@@ -30,8 +30,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from backbone.audit.ab_stats import wilson
 from backbone.audit.models import (
     MAPPABLE_FIELDS,
+    Estimate,
     FailureModeCount,
     FailureModeExample,
     FailureModes,
@@ -177,6 +179,27 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _share(weight: float, total: float, squares: float, n: int, *, exact: bool) -> Estimate:
+    """A label's weighted share of the labelled bottom-set events (``weight`` of ``total``),
+    with a Wilson interval on Kish's effective number of events ``total² / squares``; exact
+    (the interval collapsed) when every event stands for itself and none is unscored.
+
+    Example:
+        >>> _share(1.0, 4.0, 4.0, 4, exact=True).ci
+        (0.25, 0.25)
+        >>> lo, hi = _share(2.0, 8.0, 16.0, 4, exact=False).ci
+        >>> round(lo, 3), round(hi, 3)
+        (0.046, 0.699)
+    """
+    if total <= 0 or n == 0:
+        return Estimate(value=None, ci=(0.0, 1.0), n=0)
+    value = weight / total
+    if exact:
+        return Estimate(value=value, ci=(value, value), n=n, exact=True)
+    effective = total * total / squares
+    return Estimate(value=value, ci=wilson(value * effective, effective), n=n)
+
+
 def failure_modes(
     judged: Sequence[tuple[SampledEvent, Judgment]],
     info: LogInfo,
@@ -187,6 +210,8 @@ def failure_modes(
     weights: dict[str, float] = dict.fromkeys(FAILURE_MODES, 0.0)
     examples: dict[str, list[FailureModeExample]] = {k: [] for k in FAILURE_MODES}
     bottom = unscored = 0
+    squares = 0.0  # Σ w² over the labelled events: Kish's effective size
+    all_whole = True  # every labelled event stands for itself (its stratum judged whole)
     for se, judgment in judged:
         if not in_bottom(se, info):
             continue
@@ -197,6 +222,8 @@ def failure_modes(
             continue
         counts[label] += 1
         weights[label] += se.weight
+        squares += se.weight * se.weight
+        all_whole = all_whole and se.weight == 1.0
         if len(examples[label]) < EXAMPLES:
             examples[label].append(
                 FailureModeExample(
@@ -209,12 +236,17 @@ def failure_modes(
                     source=source,
                 )
             )
-    total_w = sum(weights.values())
     labels = [
         FailureModeCount(
             label=k,
             count=counts[k],
-            share=(weights[k] / total_w) if total_w else None,
+            share=_share(
+                weights[k],
+                sum(weights.values()),
+                squares,
+                sum(counts.values()),
+                exact=unscored == 0 and all_whole,
+            ),
             examples=examples[k],
         )
         for k in FAILURE_MODES

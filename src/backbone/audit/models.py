@@ -227,7 +227,7 @@ class FailureModeExample(BaseModel):
 class FailureModeCount(BaseModel):
     label: str
     count: int  # judged events in the bottom set with this label
-    share: float | None  # weighted share of the labelled bottom-set events
+    share: Estimate  # weighted share of the labelled bottom-set events, with its interval
     examples: list[FailureModeExample] = Field(default_factory=list)
 
 

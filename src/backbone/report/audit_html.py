@@ -42,13 +42,13 @@ class AuditView:
         ]
 
     def failure_bars(self) -> list[tuple[str, RateRecord]]:
-        """Each failure mode's weighted share of the bottom decile (no interval: n is the
-        judged events with the label)."""
+        """Each failure mode's weighted share of the bottom decile, with its interval and n
+        (the labelled events of the bottom decile)."""
         labels = self.doc["failure_modes"]["labels"]
         return [
-            (label, RateRecord(value=c["share"], ci=(c["share"], c["share"]), n=c["count"]))
+            (label, RateRecord.model_validate(c["share"]))
             for label, c in labels.items()
-            if c["share"] is not None
+            if c["share"]["value"] is not None
         ]
 
 

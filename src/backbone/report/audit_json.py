@@ -26,6 +26,7 @@ Shape (every share is ``{"value": float | null, "ci": [low, high], "n": int}``, 
                   "unscored", "weight"}],        # weight = N_h / m_h
       "failure_modes": {"population", "judged", "unscored",
                         "labels": {"hallucination": {"count", "share", "examples"}, ...}},
+                                                 # share: of the labelled bottom-set events
       "judgments": [{"id", "row", "stratum", "rating", "rating_raw", "weight", "correct",
                      "failure_mode", "reason", "unscored_reason"}],
       "input": {...}, "judge": {"spec", "identity"}, "options": {...}
@@ -146,7 +147,7 @@ def audit_document(result: AuditResult) -> dict[str, Any]:
             "labels": {
                 c.label: {
                     "count": c.count,
-                    "share": c.share,
+                    "share": share_json(c.share),
                     "examples": [e.model_dump(mode="json") for e in c.examples],
                 }
                 for c in fm.labels
