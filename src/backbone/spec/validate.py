@@ -133,6 +133,8 @@ def _explain_key(err: dict[str, Any]) -> str:
 
 def _scan_file(path: Path, problems: list[Problem]) -> tuple[list[Entry], list[Position]]:
     file = str(path)
+    if path.exists() and not path.is_file():  # a pipe or a device: reading it never ends
+        raise InputError.single(file, None, "not a regular file (a pipe or a device?)")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
