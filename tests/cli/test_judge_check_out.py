@@ -45,3 +45,11 @@ def test_out_beside_the_labeled_set_is_written(tmp_path: Path) -> None:
     code, text = check("--labeled", str(folder), "--out", str(folder / "report.json"))
     assert code == 0, text
     assert (folder / "report.json").exists()
+
+
+def test_a_judge_temperature_past_2_or_infinite_is_refused(tmp_path: Path) -> None:
+    for value in ("inf", "2.5"):
+        code, text = check("--judge-temperature", value, "--out", str(tmp_path / "r.json"))
+        assert code == 2, text
+        assert "--judge-temperature" in text
+        assert not (tmp_path / "r.json").exists()
