@@ -62,3 +62,13 @@ def test_a_small_log_still_writes(tmp_path: Path) -> None:
     code, text = cli("synth", "ab", "--out", str(out), "--n-per-arm", "10")
     assert code == 0, text
     assert len(out.read_text().splitlines()) == 21
+
+
+def test_an_unrated_share_that_leaves_no_rated_event_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "ab.jsonl"
+    code, text = cli("synth", "ab", "--out", str(out), "--n-per-arm", "2", "--unrated", "0.9")
+    assert code == 2, text
+    assert "--unrated" in text and "no rated event" in text
+    assert not out.exists()
+    code, text = cli("synth", "ab", "--out", str(out), "--n-per-arm", "2", "--unrated", "0.2")
+    assert code == 0, text  # one rated event an arm: a rate, however coarse

@@ -71,6 +71,11 @@ def synth_ab(
 
     pref = _pair(preference, "--preference")
     acc = _pair(accuracy, "--accuracy")
+    if n_per_arm - round(n_per_arm * unrated) < 1:  # as ab_rows counts the unrated events
+        raise fail(
+            f"--unrated {unrated} leaves no rated event of {n_per_arm} per arm: no thumbs-up "
+            "rate to plant (lower --unrated or raise --n-per-arm)"
+        )
     if out_path.suffix.lower() not in AB_SUFFIXES:
         raise fail(
             f"{out_path}: cannot tell the format from '{out_path.suffix}': "
