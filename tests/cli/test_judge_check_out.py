@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from backbone.cli.app import app
@@ -53,3 +54,13 @@ def test_a_judge_temperature_past_2_or_infinite_is_refused(tmp_path: Path) -> No
         assert code == 2, text
         assert "--judge-temperature" in text
         assert not (tmp_path / "r.json").exists()
+
+
+def test_an_empty_labeled_is_refused_not_read_as_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(FACTS, tmp_path / "facts.yaml")  # a labeled file here would be read
+    code, text = check("--labeled", "")
+    assert code == 2, text
+    assert "--labeled is empty" in text

@@ -93,6 +93,8 @@ def register(app: typer.Typer) -> None:
             raise fail(f"--split must be 'dev' or 'test', not {split!r}")
         if not judge:
             raise fail("judge-check needs --judge (answer-key, or a judge form)")
+        if not labeled.strip():  # Path("") is the current folder: every .yaml in it read
+            raise fail("--labeled is empty: give a labeled-set file or folder, or builtin")
         for builtin in BUILTIN_GRADERS:
             if builtin in judge and len(judge) > 1:
                 raise fail(f"--judge {builtin} cannot be combined with other judges")
