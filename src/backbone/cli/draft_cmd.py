@@ -21,6 +21,10 @@ DEFAULT_TIMEOUT = 300.0
 """A generator call that has not answered in five minutes is hung, not slow (the embedded
 model writes a guided field in seconds)."""
 
+MAX_PER_POSITION = 100
+"""Candidates are for a person to review: past a hundred a position, guided mode made calls
+without end (--per-position 1000000000 asked a billion candidates of every position)."""
+
 out = console()
 
 
@@ -81,7 +85,13 @@ def draft(
         ),
     ],
     per_position: Annotated[
-        int, typer.Option("--per-position", "-n", help="Candidates asked for per position.")
+        int,
+        typer.Option(
+            "--per-position",
+            "-n",
+            max=MAX_PER_POSITION,
+            help=f"Candidates asked for per position (at most {MAX_PER_POSITION}).",
+        ),
     ] = 5,
     seed: Annotated[
         int, typer.Option("--seed", help="Another seed asks afresh; the same one is cached.")

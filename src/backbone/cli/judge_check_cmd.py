@@ -32,6 +32,22 @@ JUDGE_CHECK_SCHEMA_VERSION = 1
 """The ``schema_version`` of the JSON ``judge-check --out`` writes, as every command's has."""
 
 out = console()
+LABELED_SUFFIXES = frozenset({".yaml", ".yml", ".jsonl"})
+"""The files a labeled-set folder is read from."""
+
+
+def overwrites_labeled(out_path: Path, labeled: str) -> bool:
+    """Whether writing the report to ``out_path`` would replace the labeled set itself (the
+    ``--labeled`` file, or a file the ``--labeled`` folder is read from)."""
+    from backbone.graders.labeled.loader import BUILTIN, RECORDED
+
+    if labeled in (BUILTIN, RECORDED):
+        return False
+    source = Path(labeled)
+    target = out_path.resolve()
+    if source.is_dir():
+        return target.parent == source.resolve() and target.suffix in LABELED_SUFFIXES
+    return source.exists() and target == source.resolve()
 
 
 def register(app: typer.Typer) -> None:
@@ -77,10 +93,17 @@ def register(app: typer.Typer) -> None:
             raise fail(f"--split must be 'dev' or 'test', not {split!r}")
         if not judge:
             raise fail("judge-check needs --judge (answer-key, or a judge form)")
+        if not labeled.strip():  # Path("") is the current folder: every .yaml in it read
+            raise fail("--labeled is empty: give a labeled-set file or folder, or builtin")
         for builtin in BUILTIN_GRADERS:
             if builtin in judge and len(judge) > 1:
                 raise fail(f"--judge {builtin} cannot be combined with other judges")
         if out_path is not None:
+            if overwrites_labeled(out_path, labeled):
+                raise fail(
+                    f"--out {out_path}: is (or would be read as part of) the labeled set "
+                    f"--labeled {labeled}: write the report elsewhere"
+                )
             check_out_file(out_path)
         with bad_input_exits(kept=not no_cache):
             doc = check_judges(

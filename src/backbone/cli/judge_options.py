@@ -21,10 +21,16 @@ JudgeBaseUrlOpt = Annotated[
 JudgeSamplesOpt = Annotated[
     int, typer.Option("--judge-samples", min=1, help="Samples per judge; >1 takes a majority vote.")
 ]
+MAX_TEMPERATURE = 2.0
+"""The highest temperature a provider takes (OpenAI's top): inf used to be accepted and sent
+as the invalid JSON ``Infinity``."""
 JudgeTemperatureOpt = Annotated[
     float | None,
     typer.Option(
-        "--judge-temperature", min=0.0, help="Judge temperature (default 0; 0.7 with samples)."
+        "--judge-temperature",
+        min=0.0,
+        max=MAX_TEMPERATURE,
+        help="Judge temperature, 0 to 2 (default 0; 0.7 with samples).",
     ),
 ]
 ConcurrencyOpt = Annotated[int, typer.Option("--concurrency", "-c", min=1)]

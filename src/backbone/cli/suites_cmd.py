@@ -9,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -45,9 +46,9 @@ def register(app: typer.Typer) -> None:
             spec_path, suite_path = write_starter(domain, directory, force=force)
         _say(f"wrote {spec_path} (the positions your product holds, and where it yields)")
         _say(f"wrote {suite_path} (hold cases, each with its yield twin)")
-        _say("next:")
-        _say(f"  backbone validate {spec_path}")
-        _say(f"  backbone run --suite {suite_path} --target local")
+        _say("next:")  # paths quoted for the shell: a folder may hold spaces
+        _say(f"  backbone validate {shlex.quote(str(spec_path))}")
+        _say(f"  backbone run --suite {shlex.quote(str(suite_path))} --target local")
 
     @app.command()
     def validate(

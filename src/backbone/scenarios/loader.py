@@ -67,6 +67,8 @@ def _read_file(
     path: Path, problems: list[Problem]
 ) -> tuple[dict[str, Any], list[tuple[Scenario, int | None]], list[tuple[Position, int | None]]]:
     file = str(path)
+    if path.exists() and not path.is_file():  # a pipe or a device: reading it never ends
+        raise InputError.single(file, None, "not a regular file (a pipe or a device?)")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -149,8 +151,9 @@ def _files_in(path: Path) -> list[Path]:
         files = sorted(
             p
             for p in _walk(path)
-            # a folder named like a suite file ("v2.yaml/") is looked into, not read
-            if p.suffix in {".yaml", ".yml", ".jsonl", ".json"} and not p.is_dir()
+            # a folder named like a suite file ("v2.yaml/") is looked into, not read, and a
+            # pipe named like one is left out (reading it would wait forever)
+            if p.suffix in {".yaml", ".yml", ".jsonl", ".json"} and p.is_file()
         )
         if not files:
             raise InputError.single(str(path), None, "the folder holds no .yaml or .jsonl suite")
@@ -158,18 +161,24 @@ def _files_in(path: Path) -> list[Path]:
     return [path]
 
 
-def _walk(folder: Path) -> list[Path]:
+def _walk(folder: Path, seen: set[Path] | None = None) -> list[Path]:
     """Everything under a suite folder, leaving out hidden folders (``.git``, a ``.venv``)
     and the output folders of backbone runs: a run written into the suite's folder
-    (``--out suites/run1``) is not read back as scenarios by the next run."""
+    (``--out suites/run1``) is not read back as scenarios by the next run. A folder reached
+    twice (a symlink to a parent) is read once."""
+    seen = seen if seen is not None else {folder.resolve()}
     found: list[Path] = []
     run_here = _holds_a_run(folder)
     for entry in sorted(folder.iterdir()):
         if entry.is_dir():
             if entry.name.startswith(".") or _holds_a_run(entry):
                 continue
+            real = entry.resolve()
+            if real in seen:
+                continue
+            seen.add(real)
             found.append(entry)
-            found += _walk(entry)
+            found += _walk(entry, seen)
         elif not (run_here and entry.name in RUN_OUTPUTS):
             found.append(entry)
     return found

@@ -83,6 +83,9 @@ def read_spec(path: Path, problems: list[Problem]) -> tuple[PositionsSpec | None
     (only for a file that cannot be read or parsed at all)."""
     file = str(path)
     raw = RawSpec(file=file)
+    if path.exists() and not path.is_file() and not path.is_dir():
+        # a pipe or a device: reading it never ends
+        raise InputError.single(file, None, "not a regular file (a pipe or a device?)")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -133,6 +133,8 @@ def _explain_key(err: dict[str, Any]) -> str:
 
 def _scan_file(path: Path, problems: list[Problem]) -> tuple[list[Entry], list[Position]]:
     file = str(path)
+    if path.exists() and not path.is_file():  # a pipe or a device: reading it never ends
+        raise InputError.single(file, None, "not a regular file (a pipe or a device?)")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -381,12 +383,17 @@ def validate(
                 )
     checks: list[SuiteCheck] = []
     entries: list[Entry] = []
+    read: set[Path] = set()  # a file named twice (ts.yaml and ./ts.yaml, or in a folder too)
     for ref in suites or []:
         check = SuiteCheck(ref=str(ref))
         try:
             path = resolve_suite_path(str(ref))
             files = _files_in(path) if path.exists() else [path]
             for f in files:
+                if f.exists():  # is read once: not every scenario a duplicate of itself
+                    if f.resolve() in read:
+                        continue
+                    read.add(f.resolve())
                 found, positions = _scan_file(f, problems)
                 entries += found
                 for p in positions:

@@ -1,0 +1,74 @@
+"""``backbone synth`` with extreme parameters: sizes that would run for minutes and fill the
+memory are refused at once (exit 2, nothing written), and an --out that cannot be written is
+refused before the rows are built."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from backbone.cli.app import app
+
+
+def cli(*args: str) -> tuple[int, str]:
+    r = CliRunner().invoke(app, list(args))
+    return r.exit_code, r.output
+
+
+def test_a_huge_n_per_arm_is_refused_at_once(tmp_path: Path) -> None:
+    out = tmp_path / "ab.jsonl"
+    start = time.monotonic()
+    code, text = cli("synth", "ab", "--out", str(out), "--n-per-arm", "200001")
+    assert code == 2, text
+    assert "--n-per-arm" in text and "Traceback" not in text
+    assert time.monotonic() - start < 2
+    assert not out.exists()
+
+
+def test_a_huge_number_of_periods_is_refused_at_once(tmp_path: Path) -> None:
+    out = tmp_path / "tells"
+    start = time.monotonic()
+    code, text = cli("synth", "tells", "--out", str(out), "--periods", "1001")
+    assert code == 2, text
+    assert "--periods" in text and "Traceback" not in text
+    assert time.monotonic() - start < 2
+    assert not out.exists()
+
+
+def test_an_unknown_format_is_refused_before_the_rows_are_built(tmp_path: Path) -> None:
+    out = tmp_path / "ab.txt"
+    start = time.monotonic()
+    code, text = cli("synth", "ab", "--out", str(out), "--n-per-arm", "200000")
+    assert code == 2, text
+    assert "cannot tell the format from '.txt'" in text
+    assert time.monotonic() - start < 2  # the rows of 400,000 events take seconds to build
+    assert not out.exists()
+
+
+def test_an_out_that_is_a_folder_is_refused_before_the_rows_are_built(tmp_path: Path) -> None:
+    out = tmp_path / "ab.jsonl"
+    out.mkdir()
+    start = time.monotonic()
+    code, text = cli("synth", "ab", "--out", str(out), "--n-per-arm", "200000")
+    assert code == 2, text
+    assert "it is a directory" in text and "Traceback" not in text
+    assert time.monotonic() - start < 2
+
+
+def test_a_small_log_still_writes(tmp_path: Path) -> None:
+    out = tmp_path / "ab.csv"
+    code, text = cli("synth", "ab", "--out", str(out), "--n-per-arm", "10")
+    assert code == 0, text
+    assert len(out.read_text().splitlines()) == 21
+
+
+def test_an_unrated_share_that_leaves_no_rated_event_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "ab.jsonl"
+    code, text = cli("synth", "ab", "--out", str(out), "--n-per-arm", "2", "--unrated", "0.9")
+    assert code == 2, text
+    assert "--unrated" in text and "no rated event" in text
+    assert not out.exists()
+    code, text = cli("synth", "ab", "--out", str(out), "--n-per-arm", "2", "--unrated", "0.2")
+    assert code == 0, text  # one rated event an arm: a rate, however coarse
