@@ -334,3 +334,30 @@ def test_two_runs_sharing_a_cache_do_not_repeat_calls(
     docs = [json.loads((tmp_path / d / "results.json").read_text()) for d in ("a", "b")]
     outcomes = [{s["id"]: s["outcome"] for s in doc["scenarios"]} for doc in docs]
     assert outcomes[0] == outcomes[1] == {f"q{i}": "held" for i in range(N_SCENARIOS)}
+
+
+# ---- a store that cannot be written ------------------------------------------------------
+
+
+async def test_a_full_disk_leaves_replies_uncached_with_one_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """SQLite's own 'database or disk is full' (a page limit stands in for the disk): the
+    reply is still returned, uncached, and the store's failure is one warning. It raised
+    sqlite3.OperationalError out of the target, ending the run with a traceback."""
+    bot, calls = counting(text="Rome. " * 20_000)  # needs pages the store cannot grow
+    store = ResponseStore(tmp_path / "c.sqlite")
+    (pages,) = store._db.execute("PRAGMA page_count").fetchone()
+    store._db.execute(f"PRAGMA max_page_count = {pages}")
+    target = CachedTarget(CallableTarget(bot, name="b"), store)
+    t0 = time.monotonic()
+    with caplog.at_level(logging.WARNING, logger="backbone.targets.cache"):
+        first = await target.complete(ASK)
+        second = await target.complete(ASK)
+    assert time.monotonic() - t0 < 5  # the unstored reply's claim was dropped, not waited out
+    assert first.text == second.text == "Rome. " * 20_000
+    assert not first.cached and not second.cached
+    assert len(calls) == 2
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "disk is full" in warnings[0], warnings
+    store.close()

@@ -249,6 +249,10 @@ class ResponseStore:
                 return op(self._db)
             except sqlite3.DatabaseError as exc:
                 if not is_corruption(exc):
+                    # a failed write (a full disk) leaves its transaction open: end it, so
+                    # the next operation does not commit half of it or wait on it
+                    with contextlib.suppress(sqlite3.Error):
+                        self._db.rollback()
                     raise
                 with contextlib.suppress(sqlite3.Error):
                     self._db.close()
@@ -359,6 +363,24 @@ class CachedTarget:
         self.store = store
         self.lease = lease
         self.max_wait = max_wait
+        self._warned = False
+
+    def _safely(self, op: Callable[[], T], fallback: T) -> T:
+        """Run a store operation; when the store cannot be read or written (a full disk, an
+        I/O error, a lock held past sqlite's timeout) warn once and go on without it: the
+        call is made (or its reply returned) uncached rather than failing the conversation."""
+        try:
+            return op()
+        except (sqlite3.OperationalError, OSError) as exc:
+            if not self._warned:
+                self._warned = True
+                log.warning(
+                    "the response store %s cannot be used (%s): going on without caching "
+                    "these replies",
+                    self.store.path,
+                    exc,
+                )
+            return fallback
 
     @property
     def identity(self) -> Mapping[str, Any]:
@@ -368,8 +390,8 @@ class CachedTarget:
         """Claim ``key``, or wait for the holder's reply: the reply when one came, None when
         the claim is ours (or waiting ran past ``max_wait``)."""
         delay, waited = _POLL_FIRST, 0.0
-        while not self.store.claim(key, owner, self.lease):
-            hit = self.store.get(key)
+        while not self._safely(lambda: self.store.claim(key, owner, self.lease), True):
+            hit = self._safely(lambda: self.store.get(key), None)
             if hit is not None:
                 return hit
             if waited >= self.max_wait:
@@ -383,11 +405,11 @@ class CachedTarget:
     async def _keep(self, key: str, owner: str) -> None:
         while True:
             await asyncio.sleep(self.lease / 3)
-            self.store.renew(key, owner, self.lease)
+            self._safely(lambda: self.store.renew(key, owner, self.lease), None)
 
     async def complete(self, request: Request) -> Reply:
         key = cache_key(self.inner.identity, request)
-        hit = self.store.get(key)
+        hit = self._safely(lambda: self.store.get(key), None)
         if hit is not None:
             return hit
         owner = new_owner()
@@ -398,9 +420,17 @@ class CachedTarget:
         try:
             reply = await self.inner.complete(request)
         except BaseException:
-            self.store.release(key, owner)
+            self._safely(lambda: self.store.release(key, owner), None)
             raise
         finally:
             keeper.cancel()
-        self.store.put(key, Reply(text=reply.text, usage=reply.usage), owner=owner)
+        stored = Reply(text=reply.text, usage=reply.usage)
+
+        def put() -> bool:
+            self.store.put(key, stored, owner=owner)
+            return True
+
+        if not self._safely(put, False):
+            # not stored: drop the claim, or the next caller would wait out its lease
+            self._safely(lambda: self.store.release(key, owner), None)
         return reply
