@@ -153,9 +153,23 @@ class LocalTarget:
             raise TargetError(f"local model: {exc}") from exc
         text = out["choices"][0]["message"].get("content") or ""
         usage = out.get("usage") or {}
+        prompt_n, reply_n = (
+            int(usage.get("prompt_tokens", 0)),
+            int(usage.get("completion_tokens", 0)),
+        )
+        if (
+            out["choices"][0].get("finish_reason") == "length"
+            and reply_n < self.max_tokens
+            and prompt_n + reply_n >= self.n_ctx - 1
+        ):  # the context ran out mid-reply: a cut reply is not the model's answer
+            raise TargetError(
+                f"local model: the conversation outgrew the context window of {self.n_ctx} "
+                f"tokens: {prompt_n} prompt tokens left room for {reply_n} of the reply's "
+                f"{self.max_tokens}"
+            )
         return Reply(
             text=text.strip(),
-            usage=Usage(int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0))),
+            usage=Usage(prompt_n, reply_n),
         )
 
     def decoder(self) -> Any:
