@@ -25,7 +25,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from backbone.targets.cache import _private_file, use_wal
+from backbone.targets.cache import _private_file, is_corruption, set_aside, use_wal
 
 KEEP_DAYS = 30
 FILE = "batches.sqlite"
@@ -36,18 +36,37 @@ class BatchJournal:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        _private_file(path)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-        use_wal(self._db)
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(
+        try:
+            self._db = self._connect()
+        except sqlite3.DatabaseError as exc:
+            if not is_corruption(exc):
+                raise
+            # its batches are sent again (the replies themselves are in the response cache)
+            set_aside(path, exc, "batch journal")
+            self._db = self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        _private_file(self.path)
+        db = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
+        try:
+            self._prepare(db)
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    @staticmethod
+    def _prepare(db: sqlite3.Connection) -> None:
+        use_wal(db)
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute(
             "CREATE TABLE IF NOT EXISTS items (key TEXT NOT NULL, batch TEXT NOT NULL, "
             "created REAL NOT NULL)"
         )
-        self._db.execute("CREATE INDEX IF NOT EXISTS items_key ON items (key)")
-        self._db.execute("DELETE FROM items WHERE created < ?", (time.time() - KEEP_DAYS * 86400,))
-        self._db.commit()
+        db.execute("CREATE INDEX IF NOT EXISTS items_key ON items (key)")
+        db.execute("DELETE FROM items WHERE created < ?", (time.time() - KEEP_DAYS * 86400,))
+        db.commit()
 
     def record(self, batch_id: str, keys: Iterable[str]) -> None:
         """Journal that ``batch_id`` carries the requests ``keys``."""

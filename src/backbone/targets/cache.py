@@ -189,6 +189,27 @@ def use_wal(db: sqlite3.Connection, patience: float = WAL_PATIENCE) -> None:
             time.sleep(0.05)
 
 
+def set_aside(path: Path, exc: sqlite3.DatabaseError, what: str = "response store") -> None:
+    """Move a corrupt database (and its -wal and -shm files) aside, with a warning."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while aside.exists():
+        n += 1
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+    for suffix in ("", "-wal", "-shm"):
+        src = path.with_name(path.name + suffix)
+        with contextlib.suppress(FileNotFoundError):
+            src.rename(aside.with_name(aside.name + suffix))
+    log.warning(
+        "the %s %s is corrupt (%s): set aside as %s; starting a fresh one",
+        what,
+        path,
+        exc,
+        aside,
+    )
+
+
 class ResponseStore:
     """A SQLite table of replies by key, and the claims of calls in flight. Every write is
     committed at once, so a killed process loses nothing it was told."""
@@ -225,22 +246,7 @@ class ResponseStore:
             return self._connect()
 
     def _set_aside(self, exc: sqlite3.DatabaseError) -> None:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        n = 1
-        while aside.exists():
-            n += 1
-            aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
-        for suffix in ("", "-wal", "-shm"):
-            src = self.path.with_name(self.path.name + suffix)
-            with contextlib.suppress(FileNotFoundError):
-                src.rename(aside.with_name(aside.name + suffix))
-        log.warning(
-            "the response store %s is corrupt (%s): set aside as %s; starting a fresh one",
-            self.path,
-            exc,
-            aside,
-        )
+        set_aside(self.path, exc)
 
     def _run(self, op: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``op`` on the database; on corruption, start a fresh one and run it again."""
