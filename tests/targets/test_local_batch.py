@@ -152,3 +152,16 @@ def test_a_reply_cut_by_a_full_context_is_a_target_error(decoding: str) -> None:
         asyncio.run(target.complete(long))
     # a short reply in the same small window is answered
     assert asyncio.run(target.complete(ask(("user", "Say hi.")))).text
+
+
+@pytest.mark.parametrize("kwargs", [{"max_tokens": 0}, {"max_tokens": -1}, {"slots": 0}])
+def test_a_reply_length_or_slot_count_below_one_is_refused(kwargs: dict[str, int]) -> None:
+    """``LocalTarget(max_tokens=-1)`` (a library caller; the CLI's --max-tokens has min=1):
+    the batched path answered with one token, the single path (temperature > 0) generated
+    until the 2048-token context was full, minutes on the CPU; slots=0 made a decoder that
+    never answered. Now each is a TargetSpecError naming the parameter."""
+    from backbone.targets.errors import TargetSpecError
+
+    name = next(iter(kwargs))
+    with pytest.raises(TargetSpecError, match=f"{name} must be 1 or more"):
+        LocalTarget(temperature=0.7, **kwargs)  # type: ignore[arg-type]

@@ -79,6 +79,11 @@ class LocalTarget:
         slots: int = 8,
         shared_kv: bool = False,
     ) -> None:
+        if isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or max_tokens < 1:
+            # llama-cpp-python reads 0 or less as "until the context is full"
+            raise TargetSpecError(f"local model: max_tokens must be 1 or more, not {max_tokens!r}")
+        if isinstance(slots, bool) or not isinstance(slots, int) or slots < 1:
+            raise TargetSpecError(f"local model: slots must be 1 or more, not {slots!r}")
         self.model_path = model_path or default_model_path()
         self.max_tokens = max_tokens
         self.n_ctx = n_ctx
