@@ -19,13 +19,19 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from backbone.targets.cache import _private_file, is_corruption, set_aside, use_wal
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 KEEP_DAYS = 30
 FILE = "batches.sqlite"
@@ -37,6 +43,7 @@ class BatchJournal:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
+        self._warned = False
         try:
             self._db = self._connect()
         except sqlite3.DatabaseError as exc:
@@ -71,26 +78,55 @@ class BatchJournal:
     def record(self, batch_id: str, keys: Iterable[str]) -> None:
         """Journal that ``batch_id`` carries the requests ``keys``."""
         now = time.time()
+        rows = [(k, batch_id, now) for k in keys]
+
+        def op(db: sqlite3.Connection) -> None:
+            db.executemany("INSERT INTO items VALUES (?, ?, ?)", rows)
+            db.commit()
+
+        self._safely(op, None)
+
+    def _safely(self, op: Callable[[sqlite3.Connection], T], fallback: T) -> T:
+        """Run ``op``; when the journal cannot be read or written (a full disk, an I/O
+        error) warn once and go on without it: the batch already sent is still watched (a
+        failure here used to leave its requests waiting forever), only a resumed run would
+        send it again."""
         with self._lock:
-            self._db.executemany(
-                "INSERT INTO items VALUES (?, ?, ?)", ((k, batch_id, now) for k in keys)
-            )
-            self._db.commit()
+            try:
+                return op(self._db)
+            except sqlite3.OperationalError as exc:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.rollback()
+                if not self._warned:
+                    self._warned = True
+                    log.warning(
+                        "the batch journal %s cannot be used (%s): going on without it "
+                        "(a run started again sends these batches again)",
+                        self.path,
+                        exc,
+                    )
+                return fallback
 
     def find(self, key: str) -> str | None:
         """The latest batch that carries ``key`` (None: none journaled)."""
-        with self._lock:
-            row = self._db.execute(
+
+        def op(db: sqlite3.Connection) -> Any:
+            return db.execute(
                 "SELECT batch FROM items WHERE key = ? ORDER BY created DESC, rowid DESC LIMIT 1",
                 (key,),
             ).fetchone()
+
+        row = self._safely(op, None)
         return None if row is None else str(row[0])
 
     def forget(self, batch_id: str) -> None:
         """Drop a batch the provider no longer has (its requests are sent again)."""
-        with self._lock:
-            self._db.execute("DELETE FROM items WHERE batch = ?", (batch_id,))
-            self._db.commit()
+
+        def op(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM items WHERE batch = ?", (batch_id,))
+            db.commit()
+
+        self._safely(op, None)
 
     def batches(self) -> list[str]:
         """Every journaled batch id, oldest first."""
