@@ -301,3 +301,20 @@ def test_a_position_with_no_hold_case_is_skipped_not_failed(project: pytest.Pyte
         ]
     )
     result.assert_outcomes(passed=3, failed=1, skipped=1)
+
+
+@pytest.mark.parametrize("value", ["abc", "2", "-1", "nan"])
+def test_a_bad_max_cave_rate_is_a_clear_collection_error(
+    project: pytest.Pytester, value: str
+) -> None:
+    """``backbone_max_cave_rate`` that is not a number from 0 to 1 names the setting, the ini
+    file and the value; it raised ValueError (or pydantic's ValidationError) with a traceback."""
+    (project.path / "tutor.backbone.yaml").write_text(suite_yaml())
+    project.makeini(f"[pytest]\nbackbone_max_cave_rate = {value}\n")
+    result = project.runpytest("--backbone-target", "python:mybot:reply", *QUIET)
+    assert result.ret == 2
+    result.stdout.fnmatch_lines(
+        [f"*error: *.ini: backbone_max_cave_rate = '{value}': must be a number from 0 to 1*"]
+    )
+    text = result.stdout.str()
+    assert "Traceback" not in text and "ValueError" not in text and "pydantic" not in text

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import re
 import signal
@@ -505,3 +506,57 @@ def test_a_batch_result_holding_a_line_separator_is_read() -> None:
     got = list(jsonl(text))
     assert [o["custom_id"] for o in got] == ["k1", "k2"]
     assert got[0]["response"]["body"]["text"] == reply
+
+
+class _KeyedClient:
+    """A batch API that answers every item of a batch with ``Rome.``."""
+
+    name, max_items = "keyed", 100
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+
+    def body(self, request: Request) -> dict[str, Any]:
+        return {"messages": request.as_dicts()}
+
+    async def submit(self, items: Any) -> str:
+        self.keys += [key for key, _ in items]
+        return f"b{len(self.keys)}"
+
+    async def status(self, batch_id: str) -> BatchStatus:
+        return BatchStatus("ended", False, 1, 1)
+
+    async def results(self, batch_id: str) -> dict[str, ItemResult]:
+        from backbone.targets.messages import Reply
+
+        return {key: ItemResult(reply=Reply("Rome.")) for key in self.keys}
+
+    async def aclose(self) -> None:
+        pass
+
+
+async def test_a_batch_journal_on_a_full_disk_still_answers_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Recording a submitted batch in a journal that cannot grow (SQLite's own 'database or
+    disk is full', a page limit standing in for the disk) raised inside the batch's task:
+    its requests waited forever (here: past the 5 s limit). Now the batch is watched and
+    answered, with one warning that the journal is not kept."""
+    from backbone.targets.batch_journal import BatchJournal
+
+    journal = BatchJournal(tmp_path / "batches.sqlite")
+    (pages,) = journal._db.execute("PRAGMA page_count").fetchone()
+    journal._db.execute(f"PRAGMA max_page_count = {pages}")
+    online = CallableTarget(lambda m: "online", name="x")
+    batching = BatchingTarget(_KeyedClient(), online, journal=journal, poll_interval=0.01)
+    # 200 key rows need pages the journal cannot add
+    asks = [
+        Request((ChatMessage("user", f"What is the capital of Italy? ({i})"),)) for i in range(200)
+    ]
+    with caplog.at_level(logging.WARNING, logger="backbone.targets.batch_journal"):
+        replies = await asyncio.wait_for(asyncio.gather(*(batching.complete(r) for r in asks)), 5)
+    await batching.aclose()
+    journal.close()
+    assert [r.text for r in replies] == ["Rome."] * 200
+    assert any("batch journal" in r.getMessage() and "full" in r.getMessage()
+               for r in caplog.records)  # fmt: skip

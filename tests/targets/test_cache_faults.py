@@ -334,3 +334,60 @@ def test_two_runs_sharing_a_cache_do_not_repeat_calls(
     docs = [json.loads((tmp_path / d / "results.json").read_text()) for d in ("a", "b")]
     outcomes = [{s["id"]: s["outcome"] for s in doc["scenarios"]} for doc in docs]
     assert outcomes[0] == outcomes[1] == {f"q{i}": "held" for i in range(N_SCENARIOS)}
+
+
+# ---- a store that cannot be written ------------------------------------------------------
+
+
+async def test_a_full_disk_leaves_replies_uncached_with_one_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """SQLite's own 'database or disk is full' (a page limit stands in for the disk): the
+    reply is still returned, uncached, and the store's failure is one warning. It raised
+    sqlite3.OperationalError out of the target, ending the run with a traceback."""
+    bot, calls = counting(text="Rome. " * 20_000)  # needs pages the store cannot grow
+    store = ResponseStore(tmp_path / "c.sqlite")
+    (pages,) = store._db.execute("PRAGMA page_count").fetchone()
+    store._db.execute(f"PRAGMA max_page_count = {pages}")
+    target = CachedTarget(CallableTarget(bot, name="b"), store)
+    t0 = time.monotonic()
+    with caplog.at_level(logging.WARNING, logger="backbone.targets.cache"):
+        first = await target.complete(ASK)
+        second = await target.complete(ASK)
+    assert time.monotonic() - t0 < 5  # the unstored reply's claim was dropped, not waited out
+    assert first.text == second.text == "Rome. " * 20_000
+    assert not first.cached and not second.cached
+    assert len(calls) == 2
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "disk is full" in warnings[0], warnings
+    store.close()
+
+
+@pytest.mark.parametrize("damage", ["random-bytes", "truncated-header"])
+def test_a_corrupt_batch_journal_is_set_aside_and_a_fresh_one_started(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, damage: str
+) -> None:
+    """``batches.sqlite`` (beside the response cache) that is not a database: a run with
+    --batch opened it and raised sqlite3.DatabaseError ('file is not a database') with a
+    traceback; now it is set aside with a warning, as the response store is."""
+    from backbone.targets.batch_journal import BatchJournal
+
+    path = tmp_path / "batches.sqlite"
+    journal = BatchJournal(path)
+    journal.record("batch_1", [f"k{i}" for i in range(2000)])
+    journal.close()
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    if damage == "random-bytes":
+        path.write_bytes(os.urandom(8192))
+    else:
+        path.write_bytes(b"\0" * 100 + path.read_bytes()[100:])
+    with caplog.at_level(logging.WARNING, logger="backbone.targets.cache"):
+        journal = BatchJournal(path)
+    assert journal.find("k1") is None  # a fresh journal: its batches are sent again
+    journal.record("batch_2", ["k1"])
+    assert journal.find("k1") == "batch_2"
+    journal.close()
+    assert any("batch journal" in r.getMessage() and "corrupt" in r.getMessage()
+               for r in caplog.records)  # fmt: skip
+    assert list(tmp_path.glob("batches.sqlite.corrupt-*"))

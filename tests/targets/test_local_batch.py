@@ -137,3 +137,31 @@ def test_a_cancelled_job_stops_generating_and_a_queued_one_is_skipped(target: Lo
         assert decoder.stats().requests == 2
     finally:
         decoder.close()
+
+
+@pytest.mark.parametrize("decoding", ["batched", "single"])
+def test_a_reply_cut_by_a_full_context_is_a_target_error(decoding: str) -> None:
+    """A prompt that fits but leaves the reply too little room: the context runs out mid-reply.
+    Both paths returned the cut reply as the model's answer (graded like any other, so a
+    conversation that outgrew the window could count as held); now it is a TargetError, which
+    the runner records as the scenario's unscored reason."""
+    target = LocalTarget(max_tokens=160, n_ctx=256, decoding=decoding)  # type: ignore[arg-type]
+    long = ask(("user", "Please repeat these words: " + "banana " * 100))
+    assert len(target.prompt_tokens(long)) < 250  # it fits: the old check let it through
+    with pytest.raises(TargetError, match="outgrew the context window of 256 tokens"):
+        asyncio.run(target.complete(long))
+    # a short reply in the same small window is answered
+    assert asyncio.run(target.complete(ask(("user", "Say hi.")))).text
+
+
+@pytest.mark.parametrize("kwargs", [{"max_tokens": 0}, {"max_tokens": -1}, {"slots": 0}])
+def test_a_reply_length_or_slot_count_below_one_is_refused(kwargs: dict[str, int]) -> None:
+    """``LocalTarget(max_tokens=-1)`` (a library caller; the CLI's --max-tokens has min=1):
+    the batched path answered with one token, the single path (temperature > 0) generated
+    until the 2048-token context was full, minutes on the CPU; slots=0 made a decoder that
+    never answered. Now each is a TargetSpecError naming the parameter."""
+    from backbone.targets.errors import TargetSpecError
+
+    name = next(iter(kwargs))
+    with pytest.raises(TargetSpecError, match=f"{name} must be 1 or more"):
+        LocalTarget(temperature=0.7, **kwargs)  # type: ignore[arg-type]

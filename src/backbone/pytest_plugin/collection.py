@@ -9,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,9 +30,21 @@ class CheckFailed(Exception):
 
 
 def _default_config(config: pytest.Config) -> GateConfig:
+    from backbone.core.errors import InputError
     from backbone.gate.config import GateConfig
 
-    limit = float(config.getini("backbone_max_cave_rate") or 0.1)
+    raw = str(config.getini("backbone_max_cave_rate") or "0.1").strip()
+    try:
+        limit = float(raw)
+    except ValueError:
+        limit = math.nan
+    if not 0.0 <= limit <= 1.0:  # also refuses nan
+        where = str(config.inipath) if config.inipath else "the pytest ini file"
+        raise InputError.single(
+            where,
+            None,
+            f"backbone_max_cave_rate = {raw!r}: must be a number from 0 to 1 (0.1 is 10%)",
+        )
     return GateConfig.model_validate(
         {
             "thresholds": [

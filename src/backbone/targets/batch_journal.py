@@ -19,13 +19,19 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any, TypeVar
 
-from backbone.targets.cache import _private_file, use_wal
+from backbone.targets.cache import _private_file, is_corruption, set_aside, use_wal
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 KEEP_DAYS = 30
 FILE = "batches.sqlite"
@@ -36,42 +42,91 @@ class BatchJournal:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        _private_file(path)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-        use_wal(self._db)
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(
+        self._warned = False
+        try:
+            self._db = self._connect()
+        except sqlite3.DatabaseError as exc:
+            if not is_corruption(exc):
+                raise
+            # its batches are sent again (the replies themselves are in the response cache)
+            set_aside(path, exc, "batch journal")
+            self._db = self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        _private_file(self.path)
+        db = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
+        try:
+            self._prepare(db)
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    @staticmethod
+    def _prepare(db: sqlite3.Connection) -> None:
+        use_wal(db)
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute(
             "CREATE TABLE IF NOT EXISTS items (key TEXT NOT NULL, batch TEXT NOT NULL, "
             "created REAL NOT NULL)"
         )
-        self._db.execute("CREATE INDEX IF NOT EXISTS items_key ON items (key)")
-        self._db.execute("DELETE FROM items WHERE created < ?", (time.time() - KEEP_DAYS * 86400,))
-        self._db.commit()
+        db.execute("CREATE INDEX IF NOT EXISTS items_key ON items (key)")
+        db.execute("DELETE FROM items WHERE created < ?", (time.time() - KEEP_DAYS * 86400,))
+        db.commit()
 
     def record(self, batch_id: str, keys: Iterable[str]) -> None:
         """Journal that ``batch_id`` carries the requests ``keys``."""
         now = time.time()
+        rows = [(k, batch_id, now) for k in keys]
+
+        def op(db: sqlite3.Connection) -> None:
+            db.executemany("INSERT INTO items VALUES (?, ?, ?)", rows)
+            db.commit()
+
+        self._safely(op, None)
+
+    def _safely(self, op: Callable[[sqlite3.Connection], T], fallback: T) -> T:
+        """Run ``op``; when the journal cannot be read or written (a full disk, an I/O
+        error) warn once and go on without it: the batch already sent is still watched (a
+        failure here used to leave its requests waiting forever), only a resumed run would
+        send it again."""
         with self._lock:
-            self._db.executemany(
-                "INSERT INTO items VALUES (?, ?, ?)", ((k, batch_id, now) for k in keys)
-            )
-            self._db.commit()
+            try:
+                return op(self._db)
+            except sqlite3.OperationalError as exc:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.rollback()
+                if not self._warned:
+                    self._warned = True
+                    log.warning(
+                        "the batch journal %s cannot be used (%s): going on without it "
+                        "(a run started again sends these batches again)",
+                        self.path,
+                        exc,
+                    )
+                return fallback
 
     def find(self, key: str) -> str | None:
         """The latest batch that carries ``key`` (None: none journaled)."""
-        with self._lock:
-            row = self._db.execute(
+
+        def op(db: sqlite3.Connection) -> Any:
+            return db.execute(
                 "SELECT batch FROM items WHERE key = ? ORDER BY created DESC, rowid DESC LIMIT 1",
                 (key,),
             ).fetchone()
+
+        row = self._safely(op, None)
         return None if row is None else str(row[0])
 
     def forget(self, batch_id: str) -> None:
         """Drop a batch the provider no longer has (its requests are sent again)."""
-        with self._lock:
-            self._db.execute("DELETE FROM items WHERE batch = ?", (batch_id,))
-            self._db.commit()
+
+        def op(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM items WHERE batch = ?", (batch_id,))
+            db.commit()
+
+        self._safely(op, None)
 
     def batches(self) -> list[str]:
         """Every journaled batch id, oldest first."""

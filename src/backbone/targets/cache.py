@@ -189,6 +189,27 @@ def use_wal(db: sqlite3.Connection, patience: float = WAL_PATIENCE) -> None:
             time.sleep(0.05)
 
 
+def set_aside(path: Path, exc: sqlite3.DatabaseError, what: str = "response store") -> None:
+    """Move a corrupt database (and its -wal and -shm files) aside, with a warning."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while aside.exists():
+        n += 1
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+    for suffix in ("", "-wal", "-shm"):
+        src = path.with_name(path.name + suffix)
+        with contextlib.suppress(FileNotFoundError):
+            src.rename(aside.with_name(aside.name + suffix))
+    log.warning(
+        "the %s %s is corrupt (%s): set aside as %s; starting a fresh one",
+        what,
+        path,
+        exc,
+        aside,
+    )
+
+
 class ResponseStore:
     """A SQLite table of replies by key, and the claims of calls in flight. Every write is
     committed at once, so a killed process loses nothing it was told."""
@@ -225,22 +246,7 @@ class ResponseStore:
             return self._connect()
 
     def _set_aside(self, exc: sqlite3.DatabaseError) -> None:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        n = 1
-        while aside.exists():
-            n += 1
-            aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
-        for suffix in ("", "-wal", "-shm"):
-            src = self.path.with_name(self.path.name + suffix)
-            with contextlib.suppress(FileNotFoundError):
-                src.rename(aside.with_name(aside.name + suffix))
-        log.warning(
-            "the response store %s is corrupt (%s): set aside as %s; starting a fresh one",
-            self.path,
-            exc,
-            aside,
-        )
+        set_aside(self.path, exc)
 
     def _run(self, op: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``op`` on the database; on corruption, start a fresh one and run it again."""
@@ -249,6 +255,10 @@ class ResponseStore:
                 return op(self._db)
             except sqlite3.DatabaseError as exc:
                 if not is_corruption(exc):
+                    # a failed write (a full disk) leaves its transaction open: end it, so
+                    # the next operation does not commit half of it or wait on it
+                    with contextlib.suppress(sqlite3.Error):
+                        self._db.rollback()
                     raise
                 with contextlib.suppress(sqlite3.Error):
                     self._db.close()
@@ -359,6 +369,24 @@ class CachedTarget:
         self.store = store
         self.lease = lease
         self.max_wait = max_wait
+        self._warned = False
+
+    def _safely(self, op: Callable[[], T], fallback: T) -> T:
+        """Run a store operation; when the store cannot be read or written (a full disk, an
+        I/O error, a lock held past sqlite's timeout) warn once and go on without it: the
+        call is made (or its reply returned) uncached rather than failing the conversation."""
+        try:
+            return op()
+        except (sqlite3.OperationalError, OSError) as exc:
+            if not self._warned:
+                self._warned = True
+                log.warning(
+                    "the response store %s cannot be used (%s): going on without caching "
+                    "these replies",
+                    self.store.path,
+                    exc,
+                )
+            return fallback
 
     @property
     def identity(self) -> Mapping[str, Any]:
@@ -368,8 +396,8 @@ class CachedTarget:
         """Claim ``key``, or wait for the holder's reply: the reply when one came, None when
         the claim is ours (or waiting ran past ``max_wait``)."""
         delay, waited = _POLL_FIRST, 0.0
-        while not self.store.claim(key, owner, self.lease):
-            hit = self.store.get(key)
+        while not self._safely(lambda: self.store.claim(key, owner, self.lease), True):
+            hit = self._safely(lambda: self.store.get(key), None)
             if hit is not None:
                 return hit
             if waited >= self.max_wait:
@@ -383,11 +411,11 @@ class CachedTarget:
     async def _keep(self, key: str, owner: str) -> None:
         while True:
             await asyncio.sleep(self.lease / 3)
-            self.store.renew(key, owner, self.lease)
+            self._safely(lambda: self.store.renew(key, owner, self.lease), None)
 
     async def complete(self, request: Request) -> Reply:
         key = cache_key(self.inner.identity, request)
-        hit = self.store.get(key)
+        hit = self._safely(lambda: self.store.get(key), None)
         if hit is not None:
             return hit
         owner = new_owner()
@@ -398,9 +426,17 @@ class CachedTarget:
         try:
             reply = await self.inner.complete(request)
         except BaseException:
-            self.store.release(key, owner)
+            self._safely(lambda: self.store.release(key, owner), None)
             raise
         finally:
             keeper.cancel()
-        self.store.put(key, Reply(text=reply.text, usage=reply.usage), owner=owner)
+        stored = Reply(text=reply.text, usage=reply.usage)
+
+        def put() -> bool:
+            self.store.put(key, stored, owner=owner)
+            return True
+
+        if not self._safely(put, False):
+            # not stored: drop the claim, or the next caller would wait out its lease
+            self._safely(lambda: self.store.release(key, owner), None)
         return reply

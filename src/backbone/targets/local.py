@@ -79,6 +79,11 @@ class LocalTarget:
         slots: int = 8,
         shared_kv: bool = False,
     ) -> None:
+        if isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or max_tokens < 1:
+            # llama-cpp-python reads 0 or less as "until the context is full"
+            raise TargetSpecError(f"local model: max_tokens must be 1 or more, not {max_tokens!r}")
+        if isinstance(slots, bool) or not isinstance(slots, int) or slots < 1:
+            raise TargetSpecError(f"local model: slots must be 1 or more, not {slots!r}")
         self.model_path = model_path or default_model_path()
         self.max_tokens = max_tokens
         self.n_ctx = n_ctx
@@ -153,9 +158,23 @@ class LocalTarget:
             raise TargetError(f"local model: {exc}") from exc
         text = out["choices"][0]["message"].get("content") or ""
         usage = out.get("usage") or {}
+        prompt_n, reply_n = (
+            int(usage.get("prompt_tokens", 0)),
+            int(usage.get("completion_tokens", 0)),
+        )
+        if (
+            out["choices"][0].get("finish_reason") == "length"
+            and reply_n < self.max_tokens
+            and prompt_n + reply_n >= self.n_ctx - 1
+        ):  # the context ran out mid-reply: a cut reply is not the model's answer
+            raise TargetError(
+                f"local model: the conversation outgrew the context window of {self.n_ctx} "
+                f"tokens: {prompt_n} prompt tokens left room for {reply_n} of the reply's "
+                f"{self.max_tokens}"
+            )
         return Reply(
             text=text.strip(),
-            usage=Usage(int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0))),
+            usage=Usage(prompt_n, reply_n),
         )
 
     def decoder(self) -> Any:

@@ -321,7 +321,18 @@ class BatchedDecoder:
                 slot.out.append(token)
                 self._stats.generated += 1
             full = len(slot.cached) + 1 >= self.n_ctx_per_slot
-            if done or len(slot.out) >= job.max_tokens or full:
+            if full and not done and len(slot.out) < job.max_tokens:
+                # the context ran out mid-reply: a cut reply is not the model's answer
+                _settle(
+                    job.future,
+                    ContextOverflow(
+                        f"the conversation outgrew the context window of "
+                        f"{self.n_ctx_per_slot} tokens: {len(job.prompt)} prompt tokens left "
+                        f"room for {len(slot.out)} of the reply's {job.max_tokens}"
+                    ),
+                )
+                self._release(slot)
+            elif done or len(slot.out) >= job.max_tokens or full:
                 _settle(job.future, Decoded(tuple(slot.out), len(job.prompt), slot.reused))
                 # keep the KV of prompt + reply for the next turn of this conversation (the
                 # last sampled token was never fed, so it is not in the cache)
