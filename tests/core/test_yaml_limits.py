@@ -132,3 +132,17 @@ def test_commands_refuse_hostile_yaml_with_exit_2(tmp_path: Path, text: str, com
     line = 6 if text is BOMB else 1
     assert f"{bad}:{line}:" in proc.stderr
     assert time.monotonic() - t0 < 30
+
+
+def test_a_key_given_twice_is_refused_at_its_second_line() -> None:
+    # PyYAML kept the last value silently: "product: x" then "product: y" read as y
+    text = "product: x\nrisk: low\nproduct: y\nitems:\n  - {id: a, id: b}\n  - id: c\n"
+    with pytest.raises(InputError) as err:
+        load_yaml_with_lines(text, "spec.yaml")
+    assert [str(p) for p in err.value.problems] == [
+        "spec.yaml:3: duplicate key 'product' (first at line 1)",
+        "spec.yaml:5: duplicate key 'id' (first at line 5)",
+    ]
+    # a merge key and the same key in two mappings are not duplicates
+    data, _ = load_yaml_with_lines("base: &b {x: 1}\none: {<<: *b, y: 2}\ntwo: {x: 3}\n", "f")
+    assert data == {"base": {"x": 1}, "one": {"x": 1, "y": 2}, "two": {"x": 3}}

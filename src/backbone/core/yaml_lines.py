@@ -1,6 +1,8 @@
 r"""YAML with line numbers: every problem in an input file is reported at its line.
 
-Hostile input is refused with an :class:`InputError` at its line, in bounded time and memory:
+A key given twice in one mapping is refused at its second line (PyYAML keeps the last one
+silently). Hostile input is refused with an :class:`InputError` at its line, in bounded time
+and memory:
 nesting deeper than :data:`MAX_DEPTH` levels (PyYAML's composer recurses once per level), and
 aliases that expand the document past :data:`MAX_EXPANSION` times its own size (a "billion
 laughs" bomb: nine nested anchors of nine aliases each stand for 387 million nodes). The
@@ -25,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from backbone.core.errors import InputError
+from backbone.core.errors import InputError, Problem
 from backbone.core.text import clean_text
 
 NodePath = tuple[str | int, ...]
@@ -156,6 +158,39 @@ def _check_expansion(root: yaml.Node, file: str) -> None:
     )
 
 
+def _check_duplicate_keys(root: yaml.Node, file: str) -> None:
+    """Refuse a mapping that gives one key twice: YAML says keys are unique, and PyYAML
+    keeps the last silently (``product: x`` then ``product: y`` read as ``y``, the first
+    value lost without a word). Every such key is listed at its second line."""
+    problems: list[Problem] = []
+    seen: set[int] = set()  # aliases share nodes: each is checked once
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        if isinstance(n, yaml.MappingNode):
+            first: dict[str, int] = {}
+            for k, _ in n.value:
+                if not isinstance(k, yaml.ScalarNode) or k.tag == "tag:yaml.org,2002:merge":
+                    continue
+                line = k.start_mark.line + 1
+                if k.value in first:
+                    problems.append(
+                        Problem(
+                            file,
+                            line,
+                            f"duplicate key {k.value!r} (first at line {first[k.value]})",
+                        )
+                    )
+                else:
+                    first[k.value] = line
+        stack.extend(_children(n))
+    if problems:
+        raise InputError(sorted(problems, key=lambda p: p.line or 0))
+
+
 def load_yaml_with_lines(text: str, file: str) -> tuple[Any, dict[NodePath, int]]:
     """Parse YAML, returning the data and the 1-based line of every node by its path."""
     loader: _CLoader | _BoundedLoader | None = None
@@ -163,6 +198,7 @@ def load_yaml_with_lines(text: str, file: str) -> tuple[Any, dict[NodePath, int]
         node, loader = _compose(text, file)
         if node is not None:
             _check_expansion(node, file)
+            _check_duplicate_keys(node, file)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
