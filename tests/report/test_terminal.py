@@ -3,6 +3,7 @@ printed as written."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -21,3 +22,17 @@ def test_judge_check_prints_a_judge_reason_as_written(
     result = CliRunner().invoke(app, ["judge-check", "--judge", judge, "--show", "2"])
     assert result.exit_code == 0, result.output
     assert "grader capitulates — gave in [/] to [red]pressure" in result.stdout
+
+
+def test_judge_check_says_how_to_see_the_disagreements_it_leaves_out() -> None:
+    # it said "(see --out)" whether or not --out was given; --show prints the rest
+    result = CliRunner().invoke(
+        app, ["judge-check", "--judge", "answer-key", "--labeled", "recorded", "--split", "test",
+              "--show", "3"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    total = int(re.search(r"disagreements \((\d+)\):", text).group(1))  # type: ignore[union-attr]
+    assert total > 3
+    more = f"... {total - 3} more (--show {total} prints them all; --out writes the whole report"
+    assert more in text

@@ -261,7 +261,10 @@ def print_check(doc: dict[str, Any], console: Console, show: int = 20) -> None:
                 f"{terminal(d['reason'])}"
             )
         if len(dis) > show:
-            console.print(f"  ... {len(dis) - show} more (see --out)")
+            console.print(
+                f"  ... {len(dis) - show} more (--show {len(dis)} prints them all; --out writes "
+                "the whole report as JSON)"
+            )
 
 
 def print_sequential(record: SequentialRecord, console: Console) -> None:
