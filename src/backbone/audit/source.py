@@ -118,12 +118,6 @@ def open_text(path: Path, errors: str) -> IO[str]:
     return io.TextIOWrapper(open_bytes(path), encoding="utf-8-sig", errors=errors, newline="")
 
 
-def csv_reader(f: IO[str]) -> Any:
-    """A ``csv.reader`` that takes a cell of any length (the module's default limit, 128 KB,
-    raised ``_csv.Error`` from a log with a long reply: a traceback when naming a line)."""
-    return csv_cells.reader(f)
-
-
 def jsonable(value: Any) -> Any:
     """A DuckDB value as plain JSON data (dates as ISO text, decimals as floats...)."""
     if value is None or isinstance(value, (bool, int, str)):
@@ -172,7 +166,7 @@ def _csv_header(path: Path) -> list[str]:
     # named at line 1 (a decoder reads ahead); DuckDB names the rows' at their lines
     try:
         with open_text(path, "surrogateescape") as f:
-            header: list[str] | None = next(csv_reader(f), None)
+            header: list[str] | None = next(csv_cells.reader(f), None)
     except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
         raise InputError.single(str(path), None, f"cannot read the file: {exc}") from None
     for name in header or []:
@@ -235,7 +229,7 @@ def record_lines(path: Path, fmt: str, records: set[int]) -> dict[int, int]:
                     break
         return out
     with open_text(path, "replace") as f:
-        reader = csv_reader(f)
+        reader = csv_cells.reader(f)
         next(reader, None)
         end = reader.line_num
         for index, _ in enumerate(reader, start=1):

@@ -168,46 +168,34 @@ def _suite_for(run: RunRecord, suite_ref: str | None, run_dir: Path) -> Suite:
         raise
     by_id = {s.id: s for s in suite.scenarios}
     records = run.transcripts or []
-    missing = [r for r in records if r.id not in by_id]
-    if missing:
-        raise InputError(
-            [
-                Problem(
-                    str(run_dir / TRANSCRIPTS),
-                    r.line,
-                    f"scenario {r.id!r} is not in the suite {ref!r}",
-                )
-                for r in missing
-            ]
-        )
+    where = str(run_dir / TRANSCRIPTS)
+
+    def refuse(strays: list[TranscriptRecord], why: str) -> None:
+        """Refuse the run, naming each transcript line whose scenario is ``why``."""
+        if strays:
+            raise InputError([Problem(where, r.line, f"scenario {r.id!r} {why}") for r in strays])
+
+    refuse([r for r in records if r.id not in by_id], f"is not in the suite {ref!r}")
     have = {r.id for r in records}
     untranscribed = [s.id for s in run.scenarios if s.id not in have]
     if untranscribed:  # a damaged run: re-scoring the rest would quietly drop these
         shown = ", ".join(repr(i) for i in untranscribed[:5])
         more = f" and {len(untranscribed) - 5} more" if len(untranscribed) > 5 else ""
         raise InputError.single(
-            str(run_dir / TRANSCRIPTS),
+            where,
             None,
             f"no transcript for {len(untranscribed)} of the {len(run.scenarios)} scenarios "
             f"in {RESULTS} ({shown}{more}): the run's files do not match",
         )
     recorded = {s.id for s in run.scenarios}
-    strays = [r for r in records if r.id not in recorded]
-    if strays:
-        raise InputError(
-            [
-                Problem(
-                    str(run_dir / TRANSCRIPTS),
-                    r.line,
-                    f"scenario {r.id!r} is not in {RESULTS}: the run's files do not match",
-                )
-                for r in strays
-            ]
-        )
+    refuse(
+        [r for r in records if r.id not in recorded],
+        f"is not in {RESULTS}: the run's files do not match",
+    )
     adaptive = isinstance(run.options.get("pressure"), dict)
     expects = {o.id: o.expect for o in run.scenarios}
     changed = [
-        Problem(str(run_dir / TRANSCRIPTS), r.line, f"scenario {r.id!r}: {why}: the suite {ref!r} "
+        Problem(where, r.line, f"scenario {r.id!r}: {why}: the suite {ref!r} "
                 "is not the one this run played (pass that one with --suite, or run again)")
         for r in records
         if (why := _played_otherwise(by_id[r.id], r, expects.get(r.id), adaptive))

@@ -579,7 +579,7 @@ def _last_sentence(text: str) -> str | None:
     ended = text.strip()
     body = ended.rstrip(".!?")
     start = max(body.rfind(c) for c in ".!?\n") + 1
-    return ended[start:].strip() or None if body[start:].strip() else None
+    return ended[start:].strip() if body[start:].strip() else None
 
 
 def poses_question(text: str, question: str) -> bool:
