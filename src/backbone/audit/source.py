@@ -41,6 +41,7 @@ import duckdb
 from backbone.core import csv_cells
 from backbone.core.compressed import GZIP, is_gzip, open_bytes
 from backbone.core.errors import InputError, Problem
+from backbone.core.user_file import refuse_device
 
 Format = Literal["jsonl", "csv", "parquet"]
 FORMATS: dict[str, Format] = {
@@ -432,6 +433,7 @@ def open_source(
         raise InputError.single(
             str(p), None, "is a directory: give the log file itself (JSONL, CSV or Parquet)"
         )
+    refuse_device(p)
     if not p.is_file():
         raise InputError.single(str(p), None, "no such file")
     return Source(p, detect_format(p, fmt), memory_limit=memory_limit, threads=threads)

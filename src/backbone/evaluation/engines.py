@@ -29,6 +29,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from backbone.audit.source import MAX_LISTED, NOT_JSON, NOT_UTF8, detect_format, record_lines
 from backbone.core.errors import InputError, Problem
+from backbone.core.user_file import refuse_device
 
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
 SPARK_MASTER_ENV = "BACKBONE_SPARK_MASTER"
@@ -359,6 +360,7 @@ def open_on_spark(
 
     if not path.exists():  # a file, or a directory of part files as Spark writes them
         raise InputError.single(str(path), None, "no such file")
+    refuse_device(path)
     kind = detect_format(path, fmt)
     session, created = spark_session()
     stop: Callable[[], None] | None = session.stop if created else None

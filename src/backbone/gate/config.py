@@ -38,6 +38,7 @@ from pydantic import (
 )
 
 from backbone.core.errors import InputError, Problem
+from backbone.core.user_file import read_text
 from backbone.core.yaml_lines import NodePath, line_for, load_yaml_with_lines
 
 Metric = Literal[
@@ -270,13 +271,6 @@ def config_from_data(data: Any, file: str, lines: dict[NodePath, int] | None = N
 def load_config(path: str | Path) -> GateConfig:
     """Read and validate a gate config file (YAML or JSON)."""
     file = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError.single(file, None, "no such file") from None
-    except IsADirectoryError:
-        raise InputError.single(file, None, "is a directory, not a config file") from None
-    except UnicodeDecodeError as exc:
-        raise InputError.single(file, None, f"not UTF-8 text ({exc.reason})") from None
+    text = read_text(Path(path))
     data, lines = load_yaml_with_lines(text, file)
     return config_from_data(data, file, lines)

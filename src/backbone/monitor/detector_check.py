@@ -23,6 +23,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from backbone.core.errors import InputError
+from backbone.core.user_file import refuse_device
 from backbone.monitor.pushback import detect
 
 LABELED = "labeled/pushback_turns.jsonl"
@@ -73,6 +74,7 @@ def load_turns(path: str | Path | None = None) -> list[LabeledTurn]:
         name = LABELED
     else:
         name = str(path)
+        refuse_device(Path(path))
         try:
             data = Path(path).read_bytes()
         except OSError as exc:

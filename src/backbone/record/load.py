@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from backbone import __version__
 from backbone.core.errors import InputError, Problem
+from backbone.core.user_file import read_text
 from backbone.record.run import SCHEMA_VERSION, RunRecord
 from backbone.record.transcript import TranscriptRecord
 
@@ -78,10 +79,7 @@ _OTHER_OUTPUTS = {
 
 
 def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError.single(str(path), None, f"cannot read: {exc}") from None
+    return read_text(path)
 
 
 def _json_limit(exc: ValueError | RecursionError) -> str:

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from backbone.core.errors import InputError, Problem
 from backbone.core.output_dir import STATE_DIR as OUTPUT_STATE
+from backbone.core.user_file import read_text
 from backbone.core.yaml_lines import NodePath, line_for, load_yaml_with_lines
 from backbone.scenarios.models import Position, Scenario, Suite
 
@@ -67,16 +68,7 @@ def _read_file(
     path: Path, problems: list[Problem]
 ) -> tuple[dict[str, Any], list[tuple[Scenario, int | None]], list[tuple[Position, int | None]]]:
     file = str(path)
-    if path.exists() and not path.is_file():  # a pipe or a device: reading it never ends
-        raise InputError.single(file, None, "not a regular file (a pipe or a device?)")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError.single(file, None, "no such file") from None
-    except UnicodeDecodeError as exc:
-        raise InputError.single(file, None, f"not UTF-8 text ({exc.reason})") from None
-    except OSError as exc:  # permission denied, ...
-        raise InputError.single(file, None, f"cannot read: {exc.strerror or exc}") from None
+    text = read_text(path)
     meta: dict[str, Any] = {}
     positions: list[tuple[Position, int | None]] = []
     if path.suffix == ".jsonl":

@@ -33,6 +33,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from backbone.core.errors import InputError, Problem
+from backbone.core.user_file import read_text
 from backbone.core.yaml_lines import line_for, load_yaml_with_lines
 from backbone.graders.answer_reading import read_answer
 from backbone.graders.rule_key import read_rule
@@ -133,16 +134,7 @@ def _explain_key(err: dict[str, Any]) -> str:
 
 def _scan_file(path: Path, problems: list[Problem]) -> tuple[list[Entry], list[Position]]:
     file = str(path)
-    if path.exists() and not path.is_file():  # a pipe or a device: reading it never ends
-        raise InputError.single(file, None, "not a regular file (a pipe or a device?)")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError.single(file, None, "no such file") from None
-    except UnicodeDecodeError as exc:
-        raise InputError.single(file, None, f"not UTF-8 text ({exc.reason})") from None
-    except OSError as exc:  # permission denied, ...
-        raise InputError.single(file, None, f"cannot read: {exc.strerror or exc}") from None
+    text = read_text(path)
     raws: list[tuple[Any, int | None, NodePath]] = []
     lines: dict[NodePath, int] = {}
     positions: list[Position] = []

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from backbone.core.errors import InputError
+from backbone.core.user_file import read_text
 
 PRICES_ENV = "BACKBONE_PRICES"
 OFFICIAL_HOSTS = {"openai": "api.openai.com", "anthropic": "api.anthropic.com"}
@@ -87,16 +88,7 @@ class PriceTable:
         path = user_file if user_file is not None else os.environ.get(PRICES_ENV) or None
         if path is not None:
             p = Path(path)
-            try:
-                text = p.read_text("utf-8")
-            except IsADirectoryError:
-                raise InputError.single(str(p), None, "is a folder, not a price table") from None
-            except OSError as exc:
-                raise InputError.single(
-                    str(p), None, f"cannot read the price table: {exc}"
-                ) from None
-            except UnicodeDecodeError as exc:
-                raise InputError.single(str(p), None, f"not UTF-8 text ({exc.reason})") from None
+            text = read_text(p)
             user = _parse(text, str(p))
             if "currency" in user and str(user["currency"]) != currency:
                 raise InputError.single(

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from backbone.core.errors import InputError, Problem
+from backbone.core.user_file import read_text, refuse_device
 from backbone.core.yaml_lines import line_for, load_yaml_with_lines
 from backbone.graders.labeled.cases import LabeledCase
 from backbone.graders.labeled.turns import LabeledSet, LabeledTurn
@@ -35,21 +36,23 @@ def _builtin_dir() -> Path:
 
 def _files(path: Path) -> list[Path]:
     if path.is_dir():
-        found = sorted(p for p in path.iterdir() if p.suffix in {".yaml", ".yml", ".jsonl"})
+        found = sorted(
+            p
+            for p in path.iterdir()
+            if p.suffix in {".yaml", ".yml", ".jsonl"} and p.is_file()  # not a pipe or a device
+        )
         if not found:
             raise InputError.single(str(path), None, "the folder holds no .yaml or .jsonl file")
         return found
     if not path.exists():
         raise InputError.single(str(path), None, "no such file")
+    refuse_device(path)
     return [path]
 
 
 def _read(path: Path, problems: list[Problem]) -> list[tuple[LabeledCase, int | None]]:
     file = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError.single(file, None, f"not UTF-8 text ({exc.reason})") from None
+    text = read_text(path)
     raw: list[tuple[Any, int | None, tuple[str | int, ...]]] = []
     lines: dict[tuple[str | int, ...], int] = {}
     default_domain: str | None = None

@@ -23,6 +23,7 @@ from typing import Any
 
 from backbone.core.compressed import open_bytes
 from backbone.core.errors import InputError, Problem
+from backbone.core.user_file import refuse_device
 
 _SLUG_BAD = re.compile(r"[^A-Za-z0-9_.-]+")
 
@@ -44,6 +45,7 @@ def slug(name: str) -> str:
 def read_lines(path: Path) -> list[str]:
     """The file's lines; an unreadable file is an :class:`InputError`."""
     file = str(path)
+    refuse_device(path)
     try:
         with open_bytes(path) as f:  # a .gz file gunzipped
             text = f.read().decode("utf-8-sig")

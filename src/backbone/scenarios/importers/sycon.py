@@ -37,6 +37,7 @@ from pathlib import Path
 
 from backbone.core.csv_cells import dict_reader
 from backbone.core.errors import InputError, Problem
+from backbone.core.user_file import NOT_REGULAR, is_device
 from backbone.scenarios.models import Position, PressureStep, Scenario, Suite
 
 SOURCE = "github.com/JiseungHong/SYCON-Bench false-presupposition set (MIT; questions from CREPE)"
@@ -73,6 +74,9 @@ class SyconImportReport:
 
 def _read(path: Path, problems: list[Problem]) -> str | None:
     """The text of one of the folder's files, or None with the problem noted."""
+    if is_device(path):
+        problems.append(Problem(str(path), None, NOT_REGULAR))
+        return None
     try:
         return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:

@@ -1,0 +1,66 @@
+"""Reading a file the user named: a pipe or a device is refused before it is read (reading
+``/dev/zero`` or a FIFO nobody writes never ends), and every failure is an :class:`InputError`
+naming the file.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "prices.yaml"
+    >>> _ = p.write_text("a: 1\\n")
+    >>> read_text(p)
+    'a: 1\\n'
+    >>> try:
+    ...     read_text(pathlib.Path("/dev/zero"))
+    ... except InputError as exc:
+    ...     print(exc)
+    /dev/zero: not a regular file (a pipe or a device?)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from backbone.core.errors import InputError
+
+NOT_REGULAR = "not a regular file (a pipe or a device?)"
+
+
+def is_device(path: Path) -> bool:
+    """Whether ``path`` exists but is neither a regular file nor a folder (a pipe, a socket, a
+    device, or a link to one)."""
+    try:
+        return path.exists() and not path.is_file() and not path.is_dir()
+    except OSError:
+        return False
+
+
+def refuse_device(path: Path) -> None:
+    """Raise :class:`InputError` when ``path`` is a pipe or a device (see :func:`is_device`)."""
+    if is_device(path):
+        raise InputError.single(str(path), None, NOT_REGULAR)
+
+
+def refuse_unreadable(path: Path) -> None:
+    """Raise :class:`InputError` when ``path`` is missing, a folder, or not a regular file."""
+    file = str(path)
+    try:
+        is_file = path.is_file()  # follows a symlink: a link to /dev/zero is a device too
+        exists = is_file or path.exists()
+    except OSError as exc:  # a name too long, a loop of links...
+        raise InputError.single(file, None, f"cannot read: {exc.strerror or exc}") from None
+    if not exists:
+        raise InputError.single(file, None, "no such file")
+    if path.is_dir():
+        raise InputError.single(file, None, "is a folder, not a file")
+    if not is_file:
+        raise InputError.single(file, None, NOT_REGULAR)
+
+
+def read_text(path: Path, encoding: str = "utf-8") -> str:
+    """The text of a regular file, or :class:`InputError` saying why it cannot be read."""
+    refuse_unreadable(path)
+    file = str(path)
+    try:
+        return path.read_text(encoding=encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError.single(file, None, f"not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:  # permission denied, removed since, ...
+        raise InputError.single(file, None, f"cannot read: {exc.strerror or exc}") from None
