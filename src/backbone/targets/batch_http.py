@@ -19,9 +19,19 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from backbone.targets.http_client import HttpClient, HttpResponse, HttpTransportError
+from backbone.targets.errors import TargetError
+from backbone.targets.http_client import (
+    HttpBodyTooLarge,
+    HttpClient,
+    HttpResponse,
+    HttpTransportError,
+)
 from backbone.targets.http_errors import raise_for_status, transport_error
 from backbone.targets.http_provider import HttpProvider
+
+BATCH_MAX_BODY = 4 * 1024 * 1024 * 1024
+"""A batch's results file holds every reply of the batch (OpenAI's is up to 200 MB of input; its
+output can be larger), so the cap is far above a single reply's."""
 
 
 class BatchHttp:
@@ -39,7 +49,11 @@ class BatchHttp:
     def _http(self) -> HttpClient:
         if self._client is None:
             self._client = HttpClient(
-                self.base_url, headers=self._headers, timeout=self._timeout, max_connections=8
+                self.base_url,
+                headers=self._headers,
+                timeout=self._timeout,
+                max_connections=8,
+                max_body=BATCH_MAX_BODY,
             )
         return self._client
 
@@ -52,6 +66,8 @@ class BatchHttp:
         p = self.provider
         try:
             response: HttpResponse = await send
+        except HttpBodyTooLarge as exc:  # a fault, and another try would read it again
+            raise TargetError(f"{p.provider}: {exc}", secrets=p.secrets) from exc
         except HttpTransportError as exc:
             raise transport_error(exc, p.provider, secrets=p.secrets) from exc
         raise_for_status(response, p.provider, secrets=p.secrets, auth_note=p.auth_note)

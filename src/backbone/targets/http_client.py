@@ -56,6 +56,15 @@ class HttpTransportError(Exception):
     """The request did not get an HTTP response: connection refused or reset, or a timeout."""
 
 
+class HttpBodyTooLarge(HttpTransportError):
+    """The response's body ran past the client's ``max_body`` bytes; reading stopped there."""
+
+
+MAX_BODY = 64 * 1024 * 1024
+"""A chat reply's body is kilobytes; past 64 MiB it is a fault (a proxy streaming a file, a
+server in a loop), and reading on would only fill memory until the timeout."""
+
+
 @dataclass(frozen=True)
 class HttpResponse:
     """A whole response: status, lower-cased headers, body text."""
@@ -77,8 +86,10 @@ class HttpClient:
         headers: Mapping[str, str],
         timeout: float,
         max_connections: int,
+        max_body: int = MAX_BODY,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self._max_body = max_body
         self._headers = dict(headers)
         self._timeout = timeout
         self._max_connections = max(1, max_connections)
@@ -126,12 +137,29 @@ class HttpClient:
             async with self._get_session().request(
                 method, url, allow_redirects=False, **kwargs
             ) as response:
-                text = decode_body(await response.read(), response.charset)
+                text = decode_body(await self._read_capped(response), response.charset)
                 headers = {k.lower(): v for k, v in response.headers.items()}
                 return HttpResponse(response.status, headers, text, url)
         except (aiohttp.ClientError, TimeoutError) as exc:
             detail = str(exc) or "timed out"
             raise HttpTransportError(f"{type(exc).__name__}: {detail}") from exc
+
+    async def _read_capped(self, response: aiohttp.ClientResponse) -> bytes:
+        """The body, or :class:`HttpBodyTooLarge` once it passes ``max_body`` bytes (at once when
+        its Content-Length says so)."""
+        too_large = HttpBodyTooLarge(
+            f"the response body is larger than {self._max_body:,} bytes; not read further"
+        )
+        if (response.content_length or 0) > self._max_body:
+            raise too_large
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.content.iter_chunked(1 << 16):
+            size += len(chunk)
+            if size > self._max_body:
+                raise too_large
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     async def aclose(self) -> None:
         if self._session is not None:
