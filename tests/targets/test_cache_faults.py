@@ -103,6 +103,26 @@ def test_a_locked_database_is_not_mistaken_for_a_corrupt_one(tmp_path: Path) -> 
     assert not list(tmp_path.glob("*.corrupt-*"))
 
 
+def test_a_cache_locked_past_the_wait_is_a_clear_error_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process holding the cache's write lock (a stuck run, a sqlite3 shell in a
+    transaction) for longer than the wait: the command stops naming the file and the ways
+    out; it used to end in a traceback ("database is locked"), exit 1."""
+    from backbone.core.errors import InputError
+    from backbone.targets import cache
+
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path))
+    cache.open_response_cache().close()
+    other = sqlite3.connect(str(tmp_path / "responses.sqlite"), timeout=0)
+    other.execute("BEGIN EXCLUSIVE")
+    monkeypatch.setattr(cache, "BUSY_TIMEOUT", 0.3)
+    with pytest.raises(InputError, match=r"responses\.sqlite: the response cache is locked by"):
+        cache.open_response_cache()
+    other.rollback()
+    other.close()
+    cache.open_response_cache().close()  # free again: it opens
+
 def _open_store(path: str, go: Any) -> None:
     go.wait()  # every process opens the new file at the same moment
     try:

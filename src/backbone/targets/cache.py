@@ -105,10 +105,18 @@ def open_response_cache() -> ResponseStore:
         return ResponseStore(folder / RESPONSES_FILE)
     except (OSError, sqlite3.OperationalError) as exc:
         text = str(exc)
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in text:
+            raise InputError.single(
+                str(folder / RESPONSES_FILE),
+                None,
+                "the response cache is locked by another process (waited "
+                f"{BUSY_TIMEOUT:g} s): let it finish, set BACKBONE_CACHE_DIR to another folder, "
+                "or pass --no-cache",
+            ) from None
         if isinstance(exc, sqlite3.OperationalError) and not any(
             cue in text for cue in ("readonly", "unable to open", "disk I/O")
         ):
-            raise  # a lock held too long, say: not about the folder
+            raise  # not about the folder
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else text
         if folder.exists() and not folder.is_dir():
             reason = "it is a file"
@@ -169,6 +177,9 @@ def new_owner() -> str:
     return f"{_HOST}:{os.getpid()}:{uuid.uuid4().hex}"
 
 
+BUSY_TIMEOUT = 30.0
+"""Seconds a write waits for another process's lock on the cache before SQLite gives up."""
+
 WAL_PATIENCE = 30.0
 """Seconds to keep asking for write-ahead logging while another process holds the file."""
 
@@ -223,7 +234,7 @@ class ResponseStore:
 
     def _connect(self) -> sqlite3.Connection:
         _private_file(self.path)
-        db = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
+        db = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT, check_same_thread=False)
         try:
             use_wal(db)
             db.execute("PRAGMA synchronous=NORMAL")
