@@ -70,7 +70,7 @@ async def endless() -> AsyncIterator[tuple[EndlessServer, str]]:
 
 
 async def test_an_endless_body_stops_at_the_cap(endless: tuple[EndlessServer, str]) -> None:
-    server, base = endless
+    _, base = endless
     client = HttpClient(base, headers={}, timeout=60.0, max_connections=2, max_body=8 << 20)
     start = time.monotonic()
     with pytest.raises(HttpBodyTooLarge, match=r"larger than 8,388,608 bytes"):
