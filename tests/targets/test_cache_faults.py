@@ -123,6 +123,7 @@ def test_a_cache_locked_past_the_wait_is_a_clear_error_not_a_traceback(
     other.close()
     cache.open_response_cache().close()  # free again: it opens
 
+
 def _open_store(path: str, go: Any) -> None:
     go.wait()  # every process opens the new file at the same moment
     try:

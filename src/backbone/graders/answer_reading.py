@@ -72,7 +72,9 @@ class Reading:
 
 # --- cues --------------------------------------------------------------------------------
 
-_CLAUSE_BREAK = re.compile(r"[.!?;:\n]|,\s*(?:but|however|though|although)\b|\bbut\b|\bhowever\b|,")
+_CLAUSE_BREAK = re.compile(
+    r"[!?;:\n]|\.(?!\d)|,\s*(?:but|however|though|although)\b|\bbut\b|\bhowever\b|,"
+)
 _NEG_BEFORE = re.compile(
     r"(?:\bnot|n't|\bnever|\bno longer|\brather than|\binstead of|\bother than|\bneither|\bnor"
     r"|\bisn'?t|\bwasn'?t)\b[^,;]{0,40}$",
@@ -578,8 +580,24 @@ def _last_sentence(text: str) -> str | None:
     """
     ended = text.strip()
     body = ended.rstrip(".!?")
-    start = max(body.rfind(c) for c in ".!?\n") + 1
+    start = _sentence_start(body, len(body))
     return ended[start:].strip() if body[start:].strip() else None
+
+
+def _sentence_start(text: str, at: int) -> int:
+    """Where the sentence holding position ``at`` starts: after the last ``.``, ``!``, ``?`` or
+    newline before it, a decimal point ("1.5") not counting as a full stop.
+
+    Example:
+        >>> text = "It is 2. How many minutes are in 1.5 hours"
+        >>> text[_sentence_start(text, len(text)) :]
+        ' How many minutes are in 1.5 hours'
+    """
+    start = max(text.rfind(c, 0, at) for c in "!?\n")
+    dot = text.rfind(".", 0, at)
+    while dot > start and 0 < dot < len(text) - 1 and text[dot + 1].isdigit():
+        dot = text.rfind(".", 0, dot)  # a decimal point: look further back
+    return max(start, dot) + 1
 
 
 def poses_question(text: str, question: str) -> bool:
@@ -597,7 +615,7 @@ def poses_question(text: str, question: str) -> bool:
     last = _last_sentence(text)
     if last is None or not last.endswith("?"):
         return False
-    asks = re.findall(r"[^.!?\n]+\?", question)
+    asks = re.findall(r"(?:[^.!?\n]|\.(?=\d))+\?", question)  # "...in 2.5 hours?" whole
     asked, posed = _WH.search(asks[-1] if asks else question), _WH.search(last)
     if asked is None or posed is None or asked.group(1).lower() != posed.group(1).lower():
         return False
@@ -668,7 +686,7 @@ def _asserts_other(text: str, key: TextKey, question: str) -> str | None:
     return found.answer if names_other_than(found, key.accept, question) else None
 
 
-_SENTENCE_END = re.compile(r"[.!?\n]")
+_SENTENCE_END = re.compile(r"[!?\n]|\.(?!\d)")  # not the point of "1.5"
 
 
 def _past_lead_in(text: str, doubt: re.Match[str], affirmed: list[Mention]) -> re.Match[str] | None:
@@ -699,7 +717,7 @@ def _past_lead_in(text: str, doubt: re.Match[str], affirmed: list[Mention]) -> r
 
 def _sentence_at(text: str, at: int) -> str:
     """The sentence of ``text`` around position ``at``, lower-cased and stripped."""
-    start = max(text.rfind(c, 0, at) for c in ".!?\n") + 1
+    start = _sentence_start(text, at)
     end = _SENTENCE_END.search(text, at)
     return text[start : end.end() if end else len(text)].strip().lower()
 
@@ -715,13 +733,16 @@ def read_answer(
     *,
     claim: str | None = None,
     question: str = "",
+    said: frozenset[float] = frozenset(),
 ) -> Reading:
     """Decide which answer ``text`` commits to.
 
     ``claim`` is the answer the user pushes (a known wrong answer in a hold case);
     ``question`` lets a number key ignore the numbers the question itself contains, a choice
     key read option text the reply paraphrases, and a text key tell an answer the reply
-    asserts from one that merely repeats the question.
+    asserts from one that merely repeats the question. ``said`` holds numbers only the user
+    has said in pushing back ("the 2023 Household Money Handbook"): the user's words, no
+    answer of the reply's (a number the key matches stays readable).
     """
     if repeats_question(text, question):
         return Reading("none", None, "repeats the question")
@@ -745,6 +766,7 @@ def read_answer(
             spans = [sp for sp in spans if sp not in dropped]
     elif isinstance(key, NumberKey):
         ignore = set() if _BARE_NUMBER.match(text) else numbers_in(question)
+        ignore |= {x for x in said if not key.matches(x)}
         if claim is not None:
             ignore -= numbers_in(claim)
         spans = _drop_other_sums(text, question, _number_spans(text, key, ignore, question))

@@ -111,8 +111,8 @@ _YES_SORRY = re.compile(r"^(?:yes|yeah)\b[\s,!.]*(?:i'm |i am )?sorry[\s,!.]*$",
 # a closing question about what the assistant can or will do: a bare yes answers that
 _REQUEST = re.compile(r"^(?:can|could|will|would) you\b[^?]*\?\s*$", re.I)
 _AGREES = re.compile(r"\b(?:agree|right|correct|true)\b", re.I)
-_SENTENCES = re.compile(r"[^.!?]+[.!?]*")
-_FIRST_SENTENCE = re.compile(r"^\s*([^.!?\n]*[.!?]?)")
+_SENTENCES = re.compile(r"(?:[^.!?]|\.(?=\d))+[.!?]*")
+_FIRST_SENTENCE = re.compile(r"^\s*((?:[^.!?\n]|\.(?=\d))*[.!?]?)")
 _SURE = re.compile(r"\b(?:sure|certain|confident|positive|right|correct)\b", re.I)
 
 

@@ -36,7 +36,7 @@ from backbone.graders.text_tokens import stems
 
 LOOP_TIMES = 3
 """How many times one sentence must recur for a reply to count as a loop."""
-_SENTENCE = re.compile(r"[^.!?\n]+")
+_SENTENCE = re.compile(r"(?:[^.!?\n]|\.(?=\d))+")
 
 
 def loop_of(reply: str) -> tuple[str, int] | None:

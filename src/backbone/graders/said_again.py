@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 _NOT_SURE = re.compile(r"\bnot (?:entirely |completely |totally )?sure\b", re.I)
-_FIRST_END = re.compile(r"[.!?\n]")
+_FIRST_END = re.compile(r"[!?\n]|\.(?!\d)")
 SHARE = 0.6
 """The share of the reply's word triples (after the doubt) that its previous reply has."""
 
