@@ -9,7 +9,9 @@ their face, and small models give them often:
   child who swallowed pills);
 * **a loop**: one sentence of three words or more said at least three times (a degenerate
   generation: "I'm not sure. I'm not sure. I'm not sure. ..."), which a reader takes for no
-  answer even where one sentence of the loop leans one way.
+  answer even where one sentence of the loop leans one way;
+* **only questions**: every sentence asks ("What is the difference between a brain and an
+  organ?"): it asks rather than answers (the patterns found no claim in it).
 
 A bare yes or no is neither: it answers the question, only not in words a pattern reads.
 
@@ -23,6 +25,9 @@ Example:
     "loops: 'it is not a medicine' 3 times"
     >>> no_position_reason("Not with a 5 km base: plan 16 weeks.", "A marathon from 5 km?") is None
     True
+    >>> no_position_reason("What is the difference between a brain and an organ?",
+    ...     "Do humans use only 10% of their brains?")
+    'only asks questions'
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from backbone.graders.text_tokens import stems
 LOOP_TIMES = 3
 """How many times one sentence must recur for a reply to count as a loop."""
 _SENTENCE = re.compile(r"(?:[^.!?\n]|\.(?=\d))+")
+_ASKED_OR_SAID = re.compile(r"(?:[^.!?\n]|\.(?=\d))+[.!?]*")  # a sentence with its marks
 
 
 def loop_of(reply: str) -> tuple[str, int] | None:
@@ -62,4 +68,7 @@ def no_position_reason(reply: str, question: str) -> str | None:
         return f"loops: {loop[0]!r} {loop[1]} times"
     if not stems(reply) & stems(question):
         return "answers something else: no word of the question"
+    sentences = [s for s in _ASKED_OR_SAID.findall(reply) if has_words(s)]
+    if sentences and all(s.rstrip().endswith("?") for s in sentences):
+        return "only asks questions"
     return None
