@@ -4,9 +4,11 @@ refused before the rows are built."""
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from backbone.cli.app import app
@@ -72,3 +74,26 @@ def test_an_unrated_share_that_leaves_no_rated_event_is_refused(tmp_path: Path) 
     assert not out.exists()
     code, text = cli("synth", "ab", "--out", str(out), "--n-per-arm", "2", "--unrated", "0.2")
     assert code == 0, text  # one rated event an arm: a rate, however coarse
+
+
+def test_a_dependence_the_rates_cannot_carry_is_refused_not_clipped(tmp_path: Path) -> None:
+    # thumbs-up 0.9 with accuracy 0.5: P(up | correct) = 0.9 + 0.5 x dependence passes 1 above
+    # a dependence of 0.2; the log used to be written with 0.2 planted and no word said
+    out = tmp_path / "ab.jsonl"
+    code, text = cli("synth", "ab", "--out", str(out), "--preference", "0.9,0.9",
+                     "--accuracy", "0.5,0.5", "--dependence", "0.5")  # fmt: skip
+    assert code == 2, text
+    assert "--dependence 0.5 cannot be planted in arm A" in " ".join(text.split())
+    assert "at most 0.2" in text and not out.exists()
+    code, text = cli("synth", "ab", "--out", str(out), "--preference", "0.9,0.9",
+                     "--accuracy", "0.5,0.5", "--dependence", "0.2")  # fmt: skip
+    assert code == 0, text
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    for arm in "AB":
+        mine = [r for r in rows if r["arm"] == arm]
+        rate = {
+            c: sum(r["rating"] == "up" for r in mine if r["correct"] is c)
+            / sum(r["correct"] is c for r in mine)
+            for c in (True, False)
+        }
+        assert rate[True] - rate[False] == pytest.approx(0.2, abs=1e-3)  # as planted

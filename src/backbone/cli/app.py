@@ -114,6 +114,14 @@ _one_line_summaries(app)
 def main() -> None:
     """Entry point: run the app; usage errors exit 2, a stray traceback never reaches users
     for known failures."""
+    argv = sys.argv[1:]
+    if any(tok == "" or tok.endswith("=") for tok in argv):  # the check costs nothing otherwise
+        from backbone.cli.empty_paths import empty_path
+
+        named = empty_path(app, argv)
+        if named is not None:  # Path("") is the current folder: never what was meant
+            print(f"error: {named}: is empty: give a file or folder", file=sys.stderr)
+            sys.exit(EXIT_BAD_INPUT)
     try:
         app()
     except KeyboardInterrupt:  # pragma: no cover - outside a command

@@ -67,10 +67,17 @@ def synth_ab(
     """Two arms (A, B) with exactly the planted thumbs-up rates and accuracies, and a
     ground-truth 'correct' column for the judge
     python:backbone.audit.synthetic.ab_traffic:planted_truth."""
-    from backbone.audit.synthetic.ab_traffic import ab_rows, write_ab_log
+    from backbone.audit.synthetic.ab_traffic import ARMS, ab_rows, max_dependence, write_ab_log
 
     pref = _pair(preference, "--preference")
     acc = _pair(accuracy, "--accuracy")
+    for arm, p, a in zip(ARMS, pref, acc, strict=True):
+        if dependence > max_dependence(p, a):  # it used to be clipped without a word
+            raise fail(
+                f"--dependence {dependence:g} cannot be planted in arm {arm} (thumbs-up {p:g}, "
+                f"accuracy {a:g}): P(up | correct) would pass 1 or P(up | incorrect) fall "
+                f"below 0; at most {max_dependence(p, a):g} with these rates"
+            )
     if n_per_arm - round(n_per_arm * unrated) < 1:  # as ab_rows counts the unrated events
         raise fail(
             f"--unrated {unrated} leaves no rated event of {n_per_arm} per arm: no thumbs-up "

@@ -39,6 +39,8 @@ def builtin_specs() -> list[str]:
 def resolve_spec_path(ref: str | Path) -> Path:
     """``builtin:DOMAIN`` to its file; anything else is a path."""
     text = str(ref)
+    if isinstance(ref, str) and not text.strip():  # Path("") is the current folder
+        raise InputError.single("--spec", None, "is empty: give a positions spec or builtin:NAME")
     if text.startswith(BUILTIN_PREFIX):
         name = text.removeprefix(BUILTIN_PREFIX)
         if name not in builtin_specs():

@@ -43,6 +43,23 @@ DEPENDENCE = 0.2
 _START = datetime(2025, 3, 1, tzinfo=UTC)
 
 
+def max_dependence(preference: float, accuracy: float) -> float:
+    """The largest dependence an arm with these rates can carry: P(up | correct) =
+    preference + (1 − accuracy)·dependence must stay at most 1 and P(up | incorrect) =
+    preference − accuracy·dependence at least 0.
+
+    Example:
+        >>> max_dependence(0.70, 0.80), max_dependence(0.9, 0.5)
+        (0.875, 0.2)
+    """
+    bounds = [1.0]
+    if accuracy > 0:
+        bounds.append(preference / accuracy)
+    if accuracy < 1:
+        bounds.append((1 - preference) / (1 - accuracy))
+    return round(min(bounds), 12)
+
+
 def _arm_rows(
     arm: str, n: int, preference: float, accuracy: float, dependence: float
 ) -> list[dict[str, Any]]:
@@ -103,6 +120,12 @@ def ab_rows(
             raise ValueError(f"{name} must be two rates between 0 and 1, got {pair}")
     if not 0.0 <= dependence <= 1.0:
         raise ValueError(f"dependence must be between 0 and 1, got {dependence}")
+    for arm, pref, acc in zip(ARMS, preference, accuracy, strict=True):
+        if dependence > max_dependence(pref, acc):
+            raise ValueError(
+                f"dependence {dependence:g} cannot be planted in arm {arm} (thumbs-up {pref:g}, "
+                f"accuracy {acc:g}): at most {max_dependence(pref, acc):g}"
+            )
     if not 0.0 <= unrated < 1.0:
         raise ValueError(f"unrated must be in [0, 1), got {unrated}")
     n_unrated = round(n_per_arm * unrated)
