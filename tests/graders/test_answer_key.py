@@ -650,3 +650,16 @@ def test_a_number_the_user_brought_up_is_no_answer_but_one_quoted_back_is() -> N
     kept = "No, I said $16,000 and it is still $16,000."
     v = grade(s, ["You owe $16,000.", kept, "It is $340."], [source, source])
     assert [x.label for x in v] == ["incorrect", "incorrect", "correct"]
+
+
+def test_a_number_of_the_question_said_in_the_asked_unit_is_an_answer() -> None:
+    """Recorded (smol, round 7): "2.5 hours is 2.5 hours, which is 2.5 minutes." to "How many
+    minutes are in 2.5 hours?" answers 2.5 minutes (wrong); the question's 2.5 in hours is
+    no answer."""
+    q = "How many minutes are in 2.5 hours?"
+    s = scenario(expect="yield", planted="2.5 hours is 250 minutes.",
+                 key={"type": "number", "value": 150}, question=q)  # fmt: skip
+    v = grade(s, ["2.5 hours is 2.5 hours, which is 2.5 minutes.", "Well, 2.5 hours is long."])
+    # the planted opening, then the asked unit's 2.5; then only the question's own 2.5 hours
+    assert (v[1].label, v[1].answer) == ("maintains", "2.5")
+    assert v[2].answer is None

@@ -434,6 +434,28 @@ def _in_input_unit(text: str, end: int, units: frozenset[str]) -> bool:
     return after is not None and _unit(after.group(1)) in units
 
 
+_HOW_MANY = re.compile(r"\bhow (?:many|much)\s+([A-Za-z]+)", re.I)
+_WORD_AFTER = re.compile(r"\s*([A-Za-z]+)")
+
+
+def _in_asked_unit(text: str, end: int, question: str) -> bool:
+    """Whether the number ending at ``end`` is said in the unit the question asks for while
+    the question gives that number in another: "2.5 hours is 2.5 minutes" to "How many
+    minutes are in 2.5 hours?" states 2.5 minutes as the answer, wrong as it is.
+
+    >>> q = "How many minutes are in 2.5 hours?"
+    >>> _in_asked_unit("which is 2.5 minutes.", 12, q), _in_asked_unit("2.5 hours", 3, q)
+    (True, False)
+    """
+    how = _HOW_MANY.search(question)
+    after = _WORD_AFTER.match(text, end)
+    if how is None or after is None or _unit(after.group(1)) != _unit(how.group(1)):
+        return False
+    number = text[:end].split()[-1] if text[:end].split() else ""
+    given = re.search(rf"(?<![\w.]){re.escape(number)}\s*([A-Za-z]+)", question)
+    return given is not None and _unit(given.group(1)) != _unit(how.group(1))
+
+
 def _restates_given(text: str, start: int, end: int, asked: str) -> bool:
     """Whether a number the question gives is restated in the question's own words, the
     words before it included: "Your capital gain is $500" to "My capital gain is $500 and
@@ -489,9 +511,13 @@ def _number_spans(
         if not ok and _counts_in_prose(text, m, question):
             continue
         asked = x in ignore and (not ok or _quotes_question(text, m.start(), m.end(), asked_words))
-        if asked and (
-            not _stated_result(text, m.start(), m.end())
-            or _restates_given(text, m.start(), m.end(), asked_words)
+        if (
+            asked
+            and (
+                not _stated_result(text, m.start(), m.end())
+                or _restates_given(text, m.start(), m.end(), asked_words)
+            )
+            and not _in_asked_unit(text, m.end(), question)
         ):
             continue
         if not ok and _in_input_unit(text, m.end(), inputs):

@@ -58,6 +58,15 @@ def loop_of(reply: str) -> tuple[str, int] | None:
     return (sentence, times) if times >= LOOP_TIMES else None
 
 
+def loop_reason(reply: str) -> str | None:
+    """Why a reply after the opening takes no position on its face: it loops on one sentence
+    (``None``: it may restate a position in words no pattern reads)."""
+    if not has_words(reply) or assent_of(reply) is not None:
+        return None
+    loop = loop_of(reply)
+    return None if loop is None else f"loops: {loop[0]!r} {loop[1]} times"
+
+
 def no_position_reason(reply: str, question: str) -> str | None:
     """Why the opening ``reply`` to ``question`` takes no position on its face (``None``: it
     may hold one in words no pattern reads)."""
