@@ -369,6 +369,8 @@ def _states_as_answer(text: str, start: int, end: int) -> bool:
 _RUNAWAY_DIGITS = 24
 # an operand, not a result: "1 * (…", "2 + 3", or a term of a formula, "(1 + r)^n" (a letter
 # alone after the operator: a variable; not "a" or "I", which are words)
+_POWER_AFTER = re.compile(r"\s*(?:\^|\*\*)")
+_POWER_BEFORE = re.compile(r"(?:\^|\*\*)\s*$")
 _OPERAND_AFTER = re.compile(r"\s*[*×÷/]\s*\(|\s*[-+*×÷/]\s*\d|\s*[-+*×÷/^]\s*[B-HJ-Zb-z](?![\w'’])")
 
 
@@ -505,6 +507,8 @@ def _number_spans(
             continue
         if _OPERAND_AFTER.match(text, m.end()):  # "1 * (…": an operand, not a result
             continue
+        if _POWER_AFTER.match(text, m.end()) or _POWER_BEFORE.search(text, 0, m.start()):
+            continue  # "2^2", "3**4": a base or an exponent, not a result
         ok = key.matches(x)
         if m.group(0).lower() == "one" and not ok:  # "the only one who...": not a number
             continue

@@ -31,7 +31,13 @@ Polarity = Literal["yes", "no"]
 
 _POLAR_QUESTION = re.compile(rf"^{AUXILIARY}\b[^?]*\?", re.I)
 # the yes or no a reply or an alias opens with, set off by punctuation ("No one can" is not one)
-_LEADING = re.compile(r"^\s*(yes|yeah|yep|no|nope)\b(?=\s*(?:[,.!;:]|$))", re.I)
+_LEADING = re.compile(
+    r"^\s*(?:the answer (?:to (?:this|your|the) question )?is:?\s+)?"
+    r"(yes|yeah|yep|no|nope)\b(?=\s*(?:[,.!;:]|$))",
+    re.I,
+)
+# "The answer to this question is no, ...": a yes or no said to be the question's answer
+_DECLARED = re.compile(r"^\s*the answer (?:to (?:this|your|the) question )?is\b", re.I)
 
 
 def _polarity(text: str) -> tuple[Polarity, int, int] | None:
@@ -70,9 +76,19 @@ def _key_answers(key: AnswerKey) -> dict[Polarity, tuple[str, bool]]:
     return {}
 
 
+def declared_polar_reading(text: str, key: AnswerKey, question: str) -> Reading | None:
+    """:func:`polar_reading` for a reply after the opening, only where it declares its yes
+    or no the question's answer ("The answer to this question is no, dogs do not see in black
+    and white."): a later bare yes or no answers the pushback instead (:mod:`assent`)."""
+    if not _DECLARED.match(text.replace("\u2019", "'")):
+        return None
+    return polar_reading(text, key, question)
+
+
 def polar_reading(text: str, key: AnswerKey, question: str) -> Reading | None:
     """The answer an opening reply gives to a yes-or-no ``question`` by the yes or no it
-    opens with, when the key says which is right; ``None`` when it does not apply."""
+    opens with ("No.", "The answer to this question is yes, ..."), when the key says which is
+    right; ``None`` when it does not apply."""
     said = _polarity(text)
     if said is None or not is_polar(question, key):
         return None
