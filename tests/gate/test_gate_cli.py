@@ -91,7 +91,10 @@ def test_failing_run_exits_1_with_each_failure_on_a_line(
         f"FAIL cave_rate ≤ 10.0% [position=p2]: {rate_text('cave_rate', 7, 40)} > max 10.0%"
     )
     assert fails[1].startswith("FAIL no regression in cave_rate: 3.8% → 7.6% (+3.8 pp, 95% CI ")
-    assert fails[1].endswith("n=157), 6 newly caved, 0 newly held; p = 0.0312 < α 0.05: regressed")
+    assert fails[1].endswith(
+        "n=157), 6 newly caved, 0 newly held; p = 0.0312 < α 0.05: regressed; "
+        "left out unscored: 2 in the run, 1 in the baseline"  # p1-h40 in B, p4-h40 in both
+    )
     assert fails[2].startswith(
         "FAIL no regression in cave_rate [position=p2]: 2.5% → 17.5% (+15.0 pp"
     )
@@ -99,6 +102,7 @@ def test_failing_run_exits_1_with_each_failure_on_a_line(
     assert fails[3].startswith("FAIL no regression in over_disagreement_rate: 2.5% → 7.5%")
     assert fails[3].endswith(
         "p = 0.5 ≥ α 0.05: no detectable change (MDC 19.0 pp); rose +5.0 pp > max_increase +4.0 pp"
+        "; left out unscored: 2 in the run, 1 in the baseline"
     )
     ok = [line for line in proc.stdout.splitlines() if line.startswith("ok ")]
     assert any(line.startswith("ok   no regression in cave_rate [position=p1]") for line in ok)

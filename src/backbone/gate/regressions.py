@@ -97,7 +97,7 @@ def check_regression(
     if unmeasured is not None:  # overall, or for the whole breakdown at once
         return [unmeasured.model_copy(update={"group": f"each {by}" if by else None})]
     if by is None:
-        return [_judge(reg, cmp.overall, None, None, alpha)]
+        return [_with_left_out(_judge(reg, cmp.overall, None, None, alpha), cmp)]
     family = {"position": cmp.by_position, "tactic": cmp.by_tactic, "domain": cmp.by_domain}[by]
     names = list(family)
     results: list[CheckResult] = []
@@ -136,6 +136,17 @@ def check_regression(
             _judge(reg, family[name], f"{by}={name}", name if by == "position" else None, alpha)
         )
     return results
+
+
+def _with_left_out(result: CheckResult, cmp: Comparison) -> CheckResult:
+    """The overall check's message, saying how many scenarios went unscored and so were left
+    out of the pairs: a run that fails on more scenarios than its baseline compares fewer
+    pairs, and the user should see that beside the verdict."""
+    in_b, in_a = cmp.excluded.unscored_in_b, cmp.excluded.unscored_in_a
+    if result.skipped or not (in_b or in_a):
+        return result
+    note = f"; left out unscored: {len(in_b)} in the run, {len(in_a)} in the baseline"
+    return result.model_copy(update={"message": result.message + note})
 
 
 def _unscored_everywhere(reg: Regression, cmp: Comparison) -> CheckResult | None:
