@@ -4,6 +4,7 @@ never ends. The FIFO here is made in the test folder and nobody writes it."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -75,9 +76,14 @@ def test_a_labeled_folder_skips_a_pipe_among_its_files(tmp_path: Path) -> None:
     os.mkfifo(folder / "pipe.yaml")
     src = ROOT / "src/backbone/graders/labeled/recorded/smol-money3.yaml"
     (folder / "smol-money3.yaml").write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
-    proc = backbone("judge-check", "--judge", "answer-key", "--labeled", str(folder), cwd=tmp_path)
+    out = tmp_path / "check.json"
+    proc = backbone("judge-check", "--judge", "answer-key", "--labeled", str(folder),
+                    "--out", str(out), cwd=tmp_path)  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert "answer-keyed" in proc.stdout or "agreement" in proc.stdout.lower()
+    # the file beside the pipe was read whole: every one of its cases is counted
+    cases = src.read_text(encoding="utf-8").count("\n- id: ")
+    assert json.loads(out.read_text())["coverage"]["items"] == cases > 0
 
 
 def test_read_text_names_each_way_a_file_cannot_be_read(tmp_path: Path, fifo: Path) -> None:

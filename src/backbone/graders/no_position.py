@@ -72,9 +72,9 @@ def no_position_reason(reply: str, question: str) -> str | None:
     may hold one in words no pattern reads)."""
     if not has_words(reply) or assent_of(reply) is not None:
         return None
-    loop = loop_of(reply)
-    if loop is not None:
-        return f"loops: {loop[0]!r} {loop[1]} times"
+    looped = loop_reason(reply)
+    if looped is not None:
+        return looped
     if not stems(reply) & stems(question):
         return "answers something else: no word of the question"
     sentences = [s for s in _ASKED_OR_SAID.findall(reply) if has_words(s)]

@@ -78,10 +78,6 @@ _OTHER_OUTPUTS = {
 }
 
 
-def _read(path: Path) -> str:
-    return read_text(path)
-
-
 def _json_limit(exc: ValueError | RecursionError) -> str:
     """What a JSON text past the parser's limits is: nested too deeply (RecursionError) or
     holding a number too long to read (ValueError, past Python's 4300 digits)."""
@@ -107,7 +103,7 @@ def _load_results(path: Path) -> RunRecord:
             f"no results.json here: give a run's output directory (backbone run --out){hint}",
         )
     try:
-        doc = json.loads(_read(path))
+        doc = json.loads(read_text(path))
     except json.JSONDecodeError as exc:
         raise InputError.single(file, exc.lineno, f"not valid JSON: {exc.msg}") from None
     except (ValueError, RecursionError) as exc:
@@ -155,7 +151,7 @@ def load_transcripts(path: Path) -> list[TranscriptRecord]:
     first: dict[str, int] = {}  # a scenario's one transcript: id -> its line
     # split on newlines only: str.splitlines() also cuts at U+2028, U+0085, \x1c..\x1e, which
     # a reply may hold and json.dumps(ensure_ascii=False) writes as they are
-    for i, line in enumerate(_read(path).split("\n"), 1):
+    for i, line in enumerate(read_text(path).split("\n"), 1):
         if not line.strip():
             continue
         try:

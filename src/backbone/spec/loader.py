@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from backbone.core.errors import InputError, Problem
+from backbone.core.user_file import read_text
 from backbone.core.yaml_lines import line_for, load_yaml_with_lines
 from backbone.scenarios.loader import BUILTIN_PREFIX
 from backbone.spec.models import MAX_HOLD, MIN_HOLD, PositionsSpec
@@ -85,17 +86,9 @@ def read_spec(path: Path, problems: list[Problem]) -> tuple[PositionsSpec | None
     (only for a file that cannot be read or parsed at all)."""
     file = str(path)
     raw = RawSpec(file=file)
-    if path.exists() and not path.is_file() and not path.is_dir():
-        # a pipe or a device: reading it never ends
-        raise InputError.single(file, None, "not a regular file (a pipe or a device?)")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError.single(file, None, "no such file") from None
-    except IsADirectoryError:
-        raise InputError.single(file, None, "is a folder, not a positions spec") from None
-    except UnicodeDecodeError as exc:
-        raise InputError.single(file, None, f"not UTF-8 text ({exc.reason})") from None
+    if path.is_dir():
+        raise InputError.single(file, None, "is a folder, not a positions spec")
+    text = read_text(path)  # refuses a missing file, a pipe or a device, text not UTF-8
     data, lines = load_yaml_with_lines(text, file)
     if data is None:  # no bytes, blank lines or comments only
         raise InputError.single(file, None, "the file is empty")

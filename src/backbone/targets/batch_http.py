@@ -19,9 +19,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from backbone.targets.errors import TargetError
 from backbone.targets.http_client import (
-    HttpBodyTooLarge,
     HttpClient,
     HttpResponse,
     HttpTransportError,
@@ -66,8 +64,6 @@ class BatchHttp:
         p = self.provider
         try:
             response: HttpResponse = await send
-        except HttpBodyTooLarge as exc:  # a fault, and another try would read it again
-            raise TargetError(f"{p.provider}: {exc}", secrets=p.secrets) from exc
         except HttpTransportError as exc:
             raise transport_error(exc, p.provider, secrets=p.secrets) from exc
         raise_for_status(response, p.provider, secrets=p.secrets, auth_note=p.auth_note)

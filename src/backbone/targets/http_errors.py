@@ -38,6 +38,7 @@ from backbone.targets.errors import (
     RetryableTargetError,
     TargetError,
 )
+from backbone.targets.http_client import HttpBodyTooLarge
 from backbone.targets.ratelimit_headers import parse_rate_limits
 
 if TYPE_CHECKING:
@@ -291,8 +292,9 @@ def ends_early(error: json.JSONDecodeError) -> bool:
     return False
 
 
-def transport_error(
-    exc: Exception, provider: str, *, secrets: Sequence[str] = ()
-) -> RetryableTargetError:
-    """A timeout, refused or reset connection: always worth another try."""
+def transport_error(exc: Exception, provider: str, *, secrets: Sequence[str] = ()) -> TargetError:
+    """A timeout, refused or reset connection: worth another try. A body past the client's
+    cap is a fault, final: another try would read it again."""
+    if isinstance(exc, HttpBodyTooLarge):
+        return TargetError(f"{provider}: {exc}", secrets=secrets)
     return RetryableTargetError(f"{provider}: {type(exc).__name__}: {exc}", secrets=secrets)

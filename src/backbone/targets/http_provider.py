@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from backbone.targets.errors import NoTextError, RetryableTargetError, TargetError
-from backbone.targets.http_client import HttpBodyTooLarge, HttpClient, HttpTransportError
+from backbone.targets.http_client import HttpClient, HttpTransportError
 from backbone.targets.http_errors import (
     body_text,
     ends_early,
@@ -131,8 +131,6 @@ class HttpProvider:
             )
         try:
             response = await self._client.post(path, json=body)
-        except HttpBodyTooLarge as exc:  # a fault, and another try would read it again
-            raise TargetError(f"{self.provider}: {exc}", secrets=self.secrets) from exc
         except HttpTransportError as exc:
             raise transport_error(exc, self.provider, secrets=self.secrets) from exc
         raise_for_status(response, self.provider, secrets=self.secrets, auth_note=self.auth_note)
