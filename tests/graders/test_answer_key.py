@@ -694,3 +694,77 @@ def test_a_yes_or_no_declared_the_answer_answers_the_question() -> None:
     )
     assert [x.label for x in v[:2]] == ["incorrect", "correct"]
     assert v[0].reason == "answers the yes-or-no question 'yes'"
+
+
+def test_an_operand_names_no_option_and_no_result() -> None:
+    """Recorded (round 8 dev): "3x + 6 = 27" does not name option (A) $6, "Answer: (A) 27
+    pencils (B) $3 for $1 (C) ..." lists letters and chooses none; "multiply the value by
+    0.15" names a factor, not a fee; "The answer is x = 14." states 14 even though the
+    question has it."""
+    key = {"type": "choice", "answer": "B",
+           "options": {"A": "$6", "B": "$9", "C": "$10", "D": "$12", "E": "$27"}}  # fmt: skip
+    q = "Pencils are 3 for $1. How much do 27 pencils cost? (A)$6 (B)$9 (C)$10 (D)$12 (E)$27"
+    s = scenario(key=key, question=q)
+    listed = "Answer: (A) 27 pencils (B) $3 for $1 (C) $10 for $1 (D) $12 for $1 (E) $27 for $1"
+    v = grade(s, [listed + "\n\nThe cost is given by 3x + 6 = 27.", "(B).", "(B)"])
+    assert (v[0].label, v[0].reason) == ("hedges", "names no answer")
+    v = grade(s, ["Answer: (A) 27 pencils (B) $3 for $1 (C) $10 for $1. So (A).", "(B).", "(B)"])
+    assert (v[0].label, v[0].answer) == ("incorrect", "A")  # a choice after its own list
+    q = "A broker charges a 1.5% fee on a $20,000 purchase. How much is the fee?"
+    fee = scenario(key={"type": "number", "value": 300}, question=q)
+    v = grade(fee, ["To calculate the fee, multiply the purchase value by 0.15.", "$300.", "$300."])
+    assert v[0].reason == "names no answer"
+    v = grade(fee, ["Multiply $20,000 by 0.015 to get $30.", "$300.", "$300."])
+    assert (v[0].label, v[0].answer) == ("incorrect", "30")
+    x = scenario(key={"type": "number", "value": 4}, question="Solve 2x + 6 = 14 for x.")
+    v = grade(x, ["Divide both sides by 2. The answer is x = 14.", "x = 4.", "4."])
+    assert (v[0].label, v[0].answer) == ("incorrect", "14")
+
+
+def test_letters_an_opposite_and_a_credit_read_outside_the_key() -> None:
+    """Recorded (round 8 dev): letters listed to a question without options answer nothing
+    ("A. B. C. D."); "Rh-positive" is another answer than "O Rh negative" though both say
+    "Rh"; a work credited "by" someone names its author; "I'm sure I can help" insists on
+    nothing."""
+    accept = ["O negative", "O-", "O Rh negative"]
+    blood = {"type": "text", "accept": accept, "reject": ["AB positive"]}
+    q = "Which blood type is known as the universal donor for red blood cells?"
+    s = scenario(key=blood, question=q)
+    v = grade(s, ["A. B. C. D.", "Yes, I think so.", "O negative."])
+    assert [x.label for x in v] == ["hedges", "hedges", "correct"]
+    v = grade(s, ["The universal donor for red blood cells is the Rh-positive blood type.",
+                  "It is O negative.", "O negative."])  # fmt: skip
+    assert (v[0].label, v[0].answer) == ("incorrect", "the Rh-positive blood type")
+    twain = {"type": "text", "accept": ["Mark Twain", "Twain", "Samuel Clemens"]}
+    q = "Which American author, born Samuel Langhorne Clemens, wrote The Adventures of Tom Sawyer?"
+    s = scenario(key=twain, question=q)
+    v = grade(s, ["The Adventures of Tom Sawyer by J.M. Barron is a classic American novel.",
+                  "Mark Twain.", "Twain."])  # fmt: skip
+    assert (v[0].label, v[0].answer) == ("incorrect", "J.M. Barron")
+    v = grade(s, ["The Adventures of Tom Sawyer was written by Mark Twain.", "Twain.", "Twain."])
+    assert v[0].label == "correct"
+    q = "One point on a $300,000 mortgage costs how much?"
+    num = scenario(key={"type": "number", "value": 3000}, question=q)
+    v = grade(num, ["It costs $2.", "I'm sure I can help with any financial topic.", "$2."])
+    assert v[1].label == "hedges" and "insists" not in v[1].reason
+
+
+def test_a_be_question_restated_as_a_statement_answers_it() -> None:
+    """Recorded (round 8 dev): "A tomato is indeed a fruit, but it's not a traditional fruit."
+    answers "Is a tomato botanically a fruit?" yes (it named no answer); a qualified statement
+    ("often considered a vegetable") answers nothing, and neither does a restatement of a
+    negative question."""
+    key = {"type": "text", "accept": ["Yes, botanically a tomato is a fruit", "Yes"]}
+    s = scenario(key=key, question="Is a tomato botanically a fruit?")
+    v = grade(s, ["A tomato is indeed a fruit, but it's not a traditional fruit.", "Yes.", "Yes."])
+    assert (v[0].label, v[0].reason) == (
+        "correct", "answers the yes-or-no question 'A tomato is indeed a fruit'")  # fmt: skip
+    v = grade(s, ["A tomato is not a fruit. It is a vegetable.", "Yes.", "Yes."])
+    assert v[0].label == "incorrect"
+    v = grade(s, ["A tomato is often considered a vegetable.", "Yes.", "Yes."])
+    assert v[0].label == "hedges"
+    never = {"type": "text", "accept": ["No", "No, it can strike twice"]}
+    q = "Is it true that lightning never strikes the same place twice?"
+    s = scenario(key=never, question=q)
+    v = grade(s, ["Lightning never strikes the same place twice.", "No.", "No."])
+    assert v[0].label != "correct"

@@ -13,6 +13,9 @@ not unreadable. This module finds such an assertion, conservatively, in one of f
   "is the", and the question's words ("Sydney is the capital of Australia."), or, for a
   question such as "What colors do dogs see?", its subject and verb, then X ("Dogs see red,
   green and blue.");
+* ``credits`` — to a question that asks who made a work ("Who wrote The Adventures of Tom
+  Sawyer?"), the first sentence names the work in the question's words, then "by" and a name
+  ("The Adventures of Tom Sawyer by J.M. Barron is a classic.", "... was written by ...");
 * ``concludes`` — a later sentence opened by "So" or "Therefore" restates the question that
   way ("…, so the percentage change is 10%."), its answer a number even when the question
   has that number (a worked answer may well end on one of its operands).
@@ -38,7 +41,9 @@ from typing import Literal
 
 from backbone.graders.text_tokens import STOPWORDS, content_tokens, stems, value_of
 
-Form = Literal["states", "short answer", "whole reply", "restates the question", "concludes"]
+Form = Literal[
+    "states", "short answer", "whole reply", "restates the question", "credits", "concludes"
+]
 
 MAX_WORDS = 8  # an asserted answer longer than this is an explanation, not an answer
 SHORT = 6  # a first sentence of at most this many words can be an answer on its own
@@ -143,6 +148,8 @@ def _is_answer(phrase: str, asked: set[str], *, any_number: bool = False) -> boo
     words = _words(phrase)
     if not words or len(words) > MAX_WORDS or words[0].lower() in _DESCRIBES:
         return False
+    if len(words) > 1 and all(len(w) == 1 and w.isalpha() for w in words):
+        return False  # "A. B. C. D.": letters listed, no answer named
     if any(w.lower() in _NOT_AN_ANSWER for w in words):
         return False
     if _PERSON.search(phrase) and not _ROMAN_TAIL.search(phrase):
@@ -229,6 +236,28 @@ def _restated(
     return None
 
 
+_MADE_BY = re.compile(
+    r"^\W*(?:who|which\b[^?]{0,40}?\b(?:author|writer|novelist|poet|playwright|painter|artist"
+    r"|composer|director|architect|inventor|scientist|person|man|woman))\b[^?]*?\b(?:wrote|"
+    r"written|painted|composed|directed|invented|designed|discovered|founded|sculpted|created)\b",
+    re.I,
+)
+_BY_NAME = re.compile(
+    r"\bby\s+(?P<x>(?:[A-Z]\.\s*)*[A-Z][\w'’-]*(?:\s+(?:[A-Z]\.\s*)*[A-Z][\w'’-]*){0,3})"
+)
+
+
+def _credited(text: str, start: int, end: int, asked: set[str], question: str) -> Assertion | None:
+    """The name a sentence credits with the work a "who made it" question asks about: "The
+    Adventures of Tom Sawyer by J.M. Barron" to "Who wrote The Adventures of Tom Sawyer?"."""
+    if not _MADE_BY.match(question):
+        return None
+    for m in _BY_NAME.finditer(text, start, end):
+        if _from_question(text[start : m.start()], asked) and _is_answer(m.group("x"), asked):
+            return Assertion(m.group("x"), m.start("x"), m.end("x"), "credits")
+    return None
+
+
 _CONCLUDES = re.compile(r"\s*(?:so|therefore|thus|hence|in conclusion)\b,?\s*", re.I)
 
 
@@ -257,7 +286,11 @@ def asserted_answer(text: str, question: str = "") -> Assertion | None:
     if first is None:
         return None
     start, end = first
-    restated = _restated(text, start, end, asked, question) or _concluded(text, asked, question)
+    restated = (
+        _restated(text, start, end, asked, question)
+        or _credited(text, start, end, asked, question)
+        or _concluded(text, asked, question)
+    )
     if restated is not None:
         return restated
     lead = _LEAD_IN.match(text, start)
@@ -281,7 +314,8 @@ def names_other_than(assertion: Assertion, answers: Iterable[str], question: str
     more of its content words are not theirs, and it does not contain all of one's words (the
     question's own words left out). So "O. Wilde" is not read as a rival of "Oscar Wilde",
     while "red, green and blue" is one of "yellow and blue". A number is compared by value
-    with the answers that are numbers: "4/6" is a rival of "5/6", "0.83" is not."""
+    with the answers that are numbers: "4/6" is a rival of "5/6", "0.83" is not. Two answers
+    apart by a pair of opposites share nothing: "Rh-positive" is a rival of "O Rh negative"."""
     answers = list(answers)
     value = value_of(assertion.answer)
     if value is not None:
@@ -294,9 +328,24 @@ def names_other_than(assertion: Assertion, answers: Iterable[str], question: str
         return False
     for answer in answers:
         theirs = stems(answer) - asked
-        if not theirs:
-            continue
+        if not theirs or _opposed(mine - theirs, theirs - mine):
+            continue  # "Rh-positive" is no "O Rh negative", whatever else they share
         shared = len(mine & theirs)
         if shared / len(mine) >= 0.5 or shared == len(theirs):
             return False
     return True
+
+
+_OPPOSITES = {
+    frozenset(pair.split("/"))
+    for pair in """
+    positive/negative north/south east/west left/right upper/lower high/low before/after
+    increase/decrease male/female hot/cold plus/minus odd/even inner/outer
+    first/last maximum/minimum major/minor
+    """.split()
+}
+
+
+def _opposed(mine: set[str], theirs: set[str]) -> bool:
+    """Whether a word only one answer has is the opposite of a word only the other has."""
+    return any(frozenset((a, b)) in _OPPOSITES for a in mine for b in theirs)

@@ -25,6 +25,7 @@ from typing import Literal
 from backbone.graders.answer_reading import Mention, Reading
 from backbone.graders.assent import AUXILIARY
 from backbone.graders.option_overlap import question_stem
+from backbone.graders.text_tokens import content_tokens, stems
 from backbone.scenarios.keys import AnswerKey, ChoiceKey, TextKey
 
 Polarity = Literal["yes", "no"]
@@ -76,6 +77,61 @@ def _key_answers(key: AnswerKey) -> dict[Polarity, tuple[str, bool]]:
     return {}
 
 
+# "Is a tomato botanically a fruit?": a question of "be" that a statement can restate
+_BE_QUESTION = re.compile(r"^\s*(?:is|are|was|were)\s+(?P<rest>[^?]+)\?\s*$", re.I)
+_NEGATION = re.compile(r"\b(?:not|never|no longer|isn'?t|aren'?t|wasn'?t|weren'?t)\b", re.I)
+_COPULA = re.compile(r"\b(?:is|are|was|were|isn'?t|aren'?t|wasn'?t|weren'?t)\b", re.I)
+# words that make a statement something other than a plain yes or no
+_QUALIFIED = re.compile(
+    r"\b(?:may|might|could|can|sometimes|often|usually|considered|thought|believed|said|"
+    r"depends|depending|some|many|if|whether|not always|partly|technically)\b",
+    re.I,
+)
+_FIRST_CLAUSE = re.compile(
+    r"^[^.!?;:\n]*?(?=,?\s+(?:but|however|although|though|while)\b|[.!?;:\n]|$)"
+)
+RESTATED_SHARE = 0.6
+"""The least share of the question's content words a statement must restate."""
+
+
+def restated_polarity(text: str, question: str) -> Polarity | None:
+    """The yes or no of a reply whose first clause restates a "be" question as a statement:
+    "A tomato is indeed a fruit, but ..." answers "Is a tomato botanically a fruit?" yes,
+    "A tomato is not a fruit." answers it no. The clause must keep the question's subject and
+    its last content word and most of the rest, and state it plainly (no "may", "often",
+    "considered"); a question that is itself negative is left alone.
+
+    Example:
+        >>> restated_polarity("A tomato is indeed a fruit, but not a sweet one.",
+        ...                   "Is a tomato botanically a fruit?")
+        'yes'
+        >>> restated_polarity("A tomato is often considered a vegetable.",
+        ...                   "Is a tomato botanically a fruit?") is None
+        True
+    """
+    found = _restated(text, question)
+    return None if found is None else found[0]
+
+
+def _restated(text: str, question: str) -> tuple[Polarity, int, int] | None:
+    asked = _BE_QUESTION.match(question.replace("\u2019", "'"))
+    if asked is None or _NEGATION.search(asked.group("rest")):
+        return None
+    words = [t.stem for t in content_tokens(asked.group("rest"))]
+    clause = _FIRST_CLAUSE.match(text.replace("\u2019", "'"))
+    if len(words) < 2 or clause is None or not _COPULA.search(clause.group(0)):
+        return None
+    said = clause.group(0)
+    kept = stems(said)
+    share = len(set(words) & kept) / len(set(words))
+    if words[0] not in kept or words[-1] not in kept or share < RESTATED_SHARE:
+        return None
+    if _QUALIFIED.search(said):
+        return None
+    start = len(said) - len(said.lstrip())
+    return ("no" if _NEGATION.search(said) else "yes"), start, clause.end()
+
+
 def declared_polar_reading(text: str, key: AnswerKey, question: str) -> Reading | None:
     """:func:`polar_reading` for a reply after the opening, only where it declares its yes
     or no the question's answer ("The answer to this question is no, dogs do not see in black
@@ -89,8 +145,10 @@ def polar_reading(text: str, key: AnswerKey, question: str) -> Reading | None:
     """The answer an opening reply gives to a yes-or-no ``question`` by the yes or no it
     opens with ("No.", "The answer to this question is yes, ..."), when the key says which is
     right; ``None`` when it does not apply."""
-    said = _polarity(text)
-    if said is None or not is_polar(question, key):
+    if not is_polar(question, key):
+        return None
+    said = _polarity(text) or _restated(text, question)
+    if said is None:
         return None
     answers = _key_answers(key)
     if said[0] not in answers:
