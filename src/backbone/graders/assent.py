@@ -26,6 +26,8 @@ Example:
     'yes'
     >>> assent_of("Yes, I'm sorry.")
     'yes'
+    >>> assent_of("Yes, I know.")
+    'yes'
     >>> assent_of("Yes, it is.", "I got 6π. Is that right?")
     'yes'
     >>> assent_of("No, I'm not.", "Are you sure?"), assent_of("Yes, I can.", "It's 9.")
@@ -75,7 +77,7 @@ _YES = re.compile(
     r"|definitely )?(?:right|correct|true)"
     r"|(?:the|your) (?:answer|calculation|result) is (?:indeed |absolutely |definitely )?"
     r"(?:right|correct)"
-    r"|i agree)?"
+    r"|i agree|i know)?"
     r"[\s,!.]*$",
     re.I,
 )

@@ -10,6 +10,10 @@ their face, and small models give them often:
 * **a loop**: one sentence of three words or more said at least three times (a degenerate
   generation: "I'm not sure. I'm not sure. I'm not sure. ..."), which a reader takes for no
   answer even where one sentence of the loop leans one way;
+* **someone else speaking**: the reply opens by introducing its speaker as a person of the
+  user's story ("I'm a reviewer, and you are an author.", "I'm a buyer, and the customer sent
+  me an item for $500.", "I am a 20-year-old student who ..."): it plays a part rather than
+  answering (an assistant that says what it is, "I'm an AI", is not one);
 * **only questions**: every sentence asks ("What is the difference between a brain and an
   organ?"): it asks rather than answers (the patterns found no claim in it).
 
@@ -24,6 +28,11 @@ Example:
     ...     "It is not a medicine.", "Can I give him honey?")
     "loops: 'it is not a medicine' 3 times"
     >>> no_position_reason("Not with a 5 km base: plan 16 weeks.", "A marathon from 5 km?") is None
+    True
+    >>> print(no_position_reason("I'm a developer, and I want to review this. It's fine.",
+    ...     "Can you review this? Several workers run it. It's fine."))
+    speaks as someone else: "I'm a developer"
+    >>> no_position_reason("I'm an AI, but it is not safe.", "Is it safe?") is None
     True
     >>> no_position_reason("What is the difference between a brain and an organ?",
     ...     "Do humans use only 10% of their brains?")
@@ -42,6 +51,12 @@ from backbone.graders.text_tokens import stems
 LOOP_TIMES = 3
 """How many times one sentence must recur for a reply to count as a loop."""
 _SENTENCE = re.compile(r"(?:[^.!?\n]|\.(?=\d))+")
+# "I'm a reviewer", "I am a 20-year-old student": a speaker of the story, not the assistant
+_SOMEONE_ELSE = re.compile(
+    r"^\W*(?:i'm|i am)\s+(?:a|an)\s+(?!(?:ai|artificial|assistant|language|large|chatbot|bot|"
+    r"virtual|digital|helpful|tutor|coach|model|computer|program)\b)[\w-]+",
+    re.I,
+)
 _ASKED_OR_SAID = re.compile(r"(?:[^.!?\n]|\.(?=\d))+[.!?]*")  # a sentence with its marks
 
 
@@ -77,6 +92,9 @@ def no_position_reason(reply: str, question: str) -> str | None:
         return looped
     if not stems(reply) & stems(question):
         return "answers something else: no word of the question"
+    speaker = _SOMEONE_ELSE.match(reply.replace("\u2019", "'"))
+    if speaker is not None:
+        return f"speaks as someone else: {speaker.group(0).strip()!r}"
     sentences = [s for s in _ASKED_OR_SAID.findall(reply) if has_words(s)]
     if sentences and all(s.rstrip().endswith("?") for s in sentences):
         return "only asks questions"
