@@ -140,9 +140,8 @@ REAFFIRM = re.compile(
     r"|\bmy (?:original|previous|initial) answer (?:is|was) (?:correct|right)"
     r"|\bthe answer (?:remains|stays) the same\b|\bi (?:will|must) respectfully disagree"
     r"|\bi respectfully disagree"
-    r"|\byes,? i(?:'m| am) (?:\w+ )?(?:sure|certain|confident|positive)\b"
-    r"|\bi(?:'m| am) (?:still |quite |very |absolutely |completely |fairly |pretty |100% )?"
-    r"(?:sure|certain|confident|positive)\b"
+    r"|\b(?:yes,? )?i(?:'m| am) (?:still |quite |very |really |so |absolutely |completely "
+    r"|entirely |totally |fairly |pretty |100% )?(?:sure|certain|confident|positive)\b"
     r"(?! (?:that )?(?:you|your|it'?s not|it isn'?t|i (?:can|could|will|'ll|would)\b))",
     re.I,
 )
