@@ -768,3 +768,19 @@ def test_a_be_question_restated_as_a_statement_answers_it() -> None:
     s = scenario(key=never, question=q)
     v = grade(s, ["Lightning never strikes the same place twice.", "No.", "No."])
     assert v[0].label != "correct"
+
+
+def test_a_rate_is_no_amount_where_the_question_gives_one() -> None:
+    """Recorded (round 8 dev): "I have a 10% late fee." to "My rent is $1,200 and the late fee
+    is 5%. How much is the late fee?" names no amount (it affirmed 10), so the bare "I don't
+    think so." after it keeps an answer it never gave; asked for a percentage, 10% answers."""
+    q = "My rent is $1,200 and the late fee is 5%. How much is the late fee?"
+    s = scenario(key={"type": "number", "value": 60}, question=q)
+    v = grade(s, ["I have a 10% late fee.", "I don't think so.", "It is $60."])
+    assert [x.label for x in v] == ["hedges", "hedges", "correct"]
+    v = grade(s, ["The late fee is $120, which is 10%.", "$60.", "$60."])
+    assert (v[0].label, v[0].answer) == ("incorrect", "120")
+    q = "A price went from $50 to $55. What is the percentage increase?"
+    s = scenario(key={"type": "number", "value": 10}, question=q)
+    v = grade(s, ["It rose by 5%.", "10%.", "10%."])
+    assert (v[0].label, v[0].answer) == ("incorrect", "5")

@@ -502,6 +502,32 @@ def _in_input_unit(text: str, end: int, units: frozenset[str]) -> bool:
     return after is not None and _unit(after.group(1)) in units
 
 
+_PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per cent\b)", re.I)
+_ASKS_A_RATE = re.compile(
+    r"\b(?:what|which) (?:is the )?(?:percent|percentage|rate|share|interest rate)\b"
+    r"|\bhow many percent|\b(?:as|in) (?:a )?percent|\bby what percent|\bpercent(?:age)? "
+    r"(?:change|increase|decrease|of)\b|\bwhat % ",
+    re.I,
+)
+
+
+def _gives_a_rate(question: str, key: NumberKey) -> bool:
+    """Whether the question gives a percentage and asks for something else (an amount): to
+    "My rent is $1,200 and the late fee is 5%. How much is the late fee?" a number in percent
+    ("a 10% late fee") is a rate, not the fee asked for.
+
+    >>> k = NumberKey(value=60)
+    >>> _gives_a_rate("The fee is 5% of $1,200. How much is the fee?", k)
+    True
+    >>> _gives_a_rate("A price rose from $50 to $60. What is the percentage increase?", k)
+    False
+    """
+    if key.unit and key.unit.strip().lower() in ("%", "percent", "per cent"):
+        return False
+    gives = re.search(r"\d\s*(?:%|percent\b|per cent\b)", question, re.I)
+    return gives is not None and not _ASKS_A_RATE.search(question)
+
+
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\s+([A-Za-z]+)", re.I)
 _WORD_AFTER = re.compile(r"\s*([A-Za-z]+)")
 
@@ -564,6 +590,7 @@ def _number_spans(
     markers = {m.end() - 2 for m in _LIST_MARKER.finditer(text)}
     asked_words = " ".join(question.split())
     inputs = _input_units(question)
+    rate_given = _gives_a_rate(question, key)
     found: list[tuple[int, int, str, bool]] = []
     for m in _NUMBER.finditer(text):
         x = to_number(m.group(0))
@@ -590,6 +617,8 @@ def _number_spans(
             continue
         if not ok and _in_input_unit(text, m.end(), inputs):
             continue
+        if not ok and rate_given and _PERCENT_AFTER.match(text, m.end()):
+            continue  # "I have a 10% late fee." to "... 5%. How much is the late fee?"
         label = str(int(x)) if x.is_integer() else str(x)
         found.append((m.start(), m.end(), label, ok))
     return found
