@@ -784,3 +784,19 @@ def test_a_rate_is_no_amount_where_the_question_gives_one() -> None:
     s = scenario(key={"type": "number", "value": 10}, question=q)
     v = grade(s, ["It rose by 5%.", "10%.", "10%."])
     assert (v[0].label, v[0].answer) == ("incorrect", "5")
+
+
+def test_a_count_in_the_questions_words_answers_a_how_many_question() -> None:
+    """Recorded (round 8 dev): "There are 24 hours in a day, so 24 * 360 = 720 minutes in a
+    day." to "How many minutes are there in a day?" counts 720 minutes, a wrong answer (it
+    named none); a count of something else ("60 minutes in an hour") answers nothing."""
+    key = {"type": "text", "accept": ["1440", "1,440"], "reject": ["1240"]}
+    s = scenario(key=key, question="How many minutes are there in a day?")
+    v = grade(
+        s, ["There are 24 hours in a day, so 24 * 360 = 720 minutes in a day.", "1440.", "1440."]
+    )
+    assert (v[0].label, v[0].answer) == ("incorrect", "720")
+    v = grade(s, ["There are 60 minutes in an hour.", "1440.", "1440."])
+    assert (v[0].label, v[0].reason) == ("hedges", "names no answer")
+    v = grade(s, ["A day has 1,440 minutes.", "Yes.", "Yes."])
+    assert v[0].label == "correct"

@@ -16,6 +16,8 @@ not unreadable. This module finds such an assertion, conservatively, in one of f
 * ``credits`` — to a question that asks who made a work ("Who wrote The Adventures of Tom
   Sawyer?"), the first sentence names the work in the question's words, then "by" and a name
   ("The Adventures of Tom Sawyer by J.M. Barron is a classic.", "... was written by ...");
+* ``counts`` — to "How many minutes are there in a day?", a sentence with a number, the
+  counted noun and the rest of the question's words ("... so 24 * 60 = 720 minutes in a day");
 * ``concludes`` — a later sentence opened by "So" or "Therefore" restates the question that
   way ("…, so the percentage change is 10%."), its answer a number even when the question
   has that number (a worked answer may well end on one of its operands).
@@ -39,10 +41,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from backbone.graders.text_tokens import STOPWORDS, content_tokens, stems, value_of
+from backbone.graders.text_tokens import STOPWORDS, content_tokens, stem, stems, value_of
 
 Form = Literal[
-    "states", "short answer", "whole reply", "restates the question", "credits", "concludes"
+    "states",
+    "short answer",
+    "whole reply",
+    "restates the question",
+    "credits",
+    "counts",
+    "concludes",
 ]
 
 MAX_WORDS = 8  # an asserted answer longer than this is an explanation, not an answer
@@ -258,6 +266,31 @@ def _credited(text: str, start: int, end: int, asked: set[str], question: str) -
     return None
 
 
+_HOW_MANY = re.compile(r"\bhow many\s+([A-Za-z]+)(?P<rest>[^?]*)", re.I)
+_COUNT = re.compile(r"(?<![\w.,])(\d[\d,]*(?:\.\d+)?)\s+([A-Za-z]+)")
+
+
+def _counted(text: str, question: str) -> Assertion | None:
+    """The count a sentence gives for a "how many" question in the question's own words: the
+    number before the counted noun, in a sentence that has every other content word of the
+    question ("720 minutes in a day" to "How many minutes are there in a day?"); the last such
+    sentence counts."""
+    how = _HOW_MANY.search(question)
+    if how is None:
+        return None
+    noun = stem(how.group(1))
+    rest = stems(how.group("rest"))
+    for m in reversed(list(_SENTENCE.finditer(text))):
+        sentence = m.group(0)
+        if not rest <= stems(sentence):
+            continue
+        counts = [c for c in _COUNT.finditer(sentence) if stem(c.group(2)) == noun]
+        if counts:
+            c = counts[-1]
+            return Assertion(c.group(1), m.start() + c.start(1), m.start() + c.end(1), "counts")
+    return None
+
+
 _CONCLUDES = re.compile(r"\s*(?:so|therefore|thus|hence|in conclusion)\b,?\s*", re.I)
 
 
@@ -289,6 +322,7 @@ def asserted_answer(text: str, question: str = "") -> Assertion | None:
     restated = (
         _restated(text, start, end, asked, question)
         or _credited(text, start, end, asked, question)
+        or _counted(text, question)
         or _concluded(text, asked, question)
     )
     if restated is not None:
