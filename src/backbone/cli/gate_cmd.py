@@ -28,6 +28,47 @@ if TYPE_CHECKING:
     from backbone.record import RunRecord
 
 
+def _same_path(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` name one file (a link or ``./`` included); a path that does
+    not exist yet is compared by where it would be."""
+    try:
+        if a.exists() and b.exists():
+            return a.samefile(b)
+    except OSError:
+        pass
+    return a.resolve() == b.resolve()
+
+
+def _outputs_apart(outputs: dict[str, Path | None], inputs: dict[str, Path]) -> None:
+    """Refuse a ``--junit`` or ``--markdown`` path that is a file the gate reads (the run's
+    results, the baseline's, the config) or the other output, which it would write over
+    (exit 2, before anything is written)."""
+    given = [(flag, path) for flag, path in outputs.items() if path is not None]
+    for i, (flag, path) in enumerate(given):
+        for what, source in inputs.items():
+            if _same_path(path, source):
+                raise fail(f"{path}: {flag} is {what} ({source}): choose another path")
+        for other, other_path in given[i + 1 :]:
+            if _same_path(path, other_path):
+                raise fail(f"{path}: {flag} and {other} are the same file: choose two paths")
+
+
+def _read_files(run: Path, baseline: Path | None, config: Path) -> dict[str, Path]:
+    """The files the gate reads, and the other files of the runs it reads (with
+    ``--target`` it writes RUN's): an output path must be none of them."""
+    from backbone.record.load import results_path
+    from backbone.report.run_files import RUN_FILES
+
+    files = {"the gate config": config}
+    for name, folder in (("RUN", run), ("the baseline", baseline)):
+        if folder is None:
+            continue
+        files[f"{name}'s results.json"] = results_path(folder)
+        if folder.is_dir() or not folder.exists():
+            files.update({f"{name}'s {file}": folder / file for file in RUN_FILES})
+    return files
+
+
 def _shared_ids(run: RunRecord, baseline: RunRecord) -> set[str]:
     """The scenario ids both runs played."""
     return {s.id for s in run.scenarios} & {s.id for s in baseline.scenarios}
@@ -136,6 +177,13 @@ def register(app: typer.Typer) -> None:
             junit_path = junit or (Path(cfg.junit.path) if cfg.junit.path else None)
             md_path = markdown or (Path(cfg.markdown) if cfg.markdown else None)
             # before the suite is played (and paid for) and before any verdict is printed
+            _outputs_apart(
+                {
+                    "--junit" if junit else "junit.path in the config": junit_path,
+                    "--markdown" if markdown else "markdown in the config": md_path,
+                },
+                _read_files(run, baseline, config),
+            )
             for path in (junit_path, md_path):
                 if path is not None:
                     check_writable(path)
