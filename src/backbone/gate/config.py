@@ -29,11 +29,13 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -72,6 +74,13 @@ Number = Annotated[float, BeforeValidator(_not_a_bool), Field(allow_inf_nan=Fals
 Count = Annotated[int, BeforeValidator(_not_a_bool)]
 
 
+def _a_path(value: str) -> str:
+    """A path to write: a blank one was skipped without a word (no file, the gate passed)."""
+    if not value.strip():
+        raise ValueError("is empty: give a file path, or leave the setting out")
+    return value
+
+
 def _listify(v: str | list[str] | None) -> list[str] | None:
     return [v] if isinstance(v, str) else v
 
@@ -84,6 +93,14 @@ class _Selection(BaseModel):
     by: GroupBy | None = None
     position: str | list[str] | None = None
     severity: Severity | list[Severity] | None = None
+
+    @field_validator("position", "severity")
+    @classmethod
+    def _names_one(cls, v: str | list[str] | None) -> str | list[str] | None:
+        """An empty list selects no position: the check would pass on nothing."""
+        if isinstance(v, list) and not v:
+            raise ValueError("an empty list selects nothing: name at least one, or leave it out")
+        return v
 
     @model_validator(mode="after")
     def _selection(self) -> _Selection:
@@ -212,7 +229,7 @@ class JUnit(BaseModel):
     ``position`` (the gate's checks are always test cases too)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    path: str | None = None
+    path: Annotated[str, AfterValidator(_a_path)] | None = None
     cases: Literal["scenario", "position"] = "scenario"
 
 
@@ -225,7 +242,7 @@ class GateConfig(BaseModel):
     regressions: list[Regression] = Field(default_factory=list)
     sequential: Sequential | None = None
     junit: JUnit = Field(default_factory=JUnit)
-    markdown: str | None = None
+    markdown: Annotated[str, AfterValidator(_a_path)] | None = None
 
     @model_validator(mode="after")
     def _something(self) -> GateConfig:
