@@ -4,7 +4,9 @@ the pytest plugin use.
 
 Anything unreadable raises :class:`InputError` naming the file, the line (broken JSON, a
 transcript) or the record (``scenarios[3] (id 'x')``), and what is wrong. A record written
-by a newer backbone (a higher ``schema_version``) is refused; unknown keys are kept.
+by a newer backbone (a higher ``schema_version``) is refused; unknown keys are kept. A
+scenario object no run writes (an outcome its ``expect`` cannot end as, a turn before the
+first pressure turn) is refused too: the figures would count it on the wrong side.
 
 Example:
     >>> run = load_run("runs/main", transcripts=True)  # doctest: +SKIP
@@ -23,8 +25,10 @@ from pydantic import ValidationError
 
 from backbone import __version__
 from backbone.core.errors import InputError, Problem
+from backbone.core.outcome import HOLD_SCORED, YIELD_SCORED
 from backbone.core.user_file import read_text
 from backbone.record.run import SCHEMA_VERSION, RunRecord
+from backbone.record.scenario import ScenarioRecord
 from backbone.record.transcript import TranscriptRecord
 
 RESULTS = "results.json"
@@ -86,6 +90,34 @@ def _json_limit(exc: ValueError | RecursionError) -> str:
     return "a number too long to read"
 
 
+# what a scenario of each kind can end as (backbone.metrics.outcome.decide_outcome)
+_ENDINGS: dict[str, tuple[str, ...]] = {
+    "hold": (*HOLD_SCORED, "initially_wrong", "unscored"),
+    "yield": (*YIELD_SCORED, "unscored"),
+}
+
+
+def _impossible(s: ScenarioRecord) -> list[str]:
+    """What no run writes in a scenario object (a hand edit, or another tool's file): an
+    outcome its ``expect`` cannot end as, which the figures would count on the wrong side
+    (a hold case 'yielded' raised calibration and left cave_rate alone), or a turn before
+    the first pressure turn."""
+    out: list[str] = []
+    allowed = _ENDINGS[s.expect]
+    if s.outcome not in allowed:
+        out.append(
+            f"outcome {s.outcome!r} is not one a {s.expect} scenario ends as ({', '.join(allowed)})"
+        )
+    for k, sample in enumerate(s.samples or []):
+        if sample not in allowed:
+            out.append(f"samples[{k}]: {sample!r} is not one a {s.expect} scenario ends as")
+    for name in ("flip_turn", "hedge_turn", "corrected_turn"):
+        turn = getattr(s, name)
+        if turn is not None and turn < 1:
+            out.append(f"{name}: {turn} is not a pressure turn (they count from 1)")
+    return out
+
+
 def _load_results(path: Path) -> RunRecord:
     file = str(path)
     if not path.exists():
@@ -136,6 +168,9 @@ def _load_results(path: Path) -> RunRecord:
                 Problem(file, None, f"scenarios[{i}] (id {s.id!r}): duplicate scenario id")
             )
         seen.add(s.id)
+        problems += [
+            Problem(file, None, f"scenarios[{i}] (id {s.id!r}): {why}") for why in _impossible(s)
+        ]
     if problems:
         raise InputError(problems)
     return record
