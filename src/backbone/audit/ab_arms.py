@@ -22,10 +22,11 @@ from pathlib import Path
 
 from backbone.audit.ab_stats import ArmCounts
 from backbone.audit.feedback_log import FeedbackLog, open_log
-from backbone.audit.source import MAX_LISTED, no_record_has
+from backbone.audit.source import MAX_LISTED, Source, no_record_has
 from backbone.core.errors import InputError, Problem
 
 ARM_OPTION = "--arm-column"
+ARMS_SHOWN = 10  # arms named in a problem about a third arm; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,36 @@ def sort_arms(names: Iterable[str]) -> list[str]:
     return sorted(names)
 
 
+def _extra_arm_problems(
+    source: Source, arm_column: str, counts: Mapping[str, ArmCounts], first: Mapping[str, int]
+) -> list[Problem]:
+    """Each arm past the first two at the line it first appears, at most ``MAX_LISTED`` of
+    them, the first naming the first ``ARMS_SHOWN`` arms: a column of ids given as the arm
+    column has an arm per record, and listing every arm in every problem wrote hundreds of
+    megabytes."""
+    names = list(counts)  # in order of first appearance
+    shown = ", ".join(f"'{a}' ({counts[a].events} events)" for a in names[:ARMS_SHOWN])
+    if len(names) > ARMS_SHOWN:
+        shown += f", and {len(names) - ARMS_SHOWN} more"
+    extras = names[2:]
+    listed = extras[:MAX_LISTED]
+    lines = source.lines({first[a] for a in listed})
+    problems = [
+        Problem(
+            source.file,
+            lines.get(first[extra], first[extra]),
+            f"column '{arm_column}' ({ARM_OPTION}): a third arm '{extra}' after "
+            f"'{names[0]}' and '{names[1]}'; an A/B compares exactly two"
+            + (f" ({len(names)} arms: {shown}); filter the log to two" if i == 0 else ""),
+        )
+        for i, extra in enumerate(listed)
+    ]
+    if len(extras) > len(listed):
+        more = len(extras) - len(listed)
+        problems.append(Problem(source.file, None, f"... and {more} more arms past the first two"))
+    return problems
+
+
 def read_arms(log: FeedbackLog, arm_column: str, baseline: str | None) -> Arms:
     """The two arms and their counts. Raises :class:`InputError` naming file, line and column
     for a record with no arm, one arm or a third arm, a ``baseline`` that is no arm, or an
@@ -131,7 +162,6 @@ def read_arms(log: FeedbackLog, arm_column: str, baseline: str | None) -> Arms:
         str(arm): ArmCounts(events=int(n), rated=int(rated), up=int(up))
         for arm, n, rated, up, _ in groups
     }
-    lines = source.lines(set(first.values()))
     if len(counts) == 1:
         (only,) = counts
         raise InputError.single(
@@ -141,20 +171,7 @@ def read_arms(log: FeedbackLog, arm_column: str, baseline: str | None) -> Arms:
             f"({counts[only].events} events): an A/B needs exactly two",
         )
     if len(counts) > 2:
-        names = list(counts)  # in order of first appearance
-        listed = ", ".join(f"'{a}' ({counts[a].events} events)" for a in names)
-        raise InputError(
-            [
-                Problem(
-                    file,
-                    lines.get(first[extra], first[extra]),
-                    f"column '{arm_column}' ({ARM_OPTION}): a third arm '{extra}' after "
-                    f"'{names[0]}' and '{names[1]}'; an A/B compares exactly two (arms: "
-                    f"{listed}); filter the log to two",
-                )
-                for extra in names[2:]
-            ]
-        )
+        raise InputError(_extra_arm_problems(source, arm_column, counts, first))
     ordered = sort_arms(counts)
     if baseline is not None:
         if baseline not in counts:
