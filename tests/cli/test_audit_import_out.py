@@ -1,13 +1,16 @@
 """``backbone audit-import oasst --out PATH`` where PATH cannot take the log: exit 2 naming it,
 the input untouched, nothing written. Before, a folder or a path below a file raised
 InputError out of the command (a traceback, exit 1), the input file itself was replaced by
-the events made from it (the trees lost)."""
+the events made from it (the trees lost), and a named pipe was replaced by a regular file
+(as root, ``--out /dev/full`` turned the device into a file)."""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner, Result
 
 from backbone.cli.app import app
@@ -54,6 +57,15 @@ def test_out_the_input_file_is_refused_and_the_trees_kept(tmp_path: Path) -> Non
     same = tmp_path / "sub" / ".." / "trees.jsonl"  # another spelling of the same file
     refused(run(src, same), f"{same}: --out is the input file {src}: choose another path")
     assert src.read_bytes() == before
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_out_a_pipe_is_refused_and_the_pipe_kept(tmp_path: Path) -> None:
+    src = trees(tmp_path)
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    refused(run(src, pipe), f"{pipe}: cannot write: not a regular file (a pipe or a device?)")
+    assert pipe.is_fifo()
 
 
 def test_a_good_out_is_written(tmp_path: Path) -> None:

@@ -53,7 +53,8 @@ def current_umask() -> int:
 
 def check_writable(path: Path, *, directory: bool = False) -> None:
     """Raise :class:`InputError` unless ``path`` (a file, or with ``directory`` a folder) can
-    be written: it is not the other kind, no parent is a file, and the nearest existing
+    be written: it is not the other kind, a file is not a pipe or a device (renamed over, as
+    root, ``/dev/full`` became a regular file), no parent is a file, and the nearest existing
     parent is writable. Nothing is created, so a command can check its ``--out`` before any
     call is made.
 
@@ -73,6 +74,10 @@ def check_writable(path: Path, *, directory: bool = False) -> None:
             raise InputError.single(where, None, "exists and is not a directory")
         if not directory and path.is_dir():
             raise InputError.single(where, None, "cannot write: it is a directory")
+        if not directory and not path.is_file():  # the rename would replace the pipe or device
+            raise InputError.single(
+                where, None, "cannot write: not a regular file (a pipe or a device?)"
+            )
         if not os.access(path if directory else path.parent, os.W_OK):
             raise InputError.single(where, None, "cannot write: permission denied")
         return
