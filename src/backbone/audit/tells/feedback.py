@@ -28,7 +28,7 @@ from backbone.audit.tells.periods import (
     PeriodAxis,
     mixed_forms,
     period_sql,
-    timestamp_sql,
+    time_sql,
 )
 from backbone.audit.tells.tables import as_date
 from backbone.core.errors import InputError, Problem
@@ -132,7 +132,7 @@ def read_log_series(
                 if power_raw
                 else "NULL"
             )
-            ts = timestamp_sql("__timestamp")
+            ts = time_sql("__timestamp")
             power_bad = (
                 f"{power_raw} IS NOT NULL AND trim({power_raw}) <> '' AND {power} NOT IN "
                 f"{sql_in(_TRUE + _FALSE)}"

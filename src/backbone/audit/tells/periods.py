@@ -46,6 +46,15 @@ def timestamp_sql(text_expr: str) -> str:
     )
 
 
+def time_sql(text_expr: str) -> str:
+    """:func:`timestamp_sql` within the years 1 to 9999, NULL outside them: DuckDB reads
+    ``infinity``, a year typed with five digits (``20260-01-05``) or a large negative number
+    of seconds as a time, but hands it to Python as text, and the periods of a series cannot
+    be counted to it (a TypeError, or 8,000 years of gaps from an ``infinity``)."""
+    ts = timestamp_sql(text_expr)
+    return f"CASE WHEN isfinite({ts}) AND year({ts}) BETWEEN 1 AND 9999 THEN {ts} END"
+
+
 def mixed_forms(
     con: duckdb.DuckDBPyConnection, relation: str, text_expr: str, column: str
 ) -> tuple[str, str] | None:
@@ -54,7 +63,7 @@ def mixed_forms(
     timestamp of the rarer form (the numbers when as many) and a SQL expression saying what is
     wrong with it. None when the column keeps to one form. A lone ``12345`` among ISO dates is
     a slip, not a time in 1970: read as one, it would stretch the series back fifty years."""
-    ts = timestamp_sql(text_expr)
+    ts = time_sql(text_expr)
     is_number = f"TRY_CAST(trim({text_expr}) AS DOUBLE) IS NOT NULL"
     row = con.execute(
         f"SELECT count(*) FILTER (WHERE {is_number}), count(*) FILTER (WHERE NOT {is_number}) "

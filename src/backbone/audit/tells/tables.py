@@ -2,9 +2,10 @@
 log (:mod:`backbone.audit.source`: JSONL, CSV or Parquet), checked column by column.
 
 A missing column is one problem naming the file and the columns it has; a bad value (an
-unparsable timestamp or one written unlike the column's others, a score that is not a number,
-an empty category) is a problem at the record's line naming the column; all are raised
-together as one :class:`~backbone.core.errors.InputError`, before anything is written.
+unparsable timestamp, one outside the years 1 to 9999 or written unlike the column's others,
+a score that is not a number, an empty category) is a problem at the record's line naming the
+column; all are raised together as one :class:`~backbone.core.errors.InputError`, before
+anything is written.
 
 Example:
     >>> columns = {"timestamp": "timestamp", "category": "text"}
@@ -23,7 +24,7 @@ from typing import Any, Literal
 import duckdb
 
 from backbone.audit.source import MAX_LISTED, open_source, sql_literal
-from backbone.audit.tells.periods import UTC_SQL, Period, mixed_forms, period_sql, timestamp_sql
+from backbone.audit.tells.periods import UTC_SQL, Period, mixed_forms, period_sql, time_sql
 from backbone.core.errors import InputError, Problem
 
 Kind = Literal["timestamp", "number", "text"]
@@ -66,7 +67,7 @@ def read_table(
         for c, kind in columns.items():
             raw = raws[c]
             if kind == "timestamp":
-                expr = timestamp_sql(raw)
+                expr = time_sql(raw)
             elif kind == "number":
                 expr = f"TRY_CAST(trim({raw}) AS DOUBLE)"
             else:
