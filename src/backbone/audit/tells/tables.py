@@ -3,9 +3,9 @@ log (:mod:`backbone.audit.source`: JSONL, CSV or Parquet), checked column by col
 
 A missing column is one problem naming the file and the columns it has; a bad value (an
 unparsable timestamp, one outside the years 1 to 9999 or written unlike the column's others,
-a score that is not a number, an empty category) is a problem at the record's line naming the
-column; all are raised together as one :class:`~backbone.core.errors.InputError`, before
-anything is written.
+a score that is not a number or is larger than ``LARGEST``, an empty category) is a problem
+at the record's line naming the column; all are raised together as one
+:class:`~backbone.core.errors.InputError`, before anything is written.
 
 Example:
     >>> columns = {"timestamp": "timestamp", "category": "text"}
@@ -28,6 +28,9 @@ from backbone.audit.tells.periods import UTC_SQL, Period, mixed_forms, period_sq
 from backbone.core.errors import InputError, Problem
 
 Kind = Literal["timestamp", "number", "text"]
+LARGEST = 1e100
+"""The largest size of a number in a table: averaged, standardized (squared) and differenced,
+a value near the float limit overflowed to inf (a traceback, or a trend read as flat)."""
 _WHAT = {
     "timestamp": "is not a timestamp (ISO 8601, a date, or epoch seconds or milliseconds)",
     "number": "is not a number",
@@ -75,11 +78,18 @@ def read_table(
             parsed.append(f"{expr} AS {_alias(c)}")
             bad = f"{expr} IS NULL" + (f" OR NOT isfinite({expr})" if kind == "number" else "")
             value = f"coalesce({raw}, '')"
+            head = sql_literal(f"column {c!r}: ")
             checks.append(
-                f"CASE WHEN {bad} THEN {sql_literal(f'column {c!r}: ')} || "
+                f"CASE WHEN {bad} THEN {head} || "
                 f"CASE WHEN {raw} IS NULL OR trim({raw}) = '' THEN 'empty' "
                 f"ELSE '''' || left({value}, 60) || ''' {_WHAT[kind]}' END END"
             )
+            if kind == "number":
+                checks.append(
+                    f"CASE WHEN abs({expr}) > {LARGEST:g} THEN {head} || '''' || "
+                    f"left({value}, 60) || ''' is out of range: a score or metric is at most "
+                    f"{LARGEST:g} in size' END"
+                )
             mixed = mixed_forms(con, "src", raw, c) if kind == "timestamp" else None
             if mixed:
                 checks.append(f"CASE WHEN {mixed[0]} THEN {mixed[1]} END")
