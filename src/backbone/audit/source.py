@@ -163,6 +163,8 @@ def infer_scalar(text: str | None) -> Any:
 
 
 def _csv_header(path: Path) -> list[str]:
+    """The header's column names; a column with no name (the index pandas writes) is
+    ``column{i}``, its 0-based place."""
     # bytes that are not UTF-8 are read as surrogates here, so that only the header's own are
     # named at line 1 (a decoder reads ahead); DuckDB names the rows' at their lines
     try:
@@ -179,8 +181,18 @@ def _csv_header(path: Path) -> list[str]:
             ) from None
     if not header:
         raise InputError.single(str(path), 1, "empty file: expected a header row")
+    named = set(header)
     seen: set[str] = set()
-    for name in header:
+    for i, name in enumerate(header):
+        if not name:  # pandas' to_csv writes its index so; DuckDB refused the empty name
+            header[i] = name = f"column{i}"
+            if name in named:
+                raise InputError.single(
+                    str(path),
+                    1,
+                    f"column {i + 1} of the header has no name, and the name it would get, "
+                    f"'{name}', is another column's: name it",
+                )
         if name in seen:
             raise InputError.single(str(path), 1, f"column '{name}' appears twice in the header")
         seen.add(name)
