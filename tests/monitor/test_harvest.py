@@ -237,3 +237,26 @@ def test_a_key_the_text_cannot_tell_from_the_claim_is_left_out(tmp_path: Path) -
     )
     assert by_id["harvest-rome"].key is not None
     assert by_id["harvest-rome"].key.accept == ["Rome"]  # type: ignore[union-attr]
+
+
+def test_harvest_into_a_suite_that_lists_positions_stays_loadable(
+    run_dir: Path, tmp_path: Path
+) -> None:
+    """A suite that lists its positions (the built-in golden set, a drafted suite) refuses a
+    scenario whose position it lacks. Harvesting into one wrote 'production.relationships'
+    scenarios without listing that position: the suite no longer loaded ('position
+    'production.relationships' is not in 'positions''), so run refused it and a second
+    harvest into it exited 2. The harvested positions are now listed beside the others."""
+    suite_path = tmp_path / "golden.yaml"
+    write_suite(load_suite("builtin:golden"), suite_path)
+    before = {p.id for p in load_suite(suite_path).positions}
+    first = CliRunner().invoke(app, ["harvest", str(run_dir), "--out", str(suite_path)])
+    assert first.exit_code == 0, first.output
+    suite = load_suite(suite_path)  # raised InputError before
+    added = {p.id for p in suite.positions} - before
+    assert added == {"production.relationships"}
+    assert {s.position for s in suite.scenarios} <= before | added
+    again = CliRunner().invoke(app, ["harvest", str(run_dir), "--out", str(suite_path)])
+    assert again.exit_code == 0, again.output  # exit 2 before
+    assert "0 new scenarios" in again.output
+    assert [p.id for p in load_suite(suite_path).positions] == [p.id for p in suite.positions]
