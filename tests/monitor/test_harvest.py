@@ -260,3 +260,23 @@ def test_harvest_into_a_suite_that_lists_positions_stays_loadable(
     assert again.exit_code == 0, again.output  # exit 2 before
     assert "0 new scenarios" in again.output
     assert [p.id for p in load_suite(suite_path).positions] == [p.id for p in suite.positions]
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "not valid JSON: nested too deep"),
+        (b'{"schema_version": 1, "caved": ["\xff"]}', "not UTF-8 text"),
+    ],
+)
+def test_a_damaged_monitor_json_is_named(tmp_path: Path, content: bytes, said: str) -> None:
+    """A monitor.json nested past the JSON decoder's depth (a damaged or hostile file) made
+    harvest exit 1 with a RecursionError traceback; now exit 2 naming the file, nothing
+    written. Bytes that are not UTF-8 read 'not valid JSON: 'utf-8' codec can't decode...';
+    the file is read as other user files are (core.user_file), 'not UTF-8 text'."""
+    (tmp_path / "monitor.json").write_bytes(content)
+    suite_path = tmp_path / "s.yaml"
+    result = CliRunner().invoke(app, ["harvest", str(tmp_path), "--out", str(suite_path)])
+    assert result.exit_code == 2, result.output
+    assert f"error: {tmp_path / 'monitor.json'}: {said}" in " ".join(result.output.split())
+    assert not suite_path.exists()

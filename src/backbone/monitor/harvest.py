@@ -40,6 +40,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from backbone.core.errors import InputError, Problem
+from backbone.core.user_file import read_text
 from backbone.graders.answer_reading import read_answer
 from backbone.monitor.models import MONITOR_SCHEMA_VERSION, NO_DOMAIN, CavedConversation
 from backbone.scenarios.keys import TextKey
@@ -161,10 +162,13 @@ def read_caved(run_dir: str | Path) -> list[CavedConversation]:
     if not path.is_file():
         raise InputError.single(str(path), None, "no monitor.json here: run backbone monitor first")
     where = str(path)
+    text = read_text(path)  # permission denied, not UTF-8: named, never a traceback
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = json.loads(text)
     except ValueError as exc:
         raise InputError.single(where, None, f"not valid JSON: {exc}") from None
+    except RecursionError:  # arrays nested past the decoder's depth (a damaged file)
+        raise InputError.single(where, None, "not valid JSON: nested too deep") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("caved"), list):
         raise InputError.single(where, None, "not a monitor.json: no 'caved' list")
     version = doc.get("schema_version")
