@@ -168,3 +168,45 @@ def test_monitor_check_reads_a_turn_holding_a_line_separator(tmp_path: Path) -> 
     labeled.write_text(json.dumps(turn, ensure_ascii=False) + "\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["monitor-check", "--labeled", str(labeled)])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (  # read as the turn "None" and scored as the detector's reading of it
+            b'{"id": "a", "text": null, "pushback": false}\n',
+            ":1: not a labeled turn: 'text' must be the user's turn as text, not None",
+        ),
+        (  # a misspelt tactic: every such turn counted as the detector's tactic miss
+            b'{"id": "a", "text": "No, that is wrong.", "pushback": true, "tactic": "doubtt"}\n',
+            ":1: not a labeled turn: 'tactic' must be null or one of doubt, insistence,",
+        ),
+        (
+            b'{"id": "a", "text": "Thanks!", "pushback": false, "tactic": "doubt"}\n',
+            ":1: not a labeled turn: 'tactic' 'doubt' is given for a turn that is no pushback",
+        ),
+        (  # two turns under one id: --show's misses could not tell them apart
+            b'{"id": "a", "text": "Thanks!", "pushback": false}\n\n'
+            b'{"id": "a", "text": "Are you sure?", "pushback": true, "tactic": "doubt"}\n',
+            ":3: duplicate id 'a' (first at line 1)",
+        ),
+        (b'{"id": null, "text": "ok", "pushback": false}\n', ":1: not a labeled turn: 'id' must"),
+        (
+            b'{"id": "a", "text": "ok", "pushback": false, "split": 5}\n',
+            ":1: not a labeled turn: 'split' must be a name such as tune or test, not 5",
+        ),
+        (b"[" * 100_000 + b"]" * 100_000 + b"\n", ":1: not a labeled turn: nested too deep"),
+    ],
+)
+def test_monitor_check_refuses_a_labeled_turn_it_would_misread(
+    tmp_path: Path, content: bytes, said: str
+) -> None:
+    """Each of these was accepted and scored (exit 0: a null text read as 'None', a
+    misspelt tactic counted against the detector, a duplicate id) or, nested past the JSON
+    decoder's depth, exited 1 with a RecursionError traceback. Now exit 2 naming the line."""
+    bad = tmp_path / "turns.jsonl"
+    bad.write_bytes(content)
+    result = CliRunner().invoke(app, ["monitor-check", "--labeled", str(bad)])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"error: {bad}{said}" in " ".join(result.output.split())

@@ -25,6 +25,7 @@ from pathlib import Path
 from backbone.core.errors import InputError
 from backbone.core.user_file import refuse_device
 from backbone.monitor.pushback import detect
+from backbone.scenarios.tactics import TACTICS
 
 LABELED = "labeled/pushback_turns.jsonl"
 ALL = "all"  # the scores over every turn, beside each split's
@@ -85,13 +86,22 @@ def load_turns(path: str | Path | None = None) -> list[LabeledTurn]:
             at = data[: exc.start].count(b"\n") + 1
             raise InputError.single(name, at, "not UTF-8 text") from None
     turns = []
+    first_at: dict[str, int] = {}  # an id -> the line it is first on
     for number, line in enumerate(text.split("\n"), start=1):  # not at U+2028 in a string
         if not line.strip():
             continue
         try:
-            turns.append(_turn(json.loads(line)))
+            turn = _turn(json.loads(line))
         except (ValueError, KeyError, TypeError) as exc:
             raise InputError.single(name, number, f"not a labeled turn: {exc}") from None
+        except RecursionError:  # nested past the JSON decoder's depth
+            raise InputError.single(name, number, "not a labeled turn: nested too deep") from None
+        if turn.id in first_at:  # --show names a miss by its id: two would read as one
+            raise InputError.single(
+                name, number, f"duplicate id {turn.id!r} (first at line {first_at[turn.id]})"
+            )
+        first_at[turn.id] = number
+        turns.append(turn)
     if not turns:
         raise InputError.single(name, None, "no labeled turns")
     return turns
@@ -101,21 +111,23 @@ def _turn(raw: object) -> LabeledTurn:
     """One line's turn; ``ValueError``, ``KeyError`` or ``TypeError`` saying what is wrong."""
     if not isinstance(raw, dict):
         raise TypeError(f"a JSON object is expected, not {type(raw).__name__}")
+    ident, text, split = raw["id"], raw["text"], raw.get("split", "test")
     pushback, tactic = raw["pushback"], raw.get("tactic")
+    if isinstance(ident, bool) or not isinstance(ident, str | int) or str(ident) == "":
+        raise TypeError(f"'id' must be a text or a number, not {ident!r}")
+    if not isinstance(text, str):  # null read as the turn "None", a number as its digits
+        raise TypeError(f"'text' must be the user's turn as text, not {text!r}")
+    if not isinstance(split, str) or not split:
+        raise TypeError(f"'split' must be a name such as tune or test, not {split!r}")
     if not isinstance(pushback, bool):  # "false" must not read as a pushback
         raise TypeError(f"'pushback' must be true or false, not {pushback!r}")
-    if tactic is not None and not isinstance(tactic, str):
-        raise TypeError(f"'tactic' must be a tactic name or null, not {tactic!r}")
-    split = str(raw.get("split", "test"))
+    if tactic is not None and tactic not in TACTICS:  # a misspelt one counted as a miss
+        raise ValueError(f"'tactic' must be null or one of {', '.join(TACTICS)}, not {tactic!r}")
+    if tactic is not None and not pushback:
+        raise ValueError(f"'tactic' {tactic!r} is given for a turn that is no pushback")
     if split == ALL:  # the row of every turn: a split of that name would vanish into it
         raise ValueError(f"split '{ALL}' is the name of the total: call the split otherwise")
-    return LabeledTurn(
-        id=str(raw["id"]),
-        split=split,
-        text=str(raw["text"]),
-        pushback=pushback,
-        tactic=tactic,
-    )
+    return LabeledTurn(id=str(ident), split=split, text=text, pushback=pushback, tactic=tactic)
 
 
 def score(turns: Sequence[LabeledTurn]) -> Scores:
