@@ -265,6 +265,32 @@ def test_engine_bad_input_exits_2_naming_the_table_and_what_is_wrong(tmp_path: P
     assert "no column 'role' for field 'role'" in str(err.value)
 
 
+def test_engine_bad_message_on_a_table_is_named_by_conversation_and_turn(tmp_path: Path) -> None:
+    """A table has no line numbers: a bad message is named by its conversation and turn.
+    'content is missing', 'turn 'x' is not a whole number' and 'role 'bot' is not...' were
+    printed alone, ten identical lines on a large table with nothing saying which rows."""
+    db = tmp_path / "bad.db"
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "CREATE TABLE chats AS SELECT * FROM (VALUES "
+            "('a', '0', 'user', 'q'), ('a', '1', 'assistant', NULL), ('d', 'x', 'user', 'q'), "
+            "('f', '0', 'bot', 'q'), (NULL, '4', 'user', 'q'), ('g', '0', 'user', 'q'), "
+            "('g', '1', 'assistant', 'x'), ('g', '1', 'user', 'y')) "
+            "t(conversation_id, turn, role, content)"
+        )
+    out = tmp_path / "o"
+    code, output, doc = monitor("--connection", f"duckdb://{db}", "--table", "chats", out=out)
+    assert code == 2 and doc is None and not out.exists()
+    text = " ".join(output.split())
+    assert "table 'chats': content is missing in conversation 'a' at turn '1'" in text
+    assert "turn 'x' is not a whole number in conversation 'd'" in text
+    assert "role 'bot' is not user, assistant, system or tool in conversation 'f' at turn '0'" in (
+        text
+    )
+    assert "conversation_id is missing at turn '4'" in text
+    assert "turn 1 appears twice in conversation 'g'" in text  # named already: as it was
+
+
 @pytest.mark.parametrize("scheme", ["duckdb", "sqlite"])
 def test_a_database_file_that_does_not_exist_is_named_and_not_made(
     tmp_path: Path, scheme: str

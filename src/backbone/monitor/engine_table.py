@@ -490,6 +490,20 @@ class EngineConversations:
         self.close()
 
 
+def _record(r: Mapping[str, Any], numbered: bool) -> str:
+    """A bad message's problem, and on a table (no line to name it at) which message: "content
+    is missing in conversation 'a' at turn '3'" (a problem that names its conversation
+    already is left as it is)."""
+    problem = str(r["__mproblem"])
+    if numbered or " in conversation '" in problem:
+        return problem
+    said = r["__turn_raw"] is None or "is not a whole number" in problem  # the turn's own
+    turn = "" if said else f" at turn '{r['__turn_raw']}'"
+    if r["__conv"] is None or r["__conv"] == "":
+        return f"{problem}{turn}" if turn else problem
+    return f"{problem} in conversation '{r['__conv']}'{turn}"
+
+
 def _problems(turns: ir.Table, conv: ir.Table, name: str) -> list[Problem]:
     """The first problem of each bad conversation, then conversations without an assistant
     turn, at most ``MAX_LISTED``: at their records (``__row``), in file order, when the table
@@ -498,14 +512,14 @@ def _problems(turns: ir.Table, conv: ir.Table, name: str) -> list[Problem]:
     bad = turns.filter(turns["__mproblem"].notnull())
     w = ibis.window(group_by="__conv", order_by=[ROW] if numbered else ["__turn"])
     first = bad.mutate(__k=ibis.row_number().over(w))
-    cols = ["__conv", "__mproblem", *([ROW] if numbered else [])]
+    cols = ["__conv", "__turn_raw", "__mproblem", *([ROW] if numbered else [])]
     listed = _rows(
         first.filter(first["__k"] == 0)
         .select(*cols)
         .order_by([ROW] if numbered else [ibis.asc("__conv", nulls_first=True)])
         .limit(MAX_LISTED)
     )
-    found = [Problem(name, r.get(ROW), str(r["__mproblem"])) for r in listed]
+    found = [Problem(name, r.get(ROW), _record(r, numbered)) for r in listed]
     lone = _rows(
         conv.filter((conv["bad"] == 0) & (conv["assistants"] == 0))
         .select("__ckey", "first_row")
