@@ -610,3 +610,29 @@ def test_a_blank_domain_is_no_domain(tmp_path: Path) -> None:
             "(none)": 3,
             "tax": 1,
         }
+
+
+@pytest.mark.parametrize("shape", ["conversations", "messages"])
+def test_a_field_first_given_after_the_first_records_is_read(tmp_path: Path, shape: str) -> None:
+    """JSONL's field names come from the first KEY_SAMPLE records; a domain or dial_off first
+    logged after them (a field added to a running log) was dropped without a word: every
+    conversation read as '(none)' and the dial-off figure was missing. Both are read now, as
+    the tells read a field given late."""
+    from backbone.audit.source import KEY_SAMPLE
+
+    plain = [{"role": "user", "content": "What is 2+2?"}, {"role": "assistant", "content": "4"}]
+    lines = []
+    for i in range(KEY_SAMPLE + 50):
+        late = {"domain": "tax", "dial_off": True} if i >= KEY_SAMPLE else {}
+        if shape == "conversations":
+            lines.append({"id": f"c{i}", "messages": plain, **late})
+        else:
+            lines += [
+                {"conversation_id": f"c{i}", "turn": t, **m, **late} for t, m in enumerate(plain)
+            ]
+    path = tmp_path / "late.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines))
+    with open_conversations(path) as log:
+        counts = {d: f["conversations"] for d, f in log.info.by_domain.items()}
+        assert counts == {"(none)": KEY_SAMPLE, "tax": 50}
+        assert log.info.dial_off == 50

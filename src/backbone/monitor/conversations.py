@@ -567,10 +567,33 @@ def _problems(source: Source, has_recs: bool) -> list[Problem]:
     return source.located(found[:MAX_LISTED])
 
 
+def _add_later_fields(source: Source, cmap: Mapping[str, str]) -> None:
+    """JSONL: the field names come from the first records (``KEY_SAMPLE``); a field of the
+    contract first given later (a ``domain`` or ``dial_off`` added to a running log) is there
+    all the same, so it is added to ``source.names`` (one more scan, only when one of them is
+    not among the first records'), as the tells and the audit's channels read such a log.
+    Without it, a domain from record 10,001 on was read as no domain, without a word."""
+    if source.fmt != "jsonl":
+        return
+    optional = ("domain", "user_id", "timestamp", "dial_off")
+    shapes = {
+        "messages": ("id", "messages", *optional),  # a conversation a line
+        "conversation_id": ("conversation_id", "turn", "role", "content", *optional),
+    }
+    known = [f for f in shapes if cmap.get(f, f) in source.names][:1]  # messages first
+    fields = [f for shape in known or shapes for f in shapes[shape]]
+    unseen = [c for c in dict.fromkeys(cmap.get(f, f) for f in fields)]
+    unseen = [c for c in unseen if c not in source.names]
+    if unseen:
+        gone = set(source.absent(unseen))
+        source.names = [*source.names, *(c for c in unseen if c not in gone)]
+
+
 def _open(source: Source, cmap: dict[str, str]) -> ConversationLog:
     con = source.con
     if not source.names:  # no record to take columns from: empty, or every line broken
         raise InputError(shape_problems(source) or [Problem(source.file, None, "no records")])
+    _add_later_fields(source, cmap)
     messages_field = cmap.get("messages", "messages")
     conv_field = cmap.get("conversation_id", "conversation_id")
     conversations_shape = source.fmt == "jsonl" and not (
