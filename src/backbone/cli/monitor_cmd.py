@@ -172,27 +172,32 @@ def monitor(
     cache = None if no_cache else open_response_cache()
     log = None
     try:
-        with bad_input_exits():
-            the_judge = monitor_judge(
-                judge,
-                base_url=base_url,
-                max_tokens=max_tokens,
-                attempts=retries + 1,
-                timeout=timeout,
-                cache=cache,
-                gentle=concurrency,
-            )
-            where = terminal(str(file) if file is not None else redact(str(connection)))
-            with nullcontext() if quiet else err.status(f"reading {where} (detecting pushback)..."):
-                log = open_monitor_log(
-                    file,
-                    engine=engine,
-                    connection=connection,
-                    table=table,
-                    fmt=fmt,
-                    column_map=cmap,
-                    memory_limit=memory_limit,
+        try:
+            with bad_input_exits():
+                the_judge = monitor_judge(
+                    judge,
+                    base_url=base_url,
+                    max_tokens=max_tokens,
+                    attempts=retries + 1,
+                    timeout=timeout,
+                    cache=cache,
+                    gentle=concurrency,
                 )
+                where = terminal(str(file) if file is not None else redact(str(connection)))
+                status = f"reading {where} (detecting pushback)..."
+                with nullcontext() if quiet else err.status(status):
+                    log = open_monitor_log(
+                        file,
+                        engine=engine,
+                        connection=connection,
+                        table=table,
+                        fmt=fmt,
+                        column_map=cmap,
+                        memory_limit=memory_limit,
+                    )
+        except KeyboardInterrupt:  # nothing judged yet
+            err.print("[yellow]interrupted[/] while reading the log: nothing written.")
+            raise typer.Exit(130) from None
         info = log.info
         if not quiet:
             err.print(

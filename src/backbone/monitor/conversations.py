@@ -39,7 +39,8 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +95,22 @@ TRUTHY = sql_in(TRUE_VALUES)
 BOOLEANS = sql_in((*TRUE_VALUES, *FALSE_VALUES))
 
 
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """Ctrl-C during a DuckDB query stops it, but DuckDB swallows the ``KeyboardInterrupt``
+    and raises ``RuntimeError('Query interrupted')`` (``InterruptException`` for
+    ``con.interrupt()``): raised here as the ``KeyboardInterrupt`` it is, so the command stops
+    as interrupted rather than with a traceback (or, caught as a DuckDB error, as bad input)."""
+    try:
+        yield
+    except duckdb.InterruptException:
+        raise KeyboardInterrupt from None
+    except RuntimeError as exc:
+        if str(exc) == "Query interrupted":
+            raise KeyboardInterrupt from None
+        raise
+
+
 def parse_column_map(pairs: Sequence[str], source: str = "--map") -> dict[str, str]:
     """``["content=text", "conversation_id=session"]`` -> ``{"content": "text", ...}``."""
     return audit_column_map(pairs, source, fields=MAPPABLE_FIELDS)
@@ -112,20 +129,23 @@ class ConversationLog:
         """The conversations with these keys (``conv.__ckey``), in the order given."""
         if not keys:
             return []
-        self.con.execute("CREATE OR REPLACE TEMP TABLE want AS SELECT unnest(?) AS k", [list(keys)])
-        rows = self.con.execute(
-            """
-            SELECT t.__ckey, t.__role, t.__content, t.__pb, t.__tactic, t.__give_up
-            FROM turns t JOIN want ON t.__ckey = want.k
-            ORDER BY t.__ckey, t.__turn, t.__row
-            """
-        ).fetchall()
-        meta = self.con.execute(
-            """
-            SELECT c.__ckey, c.id, c.first_row, c.domain, c.user_id, c.timestamp, c.dial_off
-            FROM conv c JOIN want ON c.__ckey = want.k
-            """
-        ).fetchall()
+        with interruptible():
+            self.con.execute(
+                "CREATE OR REPLACE TEMP TABLE want AS SELECT unnest(?) AS k", [list(keys)]
+            )
+            rows = self.con.execute(
+                """
+                SELECT t.__ckey, t.__role, t.__content, t.__pb, t.__tactic, t.__give_up
+                FROM turns t JOIN want ON t.__ckey = want.k
+                ORDER BY t.__ckey, t.__turn, t.__row
+                """
+            ).fetchall()
+            meta = self.con.execute(
+                """
+                SELECT c.__ckey, c.id, c.first_row, c.domain, c.user_id, c.timestamp, c.dial_off
+                FROM conv c JOIN want ON c.__ckey = want.k
+                """
+            ).fetchall()
         messages: dict[Any, list[Message]] = {}
         for key, role, content, pb, tactic, give_up in rows:
             messages.setdefault(key, []).append(
@@ -176,9 +196,11 @@ def open_conversations(
     unknown = [f for f in cmap if f not in MAPPABLE_FIELDS]
     if unknown:
         raise InputError.single(str(path), None, f"column map: unknown field(s) {unknown}")
-    source = open_source(path, fmt, memory_limit=memory_limit, threads=threads)
+    with interruptible():
+        source = open_source(path, fmt, memory_limit=memory_limit, threads=threads)
     try:
-        return _open(source, cmap)
+        with interruptible():
+            return _open(source, cmap)
     except duckdb.Error as exc:
         source.close()
         raise InputError(source.unreadable(exc)) from None

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from backbone.monitor.conversations import ConversationLog
+from backbone.monitor.conversations import ConversationLog, interruptible
 from backbone.monitor.models import MonitorSample, SampledConversation, StratumDraw, StratumInfo
 
 if TYPE_CHECKING:  # Ibis loads only when an engine is asked for
@@ -45,7 +45,9 @@ def draw_keys(log: ConversationLog, per_stratum: int | None, seed: int) -> dict[
             """
         params = [str(seed), str(seed)]
     out: dict[str, list[Any]] = {}
-    for domain, pb, keys in log.con.execute(sql, params).fetchall():
+    with interruptible():  # Ctrl-C in the draw: a KeyboardInterrupt, not DuckDB's RuntimeError
+        drawn = log.con.execute(sql, params).fetchall()
+    for domain, pb, keys in drawn:
         out[StratumInfo(domain=domain, pushback=bool(pb), conversations=0).key] = list(keys)
     return out
 
