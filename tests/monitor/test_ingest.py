@@ -636,3 +636,31 @@ def test_a_field_first_given_after_the_first_records_is_read(tmp_path: Path, sha
         counts = {d: f["conversations"] for d, f in log.info.by_domain.items()}
         assert counts == {"(none)": KEY_SAMPLE, "tax": 50}
         assert log.info.dial_off == 50
+
+
+def test_duckdb_draws_no_progress_bar_on_stdout(log_files: dict[str, Path]) -> None:
+    """DuckDB draws a progress bar on the process's stdout for a query past 2 s, whatever
+    stdout is: 'backbone monitor big.jsonl ... -q > summary.txt' wrote ' 56% ▕███...▏ (~1
+    second remaining)' runs with carriage returns before the summary (a 300,000-conversation
+    log). The monitor's connection has it off. Checked in a fresh interpreter: under pytest
+    DuckDB starts with the bar off."""
+    import subprocess
+    import sys
+
+    import backbone
+
+    code = (
+        "import sys; from backbone.monitor.conversations import open_conversations\n"
+        "with open_conversations(sys.argv[1]) as log:\n"
+        "    print(log.con.execute(\"SELECT current_setting('enable_progress_bar')\").fetchone())"
+    )
+    src = str(Path(backbone.__file__).resolve().parents[1])  # the tree under test
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(log_files["jsonl"])],
+        env={"PYTHONPATH": src, "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "(False,)\n"  # (True,) before
