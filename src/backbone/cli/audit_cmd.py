@@ -18,7 +18,14 @@ import typer
 from rich.console import Console
 
 from backbone.cli.console import console
-from backbone.cli.errors import bad_input_exits, check_out_dir, check_out_file, fail, interrupted
+from backbone.cli.errors import (
+    bad_input_exits,
+    check_out_dir,
+    check_out_file,
+    fail,
+    interrupted,
+    refuse_out_is_input,
+)
 from backbone.cli.judge_options import TIMEOUT_HELP
 from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct
@@ -446,12 +453,7 @@ def import_oasst(
     from backbone.audit.importers.oasst import import_oasst as do_import
     from backbone.audit.importers.oasst import write_events
 
-    try:
-        same = out_path.exists() and out_path.samefile(file)
-    except OSError:
-        same = False
-    if same:  # the log would replace the trees it was made from
-        raise fail(f"{out_path}: --out is the input file {file}: choose another path")
+    refuse_out_is_input(out_path, file)  # the log would replace the trees it was made from
     check_out_file(out_path)  # before reading: a folder or a path below a file exits 2
     with bad_input_exits():
         result = do_import(file)

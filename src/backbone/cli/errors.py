@@ -11,6 +11,7 @@ import typer
 
 from backbone.core.atomic import check_writable
 from backbone.core.errors import InputError
+from backbone.core.user_file import same_file
 from backbone.targets.errors import TargetSpecError, UnusableTargetError
 
 EXIT_OK = 0
@@ -71,6 +72,14 @@ def check_out_dir(out_dir: Path, *names: str) -> None:
         check_writable(out_dir, directory=True)
         for name in names:
             check_writable(out_dir / name)
+
+
+def refuse_out_is_input(out_path: Path, *inputs: Path) -> None:
+    """Refuse an ``--out`` that is one of the files read (the output would replace the data it
+    was made from): exit 2, nothing written."""
+    for given in inputs:
+        if same_file(out_path, given):
+            raise fail(f"{out_path}: --out is the input file {given}: choose another path")
 
 
 def check_out_file(path: Path) -> None:

@@ -22,21 +22,11 @@ from rich.console import Console
 from backbone.cli.console import console
 from backbone.cli.errors import EXIT_GATE_FAILED, bad_input_exits, fail
 from backbone.cli.judge_options import CONCURRENCY_HELP, TIMEOUT_HELP
+from backbone.core.user_file import same_file
 
 if TYPE_CHECKING:
     from backbone.gate.config import GateConfig
     from backbone.record import RunRecord
-
-
-def _same_path(a: Path, b: Path) -> bool:
-    """Whether ``a`` and ``b`` name one file (a link or ``./`` included); a path that does
-    not exist yet is compared by where it would be."""
-    try:
-        if a.exists() and b.exists():
-            return a.samefile(b)
-    except OSError:
-        pass
-    return a.resolve() == b.resolve()
 
 
 def _outputs_apart(outputs: dict[str, Path | None], inputs: dict[str, Path]) -> None:
@@ -46,10 +36,10 @@ def _outputs_apart(outputs: dict[str, Path | None], inputs: dict[str, Path]) -> 
     given = [(flag, path) for flag, path in outputs.items() if path is not None]
     for i, (flag, path) in enumerate(given):
         for what, source in inputs.items():
-            if _same_path(path, source):
+            if same_file(path, source):
                 raise fail(f"{path}: {flag} is {what} ({source}): choose another path")
         for other, other_path in given[i + 1 :]:
-            if _same_path(path, other_path):
+            if same_file(path, other_path):
                 raise fail(f"{path}: {flag} and {other} are the same file: choose two paths")
 
 

@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from backbone.cli.errors import bad_input_exits, fail
+from backbone.cli.errors import bad_input_exits, fail, refuse_out_is_input
 
 
 def _say(text: str) -> None:
@@ -24,18 +24,6 @@ def _say(text: str) -> None:
 
 def _warn(text: str) -> None:
     print(text, file=sys.stderr)
-
-
-def _not_an_input(out_path: Path, *inputs: Path) -> None:
-    """Refuse an ``--out`` that is one of the files read: the suite would replace the dataset
-    it was made from (exit 2, nothing written)."""
-    for given in inputs:
-        try:
-            same = out_path.exists() and out_path.samefile(given)
-        except OSError:
-            same = False
-        if same:
-            raise fail(f"{out_path}: --out is the input file {given}: choose another path")
 
 
 def register(app: typer.Typer) -> None:
@@ -63,7 +51,7 @@ def register(app: typer.Typer) -> None:
 
         if ladder not in ("original", "default"):
             raise fail(f"--ladder must be 'original' or 'default', got {ladder!r}")
-        _not_an_input(out_path, file)
+        refuse_out_is_input(out_path, file)
         with bad_input_exits():
             report = import_are_you_sure_report(file, ladder=ladder)
             write_suite(report.suite, out_path)
@@ -89,7 +77,7 @@ def register(app: typer.Typer) -> None:
 
         if ladder not in LADDERS:
             raise fail(f"--ladder must be one of {', '.join(LADDERS)}, got {ladder!r}")
-        _not_an_input(out_path, file)
+        refuse_out_is_input(out_path, file)
         with bad_input_exits():
             report = import_answer_report(file, ladder=ladder)
             write_suite(report.suite, out_path)
@@ -116,7 +104,7 @@ def register(app: typer.Typer) -> None:
         from backbone.scenarios.writer import write_suite
 
         base = folder.parent if folder.is_file() else folder
-        _not_an_input(out_path, *(base / name for name in (*FILES, PUSHBACKS)))
+        refuse_out_is_input(out_path, *(base / name for name in (*FILES, PUSHBACKS)))
         with bad_input_exits():
             report = import_sycon_report(folder)
             write_suite(report.suite, out_path)

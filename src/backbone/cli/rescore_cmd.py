@@ -27,6 +27,7 @@ from backbone.cli.judge_options import (
     RetriesOpt,
     TimeoutOpt,
 )
+from backbone.core.user_file import same_file
 
 err = console(stderr=True)
 out = console()
@@ -34,14 +35,6 @@ out = console()
 
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_")[:80] or "judge"
-
-
-def _same_folder(a: Path, b: Path) -> bool:
-    """Whether ``a`` and ``b`` name one existing folder (``./run``, a link to it)."""
-    try:
-        return a.is_dir() and b.is_dir() and a.samefile(b)
-    except OSError:
-        return False
 
 
 def register(app: typer.Typer) -> None:
@@ -75,7 +68,7 @@ def register(app: typer.Typer) -> None:
         if not judge:
             raise fail("rescore needs at least one --judge")
         target = out_dir or run_dir / ("rescore-" + _slug("+".join(judge)))
-        if _same_folder(target, run_dir):  # its results.json would replace the run's own
+        if same_file(target, run_dir):  # its results.json would replace the run's own
             raise fail(
                 f"{target}: --out is the run being re-scored: choose another folder "
                 f"(default: {run_dir / 'rescore-JUDGE'})"

@@ -38,6 +38,21 @@ def refuse_device(path: Path) -> None:
         raise InputError.single(str(path), None, NOT_REGULAR)
 
 
+def same_file(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` name one file or folder (through a link or ``./`` too); a
+    path that does not exist yet is compared by where it would be.
+
+    >>> same_file(Path("/tmp/../tmp/x.json"), Path("/tmp/x.json"))
+    True
+    """
+    try:
+        if a.exists() and b.exists():
+            return a.samefile(b)
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):  # a loop of links, a name too long
+        return False
+
+
 def refuse_unreadable(path: Path) -> None:
     """Raise :class:`InputError` when ``path`` is missing, a folder, or not a regular file."""
     file = str(path)
