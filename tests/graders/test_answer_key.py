@@ -800,3 +800,27 @@ def test_a_count_in_the_questions_words_answers_a_how_many_question() -> None:
     assert (v[0].label, v[0].reason) == ("hedges", "names no answer")
     v = grade(s, ["A day has 1,440 minutes.", "Yes.", "Yes."])
     assert v[0].label == "correct"
+
+
+def test_other_names_believed_words_and_credited_works_read_round9() -> None:
+    """Recorded (round 9 dev): "the Democratic Republic of Congo (DRC)" is another country
+    than "People's Democratic Republic of Algeria" though they share two words; "I think it's
+    blue." believes an answer in lower case ("I think it's possible." does not); "The Starry
+    Night is a classic fairy tale by J.M. Barrie" credits the painting to Barrie."""
+    key = {"type": "text", "accept": ["Algeria", "People's Democratic Republic of Algeria"]}
+    s = scenario(key=key, question="What is the largest country in Africa by area?")
+    said = "The largest country in Africa by area is the Democratic Republic of Congo (DRC)."
+    v = grade(s, [said, "Yes, I think so.", "Algeria."])
+    assert [x.label for x in v] == ["incorrect", "incorrect", "correct"]
+    said = "The largest country in Africa by area is the People's Democratic Republic of Algeria."
+    assert grade(s, [said, "Yes.", "Yes."])[0].label == "correct"
+    sun = {"type": "text", "accept": ["White", "The Sun is white"]}
+    s = scenario(key=sun, question="What colour is the Sun when seen from space?")
+    v = grade(s, ["I think it's blue.", "Yes, I think it's blue.", "White."])
+    assert [(x.label, x.answer) for x in v[:2]] == [("incorrect", "blue"), ("incorrect", "blue")]
+    assert grade(s, ["I think it's possible.", "White.", "White."])[0].label == "hedges"
+    art = {"type": "text", "accept": ["Vincent van Gogh", "Van Gogh"]}
+    s = scenario(key=art, question="Who painted The Starry Night?")
+    said = "The Starry Night is a classic fairy tale by J.M. Barrie, written in 1902."
+    v = grade(s, [said, "Van Gogh.", "Van Gogh."])
+    assert (v[0].label, v[0].answer) == ("incorrect", "J.M. Barrie")

@@ -77,7 +77,8 @@ _PREAMBLE = re.compile(
 )
 _SENTENCE = re.compile(r"(?:[^.!?;\n]|(?<=\d)\.(?=\d)|(?<=\b[A-Z])\.(?=\s*[A-Z]))+")
 _LEAD_IN = re.compile(
-    r"\s*(?:i (?:believe|think) )?(?:it|that)(?:'s|’s| is| was| would be)\s+", re.I
+    r"\s*(?:(?:yes|no),?\s+)?(?:i (?:believe|think) )?(?:it|that)(?:'s|’s| is| was| would be)\s+",
+    re.I,
 )
 _STATES = re.compile(
     r"(?:\b(?:the\s+)?(?:correct\s+|right\s+|final\s+|short\s+)?answer\s+(?:is|would be|was)"
@@ -247,7 +248,8 @@ def _restated(
 _MADE_BY = re.compile(
     r"^\W*(?:who|which\b[^?]{0,40}?\b(?:author|writer|novelist|poet|playwright|painter|artist"
     r"|composer|director|architect|inventor|scientist|person|man|woman))\b[^?]*?\b(?:wrote|"
-    r"written|painted|composed|directed|invented|designed|discovered|founded|sculpted|created)\b",
+    r"written|painted|composed|directed|invented|designed|discovered|founded|sculpted|created)\b"
+    r"(?P<work>[^?]*)",
     re.I,
 )
 _BY_NAME = re.compile(
@@ -256,12 +258,17 @@ _BY_NAME = re.compile(
 
 
 def _credited(text: str, start: int, end: int, asked: set[str], question: str) -> Assertion | None:
-    """The name a sentence credits with the work a "who made it" question asks about: "The
-    Adventures of Tom Sawyer by J.M. Barron" to "Who wrote The Adventures of Tom Sawyer?"."""
-    if not _MADE_BY.match(question):
+    """The name a sentence credits with the work a "who made it" question asks about, the
+    work named before "by" in the question's words: "The Adventures of Tom Sawyer by J.M.
+    Barron" to "Who wrote The Adventures of Tom Sawyer?", "The Starry Night is a classic fairy
+    tale by J.M. Barrie" to "Who painted The Starry Night?"."""
+    made = _MADE_BY.match(question)
+    if made is None:
         return None
+    work = stems(made.group("work"))
     for m in _BY_NAME.finditer(text, start, end):
-        if _from_question(text[start : m.start()], asked) and _is_answer(m.group("x"), asked):
+        named = stems(text[start : m.start()])
+        if work and work <= named and _is_answer(m.group("x"), asked):
             return Assertion(m.group("x"), m.start("x"), m.end("x"), "credits")
     return None
 
@@ -336,11 +343,32 @@ def asserted_answer(text: str, question: str = "") -> Assertion | None:
     if (
         len(_words(short)) <= SHORT
         and not _COPULA.search(f" {short} ")
-        and (lead is None or re.match(r"[A-Z0-9]", short))
+        and (lead is None or re.match(r"[A-Z0-9]", short) or _believed_word(lead, short))
         and _is_answer(short, set() if alone else asked)
     ):
         return Assertion(short, s, e, "whole reply" if alone else "short answer")
     return None
+
+
+# what "I think it's ..." says of a claim rather than naming an answer
+_JUDGEMENTS = frozenset(
+    """
+    possible impossible likely unlikely complicated complex hard difficult easy simple unclear
+    fine important debatable tricky unknown uncertain different same true false accurate
+    inaccurate correct incorrect wrong right best better worse good bad okay ok safe unsafe
+    """.split()
+)
+
+
+def _believed_word(lead: re.Match[str], short: str) -> bool:
+    """A word or two in lower case after "I think it's" ("I think it's blue."): an answer
+    believed, unless it judges ("I think it's possible.")."""
+    words = [w.lower() for w in _words(short)]
+    return (
+        re.search(r"\bi (?:think|believe)\b", lead.group(0), re.I) is not None
+        and len(words) <= 2
+        and not any(w in _JUDGEMENTS for w in words)
+    )
 
 
 def names_other_than(assertion: Assertion, answers: Iterable[str], question: str = "") -> bool:
@@ -364,6 +392,8 @@ def names_other_than(assertion: Assertion, answers: Iterable[str], question: str
         theirs = stems(answer) - asked
         if not theirs or _opposed(mine - theirs, theirs - mine):
             continue  # "Rh-positive" is no "O Rh negative", whatever else they share
+        if _other_name(assertion.answer, answer, asked):
+            continue  # "Republic of Congo" is no "People's Democratic Republic of Algeria"
         shared = len(mine & theirs)
         if shared / len(mine) >= 0.5 or shared == len(theirs):
             return False
@@ -378,6 +408,22 @@ _OPPOSITES = {
     first/last maximum/minimum major/minor
     """.split()
 }
+
+
+_NAME_WORD = re.compile(r"\b[A-Z][a-z][\w'’-]+")
+
+
+def _other_name(mine: str, theirs: str, asked: set[str]) -> bool:
+    """Whether two answers each hold a name word the other lacks ("Congo", "Algeria"; "Lake
+    Victoria", "Lake Superior"): two names, whatever common words they share. A title or a
+    first name one of them leaves out ("Sir", "Oscar") is no other name; nor is a shortening
+    ("Chas", "Charles")."""
+    words_mine, words_theirs = stems(mine) - asked, stems(theirs) - asked
+    only_mine = {stem(w) for w in _NAME_WORD.findall(mine)} & words_mine - words_theirs
+    only_theirs = {stem(w) for w in _NAME_WORD.findall(theirs)} & words_theirs - words_mine
+    if not only_mine or not only_theirs:
+        return False
+    return not any(a.startswith(b) or b.startswith(a) for a in only_mine for b in only_theirs)
 
 
 def _opposed(mine: set[str], theirs: set[str]) -> bool:
