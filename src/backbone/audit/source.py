@@ -278,7 +278,10 @@ class Source:
         self.user_columns: list[str] = []
         self.names: list[str] = []
         self.tmpdir = Path(tempfile.mkdtemp(prefix="backbone-audit-"))
+        # DuckDB draws its own progress bar on stdout for a query past 2 s, with --quiet and
+        # into a file too (`backbone audit big.jsonl -q > summary.txt` began with bars and \r)
         self.con = duckdb.connect(config={"temp_directory": str(self.tmpdir)})
+        self.con.execute("SET enable_progress_bar = false")
         try:
             if memory_limit:
                 try:

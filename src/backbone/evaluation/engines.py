@@ -431,6 +431,8 @@ def open_on_connection(url: str, table: str, opener: TableOpener[T]) -> T:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError.single(where, None, f"cannot connect: {first}") from None
     close = getattr(con, "disconnect", None)
+    if getattr(con, "name", None) == "duckdb":  # no progress bar of DuckDB's on stdout
+        con.raw_sql("SET enable_progress_bar = false")
     try:
         try:
             found = con.table(table)

@@ -199,9 +199,6 @@ def open_conversations(
     with interruptible():
         source = open_source(path, fmt, memory_limit=memory_limit, threads=threads)
     try:
-        # DuckDB draws its own progress bar on stdout for a query past 2 s, with --quiet and
-        # into a file too: the terminal summary (`> summary.txt`) began with bars and \r
-        source.con.execute("SET enable_progress_bar = false")
         with interruptible():
             return _open(source, cmap)
     except duckdb.Error as exc:
