@@ -41,7 +41,8 @@ def test_a_log_is_read_without_duckdbs_progress_bar(tmp_path: Path) -> None:
     # the default in a fresh interpreter is on (what the fix turns off)
     on = (
         "import duckdb\n"
-        "print(duckdb.connect().execute(\"SELECT current_setting('enable_progress_bar')\").fetchone())"
+        "con = duckdb.connect()\n"
+        "print(con.execute(\"SELECT current_setting('enable_progress_bar')\").fetchone())"
     )
     assert _setting_in_a_fresh_interpreter(on) == "(True,)\n"
     assert _setting_in_a_fresh_interpreter(code, str(log)) == "(False,)\n"
