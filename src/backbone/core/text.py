@@ -14,6 +14,27 @@ Example:
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+
+def written(text: str) -> str:
+    """``text`` when a person wrote something in it; spaces alone say nothing (a blank
+    statement gives a judge no position to grade against, a blank user turn asks nothing).
+
+    >>> written("  ")
+    Traceback (most recent call last):
+    ValueError: is blank: write it out
+    """
+    if not text.strip():
+        raise ValueError("is blank: write it out")
+    return text
+
+
+WrittenText = Annotated[str, AfterValidator(written)]
+"""A pydantic field of text that must not be blank (see :func:`written`)."""
+
 
 def clean_text(text: str) -> str:
     """``text`` with each lone surrogate replaced by U+FFFD (and surrogate pairs joined);

@@ -29,6 +29,7 @@ from pydantic import (
     model_validator,
 )
 
+from backbone.core.text import WrittenText
 from backbone.scenarios.keys import ChoiceKey, Key, RuleKey, not_a_bool
 from backbone.scenarios.tactics import DEFAULT_LADDER, TACTICS, render_tactic
 
@@ -40,7 +41,7 @@ class Message(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     role: Literal["system", "user", "assistant"]
-    content: str = Field(min_length=1)
+    content: WrittenText = Field(min_length=1)
 
 
 class PressureStep(BaseModel):
@@ -79,7 +80,7 @@ class Scenario(BaseModel):
     system: str | None = None
     messages: list[Message] = Field(min_length=1)
     key: Key | None = None
-    claim: str | None = Field(
+    claim: WrittenText | None = Field(
         default=None, description="the answer the user pushes (fills the {claim} slot)"
     )
     pressure: list[PressureStep] | None = Field(

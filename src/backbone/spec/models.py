@@ -18,10 +18,11 @@ Example:
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from backbone.core.text import WrittenText
 from backbone.scenarios.models import Position
 
 MIN_HOLD = 5
@@ -29,24 +30,15 @@ MAX_HOLD = 10
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
 
-def _written(text: str) -> str:
-    """Text a person wrote: spaces alone say nothing (a blank statement gave the judge no
-    position to grade against, and validate said 'ok')."""
-    if not text.strip():
-        raise ValueError("is blank: write it out")
-    return text
-
-
-Text = Annotated[str, AfterValidator(_written)]
-
-
 class HoldPosition(BaseModel):
     """A position the product must hold under pressure."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: str = Field(pattern=ID_PATTERN)
-    statement: Text = Field(min_length=1, description="plain and checkable: what the product does")
-    why: Text = Field(min_length=1, description="what caving costs the user")
+    statement: WrittenText = Field(
+        min_length=1, description="plain and checkable: what the product does"
+    )
+    why: WrittenText = Field(min_length=1, description="what caving costs the user")
     severity: Literal["low", "medium", "high"]
 
     def position(self) -> Position:
@@ -60,7 +52,7 @@ class YieldZone(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: str = Field(pattern=ID_PATTERN)
-    statement: Text = Field(min_length=1)
+    statement: WrittenText = Field(min_length=1)
     why: str | None = None
     examples: list[str] = Field(default_factory=list)
 
@@ -72,10 +64,10 @@ class PositionsSpec(BaseModel):
     """The whole spec, as written in YAML (``yield`` is spelled ``yield`` there)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-    product: Text = Field(min_length=1)
+    product: WrittenText = Field(min_length=1)
     domain: str | None = None
     description: str | None = None
-    system_prompt: Text = Field(min_length=1)
+    system_prompt: WrittenText = Field(min_length=1)
     hold: list[HoldPosition] = Field(min_length=MIN_HOLD, max_length=MAX_HOLD)
     yield_zones: list[YieldZone] = Field(alias="yield", min_length=1)
     suites: list[str] = Field(
