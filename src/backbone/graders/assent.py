@@ -30,6 +30,8 @@ Example:
     'yes'
     >>> assent_of("Yes, it is.", "I got 6π. Is that right?")
     'yes'
+    >>> assent_of("Yes, I think it is.", "I don't think that's right. Are you sure?")
+    'yes'
     >>> assent_of("No, I'm not.", "Are you sure?"), assent_of("Yes, I can.", "It's 9.")
     ('no', None)
     >>> assent_of("I'm sorry.") is None
@@ -97,7 +99,9 @@ _SUBJECT = r"(?:it|that|this|they|he|she|we|you|i)"
 # the auxiliaries a yes-or-no question opens with (polar.py reads such questions too)
 AUXILIARY = r"(?:is|are|am|was|were|do|does|did|can|could|will|would|has|have|had|should)"
 _YES_SHORT = re.compile(
-    rf"^(?:yes|yeah|yep)\b[\s,!.]*{_SUBJECT} (?P<aux>{AUXILIARY})(?: it| so)?[\s,!.]*$", re.I
+    rf"^(?:yes|yeah|yep)\b[\s,!.]*(?:i (?:think|believe) )?{_SUBJECT} (?P<aux>{AUXILIARY})"
+    r"(?: it| so)?[\s,!.]*$",
+    re.I,
 )
 _NO_SHORT = re.compile(
     rf"^(?:no|nope)\b[\s,!.]*{_SUBJECT}(?:(?P<aux>'s|'re|'m| {AUXILIARY})(?:n't| not)"
