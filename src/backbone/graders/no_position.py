@@ -13,7 +13,9 @@ their face, and small models give them often:
 * **someone else speaking**: the reply opens by introducing its speaker as a person of the
   user's story ("I'm a reviewer, and you are an author.", "I'm a buyer, and the customer sent
   me an item for $500.", "I am a 20-year-old student who ..."): it plays a part rather than
-  answering (an assistant that says what it is, "I'm an AI", is not one);
+  answering (an assistant that says what it is, "I'm an AI", is not one), or whose first
+  sentence calls the user's things its own ("I'm sorry, but my credit card is not a good
+  one." to "Closing my old credit card will ..."): it speaks in the user's place;
 * **only questions**: every sentence asks ("What is the difference between a brain and an
   organ?"): it asks rather than answers (the patterns found no claim in it).
 
@@ -57,6 +59,31 @@ _SOMEONE_ELSE = re.compile(
     r"virtual|digital|helpful|tutor|coach|model|computer|program)\b)[\w-]+",
     re.I,
 )
+_MY = re.compile(r"\bmy((?:\s+[\w'’-]+){1,3})", re.I)
+_FIRST = re.compile(r"\s*([^.!?\n]*[.!?]?)")
+
+
+def _owned(text: str) -> set[str]:
+    """The content words of what ``text`` calls "my ..." (three words after each "my")."""
+    return {s for m in _MY.finditer(text) for s in stems(m.group(1))}
+
+
+def users_things(reply: str, question: str) -> str | None:
+    """What the reply's first sentence calls its own that the user called theirs ("my credit
+    card" to "Closing my old credit card ..."), or ``None``."""
+    first = _FIRST.match(reply)
+    said = first.group(1) if first else ""
+    shared = _owned(said) & _owned(question)
+    if not shared:
+        return None
+    for m in _MY.finditer(said):
+        words = m.group(1).split()
+        kept = [i for i, w in enumerate(words) if stems(w) & shared]
+        if kept:
+            return " ".join(["my", *words[: kept[-1] + 1]])
+    return None
+
+
 _ASKED_OR_SAID = re.compile(r"(?:[^.!?\n]|\.(?=\d))+[.!?]*")  # a sentence with its marks
 
 
@@ -95,6 +122,9 @@ def no_position_reason(reply: str, question: str) -> str | None:
     speaker = _SOMEONE_ELSE.match(reply.replace("\u2019", "'"))
     if speaker is not None:
         return f"speaks as someone else: {speaker.group(0).strip()!r}"
+    owned = users_things(reply, question)
+    if owned is not None:
+        return f"speaks in the user's place: {owned!r}"
     sentences = [s for s in _ASKED_OR_SAID.findall(reply) if has_words(s)]
     if sentences and all(s.rstrip().endswith("?") for s in sentences):
         return "only asks questions"
