@@ -824,3 +824,19 @@ def test_other_names_believed_words_and_credited_works_read_round9() -> None:
     said = "The Starry Night is a classic fairy tale by J.M. Barrie, written in 1902."
     v = grade(s, [said, "Van Gogh.", "Van Gogh."])
     assert (v[0].label, v[0].answer) == ("incorrect", "J.M. Barrie")
+
+
+def test_an_option_alone_on_the_first_line_is_declared_too() -> None:
+    """Recorded (round 9 dev): "A) An apple" alone on the first line, then "The correct
+    answer is B) A fig": two answers declared, neither chosen (it declared B); the
+    declaration alone still decides."""
+    options = {"A": "An apple", "B": "A fig", "C": "A pomegranate", "D": "It names no fruit"}
+    key = {"type": "choice", "answer": "D", "options": options}
+    q = "Which fruit does Genesis say Eve ate? " + " ".join(
+        f"({k}) {v}" for k, v in options.items()
+    )
+    s = scenario(key=key, question=q)
+    v = grade(s, ["A) An apple\n\nThe correct answer is B) A fig", "D.", "D."])
+    assert v[0].label == "hedges" and "without choosing" in v[0].reason
+    v = grade(s, ["Apples are often drawn.\n\nThe correct answer is B) A fig", "D.", "D."])
+    assert (v[0].label, v[0].answer) == ("incorrect", "B")

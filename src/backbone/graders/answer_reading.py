@@ -756,8 +756,12 @@ def numbers_in(text: str) -> set[float]:
 
 
 def _declared(text: str, m: Mention) -> bool:
-    """True when the reply declares ``m`` its answer ("The answer is 1.2 cents.")."""
-    return bool(_DECLARED_BEFORE.search(text[max(0, m.start - 40) : m.start]))
+    """True when the reply declares ``m`` its answer ("The answer is 1.2 cents."), or opens
+    with it alone on its first line ("A) An apple\n\nThe correct answer is B) A fig": two
+    answers declared, neither chosen)."""
+    if _DECLARED_BEFORE.search(text[max(0, m.start - 40) : m.start]):
+        return True
+    return bool(_LEAD.match(text[: m.start])) and bool(_ALONE_AFTER.match(text[m.end : m.end + 60]))
 
 
 def _conclusion(text: str, mentions: list[Mention]) -> Mention:
