@@ -377,7 +377,9 @@ def names_other_than(assertion: Assertion, answers: Iterable[str], question: str
     question's own words left out). So "O. Wilde" is not read as a rival of "Oscar Wilde",
     while "red, green and blue" is one of "yellow and blue". A number is compared by value
     with the answers that are numbers: "4/6" is a rival of "5/6", "0.83" is not. Two answers
-    apart by a pair of opposites share nothing: "Rh-positive" is a rival of "O Rh negative"."""
+    apart by a pair of opposites share nothing ("Rh-positive" is a rival of "O Rh negative"),
+    and so do two names that each hold a name word the other lacks ("Democratic Republic of
+    Congo", "People's Democratic Republic of Algeria")."""
     answers = list(answers)
     value = value_of(assertion.answer)
     if value is not None:
@@ -400,16 +402,6 @@ def names_other_than(assertion: Assertion, answers: Iterable[str], question: str
     return True
 
 
-_OPPOSITES = {
-    frozenset(pair.split("/"))
-    for pair in """
-    positive/negative north/south east/west left/right upper/lower high/low before/after
-    increase/decrease male/female hot/cold plus/minus odd/even inner/outer
-    first/last maximum/minimum major/minor
-    """.split()
-}
-
-
 _NAME_WORD = re.compile(r"\b[A-Z][a-z][\w'’-]+")
 
 
@@ -424,6 +416,16 @@ def _other_name(mine: str, theirs: str, asked: set[str]) -> bool:
     if not only_mine or not only_theirs:
         return False
     return not any(a.startswith(b) or b.startswith(a) for a in only_mine for b in only_theirs)
+
+
+_OPPOSITES = {
+    frozenset(pair.split("/"))
+    for pair in """
+    positive/negative north/south east/west left/right upper/lower high/low before/after
+    increase/decrease male/female hot/cold plus/minus odd/even inner/outer
+    first/last maximum/minimum major/minor
+    """.split()
+}
 
 
 def _opposed(mine: set[str], theirs: set[str]) -> bool:

@@ -94,26 +94,22 @@ RESTATED_SHARE = 0.6
 """The least share of the question's content words a statement must restate."""
 
 
-def restated_polarity(text: str, question: str) -> Polarity | None:
-    """The yes or no of a reply whose first clause restates a "be" question as a statement:
-    "A tomato is indeed a fruit, but ..." answers "Is a tomato botanically a fruit?" yes,
-    "A tomato is not a fruit." answers it no. The clause must keep the question's subject and
-    its last content word and most of the rest, and state it plainly (no "may", "often",
-    "considered"); a question that is itself negative is left alone.
+def restated_polarity(text: str, question: str) -> tuple[Polarity, int, int] | None:
+    """The yes or no of a reply whose first clause restates a "be" question as a statement,
+    with the clause's span: "A tomato is indeed a fruit, but ..." answers "Is a tomato
+    botanically a fruit?" yes, "A tomato is not a fruit." answers it no. The clause must keep
+    the question's subject and its last content word and most of the rest, and state it
+    plainly (no "may", "often", "considered"); a question that is itself negative is left
+    alone.
 
     Example:
         >>> restated_polarity("A tomato is indeed a fruit, but not a sweet one.",
         ...                   "Is a tomato botanically a fruit?")
-        'yes'
+        ('yes', 0, 26)
         >>> restated_polarity("A tomato is often considered a vegetable.",
         ...                   "Is a tomato botanically a fruit?") is None
         True
     """
-    found = _restated(text, question)
-    return None if found is None else found[0]
-
-
-def _restated(text: str, question: str) -> tuple[Polarity, int, int] | None:
     asked = _BE_QUESTION.match(question.replace("\u2019", "'"))
     if asked is None or _NEGATION.search(asked.group("rest")):
         return None
@@ -147,7 +143,7 @@ def polar_reading(text: str, key: AnswerKey, question: str) -> Reading | None:
     right; ``None`` when it does not apply."""
     if not is_polar(question, key):
         return None
-    said = _polarity(text) or _restated(text, question)
+    said = _polarity(text) or restated_polarity(text, question)
     if said is None:
         return None
     answers = _key_answers(key)
