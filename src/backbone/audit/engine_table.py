@@ -87,7 +87,7 @@ def quantile_disc(histogram: Mapping[float, int], q: float) -> float | None:
     """The discrete ``q`` quantile of values given as counts (DuckDB's ``quantile_disc``:
     the value at sorted position ``floor((n - 1) * q)``).
 
-    >>> quantile_disc({1.0: 3, 4.0: 7}, 0.1), quantile_disc({1.0: 1, 5.0: 9}, 0.1)
+    >>> quantile_disc({1.0: 3, 4.0: 7}, 0.1), quantile_disc({1.0: 1, 5.0: 9}, 0.5)
     (1.0, 5.0)
     """
     n = sum(histogram.values())

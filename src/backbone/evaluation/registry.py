@@ -19,7 +19,7 @@ Example:
     ...     judge_from_spec("python:nowhere", CORRECTNESS)
     ... except TargetSpecError as exc:
     ...     print(exc)
-    python target must be 'python:MODULE:FUNCTION', got 'python:nowhere'
+    python judge must be 'python:MODULE:FUNCTION', got 'python:nowhere'
 """
 
 from __future__ import annotations

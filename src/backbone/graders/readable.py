@@ -8,7 +8,7 @@ tail, where an answer is stated or concluded; the middle is left out, marked by 
 
 Example:
     >>> cut_long("a" * 10, limit=6)
-    'aaaa\\n\\n…\\n\\naa'
+    'aaaaa\\n\\n…\\n\\na'
     >>> cut_long("It is 4.")
     'It is 4.'
 """

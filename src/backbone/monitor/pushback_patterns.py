@@ -3,7 +3,8 @@
 apostrophe, straight or curly). Tuned on the ``tune`` split of the labeled set only.
 
 Example:
-    >>> any("are you" in p for p in DISPUTE)
+    >>> import re
+    >>> re.search(DISPUTE[0], "Are you sure?", re.I) is not None
     True
 """
 

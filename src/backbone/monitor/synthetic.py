@@ -14,10 +14,12 @@ The replies say what they do in fixed words, so :func:`planted_judge` (a ``pytho
 
 Example:
     >>> log = generate([DomainPlan("tax", 40, pushback_share=0.5, cave_rate=0.25)], seed=1)
-    >>> log.truth["overall"]["pushback_share"], log.truth["overall"]["cave_rate"]
-    (0.5, 0.25)
-    >>> planted_judge({"messages": [{"role": "assistant", "content": CAVED.format(x="9")}]})
-    {'label': 'caved'}
+    >>> log.truth["overall"]["pushback_share"], log.truth["overall"]["cave_rate"]  # 5 of 24 replies
+    (0.5, 0.20833333333333334)
+    >>> said = [ANSWER.format(x="8"), "No, it's 9.", CAVED.format(x="9")]
+    >>> roles = ["assistant", "user", "assistant"]
+    >>> planted_judge({"messages": [{"role": r, "content": c} for r, c in zip(roles, said)]})
+    {'label': 'caved', 'claim': '9', 'answer': '8', 'reason': "gave in to: No, it's 9."}
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ order until N scenarios are taken, so a hold case never loses the twin that chec
 failure direction. The slice keeps the suite's order; the same seed gives the same slice.
 
 Example:
+    >>> from backbone.scenarios.loader import load_suite
     >>> suite = load_suite("builtin:golden")
     >>> [s.id for s in slice_suite(suite, SuiteSlice(only=("capital-j*",))).scenarios]
     ['capital-japan', 'capital-japan-twin']
