@@ -348,6 +348,21 @@ def _cross_check(
             )
 
 
+def _unlisted_positions(found: Sequence[Entry], positions: Sequence[Position]) -> list[Problem]:
+    """In a suite file that lists its ``positions``, the scenarios whose position is not
+    among them (the loader refuses such a suite, so ``run`` would)."""
+    listed = {p.id for p in positions}
+    return [
+        Problem(
+            e.file,
+            e.line_of("position"),
+            f"scenario {e.raw.get('id')!r}: position {pos!r} is not in 'positions'",
+        )
+        for e in found
+        if listed and isinstance(pos := e.raw.get("position"), str) and pos not in listed
+    ]
+
+
 def validate(
     spec_ref: str | Path | None = None, suites: Sequence[str | Path] | None = None
 ) -> ValidationReport:
@@ -388,6 +403,7 @@ def validate(
                     read.add(f.resolve())
                 found, positions = _scan_file(f, problems)
                 entries += found
+                problems += _unlisted_positions(found, positions)
                 for p in positions:
                     if raw_spec is not None and p.id not in raw_spec.ids:
                         problems.append(
