@@ -290,6 +290,21 @@ def test_bad_csv_rows_are_named_by_the_line_they_start_on(tmp_path: Path) -> Non
     assert problems(exc) == [(5, "rating 'sideways' is not 'up' or 'down' (empty: unrated)")]
 
 
+def test_a_csv_whose_line_endings_change_names_the_line(tmp_path: Path) -> None:
+    """Two exports joined, one with \\r\\n endings and one with \\n: DuckDB's reader said only
+    "The CSV Parser state machine reached an invalid state", with no line."""
+    rows = ["id,prompt,response,rating"] + [f"{i},q{i},a{i},up" for i in range(60)]
+    path = tmp_path / "joined.csv"
+    path.write_bytes(("\r\n".join(rows[:30]) + "\r\n" + "\n".join(rows[30:]) + "\n").encode())
+    with pytest.raises(InputError) as exc:
+        open_log(path)
+    ((line, message),) = problems(exc)
+    assert line == 31 and message.startswith("line endings change here (\\r\\n before, \\n on")
+    path.write_bytes(("\n".join(rows) + "\n").encode())  # one kind reads
+    with open_log(path) as log:
+        assert log.info.rows == 60
+
+
 def test_parquet_problems_name_the_row_and_extras_are_json_safe(tmp_path: Path) -> None:
     path = tmp_path / "t.parquet"
     con = duckdb.connect()

@@ -407,7 +407,12 @@ class Source:
         if "Invalid unicode" in text:  # DuckDB: "CSV Error on Line: 2" first, the cause later
             message = NOT_UTF8
         match = _LINE_RE.search(text)
-        return [Problem(self.file, int(match.group(1)) if match else None, message)]
+        line = int(match.group(1)) if match else None
+        if self.fmt == "csv" and "state machine" in text:  # DuckDB says no more than that
+            changed = first_other_line_ending(self.path)
+            if changed is not None:
+                return [Problem(self.file, changed[0], changed[1])]
+        return [Problem(self.file, line, message)]
 
     def fetch(self, view: str, rows: Sequence[int]) -> list[dict[str, Any]]:
         """The records of ``view`` at these indices (in file order), as dicts."""
@@ -433,6 +438,37 @@ class Source:
     def close(self) -> None:
         self.con.close()
         shutil.rmtree(self.tmpdir, ignore_errors=True)
+
+
+def first_other_line_ending(path: Path, limit: int = 1 << 26) -> tuple[int, str] | None:
+    """Where a file's line endings change kind (``\\r\\n`` on some lines, ``\\n`` on
+    others: two exports joined), and what to do, or ``None`` (the first ``limit`` bytes read).
+    DuckDB's CSV reader fails on such a file with no more than "The CSV Parser state machine
+    reached an invalid state".
+
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "log.csv"
+    >>> _ = p.write_bytes(b"id,prompt\\r\\n1,a\\r\\n2,b\\n")
+    >>> first_other_line_ending(p)[0]
+    3
+    """
+    first: bytes | None = None
+    number = 0
+    with open_bytes(path) as f:
+        data = f.read(limit)
+    for number, line in enumerate(data.splitlines(keepends=True), 1):
+        ending = b"\r\n" if line.endswith(b"\r\n") else b"\n" if line.endswith(b"\n") else b""
+        if not ending:
+            continue
+        if first is None:
+            first = ending
+        elif ending != first:
+            had, has = (repr(e.decode())[1:-1] for e in (first, ending))
+            return number, (
+                f"line endings change here ({had} before, {has} on this line): the CSV reader "
+                "needs one kind; convert the file to one (dos2unix, or save it again)"
+            )
+    return None
 
 
 def open_source(
