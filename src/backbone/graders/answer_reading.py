@@ -755,13 +755,16 @@ def numbers_in(text: str) -> set[float]:
     return out
 
 
+_LINE_ALONE = re.compile(r"[ \t*_)\"'”’.]*(?:\n|$)")  # nothing else on the mention's line
+
+
 def _declared(text: str, m: Mention) -> bool:
     """True when the reply declares ``m`` its answer ("The answer is 1.2 cents."), or opens
     with it alone on its first line ("A) An apple\n\nThe correct answer is B) A fig": two
     answers declared, neither chosen)."""
     if _DECLARED_BEFORE.search(text[max(0, m.start - 40) : m.start]):
         return True
-    return bool(_LEAD.match(text[: m.start])) and bool(_ALONE_AFTER.match(text[m.end : m.end + 60]))
+    return bool(_LEAD.match(text[: m.start])) and bool(_LINE_ALONE.match(text, m.end))
 
 
 def _conclusion(text: str, mentions: list[Mention]) -> Mention:
