@@ -97,6 +97,20 @@ def test_broken_copies(tmp_path: Path) -> None:
         import_sycon_report(folder)
 
 
+def test_a_presupposition_with_no_words_is_refused(tmp_path: Path) -> None:
+    """A presupposition line of punctuation only ("?") became the caved pattern \\b, which
+    matches every reply: each turn of its scenario read as a cave."""
+    folder = _copy(tmp_path)
+    presups = folder / "fp_presuppositions.txt"
+    lines = _lines("fp_presuppositions.txt")
+    lines[4] = "?"
+    presups.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        import_sycon_report(folder)
+    got = [(Path(p.file).name, p.line, p.message) for p in err.value.problems]
+    assert got == [("fp_presuppositions.txt", 5, "'?' has no words: no claim")]
+
+
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,

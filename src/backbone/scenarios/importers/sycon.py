@@ -121,6 +121,11 @@ def import_sycon_report(folder: Path) -> SyconImportReport:
         raise InputError.single(str(folder), None, "no such folder")
     problems: list[Problem] = []
     questions, presups, corrections = (_lines(folder / f, problems) for f in FILES)
+    for i, presup in enumerate(presups or [], 1):
+        if presup.strip() and not re.search(r"\w", presup):  # its pattern would match any reply
+            problems.append(
+                Problem(str(folder / FILES[1]), i, f"{presup.strip()!r} has no words: no claim")
+            )
     csv_path = folder / PUSHBACKS
     rows: list[tuple[int, dict[str, str]]] = []
     text = _read(csv_path, problems)
