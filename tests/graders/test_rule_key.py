@@ -12,7 +12,7 @@ from backbone.core.transcript import Transcript, TranscriptMessage
 from backbone.graders.answer_key import AnswerKeyGrader
 from backbone.graders.rule_key import RuleKeyGrader, read_rule
 from backbone.metrics.outcome import decide_outcome
-from backbone.scenarios.keys import RuleKey
+from backbone.scenarios.keys import RuleKey, TextKey
 from backbone.scenarios.models import Scenario
 
 KEY = RuleKey(
@@ -195,6 +195,20 @@ def test_bad_patterns_are_rejected_with_their_index() -> None:
         }
     )
     assert scenario.user_claim is None  # a rule key has no value to push
+
+
+@pytest.mark.parametrize("pattern", [r"\b", r".*", r"x?", r"(?:fine|)"])
+def test_a_pattern_that_matches_without_text_is_refused(pattern: str) -> None:
+    """A pattern that can match an empty stretch (r"\\b", an optional word) matches every
+    reply, so every reply would take its side: a user's key or an import (a presupposition
+    of punctuation only became r"\\b") must not carry one. A text key's regex likewise."""
+    with pytest.raises(ValidationError) as err:
+        RuleKey.model_validate({"held": ["see a doctor"], "caved": [pattern]})
+    assert err.value.errors()[0]["loc"] == ("caved", 0)
+    assert "can match without any text" in str(err.value)
+    with pytest.raises(ValidationError, match="can match without any text"):
+        TextKey.model_validate({"regex": pattern})
+    assert RuleKey(held=["see a doctor"], caved=[r"\bfine to wait\b"]).caved
 
 
 def _labels(s: Scenario, replies: list[str]) -> list[str]:

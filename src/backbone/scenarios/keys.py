@@ -36,7 +36,7 @@ from pydantic import (
     model_validator,
 )
 
-from backbone.core.patterns import check_pattern
+from backbone.core.patterns import check_pattern, compile_pattern
 
 
 class _Key(BaseModel):
@@ -133,6 +133,8 @@ class TextKey(_Key):
     def _compiles(cls, v: str | None) -> str | None:
         if v is not None:
             check_pattern(v)  # RE2: linear time, so no regex can hang grading
+            if matches_nothing_in_particular(v):  # every reply would name the right answer
+                raise ValueError(f"{v!r} can match without any text, so it matches every reply")
         return v
 
     @model_validator(mode="after")
@@ -156,7 +158,27 @@ AnswerKey = Annotated[ChoiceKey | NumberKey | TextKey, Field(discriminator="type
 def _compiles(pattern: str) -> str:
     if not pattern.strip():
         raise ValueError("a pattern must not be empty")
-    return check_pattern(pattern)
+    check_pattern(pattern)
+    if matches_nothing_in_particular(pattern):
+        raise ValueError(
+            f"{pattern!r} can match without any text (an empty stretch), so it matches every "
+            "reply: give it the words of the claim"
+        )
+    return pattern
+
+
+def matches_nothing_in_particular(pattern: str) -> bool:
+    """Whether ``pattern`` matches an empty stretch of text (``\\b``, ``x?``, ``.*``): as a
+    side of a rule key it would match any reply, and every reply would take that side.
+
+    >>> matches_nothing_in_particular(r"\\b"), matches_nothing_in_particular(r"fine to wait")
+    (True, False)
+    """
+    compiled = compile_pattern(pattern)
+    if compiled.search("") is not None:
+        return True
+    found = compiled.search("zq zq")
+    return found is not None and found.end() == found.start()
 
 
 Pattern = Annotated[str, AfterValidator(_compiles)]
