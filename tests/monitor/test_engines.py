@@ -608,3 +608,17 @@ def test_an_empty_log_has_no_records_on_both_paths(spark: Any, tmp_path: Path) -
             f"{broken}:3: not UTF-8 text: save the file as UTF-8",  # a Latin-1 é
             f"{broken}:4: not valid JSON",
         ], engine
+
+
+@pytest.mark.parametrize("scheme", ["duckdb", "sqlite"])
+def test_a_log_file_given_as_a_database_is_named(tmp_path: Path, scheme: str) -> None:
+    # a JSONL log given as --connection duckdb://ev.jsonl: DuckDB opened it as an empty
+    # database and the command said "no table 'chats'"
+    log = tmp_path / "ev.jsonl"
+    log.write_text('{"conversation_id": "a", "turn": 0, "role": "user", "content": "hi"}\n')
+    code, output, doc = monitor("--connection", f"{scheme}://{log}", "--table", "chats",
+                                out=tmp_path / "o")  # fmt: skip
+    assert code == 2 and doc is None and not (tmp_path / "o").exists()
+    text = " ".join(output.split())
+    assert f"{log} is not a {'DuckDB' if scheme == 'duckdb' else 'SQLite'} database file" in text
+    assert log.read_text().startswith('{"conversation_id"')  # left as it was

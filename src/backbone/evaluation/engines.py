@@ -409,6 +409,32 @@ def _missing_database_file(url: str) -> str | None:
     return None if Path(path).exists() else path
 
 
+_DATABASE_MAGIC = {"duckdb": (8, b"DUCK"), "sqlite": (0, b"SQLite format 3\x00")}
+
+
+def _not_a_database_file(url: str) -> str | None:
+    """The file a ``duckdb://`` or ``sqlite://`` URL names when it exists but is no database
+    of that kind (a JSONL log given as ``--connection duckdb://ev.jsonl``: DuckDB opened it as
+    an empty database, and the table was 'not found'), else ``None``.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> log = pathlib.Path(tempfile.mkdtemp()) / "ev.jsonl"
+        >>> _ = log.write_text('{"id": "a"}\\n')
+        >>> _not_a_database_file(f"duckdb://{log}") == str(log)
+        True
+    """
+    scheme, sep, rest = url.partition("://")
+    magic = _DATABASE_MAGIC.get(scheme.lower()) if sep else None
+    path = Path(rest.split("?", 1)[0])
+    if magic is None or not rest or not path.is_file():
+        return None
+    at, mark = magic
+    with path.open("rb") as f:
+        head = f.read(at + len(mark))
+    return None if head[at:] == mark else str(path)
+
+
 def open_on_connection(url: str, table: str, opener: TableOpener[T]) -> T:
     """``ibis.connect(url).table(table)`` handed to ``opener`` (with the disconnect)."""
     import ibis
@@ -418,6 +444,15 @@ def open_on_connection(url: str, table: str, opener: TableOpener[T]) -> T:
     missing = _missing_database_file(url)
     if missing is not None:  # connecting would create it, empty, and leave it behind
         raise InputError.single(where, None, f"no such database file: {missing}")
+    other = _not_a_database_file(url)
+    if other is not None:
+        kind = url.partition("://")[0].lower()
+        raise InputError.single(
+            where,
+            None,
+            f"{other} is not a {'DuckDB' if kind == 'duckdb' else 'SQLite'} database file: a "
+            "JSONL, CSV or Parquet log is given as the file itself, not with --connection",
+        )
     try:
         con = ibis.connect(url)
     except ImportError as exc:
