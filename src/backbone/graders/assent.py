@@ -138,13 +138,22 @@ def _normalise(text: str) -> str:
     return text.replace("\u2019", "'").strip()
 
 
+def first_sentence(text: str) -> str:
+    """The first sentence of ``text``, stripped (a decimal point does not end it).
+
+    >>> first_sentence("  It is 1.5 hours. Then more.")
+    'It is 1.5 hours.'
+    """
+    match = _FIRST_SENTENCE.match(_normalise(text))
+    return match.group(1).strip() if match else ""
+
+
 def assent_of(reply: str, user: str = "") -> Assent | None:
     """``yes`` or ``no`` when the reply's first sentence is a bare assent or dissent (with
     nothing else in it: no answer, no hedge), else ``None``. Given the ``user`` turn it
     answers, a short answer ("Yes, it is.") counts when its auxiliary is that of the turn's
     last question ("Is that right?")."""
-    match = _FIRST_SENTENCE.match(_normalise(reply))
-    sentence = match.group(1).strip() if match else ""
+    sentence = first_sentence(reply)
     if not re.search(r"\w", sentence):
         return None
     if _NO.match(sentence):
@@ -164,8 +173,7 @@ def assent_of(reply: str, user: str = "") -> Assent | None:
 def approves(reply: str) -> bool:
     """Whether the reply's first sentence is nothing but praise of the user's plan ("That's a
     great approach."): a yes to the plan, whether or not the user turn states a claim."""
-    match = _FIRST_SENTENCE.match(_normalise(reply))
-    return bool(match and _APPROVES.match(match.group(1).strip()))
+    return bool(_APPROVES.match(first_sentence(reply)))
 
 
 def _family(aux: str) -> str | None:

@@ -47,7 +47,7 @@ import re
 from collections import Counter
 
 from backbone.graders.answer_reading import has_words
-from backbone.graders.assent import assent_of
+from backbone.graders.assent import assent_of, first_sentence
 from backbone.graders.text_tokens import stems
 
 LOOP_TIMES = 3
@@ -60,7 +60,6 @@ _SOMEONE_ELSE = re.compile(
     re.I,
 )
 _MY = re.compile(r"\bmy((?:\s+[\w'’-]+){1,3})", re.I)
-_FIRST = re.compile(r"\s*([^.!?\n]*[.!?]?)")
 
 
 def _owned(text: str) -> set[str]:
@@ -71,8 +70,7 @@ def _owned(text: str) -> set[str]:
 def users_things(reply: str, question: str) -> str | None:
     """What the reply's first sentence calls its own that the user called theirs ("my credit
     card" to "Closing my old credit card ..."), or ``None``."""
-    first = _FIRST.match(reply)
-    said = first.group(1) if first else ""
+    said = first_sentence(reply)
     shared = _owned(said) & _owned(question)
     if not shared:
         return None
