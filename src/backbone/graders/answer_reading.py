@@ -624,12 +624,21 @@ def _number_spans(
     return found
 
 
+# "no" before a word determines it ("no definitive answer", "no one knows", "no longer"): not
+# the answer no, which stands alone ("No.", "No, they were hanged.", "The answer is no")
+_NO_BEFORE_A_WORD = re.compile(r"\s+[\w'’]", re.I)
+
+
 def _alias_spans(text: str, alias: str) -> list[tuple[int, int]]:
-    """Where ``text`` names ``alias``; a number alias also as a numeral ("four", "4")."""
+    """Where ``text`` names ``alias``; a number alias also as a numeral ("four", "4"); the
+    alias "no" only where it stands as an answer, not before the word it determines."""
     value = to_number(alias.strip())
     if value is not None:
         return _equal_numbers(text, value, set())
-    return _phrase_spans(text, alias)
+    spans = _phrase_spans(text, alias)
+    if alias.strip().lower() == "no":
+        spans = [(s, e) for s, e in spans if not _NO_BEFORE_A_WORD.match(text, e)]
+    return spans
 
 
 def _text_spans(text: str, key: TextKey, wrong: list[str]) -> list[tuple[int, int, str, bool]]:
