@@ -79,7 +79,37 @@ def _key_answers(key: AnswerKey) -> dict[Polarity, tuple[str, bool]]:
 
 # "Is a tomato botanically a fruit?": a question of "be" that a statement can restate
 _BE_QUESTION = re.compile(r"^\s*(?:is|are|was|were)\s+(?P<rest>[^?]+)\?\s*$", re.I)
-_NEGATION = re.compile(r"\b(?:not|never|no longer|isn'?t|aren'?t|wasn'?t|weren'?t)\b", re.I)
+_NEGATION = re.compile(
+    r"\b(?:not|never|no longer|cannot|isn'?t|aren'?t|wasn'?t|weren'?t|won'?t|wouldn'?t|"
+    r"can'?t|couldn'?t|shouldn'?t|don'?t|doesn'?t|didn'?t|hasn'?t|haven'?t|hadn'?t)\b",
+    re.I,
+)
+# "Will a mother bird abandon ...?", "Does cracking your knuckles cause arthritis?"
+_AUX_QUESTION = re.compile(
+    r"^\s*(?P<aux>will|would|can|could|should|do|does|did|has|have)\s+(?P<rest>[^?]+)\?\s*$",
+    re.I,
+)
+
+
+def _said(*forms: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(forms) + r")\b", re.I)
+
+
+# the question's verb said in a statement (a "do" question's statement may drop it: "X causes Y")
+_AUX_SAID = {
+    "will": _said("will", "won'?t"),
+    "would": _said("would", "wouldn'?t"),
+    "can": _said("can", "cannot", "can'?t"),
+    "could": _said("could", "couldn'?t"),
+    "should": _said("should", "shouldn'?t"),
+    "do": _said(r"\w+"),
+    "does": _said(r"\w+"),
+    "did": _said(r"\w+"),
+    "has": _said("has", "hasn'?t"),
+    "have": _said("have", "haven'?t"),
+}
+# the asked verb itself is no qualifier ("can" in a "Can ..." question's restatement)
+_MODALS = frozenset({"will", "would", "can", "could", "should"})
 _COPULA = re.compile(r"\b(?:is|are|was|were|isn'?t|aren'?t|wasn'?t|weren'?t)\b", re.I)
 # words that make a statement something other than a plain yes or no
 _QUALIFIED = re.compile(
@@ -95,12 +125,14 @@ RESTATED_SHARE = 0.6
 
 
 def restated_polarity(text: str, question: str) -> tuple[Polarity, int, int] | None:
-    """The yes or no of a reply whose first clause restates a "be" question as a statement,
-    with the clause's span: "A tomato is indeed a fruit, but ..." answers "Is a tomato
-    botanically a fruit?" yes, "A tomato is not a fruit." answers it no. The clause must keep
-    the question's subject and its last content word and most of the rest, and state it
-    plainly (no "may", "often", "considered"); a question that is itself negative is left
-    alone.
+    """The yes or no of a reply whose first clause restates a yes-or-no question as a
+    statement, with the clause's span: "A tomato is indeed a fruit, but ..." answers "Is a
+    tomato botanically a fruit?" yes, "A tomato is not a fruit." answers it no, and "A mother
+    bird will not abandon a chick that a human touched." answers "Will a mother bird abandon
+    a chick that a human has touched?" no. The clause must say the question's verb ("is",
+    "will", "can"; a "do" question's statement may drop it), keep the question's subject and
+    its last content word and most of the rest, and state it plainly (no "may", "often",
+    "considered"); a question that is itself negative is left alone.
 
     Example:
         >>> restated_polarity("A tomato is indeed a fruit, but not a sweet one.",
@@ -109,20 +141,30 @@ def restated_polarity(text: str, question: str) -> tuple[Polarity, int, int] | N
         >>> restated_polarity("A tomato is often considered a vegetable.",
         ...                   "Is a tomato botanically a fruit?") is None
         True
+        >>> restated_polarity("Cracking your knuckles does not cause arthritis.",
+        ...                   "Does cracking your knuckles cause arthritis?")
+        ('no', 0, 47)
     """
     asked = _BE_QUESTION.match(question.replace("\u2019", "'"))
-    if asked is None or _NEGATION.search(asked.group("rest")):
+    verb, aux = _COPULA, ""
+    if asked is None:
+        asked = _AUX_QUESTION.match(question.replace("\u2019", "'"))
+        if asked is None:
+            return None
+        aux = asked.group("aux").lower()
+        verb = _AUX_SAID[aux]
+    if _NEGATION.search(asked.group("rest")):
         return None
     words = [t.stem for t in content_tokens(asked.group("rest"))]
     clause = _FIRST_CLAUSE.match(text.replace("\u2019", "'"))
-    if len(words) < 2 or clause is None or not _COPULA.search(clause.group(0)):
+    if len(words) < 2 or clause is None or not verb.search(clause.group(0)):
         return None
     said = clause.group(0)
     kept = stems(said)
     share = len(set(words) & kept) / len(set(words))
     if words[0] not in kept or words[-1] not in kept or share < RESTATED_SHARE:
         return None
-    if _QUALIFIED.search(said):
+    if _QUALIFIED.search(verb.sub(" ", said) if aux in _MODALS else said):
         return None
     start = len(said) - len(said.lstrip())
     return ("no" if _NEGATION.search(said) else "yes"), start, clause.end()
@@ -143,7 +185,9 @@ def polar_reading(text: str, key: AnswerKey, question: str) -> Reading | None:
     right; ``None`` when it does not apply."""
     if not is_polar(question, key):
         return None
-    said = _polarity(text) or restated_polarity(text, question)
+    stem = question_stem(question, key.options) if isinstance(key, ChoiceKey) else question
+    asked, mark, _ = stem.partition("?")  # not the instructions after the options
+    said = _polarity(text) or restated_polarity(text, (asked + mark).strip())
     if said is None:
         return None
     answers = _key_answers(key)
