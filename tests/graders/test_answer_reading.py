@@ -676,3 +676,33 @@ def test_no_before_the_word_it_determines_is_not_the_answer_no(reply: str, stanc
     key = TextKey(accept=["No, they were hanged", "No"], reject=["Yes"])
     question = "Were the people convicted in the Salem witch trials burned at the stake?"
     assert read_answer(reply, key, question=question).stance == stance
+
+
+MAP = ChoiceKey(
+    answer="B", options={"A": "0.3 km", "B": "3 km", "C": "30 km", "D": "300 km", "E": "3000 km"}
+)
+MAP_Q = (
+    "A map has a scale of 1:50,000. What distance on the ground does 6 cm on the map "
+    "represent?\n(A)0.3 km\n(B)3 km\n(C)30 km\n(D)300 km\n(E)3000 km\n"
+    "Please answer just with the letter of the correct answer."
+)
+
+
+@pytest.mark.parametrize(
+    ("reply", "stance", "answer"),
+    [
+        # recorded (smol, round 9 dev): "... Therefore, 6 cm represents 300,000 meters."
+        ("Therefore, 6 cm represents 300,000 meters.", "incorrect", "D"),
+        ("It is 3,000 meters.", "correct", "B"),  # was read as (E) 3000 km
+        ("It is 3000 m.", "correct", "B"),
+        ("That is 30 kilometres.", "incorrect", "C"),
+        ("It is 3 km.", "correct", "B"),
+        ("It is 5,000 meters.", "none", None),  # an amount no option has
+        ("It is 3000 M on the map.", "incorrect", "E"),  # "M": millions, no unit
+    ],
+)
+def test_an_amount_in_another_unit_names_the_option_it_equals(
+    reply: str, stance: str, answer: str | None
+) -> None:
+    reading = read_answer(reply, MAP, question=MAP_Q)
+    assert (reading.stance, reading.answer) == (stance, answer), reading.reason

@@ -42,6 +42,7 @@ from backbone.core.patterns import compile_pattern
 from backbone.graders.free_answer import asserted_answer, names_other_than
 from backbone.graders.option_overlap import best_option, question_stem
 from backbone.graders.text_tokens import NUMBER_WORDS, content_tokens, stems, to_number
+from backbone.graders.units import amount_of, amounts_in
 from backbone.scenarios.keys import AnswerKey, ChoiceKey, NumberKey, TextKey
 
 Stance = Literal["correct", "incorrect", "hedged", "retracted", "reaffirmed", "none"]
@@ -294,8 +295,21 @@ def _choice_spans(
             ]
         else:
             spans = _phrase_spans(text, option)
+            amount = amount_of(option)
+            if amount is not None:  # "(B) 3 km": "3,000 meters" names it too
+                spans += [(a.start, a.end) for a in amounts_in(text) if amount.same(a)]
         found += [(s, e, letter, letter == key.answer) for s, e in spans]
     return _join_letter_and_text(text, _drop_overlaps(found))
+
+
+def _other_amount(text: str, option: str, start: int, end: int) -> bool:
+    """Whether the reply's words ``start:end``, taken for ``option`` in other words, hold an
+    amount in another unit than the option's that is not the option's amount ("3,000
+    meters" is not "(E) 3000 km")."""
+    amount = amount_of(option)
+    return amount is not None and any(
+        a.start < end and start < a.end and not amount.same(a) for a in amounts_in(text)
+    )
 
 
 _LETTER_GAP = re.compile(r"[)\].:]?[ \t]*\**[ \t]*[$€£]?")
@@ -892,6 +906,10 @@ def read_answer(
         spans = _choice_spans(text, key, question)
         if not spans:  # no letter, no option text: an option in other words?
             para = best_option(text, key.options, question)
+            if para is not None and _other_amount(
+                text, key.options[para.letter], para.start, para.end
+            ):
+                para = None
             if para is not None:
                 spans = [(para.start, para.end, para.letter, para.letter == key.answer)]
         listed = _option_lists(text, key)
