@@ -171,7 +171,13 @@ def _scan_file(path: Path, problems: list[Problem]) -> tuple[list[Entry], list[P
                 )
                 items = []
             raws = [(r, lines.get(("scenarios", i)), ("scenarios", i)) for i, r in enumerate(items)]
-            for i, rp in enumerate(data.get("positions") or []):
+            raw_positions = data.get("positions") or []
+            if not isinstance(raw_positions, list):  # as the loader says it (run refuses it)
+                problems.append(
+                    Problem(file, lines.get(("positions",)), "'positions' must be a list")
+                )
+                raw_positions = []
+            for i, rp in enumerate(raw_positions):
                 try:
                     positions.append(Position.model_validate(rp))
                 except ValidationError as exc:

@@ -1,0 +1,27 @@
+"""``backbone validate --suite`` reads a suite's shape as ``run`` does: a ``positions`` that
+is not a list is one problem at its line (it was a traceback for a number, one problem per
+character for a string), and an empty file is refused (a blank ``.jsonl`` read "ok")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from backbone.cli.app import app
+
+SCENARIO = (
+    "scenarios:\n- id: a\n  position: p\n  expect: hold\n  messages: [{role: user, content: hi}]\n"
+)
+
+
+@pytest.mark.parametrize("value", ["5", "abc", "{p: 1}", "true"])
+def test_positions_that_are_not_a_list_are_one_problem(tmp_path: Path, value: str) -> None:
+    suite = tmp_path / "s.yaml"
+    suite.write_text(f"name: x\npositions: {value}\n" + SCENARIO, encoding="utf-8")
+    r = CliRunner().invoke(app, ["validate", "--suite", str(suite)])
+    assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
+    assert r.exit_code == 2, r.output
+    assert f"{suite}:2: 'positions' must be a list" in r.output
+    assert "positions[" not in r.output
