@@ -25,3 +25,25 @@ def test_positions_that_are_not_a_list_are_one_problem(tmp_path: Path, value: st
     assert r.exit_code == 2, r.output
     assert f"{suite}:2: 'positions' must be a list" in r.output
     assert "positions[" not in r.output
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("s.jsonl", "", "the file is empty: a .jsonl suite has one scenario a line"),
+        ("s.jsonl", "\n  \r\n\n", "the file is empty: a .jsonl suite has one scenario a line"),
+        ("s.yaml", "", "the file is empty"),
+        ("s.yaml", "# only a comment\n", "the file is empty"),
+    ],
+)
+def test_an_empty_suite_file_is_a_problem(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    suite = tmp_path / name
+    suite.write_text(text, encoding="utf-8")
+    run = CliRunner().invoke(app, ["run", "--suite", str(suite), "--dry-run"])
+    assert run.exit_code == 2, run.output  # what validate has to agree with
+    r = CliRunner().invoke(app, ["validate", "--suite", str(suite)])
+    assert r.exit_code == 2, r.output
+    assert f"error: {suite}: {message}" in r.output
+    assert "ok: no problems" not in r.output

@@ -151,13 +151,18 @@ def _scan_file(path: Path, problems: list[Problem]) -> tuple[list[Entry], list[P
                 problems.append(Problem(file, i, "not valid JSON: nested too deeply"))
             except ValueError:  # a number past Python's 4300-digit limit for int()
                 problems.append(Problem(file, i, "not valid JSON: a number too long to read"))
+        if not raws and not any(p.file == file for p in problems):  # run refuses it so
+            message = "the file is empty: a .jsonl suite has one scenario a line"
+            problems.append(Problem(file, None, message))
     else:
         try:
             data, lines = load_yaml_with_lines(text, file)
         except InputError as exc:
             problems.extend(exc.problems)
             return [], []
-        if isinstance(data, list):
+        if data is None:  # no bytes, blank lines or comments only
+            problems.append(Problem(file, None, "the file is empty"))
+        elif isinstance(data, list):
             raws = [(r, lines.get((i,)), (i,)) for i, r in enumerate(data)]
         elif isinstance(data, dict):
             for k in sorted(set(data) - _TOP_LEVEL):
