@@ -155,8 +155,8 @@ def _files_in(path: Path) -> list[Path]:
 
 def _walk(folder: Path, seen: set[Path] | None = None) -> list[Path]:
     """Everything under a suite folder, leaving out hidden folders (``.git``, a ``.venv``)
-    and the output folders of backbone runs: a run written into the suite's folder
-    (``--out suites/run1``) is not read back as scenarios by the next run. A folder reached
+    and the output folders of backbone commands: a run or a probe written into the suite's
+    folder (``--out suites/run1``) is not read back as scenarios by the next one. A folder reached
     twice (a symlink to a parent) is read once."""
     seen = seen if seen is not None else {folder.resolve()}
     found: list[Path] = []
@@ -176,15 +176,30 @@ def _walk(folder: Path, seen: set[Path] | None = None) -> list[Path]:
     return found
 
 
+# the JSON file a command writes beside its page (report.html, compare.html)
+_BESIDE_A_PAGE = {
+    "probe.json": "report.html",
+    "audit.json": "report.html",
+    "ab.json": "report.html",
+    "tells.json": "report.html",
+    "monitor.json": "report.html",
+    "compare.json": "compare.html",
+}
 # what backbone commands write into an output folder
-RUN_OUTPUTS = frozenset({"results.json", "transcripts.jsonl", "compare.json", "probe.json"})
+RUN_OUTPUTS = frozenset({"results.json", "transcripts.jsonl", *_BESIDE_A_PAGE})
 
 
 def _holds_a_run(folder: Path) -> bool:
     """Whether ``folder`` is (or holds, at its top) a backbone command's output: a run's
-    results.json beside its transcripts.jsonl, or the state folder of one in progress."""
-    return (folder / OUTPUT_STATE).is_dir() or (
-        (folder / "results.json").is_file() and (folder / "transcripts.jsonl").is_file()
+    results.json beside its transcripts.jsonl, a probe's (audit's, comparison's...) JSON
+    beside its page, or the state folder of one in progress."""
+    return (
+        (folder / OUTPUT_STATE).is_dir()
+        or ((folder / "results.json").is_file() and (folder / "transcripts.jsonl").is_file())
+        or any(
+            (folder / name).is_file() and (folder / page).is_file()
+            for name, page in _BESIDE_A_PAGE.items()
+        )
     )
 
 
