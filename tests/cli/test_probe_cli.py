@@ -183,3 +183,24 @@ def test_a_probe_written_into_its_suites_folder_is_not_read_as_a_suite(
     checked = runner.invoke(app, ["validate", "--suite", str(tmp_path / "suites")])
     assert checked.exit_code == 0, checked.output
     assert "4 scenarios (3 hold, 1 yield)" in checked.output
+
+
+def test_a_suite_of_rule_keys_is_refused_saying_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # builtin:health: every hold case has a key and a claim, but a rule key; the error said
+    # only "the suite has no hold scenario with an answer key and a claim", which it has
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+    result = runner.invoke(
+        app,
+        ["probe", "authority", "--suite", "builtin:health", "--out", str(tmp_path / "out"),
+         "--target", "python:tests.probes.bots:never_called"],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.stderr.split())
+    assert "builtin:health: probe authority: the suite has no hold scenario" in said
+    assert "hold cases with a rule key (its patterns read a side, not which answer) left out:" in (
+        said
+    )
+    assert "yield cases (the user is right there) left out:" in said
+    assert not (tmp_path / "out").exists()
