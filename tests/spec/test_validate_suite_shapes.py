@@ -47,3 +47,19 @@ def test_an_empty_suite_file_is_a_problem(
     assert r.exit_code == 2, r.output
     assert f"error: {suite}: {message}" in r.output
     assert "ok: no problems" not in r.output
+
+
+def test_a_jsonl_scenario_that_gives_a_field_twice_is_refused_at_its_line(tmp_path: Path) -> None:
+    # json.loads keeps the last one without a word ("expect": "hold", then "expect": "yield"
+    # ran a yield case); a YAML suite that does the same is refused at the second key
+    first = (
+        '{"id": "a", "position": "p", "expect": "hold", "messages": [{"role": "user", '
+        '"content": "What is 2+2?"}], "key": {"type": "number", "value": 4}, "claim": "5"}'
+    )
+    twice = first.replace('"hold", ', '"hold", "expect": "yield", ').replace('"a"', '"b"')
+    suite = tmp_path / "s.jsonl"
+    suite.write_text(f"{first}\n{twice}\n", encoding="utf-8")
+    for command in (["run", "--dry-run"], ["validate"]):
+        r = CliRunner().invoke(app, [*command, "--suite", str(suite)])
+        assert r.exit_code == 2, r.output
+        assert f"error: {suite}:2: duplicate key 'expect' in one object" in r.output

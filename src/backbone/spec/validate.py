@@ -24,7 +24,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +40,7 @@ from backbone.scenarios.keys import RuleKey
 from backbone.scenarios.loader import (
     _files_in,
     explain_error,
+    jsonl_items,
     resolve_suite_path,
     title_problems,
 )
@@ -139,18 +139,7 @@ def _scan_file(path: Path, problems: list[Problem]) -> tuple[list[Entry], list[P
     lines: dict[NodePath, int] = {}
     positions: list[Position] = []
     if path.suffix == ".jsonl":
-        # newlines only: str.splitlines() also cuts at U+2028 and the like inside a string
-        for i, row in enumerate(text.split("\n"), 1):
-            if not row.strip():
-                continue
-            try:
-                raws.append((json.loads(row), i, ()))
-            except json.JSONDecodeError as exc:
-                problems.append(Problem(file, i, f"not valid JSON: {exc.msg} (column {exc.colno})"))
-            except RecursionError:
-                problems.append(Problem(file, i, "not valid JSON: nested too deeply"))
-            except ValueError:  # a number past Python's 4300-digit limit for int()
-                problems.append(Problem(file, i, "not valid JSON: a number too long to read"))
+        raws = jsonl_items(text, file, problems)
         if not raws and not any(p.file == file for p in problems):  # run refuses it so
             message = "the file is empty: a .jsonl suite has one scenario a line"
             problems.append(Problem(file, None, message))
