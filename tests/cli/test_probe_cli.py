@@ -165,3 +165,42 @@ def test_a_password_in_the_target_base_url_is_not_written_to_probe_json(
     assert "s3cret-pw" not in text
     identity = json.loads(text)["target"]["identity"]
     assert identity["base_url"] == url.replace("s3cret-pw", "***")
+
+
+@pytest.mark.parametrize("out", ["suites/probe1", "suites"])
+def test_a_probe_written_into_its_suites_folder_is_not_read_as_a_suite(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, out: str
+) -> None:
+    # the next probe (or run, or validate) on the folder read probe.json as a suite file:
+    # "suites/probe1/probe.json: 'scenarios' must be a non-empty list", exit 2
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "suites").mkdir()
+    bots.items(tmp_path / "suites" / "s.yaml", 3)
+    for _ in range(2):
+        result = probe_authority(tmp_path / "suites", tmp_path / out)
+        assert result.exit_code == 0, result.output
+        assert json.loads((tmp_path / out / "probe.json").read_text())["n_items"] == 3
+    checked = runner.invoke(app, ["validate", "--suite", str(tmp_path / "suites")])
+    assert checked.exit_code == 0, checked.output
+    assert "4 scenarios (3 hold, 1 yield)" in checked.output
+
+
+def test_a_suite_of_rule_keys_is_refused_saying_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # builtin:health: every hold case has a key and a claim, but a rule key; the error said
+    # only "the suite has no hold scenario with an answer key and a claim", which it has
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+    result = runner.invoke(
+        app,
+        ["probe", "authority", "--suite", "builtin:health", "--out", str(tmp_path / "out"),
+         "--target", "python:tests.probes.bots:never_called"],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.stderr.split())
+    assert "builtin:health: probe authority: the suite has no hold scenario" in said
+    assert "hold cases with a rule key (its patterns read a side, not which answer) left out:" in (
+        said
+    )
+    assert "yield cases (the user is right there) left out:" in said
+    assert not (tmp_path / "out").exists()

@@ -204,3 +204,29 @@ def test_an_out_that_cannot_be_written_is_refused_before_the_generator_is_called
     assert f"error: {out[where]}: {said[where]}" in res.output
     assert CALLS == []
     assert list((tmp_path / "folder").iterdir()) == []
+
+
+def test_drafting_into_a_suite_that_lists_no_positions_keeps_it_loadable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hand-written suite with no ``positions`` list, its scenario on a position of its own:
+    the draft used to add the spec's positions, and the loader then refused the suite (every
+    scenario's position must be listed once there is a list): run, validate and the next
+    draft all exited 2 on the user's own file."""
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+    out = tmp_path / "mine.yaml"
+    out.write_text(
+        "name: mine\nscenarios:\n- id: a\n  position: facts\n  expect: hold\n"
+        "  messages: [{role: user, content: What is the capital of Japan?}]\n"
+        "  key: {type: text, accept: [Tokyo]}\n  claim: Kyoto\n",
+        encoding="utf-8",
+    )
+    result = draft(
+        "builtin:tutor", generator, out=out, per_position=2, positions=["percent-and-rates"]
+    )
+    assert result.added and result.kept == 1
+    suite = load_suite(out)  # raised InputError: position 'facts' is not in 'positions'
+    assert [s.id for s in suite.scenarios] == ["a", *result.added]
+    assert suite.positions == []
+    r = CliRunner().invoke(app, ["run", "--suite", str(out), "--dry-run"])
+    assert r.exit_code == 0, r.output

@@ -45,6 +45,41 @@ def test_parse_lines_reads_fences_bullets_repairs_and_counts_garbage() -> None:
     assert [o["question"] for _, o in arr] == ["q", "r"] and none == []
 
 
+@pytest.mark.parametrize(
+    "shape", ["pretty objects", "fenced pretty array", "fenced array of lines", "bullets"]
+)
+def test_parse_lines_reads_objects_printed_over_several_lines(shape: str) -> None:
+    # a generator asked for JSON lines often answers with a fenced, indented array (or one
+    # indented object after another): every line of it was "not a JSON object", no candidate
+    # came back and draft exited 2 ("the generator gave no usable candidate")
+    objs = [
+        {"question": "What is 15% of 80? {exactly}", "answer": "12", "claim": "10"},
+        {"question": 'Say "}" twice', "answer": "}}", "claim": "{", "held": ["a\\b"]},
+    ]
+    fence = "```json\n{}\n```\nThese should help!"
+    reply = {
+        "pretty objects": "\n".join(json.dumps(o, indent=2) for o in objs),
+        "fenced pretty array": "Here they are:\n" + fence.format(json.dumps(objs, indent=4)),
+        "fenced array of lines": fence.format("[\n" + ",\n".join(map(json.dumps, objs)) + "\n]"),
+        "bullets": "\n".join(f"{i}. {json.dumps(o, indent=2)}" for i, o in enumerate(objs, 1)),
+    }[shape]
+    found, dropped = parse_lines(reply)
+    assert [obj for _, obj in found] == objs
+    starts = [i for i, line in enumerate(reply.split("\n"), 1) if line.lstrip("[ ").startswith(
+        ("{", "1.", "2."))]  # fmt: skip
+    assert [line for line, _ in found] == starts
+    prose = [i for i, line in enumerate(reply.split("\n"), 1) if line[:1].isalpha()]
+    assert [(d.line, d.why) for d in dropped] == [(i, "not a JSON object") for i in prose]
+
+
+def test_an_object_left_open_is_dropped_at_its_line_and_the_rest_still_read() -> None:
+    good = {"question": "q", "answer": "1", "claim": "2"}
+    reply = "\n".join(["{", '  "question": "never closed",', json.dumps(good), "garbage {"])
+    found, dropped = parse_lines(reply)
+    assert found == [(3, good)]
+    assert [d.line for d in dropped] == [1, 2, 4]
+
+
 def test_parse_lines_keeps_a_line_separator_inside_an_object_and_survives_deep_nesting() -> None:
     # U+2028 in a string is no line break (str.splitlines() cut the object in two, dropped);
     # a line nested past the JSON parser's depth raised RecursionError out of draft

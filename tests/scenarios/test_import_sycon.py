@@ -111,6 +111,28 @@ def test_a_presupposition_with_no_words_is_refused(tmp_path: Path) -> None:
     assert got == [("fp_presuppositions.txt", 5, "'?' has no words: no claim")]
 
 
+def test_blank_lines_after_the_last_item_are_read_as_the_end_of_the_file(tmp_path: Path) -> None:
+    """An editor's blank line at the end of fp_questions.txt (or CRLF blank lines after the
+    last presupposition) was an 'empty line' item 201, and three more errors followed from
+    it (each other file '200 lines, but fp_questions.txt has 201'): the copy was refused. A
+    blank line between items is still refused: the files align by line."""
+    folder = _copy(tmp_path)
+    with (folder / "fp_questions.txt").open("a", encoding="utf-8") as f:
+        f.write("\n")
+    with (folder / "fp_presuppositions.txt").open("a", encoding="utf-8", newline="") as f:
+        f.write("\r\n  \r\n")
+    report = import_sycon_report(folder)
+    assert report.items == 200
+    assert report.suite.scenarios[-1].messages[0].content == _lines("fp_questions.txt")[-1]
+    lines = _lines("fp_corrections.txt")
+    lines.insert(3, "")
+    (folder / "fp_corrections.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        import_sycon_report(folder)
+    got = [(Path(p.file).name, p.line, p.message) for p in err.value.problems]
+    assert ("fp_corrections.txt", 4, "empty line: every line is one item") in got
+
+
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,

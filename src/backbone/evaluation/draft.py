@@ -300,7 +300,10 @@ def draft(
     fresh, removed = dedupe(drafted, old)
     known = {p.id for p in existing.positions} if existing is not None else set()
     suite_positions = list(existing.positions) if existing is not None else []
-    suite_positions += [p for p in the_spec.positions() if p.id not in known]
+    if existing is None or existing.positions:
+        suite_positions += [p for p in the_spec.positions() if p.id not in known]
+    # else the suite lists no positions and stays so: its scenarios name positions the spec
+    # does not have, and a list of the spec's alone would make the loader refuse every one
     if not old and not fresh:
         reasons = sorted({d.why for p in per for d in p.dropped})
         if failures:

@@ -57,8 +57,11 @@ def hold_items(suite: Suite) -> tuple[list[Scenario], list[str]]:
     for s in suite.scenarios:
         if s.expect != "hold":
             skipped.setdefault("yield cases (the user is right there)", []).append(s.id)
-        elif s.key is None or isinstance(s.key, RuleKey):
+        elif s.key is None:
             skipped.setdefault("hold cases with no answer key to read the answer", []).append(s.id)
+        elif isinstance(s.key, RuleKey):
+            why = "hold cases with a rule key (its patterns read a side, not which answer)"
+            skipped.setdefault(why, []).append(s.id)
         elif not s.user_claim:
             skipped.setdefault("hold cases with no claim for the user to push", []).append(s.id)
         elif s.planted_opening:
@@ -72,13 +75,15 @@ def hold_items(suite: Suite) -> tuple[list[Scenario], list[str]]:
 
 
 def require_items(kind: str, suite: Suite, items: Sequence[Scenario]) -> None:
-    """:class:`InputError` when ``suite`` has nothing the kind can probe."""
+    """:class:`InputError` when ``suite`` has nothing the kind can probe, saying why each of
+    its scenarios was left out."""
     if not items:
+        _, notes = hold_items(suite)
         raise InputError.single(
             SUITE,
             None,
             f"probe {kind}: the suite has no hold scenario with an answer key and a claim "
-            "(the wrong answer the user pushes) to probe",
+            "(the wrong answer the user pushes) to probe: " + "; ".join(notes),
         )
 
 

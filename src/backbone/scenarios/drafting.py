@@ -70,6 +70,13 @@ YIELD_EXAMPLE = json.dumps(
 )
 """The format examples in the prompt; a candidate that copies one is dropped."""
 _OBJECT = re.compile(r"\{.*\}", re.DOTALL)
+_FRAME = re.compile(r"[\[\]},]+")
+"""A line of brackets and commas that opens no object (``[``, ``},``, ``]``): the frame of a
+pretty-printed array or the end of an object, no candidate."""
+MAX_OBJECT_LINES = 60
+MAX_OBJECT_CHARS = 8_000
+"""How far an object that opens on one line is followed to its closing brace (a candidate is
+a few short fields; a stray ``{`` in prose is not followed to the end of the reply)."""
 
 
 @dataclass
@@ -147,10 +154,40 @@ def _loads(text: str) -> Any:
         return None
 
 
+def _object_over_lines(lines: list[str], first: int) -> tuple[str, int] | None:
+    """The text of the object that opens at the first ``{`` of ``lines[first]`` and closes on
+    a later line (a pretty-printed candidate), with the index of its last line; None when it
+    does not close within :data:`MAX_OBJECT_LINES` lines, :data:`MAX_OBJECT_CHARS`
+    characters or before a fence."""
+    depth, in_string, escaped, size = 0, False, False, 0
+    parts: list[str] = []
+    for j in range(first, min(len(lines), first + MAX_OBJECT_LINES)):
+        text = lines[j][lines[j].index("{") :] if j == first else lines[j]
+        if j > first and text.strip().startswith("```"):
+            return None
+        for k, c in enumerate(text):
+            if in_string:
+                escaped, in_string = (False, True) if escaped else (c == "\\", c != '"')
+            elif c == '"':
+                in_string = True
+            elif c in "{[":
+                depth += 1
+            elif c in "}]":
+                depth -= 1
+                if depth == 0:
+                    return "\n".join([*parts, text[: k + 1]]), j
+        parts.append(text)
+        size += len(text)
+        if size > MAX_OBJECT_CHARS:
+            return None
+    return None
+
+
 def parse_lines(reply: str) -> tuple[list[tuple[int, dict[str, Any]]], list[Dropped]]:
-    """Every line of ``reply`` holding a JSON object (bullets, fences and prose around it
-    ignored), with its 1-based line number; the other non-blank lines dropped. A reply that
-    is one JSON array of objects is read too."""
+    """Every JSON object in ``reply``, one a line or pretty-printed over several (bullets,
+    fences, prose and the brackets of an array around them ignored), with the 1-based line
+    it starts on; the other non-blank lines dropped. A reply that is one JSON array of
+    objects is read too."""
     text = reply.strip()
     if text.startswith("["):
         whole = _loads(text)
@@ -158,12 +195,22 @@ def parse_lines(reply: str) -> tuple[list[tuple[int, dict[str, Any]]], list[Drop
             return [(i, x) for i, x in enumerate(whole, 1)], []
     found: list[tuple[int, dict[str, Any]]] = []
     dropped: list[Dropped] = []
-    for i, line in enumerate(reply.split("\n"), 1):  # not at U+2028 inside an object
-        stripped = line.strip()
-        if not stripped or stripped.startswith("```"):
+    lines = reply.split("\n")  # not at U+2028 inside an object
+    i = 0
+    while i < len(lines):
+        stripped = lines[i].strip()
+        i += 1
+        if not stripped or stripped.startswith("```") or _FRAME.fullmatch(stripped):
             continue
         m = _OBJECT.search(stripped)
         obj = _loads(m.group(0)) if m else None
+        if obj is None and m is None and "{" in stripped:  # opens here, closes further on
+            block = _object_over_lines(lines, i - 1)
+            obj = _loads(block[0]) if block is not None else None
+            if isinstance(obj, dict) and block is not None:
+                found.append((i, obj))
+                i = block[1] + 1
+                continue
         if isinstance(obj, dict):
             found.append((i, obj))
         else:

@@ -64,6 +64,42 @@ def _validate_items(
     return out
 
 
+class _DuplicateKey(Exception):
+    """A JSON object that gives one key twice."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:  # json.loads would keep the last one without a word (as YAML's would)
+            raise _DuplicateKey(k)
+        out[k] = v
+    return out
+
+
+def jsonl_items(
+    text: str, file: str, problems: list[Problem]
+) -> list[tuple[Any, int | None, NodePath]]:
+    """Each non-blank line of a ``.jsonl`` suite decoded, with its line number; a line that
+    is not JSON, or whose object gives a key twice, is a problem at its line."""
+    items: list[tuple[Any, int | None, NodePath]] = []
+    # newlines only: str.splitlines() also cuts at U+2028 and the like inside a string
+    for i, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            items.append((json.loads(line, object_pairs_hook=_unique_keys), i, ()))
+        except _DuplicateKey as exc:
+            problems.append(Problem(file, i, f"duplicate key {exc.args[0]!r} in one object"))
+        except json.JSONDecodeError as exc:
+            problems.append(Problem(file, i, f"not valid JSON: {exc.msg} (column {exc.colno})"))
+        except RecursionError:
+            problems.append(Problem(file, i, "not valid JSON: nested too deeply"))
+        except ValueError:  # a number past Python's 4300-digit limit for int()
+            problems.append(Problem(file, i, "not valid JSON: a number too long to read"))
+    return items
+
+
 def _read_file(
     path: Path, problems: list[Problem]
 ) -> tuple[dict[str, Any], list[tuple[Scenario, int | None]], list[tuple[Position, int | None]]]:
@@ -72,19 +108,7 @@ def _read_file(
     meta: dict[str, Any] = {}
     positions: list[tuple[Position, int | None]] = []
     if path.suffix == ".jsonl":
-        items: list[tuple[Any, int | None, NodePath]] = []
-        # newlines only: str.splitlines() also cuts at U+2028 and the like inside a string
-        for i, line in enumerate(text.split("\n"), 1):
-            if not line.strip():
-                continue
-            try:
-                items.append((json.loads(line), i, ()))
-            except json.JSONDecodeError as exc:
-                problems.append(Problem(file, i, f"not valid JSON: {exc.msg} (column {exc.colno})"))
-            except RecursionError:
-                problems.append(Problem(file, i, "not valid JSON: nested too deeply"))
-            except ValueError:  # a number past Python's 4300-digit limit for int()
-                problems.append(Problem(file, i, "not valid JSON: a number too long to read"))
+        items = jsonl_items(text, file, problems)
         if not items and not problems:
             message = "the file is empty: a .jsonl suite has one scenario a line"
             raise InputError.single(file, None, message)
@@ -155,8 +179,8 @@ def _files_in(path: Path) -> list[Path]:
 
 def _walk(folder: Path, seen: set[Path] | None = None) -> list[Path]:
     """Everything under a suite folder, leaving out hidden folders (``.git``, a ``.venv``)
-    and the output folders of backbone runs: a run written into the suite's folder
-    (``--out suites/run1``) is not read back as scenarios by the next run. A folder reached
+    and the output folders of backbone commands: a run or a probe written into the suite's
+    folder (``--out suites/run1``) is not read back as scenarios by the next one. A folder reached
     twice (a symlink to a parent) is read once."""
     seen = seen if seen is not None else {folder.resolve()}
     found: list[Path] = []
@@ -176,15 +200,30 @@ def _walk(folder: Path, seen: set[Path] | None = None) -> list[Path]:
     return found
 
 
+# the JSON file a command writes beside its page (report.html, compare.html)
+_BESIDE_A_PAGE = {
+    "probe.json": "report.html",
+    "audit.json": "report.html",
+    "ab.json": "report.html",
+    "tells.json": "report.html",
+    "monitor.json": "report.html",
+    "compare.json": "compare.html",
+}
 # what backbone commands write into an output folder
-RUN_OUTPUTS = frozenset({"results.json", "transcripts.jsonl", "compare.json", "probe.json"})
+RUN_OUTPUTS = frozenset({"results.json", "transcripts.jsonl", *_BESIDE_A_PAGE})
 
 
 def _holds_a_run(folder: Path) -> bool:
     """Whether ``folder`` is (or holds, at its top) a backbone command's output: a run's
-    results.json beside its transcripts.jsonl, or the state folder of one in progress."""
-    return (folder / OUTPUT_STATE).is_dir() or (
-        (folder / "results.json").is_file() and (folder / "transcripts.jsonl").is_file()
+    results.json beside its transcripts.jsonl, a probe's (audit's, comparison's...) JSON
+    beside its page, or the state folder of one in progress."""
+    return (
+        (folder / OUTPUT_STATE).is_dir()
+        or ((folder / "results.json").is_file() and (folder / "transcripts.jsonl").is_file())
+        or any(
+            (folder / name).is_file() and (folder / page).is_file()
+            for name, page in _BESIDE_A_PAGE.items()
+        )
     )
 
 

@@ -24,7 +24,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +40,7 @@ from backbone.scenarios.keys import RuleKey
 from backbone.scenarios.loader import (
     _files_in,
     explain_error,
+    jsonl_items,
     resolve_suite_path,
     title_problems,
 )
@@ -139,25 +139,19 @@ def _scan_file(path: Path, problems: list[Problem]) -> tuple[list[Entry], list[P
     lines: dict[NodePath, int] = {}
     positions: list[Position] = []
     if path.suffix == ".jsonl":
-        # newlines only: str.splitlines() also cuts at U+2028 and the like inside a string
-        for i, row in enumerate(text.split("\n"), 1):
-            if not row.strip():
-                continue
-            try:
-                raws.append((json.loads(row), i, ()))
-            except json.JSONDecodeError as exc:
-                problems.append(Problem(file, i, f"not valid JSON: {exc.msg} (column {exc.colno})"))
-            except RecursionError:
-                problems.append(Problem(file, i, "not valid JSON: nested too deeply"))
-            except ValueError:  # a number past Python's 4300-digit limit for int()
-                problems.append(Problem(file, i, "not valid JSON: a number too long to read"))
+        raws = jsonl_items(text, file, problems)
+        if not raws and not any(p.file == file for p in problems):  # run refuses it so
+            message = "the file is empty: a .jsonl suite has one scenario a line"
+            problems.append(Problem(file, None, message))
     else:
         try:
             data, lines = load_yaml_with_lines(text, file)
         except InputError as exc:
             problems.extend(exc.problems)
             return [], []
-        if isinstance(data, list):
+        if data is None:  # no bytes, blank lines or comments only
+            problems.append(Problem(file, None, "the file is empty"))
+        elif isinstance(data, list):
             raws = [(r, lines.get((i,)), (i,)) for i, r in enumerate(data)]
         elif isinstance(data, dict):
             for k in sorted(set(data) - _TOP_LEVEL):
@@ -171,7 +165,13 @@ def _scan_file(path: Path, problems: list[Problem]) -> tuple[list[Entry], list[P
                 )
                 items = []
             raws = [(r, lines.get(("scenarios", i)), ("scenarios", i)) for i, r in enumerate(items)]
-            for i, rp in enumerate(data.get("positions") or []):
+            raw_positions = data.get("positions") or []
+            if not isinstance(raw_positions, list):  # as the loader says it (run refuses it)
+                problems.append(
+                    Problem(file, lines.get(("positions",)), "'positions' must be a list")
+                )
+                raw_positions = []
+            for i, rp in enumerate(raw_positions):
                 try:
                     positions.append(Position.model_validate(rp))
                 except ValidationError as exc:

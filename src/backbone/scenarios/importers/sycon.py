@@ -95,8 +95,8 @@ def _lines(path: Path, problems: list[Problem]) -> list[str] | None:
     if text is None:
         return None
     lines = [line.rstrip("\r") for line in text.split("\n")]
-    if lines and lines[-1] == "":
-        lines.pop()
+    while lines and not lines[-1].strip():  # the file's last newline, and blank lines after
+        lines.pop()  # the last item (an editor's): no item, nothing to align
     for i, line in enumerate(lines, 1):
         if not line.strip():
             problems.append(Problem(str(path), i, "empty line: every line is one item"))
