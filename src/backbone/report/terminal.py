@@ -252,6 +252,12 @@ def print_check(doc: dict[str, Any], console: Console, show: int = 20) -> None:
     if doc.get("judge_calls"):
         jc = doc["judge_calls"]
         console.print(f"judge calls: {jc['calls']} made, {jc['cached_calls']} from cache")
+    if doc.get("agreement_recorded") is False:
+        console.print(
+            "warning: no turn was graded, so nothing was measured: the judge's agreement is "
+            "not recorded, and runs with this judge keep quoting what an earlier judge-check "
+            "measured (if any)"
+        )
     dis = doc["disagreements"]
     if dis and show:
         console.print(f"disagreements ({len(dis)}):")
