@@ -149,6 +149,11 @@ def print_grading(record: RunRecord, console: Console) -> None:
         )
 
 
+def _doc_rate(r: dict[str, Any]) -> str:
+    """A rate of the judge-check document (JSON values) with its interval and n."""
+    return f"{pct(r['value'])} [{pct(r['ci'][0])} – {pct(r['ci'][1])}] n={r['n']}"
+
+
 def print_check(doc: dict[str, Any], console: Console, show: int = 20) -> None:
     """The judge-check report: coverage, accuracy and kappa, base rates, the confusion
     matrix, accuracy by kind of turn, flags, judge calls and the first ``show``
@@ -195,8 +200,7 @@ def print_check(doc: dict[str, Any], console: Console, show: int = 20) -> None:
         sub = doc[name]
         if sub["n"] and sub["n"] != cov["graded"]:
             what = name.removesuffix("_subset").replace("_", "-")
-            acc = sub["accuracy"]["value"]
-            console.print(f"on the {what} subset: accuracy {pct(acc)} n={sub['n']}")
+            console.print(f"on the {what} subset: accuracy {_doc_rate(sub['accuracy'])}")
     labels = doc["confusion"]["labels"]
     table = Table(title="confusion matrix (rows: gold, columns: grader)")
     table.add_column("gold \\ grader")
@@ -213,15 +217,18 @@ def print_check(doc: dict[str, Any], console: Console, show: int = 20) -> None:
     kinds = Table(title="accuracy by kind of turn")
     kinds.add_column("kind")
     kinds.add_column("accuracy", justify="right")
+    kinds.add_column("95% CI", justify="right")
     kinds.add_column("n", justify="right")
     for kind, r in doc["by_kind"].items():
-        kinds.add_row(terminal(kind), pct(r["value"]), str(r["n"]))
+        kinds.add_row(
+            terminal(kind), pct(r["value"]), f"{pct(r['ci'][0])} – {pct(r['ci'][1])}", str(r["n"])
+        )
     console.print(kinds)
     if doc.get("flags"):
         for flag, f in doc["flags"].items():
             fk = f["kappa"]["value"]
             console.print(
-                f"flag {flag}: accuracy {pct(f['accuracy']['value'])}, kappa "
+                f"flag {flag}: accuracy {_doc_rate(f['accuracy'])}, kappa "
                 f"{'undefined' if fk is None else f'{fk:.2f}'} "
                 f"(gold yes {f['gold_yes']}, judge yes {f['predicted_yes']})"
             )
