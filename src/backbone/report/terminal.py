@@ -144,8 +144,8 @@ def print_grading(record: RunRecord, console: Console) -> None:
     if d.scenario_rate.n:
         console.print(
             f"answer key vs judge: outcomes differ on {len(d.scenarios)} of {d.scenario_rate.n} "
-            f"scenarios graded by both; turn labels differ on "
-            f"{100 * (d.turn_rate.value or 0):.1f}% of {d.turn_rate.n} turns"
+            f"scenarios graded by both ({_rate(d.scenario_rate)}); turn labels differ on "
+            f"{_rate(d.turn_rate)} turns"
         )
 
 
