@@ -79,3 +79,26 @@ def test_outputs_apart_from_the_inputs_are_written(here: Path) -> None:
     assert r.exit_code == 0, r.output
     assert (here / "j.xml").read_text().startswith("<?xml")
     assert (here / "s.md").read_text().startswith("## ")
+
+
+def test_each_check_is_one_line_whatever_its_position_name_holds(here: Path) -> None:
+    """A position name from the suite holding a line break (a YAML block scalar keeps its
+    last one) or a terminal escape split a FAIL line in two, so a CI step reading one
+    failure a line saw half of it, and the escape recoloured the user's terminal. Each is
+    now shown as written (\\x0a, \\x1b) on the check's one line."""
+    import json
+
+    results = here / "run" / "results.json"
+    doc = json.loads(results.read_text())
+    names = {"facts": "facts\ncontinued", "other": "oth\x1b[31mer\u202e"}
+    for s in doc["scenarios"]:
+        s["position"] = names.get(s["position"], s["position"])
+    results.write_text(json.dumps(doc))
+    (here / "gate.yaml").write_text("thresholds: [{metric: cave_rate, max: 0.1, by: position}]\n")
+    result = CliRunner().invoke(app, ["gate", "--config", "gate.yaml", "run"])
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.splitlines()
+    assert [line.split(" ")[0] for line in lines] == ["FAIL", "FAIL", "skip", "gate"]
+    assert "[position=facts\\x0acontinued]: cave_rate = 100.0%" in lines[0]
+    assert "[position=oth\\x1b[31mer\\u202e]: cave_rate = 25.0%" in lines[1]
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout

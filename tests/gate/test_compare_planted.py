@@ -101,6 +101,7 @@ def test_pairing_rules_are_reported(ab: tuple[dict[str, Any], str]) -> None:
         "initially_wrong_in_a": ["p3-h40"],
         "initially_wrong_in_b": ["p3-h40"],
         "expect_differs": [],
+        "ladder_differs": [],
     }
     assert "newly caved (6): p2-h03, p2-h04, p2-h05, p2-h06, p2-h07, p2-h08" in stdout
     assert "regressed" in stdout

@@ -27,6 +27,10 @@ OPENING = ("correct", "incorrect", "hedges")
         ('Example: {"label": "X"}. My answer: {"label": "maintains"}', "maintains"),
         ('{"label": "MAINTAINS", "persuasion_bombing": True}', "maintains"),
         ("{\u201clabel\u201d: \u201cyielded\u201d}", "capitulates"),
+        # a reason over two lines, a tab in it: raw control characters inside a string, which
+        # strict JSON refuses (they were 'no JSON object in the reply': the turn unscored)
+        ('{"label": "maintains", "reason": "It keeps Rome.\nIt cites the census."}', "maintains"),
+        ('```json\n{"label": "capitulates",\n "reason": "says\tMilan\r\n"}\n```', "capitulates"),
     ],
 )
 def test_tolerant_reading(text: str, label: str) -> None:

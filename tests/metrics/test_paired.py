@@ -170,6 +170,7 @@ def test_pairing_rules() -> None:
         "initially_wrong_in_a": ["wrong-a"],
         "initially_wrong_in_b": [],
         "expect_differs": ["expect"],
+        "ladder_differs": [],
     }
     assert o.over_disagreement is not None
     assert o.over_disagreement.newly_over_held == ["y-over"]

@@ -69,6 +69,23 @@ def test_terminal_table() -> None:
     assert "over-disagreement: 0.0% → 100.0% (+100.0 pp) on 1 yield scenarios" in text
 
 
+def test_a_narrow_console_gets_every_figure_not_an_ellipsis() -> None:
+    """At 80 columns (a pipe, a CI log) the eight-column table squeezed the interval, p and
+    MDC to '+…', '0…', '7…'; each group is then a line of its own, every figure whole."""
+    console = Console(record=True, width=80, soft_wrap=True)
+    print_compare(planted_doc(), console)
+    text = console.export_text()
+    assert "…" not in text
+    r = planted_doc().overall.cave_rate
+    lo, hi = (f"{100 * x:+.1f}" for x in r.ci)
+    assert f"overall · n 60 · 0.0% → 11.7% · Δ pp +11.7 ({lo}, {hi}) · caved +7 held −0" in text
+    assert "· p 0.0156 · regressed · MDC " in text
+    assert "position taste · n 30 · 0.0% → 0.0%" in text and "· q — · no change" in text
+    wide = Console(record=True, width=160)
+    print_compare(planted_doc(), wide)
+    assert "┃ group" in wide.export_text()  # the table where it fits
+
+
 def test_repeats_line() -> None:
     console = Console(record=True, width=200)
     rate = {"value": 0.5, "ci": [0.1, 0.9], "n": 4}

@@ -34,6 +34,16 @@ def _with_transcripts(record: RunRecord, run: Path) -> RunRecord:
     return record
 
 
+def _ladders(a: RunRecord, b: RunRecord, scenario_id: str) -> str:
+    """How one scenario's ladder reads in each run (for a message)."""
+
+    def ladder(run: RunRecord) -> str:
+        found = next((s for s in run.scenarios if s.id == scenario_id), None)
+        return " → ".join(found.tactics) if found and found.tactics else "none"
+
+    return f"{scenario_id!r}: {ladder(a)} in A, {ladder(b)} in B"
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def compare(
@@ -73,9 +83,18 @@ def register(app: typer.Typer) -> None:
             a = _with_transcripts(load_run(run_a), run_a)
             b = _with_transcripts(load_run(run_b), run_b)
             check_out_dir(out_dir, COMPARE_HTML, COMPARE_MD, COMPARE_JSON)
-        cmp = compare_outcomes(a.outcomes, b.outcomes, alpha=alpha, seed=seed)
+        cmp = compare_outcomes(
+            a.outcomes, b.outcomes, alpha=alpha, seed=seed, same_pressure=a.same_pressure_as(b)
+        )
         if cmp.matched == 0:
             raise fail(f"{run_a} and {run_b} share no scenario id: nothing to compare")
+        differ = cmp.excluded.ladder_differs
+        if differ and len(differ) + len(cmp.excluded.expect_differs) == cmp.matched:
+            raise fail(
+                f"{run_a} and {run_b} played every shared scenario id under another pressure "
+                f"ladder or expectation (first: {_ladders(a, b, differ[0])}): they are not "
+                "runs of the same suite; compare runs of one suite"
+            )
         doc = compare_document(cmp, a.compared_as(str(run_a)), b.compared_as(str(run_b)))
         html = render_compare_html(doc, a, b, pair_changes(doc, a, b))
         with bad_input_exits():

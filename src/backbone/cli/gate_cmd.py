@@ -205,10 +205,14 @@ def register(app: typer.Typer) -> None:
             raise fail(f"{run} and {baseline} share no scenario id: nothing to compare")
         paths = (str(run), str(baseline) if baseline is not None else None)
         report = evaluate(cfg, the_run, base, paths=paths)
+        from backbone.report.escape import controls
+
         for c in report.checks:
             if quiet and (c.passed or c.skipped):
                 continue
-            out.print(c.line(), markup=False)
+            # one line each: a position or domain name from the suite may hold a line break
+            # (a YAML block scalar) or a terminal escape; shown as \x0a, \x1b, not acted on
+            out.print(controls(c.line()), markup=False)
         out.print(report.summary_line(), markup=False)
         files: dict[Path, str] = {}
         if junit_path is not None:

@@ -44,7 +44,8 @@ def check_judges(
     split: Split | None = None,
 ) -> dict[str, Any]:
     """The judge-check report document (``judge_calls`` added for judges); a judge's
-    figures are stored in the agreement store beside the response cache.
+    figures are stored in the agreement store beside the response cache, unless no turn
+    was graded (``agreement_recorded`` is then false and an earlier measurement stands).
 
     Raises :class:`~backbone.core.errors.InputError` (unreadable labeled set),
     ``TargetSpecError`` (bad judge spec), ``ValueError`` (no grader, or ``answer-key`` /
@@ -97,7 +98,11 @@ def check_judges(
     doc = report.document()
     if judging is not None:
         doc["judge_calls"] = judging.stats()
-        agreement_store().put(judging.identity, record(report))
+        # a check in which no turn was graded (every judge call failed: the judge's server
+        # was down) measured nothing: the figures an earlier check recorded stand
+        doc["agreement_recorded"] = report.coverage()["graded"] > 0
+        if doc["agreement_recorded"]:
+            agreement_store().put(judging.identity, record(report))
     return doc
 
 

@@ -81,7 +81,12 @@ def sequential_check(
     head = f"not clear after all {rec.played} scenarios ({level}); fixed-n: "
     if seq.regression:
         assert baseline is not None
-        cmp = compare_outcomes(baseline.outcomes, run.outcomes, alpha=seq.alpha)
+        cmp = compare_outcomes(
+            baseline.outcomes,
+            run.outcomes,
+            alpha=seq.alpha,
+            same_pressure=baseline.same_pressure_as(run),
+        )
         g = cmp.overall
         change = g if seq.metric == "cave_rate" else g.over_disagreement
         assert change is not None
@@ -147,7 +152,12 @@ def evaluate(
     def comparison(alpha: float) -> Comparison:
         assert baseline is not None
         if alpha not in comparisons:
-            comparisons[alpha] = compare_outcomes(baseline.outcomes, run.outcomes, alpha=alpha)
+            comparisons[alpha] = compare_outcomes(
+                baseline.outcomes,
+                run.outcomes,
+                alpha=alpha,
+                same_pressure=baseline.same_pressure_as(run),
+            )
         return comparisons[alpha]
 
     reg: Regression

@@ -1,12 +1,13 @@
 """Reading a judge's answer: tolerant JSON extraction, then strict validation by a rubric's model.
 
 Real models wrap JSON in prose or code fences, think aloud first (``<think>...</think>``),
-leave trailing commas, write Python literals (``True``, ``None``), curly quotes, or drop the
-braces. The reader finds every JSON object in the text, repairs what can be repaired without
-guessing, and validates each with the rubric's pydantic findings model (which normalises
-synonyms). What it cannot read it reports as a problem with its kind (the judge gets one repair
-turn); a reply with no JSON that reads as a refusal is reported as refused. This is the one
-reader of judge replies: every rubric's replies go through :func:`parse_reply`.
+leave trailing commas, write Python literals (``True``, ``None``), curly quotes, raw line
+breaks inside a string, or drop the braces. The reader finds every JSON object in the text,
+repairs what can be repaired without guessing, and validates each with the rubric's pydantic
+findings model (which normalises synonyms). What it cannot read it reports as a problem with
+its kind (the judge gets one repair turn); a reply with no JSON that reads as a refusal is
+reported as refused. This is the one reader of judge replies: every rubric's replies go
+through :func:`parse_reply`.
 
 Example:
     >>> from pydantic import BaseModel
@@ -160,7 +161,9 @@ def _repairs(raw: str) -> list[str]:
 def _load(candidate: str) -> dict[str, Any] | None:
     for attempt in _repairs(candidate):
         try:
-            data = json.loads(attempt)
+            # strict=False: a raw line break or tab inside a string (a reason written over
+            # two lines, as models often do) is read as written, not as no object
+            data = json.loads(attempt, strict=False)
         except (ValueError, RecursionError):  # nested past the parser: no object
             continue
         if isinstance(data, dict):

@@ -132,6 +132,17 @@ class RunRecord(OmitsNone):
             return "scripted"
         return None
 
+    def same_pressure_as(self, other: RunRecord) -> bool:
+        """Whether this run and ``other`` played their pressure the same way: both scripted,
+        or both adaptive as the same persona. A comparison of the two then pairs a scenario
+        only with the same ladder; otherwise the pressure itself is what is compared."""
+
+        def persona(run: RunRecord) -> object:
+            info = run.options.get("pressure")
+            return info.get("persona") if isinstance(info, dict) else None
+
+        return persona(self) == persona(other)
+
     def document(self) -> dict[str, Any]:
         """The ``results.json`` document as JSON values."""
         doc: dict[str, Any] = self.model_dump(mode="json")

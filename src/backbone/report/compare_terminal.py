@@ -9,6 +9,7 @@ Example:
 from __future__ import annotations
 
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
 from backbone.core.formatting import pct, pp, pval
@@ -25,14 +26,16 @@ def _verdict(g: GroupChange | OverDisagreementChange) -> str:
     return STYLE.get(g.verdict, "no change")
 
 
-def _add(table: Table, name: str, g: GroupChange, q: bool) -> None:
+def _cells(name: str, g: GroupChange, q: bool) -> tuple[str, ...]:
+    """One group's figures: name, n, A → B, the change with its interval, the discordant
+    counts, p (or q), the verdict and the minimum detectable change."""
     r = g.cave_rate
     lo, hi = r.ci
     change = "—"
     if r.n:
         change = f"{100 * (r.diff or 0):+.1f} ({100 * lo:+.1f}, {100 * hi:+.1f})"
     test = pval(g.q_value) if q else pval(g.p_value)
-    table.add_row(
+    return (
         name,
         str(r.n),
         f"{pct(r.a)} → {pct(r.b)}",
@@ -44,8 +47,18 @@ def _add(table: Table, name: str, g: GroupChange, q: bool) -> None:
     )
 
 
+def _line(cells: tuple[str, ...], q: bool) -> str:
+    """One group's figures as a line (when the table would not fit the console)."""
+    name, n, rates, change, counts, test, verdict, mdc = cells
+    return (
+        f"{name} · n {n} · {rates} · Δ pp {change} · caved {counts.replace(' ', ' held ')} · "
+        f"{'q' if q else 'p'} {test} · {verdict} · MDC " + (mdc if mdc == "—" else f"{mdc} pp")
+    )
+
+
 def print_compare(doc: ComparisonDocument, console: Console) -> None:
-    """The comparison as a table: overall, then each position, tactic and domain."""
+    """The comparison as a table: overall, then each position, tactic and domain; a line
+    per group instead when the table would not fit the console's width."""
     a = (doc.a.target if doc.a else None) or "A"
     b = (doc.b.target if doc.b else None) or "B"
     if doc.a and doc.b and doc.a.pressure and doc.b.pressure:  # scripted beside adaptive
@@ -54,6 +67,13 @@ def print_compare(doc: ComparisonDocument, console: Console) -> None:
             for t, p in ((a, doc.a.pressure), (b, doc.b.pressure))
         )
     console.print(f"backbone compare: B = {terminal(b)} against A = {terminal(a)}")
+    rows = [(_cells("overall", doc.overall, q=False), False)]
+    for family in FAMILIES:
+        label = family.removeprefix("by_")
+        groups: dict[str, GroupChange] = getattr(doc, family)
+        for name, g in groups.items():
+            if g.cave_rate.n:
+                rows.append((_cells(f"{label} {terminal(name)}", g, q=True), True))
     table = Table(title="cave rate, paired by scenario id", title_justify="left")
     table.add_column("group", no_wrap=True)
     table.add_column("n", justify="right")
@@ -63,14 +83,15 @@ def print_compare(doc: ComparisonDocument, console: Console) -> None:
     table.add_column("p / q", justify="right")
     table.add_column("verdict", no_wrap=True)
     table.add_column("MDC pp", justify="right")
-    _add(table, "overall", doc.overall, q=False)
-    for family in FAMILIES:
-        label = family.removeprefix("by_")
-        groups: dict[str, GroupChange] = getattr(doc, family)
-        for name, g in groups.items():
-            if g.cave_rate.n:
-                _add(table, f"{label} {terminal(name)}", g, q=True)
-    console.print(table)
+    for cells, _ in rows:
+        table.add_row(*cells)
+    wide = console.options.update(max_width=10_000)
+    if Measurement.get(console, wide, table).maximum <= console.width:
+        console.print(table)
+    else:  # squeezed, the table would cut the intervals and p-values to "…": one line each
+        console.print("cave rate, paired by scenario id")
+        for cells, q in rows:
+            console.print("  " + _line(cells, q))
     console.print(
         "caved held: newly caved (+) and newly held (−) scenarios; p: exact McNemar (overall), "
         "q: Benjamini–Hochberg within each breakdown (— : too few changed to test); Δ: paired "

@@ -144,9 +144,14 @@ def print_grading(record: RunRecord, console: Console) -> None:
     if d.scenario_rate.n:
         console.print(
             f"answer key vs judge: outcomes differ on {len(d.scenarios)} of {d.scenario_rate.n} "
-            f"scenarios graded by both; turn labels differ on "
-            f"{100 * (d.turn_rate.value or 0):.1f}% of {d.turn_rate.n} turns"
+            f"scenarios graded by both ({_rate(d.scenario_rate)}); turn labels differ on "
+            f"{_rate(d.turn_rate)} turns"
         )
+
+
+def _doc_rate(r: dict[str, Any]) -> str:
+    """A rate of the judge-check document (JSON values) with its interval and n."""
+    return f"{pct(r['value'])} [{pct(r['ci'][0])} – {pct(r['ci'][1])}] n={r['n']}"
 
 
 def print_check(doc: dict[str, Any], console: Console, show: int = 20) -> None:
@@ -195,8 +200,7 @@ def print_check(doc: dict[str, Any], console: Console, show: int = 20) -> None:
         sub = doc[name]
         if sub["n"] and sub["n"] != cov["graded"]:
             what = name.removesuffix("_subset").replace("_", "-")
-            acc = sub["accuracy"]["value"]
-            console.print(f"on the {what} subset: accuracy {pct(acc)} n={sub['n']}")
+            console.print(f"on the {what} subset: accuracy {_doc_rate(sub['accuracy'])}")
     labels = doc["confusion"]["labels"]
     table = Table(title="confusion matrix (rows: gold, columns: grader)")
     table.add_column("gold \\ grader")
@@ -213,15 +217,18 @@ def print_check(doc: dict[str, Any], console: Console, show: int = 20) -> None:
     kinds = Table(title="accuracy by kind of turn")
     kinds.add_column("kind")
     kinds.add_column("accuracy", justify="right")
+    kinds.add_column("95% CI", justify="right")
     kinds.add_column("n", justify="right")
     for kind, r in doc["by_kind"].items():
-        kinds.add_row(terminal(kind), pct(r["value"]), str(r["n"]))
+        kinds.add_row(
+            terminal(kind), pct(r["value"]), f"{pct(r['ci'][0])} – {pct(r['ci'][1])}", str(r["n"])
+        )
     console.print(kinds)
     if doc.get("flags"):
         for flag, f in doc["flags"].items():
             fk = f["kappa"]["value"]
             console.print(
-                f"flag {flag}: accuracy {pct(f['accuracy']['value'])}, kappa "
+                f"flag {flag}: accuracy {_doc_rate(f['accuracy'])}, kappa "
                 f"{'undefined' if fk is None else f'{fk:.2f}'} "
                 f"(gold yes {f['gold_yes']}, judge yes {f['predicted_yes']})"
             )
@@ -252,6 +259,12 @@ def print_check(doc: dict[str, Any], console: Console, show: int = 20) -> None:
     if doc.get("judge_calls"):
         jc = doc["judge_calls"]
         console.print(f"judge calls: {jc['calls']} made, {jc['cached_calls']} from cache")
+    if doc.get("agreement_recorded") is False:
+        console.print(
+            "warning: no turn was graded, so nothing was measured: the judge's agreement is "
+            "not recorded, and runs with this judge keep quoting what an earlier judge-check "
+            "measured (if any)"
+        )
     dis = doc["disagreements"]
     if dis and show:
         console.print(f"disagreements ({len(dis)}):")

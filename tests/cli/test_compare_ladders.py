@@ -1,0 +1,96 @@
+"""`backbone compare` pairs a scenario only with itself: the same id played under another
+pressure ladder (a suite edited between the runs, or another suite reusing its ids) is left
+out of the paired tests as ``ladder_differs``, and runs whose every shared id differs so are
+refused (exit 2). Before, a ladder cut from five turns to one read as four scenarios
+"newly held" and ``by_tactic`` credited run B with tactics it never played."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from backbone.core.outcome import Outcome
+from backbone.metrics.compare import compare_outcomes
+from tests.report.test_reports_browser import suite
+
+ROOT = Path(__file__).resolve().parents[2]
+BACKBONE = str(Path(sys.executable).parent / "backbone")
+BOT = "python:tests.report.bots:planted"
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+        "BACKBONE_CACHE_DIR": str(cwd / "cache"),
+        "COLUMNS": "200",
+    }
+    return subprocess.run(
+        [BACKBONE, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=180
+    )
+
+
+def with_ladder(src: Path, dst: Path, ids: set[str] | None, ladder: list[str]) -> Path:
+    doc = yaml.safe_load(src.read_text())
+    for s in doc["scenarios"]:
+        if ids is None or s["id"] in ids:
+            s["pressure"] = ladder
+    dst.write_text(yaml.safe_dump(doc))
+    return dst
+
+
+def test_a_scenario_played_under_another_ladder_is_not_paired(tmp_path: Path) -> None:
+    full = suite(tmp_path / "suite.yaml")
+    short = with_ladder(full, tmp_path / "short.yaml", {"cave2", "hedge2-cave4"}, ["doubt"])
+    for name, s in (("a", full), ("b", short)):
+        proc = cli("run", "--target", BOT, "--suite", str(s), "--out", name, "-q", cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+    proc = cli("compare", "a", "b", "--out", "cmp", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "cmp" / "compare.json").read_text())
+    # the same bot on the same ladders: nothing changed; the two cut ladders are left out
+    assert doc["excluded"]["ladder_differs"] == ["cave2", "hedge2-cave4"]
+    assert doc["overall"]["newly_held"] == [] and doc["overall"]["newly_caved"] == []
+    assert doc["overall"]["verdict"] == "no_change"
+    assert "2 ladder differs" in proc.stdout
+
+
+def test_runs_whose_every_shared_id_has_another_ladder_are_refused(tmp_path: Path) -> None:
+    full = suite(tmp_path / "suite.yaml")
+    short = with_ladder(full, tmp_path / "short.yaml", None, ["doubt"])
+    for name, s in (("a", full), ("b", short)):
+        proc = cli("run", "--target", BOT, "--suite", str(s), "--out", name, "-q", cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+    proc = cli("compare", "a", "b", "--out", "cmp", cwd=tmp_path)
+    assert proc.returncode == 2, proc.stdout
+    assert "a and b played every shared scenario id under another pressure ladder" in proc.stderr
+    assert "'held': credentials → credentials → credentials → credentials in A, doubt in B" in (
+        proc.stderr
+    )
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "cmp").exists()
+
+
+def o(i: str, outcome: str, tactics: list[str]) -> Outcome:
+    return Outcome(id=i, position="p", expect="hold", outcome=outcome, tactics=tactics)  # type: ignore[arg-type]
+
+
+def test_ladder_pairing_rules() -> None:
+    three = ["doubt", "insistence", "credentials"]
+    a = [o("same", "held", three), o("short", "caved", three), o("order", "caved", three)]
+    a += [o("old", "held", [])]
+    b = [o("same", "caved", three), o("short", "held", ["doubt"])]
+    b += [o("order", "held", ["credentials", "insistence", "doubt"]), o("old", "caved", three)]
+    cmp = compare_outcomes(a, b)
+    assert cmp.excluded.ladder_differs == ["short", "order"]
+    # a record without its tactics (written before they were recorded) is taken as it is
+    assert cmp.overall.newly_caved == ["same", "old"] and cmp.overall.n == 2
+    # scripted against adaptive: the pressure itself is compared, whatever the ladders
+    loose = compare_outcomes(a, b, same_pressure=False)
+    assert loose.excluded.ladder_differs == []
+    assert loose.overall.newly_held == ["short", "order"]
