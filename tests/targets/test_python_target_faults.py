@@ -358,3 +358,54 @@ def test_a_target_error_holding_a_lone_surrogate_is_written(tmp_path: Path, comm
     assert "upstream said \ufffd" in written
     # and the terminal is UTF-8 too (the raw byte came out, undecodable, where it was printed)
     assert command == "probe" or "upstream said \ufffd" in proc.stdout + proc.stderr
+
+
+TYPED_BOT = """
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tests.support.loopback import planted_bot
+
+
+@dataclass
+class Settings:
+    tone: str = "plain"
+
+
+def reply(messages: list[dict[str, str]]) -> str:
+    return planted_bot(messages)
+"""
+
+
+def test_a_py_file_target_with_a_dataclass_under_future_annotations_imports(
+    tmp_path: Path,
+) -> None:
+    """A product module given as a file (python:bot.py:reply) ran without being in
+    sys.modules, so a dataclass under ``from __future__ import annotations`` (dataclasses
+    look the module up there to read string annotations) failed to import: "cannot import
+    module 'bot.py': AttributeError: 'NoneType' object has no attribute '__dict__'", exit 2."""
+    (tmp_path / "typedbot.py").write_text(TYPED_BOT, encoding="utf-8")
+    write_suite(tmp_path / "suite.yaml")
+    proc = subprocess.run(
+        [backbone_exe(), "run", "--target", "python:typedbot.py:reply", "--suite", "suite.yaml",
+         "--out", "out", "--no-cache", "--quiet"],
+        cwd=tmp_path, env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    assert outcome_tuples(doc["scenarios"]) == PLANTED_OUTCOMES
+
+
+def test_a_py_file_named_like_a_loaded_module_does_not_replace_it(tmp_path: Path) -> None:
+    import sys
+
+    from backbone.targets.python_callable import load_function
+
+    (tmp_path / "json.py").write_text("def reply(messages):\n    return 'Rome.'\n")
+    before = sys.modules["json"]
+    fn, name, _ = load_function(f"{tmp_path / 'json.py'}:reply")
+    assert fn([]) == "Rome." and name.endswith("json.py:reply")
+    assert sys.modules["json"] is before
+    assert fn.__module__ in sys.modules and fn.__module__ != "json"

@@ -187,6 +187,26 @@ def function_target(fn: Callable[..., Any]) -> CallableTarget:
     return CallableTarget(fn, name=name, fingerprint=source_fingerprint(source))
 
 
+def _file_module_name(path: Path) -> str:
+    """The name a ``.py`` file is imported under: its stem, unless a module of that name is
+    already loaded from elsewhere (``json.py`` must not replace the standard library's
+    ``json``), then the stem and a hash of its path.
+
+    Example:
+        >>> _file_module_name(Path("/nowhere/my_bot.py"))
+        'my_bot'
+        >>> _file_module_name(Path("/nowhere/json.py")).startswith("json_")
+        True
+    """
+    resolved = path.resolve()
+    loaded = sys.modules.get(path.stem)
+    if loaded is None:
+        return path.stem
+    if getattr(loaded, "__file__", None) and Path(loaded.__file__ or "").resolve() == resolved:
+        return path.stem  # the same file again (a target and a judge from one file)
+    return f"{path.stem}_{hashlib.sha256(str(resolved).encode()).hexdigest()[:12]}"
+
+
 def load_function(spec: str, role: str = "target") -> tuple[Callable[..., Any], str, str]:
     """Resolve ``MODULE:FUNCTION`` (a dotted module or a ``.py`` path) to the function;
     ``role`` (target, judge, pressure) names it in the errors.
@@ -207,11 +227,21 @@ def load_function(spec: str, role: str = "target") -> tuple[Callable[..., Any], 
             path = Path(module_name)
             if not path.is_file():
                 raise TargetSpecError(f"python {role}: no such file {module_name}")
-            mod_spec = importlib.util.spec_from_file_location(path.stem, path)
+            name = _file_module_name(path)
+            mod_spec = importlib.util.spec_from_file_location(name, path)
             if mod_spec is None or mod_spec.loader is None:
                 raise TargetSpecError(f"python {role}: cannot import {module_name}")
             module = importlib.util.module_from_spec(mod_spec)
-            mod_spec.loader.exec_module(module)
+            # in sys.modules while it runs, as an import puts it: a dataclass under
+            # `from __future__ import annotations`, pickle and typing.get_type_hints look
+            # the module up there by name, and failed ('NoneType' object has no attribute
+            # '__dict__') when it was not
+            sys.modules[name] = module
+            try:
+                mod_spec.loader.exec_module(module)
+            except BaseException:
+                sys.modules.pop(name, None)
+                raise
         else:
             module = importlib.import_module(module_name)
     except TargetSpecError:
