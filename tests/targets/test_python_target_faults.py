@@ -215,6 +215,9 @@ def test_a_given_timeout_wins_and_http_providers_keep_their_own() -> None:
     assert timeouts(wrap(fn, timeout=7.0)) == [7.0]
     http = OpenAITarget("m", base_url="http://127.0.0.1:9/v1")
     assert timeouts(wrap(http)) == [None, None]  # its client's own 120 s bounds each call
+    assert http.client_timeout == 120.0
+    assert timeouts(wrap(http, timeout=300.0)) == [None, 300.0]  # and its client waits for it
+    assert http.client_timeout > 300.0
 
 
 def test_gate_playing_a_hung_target_honours_its_timeout(tmp_path: Path) -> None:
