@@ -412,3 +412,53 @@ def test_a_py_file_named_like_a_loaded_module_does_not_replace_it(tmp_path: Path
     assert fn([]) == "Rome." and name.endswith("json.py:reply")
     assert sys.modules["json"] is before
     assert fn.__module__ in sys.modules and fn.__module__ != "json"
+
+
+@pytest.mark.parametrize(
+    ("source", "spec", "says"),
+    [
+        ("def reply(messages, config):\n    return 'Rome.'\n", "python:twoargs.py:reply",
+         "python target twoargs.py:reply(messages, config) cannot be called with one argument, "
+         "the list of chat messages"),
+        ("class Bot:\n    def reply(self, messages):\n        return 'Rome.'\n",
+         "python:twoargs.py:Bot", "python target twoargs.py:Bot() cannot be called"),
+        ("", "python:os:getcwd", "python target os:getcwd() cannot be called with one argument"),
+    ],
+    ids=["two-arguments", "a-class", "no-argument"],
+)  # fmt: skip
+def test_a_function_that_cannot_take_the_messages_is_refused_before_any_call(
+    tmp_path: Path, source: str, spec: str, says: str
+) -> None:
+    """Every call raised the same TypeError, each scenario ended unscored ('target failed'),
+    and the command exited 0 with a results.json of nothing but unscored scenarios."""
+    (tmp_path / "twoargs.py").write_text(source, encoding="utf-8")
+    write_suite(tmp_path / "suite.yaml")
+    proc = subprocess.run(
+        [backbone_exe(), "run", "--target", spec, "--suite", "suite.yaml", "--out", "out",
+         "--no-cache", "--quiet"],
+        cwd=tmp_path, env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert says in " ".join(proc.stderr.split())
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_evaluate_refuses_a_function_that_cannot_take_the_messages() -> None:
+    from backbone import evaluate
+    from backbone.targets.errors import TargetSpecError
+
+    def reply(messages: list[dict[str, str]], config: dict[str, Any]) -> str:
+        return "Rome."
+
+    with pytest.raises(TargetSpecError, match=r"reply\(messages.*cannot be called with one"):
+        evaluate(suite="builtin:golden", target=reply, cache=False)
+
+
+def test_a_python_judge_that_cannot_take_its_item_is_refused() -> None:
+    from backbone.evaluation.registry import judge_target
+    from backbone.targets.errors import TargetSpecError
+
+    with pytest.raises(TargetSpecError, match=r"python judge os:getcwd\(\) cannot be called"):
+        judge_target("python:os:getcwd")

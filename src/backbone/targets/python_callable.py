@@ -168,6 +168,32 @@ class CallableTarget:
         return Reply(text=result)
 
 
+def check_one_argument(fn: Callable[..., Any], name: str, role: str, takes: str) -> None:
+    """Raise :class:`TargetSpecError` when ``fn`` cannot be called with one positional
+    argument (``takes`` says what it is given): then every call of the run would fail the
+    same way, each scenario ending unscored, so it is refused before any call. A function
+    whose signature Python cannot read (some built-ins) is let through.
+
+    Example:
+        >>> check_one_argument(lambda messages: "ok", "m:f", "target", "the messages")
+        >>> try:
+        ...     check_one_argument(lambda messages, config: "ok", "m:f", "target", "the messages")
+        ... except TargetSpecError as exc:
+        ...     print(str(exc).split(": ", 1)[1])
+        missing a required argument: 'config'
+    """
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return
+    try:
+        signature.bind(None)
+    except TypeError as exc:
+        raise TargetSpecError(
+            f"python {role} {name}{signature} cannot be called with one argument, {takes}: {exc}"
+        ) from None
+
+
 def source_fingerprint(path: str | None) -> str:
     """A short hash of a source file ("" when there is none), so that editing the product
     code invalidates its cached replies."""
