@@ -28,6 +28,13 @@ from tests.support.loopback import backbone_exe, cli_env
             "ends with /chat/completions, which backbone adds: give 'http://127.0.0.1:8000/v1'",
         ),
         ("anthropic", "localhost:9000", "is not an http:// or https:// URL"),
+        # urlsplit raised ValueError: a traceback, exit 1
+        ("openai", "http://[::1/v1", "cannot be read: Invalid IPv6 URL"),
+        ("anthropic", "http://[::1", "cannot be read: Invalid IPv6 URL"),
+        # every call failed alike (InvalidUrlClientError), each retried, every scenario unscored
+        ("openai", "http://127.0.0.1:99999/v1", "has no valid port"),
+        ("openai", "http://127.0.0.1:8OOO/v1", "has no valid port"),
+        ("anthropic", "http://127.0.0.1:-1", "has no valid port"),
         (
             "anthropic",
             "https://api.anthropic.com/v1/messages",
@@ -93,5 +100,23 @@ def test_the_cli_exits_2_before_any_call_and_writes_nothing(
     assert "error: openai base URL '127.0.0.1:8000/v1' is not an http:// or https:// URL" in (
         proc.stderr
     )
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "again").exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [("http://[::1/v1", "cannot be read"), ("http://127.0.0.1:99999/v1", "has no valid port")],
+)
+def test_the_cli_exits_2_on_an_unreadable_url_or_port(tmp_path: Path, url: str, says: str) -> None:
+    """Before: a traceback (exit 1) for the bracket; for the port, every call was sent and
+    retried, every scenario unscored, and the command exited 0."""
+    proc = subprocess.run(
+        [backbone_exe(), "run", "--target", "openai:m", "--base-url", url, "--limit", "2",
+         "--out", "again", "--no-cache", "--retries", "0"],
+        cwd=tmp_path, env=cli_env(), capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert f"error: openai base URL '{url}' {says}" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "again").exists()

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp import web
 from typer.testing import CliRunner
 
 from backbone.cli.app import app
@@ -335,6 +336,45 @@ async def test_calls_arriving_together_share_a_batch_up_to_its_size(server: Batc
     assert batching.stats.batches == 2 and batching.stats.batched == 3
     # usage comes from the batch output, as online: words in and out on this server
     assert (replies[0].usage.input_tokens, replies[0].usage.output_tokens) == (6, 6)
+
+
+class _RateLimitedCreate(BatchServer):
+    """Answers the first batch created with HTTP 429 and ``Retry-After: retry_after``."""
+
+    def __init__(self, retry_after: str) -> None:
+        super().__init__(planted_bot)
+        self.retry_after, self.refused = retry_after, 0
+
+    async def _create_anthropic(self, request: web.Request) -> web.Response:
+        if not self.refused:
+            self.refused += 1
+            error = {"type": "rate_limit_error", "message": "slow down"}
+            return web.json_response({"type": "error", "error": error}, status=429,
+                                     headers={"retry-after": self.retry_after})  # fmt: skip
+        return await super()._create_anthropic(request)
+
+
+@pytest.mark.parametrize("retry_after", ["1e999", "86400"])
+async def test_a_batch_refused_with_a_huge_retry_after_waits_the_cap_not_forever(
+    monkeypatch: pytest.MonkeyPatch, retry_after: str
+) -> None:
+    """A 429 on submitting a batch slept for its Retry-After as given: a day for 86400, and
+    for ever for '1e999' (inf seconds), with nothing said after one warning. It is capped as
+    an online retry's is (MAX_RETRY_AFTER, 120 s; 0.2 s here)."""
+    from backbone.targets import batching as batching_module
+
+    monkeypatch.setattr(batching_module, "MAX_RETRY_AFTER", 0.2, raising=False)
+    with _RateLimitedCreate(retry_after) as server:
+        target = AnthropicTarget("m", base_url=server.anthropic_base_url)
+        batching = BatchingTarget(AnthropicBatchClient(target), target, poll_interval=0.02)
+        try:
+            reply = await asyncio.wait_for(
+                batching.complete(Request((ChatMessage("user", FRANCE),))), 10
+            )
+        finally:
+            await aclose(batching)
+        assert reply.text == PLANTED_SCRIPT[FRANCE][0]
+        assert server.refused == 1 and server.creates == 1 and server.total == 0
 
 
 class _BrokenClient:

@@ -215,6 +215,9 @@ def test_a_given_timeout_wins_and_http_providers_keep_their_own() -> None:
     assert timeouts(wrap(fn, timeout=7.0)) == [7.0]
     http = OpenAITarget("m", base_url="http://127.0.0.1:9/v1")
     assert timeouts(wrap(http)) == [None, None]  # its client's own 120 s bounds each call
+    assert http.client_timeout == 120.0
+    assert timeouts(wrap(http, timeout=300.0)) == [None, 300.0]  # and its client waits for it
+    assert http.client_timeout > 300.0
 
 
 def test_gate_playing_a_hung_target_honours_its_timeout(tmp_path: Path) -> None:
@@ -358,3 +361,104 @@ def test_a_target_error_holding_a_lone_surrogate_is_written(tmp_path: Path, comm
     assert "upstream said \ufffd" in written
     # and the terminal is UTF-8 too (the raw byte came out, undecodable, where it was printed)
     assert command == "probe" or "upstream said \ufffd" in proc.stdout + proc.stderr
+
+
+TYPED_BOT = """
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tests.support.loopback import planted_bot
+
+
+@dataclass
+class Settings:
+    tone: str = "plain"
+
+
+def reply(messages: list[dict[str, str]]) -> str:
+    return planted_bot(messages)
+"""
+
+
+def test_a_py_file_target_with_a_dataclass_under_future_annotations_imports(
+    tmp_path: Path,
+) -> None:
+    """A product module given as a file (python:bot.py:reply) ran without being in
+    sys.modules, so a dataclass under ``from __future__ import annotations`` (dataclasses
+    look the module up there to read string annotations) failed to import: "cannot import
+    module 'bot.py': AttributeError: 'NoneType' object has no attribute '__dict__'", exit 2."""
+    (tmp_path / "typedbot.py").write_text(TYPED_BOT, encoding="utf-8")
+    write_suite(tmp_path / "suite.yaml")
+    proc = subprocess.run(
+        [backbone_exe(), "run", "--target", "python:typedbot.py:reply", "--suite", "suite.yaml",
+         "--out", "out", "--no-cache", "--quiet"],
+        cwd=tmp_path, env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    assert outcome_tuples(doc["scenarios"]) == PLANTED_OUTCOMES
+
+
+def test_a_py_file_named_like_a_loaded_module_does_not_replace_it(tmp_path: Path) -> None:
+    import sys
+
+    from backbone.targets.python_callable import load_function
+
+    (tmp_path / "json.py").write_text("def reply(messages):\n    return 'Rome.'\n")
+    before = sys.modules["json"]
+    fn, name, _ = load_function(f"{tmp_path / 'json.py'}:reply")
+    assert fn([]) == "Rome." and name.endswith("json.py:reply")
+    assert sys.modules["json"] is before
+    assert fn.__module__ in sys.modules and fn.__module__ != "json"
+
+
+@pytest.mark.parametrize(
+    ("source", "spec", "says"),
+    [
+        ("def reply(messages, config):\n    return 'Rome.'\n", "python:twoargs.py:reply",
+         "python target twoargs.py:reply(messages, config) cannot be called with one argument, "
+         "the list of chat messages"),
+        ("class Bot:\n    def reply(self, messages):\n        return 'Rome.'\n",
+         "python:twoargs.py:Bot", "python target twoargs.py:Bot() cannot be called"),
+        ("", "python:os:getcwd", "python target os:getcwd() cannot be called with one argument"),
+    ],
+    ids=["two-arguments", "a-class", "no-argument"],
+)  # fmt: skip
+def test_a_function_that_cannot_take_the_messages_is_refused_before_any_call(
+    tmp_path: Path, source: str, spec: str, says: str
+) -> None:
+    """Every call raised the same TypeError, each scenario ended unscored ('target failed'),
+    and the command exited 0 with a results.json of nothing but unscored scenarios."""
+    (tmp_path / "twoargs.py").write_text(source, encoding="utf-8")
+    write_suite(tmp_path / "suite.yaml")
+    proc = subprocess.run(
+        [backbone_exe(), "run", "--target", spec, "--suite", "suite.yaml", "--out", "out",
+         "--no-cache", "--quiet"],
+        cwd=tmp_path, env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert says in " ".join(proc.stderr.split())
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_evaluate_refuses_a_function_that_cannot_take_the_messages() -> None:
+    from backbone import evaluate
+    from backbone.targets.errors import TargetSpecError
+
+    def reply(messages: list[dict[str, str]], config: dict[str, Any]) -> str:
+        return "Rome."
+
+    with pytest.raises(TargetSpecError, match=r"reply\(messages.*cannot be called with one"):
+        evaluate(suite="builtin:golden", target=reply, cache=False)
+
+
+def test_a_python_judge_that_cannot_take_its_item_is_refused() -> None:
+    from backbone.evaluation.registry import judge_target
+    from backbone.targets.errors import TargetSpecError
+
+    with pytest.raises(TargetSpecError, match=r"python judge os:getcwd\(\) cannot be called"):
+        judge_target("python:os:getcwd")

@@ -301,6 +301,23 @@ async def test_an_error_in_a_200_body_that_stays_is_named_after_the_retries(
     assert server.total == 3
 
 
+@pytest.mark.parametrize("api", ["openai", "anthropic"])
+@pytest.mark.parametrize("code", ["\u00b2", "9" * 5_000], ids=["superscript-two", "5000-nines"])
+async def test_an_error_in_a_200_body_whose_code_is_no_status_is_named_not_a_crash(
+    server: LoopbackServer, api: str, code: str
+) -> None:
+    """An error object whose ``code`` passes ``str.isdigit()`` but that ``int()`` refuses (a
+    superscript digit, past Python's 4300-digit limit) raised ValueError out of the target:
+    a traceback, and the whole run died. It is a final error naming the provider's message."""
+    body = {"type": "error", "error": {"type": "weird", "code": code, "message": "no"}}
+    server.fail(Fault.raw(json.dumps(body).encode()), when=lambda c: True)
+    with pytest.raises(TargetError) as info:
+        await ask(provider(api, server))
+    assert str(info.value) == f"{api}: an error in place of a reply: weird: no"
+    assert not isinstance(info.value, RetryableTargetError)
+    assert server.total == 1
+
+
 DEEP = b"[" * 100_000 + b"]" * 100_000  # past the json module's recursion limit
 LONG_INT = (
     b'{"choices": [{"message": {"content": "Rome"}}], "usage": {"prompt_tokens": '

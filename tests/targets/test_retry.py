@@ -110,6 +110,46 @@ async def test_slow_reply_times_out_and_is_retried(server: LoopbackServer) -> No
     assert server.total == 2
 
 
+@pytest.mark.parametrize("api", ["openai", "anthropic"])
+async def test_a_timeout_longer_than_the_clients_own_lets_a_slow_reply_arrive(
+    server: LoopbackServer, api: str
+) -> None:
+    """``--timeout 300`` against a server that takes 150 s: the HTTP client's own bound
+    (120 s) cut every attempt first ("HttpTransportError: TimeoutError: timed out"), so no
+    reply past 120 s could ever arrive, and the scenario ended unscored after the retries.
+    Here the client's bound is 0.3 s and the timeout asked for 3 s."""
+    from backbone.targets.stack import wrap
+
+    server.fail(Fault.slow(0.8), on=[1])
+    provider: HttpProvider = (
+        OpenAITarget("m", base_url=server.openai_base_url, timeout=0.3)
+        if api == "openai"
+        else AnthropicTarget("m", base_url=server.anthropic_base_url, timeout=0.3)
+    )
+    target = wrap(provider, attempts=1, timeout=3.0)
+    try:
+        reply = await target.complete(france())
+    finally:
+        await aclose(target)
+    assert reply.text == PARIS
+    assert server.total == 1
+
+
+def test_evaluate_with_a_timeout_longer_than_the_clients_own_scores_slow_replies(
+    tmp_path: Path,
+) -> None:
+    from backbone import evaluate
+
+    suite = write_suite(tmp_path / "suite.yaml")
+    with LoopbackServer(planted_bot) as server:
+        server.fail(Fault.slow(0.6), when=lambda c: c.conversation == ITALY and c.turn == 1)
+        run = evaluate(
+            suite=str(suite), target=OpenAITarget("m", base_url=server.openai_base_url,
+            timeout=0.3), timeout=5.0, retries=0, cache=False,
+        )  # fmt: skip
+    assert outcome_tuples(run.scenarios) == PLANTED_OUTCOMES
+
+
 # a connection dropped before any answer; 200 and its headers, then part of the body, then close
 @pytest.mark.parametrize("fault", [Fault.drop(), Fault.cut()], ids=["dropped", "cut-off-body"])
 async def test_a_connection_lost_before_the_whole_reply_is_retried(

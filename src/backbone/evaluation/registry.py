@@ -47,6 +47,7 @@ ItemT = TypeVar("ItemT")
 FindingsT = TypeVar("FindingsT", bound=BaseModel)
 
 FORMS = "local, openai:MODEL, anthropic:MODEL, python:MODULE:FUNCTION"
+MESSAGES = "the list of chat messages ([{'role': ..., 'content': ...}])"
 ANSWER_KEY = "answer-key"
 RULE_KEY = "rule-key"
 EXEMPLAR = "exemplar"
@@ -120,9 +121,14 @@ def _target(
             rest, base_url=base_url, temperature=temperature, max_tokens=max_tokens or 512
         )
     if kind == "python":
-        from backbone.targets.python_callable import CallableTarget, load_function
+        from backbone.targets.python_callable import (
+            CallableTarget,
+            check_one_argument,
+            load_function,
+        )
 
         fn, name, fingerprint = load_function(rest)
+        check_one_argument(fn, name, "target", MESSAGES)
         return CallableTarget(fn, name=name, fingerprint=fingerprint)
     raise TargetSpecError(f"unknown target '{spec}': expected one of {FORMS}")
 

@@ -40,8 +40,10 @@ def resolve_target(
         identity = dict(target.identity)
         return target, str(identity.get("model") or type(target).__name__)
     if callable(target):
-        from backbone.targets.python_callable import function_target
+        from backbone.evaluation.registry import MESSAGES
+        from backbone.targets.python_callable import check_one_argument, function_target
 
         fn = function_target(target)
+        check_one_argument(target, str(fn.identity["function"]), "target", MESSAGES)
         return fn, f"python:{fn.identity['function']}"
     raise TypeError(f"cannot use {target!r} as a target")

@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from backbone.targets.errors import TargetError
-from backbone.targets.python_callable import CallableTarget, load_function
+from backbone.targets.python_callable import CallableTarget, check_one_argument, load_function
 
 __all__ = ["python_judge", "python_judge_target"]
 
@@ -74,4 +74,5 @@ def python_judge_target(
     """The target for ``MODULE:FUNCTION`` (no ``python:`` prefix), its function fed by
     ``argument``. Raises ``TargetSpecError`` when the function cannot be loaded."""
     fn, name, fingerprint = load_function(spec, role="judge")
+    check_one_argument(fn, name, "judge", "the item to judge")
     return CallableTarget(python_judge(fn, argument, name=name), name=name, fingerprint=fingerprint)

@@ -64,7 +64,7 @@ from backbone.targets.errors import (
 )
 from backbone.targets.http_errors import provider_message
 from backbone.targets.messages import Reply, Request
-from backbone.targets.retry import backoff_from_env
+from backbone.targets.retry import MAX_RETRY_AFTER, backoff_from_env
 
 log = logging.getLogger(__name__)
 
@@ -331,8 +331,13 @@ class BatchingTarget:
             except RetryableTargetError as exc:
                 if attempt == 6:
                     raise
-                log.warning("submitting a batch failed (%s); trying again", exc)
-                await asyncio.sleep(exc.retry_after if exc.retry_after is not None else delay)
+                wait = delay
+                if exc.retry_after is not None:  # the server's word, capped as online retry
+                    wait = min(exc.retry_after, MAX_RETRY_AFTER)  # caps it: "1e999" is inf
+                log.warning(
+                    "submitting a batch failed (%s); trying again in %gs", exc, round(wait, 2)
+                )
+                await asyncio.sleep(wait)
                 delay = min(2 * delay, 30.0)
         raise AssertionError("unreachable")  # pragma: no cover
 

@@ -210,6 +210,7 @@ def raise_for_status(
     raise TargetError(f"{provider}: HTTP {status}: {body}", secrets=secrets)
 
 
+_STATUS = re.compile(r"[0-9]{3}")
 _PASSING = re.compile(
     r"overload|rate.?limit|server.?error|api.?error|internal|timeout|timed out|unavailable|"
     r"capacity|busy|try again",
@@ -242,7 +243,9 @@ def error_in_reply(
     code = fields.get("code")
     message = str(fields.get("message") or "").strip()
     said = (": ".join(x for x in (kind, message) if x) or json.dumps(error))[:300]
-    status = int(str(code)) if str(code).isdigit() else None
+    # an HTTP status is three ASCII digits; str.isdigit() also passes "²" and 5,000 nines,
+    # which int() refuses with a ValueError that would end the whole run
+    status = int(str(code)) if _STATUS.fullmatch(str(code)) else None
     passing = (status is not None and (status in (408, 429) or status >= 500)) or bool(
         _PASSING.search(f"{kind} {code or ''} {message}")
     )

@@ -104,6 +104,33 @@ class HttpProvider:
         self._timeout = timeout
         self._max_connections = max_connections
         self._client: HttpClient | None = None
+        self._stale: list[HttpClient] = []  # replaced by allow(), closed by aclose()
+
+    def allow(self, seconds: float) -> None:
+        """Let the client wait at least ``seconds`` (and a second more) for a response, so
+        that a caller's own timeout (``--timeout``), not the client's default of 120 s,
+        decides when a call has taken too long.
+
+        Example:
+            >>> class Echo(HttpProvider):
+            ...     provider = "echo"
+            >>> p = Echo("m", base_url="http://127.0.0.1:9", headers={}, params={})
+            >>> p.allow(300.0); p.client_timeout
+            301.0
+            >>> p.allow(5.0); p.client_timeout
+            301.0
+        """
+        wanted = seconds + 1.0
+        if wanted > self._timeout:
+            self._timeout = wanted
+            if self._client is not None:  # made before: the next call gets a new one
+                self._stale.append(self._client)
+                self._client = None
+
+    @property
+    def client_timeout(self) -> float:
+        """Seconds the client waits for a whole response."""
+        return self._timeout
 
     @property
     def identity(self) -> Mapping[str, Any]:
@@ -193,6 +220,9 @@ class HttpProvider:
         )
 
     async def aclose(self) -> None:
+        for stale in self._stale:
+            await stale.aclose()
+        self._stale.clear()
         if self._client is not None:
             await self._client.aclose()
             self._client = None

@@ -168,6 +168,32 @@ class CallableTarget:
         return Reply(text=result)
 
 
+def check_one_argument(fn: Callable[..., Any], name: str, role: str, takes: str) -> None:
+    """Raise :class:`TargetSpecError` when ``fn`` cannot be called with one positional
+    argument (``takes`` says what it is given): then every call of the run would fail the
+    same way, each scenario ending unscored, so it is refused before any call. A function
+    whose signature Python cannot read (some built-ins) is let through.
+
+    Example:
+        >>> check_one_argument(lambda messages: "ok", "m:f", "target", "the messages")
+        >>> try:
+        ...     check_one_argument(lambda messages, config: "ok", "m:f", "target", "the messages")
+        ... except TargetSpecError as exc:
+        ...     print(str(exc).split(": ", 1)[1])
+        missing a required argument: 'config'
+    """
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return
+    try:
+        signature.bind(None)
+    except TypeError as exc:
+        raise TargetSpecError(
+            f"python {role} {name}{signature} cannot be called with one argument, {takes}: {exc}"
+        ) from None
+
+
 def source_fingerprint(path: str | None) -> str:
     """A short hash of a source file ("" when there is none), so that editing the product
     code invalidates its cached replies."""
@@ -185,6 +211,26 @@ def function_target(fn: Callable[..., Any]) -> CallableTarget:
         source = None
     name = f"{getattr(fn, '__module__', 'fn')}:{getattr(fn, '__qualname__', 'fn')}"
     return CallableTarget(fn, name=name, fingerprint=source_fingerprint(source))
+
+
+def _file_module_name(path: Path) -> str:
+    """The name a ``.py`` file is imported under: its stem, unless a module of that name is
+    already loaded from elsewhere (``json.py`` must not replace the standard library's
+    ``json``), then the stem and a hash of its path.
+
+    Example:
+        >>> _file_module_name(Path("/nowhere/my_bot.py"))
+        'my_bot'
+        >>> _file_module_name(Path("/nowhere/json.py")).startswith("json_")
+        True
+    """
+    resolved = path.resolve()
+    loaded = sys.modules.get(path.stem)
+    if loaded is None:
+        return path.stem
+    if getattr(loaded, "__file__", None) and Path(loaded.__file__ or "").resolve() == resolved:
+        return path.stem  # the same file again (a target and a judge from one file)
+    return f"{path.stem}_{hashlib.sha256(str(resolved).encode()).hexdigest()[:12]}"
 
 
 def load_function(spec: str, role: str = "target") -> tuple[Callable[..., Any], str, str]:
@@ -207,11 +253,21 @@ def load_function(spec: str, role: str = "target") -> tuple[Callable[..., Any], 
             path = Path(module_name)
             if not path.is_file():
                 raise TargetSpecError(f"python {role}: no such file {module_name}")
-            mod_spec = importlib.util.spec_from_file_location(path.stem, path)
+            name = _file_module_name(path)
+            mod_spec = importlib.util.spec_from_file_location(name, path)
             if mod_spec is None or mod_spec.loader is None:
                 raise TargetSpecError(f"python {role}: cannot import {module_name}")
             module = importlib.util.module_from_spec(mod_spec)
-            mod_spec.loader.exec_module(module)
+            # in sys.modules while it runs, as an import puts it: a dataclass under
+            # `from __future__ import annotations`, pickle and typing.get_type_hints look
+            # the module up there by name, and failed ('NoneType' object has no attribute
+            # '__dict__') when it was not
+            sys.modules[name] = module
+            try:
+                mod_spec.loader.exec_module(module)
+            except BaseException:
+                sys.modules.pop(name, None)
+                raise
         else:
             module = importlib.import_module(module_name)
     except TargetSpecError:

@@ -49,10 +49,15 @@ def wrap(
     """Stack the rate limiter, retry, cache and journal around ``target`` (each only when
     asked for), and the stop on a target that cannot be used around them all. ``pace``:
     None paces HTTP providers only; the limiter starts at ``gentle`` calls in flight.
-    ``timeout`` bounds each attempt (with retry on), not counting a wait for the limiter;
-    left None, a Python function target is bounded by :data:`PYTHON_CALL_TIMEOUT`."""
+    ``timeout`` bounds each attempt (with retry on), not counting a wait for the limiter,
+    and an HTTP provider's client is let wait that long (its own bound is 120 s); left
+    None, a Python function target is bounded by :data:`PYTHON_CALL_TIMEOUT`."""
     if timeout is None and _in_process(target):
         timeout = PYTHON_CALL_TIMEOUT
+    if timeout is not None and retry:
+        for layer in layers(target):  # its client's own bound (120 s) must not cut it short
+            if isinstance(layer, HttpProvider):
+                layer.allow(timeout)
     out: Target = target
     paced = pace if pace is not None else _over_http(target)
     if paced:  # the per-call timeout starts once the limiter admits the call
