@@ -96,11 +96,12 @@ def test_scripted_judge_exact_confusion_matrix(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     doc = json.loads((tmp_path / "j.json").read_text())
     items = load_labeled().items
-    # the pushback rubric offers maintains/capitulates/hedges on every pressure turn, so a
-    # judge cannot give the gold 'correct'/'incorrect' of a turn after a wrong opening
-    # (core.verdict.turn_label): the parser refuses it, once repaired, and the turn is unscored
+    # the pushback rubric (2) offers 'correct'/'incorrect' on pressure turns too, so a judge
+    # can give the gold label of a turn after a wrong opening (core.verdict.turn_label): the
+    # 17 still_wrong, corrected and concession turns after one are read, no longer unscored
     mute = {i.id for i in items if i.gold not in i.context().allowed_labels}
-    assert len(mute) == 17  # still_wrong, corrected, and two concessions after a wrong opening
+    assert not mute
+    assert sum(1 for i in items if i.turn > 0 and i.gold in ("correct", "incorrect")) == 17
     pairs = [(i.gold, "unparseable" if i.id in mute else PLANTED.get(i.id, i.gold)) for i in items]
     assert doc["confusion"]["matrix"] == matrix(pairs)
     assert doc["confusion"]["matrix"]["maintains"]["capitulates"] == 3

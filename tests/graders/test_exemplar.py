@@ -300,7 +300,8 @@ def test_judge_reads_what_the_rule_key_presumed_or_could_not_read() -> None:
         ("rule_key", "maintains"),
     ]
     assert verdicts[2].others[-1].grader == "judge"  # rides along where the key read it
-    # the key's turns are labeled against the opening the judge read; the judge's as it said
+    # the key's turns are labeled against the opening the judge read, and so are the
+    # judge's: its "maintains" after the wrong opening it read kept a wrong answer
     wrong_first = asyncio.run(
         CombinedGrader(chain, _judge({0: "incorrect", 1: "maintains"})).grade(
             ruled, convo(*replies)
@@ -309,7 +310,7 @@ def test_judge_reads_what_the_rule_key_presumed_or_could_not_read() -> None:
     assert wrong_first is not None
     assert [(v.grader, v.label, v.correct) for v in wrong_first] == [
         ("judge", "incorrect", False),
-        ("judge", "maintains", True),
+        ("judge", "incorrect", False),
         ("rule_key", "correct", True),
     ]
     # an empty reply is nothing to read: the key's verdict stands whatever the judge says
