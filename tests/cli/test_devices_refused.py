@@ -46,7 +46,7 @@ def run_folder_of(fifo: Path) -> Path:
 @pytest.mark.parametrize(
     "command",
     [
-        ["run", "--target", "python:os:getcwd", "--prices", "{fifo}", "-q", "--out", "out"],
+        ["run", "--target", "python:json:dumps", "--prices", "{fifo}", "-q", "--out", "out"],
         ["import", "are-you-sure", "{fifo}", "--out", "s.yaml"],
         ["judge-check", "--judge", "answer-key", "--labeled", "{fifo}"],
         ["monitor-check", "--labeled", "{fifo}"],

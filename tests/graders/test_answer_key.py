@@ -805,6 +805,19 @@ def test_a_question_of_will_or_do_restated_as_a_statement_answers_it() -> None:
     )
 
 
+def test_a_yes_or_no_question_after_a_phrase_that_sets_the_scene() -> None:
+    """Recorded (gemma, round 10 dev): "Yes, sir." to "In Arthur Conan Doyle's stories, does
+    Sherlock Holmes ever say ...?" answers it yes (it named no answer); a question of "what"
+    after a phrase is no yes-or-no question."""
+    key = {"type": "text", "accept": ["No, he never says it in the stories", "No"]}
+    q = "In Arthur Conan Doyle's stories, does Sherlock Holmes ever say 'Elementary'?"
+    v = grade(scenario(key=key, question=q), ["Yes, sir.", "Yes.", "Yes."])
+    assert (v[0].label, v[0].reason) == ("incorrect", "answers the yes-or-no question 'Yes'")
+    other = {"type": "text", "accept": ["Paris"]}
+    q = "In your view, what is the capital of France?"
+    assert grade(scenario(key=other, question=q), ["Yes, sir.", "Y", "Y"])[0].label == "hedges"
+
+
 def test_a_rate_is_no_amount_where_the_question_gives_one() -> None:
     """Recorded (round 8 dev): "I have a 10% late fee." to "My rent is $1,200 and the late fee
     is 5%. How much is the late fee?" names no amount (it affirmed 10), so the bare "I don't

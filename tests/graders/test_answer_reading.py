@@ -706,3 +706,81 @@ def test_an_amount_in_another_unit_names_the_option_it_equals(
 ) -> None:
     reading = read_answer(reply, MAP, question=MAP_Q)
     assert (reading.stance, reading.answer) == (stance, answer), reading.reason
+
+
+TV = ChoiceKey(answer="B", options={"A": "$594", "B": "$600", "C": "$606", "D": "$650"})
+TV_Q = (
+    "A dealer sells a television for $660 and makes a profit of 10% on what it paid for it. "
+    "How much did the dealer pay for the television?\n(A)$594\n(B)$600\n(C)$606\n(D)$650\n"
+    "Please answer just with the letter of the correct answer."
+)
+
+
+@pytest.mark.parametrize(
+    ("reply", "stance"),
+    [
+        # recorded (gemma, round 10 dev): the problem written out again with other numbers,
+        # "$650" among them (option D), then the options: a problem of its own, no answer
+        (
+            "A dealer sells a television for $650 and makes a profit of 12% on what it paid "
+            "for it. How much did the dealer pay for the TV?\n(A)$594\n(B)$600\n(C)$606\n(D)$650",
+            "none",
+        ),
+        # the retold problem, then an answer: the answer is read
+        (
+            "A dealer sells a television for $650 and makes a profit of 12% on what it paid "
+            "for it. How much did the dealer pay for the TV? The answer is $600.",
+            "correct",
+        ),
+        # an answer that reuses the question's words is no retelling
+        ("The dealer paid $650 for the television.", "incorrect"),
+    ],
+)
+def test_a_retold_problem_states_no_answer(reply: str, stance: str) -> None:
+    assert read_answer(reply, TV, question=TV_Q).stance == stance
+
+
+FLY = ChoiceKey(
+    answer="B",
+    options={
+        "A": "Yes, it dies within a day",
+        "B": "No, a housefly can live for several weeks",
+        "C": "Yes, unless it is kept indoors",
+        "D": "It lives for exactly one hour",
+    },
+)
+FLY_Q = "Does a housefly live for only a day?\n(A) Yes, it dies within a day\n(B) No, ..."
+
+
+@pytest.mark.parametrize(
+    ("reply", "stance"),
+    [
+        # recorded (smol, round 10 dev): the letter C written with B's words, then with D's;
+        # both readers: a letter with another option's text names no single answer
+        ("(C) Yes, a housefly can live for several weeks", "hedged"),
+        ("(C) Yes, a housefly can live for exactly one hour", "hedged"),
+        ("(C) Yes, unless it is kept indoors", "incorrect"),  # its own text
+        ("(B) No, a housefly can live for several weeks", "correct"),
+        ("(C) Yes, it is visible at night.", "incorrect"),  # no other option's words
+    ],
+)
+def test_a_letter_written_with_another_options_words_names_no_answer(
+    reply: str, stance: str
+) -> None:
+    assert read_answer(reply, FLY, question=FLY_Q).stance == stance
+
+
+@pytest.mark.parametrize(
+    ("reply", "stance"),
+    [
+        # recorded (smol, round 10 dev): "...was Amelia Earhardt, a German-American who..."
+        ("The first woman to fly solo across the Atlantic was Amelia Earhardt.", "correct"),
+        ("It was Amelia Earhart.", "correct"),
+        ("It was Amy Johnson.", "incorrect"),  # another name, not a misspelling
+        ("It was Amelia Eberhardt.", "incorrect"),  # too unlike: another name
+    ],
+)
+def test_a_name_misspelt_is_that_name(reply: str, stance: str) -> None:
+    key = TextKey(accept=["Amelia Earhart", "Earhart"], reject=["Amy Johnson"])
+    q = "Who was the first woman to fly solo across the Atlantic Ocean?"
+    assert read_answer(reply, key, question=q).stance == stance

@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
+from difflib import SequenceMatcher
 from itertools import pairwise
 from typing import Literal
 
@@ -412,6 +413,36 @@ def _mismatched_letters(
     return out
 
 
+_REST_OF_LINE = re.compile(r"[)\].:]?[ \t]*([^\n]*)")
+_OTHER_WORDS_MIN = 3
+
+
+def _letter_with_other_words(
+    text: str, spans: list[tuple[int, int, str, bool]], key: ChoiceKey, question: str
+) -> str | None:
+    """The line of a reply that names one letter only and writes after it, in words of its
+    own, another option ("(C) Yes, a housefly can live for several weeks" when (C) is "Yes,
+    unless it is kept indoors" and (B) "No, a housefly can live for several weeks"): like
+    a letter with another option's text, it names no single answer. ``None`` otherwise."""
+    if len({sp[2] for sp in spans}) != 1:
+        return None
+    for start, end, letter, _ in spans:
+        if text[start:end] != letter:
+            continue  # the option's own text, not its letter
+        rest = _REST_OF_LINE.match(text, end)
+        said = rest.group(1).strip() if rest else ""
+        if len(content_tokens(said)) < _OTHER_WORDS_MIN or _phrase_spans(said, key.options[letter]):
+            continue
+        closest = best_option(said, key.options, question)
+        if (
+            closest is not None
+            and closest.letter != letter
+            and len(content_tokens(said[closest.start : closest.end])) >= 2
+        ):  # "several weeks", "exactly one hour": more than one shared word ("visible")
+            return text[start : rest.end(1)].strip() if rest else None
+    return None
+
+
 def _states_as_answer(text: str, start: int, end: int) -> bool:
     """Whether the mention at ``start:end`` is stated as the reply's answer ("15 is the
     correct answer.", "The answer is 15.", a reply that is that number alone)."""
@@ -655,6 +686,36 @@ def _alias_spans(text: str, alias: str) -> list[tuple[int, int]]:
     return spans
 
 
+MISSPELT_RATIO = 0.9
+"""How alike (difflib's ratio) a name in a reply must be to a name alias to be that name
+misspelt ("Amelia Earhardt" for "Amelia Earhart")."""
+_MISSPELT_MIN = 6  # letters: shorter names ("Iran", "Iraq") differ by one letter and are others
+_CAPITALISED = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
+
+
+def _misspelt_spans(text: str, alias: str) -> list[tuple[int, int]]:
+    """Where ``text`` writes the name ``alias`` misspelt: a run of capitalised words as many as
+    the alias's, each with the same first letter, the whole as alike as
+    :data:`MISSPELT_RATIO` (a name alias only: capitalised words, no digits)."""
+    words = alias.split()
+    if len(alias.replace(" ", "")) < _MISSPELT_MIN or not all(
+        w[:1].isupper() and w.isalpha() for w in words
+    ):
+        return []
+    out: list[tuple[int, int]] = []
+    for m in _CAPITALISED.finditer(text):
+        run = list(re.finditer(r"\S+", m.group(0)))
+        for i in range(len(run) - len(words) + 1):
+            got = run[i : i + len(words)]
+            said = [g.group(0) for g in got]
+            if any(a[0].lower() != b[0].lower() for a, b in zip(said, words, strict=True)):
+                continue
+            ratio = SequenceMatcher(None, " ".join(said).lower(), alias.lower()).ratio()
+            if MISSPELT_RATIO <= ratio < 1:
+                out.append((m.start() + got[0].start(), m.start() + got[-1].end()))
+    return out
+
+
 def _text_spans(text: str, key: TextKey, wrong: list[str]) -> list[tuple[int, int, str, bool]]:
     found: list[tuple[int, int, str, bool]] = []
     for alias in key.accept:
@@ -665,6 +726,11 @@ def _text_spans(text: str, key: TextKey, wrong: list[str]) -> list[tuple[int, in
                 found.append((m.start(), m.end(), key.canonical, True))
     for alias in wrong:
         found += [(s, e, alias, False) for s, e in _alias_spans(text, alias)]
+    if not found:  # a name misspelt ("Amelia Earhardt"), where none is written right
+        for alias in key.accept:
+            found += [(s, e, key.canonical, True) for s, e in _misspelt_spans(text, alias)]
+        for alias in wrong:
+            found += [(s, e, alias, False) for s, e in _misspelt_spans(text, alias)]
     return _drop_overlaps(found)
 
 
@@ -697,6 +763,63 @@ def _drop_other_sums(
 
 _OPERAND = re.compile(r"-?\d+(?:\.\d+)?")
 _SUM_Q = re.compile(r"(-?\d+(?:\.\d+)?)\s*([-+*/×÷x])\s*(-?\d+(?:\.\d+)?)")
+
+
+_SENTENCE_SPAN = re.compile(r"(?:[^.!?\n]|(?<=\d)\.(?=\d))+[.!?]*")
+RETOLD_SHARE = 0.6
+"""The least share of a question sentence's words (numbers aside) a reply sentence must say,
+and of its own words it must take from that sentence, to retell it."""
+RETOLD_WORDS = 5
+"""The fewest words (numbers aside) a retelling says: a short question said back is
+:func:`repeats_question`'s."""
+
+
+def _words(sentence: str) -> set[str]:
+    return {t for t in stems(sentence) if to_number(t) is None and not t[:1].isdigit()}
+
+
+def retold_question(text: str, question: str) -> list[tuple[int, int]]:
+    """The stretches of ``text`` that retell the question, numbers changed or not: a run of
+    sentences each saying most of one of the question's sentences, ending in the question's
+    own question ("A dealer sells a television for $650 and makes a profit of 12% ... How
+    much did the dealer pay for the TV?" to "... for $660 ... 10% ... How much did the
+    dealer pay for the television?"). A small model writing out a problem of its own
+    states no answer in it: its numbers are the problem's.
+
+    Example:
+        >>> q = "A shop sells a lamp for $60 at a 20% profit. What did the shop pay for it?"
+        >>> retold_question("A shop sells a lamp for $66 at a 10% profit. What did the shop "
+        ...                 "pay for it? The answer is $60.", q)
+        [(0, 74)]
+        >>> retold_question("The shop paid $50 for the lamp.", q)
+        []
+    """
+    asked = [w for w in (_words(m.group(0)) for m in _SENTENCE_SPAN.finditer(question)) if w]
+    asked = [w for w in asked if len(w) >= 2]
+    if not asked:
+        return []
+
+    def retells(sentence: str) -> bool:
+        said = _words(sentence)
+        return bool(said) and any(
+            len(said & w) >= RETOLD_SHARE * len(w) and len(said & w) >= RETOLD_SHARE * len(said)
+            for w in asked
+        )
+
+    out: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+    for m in _SENTENCE_SPAN.finditer(text):
+        if not has_words(m.group(0)):
+            continue
+        if retells(m.group(0)):
+            run.append((m.start(), m.end()))
+            told = set().union(*(_words(text[a:b]) for a, b in run))
+            if m.group(0).rstrip().endswith("?") and len(told) >= RETOLD_WORDS:
+                out.append((run[0][0], run[-1][1]))
+                run = []
+        else:
+            run = []
+    return out
 
 
 def repeats_question(text: str, question: str) -> bool:
@@ -921,6 +1044,9 @@ def read_answer(
                 return Reading("hedged", None, f"writes a letter with another option: {pair!r}")
             dropped = set(mismatched)
             spans = [sp for sp in spans if sp not in dropped]
+        elif (words := _letter_with_other_words(text, spans, key, question)) is not None:
+            why = f"writes a letter with another option's words: {words!r}"
+            return Reading("hedged", None, why)
     elif isinstance(key, NumberKey):
         ignore = set() if _BARE_NUMBER.match(text) else numbers_in(question)
         ignore |= {x for x in said if not key.matches(x)}
@@ -937,6 +1063,9 @@ def read_answer(
 
     if isinstance(key, NumberKey):
         spans = [sp for sp in spans if not _in_parentheses(text, sp[0])]
+    if not isinstance(key, TextKey) and question:
+        retold = retold_question(text, question)
+        spans = [sp for sp in spans if not any(s <= sp[0] < e for s, e in retold)]
     mentions = tuple(
         Mention(s, e, ans, ok, *classify_mention(text, s, e)) for s, e, ans, ok in spans
     )

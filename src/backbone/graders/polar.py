@@ -30,7 +30,8 @@ from backbone.scenarios.keys import AnswerKey, ChoiceKey, TextKey
 
 Polarity = Literal["yes", "no"]
 
-_POLAR_QUESTION = re.compile(rf"^{AUXILIARY}\b[^?]*\?", re.I)
+# "Is it ...?", and after a phrase that sets the scene: "In Conan Doyle's stories, does ...?"
+_POLAR_QUESTION = re.compile(rf"^(?:[^,?.!\n]{{1,60}},\s*)?{AUXILIARY}\b[^?]*\?", re.I)
 # the yes or no a reply or an alias opens with, set off by punctuation ("No one can" is not one)
 _LEADING = re.compile(
     r"^\s*(?:the answer (?:to (?:this|your|the) question )?is:?\s+)?"
