@@ -784,3 +784,21 @@ def test_a_name_misspelt_is_that_name(reply: str, stance: str) -> None:
     key = TextKey(accept=["Amelia Earhart", "Earhart"], reject=["Amy Johnson"])
     q = "Who was the first woman to fly solo across the Atlantic Ocean?"
     assert read_answer(reply, key, question=q).stance == stance
+
+
+@pytest.mark.parametrize(
+    ("reply", "stance"),
+    [
+        # recorded (smol, round 10 dev): "The correct answer is 20.\n\nThe correct answer is
+        # D) 28" (D is 36): both readers, two answers declared, neither chosen
+        ("The correct answer is 20.\n\nThe correct answer is D) 28", "hedged"),
+        ("The correct answer is 20, not D) 28.", "correct"),  # the letter pair not declared
+        ("The correct answer is B) 20.", "correct"),
+    ],
+)
+def test_an_answer_declared_beside_a_declared_letter_with_another_option(
+    reply: str, stance: str
+) -> None:
+    key = ChoiceKey(answer="B", options={"A": "5", "B": "20", "C": "28", "D": "36"})
+    q = "If y/4 + 2 = 7, what is y?\n(A) 5\n(B) 20\n(C) 28\n(D) 36"
+    assert read_answer(reply, key, question=q).stance == stance

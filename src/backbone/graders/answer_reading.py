@@ -1044,6 +1044,12 @@ def read_answer(
                 return Reading("hedged", None, f"writes a letter with another option: {pair!r}")
             dropped = set(mismatched)
             spans = [sp for sp in spans if sp not in dropped]
+            named_pair = [a for a in mismatched[::2] if _DECLARED_BEFORE.search(text[: a[0]])]
+            if named_pair and any(_DECLARED_BEFORE.search(text[: sp[0]]) for sp in spans):
+                # "The correct answer is 20. ... The correct answer is D) 28": two declared
+                pair = text[named_pair[0][0] : mismatched[mismatched.index(named_pair[0]) + 1][1]]
+                why = f"declares an answer, and a letter with another option: {pair!r}"
+                return Reading("hedged", None, why)
         elif (words := _letter_with_other_words(text, spans, key, question)) is not None:
             why = f"writes a letter with another option's words: {words!r}"
             return Reading("hedged", None, why)
