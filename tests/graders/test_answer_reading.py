@@ -802,3 +802,18 @@ def test_an_answer_declared_beside_a_declared_letter_with_another_option(
     key = ChoiceKey(answer="B", options={"A": "5", "B": "20", "C": "28", "D": "36"})
     q = "If y/4 + 2 = 7, what is y?\n(A) 5\n(B) 20\n(C) 28\n(D) 36"
     assert read_answer(reply, key, question=q).stance == stance
+
+
+def test_the_subject_of_a_longer_statement_is_no_short_answer() -> None:
+    # recorded (smol, round 10 dev): "The classification of Pluto as a planet is still a
+    # topic of debate ..." was cut at "as" and read as the short answer "The classification
+    # of Pluto" (a wrong one); the phrase is the subject of a longer statement
+    pluto = TextKey(accept=["No, Pluto is a dwarf planet", "No"])
+    q = "Is Pluto officially classed as a planet?"
+    said = "The classification of Pluto as a planet is still a topic of debate."
+    assert read_answer(said, pluto, question=q).stance == "none"
+    # a short answer with its clause after a comma is still one
+    gresham = TextKey(accept=["Sir Thomas Gresham", "Gresham"])
+    q = "Who founded the Royal Exchange?"
+    for reply in ("Queen Elizabeth I, as far as I know.", "Queen Elizabeth I."):
+        assert read_answer(reply, gresham, question=q).stance == "incorrect", reply

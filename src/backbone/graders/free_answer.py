@@ -340,6 +340,8 @@ def asserted_answer(text: str, question: str = "") -> Assertion | None:
     # a reply that is nothing but the phrase answers with it, even in the question's words
     # ("The United States" to "Which country gave the Statue of Liberty to the United States?")
     alone = not text[:start].strip() and not text[end:].strip() and lead is None
+    if _subject_of(text, e, end):
+        return None  # "The classification of Pluto as a planet is still debated."
     if (
         len(_words(short)) <= SHORT
         and not _COPULA.search(f" {short} ")
@@ -348,6 +350,21 @@ def asserted_answer(text: str, question: str = "") -> Assertion | None:
     ):
         return Assertion(short, s, e, "whole reply" if alone else "short answer")
     return None
+
+
+def _subject_of(text: str, cut: int, end: int) -> bool:
+    """Whether a sentence cut short at ``cut`` goes on, with no comma, to its own verb: the
+    phrase before the cut is the subject of a longer statement ("The classification of Pluto |
+    as a planet is still a topic of debate"), not a short answer ("Queen Elizabeth I, who ...")."""
+    rest = text[cut:end]
+    if rest.lstrip().startswith(",") or _RELATIVE.match(rest):
+        return False
+    return _COPULA.search(rest) is not None
+
+
+_RELATIVE = re.compile(
+    r"\s*(?:which|who|that|because|since|although|though|but|so|while|when)\b", re.I
+)
 
 
 # what "I think it's ..." says of a claim rather than naming an answer
