@@ -199,6 +199,28 @@ def test_a_duckdb_database_table_audits_like_the_file(log_file: Path, tmp_path: 
         assert not (tmp_path / "bad").exists()
 
 
+def test_a_table_in_a_schema_is_named_as_sql_names_it(log_file: Path, tmp_path: Path) -> None:
+    # `--table analytics.feedback` (Postgres' schemas, BigQuery's datasets) was "no table
+    # 'analytics.feedback'": the whole name was looked up as one table's
+    db = tmp_path / "warehouse.db"
+    con = duckdb.connect(str(db))
+    con.execute("CREATE SCHEMA analytics")
+    con.execute(f"CREATE TABLE analytics.feedback AS SELECT * FROM '{log_file}'")
+    con.close()
+    code, output, base = audit(str(log_file), out=tmp_path / "file")
+    assert code == 0 and base is not None, output
+    url = f"duckdb://{db}"
+    for name in ("analytics.feedback", "warehouse.analytics.feedback"):
+        code, output, doc = audit("--connection", url, "--table", name, out=tmp_path / name)
+        assert code == 0 and doc is not None, output
+        assert figures(doc) == figures(base) and drawn_ids(doc) == drawn_ids(base)
+        assert doc["input"]["file"] == f"{url} table '{name}'"
+    for name in ("analytics.nope", "nope.feedback", "feedback.", ".feedback"):
+        code, output, _ = audit("--connection", url, "--table", name, out=tmp_path / "bad")
+        assert code == 2 and f"{url}: no table '{name}'" in output, output
+        assert not (tmp_path / "bad").exists()
+
+
 def test_connection_urls_lose_their_password_and_options_go_together() -> None:
     assert redact("postgres://ana:pw@db:5432/logs") == "postgres://ana:***@db:5432/logs"
     assert redact("duckdb://prod.db") == "duckdb://prod.db"

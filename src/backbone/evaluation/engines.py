@@ -470,7 +470,7 @@ def open_on_connection(url: str, table: str, opener: TableOpener[T]) -> T:
         con.raw_sql("SET enable_progress_bar = false")
     try:
         try:
-            found = con.table(table)
+            found = _open_table(con, table)
         except Exception as exc:  # the backend's "no such table" (TableNotFound, its own...)
             raise InputError.single(where, None, f"no table '{table}'{_tables_hint(con)}") from exc
         return opener(found, name, close)
@@ -478,6 +478,21 @@ def open_on_connection(url: str, table: str, opener: TableOpener[T]) -> T:
         if close is not None:
             close()
         raise
+
+
+def _open_table(con: Any, table: str) -> Any:
+    """The table named ``table`` on ``con``; a name with dots that is no table's own is read
+    as qualified, as SQL reads it: ``analytics.feedback`` is the table ``feedback`` in the
+    schema (dataset) ``analytics``, ``prod.analytics.feedback`` in the catalog ``prod``'s
+    schema ``analytics`` (Ibis takes the qualifier apart from the name)."""
+    try:
+        return con.table(table)
+    except Exception:
+        *qualifier, name = table.split(".")
+        if not qualifier or not name or not all(qualifier):
+            raise
+        database = qualifier[0] if len(qualifier) == 1 else tuple(qualifier)
+        return con.table(name, database=database)
 
 
 def _tables_hint(con: Any) -> str:
