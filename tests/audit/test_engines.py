@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -197,6 +198,33 @@ def test_a_duckdb_database_table_audits_like_the_file(log_file: Path, tmp_path: 
         code, output, _ = audit("--connection", url, *args, out=tmp_path / "bad")
         assert code == 2 and message in output, output
         assert not (tmp_path / "bad").exists()
+
+
+def test_a_sqlite_table_audits_like_the_file(log_file: Path, tmp_path: Path) -> None:
+    # Ibis' SQLite backend compiles neither TRY_CAST nor md5: `--connection sqlite://...`
+    # was a traceback (OperationNotDefinedError: 'TryCast'), exit 1
+    rows = duckdb.sql(f"SELECT * FROM '{log_file}'")
+    names, values = rows.columns, rows.fetchall()
+    db = tmp_path / "app.sqlite"
+    with sqlite3.connect(db) as con:  # SQLite's own types: truth 0/1, latency_ms INTEGER
+        con.execute(f"CREATE TABLE feedback ({', '.join(names)})")
+        con.executemany(f"INSERT INTO feedback VALUES ({', '.join('?' * len(names))})", values)
+    con.close()
+    judge = "python:tests.audit.planted_judge:truth_0_1"
+    args = ["--stratify-by", "task", "--sample", "60", "--judge", judge, "-q", "--no-cache"]
+    url = f"sqlite://{db}"
+    docs = []
+    for source, out in (
+        ([str(log_file)], tmp_path / "file"),
+        (["--connection", url, "--table", "feedback"], tmp_path / "sqlite"),
+    ):
+        res = CliRunner().invoke(app, ["audit", *source, *args, "--out", str(out)])
+        assert res.exit_code == 0, res.output
+        docs.append(json.loads((out / "audit.json").read_text()))
+    base, doc = docs
+    assert base["counts"]["unscored"] == 0
+    assert drawn_ids(doc) == drawn_ids(base) and figures(doc) == figures(base)
+    assert doc["input"]["file"] == f"{url} table 'feedback'"
 
 
 def test_a_table_in_a_schema_is_named_as_sql_names_it(log_file: Path, tmp_path: Path) -> None:

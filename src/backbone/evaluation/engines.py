@@ -453,6 +453,15 @@ def open_on_connection(url: str, table: str, opener: TableOpener[T]) -> T:
             f"{other} is not a {'DuckDB' if kind == 'duckdb' else 'SQLite'} database file: a "
             "JSONL, CSV or Parquet log is given as the file itself, not with --connection",
         )
+    if url.partition("://")[0].lower() == "sqlite":  # Ibis' SQLite cannot run the queries
+        from backbone.evaluation.sqlite_table import open_sqlite_table
+
+        copy = open_sqlite_table(url.partition("://")[2].split("?", 1)[0], table, where)
+        try:
+            return opener(copy.table, name, copy.close)
+        except BaseException:
+            copy.close()
+            raise
     try:
         con = ibis.connect(url)
     except ImportError as exc:
