@@ -285,6 +285,25 @@ def test_spark_gives_the_same_audit_as_duckdb(spark: Any, log_file: Path, tmp_pa
     assert doc["input"] == base["input"]
 
 
+def test_spark_reads_a_directory_of_parquet_parts_without_format(
+    spark: Any, log_file: Path, tmp_path: Path
+) -> None:
+    # a hive-partitioned folder as Spark or pyarrow write it (task=math/part-0.parquet...):
+    # without --format the audit exited 2 with "cannot tell the format from the extension ''"
+    parts = tmp_path / "feedback"
+    spark.read.parquet(str(log_file)).write.partitionBy("task").parquet(str(parts))
+    args = ("--stratify-by", "task", "--sample", "60", "--seed", "11")
+    code, output, base = audit(str(log_file), *args, out=tmp_path / "file")
+    assert code == 0 and base is not None, output
+    code, output, doc = audit(str(parts), "--engine", "spark", *args, out=tmp_path / "parts")
+    assert code == 0 and doc is not None, output
+    assert doc["input"]["format"] == "parquet"
+    assert drawn_ids(doc) == drawn_ids(base) and figures(doc) == figures(base)
+    (parts / "notes.txt").write_text("written by hand")  # two kinds of file: name the format
+    code, output, doc = audit(str(parts), "--engine", "spark", out=tmp_path / "mixed")
+    assert code == 2 and "name it with --format" in " ".join(output.split()), output
+
+
 def test_spark_reads_csv_and_jsonl_as_duckdb_does(spark: Any, tmp_path: Path) -> None:
     cells = {("down", "tax"): (30, 12), ("up", "tax"): (50, 40), ("up", None): (20, 15)}
     rows = planted_rows(cells)

@@ -349,6 +349,25 @@ def _named_in(folder: Path, part: Path) -> str:
         return str(part)
 
 
+def _part_named(path: Path) -> Path:
+    """The path whose extension names the format: ``path`` itself, or for a directory of
+    part files (as Spark writes them, hive partitions ``rating=up/`` among them) the name of
+    its first data file, when all its data files share one format (hidden files, ``_SUCCESS``
+    and checksums skipped). Else ``path``, and the format must be named."""
+    if not path.is_dir():
+        return path
+    found: dict[str, Path] = {}
+    for part in sorted(path.rglob("*")):
+        relative = part.relative_to(path).parts
+        if not part.is_file() or any(p.startswith((".", "_")) for p in relative):
+            continue
+        try:
+            found.setdefault(detect_format(part), part)
+        except InputError:  # a file of no known format: the directory says nothing
+            return path
+    return next(iter(found.values())) if len(found) == 1 else path
+
+
 def open_on_spark(
     path: Path, fmt: str | None, opener: SparkOpener[T], *, kinds: str | None = None
 ) -> T:
@@ -361,7 +380,7 @@ def open_on_spark(
     if not path.exists():  # a file, or a directory of part files as Spark writes them
         raise InputError.single(str(path), None, "no such file")
     refuse_device(path)
-    kind = detect_format(path, fmt)
+    kind = detect_format(_part_named(path) if fmt is None else path, fmt)
     session, created = spark_session()
     stop: Callable[[], None] | None = session.stop if created else None
     parts: Parts = []
