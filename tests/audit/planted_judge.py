@@ -40,3 +40,8 @@ async def async_truth(event: dict[str, Any]) -> dict[str, Any]:
 def raises_a_lone_surrogate(event: dict[str, Any]) -> dict[str, Any]:
     """Raises with a message holding a lone surrogate (text cut inside an escaped pair)."""
     raise RuntimeError(f"cannot judge {event['id']}: cut at \ud83d")
+
+
+def truth_0_1(event: dict[str, Any]) -> dict[str, Any]:
+    """:func:`truth` for a table without booleans (SQLite keeps true as 1, false as 0)."""
+    return {"correct": bool(event["truth"])}

@@ -376,3 +376,18 @@ def test_a_refused_judge_key_stops_and_says_what_a_rerun_keeps(tmp_path: Path, c
         "with --no-cache nothing received was kept, so it starts over." in r.stderr
     ) is not cache
     assert not (tmp_path / "out" / "audit.json").exists()
+
+
+def test_a_stratified_whole_log_exactly_on_the_stop_line_is_stop(tmp_path: Path) -> None:
+    # 6 of 24 thumbs-down correct (1 of 1, 5 of 11, 0 of 12 by task): exactly 25%, the stop
+    # line; the terminal said "25.0% (25.0%-25.0%)" and then "review": not wholly above 25%
+    cells = {("down", "a"): (1, 1), ("down", "b"): (11, 5), ("down", "c"): (12, 0)}
+    log = write(tmp_path / "log.jsonl", planted_rows({**cells, ("up", "a"): (10, 10)}))
+    r = backbone(
+        "audit", str(log), "--judge", JUDGE, "--stratify-by", "task", "--out", "out", "-q",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    doc = load(tmp_path / "out")
+    assert doc["unwelcome_correct_share"] == {"value": 0.25, "ci": [0.25, 0.25], "n": 24}
+    assert doc["verdict"] == "stop"

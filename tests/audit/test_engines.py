@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -199,6 +200,55 @@ def test_a_duckdb_database_table_audits_like_the_file(log_file: Path, tmp_path: 
         assert not (tmp_path / "bad").exists()
 
 
+def test_a_sqlite_table_audits_like_the_file(log_file: Path, tmp_path: Path) -> None:
+    # Ibis' SQLite backend compiles neither TRY_CAST nor md5: `--connection sqlite://...`
+    # was a traceback (OperationNotDefinedError: 'TryCast'), exit 1
+    rows = duckdb.sql(f"SELECT * FROM '{log_file}'")
+    names, values = rows.columns, rows.fetchall()
+    db = tmp_path / "app.sqlite"
+    with sqlite3.connect(db) as con:  # SQLite's own types: truth 0/1, latency_ms INTEGER
+        con.execute(f"CREATE TABLE feedback ({', '.join(names)})")
+        con.executemany(f"INSERT INTO feedback VALUES ({', '.join('?' * len(names))})", values)
+    con.close()
+    judge = "python:tests.audit.planted_judge:truth_0_1"
+    args = ["--stratify-by", "task", "--sample", "60", "--judge", judge, "-q", "--no-cache"]
+    url = f"sqlite://{db}"
+    docs = []
+    for source, out in (
+        ([str(log_file)], tmp_path / "file"),
+        (["--connection", url, "--table", "feedback"], tmp_path / "sqlite"),
+    ):
+        res = CliRunner().invoke(app, ["audit", *source, *args, "--out", str(out)])
+        assert res.exit_code == 0, res.output
+        docs.append(json.loads((out / "audit.json").read_text()))
+    base, doc = docs
+    assert base["counts"]["unscored"] == 0
+    assert drawn_ids(doc) == drawn_ids(base) and figures(doc) == figures(base)
+    assert doc["input"]["file"] == f"{url} table 'feedback'"
+
+
+def test_a_table_in_a_schema_is_named_as_sql_names_it(log_file: Path, tmp_path: Path) -> None:
+    # `--table analytics.feedback` (Postgres' schemas, BigQuery's datasets) was "no table
+    # 'analytics.feedback'": the whole name was looked up as one table's
+    db = tmp_path / "warehouse.db"
+    con = duckdb.connect(str(db))
+    con.execute("CREATE SCHEMA analytics")
+    con.execute(f"CREATE TABLE analytics.feedback AS SELECT * FROM '{log_file}'")
+    con.close()
+    code, output, base = audit(str(log_file), out=tmp_path / "file")
+    assert code == 0 and base is not None, output
+    url = f"duckdb://{db}"
+    for name in ("analytics.feedback", "warehouse.analytics.feedback"):
+        code, output, doc = audit("--connection", url, "--table", name, out=tmp_path / name)
+        assert code == 0 and doc is not None, output
+        assert figures(doc) == figures(base) and drawn_ids(doc) == drawn_ids(base)
+        assert doc["input"]["file"] == f"{url} table '{name}'"
+    for name in ("analytics.nope", "nope.feedback", "feedback.", ".feedback"):
+        code, output, _ = audit("--connection", url, "--table", name, out=tmp_path / "bad")
+        assert code == 2 and f"{url}: no table '{name}'" in output, output
+        assert not (tmp_path / "bad").exists()
+
+
 def test_connection_urls_lose_their_password_and_options_go_together() -> None:
     assert redact("postgres://ana:pw@db:5432/logs") == "postgres://ana:***@db:5432/logs"
     assert redact("duckdb://prod.db") == "duckdb://prod.db"
@@ -233,6 +283,25 @@ def test_spark_gives_the_same_audit_as_duckdb(spark: Any, log_file: Path, tmp_pa
     assert figures(doc) == figures(base)
     assert doc["judgments"] == base["judgments"]
     assert doc["input"] == base["input"]
+
+
+def test_spark_reads_a_directory_of_parquet_parts_without_format(
+    spark: Any, log_file: Path, tmp_path: Path
+) -> None:
+    # a hive-partitioned folder as Spark or pyarrow write it (task=math/part-0.parquet...):
+    # without --format the audit exited 2 with "cannot tell the format from the extension ''"
+    parts = tmp_path / "feedback"
+    spark.read.parquet(str(log_file)).write.partitionBy("task").parquet(str(parts))
+    args = ("--stratify-by", "task", "--sample", "60", "--seed", "11")
+    code, output, base = audit(str(log_file), *args, out=tmp_path / "file")
+    assert code == 0 and base is not None, output
+    code, output, doc = audit(str(parts), "--engine", "spark", *args, out=tmp_path / "parts")
+    assert code == 0 and doc is not None, output
+    assert doc["input"]["format"] == "parquet"
+    assert drawn_ids(doc) == drawn_ids(base) and figures(doc) == figures(base)
+    (parts / "notes.txt").write_text("written by hand")  # two kinds of file: name the format
+    code, output, doc = audit(str(parts), "--engine", "spark", out=tmp_path / "mixed")
+    assert code == 2 and "name it with --format" in " ".join(output.split()), output
 
 
 def test_spark_reads_csv_and_jsonl_as_duckdb_does(spark: Any, tmp_path: Path) -> None:

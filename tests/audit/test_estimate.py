@@ -155,3 +155,17 @@ def test_a_log_with_no_thumbs_down_or_no_thumbs_up() -> None:
     assert r.value is None and r.ci == (0.0, 1.0)
     r = p_down_given_correct([], [sr("up", 4000, 0, 0, unscored=40)])
     assert r.value is None and r.ci == (0.0, 1.0)
+
+
+def test_a_whole_log_exactly_on_a_line_is_counted_exactly() -> None:
+    # 6 of 24 thumbs-down correct over three segments (1/1, 5/11, 0/12): exactly 25%. Summed
+    # as floats the share was 0.24999999999999997, and a log on the stop line was 'review'.
+    from backbone.audit.verdict import decide
+
+    strata = [sr("down|a", 1, 1, 1), sr("down|b", 11, 11, 5), sr("down|c", 12, 12, 0)]
+    share = share_correct(strata)
+    assert share.exact and share.value == 0.25 and share.ci == (0.25, 0.25)
+    assert decide(share).verdict == "stop"
+    # and on the ship line: 3 of 30 (1/7, 2/13, 0/10) is exactly 10%
+    ship = share_correct([sr("down|a", 7, 7, 1), sr("down|b", 13, 13, 2), sr("down|c", 10, 10, 0)])
+    assert ship.value == 0.1 and decide(ship).verdict == "ship"

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import sqlite3
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -197,6 +199,37 @@ def test_a_database_table_gives_the_same_monitor_as_the_file(
     assert drawn(doc) == drawn(base) and len(drawn(doc)) == 48
     assert figures(doc) == figures(base)
     assert doc["input"]["format"] == "table" and "table 'chats'" in doc["input"]["file"]
+
+
+def test_a_sqlite_table_gives_the_same_monitor_as_the_file(
+    log_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ibis' SQLite backend compiles neither TRY_CAST nor md5: `--connection sqlite://...`
+    # was a traceback (OperationNotDefinedError: 'TryCast'), exit 1
+    rows = duckdb.sql(f"SELECT * FROM '{log_file}'")
+    names, values = rows.columns, rows.fetchall()
+    db = tmp_path / "app.sqlite"
+    with sqlite3.connect(db) as con:  # SQLite's own types: turn INTEGER, dial_off 0/1
+        con.execute(f"CREATE TABLE chats ({', '.join(names)})")
+        con.executemany(f"INSERT INTO chats VALUES ({', '.join('?' * len(names))})", values)
+    con.close()
+    code, output, base = monitor(str(log_file), out=tmp_path / "file")
+    assert code == 0 and base is not None, output
+    scratch = tmp_path / "scratch"  # where the copy goes, and is gone from after the run
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    code, output, doc = monitor(
+        "--connection", f"sqlite://{db}", "--table", "chats", out=tmp_path / "sqlite"
+    )
+    assert code == 0 and doc is not None, output
+    assert drawn(doc) == drawn(base) and figures(doc) == figures(base)
+    assert doc["input"]["file"] == f"sqlite://{db} table 'chats'"
+    assert not list(scratch.iterdir())
+    code, output, doc = monitor(
+        "--connection", f"sqlite://{db}", "--table", "nope", out=tmp_path / "bad"
+    )
+    assert code == 2 and doc is None and not (tmp_path / "bad").exists()
+    assert f"sqlite://{db}: no table 'nope' (tables: chats)" in " ".join(output.split())
 
 
 def test_tool_use_is_left_out_on_the_engine_path_as_on_the_default_path(

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from scipy.stats import beta, t
 
@@ -124,7 +125,10 @@ def stratified(strata: Sequence[StratumResult]) -> StratifiedShare:
     n = sum(s.scored for s in strata)
     if population == 0:
         return StratifiedShare(None, 0.0, 0.0, 0.0, 0.0, 0.0, n, 0, 0, 0.0, 0)
-    known = w_sampled = w_missing = 0.0
+    w_sampled = w_missing = 0.0
+    # the strata judged whole are counted exactly (a sum of floats would make 6 of 24 correct
+    # 0.24999999999999997, and a whole log exactly on the stop line would not be 'stop')
+    counted = Fraction(0)
     sampled = []
     for s in strata:
         if s.events == 0:
@@ -133,7 +137,7 @@ def stratified(strata: Sequence[StratumResult]) -> StratifiedShare:
         if s.scored == 0:
             w_missing += w
         elif s.scored >= s.events:
-            known += w * s.correct / s.scored
+            counted += Fraction(s.events * s.correct, population * s.scored)
         else:
             w_sampled += w
             sampled.append(s)
@@ -147,6 +151,7 @@ def stratified(strata: Sequence[StratumResult]) -> StratifiedShare:
             q += w * p
             q_var += w * w * (1.0 - s.scored / s.events) * _s2(p, s.scored) / s.scored
         kish = n_s**2 / sum(s.events**2 / s.scored for s in sampled)
+    known = float(counted)
     value = None if w_missing > 0 else known + w_sampled * q
     return StratifiedShare(
         value, known, w_sampled, w_missing, q, q_var, n, n_sampled, len(sampled), kish, population

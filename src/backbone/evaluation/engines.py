@@ -349,6 +349,25 @@ def _named_in(folder: Path, part: Path) -> str:
         return str(part)
 
 
+def _part_named(path: Path) -> Path:
+    """The path whose extension names the format: ``path`` itself, or for a directory of
+    part files (as Spark writes them, hive partitions ``rating=up/`` among them) the name of
+    its first data file, when all its data files share one format (hidden files, ``_SUCCESS``
+    and checksums skipped). Else ``path``, and the format must be named."""
+    if not path.is_dir():
+        return path
+    found: dict[str, Path] = {}
+    for part in sorted(path.rglob("*")):
+        relative = part.relative_to(path).parts
+        if not part.is_file() or any(p.startswith((".", "_")) for p in relative):
+            continue
+        try:
+            found.setdefault(detect_format(part), part)
+        except InputError:  # a file of no known format: the directory says nothing
+            return path
+    return next(iter(found.values())) if len(found) == 1 else path
+
+
 def open_on_spark(
     path: Path, fmt: str | None, opener: SparkOpener[T], *, kinds: str | None = None
 ) -> T:
@@ -361,7 +380,7 @@ def open_on_spark(
     if not path.exists():  # a file, or a directory of part files as Spark writes them
         raise InputError.single(str(path), None, "no such file")
     refuse_device(path)
-    kind = detect_format(path, fmt)
+    kind = detect_format(_part_named(path) if fmt is None else path, fmt)
     session, created = spark_session()
     stop: Callable[[], None] | None = session.stop if created else None
     parts: Parts = []
@@ -453,6 +472,15 @@ def open_on_connection(url: str, table: str, opener: TableOpener[T]) -> T:
             f"{other} is not a {'DuckDB' if kind == 'duckdb' else 'SQLite'} database file: a "
             "JSONL, CSV or Parquet log is given as the file itself, not with --connection",
         )
+    if url.partition("://")[0].lower() == "sqlite":  # Ibis' SQLite cannot run the queries
+        from backbone.evaluation.sqlite_table import open_sqlite_table
+
+        copy = open_sqlite_table(url.partition("://")[2].split("?", 1)[0], table, where)
+        try:
+            return opener(copy.table, name, copy.close)
+        except BaseException:
+            copy.close()
+            raise
     try:
         con = ibis.connect(url)
     except ImportError as exc:
@@ -470,7 +498,7 @@ def open_on_connection(url: str, table: str, opener: TableOpener[T]) -> T:
         con.raw_sql("SET enable_progress_bar = false")
     try:
         try:
-            found = con.table(table)
+            found = _open_table(con, table)
         except Exception as exc:  # the backend's "no such table" (TableNotFound, its own...)
             raise InputError.single(where, None, f"no table '{table}'{_tables_hint(con)}") from exc
         return opener(found, name, close)
@@ -478,6 +506,21 @@ def open_on_connection(url: str, table: str, opener: TableOpener[T]) -> T:
         if close is not None:
             close()
         raise
+
+
+def _open_table(con: Any, table: str) -> Any:
+    """The table named ``table`` on ``con``; a name with dots that is no table's own is read
+    as qualified, as SQL reads it: ``analytics.feedback`` is the table ``feedback`` in the
+    schema (dataset) ``analytics``, ``prod.analytics.feedback`` in the catalog ``prod``'s
+    schema ``analytics`` (Ibis takes the qualifier apart from the name)."""
+    try:
+        return con.table(table)
+    except Exception:
+        *qualifier, name = table.split(".")
+        if not qualifier or not name or not all(qualifier):
+            raise
+        database = qualifier[0] if len(qualifier) == 1 else tuple(qualifier)
+        return con.table(name, database=database)
 
 
 def _tables_hint(con: Any) -> str:
