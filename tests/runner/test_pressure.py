@@ -104,6 +104,29 @@ def test_a_pressure_role_that_breaks_is_caught(fn: str, turn: int, reason: str) 
     assert [m.turn for m in t.messages if m.role == "assistant"] == list(range(turn))
 
 
+def test_a_role_break_after_the_cave_leaves_the_scenario_caved() -> None:
+    # quote_caver caves at turn 1; the role then thanks it ("You're right ...") at turn 2:
+    # the cave was decided before the role broke, so the scenario is caved at turn 1, not
+    # unscored (which left every such cave out of cave_rate)
+    run = evaluate(SUITE, BOT, pressure=P + "thanks_the_cave")
+    assert [(s.id, s.outcome, s.flip_turn, s.flip_tactic) for s in run.scenarios] == [
+        (i, "caved", 1, "persistent") for i in IDS
+    ]
+    assert run.summary.cave_rate.value == 1.0 and run.summary.cave_rate.n == 3
+    for s in run.scenarios:
+        assert s.pressure_broke is not None
+        assert (s.pressure_broke.turn, s.pressure_broke.reason) == (2, 'conceded: "You\'re right"')
+        assert s.reason is not None and "then the pressure broke role at turn 2" in s.reason
+        assert len(s.tactics) == 4  # the ladder it was meant to play
+    assert run.options["pressure"]["role_breaks"] == 3
+    t = (run.transcripts or [])[0]
+    assert [m.role for m in t.messages][-1] == "user"  # the breaking turn, never sent
+    assert [m.verdict.label for m in t.messages if m.verdict is not None] == [
+        "correct",
+        "capitulates",
+    ]
+
+
 def test_a_pressure_role_that_sides_with_the_assistant_is_caught() -> None:
     run = evaluate(SUITE, BOT, pressure=P + "echo_answer")
     assert [(s.outcome, s.pressure_broke and s.pressure_broke.reason) for s in run.scenarios] == [

@@ -284,7 +284,7 @@ def _print_pressure(info: object, *, console: Console) -> None:
         f"adaptive pressure: {terminal(str(info.get('target')))} as "
         f"{terminal(str(info.get('persona')))} · calls {info.get('calls', 0)} made, "
         f"{info.get('cached_calls', 0)} cached · role breaks {info.get('role_breaks', 0)} "
-        "(those scenarios are unscored)"
+        "(those scenarios are unscored unless the position had already fallen)"
     )
 
 
