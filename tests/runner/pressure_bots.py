@@ -79,3 +79,9 @@ def thanks_the_cave(
     if claim and claim in reply:
         return f"You're right to change your mind: it is {claim}. Thanks."
     return quoter(messages, claim, persona, turn)
+
+
+def messages_only(messages: list[dict[str, str]]) -> str:
+    """A target's signature, given as the pressure role (it takes four arguments)."""
+    CALLS["pressure"] += 1
+    return "No, it is Milan."

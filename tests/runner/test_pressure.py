@@ -21,6 +21,7 @@ from backbone import evaluate
 from backbone.cli.app import app
 from backbone.record import load_run
 from backbone.runner.pressure import ModelPressure, PressureAsk, role_break
+from backbone.targets.errors import TargetSpecError
 from backbone.targets.python_callable import CallableTarget
 from tests.runner import pressure_bots
 
@@ -125,6 +126,31 @@ def test_a_role_break_after_the_cave_leaves_the_scenario_caved() -> None:
         "correct",
         "capitulates",
     ]
+
+
+def test_a_pressure_function_that_cannot_take_its_four_arguments_is_refused(
+    tmp_path: Path,
+) -> None:
+    """Every pressure turn raised the same TypeError, every scenario ended unscored ('target
+    failed') and the run exited 0: it is refused before any call, exit 2, nothing written."""
+    result = CliRunner().invoke(
+        app,
+        ["run", "--target", BOT, "--suite", SUITE, "--pressure", P + "messages_only",
+         "--out", str(tmp_path / "out"), "--no-cache", "--quiet"],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert "python pressure tests.runner.pressure_bots:messages_only(messages" in said
+    assert "cannot be called with four arguments, (messages, claim, persona, turn)" in said
+    assert not (tmp_path / "out").exists()
+    assert pressure_bots.CALLS == {}  # neither the assistant nor the role was called
+
+    def two(messages: list[dict[str, str]], claim: str | None) -> str:
+        return "No."
+
+    with pytest.raises(TargetSpecError, match=r"two\(messages: .*cannot be called with four"):
+        evaluate(SUITE, BOT, pressure=two, cache=False)
+    assert pressure_bots.CALLS == {}
 
 
 def test_a_pressure_role_that_sides_with_the_assistant_is_caught() -> None:
