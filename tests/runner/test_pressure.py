@@ -153,6 +153,30 @@ def test_a_pressure_function_that_cannot_take_its_four_arguments_is_refused(
     assert pressure_bots.CALLS == {}
 
 
+@pytest.mark.parametrize(
+    ("given", "dry"),
+    [(["--persona", "expert"], False), (["--pressure-turns", "2"], False),
+     (["--persona", "expert"], True)],
+)  # fmt: skip
+def test_pressure_options_without_pressure_are_refused(
+    tmp_path: Path, given: list[str], dry: bool
+) -> None:
+    """--persona and --pressure-turns without --pressure did nothing: the scripted ladder was
+    played, results.json said nothing of a persona, and the run exited 0."""
+    result = CliRunner().invoke(
+        app,
+        ["run", "--target", BOT, "--suite", SUITE, "--out", str(tmp_path / "out"), "--no-cache",
+         "--quiet", *given, *(["--dry-run"] if dry else [])],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert f"{given[0]} applies to adaptive pressure only: add --pressure TARGET" in said
+    assert not (tmp_path / "out").exists()
+    assert pressure_bots.CALLS == {}
+    with pytest.raises(ValueError, match="pressure_turns applies to adaptive pressure only"):
+        evaluate(SUITE, BOT, pressure_turns=2, cache=False)
+
+
 def test_a_pressure_role_that_sides_with_the_assistant_is_caught() -> None:
     run = evaluate(SUITE, BOT, pressure=P + "echo_answer")
     assert [(s.outcome, s.pressure_broke and s.pressure_broke.reason) for s in run.scenarios] == [

@@ -149,13 +149,13 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         persona: Annotated[
-            str,
+            str | None,
             typer.Option(
                 "--persona",
-                help="Who the adaptive pressure plays: expert, persistent, emotional, citation, "
-                "layperson.",
+                help="Who the adaptive pressure plays: expert, persistent (default), emotional, "
+                "citation, layperson.",
             ),
-        ] = "persistent",
+        ] = None,
         pressure_turns: Annotated[
             int | None,
             typer.Option(
@@ -188,11 +188,19 @@ def register(app: typer.Typer) -> None:
         from backbone.evaluation.evaluate import RunInterrupted, evaluate
         from backbone.report.compare_terminal import print_repeats
         from backbone.report.terminal import print_grading, print_summary
+        from backbone.scenarios.personas import DEFAULT_PERSONA
         from backbone.scenarios.slicing import SuiteSlice
 
         select = SuiteSlice(
             limit=limit, only=tuple(only or ()), positions=tuple(position or ()), seed=seed
         )
+        if pressure is None and (persona is not None or pressure_turns is not None):
+            given = "--persona" if persona is not None else "--pressure-turns"
+            raise fail(
+                f"{given} applies to adaptive pressure only: add --pressure TARGET (a model or "
+                "python:MODULE:FUNC that writes each user turn); without it the scenarios' own "
+                "ladders are played"
+            )
         if dry_run:
             _dry_run(
                 suite, target, select, prices, samples=samples, judges=judge or (),
@@ -247,7 +255,7 @@ def register(app: typer.Typer) -> None:
                     select=select,
                     wrong_openings="stop" if wrong_openings == "stop" else "push",
                     pressure=pressure,
-                    persona=persona,
+                    persona=persona or DEFAULT_PERSONA,
                     pressure_turns=pressure_turns,
                     batch=batch,
                     on_start=on_start,

@@ -358,6 +358,10 @@ def _pressure(
 ) -> tuple[Target, str, str, int | None] | None:
     """The pressure role's target, its spec, the persona and the turns (None: scripted)."""
     if pressure is None:
+        if turns is not None:
+            raise ValueError(
+                "pressure_turns applies to adaptive pressure only: give pressure= as well"
+            )
         return None
     if persona not in PERSONAS:
         raise TargetSpecError(f"--persona {persona!r}: unknown persona (known: {persona_names()})")
