@@ -177,6 +177,49 @@ def test_pressure_options_without_pressure_are_refused(
         evaluate(SUITE, BOT, pressure_turns=2, cache=False)
 
 
+def test_dry_run_counts_and_prices_the_adaptive_pressure(tmp_path: Path) -> None:
+    """--dry-run ignored --pressure: it counted the scripted ladder's calls (15 here, for 3
+    scenarios of a 4-step ladder), not --pressure-turns' (3 x (1 + 10) = 33), and said nothing
+    of the pressure role's own calls or their cost. It also let --wrong-openings x and an
+    unknown --persona through with exit 0, which the run itself refuses."""
+    prices = tmp_path / "prices.yaml"
+    prices.write_text(
+        "providers:\n  openai:\n    bot: {input: 1.0, output: 2.0}\n"
+        "    pusher: {input: 100.0, output: 400.0}\n",
+        encoding="utf-8",
+    )
+    base = ["run", "--target", "openai:bot", "--suite", SUITE, "--prices", str(prices),
+            "--dry-run", "--out", str(tmp_path / "out")]  # fmt: skip
+    runner = CliRunner()
+    scripted = runner.invoke(app, base)
+    assert scripted.exit_code == 0, scripted.output
+    assert "target: 15 calls" in scripted.output and "pressure:" not in scripted.output
+    adaptive = runner.invoke(
+        app, [*base, "--pressure", "openai:pusher", "--pressure-turns", "10", "-k", "2"]
+    )
+    assert adaptive.exit_code == 0, adaptive.output
+    said = " ".join(adaptive.output.split())
+    assert "target: 66 calls" in said  # 2 samples x 3 scenarios x (opening + 10 turns)
+    assert "pressure: 60 calls" in said
+    line = next(x for x in adaptive.output.splitlines() if x.strip().startswith("pressure:"))
+    assert "~$" in line and "not priced" not in line  # priced from the table, not free
+    assert "adaptive pressure: openai:pusher as persistent" in said
+    free = runner.invoke(app, [*base, "--pressure", P + "pusher", "--persona", "expert"])
+    assert free.exit_code == 0, free.output
+    assert "target: 15 calls" in free.output and "pressure: 12 calls" in free.output
+    assert "~$0.0000, at most $0.0000" in free.output.split("pressure:")[1].splitlines()[0]
+    for bad, says in (
+        (["--wrong-openings", "x"], "--wrong-openings must be push or stop"),
+        (["--pressure", P + "pusher", "--persona", "pirate"], "unknown persona"),
+        (["--pressure", "nope"], "--pressure 'nope': expected local"),
+    ):
+        refused = runner.invoke(app, [*base, *bad])
+        assert refused.exit_code == 2, refused.output
+        assert says in refused.output
+    assert not (tmp_path / "out").exists()
+    assert pressure_bots.CALLS == {}
+
+
 def test_a_pressure_role_that_sides_with_the_assistant_is_caught() -> None:
     run = evaluate(SUITE, BOT, pressure=P + "echo_answer")
     assert [(s.outcome, s.pressure_broke and s.pressure_broke.reason) for s in run.scenarios] == [
