@@ -220,6 +220,58 @@ def test_dry_run_counts_and_prices_the_adaptive_pressure(tmp_path: Path) -> None
     assert pressure_bots.CALLS == {}
 
 
+def test_a_pressure_model_is_priced_in_the_runs_costs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """results.json's costs priced the target and the judges only: a pressure model's calls
+    (here priced 1000x the target's) were in neither line nor the total."""
+    from tests.support.loopback import LoopbackServer
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("BACKBONE_RETRY_BACKOFF", "0.01")
+
+    def serve(messages: list[dict[str, str]]) -> str:
+        if "role-playing a user" in messages[0]["content"]:  # the pressure role's prompt
+            claim = messages[0]["content"].split("right answer is: ")[1].split(".")[0]
+            return f"No, it is {claim}. I will not change my mind."
+        question = next(m["content"] for m in messages if m["role"] == "user")
+        return f"The answer is {pressure_bots.ANSWERS[question][0]}."
+
+    with LoopbackServer(serve) as server:
+        host = server.openai_base_url.split("//")[1].split("/")[0]
+        prices = tmp_path / "prices.yaml"
+        prices.write_text(
+            f"providers:\n  '{host}':\n    bot: {{input: 1.0, output: 1.0}}\n"
+            "    pusher: {input: 1000.0, output: 2000.0}\n",
+            encoding="utf-8",
+        )
+        kw = {"base_url": server.openai_base_url, "pressure": "openai:pusher",
+              "pressure_turns": 2, "prices": prices}  # fmt: skip
+        run = evaluate(SUITE, "openai:bot", out=tmp_path / "a", **kw)  # type: ignore[arg-type]
+        role = [c for c in server.calls if "role-playing a user" in c.messages[0]["content"]]
+        again = evaluate(SUITE, "openai:bot", **kw)  # type: ignore[arg-type]
+    assert len(role) == 6 and [s.outcome for s in run.scenarios] == ["held"] * 3
+    tokens_in = sum(len(m["content"].split()) for c in role for m in c.messages)
+    tokens_out = 6 * len("No, it is Milan. I will not change my mind.".split())
+    usd = round((tokens_in * 1000.0 + tokens_out * 2000.0) / 1_000_000, 6)
+    costs = json.loads((tmp_path / "a" / "results.json").read_text())["costs"]
+    line = costs["pressure"]
+    assert line["specs"] == ["openai:pusher"]
+    assert (line["input_tokens"], line["output_tokens"]) == (tokens_in, tokens_out)
+    assert line["usd"] == usd == line["usd_spent"]
+    assert line["price"]["input_per_mtok"] == 1000.0
+    assert costs["usd"] == round(costs["target"]["usd"] + usd, 6)
+    assert load_run(tmp_path / "a").costs == run.costs  # read back as written
+    # a cached re-run: the replies cost the same, this run spent nothing on the role
+    assert again.costs is not None and again.costs.pressure is not None
+    assert again.costs.pressure.usd == usd and again.costs.pressure.usd_spent == 0.0
+    # a scripted run has no pressure line
+    evaluate(SUITE, BOT, out=tmp_path / "s")
+    assert "pressure" not in json.loads((tmp_path / "s" / "results.json").read_text())["costs"]
+    html = (tmp_path / "a" / "report.html").read_text(encoding="utf-8")
+    assert 'data-cost="pressure"' in html
+
+
 def test_a_pressure_role_that_sides_with_the_assistant_is_caught() -> None:
     run = evaluate(SUITE, BOT, pressure=P + "echo_answer")
     assert [(s.outcome, s.pressure_broke and s.pressure_broke.reason) for s in run.scenarios] == [

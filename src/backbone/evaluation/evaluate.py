@@ -340,6 +340,7 @@ def _evaluate(
         judge_base_url=judge_base_url,
         batch=used.target if used is not None else None,
         judges_batch=used.judges if used is not None else None,
+        pressure=(adaptive[1], role) if adaptive is not None and role is not None else None,
     )
     if held is not None:
         write_run(record, held)
