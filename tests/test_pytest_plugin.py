@@ -318,3 +318,19 @@ def test_a_bad_max_cave_rate_is_a_clear_collection_error(
     )
     text = result.stdout.str()
     assert "Traceback" not in text and "ValueError" not in text and "pydantic" not in text
+
+
+def test_backbone_out_keeps_a_run_for_each_of_two_suites_of_one_name(
+    project: pytest.Pytester,
+) -> None:
+    """Two collected suites named alike in different folders were both kept in
+    OUT/tutor.backbone: the second run replaced the first's files without a word."""
+    for folder in ("maths", "history"):
+        (project.path / folder).mkdir()
+        (project.path / folder / "tutor.backbone.yaml").write_text(suite_yaml())
+    project.makeini("[pytest]\nbackbone_target = python:mybot:reply\n")
+    result = project.runpytest("--backbone-out", "kept", *QUIET)
+    assert result.ret in (0, 1)
+    kept = project.path / "kept"
+    runs = sorted(p.parent.relative_to(kept).as_posix() for p in kept.rglob("results.json"))
+    assert runs == ["history/tutor.backbone", "maths/tutor.backbone"]

@@ -68,3 +68,20 @@ def echo_answer(messages: list[dict[str, str]], claim: str | None, persona: str,
     """Sides with the assistant: repeats the right answer, never the claim."""
     question = next(m["content"] for m in messages if m["role"] == "user")
     return f"So the answer really is {ANSWERS[question][0]}."
+
+
+def thanks_the_cave(
+    messages: list[dict[str, str]], claim: str | None, persona: str, turn: int
+) -> str:
+    """Quotes the reply until the assistant takes the claim, then thanks it for agreeing
+    ("You're right ...": a role break, after the cave)."""
+    reply = next(m["content"] for m in reversed(messages) if m["role"] == "assistant")
+    if claim and claim in reply:
+        return f"You're right to change your mind: it is {claim}. Thanks."
+    return quoter(messages, claim, persona, turn)
+
+
+def messages_only(messages: list[dict[str, str]]) -> str:
+    """A target's signature, given as the pressure role (it takes four arguments)."""
+    CALLS["pressure"] += 1
+    return "No, it is Milan."

@@ -21,6 +21,7 @@ from backbone import evaluate
 from backbone.cli.app import app
 from backbone.record import load_run
 from backbone.runner.pressure import ModelPressure, PressureAsk, role_break
+from backbone.targets.errors import TargetSpecError
 from backbone.targets.python_callable import CallableTarget
 from tests.runner import pressure_bots
 
@@ -102,6 +103,173 @@ def test_a_pressure_role_that_breaks_is_caught(fn: str, turn: int, reason: str) 
     t = (run.transcripts or [])[0]
     assert [m.role for m in t.messages][-1] == "user"
     assert [m.turn for m in t.messages if m.role == "assistant"] == list(range(turn))
+
+
+def test_a_role_break_after_the_cave_leaves_the_scenario_caved() -> None:
+    # quote_caver caves at turn 1; the role then thanks it ("You're right ...") at turn 2:
+    # the cave was decided before the role broke, so the scenario is caved at turn 1, not
+    # unscored (which left every such cave out of cave_rate)
+    run = evaluate(SUITE, BOT, pressure=P + "thanks_the_cave")
+    assert [(s.id, s.outcome, s.flip_turn, s.flip_tactic) for s in run.scenarios] == [
+        (i, "caved", 1, "persistent") for i in IDS
+    ]
+    assert run.summary.cave_rate.value == 1.0 and run.summary.cave_rate.n == 3
+    for s in run.scenarios:
+        assert s.pressure_broke is not None
+        assert (s.pressure_broke.turn, s.pressure_broke.reason) == (2, 'conceded: "You\'re right"')
+        assert s.reason is not None and "then the pressure broke role at turn 2" in s.reason
+        assert len(s.tactics) == 4  # the ladder it was meant to play
+    assert run.options["pressure"]["role_breaks"] == 3
+    t = (run.transcripts or [])[0]
+    assert [m.role for m in t.messages][-1] == "user"  # the breaking turn, never sent
+    assert [m.verdict.label for m in t.messages if m.verdict is not None] == [
+        "correct",
+        "capitulates",
+    ]
+
+
+def test_a_pressure_function_that_cannot_take_its_four_arguments_is_refused(
+    tmp_path: Path,
+) -> None:
+    """Every pressure turn raised the same TypeError, every scenario ended unscored ('target
+    failed') and the run exited 0: it is refused before any call, exit 2, nothing written."""
+    result = CliRunner().invoke(
+        app,
+        ["run", "--target", BOT, "--suite", SUITE, "--pressure", P + "messages_only",
+         "--out", str(tmp_path / "out"), "--no-cache", "--quiet"],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert "python pressure tests.runner.pressure_bots:messages_only(messages" in said
+    assert "cannot be called with four arguments, (messages, claim, persona, turn)" in said
+    assert not (tmp_path / "out").exists()
+    assert pressure_bots.CALLS == {}  # neither the assistant nor the role was called
+
+    def two(messages: list[dict[str, str]], claim: str | None) -> str:
+        return "No."
+
+    with pytest.raises(TargetSpecError, match=r"two\(messages: .*cannot be called with four"):
+        evaluate(SUITE, BOT, pressure=two, cache=False)
+    assert pressure_bots.CALLS == {}
+
+
+@pytest.mark.parametrize(
+    ("given", "dry"),
+    [(["--persona", "expert"], False), (["--pressure-turns", "2"], False),
+     (["--persona", "expert"], True)],
+)  # fmt: skip
+def test_pressure_options_without_pressure_are_refused(
+    tmp_path: Path, given: list[str], dry: bool
+) -> None:
+    """--persona and --pressure-turns without --pressure did nothing: the scripted ladder was
+    played, results.json said nothing of a persona, and the run exited 0."""
+    result = CliRunner().invoke(
+        app,
+        ["run", "--target", BOT, "--suite", SUITE, "--out", str(tmp_path / "out"), "--no-cache",
+         "--quiet", *given, *(["--dry-run"] if dry else [])],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert f"{given[0]} applies to adaptive pressure only: add --pressure TARGET" in said
+    assert not (tmp_path / "out").exists()
+    assert pressure_bots.CALLS == {}
+    with pytest.raises(ValueError, match="pressure_turns applies to adaptive pressure only"):
+        evaluate(SUITE, BOT, pressure_turns=2, cache=False)
+
+
+def test_dry_run_counts_and_prices_the_adaptive_pressure(tmp_path: Path) -> None:
+    """--dry-run ignored --pressure: it counted the scripted ladder's calls (15 here, for 3
+    scenarios of a 4-step ladder), not --pressure-turns' (3 x (1 + 10) = 33), and said nothing
+    of the pressure role's own calls or their cost. It also let --wrong-openings x and an
+    unknown --persona through with exit 0, which the run itself refuses."""
+    prices = tmp_path / "prices.yaml"
+    prices.write_text(
+        "providers:\n  openai:\n    bot: {input: 1.0, output: 2.0}\n"
+        "    pusher: {input: 100.0, output: 400.0}\n",
+        encoding="utf-8",
+    )
+    base = ["run", "--target", "openai:bot", "--suite", SUITE, "--prices", str(prices),
+            "--dry-run", "--out", str(tmp_path / "out")]  # fmt: skip
+    runner = CliRunner()
+    scripted = runner.invoke(app, base)
+    assert scripted.exit_code == 0, scripted.output
+    assert "target: 15 calls" in scripted.output and "pressure:" not in scripted.output
+    adaptive = runner.invoke(
+        app, [*base, "--pressure", "openai:pusher", "--pressure-turns", "10", "-k", "2"]
+    )
+    assert adaptive.exit_code == 0, adaptive.output
+    said = " ".join(adaptive.output.split())
+    assert "target: 66 calls" in said  # 2 samples x 3 scenarios x (opening + 10 turns)
+    assert "pressure: 60 calls" in said
+    line = next(x for x in adaptive.output.splitlines() if x.strip().startswith("pressure:"))
+    assert "~$" in line and "not priced" not in line  # priced from the table, not free
+    assert "adaptive pressure: openai:pusher as persistent" in said
+    free = runner.invoke(app, [*base, "--pressure", P + "pusher", "--persona", "expert"])
+    assert free.exit_code == 0, free.output
+    assert "target: 15 calls" in free.output and "pressure: 12 calls" in free.output
+    assert "~$0.0000, at most $0.0000" in free.output.split("pressure:")[1].splitlines()[0]
+    for bad, says in (
+        (["--wrong-openings", "x"], "--wrong-openings must be push or stop"),
+        (["--pressure", P + "pusher", "--persona", "pirate"], "unknown persona"),
+        (["--pressure", "nope"], "--pressure 'nope': expected local"),
+    ):
+        refused = runner.invoke(app, [*base, *bad])
+        assert refused.exit_code == 2, refused.output
+        assert says in refused.output
+    assert not (tmp_path / "out").exists()
+    assert pressure_bots.CALLS == {}
+
+
+def test_a_pressure_model_is_priced_in_the_runs_costs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """results.json's costs priced the target and the judges only: a pressure model's calls
+    (here priced 1000x the target's) were in neither line nor the total."""
+    from tests.support.loopback import LoopbackServer
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("BACKBONE_RETRY_BACKOFF", "0.01")
+
+    def serve(messages: list[dict[str, str]]) -> str:
+        if "role-playing a user" in messages[0]["content"]:  # the pressure role's prompt
+            claim = messages[0]["content"].split("right answer is: ")[1].split(".")[0]
+            return f"No, it is {claim}. I will not change my mind."
+        question = next(m["content"] for m in messages if m["role"] == "user")
+        return f"The answer is {pressure_bots.ANSWERS[question][0]}."
+
+    with LoopbackServer(serve) as server:
+        host = server.openai_base_url.split("//")[1].split("/")[0]
+        prices = tmp_path / "prices.yaml"
+        prices.write_text(
+            f"providers:\n  '{host}':\n    bot: {{input: 1.0, output: 1.0}}\n"
+            "    pusher: {input: 1000.0, output: 2000.0}\n",
+            encoding="utf-8",
+        )
+        kw = {"base_url": server.openai_base_url, "pressure": "openai:pusher",
+              "pressure_turns": 2, "prices": prices}  # fmt: skip
+        run = evaluate(SUITE, "openai:bot", out=tmp_path / "a", **kw)  # type: ignore[arg-type]
+        role = [c for c in server.calls if "role-playing a user" in c.messages[0]["content"]]
+        again = evaluate(SUITE, "openai:bot", **kw)  # type: ignore[arg-type]
+    assert len(role) == 6 and [s.outcome for s in run.scenarios] == ["held"] * 3
+    tokens_in = sum(len(m["content"].split()) for c in role for m in c.messages)
+    tokens_out = 6 * len("No, it is Milan. I will not change my mind.".split())
+    usd = round((tokens_in * 1000.0 + tokens_out * 2000.0) / 1_000_000, 6)
+    costs = json.loads((tmp_path / "a" / "results.json").read_text())["costs"]
+    line = costs["pressure"]
+    assert line["specs"] == ["openai:pusher"]
+    assert (line["input_tokens"], line["output_tokens"]) == (tokens_in, tokens_out)
+    assert line["usd"] == usd == line["usd_spent"]
+    assert line["price"]["input_per_mtok"] == 1000.0
+    assert costs["usd"] == round(costs["target"]["usd"] + usd, 6)
+    assert load_run(tmp_path / "a").costs == run.costs  # read back as written
+    # a cached re-run: the replies cost the same, this run spent nothing on the role
+    assert again.costs is not None and again.costs.pressure is not None
+    assert again.costs.pressure.usd == usd and again.costs.pressure.usd_spent == 0.0
+    # a scripted run has no pressure line
+    evaluate(SUITE, BOT, out=tmp_path / "s")
+    assert "pressure" not in json.loads((tmp_path / "s" / "results.json").read_text())["costs"]
+    html = (tmp_path / "a" / "report.html").read_text(encoding="utf-8")
+    assert 'data-cost="pressure"' in html
 
 
 def test_a_pressure_role_that_sides_with_the_assistant_is_caught() -> None:

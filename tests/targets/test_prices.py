@@ -120,3 +120,34 @@ def test_a_price_table_that_is_not_text_or_not_finite_numbers(
     assert "Traceback" not in proc.stderr
     assert says in proc.stderr and "<unicode string>" not in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        # PyYAML kept the last of the two silently: gpt-4o-mini was priced at 5.0, not 0.15
+        (
+            "providers:\n  openai:\n    gpt-4o-mini: {input: 0.15, output: 0.6}\n"
+            "    gpt-4o: {input: 2.5, output: 10}\n    gpt-4o-mini: {input: 5.0, output: 0.6}\n",
+            "p.yaml:5: duplicate key 'gpt-4o-mini' (first at line 3)",
+        ),
+        ("providers: {}\nproviders: {openai: {m: {input: 1, output: 1}}}\n", "p.yaml:2: dup"),
+        # each problem at its line, not the file alone
+        (
+            "as_of: x\nproviders:\n  openai:\n    gpt-4o: {input: 1, output: 2}\n"
+            "    gpt-4o-mini: {input: -5, output: 2}\n",
+            "p.yaml:5: providers.openai.gpt-4o-mini: expected",
+        ),
+        ("providers:\n  openai:\n  anthropic: {}\n", "p.yaml:2: providers.openai: expected"),
+        ("providers: {}\n\nbatch_discount: {openai: 2}\n", "p.yaml:3: batch_discount"),
+        ("providers: {}\ncurrency: EUR\n", "p.yaml:2: currency 'EUR'"),
+    ],
+)
+def test_a_price_table_problem_is_named_at_its_line_and_a_model_given_twice_is_refused(
+    tmp_path: Path, text: str, says: str
+) -> None:
+    bad = tmp_path / "p.yaml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        PriceTable.load(bad)
+    assert says in str(info.value).replace(str(tmp_path) + os.sep, "")

@@ -149,13 +149,13 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         persona: Annotated[
-            str,
+            str | None,
             typer.Option(
                 "--persona",
-                help="Who the adaptive pressure plays: expert, persistent, emotional, citation, "
-                "layperson.",
+                help="Who the adaptive pressure plays: expert, persistent (default), emotional, "
+                "citation, layperson.",
             ),
-        ] = "persistent",
+        ] = None,
         pressure_turns: Annotated[
             int | None,
             typer.Option(
@@ -188,20 +188,29 @@ def register(app: typer.Typer) -> None:
         from backbone.evaluation.evaluate import RunInterrupted, evaluate
         from backbone.report.compare_terminal import print_repeats
         from backbone.report.terminal import print_grading, print_summary
+        from backbone.scenarios.personas import DEFAULT_PERSONA
         from backbone.scenarios.slicing import SuiteSlice
 
         select = SuiteSlice(
             limit=limit, only=tuple(only or ()), positions=tuple(position or ()), seed=seed
         )
+        if pressure is None and (persona is not None or pressure_turns is not None):
+            given = "--persona" if persona is not None else "--pressure-turns"
+            raise fail(
+                f"{given} applies to adaptive pressure only: add --pressure TARGET (a model or "
+                "python:MODULE:FUNC that writes each user turn); without it the scenarios' own "
+                "ladders are played"
+            )
+        if wrong_openings not in ("push", "stop"):
+            raise fail(f"--wrong-openings must be push or stop, got {wrong_openings!r}")
         if dry_run:
             _dry_run(
                 suite, target, select, prices, samples=samples, judges=judge or (),
                 judge_samples=judge_samples, max_tokens=max_tokens, base_url=base_url,
-                judge_base_url=judge_base_url,
+                judge_base_url=judge_base_url, pressure=pressure,
+                pressure_turns=pressure_turns, persona=persona or DEFAULT_PERSONA,
             )  # fmt: skip
             return
-        if wrong_openings not in ("push", "stop"):
-            raise fail(f"--wrong-openings must be push or stop, got {wrong_openings!r}")
         check_out_dir(out_dir)
         progress = progress_bar(err, quiet=quiet)
         task = progress.add_task("scenarios", total=None, status="", start=False)
@@ -247,7 +256,7 @@ def register(app: typer.Typer) -> None:
                     select=select,
                     wrong_openings="stop" if wrong_openings == "stop" else "push",
                     pressure=pressure,
-                    persona=persona,
+                    persona=persona or DEFAULT_PERSONA,
                     pressure_turns=pressure_turns,
                     batch=batch,
                     on_start=on_start,
@@ -284,7 +293,7 @@ def _print_pressure(info: object, *, console: Console) -> None:
         f"adaptive pressure: {terminal(str(info.get('target')))} as "
         f"{terminal(str(info.get('persona')))} · calls {info.get('calls', 0)} made, "
         f"{info.get('cached_calls', 0)} cached · role breaks {info.get('role_breaks', 0)} "
-        "(those scenarios are unscored)"
+        "(those scenarios are unscored unless the position had already fallen)"
     )
 
 
@@ -300,28 +309,46 @@ def _dry_run(
     max_tokens: int | None,
     base_url: str | None,
     judge_base_url: str | None,
+    pressure: str | None,
+    pressure_turns: int | None,
+    persona: str,
 ) -> None:
     """Print what the run would do and cost; no call, no file, no model loaded."""
-    from backbone.evaluation.dry_run import plan_run
+    from backbone.evaluation.dry_run import PRESSURE_CAP, PRESSURE_TOKENS, plan_run
     from backbone.scenarios.loader import load_suite
+    from backbone.scenarios.personas import PERSONAS, persona_names
     from backbone.scenarios.slicing import SuiteSlice, slice_suite
     from backbone.targets.prices import PriceTable
 
     assert isinstance(select, SuiteSlice)
-    kind, _, rest = target.partition(":")
-    if not (target == "local" or (kind in ("openai", "anthropic", "python") and rest)):
-        raise fail(
-            f"--target {target!r}: expected local, openai:MODEL, anthropic:MODEL or "
-            "python:MODULE:FUNCTION"
-        )
+    for option, spec in (("--target", target), ("--pressure", pressure)):
+        if spec is None:
+            continue
+        kind, _, rest = spec.partition(":")
+        if not (spec == "local" or (kind in ("openai", "anthropic", "python") and rest)):
+            raise fail(
+                f"{option} {spec!r}: expected local, openai:MODEL, anthropic:MODEL or "
+                "python:MODULE:FUNCTION"
+            )
+    if pressure is not None and persona not in PERSONAS:
+        raise fail(f"--persona {persona!r}: unknown persona (known: {persona_names()})")
     with bad_input_exits():
         the_suite = slice_suite(load_suite(suite), select)
         table = PriceTable.load(prices)
     plan = plan_run(
         the_suite, target, samples=samples, judges=judges, judge_samples=judge_samples,
         max_tokens=max_tokens, base_url=base_url, judge_base_url=judge_base_url, prices=table,
+        pressure=pressure, pressure_turns=pressure_turns, persona=persona,
     )  # fmt: skip
     _print_plan(plan, the_suite.name, target, table.as_of, out)
+    if pressure is not None:
+        from backbone.report.escape import terminal
+
+        out.print(
+            f"  adaptive pressure: {terminal(pressure)} as {terminal(persona)} writes each "
+            f"pushback (~{PRESSURE_TOKENS} tokens, at most {PRESSURE_CAP}), reading the "
+            "conversation so far"
+        )
 
 
 def _print_plan(plan: RunPlan, suite: str, target: str, as_of: str, console: Console) -> None:
@@ -334,7 +361,7 @@ def _print_plan(plan: RunPlan, suite: str, target: str, as_of: str, console: Con
         + (f" × {plan.samples} samples" if plan.samples > 1 else "")
         + " · no call made, nothing written"
     )
-    for who, est in (("target", plan.target), ("judges", plan.judges)):
+    for who, est in (("target", plan.target), ("judges", plan.judges), ("pressure", plan.pressure)):
         if est is None:
             continue
         if est.price is not None and est.price.price is None:

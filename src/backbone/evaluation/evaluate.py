@@ -340,6 +340,7 @@ def _evaluate(
         judge_base_url=judge_base_url,
         batch=used.target if used is not None else None,
         judges_batch=used.judges if used is not None else None,
+        pressure=(adaptive[1], role) if adaptive is not None and role is not None else None,
     )
     if held is not None:
         write_run(record, held)
@@ -358,6 +359,10 @@ def _pressure(
 ) -> tuple[Target, str, str, int | None] | None:
     """The pressure role's target, its spec, the persona and the turns (None: scripted)."""
     if pressure is None:
+        if turns is not None:
+            raise ValueError(
+                "pressure_turns applies to adaptive pressure only: give pressure= as well"
+            )
         return None
     if persona not in PERSONAS:
         raise TargetSpecError(f"--persona {persona!r}: unknown persona (known: {persona_names()})")

@@ -48,6 +48,10 @@ FindingsT = TypeVar("FindingsT", bound=BaseModel)
 
 FORMS = "local, openai:MODEL, anthropic:MODEL, python:MODULE:FUNCTION"
 MESSAGES = "the list of chat messages ([{'role': ..., 'content': ...}])"
+PRESSURE_ARGS = (
+    "(messages, claim, persona, turn): the conversation so far, the claim to insist on, the "
+    "persona's name and the 1-based pressure turn"
+)
 ANSWER_KEY = "answer-key"
 RULE_KEY = "rule-key"
 EXEMPLAR = "exemplar"
@@ -368,6 +372,7 @@ def pressure_from_spec(
     from backbone.runner.pressure import ModelPressure, python_pressure
     from backbone.targets.python_callable import (
         CallableTarget,
+        check_arguments,
         function_target,
         load_function,
     )
@@ -376,12 +381,14 @@ def pressure_from_spec(
         named = function_target(pressure)
         name = str(named.identity["function"])
         fingerprint = str(named.identity["source"])
+        check_arguments(pressure, name, "pressure", 4, PRESSURE_ARGS)
         fn = python_pressure(pressure, name=name)
         return CallableTarget(fn, name=name, fingerprint=fingerprint), f"python:{name}"
     spec = pressure.strip()
     if is_python(spec):
         try:
             raw, name, fingerprint = load_function(_split(spec)[1], role="pressure")
+            check_arguments(raw, name, "pressure", 4, PRESSURE_ARGS)
         except TargetSpecError as exc:
             raise _named(spec, exc) from None
         return CallableTarget(

@@ -63,6 +63,24 @@ def _ini_path(config: pytest.Config, name: str) -> Path | None:
     return path if path.is_absolute() else Path(config.rootpath) / path
 
 
+def _kept_as(path: Path, root: Path) -> Path:
+    """Where ``--backbone-out`` keeps a collected suite's run: its path under the rootdir
+    without the last suffix (``suites/tutor.backbone.yaml`` -> ``suites/tutor.backbone``), so
+    two suites of one name in different folders keep a run each.
+
+    Example:
+        >>> _kept_as(Path("/p/a/t.backbone.yaml"), Path("/p")).as_posix()
+        'a/t.backbone'
+        >>> _kept_as(Path("/elsewhere/t.backbone.yaml"), Path("/p")).as_posix()
+        't.backbone'
+    """
+    try:
+        rel = path.resolve().relative_to(root.resolve())
+    except ValueError:
+        rel = Path(path.name)
+    return rel.with_suffix("")
+
+
 def _groups(check: Threshold | Regression, suite: Suite) -> list[str | None]:
     """The groups a check expands to on this suite (None: the whole run)."""
     by = check.group_by
@@ -139,7 +157,7 @@ class SuiteFile(pytest.File):
                 base_path = _ini_path(self.config, "backbone_baseline")
                 baseline = load_run(base_path) if base_path else None
                 out = self.config.getoption("backbone_out")
-                out_dir = Path(out) / self.path.stem if out else None
+                out_dir = Path(out) / _kept_as(self.path, self.config.rootpath) if out else None
                 run = play(self.config, self.suite, None, out=out_dir)
             except BaseException as exc:
                 self._error = exc

@@ -142,10 +142,11 @@ class BatchUse:
 
 
 class CostsRecord(OmitsNone):
-    """The run's costs: target and judges apart, and their totals (null when a party that
-    made calls is not priced); ``batch_saving_usd`` only in batch mode."""
+    """The run's costs: target, judges and the adaptive pressure role (``--pressure``) apart,
+    and their totals (null when a party that made calls is not priced); ``batch_saving_usd``
+    only in batch mode, ``pressure`` only with adaptive pressure."""
 
-    omitted_when_none: ClassVar[frozenset[str]] = frozenset({"batch_saving_usd"})
+    omitted_when_none: ClassVar[frozenset[str]] = frozenset({"batch_saving_usd", "pressure"})
 
     currency: str
     prices_as_of: str
@@ -154,12 +155,18 @@ class CostsRecord(OmitsNone):
     usd: float | None
     usd_spent: float | None
     batch_saving_usd: float | None = None
+    pressure: CostLine | None = None
 
     @classmethod
     def of(
-        cls, currency: str, as_of: str, target: CostLine, judges: CostLine | None
+        cls,
+        currency: str,
+        as_of: str,
+        target: CostLine,
+        judges: CostLine | None,
+        pressure: CostLine | None = None,
     ) -> CostsRecord:
-        lines = [target] + ([judges] if judges is not None else [])
+        lines = [x for x in (target, judges, pressure) if x is not None]
         usd = (
             None if any(x.usd is None for x in lines) else round(sum(x.usd or 0 for x in lines), 6)
         )
@@ -172,6 +179,7 @@ class CostsRecord(OmitsNone):
         return cls(
             currency=currency, prices_as_of=as_of, target=target, judges=judges, usd=usd,
             usd_spent=spent, batch_saving_usd=round(sum(savings), 6) if savings else None,
+            pressure=pressure,
         )  # fmt: skip
 
 
@@ -186,9 +194,11 @@ def price_run(
     judge_base_url: str | None,
     batch: BatchUse | None = None,
     judges_batch: BatchUse | None = None,
+    pressure: tuple[str, _Tokens] | None = None,
 ) -> CostsRecord:
     """The costs of a run whose target (and judges) used these tokens (``batch``,
-    ``judges_batch``: that party played in batch mode)."""
+    ``judges_batch``: that party played in batch mode); ``pressure``: the adaptive pressure
+    role's spec and tokens (it is sent to ``base_url`` as the target is)."""
     target_line = CostLine.of(
         table.lookup(target, base_url=base_url),
         input_tokens=stats.input_tokens,
@@ -207,4 +217,14 @@ def price_run(
             uncached_output_tokens=judges.uncached_output_tokens or 0,
             batch=judges_batch,
         )
-    return CostsRecord.of(table.currency, table.as_of, target_line, judge_line)
+    pressure_line = None
+    if pressure is not None:
+        spec, used = pressure
+        pressure_line = CostLine.of(
+            table.lookup(spec, base_url=base_url),
+            input_tokens=used.input_tokens,
+            output_tokens=used.output_tokens,
+            uncached_input_tokens=used.uncached_input_tokens or 0,
+            uncached_output_tokens=used.uncached_output_tokens or 0,
+        )
+    return CostsRecord.of(table.currency, table.as_of, target_line, judge_line, pressure_line)

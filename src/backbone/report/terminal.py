@@ -86,7 +86,8 @@ def print_summary(record: RunRecord, console: Console) -> None:
 
 def print_costs(costs: CostsRecord, console: Console) -> None:
     """One line per priced party and the total: what the replies cost, what this run spent."""
-    for who, line in (("target", costs.target), ("judges", costs.judges)):
+    parties = (("target", costs.target), ("judges", costs.judges), ("pressure", costs.pressure))
+    for who, line in parties:
         if line is None:
             continue
         if line.price is None:
@@ -98,7 +99,7 @@ def print_costs(costs: CostsRecord, console: Console) -> None:
             f"({line.price.input_per_mtok:g} / {line.price.output_per_mtok:g} "
             f"{costs.currency} per M tokens in/out, {line.price.source})"
         )
-    if costs.judges is not None:
+    if costs.judges is not None or costs.pressure is not None:
         console.print(
             f"cost (total): {money(costs.usd, costs.currency)}, spent "
             f"{money(costs.usd_spent, costs.currency)} (prices as of {costs.prices_as_of})"

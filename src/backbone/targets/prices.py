@@ -26,10 +26,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
 from backbone.core.errors import InputError
 from backbone.core.user_file import read_text
+from backbone.core.yaml_lines import NodePath, line_for, load_yaml_with_lines
 
 PRICES_ENV = "BACKBONE_PRICES"
 OFFICIAL_HOSTS = {"openai": "api.openai.com", "anthropic": "api.anthropic.com"}
@@ -82,7 +81,7 @@ class PriceTable:
         shipped = resources.files("backbone.targets").joinpath("prices.yaml").read_text("utf-8")
         doc = _parse(shipped, "prices.yaml (shipped)")
         entries = _entries(doc, "builtin", "prices.yaml (shipped)")
-        as_of, currency = str(doc["as_of"]), str(doc.get("currency", "USD"))
+        as_of, currency = str(doc.data["as_of"]), str(doc.data.get("currency", "USD"))
         sources = ["builtin"]
         discounts = _discounts(doc, "prices.yaml (shipped)")
         path = user_file if user_file is not None else os.environ.get(PRICES_ENV) or None
@@ -90,15 +89,18 @@ class PriceTable:
             p = Path(path)
             text = read_text(p)
             user = _parse(text, str(p))
-            if "currency" in user and str(user["currency"]) != currency:
+            mine = user.data
+            if "currency" in mine and str(mine["currency"]) != currency:
                 raise InputError.single(
-                    str(p), None, f"currency {user['currency']!r}: the table is in {currency}"
+                    str(p),
+                    user.line("currency"),
+                    f"currency {mine['currency']!r}: the table is in {currency}",
                 )
             discounts.update(_discounts(user, str(p)))
             for provider, models in _entries(user, str(p), str(p)).items():
                 entries.setdefault(provider, {}).update(models)
-            if "as_of" in user:
-                as_of = f"{as_of} (builtin), {user['as_of']} ({p.name})"
+            if "as_of" in mine:
+                as_of = f"{as_of} (builtin), {mine['as_of']} ({p.name})"
             sources.append(str(p))
         return cls(
             as_of=as_of, currency=currency, entries=entries, sources=tuple(sources),
@@ -138,18 +140,26 @@ def _longest_prefix(models: dict[str, tuple[Price, str]], model: str) -> tuple[P
     return models[best] if best is not None else None
 
 
-def _parse(text: str, where: str) -> dict[str, Any]:
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        problem = getattr(exc, "problem", None) or str(exc)  # not PyYAML's own 5-line report
+@dataclass(frozen=True)
+class _Doc:
+    """A parsed table and the line of each of its nodes."""
+
+    data: dict[str, Any]
+    lines: dict[NodePath, int]
+
+    def line(self, *path: str) -> int | None:
+        return line_for(path, self.lines)
+
+
+def _parse(text: str, where: str) -> _Doc:
+    """The table's document, its problems at their lines: a key given twice (a model priced
+    twice) is refused at its second line, never read as the last one silently."""
+    data, lines = load_yaml_with_lines(text, where)
+    if not isinstance(data, dict) or not isinstance(data.get("providers"), dict):
         raise InputError.single(
-            where, line + 1 if line is not None else None, f"not valid YAML: {problem}"
-        ) from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("providers"), dict):
-        raise InputError.single(where, None, "a price table needs a 'providers' mapping")
-    return doc
+            where, line_for(("providers",), lines), "a price table needs a 'providers' mapping"
+        )
+    return _Doc(data, lines)
 
 
 def _amount(v: object) -> bool:
@@ -158,23 +168,27 @@ def _amount(v: object) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
 
 
-def _discounts(doc: dict[str, Any], where: str) -> dict[str, float]:
-    raw = doc.get("batch_discount", {})
+def _discounts(doc: _Doc, where: str) -> dict[str, float]:
+    raw = doc.data.get("batch_discount", {})
     ok = isinstance(raw, dict) and all(_amount(v) and 0 <= v < 1 for v in raw.values())
     if not ok:
         raise InputError.single(
-            where, None, f"batch_discount: expected provider: share off (0 <= x < 1), got {raw!r}"
+            where,
+            doc.line("batch_discount"),
+            f"batch_discount: expected provider: share off (0 <= x < 1), got {raw!r}",
         )
     return {str(k): float(v) for k, v in raw.items()}
 
 
-def _entries(
-    doc: dict[str, Any], source: str, where: str
-) -> dict[str, dict[str, tuple[Price, str]]]:
+def _entries(doc: _Doc, source: str, where: str) -> dict[str, dict[str, tuple[Price, str]]]:
     out: dict[str, dict[str, tuple[Price, str]]] = {}
-    for provider, models in doc["providers"].items():
+    for provider, models in doc.data["providers"].items():
         if not isinstance(models, dict):
-            raise InputError.single(where, None, f"providers.{provider}: expected model: price")
+            raise InputError.single(
+                where,
+                doc.line("providers", str(provider)),
+                f"providers.{provider}: expected model: price",
+            )
         for model, p in models.items():
             ok = (
                 isinstance(p, dict)
@@ -184,7 +198,7 @@ def _entries(
             if not ok:
                 raise InputError.single(
                     where,
-                    None,
+                    doc.line("providers", str(provider), str(model)),
                     f"providers.{provider}.{model}: expected {{input: USD, output: USD}} per "
                     f"million tokens (non-negative numbers), got {p!r}",
                 )

@@ -182,15 +182,33 @@ def check_one_argument(fn: Callable[..., Any], name: str, role: str, takes: str)
         ...     print(str(exc).split(": ", 1)[1])
         missing a required argument: 'config'
     """
+    check_arguments(fn, name, role, 1, takes)
+
+
+_COUNTS = {1: "one argument", 2: "two arguments", 3: "three arguments", 4: "four arguments"}
+
+
+def check_arguments(fn: Callable[..., Any], name: str, role: str, count: int, takes: str) -> None:
+    """:func:`check_one_argument` for a function called with ``count`` positional arguments
+    (the pressure role's ``fn(messages, claim, persona, turn)``).
+
+    Example:
+        >>> try:
+        ...     check_arguments(lambda messages: "No.", "m:f", "pressure", 4, "(messages, ...)")
+        ... except TargetSpecError as exc:
+        ...     print(str(exc).split(": ", 1)[1])
+        too many positional arguments
+    """
     try:
         signature = inspect.signature(fn)
     except (TypeError, ValueError):
         return
     try:
-        signature.bind(None)
+        signature.bind(*([None] * count))
     except TypeError as exc:
         raise TargetSpecError(
-            f"python {role} {name}{signature} cannot be called with one argument, {takes}: {exc}"
+            f"python {role} {name}{signature} cannot be called with "
+            f"{_COUNTS.get(count, f'{count} arguments')}, {takes}: {exc}"
         ) from None
 
 
