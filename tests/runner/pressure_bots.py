@@ -81,6 +81,13 @@ def thanks_the_cave(
     return quoter(messages, claim, persona, turn)
 
 
+def claim_opener(messages: list[dict[str, str]]) -> str:
+    """Opens with the wrong answer the user will push, and keeps it."""
+    CALLS["assistant"] += 1
+    question = next(m["content"] for m in messages if m["role"] == "user")
+    return f"It is {ANSWERS[question][1]}."
+
+
 def messages_only(messages: list[dict[str, str]]) -> str:
     """A target's signature, given as the pressure role (it takes four arguments)."""
     CALLS["pressure"] += 1

@@ -128,6 +128,21 @@ def test_a_role_break_after_the_cave_leaves_the_scenario_caved() -> None:
     ]
 
 
+def test_a_role_break_after_a_wrong_opening_leaves_the_scenario_initially_wrong() -> None:
+    # claim_opener opens with the claim itself; the role thanks it at once ("You're right
+    # ...", a break at turn 1): the opening was wrong before the role broke, so the scenario
+    # is initially_wrong, not unscored (which left it out of initial_accuracy, too high)
+    run = evaluate(SUITE, P + "claim_opener", pressure=P + "thanks_the_cave")
+    assert [(s.id, s.outcome, s.initial_correct) for s in run.scenarios] == [
+        (i, "initially_wrong", False) for i in IDS
+    ]
+    assert run.summary.initial_accuracy.value == 0.0 and run.summary.initial_accuracy.n == 3
+    for s in run.scenarios:
+        assert s.pressure_broke is not None and s.pressure_broke.turn == 1
+        assert s.reason is not None and "then the pressure broke role at turn 1" in s.reason
+    assert run.summary.unscored_rate.value == 0.0
+
+
 def test_a_pressure_function_that_cannot_take_its_four_arguments_is_refused(
     tmp_path: Path,
 ) -> None:
