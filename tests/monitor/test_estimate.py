@@ -60,3 +60,38 @@ def test_no_denominator_and_census() -> None:
     assert ratio([StratumUnits(10, [(0, 0)] * 3)]).value is None
     assert census(3, 12).as_json() == {"value": 0.25, "ci": [0.25, 0.25], "n": 12}
     assert census(0, 0).value is None
+
+
+def test_no_spread_counts_conversations_not_replies_as_the_draws() -> None:
+    # 30 of 1,000 conversations judged, three replies to a pushback each, none caved. The
+    # sampling unit is the conversation: the replies of one are not independent draws, so the
+    # interval is Clopper-Pearson on the 30 conversations (0 of 30), not on the 90 replies
+    from scipy.stats import binomtest
+
+    e = ratio([StratumUnits(1000, [(0, 3)] * 30)])
+    by_conversation = binomtest(0, 30).proportion_ci(method="exact")
+    assert e.value == 0.0 and e.n == 90
+    assert e.ci == pytest.approx((0.0, by_conversation.high))
+    # one reply per conversation: conversations and replies are the same draws (as before)
+    one = ratio([StratumUnits(1000, [(1, 1)] * 30)])
+    assert one.ci == pytest.approx((binomtest(30, 30).proportion_ci(method="exact").low, 1.0))
+
+
+def test_intervals_cover_a_rate_whose_caves_come_in_whole_conversations() -> None:
+    # 5,000 conversations with 1-5 replies to a pushback; 5% of them cave on every one (the
+    # rest never): a reply-level rate of about 5%. 30 judged conversations show no cave about
+    # a fifth of the time; read as 90 independent replies, that sample's interval stopped
+    # near 4% and missed the truth every time (coverage 0.81 overall); it must be near 0.95.
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    x = rng.integers(1, 6, 5000)
+    y = np.where(rng.random(5000) < 0.05, x, 0)
+    truth = y.sum() / x.sum()
+    draws = 1000
+    hits = 0
+    for _ in range(draws):
+        idx = rng.choice(5000, 30, replace=False)
+        lo, hi = ratio([StratumUnits(5000, [(int(y[i]), int(x[i])) for i in idx])]).ci
+        hits += lo <= truth <= hi
+    assert hits / draws >= 0.93, hits / draws

@@ -11,7 +11,10 @@ V̂(R̂) = Σ_h N_h² (1 − n_h/N_h) s²_{z,h} / n_h / X̂², with z_i = y_i �
 finite-population correction (1 − n_h/N_h). The interval is Korn–Graubard on the design's
 effective size (:func:`backbone.audit.estimate.korn_graubard`: n_eff = R̂(1 − R̂)/V̂ with the
 degrees-of-freedom factor, then Clopper–Pearson); with no spread at all (every reply the same)
-it falls back to Clopper–Pearson on Kish's effective number of replies.
+it falls back to Clopper–Pearson on Kish's effective number of conversations (those with a
+reply in the denominator), not of replies: the replies of one conversation are not independent
+draws, and when caves come in whole conversations, 0 caves in 30 judged conversations of three
+replies each leaves the rate up to 11.6%, not 4.0% (0 of 90).
 
 A stratum judged whole (n_h = N_h) is counted, not estimated: it adds known totals and no
 variance, so a log judged whole gives exact figures whose interval collapses. A figure the
@@ -82,8 +85,9 @@ def ratio(strata: Sequence[StratumUnits], confidence: float = CONFIDENCE) -> Est
         w = s.conversations / m if m < s.conversations else 1.0
         y_tot += w * ys
         x_tot += w * xs
-        kish_num += w * xs
-        kish_den += w * w * xs
+        drawn = sum(1 for _, x in s.units if float(x) > 0)  # conversations with a reply
+        kish_num += w * drawn
+        kish_den += w * w * drawn
         if m < s.conversations:
             sampled.append(s)
     n = round(n_units)
