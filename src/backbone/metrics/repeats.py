@@ -82,8 +82,18 @@ def korn_graubard_mean(
 ) -> Estimate:
     """Mean of per-unit proportions with a Korn–Graubard interval: n_eff = p(1-p)/V (V the
     variance of the mean across units, capped at ``total_trials``), then Clopper–Pearson on
-    (n_eff * p, n_eff) via the beta quantiles. With no spread between units the units count
-    as the independent draws (n_eff = number of units), the cautious choice."""
+    (n_eff * p, n_eff) via the beta quantiles. With no spread between units, n_eff is the
+    formula's limit, its cap ``total_trials``, when 0 < p < 1 (every unit at the same share);
+    when every unit is at 0 or every one at 1, the units count as the independent draws
+    (n_eff = number of units), the cautious choice.
+
+    Example:
+        >>> korn_graubard_mean([0.0, 0.0, 0.0], total_trials=15).ci[1] > 0.6  # 3 draws, not 15
+        True
+        >>> korn_graubard_mean([0.4, 0.4], total_trials=10).ci == korn_graubard_mean(
+        ...     [0.4] * 5, total_trials=10).ci  # the same 10 trials either way
+        True
+    """
     m = len(values)
     if m == 0:
         return Estimate(value=None, ci=(0.0, 1.0), n=0)
