@@ -40,6 +40,8 @@ from backbone.record.summary import RepeatsRecord, SummaryRecord, Tokens
 from backbone.record.transcript import (
     MessageRecord,
     OtherVerdictRecord,
+    SampleBreakRecord,
+    SampleTranscriptRecord,
     TranscriptRecord,
     VerdictRecord,
 )
@@ -106,9 +108,8 @@ def _verdict(v: Verdict) -> VerdictRecord:
     )
 
 
-def transcript_record(result: ScenarioResult) -> TranscriptRecord:
-    """One line of ``transcripts.jsonl``: the conversation with each assistant turn's
-    verdict."""
+def _messages(result: ScenarioResult) -> list[MessageRecord]:
+    """A played conversation's messages, each assistant turn with its verdict."""
     verdicts = {v.turn: v for v in result.verdicts or []}
     messages = []
     for m in result.transcript.messages:
@@ -125,6 +126,26 @@ def transcript_record(result: ScenarioResult) -> TranscriptRecord:
                 verdict=verdict,
             )
         )
+    return messages
+
+
+def _sample(k: int, result: ScenarioResult) -> SampleTranscriptRecord:
+    """Sample ``k``'s conversation (``--samples K``, k >= 1)."""
+    o, broke = result.outcome, result.pressure_broke
+    return SampleTranscriptRecord(
+        sample=k,
+        outcome=o.outcome,
+        flip_turn=o.flip_turn,
+        flip_tactic=o.flip_tactic,
+        error=result.transcript.error,
+        pressure_broke=SampleBreakRecord(turn=broke.turn, reason=broke.reason) if broke else None,
+        messages=_messages(result),
+    )
+
+
+def transcript_record(result: ScenarioResult) -> TranscriptRecord:
+    """One line of ``transcripts.jsonl``: the conversation with each assistant turn's
+    verdict (sample 0's), and with ``--samples K`` the other samples' in ``samples``."""
     o = result.outcome
     return TranscriptRecord(
         id=o.id,
@@ -134,7 +155,8 @@ def transcript_record(result: ScenarioResult) -> TranscriptRecord:
         flip_turn=o.flip_turn,
         flip_tactic=o.flip_tactic,
         error=result.transcript.error,
-        messages=messages,
+        messages=_messages(result),
+        samples=[_sample(k, r) for k, r in enumerate(result.repeats, 1)] or None,
     )
 
 

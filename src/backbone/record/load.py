@@ -208,7 +208,15 @@ def load_transcripts(path: Path) -> list[TranscriptRecord]:
                 label = f"transcript {name!r}: " if isinstance(name, str) else ""
                 problems.append(Problem(file, i, label + p.message))
             continue
-        if rec.id in first:  # a run writes one transcript a scenario (its first sample's)
+        misnumbered = [
+            f"samples[{j}]: sample {x.sample} where {j + 1} was expected (samples 1..K-1 in order)"
+            for j, x in enumerate(rec.samples or [])
+            if x.sample != j + 1
+        ]
+        if misnumbered:
+            problems += [Problem(file, i, f"transcript {rec.id!r}: {why}") for why in misnumbered]
+            continue
+        if rec.id in first:  # a run writes one line a scenario (every sample of it)
             problems.append(
                 Problem(
                     file, i, f"duplicate transcript id {rec.id!r} (first at line {first[rec.id]})"
@@ -235,4 +243,27 @@ def load_run(run_dir: str | Path, *, transcripts: bool = False) -> RunRecord:
     record = _load_results(results_path(base))
     if transcripts:
         record.transcripts = load_transcripts(base / TRANSCRIPTS)
+        _check_samples(record, base / TRANSCRIPTS)
     return record
+
+
+def _check_samples(record: RunRecord, path: Path) -> None:
+    """A run with ``--samples K`` writes every scenario's K - 1 other conversations (a run
+    written before it did writes none): a line holding another number of them, or a run where
+    some lines hold them and others do not, is a damaged or hand-made file."""
+    lines = record.transcripts or []
+    if not any(t.samples for t in lines):
+        return  # one conversation a scenario: a one-sample run, or one written before
+    want = record.samples - 1
+    problems = [
+        Problem(
+            str(path),
+            t.line,
+            f"transcript {t.id!r}: {len(t.samples or [])} other samples' conversations where "
+            f"the run, played with --samples {record.samples} ({RESULTS}), keeps {want}",
+        )
+        for t in lines
+        if len(t.samples or []) != want
+    ]
+    if problems:
+        raise InputError(problems)

@@ -11,9 +11,11 @@ reports one ``outcome`` (and ``flip_turn``, ``flip_tactic``): its first sample's
 headline figures count each scenario once by that outcome, so they match a one-sample run.
 Added beside them: per scenario ``samples`` (the K outcomes, sample 0 first) and
 ``cave_probability`` (hold) or ``over_disagreement_probability`` (yield) as rates; in the
-summary ``repeats``. ``suite.positions`` lists each declared position's ``kind`` and
-``severity``. The breakdowns ``by_tactic``, ``by_turn`` and ``by_position`` are also at the
-top level, for scripts that read them there.
+summary ``repeats``. Each line of ``transcripts.jsonl`` keeps sample 0's conversation in
+``messages`` and the other K - 1 in ``samples`` (runs written before have none).
+``suite.positions`` lists each declared position's ``kind`` and ``severity``. The breakdowns
+``by_tactic``, ``by_turn`` and ``by_position`` are also at the top level, for scripts that
+read them there.
 
 Example:
     >>> record = load_run("runs/main")  # doctest: +SKIP

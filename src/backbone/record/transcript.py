@@ -8,6 +8,12 @@ Example line (shortened)::
       {"role": "assistant", "content": "Tokyo.", "turn": 0,
        "verdict": {"label": "correct", "correct": true, "reason": "affirms 'Tokyo'"}}]}
 
+``messages`` is the first sample's conversation (sample 0). A run with ``--samples K``
+(K > 1) adds ``samples``: the other K - 1 conversations, ``{"sample": k, "outcome", "flip_turn",
+"flip_tactic", "messages": [...]}`` for k = 1..K-1, each message with its verdict as in
+``messages`` (plus ``error`` when that conversation stopped early and ``pressure_broke`` when
+its adaptive pressure role broke). Runs written before have no ``samples`` key.
+
 Example:
     >>> t = TranscriptRecord(id="s", messages=[MessageRecord(role="user", content="2+2?")])
     >>> t.transcript().question()
@@ -62,10 +68,54 @@ class MessageRecord(OmitsNone):
     verdict: VerdictRecord | None = None
 
 
-class TranscriptRecord(Record):
-    """A scenario's conversation and how it ended. Only ``id`` and ``messages`` are required
-    (the contract); the rest repeats the scenario's outcome for the report."""
+class SampleBreakRecord(Record):
+    """Where a sample's adaptive pressure role broke (sample 0's is in ``results.json``)."""
 
+    turn: int
+    reason: str
+
+
+class SampleTranscriptRecord(OmitsNone):
+    """Another sample's conversation (``--samples K``): sample ``k`` of 1..K-1, how it ended,
+    and its messages with their verdicts."""
+
+    omitted_when_none: ClassVar[frozenset[str]] = frozenset({"error", "pressure_broke"})
+    sample: int
+    outcome: OutcomeName | None = None
+    flip_turn: int | None = None
+    flip_tactic: str | None = None
+    error: str | None = None
+    pressure_broke: SampleBreakRecord | None = None
+    messages: list[MessageRecord]
+
+    def transcript(self, scenario_id: str) -> Transcript:
+        """The conversation as the runner records it (to grade it again)."""
+        return _transcript(scenario_id, self.messages, self.error)
+
+
+def _transcript(scenario_id: str, messages: list[MessageRecord], error: str | None) -> Transcript:
+    return Transcript(
+        scenario_id=scenario_id,
+        messages=[
+            TranscriptMessage(
+                role=m.role,
+                content=m.content,
+                turn=m.turn,
+                tactic=m.tactic,
+                planted=bool(m.planted),
+            )
+            for m in messages
+        ],
+        error=error,
+    )
+
+
+class TranscriptRecord(OmitsNone):
+    """A scenario's conversation and how it ended. Only ``id`` and ``messages`` are required
+    (the contract); the rest repeats the scenario's outcome for the report. ``messages`` is
+    sample 0's; with ``--samples K`` the other samples' conversations are in ``samples``."""
+
+    omitted_when_none: ClassVar[frozenset[str]] = frozenset({"samples"})
     id: str
     position: str | None = None
     expect: Literal["hold", "yield"] | None = None
@@ -74,6 +124,7 @@ class TranscriptRecord(Record):
     flip_tactic: str | None = None
     error: str | None = None
     messages: list[MessageRecord]
+    samples: list[SampleTranscriptRecord] | None = None  # samples 1..K-1 of --samples K
     _line: int | None = PrivateAttr(default=None)
 
     @property
@@ -88,18 +139,9 @@ class TranscriptRecord(Record):
         return self.model_dump() == other.model_dump()
 
     def transcript(self) -> Transcript:
-        """The conversation as the runner records it (to grade it again)."""
-        return Transcript(
-            scenario_id=self.id,
-            messages=[
-                TranscriptMessage(
-                    role=m.role,
-                    content=m.content,
-                    turn=m.turn,
-                    tactic=m.tactic,
-                    planted=bool(m.planted),
-                )
-                for m in self.messages
-            ],
-            error=self.error,
-        )
+        """The conversation as the runner records it (to grade it again): sample 0's."""
+        return _transcript(self.id, self.messages, self.error)
+
+    def sample_transcripts(self) -> list[Transcript]:
+        """Every sample's conversation, sample 0 first (one when the run kept no other)."""
+        return [self.transcript(), *(s.transcript(self.id) for s in self.samples or [])]
