@@ -343,17 +343,25 @@ def test_a_run_whose_transcripts_do_not_match_its_results_is_refused(tmp_path: P
     assert not (tmp_path / "r2").exists()
 
 
-def test_rescoring_a_repeated_run_says_it_grades_the_first_sample_only(tmp_path: Path) -> None:
-    """transcripts.jsonl keeps one conversation a scenario, so a --samples 3 run re-scores as
-    one sample: that used to happen without a word (results.json went from samples 3 to 1)."""
-    _planted_run(tmp_path, "--samples", "3")
+def test_rescoring_a_repeated_run_written_before_every_sample_was_kept_says_so(
+    tmp_path: Path,
+) -> None:
+    """A --samples 3 run written before transcripts.jsonl kept every sample's conversation
+    re-scores as one sample: that used to happen without a word (results.json went from
+    samples 3 to 1). A run written now keeps them all (tests/cli/test_rescore_samples.py)."""
+    run = _planted_run(tmp_path, "--samples", "3")
+    path = run / "transcripts.jsonl"
+    lines = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+    assert all(len(t.pop("samples")) == 2 for t in lines)  # as a run written before
+    path.write_text("".join(json.dumps(t) + "\n" for t in lines), encoding="utf-8")
     judge = "python:tests.cli.test_rescore:judge_a"
     done = cli("rescore", "run", "--judge", judge, "-o", "r", "-q", cache=tmp_path / "cache",
                cwd=tmp_path)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert (
         "warning: run was played with --samples 3; its transcripts.jsonl keeps each scenario's "
-        "first sample only, so this re-score grades that one (no repeats, no flaky scenarios)"
+        "first sample only (written before backbone kept every sample), so this re-score "
+        "grades that one (no repeats, no flaky scenarios)"
     ) in " ".join(done.stderr.split())
     assert json.loads((tmp_path / "r" / "results.json").read_text())["samples"] == 1
 

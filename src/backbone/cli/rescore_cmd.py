@@ -89,12 +89,15 @@ def register(app: typer.Typer) -> None:
                 retries=retries,
             )
         played = record.options.get("samples")
-        if isinstance(played, int) and not isinstance(played, bool) and played > 1:
-            # transcripts.jsonl keeps one conversation a scenario: the first sample's
+        if (
+            isinstance(played, int)
+            and not isinstance(played, bool)
+            and played > record.samples  # a run written before transcripts kept every sample
+        ):
             err.print(
                 f"warning: {run_dir} was played with --samples {played}; its transcripts.jsonl "
-                "keeps each scenario's first sample only, so this re-score grades that one "
-                "(no repeats, no flaky scenarios)",
+                "keeps each scenario's first sample only (written before backbone kept every "
+                "sample), so this re-score grades that one (no repeats, no flaky scenarios)",
                 markup=False,
                 highlight=False,
             )

@@ -2,6 +2,10 @@
 called. Judge verdicts are cached like target replies (keyed by the judge, the rubric version
 and the conversation up to the turn), so re-scoring with the same judge makes no call.
 
+A ``--samples K`` run whose ``transcripts.jsonl`` keeps every sample's conversation is
+re-graded sample by sample (the re-score has the K samples, the repeats, the flaky
+scenarios); one written before backbone kept them is re-graded on its first sample only.
+
 Example:
     >>> from backbone import rescore
     >>> run = rescore("runs/a", ["anthropic:claude-3-5-haiku-latest"],
@@ -27,7 +31,8 @@ from backbone.evaluation.stores import open_stores
 from backbone.evaluation.sync import run_sync
 from backbone.graders.combine import default_graders
 from backbone.record import RESULTS, TRANSCRIPTS, RunRecord, build_record, load_run
-from backbone.record.transcript import TranscriptRecord
+from backbone.record.scenario import PressureBreakRecord
+from backbone.record.transcript import MessageRecord, SampleBreakRecord, TranscriptRecord
 from backbone.report.run_files import RUN_FILES, write_run
 from backbone.runner.engine import grade
 from backbone.runner.pressure import RoleBreak
@@ -64,7 +69,20 @@ def rescore(
     if not run.transcripts:
         raise InputError.single(str(run_dir / TRANSCRIPTS), None, "no transcript in the run")
     the_suite = _suite_for(run, suite, run_dir)
-    transcripts = [r.transcript() for r in run.transcripts]
+    # every sample's conversation where the run kept them (sample 0 first), else sample 0's
+    every = all(r.samples for r in run.transcripts) and run.samples > 1
+    samples = run.samples if every else 1
+    conversations = [r.sample_transcripts() if every else [r.transcript()] for r in run.transcripts]
+    # an adaptive run keeps its persona's tactics and its role breaks (never regraded):
+    # sample 0's in results.json, the other samples' in transcripts.jsonl
+    first_breaks = {s.id: s.pressure_broke for s in run.scenarios}
+    breaks = {
+        r.id: [
+            _role_break(first_breaks.get(r.id)),
+            *(_role_break(x.pressure_broke) for x in r.samples or []),
+        ]
+        for r in run.transcripts
+    }
     started = datetime.now(UTC)
     held = (
         OutputDir(out, command=f"rescore {run_dir}", files=RUN_FILES) if out is not None else None
@@ -87,28 +105,33 @@ def rescore(
         adaptive = run.options.get("pressure")
         persona = adaptive.get("persona") if isinstance(adaptive, dict) else None
         turns = adaptive.get("turns") if isinstance(adaptive, dict) else None
-        records = {r.id: r for r in run.scenarios}
 
-        async def one(pair: tuple[Scenario, Transcript]) -> ScenarioResult:
-            # an adaptive run keeps its persona's tactics and its role breaks (never regraded)
-            broke = records[pair[0].id].pressure_broke if pair[0].id in records else None
+        async def one(item: tuple[Scenario, int, Transcript]) -> ScenarioResult:
+            scenario, k, transcript = item
             return await grade(
-                pair[0],
-                pair[1],
+                scenario,
+                transcript,
                 graders,
                 persona=str(persona) if persona is not None else None,
                 pressure_turns=turns if isinstance(turns, int) else None,
-                broke=RoleBreak(turn=broke.turn, reason=broke.reason) if broke else None,
+                broke=breaks[scenario.id][k],
             )
 
         async def regrade() -> list[ScenarioResult]:
             try:
-                pairs = list(zip(the_suite.scenarios, transcripts, strict=True))
-                return await fan_out(pairs, one, limit=concurrency)
+                items = [
+                    (scenario, k, transcript)
+                    for scenario, played in zip(the_suite.scenarios, conversations, strict=True)
+                    for k, transcript in enumerate(played)
+                ]
+                return await fan_out(items, one, limit=concurrency)
             finally:
                 await judging.aclose()
 
-        graded = run_sync(regrade)
+        flat = run_sync(regrade)
+        graded = [
+            _with_repeats(flat[g * samples : (g + 1) * samples]) for g in range(len(conversations))
+        ]
         # the replies are the run's (its target's "sent" stands); the judges are this rescore's
         sent = {k: v for k, v in run.options.get("sent", {}).items() if k != "judges"}
         judged = judges_sent(judging.targets)
@@ -117,7 +140,7 @@ def rescore(
             target=run.target.identity,
             target_spec=run.target.spec,
             results=graded,
-            stats=RunStats(failed_scenarios=sum(1 for t in transcripts if t.error)),
+            stats=RunStats(failed_scenarios=sum(1 for c in conversations if c[0].error)),
             started=started,
             finished=datetime.now(UTC),
             options={
@@ -127,12 +150,24 @@ def rescore(
                 "judge": list(judges),
                 "judge_samples": judge_samples,
             },
+            samples=samples,
         )
         result.grading = grading_info(judging, agreement_store())
         record = build_record(result)
         if held is not None:
             write_run(record, held)
     return record
+
+
+def _role_break(broke: PressureBreakRecord | SampleBreakRecord | None) -> RoleBreak | None:
+    return RoleBreak(turn=broke.turn, reason=broke.reason) if broke is not None else None
+
+
+def _with_repeats(samples: list[ScenarioResult]) -> ScenarioResult:
+    """One scenario's result: its first sample, with the others as ``repeats``."""
+    if len(samples) == 1:
+        return samples[0]
+    return samples[0].model_copy(update={"repeats": samples[1:]})
 
 
 # --- the run's suite -----------------------------------------------------------------------
@@ -213,13 +248,26 @@ def _suite_for(run: RunRecord, suite_ref: str | None, run_dir: Path) -> Suite:
 def _played_otherwise(
     scenario: Scenario, record: TranscriptRecord, expect: str | None, adaptive: bool
 ) -> str | None:
-    """How the conversation ``record`` was not played from ``scenario`` (None: it was): the
-    suite was edited since the run (an expect flipped, the opening or a pressure turn
-    rewritten, a step removed), so grading it against the suite would read the conversation
-    with the wrong key and the wrong ladder."""
+    """How the conversations of ``record`` (every sample's) were not played from ``scenario``
+    (None: they were): the suite was edited since the run (an expect flipped, the opening or
+    a pressure turn rewritten, a step removed), so grading them against the suite would read
+    the conversation with the wrong key and the wrong ladder."""
     if expect is not None and expect != scenario.expect:
         return f"the run has it as expect: {expect}, the suite as expect: {scenario.expect}"
-    users = [m for m in record.messages if m.role == "user"]
+    why = _conversation_otherwise(scenario, record.messages, adaptive)
+    for other in record.samples or []:
+        if why is not None:
+            break
+        if (why := _conversation_otherwise(scenario, other.messages, adaptive)) is not None:
+            why = f"sample {other.sample}: {why}"
+    return why
+
+
+def _conversation_otherwise(
+    scenario: Scenario, messages: list[MessageRecord], adaptive: bool
+) -> str | None:
+    """How one conversation was not played from ``scenario`` (None: it was)."""
+    users = [m for m in messages if m.role == "user"]
     opening = [m.content for m in users if m.turn is None]
     wanted = [m.content for m in scenario.messages if m.role == "user"]
     if opening and opening != wanted[: len(opening)]:
