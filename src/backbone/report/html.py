@@ -3,7 +3,9 @@ intervals (the unscored count up front), survival curves per ladder, cave rate b
 tactic, position and domain with interval bars, the calibration view, the graders and their
 measured agreement, and a transcript browser that filters by outcome, position, tactic,
 domain and grader, shows each assistant turn's verdict beside it and marks the turn where the
-position fell.
+position fell. With ``--samples K`` each conversation shows every sample's (sample 0 first,
+the others each in its own fold, opened where it caved or over-held in a small run), its
+summary lists the K outcomes, and a filter finds the scenarios by the outcome of any sample.
 
 The view below only arranges what the record holds (it joins each transcript to its
 scenario by id and pairs each position's two rates); every figure comes from the record.
@@ -50,7 +52,9 @@ FILTERS = [
     ("tactic", "tactic (where it fell, else any on its ladder)"),
     ("domain", "domain"),
     ("grader", "grader"),
+    ("sampled", "outcome in any sample"),  # --samples K runs only
 ]
+ONLY_WITH_VALUES = frozenset({"sampled"})  # filters left out when no conversation has one
 OPEN_UP_TO = 60  # runs this small open their caved and over-held conversations
 INLINE_LIMIT = 1_500_000  # conversations' HTML above this many characters is packed (gzip)
 
@@ -104,6 +108,7 @@ def _values(t: TranscriptRecord, s: ScenarioRecord | None) -> dict[str, list[str
         "tactic": [tactic] if tactic else sorted(set(ladder)),
         "domain": [s.domain] if s and s.domain else [],
         "grader": [s.grader] if s and s.grader else [],
+        "sampled": sorted(set(s.samples)) if s and s.samples and len(s.samples) > 1 else [],
     }
 
 
@@ -128,8 +133,10 @@ def run_view(record: RunRecord, *, inline_limit: int = INLINE_LIMIT) -> RunView:
         for t in record.transcripts or []
     ]
     filters = [
-        (key, label, sorted({v for c in conversations for v in c.values[key]}))
+        (key, label, values)
         for key, label in FILTERS
+        if (values := sorted({v for c in conversations for v in c.values[key]}))
+        or key not in ONLY_WITH_VALUES
     ]
     summary = record.summary
     colors = {"over_disagreement_by_position": "#2563eb"}
@@ -149,7 +156,8 @@ def run_view(record: RunRecord, *, inline_limit: int = INLINE_LIMIT) -> RunView:
         for p in positions
     ]
     body = env.get_template("sections/run_conversation.html.j2")
-    bodies = [Markup(body.render(t=c.transcript)) for c in conversations]
+    open_flagged = len(conversations) <= OPEN_UP_TO
+    bodies = [Markup(body.render(t=c.transcript, open_samples=open_flagged)) for c in conversations]
     packed = pack(bodies) if sum(len(b) for b in bodies) > inline_limit else None
     return RunView(
         record=record,
@@ -159,7 +167,7 @@ def run_view(record: RunRecord, *, inline_limit: int = INLINE_LIMIT) -> RunView:
         survival=survival,
         calibration=calibration,
         headline=[(name, label, getattr(summary, name)) for name, label in HEADLINE],
-        open_flagged=len(conversations) <= OPEN_UP_TO,
+        open_flagged=open_flagged,
         bodies=[] if packed else bodies,
         packed=packed,
         judge_hint=judge_hint(record),
