@@ -185,3 +185,38 @@ def test_a_right_to_left_override_in_an_unscored_reason_does_not_reverse_the_nex
     )
     assert ends[0] < ends[1]
     page.close()
+
+
+def test_an_audit_of_the_whole_log_with_unscored_events_claims_no_exact_count(
+    browser: Any, tmp_path: Path
+) -> None:
+    """Every event judged, but the judge failed on every thumbs-down one: the share of
+    thumbs-down on correct answers is unknown ('—', 0% – 100%, n = 0), yet the report said
+    'whole log: exact count' beside it, and 'Every rated event was judged, so the figures are
+    exact counts' under the sample design (the terminal said 'whole log judged, 20 unscored:
+    estimated'). It now says the figures are estimated, how many were left unscored, and
+    keeps 'exact count' for a whole log with nothing unscored."""
+    rows = [
+        {
+            "id": f"e-{i}",
+            "timestamp": "2026-01-01T00:00:00Z",
+            "user_id": f"u{i % 5}",
+            "prompt": "q",
+            "response": "a",
+            "rating": "down" if i % 2 else "up",
+        }
+        for i in range(40)
+    ]
+    log = tmp_path / "log.jsonl"
+    log.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    judge = "python:tests.report.bots:rtl_judge"
+    cli("audit", str(log), "--judge", judge, "--out", "audit", "-q", "--retries", "0", cwd=tmp_path)
+    doc = json.loads((tmp_path / "audit" / "audit.json").read_text())
+    assert doc["whole_log"] and doc["grid"]["down"]["unscored"] == 20
+    page, _, errors = open_page(browser, tmp_path / "audit" / "report.html")
+    assert errors == []
+    body = page.inner_text("main")
+    assert "whole log: exact count" not in body and "so the figures are exact" not in body
+    assert "whole log judged, but 20 unscored: estimated" in page.inner_text("#unwelcome")
+    assert "27 could not be scored" in page.inner_text("#audit-design")
+    page.close()
