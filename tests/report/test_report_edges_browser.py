@@ -220,3 +220,28 @@ def test_an_audit_of_the_whole_log_with_unscored_events_claims_no_exact_count(
     assert "whole log judged, but 20 unscored: estimated" in page.inner_text("#unwelcome")
     assert "27 could not be scored" in page.inner_text("#audit-design")
     page.close()
+
+
+def test_a_comparison_warns_of_a_run_with_many_unscored_scenarios(
+    browser: Any, tmp_path: Path
+) -> None:
+    """Run B's target failed every call: compare.html gave 'Unscored scenarios: 2 of 2' in
+    its table and listed the ids left out, but not the warning a run's own report gives
+    (the share unscored with its interval and n, above 5%, and why). It now does, for each
+    run above 5%, with the reasons."""
+    suite = long_names_suite(tmp_path / "s.yaml")
+    for name, bot in (("a", "steady"), ("b", "fails")):
+        target = f"python:tests.report.bots:{bot}"
+        args = ("--suite", str(suite), "--out", name, "-q", "--retries", "0")
+        cli("run", "--target", target, *args, cwd=tmp_path)
+    cli("compare", "a", "b", "--out", "cmp", "-q", cwd=tmp_path)
+    u = json.loads((tmp_path / "b" / "results.json").read_text())["summary"]["unscored_rate"]
+    page, _, errors = open_page(browser, tmp_path / "cmp" / "compare.html")
+    assert errors == []
+    assert page.locator(".unscored-warning[data-run=a]").count() == 0
+    assert page.locator(".unscored-warning[data-run=b]").count() == 1
+    warning = page.inner_text(".unscored-warning[data-run=b]")
+    assert "Warning: 100.0% of run B's scenarios unscored" in warning
+    lo, hi = (f"{100 * x:.1f}%" for x in u["ci"])
+    assert f"({lo} – {hi}, n {u['n']})" in warning and "target failed (2)" in warning
+    page.close()
