@@ -54,8 +54,13 @@ def csp(script: bool) -> str:
 def render_page(
     page: str, *, title: str, subtitle: Markup | str, view: Any, script: bool = False
 ) -> str:
-    """The whole HTML document of ``page`` for ``view``."""
-    return env.get_template("page.html.j2").render(
+    """The whole HTML document of ``page`` for ``view``.
+
+    A NUL character (a reply or a logged prompt may hold one) is written as U+FFFD, the
+    replacement character: raw in the file it makes tools read the page as binary data
+    (``file``, ``grep``, ``git diff``), and a browser drops it from text unseen.
+    """
+    html = env.get_template("page.html.j2").render(
         page=page,
         title=title,
         subtitle=subtitle,
@@ -64,3 +69,4 @@ def render_page(
         csp=csp(script),
         script=Markup(SCRIPT) if script else None,
     )
+    return html.replace("\x00", "\ufffd")
