@@ -93,6 +93,7 @@ def test_a_very_long_id_or_position_does_not_widen_the_page(browser: Any, tmp_pa
         assert errors == []
         page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
         assert overflow(page) == 0, path.name
+        assert page.evaluate(BROKEN_WORDS) == [], path.name
         assert LONG_ID in page.inner_text("body")  # wrapped, not cut
         page.close()
 
@@ -276,3 +277,36 @@ def test_a_nul_character_in_a_conversation_is_shown_and_not_written_raw(
         page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
         assert "nul\ufffdbyte" in page.inner_text("body"), path.name
         page.close()
+
+
+# table cells whose text is one word (no space in it) but is laid out on more than one line
+BROKEN_WORDS = """() => [...document.querySelectorAll('td, th')].filter(c => {
+  const text = c.innerText.trim();
+  if (!text || /\\s/.test(text) || c.offsetParent === null) return false;
+  const r = document.createRange(); r.selectNodeContents(c);
+  const tops = new Set([...r.getClientRects()].map(b => Math.round(b.top)));
+  return tops.size > 1;
+}).map(c => c.innerText.trim())"""
+
+
+def test_a_name_in_a_table_is_not_broken_mid_word(browser: Any, tmp_path: Path) -> None:
+    """With text allowed to wrap anywhere in table cells (948f985, for very long ids), a
+    table with a long column squeezed its other columns and broke their words: the tells
+    report's table read 'satisfaction_vs / _task', 'power_user_ch / urn', 'p (correcte / d)'.
+    A cell's words stay whole; a table wider than the page scrolls within its own box, and
+    the page keeps its width."""
+    from typer.testing import CliRunner
+
+    from backbone.cli.app import app
+
+    runner = CliRunner()
+    synth = ["synth", "tells", "--out", str(tmp_path), "--periods", "6", "--seed", "2"]
+    assert runner.invoke(app, synth).exit_code == 0
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["tells", str(tmp_path / "feedback.jsonl"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    page, _, errors = open_page(browser, out / "report.html")
+    assert errors == []
+    assert page.evaluate(BROKEN_WORDS) == []
+    assert overflow(page) == 0
+    page.close()
