@@ -8,11 +8,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from backbone.core.outcome import Outcome
 from backbone.metrics.compare import compare_outcomes
 from backbone.metrics.compare_document import compare_document
+from backbone.metrics.rates import wilson
 from backbone.report.compare_html import render_compare_html
 from tests.report.test_reports_browser import browser, cli, open_page
 
@@ -309,4 +311,65 @@ def test_a_name_in_a_table_is_not_broken_mid_word(browser: Any, tmp_path: Path) 
     assert errors == []
     assert page.evaluate(BROKEN_WORDS) == []
     assert overflow(page) == 0
+    page.close()
+
+
+def feedback_log(path: Path, *, arms: bool = False) -> Path:
+    rows = [
+        {
+            "id": f"e-{i}",
+            "timestamp": "2026-01-01T00:00:00Z",
+            "user_id": f"u{i % 5}",
+            "prompt": "q",
+            "response": "a",
+            "rating": "down" if i % 2 else "up",
+            **({"arm": "control" if i % 4 < 2 else "treatment"} if arms else {}),
+        }
+        for i in range(40)
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+@pytest.mark.parametrize("command", ["audit", "ab", "monitor"])
+def test_a_judged_report_warns_when_more_than_5_percent_is_unscored(
+    command: str, browser: Any, tmp_path: Path
+) -> None:
+    """A judge that failed on a large share of what it was given (27 of 40 events in the
+    audit, 27 of 40 in ab, every reply in monitor, each with a reason of its own): the run report
+    warns up front above 5% unscored, with the share's interval and n and the reasons; the
+    audit, ab and monitor reports gave only a count further down (audit: in the grid's
+    footnote; ab: under the arms; monitor: a card of the count). Each now warns beside its
+    verdict or headline, with the share, its interval and n, and the reasons."""
+    from tests.monitor.logs import planted, write_log
+
+    if command == "monitor":
+        log = write_log(tmp_path / "log.jsonl", planted())
+        judge = "python:tests.monitor.judges:raises_each_time_differently"
+        extra = ["--no-cache"]
+    else:
+        log = feedback_log(tmp_path / "log.jsonl", arms=command == "ab")
+        judge = "python:tests.report.bots:rtl_judge"
+        extra = ["--arm-column", "arm"] if command == "ab" else []
+    args = [command, str(log), "--judge", judge, "--out", "out", "--retries", "0", *extra]
+    cli(*args, cwd=tmp_path)
+    doc = json.loads(next((tmp_path / "out").glob("*.json")).read_text())
+    counts = doc["counts"]
+    judged = counts["judged_replies" if command == "monitor" else "judged"]
+    unscored = counts["unscored"]
+    assert unscored / judged > 0.05
+    page, _, errors = open_page(browser, tmp_path / "out" / "report.html")
+    assert errors == []
+    warnings = page.locator(".unscored-warning")
+    assert warnings.count() == 1
+    first = page.locator("main section.part").first
+    assert first.locator(".unscored-warning").count() == 1  # up front, not further down
+    text = warnings.inner_text()
+    r = wilson(unscored, judged)
+    assert f"Warning: {100 * unscored / judged:.1f}% of the judged" in text
+    assert f"({100 * r.ci[0]:.1f}% – {100 * r.ci[1]:.1f}%, n {judged})" in text
+    reason, n = next(iter(doc["unscored_reasons"].items()))
+    assert f"{reason} ({n})" in text
+    others = len(doc["unscored_reasons"]) - 20
+    assert (f"; and {others} other reasons." in text) == (others > 0)
     page.close()

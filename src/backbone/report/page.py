@@ -22,6 +22,7 @@ import jinja2
 from markupsafe import Markup
 
 from backbone.core.formatting import money, pct, pp, pval
+from backbone.metrics.rates import wilson
 from backbone.report import charts
 from backbone.report.sections import sections
 
@@ -32,7 +33,7 @@ env = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-env.globals.update(pct=pct, pp=pp, pval=pval, money=money, charts=charts)
+env.globals.update(pct=pct, pp=pp, pval=pval, money=money, charts=charts, wilson=wilson)
 
 SCRIPT = files("backbone.report").joinpath("templates/browser.js").read_text(encoding="utf-8")
 
