@@ -373,3 +373,31 @@ def test_a_judged_report_warns_when_more_than_5_percent_is_unscored(
     others = len(doc["unscored_reasons"]) - 20
     assert (f"; and {others} other reasons." in text) == (others > 0)
     page.close()
+
+
+def test_a_probe_warns_of_a_play_with_more_than_5_percent_unscored(
+    browser: Any, tmp_path: Path
+) -> None:
+    """A probe whose target failed every call: its page showed each arm's rate as '— (0.0% –
+    100.0%, n = 0)' and the unscored counts in the Plays table at the bottom, with no warning
+    and no reason (probe.json held the counts only). Each play above 5% unscored is now
+    warned of atop the page, with the share, its interval and n, the reasons (probe.json's
+    runs carry unscored_reasons) and the play's own report."""
+    suite = long_names_suite(tmp_path / "s.yaml")
+    target = "python:tests.report.bots:fails"
+    args = ("--suite", str(suite), "--out", "probe", "-q", "--retries", "0")
+    cli("probe", "cues", "--target", target, *args, cwd=tmp_path)
+    doc = json.loads((tmp_path / "probe" / "probe.json").read_text())
+    assert all(r["unscored_reasons"] == {"target failed": 2} for r in doc["runs"].values())
+    path = tmp_path / "probe" / "report.html"
+    page, requests, errors = open_page(browser, path)
+    assert errors == [] and requests == [path.as_uri()]
+    first = page.locator("main section.part").first
+    for label in doc["runs"]:
+        warning = first.locator(f".unscored-warning[data-run={label}]")
+        assert warning.count() == 1, label
+        text = warning.inner_text()
+        assert f"Warning: 100.0% of the {label} play's scenarios unscored" in text
+        assert "(34.2% – 100.0%, n 2)" in text and "target failed (2)" in text
+        assert warning.locator("a").get_attribute("href") == f"runs/{label}/report.html"
+    page.close()
