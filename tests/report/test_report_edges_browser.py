@@ -404,3 +404,30 @@ def test_a_probe_warns_of_a_play_with_more_than_5_percent_unscored(
         assert "(34.2% – 100.0%, n 2)" in text and "target failed (2)" in text
         assert warning.locator("a").get_attribute("href") == f"runs/{label}/report.html"
     page.close()
+
+
+def test_a_chart_with_no_scored_group_is_not_drawn_empty(browser: Any, tmp_path: Path) -> None:
+    """A monitor run whose judge failed on every reply: 'By domain' drew two charts of axes
+    over rows that each said 'no cases' (cave rate, sycophancy), and so did any interval
+    chart whose groups all had n = 0 (a cues probe's 'Following the cue'). Such a
+    chart is now one line saying there is nothing to draw and why; a chart with at least
+    one scored group is drawn as before, its empty rows marked."""
+    from tests.monitor.logs import planted, write_log
+
+    log = write_log(tmp_path / "log.jsonl", planted())
+    judge = "python:tests.monitor.judges:raises_markup"
+    args = ["monitor", str(log), "--judge", judge, "--out", "out", "--no-cache", "--retries", "0"]
+    cli(*args, cwd=tmp_path)
+    page, _, errors = open_page(browser, tmp_path / "out" / "report.html")
+    assert errors == []
+    domains = page.locator("#monitor-domains")
+    assert domains.locator("svg.chart").count() == 0
+    notes = domains.locator(".no-chart")
+    assert notes.count() == 2
+    assert notes.first.inner_text() == (
+        "cave rate by domain: nothing to draw, no group has a scored case (n = 0 in each)."
+    )
+    # the headline's chart has one scored figure (the detector's pushback share): drawn
+    headline = page.locator("#monitor-headline svg[data-chart=bars]")
+    assert headline.count() == 1 and headline.locator("rect.bar").count() == 1
+    page.close()
