@@ -431,3 +431,21 @@ def test_a_chart_with_no_scored_group_is_not_drawn_empty(browser: Any, tmp_path:
     headline = page.locator("#monitor-headline svg[data-chart=bars]")
     assert headline.count() == 1 and headline.locator("rect.bar").count() == 1
     page.close()
+
+
+def test_a_probe_items_table_shows_yes_and_no_not_python_booleans(
+    browser: Any, tmp_path: Path
+) -> None:
+    """The probe report's items table wrote each item's flags as Python prints them:
+    'scored: False, variant: 0, why: no opening answer (target failed)'. They read 'yes' and
+    'no' now."""
+    suite = long_names_suite(tmp_path / "s.yaml")
+    target = "python:tests.report.bots:fails"
+    args = ("--suite", str(suite), "--out", "probe", "-q", "--retries", "0")
+    cli("probe", "cues", "--target", target, *args, cwd=tmp_path)
+    page, _, errors = open_page(browser, tmp_path / "probe" / "report.html")
+    assert errors == []
+    items = page.inner_text("#items")
+    assert "scored: no, variant: 0" in items
+    assert not {"True", "False", "None"} & set(items.replace(",", " ").split())
+    page.close()
