@@ -449,3 +449,31 @@ def test_a_probe_items_table_shows_yes_and_no_not_python_booleans(
     assert "scored: no, variant: 0" in items
     assert not {"True", "False", "None"} & set(items.replace(",", " ").split())
     page.close()
+
+
+def test_the_tells_ticket_shares_carry_their_interval_and_n(browser: Any, tmp_path: Path) -> None:
+    """The ticket-shift tell's first and last periods were shown bare ('First period 29.9%
+    shifted, last 35.8%.') though tells.json holds each with its interval and n."""
+    from typer.testing import CliRunner
+
+    from backbone.cli.app import app
+
+    runner = CliRunner()
+    synth = ["synth", "tells", "--out", str(tmp_path), "--periods", "6", "--seed", "2"]
+    assert runner.invoke(app, synth).exit_code == 0
+    out = tmp_path / "out"
+    args = ["tells", str(tmp_path / "feedback.jsonl"), "--tickets", str(tmp_path / "tickets.csv")]
+    result = runner.invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "tells.json").read_text())
+    evidence = next(t for t in doc["tells"] if t["name"] == "ticket_shift")["evidence"]
+    page, _, errors = open_page(browser, out / "report.html")
+    assert errors == []
+    block = page.locator("div.tell[data-tell=ticket_shift]")
+    for which in ("first", "last"):
+        r = evidence[f"{which}_period"]
+        assert block.locator(f"[data-period={which}]").count() == 1, which
+        text = block.locator(f"[data-period={which}]").inner_text()
+        lo, hi = (f"{100 * x:.1f}%" for x in r["ci"])
+        assert f"{100 * r['value']:.1f}%" in text and f"(95% CI {lo} – {hi}, n {r['n']})" in text
+    page.close()
