@@ -477,3 +477,40 @@ def test_the_tells_ticket_shares_carry_their_interval_and_n(browser: Any, tmp_pa
         lo, hi = (f"{100 * x:.1f}%" for x in r["ci"])
         assert f"{100 * r['value']:.1f}%" in text and f"(95% CI {lo} – {hi}, n {r['n']})" in text
     page.close()
+
+
+def test_the_comparison_gives_each_runs_cave_rate_its_interval(
+    browser: Any, tmp_path: Path
+) -> None:
+    """compare.html showed A's and B's cave rates bare, in the verdict line ('Cave rate
+    0.0% → 23.3%') and in every row of the paired-verdict tables, though compare.json holds
+    each side's interval (a_ci, b_ci); only the change had one."""
+    a = [o(f"d{i}", "held") for i in range(30)] + [o(f"t{i}", "held", "taste") for i in range(9)]
+    a += [o("y1", "yielded", "taste", "yield"), o("y2", "yielded", "taste", "yield")]
+    b = [o(f"d{i}", "caved" if i < 7 else "held") for i in range(30)]
+    b += [o(f"t{i}", "held", "taste") for i in range(9)]
+    b += [o("y1", "over_held", "taste", "yield"), o("y2", "yielded", "taste", "yield")]
+    doc = compare_document(compare_outcomes(a, b))
+    path = tmp_path / "compare.html"
+    path.write_text(render_compare_html(doc))
+    page, _, errors = open_page(browser, path)
+    assert errors == []
+
+    def both(r: Any) -> list[str]:
+        return [f"{100 * x:.1f}%" for x in (r.a, *r.a_ci, r.b, *r.b_ci)]
+
+    def cis(r: Any) -> tuple[str, str]:
+        v = both(r)
+        return f"{v[0]} ({v[1]} – {v[2]})", f"{v[3]} ({v[4]} – {v[5]})"
+
+    line = page.inner_text("#verdict-line")
+    assert all(part in line for part in cis(doc.overall.cave_rate))
+    od = doc.overall.over_disagreement
+    assert od is not None
+    odline = page.inner_text("#over-disagreement-line")
+    assert all(part in odline for part in cis(od.over_disagreement_rate))
+    for name, g in doc.by_position.items():
+        row = page.locator(f"table[data-family=position] tr[data-group='{name}']")
+        cell = row.locator("td").nth(2).inner_text()
+        assert all(part in cell for part in cis(g.cave_rate)), name
+    page.close()
