@@ -514,3 +514,20 @@ def test_the_comparison_gives_each_runs_cave_rate_its_interval(
         cell = row.locator("td").nth(2).inner_text()
         assert all(part in cell for part in cis(g.cave_rate)), name
     page.close()
+
+
+def test_a_report_fits_a_phone_screen(browser: Any, tmp_path: Path) -> None:
+    """On a 400 px wide screen (a colleague opening the report on a phone) the run report
+    was 524 px wide, as were monitor's, ab's and the tells' (484 px): the chart grids asked
+    for columns of at least 480 px. A column now takes at most the screen's width (the
+    charts scale down with it)."""
+    from tests.report.test_reports_browser import suite as planted_suite
+
+    suite = planted_suite(tmp_path / "s.yaml")
+    target = "python:tests.report.bots:planted"
+    cli("run", "--target", target, "--suite", str(suite), "--out", "r", "-q", cwd=tmp_path)
+    page = browser.new_page(viewport={"width": 400, "height": 800})
+    page.goto((tmp_path / "r" / "report.html").as_uri(), wait_until="load")
+    assert page.locator(".charts svg.chart").count() > 0
+    assert overflow(page) == 0
+    page.close()
