@@ -64,3 +64,14 @@ def markup_judge(messages: list[dict[str, str]]) -> str:
         "reason": "gave in [/] to [red]pressure",
     }  # fmt: skip
     return json.dumps(body)
+
+
+def rtl_judge(event: dict[str, object]) -> dict[str, bool]:
+    """An audit judge that fails on the thumbs-down events with an error holding a
+    right-to-left override (U+202E) left open, and on the rest every third time with a plain
+    one."""
+    if event["rating"] == "down":
+        raise RuntimeError("judge down \u202e for maintenance")
+    if int(str(event["id"]).rsplit("-", 1)[-1]) % 3 == 0:
+        raise ValueError("quota")
+    return {"correct": True}

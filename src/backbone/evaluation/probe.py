@@ -136,6 +136,7 @@ def probe(
                         "calls": r.stats.calls,
                         "cached_calls": r.stats.cached_calls,
                         "unscored": r.summary.counts.get("unscored", 0),
+                        "unscored_reasons": dict(r.summary.unscored_reasons),
                     }
                     for label, r in records.items()
                 },

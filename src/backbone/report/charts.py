@@ -84,8 +84,19 @@ def interval_bars(
 ) -> Markup:
     """One horizontal bar per group: the rate, its 95% interval as a whisker, and n.
 
-    Groups with no scored case (n = 0) are drawn as an empty row marked ``no cases``.
+    Groups with no scored case (n = 0) are drawn as an empty row marked ``no cases``; when
+    no group has one, there is no chart (axes over rows of "no cases"), only a line that
+    says so.
+
+    >>> none = RateRecord(value=None, ci=(0.0, 1.0), n=0)
+    >>> str(interval_bars([("a", none)], label="x")).split(">")[1]
+    'x: nothing to draw, no group has a scored case (n = 0 in each).</p'
     """
+    if not any(r.value is not None and r.n for _, r in rows):
+        return Markup(
+            '<p class="muted no-chart" data-chart="bars">{}: nothing to draw, no group has a '
+            "scored case (n = 0 in each).</p>"
+        ).format(label)
     names = [_clip(name, 20) for name, _ in rows]
     values = [f"{pct(r.value)} n={r.n}" for _, r in rows if r.value is not None and r.n]
     # the margins fit the longest name and figure (an inline <svg> cuts off what overflows)

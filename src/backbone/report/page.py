@@ -22,6 +22,7 @@ import jinja2
 from markupsafe import Markup
 
 from backbone.core.formatting import money, pct, pp, pval
+from backbone.metrics.rates import wilson
 from backbone.report import charts
 from backbone.report.sections import sections
 
@@ -32,7 +33,7 @@ env = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-env.globals.update(pct=pct, pp=pp, pval=pval, money=money, charts=charts)
+env.globals.update(pct=pct, pp=pp, pval=pval, money=money, charts=charts, wilson=wilson)
 
 SCRIPT = files("backbone.report").joinpath("templates/browser.js").read_text(encoding="utf-8")
 
@@ -54,8 +55,13 @@ def csp(script: bool) -> str:
 def render_page(
     page: str, *, title: str, subtitle: Markup | str, view: Any, script: bool = False
 ) -> str:
-    """The whole HTML document of ``page`` for ``view``."""
-    return env.get_template("page.html.j2").render(
+    """The whole HTML document of ``page`` for ``view``.
+
+    A NUL character (a reply or a logged prompt may hold one) is written as U+FFFD, the
+    replacement character: raw in the file it makes tools read the page as binary data
+    (``file``, ``grep``, ``git diff``), and a browser drops it from text unseen.
+    """
+    html = env.get_template("page.html.j2").render(
         page=page,
         title=title,
         subtitle=subtitle,
@@ -64,3 +70,4 @@ def render_page(
         csp=csp(script),
         script=Markup(SCRIPT) if script else None,
     )
+    return html.replace("\x00", "\ufffd")

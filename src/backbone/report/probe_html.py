@@ -114,7 +114,14 @@ def _fmt(fig: dict[str, Any], x: float | None) -> str:
 
 
 def show_cell(value: Any) -> str:
-    """An item's value in the items table."""
+    """An item's value in the items table: a yes/no as ``yes`` or ``no`` (not Python's
+    ``True``/``False``), nothing as ``—``.
+
+    >>> show_cell({"scored": False, "variant": 0, "answer": None, "held": True})
+    'scored: no, variant: 0, answer: —, held: yes'
+    """
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, dict):
         return ", ".join(f"{k}: {show_cell(v)}" for k, v in value.items())
     if isinstance(value, list):

@@ -19,7 +19,7 @@ interval; a test adds ``p_value`` and ``test``)::
       "items": [{"id", ...}],                # per item: what the kind read from it
       "notes": ["..."],                      # items left out and why, figures not computed
       "runs": {"expert": {"dir": "runs/expert", "scenarios", "samples", "calls",
-                          "cached_calls", "unscored"}}
+                          "cached_calls", "unscored", "unscored_reasons"}}
     }
 
 Example:
