@@ -393,7 +393,9 @@ def test_a_py_file_target_with_a_dataclass_under_future_annotations_imports(
     proc = subprocess.run(
         [backbone_exe(), "run", "--target", "python:typedbot.py:reply", "--suite", "suite.yaml",
          "--out", "out", "--no-cache", "--quiet"],
-        cwd=tmp_path, env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
+        # the bot imports tests.support: the repository root on the path, wherever pytest runs
+        cwd=tmp_path, env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache"),
+                                  PYTHONPATH=str(Path(__file__).resolve().parents[2])),
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
