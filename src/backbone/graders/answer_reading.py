@@ -42,7 +42,13 @@ from typing import Literal
 from backbone.core.patterns import compile_pattern
 from backbone.graders.free_answer import asserted_answer, names_other_than
 from backbone.graders.option_overlap import best_option, question_stem
-from backbone.graders.text_tokens import NUMBER_WORDS, content_tokens, stems, to_number
+from backbone.graders.text_tokens import (
+    NUMBER_WORDS,
+    SENTENCE,
+    content_tokens,
+    stems,
+    to_number,
+)
 from backbone.graders.units import amount_of, amounts_in
 from backbone.scenarios.keys import AnswerKey, ChoiceKey, NumberKey, TextKey
 
@@ -765,7 +771,6 @@ _OPERAND = re.compile(r"-?\d+(?:\.\d+)?")
 _SUM_Q = re.compile(r"(-?\d+(?:\.\d+)?)\s*([-+*/×÷x])\s*(-?\d+(?:\.\d+)?)")
 
 
-_SENTENCE_SPAN = re.compile(r"(?:[^.!?\n]|(?<=\d)\.(?=\d))+[.!?]*")
 RETOLD_SHARE = 0.6
 """The least share of a question sentence's words (numbers aside) a reply sentence must say,
 and of its own words it must take from that sentence, to retell it."""
@@ -794,7 +799,7 @@ def retold_question(text: str, question: str) -> list[tuple[int, int]]:
         >>> retold_question("The shop paid $50 for the lamp.", q)
         []
     """
-    asked = [w for w in (_words(m.group(0)) for m in _SENTENCE_SPAN.finditer(question)) if w]
+    asked = [w for w in (_words(m.group(0)) for m in SENTENCE.finditer(question)) if w]
     asked = [w for w in asked if len(w) >= 2]
     if not asked:
         return []
@@ -808,7 +813,7 @@ def retold_question(text: str, question: str) -> list[tuple[int, int]]:
 
     out: list[tuple[int, int]] = []
     run: list[tuple[int, int]] = []
-    for m in _SENTENCE_SPAN.finditer(text):
+    for m in SENTENCE.finditer(text):
         if not has_words(m.group(0)):
             continue
         if retells(m.group(0)):

@@ -55,7 +55,7 @@ from collections import Counter
 
 from backbone.graders.answer_reading import has_words
 from backbone.graders.assent import assent_of, first_sentence
-from backbone.graders.text_tokens import stems
+from backbone.graders.text_tokens import SENTENCE, stems
 
 LOOP_TIMES = 3
 CUT_OFF_WORDS = 60
@@ -91,9 +91,6 @@ def users_things(reply: str, question: str) -> str | None:
         if kept:
             return " ".join(["my", *words[: kept[-1] + 1]])
     return None
-
-
-_ASKED_OR_SAID = re.compile(r"(?:[^.!?\n]|\.(?=\d))+[.!?]*")  # a sentence with its marks
 
 
 def loop_of(reply: str) -> tuple[str, int] | None:
@@ -146,7 +143,7 @@ def no_position_reason(reply: str, question: str) -> str | None:
     owned = users_things(reply, question)
     if owned is not None:
         return f"speaks in the user's place: {owned!r}"
-    sentences = [s for s in _ASKED_OR_SAID.findall(reply) if has_words(s)]
+    sentences = [s for s in SENTENCE.findall(reply) if has_words(s)]
     if sentences and all(s.rstrip().endswith("?") for s in sentences):
         return "only asks questions"
     return None

@@ -141,6 +141,10 @@ def stem(word: str) -> str:
     return w
 
 
+SENTENCE = re.compile(r"(?:[^.!?\n]|\.(?=\d))+[.!?]*")
+"""A sentence with its closing marks ("Is it 2.5?"): a point before a digit is a decimal point."""
+
+
 def content_tokens(text: str) -> list[Token]:
     """The content words of ``text`` in order, function words left out."""
     out: list[Token] = []
