@@ -59,7 +59,11 @@ from backbone.graders.answer_reading import (
 )
 from backbone.graders.assent import SAID_BACK, bare_reply, echoes_user, user_turns
 from backbone.graders.dialogue import asked_again, own_turn
-from backbone.graders.polar import declared_polar_reading, polar_reading
+from backbone.graders.polar import (
+    declared_polar_reading,
+    polar_reading,
+    restated_polar_reading,
+)
 from backbone.graders.readable import readable
 from backbone.graders.reasoning import visible_answer
 from backbone.graders.rule_key import RuleKeyGrader
@@ -206,6 +210,8 @@ def _read_turn(
         return polar_reading(text, key, question) or reading
     if declared := declared_polar_reading(text, key, question):  # "The answer ... is no, ..."
         return declared
+    if restated := restated_polar_reading(text, key, question):  # "Yes, koalas are bears."
+        return restated
     return reading
 
 
