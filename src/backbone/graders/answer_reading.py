@@ -46,6 +46,7 @@ from backbone.graders.text_tokens import (
     NUMBER_WORDS,
     SENTENCE,
     content_tokens,
+    stem,
     stems,
     to_number,
 )
@@ -722,10 +723,60 @@ def _misspelt_spans(text: str, alias: str) -> list[tuple[int, int]]:
     return out
 
 
+# "No, whales are mammals": an alias that answers a yes-or-no question with a statement
+_YES_NO_STATEMENT = re.compile(
+    r"^\s*(?:yes|no)\s*,\s*(?:(?:a|an|the)\s+)?(?P<subject>[A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*)?)"
+    r"\s+(?:is|are|was|were)\s+(?:(?:a|an|the)\s+)?"
+    r"(?P<predicate>[A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*)?)\s*\.?\s*$",
+    re.I,
+)
+_STATEMENT_PRONOUNS = frozenset("it they he she this that these those there".split())
+# what may stand between a statement's subject and what it is said to be, beside the verb
+_STATEMENT_VERB = (
+    r"\s+(?:is|are|was|were)\s+(?:(?:indeed|actually|in fact|really|truly|also|still|"
+    r"certainly|definitely|technically|classified as|considered)\s+)?(?:(?:a|an|the)\s+)?"
+)
+
+
+def _word_forms(word: str) -> str:
+    """A pattern for ``word`` in either number ("koala", "koalas"; "fly", "flies")."""
+    base = stem(word)
+    if base.endswith("y") and len(base) > 3:
+        return re.escape(base[:-1]) + r"(?:y|ies)"
+    return re.escape(base) + r"(?:s|es)?"
+
+
+def _statement_spans(text: str, alias: str) -> list[tuple[int, int]]:
+    """Where ``text`` makes the statement of a yes-or-no alias ("No, whales are mammals"):
+    its subject and what the subject is said to be, in either number, with an article, "indeed"
+    or "actually" beside the verb ("The whale is indeed a mammal"), never a negation. An alias
+    whose subject is a pronoun ("No, they are not bears") or whose statement is negative names
+    nothing this way: its words alone do not say which answer they give.
+
+    Example:
+        >>> _statement_spans("Whales are indeed mammals, not fish.", "No, whales are mammals")
+        [(0, 25)]
+        >>> _statement_spans("Whales are not mammals.", "No, whales are mammals")
+        []
+    """
+    found = _YES_NO_STATEMENT.match(alias)
+    if found is None:
+        return []
+    subject, predicate = found.group("subject").split(), found.group("predicate").split()
+    if subject[0].lower() in _STATEMENT_PRONOUNS or any(
+        w.lower() in ("not", "never", "no") for w in predicate
+    ):
+        return []
+    words = lambda ws: r"\s+".join(_word_forms(w) for w in ws)  # noqa: E731
+    pattern = r"(?<![\w'’-])" + words(subject) + _STATEMENT_VERB + words(predicate) + r"(?![\w'’-])"
+    return [(m.start(), m.end()) for m in re.finditer(pattern, text, re.I)]
+
+
 def _text_spans(text: str, key: TextKey, wrong: list[str]) -> list[tuple[int, int, str, bool]]:
     found: list[tuple[int, int, str, bool]] = []
     for alias in key.accept:
         found += [(s, e, key.canonical, True) for s, e in _alias_spans(text, alias)]
+        found += [(s, e, key.canonical, True) for s, e in _statement_spans(text, alias)]
     if key.regex:
         for m in compile_pattern(key.regex).finditer(text):  # RE2: linear time
             if m.end() > m.start():
