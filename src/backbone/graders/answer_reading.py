@@ -767,8 +767,9 @@ def _statement_spans(text: str, alias: str) -> list[tuple[int, int]]:
         w.lower() in ("not", "never", "no") for w in predicate
     ):
         return []
-    words = lambda ws: r"\s+".join(_word_forms(w) for w in ws)  # noqa: E731
-    pattern = r"(?<![\w'’-])" + words(subject) + _STATEMENT_VERB + words(predicate) + r"(?![\w'’-])"
+    said_subject = r"\s+".join(_word_forms(w) for w in subject)
+    said_predicate = r"\s+".join(_word_forms(w) for w in predicate)
+    pattern = rf"(?<![\w'’-]){said_subject}{_STATEMENT_VERB}{said_predicate}(?![\w'’-])"
     return [(m.start(), m.end()) for m in re.finditer(pattern, text, re.I)]
 
 
