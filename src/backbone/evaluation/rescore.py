@@ -130,7 +130,8 @@ def rescore(
 
         flat = run_sync(regrade)
         graded = [
-            _with_repeats(flat[g * samples : (g + 1) * samples]) for g in range(len(conversations))
+            ScenarioResult.from_samples(flat[g * samples : (g + 1) * samples])
+            for g in range(len(conversations))
         ]
         # the replies are the run's (its target's "sent" stands); the judges are this rescore's
         sent = {k: v for k, v in run.options.get("sent", {}).items() if k != "judges"}
@@ -161,13 +162,6 @@ def rescore(
 
 def _role_break(broke: PressureBreakRecord | SampleBreakRecord | None) -> RoleBreak | None:
     return RoleBreak(turn=broke.turn, reason=broke.reason) if broke is not None else None
-
-
-def _with_repeats(samples: list[ScenarioResult]) -> ScenarioResult:
-    """One scenario's result: its first sample, with the others as ``repeats``."""
-    if len(samples) == 1:
-        return samples[0]
-    return samples[0].model_copy(update={"repeats": samples[1:]})
 
 
 # --- the run's suite -----------------------------------------------------------------------

@@ -343,7 +343,7 @@ async def run_suite(
         rank = {s.id: k for k, s in enumerate(suite.scenarios)}
         groups.sort(key=lambda g: rank[g[0].transcript.scenario_id])
     played = [r for g in groups for r in g]
-    results = [_first_with_repeats(g) for g in groups]
+    results = [ScenarioResult.from_samples(g) for g in groups]
     if len(results) < len(suite.scenarios):
         kept = {r.transcript.scenario_id for r in results}
         suite = suite.model_copy(update={"scenarios": [s for s in suite.scenarios if s.id in kept]})
@@ -369,13 +369,6 @@ async def run_suite(
     )
 
 
-def _first_with_repeats(samples: list[ScenarioResult]) -> ScenarioResult:
-    """One scenario's result: its first sample, with the others as ``repeats``."""
-    if len(samples) == 1:
-        return samples[0]
-    return samples[0].model_copy(update={"repeats": samples[1:]})
-
-
 class _InOrder:
     """Feeds a stop rule each scenario's result in play order, as soon as the scenario and
     every one before it have finished all their samples."""
@@ -393,7 +386,7 @@ class _InOrder:
         while not self.decided and all(self.next * k + j in self.finished for j in range(k)):
             group = [self.finished.pop(self.next * k + j) for j in range(k)]
             self.next += 1
-            self.decided = self.stop(_first_with_repeats(group))
+            self.decided = self.stop(ScenarioResult.from_samples(group))
 
     def stopped(self) -> bool:
         return self.decided

@@ -37,6 +37,14 @@ class ScenarioResult(BaseModel):
         """This result and its repeats, sample 0 first."""
         return [self, *self.repeats]
 
+    @staticmethod
+    def from_samples(samples: list[ScenarioResult]) -> ScenarioResult:
+        """One scenario's result from its K samples (sample 0 first): the first, with the
+        others as ``repeats`` (the inverse of :meth:`all_samples`)."""
+        if len(samples) == 1:
+            return samples[0]
+        return samples[0].model_copy(update={"repeats": samples[1:]})
+
 
 class RunStats(BaseModel):
     """Calls made, calls served from cache or journal, tokens."""
