@@ -133,7 +133,8 @@ def restated_polarity(text: str, question: str) -> tuple[Polarity, int, int] | N
     a chick that a human has touched?" no. The clause must say the question's verb ("is",
     "will", "can"; a "do" question's statement may drop it), keep the question's subject and
     its last content word and most of the rest, and state it plainly (no "may", "often",
-    "considered"); a question that is itself negative is left alone.
+    "considered"), and its sentence must not take it back ("..., but it is not a nut itself");
+    a question that is itself negative is left alone.
 
     Example:
         >>> restated_polarity("A tomato is indeed a fruit, but not a sweet one.",
@@ -141,6 +142,9 @@ def restated_polarity(text: str, question: str) -> tuple[Polarity, int, int] | N
         ('yes', 0, 26)
         >>> restated_polarity("A tomato is often considered a vegetable.",
         ...                   "Is a tomato botanically a fruit?") is None
+        True
+        >>> restated_polarity("A peanut is indeed a type of nut, but it is not a nut itself.",
+        ...                   "Is a peanut botanically a nut?") is None
         True
         >>> restated_polarity("Cracking your knuckles does not cause arthritis.",
         ...                   "Does cracking your knuckles cause arthritis?")
@@ -167,8 +171,32 @@ def restated_polarity(text: str, question: str) -> tuple[Polarity, int, int] | N
         return None
     if _QUALIFIED.search(verb.sub(" ", said) if aux in _MODALS else said):
         return None
+    if _takes_back(
+        text.replace("\u2019", "'"), clause.end(), words[-1], negated=bool(_NEGATION.search(said))
+    ):
+        return None  # "A peanut is indeed a type of nut, but it is not a nut itself."
     start = len(said) - len(said.lstrip())
     return ("no" if _NEGATION.search(said) else "yes"), start, clause.end()
+
+
+_BUT = re.compile(r"\s*,?\s*(?:but|however|although|though|while)\b(?P<rest>[^.!?;\n]*)", re.I)
+
+
+def _takes_back(text: str, end: int, last: str, *, negated: bool) -> bool:
+    """Whether the clause after a restatement (its sentence's "but ..." part) says the
+    opposite of it about the question's last content word: "..., but it is not a nut itself"
+    after "A peanut is indeed a type of nut"."""
+    but = _BUT.match(text, end)
+    if but is None:
+        return False
+    rest = but.group("rest")
+    if negated:  # "A whale is not a fish, but it is a fish in law": the plain word again
+        said = re.search(
+            rf"\b(?:is|are|was|were)\s+(?:(?:a|an|the)\s+)?{re.escape(last)}(?:s|es)?\b", rest, re.I
+        )
+    else:  # "... but it is not a nut itself": the word itself denied, not "a traditional fruit"
+        said = re.search(rf"\bnot\s+(?:(?:a|an|the)\s+)?{re.escape(last)}(?:s|es)?\b", rest, re.I)
+    return said is not None
 
 
 def declared_polar_reading(text: str, key: AnswerKey, question: str) -> Reading | None:
