@@ -29,6 +29,7 @@ from backbone.cli.errors import (
 from backbone.cli.judge_options import TIMEOUT_HELP
 from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct
+from backbone.report.escape import terminal
 
 err = console(stderr=True)
 
@@ -108,7 +109,7 @@ def print_audit(doc: dict[str, Any], console: Console) -> None:
     )
     counts = doc["counts"]
     if counts["unscored"]:
-        reasons = "; ".join(f"{r} ({n})" for r, n in doc["unscored_reasons"].items())
+        reasons = "; ".join(f"{terminal(r)} ({n})" for r, n in doc["unscored_reasons"].items())
         console.print(f"[magenta]{counts['unscored']} unscored[/] (not counted): {reasons}")
     colour = {"ship": "green", "review": "yellow", "stop": "red"}[doc["verdict"]]
     console.print(f"verdict: [bold {colour}]{doc['verdict']}[/] — {doc['verdict_reason']}")
