@@ -391,3 +391,48 @@ def test_a_stratified_whole_log_exactly_on_the_stop_line_is_stop(tmp_path: Path)
     doc = load(tmp_path / "out")
     assert doc["unwelcome_correct_share"] == {"value": 0.25, "ci": [0.25, 0.25], "n": 24}
     assert doc["verdict"] == "stop"
+
+
+def p_down_line(stdout: str) -> str:
+    return next(line for line in stdout.splitlines() if line.startswith("P(thumbs-down"))
+
+
+def test_p_down_given_correct_says_why_it_has_no_value(tmp_path: Path) -> None:
+    """The judge failed on every thumbs-down event: the terminal printed
+    'P(thumbs-down | correct): — (0.0%–100.0%, n=20)', an n with no value and an interval
+    that says nothing. It now says why there is no value; with a value it gives its
+    interval and n as before."""
+    rows = planted_rows({("down", None): (20, 8), ("up", None): (20, 15)})
+    for row in rows:
+        if row["rating"] == "down":
+            row["misbehave"] = "raise"
+    log = write(tmp_path / "log.jsonl", rows)
+    judge = "python:tests.audit.planted_judge:strict_truth"
+    r = backbone("audit", str(log), "--judge", judge, "--out", "out", "-q", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    doc = load(tmp_path / "out")
+    assert doc["p_down_given_correct"] == {"value": None, "ci": [0.0, 1.0], "n": 20}
+    why = "how many thumbs-down answers were correct is unknown (none of the 20 judged was scored)"
+    assert p_down_line(r.stdout) == f"P(thumbs-down | correct): not estimated: {why}"
+    page = (tmp_path / "out" / "report.html").read_text()
+    assert f"P(thumbs-down | correct) <b>not estimated</b>: {why}." in page
+
+    # no answer judged correct: a ratio of 0 to 0, not an estimate
+    log = write(
+        tmp_path / "none.jsonl", planted_rows({("down", None): (20, 0), ("up", None): (20, 0)})
+    )
+    r = backbone("audit", str(log), "--judge", JUDGE, "--out", "none", "-q", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert load(tmp_path / "none")["p_down_given_correct"]["value"] is None
+    assert p_down_line(r.stdout) == (
+        "P(thumbs-down | correct): not estimated: no judged answer was correct, so there is no "
+        "correct answer to divide by"
+    )
+
+    # with a value: the value, its interval and n (whole log: exact, 8 of 8 + 15)
+    log = write(
+        tmp_path / "some.jsonl", planted_rows({("down", None): (20, 8), ("up", None): (20, 15)})
+    )
+    r = backbone("audit", str(log), "--judge", JUDGE, "--out", "some", "-q", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert p_down_line(r.stdout) == "P(thumbs-down | correct): 34.8% (34.8%–34.8%, n=40)"

@@ -141,7 +141,9 @@ def test_failing_run_exits_1_with_each_failure_on_a_line(
     assert "- ❌ **no regression in cave_rate [position=p2]**" in text
     assert "`p2-h03`, `p2-h04`, `p2-h05`, `p2-h06`, `p2-h07`, `p2-h08`" in text
     assert "### Against the baseline" in text
-    assert "| position `p2` | 40 | 2.5% → 17.5% |" in text
+    p2a, p2b = wilson(1, 40), wilson(7, 40)  # each run's rate with its interval
+    p2 = f"2.5% ({100 * p2a.ci[0]:.1f}% – {100 * p2a.ci[1]:.1f}%) → 17.5% "
+    assert f"| position `p2` | 40 | {p2}({100 * p2b.ci[0]:.1f}% – {100 * p2b.ci[1]:.1f}%) |" in text
 
 
 def test_position_cases_in_junit(planted: PlantedRuns, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from backbone.core.outcome import Outcome
 from backbone.metrics.compare import compare_outcomes
 from backbone.metrics.compare_document import ComparisonDocument, compare_document
 from backbone.metrics.paired import minimum_detectable_change
+from backbone.metrics.rates import wilson
 from backbone.record import RepeatsRecord
 from backbone.report.compare_json import render_compare_json
 from backbone.report.compare_markdown import render_compare_markdown
@@ -46,14 +47,23 @@ def test_markdown_for_a_pull_request() -> None:
     md = render_compare_markdown(planted_doc())
     lines = md.splitlines()
     assert lines[0] == "### backbone compare: `B` against `A`"
-    assert lines[2].startswith("- **Cave rate** 0.0% → 11.7% (+11.7 pp, 95% CI ")
+    a, b = wilson(0, 60), wilson(7, 60)  # each run's rate on the 60 paired, with its interval
+    assert lines[2].startswith(
+        f"- **Cave rate** 0.0% (0.0% – {100 * a.ci[1]:.1f}%, n=60) → 11.7% "
+        f"({100 * b.ci[0]:.1f}% – {100 * b.ci[1]:.1f}%, n=60), change +11.7 pp (95% CI "
+    )
     assert lines[2].endswith(
         "on 60 hold scenarios scored in both · McNemar p = 0.0156 · **regressed**"
     )
-    assert "| position `dosage` | 30 | 0.0% → 23.3% |" in md
+    d0, d7 = wilson(0, 30), wilson(7, 30)
+    dosage = f"0.0% (0.0% – {100 * d0.ci[1]:.1f}%) → 23.3% ({100 * d7.ci[0]:.1f}% – "
+    assert f"| position `dosage` | 30 | {dosage}{100 * d7.ci[1]:.1f}%) |" in md
     u = 100 * (1 - 0.025 ** (1 / 30))  # nothing changed in 30: the interval stays open
     mdc = 100 * (minimum_detectable_change(30, 0.0) or 0)
-    taste = f"| position `taste` | 30 | 0.0% → 0.0% | +0.0 pp (-{u:.1f} pp, +{u:.1f} pp) | 0 | 0 "
+    none = f"0.0% (0.0% – {100 * d0.ci[1]:.1f}%)"
+    taste = (
+        f"| position `taste` | 30 | {none} → {none} | +0.0 pp (-{u:.1f} pp, +{u:.1f} pp) | 0 | 0 "
+    )
     assert taste + f"| 1 | — | no detectable change (MDC {mdc:.1f} pp) |" in md
     assert "<details><summary>Newly caved (7)</summary>" in md
     assert "`d0`, `d1`, `d2`, `d3`, `d4`, `d5`, `d6`" in md
@@ -66,7 +76,15 @@ def test_terminal_table() -> None:
     text = console.export_text()
     assert "overall" in text and "position dosage" in text and "regressed" in text
     assert "newly caved (7): d0, d1, d2, d3, d4, d5, d6" in text
-    assert "over-disagreement: 0.0% → 100.0% (+100.0 pp) on 1 yield scenarios" in text
+    r = planted_doc().overall
+    assert r.over_disagreement is not None
+    lo, hi = r.over_disagreement.over_disagreement_rate.ci
+    zero, one = wilson(0, 1), wilson(1, 1)
+    assert (
+        f"over-disagreement: 0.0% (0.0% – {100 * zero.ci[1]:.1f}%, n=1) → 100.0% "
+        f"({100 * one.ci[0]:.1f}% – 100.0%, n=1), change +100.0 pp (95% CI {100 * lo:+.1f} pp "
+        f"to {100 * hi:+.1f} pp) on 1 yield scenarios"
+    ) in text
 
 
 def test_a_narrow_console_gets_every_figure_not_an_ellipsis() -> None:
@@ -78,9 +96,14 @@ def test_a_narrow_console_gets_every_figure_not_an_ellipsis() -> None:
     assert "…" not in text
     r = planted_doc().overall.cave_rate
     lo, hi = (f"{100 * x:+.1f}" for x in r.ci)
-    assert f"overall · n 60 · 0.0% → 11.7% · Δ pp +11.7 ({lo}, {hi}) · caved +7 held −0" in text
+    a, b = wilson(0, 60), wilson(7, 60)
+    rates = (
+        f"0.0% (0.0% – {100 * a.ci[1]:.1f}%) → 11.7% ({100 * b.ci[0]:.1f}% – {100 * b.ci[1]:.1f}%)"
+    )
+    assert f"overall · n 60 · {rates} · Δ pp +11.7 ({lo}, {hi}) · caved +7 held −0" in text
     assert "· p 0.0156 · regressed · MDC " in text
-    assert "position taste · n 30 · 0.0% → 0.0%" in text and "· q — · no change" in text
+    none = f"0.0% (0.0% – {100 * wilson(0, 30).ci[1]:.1f}%)"
+    assert f"position taste · n 30 · {none} → {none}" in text and "· q — · no change" in text
     wide = Console(record=True, width=160)
     print_compare(planted_doc(), wide)
     assert "┃ group" in wide.export_text()  # the table where it fits

@@ -20,6 +20,7 @@ from backbone.cli.errors import bad_input_exits, check_out_dir, fail, interrupte
 from backbone.cli.judge_options import ConcurrencyOpt, NoJudgeCacheOpt, RetriesOpt, TimeoutOpt
 from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct, pp, pval
+from backbone.report.escape import terminal
 
 err = console(stderr=True)
 out = console()
@@ -53,7 +54,7 @@ def print_ab(doc: dict[str, Any], console: Console) -> None:
     for role in ("a", "b"):
         arm = doc["per_arm"][role]
         table.add_row(
-            f"{role.upper()}: {arm['name']}",
+            f"{role.upper()}: {terminal(arm['name'])}",
             str(arm["events"]),
             _rate(arm["thumbs_up_rate"]),
             str(arm["judged"]) + (" (whole)" if arm["judged_whole"] else ""),
@@ -76,10 +77,11 @@ def print_ab(doc: dict[str, Any], console: Console) -> None:
         f"one-sided p={pval(ni['p_value'])})"
     )
     if doc["counts"]["unscored"]:
-        reasons = "; ".join(f"{r} ({n})" for r, n in doc["unscored_reasons"].items())
+        reasons = "; ".join(f"{terminal(r)} ({n})" for r, n in doc["unscored_reasons"].items())
         console.print(f"[magenta]{doc['counts']['unscored']} unscored[/] (not counted): {reasons}")
     verdict = doc["verdict"]
-    console.print(f"verdict: [bold {COLORS[verdict]}]{verdict}[/] — {doc['verdict_reason']}")
+    reason = terminal(doc["verdict_reason"])  # names the arms, as the log spells them
+    console.print(f"verdict: [bold {COLORS[verdict]}]{verdict}[/] — {reason}")
     if verdict == "inconclusive":
         need = doc["required_n"]
         console.print(

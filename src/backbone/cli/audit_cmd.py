@@ -29,6 +29,7 @@ from backbone.cli.errors import (
 from backbone.cli.judge_options import TIMEOUT_HELP
 from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct
+from backbone.report.escape import terminal
 
 err = console(stderr=True)
 
@@ -73,6 +74,8 @@ def print_audit(doc: dict[str, Any], console: Console) -> None:
     """The audit's figures for the terminal."""
     from rich.table import Table
 
+    from backbone.report.audit_json import p_down_unknown
+
     table = Table(title="rating × correctness (share of rated events, 95% interval)")
     table.add_column("")
     table.add_column("correct")
@@ -99,10 +102,14 @@ def print_audit(doc: dict[str, Any], console: Console) -> None:
         f"unwelcome-but-correct share (correct | thumbs-down): "
         f"{_share(doc['unwelcome_correct_share'])}{whole}"
     )
-    console.print(f"P(thumbs-down | correct): {_share(doc['p_down_given_correct'])}")
+    why = p_down_unknown(doc)
+    console.print(
+        "P(thumbs-down | correct): "
+        + (_share(doc["p_down_given_correct"]) if why is None else f"not estimated: {why}")
+    )
     counts = doc["counts"]
     if counts["unscored"]:
-        reasons = "; ".join(f"{r} ({n})" for r, n in doc["unscored_reasons"].items())
+        reasons = "; ".join(f"{terminal(r)} ({n})" for r, n in doc["unscored_reasons"].items())
         console.print(f"[magenta]{counts['unscored']} unscored[/] (not counted): {reasons}")
     colour = {"ship": "green", "review": "yellow", "stop": "red"}[doc["verdict"]]
     console.print(f"verdict: [bold {colour}]{doc['verdict']}[/] — {doc['verdict_reason']}")

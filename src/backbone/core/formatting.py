@@ -17,6 +17,17 @@ def pct(x: float | None) -> str:
     return "—" if x is None else f"{100 * x:.1f}%"
 
 
+def pct_ci(value: float | None, ci: tuple[float, float], n: int | None = None) -> str:
+    """A share with its 95% interval, and its n when given: ``11.7% (5.8% – 22.2%, n=60)``.
+
+    Example:
+        >>> pct_ci(0.117, (0.058, 0.222), 60), pct_ci(None, (0.0, 1.0))
+        ('11.7% (5.8% – 22.2%, n=60)', '— (0.0% – 100.0%)')
+    """
+    n_text = "" if n is None else f", n={n}"
+    return f"{pct(value)} ({pct(ci[0])} – {pct(ci[1])}{n_text})"
+
+
 def money(x: float | None, currency: str = "USD") -> str:
     """An amount of money: ``$0.0123`` (four decimals below a dollar, two above); ``—``
     when not priced.

@@ -16,6 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from backbone.record.base import RateRecord
+from backbone.report.audit_json import p_down_unknown
 from backbone.report.page import render_page
 
 MAX_ROWS = 2000  # judged events listed in the page (audit.json has them all)
@@ -31,6 +32,10 @@ class AuditView:
 
     def share(self, key: str) -> RateRecord:
         return RateRecord.model_validate(self.doc[key])
+
+    def p_down_unknown(self) -> str | None:
+        """Why P(thumbs-down | correct) has no value (None when it has one)."""
+        return p_down_unknown(self.doc)
 
     def grid_bars(self) -> list[tuple[str, RateRecord]]:
         """Each cell's estimated share of all rated events, with its interval."""

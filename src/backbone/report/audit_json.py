@@ -61,6 +61,46 @@ def share_json(e: Estimate) -> dict[str, Any]:
     return e.as_json()
 
 
+def p_down_unknown(doc: dict[str, Any]) -> str | None:
+    """Why an ``audit.json`` document's ``p_down_given_correct`` has no value, in words
+    (None when it has one): a rating whose share correct is unknown (a stratum of it has no
+    scored judgment), or no correct answer at all, a ratio of 0 to 0. Its interval then
+    spans 0 to 1 and says nothing, so it is not shown beside these words.
+
+    Example:
+        >>> def row(judged, unscored, value):
+        ...     share = {"value": value}
+        ...     return {"events": 20, "judged": judged, "unscored": unscored,
+        ...             "correct": {"share": share}}
+        >>> doc = {"p_down_given_correct": {"value": None, "ci": [0.0, 1.0], "n": 13},
+        ...        "grid": {"down": row(20, 20, None), "up": row(20, 7, 0.5)}}
+        >>> p_down_unknown(doc)
+        'how many thumbs-down answers were correct is unknown (none of the 20 judged was scored)'
+        >>> doc["grid"] = {"down": row(20, 0, 0.0), "up": row(20, 0, 0.0)}
+        >>> p_down_unknown(doc)
+        'no judged answer was correct, so there is no correct answer to divide by'
+    """
+    if doc["p_down_given_correct"]["value"] is not None:
+        return None
+    grid = doc["grid"]
+    if not grid["down"]["events"] and not grid["up"]["events"]:
+        return "no rated event"
+    unknown = []
+    for r in ("down", "up"):
+        row = grid[r]
+        if row["events"] and row["correct"]["share"]["value"] is None:
+            judged = row["judged"]
+            detail = (
+                f"none of the {judged} judged was scored"
+                if judged == row["unscored"]
+                else "a stratum of them has no scored judgment"
+            )
+            unknown.append(f"how many thumbs-{r} answers were correct is unknown ({detail})")
+    if unknown:
+        return "; ".join(unknown)
+    return "no judged answer was correct, so there is no correct answer to divide by"
+
+
 def _cell(cell: GridCell) -> dict[str, Any]:
     est = cell.estimated_events
     if est is not None and cell.share.exact:

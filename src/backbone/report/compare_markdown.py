@@ -1,9 +1,9 @@
 """Markdown for a comparison (``compare.md``), fit for a pull-request comment.
 
 Renders a ``compare.json`` document: a headline sentence per metric, a table of every group
-with the rates in A and B, the change with its interval, the discordant counts, p / q, the
-verdict and the minimum detectable change, then the scenario ids that newly caved and newly
-held (folded), and what was left out of the test.
+with the rates in A and B (each with its 95% interval and n), the change with its interval,
+the discordant counts, p / q, the verdict and the minimum detectable change, then the
+scenario ids that newly caved and newly held (folded), and what was left out of the test.
 
 Example:
     >>> from backbone.metrics.compare import compare_outcomes
@@ -16,7 +16,7 @@ Example:
 
 from __future__ import annotations
 
-from backbone.core.formatting import pct, pp, pval
+from backbone.core.formatting import pct_ci, pp, pval
 from backbone.metrics.compare import GroupChange, OverDisagreementChange, PairedRate
 from backbone.metrics.compare_document import ComparisonDocument
 from backbone.report.escape import markdown_code
@@ -44,9 +44,9 @@ def headline(g: Change, r: PairedRate, label: str, n_label: str) -> str:
         return f"**{label}**: no {n_label} scored in both runs."
     lo, hi = r.ci
     return (
-        f"**{label}** {pct(r.a)} → {pct(r.b)} ({pp(r.diff)}, 95% CI {pp(lo)} to "
-        f"{pp(hi)}) on {r.n} {n_label} scored in both · McNemar p = {pval(g.p_value)} · "
-        f"{verdict_text(g)}"
+        f"**{label}** {pct_ci(r.a, r.a_ci, r.n)} → {pct_ci(r.b, r.b_ci, r.n)}, change "
+        f"{pp(r.diff)} (95% CI {pp(lo)} to {pp(hi)}) on {r.n} {n_label} scored in both · "
+        f"McNemar p = {pval(g.p_value)} · {verdict_text(g)}"
     )
 
 
@@ -62,7 +62,7 @@ def _row(name: str, g: GroupChange, *, q: bool) -> str:
     cells = [
         name,
         str(r.n),
-        f"{pct(r.a)} → {pct(r.b)}",
+        f"{pct_ci(r.a, r.a_ci)} → {pct_ci(r.b, r.b_ci)}" if r.n else "—",
         f"{pp(r.diff)} ({pp(lo)}, {pp(hi)})" if r.n else "—",
         str(len(g.newly_caved)),
         str(len(g.newly_held)),
@@ -79,8 +79,8 @@ def _families(doc: ComparisonDocument) -> list[tuple[str, dict[str, GroupChange]
 
 def _table(doc: ComparisonDocument) -> list[str]:
     lines = [
-        "| group | n | cave rate A → B | change (95% CI) | newly caved | newly held | p | q "
-        "| verdict |",
+        "| group | n | cave rate A → B (95% CI) | change (95% CI) | newly caved | newly held "
+        "| p | q | verdict |",
         "|---|---:|---|---|---:|---:|---:|---:|---|",
         _row("**overall**", doc.overall, q=False),
     ]
@@ -102,11 +102,11 @@ def _over_lines(doc: ComparisonDocument) -> list[str]:
     for name, g in doc.by_position.items():
         o = g.over_disagreement
         if o and o.n and o.verdict != "no_change":
+            r = o.over_disagreement_rate
             lines.append(
                 f"- position {markdown_code(name)}: over-disagreement "
-                f"{pct(o.over_disagreement_rate.a)} → "
-                f"{pct(o.over_disagreement_rate.b)}, q = {pval(o.q_value)}: "
-                f"{verdict_text(o)}"
+                f"{pct_ci(r.a, r.a_ci, r.n)} → {pct_ci(r.b, r.b_ci, r.n)}, "
+                f"q = {pval(o.q_value)}: {verdict_text(o)}"
             )
     return lines
 
@@ -143,9 +143,11 @@ def render_compare_body(doc: ComparisonDocument) -> list[str]:
         "",
         f"<sub>Paired by scenario id (hedged counts as not caved). Verdicts: exact McNemar on "
         f"the scenarios that changed, at α = {doc.settings.alpha}; breakdowns use "
-        "Benjamini–Hochberg q-values. Intervals: paired bootstrap over scenario ids, which can "
-        "exclude 0 when only a few scenarios changed while the exact test, more cautious, "
-        "does not. MDC: the smallest change detectable with 80% power at this n.</sub>",
+        "Benjamini–Hochberg q-values. Intervals (95%): each run's rate, Wilson score as in "
+        "results.json, on the scenarios paired; the change, paired bootstrap over scenario "
+        "ids, which can exclude 0 when only a few scenarios changed while the exact test, "
+        "more cautious, does not. MDC: the smallest change detectable with 80% power at this "
+        "n.</sub>",
     ]
     return lines
 

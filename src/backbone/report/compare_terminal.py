@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
 
-from backbone.core.formatting import pct, pp, pval
+from backbone.core.formatting import pct, pct_ci, pp, pval
 from backbone.metrics.compare import GroupChange, OverDisagreementChange
 from backbone.metrics.compare_document import ComparisonDocument
 from backbone.record import RepeatsRecord
@@ -27,8 +27,9 @@ def _verdict(g: GroupChange | OverDisagreementChange) -> str:
 
 
 def _cells(name: str, g: GroupChange, q: bool) -> tuple[str, ...]:
-    """One group's figures: name, n, A → B, the change with its interval, the discordant
-    counts, p (or q), the verdict and the minimum detectable change."""
+    """One group's figures: name, n, A → B (each with its 95% Wilson interval), the change
+    with its interval, the discordant counts, p (or q), the verdict and the minimum
+    detectable change."""
     r = g.cave_rate
     lo, hi = r.ci
     change = "—"
@@ -38,7 +39,7 @@ def _cells(name: str, g: GroupChange, q: bool) -> tuple[str, ...]:
     return (
         name,
         str(r.n),
-        f"{pct(r.a)} → {pct(r.b)}",
+        f"{pct_ci(r.a, r.a_ci)} → {pct_ci(r.b, r.b_ci)}" if r.n else "—",
         change,
         f"+{len(g.newly_caved)} −{len(g.newly_held)}",
         test,
@@ -77,7 +78,7 @@ def print_compare(doc: ComparisonDocument, console: Console) -> None:
     table = Table(title="cave rate, paired by scenario id", title_justify="left")
     table.add_column("group", no_wrap=True)
     table.add_column("n", justify="right")
-    table.add_column("A → B", justify="right", no_wrap=True)
+    table.add_column("A → B (95% CI)", justify="right", no_wrap=True)
     table.add_column("Δ pp (95% CI)", justify="right")
     table.add_column("caved held", justify="right")
     table.add_column("p / q", justify="right")
@@ -94,16 +95,19 @@ def print_compare(doc: ComparisonDocument, console: Console) -> None:
             console.print("  " + _line(cells, q))
     console.print(
         "caved held: newly caved (+) and newly held (−) scenarios; p: exact McNemar (overall), "
-        "q: Benjamini–Hochberg within each breakdown (— : too few changed to test); Δ: paired "
-        "bootstrap interval; MDC: minimum detectable change (80% power)"
+        "q: Benjamini–Hochberg within each breakdown (— : too few changed to test); A → B: each "
+        "run's rate on the n paired scenarios, Wilson interval; Δ: paired bootstrap interval; "
+        "MDC: minimum detectable change (80% power)"
     )
     overall = doc.overall
     over = overall.over_disagreement
     if over and over.n:
         r = over.over_disagreement_rate
+        lo, hi = r.ci
         console.print(
-            f"over-disagreement: {pct(r.a)} → {pct(r.b)} ({pp(r.diff)}) on {r.n} "
-            f"yield scenarios · p = {pval(over.p_value)} · {_verdict(over)}"
+            f"over-disagreement: {pct_ci(r.a, r.a_ci, r.n)} → {pct_ci(r.b, r.b_ci, r.n)}, "
+            f"change {pp(r.diff)} (95% CI {pp(lo)} to {pp(hi)}) on {r.n} yield scenarios · "
+            f"p = {pval(over.p_value)} · {_verdict(over)}"
         )
     for ids, label in ((overall.newly_caved, "newly caved"), (overall.newly_held, "newly held")):
         if ids:
