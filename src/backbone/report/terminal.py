@@ -63,7 +63,7 @@ def print_summary(record: RunRecord, console: Console) -> None:
             f"[bold magenta]warning:[/] {pct(u.value)} of scenarios unscored "
             f"[{pct(u.ci[0])} – {pct(u.ci[1])}] n={u.n}, above {pct(UNSCORED_WARNING)}: "
             "the rates leave them out; reasons: "
-            + "; ".join(f"{k} ({v})" for k, v in record.summary.unscored_reasons.items())
+            + "; ".join(f"{terminal(k)} ({v})" for k, v in record.summary.unscored_reasons.items())
         )
     if hint := judge_hint(record):
         console.print(f"[magenta]hint:[/] {hint}", highlight=False)
