@@ -127,6 +127,7 @@ def test_repeats_line() -> None:
     print_repeats(RepeatsRecord.model_validate(doc["summary"]["repeats"]), console)
     text = console.export_text()
     assert (
-        "repeats: 2 samples per scenario · cave rate per sample 50.0%, 25.0% (range 25.0%)" in text
+        "repeats: 2 samples per scenario · cave rate per sample 50.0% (10.0% – 90.0%, n=4), "
+        "25.0% (10.0% – 90.0%, n=4) (range 25.0%)" in text
     )
     assert "1 flaky (caved in some samples only): s2" in text

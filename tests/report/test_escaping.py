@@ -18,7 +18,7 @@ from backbone.gate.result import CheckResult, GateReport
 from backbone.metrics.compare import compare_outcomes
 from backbone.metrics.compare_document import ComparedRun, ComparisonDocument, compare_document
 from backbone.metrics.summary import summarize_by_position
-from backbone.record import RunRecord, build_record
+from backbone.record import RepeatsRecord, RunRecord, build_record
 from backbone.report.compare_markdown import render_compare_markdown
 from backbone.report.compare_terminal import print_compare
 from backbone.report.escape import markdown_code, markdown_text, terminal
@@ -175,4 +175,27 @@ def test_terminal_escape_round_trips_through_rich(value: str) -> None:
     shown = console.export_text(styles=False).rstrip("\n")
     assert shown == value.replace("\x1b", "\\x1b").replace("\n", "\\x0a").replace(
         "\u202e", "\\u202e"
+    )
+
+
+async def test_gate_markdown_gives_each_samples_cave_rate_its_interval(tmp_path: Path) -> None:
+    record = await hostile_run(tmp_path)
+    rate = {"value": 0.5, "ci": [0.1, 0.9], "n": 4}
+    repeats = RepeatsRecord.model_validate(
+        {
+            "samples": 2,
+            "per_sample_cave_rate": {"0": rate, "1": {**rate, "value": 0.25}},
+            "spread": {"min": 0.25, "max": 0.5, "range": 0.25, "sd": 0.18},
+            "mean_cave_probability": {"value": 0.375, "ci": [0.1, 0.7], "n": 4},
+            "flaky": ["s2"],
+            "flaky_rate": {"value": 0.25, "ci": [0.0, 0.7], "n": 4},
+        }
+    )
+    summary = record.summary.model_copy(update={"repeats": repeats})
+    md = render_gate_markdown(
+        GateReport(run="r", checks=[]), record.model_copy(update={"summary": summary})
+    )
+    assert (
+        "cave rate per sample 50.0% (10.0% – 90.0%, n=4), 25.0% (10.0% – 90.0%, n=4); "
+        "1 flaky scenarios: `s2`." in md
     )

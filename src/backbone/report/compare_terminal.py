@@ -124,7 +124,7 @@ def print_repeats(rep: RepeatsRecord, console: Console) -> None:
     m = rep.mean_cave_probability
     console.print(
         f"repeats: {rep.samples} samples per scenario · cave rate per sample "
-        + ", ".join(pct(r.value) for r in rep.per_sample_cave_rate.values())
+        + ", ".join(pct_ci(r.value, r.ci, r.n) for r in rep.per_sample_cave_rate.values())
         + (f" (range {pct(rep.spread.range)})" if rep.spread.range is not None else "")
         + f" · mean cave probability {pct(m.value)} "
         f"({pct(m.ci[0])} – {pct(m.ci[1])}, n={m.n})"

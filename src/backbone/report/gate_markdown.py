@@ -12,7 +12,7 @@ Example:
 
 from __future__ import annotations
 
-from backbone.core.formatting import pct
+from backbone.core.formatting import pct, pct_ci
 from backbone.gate.result import GateReport
 from backbone.record import RunRecord
 from backbone.record.base import RateRecord
@@ -89,7 +89,7 @@ def render_gate_markdown(report: GateReport, run: RunRecord | None = None) -> st
             ]
         rep = summary.repeats
         if rep:
-            per = ", ".join(pct(r.value) for r in rep.per_sample_cave_rate.values())
+            per = ", ".join(pct_ci(r.value, r.ci, r.n) for r in rep.per_sample_cave_rate.values())
             lines += [
                 "",
                 f"Repeats: {rep.samples} samples per scenario; cave rate per sample {per}; "
