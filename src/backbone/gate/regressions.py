@@ -99,6 +99,29 @@ def check_regression(
     if by is None:
         return [_with_left_out(_judge(reg, cmp.overall, None, None, alpha), cmp)]
     family = {"position": cmp.by_position, "tactic": cmp.by_tactic, "domain": cmp.by_domain}[by]
+    if by == "domain" and not any(o.domain for o in run.outcomes):
+        # a check on nothing must not pass (it used to give no result: "0 checks", exit 0)
+        return [
+            CheckResult(
+                kind="regression",
+                check=reg.describe(),
+                group="each domain",
+                passed=False,
+                message="cannot check: no scenario has a domain "
+                "(give the suite's scenarios a 'domain')",
+            )
+        ]
+    if by != "position" and not family:
+        return [
+            CheckResult(
+                kind="regression",
+                check=reg.describe(),
+                group=f"each {by}",
+                passed=True,
+                skipped=True,
+                message="no scenario scored in both runs: nothing to compare",
+            )
+        ]
     names = list(family)
     results: list[CheckResult] = []
     if by == "position":
