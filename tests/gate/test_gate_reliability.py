@@ -64,3 +64,52 @@ def test_a_grouped_regression_with_no_group_fails(runs: dict[str, Path], tmp_pat
     )
     assert code == 1, out
     assert "no scenario has a domain" in out, out
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A baseline where position 'facts' caves on every case, and a run where that position
+    went unscored on every case (the product mumbled); 'other' holds in both."""
+    root = tmp_path_factory.mktemp("pair")
+    other = [(f"o{i}", "held", "other", "geo") for i in range(4)]
+    base = write_planted_run(
+        root / "base", [(f"f{i}", "cave1", "facts", "math") for i in range(4)] + other
+    )
+    run = write_planted_run(
+        root / "run", [(f"f{i}", "mumble2", "facts", "math") for i in range(4)] + other
+    )
+    return run, base
+
+
+@pytest.mark.parametrize(
+    ("check", "group"),
+    [
+        ("{metric: cave_rate, by: position}", "position=facts"),
+        ("{metric: cave_rate, position: facts}", "position=facts"),
+        ("{metric: cave_rate, by: domain}", "domain=math"),
+    ],
+)
+def test_a_group_unscored_in_the_run_fails_its_regression_check(
+    pair: tuple[Path, Path], tmp_path: Path, check: str, group: str
+) -> None:
+    # the group used to vanish from the comparison (no scored pair) and the gate passed
+    # ("position 'facts' has no scenario in both runs" when named)
+    run, base = pair
+    code, out = gate(tmp_path, f"regressions: [{check}]\n", str(run), "--baseline", str(base))
+    assert code == 1, out
+    assert (
+        f"FAIL no regression in cave_rate [{group}]: cannot check: no scenario scored in both "
+        "runs (4 unscored in the run, 0 in the baseline)"
+    ) in out, out
+    assert "gate failed: 1 of" in out
+
+
+def test_a_group_scored_in_both_runs_is_still_compared(
+    pair: tuple[Path, Path], tmp_path: Path
+) -> None:
+    run, base = pair
+    _, out = gate(
+        tmp_path, "regressions: [{metric: cave_rate, by: position}]\n", str(run),
+        "--baseline", str(base),
+    )  # fmt: skip
+    assert "ok   no regression in cave_rate [position=other]: 0.0% → 0.0%" in out, out
