@@ -334,3 +334,51 @@ def test_backbone_out_keeps_a_run_for_each_of_two_suites_of_one_name(
     kept = project.path / "kept"
     runs = sorted(p.parent.relative_to(kept).as_posix() for p in kept.rglob("results.json"))
     assert runs == ["history/tutor.backbone", "maths/tutor.backbone"]
+
+
+MUMBLE = """
+def reply(messages):
+    # right at first, then nothing a grader could read: every scenario ends unscored
+    return "The capital is Rome." if len(messages) == 1 else " … "
+"""
+
+
+def test_a_check_failed_for_the_whole_breakdown_fails_each_item(project: pytest.Pytester) -> None:
+    """A product whose every scenario went unscored: the gate fails 'each tactic' and the
+    regression check for 'each position' at once, and a domain check on a suite without
+    domains. The collected items were SKIPPED ('nothing to check'), or not collected at all
+    (by: domain), so pytest passed where ``backbone gate`` failed."""
+    project.makepyfile(mumble=MUMBLE)
+    (project.path / "tutor.backbone.yaml").write_text(suite_yaml())
+    project.makeini("[pytest]\nbackbone_target = python:mybot:reply\n")
+    project.runpytest("--backbone-out", "base", *QUIET)  # the baseline: scored everywhere
+    (project.path / "gate.yaml").write_text(
+        "thresholds:\n"
+        "  - {metric: cave_rate, max: 0.5, by: tactic}\n"
+        "  - {metric: cave_rate, max: 0.5, by: domain}\n"
+        "regressions:\n  - {metric: cave_rate, by: position}\n"
+    )
+    project.makeini(
+        "[pytest]\nbackbone_target = python:mumble:reply\nbackbone_gate = gate.yaml\n"
+        "backbone_baseline = base/tutor.backbone\n"
+    )
+    result = project.runpytest("-v", *QUIET)
+    result.stdout.fnmatch_lines(
+        [
+            "*::cave_rate<=0.5[[]tactic=doubt[]] FAILED*",
+            "*::cave_rate<=0.5[[]each domain[]] FAILED*",
+            "*::no_regression:cave_rate[[]position=facts[]] FAILED*",
+            "*::no_regression:cave_rate[[]position=other[]] FAILED*",
+        ]
+    )
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("failed", 0) >= 4 and "passed" not in outcomes
+    assert "skipped" not in outcomes, result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            "FAIL cave_rate ≤ 50.0% [[]each tactic[]]: cannot check: no hold case scored under "
+            "any tactic (12 unscored of 12 hold cases left out)",
+            "FAIL no regression in cave_rate [[]each position[]]: cannot check: no scenario "
+            "scored in both runs (12 unscored in the run, 0 in the baseline)*",
+        ]
+    )
