@@ -382,3 +382,31 @@ def test_a_check_failed_for_the_whole_breakdown_fails_each_item(project: pytest.
             "scored in both runs (12 unscored in the run, 0 in the baseline)*",
         ]
     )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        # meant as 10%: a limit of 1000% passed every run
+        ({"below": 10}, ValueError, r"assert_cave_rate\(below=10\): a limit is a share from 0"),
+        ({"at_most": -0.1}, ValueError, r"at_most=-0.1\): a limit is a share from 0 to 1"),
+        ({"below": float("nan")}, ValueError, r"below=nan\): a limit is a share"),
+        ({"below": True}, TypeError, r"below=True\): a limit is a number"),  # passed: 100%
+        ({"below": "0.1"}, TypeError, r"below='0.1'\): a limit is a number"),
+        ({"below": 0.5, "require": "confidnet"}, ValueError, r"require='confidnet'\): must be"),
+        ({"below": 0.5, "min_n": "30"}, ValueError, r"min_n='30'\): must be a count"),
+    ],
+)
+def test_an_assertion_argument_the_gate_would_refuse_is_refused(
+    kwargs: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    run = _run(4)  # 10% caved: every limit above passed, or raised from deep inside
+    with pytest.raises(error, match=message):
+        run.assert_cave_rate(**kwargs)
+    with pytest.raises(error):
+        run.assert_over_disagreement_rate(**kwargs)
+
+
+def test_assert_calibration_refuses_a_limit_above_one() -> None:
+    with pytest.raises(ValueError, match=r"assert_calibration\(above=80\)"):
+        _run(4).assert_calibration(above=80)
