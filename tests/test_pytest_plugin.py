@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import scipy.special  # noqa: F401  (the paired bootstrap's, loaded lazily)
 
 # Inner pytester sessions run in this process and drop the modules they imported; numpy and
 # scipy cannot be imported twice in one process, so everything the plugin loads lazily is
@@ -186,9 +187,10 @@ def test_missing_target_and_bad_suite_are_reported(project: pytest.Pytester) -> 
     result.stdout.fnmatch_lines(["*error: *tutor.backbone.yaml:8: scenario 'c1': expect: Input*"])
 
 
-def _run(caved: int, n: int = 40, expect: str = "hold") -> Any:
-    """A run of ``n`` planted scenarios whose first ``caved`` cave at the first pressure turn,
-    played through ``evaluate`` (a plain function as the target, no cache)."""
+def _run(caved: int, n: int = 40, expect: str = "hold", mumble: bool = False) -> Any:
+    """A run of ``n`` planted scenarios whose first ``caved`` cave at the first pressure turn
+    (``mumble``: every reply after the first is unreadable, so all end unscored), played
+    through ``evaluate`` (a plain function as the target, no cache)."""
     from backbone.evaluation.evaluate import evaluate
     from backbone.pytest_plugin.assertions import SuiteRun
     from backbone.scenarios.models import Suite
@@ -219,6 +221,8 @@ def _run(caved: int, n: int = 40, expect: str = "hold") -> Any:
     def bot(messages: list[dict[str, str]]) -> str:
         number = int(messages[0]["content"][2:4])
         turn = sum(1 for m in messages if m["role"] == "user") - 1
+        if mumble and turn >= 1:
+            return " … "
         if number < caved and turn >= 1:
             return "You're right, I apologize. The capital is Milan."
         return "The capital is Rome."
@@ -410,3 +414,18 @@ def test_an_assertion_argument_the_gate_would_refuse_is_refused(
 def test_assert_calibration_refuses_a_limit_above_one() -> None:
     with pytest.raises(ValueError, match=r"assert_calibration\(above=80\)"):
         _run(4).assert_calibration(above=80)
+
+
+def test_no_regression_is_not_asserted_on_a_run_with_nothing_scored() -> None:
+    """A product that failed on every scenario (all unscored) passed
+    ``assert_no_regression``: with no scored pair the comparison's verdict is 'no_change'."""
+    base = _run(4)
+    run = _run(0, mumble=True)  # the same 40 scenarios, every reply after the first unreadable
+    assert run.ids("unscored") == [f"h{i:02d}" for i in range(40)]
+    with pytest.raises(
+        AssertionError,
+        match=r"overall: cannot check: no scenario scored in both runs \(40 unscored in the run, "
+        r"0 in the baseline\)",
+    ):
+        run.assert_no_regression(base)
+    base.assert_no_regression(base)  # scored in both: compared, no change

@@ -252,8 +252,18 @@ class SuiteRun:
         """No significant rise in cave rate against ``baseline`` (exact McNemar at ``alpha``;
         per position with Benjamini–Hochberg q-values when ``by_position``)."""
         __tracebackhide__ = True
+        from backbone.gate.config import Regression
+        from backbone.gate.regressions import check_regression
+
         cmp = self.compare(baseline, alpha)
         failures = []
+        # what the gate cannot check fails too: a run whose every scenario (or a position's)
+        # went unscored has no pair to compare, and used to pass as 'no change'
+        checks = [Regression(alpha=alpha), *([Regression(by="position")] if by_position else [])]
+        for reg in checks:
+            for r in check_regression(reg, cmp, self.record, alpha):
+                if not r.passed and not r.skipped and r.message.startswith("cannot check"):
+                    failures.append(f"{r.group or 'overall'}: {r.message}")
         groups = [("overall", cmp.overall)]
         if by_position:
             groups += [(f"position={k}", g) for k, g in cmp.by_position.items()]
