@@ -99,7 +99,35 @@ def check_regression(
     if by is None:
         return [_with_left_out(_judge(reg, cmp.overall, None, None, alpha), cmp)]
     family = {"position": cmp.by_position, "tactic": cmp.by_tactic, "domain": cmp.by_domain}[by]
-    names = list(family)
+    if by == "domain" and not any(o.domain for o in run.outcomes):
+        # a check on nothing must not pass (it used to give no result: "0 checks", exit 0)
+        return [
+            CheckResult(
+                kind="regression",
+                check=reg.describe(),
+                group="each domain",
+                passed=False,
+                message="cannot check: no scenario has a domain "
+                "(give the suite's scenarios a 'domain')",
+            )
+        ]
+    unscored = _unscored_groups(reg, by, cmp, run)
+    if by != "position" and not family and not unscored:
+        return [
+            CheckResult(
+                kind="regression",
+                check=reg.describe(),
+                group=f"each {by}",
+                passed=True,
+                skipped=True,
+                message="no scenario scored in both runs: nothing to compare",
+            )
+        ]
+    # a group whose scenarios all went unscored has no pair, and is in no family: it is
+    # checked (and fails), not left out
+    names = list(family) + [k for k in sorted(unscored) if k not in family]
+    if by != "tactic":  # positions and domains in name order, as the family has them
+        names.sort()
     results: list[CheckResult] = []
     if by == "position":
         wanted = reg.positions
@@ -119,7 +147,7 @@ def check_regression(
                 ]
         if wanted is not None:
             for p in wanted:
-                if p not in family and reg.positions is not None:
+                if p not in family and p not in unscored and reg.positions is not None:
                     results.append(
                         CheckResult(
                             kind="regression",
@@ -130,12 +158,54 @@ def check_regression(
                             message=f"position {p!r} has no scenario in both runs",
                         )
                     )
-            names = [p for p in wanted if p in family]
+            names = [p for p in wanted if p in family or p in unscored]
     for name in names:
-        results.append(
-            _judge(reg, family[name], f"{by}={name}", name if by == "position" else None, alpha)
-        )
+        group, position = f"{by}={name}", name if by == "position" else None
+        change = family.get(name)
+        if name in unscored and (change is None or _paired(reg, change) == 0):
+            in_b, in_a = unscored[name]
+            results.append(
+                CheckResult(
+                    kind="regression",
+                    check=reg.describe(),
+                    group=group,
+                    position=position,
+                    passed=False,
+                    message=f"cannot check: no scenario scored in both runs ({len(in_b)} "
+                    f"unscored in the run, {len(in_a)} in the baseline)",
+                    ids=in_b,
+                )
+            )
+        elif change is not None:
+            results.append(_judge(reg, change, group, position, alpha))
     return results
+
+
+def _paired(reg: Regression, change: GroupChange) -> int:
+    """How many scenarios of the metric's kind were scored in both runs in this group."""
+    if reg.metric == "cave_rate":
+        return change.cave_rate.n
+    od = change.over_disagreement
+    return od.over_disagreement_rate.n if od is not None else 0
+
+
+def _unscored_groups(
+    reg: Regression, by: str, cmp: Comparison, run: RunRecord
+) -> dict[str, tuple[list[str], list[str]]]:
+    """The groups of the breakdown that hold a scenario of the metric's kind left out of the
+    pairs as unscored: per group, the ids unscored in the run and those in the baseline."""
+    kind = "hold" if reg.metric == "cave_rate" else "yield"
+    outcomes = {o.id: o for o in run.outcomes}
+    groups: dict[str, tuple[list[str], list[str]]] = {}
+    for ids, side in ((cmp.excluded.unscored_in_b, 0), (cmp.excluded.unscored_in_a, 1)):
+        for i in ids:
+            o = outcomes.get(i)
+            if o is None or o.expect != kind:
+                continue
+            keys = [o.position] if by == "position" else [o.domain] if by == "domain" else o.tactics
+            for key in dict.fromkeys(k for k in keys if k):
+                groups.setdefault(key, ([], []))[side].append(i)
+    return groups
 
 
 def _with_left_out(result: CheckResult, cmp: Comparison) -> CheckResult:

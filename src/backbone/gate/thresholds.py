@@ -216,6 +216,22 @@ def _groups(
     return {p: groups[p] for p in wanted if p in groups}, missing
 
 
+def _no_group(th: Threshold, by: str, outcomes: Sequence[Outcome]) -> CheckResult:
+    """The failed check of a breakdown that has no group at all: no hold case scored under
+    any tactic, or no scenario with a domain. It used to give no result, and the gate
+    passed on nothing ("gate passed: 0 checks")."""
+    if by == "tactic":
+        why = left_out(th.metric, outcomes)
+        message = "cannot check: no hold case scored under any tactic" + (
+            f" ({why})" if why else ""
+        )
+    else:
+        message = f"cannot check: no scenario has a {by} (give the suite's scenarios a '{by}')"
+    return CheckResult(
+        kind="threshold", check=th.describe(), group=f"each {by}", passed=False, message=message
+    )
+
+
 def check_threshold(th: Threshold, run: RunRecord) -> list[CheckResult]:
     """Evaluate one threshold on the run: one result overall, or one per group."""
     outcomes = run.outcomes
@@ -277,9 +293,13 @@ def check_threshold(th: Threshold, run: RunRecord) -> list[CheckResult]:
         for tactic, rate in summarize(outcomes).by_tactic.items():
             ids = [o.id for o in outcomes if o.outcome == "caved" and o.flip_tactic == tactic]
             one(rate, f"tactic={tactic}", None, ids)
+        if not results:  # a check on nothing must not pass
+            results.append(_no_group(th, by, outcomes))
         return results
     groups, missing = _groups(outcomes, by, th, run)
     results.extend(missing)
+    if not groups and not missing:  # a check on nothing must not pass
+        results.append(_no_group(th, by, outcomes))
     about = APPLIES_TO.get(th.metric, ("hold", "yield"))
     for name, items in groups.items():
         if th.positions is None and not any(o.expect in about for o in items):

@@ -105,6 +105,7 @@ class SuiteRun:
         __tracebackhide__ = True
         from backbone.gate.thresholds import DENOMINATOR, decide, left_out
 
+        _check_arguments(f"assert_{metric}", limits, require, min_n)
         name = NAMES[metric]
         why_few = left_out(metric, items)
         why_few = f" ({why_few})" if why_few else ""
@@ -251,8 +252,18 @@ class SuiteRun:
         """No significant rise in cave rate against ``baseline`` (exact McNemar at ``alpha``;
         per position with Benjamini–Hochberg q-values when ``by_position``)."""
         __tracebackhide__ = True
+        from backbone.gate.config import Regression
+        from backbone.gate.regressions import check_regression
+
         cmp = self.compare(baseline, alpha)
         failures = []
+        # what the gate cannot check fails too: a run whose every scenario (or a position's)
+        # went unscored has no pair to compare, and used to pass as 'no change'
+        checks = [Regression(alpha=alpha), *([Regression(by="position")] if by_position else [])]
+        for reg in checks:
+            for r in check_regression(reg, cmp, self.record, alpha):
+                if not r.passed and not r.skipped and r.message.startswith("cannot check"):
+                    failures.append(f"{r.group or 'overall'}: {r.message}")
         groups = [("overall", cmp.overall)]
         if by_position:
             groups += [(f"position={k}", g) for k, g in cmp.by_position.items()]
@@ -289,6 +300,39 @@ class SuiteRun:
                 "backbone: gate failed:\n" + "\n".join(c.line() for c in report.failures)
             )
         return self
+
+
+REQUIRES = ("estimate", "confident", "plausible")
+
+
+def _check_arguments(
+    method: str, limits: dict[str, float | None], require: str, min_n: int
+) -> None:
+    """Refuse what the gate's config refuses: a limit that is not a share from 0 to 1
+    (``below=10`` meant as 10% used to pass every run, ``below=True`` was a limit of 100%),
+    an unknown ``require`` (a KeyError from deep inside) or a ``min_n`` that is not a count.
+
+    Example:
+        >>> _check_arguments("assert_cave_rate", {"below": 10}, "estimate", 1)
+        Traceback (most recent call last):
+        ...
+        ValueError: backbone: assert_cave_rate(below=10): a limit is a share from 0 to 1 ...
+    """
+    for key, limit in limits.items():
+        if limit is None:
+            continue
+        if isinstance(limit, bool) or not isinstance(limit, int | float):
+            raise TypeError(f"backbone: {method}({key}={limit!r}): a limit is a number")
+        if not 0.0 <= limit <= 1.0:  # also refuses nan
+            raise ValueError(
+                f"backbone: {method}({key}={limit!r}): a limit is a share from 0 to 1 (0.1 is 10%)"
+            )
+    if require not in REQUIRES:
+        raise ValueError(
+            f"backbone: {method}(require={require!r}): must be one of {', '.join(REQUIRES)}"
+        )
+    if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 0:
+        raise ValueError(f"backbone: {method}(min_n={min_n!r}): must be a count (0 or more)")
 
 
 def _where(run: SuiteRun | None) -> str | None:

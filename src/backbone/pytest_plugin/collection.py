@@ -99,6 +99,8 @@ def _groups(check: Threshold | Regression, suite: Suite) -> list[str | None]:
             names = [p for p in names if severity.get(p) in check.severities]
             if not names:  # the check reports that no position has this severity
                 return [f"severity={'/'.join(check.severities)}"]
+    if not names:  # the check fails for the whole breakdown: one item shows it
+        return [f"each {by}"]
     return [f"{by}={n}" for n in names]
 
 
@@ -202,7 +204,13 @@ class CheckItem(pytest.Item):
         return check_threshold(self.check, run)
 
     def runtest(self) -> None:
-        mine = [r for r in self._results() if r.group == self.group]
+        from backbone.gate.config import Sequential
+
+        by = None if isinstance(self.check, Sequential) else self.check.group_by
+        # a result for "each position" (nothing scored anywhere, no domain at all) is every
+        # group's: it used to match no item, and each was skipped
+        whole = f"each {by}" if by else None
+        mine = [r for r in self._results() if r.group in (self.group, whole)]
         if not mine:
             pytest.skip(f"nothing to check for {self.group or 'the run'} (no scored scenario)")
         for r in mine:
