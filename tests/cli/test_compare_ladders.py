@@ -94,3 +94,26 @@ def test_ladder_pairing_rules() -> None:
     loose = compare_outcomes(a, b, same_pressure=False)
     assert loose.excluded.ladder_differs == []
     assert loose.overall.newly_held == ["short", "order"]
+
+
+def test_the_pytest_plugin_pairs_runs_as_backbone_compare_does(tmp_path: Path) -> None:
+    # an adaptive run against a scripted baseline compares the pressure itself: `backbone
+    # compare` and the gate pair every shared id then; the plugin's SuiteRun.compare left the
+    # ids whose ladders differ out, as if both runs were scripted
+    from backbone.pytest_plugin.assertions import SuiteRun
+    from backbone.record import load_run
+
+    full = suite(tmp_path / "suite.yaml")
+    short = with_ladder(full, tmp_path / "short.yaml", {"cave2", "hedge2-cave4"}, ["doubt"])
+    for name, s in (("a", full), ("b", short)):
+        proc = cli("run", "--target", BOT, "--suite", str(s), "--out", name, "-q", cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+    a, b = load_run(tmp_path / "a"), load_run(tmp_path / "b")
+    scripted = SuiteRun(b, None).compare(SuiteRun(a, None))
+    assert scripted.excluded.ladder_differs == ["cave2", "hedge2-cave4"]
+    adaptive = b.model_copy(
+        update={"options": {**b.options, "pressure": {"target": "python:x", "persona": "p"}}}
+    )
+    assert not a.same_pressure_as(adaptive)
+    paired = SuiteRun(adaptive, None).compare(SuiteRun(a, None))
+    assert paired.excluded.ladder_differs == []

@@ -243,8 +243,13 @@ class SuiteRun:
         from backbone.metrics.compare import compare_outcomes
         from backbone.record import load_run
 
-        base = baseline.outcomes if isinstance(baseline, SuiteRun) else load_run(baseline).outcomes
-        return compare_outcomes(base, self.outcomes, alpha=alpha)
+        base = baseline.record if isinstance(baseline, SuiteRun) else load_run(baseline)
+        return compare_outcomes(
+            base.outcomes,
+            self.outcomes,
+            alpha=alpha,
+            same_pressure=base.same_pressure_as(self.record),
+        )
 
     def assert_no_regression(
         self, baseline: SuiteRun | str | Path, *, alpha: float = 0.05, by_position: bool = True

@@ -199,7 +199,12 @@ class CheckItem(pytest.Item):
             if baseline is None:
                 pytest.skip("no baseline: set backbone_baseline in the pytest ini file")
             alpha = self.check.alpha or parent.gate.alpha
-            cmp = compare_outcomes(baseline.outcomes, run.outcomes, alpha=alpha)
+            cmp = compare_outcomes(
+                baseline.outcomes,
+                run.outcomes,
+                alpha=alpha,
+                same_pressure=baseline.same_pressure_as(run),
+            )
             return check_regression(self.check, cmp, run, alpha)
         return check_threshold(self.check, run)
 
