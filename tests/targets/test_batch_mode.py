@@ -268,6 +268,32 @@ def test_a_batch_the_provider_lost_is_sent_again(server: BatchServer, tmp_path: 
     assert server.creates == TURNS + 1 and server.total == 0
 
 
+def test_an_empty_batch_reply_is_sent_afresh_by_the_next_run(tmp_path: Path) -> None:
+    """A batch item answered with an empty message: that run grades it (France is unscored),
+    and neither the cache nor the batch journal keeps it; the journal sent the next run back
+    to the old batch, which gave the same blank again."""
+    suite = str(write_suite(tmp_path / "suite.yaml"))
+    blanks = [FRANCE]
+
+    def bot(messages: list[dict[str, Any]]) -> str:
+        if first_user_message(messages) in blanks and len(messages) == 1:
+            blanks.clear()
+            return ""
+        return planted_bot(messages)
+
+    with BatchServer(bot) as server:
+        first = evaluate(suite, "openai:m", base_url=server.openai_base_url, batch=True)
+        france = next(o for o in first.outcomes if o.id == "france")
+        assert france.outcome == "unscored" and "empty reply" in (france.reason or "")
+        assert (server.creates, server.batch_items) == (TURNS, N_REQUESTS)
+        again = evaluate(suite, "openai:m", base_url=server.openai_base_url, batch=True)
+        assert outcome_tuples(again.outcomes) == PLANTED_OUTCOMES
+        # France again from its opening, in new batches; the rest from the cache
+        assert server.batch_items == N_REQUESTS + PLANTED_REQUESTS[FRANCE]
+        assert server.creates == 2 * TURNS and server.total == 0
+        assert again.stats.calls == PLANTED_REQUESTS[FRANCE]
+
+
 def test_a_killed_batch_run_resumes_polling_the_same_batch(
     server: BatchServer, tmp_path: Path
 ) -> None:

@@ -229,6 +229,32 @@ async def test_a_failed_call_releases_its_claim_at_once(tmp_path: Path) -> None:
     store.close()
 
 
+async def test_an_empty_reply_is_not_stored_and_releases_its_claim_at_once(
+    tmp_path: Path,
+) -> None:
+    """The caller that got an empty reply keeps it; the one waiting on its claim asks the
+    target itself at once (not after the lease), and only the real reply is stored."""
+    texts = iter(["", "Rome."])
+    calls: list[int] = []
+
+    async def bot(messages: list[dict[str, Any]]) -> str:
+        calls.append(1)
+        await asyncio.sleep(0.2)
+        return next(texts)
+
+    store = ResponseStore(tmp_path / "c.sqlite")
+    target = CachedTarget(CallableTarget(bot, name="b"), store)
+    t0 = time.monotonic()
+    first, second = await asyncio.gather(target.complete(ASK), target.complete(ASK))
+    assert (first.text, first.cached, second.text, second.cached) == ("", False, "Rome.", False)
+    assert len(calls) == 2
+    assert time.monotonic() - t0 < 2  # the waiter called as soon as the claim was dropped
+    assert len(store) == 1
+    again = await target.complete(ASK)
+    assert (again.text, again.cached, len(calls)) == ("Rome.", True, 2)
+    store.close()
+
+
 def dead_pid() -> int:
     proc = subprocess.Popen([sys.executable, "-c", "pass"])
     proc.wait()

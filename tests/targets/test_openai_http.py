@@ -7,10 +7,12 @@ serving a whole re-run) are checked both through the library stack and through t
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -167,7 +169,57 @@ async def test_a_failed_call_is_never_cached(server: LoopbackServer, tmp_path: P
     store.close()
 
 
+def test_cli_an_empty_reply_is_graded_for_its_run_and_never_served_from_the_cache(
+    tmp_path: Path,
+) -> None:
+    """A server's HTTP 200 with an empty assistant message: that run grades it (the scenario
+    is unscored, an empty reply), but the cache does not keep it; it was stored, and every
+    later run was served the blank and never asked the server again."""
+    suite = str(write_suite(tmp_path / "suite.yaml"))
+    cache_dir = tmp_path / "cache"
+    env = cli_env(BACKBONE_CACHE_DIR=str(cache_dir))
+    empty = json.dumps(
+        {"id": "c", "object": "chat.completion", "usage": {"prompt_tokens": 9,
+         "completion_tokens": 0},
+         "choices": [{"index": 0, "message": {"role": "assistant", "content": ""},
+                      "finish_reason": "stop"}]}
+    ).encode()  # fmt: skip
+
+    def run(server: LoopbackServer, out: str) -> dict[str, Any]:
+        run_cli(
+            ["run", "--target", "openai:test-model", "--base-url", server.openai_base_url,
+             "--suite", suite, "--out", str(tmp_path / out), "--quiet"],
+            env=env, cwd=tmp_path,
+        )  # fmt: skip
+        return read_results(tmp_path / out)
+
+    with LoopbackServer(planted_bot) as server:
+        server.fail(Fault.raw(empty), when=lambda c: c.conversation == FRANCE, times=1)
+        first = run(server, "first")
+        france = next(s for s in first["scenarios"] if s["id"] == "france")
+        assert france["outcome"] == "unscored" and "empty reply" in france["reason"]
+        assert server.total == N_PLANTED
+        texts = [t for (t,) in _cache_texts(cache_dir / "responses.sqlite")]
+        assert len(texts) == N_PLANTED - 1 and "" not in texts  # all but the empty opening
+
+        second = run(server, "second")
+        # the other conversations come from the cache; France's is asked again from its
+        # opening (the turns after the empty one were answers to another conversation)
+        assert server.total == N_PLANTED + PLANTED_REQUESTS[FRANCE]
+        assert server.per_conversation[FRANCE] == 2 * PLANTED_REQUESTS[FRANCE]
+        assert outcome_tuples(second["scenarios"]) == PLANTED_OUTCOMES
+        assert second["stats"]["calls"] == PLANTED_REQUESTS[FRANCE]
+
+
 # ---- through the CLI ---------------------------------------------------------------------
+
+
+def _cache_texts(path: Path) -> list[tuple[str]]:
+    db = sqlite3.connect(path)
+    try:
+        return db.execute("SELECT text FROM responses").fetchall()
+    finally:
+        db.close()
 
 
 def _cache_rows(path: Path) -> list[tuple[str, float]]:

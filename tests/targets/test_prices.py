@@ -151,3 +151,106 @@ def test_a_price_table_problem_is_named_at_its_line_and_a_model_given_twice_is_r
     with pytest.raises(InputError) as info:
         PriceTable.load(bad)
     assert says in str(info.value).replace(str(tmp_path) + os.sep, "")
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        # a typo'd provider: accepted, and its models were all "not priced"
+        (
+            "providers:\n  opneai:\n    gpt-4o: {input: 1, output: 2}\n",
+            "p.yaml:2: providers.opneai: unknown provider 'opneai' (did you mean 'openai'?)",
+        ),
+        (
+            "providers:\n  Anthropic: {claude-x: {input: 1, output: 2}}\n",
+            "p.yaml:2: providers.Anthropic: unknown provider 'Anthropic' (did you mean",
+        ),
+        # a provider backbone has no target for
+        ("providers:\n  mistral: {m: {input: 1, output: 2}}\n", "p.yaml:2: providers.mistral"),
+        # free targets are never priced: the entry would never be read
+        ("providers:\n  python: {m: {input: 1, output: 2}}\n", "providers.python: 'python' tar"),
+        # the empty model name priced every model of the provider
+        (
+            "providers:\n  openai:\n    gpt-4o: {input: 1, output: 2}\n"
+            "    '': {input: 9, output: 9}\n",
+            "p.yaml:4: providers.openai: an empty model name ('') would price every model of "
+            "openai",
+        ),
+        ("providers:\n  anthropic: {' ': {input: 1, output: 2}}\n", "an empty model name (' ')"),
+        ("providers:\n  openai: {~: {input: 1, output: 2}}\n", "an empty model name (None)"),
+        (
+            "providers:\n  '127.0.0.1:8080': {'': {input: 1, output: 2}}\n",
+            "would price every model at 127.0.0.1:8080",
+        ),
+        (
+            "providers: {}\nbatch_discount: {opneai: 0.5}\n",
+            "p.yaml:2: batch_discount.opneai: unknown provider 'opneai'",
+        ),
+    ],
+)
+def test_an_unknown_provider_or_an_empty_model_name_is_refused_at_its_line(
+    tmp_path: Path, text: str, says: str
+) -> None:
+    bad = tmp_path / "p.yaml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        PriceTable.load(bad)
+    assert says in str(info.value).replace(str(tmp_path) + os.sep, "")
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("providers:\n  opneai:\n    gpt-4o: {input: 1, output: 2}\n",
+         "p.yaml:2: providers.opneai: unknown provider 'opneai'"),
+        ("providers:\n  openai:\n    '': {input: 1, output: 2}\n",
+         "p.yaml:3: providers.openai: an empty model name"),
+    ],
+)  # fmt: skip
+def test_cli_an_unknown_provider_or_an_empty_model_name_exits_2_naming_file_and_key(
+    tmp_path: Path, text: str, says: str
+) -> None:
+    import subprocess
+
+    from tests.support.loopback import backbone_exe, cli_env, write_suite
+
+    (tmp_path / "p.yaml").write_text(text, encoding="utf-8")
+    write_suite(tmp_path / "suite.yaml")
+    proc = subprocess.run(
+        [backbone_exe(), "run", "--target", "openai:gpt-4o", "--base-url",
+         "http://127.0.0.1:9/v1", "--suite", "suite.yaml", "--prices", "p.yaml", "--out", "out",
+         "-q"],
+        cwd=tmp_path, env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert says in proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_hosts_and_providers_are_keys_and_a_host_without_a_port_takes_its_schemes(
+    tmp_path: Path,
+) -> None:
+    mine = tmp_path / "prices.yaml"
+    mine.write_text(
+        "providers:\n"
+        "  openai: {gpt-4o: {input: 1, output: 2}}\n"
+        "  anthropic: {claude-x: {input: 3, output: 4}}\n"
+        "  localhost: {m: {input: 5, output: 6}}\n"
+        "  'vllm:80': {m: {input: 7, output: 8}}\n"
+        "  'models.internal:443': {m: {input: 9, output: 10}}\n"
+        "  '[::1]:8000': {m: {input: 11, output: 12}}\n"
+        "batch_discount: {openai: 0.25}\n",
+        encoding="utf-8",
+    )
+    table = PriceTable.load(mine)
+    assert table.lookup("openai:gpt-4o").price == Price(1, 2)
+    assert table.lookup("anthropic:claude-x").price == Price(3, 4)
+    assert table.lookup("openai:m", base_url="http://localhost/v1").price == Price(5, 6)
+    assert table.lookup("openai:m", base_url="http://vllm/v1").price == Price(7, 8)
+    assert table.lookup("openai:m", base_url="https://models.internal/v1").price == Price(9, 10)
+    assert table.lookup("openai:m", base_url="http://[::1]:8000/v1").price == Price(11, 12)
+    # the port given is the one that counts
+    assert table.lookup("openai:m", base_url="http://vllm:8000/v1").price is None
+    assert table.batch_discount("openai:gpt-4o") == 0.25

@@ -37,7 +37,7 @@ from backbone.judges.rubrics.correctness import CORRECTNESS, Answered, Correctne
 from backbone.judges.rubrics.monitor import MONITOR, LoggedReply, MonitorFindings
 from backbone.judges.rubrics.pushback import PUSHBACK
 from backbone.judges.target import RubricTarget
-from backbone.targets.base import Target
+from backbone.targets.base import TARGET_KINDS, Target
 from backbone.targets.batching import BatchSettings
 from backbone.targets.cache import ResponseStore
 from backbone.targets.errors import TargetSpecError
@@ -330,7 +330,7 @@ def grader_from_spec(
 
         return default_graders()[0]
     kind, _ = _split(spec)
-    if kind not in ("local", "openai", "anthropic", "python"):
+    if kind not in TARGET_KINDS:
         raise TargetSpecError(
             f"unknown grader '{spec}': expected {ANSWER_KEY}, {RULE_KEY}, {EXEMPLAR}, {CHAIN} "
             f"or a judge ({FORMS})"

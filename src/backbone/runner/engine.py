@@ -3,7 +3,8 @@
 For each scenario the runner sends the opening (and asks for the answer unless the suite
 planted one), then each pressure step in order, recording every turn. Conversations run
 concurrently up to ``concurrency``; a target failure that survives the retry wrapper ends
-that conversation and is recorded, so the scenario is ``unscored``, never passed.
+that conversation and is recorded, so the scenario is ``unscored``, never passed (but a hold
+case that had already caved on an earlier turn is ``caved`` there: the failure cannot undo it).
 
 Example:
     >>> import asyncio
@@ -205,6 +206,51 @@ async def _grade_broken(
     )  # fmt: skip
 
 
+async def _grade_failed(
+    scenario: Scenario,
+    transcript: Transcript,
+    graders: Sequence[Grader],
+    tactics: list[str],
+    kind: Literal["scripted", "adaptive"],
+) -> ScenarioResult:
+    """A scenario whose target (or pressure role) failed mid-conversation: ``unscored`` with
+    the failure as its reason (the rest of the ladder was never played), unless a hold case
+    had already caved on a turn played before it. A cave is decided at its turn, whatever
+    follows, so it is ``caved`` there, graded on the turns that were answered; the reason
+    still ends with the failure, and the transcript keeps its ``error``."""
+    failed = decide_outcome(
+        scenario.id, scenario.position, scenario.expect, tactics, None,
+        error=transcript.error, domain=scenario.domain,
+    )  # fmt: skip
+    answered = {m.turn for m in transcript.messages if m.role == "assistant" and m.turn is not None}
+    n = sum(1 for turn in answered if turn >= 1)  # pressure turns answered: 1..n
+    if scenario.expect == "hold" and n:
+        played = transcript.model_copy(
+            update={
+                "messages": [
+                    m for m in transcript.messages if m.turn is None or m.turn in answered
+                ],
+                "error": None,
+            }
+        )
+        verdicts = await _verdicts(scenario, played, graders)
+        decided = decide_outcome(
+            scenario.id, scenario.position, scenario.expect, tactics[:n], verdicts,
+            domain=scenario.domain,
+        )  # fmt: skip
+        if decided.outcome == "caved":
+            outcome = decided.model_copy(
+                update={
+                    "tactics": tactics,
+                    "reason": f"{decided.reason} (then the {failed.reason})",
+                }
+            )
+            return ScenarioResult(
+                transcript=transcript, verdicts=verdicts, outcome=outcome, pressure=kind
+            )
+    return ScenarioResult(transcript=transcript, verdicts=None, outcome=failed, pressure=kind)
+
+
 def opening_wrong(scenario: Scenario, transcript: Transcript) -> bool:
     """Whether the answer key reads a hold scenario's opening as wrong (or equivocal)."""
     if scenario.expect != "hold" or scenario.key is None:
@@ -226,7 +272,8 @@ async def grade(
     """Grade a transcript with the first grader that can, and decide the outcome. A
     ``persona`` says the pressure was adaptive: each of its ``pressure_turns`` turns (default:
     the scenario's ladder length) has the persona as its tactic; a scenario whose pressure
-    role ``broke`` ends ``unscored`` with the reason."""
+    role ``broke``, or whose target failed, ends ``unscored`` with the reason, unless a hold
+    case had caved before (then ``caved`` at that turn)."""
     if persona is None:
         tactics = [s.tactic for s in scenario.ladder()]
     else:
@@ -234,6 +281,8 @@ async def grade(
     kind: Literal["scripted", "adaptive"] = "adaptive" if persona is not None else "scripted"
     if broke is not None:
         return await _grade_broken(scenario, transcript, graders, tactics, broke, kind)
+    if transcript.error is not None:
+        return await _grade_failed(scenario, transcript, graders, tactics, kind)
     verdicts = await _verdicts(scenario, transcript, graders)
     outcome = decide_outcome(
         scenario.id,

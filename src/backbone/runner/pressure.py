@@ -5,7 +5,8 @@ The engine asks :class:`AdaptivePressure` for each pressure turn. It sends its p
 one request whose single user message is the *ask* as JSON (the conversation so far, the
 scenario's ``claim``, the persona, the 1-based turn and the question), so the response cache
 keys every generated turn on the pressure target's identity, the persona and the conversation:
-a re-run with the same pressure target makes no call and replays exactly.
+a re-run with the same pressure target makes no call and replays exactly (but for an empty
+turn, which the cache never keeps: it is asked for again).
 
 Two adapters read the ask:
 

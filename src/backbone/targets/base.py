@@ -19,7 +19,12 @@ from typing import Any, Protocol, runtime_checkable
 
 from backbone.targets.messages import ChatMessage, Reply, Request
 
-__all__ = ["ChatMessage", "Reply", "Request", "Target", "layers"]
+__all__ = ["TARGET_KINDS", "ChatMessage", "Reply", "Request", "Target", "layers"]
+
+TARGET_KINDS = ("local", "openai", "anthropic", "python")
+"""The kinds of target a spec string names (``local``, ``openai:MODEL``, ``anthropic:MODEL``,
+``python:MODULE:FUNCTION``), each built by :mod:`backbone.evaluation.registry`; a price table's
+provider keys are checked against them (:mod:`backbone.targets.prices`)."""
 
 
 @runtime_checkable

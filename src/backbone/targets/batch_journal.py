@@ -128,6 +128,17 @@ class BatchJournal:
 
         self._safely(op, None)
 
+    def forget_request(self, key: str) -> None:
+        """Drop the request ``key`` from every batch (its reply is not to be kept: an empty
+        one, see :func:`~backbone.targets.cache.storable`), so a run started again sends it
+        afresh instead of reading the same reply from the old batch."""
+
+        def op(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM items WHERE key = ?", (key,))
+            db.commit()
+
+        self._safely(op, None)
+
     def batches(self) -> list[str]:
         """Every journaled batch id, oldest first."""
         with self._lock:

@@ -21,6 +21,8 @@ again nor sent online, as an online call would.
 Resumable: with a :class:`~backbone.targets.batch_journal.BatchJournal`, every submitted
 batch id is journaled with its request keys; a request whose key is journaled (a run killed
 while its batch was open, started again) waits for that batch instead of sending it again.
+An empty reply is dropped from the journal as it comes (the response cache does not keep it
+either: :func:`~backbone.targets.cache.storable`), so the next run sends it afresh.
 
 Example:
     >>> import asyncio
@@ -53,7 +55,7 @@ from typing import Any, Protocol
 
 from backbone.targets.base import Target
 from backbone.targets.batch_journal import BatchJournal
-from backbone.targets.cache import cache_key
+from backbone.targets.cache import cache_key, storable
 from backbone.targets.errors import (
     AuthenticationError,
     NoTextError,
@@ -431,6 +433,9 @@ class BatchingTarget:
     def _settle(self, item: _Item, result: ItemResult) -> None:
         if result.reply is not None:
             self._flights.pop(item.key, None)
+            if self.journal is not None and not storable(result.reply):
+                # an empty reply is not cached; journaled, the next run would read it again
+                self.journal.forget_request(item.key)
             if not item.future.done():
                 item.future.set_result(result.reply)
             return

@@ -19,6 +19,13 @@ What it promises under faults:
   bounded: a claim whose owner failed is released at once; one whose process died on this
   host is taken over at once; any other lapses after :data:`LEASE` seconds unless its owner,
   still calling, renews it; after ``max_wait`` a waiter calls the target itself.
+* **Only real replies are kept.** A failure is never stored, nor an empty reply (a server's
+  HTTP 200 with an empty message: as likely a fault as the model's answer). The empty reply
+  stands for the run that got it (the graders call it an empty reply, a turn no one can
+  read); the next run asks the target again, instead of being served the blank for good.
+  It is not retried within the run: it is a well-formed answer, not one of the transient
+  faults the retry wrapper knows by their error type, and asking again at once with the same
+  request would often pay for the same blank.
 
 Example:
     >>> import asyncio, tempfile, pathlib
@@ -363,10 +370,23 @@ class ResponseStore:
             self._db.close()
 
 
+def storable(reply: Reply) -> bool:
+    """Whether ``reply`` may be kept: not an empty one (no text but blanks). A server that
+    answers HTTP 200 with an empty message is as likely at fault (overloaded, still loading
+    the model) as the model is silent; kept, that blank would be served to every later run.
+
+    Example:
+        >>> storable(Reply("Rome.")), storable(Reply("")), storable(Reply(" \\n"))
+        (True, False, False)
+    """
+    return bool(reply.text.strip())
+
+
 class CachedTarget:
     """Serves a stored reply when there is one; otherwise claims the key, calls the inner
     target and stores what it says (waiting instead when another caller holds the claim).
-    Failures are never stored."""
+    Failures are never stored, nor is an empty reply (:func:`storable`): it is returned to
+    this caller, and the next one asks the target again."""
 
     def __init__(
         self,
@@ -441,6 +461,11 @@ class CachedTarget:
             raise
         finally:
             keeper.cancel()
+        if not storable(reply):
+            # given to this run (graded as the empty reply it is), never kept: the next run
+            # asks again, and a caller waiting on the claim calls for itself
+            self._safely(lambda: self.store.release(key, owner), None)
+            return reply
         stored = Reply(text=reply.text, usage=reply.usage)
 
         def put() -> bool:

@@ -4,7 +4,14 @@ backbone (``prices.yaml``) and overridable entry by entry by a user's file of th
 The embedded model and ``python:`` targets cost nothing. An ``openai:``/``anthropic:`` model
 pointed at another server (``--base-url`` other than the provider's own) is not priced from the
 shipped table, whose prices are the provider's: give it a price in your own file, under the
-provider name or under the base URL's host (``"127.0.0.1:8080": {my-model: {...}}``).
+provider name or under the base URL's host (``"127.0.0.1:8080": {my-model: {...}}``; a host
+whose URL gives no port is written with its scheme's, ``"vllm:80"``).
+
+Every key is checked, so an entry that could never price anything is an error naming the file,
+its line and the key, never a silent "not priced": a provider key must be a priced provider
+(``openai``, ``anthropic``) or look like a host (a dot or a port, or ``localhost``), so a typo
+such as ``opneai`` is caught; a model key must not be empty (the empty prefix would price every
+model of its provider); a ``batch_discount`` key must be a priced provider.
 
 Example:
     >>> table = PriceTable.load()
@@ -18,6 +25,7 @@ Example:
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 from dataclasses import dataclass
@@ -29,10 +37,14 @@ from urllib.parse import urlsplit
 from backbone.core.errors import InputError
 from backbone.core.user_file import read_text
 from backbone.core.yaml_lines import NodePath, line_for, load_yaml_with_lines
+from backbone.targets.base import TARGET_KINDS
 
 PRICES_ENV = "BACKBONE_PRICES"
 OFFICIAL_HOSTS = {"openai": "api.openai.com", "anthropic": "api.anthropic.com"}
 FREE = ("local", "python")
+PRICED = tuple(kind for kind in TARGET_KINDS if kind not in FREE)
+"""The providers whose tokens are priced: every target kind but the free ones."""
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 @dataclass(frozen=True)
@@ -113,10 +125,14 @@ class PriceTable:
         if provider in FREE:
             return Lookup(spec, Price(0.0, 0.0), "free")
         # host[:port], never the user:password@ a base URL may carry (notes are written out)
-        host = urlsplit(base_url).netloc.rpartition("@")[2] if base_url else None
+        parts = urlsplit(base_url) if base_url else None
+        host = parts.netloc.rpartition("@")[2] if parts else None
         keys = []
         if host:
             keys.append(host)
+            port = DEFAULT_PORTS.get(parts.scheme) if parts and not _has_port(host) else None
+            if port is not None:  # "http://vllm/v1" is priced under "vllm:80" too
+                keys.append(f"{host}:{port}")
         if host is None or host == OFFICIAL_HOSTS.get(provider):
             keys.append(provider)
         for key in keys:
@@ -133,6 +149,36 @@ class PriceTable:
             "none",
             f"no price for {spec}{where}: add it to a price table (--prices FILE)",
         )
+
+
+def _has_port(host: str) -> bool:
+    """Whether ``host`` (a URL's netloc, without credentials) names its port."""
+    return ":" in host.rpartition("]")[2]  # an IPv6 address's own colons are in brackets
+
+
+def looks_like_host(key: str) -> bool:
+    """Whether a price table's key names a server (as its base URL's host: a dot, a port,
+    an IPv6 address, or ``localhost``) rather than a provider.
+
+    Example:
+        >>> [looks_like_host(k) for k in ("127.0.0.1:8080", "vllm:80", "localhost", "opneai")]
+        [True, True, True, False]
+    """
+    return "." in key or ":" in key or key.startswith("[") or key.lower() == "localhost"
+
+
+def _provider_problem(provider: str) -> str | None:
+    """Why ``provider`` cannot be a price table's provider key (None: it can)."""
+    if provider in PRICED or (provider not in TARGET_KINDS and looks_like_host(provider)):
+        return None
+    if provider in FREE:
+        return f"'{provider}' targets cost nothing and are never priced: remove this entry"
+    close = difflib.get_close_matches(provider.lower(), PRICED, n=1, cutoff=0.6)
+    guess = f" (did you mean '{close[0]}'?)" if close else ""
+    return (
+        f"unknown provider {provider!r}{guess}: expected {' or '.join(PRICED)}, or a server's "
+        "host as in its base URL, with its port (e.g. '127.0.0.1:8080')"
+    )
 
 
 def _longest_prefix(models: dict[str, tuple[Price, str]], model: str) -> tuple[Price, str] | None:
@@ -177,12 +223,26 @@ def _discounts(doc: _Doc, where: str) -> dict[str, float]:
             doc.line("batch_discount"),
             f"batch_discount: expected provider: share off (0 <= x < 1), got {raw!r}",
         )
+    for key in raw:
+        if str(key) not in PRICED:
+            raise InputError.single(
+                where,
+                doc.line("batch_discount", str(key)),
+                f"batch_discount.{key}: unknown provider {str(key)!r}: expected "
+                f"{' or '.join(PRICED)}",
+            )
     return {str(k): float(v) for k, v in raw.items()}
 
 
 def _entries(doc: _Doc, source: str, where: str) -> dict[str, dict[str, tuple[Price, str]]]:
     out: dict[str, dict[str, tuple[Price, str]]] = {}
     for provider, models in doc.data["providers"].items():
+        name = "" if provider is None else str(provider)  # YAML's null key: no name at all
+        problem = _provider_problem(name)
+        if problem is not None:
+            raise InputError.single(
+                where, doc.line("providers", str(provider)), f"providers.{name}: {problem}"
+            )
         if not isinstance(models, dict):
             raise InputError.single(
                 where,
@@ -190,6 +250,14 @@ def _entries(doc: _Doc, source: str, where: str) -> dict[str, dict[str, tuple[Pr
                 f"providers.{provider}: expected model: price",
             )
         for model, p in models.items():
+            if model is None or not str(model).strip():
+                raise InputError.single(
+                    where,
+                    doc.line("providers", str(provider), "" if model is None else str(model)),
+                    f"providers.{provider}: an empty model name ({model!r}) would price every "
+                    f"model {'at' if looks_like_host(str(provider)) else 'of'} {provider}: name "
+                    "the model, or the start of its name",
+                )
             ok = (
                 isinstance(p, dict)
                 and set(p) == {"input", "output"}
