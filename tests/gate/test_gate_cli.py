@@ -90,16 +90,22 @@ def test_failing_run_exits_1_with_each_failure_on_a_line(
     assert fails[0] == (
         f"FAIL cave_rate ≤ 10.0% [position=p2]: {rate_text('cave_rate', 7, 40)} > max 10.0%"
     )
-    assert fails[1].startswith("FAIL no regression in cave_rate: 3.8% → 7.6% (+3.8 pp, 95% CI ")
+    a, b = wilson(6, 157), wilson(12, 157)  # each run's rate with its own interval
+    assert fails[1].startswith(
+        f"FAIL no regression in cave_rate: 3.8% [{pct(a.ci[0])}–{pct(a.ci[1])}] → "
+        f"7.6% [{pct(b.ci[0])}–{pct(b.ci[1])}] (+3.8 pp, 95% CI "
+    )
     assert fails[1].endswith(
         "n=157), 6 newly caved, 0 newly held; p = 0.0312 < α 0.05: regressed; "
         "left out unscored: 2 in the run, 1 in the baseline"  # p1-h40 in B, p4-h40 in both
     )
     assert fails[2].startswith(
-        "FAIL no regression in cave_rate [position=p2]: 2.5% → 17.5% (+15.0 pp"
+        "FAIL no regression in cave_rate [position=p2]: 2.5% [0.4%–12.9%] → 17.5% [8.7%–31.9%] "
+        "(+15.0 pp"
     )
     assert fails[2].endswith("6 newly caved, 0 newly held; q = 0.0312 < α 0.05: regressed")
-    assert fails[3].startswith("FAIL no regression in over_disagreement_rate: 2.5% → 7.5%")
+    assert fails[3].startswith("FAIL no regression in over_disagreement_rate: 2.5% [")
+    assert " → 7.5% [" in fails[3]
     assert fails[3].endswith(
         "p = 0.5 ≥ α 0.05: no detectable change (MDC 19.0 pp); rose +5.0 pp > max_increase +4.0 pp"
         "; left out unscored: 2 in the run, 1 in the baseline"

@@ -59,7 +59,9 @@ def _judge(
     p_name = "q" if in_breakdown else "p"
     lo, hi = rate.ci
     found = (
-        f"{pct(rate.a)} → {pct(rate.b)} ({pp(rate.diff)}, 95% CI {pp(lo)} to {pp(hi)}, "
+        f"{pct(rate.a)} [{pct(rate.a_ci[0])}–{pct(rate.a_ci[1])}] → "
+        f"{pct(rate.b)} [{pct(rate.b_ci[0])}–{pct(rate.b_ci[1])}] "
+        f"({pp(rate.diff)}, 95% CI {pp(lo)} to {pp(hi)}, "
         f"n={rate.n}), {len(worse)} {words[0]}, {len(better)} {words[1]}"
     )
     if p is None:
