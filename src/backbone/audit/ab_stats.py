@@ -25,9 +25,11 @@ a few judgments that agree show a small sample, not a stratum without spread. Th
 counts as x_eff = n_eff p̂ successes in n_eff = p̂(1 − p̂)/V̂ trials, and the delta's interval
 is Newcombe's on the effective counts. Judged whole and with nothing unscored, n_eff = N and
 x_eff = the correct count: plain Newcombe. When p̂(1 − p̂) = 0 the effective size is the
-design's own, 1 / (1/N + Σ W_h² (1/m_h − 1/N_h)). Unscored judgments count as neither: they
-shrink m_h. A stratum with no scored judgment leaves the arm's accuracy unknown (value null,
-the delta's interval is [−1, 1]).
+design's own, 1 / (1/N + Σ W_h² (1/m_h − 1/N_h)); an arm whose judgments are all correct
+(or none) has p̂ exactly 1 (0), not the weights' sum rounded to 1 − 1e-16, which gave it an
+effective size of 1e-12 and an interval of almost [−1, 1]. Unscored judgments count as
+neither: they shrink m_h. A stratum with no scored judgment leaves the arm's accuracy unknown
+(value null, the delta's interval is [−1, 1]).
 
 **Non-inferiority** of accuracy at margin m: the lower bound of the 95% interval (a one-sided
 97.5% bound) above −m; its p-value is the one-sided score test of H0: delta ≤ −m.
@@ -203,6 +205,9 @@ def arm_accuracy(strata: Sequence[StratumResult]) -> ArmAccuracy:
     if population == 0 or any(s.scored == 0 for s in live):
         return ArmAccuracy(None, 0.0, 0.0, scored, judged, population, None)
     p = sum(s.events / population * s.correct / s.scored for s in live)
+    for alike in (0.0, 1.0):  # every judgment correct (or none): exactly 1 (0), not 1 − 1e-16
+        if all(s.correct == alike * s.scored for s in live):
+            p = alike
     phase2 = 0.0
     design = 0.0  # the same with s_h² = 1, for the fallback size
     for s in live:
