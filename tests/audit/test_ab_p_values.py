@@ -206,3 +206,16 @@ def test_no_difference_at_all_and_an_empty_arm() -> None:
     assert newcombe_p_value(30, 60, 20, 40, larger=True) == 0.5
     assert newcombe_p_value(0, 0, 20, 40) is None
     assert newcombe_p_value(0, 5000, 5000, 5000) == 0.0  # beyond 37 standard errors
+
+
+def test_an_arm_all_correct_beside_an_interval_that_holds_zero() -> None:
+    """40 of 40 against 36 of 40: the interval holds 0 (-0.64 to +23.1 points), so nothing is
+    shown, and its p is 0.061; the score test printed 0.041 beside it."""
+    a, b = whole("A", 36, 40), whole("B", 40, 40)
+    d = accuracy_delta(a, b)
+    assert d.ci[0] == pytest.approx(-0.0064339, abs=1e-7) and d.ci[0] < 0 < d.ci[1]
+    assert d.p_value == pytest.approx(0.0607289, abs=1e-7)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        score = sm.test_proportions_2indep(40, 40, 36, 40, method="score", compare="diff")
+    assert score.pvalue == pytest.approx(0.0414409, abs=1e-7)  # the old, contradicting figure
