@@ -234,3 +234,23 @@ def test_a_few_judgments_that_agree_do_not_narrow_the_interval() -> None:
         )
         assert s.accuracy_covered >= 0.95, (m, s.accuracy_covered)
         assert s.share("win") <= 0.01, (m, dict(s.verdicts))
+
+
+def test_an_arm_judged_all_correct_has_accuracy_one_and_the_designs_size() -> None:
+    """Three sampled strata whose judgments are all correct: the weights 360/2323, 88/2323 and
+    1875/2323 summed to 0.9999999999999999, so p̂(1 − p̂) was 1e-16 rather than 0 and the arm
+    counted as 7.9e-13 effective trials (design effect 3e15): B's accuracy interval was
+    almost [−1, 1], never within any margin, whatever B's sample showed."""
+    cells = {"down": (360, 9, 9), "up": (88, 88, 88)}
+    unrated = StratumResult(
+        key="unrated|B", rating=None, segment="B", events=1875, judged=388, scored=388,
+        correct=388, unscored=0,
+    )  # fmt: skip
+    b = arm_accuracy([*strata("B", cells), unrated])
+    assert b.value == 1.0 and b.design_effect is None
+    design = 1 / (1 / 2323 + sum((n / 2323) ** 2 * (1 / m - 1 / n) for n, m in
+                                 ((360, 9), (88, 88), (1875, 388))))  # fmt: skip
+    assert b.n_eff == pytest.approx(design) and b.n_eff > 200
+    a = arm_accuracy(strata("A", {"down": (400, 400, 390), "up": (1600, 1600, 1590)}))
+    d = accuracy_delta(a, b)
+    assert d.ci[0] > -0.01  # within a one-point margin: B was right every time it was judged

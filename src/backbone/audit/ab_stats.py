@@ -7,8 +7,8 @@ audit's exact counts of a whole log).
 
 **Preference** (thumbs-up share of an arm's rated events): the counts x/n per arm; the delta's
 interval is Newcombe's hybrid score interval (statsmodels ``confint_proportions_2indep(...,
-method="newcomb", compare="diff")``), its p-value the score test
-(``test_proportions_2indep``).
+method="newcomb", compare="diff")``), its p-value the one that goes with that interval (see
+**p-values** below).
 
 **Accuracy** (judged-correct share of all an arm's events) is estimated from a stratified
 sample of each arm (strata: its thumbs-down, its thumbs-up and its unrated events; N_h events,
@@ -25,12 +25,25 @@ a few judgments that agree show a small sample, not a stratum without spread. Th
 counts as x_eff = n_eff p̂ successes in n_eff = p̂(1 − p̂)/V̂ trials, and the delta's interval
 is Newcombe's on the effective counts. Judged whole and with nothing unscored, n_eff = N and
 x_eff = the correct count: plain Newcombe. When p̂(1 − p̂) = 0 the effective size is the
-design's own, 1 / (1/N + Σ W_h² (1/m_h − 1/N_h)). Unscored judgments count as neither: they
-shrink m_h. A stratum with no scored judgment leaves the arm's accuracy unknown (value null,
-the delta's interval is [−1, 1]).
+design's own, 1 / (1/N + Σ W_h² (1/m_h − 1/N_h)); an arm whose judgments are all correct
+(or none) has p̂ exactly 1 (0), not the weights' sum rounded to 1 − 1e-16, which gave it an
+effective size of 1e-12 and an interval of almost [−1, 1]. Unscored judgments count as
+neither: they shrink m_h. A stratum with no scored judgment leaves the arm's accuracy unknown
+(value null, the delta's interval is [−1, 1]).
 
 **Non-inferiority** of accuracy at margin m: the lower bound of the 95% interval (a one-sided
-97.5% bound) above −m; its p-value is the one-sided score test of H0: delta ≤ −m.
+97.5% bound) above −m; its p-value is the one-sided p of H0: delta ≤ −m, below 0.025 exactly
+when that bound is above −m.
+
+**p-values** are read off the same Newcombe interval that decides (:func:`newcombe_p_value`):
+the two-sided p of delta = v is the α at which the (1 − α) interval's bound reaches v, so the
+95% interval leaves v out exactly when p < 0.05. (They were the score test's,
+``test_proportions_2indep(method="score")``, a second procedure: near a bound the two
+disagreed, so ab.json could say "within the margin" beside a one-sided p of 0.027, or "not
+shown" beside 0.0249 (``scripts/ab_p_consistency.py``: 63 of 20,000 random cases). Score
+intervals to match the score test are no way out: statsmodels' ``method="score"`` interval
+fails on an arm judged all correct (or with none), and its constrained estimate leaves [0, 1]
+or is NaN when an arm has no success.)
 
 Example:
     >>> a = ArmCounts(events=1000, rated=1000, up=700)
@@ -114,40 +127,85 @@ def newcombe(
     x_b: float, n_b: float, x_a: float, n_a: float, confidence: float = CONFIDENCE
 ) -> tuple[float, float]:
     """Newcombe's interval for p_B − p_A (counts may be fractional)."""
+    return _newcombe(x_b, n_b, x_a, n_a, 1 - confidence)
+
+
+def _newcombe(x_b: float, n_b: float, x_a: float, n_a: float, alpha: float) -> tuple[float, float]:
     from statsmodels.stats.proportion import confint_proportions_2indep
 
     lo, hi = confint_proportions_2indep(
-        x_b, n_b, x_a, n_a, method="newcomb", compare="diff", alpha=1 - confidence
+        x_b, n_b, x_a, n_a, method="newcomb", compare="diff", alpha=alpha
     )
     return (max(-1.0, float(lo)), min(1.0, float(hi)))
 
 
-def score_p_value(
-    x_b: float, n_b: float, x_a: float, n_a: float, *, value: float = 0.0, larger: bool = False
+Z_MAX = 37.0  # a bound this many standard errors away: p = 2·Φ(−37) ≈ 1e-299, reported as 0
+
+
+def newcombe_p_value(
+    x_b: float,
+    n_b: float,
+    x_a: float,
+    n_a: float,
+    *,
+    value: float = 0.0,
+    larger: bool = False,
+    confidence: float = CONFIDENCE,
 ) -> float | None:
-    """Score test of p_B − p_A = ``value`` (two-sided), or ≤ ``value`` (``larger``)."""
+    """The p-value that goes with Newcombe's interval for p_B − p_A (its inversion).
+
+    Two-sided (H0: p_B − p_A = ``value``): the α at which the (1 − α) interval's nearer bound
+    reaches ``value``, 1 when ``value`` is the estimate. ``larger`` (H0: p_B − p_A ≤
+    ``value``): half that when the estimate is above ``value``, else one minus half that. So
+    :func:`newcombe` at ``confidence`` leaves ``value`` out exactly when the two-sided p is below
+    1 − ``confidence``, and has its lower bound above ``value`` exactly when the ``larger`` p is
+    below (1 − ``confidence``) / 2: the interval and the p never disagree. None when an arm
+    has no trials.
+
+    Example:
+        >>> newcombe(740, 1000, 700, 1000)[0] > 0, newcombe_p_value(740, 1000, 700, 1000) < 0.05
+        (True, True)
+        >>> round(newcombe_p_value(740, 1000, 700, 1000, value=-0.01, larger=True), 5)
+        0.00639
+    """
     if min(n_a, n_b) <= 0:
         return None
-    if value == 0.0 and x_a + x_b in (0, n_a + n_b):
-        return None if larger else 1.0  # no variation at all: nothing to test
-    import numpy as np
-    from statsmodels.stats.proportion import test_proportions_2indep
+    estimate = x_b / n_b - x_a / n_a  # as statsmodels works it out: the interval at z = 0
+    if value == estimate:
+        return 0.5 if larger else 1.0
+    two = _two_sided_p(x_b, n_b, x_a, n_a, value, 1 - confidence)
+    if not larger:
+        return two
+    return two / 2 if value < estimate else 1 - two / 2
 
-    # statsmodels also works out the odds ratio, which divides by zero when an arm is all
-    # one way (every answer judged correct): a RuntimeWarning on the console, not the test's
-    with np.errstate(divide="ignore", invalid="ignore"):
-        res = test_proportions_2indep(
-            x_b,
-            n_b,
-            x_a,
-            n_a,
-            value=value,
-            method="score",
-            compare="diff",
-            alternative="larger" if larger else "two-sided",
-        )
-    p = float(res.pvalue)
-    return p if math.isfinite(p) else None
+
+def _two_sided_p(
+    x_b: float, n_b: float, x_a: float, n_a: float, value: float, alpha: float
+) -> float:
+    """The α' at which Newcombe's (1 − α') interval has its bound on ``value`` (≠ the
+    estimate), found on z = Φ⁻¹(1 − α'/2), where the interval widens with z. The search is
+    bracketed on the side of z_α that :func:`newcombe` at ``alpha`` itself shows (the same
+    call, so the same bound to the last bit), which puts the answer on the right side of
+    ``alpha`` whatever the root finder's tolerance: below it exactly when the interval leaves
+    ``value`` out."""
+    from scipy.optimize import brentq
+    from scipy.stats import norm
+
+    lower = value < x_b / n_b - x_a / n_a  # the bound that moves toward value as z grows
+    z_alpha = float(norm.isf(alpha / 2))
+
+    def gap(z: float) -> float:
+        """How far the interval at z stays off ``value`` (> 0: it leaves value out)."""
+        lo, hi = _newcombe(x_b, n_b, x_a, n_a, alpha if z == z_alpha else 2 * norm.sf(z))
+        return lo - value if lower else value - hi
+
+    if gap(z_alpha) > 0:  # left out at alpha: the bound reaches value further out
+        if gap(Z_MAX) > 0:
+            return 0.0
+        z = brentq(gap, z_alpha, Z_MAX)
+        return min(float(2 * norm.sf(z)), math.nextafter(alpha, 0.0))
+    z = brentq(gap, 0.0, z_alpha)  # gap(0) = |estimate − value| > 0
+    return max(float(2 * norm.sf(z)), alpha)
 
 
 def preference_delta(a: ArmCounts, b: ArmCounts) -> Delta:
@@ -156,7 +214,7 @@ def preference_delta(a: ArmCounts, b: ArmCounts) -> Delta:
         return Delta(None, (-1.0, 1.0), a.rated + b.rated, None)
     value = b.up / b.rated - a.up / a.rated
     ci = newcombe(b.up, b.rated, a.up, a.rated)
-    return Delta(value, ci, a.rated + b.rated, score_p_value(b.up, b.rated, a.up, a.rated))
+    return Delta(value, ci, a.rated + b.rated, newcombe_p_value(b.up, b.rated, a.up, a.rated))
 
 
 @dataclass(frozen=True)
@@ -203,6 +261,9 @@ def arm_accuracy(strata: Sequence[StratumResult]) -> ArmAccuracy:
     if population == 0 or any(s.scored == 0 for s in live):
         return ArmAccuracy(None, 0.0, 0.0, scored, judged, population, None)
     p = sum(s.events / population * s.correct / s.scored for s in live)
+    for alike in (0.0, 1.0):  # every judgment correct (or none): exactly 1 (0), not 1 − 1e-16
+        if all(s.correct == alike * s.scored for s in live):
+            p = alike
     phase2 = 0.0
     design = 0.0  # the same with s_h² = 1, for the fallback size
     for s in live:
@@ -226,12 +287,13 @@ def accuracy_delta(a: ArmAccuracy, b: ArmAccuracy) -> Delta:
     if a.value is None or b.value is None:
         return Delta(None, (-1.0, 1.0), n, None)
     ci = newcombe(b.x_eff, b.n_eff, a.x_eff, a.n_eff)
-    p = score_p_value(b.x_eff, b.n_eff, a.x_eff, a.n_eff)
+    p = newcombe_p_value(b.x_eff, b.n_eff, a.x_eff, a.n_eff)
     return Delta(b.value - a.value, ci, n, p)
 
 
 def non_inferiority_p(a: ArmAccuracy, b: ArmAccuracy, margin: float) -> float | None:
-    """One-sided p-value of H0: accuracy(B) − accuracy(A) ≤ −margin (score test)."""
+    """One-sided p-value of H0: accuracy(B) − accuracy(A) ≤ −margin, the one that goes with
+    the accuracy delta's interval: below 0.025 exactly when its lower bound is above −margin."""
     if a.value is None or b.value is None:
         return None
-    return score_p_value(b.x_eff, b.n_eff, a.x_eff, a.n_eff, value=-margin, larger=True)
+    return newcombe_p_value(b.x_eff, b.n_eff, a.x_eff, a.n_eff, value=-margin, larger=True)

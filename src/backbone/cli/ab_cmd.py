@@ -14,12 +14,13 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from backbone.audit.ab_verdict import ALPHA
 from backbone.cli.audit_cmd import JudgeOpt, MapOpt
 from backbone.cli.console import console
 from backbone.cli.errors import bad_input_exits, check_out_dir, fail, interrupted
 from backbone.cli.judge_options import ConcurrencyOpt, NoJudgeCacheOpt, RetriesOpt, TimeoutOpt
 from backbone.cli.progress import progress_bar
-from backbone.core.formatting import pct, pp, pval
+from backbone.core.formatting import pct, pp, pval_at
 from backbone.report.escape import terminal
 
 err = console(stderr=True)
@@ -64,17 +65,17 @@ def print_ab(doc: dict[str, Any], console: Console) -> None:
     console.print(table)
     console.print(
         f"preference delta (B − A): {_delta(doc['preference_delta'])}, "
-        f"p={pval(doc['p_values']['preference'])}"
+        f"p={pval_at(doc['p_values']['preference'], ALPHA)}"
     )
     console.print(
         f"accuracy delta (B − A):   {_delta(doc['accuracy_delta'])}, "
-        f"p={pval(doc['p_values']['accuracy'])}"
+        f"p={pval_at(doc['p_values']['accuracy'], ALPHA)}"
     )
     ni = doc["non_inferiority"]
     console.print(
         f"accuracy within {100 * doc['margin']:.1f} points of A: "
         f"{'yes' if ni['shown'] else 'not shown'} (lower bound {pp(ni['lower_bound'])}, "
-        f"one-sided p={pval(ni['p_value'])})"
+        f"one-sided p={pval_at(ni['p_value'], ni['alpha'])}, shown below {ni['alpha']:g})"
     )
     if doc["counts"]["unscored"]:
         reasons = "; ".join(f"{terminal(r)} ({n})" for r, n in doc["unscored_reasons"].items())

@@ -52,3 +52,20 @@ def pval(p: float | None) -> str:
     if p is None:
         return "—"
     return "<0.001" if p < 0.001 else f"{p:.3g}"
+
+
+def pval_at(p: float | None, level: float) -> str:
+    """:func:`pval`, with as many more digits as keep the p-value on its side of ``level``
+    (the level a decision beside it was taken at): 0.02498 against 0.025 is written 0.02498,
+    not 0.025, which would read as not below it.
+
+    Example:
+        >>> pval_at(0.024984, 0.025), pval_at(0.0250748, 0.025), pval_at(0.0004, 0.05)
+        ('0.02498', '0.0251', '<0.001')
+    """
+    text = pval(p)
+    digits = 3
+    while p is not None and p >= 0.001 and (float(text) < level) != (p < level) and digits < 17:
+        digits += 1
+        text = f"{p:.{digits}g}"
+    return text

@@ -14,10 +14,12 @@ Shape (every rate and delta is ``{"value": float | null, "ci": [low, high], "n":
       "required_n_basis": {"power": 0.8, "alpha": 0.05, "same_share_judged": true,
                            "accuracy_measured": true},  # false: an arm has nothing scored
       "margin": 0.01,
-      "non_inferiority": {"margin", "lower_bound", "shown", "p_value"},
+      "non_inferiority": {"margin", "lower_bound", "shown", "p_value", "alpha"},
+                                   # shown: lower_bound > −margin, exactly when p_value < alpha
       "shown": {"preference_up", "preference_down", "accuracy_up", "accuracy_down",
                 "accuracy_within_margin"},
-      "p_values": {"preference", "accuracy"},      # two-sided score tests of no difference
+      "p_values": {"preference", "accuracy"},  # two-sided, of no difference: below 0.05
+                                                # exactly when the delta's ci leaves 0 out
       "per_arm": {"a": {"name", "events", "rated", "unrated", "thumbs_up", "thumbs_down",
                         "thumbs_up_rate": {...}, "judged", "scored", "correct", "unscored",
                         "accuracy": {...}, "effective_n", "design_effect", "judged_whole",
@@ -110,6 +112,7 @@ def ab_document(result: ABResult) -> dict[str, Any]:
             "lower_bound": r.accuracy_delta.ci[0] if r.accuracy_delta.value is not None else None,
             "shown": s.acc_within_margin,
             "p_value": r.non_inferiority_p,
+            "alpha": ALPHA / 2,  # one-sided: shown exactly when p_value is below it
         },
         "shown": {
             "preference_up": s.pref_up,
