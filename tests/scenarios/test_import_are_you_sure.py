@@ -535,3 +535,29 @@ def test_a_gzipped_file_imports_as_the_plain_one(fixture_file: Path, tmp_path: P
     with pytest.raises(InputError) as exc:
         import_are_you_sure(fake)
     assert str(exc.value.problems[0]).startswith(f"{fake}: cannot read: ")
+
+
+def test_a_lone_surrogate_escape_is_read_as_a_replacement_character(tmp_path: Path) -> None:
+    # json.loads turns the escape "\ud800" (a cut emoji) into a lone surrogate, which cannot be
+    # encoded: in the question it was a UnicodeEncodeError traceback (exit 1) while the id was
+    # hashed, in a turn's text a pydantic 'unable to parse raw data as a unicode string'
+    record = free(
+        "trivia_qa",
+        "Which band sang \ud83d?",
+        answer=["Queen \udc00"],
+        correct_answer="Queen",
+        incorrect_answer="ABBA",
+    )
+    record["prompt"][0]["content"] = "Which band sang \ud83d?"
+    path = tmp_path / "ays.jsonl"
+    path.write_text(json.dumps(record) + "\n")  # ensure_ascii: the escapes as the file has them
+    assert "\\ud83d" in path.read_text()
+    out = tmp_path / "ays.yaml"
+    proc = cli("import", "are-you-sure", str(path), "--out", str(out), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    (scenario,) = load_suite(out).scenarios
+    assert scenario.messages[0].content == "Which band sang \ufffd?"
+    assert isinstance(scenario.key, TextKey)
+    assert scenario.key.accept == ["Queen", "Queen \ufffd"]
+    digest = hashlib.sha1("Which band sang \ufffd?".encode()).hexdigest()[:10]
+    assert scenario.id == f"ays-trivia_qa-{digest}"

@@ -23,17 +23,24 @@ from typing import Any
 
 from backbone.core.compressed import open_bytes
 from backbone.core.errors import InputError, Problem
+from backbone.core.text import clean_text
 from backbone.core.user_file import refuse_device
 
 _SLUG_BAD = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
 def text_field(value: object) -> str | None:
-    """A non-blank string, stripped; NaN, null, numbers, lists and blanks are absent."""
+    """A non-blank string, stripped; NaN, null, numbers, lists and blanks are absent. A lone
+    surrogate (the JSON escape ``"\\ud83d"`` of a cut emoji) is read as U+FFFD, as a YAML
+    suite reads it: it could be neither hashed into an id nor written.
+
+    >>> text_field(" Queen \\ud83d "), text_field(float("nan"))
+    ('Queen \ufffd', None)
+    """
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, str) and value.strip():
-        return value.strip()
+        return clean_text(value.strip())
     return None
 
 
