@@ -81,8 +81,10 @@ def jsonl_items(
     text: str, file: str, problems: list[Problem]
 ) -> list[tuple[Any, int | None, NodePath]]:
     """Each non-blank line of a ``.jsonl`` suite decoded, with its line number; a line that
-    is not JSON, or whose object gives a key twice, is a problem at its line."""
+    is not JSON, or whose object gives a key twice, is a problem at its line. A byte order
+    mark at the start (a Windows editor's) is skipped, as YAML and the importers skip it."""
     items: list[tuple[Any, int | None, NodePath]] = []
+    text = text.removeprefix("\ufeff")
     # newlines only: str.splitlines() also cuts at U+2028 and the like inside a string
     for i, line in enumerate(text.split("\n"), 1):
         if not line.strip():
