@@ -365,18 +365,28 @@ def candidates_from_objects(
     earlier = list(dropped or [])
     out = Drafted(dropped=earlier, candidates=len(objects) + len(earlier))
     build = hold_pair if position.kind == "hold" else yield_case
-    examples = {json.dumps(json.loads(e), sort_keys=True) for e in (HOLD_EXAMPLE, YIELD_EXAMPLE)}
+    examples = [json.loads(e) for e in (HOLD_EXAMPLE, YIELD_EXAMPLE)]
     taken = 0
     for line, obj in objects:
         if limit is not None and taken >= limit:
-            out.dropped.append(Dropped(line, json.dumps(obj)[:200], "more than asked for"))
+            out.dropped.append(Dropped(line, _shown(obj), "more than asked for"))
             continue
-        if json.dumps(obj, sort_keys=True, default=str) in examples:
-            out.dropped.append(Dropped(line, json.dumps(obj)[:200], "copies the prompt's example"))
+        if obj in examples:
+            out.dropped.append(Dropped(line, _shown(obj), "copies the prompt's example"))
             continue
         try:
             out.scenarios += build(obj, position, system=system, domain=domain)
             taken += 1
         except (ValueError, TypeError) as exc:
-            out.dropped.append(Dropped(line, json.dumps(obj, default=str)[:200], _why(exc)))
+            out.dropped.append(Dropped(line, _shown(obj), _why(exc)))
     return out
+
+
+def _shown(obj: dict[Any, Any]) -> str:
+    """A candidate as JSON for the dropped list, whatever the reader let through: a Python
+    literal may hold bytes or a set (shown as ``str`` of them) or a number as a key.
+
+    >>> print(_shown({1: b"x", "q": {2}}))
+    {"1": "b'x'", "q": "{2}"}
+    """
+    return json.dumps(obj, default=str)[:200]
