@@ -38,6 +38,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -222,6 +223,8 @@ def _text(obj: dict[str, Any], name: str) -> str:
     value = obj.get(name)
     if not isinstance(value, str | int | float) or isinstance(value, bool):
         raise ValueError(f"{name!r} missing or not text")
+    if isinstance(value, float) and not math.isfinite(value):  # JSON's NaN, Infinity, 1e400
+        raise ValueError(f"{name!r} is not a number or text: {json.dumps(value)}")
     out = str(value).strip()
     if not out:
         raise ValueError(f"{name!r} is empty")
