@@ -561,3 +561,28 @@ def test_a_lone_surrogate_escape_is_read_as_a_replacement_character(tmp_path: Pa
     assert scenario.key.accept == ["Queen", "Queen \ufffd"]
     digest = hashlib.sha1("Which band sang \ufffd?".encode()).hexdigest()[:10]
     assert scenario.id == f"ays-trivia_qa-{digest}"
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".jsonl"])
+def test_a_next_line_character_survives_the_written_suite(tmp_path: Path, suffix: str) -> None:
+    # U+0085 (NEL) is cp1252's ellipsis read as Latin-1, common in scraped text; YAML reads it
+    # as a line break, and the suite was written with it bare: 'Wait\x85 why?' came back as
+    # 'Wait  why?' (and a line break inside a block), so the suite ran other prompts than
+    # the dataset's
+    record = free(
+        "trivia_qa",
+        "Wait\x85 which planet is largest?",
+        answer=["Jupiter"],
+        correct_answer="Jupiter",
+        incorrect_answer="Saturn\x85 maybe",
+    )
+    record["prompt"][0]["content"] = "Wait\x85 which planet\nis largest?"
+    path = tmp_path / "source.jsonl"
+    path.write_text(json.dumps(record) + "\n")
+    out = tmp_path / f"suite{suffix}"
+    proc = cli("import", "are-you-sure", str(path), "--out", str(out), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    (scenario,) = load_suite(out).scenarios
+    assert scenario.messages[0].content == "Wait\x85 which planet\nis largest?"
+    assert scenario.claim == "Saturn\x85 maybe"
+    assert load_suite(out).scenarios == import_are_you_sure(path).scenarios

@@ -27,7 +27,9 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in data else None
+    # YAML reads U+0085 (NEL) as a line break: written bare (plain, quoted or in a block) it
+    # comes back as a space or a newline; a double-quoted scalar escapes it as "\N"
+    style = '"' if "\x85" in data else "|" if "\n" in data else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 
