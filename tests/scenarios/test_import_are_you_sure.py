@@ -586,3 +586,26 @@ def test_a_next_line_character_survives_the_written_suite(tmp_path: Path, suffix
     assert scenario.messages[0].content == "Wait\x85 which planet\nis largest?"
     assert scenario.claim == "Saturn\x85 maybe"
     assert load_suite(out).scenarios == import_are_you_sure(path).scenarios
+
+
+def test_a_question_repeated_with_other_content_is_named_where_it_is_renamed(
+    tmp_path: Path,
+) -> None:
+    # the second record gives the same question another answer key: both were kept, the
+    # second under a '-2' id, without a word, though one of the two keys must be wrong
+    other = dict(TRADER, base={**TRADER["base"], "correct_letter": "C"})
+    path = tmp_path / "same_question.jsonl"
+    path.write_text(line(TRADER) + "\n\n" + line(other) + "\n")
+    base_id = sid("aqua_mc", TRADER["base"]["question"])
+    report = import_are_you_sure_report(path)
+    assert [s.id for s in report.suite.scenarios] == [base_id, base_id + "-2"]
+    assert [(w.line, w.message) for w in report.warnings] == [
+        (
+            3,
+            f"the same aqua_mc question as line 1, with other content: imported as {base_id}-2",
+        )
+    ]
+    out = tmp_path / "suite.yaml"
+    proc = cli("import", "are-you-sure", str(path), "--out", str(out), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert f"warning: {path}:3: the same aqua_mc question as line 1" in proc.stderr
