@@ -195,3 +195,21 @@ def test_a_lone_surrogate_escape_in_the_question_is_read_as_a_replacement_charac
     path.write_text(json.dumps(first) + "\n")
     (scenario,) = import_answer_report(path).suite.scenarios
     assert scenario.messages[0].content == first["prompt"][0]["content"]
+
+
+def test_a_record_repeating_a_question_and_template_with_other_content_is_named(
+    tmp_path: Path,
+) -> None:
+    # both are kept, the second under a '-2' id; that used to happen without a word
+    first = json.loads(SAMPLE.read_text().splitlines()[0])
+    other = json.loads(json.dumps(first))
+    other["base"]["incorrect_answer"] = "Tin"
+    path = tmp_path / "answer.jsonl"
+    path.write_text(json.dumps(first) + "\n" + json.dumps(other) + "\n")
+    report = import_answer_report(path)
+    ids = [s.id for s in report.suite.scenarios]
+    assert ids[1] == ids[0] + "-2"
+    assert [(w.line, w.message) for w in report.warnings] == [
+        (2, f"the same trivia_qa question and template as line 1, with other content: "
+            f"imported as {ids[1]}"),
+    ]  # fmt: skip
