@@ -609,3 +609,24 @@ def test_a_question_repeated_with_other_content_is_named_where_it_is_renamed(
     proc = cli("import", "are-you-sure", str(path), "--out", str(out), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert f"warning: {path}:3: the same aqua_mc question as line 1" in proc.stderr
+
+
+def test_bytes_that_are_not_utf8_are_named_at_their_line(tmp_path: Path) -> None:
+    # the real file has 4,888 lines: 'ays.jsonl: not UTF-8 text' left the user to find the
+    # Latin-1 byte (a 'café' saved by another tool) on their own
+    good = line(TRADER)
+    path = tmp_path / "ays.jsonl"
+    record = free("trivia_qa", "Where is the caf\u00e9?", answer=["Paris"])
+    latin = json.dumps(record, ensure_ascii=False)
+    path.write_bytes(
+        (good + "\n\n").encode() + latin.encode("latin-1") + b"\r\n" + good.encode() + b"\n"
+    )
+    with pytest.raises(InputError) as exc:
+        import_are_you_sure(path)
+    assert [str(p) for p in exc.value.problems] == [
+        f"{path}:3: not UTF-8 text (byte 0xe9 at column 59): save it as UTF-8"
+    ]
+    out = tmp_path / "suite.yaml"
+    proc = cli("import", "are-you-sure", str(path), "--out", str(out), cwd=tmp_path)
+    assert proc.returncode == 2 and f"error: {path}:3: not UTF-8 text" in proc.stderr
+    assert not out.exists()
