@@ -630,3 +630,16 @@ def test_bytes_that_are_not_utf8_are_named_at_their_line(tmp_path: Path) -> None
     proc = cli("import", "are-you-sure", str(path), "--out", str(out), cwd=tmp_path)
     assert proc.returncode == 2 and f"error: {path}:3: not UTF-8 text" in proc.stderr
     assert not out.exists()
+
+
+def test_an_out_named_json_is_written_as_json(fixture_file: Path, tmp_path: Path) -> None:
+    # a suite may be .json (the loader reads it), but --out suite.json wrote YAML into it:
+    # json.load, jq or an editor's JSON mode refused the file
+    out = tmp_path / "suite.json"
+    proc = cli("import", "are-you-sure", str(fixture_file), "--out", str(out), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    expected = import_are_you_sure(fixture_file)
+    assert doc["name"] == "are-you-sure"
+    assert [s["id"] for s in doc["scenarios"]] == [s.id for s in expected.scenarios]
+    assert load_suite(out).scenarios == expected.scenarios

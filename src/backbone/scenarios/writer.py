@@ -63,10 +63,14 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
 
 
 def write_suite(suite: Suite, path: Path) -> None:
-    """Write ``suite`` to ``path``: JSONL (one scenario a line) for ``.jsonl``, else YAML."""
+    """Write ``suite`` to ``path``: JSONL (one scenario a line) for ``.jsonl``, JSON for
+    ``.json``, else YAML."""
     if path.suffix == ".jsonl":
         lines = [json.dumps(scenario_to_dict(s), ensure_ascii=False) for s in suite.scenarios]
         write_text_atomic(path, "\n".join(lines) + "\n")
+        return
+    if path.suffix == ".json":  # ASCII: the loader reads .json as YAML, which folds U+0085
+        write_text_atomic(path, json.dumps(suite_to_dict(suite), indent=2) + "\n")
         return
     text = yaml.dump(
         suite_to_dict(suite), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100
