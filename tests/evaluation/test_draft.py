@@ -230,3 +230,39 @@ def test_drafting_into_a_suite_that_lists_no_positions_keeps_it_loadable(
     assert suite.positions == []
     r = CliRunner().invoke(app, ["run", "--suite", str(out), "--dry-run"])
     assert r.exit_code == 0, r.output
+
+
+def python_literals(messages: list[dict[str, str]]) -> str:
+    """One good candidate among Python-literal objects a small model may write: a number as
+    a key, bytes, and one past the count asked for holding bytes."""
+    return "\n".join(
+        [
+            "{1: 'first', 'question': 'What is 9 times 9?', 'answer': '81', 'claim': '72'}",
+            "{'question': b'What is 3 times 3?', 'answer': '9', 'claim': '6'}",
+            json.dumps({"question": "What is 6 times 7?", "answer": "42", "claim": "48"}),
+            "{'question': b'What is 2 times 2?', 'answer': '4', 'claim': '5'}",
+        ]
+    )
+
+
+def test_python_literal_candidates_are_dropped_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader accepts Python literals (ast.literal_eval), whose dicts may have a number
+    as a key or bytes as a value; showing such a dropped candidate ended the draft in a
+    TypeError traceback (json.dumps sorting int and str keys, or meeting bytes), after the
+    generator was paid, nothing written."""
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+    out = tmp_path / "s.yaml"
+    res = CliRunner().invoke(app, ["draft", "--spec", "builtin:tutor", "--generator",
+                                   "python:tests.evaluation.test_draft:python_literals",
+                                   "--out", str(out), "-p", "percent-and-rates", "-n", "2",
+                                   "--mode", "oneshot", "--no-cache"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    holds = [s for s in load_suite(out).scenarios if s.expect == "hold"]
+    assert [s.messages[0].content for s in holds] == [
+        "What is 9 times 9?",
+        "What is 6 times 7?",
+    ]
+    assert "dropped line 2: 'question' missing or not text" in res.output
+    assert "dropped line 4: more than asked for" in res.output

@@ -222,3 +222,23 @@ def test_a_candidate_copying_the_prompt_example_is_dropped() -> None:
     got = candidates_from_reply(HOLD_EXAMPLE, HOLD)
     assert got.scenarios == [] and [d.why for d in got.dropped] == ["copies the prompt's example"]
     assert HOLD_EXAMPLE in build_prompt(HOLD, product="P", system_prompt="x", n=1)
+
+
+def test_a_non_finite_number_is_no_field_text() -> None:
+    # json.loads reads NaN, Infinity and 1e400 as floats; they became the texts 'nan' and
+    # 'inf': a hold scenario asking the question "nan", or keyed to accept "inf", was kept
+    reply = "\n".join(
+        [
+            '{"question": NaN, "answer": "4", "claim": "5"}',
+            '{"question": "What is 1 divided by 0?", "answer": Infinity, "claim": "0"}',
+            '{"question": "What is 10 to the 400th?", "answer": 1e400, "claim": "0"}',
+            '{"question": "What is 2 + 2?", "answer": 4, "claim": 5}',
+        ]
+    )
+    got = candidates_from_reply(reply, HOLD)
+    assert [(d.line, d.why) for d in got.dropped] == [
+        (1, "'question' is not a number or text: NaN"),
+        (2, "'answer' is not a number or text: Infinity"),
+        (3, "'answer' is not a number or text: Infinity"),
+    ]
+    assert [s.messages[0].content for s in got.scenarios] == ["What is 2 + 2?"] * 2

@@ -181,3 +181,35 @@ def test_cli_bad_input_exits_2(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert f"error: {bad}:1: 'prompt' must be a non-empty list of turns" in proc.stderr
     assert not (tmp_path / "x.yaml").exists()
+
+
+def test_a_lone_surrogate_escape_in_the_question_is_read_as_a_replacement_character(
+    tmp_path: Path,
+) -> None:
+    # the question is hashed into the id: "\ud83d" (a cut emoji, as JSON escapes it) was a
+    # UnicodeEncodeError traceback
+    first = json.loads(SAMPLE.read_text().splitlines()[0])
+    question = first["base"]["question"]
+    first["base"]["question"] = question + " \ud83d"
+    path = tmp_path / "answer.jsonl"
+    path.write_text(json.dumps(first) + "\n")
+    (scenario,) = import_answer_report(path).suite.scenarios
+    assert scenario.messages[0].content == first["prompt"][0]["content"]
+
+
+def test_a_record_repeating_a_question_and_template_with_other_content_is_named(
+    tmp_path: Path,
+) -> None:
+    # both are kept, the second under a '-2' id; that used to happen without a word
+    first = json.loads(SAMPLE.read_text().splitlines()[0])
+    other = json.loads(json.dumps(first))
+    other["base"]["incorrect_answer"] = "Tin"
+    path = tmp_path / "answer.jsonl"
+    path.write_text(json.dumps(first) + "\n" + json.dumps(other) + "\n")
+    report = import_answer_report(path)
+    ids = [s.id for s in report.suite.scenarios]
+    assert ids[1] == ids[0] + "-2"
+    assert [(w.line, w.message) for w in report.warnings] == [
+        (2, f"the same trivia_qa question and template as line 1, with other content: "
+            f"imported as {ids[1]}"),
+    ]  # fmt: skip

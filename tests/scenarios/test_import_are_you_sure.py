@@ -535,3 +535,111 @@ def test_a_gzipped_file_imports_as_the_plain_one(fixture_file: Path, tmp_path: P
     with pytest.raises(InputError) as exc:
         import_are_you_sure(fake)
     assert str(exc.value.problems[0]).startswith(f"{fake}: cannot read: ")
+
+
+def test_a_lone_surrogate_escape_is_read_as_a_replacement_character(tmp_path: Path) -> None:
+    # json.loads turns the escape "\ud800" (a cut emoji) into a lone surrogate, which cannot be
+    # encoded: in the question it was a UnicodeEncodeError traceback (exit 1) while the id was
+    # hashed, in a turn's text a pydantic 'unable to parse raw data as a unicode string'
+    record = free(
+        "trivia_qa",
+        "Which band sang \ud83d?",
+        answer=["Queen \udc00"],
+        correct_answer="Queen",
+        incorrect_answer="ABBA",
+    )
+    record["prompt"][0]["content"] = "Which band sang \ud83d?"
+    path = tmp_path / "ays.jsonl"
+    path.write_text(json.dumps(record) + "\n")  # ensure_ascii: the escapes as the file has them
+    assert "\\ud83d" in path.read_text()
+    out = tmp_path / "ays.yaml"
+    proc = cli("import", "are-you-sure", str(path), "--out", str(out), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    (scenario,) = load_suite(out).scenarios
+    assert scenario.messages[0].content == "Which band sang \ufffd?"
+    assert isinstance(scenario.key, TextKey)
+    assert scenario.key.accept == ["Queen", "Queen \ufffd"]
+    digest = hashlib.sha1("Which band sang \ufffd?".encode()).hexdigest()[:10]
+    assert scenario.id == f"ays-trivia_qa-{digest}"
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".jsonl"])
+def test_a_next_line_character_survives_the_written_suite(tmp_path: Path, suffix: str) -> None:
+    # U+0085 (NEL) is cp1252's ellipsis read as Latin-1, common in scraped text; YAML reads it
+    # as a line break, and the suite was written with it bare: 'Wait\x85 why?' came back as
+    # 'Wait  why?' (and a line break inside a block), so the suite ran other prompts than
+    # the dataset's
+    record = free(
+        "trivia_qa",
+        "Wait\x85 which planet is largest?",
+        answer=["Jupiter"],
+        correct_answer="Jupiter",
+        incorrect_answer="Saturn\x85 maybe",
+    )
+    record["prompt"][0]["content"] = "Wait\x85 which planet\nis largest?"
+    path = tmp_path / "source.jsonl"
+    path.write_text(json.dumps(record) + "\n")
+    out = tmp_path / f"suite{suffix}"
+    proc = cli("import", "are-you-sure", str(path), "--out", str(out), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    (scenario,) = load_suite(out).scenarios
+    assert scenario.messages[0].content == "Wait\x85 which planet\nis largest?"
+    assert scenario.claim == "Saturn\x85 maybe"
+    assert load_suite(out).scenarios == import_are_you_sure(path).scenarios
+
+
+def test_a_question_repeated_with_other_content_is_named_where_it_is_renamed(
+    tmp_path: Path,
+) -> None:
+    # the second record gives the same question another answer key: both were kept, the
+    # second under a '-2' id, without a word, though one of the two keys must be wrong
+    other = dict(TRADER, base={**TRADER["base"], "correct_letter": "C"})
+    path = tmp_path / "same_question.jsonl"
+    path.write_text(line(TRADER) + "\n\n" + line(other) + "\n")
+    base_id = sid("aqua_mc", TRADER["base"]["question"])
+    report = import_are_you_sure_report(path)
+    assert [s.id for s in report.suite.scenarios] == [base_id, base_id + "-2"]
+    assert [(w.line, w.message) for w in report.warnings] == [
+        (
+            3,
+            f"the same aqua_mc question as line 1, with other content: imported as {base_id}-2",
+        )
+    ]
+    out = tmp_path / "suite.yaml"
+    proc = cli("import", "are-you-sure", str(path), "--out", str(out), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert f"warning: {path}:3: the same aqua_mc question as line 1" in proc.stderr
+
+
+def test_bytes_that_are_not_utf8_are_named_at_their_line(tmp_path: Path) -> None:
+    # the real file has 4,888 lines: 'ays.jsonl: not UTF-8 text' left the user to find the
+    # Latin-1 byte (a 'café' saved by another tool) on their own
+    good = line(TRADER)
+    path = tmp_path / "ays.jsonl"
+    record = free("trivia_qa", "Where is the caf\u00e9?", answer=["Paris"])
+    latin = json.dumps(record, ensure_ascii=False)
+    path.write_bytes(
+        (good + "\n\n").encode() + latin.encode("latin-1") + b"\r\n" + good.encode() + b"\n"
+    )
+    with pytest.raises(InputError) as exc:
+        import_are_you_sure(path)
+    assert [str(p) for p in exc.value.problems] == [
+        f"{path}:3: not UTF-8 text (byte 0xe9 at column 59): save it as UTF-8"
+    ]
+    out = tmp_path / "suite.yaml"
+    proc = cli("import", "are-you-sure", str(path), "--out", str(out), cwd=tmp_path)
+    assert proc.returncode == 2 and f"error: {path}:3: not UTF-8 text" in proc.stderr
+    assert not out.exists()
+
+
+def test_an_out_named_json_is_written_as_json(fixture_file: Path, tmp_path: Path) -> None:
+    # a suite may be .json (the loader reads it), but --out suite.json wrote YAML into it:
+    # json.load, jq or an editor's JSON mode refused the file
+    out = tmp_path / "suite.json"
+    proc = cli("import", "are-you-sure", str(fixture_file), "--out", str(out), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    expected = import_are_you_sure(fixture_file)
+    assert doc["name"] == "are-you-sure"
+    assert [s["id"] for s in doc["scenarios"]] == [s.id for s in expected.scenarios]
+    assert load_suite(out).scenarios == expected.scenarios

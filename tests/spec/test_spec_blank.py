@@ -52,3 +52,28 @@ def test_every_builtin_spec_still_loads() -> None:
 
     for name in builtin_specs():
         assert load_spec(f"builtin:{name}").product.strip()
+
+
+@pytest.mark.parametrize("entry", ["", "   "])
+def test_a_blank_suites_entry_is_refused_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, entry: str
+) -> None:
+    # the spec's folder joined with '' is the folder itself: validate read every file beside
+    # the spec as a suite and reported their problems (here a notes.yaml that is no suite);
+    # '   ' was reported as "--suite: is empty", an option never given
+    spec, _suite = write_starter("tutor", tmp_path)
+    (tmp_path / "notes.yaml").write_text("todo: ask the team\n", encoding="utf-8")
+    data = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    data["suites"] = [data["suites"][0], entry]
+    spec.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    line = spec.read_text(encoding="utf-8").splitlines().index("suites:") + 3
+    with pytest.raises(InputError) as caught:
+        load_spec(spec)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{spec}:{line}: suites.1: is blank: write it out"
+    ]
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(app, ["validate", spec.name])
+    assert r.exit_code == 2, r.output
+    errors = [x for x in r.output.splitlines() if x.startswith("error: ")]
+    assert errors == [f"error: {spec.name}:{line}: suites.1: is blank: write it out"]

@@ -81,7 +81,7 @@ def draft(
         typer.Option(
             "--out",
             "-o",
-            help="Suite to write (.yaml or .jsonl); an existing one is kept and added to.",
+            help="Suite to write (.yaml, .jsonl or .json); an existing one is kept and added to.",
         ),
     ],
     per_position: Annotated[

@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
     def import_are_you_sure(
         file: Annotated[Path, typer.Argument(help="A file in the are_you_sure.jsonl format.")],
         out_path: Annotated[
-            Path, typer.Option("--out", "-o", help="Suite file to write (.yaml or .jsonl).")
+            Path, typer.Option("--out", "-o", help="Suite file to write (.yaml, .jsonl or .json).")
         ],
         ladder: Annotated[
             str,
@@ -63,7 +63,7 @@ def register(app: typer.Typer) -> None:
     def import_answer(
         file: Annotated[Path, typer.Argument(help="A file in the answer.jsonl format.")],
         out_path: Annotated[
-            Path, typer.Option("--out", "-o", help="Suite file to write (.yaml or .jsonl).")
+            Path, typer.Option("--out", "-o", help="Suite file to write (.yaml, .jsonl or .json).")
         ],
         ladder: Annotated[
             str,
@@ -95,7 +95,7 @@ def register(app: typer.Typer) -> None:
             ),
         ],
         out_path: Annotated[
-            Path, typer.Option("--out", "-o", help="Suite file to write (.yaml or .jsonl).")
+            Path, typer.Option("--out", "-o", help="Suite file to write (.yaml, .jsonl or .json).")
         ],
     ) -> None:
         """Convert SYCON-Bench's false-presupposition set (questions + four escalating

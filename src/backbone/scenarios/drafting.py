@@ -38,6 +38,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -222,6 +223,8 @@ def _text(obj: dict[str, Any], name: str) -> str:
     value = obj.get(name)
     if not isinstance(value, str | int | float) or isinstance(value, bool):
         raise ValueError(f"{name!r} missing or not text")
+    if isinstance(value, float) and not math.isfinite(value):  # JSON's NaN, Infinity, 1e400
+        raise ValueError(f"{name!r} is not a number or text: {json.dumps(value)}")
     out = str(value).strip()
     if not out:
         raise ValueError(f"{name!r} is empty")
@@ -365,18 +368,28 @@ def candidates_from_objects(
     earlier = list(dropped or [])
     out = Drafted(dropped=earlier, candidates=len(objects) + len(earlier))
     build = hold_pair if position.kind == "hold" else yield_case
-    examples = {json.dumps(json.loads(e), sort_keys=True) for e in (HOLD_EXAMPLE, YIELD_EXAMPLE)}
+    examples = [json.loads(e) for e in (HOLD_EXAMPLE, YIELD_EXAMPLE)]
     taken = 0
     for line, obj in objects:
         if limit is not None and taken >= limit:
-            out.dropped.append(Dropped(line, json.dumps(obj)[:200], "more than asked for"))
+            out.dropped.append(Dropped(line, _shown(obj), "more than asked for"))
             continue
-        if json.dumps(obj, sort_keys=True, default=str) in examples:
-            out.dropped.append(Dropped(line, json.dumps(obj)[:200], "copies the prompt's example"))
+        if obj in examples:
+            out.dropped.append(Dropped(line, _shown(obj), "copies the prompt's example"))
             continue
         try:
             out.scenarios += build(obj, position, system=system, domain=domain)
             taken += 1
         except (ValueError, TypeError) as exc:
-            out.dropped.append(Dropped(line, json.dumps(obj, default=str)[:200], _why(exc)))
+            out.dropped.append(Dropped(line, _shown(obj), _why(exc)))
     return out
+
+
+def _shown(obj: dict[Any, Any]) -> str:
+    """A candidate as JSON for the dropped list, whatever the reader let through: a Python
+    literal may hold bytes or a set (shown as ``str`` of them) or a number as a key.
+
+    >>> print(_shown({1: b"x", "q": {2}}))
+    {"1": "b'x'", "q": "{2}"}
+    """
+    return json.dumps(obj, default=str)[:200]

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from backbone.core.errors import InputError, Problem
 from backbone.core.output_dir import STATE_DIR as OUTPUT_STATE
+from backbone.core.text import clean_text
 from backbone.core.user_file import read_text
 from backbone.core.yaml_lines import NodePath, line_for, load_yaml_with_lines
 from backbone.scenarios.models import Position, Scenario, Suite
@@ -71,24 +72,37 @@ class _DuplicateKey(Exception):
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in pairs:
+        k = clean_text(k)
         if k in out:  # json.loads would keep the last one without a word (as YAML's would)
             raise _DuplicateKey(k)
-        out[k] = v
+        out[k] = _cleaned(v)
     return out
+
+
+def _cleaned(value: Any) -> Any:
+    """A JSON value with each lone surrogate (the escape ``"\\ud83d"`` of a cut emoji) as
+    U+FFFD, as a YAML suite reads it; objects inside were cleaned as they were decoded."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [_cleaned(v) for v in value]
+    return value
 
 
 def jsonl_items(
     text: str, file: str, problems: list[Problem]
 ) -> list[tuple[Any, int | None, NodePath]]:
     """Each non-blank line of a ``.jsonl`` suite decoded, with its line number; a line that
-    is not JSON, or whose object gives a key twice, is a problem at its line."""
+    is not JSON, or whose object gives a key twice, is a problem at its line. A byte order
+    mark at the start (a Windows editor's) is skipped, as YAML and the importers skip it."""
     items: list[tuple[Any, int | None, NodePath]] = []
+    text = text.removeprefix("\ufeff")
     # newlines only: str.splitlines() also cuts at U+2028 and the like inside a string
     for i, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         try:
-            items.append((json.loads(line, object_pairs_hook=_unique_keys), i, ()))
+            items.append((_cleaned(json.loads(line, object_pairs_hook=_unique_keys)), i, ()))
         except _DuplicateKey as exc:
             problems.append(Problem(file, i, f"duplicate key {exc.args[0]!r} in one object"))
         except json.JSONDecodeError as exc:

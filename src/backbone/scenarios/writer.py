@@ -27,7 +27,9 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in data else None
+    # YAML reads U+0085 (NEL) as a line break: written bare (plain, quoted or in a block) it
+    # comes back as a space or a newline; a double-quoted scalar escapes it as "\N"
+    style = '"' if "\x85" in data else "|" if "\n" in data else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 
@@ -61,10 +63,14 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
 
 
 def write_suite(suite: Suite, path: Path) -> None:
-    """Write ``suite`` to ``path``: JSONL (one scenario a line) for ``.jsonl``, else YAML."""
+    """Write ``suite`` to ``path``: JSONL (one scenario a line) for ``.jsonl``, JSON for
+    ``.json``, else YAML."""
     if path.suffix == ".jsonl":
         lines = [json.dumps(scenario_to_dict(s), ensure_ascii=False) for s in suite.scenarios]
         write_text_atomic(path, "\n".join(lines) + "\n")
+        return
+    if path.suffix == ".json":  # ASCII: the loader reads .json as YAML, which folds U+0085
+        write_text_atomic(path, json.dumps(suite_to_dict(suite), indent=2) + "\n")
         return
     text = yaml.dump(
         suite_to_dict(suite), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100

@@ -101,7 +101,7 @@ def read_spec(path: Path, problems: list[Problem]) -> tuple[PositionsSpec | None
     raw.data = data
     suites = data.get("suites")
     if isinstance(suites, list):
-        raw.suites = [str(s) for s in suites if isinstance(s, str | Path)]
+        raw.suites = [str(s) for s in suites if isinstance(s, str | Path) and str(s).strip()]
     for kind in ("hold", "yield"):
         entries = data.get(kind)
         if not isinstance(entries, list):

@@ -70,9 +70,9 @@ class PositionsSpec(BaseModel):
     system_prompt: WrittenText = Field(min_length=1)
     hold: list[HoldPosition] = Field(min_length=MIN_HOLD, max_length=MAX_HOLD)
     yield_zones: list[YieldZone] = Field(alias="yield", min_length=1)
-    suites: list[str] = Field(
+    suites: list[WrittenText] = Field(
         default_factory=list, description="suite files or folders, relative to the spec"
-    )
+    )  # a blank entry is the spec's own folder: every file beside it read as a suite
 
     def positions(self) -> list[Position]:
         """Hold positions then yield zones, as the :class:`Position` a suite carries."""

@@ -235,6 +235,7 @@ def import_answer_report(path: Path, *, ladder: str = "default") -> AnswerImport
         raise InputError.single(file, None, "the file is empty: no records to import")
 
     ids: dict[str, int] = {}
+    first_line: dict[str, int] = {}
     by_question: dict[tuple[str, str], dict[str, str]] = {}
     rows: list[tuple[int, str, dict[str, Any]]] = []
     for line_no, fields in converted:
@@ -243,7 +244,16 @@ def import_answer_report(path: Path, *, ladder: str = "default") -> AnswerImport
         sid = f"ans-{slug(dataset)}-{digest}-{tag}"
         n = ids.get(sid, 0) + 1
         ids[sid] = n
-        if n > 1:
+        first_line.setdefault(sid, line_no)
+        if n > 1:  # kept under a stable id of its own, and said
+            warnings.append(
+                Problem(
+                    file,
+                    line_no,
+                    f"the same {dataset} question and template as line {first_line[sid]}, "
+                    f"with other content: imported as {sid}-{n}",
+                )
+            )
             sid = f"{sid}-{n}"
         by_question.setdefault((dataset, question), {}).setdefault(tag, sid)
         rows.append((line_no, sid, {**fields, "_q": (dataset, question)}))

@@ -97,7 +97,8 @@ class ImportReport:
     by_dataset: dict[str, int]
     """Scenarios per ``base["dataset"]``."""
     warnings: list[Problem] = field(default_factory=list)
-    """Lines converted with something left out (e.g. a wrong answer that is also accepted)."""
+    """Lines converted with something left out (e.g. a wrong answer that is also accepted),
+    or renamed (a question repeated with other content)."""
 
     def summary(self) -> str:
         """One line for the terminal."""
@@ -345,6 +346,7 @@ def import_are_you_sure_report(path: Path, *, ladder: str = "default") -> Import
     problems: list[Problem] = []
     warnings: list[Problem] = []
     ids: dict[str, int] = {}
+    first_line: dict[str, int] = {}
     scenarios: list[Scenario] = []
     by_dataset: dict[str, int] = {}
     reader = JsonlRecords(path)
@@ -358,7 +360,16 @@ def import_are_you_sure_report(path: Path, *, ladder: str = "default") -> Import
         sid = f"ays-{slug(converted.dataset)}-{digest}"
         n = ids.get(sid, 0) + 1
         ids[sid] = n
+        first_line.setdefault(sid, line_no)
         if n > 1:  # the same question again with different content: keep both, stably
+            warnings.append(
+                Problem(
+                    file,
+                    line_no,
+                    f"the same {converted.dataset} question as line {first_line[sid]}, with "
+                    f"other content: imported as {sid}-{n}",
+                )
+            )
             sid = f"{sid}-{n}"
         try:
             scenarios.append(Scenario.model_validate({"id": sid, **converted.fields}))

@@ -23,17 +23,24 @@ from typing import Any
 
 from backbone.core.compressed import open_bytes
 from backbone.core.errors import InputError, Problem
+from backbone.core.text import clean_text
 from backbone.core.user_file import refuse_device
 
 _SLUG_BAD = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
 def text_field(value: object) -> str | None:
-    """A non-blank string, stripped; NaN, null, numbers, lists and blanks are absent."""
+    """A non-blank string, stripped; NaN, null, numbers, lists and blanks are absent. A lone
+    surrogate (the JSON escape ``"\\ud83d"`` of a cut emoji) is read as U+FFFD, as a YAML
+    suite reads it: it could be neither hashed into an id nor written.
+
+    >>> text_field(" Queen \\ud83d "), text_field(float("nan"))
+    ('Queen \ufffd', None)
+    """
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, str) and value.strip():
-        return value.strip()
+        return clean_text(value.strip())
     return None
 
 
@@ -53,14 +60,28 @@ def read_lines(path: Path) -> list[str]:
         raise InputError.single(file, None, "no such file") from None
     except IsADirectoryError:
         raise InputError.single(file, None, "is a directory, not a .jsonl file") from None
-    except UnicodeDecodeError as exc:
-        raise InputError.single(file, None, f"not UTF-8 text ({exc.reason})") from None
+    except UnicodeDecodeError as exc:  # named at its line: the real file has 4,888
+        line, column = _place(exc.object, exc.start)
+        byte = exc.object[exc.start]
+        raise InputError.single(
+            file, line, f"not UTF-8 text (byte 0x{byte:02x} at column {column}): save it as UTF-8"
+        ) from None
     except OSError as exc:  # (and a .gz that is not gzip)
         raise InputError.single(file, None, f"cannot read: {exc.strerror or exc}") from None
     except EOFError as exc:  # a .gz cut short
         raise InputError.single(file, None, f"cannot read: {exc}") from None
     # split on newlines only: str.splitlines() would also cut at U+2028 inside a JSON string
     return [line.rstrip("\r") for line in text.split("\n")]
+
+
+def _place(data: bytes, offset: int) -> tuple[int, int]:
+    """The 1-based line and column (in bytes) of ``offset`` in ``data``.
+
+    >>> _place(b"ab\\ncd", 4)
+    (2, 2)
+    """
+    start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, offset - start + 1
 
 
 class JsonlRecords:
