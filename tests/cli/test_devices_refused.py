@@ -93,8 +93,8 @@ def test_read_text_names_each_way_a_file_cannot_be_read(tmp_path: Path, fifo: Pa
         read_text(tmp_path / "missing.yaml")
     with pytest.raises(InputError, match="is a folder, not a file"):
         refuse_unreadable(tmp_path)
-    (tmp_path / "latin.yaml").write_bytes(b"caf\xe9\n")
-    with pytest.raises(InputError, match=r"latin\.yaml: not UTF-8 text"):
+    (tmp_path / "latin.yaml").write_bytes(b"name: suite\ncaf\xe9\n")  # named at its line
+    with pytest.raises(InputError, match=r"latin\.yaml:2: not UTF-8 text .*byte 0xe9 at column 4"):
         read_text(tmp_path / "latin.yaml")
     (tmp_path / "link.yaml").symlink_to("/dev/zero")
     with pytest.raises(InputError, match=r"link\.yaml: not a regular file"):

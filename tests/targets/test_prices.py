@@ -87,7 +87,10 @@ def test_a_bad_price_table_names_the_file_and_the_entry(
     ("data", "says"),
     [
         # used to end in a UnicodeDecodeError traceback (exit 1)
-        (b"\xff\xfeproviders: {}\n", "p.yaml: not UTF-8 text (invalid start byte)"),
+        (
+            b"\xff\xfeproviders: {}\n",
+            "p.yaml:1: not UTF-8 text (invalid start byte): byte 0xff at column 1",
+        ),
         # a boolean was a price of $1 per million tokens; .inf made every cost infinite
         (b"providers: {openai: {gpt-x: {input: yes, output: 1}}}\n", "providers.openai.gpt-x"),
         (b"providers: {openai: {gpt-x: {input: .inf, output: 1}}}\n", "providers.openai.gpt-x"),

@@ -76,6 +76,13 @@ def read_text(path: Path, encoding: str = "utf-8") -> str:
     try:
         return path.read_text(encoding=encoding)
     except UnicodeDecodeError as exc:
-        raise InputError.single(file, None, f"not UTF-8 text ({exc.reason})") from None
+        data, at = exc.object, exc.start
+        line = data.count(b"\n", 0, at) + 1
+        column = at - (data.rfind(b"\n", 0, at) + 1) + 1
+        raise InputError.single(
+            file,
+            line,
+            f"not UTF-8 text ({exc.reason}): byte 0x{data[at]:02x} at column {column}",
+        ) from None
     except OSError as exc:  # permission denied, removed since, ...
         raise InputError.single(file, None, f"cannot read: {exc.strerror or exc}") from None
