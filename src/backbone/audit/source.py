@@ -79,6 +79,27 @@ def sql_identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def set_memory_limit(con: duckdb.DuckDBPyConnection, memory_limit: str) -> None:
+    """``SET memory_limit`` on a DuckDB connection (beyond it, DuckDB spills to its temporary
+    directory); a value that is no size raises :class:`InputError` naming ``--memory-limit``.
+
+    Example:
+        >>> con = duckdb.connect()
+        >>> set_memory_limit(con, "512MiB")
+        >>> con.execute("SELECT current_setting('memory_limit')").fetchone()
+        ('512.0 MiB',)
+    """
+    try:
+        con.execute(f"SET memory_limit = {sql_literal(memory_limit)}")
+    except duckdb.Error as exc:
+        raise InputError.single(
+            "--memory-limit",
+            None,
+            f"{memory_limit!r} is not a memory size such as 2GB or 512MB "
+            f"({str(exc).splitlines()[0]})",
+        ) from None
+
+
 def detect_format(path: Path, fmt: str | None = None) -> Format:
     """The format named, else the one the file's extension says (under a ``.gz``: the one
     before it).
@@ -284,15 +305,7 @@ class Source:
         self.con.execute("SET enable_progress_bar = false")
         try:
             if memory_limit:
-                try:
-                    self.con.execute(f"SET memory_limit = {sql_literal(memory_limit)}")
-                except duckdb.Error as exc:
-                    raise InputError.single(
-                        "--memory-limit",
-                        None,
-                        f"{memory_limit!r} is not a memory size such as 2GB or 512MB "
-                        f"({str(exc).splitlines()[0]})",
-                    ) from None
+                set_memory_limit(self.con, memory_limit)
             if threads:
                 self.con.execute(f"SET threads = {int(threads)}")
             self._create()
