@@ -227,6 +227,62 @@ def test_a_sqlite_table_audits_like_the_file(log_file: Path, tmp_path: Path) -> 
     assert doc["input"]["file"] == f"{url} table 'feedback'"
 
 
+def database(log_file: Path, tmp_path: Path, scheme: str) -> str:
+    """The log as the table ``feedback`` of a DuckDB or SQLite database file: its URL."""
+    if scheme == "duckdb":
+        db = tmp_path / "prod.db"
+        with duckdb.connect(str(db)) as con:
+            con.execute(f"CREATE TABLE feedback AS SELECT * FROM '{log_file}'")
+    else:
+        rows = duckdb.sql(f"SELECT * FROM '{log_file}'")
+        db = tmp_path / "app.sqlite"
+        with sqlite3.connect(db) as lite:
+            lite.execute(f"CREATE TABLE feedback ({', '.join(rows.columns)})")
+            marks = ", ".join("?" * len(rows.columns))
+            lite.executemany(f"INSERT INTO feedback VALUES ({marks})", rows.fetchall())
+        lite.close()
+    return f"{scheme}://{db}"
+
+
+@pytest.mark.parametrize("scheme", ["duckdb", "sqlite"])
+def test_the_memory_limit_holds_on_a_database_connection(
+    log_file: Path, tmp_path: Path, scheme: str
+) -> None:
+    # --memory-limit was taken with --connection and never set: DuckDB ran the table's
+    # queries (and the SQLite table's copy) with its default, 80% of the machine's memory
+    url = database(log_file, tmp_path, scheme)
+    with open_feedback(None, connection=url, table="feedback", memory_limit="123MiB") as log:
+        con = log.events.get_backend().con  # the connection the audit's queries run on
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone() == ("123.0 MiB",)
+    table = ["--connection", url, "--table", "feedback", "--sample", "20"]
+    # in force: the audit that runs in 2 GB runs out of memory in 1 MB, exit 2 naming the table
+    code, output, doc = audit(*table, "--memory-limit", "2GB", out=tmp_path / "roomy")
+    assert code == 0 and doc is not None and doc["input"]["rows"] == 3000, output
+    code, output, doc = audit(*table, "--memory-limit", "1MB", out=tmp_path / "tight")
+    said = " ".join(output.split())
+    assert code == 2 and doc is None and not (tmp_path / "tight").exists(), output
+    assert f"error: {url}" in said and "Out of Memory Error" in said and "Traceback" not in said
+    code, output, doc = audit(*table, "--memory-limit", "lots", out=tmp_path / "bad")
+    assert code == 2 and doc is None and not (tmp_path / "bad").exists()
+    assert "error: --memory-limit: 'lots' is not a memory size such as 2GB or 512MB" in " ".join(
+        output.split()
+    )
+
+
+def test_the_memory_limit_is_refused_on_a_connection_duckdb_does_not_read(
+    log_file: Path, tmp_path: Path
+) -> None:
+    # a path without a scheme ending in .sqlite is Ibis' own SQLite backend, not DuckDB:
+    # there is no DuckDB memory to limit, so the option is refused rather than ignored
+    db = database(log_file, tmp_path, "sqlite").removeprefix("sqlite://")
+    with pytest.raises(InputError) as err:
+        open_feedback(None, connection=db, table="feedback", memory_limit="1GB")
+    assert [str(p) for p in err.value.problems] == [
+        f"--memory-limit: is DuckDB's memory limit, and {db} is read by sqlite, not DuckDB: "
+        "leave --memory-limit out"
+    ]
+
+
 def test_a_table_in_a_schema_is_named_as_sql_names_it(log_file: Path, tmp_path: Path) -> None:
     # `--table analytics.feedback` (Postgres' schemas, BigQuery's datasets) was "no table
     # 'analytics.feedback'": the whole name was looked up as one table's

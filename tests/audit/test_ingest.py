@@ -344,7 +344,7 @@ def test_missing_file_and_unknown_extension(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
         open_log(tmp_path / "nope.jsonl")
     (tmp_path / "logs.jsonl").mkdir()  # a folder is not "no such file": it says what it is
-    with pytest.raises(InputError, match="is a directory: give the log file itself"):
+    with pytest.raises(InputError, match="is a directory with no Parquet files: give the log file"):
         open_log(tmp_path / "logs.jsonl")
     (tmp_path / "log.txt").write_text("x")
     with pytest.raises(InputError, match="cannot tell the format"):

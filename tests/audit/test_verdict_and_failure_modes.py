@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
+from typer.testing import CliRunner
 
 from backbone.audit.failure_modes import failure_modes, parse_rule, parse_rules
 from backbone.audit.models import Estimate, FeedbackEvent, Judgment, LogInfo, SampledEvent
 from backbone.audit.verdict import Thresholds, decide
+from backbone.cli.app import app
 from backbone.core.errors import InputError
+from tests.audit.logs import write
 
 
 @pytest.mark.parametrize(
@@ -84,6 +91,62 @@ def _pair(
         unscored_reason=None if correct is not None else "judge refused",
     )
     return SampledEvent(event=e, stratum=rating, weight=2.0 if i % 2 else 1.0), j
+
+
+def test_a_rule_on_a_boolean_column_reads_true_and_false() -> None:
+    # 'escalated==true' compared the text of True, 'True', with 'true': it never matched a
+    # boolean column, from JSON, Parquet or CSV (read back as a boolean); SQLite keeps 1/0
+    rule = parse_rule("escalated==true:other")
+    assert [rule.matches({"escalated": v}) for v in (True, False, 1, 0, 1.0, 2, "true")] == [
+        True,
+        False,
+        True,
+        False,
+        True,
+        False,
+        True,
+    ]
+    assert parse_rule("escalated!=false:other").matches({"escalated": True})
+    assert not parse_rule("escalated!=false:other").matches({"escalated": 0})
+    assert parse_rule("escalated==1:other").matches({"escalated": True})
+    assert parse_rule("escalated==0:other").matches({"escalated": False})
+    assert not parse_rule("latency_ms==true:other").matches({"latency_ms": 8000})
+
+
+@pytest.mark.parametrize("source", ["log.jsonl", "log.csv", "log.parquet", "sqlite"])
+def test_a_boolean_rule_labels_the_same_events_whatever_holds_the_log(
+    tmp_path: Path, source: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+    rows = [
+        {"id": f"e{i}", "prompt": "p", "response": "r", "rating": "down" if i % 2 else "up",
+         "truth": i % 4 == 0, "escalated": i % 3 == 0}
+        for i in range(40)
+    ]  # fmt: skip
+    if source == "sqlite":  # no booleans in SQLite: escalated and truth are 1 and 0
+        db = tmp_path / "app.sqlite"
+        with sqlite3.connect(db) as con:
+            con.execute("CREATE TABLE fb (id, prompt, response, rating, truth, escalated)")
+            con.executemany(
+                "INSERT INTO fb VALUES (?, ?, ?, ?, ?, ?)", [list(r.values()) for r in rows]
+            )
+        con.close()
+        log = ["--connection", f"sqlite://{db}", "--table", "fb"]
+        judge = "python:tests.audit.planted_judge:truth_0_1"
+    else:
+        log = [str(write(tmp_path / source, rows))]
+        judge = "python:tests.audit.planted_judge:truth"
+    out = tmp_path / "out"
+    res = CliRunner().invoke(
+        app,
+        ["audit", *log, "--judge", judge, "--failure-rule", "escalated==true:latency",
+         "-q", "--out", str(out)],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    labels = json.loads((out / "audit.json").read_text())["failure_modes"]["labels"]
+    # the thumbs-down events (odd i) that were escalated (i a multiple of 3): 3, 9, ..., 39
+    assert labels["latency"]["count"] == 7
+    assert labels["latency"]["count"] + labels["other"]["count"] == 20
 
 
 def test_failure_modes_of_thumbs_down_events() -> None:

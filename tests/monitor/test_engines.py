@@ -232,6 +232,26 @@ def test_a_sqlite_table_gives_the_same_monitor_as_the_file(
     assert f"sqlite://{db}: no table 'nope' (tables: chats)" in " ".join(output.split())
 
 
+def test_the_memory_limit_holds_on_a_database_connection(log_file: Path, tmp_path: Path) -> None:
+    # --memory-limit was taken with --connection and never set: DuckDB ran the monitor's
+    # queries with its default, 80% of the machine's memory
+    db = tmp_path / "logs.db"
+    with duckdb.connect(str(db)) as con:
+        con.execute(f"CREATE TABLE chats AS SELECT * FROM '{log_file}'")
+    url = f"duckdb://{db}"
+    with open_monitor_log(None, connection=url, table="chats", memory_limit="77MiB") as log:
+        con = log.turns.get_backend().con  # the connection the monitor's queries run on
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone() == ("77.0 MiB",)
+    table = ("--connection", url, "--table", "chats", "-n", "4")
+    code, output, doc = monitor(*table, "--memory-limit", "1MB", out=tmp_path / "tight")
+    said = " ".join(output.split())
+    assert code == 2 and doc is None and not (tmp_path / "tight").exists(), output
+    assert f"error: {url} table 'chats': Out of Memory Error" in said
+    code, output, doc = monitor(*table, "--memory-limit", "lots", out=tmp_path / "bad")
+    assert code == 2 and doc is None and not (tmp_path / "bad").exists()
+    assert "error: --memory-limit: 'lots' is not a memory size" in " ".join(output.split())
+
+
 def test_tool_use_is_left_out_on_the_engine_path_as_on_the_default_path(
     log_file: Path, tmp_path: Path
 ) -> None:

@@ -121,11 +121,10 @@ def _extra_arm_problems(
         shown += f", and {len(names) - ARMS_SHOWN} more"
     extras = names[2:]
     listed = extras[:MAX_LISTED]
-    lines = source.lines({first[a] for a in listed})
+    places = source.places({first[a] for a in listed})
     problems = [
         Problem(
-            source.file,
-            lines.get(first[extra], first[extra]),
+            *places[first[extra]],
             f"column '{arm_column}' ({ARM_OPTION}): a third arm '{extra}' after "
             f"'{names[0]}' and '{names[1]}'; an A/B compares exactly two"
             + (f" ({len(names)} arms: {shown}); filter the log to two" if i == 0 else ""),

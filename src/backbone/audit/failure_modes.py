@@ -13,13 +13,17 @@ one label from ``hallucination``, ``refusal``, ``formatting``, ``latency``,
 Unscored events no rule labels are counted apart, never given a label.
 
 Rules are ``COLUMN OP VALUE:LABEL`` with OP one of ``> >= < <= == !=`` (numbers compared as
-numbers) or ``~`` (a regular expression searched in the text), e.g.
-``response~(?i)^I can't:refusal``.
+numbers; a boolean column against ``true``/``false`` as booleans, whether the log wrote it as
+a JSON or Parquet boolean, CSV ``true``, or SQLite's ``1``/``0``) or ``~`` (a regular expression
+searched in the text), e.g. ``response~(?i)^I can't:refusal``.
 
 Example:
     >>> r = parse_rule("latency_ms>8000:latency")
     >>> r.matches({"latency_ms": 9100}), r.matches({"latency_ms": 300})
     (True, False)
+    >>> e = parse_rule("escalated==true:other")
+    >>> e.matches({"escalated": True}), e.matches({"escalated": 1}), e.matches({"escalated": 0})
+    (True, True, False)
 """
 
 from __future__ import annotations
@@ -68,6 +72,22 @@ def _number(value: Any) -> float | None:
         return None
 
 
+_BOOLEAN_WORDS = {"true": True, "false": False}
+
+
+def _same_boolean(actual: Any, value: str) -> bool | None:
+    """Whether a column's ``actual`` value is the rule's boolean ``value``; None when either
+    is no boolean. A boolean is ``true``/``false`` against a boolean or a 0/1 number (SQLite
+    keeps booleans as 1 and 0), or ``1``/``0`` against a boolean."""
+    word = value.strip().lower()
+    if isinstance(actual, bool):
+        wanted = {**_BOOLEAN_WORDS, "1": True, "0": False}.get(word)
+        return None if wanted is None else actual is wanted
+    if word in _BOOLEAN_WORDS and isinstance(actual, (int, float)) and actual in (0, 1):
+        return bool(actual) is _BOOLEAN_WORDS[word]
+    return None
+
+
 @dataclass(frozen=True)
 class Rule:
     """``column op value`` decides ``label``."""
@@ -83,6 +103,10 @@ class Rule:
         actual = event[self.column]
         if self.op == "~":
             return compile_pattern(self.value, ignore_case=False).search(str(actual)) is not None
+        if self.op in ("==", "!="):
+            same = _same_boolean(actual, self.value)
+            if same is not None:  # escalated==true read str(True), 'True': never 'true'
+                return same if self.op == "==" else not same
         a, b = _number(actual), _number(self.value)
         if a is not None and b is not None:
             return _OPS[self.op](a, b)

@@ -12,6 +12,12 @@ A bad record is reported with its file and line (JSONL and CSV: the line the rec
 on; Parquet: the 1-based row). JSONL and CSV may come gzip-compressed, as log exports often
 do (``chats.jsonl.gz``): DuckDB and the line counting here read them as they are.
 
+A folder of Parquet part files (as Spark and many pipelines write a table: ``part-0.parquet``,
+``part-1.parquet``, hive partitions ``date=2024-05-01/`` among them, hidden files and
+``_SUCCESS`` skipped) is read as one log: its records numbered across the files in path order,
+a partition folder's ``key=value`` a text column ``key``, and a bad record named at its part
+file and row there.
+
 Example:
     >>> source = open_source("feedback.csv")  # doctest: +SKIP
     >>> prompt = source.column_sql("prompt")  # doctest: +SKIP
@@ -31,10 +37,13 @@ import re
 import shutil
 import tempfile
 import uuid
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from itertools import accumulate
 from pathlib import Path
 from typing import IO, Any, Literal
+from urllib.parse import unquote
 
 import duckdb
 
@@ -77,6 +86,27 @@ def json_path(field: str) -> str:
 def sql_identifier(name: str) -> str:
     """A SQL identifier: ``sql_identifier('a"b')`` -> ``"a""b"``."""
     return '"' + name.replace('"', '""') + '"'
+
+
+def set_memory_limit(con: duckdb.DuckDBPyConnection, memory_limit: str) -> None:
+    """``SET memory_limit`` on a DuckDB connection (beyond it, DuckDB spills to its temporary
+    directory); a value that is no size raises :class:`InputError` naming ``--memory-limit``.
+
+    Example:
+        >>> con = duckdb.connect()
+        >>> set_memory_limit(con, "512MiB")
+        >>> con.execute("SELECT current_setting('memory_limit')").fetchone()
+        ('512.0 MiB',)
+    """
+    try:
+        con.execute(f"SET memory_limit = {sql_literal(memory_limit)}")
+    except duckdb.Error as exc:
+        raise InputError.single(
+            "--memory-limit",
+            None,
+            f"{memory_limit!r} is not a memory size such as 2GB or 512MB "
+            f"({str(exc).splitlines()[0]})",
+        ) from None
 
 
 def detect_format(path: Path, fmt: str | None = None) -> Format:
@@ -254,9 +284,102 @@ def record_lines(path: Path, fmt: str, records: set[int]) -> dict[int, int]:
     return out
 
 
+PARQUET_SUFFIXES = (".parquet", ".pq")
+_HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"  # Spark's and Hive's folder name for a null key
+_PART_FILE = "__bb_part_file"  # the column read_parquet names each row's part file in
+
+
+def _hidden(relative: Path) -> bool:
+    """A file Spark and Hive skip in a table's folder: ``.crc`` checksums, ``_SUCCESS``,
+    ``_committed_*`` (any name, file or folder, starting with ``.`` or ``_``)."""
+    return any(name.startswith((".", "_")) for name in relative.parts)
+
+
+def _listed(names: Sequence[str]) -> str:
+    shown = ", ".join(names[:5])
+    return shown + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+
+
+def parquet_parts(folder: Path, fmt: str | None = None) -> list[Path]:
+    """The Parquet part files of a table's folder, in path order (the folder's tree; hidden
+    files, ``_SUCCESS`` and the like skipped). Raises :class:`InputError` naming the folder
+    when it holds none, or a file the default engine would not read with them (with
+    ``--format parquet``, every file is taken as a part, whatever its name).
+
+    Example:
+        >>> import tempfile
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> for name in ("part-1.parquet", "part-0.parquet", "_SUCCESS", ".part-0.parquet.crc"):
+        ...     _ = (folder / name).write_bytes(b"")
+        >>> [p.name for p in parquet_parts(folder)]
+        ['part-0.parquet', 'part-1.parquet']
+    """
+    file = str(folder)
+    if fmt is not None and fmt != "parquet":
+        detect_format(folder, fmt)  # an unknown format is named as for a file
+        raise InputError.single(
+            file,
+            None,
+            f"is a directory: a folder is read as Parquet part files, not {fmt} (give the "
+            f"{fmt} file itself, or read the folder with --engine spark)",
+        )
+    parts: list[Path] = []
+    others: list[Path] = []
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if _hidden(relative) or not path.is_file():
+            continue
+        if fmt == "parquet" or path.suffix.lower() in PARQUET_SUFFIXES:
+            parts.append(path)
+        else:
+            others.append(path)
+    if not parts:
+        held = (
+            f" (it holds {_listed([str(p.relative_to(folder)) for p in others])})" if others else ""
+        )
+        raise InputError.single(
+            file,
+            None,
+            f"is a directory with no Parquet files{held}: give the log file itself (JSONL, "
+            "CSV or Parquet), or a folder of Parquet part files",
+        )
+    if others:
+        raise InputError.single(
+            str(others[0]),
+            None,
+            "not a Parquet file, in a folder read as Parquet part files (the other files: "
+            f"{_listed([str(p.relative_to(folder)) for p in parts])}): move it out, or name "
+            "the format with --format parquet if it is one",
+        )
+    return parts
+
+
+def _partitions(folder: Path, parts: Sequence[Path]) -> tuple[list[str], list[list[str | None]]]:
+    """The hive partition keys of the part files (``date=2024-05-01/part-0.parquet``: date)
+    and each file's values; raises :class:`InputError` when the files do not share keys."""
+    found: list[list[tuple[str, str]]] = []
+    for part in parts:
+        folders = part.relative_to(folder).parts[:-1]
+        found.append([(k, v) for k, sep, v in (f.partition("=") for f in folders) if sep])
+    keys = [k for k, _ in found[0]]
+    for part, pairs in zip(parts, found, strict=True):
+        if [k for k, _ in pairs] != keys:
+            said = ", ".join(keys) or "none"
+            raise InputError.single(
+                str(part),
+                None,
+                f"partition folders ({', '.join(k for k, _ in pairs) or 'none'}) are not the "
+                f"first part file's ({said}): a folder of part files is one table",
+            )
+    values = [[None if v == _HIVE_NULL else unquote(v) for _, v in pairs] for pairs in found]
+    return keys, values
+
+
 class Source:
     """A log file as the DuckDB view ``src``: one row per record, ``__row`` its 1-based index,
-    then the file's columns (JSONL: one ``json`` column holding the record).
+    then the file's columns (JSONL: one ``json`` column holding the record). A folder of
+    Parquet part files (``parts``, from :func:`parquet_parts`) is one log: ``__row`` counts
+    across its files in path order, and :meth:`places` names a record's part file and row.
 
     CSV is read with every column as text (types are inferred per value for the sampled rows
     only), so a stray value never fails a whole column; JSONL records are kept as JSON, so one
@@ -270,10 +393,13 @@ class Source:
         *,
         memory_limit: str | None = None,
         threads: int | None = None,
+        parts: Sequence[Path] = (),
     ) -> None:
         self.path = path
         self.file = str(path)
         self.fmt = fmt
+        self.part_files = list(parts)
+        self.parts: list[tuple[str, int]] = []  # a folder's part files and their row counts
         self.header: list[str] = []
         self.user_columns: list[str] = []
         self.names: list[str] = []
@@ -284,15 +410,7 @@ class Source:
         self.con.execute("SET enable_progress_bar = false")
         try:
             if memory_limit:
-                try:
-                    self.con.execute(f"SET memory_limit = {sql_literal(memory_limit)}")
-                except duckdb.Error as exc:
-                    raise InputError.single(
-                        "--memory-limit",
-                        None,
-                        f"{memory_limit!r} is not a memory size such as 2GB or 512MB "
-                        f"({str(exc).splitlines()[0]})",
-                    ) from None
+                set_memory_limit(self.con, memory_limit)
             if threads:
                 self.con.execute(f"SET threads = {int(threads)}")
             self._create()
@@ -303,7 +421,9 @@ class Source:
     def _create(self) -> None:
         file = self.file
         try:
-            if self.fmt == "parquet":
+            if self.part_files:
+                self._create_folder()
+            elif self.fmt == "parquet":
                 self.con.execute(
                     "CREATE VIEW src AS SELECT * EXCLUDE (file_row_number), "
                     "file_row_number + 1 AS __row "
@@ -327,6 +447,49 @@ class Source:
             self.names = self._json_keys() if self.fmt == "jsonl" else list(self.user_columns)
         except duckdb.Error as exc:
             raise InputError(self.unreadable(exc)) from None
+
+    def _create_folder(self) -> None:
+        """``src`` over a folder of Parquet part files: each file's rows after the rows of the
+        files before it, a partition folder's ``key=value`` a column ``key``."""
+        names = [str(p) for p in self.part_files]
+        files = "[" + ", ".join(sql_literal(n) for n in names) + "]"
+        counted = dict(
+            self.con.execute(
+                f"SELECT file_name, num_rows FROM parquet_file_metadata({files})"
+            ).fetchall()
+        )
+        self.parts = [(n, int(counted.get(n) or 0)) for n in names]
+        keys, values = _partitions(self.path, self.part_files)
+        offsets = [0, *accumulate(n for _, n in self.parts)][:-1]
+        columns = ", ".join(f"{sql_identifier(k)} VARCHAR" for k in keys)
+        self.con.execute(
+            f"CREATE TEMP TABLE bb_parts ({_PART_FILE} VARCHAR, __bb_offset BIGINT"
+            + (f", {columns})" if keys else ")")
+        )
+        self.con.executemany(
+            f"INSERT INTO bb_parts VALUES ({', '.join('?' * (2 + len(keys)))})",
+            [[n, o, *v] for n, o, v in zip(names, offsets, values, strict=True)],
+        )
+        reader = (
+            f"read_parquet({files}, filename={sql_literal(_PART_FILE)}, file_row_number=true, "
+            "hive_partitioning=false, union_by_name=true)"
+        )
+        described = self.con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
+        in_files = [str(r[0]) for r in described]
+        clash = [k for k in keys if k in in_files]
+        if clash:
+            raise InputError.single(
+                self.file,
+                None,
+                f"column '{clash[0]}' is both in the part files and a partition folder's name "
+                f"({clash[0]}=...): which one is it?",
+            )
+        added = "".join(f", o.{sql_identifier(k)}" for k in keys)
+        self.con.execute(
+            f"CREATE VIEW src AS SELECT p.* EXCLUDE (file_row_number, {_PART_FILE}){added}, "
+            "o.__bb_offset + p.file_row_number + 1 AS __row "
+            f"FROM {reader} p JOIN bb_parts o ON p.{_PART_FILE} = o.{_PART_FILE}"
+        )
 
     def _json_keys(self) -> list[str]:
         rows = self.con.execute(
@@ -372,10 +535,26 @@ class Source:
         """Map 1-based record indices to the line each record starts on (Parquet: the row)."""
         return record_lines(self.path, self.fmt, records)
 
+    def places(self, records: set[int]) -> dict[int, tuple[str, int]]:
+        """Map 1-based record indices to the file and line each record starts on: the log
+        file, or for a folder of part files the part file holding the record and its row."""
+        if not self.parts:
+            lines = self.lines(records)
+            return {r: (self.file, lines.get(r, r)) for r in records}
+        ends = list(accumulate(n for _, n in self.parts))
+        out = {}
+        for r in records:
+            i = bisect_left(ends, r)  # the first file whose rows reach r
+            if i < len(ends):
+                out[r] = (self.parts[i][0], r - ends[i] + self.parts[i][1])
+            else:  # past the last row: no file holds it
+                out[r] = (self.file, r)
+        return out
+
     def located(self, found: Sequence[tuple[int, str]]) -> list[Problem]:
         """Problems for (record index, message) pairs, at the lines the records start on."""
-        lines = self.lines({row for row, _ in found})
-        return [Problem(self.file, lines.get(row, row), message) for row, message in found]
+        places = self.places({row for row, _ in found})
+        return [Problem(*places[row], message) for row, message in found]
 
     def unreadable(self, exc: Exception) -> list[Problem]:
         """Problems for a file DuckDB could not read through (CSV: every bad row)."""
@@ -478,12 +657,12 @@ def open_source(
     memory_limit: str | None = None,
     threads: int | None = None,
 ) -> Source:
-    """Open a log file as a :class:`Source` (raises :class:`InputError` when unreadable)."""
+    """Open a log file, or a folder of Parquet part files (:func:`parquet_parts`), as a
+    :class:`Source` (raises :class:`InputError` when unreadable)."""
     p = Path(path)
     if p.is_dir():
-        raise InputError.single(
-            str(p), None, "is a directory: give the log file itself (JSONL, CSV or Parquet)"
-        )
+        parts = parquet_parts(p, fmt)
+        return Source(p, "parquet", memory_limit=memory_limit, threads=threads, parts=parts)
     refuse_device(p)
     if not p.is_file():
         raise InputError.single(str(p), None, "no such file")
@@ -499,18 +678,13 @@ def duplicate_problems(source: Source, view: str, id_column: str = "__id") -> li
         ORDER BY min(__row) LIMIT {MAX_LISTED}
         """
     ).fetchall()
-    lines = source.lines({int(r) for _, rs in dups for r in rs[:2]})
+    places = source.places({int(r) for _, rs in dups for r in rs[:2]})
     problems = []
     for ident, rs in dups:
-        first, second = int(rs[0]), int(rs[1])
+        (first_file, first), (file, line) = places[int(rs[0])], places[int(rs[1])]
         more = f" and {len(rs) - 2} more times" if len(rs) > 2 else ""
-        problems.append(
-            Problem(
-                source.file,
-                lines.get(second, second),
-                f"duplicate id '{ident}' (first at line {lines.get(first, first)}){more}",
-            )
-        )
+        where = f"line {first}" if first_file == file else f"{first_file} line {first}"
+        problems.append(Problem(file, line, f"duplicate id '{ident}' (first at {where}){more}"))
     return problems
 
 

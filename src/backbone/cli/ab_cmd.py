@@ -96,7 +96,10 @@ def print_ab(doc: dict[str, Any], console: Console) -> None:
 
 
 def ab(
-    file: Annotated[Path, typer.Argument(help="Feedback log: .jsonl, .csv or .parquet.")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="Feedback log: .jsonl, .csv, .parquet or a folder of .parquet files."),
+    ],
     arm_column: Annotated[
         str, typer.Option("--arm-column", help="The column naming each event's arm (two arms).")
     ],

@@ -118,7 +118,10 @@ def print_audit(doc: dict[str, Any], console: Console) -> None:
 def audit(
     file: Annotated[
         Path | None,
-        typer.Argument(help="Feedback log: .jsonl, .csv or .parquet (or --connection/--table)."),
+        typer.Argument(
+            help="Feedback log: .jsonl, .csv, .parquet or a folder of .parquet part files (or "
+            "--connection/--table)."
+        ),
     ] = None,
     *,
     judge: JudgeOpt,

@@ -80,7 +80,8 @@ def monitor(
     file: Annotated[
         Path | None,
         typer.Argument(
-            help="Conversation log: .jsonl, .csv or .parquet (or --connection/--table)."
+            help="Conversation log: .jsonl, .csv, .parquet or a folder of .parquet part files "
+            "(or --connection/--table)."
         ),
     ] = None,
     *,

@@ -80,7 +80,10 @@ def print_tells(doc: dict[str, Any], console: Console) -> None:
 
 
 def tells(
-    file: Annotated[Path, typer.Argument(help="Feedback log: .jsonl, .csv or .parquet.")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="Feedback log: .jsonl, .csv, .parquet or a folder of .parquet files."),
+    ],
     task_metrics: Annotated[
         Path | None,
         typer.Option(help="Table timestamp, metric, value (higher is better; dispute_rate lower)."),

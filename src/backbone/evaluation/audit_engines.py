@@ -91,7 +91,7 @@ def open_feedback(
         def on_table(found: Any, name: str, close: Callable[[], None] | None) -> EngineLog:
             return open_table(found, name=name, on_close=close, **options)
 
-        return open_on_connection(connection, table, on_table)
+        return open_on_connection(connection, table, on_table, memory_limit=memory_limit)
     assert file is not None
 
     def on_spark(found: Any, name: str, kind: str, stop: Callable[[], None] | None) -> EngineLog:

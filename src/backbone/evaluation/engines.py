@@ -27,7 +27,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from backbone.audit.source import MAX_LISTED, NOT_JSON, NOT_UTF8, detect_format, record_lines
+from backbone.audit.source import (
+    MAX_LISTED,
+    NOT_JSON,
+    NOT_UTF8,
+    detect_format,
+    record_lines,
+    set_memory_limit,
+)
 from backbone.core.errors import InputError, Problem
 from backbone.core.user_file import refuse_device
 
@@ -454,8 +461,13 @@ def _not_a_database_file(url: str) -> str | None:
     return None if head[at:] == mark else str(path)
 
 
-def open_on_connection(url: str, table: str, opener: TableOpener[T]) -> T:
-    """``ibis.connect(url).table(table)`` handed to ``opener`` (with the disconnect)."""
+def open_on_connection(
+    url: str, table: str, opener: TableOpener[T], *, memory_limit: str | None = None
+) -> T:
+    """``ibis.connect(url).table(table)`` handed to ``opener`` (with the disconnect).
+    ``memory_limit`` (``--memory-limit``) is set on DuckDB, the engine of a ``duckdb://``
+    database and of a ``sqlite://`` table's copy; another backend's memory is its server's,
+    so it is refused there."""
     import ibis
 
     where = redact(url)
@@ -475,9 +487,11 @@ def open_on_connection(url: str, table: str, opener: TableOpener[T]) -> T:
     if url.partition("://")[0].lower() == "sqlite":  # Ibis' SQLite cannot run the queries
         from backbone.evaluation.sqlite_table import open_sqlite_table
 
-        copy = open_sqlite_table(url.partition("://")[2].split("?", 1)[0], table, where)
+        copy = open_sqlite_table(
+            url.partition("://")[2].split("?", 1)[0], table, where, memory_limit=memory_limit
+        )
         try:
-            return opener(copy.table, name, copy.close)
+            return _opened(opener, copy.table, name, copy.close)
         except BaseException:
             copy.close()
             raise
@@ -494,18 +508,40 @@ def open_on_connection(url: str, table: str, opener: TableOpener[T]) -> T:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError.single(where, None, f"cannot connect: {first}") from None
     close = getattr(con, "disconnect", None)
-    if getattr(con, "name", None) == "duckdb":  # no progress bar of DuckDB's on stdout
-        con.raw_sql("SET enable_progress_bar = false")
     try:
+        backend = getattr(con, "name", None)
+        if backend == "duckdb":  # no progress bar of DuckDB's on stdout
+            con.raw_sql("SET enable_progress_bar = false")
+            if memory_limit:
+                set_memory_limit(con.con, memory_limit)
+        elif memory_limit:
+            raise InputError.single(
+                "--memory-limit",
+                None,
+                f"is DuckDB's memory limit, and {where} is read by {backend or 'its own engine'}"
+                ", not DuckDB: leave --memory-limit out",
+            )
         try:
             found = _open_table(con, table)
         except Exception as exc:  # the backend's "no such table" (TableNotFound, its own...)
             raise InputError.single(where, None, f"no table '{table}'{_tables_hint(con)}") from exc
-        return opener(found, name, close)
+        return _opened(opener, found, name, close)
     except BaseException:
         if close is not None:
             close()
         raise
+
+
+def _opened(opener: TableOpener[T], found: Any, name: str, close: Callable[[], None] | None) -> T:
+    """``opener``'s log; DuckDB failing a query (out of memory under ``--memory-limit``) is an
+    :class:`InputError` naming the table, as it is naming the file on the default path."""
+    import duckdb
+
+    try:
+        return opener(found, name, close)
+    except duckdb.Error as exc:
+        text = str(exc).strip()
+        raise InputError.single(name, None, text.splitlines()[0] if text else "") from None
 
 
 def _open_table(con: Any, table: str) -> Any:

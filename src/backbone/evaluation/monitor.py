@@ -66,6 +66,7 @@ def open_monitor_log(
             lambda found, name, close: open_table(
                 found, name=name, column_map=column_map, on_close=close
             ),
+            memory_limit=memory_limit,
         )
     assert file is not None
     return open_on_spark(

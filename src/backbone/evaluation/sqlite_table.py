@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from backbone.audit.source import set_memory_limit
 from backbone.core.errors import InputError
 
 BATCH = 10_000  # rows read from SQLite at a time
@@ -103,10 +104,14 @@ def _batches(cursor: sqlite3.Cursor, schema: Any, text: Sequence[bool]) -> Itera
         )
 
 
-def open_sqlite_table(path: str, table: str, where: str) -> SqliteCopy:
+def open_sqlite_table(
+    path: str, table: str, where: str, *, memory_limit: str | None = None
+) -> SqliteCopy:
     """``table`` of the SQLite file ``path`` copied into a temporary DuckDB database, as an
     Ibis table. Raises :class:`InputError` naming ``where`` when the file is no database or
-    has no such table (a view is read as a table)."""
+    has no such table (a view is read as a table); ``memory_limit`` is DuckDB's, for the copy
+    and the queries."""
+    import duckdb
     import ibis
 
     pa = _arrow()
@@ -144,11 +149,16 @@ def open_sqlite_table(path: str, table: str, where: str) -> SqliteCopy:
         backend = ibis.duckdb.connect(str(tmpdir / "copy.duckdb"), temp_directory=str(tmpdir))
         raw = backend.con
         raw.execute("SET enable_progress_bar = false")
+        if memory_limit:
+            set_memory_limit(raw, memory_limit)
         reader = pa.RecordBatchReader.from_batches(schema, _batches(cursor, schema, text))
         try:
             raw.from_arrow(reader).create(_COPY)
         except sqlite3.Error as exc:  # a page that cannot be read, mid-table
             raise InputError.single(where, None, f"cannot read: {exc}") from None
+        except duckdb.Error as exc:  # out of memory under --memory-limit
+            said = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise InputError.single(where, None, f"cannot copy the table: {said}") from None
         return SqliteCopy(backend.table(_COPY), backend, tmpdir)
     except BaseException:
         if backend is not None:

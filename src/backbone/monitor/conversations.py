@@ -581,10 +581,11 @@ def _problems(source: Source, has_recs: bool) -> list[Problem]:
             "SELECT id, list(first_row ORDER BY first_row) FROM conv GROUP BY id "
             f"HAVING count(*) > 1 ORDER BY min(first_row) LIMIT {MAX_LISTED}"
         ).fetchall()
-        lines = source.lines({int(r) for _, rows in dups for r in rows[:1]})
+        places = source.places({int(r) for _, rows in dups for r in rows[:2]})
         for ident, rows in dups:
-            first = lines.get(int(rows[0]), int(rows[0]))
-            found.append((int(rows[1]), f"duplicate id '{ident}' (first at line {first})"))
+            (first_file, first), (file, _) = places[int(rows[0])], places[int(rows[1])]
+            where = f"line {first}" if first_file == file else f"{first_file} line {first}"
+            found.append((int(rows[1]), f"duplicate id '{ident}' (first at {where})"))
     found.sort()
     return source.located(found[:MAX_LISTED])
 

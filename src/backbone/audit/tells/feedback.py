@@ -192,12 +192,11 @@ def read_log_series(
         no_rated = [i for i in range(axis.count) if up[i] + down[i] == 0]
         if no_rated:
             first = {axis.index(as_date(p[0])): int(p[4]) for p in per}
-            lines = source.lines({first[i] for i in no_rated})
+            places = source.places({first[i] for i in no_rated})
             raise InputError(
                 [
                     Problem(
-                        file,
-                        lines.get(first[i]),
+                        *places[first[i]],
                         f"column '{cmap.get('rating', 'rating')}': no rated event in the "
                         f"{axis.describe(i)} (only unrated ones): the thumbs-up rate of that "
                         "period is unknown",
@@ -258,11 +257,10 @@ def _gap_problems(
     for g in gaps[:MAX_LISTED]:
         nxt = min(i for i in first_row if i > g)
         after[g] = first_row[nxt]
-    lines = source.lines(set(after.values()))
+    places = source.places(set(after.values()))
     return [
         Problem(
-            source.file,
-            lines.get(after[g]),
+            *places[after[g]],
             f"column '{column}': no event in the {axis.describe(g)}, between the first period "
             f"({axis.day(0).isoformat()}) and the last ({axis.day(axis.count - 1).isoformat()}); "
             "the line is the first event after the gap. A series needs every period: fill the "

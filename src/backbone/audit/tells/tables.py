@@ -49,6 +49,10 @@ def read_table(
     each column parsed (timestamps as naive UTC datetimes, numbers as floats, text stripped),
     and, when ``period`` is given, ``period``: the first day of the record's period. Raises
     :class:`InputError` on a missing column or any bad value; an empty table is bad too."""
+    if Path(path).is_dir():  # a record's line is kept for later problems: one file's
+        raise InputError.single(
+            str(path), None, "is a directory: give the table file itself (JSONL, CSV or Parquet)"
+        )
     source = open_source(path, fmt)
     try:
         con = source.con
