@@ -34,7 +34,13 @@ from backbone.audit.tells.feedback import LogSeries
 from backbone.audit.tells.model import Measured
 from backbone.audit.tells.periods import Period, PeriodAxis
 from backbone.audit.tells.tables import Kind, as_date
-from backbone.audit.tells.trend import MIN_POINTS, TrendTestName, standardized, trend_test
+from backbone.audit.tells.trend import (
+    MIN_POINTS,
+    TrendTestName,
+    combined,
+    standardized,
+    trend_test,
+)
 from backbone.core.errors import InputError, Problem
 from backbone.metrics.rates import wilson
 
@@ -95,7 +101,7 @@ def task_index(
         standardized([-v for v in s] if m in lower_is_better else list(s))
         for m, s in metrics.items()
     ]
-    return [float(x) for x in np.mean(stacked, axis=0)]
+    return combined(np.mean(stacked, axis=0))
 
 
 def measure(

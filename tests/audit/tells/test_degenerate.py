@@ -1,0 +1,90 @@
+"""``backbone tells`` on degenerate data, through the real CLI with real files: a tell that the
+data cannot show stays off (or unavailable), never switched on by rounding error or by the
+order of user ids."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from backbone.cli.app import app
+
+MONDAY = dt.datetime(2026, 1, 5, 12, tzinfo=dt.UTC)
+
+
+def week(i: int, hours: float = 0.0) -> str:
+    return (MONDAY + dt.timedelta(days=7 * i, hours=hours)).isoformat()
+
+
+def write_log(path: Path, events: list[tuple[int, str, str]]) -> Path:
+    """A feedback log: one (week, user, rating) an event."""
+    with path.open("w") as f:
+        for i, (w, user, rating) in enumerate(events):
+            event = {
+                "id": f"e{i}",
+                "timestamp": week(w, hours=i % 100),
+                "user_id": user,
+                "prompt": "q",
+                "response": "a",
+                "rating": rating,
+            }
+            f.write(json.dumps(event) + "\n")
+    return path
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
+    with path.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def eight_weeks(path: Path) -> Path:
+    """Eight weeks, ten users every week, thumbs alternating: nothing trends."""
+    events = [(w, f"u{u}", "up" if (w + u) % 2 else "down") for w in range(8) for u in range(10)]
+    return write_log(path, events)
+
+
+def tells(log: Path, out: Path, *extra: str) -> dict[str, Any]:
+    r = CliRunner().invoke(app, ["tells", str(log), "--out", str(out), *extra])
+    assert r.exit_code == 0, r.output
+    doc: dict[str, Any] = json.loads((out / "tells.json").read_text())
+    return {t["name"]: t for t in doc["tells"]}
+
+
+def test_internal_and_external_in_lockstep_leave_the_gap_flat(tmp_path: Path) -> None:
+    # Before: internal 70, 71, ... and external 0.50, 0.51, ... standardize to the same
+    # z-scores but for the last bit, so the gap was rounding error (1e-16) with a 'trend'
+    # in it: eval_divergence on at p = 0.012 (gap slope +5.9e-17).
+    evals = write_csv(
+        tmp_path / "evals.csv",
+        ["release", "timestamp", "internal", "external"],
+        [[f"r{i}", week(i), 70 + i, 0.5 + 0.01 * i] for i in range(8)],
+    )
+    got = tells(eight_weeks(tmp_path / "log.jsonl"), tmp_path / "out", "--evals", str(evals))
+    tell = got["eval_divergence"]
+    assert tell["available"] is True and tell["on"] is False
+    assert tell["series"]["gap"] == [0.0] * 8
+    assert tell["evidence"]["gap"]["slope"] == 0.0
+    assert tell["p_unadjusted"] == 0.5
+
+
+def test_a_task_metric_mirrored_by_a_lower_is_better_one_is_a_flat_task_index(
+    tmp_path: Path,
+) -> None:
+    # accuracy rising and dispute_rate rising in step: the index (their standardized mean,
+    # dispute_rate negated) is exactly flat, not rounding error with a slope in it
+    rows = [[week(i), "accuracy", round(0.6 + 0.01 * i, 2)] for i in range(8)]
+    rows += [[week(i), "dispute_rate", round(0.1 + 0.01 * i, 2)] for i in range(8)]
+    task = write_csv(tmp_path / "task.csv", ["timestamp", "metric", "value"], rows)
+    got = tells(eight_weeks(tmp_path / "log.jsonl"), tmp_path / "out", "--task-metrics", str(task))
+    tell = got["satisfaction_vs_task"]
+    assert tell["series"]["task_index"] == [0.0] * 8
+    assert tell["evidence"]["task_index"]["slope"] == 0.0
+    assert tell["evidence"]["task_index"]["p_value"] == 0.5
