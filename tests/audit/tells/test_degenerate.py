@@ -88,3 +88,33 @@ def test_a_task_metric_mirrored_by_a_lower_is_better_one_is_a_flat_task_index(
     assert tell["series"]["task_index"] == [0.0] * 8
     assert tell["evidence"]["task_index"]["slope"] == 0.0
     assert tell["evidence"]["task_index"]["p_value"] == 0.5
+
+
+def test_users_tied_at_the_decile_cutoff_are_not_power_users_by_their_ids(
+    tmp_path: Path,
+) -> None:
+    # 500 users with one event each, signing up in id order over eight weeks: every user's
+    # activity is 1 event a week, so no activity sets a top decile apart. Before: the tie was
+    # broken by user id, the 50 earliest ids (all gone by week 2, as everyone but the last
+    # week's) were the power users, and power_user_churn was on (p = 0.003).
+    events = [(u * 8 // 500, f"u{u:04d}", "up" if u % 2 else "down") for u in range(500)]
+    got = tells(write_log(tmp_path / "log.jsonl", events), tmp_path / "out")
+    tell = got["power_user_churn"]
+    assert tell["on"] is False and tell["available"] is False
+    assert "too few power users" in tell["why"]
+    assert "500 users tied at its cutoff" in tell["evidence"]["power_definition"]
+    assert tell["evidence"]["power"]["users"] == 0
+
+
+def test_a_tie_at_the_cutoff_leaves_only_the_users_above_it_as_power_users(
+    tmp_path: Path,
+) -> None:
+    # 40 users post 3 times a week for all eight weeks; 460 post once, in one week: the 40
+    # are the power users (not 50 filled up with the first ids among the tied)
+    events = [(w, f"p{u:02d}", "up") for u in range(40) for w in range(8) for _ in range(3)]
+    events += [(u * 8 // 460, f"c{u:04d}", "down") for u in range(460)]
+    got = tells(write_log(tmp_path / "log.jsonl", events), tmp_path / "out")
+    tell = got["power_user_churn"]
+    assert tell["evidence"]["power"]["users"] == 40
+    assert tell["evidence"]["casual"]["users"] == 460
+    assert tell["on"] is False  # the power users never left
