@@ -118,3 +118,57 @@ def test_a_tie_at_the_cutoff_leaves_only_the_users_above_it_as_power_users(
     assert tell["evidence"]["power"]["users"] == 40
     assert tell["evidence"]["casual"]["users"] == 460
     assert tell["on"] is False  # the power users never left
+
+
+def rising_log(path: Path, weeks: int = 10) -> Path:
+    """Thumbs-up rising every week: 4 of 20 in the first, two more each week after."""
+    events = [
+        (w, f"u{k}", "up" if k < 4 + 2 * w else "down") for w in range(weeks) for k in range(20)
+    ]
+    return write_log(path, events)
+
+
+def test_task_metrics_from_another_year_are_refused_not_compared(tmp_path: Path) -> None:
+    # Before: the log is 2026, the task table (the wrong export) 2025 with accuracy falling;
+    # the two were compared anyway and satisfaction_vs_task was on (p = 0.001).
+    start = MONDAY - dt.timedelta(weeks=52)
+    rows = [
+        [(start + dt.timedelta(weeks=i)).isoformat(), "accuracy", 0.9 - 0.01 * i] for i in range(10)
+    ]
+    task = write_csv(tmp_path / "task.csv", ["timestamp", "metric", "value"], rows)
+    out = tmp_path / "out"
+    r = CliRunner().invoke(
+        app,
+        [
+            "tells",
+            str(rising_log(tmp_path / "log.jsonl")),
+            "--task-metrics",
+            str(task),
+            "--out",
+            str(out),
+        ],
+    )
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output and not out.exists()
+    assert f"{task}: column 'timestamp': the task metrics cover the weeks 2025-01-06" in r.stderr
+    assert "the log 2026-01-05 to 2026-03-09: 0 week(s) in common" in r.stderr
+
+
+def test_satisfaction_and_task_metrics_are_compared_over_the_weeks_they_share(
+    tmp_path: Path,
+) -> None:
+    # the log: weeks 0-9; the task table: weeks 3-12, accuracy rising through weeks 3-9 and
+    # collapsing after the log ends. Over the shared weeks the task index rises with the
+    # satisfaction (an improvement, not a tell); before, the collapse outside the log's weeks
+    # read as 'not rising' and the tell was on.
+    values = [0.50, 0.55, 0.60, 0.65, 0.70, 0.75, 0.80, 0.10, 0.05, 0.01]
+    rows = [[week(3 + i), "accuracy", v] for i, v in enumerate(values)]
+    task = write_csv(tmp_path / "task.csv", ["timestamp", "metric", "value"], rows)
+    got = tells(rising_log(tmp_path / "log.jsonl"), tmp_path / "out", "--task-metrics", str(task))
+    tell = got["satisfaction_vs_task"]
+    shared = [week(i)[:10] for i in range(3, 10)]
+    assert tell["series"]["periods"] == shared and tell["series"]["task_periods"] == shared
+    assert tell["series"]["task_metrics"]["accuracy"] == values[:7]
+    assert tell["evidence"]["satisfaction"]["n"] == 7
+    assert tell["evidence"]["task_improving"] is True
+    assert tell["on"] is False
