@@ -172,3 +172,38 @@ def test_satisfaction_and_task_metrics_are_compared_over_the_weeks_they_share(
     assert tell["evidence"]["satisfaction"]["n"] == 7
     assert tell["evidence"]["task_improving"] is True
     assert tell["on"] is False
+
+
+def test_tickets_none_of_which_maps_to_a_bucket_leave_the_tell_unavailable(
+    tmp_path: Path,
+) -> None:
+    # a help desk's own categories, none of them a built-in synonym: every ticket is 'other'
+    # and the shifted share is 0 in every week. Before: available and off (p = 0.5), read as
+    # 'no shift' by anyone who did not open the evidence.
+    names = ["Inaccuracy", "Ambiguous reply", "Login"]
+    rows = [[week(w, hours=k), names[(w + k) % 3]] for w in range(8) for k in range(6)]
+    tickets = write_csv(tmp_path / "tickets.csv", ["timestamp", "category"], rows)
+    log = eight_weeks(tmp_path / "log.jsonl")
+    tell = tells(log, tmp_path / "out", "--tickets", str(tickets))["ticket_shift"]
+    assert tell["available"] is False and tell["on"] is False and tell["p_value"] is None
+    assert f"no ticket in {tickets} maps to wrong, vague or agreed_then_burned" in tell["why"]
+    assert "'Ambiguous reply'" in tell["why"] and "--ticket-map" in tell["why"]
+    assert tell["evidence"]["tickets"] == 48
+    # mapped, the same tickets make the tell available
+    mapped = tells(
+        log,
+        tmp_path / "out2",
+        "--tickets",
+        str(tickets),
+        "--ticket-map",
+        "Inaccuracy=wrong",
+        "--ticket-map",
+        "Ambiguous reply=vague",
+    )["ticket_shift"]
+    assert mapped["available"] is True
+    assert mapped["evidence"]["by_bucket"] == {
+        "wrong": 16,
+        "vague": 16,
+        "agreed_then_burned": 0,
+        "other": 16,
+    }
