@@ -5,11 +5,13 @@ user with an event in the log's last period is still active (censored), every ot
 after their last period (``--active-window K``: an event in the last K periods counts as still
 active, for users who post less often than once a period). Power users are those the log's
 boolean ``power_user`` column marks (any event marked true), otherwise the top decile of users
-by activity: events per period from their first event to their last (at least one user; ties
-broken by user id). A rate, not a count: a count would rank long-staying users first, so power
-users who leave early would not count as power users and the tell could not see them go. The
-log-rank test (:func:`lifelines.statistics.logrank_test`) compares the two groups; the tell is
-one-sided: its p-value is that of z = sign(O − E) · sqrt(chi²), where O and E are the power
+by activity: events per period from their first event to their last (at least one user; users
+tied at the decile's cutoff all count as casual: broken by user id, a tie made the earliest
+sequential ids the power users, who churn first in any log, and a log of users with one event
+each switched the tell on). A rate, not a count: a count would rank long-staying users first,
+so power users who leave early would not count as power users and the tell could not see them
+go. The log-rank test (:func:`lifelines.statistics.logrank_test`) compares the two groups; the
+tell is one-sided: its p-value is that of z = sign(O − E) · sqrt(chi²), where O and E are the power
 users' observed and expected churns under no difference, so it is small only when power users
 churn *faster*. With fewer than five churns expected in either group that chi-square reading
 is off (one churn could give p = 0.04), so the p-value is then a permutation test's: the same
@@ -54,6 +56,14 @@ def power_flags(users: Sequence[UserActivity], from_column: bool) -> tuple[list[
     ranked = sorted(range(len(users)), key=lambda i: (-rate(users[i]), users[i].user))
     top = set(ranked[:k])
     least = min((rate(users[i]) for i in top), default=0.0)
+    tied = [i for i in range(len(users)) if rate(users[i]) == least]
+    if any(i not in top for i in tied):  # a tie across the cutoff: no rate tells them apart
+        top -= set(tied)
+        return [i in top for i in range(len(users))], (
+            f"the top decile of users by events per period active, without the {len(tied)} "
+            f"users tied at its cutoff ({least:.3g} each, counted as casual): {len(top)} users "
+            f"above {least:.3g}"
+        )
     return [i in top for i in range(len(users))], (
         f"the top decile of users by events per period active ({k} users, {least:.3g}+ each)"
     )
@@ -202,7 +212,7 @@ def measure(log: LogSeries, *, window: int = 1) -> Measured:
     small = [g for g, v in groups.items() if v["users"] < MIN_GROUP]
     if small or not churned.any():
         why = (
-            f"too few {' and '.join(small)} users (fewer than {MIN_GROUP})"
+            f"too few {' and '.join(small)} users (fewer than {MIN_GROUP}; power users: {how})"
             if small
             else "no user churned: nothing to compare"
         )

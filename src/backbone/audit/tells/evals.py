@@ -22,7 +22,13 @@ import numpy as np
 
 from backbone.audit.tells.model import Measured
 from backbone.audit.tells.tables import Kind
-from backbone.audit.tells.trend import MIN_POINTS, TrendTestName, standardized, trend_test
+from backbone.audit.tells.trend import (
+    MIN_POINTS,
+    TrendTestName,
+    combined,
+    standardized,
+    trend_test,
+)
 from backbone.core.errors import InputError, Problem
 
 EVAL_COLUMNS: dict[str, Kind] = {
@@ -36,8 +42,8 @@ EVAL_COLUMNS: dict[str, Kind] = {
 def standardized_gap(
     internal: Sequence[float] | np.ndarray, external: Sequence[float] | np.ndarray
 ) -> list[float]:
-    """z(internal) − z(external), release by release."""
-    return [float(x) for x in standardized(internal) - standardized(external)]
+    """z(internal) − z(external), release by release (exactly 0 where they move in step)."""
+    return combined(standardized(internal) - standardized(external))
 
 
 def measure(

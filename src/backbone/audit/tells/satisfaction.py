@@ -12,7 +12,9 @@ Decided exactly so:
   significantly rising (its one-sided p-value for ``up`` above alpha, uncorrected: the stricter
   reading, since a rising task index would explain the satisfaction);
 * on when both hold. A satisfaction rise that the task metrics share is an improvement, not
-  a tell.
+  a tell;
+* both trends are over the periods the log and the table share (at least six; fewer, or
+  none, as with a table from another year, is bad input): a tell compares the same weeks.
 
 Example:
     >>> from backbone.audit.tells.trend import trend_test
@@ -34,7 +36,14 @@ from backbone.audit.tells.feedback import LogSeries
 from backbone.audit.tells.model import Measured
 from backbone.audit.tells.periods import Period, PeriodAxis
 from backbone.audit.tells.tables import Kind, as_date
-from backbone.audit.tells.trend import MIN_POINTS, TrendTestName, standardized, trend_test
+from backbone.audit.tells.trend import (
+    MIN_POINTS,
+    Trend,
+    TrendTestName,
+    combined,
+    standardized,
+    trend_test,
+)
 from backbone.core.errors import InputError, Problem
 from backbone.metrics.rates import wilson
 
@@ -95,7 +104,7 @@ def task_index(
         standardized([-v for v in s] if m in lower_is_better else list(s))
         for m, s in metrics.items()
     ]
-    return [float(x) for x in np.mean(stacked, axis=0)]
+    return combined(np.mean(stacked, axis=0))
 
 
 def measure(
@@ -107,16 +116,12 @@ def measure(
     test: TrendTestName,
     lower_is_better: Set[str] = LOWER_IS_BETTER,
 ) -> Measured:
-    """The satisfaction-vs-task tell (unavailable without a task-metrics table)."""
-    labels = log.axis.labels()
-    rated = [u + d for u, d in zip(log.up, log.down, strict=True)]
-    sat_rates = [rate_json(u, n) for u, n in zip(log.up, rated, strict=True)]
-    sat = trend_test([u / n for u, n in zip(log.up, rated, strict=True)], test=test)
-    series: dict[str, Any] = {
-        "periods": labels,
-        "satisfaction": sat_rates,
-    }
+    """The satisfaction-vs-task tell (unavailable without a task-metrics table). With one, both
+    are compared over the periods the log and the table share (at least :data:`MIN_POINTS`):
+    satisfaction rising in one year is no tell about task metrics falling in another."""
+    labels, up, down = log.axis.labels(), log.up, log.down
     if task_rows is None or task_file is None:
+        sat, series = _satisfaction(labels, up, down, test)
         return Measured(
             name="satisfaction_vs_task",
             available=False,
@@ -125,6 +130,24 @@ def measure(
             series=series,
         )
     axis, metrics = task_series(task_rows, task_file, log.axis.period)
+    first = max(log.axis.start, axis.start)
+    last = min(log.axis.day(log.axis.count - 1), axis.day(axis.count - 1))
+    shared = log.axis.index(last) - log.axis.index(first) + 1 if last >= first else 0
+    if shared < MIN_POINTS:
+        period = log.axis.period
+        raise InputError.single(
+            task_file,
+            None,
+            f"column 'timestamp': the task metrics cover the {period}s {axis.labels()[0]} to "
+            f"{axis.labels()[-1]}, the log {labels[0]} to {labels[-1]}: {shared} {period}(s) in "
+            "common, and the tell compares the two over the same periods (a trend needs at "
+            f"least {MIN_POINTS})",
+        )
+    at, k = log.axis.index(first), axis.index(first)
+    sat, series = _satisfaction(
+        labels[at : at + shared], up[at : at + shared], down[at : at + shared], test
+    )
+    metrics = {m: v[k : k + shared] for m, v in metrics.items()}
     index = task_index(metrics, lower_is_better=lower_is_better)
     task = trend_test(index, test=test)
     per_metric = {
@@ -138,7 +161,7 @@ def measure(
     }
     improving = task.p_value <= alpha
     series.update(
-        task_periods=axis.labels(),
+        task_periods=series["periods"],
         task_index=index,
         task_metrics=metrics,
     )
@@ -164,3 +187,13 @@ def measure(
         },
         series=series,
     )
+
+
+def _satisfaction(
+    labels: Sequence[str], up: Sequence[int], down: Sequence[int], test: TrendTestName
+) -> tuple[Trend, dict[str, Any]]:
+    """The thumbs-up rate's trend over these periods, and its series (each a rate)."""
+    rated = [u + d for u, d in zip(up, down, strict=True)]
+    sat = trend_test([u / n for u, n in zip(up, rated, strict=True)], test=test)
+    rates = [rate_json(u, n) for u, n in zip(up, rated, strict=True)]
+    return sat, {"periods": list(labels), "satisfaction": rates}

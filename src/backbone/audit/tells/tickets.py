@@ -139,7 +139,9 @@ def measure(
     mapper: TicketMapper,
     test: TrendTestName,
 ) -> Measured:
-    """The ticket-shift tell (unavailable without a tickets table)."""
+    """The ticket-shift tell (unavailable without a tickets table, or when no ticket is in a
+    bucket the share reads: every one 'other', the share is 0 in every period whatever the
+    tickets say)."""
     if rows is None or file is None:
         return Measured(name="ticket_shift", available=False, reason="no --tickets table")
     axis = PeriodAxis.spanning([as_date(r["period"]) for r in rows], period)
@@ -173,6 +175,17 @@ def measure(
         )
     shifted = [sum(c[b] for b in SHIFTED) for c in counts]
     totals = [sum(c.values()) for c in counts]
+    if not any(c[b] for c in counts for b in BUCKETS if b != "other"):
+        common = sorted(categories.items(), key=lambda kv: (-kv[1]["tickets"], kv[0]))
+        named = ", ".join(repr(c) for c, _ in common[:5]) + (", ..." if len(common) > 5 else "")
+        return Measured(
+            name="ticket_shift",
+            available=False,
+            reason=f"no ticket in {file} maps to wrong, vague or agreed_then_burned (its "
+            f"categories: {named}): the share cannot shift; map yours with --ticket-map "
+            "CATEGORY=BUCKET",
+            evidence={"tickets": sum(totals), "categories": dict(common)},
+        )
     shares = [s / n for s, n in zip(shifted, totals, strict=True)]
     trend = trend_test(shares, test=test)
     totals_by_bucket = {b: sum(c[b] for c in counts) for b in BUCKETS}

@@ -52,6 +52,9 @@ TREND_TESTS: tuple[TrendTestName, ...] = ("ar1", "prewhiten", "hamed_rao", "yue_
 AR1_CAP = 0.9  # the largest lag-1 autocorrelation the ar1 correction assumes
 MIN_POINTS = 6  # shorter series cannot show a trend through a modified test
 CONFIDENCE = 0.95
+Z_DIGITS = 9
+"""Decimals kept of a sum or difference of z-scores (:func:`combined`): past them it is
+rounding error, which a trend test would read as a trend."""
 
 
 class Trend(BaseModel):
@@ -179,3 +182,15 @@ def standardized(y: Sequence[float] | np.ndarray) -> np.ndarray:
     if len(arr) < 2 or np.ptp(arr) == 0:
         return np.zeros_like(arr)
     return np.asarray((arr - arr.mean()) / np.std(arr, ddof=1), dtype=float)
+
+
+def combined(z: np.ndarray) -> list[float]:
+    """A sum or difference of z-scores (each of size about 1) rounded to :data:`Z_DIGITS`
+    decimals: two series that move in step standardize to the same z-scores but for their last
+    bits, and their difference, 1e-16 of rounding error, is exactly 0 again, not a series with
+    a trend in it.
+
+    >>> combined(standardized([70.0, 71, 72]) - standardized([0.50, 0.51, 0.52]))
+    [0.0, 0.0, 0.0]
+    """
+    return [float(x) + 0.0 for x in np.round(np.asarray(z, dtype=float), Z_DIGITS)]
