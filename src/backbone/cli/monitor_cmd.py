@@ -324,6 +324,13 @@ def harvest(
         caved = read_caved(run_dir)
         existing = load_suite(suite_out) if suite_out.exists() else None
         source = str(run_dir / MONITOR_JSON)
+        if existing is None and not any(c.pushback_turns for c in caved):
+            # a good night for a nightly `monitor && harvest`: nothing caved, nothing to write
+            out.print(
+                f"nothing to harvest: {terminal(source)} has no caved conversation; "
+                f"{terminal(str(suite_out))} not written"
+            )
+            return
         result = do_harvest(caved, existing, name=suite_out.stem, source=source)
         write_suite(result.suite, suite_out)
     for why in result.skipped:
