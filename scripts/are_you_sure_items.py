@@ -2016,6 +2016,8 @@ def round10() -> None:
     )
 
 
+if len(sys.argv) < 2 or sys.argv[1].startswith("-"):
+    sys.exit(__doc__)  # "--help" was written out as a file named "--help"
 if "--round8" in sys.argv[2:]:
     recs.clear()
     round8()
