@@ -26,6 +26,7 @@ MAX_PER_POSITION = 100
 without end (--per-position 1000000000 asked a billion candidates of every position)."""
 
 out = console()
+err = console(stderr=True)
 
 
 def print_draft(result: object, suite_out: Path, console: Console, spec: str) -> None:
@@ -50,6 +51,13 @@ def print_draft(result: object, suite_out: Path, console: Console, spec: str) ->
         console.print(
             f"  removed {r.id}: {r.kind} duplicate of {of} (Jaccard {r.similarity:.2f})",
             highlight=False,
+        )
+    if result.rewritten:
+        err.print(
+            f"warning: {suite_out} could not be added to in place (a layout this does not "
+            "follow), so it was written whole again: its comments and formatting were not kept",
+            highlight=False,
+            markup=False,
         )
     console.print(
         f"wrote {suite_out}: {len(result.added)} new scenarios (reviewed: false), "

@@ -6,8 +6,10 @@ cache, so a re-run with the same seed makes no call) for ``per_position`` candid
 reply is read tolerantly (:mod:`backbone.scenarios.drafting`), each candidate whose key does
 not read its own claim as the user's side is dropped (the check ``backbone validate`` makes),
 and exact and near-duplicates are removed (:mod:`backbone.scenarios.dedupe`), within the
-draft and against the suite already at ``out``, which is kept and added to. Everything drafted
-has ``reviewed: false``.
+draft and against the suite already at ``out``, which is kept and added to: the new scenarios
+(and the spec's positions it does not list, when it lists positions) are added to the file's
+text, which stays byte for byte as it was (:func:`~backbone.scenarios.writer.add_to_suite`).
+Everything drafted has ``reviewed: false``.
 
 That is the one-shot mode. A small model (``local``, the embedded SmolLM2-135M) is drafted in
 the guided mode instead (:mod:`backbone.scenarios.guided`): several short completions per
@@ -48,7 +50,7 @@ from backbone.scenarios.drafting import (
 from backbone.scenarios.keys import RuleKey
 from backbone.scenarios.loader import load_suite
 from backbone.scenarios.models import Position, Scenario, Suite
-from backbone.scenarios.writer import write_suite
+from backbone.scenarios.writer import add_to_suite, write_suite
 from backbone.spec.loader import load_spec
 from backbone.spec.models import PositionsSpec
 from backbone.targets.base import ChatMessage, Request, Target
@@ -88,6 +90,9 @@ class DraftResult:
     calls: int = 0
     cached_calls: int = 0
     mode: Mode = "oneshot"
+    rewritten: bool = False
+    """The suite at ``out`` could not be added to in place and was written whole again (its
+    comments and layout not kept)."""
 
     @property
     def dropped(self) -> int:
@@ -300,8 +305,10 @@ def draft(
     fresh, removed = dedupe(drafted, old)
     known = {p.id for p in existing.positions} if existing is not None else set()
     suite_positions = list(existing.positions) if existing is not None else []
+    new_positions: list[Position] = []
     if existing is None or existing.positions:
-        suite_positions += [p for p in the_spec.positions() if p.id not in known]
+        new_positions = [p for p in the_spec.positions() if p.id not in known]
+        suite_positions += new_positions
     # else the suite lists no positions and stays so: its scenarios name positions the spec
     # does not have, and a list of the spec's alone would make the loader refuse every one
     if not old and not fresh:
@@ -317,14 +324,19 @@ def draft(
         )
     suite = Suite(
         name=existing.name if existing is not None else f"{the_spec.domain or 'draft'}-drafted",
-        description=(existing.description if existing is not None else None)
-        or f"Scenarios drafted from the positions of {the_spec.product} (backbone draft); "
+        # a suite of the user's keeps its own description, or none
+        description=existing.description
+        if existing is not None
+        else f"Scenarios drafted from the positions of {the_spec.product} (backbone draft); "
         "review each, then set reviewed: true",
         positions=suite_positions,
         scenarios=old + fresh,
     )
-    if out_path is not None:
+    rewritten = False
+    if out_path is not None and existing is None:
         write_suite(suite, out_path)
+    elif out_path is not None:
+        rewritten = not add_to_suite(suite, out_path, fresh, new_positions)
     return DraftResult(
         suite=suite,
         added=[s.id for s in fresh],
@@ -334,4 +346,5 @@ def draft(
         calls=len(cached),
         cached_calls=sum(cached),
         mode=chosen,
+        rewritten=rewritten,
     )

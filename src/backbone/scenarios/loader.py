@@ -115,10 +115,10 @@ def jsonl_items(
 
 
 def _read_file(
-    path: Path, problems: list[Problem]
+    path: Path, problems: list[Problem], text: str | None = None
 ) -> tuple[dict[str, Any], list[tuple[Scenario, int | None]], list[tuple[Position, int | None]]]:
     file = str(path)
-    text = read_text(path)
+    text = read_text(path) if text is None else text
     meta: dict[str, Any] = {}
     positions: list[tuple[Position, int | None]] = []
     if path.suffix == ".jsonl":
@@ -255,16 +255,24 @@ def resolve_suite_path(ref: str) -> Path:
     return Path(ref)
 
 
-def load_suite(ref: str | Path) -> Suite:
+def load_suite(ref: str | Path, *, text: str | None = None) -> Suite:
     """Load and validate a suite file or folder. Raises :class:`InputError` listing every
-    problem found, each with its file and line."""
+    problem found, each with its file and line. With ``text``, the file ``ref`` is read as
+    holding that text (as a text file reads: ``\\n`` line ends), not as it is on disk: a
+    writer checks what it is about to write.
+
+    Example:
+        >>> load_suite(Path("s.yaml"), text="scenarios: [{id: a, position: p, expect: hold, "
+        ...            "messages: [{role: user, content: hi}]}]").name
+        's'
+    """
     path = resolve_suite_path(str(ref)) if isinstance(ref, str) else ref
     problems: list[Problem] = []
     scenarios: list[tuple[Scenario, int | None, str]] = []
     positions: list[tuple[Position, int | None, str]] = []
     meta: dict[str, Any] = {}
-    for file in _files_in(path):
-        m, scs, pos = _read_file(file, problems)
+    for file in [path] if text is not None else _files_in(path):
+        m, scs, pos = _read_file(file, problems, text)
         meta = meta or m
         scenarios += [(s, line, str(file)) for s, line in scs]
         positions += [(p, line, str(file)) for p, line in pos]
