@@ -230,6 +230,18 @@ def test_a_sqlite_table_gives_the_same_monitor_as_the_file(
     )
     assert code == 2 and doc is None and not (tmp_path / "bad").exists()
     assert f"sqlite://{db}: no table 'nope' (tables: chats)" in " ".join(output.split())
+    # the file's bare path (no sqlite://) went to Ibis' own SQLite backend by its extension:
+    # the same traceback. It is read by what the file holds, whatever its name
+    for name in ("app.sqlite", "chats.sqlite3"):
+        bare = tmp_path / name
+        if not bare.exists():
+            bare.write_bytes(db.read_bytes())
+        code, output, doc = monitor("--connection", str(bare), "--table", "chats",
+                                    out=tmp_path / f"out-{name}")  # fmt: skip
+        assert code == 0 and doc is not None and "Traceback" not in output, output
+        assert drawn(doc) == drawn(base) and figures(doc) == figures(base)
+        assert doc["input"]["file"] == f"{bare} table 'chats'"
+    assert not list(scratch.iterdir())
 
 
 def test_the_memory_limit_holds_on_a_database_connection(log_file: Path, tmp_path: Path) -> None:
@@ -344,14 +356,14 @@ def test_engine_bad_message_on_a_table_is_named_by_conversation_and_turn(tmp_pat
     assert "turn 1 appears twice in conversation 'g'" in text  # named already: as it was
 
 
-@pytest.mark.parametrize("scheme", ["duckdb", "sqlite"])
+@pytest.mark.parametrize("scheme", ["duckdb://", "sqlite://", ""])
 def test_a_database_file_that_does_not_exist_is_named_and_not_made(
     tmp_path: Path, scheme: str
 ) -> None:
     # DuckDB and SQLite create the file they are asked to open: a mistyped path exited 2
-    # with "no table" and left an empty database behind
+    # with "no table" and left an empty database behind (a bare path too: Ibis' SQLite)
     db = tmp_path / "no-such-logs.db"
-    code, output, doc = monitor("--connection", f"{scheme}://{db}", "--table", "chats",
+    code, output, doc = monitor("--connection", f"{scheme}{db}", "--table", "chats",
                                 out=tmp_path / "o")  # fmt: skip
     assert code == 2 and doc is None
     assert f"no such database file: {db}" in " ".join(output.split())

@@ -199,7 +199,8 @@ def audit(
         str | None,
         typer.Option(
             help="Audit a table in a database instead of a FILE: an Ibis URL such as "
-            "duckdb://feedback.db or postgres://user:pass@host/db (with --table)."
+            "duckdb://feedback.db or postgres://user:pass@host/db, or a DuckDB or SQLite "
+            "file's path (with --table)."
         ),
     ] = None,
     table: Annotated[str | None, typer.Option(help="The table to audit on --connection.")] = None,

@@ -147,7 +147,8 @@ def monitor(
         str | None,
         typer.Option(
             help="Monitor a table in a database instead of a FILE (one message a row): an "
-            "Ibis URL such as duckdb://logs.db or postgres://user:pass@host/db (with --table)."
+            "Ibis URL such as duckdb://logs.db or postgres://user:pass@host/db, or a DuckDB or "
+            "SQLite file's path (with --table)."
         ),
     ] = None,
     table: Annotated[

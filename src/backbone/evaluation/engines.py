@@ -8,7 +8,9 @@ Ibis table with its own queries (``audit/engine_table.py``, ``monitor/engine_tab
   running);
 * ``--connection URL --table NAME``: ``ibis.connect(URL)`` (``duckdb://path.db``,
   ``postgres://user:pass@host/db``, ``bigquery://project/dataset``, ``snowflake://...``: any
-  backend Ibis reaches, with its extra installed).
+  backend Ibis reaches, with its extra installed); a ``sqlite://`` table is copied into DuckDB
+  (:mod:`backbone.evaluation.sqlite_table`), and a bare path is a DuckDB or SQLite file, read
+  by what it holds.
 
 Example:
     >>> redact("postgres://ana:s3cret@db.example:5432/logs")
@@ -438,6 +440,14 @@ def _missing_database_file(url: str) -> str | None:
 _DATABASE_MAGIC = {"duckdb": (8, b"DUCK"), "sqlite": (0, b"SQLite format 3\x00")}
 
 
+def _holds(path: Path, kind: str) -> bool:
+    """Whether the file ``path`` starts as a database of ``kind`` (duckdb, sqlite) does."""
+    at, mark = _DATABASE_MAGIC[kind]
+    with path.open("rb") as f:
+        head = f.read(at + len(mark))
+    return head[at:] == mark
+
+
 def _not_a_database_file(url: str) -> str | None:
     """The file a ``duckdb://`` or ``sqlite://`` URL names when it exists but is no database
     of that kind (a JSONL log given as ``--connection duckdb://ev.jsonl``: DuckDB opened it as
@@ -451,14 +461,43 @@ def _not_a_database_file(url: str) -> str | None:
         True
     """
     scheme, sep, rest = url.partition("://")
-    magic = _DATABASE_MAGIC.get(scheme.lower()) if sep else None
+    kind = scheme.lower() if sep else ""
     path = Path(rest.split("?", 1)[0])
-    if magic is None or not rest or not path.is_file():
+    if kind not in _DATABASE_MAGIC or not rest or not path.is_file():
         return None
-    at, mark = magic
-    with path.open("rb") as f:
-        head = f.read(at + len(mark))
-    return None if head[at:] == mark else str(path)
+    return None if _holds(path, kind) else str(path)
+
+
+def _database_kind(path: str) -> str:
+    """``"duckdb"`` or ``"sqlite"``: the database a file given as a bare ``--connection`` path
+    (no ``scheme://``) holds, by its content, not its name; raises :class:`InputError` naming
+    it when it does not exist (connecting would create it) or is neither.
+
+    A bare path was Ibis' own: ``.sqlite`` and ``.db`` went to its SQLite backend, which
+    cannot run the queries (a ``TryCast`` traceback), ``.duckdb`` to DuckDB, and a missing file
+    was created empty and left behind. Read by content, a SQLite file is copied into DuckDB as
+    a ``sqlite://`` one is, whatever its name (``app.sqlite3``), and a DuckDB ``prod.db`` is
+    DuckDB's.
+
+    Example:
+        >>> import sqlite3, tempfile, pathlib
+        >>> db = pathlib.Path(tempfile.mkdtemp()) / "app.db"
+        >>> sqlite3.connect(db).execute("CREATE TABLE t (x)").connection.close()
+        >>> _database_kind(str(db))
+        'sqlite'
+    """
+    file = Path(path)
+    if not file.exists():
+        raise InputError.single(path, None, f"no such database file: {path}")
+    for kind in _DATABASE_MAGIC:
+        if file.is_file() and _holds(file, kind):
+            return kind
+    raise InputError.single(
+        path,
+        None,
+        f"{path} is not a DuckDB or SQLite database file: a JSONL, CSV or Parquet log is given "
+        "as the file itself, not with --connection",
+    )
 
 
 def open_on_connection(
@@ -467,36 +506,40 @@ def open_on_connection(
     """``ibis.connect(url).table(table)`` handed to ``opener`` (with the disconnect).
     ``memory_limit`` (``--memory-limit``) is set on DuckDB, the engine of a ``duckdb://``
     database and of a ``sqlite://`` table's copy; another backend's memory is its server's,
-    so it is refused there."""
+    so it is refused there. A bare path (no ``scheme://``) is a DuckDB or SQLite database
+    file, read as a ``duckdb://`` or ``sqlite://`` one by what it holds
+    (:func:`_database_kind`)."""
     import ibis
 
     where = redact(url)
     name = f"{where} table '{table}'"
-    missing = _missing_database_file(url)
-    if missing is not None:  # connecting would create it, empty, and leave it behind
-        raise InputError.single(where, None, f"no such database file: {missing}")
-    other = _not_a_database_file(url)
-    if other is not None:
-        kind = url.partition("://")[0].lower()
-        raise InputError.single(
-            where,
-            None,
-            f"{other} is not a {'DuckDB' if kind == 'duckdb' else 'SQLite'} database file: a "
-            "JSONL, CSV or Parquet log is given as the file itself, not with --connection",
-        )
-    if url.partition("://")[0].lower() == "sqlite":  # Ibis' SQLite cannot run the queries
+    bare = "://" not in url  # a path: the file itself, '?' and '#' in its name too
+    if bare:
+        kind, path = _database_kind(url), url
+    else:
+        kind, path = url.partition("://")[0].lower(), url.partition("://")[2].split("?", 1)[0]
+        missing = _missing_database_file(url)
+        if missing is not None:  # connecting would create it, empty, and leave it behind
+            raise InputError.single(where, None, f"no such database file: {missing}")
+        other = _not_a_database_file(url)
+        if other is not None:
+            raise InputError.single(
+                where,
+                None,
+                f"{other} is not a {'DuckDB' if kind == 'duckdb' else 'SQLite'} database file: "
+                "a JSONL, CSV or Parquet log is given as the file itself, not with --connection",
+            )
+    if kind == "sqlite":  # Ibis' SQLite cannot run the queries
         from backbone.evaluation.sqlite_table import open_sqlite_table
 
-        copy = open_sqlite_table(
-            url.partition("://")[2].split("?", 1)[0], table, where, memory_limit=memory_limit
-        )
+        copy = open_sqlite_table(path, table, where, memory_limit=memory_limit)
         try:
             return _opened(opener, copy.table, name, copy.close)
         except BaseException:
             copy.close()
             raise
     try:
-        con = ibis.connect(url)
+        con = ibis.duckdb.connect(path) if bare else ibis.connect(url)
     except ImportError as exc:
         raise InputError.single(
             where,
