@@ -30,7 +30,7 @@ from backbone.cli.app import app
 from backbone.core.errors import InputError
 from backbone.evaluation.audit_engines import open_feedback, redact
 from tests.audit.logs import planted_rows, write
-from tests.spark import empty_logs, local_spark
+from tests.spark import empty_logs, fresh_backbone, local_spark
 
 JUDGE = "python:tests.audit.planted_judge:truth"
 # Ibis 12's DuckDB backend reads a table's schema through duckdb's deprecated fetch_arrow_table
@@ -401,6 +401,51 @@ def test_spark_gives_the_same_audit_as_duckdb(spark: Any, log_file: Path, tmp_pa
     assert figures(doc) == figures(base)
     assert doc["judgments"] == base["judgments"]
     assert doc["input"] == base["input"]
+
+
+def test_the_memory_limit_is_the_driver_memory_of_a_local_spark(
+    log_file: Path, tmp_path: Path
+) -> None:
+    # --engine spark took --memory-limit and ignored it: the JVM ran with Spark's default, 1g.
+    # It is the driver memory (the heap of the one JVM of a local Spark): 1500MB is 1430 MiB
+    out = tmp_path / "out"
+    code, output, heap = fresh_backbone(
+        ["audit", str(log_file), "--engine", "spark", "--memory-limit", "1500MB",
+         "--sample", "20", "--judge", JUDGE, "--out", str(out), "-q", "--no-cache"],
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert code == 0, output
+    assert json.loads((out / "audit.json").read_text())["input"]["rows"] == 3000
+    assert heap is not None and abs(heap - 1430 * 2**20) <= 8 * 2**20, heap  # regions round it
+
+
+def test_the_memory_limit_is_refused_where_spark_cannot_hold_it(
+    spark: Any, log_file: Path, tmp_path: Path
+) -> None:
+    # refused, not ignored: a Spark already running here keeps the memory it started with,
+    # a cluster's executors have the cluster's, and Spark does not start in less than 450 MiB
+    for size, said in (
+        ("2GB", "Spark is already running in this process, with the memory it started with: "
+         "leave --memory-limit out"),
+        ("300MB", "'300MB' is less than the 450MiB a Spark driver needs to start"),
+        ("lots", "'lots' is not a memory size such as 2GB or 512MB"),
+    ):  # fmt: skip
+        code, output, doc = audit(str(log_file), "--engine", "spark", "--memory-limit", size,
+                                  out=tmp_path / "o")  # fmt: skip
+        assert code == 2 and doc is None and not (tmp_path / "o").exists(), output
+        assert f"error: --memory-limit: {said}" in " ".join(output.split())
+    code, output, heap = fresh_backbone(
+        ["audit", str(log_file), "--engine", "spark", "--memory-limit", "2GB",
+         "--judge", JUDGE, "--out", str(tmp_path / "o"), "-q", "--no-cache"],
+        cwd=tmp_path,
+        env={"BACKBONE_SPARK_MASTER": "spark://head.invalid:7077"},
+    )  # fmt: skip
+    assert code == 2 and heap is None and not (tmp_path / "o").exists(), output  # no JVM
+    assert (
+        "error: --memory-limit: sets a local Spark's memory (spark.driver.memory); on master "
+        "'spark://head.invalid:7077' the executors' memory is the cluster's "
+        "(spark.executor.memory): leave --memory-limit out"
+    ) in " ".join(output.split())
 
 
 def test_spark_reads_a_directory_of_parquet_parts_without_format(

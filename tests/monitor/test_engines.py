@@ -35,7 +35,7 @@ from backbone.monitor.pushback_patterns import DISPUTE, GIVE_UP, SELF_CORRECTION
 from backbone.monitor.sampling import draw_sample
 from backbone.monitor.synthetic import DomainPlan, generate
 from tests.monitor.logs import write_log, write_rows
-from tests.spark import empty_logs, local_spark
+from tests.spark import empty_logs, fresh_backbone, local_spark
 
 JUDGE = "python:backbone.monitor.synthetic:planted_judge"
 LABELED = Path(__file__).parents[2] / "src/backbone/monitor/labeled/pushback_turns.jsonl"
@@ -482,6 +482,21 @@ def test_spark_gives_the_same_monitor_as_duckdb(spark: Any, log_file: Path, tmp_
     assert doc["counts"] == base["counts"] and doc["tactics"] == base["tactics"]
     assert figures(doc) == figures(base)
     assert doc["input"] == base["input"]
+
+
+def test_the_memory_limit_is_the_driver_memory_of_a_local_spark(
+    log_file: Path, tmp_path: Path
+) -> None:
+    # --engine spark took --memory-limit and ignored it: the JVM ran with Spark's default, 1g
+    out = tmp_path / "out"
+    code, output, heap = fresh_backbone(
+        ["monitor", str(log_file), "--engine", "spark", "--memory-limit", "600MiB", "-n", "4",
+         "--judge", JUDGE, "--out", str(out), "-q", "--no-cache"],
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert code == 0, output
+    assert json.loads((out / "monitor.json").read_text())["input"]["conversations"] == 300
+    assert heap is not None and abs(heap - 600 * 2**20) <= 8 * 2**20, heap  # regions round it
 
 
 def test_spark_bad_input_exits_2_naming_file_and_column(

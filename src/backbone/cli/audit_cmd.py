@@ -186,7 +186,11 @@ def audit(
     timeout: Annotated[float | None, typer.Option("--timeout", min=0.1, help=TIMEOUT_HELP)] = None,
     retries: Annotated[int, typer.Option("--retries", min=0, help="Retries per call.")] = 5,
     memory_limit: Annotated[
-        str | None, typer.Option(help="DuckDB memory limit, e.g. 2GB (spills to disk beyond).")
+        str | None,
+        typer.Option(
+            help="Memory limit, e.g. 2GB: DuckDB's (spills to disk beyond), or with --engine "
+            "spark the driver memory of a local Spark."
+        ),
     ] = None,
     engine: Annotated[
         str,

@@ -133,7 +133,11 @@ def monitor(
     timeout: TimeoutOpt = None,
     retries: RetriesOpt = 5,
     memory_limit: Annotated[
-        str | None, typer.Option(help="DuckDB memory limit, e.g. 2GB (spills to disk beyond).")
+        str | None,
+        typer.Option(
+            help="Memory limit, e.g. 2GB: DuckDB's (spills to disk beyond), or with --engine "
+            "spark the driver memory of a local Spark."
+        ),
     ] = None,
     engine: Annotated[
         str,

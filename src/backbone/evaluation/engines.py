@@ -5,7 +5,7 @@ Ibis table with its own queries (``audit/engine_table.py``, ``monitor/engine_tab
 
 * ``--engine spark`` with a file: Spark reads the Parquet, CSV or JSONL file itself (master
   from ``$BACKBONE_SPARK_MASTER``, default ``local[2]``; an active session is reused and left
-  running);
+  running; ``--memory-limit`` is a new local session's driver memory);
 * ``--connection URL --table NAME``: ``ibis.connect(URL)`` (``duckdb://path.db``,
   ``postgres://user:pass@host/db``, ``bigquery://project/dataset``, ``snowflake://...``: any
   backend Ibis reaches, with its extra installed); a ``sqlite://`` table is copied into DuckDB
@@ -21,7 +21,9 @@ Example:
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from bisect import bisect_left
 from collections.abc import Callable
 from itertools import accumulate
@@ -108,8 +110,54 @@ def check_choice(
     return "spark" if engine == "spark" else "file"
 
 
-def spark_session() -> tuple[Any, bool]:
-    """The active Spark session, else a new one (and True: the caller stops it)."""
+#: the units of a memory size, as DuckDB reads them (KB is 1000 bytes, KiB 1024)
+_UNITS = {
+    **dict.fromkeys(("b", "byte", "bytes"), 1),
+    **dict.fromkeys(("k", "kb", "kilobyte", "kilobytes"), 1000),
+    **dict.fromkeys(("m", "mb", "megabyte", "megabytes"), 1000**2),
+    **dict.fromkeys(("g", "gb", "gigabyte", "gigabytes"), 1000**3),
+    **dict.fromkeys(("t", "tb", "terabyte", "terabytes"), 1000**4),
+    **{"kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40},
+}
+_SIZE = re.compile(r"\s*((?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*([a-z]+)\s*", re.IGNORECASE)
+#: the least memory Spark's driver starts with (its 300 MiB reserved, and half again)
+SPARK_MIN_MEMORY = 450 * 2**20
+
+
+def spark_memory(memory_limit: str) -> str:
+    """``--memory-limit`` (DuckDB's sizes: ``2GB`` is 2*1000^3 bytes, ``2GiB`` 2*1024^3) as
+    the JVM heap Spark's ``spark.driver.memory`` takes, in whole MiB; raises
+    :class:`InputError` naming ``--memory-limit`` for what is no size, or is less than the
+    450 MiB Spark needs to start.
+
+    Example:
+        >>> spark_memory("2GB"), spark_memory("512MiB"), spark_memory("1.5 gb")
+        ('1907m', '512m', '1430m')
+    """
+    found = _SIZE.fullmatch(memory_limit)
+    unit = _UNITS.get(found.group(2).lower()) if found else None
+    size = float(found.group(1)) * unit if found and unit else math.inf
+    if not math.isfinite(size):
+        raise InputError.single(
+            "--memory-limit", None, f"{memory_limit!r} is not a memory size such as 2GB or 512MB"
+        )
+    if size < SPARK_MIN_MEMORY:
+        raise InputError.single(
+            "--memory-limit",
+            None,
+            f"{memory_limit!r} is less than the 450MiB a Spark driver needs to start",
+        )
+    return f"{int(size // 2**20)}m"
+
+
+def spark_session(memory_limit: str | None = None) -> tuple[Any, bool]:
+    """The active Spark session, else a new one (and True: the caller stops it).
+
+    ``memory_limit`` (``--memory-limit``) is the new session's driver memory
+    (``spark.driver.memory``, :func:`spark_memory`): on a local master the one JVM that reads
+    and counts the log. It is refused, not ignored, where it cannot hold: a session (or its
+    JVM) already running in this process keeps the memory it started with, and on a cluster
+    master the executors' memory is the cluster's."""
     try:
         from pyspark import SparkContext
         from pyspark.sql import SparkSession
@@ -119,11 +167,28 @@ def spark_session() -> tuple[Any, bool]:
             None,
             "needs pyspark: pip install 'backbone[spark]' (and a Java 17+ runtime)",
         ) from None
+    driver_memory = spark_memory(memory_limit) if memory_limit else None
     active = SparkSession.getActiveSession()
-    if active is not None:
-        return active, False
     running = SparkContext._active_spark_context is not None  # a session of another thread
     master = os.environ.get(SPARK_MASTER_ENV) or DEFAULT_SPARK_MASTER
+    if driver_memory is not None:
+        if active is not None or running or SparkContext._gateway is not None:
+            raise InputError.single(
+                "--memory-limit",
+                None,
+                "Spark is already running in this process, with the memory it started with: "
+                "leave --memory-limit out",
+            )
+        if not master.startswith("local"):
+            raise InputError.single(
+                "--memory-limit",
+                None,
+                f"sets a local Spark's memory (spark.driver.memory); on master {master!r} the "
+                "executors' memory is the cluster's (spark.executor.memory): leave "
+                "--memory-limit out",
+            )
+    if active is not None:
+        return active, False
     builder = (
         SparkSession.builder.master(master)
         .appName("backbone")
@@ -136,6 +201,8 @@ def spark_session() -> tuple[Any, bool]:
             .config("spark.driver.bindAddress", "127.0.0.1")
             .config("spark.driver.host", "127.0.0.1")
         )
+    if driver_memory is not None:  # read when the JVM starts, as spark-submit's --driver-memory
+        builder = builder.config("spark.driver.memory", driver_memory)
     try:
         session = builder.getOrCreate()
     except Exception as exc:  # the JVM did not start: no java, bad master...
@@ -378,19 +445,24 @@ def _part_named(path: Path) -> Path:
 
 
 def open_on_spark(
-    path: Path, fmt: str | None, opener: SparkOpener[T], *, kinds: str | None = None
+    path: Path,
+    fmt: str | None,
+    opener: SparkOpener[T],
+    *,
+    kinds: str | None = None,
+    memory_limit: str | None = None,
 ) -> T:
     """Read ``path`` with Spark and hand its Ibis table to ``opener`` (which owns the session's
     stop from then on). Spark's own errors become :class:`InputError` naming the file; the
     problems the opener raises at a record (its ``__row``) are named at that record's line.
-    ``kinds``: see :func:`spark_frame`."""
+    ``kinds``: see :func:`spark_frame`; ``memory_limit``: :func:`spark_session`."""
     import ibis
 
     if not path.exists():  # a file, or a directory of part files as Spark writes them
         raise InputError.single(str(path), None, "no such file")
     refuse_device(path)
     kind = detect_format(_part_named(path) if fmt is None else path, fmt)
-    session, created = spark_session()
+    session, created = spark_session(memory_limit)
     stop: Callable[[], None] | None = session.stop if created else None
     parts: Parts = []
     placed: list[Problem] = []  # problems already at their lines
