@@ -34,7 +34,7 @@ from backbone.monitor.pushback import detect, is_give_up
 from backbone.monitor.pushback_patterns import DISPUTE, GIVE_UP, SELF_CORRECTION, TACTIC_ORDER
 from backbone.monitor.sampling import draw_sample
 from backbone.monitor.synthetic import DomainPlan, generate
-from tests.monitor.logs import write_log, write_rows
+from tests.monitor.logs import mixed_domain_rows, write_log, write_rows
 from tests.spark import empty_logs, fresh_backbone, local_spark
 
 JUDGE = "python:backbone.monitor.synthetic:planted_judge"
@@ -388,6 +388,31 @@ def test_engine_path_reads_a_blank_domain_as_no_domain(tmp_path: Path) -> None:
         }
 
 
+def test_engine_path_refuses_a_conversation_whose_rows_give_two_domains(tmp_path: Path) -> None:
+    # as the default path does: the greater of the two was taken without a word. A table has
+    # no lines: the conversation and the turns name the rows
+    db = tmp_path / "mixed.db"
+    parquet = write_rows(tmp_path / "mixed.parquet", mixed_domain_rows())
+    with duckdb.connect(str(db)) as con:
+        con.execute(f"CREATE TABLE chats AS SELECT * FROM '{parquet}'")
+    url = f"duckdb://{db}"
+    with pytest.raises(InputError) as err:
+        open_monitor_log(None, connection=url, table="chats", column_map={"domain": "topic"})
+    said = "domain (column 'topic')"
+    assert [str(p) for p in err.value.problems] == [
+        f"{url} table 'chats': {said} 'tax' at turn '2' differs from 'health' at turn '0' in "
+        "conversation 'b': give a conversation's rows one domain",
+        f"{url} table 'chats': {said} 'tax' at turn '2' differs from 'money' at turn '1' in "
+        "conversation 'c': give a conversation's rows one domain",
+    ]
+    with duckdb.connect(str(db)) as con:  # one domain, and blanks: read
+        con.execute("DELETE FROM chats WHERE conversation_id <> 'a'")
+    with open_monitor_log(
+        None, connection=url, table="chats", column_map={"domain": "topic"}
+    ) as log:
+        assert list(log.info.by_domain) == ["tax"]
+
+
 def test_engine_path_refuses_a_dial_off_that_is_neither_true_nor_false(tmp_path: Path) -> None:
     # as the default path does: "perhaps" used to be counted as false
     db = tmp_path / "dial.db"
@@ -579,6 +604,29 @@ def test_spark_refuses_jsonl_content_that_is_not_text_at_its_line(
     ]
     code, base, _ = monitor(str(path), out=tmp_path / "duckdb")
     assert code == 2 and errors(base) == errors(output)
+
+
+def test_spark_refuses_a_conversation_whose_rows_give_two_domains_as_duckdb_does(
+    spark: Any, tmp_path: Path
+) -> None:
+    # the greater of the two was taken without a word, on both paths
+    said = "domain (column 'topic') 'tax' at turn '2' differs from"
+    fix = "give a conversation's rows one domain"
+    for ext in ("csv", "parquet"):
+        path = write_rows(tmp_path / f"mixed.{ext}", mixed_domain_rows())
+        found = []
+        for engine in ("spark", "duckdb"):
+            out = tmp_path / f"{engine}-{ext}"
+            args = ("--engine", engine, "--map", "domain=topic")
+            code, output, doc = monitor(str(path), *args, out=out)
+            assert code == 2 and doc is None and not out.exists(), output
+            found.append(errors(output))
+        line = 1 if ext == "csv" else 0  # CSV: the header line first
+        assert found[0] == found[1], ext
+        assert found[0] == [
+            f"error: {path}:{7 + line}: {said} 'health' at turn '0' in conversation 'b': {fix}",
+            f"error: {path}:{11 + line}: {said} 'money' at turn '1' in conversation 'c': {fix}",
+        ], ext
 
 
 def test_spark_names_bad_records_at_their_lines_as_duckdb_does(spark: Any, tmp_path: Path) -> None:
