@@ -4,7 +4,11 @@ only when the test module started it."""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +26,40 @@ def local_spark() -> Iterator[Any]:
     yield session
     if created:
         session.stop()
+
+
+# `backbone ARGS` in this process, then the max heap of the JVM Spark ran in (None: none ran)
+_FRESH = """
+import json, sys
+from typer.testing import CliRunner
+from backbone.cli.app import app
+res = CliRunner().invoke(app, sys.argv[1:])
+from pyspark import SparkContext
+gateway = SparkContext._gateway  # the JVM outlives the session the command stopped
+heap = None if gateway is None else gateway.jvm.java.lang.Runtime.getRuntime().maxMemory()
+print(json.dumps({"code": res.exit_code, "output": res.output, "heap": heap}))
+"""
+
+
+def fresh_backbone(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> tuple[int, str, int | None]:
+    """``backbone ARGS`` in a process of its own, so that Spark starts there with the options
+    of the run (a JVM, once started, keeps its memory): the exit code, the output, and the
+    max heap of the JVM Spark ran in, in bytes (None when Spark never started)."""
+    if shutil.which("java") is None:
+        pytest.skip("no Java runtime (scripts/test.sh installs openjdk-17-jre-headless)")
+    run = subprocess.run(
+        [sys.executable, "-c", _FRESH, *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr
+    got = json.loads(run.stdout.strip().splitlines()[-1])
+    return got["code"], got["output"], got["heap"]
 
 
 def empty_logs(folder: Path) -> list[tuple[Path, str]]:

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,7 +30,7 @@ from backbone.cli.app import app
 from backbone.core.errors import InputError
 from backbone.evaluation.audit_engines import open_feedback, redact
 from tests.audit.logs import planted_rows, write
-from tests.spark import empty_logs, local_spark
+from tests.spark import empty_logs, fresh_backbone, local_spark
 
 JUDGE = "python:tests.audit.planted_judge:truth"
 # Ibis 12's DuckDB backend reads a table's schema through duckdb's deprecated fetch_arrow_table
@@ -269,18 +272,77 @@ def test_the_memory_limit_holds_on_a_database_connection(
     )
 
 
+def test_a_database_file_given_as_a_bare_path_audits_as_its_url_form(
+    log_file: Path, tmp_path: Path
+) -> None:
+    # `--connection app.sqlite` (no sqlite://) went to Ibis' own SQLite backend by the
+    # extension: a traceback (OperationNotDefinedError: 'TryCast'), exit 1. It is read by what
+    # the file holds, whatever its name: a SQLite file through the DuckDB copy, a DuckDB one
+    lite = database(log_file, tmp_path, "sqlite").removeprefix("sqlite://")
+    duck = database(log_file, tmp_path, "duckdb").removeprefix("duckdb://")
+    args = ("--table", "feedback", "--sample", "20", "--seed", "3")
+    bases = {}
+    for kind, db in (("sqlite", lite), ("duckdb", duck)):
+        code, output, bases[kind] = audit("--connection", f"{kind}://{db}", *args,
+                                          out=tmp_path / kind)  # fmt: skip
+        assert code == 0, output
+    for i, (kind, name) in enumerate(
+        [("sqlite", "app.sqlite"), ("sqlite", "app.sqlite3"), ("sqlite", "app"),
+         ("duckdb", "prod.db"), ("sqlite", "a?b#c.db")]
+    ):  # fmt: skip
+        bare = tmp_path / name
+        if not bare.exists():
+            bare.write_bytes(Path(lite if kind == "sqlite" else duck).read_bytes())
+        code, output, doc = audit("--connection", str(bare), *args, out=tmp_path / f"bare{i}")
+        assert code == 0 and doc is not None, (name, output)
+        base = bases[kind]
+        assert base is not None and figures(doc) == figures(base), name
+        assert drawn_ids(doc) == drawn_ids(base), name
+        assert doc["input"]["file"] == f"{bare} table 'feedback'"
+    # --memory-limit holds on the copy (it was refused: 'is read by sqlite, not DuckDB')
+    with open_feedback(None, connection=lite, table="feedback", memory_limit="123MiB") as log:
+        con = log.events.get_backend().con
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone() == ("123.0 MiB",)
+
+
+def test_a_bare_path_that_is_no_database_file_is_refused_and_not_made(
+    log_file: Path, tmp_path: Path
+) -> None:
+    # a missing app.sqlite was created empty by Ibis' SQLite backend (and 'no table'); the
+    # log itself given as --connection was read by Ibis into a table of its own naming
+    missing = tmp_path / "no-such.sqlite"
+    for given, said in (
+        (missing, f"{missing}: no such database file: {missing}"),
+        (log_file, f"{log_file}: {log_file} is not a DuckDB or SQLite database file: a JSONL, "
+         "CSV or Parquet log is given as the file itself, not with --connection"),
+        (tmp_path, f"{tmp_path}: {tmp_path} is not a DuckDB or SQLite database file"),
+    ):  # fmt: skip
+        code, output, doc = audit("--connection", str(given), "--table", "feedback",
+                                  out=tmp_path / "o")  # fmt: skip
+        assert code == 2 and doc is None and not (tmp_path / "o").exists(), output
+        assert f"error: {said}" in " ".join(output.split()) and "Traceback" not in output
+    assert not missing.exists()
+
+
 def test_the_memory_limit_is_refused_on_a_connection_duckdb_does_not_read(
     log_file: Path, tmp_path: Path
 ) -> None:
-    # a path without a scheme ending in .sqlite is Ibis' own SQLite backend, not DuckDB:
-    # there is no DuckDB memory to limit, so the option is refused rather than ignored
-    db = database(log_file, tmp_path, "sqlite").removeprefix("sqlite://")
-    with pytest.raises(InputError) as err:
-        open_feedback(None, connection=db, table="feedback", memory_limit="1GB")
-    assert [str(p) for p in err.value.problems] == [
-        f"--memory-limit: is DuckDB's memory limit, and {db} is read by sqlite, not DuckDB: "
-        "leave --memory-limit out"
-    ]
+    # a backend of its own (here Spark through Ibis' pyspark://, in a process of its own: its
+    # disconnect stops the session) has no DuckDB memory to limit: refused, not ignored
+    if shutil.which("java") is None:
+        pytest.skip("no Java runtime (scripts/test.sh installs openjdk-17-jre-headless)")
+    run = subprocess.run(
+        [sys.executable, "-c", "from backbone.cli.app import main; main()", "audit",
+         "--connection", "pyspark://", "--table", "feedback", "--memory-limit", "1GB",
+         "--judge", JUDGE, "--out", str(tmp_path / "o"), "-q", "--no-cache"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 2 and not (tmp_path / "o").exists(), run.stderr
+    assert (
+        "error: --memory-limit: is DuckDB's memory limit, and pyspark:// is read by pyspark, "
+        "not DuckDB: leave --memory-limit out"
+    ) in " ".join(run.stderr.split())
+    assert "Traceback" not in run.stderr
 
 
 def test_a_table_in_a_schema_is_named_as_sql_names_it(log_file: Path, tmp_path: Path) -> None:
@@ -339,6 +401,51 @@ def test_spark_gives_the_same_audit_as_duckdb(spark: Any, log_file: Path, tmp_pa
     assert figures(doc) == figures(base)
     assert doc["judgments"] == base["judgments"]
     assert doc["input"] == base["input"]
+
+
+def test_the_memory_limit_is_the_driver_memory_of_a_local_spark(
+    log_file: Path, tmp_path: Path
+) -> None:
+    # --engine spark took --memory-limit and ignored it: the JVM ran with Spark's default, 1g.
+    # It is the driver memory (the heap of the one JVM of a local Spark): 1500MB is 1430 MiB
+    out = tmp_path / "out"
+    code, output, heap = fresh_backbone(
+        ["audit", str(log_file), "--engine", "spark", "--memory-limit", "1500MB",
+         "--sample", "20", "--judge", JUDGE, "--out", str(out), "-q", "--no-cache"],
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert code == 0, output
+    assert json.loads((out / "audit.json").read_text())["input"]["rows"] == 3000
+    assert heap is not None and abs(heap - 1430 * 2**20) <= 8 * 2**20, heap  # regions round it
+
+
+def test_the_memory_limit_is_refused_where_spark_cannot_hold_it(
+    spark: Any, log_file: Path, tmp_path: Path
+) -> None:
+    # refused, not ignored: a Spark already running here keeps the memory it started with,
+    # a cluster's executors have the cluster's, and Spark does not start in less than 450 MiB
+    for size, said in (
+        ("2GB", "Spark is already running in this process, with the memory it started with: "
+         "leave --memory-limit out"),
+        ("300MB", "'300MB' is less than the 450MiB a Spark driver needs to start"),
+        ("lots", "'lots' is not a memory size such as 2GB or 512MB"),
+    ):  # fmt: skip
+        code, output, doc = audit(str(log_file), "--engine", "spark", "--memory-limit", size,
+                                  out=tmp_path / "o")  # fmt: skip
+        assert code == 2 and doc is None and not (tmp_path / "o").exists(), output
+        assert f"error: --memory-limit: {said}" in " ".join(output.split())
+    code, output, heap = fresh_backbone(
+        ["audit", str(log_file), "--engine", "spark", "--memory-limit", "2GB",
+         "--judge", JUDGE, "--out", str(tmp_path / "o"), "-q", "--no-cache"],
+        cwd=tmp_path,
+        env={"BACKBONE_SPARK_MASTER": "spark://head.invalid:7077"},
+    )  # fmt: skip
+    assert code == 2 and heap is None and not (tmp_path / "o").exists(), output  # no JVM
+    assert (
+        "error: --memory-limit: sets a local Spark's memory (spark.driver.memory); on master "
+        "'spark://head.invalid:7077' the executors' memory is the cluster's "
+        "(spark.executor.memory): leave --memory-limit out"
+    ) in " ".join(output.split())
 
 
 def test_spark_reads_a_directory_of_parquet_parts_without_format(

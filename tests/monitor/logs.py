@@ -64,3 +64,16 @@ def write_log(path: Path, log: SyntheticLog) -> Path:
     if path.suffix == ".jsonl":
         return log.write_jsonl(path)
     return write_rows(path, list(log.rows()))
+
+
+def mixed_domain_rows() -> list[dict[str, Any]]:
+    """Three conversations a message a row: 'a' gives one domain on some rows and none on the
+    others (fine), 'b' gives two (health, then tax from turn 2), 'c' three."""
+    said = [("user", "q"), ("assistant", "x"), ("user", "are you sure?"), ("assistant", "yes")]
+    domains = {"a": ["tax", "", "tax", None], "b": ["health", "health", "tax", "health"],
+               "c": ["", "money", "tax", "code"]}  # fmt: skip
+    return [
+        {"conversation_id": c, "turn": t, "role": r, "content": x, "topic": d[t]}
+        for c, d in domains.items()
+        for t, (r, x) in enumerate(said)
+    ]

@@ -34,8 +34,8 @@ from backbone.monitor.pushback import detect, is_give_up
 from backbone.monitor.pushback_patterns import DISPUTE, GIVE_UP, SELF_CORRECTION, TACTIC_ORDER
 from backbone.monitor.sampling import draw_sample
 from backbone.monitor.synthetic import DomainPlan, generate
-from tests.monitor.logs import write_log, write_rows
-from tests.spark import empty_logs, local_spark
+from tests.monitor.logs import mixed_domain_rows, write_log, write_rows
+from tests.spark import empty_logs, fresh_backbone, local_spark
 
 JUDGE = "python:backbone.monitor.synthetic:planted_judge"
 LABELED = Path(__file__).parents[2] / "src/backbone/monitor/labeled/pushback_turns.jsonl"
@@ -230,6 +230,18 @@ def test_a_sqlite_table_gives_the_same_monitor_as_the_file(
     )
     assert code == 2 and doc is None and not (tmp_path / "bad").exists()
     assert f"sqlite://{db}: no table 'nope' (tables: chats)" in " ".join(output.split())
+    # the file's bare path (no sqlite://) went to Ibis' own SQLite backend by its extension:
+    # the same traceback. It is read by what the file holds, whatever its name
+    for name in ("app.sqlite", "chats.sqlite3"):
+        bare = tmp_path / name
+        if not bare.exists():
+            bare.write_bytes(db.read_bytes())
+        code, output, doc = monitor("--connection", str(bare), "--table", "chats",
+                                    out=tmp_path / f"out-{name}")  # fmt: skip
+        assert code == 0 and doc is not None and "Traceback" not in output, output
+        assert drawn(doc) == drawn(base) and figures(doc) == figures(base)
+        assert doc["input"]["file"] == f"{bare} table 'chats'"
+    assert not list(scratch.iterdir())
 
 
 def test_the_memory_limit_holds_on_a_database_connection(log_file: Path, tmp_path: Path) -> None:
@@ -344,14 +356,14 @@ def test_engine_bad_message_on_a_table_is_named_by_conversation_and_turn(tmp_pat
     assert "turn 1 appears twice in conversation 'g'" in text  # named already: as it was
 
 
-@pytest.mark.parametrize("scheme", ["duckdb", "sqlite"])
+@pytest.mark.parametrize("scheme", ["duckdb://", "sqlite://", ""])
 def test_a_database_file_that_does_not_exist_is_named_and_not_made(
     tmp_path: Path, scheme: str
 ) -> None:
     # DuckDB and SQLite create the file they are asked to open: a mistyped path exited 2
-    # with "no table" and left an empty database behind
+    # with "no table" and left an empty database behind (a bare path too: Ibis' SQLite)
     db = tmp_path / "no-such-logs.db"
-    code, output, doc = monitor("--connection", f"{scheme}://{db}", "--table", "chats",
+    code, output, doc = monitor("--connection", f"{scheme}{db}", "--table", "chats",
                                 out=tmp_path / "o")  # fmt: skip
     assert code == 2 and doc is None
     assert f"no such database file: {db}" in " ".join(output.split())
@@ -374,6 +386,31 @@ def test_engine_path_reads_a_blank_domain_as_no_domain(tmp_path: Path) -> None:
             "(none)": 2,
             "tax": 1,
         }
+
+
+def test_engine_path_refuses_a_conversation_whose_rows_give_two_domains(tmp_path: Path) -> None:
+    # as the default path does: the greater of the two was taken without a word. A table has
+    # no lines: the conversation and the turns name the rows
+    db = tmp_path / "mixed.db"
+    parquet = write_rows(tmp_path / "mixed.parquet", mixed_domain_rows())
+    with duckdb.connect(str(db)) as con:
+        con.execute(f"CREATE TABLE chats AS SELECT * FROM '{parquet}'")
+    url = f"duckdb://{db}"
+    with pytest.raises(InputError) as err:
+        open_monitor_log(None, connection=url, table="chats", column_map={"domain": "topic"})
+    said = "domain (column 'topic')"
+    assert [str(p) for p in err.value.problems] == [
+        f"{url} table 'chats': {said} 'tax' at turn '2' differs from 'health' at turn '0' in "
+        "conversation 'b': give a conversation's rows one domain",
+        f"{url} table 'chats': {said} 'tax' at turn '2' differs from 'money' at turn '1' in "
+        "conversation 'c': give a conversation's rows one domain",
+    ]
+    with duckdb.connect(str(db)) as con:  # one domain, and blanks: read
+        con.execute("DELETE FROM chats WHERE conversation_id <> 'a'")
+    with open_monitor_log(
+        None, connection=url, table="chats", column_map={"domain": "topic"}
+    ) as log:
+        assert list(log.info.by_domain) == ["tax"]
 
 
 def test_engine_path_refuses_a_dial_off_that_is_neither_true_nor_false(tmp_path: Path) -> None:
@@ -472,6 +509,21 @@ def test_spark_gives_the_same_monitor_as_duckdb(spark: Any, log_file: Path, tmp_
     assert doc["input"] == base["input"]
 
 
+def test_the_memory_limit_is_the_driver_memory_of_a_local_spark(
+    log_file: Path, tmp_path: Path
+) -> None:
+    # --engine spark took --memory-limit and ignored it: the JVM ran with Spark's default, 1g
+    out = tmp_path / "out"
+    code, output, heap = fresh_backbone(
+        ["monitor", str(log_file), "--engine", "spark", "--memory-limit", "600MiB", "-n", "4",
+         "--judge", JUDGE, "--out", str(out), "-q", "--no-cache"],
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert code == 0, output
+    assert json.loads((out / "monitor.json").read_text())["input"]["conversations"] == 300
+    assert heap is not None and abs(heap - 600 * 2**20) <= 8 * 2**20, heap  # regions round it
+
+
 def test_spark_bad_input_exits_2_naming_file_and_column(
     spark: Any, log_file: Path, tmp_path: Path
 ) -> None:
@@ -552,6 +604,29 @@ def test_spark_refuses_jsonl_content_that_is_not_text_at_its_line(
     ]
     code, base, _ = monitor(str(path), out=tmp_path / "duckdb")
     assert code == 2 and errors(base) == errors(output)
+
+
+def test_spark_refuses_a_conversation_whose_rows_give_two_domains_as_duckdb_does(
+    spark: Any, tmp_path: Path
+) -> None:
+    # the greater of the two was taken without a word, on both paths
+    said = "domain (column 'topic') 'tax' at turn '2' differs from"
+    fix = "give a conversation's rows one domain"
+    for ext in ("csv", "parquet"):
+        path = write_rows(tmp_path / f"mixed.{ext}", mixed_domain_rows())
+        found = []
+        for engine in ("spark", "duckdb"):
+            out = tmp_path / f"{engine}-{ext}"
+            args = ("--engine", engine, "--map", "domain=topic")
+            code, output, doc = monitor(str(path), *args, out=out)
+            assert code == 2 and doc is None and not out.exists(), output
+            found.append(errors(output))
+        line = 1 if ext == "csv" else 0  # CSV: the header line first
+        assert found[0] == found[1], ext
+        assert found[0] == [
+            f"error: {path}:{7 + line}: {said} 'health' at turn '0' in conversation 'b': {fix}",
+            f"error: {path}:{11 + line}: {said} 'money' at turn '1' in conversation 'c': {fix}",
+        ], ext
 
 
 def test_spark_names_bad_records_at_their_lines_as_duckdb_does(spark: Any, tmp_path: Path) -> None:

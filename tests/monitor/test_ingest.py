@@ -16,7 +16,7 @@ from backbone.cli.app import app
 from backbone.core.errors import InputError
 from backbone.monitor.conversations import open_conversations, parse_column_map
 from backbone.monitor.models import TIME_FORMS
-from tests.monitor.logs import planted, write_log, write_rows
+from tests.monitor.logs import mixed_domain_rows, planted, write_log, write_rows
 
 
 @pytest.fixture(scope="module")
@@ -610,6 +610,40 @@ def test_a_blank_domain_is_no_domain(tmp_path: Path) -> None:
             "(none)": 3,
             "tax": 1,
         }
+
+
+@pytest.mark.parametrize("ext", ["csv", "parquet", "jsonl"])
+def test_a_conversation_whose_rows_give_two_domains_is_refused(tmp_path: Path, ext: str) -> None:
+    """A message a row: a conversation whose rows gave two domains was put in the greater one
+    (alphabetically) without a word, its replies counted in that domain's figures. A
+    conversation is one domain's: exit 2 at the row giving the second, naming both values and
+    their turns; rows with no domain (blank) are no second value."""
+    rows = mixed_domain_rows()
+    path = tmp_path / f"log.{ext}"
+    if ext == "jsonl":
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    else:
+        write_rows(path, rows)
+    with pytest.raises(InputError) as exc:
+        open_conversations(path, column_map={"domain": "topic"})
+    line = {"csv": 1, "parquet": 0, "jsonl": 0}[ext]  # CSV: the header line first
+    said = "(column 'topic')"
+    assert [str(p) for p in exc.value.problems] == [
+        f"{path}:{7 + line}: domain {said} 'tax' at turn '2' differs from 'health' at turn '0' "
+        "in conversation 'b': give a conversation's rows one domain",
+        f"{path}:{11 + line}: domain {said} 'tax' at turn '2' differs from 'money' at turn '1' "
+        "in conversation 'c': give a conversation's rows one domain",
+    ]
+    out = tmp_path / "out"
+    judge = "python:tests.monitor.judges:recording"
+    args = ["monitor", str(path), "--map", "domain=topic", "--judge", judge, "--out", str(out)]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 2 and not out.exists() and "Traceback" not in res.output
+    assert f"{path}:{7 + line}: domain {said} 'tax' at turn '2'" in " ".join(res.output.split())
+    fine = [r for r in rows if r["conversation_id"] == "a"]  # one domain, and blanks: read
+    write_rows(tmp_path / "fine.csv", fine)
+    with open_conversations(tmp_path / "fine.csv", column_map={"domain": "topic"}) as log:
+        assert list(log.info.by_domain) == ["tax"]
 
 
 @pytest.mark.parametrize("shape", ["conversations", "messages"])

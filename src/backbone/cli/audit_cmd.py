@@ -186,7 +186,11 @@ def audit(
     timeout: Annotated[float | None, typer.Option("--timeout", min=0.1, help=TIMEOUT_HELP)] = None,
     retries: Annotated[int, typer.Option("--retries", min=0, help="Retries per call.")] = 5,
     memory_limit: Annotated[
-        str | None, typer.Option(help="DuckDB memory limit, e.g. 2GB (spills to disk beyond).")
+        str | None,
+        typer.Option(
+            help="Memory limit, e.g. 2GB: DuckDB's (spills to disk beyond), or with --engine "
+            "spark the driver memory of a local Spark."
+        ),
     ] = None,
     engine: Annotated[
         str,
@@ -199,7 +203,8 @@ def audit(
         str | None,
         typer.Option(
             help="Audit a table in a database instead of a FILE: an Ibis URL such as "
-            "duckdb://feedback.db or postgres://user:pass@host/db (with --table)."
+            "duckdb://feedback.db or postgres://user:pass@host/db, or a DuckDB or SQLite "
+            "file's path (with --table)."
         ),
     ] = None,
     table: Annotated[str | None, typer.Option(help="The table to audit on --connection.")] = None,

@@ -133,7 +133,11 @@ def monitor(
     timeout: TimeoutOpt = None,
     retries: RetriesOpt = 5,
     memory_limit: Annotated[
-        str | None, typer.Option(help="DuckDB memory limit, e.g. 2GB (spills to disk beyond).")
+        str | None,
+        typer.Option(
+            help="Memory limit, e.g. 2GB: DuckDB's (spills to disk beyond), or with --engine "
+            "spark the driver memory of a local Spark."
+        ),
     ] = None,
     engine: Annotated[
         str,
@@ -147,7 +151,8 @@ def monitor(
         str | None,
         typer.Option(
             help="Monitor a table in a database instead of a FILE (one message a row): an "
-            "Ibis URL such as duckdb://logs.db or postgres://user:pass@host/db (with --table)."
+            "Ibis URL such as duckdb://logs.db or postgres://user:pass@host/db, or a DuckDB or "
+            "SQLite file's path (with --table)."
         ),
     ] = None,
     table: Annotated[

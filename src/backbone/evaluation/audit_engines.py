@@ -105,4 +105,4 @@ def open_feedback(
             **options,
         )
 
-    return open_on_spark(Path(file), fmt, on_spark)
+    return open_on_spark(Path(file), fmt, on_spark, memory_limit=memory_limit)

@@ -5,10 +5,12 @@ Ibis table with its own queries (``audit/engine_table.py``, ``monitor/engine_tab
 
 * ``--engine spark`` with a file: Spark reads the Parquet, CSV or JSONL file itself (master
   from ``$BACKBONE_SPARK_MASTER``, default ``local[2]``; an active session is reused and left
-  running);
+  running; ``--memory-limit`` is a new local session's driver memory);
 * ``--connection URL --table NAME``: ``ibis.connect(URL)`` (``duckdb://path.db``,
   ``postgres://user:pass@host/db``, ``bigquery://project/dataset``, ``snowflake://...``: any
-  backend Ibis reaches, with its extra installed).
+  backend Ibis reaches, with its extra installed); a ``sqlite://`` table is copied into DuckDB
+  (:mod:`backbone.evaluation.sqlite_table`), and a bare path is a DuckDB or SQLite file, read
+  by what it holds.
 
 Example:
     >>> redact("postgres://ana:s3cret@db.example:5432/logs")
@@ -19,7 +21,9 @@ Example:
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from bisect import bisect_left
 from collections.abc import Callable
 from itertools import accumulate
@@ -106,8 +110,54 @@ def check_choice(
     return "spark" if engine == "spark" else "file"
 
 
-def spark_session() -> tuple[Any, bool]:
-    """The active Spark session, else a new one (and True: the caller stops it)."""
+#: the units of a memory size, as DuckDB reads them (KB is 1000 bytes, KiB 1024)
+_UNITS = {
+    **dict.fromkeys(("b", "byte", "bytes"), 1),
+    **dict.fromkeys(("k", "kb", "kilobyte", "kilobytes"), 1000),
+    **dict.fromkeys(("m", "mb", "megabyte", "megabytes"), 1000**2),
+    **dict.fromkeys(("g", "gb", "gigabyte", "gigabytes"), 1000**3),
+    **dict.fromkeys(("t", "tb", "terabyte", "terabytes"), 1000**4),
+    **{"kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40},
+}
+_SIZE = re.compile(r"\s*((?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*([a-z]+)\s*", re.IGNORECASE)
+#: the least memory Spark's driver starts with (its 300 MiB reserved, and half again)
+SPARK_MIN_MEMORY = 450 * 2**20
+
+
+def spark_memory(memory_limit: str) -> str:
+    """``--memory-limit`` (DuckDB's sizes: ``2GB`` is 2*1000^3 bytes, ``2GiB`` 2*1024^3) as
+    the JVM heap Spark's ``spark.driver.memory`` takes, in whole MiB; raises
+    :class:`InputError` naming ``--memory-limit`` for what is no size, or is less than the
+    450 MiB Spark needs to start.
+
+    Example:
+        >>> spark_memory("2GB"), spark_memory("512MiB"), spark_memory("1.5 gb")
+        ('1907m', '512m', '1430m')
+    """
+    found = _SIZE.fullmatch(memory_limit)
+    unit = _UNITS.get(found.group(2).lower()) if found else None
+    size = float(found.group(1)) * unit if found and unit else math.inf
+    if not math.isfinite(size):
+        raise InputError.single(
+            "--memory-limit", None, f"{memory_limit!r} is not a memory size such as 2GB or 512MB"
+        )
+    if size < SPARK_MIN_MEMORY:
+        raise InputError.single(
+            "--memory-limit",
+            None,
+            f"{memory_limit!r} is less than the 450MiB a Spark driver needs to start",
+        )
+    return f"{int(size // 2**20)}m"
+
+
+def spark_session(memory_limit: str | None = None) -> tuple[Any, bool]:
+    """The active Spark session, else a new one (and True: the caller stops it).
+
+    ``memory_limit`` (``--memory-limit``) is the new session's driver memory
+    (``spark.driver.memory``, :func:`spark_memory`): on a local master the one JVM that reads
+    and counts the log. It is refused, not ignored, where it cannot hold: a session (or its
+    JVM) already running in this process keeps the memory it started with, and on a cluster
+    master the executors' memory is the cluster's."""
     try:
         from pyspark import SparkContext
         from pyspark.sql import SparkSession
@@ -117,11 +167,28 @@ def spark_session() -> tuple[Any, bool]:
             None,
             "needs pyspark: pip install 'backbone[spark]' (and a Java 17+ runtime)",
         ) from None
+    driver_memory = spark_memory(memory_limit) if memory_limit else None
     active = SparkSession.getActiveSession()
-    if active is not None:
-        return active, False
     running = SparkContext._active_spark_context is not None  # a session of another thread
     master = os.environ.get(SPARK_MASTER_ENV) or DEFAULT_SPARK_MASTER
+    if driver_memory is not None:
+        if active is not None or running or SparkContext._gateway is not None:
+            raise InputError.single(
+                "--memory-limit",
+                None,
+                "Spark is already running in this process, with the memory it started with: "
+                "leave --memory-limit out",
+            )
+        if not master.startswith("local"):
+            raise InputError.single(
+                "--memory-limit",
+                None,
+                f"sets a local Spark's memory (spark.driver.memory); on master {master!r} the "
+                "executors' memory is the cluster's (spark.executor.memory): leave "
+                "--memory-limit out",
+            )
+    if active is not None:
+        return active, False
     builder = (
         SparkSession.builder.master(master)
         .appName("backbone")
@@ -134,6 +201,8 @@ def spark_session() -> tuple[Any, bool]:
             .config("spark.driver.bindAddress", "127.0.0.1")
             .config("spark.driver.host", "127.0.0.1")
         )
+    if driver_memory is not None:  # read when the JVM starts, as spark-submit's --driver-memory
+        builder = builder.config("spark.driver.memory", driver_memory)
     try:
         session = builder.getOrCreate()
     except Exception as exc:  # the JVM did not start: no java, bad master...
@@ -376,19 +445,24 @@ def _part_named(path: Path) -> Path:
 
 
 def open_on_spark(
-    path: Path, fmt: str | None, opener: SparkOpener[T], *, kinds: str | None = None
+    path: Path,
+    fmt: str | None,
+    opener: SparkOpener[T],
+    *,
+    kinds: str | None = None,
+    memory_limit: str | None = None,
 ) -> T:
     """Read ``path`` with Spark and hand its Ibis table to ``opener`` (which owns the session's
     stop from then on). Spark's own errors become :class:`InputError` naming the file; the
     problems the opener raises at a record (its ``__row``) are named at that record's line.
-    ``kinds``: see :func:`spark_frame`."""
+    ``kinds``: see :func:`spark_frame`; ``memory_limit``: :func:`spark_session`."""
     import ibis
 
     if not path.exists():  # a file, or a directory of part files as Spark writes them
         raise InputError.single(str(path), None, "no such file")
     refuse_device(path)
     kind = detect_format(_part_named(path) if fmt is None else path, fmt)
-    session, created = spark_session()
+    session, created = spark_session(memory_limit)
     stop: Callable[[], None] | None = session.stop if created else None
     parts: Parts = []
     placed: list[Problem] = []  # problems already at their lines
@@ -438,6 +512,14 @@ def _missing_database_file(url: str) -> str | None:
 _DATABASE_MAGIC = {"duckdb": (8, b"DUCK"), "sqlite": (0, b"SQLite format 3\x00")}
 
 
+def _holds(path: Path, kind: str) -> bool:
+    """Whether the file ``path`` starts as a database of ``kind`` (duckdb, sqlite) does."""
+    at, mark = _DATABASE_MAGIC[kind]
+    with path.open("rb") as f:
+        head = f.read(at + len(mark))
+    return head[at:] == mark
+
+
 def _not_a_database_file(url: str) -> str | None:
     """The file a ``duckdb://`` or ``sqlite://`` URL names when it exists but is no database
     of that kind (a JSONL log given as ``--connection duckdb://ev.jsonl``: DuckDB opened it as
@@ -451,14 +533,43 @@ def _not_a_database_file(url: str) -> str | None:
         True
     """
     scheme, sep, rest = url.partition("://")
-    magic = _DATABASE_MAGIC.get(scheme.lower()) if sep else None
+    kind = scheme.lower() if sep else ""
     path = Path(rest.split("?", 1)[0])
-    if magic is None or not rest or not path.is_file():
+    if kind not in _DATABASE_MAGIC or not rest or not path.is_file():
         return None
-    at, mark = magic
-    with path.open("rb") as f:
-        head = f.read(at + len(mark))
-    return None if head[at:] == mark else str(path)
+    return None if _holds(path, kind) else str(path)
+
+
+def _database_kind(path: str) -> str:
+    """``"duckdb"`` or ``"sqlite"``: the database a file given as a bare ``--connection`` path
+    (no ``scheme://``) holds, by its content, not its name; raises :class:`InputError` naming
+    it when it does not exist (connecting would create it) or is neither.
+
+    A bare path was Ibis' own: ``.sqlite`` and ``.db`` went to its SQLite backend, which
+    cannot run the queries (a ``TryCast`` traceback), ``.duckdb`` to DuckDB, and a missing file
+    was created empty and left behind. Read by content, a SQLite file is copied into DuckDB as
+    a ``sqlite://`` one is, whatever its name (``app.sqlite3``), and a DuckDB ``prod.db`` is
+    DuckDB's.
+
+    Example:
+        >>> import sqlite3, tempfile, pathlib
+        >>> db = pathlib.Path(tempfile.mkdtemp()) / "app.db"
+        >>> sqlite3.connect(db).execute("CREATE TABLE t (x)").connection.close()
+        >>> _database_kind(str(db))
+        'sqlite'
+    """
+    file = Path(path)
+    if not file.exists():
+        raise InputError.single(path, None, f"no such database file: {path}")
+    for kind in _DATABASE_MAGIC:
+        if file.is_file() and _holds(file, kind):
+            return kind
+    raise InputError.single(
+        path,
+        None,
+        f"{path} is not a DuckDB or SQLite database file: a JSONL, CSV or Parquet log is given "
+        "as the file itself, not with --connection",
+    )
 
 
 def open_on_connection(
@@ -467,36 +578,40 @@ def open_on_connection(
     """``ibis.connect(url).table(table)`` handed to ``opener`` (with the disconnect).
     ``memory_limit`` (``--memory-limit``) is set on DuckDB, the engine of a ``duckdb://``
     database and of a ``sqlite://`` table's copy; another backend's memory is its server's,
-    so it is refused there."""
+    so it is refused there. A bare path (no ``scheme://``) is a DuckDB or SQLite database
+    file, read as a ``duckdb://`` or ``sqlite://`` one by what it holds
+    (:func:`_database_kind`)."""
     import ibis
 
     where = redact(url)
     name = f"{where} table '{table}'"
-    missing = _missing_database_file(url)
-    if missing is not None:  # connecting would create it, empty, and leave it behind
-        raise InputError.single(where, None, f"no such database file: {missing}")
-    other = _not_a_database_file(url)
-    if other is not None:
-        kind = url.partition("://")[0].lower()
-        raise InputError.single(
-            where,
-            None,
-            f"{other} is not a {'DuckDB' if kind == 'duckdb' else 'SQLite'} database file: a "
-            "JSONL, CSV or Parquet log is given as the file itself, not with --connection",
-        )
-    if url.partition("://")[0].lower() == "sqlite":  # Ibis' SQLite cannot run the queries
+    bare = "://" not in url  # a path: the file itself, '?' and '#' in its name too
+    if bare:
+        kind, path = _database_kind(url), url
+    else:
+        kind, path = url.partition("://")[0].lower(), url.partition("://")[2].split("?", 1)[0]
+        missing = _missing_database_file(url)
+        if missing is not None:  # connecting would create it, empty, and leave it behind
+            raise InputError.single(where, None, f"no such database file: {missing}")
+        other = _not_a_database_file(url)
+        if other is not None:
+            raise InputError.single(
+                where,
+                None,
+                f"{other} is not a {'DuckDB' if kind == 'duckdb' else 'SQLite'} database file: "
+                "a JSONL, CSV or Parquet log is given as the file itself, not with --connection",
+            )
+    if kind == "sqlite":  # Ibis' SQLite cannot run the queries
         from backbone.evaluation.sqlite_table import open_sqlite_table
 
-        copy = open_sqlite_table(
-            url.partition("://")[2].split("?", 1)[0], table, where, memory_limit=memory_limit
-        )
+        copy = open_sqlite_table(path, table, where, memory_limit=memory_limit)
         try:
             return _opened(opener, copy.table, name, copy.close)
         except BaseException:
             copy.close()
             raise
     try:
-        con = ibis.connect(url)
+        con = ibis.duckdb.connect(path) if bare else ibis.connect(url)
     except ImportError as exc:
         raise InputError.single(
             where,

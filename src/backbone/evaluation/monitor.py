@@ -76,6 +76,7 @@ def open_monitor_log(
             found, name=name, fmt=kind, column_map=column_map, cache=True, on_close=stop
         ),
         kinds=KINDS,  # JSONL: a content of 42 is refused at its line, not read as "42"
+        memory_limit=memory_limit,
     )
 
 

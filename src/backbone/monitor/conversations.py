@@ -20,7 +20,8 @@ message a row in JSONL, whose records keep each message whole, parts included); 
 a row of CSV or Parquet, an assistant row with no text right before a tool result. Every bad
 record is reported at once with its file and line (JSONL and CSV: the line it starts on;
 Parquet: the 1-based row) as an :class:`~backbone.core.errors.InputError`: a conversation
-with no assistant turn, roles out of order, a turn repeated, a missing column or field, a
+with no assistant turn, roles out of order, a turn repeated, rows of one conversation that
+give two domains, a missing column or field, a
 line that is not JSON, a ``content`` that is not text (a number, a list), a ``timestamp``
 given that is not a time (ISO 8601, a date, or epoch seconds or milliseconds; a missing one
 is fine).
@@ -69,6 +70,7 @@ from backbone.monitor.models import (
     LogInfo,
     Message,
     StratumInfo,
+    mixed_domain_message,
 )
 from backbone.monitor.pushback import give_up_sql, pushback_sql, tactic_sql
 from backbone.scenarios.tactics import TACTICS
@@ -525,6 +527,7 @@ def _turns_views(con: duckdb.DuckDBPyConnection, cmap: Mapping[str, str], rows: 
 
 
 def _conv_table(con: duckdb.DuckDBPyConnection) -> None:
+    domain = "CASE WHEN trim(__domain) <> '' THEN __domain END"  # a blank domain is none
     tactics = ", ".join(
         f'count(*) FILTER (WHERE __tactic = {sql_literal(t)}) AS "t_{t}"' for t in TACTICS
     )
@@ -532,8 +535,8 @@ def _conv_table(con: duckdb.DuckDBPyConnection) -> None:
         f"""
         CREATE TEMP TABLE conv AS SELECT __ckey, any_value(__conv) AS id,
           min(__row) AS first_row,
-          coalesce(max(CASE WHEN trim(__domain) <> '' THEN __domain END), {sql_literal(NO_DOMAIN)})
-            AS domain,
+          coalesce(max({domain}), {sql_literal(NO_DOMAIN)}) AS domain,
+          coalesce(min({domain}) <> max({domain}), false) AS mixed_domain,
           max(__user_id) AS user_id, min(__timestamp) AS timestamp,
           coalesce(bool_or(lower(trim(__dial_raw)) IN {TRUTHY}), false) AS dial_off,
           count(*) AS messages,
@@ -548,7 +551,7 @@ def _conv_table(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _problems(source: Source, has_recs: bool) -> list[Problem]:
+def _problems(source: Source, has_recs: bool, cmap: Mapping[str, str]) -> list[Problem]:
     con = source.con
     found: list[tuple[int, str]] = []
     if has_recs:
@@ -576,6 +579,7 @@ def _problems(source: Source, has_recs: bool) -> list[Problem]:
             f"ORDER BY first_row LIMIT {MAX_LISTED}"
         ).fetchall()
     ]
+    found += _mixed_domains(con, cmap)
     if has_recs:
         dups = con.execute(
             "SELECT id, list(first_row ORDER BY first_row) FROM conv GROUP BY id "
@@ -588,6 +592,37 @@ def _problems(source: Source, has_recs: bool) -> list[Problem]:
             found.append((int(rows[1]), f"duplicate id '{ident}' (first at {where})"))
     found.sort()
     return source.located(found[:MAX_LISTED])
+
+
+def _mixed_domains(
+    con: duckdb.DuckDBPyConnection, cmap: Mapping[str, str]
+) -> list[tuple[int, str]]:
+    """A message a row: the conversations whose rows give two domains (blank is none), each at
+    the first row giving another domain than its first row's. A conversation is one domain's
+    (its stratum, its ``by_domain`` figures); which of the two was meant is the log's to say,
+    not a rule's (it was the greater, without a word)."""
+    label = _label(cmap, "domain")
+    rows = con.execute(
+        f"""
+        WITH d AS (
+          SELECT __ckey, __conv, __domain, __turn_raw, __row FROM turns
+          WHERE trim(__domain) <> ''
+            AND __ckey IN (SELECT __ckey FROM conv WHERE mixed_domain ORDER BY first_row
+                           LIMIT {MAX_LISTED})
+        ), f AS (
+          SELECT __ckey, arg_min(__domain, __row) AS dom, arg_min(__turn_raw, __row) AS turn
+          FROM d GROUP BY __ckey
+        )
+        SELECT min(d.__row), any_value(d.__conv), arg_min(d.__domain, d.__row),
+          arg_min(d.__turn_raw, d.__row), any_value(f.dom), any_value(f.turn)
+        FROM d JOIN f ON d.__ckey = f.__ckey AND d.__domain <> f.dom
+        GROUP BY d.__ckey ORDER BY 1
+        """
+    ).fetchall()
+    return [
+        (int(row), mixed_domain_message(label, str(conv), (other, turn), (first, first_turn)))
+        for row, conv, other, turn, first, first_turn in rows
+    ]
 
 
 def _add_later_fields(source: Source, cmap: Mapping[str, str]) -> None:
@@ -654,8 +689,9 @@ def _open(source: Source, cmap: dict[str, str]) -> ConversationLog:
     if conversations_shape:
         d = con.execute("SELECT count(id) - count(DISTINCT id) FROM conv").fetchone()
         dups = int(d[0]) if d else 0
-    if rec_bad or int(totals[1]) or (no_assistant and int(no_assistant[0])) or dups:
-        raise InputError(_problems(source, conversations_shape))
+    mixed = con.execute("SELECT count(*) FROM conv WHERE mixed_domain").fetchone() or (0,)
+    if rec_bad or int(totals[1]) or (no_assistant and int(no_assistant[0])) or dups or mixed[0]:
+        raise InputError(_problems(source, conversations_shape, cmap))
     return ConversationLog(source, _info(source, cmap, conversations_shape))
 
 

@@ -5,7 +5,8 @@ Only the one-message-a-row shape is read on an engine (``conversation_id``, ``tu
 ``role``, ``content``; optional ``domain``, ``user_id``, ``timestamp``, ``dial_off``); a log of
 a conversation a row (a ``messages`` list) is read by the default DuckDB path only, and on an
 engine exits 2 saying so. Validation is the default path's (missing columns and ids, turns
-that are not whole numbers or repeat, roles out of order, no assistant turn, a ``dial_off``
+that are not whole numbers or repeat, roles out of order, no assistant turn, two domains
+in one conversation, a ``dial_off``
 neither true nor false, a ``timestamp`` given that is not a time, a ``content`` that is not
 text); tool use is left out as there (a ``tool`` or ``function`` message, and the assistant's
 tool call with no text before it), and ``developer`` is read as ``system``. A ``content``
@@ -78,6 +79,7 @@ from backbone.monitor.models import (
     LogInfo,
     Message,
     StratumInfo,
+    mixed_domain_message,
 )
 from backbone.monitor.pushback_patterns import DISPUTE, GIVE_UP, SELF_CORRECTION, TACTIC_ORDER
 from backbone.scenarios.tactics import TACTICS
@@ -381,11 +383,12 @@ def _conversations(turns: ir.Table) -> ir.Table:
     dial = t["__dial_raw"].strip().lower().isin(list(TRUE_VALUES)).fill_null(False)
     tactics = {f"t_{name}": (t["__tactic"] == name).sum() for name in TACTICS}
     first_row = t[ROW].min() if ROW in t.columns else ibis.literal(0, "int64")
+    # a blank domain is no domain, as a missing one
+    domain = ibis.ifelse(t["__domain"].strip() == "", ibis.null("string"), t["__domain"])
     return t.group_by(__ckey="__conv").aggregate(
         first_row=first_row,
-        domain=ibis.ifelse(t["__domain"].strip() == "", ibis.null("string"), t["__domain"])
-        .max()
-        .fill_null(NO_DOMAIN),  # a blank domain is no domain, as a missing one
+        domain=domain.max().fill_null(NO_DOMAIN),
+        mixed_domain=(domain.min() != domain.max()).fill_null(False),
         user_id=t["__user_id"].max(),
         timestamp=t["__timestamp"].min(),
         dial_off=dial.any().fill_null(False),
@@ -504,7 +507,7 @@ def _record(r: Mapping[str, Any], numbered: bool) -> str:
     return f"{problem} in conversation '{r['__conv']}'{turn}"
 
 
-def _problems(turns: ir.Table, conv: ir.Table, name: str) -> list[Problem]:
+def _problems(turns: ir.Table, conv: ir.Table, name: str, cmap: Mapping[str, str]) -> list[Problem]:
     """The first problem of each bad conversation, then conversations without an assistant
     turn, at most ``MAX_LISTED``: at their records (``__row``), in file order, when the table
     has them (the default path's choice); else by turn and conversation id."""
@@ -532,9 +535,59 @@ def _problems(turns: ir.Table, conv: ir.Table, name: str) -> list[Problem]:
         )
         for r in lone
     ]
+    found += _mixed_domains(turns, conv, name, cmap)
     if numbered:
         found.sort(key=lambda p: p.line or 0)
     return found[:MAX_LISTED]
+
+
+def _mixed_domains(
+    turns: ir.Table, conv: ir.Table, name: str, cmap: Mapping[str, str]
+) -> list[Problem]:
+    """The conversations whose rows give two domains (blank is none), each at the first row
+    (by record when numbered, else by turn) giving another domain than its first row's, as
+    the default path names them (:func:`~backbone.monitor.models.mixed_domain_message`)."""
+    numbered = ROW in turns.columns
+    mixed = conv.filter(conv["mixed_domain"])
+    keys = [
+        r["__ckey"]
+        for r in _rows(
+            mixed.select("__ckey", "first_row")
+            .order_by(["first_row", "__ckey"] if numbered else ["__ckey"])
+            .limit(MAX_LISTED)
+        )
+    ]
+    if not keys:
+        return []
+    t = turns.filter(turns["__conv"].isin(keys) & (turns["__domain"].strip() != ""))
+    rows = _rows(
+        t.select("__conv", "__domain", "__turn", "__turn_raw", *([ROW] if numbered else []))
+    )
+    if numbered:
+        rows.sort(key=lambda r: r[ROW])
+    else:
+        rows.sort(key=lambda r: (r["__turn"] is None, r["__turn"] or 0))
+    first: dict[str, dict[str, Any]] = {}
+    other: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        had = first.setdefault(r["__conv"], r)
+        if r["__domain"] != had["__domain"]:
+            other.setdefault(r["__conv"], r)
+    label = _label(cmap, "domain")
+    return [
+        Problem(
+            name,
+            other[k].get(ROW),
+            mixed_domain_message(
+                label,
+                k,
+                (other[k]["__domain"], other[k]["__turn_raw"]),
+                (first[k]["__domain"], first[k]["__turn_raw"]),
+            ),
+        )
+        for k in keys
+        if k in other
+    ]
 
 
 def open_table(
@@ -560,12 +613,13 @@ def open_table(
             n=conv.count(),
             bad=conv["bad"].sum(),
             lone=((conv["bad"] == 0) & (conv["assistants"] == 0)).sum(),
+            mixed=conv["mixed_domain"].sum(),
         )
     )[0]
     if int(totals["n"] or 0) == 0:
         raise InputError.single(name, None, "no records")
-    if int(totals["bad"] or 0) or int(totals["lone"] or 0):
-        raise InputError(_problems(turns, conv, name))
+    if int(totals["bad"] or 0) or int(totals["lone"] or 0) or int(totals["mixed"] or 0):
+        raise InputError(_problems(turns, conv, name, cmap))
     return EngineConversations(turns, conv, _info(table, conv, name, fmt, cmap), on_close)
 
 

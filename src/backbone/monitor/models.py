@@ -48,6 +48,24 @@ ROW_FIELDS = ("conversation_id", "turn", "role", "content", "timestamp", "user_i
 MAPPABLE_FIELDS = (*dict.fromkeys((*JSONL_FIELDS, *ROW_FIELDS)),)
 
 
+def mixed_domain_message(
+    label: str, conversation: str, found: tuple[Any, Any], first: tuple[Any, Any]
+) -> str:
+    """The problem of a conversation (a message a row) whose rows give two domains, each as
+    (value, turn): a conversation is one domain's (its stratum, its ``by_domain`` figures),
+    and which was meant is the log's to say. Said alike on every engine.
+
+    Example:
+        >>> mixed_domain_message("domain", "c1", ("tax", "2"), ("health", "0"))
+        "domain 'tax' at turn '2' differs from 'health' at turn '0' in conversation 'c1': ..."
+    """
+    return (
+        f"{label} '{str(found[0])[:60]}' at turn '{found[1]}' differs from "
+        f"'{str(first[0])[:60]}' at turn '{first[1]}' in conversation '{conversation}': give a "
+        "conversation's rows one domain"
+    )
+
+
 class Message(BaseModel):
     """One message of a logged conversation; user turns carry the detector's reading."""
 
