@@ -322,7 +322,7 @@ def harvest(
     from backbone.monitor.harvest import MONITOR_JSON, read_caved
     from backbone.monitor.harvest import harvest as do_harvest
     from backbone.scenarios.loader import load_suite
-    from backbone.scenarios.writer import write_suite
+    from backbone.scenarios.writer import add_to_suite, write_suite
 
     check_out_file(suite_out)
     with bad_input_exits():
@@ -337,7 +337,22 @@ def harvest(
             )
             return
         result = do_harvest(caved, existing, name=suite_out.stem, source=source)
-        write_suite(result.suite, suite_out)
+        if existing is None:
+            write_suite(result.suite, suite_out)
+        else:  # added to the file's own text: its comments and layout stay byte for byte
+            added = set(result.added)
+            listed = {p.id for p in existing.positions}
+            kept = add_to_suite(
+                result.suite,
+                suite_out,
+                [s for s in result.suite.scenarios if s.id in added],
+                [p for p in result.suite.positions if p.id not in listed],
+            )
+            if not kept:
+                err.print(
+                    f"[yellow]warning:[/] {terminal(str(suite_out))} could not be added to in "
+                    "place, so it was written whole: its comments and formatting were not kept"
+                )
     for why in result.skipped:
         err.print(f"[yellow]skipped[/] (no scenario can hold it): {terminal(why)}")
     out.print(

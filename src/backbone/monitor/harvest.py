@@ -266,8 +266,10 @@ def harvest(
         raise InputError.single(where, None, "no caved conversation to harvest")
     suite = Suite(
         name=existing.name if existing is not None else name,
-        description=(existing.description if existing is not None else None)
-        or "Scenarios harvested from production conversations that caved (backbone harvest)",
+        # a suite of the user's own keeps its description, or its lack of one
+        description=existing.description
+        if existing is not None
+        else "Scenarios harvested from production conversations that caved (backbone harvest)",
         positions=_positions(existing, new),
         scenarios=scenarios,
     )
