@@ -1,10 +1,13 @@
 """The side tables of ``backbone tells`` (``--task-metrics``, ``--tickets``) are counted and
 averaged per period inside DuckDB, through the real CLI with real files: the planted tables
 give the figures computed here from the files themselves (every mean, count and category, to
-the last bit), and reading a long table costs no Python memory per row.
+the last bit), reading a long table costs no Python memory per row, and ``--memory-limit``
+holds on the log and on every table (a value that is no size, and a limit a table outgrows,
+each exit 2 naming what failed, nothing written).
 
 Before: each table came back as one Python dict per record (about 0.9 GB a million rows: ten
-million rows of per-request task metrics ran out of memory)."""
+million rows of per-request task metrics ran out of memory), and ``tells`` had no
+``--memory-limit``."""
 
 from __future__ import annotations
 
@@ -192,3 +195,33 @@ def test_a_long_table_costs_no_python_memory_per_row(planted: Path, tmp_path: Pa
     assert sat.available and len(sat.series["task_metrics"]["accuracy"]) == 26
     assert result.tell("ticket_shift").evidence["tickets"] == 300_000
     assert peak < 10e6, f"{peak / 1e6:.0f} MB of Python memory"  # 0.6 MB; before, 342 MB
+
+
+def test_the_memory_limit_holds_on_the_log_and_every_table(planted: Path, tmp_path: Path) -> None:
+    log = planted / "feedback.parquet"
+    # a value that is no size: exit 2 before anything is read
+    out = tmp_path / "bad"
+    r = tells(log, out, "--memory-limit", "lots")
+    assert r.exit_code == 2 and not out.exists(), r.output
+    assert "error: --memory-limit: 'lots' is not a memory size such as 2GB or 512MB" in " ".join(
+        r.output.split()
+    )
+    # in force on each table: the log fits in 8 MB, a 20 MB table does not (exit 2 naming
+    # the table, no traceback, nothing written); without the limit the same table is read
+    table = long_table(tmp_path / "long.csv", 500_000)
+    assert table.stat().st_size > 20e6
+    for flag in ("--task-metrics", "--tickets", "--evals"):
+        out = tmp_path / flag.strip("-")
+        r = tells(log, out, flag, str(table), "--memory-limit", "8MB")
+        said = " ".join(r.output.split())
+        assert r.exit_code == 2, r.output
+        assert f"error: {table}: Out of Memory Error" in said
+        assert "Traceback" not in r.output and not out.exists()
+        assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
+    r = tells(log, tmp_path / "roomy", "--task-metrics", str(table))
+    assert r.exit_code == 0, r.output
+    # and on the log: its JSONL reader needs more than 8 MB
+    jsonl = planted / "feedback.jsonl"
+    r = tells(jsonl, tmp_path / "log", "--memory-limit", "8MB")
+    assert r.exit_code == 2 and not (tmp_path / "log").exists(), r.output
+    assert f"error: {jsonl}: Out of Memory Error" in " ".join(r.output.split())

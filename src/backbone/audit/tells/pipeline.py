@@ -40,6 +40,7 @@ class TellsOptions(BaseModel):
     ticket_map: list[str] = Field(default_factory=list)
     lower_is_better: list[str] = Field(default_factory=lambda: ["dispute_rate"])
     active_window: int = 1
+    memory_limit: str | None = None  # DuckDB's, for the log and each table (spills beyond)
 
 
 def _check(options: TellsOptions) -> None:
@@ -77,6 +78,7 @@ def run_tells_files(
         rating_scale=options.rating_scale,
         threshold=options.threshold,
         fmt=options.fmt,
+        memory_limit=options.memory_limit,
     )
     if log.axis.count < MIN_POINTS:
         raise InputError.single(
@@ -86,6 +88,7 @@ def run_tells_files(
             f"{log.axis.count} {options.period}(s); a trend needs at least {MIN_POINTS} "
             "(use --period day, or a longer log)",
         )
+    limit = options.memory_limit
     task_cells = (
         read_cells(
             task_metrics,
@@ -94,6 +97,7 @@ def run_tells_files(
             value="value",
             lines=True,
             period=options.period,
+            memory_limit=limit,
         )
         if task_metrics
         else None
@@ -104,13 +108,16 @@ def run_tells_files(
             tickets.TICKET_COLUMNS,
             key="category",
             period=options.period,
+            memory_limit=limit,
         )
         if tickets_file
         else None
     )
     if task_cells is not None:
         _check_lower_is_better(options.lower_is_better, task_cells.keys(), str(task_metrics))
-    eval_rows = read_table(evals_file, evals.EVAL_COLUMNS) if evals_file else None
+    eval_rows = (
+        read_table(evals_file, evals.EVAL_COLUMNS, memory_limit=limit) if evals_file else None
+    )
     measured = measure_all(
         log,
         options,
