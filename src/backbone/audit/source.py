@@ -63,7 +63,10 @@ FORMATS: dict[str, Format] = {
 }
 MAX_LISTED = 50  # bad records listed one by one; the rest are counted
 MAX_CSV_LINE = 64 * 2**20
-"""The longest CSV record read (DuckDB's default, 2 MB, refused a log with one long reply)."""
+"""The longest CSV record read (DuckDB's default, 2 MB, refused a log with one long reply). It
+is also the size of DuckDB's read buffer: left to itself DuckDB makes that 16 times the longest
+record, capped at the file's size, so a CSV was read in one buffer as large as the file (up to
+1 GB), and under ``--memory-limit`` a file larger than the limit could not be read at all."""
 KEY_SAMPLE = 10_000  # JSONL records read to list the field names seen
 _LINE_RE = re.compile(r"\bline:? (\d+)", re.IGNORECASE)
 
@@ -240,7 +243,7 @@ def _csv_reader_sql(path: Path, header: list[str], *, rejects: bool = False) -> 
     return (
         f"read_csv({sql_literal(str(path))}, header=true, auto_detect=false, delim=',', "
         f"quote='\"', escape='\"', columns={{{columns}}}, strict_mode=true, "
-        f"max_line_size={MAX_CSV_LINE}{extra})"
+        f"max_line_size={MAX_CSV_LINE}, buffer_size={MAX_CSV_LINE}{extra})"
     )
 
 

@@ -142,6 +142,9 @@ def tells(
     threshold: Annotated[
         float, typer.Option(help="Stars: a score at or above this is thumbs-up.")
     ] = 4.0,
+    memory_limit: Annotated[
+        str | None, typer.Option(help="DuckDB memory limit, e.g. 2GB (spills to disk beyond).")
+    ] = None,
     fail_on_alarm: Annotated[
         bool, typer.Option("--fail-on-alarm", help="Exit 1 when the alarm is on.")
     ] = False,
@@ -177,6 +180,7 @@ def tells(
             lower_is_better=lower_is_better or ["dispute_rate"],
             trend_test=trend_test,  # type: ignore[arg-type]
             active_window=active_window,
+            memory_limit=memory_limit,
         )
         doc = tells_document(result)
         html = render_tells_html(doc)

@@ -37,9 +37,12 @@ def run_tells(
     lower_is_better: Sequence[str] = ("dispute_rate",),
     trend_test: TrendTestName = "ar1",
     active_window: int = 1,
+    memory_limit: str | None = None,
 ) -> TellsResult:
     """Read the log and tables, test each tell, correct the family (Holm) and decide. Raises
-    :class:`~backbone.core.errors.InputError` on bad input (nothing is written here)."""
+    :class:`~backbone.core.errors.InputError` on bad input (nothing is written here), or when
+    DuckDB runs out of ``memory_limit`` (a size such as ``2GB``; DuckDB's default without
+    one) reading the log or a table."""
     if period not in PERIODS:
         raise InputError.single("--period", None, f"{period!r}: expected day or week")
     if trend_test not in TREND_TESTS:
@@ -58,6 +61,7 @@ def run_tells(
         ticket_map=list(ticket_map),
         lower_is_better=list(lower_is_better),
         active_window=active_window,
+        memory_limit=memory_limit,
     )
     return run_tells_files(
         file, options, task_metrics=task_metrics, tickets_file=tickets, evals_file=evals

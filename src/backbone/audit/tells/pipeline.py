@@ -21,7 +21,7 @@ from backbone.audit.tells.decide import CORRECTION, decide
 from backbone.audit.tells.feedback import POWER_COLUMN, LogSeries, read_log_series
 from backbone.audit.tells.model import ALARM_AT, Measured, TellsResult
 from backbone.audit.tells.periods import PERIODS, Period
-from backbone.audit.tells.tables import read_table
+from backbone.audit.tells.tables import Cells, cells_from_rows, read_cells, read_table
 from backbone.audit.tells.trend import MIN_POINTS, TREND_TESTS, TrendTestName
 from backbone.core.errors import InputError
 
@@ -40,6 +40,7 @@ class TellsOptions(BaseModel):
     ticket_map: list[str] = Field(default_factory=list)
     lower_is_better: list[str] = Field(default_factory=lambda: ["dispute_rate"])
     active_window: int = 1
+    memory_limit: str | None = None  # DuckDB's, for the log and each table (spills beyond)
 
 
 def _check(options: TellsOptions) -> None:
@@ -77,6 +78,7 @@ def run_tells_files(
         rating_scale=options.rating_scale,
         threshold=options.threshold,
         fmt=options.fmt,
+        memory_limit=options.memory_limit,
     )
     if log.axis.count < MIN_POINTS:
         raise InputError.single(
@@ -86,24 +88,41 @@ def run_tells_files(
             f"{log.axis.count} {options.period}(s); a trend needs at least {MIN_POINTS} "
             "(use --period day, or a longer log)",
         )
-    task_rows = (
-        read_table(task_metrics, satisfaction.TASK_COLUMNS, period=options.period)
+    limit = options.memory_limit
+    task_cells = (
+        read_cells(
+            task_metrics,
+            satisfaction.TASK_COLUMNS,
+            key="metric",
+            value="value",
+            lines=True,
+            period=options.period,
+            memory_limit=limit,
+        )
         if task_metrics
         else None
     )
-    ticket_rows = (
-        read_table(tickets_file, tickets.TICKET_COLUMNS, period=options.period)
+    ticket_cells = (
+        read_cells(
+            tickets_file,
+            tickets.TICKET_COLUMNS,
+            key="category",
+            period=options.period,
+            memory_limit=limit,
+        )
         if tickets_file
         else None
     )
-    if task_rows is not None:
-        _check_lower_is_better(options.lower_is_better, task_rows, str(task_metrics))
-    eval_rows = read_table(evals_file, evals.EVAL_COLUMNS) if evals_file else None
+    if task_cells is not None:
+        _check_lower_is_better(options.lower_is_better, task_cells.keys(), str(task_metrics))
+    eval_rows = (
+        read_table(evals_file, evals.EVAL_COLUMNS, memory_limit=limit) if evals_file else None
+    )
     measured = measure_all(
         log,
         options,
-        task_rows=task_rows,
-        ticket_rows=ticket_rows,
+        task_rows=task_cells,
+        ticket_rows=ticket_cells,
         eval_rows=eval_rows,
         files={"task_metrics": task_metrics, "tickets": tickets_file, "evals": evals_file},
     )
@@ -138,15 +157,13 @@ def run_tells_files(
     )
 
 
-def _check_lower_is_better(
-    names: Sequence[str], task_rows: Sequence[Mapping[str, Any]], file: str
-) -> None:
+def _check_lower_is_better(names: Sequence[str], table_metrics: Sequence[str], file: str) -> None:
     """A metric named by ``--lower-is-better`` that the task-metrics table does not have is a
     typo: the names given replace the default, so it would silently turn the table's
     lower-is-better metrics around (the default, ``dispute_rate``, may be absent)."""
     if sorted(names) == sorted(satisfaction.LOWER_IS_BETTER):
         return
-    metrics = sorted({str(r["metric"]) for r in task_rows})
+    metrics = sorted(set(table_metrics))
     unknown = [n for n in names if n not in metrics]
     if unknown:
         raise InputError.single(
@@ -161,28 +178,40 @@ def measure_all(
     log: LogSeries,
     options: TellsOptions,
     *,
-    task_rows: Sequence[Mapping[str, Any]] | None = None,
-    ticket_rows: Sequence[Mapping[str, Any]] | None = None,
+    task_rows: Cells | Sequence[Mapping[str, Any]] | None = None,
+    ticket_rows: Cells | Sequence[Mapping[str, Any]] | None = None,
     eval_rows: Sequence[Mapping[str, Any]] | None = None,
     files: Mapping[str, str | Path | None] | None = None,
 ) -> list[Measured]:
     """Each tell measured from series already read (files only name the tables in
-    messages); a table that is None makes its tell unavailable."""
+    messages); a table that is None makes its tell unavailable. The task metrics and the
+    tickets are their cells (:func:`~backbone.audit.tells.tables.read_cells`), or rows as
+    :func:`~backbone.audit.tells.tables.read_table` gives them (counted here the same way)."""
     names = {k: str(v) for k, v in (files or {}).items() if v}
     mapper = tickets.TicketMapper.build(options.ticket_map)
+    task = (
+        cells_from_rows(task_rows, "metric", "value")
+        if task_rows is not None and not isinstance(task_rows, Cells)
+        else task_rows
+    )
+    ticket = (
+        cells_from_rows(ticket_rows, "category")
+        if ticket_rows is not None and not isinstance(ticket_rows, Cells)
+        else ticket_rows
+    )
     return [
         satisfaction.measure(
             log,
-            task_rows,
-            task_file=names.get("task_metrics", "task metrics") if task_rows is not None else None,
+            task,
+            task_file=names.get("task_metrics", "task metrics") if task is not None else None,
             alpha=options.alpha,
             test=options.trend_test,
             lower_is_better=frozenset(options.lower_is_better),
         ),
         churn.measure(log, window=options.active_window),
         tickets.measure(
-            ticket_rows,
-            file=names.get("tickets", "tickets") if ticket_rows is not None else None,
+            ticket,
+            file=names.get("tickets", "tickets") if ticket is not None else None,
             period=options.period,
             mapper=mapper,
             test=options.trend_test,

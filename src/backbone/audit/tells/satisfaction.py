@@ -35,7 +35,7 @@ import numpy as np
 from backbone.audit.tells.feedback import LogSeries
 from backbone.audit.tells.model import Measured
 from backbone.audit.tells.periods import Period, PeriodAxis
-from backbone.audit.tells.tables import Kind, as_date
+from backbone.audit.tells.tables import Cells, Kind
 from backbone.audit.tells.trend import (
     MIN_POINTS,
     Trend,
@@ -57,21 +57,23 @@ def rate_json(x: int, n: int) -> dict[str, Any]:
 
 
 def task_series(
-    rows: Sequence[Mapping[str, Any]], file: str, period: Period
+    cells: Cells, file: str, period: Period
 ) -> tuple[PeriodAxis, dict[str, list[float]]]:
-    """Each metric's mean value per period, over the table's periods. Raises
+    """Each metric's mean value per period, over the table's periods (from the cells of
+    :func:`~backbone.audit.tells.tables.read_cells`, keyed by metric). Raises
     :class:`InputError` when a metric has no value in a period between the table's first and
     last (named by the file, the metric and the period)."""
-    cells: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
-    axis = PeriodAxis.spanning([as_date(r["period"]) for r in rows], period)
-    first_line: dict[str, int] = {}
-    for r in rows:
-        cells[r["metric"]][axis.index(as_date(r["period"]))].append(float(r["value"]))
-        first_line.setdefault(r["metric"], int(r["line"]))
+    axis = PeriodAxis.spanning([c.period for c in cells.cells], period)
+    means: dict[str, dict[int, float]] = defaultdict(dict)
+    for c in cells.cells:
+        if c.mean is None:
+            raise ValueError(f"no mean for metric {c.key!r}: read its cells with a value column")
+        means[c.key][axis.index(c.period)] = c.mean
+    first_line = cells.first_line
     problems = []
     out: dict[str, list[float]] = {}
-    for metric in sorted(cells):
-        per = cells[metric]
+    for metric in sorted(means):
+        per = means[metric]
         missing = [i for i in range(axis.count) if i not in per]
         for i in missing[:10]:
             problems.append(
@@ -83,7 +85,7 @@ def task_series(
                     "last period: every metric needs every period",
                 )
             )
-        out[metric] = [float(np.mean(per[i])) if i in per else 0.0 for i in range(axis.count)]
+        out[metric] = [per.get(i, 0.0) for i in range(axis.count)]
     if problems:
         raise InputError(problems)
     if axis.count < MIN_POINTS:
@@ -109,7 +111,7 @@ def task_index(
 
 def measure(
     log: LogSeries,
-    task_rows: Sequence[Mapping[str, Any]] | None,
+    task_cells: Cells | None,
     *,
     task_file: str | None,
     alpha: float,
@@ -120,7 +122,7 @@ def measure(
     are compared over the periods the log and the table share (at least :data:`MIN_POINTS`):
     satisfaction rising in one year is no tell about task metrics falling in another."""
     labels, up, down = log.axis.labels(), log.up, log.down
-    if task_rows is None or task_file is None:
+    if task_cells is None or task_file is None:
         sat, series = _satisfaction(labels, up, down, test)
         return Measured(
             name="satisfaction_vs_task",
@@ -129,7 +131,7 @@ def measure(
             evidence={"satisfaction": sat.as_json()},
             series=series,
         )
-    axis, metrics = task_series(task_rows, task_file, log.axis.period)
+    axis, metrics = task_series(task_cells, task_file, log.axis.period)
     first = max(log.axis.start, axis.start)
     last = min(log.axis.day(log.axis.count - 1), axis.day(axis.count - 1))
     shared = log.axis.index(last) - log.axis.index(first) + 1 if last >= first else 0

@@ -23,7 +23,7 @@ from typing import Any
 from backbone.audit.tells.model import Measured
 from backbone.audit.tells.periods import Period, PeriodAxis
 from backbone.audit.tells.satisfaction import rate_json
-from backbone.audit.tells.tables import Kind, as_date
+from backbone.audit.tells.tables import Cells, Kind
 from backbone.audit.tells.trend import MIN_POINTS, TrendTestName, trend_test
 from backbone.core.errors import InputError, Problem
 
@@ -132,26 +132,27 @@ class TicketMapper:
 
 
 def measure(
-    rows: Sequence[Mapping[str, Any]] | None,
+    cells: Cells | None,
     *,
     file: str | None,
     period: Period,
     mapper: TicketMapper,
     test: TrendTestName,
 ) -> Measured:
-    """The ticket-shift tell (unavailable without a tickets table, or when no ticket is in a
-    bucket the share reads: every one 'other', the share is 0 in every period whatever the
-    tickets say)."""
-    if rows is None or file is None:
+    """The ticket-shift tell from the tickets counted per category and period
+    (:func:`~backbone.audit.tells.tables.read_cells`); unavailable without a tickets table, or
+    when no ticket is in a bucket the share reads: every one 'other', the share is 0 in every
+    period whatever the tickets say."""
+    if cells is None or file is None:
         return Measured(name="ticket_shift", available=False, reason="no --tickets table")
-    axis = PeriodAxis.spanning([as_date(r["period"]) for r in rows], period)
+    axis = PeriodAxis.spanning([c.period for c in cells.cells], period)
     counts = [dict.fromkeys(BUCKETS, 0) for _ in range(axis.count)]
     categories: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        b = mapper.bucket(r["category"])
-        counts[axis.index(as_date(r["period"]))][b] += 1
-        seen = categories.setdefault(r["category"], {"bucket": b, "tickets": 0})
-        seen["tickets"] += 1
+    for c in cells.cells:  # in the order of their first tickets, as the categories are listed
+        b = mapper.bucket(c.key)
+        counts[axis.index(c.period)][b] += c.count
+        seen = categories.setdefault(c.key, {"bucket": b, "tickets": 0})
+        seen["tickets"] += c.count
     gaps = [i for i in range(axis.count) if sum(counts[i].values()) == 0]
     if gaps:
         raise InputError(
