@@ -170,6 +170,15 @@ def test_ibis_queries_count_and_draw_as_the_default_path(log_file: Path) -> None
             # with the same messages and flags (a table has no rows: 0)
             assert by_stratum(b) == by_stratum(a)
             assert a.strata == b.strata
+            # and the whole sample in one order: the log's strata in turn, each in draw
+            # order (the draw's GROUP BY ALL gave the strata in an order that varied run to
+            # run, so monitor.json's judgments and caved lists did too)
+            assert [c.conversation.key for c in a.conversations] == [
+                c.conversation.key for c in b.conversations
+            ]
+            order = [c.stratum for c in a.conversations]
+            strata = [s.key for s in base.info.strata]
+            assert order == sorted(order, key=strata.index)
 
 
 def file_and_table(log_file: Path, db: Path, tmp_path: Path) -> tuple[Any, Any]:

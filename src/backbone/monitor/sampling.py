@@ -74,9 +74,12 @@ def draw_sample(
         for s in log.info.strata
     ]
     by_key = {s.key: s for s in strata}
-    order = [(k, key) for k, keys in drawn.items() for key in keys]
+    # in the log's stratum order, each stratum's keys in draw order: the same sample comes out
+    # in the same order every run (the draw's GROUP BY and the fetch keep none of their own)
+    order = [(s.key, key) for s in strata for key in drawn.get(s.key, [])]
     stratum_of = {key: k for k, key in order}
-    conversations = log.fetch([key for _, key in order])
+    rank = {key: i for i, (_, key) in enumerate(order)}
+    conversations = sorted(log.fetch([key for _, key in order]), key=lambda c: rank[c.key])
     sampled = []
     for c in conversations:
         s = by_key[stratum_of[c.key]]
