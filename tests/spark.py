@@ -41,6 +41,17 @@ print(json.dumps({"code": res.exit_code, "output": res.output, "heap": heap}))
 """
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def child_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """This process's environment for a child process, with the repository's ``src`` and
+    root on ``PYTHONPATH``: a ``python:tests...`` judge imports there whether pytest itself
+    ran with the root on ``PYTHONPATH`` (a worktree run) or not (``scripts/test.sh``)."""
+    paths = [str(ROOT / "src"), str(ROOT), os.environ.get("PYTHONPATH", "")]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p), **(env or {})}
+
+
 def fresh_backbone(
     args: list[str], cwd: Path, env: dict[str, str] | None = None
 ) -> tuple[int, str, int | None]:
@@ -54,7 +65,7 @@ def fresh_backbone(
         capture_output=True,
         text=True,
         cwd=cwd,
-        env={**os.environ, **(env or {})},
+        env=child_env(env),
         timeout=600,
     )
     assert run.returncode == 0, run.stderr

@@ -30,7 +30,7 @@ from backbone.cli.app import app
 from backbone.core.errors import InputError
 from backbone.evaluation.audit_engines import open_feedback, redact
 from tests.audit.logs import planted_rows, write
-from tests.spark import empty_logs, fresh_backbone, local_spark
+from tests.spark import child_env, empty_logs, fresh_backbone, local_spark
 
 JUDGE = "python:tests.audit.planted_judge:truth"
 # Ibis 12's DuckDB backend reads a table's schema through duckdb's deprecated fetch_arrow_table
@@ -335,7 +335,7 @@ def test_the_memory_limit_is_refused_on_a_connection_duckdb_does_not_read(
         [sys.executable, "-c", "from backbone.cli.app import main; main()", "audit",
          "--connection", "pyspark://", "--table", "feedback", "--memory-limit", "1GB",
          "--judge", JUDGE, "--out", str(tmp_path / "o"), "-q", "--no-cache"],
-        capture_output=True, text=True, cwd=tmp_path, timeout=300,
+        capture_output=True, text=True, cwd=tmp_path, timeout=300, env=child_env(),
     )  # fmt: skip
     assert run.returncode == 2 and not (tmp_path / "o").exists(), run.stderr
     assert (
