@@ -111,6 +111,26 @@ TEXT_ENDS = """(el) => {
 }"""
 
 
+def audit_with_rtl_judge(tmp_path: Path) -> None:
+    """``backbone audit`` of 40 events (half thumbs-down) into ``tmp_path/audit`` with the
+    judge whose errors hold an open right-to-left override, no retries."""
+    rows = [
+        {
+            "id": f"e-{i}",
+            "timestamp": "2026-01-01T00:00:00Z",
+            "user_id": f"u{i % 5}",
+            "prompt": "q",
+            "response": "a",
+            "rating": "down" if i % 2 else "up",
+        }
+        for i in range(40)
+    ]
+    log = tmp_path / "log.jsonl"
+    log.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    judge = "python:tests.report.bots:rtl_judge"
+    cli("audit", str(log), "--judge", judge, "--out", "audit", "-q", "--retries", "0", cwd=tmp_path)
+
+
 def test_a_right_to_left_override_in_a_name_does_not_reverse_the_text_after_it(
     browser: Any, tmp_path: Path
 ) -> None:
@@ -157,21 +177,7 @@ def test_a_right_to_left_override_in_an_unscored_reason_does_not_reverse_the_nex
     """An audit judge's error holding an open right-to-left override: in the audit report's
     list of unscored reasons, every reason after it (and its count) read reversed ("quota
     (7)" as ")7( atouq")."""
-    rows = [
-        {
-            "id": f"e-{i}",
-            "timestamp": "2026-01-01T00:00:00Z",
-            "user_id": f"u{i % 5}",
-            "prompt": "q",
-            "response": "a",
-            "rating": "down" if i % 2 else "up",
-        }
-        for i in range(40)
-    ]
-    log = tmp_path / "log.jsonl"
-    log.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    judge = "python:tests.report.bots:rtl_judge"
-    cli("audit", str(log), "--judge", judge, "--out", "audit", "-q", "--retries", "0", cwd=tmp_path)
+    audit_with_rtl_judge(tmp_path)
     page, _, errors = open_page(browser, tmp_path / "audit" / "report.html")
     assert errors == []
     reasons = page.locator("#audit-grid p", has_text="never counted as correct")
@@ -199,21 +205,7 @@ def test_an_audit_of_the_whole_log_with_unscored_events_claims_no_exact_count(
     exact counts' under the sample design (the terminal said 'whole log judged, 20 unscored:
     estimated'). It now says the figures are estimated, how many were left unscored, and
     keeps 'exact count' for a whole log with nothing unscored."""
-    rows = [
-        {
-            "id": f"e-{i}",
-            "timestamp": "2026-01-01T00:00:00Z",
-            "user_id": f"u{i % 5}",
-            "prompt": "q",
-            "response": "a",
-            "rating": "down" if i % 2 else "up",
-        }
-        for i in range(40)
-    ]
-    log = tmp_path / "log.jsonl"
-    log.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    judge = "python:tests.report.bots:rtl_judge"
-    cli("audit", str(log), "--judge", judge, "--out", "audit", "-q", "--retries", "0", cwd=tmp_path)
+    audit_with_rtl_judge(tmp_path)
     doc = json.loads((tmp_path / "audit" / "audit.json").read_text())
     assert doc["whole_log"] and doc["grid"]["down"]["unscored"] == 20
     page, _, errors = open_page(browser, tmp_path / "audit" / "report.html")
