@@ -31,4 +31,6 @@ if ! .venv/bin/python -c "import pyspark, uvicorn, fastapi, sse_starlette, starl
 fi
 .venv/bin/ruff check src tests benchmarks
 .venv/bin/mypy
-exec .venv/bin/pytest "$@"
+# Two worker processes, one per core (BACKBONE_TEST_WORKERS=0 runs in this process); each takes
+# whole test files, so a file's module-wide fixtures (a Spark session, a model server) start once.
+exec .venv/bin/pytest -n "${BACKBONE_TEST_WORKERS:-2}" --dist loadfile "$@"
