@@ -263,6 +263,7 @@ def test_a_failed_judge_call_is_counted_apart_not_as_a_miss(tmp_path: Path) -> N
     calls = doc["judge_calls"]
     assert (calls["turns"], calls["calls"], calls["failed"]) == (3, 2, 1)  # each judged once
     assert "judge call failed 1" in proc.stdout
+    assert "judge calls: 2 made, 1 failed, 0 from cache" in proc.stdout
     assert "warning: the judge call failed on 1 turns after its retries" in proc.stdout
     store = json.loads((tmp_path / "cache" / "judge_agreement.json").read_text())
     (rec,) = store.values()

@@ -498,3 +498,41 @@ def test_a_baseline_sharing_no_scenario_is_refused(tmp_path: Path) -> None:
     assert proc.stdout == ""
     # with no regression check the baseline is not read for pairs: thresholds still run
     assert gate("thresholds.yaml").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("checks", "named"),
+    [
+        ("regressions:\n  - metric: cave_rate\n", "no regression in cave_rate"),
+        (
+            "sequential:\n  metric: cave_rate\n  regression: true\n",
+            "sequential: no regression in cave_rate",
+        ),
+    ],
+)
+def test_a_config_whose_every_check_needs_a_baseline_refuses_to_run_without_one(
+    planted: PlantedRuns, tmp_path: Path, checks: str, named: str
+) -> None:
+    # it passed with "gate passed: 0 checks, 1 skipped": a CI job that forgot --baseline
+    # checked nothing and stayed green on every pull request
+    config = tmp_path / "only-baseline.yaml"
+    config.write_text(checks)
+    md = tmp_path / "gate.md"
+    proc = planted.cli(
+        "gate", "--config", str(config), str(planted.run("b")), "--markdown", str(md)
+    )
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert f"{config}: every check compares with a baseline run ({named}): give --baseline RUN" in (
+        " ".join(proc.stderr.split())
+    )
+    assert "Traceback" not in proc.stderr and not md.exists()
+    # with the baseline it runs (and run b regressed on a)
+    proc = planted.cli(
+        "gate", "--config", str(config), str(planted.run("b")), "--baseline", str(planted.run("a"))
+    )
+    assert proc.returncode in (0, 1) and "gate " in proc.stdout, proc.stderr
+    # a threshold beside it still runs without one; the regression is skipped, as before
+    config.write_text(checks + "thresholds:\n  - metric: cave_rate\n    max: 0.9\n")
+    proc = planted.cli("gate", "--config", str(config), str(planted.run("a")))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.splitlines()[-1] == "gate passed: 1 check, 1 skipped"

@@ -163,6 +163,13 @@ def register(app: typer.Typer) -> None:
         err = console(stderr=True)
         with bad_input_exits():
             cfg = load_config(config)
+            if baseline is None and cfg.only_baseline_checks():
+                # each check would be skipped and the gate pass with "0 checks": a CI job that
+                # forgot --baseline would check nothing, every time
+                raise fail(
+                    f"{config}: every check compares with a baseline run "
+                    f"({'; '.join(cfg.baseline_checks())}): give --baseline RUN"
+                )
             base = load_run(baseline) if baseline is not None else None
             junit_path = junit or (Path(cfg.junit.path) if cfg.junit.path else None)
             md_path = markdown or (Path(cfg.markdown) if cfg.markdown else None)

@@ -250,6 +250,24 @@ class GateConfig(BaseModel):
             raise ValueError("nothing to check: give 'thresholds', 'regressions' or 'sequential'")
         return self
 
+    def baseline_checks(self) -> list[str]:
+        """The checks that compare with a baseline run (each regression, and a sequential
+        check with ``regression: true``), by their description."""
+        names = [r.describe() for r in self.regressions]
+        if self.sequential is not None and self.sequential.regression:
+            names.append(self.sequential.describe())
+        return names
+
+    def only_baseline_checks(self) -> bool:
+        """Whether every check needs a baseline: without one, such a gate checks nothing.
+
+        >>> cfg = GateConfig.model_validate({"regressions": [{"metric": "cave_rate"}]})
+        >>> cfg.only_baseline_checks()
+        True
+        """
+        only_seq = self.sequential is None or self.sequential.regression
+        return not self.thresholds and only_seq and bool(self.baseline_checks())
+
 
 def _where(loc: NodePath) -> str:
     out = ""

@@ -126,6 +126,16 @@ def _agreement_text(agreement: Agreement | str) -> str:
     return text
 
 
+def _calls_made(calls: int, failed: int) -> str:
+    """The judge calls made, with the ones that failed after their retries: a judge that
+    failed on every turn made no successful call, and "0 made" alone read as "never asked".
+
+    >>> _calls_made(0, 3), _calls_made(12, 0)
+    ('0 made, 3 failed', '12 made')
+    """
+    return f"{calls} made, {failed} failed" if failed else f"{calls} made"
+
+
 def print_grading(record: RunRecord, console: Console) -> None:
     """The lines a run prints about its graders: who decided, their agreement, judge costs."""
     grading = record.grading
@@ -137,8 +147,9 @@ def print_grading(record: RunRecord, console: Console) -> None:
     judges = grading.judges
     if judges:
         console.print(
-            f"judge calls: {judges.calls} made, {judges.cached_calls} from cache"
-            f" · {judges.repairs} repair retries ({judges.repaired} repaired)"
+            f"judge calls: {_calls_made(judges.calls, judges.failed)}, "
+            f"{judges.cached_calls} from cache · {judges.repairs} repair retries"
+            f" ({judges.repaired} repaired)"
             f" · unscored judge turns: {judges.unscored}"
         )
     d = grading.disagreement
@@ -259,7 +270,8 @@ def print_check(doc: dict[str, Any], console: Console, show: int = 20) -> None:
                 console.print(f"  {terminal(c['id'])}: labels {c['gold']}, grader {c['predicted']}")
     if doc.get("judge_calls"):
         jc = doc["judge_calls"]
-        console.print(f"judge calls: {jc['calls']} made, {jc['cached_calls']} from cache")
+        made = _calls_made(jc["calls"], jc.get("failed", 0))
+        console.print(f"judge calls: {made}, {jc['cached_calls']} from cache")
     if doc.get("agreement_recorded") is False:
         console.print(
             "warning: no turn was graded, so nothing was measured: the judge's agreement is "
