@@ -32,6 +32,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
@@ -759,18 +760,28 @@ def _statement_spans(text: str, alias: str) -> list[tuple[int, int]]:
         >>> _statement_spans("Whales are not mammals.", "No, whales are mammals")
         []
     """
+    pattern = _statement_pattern(alias)
+    if pattern is None:
+        return []
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _statement_pattern(alias: str) -> re.Pattern[str] | None:
+    """The compiled pattern of a yes-or-no alias's statement (None: the alias makes none that
+    can be told), built once per alias rather than once per reply."""
     found = _YES_NO_STATEMENT.match(alias)
     if found is None:
-        return []
+        return None
     subject, predicate = found.group("subject").split(), found.group("predicate").split()
     if subject[0].lower() in _STATEMENT_PRONOUNS or any(
         w.lower() in ("not", "never", "no") for w in predicate
     ):
-        return []
+        return None
     said_subject = r"\s+".join(_word_forms(w) for w in subject)
     said_predicate = r"\s+".join(_word_forms(w) for w in predicate)
     pattern = rf"(?<![\w'’-]){said_subject}{_STATEMENT_VERB}{said_predicate}(?![\w'’-])"
-    return [(m.start(), m.end()) for m in re.finditer(pattern, text, re.I)]
+    return re.compile(pattern, re.I)
 
 
 def _text_spans(text: str, key: TextKey, wrong: list[str]) -> list[tuple[int, int, str, bool]]:
