@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.cli.test_rescore import cli
 from tests.support import sampled
 
@@ -94,12 +96,18 @@ def test_a_rescore_refuses_a_sample_played_from_another_suite(tmp_path: Path) ->
     )
 
 
-def test_a_rescore_keeps_each_samples_role_break(tmp_path: Path) -> None:
+def test_a_rescore_keeps_each_samples_role_break(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An adaptive run's role breaks are never regraded: sample 0's is in results.json, the
     other samples' beside their conversations in transcripts.jsonl, and a re-score keeps both
     (without it, sample 1's record of where and why the role broke would be lost)."""
     from backbone import evaluate, rescore
 
+    # a cache of its own: the pressure role breaks on every second conversation it is asked
+    # for, and a warm cache (this test run before, in this process or another) served sample
+    # 0's turn 1 without asking it, so sample 1 was asked first and pushed: no break
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
     sampled.reset()
     suite = sampled.write_suite(tmp_path / "suite.yaml")
     pressure = "python:tests.support.sampled:pressure_breaking_on_odd_samples"

@@ -47,6 +47,8 @@ def test_default_options_run_at_the_limit(headers: str, rate: int, latency: floa
         elapsed, record = timed_run(n, spec, base)
         seen = stats(url)
     floor = 2 * n / rate  # seconds the limit allows for 2n requests
+    # the server's windows pace the run, not the CPU: 0.88-0.94 of the floor measured idle and
+    # with 1, 2, 3 and 6 busy processes beside it on 2 cores (a busy second xdist worker)
     assert elapsed <= 1.3 * floor, (elapsed, floor, seen)
     assert seen["admitted"] == 2 * n
     # at most two gentle bursts of about 300 requests (it was 5%: 16 of 316 failed it once)

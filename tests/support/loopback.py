@@ -671,12 +671,15 @@ _SCRUBBED = (
     "OPENAI_BASE_URL",
     "ANTHROPIC_API_KEY",
     "ANTHROPIC_BASE_URL",
-    "BACKBONE_CACHE_DIR",
 )
 
 
 def cli_env(**overrides: str | None) -> dict[str, str]:
-    """The environment for a CLI run: no provider keys, no proxies, plus ``overrides``."""
+    """The environment for a CLI run: no provider keys, no proxies, plus ``overrides``.
+
+    ``BACKBONE_CACHE_DIR`` is kept: under pytest it is the test process's own cache
+    (tests/conftest.py) or the test's; dropping it sent a CLI run with the cache on to the
+    user's ``~/.cache/backbone``, shared with the other test worker and earlier runs."""
     env = {
         k: v
         for k, v in os.environ.items()
