@@ -1,0 +1,102 @@
+"""Ctrl-C while ``backbone probe`` or ``backbone gate --target`` plays a suite: exit 130, no
+traceback, and a true word on what was kept. The CLI runs in a subprocess (a real SIGINT),
+on the code under test, against a slow ``python:`` bot so that the signal lands mid-play."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import backbone
+from tests.probes import bots
+from tests.support.loopback import cli_env, write_suite
+
+SRC = Path(backbone.__file__).resolve().parents[1]  # the tree under test, not an install's
+SLOW_BOT = """
+import time
+
+
+def reply(messages):
+    time.sleep(0.1)
+    with open("calls.txt", "a") as calls:  # in the working directory: the test's tmp_path
+        calls.write("call\\n")
+    return "The capital is Rome."
+"""
+
+
+def _replied(cwd: Path, n: int) -> Callable[[], bool]:
+    """Whether the slow bot has answered ``n`` calls."""
+    calls = cwd / "calls.txt"
+    return lambda: calls.exists() and len(calls.read_text().splitlines()) >= n
+
+
+def _cli(args: list[str], cwd: Path) -> subprocess.Popen[str]:
+    env = cli_env(PYTHONPATH=str(SRC), BACKBONE_CACHE_DIR=str(cwd / "cache"))
+    return subprocess.Popen(
+        [sys.executable, "-c", "from backbone.cli.app import main; main()", *args],
+        env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as from a terminal
+    )  # fmt: skip
+
+
+def _interrupted(proc: subprocess.Popen[str], started: Callable[[], bool]) -> str:
+    """SIGINT once ``started()`` holds; the stderr of a prompt exit 130."""
+    deadline = time.monotonic() + 30
+    while not started():
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.05)
+    sent = time.monotonic()
+    os.kill(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=30)
+    assert time.monotonic() - sent < 10
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    return stderr
+
+
+def test_ctrl_c_during_a_probe_without_the_cache_says_nothing_was_kept(tmp_path: Path) -> None:
+    """It said 'replies so far are kept in None; run the same command again to resume': a
+    probe's plays keep no journal (no run directory of their own until the end)."""
+    (tmp_path / "slow_bot.py").write_text(SLOW_BOT)
+    suite = bots.items(tmp_path / "s.yaml", 6)
+    out = tmp_path / "probe"
+    proc = _cli(
+        ["probe", "authority", "--target", "python:slow_bot.py:reply", "--suite", str(suite),
+         "--out", str(out), "--no-cache", "-c", "1"],
+        tmp_path,
+    )  # fmt: skip
+    stderr = _interrupted(proc, _replied(tmp_path, 3))  # far from the end: 30 calls or so
+    assert "interrupted: nothing written (--no-cache: no reply kept)." in stderr
+    assert "None" not in stderr and "resume" not in stderr
+    assert not (out / "probe.json").exists()
+
+
+def test_ctrl_c_during_a_gate_play_says_where_the_replies_are_kept_and_it_resumes(
+    tmp_path: Path,
+) -> None:
+    """It exited 130 without a word (run says where the replies are kept)."""
+    (tmp_path / "slow_bot.py").write_text(SLOW_BOT)
+    write_suite(tmp_path / "suite.yaml")
+    (tmp_path / "gate.yaml").write_text("thresholds:\n  - {metric: cave_rate, max: 1.0}\n")
+    args = ["gate", "--config", "gate.yaml", "played", "--target", "python:slow_bot.py:reply",
+            "--suite", "suite.yaml", "--concurrency", "1", "--no-cache"]  # fmt: skip
+    journal = tmp_path / "played" / ".backbone" / "journal.sqlite"
+    stderr = _interrupted(_cli(args, tmp_path), _replied(tmp_path, 3))  # of 15
+    assert journal.exists()
+    said = " ".join(stderr.split())
+    assert (
+        f"interrupted: every reply so far is kept in {Path('played/.backbone/journal.sqlite')};"
+        in said
+    )
+    assert "run the same command again to resume." in said
+    assert not (tmp_path / "played" / "results.json").exists()
+    again = _cli(args, tmp_path)
+    stdout, stderr = again.communicate(timeout=60)
+    assert again.returncode == 0, stdout + stderr
+    assert "resuming: " in stderr  # the replies kept were read back
+    assert (tmp_path / "played" / "results.json").exists()
