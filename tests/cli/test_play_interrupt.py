@@ -100,3 +100,49 @@ def test_ctrl_c_during_a_gate_play_says_where_the_replies_are_kept_and_it_resume
     assert again.returncode == 0, stdout + stderr
     assert "resuming: " in stderr  # the replies kept were read back
     assert (tmp_path / "played" / "results.json").exists()
+
+
+LOOP_BLOCKING_BOT = """
+import pathlib
+import time
+
+
+async def reply(messages):
+    pathlib.Path("entered").touch()
+    time.sleep(60)  # a blocking call in an async function: the event loop stops with it
+    return "The capital is Rome."
+"""
+
+
+def test_a_second_ctrl_c_in_an_async_target_that_blocks_the_loop_ends_the_run_cleanly(
+    tmp_path: Path,
+) -> None:
+    """The first Ctrl-C cannot stop a loop held by the target's blocking call; the second
+    lands inside it as a KeyboardInterrupt. asyncio's clean-up met it again from the task
+    group, and the run ended with 'Task was destroyed but it is pending!', 'Task exception
+    was never retrieved' and tracebacks (exit 130 still)."""
+    (tmp_path / "blocking_bot.py").write_text(LOOP_BLOCKING_BOT)
+    write_suite(tmp_path / "suite.yaml")
+    proc = _cli(
+        ["run", "--target", "python:blocking_bot.py:reply", "--suite", "suite.yaml", "--out",
+         "out", "--no-cache", "-q"],
+        tmp_path,
+    )  # fmt: skip
+    entered = tmp_path / "entered"
+    deadline = time.monotonic() + 30
+    while not entered.exists():
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGINT)  # asks the run to stop: the loop cannot hear it yet
+    time.sleep(0.3)
+    sent = time.monotonic()
+    os.kill(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=30)
+    assert time.monotonic() - sent < 10
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and "Task" not in stderr, stderr
+    said = " ".join(stderr.split())
+    assert (
+        f"interrupted: every reply so far is kept in {Path('out/.backbone/journal.sqlite')};"
+        in said
+    )
