@@ -1,6 +1,7 @@
-"""Ctrl-C while ``backbone probe`` or ``backbone gate --target`` plays a suite: exit 130, no
-traceback, and a true word on what was kept. The CLI runs in a subprocess (a real SIGINT),
-on the code under test, against a slow ``python:`` bot so that the signal lands mid-play."""
+"""Ctrl-C while ``backbone probe``, ``backbone gate --target`` or ``backbone run`` plays a
+suite: exit 130, no traceback, and a true word on what was kept. The CLI runs in a subprocess
+(a real SIGINT), on the code under test, against a slow ``python:`` bot so that the signal
+lands mid-play."""
 
 from __future__ import annotations
 
