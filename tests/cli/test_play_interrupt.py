@@ -13,6 +13,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 import backbone
 from tests.probes import bots
 from tests.support.loopback import cli_env, write_suite
@@ -147,3 +149,42 @@ def test_a_second_ctrl_c_in_an_async_target_that_blocks_the_loop_ends_the_run_cl
         f"interrupted: every reply so far is kept in {Path('out/.backbone/journal.sqlite')};"
         in said
     )
+
+
+SLOW_JUDGE = """
+import pathlib
+import time
+
+
+def judge(item):
+    pathlib.Path("judging").touch()
+    time.sleep(0.2)
+    return {"label": "maintains"}
+"""
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (["judge-check", "--out", "check.json", "--no-cache"],
+         "interrupted: nothing written (--no-cache: no judgment kept)."),
+        (["rescore", "played", "-o", "again", "-q"],
+         "interrupted: judgments so far are cached; run again to resume."),
+    ],
+    ids=["judge-check", "rescore"],
+)  # fmt: skip
+def test_ctrl_c_while_a_judge_grades_says_what_was_kept(
+    tmp_path: Path, command: list[str], said: str
+) -> None:
+    """judge-check and rescore exited 130 without a word (audit, ab and monitor say it)."""
+    (tmp_path / "slow_judge.py").write_text(SLOW_JUDGE)
+    if command[0] == "rescore":  # a run to re-grade, played at once
+        write_suite(tmp_path / "suite.yaml")
+        (tmp_path / "quick_bot.py").write_text("def reply(messages):\n    return 'Rome.'\n")
+        played = _cli(["run", "--target", "python:quick_bot.py:reply", "--suite", "suite.yaml",
+                       "--out", "played", "-q"], tmp_path)  # fmt: skip
+        assert played.wait(60) == 0, played.communicate()
+    proc = _cli([*command, "--judge", "python:slow_judge.py:judge", "-c", "1"], tmp_path)
+    stderr = _interrupted(proc, (tmp_path / "judging").exists)
+    assert said in " ".join(stderr.split())
+    assert not (tmp_path / "check.json").exists() and not (tmp_path / "again").exists()
