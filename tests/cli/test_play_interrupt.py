@@ -188,3 +188,39 @@ def test_ctrl_c_while_a_judge_grades_says_what_was_kept(
     stderr = _interrupted(proc, (tmp_path / "judging").exists)
     assert said in " ".join(stderr.split())
     assert not (tmp_path / "check.json").exists() and not (tmp_path / "again").exists()
+
+
+SLOW_GENERATOR = """
+import pathlib
+import time
+
+
+def write(messages):
+    pathlib.Path("drafting").touch()
+    time.sleep(0.2)
+    return "not a scenario"
+"""
+
+
+@pytest.mark.parametrize(
+    ("no_cache", "said"),
+    [
+        (True, "interrupted: nothing written (--no-cache: no reply kept)."),
+        (False, "interrupted: nothing written; the generator's replies so far are cached: run "
+                "again to resume."),
+    ],
+    ids=["no-cache", "cache"],
+)  # fmt: skip
+def test_ctrl_c_while_drafting_says_what_was_kept(
+    tmp_path: Path, no_cache: bool, said: str
+) -> None:
+    """draft exited 130 without a word."""
+    (tmp_path / "slow_generator.py").write_text(SLOW_GENERATOR)
+    proc = _cli(
+        ["draft", "--spec", "builtin:money", "--generator", "python:slow_generator.py:write",
+         "-n", "2", "--out", "drafted.yaml", *(["--no-cache"] if no_cache else [])],
+        tmp_path,
+    )  # fmt: skip
+    stderr = _interrupted(proc, (tmp_path / "drafting").exists)
+    assert said in " ".join(stderr.split())
+    assert not (tmp_path / "drafted.yaml").exists()
