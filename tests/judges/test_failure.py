@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+
 from backbone.judges.failure import failure_words
 from backbone.targets.errors import RetryableTargetError, TargetError
+from backbone.targets.messages import ChatMessage, Request
+from backbone.targets.python_callable import CallableTarget
 
 
 def _wrapped(cause: Exception, words: str, kind: type[TargetError] = TargetError) -> TargetError:
@@ -24,3 +30,18 @@ def test_an_exception_without_words_takes_the_wrapping_errors() -> None:
     error = _wrapped(TimeoutError(), "no reply within 2s", RetryableTargetError)
     assert failure_words(error, python=True) == "TimeoutError: no reply within 2s"
     assert failure_words(RuntimeError(), python=True) == "RuntimeError: "
+
+
+@pytest.mark.parametrize("exc", [KeyboardInterrupt(), KeyboardInterrupt("stop")])
+def test_a_base_exception_a_python_judge_raised_is_named_by_itself(exc: BaseException) -> None:
+    # a python judge's KeyboardInterrupt on its own thread fails that call; the reason named
+    # the class carrying it back: 'python judge raised _ProductBaseException: KeyboardInterrupt'
+    def judge(messages: list[dict[str, str]]) -> str:
+        raise exc
+
+    with pytest.raises(TargetError) as failed:
+        asyncio.run(
+            CallableTarget(judge, name="m:judge").complete(Request((ChatMessage("user", "?"),)))
+        )
+    said = "KeyboardInterrupt" + (f": {exc}" if str(exc) else "")
+    assert failure_words(failed.value, python=True) == said

@@ -26,12 +26,12 @@ from backbone.evaluation.evaluate import evaluate
 from backbone.targets.anthropic import AnthropicTarget
 from backbone.targets.batch_anthropic import AnthropicBatchClient
 from backbone.targets.batch_openai import OpenAIBatchClient
-from backbone.targets.batching import BatchingTarget, BatchStatus, ItemResult
+from backbone.targets.batching import BatchingTarget, BatchSettings, BatchStatus, ItemResult
 from backbone.targets.errors import AuthenticationError, NotFoundError, TargetError
 from backbone.targets.messages import ChatMessage, Request
 from backbone.targets.openai_compat import OpenAITarget
 from backbone.targets.python_callable import CallableTarget
-from backbone.targets.stack import aclose
+from backbone.targets.stack import aclose, wrap
 from tests.support.batch_server import BatchServer, item_messages
 from tests.support.loopback import (
     CANADA,
@@ -401,6 +401,38 @@ async def test_a_batch_refused_with_a_huge_retry_after_waits_the_cap_not_forever
             await aclose(batching)
         assert reply.text == PLANTED_SCRIPT[FRANCE][0]
         assert server.refused == 1 and server.creates == 1 and server.total == 0
+
+
+class _SilentCreate(BatchServer):
+    """Goes silent on the first batch created: the request is read, no answer ever comes."""
+
+    def __init__(self) -> None:
+        super().__init__(planted_bot)
+        self.silent = 0
+
+    async def _create_anthropic(self, request: web.Request) -> web.Response:
+        if not self.silent:
+            self.silent += 1
+            await asyncio.sleep(60)
+        return await super()._create_anthropic(request)
+
+
+async def test_a_batch_api_gone_silent_is_asked_again_after_the_runs_timeout() -> None:
+    """The batch API's calls waited 300 s each, whatever --timeout said: a server silent on
+    every call held a run 30 minutes (six tries at submitting) before a word."""
+    with _SilentCreate() as server:
+        target = AnthropicTarget("m", base_url=server.anthropic_base_url)
+        stack = wrap(target, attempts=1, timeout=0.3, batch=BatchSettings(poll_interval=0.02))
+        started = time.monotonic()
+        try:
+            reply = await asyncio.wait_for(
+                stack.complete(Request((ChatMessage("user", FRANCE),))), 10
+            )
+        finally:
+            await aclose(stack)
+        assert time.monotonic() - started < 5
+        assert reply.text == PLANTED_SCRIPT[FRANCE][0]
+        assert server.silent == 1 and server.creates == 1 and server.total == 0  # no online
 
 
 class _BrokenClient:

@@ -356,6 +356,44 @@ async def test_an_async_target_raising_its_own_cancelled_error_fails_that_call(
     assert len(result.outcomes) == len(suite.scenarios)
 
 
+async def test_an_async_target_raising_a_base_exception_of_its_own_fails_that_call(
+    tmp_path: Path,
+) -> None:
+    # raised in the coroutine itself, not on a thread: it crashed the run (exit 1, a traceback)
+    target = CallableTarget(
+        as_async(failing_on_italy_turn_2(ProductsOwn("weird"))), name="bot:reply"
+    )
+    suite = load_suite(str(write_suite(tmp_path / "suite.yaml")))
+    result = await run_suite(suite, target, target_spec="python:bot:reply", concurrency=5)
+    outcomes = {o.id: o for o in result.outcomes}
+    assert outcomes["italy"].outcome == "unscored"
+    assert outcomes["italy"].reason == "target failed: turn 2: ProductsOwn: weird"
+    others = {k: v for k, v in outcome_tuples(result.outcomes).items() if k != "italy"}
+    assert others == {k: v for k, v in PLANTED_OUTCOMES.items() if k != "italy"}
+
+
+@pytest.mark.parametrize(
+    "exc", [KeyboardInterrupt(), GeneratorExit()], ids=lambda e: type(e).__name__
+)
+async def test_an_async_target_raising_keyboard_interrupt_or_generator_exit_stops_the_call(
+    exc: BaseException,
+) -> None:
+    # on the event loop these may be the run's own (a second Ctrl-C landing in an async
+    # function that blocks the loop; a coroutine being closed): they are never made a failure
+    target = CallableTarget(as_async(failing_on_italy_turn_2(exc)), name="bot:reply")
+    request = Request(
+        (
+            ChatMessage("user", ITALY),
+            ChatMessage("assistant", "Rome."),
+            ChatMessage("user", "Sure?"),
+            ChatMessage("assistant", "Rome."),
+            ChatMessage("user", "Really?"),
+        )
+    )
+    with pytest.raises(type(exc)):
+        await target.complete(request)
+
+
 async def test_a_timeout_still_cancels_an_async_call() -> None:
     async def hangs(messages: list[dict[str, Any]]) -> str:
         await asyncio.sleep(60)

@@ -9,7 +9,6 @@ Example:
 
 from __future__ import annotations
 
-import asyncio
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,6 +28,7 @@ from backbone.cli.errors import (
 from backbone.cli.judge_options import TIMEOUT_HELP
 from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct
+from backbone.evaluation.sync import run_sync
 from backbone.report.escape import terminal
 
 err = console(stderr=True)
@@ -325,7 +325,7 @@ def audit(
 
         try:
             with bad_input_exits(kept=not no_cache):  # a refused judge key stops it: exit 2
-                result = asyncio.run(go())
+                result = run_sync(go)
         except KeyboardInterrupt:
             err.print(f"[yellow]interrupted[/]: {interrupted(no_cache)}")
             raise typer.Exit(130) from None
@@ -432,7 +432,7 @@ def audit_channels(
                     await aclose_judge(the_judge)
 
         with bad_input_exits(kept=not no_cache):  # a refused judge key stops it: exit 2
-            result = asyncio.run(go())
+            result = run_sync(go)
     finally:
         if log is not None:
             log.close()

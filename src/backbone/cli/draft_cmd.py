@@ -137,21 +137,31 @@ def draft(
     from backbone.evaluation.draft import draft as run_draft
     from backbone.evaluation.resolve import TargetLike, resolve_target
 
-    with bad_input_exits():
-        target: TargetLike = generator
-        if base_url is not None:
-            target = resolve_target(generator, base_url=base_url)[0]
-        result = run_draft(
-            spec,
-            target,
-            out=suite_out,
-            per_position=per_position,
-            seed=seed,
-            positions=position or None,
-            cache=not no_cache,
-            mode=mode,
-            timeout=timeout,
-        )
+    try:
+        with bad_input_exits():
+            target: TargetLike = generator
+            if base_url is not None:
+                target = resolve_target(generator, base_url=base_url)[0]
+            result = run_draft(
+                spec,
+                target,
+                out=suite_out,
+                per_position=per_position,
+                seed=seed,
+                positions=position or None,
+                cache=not no_cache,
+                mode=mode,
+                timeout=timeout,
+            )
+    except KeyboardInterrupt:  # it ended with exit 130 and no word
+        if no_cache:
+            err.print("[yellow]interrupted[/]: nothing written (--no-cache: no reply kept).")
+        else:
+            err.print(
+                "[yellow]interrupted[/]: nothing written; the generator's replies so far are "
+                "cached: run again to resume."
+            )
+        raise typer.Exit(130) from None
     print_draft(result, suite_out, out, spec)
 
 

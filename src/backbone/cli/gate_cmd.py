@@ -80,27 +80,34 @@ def _play(
     quiet: bool,
 ) -> None:
     """Play the suite into ``run_dir`` (stopping early in sequential mode)."""
-    from backbone.evaluation.evaluate import evaluate
+    from backbone.evaluation.evaluate import RunInterrupted, evaluate
     from backbone.gate.result import SequentialRecord
     from backbone.report.terminal import print_sequential
 
     if run_dir.exists() and not run_dir.is_dir():
         raise fail(f"{run_dir}: RUN must be a directory")
-    with bad_input_exits():
-        run = evaluate(
-            suite=suite,
-            target=target,
-            out=run_dir,
-            concurrency=concurrency,
-            cache=not no_cache,
-            base_url=base_url,
-            retries=retries,
-            timeout=timeout,
-            sequential=cfg.sequential,
-            baseline=baseline,
-            options={"played_by": "gate"},
-            on_note=None if quiet else lambda text: err.print(text, markup=False),
+    try:
+        with bad_input_exits():
+            run = evaluate(
+                suite=suite,
+                target=target,
+                out=run_dir,
+                concurrency=concurrency,
+                cache=not no_cache,
+                base_url=base_url,
+                retries=retries,
+                timeout=timeout,
+                sequential=cfg.sequential,
+                baseline=baseline,
+                options={"played_by": "gate"},
+                on_note=None if quiet else lambda text: err.print(text, markup=False),
+            )
+    except RunInterrupted as exc:  # as run says it: it ended with exit 130 and no word
+        err.print(
+            f"[yellow]interrupted[/]: every reply so far is kept in {exc.kept_in}; "
+            "run the same command again to resume."
         )
+        raise typer.Exit(130) from None
     if cfg.sequential is not None and not quiet:
         print_sequential(SequentialRecord.model_validate(run.options["sequential"]), err)
 

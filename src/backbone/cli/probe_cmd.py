@@ -152,10 +152,13 @@ def probe(
                 on_note=on_note,
             )
     except RunInterrupted as exc:
-        err.print(
-            f"[yellow]interrupted[/]: replies so far are kept in {exc.kept_in}; "
-            "run the same command again to resume."
-        )
+        if exc.kept_in is None:  # --no-cache: the plays have no journal, a rerun starts over
+            err.print("[yellow]interrupted[/]: nothing written (--no-cache: no reply kept).")
+        else:
+            err.print(
+                f"[yellow]interrupted[/]: replies so far are kept in {exc.kept_in}; "
+                "run the same command again to resume."
+            )
         raise typer.Exit(130) from None
     print_probe(probe_document(result), out)
     shown = [terminal(str(out_dir / name)) for name in (PROBE_JSON, REPORT, "runs")]

@@ -36,6 +36,7 @@ from backbone.core.atomic import check_writable
 from backbone.core.errors import InputError
 from backbone.evaluation.resolve import TargetLike, resolve_target
 from backbone.evaluation.stores import open_stores
+from backbone.evaluation.sync import run_sync
 from backbone.graders.answer_reading import read_answer
 from backbone.graders.rule_key import read_rule
 from backbone.scenarios import guided
@@ -293,7 +294,7 @@ def draft(
             finally:
                 await aclose(stacked)
 
-    drafts = asyncio.run(ask_all())
+    drafts = run_sync(ask_all)
     drafted: list[Scenario] = []
     per: list[PositionDraft] = []
     for position, got in zip(wanted, drafts, strict=True):

@@ -19,6 +19,7 @@ Example:
 from __future__ import annotations
 
 from backbone.targets.errors import TargetError
+from backbone.targets.python_callable import _ProductBaseException
 
 
 def failure_words(error: Exception | None, *, python: bool) -> str:
@@ -28,6 +29,8 @@ def failure_words(error: Exception | None, *, python: bool) -> str:
     exc = error
     if python and isinstance(error, TargetError) and isinstance(error.__cause__, Exception):
         exc = error.__cause__
+        if isinstance(exc, _ProductBaseException):  # a KeyboardInterrupt the judge raised,
+            return str(exc)  # carried as an Exception: named by it, not by the carrier
     words = str(exc) if exc is not None else ""
     if not words.strip() and error is not None and exc is not error:
         words = str(error)

@@ -33,12 +33,12 @@ class AnthropicBatchClient:
     name = "anthropic"
     max_items = 100_000  # Anthropic's limit per batch
 
-    def __init__(self, target: AnthropicTarget) -> None:
+    def __init__(self, target: AnthropicTarget, *, idle: float | None = None) -> None:
         self.target = target
         headers = {"anthropic-version": API_VERSION}
         if target.api_key:
             headers["x-api-key"] = target.api_key
-        self.http = BatchHttp(target, headers=headers)
+        self.http = BatchHttp(target, headers=headers, idle=idle)
 
     def body(self, request: Request) -> dict[str, Any]:
         return self.target.body(request)

@@ -36,12 +36,20 @@ class BatchHttp:
     """GET, POST JSON and POST a file on the provider's base URL."""
 
     def __init__(
-        self, provider: HttpProvider, *, headers: Mapping[str, str], timeout: float = 300.0
+        self,
+        provider: HttpProvider,
+        *,
+        headers: Mapping[str, str],
+        timeout: float = 300.0,
+        idle: float | None = None,
     ) -> None:
+        """``timeout``: seconds for a whole response (a results file may be large); ``idle``:
+        seconds the server may go silent, the run's ``--timeout`` (None: only ``timeout``)."""
         self.provider = provider
         self.base_url = provider.base_url
         self._headers = dict(headers)
         self._timeout = timeout
+        self._idle = idle
         self._client: HttpClient | None = None
 
     def _http(self) -> HttpClient:
@@ -52,6 +60,7 @@ class BatchHttp:
                 timeout=self._timeout,
                 max_connections=8,
                 max_body=BATCH_MAX_BODY,
+                idle=self._idle,
             )
         return self._client
 

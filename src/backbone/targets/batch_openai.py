@@ -40,10 +40,10 @@ class OpenAIBatchClient:
     name = "openai"
     max_items = 50_000  # OpenAI's limit per batch
 
-    def __init__(self, target: OpenAITarget) -> None:
+    def __init__(self, target: OpenAITarget, *, idle: float | None = None) -> None:
         self.target = target
         headers = {"authorization": f"Bearer {target.api_key}"} if target.api_key else {}
-        self.http = BatchHttp(target, headers=headers)
+        self.http = BatchHttp(target, headers=headers, idle=idle)
         self._limits: dict[str, dict[str, int]] = {}
 
     def body(self, request: Request) -> dict[str, Any]:

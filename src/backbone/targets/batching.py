@@ -493,9 +493,10 @@ def provider_of(target: Target) -> Target | None:
     return None
 
 
-def batch_client_for(target: Target) -> BatchClient:
-    """The batch API of the provider under ``target``: OpenAI-compatible or Anthropic.
-    Raises :class:`TargetSpecError` for any other target (they have no batch API)."""
+def batch_client_for(target: Target, *, idle: float | None = None) -> BatchClient:
+    """The batch API of the provider under ``target``: OpenAI-compatible or Anthropic, its
+    calls failing (retryable) once the server is silent ``idle`` seconds (None: only their
+    300 s bound). Raises :class:`TargetSpecError` for any other target (no batch API)."""
     provider = provider_of(target)
     if provider is None:
         raise TargetSpecError(
@@ -508,11 +509,11 @@ def batch_client_for(target: Target) -> BatchClient:
     if isinstance(provider, OpenAITarget):
         from backbone.targets.batch_openai import OpenAIBatchClient
 
-        return OpenAIBatchClient(provider)
+        return OpenAIBatchClient(provider, idle=idle)
     assert isinstance(provider, AnthropicTarget)
     from backbone.targets.batch_anthropic import AnthropicBatchClient
 
-    return AnthropicBatchClient(provider)
+    return AnthropicBatchClient(provider, idle=idle)
 
 
 @dataclass(frozen=True)
@@ -526,9 +527,11 @@ class BatchSettings:
     max_items: int | None = None
     on_progress: Callable[[str], None] | None = None
 
-    def wrap(self, target: Target) -> BatchingTarget:
+    def wrap(self, target: Target, *, timeout: float | None = None) -> BatchingTarget:
+        """Batch ``target``'s calls; ``timeout`` (the run's ``--timeout``) bounds how long
+        the batch API may go silent in any one of its calls."""
         return BatchingTarget(
-            batch_client_for(target),
+            batch_client_for(target, idle=timeout),
             target,
             journal=self.journal,
             poll_interval=self.poll_interval,

@@ -87,8 +87,12 @@ class HttpClient:
         timeout: float,
         max_connections: int,
         max_body: int = MAX_BODY,
+        idle: float | None = None,
     ) -> None:
+        """``timeout``: seconds for a whole response; ``idle``: seconds the server may go
+        silent (connecting, then between any two chunks of its answer; None: no such bound)."""
         self.base_url = base_url.rstrip("/")
+        self._idle = idle
         self._max_body = max_body
         self._headers = dict(headers)
         self._timeout = timeout
@@ -101,7 +105,9 @@ class HttpClient:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
                 headers=self._headers,
-                timeout=aiohttp.ClientTimeout(total=self._timeout),
+                timeout=aiohttp.ClientTimeout(
+                    total=self._timeout, sock_connect=self._idle, sock_read=self._idle
+                ),
                 connector=aiohttp.TCPConnector(limit=self._max_connections),
                 # honour HTTP(S)_PROXY and NO_PROXY like other clients, but only when one is
                 # set: aiohttp then looks proxies up in a worker thread on every request

@@ -161,6 +161,18 @@ class CallableTarget:
             # conversation's worker would end as if cancelled, and its scenario vanish from
             # the run without a word
             raise TargetError(f"{self._identity['function']} raised CancelledError") from None
+        except (KeyboardInterrupt, GeneratorExit):
+            # on the event loop these may be the run's own: a second Ctrl-C lands in whatever
+            # code runs (an async function that blocks the loop), and closing an abandoned
+            # coroutine throws GeneratorExit into it; either must go on
+            raise
+        except BaseException as exc:  # a class of the product's own (gevent's Timeout,
+            # pytest's Failed): raised by an async function's own code, never by a signal or
+            # the run, so the product's failure, as on a sync function's thread
+            # (:func:`_own_thread`); raised on, it stopped the whole run with a traceback
+            wrapped = _ProductBaseException(exc)
+            wrapped.__cause__ = exc
+            raise product_error(wrapped) from wrapped
         if not isinstance(result, str):
             raise TargetError(
                 f"{self._identity['function']} returned {type(result).__name__}, expected str"

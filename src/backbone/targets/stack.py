@@ -65,7 +65,7 @@ def wrap(
     if retry:
         out = RetryingTarget(out, attempts=attempts, timeout=None if paced else timeout)
     if batch is not None:
-        out = batch.wrap(out)
+        out = batch.wrap(out, timeout=timeout)
     if cache is not None:
         out = CachedTarget(out, cache)
     if journal is not None:

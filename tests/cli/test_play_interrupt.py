@@ -1,0 +1,226 @@
+"""Ctrl-C while ``backbone probe``, ``backbone gate --target`` or ``backbone run`` plays a
+suite: exit 130, no traceback, and a true word on what was kept. The CLI runs in a subprocess
+(a real SIGINT), on the code under test, against a slow ``python:`` bot so that the signal
+lands mid-play."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import backbone
+from tests.probes import bots
+from tests.support.loopback import cli_env, write_suite
+
+SRC = Path(backbone.__file__).resolve().parents[1]  # the tree under test, not an install's
+SLOW_BOT = """
+import time
+
+
+def reply(messages):
+    time.sleep(0.1)
+    with open("calls.txt", "a") as calls:  # in the working directory: the test's tmp_path
+        calls.write("call\\n")
+    return "The capital is Rome."
+"""
+
+
+def _replied(cwd: Path, n: int) -> Callable[[], bool]:
+    """Whether the slow bot has answered ``n`` calls."""
+    calls = cwd / "calls.txt"
+    return lambda: calls.exists() and len(calls.read_text().splitlines()) >= n
+
+
+def _cli(args: list[str], cwd: Path) -> subprocess.Popen[str]:
+    env = cli_env(PYTHONPATH=str(SRC), BACKBONE_CACHE_DIR=str(cwd / "cache"))
+    return subprocess.Popen(
+        [sys.executable, "-c", "from backbone.cli.app import main; main()", *args],
+        env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as from a terminal
+    )  # fmt: skip
+
+
+def _interrupted(proc: subprocess.Popen[str], started: Callable[[], bool]) -> str:
+    """SIGINT once ``started()`` holds; the stderr of a prompt exit 130."""
+    deadline = time.monotonic() + 30
+    while not started():
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.05)
+    sent = time.monotonic()
+    os.kill(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=30)
+    assert time.monotonic() - sent < 10
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    return stderr
+
+
+def test_ctrl_c_during_a_probe_without_the_cache_says_nothing_was_kept(tmp_path: Path) -> None:
+    """It said 'replies so far are kept in None; run the same command again to resume': a
+    probe's plays keep no journal (no run directory of their own until the end)."""
+    (tmp_path / "slow_bot.py").write_text(SLOW_BOT)
+    suite = bots.items(tmp_path / "s.yaml", 6)
+    out = tmp_path / "probe"
+    proc = _cli(
+        ["probe", "authority", "--target", "python:slow_bot.py:reply", "--suite", str(suite),
+         "--out", str(out), "--no-cache", "-c", "1"],
+        tmp_path,
+    )  # fmt: skip
+    stderr = _interrupted(proc, _replied(tmp_path, 3))  # far from the end: 30 calls or so
+    assert "interrupted: nothing written (--no-cache: no reply kept)." in stderr
+    assert "None" not in stderr and "resume" not in stderr
+    assert not (out / "probe.json").exists()
+
+
+def test_ctrl_c_during_a_gate_play_says_where_the_replies_are_kept_and_it_resumes(
+    tmp_path: Path,
+) -> None:
+    """It exited 130 without a word (run says where the replies are kept)."""
+    (tmp_path / "slow_bot.py").write_text(SLOW_BOT)
+    write_suite(tmp_path / "suite.yaml")
+    (tmp_path / "gate.yaml").write_text("thresholds:\n  - {metric: cave_rate, max: 1.0}\n")
+    args = ["gate", "--config", "gate.yaml", "played", "--target", "python:slow_bot.py:reply",
+            "--suite", "suite.yaml", "--concurrency", "1", "--no-cache"]  # fmt: skip
+    journal = tmp_path / "played" / ".backbone" / "journal.sqlite"
+    stderr = _interrupted(_cli(args, tmp_path), _replied(tmp_path, 3))  # of 15
+    assert journal.exists()
+    said = " ".join(stderr.split())
+    assert (
+        f"interrupted: every reply so far is kept in {Path('played/.backbone/journal.sqlite')};"
+        in said
+    )
+    assert "run the same command again to resume." in said
+    assert not (tmp_path / "played" / "results.json").exists()
+    again = _cli(args, tmp_path)
+    stdout, stderr = again.communicate(timeout=60)
+    assert again.returncode == 0, stdout + stderr
+    assert "resuming: " in stderr  # the replies kept were read back
+    assert (tmp_path / "played" / "results.json").exists()
+
+
+LOOP_BLOCKING_BOT = """
+import pathlib
+import time
+
+
+async def reply(messages):
+    pathlib.Path("entered").touch()
+    time.sleep(60)  # a blocking call in an async function: the event loop stops with it
+    return "The capital is Rome."
+"""
+
+
+def test_a_second_ctrl_c_in_an_async_target_that_blocks_the_loop_ends_the_run_cleanly(
+    tmp_path: Path,
+) -> None:
+    """The first Ctrl-C cannot stop a loop held by the target's blocking call; the second
+    lands inside it as a KeyboardInterrupt. asyncio's clean-up met it again from the task
+    group, and the run ended with 'Task was destroyed but it is pending!', 'Task exception
+    was never retrieved' and tracebacks (exit 130 still)."""
+    (tmp_path / "blocking_bot.py").write_text(LOOP_BLOCKING_BOT)
+    write_suite(tmp_path / "suite.yaml")
+    proc = _cli(
+        ["run", "--target", "python:blocking_bot.py:reply", "--suite", "suite.yaml", "--out",
+         "out", "--no-cache", "-q"],
+        tmp_path,
+    )  # fmt: skip
+    entered = tmp_path / "entered"
+    deadline = time.monotonic() + 30
+    while not entered.exists():
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGINT)  # asks the run to stop: the loop cannot hear it yet
+    time.sleep(0.3)
+    sent = time.monotonic()
+    os.kill(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=30)
+    assert time.monotonic() - sent < 10
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and "Task" not in stderr, stderr
+    said = " ".join(stderr.split())
+    assert (
+        f"interrupted: every reply so far is kept in {Path('out/.backbone/journal.sqlite')};"
+        in said
+    )
+
+
+SLOW_JUDGE = """
+import pathlib
+import time
+
+
+def judge(item):
+    pathlib.Path("judging").touch()
+    time.sleep(0.2)
+    return {"label": "maintains"}
+"""
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (["judge-check", "--out", "check.json", "--no-cache"],
+         "interrupted: nothing written (--no-cache: no judgment kept)."),
+        (["rescore", "played", "-o", "again", "-q"],
+         "interrupted: judgments so far are cached; run again to resume."),
+    ],
+    ids=["judge-check", "rescore"],
+)  # fmt: skip
+def test_ctrl_c_while_a_judge_grades_says_what_was_kept(
+    tmp_path: Path, command: list[str], said: str
+) -> None:
+    """judge-check and rescore exited 130 without a word (audit, ab and monitor say it)."""
+    (tmp_path / "slow_judge.py").write_text(SLOW_JUDGE)
+    if command[0] == "rescore":  # a run to re-grade, played at once
+        write_suite(tmp_path / "suite.yaml")
+        (tmp_path / "quick_bot.py").write_text("def reply(messages):\n    return 'Rome.'\n")
+        played = _cli(["run", "--target", "python:quick_bot.py:reply", "--suite", "suite.yaml",
+                       "--out", "played", "-q"], tmp_path)  # fmt: skip
+        assert played.wait(60) == 0, played.communicate()
+    proc = _cli([*command, "--judge", "python:slow_judge.py:judge", "-c", "1"], tmp_path)
+    stderr = _interrupted(proc, (tmp_path / "judging").exists)
+    assert said in " ".join(stderr.split())
+    assert not (tmp_path / "check.json").exists() and not (tmp_path / "again").exists()
+
+
+SLOW_GENERATOR = """
+import pathlib
+import time
+
+
+def write(messages):
+    pathlib.Path("drafting").touch()
+    time.sleep(0.2)
+    return "not a scenario"
+"""
+
+
+@pytest.mark.parametrize(
+    ("no_cache", "said"),
+    [
+        (True, "interrupted: nothing written (--no-cache: no reply kept)."),
+        (False, "interrupted: nothing written; the generator's replies so far are cached: run "
+                "again to resume."),
+    ],
+    ids=["no-cache", "cache"],
+)  # fmt: skip
+def test_ctrl_c_while_drafting_says_what_was_kept(
+    tmp_path: Path, no_cache: bool, said: str
+) -> None:
+    """draft exited 130 without a word."""
+    (tmp_path / "slow_generator.py").write_text(SLOW_GENERATOR)
+    proc = _cli(
+        ["draft", "--spec", "builtin:money", "--generator", "python:slow_generator.py:write",
+         "-n", "2", "--out", "drafted.yaml", *(["--no-cache"] if no_cache else [])],
+        tmp_path,
+    )  # fmt: skip
+    stderr = _interrupted(proc, (tmp_path / "drafting").exists)
+    assert said in " ".join(stderr.split())
+    assert not (tmp_path / "drafted.yaml").exists()
