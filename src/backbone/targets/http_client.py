@@ -60,6 +60,12 @@ class HttpBodyTooLarge(HttpTransportError):
     """The response's body ran past the client's ``max_body`` bytes; reading stopped there."""
 
 
+CONNECT_TIMEOUT = 15.0
+"""Seconds to open a TCP connection to the server (the pool's own wait for a free connection
+not counted). A server that is up accepts in milliseconds, however busy: past this the host
+is unreachable (a wrong address, a firewall that drops packets), and the call fails and is
+retried then, rather than after the whole call's 120 s."""
+
 MAX_BODY = 64 * 1024 * 1024
 """A chat reply's body is kilobytes; past 64 MiB it is a fault (a proxy streaming a file, a
 server in a loop), and reading on would only fill memory until the timeout."""
@@ -90,7 +96,8 @@ class HttpClient:
         idle: float | None = None,
     ) -> None:
         """``timeout``: seconds for a whole response; ``idle``: seconds the server may go
-        silent (connecting, then between any two chunks of its answer; None: no such bound)."""
+        silent (connecting, then between any two chunks of its answer; None: no such bound,
+        and connecting is bounded by :data:`CONNECT_TIMEOUT` or ``timeout``, the shorter)."""
         self.base_url = base_url.rstrip("/")
         self._idle = idle
         self._max_body = max_body
@@ -106,7 +113,9 @@ class HttpClient:
             self._session = aiohttp.ClientSession(
                 headers=self._headers,
                 timeout=aiohttp.ClientTimeout(
-                    total=self._timeout, sock_connect=self._idle, sock_read=self._idle
+                    total=self._timeout,
+                    sock_connect=self._idle if self._idle is not None else CONNECT_TIMEOUT,
+                    sock_read=self._idle,
                 ),
                 connector=aiohttp.TCPConnector(limit=self._max_connections),
                 # honour HTTP(S)_PROXY and NO_PROXY like other clients, but only when one is
