@@ -508,3 +508,38 @@ def test_an_empty_suite_option(tmp_path: Path, command: str) -> None:
         "--out", "out"]  # fmt: skip
     refused(backbone(*args, cwd=tmp_path), "error: --suite: is empty: give a suite file or folder")
     assert not (tmp_path / "out").exists()
+
+
+def damaged_gzip(data: bytes) -> bytes:
+    """A gzip file of ``data`` whose deflate stream refers back into a preset dictionary the
+    reader does not have: zlib fails part way with 'invalid distance too far back'."""
+    import struct
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15, zdict=data[:200])
+    deflated = packer.compress(data) + packer.flush()
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+    return header + deflated + struct.pack("<II", zlib.crc32(data), len(data))
+
+
+@pytest.mark.parametrize("command", ["audit-import", "audit-channels", "audit"])
+def test_a_gzip_log_with_damaged_data_exits_2(tmp_path: Path, command: str) -> None:
+    # zlib.error is no OSError: a traceback, exit 1 (DuckDB read through the damage, then
+    # placing the garbled records at their lines read the file again and raised)
+    from tests.audit.test_channels import channel_rows
+    from tests.audit.test_oasst_faults import tree
+
+    if command == "audit-import":
+        rows: list[dict[str, object]] = [tree({"+1": 2}, f"t{i}") for i in range(5)]
+        args = ["audit-import", "oasst", "log.jsonl.gz", "--out", "out.jsonl"]
+    else:
+        rows = channel_rows() if command == "audit-channels" else planted_rows(CELLS)
+        args = [command, "log.jsonl.gz", "--judge", JUDGE, "--out", "out", "-q", "--no-cache"]
+    data = "".join(json.dumps(r) + "\n" for r in rows).encode()
+    (tmp_path / "log.jsonl.gz").write_bytes(damaged_gzip(data))
+    refused(
+        backbone(*args, cwd=tmp_path),
+        "log.jsonl.gz: cannot read the file: damaged gzip data (Error -3 while decompressing "
+        "data: invalid distance too far back)",
+    )
+    assert not (tmp_path / "out").exists() and not (tmp_path / "out.jsonl").exists()
