@@ -543,3 +543,16 @@ def test_a_gzip_log_with_damaged_data_exits_2(tmp_path: Path, command: str) -> N
         "data: invalid distance too far back)",
     )
     assert not (tmp_path / "out").exists() and not (tmp_path / "out.jsonl").exists()
+
+
+def test_audit_channels_whose_queue_is_its_input_leaves_the_log_alone(tmp_path: Path) -> None:
+    # a log at OUT/review_queue.jsonl was replaced by the queue made from it (exit 0)
+    from tests.audit.test_channels import channel_rows
+
+    (tmp_path / "out").mkdir()
+    log = write(tmp_path / "out" / "review_queue.jsonl", channel_rows())
+    before = log.read_bytes()
+    proc = backbone("audit-channels", str(log), "--judge", JUDGE, "--out", "out", cwd=tmp_path)
+    refused(proc, f"out/review_queue.jsonl: --out is the input file {log}: choose another path")
+    assert log.read_bytes() == before
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["review_queue.jsonl"]

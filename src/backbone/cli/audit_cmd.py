@@ -395,6 +395,8 @@ def audit_channels(
     from backbone.report.audit_json import channels_document, render_audit_json
     from backbone.targets.cache import open_response_cache
 
+    for name in (QUEUE, CHANNELS_JSON):  # the queue would replace the log it was made from
+        refuse_out_is_input(out_dir / name, file)
     check_out_dir(out_dir, QUEUE, CHANNELS_JSON)
     with bad_input_exits():
         cmap = parse_channel_map(column_map or [])
