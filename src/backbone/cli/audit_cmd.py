@@ -472,6 +472,8 @@ def import_oasst(
 
     refuse_out_is_input(out_path, file)  # the log would replace the trees it was made from
     check_out_file(out_path)  # before reading: a folder or a path below a file exits 2
+    if out_path.suffix.lower() != ".jsonl":  # the audit reads a log by its extension
+        raise fail(f"{out_path}: the feedback log is written as JSONL: give a .jsonl path")
     with bad_input_exits():
         result = do_import(file)
         write_events(result.events, out_path)
