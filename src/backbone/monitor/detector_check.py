@@ -92,7 +92,9 @@ def load_turns(path: str | Path | None = None) -> list[LabeledTurn]:
             continue
         try:
             turn = _turn(json.loads(line))
-        except (ValueError, KeyError, TypeError) as exc:
+        except KeyError as exc:  # str(exc) is only the key: "'id'"
+            raise InputError.single(name, number, f"not a labeled turn: no {exc} field") from None
+        except (ValueError, TypeError) as exc:
             raise InputError.single(name, number, f"not a labeled turn: {exc}") from None
         except RecursionError:  # nested past the JSON decoder's depth
             raise InputError.single(name, number, "not a labeled turn: nested too deep") from None
