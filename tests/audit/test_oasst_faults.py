@@ -113,3 +113,26 @@ def test_a_lone_surrogate_escape_is_named_not_raised(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
     assert not (tmp_path / "events.jsonl").exists()
+
+
+@pytest.mark.parametrize("deleted", [False, True])
+def test_trees_without_an_assistant_reply_write_no_empty_log(tmp_path: Path, deleted: bool) -> None:
+    # an empty events.jsonl was written (exit 0), which the audit then refused: 'no records'
+    lone = {"message_id": "p", "text": "hi", "role": "prompter"}
+    gone = tree({"+1": 1}) | {"replies": [tree({"+1": 1})["replies"][0] | {"deleted": True}]}
+    write_trees(tmp_path / "trees.jsonl", gone if deleted else lone)
+    proc = subprocess.run(
+        [backbone_exe(), "audit-import", "oasst", "trees.jsonl", "--out", "events.jsonl"],
+        cwd=tmp_path,
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    skipped = " (1 deleted replies skipped)" if deleted else ""
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr == (
+        f"error: trees.jsonl: no assistant reply to rate in the 1 message trees{skipped}: "
+        "no feedback event to write\n"
+    )
+    assert not (tmp_path / "events.jsonl").exists()

@@ -251,6 +251,10 @@ def import_oasst(path: str | Path) -> OasstImport:
             )
     if problems:
         raise InputError(problems)
+    if not events:  # an empty log would only be refused by the audit it was made for
+        deleted = f" ({counts['deleted']} deleted replies skipped)" if counts["deleted"] else ""
+        why = f"no assistant reply to rate in the {len(trees)} message trees{deleted}"
+        raise InputError.single(file, None, why + ": no feedback event to write")
     return OasstImport(events=events, trees=len(trees), counts=counts)
 
 
