@@ -39,6 +39,7 @@ from typing import Any
 from backbone.core.atomic import write_text_atomic
 from backbone.core.compressed import open_bytes
 from backbone.core.errors import InputError, Problem
+from backbone.core.user_file import refuse_device
 
 ROLES = {"prompter": "user", "assistant": "assistant"}
 
@@ -176,6 +177,7 @@ def import_oasst(path: str | Path) -> OasstImport:
     file = str(p)
     if p.is_dir():
         raise InputError.single(file, None, "is a directory: give the message-trees JSONL file")
+    refuse_device(p)  # a pipe or a device was "no such file"
     if not p.is_file():
         raise InputError.single(file, None, "no such file")
     problems: list[Problem] = []
