@@ -556,3 +556,15 @@ def test_audit_channels_whose_queue_is_its_input_leaves_the_log_alone(tmp_path: 
     refused(proc, f"out/review_queue.jsonl: --out is the input file {log}: choose another path")
     assert log.read_bytes() == before
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["review_queue.jsonl"]
+
+
+def test_audit_channels_into_its_folder_of_part_files(tmp_path: Path) -> None:
+    # channels.json and review_queue.jsonl were written among the Parquet part files (exit
+    # 0); the folder could not be read again ("pq/channels.json: not a Parquet file")
+    from tests.audit.test_channels import channel_rows
+
+    (tmp_path / "pq").mkdir()
+    write(tmp_path / "pq" / "part-0.parquet", channel_rows())
+    proc = backbone("audit-channels", "pq", "--judge", JUDGE, "--out", "pq", cwd=tmp_path)
+    refused(proc, "error: pq: --out is the input folder pq: choose another path")
+    assert [p.name for p in (tmp_path / "pq").iterdir()] == ["part-0.parquet"]

@@ -397,6 +397,7 @@ def audit_channels(
 
     for name in (QUEUE, CHANNELS_JSON):  # the queue would replace the log it was made from
         refuse_out_is_input(out_dir / name, file)
+    refuse_out_is_input(out_dir, file)  # in a folder of part files, unreadable next time
     check_out_dir(out_dir, QUEUE, CHANNELS_JSON)
     with bad_input_exits():
         cmap = parse_channel_map(column_map or [])
