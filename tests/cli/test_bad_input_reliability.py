@@ -568,3 +568,24 @@ def test_audit_channels_into_its_folder_of_part_files(tmp_path: Path) -> None:
     proc = backbone("audit-channels", "pq", "--judge", JUDGE, "--out", "pq", cwd=tmp_path)
     refused(proc, "error: pq: --out is the input folder pq: choose another path")
     assert [p.name for p in (tmp_path / "pq").iterdir()] == ["part-0.parquet"]
+
+
+@pytest.mark.parametrize("command", ["run", "audit-channels"])
+def test_an_infinite_timeout_is_refused(tmp_path: Path, command: str) -> None:
+    # --timeout inf passed min=0.1; aiohttp cannot set a timer for it (OverflowError): run
+    # raised it (a traceback, exit 1, backbone-run left behind) and audit-channels counted
+    # every judge call as unscored (exit 0, an empty review queue)
+    from tests.audit.test_channels import channel_rows
+
+    dead = "http://127.0.0.1:9/v1"  # never called: refused before any call
+    if command == "run":
+        write_suite(tmp_path / "suite.yaml")
+        args = ["run", "--target", "openai:m", "--base-url", dead, "--suite", "suite.yaml"]
+        out = tmp_path / "backbone-run"
+    else:
+        write(tmp_path / "ch.jsonl", channel_rows())
+        args = ["audit-channels", "ch.jsonl", "--judge", "openai:m", "--base-url", dead]
+        out = tmp_path / "backbone-channels"
+    proc = backbone(*args, "--timeout", "inf", "--retries", "0", "--no-cache", cwd=tmp_path)
+    refused(proc, "'--timeout'", "finite")  # in typer's box, which may wrap the rest
+    assert not out.exists()

@@ -26,7 +26,7 @@ from backbone.cli.errors import (
     interrupted,
     refuse_out_is_input,
 )
-from backbone.cli.judge_options import TIMEOUT_HELP
+from backbone.cli.judge_options import TimeoutOpt
 from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct
 from backbone.report.escape import terminal
@@ -183,7 +183,7 @@ def audit(
         ),
     ] = None,
     max_tokens: Annotated[int | None, typer.Option("--max-tokens", min=1)] = None,
-    timeout: Annotated[float | None, typer.Option("--timeout", min=0.1, help=TIMEOUT_HELP)] = None,
+    timeout: TimeoutOpt = None,
     retries: Annotated[int, typer.Option("--retries", min=0, help="Retries per call.")] = 5,
     memory_limit: Annotated[
         str | None,
@@ -379,7 +379,7 @@ def audit_channels(
     no_cache: Annotated[bool, typer.Option("--no-cache")] = False,
     base_url: Annotated[str | None, typer.Option("--base-url", "--judge-base-url")] = None,
     max_tokens: Annotated[int | None, typer.Option("--max-tokens", min=1)] = None,
-    timeout: Annotated[float | None, typer.Option("--timeout", min=0.1)] = None,
+    timeout: TimeoutOpt = None,
     retries: Annotated[int, typer.Option("--retries", min=0)] = 5,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
