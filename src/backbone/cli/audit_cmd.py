@@ -459,6 +459,9 @@ def audit_channels(
         f"incorrect {d['incorrect']}, unscored {d['unscored']}; "
         f"share on correct answers {_share(d['correct_share'])}"
     )
+    if d["unscored"]:  # why, as the audit says it (a judge down for every call, say)
+        reasons = "; ".join(f"{terminal(r)} ({n})" for r, n in d["unscored_reasons"].items())
+        out.print(f"{d['unscored']} unscored (not counted): {reasons}")
     out.print(f"wrote {out_dir / CHANNELS_JSON}, {out_dir / QUEUE} ({len(records)} to review)")
 
 
