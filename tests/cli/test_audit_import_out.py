@@ -84,4 +84,5 @@ def test_out_named_as_another_format_is_refused(tmp_path: Path, name: str) -> No
     refused(run(trees(tmp_path), out), f"{out}: the feedback log is written as JSONL: give a "
             ".jsonl path")  # fmt: skip
     assert not out.exists()
-    assert run(trees(tmp_path), tmp_path / "EVENTS.JSONL").exit_code == 0
+    for fine in ("EVENTS.JSONL", "events.ndjson"):  # as the audit reads them: JSONL
+        assert run(trees(tmp_path), tmp_path / fine).exit_code == 0

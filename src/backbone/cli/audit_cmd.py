@@ -473,10 +473,11 @@ def import_oasst(
     rated up/down from its +1/-1 votes (ties and no votes: unrated)."""
     from backbone.audit.importers.oasst import import_oasst as do_import
     from backbone.audit.importers.oasst import write_events
+    from backbone.audit.source import FORMATS
 
     refuse_out_is_input(out_path, file)  # the log would replace the trees it was made from
     check_out_file(out_path)  # before reading: a folder or a path below a file exits 2
-    if out_path.suffix.lower() != ".jsonl":  # the audit reads a log by its extension
+    if FORMATS.get(out_path.suffix.lower()) != "jsonl":  # the audit reads a log by its extension
         raise fail(f"{out_path}: the feedback log is written as JSONL: give a .jsonl path")
     with bad_input_exits():
         result = do_import(file)
