@@ -589,3 +589,16 @@ def test_an_infinite_timeout_is_refused(tmp_path: Path, command: str) -> None:
     proc = backbone(*args, "--timeout", "inf", "--retries", "0", "--no-cache", cwd=tmp_path)
     refused(proc, "'--timeout'", "finite")  # in typer's box, which may wrap the rest
     assert not out.exists()
+
+
+def test_a_gzipped_suite_is_called_so(tmp_path: Path) -> None:
+    # suites are read as text: it said "not UTF-8 text (invalid start byte): byte 0x8b at
+    # column 2", true of any gzip file and no help in finding out what it is
+    import gzip
+
+    text = write_suite(tmp_path / "suite.yaml").read_bytes()
+    (tmp_path / "suite.yaml.gz").write_bytes(gzip.compress(text))
+    proc = backbone("validate", "--suite", "suite.yaml.gz", cwd=tmp_path)
+    refused(proc, "error: suite.yaml.gz: gzip-compressed, not text: gunzip it")
+    with pytest.raises(InputError, match=r"suite\.yaml\.gz: gzip-compressed, not text: gunzip it"):
+        load_suite(str(tmp_path / "suite.yaml.gz"))

@@ -77,6 +77,8 @@ def read_text(path: Path, encoding: str = "utf-8") -> str:
         return path.read_text(encoding=encoding)
     except UnicodeDecodeError as exc:
         data, at = exc.object, exc.start
+        if data.startswith(b"\x1f\x8b"):  # "byte 0x8b at column 2" says little of a .gz
+            raise InputError.single(file, None, "gzip-compressed, not text: gunzip it") from None
         line = data.count(b"\n", 0, at) + 1
         column = at - (data.rfind(b"\n", 0, at) + 1) + 1
         raise InputError.single(
