@@ -136,3 +136,19 @@ def test_trees_without_an_assistant_reply_write_no_empty_log(tmp_path: Path, del
         "no feedback event to write\n"
     )
     assert not (tmp_path / "events.jsonl").exists()
+
+
+def test_the_flat_messages_export_is_named_for_what_it_is(tmp_path: Path) -> None:
+    # one message a line (parent_id pointing to another line): every assistant line was
+    # 'assistant message a1 does not answer a prompter message', one error per reply
+    flat = [
+        {"message_id": "p1", "parent_id": None, "text": "hi", "role": "prompter"},
+        {"message_id": "a1", "parent_id": "p1", "text": "hello", "role": "assistant"},
+        {"message_id": "a2", "parent_id": "p1", "text": "hey", "role": "assistant"},
+    ]
+    with pytest.raises(InputError) as exc:
+        import_oasst(write_trees(tmp_path / "messages.jsonl", *flat))
+    assert [(p.line, p.message) for p in exc.value.problems] == [
+        (2, "assistant message a1 stands alone with parent_id p1: this reads one message tree "
+            "a line (OpenAssistant's *.trees.jsonl), not the flat *.messages.jsonl"),
+    ]  # fmt: skip

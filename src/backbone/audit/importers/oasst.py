@@ -204,6 +204,14 @@ def import_oasst(path: str | Path) -> OasstImport:
                 continue
             if message["role"] != "assistant":
                 continue
+            if not context and isinstance(parent, str):  # its parent is on another line
+                raise InputError.single(
+                    file,
+                    number,
+                    f"assistant message {message['message_id']} stands alone with parent_id "
+                    f"{parent}: this reads one message tree a line (OpenAssistant's "
+                    "*.trees.jsonl), not the flat *.messages.jsonl",
+                )
             if not context or context[-1]["role"] != "user":
                 problems.append(
                     Problem(
