@@ -152,3 +152,13 @@ def test_the_flat_messages_export_is_named_for_what_it_is(tmp_path: Path) -> Non
         (2, "assistant message a1 stands alone with parent_id p1: this reads one message tree "
             "a line (OpenAssistant's *.trees.jsonl), not the flat *.messages.jsonl"),
     ]  # fmt: skip
+
+
+def test_a_file_of_bad_lines_lists_the_first_50_and_counts_the_rest(tmp_path: Path) -> None:
+    # every one of 5,000 bad lines was an error line of its own, as no other reader does
+    (tmp_path / "trees.jsonl").write_text("{oops\n" * 5000)
+    with pytest.raises(InputError) as exc:
+        import_oasst(tmp_path / "trees.jsonl")
+    problems = exc.value.problems
+    assert [p.line for p in problems[:-1]] == list(range(1, 51))
+    assert str(problems[-1]) == f"{tmp_path / 'trees.jsonl'}: ... and 4950 more problems"

@@ -171,6 +171,18 @@ def _read_trees(p: Path, problems: list[Problem]) -> list[tuple[int, dict[str, A
     return trees
 
 
+MAX_LISTED = 50
+"""Problems listed one by one; the rest are counted (a file of bad lines is one mistake)."""
+
+
+def _listed(problems: list[Problem], file: str) -> InputError:
+    """The first :data:`MAX_LISTED` problems, and how many more there are."""
+    shown = problems[:MAX_LISTED]
+    if len(problems) > MAX_LISTED:
+        shown.append(Problem(file, None, f"... and {len(problems) - MAX_LISTED} more problems"))
+    return InputError(shown)
+
+
 def import_oasst(path: str | Path) -> OasstImport:
     """Flatten every tree in ``path`` into feedback events (see the module docstring)."""
     p = Path(path)
@@ -186,7 +198,7 @@ def import_oasst(path: str | Path) -> OasstImport:
     except (OSError, EOFError) as exc:  # a .gz that is not gzip, or cut short
         raise InputError.single(file, None, f"cannot read the file: {exc}") from None
     if problems:
-        raise InputError(problems)
+        raise _listed(problems, file)
     if not trees:
         raise InputError.single(file, None, "no message trees")
     events: list[dict[str, Any]] = []
@@ -260,7 +272,7 @@ def import_oasst(path: str | Path) -> OasstImport:
                 }
             )
     if problems:
-        raise InputError(problems)
+        raise _listed(problems, file)
     if not events:  # an empty log would only be refused by the audit it was made for
         deleted = f" ({counts['deleted']} deleted replies skipped)" if counts["deleted"] else ""
         why = f"no assistant reply to rate in the {len(trees)} message trees{deleted}"
