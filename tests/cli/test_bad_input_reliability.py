@@ -602,3 +602,20 @@ def test_a_gzipped_suite_is_called_so(tmp_path: Path) -> None:
     refused(proc, "error: suite.yaml.gz: gzip-compressed, not text: gunzip it")
     with pytest.raises(InputError, match=r"suite\.yaml\.gz: gzip-compressed, not text: gunzip it"):
         load_suite(str(tmp_path / "suite.yaml.gz"))
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_a_suite_folder_with_a_link_to_a_file_that_is_gone(tmp_path: Path, command: str) -> None:
+    # the link was skipped without a word: its scenarios went missing and 'validate' said
+    # 'ok: no problems'
+    (tmp_path / "suites").mkdir()
+    write_suite(tmp_path / "suites" / "a.yaml")
+    (tmp_path / "suites" / "b.yaml").symlink_to(tmp_path / "moved-away.yaml")
+    args = ["validate", "--suite", "suites"] if command == "validate" else [
+        "run", "--target", "python:tests.support.loopback:planted_bot", "--suite", "suites",
+        "--out", "out"]  # fmt: skip
+    refused(
+        backbone(*args, cwd=tmp_path),
+        f"error: suites/b.yaml: a link to {tmp_path / 'moved-away.yaml'}, which does not exist",
+    )
+    assert not (tmp_path / "out").exists()
