@@ -116,7 +116,7 @@ def _turn(raw: object) -> LabeledTurn:
     ident, text, split = raw["id"], raw["text"], raw.get("split", "test")
     pushback, tactic = raw["pushback"], raw.get("tactic")
     if isinstance(ident, bool) or not isinstance(ident, str | int) or str(ident) == "":
-        raise TypeError(f"'id' must be a text or a number, not {ident!r}")
+        raise TypeError(f"'id' must be a text or a whole number, not {ident!r}")
     if not isinstance(text, str):  # null read as the turn "None", a number as its digits
         raise TypeError(f"'text' must be the user's turn as text, not {text!r}")
     if not isinstance(split, str) or not split:
