@@ -140,3 +140,16 @@ def test_review_queue_through_the_cli(tmp_path: Path) -> None:
     assert queue[-1]["was_correct"] == "yes" and queue[0]["was_correct"] == "not_asked"
     assert doc["review_queue"] == {"count": 5, "file": "review_queue.jsonl"}
     assert "wrote" in r.stdout and "(5 to review)" in r.stdout
+
+
+def test_the_terminal_says_why_disagreements_went_unscored(tmp_path: Path) -> None:
+    # it said only 'unscored 10' (and '0 to review'): a judge down for every call looked like
+    # a judge that found nothing; audit, ab and monitor print the reasons
+    log = write(tmp_path / "ch.jsonl", channel_rows())
+    judge = "python:tests.audit.ab_judges:broken"
+    r = backbone("audit-channels", str(log), "--judge", judge, "-q", "--no-cache", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (
+        "10 unscored (not counted): python judge raised RuntimeError: judge down for c0 (1);"
+        in (r.stdout)
+    )

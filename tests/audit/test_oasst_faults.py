@@ -113,3 +113,52 @@ def test_a_lone_surrogate_escape_is_named_not_raised(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
     assert not (tmp_path / "events.jsonl").exists()
+
+
+@pytest.mark.parametrize("deleted", [False, True])
+def test_trees_without_an_assistant_reply_write_no_empty_log(tmp_path: Path, deleted: bool) -> None:
+    # an empty events.jsonl was written (exit 0), which the audit then refused: 'no records'
+    lone = {"message_id": "p", "text": "hi", "role": "prompter"}
+    gone = tree({"+1": 1}) | {"replies": [tree({"+1": 1})["replies"][0] | {"deleted": True}]}
+    write_trees(tmp_path / "trees.jsonl", gone if deleted else lone)
+    proc = subprocess.run(
+        [backbone_exe(), "audit-import", "oasst", "trees.jsonl", "--out", "events.jsonl"],
+        cwd=tmp_path,
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    skipped = " (1 deleted replies skipped)" if deleted else ""
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr == (
+        f"error: trees.jsonl: no assistant reply to rate in the 1 message trees{skipped}: "
+        "no feedback event to write\n"
+    )
+    assert not (tmp_path / "events.jsonl").exists()
+
+
+def test_the_flat_messages_export_is_named_for_what_it_is(tmp_path: Path) -> None:
+    # one message a line (parent_id pointing to another line): every assistant line was
+    # 'assistant message a1 does not answer a prompter message', one error per reply
+    flat = [
+        {"message_id": "p1", "parent_id": None, "text": "hi", "role": "prompter"},
+        {"message_id": "a1", "parent_id": "p1", "text": "hello", "role": "assistant"},
+        {"message_id": "a2", "parent_id": "p1", "text": "hey", "role": "assistant"},
+    ]
+    with pytest.raises(InputError) as exc:
+        import_oasst(write_trees(tmp_path / "messages.jsonl", *flat))
+    assert [(p.line, p.message) for p in exc.value.problems] == [
+        (2, "assistant message a1 stands alone with parent_id p1: this reads one message tree "
+            "a line (OpenAssistant's *.trees.jsonl), not the flat *.messages.jsonl"),
+    ]  # fmt: skip
+
+
+def test_a_file_of_bad_lines_lists_the_first_50_and_counts_the_rest(tmp_path: Path) -> None:
+    # every one of 5,000 bad lines was an error line of its own, as no other reader does
+    (tmp_path / "trees.jsonl").write_text("{oops\n" * 5000)
+    with pytest.raises(InputError) as exc:
+        import_oasst(tmp_path / "trees.jsonl")
+    problems = exc.value.problems
+    assert [p.line for p in problems[:-1]] == list(range(1, 51))
+    assert str(problems[-1]) == f"{tmp_path / 'trees.jsonl'}: ... and 4950 more problems"

@@ -74,3 +74,15 @@ def test_a_good_out_is_written(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     (event,) = [json.loads(line) for line in out.read_text().splitlines()]
     assert (event["id"], event["prompt"], event["rating"]) == ("a1", "What is 2 + 2?", "up")
+
+
+@pytest.mark.parametrize("name", ["events.csv", "events.parquet", "events.jsonl.gz", "events"])
+def test_out_named_as_another_format_is_refused(tmp_path: Path, name: str) -> None:
+    # JSON lines were written under any name: 'backbone audit events.csv' then read them as
+    # a CSV ("no column 'response'"), events.parquet and events.jsonl.gz were unreadable
+    out = tmp_path / name
+    refused(run(trees(tmp_path), out), f"{out}: the feedback log is written as JSONL: give a "
+            ".jsonl path")  # fmt: skip
+    assert not out.exists()
+    for fine in ("EVENTS.JSONL", "events.ndjson"):  # as the audit reads them: JSONL
+        assert run(trees(tmp_path), tmp_path / fine).exit_code == 0

@@ -508,3 +508,114 @@ def test_an_empty_suite_option(tmp_path: Path, command: str) -> None:
         "--out", "out"]  # fmt: skip
     refused(backbone(*args, cwd=tmp_path), "error: --suite: is empty: give a suite file or folder")
     assert not (tmp_path / "out").exists()
+
+
+def damaged_gzip(data: bytes) -> bytes:
+    """A gzip file of ``data`` whose deflate stream refers back into a preset dictionary the
+    reader does not have: zlib fails part way with 'invalid distance too far back'."""
+    import struct
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15, zdict=data[:200])
+    deflated = packer.compress(data) + packer.flush()
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+    return header + deflated + struct.pack("<II", zlib.crc32(data), len(data))
+
+
+@pytest.mark.parametrize("command", ["audit-import", "audit-channels", "audit"])
+def test_a_gzip_log_with_damaged_data_exits_2(tmp_path: Path, command: str) -> None:
+    # zlib.error is no OSError: a traceback, exit 1 (DuckDB read through the damage, then
+    # placing the garbled records at their lines read the file again and raised)
+    from tests.audit.test_channels import channel_rows
+    from tests.audit.test_oasst_faults import tree
+
+    if command == "audit-import":
+        rows: list[dict[str, object]] = [tree({"+1": 2}, f"t{i}") for i in range(5)]
+        args = ["audit-import", "oasst", "log.jsonl.gz", "--out", "out.jsonl"]
+    else:
+        rows = channel_rows() if command == "audit-channels" else planted_rows(CELLS)
+        args = [command, "log.jsonl.gz", "--judge", JUDGE, "--out", "out", "-q", "--no-cache"]
+    data = "".join(json.dumps(r) + "\n" for r in rows).encode()
+    (tmp_path / "log.jsonl.gz").write_bytes(damaged_gzip(data))
+    refused(
+        backbone(*args, cwd=tmp_path),
+        "log.jsonl.gz: cannot read the file: damaged gzip data (Error -3 while decompressing "
+        "data: invalid distance too far back)",
+    )
+    assert not (tmp_path / "out").exists() and not (tmp_path / "out.jsonl").exists()
+
+
+def test_audit_channels_whose_queue_is_its_input_leaves_the_log_alone(tmp_path: Path) -> None:
+    # a log at OUT/review_queue.jsonl was replaced by the queue made from it (exit 0)
+    from tests.audit.test_channels import channel_rows
+
+    (tmp_path / "out").mkdir()
+    log = write(tmp_path / "out" / "review_queue.jsonl", channel_rows())
+    before = log.read_bytes()
+    proc = backbone("audit-channels", str(log), "--judge", JUDGE, "--out", "out", cwd=tmp_path)
+    refused(proc, f"out/review_queue.jsonl: --out is the input file {log}: choose another path")
+    assert log.read_bytes() == before
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["review_queue.jsonl"]
+
+
+def test_audit_channels_into_its_folder_of_part_files(tmp_path: Path) -> None:
+    # channels.json and review_queue.jsonl were written among the Parquet part files (exit
+    # 0); the folder could not be read again ("pq/channels.json: not a Parquet file")
+    from tests.audit.test_channels import channel_rows
+
+    (tmp_path / "pq").mkdir()
+    write(tmp_path / "pq" / "part-0.parquet", channel_rows())
+    proc = backbone("audit-channels", "pq", "--judge", JUDGE, "--out", "pq", cwd=tmp_path)
+    refused(proc, "error: pq: --out is the input folder pq: choose another path")
+    assert [p.name for p in (tmp_path / "pq").iterdir()] == ["part-0.parquet"]
+
+
+@pytest.mark.parametrize("command", ["run", "audit-channels"])
+def test_an_infinite_timeout_is_refused(tmp_path: Path, command: str) -> None:
+    # --timeout inf passed min=0.1; aiohttp cannot set a timer for it (OverflowError): run
+    # raised it (a traceback, exit 1, backbone-run left behind) and audit-channels counted
+    # every judge call as unscored (exit 0, an empty review queue)
+    from tests.audit.test_channels import channel_rows
+
+    dead = "http://127.0.0.1:9/v1"  # never called: refused before any call
+    if command == "run":
+        write_suite(tmp_path / "suite.yaml")
+        args = ["run", "--target", "openai:m", "--base-url", dead, "--suite", "suite.yaml"]
+        out = tmp_path / "backbone-run"
+    else:
+        write(tmp_path / "ch.jsonl", channel_rows())
+        args = ["audit-channels", "ch.jsonl", "--judge", "openai:m", "--base-url", dead]
+        out = tmp_path / "backbone-channels"
+    proc = backbone(*args, "--timeout", "inf", "--retries", "0", "--no-cache", cwd=tmp_path)
+    refused(proc, "'--timeout'", "finite")  # in typer's box, which may wrap the rest
+    assert not out.exists()
+
+
+def test_a_gzipped_suite_is_called_so(tmp_path: Path) -> None:
+    # suites are read as text: it said "not UTF-8 text (invalid start byte): byte 0x8b at
+    # column 2", true of any gzip file and no help in finding out what it is
+    import gzip
+
+    text = write_suite(tmp_path / "suite.yaml").read_bytes()
+    (tmp_path / "suite.yaml.gz").write_bytes(gzip.compress(text))
+    proc = backbone("validate", "--suite", "suite.yaml.gz", cwd=tmp_path)
+    refused(proc, "error: suite.yaml.gz: gzip-compressed, not text: gunzip it")
+    with pytest.raises(InputError, match=r"suite\.yaml\.gz: gzip-compressed, not text: gunzip it"):
+        load_suite(str(tmp_path / "suite.yaml.gz"))
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_a_suite_folder_with_a_link_to_a_file_that_is_gone(tmp_path: Path, command: str) -> None:
+    # the link was skipped without a word: its scenarios went missing and 'validate' said
+    # 'ok: no problems'
+    (tmp_path / "suites").mkdir()
+    write_suite(tmp_path / "suites" / "a.yaml")
+    (tmp_path / "suites" / "b.yaml").symlink_to(tmp_path / "moved-away.yaml")
+    args = ["validate", "--suite", "suites"] if command == "validate" else [
+        "run", "--target", "python:tests.support.loopback:planted_bot", "--suite", "suites",
+        "--out", "out"]  # fmt: skip
+    refused(
+        backbone(*args, cwd=tmp_path),
+        f"error: suites/b.yaml: a link to {tmp_path / 'moved-away.yaml'}, which does not exist",
+    )
+    assert not (tmp_path / "out").exists()

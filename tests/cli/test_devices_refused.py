@@ -54,6 +54,9 @@ def run_folder_of(fifo: Path) -> Path:
         ["compare", "{run}", "{run}"],
         ["rescore", "{run}", "--judge", JUDGE],
         ["audit", "{fifo}", "--judge", JUDGE],
+        # these two said "no such file" and "no monitor.json here: run backbone monitor first"
+        ["audit-import", "oasst", "{fifo}", "--out", "out/events.jsonl"],
+        ["harvest", "{monitor}", "--out", "s.yaml"],
     ],
     ids=lambda c: " ".join(c[:2]),
 )
@@ -61,12 +64,18 @@ def test_a_pipe_where_a_file_is_read_is_refused_at_once(
     tmp_path: Path, fifo: Path, command: list[str]
 ) -> None:
     run = run_folder_of(fifo) if "{run}" in command else None
-    args = [a.replace("{fifo}", str(fifo)).replace("{run}", str(run)) for a in command]
+    monitor = tmp_path / "monitor"  # a monitor run whose monitor.json is a link to the FIFO
+    monitor.mkdir()
+    (monitor / "monitor.json").symlink_to(fifo)
+    args = [
+        a.replace("{fifo}", str(fifo)).replace("{run}", str(run)).replace("{monitor}", "monitor")
+        for a in command
+    ]
     proc = backbone(*args, cwd=tmp_path)
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
     assert "not a regular file (a pipe or a device?)" in proc.stderr, proc.stderr
-    assert "pipe.yaml" in proc.stderr or "results.json" in proc.stderr
+    assert any(name in proc.stderr for name in ("pipe.yaml", "results.json", "monitor.json"))
     assert not (tmp_path / "out").exists() and not (tmp_path / "s.yaml").exists()
 
 

@@ -97,3 +97,19 @@ def test_a_dependence_the_rates_cannot_carry_is_refused_not_clipped(tmp_path: Pa
             for c in (True, False)
         }
         assert rate[True] - rate[False] == pytest.approx(0.2, abs=1e-3)  # as planted
+
+
+@pytest.mark.parametrize("name", ["ab.parquet", "ab.jsonl"])
+def test_a_full_disk_is_named_and_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    # the Parquet writer let the OSError out: a traceback (exit 1); the JSONL one named it
+    from tests.support.disk_faults import full_disk_for
+
+    asked = full_disk_for(monkeypatch, name)
+    out = tmp_path / name
+    r = CliRunner().invoke(app, ["synth", "ab", "--out", str(out), "--n-per-arm", "10"])
+    assert asked and r.exit_code == 2, r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
+    assert f"error: {out}: cannot write: No space left on device" in " ".join(r.output.split())
+    assert list(tmp_path.iterdir()) == []

@@ -133,3 +133,16 @@ def test_a_lone_surrogate_is_written_as_a_replacement_character(tmp_path: Path) 
     text = "target failed: " + b"\xff".decode("utf-8", "surrogateescape")
     write_files_atomic({tmp_path / "results.json": text})
     assert (tmp_path / "results.json").read_text(encoding="utf-8") == "target failed: \ufffd"
+
+
+def test_a_folder_that_is_a_link_to_nowhere_is_named_so(tmp_path: Path) -> None:
+    # making the folder failed with 'cannot write: File exists' (init --dir LINK, say)
+    (tmp_path / "out").symlink_to(tmp_path / "gone")
+    for path in (tmp_path / "out" / "a.yaml", tmp_path / "out" / "sub" / "a.yaml"):
+        with pytest.raises(InputError) as err:
+            write_files_atomic({path: "x"})
+        assert [p.message for p in err.value.problems] == [
+            f"cannot write: {tmp_path / 'out'} is a link to {tmp_path / 'gone'}, which does not "
+            "exist"
+        ]
+    assert not (tmp_path / "gone").exists()

@@ -146,3 +146,16 @@ def test_a_key_given_twice_is_refused_at_its_second_line() -> None:
     # a merge key and the same key in two mappings are not duplicates
     data, _ = load_yaml_with_lines("base: &b {x: 1}\none: {<<: *b, y: 2}\ntwo: {x: 3}\n", "f")
     assert data == {"base": {"x": 1}, "one": {"x": 1, "y": 2}, "two": {"x": 3}}
+
+
+@pytest.mark.usefixtures("parser")
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\ufffe"])
+def test_a_character_yaml_refuses_is_named_at_its_line(char: str) -> None:
+    # PyYAML's ReaderError has no mark: the error named the file alone, not the line
+    text = f"name: x\nscenarios:\n  - id: 'a{char}b'\n"
+    with pytest.raises(InputError) as err:
+        load_yaml_with_lines(text, "suite.yaml")
+    assert [(p.line, p.message) for p in err.value.problems] == [
+        (3, f"not valid YAML: unacceptable character #x{ord(char):04x}: special characters "
+            "are not allowed"),
+    ]  # fmt: skip

@@ -311,3 +311,14 @@ def test_a_damaged_monitor_json_is_named(tmp_path: Path, content: bytes, said: s
     assert result.exit_code == 2, result.output
     assert f"error: {tmp_path / 'monitor.json'}{said}" in " ".join(result.output.split())
     assert not suite_path.exists()
+
+
+def test_a_monitor_json_that_is_a_folder_is_named_so(tmp_path: Path) -> None:
+    # it said "no monitor.json here: run backbone monitor first", which it was not
+    (tmp_path / "monitor.json").mkdir()
+    suite_path = tmp_path / "s.yaml"
+    result = CliRunner().invoke(app, ["harvest", str(tmp_path), "--out", str(suite_path)])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert f"error: {tmp_path / 'monitor.json'}: is a folder, not the file backbone monitor" in said
+    assert not suite_path.exists()

@@ -120,6 +120,11 @@ def test_monitor_check_bad_file_exits_2(tmp_path) -> None:  # type: ignore[no-un
         ),
         (b'{"id": "a", "text": "x", "pushback": true, "tactic": 3}\n', ":1: not a labeled turn"),
         (b"[1, 2]\n", ":1: not a labeled turn: a JSON object is expected, not list"),
+        (b'{"text": "x", "pushback": true}\n', ":1: not a labeled turn: no 'id' field"),  # "'id'"
+        (  # 1.5 was refused as "not a text or a number"
+            b'{"id": 1.5, "text": "x", "pushback": false}\n',
+            ":1: not a labeled turn: 'id' must be a text or a whole number, not 1.5",
+        ),
         (b"\n\n", ": no labeled turns"),  # it printed a table of zeros and exited 0
         (  # a split called "all" was replaced by the total's row, silently
             b'{"id": "a", "text": "x", "pushback": false, "split": "all"}\n',

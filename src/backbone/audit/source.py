@@ -38,7 +38,8 @@ import shutil
 import tempfile
 import uuid
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from itertools import accumulate
 from pathlib import Path
@@ -247,6 +248,17 @@ def _csv_reader_sql(path: Path, header: list[str], *, rejects: bool = False) -> 
     )
 
 
+@contextmanager
+def _read_again(path: Path) -> Iterator[None]:
+    """Reading a log DuckDB has read, to place its records at their lines: a ``.gz`` file
+    whose compressed data is damaged (DuckDB may read through it) is an :class:`InputError`
+    naming the file, not an ``OSError`` traceback."""
+    try:
+        yield
+    except (OSError, EOFError) as exc:
+        raise InputError.single(str(path), None, f"cannot read the file: {exc}") from None
+
+
 def record_lines(path: Path, fmt: str, records: set[int]) -> dict[int, int]:
     """Map 1-based record indices of a file to the line each record starts on: JSONL counts
     the lines that are not blank, CSV the records after the header (a quoted value may span
@@ -264,7 +276,7 @@ def record_lines(path: Path, fmt: str, records: set[int]) -> dict[int, int]:
     last = max(records)
     if fmt == "jsonl":
         index = 0
-        with open_bytes(path) as f:
+        with _read_again(path), open_bytes(path) as f:
             for number, raw in enumerate(f, start=1):
                 if not raw.strip():
                     continue
@@ -274,7 +286,7 @@ def record_lines(path: Path, fmt: str, records: set[int]) -> dict[int, int]:
                 if index >= last:
                     break
         return out
-    with open_text(path, "replace") as f:
+    with _read_again(path), open_text(path, "replace") as f:
         reader = csv_cells.reader(f)
         next(reader, None)
         end = reader.line_num
@@ -636,7 +648,7 @@ def first_other_line_ending(path: Path, limit: int = 1 << 26) -> tuple[int, str]
     """
     first: bytes | None = None
     number = 0
-    with open_bytes(path) as f:
+    with _read_again(path), open_bytes(path) as f:
         data = f.read(limit)
     for number, line in enumerate(data.splitlines(keepends=True), 1):
         ending = b"\r\n" if line.endswith(b"\r\n") else b"\n" if line.endswith(b"\n") else b""
@@ -740,7 +752,7 @@ def _not_utf8(path: Path, lines: set[int]) -> set[int]:
     if not lines:
         return out
     last = max(lines)
-    with open_bytes(path) as f:
+    with _read_again(path), open_bytes(path) as f:
         for number, raw in enumerate(f, start=1):
             if number in lines:
                 try:

@@ -25,7 +25,7 @@ from backbone.cli.errors import (
     interrupted,
     refuse_out_is_input,
 )
-from backbone.cli.judge_options import TIMEOUT_HELP
+from backbone.cli.judge_options import TimeoutOpt
 from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct
 from backbone.evaluation.sync import run_sync
@@ -183,7 +183,7 @@ def audit(
         ),
     ] = None,
     max_tokens: Annotated[int | None, typer.Option("--max-tokens", min=1)] = None,
-    timeout: Annotated[float | None, typer.Option("--timeout", min=0.1, help=TIMEOUT_HELP)] = None,
+    timeout: TimeoutOpt = None,
     retries: Annotated[int, typer.Option("--retries", min=0, help="Retries per call.")] = 5,
     memory_limit: Annotated[
         str | None,
@@ -379,7 +379,7 @@ def audit_channels(
     no_cache: Annotated[bool, typer.Option("--no-cache")] = False,
     base_url: Annotated[str | None, typer.Option("--base-url", "--judge-base-url")] = None,
     max_tokens: Annotated[int | None, typer.Option("--max-tokens", min=1)] = None,
-    timeout: Annotated[float | None, typer.Option("--timeout", min=0.1)] = None,
+    timeout: TimeoutOpt = None,
     retries: Annotated[int, typer.Option("--retries", min=0)] = 5,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
@@ -395,6 +395,9 @@ def audit_channels(
     from backbone.report.audit_json import channels_document, render_audit_json
     from backbone.targets.cache import open_response_cache
 
+    for name in (QUEUE, CHANNELS_JSON):  # the queue would replace the log it was made from
+        refuse_out_is_input(out_dir / name, file)
+    refuse_out_is_input(out_dir, file)  # in a folder of part files, unreadable next time
     check_out_dir(out_dir, QUEUE, CHANNELS_JSON)
     with bad_input_exits():
         cmap = parse_channel_map(column_map or [])
@@ -456,6 +459,9 @@ def audit_channels(
         f"incorrect {d['incorrect']}, unscored {d['unscored']}; "
         f"share on correct answers {_share(d['correct_share'])}"
     )
+    if d["unscored"]:  # why, as the audit says it (a judge down for every call, say)
+        reasons = "; ".join(f"{terminal(r)} ({n})" for r, n in d["unscored_reasons"].items())
+        out.print(f"{d['unscored']} unscored (not counted): {reasons}")
     out.print(f"wrote {out_dir / CHANNELS_JSON}, {out_dir / QUEUE} ({len(records)} to review)")
 
 
@@ -467,9 +473,12 @@ def import_oasst(
     rated up/down from its +1/-1 votes (ties and no votes: unrated)."""
     from backbone.audit.importers.oasst import import_oasst as do_import
     from backbone.audit.importers.oasst import write_events
+    from backbone.audit.source import FORMATS
 
     refuse_out_is_input(out_path, file)  # the log would replace the trees it was made from
     check_out_file(out_path)  # before reading: a folder or a path below a file exits 2
+    if FORMATS.get(out_path.suffix.lower()) != "jsonl":  # the audit reads a log by its extension
+        raise fail(f"{out_path}: the feedback log is written as JSONL: give a .jsonl path")
     with bad_input_exits():
         result = do_import(file)
         write_events(result.events, out_path)

@@ -16,6 +16,7 @@ from rich.console import Console
 
 from backbone.cli.console import console
 from backbone.cli.errors import bad_input_exits
+from backbone.cli.judge_options import finite_seconds
 
 DEFAULT_TIMEOUT = 300.0
 """A generator call that has not answered in five minutes is hung, not slow (the embedded
@@ -127,6 +128,7 @@ def draft(
         typer.Option(
             "--timeout",
             min=0.1,
+            callback=finite_seconds,
             help="Seconds before a generator call is given up (after its retries, that "
             "candidate is lost; no candidate at all exits 2).",
         ),

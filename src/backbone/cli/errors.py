@@ -79,7 +79,8 @@ def refuse_out_is_input(out_path: Path, *inputs: Path) -> None:
     was made from): exit 2, nothing written."""
     for given in inputs:
         if same_file(out_path, given):
-            raise fail(f"{out_path}: --out is the input file {given}: choose another path")
+            kind = "folder" if given.is_dir() else "file"
+            raise fail(f"{out_path}: --out is the input {kind} {given}: choose another path")
 
 
 def check_out_file(path: Path) -> None:

@@ -21,7 +21,7 @@ from rich.console import Console
 
 from backbone.cli.console import console
 from backbone.cli.errors import EXIT_GATE_FAILED, bad_input_exits, fail
-from backbone.cli.judge_options import CONCURRENCY_HELP, TIMEOUT_HELP
+from backbone.cli.judge_options import CONCURRENCY_HELP, TIMEOUT_HELP, finite_seconds
 from backbone.core.user_file import same_file
 
 if TYPE_CHECKING:
@@ -152,6 +152,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--timeout",
                 min=0.1,
+                callback=finite_seconds,
                 help=TIMEOUT_HELP,
             ),
         ] = None,

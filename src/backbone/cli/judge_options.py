@@ -3,6 +3,7 @@ the judge calls are made (concurrency, cache, timeout, retries)."""
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 import typer
@@ -41,5 +42,23 @@ CONCURRENCY_HELP = (
     "targets)."
 )
 TIMEOUT_HELP = "Seconds before a call is retried (default: 120 s over HTTP, 300 s for python:)."
-TimeoutOpt = Annotated[float | None, typer.Option("--timeout", min=0.1, help=TIMEOUT_HELP)]
+
+
+def finite_seconds(value: float | None) -> float | None:
+    """The ``--timeout`` callback: ``inf`` passes ``min=0.1`` but no HTTP client can set a
+    timer for it (every call failed, or a traceback), so it is refused as a usage error.
+
+    Example:
+        >>> finite_seconds(30.0), finite_seconds(None)
+        (30.0, None)
+    """
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"must be a finite number of seconds, not {value}")
+    return value
+
+
+TimeoutOpt = Annotated[
+    float | None,
+    typer.Option("--timeout", min=0.1, callback=finite_seconds, help=TIMEOUT_HELP),
+]
 RetriesOpt = Annotated[int, typer.Option("--retries", min=0)]

@@ -18,7 +18,7 @@ from rich.console import Console
 
 from backbone.cli.console import console
 from backbone.cli.errors import bad_input_exits, check_out_dir, fail
-from backbone.cli.judge_options import CONCURRENCY_HELP, TIMEOUT_HELP, JudgeOpt
+from backbone.cli.judge_options import CONCURRENCY_HELP, JudgeOpt, TimeoutOpt
 from backbone.report.escape import terminal
 
 err = console(stderr=True)
@@ -117,7 +117,7 @@ def probe(
     max_tokens: Annotated[
         int | None, typer.Option("--max-tokens", min=1, help="Reply length cap.")
     ] = None,
-    timeout: Annotated[float | None, typer.Option("--timeout", min=0.1, help=TIMEOUT_HELP)] = None,
+    timeout: TimeoutOpt = None,
     retries: Annotated[int, typer.Option("--retries", min=0, help="Retries per call.")] = 5,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
 ) -> None:

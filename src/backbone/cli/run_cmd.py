@@ -25,6 +25,7 @@ from backbone.cli.judge_options import (
     TIMEOUT_HELP,
     JudgeBaseUrlOpt,
     JudgeSamplesOpt,
+    finite_seconds,
 )
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ def register(app: typer.Typer) -> None:
         temperature: Annotated[float, typer.Option("--temperature", min=0.0)] = 0.0,
         timeout: Annotated[
             float | None,
-            typer.Option("--timeout", min=0.1, help=TIMEOUT_HELP),
+            typer.Option("--timeout", min=0.1, callback=finite_seconds, help=TIMEOUT_HELP),
         ] = None,
         retries: Annotated[int, typer.Option("--retries", min=0, help="Retries per call.")] = 5,
         samples: Annotated[

@@ -83,6 +83,9 @@ def check_writable(path: Path, *, directory: bool = False) -> None:
         return
     parent = path.parent
     while not parent.exists() and parent != parent.parent:
+        if parent.is_symlink():  # no folder can be made there: "File exists" said little
+            gone = f"{parent} is a link to {os.readlink(parent)}, which does not exist"
+            raise InputError.single(where, None, f"cannot write: {gone}")
         parent = parent.parent
     if not parent.is_dir():
         raise InputError.single(where, None, f"cannot write: {parent.name} is a file")

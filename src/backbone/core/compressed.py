@@ -11,6 +11,7 @@ Example:
 from __future__ import annotations
 
 import gzip
+import zlib
 from pathlib import Path
 from typing import IO
 
@@ -23,9 +24,39 @@ def is_gzip(path: Path) -> bool:
     return path.suffix.lower() == GZIP
 
 
+class _CheckedGzipFile(gzip.GzipFile):
+    """A ``GzipFile`` whose damaged compressed data raises ``gzip.BadGzipFile`` (an
+    ``OSError``, as a bad header does) instead of ``zlib.error``, which no reader expects."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        try:
+            return super().read(size)
+        except zlib.error as exc:
+            raise gzip.BadGzipFile(f"damaged gzip data ({exc})") from None
+
+    def read1(self, size: int = -1) -> bytes:
+        try:
+            return super().read1(size)
+        except zlib.error as exc:
+            raise gzip.BadGzipFile(f"damaged gzip data ({exc})") from None
+
+    def peek(self, n: int) -> bytes:
+        try:
+            return super().peek(n)
+        except zlib.error as exc:
+            raise gzip.BadGzipFile(f"damaged gzip data ({exc})") from None
+
+    def readline(self, size: int | None = -1) -> bytes:
+        try:
+            return super().readline(size)
+        except zlib.error as exc:
+            raise gzip.BadGzipFile(f"damaged gzip data ({exc})") from None
+
+
 def open_bytes(path: Path) -> IO[bytes]:
     """The file's bytes, gunzipped when its name ends in ``.gz`` (a file so named that is not
-    gzip raises ``gzip.BadGzipFile``, an ``OSError``, when read)."""
+    gzip, or whose compressed data is damaged, raises ``gzip.BadGzipFile``, an ``OSError``,
+    when read; one cut short ``EOFError``)."""
     if is_gzip(path):
-        return gzip.GzipFile(path, "rb")  # type: ignore[return-value]
+        return _CheckedGzipFile(path, "rb")  # type: ignore[return-value]
     return path.open("rb")

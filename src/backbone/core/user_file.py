@@ -16,6 +16,7 @@ naming the file.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from backbone.core.errors import InputError
@@ -62,7 +63,8 @@ def refuse_unreadable(path: Path) -> None:
     except OSError as exc:  # a name too long, a loop of links...
         raise InputError.single(file, None, f"cannot read: {exc.strerror or exc}") from None
     if not exists:
-        raise InputError.single(file, None, "no such file")
+        gone = f"a link to {os.readlink(path)}, which does not exist" if path.is_symlink() else ""
+        raise InputError.single(file, None, gone or "no such file")
     if path.is_dir():
         raise InputError.single(file, None, "is a folder, not a file")
     if not is_file:
@@ -77,6 +79,8 @@ def read_text(path: Path, encoding: str = "utf-8") -> str:
         return path.read_text(encoding=encoding)
     except UnicodeDecodeError as exc:
         data, at = exc.object, exc.start
+        if data.startswith(b"\x1f\x8b"):  # "byte 0x8b at column 2" says little of a .gz
+            raise InputError.single(file, None, "gzip-compressed, not text: gunzip it") from None
         line = data.count(b"\n", 0, at) + 1
         column = at - (data.rfind(b"\n", 0, at) + 1) + 1
         raise InputError.single(

@@ -204,6 +204,10 @@ def load_yaml_with_lines(text: str, file: str) -> tuple[Any, dict[NodePath, int]
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
         raise InputError.single(file, line, f"not valid YAML: {exc.problem}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses (NUL, say): no mark
+        line = text.count("\n", 0, exc.position) + 1
+        what = str(exc).splitlines()[0]  # "unacceptable character #x0000: ..." (its place cut)
+        raise InputError.single(file, line, f"not valid YAML: {what}") from None
     except yaml.YAMLError as exc:
         raise InputError.single(file, None, f"not valid YAML: {exc}") from None
     finally:

@@ -92,7 +92,9 @@ def load_turns(path: str | Path | None = None) -> list[LabeledTurn]:
             continue
         try:
             turn = _turn(json.loads(line))
-        except (ValueError, KeyError, TypeError) as exc:
+        except KeyError as exc:  # str(exc) is only the key: "'id'"
+            raise InputError.single(name, number, f"not a labeled turn: no {exc} field") from None
+        except (ValueError, TypeError) as exc:
             raise InputError.single(name, number, f"not a labeled turn: {exc}") from None
         except RecursionError:  # nested past the JSON decoder's depth
             raise InputError.single(name, number, "not a labeled turn: nested too deep") from None
@@ -114,7 +116,7 @@ def _turn(raw: object) -> LabeledTurn:
     ident, text, split = raw["id"], raw["text"], raw.get("split", "test")
     pushback, tactic = raw["pushback"], raw.get("tactic")
     if isinstance(ident, bool) or not isinstance(ident, str | int) or str(ident) == "":
-        raise TypeError(f"'id' must be a text or a number, not {ident!r}")
+        raise TypeError(f"'id' must be a text or a whole number, not {ident!r}")
     if not isinstance(text, str):  # null read as the turn "None", a number as its digits
         raise TypeError(f"'text' must be the user's turn as text, not {text!r}")
     if not isinstance(split, str) or not split:

@@ -40,7 +40,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from backbone.core.errors import InputError, Problem
-from backbone.core.user_file import read_text
+from backbone.core.user_file import read_text, refuse_device
 from backbone.graders.answer_reading import read_answer
 from backbone.monitor.models import MONITOR_SCHEMA_VERSION, NO_DOMAIN, CavedConversation
 from backbone.scenarios.keys import TextKey
@@ -159,6 +159,9 @@ def read_caved(run_dir: str | Path) -> list[CavedConversation]:
             str(folder), None, "is a file: give the folder backbone monitor wrote (its --out)"
         )
     path = folder / MONITOR_JSON
+    refuse_device(path)  # a pipe is no file, but is there: "no monitor.json here" misled
+    if path.is_dir():
+        raise InputError.single(str(path), None, "is a folder, not the file backbone monitor wrote")
     if not path.is_file():
         raise InputError.single(str(path), None, "no monitor.json here: run backbone monitor first")
     where = str(path)

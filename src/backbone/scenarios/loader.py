@@ -182,8 +182,10 @@ def _files_in(path: Path) -> list[Path]:
             p
             for p in _walk(path)
             # a folder named like a suite file ("v2.yaml/") is looked into, not read, and a
-            # pipe named like one is left out (reading it would wait forever)
-            if p.suffix in {".yaml", ".yml", ".jsonl", ".json"} and p.is_file()
+            # pipe named like one is left out (reading it would wait forever); a link to a
+            # file that is gone is read, and refused, rather than skipped without a word
+            if p.suffix in {".yaml", ".yml", ".jsonl", ".json"}
+            and (p.is_file() or (p.is_symlink() and not p.exists()))
         )
         if not files:
             raise InputError.single(str(path), None, "the folder holds no .yaml or .jsonl suite")

@@ -39,6 +39,7 @@ from typing import Any
 from backbone.core.atomic import write_text_atomic
 from backbone.core.compressed import open_bytes
 from backbone.core.errors import InputError, Problem
+from backbone.core.user_file import refuse_device
 
 ROLES = {"prompter": "user", "assistant": "assistant"}
 
@@ -170,12 +171,25 @@ def _read_trees(p: Path, problems: list[Problem]) -> list[tuple[int, dict[str, A
     return trees
 
 
+MAX_LISTED = 50
+"""Problems listed one by one; the rest are counted (a file of bad lines is one mistake)."""
+
+
+def _listed(problems: list[Problem], file: str) -> InputError:
+    """The first :data:`MAX_LISTED` problems, and how many more there are."""
+    shown = problems[:MAX_LISTED]
+    if len(problems) > MAX_LISTED:
+        shown.append(Problem(file, None, f"... and {len(problems) - MAX_LISTED} more problems"))
+    return InputError(shown)
+
+
 def import_oasst(path: str | Path) -> OasstImport:
     """Flatten every tree in ``path`` into feedback events (see the module docstring)."""
     p = Path(path)
     file = str(p)
     if p.is_dir():
         raise InputError.single(file, None, "is a directory: give the message-trees JSONL file")
+    refuse_device(p)  # a pipe or a device was "no such file"
     if not p.is_file():
         raise InputError.single(file, None, "no such file")
     problems: list[Problem] = []
@@ -184,7 +198,7 @@ def import_oasst(path: str | Path) -> OasstImport:
     except (OSError, EOFError) as exc:  # a .gz that is not gzip, or cut short
         raise InputError.single(file, None, f"cannot read the file: {exc}") from None
     if problems:
-        raise InputError(problems)
+        raise _listed(problems, file)
     if not trees:
         raise InputError.single(file, None, "no message trees")
     events: list[dict[str, Any]] = []
@@ -202,6 +216,14 @@ def import_oasst(path: str | Path) -> OasstImport:
                 continue
             if message["role"] != "assistant":
                 continue
+            if not context and isinstance(parent, str):  # its parent is on another line
+                raise InputError.single(
+                    file,
+                    number,
+                    f"assistant message {message['message_id']} stands alone with parent_id "
+                    f"{parent}: this reads one message tree a line (OpenAssistant's "
+                    "*.trees.jsonl), not the flat *.messages.jsonl",
+                )
             if not context or context[-1]["role"] != "user":
                 problems.append(
                     Problem(
@@ -250,7 +272,11 @@ def import_oasst(path: str | Path) -> OasstImport:
                 }
             )
     if problems:
-        raise InputError(problems)
+        raise _listed(problems, file)
+    if not events:  # an empty log would only be refused by the audit it was made for
+        deleted = f" ({counts['deleted']} deleted replies skipped)" if counts["deleted"] else ""
+        why = f"no assistant reply to rate in the {len(trees)} message trees{deleted}"
+        raise InputError.single(file, None, why + ": no feedback event to write")
     return OasstImport(events=events, trees=len(trees), counts=counts)
 
 

@@ -188,8 +188,11 @@ def _write_parquet(path: Path, rows: list[dict[str, Any]]) -> None:
 
     import duckdb
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:  # a full disk, a read-only folder: named as write_text_atomic names them
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise InputError.single(str(path), None, f"cannot write: {exc.strerror or exc}") from None
     os.close(fd)
     src = Path(tmp).with_suffix(".jsonl")
     try:
@@ -204,6 +207,9 @@ def _write_parquet(path: Path, rows: list[dict[str, Any]]) -> None:
         finally:
             con.close()
         os.replace(tmp, path)
+    except (OSError, duckdb.Error) as exc:
+        why = (exc.strerror if isinstance(exc, OSError) else None) or str(exc).splitlines()[0]
+        raise InputError.single(str(path), None, f"cannot write: {why}") from None
     finally:
         src.unlink(missing_ok=True)
         Path(tmp).unlink(missing_ok=True)
