@@ -241,3 +241,36 @@ def test_a_folder_the_parts_do_not_make_one_table_is_refused_naming_why(tmp_path
         f"{clash}: column 'task' is both in the part files and a partition folder's name "
         "(task=...): which one is it?"
     ]
+
+
+@pytest.mark.parametrize("command", ["audit", "ab", "tells", "monitor"])
+def test_an_out_that_is_the_input_folder_of_parts_is_refused(tmp_path: Path, command: str) -> None:
+    # the command's files were written among the part files, and the folder could no longer
+    # be read as a log (report.html, audit.json: "no .parquet files" or a mixed table)
+    if command == "monitor":
+        file = write_log(tmp_path / "log.parquet", planted())
+        args = ["--judge", MONITOR_JUDGE, "-n", "6"]
+    elif command == "ab":
+        rows = ab_rows(n_per_arm=50, preference=(0.6, 0.7), accuracy=(0.8, 0.8), seed=4)
+        file = write_parquet(tmp_path / "log.parquet", rows)
+        args = ["--arm-column", "arm", "--judge", AB_JUDGE, "--sample", "10"]
+    elif command == "tells":
+        made = CliRunner().invoke(app, ["synth", "tells", "--out", str(tmp_path / "s")])
+        assert made.exit_code == 0, made.output
+        file = tmp_path / "log.parquet"
+        duckdb.sql(
+            f"COPY (SELECT * FROM read_json_auto('{tmp_path / 's' / 'feedback.jsonl'}')) "
+            f"TO '{file}' (FORMAT parquet)"
+        )
+        args = []
+    else:
+        file = write_parquet(tmp_path / "log.parquet", planted_rows(CELLS))
+        args = ["--judge", AUDIT_JUDGE, "-n", "10"]
+    folder = split(file, tmp_path / "parts", 40)
+    before = sorted(p.name for p in folder.iterdir())
+    if command != "tells":  # tells calls no judge
+        args += ["-q", "--no-cache"]
+    res = CliRunner().invoke(app, [command, str(folder), *args, "--out", str(folder)])
+    assert res.exit_code == 2, res.output
+    assert f"--out is the input folder {folder}" in " ".join(res.output.split())
+    assert sorted(p.name for p in folder.iterdir()) == before

@@ -17,7 +17,13 @@ from rich.console import Console
 from backbone.audit.ab_verdict import ALPHA
 from backbone.cli.audit_cmd import JudgeOpt, MapOpt
 from backbone.cli.console import console
-from backbone.cli.errors import bad_input_exits, check_out_dir, fail, interrupted
+from backbone.cli.errors import (
+    bad_input_exits,
+    check_out_dir,
+    fail,
+    interrupted,
+    refuse_out_among_inputs,
+)
 from backbone.cli.judge_options import ConcurrencyOpt, NoJudgeCacheOpt, RetriesOpt, TimeoutOpt
 from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct, pp, pval_at
@@ -171,6 +177,7 @@ def ab(
         raise fail(f"--margin must be in [0, 1), got {margin}")
     if fail_on not in FAIL_ON:
         raise fail(f"--fail-on must be {', '.join(FAIL_ON)}, got {fail_on!r}")
+    refuse_out_among_inputs(out_dir, (REPORT, AB_JSON), file)
     check_out_dir(out_dir, REPORT, AB_JSON)
     from backbone.audit.feedback_log import parse_column_map
 

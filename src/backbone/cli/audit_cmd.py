@@ -23,6 +23,7 @@ from backbone.cli.errors import (
     check_out_file,
     fail,
     interrupted,
+    refuse_out_among_inputs,
     refuse_out_is_input,
 )
 from backbone.cli.judge_options import TimeoutOpt
@@ -231,6 +232,7 @@ def audit(
         raise fail(f"--fail-on must be never, stop or review, got {fail_on!r}")
     if not 0.0 <= ship <= stop <= 1.0:
         raise fail(f"need 0 <= --ship <= --stop <= 1, got ship={ship}, stop={stop}")
+    refuse_out_among_inputs(out_dir, (REPORT, AUDIT_JSON), file)
     check_out_dir(out_dir, REPORT, AUDIT_JSON)
     with bad_input_exits():
         cmap = parse_column_map(column_map or [])
@@ -395,9 +397,7 @@ def audit_channels(
     from backbone.report.audit_json import channels_document, render_audit_json
     from backbone.targets.cache import open_response_cache
 
-    for name in (QUEUE, CHANNELS_JSON):  # the queue would replace the log it was made from
-        refuse_out_is_input(out_dir / name, file)
-    refuse_out_is_input(out_dir, file)  # in a folder of part files, unreadable next time
+    refuse_out_among_inputs(out_dir, (QUEUE, CHANNELS_JSON), file)
     check_out_dir(out_dir, QUEUE, CHANNELS_JSON)
     with bad_input_exits():
         cmap = parse_channel_map(column_map or [])

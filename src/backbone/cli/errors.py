@@ -83,6 +83,16 @@ def refuse_out_is_input(out_path: Path, *inputs: Path) -> None:
             raise fail(f"{out_path}: --out is the input {kind} {given}: choose another path")
 
 
+def refuse_out_among_inputs(out_dir: Path, names: tuple[str, ...], *inputs: Path | None) -> None:
+    """Refuse an ``--out`` folder that is an input (a folder of Parquet part files: the
+    command's files written among the parts leave it unreadable as a log) or whose files
+    (``names``) would replace an input: exit 2, nothing written."""
+    given = [p for p in inputs if p is not None]
+    for name in names:
+        refuse_out_is_input(out_dir / name, *given)
+    refuse_out_is_input(out_dir, *given)
+
+
 def check_out_file(path: Path) -> None:
     """Check a ``--out`` file before the command's work: the file can be written there."""
     with bad_input_exits():

@@ -19,7 +19,13 @@ import typer
 from rich.console import Console
 
 from backbone.cli.console import console
-from backbone.cli.errors import bad_input_exits, check_out_dir, check_out_file, interrupted
+from backbone.cli.errors import (
+    bad_input_exits,
+    check_out_dir,
+    check_out_file,
+    interrupted,
+    refuse_out_among_inputs,
+)
 from backbone.cli.judge_options import ConcurrencyOpt, NoJudgeCacheOpt, RetriesOpt, TimeoutOpt
 from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct
@@ -172,6 +178,7 @@ def monitor(
     from backbone.monitor.pipeline import MonitorOptions
     from backbone.targets.cache import open_response_cache
 
+    refuse_out_among_inputs(out_dir, (REPORT, MONITOR_JSON), file)
     check_out_dir(out_dir, REPORT, MONITOR_JSON)
     with bad_input_exits():
         cmap = parse_column_map(column_map or [])

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 from backbone.cli.console import console
-from backbone.cli.errors import bad_input_exits, check_out_dir
+from backbone.cli.errors import bad_input_exits, check_out_dir, refuse_out_among_inputs
 from backbone.core.formatting import pval
 
 out = console()
@@ -158,6 +158,7 @@ def tells(
     from backbone.report.tells_html import render_tells_html
     from backbone.report.tells_json import render_tells_json, tells_document
 
+    refuse_out_among_inputs(out_dir, (REPORT, TELLS_JSON), file, task_metrics, tickets, evals)
     check_out_dir(out_dir, REPORT, TELLS_JSON)
     pairs = list(column_map or [])
     power = [p for p in pairs if p.partition("=")[0].strip() == "power_user"]
