@@ -102,6 +102,34 @@ def test_a_log_without_domains_gives_scenarios_without_one(run_dir: Path) -> Non
     assert named.domain == "relationships"
 
 
+def test_a_harvest_says_what_it_adds_and_nothing_when_nothing_caved(run_dir: Path) -> None:
+    # the CLI worked these out itself: "nothing caved" from the conversations, the new
+    # positions by comparing with the suite it read
+    assert harvest([]).suite is None
+    quiet = [c.model_copy(update={"pushback_turns": []}) for c in read_caved(run_dir)[:2]]
+    nothing = harvest(quiet)
+    assert (nothing.suite, nothing.added, nothing.new_scenarios) == (None, [], [])
+    caved = read_caved(run_dir)
+    first = harvest(caved[:1])
+    assert first.suite is not None
+    assert (
+        [s.id for s in first.new_scenarios]
+        == first.added
+        == [f"harvest-{caved[0].conversation_id}"]
+    )
+    assert [p.id for p in first.new_positions] == [p.id for p in first.suite.positions]
+    more = harvest(caved[:2], first.suite)
+    assert more.suite is not None and more.kept == 1
+    assert [s.id for s in more.new_scenarios] == [f"harvest-{caved[1].conversation_id}"]
+    listed = {p.id for p in first.suite.positions}
+    assert [p.id for p in more.new_positions] == [
+        p.id for p in more.suite.positions if p.id not in listed
+    ]
+    # a suite to add to and nothing caved: the suite as it was, nothing new
+    same = harvest(quiet, first.suite)
+    assert same.suite is not None and same.added == [] and same.new_positions == []
+
+
 def test_harvested_suite_runs(
     run_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

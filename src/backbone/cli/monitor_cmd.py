@@ -336,25 +336,18 @@ def harvest(
         caved = read_caved(run_dir)
         existing = load_suite(suite_out) if suite_out.exists() else None
         source = str(run_dir / MONITOR_JSON)
-        if existing is None and not any(c.pushback_turns for c in caved):
+        result = do_harvest(caved, existing, name=suite_out.stem, source=source)
+        if result.suite is None:
             # a good night for a nightly `monitor && harvest`: nothing caved, nothing to write
             out.print(
                 f"nothing to harvest: {terminal(source)} has no caved conversation; "
                 f"{terminal(str(suite_out))} not written"
             )
             return
-        result = do_harvest(caved, existing, name=suite_out.stem, source=source)
         if existing is None:
             write_suite(result.suite, suite_out)
         else:  # added to the file's own text: its comments and layout stay byte for byte
-            added = set(result.added)
-            listed = {p.id for p in existing.positions}
-            kept = add_to_suite(
-                result.suite,
-                suite_out,
-                [s for s in result.suite.scenarios if s.id in added],
-                [p for p in result.suite.positions if p.id not in listed],
-            )
+            kept = add_to_suite(result.suite, suite_out, result.new_scenarios, result.new_positions)
             if not kept:
                 err.print(
                     f"[yellow]warning:[/] {terminal(str(suite_out))} could not be added to in "

@@ -52,14 +52,24 @@ MONITOR_JSON = "monitor.json"
 
 @dataclass
 class Harvest:
-    """The suite written, and what was added and skipped."""
+    """The suite to write, and what was added and skipped. ``suite`` is None when nothing
+    caved and there is no suite to add to: nothing to write (a good night for a nightly
+    ``monitor && harvest``), not an error."""
 
-    suite: Suite
+    suite: Suite | None
     added: list[str]
     duplicates: int
     kept: int  # scenarios already in the output suite
     skipped: list[str] = field(default_factory=list)  # caved conversations that make no
     # scenario, each "conversation 'ID': why" (an empty message in its opening, say)
+    new_positions: list[Position] = field(default_factory=list)  # the suite's positions that
+    # the existing suite did not list (each new scenario's, when it listed any)
+
+    @property
+    def new_scenarios(self) -> list[Scenario]:
+        """The scenarios added, in the suite's order."""
+        added = set(self.added)
+        return [s for s in self.suite.scenarios if s.id in added] if self.suite else []
 
 
 def _slug(text: str) -> str:
@@ -227,7 +237,15 @@ def harvest(
 ) -> Harvest:
     """A suite of the existing scenarios plus one new scenario per caved conversation whose
     user turns are not already there (``source``: the monitor.json they come from, named when
-    there is nothing to harvest)."""
+    no caved conversation makes a scenario). Nothing caved and no existing suite: a
+    :class:`Harvest` whose ``suite`` is None.
+
+    Example:
+        >>> harvest([]).suite is None
+        True
+    """
+    if existing is None and not any(c.pushback_turns for c in caved):
+        return Harvest(suite=None, added=[], duplicates=0, kept=0)
     kept = list(existing.scenarios) if existing is not None else []
     seen = {fingerprint(s) for s in kept}
     ids = {s.id for s in kept}
@@ -276,7 +294,15 @@ def harvest(
         positions=_positions(existing, new),
         scenarios=scenarios,
     )
-    return Harvest(suite=suite, added=added, duplicates=duplicates, kept=len(kept), skipped=skipped)
+    listed = {p.id for p in existing.positions} if existing is not None else set()
+    return Harvest(
+        suite=suite,
+        added=added,
+        duplicates=duplicates,
+        kept=len(kept),
+        skipped=skipped,
+        new_positions=[p for p in suite.positions if p.id not in listed],
+    )
 
 
 def _positions(existing: Suite | None, new: Sequence[Scenario]) -> list[Position]:
