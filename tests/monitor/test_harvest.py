@@ -350,3 +350,15 @@ def test_a_monitor_json_that_is_a_folder_is_named_so(tmp_path: Path) -> None:
     said = " ".join(result.output.split())
     assert f"error: {tmp_path / 'monitor.json'}: is a folder, not the file backbone monitor" in said
     assert not suite_path.exists()
+
+
+@pytest.mark.parametrize("content", ["", "\n  \n"])
+def test_an_empty_monitor_json_is_named_so(tmp_path: Path, content: str) -> None:
+    # it said "not valid JSON: Expecting value: line 1 column 1 (char 0)"
+    (tmp_path / "monitor.json").write_text(content)
+    suite_path = tmp_path / "s.yaml"
+    result = CliRunner().invoke(app, ["harvest", str(tmp_path), "--out", str(suite_path)])
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.output.split())
+    assert f"error: {tmp_path / 'monitor.json'}: is empty: run backbone monitor again" in said
+    assert not suite_path.exists()

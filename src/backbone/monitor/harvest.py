@@ -176,6 +176,8 @@ def read_caved(run_dir: str | Path) -> list[CavedConversation]:
         raise InputError.single(str(path), None, "no monitor.json here: run backbone monitor first")
     where = str(path)
     text = read_text(path)  # permission denied, not UTF-8: named, never a traceback
+    if not text.strip():  # a monitor run cut short, a disk that filled: not "Expecting value"
+        raise InputError.single(where, None, "is empty: run backbone monitor again")
     try:
         doc = json.loads(text)
     except ValueError as exc:
