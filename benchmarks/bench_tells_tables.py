@@ -29,13 +29,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import _measure
+from _measure import peak_mb
 
 GENERATE = """
 COPY (
@@ -46,10 +46,6 @@ COPY (
   FROM range({rows}) t(i)
 ) TO '{path}' ({options})
 """
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def child(mode: str, path: str, memory_limit: str | None) -> dict[str, Any]:
@@ -84,12 +80,7 @@ def child(mode: str, path: str, memory_limit: str | None) -> dict[str, Any]:
 
 
 def run_child(mode: str, path: Path, memory_limit: str | None = None) -> dict[str, Any]:
-    cmd = [sys.executable, __file__, "--child", mode, str(path)]
-    if memory_limit:
-        cmd += ["--memory-limit", memory_limit]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=True)
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return _measure.run_child(__file__, mode, path, memory_limit)
 
 
 def main(argv: list[str] | None = None) -> None:
