@@ -72,3 +72,22 @@ def write_parquet(path: Path, rows: Sequence[dict[str, Any]]) -> Path:
 def write(path: Path, rows: Sequence[dict[str, Any]]) -> Path:
     writer = {".jsonl": write_jsonl, ".csv": write_csv, ".parquet": write_parquet}[path.suffix]
     return writer(path, rows)
+
+
+def forty_events(path: Path, *, control: str | None = None) -> Path:
+    """A JSONL log of 40 events, every other one thumbs-down, five users; with ``control``, an
+    ``arm`` column too (``control`` and ``treatment`` in turns of two): the small log the
+    report and terminal tests feed a judge that fails in some way."""
+    rows = [
+        {
+            "id": f"e-{i}",
+            "timestamp": "2026-01-01T00:00:00Z",
+            "user_id": f"u{i % 5}",
+            "prompt": "q",
+            "response": "a",
+            "rating": "down" if i % 2 else "up",
+            **({"arm": control if i % 4 < 2 else "treatment"} if control is not None else {}),
+        }
+        for i in range(40)
+    ]
+    return write_jsonl(path, rows)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.audit.logs import forty_events
 from tests.support.loopback import backbone_exe, cli_env
 
 HOSTILE = "judge down \u202e\x1b[2J\x07 [/] for maintenance"
@@ -45,20 +46,7 @@ def backbone(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def log(path: Path, control: str = "control") -> Path:
-    rows = [
-        {
-            "id": f"e-{i}",
-            "timestamp": "2026-01-01T00:00:00Z",
-            "user_id": f"u{i % 5}",
-            "prompt": "q",
-            "response": "a",
-            "rating": "down" if i % 2 else "up",
-            "arm": control if i % 4 < 2 else "treatment",
-        }
-        for i in range(40)
-    ]
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    return path
+    return forty_events(path, control=control)
 
 
 @pytest.mark.parametrize("judge", ["raises", "returns"])

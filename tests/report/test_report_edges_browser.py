@@ -16,6 +16,7 @@ from backbone.metrics.compare import compare_outcomes
 from backbone.metrics.compare_document import compare_document
 from backbone.metrics.rates import wilson
 from backbone.report.compare_html import render_compare_html
+from tests.audit.logs import forty_events
 from tests.report.test_reports_browser import browser, cli, open_page
 
 __all__ = ["browser"]  # the shared fixture: Debian's Chromium through Playwright
@@ -114,19 +115,7 @@ TEXT_ENDS = """(el) => {
 def audit_with_rtl_judge(tmp_path: Path) -> None:
     """``backbone audit`` of 40 events (half thumbs-down) into ``tmp_path/audit`` with the
     judge whose errors hold an open right-to-left override, no retries."""
-    rows = [
-        {
-            "id": f"e-{i}",
-            "timestamp": "2026-01-01T00:00:00Z",
-            "user_id": f"u{i % 5}",
-            "prompt": "q",
-            "response": "a",
-            "rating": "down" if i % 2 else "up",
-        }
-        for i in range(40)
-    ]
-    log = tmp_path / "log.jsonl"
-    log.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    log = forty_events(tmp_path / "log.jsonl")
     judge = "python:tests.report.bots:rtl_judge"
     cli("audit", str(log), "--judge", judge, "--out", "audit", "-q", "--retries", "0", cwd=tmp_path)
 
@@ -306,23 +295,6 @@ def test_a_name_in_a_table_is_not_broken_mid_word(browser: Any, tmp_path: Path) 
     page.close()
 
 
-def feedback_log(path: Path, *, arms: bool = False) -> Path:
-    rows = [
-        {
-            "id": f"e-{i}",
-            "timestamp": "2026-01-01T00:00:00Z",
-            "user_id": f"u{i % 5}",
-            "prompt": "q",
-            "response": "a",
-            "rating": "down" if i % 2 else "up",
-            **({"arm": "control" if i % 4 < 2 else "treatment"} if arms else {}),
-        }
-        for i in range(40)
-    ]
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    return path
-
-
 @pytest.mark.parametrize("command", ["audit", "ab", "monitor"])
 def test_a_judged_report_warns_when_more_than_5_percent_is_unscored(
     command: str, browser: Any, tmp_path: Path
@@ -341,7 +313,7 @@ def test_a_judged_report_warns_when_more_than_5_percent_is_unscored(
         judge = "python:tests.monitor.judges:raises_each_time_differently"
         extra = ["--no-cache"]
     else:
-        log = feedback_log(tmp_path / "log.jsonl", arms=command == "ab")
+        log = forty_events(tmp_path / "log.jsonl", control="control" if command == "ab" else None)
         judge = "python:tests.report.bots:rtl_judge"
         extra = ["--arm-column", "arm"] if command == "ab" else []
     args = [command, str(log), "--judge", judge, "--out", "out", "--retries", "0", *extra]
