@@ -29,7 +29,10 @@ class RetryableTargetError(TargetError):
 
     ``retry_after`` carries the server's Retry-After hint in seconds, when it gave one;
     ``limits`` what its rate-limit headers said, and ``rate_limited`` whether it was a 429
-    (both for the rate limiter, :mod:`backbone.targets.ratelimit`).
+    (both for the rate limiter, :mod:`backbone.targets.ratelimit`). ``silent``: the target
+    said nothing at all (no reply within the time allowed, no connection, a connection closed
+    before any response), as against an answer that was an error; a target that has never
+    answered and stays silent is given up on (:class:`~backbone.targets.retry.RetryingTarget`).
     """
 
     def __init__(
@@ -40,11 +43,13 @@ class RetryableTargetError(TargetError):
         secrets: Iterable[str] = (),
         limits: RateLimits | None = None,
         rate_limited: bool = False,
+        silent: bool = False,
     ) -> None:
         super().__init__(message, secrets=secrets)
         self.retry_after = retry_after
         self.limits = limits
         self.rate_limited = rate_limited
+        self.silent = silent
 
 
 class InvalidRequestError(TargetError):

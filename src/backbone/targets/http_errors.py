@@ -296,8 +296,11 @@ def ends_early(error: json.JSONDecodeError) -> bool:
 
 
 def transport_error(exc: Exception, provider: str, *, secrets: Sequence[str] = ()) -> TargetError:
-    """A timeout, refused or reset connection: worth another try. A body past the client's
-    cap is a fault, final: another try would read it again."""
+    """A timeout, refused or reset connection: worth another try, and ``silent`` (the server
+    sent no response). A body past the client's cap is a fault, final: another try would read
+    it again."""
     if isinstance(exc, HttpBodyTooLarge):
         return TargetError(f"{provider}: {exc}", secrets=secrets)
-    return RetryableTargetError(f"{provider}: {type(exc).__name__}: {exc}", secrets=secrets)
+    return RetryableTargetError(
+        f"{provider}: {type(exc).__name__}: {exc}", secrets=secrets, silent=True
+    )

@@ -8,6 +8,15 @@ timeout turns a hung call into a retryable one. Anything else (an
 :class:`~backbone.targets.errors.UnusableTargetError` included: a refused key, a 404)
 propagates at once.
 
+A target that has not answered once, and whose first :data:`UNANSWERED_LIMIT` attempts all
+got no word back (no reply within the time allowed, no connection), is given up on: those
+attempts, however many calls they belong to, end in one final error that says so, and every
+later attempt fails at once with the same error, without a call (the scenarios end
+``unscored`` with that reason). A server that accepts connections and never replies used to
+hold each call for all its attempts (6 of 120 s), the run for hours. Any reply, even one of
+those attempts' arriving late, shows the target is up: from then on every call has all its
+attempts.
+
 The first backoff is 0.5 s (doubling, plus up to twice that in jitter, capped at 30 s);
 ``$BACKBONE_RETRY_BACKOFF`` (seconds, e.g. ``0.01``) sets it for a whole run, for tests and
 soaks against a local server (:func:`backoff_from_env`).
@@ -36,7 +45,7 @@ from tenacity import (
 )
 
 from backbone.targets.base import Target
-from backbone.targets.errors import RetryableTargetError
+from backbone.targets.errors import RetryableTargetError, TargetError
 from backbone.targets.messages import Reply, Request
 
 log = logging.getLogger(__name__)
@@ -45,6 +54,9 @@ BACKOFF_VAR = "BACKBONE_RETRY_BACKOFF"
 DEFAULT_BACKOFF = 0.5
 MAX_RETRY_AFTER = 120.0
 """Seconds a server's word (a ``Retry-After``, a rate-limit reset) may hold a call at most."""
+UNANSWERED_LIMIT = 6
+"""Silent attempts (no word back) after which a target that has never answered is given up
+on: one whole call's worth at the default number of attempts."""
 
 
 def backoff_from_env() -> float:
@@ -79,7 +91,7 @@ async def within(call: Awaitable[Reply], timeout: float | None) -> Reply:
     try:
         return await asyncio.wait_for(call, timeout)
     except TimeoutError as exc:
-        raise RetryableTargetError(f"no reply within {timeout:g}s") from exc
+        raise RetryableTargetError(f"no reply within {timeout:g}s", silent=True) from exc
 
 
 @dataclass
@@ -102,8 +114,11 @@ class RetryingTarget:
         timeout: float | None = None,
         max_retry_after: float = MAX_RETRY_AFTER,
         jitter: float | None = None,
+        unanswered_limit: int = UNANSWERED_LIMIT,
     ) -> None:
-        """``initial_wait`` defaults to :func:`backoff_from_env`, ``jitter`` to twice it."""
+        """``initial_wait`` defaults to :func:`backoff_from_env`, ``jitter`` to twice it;
+        ``unanswered_limit``: silent attempts before a target that never answered is given up
+        on."""
         self.inner = inner
         self.attempts = attempts
         self.timeout = timeout
@@ -113,6 +128,11 @@ class RetryingTarget:
         self._jitter = 2 * self._initial_wait if jitter is None else jitter
         self._max_retry_after = max_retry_after
         self._warned_cap = False
+        self._unanswered_limit = unanswered_limit
+        self._answered = False
+        self._silent = 0
+        self.given_up: TargetError | None = None
+        """The error every attempt fails with once the target is given up on (None: not)."""
 
     @property
     def identity(self) -> Mapping[str, Any]:
@@ -145,7 +165,28 @@ class RetryingTarget:
         self.stats.retries += 1
 
     async def _attempt(self, request: Request) -> Reply:
-        return await within(self.inner.complete(request), self.timeout)
+        if self.given_up is not None:
+            raise TargetError(str(self.given_up))
+        try:
+            reply = await within(self.inner.complete(request), self.timeout)
+        except RetryableTargetError as exc:
+            if exc.silent and not self._answered:
+                self._silent += 1
+                if self._silent >= self._unanswered_limit:
+                    raise self._give_up(exc) from exc
+            raise
+        self._answered, self.given_up = True, None
+        return reply
+
+    def _give_up(self, last: RetryableTargetError) -> TargetError:
+        """The final error for a target that never answered (warned of once)."""
+        if self.given_up is None:
+            self.given_up = TargetError(
+                f"the target has not answered: none of its first {self._silent} attempts got "
+                f"a reply, so no further call is made (the last: {last})"
+            )
+            log.warning("%s", self.given_up)
+        return TargetError(str(self.given_up))
 
     async def complete(self, request: Request) -> Reply:
         # the first attempt runs bare: most calls succeed, and need no retry machinery
