@@ -85,12 +85,14 @@ async def test_one_reply_keeps_every_later_calls_retries(server: LoopbackServer)
 
 
 async def test_an_answer_that_is_an_error_is_not_silence(server: LoopbackServer) -> None:
-    """A server answering 503 (a model still loading) is up: its calls keep their retries."""
-    server.fail(Fault.http(503), when=lambda c: True)
+    """A server that answered 503 once (a model still loading) is up: when it then goes
+    silent, its calls keep all their tries and fail as any timeout does."""
+    server.fail(Fault.http(503), on=[1])
+    server.fail(Fault.slow(1.0), when=lambda c: True)
     target = retrying(server)
     try:
         for n in (1, 2):
-            with pytest.raises(RetryableTargetError, match="503"):
+            with pytest.raises(RetryableTargetError, match=r"no reply within 0\.2s"):
                 await target.complete(ask(n))
     finally:
         await aclose(target)

@@ -14,7 +14,8 @@ attempts, however many calls they belong to, end in one final error that says so
 later attempt fails at once with the same error, without a call (the scenarios end
 ``unscored`` with that reason). A server that accepts connections and never replies used to
 hold each call for all its attempts (6 of 120 s), the run for hours. Any reply, even one of
-those attempts' arriving late, shows the target is up: from then on every call has all its
+those attempts' arriving late, or an error the server sends (a 503 while a model loads),
+shows the target is up: from then on every call has all its
 attempts.
 
 The first backoff is 0.5 s (doubling, plus up to twice that in jitter, capped at 30 s);
@@ -170,13 +171,22 @@ class RetryingTarget:
         try:
             reply = await within(self.inner.complete(request), self.timeout)
         except RetryableTargetError as exc:
-            if exc.silent and not self._answered:
+            if not exc.silent:
+                self._heard()  # an error the server sent (a 503 while it loads): it is up
+            elif not self._answered:
                 self._silent += 1
                 if self._silent >= self._unanswered_limit:
                     raise self._give_up(exc) from exc
             raise
-        self._answered, self.given_up = True, None
+        except TargetError:
+            self._heard()
+            raise
+        self._heard()
         return reply
+
+    def _heard(self) -> None:
+        """The target answered (a reply, or an error it sent): it is up."""
+        self._answered, self.given_up = True, None
 
     def _give_up(self, last: RetryableTargetError) -> TargetError:
         """The final error for a target that never answered (warned of once)."""
