@@ -108,13 +108,23 @@ class Delta:
 
 
 def wilson(x: float, n: float, confidence: float = CONFIDENCE) -> tuple[float, float]:
-    """Wilson interval for x of n (either may be fractional); [0, 1] when n = 0."""
+    """Wilson interval for x of n (either may be fractional); [0, 1] when n = 0. The interval
+    always holds x / n: statsmodels' bound at x = 0 is a rounding error above 0 (5.6e-17 for
+    0 of 3), which put a share of 0.0 outside its own interval.
+
+    Example:
+        >>> wilson(0, 3)[0], wilson(3, 3)[1]
+        (0.0, 1.0)
+    """
     if n <= 0:
         return (0.0, 1.0)
     from statsmodels.stats.proportion import proportion_confint
 
     lo, hi = proportion_confint(x, n, alpha=1 - confidence, method="wilson")
-    return (max(0.0, float(lo)), min(1.0, float(hi)))
+    p = min(1.0, max(0.0, x / n))
+    low = 0.0 if x <= 0 else min(p, max(0.0, float(lo)))
+    high = 1.0 if x >= n else max(p, min(1.0, float(hi)))
+    return (low, high)
 
 
 def preference(arm: ArmCounts) -> Proportion:

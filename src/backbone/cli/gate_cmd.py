@@ -1,6 +1,7 @@
-"""``backbone gate --config FILE RUN [--baseline RUN]``: check a run against thresholds (and a
-baseline run) for CI. Prints one line per check (failures start with ``FAIL``); exits 1 when
-a check fails, 0 otherwise, 2 on a malformed config or an unreadable run directory.
+"""``backbone gate --config FILE RUN [--baseline RUN] [--out DIR]``: check a run against
+thresholds (and a baseline run) for CI. Prints one line per check (failures start with
+``FAIL``); exits 1 when a check fails, 0 otherwise, 2 on a malformed config or an unreadable
+run directory. With ``--out DIR`` it also writes ``DIR/gate.json`` (pass or fail).
 
 With ``--target`` the gate first plays the suite into ``RUN`` itself; if the config has a
 ``sequential`` section it plays in a seeded random order and stops once the decision is
@@ -8,7 +9,7 @@ clear.
 
 Example:
     $ backbone gate --config backbone.yaml runs/pr --baseline runs/main \\
-        --junit runs/junit.xml --markdown runs/summary.md
+        --junit runs/junit.xml --markdown runs/summary.md --out runs/gate
 """
 
 from __future__ import annotations
@@ -20,13 +21,15 @@ import typer
 from rich.console import Console
 
 from backbone.cli.console import console
-from backbone.cli.errors import EXIT_GATE_FAILED, bad_input_exits, fail
+from backbone.cli.errors import EXIT_GATE_FAILED, bad_input_exits, check_out_dir, fail
 from backbone.cli.judge_options import CONCURRENCY_HELP, TIMEOUT_HELP, finite_seconds
 from backbone.core.user_file import same_file
 
 if TYPE_CHECKING:
     from backbone.gate.config import GateConfig
     from backbone.record import RunRecord
+
+GATE_JSON = "gate.json"
 
 
 def _outputs_apart(outputs: dict[str, Path | None], inputs: dict[str, Path]) -> None:
@@ -130,6 +133,12 @@ def register(app: typer.Typer) -> None:
         markdown: Annotated[
             Path | None, typer.Option("--markdown", help="Write the Markdown summary here.")
         ] = None,
+        out_dir: Annotated[
+            Path | None,
+            typer.Option(
+                "--out", "-o", help="Directory for gate.json (every check, passed or failed)."
+            ),
+        ] = None,
         target: Annotated[
             str | None,
             typer.Option(
@@ -164,6 +173,7 @@ def register(app: typer.Typer) -> None:
         from backbone.gate.evaluate import evaluate
         from backbone.metrics.summary import summarize_by_position
         from backbone.record import load_run
+        from backbone.report.gate_json import render_gate_json
         from backbone.report.gate_markdown import render_gate_markdown
         from backbone.report.junit import render_junit
 
@@ -181,14 +191,18 @@ def register(app: typer.Typer) -> None:
             base = load_run(baseline) if baseline is not None else None
             junit_path = junit or (Path(cfg.junit.path) if cfg.junit.path else None)
             md_path = markdown or (Path(cfg.markdown) if cfg.markdown else None)
+            json_path = out_dir / GATE_JSON if out_dir is not None else None
             # before the suite is played (and paid for) and before any verdict is printed
             _outputs_apart(
                 {
                     "--junit" if junit else "junit.path in the config": junit_path,
                     "--markdown" if markdown else "markdown in the config": md_path,
+                    f"--out's {GATE_JSON}": json_path,
                 },
                 _read_files(run, baseline, config),
             )
+            if out_dir is not None:
+                check_out_dir(out_dir, GATE_JSON)
             for path in (junit_path, md_path):
                 if path is not None:
                     check_writable(path)
@@ -238,7 +252,9 @@ def register(app: typer.Typer) -> None:
             )
         if md_path is not None:
             files[md_path] = render_gate_markdown(report, the_run)
-        with bad_input_exits():  # an unwritable --junit or --markdown path: exit 2, neither
+        if json_path is not None:
+            files[json_path] = render_gate_json(report)
+        with bad_input_exits():  # an unwritable --junit, --markdown or --out: exit 2, none
             write_files_atomic(files)
         if not report.passed:
             raise typer.Exit(EXIT_GATE_FAILED)
