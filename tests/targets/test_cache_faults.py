@@ -438,3 +438,56 @@ def test_a_corrupt_batch_journal_is_set_aside_and_a_fresh_one_started(
     assert any("batch journal" in r.getMessage() and "corrupt" in r.getMessage()
                for r in caplog.records)  # fmt: skip
     assert list(tmp_path.glob("batches.sqlite.corrupt-*"))
+
+
+# ---- a store that cannot be opened: a full disk --------------------------------------------
+
+
+def _run_on(tmp_path: Path, *extra: str, cache: Path) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "bot.py").write_text("def reply(messages):\n    return 'Rome.'\n")
+    write_suite(tmp_path / "suite.yaml")
+    return subprocess.run(
+        [backbone_exe(), "run", "--target", "python:bot.py:reply", "--suite", "suite.yaml",
+         "--quiet", *extra],
+        cwd=tmp_path, env=cli_env(BACKBONE_CACHE_DIR=str(cache)),
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_a_cache_on_a_full_disk_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
+    """SQLite's "database or disk is full" while the cache is first made (its tables): it
+    ended the run with a sqlite3.OperationalError traceback; it is now the folder's error,
+    as a folder that cannot be written is, exit 2 before any call."""
+    from tests.support.disk_faults import full_filesystem
+
+    with full_filesystem(tmp_path / "disk") as disk:
+        proc = _run_on(tmp_path, "--out", "out", cache=disk / "cache")
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip() == (
+        f"error: {disk / 'cache'}: the response cache cannot be kept here (database or disk "
+        "is full): set BACKBONE_CACHE_DIR to a folder you can write, or pass --no-cache"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_no_cache_journal_on_a_full_disk_is_a_clear_error_leaving_nothing(
+    tmp_path: Path,
+) -> None:
+    """With --no-cache the run's replies are journaled in OUT/.backbone: on a full disk that
+    journal could not be made and the run ended with a traceback, leaving the folder and a
+    broken journal behind; now exit 2 names the folder and nothing is left."""
+    from tests.support.disk_faults import full_filesystem
+
+    # room for the output folder's lock, not for the journal
+    with full_filesystem(tmp_path / "disk", free=4096) as disk:
+        proc = _run_on(tmp_path, "--no-cache", "--out", str(disk / "out"), cache=tmp_path / "c")
+        left = sorted(p.name for p in disk.iterdir())
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip() == (
+        f"error: {disk / 'out' / '.backbone'}: the run's journal (kept with --no-cache to "
+        "resume a killed run) cannot be kept here (database or disk is full): free some space "
+        "there, or pass another --out"
+    )
+    assert left == ["filler"]
