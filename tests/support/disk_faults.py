@@ -74,4 +74,5 @@ def full_filesystem(where: Path, free: int = 0) -> Iterator[Path]:
         os.truncate(filler, max(0, filler.stat().st_size - free))
         yield where
     finally:
-        subprocess.run(["umount", str(where)], check=False)
+        # lazily: a file the code under test left open (the fault it shows) must not keep it
+        subprocess.run(["umount", "--lazy", str(where)], check=False)

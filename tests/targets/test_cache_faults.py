@@ -491,3 +491,26 @@ def test_a_no_cache_journal_on_a_full_disk_is_a_clear_error_leaving_nothing(
         "there, or pass another --out"
     )
     assert left == ["filler"]
+
+
+def test_a_batch_journal_on_a_full_disk_goes_on_in_memory_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``batches.sqlite`` made on a full disk (beside a response cache that fits in the space
+    it already holds): it raised sqlite3.OperationalError out of the batched run; now the
+    journal is kept in memory with one warning, as a write that fails later is, and the
+    run's batches are still watched."""
+    from backbone.targets.batch_journal import BatchJournal
+    from tests.support.disk_faults import full_filesystem
+
+    with full_filesystem(tmp_path / "disk") as disk:
+        with caplog.at_level(logging.WARNING, logger="backbone.targets.batch_journal"):
+            journal = BatchJournal(disk / "batches.sqlite")
+        journal.record("batch_1", ["k1", "k2"])
+        assert (journal.find("k2"), journal.batches()) == ("batch_1", ["batch_1"])
+        journal.forget("batch_1")
+        assert journal.find("k2") is None
+        journal.close()
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1, warnings
+    assert "batch journal" in warnings[0] and "going on without it" in warnings[0]
