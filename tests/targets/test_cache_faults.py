@@ -514,3 +514,33 @@ def test_a_batch_journal_on_a_full_disk_goes_on_in_memory_with_a_warning(
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1, warnings
     assert "batch journal" in warnings[0] and "going on without it" in warnings[0]
+
+
+@pytest.mark.parametrize("bad", ["null-text", "blob-text", "text-tokens"])
+async def test_a_row_backbone_did_not_write_is_a_miss_not_a_crash(tmp_path: Path, bad: str) -> None:
+    """A ``responses`` table of another making (no NOT NULL, so a NULL or a blob where the
+    reply's text goes, or text where a count goes): its row was served as the reply and
+    crashed the graders (AttributeError: 'NoneType' object has no attribute 'encode'); now it
+    is a miss, the target is asked, and its reply replaces the row."""
+    path = tmp_path / "c.sqlite"
+    key = cache_key(CallableTarget(lambda m: "", name="b").identity, ASK)
+    db = sqlite3.connect(path)
+    db.execute(
+        "CREATE TABLE responses (key TEXT PRIMARY KEY, text, input_tokens, output_tokens, created)"
+    )
+    row = {
+        "null-text": (None, 1, 1),
+        "blob-text": (b"Rome.", 1, 1),
+        "text-tokens": ("Rome.", "x", 1),
+    }
+    db.execute("INSERT INTO responses VALUES (?, ?, ?, ?, 0)", (key, *row[bad]))
+    db.commit()
+    db.close()
+    bot, calls = counting()
+    store = ResponseStore(path)
+    target = CachedTarget(CallableTarget(bot, name="b"), store)
+    first = await target.complete(ASK)
+    second = await target.complete(ASK)
+    assert (first.text, first.cached, second.text, second.cached) == ("Rome.", False, "Rome.", True)
+    assert len(calls) == 1
+    store.close()

@@ -319,7 +319,20 @@ class ResponseStore:
         row = self._run(op)
         if row is None:
             return None
-        return Reply(text=row[0], usage=Usage(row[1], row[2]), cached=True)
+        text, tokens_in, tokens_out = row
+        if not (
+            isinstance(text, str) and isinstance(tokens_in, int) and isinstance(tokens_out, int)
+        ):
+            # a row no backbone wrote (a NULL or a blob, in a table of another tool's making):
+            # served, it was an AttributeError traceback in the graders. Dropped, it is a miss
+            # (kept, no one could claim the key: a waiter would wait out ``max_wait``)
+            def drop(db: sqlite3.Connection) -> None:
+                db.execute("DELETE FROM responses WHERE key = ?", (key,))
+                db.commit()
+
+            self._run(drop)
+            return None
+        return Reply(text=text, usage=Usage(tokens_in, tokens_out), cached=True)
 
     def put(self, key: str, reply: Reply, *, owner: str | None = None) -> None:
         """Store ``reply`` (and drop ``owner``'s claim on ``key``, in the same commit)."""
