@@ -417,3 +417,62 @@ def test_a_jsonl_line_that_is_not_utf8_is_named_so(tmp_path: Path, command: str,
     proc = backbone(*args, "--out", "out", cwd=tmp_path)
     refused(proc, f"{name}:7: not UTF-8 text: save the file as UTF-8", f"{name}:10: not valid JSON")
     assert not (tmp_path / "out").exists()
+
+
+def _with_a_second(path: Path, rows: list[dict[str, Any]], column: str, value: Any) -> Path:
+    """``rows`` as Parquet with ``column`` twice: the real one, then one all ``value`` (as
+    pyarrow writes a table built with a repeated name)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    names = list(dict.fromkeys(k for r in rows for k in r))
+    arrays = [pa.array([r.get(k) for r in rows]) for k in names]
+    pq.write_table(
+        pa.Table.from_arrays([*arrays, pa.array([value] * len(rows))], names=[*names, column]),
+        path,
+    )
+    return path
+
+
+@pytest.mark.parametrize("command", ["audit", "ab", "tells", "monitor"])
+def test_a_parquet_column_given_twice_is_refused_as_in_a_csv(tmp_path: Path, command: str) -> None:
+    """A Parquet schema may name a column twice (a CSV header may not: exit 2, "appears twice
+    in the header"). DuckDB read the second as ``rating_1`` and every command used the first
+    without a word: here the second says every event was a thumbs-up (the monitor's, that
+    every message is the user's), so which one the team meant is anyone's guess."""
+    if command == "monitor":
+        said = [("user", "q"), ("assistant", "a"), ("user", "are you sure?"), ("assistant", "b")]
+        rows = [
+            {"conversation_id": "c", "turn": t, "role": r, "content": x}
+            for t, (r, x) in enumerate(said)
+        ]
+        _with_a_second(tmp_path / "log.parquet", rows, "role", "user")
+        args = ["monitor", "log.parquet", "--judge", "python:tests.monitor.judges:recording"]
+        column = "role"
+    else:
+        _with_a_second(tmp_path / "log.parquet", daily(planted_rows(CELLS)), "rating", "up")
+        args = [a.replace("log.jsonl", "log.parquet") for a in COMMANDS[command]]
+        column = "rating"
+    proc = backbone(*args, "--out", "out", cwd=tmp_path)
+    refused(proc, f"error: log.parquet: column '{column}' appears twice in the file's schema")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_parquet_folder_with_a_column_twice_in_one_part_names_the_part(tmp_path: Path) -> None:
+    rows = planted_rows(CELLS)
+    (tmp_path / "log").mkdir()
+    write(tmp_path / "log" / "part-0.parquet", rows[:30])
+    _with_a_second(tmp_path / "log" / "part-1.parquet", rows[30:], "rating", "up")
+    proc = backbone("audit", "log", "--judge", JUDGE, "-q", "--out", "out", cwd=tmp_path)
+    refused(proc, "error: log/part-1.parquet: column 'rating' appears twice in the file's schema")
+    assert not (tmp_path / "out").exists()
+
+
+def test_nested_parquet_columns_may_share_names_with_top_level_ones(tmp_path: Path) -> None:
+    """Only the top-level columns count: a struct's ``id`` or ``rating`` field is no repeat."""
+    rows = [{**r, "meta": {"id": "x", "rating": [1, 2]}} for r in planted_rows(CELLS)]
+    write(tmp_path / "log.parquet", rows)
+    proc = backbone("audit", "log.parquet", "--judge", JUDGE, "-q", "--out", "out", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "out" / "audit.json").read_text())
+    assert doc["unwelcome_correct_share"]["value"] == 0.25 and doc["counts"]["events"] == 60

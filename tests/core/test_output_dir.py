@@ -195,3 +195,17 @@ def test_a_failed_command_leaves_no_folder_it_made(tmp_path: Path) -> None:
         held.write_set({"partial.json": "{}"})
         raise RuntimeError("crash after a write")
     assert (tmp_path / "busy" / "partial.json").is_file()
+
+
+def test_an_outdir_on_a_full_disk_is_bad_input_and_left_no_trace(tmp_path: Path) -> None:
+    """On a disk full to the last byte the empty probe and lock file are made, but writing
+    the lock's holder failed: OSError (ENOSPC) with a traceback, and the folders entering
+    made were left behind (an error in ``__enter__`` never reaches ``__exit__``)."""
+    from tests.support.disk_faults import full_filesystem
+
+    with full_filesystem(tmp_path / "disk") as disk:
+        with pytest.raises(InputError) as caught, OutputDir(disk / "runs" / "run", command="t"):
+            pass
+        left = sorted(p.name for p in disk.iterdir())
+    assert str(caught.value) == f"{disk / 'runs' / 'run'}: is not writable: No space left on device"
+    assert left == ["filler"]

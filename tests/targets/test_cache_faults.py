@@ -438,3 +438,109 @@ def test_a_corrupt_batch_journal_is_set_aside_and_a_fresh_one_started(
     assert any("batch journal" in r.getMessage() and "corrupt" in r.getMessage()
                for r in caplog.records)  # fmt: skip
     assert list(tmp_path.glob("batches.sqlite.corrupt-*"))
+
+
+# ---- a store that cannot be opened: a full disk --------------------------------------------
+
+
+def _run_on(tmp_path: Path, *extra: str, cache: Path) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "bot.py").write_text("def reply(messages):\n    return 'Rome.'\n")
+    write_suite(tmp_path / "suite.yaml")
+    return subprocess.run(
+        [backbone_exe(), "run", "--target", "python:bot.py:reply", "--suite", "suite.yaml",
+         "--quiet", *extra],
+        cwd=tmp_path, env=cli_env(BACKBONE_CACHE_DIR=str(cache)),
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_a_cache_on_a_full_disk_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
+    """SQLite's "database or disk is full" while the cache is first made (its tables): it
+    ended the run with a sqlite3.OperationalError traceback; it is now the folder's error,
+    as a folder that cannot be written is, exit 2 before any call."""
+    from tests.support.disk_faults import full_filesystem
+
+    with full_filesystem(tmp_path / "disk") as disk:
+        proc = _run_on(tmp_path, "--out", "out", cache=disk / "cache")
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip() == (
+        f"error: {disk / 'cache'}: the response cache cannot be kept here (database or disk "
+        "is full): set BACKBONE_CACHE_DIR to a folder you can write, or pass --no-cache"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_no_cache_journal_on_a_full_disk_is_a_clear_error_leaving_nothing(
+    tmp_path: Path,
+) -> None:
+    """With --no-cache the run's replies are journaled in OUT/.backbone: on a full disk that
+    journal could not be made and the run ended with a traceback, leaving the folder and a
+    broken journal behind; now exit 2 names the folder and nothing is left."""
+    from tests.support.disk_faults import full_filesystem
+
+    # room for the output folder's lock, not for the journal
+    with full_filesystem(tmp_path / "disk", free=4096) as disk:
+        proc = _run_on(tmp_path, "--no-cache", "--out", str(disk / "out"), cache=tmp_path / "c")
+        left = sorted(p.name for p in disk.iterdir())
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip() == (
+        f"error: {disk / 'out' / '.backbone'}: the run's journal (kept with --no-cache to "
+        "resume a killed run) cannot be kept here (database or disk is full): free some space "
+        "there, or pass another --out"
+    )
+    assert left == ["filler"]
+
+
+def test_a_batch_journal_on_a_full_disk_goes_on_in_memory_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``batches.sqlite`` made on a full disk (beside a response cache that fits in the space
+    it already holds): it raised sqlite3.OperationalError out of the batched run; now the
+    journal is kept in memory with one warning, as a write that fails later is, and the
+    run's batches are still watched."""
+    from backbone.targets.batch_journal import BatchJournal
+    from tests.support.disk_faults import full_filesystem
+
+    with full_filesystem(tmp_path / "disk") as disk:
+        with caplog.at_level(logging.WARNING, logger="backbone.targets.batch_journal"):
+            journal = BatchJournal(disk / "batches.sqlite")
+        journal.record("batch_1", ["k1", "k2"])
+        assert (journal.find("k2"), journal.batches()) == ("batch_1", ["batch_1"])
+        journal.forget("batch_1")
+        assert journal.find("k2") is None
+        journal.close()
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1, warnings
+    assert "batch journal" in warnings[0] and "going on without it" in warnings[0]
+
+
+@pytest.mark.parametrize("bad", ["null-text", "blob-text", "text-tokens"])
+async def test_a_row_backbone_did_not_write_is_a_miss_not_a_crash(tmp_path: Path, bad: str) -> None:
+    """A ``responses`` table of another making (no NOT NULL, so a NULL or a blob where the
+    reply's text goes, or text where a count goes): its row was served as the reply and
+    crashed the graders (AttributeError: 'NoneType' object has no attribute 'encode'); now it
+    is a miss, the target is asked, and its reply replaces the row."""
+    path = tmp_path / "c.sqlite"
+    key = cache_key(CallableTarget(lambda m: "", name="b").identity, ASK)
+    db = sqlite3.connect(path)
+    db.execute(
+        "CREATE TABLE responses (key TEXT PRIMARY KEY, text, input_tokens, output_tokens, created)"
+    )
+    row = {
+        "null-text": (None, 1, 1),
+        "blob-text": (b"Rome.", 1, 1),
+        "text-tokens": ("Rome.", "x", 1),
+    }
+    db.execute("INSERT INTO responses VALUES (?, ?, ?, ?, 0)", (key, *row[bad]))
+    db.commit()
+    db.close()
+    bot, calls = counting()
+    store = ResponseStore(path)
+    target = CachedTarget(CallableTarget(bot, name="b"), store)
+    first = await target.complete(ASK)
+    second = await target.complete(ASK)
+    assert (first.text, first.cached, second.text, second.cached) == ("Rome.", False, "Rome.", True)
+    assert len(calls) == 1
+    store.close()

@@ -390,6 +390,16 @@ def _partitions(folder: Path, parts: Sequence[Path]) -> tuple[list[str], list[li
     return keys, values
 
 
+def _past_subtree(rows: Sequence[tuple[Any, ...]], i: int) -> int:
+    """The index past the schema element at ``i`` and its children (``parquet_schema`` rows,
+    depth first, the third item the number of children)."""
+    end, pending = i, 1
+    while pending:
+        pending += int(rows[end][2]) - 1
+        end += 1
+    return end
+
+
 class Source:
     """A log file as the DuckDB view ``src``: one row per record, ``__row`` its 1-based index,
     then the file's columns (JSONL: one ``json`` column holding the record). A folder of
@@ -439,6 +449,7 @@ class Source:
             if self.part_files:
                 self._create_folder()
             elif self.fmt == "parquet":
+                self._refuse_repeated_columns([file])
                 self.con.execute(
                     "CREATE VIEW src AS SELECT * EXCLUDE (file_row_number), "
                     "file_row_number + 1 AS __row "
@@ -467,6 +478,7 @@ class Source:
         """``src`` over a folder of Parquet part files: each file's rows after the rows of the
         files before it, a partition folder's ``key=value`` a column ``key``."""
         names = [str(p) for p in self.part_files]
+        self._refuse_repeated_columns(names)
         files = "[" + ", ".join(sql_literal(n) for n in names) + "]"
         counted = dict(
             self.con.execute(
@@ -505,6 +517,30 @@ class Source:
             "o.__bb_offset + p.file_row_number + 1 AS __row "
             f"FROM {reader} p JOIN bb_parts o ON p.{_PART_FILE} = o.{_PART_FILE}"
         )
+
+    def _refuse_repeated_columns(self, files: Sequence[str]) -> None:
+        """A Parquet file whose schema names a column twice (pyarrow writes one) is refused,
+        as a CSV header that does: DuckDB read the second as ``NAME_1`` and the audit used the
+        first without a word, whichever the team meant."""
+        listed = "[" + ", ".join(sql_literal(f) for f in files) + "]"
+        rows = self.con.execute(
+            f"SELECT file_name, name, coalesce(num_children, 0) FROM parquet_schema({listed})"
+        ).fetchall()
+        by_file: dict[str, list[tuple[Any, ...]]] = {}
+        for row in rows:
+            by_file.setdefault(str(row[0]), []).append(row)
+        for file in files:  # each file's schema, depth first: its root, then its columns
+            schema = by_file.get(file, [])
+            seen: set[str] = set()
+            i = 1
+            for _ in range(int(schema[0][2]) if schema else 0):
+                name = str(schema[i][1])
+                if name in seen:
+                    raise InputError.single(
+                        file, None, f"column '{name}' appears twice in the file's schema"
+                    )
+                seen.add(name)
+                i = _past_subtree(schema, i)
 
     def _json_keys(self) -> list[str]:
         rows = self.con.execute(

@@ -67,8 +67,14 @@ class OutputDir:
     # --- entering: check, then lock --------------------------------------------------------
 
     def __enter__(self) -> OutputDir:
-        self.check_writable()
-        self._lock()
+        try:
+            self.check_writable()
+            self._lock()
+        except BaseException:  # __exit__ is not called: leave no folder behind that we made
+            with contextlib.suppress(OSError):
+                (self.path / STATE_DIR).rmdir()  # only when empty
+            self._remove_created()
+            raise
         return self
 
     def __exit__(
@@ -79,9 +85,12 @@ class OutputDir:
     ) -> None:
         self.release()
         if exc is not None:  # nothing was written: leave no folder behind that we made
-            for made in self._created:
-                with contextlib.suppress(OSError):
-                    made.rmdir()  # only when empty
+            self._remove_created()
+
+    def _remove_created(self) -> None:
+        for made in self._created:
+            with contextlib.suppress(OSError):
+                made.rmdir()  # only when empty
 
     def check_writable(self) -> None:
         """Create the directory and write a probe file there (InputError when impossible)."""
@@ -142,8 +151,16 @@ class OutputDir:
             raise InputError.single(str(lock_path), None, "could not be locked")
         started = datetime.now(UTC).isoformat(timespec="seconds")
         info = f"pid {os.getpid()} on {socket.gethostname()}, '{self.command}' since {started}"
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, info.encode("utf-8"), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, info.encode("utf-8"), 0)
+        except OSError as exc:  # a full disk: the empty probe and lock file fit, this not
+            with contextlib.suppress(OSError):
+                lock_path.unlink()
+            os.close(fd)
+            raise InputError.single(
+                str(self.path), None, f"is not writable: {_reason(exc)}"
+            ) from None
         self._lock_fd = fd
 
     def release(self) -> None:

@@ -17,7 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from backbone.targets.cache import ResponseStore, open_response_cache
+from backbone.core.errors import InputError
+from backbone.targets.cache import ResponseStore, open_response_cache, open_store
 
 JOURNAL_DIR = ".backbone"
 JOURNAL_FILE = "journal.sqlite"
@@ -58,7 +59,20 @@ def open_stores(*, cache: bool, out: Path | None) -> Iterator[Stores]:
         elif out is not None:
             path = journal_path(out)
             existed = path.exists()
-            stores.journal = ResponseStore(path)
+            try:
+                stores.journal = open_store(
+                    path,
+                    what="the run's journal (kept with --no-cache to resume a killed run)",
+                    advice="free some space there, or pass another --out",
+                    locked_advice="or pass another --out",
+                )
+            except InputError:
+                # a full disk, say: exit 2 naming the folder (it was sqlite3.OperationalError
+                # with a traceback), leaving no journal this run began behind
+                if not existed:
+                    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
+                        path.with_name(name).unlink(missing_ok=True)
+                raise
             stores.resumed = len(stores.journal) if existed else 0
         yield stores
     finally:

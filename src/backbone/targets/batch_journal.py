@@ -48,10 +48,30 @@ class BatchJournal:
             self._db = self._connect()
         except sqlite3.DatabaseError as exc:
             if not is_corruption(exc):
-                raise
-            # its batches are sent again (the replies themselves are in the response cache)
-            set_aside(path, exc, "batch journal")
-            self._db = self._connect()
+                if not isinstance(exc, sqlite3.OperationalError):
+                    raise
+                self._db = self._in_memory(exc)
+            else:
+                # its batches are sent again (the replies themselves are in the response cache)
+                set_aside(path, exc, "batch journal")
+                self._db = self._connect()
+        except OSError as exc:
+            self._db = self._in_memory(exc)
+
+    def _in_memory(self, exc: Exception) -> sqlite3.Connection:
+        """A journal that cannot be kept at its path (a full disk, a folder that cannot be
+        written): as for a write that fails later (``_safely``), warn and go on with one in
+        memory; only a resumed run sends these batches again. It was a traceback."""
+        self._warned = True
+        log.warning(
+            "the batch journal %s cannot be used (%s): going on without it (a run started "
+            "again sends these batches again)",
+            self.path,
+            exc,
+        )
+        db = sqlite3.connect(":memory:", check_same_thread=False)
+        self._prepare(db)
+        return db
 
     def _connect(self) -> sqlite3.Connection:
         _private_file(self.path)

@@ -106,32 +106,56 @@ RESPONSES_FILE = "responses.sqlite"
 def open_response_cache() -> ResponseStore:
     """The shared response cache (``responses.sqlite`` in :func:`default_cache_dir`); raises
     :class:`InputError` naming the folder when it cannot be kept there (a file in the way, a
-    folder that cannot be written)."""
-    folder = default_cache_dir()
+    folder that cannot be written, a full disk)."""
+    return open_store(default_cache_dir() / RESPONSES_FILE)
+
+
+CACHE_ADVICE = "set BACKBONE_CACHE_DIR to a folder you can write, or pass --no-cache"
+_UNUSABLE = ("readonly", "unable to open", "disk I/O", "disk is full")
+"""What SQLite says when the folder (not the file's contents) is the trouble."""
+
+
+def open_store(
+    path: Path,
+    *,
+    what: str = "the response cache",
+    advice: str = CACHE_ADVICE,
+    locked_advice: str = "set BACKBONE_CACHE_DIR to another folder, or pass --no-cache",
+) -> ResponseStore:
+    """A :class:`ResponseStore` at ``path``; raises :class:`InputError` naming its folder
+    when the store cannot be kept there (a file in the way, a folder that cannot be written,
+    a full disk: ``advice`` says what to do) or naming the file when another process holds
+    its lock past :data:`BUSY_TIMEOUT` (``locked_advice``).
+
+    Example:
+        >>> import tempfile
+        >>> folder = Path(tempfile.mkdtemp()) / "out"
+        >>> _ = folder.write_text("")
+        >>> try:
+        ...     open_store(folder / "journal.sqlite", what="the journal", advice="pick another")
+        ... except InputError as exc:
+        ...     print(exc.problems[0].message)
+        the journal cannot be kept here (it is a file): pick another
+    """
+    folder = path.parent
     try:
-        return ResponseStore(folder / RESPONSES_FILE)
+        return ResponseStore(path)
     except (OSError, sqlite3.OperationalError) as exc:
         text = str(exc)
         if isinstance(exc, sqlite3.OperationalError) and "locked" in text:
             raise InputError.single(
-                str(folder / RESPONSES_FILE),
+                str(path),
                 None,
-                "the response cache is locked by another process (waited "
-                f"{BUSY_TIMEOUT:g} s): let it finish, set BACKBONE_CACHE_DIR to another folder, "
-                "or pass --no-cache",
+                f"{what} is locked by another process (waited {BUSY_TIMEOUT:g} s): let it "
+                f"finish, {locked_advice}",
             ) from None
-        if isinstance(exc, sqlite3.OperationalError) and not any(
-            cue in text for cue in ("readonly", "unable to open", "disk I/O")
-        ):
+        if isinstance(exc, sqlite3.OperationalError) and not any(cue in text for cue in _UNUSABLE):
             raise  # not about the folder
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else text
         if folder.exists() and not folder.is_dir():
             reason = "it is a file"
         raise InputError.single(
-            str(folder),
-            None,
-            f"the response cache cannot be kept here ({reason}): set BACKBONE_CACHE_DIR to a "
-            "folder you can write, or pass --no-cache",
+            str(folder), None, f"{what} cannot be kept here ({reason}): {advice}"
         ) from None
 
 
@@ -295,7 +319,20 @@ class ResponseStore:
         row = self._run(op)
         if row is None:
             return None
-        return Reply(text=row[0], usage=Usage(row[1], row[2]), cached=True)
+        text, tokens_in, tokens_out = row
+        if not (
+            isinstance(text, str) and isinstance(tokens_in, int) and isinstance(tokens_out, int)
+        ):
+            # a row no backbone wrote (a NULL or a blob, in a table of another tool's making):
+            # served, it was an AttributeError traceback in the graders. Dropped, it is a miss
+            # (kept, no one could claim the key: a waiter would wait out ``max_wait``)
+            def drop(db: sqlite3.Connection) -> None:
+                db.execute("DELETE FROM responses WHERE key = ?", (key,))
+                db.commit()
+
+            self._run(drop)
+            return None
+        return Reply(text=text, usage=Usage(tokens_in, tokens_out), cached=True)
 
     def put(self, key: str, reply: Reply, *, owner: str | None = None) -> None:
         """Store ``reply`` (and drop ``owner``'s claim on ``key``, in the same commit)."""
