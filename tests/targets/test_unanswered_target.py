@@ -26,7 +26,7 @@ from tests.support.loopback import (
     write_suite,
 )
 
-GIVEN_UP = "the target has not answered: none of its first 6 attempts got a reply"
+GIVEN_UP = "no reply to any of the first 6 attempts, so no further call is made"
 
 
 @pytest.fixture

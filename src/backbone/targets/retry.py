@@ -133,6 +133,7 @@ class RetryingTarget:
         self._answered = False
         self._silent = 0
         self.given_up: TargetError | None = None
+        self._given_up_cause: Exception | None = None
         """The error every attempt fails with once the target is given up on (None: not)."""
 
     @property
@@ -167,7 +168,7 @@ class RetryingTarget:
 
     async def _attempt(self, request: Request) -> Reply:
         if self.given_up is not None:
-            raise TargetError(str(self.given_up))
+            raise TargetError(str(self.given_up)) from self._given_up_cause
         try:
             reply = await within(self.inner.complete(request), self.timeout)
         except RetryableTargetError as exc:
@@ -176,7 +177,7 @@ class RetryingTarget:
             elif not self._answered:
                 self._silent += 1
                 if self._silent >= self._unanswered_limit:
-                    raise self._give_up(exc) from exc
+                    raise self._give_up(exc) from self._given_up_cause
             raise
         except TargetError:
             self._heard()
@@ -189,12 +190,16 @@ class RetryingTarget:
         self._answered, self.given_up = True, None
 
     def _give_up(self, last: RetryableTargetError) -> TargetError:
-        """The final error for a target that never answered (warned of once)."""
+        """The final error for a target that never answered (warned of once). Each carries
+        the last failure's cause (a Python function's ``TimeoutError``), so a reason that
+        names the cause names the same one for every call given up on."""
         if self.given_up is None:
             self.given_up = TargetError(
-                f"the target has not answered: none of its first {self._silent} attempts got "
-                f"a reply, so no further call is made (the last: {last})"
+                f"no reply to any of the first {self._silent} attempts, so no further call "
+                f"is made (the last: {last})"
             )
+            cause = last.__cause__
+            self._given_up_cause = cause if isinstance(cause, Exception) else last
             log.warning("%s", self.given_up)
         return TargetError(str(self.given_up))
 
