@@ -1,6 +1,6 @@
 """The progress every long-running command shows on stderr: a live bar on a terminal, and a
-plain line every few seconds when stderr is a file or a pipe (CI, ``> run.log``), so a long
-run is never silent until its table.
+plain line at most every few seconds, as the work advances, when stderr is a file or a pipe
+(CI, ``> run.log``), so a long run is not silent until its table.
 
 The plain line says done/total, the running tallies (outcomes so far, unscored included), the
 elapsed time and an estimate of the time left; its interval is ``$BACKBONE_PROGRESS_SECONDS``
