@@ -21,7 +21,10 @@ Faults are scripted per request number or by a predicate over the :class:`Call`:
 
 The server counts requests (``total``, and ``per_conversation`` keyed by the first user
 message) and records each :class:`Call` (body, headers, arrival time) unless ``record=False``.
-``latency`` adds a fixed sleep to every request (for benchmarks).
+``latency`` adds a fixed sleep to every request (for benchmarks). ``one_at_a_time=True``
+serves the requests one after another, as a CPU server with one slot (llama.cpp, Ollama)
+does: the others queue (counted on arrival), and a request whose client gave up is still
+served in its turn, ``latency`` each.
 
 In-process (the server runs in a background thread with its own event loop, so the code
 under test can call ``asyncio.run`` itself)::
@@ -204,9 +207,12 @@ class LoopbackServer:
         port: int = 0,
         record: bool = True,
         conversation_key: Callable[[list[dict[str, Any]]], str] = first_user_message,
+        one_at_a_time: bool = False,
     ) -> None:
         self.reply: ReplyFn = reply if reply is not None else (lambda messages: "OK.")
         self.latency = latency
+        self.one_at_a_time = one_at_a_time
+        self._slot: asyncio.Semaphore | None = None  # made on the serving loop (make_app)
         self.host = host
         self.port = port
         self.record = record
@@ -298,6 +304,7 @@ class LoopbackServer:
 
     def make_app(self) -> web.Application:
         app = web.Application(client_max_size=16 * 1024 * 1024)
+        self._slot = asyncio.Semaphore(1) if self.one_at_a_time else None
         app.router.add_post(OPENAI_PATH, self._openai)
         app.router.add_post(ANTHROPIC_PATH, self._anthropic)
         app.router.add_get("/stats", self._stats)
@@ -376,6 +383,19 @@ class LoopbackServer:
             )
         headers = {k.lower(): v for k, v in request.headers.items()} if self.record else {}
         call = self._admit(api, raw, body, messages, headers)
+        if self._slot is not None:
+            async with self._slot:
+                return await self._respond(request, api, call, body, messages)
+        return await self._respond(request, api, call, body, messages)
+
+    async def _respond(
+        self,
+        request: web.Request,
+        api: str,
+        call: Call,
+        body: dict[str, Any],
+        messages: list[dict[str, Any]],
+    ) -> web.StreamResponse:
         if self.latency:
             await asyncio.sleep(self.latency)
         fault = call.fault
@@ -499,6 +519,12 @@ class LoopbackServer:
                 loop.run_forever()
             finally:
                 loop.run_until_complete(self.stop_async())
+                # requests still queued (one_at_a_time) or sleeping when it stops: end them
+                # here, not as "Task was destroyed but it is pending!" on a closed loop
+                pending = asyncio.all_tasks(loop)
+                for task in pending:
+                    task.cancel()
+                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
                 loop.close()
 
         self._thread = threading.Thread(target=serve, name="loopback-server", daemon=True)

@@ -16,6 +16,8 @@ from backbone.targets import http_client
 from backbone.targets.errors import RetryableTargetError
 from backbone.targets.messages import ChatMessage, Request
 from backbone.targets.openai_compat import OpenAITarget
+from backbone.targets.ratelimit import GENTLE, RateLimitedTarget
+from backbone.targets.stack import aclose
 
 
 @pytest.fixture
@@ -73,3 +75,20 @@ async def test_the_connect_bound_does_not_cut_a_slow_answer_short(
     assert reply.text == "4"
     await target.aclose()
     await runner.cleanup()
+
+
+async def test_a_connection_never_made_is_no_sign_of_congestion_to_the_limiter(
+    unreachable: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a reply that did not come in time halves the limiter's cap; a connection that could not
+    # be made in time (the host unreachable, not busy) does not, with calls in flight or not
+    monkeypatch.setattr(http_client, "CONNECT_TIMEOUT", 0.5, raising=False)
+    target = RateLimitedTarget(OpenAITarget("m", base_url=unreachable, timeout=30.0))
+    ask = Request((ChatMessage("user", "What is 2 + 2?"),))
+    failed = await asyncio.gather(*(target.complete(ask) for _ in range(4)),
+                                  return_exceptions=True)  # fmt: skip
+    await aclose(target)
+    assert all(isinstance(f, RetryableTargetError) for f in failed), failed
+    assert all(f.silent and not f.timed_out for f in failed)  # type: ignore[union-attr]
+    assert all("ConnectionTimeoutError" in str(f) for f in failed)
+    assert target.limiter.cap == GENTLE and target.limiter.stats.timed_out == 0

@@ -33,6 +33,9 @@ class RetryableTargetError(TargetError):
     said nothing at all (no reply within the time allowed, no connection, a connection closed
     before any response), as against an answer that was an error; a target that has never
     answered and stays silent is given up on (:class:`~backbone.targets.retry.RetryingTarget`).
+    ``timed_out``: of those, the request went out and no reply came within the time allowed
+    (not a connection refused, reset or never made): a sign of a server queueing more calls
+    than it serves, which the rate limiter takes as it takes a 429 (it implies ``silent``).
     """
 
     def __init__(
@@ -44,12 +47,14 @@ class RetryableTargetError(TargetError):
         limits: RateLimits | None = None,
         rate_limited: bool = False,
         silent: bool = False,
+        timed_out: bool = False,
     ) -> None:
         super().__init__(message, secrets=secrets)
         self.retry_after = retry_after
         self.limits = limits
         self.rate_limited = rate_limited
-        self.silent = silent
+        self.silent = silent or timed_out
+        self.timed_out = timed_out
 
 
 class InvalidRequestError(TargetError):

@@ -53,7 +53,14 @@ def decode_body(body: bytes, charset: str | None) -> str:
 
 
 class HttpTransportError(Exception):
-    """The request did not get an HTTP response: connection refused or reset, or a timeout."""
+    """The request did not get an HTTP response: connection refused or reset, or a timeout.
+    ``timed_out``: the connection was made and the response did not come in time (a
+    connection that could not be made in time is not counted: the host is unreachable, not
+    busy)."""
+
+    def __init__(self, message: str, *, timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.timed_out = timed_out
 
 
 class HttpBodyTooLarge(HttpTransportError):
@@ -157,7 +164,9 @@ class HttpClient:
                 return HttpResponse(response.status, headers, text, url)
         except (aiohttp.ClientError, TimeoutError) as exc:
             detail = str(exc) or "timed out"
-            raise HttpTransportError(f"{type(exc).__name__}: {detail}") from exc
+            raise HttpTransportError(
+                f"{type(exc).__name__}: {detail}", timed_out=_waited_for_reply(exc)
+            ) from exc
 
     async def _read_capped(self, response: aiohttp.ClientResponse) -> bytes:
         """The body, or :class:`HttpBodyTooLarge` once it passes ``max_body`` bytes (at once when
@@ -180,3 +189,17 @@ class HttpClient:
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+
+def _waited_for_reply(exc: BaseException) -> bool:
+    """Whether ``exc`` is a timeout waiting for the response (the whole call's, or between
+    chunks), not one opening the connection (aiohttp's ``ConnectionTimeoutError``; before
+    aiohttp 3.10, a ``ServerTimeoutError`` saying "Connection timeout")."""
+    import aiohttp
+
+    if not isinstance(exc, TimeoutError):
+        return False
+    connecting = getattr(aiohttp, "ConnectionTimeoutError", None)
+    if connecting is not None:
+        return not isinstance(exc, connecting)
+    return not str(exc).startswith("Connection timeout")  # pragma: no cover (aiohttp 3.9)

@@ -38,7 +38,7 @@ from backbone.targets.errors import (
     RetryableTargetError,
     TargetError,
 )
-from backbone.targets.http_client import HttpBodyTooLarge
+from backbone.targets.http_client import HttpBodyTooLarge, HttpTransportError
 from backbone.targets.ratelimit_headers import parse_rate_limits
 
 if TYPE_CHECKING:
@@ -297,10 +297,14 @@ def ends_early(error: json.JSONDecodeError) -> bool:
 
 def transport_error(exc: Exception, provider: str, *, secrets: Sequence[str] = ()) -> TargetError:
     """A timeout, refused or reset connection: worth another try, and ``silent`` (the server
-    sent no response). A body past the client's cap is a fault, final: another try would read
-    it again."""
+    sent no response); ``timed_out`` when the request went out and no response came in time
+    (:attr:`HttpTransportError.timed_out`). A body past the client's cap is a fault, final:
+    another try would read it again."""
     if isinstance(exc, HttpBodyTooLarge):
         return TargetError(f"{provider}: {exc}", secrets=secrets)
     return RetryableTargetError(
-        f"{provider}: {type(exc).__name__}: {exc}", secrets=secrets, silent=True
+        f"{provider}: {type(exc).__name__}: {exc}",
+        secrets=secrets,
+        silent=True,
+        timed_out=isinstance(exc, HttpTransportError) and exc.timed_out,
     )

@@ -7,8 +7,12 @@ awaited, so it is tested without I/O) that decides when the next call may start:
 * a **cap on calls in flight** that starts gentle (``start``, 8) and grows by one per reply
   only on evidence from the rate-limit headers: the limiter was full (the cap was what held
   calls back) and every stated quantity still had room after the calls already started. It
-  is cut in half on a 429 (once per round of calls: the 429s of calls started before the last
-  cut do not cut again), and never exceeds ``ceiling`` (256). With no rate-limit headers at
+  is cut in half on a 429, and on a timeout (no reply within the time allowed; a connection
+  refused or never made is not one) while other calls are in flight: a server that queues
+  calls, as a local llama.cpp or Ollama serving one at a time does, answers the last of 8
+  only after the timeout, and each retry would queue again behind the work abandoned. One
+  cut per round of calls: the 429s and timeouts of calls started before the last cut do not
+  cut again; never below 1, never above ``ceiling`` (256). With no rate-limit headers at
   all it never grows past ``start``: a local server is never hammered harder than a fixed
   concurrency of 8 would;
 * a **pacer**: each header states what ``remaining`` of a quantity (requests, tokens) was
@@ -131,11 +135,12 @@ class _Windows:
 
 @dataclass
 class LimiterStats:
-    """What the limiter did: calls started, 429s seen, calls it held back (and for how long
-    in total, seconds), the most calls in flight at once, and the cap now."""
+    """What the limiter did: calls started, 429s and timeouts seen, calls it held back (and
+    for how long in total, seconds), the most calls in flight at once, and the cap now."""
 
     started: int = 0
     rate_limited: int = 0
+    timed_out: int = 0
     held: int = 0
     peak_in_flight: int = 0
     cap: int = GENTLE
@@ -253,9 +258,21 @@ class AdaptiveLimiter:
         usage: Usage | None = None,
         rate_limited: bool = False,
         retry_after: float | None = None,
+        timed_out: bool = False,
     ) -> None:
         """A call sent at ``started`` ended at ``now``: with a reply (its ``usage``) or an
-        error; ``limits`` is what its headers said, ``rate_limited`` whether it was a 429."""
+        error; ``limits`` is what its headers said, ``rate_limited`` whether it was a 429,
+        ``timed_out`` whether no reply came within the time allowed.
+
+        Example:
+            >>> lim = AdaptiveLimiter(start=8)
+            >>> [lim.start(0.0) for _ in range(3)]
+            [0.0, 0.0, 0.0]
+            >>> lim.finish(0.0, 1.0, timed_out=True)   # two others in flight: congestion
+            >>> lim.finish(0.0, 1.0, timed_out=True)   # the same round: no second cut
+            >>> lim.cap
+            4.0
+        """
         full = self.in_flight >= math.floor(self.cap)
         self.in_flight = max(0, self.in_flight - 1)
         left = self._open.get(started, 0) - 1
@@ -270,14 +287,17 @@ class AdaptiveLimiter:
             since = now if limits.from_reply else started  # what the resets count from
             for name, quota in limits.quotas().items():
                 self._observe(name, quota, started, now, since)
+        congested = rate_limited or (timed_out and self.in_flight > 0)  # others still in flight
+        if congested and started >= self._last_cut:  # one cut per round of calls
+            self.cap = max(1.0, self.cap / 2)
+            self._last_cut = now
         if rate_limited:
             self.stats.rate_limited += 1
-            if started >= self._last_cut:  # one cut per round of calls
-                self.cap = max(1.0, self.cap / 2)
-                self._last_cut = now
             if retry_after is not None:
                 held = self._bounded(retry_after, None)  # retry reports a capped wait
                 self._hold_until = max(self._hold_until, now + held)
+        elif timed_out:  # no reply: nothing to grow on
+            self.stats.timed_out += 1
         elif limits is not None:
             if full and self._room(now):
                 self.cap = min(float(self.ceiling), self.cap + 1)
@@ -447,6 +467,7 @@ class RateLimitedTarget:
                 limits=exc.limits,
                 rate_limited=exc.rate_limited,
                 retry_after=exc.retry_after if exc.rate_limited else None,
+                timed_out=exc.timed_out,
             )
             raise
         except BaseException:

@@ -92,7 +92,9 @@ async def within(call: Awaitable[Reply], timeout: float | None) -> Reply:
     try:
         return await asyncio.wait_for(call, timeout)
     except TimeoutError as exc:
-        raise RetryableTargetError(f"no reply within {timeout:g}s", silent=True) from exc
+        raise RetryableTargetError(
+            f"no reply within {timeout:g}s", silent=True, timed_out=True
+        ) from exc
 
 
 @dataclass
