@@ -107,18 +107,18 @@ def test_a_call_given_up_frees_its_slot_and_later_calls_are_answered() -> None:
     later call to the embedded model waited forever."""
     target = LocalTarget(max_tokens=48)
 
-    async def give_up_then_ask() -> tuple[str, float]:
+    async def give_up_then_ask() -> str:
         await target.complete(ask(("user", "Hi")))  # the model and its decoder are loaded
         story = ask(("user", "Write a long story about a cat who sails the sea."))
         with pytest.raises(TimeoutError):
             await asyncio.wait_for(target.complete(story), timeout=0.3)
         await asyncio.sleep(3)  # long enough for the abandoned reply to have finished
-        start = time.perf_counter()
+        # the bug waited forever: 60 s is the hang bound (a reply takes a second or two when
+        # idle, 35 s was seen beside three CPU-bound processes on 2 cores)
         reply = await asyncio.wait_for(target.complete(ask(("user", QUESTIONS[0]))), 60)
-        return reply.text, time.perf_counter() - start
+        return reply.text
 
-    text, seconds = asyncio.run(give_up_then_ask())
-    assert text and seconds < 30
+    assert asyncio.run(give_up_then_ask())
 
 
 def test_a_cancelled_job_stops_generating_and_a_queued_one_is_skipped(target: LocalTarget) -> None:
