@@ -20,15 +20,7 @@ from backbone.targets.ratelimit import GENTLE, AdaptiveLimiter, RateLimitedTarge
 from backbone.targets.retry import BACKOFF_VAR, within
 from backbone.targets.stack import aclose, wrap
 from tests.support.loopback import LoopbackServer
-
-
-def fill(lim: AdaptiveLimiter, now: float) -> int:
-    """Start calls at ``now`` until the limiter refuses; how many it admitted."""
-    admitted = 0
-    while lim.start(now) == 0.0:
-        admitted += 1
-        assert admitted < 10_000
-    return admitted
+from tests.targets.test_ratelimit import fill
 
 
 def ask(i: int) -> Request:
