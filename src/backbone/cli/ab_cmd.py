@@ -21,7 +21,7 @@ from backbone.cli.errors import (
     bad_input_exits,
     check_out_dir,
     fail,
-    interrupted,
+    judging_interrupted,
     refuse_out_among_inputs,
 )
 from backbone.cli.judge_options import ConcurrencyOpt, NoJudgeCacheOpt, RetriesOpt, TimeoutOpt
@@ -193,33 +193,29 @@ def ab(
             tally[key] += 1
             progress.update(task, advance=1, status=" ".join(f"{k} {v}" for k, v in tally.items()))
 
-        try:
-            with bad_input_exits(kept=not no_cache):
-                result = run_ab(
-                    file,
-                    arm_column=arm_column,
-                    judge=judge,
-                    baseline=baseline,
-                    per_stratum=sample,
-                    margin=margin,
-                    seed=seed,
-                    concurrency=concurrency,
-                    cache=not no_cache,
-                    column_map=cmap,
-                    fmt=fmt,
-                    rating_scale=rating_scale,
-                    threshold=threshold,
-                    base_url=base_url,
-                    max_tokens=max_tokens,
-                    timeout=timeout,
-                    retries=retries,
-                    memory_limit=memory_limit,
-                    on_result=on_result,
-                    on_sampled=lambda n: progress.update(task, total=n),
-                )
-        except KeyboardInterrupt:
-            err.print(f"[yellow]interrupted[/]: {interrupted(no_cache)}")
-            raise typer.Exit(130) from None
+        with judging_interrupted(no_cache), bad_input_exits(kept=not no_cache):
+            result = run_ab(
+                file,
+                arm_column=arm_column,
+                judge=judge,
+                baseline=baseline,
+                per_stratum=sample,
+                margin=margin,
+                seed=seed,
+                concurrency=concurrency,
+                cache=not no_cache,
+                column_map=cmap,
+                fmt=fmt,
+                rating_scale=rating_scale,
+                threshold=threshold,
+                base_url=base_url,
+                max_tokens=max_tokens,
+                timeout=timeout,
+                retries=retries,
+                memory_limit=memory_limit,
+                on_result=on_result,
+                on_sampled=lambda n: progress.update(task, total=n),
+            )
     doc = ab_document(result)
     with bad_input_exits():
         write_files_atomic(

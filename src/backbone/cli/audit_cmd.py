@@ -22,7 +22,7 @@ from backbone.cli.errors import (
     check_out_dir,
     check_out_file,
     fail,
-    interrupted,
+    judging_interrupted,
     refuse_out_among_inputs,
     refuse_out_is_input,
 )
@@ -325,12 +325,9 @@ def audit(
                 record_judge_sent(result.options, the_judge.target)
                 return result
 
-        try:
-            with bad_input_exits(kept=not no_cache):  # a refused judge key stops it: exit 2
-                result = run_sync(go)
-        except KeyboardInterrupt:
-            err.print(f"[yellow]interrupted[/]: {interrupted(no_cache)}")
-            raise typer.Exit(130) from None
+        # a refused judge key stops it: exit 2
+        with judging_interrupted(no_cache), bad_input_exits(kept=not no_cache):
+            result = run_sync(go)
     finally:
         held.close()
         if log is not None:

@@ -17,6 +17,7 @@ from backbone.targets.errors import TargetSpecError, UnusableTargetError
 EXIT_OK = 0
 EXIT_GATE_FAILED = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
@@ -62,6 +63,19 @@ def interrupted(no_cache: bool) -> str:
     if no_cache:  # nothing kept: a rerun asks the judge again from the start
         return "nothing written (--no-cache: no judgment kept)."
     return "judgments so far are cached; run again to resume."
+
+
+@contextmanager
+def judging_interrupted(no_cache: bool) -> Iterator[None]:
+    """A Ctrl-C in a judging command exits 130, saying what was kept for a rerun
+    (:func:`interrupted`); Python's own handling ended it with 130 and no word."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        from backbone.cli.console import console
+
+        console(stderr=True).print(f"[yellow]interrupted[/]: {interrupted(no_cache)}")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 def check_out_dir(out_dir: Path, *names: str) -> None:

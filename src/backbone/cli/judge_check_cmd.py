@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from backbone.cli.console import console
-from backbone.cli.errors import bad_input_exits, check_out_file, fail, interrupted
+from backbone.cli.errors import bad_input_exits, check_out_file, fail, judging_interrupted
 from backbone.cli.judge_options import (
     ConcurrencyOpt,
     JudgeBaseUrlOpt,
@@ -106,23 +106,19 @@ def register(app: typer.Typer) -> None:
                     f"--labeled {labeled}: write the report elsewhere"
                 )
             check_out_file(out_path)
-        try:
-            with bad_input_exits(kept=not no_cache):
-                doc = check_judges(
-                    judge,
-                    labeled=labeled,
-                    judge_base_url=judge_base_url,
-                    judge_samples=judge_samples,
-                    judge_temperature=judge_temperature,
-                    concurrency=concurrency,
-                    cache=not no_cache,
-                    timeout=timeout,
-                    retries=retries,
-                    split="dev" if split == "dev" else "test" if split == "test" else None,
-                )
-        except KeyboardInterrupt:  # it ended with exit 130 and no word
-            err.print(f"[yellow]interrupted[/]: {interrupted(no_cache)}")
-            raise typer.Exit(130) from None
+        with judging_interrupted(no_cache), bad_input_exits(kept=not no_cache):
+            doc = check_judges(
+                judge,
+                labeled=labeled,
+                judge_base_url=judge_base_url,
+                judge_samples=judge_samples,
+                judge_temperature=judge_temperature,
+                concurrency=concurrency,
+                cache=not no_cache,
+                timeout=timeout,
+                retries=retries,
+                split="dev" if split == "dev" else "test" if split == "test" else None,
+            )
         if out_path is not None:
             versioned = {"schema_version": JUDGE_CHECK_SCHEMA_VERSION, **doc}
             write_text_atomic(out_path, json.dumps(versioned, indent=2, ensure_ascii=False) + "\n")

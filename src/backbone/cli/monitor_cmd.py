@@ -23,7 +23,7 @@ from backbone.cli.errors import (
     bad_input_exits,
     check_out_dir,
     check_out_file,
-    interrupted,
+    judging_interrupted,
     refuse_out_among_inputs,
 )
 from backbone.cli.judge_options import ConcurrencyOpt, NoJudgeCacheOpt, RetriesOpt, TimeoutOpt
@@ -245,12 +245,8 @@ def monitor(
                     extra_options={"cache": not no_cache, "base_url": base_url},
                 )
 
-        try:
-            with bad_input_exits(kept=not no_cache):
-                result = asyncio.run(go())
-        except KeyboardInterrupt:
-            err.print(f"[yellow]interrupted[/]: {interrupted(no_cache)}")
-            raise typer.Exit(130) from None
+        with judging_interrupted(no_cache), bad_input_exits(kept=not no_cache):
+            result = asyncio.run(go())
     finally:
         if log is not None:
             log.close()

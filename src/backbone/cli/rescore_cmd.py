@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from backbone.cli.console import console
-from backbone.cli.errors import bad_input_exits, fail, interrupted
+from backbone.cli.errors import bad_input_exits, fail, judging_interrupted
 from backbone.cli.judge_options import (
     ConcurrencyOpt,
     JudgeBaseUrlOpt,
@@ -74,24 +74,20 @@ def register(app: typer.Typer) -> None:
                 f"(default: {run_dir / 'rescore-JUDGE'})"
             )
         status = nullcontext() if quiet else err.status("re-grading transcripts...")
-        try:
-            with bad_input_exits(), status:
-                record = rescore_run(
-                    run_dir,
-                    judge,
-                    out=target,
-                    suite=suite,
-                    judge_base_url=judge_base_url,
-                    judge_samples=judge_samples,
-                    judge_temperature=judge_temperature,
-                    concurrency=concurrency,
-                    cache=not no_cache,
-                    timeout=timeout,
-                    retries=retries,
-                )
-        except KeyboardInterrupt:  # it ended with exit 130 and no word
-            err.print(f"[yellow]interrupted[/]: {interrupted(no_cache)}")
-            raise typer.Exit(130) from None
+        with judging_interrupted(no_cache), bad_input_exits(), status:
+            record = rescore_run(
+                run_dir,
+                judge,
+                out=target,
+                suite=suite,
+                judge_base_url=judge_base_url,
+                judge_samples=judge_samples,
+                judge_temperature=judge_temperature,
+                concurrency=concurrency,
+                cache=not no_cache,
+                timeout=timeout,
+                retries=retries,
+            )
         played = record.options.get("samples")
         if (
             isinstance(played, int)
