@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from backbone import __version__
+from backbone.cli import EXIT_INTERRUPTED
 from backbone.cli.errors import EXIT_BAD_INPUT
 from backbone.core.errors import InputError
 
@@ -125,7 +126,7 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:  # pragma: no cover - outside a command
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except InputError as exc:  # bad input a command did not catch itself: still exit 2
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)

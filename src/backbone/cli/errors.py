@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from backbone.cli import EXIT_INTERRUPTED
 from backbone.core.atomic import check_writable
 from backbone.core.errors import InputError
 from backbone.core.user_file import same_file
@@ -17,7 +18,6 @@ from backbone.targets.errors import TargetSpecError, UnusableTargetError
 EXIT_OK = 0
 EXIT_GATE_FAILED = 1
 EXIT_BAD_INPUT = 2
-EXIT_INTERRUPTED = 130
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:

@@ -92,9 +92,7 @@ async def within(call: Awaitable[Reply], timeout: float | None) -> Reply:
     try:
         return await asyncio.wait_for(call, timeout)
     except TimeoutError as exc:
-        raise RetryableTargetError(
-            f"no reply within {timeout:g}s", silent=True, timed_out=True
-        ) from exc
+        raise RetryableTargetError(f"no reply within {timeout:g}s", timed_out=True) from exc
 
 
 @dataclass
@@ -134,9 +132,9 @@ class RetryingTarget:
         self._unanswered_limit = unanswered_limit
         self._answered = False
         self._silent = 0
-        self.given_up: TargetError | None = None
-        self._given_up_cause: Exception | None = None
-        """The error every attempt fails with once the target is given up on (None: not)."""
+        self._given_up: tuple[str, Exception] | None = None
+        """Once the target is given up on: the message every attempt fails with, and the last
+        failure's cause each carries."""
 
     @property
     def identity(self) -> Mapping[str, Any]:
@@ -169,8 +167,8 @@ class RetryingTarget:
         self.stats.retries += 1
 
     async def _attempt(self, request: Request) -> Reply:
-        if self.given_up is not None:
-            raise TargetError(str(self.given_up)) from self._given_up_cause
+        if self._given_up is not None:
+            raise self._refusal()
         try:
             reply = await within(self.inner.complete(request), self.timeout)
         except RetryableTargetError as exc:
@@ -179,7 +177,8 @@ class RetryingTarget:
             elif not self._answered:
                 self._silent += 1
                 if self._silent >= self._unanswered_limit:
-                    raise self._give_up(exc) from self._given_up_cause
+                    error = self._give_up(exc)
+                    raise error from error.__cause__
             raise
         except TargetError:
             self._heard()
@@ -189,21 +188,29 @@ class RetryingTarget:
 
     def _heard(self) -> None:
         """The target answered (a reply, or an error it sent): it is up."""
-        self._answered, self.given_up = True, None
+        self._answered, self._given_up = True, None
 
     def _give_up(self, last: RetryableTargetError) -> TargetError:
-        """The final error for a target that never answered (warned of once). Each carries
-        the last failure's cause (a Python function's ``TimeoutError``), so a reason that
-        names the cause names the same one for every call given up on."""
-        if self.given_up is None:
-            self.given_up = TargetError(
+        """Give the target up (warned of once): the final error for this attempt. Every call
+        given up on carries the last failure's cause (a Python function's ``TimeoutError``),
+        so a reason that names the cause names the same one for each."""
+        if self._given_up is None:
+            message = (
                 f"no reply to any of the first {self._silent} attempts, so no further call "
                 f"is made (the last: {last})"
             )
             cause = last.__cause__
-            self._given_up_cause = cause if isinstance(cause, Exception) else last
-            log.warning("%s", self.given_up)
-        return TargetError(str(self.given_up))
+            self._given_up = (message, cause if isinstance(cause, Exception) else last)
+            log.warning("%s", message)
+        return self._refusal()
+
+    def _refusal(self) -> TargetError:
+        """The error an attempt fails with once the target is given up on."""
+        assert self._given_up is not None
+        message, cause = self._given_up
+        error = TargetError(message)
+        error.__cause__ = cause
+        return error
 
     async def complete(self, request: Request) -> Reply:
         # the first attempt runs bare: most calls succeed, and need no retry machinery
