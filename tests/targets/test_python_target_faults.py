@@ -45,6 +45,16 @@ def failing_on_italy_turn_2(exc: BaseException) -> Any:
     return bot
 
 
+def only_italy_failed(result: Any, reason: str) -> None:
+    """Italy, whose turn 2 the target failed, ends ``unscored`` with ``reason``; every other
+    planted scenario ends as planted."""
+    outcomes = {o.id: o for o in result.outcomes}
+    assert outcomes["italy"].outcome == "unscored"
+    assert outcomes["italy"].reason == reason
+    others = {k: v for k, v in outcome_tuples(result.outcomes).items() if k != "italy"}
+    assert others == {k: v for k, v in PLANTED_OUTCOMES.items() if k != "italy"}
+
+
 def as_async(fn: Any) -> Any:
     async def bot(messages: list[dict[str, Any]]) -> str:
         await asyncio.sleep(0)
@@ -63,11 +73,7 @@ async def test_a_raising_target_leaves_that_scenario_unscored_and_the_run_goes_o
     target = CallableTarget(fn if mode == "sync" else as_async(fn), name="bot:reply")
     suite = load_suite(str(write_suite(tmp_path / "suite.yaml")))
     result = await run_suite(suite, target, target_spec="python:bot:reply", concurrency=5)
-    outcomes = {o.id: o for o in result.outcomes}
-    assert outcomes["italy"].outcome == "unscored"
-    assert outcomes["italy"].reason == (f"target failed: turn 2: {type(exc).__name__}: {exc}")
-    others = {k: v for k, v in outcome_tuples(result.outcomes).items() if k != "italy"}
-    assert others == {k: v for k, v in PLANTED_OUTCOMES.items() if k != "italy"}
+    only_italy_failed(result, f"target failed: turn 2: {type(exc).__name__}: {exc}")
     assert result.stats.failed_scenarios == 1
 
 
@@ -146,11 +152,7 @@ async def test_a_target_that_calls_sys_exit_fails_that_call_not_the_run(
     target = CallableTarget(fn if mode == "sync" else as_async(fn), name="bot:reply")
     suite = load_suite(str(write_suite(tmp_path / "suite.yaml")))
     result = await run_suite(suite, target, target_spec="python:bot:reply", concurrency=5)
-    outcomes = {o.id: o for o in result.outcomes}
-    assert outcomes["italy"].outcome == "unscored"
-    assert outcomes["italy"].reason == "target failed: turn 2: bot:reply called sys.exit(3)"
-    others = {k: v for k, v in outcome_tuples(result.outcomes).items() if k != "italy"}
-    assert others == {k: v for k, v in PLANTED_OUTCOMES.items() if k != "italy"}
+    only_italy_failed(result, "target failed: turn 2: bot:reply called sys.exit(3)")
 
 
 @pytest.mark.parametrize(
@@ -336,11 +338,7 @@ async def test_a_sync_target_raising_a_base_exception_fails_that_call_not_the_ru
     target = CallableTarget(failing_on_italy_turn_2(exc), name="bot:reply")
     suite = load_suite(str(write_suite(tmp_path / "suite.yaml")))
     result = await run_suite(suite, target, target_spec="python:bot:reply", concurrency=5)
-    outcomes = {o.id: o for o in result.outcomes}
-    assert outcomes["italy"].outcome == "unscored"
-    assert outcomes["italy"].reason == f"target failed: turn 2: {said}"
-    others = {k: v for k, v in outcome_tuples(result.outcomes).items() if k != "italy"}
-    assert others == {k: v for k, v in PLANTED_OUTCOMES.items() if k != "italy"}
+    only_italy_failed(result, f"target failed: turn 2: {said}")
 
 
 async def test_an_async_target_raising_its_own_cancelled_error_fails_that_call(
@@ -365,11 +363,7 @@ async def test_an_async_target_raising_a_base_exception_of_its_own_fails_that_ca
     )
     suite = load_suite(str(write_suite(tmp_path / "suite.yaml")))
     result = await run_suite(suite, target, target_spec="python:bot:reply", concurrency=5)
-    outcomes = {o.id: o for o in result.outcomes}
-    assert outcomes["italy"].outcome == "unscored"
-    assert outcomes["italy"].reason == "target failed: turn 2: ProductsOwn: weird"
-    others = {k: v for k, v in outcome_tuples(result.outcomes).items() if k != "italy"}
-    assert others == {k: v for k, v in PLANTED_OUTCOMES.items() if k != "italy"}
+    only_italy_failed(result, "target failed: turn 2: ProductsOwn: weird")
 
 
 @pytest.mark.parametrize(
@@ -429,14 +423,11 @@ async def test_a_conversation_that_raises_cancelled_error_is_unscored_not_droppe
 ) -> None:
     suite = load_suite(str(write_suite(tmp_path / "suite.yaml")))
     result = await run_suite(suite, CancellingTarget(), target_spec="custom", concurrency=1)
-    outcomes = {o.id: o for o in result.outcomes}
-    assert list(outcomes) == [s.id for s in suite.scenarios]  # italy was missing, the rest too
-    assert outcomes["italy"].outcome == "unscored"
-    assert outcomes["italy"].reason == (
-        "target failed: the conversation raised CancelledError (the run was not stopped)"
+    # italy was missing, the rest too
+    assert [o.id for o in result.outcomes] == [s.id for s in suite.scenarios]
+    only_italy_failed(
+        result, "target failed: the conversation raised CancelledError (the run was not stopped)"
     )
-    others = {k: v for k, v in outcome_tuples(result.outcomes).items() if k != "italy"}
-    assert others == {k: v for k, v in PLANTED_OUTCOMES.items() if k != "italy"}
 
 
 SURROGATE_BOT = """

@@ -112,19 +112,25 @@ def test_halves_on_a_429_once_per_round_and_honours_retry_after() -> None:
     assert lim.start(0.5) == pytest.approx(1.9)  # Retry-After holds every new call
 
 
-def test_after_a_429_without_headers_it_creeps_back_to_the_gentle_start_only() -> None:
-    lim = AdaptiveLimiter()
-    fill(lim, 0.0)
-    lim.finish(0.0, 0.1, rate_limited=True)
-    assert lim.cap == 4
-    t = 0.1
+def caps_while_replies_flow(lim: AdaptiveLimiter, t: float, rounds: int = 40) -> list[float]:
+    """Fill the limiter from ``t`` and let every call reply, 0.1 s a round: the cap after
+    each round."""
     caps = []
-    for _ in range(40):
+    for _ in range(rounds):
         fill(lim, t)
         while lim.in_flight:
             lim.finish(t, t + 0.1)
         t += 0.1
         caps.append(lim.cap)
+    return caps
+
+
+def test_after_a_429_without_headers_it_creeps_back_to_the_gentle_start_only() -> None:
+    lim = AdaptiveLimiter()
+    fill(lim, 0.0)
+    lim.finish(0.0, 0.1, rate_limited=True)
+    assert lim.cap == 4
+    caps = caps_while_replies_flow(lim, 0.1)
     assert caps[0] < 8 and max(caps) == 8 and lim.cap == 8
 
 

@@ -20,7 +20,7 @@ from backbone.targets.ratelimit import GENTLE, AdaptiveLimiter, RateLimitedTarge
 from backbone.targets.retry import BACKOFF_VAR, within
 from backbone.targets.stack import aclose, wrap
 from tests.support.loopback import LoopbackServer
-from tests.targets.test_ratelimit import fill
+from tests.targets.test_ratelimit import caps_while_replies_flow, fill
 
 
 def ask(i: int) -> Request:
@@ -74,14 +74,7 @@ def test_after_timeouts_replies_let_the_cap_creep_back_to_the_gentle_start() -> 
     lim.finish(0.0, 1.0, timed_out=True)
     while lim.in_flight:
         lim.finish(0.0, 1.0)
-    caps = []
-    t = 1.0
-    for _ in range(40):
-        fill(lim, t)
-        while lim.in_flight:
-            lim.finish(t, t + 0.1)
-        t += 0.1
-        caps.append(lim.cap)
+    caps = caps_while_replies_flow(lim, 1.0)
     assert caps[0] < GENTLE and max(caps) == GENTLE == lim.cap
 
 
