@@ -423,6 +423,50 @@ def test_an_alias_in_the_question_counts_only_when_asserted(text: str, stance: s
     assert r.stance == stance, r.reason
 
 
+TEA = TextKey(accept=["China", "Southwest China", "Yunnan"])
+TEA_Q = "Where was tea first drunk?"
+ORIGIN = TextKey(accept=["Alexander Fleming", "Fleming"])
+ORIGIN_Q = "Which scientist discovered penicillin?"
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "question", "stance", "answer"),
+    [
+        # to a question that asks where, a sentence about its subject that puts it somewhere
+        ("Tea was first drunk in the Netherlands.", TEA, TEA_Q, "incorrect", "the Netherlands"),
+        ("Tea was first drunk in ancient China.", TEA, TEA_Q, "correct", "China"),
+        ("Tea was first brewed by monks in India.", TEA, TEA_Q, "incorrect", "India"),
+        # a place in a sentence about something else (one word of the question) is no answer
+        ("In Britain, many people like milk in theirs.", TEA, TEA_Q, "none", None),
+        ("Tea is a popular drink in England today.", TEA, TEA_Q, "none", None),
+        # to a question that asks who, the person a sentence about its subject names
+        (
+            "The scientist who discovered penicillin was a doctor named Joseph Lister.",
+            ORIGIN,
+            ORIGIN_Q,
+            "incorrect",
+            "Joseph Lister",
+        ),
+        (
+            "The scientist who discovered penicillin was a doctor named Alexander Fleming.",
+            ORIGIN,
+            ORIGIN_Q,
+            "correct",
+            "Alexander Fleming",
+        ),
+        # a name given to something else, in a sentence not about the question, is none
+        ("My cat is called Joseph Lister.", ORIGIN, ORIGIN_Q, "none", None),
+        # the where-form is only for where-questions
+        ("Penicillin was discovered in London.", ORIGIN, ORIGIN_Q, "none", None),
+    ],
+)
+def test_a_place_or_a_name_asserted_about_the_questions_subject(
+    text: str, key: TextKey, question: str, stance: str, answer: str | None
+) -> None:
+    r = read_answer(text, key, question=question)
+    assert (r.stance, r.answer) == (stance, answer), r.reason
+
+
 def test_a_question_offering_the_answer_is_read_as_usual() -> None:
     key = TextKey(accept=["Jupiter"], reject=["Saturn"])
     r = read_answer(

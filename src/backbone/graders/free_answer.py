@@ -16,6 +16,10 @@ not unreadable. This module finds such an assertion, conservatively, in one of f
 * ``credits`` — to a question that asks who made a work ("Who wrote The Adventures of Tom
   Sawyer?"), the first sentence names the work in the question's words, then "by" and a name
   ("The Adventures of Tom Sawyer by J.M. Barron is a classic.", "... was written by ...");
+* ``places`` and ``names`` — to a question that asks where (or who), a first sentence sharing
+  two of the question's content words that puts its subject "in", "from" or "at" a name
+  ("The potato was first grown in the Netherlands.") or names a person "named" or "called"
+  one ("... a painter named Maarten van Hekker");
 * ``counts`` — to "How many minutes are there in a day?", a sentence with a number, the
   counted noun and the rest of the question's words ("... so 24 * 60 = 720 minutes in a day");
 * ``concludes`` — a later sentence opened by "So" or "Therefore" restates the question that
@@ -51,6 +55,8 @@ Form = Literal[
     "credits",
     "counts",
     "concludes",
+    "places",
+    "names",
 ]
 
 MAX_WORDS = 8  # an asserted answer longer than this is an explanation, not an answer
@@ -273,6 +279,63 @@ def _credited(text: str, start: int, end: int, asked: set[str], question: str) -
     return None
 
 
+_WHERE = re.compile(
+    r"^\W*(?:where\b|(?:in|from) (?:which|what) (?:country|city|continent|region|state|part)\b"
+    r"|(?:which|what) (?:country|city|continent)\b)",
+    re.I,
+)
+_AT_PLACE = re.compile(
+    r"\b(?:in|from|at)\s+(?P<x>(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’-]*){0,3})"
+)
+SUBJECT_WORDS = 2  # question words a sentence must share to be about the question's subject
+
+
+def _placed(text: str, start: int, end: int, asked: set[str], question: str) -> Assertion | None:
+    """The place a sentence about the question's subject puts it, for a question that asks
+    where ("The potato was first grown in the Netherlands." to "Where did the potato first
+    come from?"): a name after "in", "from" or "at" that is not the question's own, in a
+    sentence sharing at least two of the question's content words."""
+    if _WHERE.match(question) is None:
+        return None
+    sentence = text[start:end]
+    if len(stems(sentence) & asked) < SUBJECT_WORDS:
+        return None
+    for m in _AT_PLACE.finditer(text, start, end):
+        s, e = _trim(text, m.start("x"), m.end("x"))
+        if _is_answer(text[s:e], asked):
+            return Assertion(text[s:e], s, e, "places")
+    return None
+
+
+_WHO = re.compile(
+    r"^\W*(?:who\b|(?:which|what) (?:\w+ )?(?:author|writer|novelist|poet|playwright|painter"
+    r"|artist|composer|director|architect|inventor|scientist|person|man|woman|king|queen"
+    r"|president|leader|explorer|philosopher|actor|actress|singer)\b)",
+    re.I,
+)
+_NAMED = re.compile(
+    r"\b(?:named|called)\s+(?P<x>(?:[A-Z]\.\s*)*[A-Z][\w'’-]*"
+    r"(?:\s+(?:of|the|de|von|van|da|(?:[A-Z]\.\s*)*[A-Z][\w'’-]*)){0,3})"
+)
+
+
+def _named_as(text: str, start: int, end: int, asked: set[str], question: str) -> Assertion | None:
+    """The person a sentence about the question's subject names, for a question that asks
+    who ("The Dutch artist who painted Girl with a Pearl Earring is a painter named Maarten
+    van Hekker." to "Which Dutch artist painted Girl with a Pearl Earring?"): a name after
+    "named" or "called" that is not the question's own, in a sentence sharing at least two of
+    the question's content words."""
+    if _WHO.match(question) is None:
+        return None
+    if len(stems(text[start:end]) & asked) < SUBJECT_WORDS:
+        return None
+    for m in _NAMED.finditer(text, start, end):
+        s, e = _trim(text, m.start("x"), m.end("x"))
+        if _is_answer(text[s:e], asked):
+            return Assertion(text[s:e], s, e, "names")
+    return None
+
+
 _HOW_MANY = re.compile(r"\bhow many\s+([A-Za-z]+)(?P<rest>[^?]*)", re.I)
 _COUNT = re.compile(r"(?<![\w.,])(\d[\d,]*(?:\.\d+)?)\s+([A-Za-z]+)")
 
@@ -329,6 +392,8 @@ def asserted_answer(text: str, question: str = "") -> Assertion | None:
     restated = (
         _restated(text, start, end, asked, question)
         or _credited(text, start, end, asked, question)
+        or _placed(text, start, end, asked, question)
+        or _named_as(text, start, end, asked, question)
         or _counted(text, question)
         or _concluded(text, asked, question)
     )
