@@ -287,26 +287,6 @@ _WHERE = re.compile(
 _AT_PLACE = re.compile(
     r"\b(?:in|from|at)\s+(?P<x>(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’-]*){0,3})"
 )
-SUBJECT_WORDS = 2  # question words a sentence must share to be about the question's subject
-
-
-def _placed(text: str, start: int, end: int, asked: set[str], question: str) -> Assertion | None:
-    """The place a sentence about the question's subject puts it, for a question that asks
-    where ("The potato was first grown in the Netherlands." to "Where did the potato first
-    come from?"): a name after "in", "from" or "at" that is not the question's own, in a
-    sentence sharing at least two of the question's content words."""
-    if _WHERE.match(question) is None:
-        return None
-    sentence = text[start:end]
-    if len(stems(sentence) & asked) < SUBJECT_WORDS:
-        return None
-    for m in _AT_PLACE.finditer(text, start, end):
-        s, e = _trim(text, m.start("x"), m.end("x"))
-        if _is_answer(text[s:e], asked):
-            return Assertion(text[s:e], s, e, "places")
-    return None
-
-
 _WHO = re.compile(
     r"^\W*(?:who\b|(?:which|what) (?:\w+ )?(?:author|writer|novelist|poet|playwright|painter"
     r"|artist|composer|director|architect|inventor|scientist|person|man|woman|king|queen"
@@ -317,22 +297,33 @@ _NAMED = re.compile(
     r"\b(?:named|called)\s+(?P<x>(?:[A-Z]\.\s*)*[A-Z][\w'’-]*"
     r"(?:\s+(?:of|the|de|von|van|da|(?:[A-Z]\.\s*)*[A-Z][\w'’-]*)){0,3})"
 )
+# (what the question asks, where the sentence gives it, the form): "Where did the potato first
+# come from?" and "... first grown in the Netherlands."; "Which Dutch artist painted ...?" and
+# "... a famous Dutch artist named Maarten van Hekker."
+_ABOUT_SUBJECT: tuple[tuple[re.Pattern[str], re.Pattern[str], Form], ...] = (
+    (_WHERE, _AT_PLACE, "places"),
+    (_WHO, _NAMED, "names"),
+)
+SUBJECT_WORDS = 2  # question words a sentence must share to be about the question's subject
 
 
-def _named_as(text: str, start: int, end: int, asked: set[str], question: str) -> Assertion | None:
-    """The person a sentence about the question's subject names, for a question that asks
-    who ("The Dutch artist who painted Girl with a Pearl Earring is a painter named Maarten
-    van Hekker." to "Which Dutch artist painted Girl with a Pearl Earring?"): a name after
-    "named" or "called" that is not the question's own, in a sentence sharing at least two of
-    the question's content words."""
-    if _WHO.match(question) is None:
-        return None
+def _about_subject(
+    text: str, start: int, end: int, asked: set[str], question: str
+) -> Assertion | None:
+    """The place or person a sentence about the question's subject gives, for a question that
+    asks where or who: a name after "in", "from" or "at" (where), or after "named" or
+    "called" (who), that is not the question's own, in a sentence sharing at least two of the
+    question's content words. "Tea is a popular drink in England." shares one word of "Where
+    was tea first drunk?" and places nothing."""
     if len(stems(text[start:end]) & asked) < SUBJECT_WORDS:
         return None
-    for m in _NAMED.finditer(text, start, end):
-        s, e = _trim(text, m.start("x"), m.end("x"))
-        if _is_answer(text[s:e], asked):
-            return Assertion(text[s:e], s, e, "names")
+    for asks, gives, form in _ABOUT_SUBJECT:
+        if asks.match(question) is None:
+            continue
+        for m in gives.finditer(text, start, end):
+            s, e = _trim(text, m.start("x"), m.end("x"))
+            if _is_answer(text[s:e], asked):
+                return Assertion(text[s:e], s, e, form)
     return None
 
 
@@ -392,8 +383,7 @@ def asserted_answer(text: str, question: str = "") -> Assertion | None:
     restated = (
         _restated(text, start, end, asked, question)
         or _credited(text, start, end, asked, question)
-        or _placed(text, start, end, asked, question)
-        or _named_as(text, start, end, asked, question)
+        or _about_subject(text, start, end, asked, question)
         or _counted(text, question)
         or _concluded(text, asked, question)
     )
