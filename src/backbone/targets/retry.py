@@ -4,7 +4,8 @@ Retries :class:`RetryableTargetError` (timeouts, connection errors, HTTP 429 and
 exponential backoff and jitter, honouring a server's ``Retry-After`` up to ``max_retry_after``
 (120 s): a longer hint is capped, and the first capped wait is reported as a warning
 (logging, which the CLI shows on stderr), so a run that seems stuck says why. A per-attempt
-timeout turns a hung call into a retryable one. Anything else (an
+timeout turns a hung call into a retryable one (one that does not stop when cancelled is
+abandoned, see :func:`within`). Anything else (an
 :class:`~backbone.targets.errors.UnusableTargetError` included: a refused key, a 404)
 propagates at once.
 
@@ -84,15 +85,91 @@ def backoff_from_env() -> float:
     return value
 
 
+CANCEL_GRACE = 1.0
+"""Seconds a cancelled call (its timeout passed, or the run is being stopped) is given to end;
+one still running then is abandoned (see :func:`within`)."""
+
+_abandoned: set[asyncio.Future[Any]] = set()
+"""Calls that did not stop when cancelled, held until they end (a task only weakly held by
+the loop could be garbage-collected mid-flight)."""
+
+
 async def within(call: Awaitable[Reply], timeout: float | None) -> Reply:
     """``await call``, turned into a :class:`RetryableTargetError` after ``timeout`` seconds
-    (None: no limit)."""
+    (None: no limit).
+
+    The late call is cancelled and given :data:`CANCEL_GRACE` seconds to end. Code that
+    catches ``CancelledError`` and carries on (an async function's ``except: pass`` around an
+    ``await``) is then abandoned: the error says so, and neither the run nor the process's
+    exit waits for it (``asyncio.wait_for`` waits for the cancelled call to end, so such a
+    call held the run forever). A cancellation of the caller (Ctrl-C) is handled the same way.
+
+    Example:
+        >>> async def stubborn() -> Reply:
+        ...     while True:
+        ...         try:
+        ...             await asyncio.sleep(60)
+        ...         except asyncio.CancelledError:
+        ...             pass
+        >>> try:
+        ...     asyncio.run(within(stubborn(), 0.01))
+        ... except RetryableTargetError as exc:
+        ...     print(exc)
+        no reply within 0.01s, and the call did not stop when cancelled (abandoned)
+    """
     if timeout is None:
         return await call
+    task = asyncio.ensure_future(call)
     try:
-        return await asyncio.wait_for(call, timeout)
-    except TimeoutError as exc:
-        raise RetryableTargetError(f"no reply within {timeout:g}s", timed_out=True) from exc
+        done, _ = await asyncio.wait((task,), timeout=timeout)
+    except asyncio.CancelledError:
+        await _stop(task)
+        raise
+    if not done and not await _stop(task):
+        raise RetryableTargetError(
+            f"no reply within {timeout:g}s, and the call did not stop when cancelled "
+            "(abandoned)",
+            timed_out=True,
+        ) from TimeoutError()
+    if task.cancelled():
+        raise RetryableTargetError(
+            f"no reply within {timeout:g}s", timed_out=True
+        ) from TimeoutError()
+    return task.result()  # a reply, or the call's error, even one that came in the grace
+
+
+async def _stop(task: asyncio.Future[Reply]) -> bool:
+    """Cancel ``task`` and wait up to :data:`CANCEL_GRACE` seconds for it to end: whether it
+    did. One that did not is abandoned (:func:`_abandon`), as it is when this wait is
+    cancelled in turn."""
+    task.cancel()
+    try:
+        await asyncio.wait((task,), timeout=CANCEL_GRACE)
+    finally:
+        if task.done():
+            _forget(task)  # its exception read: asyncio would report one nobody read
+        else:
+            _abandon(task)
+    return task.done()
+
+
+def _abandon(task: asyncio.Future[Reply]) -> None:
+    """Let ``task`` run on without anyone waiting for it: held until it ends, its outcome
+    read then (asyncio reports nothing), left out of the tasks ``asyncio.run`` cancels and
+    waits for at the end (it would wait forever), and not reported when the loop closes
+    with it still pending."""
+    _abandoned.add(task)
+    task.add_done_callback(_forget)
+    if isinstance(task, asyncio.Task):
+        asyncio.tasks._unregister_task(task)
+        task._log_destroy_pending = False  # type: ignore[attr-defined]
+
+
+def _forget(task: asyncio.Future[Any]) -> None:
+    """Drop the ended ``task`` from :data:`_abandoned` and read its outcome."""
+    _abandoned.discard(task)
+    if not task.cancelled():
+        task.exception()
 
 
 @dataclass
