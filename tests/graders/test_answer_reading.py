@@ -423,6 +423,14 @@ def test_an_alias_in_the_question_counts_only_when_asserted(text: str, stance: s
     assert r.stance == stance, r.reason
 
 
+DOROTHY = TextKey(accept=["Toto, I've a feeling we're not in Kansas anymore"])
+DOROTHY_Q = "What does Dorothy say to Toto when they land in Oz?"
+SOS = TextKey(accept=["Nothing", "SOS does not stand for anything"])
+SOS_Q = "What did the letters SOS originally stand for?"
+SKY = TextKey(accept=["Blue"])
+SKY_Q = "What colour is the sky on a clear day at noon?"
+
+
 TEA = TextKey(accept=["China", "Southwest China", "Yunnan"])
 TEA_Q = "Where was tea first drunk?"
 ORIGIN = TextKey(accept=["Alexander Fleming", "Fleming"])
@@ -438,7 +446,7 @@ ORIGIN_Q = "Which scientist discovered penicillin?"
         ("Tea was first brewed by monks in India.", TEA, TEA_Q, "incorrect", "India"),
         # a place in a sentence about something else (one word of the question) is no answer
         ("In Britain, many people like milk in theirs.", TEA, TEA_Q, "none", None),
-        ("Tea is a popular drink in England today.", TEA, TEA_Q, "none", None),
+        ("Tea is popular in England today.", TEA, TEA_Q, "none", None),
         # to a question that asks who, the person a sentence about its subject names
         (
             "The scientist who discovered penicillin was a doctor named Joseph Lister.",
@@ -458,9 +466,40 @@ ORIGIN_Q = "Which scientist discovered penicillin?"
         ("My cat is called Joseph Lister.", ORIGIN, ORIGIN_Q, "none", None),
         # the where-form is only for where-questions
         ("Penicillin was discovered in London.", ORIGIN, ORIGIN_Q, "none", None),
+        # to a question that asks what someone says, a quotation the reply opens with
+        (
+            'Dorothy: "What a lovely day it is, let us go home." She smiles.',
+            DOROTHY,
+            DOROTHY_Q,
+            "incorrect",
+            "What a lovely day it is, let us go home",
+        ),
+        (
+            "\"Toto, I've a feeling we're not in Kansas anymore.\"",
+            DOROTHY,
+            DOROTHY_Q,
+            "correct",
+            "Toto, I've a feeling we're not in Kansas anymore",
+        ),
+        # a quotation in other words than the key's is no rival of it: read as no answer
+        ('"Toto, I have a feeling we are not in Kansas now."', DOROTHY, DOROTHY_Q, "none", None),
+        # a stock yes or no in quotes quotes nobody
+        ('"I don\'t think so."', DOROTHY, DOROTHY_Q, "none", None),
+        # a span that opens with a quotation is the quotation; "stood" is "stand"
+        (
+            'The letters SOS originally stood for "Save Our Ship" and were sent by radio.',
+            SOS,
+            SOS_Q,
+            "incorrect",
+            "Save Our Ship",
+        ),
+        # to a question that asks what colour, a colour in a sentence about its subject
+        ("The sky on a clear day is a bright shade of green.", SKY, SKY_Q, "incorrect", "green"),
+        ("The sky at noon looks blue on a clear day.", SKY, SKY_Q, "correct", "Blue"),
+        ("Green is my favourite colour.", SKY, SKY_Q, "none", None),
     ],
 )
-def test_a_place_or_a_name_asserted_about_the_questions_subject(
+def test_an_answer_asserted_about_the_questions_subject(
     text: str, key: TextKey, question: str, stance: str, answer: str | None
 ) -> None:
     r = read_answer(text, key, question=question)

@@ -16,10 +16,14 @@ not unreadable. This module finds such an assertion, conservatively, in one of f
 * ``credits`` — to a question that asks who made a work ("Who wrote The Adventures of Tom
   Sawyer?"), the first sentence names the work in the question's words, then "by" and a name
   ("The Adventures of Tom Sawyer by J.M. Barron is a classic.", "... was written by ...");
-* ``places`` and ``names`` — to a question that asks where (or who), a first sentence sharing
-  two of the question's content words that puts its subject "in", "from" or "at" a name
-  ("The potato was first grown in the Netherlands.") or names a person "named" or "called"
-  one ("... a painter named Maarten van Hekker");
+* ``places``, ``names`` and ``colours`` — to a question that asks where (who, what colour), a
+  first sentence sharing two of the question's content words that puts its subject "in",
+  "from" or "at" a name ("The potato was first grown in the Netherlands."), names a person
+  "named" or "called" one ("... a painter named Maarten van Hekker") or gives a colour ("The
+  Sun appears to be a brilliant, golden-brown color.");
+* ``quotes`` — to a question that asks what someone says, a reply that opens with a quotation
+  ('Dorothy: "I'm so glad you're here ..."'); a span that opens with a quotation is the
+  quotation in every form ('SOS originally stood for "Sender of the Post" and ...');
 * ``counts`` — to "How many minutes are there in a day?", a sentence with a number, the
   counted noun and the rest of the question's words ("... so 24 * 60 = 720 minutes in a day");
 * ``concludes`` — a later sentence opened by "So" or "Therefore" restates the question that
@@ -45,6 +49,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from backbone.graders.assent import assent_of
 from backbone.graders.text_tokens import STOPWORDS, content_tokens, stem, stems, value_of
 
 Form = Literal[
@@ -57,6 +62,8 @@ Form = Literal[
     "concludes",
     "places",
     "names",
+    "quotes",
+    "colours",
 ]
 
 MAX_WORDS = 8  # an asserted answer longer than this is an explanation, not an answer
@@ -128,8 +135,15 @@ def _words(phrase: str) -> list[str]:
     return re.findall(r"[\w'’-]+", phrase)
 
 
+_QUOTED = re.compile(r"\s*[\"“](?P<q>[^\"”\n]+)[\"”]")
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """The span without surrounding blanks, quotes, asterisks and a trailing clause."""
+    """The span without surrounding blanks, quotes, asterisks and a trailing clause; a span
+    that opens with a quotation is the quotation ('"Sender of the Post" and were used ...')."""
+    quoted = _QUOTED.match(text, start, end)
+    if quoted:
+        return quoted.start("q"), quoted.end("q")
     cut = _CLAUSE_END.search(text, start, end)
     if cut:
         end = cut.start()
@@ -156,18 +170,21 @@ _DESCRIBES = frozenset(
 )
 
 
-def _is_answer(phrase: str, asked: set[str], *, any_number: bool = False) -> bool:
+def _is_answer(
+    phrase: str, asked: set[str], *, any_number: bool = False, quoted: bool = False
+) -> bool:
     """A phrase that can be an answer: a few words, something beyond the question's words
     (``any_number``: or a number, even one of the question's), nothing of apology, doubt or
-    refusal, nobody speaking, and not a description."""
+    refusal, nobody speaking (``quoted``: a quotation's own words, "Save Our Ship", may say
+    anything), and not a description."""
     words = _words(phrase)
     if not words or len(words) > MAX_WORDS or words[0].lower() in _DESCRIBES:
         return False
     if len(words) > 1 and all(len(w) == 1 and w.isalpha() for w in words):
         return False  # "A. B. C. D.": letters listed, no answer named
-    if any(w.lower() in _NOT_AN_ANSWER for w in words):
+    if not quoted and any(w.lower() in _NOT_AN_ANSWER for w in words):
         return False
-    if _PERSON.search(phrase) and not _ROMAN_TAIL.search(phrase):
+    if not quoted and _PERSON.search(phrase) and not _ROMAN_TAIL.search(phrase):
         return False
     return bool(stems(phrase) - asked) or (any_number and value_of(phrase) is not None)
 
@@ -226,8 +243,9 @@ def _restated(
     copula = _COPULA.search(sentence)
     if copula:
         before, after = sentence[: copula.start()], sentence[copula.end() :]
-        # "The capital of Australia is Sydney."
-        if _from_question(before, asked):
+        # "The capital of Australia is Sydney." (not 'SOS stood for "Save Our Ship" and was
+        # sent by radio': a quotation before the verb is the answer, read below)
+        if _from_question(before, asked) and not _QUOTED.search(before):
             s, e = _trim(text, start + copula.end(), end)
             if _named(text[s:e]) and _is_answer(text[s:e], asked, any_number=any_number):
                 return Assertion(text[s:e], s, e, "restates the question")
@@ -246,7 +264,7 @@ def _restated(
     run = _question_tail(sentence, question)
     if run:
         s, e = _trim(text, start + run, end)
-        if _is_answer(text[s:e], asked):
+        if _is_answer(text[s:e], asked, quoted=text[s - 1 : s] in ('"', "“")):
             return Assertion(text[s:e], s, e, "restates the question")
     return None
 
@@ -297,12 +315,19 @@ _NAMED = re.compile(
     r"\b(?:named|called)\s+(?P<x>(?:[A-Z]\.\s*)*[A-Z][\w'’-]*"
     r"(?:\s+(?:of|the|de|von|van|da|(?:[A-Z]\.\s*)*[A-Z][\w'’-]*)){0,3})"
 )
+_WHAT_COLOUR = re.compile(r"^\W*(?:what|which) colou?rs?\b", re.I)
+_COLOUR = (
+    r"(?:red|orange|yellow|green|blue|purple|violet|pink|brown|black|white|gr[ae]y|gold(?:en)?"
+    r"|silver|copper|bronze|turquoise|indigo|crimson|scarlet)"
+)
+_COLOURED = re.compile(rf"\b(?P<x>{_COLOUR}(?:-{_COLOUR})?)\b", re.I)
 # (what the question asks, where the sentence gives it, the form): "Where did the potato first
 # come from?" and "... first grown in the Netherlands."; "Which Dutch artist painted ...?" and
 # "... a famous Dutch artist named Maarten van Hekker."
 _ABOUT_SUBJECT: tuple[tuple[re.Pattern[str], re.Pattern[str], Form], ...] = (
     (_WHERE, _AT_PLACE, "places"),
     (_WHO, _NAMED, "names"),
+    (_WHAT_COLOUR, _COLOURED, "colours"),
 )
 SUBJECT_WORDS = 2  # question words a sentence must share to be about the question's subject
 
@@ -310,9 +335,10 @@ SUBJECT_WORDS = 2  # question words a sentence must share to be about the questi
 def _about_subject(
     text: str, start: int, end: int, asked: set[str], question: str
 ) -> Assertion | None:
-    """The place or person a sentence about the question's subject gives, for a question that
-    asks where or who: a name after "in", "from" or "at" (where), or after "named" or
-    "called" (who), that is not the question's own, in a sentence sharing at least two of the
+    """The place, person or colour a sentence about the question's subject gives, for a
+    question that asks where, who or what colour: a name after "in", "from" or "at" (where),
+    or after "named" or "called" (who), or a colour word ("The Sun appears to be a brilliant,
+    golden-brown color."), not the question's own, in a sentence sharing at least two of the
     question's content words. "Tea is a popular drink in England." shares one word of "Where
     was tea first drunk?" and places nothing."""
     if len(stems(text[start:end]) & asked) < SUBJECT_WORDS:
@@ -325,6 +351,39 @@ def _about_subject(
             if _is_answer(text[s:e], asked):
                 return Assertion(text[s:e], s, e, form)
     return None
+
+
+# a question that asks for someone's words: "What does Dorothy say to Toto on arriving in Oz?"
+_ASKS_WORDS = re.compile(
+    r"\bwhat (?:does|did|do|would)\b[^?]*\b(?:say|tell|shout|exclaim)\b"
+    r"|\bwhat (?:is|was) the (?:famous |exact |first |last |opening |closing )?"
+    r"(?:line|quote|quotation|words)\b"
+    r"|\bwhat (?:were|are) [^?]*\b(?:first|last|famous) words\b",
+    re.I,
+)
+# a reply that opens with a quotation, after the speaker's name at most ('Dorothy: "...',
+# 'Vader says, "...')
+_OPENING_QUOTE = re.compile(
+    r"\A\s*(?:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
+    r"(?:\s*:|\s+(?:says|said|tells|told|replies|replied|exclaims|shouts)\s*,?)\s*)?"
+    r"[\"“](?P<x>[^\"”\n]+?)(?:[.!?](?=\s)|[\"”]|\n|\Z)"
+)
+
+
+def _quoted(text: str, question: str) -> Assertion | None:
+    """The words a reply quotes first, for a question that asks what someone says or said
+    ('Dorothy: "I'm so glad you're here ..."' to "What does Dorothy say to Toto on
+    arriving in Oz?"): up to the quotation's first sentence end. A quotation speaks in the
+    first and second person, so it is not held to :func:`_is_answer`'s rules."""
+    if _ASKS_WORDS.search(question) is None:
+        return None
+    m = _OPENING_QUOTE.match(text)
+    if m is None or len(_words(m.group("x"))) < 2 or assent_of(m.group("x")) is not None:
+        return None  # '"I don't think so."' to "Are you sure?" quotes nobody
+    s, e = m.start("x"), m.end("x")
+    while e > s and text[e - 1] in " ,;:.!?":
+        e -= 1
+    return Assertion(text[s:e], s, e, "quotes")
 
 
 _HOW_MANY = re.compile(r"\bhow many\s+([A-Za-z]+)(?P<rest>[^?]*)", re.I)
@@ -376,6 +435,9 @@ def asserted_answer(text: str, question: str = "") -> Assertion | None:
         s, e = _trim(text, m.start("x"), m.end("x"))
         if _is_answer(text[s:e], asked):
             return Assertion(text[s:e], s, e, "states")
+    quoted = _quoted(text, question)
+    if quoted is not None:
+        return quoted
     first = _first_sentence(text)
     if first is None:
         return None

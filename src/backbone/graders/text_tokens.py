@@ -126,12 +126,52 @@ def value_of(text: str) -> Value | None:
     return Value(value, tolerance)
 
 
+# a verb's irregular past forms, and British spellings, as the word a question asks with
+# ("What did SOS stand for?" and "SOS stood for ..."; "colour" and "color")
+_SAME_WORD = {
+    **dict.fromkeys(("stood",), "stand"),
+    **dict.fromkeys(("said",), "say"),
+    **dict.fromkeys(("came",), "come"),
+    **dict.fromkeys(("went", "gone"), "go"),
+    **dict.fromkeys(("made",), "make"),
+    **dict.fromkeys(("wrote", "written"), "write"),
+    **dict.fromkeys(("took", "taken"), "take"),
+    **dict.fromkeys(("gave", "given"), "give"),
+    **dict.fromkeys(("saw", "seen"), "see"),
+    **dict.fromkeys(("found",), "find"),
+    **dict.fromkeys(("told",), "tell"),
+    **dict.fromkeys(("began", "begun"), "begin"),
+    **dict.fromkeys(("grew", "grown"), "grow"),
+    **dict.fromkeys(("knew", "known"), "know"),
+    **dict.fromkeys(("drank", "drunk"), "drink"),
+    **dict.fromkeys(("ate", "eaten"), "eat"),
+    **dict.fromkeys(("won",), "win"),
+    **dict.fromkeys(("built",), "build"),
+    **dict.fromkeys(("spoke", "spoken"), "speak"),
+    **dict.fromkeys(("flew", "flown"), "fly"),
+    **dict.fromkeys(("fell", "fallen"), "fall"),
+    **dict.fromkeys(("led",), "lead"),
+    **dict.fromkeys(("sang", "sung"), "sing"),
+    **dict.fromkeys(("colour",), "color"),
+}
+
+
 def stem(word: str) -> str:
-    """A light normal form: lower case, no possessive, numbers as digits, plural stripped."""
+    """A light normal form: lower case, no possessive, numbers as digits, plural stripped, an
+    irregular past form as its verb ("stood": "stand") and a British spelling as the American.
+
+    Example:
+        >>> [stem(w) for w in ("Stood", "colours", "6", "Paris's")]
+        ['stand', 'color', '6', 'paris']
+    """
     w = re.sub(r"['’]s$", "", word.lower())
     x = to_number(w)
     if x is not None:
         return str(int(x)) if x.is_integer() else str(x)
+    if w in _SAME_WORD:
+        return _SAME_WORD[w]
+    if w.endswith("s") and w[:-1] in _SAME_WORD:
+        return _SAME_WORD[w[:-1]]
     if len(w) > 4 and w.endswith("ies"):
         return w[:-3] + "y"
     if len(w) > 4 and w.endswith("es") and w[-3] in "sxz":
