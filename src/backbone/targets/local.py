@@ -46,10 +46,12 @@ def threads_from_env() -> int | None:
     over (``benchmarks/bench_local_threads.py``); one thread each keeps them apart.
 
     Example:
+        >>> saved = os.environ.pop(THREADS_VAR, None)
         >>> os.environ[THREADS_VAR] = "1"; threads_from_env()
         1
         >>> del os.environ[THREADS_VAR]; threads_from_env() is None
         True
+        >>> if saved is not None: os.environ[THREADS_VAR] = saved
     """
     raw = os.environ.get(THREADS_VAR, "").strip()
     if not raw:
