@@ -48,7 +48,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -56,6 +55,7 @@ from typing import Any, Protocol
 from backbone.targets.base import Target
 from backbone.targets.batch_journal import BatchJournal
 from backbone.targets.cache import cache_key, storable
+from backbone.targets.env_value import env_value
 from backbone.targets.errors import (
     AuthenticationError,
     NoTextError,
@@ -164,22 +164,21 @@ def poll_from_env() -> float:
     """Seconds between polls: ``$BACKBONE_BATCH_POLL_SECONDS`` (a number > 0), else 30.
 
     Example:
+        >>> import os
         >>> os.environ[POLL_VAR] = "0.05"; poll_from_env()
         0.05
         >>> del os.environ[POLL_VAR]; poll_from_env()
         30.0
     """
-    raw = os.environ.get(POLL_VAR, "").strip()
-    if not raw:
-        return DEFAULT_POLL
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not value > 0 or value == float("inf"):
-        log.warning("%s=%r is not a number of seconds > 0; using %gs", POLL_VAR, raw, DEFAULT_POLL)
-        return DEFAULT_POLL
-    return value
+    value = env_value(
+        POLL_VAR,
+        float,
+        lambda v: 0 < v < float("inf"),
+        wanted="a number of seconds > 0",
+        using=f"{DEFAULT_POLL:g}s",
+        log=log,
+    )
+    return DEFAULT_POLL if value is None else value
 
 
 @dataclass

@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
+from backbone.targets.env_value import env_value
 from backbone.targets.errors import TargetError, TargetSpecError
 from backbone.targets.messages import Reply, Request, Usage
 
@@ -53,18 +54,14 @@ def threads_from_env() -> int | None:
         True
         >>> if saved is not None: os.environ[THREADS_VAR] = saved
     """
-    raw = os.environ.get(THREADS_VAR, "").strip()
-    if not raw:
-        return None
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value < 1:
-        log.warning("%s=%r is not a whole number of threads >= 1; using the default",
-                    THREADS_VAR, raw)  # fmt: skip
-        return None
-    return value
+    return env_value(
+        THREADS_VAR,
+        int,
+        lambda v: v >= 1,
+        wanted="a whole number of threads >= 1",
+        using="the default",
+        log=log,
+    )
 
 
 def default_model_path() -> Path:

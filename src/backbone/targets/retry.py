@@ -33,7 +33,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import os
 import random
 from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
@@ -47,6 +46,7 @@ from tenacity import (
 )
 
 from backbone.targets.base import Target
+from backbone.targets.env_value import env_value
 from backbone.targets.errors import RetryableTargetError, TargetError
 from backbone.targets.messages import Reply, Request
 
@@ -66,23 +66,21 @@ def backoff_from_env() -> float:
     number >= 0, else 0.5 (a bad value is reported once as a warning and ignored).
 
     Example:
+        >>> import os
         >>> os.environ[BACKOFF_VAR] = "0.01"; backoff_from_env()
         0.01
         >>> del os.environ[BACKOFF_VAR]; backoff_from_env()
         0.5
     """
-    raw = os.environ.get(BACKOFF_VAR, "").strip()
-    if not raw:
-        return DEFAULT_BACKOFF
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not math.isfinite(value) or value < 0:
-        log.warning("%s=%r is not a number of seconds >= 0; using %gs", BACKOFF_VAR, raw,
-                    DEFAULT_BACKOFF)  # fmt: skip
-        return DEFAULT_BACKOFF
-    return value
+    value = env_value(
+        BACKOFF_VAR,
+        float,
+        lambda v: math.isfinite(v) and v >= 0,
+        wanted="a number of seconds >= 0",
+        using=f"{DEFAULT_BACKOFF:g}s",
+        log=log,
+    )
+    return DEFAULT_BACKOFF if value is None else value
 
 
 CANCEL_GRACE = 1.0
@@ -127,8 +125,7 @@ async def within(call: Awaitable[Reply], timeout: float | None) -> Reply:
         raise
     if not done and not await _stop(task):
         raise RetryableTargetError(
-            f"no reply within {timeout:g}s, and the call did not stop when cancelled "
-            "(abandoned)",
+            f"no reply within {timeout:g}s, and the call did not stop when cancelled (abandoned)",
             timed_out=True,
         ) from TimeoutError()
     if task.cancelled():
