@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 from backbone.targets.base_url import checked_base_url
 from backbone.targets.credentials import choose_key
-from backbone.targets.errors import InvalidRequestError, NoTextError
+from backbone.targets.errors import InvalidRequestError, NoTextError, TargetSpecError
 from backbone.targets.http_provider import NO_TEXT_WHY, HttpProvider, usage_of
 from backbone.targets.messages import Reply, Request
 
@@ -120,6 +120,13 @@ class OpenAITarget(HttpProvider):
             base_var="OPENAI_BASE_URL",
         )
         self.api_key = choice.key
+        if not self.api_key and urlsplit(url).hostname == OPENAI_HOST:
+            # OpenAI's own API answers nothing without a key: refuse before the run starts,
+            # as anthropic: does, rather than spend every call's tries on a 401
+            raise TargetSpecError(
+                "openai target needs OPENAI_API_KEY in the environment "
+                "(or --base-url for a server that needs no key, such as Ollama or llama.cpp)"
+            )
         headers = {"content-type": "application/json"}
         if self.api_key:
             headers["authorization"] = f"Bearer {self.api_key}"
@@ -146,7 +153,7 @@ class OpenAITarget(HttpProvider):
 
         Example:
             >>> from backbone.targets.messages import ChatMessage
-            >>> t = OpenAITarget("gpt-5-mini", max_tokens=64)
+            >>> t = OpenAITarget("gpt-5-mini", api_key="sk-test", max_tokens=64)
             >>> b = t.body(Request((ChatMessage("user", "?"),)))
             >>> b["max_completion_tokens"], "max_tokens" in b
             (64, False)
@@ -171,7 +178,7 @@ class OpenAITarget(HttpProvider):
         Example:
             >>> OpenAITarget("m", base_url="http://127.0.0.1:9/v1").sent_instead()
             {}
-            >>> OpenAITarget("gpt-5-mini", max_tokens=64).sent_instead()
+            >>> OpenAITarget("gpt-5-mini", api_key="sk-test", max_tokens=64).sent_instead()
             {'max_completion_tokens': 64, 'left_out': ['max_tokens']}
         """
         out: dict[str, Any] = {}
