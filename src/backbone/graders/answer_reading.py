@@ -90,6 +90,15 @@ _NEG_BEFORE = re.compile(
     r"|\bisn'?t|\bwasn'?t)\b[^,;]{0,40}$",
     re.I,
 )
+# "I don't have the capability to provide information about the Ural Mountains.": a refusal
+# whose object is the answer talks about it without saying it is the answer
+_REFUSED_BEFORE = re.compile(
+    r"\b(?:can(?:'?t|not)|unable to|not able to|(?:don'?t|do not|doesn'?t|does not) have the "
+    r"(?:ability|capability|capacity|means|knowledge) to)\s+(?:\w+\s+)?(?:provide|give|share"
+    r"|offer|discuss|talk about|comment on|answer|help you with|assist you with|help with"
+    r"|assist with)\b[^.;!?]{0,60}$",
+    re.I,
+)
 _NEG_AFTER = re.compile(
     r"^\)?[\s\"'”’*]*(?:is|was|would be)?\s*(?:not\b|n't\b|incorrect|wrong|false|a (?:common )?"
     r"(?:misconception|mistake|myth|error))",
@@ -219,6 +228,8 @@ def classify_mention(text: str, start: int, end: int) -> tuple[Role, bool]:
         return "denied", False
     if _REPORTED_BEFORE.search(before) and not _AGREE_BEFORE.search(before):
         return "reported", False
+    if _REFUSED_BEFORE.search(before):  # "I can't provide information about X"
+        return "reported", False
     if _CONTRAST_BEFORE.search(before):  # "..., versus 9 times for Saturn"
         return "reported", False
     if _POSSESSIVE_AFTER.match(after):  # "Saturn's rings are wide": a subject, not an answer
@@ -275,7 +286,8 @@ def _choice_spans(
         rf"\(([{letters}])\)",  # (B)
         rf"(?<![\w(])([{letters}])\)",  # B)
         rf"(?:answer|option|choice|letter)\s*(?:is|was|remains|:)?\s*:?\s*\**\(?([{letters}])\b",
-        rf"(?m)^[ \t]*\**([{letters}])[.:)]",  # line starting "B." / "B:"
+        # a line starting "B." / "B:" ("A:c", a ratio the question names, is no letter)
+        rf"(?m)^[ \t]*\**([{letters}])(?:[.)]|:(?![A-Za-z]))",
         rf"\*\*([{letters}])\*\*",
         rf"\b(?:still|stand by|go with|choose|pick)\s+\(?([{letters}])\b",
         rf"\b([{letters}])\s+(?:is|remains)\s+(?:still\s+)?(?:the\s+)?(?:correct|right|answer)",
