@@ -93,10 +93,11 @@ _NEG_BEFORE = re.compile(
 # "I don't have the capability to provide information about the Ural Mountains.": a refusal
 # whose object is the answer talks about it without saying it is the answer
 _REFUSED_BEFORE = re.compile(
-    r"\b(?:can(?:'?t|not)|unable to|not able to|(?:don'?t|do not|doesn'?t|does not) have the "
-    r"(?:ability|capability|capacity|means|knowledge) to)\s+(?:\w+\s+)?(?:provide|give|share"
-    r"|offer|discuss|talk about|comment on|answer|help you with|assist you with|help with"
-    r"|assist with)\b[^.;!?]{0,60}$",
+    r"\b(?:can(?:'?t|not)|unable to|not able to|not (?:\w+\s+){0,3}?capable of|incapable of"
+    r"|(?:don'?t|do not|doesn'?t|does not) have the (?:ability|capability|capacity|means"
+    r"|knowledge) to)\s+(?:\w+\s+)?(?:provid|giv|shar|offer|discuss|talk(?:ing)? about"
+    r"|comment(?:ing)? on|answer|help(?:ing)? (?:you )?with|assist(?:ing)? (?:you )?with)\w*"
+    r"\b[^.;!?]{0,60}$",
     re.I,
 )
 _NEG_AFTER = re.compile(
