@@ -15,7 +15,6 @@ from typing import Any
 
 from backbone.targets.base_url import checked_base_url
 from backbone.targets.credentials import choose_key
-from backbone.targets.errors import TargetSpecError
 from backbone.targets.http_provider import NO_TEXT_WHY, HttpProvider, usage_of
 from backbone.targets.messages import Reply, Request
 
@@ -54,11 +53,9 @@ class AnthropicTarget(HttpProvider):
             default_url=DEFAULT_BASE_URL,
             key_var="ANTHROPIC_API_KEY",
             base_var="ANTHROPIC_BASE_URL",
+            provider="anthropic",
         )
-        key = choice.key
-        if not key and url == DEFAULT_BASE_URL:
-            raise TargetSpecError("anthropic target needs ANTHROPIC_API_KEY in the environment")
-        self.api_key = key or ""
+        self.api_key = choice.key or ""
         headers = {"content-type": "application/json", "anthropic-version": API_VERSION}
         if self.api_key:
             headers["x-api-key"] = self.api_key
@@ -69,7 +66,7 @@ class AnthropicTarget(HttpProvider):
             params={"temperature": temperature, "max_tokens": max_tokens},
             timeout=timeout,
             max_connections=max_connections,
-            secrets=[k for k in (key, env_key) if k],
+            secrets=[k for k in (self.api_key, env_key) if k],
             auth_note=choice.withheld,
         )
 

@@ -16,15 +16,20 @@ The rule, for a key taken from the environment (``OPENAI_API_KEY``, ``ANTHROPIC_
    so no server can forward the key to a host the user did not name.
 
 A key passed in code (``api_key=``) is the caller's explicit choice and is always sent.
+With no key at all, a request for the provider's own API is refused before any call
+(:class:`~backbone.targets.errors.TargetSpecError`): nothing answers there without one, while a
+server of the user's own (Ollama, llama.cpp) needs none.
 
 Example:
     >>> choose_key("http://10.0.0.5:8000/v1", explicit=None, env_key="sk-x",
     ...            env_base=None, default_url="https://api.openai.com/v1",
-    ...            key_var="OPENAI_API_KEY", base_var="OPENAI_BASE_URL").key is None
+    ...            key_var="OPENAI_API_KEY", base_var="OPENAI_BASE_URL",
+    ...            provider="openai").key is None
     True
     >>> choose_key("http://127.0.0.1:11434/v1", explicit=None, env_key="sk-x",
     ...            env_base=None, default_url="https://api.openai.com/v1",
-    ...            key_var="OPENAI_API_KEY", base_var="OPENAI_BASE_URL").key
+    ...            key_var="OPENAI_API_KEY", base_var="OPENAI_BASE_URL",
+    ...            provider="openai").key
     'sk-x'
 """
 
@@ -33,6 +38,8 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from backbone.targets.errors import TargetSpecError
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -75,8 +82,27 @@ def choose_key(
     default_url: str,
     key_var: str,
     base_var: str,
+    provider: str,
+    hint: str = "",
 ) -> KeyChoice:
-    """Apply the module's rule to a request for ``url``."""
+    """Apply the module's rule to a request for ``url``; raise ``TargetSpecError`` ("openai
+    target needs OPENAI_API_KEY in the environment" and ``hint``) when no key would go to the
+    provider's own API (``default_url``)."""
+    choice = _route(url, explicit, env_key, env_base, default_url, key_var, base_var)
+    if choice.key is None and origin(url) == origin(default_url):
+        raise TargetSpecError(f"{provider} target needs {key_var} in the environment{hint}")
+    return choice
+
+
+def _route(
+    url: str,
+    explicit: str | None,
+    env_key: str | None,
+    env_base: str | None,
+    default_url: str,
+    key_var: str,
+    base_var: str,
+) -> KeyChoice:
     if explicit is not None:
         return KeyChoice(explicit or None)
     if not env_key:

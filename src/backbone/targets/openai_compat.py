@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 from backbone.targets.base_url import checked_base_url
 from backbone.targets.credentials import choose_key
-from backbone.targets.errors import InvalidRequestError, NoTextError, TargetSpecError
+from backbone.targets.errors import InvalidRequestError, NoTextError
 from backbone.targets.http_provider import NO_TEXT_WHY, HttpProvider, usage_of
 from backbone.targets.messages import Reply, Request
 
@@ -118,15 +118,10 @@ class OpenAITarget(HttpProvider):
             default_url=DEFAULT_BASE_URL,
             key_var="OPENAI_API_KEY",
             base_var="OPENAI_BASE_URL",
+            provider="openai",
+            hint=" (or --base-url for a server that needs no key, such as Ollama or llama.cpp)",
         )
         self.api_key = choice.key
-        if not self.api_key and urlsplit(url).hostname == OPENAI_HOST:
-            # OpenAI's own API answers nothing without a key: refuse before the run starts,
-            # as anthropic: does, rather than spend every call's tries on a 401
-            raise TargetSpecError(
-                "openai target needs OPENAI_API_KEY in the environment "
-                "(or --base-url for a server that needs no key, such as Ollama or llama.cpp)"
-            )
         headers = {"content-type": "application/json"}
         if self.api_key:
             headers["authorization"] = f"Bearer {self.api_key}"
