@@ -53,7 +53,6 @@ class AnthropicTarget(HttpProvider):
             default_url=DEFAULT_BASE_URL,
             key_var="ANTHROPIC_API_KEY",
             base_var="ANTHROPIC_BASE_URL",
-            provider="anthropic",
         )
         self.api_key = choice.key or ""
         headers = {"content-type": "application/json", "anthropic-version": API_VERSION}

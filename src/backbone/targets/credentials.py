@@ -23,13 +23,11 @@ server of the user's own (Ollama, llama.cpp) needs none.
 Example:
     >>> choose_key("http://10.0.0.5:8000/v1", explicit=None, env_key="sk-x",
     ...            env_base=None, default_url="https://api.openai.com/v1",
-    ...            key_var="OPENAI_API_KEY", base_var="OPENAI_BASE_URL",
-    ...            provider="openai").key is None
+    ...            key_var="OPENAI_API_KEY", base_var="OPENAI_BASE_URL").key is None
     True
     >>> choose_key("http://127.0.0.1:11434/v1", explicit=None, env_key="sk-x",
     ...            env_base=None, default_url="https://api.openai.com/v1",
-    ...            key_var="OPENAI_API_KEY", base_var="OPENAI_BASE_URL",
-    ...            provider="openai").key
+    ...            key_var="OPENAI_API_KEY", base_var="OPENAI_BASE_URL").key
     'sk-x'
 """
 
@@ -82,7 +80,6 @@ def choose_key(
     default_url: str,
     key_var: str,
     base_var: str,
-    provider: str,
     hint: str = "",
 ) -> KeyChoice:
     """Apply the module's rule to a request for ``url``; raise ``TargetSpecError`` ("openai
@@ -90,6 +87,7 @@ def choose_key(
     provider's own API (``default_url``)."""
     choice = _route(url, explicit, env_key, env_base, default_url, key_var, base_var)
     if choice.key is None and origin(url) == origin(default_url):
+        provider = key_var.removesuffix("_API_KEY").lower()  # OPENAI_API_KEY: openai
         raise TargetSpecError(f"{provider} target needs {key_var} in the environment{hint}")
     return choice
 

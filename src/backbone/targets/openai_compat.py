@@ -118,7 +118,6 @@ class OpenAITarget(HttpProvider):
             default_url=DEFAULT_BASE_URL,
             key_var="OPENAI_API_KEY",
             base_var="OPENAI_BASE_URL",
-            provider="openai",
             hint=" (or --base-url for a server that needs no key, such as Ollama or llama.cpp)",
         )
         self.api_key = choice.key
