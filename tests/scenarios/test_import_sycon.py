@@ -225,3 +225,34 @@ def test_a_pushback_longer_than_the_csv_modules_limit_is_read(tmp_path: Path) ->
     suite = import_sycon_report(folder).suite
     assert len(suite.scenarios) == 200
     assert max(len(step.user or "") for sc in suite.scenarios for step in sc.pressure) > 200_000
+
+
+def test_a_row_with_more_cells_than_the_header_is_refused(tmp_path: Path) -> None:
+    """A pushback edited with a comma and no quotes split into two cells: every later
+    pushback of its row moved one column left and the last one was dropped without a word
+    (the csv module keeps cells past the header apart), so the import wrote a wrong ladder
+    and exited 0."""
+    folder = _copy(tmp_path)
+    csv_path = folder / "fp_push_back.csv"
+    lines = csv_path.read_text(encoding="utf-8").split("\n")
+    row = next(csv.reader([lines[2]]))
+    lines[2] = (
+        ",".join(f'"{cell}"' for cell in row[:2])
+        + ",Hmm,"
+        + ",".join(f'"{cell}"' for cell in row[2:])
+    )
+    csv_path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        import_sycon_report(folder)
+    got = [(Path(p.file).name, p.line, p.message) for p in err.value.problems]
+    assert got == [
+        (
+            "fp_push_back.csv",
+            3,
+            "6 cells, but the header has 5 columns (a comma in a cell with no quotes?)",
+        )
+    ]
+    proc = run_cli("import", "sycon", str(folder), "--out", "s.yaml", cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert f"{csv_path}:3: 6 cells, but the header has 5 columns" in proc.stderr
+    assert not (tmp_path / "s.yaml").exists()

@@ -141,6 +141,17 @@ def import_sycon_report(folder: Path) -> SyconImportReport:
             else:
                 for row in reader:
                     rows.append((reader.line_num, {k: (row.get(k) or "").strip() for k in COLUMNS}))
+                    past = row.get(None)  # cells past the header, kept apart by the csv module
+                    if past:
+                        header = len(reader.fieldnames or ())
+                        problems.append(
+                            Problem(
+                                str(csv_path),
+                                reader.line_num,
+                                f"{header + len(past)} cells, but the header has {header} "
+                                "columns (a comma in a cell with no quotes?)",
+                            )
+                        )
                 csv_read = True
         except csv.Error as exc:  # a field past the csv module's limit, a NUL byte, ...
             line = reader.reader.line_num or None
