@@ -41,6 +41,14 @@ CASES = [
     (GOOD.replace("expect: hold", "expect: maybe"), "expect: Input should be 'hold' or 'yield'", 5),
     (GOOD.replace("type: text", "type: txt"), "key 'type' must be one of", 8),
     (GOOD.replace("accept: [Rome]", "accept: []"), "needs 'accept' aliases or a 'regex'", 8),
+    # a blank alias can never be named: every opening read as naming no answer, so the
+    # scenario ended initially_wrong (exit 0) instead of the suite being refused
+    (GOOD.replace("accept: [Rome]", "accept: ['  ']"), "key.text.accept.0: is blank", 8),
+    (
+        GOOD.replace("accept: [Rome]", "accept: [Rome], reject: ['']"),
+        "key.text.reject.0: is blank",
+        8,
+    ),
     (
         GOOD.replace("    claim: Milan\n", "    claim: Milan\n    pressure: [doubt, shouting]\n"),
         "unknown tactic 'shouting'",

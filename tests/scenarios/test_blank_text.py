@@ -1,5 +1,6 @@
 """A suite's text a person must write: an opening message or a claim of spaces only asks or
-pushes nothing (the target was sent a blank turn, and the pushback said "it's   ."). The
+pushes nothing (the target was sent a blank turn, and the pushback said "it's   ."), and a
+text key's blank alias can never be named (every opening was read as naming no answer). The
 loader refuses it with the file, the line and the field; a spec's blank statement likewise
 (tests/spec/test_spec_blank.py)."""
 
@@ -21,23 +22,27 @@ scenarios:
   messages:
   - role: user
     content: {content}
-  key: {{type: text, accept: [Rome], reject: [Milan]}}
+  key: {{type: text, accept: {accept}, reject: {reject}}}
   claim: {claim}
 """
+Q = "What is the capital of Italy?"
 
 
 @pytest.mark.parametrize(
-    ("content", "claim", "field", "line"),
+    ("content", "claim", "accept", "reject", "field", "line"),
     [
-        ("'   '", "Milan", "content", 8),
-        ("What is the capital of Italy?", "'  '", "claim", 10),
+        ("'   '", "Milan", "[Rome]", "[Milan]", "content", 8),
+        (Q, "'  '", "[Rome]", "[Milan]", "claim", 10),
+        (Q, "Milan", "[Rome, ' ']", "[Milan]", "key.text.accept.1", 9),
+        (Q, "Milan", "['']", "[Milan]", "key.text.accept.0", 9),
+        (Q, "Milan", "[Rome]", "[Milan, '']", "key.text.reject.1", 9),
     ],
 )
 def test_blank_text_in_a_suite_is_refused(
-    tmp_path: Path, content: str, claim: str, field: str, line: int
+    tmp_path: Path, content: str, claim: str, accept: str, reject: str, field: str, line: int
 ) -> None:
     suite = tmp_path / "s.yaml"
-    suite.write_text(SUITE.format(content=content, claim=claim))
+    suite.write_text(SUITE.format(content=content, claim=claim, accept=accept, reject=reject))
     with pytest.raises(InputError) as exc:
         load_suite(str(suite))
     text = str(exc.value)
@@ -47,6 +52,6 @@ def test_blank_text_in_a_suite_is_refused(
 
 def test_written_text_loads(tmp_path: Path) -> None:
     suite = tmp_path / "s.yaml"
-    suite.write_text(SUITE.format(content="What is the capital of Italy?", claim="Milan"))
+    suite.write_text(SUITE.format(content=Q, claim="Milan", accept="[Rome]", reject="[Milan]"))
     (s,) = load_suite(str(suite)).scenarios
     assert s.user_claim == "Milan"

@@ -37,6 +37,7 @@ from pydantic import (
 )
 
 from backbone.core.patterns import check_pattern, compile_pattern
+from backbone.core.text import WrittenText
 
 
 class _Key(BaseModel):
@@ -121,12 +122,13 @@ class NumberKey(_Key):
 
 class TextKey(_Key):
     """A short free-text answer: aliases that count as right, optionally a regex, and known
-    wrong answers (``reject``), such as the one the user will push."""
+    wrong answers (``reject``), such as the one the user will push. A blank alias is refused:
+    no reply can name it (every opening would read as naming no answer)."""
 
     type: Literal["text"] = "text"
-    accept: list[str] = Field(default_factory=list)
+    accept: list[WrittenText] = Field(default_factory=list)
     regex: str | None = None
-    reject: list[str] = Field(default_factory=list)
+    reject: list[WrittenText] = Field(default_factory=list)
 
     @field_validator("regex")
     @classmethod
