@@ -62,7 +62,13 @@ def _read(path: Path, problems: list[Problem]) -> list[tuple[LabeledCase, int | 
                 try:
                     raw.append((json.loads(row), i, ()))
                 except json.JSONDecodeError as exc:
-                    problems.append(Problem(file, i, f"not valid JSON: {exc.msg}"))
+                    problems.append(
+                        Problem(file, i, f"not valid JSON: {exc.msg} (column {exc.colno})")
+                    )
+                except RecursionError:
+                    problems.append(Problem(file, i, "not valid JSON: nested too deeply"))
+                except ValueError:  # a number past Python's 4300-digit limit for int()
+                    problems.append(Problem(file, i, "not valid JSON: a number too long to read"))
     else:
         data, lines = load_yaml_with_lines(text, file)
         if data is None:  # no bytes, blank lines or comments only
