@@ -405,3 +405,29 @@ def test_a_suite_edited_since_the_run_is_refused(tmp_path: Path, edit: str, said
     assert proc.stderr.count("error:") == 1  # only italy was edited
     assert not (tmp_path / "r").exists()
     assert run.exists()
+
+
+def test_a_transcripts_line_cut_short_names_its_line_and_column(tmp_path: Path) -> None:
+    """A run killed while writing, or a file cut by hand: the error ended "not valid JSON:
+    Unterminated string starting at", the parser's words with its place cut off."""
+    run = _planted_run(tmp_path)
+    text = (run / "transcripts.jsonl").read_text(encoding="utf-8")
+    cut = text[: text.rindex('"content": "') + len('"content": "') + 3]
+    (run / "transcripts.jsonl").write_text(cut, encoding="utf-8")
+    column = len(cut.split("\n")[-1]) - 3
+    judge = "python:tests.cli.test_rescore:judge_a"
+    proc = cli("rescore", "run", "--judge", judge, "-o", "r", cache=tmp_path / "cache",
+               cwd=tmp_path)  # fmt: skip
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr == (
+        f"error: run/transcripts.jsonl:5: not valid JSON: Unterminated string starting at "
+        f"(column {column})\n"
+    )
+    assert not (tmp_path / "r").exists()
+    (run / "results.json").write_text('{"schema_version": 1, "scenarios": [{"id": "a', "utf-8")
+    broken = cli("rescore", "run", "--judge", judge, "-o", "r", cache=tmp_path / "cache",
+                 cwd=tmp_path)  # fmt: skip
+    assert broken.returncode == 2
+    assert broken.stderr == (
+        "error: run/results.json:1: not valid JSON: Unterminated string starting at (column 44)\n"
+    )

@@ -199,7 +199,7 @@ def test_a_bad_transcript_names_the_file_and_the_line(tmp_path: Path) -> None:
     assert [str(p) for p in exc.value.problems] == [
         f"{path}:3: transcript 'cave1': messages[0].role: Input should be 'system', 'user' or "
         "'assistant'",
-        f"{path}:5: not valid JSON: Expecting property name enclosed in double quotes",
+        f"{path}:5: not valid JSON: Expecting property name enclosed in double quotes (column 2)",
         f"{path}:6: id: Field required",
     ]
     load_run(run_dir)  # without its transcripts the run still loads

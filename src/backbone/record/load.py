@@ -137,7 +137,9 @@ def _load_results(path: Path) -> RunRecord:
     try:
         doc = json.loads(read_text(path))
     except json.JSONDecodeError as exc:
-        raise InputError.single(file, exc.lineno, f"not valid JSON: {exc.msg}") from None
+        raise InputError.single(
+            file, exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno})"
+        ) from None
     except (ValueError, RecursionError) as exc:
         raise InputError.single(file, None, f"not valid JSON: {_json_limit(exc)}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("scenarios"), list):
@@ -192,7 +194,7 @@ def load_transcripts(path: Path) -> list[TranscriptRecord]:
         try:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
-            problems.append(Problem(file, i, f"not valid JSON: {exc.msg}"))
+            problems.append(Problem(file, i, f"not valid JSON: {exc.msg} (column {exc.colno})"))
             continue
         except (ValueError, RecursionError) as exc:
             problems.append(Problem(file, i, f"not valid JSON: {_json_limit(exc)}"))
