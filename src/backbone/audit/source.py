@@ -203,9 +203,21 @@ def _csv_header(path: Path) -> list[str]:
     # named at line 1 (a decoder reads ahead); DuckDB names the rows' at their lines
     try:
         with open_text(path, "surrogateescape") as f:
-            header: list[str] | None = next(csv_cells.reader(f), None)
+            rows = csv_cells.reader(f)
+            header: list[str] | None = next(rows, None)
+            blank = header is not None and not "".join(header).strip() and len(header) < 2
+            # a blank first line was "empty file" (or, of spaces, a header naming no column)
+            more = blank and any(any(cell.strip() for cell in row) for row in rows)
     except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
         raise InputError.single(str(path), None, f"cannot read the file: {exc}") from None
+    if blank:
+        raise InputError.single(
+            str(path),
+            1,
+            "blank line where the header row should be: make the header the first line"
+            if more
+            else "only blank lines: expected a header row",
+        )
     for name in header or []:
         try:
             name.encode("utf-8")
