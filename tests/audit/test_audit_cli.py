@@ -198,6 +198,7 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
         (["--judge", "python:tests.audit.planted_judge:missing"], "has no function 'missing'"),
         (["--judge", JUDGE, "--map", "response=answer"], "no column 'answer' for field"),
         (["--judge", JUDGE, "--failure-rule", "latency>5:slow"], "label must be one of"),
+        (["--judge", JUDGE, "--failure-rule", "latency>slow:latency"], "is no number"),
     ]
     for extra, message in cases:
         r = backbone("audit", str(log), *extra, "--out", "out", cwd=tmp_path)

@@ -476,3 +476,28 @@ def test_nested_parquet_columns_may_share_names_with_top_level_ones(tmp_path: Pa
     assert proc.returncode == 0, proc.stderr
     doc = json.loads((tmp_path / "out" / "audit.json").read_text())
     assert doc["unwelcome_correct_share"]["value"] == 0.25 and doc["counts"]["events"] == 60
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+@pytest.mark.parametrize(
+    ("before", "message"),
+    [
+        ("\n", "blank line where the header row should be: make the header the first line"),
+        ("   \n", "blank line where the header row should be: make the header the first line"),
+        (None, "only blank lines: expected a header row"),
+    ],
+)
+def test_a_csv_whose_first_line_is_blank(
+    tmp_path: Path, command: str, before: str | None, message: str
+) -> None:
+    # a blank line before the header was "empty file: expected a header row" (the file held
+    # 60 events); one of spaces was a header naming one column, '   ', and four problems
+    # "no column 'id' for field 'id' (columns:    )"
+    write(tmp_path / "rows.csv", daily(planted_rows(CELLS)))
+    text = (tmp_path / "rows.csv").read_text()
+    (tmp_path / "log.csv").write_text(before + text if before is not None else "  \n\n \n")
+    args = [a.replace("log.jsonl", "log.csv") for a in COMMANDS[command]]
+    proc = backbone(*args, "--out", "out", cwd=tmp_path)
+    refused(proc, f"error: log.csv:1: {message}")
+    assert proc.stderr.count("error:") == 1, proc.stderr
+    assert not (tmp_path / "out").exists()

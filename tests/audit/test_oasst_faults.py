@@ -162,3 +162,26 @@ def test_a_file_of_bad_lines_lists_the_first_50_and_counts_the_rest(tmp_path: Pa
     problems = exc.value.problems
     assert [p.line for p in problems[:-1]] == list(range(1, 51))
     assert str(problems[-1]) == f"{tmp_path / 'trees.jsonl'}: ... and 4950 more problems"
+
+
+def test_a_key_given_twice_is_named_with_its_line(tmp_path: Path) -> None:
+    # '"+1": 2, "+1": 0' was read as 0 votes (json keeps the last value): a thumbs-down
+    # written with exit 0; a prompt's "text" given twice kept the second question
+    ok = json.dumps(tree({"+1": 2}, "ok"))
+    twice = json.dumps(tree({"+1": 2, "-1": 1}, "v")).replace('"+1": 2', '"+1": 2, "+1": 0')
+    text = json.dumps(tree({"+1": 1}, "t")).replace('"text": "What', '"text": "Q", "text": "What')
+    (tmp_path / "trees.jsonl").write_text("\n".join([ok, twice, text]) + "\n")
+    proc = subprocess.run(
+        [backbone_exe(), "audit-import", "oasst", "trees.jsonl", "--out", "events.jsonl"],
+        cwd=tmp_path,
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr == (
+        "error: trees.jsonl:2: duplicate key '+1' in one object\n"
+        "error: trees.jsonl:3: duplicate key 'text' in one object\n"
+    )
+    assert not (tmp_path / "events.jsonl").exists()

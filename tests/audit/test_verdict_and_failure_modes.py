@@ -186,3 +186,18 @@ def test_failure_modes_of_thumbs_down_events() -> None:
     latency = next(c for c in fm.labels if c.label == "latency")
     assert [e.id for e in latency.examples] == ["e3", "e6"]
     assert latency.examples[0].source == "rule: latency_ms>10000:latency"
+
+
+@pytest.mark.parametrize(
+    ("text", "op", "value"),
+    [("latency_ms>slow:latency", ">", "slow"), ("latency_ms <= nan:latency", "<=", "nan")],
+)
+def test_an_ordering_rule_against_no_number_is_refused(text: str, op: str, value: str) -> None:
+    # compared as numbers only, such a rule matched no event and the audit said nothing
+    with pytest.raises(InputError) as exc:
+        parse_rule(text)
+    assert [(p.file, p.line, p.message) for p in exc.value.problems] == [
+        ("--failure-rule", None, f"'{text}': {op} compares numbers, and '{value}' is no number")
+    ]
+    assert parse_rule("latency_ms>=inf:latency").op == ">="  # a number, if a large one
+    assert parse_rule("tier==slow:other").matches({"tier": "slow"})  # == compares text too

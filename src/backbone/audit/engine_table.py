@@ -267,9 +267,12 @@ def _fields(
 
 
 def _detect_scale(fields: ir.Table, name: str, rating_column: str) -> RatingScale:
+    """The ratings' scale, told by the finite numbers only (a ``NaN`` or infinite rating is
+    named at its record afterwards, as one the scale does not hold)."""
     raw = fields["__rating_raw"]
     r = raw.strip().lower()
-    num = raw.strip().try_cast("float64")
+    cast = raw.strip().try_cast("float64")
+    num = (cast.isnan() | cast.isinf()).ifelse(ibis.null("float64"), cast)
     row = (
         fields.aggregate(
             words=r.isin([*UP_WORDS, *DOWN_WORDS]).sum(),

@@ -15,7 +15,8 @@ Unscored events no rule labels are counted apart, never given a label.
 Rules are ``COLUMN OP VALUE:LABEL`` with OP one of ``> >= < <= == !=`` (numbers compared as
 numbers; a boolean column against ``true``/``false`` as booleans, whether the log wrote it as
 a JSON or Parquet boolean, CSV ``true``, or SQLite's ``1``/``0``) or ``~`` (a regular expression
-searched in the text), e.g. ``response~(?i)^I can't:refusal``.
+searched in the text), e.g. ``response~(?i)^I can't:refusal``. ``< <= > >=`` compare numbers
+only, so their VALUE must be one (``latency_ms>slow`` is refused, not left to match nothing).
 
 Example:
     >>> r = parse_rule("latency_ms>8000:latency")
@@ -28,6 +29,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 import operator
 import re
 from collections.abc import Callable, Sequence
@@ -130,6 +132,12 @@ def parse_rule(text: str, source: str = "--failure-rule") -> Rule:
             source, None, f"'{text}': label must be one of {', '.join(FAILURE_MODES)}"
         )
     op, value = match["op"], match["rest"].strip()
+    number = _number(value)
+    if op in ("<", "<=", ">", ">=") and (number is None or math.isnan(number)):
+        # compared as numbers only: `latency_ms>slow` or `>nan` matched no event, unsaid
+        raise InputError.single(
+            source, None, f"'{text}': {op} compares numbers, and '{value}' is no number"
+        )
     if op == "~":
         try:
             check_pattern(value, ignore_case=False)  # RE2: linear time

@@ -196,6 +196,9 @@ def _rating_sql(scale: str, threshold: float) -> str:
 
 
 def _detect_scale(con: duckdb.DuckDBPyConnection, file: str, rating_column: str) -> RatingScale:
+    """The ratings' scale (:func:`decide_scale`), told by the finite numbers only: a ``NaN``
+    (which DuckDB sorts above every number) or an infinite rating gave "the ratings run from 2
+    to nan" about the whole file, not the line that holds it."""
     row = con.execute(
         f"""
         SELECT count(*) FILTER (WHERE r IN {sql_in((*UP_WORDS, *DOWN_WORDS))}),
@@ -203,7 +206,8 @@ def _detect_scale(con: duckdb.DuckDBPyConnection, file: str, rating_column: str)
                min(num), max(num),
                count(*) FILTER (WHERE r IN {sql_in((*TRUE_WORDS, *FALSE_WORDS))})
         FROM (SELECT lower(trim(__rating_raw)) AS r,
-                     TRY_CAST(trim(__rating_raw) AS DOUBLE) AS num FROM fields)
+                     CASE WHEN isfinite(TRY_CAST(trim(__rating_raw) AS DOUBLE))
+                          THEN TRY_CAST(trim(__rating_raw) AS DOUBLE) END AS num FROM fields)
         """
     ).fetchone()
     assert row is not None

@@ -203,9 +203,21 @@ def _csv_header(path: Path) -> list[str]:
     # named at line 1 (a decoder reads ahead); DuckDB names the rows' at their lines
     try:
         with open_text(path, "surrogateescape") as f:
-            header: list[str] | None = next(csv_cells.reader(f), None)
+            rows = csv_cells.reader(f)
+            header: list[str] | None = next(rows, None)
+            blank = header is not None and not "".join(header).strip() and len(header) < 2
+            # a blank first line was "empty file" (or, of spaces, a header naming no column)
+            more = blank and any(any(cell.strip() for cell in row) for row in rows)
     except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
         raise InputError.single(str(path), None, f"cannot read the file: {exc}") from None
+    if blank:
+        raise InputError.single(
+            str(path),
+            1,
+            "blank line where the header row should be: make the header the first line"
+            if more
+            else "only blank lines: expected a header row",
+        )
     for name in header or []:
         try:
             name.encode("utf-8")
@@ -574,11 +586,22 @@ class Source:
 
     @property
     def shape_sql(self) -> str:
-        """Why a record is not a record at all (JSONL), else NULL."""
+        """Why a record is not a record at all (JSONL), else NULL. A record that gives a field
+        twice (``{"rating": "up", "rating": "down"}``) is refused, naming the field: DuckDB
+        reads the first value and Python's ``json`` the last, so the record says both."""
         if self.fmt == "jsonl":
+            keys = "json_keys(json)"
+            # the first key whose first place is not its last (a list comprehension, not a
+            # lambda: DuckDB 1.1 has no `lambda x:` and DuckDB 2 refuses `x ->`)
+            twice = (
+                f"[k FOR k IN {keys} IF list_position({keys}, k) "
+                f"<> len({keys}) + 1 - list_position(list_reverse({keys}), k)][1]"
+            )
             return (
                 f"CASE WHEN json IS NULL THEN '{NOT_JSON}' "
-                "WHEN json_type(json) <> 'OBJECT' THEN 'not a JSON object' END"
+                "WHEN json_type(json) <> 'OBJECT' THEN 'not a JSON object' "
+                f"WHEN len({keys}) <> len(list_distinct({keys})) THEN "
+                f"'field ''' || {twice} || {sql_literal(chr(39) + ' ' + REPEATED_KEY)} END"
             )
         return "NULL::VARCHAR"
 
@@ -778,6 +801,7 @@ def shape_problems(source: Source) -> list[Problem]:
 
 
 NOT_JSON = "not valid JSON"
+REPEATED_KEY = "appears twice in the record: keep one (readers disagree on which value counts)"
 NOT_UTF8 = "not UTF-8 text: save the file as UTF-8"
 
 
