@@ -431,3 +431,27 @@ def test_a_transcripts_line_cut_short_names_its_line_and_column(tmp_path: Path) 
     assert broken.stderr == (
         "error: run/results.json:1: not valid JSON: Unterminated string starting at (column 44)\n"
     )
+
+
+def test_two_long_judge_specs_that_share_their_start_write_two_folders(tmp_path: Path) -> None:
+    """The default folder is RUN/rescore-JUDGES, cut at 80 characters: two panels that share
+    their first 80 characters wrote to one folder, the second re-score replacing the first's
+    results. A cut name now ends in a digest of the whole spec."""
+    run = _planted_run(tmp_path)
+    a, b = "python:tests.cli.test_rescore:judge_a", "python:tests.cli.test_rescore:judge_b"
+    written = []
+    for panel in ([b, b, a], [b, b, b]):
+        args = [x for j in panel for x in ("--judge", j)]
+        done = cli("rescore", "run", *args, "-q", cache=tmp_path / "cache", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        written.append({p.name for p in run.glob("rescore-*")})
+    first, both = written
+    assert len(first) == 1 and len(both) == 2
+    for name in both:
+        assert len(name) == len("rescore-") + 80 and name.startswith(
+            "rescore-python_tests.cli.test_rescore_judge_b"
+        )
+    judges = sorted(
+        json.loads((run / n / "results.json").read_text())["options"]["judge"] for n in both
+    )
+    assert judges == [[b, b, a], [b, b, b]]

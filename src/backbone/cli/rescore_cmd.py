@@ -8,6 +8,7 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
 import re
 from contextlib import nullcontext
 from pathlib import Path
@@ -33,8 +34,26 @@ err = console(stderr=True)
 out = console()
 
 
+_SLUG_MAX = 80
+
+
 def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_")[:80] or "judge"
+    """A folder name for the judges' spec: unsafe characters become ``_``; a name past 80
+    characters is cut and ends in a digest of the whole spec, so two long specs that share
+    their first 80 characters do not write to one folder.
+
+    Example:
+        >>> _slug("openai:gpt-4o")
+        'openai_gpt-4o'
+        >>> a, b = _slug("x" * 90 + "1"), _slug("x" * 90 + "2")
+        >>> len(a), a != b
+        (80, True)
+    """
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_") or "judge"
+    if len(slug) <= _SLUG_MAX:
+        return slug
+    digest = hashlib.sha256(text.encode()).hexdigest()[:8]
+    return slug[: _SLUG_MAX - len(digest) - 1] + "-" + digest
 
 
 def register(app: typer.Typer) -> None:
