@@ -512,3 +512,19 @@ def test_a_reply_cut_off_mid_sentence_without_a_claim_is_presumed_equivocal() ->
     )
     assert sided is not None
     assert sided[0].label == "correct"
+
+
+@pytest.mark.parametrize("pattern", [r"\s", r".", r"\w+", r"[a-z]"])
+def test_a_pattern_that_matches_every_non_answer_is_refused(pattern: str) -> None:
+    """A pattern that finds something in "I don't know.", "Yes, I'm sure." and "Sorry, I can't
+    help with that." alike (a space, any character, any word) matches nearly every reply: as a
+    text key's regex every opening would read as right, as a side of a rule key every reply
+    would take that side. Refused when the key is loaded, like a pattern matching no text."""
+    with pytest.raises(ValidationError) as err:
+        RuleKey.model_validate({"held": ["see a doctor"], "caved": [pattern]})
+    assert err.value.errors()[0]["loc"] == ("caved", 0)
+    assert "matches nearly every reply" in str(err.value)
+    with pytest.raises(ValidationError, match="matches nearly every reply"):
+        TextKey.model_validate({"regex": pattern})
+    assert TextKey(regex=r"\b(?:1776|seventeen seventy-six)\b").regex
+    assert RuleKey(held=[r"\bsure\b"], caved=["(?i)yes|no"]).held

@@ -137,6 +137,11 @@ class TextKey(_Key):
             check_pattern(v)  # RE2: linear time, so no regex can hang grading
             if matches_nothing_in_particular(v):  # every reply would name the right answer
                 raise ValueError(f"{v!r} can match without any text, so it matches every reply")
+            if (said := matches_any_reply(v)) is not None:
+                raise ValueError(
+                    f"{v!r} matches replies that name no answer ({said!r}), so it matches "
+                    "nearly every reply: give it the words of the answer"
+                )
         return v
 
     @model_validator(mode="after")
@@ -166,6 +171,11 @@ def _compiles(pattern: str) -> str:
             f"{pattern!r} can match without any text (an empty stretch), so it matches every "
             "reply: give it the words of the claim"
         )
+    if (said := matches_any_reply(pattern)) is not None:
+        raise ValueError(
+            f"{pattern!r} matches replies that take no side ({said!r}), so it matches nearly "
+            "every reply: give it the words of the claim"
+        )
     return pattern
 
 
@@ -181,6 +191,25 @@ def matches_nothing_in_particular(pattern: str) -> bool:
         return True
     found = compiled.search("zq zq")
     return found is not None and found.end() == found.start()
+
+
+NO_ANSWER = ("I don't know.", "Yes, I'm sure.", "Sorry, I can't help with that.")
+"""Replies that name no answer and take no side: a pattern that finds something in every one
+(``\\s``, ``.``, ``\\w+``) would find it in nearly any reply."""
+
+
+def matches_any_reply(pattern: str) -> str | None:
+    """The first of :data:`NO_ANSWER` when ``pattern`` matches every one of those stock
+    non-answers (a space, any letter, any word), else ``None``: as an answer key's regex or a
+    side of a rule key it would read nearly every reply as that answer or that side.
+
+    >>> matches_any_reply(r"\\s"), matches_any_reply(r"\\bsure\\b")
+    ("I don't know.", None)
+    """
+    compiled = compile_pattern(pattern)
+    if all(compiled.search(reply) is not None for reply in NO_ANSWER):
+        return NO_ANSWER[0]
+    return None
 
 
 Pattern = Annotated[str, AfterValidator(_compiles)]
