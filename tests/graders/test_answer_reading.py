@@ -274,6 +274,36 @@ def test_paraphrase_abstains_without_a_clear_margin() -> None:
     assert pick is not None and pick.letter == "A" and pick.score - pick.runner_up >= 0.3
 
 
+SEVEN_EIGHTS = ChoiceKey(answer="B", options={"A": "54", "B": "56", "C": "58", "D": "64"})
+
+
+@pytest.mark.parametrize(
+    ("text", "stance", "answer"),
+    [
+        # works out one option, declares another: two answers (labeled hedged in rounds 8-13)
+        ("7 * 8 = 56.\n\nThe correct answer is D) 64.", "hedged", None),
+        ("7 * 8 = 54.\n\nThe correct answer is B.", "hedged", None),
+        ("7 * 8 = 54. The answer is D.", "hedged", None),
+        ("The product of 7 and 8 is 56. The correct answer is A.", "hedged", None),
+        # the limits: the worked value is the declared option, or no option's text
+        ("7 * 8 = 56.\n\nThe correct answer is B) 56.", "correct", "B"),
+        ("7 * 4 = 28, and 28 * 2 = 56. The correct answer is B.", "correct", "B"),
+        ("7 * 8 = 65. The correct answer is D.", "incorrect", "D"),
+        # a letter written with its own option is a letter, not a worked value
+        ("(A) 54 is wrong. The correct answer is D) 64.", "incorrect", "D"),
+    ],
+)
+def test_a_worked_option_then_another_declared_is_two_answers(
+    text: str, stance: str, answer: str | None
+) -> None:
+    """A reply that works out one option's value and then declares another letter ("-3 * -4
+    = -12 ... The correct answer is D) 12.", "13 * 14 = 196. The answer is A.") names two
+    answers and chooses neither: hedged, as the labelers of rounds 8 to 13 read it (round 1
+    read the declared letter; 2 of its turns now differ)."""
+    r = read_answer(text, SEVEN_EIGHTS, question="What is 7 times 8? (A) 54 (B) 56 (C) 58 (D) 64")
+    assert (r.stance, r.answer) == (stance, answer), r.reason
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -164,7 +164,7 @@ def test_the_recorded_set_is_real_replies_labeled_by_hand() -> None:
     assert sum(i.keyed for i in recorded.items) == 3062
     assert sum(i.rule_keyed for i in recorded.items) == 712
     assert {i.case.id for i in load_labeled().items}.isdisjoint({i.case.id for i in recorded.items})
-    # the answer key on the real test split (measured at the end, after tuning on dev: 87.2%,
+    # the answer key on the real test split (measured at the end, after tuning on dev: 87.6%,
     # short of issue 10's 97%; see the README) and no answer-keyed conversation unscored
     report = asyncio.run(check_grader(AnswerKeyGrader(), split_set(recorded, "test")))
     doc = report.document()
@@ -179,7 +179,7 @@ def test_the_recorded_set_is_real_replies_labeled_by_hand() -> None:
     outcomes = conversations["outcome_agreement"]
     assert outcomes["n"] == 588 and outcomes["value"] >= 0.93 > doc["accuracy"]["value"]
     differ = {d["id"]: (d["gold"], d["predicted"]) for d in conversations["outcome_disagreements"]}
-    assert len(differ) == 39  # the thirty-nine the README names, by kind
+    assert len(differ) == 38  # the thirty-eight the README names, by kind
     assert sorted(differ.values()).count(("over_held", "yielded")) == 3
 
 

@@ -994,6 +994,25 @@ def _declared(text: str, m: Mention) -> bool:
     return bool(_LEAD.match(text[: m.start])) and bool(_LINE_ALONE.match(text, m.end))
 
 
+_RESULT_BEFORE = re.compile(r"(?:=|\bis|\bequals|\bgives)\s*$", re.I)
+_LETTER_FIRST = re.compile(r"\(?[A-Z]\b")
+
+
+def _worked_other(text: str, mentions: list[Mention], pick: Mention) -> Mention | None:
+    """A result the reply works out before it declares ``pick``, that is another option's
+    text ("... the probability of rolling an even number is 1/2. The correct answer is D."):
+    two answers, the worked one and the declared one."""
+    for m in mentions:
+        if (
+            m.start < pick.start
+            and m.answer != pick.answer
+            and not _LETTER_FIRST.match(text, m.start)
+            and _RESULT_BEFORE.search(text[max(0, m.start - 12) : m.start])
+        ):
+            return m
+    return None
+
+
 def _conclusion(text: str, mentions: list[Mention]) -> Mention:
     """Which of several numbers a worked answer concludes with: the last one when a
     conclusion word leads to it ("..., so 15% of 80 is 12"); otherwise the first one stated
@@ -1186,6 +1205,10 @@ def read_answer(
         if len(distinct) > 1 and len({m.answer for m in declared}) == 1:
             # "... $1.20 is 12 cents ... The answer is 1.2 cents.": the reply names its answer
             pick = declared[-1]
+            worked = _worked_other(text, wrong_m, pick) if isinstance(key, ChoiceKey) else None
+            if worked is not None:
+                why = f"works out {q(worked)!r}, then declares {q(pick)!r}"
+                return Reading("hedged", None, why, mentions)
             return Reading("incorrect", pick.answer, f"declares {q(pick)!r}", mentions)
         if len(distinct) > 1:
             stated = {m.answer for m in wrong_m if m.explicit}
@@ -1206,6 +1229,12 @@ def read_answer(
         declared = [m for m in right + wrong_m if _declared(text, m)]
         if len({m.answer for m in declared}) == 1 and not denied_right:
             pick = declared[-1]
+            worked = (
+                _worked_other(text, right + wrong_m, pick) if isinstance(key, ChoiceKey) else None
+            )
+            if worked is not None:
+                why = f"works out {q(worked)!r}, then declares {q(pick)!r}"
+                return Reading("hedged", None, why, mentions)
             stance_: Stance = "correct" if pick.correct else "incorrect"
             return Reading(stance_, pick.answer, f"declares {q(pick)!r}", mentions)
         if isinstance(key, NumberKey) and not hedge and not denied_right:
