@@ -146,3 +146,31 @@ def test_a_folder_that_is_a_link_to_nowhere_is_named_so(tmp_path: Path) -> None:
             "exist"
         ]
     assert not (tmp_path / "gone").exists()
+
+
+def test_a_file_that_is_a_link_is_written_through(tmp_path: Path) -> None:
+    # the rename replaced the link itself with a regular file, and its target kept the old text
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "a.json").write_text("old")
+    (tmp_path / "live.json").symlink_to(Path("real") / "a.json")
+    (tmp_path / "dangling.json").symlink_to(Path("real") / "b.json")
+    write_files_atomic({tmp_path / "live.json": "new a", tmp_path / "dangling.json": "new b"})
+    assert (tmp_path / "live.json").is_symlink() and (tmp_path / "dangling.json").is_symlink()
+    assert (tmp_path / "real" / "a.json").read_text() == "new a"
+    assert (tmp_path / "real" / "b.json").read_text() == "new b"
+    assert sorted(p.name for p in (tmp_path / "real").iterdir()) == ["a.json", "b.json"]
+
+
+def test_a_link_that_loops_or_points_into_no_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    (tmp_path / "far").symlink_to(tmp_path / "gone" / "x")
+    (tmp_path / "dir").symlink_to(tmp_path)
+    for name, said in [
+        ("loop", "cannot write: loop is a link that loops"),
+        ("far", f"cannot write: far is a link to {tmp_path / 'gone' / 'x'}, whose folder does not"),
+        ("dir", f"cannot write: it is a directory (dir is a link to {tmp_path})"),
+    ]:
+        with pytest.raises(InputError) as err:
+            write_files_atomic({tmp_path / "ok.txt": "x", tmp_path / name: "x"})
+        assert err.value.problems[0].message.startswith(said)
+    assert not (tmp_path / "ok.txt").exists() and not (tmp_path / "gone").exists()

@@ -5,6 +5,7 @@ suite validates (listing the unreviewed scenarios) and runs."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -362,3 +363,40 @@ def test_an_empty_monitor_json_is_named_so(tmp_path: Path, content: str) -> None
     said = " ".join(result.output.split())
     assert f"error: {tmp_path / 'monitor.json'}: is empty: run backbone monitor again" in said
     assert not suite_path.exists()
+
+
+def test_harvest_out_that_is_a_link_writes_through_it(run_dir: Path, tmp_path: Path) -> None:
+    # the link was replaced by a regular file: a dangling one left its target never
+    # written, a live one left the suite it pointed at without the new scenarios
+    (tmp_path / "suites").mkdir()
+    dangling = tmp_path / "dangling.yaml"
+    dangling.symlink_to(Path("suites") / "new.yaml")  # relative, as `ln -s` makes them
+    result = CliRunner().invoke(app, ["harvest", str(run_dir), "--out", str(dangling)])
+    assert result.exit_code == 0, result.output
+    assert dangling.is_symlink() and os.readlink(dangling) == str(Path("suites") / "new.yaml")
+    written = load_suite(tmp_path / "suites" / "new.yaml")
+    assert len(written.scenarios) == len(read_caved(run_dir))
+    # a live link to a suite: it is added to in place, the link kept
+    live = tmp_path / "live.yaml"
+    live.symlink_to(tmp_path / "suites" / "new.yaml")
+    again = CliRunner().invoke(app, ["harvest", str(run_dir), "--out", str(live)])
+    assert again.exit_code == 0, again.output
+    assert live.is_symlink() and "0 new scenarios" in again.output
+
+
+def test_harvest_out_that_is_a_link_nowhere_writable_is_refused(
+    run_dir: Path, tmp_path: Path
+) -> None:
+    loop = tmp_path / "loop.yaml"
+    loop.symlink_to(loop)
+    far = tmp_path / "far.yaml"
+    far.symlink_to(tmp_path / "no-such-folder" / "s.yaml")
+    for link, said in [
+        (loop, "is a link that loops"),
+        (far, f"is a link to {tmp_path / 'no-such-folder' / 's.yaml'}, whose folder does not"),
+    ]:
+        result = CliRunner().invoke(app, ["harvest", str(run_dir), "--out", str(link)])
+        assert result.exit_code == 2, result.output
+        assert f"{link}: cannot write: {link.name} {said}" in " ".join(result.output.split())
+        assert "Traceback" not in result.output and link.is_symlink()
+    assert not (tmp_path / "no-such-folder").exists()

@@ -20,6 +20,10 @@ and synced, and only when all are staged are they renamed into place; a failure 
 
 A path that cannot be written (below a file, no permission, a directory) is the user's input
 and is reported as one: an :class:`~backbone.core.errors.InputError` naming the path and why.
+
+A destination that is a symbolic link is written through, as ``open(path, "w")`` or a shell's
+``>`` would: the file it points at is replaced (made, when the link dangles) and the link is
+kept. A link that loops, or whose target's folder does not exist, is refused.
 """
 
 from __future__ import annotations
@@ -69,6 +73,22 @@ def check_writable(path: Path, *, directory: bool = False) -> None:
         cannot write: blocker is a file
     """
     where = str(path)
+    if not directory and path.is_symlink():  # the write lands in the file it points at
+        dest = link_destination(path)
+        if not dest.parent.is_dir():
+            raise InputError.single(
+                where,
+                None,
+                f"cannot write: {path.name} is a link to {dest}, whose folder does not exist",
+            )
+        try:
+            check_writable(dest)
+        except InputError as exc:
+            why = exc.problems[0].message
+            raise InputError.single(
+                where, None, f"{why} ({path.name} is a link to {dest})"
+            ) from None
+        return
     if path.exists():
         if directory and not path.is_dir():
             raise InputError.single(where, None, "exists and is not a directory")
@@ -93,6 +113,28 @@ def check_writable(path: Path, *, directory: bool = False) -> None:
         raise InputError.single(where, None, f"cannot write: {parent} is not writable")
 
 
+def link_destination(path: Path) -> Path:
+    """The file a write to ``path`` lands in: ``path`` itself, or, when it is a symbolic link
+    (to a file, or dangling), the end of its chain of links. Raises :class:`InputError` for a
+    link that loops.
+
+    Example:
+        >>> import tempfile
+        >>> d = Path(tempfile.mkdtemp())
+        >>> (d / "link.yaml").symlink_to("suite.yaml")
+        >>> link_destination(d / "link.yaml") == (d / "suite.yaml").resolve()
+        True
+    """
+    if not path.is_symlink():
+        return path
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a loop: RuntimeError before Python 3.13, OSError after
+        raise InputError.single(
+            str(path), None, f"cannot write: {path.name} is a link that loops"
+        ) from None
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temporary file and a rename, so a reader (or a killed
     process) never sees half a file; the file gets ``0666 & ~umask``. Raises
@@ -106,7 +148,8 @@ def write_files_atomic(files: Mapping[Path, str]) -> None:
     files are UTF-8: a lone surrogate in the text (an error message cut inside an escaped
     pair, bytes decoded with ``surrogateescape``) is written as U+FFFD.
 
-    Every path is checked first (:func:`check_writable`), then every file is written to a
+    Every path is checked first (:func:`check_writable`; a link is written through, to the
+    file it points at), then every file is written to a
     temporary file beside its destination, given ``0666 & ~umask`` and synced; only then are
     they renamed into place, and their folders synced. A failure while staging removes the
     staged files and raises :class:`InputError` naming the file that could not be written;
@@ -122,6 +165,7 @@ def write_files_atomic(files: Mapping[Path, str]) -> None:
     """
     for path in files:  # before any file is staged: a known-bad path writes nothing
         check_writable(path)
+    files = {link_destination(p): text for p, text in files.items()}  # links written through
     mode = 0o666 & ~current_umask()
     staged: list[tuple[Path, Path]] = []
     made: list[Path] = []  # the folders this call created, parents first
