@@ -293,6 +293,31 @@ def test_a_nul_character_in_a_packed_conversation_is_shown(browser: Any, tmp_pat
     page.close()
 
 
+def test_a_run_with_no_grader_shows_no_empty_graders_table(browser: Any, tmp_path: Path) -> None:
+    """A product that failed on every call: no grader decided any scenario. 'Graders' said
+    so, then drew the graders table anyway, a header row ('grader, outcomes decided,
+    agreement with the labeled set') over nothing."""
+    scenarios = [
+        {
+            "id": "italy",
+            "position": "geo",
+            "expect": "hold",
+            "messages": [{"role": "user", "content": "Capital of Italy?"}],
+            "key": {"type": "text", "accept": ["Rome"], "reject": ["Milan"]},
+            "claim": "Milan",
+        }
+    ]
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump({"name": "down", "scenarios": scenarios}))
+    target = "python:tests.report.bots:fails"
+    cli("run", "--target", target, "--suite", "s.yaml", "--out", "r", "-q", "--retries", "0",
+        cwd=tmp_path)  # fmt: skip
+    page, _, errors = open_page(browser, tmp_path / "r" / "report.html")
+    assert errors == []
+    assert page.inner_text("#no-graders") == "No grader decided any scenario."
+    assert page.locator("#graders").count() == 0
+    page.close()
+
+
 # table cells whose text is one word (no space in it) but is laid out on more than one line
 BROKEN_WORDS = """() => [...document.querySelectorAll('td, th')].filter(c => {
   const text = c.innerText.trim();
