@@ -195,6 +195,34 @@ def test_an_argument_of_the_wrong_type_is_named_before_anything_runs(
     assert calls == [] and not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(
+    ("bad", "error", "message"),
+    [
+        ({"judges": "openai:gpt-4o"}, TypeError, "judges must be a list of specs, got one string"),
+        ({"concurrency": "3"}, TypeError, "concurrency must be a whole number, got '3'"),
+        ({"timeout": 0}, ValueError, "timeout must be more than 0 seconds"),
+        ({"cache": "no"}, TypeError, "cache must be True or False"),
+        ({"retries": -1}, ValueError, "retries must be at least 0"),
+    ],
+    ids=lambda v: repr(v)[:40],
+)
+def test_rescore_names_an_argument_of_the_wrong_type(
+    tmp_path: Path, bad: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    """As for ``evaluate``: ``judges="openai:gpt-4o"`` was "unknown target 'o'",
+    ``concurrency="3"`` a TypeError from the concurrency limiter, and ``timeout=0``,
+    ``retries=-1`` or ``cache="no"`` re-graded (every judge call failing at once, or with
+    the cache on)."""
+    arguments: dict[str, Any] = {
+        "judges": ["python:tests.fixtures.scripted_judge:rome_judge"],
+        "out": tmp_path / "out",
+        **bad,
+    }
+    with pytest.raises(error, match=message):
+        backbone.rescore(tmp_path / "run", **arguments)
+    assert not (tmp_path / "out").exists()
+
+
 def test_importing_backbone_stays_cheap() -> None:
     code = (
         "import sys\n"
