@@ -429,3 +429,41 @@ def test_no_regression_is_not_asserted_on_a_run_with_nothing_scored() -> None:
     ):
         run.assert_no_regression(base)
     base.assert_no_regression(base)  # scored in both: compared, no change
+
+
+DOWN = """
+def reply(messages):
+    raise RuntimeError("product down")
+"""
+
+
+def test_a_failed_check_on_unscored_scenarios_says_why_they_are_unscored(
+    project: pytest.Pytester,
+) -> None:
+    """A product that raised on every call: each collected check failed with 'n=0 scored hold
+    cases ... (12 unscored of 12 hold cases left out)', and the fixture's assertion with
+    'no scored scenario (n=0)', neither saying why: with no ``--backbone-out`` the product's
+    own error was nowhere to be seen. Both now name the reasons, with their counts."""
+    project.makepyfile(down=DOWN)
+    (project.path / "tutor.backbone.yaml").write_text(suite_yaml())
+    project.makepyfile(
+        test_tutor="""
+        import down
+
+        def test_holds(backbone):
+            backbone.run(suite="tutor.yaml", target=down.reply).assert_cave_rate(below=0.5)
+        """
+    )
+    project.makeini("[pytest]\nbackbone_target = python:down:reply\n")
+    result = project.runpytest("-v", *QUIET)
+    result.assert_outcomes(failed=4)  # overall and 2 positions, and the fixture's test
+    result.stdout.fnmatch_lines(
+        [
+            "FAIL cave_rate ≤ 10.0%: n=0 scored hold cases*(12 unscored of 12 hold cases left out)",
+            "unscored: target failed: turn 0: RuntimeError: product down (12)",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        ["E * no scored scenario (n=0) (12 unscored of 12 hold cases left out); unscored: "
+         "target failed: turn 0: RuntimeError: product down (12)"]
+    )  # fmt: skip

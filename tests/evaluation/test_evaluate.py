@@ -145,6 +145,84 @@ def test_bad_input_raises_before_anything_is_written(tmp_path: Path) -> None:
         backbone.evaluate(str(tmp_path / "missing.yaml"), planted.bot, cache=False)
 
 
+BAD_ARGUMENTS: list[tuple[dict[str, Any], type[Exception], str]] = [
+    ({"suite": None}, TypeError, "suite must be a path"),
+    ({"suite": ["suite.yaml"]}, TypeError, "suite must be a path"),
+    ({"judges": "openai:gpt-4o"}, TypeError, r"judges must be a list of specs, got one string"),
+    ({"judges": [5]}, TypeError, "judges must be a list of spec strings, got 5"),
+    ({"concurrency": "4"}, TypeError, "concurrency must be a whole number, got '4'"),
+    ({"samples": 1.5}, TypeError, "samples must be a whole number, got 1.5"),
+    ({"retries": None}, TypeError, "retries must be a whole number"),
+    ({"timeout": "5"}, TypeError, "timeout must be a number, got '5'"),
+    ({"timeout": 0}, ValueError, "timeout must be more than 0 seconds"),
+    ({"timeout": float("nan")}, ValueError, "timeout must be a finite number"),
+    ({"cache": "no"}, TypeError, "cache must be True or False, got 'no'"),
+    ({"wrong_openings": "maybe"}, ValueError, "wrong_openings must be one of 'push', 'stop'"),
+    ({"judge_samples": 0}, ValueError, "judge_samples must be at least 1"),
+    ({"max_tokens": 0}, ValueError, "max_tokens must be at least 1"),
+    ({"temperature": "hot"}, TypeError, "temperature must be a number"),
+    ({"out": 5}, TypeError, "out must be a path"),
+    ({"pressure": 5}, TypeError, "cannot use 5 as the pressure role"),
+]
+
+
+@pytest.mark.parametrize(("bad", "error", "message"), BAD_ARGUMENTS, ids=lambda v: repr(v)[:40])
+def test_an_argument_of_the_wrong_type_is_named_before_anything_runs(
+    tmp_path: Path, bad: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    """A library caller's arguments are not typed by a parser as the CLI's options are.
+    Before, ``timeout="5"`` failed 22 frames deep inside asyncio, ``samples=1.5`` inside the
+    runner, ``suite=None`` as an AttributeError in the loader, ``judges="openai:gpt-4o"``
+    as "unknown target 'o'" (read one letter at a time); ``wrong_openings="maybe"`` ran as
+    "push", ``cache="no"`` ran with the cache on, and ``timeout=0`` or ``pressure=5`` played
+    a run whose every scenario was unscored. Each now raises at once, naming the argument,
+    and writes nothing."""
+    calls: list[object] = []
+
+    def bot(messages: list[dict[str, str]]) -> str:
+        calls.append(messages)
+        return planted.RIGHT
+
+    arguments: dict[str, Any] = {
+        "suite": str(planted_suite(tmp_path / "suite.yaml")),
+        "target": bot,
+        "cache": False,
+        "out": tmp_path / "out",
+        **bad,
+    }
+    with pytest.raises(error, match=message):
+        backbone.evaluate(**arguments)
+    assert calls == [] and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("bad", "error", "message"),
+    [
+        ({"judges": "openai:gpt-4o"}, TypeError, "judges must be a list of specs, got one string"),
+        ({"concurrency": "3"}, TypeError, "concurrency must be a whole number, got '3'"),
+        ({"timeout": 0}, ValueError, "timeout must be more than 0 seconds"),
+        ({"cache": "no"}, TypeError, "cache must be True or False"),
+        ({"retries": -1}, ValueError, "retries must be at least 0"),
+    ],
+    ids=lambda v: repr(v)[:40],
+)
+def test_rescore_names_an_argument_of_the_wrong_type(
+    tmp_path: Path, bad: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    """As for ``evaluate``: ``judges="openai:gpt-4o"`` was "unknown target 'o'",
+    ``concurrency="3"`` a TypeError from the concurrency limiter, and ``timeout=0``,
+    ``retries=-1`` or ``cache="no"`` re-graded (every judge call failing at once, or with
+    the cache on)."""
+    arguments: dict[str, Any] = {
+        "judges": ["python:tests.fixtures.scripted_judge:rome_judge"],
+        "out": tmp_path / "out",
+        **bad,
+    }
+    with pytest.raises(error, match=message):
+        backbone.rescore(tmp_path / "run", **arguments)
+    assert not (tmp_path / "out").exists()
+
+
 def test_importing_backbone_stays_cheap() -> None:
     code = (
         "import sys\n"

@@ -31,6 +31,7 @@ from typing import Any, Literal, Protocol, TypeAlias
 
 from backbone.core.outcome import Outcome
 from backbone.core.output_dir import OutputDir
+from backbone.evaluation import arguments
 from backbone.evaluation.batch import (
     batch_mode,
     batch_use,
@@ -167,10 +168,15 @@ def evaluate(
     resuming).
 
     Raises :class:`~backbone.core.errors.InputError` (bad suite or output directory),
-    ``TargetSpecError`` (bad target or judge spec), :class:`RunInterrupted` on Ctrl-C.
+    ``TargetSpecError`` (bad target or judge spec), ``TypeError`` or ``ValueError`` (an
+    argument of the wrong type or out of range, named), :class:`RunInterrupted` on Ctrl-C.
     """
-    if (concurrency is not None and concurrency < 1) or samples < 1 or retries < 0:
-        raise ValueError("concurrency and samples must be at least 1, retries at least 0")
+    _check_arguments(
+        suite=suite, out=out, judges=judges, concurrency=concurrency, cache=cache,
+        samples=samples, retries=retries, timeout=timeout, max_tokens=max_tokens,
+        temperature=temperature, judge_samples=judge_samples, wrong_openings=wrong_openings,
+        batch=batch, options=options,
+    )  # fmt: skip
     the_suite, suite_ref = _suite(suite)
     if not isinstance(suite, Suite):  # a path: where rescore finds it from anywhere
         options = {**_suite_file(suite_ref), **(options or {})}
@@ -370,6 +376,43 @@ def _pressure(
         raise ValueError("pressure_turns must be at least 1")
     target, spec = pressure_from_spec(pressure, base_url=base_url, temperature=temperature)
     return target, spec, persona, turns
+
+
+def _check_arguments(
+    *,
+    suite: Any,
+    out: Any,
+    judges: Any,
+    concurrency: Any,
+    cache: Any,
+    samples: Any,
+    retries: Any,
+    timeout: Any,
+    max_tokens: Any,
+    temperature: Any,
+    judge_samples: Any,
+    wrong_openings: Any,
+    batch: Any,
+    options: Any,
+) -> None:
+    """A ``TypeError`` or ``ValueError`` naming the first argument of the wrong type or out
+    of range (:mod:`backbone.evaluation.arguments`), before anything is loaded or written."""
+    if not isinstance(suite, Suite):
+        arguments.path("suite", suite, also="'builtin:NAME' or a Suite")
+    arguments.path("out", out, optional=True)
+    arguments.specs("judges", judges)
+    arguments.whole("concurrency", concurrency, at_least=1, optional=True)
+    arguments.flag("cache", cache)
+    arguments.whole("samples", samples, at_least=1)
+    arguments.whole("retries", retries, at_least=0)
+    arguments.seconds("timeout", timeout)
+    arguments.whole("max_tokens", max_tokens, at_least=1, optional=True)
+    arguments.number("temperature", temperature)
+    arguments.whole("judge_samples", judge_samples, at_least=1)
+    arguments.choice("wrong_openings", wrong_openings, ("push", "stop"))
+    arguments.flag("batch", batch)
+    if options is not None and not isinstance(options, Mapping):
+        raise TypeError(f"options must be a mapping (a dict), got {type(options).__name__}")
 
 
 def _suite(suite: str | Path | Suite) -> tuple[Suite, str]:

@@ -378,6 +378,11 @@ def pressure_from_spec(
     )
 
     if not isinstance(pressure, str):
+        if not callable(pressure):  # else every scenario ended unscored: 'not callable'
+            raise TypeError(
+                f"cannot use {pressure!r} as the pressure role: give a target spec string "
+                "or a function (messages, claim, persona, turn) -> str"
+            )
         named = function_target(pressure)
         name = str(named.identity["function"])
         fingerprint = str(named.identity["source"])

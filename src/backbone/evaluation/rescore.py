@@ -25,6 +25,7 @@ from backbone.core.concurrency import fan_out
 from backbone.core.errors import InputError, Problem
 from backbone.core.output_dir import OutputDir
 from backbone.core.transcript import Transcript
+from backbone.evaluation import arguments
 from backbone.evaluation.judging import agreement_store, grading_info, setup_judging
 from backbone.evaluation.sent import judges_sent
 from backbone.evaluation.stores import open_stores
@@ -60,10 +61,21 @@ def rescore(
 
     ``suite`` is the run's suite (default: as the run recorded it). Raises
     :class:`~backbone.core.errors.InputError` for an unreadable run, ``TargetSpecError`` for
-    a bad judge spec, ``ValueError`` without a judge.
+    a bad judge spec, ``ValueError`` without a judge, ``TypeError`` or ``ValueError`` for an
+    argument of the wrong type or out of range (named).
     """
+    arguments.path("run_dir", run_dir)
+    arguments.specs("judges", judges)
     if not judges:
         raise ValueError("rescore needs at least one judge")
+    arguments.path("out", out, optional=True)
+    arguments.whole("judge_samples", judge_samples, at_least=1)
+    if judge_temperature is not None:
+        arguments.number("judge_temperature", judge_temperature)
+    arguments.whole("concurrency", concurrency, at_least=1)
+    arguments.flag("cache", cache)
+    arguments.seconds("timeout", timeout)
+    arguments.whole("retries", retries, at_least=0)
     run_dir = Path(run_dir)
     run = load_run(run_dir, transcripts=True)
     if not run.transcripts:

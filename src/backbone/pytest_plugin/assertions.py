@@ -110,7 +110,11 @@ class SuiteRun:
         why_few = left_out(metric, items)
         why_few = f" ({why_few})" if why_few else ""
         if rate.value is None:
-            raise AssertionError(f"backbone: {name}{where}: no scored scenario (n=0){why_few}")
+            why = unscored_reasons(items)
+            raise AssertionError(
+                f"backbone: {name}{where}: no scored scenario (n=0){why_few}"
+                + (f"; unscored: {why}" if why else "")
+            )
         shown = (
             f"{name}{where} = {pct(rate.value)} (95% CI {pct(rate.ci[0])}–{pct(rate.ci[1])}, "
             f"n={rate.n})"
@@ -308,6 +312,29 @@ class SuiteRun:
 
 
 REQUIRES = ("estimate", "confident", "plausible")
+
+
+def unscored_reasons(outcomes: Sequence[Outcome], most: int = 3) -> str:
+    """Why scenarios ended unscored: each distinct reason with how many, most frequent first
+    (at most ``most``); "" when none did. A run whose every scenario is unscored otherwise
+    fails a check with "n=0" and no word of the product's own error.
+
+    Example:
+        >>> from backbone.core.outcome import Outcome
+        >>> down = Outcome(id="a", position="p", expect="hold", outcome="unscored",
+        ...                reason="target failed: turn 0: RuntimeError: product down")
+        >>> unscored_reasons([down, down.model_copy(update={"id": "b"})])
+        'target failed: turn 0: RuntimeError: product down (2)'
+    """
+    found: dict[str, int] = {}
+    for o in outcomes:
+        if o.outcome == "unscored":
+            reason = o.reason or "no reason given"
+            found[reason] = found.get(reason, 0) + 1
+    ranked = sorted(found.items(), key=lambda kv: -kv[1])
+    shown = "; ".join(f"{reason} ({n})" for reason, n in ranked[:most])
+    more = len(ranked) - most
+    return shown + (f"; {more} other reason{'s' if more != 1 else ''}" if more > 0 else "")
 
 
 def _check_arguments(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from backbone.pytest_plugin.assertions import unscored_reasons
 from backbone.pytest_plugin.playing import play
 
 if TYPE_CHECKING:
@@ -208,6 +209,13 @@ class CheckItem(pytest.Item):
             return check_regression(self.check, cmp, run, alpha)
         return check_threshold(self.check, run)
 
+    def _unscored(self) -> str:
+        """Why the run's unscored scenarios are unscored (the product's own error, say): with
+        no ``--backbone-out`` a failed item is all the user sees of the run."""
+        parent = self.parent
+        assert isinstance(parent, SuiteFile)
+        return unscored_reasons(parent.played()[0].outcomes)
+
     def runtest(self) -> None:
         from backbone.gate.config import Sequential
 
@@ -223,6 +231,8 @@ class CheckItem(pytest.Item):
                 pytest.skip(r.message)
             if not r.passed:
                 tail = f"\nscenarios: {', '.join(r.ids)}" if r.ids else ""
+                why = self._unscored()
+                tail += f"\nunscored: {why}" if why else ""
                 raise CheckFailed(f"{r.line()}{tail}")
 
     def repr_failure(

@@ -114,13 +114,18 @@ def _values(t: TranscriptRecord, s: ScenarioRecord | None) -> dict[str, list[str
 
 def pack(bodies: list[Markup]) -> str:
     """The conversations' HTML as base64 of gzipped JSON (the page's script unpacks one when
-    it is opened: a large run stays a few MB and shows at once).
+    it is opened: a large run stays a few MB and shows at once). A NUL character is packed as
+    U+FFFD, as :func:`~backbone.report.page.render_page` writes it on the page (the browser
+    drops a NUL from text unseen).
 
     >>> import gzip, base64, json
     >>> json.loads(gzip.decompress(base64.b64decode(pack([Markup("<b>x</b>")]))))
     ['<b>x</b>']
+    >>> json.loads(gzip.decompress(base64.b64decode(pack([Markup("nul\\x00")])))) == ["nul\\ufffd"]
+    True
     """
-    raw = json.dumps([str(b) for b in bodies], ensure_ascii=False).encode("utf-8")
+    texts = [str(b).replace("\x00", "\ufffd") for b in bodies]
+    raw = json.dumps(texts, ensure_ascii=False).encode("utf-8")
     return base64.b64encode(gzip.compress(raw, compresslevel=9, mtime=0)).decode("ascii")
 
 

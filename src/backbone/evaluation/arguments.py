@@ -1,0 +1,101 @@
+"""Checks of what a library caller passes to :func:`~backbone.evaluation.evaluate.evaluate`,
+made before anything is loaded, called or written.
+
+The CLI's options are typed and bounded by its parser; a Python caller's arguments are not.
+Unchecked, ``timeout="5"`` failed 22 frames deep inside asyncio, ``samples=1.5`` inside the
+runner, ``suite=None`` as an ``AttributeError`` in the loader, ``wrong_openings="maybe"``
+was read as ``"push"``, ``cache="no"`` as on, and ``timeout=0`` (no call can answer in no
+time) played a run whose every scenario was ``unscored``. Each is now a ``TypeError`` or a
+``ValueError`` naming the argument, what it must be and what it got.
+
+Example:
+    >>> whole("samples", 2, at_least=1)
+    >>> try:
+    ...     whole("samples", "2", at_least=1)
+    ... except TypeError as exc:
+    ...     print(exc)
+    samples must be a whole number, got '2' (str)
+    >>> try:
+    ...     seconds("timeout", 0)
+    ... except ValueError as exc:
+    ...     print(exc)
+    timeout must be more than 0 seconds (None: the default), got 0
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable
+from typing import Any
+
+
+def _got(value: Any) -> str:
+    return f"{value!r} ({type(value).__name__})"
+
+
+def whole(name: str, value: Any, *, at_least: int, optional: bool = False) -> None:
+    """``value`` is an ``int`` (not a bool) of at least ``at_least`` (or None if ``optional``)."""
+    if value is None and optional:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be a whole number, got {_got(value)}")
+    if value < at_least:
+        raise ValueError(f"{name} must be at least {at_least}, got {value}")
+
+
+def number(name: str, value: Any) -> None:
+    """``value`` is a finite real number (an ``int`` or a ``float``, not a bool)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name} must be a number, got {_got(value)}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value}")
+
+
+def seconds(name: str, value: Any) -> None:
+    """``value`` is None or a number of seconds above 0."""
+    if value is None:
+        return
+    number(name, value)
+    if value <= 0:
+        raise ValueError(f"{name} must be more than 0 seconds (None: the default), got {value}")
+
+
+def flag(name: str, value: Any) -> None:
+    """``value`` is True or False (a string such as ``"no"`` would read as True)."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, got {_got(value)}")
+
+
+def choice(name: str, value: Any, choices: Iterable[str]) -> None:
+    """``value`` is one of ``choices``."""
+    known = list(choices)
+    if value not in known:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, known))}, got {value!r}")
+
+
+def path(name: str, value: Any, *, optional: bool = False, also: str = "") -> None:
+    """``value`` is a path (a ``str`` or a :class:`os.PathLike`), or None if ``optional``;
+    ``also`` names another accepted type for the message (the check of it is the caller's)."""
+    if value is None and optional:
+        return
+    if not isinstance(value, str | os.PathLike):
+        alternative = f" or {also}" if also else ""
+        raise TypeError(f"{name} must be a path (str or Path){alternative}, got {_got(value)}")
+
+
+def specs(name: str, value: Any) -> None:
+    """``value`` is a list (or tuple) of spec strings, not one string, which would be read
+    one character at a time."""
+    if isinstance(value, str):
+        raise TypeError(f"{name} must be a list of specs, got one string: {name}=[{value!r}]?")
+    if value is None:
+        return
+    if not isinstance(value, Iterable):
+        raise TypeError(f"{name} must be a list of specs, got {_got(value)}")
+    for item in value:
+        if not isinstance(item, str):
+            raise TypeError(f"{name} must be a list of spec strings, got {_got(item)} in it")
+
+
+__all__ = ["choice", "flag", "number", "path", "seconds", "specs", "whole"]
