@@ -45,18 +45,20 @@ def whole(name: str, value: Any, *, at_least: int, optional: bool = False) -> No
 
 
 def number(name: str, value: Any) -> None:
-    """``value`` is a finite real number (an ``int`` or a ``float``, not a bool)."""
+    """``value`` is a real number (an ``int`` or a ``float``, not a bool). A temperature's
+    finiteness is checked where the target is built (:func:`~backbone.evaluation.registry.
+    target_from_spec`), whose error the CLI turns into exit 2 naming ``--temperature``."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError(f"{name} must be a number, got {_got(value)}")
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value}")
 
 
 def seconds(name: str, value: Any) -> None:
-    """``value`` is None or a number of seconds above 0."""
+    """``value`` is None or a finite number of seconds above 0."""
     if value is None:
         return
     number(name, value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number of seconds, got {value}")
     if value <= 0:
         raise ValueError(f"{name} must be more than 0 seconds (None: the default), got {value}")
 
