@@ -168,14 +168,18 @@ def test_the_compare_table_shows_data_escapes_literally() -> None:
     assert "a|b`c<!--d<script>x</script>\\x1b[31m\\x00" in text
 
 
-@pytest.mark.parametrize("value", ["[/]", "[bold]x", "\x1b[31mred", "a\nb", "\u202eevil"])
+@pytest.mark.parametrize(
+    "value", ["[/]", "[bold]x", "\x1b[31mred", "a\nb", "\u202eevil", "a\u2028b\u2029c"]
+)
 def test_terminal_escape_round_trips_through_rich(value: str) -> None:
+    """What a reply, id or reason holds is printed as written, on one line: a line or
+    paragraph separator (U+2028, U+2029) broke the line in a terminal as a newline does."""
     console = Console(record=True, width=100, force_terminal=True, color_system=None)
     console.print(terminal(value))
     shown = console.export_text(styles=False).rstrip("\n")
-    assert shown == value.replace("\x1b", "\\x1b").replace("\n", "\\x0a").replace(
-        "\u202e", "\\u202e"
-    )
+    visible = {"\x1b": "\\x1b", "\n": "\\x0a", "\u202e": "\\u202e", "\u2028": "\\u2028"}
+    visible["\u2029"] = "\\u2029"
+    assert shown == "".join(visible.get(c, c) for c in value)
 
 
 async def test_gate_markdown_gives_each_samples_cave_rate_its_interval(tmp_path: Path) -> None:

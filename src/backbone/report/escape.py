@@ -28,8 +28,9 @@ from rich.markup import escape as rich_escape
 
 from backbone.core.text import clean_text
 
-# C0 and C1 controls, DEL, and the bidirectional overrides that reorder what is shown
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls, DEL, the line and paragraph separators (a line break to a terminal and
+# to JavaScript), and the bidirectional overrides that reorder what is shown
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
 # what XML 1.0 cannot hold at all (tab, newline and carriage return it can)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _MD_SPECIAL = re.compile(r"([\\`<|])")
