@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from backbone.audit.feedback_log import FeedbackLog
 from backbone.audit.models import Judgment, SampledEvent, StratumResult
 from backbone.audit.sampling import ARG_MIN_LIMIT
+from backbone.audit.source import read_through
 
 UNRATED = "unrated"
 
@@ -43,31 +44,38 @@ def draw_unrated(
     """Each arm's unrated events, ``per_stratum`` of them drawn (in key order)."""
     if per_stratum < 1:
         raise ValueError(f"per_stratum must be >= 1, got {per_stratum}")
-    counts = dict(
-        log.con.execute(
-            "SELECT __segment, count(*) FROM events WHERE __rating = 'unrated' GROUP BY ALL"
-        ).fetchall()
-    )
-    n = min(per_stratum, max(counts.values(), default=1))
-    key = "md5_number(? || ':' || __id)"
-    pick = f"arg_min(__row, {key}, ?)" if n <= ARG_MIN_LIMIT else f"list(__row ORDER BY {key})[1:?]"
-    rows = log.con.execute(
-        f"""
-        SELECT __segment, count(*) AS n, {pick} AS drawn
-        FROM events WHERE __rating = 'unrated' GROUP BY ALL ORDER BY __segment
-        """,
-        [str(seed), n],
-    ).fetchall()
-    draws = [UnratedDraw(str(arm), int(n), len(drawn)) for arm, n, drawn in rows]
-    by_row = {int(r): d for (_, _, drawn), d in zip(rows, draws, strict=True) for r in drawn}
-    order = {int(r): i for _, _, drawn in rows for i, r in enumerate(drawn)}
-    events = [
-        SampledEvent(
-            event=e, stratum=by_row[e.row].key, weight=by_row[e.row].events / by_row[e.row].drawn
+    with read_through(log.info.file, log.source):  # out of memory under --memory-limit
+        counts = dict(
+            log.con.execute(
+                "SELECT __segment, count(*) FROM events WHERE __rating = 'unrated' GROUP BY ALL"
+            ).fetchall()
         )
-        for e in log.fetch(sorted(by_row))
-    ]
-    events.sort(key=lambda se: (se.stratum, order[se.event.row]))
+        n = min(per_stratum, max(counts.values(), default=1))
+        key = "md5_number(? || ':' || __id)"
+        pick = (
+            f"arg_min(__row, {key}, ?)"
+            if n <= ARG_MIN_LIMIT
+            else f"list(__row ORDER BY {key})[1:?]"
+        )
+        rows = log.con.execute(
+            f"""
+            SELECT __segment, count(*) AS n, {pick} AS drawn
+            FROM events WHERE __rating = 'unrated' GROUP BY ALL ORDER BY __segment
+            """,
+            [str(seed), n],
+        ).fetchall()
+        draws = [UnratedDraw(str(arm), int(n), len(drawn)) for arm, n, drawn in rows]
+        by_row = {int(r): d for (_, _, drawn), d in zip(rows, draws, strict=True) for r in drawn}
+        order = {int(r): i for _, _, drawn in rows for i, r in enumerate(drawn)}
+        events = [
+            SampledEvent(
+                event=e,
+                stratum=by_row[e.row].key,
+                weight=by_row[e.row].events / by_row[e.row].drawn,
+            )
+            for e in log.fetch(sorted(by_row))
+        ]
+        events.sort(key=lambda se: (se.stratum, order[se.event.row]))
     return draws, events
 
 

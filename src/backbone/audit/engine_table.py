@@ -60,7 +60,7 @@ from backbone.audit.models import (
     Sample,
 )
 from backbone.audit.sampling import assemble_sample
-from backbone.audit.source import MAX_LISTED, infer_scalar, jsonable
+from backbone.audit.source import MAX_LISTED, infer_scalar, jsonable, read_through
 from backbone.core.errors import InputError, Problem
 
 ROW = "__row"  # an optional 1-based record index column
@@ -193,11 +193,15 @@ class EngineLog:
 
     def draw_sample(self, per_stratum: int, seed: int = 0) -> Sample:
         """Draw ``per_stratum`` events from every stratum (all of a smaller one): the same
-        events :func:`backbone.audit.sampling.draw_sample` draws from the same log."""
+        events :func:`backbone.audit.sampling.draw_sample` draws from the same log. DuckDB
+        failing the draw (out of memory under ``--memory-limit``, a page of a ``duckdb://``
+        database that no longer reads) raises :class:`InputError` naming the table."""
         if per_stratum < 1:
             raise ValueError(f"per_stratum must be >= 1, got {per_stratum}")
+        with read_through(self.info.file):
+            records = self.draw_rows(per_stratum, seed)
         drawn: dict[str, list[FeedbackEvent]] = {}
-        for rec in self.draw_rows(per_stratum, seed):
+        for rec in records:
             drawn.setdefault(self._stratum_key(rec), []).append(self._event(rec))
         return assemble_sample(self.info.strata, drawn, seed=seed, per_stratum=per_stratum)
 

@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 
 from backbone.audit.feedback_log import FeedbackLog
 from backbone.audit.models import FeedbackEvent, Sample, SampledEvent, Stratum, StratumDraw
+from backbone.audit.source import read_through
 
 ARG_MIN_LIMIT = 999_999  # DuckDB's bounded top-n aggregate takes n below a million
 
@@ -53,11 +54,15 @@ def draw_rows(log: FeedbackLog, per_stratum: int, seed: int) -> dict[str, list[i
 
 
 def draw_sample(log: FeedbackLog, per_stratum: int, seed: int = 0) -> Sample:
-    """Draw ``per_stratum`` events from every stratum of ``log`` (all of a smaller one)."""
+    """Draw ``per_stratum`` events from every stratum of ``log`` (all of a smaller one).
+    DuckDB failing the draw (out of memory under ``--memory-limit``) raises
+    :class:`~backbone.core.errors.InputError` naming the file."""
     if per_stratum < 1:
         raise ValueError(f"per_stratum must be >= 1, got {per_stratum}")
-    drawn = draw_rows(log, per_stratum, seed)
-    by_row = {event.row: event for event in log.fetch([r for rows in drawn.values() for r in rows])}
+    with read_through(log.info.file, log.source):
+        drawn = draw_rows(log, per_stratum, seed)
+        wanted = [r for rows in drawn.values() for r in rows]
+        by_row = {event.row: event for event in log.fetch(wanted)}
     events = {key: [by_row[r] for r in rows] for key, rows in drawn.items()}
     return assemble_sample(log.info.strata, events, seed=seed, per_stratum=per_stratum)
 

@@ -113,6 +113,32 @@ def set_memory_limit(con: duckdb.DuckDBPyConnection, memory_limit: str) -> None:
         ) from None
 
 
+@contextmanager
+def read_through(name: str, source: Source | None = None) -> Iterator[None]:
+    """DuckDB failing a query after the log was opened and counted (the draw, fetching the
+    drawn records: out of memory under ``--memory-limit``, a database page that no longer
+    reads) as an :class:`InputError`: naming ``source``'s file and line when the log is a
+    file (:meth:`Source.unreadable`), else ``name`` (a table: ``duckdb://app.db table 'fb'``).
+
+    Example:
+        >>> try:
+        ...     with read_through("app.db table 'fb'"):
+        ...         duckdb.sql("SELECT error('page 7 is corrupt')").fetchall()
+        ... except InputError as exc:
+        ...     print(exc)
+        app.db table 'fb': Invalid Input Error: page 7 is corrupt
+    """
+    try:
+        yield
+    except duckdb.Error as exc:
+        if source is not None:
+            raise InputError(source.unreadable(exc)) from None
+        text = str(exc).strip()
+        raise InputError.single(
+            name, None, text.splitlines()[0] if text else type(exc).__name__
+        ) from None
+
+
 def detect_format(path: Path, fmt: str | None = None) -> Format:
     """The format named, else the one the file's extension says (under a ``.gz``: the one
     before it).

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from backbone.audit.source import read_through
 from backbone.monitor.conversations import ConversationLog, interruptible
 from backbone.monitor.models import MonitorSample, SampledConversation, StratumDraw, StratumInfo
 
@@ -59,10 +60,13 @@ def draw_sample(
     engine (:mod:`backbone.monitor.engine_table`) the draw runs there, with the same keys."""
     if per_stratum is not None and per_stratum < 1:
         raise ValueError(f"per_stratum must be >= 1, got {per_stratum}")
-    if isinstance(log, ConversationLog):
-        drawn = draw_keys(log, per_stratum, seed)
-    else:
-        drawn = log.draw_keys(per_stratum, seed)
+    # DuckDB failing the draw or the fetch (out of memory under --memory-limit): bad input
+    source = log.source if isinstance(log, ConversationLog) else None
+    with read_through(log.info.file, source):
+        if isinstance(log, ConversationLog):
+            drawn = draw_keys(log, per_stratum, seed)
+        else:
+            drawn = log.draw_keys(per_stratum, seed)
     strata = [
         StratumDraw(
             key=s.key,
@@ -79,7 +83,9 @@ def draw_sample(
     order = [(s.key, key) for s in strata for key in drawn.get(s.key, [])]
     stratum_of = {key: k for k, key in order}
     rank = {key: i for i, (_, key) in enumerate(order)}
-    conversations = sorted(log.fetch([key for _, key in order]), key=lambda c: rank[c.key])
+    with read_through(log.info.file, source):
+        fetched = log.fetch([key for _, key in order])
+    conversations = sorted(fetched, key=lambda c: rank[c.key])
     sampled = []
     for c in conversations:
         s = by_key[stratum_of[c.key]]

@@ -34,14 +34,15 @@ def starter_paths(domain: str, directory: Path) -> tuple[Path, Path]:
 def write_starter(domain: str, directory: Path, *, force: bool = False) -> list[Path]:
     """Write the starter spec and suite for ``domain`` into ``directory``. Raises
     :class:`InputError` for an unknown domain, or when a file exists and ``force`` is off
-    (nothing is written then)."""
+    (nothing is written then). A link whose target is missing exists too: the files are
+    written through links (:mod:`backbone.core.atomic`), so it would make a file elsewhere."""
     if domain not in builtin_specs():
         raise InputError.single(
             domain, None, f"no starter for domain {domain!r} (have: {', '.join(builtin_specs())})"
         )
     spec_path, suite_path = starter_paths(domain, directory)
     if not force:
-        existing = [p for p in (spec_path, suite_path) if p.exists()]
+        existing = [p for p in (spec_path, suite_path) if p.exists() or p.is_symlink()]
         if existing:
             raise InputError(
                 [
