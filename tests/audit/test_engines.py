@@ -562,3 +562,23 @@ def test_bytes_that_are_not_utf8_are_refused_at_their_line_on_both_paths(
     assert [str(p) for p in err.value.problems] == [
         f"{header}:1: not UTF-8 text: invalid bytes in the header"
     ]
+
+
+def test_sqlite_text_that_is_not_utf8_is_refused_at_its_row(log_file: Path, tmp_path: Path) -> None:
+    """SQLite keeps whatever bytes it was given as TEXT. Python's reader raised on them inside
+    DuckDB's reader thread, so the message ended "Detail: Python exception: Traceback (most
+    recent call last):" and named no row; now the row and column are named, as a file's bad
+    bytes are named at their line, and nothing is written."""
+    url = database(log_file, tmp_path, "sqlite")
+    with sqlite3.connect(url.removeprefix("sqlite://")) as con:
+        con.execute("UPDATE feedback SET prompt = CAST(x'66ff00' AS TEXT) WHERE rowid = 7")
+    con.close()
+    out = tmp_path / "out"
+    res = CliRunner().invoke(
+        app,
+        ["audit", "--connection", url, "--table", "feedback", "--judge", JUDGE, "-q",
+         "--no-cache", "--out", str(out)],
+    )  # fmt: skip
+    assert res.exit_code == 2, res.output
+    assert f"{url}: table 'feedback' row 7, column 'prompt': text that is not UTF-8" in res.output
+    assert "Traceback" not in res.output and not out.exists()

@@ -82,6 +82,22 @@ def _arrow_type(kinds: str | None) -> Any:
     return pa.string()
 
 
+@dataclass(frozen=True)
+class _NotUtf8:
+    """A TEXT value whose bytes are not UTF-8 (SQLite stores whatever it was given)."""
+
+    raw: bytes
+
+
+def _decode(raw: bytes) -> str | _NotUtf8:
+    """The connection's text factory: TEXT as ``str``, or marked when it is not UTF-8 (the
+    default factory raised inside DuckDB's reader thread, a traceback in the message)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return _NotUtf8(raw)
+
+
 def _text(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value
@@ -90,10 +106,21 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def _batches(cursor: sqlite3.Cursor, schema: Any, text: Sequence[bool]) -> Iterator[Any]:
+def _batches(
+    cursor: sqlite3.Cursor, schema: Any, text: Sequence[bool], bad: list[str]
+) -> Iterator[Any]:
+    """The rows as Arrow batches; at the first TEXT value that is not UTF-8 the copy stops
+    and ``bad`` says where (the caller refuses the table)."""
     pa = _arrow()
 
+    read = 0
     while rows := cursor.fetchmany(BATCH):
+        for n, row in enumerate(rows, start=read + 1):
+            for value, field in zip(row, schema, strict=True):
+                if isinstance(value, _NotUtf8):
+                    bad.append(f"row {n}, column '{field.name}': text that is not UTF-8")
+                    return
+        read += len(rows)
         columns = [
             [_text(r[i]) for r in rows] if as_text else [r[i] for r in rows]
             for i, as_text in enumerate(text)
@@ -121,6 +148,7 @@ def open_sqlite_table(
         src = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, check_same_thread=False)
     except sqlite3.Error as exc:
         raise InputError.single(where, None, f"cannot connect: {exc}") from None
+    src.text_factory = _decode
     tmpdir = Path(tempfile.mkdtemp(prefix="backbone-sqlite-"))
     backend: Any = None
     try:
@@ -151,9 +179,12 @@ def open_sqlite_table(
         raw.execute("SET enable_progress_bar = false")
         if memory_limit:
             set_memory_limit(raw, memory_limit)
-        reader = pa.RecordBatchReader.from_batches(schema, _batches(cursor, schema, text))
+        bad: list[str] = []
+        reader = pa.RecordBatchReader.from_batches(schema, _batches(cursor, schema, text, bad))
         try:
             raw.from_arrow(reader).create(_COPY)
+            if bad:
+                raise InputError.single(where, None, f"table '{table}' {bad[0]}")
         except sqlite3.Error as exc:  # a page that cannot be read, mid-table
             raise InputError.single(where, None, f"cannot read: {exc}") from None
         except duckdb.Error as exc:  # out of memory under --memory-limit
