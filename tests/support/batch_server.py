@@ -18,6 +18,8 @@ its items are answered then, in one go. Switches for the failures a provider has
 * ``expire(batch_numbers, finished)``: those batches end ``expired`` with only the first
   ``finished`` items answered (the rest ``batch_expired`` / ``expired``);
 * ``forget(batch_number)``: the server answers 404 for that batch (it lost it);
+* ``garble(batch_number, times)``: the first ``times`` requests for that batch (``None``:
+  every one) are answered 200 with an HTML page instead of the batch (a proxy's error page);
 * ``tool_calls(pred)``: items whose messages satisfy ``pred`` are answered with a call to the
   tool ``lookup`` and no text (OpenAI ``finish_reason: tool_calls``, Anthropic
   ``stop_reason: tool_use``): a reply that succeeded, and will be the same every time;
@@ -47,6 +49,7 @@ from aiohttp import web
 from tests.support.loopback import LoopbackServer, ReplyFn, _text, _words, serve_until_signalled
 
 MessagesPred = Callable[[list[dict[str, Any]]], bool]
+GARBLED = "<html><body><h1>502 Bad Gateway</h1></body></html>"
 
 
 @dataclass
@@ -86,6 +89,7 @@ class BatchServer(LoopbackServer):
         self._errored: Counter[str] = Counter()
         self._expire: dict[int, int] = {}
         self._lost: set[int] = set()
+        self._garbled: dict[int, int | None] = {}
         self._tool_rules: list[MessagesPred] = []
         self._refusals: list[tuple[Callable[[dict[str, Any]], bool], dict[str, Any]]] = []
         self._reasoning: int | None = None
@@ -112,6 +116,22 @@ class BatchServer(LoopbackServer):
 
     def forget(self, batch_number: int) -> None:
         self._lost.add(batch_number)
+
+    def garble(self, batch_number: int, *, times: int | None) -> None:
+        """The first ``times`` requests for that batch (None: all) get a 200 HTML page."""
+        self._garbled[batch_number] = times
+
+    def _garbling(self, batch: _Batch) -> bool:
+        """Whether this request for ``batch`` is answered with an HTML page (counted)."""
+        with self._block:
+            if batch.number not in self._garbled:
+                return False
+            left = self._garbled[batch.number]
+            if left is not None:
+                if left <= 0:
+                    return False
+                self._garbled[batch.number] = left - 1
+            return True
 
     def reasoning(self, tokens: int) -> None:
         """Items sent with a token limit below ``tokens`` spend it all before any text."""
@@ -276,6 +296,8 @@ class BatchServer(LoopbackServer):
         batch = self._lookup(request)
         if batch is None:
             return web.json_response({"error": {"message": "No batch found"}}, status=404)
+        if self._garbling(batch):
+            return web.Response(text=GARBLED, content_type="text/html")
         return web.json_response(self._openai_view(batch))
 
     async def _file_content(self, request: web.Request) -> web.Response:
@@ -346,6 +368,8 @@ class BatchServer(LoopbackServer):
                 {"type": "error", "error": {"type": "not_found_error", "message": "no batch"}},
                 status=404,
             )
+        if self._garbling(batch):
+            return web.Response(text=GARBLED, content_type="text/html")
         return web.json_response(self._anthropic_view(batch))
 
     async def _results_anthropic(self, request: web.Request) -> web.Response:
