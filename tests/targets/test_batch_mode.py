@@ -309,6 +309,24 @@ def test_a_batch_only_ever_answered_with_a_page_is_given_up_after_some_polls(
     assert run.options["batch"]["target"]["rebatched"] == 5
 
 
+def test_a_folder_where_the_no_cache_batch_journal_goes_is_not_a_crash(
+    server: BatchServer, tmp_path: Path
+) -> None:
+    """OUT/.backbone/batches.sqlite is a folder: the run goes on without a batch journal (with
+    a warning), as before, and now ends 0 with its results; it ended with an
+    IsADirectoryError traceback (exit 1) while removing the journal, results written."""
+    suite = write_suite(tmp_path / "suite.yaml")
+    (tmp_path / "r" / ".backbone" / "batches.sqlite").mkdir(parents=True)
+    args = ["run", "--target", "openai:m", "--base-url", server.openai_base_url,
+            "--suite", str(suite), "--batch", "--no-cache", "--out", "r", "--quiet"]  # fmt: skip
+    proc = subprocess.run([backbone_exe(), *args], env=cli_env(BACKBONE_BATCH_POLL_SECONDS="0.05"),
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr and "going on without it" in proc.stderr
+    assert outcome_tuples(read_results(tmp_path / "r")["scenarios"]) == PLANTED_OUTCOMES
+    assert server.creates == TURNS
+
+
 def test_an_empty_batch_reply_is_sent_afresh_by_the_next_run(tmp_path: Path) -> None:
     """A batch item answered with an empty message: that run grades it (France is unscored),
     and neither the cache nor the batch journal keeps it; the journal sent the next run back
