@@ -18,6 +18,8 @@ its items are answered then, in one go. Switches for the failures a provider has
 * ``expire(batch_numbers, finished)``: those batches end ``expired`` with only the first
   ``finished`` items answered (the rest ``batch_expired`` / ``expired``);
 * ``forget(batch_number)``: the server answers 404 for that batch (it lost it);
+* ``rewrite``: a function given the lines of each results file (``"output"``, ``"errors"``:
+  OpenAI's; ``"results"``: Anthropic's) that returns the lines served instead;
 * ``garble(batch_number, times)``: the first ``times`` requests for that batch (``None``:
   every one) are answered 200 with an HTML page instead of the batch (a proxy's error page);
 * ``tool_calls(pred)``: items whose messages satisfy ``pred`` are answered with a call to the
@@ -49,6 +51,7 @@ from aiohttp import web
 from tests.support.loopback import LoopbackServer, ReplyFn, _text, _words, serve_until_signalled
 
 MessagesPred = Callable[[list[dict[str, Any]]], bool]
+Rewrite = Callable[[str, list[dict[str, Any]]], list[dict[str, Any]]]
 GARBLED = "<html><body><h1>502 Bad Gateway</h1></body></html>"
 
 
@@ -90,6 +93,7 @@ class BatchServer(LoopbackServer):
         self._expire: dict[int, int] = {}
         self._lost: set[int] = set()
         self._garbled: dict[int, int | None] = {}
+        self.rewrite: Rewrite | None = None
         self._tool_rules: list[MessagesPred] = []
         self._refusals: list[tuple[Callable[[dict[str, Any]], bool], dict[str, Any]]] = []
         self._reasoning: int | None = None
@@ -340,6 +344,8 @@ class BatchServer(LoopbackServer):
                               "error": {"code": "batch_expired",
                                         "message": "This request could not be executed before "
                                         "the completion window expired."}})  # fmt: skip
+        if self.rewrite is not None:
+            lines = self.rewrite(which, lines)
         text = "".join(json.dumps(x) + "\n" for x in lines)
         return web.Response(text=text, content_type="application/octet-stream")
 
@@ -399,6 +405,8 @@ class BatchServer(LoopbackServer):
             else:
                 result = {"type": "expired"}
             lines.append({"custom_id": r["custom_id"], "result": result})
+        if self.rewrite is not None:
+            lines = self.rewrite("results", lines)
         return web.Response(
             text="".join(json.dumps(x) + "\n" for x in lines), content_type="application/binary"
         )

@@ -327,6 +327,44 @@ def test_a_folder_where_the_no_cache_batch_journal_goes_is_not_a_crash(
     assert server.creates == TURNS
 
 
+def _doubled(which: str, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each answered line followed by another answer and then an error for the same
+    custom_id, and a line for a custom_id no request has."""
+    out: list[dict[str, Any]] = []
+    for line in lines:
+        out.append(line)
+        if which == "output":  # OpenAI
+            other = json.loads(json.dumps(line))
+            other["response"]["body"]["choices"][0]["message"]["content"] = "You're right."
+            error = {**line, "response": {"status_code": 500, "body": {"error": {}}}}
+        elif line["result"]["type"] == "succeeded":  # Anthropic
+            other = json.loads(json.dumps(line))
+            other["result"]["message"]["content"] = [{"type": "text", "text": "You're right."}]
+            error = {**line, "result": {"type": "errored", "error": {"type": "error",
+                     "error": {"type": "api_error", "message": "overloaded"}}}}  # fmt: skip
+        else:
+            continue
+        out += [other, error, {**line, "custom_id": "not-a-request"}]
+    return out
+
+
+@pytest.mark.parametrize("api", ["openai", "anthropic"])
+def test_results_naming_a_request_twice_or_no_request_use_its_first_answer(
+    server: BatchServer, tmp_path: Path, api: str
+) -> None:
+    """A results file with two answers and an error for each request, and lines for requests
+    never sent: each request's first answer is used, nothing is sent again. The last line
+    won: the error, so every request went in two more batches, then online."""
+    suite = str(write_suite(tmp_path / "suite.yaml"))
+    server.rewrite = _doubled
+    base = server.openai_base_url if api == "openai" else server.anthropic_base_url
+    run = evaluate(suite, f"{api}:m", base_url=base, batch=True, cache=False)
+    assert outcome_tuples(run.outcomes) == PLANTED_OUTCOMES
+    assert server.creates == TURNS and server.total == 0
+    stats = run.options["batch"]["target"]
+    assert (stats["rebatched"], stats["online"], stats["failed"]) == (0, 0, 0)
+
+
 def test_an_empty_batch_reply_is_sent_afresh_by_the_next_run(tmp_path: Path) -> None:
     """A batch item answered with an empty message: that run grades it (France is unscored),
     and neither the cache nor the batch journal keeps it; the journal sent the next run back

@@ -19,7 +19,7 @@ from typing import Any
 
 from backbone.targets.anthropic import API_VERSION, AnthropicTarget
 from backbone.targets.batch_http import BatchHttp, jsonl
-from backbone.targets.batching import BatchStatus, ItemResult, read_reply
+from backbone.targets.batching import BatchStatus, ItemResult, keep_first_answer, read_reply
 from backbone.targets.errors import RetryableTargetError
 from backbone.targets.http_errors import error_in_reply
 from backbone.targets.messages import Request
@@ -68,9 +68,7 @@ class AnthropicBatchClient:
         text = await self.http.get_text(where or f"{PATH}/{batch_id}/results")
         out: dict[str, ItemResult] = {}
         for obj in jsonl(text):
-            custom_id = obj.get("custom_id")
-            if isinstance(custom_id, str):
-                out[custom_id] = self._item(obj.get("result"))
+            keep_first_answer(out, obj.get("custom_id"), self._item(obj.get("result")))
         return out
 
     def _item(self, result: Any) -> ItemResult:

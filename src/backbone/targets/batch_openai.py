@@ -24,7 +24,13 @@ from typing import Any
 import aiohttp
 
 from backbone.targets.batch_http import BatchHttp, jsonl
-from backbone.targets.batching import BatchStatus, ItemResult, read_reply, refused_item
+from backbone.targets.batching import (
+    BatchStatus,
+    ItemResult,
+    keep_first_answer,
+    read_reply,
+    refused_item,
+)
 from backbone.targets.errors import InvalidRequestError
 from backbone.targets.http_errors import error_fields
 from backbone.targets.messages import Request
@@ -96,9 +102,7 @@ class OpenAIBatchClient:
                 continue
             text = await self.http.get_text(f"/files/{file_id}/content")
             for obj in jsonl(text):
-                custom_id = obj.get("custom_id")
-                if isinstance(custom_id, str):
-                    out[custom_id] = self._item(obj)
+                keep_first_answer(out, obj.get("custom_id"), self._item(obj))
         return out
 
     def _item(self, obj: dict[str, Any]) -> ItemResult:

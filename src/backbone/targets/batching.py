@@ -130,6 +130,28 @@ def refused_item(status: object, body: object) -> ItemResult:
     return ItemResult(error=f"HTTP {status}" + (f": {said}" if said else ""), final=final)
 
 
+def keep_first_answer(out: dict[str, ItemResult], custom_id: object, item: ItemResult) -> None:
+    """Record ``item`` as the result of ``custom_id`` in ``out`` unless an answer is already
+    there: a results file that names a request twice (an answer, then an error or another
+    answer) gives its first answer, as a success wins over an error from the other file. The
+    last line won, and an error after an answer sent the request, and paid for it, again.
+
+    Example:
+        >>> out: dict[str, ItemResult] = {}
+        >>> keep_first_answer(out, "k", ItemResult(error="HTTP 500"))
+        >>> keep_first_answer(out, "k", ItemResult(Reply("Rome.")))
+        >>> keep_first_answer(out, "k", ItemResult(error="HTTP 500"))
+        >>> keep_first_answer(out, 7, ItemResult(Reply("no request has this id")))
+        >>> {k: v.reply.text for k, v in out.items() if v.reply}
+        {'k': 'Rome.'}
+    """
+    if not isinstance(custom_id, str):
+        return
+    kept = out.get(custom_id)
+    if kept is None or kept.reply is None:
+        out[custom_id] = item
+
+
 @dataclass(frozen=True)
 class BatchStatus:
     """A batch as the provider describes it: its state, whether it is still running, and how
