@@ -365,6 +365,35 @@ def test_results_naming_a_request_twice_or_no_request_use_its_first_answer(
     assert (stats["rebatched"], stats["online"], stats["failed"]) == (0, 0, 0)
 
 
+class _OddCounts(BatchServer):
+    """A batch server whose request counts are not numbers (they only show progress)."""
+
+    def _openai_view(self, b: Any) -> dict[str, Any]:
+        view = super()._openai_view(b)
+        view["request_counts"] = {"total": "n/a", "completed": "n/a", "failed": None}
+        return view
+
+    def _anthropic_view(self, b: Any) -> dict[str, Any]:
+        view = super()._anthropic_view(b)
+        view["request_counts"] = ["n/a"]
+        return view
+
+
+@pytest.mark.parametrize("api", ["openai", "anthropic"])
+def test_request_counts_that_are_not_numbers_do_not_fail_the_batch(
+    tmp_path: Path, api: str
+) -> None:
+    """The counts only show progress; a batch whose counts were not numbers failed every one
+    of its requests (ValueError / AttributeError): every scenario unscored, the batch paid
+    for, and a run started again read the same batch and failed the same way."""
+    suite = str(write_suite(tmp_path / "suite.yaml"))
+    with _OddCounts(planted_bot) as server:
+        base = server.openai_base_url if api == "openai" else server.anthropic_base_url
+        run = evaluate(suite, f"{api}:m", base_url=base, batch=True, cache=False)
+        assert outcome_tuples(run.outcomes) == PLANTED_OUTCOMES
+        assert server.creates == TURNS and server.total == 0
+
+
 def test_an_empty_batch_reply_is_sent_afresh_by_the_next_run(tmp_path: Path) -> None:
     """A batch item answered with an empty message: that run grades it (France is unscored),
     and neither the cache nor the batch journal keeps it; the journal sent the next run back

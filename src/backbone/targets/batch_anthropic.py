@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from backbone.targets.anthropic import API_VERSION, AnthropicTarget
-from backbone.targets.batch_http import BatchHttp, jsonl
+from backbone.targets.batch_http import BatchHttp, counts, jsonl
 from backbone.targets.batching import BatchStatus, ItemResult, keep_first_answer, read_reply
 from backbone.targets.errors import RetryableTargetError
 from backbone.targets.http_errors import error_in_reply
@@ -57,9 +57,9 @@ class AnthropicBatchClient:
         state = str(data.get("processing_status", "")) if isinstance(data, dict) else ""
         if not state:
             raise self.target.unreadable(json.dumps(data)[:200])
-        counts = {k: int(v or 0) for k, v in (data.get("request_counts") or {}).items()}
-        done = sum(counts.get(k, 0) for k in ("succeeded", "errored", "canceled", "expired"))
-        return BatchStatus(state, state != "ended", done, done + counts.get("processing", 0))
+        n = counts(data)
+        done = sum(n.get(k, 0) for k in ("succeeded", "errored", "canceled", "expired"))
+        return BatchStatus(state, state != "ended", done, done + n.get("processing", 0))
 
     async def results(self, batch_id: str) -> dict[str, ItemResult]:
         data = await self.http.get_json(f"{PATH}/{batch_id}")

@@ -23,7 +23,7 @@ from typing import Any
 
 import aiohttp
 
-from backbone.targets.batch_http import BatchHttp, jsonl
+from backbone.targets.batch_http import BatchHttp, counts, jsonl
 from backbone.targets.batching import (
     BatchStatus,
     ItemResult,
@@ -89,9 +89,9 @@ class OpenAIBatchClient:
         state = str(data.get("status", "")) if isinstance(data, dict) else ""
         if not state:
             raise self.target.unreadable(json.dumps(data)[:200])
-        counts = data.get("request_counts") or {}
-        done = int(counts.get("completed") or 0) + int(counts.get("failed") or 0)
-        return BatchStatus(state, state in OPEN, done, int(counts.get("total") or 0))
+        n = counts(data)
+        done = n.get("completed", 0) + n.get("failed", 0)
+        return BatchStatus(state, state in OPEN, done, n.get("total", 0))
 
     async def results(self, batch_id: str) -> dict[str, ItemResult]:
         data = await self.http.get_json(f"/batches/{batch_id}")
