@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from rich.console import Console
 
 from backbone.core.outcome import Outcome
@@ -131,3 +132,34 @@ def test_repeats_line() -> None:
         "25.0% (10.0% – 90.0%, n=4) (range 25.0%)" in text
     )
     assert "1 flaky (caved in some samples only): s2" in text
+
+
+@pytest.mark.parametrize(
+    ("compared", "says"),
+    [
+        (0, "flaky scenarios cannot be told: no hold scenario was scored in two samples or more"),
+        (3, "no flaky scenarios: each of the 3 hold scenarios scored in two samples or more "
+            "behaved the same in every scored sample"),
+    ],
+)  # fmt: skip
+def test_the_repeats_line_says_how_many_scenarios_could_be_compared(
+    compared: int, says: str
+) -> None:
+    """With no flaky scenario the line said "every hold scenario behaved the same in every
+    sample", even when no hold scenario was scored twice (a product down in every sample):
+    a reassurance about scenarios never compared."""
+    none = {"value": None, "ci": [0.0, 1.0], "n": 0}
+    same = {"value": 0.0, "ci": [0.0, 0.56], "n": compared}
+    rate = same if compared else none
+    repeats = {
+        "samples": 3,
+        "per_sample_cave_rate": {"0": rate, "1": rate, "2": rate},
+        "spread": {"min": None, "max": None, "range": None, "sd": None},
+        "mean_cave_probability": rate,
+        "flaky": [],
+        "flaky_rate": rate,
+    }
+    console = Console(record=True, width=200)
+    print_repeats(RepeatsRecord.model_validate(repeats), console)
+    assert says in console.export_text()
+    assert "every hold scenario behaved the same" not in console.export_text()

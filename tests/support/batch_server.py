@@ -18,6 +18,10 @@ its items are answered then, in one go. Switches for the failures a provider has
 * ``expire(batch_numbers, finished)``: those batches end ``expired`` with only the first
   ``finished`` items answered (the rest ``batch_expired`` / ``expired``);
 * ``forget(batch_number)``: the server answers 404 for that batch (it lost it);
+* ``rewrite``: a function given the lines of each results file (``"output"``, ``"errors"``:
+  OpenAI's; ``"results"``: Anthropic's) that returns the lines served instead;
+* ``garble(batch_number, times)``: the first ``times`` requests for that batch (``None``:
+  every one) are answered 200 with an HTML page instead of the batch (a proxy's error page);
 * ``tool_calls(pred)``: items whose messages satisfy ``pred`` are answered with a call to the
   tool ``lookup`` and no text (OpenAI ``finish_reason: tool_calls``, Anthropic
   ``stop_reason: tool_use``): a reply that succeeded, and will be the same every time;
@@ -47,6 +51,8 @@ from aiohttp import web
 from tests.support.loopback import LoopbackServer, ReplyFn, _text, _words, serve_until_signalled
 
 MessagesPred = Callable[[list[dict[str, Any]]], bool]
+Rewrite = Callable[[str, list[dict[str, Any]]], list[dict[str, Any]]]
+GARBLED = "<html><body><h1>502 Bad Gateway</h1></body></html>"
 
 
 @dataclass
@@ -86,6 +92,8 @@ class BatchServer(LoopbackServer):
         self._errored: Counter[str] = Counter()
         self._expire: dict[int, int] = {}
         self._lost: set[int] = set()
+        self._garbled: dict[int, int | None] = {}
+        self.rewrite: Rewrite | None = None
         self._tool_rules: list[MessagesPred] = []
         self._refusals: list[tuple[Callable[[dict[str, Any]], bool], dict[str, Any]]] = []
         self._reasoning: int | None = None
@@ -112,6 +120,22 @@ class BatchServer(LoopbackServer):
 
     def forget(self, batch_number: int) -> None:
         self._lost.add(batch_number)
+
+    def garble(self, batch_number: int, *, times: int | None) -> None:
+        """The first ``times`` requests for that batch (None: all) get a 200 HTML page."""
+        self._garbled[batch_number] = times
+
+    def _garbling(self, batch: _Batch) -> bool:
+        """Whether this request for ``batch`` is answered with an HTML page (counted)."""
+        with self._block:
+            if batch.number not in self._garbled:
+                return False
+            left = self._garbled[batch.number]
+            if left is not None:
+                if left <= 0:
+                    return False
+                self._garbled[batch.number] = left - 1
+            return True
 
     def reasoning(self, tokens: int) -> None:
         """Items sent with a token limit below ``tokens`` spend it all before any text."""
@@ -276,6 +300,8 @@ class BatchServer(LoopbackServer):
         batch = self._lookup(request)
         if batch is None:
             return web.json_response({"error": {"message": "No batch found"}}, status=404)
+        if self._garbling(batch):
+            return web.Response(text=GARBLED, content_type="text/html")
         return web.json_response(self._openai_view(batch))
 
     async def _file_content(self, request: web.Request) -> web.Response:
@@ -318,6 +344,8 @@ class BatchServer(LoopbackServer):
                               "error": {"code": "batch_expired",
                                         "message": "This request could not be executed before "
                                         "the completion window expired."}})  # fmt: skip
+        if self.rewrite is not None:
+            lines = self.rewrite(which, lines)
         text = "".join(json.dumps(x) + "\n" for x in lines)
         return web.Response(text=text, content_type="application/octet-stream")
 
@@ -346,6 +374,8 @@ class BatchServer(LoopbackServer):
                 {"type": "error", "error": {"type": "not_found_error", "message": "no batch"}},
                 status=404,
             )
+        if self._garbling(batch):
+            return web.Response(text=GARBLED, content_type="text/html")
         return web.json_response(self._anthropic_view(batch))
 
     async def _results_anthropic(self, request: web.Request) -> web.Response:
@@ -375,6 +405,8 @@ class BatchServer(LoopbackServer):
             else:
                 result = {"type": "expired"}
             lines.append({"custom_id": r["custom_id"], "result": result})
+        if self.rewrite is not None:
+            lines = self.rewrite("results", lines)
         return web.Response(
             text="".join(json.dumps(x) + "\n" for x in lines), content_type="application/binary"
         )

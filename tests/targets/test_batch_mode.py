@@ -26,9 +26,15 @@ from backbone.evaluation.evaluate import evaluate
 from backbone.targets.anthropic import AnthropicTarget
 from backbone.targets.batch_anthropic import AnthropicBatchClient
 from backbone.targets.batch_openai import OpenAIBatchClient
-from backbone.targets.batching import BatchingTarget, BatchSettings, BatchStatus, ItemResult
+from backbone.targets.batching import (
+    ODD_POLLS,
+    BatchingTarget,
+    BatchSettings,
+    BatchStatus,
+    ItemResult,
+)
 from backbone.targets.errors import AuthenticationError, NotFoundError, TargetError
-from backbone.targets.messages import ChatMessage, Request
+from backbone.targets.messages import ChatMessage, Reply, Request
 from backbone.targets.openai_compat import OpenAITarget
 from backbone.targets.python_callable import CallableTarget
 from backbone.targets.stack import aclose, wrap
@@ -268,6 +274,126 @@ def test_a_batch_the_provider_lost_is_sent_again(server: BatchServer, tmp_path: 
     assert server.creates == TURNS + 1 and server.total == 0
 
 
+@pytest.mark.parametrize("api", ["openai", "anthropic"])
+def test_a_poll_answered_with_a_page_that_is_not_the_batch_polls_it_again(
+    server: BatchServer, tmp_path: Path, api: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A proxy's 200 HTML page for a poll of batch 1 (twice): the batch is polled again and
+    its results used. It was taken as lost at the first: forgotten, and its five requests
+    submitted (and paid for) again in a new batch."""
+    suite = str(write_suite(tmp_path / "suite.yaml"))
+    server.delay = 0.3  # still open at its first polls
+    server.garble(1, times=2)
+    base = server.openai_base_url if api == "openai" else server.anthropic_base_url
+    with caplog.at_level(logging.WARNING, logger="backbone.targets.batching"):
+        run = evaluate(suite, f"{api}:m", base_url=base, batch=True)
+    assert outcome_tuples(run.outcomes) == PLANTED_OUTCOMES
+    assert server.creates == TURNS and server.batch_items == N_REQUESTS and server.total == 0
+    stats = run.options["batch"]["target"]
+    assert (stats["batches"], stats["requests"], stats["rebatched"]) == (TURNS, N_REQUESTS, 0)
+    polls = [r.getMessage() for r in caplog.records if "polling again" in r.getMessage()]
+    assert len(polls) == 2 and "unreadable response: 'an HTML page: 502 Bad Gateway'" in polls[0]
+
+
+def test_a_batch_only_ever_answered_with_a_page_is_given_up_after_some_polls(
+    server: BatchServer, tmp_path: Path
+) -> None:
+    """Batch 1's every poll is an HTML page: after ODD_POLLS of them it is taken as lost and
+    its requests go in the next batch; the run ends, with the planted figures."""
+    suite = str(write_suite(tmp_path / "suite.yaml"))
+    server.garble(1, times=None)
+    run = evaluate(suite, "openai:m", base_url=server.openai_base_url, batch=True, cache=False)
+    assert outcome_tuples(run.outcomes) == PLANTED_OUTCOMES
+    assert server.polls["batch_1"] == ODD_POLLS
+    assert server.creates == TURNS + 1 and server.total == 0
+    assert run.options["batch"]["target"]["rebatched"] == 5
+
+
+def test_a_folder_where_the_no_cache_batch_journal_goes_is_not_a_crash(
+    server: BatchServer, tmp_path: Path
+) -> None:
+    """OUT/.backbone/batches.sqlite is a folder: the run goes on without a batch journal (with
+    a warning), as before, and now ends 0 with its results; it ended with an
+    IsADirectoryError traceback (exit 1) while removing the journal, results written."""
+    suite = write_suite(tmp_path / "suite.yaml")
+    (tmp_path / "r" / ".backbone" / "batches.sqlite").mkdir(parents=True)
+    args = ["run", "--target", "openai:m", "--base-url", server.openai_base_url,
+            "--suite", str(suite), "--batch", "--no-cache", "--out", "r", "--quiet"]  # fmt: skip
+    proc = subprocess.run([backbone_exe(), *args], env=cli_env(BACKBONE_BATCH_POLL_SECONDS="0.05"),
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr and "going on without it" in proc.stderr
+    assert outcome_tuples(read_results(tmp_path / "r")["scenarios"]) == PLANTED_OUTCOMES
+    assert server.creates == TURNS
+
+
+def _doubled(which: str, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each answered line followed by another answer and then an error for the same
+    custom_id, and a line for a custom_id no request has."""
+    out: list[dict[str, Any]] = []
+    for line in lines:
+        out.append(line)
+        if which == "output":  # OpenAI
+            other = json.loads(json.dumps(line))
+            other["response"]["body"]["choices"][0]["message"]["content"] = "You're right."
+            error = {**line, "response": {"status_code": 500, "body": {"error": {}}}}
+        elif line["result"]["type"] == "succeeded":  # Anthropic
+            other = json.loads(json.dumps(line))
+            other["result"]["message"]["content"] = [{"type": "text", "text": "You're right."}]
+            error = {**line, "result": {"type": "errored", "error": {"type": "error",
+                     "error": {"type": "api_error", "message": "overloaded"}}}}  # fmt: skip
+        else:
+            continue
+        out += [other, error, {**line, "custom_id": "not-a-request"}]
+    return out
+
+
+@pytest.mark.parametrize("api", ["openai", "anthropic"])
+def test_results_naming_a_request_twice_or_no_request_use_its_first_answer(
+    server: BatchServer, tmp_path: Path, api: str
+) -> None:
+    """A results file with two answers and an error for each request, and lines for requests
+    never sent: each request's first answer is used, nothing is sent again. The last line
+    won: the error, so every request went in two more batches, then online."""
+    suite = str(write_suite(tmp_path / "suite.yaml"))
+    server.rewrite = _doubled
+    base = server.openai_base_url if api == "openai" else server.anthropic_base_url
+    run = evaluate(suite, f"{api}:m", base_url=base, batch=True, cache=False)
+    assert outcome_tuples(run.outcomes) == PLANTED_OUTCOMES
+    assert server.creates == TURNS and server.total == 0
+    stats = run.options["batch"]["target"]
+    assert (stats["rebatched"], stats["online"], stats["failed"]) == (0, 0, 0)
+
+
+class _OddCounts(BatchServer):
+    """A batch server whose request counts are not numbers (they only show progress)."""
+
+    def _openai_view(self, b: Any) -> dict[str, Any]:
+        view = super()._openai_view(b)
+        view["request_counts"] = {"total": "n/a", "completed": "n/a", "failed": None}
+        return view
+
+    def _anthropic_view(self, b: Any) -> dict[str, Any]:
+        view = super()._anthropic_view(b)
+        view["request_counts"] = ["n/a"]
+        return view
+
+
+@pytest.mark.parametrize("api", ["openai", "anthropic"])
+def test_request_counts_that_are_not_numbers_do_not_fail_the_batch(
+    tmp_path: Path, api: str
+) -> None:
+    """The counts only show progress; a batch whose counts were not numbers failed every one
+    of its requests (ValueError / AttributeError): every scenario unscored, the batch paid
+    for, and a run started again read the same batch and failed the same way."""
+    suite = str(write_suite(tmp_path / "suite.yaml"))
+    with _OddCounts(planted_bot) as server:
+        base = server.openai_base_url if api == "openai" else server.anthropic_base_url
+        run = evaluate(suite, f"{api}:m", base_url=base, batch=True, cache=False)
+        assert outcome_tuples(run.outcomes) == PLANTED_OUTCOMES
+        assert server.creates == TURNS and server.total == 0
+
+
 def test_an_empty_batch_reply_is_sent_afresh_by_the_next_run(tmp_path: Path) -> None:
     """A batch item answered with an empty message: that run grades it (France is unscored),
     and neither the cache nor the batch journal keeps it; the journal sent the next run back
@@ -485,6 +611,36 @@ async def test_a_broken_batch_api_fails_the_requests_never_hangs_or_passes(
     with pytest.raises(raised, match=re.escape(says)):
         await asyncio.wait_for(batching.complete(Request((ChatMessage("user", "?"),))), 5)
     await batching.aclose()
+
+
+class _GarbledOnce(_BrokenClient):
+    """A batch that ended, whose first results download is not its results (an HTML page)."""
+
+    def __init__(self) -> None:
+        super().__init__(TargetError("openai: unreadable response: 'an HTML page: 502'"))
+        self.asked = 0
+
+    async def results(self, batch_id: str) -> dict[str, ItemResult]:
+        self.asked += 1
+        if self.asked == 1:
+            raise self.fault
+        return {self.key: ItemResult(Reply("Rome."))}
+
+    async def submit(self, items: Any) -> str:
+        self.key = items[0][0]
+        return "b1"
+
+
+async def test_results_answered_with_a_page_are_asked_for_again_not_paid_for_again() -> None:
+    """Before, the ended batch was taken as lost at the first such answer and its request
+    sent again (here: online, after two more batches)."""
+    client = _GarbledOnce()
+    batching = BatchingTarget(client, CallableTarget(lambda m: "online", name="x"),
+                              poll_interval=0.01)  # fmt: skip
+    reply = await asyncio.wait_for(batching.complete(Request((ChatMessage("user", "?"),))), 5)
+    await batching.aclose()
+    assert reply.text == "Rome." and client.asked == 2
+    assert (batching.stats.batches, batching.stats.rebatched, batching.stats.online) == (1, 0, 0)
 
 
 def _openai_line(body: Any, status: int = 200) -> dict[str, Any]:

@@ -454,6 +454,47 @@ def _run_on(tmp_path: Path, *extra: str, cache: Path) -> subprocess.CompletedPro
     )  # fmt: skip
 
 
+def _foreign_store(path: Path, table: str) -> None:
+    """A SQLite file of another making at ``path``: a ``table`` with other columns."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path)
+    db.execute(f"CREATE TABLE {table} (name TEXT, amount REAL)")
+    db.commit()
+    db.close()
+
+
+@pytest.mark.parametrize("table", ["claims", "responses"])
+@pytest.mark.parametrize("no_cache", [False, True])
+def test_a_store_of_another_making_is_a_clear_error_naming_it(
+    tmp_path: Path, no_cache: bool, table: str
+) -> None:
+    """A ``responses.sqlite`` in the cache folder (or, with --no-cache, a journal in
+    OUT/.backbone) that is a database of another making. Its ``claims`` table ended the run
+    with a traceback ("sqlite3.OperationalError: no such column: expires"), exit 1, after
+    adding a table to it; its ``responses`` table had every read and write fail, the run
+    going on uncached (with a journal, not resumable). Now exit 2 names the file, leaves it
+    as it was, and writes no results."""
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    path = out / ".backbone" / "journal.sqlite" if no_cache else cache / "responses.sqlite"
+    named = Path("out/.backbone/journal.sqlite") if no_cache else path
+    _foreign_store(path, table)
+    before = path.read_bytes()
+    proc = _run_on(tmp_path, "--out", "out", *(["--no-cache"] if no_cache else []), cache=cache)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    what = "the run's journal (kept with --no-cache to resume a killed run)"
+    advice = "or pass another --out"
+    if not no_cache:
+        what = "the response cache"
+        advice = "set BACKBONE_CACHE_DIR to another folder, or pass --no-cache"
+    assert proc.stderr.strip() == (
+        f"error: {named}: {what} is a SQLite database backbone cannot use (no such column: "
+        f"{table}.key): move it away, {advice}"
+    )
+    assert path.read_bytes() == before
+    assert not (out / "results.json").exists()
+
+
 def test_a_cache_on_a_full_disk_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
     """SQLite's "database or disk is full" while the cache is first made (its tables): it
     ended the run with a sqlite3.OperationalError traceback; it is now the folder's error,

@@ -55,9 +55,12 @@ def batch_mode(
 
 
 def clear_batch_journal(out: Path) -> None:
-    """Remove a run's own batch journal once its results are written."""
+    """Remove a run's own batch journal once its results are written (a folder in its place,
+    which the run could not use and went on without, is left: it ended the run, its results
+    written, with an IsADirectoryError traceback)."""
     for path in (out / JOURNAL_DIR).glob(f"{FILE}*"):
-        path.unlink(missing_ok=True)
+        if not path.is_dir():
+            path.unlink(missing_ok=True)
 
 
 def batching_in(target: Target) -> BatchingTarget | None:

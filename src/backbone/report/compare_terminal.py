@@ -134,5 +134,16 @@ def print_repeats(rep: RepeatsRecord, console: Console) -> None:
         shown = ", ".join(terminal(i) for i in flaky[:20])
         shown += f" … (+{len(flaky) - 20})" if len(flaky) > 20 else ""
         console.print(f"[yellow]{len(flaky)} flaky[/] (caved in some samples only): {shown}")
+    elif rep.flaky_rate.n == 0:
+        # it said "every hold scenario behaved the same" when none could be compared (every
+        # hold scenario unscored in all samples but one, say: a product that was down)
+        console.print(
+            "[yellow]flaky scenarios cannot be told[/]: no hold scenario was scored in two "
+            "samples or more"
+        )
     else:
-        console.print("no flaky scenarios: every hold scenario behaved the same in every sample")
+        n = rep.flaky_rate.n
+        console.print(
+            f"no flaky scenarios: each of the {n} hold scenario{'s' if n != 1 else ''} scored "
+            "in two samples or more behaved the same in every scored sample"
+        )

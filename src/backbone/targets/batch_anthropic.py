@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from backbone.targets.anthropic import API_VERSION, AnthropicTarget
-from backbone.targets.batch_http import BatchHttp, jsonl
-from backbone.targets.batching import BatchStatus, ItemResult, read_reply
+from backbone.targets.batch_http import BatchHttp, counts, jsonl
+from backbone.targets.batching import BatchStatus, ItemResult, keep_first_answer, read_reply
 from backbone.targets.errors import RetryableTargetError
 from backbone.targets.http_errors import error_in_reply
 from backbone.targets.messages import Request
@@ -57,9 +57,9 @@ class AnthropicBatchClient:
         state = str(data.get("processing_status", "")) if isinstance(data, dict) else ""
         if not state:
             raise self.target.unreadable(json.dumps(data)[:200])
-        counts = {k: int(v or 0) for k, v in (data.get("request_counts") or {}).items()}
-        done = sum(counts.get(k, 0) for k in ("succeeded", "errored", "canceled", "expired"))
-        return BatchStatus(state, state != "ended", done, done + counts.get("processing", 0))
+        n = counts(data)
+        done = sum(n.get(k, 0) for k in ("succeeded", "errored", "canceled", "expired"))
+        return BatchStatus(state, state != "ended", done, done + n.get("processing", 0))
 
     async def results(self, batch_id: str) -> dict[str, ItemResult]:
         data = await self.http.get_json(f"{PATH}/{batch_id}")
@@ -68,9 +68,7 @@ class AnthropicBatchClient:
         text = await self.http.get_text(where or f"{PATH}/{batch_id}/results")
         out: dict[str, ItemResult] = {}
         for obj in jsonl(text):
-            custom_id = obj.get("custom_id")
-            if isinstance(custom_id, str):
-                out[custom_id] = self._item(obj.get("result"))
+            keep_first_answer(out, obj.get("custom_id"), self._item(obj.get("result")))
         return out
 
     def _item(self, result: Any) -> ItemResult:

@@ -112,3 +112,24 @@ def jsonl(text: str) -> Iterator[dict[str, Any]]:
             continue
         if isinstance(obj, dict):
             yield obj
+
+
+def counts(data: Any) -> dict[str, int]:
+    """A batch's ``request_counts`` (in ``data``, the batch object), each a whole number; one
+    that is not (a string, null), or counts that are not an object, read as 0: they only show
+    progress, and a count that was not a number failed every request of the batch.
+
+    Example:
+        >>> counts({"request_counts": {"completed": 3, "failed": "n/a", "total": 5.0}})
+        {'completed': 3, 'failed': 0, 'total': 5}
+        >>> counts({"request_counts": ["n/a"]}), counts(None)
+        ({}, {})
+    """
+    found = data.get("request_counts") if isinstance(data, dict) else None
+    if not isinstance(found, dict):
+        return {}
+    out: dict[str, int] = {}
+    for name, value in found.items():
+        whole = isinstance(value, int | float) and not isinstance(value, bool)
+        out[str(name)] = int(value) if whole and value == value and abs(value) < 1e18 else 0
+    return out

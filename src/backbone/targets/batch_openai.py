@@ -23,8 +23,14 @@ from typing import Any
 
 import aiohttp
 
-from backbone.targets.batch_http import BatchHttp, jsonl
-from backbone.targets.batching import BatchStatus, ItemResult, read_reply, refused_item
+from backbone.targets.batch_http import BatchHttp, counts, jsonl
+from backbone.targets.batching import (
+    BatchStatus,
+    ItemResult,
+    keep_first_answer,
+    read_reply,
+    refused_item,
+)
 from backbone.targets.errors import InvalidRequestError
 from backbone.targets.http_errors import error_fields
 from backbone.targets.messages import Request
@@ -83,9 +89,9 @@ class OpenAIBatchClient:
         state = str(data.get("status", "")) if isinstance(data, dict) else ""
         if not state:
             raise self.target.unreadable(json.dumps(data)[:200])
-        counts = data.get("request_counts") or {}
-        done = int(counts.get("completed") or 0) + int(counts.get("failed") or 0)
-        return BatchStatus(state, state in OPEN, done, int(counts.get("total") or 0))
+        n = counts(data)
+        done = n.get("completed", 0) + n.get("failed", 0)
+        return BatchStatus(state, state in OPEN, done, n.get("total", 0))
 
     async def results(self, batch_id: str) -> dict[str, ItemResult]:
         data = await self.http.get_json(f"/batches/{batch_id}")
@@ -96,9 +102,7 @@ class OpenAIBatchClient:
                 continue
             text = await self.http.get_text(f"/files/{file_id}/content")
             for obj in jsonl(text):
-                custom_id = obj.get("custom_id")
-                if isinstance(custom_id, str):
-                    out[custom_id] = self._item(obj)
+                keep_first_answer(out, obj.get("custom_id"), self._item(obj))
         return out
 
     def _item(self, obj: dict[str, Any]) -> ItemResult:

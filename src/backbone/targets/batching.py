@@ -63,6 +63,7 @@ from backbone.targets.errors import (
     RetryableTargetError,
     TargetError,
     TargetSpecError,
+    UnusableTargetError,
 )
 from backbone.targets.http_errors import provider_message
 from backbone.targets.messages import Reply, Request
@@ -74,6 +75,9 @@ POLL_VAR = "BACKBONE_BATCH_POLL_SECONDS"
 DEFAULT_POLL = 30.0
 DEFAULT_QUIET = 1.0
 DEFAULT_RETRIES = 2
+ODD_POLLS = 5
+"""Polls in a row answered with something that is not the batch (an HTML page, JSON with no
+status) before the batch is taken as lost and its requests are sent again."""
 DISCOUNT = 0.5
 """Both providers charge half the online price for batched requests."""
 
@@ -124,6 +128,28 @@ def refused_item(status: object, body: object) -> ItemResult:
     said = provider_message(json.dumps(body)) if body is not None else ""
     final = code is not None and 400 <= code < 500 and code not in (408, 429)
     return ItemResult(error=f"HTTP {status}" + (f": {said}" if said else ""), final=final)
+
+
+def keep_first_answer(out: dict[str, ItemResult], custom_id: object, item: ItemResult) -> None:
+    """Record ``item`` as the result of ``custom_id`` in ``out`` unless an answer is already
+    there: a results file that names a request twice (an answer, then an error or another
+    answer) gives its first answer, as a success wins over an error from the other file. The
+    last line won, and an error after an answer sent the request, and paid for it, again.
+
+    Example:
+        >>> out: dict[str, ItemResult] = {}
+        >>> keep_first_answer(out, "k", ItemResult(error="HTTP 500"))
+        >>> keep_first_answer(out, "k", ItemResult(Reply("Rome.")))
+        >>> keep_first_answer(out, "k", ItemResult(error="HTTP 500"))
+        >>> keep_first_answer(out, 7, ItemResult(Reply("no request has this id")))
+        >>> {k: v.reply.text for k, v in out.items() if v.reply}
+        {'k': 'Rome.'}
+    """
+    if not isinstance(custom_id, str):
+        return
+    kept = out.get(custom_id)
+    if kept is None or kept.reply is None:
+        out[custom_id] = item
 
 
 @dataclass(frozen=True)
@@ -391,10 +417,11 @@ class BatchingTarget:
     async def _poll_until_ended(
         self, batch_id: str, first_poll_now: bool
     ) -> tuple[BatchStatus | None, str]:
-        """Poll until the batch ends: its last status, or None and why it is lost. A transient
-        fault (429, 5xx, a dropped connection) is polled through: the batch lives on."""
+        """Poll until the batch ends: its last status, or None and why it is lost (a 404, or
+        :data:`ODD_POLLS` answers in a row that are not the batch). A transient fault (429,
+        5xx, a dropped connection) is polled through: the batch lives on."""
         wait = 0.0 if first_poll_now else self.poll_interval
-        transient = 0
+        transient = odd = 0
         while True:
             await asyncio.sleep(wait)
             wait = self.poll_interval
@@ -410,19 +437,33 @@ class BatchingTarget:
                 continue
             except AuthenticationError:
                 raise
-            except TargetError as exc:  # the provider does not know it (404): lost
+            except NotFoundError as exc:  # the provider does not know it (404): lost
                 return None, str(exc)
-            transient = 0
+            except TargetError as exc:
+                # an answer that is not the batch (a proxy's HTML page, JSON with no status):
+                # polled again; the batch is only given up as lost after ODD_POLLS of them in
+                # a row (it was at the first, and its requests were paid for again)
+                odd += 1
+                if odd >= ODD_POLLS:
+                    return None, f"{exc} ({odd} polls in a row)"
+                log.warning("polling batch %s gave %s; polling again", batch_id, exc)
+                continue
+            transient = odd = 0
             self._note(f"batch {batch_id}: {status.done}/{status.total} done ({status.state})")
             if not status.open:
                 return status, ""
 
     async def _results(self, batch_id: str) -> dict[str, ItemResult]:
+        """The ended batch's results, asked for again on a transient fault or an answer that
+        is not them (an HTML page): only a refused key, a 404 or six failures in a row give
+        the batch up (its requests are then sent again, at a price)."""
         delay = backoff_from_env()
         for attempt in range(1, 7):
             try:
                 return await self.client.results(batch_id)
-            except RetryableTargetError:
+            except UnusableTargetError:
+                raise
+            except TargetError:
                 if attempt == 6:
                     raise
                 await asyncio.sleep(delay)

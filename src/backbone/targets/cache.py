@@ -125,7 +125,8 @@ def open_store(
     """A :class:`ResponseStore` at ``path``; raises :class:`InputError` naming its folder
     when the store cannot be kept there (a file in the way, a folder that cannot be written,
     a full disk: ``advice`` says what to do) or naming the file when another process holds
-    its lock past :data:`BUSY_TIMEOUT` (``locked_advice``).
+    its lock past :data:`BUSY_TIMEOUT` or it is a database of another making whose tables
+    backbone cannot use (``locked_advice``).
 
     Example:
         >>> import tempfile
@@ -150,7 +151,14 @@ def open_store(
                 f"finish, {locked_advice}",
             ) from None
         if isinstance(exc, sqlite3.OperationalError) and not any(cue in text for cue in _UNUSABLE):
-            raise  # not about the folder
+            # not about the folder: the file is a SQLite database of another making (a
+            # ``claims`` table with other columns), which ended the command with a traceback
+            raise InputError.single(
+                str(path),
+                None,
+                f"{what} is a SQLite database backbone cannot use ({text}): move it away, "
+                f"{locked_advice}",
+            ) from None
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else text
         if folder.exists() and not folder.is_dir():
             reason = "it is a file"
@@ -252,6 +260,32 @@ def set_aside(path: Path, exc: sqlite3.DatabaseError, what: str = "response stor
     )
 
 
+_COLUMNS = {
+    "responses": ("key", "text", "input_tokens", "output_tokens", "created"),
+    "claims": ("key", "owner", "expires"),
+}
+
+
+def _check_tables(db: sqlite3.Connection) -> None:
+    """Raise ``sqlite3.OperationalError`` when a table of the store's is there without a
+    column the store uses (a database of another making), before anything is written to it.
+
+    Example:
+        >>> db = sqlite3.connect(":memory:")
+        >>> _ = db.execute("CREATE TABLE claims (name TEXT)")
+        >>> try:
+        ...     _check_tables(db)
+        ... except sqlite3.OperationalError as exc:
+        ...     print(exc)
+        no such column: claims.key
+    """
+    for table, columns in _COLUMNS.items():
+        have = {str(row[1]) for row in db.execute(f"PRAGMA table_info({table})")}
+        missing = [c for c in columns if c not in have]
+        if have and missing:
+            raise sqlite3.OperationalError(f"no such column: {table}.{missing[0]}")
+
+
 class ResponseStore:
     """A SQLite table of replies by key, and the claims of calls in flight. Every write is
     committed at once, so a killed process loses nothing it was told."""
@@ -267,6 +301,7 @@ class ResponseStore:
         _private_file(self.path)
         db = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT, check_same_thread=False)
         try:
+            _check_tables(db)
             use_wal(db)
             db.execute("PRAGMA synchronous=NORMAL")
             for statement in _SCHEMA:
