@@ -173,6 +173,30 @@ def test_the_cli_warns_about_a_corrupt_cache_and_runs_on(tmp_path: Path) -> None
     assert list(cache.glob("responses.sqlite.corrupt-*"))
 
 
+def test_a_corrupt_run_journal_set_aside_is_kept_after_the_run(tmp_path: Path) -> None:
+    """With --no-cache the run's journal lives in OUT/.backbone; a corrupt one is set aside as
+    ``NAME.corrupt-DATE`` with a warning naming that path. The cleanup once the results were
+    written removed ``NAME*``, the copy the warning named with it."""
+    (tmp_path / "bot.py").write_text("def reply(messages):\n    return 'Rome.'\n")
+    write_suite(tmp_path / "suite.yaml")
+    hidden = tmp_path / "out" / ".backbone"
+    hidden.mkdir(parents=True)
+    (hidden / "journal.sqlite").write_bytes(b"\xff" * 10_000)
+    (hidden / "journal.sqlite.corrupt-20260101-000000").write_bytes(b"an earlier one")
+    proc = subprocess.run(
+        [backbone_exe(), "run", "--target", "python:bot.py:reply", "--suite", "suite.yaml",
+         "--out", "out", "--quiet", "--no-cache"],
+        cwd=tmp_path, env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out" / "results.json").exists()
+    assert not (hidden / "journal.sqlite").exists()  # the run's own journal is cleared
+    kept = sorted(p.name for p in hidden.glob("*.corrupt-*"))
+    assert "journal.sqlite.corrupt-20260101-000000" in kept
+    assert "is corrupt" in proc.stderr and len(kept) == 2, proc.stderr
+
+
 # ---- private files -----------------------------------------------------------------------
 
 

@@ -30,6 +30,7 @@ from backbone.record.costs import BatchUse
 from backbone.targets.base import Target
 from backbone.targets.batch_journal import FILE, BatchJournal
 from backbone.targets.batching import DISCOUNT, BatchingTarget, BatchSettings, batch_client_for
+from backbone.targets.cache import database_files
 from backbone.targets.prices import PriceTable
 
 
@@ -57,8 +58,8 @@ def batch_mode(
 def clear_batch_journal(out: Path) -> None:
     """Remove a run's own batch journal once its results are written (a folder in its place,
     which the run could not use and went on without, is left: it ended the run, its results
-    written, with an IsADirectoryError traceback)."""
-    for path in (out / JOURNAL_DIR).glob(f"{FILE}*"):
+    written, with an IsADirectoryError traceback; so is a corrupt journal set aside)."""
+    for path in database_files(out / JOURNAL_DIR / FILE):
         if not path.is_dir():
             path.unlink(missing_ok=True)
 

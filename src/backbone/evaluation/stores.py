@@ -18,7 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from backbone.core.errors import InputError
-from backbone.targets.cache import ResponseStore, open_response_cache, open_store
+from backbone.targets.cache import (
+    ResponseStore,
+    database_files,
+    open_response_cache,
+    open_store,
+)
 
 JOURNAL_DIR = ".backbone"
 JOURNAL_FILE = "journal.sqlite"
@@ -81,6 +86,7 @@ def open_stores(*, cache: bool, out: Path | None) -> Iterator[Stores]:
 
 def clear_journal(out: Path) -> None:
     """Remove the run's journal once its results are written (the directory's lock file,
-    held until the command ends, stays)."""
-    for path in (out / JOURNAL_DIR).glob(f"{JOURNAL_FILE}*"):
+    held until the command ends, stays, and so does a corrupt journal set aside with a
+    warning naming it: the glob ``journal.sqlite*`` deleted it)."""
+    for path in database_files(out / JOURNAL_DIR / JOURNAL_FILE):
         path.unlink(missing_ok=True)

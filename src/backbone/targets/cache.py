@@ -239,6 +239,21 @@ def use_wal(db: sqlite3.Connection, patience: float = WAL_PATIENCE) -> None:
             time.sleep(0.05)
 
 
+SIDECARS = ("", "-wal", "-shm", "-journal")
+"""The files of one SQLite database: itself and the log files SQLite keeps beside it."""
+
+
+def database_files(path: Path) -> list[Path]:
+    """The database at ``path`` and its sidecar files, to remove it whole; a copy set aside
+    beside it (``NAME.corrupt-DATE``, named in a warning) is not one of them.
+
+    Example:
+        >>> [p.name for p in database_files(Path("out/journal.sqlite"))]
+        ['journal.sqlite', 'journal.sqlite-wal', 'journal.sqlite-shm', 'journal.sqlite-journal']
+    """
+    return [path.with_name(path.name + suffix) for suffix in SIDECARS]
+
+
 def set_aside(path: Path, exc: sqlite3.DatabaseError, what: str = "response store") -> None:
     """Move a corrupt database (and its -wal and -shm files) aside, with a warning."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
