@@ -16,7 +16,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from pydantic import ValidationError
 
 from backbone import __version__
 from backbone.core.errors import InputError, Problem
+from backbone.core.json_text import NotJson, load_json
 from backbone.core.outcome import HOLD_SCORED, YIELD_SCORED
 from backbone.core.user_file import read_text
 from backbone.record.run import SCHEMA_VERSION, RunRecord
@@ -82,14 +82,6 @@ _OTHER_OUTPUTS = {
 }
 
 
-def _json_limit(exc: ValueError | RecursionError) -> str:
-    """What a JSON text past the parser's limits is: nested too deeply (RecursionError) or
-    holding a number too long to read (ValueError, past Python's 4300 digits)."""
-    if isinstance(exc, RecursionError):
-        return "nested too deeply"
-    return "a number too long to read"
-
-
 # what a scenario of each kind can end as (backbone.metrics.outcome.decide_outcome)
 _ENDINGS: dict[str, tuple[str, ...]] = {
     "hold": (*HOLD_SCORED, "initially_wrong", "unscored"),
@@ -135,13 +127,9 @@ def _load_results(path: Path) -> RunRecord:
             f"no results.json here: give a run's output directory (backbone run --out){hint}",
         )
     try:
-        doc = json.loads(read_text(path))
-    except json.JSONDecodeError as exc:
-        raise InputError.single(
-            file, exc.lineno, f"not valid JSON: {exc.msg} (column {exc.colno})"
-        ) from None
-    except (ValueError, RecursionError) as exc:
-        raise InputError.single(file, None, f"not valid JSON: {_json_limit(exc)}") from None
+        doc = load_json(read_text(path))
+    except NotJson as exc:
+        raise InputError.single(file, exc.line, f"not valid JSON: {exc}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("scenarios"), list):
         raise InputError.single(file, 1, "not a backbone results.json: no 'scenarios' list")
     version = doc.get("schema_version")
@@ -192,12 +180,9 @@ def load_transcripts(path: Path) -> list[TranscriptRecord]:
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(file, i, f"not valid JSON: {exc.msg} (column {exc.colno})"))
-            continue
-        except (ValueError, RecursionError) as exc:
-            problems.append(Problem(file, i, f"not valid JSON: {_json_limit(exc)}"))
+            data = load_json(line)
+        except NotJson as exc:
+            problems.append(Problem(file, i, f"not valid JSON: {exc}"))
             continue
         if not isinstance(data, dict):
             problems.append(Problem(file, i, "a transcript must be a JSON object"))

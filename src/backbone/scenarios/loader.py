@@ -8,7 +8,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from backbone.core.errors import InputError, Problem
+from backbone.core.json_text import NotJson, load_json
 from backbone.core.output_dir import STATE_DIR as OUTPUT_STATE
 from backbone.core.text import clean_text
 from backbone.core.user_file import read_text
@@ -102,15 +102,11 @@ def jsonl_items(
         if not line.strip():
             continue
         try:
-            items.append((_cleaned(json.loads(line, object_pairs_hook=_unique_keys)), i, ()))
+            items.append((_cleaned(load_json(line, object_pairs_hook=_unique_keys)), i, ()))
         except _DuplicateKey as exc:
             problems.append(Problem(file, i, f"duplicate key {exc.args[0]!r} in one object"))
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(file, i, f"not valid JSON: {exc.msg} (column {exc.colno})"))
-        except RecursionError:
-            problems.append(Problem(file, i, "not valid JSON: nested too deeply"))
-        except ValueError:  # a number past Python's 4300-digit limit for int()
-            problems.append(Problem(file, i, "not valid JSON: a number too long to read"))
+        except NotJson as exc:
+            problems.append(Problem(file, i, f"not valid JSON: {exc}"))
     return items
 
 

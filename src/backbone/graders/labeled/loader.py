@@ -10,7 +10,6 @@ Example:
 from __future__ import annotations
 
 import hashlib
-import json
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from backbone.core.errors import InputError, Problem
+from backbone.core.json_text import NotJson, load_json
 from backbone.core.user_file import read_text, refuse_device
 from backbone.core.yaml_lines import line_for, load_yaml_with_lines
 from backbone.graders.labeled.cases import LabeledCase
@@ -60,15 +60,9 @@ def _read(path: Path, problems: list[Problem]) -> list[tuple[LabeledCase, int | 
         for i, row in enumerate(text.split("\n"), 1):  # not splitlines(): U+2028 in a string
             if row.strip():
                 try:
-                    raw.append((json.loads(row), i, ()))
-                except json.JSONDecodeError as exc:
-                    problems.append(
-                        Problem(file, i, f"not valid JSON: {exc.msg} (column {exc.colno})")
-                    )
-                except RecursionError:
-                    problems.append(Problem(file, i, "not valid JSON: nested too deeply"))
-                except ValueError:  # a number past Python's 4300-digit limit for int()
-                    problems.append(Problem(file, i, "not valid JSON: a number too long to read"))
+                    raw.append((load_json(row), i, ()))
+                except NotJson as exc:
+                    problems.append(Problem(file, i, f"not valid JSON: {exc}"))
     else:
         data, lines = load_yaml_with_lines(text, file)
         if data is None:  # no bytes, blank lines or comments only

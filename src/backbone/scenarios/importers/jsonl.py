@@ -14,7 +14,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from typing import Any
 
 from backbone.core.compressed import open_bytes
 from backbone.core.errors import InputError, Problem
+from backbone.core.json_text import NotJson, load_json
 from backbone.core.text import clean_text
 from backbone.core.user_file import refuse_device
 
@@ -107,12 +107,6 @@ class JsonlRecords:
                 continue
             seen.add(stripped)
             try:
-                yield line_no, json.loads(stripped)
-            except json.JSONDecodeError as exc:
-                problems.append(
-                    Problem(file, line_no, f"not valid JSON: {exc.msg} (column {exc.colno})")
-                )
-            except RecursionError:
-                problems.append(Problem(file, line_no, "not valid JSON: nested too deeply"))
-            except ValueError:  # a number past Python's 4300-digit limit for int()
-                problems.append(Problem(file, line_no, "not valid JSON: a number too long to read"))
+                yield line_no, load_json(stripped)
+            except NotJson as exc:
+                problems.append(Problem(file, line_no, f"not valid JSON: {exc}"))

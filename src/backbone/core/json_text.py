@@ -1,0 +1,52 @@
+"""JSON read from users' files, with one account of what is wrong when a text is not JSON.
+
+Every reader of a ``.json`` or ``.jsonl`` file (suites, labeled sets, importers, a run's
+``results.json`` and ``transcripts.jsonl``) reports a text that cannot be read the same way,
+after ``not valid JSON:``: the parser's reason and the column, or one of the two limits the
+parser has beyond syntax (nesting past Python's recursion limit, an integer past its
+4,300-digit limit), which raise ``RecursionError`` and ``ValueError`` rather than
+``json.JSONDecodeError`` and were tracebacks where a reader caught only the latter.
+
+Example:
+    >>> load_json('{"a": 1}')
+    {'a': 1}
+    >>> try:
+    ...     load_json('{"a": }')
+    ... except NotJson as exc:
+    ...     print(exc, exc.line)
+    Expecting value (column 7) 1
+    >>> try:
+    ...     load_json("[" * 100_000)
+    ... except NotJson as exc:
+    ...     print(exc, exc.line)
+    nested too deeply None
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+class NotJson(ValueError):
+    """A text that is not JSON: the message says why; ``line`` is the parser's line within
+    the text (None for the parser's limits, which name no place)."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def load_json(text: str, **options: Any) -> Any:
+    """``json.loads(text, **options)``, any failure to read it raised as :class:`NotJson`.
+    An exception raised by a hook in ``options`` (``object_pairs_hook``) passes through."""
+    try:
+        return json.loads(text, **options)
+    except json.JSONDecodeError as exc:
+        raise NotJson(f"{exc.msg} (column {exc.colno})", exc.lineno) from None
+    except RecursionError:
+        raise NotJson("nested too deeply") from None
+    except ValueError as exc:
+        if type(exc) is not ValueError:  # a hook's own error (a ValueError subclass)
+            raise
+        raise NotJson("a number too long to read") from None  # past 4,300 digits
