@@ -93,6 +93,7 @@ class BatchServer(LoopbackServer):
         self._expire: dict[int, int] = {}
         self._lost: set[int] = set()
         self._garbled: dict[int, int | None] = {}
+        self.down: set[int] = set()  # batches whose polls are answered 503 (1-based)
         self.rewrite: Rewrite | None = None
         self._tool_rules: list[MessagesPred] = []
         self._refusals: list[tuple[Callable[[dict[str, Any]], bool], dict[str, Any]]] = []
@@ -302,6 +303,8 @@ class BatchServer(LoopbackServer):
             return web.json_response({"error": {"message": "No batch found"}}, status=404)
         if self._garbling(batch):
             return web.Response(text=GARBLED, content_type="text/html")
+        if batch.number in self.down:
+            return web.json_response({"error": {"message": "overloaded"}}, status=503)
         return web.json_response(self._openai_view(batch))
 
     async def _file_content(self, request: web.Request) -> web.Response:
@@ -376,6 +379,9 @@ class BatchServer(LoopbackServer):
             )
         if self._garbling(batch):
             return web.Response(text=GARBLED, content_type="text/html")
+        if batch.number in self.down:
+            err = {"type": "overloaded_error", "message": "overloaded"}
+            return web.json_response({"type": "error", "error": err}, status=503)
         return web.json_response(self._anthropic_view(batch))
 
     async def _results_anthropic(self, request: web.Request) -> web.Response:

@@ -814,3 +814,38 @@ async def test_a_batch_journal_on_a_full_disk_still_answers_with_a_warning(
     assert [r.text for r in replies] == ["Rome."] * 200
     assert any("batch journal" in r.getMessage() and "full" in r.getMessage()
                for r in caplog.records)  # fmt: skip
+
+
+@pytest.mark.parametrize("no_cache", [False, True])
+def test_a_batch_api_failing_every_poll_is_given_up_and_the_batch_collected_next_run(
+    server: BatchServer, tmp_path: Path, no_cache: bool
+) -> None:
+    """After the submit, every poll of batch 1 is a 503: the run polled for ever, warning
+    every ten polls. Now, once every poll has failed for $BACKBONE_BATCH_GIVE_UP_SECONDS, the
+    batch's requests end ``unscored`` with the reason, the run ends, and the batch stays in
+    the journal (with --no-cache, OUT's own): the next run polls the same batch and
+    collects it, never paying for its requests again."""
+    suite = write_suite(tmp_path / "suite.yaml")
+    server.down.add(1)
+    args = [backbone_exe(), "run", "--target", "openai:m", "--base-url", server.openai_base_url,
+            "--suite", str(suite), "--batch", "--out", "r", "--quiet",
+            *(["--no-cache"] if no_cache else [])]  # fmt: skip
+    env = cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache"), BACKBONE_BATCH_POLL_SECONDS="0.05",
+                  BACKBONE_BATCH_GIVE_UP_SECONDS="0.6", BACKBONE_RETRY_BACKOFF="0.01")  # fmt: skip
+    first = subprocess.run(args, env=env, cwd=tmp_path, capture_output=True, text=True,
+                           timeout=120)  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    assert "every poll of batch batch_1 failed for" in first.stderr
+    assert "run again to collect it" in first.stderr
+    results = read_results(tmp_path / "r")
+    assert {s["outcome"] for s in results["scenarios"]} == {"unscored"}
+    assert server.creates == 1 and server.polls["batch_1"] >= 5 and server.total == 0
+    server.down.clear()
+    again = subprocess.run(args, env=env, cwd=tmp_path, capture_output=True, text=True,
+                           timeout=120)  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    results = read_results(tmp_path / "r")
+    assert outcome_tuples(results["scenarios"]) == PLANTED_OUTCOMES
+    assert server.creates == TURNS  # batch 1 collected, not submitted again
+    assert server.batch_items == N_REQUESTS and server.total == 0
+    assert results["options"]["batch"]["target"]["resumed"] == 5

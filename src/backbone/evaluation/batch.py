@@ -83,6 +83,13 @@ class BatchUsed:
     judges: BatchUse | None
 
 
+def batches_given_up(stack: Target, judge_stacks: Sequence[Target]) -> list[str]:
+    """The batches this run stopped waiting for (every poll failed for an hour): they stay in
+    the batch journal, so a run with ``--no-cache`` must leave its journal for the next."""
+    found = [batching_in(t) for t in (stack, *judge_stacks)]
+    return [i for b in found if b is not None for i in b.stats.given_up]
+
+
 def batch_use(
     stack: Target, judge_stacks: Sequence[Target], table: PriceTable, spec: str,
     judge_specs: Sequence[str],

@@ -35,6 +35,7 @@ from backbone.evaluation import arguments
 from backbone.evaluation.batch import (
     batch_mode,
     batch_use,
+    batches_given_up,
     check_batchable,
     clear_batch_journal,
 )
@@ -351,7 +352,8 @@ def _evaluate(
     if held is not None:
         write_run(record, held)
         clear_journal(held.path)
-        clear_batch_journal(held.path)
+        if not batches_given_up(stack, judging.targets if judging is not None else []):
+            clear_batch_journal(held.path)
     return record
 
 

@@ -48,6 +48,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -76,6 +77,10 @@ DEFAULT_POLL = 30.0
 DEFAULT_QUIET = 1.0
 DEFAULT_RETRIES = 2
 ODD_POLLS = 5
+GIVE_UP_VAR = "BACKBONE_BATCH_GIVE_UP_SECONDS"
+DEFAULT_GIVE_UP = 3600.0
+"""Seconds of polls that all failed (5xx, 429, no connection) before a batch's requests are
+given up as ``unscored``; the batch stays in the journal, so the next run polls it again."""
 """Polls in a row answered with something that is not the batch (an HTML page, JSON with no
 status) before the batch is taken as lost and its requests are sent again."""
 DISCOUNT = 0.5
@@ -207,6 +212,33 @@ def poll_from_env() -> float:
     return DEFAULT_POLL if value is None else value
 
 
+def give_up_from_env() -> float:
+    """Seconds a batch API may fail every poll before the run stops waiting for that batch:
+    ``$BACKBONE_BATCH_GIVE_UP_SECONDS`` (a number > 0), else an hour.
+
+    Example:
+        >>> import os
+        >>> os.environ[GIVE_UP_VAR] = "2"; give_up_from_env()
+        2.0
+        >>> del os.environ[GIVE_UP_VAR]; give_up_from_env()
+        3600.0
+    """
+    value = env_value(
+        GIVE_UP_VAR,
+        float,
+        lambda v: 0 < v < float("inf"),
+        wanted="a number of seconds > 0",
+        using=f"{DEFAULT_GIVE_UP:g}s",
+        log=log,
+    )
+    return DEFAULT_GIVE_UP if value is None else value
+
+
+class BatchUnanswered(TargetError):
+    """The batch API failed every poll for :func:`give_up_from_env` seconds: the batch's
+    requests end ``unscored`` with this, and the batch is kept in the journal for a rerun."""
+
+
 @dataclass
 class BatchStats:
     """What batch mode did: batches submitted, requests batched, requests that waited for a
@@ -223,6 +255,7 @@ class BatchStats:
     online_input_tokens: int = 0
     online_output_tokens: int = 0
     batch_ids: list[str] = field(default_factory=list)
+    given_up: list[str] = field(default_factory=list)  # kept in the journal for a rerun
 
 
 @dataclass
@@ -243,6 +276,7 @@ class BatchingTarget:
         *,
         journal: BatchJournal | None = None,
         poll_interval: float | None = None,
+        give_up: float | None = None,
         quiet: float | None = None,
         retries: int = DEFAULT_RETRIES,
         max_items: int | None = None,
@@ -252,6 +286,7 @@ class BatchingTarget:
         self.inner = inner
         self.journal = journal
         self.poll_interval = poll_from_env() if poll_interval is None else poll_interval
+        self.give_up = give_up_from_env() if give_up is None else give_up
         self.quiet = min(DEFAULT_QUIET, self.poll_interval) if quiet is None else quiet
         self.retries = retries
         self.max_items = max_items or client.max_items
@@ -396,7 +431,12 @@ class BatchingTarget:
             status, lost = await self._poll_until_ended(batch_id, first_poll_now)
             if status is not None:
                 results = await self._results(batch_id)
-        except AuthenticationError as exc:
+        except (AuthenticationError, BatchUnanswered) as exc:
+            # a refused key stops the run; a batch API down for good leaves the batch in the
+            # journal (paid for: the next run polls it again) and its requests unscored
+            if isinstance(exc, BatchUnanswered):
+                self.stats.given_up.append(batch_id)
+                log.warning("%s", exc)
             for it in self._watching.pop(batch_id, {}).values():
                 self._fail(it, exc)
             return
@@ -419,9 +459,12 @@ class BatchingTarget:
     ) -> tuple[BatchStatus | None, str]:
         """Poll until the batch ends: its last status, or None and why it is lost (a 404, or
         :data:`ODD_POLLS` answers in a row that are not the batch). A transient fault (429,
-        5xx, a dropped connection) is polled through: the batch lives on."""
+        5xx, a dropped connection) is polled through: the batch lives on; but when every poll
+        has failed for ``give_up`` seconds, :class:`BatchUnanswered` is raised (a run waited
+        for ever, warning every ten polls, on a batch API gone for good)."""
         wait = 0.0 if first_poll_now else self.poll_interval
         transient = odd = 0
+        failing_since: float | None = None
         while True:
             await asyncio.sleep(wait)
             wait = self.poll_interval
@@ -429,6 +472,14 @@ class BatchingTarget:
                 status = await self.client.status(batch_id)
             except RetryableTargetError as exc:
                 transient += 1
+                now = time.monotonic()
+                failing_since = now if failing_since is None else failing_since
+                if now - failing_since >= self.give_up:
+                    raise BatchUnanswered(
+                        f"{self.client.name}: every poll of batch {batch_id} failed for "
+                        f"{now - failing_since:.0f}s ({transient} polls, the last: {exc}); "
+                        "it stays in the batch journal: run again to collect it"
+                    ) from None
                 if transient == 1 or transient % 10 == 0:  # a streak is reported, not spammed
                     log.warning(
                         "polling batch %s failed %d time(s) in a row (%s); polling again",
@@ -449,6 +500,7 @@ class BatchingTarget:
                 log.warning("polling batch %s gave %s; polling again", batch_id, exc)
                 continue
             transient = odd = 0
+            failing_since = None
             self._note(f"batch {batch_id}: {status.done}/{status.total} done ({status.state})")
             if not status.open:
                 return status, ""
