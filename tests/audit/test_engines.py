@@ -582,3 +582,16 @@ def test_sqlite_text_that_is_not_utf8_is_refused_at_its_row(log_file: Path, tmp_
     assert res.exit_code == 2, res.output
     assert f"{url}: table 'feedback' row 7, column 'prompt': text that is not UTF-8" in res.output
     assert "Traceback" not in res.output and not out.exists()
+
+
+def test_a_sqlite_table_named_in_its_schema_main_is_read(log_file: Path, tmp_path: Path) -> None:
+    """SQLite calls a database file's own schema ``main``: ``--table main.feedback`` was
+    refused as "no table", though a table in a schema is named as SQL names it (the README)."""
+    url = database(log_file, tmp_path, "sqlite")
+    code, output, base = audit("--connection", url, "--table", "feedback", out=tmp_path / "a")
+    assert code == 0 and base is not None, output
+    code, output, doc = audit("--connection", url, "--table", "main.feedback", out=tmp_path / "b")
+    assert code == 0 and doc is not None, output
+    assert figures(doc) == figures(base) and drawn_ids(doc) == drawn_ids(base)
+    code, output, _ = audit("--connection", url, "--table", "temp.feedback", out=tmp_path / "c")
+    assert code == 2 and "no table 'temp.feedback'" in output, output

@@ -159,6 +159,8 @@ def open_sqlite_table(
                     "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name"
                 )
             ]
+            if table not in names and table.startswith("main.") and table[5:] in names:
+                table = table[5:]  # SQLite names the file's own schema "main"
             if table not in names:
                 raise InputError.single(
                     where, None, f"no table '{table}' (tables: {', '.join(names) or 'none'})"
