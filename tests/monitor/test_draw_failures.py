@@ -10,19 +10,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from typer.testing import CliRunner
 
-from backbone.cli.app import app
+from tests.support.duckdb_faults import UNREADABLE, run
 
 # Ibis 12's DuckDB backend reads a table's schema through duckdb's deprecated fetch_arrow_table
 pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
-
-UNREADABLE = "error('page 7 no longer reads')"
-
-
-def run(*args: str) -> tuple[int, str]:
-    res = CliRunner().invoke(app, [*args, "--no-cache", "-q"])
-    return res.exit_code, " ".join(res.output.split())
 
 
 def test_a_monitor_table_that_fails_in_the_fetch_exits_2_naming_it(tmp_path: Path) -> None:

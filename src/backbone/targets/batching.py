@@ -201,15 +201,20 @@ def poll_from_env() -> float:
         >>> del os.environ[POLL_VAR]; poll_from_env()
         30.0
     """
+    return _seconds_from_env(POLL_VAR, DEFAULT_POLL)
+
+
+def _seconds_from_env(var: str, default: float) -> float:
+    """``$var`` as a finite number of seconds > 0, else ``default`` (a bad value warned of)."""
     value = env_value(
-        POLL_VAR,
+        var,
         float,
         lambda v: 0 < v < float("inf"),
         wanted="a number of seconds > 0",
-        using=f"{DEFAULT_POLL:g}s",
+        using=f"{default:g}s",
         log=log,
     )
-    return DEFAULT_POLL if value is None else value
+    return default if value is None else value
 
 
 def give_up_from_env() -> float:
@@ -223,15 +228,7 @@ def give_up_from_env() -> float:
         >>> del os.environ[GIVE_UP_VAR]; give_up_from_env()
         3600.0
     """
-    value = env_value(
-        GIVE_UP_VAR,
-        float,
-        lambda v: 0 < v < float("inf"),
-        wanted="a number of seconds > 0",
-        using=f"{DEFAULT_GIVE_UP:g}s",
-        log=log,
-    )
-    return DEFAULT_GIVE_UP if value is None else value
+    return _seconds_from_env(GIVE_UP_VAR, DEFAULT_GIVE_UP)
 
 
 class BatchUnanswered(TargetError):
@@ -419,9 +416,7 @@ class BatchingTarget:
         try:
             await self._watch_until_settled(batch_id, first_poll_now)
         except Exception as exc:  # anything unforeseen fails its requests; none waits forever
-            error = TargetError(f"{self.client.name} batch {batch_id}: {exc!r}")
-            for it in self._watching.pop(batch_id, {}).values():
-                self._fail(it, error)
+            self._fail_all(batch_id, TargetError(f"{self.client.name} batch {batch_id}: {exc!r}"))
 
     async def _watch_until_settled(self, batch_id: str, first_poll_now: bool) -> None:
         status: BatchStatus | None = None
@@ -431,14 +426,15 @@ class BatchingTarget:
             status, lost = await self._poll_until_ended(batch_id, first_poll_now)
             if status is not None:
                 results = await self._results(batch_id)
-        except (AuthenticationError, BatchUnanswered) as exc:
-            # a refused key stops the run; a batch API down for good leaves the batch in the
-            # journal (paid for: the next run polls it again) and its requests unscored
-            if isinstance(exc, BatchUnanswered):
-                self.stats.given_up.append(batch_id)
-                log.warning("%s", exc)
-            for it in self._watching.pop(batch_id, {}).values():
-                self._fail(it, exc)
+        except AuthenticationError as exc:  # a refused key stops the run
+            self._fail_all(batch_id, exc)
+            return
+        except BatchUnanswered as exc:
+            # a batch API down for good: the batch stays in the journal (paid for: the next
+            # run polls it again) and its requests end unscored
+            self.stats.given_up.append(batch_id)
+            log.warning("%s", exc)
+            self._fail_all(batch_id, exc)
             return
         except TargetError as exc:
             lost = str(exc)
@@ -453,6 +449,11 @@ class BatchingTarget:
             if result is None:
                 result = ItemResult(error=f"batch {batch_id} ended {state} without a result")
             self._settle(item, result)
+
+    def _fail_all(self, batch_id: str, exc: TargetError) -> None:
+        """Fail every request waiting for ``batch_id`` with ``exc``."""
+        for it in self._watching.pop(batch_id, {}).values():
+            self._fail(it, exc)
 
     async def _poll_until_ended(
         self, batch_id: str, first_poll_now: bool
