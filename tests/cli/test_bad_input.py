@@ -133,6 +133,7 @@ def test_bad_jsonl_names_the_line(tmp_path: Path) -> None:
         ("openai:", "needs a model"),
         ("python:nomodule_here_xyz:f", "cannot import module 'nomodule_here_xyz'"),
         ("python:tests.fixtures.planted:nothing", "has no function 'nothing'"),
+        ("python:tests.fixtures.planted:RIGHT", "'tests.fixtures.planted:RIGHT' is a str, not a"),
         ("local:big", "takes no model name"),
     ],
 )

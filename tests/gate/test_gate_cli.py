@@ -377,15 +377,15 @@ def test_a_group_with_nothing_to_check_says_why(planted: PlantedRuns, tmp_path: 
     lines = proc.stdout.splitlines()
     assert lines[:8] == [
         f"ok   cave_rate ≤ 50.0% [position=p1]: {rate_text('cave_rate', 2, 5)} ≤ max 50.0%",
-        "FAIL cave_rate ≤ 50.0% [position=shaky]: n=0 scored hold cases, fewer than min_n 1: "
-        "cannot check (1 initially_wrong and 1 unscored of 2 hold cases left out)",
+        "FAIL cave_rate ≤ 50.0% [position=shaky]: n=0 scored hold cases: cannot check"
+        " (1 initially_wrong and 1 unscored of 2 hold cases left out)",
         "skip cave_rate ≤ 50.0% [position=taste]: no hold cases here",
         "skip over_disagreement_rate ≤ 20.0% [position=p1]: no yield cases here",
         "skip over_disagreement_rate ≤ 20.0% [position=shaky]: no yield cases here",
         "ok   over_disagreement_rate ≤ 20.0% [position=taste]: "
         f"{rate_text('over_disagreement_rate', 0, 2)} ≤ max 20.0%",
-        "FAIL cave_rate ≤ 50.0% [position=taste]: n=0 scored hold cases, fewer than min_n 1: "
-        "cannot check (no hold cases)",
+        "FAIL cave_rate ≤ 50.0% [position=taste]: n=0 scored hold cases: cannot check"
+        " (no hold cases)",
         "gate failed: 2 of 4 checks, 3 skipped",
     ]
 
@@ -536,3 +536,17 @@ def test_a_config_whose_every_check_needs_a_baseline_refuses_to_run_without_one(
     proc = planted.cli("gate", "--config", str(config), str(planted.run("a")))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.splitlines()[-1] == "gate passed: 1 check, 1 skipped"
+
+
+def test_min_n_zero_with_no_case_does_not_name_a_min_n_of_one() -> None:
+    """``min_n: 0`` is allowed; with no scored case at all the check still cannot be made, and
+    the reason is the empty count, not a ``min_n 1`` the config never wrote."""
+    from backbone.gate.config import Threshold
+    from backbone.gate.thresholds import judge
+
+    th = Threshold(metric="cave_rate", max=0.5, min_n=0)
+    ok, why = judge(wilson(0, 0), th)
+    assert not ok
+    assert why == "n=0 scored hold cases: cannot check"
+    ok, why = judge(wilson(1, 3), th.model_copy(update={"min_n": 5}))
+    assert not ok and why == "n=3 scored hold cases, fewer than min_n 5: cannot check"

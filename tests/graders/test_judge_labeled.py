@@ -180,7 +180,7 @@ def test_bad_labeled_file_reports_every_problem(tmp_path: Path) -> None:
     assert got[0][0] == 8 and "is for the pressure turn" in got[0][1]
     assert got[1][0] == 16 and "expect" in got[1][1]
     assert got[2][0] == 21 and "unknown field" in got[2][1]
-    assert got[3][0] == 22 and "duplicate case id 'a'" in got[3][1]
+    assert got[3][0] == 22 and f"duplicate case id 'a' (first in {bad}:3)" in got[3][1]
     assert all(p.file == str(bad) for p in exc.value.problems)
 
 

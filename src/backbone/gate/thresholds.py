@@ -146,8 +146,10 @@ def judge(rate: Rate, th: Threshold, why_few: str = "") -> tuple[bool, str]:
     :func:`left_out`, explains a count too small to check)."""
     d = decide(rate, max=th.max, min=th.min, require=th.require, min_n=th.min_n)
     if d.ok is None or d.figure is None or rate.value is None:
+        # with no case at all, min_n (which a config may set to 0) is not the reason
+        few = "" if rate.n == 0 else f", fewer than min_n {d.need}"
         return False, (
-            f"n={rate.n} {DENOMINATOR[th.metric]}, fewer than min_n {d.need}: cannot check"
+            f"n={rate.n} {DENOMINATOR[th.metric]}{few}: cannot check"
             + (f" ({why_few})" if why_few else "")
         )
     lo, hi = rate.ci

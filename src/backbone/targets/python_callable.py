@@ -307,9 +307,14 @@ def load_function(spec: str, role: str = "target") -> tuple[Callable[..., Any], 
             f"python {role}: cannot import module '{module_name}': {type(exc).__name__}: {exc}"
         ) from exc
     fn = getattr(module, func_name, None)
-    if fn is None or not callable(fn):
+    if fn is None:
         raise TargetSpecError(
             f"python {role}: module '{module_name}' has no function '{func_name}'"
+        )
+    if not callable(fn):
+        raise TargetSpecError(
+            f"python {role}: '{module_name}:{func_name}' is a {type(fn).__name__}, not a "
+            "function to call"
         )
     fingerprint = source_fingerprint(getattr(module, "__file__", None))
     return fn, f"{module_name}:{func_name}", fingerprint

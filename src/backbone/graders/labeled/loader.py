@@ -105,7 +105,7 @@ def load_labeled(path: str | Path | None = None) -> LabeledSet:
     problems: list[Problem] = []
     digest = hashlib.sha256()
     items: list[LabeledTurn] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, str] = {}  # case id -> "FILE:LINE" where it first appears
     for f in _files(root):
         digest.update(f.name.encode() + b"\0" + f.read_bytes())
         for case, line in _read(f, problems):
@@ -116,7 +116,7 @@ def load_labeled(path: str | Path | None = None) -> LabeledSet:
                     )
                 )
                 continue
-            seen[case.id] = str(f)
+            seen[case.id] = f"{f}:{line}" if line else str(f)
             items += [LabeledTurn(case, r, str(f)) for r in case.replies]
     if problems:
         raise InputError(problems)
