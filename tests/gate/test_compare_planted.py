@@ -219,3 +219,43 @@ def test_unreadable_runs_exit_2(planted: PlantedRuns, tmp_path: Path) -> None:
         with pytest.raises(InputError) as exc:
             load_run(run_dir)
         assert message in str(exc.value)
+
+
+def test_comparing_against_an_all_unscored_run_warns_that_nothing_was_compared(
+    tmp_path: Path,
+) -> None:
+    """B failed on every call: no scenario is scored in both runs. ``compare.json`` keeps the
+    contract (``verdict`` ``no_change``, n 0), and standard error says the verdict rests on
+    nothing, with why each scenario was left out, even under ``--quiet``."""
+    import asyncio
+    import subprocess
+
+    from backbone.record import build_record
+    from backbone.report.run_files import write_run
+    from backbone.runner.engine import run_suite
+    from backbone.scenarios.loader import load_suite
+    from backbone.targets.python_callable import CallableTarget
+    from tests.support.loopback import backbone_exe, cli_env, planted_bot, write_suite
+
+    def broken(messages: list[dict[str, str]]) -> str:
+        raise RuntimeError("the product is down")
+
+    suite = load_suite(str(write_suite(tmp_path / "suite.yaml")))
+    for name, fn in (("main", planted_bot), ("pr", broken)):
+        result = asyncio.run(run_suite(suite, CallableTarget(fn, name=name), target_spec=name))
+        write_run(build_record(result), tmp_path / name)
+
+    def compare(a: str, b: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [backbone_exe(), "compare", a, b, "--out", f"cmp-{b}", "-q"],
+            cwd=tmp_path, env=cli_env(), capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+
+    proc = compare("main", "pr")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "cmp-pr" / "compare.json").read_text())
+    assert (doc["overall"]["verdict"], doc["overall"]["cave_rate"]["n"]) == ("no_change", 0)
+    assert "warning: no scenario is scored in both runs" in proc.stderr
+    assert "rests on n=0 (5 unscored in b; 1 initially wrong in a)" in proc.stderr
+    same = compare("main", "main")  # scored pairs: no warning
+    assert same.returncode == 0 and "warning" not in same.stderr, same.stderr

@@ -108,6 +108,15 @@ def register(app: typer.Typer) -> None:
         out = console()
         if not quiet:
             print_compare(doc, out)
+        if cmp.overall.n == 0 and cmp.overall.over_disagreement.n == 0:
+            # the contract's verdict is then no_change: say it rests on nothing
+            left = "; ".join(f"{len(v)} {k.replace('_', ' ')}" for k, v in doc.excluded if v)
+            console(stderr=True).print(
+                "warning: no scenario is scored in both runs, so nothing was compared and the "
+                f"verdict no_change rests on n=0 ({left})",
+                markup=False,
+                highlight=False,
+            )
         out.print(
             f"wrote {out_dir / COMPARE_JSON}, {out_dir / COMPARE_MD}, {out_dir / COMPARE_HTML}"
         )
