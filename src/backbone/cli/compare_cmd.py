@@ -108,7 +108,8 @@ def register(app: typer.Typer) -> None:
         out = console()
         if not quiet:
             print_compare(doc, out)
-        if cmp.overall.n == 0 and cmp.overall.over_disagreement.n == 0:
+        over = cmp.overall.over_disagreement
+        if cmp.overall.n == 0 and (over is None or over.n == 0):
             # the contract's verdict is then no_change: say it rests on nothing
             left = "; ".join(f"{len(v)} {k.replace('_', ' ')}" for k, v in doc.excluded if v)
             console(stderr=True).print(
