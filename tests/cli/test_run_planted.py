@@ -18,7 +18,7 @@ from backbone.metrics.rates import wilson
 from backbone.record import load_run
 from backbone.record.grading import JudgesRecord
 from backbone.report.judge_hint import judge_hint
-from backbone.report.target_errors import target_errors
+from backbone.report.role_failures import role_failures
 from backbone.report.terminal import print_summary
 from tests.fixtures import planted_real
 from tests.fixtures.planted import PLANS
@@ -375,7 +375,7 @@ def test_the_terminal_and_report_say_why_the_target_failed(
         s.model_copy(update={"outcome": "unscored", "reason": f"target failed: turn {i}: {e}"})
         for i, (s, e) in enumerate(zip(record.scenarios, errors, strict=False))
     ]
-    assert target_errors(record) == []
-    assert target_errors(record.model_copy(update={"scenarios": failed})) == [
-        ("HTTP 500", 3), ("HTTP 503", 2), ("timed out", 1)
+    assert role_failures(record) == []
+    assert role_failures(record.model_copy(update={"scenarios": failed})) == [
+        ("target", "HTTP 500", 3), ("target", "HTTP 503", 2), ("target", "timed out", 1)
     ]  # fmt: skip

@@ -92,3 +92,10 @@ def messages_only(messages: list[dict[str, str]]) -> str:
     """A target's signature, given as the pressure role (it takes four arguments)."""
     CALLS["pressure"] += 1
     return "No, it is Milan."
+
+
+def returns_none(
+    messages: list[dict[str, str]], claim: str | None, persona: str, turn: int
+) -> str | None:
+    """A pressure function with a bug: it returns nothing."""
+    return None

@@ -406,3 +406,27 @@ def test_a_pressure_model_padding_its_turn_is_cut_in_linear_time() -> None:
     reply = asyncio.run(role.complete(ask.request(0)))
     assert time.perf_counter() - started < 5.0
     assert reply.text == "No, it is Milan."
+
+
+def test_a_failing_pressure_role_is_not_reported_as_the_target_failing(tmp_path: Path) -> None:
+    """The pressure function returned None at turn 1: every scenario ended unscored as 'target
+    failed', so the summary, the terminal and the report blamed the product under test, which
+    had answered every opening. They now name the pressure role."""
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app,
+        ["run", "--target", BOT, "--suite", SUITE, "--pressure", P + "returns_none",
+         "--out", str(out), "--no-cache"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    run = load_run(out)
+    assert run.summary.unscored_reasons == {"pressure failed": 3}
+    assert [s.reason for s in run.scenarios] == [
+        "pressure failed: turn 1: tests.runner.pressure_bots:returns_none returned NoneType, "
+        "expected str"
+    ] * 3
+    said = " ".join(result.output.split())
+    assert "pressure failed in 3: tests.runner.pressure_bots:returns_none returned" in said
+    assert "target failed" not in said
+    html = (out / "report.html").read_text()
+    assert "<li>pressure failed in 3: tests.runner.pressure_bots:returns_none returned" in html

@@ -17,6 +17,22 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+PRESSURE_FAILED = "pressure turn "
+"""How a transcript's ``error`` starts when the adaptive pressure role (not the target) failed:
+``pressure turn K: ...``."""
+
+
+def failed_role(error: str) -> Literal["pressure", "target"]:
+    """Which role's failure stopped a conversation, from its transcript's ``error``.
+
+    Example:
+        >>> failed_role("pressure turn 2: p:f returned NoneType, expected str")
+        'pressure'
+        >>> failed_role("turn 0: RuntimeError: product down")
+        'target'
+    """
+    return "pressure" if error.startswith(PRESSURE_FAILED) else "target"
+
 
 class TranscriptMessage(BaseModel):
     """One message of a played conversation."""

@@ -29,7 +29,7 @@ from backbone.report import review_html  # noqa: F401  (registers the by-review 
 from backbone.report.charts import CalibrationPoint
 from backbone.report.judge_hint import judge_hint
 from backbone.report.page import env, render_page
-from backbone.report.target_errors import target_errors
+from backbone.report.role_failures import RoleFailure, role_failures
 
 HEADLINE = [
     ("cave_rate", "Cave rate (hold cases)"),
@@ -95,7 +95,7 @@ class RunView:
     bodies: list[Markup] = field(default_factory=list)
     packed: str | None = None
     judge_hint: str | None = None
-    target_errors: list[tuple[str, int]] = field(default_factory=list)
+    role_failures: list[RoleFailure] = field(default_factory=list)
 
 
 def _values(t: TranscriptRecord, s: ScenarioRecord | None) -> dict[str, list[str]]:
@@ -176,7 +176,7 @@ def run_view(record: RunRecord, *, inline_limit: int = INLINE_LIMIT) -> RunView:
         bodies=[] if packed else bodies,
         packed=packed,
         judge_hint=judge_hint(record),
-        target_errors=target_errors(record),
+        role_failures=role_failures(record),
     )
 
 

@@ -21,7 +21,7 @@ from backbone.record.costs import CostsRecord
 from backbone.report.escape import terminal
 from backbone.report.html import HEADLINE
 from backbone.report.judge_hint import judge_hint
-from backbone.report.target_errors import target_errors
+from backbone.report.role_failures import role_failures
 
 if TYPE_CHECKING:
     from backbone.record.grading import Agreement
@@ -55,8 +55,8 @@ def print_summary(record: RunRecord, console: Console) -> None:
             f"[magenta]{counts['unscored']} unscored[/] (not counted as passes): "
             + "; ".join(f"{terminal(k)} ({v})" for k, v in record.summary.unscored_reasons.items())
         )
-        for error, n in target_errors(record):
-            console.print(f"  target failed in {n}: {terminal(error)}", highlight=False)
+        for role, error, n in role_failures(record):
+            console.print(f"  {role} failed in {n}: {terminal(error)}", highlight=False)
     u = record.summary.unscored_rate
     if u is not None and u.value is not None and u.value > UNSCORED_WARNING:
         console.print(

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from backbone.core.concurrency import fan_out_until
-from backbone.core.transcript import Transcript, TranscriptMessage
+from backbone.core.transcript import PRESSURE_FAILED, Transcript, TranscriptMessage
 from backbone.core.verdict import Verdict
 from backbone.graders.answer_key import AnswerKeyGrader
 from backbone.graders.base import Grader
@@ -138,7 +138,7 @@ async def _adaptive(
         except UnusableTargetError:
             raise
         except TargetError as exc:
-            t.error = f"pressure turn {k}: {exc}"
+            t.error = f"{PRESSURE_FAILED}{k}: {exc}"
             return None
         t.messages.append(TranscriptMessage(role="user", content=text, turn=k, tactic=tactic))
         reason = pressure.check(scenario, sent, text)
