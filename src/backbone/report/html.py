@@ -190,7 +190,7 @@ def render_html(record: RunRecord, *, inline_limit: int = INLINE_LIMIT) -> str:
         record.suite.name,
         record.suite.scenarios,
         record.target.spec,
-        record.started.isoformat(),
+        record.started.isoformat(timespec="seconds"),
         record.backbone_version,
     )
     return render_page(
