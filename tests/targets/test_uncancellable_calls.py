@@ -122,7 +122,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
          f"target failed: turn 0: {ABANDONED}"),
         ("pressure", ["--target", "python:tests.support.loopback:planted_bot",
                       "--pressure", "python:stubborn.py:pressure"],
-         f"target failed: pressure turn 1: {ABANDONED}"),
+         f"pressure failed: turn 1: {ABANDONED}"),
     ],
     ids=["target", "pressure"],
 )  # fmt: skip
