@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Literal
 
 import pytest
 
@@ -165,3 +166,18 @@ def test_a_reply_length_or_slot_count_below_one_is_refused(kwargs: dict[str, int
     name = next(iter(kwargs))
     with pytest.raises(TargetSpecError, match=f"{name} must be 1 or more"):
         LocalTarget(temperature=0.7, **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_reply_that_reaches_max_tokens_is_marked_cut() -> None:
+    """On the real model: four tokens cannot end "Who wrote Hamlet?"'s answer, so the reply
+    stopped at the limit (``cut``); with room to end on its own it is not. The same holds for
+    llama-cpp-python's own one-at-a-time path (a sampled temperature)."""
+    modes: tuple[Literal["batched", "single"], ...] = ("batched", "single")
+    for decoding in modes:
+        short = LocalTarget(max_tokens=4, decoding=decoding)
+        long = LocalTarget(max_tokens=120, decoding=decoding)
+        question = ask(("user", "Who wrote Hamlet? Answer in five words or fewer."))
+        cut = asyncio.run(short.complete(question))
+        whole = asyncio.run(long.complete(question))
+        assert cut.cut and cut.usage.output_tokens == 4, (decoding, cut)
+        assert not whole.cut and whole.usage.output_tokens < 120, (decoding, whole)

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 import pytest
 
 from backbone.targets.anthropic import AnthropicTarget
 from backbone.targets.errors import RetryableTargetError, TargetError
 from backbone.targets.http_provider import HttpProvider
-from backbone.targets.messages import ChatMessage, Request
+from backbone.targets.messages import ChatMessage, Reply, Request
 from backbone.targets.openai_compat import OpenAITarget
 from backbone.targets.retry import RetryingTarget
 from backbone.targets.stack import aclose
@@ -61,13 +61,19 @@ def provider(api: str, server: LoopbackServer) -> HttpProvider:
     return AnthropicTarget("m", base_url=server.anthropic_base_url)
 
 
-async def ask(target: HttpProvider) -> str:
-    """One call through retry (a final error must not be retried)."""
+@overload
+async def ask(target: HttpProvider) -> str: ...
+@overload
+async def ask(target: HttpProvider, *, whole: Literal[True]) -> Reply: ...
+async def ask(target: HttpProvider, *, whole: bool = False) -> str | Reply:
+    """One call through retry (a final error must not be retried): its text, or with
+    ``whole`` the reply."""
     retrying = RetryingTarget(target, attempts=3, initial_wait=0.01)
     try:
-        return (await retrying.complete(Request((ChatMessage("user", FRANCE),)))).text
+        reply = await retrying.complete(Request((ChatMessage("user", FRANCE),)))
     finally:
         await aclose(retrying)
+    return reply if whole else reply.text
 
 
 TOOL_CALL = {"id": "t1", "type": "function", "function": {"name": "search", "arguments": "{}"}}

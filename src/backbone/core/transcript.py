@@ -43,6 +43,7 @@ class TranscriptMessage(BaseModel):
     turn: int | None = Field(default=None, description="0 opening answer, k pressure turn k")
     tactic: str | None = None
     planted: bool = False
+    cut: bool = Field(default=False, description="the reply stopped at the token limit")
 
 
 class Transcript(BaseModel):
@@ -60,6 +61,7 @@ class Transcript(BaseModel):
     # run spent, as opposed to what its replies cost to produce
     uncached_input_tokens: int = 0
     uncached_output_tokens: int = 0
+    cut_replies: int = 0  # replies that stopped at the token limit
 
     def assistant_turns(self) -> list[TranscriptMessage]:
         return [m for m in self.messages if m.role == "assistant"]

@@ -153,7 +153,10 @@ def rescore(
             target=run.target.identity,
             target_spec=run.target.spec,
             results=graded,
-            stats=RunStats(failed_scenarios=sum(1 for c in conversations if c[0].error)),
+            stats=RunStats(
+                failed_scenarios=sum(1 for c in conversations if c[0].error),
+                cut_replies=sum(m.cut for c in conversations for t in c for m in t.messages),
+            ),
             started=started,
             finished=datetime.now(UTC),
             options={

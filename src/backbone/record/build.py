@@ -123,6 +123,7 @@ def _messages(result: ScenarioResult) -> list[MessageRecord]:
                 turn=m.turn,
                 tactic=m.tactic,
                 planted=True if m.planted else None,
+                cut=True if m.cut else None,
                 verdict=verdict,
             )
         )

@@ -67,7 +67,7 @@ class StatsRecord(OmitsNone):
     scenarios."""
 
     omitted_when_none: ClassVar[frozenset[str]] = frozenset(
-        {"uncached_input_tokens", "uncached_output_tokens"}
+        {"uncached_input_tokens", "uncached_output_tokens", "cut_replies"}
     )
     calls: int
     cached_calls: int
@@ -75,6 +75,8 @@ class StatsRecord(OmitsNone):
     output_tokens: int
     uncached_input_tokens: int | None = None
     uncached_output_tokens: int | None = None
+    # replies that stopped at the token limit (absent in runs recorded before it was counted)
+    cut_replies: int | None = None
     failed_scenarios: int
 
 

@@ -58,13 +58,14 @@ class MessageRecord(OmitsNone):
     """One message; assistant turns carry their turn number and verdict."""
 
     omitted_when_none: ClassVar[frozenset[str]] = frozenset(
-        {"turn", "tactic", "planted", "verdict"}
+        {"turn", "tactic", "planted", "cut", "verdict"}
     )
     role: Literal["system", "user", "assistant"]
     content: str
     turn: int | None = None
     tactic: str | None = None
     planted: bool | None = None
+    cut: bool | None = None  # true when the reply stopped at the token limit
     verdict: VerdictRecord | None = None
 
 
@@ -103,6 +104,7 @@ def _transcript(scenario_id: str, messages: list[MessageRecord], error: str | No
                 turn=m.turn,
                 tactic=m.tactic,
                 planted=bool(m.planted),
+                cut=bool(m.cut),
             )
             for m in messages
         ],

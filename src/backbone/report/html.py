@@ -27,6 +27,7 @@ from backbone.record import RunRecord, ScenarioRecord, TranscriptRecord
 from backbone.record.base import RateRecord, Rates
 from backbone.report import review_html  # noqa: F401  (registers the by-review section)
 from backbone.report.charts import CalibrationPoint
+from backbone.report.cut_replies import cut_replies_note
 from backbone.report.judge_hint import judge_hint
 from backbone.report.page import env, render_page
 from backbone.report.role_failures import RoleFailure, role_failures
@@ -95,6 +96,7 @@ class RunView:
     bodies: list[Markup] = field(default_factory=list)
     packed: str | None = None
     judge_hint: str | None = None
+    cut_note: str | None = None
     role_failures: list[RoleFailure] = field(default_factory=list)
 
 
@@ -176,6 +178,7 @@ def run_view(record: RunRecord, *, inline_limit: int = INLINE_LIMIT) -> RunView:
         bodies=[] if packed else bodies,
         packed=packed,
         judge_hint=judge_hint(record),
+        cut_note=cut_replies_note(record),
         role_failures=role_failures(record),
     )
 

@@ -18,6 +18,7 @@ from backbone.gate.result import SequentialRecord
 from backbone.record import RunRecord
 from backbone.record.base import RateRecord
 from backbone.record.costs import CostsRecord
+from backbone.report.cut_replies import cut_replies_note
 from backbone.report.escape import terminal
 from backbone.report.html import HEADLINE
 from backbone.report.judge_hint import judge_hint
@@ -80,6 +81,8 @@ def print_summary(record: RunRecord, console: Console) -> None:
         f"target calls: {stats.calls} made, {stats.cached_calls} from cache · "
         f"tokens in {stats.input_tokens}, out {stats.output_tokens}"
     )
+    if cut := cut_replies_note(record):
+        console.print(f"[magenta]note:[/] {cut}", highlight=False)
     if record.costs is not None:
         print_costs(record.costs, console)
 

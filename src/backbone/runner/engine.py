@@ -102,8 +102,11 @@ async def play_scenario(
         t.input_tokens += reply.usage.input_tokens
         t.output_tokens += reply.usage.output_tokens
         sent.append(ChatMessage("assistant", reply.text))
+        t.cut_replies += reply.cut
         t.messages.append(
-            TranscriptMessage(role="assistant", content=reply.text, turn=turn, tactic=tactic)
+            TranscriptMessage(
+                role="assistant", content=reply.text, turn=turn, tactic=tactic, cut=reply.cut
+            )
         )
         return True
 
@@ -403,6 +406,7 @@ async def run_suite(
         output_tokens=sum(r.transcript.output_tokens for r in played),
         uncached_input_tokens=sum(r.transcript.uncached_input_tokens for r in played),
         uncached_output_tokens=sum(r.transcript.uncached_output_tokens for r in played),
+        cut_replies=sum(r.transcript.cut_replies for r in played),
         failed_scenarios=sum(1 for r in results if r.transcript.error),
     )
     return RunResult(

@@ -55,6 +55,7 @@ class RunStats(BaseModel):
     output_tokens: int = 0
     uncached_input_tokens: int = 0
     uncached_output_tokens: int = 0
+    cut_replies: int = Field(default=0, description="replies that stopped at the token limit")
     failed_scenarios: int = 0
 
 

@@ -94,7 +94,7 @@ class AnthropicTarget(HttpProvider):
             raise self.unreadable(raw) from exc
         if not text.strip() and (tools or stop in NO_TEXT_WHY):
             raise self.no_text("stop_reason", stop, tools)
-        return Reply(text=text, usage=usage, limits=limits)
+        return Reply(text=text, usage=usage, limits=limits, cut=stop == "max_tokens")
 
     async def complete(self, request: Request) -> Reply:
         data, raw, limits = await self.post_json_limits("/v1/messages", self.body(request))

@@ -75,7 +75,8 @@ _SCHEMA = (
         text TEXT NOT NULL,
         input_tokens INTEGER NOT NULL,
         output_tokens INTEGER NOT NULL,
-        created REAL NOT NULL
+        created REAL NOT NULL,
+        cut INTEGER
     )
     """,
     """
@@ -301,6 +302,23 @@ def _check_tables(db: sqlite3.Connection) -> None:
             raise sqlite3.OperationalError(f"no such column: {table}.{missing[0]}")
 
 
+def _add_cut_column(db: sqlite3.Connection) -> None:
+    """Give a cache written before replies knew whether they were cut at the token limit its
+    ``cut`` column (NULL in the rows it had: not known, read as not cut).
+
+    Example:
+        >>> db = sqlite3.connect(":memory:")
+        >>> _ = db.execute("CREATE TABLE responses (key TEXT PRIMARY KEY, text TEXT)")
+        >>> _add_cut_column(db); _add_cut_column(db)
+        >>> [row[1] for row in db.execute("PRAGMA table_info(responses)")]
+        ['key', 'text', 'cut']
+    """
+    have = {str(row[1]) for row in db.execute("PRAGMA table_info(responses)")}
+    if "cut" not in have:
+        with contextlib.suppress(sqlite3.OperationalError):  # another process added it first
+            db.execute("ALTER TABLE responses ADD COLUMN cut INTEGER")
+
+
 class ResponseStore:
     """A SQLite table of replies by key, and the claims of calls in flight. Every write is
     committed at once, so a killed process loses nothing it was told."""
@@ -321,6 +339,7 @@ class ResponseStore:
             db.execute("PRAGMA synchronous=NORMAL")
             for statement in _SCHEMA:
                 db.execute(statement)
+            _add_cut_column(db)
             db.execute("DELETE FROM claims WHERE expires < ?", (time.time(),))
             db.commit()
         except BaseException:
@@ -363,13 +382,14 @@ class ResponseStore:
     def get(self, key: str) -> Reply | None:
         def op(db: sqlite3.Connection) -> Any:
             return db.execute(
-                "SELECT text, input_tokens, output_tokens FROM responses WHERE key = ?", (key,)
+                "SELECT text, input_tokens, output_tokens, cut FROM responses WHERE key = ?",
+                (key,),
             ).fetchone()
 
         row = self._run(op)
         if row is None:
             return None
-        text, tokens_in, tokens_out = row
+        text, tokens_in, tokens_out, cut = row
         if not (
             isinstance(text, str) and isinstance(tokens_in, int) and isinstance(tokens_out, int)
         ):
@@ -382,15 +402,23 @@ class ResponseStore:
 
             self._run(drop)
             return None
-        return Reply(text=text, usage=Usage(tokens_in, tokens_out), cached=True)
+        return Reply(text=text, usage=Usage(tokens_in, tokens_out), cached=True, cut=cut == 1)
 
     def put(self, key: str, reply: Reply, *, owner: str | None = None) -> None:
         """Store ``reply`` (and drop ``owner``'s claim on ``key``, in the same commit)."""
 
         def op(db: sqlite3.Connection) -> None:
             db.execute(
-                "INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?)",
-                (key, reply.text, reply.usage.input_tokens, reply.usage.output_tokens, time.time()),
+                "INSERT OR REPLACE INTO responses "
+                "(key, text, input_tokens, output_tokens, created, cut) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    key,
+                    reply.text,
+                    reply.usage.input_tokens,
+                    reply.usage.output_tokens,
+                    time.time(),
+                    int(reply.cut),
+                ),
             )
             if owner is not None:
                 db.execute("DELETE FROM claims WHERE key = ? AND owner = ?", (key, owner))
@@ -553,7 +581,7 @@ class CachedTarget:
             # asks again, and a caller waiting on the claim calls for itself
             self._safely(lambda: self.store.release(key, owner), None)
             return reply
-        stored = Reply(text=reply.text, usage=reply.usage)
+        stored = Reply(text=reply.text, usage=reply.usage, cut=reply.cut)
 
         def put() -> bool:
             self.store.put(key, stored, owner=owner)

@@ -207,6 +207,7 @@ class LocalTarget:
         return Reply(
             text=text.strip(),
             usage=Usage(prompt_n, reply_n),
+            cut=out["choices"][0].get("finish_reason") == "length",
         )
 
     def decoder(self) -> Any:
@@ -264,7 +265,11 @@ class LocalTarget:
         except ContextOverflow as exc:
             raise TargetError(f"local model: {exc}") from exc
         text = self.load().detokenize(list(done.tokens)).decode("utf-8", errors="ignore")
-        return Reply(text=text.strip(), usage=Usage(done.prompt_tokens, len(done.tokens)))
+        return Reply(
+            text=text.strip(),
+            usage=Usage(done.prompt_tokens, len(done.tokens)),
+            cut=len(done.tokens) >= self.max_tokens,  # no end-of-text before the limit
+        )
 
     async def complete(self, request: Request) -> Reply:
         if self.decoding == "batched":

@@ -61,12 +61,17 @@ class Reply:
 
     ``limits`` is what an HTTP provider's rate-limit headers said with this reply (for the
     rate limiter, :mod:`backbone.targets.ratelimit`); it takes no part in equality and the
-    cache never stores it (a cached reply has ``None``)."""
+    cache never stores it (a cached reply has ``None``).
+
+    ``cut`` is set when the reply stopped at the token limit (``finish_reason`` ``length``,
+    ``stop_reason`` ``max_tokens``, the embedded model's ``max_tokens``): its text may end
+    mid-answer. The cache keeps it."""
 
     text: str
     usage: Usage = field(default_factory=Usage)
     cached: bool = False
     limits: RateLimits | None = field(default=None, compare=False, repr=False)
+    cut: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", clean_text(self.text))

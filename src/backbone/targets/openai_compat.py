@@ -245,7 +245,7 @@ class OpenAITarget(HttpProvider):
             raise self.unreadable(raw) from exc
         if not text.strip() and (tools or finish in NO_TEXT_WHY):
             raise self.no_text("finish_reason", finish, tools)
-        return Reply(text=text, usage=usage, limits=limits)
+        return Reply(text=text, usage=usage, limits=limits, cut=finish == "length")
 
     def grow_budget(self, sent: dict[str, Any]) -> None:
         """A reply spent all of the token limit in ``sent`` before any text (a reasoning
