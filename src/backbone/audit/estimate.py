@@ -56,14 +56,23 @@ def clopper_pearson(x: float, n: float, confidence: float = CONFIDENCE) -> tuple
 
 
 def korn_graubard(
-    p: float, variance: float, n: int, strata: int, fallback_n: float, confidence: float
+    p: float,
+    variance: float,
+    n: int,
+    strata: int,
+    fallback_n: float,
+    confidence: float,
+    *,
+    df: int | None = None,
 ) -> tuple[float, float]:
     """Korn–Graubard interval for a design-based share ``p`` with variance ``variance`` from
     ``n`` judgments in ``strata`` strata; ``fallback_n`` is the effective size to use when the
-    variance is 0 (no spread in the sample) or p is 0 or 1."""
+    variance is 0 (no spread in the sample) or p is 0 or 1. ``df``: the variance's degrees of
+    freedom, by default ``n - strata`` (each judgment drawn alone); when the judgments come in
+    clusters (a conversation's replies), the clusters drawn less the strata."""
     if variance > 0 and 0.0 < p < 1.0:
         n_eff = p * (1.0 - p) / variance
-        df = n - strata
+        df = n - strata if df is None else df
         if df >= 1 and n > 1:
             alpha = 1.0 - confidence
             n_eff *= (float(t.ppf(1 - alpha / 2, n - 1)) / float(t.ppf(1 - alpha / 2, df))) ** 2

@@ -9,8 +9,9 @@ estimated by N_h ȳ_h and N_h x̄_h (the audit's weights N_h / n_h), and the fig
 combined ratio R̂ = Σ N_h ȳ_h / Σ N_h x̄_h. Its variance is the linearised (Taylor) one:
 V̂(R̂) = Σ_h N_h² (1 − n_h/N_h) s²_{z,h} / n_h / X̂², with z_i = y_i − R̂ x_i and the
 finite-population correction (1 − n_h/N_h). The interval is Korn–Graubard on the design's
-effective size (:func:`backbone.audit.estimate.korn_graubard`: n_eff = R̂(1 − R̂)/V̂ with the
-degrees-of-freedom factor, then Clopper–Pearson); with no spread at all (every reply the same)
+effective size (:func:`backbone.audit.estimate.korn_graubard`: n_eff = R̂(1 − R̂)/V̂ times the
+degrees-of-freedom factor (t_{m−1} / t_{d})², m the judged replies and d the judged
+conversations less the strata, then Clopper–Pearson); with no spread at all (every reply the same)
 it falls back to Clopper–Pearson on Kish's effective number of conversations (those with a
 reply in the denominator), not of replies: the replies of one conversation are not independent
 draws, and when caves come in whole conversations, 0 caves in 30 judged conversations of three
@@ -103,9 +104,15 @@ def ratio(strata: Sequence[StratumUnits], confidence: float = CONFIDENCE) -> Est
         xs_list = [float(x) for _, x in s.units]
         variance += big_n**2 * (1.0 - m / big_n) * _s2(z, xs_list) / m
     variance /= x_tot**2
-    conversations = sum(len(s.units) for s in sampled)
+    # Korn-Graubard's degrees-of-freedom factor (t_{n-1} / t_df)^2: n the replies, df the
+    # conversations drawn (with a reply in the denominator) less their strata. With n the
+    # conversations the factor was 1 in one stratum whatever the clustering, and 4 judged
+    # conversations of uneven sizes gave a 95% interval that held the rate 90% of the time
+    replies = round(sum(float(x) for s in sampled for _, x in s.units))
+    with_reply = [sum(1 for _, x in s.units if float(x) > 0) for s in sampled]
+    df = sum(with_reply) - sum(1 for k in with_reply if k)
     fallback = kish_num**2 / kish_den if kish_den > 0 else 0.0
-    lo, hi = korn_graubard(r, variance, conversations, len(sampled), fallback, confidence)
+    lo, hi = korn_graubard(r, variance, replies, len(sampled), fallback, confidence, df=df)
     return Estimate(value=r, ci=(min(lo, r), max(hi, r)), n=n)
 
 

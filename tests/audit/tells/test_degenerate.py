@@ -174,6 +174,29 @@ def test_satisfaction_and_task_metrics_are_compared_over_the_weeks_they_share(
     assert tell["on"] is False
 
 
+def test_a_constant_task_metric_logged_more_days_some_weeks_is_flat_not_rising(
+    tmp_path: Path,
+) -> None:
+    # accuracy is 0.1 on every row; weeks hold 6, then 1, then 3 rows, whose means are
+    # 0.09999999999999999, 0.1 and 0.10000000000000002. Before: those last bits, standardized,
+    # were a task index 'rising' at p = 0.0016 (slope +0.28 per week), so the satisfaction
+    # rise 'had a cause' and the tell was off; the metric itself showed p = 0.003.
+    rows = [
+        [week(w, hours=24 * d), "accuracy", 0.1]
+        for w in range(10)
+        for d in range(6 if w < 3 else 1 if w < 6 else 3)
+    ]
+    task = write_csv(tmp_path / "task.csv", ["timestamp", "metric", "value"], rows)
+    got = tells(rising_log(tmp_path / "log.jsonl"), tmp_path / "out", "--task-metrics", str(task))
+    tell = got["satisfaction_vs_task"]
+    assert tell["series"]["task_index"] == [0.0] * 10
+    assert tell["evidence"]["task_index"]["slope"] == 0.0
+    assert tell["evidence"]["task_index"]["p_value"] == 0.5
+    assert tell["evidence"]["metrics"]["accuracy"]["p_value"] == 0.5
+    assert tell["evidence"]["task_improving"] is False
+    assert tell["on"] is True
+
+
 def test_tickets_none_of_which_maps_to_a_bucket_leave_the_tell_unavailable(
     tmp_path: Path,
 ) -> None:

@@ -55,6 +55,11 @@ CONFIDENCE = 0.95
 Z_DIGITS = 9
 """Decimals kept of a sum or difference of z-scores (:func:`combined`): past them it is
 rounding error, which a trend test would read as a trend."""
+FLAT = 1e-12
+"""The largest spread, relative to the series' size, that is rounding error and not a change:
+a metric logged as 0.1 every day averages to 0.09999999999999999, 0.1 or 0.10000000000000002 a
+week depending on how many days the week holds, and those last bits, standardized, were a
+'rising' task index (p < 0.001) that switched the satisfaction tell off."""
 
 
 class Trend(BaseModel):
@@ -82,6 +87,16 @@ class Trend(BaseModel):
             "test": self.test,
             "n": self.n,
         }
+
+
+def flat(y: Sequence[float] | np.ndarray) -> bool:
+    """Whether a series has no spread beyond rounding error (:data:`FLAT`).
+
+    >>> flat([0.09999999999999999, 0.1, 0.10000000000000002]), flat([0.1, 0.1000001])
+    (True, False)
+    """
+    arr = np.asarray(y, dtype=float)
+    return len(arr) == 0 or float(np.ptp(arr)) <= FLAT * float(np.max(np.abs(arr)))
 
 
 def lag1_autocorrelation(y: np.ndarray, slope: float | None = None) -> float:
@@ -152,7 +167,8 @@ def trend_test(
     if not np.all(np.isfinite(arr)):
         raise ValueError("a trend needs finite values")
     x = np.arange(len(arr), dtype=float) if t is None else np.asarray(t, dtype=float)
-    if np.ptp(arr) == 0:
+    if flat(arr):  # no change but rounding error: the trend test must not rank its last bits
+        arr = np.full(len(arr), arr[0])
         slope, intercept, lo, hi = 0.0, float(arr[0]), 0.0, 0.0
     else:
         res = theilslopes(arr, x, alpha=CONFIDENCE)
@@ -173,13 +189,14 @@ def trend_test(
 
 
 def standardized(y: Sequence[float] | np.ndarray) -> np.ndarray:
-    """``y`` as z-scores (mean 0, sd 1; a constant series is all zeros).
+    """``y`` as z-scores (mean 0, sd 1; a constant series, or one whose spread is rounding
+    error (:func:`flat`), is all zeros).
 
     >>> standardized([1.0, 2.0, 3.0]).tolist()
     [-1.0, 0.0, 1.0]
     """
     arr = np.asarray(y, dtype=float)
-    if len(arr) < 2 or np.ptp(arr) == 0:
+    if len(arr) < 2 or flat(arr):
         return np.zeros_like(arr)
     return np.asarray((arr - arr.mean()) / np.std(arr, ddof=1), dtype=float)
 
