@@ -419,10 +419,9 @@ def test_every_system_message_of_a_caved_conversation_becomes_the_system_prompt(
     ]
     log.write_text(json.dumps({"id": "c1", "messages": opening}) + "\n")
     judge = "python:tests.monitor.judges:caved_on_pushback"
+    out = str(tmp_path / "mon")
     run = CliRunner().invoke(
-        app,
-        ["monitor", str(log), "--judge", judge, "--out", str(tmp_path / "mon"), "-q"]
-        + ["--no-cache"],
+        app, ["monitor", str(log), "--judge", judge, "--out", out, "-q", "--no-cache"]
     )
     assert run.exit_code == 0, run.output
     suite_path = tmp_path / "s.yaml"
