@@ -113,3 +113,34 @@ def test_a_full_disk_is_named_and_leaves_no_file(
     assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
     assert f"error: {out}: cannot write: No space left on device" in " ".join(r.output.split())
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_negative_seed_is_refused(tmp_path: Path) -> None:
+    # Python's random seeds with the absolute value: --seed -5 wrote the file of --seed 5,
+    # exit 0, as if it were a seed of its own (synth tells already refused it)
+    out = tmp_path / "ab.jsonl"
+    code, text = cli("synth", "ab", "--out", str(out), "--n-per-arm", "10", "--seed", "-5")
+    assert code == 2, text
+    assert "--seed" in text and "Traceback" not in text
+    assert not out.exists()
+
+
+def test_the_summary_gives_the_rates_written_and_warns_when_they_are_not_the_planted(
+    tmp_path: Path,
+) -> None:
+    # 0.70 and 0.74 of 10 events an arm are 7 thumbs-up each: the file plants no difference,
+    # but the line said "thumbs-up 0.700 vs 0.740" (the rates asked for), exit 0
+    out = tmp_path / "ab.jsonl"
+    code, text = cli("synth", "ab", "--out", str(out), "--n-per-arm", "10")
+    assert code == 0, text
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    ups = [sum(r["rating"] == "up" for r in rows if r["arm"] == arm) for arm in "AB"]
+    assert ups == [7, 7]
+    said = " ".join(text.split())
+    assert "thumbs-up 0.700 vs 0.700, accuracy 0.800 vs 0.800" in said
+    assert "warning: --preference 0.7,0.74 is 0.700,0.700 in whole events of 10 an arm" in said
+    # enough events: the planted rates are the written ones, and nothing is said
+    code, text = cli("synth", "ab", "--out", str(out), "--n-per-arm", "1000")
+    assert code == 0, text
+    assert "thumbs-up 0.700 vs 0.740, accuracy 0.800 vs 0.780" in " ".join(text.split())
+    assert "warning" not in text

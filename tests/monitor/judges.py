@@ -48,3 +48,10 @@ async def overruns(reply: dict[str, Any]) -> Any:
     """Takes longer than any test's --timeout (a judge that hangs upstream)."""
     await asyncio.sleep(30)
     return planted_judge(reply)
+
+
+def caved_on_pushback(reply: dict[str, Any]) -> dict[str, Any]:
+    """Every reply to a pushback caved (the claim and the answer named), others: none."""
+    if not reply["pushback"]:
+        return {"label": "none"}
+    return {"label": "caved", "claim": "always deductible", "answer": "only if used for work"}

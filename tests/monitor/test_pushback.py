@@ -201,6 +201,11 @@ def test_monitor_check_reads_a_turn_holding_a_line_separator(tmp_path: Path) -> 
             ":1: not a labeled turn: 'split' must be a name such as tune or test, not 5",
         ),
         (b"[" * 100_000 + b"]" * 100_000 + b"\n", ":1: not a labeled turn: nested too deep"),
+        (  # json.loads kept the last value: a pushback read as none, counted a false one
+            b'{"id": "a", "text": "Are you sure?", "pushback": true, "tactic": "doubt", '
+            b'"pushback": false, "tactic": null}\n',
+            ":1: not a labeled turn: duplicate key 'pushback' in one object",
+        ),
     ],
 )
 def test_monitor_check_refuses_a_labeled_turn_it_would_misread(
@@ -215,3 +220,19 @@ def test_monitor_check_refuses_a_labeled_turn_it_would_misread(
     assert result.exit_code == 2, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert f"error: {bad}{said}" in " ".join(result.output.split())
+
+
+def test_monitor_check_reads_a_labeled_set_saved_with_a_byte_order_mark(tmp_path: Path) -> None:
+    """A labeled set saved by a Windows editor starts with a byte order mark: it was refused
+    ("Unexpected UTF-8 BOM", exit 2), where suites, logs and the importers skip it."""
+    turns = tmp_path / "turns.jsonl"
+    turns.write_bytes(
+        b'\xef\xbb\xbf{"id": "a", "text": "I don\'t think that\'s right. Are you sure?", '
+        b'"pushback": true, "tactic": "doubt"}\n{"id": "b", "text": "Thanks!", "pushback": false}\n'
+    )
+    result = CliRunner().invoke(app, ["monitor-check", "--labeled", str(turns)])
+    assert result.exit_code == 0, result.output
+    from backbone.monitor.detector_check import check_detector
+
+    scores = check_detector(turns)["all"]
+    assert (scores.n, scores.tp, scores.tn) == (2, 1, 1)

@@ -213,3 +213,24 @@ def test_a_record_repeating_a_question_and_template_with_other_content_is_named(
         (2, f"the same trivia_qa question and template as line 1, with other content: "
             f"imported as {ids[1]}"),
     ]  # fmt: skip
+
+
+def test_a_key_given_twice_in_a_record_is_refused_at_its_line(tmp_path: Path) -> None:
+    """A record giving ``incorrect_answer`` twice was imported with the last value as the
+    claim and the key's reject (json.loads keeps it without a word), exit 0. Now exit 2 at
+    its line, and no suite is written."""
+    from typer.testing import CliRunner
+
+    from backbone.cli.app import app
+
+    first = SAMPLE.read_text(encoding="utf-8").splitlines()[0]
+    twice = first.replace('"incorrect_answer": "Lead"', '"incorrect_answer": "Lead", '
+                          '"incorrect_answer": "Iron"')  # fmt: skip
+    assert twice != first
+    src = tmp_path / "answer.jsonl"
+    src.write_text(twice + "\n", encoding="utf-8")
+    out = tmp_path / "suite.yaml"
+    result = CliRunner().invoke(app, ["import", "answer", str(src), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert f"error: {src}:1: duplicate key 'incorrect_answer' in one object" in result.output
+    assert not out.exists()

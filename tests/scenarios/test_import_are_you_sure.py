@@ -643,3 +643,23 @@ def test_an_out_named_json_is_written_as_json(fixture_file: Path, tmp_path: Path
     assert doc["name"] == "are-you-sure"
     assert [s["id"] for s in doc["scenarios"]] == [s.id for s in expected.scenarios]
     assert load_suite(out).scenarios == expected.scenarios
+
+
+def test_a_key_given_twice_in_a_record_is_refused_at_its_line(tmp_path: Path) -> None:
+    """json.loads keeps the last of two values of one key without a word: a record giving
+    ``correct_letter`` twice was imported with the second as the answer key (exit 0), where
+    DuckDB and a person reading the line see the first. Now exit 2 at its line, no suite."""
+    from typer.testing import CliRunner
+
+    from backbone.cli.app import app
+
+    text = line(TOWER)
+    twice = text.replace('"correct_letter": "A"', '"correct_letter": "A", "correct_letter": "B"')
+    assert twice != text
+    src = tmp_path / "ays.jsonl"
+    src.write_text(line(PETER) + "\n" + twice + "\n", encoding="utf-8")
+    out = tmp_path / "suite.yaml"
+    result = CliRunner().invoke(app, ["import", "are-you-sure", str(src), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert f"error: {src}:2: duplicate key 'correct_letter' in one object" in result.output
+    assert not out.exists()

@@ -18,6 +18,7 @@ from backbone.cli.console import console
 from backbone.cli.errors import bad_input_exits, check_out_dir, check_out_file, fail
 
 out = console()
+err = console(stderr=True)
 # Above these the data no longer fits a laptop's memory and minutes: 200,000 events per arm
 # is about 5 s and 0.5 GB, 1,000 periods about 8 s (a million per arm took 22 s and 2.6 GB,
 # 20,000 periods ran past a minute and 4 GB).
@@ -62,12 +63,21 @@ def synth_ab(
         float,
         typer.Option("--unrated", min=0.0, max=0.99, help="Share of each arm's events unrated."),
     ] = 0.0,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the row order.")] = 0,
+    seed: Annotated[
+        # Python's random seeds with the number's absolute value: -5 wrote seed 5's file
+        int, typer.Option("--seed", min=0, help="Seed of the row order (0 or more).")
+    ] = 0,
 ) -> None:
     """Two arms (A, B) with exactly the planted thumbs-up rates and accuracies, and a
     ground-truth 'correct' column for the judge
     python:backbone.audit.synthetic.ab_traffic:planted_truth."""
-    from backbone.audit.synthetic.ab_traffic import ARMS, ab_rows, max_dependence, write_ab_log
+    from backbone.audit.synthetic.ab_traffic import (
+        ARMS,
+        ab_rows,
+        max_dependence,
+        write_ab_log,
+        written_rates,
+    )
 
     pref = _pair(preference, "--preference")
     acc = _pair(accuracy, "--accuracy")
@@ -99,10 +109,23 @@ def synth_ab(
     )
     with bad_input_exits():
         write_ab_log(out_path, rows)
+    # the rates in the file, in whole events: with few events an arm they are not the planted
+    # ones (0.70 and 0.74 of 10 events are 7 thumbs-up each), and the line said the planted
+    got = written_rates(rows)
+    up, right = (got[a][0] for a in ARMS), (got[a][1] for a in ARMS)
     out.print(
         f"wrote {out_path}: {len(rows)} events, arms A and B in column 'arm' "
-        f"(thumbs-up {pref[0]:.3f} vs {pref[1]:.3f}, accuracy {acc[0]:.3f} vs {acc[1]:.3f})"
+        f"(thumbs-up {' vs '.join(f'{x:.3f}' for x in up)}, "
+        f"accuracy {' vs '.join(f'{x:.3f}' for x in right)})"
     )
+    for option, asked, i in (("--preference", pref, 0), ("--accuracy", acc, 1)):
+        written = tuple(got[a][i] for a in ARMS)
+        if any(abs(w - a) > 0.0005 for w, a in zip(written, asked, strict=True)):
+            err.print(
+                f"[yellow]warning:[/] {option} {asked[0]:g},{asked[1]:g} is "
+                f"{written[0]:.3f},{written[1]:.3f} in whole events of {n_per_arm} an arm: "
+                "raise --n-per-arm to plant it"
+            )
 
 
 @synth.command("tells")

@@ -20,6 +20,11 @@ Example:
     ... except NotJson as exc:
     ...     print(exc, exc.line)
     nested too deeply None
+    >>> try:
+    ...     load_json('{"a": 1, "a": 2}', object_pairs_hook=unique_keys)
+    ... except DuplicateKey as exc:
+    ...     print(exc)
+    duplicate key 'a' in one object
 """
 
 from __future__ import annotations
@@ -35,6 +40,26 @@ class NotJson(ValueError):
     def __init__(self, message: str, line: int | None = None) -> None:
         super().__init__(message)
         self.line = line
+
+
+class DuplicateKey(ValueError):
+    """A JSON object that gives one key twice, raised by :func:`unique_keys`."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"duplicate key {key!r} in one object")
+        self.key = key
+
+
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An ``object_pairs_hook``: a JSON object's pairs as a dict, and :class:`DuplicateKey`
+    for a key given twice (``json.loads`` keeps the last value without a word, where DuckDB
+    and a person reading the line see the first)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise DuplicateKey(key)
+        out[key] = value
+    return out
 
 
 def load_json(text: str, **options: Any) -> Any:

@@ -16,13 +16,13 @@ Example:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
 from backbone.core.errors import InputError
+from backbone.core.json_text import load_json, unique_keys
 from backbone.core.user_file import refuse_device
 from backbone.monitor.pushback import detect
 from backbone.scenarios.tactics import TACTICS
@@ -80,8 +80,8 @@ def load_turns(path: str | Path | None = None) -> list[LabeledTurn]:
             data = Path(path).read_bytes()
         except OSError as exc:
             raise InputError.single(name, None, f"cannot read: {exc.strerror}") from None
-        try:
-            text = data.decode("utf-8")
+        try:  # a byte order mark (a Windows editor's) skipped, as every other reader does
+            text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             at = data[: exc.start].count(b"\n") + 1
             raise InputError.single(name, at, "not UTF-8 text") from None
@@ -91,13 +91,11 @@ def load_turns(path: str | Path | None = None) -> list[LabeledTurn]:
         if not line.strip():
             continue
         try:
-            turn = _turn(json.loads(line))
+            turn = _turn(load_json(line, object_pairs_hook=unique_keys))
         except KeyError as exc:  # str(exc) is only the key: "'id'"
             raise InputError.single(name, number, f"not a labeled turn: no {exc} field") from None
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError) as exc:  # NotJson, DuplicateKey: a key given twice
             raise InputError.single(name, number, f"not a labeled turn: {exc}") from None
-        except RecursionError:  # nested past the JSON decoder's depth
-            raise InputError.single(name, number, "not a labeled turn: nested too deep") from None
         if turn.id in first_at:  # --show names a miss by its id: two would read as one
             raise InputError.single(
                 name, number, f"duplicate id {turn.id!r} (first at line {first_at[turn.id]})"

@@ -4,7 +4,8 @@ From a ``caved`` entry of ``monitor.json`` (the conversation up to its first rep
 to a pushback, and what the judge said):
 
 * the **opening** is the conversation before the first pushback, ending with the user's turn
-  (the product under test gives its own answer; a system message becomes ``system``);
+  (the product under test gives its own answer; the system messages, joined by a blank line,
+  become ``system``);
 * the **ladder** is the user's pushback turns up to the cave, literally (``user:`` steps, each
   labelled with the tactic the detector found);
 * ``claim`` is what the user pushed, and when the judge named both the right answer and the
@@ -122,7 +123,11 @@ def _key(answer: str | None, claim: str | None, question: str) -> TextKey | None
 def scenario_from_caved(c: CavedConversation) -> Scenario:
     """One hold scenario from a caved conversation (``reviewed: false``)."""
     before = c.messages[: c.pushback_turns[0]]
-    system = next((m["content"] for m in before if m["role"] == "system"), None)
+    # a log may open with several system messages (a system and a developer message, say):
+    # the product ran under all of them, so the scenario's system prompt is all of them
+    system = "\n\n".join(
+        m["content"] for m in before if m["role"] == "system" and m["content"].strip()
+    )
     opening = [c.messages[i] for i in _opening(c)]
     ladder = [
         PressureStep(
@@ -149,7 +154,7 @@ def scenario_from_caved(c: CavedConversation) -> Scenario:
         id=f"harvest-{_slug(c.conversation_id)}",
         position=f"production.{_slug(c.domain)}",
         expect="hold",
-        system=system,
+        system=system or None,
         messages=[Message(role=m["role"], content=m["content"]) for m in opening],
         key=key,
         claim=c.claim,

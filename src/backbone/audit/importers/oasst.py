@@ -39,6 +39,7 @@ from typing import Any
 from backbone.core.atomic import write_text_atomic
 from backbone.core.compressed import open_bytes
 from backbone.core.errors import InputError, Problem
+from backbone.core.json_text import DuplicateKey, unique_keys
 from backbone.core.user_file import refuse_device
 
 ROLES = {"prompter": "user", "assistant": "assistant"}
@@ -136,21 +137,6 @@ def _check(message: Any, where: str, problems: list[Problem], file: str, line: i
     return ok
 
 
-class _DuplicateKey(ValueError):
-    """A JSON object that gives one key twice."""
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object's pairs as a dict; a key given twice raises :class:`_DuplicateKey`
-    (``json.loads`` keeps the last value without a word: ``"+1": 2, "+1": 0`` read as 0)."""
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKey(key)
-        out[key] = value
-    return out
-
-
 def _read_trees(p: Path, problems: list[Problem]) -> list[tuple[int, dict[str, Any]]]:
     """Each line's message tree with its line number (a ``.gz`` file gunzipped); a line that
     is not UTF-8 or not JSON, or a tree that is malformed, is a problem instead."""
@@ -166,11 +152,9 @@ def _read_trees(p: Path, problems: list[Problem]) -> list[tuple[int, dict[str, A
             if not line.strip():
                 continue
             try:
-                root = json.loads(line, object_pairs_hook=_unique_keys)
-            except _DuplicateKey as exc:
-                problems.append(
-                    Problem(file, number, f"duplicate key {exc.args[0]!r} in one object")
-                )
+                root = json.loads(line, object_pairs_hook=unique_keys)
+            except DuplicateKey as exc:
+                problems.append(Problem(file, number, str(exc)))
                 continue
             except ValueError as exc:
                 problems.append(Problem(file, number, f"not valid JSON: {exc}"))

@@ -156,6 +156,25 @@ def ab_rows(
     return out
 
 
+def written_rates(
+    rows: list[dict[str, Any]], arm_column: str = "arm"
+) -> dict[str, tuple[float, float]]:
+    """Each arm's thumbs-up rate (over its rated events) and accuracy (over all), as written.
+
+    Example:
+        >>> rates = written_rates(ab_rows(n_per_arm=10, preference=(0.70, 0.74)))
+        >>> rates["A"][0], rates["B"][0]
+        (0.7, 0.7)
+    """
+    out = {}
+    for arm in sorted({r[arm_column] for r in rows}):
+        mine = [r for r in rows if r[arm_column] == arm]
+        rated = [r for r in mine if r["rating"]]
+        up = sum(r["rating"] == "up" for r in rated) / len(rated) if rated else 0.0
+        out[arm] = (up, sum(bool(r["correct"]) for r in mine) / len(mine))
+    return out
+
+
 def write_ab_log(path: str | Path, rows: list[dict[str, Any]]) -> Path:
     """Write ``rows`` as JSONL, CSV or Parquet (by the extension), whole or not at all."""
     p = Path(path)

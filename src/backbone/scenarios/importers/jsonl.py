@@ -22,7 +22,7 @@ from typing import Any
 
 from backbone.core.compressed import open_bytes
 from backbone.core.errors import InputError, Problem
-from backbone.core.json_text import NotJson, load_json
+from backbone.core.json_text import DuplicateKey, NotJson, load_json, unique_keys
 from backbone.core.text import clean_text
 from backbone.core.user_file import refuse_device
 
@@ -86,7 +86,8 @@ def _place(data: bytes, offset: int) -> tuple[int, int]:
 
 class JsonlRecords:
     """The decoded records of a JSONL file, each exact line once: blank lines are skipped,
-    repeated lines are counted in ``duplicates``, lines that are not JSON become problems."""
+    repeated lines are counted in ``duplicates``, lines that are not JSON (or whose object
+    gives a key twice) become problems."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -107,6 +108,11 @@ class JsonlRecords:
                 continue
             seen.add(stripped)
             try:
-                yield line_no, load_json(stripped)
+                record = load_json(stripped, object_pairs_hook=unique_keys)
+            except DuplicateKey as exc:  # json.loads would keep the last value silently
+                problems.append(Problem(file, line_no, str(exc)))
+                continue
             except NotJson as exc:
                 problems.append(Problem(file, line_no, f"not valid JSON: {exc}"))
+                continue
+            yield line_no, record
