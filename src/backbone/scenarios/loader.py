@@ -23,6 +23,8 @@ from backbone.core.yaml_lines import NodePath, line_for, load_yaml_with_lines
 from backbone.scenarios.models import Position, Scenario, Suite
 
 BUILTIN_PREFIX = "builtin:"
+SPEC_SUFFIX = ".positions.yaml"
+"""A positions spec's file name ends so (``backbone init`` writes one beside its suite)."""
 
 
 def builtin_suites() -> list[str]:
@@ -179,12 +181,18 @@ def _files_in(path: Path) -> list[Path]:
             for p in _walk(path)
             # a folder named like a suite file ("v2.yaml/") is looked into, not read, and a
             # pipe named like one is left out (reading it would wait forever); a link to a
-            # file that is gone is read, and refused, rather than skipped without a word
+            # file that is gone is read, and refused, rather than skipped without a word; a
+            # positions spec (init writes one beside its suite) is no suite
             if p.suffix in {".yaml", ".yml", ".jsonl", ".json"}
+            and not p.name.endswith(SPEC_SUFFIX)
             and (p.is_file() or (p.is_symlink() and not p.exists()))
         )
         if not files:
-            raise InputError.single(str(path), None, "the folder holds no .yaml or .jsonl suite")
+            specs = sorted(p.name for p in path.glob(f"*{SPEC_SUFFIX}"))
+            beside = f" (a positions spec is no suite: {', '.join(specs)})" if specs else ""
+            raise InputError.single(
+                str(path), None, f"the folder holds no .yaml or .jsonl suite{beside}"
+            )
         return files
     return [path]
 
