@@ -119,7 +119,7 @@ def _read_file(
     text = read_text(path) if text is None else text
     meta: dict[str, Any] = {}
     positions: list[tuple[Position, int | None]] = []
-    if path.suffix == ".jsonl":
+    if path.suffix.lower() == ".jsonl":
         items = jsonl_items(text, file, problems)
         if not items and not problems:
             message = "the file is empty: a .jsonl suite has one scenario a line"
@@ -183,8 +183,8 @@ def _files_in(path: Path) -> list[Path]:
             # pipe named like one is left out (reading it would wait forever); a link to a
             # file that is gone is read, and refused, rather than skipped without a word; a
             # positions spec (init writes one beside its suite) is no suite
-            if p.suffix in {".yaml", ".yml", ".jsonl", ".json"}
-            and not p.name.endswith(SPEC_SUFFIX)
+            if p.suffix.lower() in {".yaml", ".yml", ".jsonl", ".json"}
+            and not p.name.lower().endswith(SPEC_SUFFIX)
             and (p.is_file() or (p.is_symlink() and not p.exists()))
         )
         if not files:

@@ -138,7 +138,7 @@ def _scan_file(path: Path, problems: list[Problem]) -> tuple[list[Entry], list[P
     raws: list[tuple[Any, int | None, NodePath]] = []
     lines: dict[NodePath, int] = {}
     positions: list[Position] = []
-    if path.suffix == ".jsonl":
+    if path.suffix.lower() == ".jsonl":
         raws = jsonl_items(text, file, problems)
         if not raws and not any(p.file == file for p in problems):  # run refuses it so
             message = "the file is empty: a .jsonl suite has one scenario a line"
