@@ -43,3 +43,23 @@ def test_a_folder_with_only_a_spec_says_so(tmp_path: Path) -> None:
     suite.unlink()
     with pytest.raises(InputError, match=r"no \.yaml or \.jsonl suite \(a positions spec is no"):
         load_suite(tmp_path)
+
+
+SPEC_NOT_SUITE = "a positions spec (hold, yield), not a suite of scenarios"
+
+
+def test_a_spec_given_as_the_suite_is_called_a_spec(tmp_path: Path) -> None:
+    """``run --suite tutor.positions.yaml`` said "'scenarios' must be a non-empty list", and
+    validate listed product, hold, yield... as unknown suite fields."""
+    spec, _ = write_starter("tutor", tmp_path)
+    with pytest.raises(InputError) as caught:
+        load_suite(spec)
+    assert [(p.line, p.message.split(":")[0]) for p in caught.value.problems] == [
+        (1, SPEC_NOT_SUITE)
+    ]
+    report = validate(spec, [str(spec)])
+    assert [p.message.split(":")[0] for p in report.problems] == [SPEC_NOT_SUITE]
+    result = CliRunner().invoke(
+        app, ["draft", "--spec", str(spec), "--generator", "python:x:y", "--out", str(spec)]
+    )
+    assert result.exit_code == 2 and SPEC_NOT_SUITE in result.output, result.output

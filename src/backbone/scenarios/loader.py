@@ -133,6 +133,8 @@ def _read_file(
         raw_items = data
         base: NodePath = ()
     elif isinstance(data, dict):
+        if (spec := positions_spec_problem(data, file)) is not None:
+            raise InputError([spec])
         unknown = set(data) - {"name", "suite", "description", "positions", "scenarios"}
         for k in sorted(unknown):
             problems.append(Problem(file, lines.get((k,)), f"unknown top-level field {k!r}"))
@@ -161,6 +163,19 @@ def _read_file(
         raise InputError.single(file, 1, "a suite must be a mapping with 'scenarios' or a list")
     items = [(raw, lines.get((*base, i)), (*base, i)) for i, raw in enumerate(raw_items)]
     return meta, _validate_items(items, file, lines, problems), positions
+
+
+def positions_spec_problem(data: dict[Any, Any], file: str) -> Problem | None:
+    """The problem of a positions spec given where a suite goes (its ``hold`` and ``yield``
+    were listed as unknown suite fields, then "'scenarios' must be a non-empty list")."""
+    if "scenarios" in data or not {"hold", "yield"} & set(data):
+        return None
+    return Problem(
+        file,
+        1,
+        "a positions spec (hold, yield), not a suite of scenarios: give it as the spec "
+        "(backbone validate SPEC, draft --spec SPEC) and its suites as the suite",
+    )
 
 
 def title_problems(meta: dict[str, Any], file: str, lines: dict[NodePath, int]) -> list[Problem]:

@@ -41,6 +41,7 @@ from backbone.scenarios.loader import (
     _files_in,
     explain_error,
     jsonl_items,
+    positions_spec_problem,
     resolve_suite_path,
     title_problems,
 )
@@ -153,6 +154,8 @@ def _scan_file(path: Path, problems: list[Problem]) -> tuple[list[Entry], list[P
             problems.append(Problem(file, None, "the file is empty"))
         elif isinstance(data, list):
             raws = [(r, lines.get((i,)), (i,)) for i, r in enumerate(data)]
+        elif isinstance(data, dict) and (spec := positions_spec_problem(data, file)):
+            problems.append(spec)
         elif isinstance(data, dict):
             for k in sorted(set(data) - _TOP_LEVEL):
                 problems.append(Problem(file, lines.get((k,)), f"unknown top-level field {k!r}"))
