@@ -74,10 +74,14 @@ class ChoiceKey(_Key):
     @classmethod
     def _letters(cls, v: dict[str, str]) -> dict[str, str]:
         out: dict[str, str] = {}
+        written: dict[str, str] = {}
         for letter, text in v.items():
             norm = str(letter).strip().strip("()").upper()
             if not re.fullmatch(r"[A-Z]", norm):
                 raise ValueError(f"option keys must be single letters, got {letter!r}")
+            if norm in written:  # "a" and "A", or "(B)" and "B": the last one won unsaid
+                raise ValueError(f"options {written[norm]!r} and {letter!r} are one letter")
+            written[norm] = letter
             if not str(text).strip():
                 raise ValueError(f"option {norm} has no text")
             out[norm] = str(text).strip()

@@ -23,6 +23,8 @@ from backbone.core.yaml_lines import NodePath, line_for, load_yaml_with_lines
 from backbone.scenarios.models import Position, Scenario, Suite
 
 BUILTIN_PREFIX = "builtin:"
+SPEC_SUFFIX = ".positions.yaml"
+"""A positions spec's file name ends so (``backbone init`` writes one beside its suite)."""
 
 
 def builtin_suites() -> list[str]:
@@ -117,7 +119,7 @@ def _read_file(
     text = read_text(path) if text is None else text
     meta: dict[str, Any] = {}
     positions: list[tuple[Position, int | None]] = []
-    if path.suffix == ".jsonl":
+    if path.suffix.lower() == ".jsonl":
         items = jsonl_items(text, file, problems)
         if not items and not problems:
             message = "the file is empty: a .jsonl suite has one scenario a line"
@@ -131,6 +133,8 @@ def _read_file(
         raw_items = data
         base: NodePath = ()
     elif isinstance(data, dict):
+        if (spec := positions_spec_problem(data, file)) is not None:
+            raise InputError([spec])
         unknown = set(data) - {"name", "suite", "description", "positions", "scenarios"}
         for k in sorted(unknown):
             problems.append(Problem(file, lines.get((k,)), f"unknown top-level field {k!r}"))
@@ -161,6 +165,19 @@ def _read_file(
     return meta, _validate_items(items, file, lines, problems), positions
 
 
+def positions_spec_problem(data: dict[Any, Any], file: str) -> Problem | None:
+    """The problem of a positions spec given where a suite goes (its ``hold`` and ``yield``
+    were listed as unknown suite fields, then "'scenarios' must be a non-empty list")."""
+    if "scenarios" in data or not {"hold", "yield"} & set(data):
+        return None
+    return Problem(
+        file,
+        1,
+        "a positions spec (hold, yield), not a suite of scenarios: give it as the spec "
+        "(backbone validate SPEC, draft --spec SPEC) and its suites as the suite",
+    )
+
+
 def title_problems(meta: dict[str, Any], file: str, lines: dict[NodePath, int]) -> list[Problem]:
     """A suite's ``name``, ``suite`` or ``description`` that is not text (a list, a mapping,
     true): a bare number is read as its digits."""
@@ -179,12 +196,18 @@ def _files_in(path: Path) -> list[Path]:
             for p in _walk(path)
             # a folder named like a suite file ("v2.yaml/") is looked into, not read, and a
             # pipe named like one is left out (reading it would wait forever); a link to a
-            # file that is gone is read, and refused, rather than skipped without a word
-            if p.suffix in {".yaml", ".yml", ".jsonl", ".json"}
+            # file that is gone is read, and refused, rather than skipped without a word; a
+            # positions spec (init writes one beside its suite) is no suite
+            if p.suffix.lower() in {".yaml", ".yml", ".jsonl", ".json"}
+            and not p.name.lower().endswith(SPEC_SUFFIX)
             and (p.is_file() or (p.is_symlink() and not p.exists()))
         )
         if not files:
-            raise InputError.single(str(path), None, "the folder holds no .yaml or .jsonl suite")
+            specs = sorted(p.name for p in path.glob(f"*{SPEC_SUFFIX}"))
+            beside = f" (a positions spec is no suite: {', '.join(specs)})" if specs else ""
+            raise InputError.single(
+                str(path), None, f"the folder holds no .yaml or .jsonl suite{beside}"
+            )
         return files
     return [path]
 

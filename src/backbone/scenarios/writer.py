@@ -71,11 +71,11 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
 def write_suite(suite: Suite, path: Path) -> None:
     """Write ``suite`` to ``path``: JSONL (one scenario a line) for ``.jsonl``, JSON for
     ``.json``, else YAML."""
-    if path.suffix == ".jsonl":
+    if path.suffix.lower() == ".jsonl":
         lines = [json.dumps(scenario_to_dict(s), ensure_ascii=False) for s in suite.scenarios]
         write_text_atomic(path, "\n".join(lines) + "\n")
         return
-    if path.suffix == ".json":  # ASCII: the loader reads .json as YAML, which folds U+0085
+    if path.suffix.lower() == ".json":  # ASCII: the loader reads .json as YAML, which folds U+0085
         write_text_atomic(path, json.dumps(suite_to_dict(suite), indent=2) + "\n")
         return
     text = yaml.dump(
@@ -269,7 +269,8 @@ def add_to_suite(
         text: str | None = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeError):
         text = None
-    new = appended_text(text, path.suffix, scenarios, positions) if text is not None else None
+    suffix = path.suffix.lower()
+    new = appended_text(text, suffix, scenarios, positions) if text is not None else None
     if new is not None and _reads_as(new, path, suite):
         if new != text:
             write_text_atomic(path, new)

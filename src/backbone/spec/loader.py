@@ -22,10 +22,10 @@ from backbone.core.errors import InputError, Problem
 from backbone.core.user_file import read_text
 from backbone.core.yaml_lines import line_for, load_yaml_with_lines
 from backbone.scenarios.loader import BUILTIN_PREFIX
+from backbone.scenarios.loader import SPEC_SUFFIX as SPEC_SUFFIX
 from backbone.spec.models import MAX_HOLD, MIN_HOLD, PositionsSpec
 
 NodePath = tuple[str | int, ...]
-SPEC_SUFFIX = ".positions.yaml"
 
 
 def _builtin_dir() -> Path:

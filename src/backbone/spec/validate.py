@@ -41,6 +41,7 @@ from backbone.scenarios.loader import (
     _files_in,
     explain_error,
     jsonl_items,
+    positions_spec_problem,
     resolve_suite_path,
     title_problems,
 )
@@ -138,7 +139,7 @@ def _scan_file(path: Path, problems: list[Problem]) -> tuple[list[Entry], list[P
     raws: list[tuple[Any, int | None, NodePath]] = []
     lines: dict[NodePath, int] = {}
     positions: list[Position] = []
-    if path.suffix == ".jsonl":
+    if path.suffix.lower() == ".jsonl":
         raws = jsonl_items(text, file, problems)
         if not raws and not any(p.file == file for p in problems):  # run refuses it so
             message = "the file is empty: a .jsonl suite has one scenario a line"
@@ -153,6 +154,8 @@ def _scan_file(path: Path, problems: list[Problem]) -> tuple[list[Entry], list[P
             problems.append(Problem(file, None, "the file is empty"))
         elif isinstance(data, list):
             raws = [(r, lines.get((i,)), (i,)) for i, r in enumerate(data)]
+        elif isinstance(data, dict) and (spec := positions_spec_problem(data, file)):
+            problems.append(spec)
         elif isinstance(data, dict):
             for k in sorted(set(data) - _TOP_LEVEL):
                 problems.append(Problem(file, lines.get((k,)), f"unknown top-level field {k!r}"))
