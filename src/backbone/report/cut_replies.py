@@ -5,7 +5,7 @@ Example:
     >>> from types import SimpleNamespace as S
     >>> run = S(stats=S(cut_replies=3, calls=10, cached_calls=2),
     ...         target=S(identity={"params": {"max_tokens": 160}}))
-    >>> cut_replies_note(run)[:56]  # type: ignore[arg-type,index]
+    >>> cut_replies_note(run)[:59]  # type: ignore[arg-type,index]
     '3 of 12 replies stopped at the token limit (max_tokens 160)'
 """
 
