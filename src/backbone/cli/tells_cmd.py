@@ -133,6 +133,14 @@ def tells(
             help="Churn: a user with an event in the last K periods is still active (default 1)."
         ),
     ] = 1,
+    landmark: Annotated[
+        int | None,
+        typer.Option(
+            help="Churn without a power_user column: power status from each user's events in "
+            "their first K periods, churn followed from there (default a tenth of the log, at "
+            "least 2)."
+        ),
+    ] = None,
     fmt: Annotated[
         str | None, typer.Option("--format", help="jsonl | csv | parquet for the log.")
     ] = None,
@@ -182,6 +190,7 @@ def tells(
             trend_test=trend_test,  # type: ignore[arg-type]
             active_window=active_window,
             memory_limit=memory_limit,
+            landmark=landmark,
         )
         doc = tells_document(result)
         html = render_tells_html(doc)

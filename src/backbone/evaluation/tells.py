@@ -38,6 +38,7 @@ def run_tells(
     trend_test: TrendTestName = "ar1",
     active_window: int = 1,
     memory_limit: str | None = None,
+    landmark: int | None = None,
 ) -> TellsResult:
     """Read the log and tables, test each tell, correct the family (Holm) and decide. Raises
     :class:`~backbone.core.errors.InputError` on bad input (nothing is written here), or when
@@ -62,6 +63,7 @@ def run_tells(
         lower_is_better=list(lower_is_better),
         active_window=active_window,
         memory_limit=memory_limit,
+        landmark=landmark,
     )
     return run_tells_files(
         file, options, task_metrics=task_metrics, tickets_file=tickets, evals_file=evals

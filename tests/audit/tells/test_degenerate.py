@@ -93,12 +93,31 @@ def test_a_task_metric_mirrored_by_a_lower_is_better_one_is_a_flat_task_index(
 def test_users_tied_at_the_decile_cutoff_are_not_power_users_by_their_ids(
     tmp_path: Path,
 ) -> None:
-    # 500 users with one event each, signing up in id order over eight weeks: every user's
-    # activity is 1 event a week, so no activity sets a top decile apart. Before: the tie was
-    # broken by user id, the 50 earliest ids (all gone by week 2, as everyone but the last
-    # week's) were the power users, and power_user_churn was on (p = 0.003).
+    # 500 users with one event each, signing up in id order over eight weeks. Before (users
+    # ranked by events per period active): every user's activity was 1 event a week, the tie
+    # was broken by user id, the 50 earliest ids (all gone by week 2, as everyone but the last
+    # week's) were the power users, and power_user_churn was on (p = 0.003). Power status now
+    # comes from the events before each user's landmark (2 weeks here): a user with one event
+    # has none from their landmark on, so all 500 are left out, and counted
     events = [(u * 8 // 500, f"u{u:04d}", "up" if u % 2 else "down") for u in range(500)]
     got = tells(write_log(tmp_path / "log.jsonl", events), tmp_path / "out")
+    tell = got["power_user_churn"]
+    assert tell["on"] is False and tell["available"] is False
+    assert tell["evidence"]["landmark"] == {
+        "periods": 2,
+        "followed": 0,
+        "left_before_landmark": 313,  # joined in weeks 0-4
+        "joined_too_late": 187,  # joined in weeks 5-7: landmark in the last week or past it
+    }
+    # the tie itself: 500 users all post once in each of their first two weeks (tied before
+    # the landmark), then leave in id order; broken by id, the 50 earliest ids (the first to
+    # leave) would be the power users
+    events = [
+        (w, f"u{u:04d}", "up" if (u + w) % 2 else "down")
+        for u in range(500)
+        for w in range(3 + u * 5 // 500)
+    ]
+    got = tells(write_log(tmp_path / "tied.jsonl", events), tmp_path / "tied")
     tell = got["power_user_churn"]
     assert tell["on"] is False and tell["available"] is False
     assert "too few power users" in tell["why"]
@@ -109,10 +128,12 @@ def test_users_tied_at_the_decile_cutoff_are_not_power_users_by_their_ids(
 def test_a_tie_at_the_cutoff_leaves_only_the_users_above_it_as_power_users(
     tmp_path: Path,
 ) -> None:
-    # 40 users post 3 times a week for all eight weeks; 460 post once, in one week: the 40
-    # are the power users (not 50 filled up with the first ids among the tied)
+    # 40 users post 3 times a week for all eight weeks, 460 once a week: ranked on their first
+    # two weeks (the landmark), the 40 are the power users (not 50 filled up with the first
+    # ids among the tied). Before, the 460 posted once in one week; they now leave before
+    # their landmark and are left out, so they post every week here
     events = [(w, f"p{u:02d}", "up") for u in range(40) for w in range(8) for _ in range(3)]
-    events += [(u * 8 // 460, f"c{u:04d}", "down") for u in range(460)]
+    events += [(w, f"c{u:04d}", "down") for u in range(460) for w in range(8)]
     got = tells(write_log(tmp_path / "log.jsonl", events), tmp_path / "out")
     tell = got["power_user_churn"]
     assert tell["evidence"]["power"]["users"] == 40

@@ -82,18 +82,23 @@ def test_log_rank_one_sided_matches_lifelines_and_points_at_faster_churn() -> No
     assert flipped["p_value"] == pytest.approx(1 - res["p_two_sided"] / 2)
 
 
-def test_power_users_are_the_column_or_the_top_decile_by_events() -> None:
-    # activity is events per period active: u24 (24 events over 2 periods) ranks below u23
-    # (23 events in one period), and a long stay with many events is not enough
+def test_power_users_are_the_column_or_the_top_decile_by_events_before_the_landmark() -> None:
+    # activity is the events before the landmark (``early``), the same span for every user:
+    # u24's 60 events in all (most after the landmark) rank below u23's 23 before it
     users = [
-        UserActivity(f"u{i:02d}", 0, 1 if i == 24 else 0, events=i, power=None) for i in range(25)
+        UserActivity(f"u{i:02d}", 0, 9, events=60 if i == 24 else i, power=None, early=i)
+        for i in range(24)
     ]
-    users.append(UserActivity("old", 0, 9, events=50, power=None))
+    users.append(UserActivity("u24", 0, 9, events=60, power=None, early=20))
+    users.append(UserActivity("old", 0, 9, events=50, power=None, early=2))
     flags, how = power_flags(users, from_column=False)
-    assert [u.user for u, f in zip(users, flags, strict=True) if f] == ["u23", "u22", "u21"][::-1]
-    assert "top decile" in how and "3 users, 21+ each" in how
+    assert [u.user for u, f in zip(users, flags, strict=True) if f] == ["u21", "u22", "u23"]
+    assert "top decile" in how and "events before their landmark" in how
+    assert "3 users, 21+ each" in how
     marked = [UserActivity("a", 0, 1, 1, True), UserActivity("b", 0, 1, 99, False)]
     assert power_flags(marked, from_column=True)[0] == [True, False]
+    with pytest.raises(ValueError, match="before the landmark"):
+        power_flags(marked, from_column=False)  # not counted: the log had a column
 
 
 def test_churn_is_no_event_in_the_last_period_or_the_active_window() -> None:

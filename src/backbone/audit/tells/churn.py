@@ -1,16 +1,28 @@
 """Power users churning faster than casual users: survival analysis of user activity.
 
-Each user's time is the number of periods from their first event to their last, inclusive; a
-user with an event in the log's last period is still active (censored), every other user churned
-after their last period (``--active-window K``: an event in the last K periods counts as still
-active, for users who post less often than once a period). Power users are those the log's
-boolean ``power_user`` column marks (any event marked true), otherwise the top decile of users
-by activity: events per period from their first event to their last (at least one user; users
-tied at the decile's cutoff all count as casual: broken by user id, a tie made the earliest
-sequential ids the power users, who churn first in any log, and a log of users with one event
-each switched the tell on). A rate, not a count: a count would rank long-staying users first,
-so power users who leave early would not count as power users and the tell could not see them
-go. The log-rank test (:func:`lifelines.statistics.logrank_test`) compares the two groups; the
+A user with an event in the log's last period is still active (censored), every other user
+churned after their last period (``--active-window K``: an event in the last K periods counts
+as still active, for users who post less often than once a period).
+
+Power users are those the log's boolean ``power_user`` column marks (any event marked true);
+each user's time is then the number of periods from their first event to their last, inclusive.
+
+Without that column, power status comes from activity, and activity must not see the outcome:
+ranked by events per period from first event to *last*, a user who by chance posted nothing in
+the last weeks had a shorter span, so a higher rate, so was both more often a power user and
+counted as churned (1,000 identical users posting once a week for 26 weeks, nobody leaving:
+p < 0.05 in 20% of logs, 55% with 5,000 users). So it is a landmark design: each user's
+landmark is ``L`` periods after their first event (on their own clock; ``--landmark L``, by
+default :func:`~backbone.audit.tells.feedback.default_landmark`, a tenth of the log and at
+least 2), power users are the top decile by events in their first ``L`` periods (at least one
+user; users tied at the decile's cutoff all count as casual: broken by user id, a tie made the
+earliest sequential ids the power users), and time is counted from the landmark (last period −
+landmark + 1). Only the users followed from their landmark are compared: left out, and counted
+in the evidence, are those with no event from their landmark on (they left before it) and
+those whose landmark leaves no period to churn in before the log's last ``K`` (they joined too
+late). Every followed user is ranked on the same ``L`` periods, all before follow-up starts.
+
+The log-rank test (:func:`lifelines.statistics.logrank_test`) compares the two groups; the
 tell is one-sided: its p-value is that of z = sign(O − E) · sqrt(chi²), where O and E are the power
 users' observed and expected churns under no difference, so it is small only when power users
 churn *faster*. With fewer than five churns expected in either group that chi-square reading
@@ -24,12 +36,16 @@ Example:
     >>> o, e = observed_expected(*durations(users, 5, [u.power is True for u in users]))
     >>> o, round(e, 2)
     (4, 2.72)
+    >>> followed, before, late = landmark_cohort(users, 5, landmark=2)
+    >>> len(followed), before, late  # 8 users have no event from period 2 on
+    (12, 8, 0)
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -44,37 +60,99 @@ PERMUTATIONS = 20_000
 Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
+@dataclass(frozen=True)
+class Cohort:
+    """The users compared, their power flags, and how the flags were decided."""
+
+    users: list[UserActivity]
+    power: list[bool]
+    how: str
+    landmark: int  # periods from each user's first event to the start of follow-up (0: none)
+    evidence: dict[str, Any]  # the landmark's figures (empty with a power-user column)
+
+
+def landmark_cohort(
+    users: Sequence[UserActivity], periods: int, landmark: int, window: int = 1
+) -> tuple[list[UserActivity], int, int]:
+    """The users followed from their landmark (``landmark`` periods after their first event),
+    the number who left before it (no event from it on), and the number who joined too late
+    (their landmark leaves no period before the last ``window`` in which to churn)."""
+    last_start = periods - window - 1  # a user at risk here can still be seen to churn
+    late = [u for u in users if u.first + landmark > last_start]
+    kept = [u for u in users if u.first + landmark <= last_start]
+    followed = [u for u in kept if u.last >= u.first + landmark]
+    return followed, len(kept) - len(followed), len(late)
+
+
 def power_flags(users: Sequence[UserActivity], from_column: bool) -> tuple[list[bool], str]:
-    """Which users are power users, and how that was decided."""
+    """Which users are power users, and how that was decided: the log's column, or the top
+    decile by events before the landmark (:attr:`UserActivity.early`, which must be counted)."""
     if from_column:
         return [u.power is True for u in users], "the log's power-user column"
     k = max(1, math.ceil(0.1 * len(users)))
-
-    def rate(u: UserActivity) -> float:
-        return u.events / (u.last - u.first + 1)
-
-    ranked = sorted(range(len(users)), key=lambda i: (-rate(users[i]), users[i].user))
+    early = [u.early for u in users]
+    if any(e is None for e in early):
+        raise ValueError("power status from activity needs each user's events before the landmark")
+    count = [int(e or 0) for e in early]
+    ranked = sorted(range(len(users)), key=lambda i: (-count[i], users[i].user))
     top = set(ranked[:k])
-    least = min((rate(users[i]) for i in top), default=0.0)
-    tied = [i for i in range(len(users)) if rate(users[i]) == least]
-    if any(i not in top for i in tied):  # a tie across the cutoff: no rate tells them apart
+    least = min((count[i] for i in top), default=0)
+    tied = [i for i in range(len(users)) if count[i] == least]
+    if any(i not in top for i in tied):  # a tie across the cutoff: no count tells them apart
         top -= set(tied)
         return [i in top for i in range(len(users))], (
-            f"the top decile of users by events per period active, without the {len(tied)} "
-            f"users tied at its cutoff ({least:.3g} each, counted as casual): {len(top)} users "
-            f"above {least:.3g}"
+            f"the top decile of users by events before their landmark, without the "
+            f"{len(tied)} users tied at its cutoff ({least} each, counted as casual): "
+            f"{len(top)} users above {least}"
         )
     return [i in top for i in range(len(users))], (
-        f"the top decile of users by events per period active ({k} users, {least:.3g}+ each)"
+        f"the top decile of users by events before their landmark ({k} users, {least}+ each)"
     )
 
 
+def cohort(log: LogSeries, window: int = 1) -> Cohort:
+    """The users the tell compares: all, with the log's power-user column; otherwise those
+    followed from their landmark, ranked on their events before it."""
+    if log.has_power_column:
+        power, how = power_flags(log.users, True)
+        return Cohort(list(log.users), power, how, 0, {})
+    if log.landmark is None:
+        raise ValueError("power status from activity needs the log read with a landmark")
+    landmark = log.landmark
+    followed, before, late = landmark_cohort(log.users, log.axis.count, landmark, window)
+    power, ranked = power_flags(followed, False)
+    how = (
+        f"{ranked}; landmark design: a user's landmark is {_count(landmark, log.axis.period)} "
+        f"after their first event, they are ranked on their events before it and followed "
+        f"from it (time counted from the landmark): {len(followed)} users followed, "
+        f"{before} left out with no event from their landmark on (gone before it), {late} "
+        "left out who joined too late to be followed (their landmark in the log's last "
+        f"{log.axis.period if window == 1 else _count(window, log.axis.period)} or past its end)"
+    )
+    evidence = {
+        "periods": landmark,
+        "followed": len(followed),
+        "left_before_landmark": before,
+        "joined_too_late": late,
+    }
+    return Cohort(followed, power, how, landmark, evidence)
+
+
+def _count(n: int, unit: str) -> str:
+    return f"{n} {unit}{'' if n == 1 else 's'}"
+
+
 def durations(
-    users: Sequence[UserActivity], periods: int, power: Sequence[bool], window: int = 1
+    users: Sequence[UserActivity],
+    periods: int,
+    power: Sequence[bool],
+    window: int = 1,
+    landmark: int = 0,
 ) -> Arrays:
     """(time in periods, churned, power) per user: churned when the user has no event in the
-    last ``window`` periods (1: not active in the last period)."""
-    t = np.array([u.last - u.first + 1 for u in users], dtype=float)
+    last ``window`` periods (1: not active in the last period); time counted from
+    ``landmark`` periods after the user's first event (0: from the first event)."""
+    t = np.array([u.last - u.first - landmark + 1 for u in users], dtype=float)
     churned = np.array([u.last < periods - window for u in users], dtype=bool)
     return t, churned, np.asarray(power, dtype=bool)
 
@@ -199,23 +277,34 @@ def measure(log: LogSeries, *, window: int = 1) -> Measured:
             available=False,
             reason="the log has no user_id column (map yours with --map user_id=COLUMN)",
         )
-    users = log.users
-    power, how = power_flags(users, log.has_power_column)
-    t, churned, pw = durations(users, log.axis.count, power, window)
+    chosen = cohort(log, window)
+    how = chosen.how
+    t, churned, pw = durations(chosen.users, log.axis.count, chosen.power, window, chosen.landmark)
     groups = {"power": _group(t, churned, pw), "casual": _group(t, churned, ~pw)}
     evidence: dict[str, Any] = {
         "power_definition": how,
         "active_window": window,
+        **({"landmark": chosen.evidence} if chosen.evidence else {}),
         **groups,
         "events_without_user": log.events_without_user,
     }
     small = [g for g, v in groups.items() if v["users"] < MIN_GROUP]
-    if small or not churned.any():
-        why = (
-            f"too few {' and '.join(small)} users (fewer than {MIN_GROUP}; power users: {how})"
-            if small
-            else "no user churned: nothing to compare"
-        )
+    no_follow_up = bool(chosen.evidence) and log.axis.count - window - 1 < chosen.landmark
+    if no_follow_up or small or not churned.any():
+        unit = log.axis.period
+        if no_follow_up:
+            why = (
+                f"a landmark of {_count(chosen.landmark, unit)} leaves no {unit} to follow "
+                f"churn in a log of {_count(log.axis.count, unit)} with --active-window "
+                f"{window} (power status is decided before the landmark, churn counted after "
+                "it): use a shorter --landmark"
+            )
+        elif small:
+            why = (
+                f"too few {' and '.join(small)} users (fewer than {MIN_GROUP}; power users: {how})"
+            )
+        else:
+            why = "no user churned: nothing to compare"
         return Measured(name="power_user_churn", available=False, reason=why, evidence=evidence)
     test = logrank_one_sided(t, churned, pw)
     evidence["logrank"] = test

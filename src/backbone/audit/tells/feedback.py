@@ -3,7 +3,9 @@
 The log is opened with the audit's ingest (:func:`backbone.audit.feedback_log.open_log`: the
 same columns, ``--map``, rating scales and record checks); the tells also need a parseable
 ``timestamp`` on every record. Everything is aggregated inside DuckDB, so a log larger than
-memory works: what comes back is one row per period and one per user.
+memory works: what comes back is one row per period and one per user. Without a ``power_user``
+column, each user's row also counts their events in their first ``landmark`` periods (the
+landmark design of :mod:`.churn`; :func:`default_landmark` from the log's length unless given).
 
 Example:
     >>> series = read_log_series("feedback.jsonl", period="week")  # doctest: +SKIP
@@ -13,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,13 +43,29 @@ _FALSE = ("false", "f", "no", "n", "0")
 
 @dataclass(frozen=True)
 class UserActivity:
-    """One user: the periods of their first and last event, and how many events."""
+    """One user: the periods of their first and last event, how many events, and how many in
+    their first ``landmark`` periods (from the period of their first event on)."""
 
     user: str
     first: int
     last: int
     events: int
     power: bool | None  # from the power-user column; None when the log has none
+    early: int | None = None  # events before the landmark; None when not counted (a column)
+
+
+def default_landmark(periods: int) -> int:
+    """The landmark of a log of ``periods`` periods when none is given: a tenth of the log, at
+    least 2 periods (the first period of a user is partial: they joined somewhere in it). A
+    fraction of the log, not a fixed count, reads the same in days as in weeks (26 weeks: 3
+    weeks; 182 days: 19 days). Every period of landmark hides the churn before it: on the
+    planted churn of ``backbone synth tells`` (26 weeks, power users leaving 4 times as fast)
+    a landmark of 2, 3, 4 and 7 periods found it in 20, 19, 15 and 4 of 20 logs.
+
+    >>> default_landmark(26), default_landmark(8), default_landmark(90)
+    (3, 2, 9)
+    """
+    return max(2, math.ceil(periods / 10))
 
 
 @dataclass
@@ -67,6 +86,7 @@ class LogSeries:
     power_column: str = POWER_COLUMN
     events_without_user: int = 0
     column_map: dict[str, str] = field(default_factory=dict)
+    landmark: int | None = None  # periods counted in ``UserActivity.early``; None: not counted
 
 
 def read_log_series(
@@ -79,8 +99,11 @@ def read_log_series(
     threshold: float = 4.0,
     fmt: str | None = None,
     memory_limit: str | None = None,
+    landmark: int | None = None,
 ) -> LogSeries:
-    """Open and check the log, then count thumbs per period and activity per user. Raises
+    """Open and check the log, then count thumbs per period and activity per user (without a
+    power-user column, also each user's events in their first ``landmark`` periods: by
+    default :func:`default_landmark` of the log's length). Raises
     :class:`InputError` for a bad record, a missing or unparsable timestamp, a timestamp not
     written as the column's others are (a number among dates), a bad power-user value, or a
     period with no rated event between the first and the last."""
@@ -166,13 +189,18 @@ def read_log_series(
                           min(__row)
                    FROM tell_events GROUP BY __period ORDER BY __period"""
             ).fetchall()
+            spans = PeriodAxis.spanning([as_date(p[0]) for p in per], period) if per else None
+            counted = None
+            if has_users and not has_power and spans is not None:
+                counted = landmark if landmark is not None else default_landmark(spans.count)
+            # a landmark past the log's end counts every event (and is not a date past 9999)
+            days = (
+                None
+                if spans is None or counted is None
+                else spans.day(min(counted, spans.count)) - spans.start
+            )
             users_rows = (
-                con.execute(
-                    """SELECT __user_id, min(__period), max(__period), count(*),
-                              bool_or(__power)
-                       FROM tell_events WHERE __user_id IS NOT NULL AND __user_id <> ''
-                       GROUP BY __user_id ORDER BY __user_id"""
-                ).fetchall()
+                con.execute(_users_sql(None if days is None else days.days)).fetchall()
                 if has_users
                 else []
             )
@@ -212,8 +240,9 @@ def read_log_series(
                 last=axis.index(as_date(la)),
                 events=int(n),
                 power=None if not has_power else bool(p),
+                early=None if counted is None else int(e),
             )
-            for u, f, la, n, p in users_rows
+            for u, f, la, n, p, e in users_rows
         ]
         return LogSeries(
             file=file,
@@ -230,7 +259,25 @@ def read_log_series(
             power_column=power_column,
             events_without_user=int(without_user) if has_users else log.info.rows,
             column_map=cmap,
+            landmark=counted,
         )
+
+
+def _users_sql(landmark_days: int | None) -> str:
+    """One row per user: id, first and last period, events, any marked power, and the events
+    before their landmark (``landmark_days`` after the first day of their first period; NULL
+    when not counted). Aggregates only: the events are read twice (their users' first
+    periods, then the counts), never held."""
+    where = "__user_id IS NOT NULL AND __user_id <> ''"
+    if landmark_days is None:
+        return f"""SELECT __user_id, min(__period), max(__period), count(*), bool_or(__power),
+                   NULL FROM tell_events WHERE {where} GROUP BY __user_id ORDER BY __user_id"""
+    return f"""WITH firsts AS (SELECT __user_id AS __first_user, min(__period) AS __first
+                               FROM tell_events WHERE {where} GROUP BY __user_id)
+               SELECT __user_id, min(__period), max(__period), count(*), bool_or(__power),
+                      count(*) FILTER (WHERE __period < __first + {int(landmark_days)})
+               FROM tell_events JOIN firsts ON __user_id = __first_user
+               GROUP BY __user_id ORDER BY __user_id"""
 
 
 def _raise_bad(con: duckdb.DuckDBPyConnection, source: Source) -> None:

@@ -40,6 +40,7 @@ class TellsOptions(BaseModel):
     ticket_map: list[str] = Field(default_factory=list)
     lower_is_better: list[str] = Field(default_factory=lambda: ["dispute_rate"])
     active_window: int = 1
+    landmark: int | None = None  # churn without a power-user column; None: from the log's length
     memory_limit: str | None = None  # DuckDB's, for the log and each table (spills beyond)
 
 
@@ -49,6 +50,10 @@ def _check(options: TellsOptions) -> None:
     if options.active_window < 1:
         raise InputError.single(
             "--active-window", None, f"{options.active_window}: expected 1 or more periods"
+        )
+    if options.landmark is not None and options.landmark < 1:
+        raise InputError.single(
+            "--landmark", None, f"{options.landmark}: expected 1 or more periods"
         )
     if not 0 < options.alpha < 1:
         raise InputError.single("--alpha", None, f"{options.alpha}: expected 0 < alpha < 1")
@@ -79,6 +84,7 @@ def run_tells_files(
         threshold=options.threshold,
         fmt=options.fmt,
         memory_limit=options.memory_limit,
+        landmark=options.landmark,
     )
     if log.axis.count < MIN_POINTS:
         raise InputError.single(
@@ -231,6 +237,7 @@ def _options(options: TellsOptions) -> dict[str, Any]:
         "threshold": options.threshold,
         "alarm_at": ALARM_AT,
         "active_window": options.active_window,
+        "landmark": options.landmark,
     }
 
 
