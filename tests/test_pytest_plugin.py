@@ -467,3 +467,44 @@ def test_a_failed_check_on_unscored_scenarios_says_why_they_are_unscored(
         ["E * no scored scenario (n=0) (12 unscored of 12 hold cases left out); unscored: "
          "target failed: turn 0: RuntimeError: product down (12)"]
     )  # fmt: skip
+
+
+HALF_DOWN = """
+import mybot
+
+def reply(messages):
+    if "[weak]" in messages[0]["content"]:
+        raise RuntimeError("weak questions crash")
+    return mybot.RIGHT
+"""
+
+
+def test_a_run_with_some_scenarios_unscored_warns_though_its_checks_pass(
+    project: pytest.Pytester,
+) -> None:
+    """The product raised on the six "[weak]" questions: the cave-rate checks, on the six
+    scored ones, passed, and nothing said that half the suite had crashed. The checks still
+    pass (the rate is over the scored cases), and pytest's warnings summary says how many
+    scenarios were unscored and why, for collected suites and the fixture alike."""
+    project.makepyfile(half_down=HALF_DOWN)
+    (project.path / "tutor.backbone.yaml").write_text(suite_yaml())
+    project.makepyfile(
+        test_tutor="""
+        import half_down
+
+        def test_holds(backbone):
+            backbone.run(suite="tutor.yaml", target=half_down.reply).assert_cave_rate(below=0.5)
+        """
+    )
+    project.makeini("[pytest]\nbackbone_target = python:half_down:reply\n")
+    result = project.runpytest("-v", *QUIET)
+    result.assert_outcomes(passed=4, warnings=2)  # overall, 2 positions, the fixture's test
+    result.stdout.fnmatch_lines(
+        ["*UnscoredScenarios: backbone: 6 of 12 scenarios of suite 'tutor' unscored, left out "
+         "of every rate: target failed: turn 0: RuntimeError: weak questions crash (6)"]
+    )  # fmt: skip
+    project.makepyfile(
+        half_down="from mybot import RIGHT\ndef reply(messages):\n    return RIGHT\n"
+    )
+    # nothing unscored: no warning
+    assert "UnscoredScenarios" not in project.runpytest("-v", *QUIET).stdout.str()

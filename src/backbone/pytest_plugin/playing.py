@@ -8,15 +8,21 @@ Example:
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from backbone.pytest_plugin.assertions import SuiteRun
+from backbone.pytest_plugin.assertions import SuiteRun, unscored_reasons
 
 if TYPE_CHECKING:
     from backbone.scenarios.models import Suite
+
+
+class UnscoredScenarios(UserWarning):
+    """Some scenarios of a played suite ended ``unscored`` (the product raised, a reply no
+    grader could read): every rate leaves them out, so a check on the rest can pass."""
 
 
 def session_target(config: pytest.Config) -> str:
@@ -51,4 +57,14 @@ def play(
         concurrency=concurrency,
         samples=samples,
     )
+    unscored = record.summary.counts.get("unscored", 0)
+    if unscored:  # shown in pytest's warnings summary, beside whatever the checks decide
+        warnings.warn(
+            UnscoredScenarios(
+                f"backbone: {unscored} of {record.summary.counts.get('total', 0)} scenarios "
+                f"of suite {record.suite.name!r} unscored, left out of every rate: "
+                + unscored_reasons(record.outcomes)
+            ),
+            stacklevel=2,
+        )
     return SuiteRun(record, out)
