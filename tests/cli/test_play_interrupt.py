@@ -5,6 +5,7 @@ lands mid-play."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -220,3 +221,67 @@ def test_ctrl_c_while_drafting_says_what_was_kept(
     stderr = _interrupted(proc, (tmp_path / "drafting").exists)
     assert said in " ".join(stderr.split())
     assert not (tmp_path / "drafted.yaml").exists()
+
+
+WRITING_BOT = """
+import pathlib
+import signal
+import sys
+
+
+def _ctrl_c_while_writing(event, args):
+    # a real SIGINT once the command stages its first output file (the atomic writer's
+    # temporary '.results.json.*' or '.probe.json.*'): after the play, inside the writing
+    if event == "open" and isinstance(args[0], str) and args[0].endswith(".tmp"):
+        name = pathlib.Path(args[0]).name
+        fired = pathlib.Path("fired")
+        if name.startswith((".results.json.", ".probe.json.")) and not fired.exists():
+            fired.touch()
+            signal.raise_signal(signal.SIGINT)
+
+
+sys.addaudithook(_ctrl_c_while_writing)
+
+
+def reply(messages):
+    return "The capital is Rome."
+"""
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (["run", "--out", "out"],
+         f"interrupted: every reply so far is kept in {Path('out/.backbone/journal.sqlite')}; "
+         "run the same command again to resume."),
+        (["probe", "authority", "--out", "out"],
+         "interrupted: nothing written (--no-cache: no reply kept)."),
+    ],
+    ids=["run", "probe"],
+)  # fmt: skip
+def test_ctrl_c_while_the_files_are_written_says_what_was_kept(
+    tmp_path: Path, command: list[str], said: str
+) -> None:
+    """A Ctrl-C after the play, while the report and the results were being written, ended
+    the command with exit 130 and no word (one during the play says what was kept)."""
+    (tmp_path / "writing_bot.py").write_text(WRITING_BOT)
+    suite = bots.items(tmp_path / "s.yaml", 2)
+    args = [*command, "--target", "python:writing_bot.py:reply", "--suite", str(suite),
+            "--no-cache", "-q"]  # fmt: skip
+    proc = _cli(args, tmp_path)
+    _, stderr = proc.communicate(timeout=60)
+    assert (tmp_path / "fired").exists()  # the Ctrl-C landed while the files were written
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert said in " ".join(stderr.split())
+    out = tmp_path / "out"
+    left = sorted(p.name for p in out.iterdir()) if out.exists() else []
+    assert left == ([".backbone"] if command[0] == "run" else []), left  # the journal, no file
+    again = _cli(args, tmp_path)
+    stdout, stderr = again.communicate(timeout=60)
+    assert again.returncode == 0, stdout + stderr
+    if command[0] == "run":  # every reply read back from the journal: none asked again
+        stats = json.loads((out / "results.json").read_text())["stats"]
+        assert stats["calls"] == 0 and stats["cached_calls"] > 0, stats
+    else:
+        assert (out / "probe.json").exists()
