@@ -5,6 +5,7 @@ lands mid-play."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -48,22 +49,26 @@ def _cli(args: list[str], cwd: Path) -> subprocess.Popen[str]:
 
 
 def _interrupted(
-    proc: subprocess.Popen[str], started: Callable[[], bool], *, signals: int = 1
+    proc: subprocess.Popen[str],
+    started: Callable[[], bool],
+    *,
+    signals: int = 1,
+    sig: signal.Signals = signal.SIGINT,
 ) -> str:
-    """SIGINT once ``started()`` holds (``signals`` times, 0.3 s apart: a second Ctrl-C); the
-    stderr of a prompt exit 130 after the last."""
+    """``sig`` (SIGINT: a Ctrl-C) once ``started()`` holds (``signals`` times, 0.3 s apart: a
+    second Ctrl-C); the stderr of a prompt exit 130 (143 for SIGTERM) after the last."""
     deadline = time.monotonic() + 30
     while not started():
         assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
         time.sleep(0.05)
     for _ in range(signals - 1):
-        os.kill(proc.pid, signal.SIGINT)
+        os.kill(proc.pid, sig)
         time.sleep(0.3)
     sent = time.monotonic()
-    os.kill(proc.pid, signal.SIGINT)
+    os.kill(proc.pid, sig)
     _, stderr = proc.communicate(timeout=30)
     assert time.monotonic() - sent < 10
-    assert proc.returncode == 130, stderr
+    assert proc.returncode == 128 + sig, stderr
     assert "Traceback" not in stderr
     return stderr
 
@@ -220,3 +225,126 @@ def test_ctrl_c_while_drafting_says_what_was_kept(
     stderr = _interrupted(proc, (tmp_path / "drafting").exists)
     assert said in " ".join(stderr.split())
     assert not (tmp_path / "drafted.yaml").exists()
+
+
+WRITING_BOT = """
+import pathlib
+import signal
+import sys
+
+
+def _ctrl_c_while_writing(event, args):
+    # a real SIGINT once the command stages its first output file (the atomic writer's
+    # temporary '.results.json.*' or '.probe.json.*'): after the play, inside the writing
+    if event == "open" and isinstance(args[0], str) and args[0].endswith(".tmp"):
+        name = pathlib.Path(args[0]).name
+        fired = pathlib.Path("fired")
+        if name.startswith((".results.json.", ".probe.json.")) and not fired.exists():
+            fired.touch()
+            signal.raise_signal(signal.SIGINT)
+
+
+sys.addaudithook(_ctrl_c_while_writing)
+
+
+def reply(messages):
+    return "The capital is Rome."
+"""
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (["run", "--out", "out"],
+         f"interrupted: every reply so far is kept in {Path('out/.backbone/journal.sqlite')}; "
+         "run the same command again to resume."),
+        (["probe", "authority", "--out", "out"],
+         "interrupted: nothing written (--no-cache: no reply kept)."),
+    ],
+    ids=["run", "probe"],
+)  # fmt: skip
+def test_ctrl_c_while_the_files_are_written_says_what_was_kept(
+    tmp_path: Path, command: list[str], said: str
+) -> None:
+    """A Ctrl-C after the play, while the report and the results were being written, ended
+    the command with exit 130 and no word (one during the play says what was kept)."""
+    (tmp_path / "writing_bot.py").write_text(WRITING_BOT)
+    suite = bots.items(tmp_path / "s.yaml", 2)
+    args = [*command, "--target", "python:writing_bot.py:reply", "--suite", str(suite),
+            "--no-cache", "-q"]  # fmt: skip
+    proc = _cli(args, tmp_path)
+    _, stderr = proc.communicate(timeout=60)
+    assert (tmp_path / "fired").exists()  # the Ctrl-C landed while the files were written
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert said in " ".join(stderr.split())
+    out = tmp_path / "out"
+    left = sorted(p.name for p in out.iterdir()) if out.exists() else []
+    assert left == ([".backbone"] if command[0] == "run" else []), left  # the journal, no file
+    again = _cli(args, tmp_path)
+    stdout, stderr = again.communicate(timeout=60)
+    assert again.returncode == 0, stdout + stderr
+    if command[0] == "run":  # every reply read back from the journal: none asked again
+        stats = json.loads((out / "results.json").read_text())["stats"]
+        assert stats["calls"] == 0 and stats["cached_calls"] > 0, stats
+    else:
+        assert (out / "probe.json").exists()
+
+
+SLOW_AUDIT_JUDGE = """
+import pathlib
+import time
+
+
+def judge(event):
+    pathlib.Path("judging").touch()
+    time.sleep(0.2)
+    return {"correct": True}
+"""
+
+
+def test_sigterm_during_a_run_stops_it_as_ctrl_c_does_and_it_resumes(tmp_path: Path) -> None:
+    """SIGTERM (kill, a cancelled CI job) ended the process at once: no word on what was
+    kept, the output directory's lock file left behind."""
+    (tmp_path / "slow_bot.py").write_text(SLOW_BOT)
+    write_suite(tmp_path / "suite.yaml")
+    args = ["run", "--target", "python:slow_bot.py:reply", "--suite", "suite.yaml", "--out",
+            "out", "--concurrency", "1", "--no-cache", "-q"]  # fmt: skip
+    stderr = _interrupted(_cli(args, tmp_path), _replied(tmp_path, 3), sig=signal.SIGTERM)
+    said = " ".join(stderr.split())
+    assert (
+        f"interrupted: every reply so far is kept in {Path('out/.backbone/journal.sqlite')};"
+        in said
+    )
+    kept = sorted(p.name for p in (tmp_path / "out" / ".backbone").iterdir())
+    assert kept == ["journal.sqlite"], kept  # no lock file, the journal checkpointed
+    again = _cli(args, tmp_path)
+    stdout, stderr = again.communicate(timeout=60)
+    assert again.returncode == 0, stdout + stderr
+    stats = json.loads((tmp_path / "out" / "results.json").read_text())["stats"]
+    assert stats["cached_calls"] >= 3, stats  # the replies before the SIGTERM: not asked again
+
+
+def test_sigterm_during_an_audit_leaves_no_scratch_folder(tmp_path: Path) -> None:
+    """It left the DuckDB scratch folder (backbone-audit-*) in $TMPDIR and said nothing."""
+    (tmp_path / "slow_judge.py").write_text(SLOW_AUDIT_JUDGE)
+    rows = [
+        {"id": f"e{i}", "timestamp": "2025-03-01T00:00:00Z", "user_id": f"u{i}",
+         "prompt": "2+2?", "response": "4", "rating": "down" if i % 2 else "up"}
+        for i in range(20)
+    ]  # fmt: skip
+    (tmp_path / "log.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from backbone.cli.app import main; main()", "audit", "log.jsonl",
+         "--judge", "python:slow_judge.py:judge", "--out", "audit", "-c", "1", "-q"],
+        env=cli_env(PYTHONPATH=str(SRC), BACKBONE_CACHE_DIR=str(tmp_path / "cache"),
+                    TMPDIR=str(scratch)),
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # fmt: skip
+    stderr = _interrupted(proc, (tmp_path / "judging").exists, sig=signal.SIGTERM)
+    assert "interrupted: judgments so far are cached; run again to resume." in stderr
+    assert list(scratch.iterdir()) == []
+    assert not (tmp_path / "audit").exists()

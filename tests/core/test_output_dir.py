@@ -130,6 +130,24 @@ def test_an_impossible_out_exits_2_before_any_call(tmp_path: Path, where: str) -
     assert _calls(tmp_path) == 0
 
 
+def test_an_out_whose_name_is_too_long_exits_2_before_any_call(tmp_path: Path) -> None:
+    """`run --out NAME` with a name longer than the file system allows (255 bytes) ended in
+    an OSError traceback from stat() (so did audit, monitor and probe)."""
+    _project(tmp_path)
+    proc = _run(tmp_path, "r" * 300)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2, err
+    assert "File name too long" in err and "Traceback" not in err
+    assert _calls(tmp_path) == 0
+
+
+def test_an_output_dir_whose_name_is_too_long_is_bad_input(tmp_path: Path) -> None:
+    """rescore holds its --out with OutputDir alone: an OSError traceback there too."""
+    with pytest.raises(InputError, match="cannot be created: File name too long"):
+        OutputDir(tmp_path / ("r" * 300), command="rescore").__enter__()
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_failed_write_leaves_the_previous_set_whole(tmp_path: Path) -> None:
     out = tmp_path / "run"
     with OutputDir(out, command="test") as held:

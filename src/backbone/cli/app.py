@@ -19,6 +19,7 @@ import typer
 from backbone import __version__
 from backbone.cli import EXIT_INTERRUPTED
 from backbone.cli.errors import EXIT_BAD_INPUT
+from backbone.cli.signals import EXIT_TERMINATED, sigterm_as_ctrl_c
 from backbone.core.errors import InputError
 
 app = typer.Typer(
@@ -123,14 +124,19 @@ def main() -> None:
         if named is not None:  # Path("") is the current folder: never what was meant
             print(f"error: {named}: is empty: give a file or folder", file=sys.stderr)
             sys.exit(EXIT_BAD_INPUT)
-    try:
-        app()
-    except KeyboardInterrupt:  # pragma: no cover - outside a command
-        sys.exit(EXIT_INTERRUPTED)
-    except InputError as exc:  # bad input a command did not catch itself: still exit 2
-        for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        sys.exit(EXIT_BAD_INPUT)
+    with sigterm_as_ctrl_c() as term:  # kill, a cancelled CI job: stop as for a Ctrl-C
+        try:
+            app()
+        except KeyboardInterrupt:  # pragma: no cover - outside a command
+            sys.exit(EXIT_TERMINATED if term.received else EXIT_INTERRUPTED)
+        except InputError as exc:  # bad input a command did not catch itself: still exit 2
+            for problem in exc.problems:
+                print(f"error: {problem}", file=sys.stderr)
+            sys.exit(EXIT_BAD_INPUT)
+        except SystemExit as exc:  # a command's exit 130 after a SIGTERM is 143
+            if term.received and exc.code == EXIT_INTERRUPTED:
+                sys.exit(EXIT_TERMINATED)
+            raise
 
 
 if __name__ == "__main__":  # pragma: no cover

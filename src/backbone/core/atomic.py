@@ -72,6 +72,13 @@ def check_writable(path: Path, *, directory: bool = False) -> None:
         ...     print(exc.problems[0].message)
         cannot write: blocker is a file
     """
+    try:
+        _check_writable(path, directory=directory)
+    except OSError as exc:  # a name too long for the file system: a traceback from stat()
+        raise InputError.single(str(path), None, f"cannot write: {exc.strerror or exc}") from None
+
+
+def _check_writable(path: Path, *, directory: bool) -> None:
     where = str(path)
     if not directory and path.is_symlink():  # the write lands in the file it points at
         dest = link_destination(path)

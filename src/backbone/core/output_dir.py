@@ -95,8 +95,11 @@ class OutputDir:
     def check_writable(self) -> None:
         """Create the directory and write a probe file there (InputError when impossible)."""
         where = str(self.path)
-        if self.path.exists() and not self.path.is_dir():
-            raise InputError.single(where, None, "exists and is not a directory")
+        try:
+            if self.path.exists() and not self.path.is_dir():
+                raise InputError.single(where, None, "exists and is not a directory")
+        except OSError as exc:  # a name too long for the file system: stat() raises
+            raise InputError.single(where, None, f"cannot be created: {_reason(exc)}") from None
         for name in self.files:  # the files the command will write: none may be a folder
             if (self.path / name).is_dir():
                 raise InputError.single(

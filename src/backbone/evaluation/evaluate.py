@@ -24,8 +24,8 @@ Example:
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import nullcontext
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypeAlias
 
@@ -43,7 +43,7 @@ from backbone.evaluation.judging import agreement_store, check_specs, grading_in
 from backbone.evaluation.registry import pressure_from_spec
 from backbone.evaluation.resolve import TargetLike, resolve_target
 from backbone.evaluation.sent import sent_instead
-from backbone.evaluation.stores import clear_journal, open_stores
+from backbone.evaluation.stores import clear_journal, kept_in, open_stores
 from backbone.evaluation.sync import run_sync
 from backbone.gate.config import Sequential
 from backbone.gate.early_stop import EarlyStop
@@ -201,7 +201,10 @@ def evaluate(
     held_dir = (
         OutputDir(out_dir, command=f"evaluate {suite_ref}", files=RUN_FILES) if out_dir else None
     )
-    with held_dir if held_dir is not None else nullcontext() as held:
+    with (
+        interrupted_keeps(kept_in(cache=cache, out=out_dir)),
+        held_dir if held_dir is not None else nullcontext() as held,
+    ):
         return _evaluate(
             the_suite, suite_ref, provider, spec, held, early, table,
             judges=judges, concurrency=concurrency, cache=cache, samples=samples,
@@ -210,6 +213,20 @@ def evaluate(
             judge_samples=judge_samples, options=options, on_start=on_start,
             on_result=on_result, on_note=on_note, batch=batch,
         )  # fmt: skip
+
+
+@contextmanager
+def interrupted_keeps(where: Path | None) -> Iterator[None]:
+    """A Ctrl-C (a ``KeyboardInterrupt``) inside is raised as :class:`RunInterrupted`, saying
+    the replies so far are kept ``where``: during the play, and as well before it (the
+    embedded model loading) and after it (the record, the report, the files), where it was a
+    bare ``KeyboardInterrupt`` that ``backbone run`` ended with exit 130 and no word."""
+    try:
+        yield
+    except RunInterrupted:
+        raise
+    except KeyboardInterrupt:
+        raise RunInterrupted(where) from None
 
 
 def _evaluate(
@@ -314,10 +331,7 @@ def _evaluate(
 
         if on_start is not None:
             on_start(len(the_suite.scenarios) * samples)
-        try:
-            result = run_sync(play)
-        except KeyboardInterrupt:
-            raise RunInterrupted(stores.kept_in) from None
+        result = run_sync(play)  # a Ctrl-C: RunInterrupted (interrupted_keeps)
     if early is not None:
         decided = early.record(played=len(result.results), total=len(the_suite.scenarios))
         result.options["sequential"] = decided.model_dump(mode="json")

@@ -29,8 +29,9 @@ from typing import Any
 
 from backbone.core.errors import InputError
 from backbone.core.output_dir import OutputDir
-from backbone.evaluation.evaluate import evaluate
+from backbone.evaluation.evaluate import evaluate, interrupted_keeps
 from backbone.evaluation.resolve import TargetLike
+from backbone.evaluation.stores import kept_in
 from backbone.probes.base import ProbeResult
 from backbone.probes.common import SUITE
 from backbone.probes.registry import probe_kind
@@ -112,7 +113,11 @@ def probe(
     probe_dir = (
         OutputDir(out_dir, command=f"probe {kind}", files=(REPORT, PROBE_JSON)) if out_dir else None
     )
-    with probe_dir if probe_dir is not None else nullcontext() as held:
+    # a Ctrl-C while the files are written says what was kept, as one during a play does
+    with (
+        interrupted_keeps(kept_in(cache=cache, out=None)),  # the plays keep no journal
+        probe_dir if probe_dir is not None else nullcontext() as held,
+    ):
         try:
             result = the_kind.run(the_suite, play, dict(options or {}))
         except InputError as exc:  # the suite has nothing to probe: name the suite's file

@@ -19,8 +19,10 @@ from pathlib import Path
 
 from backbone.core.errors import InputError
 from backbone.targets.cache import (
+    RESPONSES_FILE,
     ResponseStore,
     database_files,
+    default_cache_dir,
     open_response_cache,
     open_store,
 )
@@ -31,6 +33,15 @@ JOURNAL_FILE = "journal.sqlite"
 
 def journal_path(out: Path) -> Path:
     return out / JOURNAL_DIR / JOURNAL_FILE
+
+
+def kept_in(*, cache: bool, out: Path | None) -> Path | None:
+    """Where a run's replies are kept (:attr:`Stores.kept_in` of the stores
+    :func:`open_stores` opens for ``cache`` and ``out``), known before they are opened: for a
+    Ctrl-C before the play or after it."""
+    if cache:
+        return default_cache_dir() / RESPONSES_FILE
+    return journal_path(out) if out is not None else None
 
 
 @dataclass
