@@ -315,8 +315,11 @@ def _add_cut_column(db: sqlite3.Connection) -> None:
     """
     have = {str(row[1]) for row in db.execute("PRAGMA table_info(responses)")}
     if "cut" not in have:
-        with contextlib.suppress(sqlite3.OperationalError):  # another process added it first
+        try:
             db.execute("ALTER TABLE responses ADD COLUMN cut INTEGER")
+        except sqlite3.OperationalError as exc:
+            if "duplicate column" not in str(exc):  # not another process adding it first
+                raise
 
 
 class ResponseStore:
