@@ -4,7 +4,7 @@ plain line at most every few seconds, as the work advances, when stderr is a fil
 
 The plain line says done/total, the running tallies (outcomes so far, unscored included), the
 elapsed time and an estimate of the time left; its interval is ``$BACKBONE_PROGRESS_SECONDS``
-(default 10).
+(default 10; a value that is not a number of seconds >= 0 is reported and the default used).
 
 Example:
     >>> import io
@@ -19,7 +19,8 @@ Example:
 
 from __future__ import annotations
 
-import os
+import logging
+import math
 import time
 from types import TracebackType
 from typing import Any
@@ -28,6 +29,25 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
 
 EVERY_ENV = "BACKBONE_PROGRESS_SECONDS"
+DEFAULT_EVERY = 10.0
+log = logging.getLogger(__name__)
+
+
+def every_from_env() -> float:
+    """Seconds between plain progress lines: ``$BACKBONE_PROGRESS_SECONDS`` when it is a finite
+    number >= 0, else 10 ("5s" or "ten" is reported once as a warning and ignored, as the other
+    settings are; it ended the command with a traceback)."""
+    from backbone.targets.env_value import env_value
+
+    value = env_value(
+        EVERY_ENV,
+        float,
+        lambda v: math.isfinite(v) and v >= 0,
+        wanted="a number of seconds >= 0",
+        using=f"{DEFAULT_EVERY:g}s",
+        log=log,
+    )
+    return DEFAULT_EVERY if value is None else value
 
 
 def progress_bar(
@@ -37,7 +57,7 @@ def progress_bar(
     console that is not a terminal, plain lines every ``every`` seconds instead."""
     if not quiet and not console.is_terminal:
         if every is None:
-            every = float(os.environ.get(EVERY_ENV, "10") or 10)
+            every = every_from_env()
         return PlainProgress(console, every=every)
     return Progress(
         "[progress.description]{task.description}",
