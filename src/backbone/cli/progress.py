@@ -20,7 +20,6 @@ Example:
 from __future__ import annotations
 
 import logging
-import math
 import time
 from types import TracebackType
 from typing import Any
@@ -37,17 +36,9 @@ def every_from_env() -> float:
     """Seconds between plain progress lines: ``$BACKBONE_PROGRESS_SECONDS`` when it is a finite
     number >= 0, else 10 ("5s" or "ten" is reported once as a warning and ignored, as the other
     settings are; it ended the command with a traceback)."""
-    from backbone.targets.env_value import env_value
+    from backbone.targets.env_value import seconds_from_env
 
-    value = env_value(
-        EVERY_ENV,
-        float,
-        lambda v: math.isfinite(v) and v >= 0,
-        wanted="a number of seconds >= 0",
-        using=f"{DEFAULT_EVERY:g}s",
-        log=log,
-    )
-    return DEFAULT_EVERY if value is None else value
+    return seconds_from_env(EVERY_ENV, DEFAULT_EVERY, log=log)
 
 
 def progress_bar(

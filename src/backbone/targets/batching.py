@@ -56,7 +56,7 @@ from typing import Any, Protocol
 from backbone.targets.base import Target
 from backbone.targets.batch_journal import BatchJournal
 from backbone.targets.cache import cache_key, storable
-from backbone.targets.env_value import env_value
+from backbone.targets.env_value import seconds_from_env
 from backbone.targets.errors import (
     AuthenticationError,
     NoTextError,
@@ -201,20 +201,7 @@ def poll_from_env() -> float:
         >>> del os.environ[POLL_VAR]; poll_from_env()
         30.0
     """
-    return _seconds_from_env(POLL_VAR, DEFAULT_POLL)
-
-
-def _seconds_from_env(var: str, default: float) -> float:
-    """``$var`` as a finite number of seconds > 0, else ``default`` (a bad value warned of)."""
-    value = env_value(
-        var,
-        float,
-        lambda v: 0 < v < float("inf"),
-        wanted="a number of seconds > 0",
-        using=f"{default:g}s",
-        log=log,
-    )
-    return default if value is None else value
+    return seconds_from_env(POLL_VAR, DEFAULT_POLL, log=log, zero=False)
 
 
 def give_up_from_env() -> float:
@@ -228,7 +215,7 @@ def give_up_from_env() -> float:
         >>> del os.environ[GIVE_UP_VAR]; give_up_from_env()
         3600.0
     """
-    return _seconds_from_env(GIVE_UP_VAR, DEFAULT_GIVE_UP)
+    return seconds_from_env(GIVE_UP_VAR, DEFAULT_GIVE_UP, log=log, zero=False)
 
 
 class BatchUnanswered(TargetError):

@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 import logging
+import math
 import os
 from collections.abc import Callable
 from typing import TypeVar
@@ -43,3 +44,25 @@ def env_value(
         log.warning("%s=%r is not %s; using %s", var, raw, wanted, using)
         return None
     return value
+
+
+def seconds_from_env(var: str, default: float, *, log: logging.Logger, zero: bool = True) -> float:
+    """``$var`` as a finite number of seconds (at least 0, or above 0 when ``zero`` is false),
+    else ``default``; a value that will not do is warned of, as :func:`env_value` does.
+
+    Example:
+        >>> import logging, os
+        >>> os.environ["BACKBONE_EXAMPLE_SECONDS"] = "5s"
+        >>> seconds_from_env("BACKBONE_EXAMPLE_SECONDS", 10.0, log=logging.getLogger("x"))
+        10.0
+        >>> del os.environ["BACKBONE_EXAMPLE_SECONDS"]
+    """
+    value = env_value(
+        var,
+        float,
+        lambda v: math.isfinite(v) and (v >= 0 if zero else v > 0),
+        wanted=f"a number of seconds {'>=' if zero else '>'} 0",
+        using=f"{default:g}s",
+        log=log,
+    )
+    return default if value is None else value

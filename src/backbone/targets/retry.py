@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import random
 from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
@@ -46,7 +45,7 @@ from tenacity import (
 )
 
 from backbone.targets.base import Target
-from backbone.targets.env_value import env_value
+from backbone.targets.env_value import seconds_from_env
 from backbone.targets.errors import RetryableTargetError, TargetError
 from backbone.targets.messages import Reply, Request
 
@@ -72,15 +71,7 @@ def backoff_from_env() -> float:
         >>> del os.environ[BACKOFF_VAR]; backoff_from_env()
         0.5
     """
-    value = env_value(
-        BACKOFF_VAR,
-        float,
-        lambda v: math.isfinite(v) and v >= 0,
-        wanted="a number of seconds >= 0",
-        using=f"{DEFAULT_BACKOFF:g}s",
-        log=log,
-    )
-    return DEFAULT_BACKOFF if value is None else value
+    return seconds_from_env(BACKOFF_VAR, DEFAULT_BACKOFF, log=log)
 
 
 CANCEL_GRACE = 1.0
