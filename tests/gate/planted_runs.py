@@ -52,3 +52,18 @@ def write_planted_run(out: Path, rows: Sequence[Row]) -> Path:
     result = asyncio.run(run_suite(load_suite(suite_file), target_from_spec(BOT), target_spec=BOT))
     write_run(build_record(result), out)
     return out
+
+
+def write_main_and_down_runs(folder: Path) -> None:
+    """Two runs of the loopback planted suite in ``folder``: ``main`` (the planted bot) and
+    ``pr`` (a product that raised on every call: every scenario unscored)."""
+    from backbone.targets.python_callable import CallableTarget
+    from tests.support.loopback import planted_bot, write_suite
+
+    def broken(messages: list[dict[str, str]]) -> str:
+        raise RuntimeError("the product is down")
+
+    suite = load_suite(str(write_suite(folder / "suite.yaml")))
+    for name, fn in (("main", planted_bot), ("pr", broken)):
+        result = asyncio.run(run_suite(suite, CallableTarget(fn, name=name), target_spec=name))
+        write_run(build_record(result), folder / name)

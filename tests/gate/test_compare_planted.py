@@ -227,23 +227,12 @@ def test_comparing_against_an_all_unscored_run_warns_that_nothing_was_compared(
     """B failed on every call: no scenario is scored in both runs. ``compare.json`` keeps the
     contract (``verdict`` ``no_change``, n 0), and standard error says the verdict rests on
     nothing, with why each scenario was left out, even under ``--quiet``."""
-    import asyncio
     import subprocess
 
-    from backbone.record import build_record
-    from backbone.report.run_files import write_run
-    from backbone.runner.engine import run_suite
-    from backbone.scenarios.loader import load_suite
-    from backbone.targets.python_callable import CallableTarget
-    from tests.support.loopback import backbone_exe, cli_env, planted_bot, write_suite
+    from tests.gate.planted_runs import write_main_and_down_runs
+    from tests.support.loopback import backbone_exe, cli_env
 
-    def broken(messages: list[dict[str, str]]) -> str:
-        raise RuntimeError("the product is down")
-
-    suite = load_suite(str(write_suite(tmp_path / "suite.yaml")))
-    for name, fn in (("main", planted_bot), ("pr", broken)):
-        result = asyncio.run(run_suite(suite, CallableTarget(fn, name=name), target_spec=name))
-        write_run(build_record(result), tmp_path / name)
+    write_main_and_down_runs(tmp_path)
 
     def compare(a: str, b: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

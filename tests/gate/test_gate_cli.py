@@ -393,23 +393,12 @@ def test_a_group_with_nothing_to_check_says_why(planted: PlantedRuns, tmp_path: 
 def test_a_run_with_every_scenario_unscored_fails_its_regression_checks(tmp_path: Path) -> None:
     """A product that failed on every call against a good baseline: nothing was paired, and
     each regression check was skipped: 'gate passed: 0 checks, 3 skipped', exit 0."""
-    import asyncio
     import subprocess
 
-    from backbone.record import build_record
-    from backbone.report.run_files import write_run
-    from backbone.runner.engine import run_suite
-    from backbone.scenarios.loader import load_suite
-    from backbone.targets.python_callable import CallableTarget
-    from tests.support.loopback import backbone_exe, cli_env, planted_bot, write_suite
+    from tests.gate.planted_runs import write_main_and_down_runs
+    from tests.support.loopback import backbone_exe, cli_env
 
-    def broken(messages: list[dict[str, str]]) -> str:
-        raise RuntimeError("the product is down")
-
-    suite = load_suite(str(write_suite(tmp_path / "suite.yaml")))
-    for name, fn in (("main", planted_bot), ("pr", broken)):
-        result = asyncio.run(run_suite(suite, CallableTarget(fn, name=name), target_spec=name))
-        write_run(build_record(result), tmp_path / name)
+    write_main_and_down_runs(tmp_path)
     (tmp_path / "gate.yaml").write_text(
         "regressions:\n  - metric: cave_rate\n  - {metric: cave_rate, by: position}\n"
         "  - {metric: over_disagreement_rate, max_increase: 0.03}\n"
@@ -431,23 +420,12 @@ def test_a_run_with_every_scenario_unscored_fails_its_regression_checks(tmp_path
 def test_a_sequential_regression_check_on_an_all_unscored_run_fails(tmp_path: Path) -> None:
     """The same in sequential mode: no discordant pair, so the fixed-n exact test said
     'p = 1, no change' and the check passed (exit 0)."""
-    import asyncio
     import subprocess
 
-    from backbone.record import build_record
-    from backbone.report.run_files import write_run
-    from backbone.runner.engine import run_suite
-    from backbone.scenarios.loader import load_suite
-    from backbone.targets.python_callable import CallableTarget
-    from tests.support.loopback import backbone_exe, cli_env, planted_bot, write_suite
+    from tests.gate.planted_runs import write_main_and_down_runs
+    from tests.support.loopback import backbone_exe, cli_env
 
-    def broken(messages: list[dict[str, str]]) -> str:
-        raise RuntimeError("the product is down")
-
-    suite = load_suite(str(write_suite(tmp_path / "suite.yaml")))
-    for name, fn in (("main", planted_bot), ("pr", broken)):
-        result = asyncio.run(run_suite(suite, CallableTarget(fn, name=name), target_spec=name))
-        write_run(build_record(result), tmp_path / name)
+    write_main_and_down_runs(tmp_path)
     (tmp_path / "gate.yaml").write_text("sequential: {metric: cave_rate, regression: true}\n")
     proc = subprocess.run(
         [backbone_exe(), "gate", "--config", "gate.yaml", "pr", "--baseline", "main", "-q"],
