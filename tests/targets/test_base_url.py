@@ -120,3 +120,37 @@ def test_the_cli_exits_2_on_an_unreadable_url_or_port(tmp_path: Path, url: str, 
     assert f"error: openai base URL '{url}' {says}" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "again").exists()
+
+
+@pytest.mark.parametrize(
+    ("target", "shown"),
+    [("local", "'local'"), ("python:tests.support.loopback:planted_bot",
+                            "'python:tests.support.loopback:planted_bot'")],
+)  # fmt: skip
+def test_a_base_url_nothing_would_call_is_refused(tmp_path: Path, target: str, shown: str) -> None:
+    """``run --target local --base-url URL`` ran the embedded model, the URL dropped without a
+    word (the user meant a server behind it); a python: target the same. Refused now, exit 2,
+    nothing written. A pressure role on an HTTP API is what the base URL is for: accepted."""
+    from tests.support.loopback import LoopbackServer, planted_bot, write_suite
+
+    write_suite(tmp_path / "suite.yaml")
+    env = cli_env(PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    args = ["run", "--target", target, "--suite", "suite.yaml", "--no-cache", "-q"]
+    proc = subprocess.run(
+        [backbone_exe(), *args, "--base-url", "http://127.0.0.1:9/v1", "--out", "o"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    said = " ".join(proc.stderr.split())
+    assert f"base URL 'http://127.0.0.1:9/v1' given, but neither the target {shown}" in said
+    assert "Traceback" not in proc.stderr and not (tmp_path / "o").exists()
+    if target == "local":
+        return
+    with LoopbackServer(planted_bot) as server:  # the pressure model behind the base URL
+        ok = subprocess.run(
+            [backbone_exe(), *args, "--pressure", "openai:m", "--base-url",
+             server.openai_base_url, "--out", "p"],
+            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert ok.returncode == 0, ok.stdout + ok.stderr
+        assert server.total > 0  # the pressure role called it

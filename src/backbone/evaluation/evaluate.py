@@ -40,7 +40,7 @@ from backbone.evaluation.batch import (
     clear_batch_journal,
 )
 from backbone.evaluation.judging import agreement_store, check_specs, grading_info, setup_judging
-from backbone.evaluation.registry import pressure_from_spec
+from backbone.evaluation.registry import pressure_from_spec, takes_base_url
 from backbone.evaluation.resolve import TargetLike, resolve_target
 from backbone.evaluation.sent import sent_instead
 from backbone.evaluation.stores import clear_journal, kept_in, open_stores
@@ -184,6 +184,14 @@ def evaluate(
     if select is not None and not select.whole:
         the_suite = slice_suite(the_suite, select)
         options = {**(options or {}), "slice": select.describe()}
+    if base_url is not None and not (takes_base_url(target) or takes_base_url(pressure)):
+        # it was dropped without a word: 'run --target local --base-url URL' ran the embedded
+        # model, where the user meant a server
+        raise TargetSpecError(
+            f"base URL {base_url!r} given, but neither the target {_shown(target)} nor a "
+            "pressure role calls an HTTP API (a base URL is for openai:MODEL and "
+            "anthropic:MODEL)"
+        )
     provider, spec = resolve_target(
         target, base_url=base_url, temperature=temperature, max_tokens=max_tokens
     )
@@ -483,3 +491,8 @@ def _load_embedded(provider: Target, on_note: Callable[[str], None] | None) -> N
     load()
     if on_note is not None:
         on_note(f"embedded model loaded in {time.perf_counter() - t0:.1f}s")
+
+
+def _shown(target: object) -> str:
+    """A target as a message names it: its spec, or ``python:`` for a function or object."""
+    return repr(target.strip()) if isinstance(target, str) else "(a Python object)"

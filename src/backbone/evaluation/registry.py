@@ -72,6 +72,21 @@ def _named(spec: str, exc: TargetSpecError) -> TargetSpecError:
     return TargetSpecError(f"{message} (in '{spec}')")
 
 
+HTTP_KINDS = ("openai", "anthropic")
+"""The target forms that call an HTTP API, so take a base URL."""
+
+
+def takes_base_url(target: object) -> bool:
+    """Whether ``target`` is a spec string of a form that calls an HTTP API (and so uses a
+    base URL): ``openai:`` or ``anthropic:``; not ``local``, ``python:`` or an object.
+
+    Example:
+        >>> takes_base_url("openai:llama3.2"), takes_base_url("local"), takes_base_url(print)
+        (True, False, False)
+    """
+    return isinstance(target, str) and _split(target)[0] in HTTP_KINDS
+
+
 def is_python(spec: str) -> bool:
     """Whether ``spec`` names a Python function (``python:MODULE:FUNCTION``)."""
     return _split(spec)[0] == "python"
