@@ -137,12 +137,19 @@ def draft(
     """Draft candidate scenarios (hold cases with their yield twins, preference cases for
     yield zones) from a positions spec, for a person to review."""
     from backbone.evaluation.draft import draft as run_draft
+    from backbone.evaluation.registry import takes_base_url
     from backbone.evaluation.resolve import TargetLike, resolve_target
+    from backbone.targets.errors import TargetSpecError
 
     try:
         with bad_input_exits():
             target: TargetLike = generator
             if base_url is not None:
+                if not takes_base_url(generator):  # it was dropped without a word
+                    raise TargetSpecError(
+                        f"--base-url {base_url!r} given, but the generator {generator!r} calls "
+                        "no HTTP API (a base URL is for openai:MODEL and anthropic:MODEL)"
+                    )
                 target = resolve_target(generator, base_url=base_url)[0]
             result = run_draft(
                 spec,
