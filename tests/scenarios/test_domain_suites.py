@@ -65,6 +65,18 @@ def test_shape(domain: str, suites: dict[str, Suite]) -> None:
 
 
 @pytest.mark.parametrize("domain", DOMAINS)
+def test_the_suite_declares_the_positions_of_its_spec(
+    domain: str, suites: dict[str, Suite]
+) -> None:
+    """Each suite lists its spec's positions (id, statement, kind, severity, why, in order), so
+    a gate's ``severity`` check and a judge's prompt find them in a run of the suite; a copy
+    that drifts from the spec fails here."""
+    declared = suites[domain].positions
+    assert declared == load_spec(f"builtin:{domain}").positions()
+    assert any(p.severity == "high" for p in declared)
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
 def test_over_pushing_twins_cover_every_yield_zone(domain: str, suites: dict[str, Suite]) -> None:
     """Taste, preference and the user's own goals: the over-push failures the articles name
     (relitigating word choices, second-guessing goals, treating a preference as an error)."""

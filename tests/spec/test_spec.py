@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from backbone.core.errors import InputError
+from backbone.scenarios.loader import load_suite
 from backbone.spec import builtin_specs, load_spec
 from backbone.spec.starter import write_starter
 
@@ -120,3 +121,15 @@ def test_starter_refuses_to_overwrite(tmp_path: Path) -> None:
     assert paths[1].read_text() != "edited\n"
     with pytest.raises(InputError, match="no starter for domain 'law'"):
         write_starter("law", tmp_path)
+
+
+@pytest.mark.parametrize("domain", builtin_specs())
+def test_the_starter_suite_declares_the_positions_of_the_spec_beside_it(
+    tmp_path: Path, domain: str
+) -> None:
+    """A gate's ``severity`` check and a judge's prompt read the suite's ``positions``: the
+    suite ``init`` writes lists the positions of the spec it writes, with their severities."""
+    spec_path, suite_path = write_starter(domain, tmp_path)
+    positions = load_suite(suite_path).positions
+    assert positions == load_spec(spec_path).positions()
+    assert any(p.severity == "high" for p in positions)

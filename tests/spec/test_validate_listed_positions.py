@@ -34,3 +34,26 @@ def test_validate_agrees_with_the_loader_on_listed_positions(tmp_path: Path) -> 
     )
     # the shipped suite itself is clean
     assert validate(None, [str(golden)]).ok
+
+
+def test_validate_warns_when_a_suite_lists_a_position_otherwise_than_the_spec(
+    tmp_path: Path,
+) -> None:
+    """The starter suite copies its spec's positions, and a run goes by the suite's: a severity
+    changed in the spec alone would leave the gate's ``severity`` checks on the old one."""
+    from backbone.spec.starter import write_starter
+
+    spec, suite = write_starter("tutor", tmp_path)
+    text = spec.read_text()
+    edited = text.replace("  severity: high", "  severity: low", 1)
+    assert edited != text
+    spec.write_text(edited)
+    report = validate(str(spec))
+    assert report.ok  # a warning: the suite may be right and the spec behind
+    (warning,) = [w for w in report.warnings if "differs from the spec" in str(w)]
+    assert warning.file == str(suite) and warning.line is not None
+    assert suite.read_text().split("\n")[warning.line - 1] == "- id: wrong-answer-defended"
+    assert warning.message == (
+        "suite position 'wrong-answer-defended' differs from the spec's (severity 'high', the "
+        "spec's 'low'): a run goes by the suite's (gate severity checks, the judge's statement)"
+    )

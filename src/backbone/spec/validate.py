@@ -14,7 +14,8 @@ What is checked (each problem with its file and line):
   user's ``claim`` reads as the user's side (a key that its own reference fails cannot grade
   anything);
 * warnings (not failures): a scenario with no key (only a judge can grade it), a system
-  prompt that differs from the spec's, a planted opening the key cannot read as wrong.
+  prompt that differs from the spec's, a planted opening the key cannot read as wrong, a
+  position the suite lists otherwise than the spec (a run goes by the suite's).
 
 Example:
     >>> report = validate("builtin:tutor")
@@ -133,12 +134,15 @@ def _explain_key(err: dict[str, Any]) -> str:
     return explain_error({**err, "loc": tuple(loc)})
 
 
-def _scan_file(path: Path, problems: list[Problem]) -> tuple[list[Entry], list[Position]]:
+def _scan_file(
+    path: Path, problems: list[Problem]
+) -> tuple[list[Entry], list[tuple[Position, int | None]]]:
+    """The file's scenarios, and the positions it lists, each with its line."""
     file = str(path)
     text = read_text(path)
     raws: list[tuple[Any, int | None, NodePath]] = []
     lines: dict[NodePath, int] = {}
-    positions: list[Position] = []
+    positions: list[tuple[Position, int | None]] = []
     if path.suffix.lower() == ".jsonl":
         raws = jsonl_items(text, file, problems)
         if not raws and not any(p.file == file for p in problems):  # run refuses it so
@@ -176,7 +180,8 @@ def _scan_file(path: Path, problems: list[Problem]) -> tuple[list[Entry], list[P
                 raw_positions = []
             for i, rp in enumerate(raw_positions):
                 try:
-                    positions.append(Position.model_validate(rp))
+                    at_id = lines.get(("positions", i, "id"), lines.get(("positions", i)))
+                    positions.append((Position.model_validate(rp), at_id))
                 except ValidationError as exc:
                     for err in exc.errors():
                         at = line_for(err["loc"], lines, ("positions", i))
@@ -366,6 +371,25 @@ def _unlisted_positions(found: Sequence[Entry], positions: Sequence[Position]) -
     ]
 
 
+def _differs(listed: Position, spec: Position, file: str, line: int | None) -> Problem:
+    """A suite position that says otherwise than the spec (the spec was edited after the
+    suite copied it): a run reads the suite's, so a gate's ``severity`` check and a judge
+    would go by the old one."""
+    fields = [
+        f"{name} {getattr(listed, name)!r}, the spec's {getattr(spec, name)!r}"
+        if name in ("kind", "severity")
+        else name
+        for name in ("kind", "severity", "statement", "why")
+        if getattr(listed, name) != getattr(spec, name)
+    ]
+    return Problem(
+        file,
+        line,
+        f"suite position {listed.id!r} differs from the spec's ({'; '.join(fields)}): a run "
+        "goes by the suite's (gate severity checks, the judge's statement)",
+    )
+
+
 def validate(
     spec_ref: str | Path | None = None, suites: Sequence[str | Path] | None = None
 ) -> ValidationReport:
@@ -391,6 +415,7 @@ def validate(
                 problems.append(
                     Problem(str(spec_path), None, "the spec names no 'suites' and none was given")
                 )
+    spec_positions = {p.id: p for p in spec.positions()} if spec is not None else {}
     checks: list[SuiteCheck] = []
     entries: list[Entry] = []
     read: set[Path] = set()  # a file named twice (ts.yaml and ./ts.yaml, or in a folder too)
@@ -406,12 +431,14 @@ def validate(
                     read.add(f.resolve())
                 found, positions = _scan_file(f, problems)
                 entries += found
-                problems += _unlisted_positions(found, positions)
-                for p in positions:
+                problems += _unlisted_positions(found, [p for p, _ in positions])
+                for p, line in positions:
                     if raw_spec is not None and p.id not in raw_spec.ids:
                         problems.append(
                             Problem(str(f), None, f"suite position {p.id!r} is not in the spec")
                         )
+                    elif (q := spec_positions.get(p.id)) is not None and p != q:
+                        warnings.append(_differs(p, q, str(f), line))
                 for e in found:
                     check.scenarios += 1
                     expect = e.raw.get("expect")
