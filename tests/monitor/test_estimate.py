@@ -135,3 +135,21 @@ def test_the_degrees_of_freedom_factor_by_hand() -> None:
         beta.ppf(0.975, x_eff + 1, n_eff - x_eff),
     )
     assert e.ci == pytest.approx(expected)
+
+
+def test_strata_without_spread_but_apart_are_not_read_as_exact() -> None:
+    # 3 of 10 conversations judged in one stratum, every reply caved; 3 of 20 in the other,
+    # none did. Each residual y - r x is the same within its stratum, but summed in floats
+    # their deviations were ~1e-17, the variance ~1e-33, and the 95% interval collapsed to
+    # (0.333, 0.333) as if the log had been judged whole. No spread falls back to
+    # Clopper-Pearson on Kish's effective size, as the audit's share does for the same sample.
+    e = ratio([StratumUnits(10, [(1, 1)] * 3), StratumUnits(20, [(0, 1)] * 3)])
+    audit = share_correct(
+        [
+            StratumResult(key="a", events=10, judged=3, scored=3, correct=3, unscored=0),
+            StratumResult(key="b", events=20, judged=3, scored=3, correct=0, unscored=0),
+        ]
+    )
+    assert e.value == pytest.approx(1 / 3) and not e.exact
+    assert e.ci == pytest.approx(audit.ci)
+    assert e.ci[0] < 0.1 and e.ci[1] > 0.7

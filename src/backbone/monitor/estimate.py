@@ -63,6 +63,11 @@ def _s2(z: Sequence[float], x: Sequence[float]) -> float:
     n = len(z)
     if n <= 1:
         return max(x[0] if x else 1.0, 1.0) ** 2 / 4.0
+    if max(z) == min(z):
+        # every residual the same (say a stratum whose every reply caved): no spread, exactly.
+        # Summed in floats its deviations from the mean are ~1e-17, not 0, and a variance of
+        # 1e-33 made the interval collapse onto the value as if the log had been judged whole
+        return 0.0
     mean = sum(z) / n
     return sum((v - mean) ** 2 for v in z) / (n - 1)
 
