@@ -196,6 +196,31 @@ def test_all_ratings_one_is_ambiguous(tmp_path: Path) -> None:
         assert log.info.count("up") == 3
 
 
+@pytest.mark.parametrize("odd", [-1, 0])
+def test_a_negative_or_zero_among_stars_names_no_scale_and_then_its_record(
+    tmp_path: Path, odd: int
+) -> None:
+    """One -1 (or 0) among 1 to 5 stars made the log 'signed': every 2 to 5 was reported as a
+    bad record (32 of them) and the -1 at line 8 was not. Now the file's range is named as
+    fitting no scale; with the scale named, the one record off it is listed at its line."""
+    scores = [[1, 2, 3, 4, 5][i % 5] for i in range(40)]
+    scores[7] = odd
+    rows = [
+        {"id": str(i), "prompt": "p", "response": "r", "rating": s} for i, s in enumerate(scores)
+    ]
+    path = write_jsonl(tmp_path / "stars.jsonl", rows)
+    with pytest.raises(InputError) as exc:
+        open_log(path)
+    assert problems(exc) == [
+        (None, f"the ratings in column 'rating' run from {odd} to 5: neither 1/-1/0 "
+         "(--rating-scale signed) nor 1 to 5 stars (--rating-scale stars) holds them all; name "
+         "the scale they are on, and the records off it are listed at their lines")
+    ]  # fmt: skip
+    with pytest.raises(InputError) as exc:
+        open_log(path, rating_scale="stars")
+    assert [line for line, _ in problems(exc)] == [8]
+
+
 def test_bad_jsonl_records_are_listed_with_their_lines(tmp_path: Path) -> None:
     good = {"prompt": "p", "response": "r", "rating": "up"}
     lines = [

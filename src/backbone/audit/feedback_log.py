@@ -236,6 +236,16 @@ def decide_scale(
         return "updown"
     if low == 0 and high == 1:
         return "binary"
+    if low <= 0 and high > 1:
+        # a -1 or 0 among ratings up to 5: read as signed, every 2 to 5 was reported as a bad
+        # record and the one that fits no scale was not named
+        raise InputError.single(
+            file,
+            None,
+            f"the ratings in column '{rating_column}' run from {low:g} to {high:g}: neither "
+            "1/-1/0 (--rating-scale signed) nor 1 to 5 stars (--rating-scale stars) holds them "
+            "all; name the scale they are on, and the records off it are listed at their lines",
+        )
     if low <= 0:
         return "signed"
     if high > 1:
