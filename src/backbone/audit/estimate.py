@@ -55,6 +55,24 @@ def clopper_pearson(x: float, n: float, confidence: float = CONFIDENCE) -> tuple
     return (max(0.0, lo), min(1.0, hi))
 
 
+def satterthwaite_df(parts: Sequence[tuple[float, float]]) -> float | None:
+    """Effective degrees of freedom of a stratified variance Σ_h v_h whose stratum term v_h
+    has d_h degrees of freedom (Satterthwaite; Cochran, *Sampling Techniques*, 3rd ed., eq.
+    5.16): (Σ v_h)² / Σ (v_h² / d_h). ``parts`` holds the (v_h, d_h); a term with d_h < 1 (a
+    stratum of one judgment, its variance the largest possible) counts one. None when every
+    term is 0. It is at most Σ d_h, reached when every term has the same share of its degrees
+    of freedom; a stratum whose judgments all agree adds 0 and no degrees of freedom.
+
+    Example:
+        >>> satterthwaite_df([(1.0, 9), (1.0, 9)]), satterthwaite_df([(1.0, 9), (0.0, 9)])
+        (18.0, 9.0)
+    """
+    total = sum(v for v, _ in parts)
+    if total <= 0:
+        return None
+    return total**2 / sum(v * v / max(d, 1.0) for v, d in parts)
+
+
 def korn_graubard(
     p: float,
     variance: float,
@@ -63,7 +81,7 @@ def korn_graubard(
     fallback_n: float,
     confidence: float,
     *,
-    df: int | None = None,
+    df: float | None = None,
 ) -> tuple[float, float]:
     """Korn–Graubard interval for a design-based share ``p`` with variance ``variance`` from
     ``n`` judgments in ``strata`` strata; ``fallback_n`` is the effective size to use when the
@@ -97,6 +115,8 @@ class StratifiedShare:
     h_sampled: int  # sampled strata
     kish: float  # Kish's effective sample size of the sampled part
     population: int  # Σ N_h
+    # each sampled stratum's term of q_var and its degrees of freedom (m_h - 1)
+    parts: tuple[tuple[float, float], ...] = ()
 
     @property
     def exact(self) -> bool:
@@ -111,7 +131,13 @@ class StratifiedShare:
             return (0.0, 1.0)
         if self.w_sampled > 0:
             lo_q, hi_q = korn_graubard(
-                self.q, self.q_var, self.n_sampled, self.h_sampled, self.kish, confidence
+                self.q,
+                self.q_var,
+                self.n_sampled,
+                self.h_sampled,
+                self.kish,
+                confidence,
+                df=satterthwaite_df(self.parts),
             )
         else:
             lo_q = hi_q = 0.0
@@ -152,18 +178,32 @@ def stratified(strata: Sequence[StratumResult]) -> StratifiedShare:
             sampled.append(s)
     q = q_var = kish = 0.0
     n_sampled = sum(s.scored for s in sampled)
+    parts: list[tuple[float, float]] = []
     if sampled:
         n_s = sum(s.events for s in sampled)
         for s in sampled:
             w = s.events / n_s
             p = s.correct / s.scored
             q += w * p
-            q_var += w * w * (1.0 - s.scored / s.events) * _s2(p, s.scored) / s.scored
+            term = w * w * (1.0 - s.scored / s.events) * _s2(p, s.scored) / s.scored
+            q_var += term
+            parts.append((term, s.scored - 1))
         kish = n_s**2 / sum(s.events**2 / s.scored for s in sampled)
     known = float(counted)
     value = None if w_missing > 0 else known + w_sampled * q
     return StratifiedShare(
-        value, known, w_sampled, w_missing, q, q_var, n, n_sampled, len(sampled), kish, population
+        value,
+        known,
+        w_sampled,
+        w_missing,
+        q,
+        q_var,
+        n,
+        n_sampled,
+        len(sampled),
+        kish,
+        population,
+        tuple(parts),
     )
 
 
