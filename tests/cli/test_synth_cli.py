@@ -144,3 +144,13 @@ def test_the_summary_gives_the_rates_written_and_warns_when_they_are_not_the_pla
     assert code == 0, text
     assert "thumbs-up 0.700 vs 0.740, accuracy 0.800 vs 0.780" in " ".join(text.split())
     assert "warning" not in text
+
+
+def test_a_tell_named_twice_is_planted_and_said_once(tmp_path: Path) -> None:
+    """``--on ticket_shift,ticket_shift`` said "planted: ticket_shift, ticket_shift"."""
+    code, text = cli(
+        "synth", "tells", "--out", str(tmp_path / "t"), "--on", "ticket_shift, ticket_shift",
+        "--periods", "12", "--seed", "2",
+    )  # fmt: skip
+    assert code == 0, text
+    assert "planted: ticket_shift, seed 2" in " ".join(text.split())

@@ -148,7 +148,7 @@ def synth_tells(
     with the chosen tells planted and pure autocorrelated noise elsewhere."""
     from backbone.audit.synthetic.tell_series import TELLS, write_tell_series
 
-    chosen = [t.strip() for t in on.split(",") if t.strip()]
+    chosen = list(dict.fromkeys(t.strip() for t in on.split(",") if t.strip()))  # once each
     unknown = [t for t in chosen if t not in TELLS]
     if unknown:
         raise fail(f"--on: unknown tell(s) {', '.join(unknown)} (tells: {', '.join(TELLS)})")
