@@ -154,3 +154,18 @@ def test_usage_error_exits_2(tmp_path: Path) -> None:
     proc = run(["run", "--concurrency", "0"], tmp_path)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["run"], ["probe", "authority"], ["gate", "--config", "g.yaml", "--target", "local", "r"],
+     ["audit", "log.jsonl", "--judge", "local"]],
+    ids=["run", "probe", "gate", "audit"],
+)  # fmt: skip
+def test_retries_past_a_hundred_are_refused(tmp_path: Path, args: list[str]) -> None:
+    """``--retries 1000000`` against a server failing every call held a run for ever (each
+    retry waits longer): at most 100, exit 2, nothing written."""
+    proc = run([*args, "--retries", "1000000", "--out", str(tmp_path / "o")], ROOT)
+    assert proc.returncode == 2, proc.stderr
+    assert "--retries" in proc.stderr and "100" in proc.stderr
+    assert not (tmp_path / "o").exists()

@@ -153,6 +153,7 @@ BAD_ARGUMENTS: list[tuple[dict[str, Any], type[Exception], str]] = [
     ({"concurrency": "4"}, TypeError, "concurrency must be a whole number, got '4'"),
     ({"samples": 1.5}, TypeError, "samples must be a whole number, got 1.5"),
     ({"retries": None}, TypeError, "retries must be a whole number"),
+    ({"retries": 101}, ValueError, "retries must be at most 100, got 101"),
     ({"timeout": "5"}, TypeError, "timeout must be a number, got '5'"),
     ({"timeout": 0}, ValueError, "timeout must be more than 0 seconds"),
     ({"timeout": float("nan")}, ValueError, "timeout must be a finite number"),
@@ -203,6 +204,7 @@ def test_an_argument_of_the_wrong_type_is_named_before_anything_runs(
         ({"timeout": 0}, ValueError, "timeout must be more than 0 seconds"),
         ({"cache": "no"}, TypeError, "cache must be True or False"),
         ({"retries": -1}, ValueError, "retries must be at least 0"),
+        ({"retries": 1_000_000}, ValueError, "retries must be at most 100"),
     ],
     ids=lambda v: repr(v)[:40],
 )

@@ -29,6 +29,7 @@ from backbone.cli.errors import (
 from backbone.cli.judge_options import TimeoutOpt
 from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct
+from backbone.evaluation.arguments import MAX_RETRIES
 from backbone.evaluation.sync import run_sync
 from backbone.report.escape import terminal
 
@@ -185,7 +186,9 @@ def audit(
     ] = None,
     max_tokens: Annotated[int | None, typer.Option("--max-tokens", min=1)] = None,
     timeout: TimeoutOpt = None,
-    retries: Annotated[int, typer.Option("--retries", min=0, help="Retries per call.")] = 5,
+    retries: Annotated[
+        int, typer.Option("--retries", min=0, max=MAX_RETRIES, help="Retries per call.")
+    ] = 5,
     memory_limit: Annotated[
         str | None,
         typer.Option(
@@ -379,7 +382,7 @@ def audit_channels(
     base_url: Annotated[str | None, typer.Option("--base-url", "--judge-base-url")] = None,
     max_tokens: Annotated[int | None, typer.Option("--max-tokens", min=1)] = None,
     timeout: TimeoutOpt = None,
-    retries: Annotated[int, typer.Option("--retries", min=0)] = 5,
+    retries: Annotated[int, typer.Option("--retries", min=0, max=MAX_RETRIES)] = 5,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Split feedback (was it correct / was the experience good / did you disagree): count the

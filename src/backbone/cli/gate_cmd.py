@@ -24,6 +24,7 @@ from backbone.cli.console import console
 from backbone.cli.errors import EXIT_GATE_FAILED, bad_input_exits, check_out_dir, fail
 from backbone.cli.judge_options import CONCURRENCY_HELP, TIMEOUT_HELP, finite_seconds
 from backbone.core.user_file import same_file
+from backbone.evaluation.arguments import MAX_RETRIES
 
 if TYPE_CHECKING:
     from backbone.gate.config import GateConfig
@@ -155,7 +156,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
         no_cache: Annotated[bool, typer.Option("--no-cache")] = False,
         base_url: Annotated[str | None, typer.Option("--base-url")] = None,
-        retries: Annotated[int, typer.Option("--retries", min=0)] = 5,
+        retries: Annotated[int, typer.Option("--retries", min=0, max=MAX_RETRIES)] = 5,
         timeout: Annotated[
             float | None,
             typer.Option(

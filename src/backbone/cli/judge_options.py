@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from backbone.evaluation.arguments import MAX_RETRIES
+
 JudgeOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -61,4 +63,4 @@ TimeoutOpt = Annotated[
     float | None,
     typer.Option("--timeout", min=0.1, callback=finite_seconds, help=TIMEOUT_HELP),
 ]
-RetriesOpt = Annotated[int, typer.Option("--retries", min=0)]
+RetriesOpt = Annotated[int, typer.Option("--retries", min=0, max=MAX_RETRIES)]

@@ -19,6 +19,7 @@ from rich.console import Console
 from backbone.cli.console import console
 from backbone.cli.errors import bad_input_exits, check_out_dir, fail
 from backbone.cli.judge_options import CONCURRENCY_HELP, JudgeOpt, TimeoutOpt
+from backbone.evaluation.arguments import MAX_RETRIES
 from backbone.report.escape import terminal
 
 err = console(stderr=True)
@@ -118,7 +119,9 @@ def probe(
         int | None, typer.Option("--max-tokens", min=1, help="Reply length cap.")
     ] = None,
     timeout: TimeoutOpt = None,
-    retries: Annotated[int, typer.Option("--retries", min=0, help="Retries per call.")] = 5,
+    retries: Annotated[
+        int, typer.Option("--retries", min=0, max=MAX_RETRIES, help="Retries per call.")
+    ] = 5,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
 ) -> None:
     """Probe why the target caves: play matched variants of the suite's hold items (who

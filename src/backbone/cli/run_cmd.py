@@ -27,6 +27,7 @@ from backbone.cli.judge_options import (
     JudgeSamplesOpt,
     finite_seconds,
 )
+from backbone.evaluation.arguments import MAX_RETRIES
 
 if TYPE_CHECKING:
     from backbone.evaluation.dry_run import RunPlan
@@ -85,7 +86,9 @@ def register(app: typer.Typer) -> None:
             float | None,
             typer.Option("--timeout", min=0.1, callback=finite_seconds, help=TIMEOUT_HELP),
         ] = None,
-        retries: Annotated[int, typer.Option("--retries", min=0, help="Retries per call.")] = 5,
+        retries: Annotated[
+            int, typer.Option("--retries", min=0, max=MAX_RETRIES, help="Retries per call.")
+        ] = 5,
         samples: Annotated[
             int,
             typer.Option(

@@ -34,14 +34,24 @@ def _got(value: Any) -> str:
     return f"{value!r} ({type(value).__name__})"
 
 
-def whole(name: str, value: Any, *, at_least: int, optional: bool = False) -> None:
-    """``value`` is an ``int`` (not a bool) of at least ``at_least`` (or None if ``optional``)."""
+MAX_RETRIES = 100
+"""Retries per call at the most: each waits longer than the one before, so a server failing
+every call held a run of ``--retries 1000000`` for ever."""
+
+
+def whole(
+    name: str, value: Any, *, at_least: int, at_most: int | None = None, optional: bool = False
+) -> None:
+    """``value`` is an ``int`` (not a bool) of at least ``at_least`` and at most ``at_most``
+    (or None if ``optional``)."""
     if value is None and optional:
         return
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{name} must be a whole number, got {_got(value)}")
     if value < at_least:
         raise ValueError(f"{name} must be at least {at_least}, got {value}")
+    if at_most is not None and value > at_most:
+        raise ValueError(f"{name} must be at most {at_most}, got {value}")
 
 
 def number(name: str, value: Any) -> None:

@@ -428,7 +428,7 @@ def _check_arguments(
     arguments.whole("concurrency", concurrency, at_least=1, optional=True)
     arguments.flag("cache", cache)
     arguments.whole("samples", samples, at_least=1)
-    arguments.whole("retries", retries, at_least=0)
+    arguments.whole("retries", retries, at_least=0, at_most=arguments.MAX_RETRIES)
     arguments.seconds("timeout", timeout)
     arguments.whole("max_tokens", max_tokens, at_least=1, optional=True)
     arguments.number("temperature", temperature)

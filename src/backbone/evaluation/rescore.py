@@ -75,7 +75,7 @@ def rescore(
     arguments.whole("concurrency", concurrency, at_least=1)
     arguments.flag("cache", cache)
     arguments.seconds("timeout", timeout)
-    arguments.whole("retries", retries, at_least=0)
+    arguments.whole("retries", retries, at_least=0, at_most=arguments.MAX_RETRIES)
     run_dir = Path(run_dir)
     run = load_run(run_dir, transcripts=True)
     if not run.transcripts:
