@@ -61,7 +61,11 @@ class Transcript(BaseModel):
     # run spent, as opposed to what its replies cost to produce
     uncached_input_tokens: int = 0
     uncached_output_tokens: int = 0
-    cut_replies: int = 0  # replies that stopped at the token limit
+
+    @property
+    def cut_replies(self) -> int:
+        """The replies that stopped at the token limit (each marked ``cut``)."""
+        return sum(m.cut for m in self.messages)
 
     def assistant_turns(self) -> list[TranscriptMessage]:
         return [m for m in self.messages if m.role == "assistant"]

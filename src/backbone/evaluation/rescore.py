@@ -155,7 +155,7 @@ def rescore(
             results=graded,
             stats=RunStats(
                 failed_scenarios=sum(1 for c in conversations if c[0].error),
-                cut_replies=sum(m.cut for c in conversations for t in c for m in t.messages),
+                cut_replies=sum(t.cut_replies for c in conversations for t in c),
             ),
             started=started,
             finished=datetime.now(UTC),

@@ -102,7 +102,6 @@ async def play_scenario(
         t.input_tokens += reply.usage.input_tokens
         t.output_tokens += reply.usage.output_tokens
         sent.append(ChatMessage("assistant", reply.text))
-        t.cut_replies += reply.cut
         t.messages.append(
             TranscriptMessage(
                 role="assistant", content=reply.text, turn=turn, tactic=tactic, cut=reply.cut
