@@ -25,12 +25,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import functools
 import hashlib
 import importlib
 import importlib.util
 import inspect
 import sys
 import threading
+import types
+import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -233,14 +236,165 @@ def source_fingerprint(path: str | None) -> str:
 
 
 def function_target(fn: Callable[..., Any]) -> CallableTarget:
-    """A plain function as a target, named ``MODULE:QUALNAME`` and fingerprinted by its
-    source file (as a ``python:MODULE:FUNC`` target is)."""
+    """A function passed in code as a target, named ``MODULE:QUALNAME`` (a partial or a
+    bound method by its function, an object by its class) and fingerprinted by its source
+    file (as a ``python:MODULE:FUNC`` target is) and by what the object itself is
+    (:func:`object_fingerprint`).
+
+    Example:
+        >>> import functools
+        >>> def bot(messages, city):
+        ...     return city
+        >>> tokyo = function_target(functools.partial(bot, city="Tokyo"))
+        >>> osaka = function_target(functools.partial(bot, city="Osaka"))
+        >>> tokyo.identity["function"].endswith(":bot")
+        True
+        >>> tokyo.identity["source"] != osaka.identity["source"]
+        True
+    """
+    inner = _underlying(fn)
     try:
-        source = inspect.getsourcefile(fn)
+        source = inspect.getsourcefile(inner)
     except TypeError:
         source = None
-    name = f"{getattr(fn, '__module__', 'fn')}:{getattr(fn, '__qualname__', 'fn')}"
-    return CallableTarget(fn, name=name, fingerprint=source_fingerprint(source))
+    name = f"{getattr(inner, '__module__', None) or 'fn'}:{getattr(inner, '__qualname__', 'fn')}"
+    try:
+        described = object_fingerprint(fn)
+    except Exception:  # an object that cannot be described: a key of its own, never shared
+        described = uuid.uuid4().hex
+    parts = f"{source_fingerprint(source)}|{described}"
+    fingerprint = hashlib.sha256(parts.encode()).hexdigest()[:16]
+    return CallableTarget(fn, name=name, fingerprint=fingerprint)
+
+
+def _underlying(fn: Any) -> Any:
+    """The function a partial or a bound method calls, the class of an object with a
+    ``__call__`` (what names the target and locates its source)."""
+    for _ in range(8):
+        if isinstance(fn, functools.partial):
+            fn = fn.func
+        elif isinstance(fn, types.MethodType):
+            fn = fn.__func__
+        else:
+            break
+    if isinstance(fn, types.FunctionType | types.BuiltinFunctionType | type):
+        return fn
+    return type(fn)
+
+
+_FINGERPRINT_DEPTH = 4
+
+
+def object_fingerprint(fn: Any) -> str:
+    """What a callable passed in code is, beyond its name and source file, written out so
+    that a change of it changes the response cache's key: a function's code (two lambdas of
+    one file, a function edited in a notebook cell, whose source file does not exist), its
+    defaults, its closure's values and the plain values (``MODEL = "a"``) of the globals it
+    names; a partial's arguments; an object's class and attributes. Before, all of them
+    shared ``MODULE:QUALNAME`` and the file's hash as the cache key, so
+    ``evaluate(target=partial(bot, city="Osaka"))`` after ``city="Tokyo"`` was served
+    Tokyo's replies, silently. An object whose ``repr`` shows its address is written as its
+    type (and attributes), so the key stays the same from process to process.
+
+    Example:
+        >>> object_fingerprint(lambda m: "Rome") != object_fingerprint(lambda m: "Paris")
+        True
+        >>> object_fingerprint(lambda m: "Rome") == object_fingerprint(lambda m: "Rome")
+        True
+    """
+    return _described(fn, _FINGERPRINT_DEPTH, set())
+
+
+_DEFAULT_REPR: Any = object.__repr__  # "<Bot object at 0x7f...>": an address, not a state
+_PLAIN = (str, int, float, complex, bool, bytes, type(None))
+
+
+def _described(value: Any, depth: int, seen: set[int]) -> str:
+    if isinstance(value, _PLAIN):
+        return repr(value)
+    kind = f"{type(value).__module__}.{type(value).__qualname__}"
+    if depth <= 0 or id(value) in seen:
+        return kind
+    seen = seen | {id(value)}
+    deeper = depth - 1
+
+    def each(items: Any) -> str:
+        return ",".join(_described(v, deeper, seen) for v in items)
+
+    if isinstance(value, types.FunctionType):
+        return "function(" + _function(value, deeper, seen) + ")"
+    if isinstance(value, functools.partial):
+        keywords = sorted(value.keywords.items())
+        return f"partial({_described(value.func, depth, seen)};{each(value.args)};" + (
+            ",".join(f"{k}={_described(v, deeper, seen)}" for k, v in keywords) + ")"
+        )
+    if isinstance(value, types.MethodType):
+        return f"method({_described(value.__func__, depth, seen)};" + (
+            _described(value.__self__, deeper, seen) + ")"
+        )
+    if isinstance(value, types.ModuleType | type | types.BuiltinFunctionType):
+        return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', value)}"
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
+        return f"{kind}[{each(items)}]"
+    if isinstance(value, Mapping):
+        pairs = ",".join(
+            f"{_described(k, deeper, seen)}:{_described(v, deeper, seen)}"
+            for k, v in list(value.items())
+        )
+        return f"{kind}{{{pairs}}}"
+    if type(value).__repr__ is not _DEFAULT_REPR:
+        try:
+            return f"{kind}:{value!r}"
+        except Exception:  # a repr that fails: the type and attributes say what they can
+            pass
+    call = getattr(type(value), "__call__", None)  # noqa: B004 (the class's, not the object's)
+    own = vars(value) if hasattr(value, "__dict__") else {}
+    return (
+        f"{kind}<{_described(call, deeper, seen) if callable(value) else ''};"
+        + _described(dict(own), deeper, seen)
+        + ">"
+    )
+
+
+def _function(fn: types.FunctionType, depth: int, seen: set[int]) -> str:
+    """A function's code, defaults, closure and the plain values of the globals it names."""
+    cells = []
+    for cell in fn.__closure__ or ():
+        try:
+            cells.append(_described(cell.cell_contents, depth, seen))
+        except ValueError:  # a cell not filled yet
+            cells.append("<empty>")
+    plain = [
+        f"{n}={fn.__globals__[n]!r}"
+        for n in _names(fn.__code__)
+        if isinstance(fn.__globals__.get(n, ...), _PLAIN)
+    ]
+    return ";".join([
+        f"{fn.__module__}.{fn.__qualname__}",
+        _code(fn.__code__),
+        _described(fn.__defaults__, depth, seen),
+        _described(fn.__kwdefaults__, depth, seen),
+        ",".join(cells),
+        ",".join(plain),
+    ])  # fmt: skip
+
+
+def _code(code: types.CodeType) -> str:
+    digest = hashlib.sha256(code.co_code)
+    for const in code.co_consts:
+        digest.update((_code(const) if isinstance(const, types.CodeType) else repr(const)).encode())
+    digest.update(repr(code.co_names).encode())
+    return digest.hexdigest()[:16]
+
+
+def _names(code: types.CodeType) -> list[str]:
+    """The global names a function's code (and the code nested in it) may read."""
+    names = list(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names.extend(_names(const))
+    return sorted(set(names))
 
 
 def _file_module_name(path: Path) -> str:

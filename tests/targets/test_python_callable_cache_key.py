@@ -1,0 +1,105 @@
+"""A function passed to ``evaluate()`` in code is cached under a key that tells it apart
+from another one of the same name: a partial with other arguments, another lambda, another
+instance of a class, a closure over another value, a function redefined in a notebook cell.
+Before, the key was ``MODULE:QUALNAME`` and the source file's hash, so the second of two
+runs in one session (or the next day) was served the first one's replies, silently: a
+product that answered "Osaka" was recorded as holding "Tokyo". The same function, or an
+equal object at another address, is still served from the cache."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import backbone
+from backbone.targets.python_callable import function_target
+from tests.cli.test_run_planted import planted_suite
+from tests.fixtures import planted
+
+
+def says(messages: list[dict[str, str]], reply: str) -> str:
+    return reply
+
+
+class Bot:
+    def __init__(self, reply: str) -> None:
+        self.reply = reply
+        self.client = object()  # an attribute whose repr is an address
+
+    def __call__(self, messages: list[dict[str, str]]) -> str:
+        return self.reply
+
+
+def closure(reply: str) -> Callable[[list[dict[str, str]]], str]:
+    def bot(messages: list[dict[str, str]]) -> str:
+        return reply
+
+    return bot
+
+
+def cell(reply: str) -> Callable[[list[dict[str, str]]], str]:
+    """``def bot`` as a notebook cell defines it: in ``__main__``, from a file that does not
+    exist (IPython's ``/tmp/ipykernel_.../NNN.py``)."""
+    namespace: dict[str, Any] = {"__name__": "__main__"}
+    source = f"def bot(messages):\n    return {reply!r}\n"
+    exec(compile(source, "/tmp/ipykernel_0/cell.py", "exec"), namespace)
+    made: Callable[[list[dict[str, str]]], str] = namespace["bot"]
+    return made
+
+
+RIGHT_LAMBDA = lambda messages: planted.RIGHT  # noqa: E731 (two lambdas of one file)
+WRONG_LAMBDA = lambda messages: planted.WRONG  # noqa: E731
+
+
+KINDS: dict[str, Callable[[str], Callable[..., str]]] = {
+    "partial": lambda reply: functools.partial(says, reply=reply),
+    "instance": Bot,
+    "closure": closure,
+    "notebook cell": cell,
+    "lambda": lambda reply: RIGHT_LAMBDA if reply == planted.RIGHT else WRONG_LAMBDA,
+}
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_two_callables_of_one_name_are_not_served_each_others_replies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+    suite = str(planted_suite(tmp_path / "suite.yaml"))
+    make = KINDS[kind]
+    right = backbone.evaluate(suite, make(planted.RIGHT), concurrency=2)
+    wrong = backbone.evaluate(suite, make(planted.WRONG), concurrency=2)
+    assert right.target.spec == wrong.target.spec  # one name: the key must tell them apart
+    assert wrong.stats.cached_calls == 0 and wrong.stats.calls == right.stats.calls > 0
+    replies = {m.content for t in wrong.transcripts for m in t.messages if m.role == "assistant"}
+    assert planted.WRONG in replies and planted.RIGHT not in replies
+    again = backbone.evaluate(suite, make(planted.RIGHT), concurrency=2)  # a new, equal object
+    assert again.stats.calls == 0 and again.stats.cached_calls == right.stats.calls
+
+
+def test_a_partial_or_an_instance_is_named_by_its_function_or_class() -> None:
+    assert function_target(functools.partial(says, reply="x")).identity["function"] == (
+        f"{__name__}:says"
+    )
+    assert function_target(Bot("x")).identity["function"] == f"{__name__}:Bot"
+
+
+def test_an_object_that_cannot_be_described_gets_a_key_of_its_own() -> None:
+    class Odd:
+        def __repr__(self) -> str:
+            raise RuntimeError("no repr")
+
+        def __getattribute__(self, name: str) -> Any:
+            if name == "__dict__":
+                raise RuntimeError("no attributes")
+            return object.__getattribute__(self, name)
+
+        def __call__(self, messages: list[dict[str, str]]) -> str:
+            return "x"
+
+    odd = Odd()
+    assert function_target(odd).identity["source"] != function_target(odd).identity["source"]
