@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 import backbone
-from backbone.targets.python_callable import function_target
+from backbone.targets.python_callable import function_target, load_function
 from tests.cli.test_run_planted import planted_suite
 from tests.fixtures import planted
 
@@ -103,3 +103,21 @@ def test_an_object_that_cannot_be_described_gets_a_key_of_its_own() -> None:
 
     odd = Odd()
     assert function_target(odd).identity["source"] != function_target(odd).identity["source"]
+
+
+def test_a_python_spec_re_exported_from_a_package_is_keyed_by_the_file_that_defines_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``python:myapp:reply`` where ``myapp/__init__.py`` says ``from .bot import reply``:
+    the key held the hash of ``__init__.py`` only, so editing ``myapp/bot.py`` (the product)
+    left a re-run served the old replies."""
+    package = tmp_path / "reexporting_app"
+    package.mkdir()
+    (package / "__init__.py").write_text("from .bot import reply\n")
+    (package / "bot.py").write_text(f"def reply(messages):\n    return {planted.RIGHT!r}\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = load_function("reexporting_app:reply")[2]
+    (package / "bot.py").write_text(f"def reply(messages):\n    return {planted.WRONG!r}\n")
+    assert load_function("reexporting_app:reply")[2] != before
+    (package / "bot.py").write_text(f"def reply(messages):\n    return {planted.RIGHT!r}\n")
+    assert load_function("reexporting_app:reply")[2] == before  # the same source: the same key

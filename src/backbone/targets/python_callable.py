@@ -253,10 +253,7 @@ def function_target(fn: Callable[..., Any]) -> CallableTarget:
         True
     """
     inner = _underlying(fn)
-    try:
-        source = inspect.getsourcefile(inner)
-    except TypeError:
-        source = None
+    source = _defined_in(fn)
     name = f"{getattr(inner, '__module__', None) or 'fn'}:{getattr(inner, '__qualname__', 'fn')}"
     try:
         described = object_fingerprint(fn)
@@ -470,5 +467,20 @@ def load_function(spec: str, role: str = "target") -> tuple[Callable[..., Any], 
             f"python {role}: '{module_name}:{func_name}' is a {type(fn).__name__}, not a "
             "function to call"
         )
-    fingerprint = source_fingerprint(getattr(module, "__file__", None))
+    module_file = getattr(module, "__file__", None)
+    fingerprint = source_fingerprint(module_file)
+    defined_in = _defined_in(fn)
+    if defined_in and module_file and Path(defined_in).resolve() != Path(module_file).resolve():
+        # 'python:myapp:reply' with 'from .bot import reply' in myapp/__init__.py: editing
+        # myapp/bot.py left the key as it was, and the run was served the old replies
+        both = f"{fingerprint}|{source_fingerprint(defined_in)}"
+        fingerprint = hashlib.sha256(both.encode()).hexdigest()[:16]
     return fn, f"{module_name}:{func_name}", fingerprint
+
+
+def _defined_in(fn: Any) -> str | None:
+    """The source file of the function (or class) ``fn`` calls, if Python knows it."""
+    try:
+        return inspect.getsourcefile(_underlying(fn))
+    except TypeError:
+        return None
