@@ -14,8 +14,10 @@ Example:
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
-from collections.abc import Callable, Coroutine
+import contextlib
+import signal
+import threading
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 
 R = TypeVar("R")
@@ -27,8 +29,73 @@ def run_sync(make: Callable[[], Coroutine[Any, Any, R]]) -> R:
         asyncio.get_running_loop()
     except RuntimeError:
         return _run(make)
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(_run, make).result()
+    return _run_beside(make)
+
+
+def _run_beside(make: Callable[[], Coroutine[Any, Any, R]]) -> R:
+    """``_run(make)`` on a thread of its own, for a caller whose event loop is running (a
+    notebook cell, ``asyncio.run(main())``, an async test). A Ctrl-C (Jupyter's "interrupt
+    the kernel") stops it as it stops a run on the main thread: the run's task is cancelled,
+    its clean-up done, and ``KeyboardInterrupt`` raised here. Before, the interrupt waited
+    for the whole run to end (the thread pool was joined on the way out), and under
+    ``asyncio.run`` it was not seen at all: the loop's own handler only marked the caller's
+    task, and the run played to the end as if nothing had been pressed."""
+    box: dict[str, Any] = {}
+    started = threading.Event()
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            box["result"] = _run(make, started=(box, started))
+        except BaseException as exc:  # handed to the caller, raised there
+            box["error"] = exc
+        finally:
+            started.set()
+            done.set()
+
+    # a daemon thread: a run whose async target never yields cannot keep the process alive
+    threading.Thread(target=work, name="backbone-run", daemon=True).start()
+    with _interrupt_raises():
+        try:
+            done.wait()
+        except KeyboardInterrupt:
+            _cancel(box, started)
+            with contextlib.suppress(KeyboardInterrupt):  # a second one: stop waiting
+                done.wait()
+            raise
+    if "error" in box:
+        raise box["error"]
+    result: R = box["result"]
+    return result
+
+
+def _cancel(box: dict[str, Any], started: threading.Event) -> None:
+    """Cancel the run's task on its own loop (what asyncio's SIGINT handler does)."""
+    started.wait()
+    loop: asyncio.AbstractEventLoop | None = box.get("loop")
+    task: asyncio.Task[Any] | None = box.get("task")
+    if loop is not None and task is not None:
+        with contextlib.suppress(RuntimeError):  # the loop closed: the run is over
+            loop.call_soon_threadsafe(task.cancel)
+
+
+@contextlib.contextmanager
+def _interrupt_raises() -> Iterator[None]:
+    """On the main thread, a SIGINT raises ``KeyboardInterrupt`` inside (Python's own
+    handler), whatever handler the caller's loop put there (``asyncio.run``'s cancels the
+    caller's task, which, blocked in this call, would see it only once the run is over)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if previous in (signal.SIG_IGN, None):  # Ctrl-C ignored on purpose (or set from C)
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 INTERRUPT_GRACE = 5.0
@@ -36,12 +103,19 @@ INTERRUPT_GRACE = 5.0
 to end once cancelled."""
 
 
-def _run(make: Callable[[], Coroutine[Any, Any, R]]) -> R:
+def _run(
+    make: Callable[[], Coroutine[Any, Any, R]],
+    started: tuple[dict[str, Any], threading.Event] | None = None,
+) -> R:
     # the result is handed out through a list, not returned from the coroutine: asyncio.run
     # on Python 3.11 formats the returned object, which for a large run costs seconds
     box: list[R] = []
 
     async def go() -> None:
+        if started is not None:  # where _cancel finds the run: its loop and its task
+            held, event = started
+            held["loop"], held["task"] = asyncio.get_running_loop(), asyncio.current_task()
+            event.set()
         box.append(await make())
 
     with asyncio.Runner() as runner:  # asyncio.run, written out
