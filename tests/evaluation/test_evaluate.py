@@ -164,6 +164,16 @@ BAD_ARGUMENTS: list[tuple[dict[str, Any], type[Exception], str]] = [
     ({"temperature": "hot"}, TypeError, "temperature must be a number"),
     ({"out": 5}, TypeError, "out must be a path"),
     ({"pressure": 5}, TypeError, "cannot use 5 as the pressure role"),
+    ({"base_url": 5}, TypeError, "base_url must be a string, got 5"),
+    ({"judge_base_url": 5}, TypeError, "judge_base_url must be a string, got 5"),
+    ({"select": "italy"}, TypeError, "select must be a SuiteSlice, got 'italy'"),
+    ({"prices": 5}, TypeError, "prices must be a path .* or a PriceTable, got 5"),
+    ({"sequential": "yes"}, TypeError, "sequential must be a gate config's sequential section"),
+    ({"pressure_turns": "2"}, TypeError, "pressure_turns must be a whole number, got '2'"),
+    ({"persona": None}, TypeError, "persona must be a string, got None"),
+    ({"on_result": 5}, TypeError, "on_result must be a function"),
+    ({"on_start": "x"}, TypeError, "on_start must be a function"),
+    ({"on_note": 5}, TypeError, "on_note must be a function"),
 ]
 
 

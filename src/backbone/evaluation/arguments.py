@@ -110,4 +110,29 @@ def specs(name: str, value: Any) -> None:
             raise TypeError(f"{name} must be a list of spec strings, got {_got(item)} in it")
 
 
-__all__ = ["choice", "flag", "number", "path", "seconds", "specs", "whole"]
+def text(name: str, value: Any, *, optional: bool = False) -> None:
+    """``value`` is a ``str`` (or None if ``optional``): ``base_url=5`` was an
+    ``AttributeError`` from deep inside the target's set-up."""
+    if value is None and optional:
+        return
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {_got(value)}")
+
+
+def function(name: str, value: Any) -> None:
+    """``value`` is None or something to call: ``on_result=5`` failed at the first scenario
+    played, the run stopped there and its journal left behind."""
+    if value is not None and not callable(value):
+        raise TypeError(f"{name} must be a function (or None), got {_got(value)}")
+
+
+def instance(name: str, value: Any, kinds: tuple[type, ...], what: str) -> None:
+    """``value`` is None or one of ``kinds`` (``what`` names them for the message)."""
+    if value is not None and not isinstance(value, kinds):
+        raise TypeError(f"{name} must be {what}, got {_got(value)}")
+
+
+__all__ = [
+    "choice", "flag", "function", "instance", "number", "path", "seconds", "specs", "text",
+    "whole",
+]  # fmt: skip

@@ -183,6 +183,11 @@ def evaluate(
         temperature=temperature, judge_samples=judge_samples, wrong_openings=wrong_openings,
         batch=batch, options=options,
     )  # fmt: skip
+    _check_more(
+        base_url=base_url, judge_base_url=judge_base_url, sequential=sequential,
+        prices=prices, select=select, persona=persona, pressure_turns=pressure_turns,
+        on_start=on_start, on_result=on_result, on_note=on_note,
+    )  # fmt: skip
     the_suite, suite_ref = _suite(suite)
     if not isinstance(suite, Suite):  # a path: where rescore finds it from anywhere
         options = {**_suite_file(suite_ref), **(options or {})}
@@ -448,6 +453,41 @@ def _check_arguments(
     arguments.flag("batch", batch)
     if options is not None and not isinstance(options, Mapping):
         raise TypeError(f"options must be a mapping (a dict), got {type(options).__name__}")
+
+
+def _check_more(
+    *,
+    base_url: Any,
+    judge_base_url: Any,
+    sequential: Any,
+    prices: Any,
+    select: Any,
+    persona: Any,
+    pressure_turns: Any,
+    on_start: Any,
+    on_result: Any,
+    on_note: Any,
+) -> None:
+    """The rest of :func:`_check_arguments`: before, ``base_url=5`` and ``select="id"`` were
+    ``AttributeError``s, ``prices=5`` a ``TypeError`` from :mod:`pathlib` naming no argument,
+    ``sequential="yes"`` "dictionary update sequence element #0 has length 1",
+    ``pressure_turns="2"`` "'<' not supported", and ``on_result=5`` stopped the run at its
+    first scenario, leaving the journal behind."""
+    arguments.text("base_url", base_url, optional=True)
+    arguments.text("judge_base_url", judge_base_url, optional=True)
+    arguments.instance(
+        "sequential",
+        sequential,
+        (Sequential, Mapping),
+        "a gate config's sequential section (a Sequential or a dict)",
+    )
+    if not isinstance(prices, PriceTable):
+        arguments.path("prices", prices, optional=True, also="a PriceTable")
+    arguments.instance("select", select, (SuiteSlice,), "a SuiteSlice")
+    arguments.text("persona", persona)
+    arguments.whole("pressure_turns", pressure_turns, at_least=1, optional=True)
+    for name, value in (("on_start", on_start), ("on_result", on_result), ("on_note", on_note)):
+        arguments.function(name, value)
 
 
 def _suite(suite: str | Path | Suite) -> tuple[Suite, str]:
