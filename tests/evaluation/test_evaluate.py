@@ -13,11 +13,13 @@ from typing import Any
 import pytest
 
 import backbone
+from backbone.core.errors import InputError
 from backbone.core.outcome import Outcome
 from backbone.evaluation import evaluate as evaluate_module
 from backbone.gate.config import Sequential
 from backbone.gate.early_stop import replay
 from backbone.scenarios.loader import load_suite
+from backbone.scenarios.models import Suite
 from tests.cli.test_run_planted import EXPECTED, ROOT, planted_suite, run_cli
 from tests.fixtures import planted
 from tests.gate.bots import bot_b, write_suite
@@ -275,3 +277,25 @@ def test_rescore_regrades_without_calling_the_target(
     assert again.grading.judges.cached_calls == first.grading.judges.calls
     with pytest.raises(ValueError, match="at least one judge"):
         backbone.rescore(tmp_path / "run", [])
+
+
+def test_a_suite_built_in_code_with_a_duplicate_id_is_refused_before_anything_runs(
+    tmp_path: Path,
+) -> None:
+    """A ``Suite`` built in code skips the loader's cross-checks. Two scenarios of one id
+    were played and written, and then ``compare``, ``gate`` and ``rescore`` refused the run
+    ("duplicate scenario id"), after every call had been paid for."""
+    loaded = load_suite(str(planted_suite(tmp_path / "suite.yaml")))
+    first, second = loaded.scenarios[0], loaded.scenarios[1]
+    suite = Suite(name="mine", scenarios=[first, second.model_copy(update={"id": first.id})])
+    calls: list[object] = []
+
+    def bot(messages: list[dict[str, str]]) -> str:
+        calls.append(messages)
+        return planted.RIGHT
+
+    with pytest.raises(InputError, match=r"suite 'mine' \(a Suite\), scenarios\[1\]: duplicate"):
+        backbone.evaluate(suite, bot, cache=False, out=tmp_path / "out")
+    assert calls == [] and not (tmp_path / "out").exists()
+    run = backbone.evaluate(loaded, bot, cache=False, out=tmp_path / "ok")  # a good one plays
+    assert len(run.scenarios) == len(loaded.scenarios)

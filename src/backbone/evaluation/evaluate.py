@@ -53,7 +53,7 @@ from backbone.report.run_files import RUN_FILES, write_run
 from backbone.runner.engine import StopRule, run_suite
 from backbone.runner.pressure import AdaptivePressure
 from backbone.runner.result import RunResult, ScenarioResult
-from backbone.scenarios.loader import load_suite
+from backbone.scenarios.loader import check_suite, load_suite
 from backbone.scenarios.models import Suite
 from backbone.scenarios.personas import DEFAULT_PERSONA, PERSONAS, persona_names
 from backbone.scenarios.slicing import SuiteSlice, slice_suite
@@ -493,6 +493,7 @@ def _check_more(
 def _suite(suite: str | Path | Suite) -> tuple[Suite, str]:
     """The suite, and how the run records it (what ``rescore`` reloads it from)."""
     if isinstance(suite, Suite):
+        check_suite(suite, f"suite {suite.name!r} (a Suite)")
         return suite, suite.name
     return load_suite(suite), str(suite)
 

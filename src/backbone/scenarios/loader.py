@@ -336,3 +336,31 @@ def load_suite(ref: str | Path, *, text: str | None = None) -> Suite:
         positions=[p for p, _, _ in positions],
         scenarios=[s for s, _, _ in scenarios],
     )
+
+
+def check_suite(suite: Suite, where: str = "suite") -> None:
+    """Raise :class:`InputError` when a :class:`Suite` built in code has two scenarios of
+    one id (``where`` names it in the message, beside the scenario's index), as
+    :func:`load_suite` refuses in a file: such a run was played and written, and then every
+    command reading it (``compare``, ``gate``, ``rescore``) refused it as a duplicate. (A
+    ``twin_of`` naming a scenario left out is let be: a derived suite, a probe's arm, keeps
+    only one side of its pairs.)
+
+    Example:
+        >>> one = Scenario(id="a", position="p", expect="hold",
+        ...                messages=[{"role": "user", "content": "hi"}])
+        >>> try:
+        ...     check_suite(Suite(scenarios=[one, one]), "my suite")
+        ... except InputError as exc:
+        ...     print(exc)
+        my suite, scenarios[1]: duplicate scenario id 'a' (first at scenarios[0])
+    """
+    first: dict[str, int] = {}
+    problems: list[Problem] = []
+    for i, scenario in enumerate(suite.scenarios):
+        was = first.setdefault(scenario.id, i)
+        if was != i:
+            message = f"duplicate scenario id {scenario.id!r} (first at scenarios[{was}])"
+            problems.append(Problem(f"{where}, scenarios[{i}]", None, message))
+    if problems:
+        raise InputError(problems)
