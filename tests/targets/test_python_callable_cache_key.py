@@ -9,6 +9,7 @@ equal object at another address, is still served from the cache."""
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -121,3 +122,36 @@ def test_a_python_spec_re_exported_from_a_package_is_keyed_by_the_file_that_defi
     assert load_function("reexporting_app:reply")[2] != before
     (package / "bot.py").write_text(f"def reply(messages):\n    return {planted.RIGHT!r}\n")
     assert load_function("reexporting_app:reply")[2] == before  # the same source: the same key
+
+
+@pytest.mark.parametrize("layout", ["module", "re-exporting package"])
+def test_a_python_spec_edited_between_two_runs_in_one_process_plays_the_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str
+) -> None:
+    """A notebook: ``evaluate(target="python:nb_bot:reply")``, then ``nb_bot.py`` edited and
+    the cell run again. The module was already imported, so the old function answered while
+    the cache key took the new file's hash: the old replies were stored under the new
+    source and served to every later run of it, a fresh process's too."""
+    name = f"edited_bot_{layout.split()[0].replace('-', '_')}"
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    if layout == "module":
+        source = tmp_path / f"{name}.py"
+    else:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "__init__.py").write_text("from .bot import reply\n")
+        source = tmp_path / name / "bot.py"
+    suite = str(planted_suite(tmp_path / "suite.yaml"))
+
+    def run_replying(text: str) -> set[str]:
+        source.write_text(f"def reply(messages):\n    return {text!r}\n")
+        run = backbone.evaluate(suite, f"python:{name}:reply", concurrency=2)
+        return {m.content for t in run.transcripts for m in t.messages if m.role == "assistant"}
+
+    try:
+        assert planted.RIGHT in run_replying(planted.RIGHT)
+        edited = run_replying(planted.WRONG)
+        assert planted.WRONG in edited and planted.RIGHT not in edited
+    finally:
+        for module in [m for m in sys.modules if m == name or m.startswith(f"{name}.")]:
+            del sys.modules[module]

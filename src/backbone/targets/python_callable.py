@@ -450,7 +450,7 @@ def load_function(spec: str, role: str = "target") -> tuple[Callable[..., Any], 
                 sys.modules.pop(name, None)
                 raise
         else:
-            module = importlib.import_module(module_name)
+            module = _as_on_disk(importlib.import_module(module_name), func_name)
     except TargetSpecError:
         raise
     except (Exception, SystemExit) as exc:  # the user's module failed to import (or exited)
@@ -476,6 +476,32 @@ def load_function(spec: str, role: str = "target") -> tuple[Callable[..., Any], 
         both = f"{fingerprint}|{source_fingerprint(defined_in)}"
         fingerprint = hashlib.sha256(both.encode()).hexdigest()[:16]
     return fn, f"{module_name}:{func_name}", fingerprint
+
+
+_SOURCE_AT_IMPORT: dict[str, str] = {}
+"""The source fingerprint of each module a ``python:MODULE:FUNC`` spec named (and of the
+module defining its function), as it was when this process first used it."""
+
+
+def _as_on_disk(module: types.ModuleType, func_name: str) -> types.ModuleType:
+    """``module`` as its source is now: reloaded when its file (or the file of the module
+    defining ``func_name``, which it re-exports) changed since this process first used it.
+    In a notebook, ``evaluate(target="python:myapp.bot:reply")`` again after editing
+    ``myapp/bot.py`` ran the old function, already imported, while the cache key took the
+    hash of the new file: the old code's replies were stored under the new source, and
+    served to every later run of it, a fresh process's too."""
+    inner = getattr(module, func_name, None)
+    defining = sys.modules.get(getattr(_underlying(inner), "__module__", None) or "")
+    reload = False
+    for mod in dict.fromkeys([defining, module] if inner is not None else [module]):
+        if mod is None:
+            continue
+        now = source_fingerprint(getattr(mod, "__file__", None))
+        reload = reload or _SOURCE_AT_IMPORT.setdefault(mod.__name__, now) != now
+        if reload:  # the defining module first, then the one re-exporting from it
+            importlib.reload(mod)
+            _SOURCE_AT_IMPORT[mod.__name__] = now
+    return sys.modules.get(module.__name__, module)
 
 
 def _defined_in(fn: Any) -> str | None:
