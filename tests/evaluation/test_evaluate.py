@@ -217,6 +217,8 @@ def test_an_argument_of_the_wrong_type_is_named_before_anything_runs(
         ({"cache": "no"}, TypeError, "cache must be True or False"),
         ({"retries": -1}, ValueError, "retries must be at least 0"),
         ({"retries": 1_000_000}, ValueError, "retries must be at most 100"),
+        ({"suite": 5}, TypeError, "suite must be a path .* got 5"),  # was "pass --suite"
+        ({"judge_base_url": 5}, TypeError, "judge_base_url must be a string, got 5"),
     ],
     ids=lambda v: repr(v)[:40],
 )

@@ -69,6 +69,8 @@ def rescore(
     if not judges:
         raise ValueError("rescore needs at least one judge")
     arguments.path("out", out, optional=True)
+    arguments.path("suite", suite, optional=True, also="'builtin:NAME'")
+    arguments.text("judge_base_url", judge_base_url, optional=True)
     arguments.whole("judge_samples", judge_samples, at_least=1)
     if judge_temperature is not None:
         arguments.number("judge_temperature", judge_temperature)
