@@ -166,6 +166,8 @@ BAD_ARGUMENTS: list[tuple[dict[str, Any], type[Exception], str]] = [
     ({"temperature": "hot"}, TypeError, "temperature must be a number"),
     ({"out": 5}, TypeError, "out must be a path"),
     ({"pressure": 5}, TypeError, "cannot use 5 as the pressure role"),
+    ({"out": ""}, ValueError, "out is empty"),  # wrote the run into the working directory
+    ({"out": " "}, ValueError, "out is empty"),
     ({"base_url": 5}, TypeError, "base_url must be a string, got 5"),
     ({"judge_base_url": 5}, TypeError, "judge_base_url must be a string, got 5"),
     ({"select": "italy"}, TypeError, "select must be a SuiteSlice, got 'italy'"),
@@ -181,7 +183,11 @@ BAD_ARGUMENTS: list[tuple[dict[str, Any], type[Exception], str]] = [
 
 @pytest.mark.parametrize(("bad", "error", "message"), BAD_ARGUMENTS, ids=lambda v: repr(v)[:40])
 def test_an_argument_of_the_wrong_type_is_named_before_anything_runs(
-    tmp_path: Path, bad: dict[str, Any], error: type[Exception], message: str
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    bad: dict[str, Any],
+    error: type[Exception],
+    message: str,
 ) -> None:
     """A library caller's arguments are not typed by a parser as the CLI's options are.
     Before, ``timeout="5"`` failed 22 frames deep inside asyncio, ``samples=1.5`` inside the
@@ -191,6 +197,7 @@ def test_an_argument_of_the_wrong_type_is_named_before_anything_runs(
     a run whose every scenario was unscored. Each now raises at once, naming the argument,
     and writes nothing."""
     calls: list[object] = []
+    monkeypatch.chdir(tmp_path)  # out="" is the working directory
 
     def bot(messages: list[dict[str, str]]) -> str:
         calls.append(messages)
@@ -205,7 +212,7 @@ def test_an_argument_of_the_wrong_type_is_named_before_anything_runs(
     }
     with pytest.raises(error, match=message):
         backbone.evaluate(**arguments)
-    assert calls == [] and not (tmp_path / "out").exists()
+    assert calls == [] and [p.name for p in tmp_path.iterdir()] == ["suite.yaml"]
 
 
 @pytest.mark.parametrize(
@@ -219,6 +226,7 @@ def test_an_argument_of_the_wrong_type_is_named_before_anything_runs(
         ({"retries": 1_000_000}, ValueError, "retries must be at most 100"),
         ({"suite": 5}, TypeError, "suite must be a path .* got 5"),  # was "pass --suite"
         ({"judge_base_url": 5}, TypeError, "judge_base_url must be a string, got 5"),
+        ({"out": ""}, ValueError, "out is empty"),
     ],
     ids=lambda v: repr(v)[:40],
 )

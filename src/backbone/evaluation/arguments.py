@@ -96,6 +96,15 @@ def path(name: str, value: Any, *, optional: bool = False, also: str = "") -> No
         raise TypeError(f"{name} must be a path (str or Path){alternative}, got {_got(value)}")
 
 
+def folder(name: str, value: Any) -> None:
+    """``value`` is None or a path to write into, not an empty string: ``Path("")`` is the
+    working directory, so ``out=""`` wrote the run's files there, where ``--out ''`` is
+    refused."""
+    path(name, value, optional=True)
+    if isinstance(value, str) and not value.strip():
+        raise ValueError(f"{name} is empty: give a folder (or None: write no files)")
+
+
 def specs(name: str, value: Any) -> None:
     """``value`` is a list (or tuple) of spec strings, not one string, which would be read
     one character at a time."""
@@ -133,6 +142,6 @@ def instance(name: str, value: Any, kinds: tuple[type, ...], what: str) -> None:
 
 
 __all__ = [
-    "choice", "flag", "function", "instance", "number", "path", "seconds", "specs", "text",
+    "choice", "flag", "folder", "function", "instance", "number", "path", "seconds", "specs", "text",
     "whole",
 ]  # fmt: skip

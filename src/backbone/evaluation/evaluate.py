@@ -439,7 +439,7 @@ def _check_arguments(
     of range (:mod:`backbone.evaluation.arguments`), before anything is loaded or written."""
     if not isinstance(suite, Suite):
         arguments.path("suite", suite, also="'builtin:NAME' or a Suite")
-    arguments.path("out", out, optional=True)
+    arguments.folder("out", out)
     arguments.specs("judges", judges)
     arguments.whole("concurrency", concurrency, at_least=1, optional=True)
     arguments.flag("cache", cache)

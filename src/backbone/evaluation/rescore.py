@@ -68,7 +68,7 @@ def rescore(
     arguments.specs("judges", judges)
     if not judges:
         raise ValueError("rescore needs at least one judge")
-    arguments.path("out", out, optional=True)
+    arguments.folder("out", out)
     arguments.path("suite", suite, optional=True, also="'builtin:NAME'")
     arguments.text("judge_base_url", judge_base_url, optional=True)
     arguments.whole("judge_samples", judge_samples, at_least=1)
