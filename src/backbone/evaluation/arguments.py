@@ -142,6 +142,6 @@ def instance(name: str, value: Any, kinds: tuple[type, ...], what: str) -> None:
 
 
 __all__ = [
-    "choice", "flag", "folder", "function", "instance", "number", "path", "seconds", "specs", "text",
-    "whole",
+    "choice", "flag", "folder", "function", "instance", "number", "path", "seconds", "specs",
+    "text", "whole",
 ]  # fmt: skip
