@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -113,3 +114,25 @@ def test_a_failing_probe_writes_nothing(tmp_path: Path) -> None:
 def test_unknown_kind_is_an_input_error() -> None:
     with pytest.raises(InputError, match="unknown probe kind 'flattery'"):
         probe("flattery", "builtin:golden", bots.mixed)
+
+
+@pytest.mark.parametrize(
+    ("bad", "error", "message"),
+    [
+        ({"out": ""}, ValueError, "out is empty"),  # probe.json and runs/ went into the cwd
+        ({"suite": None}, TypeError, "suite must be a path"),  # an AttributeError in the loader
+    ],
+    ids=repr,
+)
+def test_an_argument_of_the_wrong_type_is_named_before_anything_runs(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    bad: dict[str, object],
+    error: type[Exception],
+    message: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    arguments: dict[str, Any] = {"suite": str(bots.items(tmp_path / "s.yaml", 2)), **bad}
+    with pytest.raises(error, match=message):
+        probe("authority", target=bots.mixed, cache=False, **arguments)
+    assert [p.name for p in tmp_path.iterdir()] == ["s.yaml"]

@@ -29,6 +29,7 @@ from typing import Any
 
 from backbone.core.errors import InputError
 from backbone.core.output_dir import OutputDir
+from backbone.evaluation import arguments
 from backbone.evaluation.evaluate import evaluate, interrupted_keeps
 from backbone.evaluation.resolve import TargetLike
 from backbone.evaluation.stores import kept_in
@@ -74,6 +75,9 @@ def probe(
     hears what a person watching should know (each play as it starts, model loading);
     ``on_result`` is called after each scenario played.
     """
+    if not isinstance(suite, Suite):  # else suite=None was an AttributeError in the loader
+        arguments.path("suite", suite, also="'builtin:NAME' or a Suite")
+    arguments.folder("out", out)  # out="" wrote probe.json and runs/ into the working folder
     the_kind = probe_kind(kind)
     the_suite, suite_ref = (
         (suite, suite.name) if isinstance(suite, Suite) else (load_suite(suite), str(suite))
