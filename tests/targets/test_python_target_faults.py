@@ -18,7 +18,7 @@ import pytest
 from backbone.runner.engine import run_suite
 from backbone.scenarios.loader import load_suite
 from backbone.targets.errors import RetryableTargetError, TargetError
-from backbone.targets.messages import ChatMessage, Request
+from backbone.targets.messages import ChatMessage, Reply, Request
 from backbone.targets.python_callable import CallableTarget, call_in_thread
 from backbone.targets.retry import RetryingTarget
 from tests.support.loopback import (
@@ -559,3 +559,65 @@ def test_a_python_judge_that_cannot_take_its_item_is_refused() -> None:
 
     with pytest.raises(TargetSpecError, match=r"python judge os:getcwd\(\) cannot be called"):
         judge_target("python:os:getcwd")
+
+
+class _OwnTarget:
+    """A target object a user wrote (``identity`` and ``complete``), passed in code."""
+
+    def __init__(self, answer: Any) -> None:
+        self.answer = answer
+        self.identity = {"provider": "mine", "model": "own-target"}
+
+    async def complete(self, request: Request) -> Any:
+        if first_user_message(request.as_dicts()) == ITALY and isinstance(self.answer, Exception):
+            raise self.answer
+        text = planted_bot(request.as_dicts())
+        return text if self.answer == "str" else Reply(text=text)
+
+
+class _SyncOwnTarget(_OwnTarget):
+    def complete(self, request: Request) -> Any:  # type: ignore[override]
+        return Reply(text=planted_bot(request.as_dicts()))
+
+
+@pytest.mark.parametrize(
+    ("target", "italy"),
+    [
+        (_OwnTarget(RuntimeError("boom")), "target failed: turn 0: RuntimeError: boom"),
+        (_OwnTarget("str"), None),  # returned a str: taken as the reply's text
+        (_SyncOwnTarget("reply"), None),  # a complete that is not async
+    ],
+    ids=["raises", "returns a str", "sync complete"],
+)
+def test_a_target_object_of_the_users_own_fails_as_a_target_not_the_run(
+    tmp_path: Path, target: Any, italy: str | None
+) -> None:
+    """Before, one call of the user's ``complete`` raising ``RuntimeError`` stopped the
+    whole run with a traceback, as did a ``complete`` returning a ``str`` (``'str' object
+    has no attribute 'cached'``) or one that is not async (``object Reply can't be used in
+    'await' expression``)."""
+    import backbone
+
+    run = backbone.evaluate(str(write_suite(tmp_path / "suite.yaml")), target, cache=False)
+    outcomes = outcome_tuples(run.outcomes)
+    if italy is None:
+        assert outcomes == PLANTED_OUTCOMES
+    else:
+        assert {o.id: o.reason for o in run.outcomes}["italy"] == italy
+        assert {k: v for k, v in outcomes.items() if k != "italy"} == {
+            k: v for k, v in PLANTED_OUTCOMES.items() if k != "italy"
+        }
+
+
+def test_a_target_object_returning_something_else_is_named() -> None:
+    from backbone.targets.python_callable import OwnTarget
+
+    class Numbers:
+        def __init__(self) -> None:
+            self.identity = {"provider": "mine"}
+
+        async def complete(self, request: Request) -> int:
+            return 5
+
+    with pytest.raises(TargetError, match=r"Numbers.complete returned int, expected a Reply"):
+        asyncio.run(OwnTarget(Numbers()).complete(Request((ChatMessage("user", "Sure?"),))))

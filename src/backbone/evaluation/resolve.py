@@ -38,7 +38,12 @@ def resolve_target(
         return made, spec
     if hasattr(target, "complete") and hasattr(target, "identity"):
         identity = dict(target.identity)
-        return target, str(identity.get("model") or type(target).__name__)
+        spec = str(identity.get("model") or type(target).__name__)
+        if type(target).__module__.split(".")[0] == "backbone":
+            return target, spec
+        from backbone.targets.python_callable import OwnTarget
+
+        return OwnTarget(target), spec  # the user's own: its failures are a target's
     if callable(target):
         from backbone.evaluation.registry import MESSAGES
         from backbone.targets.python_callable import check_one_argument, function_target

@@ -143,44 +143,96 @@ class CallableTarget:
 
     async def complete(self, request: Request) -> Reply:
         messages = request.as_dicts()
-        try:
+
+        async def call() -> Any:
             if self._is_async:
-                result = await self._fn(messages)
-            else:
-                result = await call_in_thread(_own_thread(self._fn), messages)
-                if inspect.isawaitable(result):
-                    result = await result
-        except Exception as exc:  # product code failed: a target failure, never a crash
-            raise product_error(exc) from exc
-        except SystemExit as exc:  # sys.exit() in product code ends that call, not the run
-            raise TargetError(
-                f"{self._identity['function']} called sys.exit({exc.code!r})"
-            ) from None
-        except asyncio.CancelledError:
-            task = asyncio.current_task()
-            if task is not None and task.cancelling():
-                raise  # the run cancelled this call (a timeout, Ctrl-C): not the product's
-            # the product's own CancelledError (an inner task it awaited was cancelled): the
-            # conversation's worker would end as if cancelled, and its scenario vanish from
-            # the run without a word
-            raise TargetError(f"{self._identity['function']} raised CancelledError") from None
-        except (KeyboardInterrupt, GeneratorExit):
-            # on the event loop these may be the run's own: a second Ctrl-C lands in whatever
-            # code runs (an async function that blocks the loop), and closing an abandoned
-            # coroutine throws GeneratorExit into it; either must go on
-            raise
-        except BaseException as exc:  # a class of the product's own (gevent's Timeout,
-            # pytest's Failed): raised by an async function's own code, never by a signal or
-            # the run, so the product's failure, as on a sync function's thread
-            # (:func:`_own_thread`); raised on, it stopped the whole run with a traceback
-            wrapped = _ProductBaseException(exc)
-            wrapped.__cause__ = exc
-            raise product_error(wrapped) from wrapped
+                return await self._fn(messages)
+            result = await call_in_thread(_own_thread(self._fn), messages)
+            if inspect.isawaitable(result):
+                result = await result
+            return result
+
+        name = self._identity["function"]
+        result = await product_call(call, name)
         if not isinstance(result, str):
-            raise TargetError(
-                f"{self._identity['function']} returned {type(result).__name__}, expected str"
-            )
+            raise TargetError(f"{name} returned {type(result).__name__}, expected str")
         return Reply(text=result)
+
+
+async def product_call(call: Callable[[], Awaitable[T]], name: str) -> T:
+    """``await call()``, where product code runs: whatever it raises becomes a target error
+    (:func:`product_error`), so that call's scenario ends ``unscored`` and the run goes on;
+    what is the run's own (its cancellation, a Ctrl-C) goes on as it is."""
+    try:
+        return await call()
+    except Exception as exc:  # product code failed: a target failure, never a crash
+        raise product_error(exc) from exc
+    except SystemExit as exc:  # sys.exit() in product code ends that call, not the run
+        raise TargetError(f"{name} called sys.exit({exc.code!r})") from None
+    except asyncio.CancelledError:
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise  # the run cancelled this call (a timeout, Ctrl-C): not the product's
+        # the product's own CancelledError (an inner task it awaited was cancelled): the
+        # conversation's worker would end as if cancelled, and its scenario vanish from
+        # the run without a word
+        raise TargetError(f"{name} raised CancelledError") from None
+    except (KeyboardInterrupt, GeneratorExit):
+        # on the event loop these may be the run's own: a second Ctrl-C lands in whatever
+        # code runs (an async function that blocks the loop), and closing an abandoned
+        # coroutine throws GeneratorExit into it; either must go on
+        raise
+    except BaseException as exc:  # a class of the product's own (gevent's Timeout,
+        # pytest's Failed): raised by an async function's own code, never by a signal or
+        # the run, so the product's failure, as on a sync function's thread
+        # (:func:`_own_thread`); raised on, it stopped the whole run with a traceback
+        wrapped = _ProductBaseException(exc)
+        wrapped.__cause__ = exc
+        raise product_error(wrapped) from wrapped
+
+
+class OwnTarget:
+    """A target object the user wrote (``identity`` and ``complete``), passed to
+    ``evaluate()`` in code, held to what a function target is held to: an exception its
+    ``complete`` raises is a target error (that scenario ``unscored``, the run goes on), a
+    ``complete`` that is not async or returns a ``str`` is taken as it is, and anything else
+    it returns is a target error naming it. Before, ``RuntimeError: boom`` from one call, a
+    returned ``str`` (``'str' object has no attribute 'cached'``) or a sync ``complete``
+    (``object Reply can't be used in 'await' expression``) stopped the whole run with a
+    traceback, every reply so far lost unless cached.
+
+    Example:
+        >>> class Mine:
+        ...     identity = {"provider": "mine", "model": "v1"}
+        ...     def complete(self, request):
+        ...         return "It is still Rome."
+        >>> from backbone.targets.messages import ChatMessage
+        >>> asyncio.run(OwnTarget(Mine()).complete(Request((ChatMessage("user", "Sure?"),))))
+        Reply(text='It is still Rome.', usage=Usage(...), cached=False, cut=False)
+    """
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self._name = f"{type(inner).__module__}:{type(inner).__qualname__}"
+
+    @property
+    def identity(self) -> Mapping[str, Any]:
+        identity: Mapping[str, Any] = self.inner.identity
+        return identity
+
+    async def complete(self, request: Request) -> Reply:
+        async def call() -> Any:
+            result = self.inner.complete(request)
+            return await result if inspect.isawaitable(result) else result
+
+        result = await product_call(call, f"{self._name}.complete")
+        if isinstance(result, Reply):
+            return result
+        if isinstance(result, str):
+            return Reply(text=result)
+        raise TargetError(
+            f"{self._name}.complete returned {type(result).__name__}, expected a Reply or str"
+        )
 
 
 def check_one_argument(fn: Callable[..., Any], name: str, role: str, takes: str) -> None:
