@@ -621,3 +621,29 @@ def test_a_target_object_returning_something_else_is_named() -> None:
 
     with pytest.raises(TargetError, match=r"Numbers.complete returned int, expected a Reply"):
         asyncio.run(OwnTarget(Numbers()).complete(Request((ChatMessage("user", "Sure?"),))))
+
+
+def _streams(messages: list[dict[str, str]]) -> Any:
+    yield "The capital "
+    yield "is Rome."
+
+
+async def _astreams(messages: list[dict[str, str]]) -> Any:
+    yield "The capital is Rome."
+
+
+class _Streaming:
+    def __call__(self, messages: list[dict[str, str]]) -> Any:
+        yield "The capital is Rome."
+
+
+@pytest.mark.parametrize("fn", [_streams, _astreams, _Streaming()], ids=["sync", "async", "call"])
+def test_a_generator_function_is_refused_before_any_call(tmp_path: Path, fn: Any) -> None:
+    """A streaming product function (it yields its reply in pieces) returned a generator on
+    every call: the run played through, each scenario ``unscored`` 'returned generator,
+    expected str'. It is refused at once, as a function of the wrong signature is."""
+    import backbone
+    from backbone.targets.errors import TargetSpecError
+
+    with pytest.raises(TargetSpecError, match=r"is a generator function .* ''\.join"):
+        backbone.evaluate(str(write_suite(tmp_path / "suite.yaml")), fn, cache=False)

@@ -266,6 +266,18 @@ def check_arguments(fn: Callable[..., Any], name: str, role: str, count: int, ta
         ...     print(str(exc).split(": ", 1)[1])
         too many positional arguments
     """
+    call = getattr(type(fn), "__call__", None) if not inspect.isroutine(fn) else None  # noqa: B004
+    if any(
+        inspect.isgeneratorfunction(f) or inspect.isasyncgenfunction(f)
+        for f in (fn, call)
+        if f is not None
+    ):
+        # every call returned a generator: each scenario 'unscored', 'returned generator'
+        raise TargetSpecError(
+            f"python {role} {name} is a generator function (it yields its result in pieces, "
+            "as a streaming reply does); backbone needs the whole result from one call: "
+            "return the pieces joined, e.g. ''.join(...)"
+        )
     try:
         signature = inspect.signature(fn)
     except (TypeError, ValueError):
