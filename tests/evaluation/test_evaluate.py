@@ -309,3 +309,20 @@ def test_a_suite_built_in_code_with_a_duplicate_id_is_refused_before_anything_ru
     assert calls == [] and not (tmp_path / "out").exists()
     run = backbone.evaluate(loaded, bot, cache=False, out=tmp_path / "ok")  # a good one plays
     assert len(run.scenarios) == len(loaded.scenarios)
+
+
+def test_rescore_of_a_run_of_a_suite_built_in_code_says_to_pass_the_suite(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run records a Suite object by its name, which names no file: the error said only
+    "mine: no such file", the hint to pass the suite appended to its problems after its
+    message was made (the CLI printed it, a library caller never saw it)."""
+    monkeypatch.chdir(tmp_path)
+    loaded = load_suite(str(planted_suite(tmp_path / "suite.yaml")))
+    mine = loaded.model_copy(update={"name": "mine"})
+    backbone.evaluate(mine, planted.bot, cache=False, out=tmp_path / "run")
+    judge = "python:tests.fixtures.scripted_judge:rome_judge"
+    with pytest.raises(InputError, match=r"(?s)mine: no such file.*cannot load the run's suite"):
+        backbone.rescore(tmp_path / "run", [judge], cache=False)
+    again = backbone.rescore(tmp_path / "run", [judge], cache=False, suite="suite.yaml")
+    assert len(again.scenarios) == len(loaded.scenarios)

@@ -203,14 +203,12 @@ def _suite_for(run: RunRecord, suite_ref: str | None, run_dir: Path) -> Suite:
     try:
         suite = load_suite(ref)
     except InputError as exc:
-        if suite_ref is None:
-            exc.problems.append(
-                Problem(
-                    str(run_dir / RESULTS),
-                    None,
-                    f"cannot load the run's suite {ref!r}: pass --suite",
-                )
+        if suite_ref is None:  # a new error: str() of the old one was fixed when it was made,
+            # so the hint appended to its problems reached the CLI and never a library caller
+            hint = Problem(
+                str(run_dir / RESULTS), None, f"cannot load the run's suite {ref!r}: pass --suite"
             )
+            raise InputError([*exc.problems, hint]) from None
         raise
     by_id = {s.id: s for s in suite.scenarios}
     records = run.transcripts or []
