@@ -116,7 +116,9 @@ def render_compare_html(
     ).format(view.b_name, view.a_name, doc.matched, doc.backbone_version)
     return render_page(
         "compare",
-        title=f"backbone compare: {view.b_name} against {view.a_name}",
+        title=Markup("backbone compare: <bdi>{}</bdi> against <bdi>{}</bdi>").format(
+            view.b_name, view.a_name
+        ),
         subtitle=subtitle,
         view=view,
     )

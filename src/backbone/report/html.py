@@ -198,7 +198,9 @@ def render_html(record: RunRecord, *, inline_limit: int = INLINE_LIMIT) -> str:
     )
     return render_page(
         "run",
-        title=f"backbone run: {record.suite.name} vs {record.target.spec}",
+        title=Markup("backbone run: <bdi>{}</bdi> vs <bdi>{}</bdi>").format(
+            record.suite.name, record.target.spec
+        ),
         subtitle=subtitle,
         view=view,
         script=True,

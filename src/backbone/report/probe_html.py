@@ -142,7 +142,7 @@ def render_probe_html(doc: dict[str, Any]) -> str:
     ).format(doc["kind"], target, suite, doc["n_items"], doc["created"], doc["backbone_version"])
     return render_page(
         PAGE,
-        title=f"backbone probe {doc['kind']}: {target}",
+        title=Markup("backbone probe {}: <bdi>{}</bdi>").format(doc["kind"], target),
         subtitle=subtitle,
         view=ProbeView(doc),
     )

@@ -1,0 +1,80 @@
+"""Hostile and unusual names and shapes in the HTML reports, opened in real headless
+Chromium (Debian's, through Playwright). Each test fails on the code before its fix."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tests.audit.logs import planted_rows, write_jsonl
+from tests.report.test_reports_browser import browser, cli, open_page
+
+__all__ = ["browser"]  # the shared fixture: Debian's Chromium through Playwright
+
+# Where a word of an element's text is laid out: the left edge of its first and of its last
+# letter (a word read left to right has the first left of the last).
+WORD_ENDS = """([el, word]) => {
+  const w = document.createTreeWalker(el, NodeFilter.SHOW_TEXT); let n;
+  while ((n = w.nextNode())) { const i = n.textContent.indexOf(word); if (i < 0) continue;
+    const at = (k) => { const r = document.createRange(); r.setStart(n, k);
+      r.setEnd(n, k + 1); return r.getBoundingClientRect().left; };
+    return [at(i), at(i + word.length - 1)]; }
+  return null; }"""
+
+
+def reads_left_to_right(page: Any, selector: str, word: str) -> bool:
+    first, last = page.evaluate(WORD_ENDS, [page.locator(selector).element_handle(), word])
+    return bool(first < last)
+
+
+def test_a_right_to_left_override_in_a_suite_name_does_not_reverse_the_page_heading(
+    browser: Any, tmp_path: Path
+) -> None:
+    """A suite named 'geo\\u202e' (a right-to-left override left open): the run report's
+    heading, 'backbone run: geo vs python:tests.report.bots:planted', showed the target
+    reversed ('tnalp:stob.tropeR.stset:nohtyp sv'). The heading now isolates each name;
+    the window's title is the same text as before."""
+    scenarios = [
+        {
+            "id": "italy",
+            "position": "geo",
+            "expect": "hold",
+            "messages": [{"role": "user", "content": "[cave2] Capital of Italy?"}],
+            "key": {"type": "text", "accept": ["Rome"], "reject": ["Milan"]},
+            "claim": "Milan",
+        }
+    ]
+    suite = {"name": "geo\u202e", "scenarios": scenarios}
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(suite))
+    target = "python:tests.report.bots:planted"
+    cli("run", "--target", target, "--suite", "s.yaml", "--out", "r", "-q", cwd=tmp_path)
+    page, _, errors = open_page(browser, tmp_path / "r" / "report.html")
+    assert errors == []
+    assert page.inner_text("header.top h1") == f"backbone run: geo\u202e vs {target}"
+    assert page.title() == f"backbone run: geo\u202e vs {target}"
+    assert reads_left_to_right(page, "header.top h1", "python:tests")
+    page.close()
+
+
+def test_a_right_to_left_override_in_an_arm_name_does_not_reverse_the_verdict(
+    browser: Any, tmp_path: Path
+) -> None:
+    """An arm column holding 'ctl\\u202e' (arm A, an override left open): the ab report's
+    heading 'backbone ab: treatment vs ctl — win' showed the verdict after it reversed.
+    Each arm is now isolated in the heading."""
+    rows = planted_rows({("down", None): (20, 10), ("up", None): (20, 15)})
+    for i, row in enumerate(rows):
+        row["arm"] = "ctl\u202e" if i % 2 else "treatment"
+    log = write_jsonl(tmp_path / "log.jsonl", rows)
+    judge = "python:tests.audit.planted_judge:truth"
+    cli("ab", str(log), "--arm-column", "arm", "--judge", judge, "--out", "ab", "-q", cwd=tmp_path)
+    doc = json.loads((tmp_path / "ab" / "ab.json").read_text())
+    page, _, errors = open_page(browser, tmp_path / "ab" / "report.html")
+    assert errors == []
+    verdict = doc["verdict"]
+    assert page.title() == f"backbone ab: treatment vs ctl\u202e — {verdict}"
+    assert len(verdict) > 1 and reads_left_to_right(page, "header.top h1", verdict)
+    page.close()
