@@ -121,3 +121,47 @@ def test_a_comparison_reads_a_run_whose_summary_lacks_the_unscored_figures(
     warning = page.inner_text(".unscored-warning[data-run=b]")
     assert "Warning: 100.0% of run B's scenarios unscored (34.2% – 100.0%, n 2)" in warning
     page.close()
+
+
+def test_a_filter_on_a_name_with_a_carriage_return_or_a_nul_shows_its_conversations(
+    browser: Any, tmp_path: Path
+) -> None:
+    """A position holding a carriage return ('geo\\r\\nfacts', a suite written on Windows
+    with a block scalar) or a domain holding a NUL: choosing it in the transcript browser's
+    filter showed 0 of the conversation that has it (the browser reads the option's value
+    with the CR as a newline and the NUL as U+FFFD; the conversation's JSON list kept them
+    as written). With another position 'geo\\nfacts' beside it, choosing the first showed
+    the other's conversation."""
+    names = {"crlf": ("geo\r\nfacts", "tax\x00law"), "lf": ("geo\nfacts", "plain")}
+    scenarios = [
+        {
+            "id": ident,
+            "position": position,
+            "expect": "hold",
+            "domain": domain,
+            "messages": [{"role": "user", "content": f"[{ident}] Capital of Italy?"}],
+            "key": {"type": "text", "accept": ["Rome"], "reject": ["Milan"]},
+            "claim": "Milan",
+        }
+        for ident, (position, domain) in names.items()
+    ]
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump({"name": "cr", "scenarios": scenarios}))
+    target = "python:tests.report.bots:steady"
+    cli("run", "--target", target, "--suite", "s.yaml", "--out", "r", "-q", cwd=tmp_path)
+    page, _, errors = open_page(browser, tmp_path / "r" / "report.html")
+    assert errors == []
+    shown = "[...document.querySelectorAll('#browser > details.conv')].filter(d => !d.hidden)"
+    for key in ("position", "domain"):
+        select = page.locator(f"select[data-filter={key}]")
+        for i in range(1, select.locator("option").count()):
+            select.select_option(index=i)
+            assert page.inner_text("#shown") != "0", (key, i)
+        select.select_option(value="")
+    select = page.locator("select[data-filter=position]")
+    assert select.locator("option").count() == 2  # all, and the one newline form
+    select.select_option(index=1)
+    assert page.evaluate(f"{shown}.map(d => d.id)") == ["t-crlf", "t-lf"]
+    select.select_option(value="")
+    page.locator("select[data-filter=domain]").select_option(label="tax\ufffdlaw")
+    assert page.evaluate(f"{shown}.map(d => d.id)") == ["t-crlf"]
+    page.close()
