@@ -165,3 +165,36 @@ def test_a_filter_on_a_name_with_a_carriage_return_or_a_nul_shows_its_conversati
     page.locator("select[data-filter=domain]").select_option(label="tax\ufffdlaw")
     assert page.evaluate(f"{shown}.map(d => d.id)") == ["t-crlf"]
     page.close()
+
+
+def test_a_long_release_name_leaves_the_eval_chart_on_its_chart(
+    browser: Any, tmp_path: Path
+) -> None:
+    """An --evals table whose releases have long names (a 300-character last one): the
+    tells report's eval-divergence chart gave the last name's half as its right margin,
+    wider than the chart, so the points and line were drawn left of the chart (x < 0, cut
+    off) and the names ran out of it. Long names are now cut under the axis ('release-…',
+    whole in their tooltip)."""
+    import csv
+
+    from tests.report.test_reports_browser import assert_charts_fit
+
+    cli("synth", "tells", "--out", "syn", "--periods", "10", "--seed", "3", cwd=tmp_path)
+    evals = tmp_path / "syn" / "evals.csv"
+    rows = list(csv.DictReader(evals.open(newline="")))
+    for i, row in enumerate(rows):
+        row["release"] = f"release-{i}-" + "9" * (300 if i == len(rows) - 1 else 40)
+    with evals.open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    cli("tells", "syn/feedback.jsonl", "--evals", str(evals), "--out", "t", cwd=tmp_path)
+    page, _, errors = open_page(browser, tmp_path / "t" / "report.html")
+    assert errors == []
+    assert_charts_fit(page)
+    outside = """() => [...document.querySelectorAll('svg.chart circle.point')].filter(c => {
+      const w = +c.ownerSVGElement.getAttribute('width'), x = +c.getAttribute('cx');
+      return x < 0 || x > w; }).length"""
+    assert page.locator("svg.chart circle.point").count() >= len(rows)
+    assert page.evaluate(outside) == 0
+    page.close()

@@ -18,6 +18,12 @@ from markupsafe import Markup, escape
 
 from backbone.report.charts import PALETTE, px, svg_chart, text_width
 
+AXIS_LABEL = 10  # characters of a period's or release's name under the axis (the rest: …)
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= AXIS_LABEL else text[: AXIS_LABEL - 1] + "…"
+
 
 def _ticks(lo: float, hi: float) -> list[float]:
     return [lo + (hi - lo) * k / 4 for k in range(5)]
@@ -38,7 +44,10 @@ def series_chart(
 ) -> Markup:
     """Each period's value as a point (with its interval as a band when given), joined by a
     line, and the Theil–Sen line ``intercept + slope * i`` across the periods."""
-    shown = [lab[5:] if len(lab) == 10 else lab for lab in labels]  # 2026-06-29 -> 06-29
+    # 2026-06-29 -> 06-29; a long name (a release) cut to fit, whole in its tooltip: a
+    # 300-character last name made the right margin wider than the chart, which drew the
+    # points left of it (off the chart)
+    shown = [lab[5:] if len(lab) == 10 else _clip(lab) for lab in labels]
     # the last period's label is centred on the right edge of the plot: half of it must fit
     right = max(14, 4 + text_width(shown[-1]) // 2) if shown else 14
     left, top, bottom = 56, 12, 36
@@ -77,7 +86,7 @@ def series_chart(
         if (i % every == 0 and last - i >= every / 2) or i == last:
             parts.append(
                 f'<text x="{px(x(i))}" y="{height - bottom + 16}" text-anchor="middle">'
-                f"{escape(shown[i])}</text>"
+                f"<title>{escape(labels[i])}</title>{escape(shown[i])}</text>"
             )
     parts.append("</g>")
     if bands and len(bands) == len(values):
