@@ -173,8 +173,8 @@ def test_a_long_release_name_leaves_the_eval_chart_on_its_chart(
     """An --evals table whose releases have long names (a 300-character last one): the
     tells report's eval-divergence chart gave the last name's half as its right margin,
     wider than the chart, so the points and line were drawn left of the chart (x < 0, cut
-    off) and the names ran out of it. Long names are now cut under the axis ('release-…',
-    whole in their tooltip)."""
+    off) and the names ran out of it. Long names are now cut in the middle under the axis
+    (whole in their tooltip), and the plot leaves room for the first and last."""
     import csv
 
     from tests.report.test_reports_browser import assert_charts_fit
@@ -198,3 +198,16 @@ def test_a_long_release_name_leaves_the_eval_chart_on_its_chart(
     assert page.locator("svg.chart circle.point").count() >= len(rows)
     assert page.evaluate(outside) == 0
     page.close()
+
+
+def test_a_ten_character_release_name_is_not_read_as_a_date() -> None:
+    """The series chart shortened every ten-character label as a date ('2026-06-29' as
+    '06-29'): releases named 'release-10' and 'v1.2.3-rc1' were shown as 'se-10' and
+    '3-rc1'."""
+    from backbone.report.tells_charts import series_chart
+
+    svg = str(series_chart(["release-09", "release-10", "v1.2.3-rc1"], [1.0, 2.0, 3.0]))
+    for name in ("release-09", "release-10", "v1.2.3-rc1"):
+        assert f"</title>{name}</text>" in svg
+    dates = str(series_chart(["2026-06-22", "2026-06-29"], [1.0, 2.0]))
+    assert "</title>06-29</text>" in dates
