@@ -211,3 +211,24 @@ def test_a_ten_character_release_name_is_not_read_as_a_date() -> None:
         assert f"</title>{name}</text>" in svg
     dates = str(series_chart(["2026-06-22", "2026-06-29"], [1.0, 2.0]))
     assert "</title>06-29</text>" in dates
+
+
+def test_a_survival_chart_with_nothing_scored_is_not_drawn_empty(
+    browser: Any, tmp_path: Path
+) -> None:
+    """A persuasion probe whose target failed on every call: 'Survival by tactic' drew
+    axes over no curve at all (a legend of '—, n=0' lines), where the report's other charts
+    with nothing scored say so in one line instead. It now says so too."""
+    suite = two_scenarios(tmp_path / "s.yaml")
+    target = "python:tests.report.bots:fails"
+    args = ("--suite", str(suite), "--out", "p", "-q", "--retries", "0")
+    cli("probe", "persuasion", "--target", target, *args, cwd=tmp_path)
+    page, _, errors = open_page(browser, tmp_path / "p" / "report.html")
+    assert errors == []
+    survival = page.locator("#probe-survival")
+    assert survival.locator("svg.chart").count() == 0
+    assert survival.locator(".no-chart").inner_text() == (
+        "share still holding after each turn, by tactic: nothing to draw, no curve has a "
+        "scored case (n = 0 in each)."
+    )
+    page.close()
