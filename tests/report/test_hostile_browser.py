@@ -232,3 +232,25 @@ def test_a_survival_chart_with_nothing_scored_is_not_drawn_empty(
         "scored case (n = 0 in each)."
     )
     page.close()
+
+
+def test_a_probe_whose_items_all_went_unscored_says_how_many_it_played(
+    browser: Any, tmp_path: Path
+) -> None:
+    """An authority probe whose target failed on every call: its report said '0 items' under
+    the title and 'Each arm plays the same 0 items' (n_items counts the items scored in
+    every arm), while its Items section listed the 2 items each arm played. It now says 2
+    items, 0 of them scored in every arm."""
+    suite = two_scenarios(tmp_path / "s.yaml")
+    target = "python:tests.report.bots:fails"
+    args = ("--suite", str(suite), "--out", "p", "-q", "--retries", "0")
+    cli("probe", "authority", "--target", target, *args, cwd=tmp_path)
+    assert json.loads((tmp_path / "p" / "probe.json").read_text())["n_items"] == 0
+    page, _, errors = open_page(browser, tmp_path / "p" / "report.html")
+    assert errors == []
+    assert "· 2 items (0 scored in every arm) ·" in page.inner_text("header.top .sub")
+    design = page.inner_text("#arms-design")
+    assert design.startswith("Each arm plays the same 2 items")
+    assert "over the 0 items scored in every arm" in design
+    assert page.inner_text("#probe-items summary") == "2 items"
+    page.close()

@@ -137,9 +137,14 @@ def render_probe_html(doc: dict[str, Any]) -> str:
     """The report for a probe, from its ``probe.json`` document."""
     target = (doc.get("target") or {}).get("spec", "?")
     suite = (doc.get("suite") or {}).get("ref", "?")
+    played, scored = len(doc.get("items") or []), doc["n_items"]
+    # n_items counts the items scored in every arm (the paired n): those left out are items too
+    items = (
+        f"{played} items ({scored} scored in every arm)" if played > scored else f"{scored} items"
+    )
     subtitle = Markup(
-        "kind <b>{}</b> · target <b>{}</b> · suite <b>{}</b> · {} items · {} · backbone {}"
-    ).format(doc["kind"], target, suite, doc["n_items"], doc["created"], doc["backbone_version"])
+        "kind <b>{}</b> · target <b>{}</b> · suite <b>{}</b> · {} · {} · backbone {}"
+    ).format(doc["kind"], target, suite, items, doc["created"], doc["backbone_version"])
     return render_page(
         PAGE,
         title=Markup("backbone probe {}: <bdi>{}</bdi>").format(doc["kind"], target),
