@@ -239,12 +239,14 @@ def test_a_probe_whose_items_all_went_unscored_says_how_many_it_played(
 ) -> None:
     """An authority probe whose target failed on every call: its report said '0 items' under
     the title and 'Each arm plays the same 0 items' (n_items counts the items scored in
-    every arm), while its Items section listed the 2 items each arm played. It now says 2
-    items, 0 of them scored in every arm."""
+    every arm), while its Items section listed the 2 items each arm played; the terminal's
+    table was titled 'probe authority: 0 items'. They now say 2 items, 0 of them scored in
+    every arm."""
     suite = two_scenarios(tmp_path / "s.yaml")
     target = "python:tests.report.bots:fails"
     args = ("--suite", str(suite), "--out", "p", "-q", "--retries", "0")
-    cli("probe", "authority", "--target", target, *args, cwd=tmp_path)
+    proc = cli("probe", "authority", "--target", target, *args, cwd=tmp_path)
+    assert "probe authority: 2 items (0 scored in every arm) (95% intervals)" in proc.stdout
     assert json.loads((tmp_path / "p" / "probe.json").read_text())["n_items"] == 0
     page, _, errors = open_page(browser, tmp_path / "p" / "report.html")
     assert errors == []
