@@ -256,3 +256,23 @@ def test_a_probe_whose_items_all_went_unscored_says_how_many_it_played(
     assert "over the 0 items scored in every arm" in design
     assert page.inner_text("#probe-items summary") == "2 items"
     page.close()
+
+
+def test_every_id_on_a_run_report_with_unreviewed_scenarios_is_unique(
+    browser: Any, tmp_path: Path
+) -> None:
+    """A run with scenarios marked 'reviewed: false': its report held two elements with
+    id 'by-review' (the section and its table), so the page was invalid HTML and
+    document.getElementById or a '#by-review' link could land on either."""
+    suite = two_scenarios(tmp_path / "s.yaml")
+    doc = yaml.safe_load(suite.read_text())
+    doc["scenarios"][0]["reviewed"] = False
+    suite.write_text(yaml.safe_dump(doc))
+    target = "python:tests.report.bots:planted"
+    cli("run", "--target", target, "--suite", str(suite), "--out", "r", "-q", cwd=tmp_path)
+    page, _, errors = open_page(browser, tmp_path / "r" / "report.html")
+    assert errors == []
+    ids = page.evaluate("[...document.querySelectorAll('[id]')].map(e => e.id)")
+    assert "by-review" in ids
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+    page.close()
