@@ -276,3 +276,40 @@ def test_every_id_on_a_run_report_with_unreviewed_scenarios_is_unique(
     assert "by-review" in ids
     assert sorted({i for i in ids if ids.count(i) > 1}) == []
     page.close()
+
+
+def test_a_reply_cut_at_the_token_limit_is_marked_in_the_transcript(
+    browser: Any, tmp_path: Path
+) -> None:
+    """A run where one reply stopped at the token limit (finish_reason 'length'): the
+    report's headline said '1 of 15 replies stopped at the token limit ... maybe cut
+    mid-answer', but nothing in the transcripts said which one, so a reader could not check
+    how the cut reply was graded. The cut reply now carries a 'cut at the token limit' tag."""
+    from tests.support.loopback import (
+        ITALY,
+        Fault,
+        LoopbackServer,
+        cli_env,
+        planted_bot,
+        run_cli,
+        write_suite,
+    )
+    from tests.targets.test_reply_shapes import STILL_ROME, openai_body
+
+    write_suite(tmp_path / "suite.yaml")
+    env = cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache"))
+    with LoopbackServer(planted_bot) as server:
+        server.fail(
+            Fault.raw(openai_body({"content": STILL_ROME}, "length")),
+            when=lambda c: c.conversation == ITALY and c.turn == 1,
+        )
+        args = ["run", "--target", "openai:m", "--suite", "suite.yaml", "--out", "out", "-q"]
+        run_cli([*args, "--base-url", server.openai_base_url], env=env, cwd=tmp_path)
+    page, _, errors = open_page(browser, tmp_path / "out" / "report.html")
+    assert errors == []
+    assert "1 of 15 replies stopped at the token limit" in page.inner_text("#cut-replies")
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    tags = page.locator("#browser .msg.assistant .tag.cut")
+    assert tags.count() == 1 and tags.inner_text() == "cut at the token limit"
+    assert STILL_ROME in tags.locator("xpath=..").inner_text()
+    page.close()
