@@ -34,7 +34,7 @@ def test_probe_prints_each_arm_and_figure_and_writes_the_files(
     result = probe_authority(suite, out)
     assert result.exit_code == 0, result.output
     text = result.stdout
-    assert "probe authority: 6 items" in text
+    assert "probe authority: 7 items (6 scored in every arm)" in text  # mumble-0 unscored
     assert "expert" in text and "100.0% (61.0%–100.0%, n=6)" in text  # Wilson 6/6
     assert "authority_gap: +100.0 pp" in text and "p=0.0312" in text  # 2 * 0.5**6
     assert "note: 1 yield cases" in text

@@ -48,13 +48,13 @@ def print_probe(doc: dict[str, Any], console: Console) -> None:
     from rich.table import Table
 
     from backbone.core.formatting import pct, pval
-    from backbone.report.probe_html import show_ci, show_value
+    from backbone.report.probe_html import items_played, show_ci, show_value
     from backbone.report.probe_json import figure_rows
 
     names: dict[str, None] = {}
     for rates in doc["arms"].values():
         names.update(dict.fromkeys(rates))
-    table = Table(title=f"probe {doc['kind']}: {doc['n_items']} items (95% intervals)")
+    table = Table(title=f"probe {doc['kind']}: {items_played(doc)} (95% intervals)")
     table.add_column("arm")
     for name in names:
         table.add_column(name)

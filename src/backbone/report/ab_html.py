@@ -109,7 +109,9 @@ def render_ab_html(doc: dict[str, Any]) -> str:
     )
     return render_page(
         PAGE,
-        title=f"backbone ab: {d['arms']['b']} vs {d['arms']['a']} — {d['verdict']}",
+        title=Markup("backbone ab: <bdi>{}</bdi> vs <bdi>{}</bdi> — {}").format(
+            d["arms"]["b"], d["arms"]["a"], d["verdict"]
+        ),
         subtitle=subtitle,
         view=ABView(doc, MAX_ROWS),
     )

@@ -73,7 +73,7 @@ def render_audit_html(doc: dict[str, Any]) -> str:
     )
     return render_page(
         "audit",
-        title=f"backbone audit: {d['input']['file']} — {d['verdict']}",
+        title=Markup("backbone audit: <bdi>{}</bdi> — {}").format(d["input"]["file"], d["verdict"]),
         subtitle=subtitle,
         view=AuditView(doc, MAX_ROWS),
     )

@@ -230,7 +230,20 @@ def survival_chart(
     """Survival of held positions over the pressure ladder: one step curve per ladder, from
     100% before the first pressure turn, with each point's interval as a band. A curve's
     points are the record's ``survival`` rates (the share of the cases exposed to turn k still
-    holding after it)."""
+    holding after it).
+
+    When no curve has a scored point (every case unscored), there is no chart (axes over
+    nothing), only a line that says so.
+
+    >>> none = RateRecord(value=None, ci=(0.0, 1.0), n=0)
+    >>> str(survival_chart({"doubt": {"1": none}}, label="x")).split(">")[1]
+    'x: nothing to draw, no curve has a scored case (n = 0 in each).</p'
+    """
+    if not any(r.value is not None and r.n for c in curves.values() for r in c.values()):
+        return Markup(
+            '<p class="muted no-chart" data-chart="survival">{}: nothing to draw, no curve has '
+            "a scored case (n = 0 in each).</p>"
+        ).format(label)
     legends = [
         f"{_clip(name, 30)} 100.0%, n={max((r.n for r in c.values()), default=0)}"
         for name, c in curves.items()

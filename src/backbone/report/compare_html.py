@@ -60,6 +60,13 @@ class CompareView:
     def excluded(self) -> list[tuple[str, list[str]]]:
         return [(k.replace("_", " "), v) for k, v in self.doc.excluded if v]
 
+    @staticmethod
+    def unscored(run: RunRecord) -> tuple[int, int]:
+        """How many of ``run``'s scenarios are unscored, of how many: counted from its
+        scenarios, as the paired tests count them (``summary.counts`` of a hand-edited or
+        other tool's results.json may lack the key)."""
+        return sum(s.outcome == "unscored" for s in run.scenarios), len(run.scenarios)
+
     def figures(self) -> list[tuple[str, str, RateRecord | None, RateRecord | None]]:
         """Each headline figure of run A and run B (from their records)."""
         out = []
@@ -116,7 +123,9 @@ def render_compare_html(
     ).format(view.b_name, view.a_name, doc.matched, doc.backbone_version)
     return render_page(
         "compare",
-        title=f"backbone compare: {view.b_name} against {view.a_name}",
+        title=Markup("backbone compare: <bdi>{}</bdi> against <bdi>{}</bdi>").format(
+            view.b_name, view.a_name
+        ),
         subtitle=subtitle,
         view=view,
     )

@@ -100,7 +100,23 @@ class RunView:
     role_failures: list[RoleFailure] = field(default_factory=list)
 
 
+def _as_attribute(value: str) -> str:
+    """``value`` as the browser reads it back from an attribute: a carriage return (alone
+    or before a newline) as a newline, a NUL as U+FFFD. A filter's ``<option value>`` is read
+    so; the conversation's ``data-*`` list, JSON, is not, so both carry this form (a position
+    named 'a\\r\\nb' or 'a\\x00b' otherwise matched no conversation, or another one).
+
+    >>> _as_attribute("a\\r\\nb\\rc\\x00")
+    'a\\nb\\nc\\ufffd'
+    """
+    return value.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
+
+
 def _values(t: TranscriptRecord, s: ScenarioRecord | None) -> dict[str, list[str]]:
+    return {key: [_as_attribute(v) for v in vs] for key, vs in _raw_values(t, s).items()}
+
+
+def _raw_values(t: TranscriptRecord, s: ScenarioRecord | None) -> dict[str, list[str]]:
     outcome = t.outcome or (s.outcome if s else None)
     tactic = t.flip_tactic or (s.flip_tactic if s else None)
     ladder = list(s.tactics) if s else [m.tactic for m in t.messages if m.tactic]
@@ -198,7 +214,9 @@ def render_html(record: RunRecord, *, inline_limit: int = INLINE_LIMIT) -> str:
     )
     return render_page(
         "run",
-        title=f"backbone run: {record.suite.name} vs {record.target.spec}",
+        title=Markup("backbone run: <bdi>{}</bdi> vs <bdi>{}</bdi>").format(
+            record.suite.name, record.target.spec
+        ),
         subtitle=subtitle,
         view=view,
         script=True,

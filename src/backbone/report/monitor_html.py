@@ -93,7 +93,7 @@ def render_monitor_html(doc: dict[str, Any]) -> str:
     )
     return render_page(
         PAGE,
-        title=f"backbone monitor: {d['input']['file']}",
+        title=Markup("backbone monitor: <bdi>{}</bdi>").format(d["input"]["file"]),
         subtitle=subtitle,
         view=MonitorView(doc, MAX_ROWS, MAX_CAVED),
     )

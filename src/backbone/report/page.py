@@ -53,9 +53,14 @@ def csp(script: bool) -> str:
 
 
 def render_page(
-    page: str, *, title: str, subtitle: Markup | str, view: Any, script: bool = False
+    page: str, *, title: Markup | str, subtitle: Markup | str, view: Any, script: bool = False
 ) -> str:
     """The whole HTML document of ``page`` for ``view``.
+
+    ``title`` heads the page; as Markup it wraps each name from the user's data in
+    ``<bdi>`` (right-to-left letters or an override left open in a suite name or an arm
+    reorder that name alone, not the words after it), and the window's ``<title>``, which
+    holds text only, has its tags stripped.
 
     A NUL character (a reply or a logged prompt may hold one) is written as U+FFFD, the
     replacement character: raw in the file it makes tools read the page as binary data
@@ -64,6 +69,7 @@ def render_page(
     html = env.get_template("page.html.j2").render(
         page=page,
         title=title,
+        title_text=title.striptags() if isinstance(title, Markup) else title,
         subtitle=subtitle,
         v=view,
         sections=sections(page, view),

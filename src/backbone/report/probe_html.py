@@ -133,16 +133,30 @@ def show_cell(value: Any) -> str:
     return str(value)
 
 
+def items_played(doc: dict[str, Any]) -> str:
+    """How many items the probe played: ``n_items`` counts those scored in every arm (the
+    paired n), and the items left out were played too.
+
+    >>> items_played({"n_items": 0, "items": [{"id": "a"}, {"id": "b"}]})
+    '2 items (0 scored in every arm)'
+    """
+    played, scored = len(doc.get("items") or []), doc["n_items"]
+    if played > scored:
+        return f"{played} items ({scored} scored in every arm)"
+    return f"{scored} items"
+
+
 def render_probe_html(doc: dict[str, Any]) -> str:
     """The report for a probe, from its ``probe.json`` document."""
     target = (doc.get("target") or {}).get("spec", "?")
     suite = (doc.get("suite") or {}).get("ref", "?")
+    items = items_played(doc)
     subtitle = Markup(
-        "kind <b>{}</b> · target <b>{}</b> · suite <b>{}</b> · {} items · {} · backbone {}"
-    ).format(doc["kind"], target, suite, doc["n_items"], doc["created"], doc["backbone_version"])
+        "kind <b>{}</b> · target <b>{}</b> · suite <b>{}</b> · {} · {} · backbone {}"
+    ).format(doc["kind"], target, suite, items, doc["created"], doc["backbone_version"])
     return render_page(
         PAGE,
-        title=f"backbone probe {doc['kind']}: {target}",
+        title=Markup("backbone probe {}: <bdi>{}</bdi>").format(doc["kind"], target),
         subtitle=subtitle,
         view=ProbeView(doc),
     )

@@ -11,12 +11,29 @@ Example:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from backbone.report.charts import PALETTE, px, svg_chart, text_width
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+AXIS_LABEL = 24  # characters of a period's or release's name under the axis, at most
+
+
+def _clip(text: str) -> str:
+    """``text`` cut in the middle to :data:`AXIS_LABEL` characters (a release's number is
+    often at its end).
+
+    >>> _clip("release-2026-03-12-" + "x" * 40 + "-hotfix-2")
+    'release-202…xxx-hotfix-2'
+    """
+    if len(text) <= AXIS_LABEL:
+        return text
+    head = (AXIS_LABEL - 1) // 2
+    return text[:head] + "…" + text[-(AXIS_LABEL - 1 - head) :]
 
 
 def _ticks(lo: float, hi: float) -> list[float]:
@@ -38,10 +55,15 @@ def series_chart(
 ) -> Markup:
     """Each period's value as a point (with its interval as a band when given), joined by a
     line, and the Theil–Sen line ``intercept + slope * i`` across the periods."""
-    shown = [lab[5:] if len(lab) == 10 else lab for lab in labels]  # 2026-06-29 -> 06-29
-    # the last period's label is centred on the right edge of the plot: half of it must fit
+    # 2026-06-29 -> 06-29; a long name (a release) cut to fit, whole in its tooltip: a
+    # 300-character last name made the right margin wider than the chart, which drew the
+    # points left of it (off the chart). A ten-character name that is not a date
+    # ('release-10') is shown whole.
+    shown = [lab[5:] if _DATE.fullmatch(lab) else _clip(lab) for lab in labels]
+    # the first and last periods' labels are centred on the plot's edges: half must fit
     right = max(14, 4 + text_width(shown[-1]) // 2) if shown else 14
-    left, top, bottom = 56, 12, 36
+    left = max(56, 4 + text_width(shown[0]) // 2) if shown else 56
+    top, bottom = 12, 36
     pw, ph = width - left - right, height - top - bottom
     ys = [v for v in values if v is not None]
     for b in bands or []:
@@ -77,7 +99,7 @@ def series_chart(
         if (i % every == 0 and last - i >= every / 2) or i == last:
             parts.append(
                 f'<text x="{px(x(i))}" y="{height - bottom + 16}" text-anchor="middle">'
-                f"{escape(shown[i])}</text>"
+                f"<title>{escape(labels[i])}</title>{escape(shown[i])}</text>"
             )
     parts.append("</g>")
     if bands and len(bands) == len(values):

@@ -156,7 +156,9 @@ def render_tells_html(doc: dict[str, Any]) -> str:
     verdict = "ALARM" if d["alarm"] else "no alarm"
     return render_page(
         PAGE,
-        title=f"backbone tells: {d['input']['file']} — {d['on_count']} on, {verdict}",
+        title=Markup("backbone tells: <bdi>{}</bdi> — {} on, {}").format(
+            d["input"]["file"], d["on_count"], verdict
+        ),
         subtitle=subtitle,
         view=TellsView(doc),
     )
