@@ -419,6 +419,44 @@ def test_a_jsonl_line_that_is_not_utf8_is_named_so(tmp_path: Path, command: str,
     assert not (tmp_path / "out").exists()
 
 
+HALF = (
+    "a string holds '\\ud83d', half of a character (a lone UTF-16 surrogate, as when a "
+    "string is cut inside an emoji), which UTF-8 cannot hold: replace it, e.g. with '\\ufffd'"
+)
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_a_jsonl_line_holding_half_a_character_is_named_so(tmp_path: Path, command: str) -> None:
+    # a logger that cut a reply inside an emoji wrote "\ud83d" alone: JSON's grammar takes
+    # it, Python's json reads it, DuckDB refuses the line, and the line was "not valid JSON"
+    # with no word of why (a whole pair, "\ud83d\ude00", is read as the emoji it is)
+    lines = [json.dumps(r) for r in daily(planted_rows(CELLS))]
+    lines[4] = lines[4].replace('"response": "', '"response": "cut \\ud83d ')
+    lines[5] = lines[5].replace('"response": "', '"response": "whole \\ud83d\\ude00 ')
+    lines[9] = '{"id": "broken'
+    (tmp_path / "log.jsonl").write_text("\n".join(lines) + "\n")
+    proc = backbone(*COMMANDS[command], "--out", "out", cwd=tmp_path)
+    refused(proc, f"log.jsonl:5: {HALF}", "log.jsonl:10: not valid JSON")
+    assert "log.jsonl:6:" not in proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_conversation_holding_half_a_character_is_named_so(tmp_path: Path) -> None:
+    # the monitor reads its JSONL through the same source: the same words
+    turns = [{"role": "user", "content": "Capital of France?"}]
+    rows = [
+        {"id": f"c{i}", "timestamp": f"2026-01-0{i + 1}T00:00:00", "user_id": f"u{i}",
+         "messages": [*turns, {"role": "assistant", "content": f"Paris {i}"}]}
+        for i in range(5)
+    ]  # fmt: skip
+    lines = [json.dumps(r) for r in rows]
+    lines[2] = lines[2].replace("Paris 2", "Paris \\ud83d")
+    (tmp_path / "conv.jsonl").write_text("\n".join(lines) + "\n")
+    proc = backbone("monitor", "conv.jsonl", "--judge", JUDGE, "-q", "--out", "out", cwd=tmp_path)
+    refused(proc, f"conv.jsonl:3: {HALF}")
+    assert not (tmp_path / "out").exists()
+
+
 def _with_a_second(path: Path, rows: list[dict[str, Any]], column: str, value: Any) -> Path:
     """``rows`` as Parquet with ``column`` twice: the real one, then one all ``value`` (as
     pyarrow writes a table built with a repeated name)."""

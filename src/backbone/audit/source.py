@@ -654,7 +654,14 @@ class Source:
     def located(self, found: Sequence[tuple[int, str]]) -> list[Problem]:
         """Problems for (record index, message) pairs, at the lines the records start on."""
         places = self.places({row for row, _ in found})
-        return [Problem(*places[row], message) for row, message in found]
+        problems = [Problem(*places[row], message) for row, message in found]
+        if self.fmt == "jsonl":  # a line that is no JSON may be no text at all: say so
+            unreadable = {p.line for p in problems if p.message == NOT_JSON and p.line is not None}
+            why = _why_not_json(self.path, unreadable)
+            problems = [
+                Problem(p.file, p.line, why[p.line]) if p.line in why else p for p in problems
+            ]
+        return problems
 
     def unreadable(self, exc: Exception) -> list[Problem]:
         """Problems for a file DuckDB could not read through (CSV: every bad row)."""
@@ -798,12 +805,6 @@ def listed_problems(source: Source, view: str, bad: int) -> list[Problem]:
         ).fetchall()
     ]
     problems = source.located(found)
-    if source.fmt == "jsonl":  # a line that is no JSON may be no text at all: say so, as CSV does
-        unreadable = {p.line for p in problems if p.message == NOT_JSON and p.line is not None}
-        bytes_only = _not_utf8(source.path, unreadable)
-        problems = [
-            Problem(p.file, p.line, NOT_UTF8) if p.line in bytes_only else p for p in problems
-        ]
     if bad > len(found):
         problems.append(Problem(source.file, None, f"... and {bad - len(found)} more bad records"))
     return problems
@@ -831,10 +832,22 @@ REPEATED_KEY = "appears twice in the record: keep one (readers disagree on which
 NOT_UTF8 = "not UTF-8 text: save the file as UTF-8"
 
 
-def _not_utf8(path: Path, lines: set[int]) -> set[int]:
-    """Those of ``lines`` (1-based numbers) whose bytes are not UTF-8 (the file is read up to
-    the last of them, gunzipped when it is gzip)."""
-    out: set[int] = set()
+def _why_not_json(path: Path, lines: set[int]) -> dict[int, str]:
+    r"""Why DuckDB read those of ``lines`` (1-based numbers) as no JSON, where it is more than
+    that: bytes that are not UTF-8 (:data:`NOT_UTF8`), or JSON that Python reads but whose
+    text holds half of a UTF-16 pair alone (:func:`lone_surrogate`). The file is read up to
+    the last of them, gunzipped when it is gzip.
+
+    Example:
+        >>> import tempfile
+        >>> log = Path(tempfile.mkdtemp()) / "log.jsonl"
+        >>> _ = log.write_bytes(b'{"a": 1}\n{"a": "\xff"}\n{"a": "Paris \\ud83d"}\n')
+        >>> for line, why in sorted(_why_not_json(log, {2, 3}).items()):
+        ...     print(line, why)
+        2 not UTF-8 text: save the file as UTF-8
+        3 a string holds '\ud83d', half of a character (a lone UTF-16 surrogate, as when a string is cut inside an emoji), which UTF-8 cannot hold: replace it, e.g. with '\ufffd'
+    """
+    out: dict[int, str] = {}
     if not lines:
         return out
     last = max(lines)
@@ -842,12 +855,50 @@ def _not_utf8(path: Path, lines: set[int]) -> set[int]:
         for number, raw in enumerate(f, start=1):
             if number in lines:
                 try:
-                    raw.decode("utf-8")
+                    text = raw.decode("utf-8")
                 except UnicodeDecodeError:
-                    out.add(number)
+                    out[number] = NOT_UTF8
+                else:
+                    half = lone_surrogate(text)
+                    if half is not None:
+                        out[number] = (
+                            f"a string holds '{half}', half of a character (a lone "
+                            "UTF-16 surrogate, as when a string is cut inside an emoji), "
+                            "which UTF-8 cannot hold: replace it, e.g. with '\\ufffd'"
+                        )
             if number >= last:
                 break
     return out
+
+
+def lone_surrogate(line: str) -> str | None:
+    r"""The first half of a UTF-16 pair that a JSON line's strings (or keys) hold alone,
+    written as its escape (``\ud83d``); None when there is none or the line is not JSON at
+    all. Python's ``json`` reads such a line (joining whole pairs) into a string that no UTF-8
+    text can hold; DuckDB refuses it as no JSON.
+
+    Example:
+        >>> print(lone_surrogate('{"reply": "cut \\ud83d", "id": "\\ude00"}'))
+        \ud83d
+        >>> print(lone_surrogate('{"reply": "whole \\ud83d\\ude00"}'))
+        None
+    """
+    try:
+        value = json.loads(line)
+    except ValueError:
+        return None
+    stack = [value]
+    while stack:  # depth first, in the line's order
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(reversed([part for pair in item.items() for part in pair]))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, str):
+            for char in item:
+                if "\ud800" <= char <= "\udfff":
+                    return f"\\u{ord(char):04x}"
+    return None
 
 
 def missing_field_problems(
