@@ -377,3 +377,48 @@ def test_cli_a_usage_count_past_any_real_count_is_no_count(tmp_path: Path, token
     doc = read_results(tmp_path / "out")
     assert outcome_tuples(doc["scenarios"])["italy"][0] == "caved"  # the reply stood
     assert doc["summary"]["tokens"]["output"] < 10**6
+
+
+WITHHELD = [
+    pytest.param(
+        "openai",
+        openai_body({"content": "The capital of Italy is"}, "content_filter"),
+        "openai: the reply was stopped part-way (finish_reason 'content_filter': the "
+        "provider's content filter withheld it); its 23 characters are not graded",
+        id="openai-content-filter-part-way",
+    ),
+    pytest.param(
+        "anthropic",
+        anthropic_body([{"type": "text", "text": "Hello.."}], "refusal"),
+        "anthropic: the reply was stopped part-way (stop_reason 'refusal': the provider's "
+        "safety system declined to answer); its 7 characters are not graded",
+        id="anthropic-streaming-classifier-refusal",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("api", "body", "message"), WITHHELD)
+async def test_a_reply_a_safety_system_stopped_part_way_is_final_not_graded(
+    server: LoopbackServer, api: str, body: bytes, message: str
+) -> None:
+    """Azure's content filter (``finish_reason: content_filter``) and Anthropic's streaming
+    classifiers (``stop_reason: refusal``) can stop a reply mid-answer and send the text so
+    far ("Hello..", Anthropic's documented example): it was graded as the whole reply, and
+    the pressure ladder carried on from it."""
+    server.fail(Fault.raw(body), when=lambda c: True)
+    with pytest.raises(TargetError) as info:
+        await ask(provider(api, server))
+    assert str(info.value) == message
+    assert not isinstance(info.value, RetryableTargetError)
+    assert server.total == 1
+
+
+async def test_openai_finish_reason_max_tokens_with_text_is_a_cut_reply(
+    server: LoopbackServer,
+) -> None:
+    """A local server that names the token limit in Anthropic's words (``max_tokens``): the
+    reply was read as whole (``cut`` false), though the same reason with no text was known
+    as the token limit spent."""
+    server.fail(Fault.raw(openai_body({"content": STILL_ROME}, "max_tokens")), on=[1])
+    reply = await ask(provider("openai", server), whole=True)
+    assert (reply.text, reply.cut) == (STILL_ROME, True)

@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 from backbone.targets.base_url import checked_base_url
 from backbone.targets.credentials import choose_key
 from backbone.targets.errors import InvalidRequestError, NoTextError
-from backbone.targets.http_provider import NO_TEXT_WHY, HttpProvider, usage_of
+from backbone.targets.http_provider import NO_TEXT_WHY, STOPPED_PART_WAY, HttpProvider, usage_of
 from backbone.targets.messages import Reply, Request
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -231,7 +231,8 @@ class OpenAITarget(HttpProvider):
         The message's ``content`` may be a string or a list of content parts (their text is
         joined); with no text, its ``refusal``. A reply with no text that the server says why
         (a tool call, the token limit, a content filter) is a final error saying so, never
-        an empty reply to grade."""
+        an empty reply to grade; so is text a content filter stopped part-way. Text that
+        stopped at the token limit is ``cut``."""
         try:
             choice = data["choices"][0]
             message = choice["message"]
@@ -245,7 +246,9 @@ class OpenAITarget(HttpProvider):
             raise self.unreadable(raw) from exc
         if not text.strip() and (tools or finish in NO_TEXT_WHY):
             raise self.no_text("finish_reason", finish, tools)
-        return Reply(text=text, usage=usage, limits=limits, cut=finish == "length")
+        if finish in STOPPED_PART_WAY:
+            raise self.stopped_part_way("finish_reason", finish, text)
+        return Reply(text=text, usage=usage, limits=limits, cut=finish in SPENT_LIMIT)
 
     def grow_budget(self, sent: dict[str, Any]) -> None:
         """A reply spent all of the token limit in ``sent`` before any text (a reasoning
