@@ -46,7 +46,14 @@ if TYPE_CHECKING:
 
 
 def parse_retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header: delta-seconds or an HTTP date."""
+    """Seconds from a Retry-After header: delta-seconds or an HTTP date (one already past:
+    0). A negative number, like NaN or words, is no hint (None: the retry backs off as it
+    would with no header); it read as "retry now", and a call's attempts all went out at once.
+
+    Example:
+        >>> parse_retry_after("2"), parse_retry_after("-5"), parse_retry_after("soon")
+        (2.0, None, None)
+    """
     if not value:
         return None
     value = value.strip()
@@ -55,7 +62,7 @@ def parse_retry_after(value: str | None) -> float | None:
     except ValueError:
         pass
     else:
-        return max(0.0, seconds) if seconds == seconds else None  # NaN: no hint
+        return seconds if seconds >= 0 else None  # NaN and negatives: no hint
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
