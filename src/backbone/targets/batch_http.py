@@ -114,6 +114,31 @@ def jsonl(text: str) -> Iterator[dict[str, Any]]:
             yield obj
 
 
+def result_lines(text: str, provider: HttpProvider) -> list[dict[str, Any]]:
+    """The objects of a downloaded results file, or the provider's unreadable-response error
+    (a :class:`~backbone.targets.errors.TargetError`, so the download is asked for again) when
+    the download has text and not one line of it is a JSON object: a proxy's HTML page, not
+    the file. It read as a file with no lines, and every request of the batch, answered and
+    paid for, was submitted again.
+
+    Example:
+        >>> from backbone.targets.errors import TargetError
+        >>> from backbone.targets.openai_compat import OpenAITarget
+        >>> p = OpenAITarget("m", base_url="http://127.0.0.1:9/v1")
+        >>> result_lines('{"custom_id": "a"}', p), result_lines("", p)
+        ([{'custom_id': 'a'}], [])
+        >>> try:
+        ...     result_lines("<html><title>502 Bad Gateway</title></html>", p)
+        ... except TargetError as exc:
+        ...     print(exc)
+        openai: unreadable response: 'an HTML page: 502 Bad Gateway'
+    """
+    lines = list(jsonl(text))
+    if not lines and text.strip():
+        raise provider.unreadable(text)
+    return lines
+
+
 def counts(data: Any) -> dict[str, int]:
     """A batch's ``request_counts`` (in ``data``, the batch object), each a whole number; one
     that is not (a string, null), or counts that are not an object, read as 0: they only show

@@ -25,7 +25,7 @@ from typing import Any
 
 import aiohttp
 
-from backbone.targets.batch_http import BatchHttp, counts, jsonl
+from backbone.targets.batch_http import BatchHttp, counts, result_lines
 from backbone.targets.batching import (
     BatchStatus,
     ItemResult,
@@ -128,7 +128,7 @@ class OpenAIBatchClient:
             if not file_id:
                 continue
             text = await self.http.get_text(f"/files/{file_id}/content")
-            for obj in jsonl(text):
+            for obj in result_lines(text, self.target):
                 keep_first_answer(out, obj.get("custom_id"), self._item(obj))
         return out
 

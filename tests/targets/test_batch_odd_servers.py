@@ -1,7 +1,7 @@
-"""Batch statuses as OpenAI-compatible batch APIs other than OpenAI's report them, on a
-loopback batch server: upper-case statuses (Together AI's ``VALIDATING``, ``IN_PROGRESS``,
-``COMPLETED``...) and a batch that ends ``failed`` with the provider's reason in its
-``errors``."""
+"""Batch APIs that answer in odd but real ways, on a loopback batch server: upper-case
+statuses (Together AI's ``VALIDATING``, ``IN_PROGRESS``, ``COMPLETED``...), a batch that ends
+``failed`` with the provider's reason in its ``errors``, and a results download answered with
+a proxy's HTML page."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp import web
 
 from backbone.evaluation.evaluate import evaluate
-from tests.support.batch_server import BatchServer
+from tests.support.batch_server import GARBLED, BatchServer
 from tests.support.loopback import (
     PLANTED_OUTCOMES,
     PLANTED_REQUESTS,
@@ -84,3 +85,39 @@ def test_a_failed_batch_says_why_it_failed(
         "organization org-x.) without a result" in s
         for s in said
     )
+
+
+class _PageFirst(BatchServer):
+    """The first download of a results file (OpenAI's output or error file, Anthropic's
+    results) is answered 200 with a proxy's HTML page instead of the file."""
+
+    pages = 0
+
+    def _page(self) -> web.Response | None:
+        if self.pages:
+            return None
+        self.pages += 1
+        return web.Response(text=GARBLED, content_type="text/html")
+
+    async def _file_content(self, request: web.Request) -> web.Response:
+        return self._page() or await super()._file_content(request)
+
+    async def _results_anthropic(self, request: web.Request) -> web.Response:
+        return self._page() or await super()._results_anthropic(request)
+
+
+@pytest.mark.parametrize("api", ["openai", "anthropic"])
+def test_a_results_file_answered_with_a_page_is_asked_for_again_not_paid_for_again(
+    tmp_path: Path, api: str
+) -> None:
+    """The page was read as a results file with no lines: the batch's requests, all
+    answered, were taken as unanswered and submitted again in another batch (paid twice)."""
+    suite = str(write_suite(tmp_path / "suite.yaml"))
+    with _PageFirst(planted_bot) as server:
+        base = server.openai_base_url if api == "openai" else server.anthropic_base_url
+        run = evaluate(suite, f"{api}:m", base_url=base, batch=True, cache=False)
+        assert server.pages == 1
+        assert outcome_tuples(run.outcomes) == PLANTED_OUTCOMES
+        assert server.creates == TURNS and server.total == 0
+        stats = run.options["batch"]["target"]
+        assert (stats["rebatched"], stats["online"]) == (0, 0)
