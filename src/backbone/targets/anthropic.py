@@ -15,7 +15,13 @@ from typing import Any
 
 from backbone.targets.base_url import checked_base_url
 from backbone.targets.credentials import choose_key
-from backbone.targets.http_provider import NO_TEXT_WHY, STOPPED_PART_WAY, HttpProvider, usage_of
+from backbone.targets.http_provider import (
+    CUT_OFF,
+    NO_TEXT_WHY,
+    STOPPED_PART_WAY,
+    HttpProvider,
+    usage_of,
+)
 from backbone.targets.messages import Reply, Request
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
@@ -97,7 +103,7 @@ class AnthropicTarget(HttpProvider):
             raise self.no_text("stop_reason", stop, tools)
         if stop in STOPPED_PART_WAY:
             raise self.stopped_part_way("stop_reason", stop, text)
-        return Reply(text=text, usage=usage, limits=limits, cut=stop == "max_tokens")
+        return Reply(text=text, usage=usage, limits=limits, cut=stop in CUT_OFF)
 
     async def complete(self, request: Request) -> Reply:
         data, raw, limits = await self.post_json_limits("/v1/messages", self.body(request))

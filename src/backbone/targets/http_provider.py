@@ -46,6 +46,12 @@ NO_TEXT_WHY = {
 }
 """What a finish or stop reason means when the reply it ends has no text."""
 
+CUT_OFF = frozenset({"length", "max_tokens", "model_context_window_exceeded"})
+"""The finish or stop reasons of a reply whose text ran into a token limit, so that it may end
+mid-answer (:attr:`~backbone.targets.messages.Reply.cut`): its ``max_tokens`` (``length``:
+OpenAI's word; ``max_tokens``: Anthropic's, and a local server's that uses it), or the model's
+context window (Anthropic's ``model_context_window_exceeded``)."""
+
 STOPPED_PART_WAY = frozenset({"content_filter", "refusal"})
 """The finish or stop reasons of a reply a safety system stopped mid-answer: Azure's content
 filter (``finish_reason: content_filter``, sometimes with the text so far) and Anthropic's

@@ -32,7 +32,13 @@ from urllib.parse import urlsplit
 from backbone.targets.base_url import checked_base_url
 from backbone.targets.credentials import choose_key
 from backbone.targets.errors import InvalidRequestError, NoTextError
-from backbone.targets.http_provider import NO_TEXT_WHY, STOPPED_PART_WAY, HttpProvider, usage_of
+from backbone.targets.http_provider import (
+    CUT_OFF,
+    NO_TEXT_WHY,
+    STOPPED_PART_WAY,
+    HttpProvider,
+    usage_of,
+)
 from backbone.targets.messages import Reply, Request
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -248,7 +254,7 @@ class OpenAITarget(HttpProvider):
             raise self.no_text("finish_reason", finish, tools)
         if finish in STOPPED_PART_WAY:
             raise self.stopped_part_way("finish_reason", finish, text)
-        return Reply(text=text, usage=usage, limits=limits, cut=finish in SPENT_LIMIT)
+        return Reply(text=text, usage=usage, limits=limits, cut=finish in CUT_OFF)
 
     def grow_budget(self, sent: dict[str, Any]) -> None:
         """A reply spent all of the token limit in ``sent`` before any text (a reasoning
