@@ -94,3 +94,32 @@ def test_a_call_no_later_call_can_pass_stops_the_run_and_the_rerun_resumes(
         **PLANTED_REQUESTS,
         FRANCE: PLANTED_REQUESTS[FRANCE] + 1,
     }
+
+
+QUOTA = (
+    "You exceeded your current quota, please check your plan and billing details. For more "
+    "information on this error, read the docs: "
+    "https://platform.openai.com/docs/guides/error-codes/api-errors."
+)
+
+
+def test_a_spent_quota_stops_the_run_not_retried_like_a_rate_limit(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    """OpenAI answers HTTP 429 ``insufficient_quota`` once an account's credit or monthly
+    budget is spent: no later call can pass until its billing changes. It was retried as a
+    rate limit (6 attempts with backoff, for every call of the run), and the run ended with
+    every scenario unscored after minutes of waiting."""
+    write_suite(tmp_path / "suite.yaml")
+    error = {"message": QUOTA, "type": "insufficient_quota", "param": None,
+             "code": "insufficient_quota"}  # fmt: skip
+    server.fail(Fault.raw(json.dumps({"error": error}).encode(), status=429), when=lambda c: True)
+    stopped = run(server, tmp_path)
+    assert stopped.returncode == 2, stopped.stderr
+    said = " ".join(stopped.stderr.split())
+    stop = "the account's quota is spent, so the command stopped: openai: HTTP 429: "
+    assert stop + QUOTA in said
+    assert "Check the plan and billing of the key's account" in said
+    assert "Traceback" not in stopped.stderr
+    assert not (tmp_path / "out" / "results.json").exists()
+    assert server.total == 1  # never retried, and no other call made

@@ -120,5 +120,14 @@ class NotFoundError(UnusableTargetError):
     )
 
 
+class QuotaSpentError(UnusableTargetError):
+    """The provider says the account's quota is spent (OpenAI's HTTP 429 with the code
+    ``insufficient_quota``: its credit or monthly budget used up), not a rate limit that
+    passes: no later call can succeed until the account's billing changes."""
+
+    summary = "the account's quota is spent"
+    remedy = "Check the plan and billing of the key's account"
+
+
 class TargetSpecError(ValueError):
     """A target string (``openai:MODEL``, ``python:MOD:FUNC``...) is malformed or unusable."""

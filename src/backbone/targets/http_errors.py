@@ -1,7 +1,9 @@
 """Mapping HTTP failures to retryable or final target errors (shared by HTTP providers).
 
 * 429, 408 and 5xx are retryable (with the server's ``Retry-After``, and its rate-limit
-  headers read by :func:`~backbone.targets.ratelimit_headers.parse_rate_limits`);
+  headers read by :func:`~backbone.targets.ratelimit_headers.parse_rate_limits`), except a
+  429 that says the account's quota is spent (OpenAI's ``insufficient_quota``): a
+  :class:`QuotaSpentError`, never retried, a run stops on it;
 * 401 and 403 are an :class:`AuthenticationError` with the provider's own message (and why
   an environment key was withheld, when it was): never retried, a run stops on it;
 * a 3xx is final: redirects are not followed, so a key never travels on to another host;
@@ -35,6 +37,7 @@ from backbone.targets.errors import (
     AuthenticationError,
     InvalidRequestError,
     NotFoundError,
+    QuotaSpentError,
     RetryableTargetError,
     TargetError,
 )
@@ -91,6 +94,29 @@ def provider_message(body: str) -> str:
         if isinstance(data.get("message"), str):
             return str(data["message"])[:300]
     return body_text(body)
+
+
+QUOTA_SPENT = "insufficient_quota"
+"""OpenAI's error code and type for an account whose credit or monthly budget is spent."""
+
+
+def quota_spent(body: str) -> bool:
+    """Whether an error body says the account's quota is spent (its ``error`` object's
+    ``code`` or ``type`` is :data:`QUOTA_SPENT`), rather than a rate limit that passes.
+
+    Example:
+        >>> quota_spent('{"error": {"message": "You exceeded your current quota", '
+        ...             '"type": "insufficient_quota", "code": "insufficient_quota"}}')
+        True
+        >>> quota_spent('{"error": {"message": "Rate limit", "code": "rate_limit_exceeded"}}')
+        False
+    """
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):  # not JSON, too deep, a number past int's limit
+        return False
+    error = data.get("error") if isinstance(data, dict) else None
+    return isinstance(error, dict) and QUOTA_SPENT in (error.get("code"), error.get("type"))
 
 
 def error_fields(body: str) -> tuple[str | None, str | None]:
@@ -188,6 +214,10 @@ def raise_for_status(
         message = f"{provider}: HTTP {status}: {provider_message(response.text)}"
         raise AuthenticationError(
             message + (f" ({auth_note})" if auth_note else ""), secrets=secrets
+        )
+    if status == 429 and quota_spent(response.text):
+        raise QuotaSpentError(
+            f"{provider}: HTTP 429: {provider_message(response.text)}", secrets=secrets
         )
     if status == 429 or status == 408 or status >= 500:
         raise RetryableTargetError(
