@@ -121,3 +121,40 @@ def test_a_results_file_answered_with_a_page_is_asked_for_again_not_paid_for_aga
         assert server.creates == TURNS and server.total == 0
         stats = run.options["batch"]["target"]
         assert (stats["rebatched"], stats["online"]) == (0, 0)
+
+
+class _ErrorBodyOnce(BatchServer):
+    """The first batch create is answered 200 with an error body (a proxy in front of the
+    batch API passing the provider's overload on), as online calls sometimes are."""
+
+    refused = 0
+
+    async def _create_openai(self, request: web.Request) -> web.Response:
+        if not self.refused:
+            self.refused += 1
+            error = {"type": "server_error", "message": "The server is overloaded"}
+            return web.json_response({"error": error})
+        return await super()._create_openai(request)
+
+    async def _create_anthropic(self, request: web.Request) -> web.Response:
+        if not self.refused:
+            self.refused += 1
+            error = {"type": "overloaded_error", "message": "Overloaded"}
+            return web.json_response({"type": "error", "error": error})
+        return await super()._create_anthropic(request)
+
+
+@pytest.mark.parametrize("api", ["openai", "anthropic"])
+def test_an_error_in_a_200_batch_answer_is_read_as_that_error_and_retried(
+    tmp_path: Path, api: str
+) -> None:
+    """Online, a 200 whose body is an error is read as that error (retried when it says
+    the fault passes); in batch mode it was an "unreadable response" that failed every
+    request of the batch at once: the first turn's scenarios all ended unscored."""
+    suite = str(write_suite(tmp_path / "suite.yaml"))
+    with _ErrorBodyOnce(planted_bot) as server:
+        base = server.openai_base_url if api == "openai" else server.anthropic_base_url
+        run = evaluate(suite, f"{api}:m", base_url=base, batch=True, cache=False)
+        assert server.refused == 1
+        assert outcome_tuples(run.outcomes) == PLANTED_OUTCOMES
+        assert server.creates == TURNS and server.total == 0
