@@ -256,13 +256,14 @@ _PASSING = re.compile(
 
 
 def error_in_reply(
-    data: object, provider: str, *, secrets: Sequence[str] = ()
+    data: object, provider: str, *, secrets: Sequence[str] = (), note: str = ""
 ) -> TargetError | None:
     """The error a 2xx reply carries instead of a completion (``{"error": {...}}``, the shape
     of OpenAI-compatible servers and proxies, or Anthropic's ``{"type": "error", "error":
     {...}}``), or ``None``. Retryable when it says the fault is passing (overloaded, a rate
     limit, a server error, a timeout; or a ``code`` of 429 or 5xx), else final; either way
-    it names the provider's own message rather than quoting the body as unreadable.
+    it names the provider's own message rather than quoting the body as unreadable
+    (``note``: where it was found, added in brackets).
 
     Example:
         >>> e = error_in_reply({"type": "error", "error": {"type": "overloaded_error",
@@ -286,7 +287,7 @@ def error_in_reply(
     passing = (status is not None and (status in (408, 429) or status >= 500)) or bool(
         _PASSING.search(f"{kind} {code or ''} {message}")
     )
-    text = f"{provider}: an error in place of a reply: {said}"
+    text = f"{provider}: an error in place of a reply: {said}" + (f" ({note})" if note else "")
     if passing:
         return RetryableTargetError(text, secrets=secrets, rate_limited=status == 429)
     return TargetError(text, secrets=secrets)
