@@ -123,3 +123,25 @@ def test_a_spent_quota_stops_the_run_not_retried_like_a_rate_limit(
     assert "Traceback" not in stopped.stderr
     assert not (tmp_path / "out" / "results.json").exists()
     assert server.total == 1  # never retried, and no other call made
+
+
+def test_a_redirected_call_stops_the_run_naming_where_it_was_sent(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    """A server that redirects its chat endpoint (http:// to https://, an old path to a new
+    one) redirects every call, and redirects are not followed (the key must not travel on):
+    each scenario made its call, failed it and ended unscored, and the run exited 0 with
+    nothing graded."""
+    write_suite(tmp_path / "suite.yaml")
+    moved = "https://llm.example.com/v1/chat/completions"
+    server.fail(Fault.raw(b"", status=307, headers={"location": moved}), when=lambda c: True)
+    stopped = run(server, tmp_path)
+    assert stopped.returncode == 2, stopped.stderr
+    said = " ".join(stopped.stderr.split())
+    assert (
+        f"the server redirected the call, so the command stopped: openai: HTTP 307: redirected "
+        f"to {moved}, which is not followed"
+    ) in said
+    assert "give the final URL as the base URL" in said and "Traceback" not in said
+    assert not (tmp_path / "out" / "results.json").exists()
+    assert server.total == 1

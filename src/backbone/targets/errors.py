@@ -120,6 +120,15 @@ class NotFoundError(UnusableTargetError):
     )
 
 
+class RedirectedError(UnusableTargetError):
+    """The server answered a call with a redirect (HTTP 3xx), which is not followed (a key is
+    never sent on to a host not named): it redirects every call alike (http:// to https://,
+    an old path to a new one), so no later call can succeed. The message names where to."""
+
+    summary = "the server redirected the call"
+    remedy = "Fix the base URL"
+
+
 class QuotaSpentError(UnusableTargetError):
     """The provider says the account's quota is spent (OpenAI's HTTP 429 with the code
     ``insufficient_quota``: its credit or monthly budget used up), not a rate limit that

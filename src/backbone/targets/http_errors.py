@@ -6,7 +6,8 @@
   :class:`QuotaSpentError`, never retried, a run stops on it;
 * 401 and 403 are an :class:`AuthenticationError` with the provider's own message (and why
   an environment key was withheld, when it was): never retried, a run stops on it;
-* a 3xx is final: redirects are not followed, so a key never travels on to another host;
+* a 3xx is a :class:`RedirectedError`: redirects are not followed, so a key never travels
+  on to another host, and every call is redirected alike (a run stops on it);
 * 404 is a :class:`NotFoundError` naming the URL called: no such endpoint or model, so no
   later call can succeed either (a run stops on it, as on a refused key);
 * a 400 or a 422 is an :class:`InvalidRequestError` carrying the ``param`` and ``code`` the
@@ -38,6 +39,7 @@ from backbone.targets.errors import (
     InvalidRequestError,
     NotFoundError,
     QuotaSpentError,
+    RedirectedError,
     RetryableTargetError,
     TargetError,
 )
@@ -229,7 +231,7 @@ def raise_for_status(
         )
     if status < 400:
         where = response.headers.get("location", "elsewhere")
-        raise TargetError(
+        raise RedirectedError(
             f"{provider}: HTTP {status}: redirected to {where}, which is not followed (a key is "
             "never sent on to another host); give the final URL as the base URL",
             secrets=secrets,
