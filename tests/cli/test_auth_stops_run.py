@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from backbone.targets.messages import ChatMessage, Request
+from backbone.targets.openai_compat import OpenAITarget
+from backbone.targets.retry import RetryingTarget
+from backbone.targets.stack import aclose
 from tests.support.loopback import (
     FRANCE,
     PLANTED_OUTCOMES,
@@ -145,3 +149,32 @@ def test_a_redirected_call_stops_the_run_naming_where_it_was_sent(
     assert "give the final URL as the base URL" in said and "Traceback" not in said
     assert not (tmp_path / "out" / "results.json").exists()
     assert server.total == 1
+
+
+CREDITS = "Insufficient credits. Add more using https://openrouter.ai/settings/credits"
+
+
+def test_payment_required_stops_the_run(server: LoopbackServer, tmp_path: Path) -> None:
+    """OpenRouter answers HTTP 402 when the account or key has no credits left: every call
+    failed alike, each scenario ended unscored, and the run exited 0 with nothing graded."""
+    write_suite(tmp_path / "suite.yaml")
+    body = json.dumps({"error": {"code": 402, "message": CREDITS}}).encode()
+    server.fail(Fault.raw(body, status=402), when=lambda c: True)
+    stopped = run(server, tmp_path)
+    assert stopped.returncode == 2, stopped.stderr
+    said = " ".join(stopped.stderr.split())
+    stop = "the account's quota is spent, so the command stopped: openai: HTTP 402: "
+    assert stop + CREDITS in said and "Traceback" not in said
+    assert server.total == 1
+
+
+async def test_payment_required_with_a_retry_after_is_waited_for(server: LoopbackServer) -> None:
+    """OpenRouter's 402 with a Retry-After is its in-flight spending budget: it passes."""
+    body = json.dumps({"error": {"code": 402, "message": "In-flight budget reached"}}).encode()
+    server.fail(Fault.raw(body, status=402, headers={"retry-after": "0.05"}), on=[1])
+    target = RetryingTarget(OpenAITarget("m", base_url=server.openai_base_url), initial_wait=0.01)
+    try:
+        reply = await target.complete(Request((ChatMessage("user", FRANCE),)))
+    finally:
+        await aclose(target)
+    assert reply.text == "The capital of France is Paris." and server.total == 2

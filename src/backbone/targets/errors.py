@@ -131,8 +131,9 @@ class RedirectedError(UnusableTargetError):
 
 class QuotaSpentError(UnusableTargetError):
     """The provider says the account's quota is spent (OpenAI's HTTP 429 with the code
-    ``insufficient_quota``: its credit or monthly budget used up), not a rate limit that
-    passes: no later call can succeed until the account's billing changes."""
+    ``insufficient_quota``: its credit or monthly budget used up; an HTTP 402, Payment
+    Required, as OpenRouter's for no credit left), not a rate limit that passes: no later
+    call can succeed until the account's billing changes."""
 
     summary = "the account's quota is spent"
     remedy = "Check the plan and billing of the key's account"

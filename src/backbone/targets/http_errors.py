@@ -3,7 +3,9 @@
 * 429, 408 and 5xx are retryable (with the server's ``Retry-After``, and its rate-limit
   headers read by :func:`~backbone.targets.ratelimit_headers.parse_rate_limits`), except a
   429 that says the account's quota is spent (OpenAI's ``insufficient_quota``): a
-  :class:`QuotaSpentError`, never retried, a run stops on it;
+  :class:`QuotaSpentError`, never retried, a run stops on it; so is a 402 (Payment
+  Required: no credit left), unless it carries a ``Retry-After`` (OpenRouter's in-flight
+  spending budget, which passes: retried);
 * 401 and 403 are an :class:`AuthenticationError` with the provider's own message (and why
   an environment key was withheld, when it was): never retried, a run stops on it;
 * a 3xx is a :class:`RedirectedError`: redirects are not followed, so a key never travels
@@ -217,11 +219,17 @@ def raise_for_status(
         raise AuthenticationError(
             message + (f" ({auth_note})" if auth_note else ""), secrets=secrets
         )
+    if status == 402 and "retry-after" not in response.headers:
+        # Payment Required: no credit left (OpenRouter's 402; with a Retry-After it is its
+        # in-flight spending budget, which passes: retried below)
+        raise QuotaSpentError(
+            f"{provider}: HTTP 402: {provider_message(response.text)}", secrets=secrets
+        )
     if status == 429 and quota_spent(response.text):
         raise QuotaSpentError(
             f"{provider}: HTTP 429: {provider_message(response.text)}", secrets=secrets
         )
-    if status == 429 or status == 408 or status >= 500:
+    if status in (402, 408, 429) or status >= 500:
         raise RetryableTargetError(
             f"{provider}: HTTP {status}: {body}",
             retry_after=parse_retry_after(response.headers.get("retry-after")),
