@@ -178,3 +178,33 @@ async def test_payment_required_with_a_retry_after_is_waited_for(server: Loopbac
     finally:
         await aclose(target)
     assert reply.text == "The capital of France is Paris." and server.total == 2
+
+
+LOW_BALANCE = (
+    "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing "
+    "to upgrade or purchase credits."
+)
+
+
+def test_anthropics_credit_balance_too_low_stops_the_run(tmp_path: Path) -> None:
+    """Anthropic refuses every call with HTTP 400 (``invalid_request_error``) once the
+    credit balance is spent: each scenario's call failed in turn, all ended unscored, and
+    the run exited 0 with nothing graded."""
+    write_suite(tmp_path / "suite.yaml")
+    error = {"type": "invalid_request_error", "message": LOW_BALANCE}
+    body = json.dumps({"type": "error", "error": error}).encode()
+    with LoopbackServer(planted_bot) as server:
+        server.fail(Fault.raw(body, status=400), when=lambda c: True)
+        stopped = subprocess.run(
+            [backbone_exe(), "run", "--target", "anthropic:m", "--base-url",
+             server.anthropic_base_url, "--suite", "suite.yaml", "--out", "out",
+             "--concurrency", "1"],
+            cwd=tmp_path, env=cli_env(ANTHROPIC_API_KEY="sk-ant-test",
+                                      BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert server.total == 1
+    assert stopped.returncode == 2, stopped.stderr
+    said = " ".join(stopped.stderr.split())
+    stop = "the account's quota is spent, so the command stopped: anthropic: HTTP 400: "
+    assert stop + LOW_BALANCE in said and "Traceback" not in said

@@ -3,7 +3,8 @@
 * 429, 408 and 5xx are retryable (with the server's ``Retry-After``, and its rate-limit
   headers read by :func:`~backbone.targets.ratelimit_headers.parse_rate_limits`), except a
   429 that says the account's quota is spent (OpenAI's ``insufficient_quota``): a
-  :class:`QuotaSpentError`, never retried, a run stops on it; so is a 402 (Payment
+  :class:`QuotaSpentError`, never retried, a run stops on it (as is Anthropic's 400 "credit
+  balance is too low"); so is a 402 (Payment
   Required: no credit left), unless it carries a ``Retry-After`` (OpenRouter's in-flight
   spending budget, which passes: retried);
 * 401 and 403 are an :class:`AuthenticationError` with the provider's own message (and why
@@ -102,11 +103,14 @@ def provider_message(body: str) -> str:
 
 QUOTA_SPENT = "insufficient_quota"
 """OpenAI's error code and type for an account whose credit or monthly budget is spent."""
+LOW_BALANCE = re.compile(r"\bcredit balance is too low\b", re.I)
+"""Anthropic's words (HTTP 400, ``invalid_request_error``) for an account with no credit."""
 
 
 def quota_spent(body: str) -> bool:
     """Whether an error body says the account's quota is spent (its ``error`` object's
-    ``code`` or ``type`` is :data:`QUOTA_SPENT`), rather than a rate limit that passes.
+    ``code`` or ``type`` is :data:`QUOTA_SPENT`, or its message is Anthropic's "credit
+    balance is too low"), rather than a rate limit that passes or a request at fault.
 
     Example:
         >>> quota_spent('{"error": {"message": "You exceeded your current quota", '
@@ -120,7 +124,11 @@ def quota_spent(body: str) -> bool:
     except (ValueError, RecursionError):  # not JSON, too deep, a number past int's limit
         return False
     error = data.get("error") if isinstance(data, dict) else None
-    return isinstance(error, dict) and QUOTA_SPENT in (error.get("code"), error.get("type"))
+    if not isinstance(error, dict):
+        return False
+    message = error.get("message")
+    low = isinstance(message, str) and LOW_BALANCE.search(message) is not None
+    return low or QUOTA_SPENT in (error.get("code"), error.get("type"))
 
 
 def error_fields(body: str) -> tuple[str | None, str | None]:
@@ -225,9 +233,9 @@ def raise_for_status(
         raise QuotaSpentError(
             f"{provider}: HTTP 402: {provider_message(response.text)}", secrets=secrets
         )
-    if status == 429 and quota_spent(response.text):
+    if status in (400, 429) and quota_spent(response.text):
         raise QuotaSpentError(
-            f"{provider}: HTTP 429: {provider_message(response.text)}", secrets=secrets
+            f"{provider}: HTTP {status}: {provider_message(response.text)}", secrets=secrets
         )
     if status in (402, 408, 429) or status >= 500:
         raise RetryableTargetError(
