@@ -1,12 +1,11 @@
 """Mapping HTTP failures to retryable or final target errors (shared by HTTP providers).
 
 * 429, 408 and 5xx are retryable (with the server's ``Retry-After``, and its rate-limit
-  headers read by :func:`~backbone.targets.ratelimit_headers.parse_rate_limits`), except a
-  429 that says the account's quota is spent (OpenAI's ``insufficient_quota``): a
-  :class:`QuotaSpentError`, never retried, a run stops on it (as is Anthropic's 400 "credit
-  balance is too low"); so is a 402 (Payment
-  Required: no credit left), unless it carries a ``Retry-After`` (OpenRouter's in-flight
-  spending budget, which passes: retried);
+  headers read by :func:`~backbone.targets.ratelimit_headers.parse_rate_limits`);
+* a spent quota is a :class:`QuotaSpentError`, never retried, a run stops on it: a 429 or a
+  400 that says so (OpenAI's ``insufficient_quota``, Anthropic's "credit balance is too
+  low"), and a 402 (Payment Required) unless it carries a ``Retry-After`` (OpenRouter's
+  in-flight spending budget, which passes: retried);
 * 401 and 403 are an :class:`AuthenticationError` with the provider's own message (and why
   an environment key was withheld, when it was): never retried, a run stops on it;
 * a 3xx is a :class:`RedirectedError`: redirects are not followed, so a key never travels
