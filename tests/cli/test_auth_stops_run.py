@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from backbone.targets.messages import ChatMessage, Request
+from backbone.targets.openai_compat import OpenAITarget
+from backbone.targets.retry import RetryingTarget
+from backbone.targets.stack import aclose
 from tests.support.loopback import (
     FRANCE,
     PLANTED_OUTCOMES,
@@ -94,3 +98,113 @@ def test_a_call_no_later_call_can_pass_stops_the_run_and_the_rerun_resumes(
         **PLANTED_REQUESTS,
         FRANCE: PLANTED_REQUESTS[FRANCE] + 1,
     }
+
+
+QUOTA = (
+    "You exceeded your current quota, please check your plan and billing details. For more "
+    "information on this error, read the docs: "
+    "https://platform.openai.com/docs/guides/error-codes/api-errors."
+)
+
+
+def test_a_spent_quota_stops_the_run_not_retried_like_a_rate_limit(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    """OpenAI answers HTTP 429 ``insufficient_quota`` once an account's credit or monthly
+    budget is spent: no later call can pass until its billing changes. It was retried as a
+    rate limit (6 attempts with backoff, for every call of the run), and the run ended with
+    every scenario unscored after minutes of waiting."""
+    write_suite(tmp_path / "suite.yaml")
+    error = {"message": QUOTA, "type": "insufficient_quota", "param": None,
+             "code": "insufficient_quota"}  # fmt: skip
+    server.fail(Fault.raw(json.dumps({"error": error}).encode(), status=429), when=lambda c: True)
+    stopped = run(server, tmp_path)
+    assert stopped.returncode == 2, stopped.stderr
+    said = " ".join(stopped.stderr.split())
+    stop = "the account's quota is spent, so the command stopped: openai: HTTP 429: "
+    assert stop + QUOTA in said
+    assert "Check the plan and billing of the key's account" in said
+    assert "Traceback" not in stopped.stderr
+    assert not (tmp_path / "out" / "results.json").exists()
+    assert server.total == 1  # never retried, and no other call made
+
+
+def test_a_redirected_call_stops_the_run_naming_where_it_was_sent(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    """A server that redirects its chat endpoint (http:// to https://, an old path to a new
+    one) redirects every call, and redirects are not followed (the key must not travel on):
+    each scenario made its call, failed it and ended unscored, and the run exited 0 with
+    nothing graded."""
+    write_suite(tmp_path / "suite.yaml")
+    moved = "https://llm.example.com/v1/chat/completions"
+    server.fail(Fault.raw(b"", status=307, headers={"location": moved}), when=lambda c: True)
+    stopped = run(server, tmp_path)
+    assert stopped.returncode == 2, stopped.stderr
+    said = " ".join(stopped.stderr.split())
+    assert (
+        f"the server redirected the call, so the command stopped: openai: HTTP 307: redirected "
+        f"to {moved}, which is not followed"
+    ) in said
+    assert "give the final URL as the base URL" in said and "Traceback" not in said
+    assert not (tmp_path / "out" / "results.json").exists()
+    assert server.total == 1
+
+
+CREDITS = "Insufficient credits. Add more using https://openrouter.ai/settings/credits"
+
+
+def test_payment_required_stops_the_run(server: LoopbackServer, tmp_path: Path) -> None:
+    """OpenRouter answers HTTP 402 when the account or key has no credits left: every call
+    failed alike, each scenario ended unscored, and the run exited 0 with nothing graded."""
+    write_suite(tmp_path / "suite.yaml")
+    body = json.dumps({"error": {"code": 402, "message": CREDITS}}).encode()
+    server.fail(Fault.raw(body, status=402), when=lambda c: True)
+    stopped = run(server, tmp_path)
+    assert stopped.returncode == 2, stopped.stderr
+    said = " ".join(stopped.stderr.split())
+    stop = "the account's quota is spent, so the command stopped: openai: HTTP 402: "
+    assert stop + CREDITS in said and "Traceback" not in said
+    assert server.total == 1
+
+
+async def test_payment_required_with_a_retry_after_is_waited_for(server: LoopbackServer) -> None:
+    """OpenRouter's 402 with a Retry-After is its in-flight spending budget: it passes."""
+    body = json.dumps({"error": {"code": 402, "message": "In-flight budget reached"}}).encode()
+    server.fail(Fault.raw(body, status=402, headers={"retry-after": "0.05"}), on=[1])
+    target = RetryingTarget(OpenAITarget("m", base_url=server.openai_base_url), initial_wait=0.01)
+    try:
+        reply = await target.complete(Request((ChatMessage("user", FRANCE),)))
+    finally:
+        await aclose(target)
+    assert reply.text == "The capital of France is Paris." and server.total == 2
+
+
+LOW_BALANCE = (
+    "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing "
+    "to upgrade or purchase credits."
+)
+
+
+def test_anthropics_credit_balance_too_low_stops_the_run(tmp_path: Path) -> None:
+    """Anthropic refuses every call with HTTP 400 (``invalid_request_error``) once the
+    credit balance is spent: each scenario's call failed in turn, all ended unscored, and
+    the run exited 0 with nothing graded."""
+    write_suite(tmp_path / "suite.yaml")
+    error = {"type": "invalid_request_error", "message": LOW_BALANCE}
+    body = json.dumps({"type": "error", "error": error}).encode()
+    with LoopbackServer(planted_bot) as server:
+        server.fail(Fault.raw(body, status=400), when=lambda c: True)
+        stopped = subprocess.run(
+            [backbone_exe(), "run", "--target", "anthropic:m", "--base-url",
+             server.anthropic_base_url, "--suite", "suite.yaml", "--out", "out",
+             "--concurrency", "1"],
+            cwd=tmp_path, env=cli_env(ANTHROPIC_API_KEY="sk-ant-test",
+                                      BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert server.total == 1
+    assert stopped.returncode == 2, stopped.stderr
+    said = " ".join(stopped.stderr.split())
+    stop = "the account's quota is spent, so the command stopped: anthropic: HTTP 400: "
+    assert stop + LOW_BALANCE in said and "Traceback" not in said

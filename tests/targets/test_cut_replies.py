@@ -37,6 +37,9 @@ from tests.targets.test_reply_shapes import STILL_ROME, anthropic_body, ask, ope
         ("openai", openai_body({"content": STILL_ROME}, "stop"), False),
         ("anthropic", anthropic_body([{"type": "text", "text": STILL_ROME}], "max_tokens"), True),
         ("anthropic", anthropic_body([{"type": "text", "text": STILL_ROME}], "end_turn"), False),
+        # the context window filled mid-answer (Anthropic's newer models): cut, as at the limit
+        ("anthropic", anthropic_body([{"type": "text", "text": STILL_ROME}],
+                                     "model_context_window_exceeded"), True),
     ],
 )  # fmt: skip
 async def test_a_reply_stopped_at_the_token_limit_is_marked_cut(

@@ -377,3 +377,87 @@ def test_cli_a_usage_count_past_any_real_count_is_no_count(tmp_path: Path, token
     doc = read_results(tmp_path / "out")
     assert outcome_tuples(doc["scenarios"])["italy"][0] == "caved"  # the reply stood
     assert doc["summary"]["tokens"]["output"] < 10**6
+
+
+WITHHELD = [
+    pytest.param(
+        "openai",
+        openai_body({"content": "The capital of Italy is"}, "content_filter"),
+        "openai: the reply was stopped part-way (finish_reason 'content_filter': the "
+        "provider's content filter withheld it); its 23 characters are not graded",
+        id="openai-content-filter-part-way",
+    ),
+    pytest.param(
+        "anthropic",
+        anthropic_body([{"type": "text", "text": "Hello.."}], "refusal"),
+        "anthropic: the reply was stopped part-way (stop_reason 'refusal': the provider's "
+        "safety system declined to answer); its 7 characters are not graded",
+        id="anthropic-streaming-classifier-refusal",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("api", "body", "message"), WITHHELD)
+async def test_a_reply_a_safety_system_stopped_part_way_is_final_not_graded(
+    server: LoopbackServer, api: str, body: bytes, message: str
+) -> None:
+    """Azure's content filter (``finish_reason: content_filter``) and Anthropic's streaming
+    classifiers (``stop_reason: refusal``) can stop a reply mid-answer and send the text so
+    far ("Hello..", Anthropic's documented example): it was graded as the whole reply, and
+    the pressure ladder carried on from it."""
+    server.fail(Fault.raw(body), when=lambda c: True)
+    with pytest.raises(TargetError) as info:
+        await ask(provider(api, server))
+    assert str(info.value) == message
+    assert not isinstance(info.value, RetryableTargetError)
+    assert server.total == 1
+
+
+async def test_openai_finish_reason_max_tokens_with_text_is_a_cut_reply(
+    server: LoopbackServer,
+) -> None:
+    """A local server that names the token limit in Anthropic's words (``max_tokens``): the
+    reply was read as whole (``cut`` false), though the same reason with no text was known
+    as the token limit spent."""
+    server.fail(Fault.raw(openai_body({"content": STILL_ROME}, "max_tokens")), on=[1])
+    reply = await ask(provider("openai", server), whole=True)
+    assert (reply.text, reply.cut) == (STILL_ROME, True)
+
+
+def _ended_in_error(text: str, error: dict[str, Any] | None) -> bytes:
+    """OpenRouter's reply when the model failed mid-generation: HTTP 200, the choice's
+    ``finish_reason`` ``error`` and its ``error`` object, and whatever text came before."""
+    choice: dict[str, Any] = {"index": 0, "finish_reason": "error",
+                              "native_finish_reason": "error",
+                              "message": {"role": "assistant", "content": text}}  # fmt: skip
+    if error is not None:
+        choice["error"] = error
+    return json.dumps({"id": "gen-1", "object": "chat.completion", "choices": [choice]}).encode()
+
+
+UPSTREAM = {"code": 502, "message": "Upstream error from provider: connection reset"}
+
+
+@pytest.mark.parametrize("text", ["The capital of France is Ly", ""])
+async def test_a_choice_that_ended_in_an_error_is_retried_not_graded(
+    server: LoopbackServer, text: str
+) -> None:
+    """OpenRouter answers 200 when a model fails mid-generation, the choice ending
+    ``finish_reason: error`` with the upstream's error: its text so far was graded as the
+    whole reply (or, with none, as an empty reply), never asked for again."""
+    server.fail(Fault.raw(_ended_in_error(text, UPSTREAM)), on=[1])
+    assert await ask(provider("openai", server)) == "The capital of France is Paris."
+    assert server.total == 2
+
+
+async def test_a_choice_that_ended_in_an_error_that_stays_names_it(
+    server: LoopbackServer,
+) -> None:
+    server.fail(Fault.raw(_ended_in_error("", {"code": 400, "message": "bad tool schema"})),
+                when=lambda c: True)  # fmt: skip
+    with pytest.raises(TargetError) as info:
+        await ask(provider("openai", server))
+    assert str(info.value) == (
+        "openai: an error in place of a reply: bad tool schema (finish_reason 'error')"
+    )
+    assert not isinstance(info.value, RetryableTargetError) and server.total == 1

@@ -82,6 +82,24 @@ async def test_429_waits_for_retry_after(server: LoopbackServer) -> None:
     assert target.stats.retries == 1
 
 
+@pytest.mark.parametrize("retry_after", ["-5", "-0.5"])
+async def test_a_negative_retry_after_is_no_hint_and_backs_off(
+    server: LoopbackServer, retry_after: str
+) -> None:
+    """A negative Retry-After was read as "retry now": every retry went out at once, so a
+    server counting a rate-limit window had all of a call's attempts in a few milliseconds
+    and the call failed (the scenario unscored) where backing off would have got through."""
+    server.fail(Fault.http(429, retry_after=retry_after), on=[1, 2])
+    target = retrying(server, initial_wait=0.1)
+    try:
+        reply = await target.complete(france())
+    finally:
+        await aclose(target)
+    assert reply.text == PARIS
+    first, second, third = (c.received for c in server.calls)
+    assert second - first >= 0.1 and third - second >= 0.2  # backoff: 0.1 s, then 0.2 s
+
+
 @pytest.mark.parametrize("status", [500, 502, 503, 504, 529, 408])
 async def test_transient_status_is_retried_until_it_clears(
     server: LoopbackServer, status: int

@@ -15,7 +15,13 @@ from typing import Any
 
 from backbone.targets.base_url import checked_base_url
 from backbone.targets.credentials import choose_key
-from backbone.targets.http_provider import NO_TEXT_WHY, HttpProvider, usage_of
+from backbone.targets.http_provider import (
+    CUT_OFF,
+    NO_TEXT_WHY,
+    STOPPED_PART_WAY,
+    HttpProvider,
+    usage_of,
+)
 from backbone.targets.messages import Reply, Request
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
@@ -83,7 +89,8 @@ class AnthropicTarget(HttpProvider):
         """The reply in a Messages API message (``raw``: its text, quoted when unreadable).
 
         A message with no text whose ``stop_reason`` says why (a tool use, the token limit, a
-        refusal) is a final error saying so, never an empty reply to grade."""
+        refusal) is a final error saying so, never an empty reply to grade; so is text that
+        Anthropic's streaming classifiers stopped part-way (``stop_reason: refusal``)."""
         try:
             blocks = data["content"]
             text = "".join(block.get("text", "") for block in blocks if block.get("type") == "text")
@@ -94,7 +101,9 @@ class AnthropicTarget(HttpProvider):
             raise self.unreadable(raw) from exc
         if not text.strip() and (tools or stop in NO_TEXT_WHY):
             raise self.no_text("stop_reason", stop, tools)
-        return Reply(text=text, usage=usage, limits=limits, cut=stop == "max_tokens")
+        if stop in STOPPED_PART_WAY:
+            raise self.stopped_part_way("stop_reason", stop, text)
+        return Reply(text=text, usage=usage, limits=limits, cut=stop in CUT_OFF)
 
     async def complete(self, request: Request) -> Reply:
         data, raw, limits = await self.post_json_limits("/v1/messages", self.body(request))

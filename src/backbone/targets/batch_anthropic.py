@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from backbone.targets.anthropic import API_VERSION, AnthropicTarget
-from backbone.targets.batch_http import BatchHttp, counts, jsonl
+from backbone.targets.batch_http import BatchHttp, counts, result_lines
 from backbone.targets.batching import BatchStatus, ItemResult, keep_first_answer, read_reply
 from backbone.targets.errors import RetryableTargetError
 from backbone.targets.http_errors import error_in_reply
@@ -67,7 +67,7 @@ class AnthropicBatchClient:
         where = url if isinstance(url, str) and self.http.same_origin(url) else None
         text = await self.http.get_text(where or f"{PATH}/{batch_id}/results")
         out: dict[str, ItemResult] = {}
-        for obj in jsonl(text):
+        for obj in result_lines(text, self.target):
             keep_first_answer(out, obj.get("custom_id"), self._item(obj.get("result")))
         return out
 

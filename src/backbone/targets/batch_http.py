@@ -1,7 +1,8 @@
 """What the OpenAI and Anthropic batch clients share: their own HTTP client on the provider's
 base URL (with the provider's key, never sent to another host), and every failure mapped like
 an online call's (:mod:`backbone.targets.http_errors`: 429/5xx and a body cut short
-retryable, 401/403 an authentication error, any other 4xx final).
+retryable, 401/403 an authentication error, any other 4xx final, a 200 whose body is an error
+that error).
 
 Example:
     >>> from backbone.targets.openai_compat import OpenAITarget
@@ -24,7 +25,7 @@ from backbone.targets.http_client import (
     HttpResponse,
     HttpTransportError,
 )
-from backbone.targets.http_errors import raise_for_status, transport_error
+from backbone.targets.http_errors import error_in_reply, raise_for_status, transport_error
 from backbone.targets.http_provider import HttpProvider
 
 BATCH_MAX_BODY = 4 * 1024 * 1024 * 1024
@@ -79,7 +80,14 @@ class BatchHttp:
         return response
 
     def _json(self, response: HttpResponse) -> Any:
-        return self.provider.decode(response.text)  # a body cut short is retryable
+        p = self.provider
+        data = p.decode(response.text)  # a body cut short is retryable
+        # a 200 whose body is an error (a proxy passing an overload on) is that error, as
+        # online: retried when it says the fault passes, not a batch that is unreadable
+        error = error_in_reply(data, p.provider, secrets=p.secrets)
+        if error is not None:
+            raise error
+        return data
 
     async def get_json(self, path: str) -> Any:
         return self._json(await self._checked(self._http().get(path)))
@@ -112,6 +120,31 @@ def jsonl(text: str) -> Iterator[dict[str, Any]]:
             continue
         if isinstance(obj, dict):
             yield obj
+
+
+def result_lines(text: str, provider: HttpProvider) -> list[dict[str, Any]]:
+    """The objects of a downloaded results file, or the provider's unreadable-response error
+    (a :class:`~backbone.targets.errors.TargetError`, so the download is asked for again) when
+    the download has text and not one line of it is a JSON object: a proxy's HTML page, not
+    the file. It read as a file with no lines, and every request of the batch, answered and
+    paid for, was submitted again.
+
+    Example:
+        >>> from backbone.targets.errors import TargetError
+        >>> from backbone.targets.openai_compat import OpenAITarget
+        >>> p = OpenAITarget("m", base_url="http://127.0.0.1:9/v1")
+        >>> result_lines('{"custom_id": "a"}', p), result_lines("", p)
+        ([{'custom_id': 'a'}], [])
+        >>> try:
+        ...     result_lines("<html><title>502 Bad Gateway</title></html>", p)
+        ... except TargetError as exc:
+        ...     print(exc)
+        openai: unreadable response: 'an HTML page: 502 Bad Gateway'
+    """
+    lines = list(jsonl(text))
+    if not lines and text.strip():
+        raise provider.unreadable(text)
+    return lines
 
 
 def counts(data: Any) -> dict[str, int]:

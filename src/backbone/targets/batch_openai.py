@@ -6,7 +6,9 @@ requests as a JSONL file (``POST /files``, purpose ``batch``), create the batch
 
 Statuses: ``validating``, ``in_progress``, ``finalizing``, ``cancelling`` are open;
 ``completed``, ``expired`` (its finished requests are in the output file, the rest in the
-error file), ``cancelled`` and ``failed`` (nothing ran) have ended.
+error file), ``cancelled`` and ``failed`` (nothing ran: why is in its ``errors``) have ended.
+They are read in any case: Together AI's batch API, OpenAI's shape otherwise, reports
+``VALIDATING``, ``IN_PROGRESS``, ``COMPLETED``.
 
 Example:
     >>> from backbone.targets.openai_compat import SPENT_LIMIT, OpenAITarget
@@ -23,7 +25,7 @@ from typing import Any
 
 import aiohttp
 
-from backbone.targets.batch_http import BatchHttp, counts, jsonl
+from backbone.targets.batch_http import BatchHttp, counts, result_lines
 from backbone.targets.batching import (
     BatchStatus,
     ItemResult,
@@ -38,6 +40,29 @@ from backbone.targets.openai_compat import SPENT_LIMIT, OpenAITarget
 
 ENDPOINT = "/v1/chat/completions"
 OPEN = frozenset({"validating", "in_progress", "finalizing", "cancelling"})
+
+
+def batch_errors(data: Any) -> str:
+    """What a batch object's ``errors`` say (why a batch failed: ``code: message`` of each
+    entry of ``errors.data``, at most three), or ``""``.
+
+    Example:
+        >>> batch_errors({"errors": {"data": [{"code": "token_limit_exceeded",
+        ...     "message": "Enqueued token limit reached."}]}})
+        'token_limit_exceeded: Enqueued token limit reached.'
+        >>> batch_errors({"errors": None}), batch_errors({"errors": {"data": "x"}})
+        ('', '')
+    """
+    errors = data.get("errors") if isinstance(data, dict) else None
+    entries = errors.get("data") if isinstance(errors, dict) else None
+    said = []
+    for entry in entries[:3] if isinstance(entries, list) else ():
+        if isinstance(entry, dict):
+            parts = (entry.get("code"), entry.get("message"))
+            text = ": ".join(str(p) for p in parts if isinstance(p, str) and p)
+            if text:
+                said.append(text)
+    return "; ".join(said)[:300]
 
 
 class OpenAIBatchClient:
@@ -91,7 +116,9 @@ class OpenAIBatchClient:
             raise self.target.unreadable(json.dumps(data)[:200])
         n = counts(data)
         done = n.get("completed", 0) + n.get("failed", 0)
-        return BatchStatus(state, state in OPEN, done, n.get("total", 0))
+        return BatchStatus(
+            state, state.lower() in OPEN, done, n.get("total", 0), batch_errors(data)
+        )
 
     async def results(self, batch_id: str) -> dict[str, ItemResult]:
         data = await self.http.get_json(f"/batches/{batch_id}")
@@ -101,7 +128,7 @@ class OpenAIBatchClient:
             if not file_id:
                 continue
             text = await self.http.get_text(f"/files/{file_id}/content")
-            for obj in jsonl(text):
+            for obj in result_lines(text, self.target):
                 keep_first_answer(out, obj.get("custom_id"), self._item(obj))
         return out
 

@@ -159,13 +159,15 @@ def keep_first_answer(out: dict[str, ItemResult], custom_id: object, item: ItemR
 
 @dataclass(frozen=True)
 class BatchStatus:
-    """A batch as the provider describes it: its state, whether it is still running, and how
-    many of its requests are done."""
+    """A batch as the provider describes it: its state, whether it is still running, how
+    many of its requests are done, and what the provider says went wrong with it (a failed
+    batch's reason; ``""``: nothing)."""
 
     state: str
     open: bool
     done: int
     total: int
+    why: str = ""
 
 
 class BatchClient(Protocol):
@@ -431,6 +433,8 @@ class BatchingTarget:
                 self.journal.forget(batch_id)
         waiting = self._watching.pop(batch_id, {})
         state = status.state if status is not None else "lost"
+        if status is not None and status.why:
+            state += f" ({status.why})"
         for key, item in waiting.items():
             result = results.get(key)
             if result is None:

@@ -120,5 +120,24 @@ class NotFoundError(UnusableTargetError):
     )
 
 
+class RedirectedError(UnusableTargetError):
+    """The server answered a call with a redirect (HTTP 3xx), which is not followed (a key is
+    never sent on to a host not named): it redirects every call alike (http:// to https://,
+    an old path to a new one), so no later call can succeed. The message names where to."""
+
+    summary = "the server redirected the call"
+    remedy = "Fix the base URL"
+
+
+class QuotaSpentError(UnusableTargetError):
+    """The provider says the account's quota is spent (OpenAI's HTTP 429 with the code
+    ``insufficient_quota``: its credit or monthly budget used up; an HTTP 402, Payment
+    Required, as OpenRouter's for no credit left), not a rate limit that passes: no later
+    call can succeed until the account's billing changes."""
+
+    summary = "the account's quota is spent"
+    remedy = "Check the plan and billing of the key's account"
+
+
 class TargetSpecError(ValueError):
     """A target string (``openai:MODEL``, ``python:MOD:FUNC``...) is malformed or unusable."""

@@ -2,9 +2,14 @@
 
 * 429, 408 and 5xx are retryable (with the server's ``Retry-After``, and its rate-limit
   headers read by :func:`~backbone.targets.ratelimit_headers.parse_rate_limits`);
+* a spent quota is a :class:`QuotaSpentError`, never retried, a run stops on it: a 429 or a
+  400 that says so (OpenAI's ``insufficient_quota``, Anthropic's "credit balance is too
+  low"), and a 402 (Payment Required) unless it carries a ``Retry-After`` (OpenRouter's
+  in-flight spending budget, which passes: retried);
 * 401 and 403 are an :class:`AuthenticationError` with the provider's own message (and why
   an environment key was withheld, when it was): never retried, a run stops on it;
-* a 3xx is final: redirects are not followed, so a key never travels on to another host;
+* a 3xx is a :class:`RedirectedError`: redirects are not followed, so a key never travels
+  on to another host, and every call is redirected alike (a run stops on it);
 * 404 is a :class:`NotFoundError` naming the URL called: no such endpoint or model, so no
   later call can succeed either (a run stops on it, as on a refused key);
 * a 400 or a 422 is an :class:`InvalidRequestError` carrying the ``param`` and ``code`` the
@@ -35,6 +40,8 @@ from backbone.targets.errors import (
     AuthenticationError,
     InvalidRequestError,
     NotFoundError,
+    QuotaSpentError,
+    RedirectedError,
     RetryableTargetError,
     TargetError,
 )
@@ -46,7 +53,14 @@ if TYPE_CHECKING:
 
 
 def parse_retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header: delta-seconds or an HTTP date."""
+    """Seconds from a Retry-After header: delta-seconds or an HTTP date (one already past:
+    0). A negative number, like NaN or words, is no hint (None: the retry backs off as it
+    would with no header); it read as "retry now", and a call's attempts all went out at once.
+
+    Example:
+        >>> parse_retry_after("2"), parse_retry_after("-5"), parse_retry_after("soon")
+        (2.0, None, None)
+    """
     if not value:
         return None
     value = value.strip()
@@ -55,7 +69,7 @@ def parse_retry_after(value: str | None) -> float | None:
     except ValueError:
         pass
     else:
-        return max(0.0, seconds) if seconds == seconds else None  # NaN: no hint
+        return seconds if seconds >= 0 else None  # NaN and negatives: no hint
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -84,6 +98,36 @@ def provider_message(body: str) -> str:
         if isinstance(data.get("message"), str):
             return str(data["message"])[:300]
     return body_text(body)
+
+
+QUOTA_SPENT = "insufficient_quota"
+"""OpenAI's error code and type for an account whose credit or monthly budget is spent."""
+LOW_BALANCE = re.compile(r"\bcredit balance is too low\b", re.I)
+"""Anthropic's words (HTTP 400, ``invalid_request_error``) for an account with no credit."""
+
+
+def quota_spent(body: str) -> bool:
+    """Whether an error body says the account's quota is spent (its ``error`` object's
+    ``code`` or ``type`` is :data:`QUOTA_SPENT`, or its message is Anthropic's "credit
+    balance is too low"), rather than a rate limit that passes or a request at fault.
+
+    Example:
+        >>> quota_spent('{"error": {"message": "You exceeded your current quota", '
+        ...             '"type": "insufficient_quota", "code": "insufficient_quota"}}')
+        True
+        >>> quota_spent('{"error": {"message": "Rate limit", "code": "rate_limit_exceeded"}}')
+        False
+    """
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):  # not JSON, too deep, a number past int's limit
+        return False
+    error = data.get("error") if isinstance(data, dict) else None
+    if not isinstance(error, dict):
+        return False
+    message = error.get("message")
+    low = isinstance(message, str) and LOW_BALANCE.search(message) is not None
+    return low or QUOTA_SPENT in (error.get("code"), error.get("type"))
 
 
 def error_fields(body: str) -> tuple[str | None, str | None]:
@@ -182,7 +226,17 @@ def raise_for_status(
         raise AuthenticationError(
             message + (f" ({auth_note})" if auth_note else ""), secrets=secrets
         )
-    if status == 429 or status == 408 or status >= 500:
+    if status == 402 and "retry-after" not in response.headers:
+        # Payment Required: no credit left (OpenRouter's 402; with a Retry-After it is its
+        # in-flight spending budget, which passes: retried below)
+        raise QuotaSpentError(
+            f"{provider}: HTTP 402: {provider_message(response.text)}", secrets=secrets
+        )
+    if status in (400, 429) and quota_spent(response.text):
+        raise QuotaSpentError(
+            f"{provider}: HTTP {status}: {provider_message(response.text)}", secrets=secrets
+        )
+    if status in (402, 408, 429) or status >= 500:
         raise RetryableTargetError(
             f"{provider}: HTTP {status}: {body}",
             retry_after=parse_retry_after(response.headers.get("retry-after")),
@@ -192,7 +246,7 @@ def raise_for_status(
         )
     if status < 400:
         where = response.headers.get("location", "elsewhere")
-        raise TargetError(
+        raise RedirectedError(
             f"{provider}: HTTP {status}: redirected to {where}, which is not followed (a key is "
             "never sent on to another host); give the final URL as the base URL",
             secrets=secrets,
@@ -219,13 +273,14 @@ _PASSING = re.compile(
 
 
 def error_in_reply(
-    data: object, provider: str, *, secrets: Sequence[str] = ()
+    data: object, provider: str, *, secrets: Sequence[str] = (), note: str = ""
 ) -> TargetError | None:
     """The error a 2xx reply carries instead of a completion (``{"error": {...}}``, the shape
     of OpenAI-compatible servers and proxies, or Anthropic's ``{"type": "error", "error":
     {...}}``), or ``None``. Retryable when it says the fault is passing (overloaded, a rate
     limit, a server error, a timeout; or a ``code`` of 429 or 5xx), else final; either way
-    it names the provider's own message rather than quoting the body as unreadable.
+    it names the provider's own message rather than quoting the body as unreadable
+    (``note``: where it was found, added in brackets).
 
     Example:
         >>> e = error_in_reply({"type": "error", "error": {"type": "overloaded_error",
@@ -249,7 +304,7 @@ def error_in_reply(
     passing = (status is not None and (status in (408, 429) or status >= 500)) or bool(
         _PASSING.search(f"{kind} {code or ''} {message}")
     )
-    text = f"{provider}: an error in place of a reply: {said}"
+    text = f"{provider}: an error in place of a reply: {said}" + (f" ({note})" if note else "")
     if passing:
         return RetryableTargetError(text, secrets=secrets, rate_limited=status == 429)
     return TargetError(text, secrets=secrets)

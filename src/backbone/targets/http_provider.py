@@ -46,6 +46,18 @@ NO_TEXT_WHY = {
 }
 """What a finish or stop reason means when the reply it ends has no text."""
 
+CUT_OFF = frozenset({"length", "max_tokens", "model_context_window_exceeded"})
+"""The finish or stop reasons of a reply whose text ran into a token limit, so that it may end
+mid-answer (:attr:`~backbone.targets.messages.Reply.cut`): its ``max_tokens`` (``length``:
+OpenAI's word; ``max_tokens``: Anthropic's, and a local server's that uses it), or the model's
+context window (Anthropic's ``model_context_window_exceeded``)."""
+
+STOPPED_PART_WAY = frozenset({"content_filter", "refusal"})
+"""The finish or stop reasons of a reply a safety system stopped mid-answer: Azure's content
+filter (``finish_reason: content_filter``, sometimes with the text so far) and Anthropic's
+streaming classifiers (``stop_reason: refusal``, with the text so far and no refusal message).
+Such text is not the model's whole reply, so it is never graded as one."""
+
 
 MAX_TOKENS = 10**12
 """The largest token count taken from a reply's usage (more is not a count)."""
@@ -216,6 +228,19 @@ class HttpProvider:
         return NoTextError(
             f"{self.provider}: the reply has no text ({reason})",
             why=None if why is None else str(why),
+            secrets=self.secrets,
+        )
+
+    def stopped_part_way(self, field: str, why: str, text: str) -> NoTextError:
+        """The error for a reply whose ``text`` a safety system stopped mid-answer (``why``:
+        one of :data:`STOPPED_PART_WAY`, the value of ``field``). Final, like a reply with no
+        text: asking again would be stopped again."""
+        what = NO_TEXT_WHY.get(why, "")
+        reason = f"{field} {why!r}" + (f": {what}" if what else "")
+        return NoTextError(
+            f"{self.provider}: the reply was stopped part-way ({reason}); its {len(text)} "
+            "characters are not graded",
+            why=why,
             secrets=self.secrets,
         )
 

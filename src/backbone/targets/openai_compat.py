@@ -31,8 +31,20 @@ from urllib.parse import urlsplit
 
 from backbone.targets.base_url import checked_base_url
 from backbone.targets.credentials import choose_key
-from backbone.targets.errors import InvalidRequestError, NoTextError
-from backbone.targets.http_provider import NO_TEXT_WHY, HttpProvider, usage_of
+from backbone.targets.errors import (
+    InvalidRequestError,
+    NoTextError,
+    RetryableTargetError,
+    TargetError,
+)
+from backbone.targets.http_errors import error_in_reply
+from backbone.targets.http_provider import (
+    CUT_OFF,
+    NO_TEXT_WHY,
+    STOPPED_PART_WAY,
+    HttpProvider,
+    usage_of,
+)
 from backbone.targets.messages import Reply, Request
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -231,7 +243,9 @@ class OpenAITarget(HttpProvider):
         The message's ``content`` may be a string or a list of content parts (their text is
         joined); with no text, its ``refusal``. A reply with no text that the server says why
         (a tool call, the token limit, a content filter) is a final error saying so, never
-        an empty reply to grade."""
+        an empty reply to grade; so is text a content filter stopped part-way. A choice that
+        ended in an error (``finish_reason: error``) is that error. Text that stopped at the
+        token limit is ``cut``."""
         try:
             choice = data["choices"][0]
             message = choice["message"]
@@ -243,9 +257,27 @@ class OpenAITarget(HttpProvider):
             usage = usage_of(data, "prompt_tokens", "completion_tokens")
         except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
             raise self.unreadable(raw) from exc
+        if finish == "error":
+            raise self.ended_in_error(choice.get("error"))
         if not text.strip() and (tools or finish in NO_TEXT_WHY):
             raise self.no_text("finish_reason", finish, tools)
-        return Reply(text=text, usage=usage, limits=limits, cut=finish == "length")
+        if finish in STOPPED_PART_WAY:
+            raise self.stopped_part_way("finish_reason", finish, text)
+        return Reply(text=text, usage=usage, limits=limits, cut=finish in CUT_OFF)
+
+    def ended_in_error(self, error: Any) -> TargetError:
+        """The error for a choice whose ``finish_reason`` is ``error`` (OpenRouter's 200 when
+        the model failed mid-generation, with the upstream's ``error`` in the choice): that
+        error, retried when it says the fault passes (a 502 upstream), never its text so far
+        as a reply; with no details, retried too (the generation broke off)."""
+        note = "finish_reason 'error'"
+        found = error_in_reply({"error": error}, self.provider, secrets=self.secrets, note=note)
+        if found is not None:
+            return found
+        return RetryableTargetError(
+            f"{self.provider}: the reply ended with an error and no details ({note})",
+            secrets=self.secrets,
+        )
 
     def grow_budget(self, sent: dict[str, Any]) -> None:
         """A reply spent all of the token limit in ``sent`` before any text (a reasoning
