@@ -13,7 +13,7 @@ from __future__ import annotations
 from backbone.core.formatting import pct
 from backbone.gate.config import GateConfig, Regression, Sequential
 from backbone.gate.early_stop import replay
-from backbone.gate.regressions import check_regression
+from backbone.gate.regressions import check_regression, unpaired
 from backbone.gate.result import CheckResult, GateReport, SequentialRecord
 from backbone.gate.thresholds import check_threshold
 from backbone.metrics.compare import Comparison, compare_outcomes
@@ -101,7 +101,11 @@ def sequential_check(
             else None
         )
         unscored_b, unscored_a = cmp.excluded.unscored_in_b, cmp.excluded.unscored_in_a
-        if rate_n == 0 and (unscored_b or unscored_a):  # nothing paired: no evidence at all
+        cannot = unpaired(cmp)
+        if cannot is not None:  # another suite: it passed as 'no change' on nothing compared
+            passed = False
+            msg = head + f"cannot check: {cannot}"
+        elif rate_n == 0 and (unscored_b or unscored_a):  # nothing paired: no evidence at all
             passed = False
             msg = head + (
                 f"cannot check: no scenario scored in both runs ({len(unscored_b)} unscored "
