@@ -36,6 +36,7 @@ from backbone.core.outcome import HOLD_SCORED, YIELD_SCORED, Outcome
 from backbone.gate.config import Sequential
 from backbone.gate.result import SequentialRecord
 from backbone.gate.sequential import Monitor
+from backbone.metrics.compare import ladder_differs
 
 T = TypeVar("T")
 
@@ -47,8 +48,16 @@ def play_order(items: Sequence[T], seed: int) -> list[T]:
     return order
 
 
-def observation(o: Outcome, seq: Sequential, baseline: Mapping[str, Outcome] | None) -> int | None:
-    """What one scenario's outcome adds to the sequential stream (None: nothing)."""
+def observation(
+    o: Outcome,
+    seq: Sequential,
+    baseline: Mapping[str, Outcome] | None,
+    same_pressure: bool = True,
+) -> int | None:
+    """What one scenario's outcome adds to the sequential stream (None: nothing). In
+    regression mode a scenario whose baseline played it under another pressure ladder adds
+    nothing when the two runs played their pressure the same way (``same_pressure``), as
+    :func:`~backbone.metrics.compare.compare_outcomes` leaves such a pair out."""
     scored: tuple[str, ...]
     if seq.metric == "cave_rate":
         expect, scored, bad = "hold", HOLD_SCORED, "caved"
@@ -60,6 +69,8 @@ def observation(o: Outcome, seq: Sequential, baseline: Mapping[str, Outcome] | N
         return int(o.outcome == bad)
     base = (baseline or {}).get(o.id)
     if base is None or base.expect != expect or base.outcome not in scored:
+        return None
+    if same_pressure and ladder_differs(base, o):
         return None
     was, now = base.outcome == bad, o.outcome == bad
     return None if was == now else int(now)
@@ -79,9 +90,12 @@ def new_monitor(seq: Sequential) -> Monitor:
 class _Tracker:
     """Feeds outcomes in play order and remembers where the decision came."""
 
-    def __init__(self, seq: Sequential, baseline: Mapping[str, Outcome] | None) -> None:
+    def __init__(
+        self, seq: Sequential, baseline: Mapping[str, Outcome] | None, same_pressure: bool
+    ) -> None:
         self.seq = seq
         self.baseline = baseline
+        self.same_pressure = same_pressure
         self.monitor = new_monitor(seq)
         self.fed = 0
         self.decided_after: int | None = None
@@ -94,7 +108,7 @@ class _Tracker:
         self.fed += 1
         if self.decided_after is not None:
             return True
-        x = observation(o, self.seq, self.baseline)
+        x = observation(o, self.seq, self.baseline, self.same_pressure)
         if x is not None:
             self.monitor.observe(x)
             cs = self.monitor.cs
@@ -122,10 +136,15 @@ class _Tracker:
 
 
 def replay(
-    outcomes: Sequence[Outcome], seq: Sequential, baseline: Mapping[str, Outcome] | None
+    outcomes: Sequence[Outcome],
+    seq: Sequential,
+    baseline: Mapping[str, Outcome] | None,
+    *,
+    same_pressure: bool = True,
 ) -> SequentialRecord:
-    """Feed a finished run's outcomes in the sequential play order; where would it stop?"""
-    tracker = _Tracker(seq, baseline)
+    """Feed a finished run's outcomes in the sequential play order; where would it stop?
+    ``same_pressure``: as for :func:`observation`."""
+    tracker = _Tracker(seq, baseline, same_pressure)
     for o in play_order(outcomes, seq.seed):
         if tracker.feed(o):
             break
@@ -147,9 +166,15 @@ class EarlyStop:
         69
     """
 
-    def __init__(self, seq: Sequential, baseline: Mapping[str, Outcome] | None = None) -> None:
+    def __init__(
+        self,
+        seq: Sequential,
+        baseline: Mapping[str, Outcome] | None = None,
+        *,
+        same_pressure: bool = True,
+    ) -> None:
         self.seq = seq
-        self._tracker = _Tracker(seq, baseline)
+        self._tracker = _Tracker(seq, baseline, same_pressure)
 
     def order(self, items: Sequence[T]) -> list[T]:
         """The play order: ``items`` shuffled with the check's seed."""

@@ -30,8 +30,10 @@ def _record(seq: Sequential, run: RunRecord, baseline: RunRecord | None) -> Sequ
         and live.get("seed") == seq.seed
     ):
         return SequentialRecord.model_validate(live)
-    base = {o.id: o for o in baseline.outcomes} if baseline is not None else None
-    return replay(run.outcomes, seq, base)
+    if baseline is None:
+        return replay(run.outcomes, seq, None)
+    base = {o.id: o for o in baseline.outcomes}
+    return replay(run.outcomes, seq, base, same_pressure=baseline.same_pressure_as(run))
 
 
 def sequential_check(
