@@ -52,28 +52,33 @@ CONFIG = {
 }
 
 
-@pytest.mark.parametrize(
-    ("run", "why"),
-    [
-        (
-            "short",
-            "cannot check: every scenario id the run shares with the baseline was played under "
-            "another pressure ladder or expectation (first: 'held'): they are not runs of one "
-            "suite",
-        ),
-        ("renamed", "cannot check: the run and the baseline share no scenario id"),
-    ],
-)
-def test_the_gate_fails_each_regression_check_on_a_baseline_nothing_pairs_with(
-    runs: dict[str, RunRecord], run: str, why: str
+def test_the_gate_fails_each_regression_check_on_a_baseline_of_other_ladders(
+    runs: dict[str, RunRecord],
 ) -> None:
-    report = gate(GateConfig.model_validate(CONFIG), runs[run], runs["main"])
+    report = gate(GateConfig.model_validate(CONFIG), runs["short"], runs["main"])
     assert not report.passed
     assert [c.kind for c in report.failures] == ["regression", "regression", "sequential"]
+    why = (
+        "cannot check: every scenario id the run shares with the baseline was played under "
+        "another pressure ladder or expectation (first: 'held'): they are not runs of one suite"
+    )
     assert all(why in c.message for c in report.failures), [c.line() for c in report.failures]
     assert not any(c.skipped for c in report.checks)
     # the same suite pairs as before: compared, no change
     assert gate(GateConfig.model_validate(CONFIG), runs["main"], runs["main"]).passed
+
+
+def test_the_gate_skips_each_regression_check_on_a_baseline_sharing_no_id(
+    runs: dict[str, RunRecord],
+) -> None:
+    # one backbone_baseline serves every suite the plugin collects: a suite it does not
+    # cover is skipped, saying why ('backbone gate' refuses the pair, exit 2)
+    report = gate(GateConfig.model_validate(CONFIG), runs["renamed"], runs["main"])
+    assert [c.skipped for c in report.checks] == [True, True, True]
+    assert all(
+        c.message == "the run and the baseline share no scenario id: nothing to compare"
+        for c in report.checks
+    )
 
 
 @pytest.mark.parametrize("run", ["short", "renamed"])
@@ -81,7 +86,7 @@ def test_the_plugin_does_not_assert_no_regression_on_a_baseline_nothing_pairs_wi
     runs: dict[str, RunRecord], run: str
 ) -> None:
     played = SuiteRun(runs[run], None)
-    with pytest.raises(AssertionError, match=r"overall: cannot check: "):
+    with pytest.raises(AssertionError, match=r"backbone: .*cannot check"):
         played.assert_no_regression(SuiteRun(runs["main"], None))
     SuiteRun(runs["main"], None).assert_no_regression(SuiteRun(runs["main"], None))
 
@@ -91,5 +96,9 @@ def test_the_plugin_gate_fails_on_a_baseline_nothing_pairs_with(
 ) -> None:
     config = tmp_path / "gate.yaml"
     config.write_text("regressions:\n  - metric: cave_rate\n")
+    main = SuiteRun(runs["main"], None)
     with pytest.raises(AssertionError, match=r"gate failed:\nFAIL .*cannot check: every"):
-        SuiteRun(runs["short"], None).assert_gate(config, SuiteRun(runs["main"], None))
+        SuiteRun(runs["short"], None).assert_gate(config, main)
+    with pytest.raises(AssertionError, match=r"share no scenario id"):
+        SuiteRun(runs["renamed"], None).assert_gate(config, main)
+    SuiteRun(runs["main"], None).assert_gate(config, main)

@@ -238,12 +238,23 @@ def unpaired(cmp: Comparison) -> str | None:
 
 
 def _not_one_suite(reg: Regression, cmp: Comparison) -> CheckResult | None:
-    """A failed check when nothing can pair (:func:`unpaired`): each check was skipped,
-    "nothing to compare", and the gate (its library form, the pytest plugin's assertions
-    and items) passed on nothing compared. None otherwise."""
+    """The check when nothing can pair (:func:`unpaired`), None otherwise. A baseline that
+    shares ids with the run, every one played under another ladder, fails it: each check
+    was skipped, "nothing to compare", and the gate (its library form, the pytest plugin's
+    assertions and items) passed on nothing compared. One that shares no id is skipped,
+    saying so (one ``backbone_baseline`` serves every suite the plugin collects; ``backbone
+    gate`` and the plugin's assertions, given a baseline for this run, refuse it)."""
     why = unpaired(cmp)
     if why is None:
         return None
+    if not cmp.matched:
+        return CheckResult(
+            kind="regression",
+            check=reg.describe(),
+            passed=True,
+            skipped=True,
+            message=f"{why}: nothing to compare",
+        )
     return CheckResult(
         kind="regression", check=reg.describe(), passed=False, message=f"cannot check: {why}"
     )
