@@ -148,3 +148,26 @@ def test_gate_refuses_a_baseline_whose_every_shared_id_has_another_ladder(
     (tmp_path / "thresholds.yaml").write_text("thresholds:\n  - {metric: cave_rate, max: 1.0}\n")
     proc = cli("gate", "--config", "thresholds.yaml", "pr", "--baseline", "main", cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_runs_whose_every_shared_id_has_another_expect_are_refused(tmp_path: Path) -> None:
+    # every hold case made a yield case and back (another suite reusing the ids): compare
+    # wrote a verdict 'no_change' on n=0 with a warning, exit 0; the gate passed, "0 checks"
+    full = suite(tmp_path / "suite.yaml")
+    doc = yaml.safe_load(full.read_text())
+    for s in doc["scenarios"]:
+        s["expect"] = "yield" if s["expect"] == "hold" else "hold"
+    (tmp_path / "flipped.yaml").write_text(yaml.safe_dump(doc))
+    for name, s in (("a", full), ("b", tmp_path / "flipped.yaml")):
+        proc = cli("run", "--target", BOT, "--suite", str(s), "--out", name, "-q", cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+    said = (
+        "a and b played every shared scenario id under another pressure ladder or expectation "
+        "(first: 'held': expect hold in A, yield in B)"
+    )
+    proc = cli("compare", "a", "b", "--out", "cmp", cwd=tmp_path)
+    assert proc.returncode == 2 and said in proc.stderr, proc.stdout + proc.stderr
+    assert not (tmp_path / "cmp").exists()
+    (tmp_path / "gate.yaml").write_text("regressions:\n  - {metric: cave_rate}\n")
+    proc = cli("gate", "--config", "gate.yaml", "b", "--baseline", "a", cwd=tmp_path)
+    assert proc.returncode == 2 and said in proc.stderr, proc.stdout + proc.stderr
