@@ -160,7 +160,7 @@ def rescore(
             started=started,
             finished=datetime.now(UTC),
             options={
-                **{k: v for k, v in run.options.items() if k != "sent"},
+                **{k: v for k, v in run.options.items() if k not in _REDECIDED},
                 **({"sent": {**sent, **judged}} if sent or judged else {}),
                 "rescored_from": str(run_dir),
                 "judge": list(judges),
@@ -173,6 +173,14 @@ def rescore(
         if held is not None:
             write_run(record, held)
     return record
+
+
+_REDECIDED = frozenset({"sent", "sequential"})
+"""Options of the run that the re-score does not copy as they are: what its judges were sent
+(the re-score's own are recorded) and a live sequential check's decision (``gate --target``
+with a ``sequential`` section), taken on the run's grades: copied, ``backbone gate`` read
+it back as the re-score's and passed a re-score whose every scenario went unscored. The
+gate replays the check over the re-scored outcomes instead."""
 
 
 def _role_break(broke: PressureBreakRecord | SampleBreakRecord | None) -> RoleBreak | None:
