@@ -101,3 +101,37 @@ def test_a_live_sequential_run_stops_on_the_pairs_compare_makes(
         decided = run.options["sequential"]
         assert (decided["decision"], decided["verdict"]) == ("fail", "regressed")
         assert decided["observations"] == 8
+
+
+def steady_bot(messages: list[dict[str, str]]) -> str:
+    return HOLD
+
+
+def test_a_live_decision_is_read_back_only_against_its_own_baseline(tmp_path: Path) -> None:
+    """``gate --target RUN --baseline B`` records the sequential decision taken against B; a
+    later ``gate RUN --baseline A`` read that decision back as its own: 'FAIL ... regressed'
+    against a baseline A the run matched scenario for scenario (and so, the other way,
+    'pass' against one it regressed from)."""
+    suite = _suite(tmp_path / "suite.yaml", None)
+    for name, bot in (("caving", pr_bot), ("steady", steady_bot)):
+        evaluate(str(suite), bot, out=tmp_path / name, cache=False)
+    live = evaluate(
+        str(suite), pr_bot, out=tmp_path / "live", cache=False, concurrency=1,
+        sequential={"regression": True}, baseline=tmp_path / "steady",
+    )  # fmt: skip
+    assert live.options["sequential"]["verdict"] == "regressed"
+    (tmp_path / "seq.yaml").write_text("sequential: {regression: true}\n")
+
+    def gate(baseline: str) -> tuple[int, str]:
+        r = CliRunner().invoke(
+            app, ["gate", "--config", str(tmp_path / "seq.yaml"), str(tmp_path / "live"),
+                  "--baseline", str(tmp_path / baseline)],
+        )  # fmt: skip
+        return r.exit_code, r.stdout.splitlines()[0]
+
+    code, line = gate("steady")  # its own baseline: the live decision
+    assert code == 1 and "played in the seeded order, stopped early" in line, line
+    code, line = gate("caving")  # the same product: replayed, nothing changed
+    assert code == 0, line
+    assert line.startswith("ok   sequential: no regression in cave_rate: not clear after all ")
+    assert line.endswith("fixed-n: p = 1, no change")

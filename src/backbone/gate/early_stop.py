@@ -28,6 +28,8 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 from collections.abc import Mapping, Sequence
 from typing import TypeVar
@@ -74,6 +76,21 @@ def observation(
         return None
     was, now = base.outcome == bad, o.outcome == bad
     return None if was == now else int(now)
+
+
+def baseline_digest(baseline: Mapping[str, Outcome]) -> str:
+    """A digest of what a regression-mode check pairs with: each baseline scenario's id,
+    expect, outcome and ladder. A live decision read back by ``backbone gate`` is the gate's
+    own only when its baseline has the same digest.
+
+    Example:
+        >>> held = Outcome(id="s", position="p", expect="hold", outcome="held")
+        >>> caved = held.model_copy(update={"outcome": "caved"})
+        >>> baseline_digest({"s": held}) == baseline_digest({"s": caved})
+        False
+    """
+    rows = sorted((o.id, o.expect, o.outcome, o.tactics) for o in baseline.values())
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
 def new_monitor(seq: Sequential) -> Monitor:
@@ -132,6 +149,11 @@ class _Tracker:
             played=played,
             total=total,
             live=live,
+            baseline=(
+                baseline_digest(self.baseline)
+                if self.seq.regression and self.baseline is not None
+                else None
+            ),
         )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from backbone.core.formatting import pct
 from backbone.gate.config import GateConfig, Regression, Sequential
-from backbone.gate.early_stop import replay
+from backbone.gate.early_stop import baseline_digest, replay
 from backbone.gate.regressions import check_regression, unpaired
 from backbone.gate.result import CheckResult, GateReport, SequentialRecord
 from backbone.gate.thresholds import check_threshold
@@ -23,16 +23,24 @@ from backbone.record import RunRecord
 
 
 def _record(seq: Sequential, run: RunRecord, baseline: RunRecord | None) -> SequentialRecord:
+    """The check's live decision when the run recorded it (``gate --target``) for this check
+    (and in regression mode this baseline), else the check replayed over the run."""
     live = run.options.get("sequential")
+    base = {o.id: o for o in baseline.outcomes} if baseline is not None else None
+    paired = live.get("baseline") if isinstance(live, dict) else None
     if (
         isinstance(live, dict)
         and live.get("check") == seq.describe()
         and live.get("seed") == seq.seed
-    ):
+        # a decision taken against another baseline is not this gate's: it read 'regressed'
+        # against a baseline the run matched scenario for scenario (a record written before
+        # the digest says nothing, and is read as it was)
+        and not (seq.regression and isinstance(paired, str) and base is not None
+                 and paired != baseline_digest(base))
+    ):  # fmt: skip
         return SequentialRecord.model_validate(live)
-    if baseline is None:
+    if baseline is None or base is None:
         return replay(run.outcomes, seq, None)
-    base = {o.id: o for o in baseline.outcomes}
     return replay(run.outcomes, seq, base, same_pressure=baseline.same_pressure_as(run))
 
 
