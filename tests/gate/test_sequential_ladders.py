@@ -135,3 +135,27 @@ def test_a_live_decision_is_read_back_only_against_its_own_baseline(tmp_path: Pa
     assert code == 0, line
     assert line.startswith("ok   sequential: no regression in cave_rate: not clear after all ")
     assert line.endswith("fixed-n: p = 1, no change")
+
+
+def test_a_live_decision_is_read_back_only_at_its_own_alpha(tmp_path: Path) -> None:
+    """A gate config whose alpha changed since the play read the live decision back as its
+    own: its 95% sequence printed as the 'anytime 99% CS', the decision taken at 5%."""
+    suite = _suite(tmp_path / "suite.yaml", None)
+    live = evaluate(
+        str(suite), steady_bot, out=tmp_path / "live", cache=False, concurrency=1,
+        sequential={"metric": "cave_rate", "max": 0.3},
+    )  # fmt: skip
+    record = live.options["sequential"]
+    assert record["decision"] == "pass" and record["played"] < 50
+    (tmp_path / "seq.yaml").write_text("sequential: {metric: cave_rate, max: 0.3, alpha: 0.01}\n")
+    r = CliRunner().invoke(
+        app, ["gate", "--config", str(tmp_path / "seq.yaml"), str(tmp_path / "live")]
+    )
+    line = r.stdout.splitlines()[0]
+    # replayed at 1%: the scenarios the play stopped at are too few to decide
+    assert f"pass after {record['decided_after']} " not in line, line
+    assert line.startswith(
+        f"ok   sequential: cave_rate ≤ 30.0%: not clear after all {record['played']} "
+    )
+    hi = 100 * record["ci"][1]
+    assert "anytime 99% CS 0.0%–" in line and f"–{hi:.1f}%" not in line

@@ -32,6 +32,9 @@ def _record(seq: Sequential, run: RunRecord, baseline: RunRecord | None) -> Sequ
         isinstance(live, dict)
         and live.get("check") == seq.describe()
         and live.get("seed") == seq.seed
+        # at another alpha (the config changed since the play) its interval is another
+        # level's: the gate printed a 95% sequence as the "anytime 99% CS"
+        and live.get("alpha") == seq.alpha
         # a decision taken against another baseline is not this gate's: it read 'regressed'
         # against a baseline the run matched scenario for scenario (a record written before
         # the digest says nothing, and is read as it was)
