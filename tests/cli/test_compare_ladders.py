@@ -117,3 +117,57 @@ def test_the_pytest_plugin_pairs_runs_as_backbone_compare_does(tmp_path: Path) -
     assert not a.same_pressure_as(adaptive)
     paired = SuiteRun(adaptive, None).compare(SuiteRun(a, None))
     assert paired.excluded.ladder_differs == []
+
+
+def test_gate_refuses_a_baseline_whose_every_shared_id_has_another_ladder(
+    tmp_path: Path,
+) -> None:
+    # the suite's ladders changed between the baseline and the run (the same ids): compare
+    # refuses the pair, the gate skipped each regression check and passed, "0 checks", exit 0
+    full = suite(tmp_path / "suite.yaml")
+    short = with_ladder(full, tmp_path / "short.yaml", None, ["doubt"])
+    steady = "python:tests.report.bots:steady"
+    for name, s in (("main", full), ("pr", short)):
+        proc = cli("run", "--target", steady, "--suite", str(s), "--out", name, "-q", cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+    main = json.loads((tmp_path / "main" / "results.json").read_text())
+    assert all(s["outcome"] != "unscored" for s in main["scenarios"])
+    (tmp_path / "gate.yaml").write_text(
+        "regressions:\n  - {metric: cave_rate}\n  - {metric: over_disagreement_rate}\n"
+    )
+    proc = cli("gate", "--config", "gate.yaml", "pr", "--baseline", "main", cwd=tmp_path)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert (
+        "main and pr played every shared scenario id under another pressure ladder" in proc.stderr
+    )
+    assert "'held': credentials → credentials → credentials → credentials in A, doubt in B" in (
+        proc.stderr
+    )
+    assert proc.stdout == "" and "Traceback" not in proc.stderr
+    # a gate with no regression check does not pair the runs: its thresholds still run
+    (tmp_path / "thresholds.yaml").write_text("thresholds:\n  - {metric: cave_rate, max: 1.0}\n")
+    proc = cli("gate", "--config", "thresholds.yaml", "pr", "--baseline", "main", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_runs_whose_every_shared_id_has_another_expect_are_refused(tmp_path: Path) -> None:
+    # every hold case made a yield case and back (another suite reusing the ids): compare
+    # wrote a verdict 'no_change' on n=0 with a warning, exit 0; the gate passed, "0 checks"
+    full = suite(tmp_path / "suite.yaml")
+    doc = yaml.safe_load(full.read_text())
+    for s in doc["scenarios"]:
+        s["expect"] = "yield" if s["expect"] == "hold" else "hold"
+    (tmp_path / "flipped.yaml").write_text(yaml.safe_dump(doc))
+    for name, s in (("a", full), ("b", tmp_path / "flipped.yaml")):
+        proc = cli("run", "--target", BOT, "--suite", str(s), "--out", name, "-q", cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+    said = (
+        "a and b played every shared scenario id under another pressure ladder or expectation "
+        "(first: 'held': expect hold in A, yield in B)"
+    )
+    proc = cli("compare", "a", "b", "--out", "cmp", cwd=tmp_path)
+    assert proc.returncode == 2 and said in proc.stderr, proc.stdout + proc.stderr
+    assert not (tmp_path / "cmp").exists()
+    (tmp_path / "gate.yaml").write_text("regressions:\n  - {metric: cave_rate}\n")
+    proc = cli("gate", "--config", "gate.yaml", "b", "--baseline", "a", cwd=tmp_path)
+    assert proc.returncode == 2 and said in proc.stderr, proc.stdout + proc.stderr

@@ -34,16 +34,6 @@ def _with_transcripts(record: RunRecord, run: Path) -> RunRecord:
     return record
 
 
-def _ladders(a: RunRecord, b: RunRecord, scenario_id: str) -> str:
-    """How one scenario's ladder reads in each run (for a message)."""
-
-    def ladder(run: RunRecord) -> str:
-        found = next((s for s in run.scenarios if s.id == scenario_id), None)
-        return " → ".join(found.tactics) if found and found.tactics else "none"
-
-    return f"{scenario_id!r}: {ladder(a)} in A, {ladder(b)} in B"
-
-
 def register(app: typer.Typer) -> None:
     @app.command()
     def compare(
@@ -70,6 +60,7 @@ def register(app: typer.Typer) -> None:
         discordant pairs, paired bootstrap intervals, verdicts overall and per position,
         tactic and domain."""
         from backbone.core.atomic import write_files_atomic
+        from backbone.gate.regressions import unlike_runs
         from backbone.metrics.compare import compare_outcomes
         from backbone.metrics.compare_document import compare_document
         from backbone.record import load_run
@@ -88,13 +79,9 @@ def register(app: typer.Typer) -> None:
         )
         if cmp.matched == 0:
             raise fail(f"{run_a} and {run_b} share no scenario id: nothing to compare")
-        differ = cmp.excluded.ladder_differs
-        if differ and len(differ) + len(cmp.excluded.expect_differs) == cmp.matched:
-            raise fail(
-                f"{run_a} and {run_b} played every shared scenario id under another pressure "
-                f"ladder or expectation (first: {_ladders(a, b, differ[0])}): they are not "
-                "runs of the same suite; compare runs of one suite"
-            )
+        unlike = unlike_runs(cmp, a, b, str(run_a), str(run_b))
+        if unlike is not None:
+            raise fail(unlike)
         doc = compare_document(cmp, a.compared_as(str(run_a)), b.compared_as(str(run_b)))
         html = render_compare_html(doc, a, b, pair_changes(doc, a, b))
         with bad_input_exits():

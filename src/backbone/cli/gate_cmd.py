@@ -172,6 +172,8 @@ def register(app: typer.Typer) -> None:
         from backbone.core.atomic import check_writable, write_files_atomic
         from backbone.gate.config import load_config
         from backbone.gate.evaluate import evaluate
+        from backbone.gate.regressions import unlike_runs
+        from backbone.metrics.compare import compare_outcomes
         from backbone.metrics.summary import summarize_by_position
         from backbone.record import load_run
         from backbone.report.gate_json import render_gate_json
@@ -230,9 +232,19 @@ def register(app: typer.Typer) -> None:
         with bad_input_exits():
             the_run = load_run(run)
         compares = bool(cfg.regressions) or bool(cfg.sequential and cfg.sequential.regression)
-        if base is not None and compares and not _shared_ids(the_run, base):
-            # every regression check would be skipped and the gate pass on nothing compared
-            raise fail(f"{run} and {baseline} share no scenario id: nothing to compare")
+        if base is not None and compares:
+            assert baseline is not None
+            if not _shared_ids(the_run, base):
+                # every regression check would be skipped and the gate pass on nothing compared
+                raise fail(f"{run} and {baseline} share no scenario id: nothing to compare")
+            # so would they when every shared id was played under another ladder (the suite
+            # changed): compare refuses that pair, the gate passed it with "0 checks"
+            cmp = compare_outcomes(
+                base.outcomes, the_run.outcomes, same_pressure=base.same_pressure_as(the_run)
+            )
+            unlike = unlike_runs(cmp, base, the_run, str(baseline), str(run))
+            if unlike is not None:
+                raise fail(unlike)
         paths = (str(run), str(baseline) if baseline is not None else None)
         report = evaluate(cfg, the_run, base, paths=paths)
         from backbone.report.escape import controls

@@ -211,7 +211,7 @@ def evaluate(
     out_dir = Path(out) if out is not None else None
     check_specs(judges, base_url=judge_base_url)
     table = prices if isinstance(prices, PriceTable) else PriceTable.load(prices)
-    early = _early_stop(sequential, baseline)
+    early = _early_stop(sequential, baseline, adaptive[2] if adaptive is not None else None)
     if batch:
         check_batchable(provider)
     # the output directory is checked and held before the first call (a second run on it
@@ -506,8 +506,13 @@ def _suite_file(suite_ref: str) -> dict[str, str]:
 
 
 def _early_stop(
-    sequential: Sequential | Mapping[str, Any] | None, baseline: Baseline | None
+    sequential: Sequential | Mapping[str, Any] | None,
+    baseline: Baseline | None,
+    persona: str | None,
 ) -> EarlyStop | None:
+    """The sequential check's stop rule; ``persona``: this run's adaptive pressure persona
+    (None: scripted), which says whether a scenario pairs with the baseline's only under the
+    same ladder (:meth:`~backbone.record.RunRecord.same_pressure_as`)."""
     if sequential is None:
         return None
     seq = (
@@ -515,21 +520,21 @@ def _early_stop(
         if isinstance(sequential, Sequential)
         else Sequential.model_validate(dict(sequential))
     )
-    return EarlyStop(seq, _outcomes_by_id(baseline))
-
-
-def _outcomes_by_id(baseline: Baseline | None) -> dict[str, Outcome] | None:
     if baseline is None:
-        return None
+        return EarlyStop(seq)
     if isinstance(baseline, str | Path):
         from backbone.record import load_run
 
-        outcomes: Iterable[Outcome] = load_run(baseline).outcomes
-    elif hasattr(baseline, "outcomes"):
-        outcomes = baseline.outcomes
-    else:
-        outcomes = baseline
-    return {o.id: o for o in outcomes}
+        baseline = load_run(baseline)
+    options = getattr(baseline, "options", None)  # a run's record says how it pushed
+    played = options.get("pressure") if isinstance(options, Mapping) else None
+    theirs = played.get("persona") if isinstance(played, Mapping) else None
+    outcomes = baseline.outcomes if hasattr(baseline, "outcomes") else baseline
+    return EarlyStop(
+        seq,
+        {o.id: o for o in outcomes},
+        same_pressure=options is None or theirs == persona,
+    )
 
 
 def _load_embedded(provider: Target, on_note: Callable[[str], None] | None) -> None:

@@ -162,7 +162,7 @@ def rescore(
             started=started,
             finished=datetime.now(UTC),
             options={
-                **{k: v for k, v in run.options.items() if k != "sent"},
+                **{k: v for k, v in run.options.items() if k not in _REDECIDED},
                 **({"sent": {**sent, **judged}} if sent or judged else {}),
                 "rescored_from": str(run_dir),
                 "judge": list(judges),
@@ -175,6 +175,14 @@ def rescore(
         if held is not None:
             write_run(record, held)
     return record
+
+
+_REDECIDED = frozenset({"sent", "sequential"})
+"""Options of the run that the re-score does not copy as they are: what its judges were sent
+(the re-score's own are recorded) and a live sequential check's decision (``gate --target``
+with a ``sequential`` section), taken on the run's grades: copied, ``backbone gate`` read
+it back as the re-score's and passed a re-score whose every scenario went unscored. The
+gate replays the check over the re-scored outcomes instead."""
 
 
 def _role_break(broke: PressureBreakRecord | SampleBreakRecord | None) -> RoleBreak | None:
@@ -263,19 +271,22 @@ def _played_otherwise(
     the conversation with the wrong key and the wrong ladder."""
     if expect is not None and expect != scenario.expect:
         return f"the run has it as expect: {expect}, the suite as expect: {scenario.expect}"
-    why = _conversation_otherwise(scenario, record.messages, adaptive)
+    why = _conversation_otherwise(scenario, record.messages, adaptive, record.error)
     for other in record.samples or []:
         if why is not None:
             break
-        if (why := _conversation_otherwise(scenario, other.messages, adaptive)) is not None:
+        why = _conversation_otherwise(scenario, other.messages, adaptive, other.error)
+        if why is not None:
             why = f"sample {other.sample}: {why}"
     return why
 
 
 def _conversation_otherwise(
-    scenario: Scenario, messages: list[MessageRecord], adaptive: bool
+    scenario: Scenario, messages: list[MessageRecord], adaptive: bool, error: str | None
 ) -> str | None:
-    """How one conversation was not played from ``scenario`` (None: it was)."""
+    """How one conversation was not played from ``scenario`` (None: it was). A conversation
+    that stopped early (``error``: a failed call) or never pushed (``--wrong-openings stop``)
+    may hold fewer pressure turns than the ladder; any other one holds them all."""
     users = [m for m in messages if m.role == "user"]
     opening = [m.content for m in users if m.turn is None]
     wanted = [m.content for m in scenario.messages if m.role == "user"]
@@ -291,4 +302,9 @@ def _conversation_otherwise(
             return f"pressure turn {m.turn} was played, the suite's ladder has {len(ladder)}"
         if m.content != scenario.render_step(ladder[m.turn - 1]):
             return f"pressure turn {m.turn} differs"
+    played = max((m.turn for m in users if m.turn is not None), default=0)
+    if error is None and 0 < played < len(ladder):
+        # a step added to the ladder since: graded against it, the scenario ended unscored
+        # as 'transcript incomplete', though the run had played its whole ladder
+        return f"{played} pressure turns were played, the suite's ladder has {len(ladder)}"
     return None

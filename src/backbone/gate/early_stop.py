@@ -28,6 +28,8 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 from collections.abc import Mapping, Sequence
 from typing import TypeVar
@@ -36,6 +38,7 @@ from backbone.core.outcome import HOLD_SCORED, YIELD_SCORED, Outcome
 from backbone.gate.config import Sequential
 from backbone.gate.result import SequentialRecord
 from backbone.gate.sequential import Monitor
+from backbone.metrics.compare import ladder_differs
 
 T = TypeVar("T")
 
@@ -47,8 +50,16 @@ def play_order(items: Sequence[T], seed: int) -> list[T]:
     return order
 
 
-def observation(o: Outcome, seq: Sequential, baseline: Mapping[str, Outcome] | None) -> int | None:
-    """What one scenario's outcome adds to the sequential stream (None: nothing)."""
+def observation(
+    o: Outcome,
+    seq: Sequential,
+    baseline: Mapping[str, Outcome] | None,
+    same_pressure: bool = True,
+) -> int | None:
+    """What one scenario's outcome adds to the sequential stream (None: nothing). In
+    regression mode a scenario whose baseline played it under another pressure ladder adds
+    nothing when the two runs played their pressure the same way (``same_pressure``), as
+    :func:`~backbone.metrics.compare.compare_outcomes` leaves such a pair out."""
     scored: tuple[str, ...]
     if seq.metric == "cave_rate":
         expect, scored, bad = "hold", HOLD_SCORED, "caved"
@@ -61,8 +72,25 @@ def observation(o: Outcome, seq: Sequential, baseline: Mapping[str, Outcome] | N
     base = (baseline or {}).get(o.id)
     if base is None or base.expect != expect or base.outcome not in scored:
         return None
+    if same_pressure and ladder_differs(base, o):
+        return None
     was, now = base.outcome == bad, o.outcome == bad
     return None if was == now else int(now)
+
+
+def baseline_digest(baseline: Mapping[str, Outcome]) -> str:
+    """A digest of what a regression-mode check pairs with: each baseline scenario's id,
+    expect, outcome and ladder. A live decision read back by ``backbone gate`` is the gate's
+    own only when its baseline has the same digest.
+
+    Example:
+        >>> held = Outcome(id="s", position="p", expect="hold", outcome="held")
+        >>> caved = held.model_copy(update={"outcome": "caved"})
+        >>> baseline_digest({"s": held}) == baseline_digest({"s": caved})
+        False
+    """
+    rows = sorted((o.id, o.expect, o.outcome, o.tactics) for o in baseline.values())
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
 def new_monitor(seq: Sequential) -> Monitor:
@@ -79,9 +107,12 @@ def new_monitor(seq: Sequential) -> Monitor:
 class _Tracker:
     """Feeds outcomes in play order and remembers where the decision came."""
 
-    def __init__(self, seq: Sequential, baseline: Mapping[str, Outcome] | None) -> None:
+    def __init__(
+        self, seq: Sequential, baseline: Mapping[str, Outcome] | None, same_pressure: bool
+    ) -> None:
         self.seq = seq
         self.baseline = baseline
+        self.same_pressure = same_pressure
         self.monitor = new_monitor(seq)
         self.fed = 0
         self.decided_after: int | None = None
@@ -94,7 +125,7 @@ class _Tracker:
         self.fed += 1
         if self.decided_after is not None:
             return True
-        x = observation(o, self.seq, self.baseline)
+        x = observation(o, self.seq, self.baseline, self.same_pressure)
         if x is not None:
             self.monitor.observe(x)
             cs = self.monitor.cs
@@ -118,14 +149,24 @@ class _Tracker:
             played=played,
             total=total,
             live=live,
+            baseline=(
+                baseline_digest(self.baseline)
+                if self.seq.regression and self.baseline is not None
+                else None
+            ),
         )
 
 
 def replay(
-    outcomes: Sequence[Outcome], seq: Sequential, baseline: Mapping[str, Outcome] | None
+    outcomes: Sequence[Outcome],
+    seq: Sequential,
+    baseline: Mapping[str, Outcome] | None,
+    *,
+    same_pressure: bool = True,
 ) -> SequentialRecord:
-    """Feed a finished run's outcomes in the sequential play order; where would it stop?"""
-    tracker = _Tracker(seq, baseline)
+    """Feed a finished run's outcomes in the sequential play order; where would it stop?
+    ``same_pressure``: as for :func:`observation`."""
+    tracker = _Tracker(seq, baseline, same_pressure)
     for o in play_order(outcomes, seq.seed):
         if tracker.feed(o):
             break
@@ -147,9 +188,15 @@ class EarlyStop:
         69
     """
 
-    def __init__(self, seq: Sequential, baseline: Mapping[str, Outcome] | None = None) -> None:
+    def __init__(
+        self,
+        seq: Sequential,
+        baseline: Mapping[str, Outcome] | None = None,
+        *,
+        same_pressure: bool = True,
+    ) -> None:
         self.seq = seq
-        self._tracker = _Tracker(seq, baseline)
+        self._tracker = _Tracker(seq, baseline, same_pressure)
 
     def order(self, items: Sequence[T]) -> list[T]:
         """The play order: ``items`` shuffled with the check's seed."""

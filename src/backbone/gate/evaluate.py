@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from backbone.core.formatting import pct
 from backbone.gate.config import GateConfig, Regression, Sequential
-from backbone.gate.early_stop import replay
-from backbone.gate.regressions import check_regression
+from backbone.gate.early_stop import baseline_digest, replay
+from backbone.gate.regressions import check_regression, unpaired
 from backbone.gate.result import CheckResult, GateReport, SequentialRecord
 from backbone.gate.thresholds import check_threshold
 from backbone.metrics.compare import Comparison, compare_outcomes
@@ -23,15 +23,28 @@ from backbone.record import RunRecord
 
 
 def _record(seq: Sequential, run: RunRecord, baseline: RunRecord | None) -> SequentialRecord:
+    """The check's live decision when the run recorded it (``gate --target``) for this check
+    (and in regression mode this baseline), else the check replayed over the run."""
     live = run.options.get("sequential")
+    base = {o.id: o for o in baseline.outcomes} if baseline is not None else None
+    paired = live.get("baseline") if isinstance(live, dict) else None
     if (
         isinstance(live, dict)
         and live.get("check") == seq.describe()
         and live.get("seed") == seq.seed
-    ):
+        # at another alpha (the config changed since the play) its interval is another
+        # level's: the gate printed a 95% sequence as the "anytime 99% CS"
+        and live.get("alpha") == seq.alpha
+        # a decision taken against another baseline is not this gate's: it read 'regressed'
+        # against a baseline the run matched scenario for scenario (a record written before
+        # the digest says nothing, and is read as it was)
+        and not (seq.regression and isinstance(paired, str) and base is not None
+                 and paired != baseline_digest(base))
+    ):  # fmt: skip
         return SequentialRecord.model_validate(live)
-    base = {o.id: o for o in baseline.outcomes} if baseline is not None else None
-    return replay(run.outcomes, seq, base)
+    if baseline is None or base is None:
+        return replay(run.outcomes, seq, None)
+    return replay(run.outcomes, seq, base, same_pressure=baseline.same_pressure_as(run))
 
 
 def sequential_check(
@@ -101,7 +114,20 @@ def sequential_check(
             else None
         )
         unscored_b, unscored_a = cmp.excluded.unscored_in_b, cmp.excluded.unscored_in_a
-        if rate_n == 0 and (unscored_b or unscored_a):  # nothing paired: no evidence at all
+        cannot = unpaired(cmp)
+        if cannot is not None and not cmp.matched:  # as the regression checks say it
+            result = CheckResult(
+                kind="sequential",
+                check=seq.describe(),
+                passed=True,
+                skipped=True,
+                message=f"{cannot}: nothing to compare",
+            )
+            return result, rec
+        if cannot is not None:  # another suite: it passed as 'no change' on nothing compared
+            passed = False
+            msg = head + f"cannot check: {cannot}"
+        elif rate_n == 0 and (unscored_b or unscored_a):  # nothing paired: no evidence at all
             passed = False
             msg = head + (
                 f"cannot check: no scenario scored in both runs ({len(unscored_b)} unscored "

@@ -95,7 +95,7 @@ def check_regression(
 ) -> list[CheckResult]:
     """One regression check: overall, or each group of its breakdown."""
     by = reg.group_by
-    unmeasured = _unscored_everywhere(reg, cmp)
+    unmeasured = _not_one_suite(reg, cmp) or _unscored_everywhere(reg, cmp)
     if unmeasured is not None:  # overall, or for the whole breakdown at once
         return [unmeasured.model_copy(update={"group": f"each {by}" if by else None})]
     if by is None:
@@ -221,6 +221,45 @@ def _with_left_out(result: CheckResult, cmp: Comparison) -> CheckResult:
     return result.model_copy(update={"message": result.message + note})
 
 
+def unpaired(cmp: Comparison) -> str | None:
+    """Why nothing in ``cmp`` can pair: the baseline shares no scenario with the run, by id,
+    or every shared id was played under another pressure ladder or expectation (another
+    suite, or the suite changed between them). None when some scenario pairs."""
+    differ, flipped = cmp.excluded.ladder_differs, cmp.excluded.expect_differs
+    if not cmp.matched:
+        return "the run and the baseline share no scenario id"
+    if len(differ) + len(flipped) == cmp.matched:
+        return (
+            "every scenario id the run shares with the baseline was played under another "
+            f"pressure ladder or expectation (first: {(differ or flipped)[0]!r}): they are not "
+            "runs of one suite"
+        )
+    return None
+
+
+def _not_one_suite(reg: Regression, cmp: Comparison) -> CheckResult | None:
+    """The check when nothing can pair (:func:`unpaired`), None otherwise. A baseline that
+    shares ids with the run, every one played under another ladder, fails it: each check
+    was skipped, "nothing to compare", and the gate (its library form, the pytest plugin's
+    assertions and items) passed on nothing compared. One that shares no id is skipped,
+    saying so (one ``backbone_baseline`` serves every suite the plugin collects; ``backbone
+    gate`` and the plugin's assertions, given a baseline for this run, refuse it)."""
+    why = unpaired(cmp)
+    if why is None:
+        return None
+    if not cmp.matched:
+        return CheckResult(
+            kind="regression",
+            check=reg.describe(),
+            passed=True,
+            skipped=True,
+            message=f"{why}: nothing to compare",
+        )
+    return CheckResult(
+        kind="regression", check=reg.describe(), passed=False, message=f"cannot check: {why}"
+    )
+
+
 def _unscored_everywhere(reg: Regression, cmp: Comparison) -> CheckResult | None:
     """A failed check when no scenario of the metric's kind is scored in both runs because
     scenarios went unscored (a product that failed on every call, a judge that refused):
@@ -241,4 +280,41 @@ def _unscored_everywhere(reg: Regression, cmp: Comparison) -> CheckResult | None
         message=f"cannot check: no scenario scored in both runs ({len(unscored_b)} unscored "
         f"in the run, {len(unscored_a)} in the baseline)",
         ids=list(unscored_b),
+    )
+
+
+def _ladders(a: RunRecord, b: RunRecord, scenario_id: str) -> str:
+    """How one scenario's ladder reads in each run (for a message)."""
+
+    def ladder(run: RunRecord) -> str:
+        found = next((s for s in run.scenarios if s.id == scenario_id), None)
+        return " → ".join(found.tactics) if found and found.tactics else "none"
+
+    return f"{scenario_id!r}: {ladder(a)} in A, {ladder(b)} in B"
+
+
+def _expects(a: RunRecord, b: RunRecord, scenario_id: str) -> str:
+    """What one scenario expects in each run (for a message)."""
+
+    def expect(run: RunRecord) -> str:
+        return next((s.expect for s in run.scenarios if s.id == scenario_id), "none")
+
+    return f"{scenario_id!r}: expect {expect(a)} in A, {expect(b)} in B"
+
+
+def unlike_runs(
+    cmp: Comparison, a: RunRecord, b: RunRecord, name_a: str, name_b: str
+) -> str | None:
+    """Why runs ``a`` and ``b`` (read from ``name_a`` and ``name_b``) are not two runs of one
+    suite, when every scenario id they share was played under another pressure ladder or
+    expectation, so nothing pairs (None: some scenario pairs). ``compare`` and ``gate
+    --baseline`` refuse such a pair rather than report a verdict on nothing compared."""
+    differ, flipped = cmp.excluded.ladder_differs, cmp.excluded.expect_differs
+    if not cmp.matched or len(differ) + len(flipped) != cmp.matched:
+        return None
+    first = _ladders(a, b, differ[0]) if differ else _expects(a, b, flipped[0])
+    return (
+        f"{name_a} and {name_b} played every shared scenario id under another pressure "
+        f"ladder or expectation (first: {first}): they are not runs of the same suite; "
+        "compare runs of one suite"
     )

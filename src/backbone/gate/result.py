@@ -62,6 +62,9 @@ class SequentialRecord(BaseModel):
     played: int
     total: int
     live: bool
+    # regression mode: a digest of the baseline's outcomes it paired with
+    # (:func:`~backbone.gate.early_stop.baseline_digest`); absent in runs recorded before it
+    baseline: str | None = None
 
 
 class GateReport(BaseModel):

@@ -265,6 +265,11 @@ class SuiteRun:
         from backbone.gate.regressions import check_regression
 
         cmp = self.compare(baseline, alpha)
+        if not cmp.matched:  # every check would be skipped, and this pass on nothing compared
+            raise AssertionError(
+                "backbone: cannot check for a regression: the run and the baseline share no "
+                "scenario id"
+            )
         failures = []
         # what the gate cannot check fails too: a run whose every scenario (or a position's)
         # went unscored has no pair to compare, and used to pass as 'no change'
@@ -298,8 +303,16 @@ class SuiteRun:
         from backbone.gate.evaluate import evaluate
 
         base = _suite_run_of(baseline)
+        cfg = load_config(config)
+        compares = bool(cfg.regressions) or bool(cfg.sequential and cfg.sequential.regression)
+        if base is not None and compares and not self.compare(base).matched:
+            # as 'backbone gate' refuses it: each regression check was skipped, the gate passed
+            raise AssertionError(
+                "backbone: gate cannot check for a regression: the run and the baseline share "
+                "no scenario id"
+            )
         report = evaluate(
-            load_config(config),
+            cfg,
             self.record,
             base.record if base is not None else None,
             paths=(_where(self), _where(base)),
