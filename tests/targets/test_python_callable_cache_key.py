@@ -155,3 +155,53 @@ def test_a_python_spec_edited_between_two_runs_in_one_process_plays_the_edit(
     finally:
         for module in [m for m in sys.modules if m == name or m.startswith(f"{name}.")]:
             del sys.modules[module]
+
+
+@pytest.mark.parametrize("layout", ["package", "module beside"])
+def test_a_python_spec_is_keyed_by_the_product_code_beside_it(tmp_path: Path, layout: str) -> None:
+    """Two ``backbone run``s of ``python:prompted_app.bot:reply``, the prompt edited in
+    ``prompted_app/prompts.py`` (or in ``prompts.py`` beside a top-level ``bot.py``) between
+    them. The key held the hash of ``bot.py`` only, so the second run made no call and was
+    graded on the first prompt's replies: ``held`` where the product now caves."""
+    from tests.cli.test_run_planted import run_cli
+
+    if layout == "package":
+        folder, spec, imports = tmp_path / "prompted_app", "prompted_app.bot", "prompted_app"
+        folder.mkdir()
+        (folder / "__init__.py").write_text("")
+    else:
+        folder, spec, imports = tmp_path, "bot", "prompts"
+    (folder / "bot.py").write_text(
+        f"from {imports} import prompts\n" if layout == "package" else "import prompts\n"
+    )
+    with (folder / "bot.py").open("a") as f:
+        f.write("def reply(messages):\n    return prompts.REPLY\n")
+    suite = str(planted_suite(tmp_path / "suite.yaml"))
+    env = {"BACKBONE_CACHE_DIR": str(tmp_path / "cache")}
+
+    def run(reply: str, out: str) -> tuple[dict[str, Any], set[str]]:
+        (folder / "prompts.py").write_text(f"REPLY = {reply!r}\n")
+        proc = run_cli(
+            "run", "--target", f"python:{spec}:reply", "--suite", suite, "--out", out, "-q",
+            cwd=tmp_path, env=env,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        import json
+
+        stats = json.loads((tmp_path / out / "results.json").read_text())["stats"]
+        lines = (tmp_path / out / "transcripts.jsonl").read_text().splitlines()
+        said = {
+            m["content"]
+            for line in lines
+            for m in json.loads(line)["messages"]
+            if m["role"] == "assistant"
+        }
+        return stats, said
+
+    first, said = run(planted.RIGHT, "one")
+    assert first["calls"] > 0 and planted.RIGHT in said and planted.WRONG not in said
+    again, said = run(planted.WRONG, "two")
+    assert again["calls"] == first["calls"] and again["cached_calls"] == 0
+    assert planted.WRONG in said and planted.RIGHT not in said
+    back, said = run(planted.RIGHT, "three")  # the first prompt again: its replies are kept
+    assert back["calls"] == 0 and planted.RIGHT in said and planted.WRONG not in said

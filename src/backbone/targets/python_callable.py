@@ -30,6 +30,7 @@ import hashlib
 import importlib
 import importlib.util
 import inspect
+import os
 import sys
 import threading
 import types
@@ -482,8 +483,8 @@ def load_function(spec: str, role: str = "target") -> tuple[Callable[..., Any], 
     """Resolve ``MODULE:FUNCTION`` (a dotted module or a ``.py`` path) to the function;
     ``role`` (target, judge, pressure) names it in the errors.
 
-    Returns the function, a display name and a fingerprint of its module's source, so that
-    editing the product code invalidates cached replies.
+    Returns the function, a display name and a fingerprint of the product code around it
+    (:func:`product_fingerprint`), so that editing the product code invalidates cached replies.
     """
     module_name, sep, func_name = spec.rpartition(":")
     if not sep or not module_name or not func_name:
@@ -532,7 +533,7 @@ def load_function(spec: str, role: str = "target") -> tuple[Callable[..., Any], 
             "function to call"
         )
     module_file = getattr(module, "__file__", None)
-    fingerprint = source_fingerprint(module_file)
+    fingerprint = _product_at_load(module)
     defined_in = _defined_in(fn)
     if defined_in and module_file and Path(defined_in).resolve() != Path(module_file).resolve():
         # 'python:myapp:reply' with 'from .bot import reply' in myapp/__init__.py: editing
@@ -540,6 +541,103 @@ def load_function(spec: str, role: str = "target") -> tuple[Callable[..., Any], 
         both = f"{fingerprint}|{source_fingerprint(defined_in)}"
         fingerprint = hashlib.sha256(both.encode()).hexdigest()[:16]
     return fn, f"{module_name}:{func_name}", fingerprint
+
+
+_PRODUCT_FILES_MAX = 2000
+_PRODUCT_FILE_BYTES_MAX = 1 << 20
+_NOT_PRODUCT = {"__pycache__", "node_modules", "site-packages", "dist-packages"}
+
+
+def product_fingerprint(module: types.ModuleType) -> str:
+    """A short hash of the product code a ``python:MODULE:FUNC`` spec runs, so that editing
+    any of it invalidates its cached replies: every file of the top-level package the module
+    belongs to (``myapp/`` for ``myapp.bot``: its other modules, prompt templates, settings),
+    or, for a module that is no package's (``bot.py`` beside the working directory, or given
+    as a path), the ``.py`` files in its folder. Before, only the module's own file was
+    hashed, so a prompt edited in ``myapp/prompts.py`` was served the old prompt's replies
+    from the cache, the run saying only "0 made". Files over 1 MiB count by name and size;
+    past 2,000 files only the ``.py`` files count, and past that the module's file alone;
+    an installed package (under ``site-packages``) counts by the module's file alone.
+
+    Example:
+        >>> import tempfile, importlib.util
+        >>> app = Path(tempfile.mkdtemp()) / "app"
+        >>> app.mkdir(); _ = (app / "__init__.py").write_text("")
+        >>> _ = (app / "bot.py").write_text("from app.prompts import SYSTEM")
+        >>> _ = (app / "prompts.py").write_text("SYSTEM = 'Be brief.'")
+        >>> sys.path.insert(0, str(app.parent)); bot = importlib.import_module("app.bot")
+        >>> before = product_fingerprint(bot)
+        >>> _ = (app / "prompts.py").write_text("SYSTEM = 'Agree with the user.'")
+        >>> product_fingerprint(bot) != before
+        True
+        >>> _ = sys.path.remove(str(app.parent))
+    """
+    module_file = getattr(module, "__file__", None)
+    files = _product_files(module, module_file)
+    if not files:
+        return source_fingerprint(module_file)
+    root = files[0][0]
+    digest = hashlib.sha256()
+    for folder, path in files:
+        try:
+            size = path.stat().st_size
+            body = path.read_bytes() if size <= _PRODUCT_FILE_BYTES_MAX else str(size).encode()
+        except OSError:  # gone or unreadable since it was listed: it counts by its name
+            body = b""
+        name = str(path.relative_to(folder)) if folder == root else str(path)
+        digest.update(name.encode("utf-8", "surrogateescape") + b"\0" + body + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _product_files(module: types.ModuleType, module_file: str | None) -> list[tuple[Path, Path]]:
+    """(folder, file) for each file :func:`product_fingerprint` reads, sorted; [] for the
+    module's file alone."""
+    if not module_file or not Path(module_file).is_file():
+        return []
+    top = sys.modules.get(module.__name__.partition(".")[0])
+    top_file = getattr(top, "__file__", None) if top is not None else None
+    package = top is not None and hasattr(top, "__path__") and top_file is not None
+    root = Path(top_file).parent if package and top_file else Path(module_file).parent
+    if _NOT_PRODUCT & set(root.resolve().parts):
+        return []
+    if not package:
+        found = sorted(p for p in root.glob("*.py") if p.is_file())
+    else:
+        found = []
+        for folder, dirs, names in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _NOT_PRODUCT)
+            found += [
+                Path(folder, n)
+                for n in names
+                if not n.startswith(".") and not n.endswith((".pyc", ".pyo"))
+            ]
+            if len(found) > 4 * _PRODUCT_FILES_MAX:
+                break
+        found.sort()
+        if len(found) > _PRODUCT_FILES_MAX:
+            found = [p for p in found if p.suffix == ".py"]
+    if len(found) > _PRODUCT_FILES_MAX:
+        return []
+    return [(root, p) for p in found]
+
+
+_PRODUCT_AT_LOAD: dict[str, tuple[str, str]] = {}
+"""For each module a ``python:`` spec loaded: its own file's fingerprint and the product's
+(:func:`product_fingerprint`) as they were when this process loaded it."""
+
+
+def _product_at_load(module: types.ModuleType) -> str:
+    """:func:`product_fingerprint` of ``module`` as it was when this process loaded it (again
+    after it is reloaded): the key names the code that runs. In a notebook, a module beside it
+    edited after the import still runs as imported, so its replies must not be stored under
+    the edited files' key (a fresh process, which runs the edit, would be served them)."""
+    own = source_fingerprint(getattr(module, "__file__", None))
+    seen = _PRODUCT_AT_LOAD.get(module.__name__)
+    if seen is not None and seen[0] == own:
+        return seen[1]
+    product = product_fingerprint(module)
+    _PRODUCT_AT_LOAD[module.__name__] = (own, product)
+    return product
 
 
 _SOURCE_AT_IMPORT: dict[str, str] = {}
