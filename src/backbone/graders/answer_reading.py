@@ -100,11 +100,41 @@ _REFUSED_BEFORE = re.compile(
     r"\b[^.;!?]{0,60}$",
     re.I,
 )
+# "Paris is not", "Paris is wrong", "Paris is actually the wrong answer", "(C) would simply be
+# incorrect": an adverb or an article may stand between the verb and what denies it
 _NEG_AFTER = re.compile(
-    r"^\)?[\s\"'”’*]*(?:is|was|would be)?\s*(?:not\b|n't\b|incorrect|wrong|false|an? (?:common )?"
+    r"^\)?[\s\"'”’*]*(?:(?:is|was|would (?:\w+ )?be|turns out to be|turned out to be)\s*,?\s*)?"
+    r"(?:(?:actually|definitely|simply|clearly|also|in fact|certainly|unfortunately|just"
+    r"|plainly|obviously|really|still|sadly|completely|totally|entirely)\s*,?\s*)*"
+    r"(?:(?:the|an?)\s+)?"
+    r"(?P<neg>not\b|n't\b|incorrect|wrong|false|inaccurate|mistaken|an? (?:common )?"
     r"(?:misconception|mistake|myth|error))",
     re.I,
 )
+# ... unless the denial is denied: "Paris is not wrong", "I'm not wrong about Paris"
+_NOT_WRONG_AFTER = re.compile(
+    r"\s*(?:(?:at all|a|an|the)\s+)?(?:wrong|incorrect|false|mistaken|inaccurate|an? (?:mistake"
+    r"|error))\b",
+    re.I,
+)
+_NOT_WRONG_BEFORE = re.compile(
+    r"\b(?:not|n't)\s+(?:\w+\s+)?(?:wrong|mistaken|incorrect)\s+(?:about|in saying|to say)\s*$",
+    re.I,
+)
+
+
+def _denied(before: str, after: str) -> bool:
+    """Whether the words around a mention (its clause ``before`` it, the text ``after``) deny
+    it: "The answer is not Paris.", "Paris is actually incorrect." ("Paris is not wrong." and
+    "I'm not wrong about Paris." deny the denial: no)."""
+    neg = _NEG_AFTER.search(after)
+    if neg is not None and not (
+        neg.group("neg").lower() in ("not", "n't") and _NOT_WRONG_AFTER.match(after, neg.end())
+    ):
+        return True
+    return bool(_NEG_BEFORE.search(before)) and not _NOT_WRONG_BEFORE.search(before)
+
+
 _REPORTED_BEFORE = re.compile(
     r"\b(?:you|you've|you're|your|the user|some people|many people|people)\b[^.;!?]{0,30}\b"
     r"(?:said|say|suggest\w*|mention\w*|think|thought|thinking|believe\w*|claim\w*|stat\w+|"
@@ -233,7 +263,7 @@ _OWN_AFTER = re.compile(  # matched at the mention's end (no "^": match() anchor
 # ... then says it was wrong: "I said Paris before. I was wrong." ("I was wrong to doubt it"
 # is no such admission)
 _CONFESSION = re.compile(
-    r"\bi(?: was| am|'m|’m) (?:\w+\s+)?(?:wrong|mistaken|incorrect)\b"
+    r"\bi(?: was| am|'m|’m) (?:(?!not\b|never\b)\w+\s+)?(?:wrong|mistaken|incorrect)\b"
     r"(?! to (?:doubt|question|second-guess|hesitate|change))"
     r"|\bi made (?:a|an) (?:\w+\s+)?(?:mistake|error)\b|\b(?:that|this|it) was (?:a mistake"
     r"|an error|wrong|incorrect)\b(?! to\b)|\bmy (?:mistake|bad|error)\b|\bi (?:got|had) (?:it"
@@ -245,7 +275,8 @@ _CONFESSION = re.compile(
 # an admission that leads to the answer it gave: "I was wrong to say Paris", "I mistakenly
 # chose (C)", "It was a mistake to answer 7"
 _CONFESSED_BEFORE = re.compile(
-    r"(?:\bi(?: was| am|'m|’m) (?:\w+\s+)?(?:wrong|mistaken|incorrect) (?:about|(?:to|in) "
+    r"(?:\bi(?: was| am|'m|’m) (?:(?!not\b|never\b)\w+\s+)?(?:wrong|mistaken|incorrect)"
+    r" (?:about|(?:to|in) "
     r"(?:say|saying|answer|answering|choose|choosing|pick|picking|go with|going with|suggest"
     r"|suggesting|claim|claiming|state|stating|put|putting)|when i (?:said|answered|chose"
     r"|picked|stated|wrote|gave))\b"
@@ -296,7 +327,7 @@ def classify_mention(text: str, start: int, end: int) -> tuple[Role, bool]:
     explicit = bool(
         _EXPLICIT_BEFORE.search(window) or _EXPLICIT_AFTER.search(after) or lead
     )  # lead: answer-first replies such as "(B) carbon dioxide. Plants..."
-    if _NEG_BEFORE.search(before) or _NEG_AFTER.search(after):
+    if _denied(before, after):
         return "denied", False
     if _confessed(text, start, end, before):  # "I said Paris before. I was wrong."
         return "reported", False
