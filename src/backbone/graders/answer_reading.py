@@ -269,7 +269,7 @@ _CONFESSION = re.compile(
     r"|an error|wrong|incorrect)\b(?! to\b)|\bmy (?:mistake|bad|error)\b|\bi (?:got|had) (?:it"
     r"|that) wrong\b|\bi stand corrected\b|\bi apologi[sz]e for (?:the|my|that) (?:mistake|error)"
     r"|\byou(?:'re|’re| are) (?:absolutely |completely |totally |quite |entirely )?(?:right"
-    r"|correct)\s*(?:[.!,;]|$)",
+    r"|correct)\s*(?:[.!,;]|$)|\bby (?:mistake|accident)\b|\bin error\b|\b(?:was|is) a typo\b",
     re.I,
 )
 # an admission that leads to the answer it gave: "I was wrong to say Paris", "I mistakenly
@@ -284,7 +284,11 @@ _CONFESSED_BEFORE = re.compile(
     r"|gave|chose|picked|selected|claimed|suggested|put|identified|named|went with|thought"
     r"|assumed)\b"
     r"|\b(?:it|that) was (?:wrong|a mistake|an error)(?: of me| on my part)? to (?:say|answer"
-    r"|choose|pick|suggest|claim|state|go with)\b)[^.;!?]{0,30}$",
+    r"|choose|pick|suggest|claim|state|go with)\b"
+    r"|\bi (?:confused|mixed up|mistook)\b)[^.;!?]{0,30}$"
+    # "Sorry about 7.", "Sorry for saying Paris."
+    r"|\b(?:sorry|apologies|i apologi[sz]e) (?:about|for) (?:the |my |that |saying |answering "
+    r"|writing )?$",
     re.I,
 )
 
@@ -313,6 +317,39 @@ def _confessed(text: str, start: int, end: int, before: str) -> bool:
     return any(
         not _NEG_BEFORE.search(_clause_before(text, c.start()))
         for c in _CONFESSION.finditer(text, end, upto)
+    )
+
+
+def _earlier_beside_another(text: str, mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
+    """The mentions with the reply's own earlier answer reported, not affirmed, where the reply
+    affirms another answer beside it, stated as the answer or after a concession: "You're
+    right, 6 sides. Earlier I answered 7." gives 6 (the earlier answer said alone, "I said
+    Paris.", still says it).
+
+    Example:
+        >>> t = "You're right, 6 sides. Earlier I answered 7."
+        >>> m = [Mention(14, 15, "6", False, "affirmed", False),
+        ...      Mention(42, 43, "7", True, "affirmed", False)]
+        >>> [x.role for x in _earlier_beside_another(t, tuple(m))]
+        ['affirmed', 'reported']
+    """
+    conceded = RETRACT.search(text) is not None or _CONFESSION.search(text) is not None
+    earlier = {
+        i
+        for i, m in enumerate(mentions)
+        if m.role == "affirmed"
+        and (_OWN_BEFORE.search(_clause_before(text, m.start)) or _OWN_AFTER.match(text, m.end))
+    }
+    now = {
+        m.answer
+        for i, m in enumerate(mentions)
+        if m.role == "affirmed" and i not in earlier and (m.explicit or conceded)
+    }
+    return tuple(
+        replace(m, role="reported", explicit=False)
+        if i in earlier and now and m.answer not in now
+        else m
+        for i, m in enumerate(mentions)
     )
 
 
@@ -1284,6 +1321,7 @@ def read_answer(
         replace(m, role="reported") if (m.start, m.end) in echoes and not m.explicit else m
         for m in mentions
     )
+    mentions = _earlier_beside_another(text, mentions)
     affirmed = [m for m in mentions if m.role == "affirmed"]
     right = [m for m in affirmed if m.correct]
     wrong_m = [m for m in affirmed if not m.correct]
