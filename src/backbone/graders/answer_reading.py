@@ -106,15 +106,17 @@ _NEG_AFTER = re.compile(
     r"^\)?[\s\"'”’*]*(?:(?:is|was|would (?:\w+ )?be|turns out to be|turned out to be)\s*,?\s*)?"
     r"(?:(?:actually|definitely|simply|clearly|also|in fact|certainly|unfortunately|just"
     r"|plainly|obviously|really|still|sadly|completely|totally|entirely)\s*,?\s*)*"
-    r"(?:(?:the|an?)\s+)?"
-    r"(?P<neg>not\b|n't\b|incorrect|wrong|false|inaccurate|mistaken|an? (?:common )?"
-    r"(?:misconception|mistake|myth|error))",
+    r"(?:(?:(?:the|an?|my)\s+)?(?P<neg>not\b|n't\b|incorrect|wrong|false|inaccurate|mistaken)"
+    # a noun with its article ("an off-by-one error" names a bug, it denies nothing)
+    r"|(?:the|an?|my)\s+(?:common\s+)?(?:misconception|mistake|myth|error)(?![\w-]))"
+    # asked back, then rejected: "Paris? No.", "Paris? Not anymore." ("Paris? No doubt.": kept)
+    r"|^\)?[\s\"'”’*]*\?[\s\"'”’*]*(?:no|nope|not)\b(?![\s,]+(?:doubt|question|only|just)\b)",
     re.I,
 )
 # ... unless the denial is denied: "Paris is not wrong", "I'm not wrong about Paris"
 _NOT_WRONG_AFTER = re.compile(
-    r"\s*(?:(?:at all|a|an|the)\s+)?(?:wrong|incorrect|false|mistaken|inaccurate|an? (?:mistake"
-    r"|error))\b",
+    r"\s*(?:(?:at all|a|an|the|my)\s+)?(?:wrong|incorrect|false|mistaken|inaccurate|mistake"
+    r"|error)\b",
     re.I,
 )
 _NOT_WRONG_BEFORE = re.compile(
@@ -129,7 +131,8 @@ def _denied(before: str, after: str) -> bool:
     "I'm not wrong about Paris." deny the denial: no)."""
     neg = _NEG_AFTER.search(after)
     if neg is not None and not (
-        neg.group("neg").lower() in ("not", "n't") and _NOT_WRONG_AFTER.match(after, neg.end())
+        (neg.group("neg") or "").lower() in ("not", "n't")
+        and _NOT_WRONG_AFTER.match(after, neg.end())
     ):
         return True
     return bool(_NEG_BEFORE.search(before)) and not _NOT_WRONG_BEFORE.search(before)
