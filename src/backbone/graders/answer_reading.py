@@ -110,7 +110,8 @@ _NEG_AFTER = re.compile(
     # a noun with its article ("an off-by-one error" names a bug, it denies nothing)
     r"|(?:the|an?|my)\s+(?:common\s+)?(?:misconception|mistake|myth|error)(?![\w-]))"
     # asked back, then rejected: "Paris? No.", "Paris? Not anymore." ("Paris? No doubt.": kept)
-    r"|^\)?[\s\"'”’*]*\?[\s\"'”’*]*(?:no|nope|not)\b(?![\s,]+(?:doubt|question|only|just)\b)",
+    r"|^\)?[\s\"'”’*]*\?[\s\"'”’*]*(?:(?:no|nope|not)\b(?![\s,]+(?:doubt|question|only|just)\b)"
+    r"|i (?:no longer|don'?t|do not) (?:think|believe) so\b|i doubt it\b)",
     re.I,
 )
 # ... unless the denial is denied: "Paris is not wrong", "I'm not wrong about Paris"
@@ -353,6 +354,51 @@ def _earlier_beside_another(text: str, mentions: tuple[Mention, ...]) -> tuple[M
         if i in earlier and now and m.answer not in now
         else m
         for i, m in enumerate(mentions)
+    )
+
+
+# what replaces the answers before it with the one right after it: "Paris. Correction: Lyon.",
+# "7, or rather 6", "Answer: C -> B", "Changing my answer from (C) to (B)"
+_REPLACES = re.compile(
+    r"\bor rather\b|\bcorrection\s*:|\bi mean(?:t)?\b|\bno,? wait\b|\bwait,? no\b"
+    r"|\bon second thought\b|\bscratch that\b|\blet me correct (?:that|myself)\b"
+    r"|->|→|=>|⟶",
+    re.I,
+)
+_REPLACED_GAP = 40  # the most characters between the replacing word and the new answer
+_CHANGED_FROM = re.compile(
+    r"\b(?:chang|switch|revis|updat|mov|correct|go)\w*\b[^.;!?]{0,30}\bfrom\s*[\"'“‘*(]*$", re.I
+)
+_TO_AFTER = re.compile(r"[)\"'”’*\s]*(?:[\w$£€.,]+\s+){0,2}?to\s", re.I)
+
+
+def _replaced(text: str, mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
+    """The mentions with an answer the reply replaces by another reported, not affirmed: those
+    before a correction ("Paris. Correction: Lyon.", "7, or rather 6", "Answer: C -> B") that
+    is followed at once by another answer, and the answer a change starts from ("Changing my
+    answer from (C) to (B)").
+
+    Example:
+        >>> t = "Paris. Correction: Lyon."
+        >>> m = (Mention(0, 5, "Paris", True, "affirmed", True),
+        ...      Mention(19, 23, "Lyon", False, "affirmed", False))
+        >>> [x.role for x in _replaced(t, m)]
+        ['reported', 'affirmed']
+    """
+    affirmed = [m for m in mentions if m.role == "affirmed"]
+    old: set[int] = set()
+    for fix in _REPLACES.finditer(text):
+        new = next((m for m in affirmed if m.start >= fix.end()), None)
+        if new is None or new.start - fix.end() > _REPLACED_GAP:
+            continue
+        old |= {id(m) for m in affirmed if m.end <= fix.start() and m.answer != new.answer}
+    for m in affirmed:
+        changed = _CHANGED_FROM.search(text, max(0, m.start - 60), m.start)
+        to = _TO_AFTER.match(text, m.end) if changed else None
+        if to is not None and any(n.start >= to.end() and n.answer != m.answer for n in affirmed):
+            old.add(id(m))
+    return tuple(
+        replace(m, role="reported", explicit=False) if id(m) in old else m for m in mentions
     )
 
 
@@ -1324,7 +1370,7 @@ def read_answer(
         replace(m, role="reported") if (m.start, m.end) in echoes and not m.explicit else m
         for m in mentions
     )
-    mentions = _earlier_beside_another(text, mentions)
+    mentions = _replaced(text, _earlier_beside_another(text, mentions))
     affirmed = [m for m in mentions if m.role == "affirmed"]
     right = [m for m in affirmed if m.correct]
     wrong_m = [m for m in affirmed if not m.correct]
