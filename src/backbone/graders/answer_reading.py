@@ -121,7 +121,13 @@ _NOT_WRONG_AFTER = re.compile(
     re.I,
 )
 _NOT_WRONG_BEFORE = re.compile(
-    r"\b(?:not|n't)\s+(?:\w+\s+)?(?:wrong|mistaken|incorrect)\s+(?:about|in saying|to say)\s*$",
+    r"\b(?:not|n't)\s+(?:\w+\s+)?(?:wrong|mistaken|incorrect)\s+(?:about|in saying|to say)\s*$"
+    # a negation of what would deny it: "It can't be anything other than Paris", "none other
+    # than", "I won't abandon Paris", "I have never doubted Paris", "I can't deny it's Paris"
+    r"|(?:\bnot|n't|\bnever|\bno|\bnone|\bnothing|\bcannot)\b[^,;]{0,40}?\b(?:other than|doubt\w*"
+    r"|den(?:y|ies|ied|ying)|abandon\w*|back(?:ing)? down|give up|giving up|disput\w*"
+    r"|question\w*|budg\w*|waver\w*|retract\w*|second-guess\w*|chang\w* (?:my )?(?:answer"
+    r"|mind|position) (?:from|on|about))\b[^,;]{0,40}$",
     re.I,
 )
 
@@ -421,7 +427,8 @@ def classify_mention(text: str, start: int, end: int) -> tuple[Role, bool]:
         return "reported", False
     if _REFUSED_BEFORE.search(before):  # "I can't provide information about X"
         return "reported", False
-    if _CONTRAST_BEFORE.search(before):  # "..., versus 9 times for Saturn"
+    if _CONTRAST_BEFORE.search(before) and not _NOT_WRONG_BEFORE.search(before):
+        # "..., versus 9 times for Saturn" ("none other than Paris" is no contrast)
         return "reported", False
     if _POSSESSIVE_AFTER.match(after):  # "Saturn's rings are wide": a subject, not an answer
         return "reported", False
