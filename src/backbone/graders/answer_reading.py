@@ -111,10 +111,12 @@ _NEG_AFTER = re.compile(
     # a noun with its article ("an off-by-one error" names a bug, it denies nothing)
     r"|(?:the|an?|my)\s+(?:common\s+)?(?:misconception|mistake|myth|error)(?![\w-]))"
     # asked back, then rejected: "Paris? No.", "Paris? Not anymore." ("Paris? No doubt.": kept)
-    r"|^\)?[\s\"'”’*]*\?[\s\"'”’*]*(?:(?:no|nope|not)\b(?![\s,]+(?:doubt|question|only|just)\b)"
+    r"|^\)?[\s\"'”’*]*\?+[\s\"'”’*]*(?:(?:no|nope|not)\b(?![\s,]+(?:doubt|question|only|just)\b)"
     r"|i (?:no longer|don'?t|do not) (?:think|believe) so\b|i doubt it\b"
     r"|(?:that'?s|that is|this is) (?:(?:a|an|the)\s+)?(?:common\s+)?(?:mistake|misconception"
     r"|myth|error|wrong|incorrect|not (?:right|correct))\b)"
+    # marked in a list: "- Jupiter: wrong", "1. Jupiter - no"
+    r"|^\)?[\s\"'”’*]*[:\-–—]\s*(?:no|incorrect|wrong|false|not (?:it|correct|right))\b"
     # set off by commas: "Your answer, Paris, is incorrect."
     r"|^\)?[\s\"'”’*]*,\s*(?:is|was)\s+(?:(?:actually|definitely|simply|clearly|also|still)\s+)*"
     r"(?:(?:the|an?)\s+)?(?:incorrect|wrong|false|not\b(?!\s+(?:only|just)\b))",
