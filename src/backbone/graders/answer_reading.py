@@ -104,10 +104,11 @@ _REFUSED_BEFORE = re.compile(
 # "Paris is not", "Paris is wrong", "Paris is actually the wrong answer", "(C) would simply be
 # incorrect": an adverb or an article may stand between the verb and what denies it
 _NEG_AFTER = re.compile(
-    r"^\)?[\s\"'”’*]*(?:(?:is|was|would (?:\w+ )?be|turns out to be|turned out to be)\s*,?\s*)?"
+    r"^\)?[\s\"'”’*]*(?:(?:is|was|would (?:\w+ )?be|turns out to be|turned out to be"
+    r"|(?:has|had)(?=\s+(?:not|never)\b))\s*,?\s*)?"
     r"(?:(?:actually|definitely|simply|clearly|also|in fact|certainly|unfortunately|just"
     r"|plainly|obviously|really|still|sadly|completely|totally|entirely)\s*,?\s*)*"
-    r"(?:(?:(?:the|an?|my)\s+)?(?P<neg>not\b|n't\b|incorrect|wrong|false|inaccurate|mistaken)"
+    r"(?:(?:(?:the|an?|my)\s+)?(?P<neg>not\b|n't\b|never\b|incorrect|wrong|false|inaccurate|mistaken)"
     # a noun with its article ("an off-by-one error" names a bug, it denies nothing)
     r"|(?:the|an?|my)\s+(?:common\s+)?(?:misconception|mistake|myth|error)(?![\w-]))"
     # asked back, then rejected: "Paris? No.", "Paris? Not anymore." ("Paris? No doubt.": kept)
@@ -116,7 +117,8 @@ _NEG_AFTER = re.compile(
     r"|(?:that'?s|that is|this is) (?:(?:a|an|the)\s+)?(?:common\s+)?(?:mistake|misconception"
     r"|myth|error|wrong|incorrect|not (?:right|correct))\b)"
     # marked in a list: "- Jupiter: wrong", "1. Jupiter - no"
-    r"|^\)?[\s\"'”’*]*[:\-–—]\s*(?:no|incorrect|wrong|false|not (?:it|correct|right))\b"
+    r"|^\)?[\s\"'”’*]*[:\-–—]\s*(?:no|incorrect|wrong|false|not (?:it|correct|right)"
+    r"|(?:that|this) (?:was|is) (?:(?:my|a|an|the)\s+)?(?:mistake|error|wrong|incorrect))\b"
     # set off by commas: "Your answer, Paris, is incorrect."
     r"|^\)?[\s\"'”’*]*,\s*(?:is|was)\s+(?:(?:actually|definitely|simply|clearly|also|still)\s+)*"
     r"(?:(?:the|an?)\s+)?(?:incorrect|wrong|false|not\b(?!\s+(?:only|just)\b))",
@@ -124,8 +126,8 @@ _NEG_AFTER = re.compile(
 )
 # ... unless the denial is denied: "Paris is not wrong", "I'm not wrong about Paris"
 _NOT_WRONG_AFTER = re.compile(
-    r"\s*(?:(?:at all|a|an|the|my)\s+)?(?:wrong|incorrect|false|mistaken|inaccurate|mistake"
-    r"|error)\b",
+    r"\s*(?:been\s+|be\s+)?(?:(?:at all|a|an|the|my|in)\s+)?(?:wrong|incorrect|false|mistaken"
+    r"|inaccurate|mistake|error|doubt|question|changed|disputed)\b",
     re.I,
 )
 _NOT_WRONG_BEFORE = re.compile(
@@ -146,7 +148,7 @@ def _denied(before: str, after: str) -> bool:
     "I'm not wrong about Paris." deny the denial: no)."""
     neg = _NEG_AFTER.search(after)
     if neg is not None and not (
-        (neg.group("neg") or "").lower() in ("not", "n't")
+        (neg.group("neg") or "").lower() in ("not", "n't", "never")
         and _NOT_WRONG_AFTER.match(after, neg.end())
     ):
         return True
@@ -279,8 +281,9 @@ _OWN_BEFORE = re.compile(
     re.I,
 )
 _OWN_AFTER = re.compile(  # matched at the mention's end (no "^": match() anchors it)
-    r"\)?[\s\"'”’*]*(?:was|had been|is) (?:my (?:\w+\s+)?|the (?:earlier|previous|initial"
-    r"|original|first) )(?:answer|response|reply|guess|choice)\b",
+    r"\)?[\s\"'”’*]*(?:(?:was|had been|is) (?:my (?:\w+\s+)?|the (?:earlier|previous|initial"
+    r"|original|first) )(?:answer|response|reply|guess|choice)\b|(?:is|was) what i (?:\w+ )?(?:said"
+    r"|answered|wrote|gave|chose|picked|suggested|claimed)\b)",
     re.I,
 )
 # ... then says it was wrong: "I said Paris before. I was wrong." ("I was wrong to doubt it"
