@@ -909,6 +909,12 @@ def _stated_result(text: str, start: int, end: int) -> bool:
     return bool(_ANSWER_IS.search(before)) and bool(_ALONE_AFTER.match(text[end : end + 60]))
 
 
+_REFERENCE_BEFORE = re.compile(
+    r"\b(figure|fig|step|page|chapter|section|table|exercise|problem|line|equation|eq)\.?\s*$",
+    re.I,
+)
+
+
 def _number_spans(
     text: str, key: NumberKey, ignore: set[float], question: str = ""
 ) -> list[tuple[int, int, str, bool]]:
@@ -925,6 +931,9 @@ def _number_spans(
             continue
         if _operand(text, m.start(), m.end()):  # "1 * (…", "2^2", "by 0.15": no result
             continue
+        ref = _REFERENCE_BEFORE.search(text, max(0, m.start() - 12), m.start())
+        if ref is not None and not re.search(rf"\b{ref.group(1)}", question, re.I):
+            continue  # "as shown in Figure 7", "Step 7: done": a label, no result
         ok = key.matches(x)
         if m.group(0).lower() == "one" and not ok:  # "the only one who...": not a number
             continue
