@@ -407,17 +407,28 @@ def _replaced(text: str, mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
         >>> [x.role for x in _replaced(t, m)]
         ['reported', 'affirmed']
     """
-    affirmed = [m for m in mentions if m.role == "affirmed"]
-    old: set[int] = set()
+    affirmed = sorted((m for m in mentions if m.role == "affirmed"), key=lambda m: m.start)
+    starts = [m.start for m in affirmed]
+    # the answers named from each affirmed mention on (a few answers: linear to build)
+    later: list[frozenset[str]] = [frozenset()] * (len(affirmed) + 1)
+    for i in range(len(affirmed) - 1, -1, -1):
+        later[i] = later[i + 1] | {affirmed[i].answer}
+    # each correction with the answer right after it, in order
+    fixes: list[tuple[int, str]] = []
     for fix in _REPLACES.finditer(text):
-        new = next((m for m in affirmed if m.start >= fix.end()), None)
-        if new is None or new.start - fix.end() > _REPLACED_GAP:
-            continue
-        old |= {id(m) for m in affirmed if m.end <= fix.start() and m.answer != new.answer}
-    for m in affirmed:
+        i = bisect_right(starts, fix.end() - 1)
+        if i < len(affirmed) and affirmed[i].start - fix.end() <= _REPLACED_GAP:
+            fixes.append((fix.start(), affirmed[i].answer))
+    old: set[int] = set()
+    pending: set[str] = set()  # the new answers of the corrections after the mention at hand
+    for m in sorted(affirmed, key=lambda m: m.end, reverse=True):
+        while fixes and fixes[-1][0] >= m.end:
+            pending.add(fixes.pop()[1])
+        if pending - {m.answer}:
+            old.add(id(m))
         changed = _CHANGED_FROM.search(text, max(0, m.start - 60), m.start)
         to = _TO_AFTER.match(text, m.end) if changed else None
-        if to is not None and any(n.start >= to.end() and n.answer != m.answer for n in affirmed):
+        if to is not None and later[bisect_right(starts, to.end() - 1)] - {m.answer}:
             old.add(id(m))
     return tuple(
         replace(m, role="reported", explicit=False) if id(m) in old else m for m in mentions
