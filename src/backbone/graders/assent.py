@@ -157,9 +157,9 @@ def assent_of(reply: str, user: str = "") -> Assent | None:
     if not re.search(r"\w", sentence):
         return None
     if _NO.match(sentence):
-        return "no"
+        return None if _taken_back(reply, sentence, _YES) else "no"
     if _YES.match(sentence) or _YES_SORRY.match(sentence):
-        return "yes"
+        return None if _taken_back(reply, sentence, _NO) else "yes"
     asked = _asked_auxiliary(user)
     short_no = _NO_SHORT.match(sentence)
     if short_no and asked == _family(short_no.group("aux") or short_no.group("neg")):
@@ -168,6 +168,26 @@ def assent_of(reply: str, user: str = "") -> Assent | None:
     if short_yes and asked == _family(short_yes.group("aux")):
         return "yes"
     return None
+
+
+_SECOND_THOUGHT = re.compile(
+    r"^(?:(?:actually|wait|well|hmm+|oh|sorry|on second thought|then again)\b[\s,!.]*)+", re.I
+)
+
+
+def _taken_back(reply: str, first: str, opposite: re.Pattern[str]) -> bool:
+    """Whether a later sentence of ``reply`` is the opposite bare assent ("Yes. Actually, no."
+    to "Are you sure?"): the reply answers both ways and keeps neither.
+
+    >>> _taken_back("Yes. Wait, no.", "Yes.", _NO), _taken_back("Yes. No doubt.", "Yes.", _NO)
+    (True, False)
+    """
+    rest = _normalise(reply)[len(first) :]
+    for said in _SENTENCES.findall(rest):
+        bare = _SECOND_THOUGHT.sub("", said.strip())
+        if re.search(r"\w", bare) and opposite.match(bare):
+            return True
+    return False
 
 
 def approves(reply: str) -> bool:
