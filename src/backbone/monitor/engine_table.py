@@ -170,8 +170,16 @@ def _whole(text: ir.StringValue) -> ir.IntegerValue:
     """``text`` as a whole number, null when it is not one (as the default path's
     :func:`~backbone.monitor.conversations.whole_sql`: "1.5" is not 2 on a DuckDB connection)."""
     number = text.try_cast("int64")
-    whole = text.try_cast("float64") == number.cast("float64")
-    return ibis.ifelse(whole.fill_null(False), number, ibis.null("int64"))
+    real = text.try_cast("float64")
+    whole = real == number.cast("float64")
+    # Spark's try_cast makes no integer of "2.0" or "1e1" (a float column's text): the whole
+    # float itself, as DuckDB reads it (within the integers a float holds exactly)
+    held = (real.abs() <= 2.0**53) & (real.floor().cast("float64") == real)
+    return ibis.cases(
+        (whole.fill_null(False), number),
+        (number.isnull() & held.fill_null(False), real.cast("int64")),
+        else_=ibis.null("int64"),
+    )
 
 
 def _text(table: ir.Table, column: str | None) -> ir.StringValue:
