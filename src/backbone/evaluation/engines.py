@@ -238,9 +238,11 @@ def spark_frame(
     """
     file = str(path)
     if fmt == "parquet":
-        frame = session.read.parquet(file)
         if not path.is_file():  # a directory: rows numbered in each part file would mislead
-            return frame
+            # its part files' columns by name, as DuckDB reads them: without mergeSchema Spark
+            # takes one file's schema and drops the columns later files added
+            return session.read.option("mergeSchema", "true").parquet(file)
+        frame = session.read.parquet(file)
         try:  # the 1-based row, as the default path reports it (Spark >= 3.5)
             return frame.selectExpr("*", f"_metadata.row_index + 1 AS {ROW}")
         except Exception:
