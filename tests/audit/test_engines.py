@@ -541,6 +541,42 @@ def test_spark_bad_input_exits_2_naming_file_and_column(
         assert [str(p) for p in err.value.problems] == [f"{tmp_path / name}: {message}"]
 
 
+def test_spark_names_what_its_reader_refused_as_duckdb_names_it(spark: Any, tmp_path: Path) -> None:
+    # Spark's own failures read "An error occurred while calling o160.collectToPython." (a
+    # CSV row short of a field; part files giving a column two types), and a header naming a
+    # column twice was read as id0, id4 ("no column 'id'"): named now at the line, the column
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("id,prompt,response,rating\n1,p,r,up\n2,p,r\n3,p,r,up,extra\n")
+    twice = tmp_path / "twice.csv"
+    twice.write_text("id,prompt,response,rating,id\n1,p,r,up,2\n")
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    for i, rating in enumerate(("'up'", "1")):
+        duckdb.sql(
+            f"COPY (SELECT '{i}' AS id, 'p' AS prompt, 'r' AS response, {rating} AS rating) "
+            f"TO '{parts}/part-{i}.parquet' (FORMAT parquet)"
+        )
+    for log, expected in (
+        (ragged, [
+            f"{ragged}:3: missing columns (column 'rating'): Expected Number of Columns: 4 "
+            "Found: 3",
+            f"{ragged}:4: too many columns: Expected Number of Columns: 4 Found: 5",
+        ]),
+        (twice, [f"{twice}:1: column 'id' appears twice in the header"]),
+        (parts, [
+            f"{parts}: column 'rating' is VARCHAR in {parts / 'part-0.parquet'} and INTEGER in "
+            f"{parts / 'part-1.parquet'}: Spark reads a folder's part files as one table, so "
+            "they must give a column one type"
+        ]),
+    ):  # fmt: skip
+        with pytest.raises(InputError) as err:
+            open_feedback(log, engine="spark")
+        assert [str(p) for p in err.value.problems] == expected
+    code, output, doc = audit(str(ragged), "--engine", "spark", out=tmp_path / "out")
+    assert code == 2 and doc is None and not (tmp_path / "out").exists()
+    assert f"error: {ragged}:3: missing columns" in output
+
+
 def test_an_empty_log_has_no_records_on_both_paths(spark: Any, tmp_path: Path) -> None:
     # an empty file, or blank lines only: Spark's path said "no column 'prompt' ... (columns: )"
     # for each field; an empty directory of part files, Spark's UNABLE_TO_INFER_SCHEMA
