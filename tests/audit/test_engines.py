@@ -577,6 +577,25 @@ def test_spark_names_what_its_reader_refused_as_duckdb_names_it(spark: Any, tmp_
     assert f"error: {ragged}:3: missing columns" in output
 
 
+def test_spark_lists_jsonl_fields_in_the_files_order_as_duckdb_does(
+    spark: Any, tmp_path: Path
+) -> None:
+    # Spark's JSON reader sorts the fields by name: audit.json's input.columns, and the
+    # columns a "no column" message lists, came out id, prompt, rating... on Spark and in the
+    # file's order on the default path
+    log = tmp_path / "log.jsonl"
+    rows = [{"rating": "up", "response": "r", "prompt": "p", "id": "1", "zone": "eu"},
+            {"rating": "down", "response": "r", "prompt": "p", "id": "2", "arm": "b"}]  # fmt: skip
+    log.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    columns = ["rating", "response", "prompt", "id", "zone", "arm"]
+    for engine in ("duckdb", "spark"):
+        with open_feedback(log, engine=engine) as opened:
+            assert opened.info.columns == columns, engine
+        with pytest.raises(InputError) as err:
+            open_feedback(log, engine=engine, stratify_by="task")
+        assert f"(columns: {', '.join(columns)})" in str(err.value), engine
+
+
 def test_an_empty_log_has_no_records_on_both_paths(spark: Any, tmp_path: Path) -> None:
     # an empty file, or blank lines only: Spark's path said "no column 'prompt' ... (columns: )"
     # for each field; an empty directory of part files, Spark's UNABLE_TO_INFER_SCHEMA

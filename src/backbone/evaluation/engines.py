@@ -21,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
@@ -32,6 +33,7 @@ from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from backbone.audit.source import (
+    KEY_SAMPLE,
     MAX_LISTED,
     NOT_JSON,
     NOT_UTF8,
@@ -43,6 +45,7 @@ from backbone.audit.source import (
     set_memory_limit,
     sql_literal,
 )
+from backbone.core.compressed import open_bytes
 from backbone.core.errors import InputError, Problem
 from backbone.core.user_file import refuse_device
 
@@ -317,7 +320,11 @@ def _json_lines(session: Any, path: Path, kinds: str | None, parts: Parts | None
     file = str(path)
     strict = {"allowSingleQuotes": "false"}  # JSON, not JSON5: as DuckDB and Python read it
     inferred = session.read.options(mode="PERMISSIVE", **strict).json(file).schema
-    fields = [f for f in inferred.fields if f.name != _CORRUPT]
+    order = _field_order(path)  # Spark's reader sorts the fields by name
+    fields = sorted(
+        (f for f in inferred.fields if f.name != _CORRUPT),
+        key=lambda f: order.get(f.name, len(order)),
+    )
     schema = StructType([*fields, StructField(_CORRUPT, StringType())])
     lines = session.read.option("lineSep", "\n").text(file)
     lines = lines.filter(F.col("value").rlike(r"\S"))  # a blank line is no record
@@ -336,6 +343,35 @@ def _json_lines(session: Any, path: Path, kinds: str | None, parts: Parts | None
     if kinds is not None:
         out.append(F.expr(_KINDS_SQL).alias(kinds))
     return parsed.select(*out)
+
+
+def _field_order(path: Path) -> dict[str, int]:
+    """The fields of a JSONL file's first records (a directory: its first file's), each at
+    its place in the order they are first seen: the default path lists the fields so
+    (:data:`~backbone.audit.source.KEY_SAMPLE` records), Spark's reader by name."""
+    order: dict[str, int] = {}
+    files = _data_files(path)
+    if not files:
+        return order
+    records = 0
+    try:
+        with open_bytes(files[0]) as f:
+            for raw in f:
+                if not raw.strip():
+                    continue
+                records += 1
+                try:
+                    record = json.loads(raw)
+                except ValueError:  # not JSON: Spark's pass names it at its line
+                    record = None
+                if isinstance(record, dict):
+                    for key in record:
+                        order.setdefault(key, len(order))
+                if records >= KEY_SAMPLE:
+                    break
+    except (OSError, EOFError):  # a damaged .gz: Spark's own read says so
+        pass
+    return order
 
 
 def _refuse_lines(bad: Any, file: str, *, numbered: bool) -> None:
