@@ -606,6 +606,22 @@ def test_spark_refuses_a_timestamp_or_content_the_default_path_refuses(
     ]
 
 
+def test_spark_reads_a_time_to_the_minute_with_its_zone_as_duckdb_does(
+    spark: Any, tmp_path: Path
+) -> None:
+    # ISO 8601 to the minute with a zone ("2025-01-01T10:00Z"): Spark's cast reads no time in
+    # it, and the log exited 2 ("timestamp '2025-01-01T10:00Z' is not a time") where the
+    # default path monitored it
+    stamps = ["2025-01-01T10:00Z", "2025-01-01 10:00+02:00", "2025-01-01T10:00-0530"]
+    rows = [
+        {**r, "timestamp": stamps[i // 4 % len(stamps)]}
+        for i, r in enumerate(turn_table(["are you sure?"] * 6))
+    ]
+    path = write_rows(tmp_path / "minutes.csv", rows)
+    with open_conversations(path) as base, open_monitor_log(path, engine="spark") as engine:
+        assert engine.info == base.info and base.info.conversations == 6
+
+
 def errors(output: str) -> list[str]:
     return [line for line in output.splitlines() if line.startswith("error: ")]
 

@@ -282,6 +282,11 @@ def _not_a_time(text: ir.StringValue) -> ir.BooleanValue:
     of milliseconds below 1e14)."""
     s = text.strip()
     number = s.try_cast("float64")
+    # ISO 8601 to the minute with a zone (10:00Z, 10:00+02:00): DuckDB reads it, Spark's cast
+    # only with the seconds written, so they are written (a fixed place: no back-references,
+    # which the engines spell apart)
+    minute = s.re_search(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(Z|[+-][0-9:]+)$")
+    s = ibis.ifelse(minute.fill_null(False), s.substr(0, 16) + ":00" + s.substr(16), s)
     as_time = s.try_cast(dt.Timestamp(timezone="UTC"))
     epoch = number.notnull() & (number.abs() < 1e14)
     return (s.notnull() & (s != "") & as_time.isnull() & ~epoch.fill_null(False)).fill_null(False)
