@@ -467,6 +467,31 @@ def test_spark_reads_a_directory_of_parquet_parts_without_format(
     assert code == 2 and "name it with --format" in " ".join(output.split()), output
 
 
+def test_spark_reads_part_files_that_add_columns_as_duckdb_does(
+    spark: Any, log_file: Path, tmp_path: Path
+) -> None:
+    # part files written before and after a column was added (the judge's truth, the task):
+    # Spark took one file's schema, so the audit said "no column 'task'", or, not stratified,
+    # judged every event without the column the later files hold; DuckDB reads them by name
+    parts = tmp_path / "feedback"
+    parts.mkdir()
+    for i, (where, drop) in enumerate((("i < 1000", ", truth, task"), ("i >= 1000", ""))):
+        duckdb.sql(
+            f"COPY (SELECT * EXCLUDE (i{drop}) FROM (SELECT row_number() OVER () - 1 AS i, * "
+            f"FROM '{log_file}') WHERE {where}) TO '{parts}/part-{i}.parquet' (FORMAT parquet)"
+        )
+    for args in (("--stratify-by", "task"), ()):
+        code, output, base = audit(str(parts), "--sample", "40", *args, out=tmp_path / "duckdb")
+        assert code == 0 and base is not None, output
+        code, output, doc = audit(
+            str(parts), "--engine", "spark", "--sample", "40", *args, out=tmp_path / "spark"
+        )
+        assert code == 0 and doc is not None, output
+        assert figures(doc) == figures(base)
+        assert doc["input"]["columns"] == base["input"]["columns"]
+        assert [j["correct"] for j in doc["judgments"]] == [j["correct"] for j in base["judgments"]]
+
+
 def test_spark_reads_csv_and_jsonl_as_duckdb_does(spark: Any, tmp_path: Path) -> None:
     cells = {("down", "tax"): (30, 12), ("up", "tax"): (50, 40), ("up", None): (20, 15)}
     rows = planted_rows(cells)
@@ -514,6 +539,61 @@ def test_spark_bad_input_exits_2_naming_file_and_column(
         with pytest.raises(InputError) as err:
             open_feedback(tmp_path / name.split(":")[0], engine="spark")
         assert [str(p) for p in err.value.problems] == [f"{tmp_path / name}: {message}"]
+
+
+def test_spark_names_what_its_reader_refused_as_duckdb_names_it(spark: Any, tmp_path: Path) -> None:
+    # Spark's own failures read "An error occurred while calling o160.collectToPython." (a
+    # CSV row short of a field; part files giving a column two types), and a header naming a
+    # column twice was read as id0, id4 ("no column 'id'"): named now at the line, the column
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("id,prompt,response,rating\n1,p,r,up\n2,p,r\n3,p,r,up,extra\n")
+    twice = tmp_path / "twice.csv"
+    twice.write_text("id,prompt,response,rating,id\n1,p,r,up,2\n")
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    for i, rating in enumerate(("'up'", "1")):
+        duckdb.sql(
+            f"COPY (SELECT '{i}' AS id, 'p' AS prompt, 'r' AS response, {rating} AS rating) "
+            f"TO '{parts}/part-{i}.parquet' (FORMAT parquet)"
+        )
+    for log, expected in (
+        (ragged, [
+            f"{ragged}:3: missing columns (column 'rating'): Expected Number of Columns: 4 "
+            "Found: 3",
+            f"{ragged}:4: too many columns: Expected Number of Columns: 4 Found: 5",
+        ]),
+        (twice, [f"{twice}:1: column 'id' appears twice in the header"]),
+        (parts, [
+            f"{parts}: column 'rating' is VARCHAR in {parts / 'part-0.parquet'} and INTEGER in "
+            f"{parts / 'part-1.parquet'}: Spark reads a folder's part files as one table, so "
+            "they must give a column one type"
+        ]),
+    ):  # fmt: skip
+        with pytest.raises(InputError) as err:
+            open_feedback(log, engine="spark")
+        assert [str(p) for p in err.value.problems] == expected
+    code, output, doc = audit(str(ragged), "--engine", "spark", out=tmp_path / "out")
+    assert code == 2 and doc is None and not (tmp_path / "out").exists()
+    assert f"error: {ragged}:3: missing columns" in output
+
+
+def test_spark_lists_jsonl_fields_in_the_files_order_as_duckdb_does(
+    spark: Any, tmp_path: Path
+) -> None:
+    # Spark's JSON reader sorts the fields by name: audit.json's input.columns, and the
+    # columns a "no column" message lists, came out id, prompt, rating... on Spark and in the
+    # file's order on the default path
+    log = tmp_path / "log.jsonl"
+    rows = [{"rating": "up", "response": "r", "prompt": "p", "id": "1", "zone": "eu"},
+            {"rating": "down", "response": "r", "prompt": "p", "id": "2", "arm": "b"}]  # fmt: skip
+    log.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    columns = ["rating", "response", "prompt", "id", "zone", "arm"]
+    for engine in ("duckdb", "spark"):
+        with open_feedback(log, engine=engine) as opened:
+            assert opened.info.columns == columns, engine
+        with pytest.raises(InputError) as err:
+            open_feedback(log, engine=engine, stratify_by="task")
+        assert f"(columns: {', '.join(columns)})" in str(err.value), engine
 
 
 def test_an_empty_log_has_no_records_on_both_paths(spark: Any, tmp_path: Path) -> None:

@@ -560,6 +560,26 @@ def test_spark_reads_csv_as_duckdb_does(spark: Any, tmp_path: Path, gzipped: boo
         assert by_stratum(draw_sample(engine, 7, 2)) == by_stratum(draw_sample(base, 7, 2))
 
 
+def test_spark_reads_whole_turns_written_as_floats_as_duckdb_does(
+    spark: Any, tmp_path: Path
+) -> None:
+    # a turn column of floats (pandas writes one when a turn is missing) or "2.0", "1e1":
+    # Spark's try_cast makes no whole number of them, and the log exited 2 ("turn '0.0' is not
+    # a whole number" at every message) where the default path monitored it
+    rows = list(generate(PLANS[:1], seed=8).rows())
+    floats = write_rows(
+        tmp_path / "floats.parquet", [{**r, "turn": float(r["turn"])} for r in rows]
+    )
+    assert duckdb.sql(f"SELECT DISTINCT typeof(turn) FROM '{floats}'").fetchall() == [("DOUBLE",)]
+    texts = [{**r, "turn": [f"{r['turn']}.0", f"{r['turn']}e0", f" {r['turn']} "][i % 3]}
+             for i, r in enumerate(rows)]  # fmt: skip
+    spelled = write_rows(tmp_path / "spelled.csv", texts)
+    for path in (floats, spelled):
+        with open_conversations(path) as base, open_monitor_log(path, engine="spark") as engine:
+            assert engine.info == base.info
+            assert by_stratum(draw_sample(engine, 7, 2)) == by_stratum(draw_sample(base, 7, 2))
+
+
 def test_spark_refuses_a_timestamp_or_content_the_default_path_refuses(
     spark: Any, tmp_path: Path
 ) -> None:
@@ -584,6 +604,22 @@ def test_spark_refuses_a_timestamp_or_content_the_default_path_refuses(
     assert [str(p) for p in err.value.problems] == [
         f"{numbers}: column 'content' for field 'content' holds int64 values, not text"
     ]
+
+
+def test_spark_reads_a_time_to_the_minute_with_its_zone_as_duckdb_does(
+    spark: Any, tmp_path: Path
+) -> None:
+    # ISO 8601 to the minute with a zone ("2025-01-01T10:00Z"): Spark's cast reads no time in
+    # it, and the log exited 2 ("timestamp '2025-01-01T10:00Z' is not a time") where the
+    # default path monitored it
+    stamps = ["2025-01-01T10:00Z", "2025-01-01 10:00+02:00", "2025-01-01T10:00-0530"]
+    rows = [
+        {**r, "timestamp": stamps[i // 4 % len(stamps)]}
+        for i, r in enumerate(turn_table(["are you sure?"] * 6))
+    ]
+    path = write_rows(tmp_path / "minutes.csv", rows)
+    with open_conversations(path) as base, open_monitor_log(path, engine="spark") as engine:
+        assert engine.info == base.info and base.info.conversations == 6
 
 
 def errors(output: str) -> list[str]:

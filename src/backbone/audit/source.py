@@ -222,7 +222,7 @@ def infer_scalar(text: str | None) -> Any:
     return number if math.isfinite(number) else text
 
 
-def _csv_header(path: Path) -> list[str]:
+def csv_header(path: Path) -> list[str]:
     """The header's column names; a column with no name (the index pandas writes) is
     ``column{i}``, its 0-based place."""
     # bytes that are not UTF-8 are read as surrogates here, so that only the header's own are
@@ -494,7 +494,7 @@ class Source:
                     f"FROM read_parquet({sql_literal(file)}, file_row_number=true)"
                 )
             elif self.fmt == "csv":
-                self.header = _csv_header(self.path)
+                self.header = csv_header(self.path)
                 self.con.execute(
                     "CREATE VIEW src AS SELECT *, row_number() OVER () AS __row "
                     f"FROM {_csv_reader_sql(self.path, self.header)}"

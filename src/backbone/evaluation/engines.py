@@ -21,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
@@ -32,13 +33,19 @@ from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from backbone.audit.source import (
+    KEY_SAMPLE,
     MAX_LISTED,
     NOT_JSON,
     NOT_UTF8,
+    csv_header,
     detect_format,
+    open_source,
+    read_through,
     record_lines,
     set_memory_limit,
+    sql_literal,
 )
+from backbone.core.compressed import open_bytes
 from backbone.core.errors import InputError, Problem
 from backbone.core.user_file import refuse_device
 
@@ -238,9 +245,11 @@ def spark_frame(
     """
     file = str(path)
     if fmt == "parquet":
-        frame = session.read.parquet(file)
         if not path.is_file():  # a directory: rows numbered in each part file would mislead
-            return frame
+            # its part files' columns by name, as DuckDB reads them: without mergeSchema Spark
+            # takes one file's schema and drops the columns later files added
+            return session.read.option("mergeSchema", "true").parquet(file)
+        frame = session.read.parquet(file)
         try:  # the 1-based row, as the default path reports it (Spark >= 3.5)
             return frame.selectExpr("*", f"_metadata.row_index + 1 AS {ROW}")
         except Exception:
@@ -311,7 +320,11 @@ def _json_lines(session: Any, path: Path, kinds: str | None, parts: Parts | None
     file = str(path)
     strict = {"allowSingleQuotes": "false"}  # JSON, not JSON5: as DuckDB and Python read it
     inferred = session.read.options(mode="PERMISSIVE", **strict).json(file).schema
-    fields = [f for f in inferred.fields if f.name != _CORRUPT]
+    order = _field_order(path)  # Spark's reader sorts the fields by name
+    fields = sorted(
+        (f for f in inferred.fields if f.name != _CORRUPT),
+        key=lambda f: order.get(f.name, len(order)),
+    )
     schema = StructType([*fields, StructField(_CORRUPT, StringType())])
     lines = session.read.option("lineSep", "\n").text(file)
     lines = lines.filter(F.col("value").rlike(r"\S"))  # a blank line is no record
@@ -330,6 +343,35 @@ def _json_lines(session: Any, path: Path, kinds: str | None, parts: Parts | None
     if kinds is not None:
         out.append(F.expr(_KINDS_SQL).alias(kinds))
     return parsed.select(*out)
+
+
+def _field_order(path: Path) -> dict[str, int]:
+    """The fields of a JSONL file's first records (a directory: its first file's), each at
+    its place in the order they are first seen: the default path lists the fields so
+    (:data:`~backbone.audit.source.KEY_SAMPLE` records), Spark's reader by name."""
+    order: dict[str, int] = {}
+    files = _data_files(path)
+    if not files:
+        return order
+    records = 0
+    try:
+        with open_bytes(files[0]) as f:
+            for raw in f:
+                if not raw.strip():
+                    continue
+                records += 1
+                try:
+                    record = json.loads(raw)
+                except ValueError:  # not JSON: Spark's pass names it at its line
+                    record = None
+                if isinstance(record, dict):
+                    for key in record:
+                        order.setdefault(key, len(order))
+                if records >= KEY_SAMPLE:
+                    break
+    except (OSError, EOFError):  # a damaged .gz: Spark's own read says so
+        pass
+    return order
 
 
 def _refuse_lines(bad: Any, file: str, *, numbered: bool) -> None:
@@ -467,6 +509,13 @@ def open_on_spark(
     parts: Parts = []
     placed: list[Problem] = []  # problems already at their lines
     try:
+        if kind == "csv":  # a header naming a column twice: Spark would rename them (id0, id4)
+            for file in _data_files(path):
+                try:
+                    csv_header(file)
+                except InputError as exc:
+                    placed = exc.problems  # at the header's line already
+                    raise
         placed = _bytes_not_utf8(session, path) if kind == "csv" else []
         if placed:
             raise InputError(placed)
@@ -484,8 +533,91 @@ def open_on_spark(
             text = str(exc).strip()
             if "UNABLE_TO_INFER_SCHEMA" in text:  # a directory without a file Spark reads
                 raise InputError.single(str(path), None, "no records") from None
-            raise InputError.single(str(path), None, text.splitlines()[0] if text else "") from None
+            found = _csv_problems(path) if kind == "csv" and "MALFORMED" in text else []
+            if "CANNOT_MERGE_SCHEMAS" in text:
+                found = _type_clash(path)
+            if found:  # Spark's FAILFAST names neither the line nor what is wrong with it
+                raise InputError(found) from None
+            raise InputError.single(str(path), None, _spark_message(text)) from None
         raise
+
+
+#: a Spark error's own message (``[ERROR_CLASS] what is wrong``), within a Py4J error's text
+_SPARK_ERROR = re.compile(r"\[[A-Z][A-Z0-9_]*(?:\.[A-Z0-9_]+)*\] [^\n]*")
+
+
+def _spark_message(text: str) -> str:
+    """The line of a Spark error that says what is wrong: a failed job's Py4J error begins
+    with "An error occurred while calling o160.collectToPython.", the Spark error class and
+    its message (the file, the column) further down, after the JVM's stack.
+
+    Example:
+        >>> _spark_message("An error occurred while calling o9.get.\\n: org.apache.spark."
+        ...     "SparkException: [FAILED_READ_FILE] Cannot read file a.parquet. SQLSTATE: KD001")
+        '[FAILED_READ_FILE] Cannot read file a.parquet.'
+    """
+    found = _SPARK_ERROR.search(text)
+    line = found.group(0) if found else (text.splitlines()[0] if text else "")
+    return re.sub(r"\s*SQLSTATE: \w+\s*$", "", line)
+
+
+def _data_files(path: Path) -> list[Path]:
+    """``path``, or the data files of a directory of part files (hidden files, ``_SUCCESS``
+    and checksums skipped), in path order."""
+    if path.is_file():
+        return [path]
+    return [
+        part
+        for part in sorted(path.rglob("*"))
+        if part.is_file()
+        and not any(p.startswith((".", "_")) for p in part.relative_to(path).parts)
+    ]
+
+
+def _type_clash(path: Path) -> list[Problem]:
+    """A directory's part files that give a column two types (``rating`` text in one,
+    numbers in the next), which Spark cannot read as one table: the column and two files that
+    disagree, from each file's schema as DuckDB reads it (none found: an empty list)."""
+    import duckdb
+
+    seen: dict[str, tuple[str, Path]] = {}
+    with duckdb.connect() as con:
+        for file in _data_files(path):
+            try:
+                described = con.execute(
+                    f"DESCRIBE SELECT * FROM read_parquet({sql_literal(str(file))})"
+                ).fetchall()
+            except duckdb.Error:
+                continue
+            for name, kind, *_ in described:
+                first = seen.setdefault(str(name), (str(kind), file))
+                if first[0] != str(kind):
+                    return [
+                        Problem(
+                            str(path),
+                            None,
+                            f"column '{name}' is {first[0]} in {first[1]} and "
+                            f"{kind} in {file}: Spark reads a folder's part "
+                            "files as one table, so they must give a column one type",
+                        )
+                    ]
+    return []
+
+
+def _csv_problems(path: Path) -> list[Problem]:
+    """The bad rows of a CSV file (or a directory's first file with any) Spark's reader
+    refused (a row with more or fewer fields than the header...), read as the default path
+    reads them: named at their lines, with what is wrong (none: DuckDB reads them all)."""
+    for file in _data_files(path):
+        source = open_source(file, "csv")
+        try:
+            with read_through(str(file), source):
+                source.con.execute("SELECT count(*) FROM src").fetchall()
+        except InputError as exc:
+            return exc.problems
+        finally:
+            source.close()
+    return []
 
 
 _FILE_BACKENDS = ("duckdb", "sqlite")

@@ -170,8 +170,16 @@ def _whole(text: ir.StringValue) -> ir.IntegerValue:
     """``text`` as a whole number, null when it is not one (as the default path's
     :func:`~backbone.monitor.conversations.whole_sql`: "1.5" is not 2 on a DuckDB connection)."""
     number = text.try_cast("int64")
-    whole = text.try_cast("float64") == number.cast("float64")
-    return ibis.ifelse(whole.fill_null(False), number, ibis.null("int64"))
+    real = text.try_cast("float64")
+    whole = real == number.cast("float64")
+    # Spark's try_cast makes no integer of "2.0" or "1e1" (a float column's text): the whole
+    # float itself, as DuckDB reads it (within the integers a float holds exactly)
+    held = (real.abs() <= 2.0**53) & (real.floor().cast("float64") == real)
+    return ibis.cases(
+        (whole.fill_null(False), number),
+        (number.isnull() & held.fill_null(False), real.cast("int64")),
+        else_=ibis.null("int64"),
+    )
 
 
 def _text(table: ir.Table, column: str | None) -> ir.StringValue:
@@ -274,6 +282,11 @@ def _not_a_time(text: ir.StringValue) -> ir.BooleanValue:
     of milliseconds below 1e14)."""
     s = text.strip()
     number = s.try_cast("float64")
+    # ISO 8601 to the minute with a zone (10:00Z, 10:00+02:00): DuckDB reads it, Spark's cast
+    # only with the seconds written, so they are written (a fixed place: no back-references,
+    # which the engines spell apart)
+    minute = s.re_search(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(Z|[+-][0-9:]+)$")
+    s = ibis.ifelse(minute.fill_null(False), s.substr(0, 16) + ":00" + s.substr(16), s)
     as_time = s.try_cast(dt.Timestamp(timezone="UTC"))
     epoch = number.notnull() & (number.abs() < 1e14)
     return (s.notnull() & (s != "") & as_time.isnull() & ~epoch.fill_null(False)).fill_null(False)
