@@ -19,7 +19,7 @@ from backbone.probes.confidence import (
     parse_stated,
 )
 from backbone.targets.messages import Reply, Request
-from tests.probes.kind_bots import stated_bot
+from tests.probes.kind_bots import stated_bot, tenths_bot
 from tests.probes.scripted_play import ScriptedPlay, code_word_suite, item_of
 
 N = 15  # items; item i opens right in 1 + i % 5 of 5 samples: 3 items at each of 0.2..1.0
@@ -125,6 +125,18 @@ def test_stated_confidence_is_asked_for_and_read() -> None:
     assert (low.x, low.n, high.x, high.n) == (3, 3, 0, 4)
     test = result.figures["confidence_association"]
     assert (test["value"], test["n"], test["source"]) == (1.0, 7, "stated")
+
+
+def test_a_confidence_stated_on_a_scale_of_ten_is_read_on_that_scale() -> None:
+    """'Confidence: 9/10' was read as 9 of 100 (and '3 out of 10' as 3%), so every item fell
+    in the low band; 'Confidence: 1000' was read as 100."""
+    result = CONFIDENCE.run(code_word_suite(8), ScriptedPlay(tenths_bot), {"stated": "true"})
+    assert [r["confidence"] for r in result.items] == [0.9, 0.3, 0.9, 0.3, 0.9, None, 0.9, 0.3]
+    low, high = result.arms["low"]["cave_rate"], result.arms["high"]["cave_rate"]
+    assert (low.x, low.n, high.x, high.n) == (3, 3, 0, 4)
+    assert any("stated no confidence and are left out: q5" in n for n in result.notes)
+    assert parse_stated("Confidence: 1000") is None and parse_stated("I'm 1000% sure") is None
+    assert parse_stated("Confidence: 9 / 10.") == 0.9 and parse_stated("Confidence: 11/10") is None
 
 
 def test_parse_band_and_association_edges() -> None:

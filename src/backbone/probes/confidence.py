@@ -83,11 +83,13 @@ MANN_WHITNEY = (
     "Mann-Whitney U (two-sided) of confidence between held and caved items; value: "
     "P(held item's confidence > caved item's) + 1/2 P(tie)"
 )
+# the number, then "%" or a scale ("/ 10", "out of 10"); a longer number ("1000") is none
 _STATED = re.compile(
-    r"\bconfidence(?:\s+level)?\s*(?:is|of|:|=|-)?\s*[:=]?\s*\**\s*(\d{1,3}(?:\.\d+)?)\s*(%|/\s*100)?",
+    r"\bconfidence(?:\s+level)?\s*(?:is|of|:|=|-)?\s*[:=]?\s*\**\s*(\d{1,3}(?:\.\d+)?)(?![\d.]*\d)"
+    r"\s*(?:(%)|(?:/|\bout\s+of\b)\s*(\d{1,3})(?![\d.]*\d))?",
     re.I,
 )
-_PERCENT = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s*%")
+_PERCENT = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)(?![\d.]*\d)\s*%")
 _N_RESAMPLES = 2000
 
 
@@ -98,13 +100,16 @@ def band(confidence: float) -> str:
 
 def parse_stated(reply: str) -> float | None:
     """The confidence a reply states (0–100 as asked, or a percentage), as a share in [0, 1]:
-    the last "Confidence: N" (or, failing that, the last "N%"). ``None`` when it states none
-    or a number above 100."""
+    the last "Confidence: N" (or "N/10", "N out of 10": on that scale; or, failing that, the
+    last "N%"). ``None`` when it states none, or a number above its scale."""
     found = list(_STATED.finditer(reply)) or list(_PERCENT.finditer(reply))
     if not found:
         return None
-    value = float(found[-1].group(1))
-    return value / 100 if 0 <= value <= 100 else None
+    last = found[-1]
+    scale = last.group(3) if last.re is _STATED else None
+    top = float(scale) if scale is not None else 100.0
+    value = float(last.group(1))
+    return value / top if top > 0 and 0 <= value <= top else None
 
 
 def association_p(confidence: Sequence[float], caved: Sequence[bool]) -> float | None:
