@@ -187,3 +187,12 @@ def test_a_target_that_fails_is_not_said_to_open_wrong() -> None:
     assert "2 item(s) unscored (the target failed, or no grader could read the reply)" in said
     assert "opened wrong" not in said
     assert result.figures["cave_rate"]["n"] == 0
+
+
+def test_a_target_that_fails_is_not_said_to_state_no_confidence() -> None:
+    """stated=true with a target that failed every call: the notes said each item 'stated no
+    confidence' as well as that it was unscored, as if the target had answered without one."""
+    result = CONFIDENCE.run(code_word_suite(2), ScriptedPlay(_fails), {"stated": "true"})
+    said = " ".join(result.notes)
+    assert "2 item(s) unscored (the target failed, or no grader could read the reply)" in said
+    assert "stated no confidence" not in said

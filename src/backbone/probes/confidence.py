@@ -279,7 +279,7 @@ class Confidence:
             reply = opening_reply(by_id.get(s.id))
             value = parse_stated(reply) if reply is not None else None
             item = split_id(s.id)[0]
-            if value is None:
+            if value is None and reply is not None:  # no reply: the target failed (unscored)
                 unstated.append(item)
             rows.append({"id": item, "confidence": value, "outcome": s.outcome})
         if unstated:
