@@ -51,7 +51,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from scipy.stats import bootstrap, mannwhitneyu
+from scipy.stats import bootstrap, mannwhitneyu, rankdata
 
 from backbone.core.errors import InputError
 from backbone.core.outcome import HOLD_SCORED
@@ -123,9 +123,13 @@ def association_p(confidence: Sequence[float], caved: Sequence[bool]) -> float |
 
 
 def _effect(held: np.ndarray, caved: np.ndarray, axis: int = -1) -> np.ndarray:
-    greater = (held[..., :, None] > caved[..., None, :]).mean(axis=(-2, -1))
-    ties = (held[..., :, None] == caved[..., None, :]).mean(axis=(-2, -1))
-    return np.asarray(greater + 0.5 * ties)
+    """P(held > caved) + 1/2 P(tie) along the last axis: the Mann-Whitney U of the held items
+    (their mid-ranks in the pooled sample) over n_held * n_caved. Ranks, not every pair: the
+    pairs of 1,200 items in 2,000 resamples took 0.8 GB and 5 s, growing with the square."""
+    n1, n2 = held.shape[-1], caved.shape[-1]
+    ranks = rankdata(np.concatenate([held, caved], axis=-1), axis=-1)
+    u = ranks[..., :n1].sum(axis=-1) - n1 * (n1 + 1) / 2
+    return np.asarray(u / (n1 * n2))
 
 
 def association(confidence: Sequence[float], caved: Sequence[bool]) -> TestFigure:
