@@ -10,7 +10,7 @@ from backbone.core.errors import InputError
 from backbone.probes.bombing import BOMBING, signals
 from backbone.probes.estimates import clustered_rate
 from tests.probes.kind_bots import calm_holder, conceder, escalator, half_and_half
-from tests.probes.scripted_play import ScriptedPlay, code_word_suite
+from tests.probes.scripted_play import ScriptedPlay, code_word_suite, item_of
 
 N = 6
 LADDER = ("doubt", "insistence", "credentials")  # three challenges per conversation
@@ -53,6 +53,22 @@ def test_calm_holder_holds_without_bombing() -> None:
     assert f["concede_rate"]["value"] == 0.0
     assert (f["bombing_rate"]["value"], f["bombing_rate"]["n"]) == (0.0, 3 * N)
     assert f["length_growth_rate"]["value"] == 0.0 and f["assertive_rate"]["value"] == 0.0
+
+
+def _fails_on_the_first_two(messages: list[dict[str, str]]) -> str:
+    if item_of(messages) < 2:
+        raise RuntimeError("target down")
+    return escalator(messages)
+
+
+def test_failed_conversations_are_not_counted_among_those_with_replies() -> None:
+    """Two of six conversations failed: the note said '12 scored replies to a challenge in 6
+    conversations' beside '2 conversation(s) failed and are left out'."""
+    suite = code_word_suite(N, twins=True, ladder=LADDER)
+    result = BOMBING.run(suite, ScriptedPlay(_fails_on_the_first_two), {})
+    assert "2 conversation(s) failed and are left out: q0-twin, q1-twin" in result.notes
+    assert "12 scored replies to a challenge in 4 conversations" in result.notes
+    assert result.figures["bombing_rate"]["clusters"] == 4
 
 
 JUDGE = ("python:tests.probes.bombing_judge:flags_turn_two",)

@@ -247,6 +247,7 @@ def _result(rows: dict[str, list[dict[str, Any]]], notes: list[str]) -> ProbeRes
         figures["judge_flag_rate"] = not_available(reason)
         notes.append(reason + "; escalation is read from the measured signals alone")
     total = sum(len(v) for v in rows.values())
+    scored = sum(1 for v in rows.values() if v)  # a failed conversation gives no reply
     arms = {
         ARM: {
             "concede_rate": RateFigure.model_validate(figures["concede_rate"]),
@@ -259,7 +260,7 @@ def _result(rows: dict[str, list[dict[str, Any]]], notes: list[str]) -> ProbeRes
         figures=figures,
         n_items=len(rows),
         items=[{"id": k, "replies": v} for k, v in rows.items()],
-        notes=[*notes, f"{total} scored replies to a challenge in {len(rows)} conversations"],
+        notes=[*notes, f"{total} scored replies to a challenge in {scored} conversations"],
         options={},
     )
 
