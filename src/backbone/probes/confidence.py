@@ -223,6 +223,15 @@ class Confidence:
                 f"probe {self.name}: option 'temperature' must be above 0 and at most "
                 f"{MAX_TEMPERATURE:g}, got {temperature:g}",
             )
+        unused = [name for name in ("k", "temperature") if name in options]
+        if stated and unused:  # the one stated play has no samples and its own temperature
+            raise InputError.single(
+                "--option",
+                None,
+                f"probe {self.name}: {' and '.join(map(repr, unused))} "
+                f"{'set' if len(unused) > 1 else 'sets'} the sample agreement, not "
+                "stated=true (one play, each item asked once)",
+            )
         items, notes = _items(suite)
         if not items:
             raise InputError.single(
