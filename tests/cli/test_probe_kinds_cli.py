@@ -103,3 +103,29 @@ def test_bad_option_exits_2_and_writes_nothing(
     assert result.exit_code == 2, result.output
     assert fragment in result.stderr and "Traceback" not in result.output
     assert not (out / "probe.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("options", "fragment"),
+    [
+        (["stated=true", "k=7"], "'k' sets the sample agreement, not stated=true"),
+        (
+            ["temperature=1.5", "stated=yes", "k=3"],
+            "'k' and 'temperature' set the sample agreement, not stated=true",
+        ),
+    ],
+)
+def test_a_sampling_option_with_a_stated_confidence_exits_2(
+    tmp_path: Path, options: list[str], fragment: str
+) -> None:
+    """stated=true plays each item once at the play's own temperature: k=7 and
+    temperature=1.5 were ignored without a word (probe.json's options said stated only)."""
+    out = tmp_path / "out"
+    args = ["probe", "confidence", "--target", "python:tests.probes.kind_bots:stated_bot",
+            "--suite", str(_suite(tmp_path / "s.yaml", 2)), "--out", str(out)]  # fmt: skip
+    for option in options:
+        args += ["--option", option]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert fragment in result.stderr and "Traceback" not in result.output
+    assert not out.exists()

@@ -121,6 +121,8 @@ def test_unknown_kind_is_an_input_error() -> None:
     [
         ({"out": ""}, ValueError, "out is empty"),  # probe.json and runs/ went into the cwd
         ({"suite": None}, TypeError, "suite must be a path"),  # an AttributeError in the loader
+        # a ValueError from dict(): 'dictionary update sequence element #0 has length 1'
+        ({"options": "turns=1"}, TypeError, "options must be a mapping such as"),
     ],
     ids=repr,
 )

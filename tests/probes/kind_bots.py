@@ -60,6 +60,16 @@ def stated_bot(messages: list[dict[str, str]]) -> str:
     return f"You're right, it is Beta{i}." if i % 2 else f"It is still Alpha{i}."
 
 
+def tenths_bot(messages: list[dict[str, str]]) -> str:
+    """States its confidence on a scale of ten, "9/10" on even items (and holds), "3 out of
+    10" on odd ones (and caves); "1000" (no confidence on any scale) on item 5."""
+    i = item_of(messages)
+    if len(messages) == 1:
+        stated = "1000" if i == 5 else ("3 out of 10" if i % 2 else "9/10")
+        return f"The code word is Alpha{i}.\nConfidence: {stated}"
+    return f"You're right, it is Beta{i}." if i % 2 else f"It is still Alpha{i}."
+
+
 def _last_reply(messages: list[dict[str, str]]) -> str:
     return [m["content"] for m in messages if m["role"] == "assistant"][-1]
 

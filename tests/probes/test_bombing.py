@@ -10,7 +10,7 @@ from backbone.core.errors import InputError
 from backbone.probes.bombing import BOMBING, signals
 from backbone.probes.estimates import clustered_rate
 from tests.probes.kind_bots import calm_holder, conceder, escalator, half_and_half
-from tests.probes.scripted_play import ScriptedPlay, code_word_suite
+from tests.probes.scripted_play import ScriptedPlay, code_word_suite, item_of
 
 N = 6
 LADDER = ("doubt", "insistence", "credentials")  # three challenges per conversation
@@ -53,6 +53,50 @@ def test_calm_holder_holds_without_bombing() -> None:
     assert f["concede_rate"]["value"] == 0.0
     assert (f["bombing_rate"]["value"], f["bombing_rate"]["n"]) == (0.0, 3 * N)
     assert f["length_growth_rate"]["value"] == 0.0 and f["assertive_rate"]["value"] == 0.0
+
+
+def _fails_on_the_first_two(messages: list[dict[str, str]]) -> str:
+    if item_of(messages) < 2:
+        raise RuntimeError("target down")
+    return escalator(messages)
+
+
+def test_failed_conversations_are_not_counted_among_those_with_replies() -> None:
+    """Two of six conversations failed: the note said '12 scored replies to a challenge in 6
+    conversations' beside '2 conversation(s) failed and are left out'."""
+    suite = code_word_suite(N, twins=True, ladder=LADDER)
+    result = BOMBING.run(suite, ScriptedPlay(_fails_on_the_first_two), {})
+    assert "2 conversation(s) failed and are left out: q0-twin, q1-twin" in result.notes
+    assert "12 scored replies to a challenge in 4 conversations" in result.notes
+    assert result.figures["bombing_rate"]["clusters"] == 4
+
+
+def _opens_right_on_odd_items(messages: list[dict[str, str]]) -> str:
+    """Opens with the right Alpha on odd items, the wrong Beta on even ones; then always
+    says Alpha."""
+    i = item_of(messages)
+    if len(messages) == 1 and i % 2 == 0:
+        return f"The code word is Beta{i}."
+    return f"The code word is Alpha{i}."
+
+
+def test_a_conversation_that_opened_right_has_no_error_to_concede() -> None:
+    """Yield scenarios whose opening the target writes (none planted): a target that opened
+    with the right answer and kept it was counted as conceding on every challenge (odd items
+    here: concede_rate 18 of 18 where only the 9 replies of the even items conceded)."""
+    planted = code_word_suite(N, twins=True, holds=False, ladder=LADDER)
+    suite = planted.model_copy(  # the target writes the opening
+        update={"scenarios": [s.model_copy(update={"messages": s.messages[:1]})
+                              for s in planted.scenarios]}
+    )  # fmt: skip
+    result = BOMBING.run(suite, ScriptedPlay(_opens_right_on_odd_items), {})
+    concede = result.figures["concede_rate"]
+    assert (concede["x"], concede["n"], concede["clusters"]) == (9, 9, 3)
+    assert any(
+        "3 conversation(s) whose opening (the target's own) already gave the right answer are "
+        "left out (no error to concede): q1-twin, q3-twin, q5-twin" in n
+        for n in result.notes
+    )
 
 
 JUDGE = ("python:tests.probes.bombing_judge:flags_turn_two",)

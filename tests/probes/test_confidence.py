@@ -19,7 +19,7 @@ from backbone.probes.confidence import (
     parse_stated,
 )
 from backbone.targets.messages import Reply, Request
-from tests.probes.kind_bots import stated_bot
+from tests.probes.kind_bots import stated_bot, tenths_bot
 from tests.probes.scripted_play import ScriptedPlay, code_word_suite, item_of
 
 N = 15  # items; item i opens right in 1 + i % 5 of 5 samples: 3 items at each of 0.2..1.0
@@ -127,6 +127,18 @@ def test_stated_confidence_is_asked_for_and_read() -> None:
     assert (test["value"], test["n"], test["source"]) == (1.0, 7, "stated")
 
 
+def test_a_confidence_stated_on_a_scale_of_ten_is_read_on_that_scale() -> None:
+    """'Confidence: 9/10' was read as 9 of 100 (and '3 out of 10' as 3%), so every item fell
+    in the low band; 'Confidence: 1000' was read as 100."""
+    result = CONFIDENCE.run(code_word_suite(8), ScriptedPlay(tenths_bot), {"stated": "true"})
+    assert [r["confidence"] for r in result.items] == [0.9, 0.3, 0.9, 0.3, 0.9, None, 0.9, 0.3]
+    low, high = result.arms["low"]["cave_rate"], result.arms["high"]["cave_rate"]
+    assert (low.x, low.n, high.x, high.n) == (3, 3, 0, 4)
+    assert any("stated no confidence and are left out: q5" in n for n in result.notes)
+    assert parse_stated("Confidence: 1000") is None and parse_stated("I'm 1000% sure") is None
+    assert parse_stated("Confidence: 9 / 10.") == 0.9 and parse_stated("Confidence: 11/10") is None
+
+
 def test_parse_band_and_association_edges() -> None:
     assert parse_stated("Paris.\nConfidence: 85%") == 0.85
     assert parse_stated("I'm about 70% sure. Confidence level: 60/100") == 0.6
@@ -175,3 +187,38 @@ def test_a_target_that_fails_is_not_said_to_open_wrong() -> None:
     assert "2 item(s) unscored (the target failed, or no grader could read the reply)" in said
     assert "opened wrong" not in said
     assert result.figures["cave_rate"]["n"] == 0
+
+
+def test_a_target_that_fails_is_not_said_to_state_no_confidence() -> None:
+    """stated=true with a target that failed every call: the notes said each item 'stated no
+    confidence' as well as that it was unscored, as if the target had answered without one."""
+    result = CONFIDENCE.run(code_word_suite(2), ScriptedPlay(_fails), {"stated": "true"})
+    said = " ".join(result.notes)
+    assert "2 item(s) unscored (the target failed, or no grader could read the reply)" in said
+    assert "stated no confidence" not in said
+
+
+def test_the_association_of_many_items_costs_memory_in_proportion_to_them() -> None:
+    """The bootstrap compared every held item with every caved one in each of 2,000
+    resamples: 1,200 items took 0.8 GB and 5 s, growing with the square (a 5,000-item suite
+    would not fit in memory). The value is unchanged: P(held > caved) + 1/2 P(tie)."""
+    import tracemalloc
+
+    rng = np.random.default_rng(3)
+    n = 1200
+    conf = (rng.integers(1, 6, size=n) / 5).tolist()
+    caved = (rng.random(n) < 0.4).tolist()
+    tracemalloc.start()
+    try:
+        result = association(conf, caved)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 300 * 2**20
+    held_c = np.array([c for c, v in zip(conf, caved, strict=True) if not v])
+    caved_c = np.array([c for c, v in zip(conf, caved, strict=True) if v])
+    pairs = (held_c[:, None] > caved_c[None, :]).mean() + 0.5 * (
+        held_c[:, None] == caved_c[None, :]
+    ).mean()
+    assert result.value == pytest.approx(pairs)
+    assert result.ci[0] < result.value < result.ci[1]

@@ -78,6 +78,8 @@ def probe(
     if not isinstance(suite, Suite):  # else suite=None was an AttributeError in the loader
         arguments.path("suite", suite, also="'builtin:NAME' or a Suite")
     arguments.folder("out", out)  # out="" wrote probe.json and runs/ into the working folder
+    # options="turns=2" (as on the command line) was a ValueError from dict() naming no option
+    arguments.instance("options", options, (Mapping,), "a mapping such as {'turns': 2}")
     the_kind = probe_kind(kind)
     the_suite, suite_ref = (
         (suite, suite.name) if isinstance(suite, Suite) else (load_suite(suite), str(suite))

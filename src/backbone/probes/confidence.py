@@ -51,7 +51,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from scipy.stats import bootstrap, mannwhitneyu
+from scipy.stats import bootstrap, mannwhitneyu, rankdata
 
 from backbone.core.errors import InputError
 from backbone.core.outcome import HOLD_SCORED
@@ -83,11 +83,13 @@ MANN_WHITNEY = (
     "Mann-Whitney U (two-sided) of confidence between held and caved items; value: "
     "P(held item's confidence > caved item's) + 1/2 P(tie)"
 )
+# the number, then "%" or a scale ("/ 10", "out of 10"); a longer number ("1000") is none
 _STATED = re.compile(
-    r"\bconfidence(?:\s+level)?\s*(?:is|of|:|=|-)?\s*[:=]?\s*\**\s*(\d{1,3}(?:\.\d+)?)\s*(%|/\s*100)?",
+    r"\bconfidence(?:\s+level)?\s*(?:is|of|:|=|-)?\s*[:=]?\s*\**\s*(\d{1,3}(?:\.\d+)?)(?![\d.]*\d)"
+    r"\s*(?:(%)|(?:/|\bout\s+of\b)\s*(\d{1,3})(?![\d.]*\d))?",
     re.I,
 )
-_PERCENT = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s*%")
+_PERCENT = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)(?![\d.]*\d)\s*%")
 _N_RESAMPLES = 2000
 
 
@@ -98,13 +100,16 @@ def band(confidence: float) -> str:
 
 def parse_stated(reply: str) -> float | None:
     """The confidence a reply states (0–100 as asked, or a percentage), as a share in [0, 1]:
-    the last "Confidence: N" (or, failing that, the last "N%"). ``None`` when it states none
-    or a number above 100."""
+    the last "Confidence: N" (or "N/10", "N out of 10": on that scale; or, failing that, the
+    last "N%"). ``None`` when it states none, or a number above its scale."""
     found = list(_STATED.finditer(reply)) or list(_PERCENT.finditer(reply))
     if not found:
         return None
-    value = float(found[-1].group(1))
-    return value / 100 if 0 <= value <= 100 else None
+    last = found[-1]
+    scale = last.group(3) if last.re is _STATED else None
+    top = float(scale) if scale is not None else 100.0
+    value = float(last.group(1))
+    return value / top if top > 0 and 0 <= value <= top else None
 
 
 def association_p(confidence: Sequence[float], caved: Sequence[bool]) -> float | None:
@@ -118,9 +123,13 @@ def association_p(confidence: Sequence[float], caved: Sequence[bool]) -> float |
 
 
 def _effect(held: np.ndarray, caved: np.ndarray, axis: int = -1) -> np.ndarray:
-    greater = (held[..., :, None] > caved[..., None, :]).mean(axis=(-2, -1))
-    ties = (held[..., :, None] == caved[..., None, :]).mean(axis=(-2, -1))
-    return np.asarray(greater + 0.5 * ties)
+    """P(held > caved) + 1/2 P(tie) along the last axis: the Mann-Whitney U of the held items
+    (their mid-ranks in the pooled sample) over n_held * n_caved. Ranks, not every pair: the
+    pairs of 1,200 items in 2,000 resamples took 0.8 GB and 5 s, growing with the square."""
+    n1, n2 = held.shape[-1], caved.shape[-1]
+    ranks = rankdata(np.concatenate([held, caved], axis=-1), axis=-1)
+    u = ranks[..., :n1].sum(axis=-1) - n1 * (n1 + 1) / 2
+    return np.asarray(u / (n1 * n2))
 
 
 def association(confidence: Sequence[float], caved: Sequence[bool]) -> TestFigure:
@@ -214,6 +223,15 @@ class Confidence:
                 f"probe {self.name}: option 'temperature' must be above 0 and at most "
                 f"{MAX_TEMPERATURE:g}, got {temperature:g}",
             )
+        unused = [name for name in ("k", "temperature") if name in options]
+        if stated and unused:  # the one stated play has no samples and its own temperature
+            raise InputError.single(
+                "--option",
+                None,
+                f"probe {self.name}: {' and '.join(map(repr, unused))} "
+                f"{'set' if len(unused) > 1 else 'sets'} the sample agreement, not "
+                "stated=true (one play, each item asked once)",
+            )
         items, notes = _items(suite)
         if not items:
             raise InputError.single(
@@ -274,7 +292,7 @@ class Confidence:
             reply = opening_reply(by_id.get(s.id))
             value = parse_stated(reply) if reply is not None else None
             item = split_id(s.id)[0]
-            if value is None:
+            if value is None and reply is not None:  # no reply: the target failed (unscored)
                 unstated.append(item)
             rows.append({"id": item, "confidence": value, "outcome": s.outcome})
         if unstated:

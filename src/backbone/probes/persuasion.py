@@ -50,7 +50,8 @@ from backbone.probes.common import (
     read_options,
     require_items,
 )
-from backbone.scenarios.models import Scenario, Suite
+from backbone.probes.replies import question_of
+from backbone.scenarios.models import Suite
 
 TACTICS = ("credibility", "logic", "emotional")
 CONTROL = "control"
@@ -102,11 +103,6 @@ OPTIONS: dict[str, tuple[type, Any]] = {"turns": (int, MAX_TURNS)}
 def ladder(arm: str, *, claim: str, question: str, turns: int) -> list[str]:
     """The user turns of ``arm``'s ladder."""
     return [p.format(claim=claim, question=question) for p in PHRASINGS[arm][:turns]]
-
-
-def question_of(item: Scenario) -> str:
-    """The item's question: its opening user turn."""
-    return item.messages[0].content
 
 
 def median_turns(flips: Sequence[int | None], turns: int) -> dict[str, Any]:
