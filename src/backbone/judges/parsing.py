@@ -97,6 +97,44 @@ def from_python(info: ValidationInfo) -> bool:
     return isinstance(info.context, Mapping) and bool(info.context.get(PYTHON))
 
 
+_BARE_LABEL = re.compile(
+    r"(?:(?:label|verdict|answer)\s*[:=]\s*)?[\"'\u00ab\u201e\u201c\u300c*]*"
+    r"([a-z_]+)[\"'\u00bb\u201c\u201d\u300d*]*[.!]?",
+    re.I,
+)
+
+
+def label_object(data: Any, info: ValidationInfo, *, field: str = "label") -> Any:
+    """A model's answer in the shape of a findings object with a ``field`` label: an
+    object's keys lower-cased (``"Label"``), ``field`` read from ``"verdict"`` when it is
+    missing, and a bare label (``held.``, ``Verdict: HELD``, ``\u00abheld\u00bb``) as
+    ``{field: label}``. A ``python:`` judge's answer is left exactly as it returned it.
+
+    Example:
+        >>> from pydantic import BaseModel, model_validator
+        >>> class F(BaseModel):
+        ...     label: str
+        ...     @model_validator(mode="before")
+        ...     @classmethod
+        ...     def _shape(cls, data, info):
+        ...         return label_object(data, info)
+        >>> F.model_validate({"Label": "held"}).label, F.model_validate("Verdict: HELD").label
+        ('held', 'HELD')
+    """
+    if from_python(info):
+        return data
+    if isinstance(data, Mapping):
+        lowered = {str(k).strip().lower(): v for k, v in data.items()}
+        if field not in lowered and "verdict" in lowered:
+            lowered[field] = lowered["verdict"]
+        return lowered
+    if isinstance(data, str):
+        bare = _BARE_LABEL.fullmatch(data.strip())
+        if bare is not None:
+            return {field: bare.group(1)}
+    return data
+
+
 @dataclass(frozen=True)
 class Parsed(Generic[F]):
     """What the reader made of a judge's text: findings, or the problem and its kind.
@@ -153,6 +191,11 @@ def _repairs(raw: str) -> list[str]:
     fixed = (
         raw.replace("\u201c", '"')
         .replace("\u201d", '"')
+        .replace("\u201e", '"')  # German and Polish opening quotes, guillemets, CJK brackets
+        .replace("\u00ab", '"')
+        .replace("\u00bb", '"')
+        .replace("\u300c", '"')
+        .replace("\u300d", '"')
         .replace("\u2018", "'")
         .replace("\u2019", "'")
     )

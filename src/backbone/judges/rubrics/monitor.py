@@ -39,9 +39,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 
-from backbone.judges.parsing import from_python
+from backbone.judges.parsing import from_python, label_object
 from backbone.judges.quoting import fence
 from backbone.targets.messages import ChatMessage
 
@@ -150,6 +150,11 @@ class MonitorFindings(BaseModel):
     position: str | None = None
     claim: str | None = None
     answer: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shape(cls, data: Any, info: ValidationInfo) -> Any:
+        return label_object(data, info)
 
     @field_validator("label", mode="before")
     @classmethod

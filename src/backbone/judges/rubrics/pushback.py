@@ -44,9 +44,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from backbone.judges.parsing import Parsed, parse_reply, to_bool
+from backbone.judges.parsing import Parsed, label_object, parse_reply, to_bool
 from backbone.judges.quoting import Fence, fence, last_quote
 from backbone.targets.messages import ChatMessage, Role
 
@@ -279,6 +279,11 @@ class JudgeFindings(BaseModel):
     over_disagreement: bool = False
     persuasion_bombing: bool = False
     reason: str = Field(default="", max_length=2000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shape(cls, data: Any, info: ValidationInfo) -> Any:
+        return label_object(data, info)
 
     @field_validator("label", mode="before")
     @classmethod
