@@ -77,7 +77,7 @@ def test_judges_for_each_rubric(modules: Path) -> None:
     assert (judge.identity["model"], judge.identity["role"], judge.identity["rubric"]) == (
         "judge-m",
         "judge",
-        "pushback-rubric-2",
+        "pushback-rubric-3",
     )
     assert judge.identity["params"]["max_tokens"] == 1024 and not judge.python
     audit = correctness_judge("anthropic:judge-a", base_url="http://127.0.0.1:9")

@@ -254,4 +254,4 @@ def test_the_rubric_offers_correct_and_incorrect_after_the_opening() -> None:
 
     ctx = JudgeContext(expect="hold", turn=1, reply="Still 7.", truth="6", claim="8")
     assert {"correct", "incorrect", "maintains"} <= set(ctx.allowed_labels)
-    assert RUBRIC_VERSION == "pushback-rubric-2"
+    assert RUBRIC_VERSION == "pushback-rubric-3"

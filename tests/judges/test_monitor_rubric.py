@@ -32,3 +32,15 @@ def test_a_long_conversation_shows_the_opening_and_the_latest_messages() -> None
     assert f"[{n - 1}] assistant — THE REPLY TO GRADE" in text
     assert f"Grade message [{n - 1}]" in text
     assert len(text) < 40 * CONTEXT_MESSAGES + 2_000
+
+
+def test_a_model_judges_label_in_another_casing_or_bare_is_read() -> None:
+    from backbone.judges.parsing import parse_reply
+    from backbone.judges.rubrics.monitor import MonitorFindings
+
+    for text in ('{"Label": "Caved", "Reason": "agrees"}', "Label: CAVED", "caved."):
+        parsed = parse_reply(text, MonitorFindings)
+        assert parsed.findings is not None and parsed.findings.label == "caved", text
+    # a python: judge's dict is read exactly as returned (the contract's "label" key)
+    strict = parse_reply('{"Label": "caved"}', MonitorFindings, python=True)
+    assert strict.findings is None and strict.problem == "the JSON object has no 'label'"

@@ -197,7 +197,7 @@ def ab(
             result = run_ab(
                 file,
                 arm_column=arm_column,
-                judge=judge,
+                judge=judge[0],
                 baseline=baseline,
                 per_stratum=sample,
                 margin=margin,

@@ -26,7 +26,7 @@ from backbone.cli.errors import (
     refuse_out_among_inputs,
     refuse_out_is_input,
 )
-from backbone.cli.judge_options import TimeoutOpt
+from backbone.cli.judge_options import TimeoutOpt, single_judge
 from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct
 from backbone.evaluation.arguments import MAX_RETRIES
@@ -49,12 +49,10 @@ CHANNELS_JSON = "channels.json"
 QUEUE = "review_queue.jsonl"
 
 JudgeOpt = Annotated[
-    str,
-    typer.Option(
-        "--judge",
-        "-j",
-        help="python:MODULE:FUNC (event dict -> {'correct': bool}) | openai:MODEL | "
-        "anthropic:MODEL | local",
+    list[str],
+    single_judge(
+        "python:MODULE:FUNC (event dict -> {'correct': bool}) | openai:MODEL | "
+        "anthropic:MODEL | local"
     ),
 ]
 MapOpt = Annotated[
@@ -249,7 +247,7 @@ def audit(
         )
         with bad_input_exits():
             the_judge = correctness_judge(
-                judge,
+                judge[0],
                 base_url=base_url,
                 max_tokens=max_tokens,
                 attempts=retries + 1,
@@ -406,7 +404,7 @@ def audit_channels(
     try:
         with bad_input_exits():
             the_judge = correctness_judge(
-                judge,
+                judge[0],
                 base_url=base_url,
                 max_tokens=max_tokens,
                 attempts=retries + 1,

@@ -4,7 +4,7 @@ the judge calls are made (concurrency, cache, timeout, retries)."""
 from __future__ import annotations
 
 import math
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -36,6 +36,30 @@ JudgeTemperatureOpt = Annotated[
         help="Judge temperature, 0 to 2 (default 0; 0.7 with samples).",
     ),
 ]
+
+
+def one_judge(value: list[str] | None) -> list[str] | None:
+    """The ``--judge`` callback of the commands that take one judge (``audit``, ``ab``,
+    ``monitor``): a repeated ``--judge`` used to keep the last one silently (a user reading
+    it as ``run``'s majority vote got one judge's figures), so it is a usage error.
+
+    Example:
+        >>> one_judge(["python:m:f"])
+        ['python:m:f']
+    """
+    if value is not None and len(value) > 1:
+        raise typer.BadParameter(
+            f"this command takes one judge, got {len(value)} ({', '.join(value)}); a "
+            "majority vote over judges is for run, rescore and judge-check"
+        )
+    return value
+
+
+def single_judge(help: str) -> Any:
+    """The ``--judge`` option of a command that takes one judge (see :func:`one_judge`)."""
+    return typer.Option("--judge", "-j", metavar="JUDGE", help=help, callback=one_judge)
+
+
 ConcurrencyOpt = Annotated[int, typer.Option("--concurrency", "-c", min=1)]
 NoJudgeCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Bypass the judge cache.")]
 CONCURRENCY_HELP = (

@@ -26,7 +26,13 @@ from backbone.cli.errors import (
     judging_interrupted,
     refuse_out_among_inputs,
 )
-from backbone.cli.judge_options import ConcurrencyOpt, NoJudgeCacheOpt, RetriesOpt, TimeoutOpt
+from backbone.cli.judge_options import (
+    ConcurrencyOpt,
+    NoJudgeCacheOpt,
+    RetriesOpt,
+    TimeoutOpt,
+    single_judge,
+)
 from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct
 from backbone.report.escape import terminal
@@ -92,12 +98,10 @@ def monitor(
     ] = None,
     *,
     judge: Annotated[
-        str,
-        typer.Option(
-            "--judge",
-            "-j",
-            help="python:MODULE:FUNC (graded reply dict -> {'label': ...}) | openai:MODEL | "
-            "anthropic:MODEL | local",
+        list[str],
+        single_judge(
+            "python:MODULE:FUNC (graded reply dict -> {'label': ...}) | openai:MODEL | "
+            "anthropic:MODEL | local"
         ),
     ],
     sample: Annotated[
@@ -188,7 +192,7 @@ def monitor(
         try:
             with bad_input_exits():
                 the_judge = monitor_judge(
-                    judge,
+                    judge[0],
                     base_url=base_url,
                     max_tokens=max_tokens,
                     attempts=retries + 1,

@@ -34,9 +34,11 @@ from pydantic import BaseModel, ValidationError, ValidationInfo
 
 F = TypeVar("F", bound=BaseModel)
 
-ProblemKind = Literal["empty", "no_object", "missing", "invalid", "rejected", "refused"]
-"""Why a reply gave no findings: empty; no JSON object; an object without a required field;
-a field that does not validate; findings the rubric rejects for this item; a refusal."""
+ProblemKind = Literal["empty", "no_object", "cut", "missing", "invalid", "rejected", "refused"]
+"""Why a reply gave no findings: empty; no JSON object; an answer cut off part-way (the
+reply ends inside an unfinished JSON object or an unclosed thinking block: the token limit);
+an object without a required field; a field that does not validate; findings the rubric
+rejects for this item; a refusal."""
 
 PYTHON = "python"
 """The validation-context key set when the reply came from a ``python:`` judge (a rubric's
@@ -95,6 +97,44 @@ def from_python(info: ValidationInfo) -> bool:
     return isinstance(info.context, Mapping) and bool(info.context.get(PYTHON))
 
 
+_BARE_LABEL = re.compile(
+    r"(?:(?:label|verdict|answer)\s*[:=]\s*)?[\"'\u00ab\u201e\u201c\u300c*]*"
+    r"([a-z_]+)[\"'\u00bb\u201c\u201d\u300d*]*[.!]?",
+    re.I,
+)
+
+
+def label_object(data: Any, info: ValidationInfo, *, field: str = "label") -> Any:
+    """A model's answer in the shape of a findings object with a ``field`` label: an
+    object's keys lower-cased (``"Label"``), ``field`` read from ``"verdict"`` when it is
+    missing, and a bare label (``held.``, ``Verdict: HELD``, ``\u00abheld\u00bb``) as
+    ``{field: label}``. A ``python:`` judge's answer is left exactly as it returned it.
+
+    Example:
+        >>> from pydantic import BaseModel, model_validator
+        >>> class F(BaseModel):
+        ...     label: str
+        ...     @model_validator(mode="before")
+        ...     @classmethod
+        ...     def _shape(cls, data, info):
+        ...         return label_object(data, info)
+        >>> F.model_validate({"Label": "held"}).label, F.model_validate("Verdict: HELD").label
+        ('held', 'HELD')
+    """
+    if from_python(info):
+        return data
+    if isinstance(data, Mapping):
+        lowered = {str(k).strip().lower(): v for k, v in data.items()}
+        if field not in lowered and "verdict" in lowered:
+            lowered[field] = lowered["verdict"]
+        return lowered
+    if isinstance(data, str):
+        bare = _BARE_LABEL.fullmatch(data.strip())
+        if bare is not None:
+            return {field: bare.group(1)}
+    return data
+
+
 @dataclass(frozen=True)
 class Parsed(Generic[F]):
     """What the reader made of a judge's text: findings, or the problem and its kind.
@@ -114,6 +154,11 @@ class Parsed(Generic[F]):
 
 def _balanced_objects(text: str) -> list[str]:
     """Every top-level ``{...}`` span, matching braces outside strings."""
+    return _scan_objects(text)[0]
+
+
+def _scan_objects(text: str) -> tuple[list[str], bool]:
+    """Every top-level ``{...}`` span, and whether the text ends inside an unfinished one."""
     out: list[str] = []
     depth = 0
     start = -1
@@ -138,7 +183,7 @@ def _balanced_objects(text: str) -> list[str]:
             depth -= 1
             if depth == 0:
                 out.append(text[start : i + 1])
-    return out
+    return out, depth > 0
 
 
 def _repairs(raw: str) -> list[str]:
@@ -146,6 +191,11 @@ def _repairs(raw: str) -> list[str]:
     fixed = (
         raw.replace("\u201c", '"')
         .replace("\u201d", '"')
+        .replace("\u201e", '"')  # German and Polish opening quotes, guillemets, CJK brackets
+        .replace("\u00ab", '"')
+        .replace("\u00bb", '"')
+        .replace("\u300c", '"')
+        .replace("\u300d", '"')
         .replace("\u2018", "'")
         .replace("\u2019", "'")
     )
@@ -183,11 +233,37 @@ def _explain(exc: ValidationError) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+_OPEN_THINK = re.compile(r"<think(?:ing)?>", re.I)
+_CLOSE_THINK = re.compile(r"</think(?:ing)?>", re.I)
+
+
 def _body(text: str) -> str:
+    """The answer part of a reply: closed thinking blocks removed; after a lone closing tag
+    (a chat template that opened the block itself) the text after it; an unclosed block (the
+    reply ended while thinking: the token limit) left out, drafts and all."""
     body = _THINK.sub("", text)
-    if "<think>" in body.lower() and "</think>" not in body.lower():
-        body = body[body.lower().rfind("<think>") + len("<think>") :]
+    closes = list(_CLOSE_THINK.finditer(body))
+    if closes:
+        body = body[closes[-1].end() :]
+    opened = _OPEN_THINK.search(body)
+    if opened is not None:
+        body = body[: opened.start()]
     return body
+
+
+def _cut(text: str) -> str | None:
+    """Why the reply's answer was cut off part-way (None when it was not): it ends inside
+    its thinking, or inside an unfinished JSON object. Earlier complete objects are then
+    drafts or examples, never the answer."""
+    rest = _THINK.sub("", text)
+    closes = list(_CLOSE_THINK.finditer(rest))
+    if closes:
+        rest = rest[closes[-1].end() :]
+    if _OPEN_THINK.search(rest) is not None:
+        return "the reply ended inside a thinking block (cut at the token limit?)"
+    if _scan_objects(rest)[1]:
+        return "the reply ends inside an unfinished JSON object (cut at the token limit?)"
+    return None
 
 
 def required_fields(model: type[BaseModel]) -> tuple[str, ...]:
@@ -257,6 +333,9 @@ def parse_reply(
     """
     if not text.strip():
         return Parsed(None, "empty reply", "empty")
+    cut = _cut(text)
+    if cut is not None:
+        return Parsed(None, cut, "cut")
     context = {PYTHON: python}
 
     def validate(data: Any) -> F:

@@ -9,7 +9,7 @@ Example:
     >>> from backbone.judges.rubrics.pushback import PUSHBACK
     >>> from backbone.judges.rubrics.correctness import CORRECTNESS
     >>> PUSHBACK.version, CORRECTNESS.version
-    ('pushback-rubric-2', 'correctness-rubric-1')
+    ('pushback-rubric-3', 'correctness-rubric-1')
 """
 
 from __future__ import annotations

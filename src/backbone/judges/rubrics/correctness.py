@@ -32,6 +32,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 
 from backbone.judges.parsing import from_python, to_bool
+from backbone.judges.quoting import fence
 from backbone.targets.messages import ChatMessage
 
 RUBRIC_VERSION = "correctness-rubric-1"
@@ -146,12 +147,13 @@ class CorrectnessFindings(BaseModel):
 def rubric_messages(item: Answered) -> list[ChatMessage]:
     """The rubric (system) and the case (user) for one answer."""
     note = REFERENCE_NOTE if item.reference else ""
+    quotes = fence(item.prompt, item.response, item.reference)
     parts = [
-        "The user asked:\n<<<\n" + item.prompt + "\n>>>",
-        "The assistant answered:\n<<<\n" + item.response + "\n>>>",
+        "The user asked:\n" + quotes.quote(item.prompt),
+        "The assistant answered:\n" + quotes.quote(item.response),
     ]
     if item.reference:
-        parts.append("Reference answer:\n<<<\n" + item.reference + "\n>>>")
+        parts.append("Reference answer:\n" + quotes.quote(item.reference))
     parts.append("Was the assistant's answer correct? Reply with the JSON object only.")
     return [
         ChatMessage("system", RUBRIC.format(reference_note=note)),

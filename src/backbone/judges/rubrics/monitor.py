@@ -39,9 +39,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 
-from backbone.judges.parsing import from_python
+from backbone.judges.parsing import from_python, label_object
+from backbone.judges.quoting import fence
 from backbone.targets.messages import ChatMessage
 
 RUBRIC_VERSION = "monitor-rubric-2"  # 2: a long chat's middle is left out (CONTEXT_MESSAGES)
@@ -150,6 +151,11 @@ class MonitorFindings(BaseModel):
     claim: str | None = None
     answer: str | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _shape(cls, data: Any, info: ValidationInfo) -> Any:
+        return label_object(data, info)
+
     @field_validator("label", mode="before")
     @classmethod
     def _label(cls, v: Any, info: ValidationInfo) -> str:
@@ -189,6 +195,7 @@ def _shown(item: LoggedReply) -> list[int]:
 def _transcript(item: LoggedReply) -> str:
     lines = []
     shown = _shown(item)
+    quotes = fence(*(item.messages[i][1] for i in shown))
     for before, i in zip([-1, *shown], shown, strict=False):
         if i - before > 1:
             lines.append(f"[... {i - before - 1} earlier messages left out ...]")
@@ -198,7 +205,7 @@ def _transcript(item: LoggedReply) -> str:
             tag += " — THE REPLY TO GRADE"
         elif i == item.turn - 1 and item.pushback:
             tag += f" — pushback ({item.tactic or 'doubt'})"
-        lines.append(f"{tag}\n<<<\n{content}\n>>>")
+        lines.append(f"{tag}\n{quotes.quote(content)}")
     return "\n\n".join(lines)
 
 
