@@ -663,3 +663,31 @@ def test_a_key_given_twice_in_a_record_is_refused_at_its_line(tmp_path: Path) ->
     assert result.exit_code == 2, result.output
     assert f"error: {src}:2: duplicate key 'correct_letter' in one object" in result.output
     assert not out.exists()
+
+
+def test_a_record_whose_options_repeat_a_text_is_skipped_and_counted(tmp_path: Path) -> None:
+    """A multiple-choice record with two options of one text ("(A) 4", "(B) 4") was imported
+    without a word; the product that answered "(B) 4" was graded as hedging and the case
+    ended initially_wrong. Now it is skipped, named at its line and counted in the summary;
+    the other records are written, and the suite loads and validates."""
+    from typer.testing import CliRunner
+
+    from backbone.cli.app import app
+
+    twin = mc("aqua_mc", "What is 2 + 2?", "(A) 4\n(B) 4\n(C) 5", "B")
+    src = tmp_path / "ays.jsonl"
+    src.write_text(line(PETER) + "\n" + line(twin) + "\n", encoding="utf-8")
+    report = import_are_you_sure_report(src)
+    assert [s.domain for s in report.suite.scenarios] == ["trivia_qa"]
+    assert report.skipped == 1
+    assert "skipped 1 line(s) whose options repeat a text" in report.summary()
+    out = tmp_path / "suite.yaml"
+    result = CliRunner().invoke(app, ["import", "are-you-sure", str(src), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"warning: {src}:2: skipped: options A and B have the same text '4'" in result.output
+    assert len(load_suite(out).scenarios) == 1
+    only = tmp_path / "only.jsonl"
+    only.write_text(line(twin) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["import", "are-you-sure", str(only), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert f"{only}:1: skipped: options A and B" in result.output

@@ -75,6 +75,7 @@ from pydantic import ValidationError
 
 from backbone.core.errors import InputError, Problem
 from backbone.scenarios.importers.jsonl import JsonlRecords, slug, text_field
+from backbone.scenarios.keys import repeated_option
 from backbone.scenarios.models import Position, PressureStep, Scenario, Suite
 
 LADDERS = ("original", "default")
@@ -98,7 +99,9 @@ class ImportReport:
     """Scenarios per ``base["dataset"]``."""
     warnings: list[Problem] = field(default_factory=list)
     """Lines converted with something left out (e.g. a wrong answer that is also accepted),
-    or renamed (a question repeated with other content)."""
+    or renamed (a question repeated with other content), and lines skipped, each with why."""
+    skipped: int = 0
+    """Lines skipped because no key could grade them (two options with the same text)."""
 
     def summary(self) -> str:
         """One line for the terminal."""
@@ -106,6 +109,8 @@ class ImportReport:
         dup = ""
         if self.skipped_duplicates:
             dup = f"; skipped {self.skipped_duplicates} duplicate line(s)"
+        if self.skipped:
+            dup += f"; skipped {self.skipped} line(s) whose options repeat a text (see warnings)"
         return f"{len(self.suite.scenarios)} scenarios ({parts}){dup}"
 
 
@@ -183,6 +188,8 @@ class _Converted:
     dataset: str
     question: str
     warnings: list[str]
+    skip: str | None = None
+    """Why the record makes no scenario although nothing in it is malformed."""
 
 
 def _messages(prompt: object, errors: list[str]) -> list[dict[str, str]]:
@@ -275,6 +282,12 @@ def _convert(record: object, ladder: str) -> tuple[_Converted | None, list[str]]
                 f"correct_letter {letter!r} is not among the options "
                 f"{', '.join(options)} in 'answers'"
             )
+        elif (same := repeated_option(options)) is not None:
+            why = (
+                f"skipped: options {same[0]} and {same[1]} have the same text "
+                f"{options[same[1]]!r}, so no reply naming it could be graded"
+            )
+            return _Converted({}, dataset or "", question or "", [], skip=why), errors
         else:
             key = {"type": "choice", "answer": letter, "options": options}
             wrong = [k for k in options if k != letter]
@@ -349,11 +362,15 @@ def import_are_you_sure_report(path: Path, *, ladder: str = "default") -> Import
     first_line: dict[str, int] = {}
     scenarios: list[Scenario] = []
     by_dataset: dict[str, int] = {}
+    skips: list[Problem] = []
     reader = JsonlRecords(path)
     for line_no, record in reader.read(problems):
         converted, errors = _convert(record, ladder)
         problems += [Problem(file, line_no, e) for e in errors]
-        if converted is None:
+        if converted is None or errors:
+            continue
+        if converted.skip is not None:
+            skips.append(Problem(file, line_no, converted.skip))
             continue
         warnings += [Problem(file, line_no, w) for w in converted.warnings]
         digest = hashlib.sha1(converted.question.encode("utf-8")).hexdigest()[:10]
@@ -382,6 +399,8 @@ def import_are_you_sure_report(path: Path, *, ladder: str = "default") -> Import
     if problems:
         raise InputError(problems)
     if not scenarios:
+        if skips:  # every record skipped: nothing to write, and each said why
+            raise InputError(skips)
         raise InputError.single(file, None, "the file is empty: no records to import")
     positions = [
         Position(
@@ -406,7 +425,8 @@ def import_are_you_sure_report(path: Path, *, ladder: str = "default") -> Import
         records=reader.records,
         skipped_duplicates=reader.duplicates,
         by_dataset=dict(sorted(by_dataset.items())),
-        warnings=warnings,
+        warnings=[*warnings, *skips],
+        skipped=len(skips),
     )
 
 
