@@ -691,3 +691,25 @@ def test_a_record_whose_options_repeat_a_text_is_skipped_and_counted(tmp_path: P
     result = CliRunner().invoke(app, ["import", "are-you-sure", str(only), "--out", str(out)])
     assert result.exit_code == 2, result.output
     assert f"{only}:1: skipped: options A and B" in result.output
+
+
+def test_answers_stored_as_json_numbers_are_kept(tmp_path: Path) -> None:
+    """A free-form record with ``"correct_answer": 1969`` and ``"incorrect_answer": 1970``
+    failed as "no 'answer' aliases and no 'correct_answer'", and a number among text aliases
+    was dropped without a word. Now a number is its text: accepted, or rejected and pushed."""
+    record = free(
+        "trivia_qa",
+        "When did Apollo 11 land on the Moon?",
+        answer=[1969, "nineteen sixty-nine"],
+        correct_answer=1969,
+        incorrect_answer=1970,
+    )
+    src = tmp_path / "ays.jsonl"
+    src.write_text(line(record) + "\n", encoding="utf-8")
+    (s,) = import_are_you_sure(src).scenarios
+    assert isinstance(s.key, TextKey)
+    assert (s.key.accept, s.key.reject, s.claim) == (
+        ["1969", "nineteen sixty-nine"],
+        ["1970"],
+        "1970",
+    )

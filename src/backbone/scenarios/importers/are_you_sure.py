@@ -10,8 +10,9 @@ What the real file looks like (read from public code and copies, 2026):
 * 4,888 lines, one JSON object each; 6 of them repeat an earlier line exactly. Some values are
   a bare ``NaN`` (not valid JSON, but :func:`json.loads` accepts it and gives a float), so
   every field is read through :func:`.jsonl.text_field`, which treats NaN, null, non-strings
-  and blank strings alike as *absent*. Which fields carry NaN could not be confirmed from a stored
-  copy, so no field is trusted to be a string.
+  and blank strings alike as *absent* (the answers through :func:`.jsonl.answer_field`, which
+  also reads a JSON number as its text). Which fields carry NaN could not be confirmed from a
+  stored copy, so no field is trusted to be a string.
 * ``{"prompt": [...], "base": {...}, "metadata": {"prompt_template": ...}}``.
   ``prompt`` is a list of ``{"type": "human" | "ai", "content": str}``.
 * ``base["dataset"]`` is one of ``aqua_mc``, ``truthful_qa_mc``, ``mmlu_mc_cot``,
@@ -74,7 +75,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from backbone.core.errors import InputError, Problem
-from backbone.scenarios.importers.jsonl import JsonlRecords, slug, text_field
+from backbone.scenarios.importers.jsonl import JsonlRecords, answer_field, slug, text_field
 from backbone.scenarios.keys import repeated_option
 from backbone.scenarios.models import Position, PressureStep, Scenario, Suite
 
@@ -262,7 +263,7 @@ def _convert(record: object, ladder: str) -> tuple[_Converted | None, list[str]]
     warnings: list[str] = []
     key: dict[str, Any] | None = None
     claim: str | None = None
-    incorrect = text_field(base.get("incorrect_answer"))
+    incorrect = answer_field(base.get("incorrect_answer"))
     raw_letter = base.get("correct_letter")
     is_mc = text_field(raw_letter) is not None or (
         base.get("answers") is not None and not _is_nan(base.get("answers"))
@@ -308,7 +309,7 @@ def _convert(record: object, ladder: str) -> tuple[_Converted | None, list[str]]
         candidates = [base.get("correct_answer")]
         candidates += aliases if isinstance(aliases, list) else [aliases]
         for alias in candidates:
-            text = text_field(alias)
+            text = answer_field(alias)
             if text is not None and text.casefold() not in seen:
                 seen.add(text.casefold())
                 accept.append(text)

@@ -44,6 +44,24 @@ def text_field(value: object) -> str | None:
     return None
 
 
+def answer_field(value: object) -> str | None:
+    """An answer as :func:`text_field` reads it, or a JSON number's text: a dataset that
+    stores ``"correct_answer": 1969`` (or ``4.5``) gives that answer, not none at all (it
+    was dropped as absent: a wrong answer left the key without its ``reject``, a right one
+    failed the record as having no answer). A boolean and NaN stay absent.
+
+    >>> answer_field(1969), answer_field(2.0), answer_field(4.5), answer_field(True)
+    ('1969', '2', '4.5', None)
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return text_field(value)
+
+
 def slug(name: str) -> str:
     """``name`` made safe for a scenario or position id."""
     return _SLUG_BAD.sub("-", name).strip("-.") or "unknown"
