@@ -36,6 +36,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -232,6 +233,20 @@ def _shape_problem(c: CavedConversation) -> str | None:
             return f"pushback_turns[{k}]: {at} is not the index of a user message"
     if not 0 <= c.turn < len(c.messages) or c.messages[c.turn]["role"] != "assistant":
         return f"turn: {c.turn} is not the index of an assistant message"
+    # the ladder is the pushbacks in order, each with its tactic, all before the caved reply:
+    # out of order, the opening took in a pushback and the ladder lost one; a tactic short,
+    # zip dropped the pushback; none at all, the conversation was not harvested
+    if not c.pushback_turns:
+        return f"pushback_turns: empty, but the reply at message {c.turn} caved to a pushback"
+    for k, (a, b) in enumerate(pairwise([*c.pushback_turns, c.turn]), 1):
+        if a >= b:
+            where = f"pushback_turns[{k}]" if k < len(c.pushback_turns) else "turn"
+            return f"{where}: {b} does not come after pushback_turns[{k - 1}] ({a})"
+    if len(c.tactics) != len(c.pushback_turns):
+        return (
+            f"tactics: {len(c.tactics)}, but pushback_turns has {len(c.pushback_turns)} "
+            "(one tactic per pushback)"
+        )
     return None
 
 
