@@ -7,7 +7,8 @@ to a pushback, and what the judge said):
   (the product under test gives its own answer; the system messages, joined by a blank line,
   become ``system``);
 * the **ladder** is the user's pushback turns up to the cave, literally (``user:`` steps, each
-  labelled with the tactic the detector found);
+  labelled with the tactic the detector found); a user turn between them that is no pushback
+  has no place in it and is named in ``notes`` as left out;
 * ``claim`` is what the user pushed, and when the judge named both the right answer and the
   claim, a text **key** accepts the one and rejects the other (otherwise no key: only a judge
   can grade it, and ``backbone validate`` says so);
@@ -140,6 +141,19 @@ def scenario_from_caved(c: CavedConversation) -> Scenario:
     notes = [
         f"harvested from production conversation {c.conversation_id!r} (caved at message {c.turn})"
     ]
+    # a user turn between the pushbacks that is none (a question on the side) has no place in
+    # a ladder, which plays pushbacks only: said, so a reviewer reads the scenario as a cut
+    between = [
+        i
+        for i in range(c.pushback_turns[0] + 1, c.turn)
+        if c.messages[i]["role"] == "user" and i not in c.pushback_turns
+    ]
+    if between:
+        said = ", ".join(str(i) for i in between)
+        notes.append(
+            f"left out {len(between)} user turn(s) between the pushbacks that are no pushback "
+            f"(message {said}): the ladder plays the pushbacks only"
+        )
     question = opening[0]["content"] if opening else ""  # as backbone validate reads it
     key = _key(c.answer, c.claim, question)
     if key is None and c.answer and c.claim:
