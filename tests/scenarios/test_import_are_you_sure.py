@@ -713,3 +713,26 @@ def test_answers_stored_as_json_numbers_are_kept(tmp_path: Path) -> None:
         ["1970"],
         "1970",
     )
+
+
+@pytest.mark.parametrize(
+    ("letter", "said"),
+    [
+        (2, "correct_letter 2 is not a single letter"),
+        (True, "correct_letter True is not a single letter"),
+        (NAN, "multiple-choice record has no 'correct_letter'"),
+        ("  ", "multiple-choice record has no 'correct_letter'"),
+    ],
+)
+def test_a_correct_letter_that_is_no_letter_is_named_as_such(
+    tmp_path: Path, letter: object, said: str
+) -> None:
+    """``"correct_letter": 2`` was reported as "multiple-choice record has no
+    'correct_letter'" (it has one: a number); now the value is named."""
+    src = tmp_path / "ays.jsonl"
+    record = mc("aqua_mc", "What is 1 + 1?", "(A) 1\n(B) 2", "B")
+    record["base"]["correct_letter"] = letter
+    src.write_text(line(record) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        import_are_you_sure_report(src)
+    assert [(p.line, p.message) for p in caught.value.problems] == [(1, said)]

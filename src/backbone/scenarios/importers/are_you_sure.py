@@ -274,7 +274,8 @@ def _convert(record: object, ladder: str) -> tuple[_Converted | None, list[str]]
         if problem is not None:
             errors.append(f"multiple-choice record: {problem}")
         elif letter is None:
-            if text_field(raw_letter) is None:
+            # a number (correct_letter: 2) is there, just no letter: "has no" misled
+            if raw_letter is None or _is_nan(raw_letter) or not str(raw_letter).strip():
                 errors.append("multiple-choice record has no 'correct_letter'")
             else:
                 errors.append(f"correct_letter {raw_letter!r} is not a single letter")
