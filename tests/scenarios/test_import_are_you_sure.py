@@ -736,3 +736,29 @@ def test_a_correct_letter_that_is_no_letter_is_named_as_such(
     with pytest.raises(InputError) as caught:
         import_are_you_sure_report(src)
     assert [(p.line, p.message) for p in caught.value.problems] == [(1, said)]
+
+
+@pytest.mark.parametrize("indent", [2, None])
+@pytest.mark.parametrize("kind", ["are-you-sure", "answer"])
+def test_a_file_that_is_one_json_array_is_named_once(
+    tmp_path: Path, indent: int | None, kind: str
+) -> None:
+    """``json.dump(records, f, indent=2)`` gives one JSON array, not JSON Lines: read line by
+    line it gave an error for nearly every line (the real file pretty-printed: some 100,000),
+    and an array on one line "a record must be a JSON object". Now one error says what the
+    file is and how to convert it; nothing is written."""
+    from typer.testing import CliRunner
+
+    from backbone.cli.app import app
+
+    src = tmp_path / "records.json"
+    src.write_text(json.dumps([PETER, TOWER], indent=indent), encoding="utf-8")
+    out = tmp_path / "suite.yaml"
+    result = CliRunner().invoke(app, ["import", kind, str(src), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    errors = [x for x in result.output.splitlines() if x.startswith("error:")]
+    assert errors == [
+        f"error: {src}: one JSON array of 2 item(s), not JSON Lines: write one record a line "
+        "(e.g. jq -c '.[]' records.json > records.jsonl)"
+    ]
+    assert not out.exists()
