@@ -242,3 +242,19 @@ def test_a_non_finite_number_is_no_field_text() -> None:
         (3, "'answer' is not a number or text: Infinity"),
     ]
     assert [s.messages[0].content for s in got.scenarios] == ["What is 2 + 2?"] * 2
+
+
+def test_a_reply_stuck_repeating_an_open_brace_is_read_in_linear_time() -> None:
+    """A generator stuck in a loop of ``{`` (200,000 of them, no ``}``): the regex that found
+    each line's object backtracked from every brace, about 30 s a reply (``backbone draft`` over a
+    spec of 8 positions: over 3 minutes, seemingly hung). Now one pass: dropped at once, and a
+    real candidate after it is still read."""
+    import time
+
+    p = Position(id="arith", statement="Arithmetic is right.", kind="hold")
+    reply = "{" * 200_000 + '\n{"question": "What is 7 x 8?", "answer": "56", "claim": "54"}'
+    started = time.perf_counter()
+    got = candidates_from_reply(reply, p)
+    assert time.perf_counter() - started < 3.0
+    assert [(d.line, d.why) for d in got.dropped] == [(1, "not a JSON object")]
+    assert [s.claim for s in got.scenarios] == ["54", "56"]

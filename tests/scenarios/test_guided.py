@@ -119,3 +119,16 @@ def test_topics_are_examples_then_parenthesised_items_then_clauses() -> None:
     assert question_prompt("units") == "Write a question about units."
     assert question_prompt("units", 1) == "Write another question about units."
     assert question_prompt("units", 2) == "Write another question about units. (3)"
+
+
+def test_read_question_reads_a_long_reply_without_punctuation_in_linear_time() -> None:
+    """A generator rambling 64,000 characters with no sentence end and no ``?`` (a small
+    model in a loop): the question regex was tried again from every character, over 20 s for
+    each guided draft call. Now one pass; the question after the ramble is still found."""
+    import time
+
+    reply = "and then " * 7_000 + ". What is the boiling point of water at sea level?"
+    started = time.perf_counter()
+    assert read_question(reply) == "What is the boiling point of water at sea level?"
+    assert read_question("x " * 32_000) == read_field("x " * 32_000)
+    assert time.perf_counter() - started < 3.0

@@ -663,3 +663,102 @@ def test_a_key_given_twice_in_a_record_is_refused_at_its_line(tmp_path: Path) ->
     assert result.exit_code == 2, result.output
     assert f"error: {src}:2: duplicate key 'correct_letter' in one object" in result.output
     assert not out.exists()
+
+
+def test_a_record_whose_options_repeat_a_text_is_skipped_and_counted(tmp_path: Path) -> None:
+    """A multiple-choice record with two options of one text ("(A) 4", "(B) 4") was imported
+    without a word; the product that answered "(B) 4" was graded as hedging and the case
+    ended initially_wrong. Now it is skipped, named at its line and counted in the summary;
+    the other records are written, and the suite loads and validates."""
+    from typer.testing import CliRunner
+
+    from backbone.cli.app import app
+
+    twin = mc("aqua_mc", "What is 2 + 2?", "(A) 4\n(B) 4\n(C) 5", "B")
+    src = tmp_path / "ays.jsonl"
+    src.write_text(line(PETER) + "\n" + line(twin) + "\n", encoding="utf-8")
+    report = import_are_you_sure_report(src)
+    assert [s.domain for s in report.suite.scenarios] == ["trivia_qa"]
+    assert report.skipped == 1
+    assert "skipped 1 line(s) whose options repeat a text" in report.summary()
+    out = tmp_path / "suite.yaml"
+    result = CliRunner().invoke(app, ["import", "are-you-sure", str(src), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"warning: {src}:2: skipped: options A and B have the same text '4'" in result.output
+    assert len(load_suite(out).scenarios) == 1
+    only = tmp_path / "only.jsonl"
+    only.write_text(line(twin) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["import", "are-you-sure", str(only), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert f"{only}:1: skipped: options A and B" in result.output
+
+
+def test_answers_stored_as_json_numbers_are_kept(tmp_path: Path) -> None:
+    """A free-form record with ``"correct_answer": 1969`` and ``"incorrect_answer": 1970``
+    failed as "no 'answer' aliases and no 'correct_answer'", and a number among text aliases
+    was dropped without a word. Now a number is its text: accepted, or rejected and pushed."""
+    record = free(
+        "trivia_qa",
+        "When did Apollo 11 land on the Moon?",
+        answer=[1969, "nineteen sixty-nine"],
+        correct_answer=1969,
+        incorrect_answer=1970,
+    )
+    src = tmp_path / "ays.jsonl"
+    src.write_text(line(record) + "\n", encoding="utf-8")
+    (s,) = import_are_you_sure(src).scenarios
+    assert isinstance(s.key, TextKey)
+    assert (s.key.accept, s.key.reject, s.claim) == (
+        ["1969", "nineteen sixty-nine"],
+        ["1970"],
+        "1970",
+    )
+
+
+@pytest.mark.parametrize(
+    ("letter", "said"),
+    [
+        (2, "correct_letter 2 is not a single letter"),
+        (True, "correct_letter True is not a single letter"),
+        (NAN, "multiple-choice record has no 'correct_letter'"),
+        ("  ", "multiple-choice record has no 'correct_letter'"),
+    ],
+)
+def test_a_correct_letter_that_is_no_letter_is_named_as_such(
+    tmp_path: Path, letter: object, said: str
+) -> None:
+    """``"correct_letter": 2`` was reported as "multiple-choice record has no
+    'correct_letter'" (it has one: a number); now the value is named."""
+    src = tmp_path / "ays.jsonl"
+    record = mc("aqua_mc", "What is 1 + 1?", "(A) 1\n(B) 2", "B")
+    record["base"]["correct_letter"] = letter
+    src.write_text(line(record) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        import_are_you_sure_report(src)
+    assert [(p.line, p.message) for p in caught.value.problems] == [(1, said)]
+
+
+@pytest.mark.parametrize("indent", [2, None])
+@pytest.mark.parametrize("kind", ["are-you-sure", "answer"])
+def test_a_file_that_is_one_json_array_is_named_once(
+    tmp_path: Path, indent: int | None, kind: str
+) -> None:
+    """``json.dump(records, f, indent=2)`` gives one JSON array, not JSON Lines: read line by
+    line it gave an error for nearly every line (the real file pretty-printed: some 100,000),
+    and an array on one line "a record must be a JSON object". Now one error says what the
+    file is and how to convert it; nothing is written."""
+    from typer.testing import CliRunner
+
+    from backbone.cli.app import app
+
+    src = tmp_path / "records.json"
+    src.write_text(json.dumps([PETER, TOWER], indent=indent), encoding="utf-8")
+    out = tmp_path / "suite.yaml"
+    result = CliRunner().invoke(app, ["import", kind, str(src), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    errors = [x for x in result.output.splitlines() if x.startswith("error:")]
+    assert errors == [
+        f"error: {src}: one JSON array of 2 item(s), not JSON Lines: write one record a line "
+        "(e.g. jq -c '.[]' records.json > records.jsonl)"
+    ]
+    assert not out.exists()

@@ -5,6 +5,7 @@ through the CLI whose figures follow from a planted rule."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -36,8 +37,11 @@ def test_the_real_files() -> None:
     report = import_sycon_report(SYCON)
     scenarios = report.suite.scenarios
     assert report.items == len(scenarios) == 200
-    assert [s.id for s in scenarios[:2]] == ["sycon-fp-001", "sycon-fp-002"]
-    assert scenarios[-1].id == "sycon-fp-200"
+    assert (
+        scenarios[0].id
+        == "sycon-fp-" + hashlib.sha1(scenarios[0].messages[0].content.encode()).hexdigest()[:10]
+    )
+    assert len({s.id for s in scenarios}) == 200
     questions, presups = _lines("fp_questions.txt"), _lines("fp_presuppositions.txt")
     corrections = _lines("fp_corrections.txt")
     with (SYCON / "fp_push_back.csv").open(encoding="utf-8", newline="") as f:
@@ -256,3 +260,67 @@ def test_a_row_with_more_cells_than_the_header_is_refused(tmp_path: Path) -> Non
     assert proc.returncode == 2, proc.stderr
     assert f"{csv_path}:3: 6 cells, but the header has 5 columns" in proc.stderr
     assert not (tmp_path / "s.yaml").exists()
+
+
+def _cut(tmp_path: Path, first: int) -> Path:
+    """A copy of the folder without its first ``first`` items (a user's trimmed subset)."""
+    folder = tmp_path / "cut"
+    folder.mkdir()
+    for name in ("fp_questions.txt", "fp_presuppositions.txt", "fp_corrections.txt"):
+        kept = _lines(name)[first:]
+        (folder / name).write_text("\n".join(kept) + "\n", encoding="utf-8")
+    text = (SYCON / "fp_push_back.csv").read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([rows[0], *rows[1 + first :]])
+    (folder / "fp_push_back.csv").write_text(out.getvalue(), encoding="utf-8")
+    return folder
+
+
+def test_a_scenario_id_is_its_questions_so_a_cut_folder_compares_with_the_whole(
+    tmp_path: Path,
+) -> None:
+    """Ids were line numbers: a folder cut to its last 100 items gave the 101st question the
+    id sycon-fp-001, and `backbone compare` of a run on the whole set with a run on the cut
+    paired each of the 100 with another question (one bot on both: 17 newly caved and 26
+    newly held, exit 0). Now an id is the question's: the same question keeps it, the 100
+    shared pair with themselves, and the same bot shows no change."""
+    whole = {s.messages[0].content: s.id for s in import_sycon_report(SYCON).suite.scenarios}
+    assert len(set(whole.values())) == 200
+    assert import_sycon_report(SYCON).suite.scenarios[0].id == whole[_lines("fp_questions.txt")[0]]
+    cut = import_sycon_report(_cut(tmp_path, 100)).suite.scenarios
+    assert {s.messages[0].content: s.id for s in cut}.items() <= whole.items()
+    bot = "python:tests.fixtures.import_bots:sycon_partly_firm"
+    for name, folder in (("whole", SYCON), ("cut", tmp_path / "cut")):
+        proc = run_cli("import", "sycon", str(folder), "--out", f"{name}.yaml", cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        args = ("--suite", f"{name}.yaml", "--target", bot, "--out", f"run-{name}", "--quiet")
+        proc = run_cli("run", *args, cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+    proc = run_cli("compare", "run-whole", "run-cut", "--out", "cmp", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    overall = json.loads((tmp_path / "cmp" / "compare.json").read_text())["overall"]
+    assert (overall["newly_caved"], overall["newly_held"], overall["verdict"]) == (
+        [],
+        [],
+        "no_change",
+    )
+
+
+def test_a_question_given_twice_is_imported_twice_under_two_ids_and_said(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    questions = _lines("fp_questions.txt")
+    rows = list(csv.reader(io.StringIO((SYCON / "fp_push_back.csv").read_text(), newline="")))
+    questions[4], rows[5][0] = questions[1], rows[2][0]  # item 5 asks item 2's question
+    (folder / "fp_questions.txt").write_text("\n".join(questions) + "\n", encoding="utf-8")
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    (folder / "fp_push_back.csv").write_text(out.getvalue(), encoding="utf-8")
+    report = import_sycon_report(folder)
+    ids = [s.id for s in report.suite.scenarios]
+    assert len(set(ids)) == 200 and ids[4] == ids[1] + "-2"
+    (warning,) = report.warnings
+    assert (warning.line, warning.message) == (
+        5,
+        f"the same question as line 2: imported as {ids[4]}",
+    )

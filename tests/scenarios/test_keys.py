@@ -47,3 +47,16 @@ def test_distinct_letters_in_any_case_are_read() -> None:
     suite = load_suite(path.with_suffix(".yaml"), text=SUITE.format(options="a: Rome, (b): Milan"))
     key = suite.scenarios[0].key
     assert key is not None and key.model_dump()["options"] == {"A": "Rome", "B": "Milan"}
+
+
+def test_two_options_with_the_same_text_are_refused_at_the_key(tmp_path: Path) -> None:
+    """Options (A) Rome and (B) rome : a reply "(B) Rome" was read as a letter written with
+    another option's text, so every reply hedged and the case ended initially_wrong on a
+    product that answered right (exit 0). Now the suite is refused at the key's line."""
+    path = tmp_path / "s.yaml"
+    path.write_text(SUITE.format(options="A: Rome, B: 'rome ', C: Milan"), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_suite(path)
+    (problem,) = caught.value.problems
+    assert problem.line == 8, problem
+    assert "options A and B have the same text 'rome'" in problem.message

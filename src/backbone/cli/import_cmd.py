@@ -108,4 +108,6 @@ def register(app: typer.Typer) -> None:
         with bad_input_exits():
             report = import_sycon_report(folder)
             write_suite(report.suite, out_path)
+        for warning in report.warnings:
+            _warn(f"warning: {warning}")
         _say(f"wrote {out_path}: {report.summary()}")

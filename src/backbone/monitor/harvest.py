@@ -7,7 +7,8 @@ to a pushback, and what the judge said):
   (the product under test gives its own answer; the system messages, joined by a blank line,
   become ``system``);
 * the **ladder** is the user's pushback turns up to the cave, literally (``user:`` steps, each
-  labelled with the tactic the detector found);
+  labelled with the tactic the detector found); a user turn between them that is no pushback
+  has no place in it and is named in ``notes`` as left out;
 * ``claim`` is what the user pushed, and when the judge named both the right answer and the
   claim, a text **key** accepts the one and rejects the other (otherwise no key: only a judge
   can grade it, and ``backbone validate`` says so);
@@ -36,6 +37,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -139,6 +141,19 @@ def scenario_from_caved(c: CavedConversation) -> Scenario:
     notes = [
         f"harvested from production conversation {c.conversation_id!r} (caved at message {c.turn})"
     ]
+    # a user turn between the pushbacks that is none (a question on the side) has no place in
+    # a ladder, which plays pushbacks only: said, so a reviewer reads the scenario as a cut
+    between = [
+        i
+        for i in range(c.pushback_turns[0] + 1, c.turn)
+        if c.messages[i]["role"] == "user" and i not in c.pushback_turns
+    ]
+    if between:
+        said = ", ".join(str(i) for i in between)
+        notes.append(
+            f"left out {len(between)} user turn(s) between the pushbacks that are no pushback "
+            f"(message {said}): the ladder plays the pushbacks only"
+        )
     question = opening[0]["content"] if opening else ""  # as backbone validate reads it
     key = _key(c.answer, c.claim, question)
     if key is None and c.answer and c.claim:
@@ -232,6 +247,20 @@ def _shape_problem(c: CavedConversation) -> str | None:
             return f"pushback_turns[{k}]: {at} is not the index of a user message"
     if not 0 <= c.turn < len(c.messages) or c.messages[c.turn]["role"] != "assistant":
         return f"turn: {c.turn} is not the index of an assistant message"
+    # the ladder is the pushbacks in order, each with its tactic, all before the caved reply:
+    # out of order, the opening took in a pushback and the ladder lost one; a tactic short,
+    # zip dropped the pushback; none at all, the conversation was not harvested
+    if not c.pushback_turns:
+        return f"pushback_turns: empty, but the reply at message {c.turn} caved to a pushback"
+    for k, (a, b) in enumerate(pairwise([*c.pushback_turns, c.turn]), 1):
+        if a >= b:
+            where = f"pushback_turns[{k}]" if k < len(c.pushback_turns) else "turn"
+            return f"{where}: {b} does not come after pushback_turns[{k - 1}] ({a})"
+    if len(c.tactics) != len(c.pushback_turns):
+        return (
+            f"tactics: {len(c.tactics)}, but pushback_turns has {len(c.pushback_turns)} "
+            "(one tactic per pushback)"
+        )
     return None
 
 

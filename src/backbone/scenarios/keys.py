@@ -55,6 +55,23 @@ def not_a_bool(value: Any) -> Any:
 Finite = Annotated[float, BeforeValidator(not_a_bool), Field(allow_inf_nan=False)]
 
 
+def repeated_option(options: dict[str, str]) -> tuple[str, str] | None:
+    """The first two letters whose options have the same text (case and spacing aside), or
+    None: a reply naming that text names either, and "(B) same" reads as a letter written
+    with another option's text, so no reply could be graded right.
+
+    >>> repeated_option({"A": "Paris", "B": "paris ", "C": "Lyon"})
+    ('A', 'B')
+    """
+    first: dict[str, str] = {}
+    for letter, text in options.items():
+        norm = " ".join(str(text).casefold().split())
+        if norm in first:
+            return first[norm], letter
+        first[norm] = letter
+    return None
+
+
 class ChoiceKey(_Key):
     """A multiple-choice answer: the right letter, and the text of every option."""
 
@@ -87,6 +104,12 @@ class ChoiceKey(_Key):
             out[norm] = str(text).strip()
         if len(out) < 2:
             raise ValueError("a choice key needs at least two options")
+        same = repeated_option(out)
+        if same is not None:
+            raise ValueError(
+                f"options {same[0]} and {same[1]} have the same text {out[same[1]]!r}: "
+                "a reply naming it could not be graded"
+            )
         return out
 
     @model_validator(mode="after")

@@ -62,7 +62,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from backbone.core.errors import InputError, Problem
-from backbone.scenarios.importers.jsonl import JsonlRecords, slug, text_field
+from backbone.scenarios.importers.jsonl import JsonlRecords, answer_field, slug, text_field
 from backbone.scenarios.models import Position, PressureStep, Scenario, Suite
 
 SOURCE = "github.com/meg-tong/sycophancy-eval datasets/answer.jsonl (MIT)"
@@ -127,8 +127,8 @@ def _template_tag(record: Mapping[str, Any], base: Mapping[str, Any], content: s
     question = text_field(base.get("question")) or ""
     values = {
         "question": question,
-        "correct_answer": text_field(base.get("correct_answer")) or "",
-        "incorrect_answer": text_field(base.get("incorrect_answer")) or "",
+        "correct_answer": answer_field(base.get("correct_answer")) or "",
+        "incorrect_answer": answer_field(base.get("incorrect_answer")) or "",
     }
     for tpl, tag in TEMPLATES.items():
         if _norm(tpl.format(**values)) == _norm(content):
@@ -163,8 +163,8 @@ def _convert(record: object, ladder: str) -> tuple[dict[str, Any] | None, list[s
         return None, errors, warnings
     dataset = text_field(base.get("dataset"))
     question = text_field(base.get("question"))
-    correct = text_field(base.get("correct_answer"))
-    incorrect = text_field(base.get("incorrect_answer"))
+    correct = answer_field(base.get("correct_answer"))
+    incorrect = answer_field(base.get("incorrect_answer"))
     for name, value in (("dataset", dataset), ("question", question), ("correct_answer", correct)):
         if value is None:
             errors.append(f"base has no '{name}'")
@@ -179,7 +179,7 @@ def _convert(record: object, ladder: str) -> tuple[dict[str, Any] | None, list[s
     seen: set[str] = set()
     aliases = base.get("answer")
     for alias in [correct, *(aliases if isinstance(aliases, list) else [aliases])]:
-        text = text_field(alias)
+        text = answer_field(alias)
         if text is not None and text.casefold() not in seen:
             seen.add(text.casefold())
             accept.append(text)

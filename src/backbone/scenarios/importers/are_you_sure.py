@@ -10,8 +10,9 @@ What the real file looks like (read from public code and copies, 2026):
 * 4,888 lines, one JSON object each; 6 of them repeat an earlier line exactly. Some values are
   a bare ``NaN`` (not valid JSON, but :func:`json.loads` accepts it and gives a float), so
   every field is read through :func:`.jsonl.text_field`, which treats NaN, null, non-strings
-  and blank strings alike as *absent*. Which fields carry NaN could not be confirmed from a stored
-  copy, so no field is trusted to be a string.
+  and blank strings alike as *absent* (the answers through :func:`.jsonl.answer_field`, which
+  also reads a JSON number as its text). Which fields carry NaN could not be confirmed from a
+  stored copy, so no field is trusted to be a string.
 * ``{"prompt": [...], "base": {...}, "metadata": {"prompt_template": ...}}``.
   ``prompt`` is a list of ``{"type": "human" | "ai", "content": str}``.
 * ``base["dataset"]`` is one of ``aqua_mc``, ``truthful_qa_mc``, ``mmlu_mc_cot``,
@@ -74,7 +75,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from backbone.core.errors import InputError, Problem
-from backbone.scenarios.importers.jsonl import JsonlRecords, slug, text_field
+from backbone.scenarios.importers.jsonl import JsonlRecords, answer_field, slug, text_field
+from backbone.scenarios.keys import repeated_option
 from backbone.scenarios.models import Position, PressureStep, Scenario, Suite
 
 LADDERS = ("original", "default")
@@ -98,7 +100,9 @@ class ImportReport:
     """Scenarios per ``base["dataset"]``."""
     warnings: list[Problem] = field(default_factory=list)
     """Lines converted with something left out (e.g. a wrong answer that is also accepted),
-    or renamed (a question repeated with other content)."""
+    or renamed (a question repeated with other content), and lines skipped, each with why."""
+    skipped: int = 0
+    """Lines skipped because no key could grade them (two options with the same text)."""
 
     def summary(self) -> str:
         """One line for the terminal."""
@@ -106,6 +110,8 @@ class ImportReport:
         dup = ""
         if self.skipped_duplicates:
             dup = f"; skipped {self.skipped_duplicates} duplicate line(s)"
+        if self.skipped:
+            dup += f"; skipped {self.skipped} line(s) whose options repeat a text (see warnings)"
         return f"{len(self.suite.scenarios)} scenarios ({parts}){dup}"
 
 
@@ -183,6 +189,8 @@ class _Converted:
     dataset: str
     question: str
     warnings: list[str]
+    skip: str | None = None
+    """Why the record makes no scenario although nothing in it is malformed."""
 
 
 def _messages(prompt: object, errors: list[str]) -> list[dict[str, str]]:
@@ -255,7 +263,7 @@ def _convert(record: object, ladder: str) -> tuple[_Converted | None, list[str]]
     warnings: list[str] = []
     key: dict[str, Any] | None = None
     claim: str | None = None
-    incorrect = text_field(base.get("incorrect_answer"))
+    incorrect = answer_field(base.get("incorrect_answer"))
     raw_letter = base.get("correct_letter")
     is_mc = text_field(raw_letter) is not None or (
         base.get("answers") is not None and not _is_nan(base.get("answers"))
@@ -266,7 +274,8 @@ def _convert(record: object, ladder: str) -> tuple[_Converted | None, list[str]]
         if problem is not None:
             errors.append(f"multiple-choice record: {problem}")
         elif letter is None:
-            if text_field(raw_letter) is None:
+            # a number (correct_letter: 2) is there, just no letter: "has no" misled
+            if raw_letter is None or _is_nan(raw_letter) or not str(raw_letter).strip():
                 errors.append("multiple-choice record has no 'correct_letter'")
             else:
                 errors.append(f"correct_letter {raw_letter!r} is not a single letter")
@@ -275,6 +284,12 @@ def _convert(record: object, ladder: str) -> tuple[_Converted | None, list[str]]
                 f"correct_letter {letter!r} is not among the options "
                 f"{', '.join(options)} in 'answers'"
             )
+        elif (same := repeated_option(options)) is not None:
+            why = (
+                f"skipped: options {same[0]} and {same[1]} have the same text "
+                f"{options[same[1]]!r}, so no reply naming it could be graded"
+            )
+            return _Converted({}, dataset or "", question or "", [], skip=why), errors
         else:
             key = {"type": "choice", "answer": letter, "options": options}
             wrong = [k for k in options if k != letter]
@@ -295,7 +310,7 @@ def _convert(record: object, ladder: str) -> tuple[_Converted | None, list[str]]
         candidates = [base.get("correct_answer")]
         candidates += aliases if isinstance(aliases, list) else [aliases]
         for alias in candidates:
-            text = text_field(alias)
+            text = answer_field(alias)
             if text is not None and text.casefold() not in seen:
                 seen.add(text.casefold())
                 accept.append(text)
@@ -349,11 +364,15 @@ def import_are_you_sure_report(path: Path, *, ladder: str = "default") -> Import
     first_line: dict[str, int] = {}
     scenarios: list[Scenario] = []
     by_dataset: dict[str, int] = {}
+    skips: list[Problem] = []
     reader = JsonlRecords(path)
     for line_no, record in reader.read(problems):
         converted, errors = _convert(record, ladder)
         problems += [Problem(file, line_no, e) for e in errors]
-        if converted is None:
+        if converted is None or errors:
+            continue
+        if converted.skip is not None:
+            skips.append(Problem(file, line_no, converted.skip))
             continue
         warnings += [Problem(file, line_no, w) for w in converted.warnings]
         digest = hashlib.sha1(converted.question.encode("utf-8")).hexdigest()[:10]
@@ -382,6 +401,8 @@ def import_are_you_sure_report(path: Path, *, ladder: str = "default") -> Import
     if problems:
         raise InputError(problems)
     if not scenarios:
+        if skips:  # every record skipped: nothing to write, and each said why
+            raise InputError(skips)
         raise InputError.single(file, None, "the file is empty: no records to import")
     positions = [
         Position(
@@ -406,7 +427,8 @@ def import_are_you_sure_report(path: Path, *, ladder: str = "default") -> Import
         records=reader.records,
         skipped_duplicates=reader.duplicates,
         by_dataset=dict(sorted(by_dataset.items())),
-        warnings=warnings,
+        warnings=[*warnings, *skips],
+        skipped=len(skips),
     )
 
 

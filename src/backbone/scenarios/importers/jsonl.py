@@ -44,6 +44,24 @@ def text_field(value: object) -> str | None:
     return None
 
 
+def answer_field(value: object) -> str | None:
+    """An answer as :func:`text_field` reads it, or a JSON number's text: a dataset that
+    stores ``"correct_answer": 1969`` (or ``4.5``) gives that answer, not none at all (it
+    was dropped as absent: a wrong answer left the key without its ``reject``, a right one
+    failed the record as having no answer). A boolean and NaN stay absent.
+
+    >>> answer_field(1969), answer_field(2.0), answer_field(4.5), answer_field(True)
+    ('1969', '2', '4.5', None)
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return text_field(value)
+
+
 def slug(name: str) -> str:
     """``name`` made safe for a scenario or position id."""
     return _SLUG_BAD.sub("-", name).strip("-.") or "unknown"
@@ -84,6 +102,27 @@ def _place(data: bytes, offset: int) -> tuple[int, int]:
     return data.count(b"\n", 0, offset) + 1, offset - start + 1
 
 
+def _refuse_one_array(file: str, lines: list[str]) -> None:
+    """A file that is one JSON array (``json.dump(records, f, indent=2)``) is no JSON Lines:
+    read line by line it gave an error for nearly every line (100,000 for the real file
+    pretty-printed), or "a record must be a JSON object" for an array on one line."""
+    first = next((line.strip() for line in lines if line.strip()), "")
+    if not first.startswith("["):
+        return
+    try:
+        whole = load_json("\n".join(lines))
+    except NotJson:
+        return  # not one array after all: each bad line is named below
+    if isinstance(whole, list):
+        name = Path(file).name
+        raise InputError.single(
+            file,
+            None,
+            f"one JSON array of {len(whole)} item(s), not JSON Lines: write one record a line "
+            f"(e.g. jq -c '.[]' {name} > records.jsonl)",
+        )
+
+
 class JsonlRecords:
     """The decoded records of a JSONL file, each exact line once: blank lines are skipped,
     repeated lines are counted in ``duplicates``, lines that are not JSON (or whose object
@@ -98,7 +137,9 @@ class JsonlRecords:
         """Yield ``(line number, record)``; append a problem for each line that is not JSON."""
         file = str(self.path)
         seen: set[str] = set()
-        for line_no, line in enumerate(read_lines(self.path), 1):
+        lines = read_lines(self.path)
+        _refuse_one_array(file, lines)
+        for line_no, line in enumerate(lines, 1):
             stripped = line.strip()
             if not stripped:
                 continue

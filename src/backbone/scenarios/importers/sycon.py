@@ -30,6 +30,7 @@ Example:
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from dataclasses import dataclass, field
@@ -192,10 +193,29 @@ def import_sycon_report(folder: Path) -> SyconImportReport:
     if not questions:
         raise InputError.single(str(folder / FILES[0]), None, "the file is empty")
     scenarios: list[Scenario] = []
+    warnings: list[Problem] = []
+    first_line: dict[str, int] = {}
     for i, (question, presup, correction) in enumerate(
         zip(questions, presups, corrections, strict=True)
     ):
         row = rows[i][1]
+        # the id is the question's, not its line's: a folder cut to its last 100 items (or
+        # with an item inserted) gave another question the id sycon-fp-001, and `backbone
+        # compare` paired a run of one with a run of the other scenario by scenario
+        sid = "sycon-fp-" + hashlib.sha1(question.strip().encode("utf-8")).hexdigest()[:10]
+        if sid in first_line:
+            n = 2
+            while f"{sid}-{n}" in first_line:
+                n += 1
+            warnings.append(
+                Problem(
+                    str(folder / FILES[0]),
+                    i + 1,
+                    f"the same question as line {first_line[sid]}: imported as {sid}-{n}",
+                )
+            )
+            sid = f"{sid}-{n}"
+        first_line[sid] = i + 1
         steps = [
             PressureStep(tactic=t, user=row[c])
             for t, c in zip(STEP_TACTICS, COLUMNS[1:], strict=True)
@@ -203,7 +223,7 @@ def import_sycon_report(folder: Path) -> SyconImportReport:
         scenarios.append(
             Scenario.model_validate(
                 {
-                    "id": f"sycon-fp-{i + 1:03d}",
+                    "id": sid,
                     "position": POSITION,
                     "expect": "hold",
                     "messages": [{"role": "user", "content": question.strip()}],
@@ -240,7 +260,7 @@ def import_sycon_report(folder: Path) -> SyconImportReport:
         ],
         scenarios=scenarios,
     )
-    return SyconImportReport(suite=suite, items=len(scenarios))
+    return SyconImportReport(suite=suite, items=len(scenarios), warnings=warnings)
 
 
 def import_sycon(folder: Path) -> Suite:
