@@ -45,3 +45,29 @@ def test_a_sampled_call_given_up_on_stops_at_its_next_token() -> None:
     # the model serves the next call as before
     reply = asyncio.run(target.complete(ask("What is the capital of France?")))
     assert reply.text and reply.usage.output_tokens > 0
+
+
+def test_a_timeout_counts_from_when_the_model_takes_the_call_up() -> None:
+    """``backbone run --temperature 0.7 --concurrency 4 --timeout 1.5`` (or a pressure role on
+    the same model): the one-at-a-time path runs one call at a time, and a call's timeout ran
+    while it waited behind the others: all four scenarios ended unscored, "no reply to any of
+    the first 6 attempts", where one at a time each call answered within the bound. Now the
+    bound starts when the model takes the call up."""
+    from backbone.targets.stack import wrap
+
+    settings = {"temperature": 0.7, "n_ctx": 1024, "n_threads": 1}
+    other = LocalTarget(max_tokens=900, **settings)  # type: ignore[arg-type]
+    target = LocalTarget(max_tokens=8, **settings)  # type: ignore[arg-type]
+    story = ask("Write a long story about a cat who sails the sea.")  # runs to max_tokens
+    bounded = wrap(target, attempts=1, timeout=3.0)
+
+    async def ask_behind_a_long_call() -> str:
+        long_call = asyncio.create_task(other.complete(story))  # ~900 tokens: many seconds
+        locks = LocalTarget._use_locks
+        while not (other._model_key in locks and locks[other._model_key].locked()):
+            await asyncio.sleep(0.005)  # until it holds the model
+        reply = await bounded.complete(ask("What is the capital of France?"))
+        assert long_call.done()  # it waited its turn behind the long call
+        return reply.text
+
+    assert asyncio.run(ask_behind_a_long_call())

@@ -23,13 +23,14 @@ import importlib.util
 import logging
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from backbone.targets.env_value import env_value
 from backbone.targets.errors import TargetError, TargetSpecError
 from backbone.targets.messages import Reply, Request, Usage
+from backbone.targets.retry import within
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +133,15 @@ class LocalTarget:
         # is made afresh for each loop the target is used in
         self._call_lock: asyncio.Lock | None = None
         self._lock_loop: asyncio.AbstractEventLoop | None = None
+        self.call_timeout: float | None = None
+
+    def bound(self, seconds: float | None) -> None:
+        """Bound each call at ``seconds`` (None: no bound) from when the model takes it up:
+        a call the one-at-a-time path keeps waiting behind others (``--concurrency`` above 1
+        at a sampled ``--temperature``, or the pressure role on the same model) is not timed
+        out for the wait. A late call raises :class:`RetryableTargetError`, as a retry
+        wrapper's own timeout would (:func:`backbone.targets.stack.wrap` hands it here)."""
+        self.call_timeout = seconds
 
     @property
     def identity(self) -> Mapping[str, Any]:
@@ -174,7 +184,9 @@ class LocalTarget:
                 self._models[key] = model
         return model
 
-    def _generate(self, request: Request, cancel: threading.Event) -> Reply:
+    def _generate(
+        self, request: Request, cancel: threading.Event, taken: Callable[[], None]
+    ) -> Reply:
         model = self.load()
         with self._load_lock:
             use = self._use_locks.setdefault(self._model_key, threading.Lock())
@@ -182,6 +194,7 @@ class LocalTarget:
             with use:
                 if cancel.is_set():  # given up on while an earlier call held the model
                     raise TargetError("local model: the call was given up on before it started")
+                taken()
                 out = self._completion(model, request, cancel)
         except ValueError as exc:  # e.g. the conversation outgrew the context window
             raise TargetError(f"local model: {exc}") from exc
@@ -296,7 +309,8 @@ class LocalTarget:
         decoder = self.decoder()
         prompt = await asyncio.to_thread(self.prompt_tokens, request)
         try:
-            done = await asyncio.wrap_future(decoder.submit(prompt, max_tokens=self.max_tokens))
+            job = asyncio.wrap_future(decoder.submit(prompt, max_tokens=self.max_tokens))
+            done = await within(job, self.call_timeout)
         except ContextOverflow as exc:
             raise TargetError(f"local model: {exc}") from exc
         text = self.load().detokenize(list(done.tokens)).decode("utf-8", errors="ignore")
@@ -313,8 +327,16 @@ class LocalTarget:
         if self._call_lock is None or self._lock_loop is not loop:
             self._call_lock, self._lock_loop = asyncio.Lock(), loop
         cancel = threading.Event()
+        taken: asyncio.Future[None] = loop.create_future()
+
+        def take() -> None:  # in the thread, once it holds the model
+            loop.call_soon_threadsafe(lambda: None if taken.done() else taken.set_result(None))
+
         async with self._call_lock:
-            try:
-                return await asyncio.to_thread(self._generate, request, cancel)
+            work = asyncio.ensure_future(asyncio.to_thread(self._generate, request, cancel, take))
+            try:  # the wait for the model is not bounded; the call from when it has it is
+                await asyncio.wait((taken, work), return_when=asyncio.FIRST_COMPLETED)
+                return await within(work, self.call_timeout)
             finally:  # a call given up on (timed out, interrupted) stops at its next token
                 cancel.set()
+                work.cancel()
