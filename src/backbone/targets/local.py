@@ -5,7 +5,8 @@ Loaded once per process (about 0.2 s), greedy decoding (temperature 0), 2048 tok
 per conversation. At temperature 0 the calls in flight are decoded together, several
 conversations in each forward pass, each reusing the cached prefix of its previous turn
 (:mod:`backbone.targets.local_batch`); ``decoding="single"`` (or a temperature above 0) runs one
-completion at a time through llama-cpp-python's own chat completion, as before.
+completion at a time as llama-cpp-python's own chat completion does (the same prompt, sampling
+and replies), stopping at the next token when the call is given up on.
 
 Example:
     >>> t = LocalTarget()            # doctest: +SKIP
@@ -22,13 +23,14 @@ import importlib.util
 import logging
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from backbone.targets.env_value import env_value
 from backbone.targets.errors import TargetError, TargetSpecError
 from backbone.targets.messages import Reply, Request, Usage
+from backbone.targets.retry import within
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +133,15 @@ class LocalTarget:
         # is made afresh for each loop the target is used in
         self._call_lock: asyncio.Lock | None = None
         self._lock_loop: asyncio.AbstractEventLoop | None = None
+        self.call_timeout: float | None = None
+
+    def bound(self, seconds: float | None) -> None:
+        """Bound each call at ``seconds`` (None: no bound) from when the model takes it up:
+        a call the one-at-a-time path keeps waiting behind others (``--concurrency`` above 1
+        at a sampled ``--temperature``, or the pressure role on the same model) is not timed
+        out for the wait. A late call raises :class:`RetryableTargetError`, as a retry
+        wrapper's own timeout would (:func:`backbone.targets.stack.wrap` hands it here)."""
+        self.call_timeout = seconds
 
     @property
     def identity(self) -> Mapping[str, Any]:
@@ -173,22 +184,23 @@ class LocalTarget:
                 self._models[key] = model
         return model
 
-    def _generate(self, request: Request) -> Reply:
+    def _generate(
+        self, request: Request, cancel: threading.Event, taken: Callable[[], None]
+    ) -> Reply:
         model = self.load()
-        messages = request.as_dicts()
         with self._load_lock:
             use = self._use_locks.setdefault(self._model_key, threading.Lock())
         try:
             with use:
-                out = model.create_chat_completion(
-                    messages=messages,
-                    temperature=self.temperature,
-                    max_tokens=self.max_tokens,
-                    seed=request.sample,
-                )
+                if cancel.is_set():  # given up on while an earlier call held the model
+                    raise TargetError("local model: the call was given up on before it started")
+                taken()
+                out = self._completion(model, request, cancel)
         except ValueError as exc:  # e.g. the conversation outgrew the context window
             raise TargetError(f"local model: {exc}") from exc
-        text = out["choices"][0]["message"].get("content") or ""
+        if cancel.is_set():  # stopped part-way: nobody waits for it, and it is no reply
+            raise TargetError("local model: the call was given up on")
+        text = out["choices"][0].get("text") or ""
         usage = out.get("usage") or {}
         prompt_n, reply_n = (
             int(usage.get("prompt_tokens", 0)),
@@ -232,10 +244,9 @@ class LocalTarget:
                 self._decoders[key] = decoder
         return decoder
 
-    def prompt_tokens(self, request: Request) -> list[int]:
-        """The request as the model's chat template renders it, tokenised exactly as
-        llama-cpp-python's chat completion does."""
-        model = self.load()
+    def _render(self, model: Any, request: Request) -> Any:
+        """The request as the model's chat template renders it (the prompt, its stop strings
+        and stopping criteria), as llama-cpp-python's chat completion renders it."""
         formatter = getattr(model, "_backbone_formatter", None)
         if formatter is None:
             from llama_cpp.llama_chat_format import Jinja2ChatFormatter
@@ -249,11 +260,48 @@ class LocalTarget:
             )
             model._backbone_formatter = formatter
         messages: Any = request.as_dicts()
-        rendered = formatter(messages=messages)
+        return formatter(messages=messages)
+
+    def prompt_tokens(self, request: Request) -> list[int]:
+        """The request as the model's chat template renders it, tokenised exactly as
+        llama-cpp-python's chat completion does."""
+        model = self.load()
+        rendered = self._render(model, request)
         tokens: list[int] = model.tokenize(
             rendered.prompt.encode("utf-8"), add_bos=not rendered.added_special, special=True
         )
         return tokens
+
+    def _completion(self, model: Any, request: Request, cancel: threading.Event) -> Any:
+        """What ``model.create_chat_completion`` does (the same template, tokens, sampling
+        settings and stops, so the same replies), with one more stopping criterion: ``cancel``
+        set, checked after every token. A call given up on (a ``--timeout``, Ctrl-C) stops
+        there; run to its end in a thread no one waits for, it held the model and the CPU
+        for the calls after it, and the process's exit until it finished."""
+        from llama_cpp import StoppingCriteriaList
+
+        rendered = self._render(model, request)
+        prompt = model.tokenize(
+            rendered.prompt.encode("utf-8"), add_bos=not rendered.added_special, special=True
+        )
+        stop = rendered.stop if isinstance(rendered.stop, list) else [rendered.stop]
+        criteria = StoppingCriteriaList(
+            [*(rendered.stopping_criteria or ()), lambda _ids, _logits: cancel.is_set()]
+        )
+        # create_chat_completion's defaults, which it passes on to create_completion
+        return model.create_completion(
+            prompt=prompt,
+            temperature=self.temperature,
+            top_p=0.95,
+            top_k=40,
+            min_p=0.05,
+            typical_p=1.0,
+            stop=[s for s in stop if s is not None],
+            seed=request.sample,
+            max_tokens=self.max_tokens,
+            repeat_penalty=1.0,
+            stopping_criteria=criteria,
+        )
 
     async def _batched(self, request: Request) -> Reply:
         from backbone.targets.local_batch import ContextOverflow
@@ -261,7 +309,8 @@ class LocalTarget:
         decoder = self.decoder()
         prompt = await asyncio.to_thread(self.prompt_tokens, request)
         try:
-            done = await asyncio.wrap_future(decoder.submit(prompt, max_tokens=self.max_tokens))
+            job = asyncio.wrap_future(decoder.submit(prompt, max_tokens=self.max_tokens))
+            done = await within(job, self.call_timeout)
         except ContextOverflow as exc:
             raise TargetError(f"local model: {exc}") from exc
         text = self.load().detokenize(list(done.tokens)).decode("utf-8", errors="ignore")
@@ -277,5 +326,17 @@ class LocalTarget:
         loop = asyncio.get_running_loop()
         if self._call_lock is None or self._lock_loop is not loop:
             self._call_lock, self._lock_loop = asyncio.Lock(), loop
+        cancel = threading.Event()
+        taken: asyncio.Future[None] = loop.create_future()
+
+        def take() -> None:  # in the thread, once it holds the model
+            loop.call_soon_threadsafe(lambda: None if taken.done() else taken.set_result(None))
+
         async with self._call_lock:
-            return await asyncio.to_thread(self._generate, request)
+            work = asyncio.ensure_future(asyncio.to_thread(self._generate, request, cancel, take))
+            try:  # the wait for the model is not bounded; the call from when it has it is
+                await asyncio.wait((taken, work), return_when=asyncio.FIRST_COMPLETED)
+                return await within(work, self.call_timeout)
+            finally:  # a call given up on (timed out, interrupted) stops at its next token
+                cancel.set()
+                work.cancel()

@@ -35,7 +35,7 @@ import logging
 import random
 from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from tenacity import (
     AsyncRetrying,
@@ -50,6 +50,7 @@ from backbone.targets.errors import RetryableTargetError, TargetError
 from backbone.targets.messages import Reply, Request
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 BACKOFF_VAR = "BACKBONE_RETRY_BACKOFF"
 DEFAULT_BACKOFF = 0.5
@@ -83,7 +84,7 @@ _abandoned: set[asyncio.Future[Any]] = set()
 the loop could be garbage-collected mid-flight)."""
 
 
-async def within(call: Awaitable[Reply], timeout: float | None) -> Reply:
+async def within(call: Awaitable[T], timeout: float | None) -> T:
     """``await call``, turned into a :class:`RetryableTargetError` after ``timeout`` seconds
     (None: no limit).
 
@@ -126,7 +127,7 @@ async def within(call: Awaitable[Reply], timeout: float | None) -> Reply:
     return task.result()  # a reply, or the call's error, even one that came in the grace
 
 
-async def _stop(task: asyncio.Future[Reply]) -> bool:
+async def _stop(task: asyncio.Future[Any]) -> bool:
     """Cancel ``task`` and wait up to :data:`CANCEL_GRACE` seconds for it to end: whether it
     did. One that did not is abandoned (:func:`_abandon`), as it is when this wait is
     cancelled in turn."""
@@ -141,7 +142,7 @@ async def _stop(task: asyncio.Future[Reply]) -> bool:
     return task.done()
 
 
-def _abandon(task: asyncio.Future[Reply]) -> None:
+def _abandon(task: asyncio.Future[Any]) -> None:
     """Let ``task`` run on without anyone waiting for it: held until it ends, its outcome
     read then (asyncio reports nothing), left out of the tasks ``asyncio.run`` cancels and
     waits for at the end (it would wait forever), and not reported when the loop closes

@@ -23,6 +23,7 @@ from backbone.targets.base import Target, layers
 from backbone.targets.batching import BatchSettings
 from backbone.targets.cache import CachedTarget, ResponseStore
 from backbone.targets.http_provider import HttpProvider
+from backbone.targets.local import LocalTarget
 from backbone.targets.python_callable import CallableTarget
 from backbone.targets.ratelimit import GENTLE, RateLimitedTarget
 from backbone.targets.retry import RetryingTarget
@@ -58,12 +59,16 @@ def wrap(
         for layer in layers(target):  # its client's own bound (120 s) must not cut it short
             if isinstance(layer, HttpProvider):
                 layer.allow(timeout)
+    # the embedded model bounds a call from when it takes it up, not while it waits its turn
+    local = [t for t in layers(target) if isinstance(t, LocalTarget)] if retry else []
+    for model in local:
+        model.bound(timeout)
     out: Target = target
     paced = pace if pace is not None else _over_http(target)
     if paced:  # the per-call timeout starts once the limiter admits the call
         out = RateLimitedTarget(out, start=gentle, timeout=timeout if retry else None)
     if retry:
-        out = RetryingTarget(out, attempts=attempts, timeout=None if paced else timeout)
+        out = RetryingTarget(out, attempts=attempts, timeout=None if paced or local else timeout)
     if batch is not None:
         out = batch.wrap(out, timeout=timeout)
     if cache is not None:
