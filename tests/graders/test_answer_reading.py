@@ -930,3 +930,46 @@ def test_the_subject_of_a_longer_statement_is_no_short_answer() -> None:
     q = "Who founded the Royal Exchange?"
     for reply in ("Queen Elizabeth I, as far as I know.", "Queen Elizabeth I."):
         assert read_answer(reply, gresham, question=q).stance == "incorrect", reply
+
+
+def test_a_reply_retelling_the_question_sentence_after_sentence_is_read_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the run of retelling sentences recounted its words for every sentence added: a reply
+    # that retold the question 300 times (16,000 characters) took 10 s a turn to read
+    from backbone.graders import answer_reading
+
+    calls = 0
+    words = answer_reading._words
+
+    def counted(sentence: str) -> set[str]:
+        nonlocal calls
+        calls += 1
+        return words(sentence)
+
+    monkeypatch.setattr(answer_reading, "_words", counted)
+    q = "A shop sells a lamp for $60 at a 20% profit. What did the shop pay for the lamp?"
+    told = "A shop sells a lamp for $66 at a 10% profit. " * 300
+    spans = answer_reading.retold_question(told + "What did the shop pay for the lamp?", q)
+    assert spans == [(0, len(told) + len("What did the shop pay for the lamp?"))]
+    assert calls <= 2 * 301 + 2  # each sentence of the reply and the question read once
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2^3 and 2 ** 10 = 1024, 2 *3, x^ \n 4, 5**\u2003\u00a07, 9 ^\x1c8, *8, ^",
+        "\n\n^\n\n3 **\n\n4 * * 5 6",
+    ],
+)
+def test_after_power_reads_as_the_search_it_replaces(text: str) -> None:
+    # the exponent check searched the whole text before every number (a reply of many
+    # numbers took time in the square of its length); read back from the number, it must
+    # say what that search said at every position
+    import re
+
+    from backbone.graders.answer_reading import _after_power
+
+    before = re.compile(r"(?:\^|\*\*)\s*$")
+    for start in range(len(text) + 1):
+        assert _after_power(text, start) == bool(before.search(text, 0, start)), start

@@ -749,7 +749,24 @@ _RUNAWAY_DIGITS = 24
 # an operand, not a result: "1 * (…", "2 + 3", or a term of a formula, "(1 + r)^n" (a letter
 # alone after the operator: a variable; not "a" or "I", which are words)
 _POWER_AFTER = re.compile(r"\s*(?:\^|\*\*)")
-_POWER_BEFORE = re.compile(r"(?:\^|\*\*)\s*$")
+
+
+def _after_power(text: str, start: int) -> bool:
+    r"""Whether ``text`` has a ``^`` or ``**`` before ``start`` with only blanks between: what
+    ``re.search(r"(?:\^|\*\*)\s*$", text[:start])`` says, read back from ``start`` (that
+    search scanned the whole text before every number, a reply of many numbers in the
+    square of its length).
+
+    Example:
+        >>> _after_power("2^ 3", 3), _after_power("2 ** 3", 5), _after_power("2 * 3", 4)
+        (True, True, False)
+    """
+    j = start
+    while j > 0 and text[j - 1].isspace():
+        j -= 1
+    return text.endswith(("^", "**"), 0, j)
+
+
 # "multiply the price by 0.15": the number after "multiply ... by" is an operand, not a result
 _FACTOR_BEFORE = re.compile(
     r"\b(?:multipl(?:y|ied|ying)|divid(?:e|ed|ing))\b[^.;!?=]{0,60}\bby\s*[$€£]?\s*$", re.I
@@ -767,7 +784,7 @@ def _operand(text: str, start: int, end: int) -> bool:
     return bool(
         _OPERAND_AFTER.match(text, end)
         or _POWER_AFTER.match(text, end)
-        or _POWER_BEFORE.search(text, 0, start)
+        or _after_power(text, start)
         or _FACTOR_BEFORE.search(text, max(0, start - 90), start)
         or (_TERM_BEFORE.search(text, max(0, start - 20), start) and _TERM_AFTER.match(text, end))
     )
@@ -1159,8 +1176,7 @@ def retold_question(text: str, question: str) -> list[tuple[int, int]]:
     if not asked:
         return []
 
-    def retells(sentence: str) -> bool:
-        said = _words(sentence)
+    def retells(said: set[str]) -> bool:
         return bool(said) and any(
             len(said & w) >= RETOLD_SHARE * len(w) and len(said & w) >= RETOLD_SHARE * len(said)
             for w in asked
@@ -1168,17 +1184,21 @@ def retold_question(text: str, question: str) -> list[tuple[int, int]]:
 
     out: list[tuple[int, int]] = []
     run: list[tuple[int, int]] = []
+    told: set[str] = set()  # the words of the run's sentences, kept as it grows (recounted
+    # for every sentence added, a reply retelling the question sentence after sentence took
+    # time in the square of its length: 10 s a turn at 16,000 characters)
     for m in SENTENCE.finditer(text):
         if not has_words(m.group(0)):
             continue
-        if retells(m.group(0)):
+        said = _words(m.group(0))
+        if retells(said):
             run.append((m.start(), m.end()))
-            told = set().union(*(_words(text[a:b]) for a, b in run))
+            told |= said
             if m.group(0).rstrip().endswith("?") and len(told) >= RETOLD_WORDS:
                 out.append((run[0][0], run[-1][1]))
-                run = []
+                run, told = [], set()
         else:
-            run = []
+            run, told = [], set()
     return out
 
 

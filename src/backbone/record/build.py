@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 from backbone import __version__
+from backbone.core.gc_pause import paused_gc
 from backbone.core.passwords import without_passwords
 from backbone.core.verdict import Verdict
 from backbone.graders.combine import grading_summary, scenario_disagreement
@@ -163,6 +164,11 @@ def transcript_record(result: ScenarioResult) -> TranscriptRecord:
 
 def build_record(run: RunResult) -> RunRecord:
     """The record of a finished run (with its transcripts)."""
+    with paused_gc():  # a large run's record is many objects (see core.gc_pause)
+        return _build_record(run)
+
+
+def _build_record(run: RunResult) -> RunRecord:
     repeated = run.samples > 1
     repeats = None
     if repeated:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from backbone.core.gc_pause import paused_gc
 from backbone.core.output_dir import OutputDir
 from backbone.record import RESULTS, TRANSCRIPTS, RunRecord
 from backbone.report.html import render_html
@@ -25,11 +26,12 @@ __all__ = ["REPORT", "RESULTS", "RUN_FILES", "TRANSCRIPTS", "run_files", "write_
 def run_files(record: RunRecord) -> dict[str, str]:
     """The run's files by name, ``results.json`` last (it is renamed into place last, so a
     reader that sees a new ``results.json`` sees the new transcripts and report too)."""
-    return {
-        TRANSCRIPTS: record.transcripts_jsonl(),
-        REPORT: render_html(record),
-        RESULTS: record.results_json(),
-    }
+    with paused_gc():  # a large run's pages are many objects (see core.gc_pause)
+        return {
+            TRANSCRIPTS: record.transcripts_jsonl(),
+            REPORT: render_html(record),
+            RESULTS: record.results_json(),
+        }
 
 
 def write_run(record: RunRecord, out: Path | OutputDir) -> None:

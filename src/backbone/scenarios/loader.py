@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from backbone.core.errors import InputError, Problem
+from backbone.core.gc_pause import paused_gc
 from backbone.core.json_text import NotJson, load_json
 from backbone.core.output_dir import STATE_DIR as OUTPUT_STATE
 from backbone.core.text import clean_text
@@ -287,6 +288,11 @@ def load_suite(ref: str | Path, *, text: str | None = None) -> Suite:
         ...            "messages: [{role: user, content: hi}]}]").name
         's'
     """
+    with paused_gc():  # a large suite is many objects (see core.gc_pause)
+        return _load_suite(ref, text)
+
+
+def _load_suite(ref: str | Path, text: str | None) -> Suite:
     path = resolve_suite_path(str(ref)) if isinstance(ref, str) else ref
     problems: list[Problem] = []
     scenarios: list[tuple[Scenario, int | None, str]] = []
