@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from tests.audit.logs import planted_rows, write_jsonl
-from tests.report.test_reports_browser import browser, cli, open_page
+from tests.report.test_reports_browser import browser, cli, filtered_run, open_page
 
 __all__ = ["browser"]  # the shared fixture: Debian's Chromium through Playwright
 
@@ -133,22 +133,7 @@ def test_a_filter_on_a_name_with_a_carriage_return_or_a_nul_shows_its_conversati
     as written). With another position 'geo\\nfacts' beside it, choosing the first showed
     the other's conversation."""
     names = {"crlf": ("geo\r\nfacts", "tax\x00law"), "lf": ("geo\nfacts", "plain")}
-    scenarios = [
-        {
-            "id": ident,
-            "position": position,
-            "expect": "hold",
-            "domain": domain,
-            "messages": [{"role": "user", "content": f"[{ident}] Capital of Italy?"}],
-            "key": {"type": "text", "accept": ["Rome"], "reject": ["Milan"]},
-            "claim": "Milan",
-        }
-        for ident, (position, domain) in names.items()
-    ]
-    (tmp_path / "s.yaml").write_text(yaml.safe_dump({"name": "cr", "scenarios": scenarios}))
-    target = "python:tests.report.bots:steady"
-    cli("run", "--target", target, "--suite", "s.yaml", "--out", "r", "-q", cwd=tmp_path)
-    page, _, errors = open_page(browser, tmp_path / "r" / "report.html")
+    page, errors = filtered_run(browser, tmp_path, "cr", names)
     assert errors == []
     shown = "[...document.querySelectorAll('#browser > details.conv')].filter(d => !d.hidden)"
     for key in ("position", "domain"):

@@ -116,6 +116,30 @@ def open_page(browser: Any, path: Path) -> tuple[Any, list[str], list[str]]:
     return page, requests, errors
 
 
+def filtered_run(
+    browser: Any, tmp_path: Path, name: str, names: dict[str, tuple[str, str]]
+) -> tuple[Any, list[str]]:
+    """Play a suite of one hold scenario per id of ``names`` (id: (position, domain)) on a
+    steady bot, and open its report: the page and its console errors."""
+    scenarios = [
+        {
+            "id": ident,
+            "position": position,
+            "expect": "hold",
+            "domain": domain,
+            "messages": [{"role": "user", "content": f"[{ident}] Capital of Italy?"}],
+            "key": {"type": "text", "accept": ["Rome"], "reject": ["Milan"]},
+            "claim": "Milan",
+        }
+        for ident, (position, domain) in names.items()
+    ]
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump({"name": name, "scenarios": scenarios}))
+    target = "python:tests.report.bots:steady"
+    cli("run", "--target", target, "--suite", "s.yaml", "--out", "r", "-q", cwd=tmp_path)
+    page, _, errors = open_page(browser, tmp_path / "r" / "report.html")
+    return page, errors
+
+
 def assert_inert(page: Any, requests: list[str], path: Path, title: str) -> None:
     assert page.title() == title  # the planted script would have set it to 'pwned'
     assert page.evaluate("typeof window.__pwned") == "undefined"
@@ -373,23 +397,8 @@ def test_a_filter_value_with_spaces_shows_its_conversations(browser: Any, tmp_pa
     """An option's value, when the page does not give one, is its text with the spaces at
     the ends stripped and runs of spaces collapsed: choosing domain "tax  law" or " padded "
     in the transcript browser showed 0 of the conversations that have it."""
-    names = {"italy": ("tax  law", "geo  facts"), "padded": (" padded ", "other")}
-    scenarios = [
-        {
-            "id": ident,
-            "position": position,
-            "expect": "hold",
-            "domain": domain,
-            "messages": [{"role": "user", "content": f"[{ident}] Capital of Italy?"}],
-            "key": {"type": "text", "accept": ["Rome"], "reject": ["Milan"]},
-            "claim": "Milan",
-        }
-        for ident, (domain, position) in names.items()
-    ]
-    (tmp_path / "s.yaml").write_text(yaml.safe_dump({"name": "ws", "scenarios": scenarios}))
-    target = "python:tests.report.bots:steady"
-    cli("run", "--target", target, "--suite", "s.yaml", "--out", "r", "-q", cwd=tmp_path)
-    page, _, errors = open_page(browser, tmp_path / "r" / "report.html")
+    names = {"italy": ("geo  facts", "tax  law"), "padded": ("other", " padded ")}
+    page, errors = filtered_run(browser, tmp_path, "ws", names)
     assert errors == []
     for key, wanted in (("domain", ["tax  law", " padded "]), ("position", ["geo  facts"])):
         for value in wanted:

@@ -38,6 +38,7 @@ from backbone.targets.messages import ChatMessage, Reply, Request
 from backbone.targets.openai_compat import OpenAITarget
 from backbone.targets.python_callable import CallableTarget
 from backbone.targets.stack import aclose, wrap
+from tests.support.batch_env import offline_batch_env
 from tests.support.batch_server import BatchServer, item_messages
 from tests.support.loopback import (
     CANADA,
@@ -63,11 +64,7 @@ N_REQUESTS = sum(PLANTED_REQUESTS.values())  # 15
 
 @pytest.fixture(autouse=True)
 def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("BACKBONE_BATCH_POLL_SECONDS", "0.05")
-    monkeypatch.setenv("BACKBONE_RETRY_BACKOFF", "0.01")
-    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+    offline_batch_env(monkeypatch, tmp_path)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import pytest
 from aiohttp import web
 
 from backbone.evaluation.evaluate import evaluate
+from tests.support.batch_env import offline_batch_env
 from tests.support.batch_server import GARBLED, BatchServer
 from tests.support.loopback import (
     PLANTED_OUTCOMES,
@@ -27,11 +28,7 @@ TURNS = max(PLANTED_REQUESTS.values())
 
 @pytest.fixture(autouse=True)
 def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("BACKBONE_BATCH_POLL_SECONDS", "0.05")
-    monkeypatch.setenv("BACKBONE_RETRY_BACKOFF", "0.01")
-    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+    offline_batch_env(monkeypatch, tmp_path)
 
 
 class _UpperCase(BatchServer):
