@@ -3,13 +3,16 @@ replies were cut mid-answer says how many, for the terminal and the report.
 
 Example:
     >>> from types import SimpleNamespace as S
-    >>> run = S(stats=S(cut_replies=3, calls=10, cached_calls=2),
+    >>> run = S(stats=S(cut_replies=3, calls=10, cached_calls=2), transcripts=None,
     ...         target=S(identity={"params": {"max_tokens": 160}}))
     >>> cut_replies_note(run)[:59]  # type: ignore[arg-type,index]
     '3 of 12 replies stopped at the token limit (max_tokens 160)'
 """
 
 from __future__ import annotations
+
+import re
+from collections import Counter
 
 from backbone.record import RunRecord
 
@@ -25,7 +28,52 @@ def cut_replies_note(record: RunRecord) -> str | None:
     limit = params.get("max_tokens") if isinstance(params, dict) else None
     shown = f" (max_tokens {limit})" if isinstance(limit, int) else ""
     of = f" of {replies}" if replies >= cut else ""  # a rescore made no call: no total
+    loops = looping_cut_replies(record)
+    looped = (
+        f"; {loops} of them {'repeats' if loops == 1 else 'repeat'} a sentence word for word, "
+        "a loop that more tokens would not end"
+        if loops
+        else ""
+    )
     return (
         f"{cut}{of} replies stopped at the token limit{shown} and are graded as they are, "
-        "maybe cut mid-answer: a larger --max-tokens gives whole answers"
+        f"maybe cut mid-answer: a larger --max-tokens gives whole answers{looped}"
+    )
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+
+
+def repeats_itself(text: str) -> bool:
+    """Whether a reply says one sentence of five words or more twice, word for word (blanks
+    and case aside): a model looping until the token limit (the embedded model's "I'm
+    designed to provide information about Russia and other countries." over and over), which
+    a larger token limit would not end.
+
+    Example:
+        >>> repeats_itself("I can help. I'm here to help with any topic. I'm here to "
+        ...                "help with any topic. I'm here")
+        True
+        >>> repeats_itself("Rome is the capital of Italy. It has been the capital since 1871.")
+        False
+    """
+    sentences = (" ".join(s.split()).casefold() for s in _SENTENCE_BREAK.split(text))
+    counts = Counter(s for s in sentences if len(s.split()) >= 5)
+    return any(n >= 2 for n in counts.values())
+
+
+def looping_cut_replies(record: RunRecord) -> int:
+    """The replies cut at the token limit that repeat themselves (:func:`repeats_itself`), over
+    every sample's conversation; 0 when the transcripts are not loaded."""
+    if record.transcripts is None:
+        return 0
+    conversations = [
+        messages
+        for t in record.transcripts
+        for messages in (t.messages, *(s.messages for s in t.samples or ()))
+    ]
+    return sum(
+        bool(m.cut) and m.role == "assistant" and repeats_itself(m.content)
+        for messages in conversations
+        for m in messages
     )
