@@ -11,7 +11,11 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_judge_auth_stops import command
-from tests.support.loopback import LoopbackServer, backbone_exe, cli_env
+from tests.support.loopback import LoopbackServer, backbone_exe, cli_env, run_cli
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    return cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache"))
 
 
 @pytest.mark.parametrize("name", ["audit", "audit-channels", "ab", "monitor"])
@@ -22,7 +26,7 @@ def test_a_repeated_judge_is_refused_where_one_judge_is_taken(tmp_path: Path, na
         proc = subprocess.run(
             [backbone_exe(), *args],
             cwd=tmp_path,
-            env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
+            env=_env(tmp_path),
             capture_output=True,
             text=True,
             timeout=120,
@@ -38,14 +42,7 @@ def test_a_repeated_judge_is_refused_where_one_judge_is_taken(tmp_path: Path, na
 def test_one_judge_still_runs(tmp_path: Path) -> None:
     with LoopbackServer(lambda messages: '{"correct": true}') as server:
         args, written = command("audit", tmp_path, server.openai_base_url)
-        proc = subprocess.run(
-            [backbone_exe(), *args],
-            cwd=tmp_path,
-            env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        proc = run_cli(args, env=_env(tmp_path), cwd=tmp_path, timeout=120)
         assert server.total > 0
     assert proc.returncode == 0, proc.stderr
     assert all(p.exists() for p in written)
