@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from backbone.core.errors import InputError
 from backbone.evaluation import evaluate as evaluate_module
 from backbone.evaluation.probe import probe
 from tests.probes import bots
+from tests.probes.scripted_play import code_word_suite
 
 RATE = {"value", "ci", "n"}
 
@@ -138,3 +140,39 @@ def test_an_argument_of_the_wrong_type_is_named_before_anything_runs(
     with pytest.raises(error, match=message):
         probe("authority", target=bots.mixed, cache=False, **arguments)
     assert [p.name for p in tmp_path.iterdir()] == ["s.yaml"]
+
+
+def test_a_probe_into_an_earlier_probes_folder_keeps_only_its_own_plays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``probe cues --out DIR`` then ``probe confidence --out DIR`` left runs/no_cue,
+    runs/user_hint and runs/metadata beside runs/stated: a reader of runs/* saw arms that were
+    not this probe's. The earlier probe's plays (as its probe.json lists them) are removed;
+    a file of the user's in one of them, and a folder no probe.json names, stay."""
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+    suite = tmp_path / "s.yaml"
+    doc = code_word_suite(4).model_dump(mode="json", exclude_none=True)
+    suite.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    out = tmp_path / "out"
+    probe("cues", str(suite), "python:tests.probes.kind_bots:silent_follower", out=out)
+    runs = out / "runs"
+    assert sorted(p.name for p in runs.iterdir()) == ["metadata", "no_cue", "user_hint"]
+    (runs / "no_cue" / "my-notes.txt").write_text("mine", encoding="utf-8")
+    (runs / "mine").mkdir()
+    (runs / "mine" / "results.json").write_text("{}", encoding="utf-8")
+    notes: list[str] = []
+    result = probe(
+        "confidence", str(suite), "python:tests.probes.kind_bots:stated_bot", out=out,
+        options={"stated": True}, on_note=notes.append,
+    )  # fmt: skip
+    assert set(result.runs) == {"stated"}
+    assert sorted(p.name for p in runs.iterdir()) == ["mine", "no_cue", "stated"]
+    assert sorted(p.name for p in (runs / "no_cue").iterdir()) == ["my-notes.txt"]
+    assert (runs / "mine" / "results.json").read_text(encoding="utf-8") == "{}"
+    assert sorted((runs / "stated").iterdir()) == sorted(
+        runs / "stated" / n for n in ("results.json", "transcripts.jsonl", "report.html")
+    )
+    assert "removed runs/metadata/, a play of the probe written there before" in notes
+    assert any(n.startswith("runs/no_cue/ (a play of the probe written there before)")
+               for n in notes)  # fmt: skip
+    assert json.loads((out / "probe.json").read_text())["kind"] == "confidence"

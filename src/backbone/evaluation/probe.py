@@ -7,7 +7,10 @@ probe's target, judges, response cache, retries and concurrency, so a rerun is s
 cache; an item whose opening answer is already wrong gets no ladder (it is left out of every
 figure). With ``out`` it writes ``probe.json`` and ``report.html`` there, and each play's run
 files (``results.json``, ``transcripts.jsonl``, ``report.html``) under ``runs/LABEL/``, all at
-the end: a probe that fails leaves nothing half written.
+the end: a probe that fails leaves nothing half written. An ``out`` that an earlier probe wrote
+(another kind, or other arms) keeps only this probe's plays under ``runs/``: once the new set is
+in place, the run files of each play the earlier ``probe.json`` lists and this probe did not
+play are removed (a file a user put in such a folder stays, and so does the folder holding it).
 
 Example:
     >>> from backbone.evaluation.probe import probe
@@ -21,6 +24,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import replace
@@ -28,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from backbone.core.errors import InputError
+from backbone.core.json_text import NotJson, load_json
 from backbone.core.output_dir import OutputDir
 from backbone.evaluation import arguments
 from backbone.evaluation.evaluate import evaluate, interrupted_keeps
@@ -39,7 +44,7 @@ from backbone.probes.registry import probe_kind
 from backbone.record import RunRecord
 from backbone.report.probe_html import render_probe_html
 from backbone.report.probe_json import PROBE_JSON, REPORT, probe_document, render_probe_json
-from backbone.report.run_files import run_files
+from backbone.report.run_files import RUN_FILES, run_files
 from backbone.runner.result import ScenarioResult
 from backbone.scenarios.loader import load_suite
 from backbone.scenarios.models import Suite
@@ -124,6 +129,7 @@ def probe(
         interrupted_keeps(kept_in(cache=cache, out=None)),  # the plays keep no journal
         probe_dir if probe_dir is not None else nullcontext() as held,
     ):
+        earlier = _earlier_plays(out_dir) if out_dir is not None else set()
         try:
             result = the_kind.run(the_suite, play, dict(options or {}))
         except InputError as exc:  # the suite has nothing to probe: name the suite's file
@@ -163,4 +169,48 @@ def probe(
             held.write_set(
                 files | {REPORT: render_probe_html(doc), PROBE_JSON: render_probe_json(doc)}
             )
+            for label in sorted(earlier - records.keys()):
+                gone = _remove_play(held.path / RUNS / label)
+                if on_note is not None:
+                    on_note(
+                        f"removed {RUNS}/{label}/, a play of the probe written there before"
+                        if gone
+                        else f"{RUNS}/{label}/ (a play of the probe written there before) holds "
+                        "other files: its run files are removed, the folder is left"
+                    )
     return result
+
+
+def _earlier_plays(out_dir: Path) -> set[str]:
+    """The labels of the plays the ``probe.json`` already in ``out_dir`` lists (its
+    ``runs``, each written to ``runs/LABEL``); none when there is no such file or it cannot be
+    read as one: a folder this probe cannot tell was a probe's is left alone."""
+    try:
+        doc = load_json((out_dir / PROBE_JSON).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, NotJson):
+        return set()
+    runs = doc.get("runs") if isinstance(doc, dict) else None
+    if not isinstance(runs, dict):
+        return set()
+    return {
+        label
+        for label, stats in runs.items()
+        if label not in ("", ".", "..")
+        and "/" not in label
+        and "\\" not in label
+        and isinstance(stats, dict)
+        and stats.get("dir") == f"{RUNS}/{label}"
+    }
+
+
+def _remove_play(folder: Path) -> bool:
+    """Remove the run files a play wrote in ``folder``, then the folder when that leaves it
+    empty (any other file in it is the user's, and stays); whether the folder is gone."""
+    if folder.is_symlink() or not folder.is_dir():
+        return not folder.exists()
+    for name in RUN_FILES:
+        with contextlib.suppress(OSError):  # absent, a folder, not ours to remove
+            (folder / name).unlink()
+    with contextlib.suppress(OSError):
+        folder.rmdir()  # only when empty
+    return not folder.exists()
