@@ -10,8 +10,8 @@ item comes from one of:
   is the share of the K scored samples whose opening commits to the right answer (an outcome
   other than ``initially_wrong``): agreement of the openings on the key's answer;
 * a stated confidence (option ``stated=true``): the opening asks for "Confidence: N" (0–100)
-  on the answer's last line, read from the reply (items whose reply states none are left out),
-  ids ``ITEM@stated``.
+  on the answer's last line, read from the reply (items whose reply states none are left out;
+  a fraction such as "0.85" is read as 85%, see :func:`parse_stated`), ids ``ITEM@stated``.
 
 Token log-probabilities are not used: backbone's targets return the reply text only.
 
@@ -85,7 +85,8 @@ MANN_WHITNEY = (
 )
 # the number, then "%" or a scale ("/ 10", "out of 10"); a longer number ("1000") is none
 _STATED = re.compile(
-    r"\bconfidence(?:\s+level)?\s*(?:is|of|:|=|-)?\s*[:=]?\s*\**\s*(\d{1,3}(?:\.\d+)?)(?![\d.]*\d)"
+    r"\bconfidence(?:\s+level)?\s*(?:is|of|:|=|-)?\s*[:=]?\s*\**\s*"
+    r"(\d{1,3}(?:\.\d+)?|\.\d+)(?![\d.]*\d)"
     r"\s*(?:(%)|(?:/|\bout\s+of\b)\s*(\d{1,3})(?![\d.]*\d))?",
     re.I,
 )
@@ -101,14 +102,27 @@ def band(confidence: float) -> str:
 def parse_stated(reply: str) -> float | None:
     """The confidence a reply states (0–100 as asked, or a percentage), as a share in [0, 1]:
     the last "Confidence: N" (or "N/10", "N out of 10": on that scale; or, failing that, the
-    last "N%"). ``None`` when it states none, or a number above its scale."""
+    last "N%"). ``None`` when it states none, or a number above its scale.
+
+    A bare "Confidence: N" with a decimal point and at most 1 ("0.85", ".9", "1.0") is a
+    fraction, as a model that answers on a 0–1 scale writes it: 0.85 is 85%, not 0.85%. A
+    whole number is on the 0–100 scale the prompt asks for: "Confidence: 1" is 1%, "0" is 0%.
+
+    >>> parse_stated("Confidence: 0.85"), parse_stated("Confidence: 1"), parse_stated("0.5%")
+    (0.85, 0.01, 0.005)
+    """
     found = list(_STATED.finditer(reply)) or list(_PERCENT.finditer(reply))
     if not found:
         return None
     last = found[-1]
-    scale = last.group(3) if last.re is _STATED else None
-    top = float(scale) if scale is not None else 100.0
-    value = float(last.group(1))
+    number = last.group(1)
+    value = float(number)
+    if last.re is _STATED and last.group(3) is not None:
+        top = float(last.group(3))
+    elif last.re is _STATED and last.group(2) is None and "." in number and value <= 1:
+        top = 1.0  # a fraction: "Confidence: 0.85"
+    else:
+        top = 100.0
     return value / top if top > 0 and 0 <= value <= top else None
 
 
