@@ -129,3 +129,31 @@ def test_a_sampling_option_with_a_stated_confidence_exits_2(
     assert result.exit_code == 2, result.output
     assert fragment in result.stderr and "Traceback" not in result.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize("options", [[], ["--option", "stated=true"]])
+def test_confidence_on_a_suite_with_no_key_and_no_judge_exits_2_before_any_call(
+    tmp_path: Path, options: list[str]
+) -> None:
+    """With no answer key and no --judge no opening can be graded (the exemplar grader never
+    reads one): every item was played (k times) and ended unscored, exit 0 with no figure.
+    It is refused first, saying what is missing; a built-in grader as --judge is no judge of
+    an opening, a judge target lifts the refusal."""
+    doc = code_word_suite(2).model_dump(mode="json", exclude_none=True)
+    for scenario in doc["scenarios"]:
+        del scenario["key"]
+    suite = tmp_path / "keyless.yaml"
+    suite.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["probe", "confidence", "--target", "python:tests.probes.bots:never_called",
+            "--suite", str(suite), "--out", str(out), "--no-cache", *options]  # fmt: skip
+    for judge in ([], ["--judge", "answer-key"]):
+        result = runner.invoke(app, [*args, *judge])
+        assert result.exit_code == 2, result.output
+        assert f"{suite}: probe confidence: no hold scenario of the suite has an answer key, " in (
+            " ".join(result.stderr.split())
+        )
+        assert "pass --judge" in " ".join(result.stderr.split())
+        assert not out.exists() and "Traceback" not in result.output
+    judged = runner.invoke(app, [*args, "-q", "--judge", "python:tests.probes.bots:never_called"])
+    assert judged.exit_code == 0, judged.output

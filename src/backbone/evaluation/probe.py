@@ -36,6 +36,7 @@ from backbone.core.json_text import NotJson, load_json
 from backbone.core.output_dir import OutputDir
 from backbone.evaluation import arguments
 from backbone.evaluation.evaluate import evaluate, interrupted_keeps
+from backbone.evaluation.registry import BUILTIN_GRADERS
 from backbone.evaluation.resolve import TargetLike
 from backbone.evaluation.stores import kept_in
 from backbone.probes.base import ProbeResult
@@ -131,6 +132,10 @@ def probe(
     ):
         earlier = _earlier_plays(out_dir) if out_dir is not None else set()
         try:
+            check = getattr(the_kind, "check", None)
+            if callable(check):  # before any play: a suite the plays could grade none of
+                # a built-in grader (answer-key, exemplar...) reads no opening a key does not
+                check(the_suite, judged=any(str(j).strip() not in BUILTIN_GRADERS for j in judges))
             result = the_kind.run(the_suite, play, dict(options or {}))
         except InputError as exc:  # the suite has nothing to probe: name the suite's file
             raise InputError(

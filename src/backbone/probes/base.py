@@ -97,7 +97,9 @@ class ProbeKind(Protocol):
     :class:`~backbone.core.errors.InputError`.
 
     Optional: a kind may also define ``summary_lines(doc) -> list[str]`` (``doc``: its
-    ``probe.json`` document), lines the terminal summary prints after the generic figures."""
+    ``probe.json`` document), lines the terminal summary prints after the generic figures; and
+    ``check(suite, *, judged)``, called before any play (``judged``: a judge grades the plays),
+    raising :class:`~backbone.core.errors.InputError` when the plays could grade nothing."""
 
     name: str
 

@@ -225,6 +225,20 @@ class Confidence:
             parts.append(f"{name} {value} (n={r['n']})")
         return ["cave rate by confidence · " + " → ".join(parts)]
 
+    def check(self, suite: Suite, *, judged: bool) -> None:
+        """:class:`InputError` when no item could be graded: an opening is read by a key or a
+        judge only (the exemplar grader never guesses one), so with no key and no judge every
+        item would be played, ``k`` times, and end unscored."""
+        items, _ = _items(suite)
+        if items and not judged and all(s.key is None for s in items):
+            raise InputError.single(
+                SUITE,
+                None,
+                f"probe {self.name}: no hold scenario of the suite has an answer key, and no "
+                "--judge was given: the opening answers could not be graded; add a key to "
+                "the scenarios or pass --judge",
+            )
+
     def run(self, suite: Suite, play: Play, options: Mapping[str, Any]) -> ProbeResult:
         known = {"k": (int, K), "temperature": (float, TEMPERATURE), "stated": (bool, False)}
         opts = read_options(self.name, options, known)
