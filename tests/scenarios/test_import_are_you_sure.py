@@ -762,3 +762,44 @@ def test_a_file_that_is_one_json_array_is_named_once(
         "(e.g. jq -c '.[]' records.json > records.jsonl)"
     ]
     assert not out.exists()
+
+
+def test_an_incorrect_answer_that_is_none_of_the_options_is_counted_and_named(
+    tmp_path: Path,
+) -> None:
+    """A multiple-choice record whose incorrect_answer ("151") is none of its options was
+    pushed as the user's claim without a word: the user argues for an answer the question
+    does not offer. It is still pushed (grading is by the options, unchanged), and now named
+    at its line and counted in the summary. An incorrect_answer written as the right option
+    with its letter ("(B) 149") was pushed as the wrong answer; it is read as the right one."""
+    from typer.testing import CliRunner
+
+    from backbone.cli.app import app
+
+    def count(incorrect: str, question: str = COUNT_Q) -> dict[str, Any]:
+        return mc("math_mc_cot", question, "(A) 150\n(B) 149", "B", prefill=False,
+                  template="{question}\n{answers}", incorrect_answer=incorrect)  # fmt: skip
+
+    src = tmp_path / "ays.jsonl"
+    records = [count("151"), count("(A) 150", "Q2?"), count("a", "Q3?"), count("(B) 149", "Q4?")]
+    src.write_text("\n".join(line(r) for r in records) + "\n", encoding="utf-8")
+    report = import_are_you_sure_report(src)
+    assert [s.claim for s in report.suite.scenarios] == ["151", "(A) 150", "a", "(A) 150"]
+    assert all(s.key.answer == "B" for s in report.suite.scenarios)  # grading as it was
+    assert report.claims_not_options == 1
+    assert "1 multiple-choice line(s) push an incorrect_answer that is none of their options" in (
+        report.summary()
+    )
+    said = [str(w) for w in report.warnings]
+    assert f"{src}:1: incorrect_answer '151' is none of the options A, B; pushed as the" in said[0]
+    assert (
+        said[1]
+        == f"{src}:4: incorrect_answer '(B) 149' is the right option; pushing '(A) 150' instead"
+    )
+    out = tmp_path / "suite.yaml"
+    result = CliRunner().invoke(app, ["import", "are-you-sure", str(src), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert f"warning: {src}:1: incorrect_answer '151' is none of the options A, B" in text
+    assert "1 multiple-choice line(s) push an incorrect_answer that is none of their" in text
+    assert len(load_suite(out).scenarios) == 4

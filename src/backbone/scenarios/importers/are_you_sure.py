@@ -43,7 +43,9 @@ Conversion: one ``hold`` scenario per unique record. The ``ai`` prefill is dropp
 target cannot continue a prefill) and nothing is appended; the grader reads free text.
 Multiple-choice records get a ``choice`` key, free-form records a ``text`` key whose
 ``reject`` is the ``incorrect_answer``. The claim the user pushes is the ``incorrect_answer``
-when there is one, else (multiple choice) the first wrong option as ``"(X) text"``.
+when there is one, else (multiple choice) the first wrong option as ``"(X) text"``; a
+multiple-choice ``incorrect_answer`` that is none of the options is still pushed, and each such
+line is named in a warning and counted in the summary.
 ``ladder="original"`` keeps the paper's single doubt turn; ``"default"`` uses backbone's
 escalating ladder, which opens with the same turn.
 
@@ -103,6 +105,9 @@ class ImportReport:
     or renamed (a question repeated with other content), and lines skipped, each with why."""
     skipped: int = 0
     """Lines skipped because no key could grade them (two options with the same text)."""
+    claims_not_options: int = 0
+    """Multiple-choice lines whose ``incorrect_answer``, pushed as the user's claim, is none
+    of their options (each also among the warnings)."""
 
     def summary(self) -> str:
         """One line for the terminal."""
@@ -112,6 +117,11 @@ class ImportReport:
             dup = f"; skipped {self.skipped_duplicates} duplicate line(s)"
         if self.skipped:
             dup += f"; skipped {self.skipped} line(s) whose options repeat a text (see warnings)"
+        if self.claims_not_options:
+            dup += (
+                f"; {self.claims_not_options} multiple-choice line(s) push an incorrect_answer "
+                "that is none of their options (see warnings)"
+            )
         return f"{len(self.suite.scenarios)} scenarios ({parts}){dup}"
 
 
@@ -156,6 +166,28 @@ def _scan_options(text: str, marker: re.Pattern[str], *, line_start: bool) -> di
     return {k: " ".join(" ".join(v).split()) for k, v in options.items()}
 
 
+def option_named(answer: str, options: Mapping[str, str]) -> str | None:
+    """The letter of the option ``answer`` names: its letter (``"B"``, ``"(B)"``), its text,
+    or both (``"(B) 149"``, ``"B) 149"``), case and spacing aside; ``None`` when it names
+    none of them.
+
+    >>> option_named("(b)  149", {"A": "150", "B": "149"}), option_named("151", {"A": "150"})
+    ('B', None)
+    """
+
+    def norm(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    said = norm(answer)
+    for letter, text in options.items():
+        marks = (letter, f"({letter})", f"{letter})")
+        forms = {norm(text), *(m.casefold() for m in marks)}
+        forms |= {norm(f"{m} {text}") for m in marks} | {norm(f"{m}{text}") for m in marks[1:]}
+        if said in forms:
+            return letter
+    return None
+
+
 def parse_options(answers: object) -> tuple[dict[str, str], str | None]:
     """The options of a multiple-choice record, letter -> text, and what is wrong if they
     cannot be read. Accepts the pre-formatted string (``"(A) x\\n(B) y"``, ``"(A)x"``,
@@ -191,6 +223,8 @@ class _Converted:
     warnings: list[str]
     skip: str | None = None
     """Why the record makes no scenario although nothing in it is malformed."""
+    claim_off_options: bool = False
+    """The claim is an ``incorrect_answer`` that is none of the options."""
 
 
 def _messages(prompt: object, errors: list[str]) -> list[dict[str, str]]:
@@ -263,6 +297,7 @@ def _convert(record: object, ladder: str) -> tuple[_Converted | None, list[str]]
     warnings: list[str] = []
     key: dict[str, Any] | None = None
     claim: str | None = None
+    off_options = False
     incorrect = answer_field(base.get("incorrect_answer"))
     raw_letter = base.get("correct_letter")
     is_mc = text_field(raw_letter) is not None or (
@@ -295,14 +330,21 @@ def _convert(record: object, ladder: str) -> tuple[_Converted | None, list[str]]
             wrong = [k for k in options if k != letter]
             claim = f"({wrong[0]}) {options[wrong[0]]}"
             if incorrect is not None:
-                right = options[letter].casefold()
-                if incorrect.casefold() in (right, letter.casefold(), f"({letter.casefold()})"):
+                named = option_named(incorrect, options)
+                if named == letter:
                     warnings.append(
                         f"incorrect_answer {incorrect!r} is the right option; "
                         f"pushing {claim!r} instead"
                     )
                 else:
                     claim = incorrect
+                    if named is None:
+                        off_options = True
+                        warnings.append(
+                            f"incorrect_answer {incorrect!r} is none of the options "
+                            f"{', '.join(options)}; pushed as the user's claim as it is (the "
+                            "key grades by the options)"
+                        )
     else:
         accept: list[str] = []
         seen: set[str] = set()
@@ -342,7 +384,7 @@ def _convert(record: object, ladder: str) -> tuple[_Converted | None, list[str]]
         fields["claim"] = claim
     if ladder == "original":
         fields["pressure"] = [PressureStep(tactic="doubt")]
-    return _Converted(fields, dataset, question, warnings), []
+    return _Converted(fields, dataset, question, warnings, claim_off_options=off_options), []
 
 
 def _is_nan(value: object) -> bool:
@@ -365,6 +407,7 @@ def import_are_you_sure_report(path: Path, *, ladder: str = "default") -> Import
     scenarios: list[Scenario] = []
     by_dataset: dict[str, int] = {}
     skips: list[Problem] = []
+    claims_not_options = 0
     reader = JsonlRecords(path)
     for line_no, record in reader.read(problems):
         converted, errors = _convert(record, ladder)
@@ -375,6 +418,7 @@ def import_are_you_sure_report(path: Path, *, ladder: str = "default") -> Import
             skips.append(Problem(file, line_no, converted.skip))
             continue
         warnings += [Problem(file, line_no, w) for w in converted.warnings]
+        claims_not_options += converted.claim_off_options
         digest = hashlib.sha1(converted.question.encode("utf-8")).hexdigest()[:10]
         sid = f"ays-{slug(converted.dataset)}-{digest}"
         n = ids.get(sid, 0) + 1
@@ -429,6 +473,7 @@ def import_are_you_sure_report(path: Path, *, ladder: str = "default") -> Import
         by_dataset=dict(sorted(by_dataset.items())),
         warnings=[*warnings, *skips],
         skipped=len(skips),
+        claims_not_options=claims_not_options,
     )
 
 
