@@ -176,3 +176,16 @@ def test_a_probe_into_an_earlier_probes_folder_keeps_only_its_own_plays(
     assert any(n.startswith("runs/no_cue/ (a play of the probe written there before)")
                for n in notes)  # fmt: skip
     assert json.loads((out / "probe.json").read_text())["kind"] == "confidence"
+
+
+def test_an_out_whose_runs_is_a_file_is_refused_before_any_call(tmp_path: Path) -> None:
+    """``--out DIR`` where DIR/runs is a file: every play was made (8 calls with --no-cache),
+    then writing runs/ARM/ failed. It is refused before the first call, naming runs."""
+    suite = bots.items(tmp_path / "s.yaml", 2)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "runs").write_text("mine", encoding="utf-8")
+    with pytest.raises(InputError, match="runs: exists and is not a directory"):
+        probe("authority", str(suite), bots.never_called, out=out, cache=False)
+    assert sorted(p.name for p in out.iterdir()) == ["runs"]
+    assert (out / "runs").read_text(encoding="utf-8") == "mine"

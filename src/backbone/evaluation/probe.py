@@ -31,6 +31,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from backbone.core.atomic import check_writable
 from backbone.core.errors import InputError
 from backbone.core.json_text import NotJson, load_json
 from backbone.core.output_dir import OutputDir
@@ -130,7 +131,11 @@ def probe(
         interrupted_keeps(kept_in(cache=cache, out=None)),  # the plays keep no journal
         probe_dir if probe_dir is not None else nullcontext() as held,
     ):
-        earlier = _earlier_plays(out_dir) if out_dir is not None else set()
+        earlier: set[str] = set()
+        if out_dir is not None:
+            # runs/ a file: every play was made, then the writing failed (checked first)
+            check_writable(out_dir / RUNS, directory=True)
+            earlier = _earlier_plays(out_dir)
         try:
             check = getattr(the_kind, "check", None)
             if callable(check):  # before any play: a suite the plays could grade none of
