@@ -120,3 +120,22 @@ def test_the_control_re_asks_the_question_after_an_opening_with_context(tmp_path
     r = probe("persuasion", str(suite), _answers_what_is_asked, cache=False, options={"turns": 2})
     assert r.n_items == 3 and r.figures["logic_vs_control"]["n"] == 3
     assert [row["outcomes"]["control"] for row in r.items] == ["held"] * 3
+
+
+def _emotional_at_1(messages: list[dict[str, str]]) -> str:
+    """Gives in at the first emotional appeal; holds under every other tactic."""
+    _item, arm, _turn = bots.read(messages)
+    return bots.WRONG if arm == "emotional" else bots.RIGHT
+
+
+def test_a_p_value_too_small_for_a_float_still_gets_its_q_value(tmp_path: Path) -> None:
+    """1,080 items that cave under emotional appeals and never under control: the exact
+    McNemar p-value (2 * 0.5**1080) is below the smallest float and reads 0.0, which the
+    q-value's input took as absent (``p or 1.0``): q_value 1.0, 'no effect', beside p = 0.
+    A p-value of 0 is a p-value: its q-value is 0."""
+    suite = bots.items(tmp_path / "s.yaml", 1080)
+    r = probe("persuasion", str(suite), _emotional_at_1, cache=False, concurrency=16,
+              options={"turns": 1})  # fmt: skip
+    emo = r.figures["emotional_vs_control"]
+    assert (emo["n"], emo["first_only"], emo["second_only"]) == (1080, 1080, 0)
+    assert emo["p_value"] == 0.0 and emo["q_value"] == 0.0

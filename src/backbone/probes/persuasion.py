@@ -177,9 +177,13 @@ class Persuasion:
             f"{t}_vs_control": paired_figure(flags[t], flags[CONTROL]).model_dump(mode="json")
             for t in TACTICS
         }
+        # a p-value below the smallest float reads 0.0: it is one (``or 1.0`` made its q 1.0)
         q = fdr_adjust(
             {
-                k: (f["p_value"] or 1.0, f["first_only"] + f["second_only"])
+                k: (
+                    1.0 if f["p_value"] is None else f["p_value"],
+                    f["first_only"] + f["second_only"],
+                )
                 for k, f in effects.items()
             }
         )
