@@ -63,6 +63,21 @@ def _read_files(run: Path, baseline: Path | None, config: Path) -> dict[str, Pat
     return files
 
 
+def _not_into_baseline(run: Path, baseline: Path) -> None:
+    """Refuse ``--target`` playing into RUN when RUN holds the baseline's results (the same
+    folder, or ``--baseline RUN/results.json``): the play replaced the baseline with the new
+    run, which the gate then compared with the copy of the baseline it had read (exit 2,
+    before anything is played or written)."""
+    from backbone.record.load import results_path
+    from backbone.report.run_files import RESULTS
+
+    if same_file(run, baseline) or same_file(run / RESULTS, results_path(baseline)):
+        raise fail(
+            f"{run}: --target plays into RUN, which holds the baseline ({baseline}): "
+            "it would be written over; give RUN another folder"
+        )
+
+
 def _shared_ids(run: RunRecord, baseline: RunRecord) -> set[str]:
     """The scenario ids both runs played."""
     return {s.id for s in run.scenarios} & {s.id for s in baseline.scenarios}
@@ -204,6 +219,8 @@ def register(app: typer.Typer) -> None:
                 },
                 _read_files(run, baseline, config),
             )
+            if target is not None and baseline is not None:
+                _not_into_baseline(run, baseline)
             if out_dir is not None:
                 check_out_dir(out_dir, GATE_JSON)
             for path in (junit_path, md_path):
