@@ -34,6 +34,17 @@ def _with_transcripts(record: RunRecord, run: Path) -> RunRecord:
     return record
 
 
+def _asked_otherwise(ids: list[str], run_a: Path, run_b: Path) -> str:
+    """The refusal of two runs whose shared scenario ids open with other questions."""
+    shown = ", ".join(repr(i) for i in ids[:5])
+    more = f" and {len(ids) - 5} more" if len(ids) > 5 else ""
+    return (
+        f"{run_a} and {run_b} open {len(ids)} shared scenario id{'' if len(ids) == 1 else 's'} "
+        f"with another question ({shown}{more}): they are not runs of the same suite; "
+        "compare runs of one suite"
+    )
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def compare(
@@ -64,7 +75,7 @@ def register(app: typer.Typer) -> None:
         from backbone.metrics.compare import compare_outcomes
         from backbone.metrics.compare_document import compare_document
         from backbone.record import load_run
-        from backbone.record.paired import pair_changes
+        from backbone.record.paired import asked_otherwise, pair_changes
         from backbone.report.compare_html import render_compare_html
         from backbone.report.compare_json import render_compare_json
         from backbone.report.compare_markdown import render_compare_markdown
@@ -82,6 +93,9 @@ def register(app: typer.Typer) -> None:
         unlike = unlike_runs(cmp, a, b, str(run_a), str(run_b))
         if unlike is not None:
             raise fail(unlike)
+        other = asked_otherwise(a, b)
+        if other:
+            raise fail(_asked_otherwise(other, run_a, run_b))
         doc = compare_document(cmp, a.compared_as(str(run_a)), b.compared_as(str(run_b)))
         html = render_compare_html(doc, a, b, pair_changes(doc, a, b))
         with bad_input_exits():
