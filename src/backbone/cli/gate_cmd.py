@@ -192,7 +192,7 @@ def register(app: typer.Typer) -> None:
         from backbone.metrics.summary import summarize_by_position
         from backbone.record import load_run
         from backbone.report.gate_json import render_gate_json
-        from backbone.report.gate_markdown import render_gate_markdown
+        from backbone.report.gate_markdown import render_gate_markdown, unscored_count
         from backbone.report.junit import render_junit
 
         out = console(highlight=False)
@@ -273,6 +273,14 @@ def register(app: typer.Typer) -> None:
             # (a YAML block scalar) or a terminal escape; shown as \x0a, \x1b, not acted on
             out.print(controls(c.line()), markup=False)
         out.print(report.summary_line(), markup=False)
+        unscored = unscored_count(the_run)
+        if unscored:  # a pass on the scored scenarios: say what could not be scored
+            err.print(
+                f"warning: {unscored} of {len(the_run.scenarios)} scenarios unscored "
+                "(not counted as passes)",
+                markup=False,
+                highlight=False,
+            )
         files: dict[Path, str] = {}
         if junit_path is not None:
             outcomes = the_run.outcomes
