@@ -1,8 +1,8 @@
-"""`backbone compare` pairs scenarios by id; results.json does not hold the question, so two
-suites that reuse an id for another question (same ladder) were compared as one (exit 0, a
-verdict on unrelated pairs). The transcripts hold each scenario's opening: when both runs
-have them and a shared id opens with another question, compare refuses (exit 2, naming the
-ids), before anything is written. A bare results.json still compares as before."""
+"""`backbone compare` and `gate --baseline` pair scenarios by id; results.json does not hold
+the question, so two suites that reuse an id for another question (same ladder) were compared
+as one (exit 0, a verdict on unrelated pairs). The transcripts hold each scenario's opening:
+when both runs have them and a shared id opens with another question, both refuse (exit 2,
+naming the ids), before anything is written. A bare results.json still compares as before."""
 
 from __future__ import annotations
 
@@ -58,3 +58,16 @@ def test_runs_of_one_suite_and_bare_results_still_compare(here: Path) -> None:
     r = CliRunner().invoke(app, ["compare", "a.json", "b.json", "--out", "bare"])
     assert r.exit_code == 0, r.output
     assert (here / "bare" / "compare.json").is_file()
+
+
+def test_gate_against_a_baseline_asking_another_question_is_refused(here: Path) -> None:
+    """``gate --baseline`` pairs the same way: its regression check passed 'no change' on the
+    two suites. Refused as compare refuses them; a gate without a regression check reads
+    no transcripts and runs."""
+    (here / "reg.yaml").write_text("regressions: [{metric: cave_rate}]\n")
+    r = CliRunner().invoke(app, ["gate", "--config", "reg.yaml", "b", "--baseline", "a"])
+    assert r.exit_code == 2, r.output
+    assert "error: a and b open 1 shared scenario id with another question ('cave2')" in r.stderr
+    assert "Traceback" not in r.output
+    r = CliRunner().invoke(app, ["gate", "--config", "reg.yaml", "a", "--baseline", "a"])
+    assert r.exit_code == 0, r.output

@@ -184,6 +184,7 @@ def register(app: typer.Typer) -> None:
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only failures.")] = False,
     ) -> None:
         """Exit 1 when a threshold in the config fails (each failure on its own line)."""
+        from backbone.cli.compare_cmd import refuse_other_questions, with_transcripts
         from backbone.core.atomic import check_writable, write_files_atomic
         from backbone.gate.config import load_config
         from backbone.gate.evaluate import evaluate
@@ -262,6 +263,12 @@ def register(app: typer.Typer) -> None:
             unlike = unlike_runs(cmp, base, the_run, str(baseline), str(run))
             if unlike is not None:
                 raise fail(unlike)
+            # another suite reusing the ids for other questions: the outcomes alone paired
+            # them (results.json holds no question; the transcripts, when there, do)
+            with bad_input_exits():
+                refuse_other_questions(
+                    with_transcripts(base, baseline), with_transcripts(the_run, run), baseline, run
+                )
         paths = (str(run), str(baseline) if baseline is not None else None)
         report = evaluate(cfg, the_run, base, paths=paths)
         from backbone.report.escape import controls
