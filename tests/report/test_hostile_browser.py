@@ -4,6 +4,7 @@ Chromium (Debian's, through Playwright). Each test fails on the code before its 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -369,4 +370,25 @@ def test_a_right_to_left_override_in_a_position_is_isolated_in_chart_tooltips(
     )
     tips = [t for t in titles if ":" in t]
     assert tips and all(t.startswith("\u2068geo\u202e\u2069: ") for t in tips), titles
+    page.close()
+
+
+def test_a_right_to_left_override_in_a_target_name_does_not_reverse_the_unscored_reasons(
+    browser: Any, tmp_path: Path
+) -> None:
+    """Run B's target 'gpt\\u202e' (a hand-edited results.json; an override left open): the
+    comparison's warning 'Reasons in gpt: <reason> (1).' showed the count after the name
+    reversed (').1('). The name is isolated in the sentence."""
+    plain = Path(__file__).resolve().parents[1] / "fixtures" / "runs" / "plain"
+    shutil.copytree(plain, tmp_path / "a")
+    shutil.copytree(plain, tmp_path / "b")
+    doc = json.loads((tmp_path / "b" / "results.json").read_text())
+    doc["target"]["spec"] = "gpt\u202e"
+    (tmp_path / "b" / "results.json").write_text(json.dumps(doc))
+    cli("compare", "a", "b", "--out", "cmp", "-q", cwd=tmp_path)
+    page, _, errors = open_page(browser, tmp_path / "cmp" / "compare.html")
+    assert errors == []
+    warning = '.unscored-warning[data-run="b"]'
+    assert "Reasons in gpt\u202e: " in page.inner_text(warning)
+    assert reads_left_to_right(page, warning, "(1)")
     page.close()
