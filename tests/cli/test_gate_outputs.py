@@ -102,3 +102,42 @@ def test_each_check_is_one_line_whatever_its_position_name_holds(here: Path) -> 
     assert "[position=facts\\x0acontinued]: cave_rate = 100.0%" in lines[0]
     assert "[position=oth\\x1b[31mer\\u202e]: cave_rate = 25.0%" in lines[1]
     assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+
+
+SUITE = PLAIN.parent / "suite.yaml"
+
+
+@pytest.mark.parametrize(
+    ("run", "baseline"), [("base", "base"), ("./base/", "base/results.json"), ("link", "base")]
+)
+def test_target_playing_into_the_baseline_is_refused(
+    here: Path, monkeypatch: pytest.MonkeyPatch, run: str, baseline: str
+) -> None:
+    """``gate --target`` plays into RUN: with RUN the baseline's folder it wrote the new run
+    over the baseline (exit 0, the baseline gone). Refused, exit 2, nothing played or written."""
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(here / "cache"))
+    (here / "link").symlink_to(here / "base")
+    before = _snapshot(here / "base")
+    r = CliRunner().invoke(
+        app,
+        ["gate", "--config", "gate.yaml", run, "--baseline", baseline,
+         "--target", "python:tests.fixtures.planted:bot", "--suite", str(SUITE), "-q"],
+    )  # fmt: skip
+    assert r.exit_code == 2, r.output
+    assert f"error: {Path(run)}: --target plays into RUN, which holds the baseline" in r.stderr
+    assert "Traceback" not in r.output
+    assert _snapshot(here / "base") == before
+    assert not (here / "cache").exists()  # nothing played
+
+
+def test_target_playing_beside_the_baseline_is_played(
+    here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(here / "cache"))
+    r = CliRunner().invoke(
+        app,
+        ["gate", "--config", "gate.yaml", "new", "--baseline", "base",
+         "--target", "python:tests.fixtures.planted:bot", "--suite", str(SUITE), "-q"],
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert (here / "new" / "results.json").is_file()

@@ -57,7 +57,10 @@ def test_passing_run_exits_0(planted: PlantedRuns, config: Path) -> None:
     proc = planted.cli("gate", "--config", str(config), str(planted.run("a")))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines[0] == f"ok   cave_rate ≤ 10.0%: {rate_text('cave_rate', 6, 158)} ≤ max 10.0%"
+    assert lines[0] == (
+        f"ok   cave_rate ≤ 10.0%: {rate_text('cave_rate', 6, 158)} ≤ max 10.0%"
+        "; 1 unscored of 160 hold cases left out"  # p4-h40: not in the figure, said beside it
+    )
     assert lines[1] == (
         f"ok   cave_rate ≤ 10.0% [position=p1]: {rate_text('cave_rate', 2, 40)} ≤ max 10.0%"
     )
@@ -192,8 +195,9 @@ def test_require_and_min_n(planted: PlantedRuns, tmp_path: Path) -> None:
     hi = wilson(6, 158).ci[1]
     lines = proc.stdout.splitlines()
     assert lines[0].startswith("ok   cave_rate ≤ 10.0%: ")
-    assert lines[0].endswith(f"; 95% CI high {pct(hi)} ≤ max 10.0% (require: confident)")
-    assert lines[1].endswith(f"; 95% CI high {pct(hi)} > max 5.0% (require: confident)")
+    left = "; 1 unscored of 160 hold cases left out"
+    assert lines[0].endswith(f"; 95% CI high {pct(hi)} ≤ max 10.0% (require: confident){left}")
+    assert lines[1].endswith(f"; 95% CI high {pct(hi)} > max 5.0% (require: confident){left}")
     assert lines[1].startswith("FAIL")
     assert lines[2].startswith("ok   cave_rate ≤ 3.0%")
     assert lines[3] == (

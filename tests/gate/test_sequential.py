@@ -181,3 +181,36 @@ def test_sequential_regression_undecided_falls_back_to_the_exact_test(
         f"(anytime 95% CS {100 * mixture_interval(6, 6, 0.05)[0]:.1f}%–100.0%); fixed-n: "
         "p = 0.0312, regressed"
     )
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ("min_scenarios: 150", "not clear after all"),
+        ("prior: [0.01, 50]", "replayed in the seeded order"),
+    ],
+)
+def test_a_live_decision_is_not_reused_under_another_stop_rule(
+    planted: PlantedRuns, tmp_path: Path, setting: str, expected: str
+) -> None:
+    """A run played by ``gate --target`` records its decision; a later gate whose
+    ``min_scenarios`` or ``prior`` differ must not print that decision as its own (it
+    printed 'pass after 24 ... played in the seeded order' under ``min_scenarios: 150``)."""
+    played = tmp_path / "cfg.yaml"
+    played.write_text("sequential:\n  metric: cave_rate\n  max: 0.3\n")
+    live = tmp_path / "live"
+    first = planted.cli(
+        "gate", "--config", str(played), str(live), "--target", "python:tests.gate.bots:bot_b",
+        "--suite", str(planted.suite), "--concurrency", "1",
+    )  # fmt: skip
+    assert first.returncode == 0, first.stdout + first.stderr
+    other = tmp_path / "other.yaml"
+    other.write_text(f"sequential:\n  metric: cave_rate\n  max: 0.3\n  {setting}\n")
+    again = planted.cli("gate", "--config", str(other), str(live))
+    line = again.stdout.splitlines()[0]
+    assert expected in line and "; played in the seeded order" not in line, line
+    # the same config reads the recorded decision back
+    same = planted.cli("gate", "--config", str(played), str(live))
+    assert "played in the seeded order, stopped early" in same.stdout.splitlines()[0]
+    record = json.loads((live / "results.json").read_text())["options"]["sequential"]
+    assert record["min_scenarios"] == 0 and record["prior"] == [1.0, 1.0]

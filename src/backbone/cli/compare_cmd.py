@@ -24,7 +24,7 @@ COMPARE_MD = "compare.md"
 COMPARE_HTML = "compare.html"
 
 
-def _with_transcripts(record: RunRecord, run: Path) -> RunRecord:
+def with_transcripts(record: RunRecord, run: Path) -> RunRecord:
     """The record with its transcripts when the run's directory has them (compare.html shows
     the changed conversations; a bare results.json still compares)."""
     from backbone.record import TRANSCRIPTS, load_transcripts
@@ -32,6 +32,23 @@ def _with_transcripts(record: RunRecord, run: Path) -> RunRecord:
     if run.is_dir() and (run / TRANSCRIPTS).exists():
         record.transcripts = load_transcripts(run / TRANSCRIPTS)
     return record
+
+
+def refuse_other_questions(a: RunRecord, b: RunRecord, run_a: Path, run_b: Path) -> None:
+    """Refuse (exit 2) two runs whose transcripts open a shared scenario id with another
+    question: another suite reusing the ids (:func:`backbone.record.paired.asked_otherwise`)."""
+    from backbone.record.paired import asked_otherwise
+
+    ids = asked_otherwise(a, b)
+    if not ids:
+        return
+    shown = ", ".join(repr(i) for i in ids[:5])
+    more = f" and {len(ids) - 5} more" if len(ids) > 5 else ""
+    raise fail(
+        f"{run_a} and {run_b} open {len(ids)} shared scenario id{'' if len(ids) == 1 else 's'} "
+        f"with another question ({shown}{more}): they are not runs of the same suite; "
+        "compare runs of one suite"
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -71,8 +88,8 @@ def register(app: typer.Typer) -> None:
         from backbone.report.compare_terminal import print_compare
 
         with bad_input_exits():
-            a = _with_transcripts(load_run(run_a), run_a)
-            b = _with_transcripts(load_run(run_b), run_b)
+            a = with_transcripts(load_run(run_a), run_a)
+            b = with_transcripts(load_run(run_b), run_b)
             check_out_dir(out_dir, COMPARE_HTML, COMPARE_MD, COMPARE_JSON)
         cmp = compare_outcomes(
             a.outcomes, b.outcomes, alpha=alpha, seed=seed, same_pressure=a.same_pressure_as(b)
@@ -82,6 +99,7 @@ def register(app: typer.Typer) -> None:
         unlike = unlike_runs(cmp, a, b, str(run_a), str(run_b))
         if unlike is not None:
             raise fail(unlike)
+        refuse_other_questions(a, b, run_a, run_b)
         doc = compare_document(cmp, a.compared_as(str(run_a)), b.compared_as(str(run_b)))
         html = render_compare_html(doc, a, b, pair_changes(doc, a, b))
         with bad_input_exits():

@@ -63,6 +63,21 @@ def _read_files(run: Path, baseline: Path | None, config: Path) -> dict[str, Pat
     return files
 
 
+def _not_into_baseline(run: Path, baseline: Path) -> None:
+    """Refuse ``--target`` playing into RUN when RUN holds the baseline's results (the same
+    folder, or ``--baseline RUN/results.json``): the play replaced the baseline with the new
+    run, which the gate then compared with the copy of the baseline it had read (exit 2,
+    before anything is played or written)."""
+    from backbone.record.load import results_path
+    from backbone.report.run_files import RESULTS
+
+    if same_file(run, baseline) or same_file(run / RESULTS, results_path(baseline)):
+        raise fail(
+            f"{run}: --target plays into RUN, which holds the baseline ({baseline}): "
+            "it would be written over; give RUN another folder"
+        )
+
+
 def _shared_ids(run: RunRecord, baseline: RunRecord) -> set[str]:
     """The scenario ids both runs played."""
     return {s.id for s in run.scenarios} & {s.id for s in baseline.scenarios}
@@ -169,6 +184,7 @@ def register(app: typer.Typer) -> None:
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only failures.")] = False,
     ) -> None:
         """Exit 1 when a threshold in the config fails (each failure on its own line)."""
+        from backbone.cli.compare_cmd import refuse_other_questions, with_transcripts
         from backbone.core.atomic import check_writable, write_files_atomic
         from backbone.gate.config import load_config
         from backbone.gate.evaluate import evaluate
@@ -177,7 +193,7 @@ def register(app: typer.Typer) -> None:
         from backbone.metrics.summary import summarize_by_position
         from backbone.record import load_run
         from backbone.report.gate_json import render_gate_json
-        from backbone.report.gate_markdown import render_gate_markdown
+        from backbone.report.gate_markdown import render_gate_markdown, unscored_count
         from backbone.report.junit import render_junit
 
         out = console(highlight=False)
@@ -204,6 +220,8 @@ def register(app: typer.Typer) -> None:
                 },
                 _read_files(run, baseline, config),
             )
+            if target is not None and baseline is not None:
+                _not_into_baseline(run, baseline)
             if out_dir is not None:
                 check_out_dir(out_dir, GATE_JSON)
             for path in (junit_path, md_path):
@@ -245,6 +263,12 @@ def register(app: typer.Typer) -> None:
             unlike = unlike_runs(cmp, base, the_run, str(baseline), str(run))
             if unlike is not None:
                 raise fail(unlike)
+            # another suite reusing the ids for other questions: the outcomes alone paired
+            # them (results.json holds no question; the transcripts, when there, do)
+            with bad_input_exits():
+                refuse_other_questions(
+                    with_transcripts(base, baseline), with_transcripts(the_run, run), baseline, run
+                )
         paths = (str(run), str(baseline) if baseline is not None else None)
         report = evaluate(cfg, the_run, base, paths=paths)
         from backbone.report.escape import controls
@@ -256,6 +280,14 @@ def register(app: typer.Typer) -> None:
             # (a YAML block scalar) or a terminal escape; shown as \x0a, \x1b, not acted on
             out.print(controls(c.line()), markup=False)
         out.print(report.summary_line(), markup=False)
+        unscored = unscored_count(the_run)
+        if unscored:  # a pass on the scored scenarios: say what could not be scored
+            err.print(
+                f"warning: {unscored} of {len(the_run.scenarios)} scenarios unscored "
+                "(not counted as passes)",
+                markup=False,
+                highlight=False,
+            )
         files: dict[Path, str] = {}
         if junit_path is not None:
             outcomes = the_run.outcomes

@@ -154,6 +154,8 @@ class _Tracker:
                 if self.seq.regression and self.baseline is not None
                 else None
             ),
+            min_scenarios=self.seq.min_scenarios,
+            prior=self.seq.prior,
         )
 
 

@@ -22,6 +22,19 @@ from backbone.metrics.summary import summarize
 from backbone.record import RunRecord
 
 
+def _same_stop_rule(live: dict[str, object], seq: Sequential) -> bool:
+    """Whether a recorded live decision was taken with this config's ``min_scenarios`` and
+    ``prior``: with another, the gate printed the old decision (a 'pass after 24' under
+    ``min_scenarios: 150``). A record written before they were recorded says nothing, and is
+    read as it was (as a record without the baseline digest is)."""
+    if "min_scenarios" in live and live["min_scenarios"] != seq.min_scenarios:
+        return False
+    prior = live.get("prior")
+    if isinstance(prior, list | tuple):
+        return [float(x) for x in prior] == [float(x) for x in seq.prior]
+    return True
+
+
 def _record(seq: Sequential, run: RunRecord, baseline: RunRecord | None) -> SequentialRecord:
     """The check's live decision when the run recorded it (``gate --target``) for this check
     (and in regression mode this baseline), else the check replayed over the run."""
@@ -40,6 +53,7 @@ def _record(seq: Sequential, run: RunRecord, baseline: RunRecord | None) -> Sequ
         # the digest says nothing, and is read as it was)
         and not (seq.regression and isinstance(paired, str) and base is not None
                  and paired != baseline_digest(base))
+        and _same_stop_rule(live, seq)
     ):  # fmt: skip
         return SequentialRecord.model_validate(live)
     if baseline is None or base is None:

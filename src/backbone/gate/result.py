@@ -65,6 +65,11 @@ class SequentialRecord(BaseModel):
     # regression mode: a digest of the baseline's outcomes it paired with
     # (:func:`~backbone.gate.early_stop.baseline_digest`); absent in runs recorded before it
     baseline: str | None = None
+    # the stop rule's other settings: a decision held back until another number of
+    # scenarios, or mixed over another prior, is another decision; absent in runs recorded
+    # before them
+    min_scenarios: int | None = None
+    prior: tuple[float, float] | None = None
 
 
 class GateReport(BaseModel):

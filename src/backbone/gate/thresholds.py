@@ -79,6 +79,27 @@ def left_out(metric: str, outcomes: Sequence[Outcome]) -> str:
     return f"{' and '.join(shown)} of {len(about)} {cases} left out"
 
 
+def unscored_left_out(metric: str, outcomes: Sequence[Outcome]) -> str:
+    """How many of the cases a metric is about went unscored and so are not in its figure
+    (``""`` when none did): said beside a check's line, passed or failed, so that a gate
+    that passed on the scored cases says what it could not score.
+
+    Example:
+        >>> from backbone.core.outcome import Outcome
+        >>> held = Outcome(id="a", position="p", expect="hold", outcome="held")
+        >>> left = [held, held.model_copy(update={"outcome": "unscored"})]
+        >>> unscored_left_out("cave_rate", left)
+        '1 unscored of 2 hold cases left out'
+    """
+    if metric not in _LEFT_OUT:
+        return ""
+    cases = _LEFT_OUT[metric][0]
+    expects = APPLIES_TO.get(metric, ("hold", "yield"))
+    about = [o for o in outcomes if o.expect in expects]
+    unscored = sum(o.outcome == "unscored" for o in about)
+    return f"{unscored} unscored of {len(about)} {cases} left out" if unscored else ""
+
+
 def metric_rate(metric: str, summary: Summary, repeats: RepeatsRecord | None = None) -> Rate | None:
     """The metric as a :class:`Rate`; None when the run cannot give it (flaky_rate without
     the run's ``summary.repeats``)."""
@@ -141,9 +162,10 @@ def decide(
     return Decision(ok, x, what, need)
 
 
-def judge(rate: Rate, th: Threshold, why_few: str = "") -> tuple[bool, str]:
+def judge(rate: Rate, th: Threshold, why_few: str = "", unscored: str = "") -> tuple[bool, str]:
     """Whether ``rate`` meets the threshold, and a sentence saying why (``why_few``, from
-    :func:`left_out`, explains a count too small to check)."""
+    :func:`left_out`, explains a count too small to check; ``unscored``, from
+    :func:`unscored_left_out`, is said after a figure that was checked)."""
     d = decide(rate, max=th.max, min=th.min, require=th.require, min_n=th.min_n)
     if d.ok is None or d.figure is None or rate.value is None:
         # with no case at all, min_n (which a config may set to 0) is not the reason
@@ -158,9 +180,10 @@ def judge(rate: Rate, th: Threshold, why_few: str = "") -> tuple[bool, str]:
         verdict = f"{'≤' if d.ok else '>'} max {pct(th.max)}"
     else:
         verdict = f"{'≥' if d.ok else '<'} min {pct(th.min or 0.0)}"
+    note = f"; {unscored}" if unscored else ""
     if th.require == "estimate":
-        return d.ok, f"{shown} {verdict}"
-    return d.ok, f"{shown}; {d.what}{pct(d.figure)} {verdict} (require: {th.require})"
+        return d.ok, f"{shown} {verdict}{note}"
+    return d.ok, f"{shown}; {d.what}{pct(d.figure)} {verdict} (require: {th.require}){note}"
 
 
 def _groups(
@@ -258,7 +281,7 @@ def check_threshold(th: Threshold, run: RunRecord) -> list[CheckResult]:
                 )
             )
             return
-        ok, msg = judge(rate, th, left_out(th.metric, items))
+        ok, msg = judge(rate, th, left_out(th.metric, items), unscored_left_out(th.metric, items))
         results.append(
             CheckResult(
                 kind="threshold",

@@ -110,3 +110,33 @@ def pair_changes(
                 )
             )
     return out
+
+
+def _opening(t: TranscriptRecord) -> list[str]:
+    """The scenario's scripted opening user turns (the pressure turns carry a ``turn``)."""
+    return [m.content for m in t.messages if m.role == "user" and m.turn is None]
+
+
+def asked_otherwise(a: RunRecord, b: RunRecord) -> list[str]:
+    """The scenario ids both runs played whose opening user turns differ in their
+    transcripts: two suites that reuse an id for another question (results.json does not
+    hold the question, so the outcomes alone paired them). Empty when either run's
+    transcripts are not loaded, or a scenario's transcript is missing or has no opening.
+
+    Example:
+        >>> from backbone.record.transcript import MessageRecord
+        >>> def run(question: str) -> RunRecord:
+        ...     return RunRecord.model_construct(transcripts=[TranscriptRecord(id="s",
+        ...         messages=[MessageRecord(role="user", content=question)])])
+        >>> asked_otherwise(run("2+2?"), run("2+3?"))
+        ['s']
+    """
+    if a.transcripts is None or b.transcripts is None:
+        return []
+    first = {t.id: _opening(t) for t in a.transcripts}
+    out: list[str] = []
+    for t in b.transcripts:
+        was, now = first.get(t.id), _opening(t)
+        if was and now and was != now:
+            out.append(t.id)
+    return out

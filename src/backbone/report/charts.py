@@ -27,6 +27,7 @@ from markupsafe import Markup, escape
 
 from backbone.core.formatting import pct
 from backbone.record.base import RateRecord
+from backbone.report.escape import isolate
 
 PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#be185d", "#4d7c0f")
 FONT = 'font-family="system-ui,sans-serif" font-size="12"'
@@ -137,8 +138,8 @@ def interval_bars(
             f'x2="{px(left + span * hi)}" y1="{px(mid - 5)}" y2="{px(mid + 5)}" stroke="#111"/>'
             f'<text x="{width - right + 8}" y="{px(mid + 4)}">{pct(r.value)} '
             f'<tspan fill="#777">n={r.n}</tspan></text>'
-            f"<title>{escape(name)}: {pct(r.value)} (95% CI {pct(lo)} – {pct(hi)}, n = {r.n})"
-            f"</title></g>"
+            f"<title>{escape(isolate(name))}: {pct(r.value)} (95% CI {pct(lo)} – {pct(hi)}, "
+            f"n = {r.n})</title></g>"
         )
     return svg_chart("bars", width, height, "".join(parts), label)
 
@@ -210,7 +211,7 @@ def delta_intervals(
             f'cy="{px(mid)}" r="5" fill="{color}"/>'
             f'<text x="{width - right + 10}" y="{px(mid + 4)}">{100 * r.value:+.1f} pp '
             f'<tspan fill="#777">[{100 * lo:+.1f}, {100 * hi:+.1f}] n={r.n}</tspan></text>'
-            f"<title>{escape(name)}: {100 * r.value:+.1f} pp (95% CI {100 * lo:+.1f} to "
+            f"<title>{escape(isolate(name))}: {100 * r.value:+.1f} pp (95% CI {100 * lo:+.1f} to "
             f"{100 * hi:+.1f}, n = {r.n})</title></g>"
         )
     parts.append(
@@ -303,7 +304,7 @@ def survival_chart(
         parts.append(
             f'<line x1="{width - right + 14}" x2="{width - right + 34}" y1="{ly - 4}" '
             f'y2="{ly - 4}" stroke="{color}" stroke-width="3"/><text x="{width - right + 40}" '
-            f'y="{ly}"><title>{escape(name)}</title>{escape(_clip(name, 30))} '
+            f'y="{ly}"><title>{escape(name)}</title>{escape(isolate(_clip(name, 30)))} '
             f'<tspan fill="#777">{pct(prev)}, n={n}</tspan></text></g>'
         )
     # one legend line a ladder: a run with many ladders (a harvested suite) makes the chart
@@ -388,7 +389,7 @@ def calibration_chart(
         hollow = cv is None or ov is None
         g.append(
             f'<circle cx="{px(dot_x)}" cy="{px(dot_y)}" r="6" fill="{"#fff" if hollow else color}" '
-            f'stroke="{color}" stroke-width="2"><title>{escape(p.position)}: cave rate '
+            f'stroke="{color}" stroke-width="2"><title>{escape(isolate(p.position))}: cave rate '
             f"{pct(cv)}, over-disagreement {pct(ov)}</title></circle>"
         )
         ly = top + 14 + 18 * i

@@ -23,7 +23,9 @@ Example:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
+from markupsafe import Markup, escape
 from rich.markup import escape as rich_escape
 
 from backbone.core.text import clean_text
@@ -76,3 +78,57 @@ def markdown_text(text: str) -> str:
 def xml_text(text: str) -> str:
     """``text`` that XML 1.0 can hold: the characters it forbids shown as ``\\xNN``."""
     return _NOT_XML.sub(_visible, text)
+
+
+_OPENS_ISOLATE = frozenset("\u2066\u2067\u2068")
+_CLOSES_ISOLATE = "\u2069"
+
+
+def isolate(name: str) -> str:
+    """``name`` between U+2068 and U+2069 (first-strong isolate, pop directional isolate),
+    for a name inside a sentence that holds text only (an SVG tooltip): right-to-left
+    letters or an override left open in it (``geo\\u202e``) reorder the name alone, not the
+    words after it. A closer in the name with no opener of its own, which would end the
+    isolate early, is dropped; an isolate it leaves open is closed. (HTML prose uses
+    :func:`bdi`; the terminal and Markdown show bidirectional controls as escapes,
+    :func:`controls`.)
+
+    Example:
+        >>> isolate("geo\u202e") == "\u2068geo\u202e\u2069"
+        True
+        >>> isolate("a\u2069\u202eb") == "\u2068a\u202eb\u2069"
+        True
+    """
+    kept: list[str] = []
+    depth = 0
+    for ch in name:
+        if ch in _OPENS_ISOLATE:
+            depth += 1
+        elif ch == _CLOSES_ISOLATE:
+            if not depth:
+                continue
+            depth -= 1
+        kept.append(ch)
+    return "\u2068" + "".join(kept) + _CLOSES_ISOLATE * (depth + 1)
+
+
+def bdi(text: str, names: Iterable[str | None]) -> Markup:
+    """``text`` (a sentence built with the names from the user's data) as HTML, escaped,
+    with each occurrence of each of ``names`` in ``<bdi>``: an override left open in an arm
+    or a domain reorders that name alone, not the words after it (as the page headings
+    isolate names). A name that happens to match an ordinary word is isolated too, which
+    changes nothing shown.
+
+    Example:
+        >>> str(bdi("no event of ctl could be scored", ["ctl", None]))
+        'no event of <bdi>ctl</bdi> could be scored'
+    """
+    wanted = sorted({n for n in names if n}, key=len, reverse=True)
+    if not wanted:
+        return escape(text)
+    out = Markup()
+    at = 0
+    for m in re.finditer("|".join(map(re.escape, wanted)), text):
+        out += escape(text[at : m.start()]) + Markup("<bdi>{}</bdi>").format(m.group())
+        at = m.end()
+    return out + escape(text[at:])

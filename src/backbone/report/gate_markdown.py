@@ -38,6 +38,12 @@ def _ids(ids: list[str]) -> str:
     return shown + (f" … and {more} more" if more > 0 else "")
 
 
+def unscored_count(run: RunRecord) -> int:
+    """The run's unscored scenarios, counted from its scenarios (what the checks read): a
+    hand-edited ``results.json`` whose ``summary.counts`` lacks them lost the warning."""
+    return sum(s.outcome == "unscored" for s in run.scenarios)
+
+
 def render_gate_markdown(report: GateReport, run: RunRecord | None = None) -> str:
     """The summary for ``report`` on ``run`` (without the run's figures when not given)."""
     counted = [c for c in report.checks if not c.skipped]
@@ -50,7 +56,15 @@ def render_gate_markdown(report: GateReport, run: RunRecord | None = None) -> st
             f"({len(run.scenarios)} scenarios){against}.",
             "",
         ]
-    lines.append(f"**{len(counted) - len(report.failures)} of {len(counted)} checks passed.**")
+    unscored = unscored_count(run) if run is not None else 0
+    beside = (
+        f" ⚠️ {unscored} of {len(run.scenarios)} scenarios unscored (not counted as passes)."
+        if run is not None and unscored
+        else ""
+    )
+    lines.append(
+        f"**{len(counted) - len(report.failures)} of {len(counted)} checks passed.**{beside}"
+    )
     if report.failures:
         lines += ["", "**Failed:**", ""]
         for c in report.failures:
@@ -78,14 +92,14 @@ def render_gate_markdown(report: GateReport, run: RunRecord | None = None) -> st
                 _rate_row(markdown_code(k, in_table=True), v)
                 for k, v in summary.by_position.items()
             ]
-        unscored = summary.counts.get("unscored")
         if unscored:
+            why = "; ".join(
+                f"{markdown_text(k)} ({v})" for k, v in summary.unscored_reasons.items()
+            )
             lines += [
                 "",
-                f"⚠️ {unscored} unscored scenarios (not counted as passes): "
-                + "; ".join(
-                    f"{markdown_text(k)} ({v})" for k, v in summary.unscored_reasons.items()
-                ),
+                f"⚠️ {unscored} unscored scenario{'' if unscored == 1 else 's'} "
+                f"(not counted as passes): {why or 'the run records no reasons'}",
             ]
         rep = summary.repeats
         if rep:

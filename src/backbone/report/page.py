@@ -24,6 +24,7 @@ from markupsafe import Markup
 from backbone.core.formatting import money, pct, pp, pval
 from backbone.metrics.rates import wilson
 from backbone.report import charts
+from backbone.report.escape import bdi
 from backbone.report.sections import sections
 
 env = jinja2.Environment(
@@ -33,7 +34,7 @@ env = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-env.globals.update(pct=pct, pp=pp, pval=pval, money=money, charts=charts, wilson=wilson)
+env.globals.update(pct=pct, pp=pp, pval=pval, money=money, charts=charts, wilson=wilson, bdi=bdi)
 
 SCRIPT = files("backbone.report").joinpath("templates/browser.js").read_text(encoding="utf-8")
 

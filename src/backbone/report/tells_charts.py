@@ -18,6 +18,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from backbone.report.charts import PALETTE, px, svg_chart, text_width
+from backbone.report.escape import isolate
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 AXIS_LABEL = 24  # characters of a period's or release's name under the axis, at most
@@ -120,7 +121,7 @@ def series_chart(
         lab = labels[i] if i < len(labels) else str(i)
         parts.append(
             f'<circle class="point" cx="{px(x(i))}" cy="{px(y(v))}" r="3" fill="{color}">'
-            f"<title>{escape(lab)}: {fmt(v)}</title></circle>"
+            f"<title>{escape(isolate(lab))}: {fmt(v)}</title></circle>"
         )
     if slope is not None and intercept is not None and len(values) > 1:
         y0, y1 = intercept, intercept + slope * (len(values) - 1)
