@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from backbone.targets.errors import NoTextError, RetryableTargetError, TargetError
+from backbone.targets.event_stream import is_event_stream
 from backbone.targets.http_client import HttpClient, HttpTransportError
 from backbone.targets.http_errors import (
     body_text,
@@ -210,9 +211,11 @@ class HttpProvider:
             raise self.unreadable(text) from exc  # deeper than the parser goes: garbage
 
     def unreadable(self, text: str) -> TargetError:
-        """The error for a 2xx reply whose body is not what the API promises."""
+        """The error for a 2xx reply whose body is not what the API promises (saying so when
+        it is server-sent events: a streamed reply where none was asked for)."""
+        what = " (server-sent events, where no stream was asked for)" * is_event_stream(text)
         return TargetError(
-            f"{self.provider}: unreadable response: {body_text(text, 200)!r}",
+            f"{self.provider}: unreadable response{what}: {body_text(text, 200)!r}",
             secrets=self.secrets,
         )
 

@@ -37,6 +37,7 @@ from backbone.targets.errors import (
     RetryableTargetError,
     TargetError,
 )
+from backbone.targets.event_stream import StreamCutShort, is_event_stream, join_chat_stream
 from backbone.targets.http_errors import error_in_reply
 from backbone.targets.http_provider import (
     CUT_OFF,
@@ -236,6 +237,28 @@ class OpenAITarget(HttpProvider):
                 self.params["temperature"],
             )
         return True
+
+    def decode(self, text: str) -> Any:
+        """The JSON of a 2xx body; a body of server-sent events (a server that streams though
+        no stream was asked for) as the one completion its chunks make
+        (:func:`~backbone.targets.event_stream.join_chat_stream`): retried when the stream
+        stops before its end, final when a chunk is not JSON."""
+        if not is_event_stream(text):
+            return super().decode(text)
+        try:
+            return join_chat_stream(text)
+        except StreamCutShort as exc:
+            raise RetryableTargetError(
+                f"{self.provider}: a reply sent as server-sent events (a stream, though none "
+                f"was asked for) stops before its end: {exc}",
+                secrets=self.secrets,
+            ) from exc
+        except ValueError as exc:
+            raise TargetError(
+                f"{self.provider}: unreadable response (server-sent events, where no stream "
+                f"was asked for): {exc}",
+                secrets=self.secrets,
+            ) from exc
 
     def reply_from(self, data: Any, raw: str, limits: Any = None) -> Reply:
         """The reply in a chat completion (``raw``: its text, quoted when it is unreadable).
