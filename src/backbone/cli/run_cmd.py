@@ -232,7 +232,7 @@ def register(app: typer.Typer) -> None:
             calls[0] += r.transcript.calls
             calls[1] += r.transcript.cached_calls
             status = " ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-            status += f" · calls {calls[0]} made, {calls[1]} cached"
+            status += f" · calls {calls[0]} answered, {calls[1]} cached"
             progress.update(task, advance=1, status=status)
 
         def on_note(text: str) -> None:
