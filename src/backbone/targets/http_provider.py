@@ -53,6 +53,10 @@ mid-answer (:attr:`~backbone.targets.messages.Reply.cut`): its ``max_tokens`` (`
 OpenAI's word; ``max_tokens``: Anthropic's, and a local server's that uses it), or the model's
 context window (Anthropic's ``model_context_window_exceeded``)."""
 
+CONTEXT_FULL = "model_context_window_exceeded"
+"""The stop reason of a reply cut because the conversation filled the model's context window
+(Anthropic's), not by its ``max_tokens``."""
+
 STOPPED_PART_WAY = frozenset({"content_filter", "refusal"})
 """The finish or stop reasons of a reply a safety system stopped mid-answer: Azure's content
 filter (``finish_reason: content_filter``, sometimes with the text so far) and Anthropic's

@@ -40,13 +40,14 @@ from backbone.targets.errors import (
 from backbone.targets.event_stream import StreamCutShort, is_event_stream, join_chat_stream
 from backbone.targets.http_errors import error_in_reply
 from backbone.targets.http_provider import (
+    CONTEXT_FULL,
     CUT_OFF,
     NO_TEXT_WHY,
     STOPPED_PART_WAY,
     HttpProvider,
     usage_of,
 )
-from backbone.targets.messages import Reply, Request
+from backbone.targets.messages import Reply, Request, Usage
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 OPENAI_HOST = "api.openai.com"
@@ -76,6 +77,22 @@ def is_reasoning_model(model: str) -> bool:
 
 
 """The most ``max_completion_tokens`` grows to when replies spend it all on reasoning."""
+
+
+def cut_short_of(sent: dict[str, Any] | None, usage: Usage) -> bool:
+    """Whether a reply that stopped at a length limit used fewer tokens than the limit
+    ``sent`` asked for (``max_tokens`` or ``max_completion_tokens``), by its usage: the limit
+    it met was another, the model's context window filled by the conversation (a local
+    server's ``n_ctx``), or a cap of the server's own. False when either is not known.
+
+    Example:
+        >>> cut_short_of({"max_tokens": 512}, Usage(4000, 96)), cut_short_of(
+        ...     {"max_tokens": 512}, Usage(30, 512)), cut_short_of({"max_tokens": 512}, Usage())
+        (True, False, False)
+    """
+    limit = None if sent is None else sent.get("max_completion_tokens", sent.get("max_tokens"))
+    used = usage.output_tokens
+    return isinstance(limit, int) and 0 < used < limit
 
 
 def content_text(content: Any) -> str:
@@ -260,15 +277,19 @@ class OpenAITarget(HttpProvider):
                 secrets=self.secrets,
             ) from exc
 
-    def reply_from(self, data: Any, raw: str, limits: Any = None) -> Reply:
-        """The reply in a chat completion (``raw``: its text, quoted when it is unreadable).
+    def reply_from(
+        self, data: Any, raw: str, limits: Any = None, sent: dict[str, Any] | None = None
+    ) -> Reply:
+        """The reply in a chat completion (``raw``: its text, quoted when it is unreadable;
+        ``sent``: the request body, when known).
 
         The message's ``content`` may be a string or a list of content parts (their text is
         joined); with no text, its ``refusal``. A reply with no text that the server says why
         (a tool call, the token limit, a content filter) is a final error saying so, never
         an empty reply to grade; so is text a content filter stopped part-way. A choice that
         ended in an error (``finish_reason: error``) is that error. Text that stopped at the
-        token limit is ``cut``."""
+        token limit is ``cut``; ``cut_by_context`` too when the usage shows fewer tokens than
+        the limit in ``sent`` (:func:`cut_short_of`)."""
         try:
             choice = data["choices"][0]
             message = choice["message"]
@@ -286,7 +307,14 @@ class OpenAITarget(HttpProvider):
             raise self.no_text("finish_reason", finish, tools)
         if finish in STOPPED_PART_WAY:
             raise self.stopped_part_way("finish_reason", finish, text)
-        return Reply(text=text, usage=usage, limits=limits, cut=finish in CUT_OFF)
+        cut = finish in CUT_OFF
+        return Reply(
+            text=text,
+            usage=usage,
+            limits=limits,
+            cut=cut,
+            cut_by_context=cut and (finish == CONTEXT_FULL or cut_short_of(sent, usage)),
+        )
 
     def ended_in_error(self, error: Any) -> TargetError:
         """The error for a choice whose ``finish_reason`` is ``error`` (OpenRouter's 200 when
@@ -329,7 +357,7 @@ class OpenAITarget(HttpProvider):
         while True:  # sent again only while what is sent changed
             try:
                 data, raw, limits = await self.post_json_limits("/chat/completions", body)
-                return self.reply_from(data, raw, limits)
+                return self.reply_from(data, raw, limits, sent=body)
             except InvalidRequestError as exc:
                 self.adapt(exc)  # (or another call in flight already did)
                 sent, body = body, self.body(request)
