@@ -131,3 +131,30 @@ def test_a_run_against_a_brotli_server_names_brotli_for_each_scenario(
         assert "brotli-compressed body (Content-Encoding: br)" in row["error"]
         assert "no reply" not in row["error"]
     assert server.total == len(rows)  # one call each: the server would send brotli again
+
+
+async def test_a_body_that_breaks_off_is_a_reply_cut_short_not_silence(
+    server: LoopbackServer,
+) -> None:
+    """A 200 whose connection closes mid-body, every time: the target answered (its status
+    and headers came), so it is not given up on as one that never replies ("no reply to any
+    of the first N attempts"); each attempt is retried and the error says what happened."""
+    server.fail(Fault.cut(), when=lambda call: True)
+    target = RetryingTarget(
+        OpenAITarget("m", base_url=server.openai_base_url),
+        attempts=4,
+        initial_wait=0.0,
+        jitter=0.0,
+        unanswered_limit=2,
+    )
+    try:
+        with pytest.raises(RetryableTargetError) as caught:
+            await target.complete(ask())
+    finally:
+        await target.inner.aclose()  # type: ignore[attr-defined]
+    assert not caught.value.silent
+    assert str(caught.value).startswith(
+        "openai: the reply body was cut short: the server sent HTTP 200 and closed the "
+        "connection before the end of the body"
+    )
+    assert server.total == 4  # every attempt made, none refused as to a silent target

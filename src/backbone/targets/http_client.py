@@ -56,14 +56,16 @@ def decode_body(body: bytes, charset: str | None) -> str:
 
 
 class HttpTransportError(Exception):
-    """The request did not get an HTTP response: connection refused or reset, or a timeout.
-    ``timed_out``: the connection was made and the response did not come in time (a
+    """The request did not get a whole HTTP response: connection refused or reset, or a
+    timeout. ``timed_out``: the connection was made and the response did not come in time (a
     connection that could not be made in time is not counted: the host is unreachable, not
-    busy)."""
+    busy). ``answered``: the response's status and headers came, and its body broke off (the
+    server answered: not silence)."""
 
-    def __init__(self, message: str, *, timed_out: bool = False) -> None:
+    def __init__(self, message: str, *, timed_out: bool = False, answered: bool = False) -> None:
         super().__init__(message)
         self.timed_out = timed_out
+        self.answered = answered
 
 
 class HttpBodyTooLarge(HttpTransportError):
@@ -243,11 +245,13 @@ class HttpClient:
     async def _send(self, method: str, url: str, **kwargs: Any) -> HttpResponse:
         import aiohttp
 
+        status: int | None = None  # once the response's head came
         try:
             # redirects are not followed: a key must never travel on to a host not named
             async with self._get_session().request(
                 method, url, allow_redirects=False, **kwargs
             ) as response:
+                status = response.status
                 body = await self._read_capped(response)
                 headers = {k.lower(): v for k, v in response.headers.items()}
                 try:
@@ -259,10 +263,15 @@ class HttpClient:
                 text = decode_body(body, response.charset)
                 return HttpResponse(response.status, headers, text, url)
         except (aiohttp.ClientError, TimeoutError) as exc:
-            detail = str(exc) or "timed out"
-            raise HttpTransportError(
-                f"{type(exc).__name__}: {detail}", timed_out=_waited_for_reply(exc)
-            ) from exc
+            detail = f"{type(exc).__name__}: {str(exc) or 'timed out'}"
+            timed_out = _waited_for_reply(exc)
+            if status is not None and not timed_out:  # the connection broke mid-body
+                raise HttpTransportError(
+                    f"the reply body was cut short: the server sent HTTP {status} and closed the "
+                    f"connection before the end of the body ({detail})",
+                    answered=True,
+                ) from exc
+            raise HttpTransportError(detail, timed_out=timed_out) from exc
 
     async def _read_capped(self, response: aiohttp.ClientResponse) -> bytes:
         """The body, or :class:`HttpBodyTooLarge` once it passes ``max_body`` bytes (at once when
