@@ -59,3 +59,24 @@ def test_a_run_with_no_failure_says_made_alone(tmp_path: Path) -> None:
         sent = server.total
     assert f"target calls: {sent} made, 0 from cache" in text
     assert stats["failed_calls"] == 0
+
+
+def test_the_pressure_line_counts_its_failed_calls_too(tmp_path: Path) -> None:
+    """The adaptive pressure role's line said 'calls 0 made' when its every call failed."""
+    from typer.testing import CliRunner
+
+    from backbone.cli.app import app
+
+    suite = str(Path(__file__).parents[1] / "runner" / "pressure_suite.yaml")
+    role = "python:tests.runner.pressure_bots:returns_none"  # a bug: every call fails
+    result = CliRunner().invoke(
+        app,
+        ["run", "-t", "python:tests.runner.pressure_bots:quote_caver", "-s", suite, "-q",
+         "-o", str(tmp_path / "out"), "--no-cache", "--pressure", role],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    doc = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    failed = doc["options"]["pressure"]["failed_calls"]
+    assert failed == len(doc["scenarios"]) == 3  # each scenario's first pressure turn
+    assert f"adaptive pressure: {role} as " in result.output
+    assert f"· calls {failed} made ({failed} of them failed), 0 cached" in result.output

@@ -364,6 +364,7 @@ def _evaluate(
         result.options["pressure"] = {
             **result.options["pressure"],
             "calls": role.calls,
+            "failed_calls": failed_calls(role.target),
             "cached_calls": role.cached_calls,
             "role_breaks": sum(1 for r in result.results if r.pressure_broke is not None),
         }

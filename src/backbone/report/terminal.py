@@ -78,7 +78,7 @@ def print_summary(record: RunRecord, console: Console) -> None:
         )
     stats = record.stats
     console.print(
-        f"target calls: {_target_calls_made(stats.calls, stats.failed_calls or 0)}, "
+        f"target calls: {calls_sent(stats.calls, stats.failed_calls or 0)}, "
         f"{stats.cached_calls} from cache · "
         f"tokens in {stats.input_tokens}, out {stats.output_tokens}"
     )
@@ -140,11 +140,12 @@ def _calls_made(calls: int, failed: int) -> str:
     return f"{calls} made, {failed} failed" if failed else f"{calls} made"
 
 
-def _target_calls_made(replies: int, failed: int) -> str:
-    """The calls sent to the target: the ones that got a reply and the ones that failed
-    (each retry one). A run whose every call failed said "0 made", as if none was sent.
+def calls_sent(replies: int, failed: int) -> str:
+    """The calls sent to a target (or the pressure role): the ones that got a reply and the
+    ones that failed (each retry one). A run whose every call failed said "0 made", as if
+    none was sent.
 
-    >>> _target_calls_made(12, 0), _target_calls_made(0, 6), _target_calls_made(10, 2)
+    >>> calls_sent(12, 0), calls_sent(0, 6), calls_sent(10, 2)
     ('12 made', '6 made (6 of them failed)', '12 made (2 of them failed)')
     """
     made = replies + failed
