@@ -28,6 +28,7 @@ from tests.targets.test_reply_shapes import STILL_ROME, anthropic_body, ask, ope
 
 OPENAI_USAGE = {"prompt_tokens": 4000, "completion_tokens": 96}  # short of max_tokens 512
 ALL_OF_IT = {"prompt_tokens": 30, "completion_tokens": 512}
+REASONED = {"completion_tokens": 96, "completion_tokens_details": {"reasoning_tokens": 416}}
 
 
 @pytest.mark.parametrize(
@@ -40,6 +41,8 @@ ALL_OF_IT = {"prompt_tokens": 30, "completion_tokens": 512}
         ("openai", openai_body({"content": STILL_ROME}, "length", usage=OPENAI_USAGE), True),
         ("openai", openai_body({"content": STILL_ROME}, "length", usage=ALL_OF_IT), False),
         ("openai", openai_body({"content": STILL_ROME}, "length"), False),  # no usage: unknown
+        # reasoning tokens given apart from completion_tokens: all 512 were spent
+        ("openai", openai_body({"content": STILL_ROME}, "length", usage=REASONED), False),
     ],
 )  # fmt: skip
 async def test_a_reply_the_context_window_cut_is_marked_so(

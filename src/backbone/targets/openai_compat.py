@@ -45,9 +45,10 @@ from backbone.targets.http_provider import (
     NO_TEXT_WHY,
     STOPPED_PART_WAY,
     HttpProvider,
+    count,
     usage_of,
 )
-from backbone.targets.messages import Reply, Request, Usage
+from backbone.targets.messages import Reply, Request
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 OPENAI_HOST = "api.openai.com"
@@ -79,20 +80,31 @@ def is_reasoning_model(model: str) -> bool:
 """The most ``max_completion_tokens`` grows to when replies spend it all on reasoning."""
 
 
-def cut_short_of(sent: dict[str, Any] | None, usage: Usage) -> bool:
+def cut_short_of(sent: dict[str, Any] | None, usage: Any) -> bool:
     """Whether a reply that stopped at a length limit used fewer tokens than the limit
-    ``sent`` asked for (``max_tokens`` or ``max_completion_tokens``), by its usage: the limit
-    it met was another, the model's context window filled by the conversation (a local
-    server's ``n_ctx``), or a cap of the server's own. False when either is not known.
+    ``sent`` asked for (``max_tokens`` or ``max_completion_tokens``), by its ``usage`` (the
+    completion's tokens, plus the reasoning tokens when given apart, as servers that leave
+    them out of ``completion_tokens`` do): the limit it met was another, the model's context
+    window filled by the conversation (a local server's ``n_ctx``), or a cap of the server's
+    own. False when either is not known.
 
     Example:
-        >>> cut_short_of({"max_tokens": 512}, Usage(4000, 96)), cut_short_of(
-        ...     {"max_tokens": 512}, Usage(30, 512)), cut_short_of({"max_tokens": 512}, Usage())
-        (True, False, False)
+        >>> limit = {"max_tokens": 512}
+        >>> cut_short_of(limit, {"prompt_tokens": 4000, "completion_tokens": 96})
+        True
+        >>> cut_short_of(limit, {"completion_tokens": 512}), cut_short_of(limit, None)
+        (False, False)
+        >>> cut_short_of(limit, {"completion_tokens": 96,
+        ...                      "completion_tokens_details": {"reasoning_tokens": 416}})
+        False
     """
     limit = None if sent is None else sent.get("max_completion_tokens", sent.get("max_tokens"))
-    used = usage.output_tokens
-    return isinstance(limit, int) and 0 < used < limit
+    if not isinstance(usage, dict) or not isinstance(limit, int):
+        return False
+    details = usage.get("completion_tokens_details")
+    reasoning = count(details.get("reasoning_tokens")) if isinstance(details, dict) else 0
+    used = count(usage.get("completion_tokens"))
+    return used > 0 and used + reasoning < limit
 
 
 def content_text(content: Any) -> str:
@@ -313,7 +325,8 @@ class OpenAITarget(HttpProvider):
             usage=usage,
             limits=limits,
             cut=cut,
-            cut_by_context=cut and (finish == CONTEXT_FULL or cut_short_of(sent, usage)),
+            cut_by_context=cut
+            and (finish == CONTEXT_FULL or cut_short_of(sent, data.get("usage"))),
         )
 
     def ended_in_error(self, error: Any) -> TargetError:
