@@ -158,3 +158,20 @@ async def test_a_body_that_breaks_off_is_a_reply_cut_short_not_silence(
         "connection before the end of the body"
     )
     assert server.total == 4  # every attempt made, none refused as to a silent target
+
+
+async def test_a_body_larger_than_the_cap_once_decompressed_is_refused(
+    server: LoopbackServer,
+) -> None:
+    """A small gzip body that inflates past the client's cap (a gzip bomb, or a proxy
+    compressing a file) is stopped at the cap, not inflated whole into memory."""
+    from backbone.targets.http_client import HttpBodyTooLarge, HttpClient
+
+    server.fail(coded(gzip.compress(b" " * 100_000), "gzip"), on=[1])
+    client = HttpClient(server.openai_base_url, headers={}, timeout=10.0, max_connections=1,
+                        max_body=10_000)  # fmt: skip
+    try:
+        with pytest.raises(HttpBodyTooLarge, match=r"larger than 10,000 bytes once decompressed"):
+            await client.post("/chat/completions", json={"messages": []})
+    finally:
+        await client.aclose()
