@@ -175,3 +175,41 @@ async def test_a_body_larger_than_the_cap_once_decompressed_is_refused(
             await client.post("/chat/completions", json={"messages": []})
     finally:
         await client.aclose()
+
+
+async def test_a_server_that_does_not_speak_http_is_named_once() -> None:
+    """A base URL that points at a port of another protocol (here one that greets as SSH
+    does): its answer is not HTTP, and every call would get the same. It was counted as
+    silence, and the target given up on with "no reply to any of the first 6 attempts"."""
+    import asyncio
+
+    connections = 0
+
+    async def greet(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        await reader.read(65536)
+        writer.write(b"SSH-2.0-OpenSSH_9.6\r\n")
+        await writer.drain()
+        writer.close()
+
+    ssh = await asyncio.start_server(greet, "127.0.0.1", 0)
+    port = ssh.sockets[0].getsockname()[1]
+    target = RetryingTarget(
+        OpenAITarget("m", base_url=f"http://127.0.0.1:{port}/v1"), initial_wait=0.0, jitter=0.0
+    )
+    try:
+        with pytest.raises(TargetError) as caught:
+            await target.complete(ask())
+    finally:
+        await target.inner.aclose()  # type: ignore[attr-defined]
+        ssh.close()
+        await ssh.wait_closed()
+    assert not isinstance(caught.value, RetryableTargetError)
+    said = str(caught.value)
+    assert said.startswith(
+        f"openai: the server at http://127.0.0.1:{port}/v1/chat/completions answered with "
+        "something that could not be read as an HTTP response ("
+    )
+    assert "SSH-2.0-OpenSSH_9.6" in said and "check the base URL's scheme" in said
+    assert connections == 1

@@ -68,6 +68,11 @@ class HttpTransportError(Exception):
         self.answered = answered
 
 
+class HttpNotHttp(HttpTransportError):
+    """The server answered in bytes that are not an HTTP response (an SSH or database port, a
+    TLS server spoken to in plain text): every call would get the same, so it is final."""
+
+
 class HttpBodyTooLarge(HttpTransportError):
     """The response's body ran past the client's ``max_body`` bytes; reading stopped there."""
 
@@ -269,6 +274,15 @@ class HttpClient:
                 raise HttpTransportError(
                     f"the reply body was cut short: the server sent HTTP {status} and closed the "
                     f"connection before the end of the body ({detail})",
+                    answered=True,
+                ) from exc
+            if status is None and isinstance(exc, aiohttp.ClientResponseError):
+                # aiohttp's parser refused what came back as an HTTP response
+                said = " ".join(str(exc.message).split())
+                raise HttpNotHttp(
+                    f"the server at {url} answered with something that could not be read as an "
+                    f"HTTP response ({said}); check the base URL's scheme (http:// or https://), "
+                    "host and port",
                     answered=True,
                 ) from exc
             raise HttpTransportError(detail, timed_out=timed_out) from exc

@@ -48,6 +48,7 @@ from backbone.targets.errors import (
 from backbone.targets.http_client import (
     HttpBodyTooLarge,
     HttpBodyUndecodable,
+    HttpNotHttp,
     HttpTransportError,
 )
 from backbone.targets.ratelimit_headers import parse_rate_limits
@@ -361,8 +362,9 @@ def transport_error(exc: Exception, provider: str, *, secrets: Sequence[str] = (
     and no response came in time (:attr:`HttpTransportError.timed_out`). A body past the
     client's cap is a fault, final: another try would read it again. A body that could not
     be decompressed is an answer, not silence: retried when it was corrupt, final when its
-    coding is one not read (:class:`HttpBodyUndecodable`)."""
-    if isinstance(exc, HttpBodyTooLarge):
+    coding is one not read (:class:`HttpBodyUndecodable`); an answer that is not HTTP at all
+    is final (:class:`HttpNotHttp`)."""
+    if isinstance(exc, (HttpBodyTooLarge, HttpNotHttp)):
         return TargetError(f"{provider}: {exc}", secrets=secrets)
     if isinstance(exc, HttpBodyUndecodable):
         if exc.retryable:
