@@ -80,3 +80,13 @@ def test_the_pressure_line_counts_its_failed_calls_too(tmp_path: Path) -> None:
     assert failed == len(doc["scenarios"]) == 3  # each scenario's first pressure turn
     assert f"adaptive pressure: {role} as " in result.output
     assert f"· calls {failed} made ({failed} of them failed), 0 cached" in result.output
+
+
+def test_the_report_counts_the_failed_calls_too(tmp_path: Path) -> None:
+    """report.html said 'Calls to the target: 0 made' for a run whose every call failed."""
+    with LoopbackServer(planted_bot) as server:
+        server.fail(Fault.http(500), when=lambda call: True)
+        run(server, tmp_path)
+        sent = server.total
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert f"Calls to the target: {sent} made ({sent} of them failed), 0 from cache" in page
