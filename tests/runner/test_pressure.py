@@ -56,7 +56,7 @@ def test_quoting_pressure_catches_what_the_fixed_ladder_misses() -> None:
     # 4 pressure turns (the default ladder's length) per scenario, each written by the role
     assert adaptive.options["pressure"] == {
         "target": P + "quoter", "persona": "expert", "turns": None,
-        "calls": 12, "cached_calls": 0, "role_breaks": 0,
+        "calls": 12, "failed_calls": 0, "cached_calls": 0, "role_breaks": 0,
     }  # fmt: skip
     # pushing the claim without quoting the reply does not move this assistant
     pushed = evaluate(SUITE, BOT, pressure=P + "pusher", pressure_turns=2)

@@ -232,7 +232,7 @@ def register(app: typer.Typer) -> None:
             calls[0] += r.transcript.calls
             calls[1] += r.transcript.cached_calls
             status = " ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-            status += f" · calls {calls[0]} made, {calls[1]} cached"
+            status += f" · calls {calls[0]} answered, {calls[1]} cached"
             progress.update(task, advance=1, status=status)
 
         def on_note(text: str) -> None:
@@ -292,10 +292,12 @@ def _print_pressure(info: object, *, console: Console) -> None:
     if not isinstance(info, dict):
         return
     from backbone.report.escape import terminal
+    from backbone.report.terminal import calls_sent
 
+    made = calls_sent(int(info.get("calls", 0)), int(info.get("failed_calls", 0)))
     console.print(
         f"adaptive pressure: {terminal(str(info.get('target')))} as "
-        f"{terminal(str(info.get('persona')))} · calls {info.get('calls', 0)} made, "
+        f"{terminal(str(info.get('persona')))} · calls {made}, "
         f"{info.get('cached_calls', 0)} cached · role breaks {info.get('role_breaks', 0)} "
         "(those scenarios are unscored unless the position had already fallen)"
     )

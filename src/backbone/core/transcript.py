@@ -44,6 +44,11 @@ class TranscriptMessage(BaseModel):
     tactic: str | None = None
     planted: bool = False
     cut: bool = Field(default=False, description="the reply stopped at the token limit")
+    cut_by_context: bool = Field(
+        default=False,
+        description="the limit it stopped at was the model's context window, filled by the "
+        "conversation, not max_tokens",
+    )
 
 
 class Transcript(BaseModel):
@@ -66,6 +71,11 @@ class Transcript(BaseModel):
     def cut_replies(self) -> int:
         """The replies that stopped at the token limit (each marked ``cut``)."""
         return sum(m.cut for m in self.messages)
+
+    @property
+    def cut_by_context(self) -> int:
+        """Of the replies cut, those the model's context window cut (``cut_by_context``)."""
+        return sum(m.cut and m.cut_by_context for m in self.messages)
 
     def assistant_turns(self) -> list[TranscriptMessage]:
         return [m for m in self.messages if m.role == "assistant"]

@@ -61,7 +61,7 @@ from backbone.targets.base import Target
 from backbone.targets.errors import TargetSpecError
 from backbone.targets.prices import PriceTable
 from backbone.targets.ratelimit import CEILING, GENTLE, paced
-from backbone.targets.stack import aclose, wrap
+from backbone.targets.stack import aclose, failed_calls, wrap
 
 EMBEDDED = "local"
 AUTO = "auto"
@@ -356,6 +356,7 @@ def _evaluate(
         if on_start is not None:
             on_start(len(the_suite.scenarios) * samples)
         result = run_sync(play)  # a Ctrl-C: RunInterrupted (interrupted_keeps)
+        result.stats.failed_calls = failed_calls(stack)
     if early is not None:
         decided = early.record(played=len(result.results), total=len(the_suite.scenarios))
         result.options["sequential"] = decided.model_dump(mode="json")
@@ -363,6 +364,7 @@ def _evaluate(
         result.options["pressure"] = {
             **result.options["pressure"],
             "calls": role.calls,
+            "failed_calls": failed_calls(role.target),
             "cached_calls": role.cached_calls,
             "role_breaks": sum(1 for r in result.results if r.pressure_broke is not None),
         }

@@ -158,6 +158,7 @@ def rescore(
             stats=RunStats(
                 failed_scenarios=sum(1 for c in conversations if c[0].error),
                 cut_replies=sum(t.cut_replies for c in conversations for t in c),
+                cut_by_context=sum(t.cut_by_context for c in conversations for t in c),
             ),
             started=started,
             finished=datetime.now(UTC),

@@ -125,6 +125,7 @@ def _messages(result: ScenarioResult) -> list[MessageRecord]:
                 tactic=m.tactic,
                 planted=True if m.planted else None,
                 cut=True if m.cut else None,
+                cut_by_context=True if m.cut and m.cut_by_context else None,
                 verdict=verdict,
             )
         )

@@ -67,7 +67,13 @@ class StatsRecord(OmitsNone):
     scenarios."""
 
     omitted_when_none: ClassVar[frozenset[str]] = frozenset(
-        {"uncached_input_tokens", "uncached_output_tokens", "cut_replies"}
+        {
+            "uncached_input_tokens",
+            "uncached_output_tokens",
+            "cut_replies",
+            "cut_by_context",
+            "failed_calls",
+        }
     )
     calls: int
     cached_calls: int
@@ -77,6 +83,11 @@ class StatsRecord(OmitsNone):
     uncached_output_tokens: int | None = None
     # replies that stopped at the token limit (absent in runs recorded before it was counted)
     cut_replies: int | None = None
+    # of them, the ones the model's context window cut, not max_tokens (absent before counted)
+    cut_by_context: int | None = None
+    # calls sent to the target that failed, each retry one (``calls``: the replies received;
+    # absent in runs recorded before it was counted)
+    failed_calls: int | None = None
     failed_scenarios: int
 
 

@@ -58,7 +58,7 @@ class MessageRecord(OmitsNone):
     """One message; assistant turns carry their turn number and verdict."""
 
     omitted_when_none: ClassVar[frozenset[str]] = frozenset(
-        {"turn", "tactic", "planted", "cut", "verdict"}
+        {"turn", "tactic", "planted", "cut", "cut_by_context", "verdict"}
     )
     role: Literal["system", "user", "assistant"]
     content: str
@@ -66,6 +66,7 @@ class MessageRecord(OmitsNone):
     tactic: str | None = None
     planted: bool | None = None
     cut: bool | None = None  # true when the reply stopped at the token limit
+    cut_by_context: bool | None = None  # true when that limit was the model's context window
     verdict: VerdictRecord | None = None
 
 
@@ -105,6 +106,7 @@ def _transcript(scenario_id: str, messages: list[MessageRecord], error: str | No
                 tactic=m.tactic,
                 planted=bool(m.planted),
                 cut=bool(m.cut),
+                cut_by_context=bool(m.cut_by_context),
             )
             for m in messages
         ],

@@ -1,10 +1,12 @@
 """Replies that stopped at the token limit: the graders read them as they are, so a run whose
-replies were cut mid-answer says how many, for the terminal and the report.
+replies were cut mid-answer says how many, for the terminal and the report, and what would
+give whole answers: a larger ``--max-tokens`` for a reply cut at it, a shorter conversation or
+a larger context window for one the model's context window cut (``stats.cut_by_context``).
 
 Example:
     >>> from types import SimpleNamespace as S
-    >>> run = S(stats=S(cut_replies=3, calls=10, cached_calls=2), transcripts=None,
-    ...         target=S(identity={"params": {"max_tokens": 160}}))
+    >>> run = S(stats=S(cut_replies=3, cut_by_context=0, calls=10, cached_calls=2),
+    ...         transcripts=None, target=S(identity={"params": {"max_tokens": 160}}))
     >>> cut_replies_note(run)[:59]  # type: ignore[arg-type,index]
     '3 of 12 replies stopped at the token limit (max_tokens 160)'
 """
@@ -19,14 +21,25 @@ from backbone.record import RunRecord
 
 def cut_replies_note(record: RunRecord) -> str | None:
     """How many of the target's replies stopped at the token limit (``None``: none did, or
-    the run was recorded before they were counted)."""
+    the run was recorded before they were counted), and what would lift it.
+
+    Example:
+        >>> from types import SimpleNamespace as S
+        >>> run = S(stats=S(cut_replies=2, cut_by_context=2, calls=10, cached_calls=0),
+        ...         transcripts=None, target=S(identity={"params": {"max_tokens": 512}}))
+        >>> note = cut_replies_note(run) or ""  # type: ignore[arg-type]
+        >>> note[:72], "a larger --max-tokens would not help" in note
+        ("2 of 10 replies stopped when the conversation filled the model's context", True)
+    """
     cut = record.stats.cut_replies
     if not cut:
         return None
+    by_context = min(record.stats.cut_by_context or 0, cut)
     replies = record.stats.calls + record.stats.cached_calls
     params = record.target.identity.get("params")
     limit = params.get("max_tokens") if isinstance(params, dict) else None
-    shown = f" (max_tokens {limit})" if isinstance(limit, int) else ""
+    at = f"max_tokens {limit}" if isinstance(limit, int) else "max_tokens"
+    shown = f" ({at})" if isinstance(limit, int) else ""
     of = f" of {replies}" if replies >= cut else ""  # a rescore made no call: no total
     loops = looping_cut_replies(record)
     looped = (
@@ -35,9 +48,24 @@ def cut_replies_note(record: RunRecord) -> str | None:
         if loops
         else ""
     )
+    graded = "and are graded as they are, maybe cut mid-answer"
+    larger = "a shorter conversation, or a model (or server) with a larger context window"
+    if by_context == cut:
+        return (
+            f"{cut}{of} replies stopped when the conversation filled the model's context "
+            f"window (not at {at}) {graded}: a larger --max-tokens would not help; {larger}, "
+            f"would{looped}"
+        )
+    if by_context:
+        return (
+            f"{cut}{of} replies stopped at a token limit {graded}: {cut - by_context} at "
+            f"{at}, which a larger --max-tokens lifts, and {by_context} when the conversation "
+            f"filled the model's context window, which it would not ({larger}, would)"
+            f"{looped}"
+        )
     return (
-        f"{cut}{of} replies stopped at the token limit{shown} and are graded as they are, "
-        f"maybe cut mid-answer: a larger --max-tokens gives whole answers{looped}"
+        f"{cut}{of} replies stopped at the token limit{shown} {graded}: a larger --max-tokens "
+        f"gives whole answers{looped}"
     )
 
 

@@ -78,7 +78,8 @@ def print_summary(record: RunRecord, console: Console) -> None:
         )
     stats = record.stats
     console.print(
-        f"target calls: {stats.calls} made, {stats.cached_calls} from cache · "
+        f"target calls: {calls_sent(stats.calls, stats.failed_calls or 0)}, "
+        f"{stats.cached_calls} from cache · "
         f"tokens in {stats.input_tokens}, out {stats.output_tokens}"
     )
     if cut := cut_replies_note(record):
@@ -137,6 +138,18 @@ def _calls_made(calls: int, failed: int) -> str:
     ('0 made, 3 failed', '12 made')
     """
     return f"{calls} made, {failed} failed" if failed else f"{calls} made"
+
+
+def calls_sent(replies: int, failed: int) -> str:
+    """The calls sent to a target (or the pressure role): the ones that got a reply and the
+    ones that failed (each retry one). A run whose every call failed said "0 made", as if
+    none was sent.
+
+    >>> calls_sent(12, 0), calls_sent(0, 6), calls_sent(10, 2)
+    ('12 made', '6 made (6 of them failed)', '12 made (2 of them failed)')
+    """
+    made = replies + failed
+    return f"{made} made ({failed} of them failed)" if failed else f"{made} made"
 
 
 def print_grading(record: RunRecord, console: Console) -> None:

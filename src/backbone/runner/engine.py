@@ -104,7 +104,12 @@ async def play_scenario(
         sent.append(ChatMessage("assistant", reply.text))
         t.messages.append(
             TranscriptMessage(
-                role="assistant", content=reply.text, turn=turn, tactic=tactic, cut=reply.cut
+                role="assistant",
+                content=reply.text,
+                turn=turn,
+                tactic=tactic,
+                cut=reply.cut,
+                cut_by_context=reply.cut_by_context,
             )
         )
         return True
@@ -406,6 +411,7 @@ async def run_suite(
         uncached_input_tokens=sum(r.transcript.uncached_input_tokens for r in played),
         uncached_output_tokens=sum(r.transcript.uncached_output_tokens for r in played),
         cut_replies=sum(r.transcript.cut_replies for r in played),
+        cut_by_context=sum(r.transcript.cut_by_context for r in played),
         failed_scenarios=sum(1 for r in results if r.transcript.error),
     )
     return RunResult(

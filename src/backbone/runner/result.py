@@ -56,6 +56,14 @@ class RunStats(BaseModel):
     uncached_input_tokens: int = 0
     uncached_output_tokens: int = 0
     cut_replies: int = Field(default=0, description="replies that stopped at the token limit")
+    cut_by_context: int = Field(
+        default=0, description="of them, the ones the model's context window cut, not max_tokens"
+    )
+    failed_calls: int = Field(
+        default=0,
+        description="calls sent to the target that failed (each retry one); ``calls`` counts "
+        "the replies received",
+    )
     failed_scenarios: int = 0
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from backbone.targets.base_url import checked_base_url
 from backbone.targets.credentials import choose_key
 from backbone.targets.http_provider import (
+    CONTEXT_FULL,
     CUT_OFF,
     NO_TEXT_WHY,
     STOPPED_PART_WAY,
@@ -103,7 +104,13 @@ class AnthropicTarget(HttpProvider):
             raise self.no_text("stop_reason", stop, tools)
         if stop in STOPPED_PART_WAY:
             raise self.stopped_part_way("stop_reason", stop, text)
-        return Reply(text=text, usage=usage, limits=limits, cut=stop in CUT_OFF)
+        return Reply(
+            text=text,
+            usage=usage,
+            limits=limits,
+            cut=stop in CUT_OFF,
+            cut_by_context=stop == CONTEXT_FULL,
+        )
 
     async def complete(self, request: Request) -> Reply:
         data, raw, limits = await self.post_json_limits("/v1/messages", self.body(request))

@@ -76,7 +76,8 @@ _SCHEMA = (
         input_tokens INTEGER NOT NULL,
         output_tokens INTEGER NOT NULL,
         created REAL NOT NULL,
-        cut INTEGER
+        cut INTEGER,
+        cut_by_context INTEGER
     )
     """,
     """
@@ -302,21 +303,28 @@ def _check_tables(db: sqlite3.Connection) -> None:
             raise sqlite3.OperationalError(f"no such column: {table}.{missing[0]}")
 
 
+_ADDED_COLUMNS = ("cut", "cut_by_context")
+"""The columns of ``responses`` added after its first version, in order."""
+
+
 def _add_cut_column(db: sqlite3.Connection) -> None:
-    """Give a cache written before replies knew whether they were cut at the token limit its
-    ``cut`` column (NULL in the rows it had: not known, read as not cut).
+    """Give a cache written before replies knew whether (and why) they were cut at the token
+    limit its ``cut`` and ``cut_by_context`` columns (NULL in the rows it had: not known, read
+    as not cut, or cut by ``max_tokens``).
 
     Example:
         >>> db = sqlite3.connect(":memory:")
         >>> _ = db.execute("CREATE TABLE responses (key TEXT PRIMARY KEY, text TEXT)")
         >>> _add_cut_column(db); _add_cut_column(db)
         >>> [row[1] for row in db.execute("PRAGMA table_info(responses)")]
-        ['key', 'text', 'cut']
+        ['key', 'text', 'cut', 'cut_by_context']
     """
     have = {str(row[1]) for row in db.execute("PRAGMA table_info(responses)")}
-    if "cut" not in have:
+    for column in _ADDED_COLUMNS:
+        if column in have:
+            continue
         try:
-            db.execute("ALTER TABLE responses ADD COLUMN cut INTEGER")
+            db.execute(f"ALTER TABLE responses ADD COLUMN {column} INTEGER")
         except sqlite3.OperationalError as exc:
             if "duplicate column" not in str(exc):  # not another process adding it first
                 raise
@@ -385,14 +393,15 @@ class ResponseStore:
     def get(self, key: str) -> Reply | None:
         def op(db: sqlite3.Connection) -> Any:
             return db.execute(
-                "SELECT text, input_tokens, output_tokens, cut FROM responses WHERE key = ?",
+                "SELECT text, input_tokens, output_tokens, cut, cut_by_context FROM responses "
+                "WHERE key = ?",
                 (key,),
             ).fetchone()
 
         row = self._run(op)
         if row is None:
             return None
-        text, tokens_in, tokens_out, cut = row
+        text, tokens_in, tokens_out, cut, by_context = row
         if not (
             isinstance(text, str) and isinstance(tokens_in, int) and isinstance(tokens_out, int)
         ):
@@ -405,7 +414,13 @@ class ResponseStore:
 
             self._run(drop)
             return None
-        return Reply(text=text, usage=Usage(tokens_in, tokens_out), cached=True, cut=cut == 1)
+        return Reply(
+            text=text,
+            usage=Usage(tokens_in, tokens_out),
+            cached=True,
+            cut=cut == 1,
+            cut_by_context=cut == 1 and by_context == 1,
+        )
 
     def put(self, key: str, reply: Reply, *, owner: str | None = None) -> None:
         """Store ``reply`` (and drop ``owner``'s claim on ``key``, in the same commit)."""
@@ -413,7 +428,8 @@ class ResponseStore:
         def op(db: sqlite3.Connection) -> None:
             db.execute(
                 "INSERT OR REPLACE INTO responses "
-                "(key, text, input_tokens, output_tokens, created, cut) VALUES (?, ?, ?, ?, ?, ?)",
+                "(key, text, input_tokens, output_tokens, created, cut, cut_by_context) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     key,
                     reply.text,
@@ -421,6 +437,7 @@ class ResponseStore:
                     reply.usage.output_tokens,
                     time.time(),
                     int(reply.cut),
+                    int(reply.cut_by_context),
                 ),
             )
             if owner is not None:
@@ -584,7 +601,9 @@ class CachedTarget:
             # asks again, and a caller waiting on the claim calls for itself
             self._safely(lambda: self.store.release(key, owner), None)
             return reply
-        stored = Reply(text=reply.text, usage=reply.usage, cut=reply.cut)
+        stored = Reply(
+            text=reply.text, usage=reply.usage, cut=reply.cut, cut_by_context=reply.cut_by_context
+        )
 
         def put() -> bool:
             self.store.put(key, stored, owner=owner)

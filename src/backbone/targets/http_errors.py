@@ -45,7 +45,12 @@ from backbone.targets.errors import (
     RetryableTargetError,
     TargetError,
 )
-from backbone.targets.http_client import HttpBodyTooLarge, HttpTransportError
+from backbone.targets.http_client import (
+    HttpBodyTooLarge,
+    HttpBodyUndecodable,
+    HttpNotHttp,
+    HttpTransportError,
+)
 from backbone.targets.ratelimit_headers import parse_rate_limits
 
 if TYPE_CHECKING:
@@ -352,11 +357,21 @@ def ends_early(error: json.JSONDecodeError) -> bool:
 
 def transport_error(exc: Exception, provider: str, *, secrets: Sequence[str] = ()) -> TargetError:
     """A timeout, refused or reset connection: worth another try, and ``silent`` (the server
-    sent no response); ``timed_out`` when the request went out and no response came in time
-    (:attr:`HttpTransportError.timed_out`). A body past the client's cap is a fault, final:
-    another try would read it again."""
-    if isinstance(exc, HttpBodyTooLarge):
+    sent no response; a body that broke off after the response's head is retried, not
+    silent: :attr:`HttpTransportError.answered`); ``timed_out`` when the request went out
+    and no response came in time (:attr:`HttpTransportError.timed_out`). A body past the
+    client's cap is a fault, final: another try would read it again. A body that could not
+    be decompressed is an answer, not silence: retried when it was corrupt, final when its
+    coding is one not read (:class:`HttpBodyUndecodable`); an answer that is not HTTP at all
+    is final (:class:`HttpNotHttp`)."""
+    if isinstance(exc, (HttpBodyTooLarge, HttpNotHttp)):
         return TargetError(f"{provider}: {exc}", secrets=secrets)
+    if isinstance(exc, HttpBodyUndecodable):
+        if exc.retryable:
+            return RetryableTargetError(f"{provider}: {exc}", secrets=secrets)
+        return TargetError(f"{provider}: {exc}", secrets=secrets)
+    if isinstance(exc, HttpTransportError) and exc.answered:  # a body cut short: not silence
+        return RetryableTargetError(f"{provider}: {exc}", secrets=secrets)
     return RetryableTargetError(
         f"{provider}: {type(exc).__name__}: {exc}",
         secrets=secrets,

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from backbone.targets.errors import NoTextError, RetryableTargetError, TargetError
+from backbone.targets.event_stream import is_event_stream
 from backbone.targets.http_client import HttpClient, HttpTransportError
 from backbone.targets.http_errors import (
     body_text,
@@ -51,6 +52,10 @@ CUT_OFF = frozenset({"length", "max_tokens", "model_context_window_exceeded"})
 mid-answer (:attr:`~backbone.targets.messages.Reply.cut`): its ``max_tokens`` (``length``:
 OpenAI's word; ``max_tokens``: Anthropic's, and a local server's that uses it), or the model's
 context window (Anthropic's ``model_context_window_exceeded``)."""
+
+CONTEXT_FULL = "model_context_window_exceeded"
+"""The stop reason of a reply cut because the conversation filled the model's context window
+(Anthropic's), not by its ``max_tokens``."""
 
 STOPPED_PART_WAY = frozenset({"content_filter", "refusal"})
 """The finish or stop reasons of a reply a safety system stopped mid-answer: Azure's content
@@ -210,9 +215,11 @@ class HttpProvider:
             raise self.unreadable(text) from exc  # deeper than the parser goes: garbage
 
     def unreadable(self, text: str) -> TargetError:
-        """The error for a 2xx reply whose body is not what the API promises."""
+        """The error for a 2xx reply whose body is not what the API promises (saying so when
+        it is server-sent events: a streamed reply where none was asked for)."""
+        what = " (server-sent events, where no stream was asked for)" * is_event_stream(text)
         return TargetError(
-            f"{self.provider}: unreadable response: {body_text(text, 200)!r}",
+            f"{self.provider}: unreadable response{what}: {body_text(text, 200)!r}",
             secrets=self.secrets,
         )
 

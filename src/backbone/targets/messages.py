@@ -65,13 +65,18 @@ class Reply:
 
     ``cut`` is set when the reply stopped at the token limit (``finish_reason`` ``length``,
     ``stop_reason`` ``max_tokens``, the embedded model's ``max_tokens``): its text may end
-    mid-answer. The cache keeps it."""
+    mid-answer. ``cut_by_context``: of those, the limit was not the ``max_tokens`` asked for
+    but the conversation filling the model's context window (Anthropic's ``stop_reason``
+    ``model_context_window_exceeded``; an OpenAI-compatible server's ``length`` with fewer
+    tokens than asked for), which a larger ``max_tokens`` would not lift. The cache keeps
+    both."""
 
     text: str
     usage: Usage = field(default_factory=Usage)
     cached: bool = False
     limits: RateLimits | None = field(default=None, compare=False, repr=False)
     cut: bool = False
+    cut_by_context: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", clean_text(self.text))

@@ -37,12 +37,15 @@ from backbone.targets.errors import (
     RetryableTargetError,
     TargetError,
 )
+from backbone.targets.event_stream import StreamCutShort, is_event_stream, join_chat_stream
 from backbone.targets.http_errors import error_in_reply
 from backbone.targets.http_provider import (
+    CONTEXT_FULL,
     CUT_OFF,
     NO_TEXT_WHY,
     STOPPED_PART_WAY,
     HttpProvider,
+    count,
     usage_of,
 )
 from backbone.targets.messages import Reply, Request
@@ -75,6 +78,33 @@ def is_reasoning_model(model: str) -> bool:
 
 
 """The most ``max_completion_tokens`` grows to when replies spend it all on reasoning."""
+
+
+def cut_short_of(sent: dict[str, Any] | None, usage: Any) -> bool:
+    """Whether a reply that stopped at a length limit used fewer tokens than the limit
+    ``sent`` asked for (``max_tokens`` or ``max_completion_tokens``), by its ``usage`` (the
+    completion's tokens, plus the reasoning tokens when given apart, as servers that leave
+    them out of ``completion_tokens`` do): the limit it met was another, the model's context
+    window filled by the conversation (a local server's ``n_ctx``), or a cap of the server's
+    own. False when either is not known.
+
+    Example:
+        >>> limit = {"max_tokens": 512}
+        >>> cut_short_of(limit, {"prompt_tokens": 4000, "completion_tokens": 96})
+        True
+        >>> cut_short_of(limit, {"completion_tokens": 512}), cut_short_of(limit, None)
+        (False, False)
+        >>> cut_short_of(limit, {"completion_tokens": 96,
+        ...                      "completion_tokens_details": {"reasoning_tokens": 416}})
+        False
+    """
+    limit = None if sent is None else sent.get("max_completion_tokens", sent.get("max_tokens"))
+    if not isinstance(usage, dict) or not isinstance(limit, int):
+        return False
+    details = usage.get("completion_tokens_details")
+    reasoning = count(details.get("reasoning_tokens")) if isinstance(details, dict) else 0
+    used = count(usage.get("completion_tokens"))
+    return used > 0 and used + reasoning < limit
 
 
 def content_text(content: Any) -> str:
@@ -237,15 +267,41 @@ class OpenAITarget(HttpProvider):
             )
         return True
 
-    def reply_from(self, data: Any, raw: str, limits: Any = None) -> Reply:
-        """The reply in a chat completion (``raw``: its text, quoted when it is unreadable).
+    def decode(self, text: str) -> Any:
+        """The JSON of a 2xx body; a body of server-sent events (a server that streams though
+        no stream was asked for) as the one completion its chunks make
+        (:func:`~backbone.targets.event_stream.join_chat_stream`): retried when the stream
+        stops before its end, final when a chunk is not JSON."""
+        if not is_event_stream(text):
+            return super().decode(text)
+        try:
+            return join_chat_stream(text)
+        except StreamCutShort as exc:
+            raise RetryableTargetError(
+                f"{self.provider}: a reply sent as server-sent events (a stream, though none "
+                f"was asked for) stops before its end: {exc}",
+                secrets=self.secrets,
+            ) from exc
+        except ValueError as exc:
+            raise TargetError(
+                f"{self.provider}: unreadable response (server-sent events, where no stream "
+                f"was asked for): {exc}",
+                secrets=self.secrets,
+            ) from exc
+
+    def reply_from(
+        self, data: Any, raw: str, limits: Any = None, sent: dict[str, Any] | None = None
+    ) -> Reply:
+        """The reply in a chat completion (``raw``: its text, quoted when it is unreadable;
+        ``sent``: the request body, when known).
 
         The message's ``content`` may be a string or a list of content parts (their text is
         joined); with no text, its ``refusal``. A reply with no text that the server says why
         (a tool call, the token limit, a content filter) is a final error saying so, never
         an empty reply to grade; so is text a content filter stopped part-way. A choice that
         ended in an error (``finish_reason: error``) is that error. Text that stopped at the
-        token limit is ``cut``."""
+        token limit is ``cut``; ``cut_by_context`` too when the usage shows fewer tokens than
+        the limit in ``sent`` (:func:`cut_short_of`)."""
         try:
             choice = data["choices"][0]
             message = choice["message"]
@@ -263,7 +319,15 @@ class OpenAITarget(HttpProvider):
             raise self.no_text("finish_reason", finish, tools)
         if finish in STOPPED_PART_WAY:
             raise self.stopped_part_way("finish_reason", finish, text)
-        return Reply(text=text, usage=usage, limits=limits, cut=finish in CUT_OFF)
+        cut = finish in CUT_OFF
+        return Reply(
+            text=text,
+            usage=usage,
+            limits=limits,
+            cut=cut,
+            cut_by_context=cut
+            and (finish == CONTEXT_FULL or cut_short_of(sent, data.get("usage"))),
+        )
 
     def ended_in_error(self, error: Any) -> TargetError:
         """The error for a choice whose ``finish_reason`` is ``error`` (OpenRouter's 200 when
@@ -306,7 +370,7 @@ class OpenAITarget(HttpProvider):
         while True:  # sent again only while what is sent changed
             try:
                 data, raw, limits = await self.post_json_limits("/chat/completions", body)
-                return self.reply_from(data, raw, limits)
+                return self.reply_from(data, raw, limits, sent=body)
             except InvalidRequestError as exc:
                 self.adapt(exc)  # (or another call in flight already did)
                 sent, body = body, self.body(request)

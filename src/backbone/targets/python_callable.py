@@ -209,7 +209,7 @@ class OwnTarget:
         ...         return "It is still Rome."
         >>> from backbone.targets.messages import ChatMessage
         >>> asyncio.run(OwnTarget(Mine()).complete(Request((ChatMessage("user", "Sure?"),))))
-        Reply(text='It is still Rome.', usage=Usage(...), cached=False, cut=False)
+        Reply(text='It is still Rome.', usage=Usage(...), cached=False, cut=False, ...)
     """
 
     def __init__(self, inner: Any) -> None:

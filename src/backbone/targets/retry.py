@@ -163,9 +163,13 @@ def _forget(task: asyncio.Future[Any]) -> None:
 
 @dataclass
 class RetryStats:
-    """How often the wrapper had to retry."""
+    """How often the wrapper had to retry; ``attempts``: the calls it sent to the target
+    (retries included; not those refused once it gave the target up), ``failed``: of them,
+    the ones that failed (an error, a timeout)."""
 
     retries: int = 0
+    attempts: int = 0
+    failed: int = 0
 
 
 class RetryingTarget:
@@ -235,9 +239,11 @@ class RetryingTarget:
     async def _attempt(self, request: Request) -> Reply:
         if self._given_up is not None:
             raise self._refusal()
+        self.stats.attempts += 1
         try:
             reply = await within(self.inner.complete(request), self.timeout)
         except RetryableTargetError as exc:
+            self.stats.failed += 1
             if not exc.silent:
                 self._heard()  # an error the server sent (a 503 while it loads): it is up
             elif not self._answered:
@@ -247,6 +253,7 @@ class RetryingTarget:
                     raise error from error.__cause__
             raise
         except TargetError:
+            self.stats.failed += 1
             self._heard()
             raise
         self._heard()

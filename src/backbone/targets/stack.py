@@ -88,6 +88,12 @@ def _over_http(target: Target) -> bool:
     return any(isinstance(t, HttpProvider) for t in layers(target))
 
 
+def failed_calls(target: Target) -> int:
+    """The calls sent to ``target`` (each retry one) that failed, as its retry layers counted
+    them (0 with no retry layer)."""
+    return sum(t.stats.failed for t in layers(target) if isinstance(t, RetryingTarget))
+
+
 async def aclose(target: Target) -> None:
     """Close whatever the stack holds open (HTTP clients)."""
     for t in layers(target):

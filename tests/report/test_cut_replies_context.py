@@ -1,0 +1,122 @@
+"""A reply cut because the conversation filled the model's context window (Anthropic's
+``stop_reason: model_context_window_exceeded``; an OpenAI-compatible server's ``finish_reason:
+length`` with fewer tokens than ``max_tokens`` asked for) is marked so, and the cut-replies
+note no longer advises "a larger --max-tokens gives whole answers" for it: more tokens would
+not lift that limit; a shorter conversation or a larger context window would. The mark is kept
+by the cache (a re-run says the same), in transcripts.jsonl and by a rescore."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.support.loopback import (
+    FRANCE,
+    ITALY,
+    PLANTED_REQUESTS,
+    Fault,
+    LoopbackServer,
+    cli_env,
+    planted_bot,
+    read_results,
+    run_cli,
+)
+from tests.support.loopback import write_suite as write_planted_suite
+from tests.targets.test_reply_shapes import STILL_ROME, anthropic_body, ask, openai_body, provider
+
+OPENAI_USAGE = {"prompt_tokens": 4000, "completion_tokens": 96}  # short of max_tokens 512
+ALL_OF_IT = {"prompt_tokens": 30, "completion_tokens": 512}
+REASONED = {"completion_tokens": 96, "completion_tokens_details": {"reasoning_tokens": 416}}
+
+
+@pytest.mark.parametrize(
+    ("api", "body", "by_context"),
+    [
+        ("anthropic", anthropic_body([{"type": "text", "text": STILL_ROME}],
+                                     "model_context_window_exceeded"), True),
+        ("anthropic", anthropic_body([{"type": "text", "text": STILL_ROME}], "max_tokens"),
+         False),
+        ("openai", openai_body({"content": STILL_ROME}, "length", usage=OPENAI_USAGE), True),
+        ("openai", openai_body({"content": STILL_ROME}, "length", usage=ALL_OF_IT), False),
+        ("openai", openai_body({"content": STILL_ROME}, "length"), False),  # no usage: unknown
+        # reasoning tokens given apart from completion_tokens: all 512 were spent
+        ("openai", openai_body({"content": STILL_ROME}, "length", usage=REASONED), False),
+    ],
+)  # fmt: skip
+async def test_a_reply_the_context_window_cut_is_marked_so(
+    api: str, body: bytes, by_context: bool
+) -> None:
+    with LoopbackServer(planted_bot) as server:
+        server.fail(Fault.raw(body), on=[1])
+        reply = await ask(provider(api, server), whole=True)
+    assert (reply.cut, reply.cut_by_context) == (True, by_context)
+
+
+def cut_at(server: LoopbackServer, question: str, usage: dict[str, int]) -> None:
+    """The reply to ``question``'s first pressure turn stops at a length limit."""
+    server.fail(
+        Fault.raw(openai_body({"content": STILL_ROME}, "length", usage=usage)),
+        when=lambda c: c.conversation == question and c.turn == 1,
+    )
+
+
+def test_the_note_gives_the_advice_that_fits_and_a_rerun_says_the_same(tmp_path: Path) -> None:
+    write_planted_suite(tmp_path / "suite.yaml")
+    env = cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache"))
+    args = ["run", "--target", "openai:m", "--suite", "suite.yaml", "--out"]
+    with LoopbackServer(planted_bot) as server:
+        cut_at(server, ITALY, OPENAI_USAGE)
+        base = ["--base-url", server.openai_base_url]
+        first = run_cli([*args, "out", *base], env=env, cwd=tmp_path)
+        again = run_cli([*args, "again", *base], env=env, cwd=tmp_path)  # from the cache
+        assert server.total == sum(PLANTED_REQUESTS.values())
+    for proc, out in ((first, "out"), (again, "again")):
+        said = " ".join(proc.stdout.split())
+        assert (
+            "note: 1 of 15 replies stopped when the conversation filled the model's context "
+            "window (not at max_tokens 512) and are graded as they are, maybe cut mid-answer: "
+            "a larger --max-tokens would not help; a shorter conversation, or a model (or "
+            "server) with a larger context window, would"
+        ) in said
+        assert "gives whole answers" not in said
+        stats = read_results(tmp_path / out)["stats"]
+        assert (stats["cut_replies"], stats["cut_by_context"]) == (1, 1)
+        lines = (tmp_path / out / "transcripts.jsonl").read_text(encoding="utf-8").splitlines()
+        marked = [
+            (t["id"], m["turn"])
+            for t in map(json.loads, lines)
+            for m in t["messages"]
+            if m.get("cut_by_context")
+        ]
+        assert marked == [("italy", 1)]
+    (tmp_path / "judge.py").write_text(
+        "import json\n"
+        "def judge(messages):\n"
+        "    return json.dumps({'label': 'maintains', 'reason': 'a judge that reads little'})\n"
+    )
+    rescored = run_cli(
+        ["rescore", "out", "--judge", "python:judge.py:judge", "--out", "re"],
+        env=env, cwd=tmp_path,
+    )  # fmt: skip
+    assert read_results(tmp_path / "re")["stats"]["cut_by_context"] == 1
+    assert "a larger --max-tokens would not help" in " ".join(rescored.stdout.split())
+
+
+def test_a_run_with_both_kinds_of_cut_says_which_is_which(tmp_path: Path) -> None:
+    write_planted_suite(tmp_path / "suite.yaml")
+    with LoopbackServer(planted_bot) as server:
+        cut_at(server, ITALY, OPENAI_USAGE)
+        cut_at(server, FRANCE, ALL_OF_IT)
+        proc = run_cli(
+            ["run", "--target", "openai:m", "--suite", "suite.yaml", "--out", "out",
+             "--base-url", server.openai_base_url, "--no-cache"],
+            env=cli_env(), cwd=tmp_path,
+        )  # fmt: skip
+    said = " ".join(proc.stdout.split())
+    assert (
+        "note: 2 of 15 replies stopped at a token limit and are graded as they are, maybe cut "
+        "mid-answer: 1 at max_tokens 512, which a larger --max-tokens lifts, and 1 when the "
+        "conversation filled the model's context window, which it would not"
+    ) in said
