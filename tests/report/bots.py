@@ -75,3 +75,9 @@ def rtl_judge(event: dict[str, object]) -> dict[str, bool]:
     if int(str(event["id"]).rsplit("-", 1)[-1]) % 3 == 0:
         raise ValueError("quota")
     return {"correct": True}
+
+
+def down_judge(messages: list[dict[str, str]]) -> str:
+    """A judge that is down: every call raises (after the retries, each turn it was asked
+    about is a failed call)."""
+    raise RuntimeError("judge down")
