@@ -271,19 +271,35 @@ def required_fields(model: type[BaseModel]) -> tuple[str, ...]:
     return tuple(name for name, f in model.model_fields.items() if f.is_required())
 
 
+def _located(text: str, offset: int = 0) -> list[tuple[int, str]]:
+    """Every top-level ``{...}`` span of ``text`` with where it starts (plus ``offset``)."""
+    out: list[tuple[int, str]] = []
+    at = 0
+    for obj in _balanced_objects(text):
+        at = text.index(obj, at)
+        out.append((offset + at, obj))
+        at += len(obj)
+    return out
+
+
 def extract_objects(text: str, keys: Iterable[str] = ("label",)) -> list[dict[str, Any]]:
-    """Every JSON object the text holds (fenced blocks first), repaired where possible.
+    """Every JSON object the text holds (inside code fences or not), in the order the text
+    holds them, repaired where possible.
 
     A wrapper such as ``{"verdict": {...}}`` is opened when the inner object names one of
     ``keys`` and the wrapper does not.
+
+    Example:
+        >>> text = 'e.g. {"label": "a"}, so: ```json {"label": "b"} ```'
+        >>> [o["label"] for o in extract_objects(text)]
+        ['a', 'b']
     """
     keys = tuple(keys)
     body = _body(text)
-    spans = [m.group(1) for m in _FENCE.finditer(body)]
-    candidates: list[str] = []
-    for s in spans:
-        candidates += _balanced_objects(s)
-    candidates += [c for c in _balanced_objects(body) if c not in candidates]
+    located = [pair for m in _FENCE.finditer(body) for pair in _located(m.group(1), m.start(1))]
+    # in text order: the fenced objects used to come first, so an example in the prose
+    # before a fenced answer was read as the last object, and won
+    candidates = list(dict.fromkeys(c for _, c in sorted([*located, *_located(body)])))
     out: list[dict[str, Any]] = []
     for c in candidates:
         data = _load(c)
