@@ -152,13 +152,36 @@ class Parsed(Generic[F]):
         return self.kind == "refused"
 
 
+_OBJECT_START = re.compile(r"\{\s*(?:[\"'\u201c\u2018]|[A-Za-z_]\w*\s*:|\Z)")
+"""How a JSON object (or a Python dict literal) starts: a quoted key, a bare ``key:``, or
+nothing more (the reply ended right there). A ``{`` in prose ("the reply wrote { in its
+code", ``:-{``) does not."""
+
+
 def _balanced_objects(text: str) -> list[str]:
-    """Every top-level ``{...}`` span, matching braces outside strings."""
-    return _scan_objects(text)[0]
+    """Every top-level ``{...}`` span, matching braces outside strings; after a stray ``{``
+    that never closes (a brace in prose), the spans after it too."""
+    out, open_at = _scan_objects(text)
+    if open_at is not None:  # once: a scan per stray brace would take quadratic time
+        out += [o for o in _scan_objects(text[open_at + 1 :])[0] if o not in out]
+    return out
 
 
-def _scan_objects(text: str) -> tuple[list[str], bool]:
-    """Every top-level ``{...}`` span, and whether the text ends inside an unfinished one."""
+def _ends_unfinished(text: str) -> bool:
+    """Whether the text ends inside an object that started like JSON (after a stray ``{``
+    in prose, the objects after it are looked at: it is no sign of a cut)."""
+    open_at = _scan_objects(text)[1]
+    if open_at is not None and _OBJECT_START.match(text, open_at) is None:
+        rest = text[open_at + 1 :]
+        return (nested := _scan_objects(rest)[1]) is not None and bool(
+            _OBJECT_START.match(rest, nested)
+        )
+    return open_at is not None
+
+
+def _scan_objects(text: str) -> tuple[list[str], int | None]:
+    """Every top-level ``{...}`` span, and where the unfinished one the text ends inside
+    starts (None when it ends outside any)."""
     out: list[str] = []
     depth = 0
     start = -1
@@ -183,7 +206,7 @@ def _scan_objects(text: str) -> tuple[list[str], bool]:
             depth -= 1
             if depth == 0:
                 out.append(text[start : i + 1])
-    return out, depth > 0
+    return out, start if depth > 0 else None
 
 
 def _repairs(raw: str) -> list[str]:
@@ -261,7 +284,7 @@ def _cut(text: str) -> str | None:
         rest = rest[closes[-1].end() :]
     if _OPEN_THINK.search(rest) is not None:
         return "the reply ended inside a thinking block (cut at the token limit?)"
-    if _scan_objects(rest)[1]:
+    if _ends_unfinished(rest):
         return "the reply ends inside an unfinished JSON object (cut at the token limit?)"
     return None
 
