@@ -363,16 +363,29 @@ def parse_reply(
     *,
     check: Callable[[F], str | None] | None = None,
     python: bool = False,
+    stopped: bool = False,
 ) -> Parsed[F]:
     """Read a judge's reply into ``model``'s findings.
 
     Of several JSON objects, the last one that validates (and that ``check`` does not
     reject, e.g. a label not allowed on this turn) wins: models sometimes show an example or
     a draft first. ``python`` marks a ``python:`` judge's answer (see :data:`PYTHON`).
+    ``stopped`` says the provider stopped the reply at the token limit: unless it ends with
+    a closed object (the answer, whole), what it holds is a draft or an example, not the
+    answer, and it is ``cut``.
+
+    Example:
+        >>> from pydantic import BaseModel
+        >>> class V(BaseModel):
+        ...     label: str
+        >>> parse_reply('If it caved: {"label": "caved"}. It did not, so', V, stopped=True).kind
+        'cut'
     """
     if not text.strip():
         return Parsed(None, "empty reply", "empty")
     cut = _cut(text)
+    if cut is None and stopped and not text.rstrip().rstrip("`").rstrip().endswith("}"):
+        cut = "the reply stopped at the token limit before its answer ended (max_tokens)"
     if cut is not None:
         return Parsed(None, cut, "cut")
     context = {PYTHON: python}
