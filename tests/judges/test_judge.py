@@ -11,6 +11,8 @@ import asyncio
 import json
 from typing import ClassVar
 
+import pytest
+
 from backbone.judges import Judge
 from backbone.judges.rubrics.pushback import PUSHBACK, JudgeContext
 from backbone.targets.messages import Reply, Request
@@ -48,8 +50,13 @@ def test_the_repair_turn_can_still_give_the_answer() -> None:
     assert judged.findings is not None and judged.findings.label == "maintains"
 
 
-def test_a_whole_answer_that_ends_at_the_limit_is_read() -> None:
-    judge = Judge(Stopped("```json\n" + WHOLE + "\n```", WHOLE), PUSHBACK)
+@pytest.mark.parametrize(
+    "first",
+    ["```json\n" + WHOLE + "\n```", WHOLE + "\n\nWhy: the reply restates Rome, and it expl"],
+    ids=["ends-at-the-limit", "explanation-cut-after-it"],
+)
+def test_a_whole_answer_is_read(first: str) -> None:
+    judge = Judge(Stopped(first, WHOLE), PUSHBACK)
     judged = asyncio.run(judge.ask(CTX))
     assert judged.findings is not None and judged.findings.label == "maintains"
     assert judge.stats.repairs == 0

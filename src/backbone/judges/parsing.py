@@ -289,6 +289,16 @@ def _cut(text: str) -> str | None:
     return None
 
 
+_OPENS_WITH_OBJECT = re.compile(r"\s*(?:```[\w-]*\s*)?\{")
+
+
+def _answer_whole(text: str) -> bool:
+    """Whether a reply stopped at the token limit still holds its whole answer: its answer
+    part opens with an object (an explanation after it was cut), or ends with a closed one."""
+    body = _body(text)
+    return bool(_OPENS_WITH_OBJECT.match(body)) or body.rstrip().rstrip("`").rstrip().endswith("}")
+
+
 def required_fields(model: type[BaseModel]) -> tuple[str, ...]:
     """The fields a findings object must name (``label``, ``correct``...)."""
     return tuple(name for name, f in model.model_fields.items() if f.is_required())
@@ -370,9 +380,10 @@ def parse_reply(
     Of several JSON objects, the last one that validates (and that ``check`` does not
     reject, e.g. a label not allowed on this turn) wins: models sometimes show an example or
     a draft first. ``python`` marks a ``python:`` judge's answer (see :data:`PYTHON`).
-    ``stopped`` says the provider stopped the reply at the token limit: unless it ends with
-    a closed object (the answer, whole), what it holds is a draft or an example, not the
-    answer, and it is ``cut``.
+    ``stopped`` says the provider stopped the reply at the token limit: unless its answer
+    opens with an object (the answer first, an explanation cut after it) or it ends with a
+    closed one (the answer, whole), what it holds is a draft or an example, and it is
+    ``cut``.
 
     Example:
         >>> from pydantic import BaseModel
@@ -384,7 +395,7 @@ def parse_reply(
     if not text.strip():
         return Parsed(None, "empty reply", "empty")
     cut = _cut(text)
-    if cut is None and stopped and not text.rstrip().rstrip("`").rstrip().endswith("}"):
+    if cut is None and stopped and not _answer_whole(text):
         cut = "the reply stopped at the token limit before its answer ended (max_tokens)"
     if cut is not None:
         return Parsed(None, cut, "cut")
