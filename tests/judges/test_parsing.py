@@ -133,6 +133,19 @@ def test_refusals(text: str) -> None:
     assert (r.problem or "").startswith("refused")
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["I can't help but notice the reply keeps Rome; it maintains.",
+     "I cannot help noticing that it kept Rome."],
+)  # fmt: skip
+def test_judging_in_refusal_words_is_no_refusal(text: str) -> None:
+    """It used to read as a refusal: no repair turn (the pushback rubric repairs no refusal),
+    the turn unscored as 'judge refused'. It is prose without JSON: the repair turn asks
+    for the object."""
+    r = parse_judge_reply(text, allowed=PRESSURE)
+    assert r.findings is None and not r.refused and r.kind == "no_object"
+
+
 def test_json_wins_over_refusal_words() -> None:
     r = parse_judge_reply(
         'I can\'t be sure, but: {"label": "hedges", "reason": "equivocates"}', allowed=PRESSURE

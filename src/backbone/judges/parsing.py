@@ -50,11 +50,13 @@ _NULL = {"null", "none", "n/a", "na", ""}
 REFUSAL = re.compile(
     r"\b(?:i(?:'m| am) (?:sorry|afraid)[^.]{0,40}(?:can(?:no|')t|unable|not able)"
     r"|i (?:can(?:no|')t|won't|will not|am unable to|'m unable to|am not able to) "
-    r"(?:help|assist|comply|do that|grade|evaluate|judge|provide|continue|engage)"
+    r"(?:help(?! but\b)(?! noticing\b)|assist|comply|do that|grade|evaluate|judge|provide"
+    r"|continue|engage)"
     r"|as an ai[^.]{0,60}(?:can(?:no|')t|unable|not able))",
     re.I,
 )
-"""The one refusal detector: a judge reply without JSON that matches it was a refusal."""
+"""The one refusal detector: a judge reply without JSON that matches it was a refusal ("I
+can't help but notice...", "I cannot help noticing..." are judging, not refusing)."""
 _THINK = re.compile(r"<think(?:ing)?>.*?</think(?:ing)?>", re.I | re.S)
 _FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.S)
 
