@@ -1,6 +1,13 @@
-"""``backbone run`` with a panel of two judges where one fails on every turn: the other judge
-decides each turn, and the run says so. Before, the run printed "unscored 0" and nothing
-about the panel; each verdict's reason read "1 of 2 agree" as if the other judge disagreed."""
+"""A panel of two judges where one fails on every turn.
+
+``backbone run``: the other judge decides each turn, and the run says so. Before, the run
+printed "unscored 0" and nothing about the panel; each verdict's reason read "1 of 2 agree" as
+if the other judge disagreed.
+
+``backbone judge-check``: a turn on which a member's call failed says nothing of the panel's
+reading, as a single judge's failed call says nothing of its own: it is counted as failed and
+left out. Before, the panel was credited with the other judge's agreement (97.8%, failed 0)
+and that figure was recorded for the panel, for later runs with it to quote."""
 
 from __future__ import annotations
 
@@ -49,3 +56,20 @@ def test_a_panel_missing_a_judge_is_counted_and_said(tmp_path: Path) -> None:
         r.startswith("1 of 2 agree, 1 vote unscored (judge failed: ConnectionError: ")
         for r in reasons
     )
+
+
+def test_judge_check_leaves_out_the_turns_a_member_failed_on(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    proc = run_cli(
+        ["judge-check", "-j", "python:tests.fixtures.scripted_judge:judge", "-j", BROKEN,
+         "--retries", "0", "--out", "check.json"],
+        env=cli_env(BACKBONE_CACHE_DIR=str(cache)),
+        cwd=tmp_path,
+        timeout=120,
+    )  # fmt: skip
+    doc = json.loads((tmp_path / "check.json").read_text())
+    coverage = doc["coverage"]
+    assert coverage["failed"] == coverage["items"] > 0 and coverage["graded"] == 0
+    assert doc["accuracy"]["n"] == 0 and doc["agreement_recorded"] is False
+    assert not (cache / "judge_agreement.json").exists()
+    assert "no turn was graded, so nothing was measured" in " ".join(proc.stdout.split())
