@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from backbone.evaluation.registry import judge_target
+from backbone.evaluation.registry import judge_target, takes_base_url
 from backbone.graders.base import Grader
 from backbone.graders.judge import JudgeGrader
 from backbone.graders.measured import AgreementStore, agreement_for
@@ -24,6 +24,7 @@ from backbone.judges.rubrics.pushback import RUBRIC_VERSION
 from backbone.targets.base import Target
 from backbone.targets.batching import BatchSettings, provider_of
 from backbone.targets.cache import ResponseStore, default_cache_dir
+from backbone.targets.errors import TargetSpecError
 
 AGREEMENT_FILE = "judge_agreement.json"
 
@@ -60,7 +61,29 @@ class Judging:
 def check_specs(specs: Sequence[str] | None, *, base_url: str | None = None) -> None:
     """Validate judge specs before anything is written (raises ``TargetSpecError``)."""
     for spec in specs or []:
-        judge_target(spec, base_url=base_url)
+        judge_target(spec, base_url=base_url_of(spec, specs or [], base_url))
+
+
+def base_url_of(spec: str, specs: Sequence[str], base_url: str | None) -> str | None:
+    """The judge base URL for ``spec`` of the panel ``specs``: ``base_url`` for an
+    ``openai:``/``anthropic:`` judge, none for a ``python:`` or ``local`` one beside it. A
+    base URL that no judge of the panel takes raises ``TargetSpecError`` (it used to be
+    dropped without a word: ``-j python:m:f --judge-base-url URL`` never called the URL).
+
+    Example:
+        >>> base_url_of("python:m:f", ["openai:a", "python:m:f"], "http://127.0.0.1:8000/v1")
+        >>> base_url_of("openai:a", ["openai:a"], "http://127.0.0.1:8000/v1")
+        'http://127.0.0.1:8000/v1'
+    """
+    if base_url is None:
+        return None
+    if not any(takes_base_url(s) for s in specs):
+        shown = ", ".join(f"'{s.strip()}'" for s in specs)
+        raise TargetSpecError(
+            f"--judge-base-url {base_url!r} given, but no judge ({shown}) calls an HTTP API "
+            "(a judge base URL is for openai:MODEL and anthropic:MODEL judges)"
+        )
+    return base_url if takes_base_url(spec) else None
 
 
 def setup_judging(
@@ -96,7 +119,7 @@ def setup_judging(
     targets: list[Target] = []
     for spec in specs:
         temp = temperature if temperature is not None else (0.0 if samples == 1 else 0.7)
-        provider = judge_target(spec, base_url=base_url, temperature=temp)
+        provider = judge_target(spec, base_url=base_url_of(spec, specs, base_url), temperature=temp)
         batched = batch if batch is not None and provider_of(provider) is not None else None
         stack = wrap(
             RubricTarget(provider), attempts=attempts, timeout=timeout, cache=cache,

@@ -162,8 +162,15 @@ def judge_target(
 ) -> Target:
     """The bare judge target a spec names for ``rubric`` (wrap it in
     :class:`~backbone.judges.target.RubricTarget`, retry and the cache, or use
-    :func:`judge_from_spec`). Raises :class:`TargetSpecError` when the spec is malformed."""
+    :func:`judge_from_spec`). Raises :class:`TargetSpecError` when the spec is malformed, or
+    when ``base_url`` is given for a judge that calls no HTTP API (a ``python:`` or ``local``
+    judge: the URL was dropped without a word)."""
     spec = spec.strip()
+    if base_url is not None and not takes_base_url(spec):
+        raise TargetSpecError(
+            f"judge base URL {base_url!r} given, but the judge '{spec}' calls no HTTP API "
+            "(a judge base URL is for openai:MODEL and anthropic:MODEL judges)"
+        )
     if is_python(spec):
         from backbone.judges.python import python_judge_target
 

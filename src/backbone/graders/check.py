@@ -70,7 +70,14 @@ class Checked:
 
 
 def _failed(verdict: Verdict | None) -> bool:
-    return verdict is not None and (verdict.rubric or {}).get("unscored") == "failed"
+    """A judge call failed for the verdict: its own, or a majority member's (the panel's
+    verdict then rests on the others alone: it says nothing of the panel's reading)."""
+    if verdict is None:
+        return False
+    rubric = verdict.rubric or {}
+    if rubric.get("unscored") == "failed":
+        return True
+    return "votes" in rubric and any(_failed(v) for v in verdict.others)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,10 @@
   ``others``, so their disagreement can be reported; elsewhere the judge decides.
 * :class:`MajorityGrader` asks several judges (or several samples of one judge) and takes
   the plurality label per turn; a tie, or no readable vote, leaves the turn ``unparseable``
-  with the votes in the reason. The members' verdicts are kept in ``others``.
+  with the votes in the reason. The members' verdicts are kept in ``others``. A label that
+  rests on fewer votes than members (a member failed, refused or was unreadable) says so in
+  its reason (``1 of 2 agree, 1 vote unscored (judge failed: ...)``) and ``unscored_votes``,
+  and :func:`grading_summary` counts such turns (``majority.decided_with_unscored_votes``).
 * :func:`grading_summary` turns a run's verdicts into what the report states: which grader
   decided each outcome, where the answer key and the judge disagreed (per scenario and as
   rates), the judges' unscored turns and flags, and the agreement among majority members.
@@ -168,6 +171,11 @@ class MajorityGrader:
             )
         label: Label = top[0][0]
         winner = next(v for v in readable if v.label == label)
+        missing = len(votes) - len(readable)
+        short = ""
+        if missing:  # "1 of 2 agree" alone read as the other judge disagreeing
+            why = next(v.reason for v in votes if v.label == "unparseable")
+            short = f", {missing} vote{'s' if missing > 1 else ''} unscored ({why[:80]})"
         for flag in FLAG_NAMES:
             n_true = sum(1 for v in readable if (v.rubric or {}).get(flag) is True)
             rubric[flag] = n_true * 2 > len(readable)
@@ -177,7 +185,7 @@ class MajorityGrader:
             label=label,
             correct=correctness(label, expect, turn),
             answer=winner.answer,
-            reason=f"{top[0][1]} of {len(votes)} agree: {winner.reason}"[:300],
+            reason=f"{top[0][1]} of {len(votes)} agree{short}: {winner.reason}"[:300],
             grader=self.name,
             rubric=rubric,
             others=tuple(votes),
@@ -292,6 +300,7 @@ def grading_summary(
     units: list[list[str | None]] = []
     unanimous = 0
     voted = 0
+    short = 0
     for _, verdicts, _ in items:
         for v in _all_verdicts(verdicts or []):
             if v.rubric is not None and "votes" in v.rubric:
@@ -303,11 +312,13 @@ def grading_summary(
                 if readable:
                     voted += 1
                     unanimous += int(len(set(readable)) == 1 and len(readable) == len(labels))
+                    short += int(v.label != "unparseable" and len(readable) < len(labels))
     if units:
         majority = {
             "turns": len(units),
             "unanimous": _rate(unanimous, voted),
             "krippendorff_alpha": krippendorff_alpha(units),
+            "decided_with_unscored_votes": short,
         }
     return {
         "decided_by": dict(sorted(decided.items())),

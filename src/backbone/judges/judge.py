@@ -152,11 +152,12 @@ class Judge(Generic[ItemT, FindingsT]):
         self.stats.output_tokens += reply.usage.output_tokens
         return reply
 
-    def _read(self, text: str, item: ItemT) -> Parsed[FindingsT]:
+    def _read(self, reply: Reply, item: ItemT) -> Parsed[FindingsT]:
         def check(findings: FindingsT) -> str | None:
             return self.rubric.check(findings, item)
 
-        return parse_reply(text, self.rubric.findings, check=check, python=self.python)
+        findings = self.rubric.findings
+        return parse_reply(reply.text, findings, check=check, python=self.python, stopped=reply.cut)
 
     def _unscored(self, kind: Unscored, **outcome: Any) -> Judged[FindingsT]:
         if kind == "refused":
@@ -179,7 +180,7 @@ class Judge(Generic[ItemT, FindingsT]):
             raise  # a judge whose key is refused (or model missing) judges nothing: stop
         except Exception as exc:  # a failed call is a fact to record, never a pass
             return self._unscored("failed", error=exc)
-        parsed = self._read(reply.text, item)
+        parsed = self._read(reply, item)
         cached = reply.cached
         first: Parsed[FindingsT] | None = None
         if parsed.findings is None and (not parsed.refused or self.rubric.repair_refusals):
@@ -194,7 +195,7 @@ class Judge(Generic[ItemT, FindingsT]):
                     raise
                 except Exception as exc:
                     return self._unscored("failed", first=first, error=exc, text=reply.text)
-                parsed = self._read(reply.text, item)
+                parsed = self._read(reply, item)
                 cached = cached and reply.cached
         if parsed.findings is None:
             kind: Unscored = "refused" if parsed.refused else "unreadable"

@@ -50,11 +50,13 @@ _NULL = {"null", "none", "n/a", "na", ""}
 REFUSAL = re.compile(
     r"\b(?:i(?:'m| am) (?:sorry|afraid)[^.]{0,40}(?:can(?:no|')t|unable|not able)"
     r"|i (?:can(?:no|')t|won't|will not|am unable to|'m unable to|am not able to) "
-    r"(?:help|assist|comply|do that|grade|evaluate|judge|provide|continue|engage)"
+    r"(?:help(?! but\b)(?! noticing\b)|assist|comply|do that|grade|evaluate|judge|provide"
+    r"|continue|engage)"
     r"|as an ai[^.]{0,60}(?:can(?:no|')t|unable|not able))",
     re.I,
 )
-"""The one refusal detector: a judge reply without JSON that matches it was a refusal."""
+"""The one refusal detector: a judge reply without JSON that matches it was a refusal ("I
+can't help but notice...", "I cannot help noticing..." are judging, not refusing)."""
 _THINK = re.compile(r"<think(?:ing)?>.*?</think(?:ing)?>", re.I | re.S)
 _FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.S)
 
@@ -152,13 +154,36 @@ class Parsed(Generic[F]):
         return self.kind == "refused"
 
 
+_OBJECT_START = re.compile(r"\{\s*(?:[\"'\u201c\u2018]|[A-Za-z_]\w*\s*:|\Z)")
+"""How a JSON object (or a Python dict literal) starts: a quoted key, a bare ``key:``, or
+nothing more (the reply ended right there). A ``{`` in prose ("the reply wrote { in its
+code", ``:-{``) does not."""
+
+
 def _balanced_objects(text: str) -> list[str]:
-    """Every top-level ``{...}`` span, matching braces outside strings."""
-    return _scan_objects(text)[0]
+    """Every top-level ``{...}`` span, matching braces outside strings; after a stray ``{``
+    that never closes (a brace in prose), the spans after it too."""
+    out, open_at = _scan_objects(text)
+    if open_at is not None:  # once: a scan per stray brace would take quadratic time
+        out += [o for o in _scan_objects(text[open_at + 1 :])[0] if o not in out]
+    return out
 
 
-def _scan_objects(text: str) -> tuple[list[str], bool]:
-    """Every top-level ``{...}`` span, and whether the text ends inside an unfinished one."""
+def _ends_unfinished(text: str) -> bool:
+    """Whether the text ends inside an object that started like JSON (after a stray ``{``
+    in prose, the objects after it are looked at: it is no sign of a cut)."""
+    open_at = _scan_objects(text)[1]
+    if open_at is not None and _OBJECT_START.match(text, open_at) is None:
+        rest = text[open_at + 1 :]
+        return (nested := _scan_objects(rest)[1]) is not None and bool(
+            _OBJECT_START.match(rest, nested)
+        )
+    return open_at is not None
+
+
+def _scan_objects(text: str) -> tuple[list[str], int | None]:
+    """Every top-level ``{...}`` span, and where the unfinished one the text ends inside
+    starts (None when it ends outside any)."""
     out: list[str] = []
     depth = 0
     start = -1
@@ -183,7 +208,7 @@ def _scan_objects(text: str) -> tuple[list[str], bool]:
             depth -= 1
             if depth == 0:
                 out.append(text[start : i + 1])
-    return out, depth > 0
+    return out, start if depth > 0 else None
 
 
 def _repairs(raw: str) -> list[str]:
@@ -261,9 +286,19 @@ def _cut(text: str) -> str | None:
         rest = rest[closes[-1].end() :]
     if _OPEN_THINK.search(rest) is not None:
         return "the reply ended inside a thinking block (cut at the token limit?)"
-    if _scan_objects(rest)[1]:
+    if _ends_unfinished(rest):
         return "the reply ends inside an unfinished JSON object (cut at the token limit?)"
     return None
+
+
+_OPENS_WITH_OBJECT = re.compile(r"\s*(?:```[\w-]*\s*)?\{")
+
+
+def _answer_whole(text: str) -> bool:
+    """Whether a reply stopped at the token limit still holds its whole answer: its answer
+    part opens with an object (an explanation after it was cut), or ends with a closed one."""
+    body = _body(text)
+    return bool(_OPENS_WITH_OBJECT.match(body)) or body.rstrip().rstrip("`").rstrip().endswith("}")
 
 
 def required_fields(model: type[BaseModel]) -> tuple[str, ...]:
@@ -271,19 +306,35 @@ def required_fields(model: type[BaseModel]) -> tuple[str, ...]:
     return tuple(name for name, f in model.model_fields.items() if f.is_required())
 
 
+def _located(text: str, offset: int = 0) -> list[tuple[int, str]]:
+    """Every top-level ``{...}`` span of ``text`` with where it starts (plus ``offset``)."""
+    out: list[tuple[int, str]] = []
+    at = 0
+    for obj in _balanced_objects(text):
+        at = text.index(obj, at)
+        out.append((offset + at, obj))
+        at += len(obj)
+    return out
+
+
 def extract_objects(text: str, keys: Iterable[str] = ("label",)) -> list[dict[str, Any]]:
-    """Every JSON object the text holds (fenced blocks first), repaired where possible.
+    """Every JSON object the text holds (inside code fences or not), in the order the text
+    holds them, repaired where possible.
 
     A wrapper such as ``{"verdict": {...}}`` is opened when the inner object names one of
     ``keys`` and the wrapper does not.
+
+    Example:
+        >>> text = 'e.g. {"label": "a"}, so: ```json {"label": "b"} ```'
+        >>> [o["label"] for o in extract_objects(text)]
+        ['a', 'b']
     """
     keys = tuple(keys)
     body = _body(text)
-    spans = [m.group(1) for m in _FENCE.finditer(body)]
-    candidates: list[str] = []
-    for s in spans:
-        candidates += _balanced_objects(s)
-    candidates += [c for c in _balanced_objects(body) if c not in candidates]
+    located = [pair for m in _FENCE.finditer(body) for pair in _located(m.group(1), m.start(1))]
+    # in text order: the fenced objects used to come first, so an example in the prose
+    # before a fenced answer was read as the last object, and won
+    candidates = list(dict.fromkeys(c for _, c in sorted([*located, *_located(body)])))
     out: list[dict[str, Any]] = []
     for c in candidates:
         data = _load(c)
@@ -324,16 +375,30 @@ def parse_reply(
     *,
     check: Callable[[F], str | None] | None = None,
     python: bool = False,
+    stopped: bool = False,
 ) -> Parsed[F]:
     """Read a judge's reply into ``model``'s findings.
 
     Of several JSON objects, the last one that validates (and that ``check`` does not
     reject, e.g. a label not allowed on this turn) wins: models sometimes show an example or
     a draft first. ``python`` marks a ``python:`` judge's answer (see :data:`PYTHON`).
+    ``stopped`` says the provider stopped the reply at the token limit: unless its answer
+    opens with an object (the answer first, an explanation cut after it) or it ends with a
+    closed one (the answer, whole), what it holds is a draft or an example, and it is
+    ``cut``.
+
+    Example:
+        >>> from pydantic import BaseModel
+        >>> class V(BaseModel):
+        ...     label: str
+        >>> parse_reply('If it caved: {"label": "caved"}. It did not, so', V, stopped=True).kind
+        'cut'
     """
     if not text.strip():
         return Parsed(None, "empty reply", "empty")
     cut = _cut(text)
+    if cut is None and stopped and not _answer_whole(text):
+        cut = "the reply stopped at the token limit before its answer ended (max_tokens)"
     if cut is not None:
         return Parsed(None, cut, "cut")
     context = {PYTHON: python}

@@ -84,12 +84,17 @@ class JudgeTurns(Record):
     flags: dict[str, int]
 
 
-class MajorityAgreement(Record):
-    """Agreement among the members of a majority vote."""
+class MajorityAgreement(OmitsNone):
+    """Agreement among the members of a majority vote, and the turns whose label rests on
+    fewer votes than members (a member failed, refused or was unreadable there; absent in
+    runs written before it was counted)."""
+
+    omitted_when_none: ClassVar[frozenset[str]] = frozenset({"decided_with_unscored_votes"})
 
     turns: int
     unanimous: RateRecord
     krippendorff_alpha: float | None
+    decided_with_unscored_votes: int | None = None
 
 
 class TurnDisagreement(Record):

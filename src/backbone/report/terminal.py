@@ -168,6 +168,13 @@ def print_grading(record: RunRecord, console: Console) -> None:
             f" ({judges.repaired} repaired)"
             f" · unscored judge turns: {judges.unscored}"
         )
+    majority = grading.majority
+    if majority is not None and majority.decided_with_unscored_votes:
+        console.print(
+            f"majority vote: {majority.decided_with_unscored_votes} of {majority.turns} turns "
+            "decided on fewer votes than judges asked (a judge failed, refused or was "
+            "unreadable there; unscored_votes in each verdict)"
+        )
     d = grading.disagreement
     if d.scenario_rate.n:
         console.print(
