@@ -116,15 +116,44 @@ def _own_thread(fn: Callable[..., T]) -> Callable[..., T]:
     return guarded
 
 
+_OTHER_LOOP = (
+    "attached to a different loop",
+    "bound to a different event loop",
+    "await wasn't used with future",  # the same future awaited again after that
+)
+"""What asyncio says when a coroutine awaits an object made on another event loop."""
+
+OTHER_LOOP_ADVICE = (
+    "the function awaited an object (a client, lock, queue or future) made on another event "
+    "loop: backbone plays the run on an event loop of its own (on a thread of its own when "
+    "evaluate() is called from a running loop, as in a notebook, whose loop waits for it "
+    "meanwhile), so an object made on the caller's loop, or on an earlier run's, cannot be "
+    "awaited there; make such objects inside the function (on each call, or once per event "
+    "loop), not outside it"
+)
+
+
 def product_error(exc: Exception) -> TargetError:
     """The target error for an exception raised by product code: transient ones
     (:data:`TRANSIENT`) are retryable, the rest final; the message is the exception's type
-    and text (``RuntimeError: boom``), the original is its ``__cause__``."""
+    and text (``RuntimeError: boom``), the original is its ``__cause__``. An async function
+    that awaited an object of another event loop is told why and what to do
+    (:data:`OTHER_LOOP_ADVICE`): asyncio's own words ("Task <Task pending ...> got Future
+    <Future pending> attached to a different loop") said neither.
+
+    Example:
+        >>> print(product_error(RuntimeError("boom")))
+        RuntimeError: boom
+        >>> str(product_error(RuntimeError("<Lock> is bound to a different event loop")))[:60]
+        'RuntimeError (an object of another event loop): the function'
+    """
     if isinstance(exc, TargetError):
         return exc
     if isinstance(exc, _ProductBaseException):
         return TargetError(str(exc))  # "CancelledError", "KeyboardInterrupt": final
     detail = str(exc)
+    if isinstance(exc, RuntimeError) and any(words in detail for words in _OTHER_LOOP):
+        return TargetError(f"RuntimeError (an object of another event loop): {OTHER_LOOP_ADVICE}")
     message = type(exc).__name__ + (f": {detail}" if detail else "")
     if isinstance(exc, TRANSIENT):
         return RetryableTargetError(message)
