@@ -675,3 +675,86 @@ def test_a_sqlite_table_named_in_its_schema_main_is_read(log_file: Path, tmp_pat
     assert figures(doc) == figures(base) and drawn_ids(doc) == drawn_ids(base)
     code, output, _ = audit("--connection", url, "--table", "temp.feedback", out=tmp_path / "c")
     assert code == 2 and "no table 'temp.feedback'" in output, output
+
+
+# a zoned timestamp (with a fraction of a second), a double with NaN and the infinities, and
+# a naive timestamp, each a segment to stratify by
+ODD_SEGMENTS = """
+COPY (
+  SELECT 'evt-' || i AS id, 'q' || i AS prompt, 'a' || i AS response,
+         CASE WHEN i % 3 = 0 THEN 'down' ELSE 'up' END AS rating, i % 2 = 0 AS truth,
+         TIMESTAMPTZ '2024-03-01 10:00:00.25+00' + INTERVAL (i % 2) HOUR AS zoned,
+         [1.5, 'NaN'::DOUBLE, 'inf'::DOUBLE, '-inf'::DOUBLE, NULL][1 + i % 5] AS score,
+         TIMESTAMP '2024-03-01 10:00:00' + INTERVAL (i % 2) HOUR AS naive
+  FROM range(40) t(i)
+) TO '{path}' (FORMAT parquet)
+"""
+
+
+def test_spark_labels_zoned_timestamp_and_nan_segments_as_duckdb_does(
+    spark: Any, tmp_path: Path
+) -> None:
+    """``backbone audit log.parquet --stratify-by zoned --engine spark``: the same strata, the
+    same counts, but labelled '2024-03-01 10:00:00.25' where DuckDB said
+    '2024-03-01 10:00:00.25+00', and 'NaN', 'Infinity' where DuckDB said 'nan', 'inf'."""
+    path = tmp_path / "odd.parquet"
+    duckdb.sql(ODD_SEGMENTS.format(path=path))
+    expected = {
+        "zoned": {"2024-03-01 10:00:00.25+00", "2024-03-01 11:00:00.25+00"},
+        "score": {"1.5", "nan", "inf", "-inf", "(missing)"},
+        "naive": {"2024-03-01 10:00:00", "2024-03-01 11:00:00"},
+    }
+    for column, labels in expected.items():
+        args = (str(path), "--stratify-by", column, "--sample", "3", "--seed", "5")
+        code, output, base = audit(*args, out=tmp_path / column / "duckdb")
+        assert code == 0 and base is not None, output
+        code, output, doc = audit(*args, "--engine", "spark", out=tmp_path / column / "spark")
+        assert code == 0 and doc is not None, output
+        assert {s["segment"] for s in doc["strata"]} == labels, column
+        assert doc["strata"] == base["strata"], column
+        assert drawn_ids(doc) == drawn_ids(base), column
+
+
+def test_a_zoned_timestamp_segment_is_labelled_in_utc_whatever_the_machines_zone(
+    tmp_path: Path,
+) -> None:
+    """The default engine wrote a zoned timestamp in the machine's zone: the same log's
+    strata were '2024-03-01 15:30:00.25+05:30' on a machine in India and
+    '2024-03-01 10:00:00.25+00' on one in UTC (and on every other engine)."""
+    path = tmp_path / "odd.parquet"
+    duckdb.sql(ODD_SEGMENTS.format(path=path))
+    code = (
+        "import sys; from typer.testing import CliRunner; from backbone.cli.app import app; "
+        "r = CliRunner().invoke(app, sys.argv[1:]); print(r.output); sys.exit(r.exit_code)"
+    )
+    out = tmp_path / "out"
+    args = [str(path), "--stratify-by", "zoned", "--judge", JUDGE, "--out", str(out)]
+    run = subprocess.run(
+        [sys.executable, "-c", code, "audit", *args, "-q", "--no-cache"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=child_env({"TZ": "Asia/Kolkata"}),
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    doc = json.loads((out / "audit.json").read_text())
+    segments = {s["segment"] for s in doc["strata"]}
+    assert segments == {"2024-03-01 10:00:00.25+00", "2024-03-01 11:00:00.25+00"}
+
+
+@pytest.mark.parametrize("odd", ["inf", "-Infinity"])
+def test_spark_names_an_infinite_rating_at_its_record_as_duckdb_does(
+    spark: Any, tmp_path: Path, odd: str
+) -> None:
+    """A stars log with one rating 'inf': on Spark the scale was told with it among the
+    numbers (Ibis writes ``isinf()`` there as ``FALSE OR FALSE``), so the whole log was
+    refused, "the ratings ... run from 2 to inf", naming no record; DuckDB names the record."""
+    from tests.audit.test_rating_not_finite import star_rows
+
+    path = write(tmp_path / "log.csv", star_rows(odd))
+    for engine in ("duckdb", "spark"):
+        code, output, doc = audit(str(path), "--engine", engine, out=tmp_path / engine)
+        assert code == 2 and doc is None, (engine, output)
+        assert "run from" not in output, (engine, output)
+        assert f"rating '{odd}' is not a score from 1 to 5" in output, (engine, output)

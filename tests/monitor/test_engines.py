@@ -795,3 +795,33 @@ def test_a_log_file_given_as_a_database_is_named(tmp_path: Path, scheme: str) ->
     text = " ".join(output.split())
     assert f"{log} is not a {'DuckDB' if scheme == 'duckdb' else 'SQLite'} database file" in text
     assert log.read_text().startswith('{"conversation_id"')  # left as it was
+
+
+def test_spark_labels_a_nan_or_zoned_timestamp_domain_as_duckdb_does(
+    spark: Any, log_file: Path, tmp_path: Path
+) -> None:
+    """``backbone monitor chats.parquet --map domain=score --engine spark`` with a float
+    domain column: the same strata and counts as DuckDB under other labels ('NaN',
+    'Infinity' for 'nan', 'inf'), and a zoned timestamp's without its '+00'."""
+    path = tmp_path / "odd.parquet"
+    pick = "(hash(conversation_id) % 3)::INT"
+    duckdb.sql(
+        f"COPY (SELECT *, [1.5, 'NaN'::DOUBLE, 'inf'::DOUBLE][1 + {pick}] AS score, "
+        f"TIMESTAMPTZ '2024-03-01 10:00:00.5+00' + INTERVAL ({pick}) HOUR AS zoned "
+        f"FROM '{log_file}') TO '{path}' (FORMAT parquet)"
+    )
+    expected = {
+        "score": {"1.5", "nan", "inf"},
+        "zoned": {f"2024-03-01 1{h}:00:00.5+00" for h in range(3)},
+    }
+    for column, labels in expected.items():
+        args = (str(path), "--map", f"domain={column}", "--sample", "4", "--seed", "9")
+        code, output, base = monitor(*args, out=tmp_path / column / "duckdb")
+        assert code == 0 and base is not None, output
+        code, output, doc = monitor(*args, "--engine", "spark", out=tmp_path / column / "spark")
+        assert code == 0 and doc is not None, output
+        assert set(doc["by_domain"]) == labels, (column, sorted(doc["by_domain"]))
+        assert [(s["key"], s["conversations"]) for s in doc["strata"]] == [
+            (s["key"], s["conversations"]) for s in base["strata"]
+        ]
+        assert figures(doc) == figures(base)

@@ -181,3 +181,33 @@ def test_a_reply_that_reaches_max_tokens_is_marked_cut() -> None:
         whole = asyncio.run(long.complete(question))
         assert cut.cut and cut.usage.output_tokens == 4, (decoding, cut)
         assert not whole.cut and whole.usage.output_tokens < 120, (decoding, whole)
+
+
+def test_a_timeout_counts_from_when_a_queued_call_gets_a_slot() -> None:
+    """``backbone run --concurrency 12 --timeout 2``: the batched decoder has 8 slots, and the
+    calls past them wait in its queue; the bound ran from the call's submission, so a queued
+    call timed out while it waited ("no reply within 2s") where, once it had a slot, it
+    answered within the bound. Now, as on the one-at-a-time path, the bound starts when the
+    call gets a slot (one slot here, held by a long reply)."""
+    from backbone.targets.stack import wrap
+
+    settings = {"n_ctx": 1024, "n_threads": 1, "slots": 1}
+    other = LocalTarget(max_tokens=400, **settings)  # type: ignore[arg-type]
+    target = LocalTarget(max_tokens=8, **settings)  # type: ignore[arg-type]
+    timeout = 2.0
+    bounded = wrap(target, attempts=1, timeout=timeout)
+    story = ask(("user", "Write a long story about a cat who sails the sea."))
+
+    async def ask_behind_a_long_call() -> tuple[str, float]:
+        long_call = asyncio.create_task(other.complete(story))  # 400 tokens: seconds
+        decoder = other.decoder()
+        while decoder.stats().generated == 0:  # it holds the only slot
+            await asyncio.sleep(0.005)
+        start = time.monotonic()
+        reply = await bounded.complete(ask(("user", QUESTIONS[3])))
+        waited = time.monotonic() - start
+        assert long_call.done()  # it waited its turn behind the long call
+        return reply.text, waited
+
+    text, waited = asyncio.run(ask_behind_a_long_call())
+    assert text and waited > timeout  # it waited longer than the bound, and was answered

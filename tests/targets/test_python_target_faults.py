@@ -647,3 +647,34 @@ def test_a_generator_function_is_refused_before_any_call(tmp_path: Path, fn: Any
 
     with pytest.raises(TargetSpecError, match=r"is a generator function .* ''\.join"):
         backbone.evaluate(str(write_suite(tmp_path / "suite.yaml")), fn, cache=False)
+
+
+def test_an_async_target_awaiting_the_callers_loop_is_told_why_it_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a notebook (the cell's loop running): ``evaluate(suite, reply)`` where ``reply``
+    awaits an object made on the cell's loop. The run plays on a loop of its own, on a thread,
+    while the cell's loop waits for it, so the object cannot be awaited there, and cannot be
+    run on the cell's loop either (it is blocked in ``evaluate``). Every scenario ended
+    unscored with asyncio's words only: "Task <Task pending name='Task-6' coro=<...>> got
+    Future <Future pending> attached to a different loop". Now the reason says why and what
+    to do."""
+    import backbone
+
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+    suite = str(write_suite(tmp_path / "suite.yaml"))
+
+    async def notebook_cell() -> Any:
+        made_here: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+        async def reply(messages: list[dict[str, str]]) -> str:
+            return await made_here  # the cell's loop's future
+
+        return backbone.evaluate(suite, reply, concurrency=2)
+
+    run = asyncio.run(notebook_cell())
+    assert run.transcripts and all(t.outcome == "unscored" for t in run.transcripts)
+    for t in run.transcripts:
+        assert t.error is not None and "an object of another event loop" in t.error, t.error
+        assert "make such objects inside the function" in t.error
+        assert "Task <Task pending" not in t.error

@@ -33,7 +33,7 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 import ibis
@@ -81,6 +81,39 @@ def draw_key(ident: ir.StringValue, seed: int) -> ir.StringValue:
     for pair in pairs[1:]:
         key = key + pair
     return key
+
+
+def _infinite(number: ir.FloatingValue) -> ir.BooleanValue:
+    """``number`` is infinite, on any engine: Ibis compiles ``isinf()`` for Spark as
+    ``FALSE OR FALSE``, so an infinite value was taken for a finite one there."""
+    return (number == math.inf) | (number == -math.inf)
+
+
+def as_text(value: ir.Value, *, utc: bool = False) -> ir.StringValue:
+    """``value`` as text, worded as DuckDB (the default engine) words it, on any engine: a
+    floating ``NaN`` or infinity as ``nan``, ``inf``, ``-inf`` (Spark and Postgres wrote
+    ``NaN``, ``Infinity``), and, with ``utc`` (a column the engine writes as a UTC time with
+    no offset: Spark's ``TIMESTAMP``), the time with ``+00``. Before, a stratum of such a
+    segment had another label on Spark than on DuckDB, its counts the same.
+
+    Example:
+        >>> import pyarrow as pa
+        >>> t = ibis.memtable(pa.table({"x": [float("nan"), float("-inf"), 1.5, None]}))
+        >>> t.select(s=as_text(t["x"])).to_pyarrow()["s"].to_pylist()
+        ['nan', '-inf', '1.5', None]
+    """
+    text = value.cast("string")
+    if value.type().is_floating():
+        number: ir.FloatingValue = value
+        return ibis.cases(
+            (number.isnan(), "nan"),
+            (_infinite(number) & (number > 0), "inf"),
+            (_infinite(number), "-inf"),
+            else_=text,
+        )
+    if utc and value.type().is_timestamp():
+        return text + "+00"
+    return text
 
 
 def quantile_disc(histogram: Mapping[float, int], q: float) -> float | None:
@@ -243,8 +276,10 @@ def _fields(
     cmap: Mapping[str, str],
     stratify_by: str | None,
     stratify_option: str,
+    utc_text: Collection[str] = (),
 ) -> ir.Table:
-    """The table with the canonical text columns added (raises for missing columns)."""
+    """The table with the canonical text columns added (raises for missing columns), each
+    worded as DuckDB words it (:func:`as_text`)."""
     names = [c for c in table.columns if c != ROW]
     if not names:  # an empty file (or only blank lines) has no columns to miss
         raise InputError.single(name, None, "no records")
@@ -256,7 +291,7 @@ def _fields(
             continue
         column = stratify_by if field == "segment" and stratify_by else cmap.get(field, field)
         if column in names:
-            expr: ir.StringValue = table[column].cast("string")
+            expr: ir.StringValue = as_text(table[column], utc=column in utc_text)
         else:
             problem = missing_column_problem(name, field, column, names, cmap, stratify_option)
             if problem is not None:
@@ -276,7 +311,7 @@ def _detect_scale(fields: ir.Table, name: str, rating_column: str) -> RatingScal
     raw = fields["__rating_raw"]
     r = raw.strip().lower()
     cast = raw.strip().try_cast("float64")
-    num = (cast.isnan() | cast.isinf()).ifelse(ibis.null("float64"), cast)
+    num = (cast.isnan() | _infinite(cast)).ifelse(ibis.null("float64"), cast)
     row = (
         fields.aggregate(
             words=r.isin([*UP_WORDS, *DOWN_WORDS]).sum(),
@@ -369,13 +404,15 @@ def open_table(
     csv_text: bool = False,
     json_fields: bool = False,
     on_close: Callable[[], None] | None = None,
+    utc_text: Collection[str] = (),
 ) -> EngineLog:
     """Validate and count a feedback table where it lives. Raises :class:`InputError` naming
     ``name`` (the table or file) for missing columns, bad records and repeated ids; the
     caller writes nothing then. ``csv_text``: the columns are CSV text (types inferred per
     value for the sampled rows' other columns, as the default path does); ``json_fields``:
     the columns are the fields of JSONL records, and a record's null one is a field it lacks
-    (left out of the event's other columns, as the default path leaves it)."""
+    (left out of the event's other columns, as the default path leaves it); ``utc_text``: the
+    columns the engine writes as UTC times with no offset (:func:`as_text`)."""
     cmap = dict(column_map or {})
     if rating_scale not in SCALES:
         raise InputError.single(
@@ -383,7 +420,7 @@ def open_table(
         )
     if not 1 < threshold <= 5:
         raise InputError.single(name, None, f"stars threshold must be in (1, 5], got {threshold}")
-    fields = _fields(table, name, cmap, stratify_by, stratify_option)
+    fields = _fields(table, name, cmap, stratify_by, stratify_option, utc_text)
     scale: RatingScale
     if rating_scale == "auto":
         scale = _detect_scale(fields, name, cmap.get("rating", "rating"))

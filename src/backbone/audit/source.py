@@ -471,6 +471,11 @@ class Source:
         # into a file too (`backbone audit big.jsonl -q > summary.txt` began with bars and \r)
         self.con = duckdb.connect(config={"temp_directory": str(self.tmpdir)})
         self.con.execute("SET enable_progress_bar = false")
+        # a zoned timestamp as text (a stratum's or a domain's label, an event's timestamp)
+        # in UTC, '2024-03-01 10:00:00+00', as every other engine writes it (Ibis sets UTC on
+        # DuckDB, Postgres and Spark): in the machine's zone, the same log's labels changed
+        # from machine to machine and were not Spark's
+        self.con.execute("SET TimeZone = 'UTC'")
         try:
             if memory_limit:
                 set_memory_limit(self.con, memory_limit)

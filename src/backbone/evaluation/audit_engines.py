@@ -94,7 +94,9 @@ def open_feedback(
         return open_on_connection(connection, table, on_table, memory_limit=memory_limit)
     assert file is not None
 
-    def on_spark(found: Any, name: str, kind: str, stop: Callable[[], None] | None) -> EngineLog:
+    def on_spark(
+        found: Any, name: str, kind: str, stop: Callable[[], None] | None, zoned: frozenset[str]
+    ) -> EngineLog:
         return open_table(
             found,
             name=name,
@@ -102,6 +104,7 @@ def open_feedback(
             csv_text=kind == "csv",
             json_fields=kind == "jsonl",
             on_close=stop,
+            utc_text=zoned,
             **options,
         )
 

@@ -66,7 +66,7 @@ _KINDS_SQL = """map_filter(transform_values(
 
 T = TypeVar("T")
 #: (table, name, format, on_close) -> the opened log
-SparkOpener = Callable[[Any, str, str, Callable[[], None] | None], T]
+SparkOpener = Callable[[Any, str, str, Callable[[], None] | None, frozenset[str]], T]
 #: (table, name, on_close) -> the opened log
 TableOpener = Callable[[Any, str, Callable[[], None] | None], T]
 #: the files Spark read and how many records each holds, in the order of ``__row``
@@ -486,6 +486,15 @@ def _part_named(path: Path) -> Path:
     return next(iter(found.values())) if len(found) == 1 else path
 
 
+def zoned_columns(frame: Any) -> frozenset[str]:
+    """The columns of a Spark DataFrame that hold instants (``TIMESTAMP``, not
+    ``TIMESTAMP_NTZ``): Spark writes them as text in the session's zone, UTC under Ibis, with
+    no offset, and Ibis types both kinds alike, so an opener is told which they are."""
+    from pyspark.sql.types import TimestampType
+
+    return frozenset(f.name for f in frame.schema.fields if isinstance(f.dataType, TimestampType))
+
+
 def open_on_spark(
     path: Path,
     fmt: str | None,
@@ -495,8 +504,9 @@ def open_on_spark(
     memory_limit: str | None = None,
 ) -> T:
     """Read ``path`` with Spark and hand its Ibis table to ``opener`` (which owns the session's
-    stop from then on). Spark's own errors become :class:`InputError` naming the file; the
-    problems the opener raises at a record (its ``__row``) are named at that record's line.
+    stop from then on), with its zoned timestamp columns (:func:`zoned_columns`). Spark's own
+    errors become :class:`InputError` naming the file; the problems the opener raises at a
+    record (its ``__row``) are named at that record's line.
     ``kinds``: see :func:`spark_frame`; ``memory_limit``: :func:`spark_session`."""
     import ibis
 
@@ -523,7 +533,7 @@ def open_on_spark(
         view = f"backbone_{os.getpid()}_{id(frame)}"
         frame.createOrReplaceTempView(view)
         table = ibis.pyspark.connect(session).table(view)
-        return opener(table, str(path), kind, stop)
+        return opener(table, str(path), kind, stop, zoned_columns(frame))
     except BaseException as exc:
         if stop is not None:
             stop()

@@ -72,8 +72,14 @@ def open_monitor_log(
     return open_on_spark(
         Path(file),
         fmt,
-        lambda found, name, kind, stop: open_table(
-            found, name=name, fmt=kind, column_map=column_map, cache=True, on_close=stop
+        lambda found, name, kind, stop, zoned: open_table(
+            found,
+            name=name,
+            fmt=kind,
+            column_map=column_map,
+            cache=True,
+            on_close=stop,
+            utc_text=zoned,
         ),
         kinds=KINDS,  # JSONL: a content of 42 is refused at its line, not read as "42"
         memory_limit=memory_limit,

@@ -59,14 +59,14 @@ Example:
 from __future__ import annotations
 
 import string
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
-from backbone.audit.engine_table import draw_key
+from backbone.audit.engine_table import as_text, draw_key
 from backbone.core.errors import InputError, Problem
 from backbone.monitor.models import (
     FALSE_VALUES,
@@ -186,7 +186,9 @@ def _text(table: ir.Table, column: str | None) -> ir.StringValue:
     return table[column].cast("string") if column is not None else ibis.null("string")
 
 
-def _messages(table: ir.Table, name: str, cmap: Mapping[str, str]) -> ir.Table:
+def _messages(
+    table: ir.Table, name: str, cmap: Mapping[str, str], utc_text: Collection[str] = ()
+) -> ir.Table:
     """The canonical columns ``__conv``, ``__turn_raw``, ``__turn``, ``__role_raw``,
     ``__role``, ``__content``, ``__domain``, ``__user_id``, ``__timestamp``, ``__dial_raw``
     (and ``__row``); raises for missing columns or the conversation-a-row shape."""
@@ -232,7 +234,12 @@ def _messages(table: ir.Table, name: str, cmap: Mapping[str, str]) -> ir.Table:
             if KINDS in table.columns and cols["content"] is not None
             else ibis.null("string")
         ),
-        "__domain": _text(table, cols["domain"]),
+        # a stratum's label, worded as on the default path (a NaN, a zoned time: as_text)
+        "__domain": (
+            as_text(table[cols["domain"]], utc=cols["domain"] in utc_text)
+            if cols["domain"] is not None
+            else ibis.null("string")
+        ),
         "__user_id": _text(table, cols["user_id"]),
         "__timestamp": _text(table, cols["timestamp"]),
         "__dial_raw": _text(table, cols["dial_off"]),
@@ -381,13 +388,18 @@ def _turns(msgs: ir.Table, cmap: Mapping[str, str]) -> ir.Table:
 
 
 def classify(
-    table: ir.Table, *, name: str, column_map: Mapping[str, str] | None = None
+    table: ir.Table,
+    *,
+    name: str,
+    column_map: Mapping[str, str] | None = None,
+    utc_text: Collection[str] = (),
 ) -> ir.Table:
     """Every message of a one-message-a-row table with its problem (``__mproblem``, NULL when
     fine) and the detector's reading: ``__pb``, ``__tactic``, ``__give_up``, ``__argue``
-    (a query, not yet run). Raises :class:`InputError` for missing columns."""
+    (a query, not yet run). Raises :class:`InputError` for missing columns. ``utc_text``:
+    the columns the engine writes as UTC times with no offset (Spark's ``TIMESTAMP``)."""
     cmap = dict(column_map or {})
-    return _turns(_messages(table, name, cmap), cmap)
+    return _turns(_messages(table, name, cmap, utc_text), cmap)
 
 
 def _conversations(turns: ir.Table) -> ir.Table:
@@ -611,13 +623,14 @@ def open_table(
     column_map: Mapping[str, str] | None = None,
     cache: bool = False,
     on_close: Callable[[], None] | None = None,
+    utc_text: Collection[str] = (),
 ) -> EngineConversations:
     """Validate, classify and count a conversation table where it lives. Raises
     :class:`InputError` naming ``name`` for missing columns and bad messages; the caller
     writes nothing then. ``cache``: keep the conversations table (one row per conversation)
     in the engine, so the counts and the draw do not classify every turn again (Spark)."""
     cmap = dict(column_map or {})
-    turns = classify(table, name=name, column_map=cmap)
+    turns = classify(table, name=name, column_map=cmap, utc_text=utc_text)
     conv = _conversations(turns)
     if cache:
         conv = conv.cache()

@@ -138,9 +138,11 @@ class LocalTarget:
     def bound(self, seconds: float | None) -> None:
         """Bound each call at ``seconds`` (None: no bound) from when the model takes it up:
         a call the one-at-a-time path keeps waiting behind others (``--concurrency`` above 1
-        at a sampled ``--temperature``, or the pressure role on the same model) is not timed
-        out for the wait. A late call raises :class:`RetryableTargetError`, as a retry
-        wrapper's own timeout would (:func:`backbone.targets.stack.wrap` hands it here)."""
+        at a sampled ``--temperature``, or the pressure role on the same model), or one the
+        batched path keeps queued until a slot is free (more calls in flight than
+        ``slots``), is not timed out for the wait. A late call raises
+        :class:`RetryableTargetError`, as a retry wrapper's own timeout would
+        (:func:`backbone.targets.stack.wrap` hands it here)."""
         self.call_timeout = seconds
 
     @property
@@ -308,11 +310,22 @@ class LocalTarget:
 
         decoder = self.decoder()
         prompt = await asyncio.to_thread(self.prompt_tokens, request)
-        try:
-            job = asyncio.wrap_future(decoder.submit(prompt, max_tokens=self.max_tokens))
+        loop = asyncio.get_running_loop()
+        taken: asyncio.Future[None] = loop.create_future()
+
+        def take() -> None:  # on the decoder's thread, once the prompt has a slot
+            loop.call_soon_threadsafe(lambda: None if taken.done() else taken.set_result(None))
+
+        job = asyncio.wrap_future(decoder.submit(prompt, max_tokens=self.max_tokens, started=take))
+        try:  # the wait for a slot (more calls in flight than slots) is not bounded; the
+            # call from when it has one is, as on the one-at-a-time path
+            await asyncio.wait((taken, job), return_when=asyncio.FIRST_COMPLETED)
             done = await within(job, self.call_timeout)
         except ContextOverflow as exc:
             raise TargetError(f"local model: {exc}") from exc
+        finally:  # given up on while queued (Ctrl-C): the decoder skips it
+            job.cancel()
+            taken.cancel()
         text = self.load().detokenize(list(done.tokens)).decode("utf-8", errors="ignore")
         return Reply(
             text=text.strip(),

@@ -30,9 +30,11 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import threading
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,6 +64,7 @@ class _Job:
     prompt: list[int]
     max_tokens: int
     future: Future[Decoded]
+    started: Callable[[], None] | None = None
 
 
 @dataclass(slots=True)
@@ -167,8 +170,17 @@ class BatchedDecoder:
         self._thread.start()
 
     # -- the public side -------------------------------------------------------------------
-    def submit(self, prompt: list[int], *, max_tokens: int) -> Future[Decoded]:
-        """Queue a prompt; the future resolves with its greedy continuation."""
+    def submit(
+        self,
+        prompt: list[int],
+        *,
+        max_tokens: int,
+        started: Callable[[], None] | None = None,
+    ) -> Future[Decoded]:
+        """Queue a prompt; the future resolves with its greedy continuation. ``started`` is
+        called (on the worker thread, so it must not block) when the prompt gets a slot: a
+        caller bounding the call by a timeout starts the clock there, not while the prompt
+        waits in the queue behind ``slots`` others."""
         future: Future[Decoded] = Future()
         if not prompt:
             future.set_exception(ContextOverflow("empty prompt"))
@@ -184,7 +196,7 @@ class BatchedDecoder:
         with self._wake:
             if self._closed:
                 raise RuntimeError("decoder is closed")
-            self._queue.append(_Job(list(prompt), max_tokens, future))
+            self._queue.append(_Job(list(prompt), max_tokens, future, started))
             self._wake.notify()
         return future
 
@@ -236,6 +248,9 @@ class BatchedDecoder:
                 keep,
                 None,
             )
+            if job.started is not None:
+                with contextlib.suppress(Exception):  # the caller's: never the worker's end
+                    job.started()
 
     def _loop(self) -> None:
         while True:

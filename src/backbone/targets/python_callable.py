@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import dataclasses
 import functools
 import hashlib
 import importlib
@@ -115,15 +116,44 @@ def _own_thread(fn: Callable[..., T]) -> Callable[..., T]:
     return guarded
 
 
+_OTHER_LOOP = (
+    "attached to a different loop",
+    "bound to a different event loop",
+    "await wasn't used with future",  # the same future awaited again after that
+)
+"""What asyncio says when a coroutine awaits an object made on another event loop."""
+
+OTHER_LOOP_ADVICE = (
+    "the function awaited an object (a client, lock, queue or future) made on another event "
+    "loop: backbone plays the run on an event loop of its own (on a thread of its own when "
+    "evaluate() is called from a running loop, as in a notebook, whose loop waits for it "
+    "meanwhile), so an object made on the caller's loop, or on an earlier run's, cannot be "
+    "awaited there; make such objects inside the function (on each call, or once per event "
+    "loop), not outside it"
+)
+
+
 def product_error(exc: Exception) -> TargetError:
     """The target error for an exception raised by product code: transient ones
     (:data:`TRANSIENT`) are retryable, the rest final; the message is the exception's type
-    and text (``RuntimeError: boom``), the original is its ``__cause__``."""
+    and text (``RuntimeError: boom``), the original is its ``__cause__``. An async function
+    that awaited an object of another event loop is told why and what to do
+    (:data:`OTHER_LOOP_ADVICE`): asyncio's own words ("Task <Task pending ...> got Future
+    <Future pending> attached to a different loop") said neither.
+
+    Example:
+        >>> print(product_error(RuntimeError("boom")))
+        RuntimeError: boom
+        >>> str(product_error(RuntimeError("<Lock> is bound to a different event loop")))[:60]
+        'RuntimeError (an object of another event loop): the function'
+    """
     if isinstance(exc, TargetError):
         return exc
     if isinstance(exc, _ProductBaseException):
         return TargetError(str(exc))  # "CancelledError", "KeyboardInterrupt": final
     detail = str(exc)
+    if isinstance(exc, RuntimeError) and any(words in detail for words in _OTHER_LOOP):
+        return TargetError(f"RuntimeError (an object of another event loop): {OTHER_LOOP_ADVICE}")
     message = type(exc).__name__ + (f": {detail}" if detail else "")
     if isinstance(exc, TRANSIENT):
         return RetryableTargetError(message)
@@ -514,8 +544,9 @@ def load_function(spec: str, role: str = "target") -> tuple[Callable[..., Any], 
             except BaseException:
                 sys.modules.pop(name, None)
                 raise
+            own = source_fingerprint(getattr(module, "__file__", None))
         else:
-            module = _as_on_disk(importlib.import_module(module_name), func_name)
+            module, own = _as_on_disk(importlib.import_module(module_name), func_name)
     except TargetSpecError:
         raise
     except (Exception, SystemExit) as exc:  # the user's module failed to import (or exited)
@@ -533,7 +564,7 @@ def load_function(spec: str, role: str = "target") -> tuple[Callable[..., Any], 
             "function to call"
         )
     module_file = getattr(module, "__file__", None)
-    fingerprint = _product_at_load(module)
+    fingerprint = _product_at_load(module, own)
     defined_in = _defined_in(fn)
     if defined_in and module_file and Path(defined_in).resolve() != Path(module_file).resolve():
         # 'python:myapp:reply' with 'from .bot import reply' in myapp/__init__.py: editing
@@ -621,49 +652,61 @@ def _product_files(module: types.ModuleType, module_file: str | None) -> list[tu
     return [(root, p) for p in found]
 
 
-_PRODUCT_AT_LOAD: dict[str, tuple[str, str]] = {}
-"""For each module a ``python:`` spec loaded: its own file's fingerprint and the product's
-(:func:`product_fingerprint`) as they were when this process loaded it."""
+@dataclasses.dataclass
+class _AtLoad:
+    """What this process saw of a module a ``python:`` spec named, as it was loaded (again
+    after a reload): its own file's fingerprint (:func:`source_fingerprint`), which tells
+    whether the file changed since, and the product's (:func:`product_fingerprint`), taken
+    on the first load that needs it."""
+
+    source: str
+    product: str | None = None
 
 
-def _product_at_load(module: types.ModuleType) -> str:
+_AT_LOAD: dict[str, _AtLoad] = {}
+"""One record per module a ``python:MODULE:FUNC`` spec named (and per module defining its
+function), read by the reload check (:func:`_as_on_disk`) and the product fingerprint
+(:func:`_product_at_load`) alike, so that a load hashes the module's file once."""
+
+
+def _product_at_load(module: types.ModuleType, own: str) -> str:
     """:func:`product_fingerprint` of ``module`` as it was when this process loaded it (again
     after it is reloaded): the key names the code that runs. In a notebook, a module beside it
     edited after the import still runs as imported, so its replies must not be stored under
-    the edited files' key (a fresh process, which runs the edit, would be served them)."""
-    own = source_fingerprint(getattr(module, "__file__", None))
-    seen = _PRODUCT_AT_LOAD.get(module.__name__)
-    if seen is not None and seen[0] == own:
-        return seen[1]
+    the edited files' key (a fresh process, which runs the edit, would be served them).
+    ``own`` is the fingerprint of the module's file as it is now."""
+    seen = _AT_LOAD.get(module.__name__)
+    if seen is not None and seen.source == own and seen.product is not None:
+        return seen.product
     product = product_fingerprint(module)
-    _PRODUCT_AT_LOAD[module.__name__] = (own, product)
+    _AT_LOAD[module.__name__] = _AtLoad(own, product)
     return product
 
 
-_SOURCE_AT_IMPORT: dict[str, str] = {}
-"""The source fingerprint of each module a ``python:MODULE:FUNC`` spec named (and of the
-module defining its function), as it was when this process first used it."""
-
-
-def _as_on_disk(module: types.ModuleType, func_name: str) -> types.ModuleType:
-    """``module`` as its source is now: reloaded when its file (or the file of the module
-    defining ``func_name``, which it re-exports) changed since this process first used it.
-    In a notebook, ``evaluate(target="python:myapp.bot:reply")`` again after editing
-    ``myapp/bot.py`` ran the old function, already imported, while the cache key took the
-    hash of the new file: the old code's replies were stored under the new source, and
-    served to every later run of it, a fresh process's too."""
+def _as_on_disk(module: types.ModuleType, func_name: str) -> tuple[types.ModuleType, str]:
+    """``module`` as its source is now, and its file's fingerprint: reloaded when its file
+    (or the file of the module defining ``func_name``, which it re-exports) changed since
+    this process first used it. In a notebook, ``evaluate(target="python:myapp.bot:reply")``
+    again after editing ``myapp/bot.py`` ran the old function, already imported, while the
+    cache key took the hash of the new file: the old code's replies were stored under the
+    new source, and served to every later run of it, a fresh process's too."""
     inner = getattr(module, func_name, None)
     defining = sys.modules.get(getattr(_underlying(inner), "__module__", None) or "")
     reload = False
+    own = ""
     for mod in dict.fromkeys([defining, module] if inner is not None else [module]):
         if mod is None:
             continue
         now = source_fingerprint(getattr(mod, "__file__", None))
-        reload = reload or _SOURCE_AT_IMPORT.setdefault(mod.__name__, now) != now
+        seen = _AT_LOAD.setdefault(mod.__name__, _AtLoad(now))
+        reload = reload or seen.source != now
         if reload:  # the defining module first, then the one re-exporting from it
             importlib.reload(mod)
-            _SOURCE_AT_IMPORT[mod.__name__] = now
-    return sys.modules.get(module.__name__, module)
+            if seen.source != now:  # its own file changed: its product is taken anew
+                _AT_LOAD[mod.__name__] = _AtLoad(now)
+        if mod is module:
+            own = now
+    return sys.modules.get(module.__name__, module), own
 
 
 def _defined_in(fn: Any) -> str | None:
