@@ -53,10 +53,11 @@ from backbone.report.run_files import RUN_FILES, write_run
 from backbone.runner.engine import StopRule, run_suite
 from backbone.runner.pressure import AdaptivePressure
 from backbone.runner.result import RunResult, ScenarioResult
-from backbone.scenarios.loader import check_suite, load_suite
+from backbone.scenarios.loader import check_suite
 from backbone.scenarios.models import Suite
 from backbone.scenarios.personas import DEFAULT_PERSONA, PERSONAS, persona_names
 from backbone.scenarios.slicing import SuiteSlice, slice_suite
+from backbone.spec.validate import check_playable, load_playable
 from backbone.targets.base import Target
 from backbone.targets.errors import TargetSpecError
 from backbone.targets.prices import PriceTable
@@ -494,8 +495,9 @@ def _suite(suite: str | Path | Suite) -> tuple[Suite, str]:
     """The suite, and how the run records it (what ``rescore`` reloads it from)."""
     if isinstance(suite, Suite):
         check_suite(suite, f"suite {suite.name!r} (a Suite)")
+        check_playable(suite, f"suite {suite.name!r} (a Suite)")
         return suite, suite.name
-    return load_suite(suite), str(suite)
+    return load_playable(suite), str(suite)
 
 
 def _suite_file(suite_ref: str) -> dict[str, str]:
