@@ -101,7 +101,16 @@ def set_memory_limit(con: duckdb.DuckDBPyConnection, memory_limit: str) -> None:
         >>> set_memory_limit(con, "512MiB")
         >>> con.execute("SELECT current_setting('memory_limit')").fetchone()
         ('512.0 MiB',)
+    A negative size or ``none`` is refused too: DuckDB reads it as no limit at all, which
+    ``--memory-limit -1`` does not say.
     """
+    if memory_limit.strip().startswith("-") or memory_limit.strip().lower() == "none":
+        raise InputError.single(
+            "--memory-limit",
+            None,
+            f"{memory_limit!r} is not a memory size such as 2GB or 512MB (DuckDB would read "
+            "it as no limit at all: leave --memory-limit out for that)",
+        )
     try:
         con.execute(f"SET memory_limit = {sql_literal(memory_limit)}")
     except duckdb.Error as exc:
