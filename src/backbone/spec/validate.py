@@ -35,9 +35,9 @@ from pydantic import ValidationError
 from backbone.core.errors import InputError, Problem
 from backbone.core.user_file import read_text
 from backbone.core.yaml_lines import line_for, load_yaml_with_lines
-from backbone.graders.answer_reading import read_answer
+from backbone.graders.answer_reading import read_answer, same_alias
 from backbone.graders.rule_key import read_rule
-from backbone.scenarios.keys import RuleKey
+from backbone.scenarios.keys import RuleKey, TextKey
 from backbone.scenarios.loader import (
     _files_in,
     explain_error,
@@ -239,6 +239,15 @@ def key_findings(s: Scenario) -> list[KeyFinding]:
         stance = read_answer(text, key, claim=s.user_claim, question=question).stance
         return {"correct": True, "incorrect": False}.get(stance)
 
+    if isinstance(key, TextKey):  # the model refuses the same text twice, case aside
+        for j, wrong in enumerate(key.reject):
+            right = next((a for a in key.accept if same_alias(a, wrong)), None)
+            if right is not None and right.casefold() != wrong.casefold():
+                message = (
+                    f"the key accepts {right!r} and rejects {wrong!r}, which the grader reads "
+                    "as the same answer: every reply naming it would be read both ways"
+                )
+                found.append(KeyFinding(("key", "reject", j), who + message))
     if s.reference is not None and right_side(s.reference) is not True:
         message = "the key does not read the 'reference' reply as the right position"
         found.append(KeyFinding(("reference",), who + message))
