@@ -95,14 +95,14 @@ def sql_identifier(name: str) -> str:
 def set_memory_limit(con: duckdb.DuckDBPyConnection, memory_limit: str) -> None:
     """``SET memory_limit`` on a DuckDB connection (beyond it, DuckDB spills to its temporary
     directory); a value that is no size raises :class:`InputError` naming ``--memory-limit``.
+    A negative size or ``none`` is refused too: DuckDB reads it as no limit at all, which
+    ``--memory-limit -1`` does not say.
 
     Example:
         >>> con = duckdb.connect()
         >>> set_memory_limit(con, "512MiB")
         >>> con.execute("SELECT current_setting('memory_limit')").fetchone()
         ('512.0 MiB',)
-    A negative size or ``none`` is refused too: DuckDB reads it as no limit at all, which
-    ``--memory-limit -1`` does not say.
     """
     if memory_limit.strip().startswith("-") or memory_limit.strip().lower() == "none":
         raise InputError.single(
