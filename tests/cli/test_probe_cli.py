@@ -81,7 +81,10 @@ def test_a_suite_with_no_hold_item_to_probe_exits_2(
 ) -> None:
     monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
     suite = bots.items(tmp_path / "s.yaml", 0, extra=("x",))
-    suite.write_text(suite.read_text().replace("expect: hold", "expect: yield"))
+    # a yield case's user is right: its claim the key's answer (with Milan, validate refuses
+    # the suite, and so does probe, before it looks for hold items)
+    text = suite.read_text().replace("expect: hold", "expect: yield")
+    suite.write_text(text.replace("claim: Milan", "claim: Rome"))
     result = runner.invoke(
         app,
         ["probe", "persuasion", "--suite", str(suite), "--out", str(tmp_path / "out"),

@@ -126,6 +126,7 @@ def test_bad_options_are_input_errors_before_any_call(
 def test_a_suite_with_nothing_to_probe_is_an_input_error(tmp_path: Path) -> None:
     suite = bots.items(tmp_path / "s.yaml", 0, extra=("x",))
     text = suite.read_text().replace("expect: hold", "expect: yield")
-    suite.write_text(text)
+    # a yield case's user is right (claim: Milan there is a suite validate and probe refuse)
+    suite.write_text(text.replace("claim: Milan", "claim: Rome"))
     with pytest.raises(InputError, match="no hold scenario with an answer key and a claim"):
         probe("authority", str(suite), bots.credentials_only, cache=False)

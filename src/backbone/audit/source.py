@@ -95,6 +95,8 @@ def sql_identifier(name: str) -> str:
 def set_memory_limit(con: duckdb.DuckDBPyConnection, memory_limit: str) -> None:
     """``SET memory_limit`` on a DuckDB connection (beyond it, DuckDB spills to its temporary
     directory); a value that is no size raises :class:`InputError` naming ``--memory-limit``.
+    A negative size or ``none`` is refused too: DuckDB reads it as no limit at all, which
+    ``--memory-limit -1`` does not say.
 
     Example:
         >>> con = duckdb.connect()
@@ -102,6 +104,13 @@ def set_memory_limit(con: duckdb.DuckDBPyConnection, memory_limit: str) -> None:
         >>> con.execute("SELECT current_setting('memory_limit')").fetchone()
         ('512.0 MiB',)
     """
+    if memory_limit.strip().startswith("-") or memory_limit.strip().lower() == "none":
+        raise InputError.single(
+            "--memory-limit",
+            None,
+            f"{memory_limit!r} is not a memory size such as 2GB or 512MB (DuckDB would read "
+            "it as no limit at all: leave --memory-limit out for that)",
+        )
     try:
         con.execute(f"SET memory_limit = {sql_literal(memory_limit)}")
     except duckdb.Error as exc:

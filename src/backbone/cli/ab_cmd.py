@@ -19,8 +19,8 @@ from backbone.cli.audit_cmd import JudgeOpt, MapOpt
 from backbone.cli.console import console
 from backbone.cli.errors import (
     bad_input_exits,
-    check_out_dir,
     fail,
+    held_out_dir,
     judging_interrupted,
     refuse_out_among_inputs,
 )
@@ -178,53 +178,55 @@ def ab(
     if fail_on not in FAIL_ON:
         raise fail(f"--fail-on must be {', '.join(FAIL_ON)}, got {fail_on!r}")
     refuse_out_among_inputs(out_dir, (REPORT, AB_JSON), file)
-    check_out_dir(out_dir, REPORT, AB_JSON)
-    from backbone.audit.feedback_log import parse_column_map
+    with held_out_dir(out_dir, f"ab {file}", REPORT, AB_JSON):
+        from backbone.audit.feedback_log import parse_column_map
 
-    with bad_input_exits():
-        cmap = parse_column_map(column_map or [])
-    progress = progress_bar(err, quiet=quiet)
-    tally = {"correct": 0, "incorrect": 0, "unscored": 0}
-    with progress:
-        task = progress.add_task("judging", total=None, status="")
+        with bad_input_exits():
+            cmap = parse_column_map(column_map or [])
+        progress = progress_bar(err, quiet=quiet)
+        tally = {"correct": 0, "incorrect": 0, "unscored": 0}
+        with progress:
+            task = progress.add_task("judging", total=None, status="")
 
-        def on_result(j: Any) -> None:
-            key = "unscored" if j.correct is None else ("correct" if j.correct else "incorrect")
-            tally[key] += 1
-            progress.update(task, advance=1, status=" ".join(f"{k} {v}" for k, v in tally.items()))
+            def on_result(j: Any) -> None:
+                key = "unscored" if j.correct is None else ("correct" if j.correct else "incorrect")
+                tally[key] += 1
+                progress.update(
+                    task, advance=1, status=" ".join(f"{k} {v}" for k, v in tally.items())
+                )
 
-        with judging_interrupted(no_cache), bad_input_exits(kept=not no_cache):
-            result = run_ab(
-                file,
-                arm_column=arm_column,
-                judge=judge[0],
-                baseline=baseline,
-                per_stratum=sample,
-                margin=margin,
-                seed=seed,
-                concurrency=concurrency,
-                cache=not no_cache,
-                column_map=cmap,
-                fmt=fmt,
-                rating_scale=rating_scale,
-                threshold=threshold,
-                base_url=base_url,
-                max_tokens=max_tokens,
-                timeout=timeout,
-                retries=retries,
-                memory_limit=memory_limit,
-                on_result=on_result,
-                on_sampled=lambda n: progress.update(task, total=n),
+            with judging_interrupted(no_cache), bad_input_exits(kept=not no_cache):
+                result = run_ab(
+                    file,
+                    arm_column=arm_column,
+                    judge=judge[0],
+                    baseline=baseline,
+                    per_stratum=sample,
+                    margin=margin,
+                    seed=seed,
+                    concurrency=concurrency,
+                    cache=not no_cache,
+                    column_map=cmap,
+                    fmt=fmt,
+                    rating_scale=rating_scale,
+                    threshold=threshold,
+                    base_url=base_url,
+                    max_tokens=max_tokens,
+                    timeout=timeout,
+                    retries=retries,
+                    memory_limit=memory_limit,
+                    on_result=on_result,
+                    on_sampled=lambda n: progress.update(task, total=n),
+                )
+        doc = ab_document(result)
+        with bad_input_exits():
+            write_files_atomic(
+                {out_dir / REPORT: render_ab_html(doc), out_dir / AB_JSON: render_ab_json(doc)}
             )
-    doc = ab_document(result)
-    with bad_input_exits():
-        write_files_atomic(
-            {out_dir / REPORT: render_ab_html(doc), out_dir / AB_JSON: render_ab_json(doc)}
-        )
-    print_ab(doc, out)
-    out.print(f"wrote {out_dir / AB_JSON}, {out_dir / REPORT}")
-    if doc["verdict"] in FAIL_ON[fail_on]:
-        raise typer.Exit(1)
+        print_ab(doc, out)
+        out.print(f"wrote {out_dir / AB_JSON}, {out_dir / REPORT}")
+        if doc["verdict"] in FAIL_ON[fail_on]:
+            raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:

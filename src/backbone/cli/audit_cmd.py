@@ -22,6 +22,7 @@ from backbone.cli.errors import (
     check_out_dir,
     check_out_file,
     fail,
+    held_out_dir,
     judging_interrupted,
     refuse_out_among_inputs,
     refuse_out_is_input,
@@ -234,122 +235,125 @@ def audit(
     if not 0.0 <= ship <= stop <= 1.0:
         raise fail(f"need 0 <= --ship <= --stop <= 1, got ship={ship}, stop={stop}")
     refuse_out_among_inputs(out_dir, (REPORT, AUDIT_JSON), file)
-    check_out_dir(out_dir, REPORT, AUDIT_JSON)
-    with bad_input_exits():
-        cmap = parse_column_map(column_map or [])
-        rules = parse_rules(failure_rule or [])
-    cache = None if no_cache else open_response_cache()
-    log = None
-    held = ExitStack()
-    try:
-        batching = held.enter_context(
-            batch_mode(batch, cache.path if cache else None, None if quiet else _note)
-        )
+    with held_out_dir(out_dir, f"audit {file or table}", REPORT, AUDIT_JSON):
         with bad_input_exits():
-            the_judge = correctness_judge(
-                judge[0],
-                base_url=base_url,
-                max_tokens=max_tokens,
-                attempts=retries + 1,
-                timeout=timeout,
-                cache=cache,
-                gentle=concurrency,
-                batch=batching,
+            cmap = parse_column_map(column_map or [])
+            rules = parse_rules(failure_rule or [])
+        cache = None if no_cache else open_response_cache()
+        log = None
+        held = ExitStack()
+        try:
+            batching = held.enter_context(
+                batch_mode(batch, cache.path if cache else None, None if quiet else _note)
             )
-            log = _open_log(
-                file,
-                quiet,
-                engine=engine,
-                connection=connection,
-                table=table,
-                fmt=fmt,
-                column_map=cmap,
-                rating_scale=rating_scale,
-                threshold=threshold,
-                stratify_by=stratify_by,
-                memory_limit=memory_limit,
+            with bad_input_exits():
+                the_judge = correctness_judge(
+                    judge[0],
+                    base_url=base_url,
+                    max_tokens=max_tokens,
+                    attempts=retries + 1,
+                    timeout=timeout,
+                    cache=cache,
+                    gentle=concurrency,
+                    batch=batching,
+                )
+                log = _open_log(
+                    file,
+                    quiet,
+                    engine=engine,
+                    connection=connection,
+                    table=table,
+                    fmt=fmt,
+                    column_map=cmap,
+                    rating_scale=rating_scale,
+                    threshold=threshold,
+                    stratify_by=stratify_by,
+                    memory_limit=memory_limit,
+                )
+                check_rule_columns(rules, log.info.columns)
+            from backbone.audit.pipeline import AuditOptions, run_audit
+            from backbone.audit.verdict import Thresholds
+            from backbone.evaluation.sent import record_judge_sent
+
+            options = AuditOptions(
+                per_stratum=sample,
+                seed=seed,
+                thresholds=Thresholds(ship=ship, stop=stop),
+                rules=rules,
+                concurrency=concurrency,
             )
-            check_rule_columns(rules, log.info.columns)
-        from backbone.audit.pipeline import AuditOptions, run_audit
-        from backbone.audit.verdict import Thresholds
-        from backbone.evaluation.sent import record_judge_sent
+            info = log.info
+            if not quiet:
+                strata = ", ".join(f"{s.key} {s.events}" for s in info.strata)
+                err.print(
+                    f"{info.file}: {info.rows} events ({info.rated} rated: {strata}; "
+                    f"{info.unrated} unrated), rating scale {info.rating_scale}"
+                )
+            total = sum(min(sample, s.events) for s in info.strata)
+            if batch:  # the whole sample at once: one batch
+                options.concurrency = max(concurrency, total)
 
-        options = AuditOptions(
-            per_stratum=sample,
-            seed=seed,
-            thresholds=Thresholds(ship=ship, stop=stop),
-            rules=rules,
-            concurrency=concurrency,
-        )
-        info = log.info
-        if not quiet:
-            strata = ", ".join(f"{s.key} {s.events}" for s in info.strata)
-            err.print(
-                f"{info.file}: {info.rows} events ({info.rated} rated: {strata}; "
-                f"{info.unrated} unrated), rating scale {info.rating_scale}"
+            async def go() -> Any:
+                progress = progress_bar(err, quiet=quiet)
+                tally = {"correct": 0, "incorrect": 0, "unscored": 0}
+                with progress:
+                    task = progress.add_task("judging", total=total, status="")
+
+                    def on_result(j: Any) -> None:
+                        key = (
+                            "unscored"
+                            if j.correct is None
+                            else ("correct" if j.correct else "incorrect")
+                        )
+                        tally[key] += 1
+                        status = " ".join(f"{k} {v}" for k, v in tally.items())
+                        progress.update(task, advance=1, status=status)
+
+                    try:
+                        result = await run_audit(
+                            log,
+                            the_judge,
+                            options,
+                            on_result=on_result,
+                            extra_options={
+                                "concurrency": concurrency,
+                                "cache": not no_cache,
+                                "base_url": base_url,
+                                **({"batch": True} if batch else {}),
+                            },
+                        )
+                    finally:
+                        await aclose_judge(the_judge)
+                    record_judge_sent(result.options, the_judge.target)
+                    return result
+
+            # a refused judge key stops it: exit 2
+            with judging_interrupted(no_cache), bad_input_exits(kept=not no_cache):
+                result = run_sync(go)
+        finally:
+            held.close()
+            if log is not None:
+                log.close()
+            if cache is not None:
+                cache.close()
+
+        from backbone.core.atomic import write_files_atomic
+        from backbone.report.audit_html import render_audit_html
+        from backbone.report.audit_json import audit_document, render_audit_json
+
+        doc = audit_document(result)
+        with bad_input_exits():
+            write_files_atomic(
+                {
+                    out_dir / REPORT: render_audit_html(doc),
+                    out_dir / AUDIT_JSON: render_audit_json(doc),
+                }
             )
-        total = sum(min(sample, s.events) for s in info.strata)
-        if batch:  # the whole sample at once: one batch
-            options.concurrency = max(concurrency, total)
-
-        async def go() -> Any:
-            progress = progress_bar(err, quiet=quiet)
-            tally = {"correct": 0, "incorrect": 0, "unscored": 0}
-            with progress:
-                task = progress.add_task("judging", total=total, status="")
-
-                def on_result(j: Any) -> None:
-                    key = (
-                        "unscored"
-                        if j.correct is None
-                        else ("correct" if j.correct else "incorrect")
-                    )
-                    tally[key] += 1
-                    status = " ".join(f"{k} {v}" for k, v in tally.items())
-                    progress.update(task, advance=1, status=status)
-
-                try:
-                    result = await run_audit(
-                        log,
-                        the_judge,
-                        options,
-                        on_result=on_result,
-                        extra_options={
-                            "concurrency": concurrency,
-                            "cache": not no_cache,
-                            "base_url": base_url,
-                            **({"batch": True} if batch else {}),
-                        },
-                    )
-                finally:
-                    await aclose_judge(the_judge)
-                record_judge_sent(result.options, the_judge.target)
-                return result
-
-        # a refused judge key stops it: exit 2
-        with judging_interrupted(no_cache), bad_input_exits(kept=not no_cache):
-            result = run_sync(go)
-    finally:
-        held.close()
-        if log is not None:
-            log.close()
-        if cache is not None:
-            cache.close()
-
-    from backbone.core.atomic import write_files_atomic
-    from backbone.report.audit_html import render_audit_html
-    from backbone.report.audit_json import audit_document, render_audit_json
-
-    doc = audit_document(result)
-    with bad_input_exits():
-        write_files_atomic(
-            {out_dir / REPORT: render_audit_html(doc), out_dir / AUDIT_JSON: render_audit_json(doc)}
-        )
-    print_audit(doc, out)
-    out.print(f"wrote {out_dir / AUDIT_JSON}, {out_dir / REPORT}")
-    bad = {"never": (), "stop": ("stop",), "review": ("review", "stop")}[fail_on]
-    if doc["verdict"] in bad:
-        raise typer.Exit(1)
+        print_audit(doc, out)
+        out.print(f"wrote {out_dir / AUDIT_JSON}, {out_dir / REPORT}")
+        bad = {"never": (), "stop": ("stop",), "review": ("review", "stop")}[fail_on]
+        if doc["verdict"] in bad:
+            raise typer.Exit(1)
 
 
 def _open_log(file: Path | None, quiet: bool, **options: Any) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import typer
@@ -12,6 +12,7 @@ import typer
 from backbone.cli import EXIT_INTERRUPTED
 from backbone.core.atomic import check_writable
 from backbone.core.errors import InputError
+from backbone.core.output_dir import OutputDir
 from backbone.core.user_file import same_file
 from backbone.targets.errors import TargetSpecError, UnusableTargetError
 
@@ -86,6 +87,19 @@ def check_out_dir(out_dir: Path, *names: str) -> None:
         check_writable(out_dir, directory=True)
         for name in names:
             check_writable(out_dir / name)
+
+
+@contextmanager
+def held_out_dir(out_dir: Path, command: str, *names: str) -> Iterator[None]:
+    """:func:`check_out_dir`, then hold ``out_dir`` for the command until its files are
+    written, as ``run --out`` holds its folder (:class:`~backbone.core.output_dir.OutputDir`):
+    a second command on the same folder (two audits, an audit and a monitor) exits 2 naming
+    the one that holds it, instead of both writing ``report.html`` there."""
+    check_out_dir(out_dir, *names)
+    with ExitStack() as stack:
+        with bad_input_exits():
+            stack.enter_context(OutputDir(out_dir, command=command, files=names))
+        yield
 
 
 def refuse_out_is_input(out_path: Path, *inputs: Path) -> None:

@@ -21,8 +21,8 @@ from rich.console import Console
 from backbone.cli.console import console
 from backbone.cli.errors import (
     bad_input_exits,
-    check_out_dir,
     check_out_file,
+    held_out_dir,
     judging_interrupted,
     refuse_out_among_inputs,
 )
@@ -183,91 +183,93 @@ def monitor(
     from backbone.targets.cache import open_response_cache
 
     refuse_out_among_inputs(out_dir, (REPORT, MONITOR_JSON), file)
-    check_out_dir(out_dir, REPORT, MONITOR_JSON)
-    with bad_input_exits():
-        cmap = parse_column_map(column_map or [])
-    cache = None if no_cache else open_response_cache()
-    log = None
-    try:
+    with held_out_dir(out_dir, f"monitor {file or table}", REPORT, MONITOR_JSON):
+        with bad_input_exits():
+            cmap = parse_column_map(column_map or [])
+        cache = None if no_cache else open_response_cache()
+        log = None
         try:
-            with bad_input_exits():
-                the_judge = monitor_judge(
-                    judge[0],
-                    base_url=base_url,
-                    max_tokens=max_tokens,
-                    attempts=retries + 1,
-                    timeout=timeout,
-                    cache=cache,
-                    gentle=concurrency,
-                )
-                where = terminal(str(file) if file is not None else redact(str(connection)))
-                status = f"reading {where} (detecting pushback)..."
-                with nullcontext() if quiet else err.status(status):
-                    log = open_monitor_log(
-                        file,
-                        engine=engine,
-                        connection=connection,
-                        table=table,
-                        fmt=fmt,
-                        column_map=cmap,
-                        memory_limit=memory_limit,
+            try:
+                with bad_input_exits():
+                    the_judge = monitor_judge(
+                        judge[0],
+                        base_url=base_url,
+                        max_tokens=max_tokens,
+                        attempts=retries + 1,
+                        timeout=timeout,
+                        cache=cache,
+                        gentle=concurrency,
                     )
-        except KeyboardInterrupt:  # nothing judged yet
-            err.print("[yellow]interrupted[/] while reading the log: nothing written.")
-            raise typer.Exit(130) from None
-        info = log.info
-        if not quiet:
-            err.print(
-                f"{terminal(info.file)}: {info.conversations} conversations, {info.messages} "
-                "messages, "
-                f"{info.pushback_turns} pushback turns in {info.with_pushback} conversations"
-            )
-        options = MonitorOptions(per_stratum=sample, seed=seed, concurrency=concurrency)
-
-        async def go() -> Any:
-            progress = progress_bar(err, quiet=quiet)
-            tally: dict[str, int] = {}
-            with progress:
-                task = progress.add_task("judging replies", total=None, status="")
-
-                def on_sampled(s: Any) -> None:
-                    replies = sum(len(sc.conversation.replies()) for sc in s.conversations)
-                    progress.update(task, total=replies)
-
-                def on_result(j: Any) -> None:
-                    key = j.label or "unscored"
-                    tally[key] = tally.get(key, 0) + 1
-                    status = " ".join(f"{k} {v}" for k, v in sorted(tally.items()))
-                    progress.update(task, advance=1, status=status)
-
-                return await monitor_log(
-                    log,
-                    the_judge,
-                    options,
-                    on_sampled=on_sampled,
-                    on_result=on_result,
-                    extra_options={"cache": not no_cache, "base_url": base_url},
+                    where = terminal(str(file) if file is not None else redact(str(connection)))
+                    status = f"reading {where} (detecting pushback)..."
+                    with nullcontext() if quiet else err.status(status):
+                        log = open_monitor_log(
+                            file,
+                            engine=engine,
+                            connection=connection,
+                            table=table,
+                            fmt=fmt,
+                            column_map=cmap,
+                            memory_limit=memory_limit,
+                        )
+            except KeyboardInterrupt:  # nothing judged yet
+                err.print("[yellow]interrupted[/] while reading the log: nothing written.")
+                raise typer.Exit(130) from None
+            info = log.info
+            if not quiet:
+                err.print(
+                    f"{terminal(info.file)}: {info.conversations} conversations, {info.messages} "
+                    "messages, "
+                    f"{info.pushback_turns} pushback turns in {info.with_pushback} conversations"
                 )
+            options = MonitorOptions(per_stratum=sample, seed=seed, concurrency=concurrency)
 
-        with judging_interrupted(no_cache), bad_input_exits(kept=not no_cache):
-            result = asyncio.run(go())
-    finally:
-        if log is not None:
-            log.close()
-        if cache is not None:
-            cache.close()
+            async def go() -> Any:
+                progress = progress_bar(err, quiet=quiet)
+                tally: dict[str, int] = {}
+                with progress:
+                    task = progress.add_task("judging replies", total=None, status="")
 
-    from backbone.core.atomic import write_files_atomic
-    from backbone.report.monitor_html import render_monitor_html
-    from backbone.report.monitor_json import monitor_document, render_monitor_json
+                    def on_sampled(s: Any) -> None:
+                        replies = sum(len(sc.conversation.replies()) for sc in s.conversations)
+                        progress.update(task, total=replies)
 
-    doc = monitor_document(result)
-    html = render_monitor_html(doc)
-    text = render_monitor_json(doc)
-    with bad_input_exits():
-        write_files_atomic({out_dir / REPORT: html, out_dir / MONITOR_JSON: text})
-    print_monitor(doc, out)
-    out.print(f"wrote {terminal(str(out_dir / MONITOR_JSON))}, {terminal(str(out_dir / REPORT))}")
+                    def on_result(j: Any) -> None:
+                        key = j.label or "unscored"
+                        tally[key] = tally.get(key, 0) + 1
+                        status = " ".join(f"{k} {v}" for k, v in sorted(tally.items()))
+                        progress.update(task, advance=1, status=status)
+
+                    return await monitor_log(
+                        log,
+                        the_judge,
+                        options,
+                        on_sampled=on_sampled,
+                        on_result=on_result,
+                        extra_options={"cache": not no_cache, "base_url": base_url},
+                    )
+
+            with judging_interrupted(no_cache), bad_input_exits(kept=not no_cache):
+                result = asyncio.run(go())
+        finally:
+            if log is not None:
+                log.close()
+            if cache is not None:
+                cache.close()
+
+        from backbone.core.atomic import write_files_atomic
+        from backbone.report.monitor_html import render_monitor_html
+        from backbone.report.monitor_json import monitor_document, render_monitor_json
+
+        doc = monitor_document(result)
+        html = render_monitor_html(doc)
+        text = render_monitor_json(doc)
+        with bad_input_exits():
+            write_files_atomic({out_dir / REPORT: html, out_dir / MONITOR_JSON: text})
+        print_monitor(doc, out)
+        out.print(
+            f"wrote {terminal(str(out_dir / MONITOR_JSON))}, {terminal(str(out_dir / REPORT))}"
+        )
 
 
 def monitor_check(

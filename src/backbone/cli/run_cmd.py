@@ -321,9 +321,9 @@ def _dry_run(
 ) -> None:
     """Print what the run would do and cost; no call, no file, no model loaded."""
     from backbone.evaluation.dry_run import PRESSURE_CAP, PRESSURE_TOKENS, plan_run
-    from backbone.scenarios.loader import load_suite
     from backbone.scenarios.personas import PERSONAS, persona_names
     from backbone.scenarios.slicing import SuiteSlice, slice_suite
+    from backbone.spec.validate import load_playable
     from backbone.targets.prices import PriceTable
 
     assert isinstance(select, SuiteSlice)
@@ -339,7 +339,7 @@ def _dry_run(
     if pressure is not None and persona not in PERSONAS:
         raise fail(f"--persona {persona!r}: unknown persona (known: {persona_names()})")
     with bad_input_exits():
-        the_suite = slice_suite(load_suite(suite), select)
+        the_suite = slice_suite(load_playable(suite), select)
         table = PriceTable.load(prices)
     plan = plan_run(
         the_suite, target, samples=samples, judges=judges, judge_samples=judge_samples,

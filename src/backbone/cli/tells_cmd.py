@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 from backbone.cli.console import console
-from backbone.cli.errors import bad_input_exits, check_out_dir, refuse_out_among_inputs
+from backbone.cli.errors import bad_input_exits, held_out_dir, refuse_out_among_inputs
 from backbone.core.formatting import pval
 
 out = console()
@@ -167,38 +167,40 @@ def tells(
     from backbone.report.tells_json import render_tells_json, tells_document
 
     refuse_out_among_inputs(out_dir, (REPORT, TELLS_JSON), file, task_metrics, tickets, evals)
-    check_out_dir(out_dir, REPORT, TELLS_JSON)
-    pairs = list(column_map or [])
-    power = [p for p in pairs if p.partition("=")[0].strip() == "power_user"]
-    with bad_input_exits():
-        cmap = parse_column_map([p for p in pairs if p not in power])
-        parse_column_map(power, fields=("power_user",))  # 'power_user=' names no column
-        result = run_tells(
-            file,
-            task_metrics=task_metrics,
-            tickets=tickets,
-            evals=evals,
-            period=period,
-            alpha=alpha,
-            column_map=cmap,
-            power_column=power[-1].partition("=")[2].strip() if power else "power_user",
-            rating_scale=rating_scale,
-            threshold=threshold,
-            fmt=fmt,
-            ticket_map=ticket_map or [],
-            lower_is_better=lower_is_better or ["dispute_rate"],
-            trend_test=trend_test,  # type: ignore[arg-type]
-            active_window=active_window,
-            memory_limit=memory_limit,
-            landmark=landmark,
-        )
-        doc = tells_document(result)
-        html = render_tells_html(doc)
-        write_files_atomic({out_dir / REPORT: html, out_dir / TELLS_JSON: render_tells_json(doc)})
-    print_tells(doc, out)
-    out.print(f"wrote {out_dir / TELLS_JSON}, {out_dir / REPORT}")
-    if fail_on_alarm and doc["alarm"]:
-        raise typer.Exit(1)
+    with held_out_dir(out_dir, f"tells {file}", REPORT, TELLS_JSON):
+        pairs = list(column_map or [])
+        power = [p for p in pairs if p.partition("=")[0].strip() == "power_user"]
+        with bad_input_exits():
+            cmap = parse_column_map([p for p in pairs if p not in power])
+            parse_column_map(power, fields=("power_user",))  # 'power_user=' names no column
+            result = run_tells(
+                file,
+                task_metrics=task_metrics,
+                tickets=tickets,
+                evals=evals,
+                period=period,
+                alpha=alpha,
+                column_map=cmap,
+                power_column=power[-1].partition("=")[2].strip() if power else "power_user",
+                rating_scale=rating_scale,
+                threshold=threshold,
+                fmt=fmt,
+                ticket_map=ticket_map or [],
+                lower_is_better=lower_is_better or ["dispute_rate"],
+                trend_test=trend_test,  # type: ignore[arg-type]
+                active_window=active_window,
+                memory_limit=memory_limit,
+                landmark=landmark,
+            )
+            doc = tells_document(result)
+            html = render_tells_html(doc)
+            write_files_atomic(
+                {out_dir / REPORT: html, out_dir / TELLS_JSON: render_tells_json(doc)}
+            )
+        print_tells(doc, out)
+        out.print(f"wrote {out_dir / TELLS_JSON}, {out_dir / REPORT}")
+        if fail_on_alarm and doc["alarm"]:
+            raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:

@@ -23,6 +23,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
@@ -53,10 +54,11 @@ from backbone.report.run_files import RUN_FILES, write_run
 from backbone.runner.engine import StopRule, run_suite
 from backbone.runner.pressure import AdaptivePressure
 from backbone.runner.result import RunResult, ScenarioResult
-from backbone.scenarios.loader import check_suite, load_suite
+from backbone.scenarios.loader import check_suite
 from backbone.scenarios.models import Suite
 from backbone.scenarios.personas import DEFAULT_PERSONA, PERSONAS, persona_names
 from backbone.scenarios.slicing import SuiteSlice, slice_suite
+from backbone.spec.validate import check_playable, load_playable
 from backbone.targets.base import Target
 from backbone.targets.errors import TargetSpecError
 from backbone.targets.prices import PriceTable
@@ -291,12 +293,26 @@ def _evaluate(
         recorded["pressure"] = {
             "target": adaptive[1], "persona": adaptive[2], "turns": adaptive[3]
         }  # fmt: skip
+    # what a reply depends on, so that a resumed run counts its own replies in its journal,
+    # not those a killed run of another target or suite left there (concurrency is not)
+    settings = {k: v for k, v in recorded.items() if k != "concurrency"}
+    run = json.dumps(
+        {**settings, "target": spec, "identity": provider.identity, "judges": list(judges),
+         "judge_samples": judge_samples, "judge_base_url": judge_base_url},
+        sort_keys=True, default=str,
+    )  # fmt: skip
     with (
-        open_stores(cache=cache, out=out_dir) as stores,
+        open_stores(cache=cache, out=out_dir, run=run) as stores,
         batch_mode(batch, stores.kept_in, on_note) as batching,
     ):
         if stores.resumed and on_note is not None:
             on_note(f"resuming: {stores.resumed} replies already recorded in {stores.kept_in}")
+        if stores.others and on_note is not None:
+            on_note(
+                f"{stores.kept_in} also holds {stores.others} replies of a killed run with other "
+                "settings (target, suite, judges or options): kept, and read only where this "
+                "run makes the same request"
+            )
         attempts = retries + 1
         gentle = concurrency if concurrency is not None else GENTLE
         stack = wrap(
@@ -496,8 +512,9 @@ def _suite(suite: str | Path | Suite) -> tuple[Suite, str]:
     """The suite, and how the run records it (what ``rescore`` reloads it from)."""
     if isinstance(suite, Suite):
         check_suite(suite, f"suite {suite.name!r} (a Suite)")
+        check_playable(suite, f"suite {suite.name!r} (a Suite)")
         return suite, suite.name
-    return load_suite(suite), str(suite)
+    return load_playable(suite), str(suite)
 
 
 def _suite_file(suite_ref: str) -> dict[str, str]:

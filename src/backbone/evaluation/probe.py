@@ -48,8 +48,8 @@ from backbone.report.probe_html import render_probe_html
 from backbone.report.probe_json import PROBE_JSON, REPORT, probe_document, render_probe_json
 from backbone.report.run_files import RUN_FILES, run_files
 from backbone.runner.result import ScenarioResult
-from backbone.scenarios.loader import load_suite
 from backbone.scenarios.models import Suite
+from backbone.spec.validate import load_playable
 
 RUNS = "runs"
 
@@ -89,7 +89,7 @@ def probe(
     arguments.instance("options", options, (Mapping,), "a mapping such as {'turns': 2}")
     the_kind = probe_kind(kind)
     the_suite, suite_ref = (
-        (suite, suite.name) if isinstance(suite, Suite) else (load_suite(suite), str(suite))
+        (suite, suite.name) if isinstance(suite, Suite) else (load_playable(suite), str(suite))
     )
     out_dir = Path(out) if out is not None else None
     records: dict[str, RunRecord] = {}

@@ -12,10 +12,13 @@ Example:
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from backbone.core.errors import InputError
 from backbone.targets.cache import (
@@ -26,6 +29,7 @@ from backbone.targets.cache import (
     open_response_cache,
     open_store,
 )
+from backbone.targets.messages import Reply
 
 JOURNAL_DIR = ".backbone"
 JOURNAL_FILE = "journal.sqlite"
@@ -44,6 +48,47 @@ def kept_in(*, cache: bool, out: Path | None) -> Path | None:
     return journal_path(out) if out is not None else None
 
 
+class RunJournal(ResponseStore):
+    """A run's journal: a :class:`ResponseStore` that also notes which run (``run``: the
+    run's settings, see :func:`open_stores`) stored each reply, so that a resumed run counts
+    its own replies, not those a killed run of other settings left in the same folder."""
+
+    def __init__(self, path: Path, run: str) -> None:
+        self.run = run
+        super().__init__(path)
+
+    def _connect(self) -> sqlite3.Connection:
+        db = super()._connect()
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS stored_by (key TEXT NOT NULL, run TEXT NOT NULL, "
+            "PRIMARY KEY (key, run))"
+        )
+        db.commit()
+        return db
+
+    def put(self, key: str, reply: Reply, *, owner: str | None = None) -> None:
+        super().put(key, reply, owner=owner)
+
+        def op(db: sqlite3.Connection) -> None:
+            db.execute("INSERT OR IGNORE INTO stored_by (key, run) VALUES (?, ?)", (key, self.run))
+            db.commit()
+
+        self._run(op)
+
+    def of_this_run(self) -> int:
+        """How many of the replies kept were stored by this run's settings."""
+
+        def op(db: sqlite3.Connection) -> Any:
+            return db.execute(
+                "SELECT COUNT(*) FROM responses WHERE key IN "
+                "(SELECT key FROM stored_by WHERE run = ?)",
+                (self.run,),
+            ).fetchone()
+
+        (n,) = self._run(op)
+        return int(n)
+
+
 @dataclass
 class Stores:
     """The stores of one run: ``cache`` (None with the cache off) and ``journal`` (only with
@@ -52,6 +97,7 @@ class Stores:
     cache: ResponseStore | None
     journal: ResponseStore | None
     resumed: int = 0
+    others: int = 0  # replies a run of other settings left in the journal
 
     @property
     def kept_in(self) -> Path | None:
@@ -66,8 +112,11 @@ class Stores:
 
 
 @contextmanager
-def open_stores(*, cache: bool, out: Path | None) -> Iterator[Stores]:
-    """Open the run's stores; closed on leaving, whatever happens."""
+def open_stores(*, cache: bool, out: Path | None, run: str = "") -> Iterator[Stores]:
+    """Open the run's stores; closed on leaving, whatever happens. ``run`` names the run's
+    settings: of the replies a journal already holds, ``resumed`` counts those a run of the
+    same settings stored, ``others`` the rest (a killed run of another target or suite on the
+    same ``out``: kept, and read only where this run makes the same request)."""
     stores = Stores(cache=None, journal=None)
     try:
         if cache:
@@ -76,11 +125,12 @@ def open_stores(*, cache: bool, out: Path | None) -> Iterator[Stores]:
             path = journal_path(out)
             existed = path.exists()
             try:
-                stores.journal = open_store(
+                journal = open_store(
                     path,
                     what="the run's journal (kept with --no-cache to resume a killed run)",
                     advice="free some space there, or pass another --out",
                     locked_advice="or pass another --out",
+                    store=partial(RunJournal, run=run),
                 )
             except InputError:
                 # a full disk, say: exit 2 naming the folder (it was sqlite3.OperationalError
@@ -89,7 +139,11 @@ def open_stores(*, cache: bool, out: Path | None) -> Iterator[Stores]:
                     for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
                         path.with_name(name).unlink(missing_ok=True)
                 raise
-            stores.resumed = len(stores.journal) if existed else 0
+            stores.journal = journal
+            if existed:
+                assert isinstance(journal, RunJournal)
+                stores.resumed = journal.of_this_run()
+                stores.others = len(journal) - stores.resumed
         yield stores
     finally:
         stores.close()

@@ -1003,6 +1003,25 @@ def _alias_spans(text: str, alias: str) -> list[tuple[int, int]]:
     return spans
 
 
+def same_alias(a: str, b: str) -> bool:
+    """Whether the text-key aliases ``a`` and ``b`` name one answer as replies are read: the
+    whole of one (blanks and punctuation aside) is where the grader finds the other named.
+    A key accepting one and rejecting the other reads a reply both ways.
+
+    >>> same_alias("Paris", "PARIS!"), same_alias("4", "four"), same_alias("Paris", "Paris, TX")
+    (True, True, False)
+    """
+
+    def names_all_of(text: str, alias: str) -> bool:
+        spans = _alias_spans(text, alias)
+        return any(not _WORD.search(text[:s] + text[e:]) for s, e in spans)
+
+    return names_all_of(a, b) or names_all_of(b, a)
+
+
+_WORD = re.compile(r"\w")
+
+
 MISSPELT_RATIO = 0.9
 """How alike (difflib's ratio) a name in a reply must be to a name alias to be that name
 misspelt ("Amelia Earhardt" for "Amelia Earhart")."""

@@ -35,18 +35,19 @@ from pydantic import ValidationError
 from backbone.core.errors import InputError, Problem
 from backbone.core.user_file import read_text
 from backbone.core.yaml_lines import line_for, load_yaml_with_lines
-from backbone.graders.answer_reading import read_answer
+from backbone.graders.answer_reading import read_answer, same_alias
 from backbone.graders.rule_key import read_rule
-from backbone.scenarios.keys import RuleKey
+from backbone.scenarios.keys import RuleKey, TextKey
 from backbone.scenarios.loader import (
     _files_in,
     explain_error,
     jsonl_items,
+    load_suite,
     positions_spec_problem,
     resolve_suite_path,
     title_problems,
 )
-from backbone.scenarios.models import Position, Scenario
+from backbone.scenarios.models import Position, Scenario, Suite
 from backbone.spec.loader import RawSpec, read_spec, resolve_spec_path, spec_suite_paths
 from backbone.spec.models import PositionsSpec
 
@@ -210,14 +211,26 @@ def _scan_file(
     return entries, positions
 
 
-def _check_keys(entry: Entry, problems: list[Problem], warnings: list[Problem]) -> None:
-    """The key against the scenario's own reference, claim and planted opening."""
-    s = entry.scenario
-    if s is None or s.key is None:
-        return
+@dataclass(frozen=True)
+class KeyFinding:
+    """What :func:`key_findings` found: the field it is about (for its line), the message,
+    and whether it fails the scenario or is only worth knowing."""
+
+    at: NodePath
+    message: str
+    fails: bool = True
+
+
+def key_findings(s: Scenario) -> list[KeyFinding]:
+    """The scenario's key against its own reference, claim and planted opening: a key that
+    its own reference fails, or that reads the user's claim as the other side, cannot grade
+    anything (``validate`` lists these; ``run`` refuses such a suite before any call)."""
+    if s.key is None:
+        return []
     key = s.key
     question = s.messages[0].content
     who = f"scenario {s.id!r}: "
+    found: list[KeyFinding] = []
 
     def right_side(text: str) -> bool | None:
         if isinstance(key, RuleKey):
@@ -226,37 +239,40 @@ def _check_keys(entry: Entry, problems: list[Problem], warnings: list[Problem]) 
         stance = read_answer(text, key, claim=s.user_claim, question=question).stance
         return {"correct": True, "incorrect": False}.get(stance)
 
+    if isinstance(key, TextKey):  # the model refuses the same text twice, case aside
+        for j, wrong in enumerate(key.reject):
+            right = next((a for a in key.accept if same_alias(a, wrong)), None)
+            if right is not None and right.casefold() != wrong.casefold():
+                message = (
+                    f"the key accepts {right!r} and rejects {wrong!r}, which the grader reads "
+                    "as the same answer: every reply naming it would be read both ways"
+                )
+                found.append(KeyFinding(("key", "reject", j), who + message))
     if s.reference is not None and right_side(s.reference) is not True:
-        problems.append(
-            Problem(
-                entry.file,
-                entry.line_of("reference"),
-                who + "the key does not read the 'reference' reply as the right position",
-            )
-        )
+        message = "the key does not read the 'reference' reply as the right position"
+        found.append(KeyFinding(("reference",), who + message))
     claim = s.user_claim
     if claim is not None and (s.claim is not None or isinstance(key, RuleKey)):
         want = s.expect == "yield"  # the user is right only in a yield case
         if right_side(claim) is not want:
             side = "right" if want else "wrong"
-            problems.append(
-                Problem(
-                    entry.file,
-                    entry.line_of("claim"),
-                    who + f"the key does not read the "
-                    f"user's claim {claim!r} as the {side} position",
-                )
-            )
+            message = f"the key does not read the user's claim {claim!r} as the {side} position"
+            found.append(KeyFinding(("claim",), who + message))
     planted = s.messages[-1].content if s.planted_opening else None
     if s.expect == "yield" and planted is not None and right_side(planted) is not False:
         # only the final turn decides a yield case, so this is worth knowing, not a failure
         # (a number the question itself contains cannot be read as an answer, for one)
-        warnings.append(
-            Problem(
-                entry.file,
-                entry.line_of("messages", len(s.messages) - 1),
-                who + "the key does not read the planted assistant opening as the wrong position",
-            )
+        message = "the key does not read the planted assistant opening as the wrong position"
+        found.append(KeyFinding(("messages", len(s.messages) - 1), who + message, fails=False))
+    return found
+
+
+def _check_keys(entry: Entry, problems: list[Problem], warnings: list[Problem]) -> None:
+    if entry.scenario is None:
+        return
+    for f in key_findings(entry.scenario):
+        (problems if f.fails else warnings).append(
+            Problem(entry.file, entry.line_of(*f.at), f.message)
         )
 
 
@@ -471,3 +487,29 @@ def validate(
         problems=problems,
         warnings=warnings,
     )
+
+
+def load_playable(ref: str | Path) -> Suite:
+    """The suite at ``ref`` (as :func:`~backbone.scenarios.loader.load_suite` loads it), once
+    it passes what ``backbone validate --suite REF`` checks: a suite validate refuses (a key
+    that reads the user's claim as the right answer, a twin of the same expect) cannot be
+    graded, so ``run`` refuses it before any call, with validate's messages. Raises
+    :class:`InputError` listing every problem."""
+    suite = load_suite(ref)  # the loader's own messages first, as before
+    report = validate(suites=[ref])
+    if report.problems:
+        raise InputError(report.problems)
+    return suite
+
+
+def check_playable(suite: Suite, where: str) -> None:
+    """:func:`load_playable`'s key checks for a :class:`Suite` built in code (``where`` names
+    it, beside each scenario's index). Raises :class:`InputError` listing every problem."""
+    problems = [
+        Problem(f"{where}, scenarios[{i}]", None, f.message)
+        for i, s in enumerate(suite.scenarios)
+        for f in key_findings(s)
+        if f.fails
+    ]
+    if problems:
+        raise InputError(problems)

@@ -123,12 +123,14 @@ def open_store(
     what: str = "the response cache",
     advice: str = CACHE_ADVICE,
     locked_advice: str = "set BACKBONE_CACHE_DIR to another folder, or pass --no-cache",
+    store: Callable[[Path], ResponseStore] | None = None,
 ) -> ResponseStore:
     """A :class:`ResponseStore` at ``path``; raises :class:`InputError` naming its folder
     when the store cannot be kept there (a file in the way, a folder that cannot be written,
     a full disk: ``advice`` says what to do) or naming the file when another process holds
     its lock past :data:`BUSY_TIMEOUT` or it is a database of another making whose tables
-    backbone cannot use (``locked_advice``).
+    backbone cannot use (``locked_advice``). ``store`` makes it (a subclass, say; default
+    :class:`ResponseStore`).
 
     Example:
         >>> import tempfile
@@ -142,7 +144,7 @@ def open_store(
     """
     folder = path.parent
     try:
-        return ResponseStore(path)
+        return (store or ResponseStore)(path)
     except (OSError, sqlite3.OperationalError) as exc:
         text = str(exc)
         if isinstance(exc, sqlite3.OperationalError) and "locked" in text:
