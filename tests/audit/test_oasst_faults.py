@@ -185,3 +185,46 @@ def test_a_key_given_twice_is_named_with_its_line(tmp_path: Path) -> None:
         "error: trees.jsonl:3: duplicate key 'text' in one object\n"
     )
     assert not (tmp_path / "events.jsonl").exists()
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("parent_id", ["m0"], "'parent_id' must be a string or null"),
+        ("parent_id", {"id": "m0"}, "'parent_id' must be a string or null"),
+        ("deleted", "false", "'deleted' must be true, false or null, got \"false\""),
+        ("deleted", "no", "'deleted' must be true, false or null, got \"no\""),
+    ],
+)
+def test_a_parent_id_or_deleted_flag_of_the_wrong_type_exits_2(
+    tmp_path: Path, key: str, value: Any, message: str
+) -> None:
+    # a list or object parent_id was a TypeError traceback (unhashable); "deleted": "false"
+    # was truthy: the reply was skipped as deleted and the import said "no feedback event"
+    bad = tree({"+1": 2})
+    bad["replies"][0][key] = value
+    write_trees(tmp_path / "trees.jsonl", tree({"+1": 1}, "ok"), bad)
+    proc = subprocess.run(
+        [backbone_exe(), "audit-import", "oasst", "trees.jsonl", "--out", "events.jsonl"],
+        cwd=tmp_path,
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert f"trees.jsonl:2: message.replies[0]: {message}" in proc.stderr
+    assert not (tmp_path / "events.jsonl").exists()
+
+
+def test_a_null_parent_id_and_a_false_deleted_flag_still_read(tmp_path: Path) -> None:
+    ok = tree({"+1": 2})
+    ok["replies"][0].update(parent_id="m0", deleted=False)
+    ok["deleted"] = None
+    gone = tree({"+1": 2}, "gone")
+    gone["replies"][0]["deleted"] = 1  # a converter's 0/1 for false/true
+    gone["deleted"] = 0
+    got = import_oasst(write_trees(tmp_path / "trees.jsonl", ok, gone))
+    assert [e["id"] for e in got.events] == ["m1"] and got.events[0]["rating"] == "up"
+    assert got.counts["deleted"] == 1

@@ -118,6 +118,21 @@ def _check(message: Any, where: str, problems: list[Problem], file: str, line: i
             )
         )
         ok = False
+    # a parent_id that is no id was a TypeError (a list or an object cannot be looked up);
+    # "deleted": "false" was truthy and dropped the reply as deleted without a word
+    if message.get("parent_id") is not None and not isinstance(message["parent_id"], str):
+        problems.append(Problem(file, line, f"{where}: 'parent_id' must be a string or null"))
+        ok = False
+    if message.get("deleted") not in (None, True, False):  # 0 and 1 read as false and true
+        problems.append(
+            Problem(
+                file,
+                line,
+                f"{where}: 'deleted' must be true, false or null, "
+                f"got {json.dumps(message['deleted'])[:40]}",
+            )
+        )
+        ok = False
     emojis = message.get("emojis")
     if emojis is not None and not isinstance(emojis, dict):
         problems.append(Problem(file, line, f"{where}: 'emojis' must be an object"))
