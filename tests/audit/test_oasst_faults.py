@@ -228,3 +228,29 @@ def test_a_null_parent_id_and_a_false_deleted_flag_still_read(tmp_path: Path) ->
     got = import_oasst(write_trees(tmp_path / "trees.jsonl", ok, gone))
     assert [e["id"] for e in got.events] == ["m1"] and got.events[0]["rating"] == "up"
     assert got.counts["deleted"] == 1
+
+
+def test_a_nan_or_infinite_kept_value_is_written_as_null(tmp_path: Path) -> None:
+    # a dump that json.dumps wrote with "rank": NaN was copied as NaN into the log: lines no
+    # strict JSON reader (jq, JSON.parse, another team's loader) takes
+    t = tree({"+1": 2})
+    t["replies"][0].update(rank=float("nan"), synthetic=float("inf"), lang="en")
+    t["replies"][0]["created_date"] = float("-inf")
+    write_trees(tmp_path / "trees.jsonl", t)
+    proc = subprocess.run(
+        [backbone_exe(), "audit-import", "oasst", "trees.jsonl", "--out", "events.jsonl"],
+        cwd=tmp_path,
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+
+    def refuse(constant: str) -> Any:
+        raise AssertionError(f"{constant} in the log")
+
+    (line,) = (tmp_path / "events.jsonl").read_text().splitlines()
+    event = json.loads(line, parse_constant=refuse)
+    assert event["rank"] is None and event["synthetic"] is None and event["timestamp"] is None
+    assert event["lang"] == "en" and event["rating"] == "up"

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from backbone.audit.source import jsonable
 from backbone.core.atomic import write_text_atomic
 from backbone.core.compressed import open_bytes
 from backbone.core.errors import InputError, Problem
@@ -300,5 +301,12 @@ def import_oasst(path: str | Path) -> OasstImport:
 
 
 def write_events(events: list[dict[str, Any]], out: Path) -> None:
-    """Write events as a JSONL feedback log (whole or not at all)."""
-    write_text_atomic(out, "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in events))
+    """Write events as a JSONL feedback log (whole or not at all). A kept value the dump
+    gives as NaN or Infinity (``"rank": NaN``, which ``json.loads`` reads) is written as null:
+    ``NaN`` in the log made lines no strict JSON reader takes."""
+    write_text_atomic(
+        out,
+        "".join(
+            json.dumps(jsonable(e), ensure_ascii=False, allow_nan=False) + "\n" for e in events
+        ),
+    )
