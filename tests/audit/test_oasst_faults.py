@@ -254,3 +254,29 @@ def test_a_nan_or_infinite_kept_value_is_written_as_null(tmp_path: Path) -> None
     event = json.loads(line, parse_constant=refuse)
     assert event["rank"] is None and event["synthetic"] is None and event["timestamp"] is None
     assert event["lang"] == "en" and event["rating"] == "up"
+
+
+def test_a_kept_value_nested_hundreds_deep_is_written_as_it_was(tmp_path: Path) -> None:
+    # turning NaN into null with a Python walk over every value ran out of stack on a rank
+    # nested 900 deep (a RecursionError traceback) where the plain dump had written it
+    deep = "[" * 900 + "NaN" + "]" * 900
+    plain = "[" * 900 + "]" * 900
+    lines = [
+        f'{{"message_id": "p{i}", "text": "t", "role": "prompter", "replies": [{{"message_id": '
+        f'"a{i}", "text": "t", "role": "assistant", "rank": {rank}}}]}}'
+        for i, rank in enumerate((deep, plain))
+    ]
+    (tmp_path / "trees.jsonl").write_text("\n".join(lines) + "\n")
+    proc = subprocess.run(
+        [backbone_exe(), "audit-import", "oasst", "trees.jsonl", "--out", "events.jsonl"],
+        cwd=tmp_path,
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = (tmp_path / "events.jsonl").read_text().splitlines()
+    assert len(lines) == 2 and "NaN" not in lines[0]
+    assert '"rank": ' + "[" * 900 + "null" + "]" * 900 in lines[0]
+    assert '"rank": ' + plain in lines[1]

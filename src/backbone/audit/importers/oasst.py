@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from backbone.audit.source import jsonable
 from backbone.core.atomic import write_text_atomic
 from backbone.core.compressed import open_bytes
 from backbone.core.errors import InputError, Problem
@@ -300,13 +299,19 @@ def import_oasst(path: str | Path) -> OasstImport:
     return OasstImport(events=events, trees=len(trees), counts=counts)
 
 
+def _json_line(event: dict[str, Any]) -> str:
+    """One event as a line of strict JSON: a kept value the dump gives as NaN or Infinity
+    (``"rank": NaN``, which ``json.loads`` reads) becomes null, as a missing value. ``NaN``
+    in the log made lines no strict JSON reader takes. The C encoder and decoder do the work:
+    a kept value nested hundreds deep passes (a Python walk over it ran out of stack)."""
+    try:
+        return json.dumps(event, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # a non-finite float somewhere: read it back with those as null
+        loose = json.dumps(event, ensure_ascii=False)
+        strict = json.loads(loose, parse_constant=lambda _: None)
+        return json.dumps(strict, ensure_ascii=False, allow_nan=False)
+
+
 def write_events(events: list[dict[str, Any]], out: Path) -> None:
-    """Write events as a JSONL feedback log (whole or not at all). A kept value the dump
-    gives as NaN or Infinity (``"rank": NaN``, which ``json.loads`` reads) is written as null:
-    ``NaN`` in the log made lines no strict JSON reader takes."""
-    write_text_atomic(
-        out,
-        "".join(
-            json.dumps(jsonable(e), ensure_ascii=False, allow_nan=False) + "\n" for e in events
-        ),
-    )
+    """Write events as a JSONL feedback log (whole or not at all), each a strict JSON line."""
+    write_text_atomic(out, "".join(_json_line(e) + "\n" for e in events))
