@@ -1,7 +1,9 @@
 """OpenAssistant (OASST1/OASST2) message trees as a backbone feedback log.
 
-Input: the public ``*.trees.jsonl`` / ``*_message.jsonl`` form with one conversation tree per
-line: a prompter message whose ``replies`` nest alternately assistant and prompter messages;
+Input: one conversation tree per line, as the release's ``*.trees.jsonl`` (each line
+``{"message_tree_id", "tree_state", "prompt", "origin"}`` with the root message in ``prompt``)
+or the bare root message a line (``*_message.jsonl``): a prompter message whose ``replies``
+nest alternately assistant and prompter messages;
 each message has ``message_id``, ``text``, ``role`` (``prompter``/``assistant``) and
 ``emojis`` (vote counts such as ``{"+1": 3, "-1": 1}``, or null).
 
@@ -185,7 +187,15 @@ def _read_trees(p: Path, problems: list[Problem]) -> list[tuple[int, dict[str, A
                     Problem(file, number, f"not valid Unicode: a lone surrogate escape ({bad})")
                 )
                 continue
-            if _check(root, "message", problems, file, number):
+            where = "message"
+            if isinstance(root, dict) and "message_tree_id" in root and "message_id" not in root:
+                # the release's *.trees.jsonl wraps each tree: {"message_tree_id", "tree_state",
+                # "prompt": the root message, "origin"}; it was refused as a message without
+                # message_id, text and role (the bare-root form is the *_message.jsonl sample)
+                if root.get("prompt") is None:
+                    continue  # a tree without its prompt holds no reply to rate
+                root, where = root["prompt"], "prompt"
+            if _check(root, where, problems, file, number):
                 trees.append((number, root))
     return trees
 
