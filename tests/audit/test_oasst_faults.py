@@ -280,3 +280,21 @@ def test_a_kept_value_nested_hundreds_deep_is_written_as_it_was(tmp_path: Path) 
     assert len(lines) == 2 and "NaN" not in lines[0]
     assert '"rank": ' + "[" * 900 + "null" + "]" * 900 in lines[0]
     assert '"rank": ' + plain in lines[1]
+
+
+def test_a_parquet_file_is_named_for_what_it_is(tmp_path: Path) -> None:
+    # Hugging Face ships oasst1 as Parquet (the flat messages): its bytes were read as lines,
+    # 50 "not UTF-8 text" errors and a count of more, none saying what the file was
+    import duckdb
+
+    table = tmp_path / "train.parquet"
+    duckdb.sql(
+        "SELECT 'm' || i AS message_id, 'text ' || i AS text, 'assistant' AS role "
+        "FROM range(2000) t(i)"
+    ).write_parquet(str(table))
+    with pytest.raises(InputError) as exc:
+        import_oasst(table)
+    (problem,) = exc.value.problems
+    assert problem.line is None
+    assert problem.message.startswith("a Parquet file (as Hugging Face ships the flat messages)")
+    assert "*.trees.jsonl.gz" in problem.message

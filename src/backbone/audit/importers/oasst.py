@@ -160,6 +160,14 @@ def _read_trees(p: Path, problems: list[Problem]) -> list[tuple[int, dict[str, A
     file = str(p)
     trees: list[tuple[int, dict[str, Any]]] = []
     with open_bytes(p) as f:
+        if f.read(4) == b"PAR1":  # as Hugging Face ships oasst1: not 50 lines of 'not UTF-8'
+            why = (
+                "a Parquet file (as Hugging Face ships the flat messages): this reads the "
+                "message-trees JSONL, one tree a line (OpenAssistant's *.trees.jsonl.gz)"
+            )
+            problems.append(Problem(file, None, why))
+            return trees
+    with open_bytes(p) as f:
         for number, raw in enumerate(f, start=1):
             try:
                 line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
