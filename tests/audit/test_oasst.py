@@ -93,6 +93,37 @@ def test_the_gzipped_release_file_reads_as_the_plain_one(tmp_path: Path) -> None
     assert not (tmp_path / "fake.jsonl").exists()
 
 
+def test_the_release_trees_file_with_each_tree_wrapped_reads_as_the_sample(
+    tmp_path: Path,
+) -> None:
+    # OpenAssistant's release (2023-04-12_oasst_ready.trees.jsonl.gz) wraps each tree as
+    # {"message_tree_id", "tree_state", "prompt": <root message>, "origin"}: every line was
+    # refused ("message: 'message_id' must be a string", exit 2)
+    lines = []
+    for raw in OASST.read_text(encoding="utf-8").splitlines():
+        root = json.loads(raw)
+        tree = {"message_tree_id": root["message_id"], "tree_state": "ready_for_export"}
+        lines.append(json.dumps({**tree, "prompt": root, "origin": None}))
+    lines.append(json.dumps({"message_tree_id": "no-prompt", "prompt": None}))  # nothing to rate
+    packed = tmp_path / "2023-04-12_oasst_ready.trees.jsonl.gz"
+    packed.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
+    result = backbone("audit-import", "oasst", packed.name, "-o", "out.jsonl", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "687 events from 100 trees: 334 up, 96 down" in result.stdout
+    got = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert got == import_oasst(OASST).events
+    # a wrapped tree's problems are named inside its prompt
+    bad = json.loads(lines[0])
+    bad["prompt"]["replies"][0]["role"] = "bot"
+    (tmp_path / "bad.trees.jsonl").write_text(json.dumps(bad) + "\n")
+    result = backbone("audit-import", "oasst", "bad.trees.jsonl", "-o", "bad.jsonl", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "bad.trees.jsonl:1: prompt.replies[0]: role must be prompter or assistant" in (
+        result.stderr
+    )
+    assert not (tmp_path / "bad.jsonl").exists()
+
+
 def test_bad_trees_are_reported_with_their_lines(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text(

@@ -185,3 +185,116 @@ def test_a_key_given_twice_is_named_with_its_line(tmp_path: Path) -> None:
         "error: trees.jsonl:3: duplicate key 'text' in one object\n"
     )
     assert not (tmp_path / "events.jsonl").exists()
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("parent_id", ["m0"], "'parent_id' must be a string or null"),
+        ("parent_id", {"id": "m0"}, "'parent_id' must be a string or null"),
+        ("deleted", "false", "'deleted' must be true, false or null, got \"false\""),
+        ("deleted", "no", "'deleted' must be true, false or null, got \"no\""),
+    ],
+)
+def test_a_parent_id_or_deleted_flag_of_the_wrong_type_exits_2(
+    tmp_path: Path, key: str, value: Any, message: str
+) -> None:
+    # a list or object parent_id was a TypeError traceback (unhashable); "deleted": "false"
+    # was truthy: the reply was skipped as deleted and the import said "no feedback event"
+    bad = tree({"+1": 2})
+    bad["replies"][0][key] = value
+    write_trees(tmp_path / "trees.jsonl", tree({"+1": 1}, "ok"), bad)
+    proc = subprocess.run(
+        [backbone_exe(), "audit-import", "oasst", "trees.jsonl", "--out", "events.jsonl"],
+        cwd=tmp_path,
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert f"trees.jsonl:2: message.replies[0]: {message}" in proc.stderr
+    assert not (tmp_path / "events.jsonl").exists()
+
+
+def test_a_null_parent_id_and_a_false_deleted_flag_still_read(tmp_path: Path) -> None:
+    ok = tree({"+1": 2})
+    ok["replies"][0].update(parent_id="m0", deleted=False)
+    ok["deleted"] = None
+    gone = tree({"+1": 2}, "gone")
+    gone["replies"][0]["deleted"] = 1  # a converter's 0/1 for false/true
+    gone["deleted"] = 0
+    got = import_oasst(write_trees(tmp_path / "trees.jsonl", ok, gone))
+    assert [e["id"] for e in got.events] == ["m1"] and got.events[0]["rating"] == "up"
+    assert got.counts["deleted"] == 1
+
+
+def test_a_nan_or_infinite_kept_value_is_written_as_null(tmp_path: Path) -> None:
+    # a dump that json.dumps wrote with "rank": NaN was copied as NaN into the log: lines no
+    # strict JSON reader (jq, JSON.parse, another team's loader) takes
+    t = tree({"+1": 2})
+    t["replies"][0].update(rank=float("nan"), synthetic=float("inf"), lang="en")
+    t["replies"][0]["created_date"] = float("-inf")
+    write_trees(tmp_path / "trees.jsonl", t)
+    proc = subprocess.run(
+        [backbone_exe(), "audit-import", "oasst", "trees.jsonl", "--out", "events.jsonl"],
+        cwd=tmp_path,
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+
+    def refuse(constant: str) -> Any:
+        raise AssertionError(f"{constant} in the log")
+
+    (line,) = (tmp_path / "events.jsonl").read_text().splitlines()
+    event = json.loads(line, parse_constant=refuse)
+    assert event["rank"] is None and event["synthetic"] is None and event["timestamp"] is None
+    assert event["lang"] == "en" and event["rating"] == "up"
+
+
+def test_a_kept_value_nested_hundreds_deep_is_written_as_it_was(tmp_path: Path) -> None:
+    # turning NaN into null with a Python walk over every value ran out of stack on a rank
+    # nested 900 deep (a RecursionError traceback) where the plain dump had written it
+    deep = "[" * 900 + "NaN" + "]" * 900
+    plain = "[" * 900 + "]" * 900
+    lines = [
+        f'{{"message_id": "p{i}", "text": "t", "role": "prompter", "replies": [{{"message_id": '
+        f'"a{i}", "text": "t", "role": "assistant", "rank": {rank}}}]}}'
+        for i, rank in enumerate((deep, plain))
+    ]
+    (tmp_path / "trees.jsonl").write_text("\n".join(lines) + "\n")
+    proc = subprocess.run(
+        [backbone_exe(), "audit-import", "oasst", "trees.jsonl", "--out", "events.jsonl"],
+        cwd=tmp_path,
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = (tmp_path / "events.jsonl").read_text().splitlines()
+    assert len(lines) == 2 and "NaN" not in lines[0]
+    assert '"rank": ' + "[" * 900 + "null" + "]" * 900 in lines[0]
+    assert '"rank": ' + plain in lines[1]
+
+
+def test_a_parquet_file_is_named_for_what_it_is(tmp_path: Path) -> None:
+    # Hugging Face ships oasst1 as Parquet (the flat messages): its bytes were read as lines,
+    # 50 "not UTF-8 text" errors and a count of more, none saying what the file was
+    import duckdb
+
+    table = tmp_path / "train.parquet"
+    duckdb.sql(
+        "SELECT 'm' || i AS message_id, 'text ' || i AS text, 'assistant' AS role "
+        "FROM range(2000) t(i)"
+    ).write_parquet(str(table))
+    with pytest.raises(InputError) as exc:
+        import_oasst(table)
+    (problem,) = exc.value.problems
+    assert problem.line is None
+    assert problem.message.startswith("a Parquet file (as Hugging Face ships the flat messages)")
+    assert "*.trees.jsonl.gz" in problem.message

@@ -65,6 +65,16 @@ MapOpt = Annotated[
         "--map prompt=question --map rating=thumbs.",
     ),
 ]
+# the split-feedback log has no 'rating' field: the example above exits 2 there
+ChannelMapOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        "-m",
+        help="FIELD=COLUMN: read a field from your own column (repeatable), e.g. "
+        "--map prompt=question --map experience=thumbs.",
+    ),
+]
 
 
 def _share(s: dict[str, Any]) -> str:
@@ -372,7 +382,7 @@ def audit_channels(
     out_dir: Annotated[
         Path, typer.Option("--out", "-o", help="Directory for channels.json, review_queue.jsonl.")
     ] = Path("backbone-channels"),
-    column_map: MapOpt = None,
+    column_map: ChannelMapOpt = None,
     limit: Annotated[
         int | None,
         typer.Option(min=1, help="Judge at most this many disagreements (a seeded sample)."),

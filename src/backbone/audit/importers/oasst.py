@@ -1,7 +1,9 @@
 """OpenAssistant (OASST1/OASST2) message trees as a backbone feedback log.
 
-Input: the public ``*.trees.jsonl`` / ``*_message.jsonl`` form with one conversation tree per
-line: a prompter message whose ``replies`` nest alternately assistant and prompter messages;
+Input: one conversation tree per line, as the release's ``*.trees.jsonl`` (each line
+``{"message_tree_id", "tree_state", "prompt", "origin"}`` with the root message in ``prompt``)
+or the bare root message a line (``*_message.jsonl``): a prompter message whose ``replies``
+nest alternately assistant and prompter messages;
 each message has ``message_id``, ``text``, ``role`` (``prompter``/``assistant``) and
 ``emojis`` (vote counts such as ``{"+1": 3, "-1": 1}``, or null).
 
@@ -118,6 +120,21 @@ def _check(message: Any, where: str, problems: list[Problem], file: str, line: i
             )
         )
         ok = False
+    # a parent_id that is no id was a TypeError (a list or an object cannot be looked up);
+    # "deleted": "false" was truthy and dropped the reply as deleted without a word
+    if message.get("parent_id") is not None and not isinstance(message["parent_id"], str):
+        problems.append(Problem(file, line, f"{where}: 'parent_id' must be a string or null"))
+        ok = False
+    if message.get("deleted") not in (None, True, False):  # 0 and 1 read as false and true
+        problems.append(
+            Problem(
+                file,
+                line,
+                f"{where}: 'deleted' must be true, false or null, "
+                f"got {json.dumps(message['deleted'])[:40]}",
+            )
+        )
+        ok = False
     emojis = message.get("emojis")
     if emojis is not None and not isinstance(emojis, dict):
         problems.append(Problem(file, line, f"{where}: 'emojis' must be an object"))
@@ -142,6 +159,14 @@ def _read_trees(p: Path, problems: list[Problem]) -> list[tuple[int, dict[str, A
     is not UTF-8 or not JSON, or a tree that is malformed, is a problem instead."""
     file = str(p)
     trees: list[tuple[int, dict[str, Any]]] = []
+    with open_bytes(p) as f:
+        if f.read(4) == b"PAR1":  # as Hugging Face ships oasst1: not 50 lines of 'not UTF-8'
+            why = (
+                "a Parquet file (as Hugging Face ships the flat messages): this reads the "
+                "message-trees JSONL, one tree a line (OpenAssistant's *.trees.jsonl.gz)"
+            )
+            problems.append(Problem(file, None, why))
+            return trees
     with open_bytes(p) as f:
         for number, raw in enumerate(f, start=1):
             try:
@@ -170,7 +195,15 @@ def _read_trees(p: Path, problems: list[Problem]) -> list[tuple[int, dict[str, A
                     Problem(file, number, f"not valid Unicode: a lone surrogate escape ({bad})")
                 )
                 continue
-            if _check(root, "message", problems, file, number):
+            where = "message"
+            if isinstance(root, dict) and "message_tree_id" in root and "message_id" not in root:
+                # the release's *.trees.jsonl wraps each tree: {"message_tree_id", "tree_state",
+                # "prompt": the root message, "origin"}; it was refused as a message without
+                # message_id, text and role (the bare-root form is the *_message.jsonl sample)
+                if root.get("prompt") is None:
+                    continue  # a tree without its prompt holds no reply to rate
+                root, where = root["prompt"], "prompt"
+            if _check(root, where, problems, file, number):
                 trees.append((number, root))
     return trees
 
@@ -284,6 +317,19 @@ def import_oasst(path: str | Path) -> OasstImport:
     return OasstImport(events=events, trees=len(trees), counts=counts)
 
 
+def _json_line(event: dict[str, Any]) -> str:
+    """One event as a line of strict JSON: a kept value the dump gives as NaN or Infinity
+    (``"rank": NaN``, which ``json.loads`` reads) becomes null, as a missing value. ``NaN``
+    in the log made lines no strict JSON reader takes. The C encoder and decoder do the work:
+    a kept value nested hundreds deep passes (a Python walk over it ran out of stack)."""
+    try:
+        return json.dumps(event, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # a non-finite float somewhere: read it back with those as null
+        loose = json.dumps(event, ensure_ascii=False)
+        strict = json.loads(loose, parse_constant=lambda _: None)
+        return json.dumps(strict, ensure_ascii=False, allow_nan=False)
+
+
 def write_events(events: list[dict[str, Any]], out: Path) -> None:
-    """Write events as a JSONL feedback log (whole or not at all)."""
-    write_text_atomic(out, "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in events))
+    """Write events as a JSONL feedback log (whole or not at all), each a strict JSON line."""
+    write_text_atomic(out, "".join(_json_line(e) + "\n" for e in events))
