@@ -51,12 +51,16 @@ def _decisive(tell: dict[str, Any]) -> str:
     return ""
 
 
+_SERIES = {"day": "daily", "week": "weekly"}
+
+
 def print_tells(doc: dict[str, Any], console: Console) -> None:
     """The tells for the terminal: one row per tell, then the count and the alarm."""
     from rich.table import Table
 
     table = Table(
-        title=f"operational tells ({doc['period']}ly series, alpha {doc['alpha']}, "
+        title=f"operational tells ({_SERIES.get(doc['period'], doc['period'])} series, "
+        f"alpha {doc['alpha']}, "
         f"{doc['correction']} correction)"
     )
     table.add_column("tell")
