@@ -13,8 +13,19 @@ from __future__ import annotations
 
 
 def pct(x: float | None) -> str:
-    """A share as a percentage with one decimal; ``—`` when there is no value."""
-    return "—" if x is None else f"{100 * x:.1f}%"
+    """A share as a percentage with one decimal; ``—`` when there is no value. A share that
+    is not zero is never written as zero: below 0.05% it takes two significant digits (1 in
+    30,001 is ``0.0033%``, not ``0.0%``).
+
+    Example:
+        >>> pct(0.0), pct(1 / 30_001), pct(0.00049), pct(0.0005)
+        ('0.0%', '0.0033%', '0.049%', '0.1%')
+    """
+    if x is None:
+        return "—"
+    if 0 < abs(x) < 0.0005:
+        return f"{100 * x:.2g}%"
+    return f"{100 * x:.1f}%"
 
 
 def pct_ci(value: float | None, ci: tuple[float, float], n: int | None = None) -> str:
