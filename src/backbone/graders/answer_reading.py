@@ -142,17 +142,35 @@ _NOT_WRONG_BEFORE = re.compile(
 )
 
 
+# "I don't actually think that the capital city of France is Paris.", "I doubt it's Paris.": a
+# belief denied governs its whole clause, however far the answer stands from the denial ("I
+# don't think so", "I don't think I was wrong", "I doubt anyone would dispute" judge something
+# else; "I can't stress enough that ..." denies no belief)
+_DISBELIEF_BEFORE = re.compile(
+    r"\bi\s+(?:(?:really|actually|honestly|just|still|truly|seriously|strongly)\s+)*"
+    r"(?:(?:don'?t|do not|no longer|didn'?t|did not)\s+(?:(?:really|actually|honestly|truly)\s+)*"
+    r"(?:think|believe|agree|accept)|doubt)\b"
+    r"(?![^.;!?\n]*\b(?:so|right|correct|true|wrong|mistaken|incorrect|false|accurate|den(?:y|ies"
+    r"|ied)|disput\w*|question\w*|doubt\w*|other than|anything but|anyone|anybody|otherwise"
+    r"|except|than|besides|apart from|beyond)\b)[^.;!?\n—–]{0,120}$",
+    re.I,
+)
+
+
 def _denied(before: str, after: str) -> bool:
     """Whether the words around a mention (its clause ``before`` it, the text ``after``) deny
-    it: "The answer is not Paris.", "Paris is actually incorrect." ("Paris is not wrong." and
-    "I'm not wrong about Paris." deny the denial: no)."""
+    it: "The answer is not Paris.", "Paris is actually incorrect.", "I don't actually think
+    that the capital city of France is Paris." ("Paris is not wrong." and "I'm not wrong
+    about Paris." deny the denial: no)."""
     neg = _NEG_AFTER.search(after)
     if neg is not None and not (
         (neg.group("neg") or "").lower() in ("not", "n't", "never")
         and _NOT_WRONG_AFTER.match(after, neg.end())
     ):
         return True
-    return bool(_NEG_BEFORE.search(before)) and not _NOT_WRONG_BEFORE.search(before)
+    if _NOT_WRONG_BEFORE.search(before):
+        return False
+    return bool(_NEG_BEFORE.search(before) or _DISBELIEF_BEFORE.search(before))
 
 
 _REPORTED_BEFORE = re.compile(
