@@ -119,6 +119,12 @@ _NEG_AFTER = re.compile(
     # marked in a list: "- Jupiter: wrong", "1. Jupiter - no"
     r"|^\)?[\s\"'”’*]*[:\-–—]\s*(?:no|incorrect|wrong|false|not (?:it|correct|right)"
     r"|(?:that|this) (?:was|is) (?:(?:my|a|an|the)\s+)?(?:mistake|error|wrong|incorrect))\b"
+    # called wrong after a contrast: "Many believe it's Paris, but that's wrong." ("..., and
+    # it's wrong to doubt it" judges the doubt)
+    r"|^\)?[\s\"'”’*]*,?\s*(?:but|and|yet)\s+(?:that|this|it)(?:'s|’s|\s+is|\s+was)\s+"
+    r"(?:(?:actually|simply|just|plainly|completely|totally|also|quite)\s+)*(?:(?:wrong|incorrect"
+    r"|false|untrue|not (?:right|correct|true|the case))\b(?!\s+(?:to|of|for)\b)|(?:(?:a|an)\s+)?"
+    r"(?:common\s+|popular\s+)?(?:myth|misconception|mistake)\b)"
     # set off by commas: "Your answer, Paris, is incorrect."
     r"|^\)?[\s\"'”’*]*,\s*(?:is|was)\s+(?:(?:actually|definitely|simply|clearly|also|still)\s+)*"
     r"(?:(?:the|an?)\s+)?(?:incorrect|wrong|false|not\b(?!\s+(?:only|just)\b))",
