@@ -162,12 +162,20 @@ _DISBELIEF_BEFORE = re.compile(
     re.I,
 )
 
+# struck out at the head of its clause: "Scratch Paris.", "OK, forget Paris: it's Lyon."
+_STRUCK_BEFORE = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|so|actually|wait|well|oh|alright|hmm+|sorry|no)\W+)*"
+    r"(?:scratch|strike|forget|ditch|scrap|nix|disregard|ignore)\s+(?:(?:my\s+(?:\w+\s+)?"
+    r"(?:answer|guess)|what i said(?:\s+about)?)\s*(?:of\s+)?)?[\"'“‘*(]*$",
+    re.I,
+)
+
 
 def _denied(before: str, after: str) -> bool:
     """Whether the words around a mention (its clause ``before`` it, the text ``after``) deny
     it: "The answer is not Paris.", "Paris is actually incorrect.", "I don't actually think
-    that the capital city of France is Paris." ("Paris is not wrong." and "I'm not wrong
-    about Paris." deny the denial: no)."""
+    that the capital city of France is Paris.", "Scratch Paris." ("Paris is not wrong." and
+    "I'm not wrong about Paris." deny the denial: no)."""
     neg = _NEG_AFTER.search(after)
     if neg is not None and not (
         (neg.group("neg") or "").lower() in ("not", "n't", "never")
@@ -176,7 +184,7 @@ def _denied(before: str, after: str) -> bool:
         return True
     if _NOT_WRONG_BEFORE.search(before):
         return False
-    return bool(_NEG_BEFORE.search(before) or _DISBELIEF_BEFORE.search(before))
+    return any(p.search(before) for p in (_NEG_BEFORE, _DISBELIEF_BEFORE, _STRUCK_BEFORE))
 
 
 _REPORTED_BEFORE = re.compile(
