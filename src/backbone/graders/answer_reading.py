@@ -511,6 +511,88 @@ def _claim_talked_of(
     )
 
 
+# the scales a question may ask for the top or the bottom of ("the largest planet", "the
+# coldest"): each with its words for more and less, comparative and superlative
+_SCALES: tuple[tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]], ...] = tuple(
+    (frozenset(up.split(",")), frozenset(top.split(",")), frozenset(down.split(",")),
+     frozenset(bottom.split(",")))
+    for up, top, down, bottom in (
+        ("larger,bigger,greater,more massive", "largest,biggest,greatest,most massive",
+         "smaller,less massive,tinier", "smallest,least massive,tiniest"),
+        ("heavier", "heaviest", "lighter", "lightest"),
+        ("taller,higher", "tallest,highest", "shorter,lower", "shortest,lowest"),
+        ("longer", "longest", "shorter", "shortest"),
+        ("older", "oldest", "younger,newer", "youngest,newest"),
+        ("faster,quicker", "fastest,quickest", "slower", "slowest"),
+        ("deeper", "deepest", "shallower", "shallowest"),
+        ("farther,further,more distant", "farthest,furthest,most distant", "closer,nearer",
+         "closest,nearest"),
+        ("hotter,warmer", "hottest,warmest", "colder,cooler", "coldest,coolest"),
+        ("wider,broader", "widest,broadest", "narrower", "narrowest"),
+        ("more populous", "most populous", "less populous", "least populous"),
+    )
+)  # fmt: skip
+_SUPERLATIVE = re.compile(r"\b(?:(?:most|least)\s+)?\w+est\b", re.I)
+# "Jupiter is smaller than Saturn", "Saturn isn't much larger than Jupiter": a mention
+# compared with what follows "than"
+_COMPARED = re.compile(
+    r"[)\"'”’*]*\s*(?:is|was|are|were|'s|’s)(?P<neg>n'?t|\s+not)?\s+"
+    r"(?:(?:much|far|a lot|slightly|actually|significantly|considerably|way|even|a bit|somewhat"
+    r"|still|in fact)\s+)*(?P<cmp>(?:more|less)\s+\w+|\w+er)\s+than\s+(?:(?:the|planet|a|an)\s+)?",
+    re.I,
+)
+
+
+def _asked_scales(question: str) -> list[tuple[int, bool]]:
+    """The scales (by index in :data:`_SCALES`) whose top (``True``) or bottom (``False``)
+    the question asks for: "What is the largest planet?" asks for the top of size."""
+    found = {" ".join(m.group(0).lower().split()) for m in _SUPERLATIVE.finditer(question)}
+    out: list[tuple[int, bool]] = []
+    for i, (_, top, _, bottom) in enumerate(_SCALES):
+        if found & top:
+            out.append((i, True))
+        if found & bottom:
+            out.append((i, False))
+    return out
+
+
+def _ranked(text: str, mentions: tuple[Mention, ...], question: str) -> tuple[Mention, ...]:
+    """The mentions with one compared to another candidate answer on the scale the question
+    asks the top or bottom of, read as the comparison says: "Jupiter is smaller than
+    Saturn." to "Which is the largest planet?" denies Jupiter (it ranks below another
+    candidate); "Jupiter isn't smaller than Saturn." affirms it. A comparison with what is
+    no candidate ("smaller than the Sun") or on another scale ("older") changes nothing.
+
+    Example:
+        >>> t = "Jupiter is smaller than Saturn."
+        >>> m = (Mention(0, 7, "Jupiter", True, "affirmed", False),
+        ...      Mention(24, 30, "Saturn", False, "reported", False))
+        >>> [x.role for x in _ranked(t, m, "What is the largest planet?")]
+        ['denied', 'reported']
+    """
+    asked = _asked_scales(question) if mentions else []
+    if not asked:
+        return mentions
+    starts = {m.start: m for m in mentions}
+    out = list(mentions)
+    for i, m in enumerate(mentions):
+        found = _COMPARED.match(text, m.end)
+        other = starts.get(found.end()) if found is not None else None
+        if found is None or other is None or other.answer == m.answer:
+            continue
+        said = " ".join(found.group("cmp").lower().split())
+        for scale, top in asked:
+            up, _, down, _ = _SCALES[scale]
+            if said not in up | down:
+                continue
+            above = (said in up) == top  # nearer the end the question asks for
+            if found.group("neg"):
+                above = not above
+            out[i] = replace(m, role="affirmed" if above else "denied", explicit=False)
+            break
+    return tuple(out)
+
+
 def classify_mention(text: str, start: int, end: int) -> tuple[Role, bool]:
     before = _clause_before(text, start)
     after = text[end : end + 60]
@@ -1513,6 +1595,7 @@ def read_answer(
     )
     mentions = _replaced(text, _earlier_beside_another(text, mentions))
     mentions = _claim_talked_of(text, mentions, _claim_answers(claim, key))
+    mentions = _ranked(text, mentions, question)
     affirmed = [m for m in mentions if m.role == "affirmed"]
     right = [m for m in affirmed if m.correct]
     wrong_m = [m for m in affirmed if not m.correct]
