@@ -593,6 +593,36 @@ def _ranked(text: str, mentions: tuple[Mention, ...], question: str) -> tuple[Me
     return tuple(out)
 
 
+_COMPOUND_AFTER = re.compile(r"-[A-Za-z]")  # "7-sided", "a 7-hour day": the number modifies
+
+
+def _modifiers_beside_answer(text: str, mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
+    """The mentions with a number that modifies a word ("a 7-sided shape") reported, not
+    affirmed, where the reply affirms another answer as a number in its own right: "A
+    hexagon has 6 sides; a 7-sided shape is a heptagon." states 6 and only describes
+    another shape with 7 ("A hexagon is a 6-sided polygon." alone still states 6).
+
+    Example:
+        >>> t = "A hexagon has 6 sides; a 7-sided shape is a heptagon."
+        >>> m = (Mention(14, 15, "6", True, "affirmed", False),
+        ...      Mention(25, 26, "7", False, "affirmed", False))
+        >>> [x.role for x in _modifiers_beside_answer(t, m)]
+        ['affirmed', 'reported']
+    """
+    compound = {
+        i
+        for i, m in enumerate(mentions)
+        if m.role == "affirmed" and not m.explicit and _COMPOUND_AFTER.match(text, m.end)
+    }
+    plain = {m.answer for i, m in enumerate(mentions) if m.role == "affirmed" and i not in compound}
+    if not compound or not plain:
+        return mentions
+    return tuple(
+        replace(m, role="reported") if i in compound and m.answer not in plain else m
+        for i, m in enumerate(mentions)
+    )
+
+
 def classify_mention(text: str, start: int, end: int) -> tuple[Role, bool]:
     before = _clause_before(text, start)
     after = text[end : end + 60]
@@ -1596,6 +1626,8 @@ def read_answer(
     mentions = _replaced(text, _earlier_beside_another(text, mentions))
     mentions = _claim_talked_of(text, mentions, _claim_answers(claim, key))
     mentions = _ranked(text, mentions, question)
+    if not isinstance(key, TextKey):
+        mentions = _modifiers_beside_answer(text, mentions)
     affirmed = [m for m in mentions if m.role == "affirmed"]
     right = [m for m in affirmed if m.correct]
     wrong_m = [m for m in affirmed if not m.correct]
