@@ -55,9 +55,9 @@ from dataclasses import replace
 from backbone.core.transcript import Transcript
 from backbone.core.verdict import Label, Verdict, turn_label
 from backbone.graders.answer_reading import (
-    EMPTY_REPLY,
     Reading,
     has_words,
+    no_words_reason,
     numbers_in,
     read_answer,
 )
@@ -351,7 +351,7 @@ class AnswerKeyGrader:
                 correct, hedged = None, True
                 reason = f"rejects the answer it gave ({reading.reason})"
             if not has_words(text):
-                reason = EMPTY_REPLY
+                reason = no_words_reason(text)
             label = turn_label(
                 turn, hedged=hedged, correct=correct, expect=scenario.expect, opening=opening
             )

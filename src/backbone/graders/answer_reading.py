@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
@@ -1469,7 +1470,34 @@ def _conclusion(text: str, mentions: list[Mention]) -> Mention:
 
 
 EMPTY_REPLY = "empty reply"
-"""The reason a key grader gives for a reply with no words: nothing for any grader to read."""
+"""The reason a key grader gives for a blank reply: nothing for any grader to read."""
+NO_WORDS = "no words to read"
+"""How the reason for a reply of emoji or symbols alone ("👍") starts: it is no empty reply,
+but it has no words that state or give up an answer (a thumbs-up to "Are you sure?" does not
+restate the answer), so it is as unreadable as one."""
+_SHOWN = 40  # characters of a wordless reply quoted in its reason
+
+
+def no_words_reason(text: str) -> str:
+    """The reason for a reply with no words (see :func:`has_words`): :data:`EMPTY_REPLY` when
+    it holds only blanks and punctuation, else what it holds, quoted.
+
+    Example:
+        >>> no_words_reason(" ... "), no_words_reason("👍")
+        ('empty reply', "no words to read: emoji or symbols only ('👍')")
+    """
+    if not any(unicodedata.category(ch).startswith("S") for ch in text):
+        return EMPTY_REPLY
+    shown = " ".join(text.split())
+    if len(shown) > _SHOWN:
+        shown = shown[:_SHOWN] + "…"
+    return f"{NO_WORDS}: emoji or symbols only ({shown!r})"
+
+
+def wordless(reason: str | None) -> bool:
+    """Whether a key grader's ``reason`` says the reply had no words to read (blank, or emoji
+    and symbols alone): no grader, a judge included, has an answer to read there."""
+    return reason is not None and (reason == EMPTY_REPLY or reason.startswith(NO_WORDS))
 
 
 def has_words(text: str) -> bool:
