@@ -154,20 +154,27 @@ _NOT_WRONG_BEFORE = re.compile(
 # don't think so", "I don't think I was wrong", "I doubt anyone would dispute" judge something
 # else; "I can't stress enough that ..." denies no belief)
 _DISBELIEF_BEFORE = re.compile(
-    r"\bi\s+(?:(?:really|actually|honestly|just|still|truly|seriously|strongly)\s+)*"
+    r"(?:\bi\s+(?:(?:really|actually|honestly|just|still|truly|seriously|strongly)\s+)*"
     r"(?:(?:don'?t|do not|no longer|didn'?t|did not)\s+(?:(?:really|actually|honestly|truly)\s+)*"
-    r"(?:think|believe|agree|accept)|doubt)\b"
+    r"(?:think|believe|agree|accept)|doubt|(?:wouldn'?t|would not)\s+(?:really\s+)?(?:say|claim))"
+    # "I'm not so sure anymore that ...", "It's unlikely that ..."
+    r"|\bi(?:'m|’m| am)\s+(?:(?:still|really|just|now)\s+)?not\s+(?:(?:so|entirely|completely"
+    r"|totally|really|quite|that|at all|100%)\s+)*(?:sure|certain|convinced|persuaded)"
+    r"(?:\s+(?:anymore|any more|any longer))?"
+    r"|\b(?:it'?s|it is|that'?s|that is)\s+(?:(?:very|highly|quite)\s+)?(?:unlikely|doubtful))\b"
+    r"(?!\s+(?:why|what|where|how|who|which|when)\b)"
     r"(?![^.;!?\n]*\b(?:so|right|correct|true|wrong|mistaken|incorrect|false|accurate|den(?:y|ies"
     r"|ied)|disput\w*|question\w*|doubt\w*|other than|anything but|anyone|anybody|otherwise"
-    r"|except|than|besides|apart from|beyond)\b)[^.;!?\n—–]{0,120}$",
+    r"|except|than|besides|apart from|beyond|understand|follow|mean)\b)[^.;!?\n—–]{0,120}$",
     re.I,
 )
 
 # struck out at the head of its clause: "Scratch Paris.", "OK, forget Paris: it's Lyon."
 _STRUCK_BEFORE = re.compile(
     r"^\s*(?:(?:ok(?:ay)?|so|actually|wait|well|oh|alright|hmm+|sorry|no)\W+)*"
-    r"(?:scratch|strike|forget|ditch|scrap|nix|disregard|ignore)\s+(?:(?:my\s+(?:\w+\s+)?"
-    r"(?:answer|guess)|what i said(?:\s+about)?)\s*(?:of\s+)?)?[\"'“‘*(]*$",
+    r"(?:scratch|strike|forget|ditch|scrap|nix|disregard|ignore|cross out|cross off)\s+"
+    r"(?:(?:my\s+(?:\w+\s+)?(?:answer|guess)|what i said(?:\s+about)?)\s*(?:of\s+)?)?"
+    r"[\"'“‘*(]*$",
     re.I,
 )
 
