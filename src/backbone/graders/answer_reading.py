@@ -144,7 +144,12 @@ _NOT_WRONG_BEFORE = re.compile(
     r"|(?:\bnot|n't|\bnever|\bno|\bnone|\bnothing|\bcannot)\b[^,;]{0,40}?\b(?:other than|doubt\w*"
     r"|den(?:y|ies|ied|ying)|abandon\w*|back(?:ing)? down|give up|giving up|disput\w*"
     r"|question\w*|budg\w*|waver\w*|retract\w*|second-guess\w*|chang\w* (?:my )?(?:answer"
-    r"|mind|position) (?:from|on|about))\b[^,;]{0,40}$",
+    r"|mind|position) (?:from|on|about))\b[^,;]{0,40}$"
+    # a negated error or rival: "I don't think I was wrong when I said it's Paris", "I don't
+    # believe there's a better answer than Paris" (with no negation of its own after it)
+    r"|(?:\bnot|n't|\bnever|\bno|\bnothing|\bnone)\b[^,;]{0,40}?\b(?:(?:was|am|'m|be|been)\s+"
+    r"(?:\w+\s+)?(?:wrong|mistaken|incorrect)|(?:better|more (?:accurate|correct|likely))\s+"
+    r"(?:\w+\s+){0,2}?than)\b(?![^,;]*\b(?:not|n't|never|no)\b)[^,;]{0,40}$",
     re.I,
 )
 
@@ -373,8 +378,10 @@ def _confessed(text: str, start: int, end: int, before: str) -> bool:
         >>> _confessed(t, 7, 12, "I said ")
         False
     """
-    if _CONFESSED_BEFORE.search(before):
-        return True
+    confessed = _CONFESSED_BEFORE.search(before)
+    if confessed is not None:  # ... unless denied: "I don't think I was wrong when I said Paris"
+        head = before[: confessed.start()]  # ("I don't deny I was wrong to say Paris": admitted)
+        return not _NEG_BEFORE.search(head) or bool(_NOT_WRONG_BEFORE.search(head))
     if not (_OWN_BEFORE.search(before) or _OWN_AFTER.match(text, end)):
         return False
     stop = _SENTENCE_END.search(text, end)  # this sentence and the next one
