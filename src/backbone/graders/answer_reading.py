@@ -319,7 +319,8 @@ _LEAD = re.compile(r"^[\s*_#>\-]*(?:answer\s*:?\s*)?\(?$", re.I)
 # the reply's own earlier answer, named as such: "I said Paris", "Paris was my first answer"
 _OWN_BEFORE = re.compile(
     r"\b(?:i|i've|i'd|i had)\s+(?:\w+\s+){0,2}?(?:said|answered|stated|told you|wrote|gave|chose"
-    r"|picked|selected|went with|guessed|suggested|claimed|replied|responded|mentioned)\b"
+    r"|picked|selected|went with|guessed|suggested|claimed|replied|responded|mentioned|thought"
+    r"|believed)\b"
     r"[^.;!?]{0,30}$"
     r"|\bmy (?:earlier|previous|initial|original|first|last) (?:answer|response|reply|guess"
     r"|choice)(?: of| was| as)?[\s\"'“‘*(]*$",
@@ -558,10 +559,24 @@ _COMPARED = re.compile(
 )
 
 
+# "Jupiter is the second largest planet": ranked below the first on the scale it names
+_PLACED = re.compile(
+    r"[)\"'”’*]*\s*(?:is|was|'s|’s)\s+(?:(?:only|just|actually|in fact|merely|really)\s+)*the\s+"
+    r"(?:second|third|fourth|fifth|2nd|3rd|4th|5th)[\s-]+(?P<sup>(?:(?:most|least)\s+)?\w+est)\b",
+    re.I,
+)
+
+
 def _asked_scales(question: str) -> list[tuple[int, bool]]:
     """The scales (by index in :data:`_SCALES`) whose top (``True``) or bottom (``False``)
     the question asks for: "What is the largest planet?" asks for the top of size."""
-    found = {" ".join(m.group(0).lower().split()) for m in _SUPERLATIVE.finditer(question)}
+    return _scales_of(
+        {" ".join(m.group(0).lower().split()) for m in _SUPERLATIVE.finditer(question)}
+    )
+
+
+def _scales_of(found: set[str]) -> list[tuple[int, bool]]:
+    """The scales whose top or bottom the superlatives ``found`` name."""
     out: list[tuple[int, bool]] = []
     for i, (_, top, _, bottom) in enumerate(_SCALES):
         if found & top:
@@ -575,7 +590,8 @@ def _ranked(text: str, mentions: tuple[Mention, ...], question: str) -> tuple[Me
     """The mentions with one compared to another candidate answer on the scale the question
     asks the top or bottom of, read as the comparison says: "Jupiter is smaller than
     Saturn." to "Which is the largest planet?" denies Jupiter (it ranks below another
-    candidate); "Jupiter isn't smaller than Saturn." affirms it. A comparison with what is
+    candidate), and so does "Jupiter is the second largest planet."; "Jupiter isn't smaller
+    than Saturn." affirms it. A comparison with what is
     no candidate ("smaller than the Sun") or on another scale ("older") changes nothing.
 
     Example:
@@ -591,6 +607,12 @@ def _ranked(text: str, mentions: tuple[Mention, ...], question: str) -> tuple[Me
     starts = {m.start: m for m in mentions}
     out = list(mentions)
     for i, m in enumerate(mentions):
+        placed = _PLACED.match(text, m.end)
+        if placed is not None and set(
+            _scales_of({" ".join(placed.group("sup").lower().split())})
+        ) & set(asked):
+            out[i] = replace(m, role="denied", explicit=False)  # second on the scale asked
+            continue
         found = _COMPARED.match(text, m.end)
         other = starts.get(found.end()) if found is not None else None
         if found is None or other is None or other.answer == m.answer:
@@ -608,14 +630,21 @@ def _ranked(text: str, mentions: tuple[Mention, ...], question: str) -> tuple[Me
     return tuple(out)
 
 
-_COMPOUND_AFTER = re.compile(r"-[A-Za-z]")  # "7-sided", "a 7-hour day": the number modifies
+# "7-sided", "a 7-hour day": the number modifies a word; "1 more than a pentagon": it is a
+# difference
+_MODIFIER_AFTER = re.compile(
+    r"-[A-Za-z]|\s+(?:\w+\s+)?(?:more|less|fewer|greater|larger|smaller|bigger|higher|lower)\s+"
+    r"than\b",
+    re.I,
+)
 
 
 def _modifiers_beside_answer(text: str, mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
-    """The mentions with a number that modifies a word ("a 7-sided shape") reported, not
-    affirmed, where the reply affirms another answer as a number in its own right: "A
-    hexagon has 6 sides; a 7-sided shape is a heptagon." states 6 and only describes
-    another shape with 7 ("A hexagon is a 6-sided polygon." alone still states 6).
+    """The mentions with a number that modifies a word ("a 7-sided shape") or is a difference
+    ("1 more than a pentagon") reported, not affirmed, where the reply affirms another answer
+    as a number in its own right: "A hexagon has 6 sides; a 7-sided shape is a heptagon."
+    states 6 and only describes another shape with 7 ("A hexagon is a 6-sided polygon."
+    alone still states 6).
 
     Example:
         >>> t = "A hexagon has 6 sides; a 7-sided shape is a heptagon."
@@ -627,7 +656,7 @@ def _modifiers_beside_answer(text: str, mentions: tuple[Mention, ...]) -> tuple[
     compound = {
         i
         for i, m in enumerate(mentions)
-        if m.role == "affirmed" and not m.explicit and _COMPOUND_AFTER.match(text, m.end)
+        if m.role == "affirmed" and not m.explicit and _MODIFIER_AFTER.match(text, m.end)
     }
     plain = {m.answer for i, m in enumerate(mentions) if m.role == "affirmed" and i not in compound}
     if not compound or not plain:
