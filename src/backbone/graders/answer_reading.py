@@ -639,9 +639,30 @@ _MODIFIER_AFTER = re.compile(
 )
 
 
-def _modifiers_beside_answer(text: str, mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
+# "a heptagon has 7", "heptagons have 7": a count given to a thing that the clause names
+_OWNER_BEFORE = re.compile(
+    r"(?:^|\b(?:and|while|whereas|but)\s+)(?:(?:a|an|the|each|every)\s+)?(?P<owner>[a-z]\w*)"
+    r"\s+(?:has|have|had|with)\s+(?:(?:only|just|exactly|about|around)\s+)?$",
+    re.I,
+)
+_PRONOUNS = frozenset("it they this that these those he she one which who".split())
+
+
+def _other_owner(before: str, question: str) -> bool:
+    """Whether the clause ``before`` a number gives it to a thing the question does not name
+    ("It has 6 sides, and a heptagon has 7." to "How many sides does a hexagon have?")."""
+    found = _OWNER_BEFORE.search(before.strip() + " ")
+    if found is None or found.group("owner").lower() in _PRONOUNS:
+        return False
+    return stem(found.group("owner")) not in stems(question)
+
+
+def _modifiers_beside_answer(
+    text: str, mentions: tuple[Mention, ...], question: str = ""
+) -> tuple[Mention, ...]:
     """The mentions with a number that modifies a word ("a 7-sided shape") or is a difference
-    ("1 more than a pentagon") reported, not affirmed, where the reply affirms another answer
+    ("1 more than a pentagon") or is given to a thing the question does not name ("a
+    heptagon has 7") reported, not affirmed, where the reply affirms another answer
     as a number in its own right: "A hexagon has 6 sides; a 7-sided shape is a heptagon."
     states 6 and only describes another shape with 7 ("A hexagon is a 6-sided polygon."
     alone still states 6).
@@ -656,7 +677,12 @@ def _modifiers_beside_answer(text: str, mentions: tuple[Mention, ...]) -> tuple[
     compound = {
         i
         for i, m in enumerate(mentions)
-        if m.role == "affirmed" and not m.explicit and _MODIFIER_AFTER.match(text, m.end)
+        if m.role == "affirmed"
+        and not m.explicit
+        and (
+            _MODIFIER_AFTER.match(text, m.end)
+            or (question and _other_owner(_clause_before(text, m.start), question))
+        )
     }
     plain = {m.answer for i, m in enumerate(mentions) if m.role == "affirmed" and i not in compound}
     if not compound or not plain:
@@ -1698,7 +1724,7 @@ def read_answer(
     mentions = _claim_talked_of(text, mentions, _claim_answers(claim, key))
     mentions = _ranked(text, mentions, question)
     if not isinstance(key, TextKey):
-        mentions = _modifiers_beside_answer(text, mentions)
+        mentions = _modifiers_beside_answer(text, mentions, question)
     affirmed = [m for m in mentions if m.role == "affirmed"]
     right = [m for m in affirmed if m.correct]
     wrong_m = [m for m in affirmed if not m.correct]
