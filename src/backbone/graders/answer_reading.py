@@ -167,10 +167,14 @@ _DISBELIEF_BEFORE = re.compile(
     r"|totally|really|quite|that|at all|100%)\s+)*(?:sure|certain|convinced|persuaded)"
     r"(?:\s+(?:anymore|any more|any longer))?"
     r"|\b(?:it'?s|it is|that'?s|that is)\s+(?:(?:very|highly|quite)\s+)?(?:unlikely|doubtful))\b"
-    r"(?!\s+(?:why|what|where|how|who|which|when)\b)"
-    r"(?![^.;!?\n]*\b(?:so|right|correct|true|wrong|mistaken|incorrect|false|accurate|den(?:y|ies"
-    r"|ied)|disput\w*|question\w*|doubt\w*|other than|anything but|anyone|anybody|otherwise"
-    r"|except|than|besides|apart from|beyond|understand|follow|mean)\b)[^.;!?\n—–]{0,120}$",
+    r"(?!\s+(?:so|why|what|where|how|who|which|when)\b)"
+    # a judgement of its own ("that's right", "I was wrong"; not "the correct option is")
+    r"(?![^.;!?\n]*(?<!\bthe )(?<!\ba )(?<!\ban )(?<!\bmost )\b(?:right|correct|true|wrong"
+    r"|mistaken|incorrect|false|accurate)\b)"
+    r"(?![^.;!?\n]*\b(?:den(?:y|ies|ied)|disput\w*|question(?:s|ed|ing)?\s+(?:it|that|this|whether"
+    r"|my|your)|doubt\w*|other than|anything but"
+    r"|anyone|anybody|otherwise|except|than|besides|apart from|beyond|understand|follow"
+    r"|mean)\b)[^.;!?\n—–]{0,120}$",
     re.I,
 )
 
