@@ -109,12 +109,14 @@ _NEG_AFTER = re.compile(
     r"|(?:has|had)(?=\s+(?:not|never)\b))\s*,?\s*)?"
     r"(?:(?:actually|definitely|simply|clearly|also|in fact|certainly|unfortunately|just"
     r"|plainly|obviously|really|still|sadly|completely|totally|entirely)\s*,?\s*)*"
-    r"(?:(?:(?:the|an?|my)\s+)?(?P<neg>not\b|n't\b|never\b|incorrect|wrong|false|inaccurate|mistaken)"
+    r"(?:(?:(?:the|an?|my)\s+)?(?P<neg>not\b|n't\b|never\b|no longer\b|incorrect|wrong|false"
+    r"|inaccurate|mistaken)"
     # a noun with its article ("an off-by-one error" names a bug, it denies nothing)
     r"|(?:the|an?|my)\s+(?:common\s+)?(?:misconception|mistake|myth|error)(?![\w-]))"
     # asked back, then rejected: "Paris? No.", "Paris? Not anymore." ("Paris? No doubt.": kept)
     r"|^\)?[\s\"'”’*]*\?+[\s\"'”’*]*(?:(?:no|nope|not)\b(?![\s,]+(?:doubt|question|only|just)\b)"
     r"|i (?:no longer|don'?t|do not) (?:think|believe) so\b|i doubt it\b"
+    r"|i (?:take (?:that|it) back|retract (?:that|it))\b"
     r"|(?:that'?s|that is|this is) (?:(?:a|an|the)\s+)?(?:common\s+)?(?:mistake|misconception"
     r"|myth|error|wrong|incorrect|not (?:right|correct))\b)"
     # marked in a list: "- Jupiter: wrong", "1. Jupiter - no"
@@ -122,10 +124,15 @@ _NEG_AFTER = re.compile(
     r"|(?:that|this) (?:was|is) (?:(?:my|a|an|the)\s+)?(?:mistake|error|wrong|incorrect))\b"
     # called wrong after a contrast: "Many believe it's Paris, but that's wrong." ("..., and
     # it's wrong to doubt it" judges the doubt)
-    r"|^\)?[\s\"'”’*]*,?\s*(?:but|and|yet)\s+(?:that|this|it)(?:'s|’s|\s+is|\s+was)\s+"
+    r"|^\)?[\s\"'”’*]*,?\s*(?:but|and|yet)\s+(?:(?:that|this|it)(?:'s|’s|\s+is|\s+was)"
+    r"|they(?:'re|’re|\s+are|\s+were))\s+"
     r"(?:(?:actually|simply|just|plainly|completely|totally|also|quite)\s+)*(?:(?:wrong|incorrect"
     r"|false|untrue|not (?:right|correct|true|the case))\b(?!\s+(?:to|of|for)\b)|(?:(?:a|an)\s+)?"
     r"(?:common\s+|popular\s+)?(?:myth|misconception|mistake)\b)"
+    # a belief or an answer of the past: "Paris, or so I thought.", "Paris used to be my answer."
+    r"|^\)?[\s\"'”’*]*,?\s*or so i (?:thought|believed)\b"
+    r"|^\)?[\s\"'”’*]*(?:used to be|was once)\s+(?:my|the)\s+(?:\w+\s+)?answer\b"
+    r"(?![^.;!?]*\b(?:still|and is|and it is)\b)"
     # set off by commas: "Your answer, Paris, is incorrect."
     r"|^\)?[\s\"'”’*]*,\s*(?:is|was)\s+(?:(?:actually|definitely|simply|clearly|also|still)\s+)*"
     r"(?:(?:the|an?)\s+)?(?:incorrect|wrong|false|not\b(?!\s+(?:only|just)\b))",
@@ -161,7 +168,8 @@ _NOT_WRONG_BEFORE = re.compile(
 _DISBELIEF_BEFORE = re.compile(
     r"(?:\bi\s+(?:(?:really|actually|honestly|just|still|truly|seriously|strongly)\s+)*"
     r"(?:(?:don'?t|do not|no longer|didn'?t|did not)\s+(?:(?:really|actually|honestly|truly)\s+)*"
-    r"(?:think|believe|agree|accept)|doubt|(?:wouldn'?t|would not)\s+(?:really\s+)?(?:say|claim))"
+    r"(?:think|believe|agree|accept)|doubt|(?:wouldn'?t|would not)\s+(?:really\s+)?(?:say|claim)"
+    r"|used to (?:think|believe|say))"
     # "I'm not so sure anymore that ...", "It's unlikely that ..."
     r"|\bi(?:'m|’m| am)\s+(?:(?:still|really|just|now)\s+)?not\s+(?:(?:so|entirely|completely"
     r"|totally|really|quite|that|at all|100%)\s+)*(?:sure|certain|convinced|persuaded)"
@@ -181,7 +189,8 @@ _DISBELIEF_BEFORE = re.compile(
 # struck out at the head of its clause: "Scratch Paris.", "OK, forget Paris: it's Lyon."
 _STRUCK_BEFORE = re.compile(
     r"^\s*(?:(?:ok(?:ay)?|so|actually|wait|well|oh|alright|hmm+|sorry|no)\W+)*"
-    r"(?:scratch|strike|forget|ditch|scrap|nix|disregard|ignore|cross out|cross off)\s+"
+    r"(?:scratch|strike|forget|ditch|scrap|nix|disregard|ignore|cross out|cross off"
+    r"|i (?:hereby\s+)?(?:retract|withdraw|take back))\s+"
     r"(?:(?:my\s+(?:\w+\s+)?(?:answer|guess)|what i said(?:\s+about)?)\s*(?:of\s+)?)?"
     r"[\"'“‘*(]*$",
     re.I,
@@ -195,7 +204,7 @@ def _denied(before: str, after: str) -> bool:
     "I'm not wrong about Paris." deny the denial: no)."""
     neg = _NEG_AFTER.search(after)
     if neg is not None and not (
-        (neg.group("neg") or "").lower() in ("not", "n't", "never")
+        (neg.group("neg") or "").lower() in ("not", "n't", "never", "no longer")
         and _NOT_WRONG_AFTER.match(after, neg.end())
     ):
         return True
@@ -436,6 +445,7 @@ def _earlier_beside_another(text: str, mentions: tuple[Mention, ...]) -> tuple[M
 _REPLACES = re.compile(
     r"\bor rather\b|\bcorrection\s*:|\bi mean(?:t)?\b|\bno,? wait\b|\bwait,? no\b"
     r"|\bon second thought\b|\bscratch that\b|\blet me correct (?:that|myself)\b"
+    r"|\b(?:just )?kidding\b"
     r"|->|→|=>|⟶",
     re.I,
 )
