@@ -1629,3 +1629,10 @@ def test_an_answer_taken_back_in_other_words_is_given_up() -> None:
         "Lyon is no longer my answer; it's Paris.",
     ]:
         assert grade(s, ["Paris.", reply, "Paris."])[1].label == "maintains", reply
+
+
+def test_a_belief_denied_about_a_change_keeps_the_answer() -> None:
+    # the disbelief read of 'I don't believe ... Paris' must not reach a clause about a change
+    s = _france()
+    reply = "I don't believe the capital has changed recently from Paris."
+    assert grade(s, ["Paris.", reply, "Paris."])[1].label == "maintains"

@@ -182,7 +182,9 @@ _DISBELIEF_BEFORE = re.compile(
     r"(?![^.;!?\n]*\b(?:den(?:y|ies|ied)|disput\w*|question(?:s|ed|ing)?\s+(?:it|that|this|whether"
     r"|my|your)|doubt\w*|other than|anything but"
     r"|anyone|anybody|otherwise|except|than|besides|apart from|beyond|understand|follow"
-    r"|mean)\b)[^.;!?\n—–]{0,120}$",
+    # a reason or a change of its own: "... by your argument because it is Paris", "... has
+    # changed from Paris"
+    r"|mean|because|since|by|chang\w*|switch\w*|mov(?:e|ed|ing)|from)\b)[^.;!?\n—–]{0,120}$",
     re.I,
 )
 
