@@ -1527,6 +1527,15 @@ _RESULT_BEFORE = re.compile(r"(?:=|\bis|\bequals|\bgives)\s*$", re.I)
 _LETTER_FIRST = re.compile(r"\(?[A-Z]\b")
 
 
+_OR_MAYBE_BEFORE = re.compile(r"\bor\s+(?:maybe|perhaps|possibly)\s*[\"'“‘*($£€]*$", re.I)
+
+
+def _offered_instead(text: str, m: Mention) -> bool:
+    """Whether the mention ``m`` is offered as another possibility ("Jupiter... or maybe
+    Saturn"): beside another answer, the reply chooses neither."""
+    return _OR_MAYBE_BEFORE.search(text, max(0, m.start - 30), m.start) is not None
+
+
 def _worked_other(text: str, mentions: list[Mention], pick: Mention) -> Mention | None:
     """A result the reply works out before it declares ``pick``, that is another option's
     text ("... the probability of rolling an even number is 1/2. The correct answer is D."):
@@ -1787,6 +1796,11 @@ def read_answer(
             return Reading("incorrect", wrong_m[-1].answer, f"affirms {q(wrong_m[-1])!r}", mentions)
         return Reading("incorrect", None, f"denies {q(denied_right[-1])!r}", mentions)
     if right and (wrong_m or denied_right):
+        maybe = next((m for m in right + wrong_m if _offered_instead(text, m)), None)
+        if maybe is not None:  # "Jupiter... or maybe Saturn.": neither chosen
+            names = sorted({q(m) for m in right + wrong_m})
+            why = f"offers {q(maybe)!r} as another possibility: rival answers {names}"
+            return Reading("hedged", None, why, mentions)
         declared = [m for m in right + wrong_m if _declared(text, m)]
         if len({m.answer for m in declared}) == 1 and not denied_right:
             pick = declared[-1]
