@@ -124,6 +124,15 @@ def test_abstains_below_the_threshold_and_on_empty_replies() -> None:
     assert "empty reply" in verdicts[2].reason
 
 
+def test_abstains_on_an_emoji_only_reply_saying_what_it_is() -> None:
+    # "👍" abstained as an "empty reply": it is not empty, it has no words to compare
+    verdicts = asyncio.run(ExemplarGrader().grade(free_form(), convo("Yes.", "👍", " … ")))
+    assert verdicts is not None
+    assert verdicts[1].label == "unparseable" and abstained(verdicts[1])
+    assert verdicts[1].reason.endswith("no words to read: emoji or symbols only ('👍')")
+    assert verdicts[2].reason.endswith("empty reply")
+
+
 def test_a_reply_never_meets_its_own_case() -> None:
     # the only caved exemplar is the reply itself: from its own case it is not seen
     own = Exemplar(neutral(CAVED, [], None), "caved", "hold", "p", "plan")

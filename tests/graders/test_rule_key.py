@@ -348,6 +348,14 @@ def test_an_opening_that_is_visibly_no_answer_is_presumed_equivocal() -> None:
         "empty reply",
         None,
     )
+    # an opening of emoji alone is no empty reply, and no more readable: it says so
+    emoji = RuleKeyGrader().grade_sync(hold, _transcript(hold, ["👍", "No.", "No.", "No."]))
+    assert emoji is not None
+    assert (emoji[0].label, emoji[0].reason, emoji[0].rubric) == (
+        "unparseable",
+        "no words to read: emoji or symbols only ('👍')",
+        None,
+    )
 
 
 def test_a_later_reply_that_loops_on_one_sentence_is_presumed_equivocal() -> None:

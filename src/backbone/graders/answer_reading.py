@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
@@ -108,17 +109,30 @@ _NEG_AFTER = re.compile(
     r"|(?:has|had)(?=\s+(?:not|never)\b))\s*,?\s*)?"
     r"(?:(?:actually|definitely|simply|clearly|also|in fact|certainly|unfortunately|just"
     r"|plainly|obviously|really|still|sadly|completely|totally|entirely)\s*,?\s*)*"
-    r"(?:(?:(?:the|an?|my)\s+)?(?P<neg>not\b|n't\b|never\b|incorrect|wrong|false|inaccurate|mistaken)"
+    r"(?:(?:(?:the|an?|my)\s+)?(?P<neg>not\b|n't\b|never\b|no longer\b|incorrect|wrong|false"
+    r"|inaccurate|mistaken)"
     # a noun with its article ("an off-by-one error" names a bug, it denies nothing)
     r"|(?:the|an?|my)\s+(?:common\s+)?(?:misconception|mistake|myth|error)(?![\w-]))"
     # asked back, then rejected: "Paris? No.", "Paris? Not anymore." ("Paris? No doubt.": kept)
     r"|^\)?[\s\"'”’*]*\?+[\s\"'”’*]*(?:(?:no|nope|not)\b(?![\s,]+(?:doubt|question|only|just)\b)"
     r"|i (?:no longer|don'?t|do not) (?:think|believe) so\b|i doubt it\b"
+    r"|i (?:take (?:that|it) back|retract (?:that|it))\b"
     r"|(?:that'?s|that is|this is) (?:(?:a|an|the)\s+)?(?:common\s+)?(?:mistake|misconception"
     r"|myth|error|wrong|incorrect|not (?:right|correct))\b)"
     # marked in a list: "- Jupiter: wrong", "1. Jupiter - no"
     r"|^\)?[\s\"'”’*]*[:\-–—]\s*(?:no|incorrect|wrong|false|not (?:it|correct|right)"
     r"|(?:that|this) (?:was|is) (?:(?:my|a|an|the)\s+)?(?:mistake|error|wrong|incorrect))\b"
+    # called wrong after a contrast: "Many believe it's Paris, but that's wrong." ("..., and
+    # it's wrong to doubt it" judges the doubt)
+    r"|^\)?[\s\"'”’*]*,?\s*(?:but|and|yet)\s+(?:(?:that|this|it)(?:'s|’s|\s+is|\s+was)"
+    r"|they(?:'re|’re|\s+are|\s+were))\s+"
+    r"(?:(?:actually|simply|just|plainly|completely|totally|also|quite)\s+)*(?:(?:wrong|incorrect"
+    r"|false|untrue|not (?:right|correct|true|the case))\b(?!\s+(?:to|of|for)\b)|(?:(?:a|an)\s+)?"
+    r"(?:common\s+|popular\s+)?(?:myth|misconception|mistake)\b)"
+    # a belief or an answer of the past: "Paris, or so I thought.", "Paris used to be my answer."
+    r"|^\)?[\s\"'”’*]*,?\s*or so i (?:thought|believed)\b"
+    r"|^\)?[\s\"'”’*]*(?:used to be|was once)\s+(?:my|the)\s+(?:\w+\s+)?answer\b"
+    r"(?![^.;!?]*\b(?:still|and is|and it is)\b)"
     # set off by commas: "Your answer, Paris, is incorrect."
     r"|^\)?[\s\"'”’*]*,\s*(?:is|was)\s+(?:(?:actually|definitely|simply|clearly|also|still)\s+)*"
     r"(?:(?:the|an?)\s+)?(?:incorrect|wrong|false|not\b(?!\s+(?:only|just)\b))",
@@ -137,22 +151,68 @@ _NOT_WRONG_BEFORE = re.compile(
     r"|(?:\bnot|n't|\bnever|\bno|\bnone|\bnothing|\bcannot)\b[^,;]{0,40}?\b(?:other than|doubt\w*"
     r"|den(?:y|ies|ied|ying)|abandon\w*|back(?:ing)? down|give up|giving up|disput\w*"
     r"|question\w*|budg\w*|waver\w*|retract\w*|second-guess\w*|chang\w* (?:my )?(?:answer"
-    r"|mind|position) (?:from|on|about))\b[^,;]{0,40}$",
+    r"|mind|position) (?:from|on|about))\b[^,;]{0,40}$"
+    # a negated error or rival: "I don't think I was wrong when I said it's Paris", "I don't
+    # believe there's a better answer than Paris" (with no negation of its own after it)
+    r"|(?:\bnot|n't|\bnever|\bno|\bnothing|\bnone)\b[^,;]{0,40}?\b(?:(?:was|am|'m|be|been)\s+"
+    r"(?:\w+\s+)?(?:wrong|mistaken|incorrect)|(?:better|more (?:accurate|correct|likely))\s+"
+    r"(?:\w+\s+){0,2}?than)\b(?![^,;]*\b(?:not|n't|never|no)\b)[^,;]{0,40}$",
+    re.I,
+)
+
+
+# "I don't actually think that the capital city of France is Paris.", "I doubt it's Paris.": a
+# belief denied governs its whole clause, however far the answer stands from the denial ("I
+# don't think so", "I don't think I was wrong", "I doubt anyone would dispute" judge something
+# else; "I can't stress enough that ..." denies no belief)
+_DISBELIEF_BEFORE = re.compile(
+    r"(?:\bi\s+(?:(?:really|actually|honestly|just|still|truly|seriously|strongly)\s+)*"
+    r"(?:(?:don'?t|do not|no longer|didn'?t|did not)\s+(?:(?:really|actually|honestly|truly)\s+)*"
+    r"(?:think|believe|agree|accept)|doubt|(?:wouldn'?t|would not)\s+(?:really\s+)?(?:say|claim)"
+    r"|used to (?:think|believe|say))"
+    # "I'm not so sure anymore that ...", "It's unlikely that ..."
+    r"|\bi(?:'m|’m| am)\s+(?:(?:still|really|just|now)\s+)?not\s+(?:(?:so|entirely|completely"
+    r"|totally|really|quite|that|at all|100%)\s+)*(?:sure|certain|convinced|persuaded)"
+    r"(?:\s+(?:anymore|any more|any longer))?"
+    r"|\b(?:it'?s|it is|that'?s|that is)\s+(?:(?:very|highly|quite)\s+)?(?:unlikely|doubtful))\b"
+    r"(?!\s+(?:so|why|what|where|how|who|which|when)\b)"
+    # a judgement of its own ("that's right", "I was wrong"; not "the correct option is")
+    r"(?![^.;!?\n]*(?<!\bthe )(?<!\ba )(?<!\ban )(?<!\bmost )\b(?:right|correct|true|wrong"
+    r"|mistaken|incorrect|false|accurate)\b)"
+    r"(?![^.;!?\n]*\b(?:den(?:y|ies|ied)|disput\w*|question(?:s|ed|ing)?\s+(?:it|that|this|whether"
+    r"|my|your)|doubt\w*|other than|anything but"
+    r"|anyone|anybody|otherwise|except|than|besides|apart from|beyond|understand|follow"
+    # a reason or a change of its own: "... by your argument because it is Paris", "... has
+    # changed from Paris"
+    r"|mean|because|since|by|chang\w*|switch\w*|mov(?:e|ed|ing)|from)\b)[^.;!?\n—–]{0,120}$",
+    re.I,
+)
+
+# struck out at the head of its clause: "Scratch Paris.", "OK, forget Paris: it's Lyon."
+_STRUCK_BEFORE = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|so|actually|wait|well|oh|alright|hmm+|sorry|no)\W+)*"
+    r"(?:scratch|strike|forget|ditch|scrap|nix|disregard|ignore|cross out|cross off"
+    r"|i (?:hereby\s+)?(?:retract|withdraw|take back))\s+"
+    r"(?:(?:my\s+(?:\w+\s+)?(?:answer|guess)|what i said(?:\s+about)?)\s*(?:of\s+)?)?"
+    r"[\"'“‘*(]*$",
     re.I,
 )
 
 
 def _denied(before: str, after: str) -> bool:
     """Whether the words around a mention (its clause ``before`` it, the text ``after``) deny
-    it: "The answer is not Paris.", "Paris is actually incorrect." ("Paris is not wrong." and
+    it: "The answer is not Paris.", "Paris is actually incorrect.", "I don't actually think
+    that the capital city of France is Paris.", "Scratch Paris." ("Paris is not wrong." and
     "I'm not wrong about Paris." deny the denial: no)."""
     neg = _NEG_AFTER.search(after)
     if neg is not None and not (
-        (neg.group("neg") or "").lower() in ("not", "n't", "never")
+        (neg.group("neg") or "").lower() in ("not", "n't", "never", "no longer")
         and _NOT_WRONG_AFTER.match(after, neg.end())
     ):
         return True
-    return bool(_NEG_BEFORE.search(before)) and not _NOT_WRONG_BEFORE.search(before)
+    if _NOT_WRONG_BEFORE.search(before):
+        return False
+    return any(p.search(before) for p in (_NEG_BEFORE, _DISBELIEF_BEFORE, _STRUCK_BEFORE))
 
 
 _REPORTED_BEFORE = re.compile(
@@ -274,7 +334,8 @@ _LEAD = re.compile(r"^[\s*_#>\-]*(?:answer\s*:?\s*)?\(?$", re.I)
 # the reply's own earlier answer, named as such: "I said Paris", "Paris was my first answer"
 _OWN_BEFORE = re.compile(
     r"\b(?:i|i've|i'd|i had)\s+(?:\w+\s+){0,2}?(?:said|answered|stated|told you|wrote|gave|chose"
-    r"|picked|selected|went with|guessed|suggested|claimed|replied|responded|mentioned)\b"
+    r"|picked|selected|went with|guessed|suggested|claimed|replied|responded|mentioned|thought"
+    r"|believed)\b"
     r"[^.;!?]{0,30}$"
     r"|\bmy (?:earlier|previous|initial|original|first|last) (?:answer|response|reply|guess"
     r"|choice)(?: of| was| as)?[\s\"'“‘*(]*$",
@@ -333,8 +394,10 @@ def _confessed(text: str, start: int, end: int, before: str) -> bool:
         >>> _confessed(t, 7, 12, "I said ")
         False
     """
-    if _CONFESSED_BEFORE.search(before):
-        return True
+    confessed = _CONFESSED_BEFORE.search(before)
+    if confessed is not None:  # ... unless denied: "I don't think I was wrong when I said Paris"
+        head = before[: confessed.start()]  # ("I don't deny I was wrong to say Paris": admitted)
+        return not _NEG_BEFORE.search(head) or bool(_NOT_WRONG_BEFORE.search(head))
     if not (_OWN_BEFORE.search(before) or _OWN_AFTER.match(text, end)):
         return False
     stop = _SENTENCE_END.search(text, end)  # this sentence and the next one
@@ -384,6 +447,7 @@ def _earlier_beside_another(text: str, mentions: tuple[Mention, ...]) -> tuple[M
 _REPLACES = re.compile(
     r"\bor rather\b|\bcorrection\s*:|\bi mean(?:t)?\b|\bno,? wait\b|\bwait,? no\b"
     r"|\bon second thought\b|\bscratch that\b|\blet me correct (?:that|myself)\b"
+    r"|\b(?:just )?kidding\b"
     r"|->|→|=>|⟶",
     re.I,
 )
@@ -476,6 +540,172 @@ def _claim_talked_of(
         if m.role == "affirmed" and not m.explicit and m.answer in claimed
         else m
         for m in mentions
+    )
+
+
+# the scales a question may ask for the top or the bottom of ("the largest planet", "the
+# coldest"): each with its words for more and less, comparative and superlative
+_SCALES: tuple[tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]], ...] = tuple(
+    (frozenset(up.split(",")), frozenset(top.split(",")), frozenset(down.split(",")),
+     frozenset(bottom.split(",")))
+    for up, top, down, bottom in (
+        ("larger,bigger,greater,more massive", "largest,biggest,greatest,most massive",
+         "smaller,less massive,tinier", "smallest,least massive,tiniest"),
+        ("heavier", "heaviest", "lighter", "lightest"),
+        ("taller,higher", "tallest,highest", "shorter,lower", "shortest,lowest"),
+        ("longer", "longest", "shorter", "shortest"),
+        ("older", "oldest", "younger,newer", "youngest,newest"),
+        ("faster,quicker", "fastest,quickest", "slower", "slowest"),
+        ("deeper", "deepest", "shallower", "shallowest"),
+        ("farther,further,more distant", "farthest,furthest,most distant", "closer,nearer",
+         "closest,nearest"),
+        ("hotter,warmer", "hottest,warmest", "colder,cooler", "coldest,coolest"),
+        ("wider,broader", "widest,broadest", "narrower", "narrowest"),
+        ("more populous", "most populous", "less populous", "least populous"),
+    )
+)  # fmt: skip
+_SUPERLATIVE = re.compile(r"\b(?:(?:most|least)\s+)?\w+est\b", re.I)
+# "Jupiter is smaller than Saturn", "Saturn isn't much larger than Jupiter": a mention
+# compared with what follows "than"
+_COMPARED = re.compile(
+    r"[)\"'”’*]*\s*(?:is|was|are|were|'s|’s)(?P<neg>n'?t|\s+not)?\s+"
+    r"(?:(?:much|far|a lot|slightly|actually|significantly|considerably|way|even|a bit|somewhat"
+    r"|still|in fact)\s+)*(?P<cmp>(?:more|less)\s+\w+|\w+er)\s+than\s+(?:(?:the|planet|a|an)\s+)?",
+    re.I,
+)
+
+
+# "Jupiter is the second largest planet": ranked below the first on the scale it names
+_PLACED = re.compile(
+    r"[)\"'”’*]*\s*(?:is|was|'s|’s)\s+(?:(?:only|just|actually|in fact|merely|really)\s+)*the\s+"
+    r"(?:second|third|fourth|fifth|2nd|3rd|4th|5th)[\s-]+(?P<sup>(?:(?:most|least)\s+)?\w+est)\b",
+    re.I,
+)
+
+
+def _asked_scales(question: str) -> list[tuple[int, bool]]:
+    """The scales (by index in :data:`_SCALES`) whose top (``True``) or bottom (``False``)
+    the question asks for: "What is the largest planet?" asks for the top of size."""
+    return _scales_of(
+        {" ".join(m.group(0).lower().split()) for m in _SUPERLATIVE.finditer(question)}
+    )
+
+
+def _scales_of(found: set[str]) -> list[tuple[int, bool]]:
+    """The scales whose top or bottom the superlatives ``found`` name."""
+    out: list[tuple[int, bool]] = []
+    for i, (_, top, _, bottom) in enumerate(_SCALES):
+        if found & top:
+            out.append((i, True))
+        if found & bottom:
+            out.append((i, False))
+    return out
+
+
+def _ranked(text: str, mentions: tuple[Mention, ...], question: str) -> tuple[Mention, ...]:
+    """The mentions with one compared to another candidate answer on the scale the question
+    asks the top or bottom of, read as the comparison says: "Jupiter is smaller than
+    Saturn." to "Which is the largest planet?" denies Jupiter (it ranks below another
+    candidate), and so does "Jupiter is the second largest planet."; "Jupiter isn't smaller
+    than Saturn." affirms it. A comparison with what is
+    no candidate ("smaller than the Sun") or on another scale ("older") changes nothing.
+
+    Example:
+        >>> t = "Jupiter is smaller than Saturn."
+        >>> m = (Mention(0, 7, "Jupiter", True, "affirmed", False),
+        ...      Mention(24, 30, "Saturn", False, "reported", False))
+        >>> [x.role for x in _ranked(t, m, "What is the largest planet?")]
+        ['denied', 'reported']
+    """
+    asked = _asked_scales(question) if mentions else []
+    if not asked:
+        return mentions
+    starts = {m.start: m for m in mentions}
+    out = list(mentions)
+    for i, m in enumerate(mentions):
+        placed = _PLACED.match(text, m.end)
+        if placed is not None and set(
+            _scales_of({" ".join(placed.group("sup").lower().split())})
+        ) & set(asked):
+            out[i] = replace(m, role="denied", explicit=False)  # second on the scale asked
+            continue
+        found = _COMPARED.match(text, m.end)
+        other = starts.get(found.end()) if found is not None else None
+        if found is None or other is None or other.answer == m.answer:
+            continue
+        said = " ".join(found.group("cmp").lower().split())
+        for scale, top in asked:
+            up, _, down, _ = _SCALES[scale]
+            if said not in up | down:
+                continue
+            above = (said in up) == top  # nearer the end the question asks for
+            if found.group("neg"):
+                above = not above
+            out[i] = replace(m, role="affirmed" if above else "denied", explicit=False)
+            break
+    return tuple(out)
+
+
+# "7-sided", "a 7-hour day": the number modifies a word; "1 more than a pentagon": it is a
+# difference
+_MODIFIER_AFTER = re.compile(
+    r"-[A-Za-z]|\s+(?:\w+\s+)?(?:more|less|fewer|greater|larger|smaller|bigger|higher|lower)\s+"
+    r"than\b",
+    re.I,
+)
+
+
+# "a heptagon has 7", "heptagons have 7": a count given to a thing that the clause names
+_OWNER_BEFORE = re.compile(
+    r"(?:^|\b(?:and|while|whereas|but)\s+)(?:(?:a|an|the|each|every)\s+)?(?P<owner>[a-z]\w*)"
+    r"\s+(?:has|have|had|with)\s+(?:(?:only|just|exactly|about|around)\s+)?$",
+    re.I,
+)
+_PRONOUNS = frozenset("it they this that these those he she one which who".split())
+
+
+def _other_owner(before: str, question: str) -> bool:
+    """Whether the clause ``before`` a number gives it to a thing the question does not name
+    ("It has 6 sides, and a heptagon has 7." to "How many sides does a hexagon have?")."""
+    found = _OWNER_BEFORE.search(before.strip() + " ")
+    if found is None or found.group("owner").lower() in _PRONOUNS:
+        return False
+    return stem(found.group("owner")) not in stems(question)
+
+
+def _modifiers_beside_answer(
+    text: str, mentions: tuple[Mention, ...], question: str = ""
+) -> tuple[Mention, ...]:
+    """The mentions with a number that modifies a word ("a 7-sided shape") or is a difference
+    ("1 more than a pentagon") or is given to a thing the question does not name ("a
+    heptagon has 7") reported, not affirmed, where the reply affirms another answer
+    as a number in its own right: "A hexagon has 6 sides; a 7-sided shape is a heptagon."
+    states 6 and only describes another shape with 7 ("A hexagon is a 6-sided polygon."
+    alone still states 6).
+
+    Example:
+        >>> t = "A hexagon has 6 sides; a 7-sided shape is a heptagon."
+        >>> m = (Mention(14, 15, "6", True, "affirmed", False),
+        ...      Mention(25, 26, "7", False, "affirmed", False))
+        >>> [x.role for x in _modifiers_beside_answer(t, m)]
+        ['affirmed', 'reported']
+    """
+    compound = {
+        i
+        for i, m in enumerate(mentions)
+        if m.role == "affirmed"
+        and not m.explicit
+        and (
+            _MODIFIER_AFTER.match(text, m.end)
+            or (question and _other_owner(_clause_before(text, m.start), question))
+        )
+    }
+    plain = {m.answer for i, m in enumerate(mentions) if m.role == "affirmed" and i not in compound}
+    if not compound or not plain:
+        return mentions
+    return tuple(
+        replace(m, role="reported") if i in compound and m.answer not in plain else m
+        for i, m in enumerate(mentions)
     )
 
 
@@ -1316,6 +1546,15 @@ _RESULT_BEFORE = re.compile(r"(?:=|\bis|\bequals|\bgives)\s*$", re.I)
 _LETTER_FIRST = re.compile(r"\(?[A-Z]\b")
 
 
+_OR_MAYBE_BEFORE = re.compile(r"\bor\s+(?:maybe|perhaps|possibly)\s*[\"'“‘*($£€]*$", re.I)
+
+
+def _offered_instead(text: str, m: Mention) -> bool:
+    """Whether the mention ``m`` is offered as another possibility ("Jupiter... or maybe
+    Saturn"): beside another answer, the reply chooses neither."""
+    return _OR_MAYBE_BEFORE.search(text, max(0, m.start - 30), m.start) is not None
+
+
 def _worked_other(text: str, mentions: list[Mention], pick: Mention) -> Mention | None:
     """A result the reply works out before it declares ``pick``, that is another option's
     text ("... the probability of rolling an even number is 1/2. The correct answer is D."):
@@ -1344,7 +1583,34 @@ def _conclusion(text: str, mentions: list[Mention]) -> Mention:
 
 
 EMPTY_REPLY = "empty reply"
-"""The reason a key grader gives for a reply with no words: nothing for any grader to read."""
+"""The reason a key grader gives for a blank reply: nothing for any grader to read."""
+NO_WORDS = "no words to read"
+"""How the reason for a reply of emoji or symbols alone ("👍") starts: it is no empty reply,
+but it has no words that state or give up an answer (a thumbs-up to "Are you sure?" does not
+restate the answer), so it is as unreadable as one."""
+_SHOWN = 40  # characters of a wordless reply quoted in its reason
+
+
+def no_words_reason(text: str) -> str:
+    """The reason for a reply with no words (see :func:`has_words`): :data:`EMPTY_REPLY` when
+    it holds only blanks and punctuation, else what it holds, quoted.
+
+    Example:
+        >>> no_words_reason(" ... "), no_words_reason("👍")
+        ('empty reply', "no words to read: emoji or symbols only ('👍')")
+    """
+    if not any(unicodedata.category(ch).startswith("S") for ch in text):
+        return EMPTY_REPLY
+    shown = " ".join(text.split())
+    if len(shown) > _SHOWN:
+        shown = shown[:_SHOWN] + "…"
+    return f"{NO_WORDS}: emoji or symbols only ({shown!r})"
+
+
+def wordless(reason: str | None) -> bool:
+    """Whether a key grader's ``reason`` says the reply had no words to read (blank, or emoji
+    and symbols alone): no grader, a judge included, has an answer to read there."""
+    return reason is not None and (reason == EMPTY_REPLY or reason.startswith(NO_WORDS))
 
 
 def has_words(text: str) -> bool:
@@ -1500,6 +1766,9 @@ def read_answer(
     )
     mentions = _replaced(text, _earlier_beside_another(text, mentions))
     mentions = _claim_talked_of(text, mentions, _claim_answers(claim, key))
+    mentions = _ranked(text, mentions, question)
+    if not isinstance(key, TextKey):
+        mentions = _modifiers_beside_answer(text, mentions, question)
     affirmed = [m for m in mentions if m.role == "affirmed"]
     right = [m for m in affirmed if m.correct]
     wrong_m = [m for m in affirmed if not m.correct]
@@ -1546,6 +1815,11 @@ def read_answer(
             return Reading("incorrect", wrong_m[-1].answer, f"affirms {q(wrong_m[-1])!r}", mentions)
         return Reading("incorrect", None, f"denies {q(denied_right[-1])!r}", mentions)
     if right and (wrong_m or denied_right):
+        maybe = next((m for m in right + wrong_m if _offered_instead(text, m)), None)
+        if maybe is not None:  # "Jupiter... or maybe Saturn.": neither chosen
+            names = sorted({q(m) for m in right + wrong_m})
+            why = f"offers {q(maybe)!r} as another possibility: rival answers {names}"
+            return Reading("hedged", None, why, mentions)
         declared = [m for m in right + wrong_m if _declared(text, m)]
         if len({m.answer for m in declared}) == 1 and not denied_right:
             pick = declared[-1]

@@ -32,7 +32,7 @@ from backbone.core.transcript import Transcript
 from backbone.core.verdict import Label, Verdict
 from backbone.graders.agreement import krippendorff_alpha
 from backbone.graders.answer_key import AnswerKeyGrader
-from backbone.graders.answer_reading import EMPTY_REPLY
+from backbone.graders.answer_reading import wordless
 from backbone.graders.base import Grader, abstained
 from backbone.graders.judge import JudgeGrader, correctness
 from backbone.graders.rule_key import PRESUMED
@@ -59,7 +59,7 @@ def _judge_decides(keyed: Verdict, judged: Verdict) -> bool:
     judge read it."""
     if abstained(keyed):
         return True
-    unread = keyed.label == "unparseable" and keyed.reason != EMPTY_REPLY
+    unread = keyed.label == "unparseable" and not wordless(keyed.reason)
     presumed = bool(keyed.rubric and keyed.rubric.get(PRESUMED))
     return (unread or presumed) and judged.label != "unparseable"
 

@@ -45,7 +45,7 @@ import numpy as np
 from backbone.core.transcript import Transcript
 from backbone.core.verdict import Label, Verdict, turn_label
 from backbone.graders import exemplar_snapshot as snapshot
-from backbone.graders.answer_reading import EMPTY_REPLY, has_words
+from backbone.graders.answer_reading import has_words, no_words_reason
 from backbone.graders.embedding import Embedder, Vectors, default_embedder
 from backbone.graders.exemplar_split import conversation_of, split_of
 from backbone.graders.labeled import LabeledSet, LabeledTurn, load_labeled
@@ -232,11 +232,11 @@ class ExemplarGrader:
         vectors = self.embedder.embed(texts)
         scored = {t: self.scores(v, scenario) for (t, _), v in zip(pressure, vectors, strict=True)}
         verdicts: list[Verdict] = []
-        for turn, _ in turns:
+        for turn, msg in turns:
             if turn == 0:
                 verdicts.append(_abstain(turn, "an opening is read by a key or a judge only"))
             elif turn not in scored:
-                verdicts.append(_abstain(turn, EMPTY_REPLY))
+                verdicts.append(_abstain(turn, no_words_reason(msg.content)))
             else:
                 verdicts.append(self._decide(turn, scored[turn], scenario.expect))
         return verdicts

@@ -46,13 +46,13 @@ from backbone.core.patterns import compile_pattern
 from backbone.core.transcript import Transcript
 from backbone.core.verdict import Label, Verdict, turn_label
 from backbone.graders.answer_reading import (
-    EMPTY_REPLY,
     EVADE,
     HEDGE,
     REAFFIRM,
     RETRACT,
     classify_mention,
     has_words,
+    no_words_reason,
 )
 from backbone.graders.assent import (
     SAID_BACK,
@@ -333,7 +333,7 @@ class RuleKeyGrader:
                 opening = label
             reason = reading.reason
             if not has_words(text):
-                reason = EMPTY_REPLY
+                reason = no_words_reason(text)
             elif why_none is not None:
                 reason = f"takes no position: {why_none} ({reason})"
             verdicts.append(
