@@ -163,6 +163,8 @@ def effects(a: ArmResult, b: ArmResult, pref: Delta, acc: Delta) -> Effects | No
         return p * (1 - p) * arm.counts.events / arm.counts.rated
 
     def acc_var(arm: ArmAccuracy, q: float) -> float:
+        if q in (0.0, 1.0):  # every judgment alike: a small sample, not an arm without spread
+            q = (arm.x_eff + 0.5) / (arm.n_eff + 1)  # (as ab_stats._s2 reads a stratum)
         return (arm.design_effect or 1.0) * q * (1 - q)
 
     return Effects(
