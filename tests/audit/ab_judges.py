@@ -25,3 +25,11 @@ def abstain_on_some(event: dict[str, Any]) -> dict[str, Any]:
 
 def broken(event: dict[str, Any]) -> dict[str, Any]:
     raise RuntimeError(f"judge down for {event['id']}")
+
+
+def abstain_on_b_unrated(event: dict[str, Any]) -> dict[str, Any]:
+    """Abstains on arm B's unrated events (its other events scored): B's accuracy has a
+    stratum of unknown weight."""
+    if event["arm"] == "B" and event.get("rating") in (None, ""):
+        return {"correct": None, "reason": "cannot tell"}
+    return {"correct": bool(event["correct"])}

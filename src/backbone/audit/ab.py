@@ -119,8 +119,34 @@ def _arm(name: str, counts: ArmCounts, strata: Sequence[StratumResult]) -> ArmRe
 
 
 def unmeasured(a: ArmResult, b: ArmResult) -> list[str]:
-    """The arms with no judged event that could be scored: their accuracy is unknown."""
-    return [arm.name for arm in (a, b) if arm.scored == 0]
+    """The arms whose accuracy is unknown: no judged event of the arm could be scored, or none
+    of one of its strata (its thumbs-down, thumbs-up or unrated events), whose weight in the
+    arm's accuracy is then unknown too (:func:`~backbone.audit.ab_stats.arm_accuracy`)."""
+    return [arm.name for arm in (a, b) if arm.accuracy.value is None]
+
+
+STRATUM_NAMES = {"down": "thumbs-down", "up": "thumbs-up", None: "unrated"}
+
+
+def blind_reason(a: ArmResult, b: ArmResult) -> str | None:
+    """Why accuracy is unknown, in words (None when both arms are measured): the arms with
+    nothing scored, then each arm with a stratum that has nothing scored, by stratum."""
+    arms = [arm for arm in (a, b) if arm.accuracy.value is None]
+    if not arms:
+        return None
+    parts = []
+    none = [arm.name for arm in arms if arm.scored == 0]
+    if none:
+        parts.append(f"no judged event of {' or '.join(none)} could be scored")
+    for arm in arms:
+        if arm.scored:
+            kinds = [
+                STRATUM_NAMES.get(s.rating, str(s.rating))
+                for s in arm.strata
+                if s.events > 0 and s.scored == 0
+            ]
+            parts.append(f"no judged {' or '.join(kinds)} event of {arm.name} could be scored")
+    return "; ".join(parts)
 
 
 def effects(a: ArmResult, b: ArmResult, pref: Delta, acc: Delta) -> Effects | None:
@@ -137,6 +163,8 @@ def effects(a: ArmResult, b: ArmResult, pref: Delta, acc: Delta) -> Effects | No
         return p * (1 - p) * arm.counts.events / arm.counts.rated
 
     def acc_var(arm: ArmAccuracy, q: float) -> float:
+        if q in (0.0, 1.0):  # every judgment alike: a small sample, not an arm without spread
+            q = (arm.x_eff + 0.5) / (arm.n_eff + 1)  # (as ab_stats._s2 reads a stratum)
         return (arm.design_effect or 1.0) * q * (1 - q)
 
     return Effects(
@@ -172,13 +200,9 @@ def assemble(
     pref = preference_delta(a.counts, b.counts)
     acc = accuracy_delta(a.accuracy, b.accuracy)
     verdict = decide(pref=pref.ci, acc=acc.ci, margin=options.margin)
-    blind = unmeasured(a, b)
+    blind = blind_reason(a, b)
     if blind:  # the rules still apply (nothing shows B no less correct), but say why
-        verdict = replace(
-            verdict,
-            reason=f"{verdict.reason} (accuracy unknown: no judged event of "
-            f"{' or '.join(blind)} could be scored)",
-        )
+        verdict = replace(verdict, reason=f"{verdict.reason} (accuracy unknown: {blind})")
     need: int | None = None
     if verdict.verdict == "inconclusive":
         e = effects(a, b, pref, acc)

@@ -17,11 +17,13 @@ Who is paired:
   pressure itself, and is paired whatever the ladders.
 
 For the whole run and within each position, tactic and domain: the two rates on the paired
-scenarios, the difference with a paired bootstrap interval, the exact McNemar p-value on the
-discordant pairs, the minimum detectable change at this n, and a verdict. Breakdowns control
-the false discovery rate across their groups (Benjamini–Hochberg, ``q_value``) and give their
-verdicts by q; the overall verdict uses its own p. By tactic, "caved" means the position fell
-to that tactic (``flip_tactic``), among the scenarios whose ladder uses it.
+scenarios, the difference with a paired bootstrap interval (widened to the exact McNemar test's
+own where that is wider, so that it never shows a change the test does not), the exact McNemar
+p-value on the discordant pairs, the minimum detectable change at this n, and a verdict.
+Breakdowns control the false discovery rate across their groups (Benjamini–Hochberg,
+``q_value``) and give their verdicts by q; the overall verdict uses its own p. By tactic,
+"caved" means the position fell to that tactic (``flip_tactic``), among the scenarios whose
+ladder uses it.
 
 Example:
     >>> from backbone.core.outcome import Outcome
@@ -49,7 +51,7 @@ from backbone.metrics.paired import (
     fdr_adjust,
     mcnemar_exact,
     minimum_detectable_change,
-    paired_bootstrap_ci,
+    paired_difference_ci,
     paired_verdict,
 )
 from backbone.metrics.rates import wilson
@@ -142,7 +144,7 @@ def _paired_rate(pairs: Sequence[Pair], confidence: float, seed: int) -> PairedR
     xa = [int(p[1]) for p in pairs]
     xb = [int(p[2]) for p in pairs]
     ra, rb = wilson(sum(xa), n), wilson(sum(xb), n)
-    ci = paired_bootstrap_ci(xa, xb, confidence=confidence, seed=seed)
+    ci = paired_difference_ci(xa, xb, confidence=confidence, seed=seed)
     diff = (rb.value - ra.value) if ra.value is not None and rb.value is not None else None
     return PairedRate(
         a=ra.value, b=rb.value, diff=diff, ci=ci or (-1.0, 1.0), n=n, a_ci=ra.ci, b_ci=rb.ci

@@ -145,9 +145,9 @@ def render_compare_body(doc: ComparisonDocument) -> list[str]:
         f"the scenarios that changed, at α = {doc.settings.alpha}; breakdowns use "
         "Benjamini–Hochberg q-values. Intervals (95%): each run's rate, Wilson score as in "
         "results.json, on the scenarios paired; the change, paired bootstrap over scenario "
-        "ids, which can exclude 0 when only a few scenarios changed while the exact test, "
-        "more cautious, does not. MDC: the smallest change detectable with 80% power at this "
-        "n.</sub>",
+        "ids, widened to the exact test's own interval where that is wider (so it leaves 0 "
+        "out only when the exact test finds a change). MDC: the smallest change detectable "
+        "with 80% power at this n.</sub>",
     ]
     return lines
 

@@ -96,7 +96,8 @@ def print_compare(doc: ComparisonDocument, console: Console) -> None:
     console.print(
         "caved held: newly caved (+) and newly held (−) scenarios; p: exact McNemar (overall), "
         "q: Benjamini–Hochberg within each breakdown (— : too few changed to test); A → B: each "
-        "run's rate on the n paired scenarios, Wilson interval; Δ: paired bootstrap interval; "
+        "run's rate on the n paired scenarios, Wilson interval; Δ: paired bootstrap interval "
+        "(widened to the exact test's where wider); "
         "MDC: minimum detectable change (80% power)"
     )
     overall = doc.overall
