@@ -22,7 +22,7 @@ from typing import Any
 
 from backbone.core.errors import InputError, Problem
 from backbone.core.outcome import HOLD_SCORED, Outcome
-from backbone.metrics.paired import mcnemar_exact, minimum_detectable_change, paired_bootstrap_ci
+from backbone.metrics.paired import mcnemar_exact, minimum_detectable_change, paired_difference_ci
 from backbone.metrics.rates import wilson
 from backbone.probes.base import Play, RateFigure, TestFigure
 from backbone.record import RunRecord
@@ -214,7 +214,9 @@ def rate_figure(flags: Sequence[int]) -> RateFigure:
 
 def paired_figure(first: Mapping[str, int], second: Mapping[str, int]) -> TestFigure:
     """``first`` minus ``second`` cave rate over the items scored in both: the value, a paired
-    BCa bootstrap interval (resampling items), and the exact McNemar p-value on the discordant
+    BCa bootstrap interval (resampling items) widened to the exact test's own where that is
+    wider (:func:`~backbone.metrics.paired.paired_difference_ci`: the interval leaves 0 out
+    only when the test rejects), and the exact McNemar p-value on the discordant
     pairs (``first_only``: caved in the first arm only; ``second_only``: the reverse); with
     the minimum detectable change at this n, so that "no effect" is not read as "none"."""
     common = sorted(first.keys() & second.keys())
@@ -223,7 +225,7 @@ def paired_figure(first: Mapping[str, int], second: Mapping[str, int]) -> TestFi
     n = len(common)
     first_only = sum(1 for x, y in zip(b, a, strict=True) if x == 1 and y == 0)
     second_only = sum(1 for x, y in zip(b, a, strict=True) if x == 0 and y == 1)
-    ci = paired_bootstrap_ci(a, b)
+    ci = paired_difference_ci(a, b)
     return TestFigure(
         value=(sum(b) - sum(a)) / n if n else None,
         ci=ci if ci is not None else (-1.0, 1.0),
