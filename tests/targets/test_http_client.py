@@ -45,6 +45,7 @@ def ask() -> Request:
         (zlib.compress(REPLY), "deflate"),
         (zlib.compress(REPLY)[2:-4], "deflate"),  # raw deflate, as some servers send it
     ],
+    ids=["gzip", "two gzip members", "zlib deflate", "raw deflate"],  # gzip's bytes hold a time
 )
 async def test_a_gzip_or_deflate_body_is_read(
     server: LoopbackServer, body: bytes, encoding: str

@@ -34,20 +34,23 @@ def with_transcripts(record: RunRecord, run: Path) -> RunRecord:
     return record
 
 
-def refuse_other_questions(a: RunRecord, b: RunRecord, run_a: Path, run_b: Path) -> None:
-    """Refuse (exit 2) two runs whose transcripts open a shared scenario id with another
-    question: another suite reusing the ids (:func:`backbone.record.paired.asked_otherwise`)."""
+def other_questions_warning(a: RunRecord, b: RunRecord, run_a: Path, run_b: Path) -> str | None:
+    """The warning for two runs whose transcripts open shared scenario ids with another
+    question (:func:`backbone.record.paired.asked_otherwise`), or None. Scenarios pair by id,
+    as the contract says: a question reworded between two releases of a suite is still the same
+    scenario, and another suite reusing the ids is not; only the user can tell, so both are
+    compared and the ids are named rather than the pair refused."""
     from backbone.record.paired import asked_otherwise
 
     ids = asked_otherwise(a, b)
     if not ids:
-        return
+        return None
     shown = ", ".join(repr(i) for i in ids[:5])
     more = f" and {len(ids) - 5} more" if len(ids) > 5 else ""
-    raise fail(
-        f"{run_a} and {run_b} open {len(ids)} shared scenario id{'' if len(ids) == 1 else 's'} "
-        f"with another question ({shown}{more}): they are not runs of the same suite; "
-        "compare runs of one suite"
+    return (
+        f"warning: {run_a} and {run_b} open {len(ids)} shared scenario "
+        f"id{'' if len(ids) == 1 else 's'} with another question ({shown}{more}): paired by id "
+        "all the same; if they are not runs of one suite, these pairs compare unrelated questions"
     )
 
 
@@ -99,7 +102,7 @@ def register(app: typer.Typer) -> None:
         unlike = unlike_runs(cmp, a, b, str(run_a), str(run_b))
         if unlike is not None:
             raise fail(unlike)
-        refuse_other_questions(a, b, run_a, run_b)
+        other_questions = other_questions_warning(a, b, run_a, run_b)
         doc = compare_document(cmp, a.compared_as(str(run_a)), b.compared_as(str(run_b)))
         html = render_compare_html(doc, a, b, pair_changes(doc, a, b))
         with bad_input_exits():
@@ -113,6 +116,8 @@ def register(app: typer.Typer) -> None:
         out = console()
         if not quiet:
             print_compare(doc, out)
+        if other_questions is not None:
+            console(stderr=True).print(other_questions, markup=False, highlight=False)
         over = cmp.overall.over_disagreement
         if cmp.overall.n == 0 and (over is None or over.n == 0):
             # the contract's verdict is then no_change: say it rests on nothing

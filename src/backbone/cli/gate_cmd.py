@@ -184,7 +184,7 @@ def register(app: typer.Typer) -> None:
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only failures.")] = False,
     ) -> None:
         """Exit 1 when a threshold in the config fails (each failure on its own line)."""
-        from backbone.cli.compare_cmd import refuse_other_questions, with_transcripts
+        from backbone.cli.compare_cmd import other_questions_warning, with_transcripts
         from backbone.core.atomic import check_writable, write_files_atomic
         from backbone.gate.config import load_config
         from backbone.gate.evaluate import evaluate
@@ -250,6 +250,7 @@ def register(app: typer.Typer) -> None:
         with bad_input_exits():
             the_run = load_run(run)
         compares = bool(cfg.regressions) or bool(cfg.sequential and cfg.sequential.regression)
+        other_questions: str | None = None
         if base is not None and compares:
             assert baseline is not None
             if not _shared_ids(the_run, base):
@@ -266,7 +267,7 @@ def register(app: typer.Typer) -> None:
             # another suite reusing the ids for other questions: the outcomes alone paired
             # them (results.json holds no question; the transcripts, when there, do)
             with bad_input_exits():
-                refuse_other_questions(
+                other_questions = other_questions_warning(
                     with_transcripts(base, baseline), with_transcripts(the_run, run), baseline, run
                 )
         paths = (str(run), str(baseline) if baseline is not None else None)
@@ -280,6 +281,8 @@ def register(app: typer.Typer) -> None:
             # (a YAML block scalar) or a terminal escape; shown as \x0a, \x1b, not acted on
             out.print(controls(c.line()), markup=False)
         out.print(report.summary_line(), markup=False)
+        if other_questions is not None:
+            err.print(other_questions, markup=False, highlight=False)
         unscored = unscored_count(the_run)
         if unscored:  # a pass on the scored scenarios: say what could not be scored
             err.print(
