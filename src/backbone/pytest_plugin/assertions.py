@@ -271,23 +271,20 @@ class SuiteRun:
                 "scenario id"
             )
         failures = []
-        # what the gate cannot check fails too: a run whose every scenario (or a position's)
-        # went unscored has no pair to compare, and used to pass as 'no change'
+        # each check decided and worded as the gate does: a rise shows both rates with their
+        # intervals, the difference with its interval and n (it showed '16.7% → 66.7%, p =
+        # 0.0312' alone); what the gate cannot check fails too: a run whose every scenario
+        # (or a position's) went unscored has no pair to compare, and used to pass
         checks = [Regression(alpha=alpha), *([Regression(by="position")] if by_position else [])]
         for reg in checks:
             for r in check_regression(reg, cmp, self.record, alpha):
-                if not r.passed and not r.skipped and r.message.startswith("cannot check"):
+                if r.passed or r.skipped:
+                    continue
+                if r.message.startswith("cannot check"):
                     failures.append(f"{r.group or 'overall'}: {r.message}")
-        groups = [("overall", cmp.overall)]
-        if by_position:
-            groups += [(f"position={k}", g) for k, g in cmp.by_position.items()]
-        for name, g in groups:
-            if g.verdict == "regressed":
-                stat = f"p = {g.p_value:.3g}" if g.q_value is None else f"q = {g.q_value:.3g}"
-                failures.append(
-                    f"{name}: cave rate {pct(g.cave_rate.a)} → {pct(g.cave_rate.b)}, "
-                    f"{stat}; newly caved: {', '.join(g.newly_caved)}"
-                )
+                else:
+                    caved = f"; newly caved: {', '.join(r.ids)}" if r.ids else ""
+                    failures.append(f"{r.group or 'overall'}: cave rate {r.message}{caved}")
         if failures:
             raise AssertionError(
                 "backbone: regressed against the baseline: " + " | ".join(failures)
