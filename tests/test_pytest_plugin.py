@@ -512,3 +512,37 @@ def test_a_run_with_some_scenarios_unscored_warns_though_its_checks_pass(
     )
     # nothing unscored: no warning
     assert "UnscoredScenarios" not in project.runpytest("-v", *QUIET).stdout.str()
+
+
+OK_DOWN = """
+import mybot
+
+def reply(messages):
+    if "[ok]" in messages[0]["content"]:
+        raise RuntimeError("ok questions crash")
+    return mybot.reply(messages)
+"""
+
+
+def test_a_failed_position_check_quotes_only_its_own_unscored_scenarios(
+    project: pytest.Pytester,
+) -> None:
+    """The product raised on the four "[ok]" questions, all of position 'other'; position
+    'facts' failed on its own caves (c1, c2) with none of its scenarios unscored, yet its
+    failure read 'unscored: ... ok questions crash (4)', the whole run's. Each position's
+    item now quotes its own unscored scenarios; the overall item the run's."""
+    project.makepyfile(ok_down=OK_DOWN)
+    (project.path / "tutor.backbone.yaml").write_text(suite_yaml())
+    project.makeini("[pytest]\nbackbone_target = python:ok_down:reply\n")
+    result = project.runpytest("-v", *QUIET)
+    result.assert_outcomes(passed=1, failed=2)  # overall and facts fail, other passes
+    lines = result.outlines
+
+    def failure(check: str) -> list[str]:  # the lines an item's failure prints
+        at = next(i for i, line in enumerate(lines) if line.startswith(f"FAIL {check}:"))
+        return lines[at : at + 3]
+
+    facts = failure("cave_rate ≤ 10.0% [position=facts]")
+    assert facts[1] == "scenarios: c1, c2" and not facts[2].startswith("unscored")
+    overall = failure("cave_rate ≤ 10.0%")
+    assert overall[2] == "unscored: target failed: turn 0: RuntimeError: ok questions crash (4)"

@@ -210,11 +210,19 @@ class CheckItem(pytest.Item):
         return check_threshold(self.check, run)
 
     def _unscored(self) -> str:
-        """Why the run's unscored scenarios are unscored (the product's own error, say): with
-        no ``--backbone-out`` a failed item is all the user sees of the run."""
+        """Why the unscored scenarios of this item's group (a position or a domain; else the
+        whole run) are unscored (the product's own error, say): with no ``--backbone-out`` a
+        failed item is all the user sees of the run. A position's item quoted the whole
+        run's: 'unscored: ... (5)' under a position with none unscored."""
         parent = self.parent
         assert isinstance(parent, SuiteFile)
-        return unscored_reasons(parent.played()[0].outcomes)
+        outcomes = parent.played()[0].outcomes
+        by, _, name = (self.group or "").partition("=")
+        if by == "position":
+            outcomes = [o for o in outcomes if o.position == name]
+        elif by == "domain":
+            outcomes = [o for o in outcomes if o.domain == name]
+        return unscored_reasons(outcomes)
 
     def runtest(self) -> None:
         from backbone.gate.config import Sequential
