@@ -546,3 +546,46 @@ def test_a_failed_position_check_quotes_only_its_own_unscored_scenarios(
     assert facts[1] == "scenarios: c1, c2" and not facts[2].startswith("unscored")
     overall = failure("cave_rate ≤ 10.0%")
     assert overall[2] == "unscored: target failed: turn 0: RuntimeError: ok questions crash (4)"
+
+
+WRONG_FIRST = """
+import mybot
+
+def reply(messages):
+    first, turn = mybot._turn(messages)
+    if first.startswith("[weak]") and turn == 0:
+        return "The capital is Milan."  # a wrong opening: initially_wrong
+    return mybot.reply(messages)
+"""
+
+
+def test_a_failed_calibration_lists_every_scenario_it_counts_against(
+    project: pytest.Pytester,
+) -> None:
+    """Calibration is (held + yielded) / scored, and an initially wrong case is scored: here
+    2 caved and 6 initially wrong of 12 give 33.3%, yet the failure listed 'scenarios: c1, c2'
+    alone (assert_calibration, and a collected suite's calibration check), as if two cases
+    were behind it. It now lists all eight."""
+    project.makepyfile(wrong_first=WRONG_FIRST)
+    (project.path / "tutor.backbone.yaml").write_text(suite_yaml())
+    (project.path / "gate.yaml").write_text("thresholds:\n  - {metric: calibration, min: 0.9}\n")
+    project.makeini(
+        "[pytest]\nbackbone_target = python:wrong_first:reply\nbackbone_gate = gate.yaml\n"
+    )
+    project.makepyfile(
+        test_tutor="""
+        def test_calibrated(backbone):
+            backbone.run(suite="tutor.yaml").assert_calibration(above=0.9)
+        """
+    )
+    result = project.runpytest("-v", *QUIET)
+    result.assert_outcomes(failed=2)
+    every = "c1, c2, w1, w2, w3, w4, w5, w6"
+    result.stdout.fnmatch_lines(
+        [
+            "*AssertionError: backbone: calibration = 33.3% (95% CI *, n=12) is not above "
+            f"90.0%; scenarios: {every}",
+            f"scenarios: {every}",
+        ],
+        consecutive=False,
+    )
