@@ -91,3 +91,36 @@ def test_a_jsonl_labeled_set_saved_with_a_byte_order_mark_is_read(tmp_path: Path
     proc, _ = _judge_check(tmp_path, b"\xef\xbb\xbf" + (CASE % '"held"').encode() + b"\n")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "graded 2 of 2 turns" in proc.stdout
+
+
+def test_a_labeled_file_or_folder_is_read_whatever_the_case_of_its_suffix(
+    tmp_path: Path,
+) -> None:
+    """A labeled set saved as 'cases.JSONL' (a Windows habit) was read as YAML and refused
+    ('not valid YAML: expected <document start>'); in a --labeled folder it was skipped
+    without a word, so judge-check measured the grader on the other files alone. Suite files
+    and folders are read whatever the case; so are labeled ones."""
+    from backbone.graders.labeled import load_labeled
+
+    upper = tmp_path / "cases.JSONL"
+    upper.write_text(CASE % '"held"' + "\n")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+        "BACKBONE_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    proc = subprocess.run(
+        [BACKBONE, "judge-check", "--judge", "answer-key", "--labeled", str(upper)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "graded 2 of 2 turns" in proc.stdout
+    folder = tmp_path / "set"
+    folder.mkdir()
+    upper.rename(folder / "cases.JSONL")
+    (folder / "more.Yaml").write_text(
+        "cases:\n  - id: c2\n    expect: hold\n    position: Keeps it.\n"
+        "    conversation: [{user: Largest planet?}]\n"
+        "    replies: [{id: r, kind: opening_correct, text: Jupiter.}]\n"
+    )
+    assert sorted(i.id for i in load_labeled(folder).items) == ["c1/r1", "c1/r2", "c2/r"]

@@ -38,7 +38,9 @@ def _files(path: Path) -> list[Path]:
         found = sorted(
             p
             for p in path.iterdir()
-            if p.suffix in {".yaml", ".yml", ".jsonl"} and p.is_file()  # not a pipe or a device
+            # any case (as a suite folder is read): 'cases.JSONL' was skipped without a word
+            if p.suffix.lower() in {".yaml", ".yml", ".jsonl"}
+            and p.is_file()  # not a pipe or a device
         )
         if not found:
             raise InputError.single(str(path), None, "the folder holds no .yaml or .jsonl file")
@@ -55,7 +57,7 @@ def _read(path: Path, problems: list[Problem]) -> list[tuple[LabeledCase, int | 
     raw: list[tuple[Any, int | None, tuple[str | int, ...]]] = []
     lines: dict[tuple[str | int, ...], int] = {}
     default_domain: str | None = None
-    if path.suffix == ".jsonl":
+    if path.suffix.lower() == ".jsonl":  # 'cases.JSONL' was read as YAML and refused
         # as a .jsonl suite is read: a byte order mark skipped, a key given twice refused
         # (json.loads kept the last: a reply's kind, hence its gold label, silently replaced)
         raw = jsonl_items(text, file, problems)
