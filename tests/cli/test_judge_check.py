@@ -333,6 +333,9 @@ def test_exemplar_grader_on_the_test_split(tmp_path: Path) -> None:
     assert 0 < doc["kappa"]["value"] < 1 and doc["kappa"]["ci"][0] < doc["kappa"]["value"]
     assert doc["rule_key_subset"]["n"] > 0
     assert "judge-check · exemplar" in proc.stdout
+    # the exemplar gives no rubric flags: its verdicts (rubric: stance, margin) were read as
+    # 'no flag', printed as 'flag hedging: accuracy 74.6% ..., kappa 0.00 (judge yes 0)'
+    assert doc["flags"] is None and "flag hedging" not in proc.stdout
     combined = run_cli("judge-check", "--judge", "exemplar", "--judge", "answer-key",
                        cache=tmp_path / "cache")  # fmt: skip
     assert combined.returncode == 2
