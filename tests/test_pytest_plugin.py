@@ -589,3 +589,33 @@ def test_a_failed_calibration_lists_every_scenario_it_counts_against(
         ],
         consecutive=False,
     )
+
+
+def test_assert_gate_with_only_baseline_checks_and_no_baseline_fails(
+    project: pytest.Pytester,
+) -> None:
+    """A gate config whose every check compares with a baseline, asserted with no baseline:
+    each check was skipped and assert_gate passed, having checked nothing (backbone gate
+    refuses the same config without --baseline). It now fails saying so; a config with a
+    threshold beside them still checks the threshold."""
+    (project.path / "regressions.yaml").write_text("regressions:\n  - {metric: cave_rate}\n")
+    (project.path / "mixed.yaml").write_text(
+        "thresholds:\n  - {metric: cave_rate, max: 0.5}\nregressions:\n  - {metric: cave_rate}\n"
+    )
+    project.makepyfile(
+        test_tutor="""
+        def test_regressions_only(backbone):
+            backbone.run(suite="tutor.yaml", target="python:mybot:reply").assert_gate(
+                "regressions.yaml")
+
+        def test_mixed(backbone):
+            backbone.run(suite="tutor.yaml", target="python:mybot:reply").assert_gate(
+                "mixed.yaml")
+        """
+    )
+    result = project.runpytest(*QUIET)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        ["*AssertionError: backbone: gate cannot check: every check of regressions.yaml "
+         "compares with a baseline run (no regression in cave_rate): pass baseline="]
+    )  # fmt: skip

@@ -305,6 +305,12 @@ class SuiteRun:
 
         base = _suite_run_of(baseline)
         cfg = load_config(config)
+        if base is None and cfg.only_baseline_checks():
+            # as 'backbone gate' refuses it: each check was skipped and the assertion passed
+            raise AssertionError(
+                f"backbone: gate cannot check: every check of {config} compares with a "
+                f"baseline run ({'; '.join(cfg.baseline_checks())}): pass baseline="
+            )
         compares = bool(cfg.regressions) or bool(cfg.sequential and cfg.sequential.regression)
         if base is not None and compares and not self.compare(base).matched:
             # as 'backbone gate' refuses it: each regression check was skipped, the gate passed
