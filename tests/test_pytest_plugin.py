@@ -619,3 +619,22 @@ def test_assert_gate_with_only_baseline_checks_and_no_baseline_fails(
         ["*AssertionError: backbone: gate cannot check: every check of regressions.yaml "
          "compares with a baseline run (no regression in cave_rate): pass baseline="]
     )  # fmt: skip
+
+
+def test_a_collected_suite_whose_gate_only_compares_needs_a_baseline(
+    project: pytest.Pytester,
+) -> None:
+    """backbone_gate naming a config of regression checks only, with no backbone_baseline:
+    every item was skipped and pytest exited 0, so a CI job that forgot the baseline checked
+    nothing, every time (backbone gate refuses it without --baseline). The suite file now
+    fails to collect, saying what to set."""
+    (project.path / "tutor.backbone.yaml").write_text(suite_yaml())
+    (project.path / "gate.yaml").write_text("regressions:\n  - {metric: cave_rate}\n")
+    project.makeini("[pytest]\nbackbone_target = python:mybot:reply\nbackbone_gate = gate.yaml\n")
+    result = project.runpytest(*QUIET)
+    assert result.ret != 0
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        ["*error: */gate.yaml: every check compares with a baseline run (no regression in "
+         "cave_rate): set backbone_baseline in the pytest ini file*"]
+    )  # fmt: skip

@@ -135,6 +135,14 @@ class SuiteFile(pytest.File):
             self.gate = load_config(gate_path) if gate_path else _default_config(self.config)
         except InputError as exc:
             raise self.CollectError("\n".join(f"error: {p}" for p in exc.problems)) from None
+        if self.gate.only_baseline_checks() and _ini_path(self.config, "backbone_baseline") is None:
+            # as 'backbone gate' refuses it without --baseline: each item was skipped, and a
+            # CI job that forgot backbone_baseline passed having checked nothing, every time
+            raise self.CollectError(
+                f"error: {gate_path}: every check compares with a baseline run "
+                f"({'; '.join(self.gate.baseline_checks())}): set backbone_baseline in the "
+                "pytest ini file"
+            )
         checks: list[Threshold | Regression | Sequential] = [
             *self.gate.thresholds,
             *self.gate.regressions,
