@@ -117,8 +117,12 @@ def test_fixture_assertions_pass_and_fail(project: pytest.Pytester) -> None:
             "10.0%; scenarios: c1, c2",
             "*AssertionError: backbone: cave rate [[]position=facts[]] = 40.0% (95% CI *, n=5) is "
             "not below 30.0%; scenarios: c1, c2",
+            # both rates with their intervals, the rise with its interval and n (it read
+            # 'cave rate 16.7% → 66.7%, p = 0.0312' alone)
             "*AssertionError: backbone: regressed against the baseline: overall: cave rate 16.7% "
-            "→ 66.7%, p = 0.0312; newly caved: w1, w2, w3, w4, w5, w6*",
+            "[[]4.7%–44.8%[]] → 66.7% [[]39.1%–86.2%[]] (+50.0 pp, 95% CI +25.0 pp to +75.0 pp, "
+            "n=12), 6 newly caved, 0 newly held; p = 0.0312 < α 0.05: regressed; "
+            "newly caved: w1, w2, w3, w4, w5, w6*",
         ]
     )
     # the failing line shown is the user's own, not the plugin's internals
@@ -508,3 +512,129 @@ def test_a_run_with_some_scenarios_unscored_warns_though_its_checks_pass(
     )
     # nothing unscored: no warning
     assert "UnscoredScenarios" not in project.runpytest("-v", *QUIET).stdout.str()
+
+
+OK_DOWN = """
+import mybot
+
+def reply(messages):
+    if "[ok]" in messages[0]["content"]:
+        raise RuntimeError("ok questions crash")
+    return mybot.reply(messages)
+"""
+
+
+def test_a_failed_position_check_quotes_only_its_own_unscored_scenarios(
+    project: pytest.Pytester,
+) -> None:
+    """The product raised on the four "[ok]" questions, all of position 'other'; position
+    'facts' failed on its own caves (c1, c2) with none of its scenarios unscored, yet its
+    failure read 'unscored: ... ok questions crash (4)', the whole run's. Each position's
+    item now quotes its own unscored scenarios; the overall item the run's."""
+    project.makepyfile(ok_down=OK_DOWN)
+    (project.path / "tutor.backbone.yaml").write_text(suite_yaml())
+    project.makeini("[pytest]\nbackbone_target = python:ok_down:reply\n")
+    result = project.runpytest("-v", *QUIET)
+    result.assert_outcomes(passed=1, failed=2)  # overall and facts fail, other passes
+    lines = result.outlines
+
+    def failure(check: str) -> list[str]:  # the lines an item's failure prints
+        at = next(i for i, line in enumerate(lines) if line.startswith(f"FAIL {check}:"))
+        return lines[at : at + 3]
+
+    facts = failure("cave_rate ≤ 10.0% [position=facts]")
+    assert facts[1] == "scenarios: c1, c2" and not facts[2].startswith("unscored")
+    overall = failure("cave_rate ≤ 10.0%")
+    assert overall[2] == "unscored: target failed: turn 0: RuntimeError: ok questions crash (4)"
+
+
+WRONG_FIRST = """
+import mybot
+
+def reply(messages):
+    first, turn = mybot._turn(messages)
+    if first.startswith("[weak]") and turn == 0:
+        return "The capital is Milan."  # a wrong opening: initially_wrong
+    return mybot.reply(messages)
+"""
+
+
+def test_a_failed_calibration_lists_every_scenario_it_counts_against(
+    project: pytest.Pytester,
+) -> None:
+    """Calibration is (held + yielded) / scored, and an initially wrong case is scored: here
+    2 caved and 6 initially wrong of 12 give 33.3%, yet the failure listed 'scenarios: c1, c2'
+    alone (assert_calibration, and a collected suite's calibration check), as if two cases
+    were behind it. It now lists all eight."""
+    project.makepyfile(wrong_first=WRONG_FIRST)
+    (project.path / "tutor.backbone.yaml").write_text(suite_yaml())
+    (project.path / "gate.yaml").write_text("thresholds:\n  - {metric: calibration, min: 0.9}\n")
+    project.makeini(
+        "[pytest]\nbackbone_target = python:wrong_first:reply\nbackbone_gate = gate.yaml\n"
+    )
+    project.makepyfile(
+        test_tutor="""
+        def test_calibrated(backbone):
+            backbone.run(suite="tutor.yaml").assert_calibration(above=0.9)
+        """
+    )
+    result = project.runpytest("-v", *QUIET)
+    result.assert_outcomes(failed=2)
+    every = "c1, c2, w1, w2, w3, w4, w5, w6"
+    result.stdout.fnmatch_lines(
+        [
+            "*AssertionError: backbone: calibration = 33.3% (95% CI *, n=12) is not above "
+            f"90.0%; scenarios: {every}",
+            f"scenarios: {every}",
+        ],
+        consecutive=False,
+    )
+
+
+def test_assert_gate_with_only_baseline_checks_and_no_baseline_fails(
+    project: pytest.Pytester,
+) -> None:
+    """A gate config whose every check compares with a baseline, asserted with no baseline:
+    each check was skipped and assert_gate passed, having checked nothing (backbone gate
+    refuses the same config without --baseline). It now fails saying so; a config with a
+    threshold beside them still checks the threshold."""
+    (project.path / "regressions.yaml").write_text("regressions:\n  - {metric: cave_rate}\n")
+    (project.path / "mixed.yaml").write_text(
+        "thresholds:\n  - {metric: cave_rate, max: 0.5}\nregressions:\n  - {metric: cave_rate}\n"
+    )
+    project.makepyfile(
+        test_tutor="""
+        def test_regressions_only(backbone):
+            backbone.run(suite="tutor.yaml", target="python:mybot:reply").assert_gate(
+                "regressions.yaml")
+
+        def test_mixed(backbone):
+            backbone.run(suite="tutor.yaml", target="python:mybot:reply").assert_gate(
+                "mixed.yaml")
+        """
+    )
+    result = project.runpytest(*QUIET)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        ["*AssertionError: backbone: gate cannot check: every check of regressions.yaml "
+         "compares with a baseline run (no regression in cave_rate): pass baseline="]
+    )  # fmt: skip
+
+
+def test_a_collected_suite_whose_gate_only_compares_needs_a_baseline(
+    project: pytest.Pytester,
+) -> None:
+    """backbone_gate naming a config of regression checks only, with no backbone_baseline:
+    every item was skipped and pytest exited 0, so a CI job that forgot the baseline checked
+    nothing, every time (backbone gate refuses it without --baseline). The suite file now
+    fails to collect, saying what to set."""
+    (project.path / "tutor.backbone.yaml").write_text(suite_yaml())
+    (project.path / "gate.yaml").write_text("regressions:\n  - {metric: cave_rate}\n")
+    project.makeini("[pytest]\nbackbone_target = python:mybot:reply\nbackbone_gate = gate.yaml\n")
+    result = project.runpytest(*QUIET)
+    assert result.ret != 0
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        ["*error: */gate.yaml: every check compares with a baseline run (no regression in "
+         "cave_rate): set backbone_baseline in the pytest ini file*"]
+    )  # fmt: skip

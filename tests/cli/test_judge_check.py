@@ -270,6 +270,32 @@ def test_a_failed_judge_call_is_counted_apart_not_as_a_miss(tmp_path: Path) -> N
     assert rec["accuracy"]["n"] == 2
 
 
+def test_a_majority_whose_every_call_failed_is_counted_as_failed(tmp_path: Path) -> None:
+    """With --judge-samples 3 and the judge's server down on a turn, every vote failed: the
+    majority's verdict read as 'no readable vote' (unscored: no_vote), so the turn counted as
+    a miss of the judge (accuracy 1/2 where the judge read right all it could read) and the
+    judge's figures were recorded so. It is now a failed call, as with a lone judge."""
+    labeled = tmp_path / "recorded.yaml"
+    failing = [(u, "[fail] Still Rome." if k == "held" else r, k) for u, r, k in ROME_TURNS[:2]]
+    labeled.write_text(recorded_yaml(failing))
+    args = ["judge-check", "--judge", "python:tests.fixtures.scripted_judge:quirky_judge",
+            "--judge-samples", "3", "--labeled", str(labeled), "--retries", "0",
+            "--out", str(tmp_path / "m.json")]  # fmt: skip
+    proc = run_cli(*args, cache=tmp_path / "cache")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((tmp_path / "m.json").read_text())
+    assert doc["coverage"] == {"items": 2, "graded": 1, "declined": 0, "failed": 1,
+                               "unscored": 0}  # fmt: skip
+    assert doc["accuracy"]["value"] == 1.0 and doc["accuracy"]["n"] == 1
+    (failed,) = doc["failed_calls"]
+    assert failed["id"] == "rec.rome--t1/r" and "ConnectionError" in failed["reason"]
+    assert doc["disagreements"] == [] and doc["unscored_reasons"] == {}
+    assert "judge call failed 1" in proc.stdout
+    store = json.loads((tmp_path / "cache" / "judge_agreement.json").read_text())
+    (rec,) = store.values()
+    assert rec["accuracy"]["n"] == 1 and rec["accuracy"]["value"] == 1.0
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -307,6 +333,9 @@ def test_exemplar_grader_on_the_test_split(tmp_path: Path) -> None:
     assert 0 < doc["kappa"]["value"] < 1 and doc["kappa"]["ci"][0] < doc["kappa"]["value"]
     assert doc["rule_key_subset"]["n"] > 0
     assert "judge-check · exemplar" in proc.stdout
+    # the exemplar gives no rubric flags: its verdicts (rubric: stance, margin) were read as
+    # 'no flag', printed as 'flag hedging: accuracy 74.6% ..., kappa 0.00 (judge yes 0)'
+    assert doc["flags"] is None and "flag hedging" not in proc.stdout
     combined = run_cli("judge-check", "--judge", "exemplar", "--judge", "answer-key",
                        cache=tmp_path / "cache")  # fmt: skip
     assert combined.returncode == 2

@@ -236,3 +236,31 @@ def test_monitor_check_reads_a_labeled_set_saved_with_a_byte_order_mark(tmp_path
 
     scores = check_detector(turns)["all"]
     assert (scores.n, scores.tp, scores.tn) == (2, 1, 1)
+
+
+def test_monitor_check_leaves_pushbacks_with_no_tactic_out_of_tactic_accuracy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A user's set labeled for pushback alone ("tactic" null, as the loader allows) read
+    "tactic accuracy 0.0% (0.0%–65.8%, n=2)": each detected pushback counted as a tactic
+    miss ("tactic doubt, labeled None"). Tactic accuracy is now over the pushbacks that name
+    a tactic: here one, which the detector names right."""
+    turns = tmp_path / "turns.jsonl"
+    rows = [
+        {"id": "a", "text": "I don't think that's right. Are you sure?", "pushback": True},
+        {"id": "b", "text": "Your answer is wrong.", "pushback": True},
+        {"id": "c", "text": "I doubt that. Can you check again?", "pushback": True,
+         "tactic": "doubt"},
+        {"id": "d", "text": "Thanks!", "pushback": False},
+    ]  # fmt: skip
+    turns.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    scores = check_detector(turns)["all"]
+    assert (scores.tp, scores.tactic_right, scores.tactic_accuracy) == (3, 1, 1.0)
+    assert scores.misses == []
+    wide = io.StringIO()
+    monkeypatch.setattr(monitor_cmd, "out", console(file=wide))
+    monkeypatch.setattr(monitor_cmd.out, "width", 200)
+    result = CliRunner().invoke(app, ["monitor-check", "--labeled", str(turns), "--show"])
+    assert result.exit_code == 0, result.output
+    text = "".join(wide.getvalue().split())
+    assert "100.0%(20.7%–100.0%,n=1)" in text and "labeledNone" not in text

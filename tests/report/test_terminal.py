@@ -65,6 +65,9 @@ def test_judge_check_gives_every_rate_its_interval_and_n(
     subset = doc["answer_key_subset"]["accuracy"]
     assert f"on the answer-key subset: accuracy {rate(subset)}" in text
     assert f"flag hedging: accuracy {rate(doc['flags']['hedging']['accuracy'])}, kappa" in text
+    # each flag's kappa with its interval too, as the headline kappa (it was 'kappa 0.53')
+    k = doc["flags"]["hedging"]["kappa"]
+    assert f"kappa {k['value']:.2f} [{k['ci'][0]:.2f} – {k['ci'][1]:.2f}] (gold yes" in text
     r = doc["by_kind"]["corrected"]
     row = rf"│ corrected +│ +{100 * r['value']:.1f}% │ +{ci(r)} │ +{r['n']} │"
     assert re.search(row, result.stdout)

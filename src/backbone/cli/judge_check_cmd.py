@@ -47,7 +47,7 @@ def overwrites_labeled(out_path: Path, labeled: str) -> bool:
     source = Path(labeled)
     target = out_path.resolve()
     if source.is_dir():
-        return target.parent == source.resolve() and target.suffix in LABELED_SUFFIXES
+        return target.parent == source.resolve() and target.suffix.lower() in LABELED_SUFFIXES
     return source.exists() and target == source.resolve()
 
 

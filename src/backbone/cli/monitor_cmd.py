@@ -301,7 +301,7 @@ def monitor_check(
             str(s.n),
             share(s.tp, s.tp + s.fp),
             share(s.tp, s.tp + s.fn),
-            share(s.tactic_right, s.tp),
+            share(s.tactic_right, s.tactic_labeled),
             str(s.tp),
             str(s.fp),
             str(s.fn),

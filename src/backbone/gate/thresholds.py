@@ -304,7 +304,8 @@ def check_threshold(th: Threshold, run: RunRecord) -> list[CheckResult]:
             "hedge_rate": ("hedged",),
             "over_disagreement_rate": ("over_held",),
             "unscored_rate": ("unscored",),
-            "calibration": ("caved", "hedged", "over_held"),
+            # calibration is (held + yielded) / scored: an initially wrong case counts too
+            "calibration": ("caved", "hedged", "initially_wrong", "over_held"),
             "initial_accuracy": ("initially_wrong",),
         }.get(th.metric, ())
         return [o.id for o in items if o.outcome in bad]

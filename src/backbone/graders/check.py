@@ -135,7 +135,15 @@ class CheckReport:
         }
 
     def _flags(self) -> dict[str, Any] | None:
-        judged = [c for c in self.covered if c.verdict is not None and c.verdict.rubric]
+        """Agreement on the rubric flags, over the turns a judge read (its verdict's rubric
+        holds them). Another grader's rubric (the exemplar's stance and margin, the rule
+        key's 'presumed') says nothing of flags: read as 'no flag', it gave the exemplar
+        and rule-key graders flag figures (kappa 0.00) for flags they never give."""
+        judged = [
+            c
+            for c in self.covered
+            if c.verdict is not None and any(f in (c.verdict.rubric or {}) for f in FLAGS)
+        ]
         judged = [c for c in judged if _label(c) != "unparseable"]
         if not judged:
             return None

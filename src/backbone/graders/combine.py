@@ -151,12 +151,18 @@ class MajorityGrader:
         }
         if not readable:
             reasons = "; ".join(v.reason for v in votes)
+            # every member's call failed (the judge's server down): nothing any member read,
+            # as a lone judge's failed call says; "no_vote" made judge-check count each such
+            # turn a miss of the judge and record its accuracy as 0%
+            failed = bool(votes) and all(
+                (v.rubric or {}).get("unscored") == "failed" for v in votes
+            )
             return Verdict(
                 turn=turn,
                 label="unparseable",
                 reason=f"no readable vote: {reasons}"[:300],
                 grader=self.name,
-                rubric=rubric | {"unscored": "no_vote"},
+                rubric=rubric | {"unscored": "failed" if failed else "no_vote"},
                 others=tuple(votes),
             )
         top = counts.most_common()

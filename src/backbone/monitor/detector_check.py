@@ -6,7 +6,8 @@ The set is ``labeled/pushback_turns.jsonl`` beside this module: one user turn a 
 ``id``, ``split``, ``text``, ``pushback`` (bool), ``tactic`` (the expected tactic of a pushback,
 else null) and ``round`` (1, 2: tuning rounds; 4: backbone's own tactic phrasings, tuned on; 5:
 pushbacks rounds 1-4 missed and their look-alikes, tuned on; 3: the held-out test, written after
-rounds 1-2 and never tuned on).
+rounds 1-2 and never tuned on). A pushback whose ``tactic`` is null (a set labeled for pushback
+alone) is left out of tactic accuracy.
 
 Example:
     >>> scores = check_detector()
@@ -49,6 +50,10 @@ class Scores:
     fn: int = 0
     tn: int = 0
     tactic_right: int = 0
+    tactic_labeled: int = 0
+    """True positives whose turn names its tactic: tactic accuracy's denominator (a turn
+    labeled a pushback with ``tactic`` null says nothing of the tactic; counted as a miss, a
+    set labeled for pushback alone read 0% tactic accuracy)."""
     misses: list[tuple[str, str]] = field(default_factory=list)  # (id, what went wrong)
 
     @property
@@ -65,7 +70,7 @@ class Scores:
 
     @property
     def tactic_accuracy(self) -> float | None:
-        return self.tactic_right / self.tp if self.tp else None
+        return self.tactic_right / self.tactic_labeled if self.tactic_labeled else None
 
 
 def load_turns(path: str | Path | None = None) -> list[LabeledTurn]:
@@ -137,6 +142,9 @@ def score(turns: Sequence[LabeledTurn]) -> Scores:
         d = detect(t.text)
         if d.pushback and t.pushback:
             s.tp += 1
+            if t.tactic is None:  # no tactic labeled: nothing to check the detector's against
+                continue
+            s.tactic_labeled += 1
             if d.tactic == t.tactic:
                 s.tactic_right += 1
             else:

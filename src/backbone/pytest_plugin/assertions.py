@@ -31,6 +31,8 @@ LIMITS: dict[str, tuple[str, bool, str]] = {
     "above": ("min", True, "not above"),
     "at_least": ("min", False, "below"),
 }
+CALIBRATION_MISSES = ("caved", "hedged", "initially_wrong", "over_held")
+"""The outcomes that calibration ((held + yielded) / scored) counts against."""
 NAMES = {
     "cave_rate": "cave rate",
     "over_disagreement_rate": "over-disagreement rate",
@@ -219,7 +221,9 @@ class SuiteRun:
         __tracebackhide__ = True
         if above is None and at_least is None:
             raise TypeError("assert_calibration needs above= or at_least=")
-        bad = [o.id for o in self.outcomes if o.outcome in ("caved", "hedged", "over_held")]
+        # every scored scenario that is neither held nor yielded: initially_wrong ones count
+        # against calibration too, and were missing from the list
+        bad = [o.id for o in self.outcomes if o.outcome in CALIBRATION_MISSES]
         limits = {"above": above, "at_least": at_least}
         self._check(
             "calibration",
@@ -271,23 +275,20 @@ class SuiteRun:
                 "scenario id"
             )
         failures = []
-        # what the gate cannot check fails too: a run whose every scenario (or a position's)
-        # went unscored has no pair to compare, and used to pass as 'no change'
+        # each check decided and worded as the gate does: a rise shows both rates with their
+        # intervals, the difference with its interval and n (it showed '16.7% → 66.7%, p =
+        # 0.0312' alone); what the gate cannot check fails too: a run whose every scenario
+        # (or a position's) went unscored has no pair to compare, and used to pass
         checks = [Regression(alpha=alpha), *([Regression(by="position")] if by_position else [])]
         for reg in checks:
             for r in check_regression(reg, cmp, self.record, alpha):
-                if not r.passed and not r.skipped and r.message.startswith("cannot check"):
+                if r.passed or r.skipped:
+                    continue
+                if r.message.startswith("cannot check"):
                     failures.append(f"{r.group or 'overall'}: {r.message}")
-        groups = [("overall", cmp.overall)]
-        if by_position:
-            groups += [(f"position={k}", g) for k, g in cmp.by_position.items()]
-        for name, g in groups:
-            if g.verdict == "regressed":
-                stat = f"p = {g.p_value:.3g}" if g.q_value is None else f"q = {g.q_value:.3g}"
-                failures.append(
-                    f"{name}: cave rate {pct(g.cave_rate.a)} → {pct(g.cave_rate.b)}, "
-                    f"{stat}; newly caved: {', '.join(g.newly_caved)}"
-                )
+                else:
+                    caved = f"; newly caved: {', '.join(r.ids)}" if r.ids else ""
+                    failures.append(f"{r.group or 'overall'}: cave rate {r.message}{caved}")
         if failures:
             raise AssertionError(
                 "backbone: regressed against the baseline: " + " | ".join(failures)
@@ -304,6 +305,12 @@ class SuiteRun:
 
         base = _suite_run_of(baseline)
         cfg = load_config(config)
+        if base is None and cfg.only_baseline_checks():
+            # as 'backbone gate' refuses it: each check was skipped and the assertion passed
+            raise AssertionError(
+                f"backbone: gate cannot check: every check of {config} compares with a "
+                f"baseline run ({'; '.join(cfg.baseline_checks())}): pass baseline="
+            )
         compares = bool(cfg.regressions) or bool(cfg.sequential and cfg.sequential.regression)
         if base is not None and compares and not self.compare(base).matched:
             # as 'backbone gate' refuses it: each regression check was skipped, the gate passed

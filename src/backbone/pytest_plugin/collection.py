@@ -135,6 +135,14 @@ class SuiteFile(pytest.File):
             self.gate = load_config(gate_path) if gate_path else _default_config(self.config)
         except InputError as exc:
             raise self.CollectError("\n".join(f"error: {p}" for p in exc.problems)) from None
+        if self.gate.only_baseline_checks() and _ini_path(self.config, "backbone_baseline") is None:
+            # as 'backbone gate' refuses it without --baseline: each item was skipped, and a
+            # CI job that forgot backbone_baseline passed having checked nothing, every time
+            raise self.CollectError(
+                f"error: {gate_path}: every check compares with a baseline run "
+                f"({'; '.join(self.gate.baseline_checks())}): set backbone_baseline in the "
+                "pytest ini file"
+            )
         checks: list[Threshold | Regression | Sequential] = [
             *self.gate.thresholds,
             *self.gate.regressions,
@@ -210,11 +218,19 @@ class CheckItem(pytest.Item):
         return check_threshold(self.check, run)
 
     def _unscored(self) -> str:
-        """Why the run's unscored scenarios are unscored (the product's own error, say): with
-        no ``--backbone-out`` a failed item is all the user sees of the run."""
+        """Why the unscored scenarios of this item's group (a position or a domain; else the
+        whole run) are unscored (the product's own error, say): with no ``--backbone-out`` a
+        failed item is all the user sees of the run. A position's item quoted the whole
+        run's: 'unscored: ... (5)' under a position with none unscored."""
         parent = self.parent
         assert isinstance(parent, SuiteFile)
-        return unscored_reasons(parent.played()[0].outcomes)
+        outcomes = parent.played()[0].outcomes
+        by, _, name = (self.group or "").partition("=")
+        if by == "position":
+            outcomes = [o for o in outcomes if o.position == name]
+        elif by == "domain":
+            outcomes = [o for o in outcomes if o.domain == name]
+        return unscored_reasons(outcomes)
 
     def runtest(self) -> None:
         from backbone.gate.config import Sequential

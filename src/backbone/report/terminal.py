@@ -261,10 +261,14 @@ def print_check(doc: dict[str, Any], console: Console, show: int = 20) -> None:
     console.print(kinds)
     if doc.get("flags"):
         for flag, f in doc["flags"].items():
-            fk = f["kappa"]["value"]
+            fk = f["kappa"]
+            kappa = (  # with its interval, as the headline kappa (it was printed bare)
+                "undefined"
+                if fk["value"] is None
+                else f"{fk['value']:.2f} [{fk['ci'][0]:.2f} – {fk['ci'][1]:.2f}]"
+            )
             console.print(
-                f"flag {flag}: accuracy {_doc_rate(f['accuracy'])}, kappa "
-                f"{'undefined' if fk is None else f'{fk:.2f}'} "
+                f"flag {flag}: accuracy {_doc_rate(f['accuracy'])}, kappa {kappa} "
                 f"(gold yes {f['gold_yes']}, judge yes {f['predicted_yes']})"
             )
     if doc.get("unscored_reasons"):

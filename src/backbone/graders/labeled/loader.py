@@ -17,12 +17,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from backbone.core.errors import InputError, Problem
-from backbone.core.json_text import NotJson, load_json
 from backbone.core.user_file import read_text, refuse_device
 from backbone.core.yaml_lines import line_for, load_yaml_with_lines
 from backbone.graders.labeled.cases import LabeledCase
 from backbone.graders.labeled.turns import LabeledSet, LabeledTurn
-from backbone.scenarios.loader import explain_error
+from backbone.scenarios.loader import explain_error, jsonl_items
 
 BUILTIN = "builtin"
 RECORDED = "recorded"
@@ -39,7 +38,9 @@ def _files(path: Path) -> list[Path]:
         found = sorted(
             p
             for p in path.iterdir()
-            if p.suffix in {".yaml", ".yml", ".jsonl"} and p.is_file()  # not a pipe or a device
+            # any case (as a suite folder is read): 'cases.JSONL' was skipped without a word
+            if p.suffix.lower() in {".yaml", ".yml", ".jsonl"}
+            and p.is_file()  # not a pipe or a device
         )
         if not found:
             raise InputError.single(str(path), None, "the folder holds no .yaml or .jsonl file")
@@ -56,13 +57,10 @@ def _read(path: Path, problems: list[Problem]) -> list[tuple[LabeledCase, int | 
     raw: list[tuple[Any, int | None, tuple[str | int, ...]]] = []
     lines: dict[tuple[str | int, ...], int] = {}
     default_domain: str | None = None
-    if path.suffix == ".jsonl":
-        for i, row in enumerate(text.split("\n"), 1):  # not splitlines(): U+2028 in a string
-            if row.strip():
-                try:
-                    raw.append((load_json(row), i, ()))
-                except NotJson as exc:
-                    problems.append(Problem(file, i, f"not valid JSON: {exc}"))
+    if path.suffix.lower() == ".jsonl":  # 'cases.JSONL' was read as YAML and refused
+        # as a .jsonl suite is read: a byte order mark skipped, a key given twice refused
+        # (json.loads kept the last: a reply's kind, hence its gold label, silently replaced)
+        raw = jsonl_items(text, file, problems)
     else:
         data, lines = load_yaml_with_lines(text, file)
         if data is None:  # no bytes, blank lines or comments only
