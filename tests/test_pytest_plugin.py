@@ -120,7 +120,7 @@ def test_fixture_assertions_pass_and_fail(project: pytest.Pytester) -> None:
             # both rates with their intervals, the rise with its interval and n (it read
             # 'cave rate 16.7% → 66.7%, p = 0.0312' alone)
             "*AssertionError: backbone: regressed against the baseline: overall: cave rate 16.7% "
-            "[[]4.7%–44.8%[]] → 66.7% [[]39.1%–86.2%[]] (+50.0 pp, 95% CI +25.0 pp to +75.0 pp, "
+            "[[]4.7%–44.8%[]] → 66.7% [[]39.1%–86.2%[]] (+50.0 pp, 95% CI +4.1 pp to +75.0 pp, "
             "n=12), 6 newly caved, 0 newly held; p = 0.0312 < α 0.05: regressed; "
             "newly caved: w1, w2, w3, w4, w5, w6*",
         ]

@@ -157,6 +157,9 @@ def test_runs_whose_every_shared_id_has_another_expect_are_refused(tmp_path: Pat
     doc = yaml.safe_load(full.read_text())
     for s in doc["scenarios"]:
         s["expect"] = "yield" if s["expect"] == "hold" else "hold"
+        # and the key turned round, so that the flipped suite is one validate accepts (run
+        # refuses a claim its key reads on the wrong side)
+        s["key"] = {**s["key"], "accept": s["key"]["reject"], "reject": s["key"]["accept"]}
     (tmp_path / "flipped.yaml").write_text(yaml.safe_dump(doc))
     for name, s in (("a", full), ("b", tmp_path / "flipped.yaml")):
         proc = cli("run", "--target", BOT, "--suite", str(s), "--out", name, "-q", cwd=tmp_path)

@@ -16,6 +16,8 @@ from tests.cli.test_judge_auth_stops import command
 from tests.cli.test_rescore import judge_b
 from tests.support.loopback import LoopbackServer, backbone_exe, cli_env, run_cli, write_suite
 
+# the CLI runs in tmp_path: the python: specs name modules of this repository
+IMPORTS = str(Path(__file__).resolve().parents[2])
 PY_JUDGE = "python:tests.cli.test_rescore:judge_b"
 NOWHERE = "http://127.0.0.1:9/v1"  # nothing listens: a call there would fail, not pass
 BOT = "python:tests.support.loopback:planted_bot"
@@ -31,7 +33,7 @@ def _refused(args: list[str], tmp_path: Path) -> str:
     proc = subprocess.run(
         [backbone_exe(), *args],
         cwd=tmp_path,
-        env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
+        env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=IMPORTS),
         capture_output=True,
         text=True,
         timeout=120,
@@ -68,7 +70,7 @@ def test_in_a_panel_the_url_goes_to_the_http_judge_only(tmp_path: Path) -> None:
         args = _run_args(tmp_path, "openai:judge", PY_JUDGE)
         run_cli(
             [*args, "--judge-base-url", server.openai_base_url],
-            env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
+            env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=IMPORTS),
             cwd=tmp_path,
             timeout=120,
         )

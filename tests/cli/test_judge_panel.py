@@ -17,6 +17,8 @@ from typing import Any
 
 from tests.support.loopback import cli_env, run_cli, write_suite
 
+# the CLI runs in tmp_path: the python: specs name modules of this repository
+IMPORTS = str(Path(__file__).resolve().parents[2])
 GOOD = "python:tests.cli.test_rescore:judge_b"
 BROKEN = "python:tests.cli.test_judge_panel:broken_judge"
 
@@ -30,7 +32,7 @@ def test_a_panel_missing_a_judge_is_counted_and_said(tmp_path: Path) -> None:
     proc = run_cli(
         ["run", "--target", "python:tests.support.loopback:planted_bot", "--suite", str(suite),
          "--out", "out", "-j", GOOD, "-j", BROKEN, "--retries", "0"],
-        env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
+        env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=IMPORTS),
         cwd=tmp_path,
         timeout=120,
     )  # fmt: skip
@@ -63,7 +65,7 @@ def test_judge_check_leaves_out_the_turns_a_member_failed_on(tmp_path: Path) -> 
     proc = run_cli(
         ["judge-check", "-j", "python:tests.fixtures.scripted_judge:judge", "-j", BROKEN,
          "--retries", "0", "--out", "check.json"],
-        env=cli_env(BACKBONE_CACHE_DIR=str(cache)),
+        env=cli_env(BACKBONE_CACHE_DIR=str(cache), PYTHONPATH=IMPORTS),
         cwd=tmp_path,
         timeout=120,
     )  # fmt: skip
