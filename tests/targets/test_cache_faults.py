@@ -519,6 +519,46 @@ def test_a_store_of_another_making_is_a_clear_error_naming_it(
     assert not (out / "results.json").exists()
 
 
+_NEWER = {
+    "responses": "key TEXT PRIMARY KEY, text TEXT NOT NULL, input_tokens INTEGER NOT NULL, "
+    "output_tokens INTEGER NOT NULL, created REAL NOT NULL, cut INTEGER, "
+    "cut_by_context INTEGER, model TEXT NOT NULL",
+    "claims": "key TEXT PRIMARY KEY, owner TEXT NOT NULL, expires REAL NOT NULL, "
+    "model TEXT NOT NULL",
+}
+
+
+@pytest.mark.parametrize("table", ["claims", "responses"])
+@pytest.mark.parametrize("no_cache", [False, True])
+def test_a_store_whose_table_needs_a_value_backbone_does_not_write_is_a_clear_error(
+    tmp_path: Path, no_cache: bool, table: str
+) -> None:
+    """A cache (or --no-cache journal) whose table has every column backbone uses and one
+    more that must be given a value (``NOT NULL``, no default: another tool's, or a later
+    version's schema). Every write failed with "sqlite3.IntegrityError: NOT NULL constraint
+    failed", a traceback (exit 1) at the first reply. Now exit 2 before any call names the
+    file and the column, leaves the file as it was, and writes no results."""
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    path = out / ".backbone" / "journal.sqlite" if no_cache else cache / "responses.sqlite"
+    named = Path("out/.backbone/journal.sqlite") if no_cache else path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path)
+    db.execute(f"CREATE TABLE {table} ({_NEWER[table]})")
+    db.commit()
+    db.close()
+    before = path.read_bytes()
+    proc = _run_on(tmp_path, "--out", "out", *(["--no-cache"] if no_cache else []), cache=cache)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith(f"error: {named}: "), proc.stderr
+    assert (
+        "is a SQLite database backbone cannot use (a column backbone does not write must "
+        f"have a value: {table}.model): move it away" in proc.stderr
+    )
+    assert path.read_bytes() == before
+    assert not (out / "results.json").exists()
+
+
 def test_a_cache_on_a_full_disk_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
     """SQLite's "database or disk is full" while the cache is first made (its tables): it
     ended the run with a sqlite3.OperationalError traceback; it is now the folder's error,

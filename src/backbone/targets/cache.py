@@ -285,7 +285,10 @@ _COLUMNS = {
 
 def _check_tables(db: sqlite3.Connection) -> None:
     """Raise ``sqlite3.OperationalError`` when a table of the store's is there without a
-    column the store uses (a database of another making), before anything is written to it.
+    column the store uses, or with a column that must be given a value the store does not
+    write (``NOT NULL`` with no default: a database of another making, or of another
+    version), before anything is written to it. The second failed every write with an
+    ``IntegrityError`` traceback mid-run.
 
     Example:
         >>> db = sqlite3.connect(":memory:")
@@ -295,12 +298,31 @@ def _check_tables(db: sqlite3.Connection) -> None:
         ... except sqlite3.OperationalError as exc:
         ...     print(exc)
         no such column: claims.key
+        >>> db = sqlite3.connect(":memory:")
+        >>> _ = db.execute("CREATE TABLE claims (key TEXT, owner TEXT, expires REAL, n NOT NULL)")
+        >>> try:
+        ...     _check_tables(db)
+        ... except sqlite3.OperationalError as exc:
+        ...     print(exc)
+        a column backbone does not write must have a value: claims.n
     """
+    written = {**_COLUMNS, "responses": (*_COLUMNS["responses"], *_ADDED_COLUMNS)}
     for table, columns in _COLUMNS.items():
-        have = {str(row[1]) for row in db.execute(f"PRAGMA table_info({table})")}
+        info = list(db.execute(f"PRAGMA table_info({table})"))
+        have = {str(row[1]) for row in info}
         missing = [c for c in columns if c not in have]
         if have and missing:
             raise sqlite3.OperationalError(f"no such column: {table}.{missing[0]}")
+        # (cid, name, type, notnull, default, pk): a rowid alias fills itself in
+        required = [
+            str(row[1])
+            for row in info
+            if row[3] and row[4] is None and not row[5] and str(row[1]) not in written[table]
+        ]
+        if required:
+            raise sqlite3.OperationalError(
+                f"a column backbone does not write must have a value: {table}.{required[0]}"
+            )
 
 
 _ADDED_COLUMNS = ("cut", "cut_by_context")
