@@ -184,6 +184,22 @@ def test_a_scalar_that_cannot_be_made_its_type_is_named_at_its_line(value: str, 
     ]
 
 
+@pytest.mark.usefixtures("parser")
+@pytest.mark.parametrize("text", ["a: &x [*x]\n", "a: 1\nb: &x\n  c: [1, *x]\n"])
+def test_an_alias_inside_the_collection_it_names_is_refused_not_a_recursion_error(
+    text: str,
+) -> None:
+    """``&x [*x]`` (a list that holds itself) made the alias-bomb check count without end:
+    a RecursionError traceback."""
+    with pytest.raises(InputError) as err:
+        load_yaml_with_lines(text, "f.yaml")
+    assert [p.message for p in err.value.problems] == [
+        "not valid YAML: an alias inside the collection it names (a loop)"
+    ]
+    data, _ = load_yaml_with_lines("a: &y [1]\nb: [*y, *y]\n", "f.yaml")  # shared, no loop
+    assert data == {"a": [1], "b": [[1], [1]]}
+
+
 @pytest.mark.parametrize("command", ["run", "validate"])
 def test_commands_name_a_date_with_no_such_day_with_exit_2(tmp_path: Path, command: str) -> None:
     suite = (

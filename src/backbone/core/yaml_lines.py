@@ -200,11 +200,20 @@ def _check_expansion(root: yaml.Node, file: str) -> None:
     """Refuse a document whose aliases expand it past the budget, at the line of the
     deepest anchor that alone exceeds it."""
     sizes: dict[int, int] = {}  # expanded node count by id(node); aliases share node objects
+    open_: set[int] = set()  # the collections being counted: one met again is its own part
 
     def size(n: yaml.Node) -> int:
         known = sizes.get(id(n))
         if known is None:
+            if id(n) in open_:  # ``&x [*x]``: it counted without end (a RecursionError)
+                raise InputError.single(
+                    file,
+                    n.start_mark.line + 1,
+                    "not valid YAML: an alias inside the collection it names (a loop)",
+                )
+            open_.add(id(n))
             known = 1 + sum(size(c) for c in _children(n))  # depth is bounded by MAX_DEPTH
+            open_.discard(id(n))
             sizes[id(n)] = known
         return known
 
