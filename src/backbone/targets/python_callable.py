@@ -32,6 +32,7 @@ import importlib
 import importlib.util
 import inspect
 import os
+import stat
 import sys
 import threading
 import types
@@ -639,8 +640,16 @@ def product_fingerprint(module: types.ModuleType) -> str:
     digest = hashlib.sha256()
     for folder, path in files:
         try:
-            size = path.stat().st_size
-            body = path.read_bytes() if size <= _PRODUCT_FILE_BYTES_MAX else str(size).encode()
+            info = path.stat()
+            size = info.st_size
+            if not stat.S_ISREG(info.st_mode):
+                # a named pipe (or a link to a device) in the package: read, it held the
+                # command before its first call, forever; it counts by its name
+                body = b""
+            elif size <= _PRODUCT_FILE_BYTES_MAX:
+                body = path.read_bytes()
+            else:
+                body = str(size).encode()
         except OSError:  # gone or unreadable since it was listed: it counts by its name
             body = b""
         name = str(path.relative_to(folder)) if folder == root else str(path)
