@@ -434,6 +434,43 @@ async def test_a_full_disk_leaves_replies_uncached_with_one_warning(
     store.close()
 
 
+async def test_a_cache_another_process_holds_locked_is_waited_on_once_not_at_every_call(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process holds the cache's write lock for the whole run (a SQLite browser
+    with unsaved edits, a stuck transaction). Every write (the claim, the reply, the
+    release) waited out the busy timeout again (30 s each, blocking the event loop, every
+    conversation with it), though the one warning said the run went on without caching:
+    36 calls took 104 s against a lock held 100 s. Now the first failed write stops the
+    writes: one wait, one warning, and replies already stored are still served."""
+    import backbone.targets.cache as cache_module
+
+    monkeypatch.setattr(cache_module, "BUSY_TIMEOUT", 0.3)
+    path = tmp_path / "c.sqlite"
+    store = ResponseStore(path)
+    bot, calls = counting()
+    target = CachedTarget(CallableTarget(bot, name="b"), store)
+    await target.complete(ASK)  # stored before the lock
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    asks = [Request((ChatMessage("user", f"Question {i}?"),)) for i in range(10)]
+    t0 = time.monotonic()
+    try:
+        with caplog.at_level(logging.WARNING, logger="backbone.targets.cache"):
+            replies = [await target.complete(r) for r in asks]
+            again = await target.complete(ASK)
+    finally:
+        holder.rollback()
+        holder.close()
+    elapsed = time.monotonic() - t0
+    assert elapsed < 2.5, elapsed  # one wait of 0.3 s; it was three a call (9 s)
+    assert [r.text for r in replies] == ["Rome."] * 10 and not any(r.cached for r in replies)
+    assert again.cached and len(calls) == 11
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "database is locked" in warnings[0], warnings
+    store.close()
+
+
 @pytest.mark.parametrize("damage", ["random-bytes", "truncated-header"])
 def test_a_corrupt_batch_journal_is_set_aside_and_a_fresh_one_started(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, damage: str
