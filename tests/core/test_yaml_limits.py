@@ -159,3 +159,69 @@ def test_a_character_yaml_refuses_is_named_at_its_line(char: str) -> None:
         (3, f"not valid YAML: unacceptable character #x{ord(char):04x}: special characters "
             "are not allowed"),
     ]  # fmt: skip
+
+
+UNREADABLE = [
+    ("claim: 2024-02-30", "'2024-02-30' cannot be read as a date (day is out of range for month)"),
+    ("claim: 0x_", "'0x_' cannot be read as a whole number (invalid literal for int() with base "
+     "16: '')"),
+    ("claim: !!float many", "'many' cannot be read as a number (could not convert string to "
+     "float: 'many')"),
+]  # fmt: skip
+
+
+@pytest.mark.usefixtures("parser")
+@pytest.mark.parametrize(("value", "why"), UNREADABLE, ids=["date", "hex", "tagged"])
+def test_a_scalar_that_cannot_be_made_its_type_is_named_at_its_line(value: str, why: str) -> None:
+    """A plain ``2024-02-30`` is a date to YAML, one with no such day: PyYAML raised a bare
+    ``ValueError`` ("day is out of range for month"), a traceback from every command reading
+    the file, where it now names the file, the line and the way out."""
+    text = f"name: x\nscenarios:\n  - id: a\n    {value}\n"
+    with pytest.raises(InputError) as err:
+        load_yaml_with_lines(text, "suite.yaml")
+    assert [(p.line, p.message) for p in err.value.problems] == [
+        (4, f"not valid YAML: {why}: quote it to keep it as text")
+    ]
+
+
+@pytest.mark.usefixtures("parser")
+@pytest.mark.parametrize("text", ["a: &x [*x]\n", "a: 1\nb: &x\n  c: [1, *x]\n"])
+def test_an_alias_inside_the_collection_it_names_is_refused_not_a_recursion_error(
+    text: str,
+) -> None:
+    """``&x [*x]`` (a list that holds itself) made the alias-bomb check count without end:
+    a RecursionError traceback."""
+    with pytest.raises(InputError) as err:
+        load_yaml_with_lines(text, "f.yaml")
+    assert [p.message for p in err.value.problems] == [
+        "not valid YAML: an alias inside the collection it names (a loop)"
+    ]
+    data, _ = load_yaml_with_lines("a: &y [1]\nb: [*y, *y]\n", "f.yaml")  # shared, no loop
+    assert data == {"a": [1], "b": [[1], [1]]}
+
+
+@pytest.mark.parametrize("command", ["run", "validate"])
+def test_commands_name_a_date_with_no_such_day_with_exit_2(tmp_path: Path, command: str) -> None:
+    suite = (
+        "name: dates\nscenarios:\n  - id: a\n    position: p\n    expect: hold\n"
+        "    messages: [{role: user, content: 'When is the deadline?'}]\n"
+        "    claim: 2024-02-30\n    pressure: [doubt]\n"
+    )
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(suite, encoding="utf-8")
+    args = {
+        "run": ["run", "--target", "local", "--suite", str(bad), "--out", "out", "--no-cache"],
+        "validate": ["validate", "--suite", str(bad)],
+    }[command]
+    proc = subprocess.run(
+        [backbone_exe(), *args],
+        cwd=tmp_path,
+        env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert f"{bad}:7: not valid YAML: '2024-02-30' cannot be read as a date" in proc.stderr
+    assert not (tmp_path / "out").exists()

@@ -434,6 +434,43 @@ async def test_a_full_disk_leaves_replies_uncached_with_one_warning(
     store.close()
 
 
+async def test_a_cache_another_process_holds_locked_is_waited_on_once_not_at_every_call(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process holds the cache's write lock for the whole run (a SQLite browser
+    with unsaved edits, a stuck transaction). Every write (the claim, the reply, the
+    release) waited out the busy timeout again (30 s each, blocking the event loop, every
+    conversation with it), though the one warning said the run went on without caching:
+    36 calls took 104 s against a lock held 100 s. Now the first failed write stops the
+    writes: one wait, one warning, and replies already stored are still served."""
+    import backbone.targets.cache as cache_module
+
+    monkeypatch.setattr(cache_module, "BUSY_TIMEOUT", 0.3)
+    path = tmp_path / "c.sqlite"
+    store = ResponseStore(path)
+    bot, calls = counting()
+    target = CachedTarget(CallableTarget(bot, name="b"), store)
+    await target.complete(ASK)  # stored before the lock
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    asks = [Request((ChatMessage("user", f"Question {i}?"),)) for i in range(10)]
+    t0 = time.monotonic()
+    try:
+        with caplog.at_level(logging.WARNING, logger="backbone.targets.cache"):
+            replies = [await target.complete(r) for r in asks]
+            again = await target.complete(ASK)
+    finally:
+        holder.rollback()
+        holder.close()
+    elapsed = time.monotonic() - t0
+    assert elapsed < 2.5, elapsed  # one wait of 0.3 s; it was three a call (9 s)
+    assert [r.text for r in replies] == ["Rome."] * 10 and not any(r.cached for r in replies)
+    assert again.cached and len(calls) == 11
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "database is locked" in warnings[0], warnings
+    store.close()
+
+
 @pytest.mark.parametrize("damage", ["random-bytes", "truncated-header"])
 def test_a_corrupt_batch_journal_is_set_aside_and_a_fresh_one_started(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, damage: str
@@ -514,6 +551,46 @@ def test_a_store_of_another_making_is_a_clear_error_naming_it(
     assert proc.stderr.strip() == (
         f"error: {named}: {what} is a SQLite database backbone cannot use (no such column: "
         f"{table}.key): move it away, {advice}"
+    )
+    assert path.read_bytes() == before
+    assert not (out / "results.json").exists()
+
+
+_NEWER = {
+    "responses": "key TEXT PRIMARY KEY, text TEXT NOT NULL, input_tokens INTEGER NOT NULL, "
+    "output_tokens INTEGER NOT NULL, created REAL NOT NULL, cut INTEGER, "
+    "cut_by_context INTEGER, model TEXT NOT NULL",
+    "claims": "key TEXT PRIMARY KEY, owner TEXT NOT NULL, expires REAL NOT NULL, "
+    "model TEXT NOT NULL",
+}
+
+
+@pytest.mark.parametrize("table", ["claims", "responses"])
+@pytest.mark.parametrize("no_cache", [False, True])
+def test_a_store_whose_table_needs_a_value_backbone_does_not_write_is_a_clear_error(
+    tmp_path: Path, no_cache: bool, table: str
+) -> None:
+    """A cache (or --no-cache journal) whose table has every column backbone uses and one
+    more that must be given a value (``NOT NULL``, no default: another tool's, or a later
+    version's schema). Every write failed with "sqlite3.IntegrityError: NOT NULL constraint
+    failed", a traceback (exit 1) at the first reply. Now exit 2 before any call names the
+    file and the column, leaves the file as it was, and writes no results."""
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    path = out / ".backbone" / "journal.sqlite" if no_cache else cache / "responses.sqlite"
+    named = Path("out/.backbone/journal.sqlite") if no_cache else path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path)
+    db.execute(f"CREATE TABLE {table} ({_NEWER[table]})")
+    db.commit()
+    db.close()
+    before = path.read_bytes()
+    proc = _run_on(tmp_path, "--out", "out", *(["--no-cache"] if no_cache else []), cache=cache)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith(f"error: {named}: "), proc.stderr
+    assert (
+        "is a SQLite database backbone cannot use (a column backbone does not write must "
+        f"have a value: {table}.model): move it away" in proc.stderr
     )
     assert path.read_bytes() == before
     assert not (out / "results.json").exists()

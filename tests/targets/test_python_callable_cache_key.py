@@ -205,3 +205,37 @@ def test_a_python_spec_is_keyed_by_the_product_code_beside_it(tmp_path: Path, la
     assert planted.WRONG in said and planted.RIGHT not in said
     back, said = run(planted.RIGHT, "three")  # the first prompt again: its replies are kept
     assert back["calls"] == 0 and planted.RIGHT in said and planted.WRONG not in said
+
+
+def test_a_named_pipe_in_the_product_package_is_keyed_by_its_name_not_read(
+    tmp_path: Path,
+) -> None:
+    """``backbone run --target python:piped_app.bot:reply`` where ``piped_app/`` also holds
+    a named pipe (an app's IPC or log pipe): hashing the package read the pipe, which no
+    one writes, and the command hung before its first call, forever. The pipe now counts by
+    its name; the run plays and a second one is served from the cache."""
+    import json
+    import os
+    import subprocess
+
+    from tests.support.loopback import backbone_exe, cli_env
+
+    folder = tmp_path / "piped_app"
+    folder.mkdir()
+    (folder / "__init__.py").write_text("")
+    (folder / "bot.py").write_text(f"def reply(messages):\n    return {planted.RIGHT!r}\n")
+    os.mkfifo(folder / "events.pipe")
+    suite = str(planted_suite(tmp_path / "suite.yaml"))
+    env = cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache"))
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(tmp_path), env.get("PYTHONPATH")) if p)
+    calls = []
+    for out in ("one", "two"):
+        proc = subprocess.run(
+            [backbone_exe(), "run", "--target", "python:piped_app.bot:reply", "--suite", suite,
+             "--out", out, "-q"],
+            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        calls.append(json.loads((tmp_path / out / "results.json").read_text())["stats"])
+    assert calls[0]["calls"] > 0
+    assert (calls[1]["calls"], calls[1]["cached_calls"]) == (0, calls[0]["calls"])

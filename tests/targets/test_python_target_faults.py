@@ -18,7 +18,7 @@ import pytest
 from backbone.runner.engine import run_suite
 from backbone.scenarios.loader import load_suite
 from backbone.targets.errors import RetryableTargetError, TargetError
-from backbone.targets.messages import ChatMessage, Reply, Request
+from backbone.targets.messages import ChatMessage, Reply, Request, Usage
 from backbone.targets.python_callable import CallableTarget, call_in_thread
 from backbone.targets.retry import RetryingTarget
 from tests.support.loopback import (
@@ -607,6 +607,58 @@ def test_a_target_object_of_the_users_own_fails_as_a_target_not_the_run(
         assert {k: v for k, v in outcomes.items() if k != "italy"} == {
             k: v for k, v in PLANTED_OUTCOMES.items() if k != "italy"
         }
+
+
+class _UsageOwnTarget:
+    """A user's target whose replies carry the usage its server reported: none (``None``),
+    a float, a negative count."""
+
+    def __init__(self, usage: tuple[Any, Any]) -> None:
+        self.usage = usage
+        self.identity = {"provider": "mine", "model": "usage", "usage": repr(usage)}
+
+    async def complete(self, request: Request) -> Reply:
+        text = planted_bot(request.as_dicts())
+        return Reply(text=text, usage=Usage(*self.usage))
+
+
+@pytest.mark.parametrize(
+    ("usage", "counted"),
+    [((None, None), (0, 0)), ((12.0, 7.5), (12, 7)), ((-3, 5), (0, 5))],
+    ids=["none", "floats", "negative"],
+)
+@pytest.mark.parametrize("store", ["cache", "journal", "none"])
+def test_a_target_object_reporting_no_usable_usage_is_counted_as_zero_not_a_crash(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    store: str,
+    usage: tuple[Any, Any],
+    counted: tuple[int, int],
+) -> None:
+    """A user's ``complete`` returning ``Reply(text, usage=Usage(None, None))`` (its server
+    reported no usage) stopped the whole run with a traceback: "sqlite3.IntegrityError: NOT
+    NULL constraint failed: responses.input_tokens" storing it in the cache or the
+    --no-cache journal, or ``TypeError: ... 'int' and 'NoneType'`` counting tokens with no
+    store. A count that is not one is now 0, as in an HTTP reply's usage; the run's figures
+    are its own, and a second run is served from the cache it wrote."""
+    import backbone
+
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+    suite = str(write_suite(tmp_path / "suite.yaml"))
+    out = None if store == "none" else tmp_path / "out"
+    target = _UsageOwnTarget(usage)
+    run = backbone.evaluate(suite, target, out=out, cache=store == "cache")
+    assert outcome_tuples(run.outcomes) == PLANTED_OUTCOMES
+    n = run.stats.calls
+    assert n > 0
+    assert (run.stats.input_tokens, run.stats.output_tokens) == (
+        counted[0] * n,
+        counted[1] * n,
+    )
+    if store == "cache":
+        again = backbone.evaluate(suite, target, out=tmp_path / "again")
+        assert (again.stats.calls, again.stats.cached_calls) == (0, n)
+        assert outcome_tuples(again.outcomes) == PLANTED_OUTCOMES
 
 
 def test_a_target_object_returning_something_else_is_named() -> None:

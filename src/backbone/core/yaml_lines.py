@@ -69,6 +69,30 @@ def _yaml12_numbers(loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]) -> N
     }
 
 
+_TAG_NAMES = {"timestamp": "a date", "int": "a whole number", "float": "a number"}
+
+
+def _unreadable(node: yaml.Node, exc: Exception) -> yaml.constructor.ConstructorError:
+    """The error for a scalar that YAML's resolver typed but cannot be made that type: a
+    plain ``2024-02-30`` (a date with no such day), ``0x_``, ``!!int zz``. PyYAML raises a
+    bare ``ValueError`` there, which ended a command with a traceback instead of naming the
+    file and the line.
+
+    Example:
+        >>> node = yaml.ScalarNode("tag:yaml.org,2002:int", "0x_")
+        >>> print(_unreadable(node, ValueError("no digits")).problem)
+        '0x_' cannot be read as a whole number (no digits): quote it to keep it as text
+    """
+    kind = str(node.tag).rpartition(":")[2]
+    what = _TAG_NAMES.get(kind, f"!!{kind}")
+    return yaml.constructor.ConstructorError(
+        None,
+        None,
+        f"{node.value!r} cannot be read as {what} ({exc}): quote it to keep it as text",
+        node.start_mark,
+    )
+
+
 class _BoundedLoader(yaml.SafeLoader):
     """PyYAML's safe loader with a limit on nesting depth; every string it reads is
     encodable (a ``"\\ud800"`` escape becomes U+FFFD)."""
@@ -93,6 +117,12 @@ class _BoundedLoader(yaml.SafeLoader):
         value = super().construct_scalar(node)  # type: ignore[arg-type]
         return clean_text(value) if isinstance(value, str) else value
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:
+            raise _unreadable(node, exc) from None
+
 
 _yaml12_numbers(_BoundedLoader)
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
@@ -107,6 +137,12 @@ if yaml.__with_libyaml__:
         def construct_scalar(self, node: yaml.Node) -> Any:
             value = super().construct_scalar(node)  # type: ignore[arg-type]
             return clean_text(value) if isinstance(value, str) else value
+
+        def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+            try:
+                return super().construct_object(node, deep)
+            except (ValueError, OverflowError) as exc:
+                raise _unreadable(node, exc) from None
 
     _yaml12_numbers(_CLoader)
 
@@ -164,11 +200,20 @@ def _check_expansion(root: yaml.Node, file: str) -> None:
     """Refuse a document whose aliases expand it past the budget, at the line of the
     deepest anchor that alone exceeds it."""
     sizes: dict[int, int] = {}  # expanded node count by id(node); aliases share node objects
+    open_: set[int] = set()  # the collections being counted: one met again is its own part
 
     def size(n: yaml.Node) -> int:
         known = sizes.get(id(n))
         if known is None:
+            if id(n) in open_:  # ``&x [*x]``: it counted without end (a RecursionError)
+                raise InputError.single(
+                    file,
+                    n.start_mark.line + 1,
+                    "not valid YAML: an alias inside the collection it names (a loop)",
+                )
+            open_.add(id(n))
             known = 1 + sum(size(c) for c in _children(n))  # depth is bounded by MAX_DEPTH
+            open_.discard(id(n))
             sizes[id(n)] = known
         return known
 

@@ -124,15 +124,23 @@ class AgreementStore:
 
     def put(self, identity: Mapping[str, Any], rec: Mapping[str, Any]) -> None:
         from backbone.core.atomic import write_text_atomic
+        from backbone.core.errors import InputError
 
         data = self._load()
         data[identity_key(identity)] = {**rec, "identity": dict(identity)}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_text_atomic(self.path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-        except OSError as exc:  # the measurement is reported all the same; only its note is lost
+        except (OSError, InputError) as exc:  # the measurement is reported all the same; only
+            # its note is lost. InputError: a folder that exists but cannot be written, which
+            # ended 'judge-check --no-cache' with exit 2 and no report, every call made
             folder = self.path.parent
-            reason = f"{folder} is a file" if folder.is_file() else exc.strerror or str(exc)
+            if folder.is_file():
+                reason = f"{folder} is a file"
+            elif isinstance(exc, InputError):
+                reason = exc.problems[0].message
+            else:
+                reason = exc.strerror or str(exc)
             log.warning(
                 "the agreement was not recorded in %s (%s): runs will call this judge not "
                 "measured; set BACKBONE_CACHE_DIR to a folder you can write",

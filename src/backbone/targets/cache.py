@@ -287,7 +287,10 @@ _COLUMNS = {
 
 def _check_tables(db: sqlite3.Connection) -> None:
     """Raise ``sqlite3.OperationalError`` when a table of the store's is there without a
-    column the store uses (a database of another making), before anything is written to it.
+    column the store uses, or with a column that must be given a value the store does not
+    write (``NOT NULL`` with no default: a database of another making, or of another
+    version), before anything is written to it. The second failed every write with an
+    ``IntegrityError`` traceback mid-run.
 
     Example:
         >>> db = sqlite3.connect(":memory:")
@@ -297,12 +300,31 @@ def _check_tables(db: sqlite3.Connection) -> None:
         ... except sqlite3.OperationalError as exc:
         ...     print(exc)
         no such column: claims.key
+        >>> db = sqlite3.connect(":memory:")
+        >>> _ = db.execute("CREATE TABLE claims (key TEXT, owner TEXT, expires REAL, n NOT NULL)")
+        >>> try:
+        ...     _check_tables(db)
+        ... except sqlite3.OperationalError as exc:
+        ...     print(exc)
+        a column backbone does not write must have a value: claims.n
     """
+    written = {**_COLUMNS, "responses": (*_COLUMNS["responses"], *_ADDED_COLUMNS)}
     for table, columns in _COLUMNS.items():
-        have = {str(row[1]) for row in db.execute(f"PRAGMA table_info({table})")}
+        info = list(db.execute(f"PRAGMA table_info({table})"))
+        have = {str(row[1]) for row in info}
         missing = [c for c in columns if c not in have]
         if have and missing:
             raise sqlite3.OperationalError(f"no such column: {table}.{missing[0]}")
+        # (cid, name, type, notnull, default, pk): a rowid alias fills itself in
+        required = [
+            str(row[1])
+            for row in info
+            if row[3] and row[4] is None and not row[5] and str(row[1]) not in written[table]
+        ]
+        if required:
+            raise sqlite3.OperationalError(
+                f"a column backbone does not write must have a value: {table}.{required[0]}"
+            )
 
 
 _ADDED_COLUMNS = ("cut", "cut_by_context")
@@ -340,6 +362,10 @@ class ResponseStore:
         self.path = path
         self._lock = threading.Lock()
         self._db = self._open()
+        self.unwritable = False
+        """Set by :class:`CachedTarget` when a write failed (a full disk, a lock another
+        process held past :data:`BUSY_TIMEOUT`): every wrapper of this store stops writing
+        to it, and reads it still."""
 
     # ---- opening, and surviving a corrupt file -------------------------------------------
 
@@ -539,13 +565,21 @@ class CachedTarget:
         self.max_wait = max_wait
         self._warned = False
 
-    def _safely(self, op: Callable[[], T], fallback: T) -> T:
+    def _safely(self, op: Callable[[], T], fallback: T, *, write: bool = False) -> T:
         """Run a store operation; when the store cannot be read or written (a full disk, an
         I/O error, a lock held past sqlite's timeout) warn once and go on without it: the
-        call is made (or its reply returned) uncached rather than failing the conversation."""
+        call is made (or its reply returned) uncached rather than failing the conversation.
+        Once a ``write`` failed, no write is tried again (``store.unwritable``): each one
+        waited out the lock's :data:`BUSY_TIMEOUT` again, on the event loop, so a process
+        holding the cache's lock (a SQLite browser with unsaved edits) held the whole run,
+        30 s a call, though the warning said it went on without caching."""
+        if write and self.store.unwritable:
+            return fallback
         try:
             return op()
         except (sqlite3.OperationalError, OSError) as exc:
+            if write:
+                self.store.unwritable = True
             if not self._warned:
                 self._warned = True
                 log.warning(
@@ -564,7 +598,7 @@ class CachedTarget:
         """Claim ``key``, or wait for the holder's reply: the reply when one came, None when
         the claim is ours (or waiting ran past ``max_wait``)."""
         delay, waited = _POLL_FIRST, 0.0
-        while not self._safely(lambda: self.store.claim(key, owner, self.lease), True):
+        while not self._safely(lambda: self.store.claim(key, owner, self.lease), True, write=True):
             hit = self._safely(lambda: self.store.get(key), None)
             if hit is not None:
                 return hit
@@ -579,7 +613,7 @@ class CachedTarget:
     async def _keep(self, key: str, owner: str) -> None:
         while True:
             await asyncio.sleep(self.lease / 3)
-            self._safely(lambda: self.store.renew(key, owner, self.lease), None)
+            self._safely(lambda: self.store.renew(key, owner, self.lease), None, write=True)
 
     async def complete(self, request: Request) -> Reply:
         key = cache_key(self.inner.identity, request)
@@ -594,14 +628,14 @@ class CachedTarget:
         try:
             reply = await self.inner.complete(request)
         except BaseException:
-            self._safely(lambda: self.store.release(key, owner), None)
+            self._safely(lambda: self.store.release(key, owner), None, write=True)
             raise
         finally:
             keeper.cancel()
         if not storable(reply):
             # given to this run (graded as the empty reply it is), never kept: the next run
             # asks again, and a caller waiting on the claim calls for itself
-            self._safely(lambda: self.store.release(key, owner), None)
+            self._safely(lambda: self.store.release(key, owner), None, write=True)
             return reply
         stored = Reply(
             text=reply.text, usage=reply.usage, cut=reply.cut, cut_by_context=reply.cut_by_context
@@ -611,7 +645,7 @@ class CachedTarget:
             self.store.put(key, stored, owner=owner)
             return True
 
-        if not self._safely(put, False):
+        if not self._safely(put, False, write=True):
             # not stored: drop the claim, or the next caller would wait out its lease
-            self._safely(lambda: self.store.release(key, owner), None)
+            self._safely(lambda: self.store.release(key, owner), None, write=True)
         return reply

@@ -28,7 +28,7 @@ from backbone.targets.http_errors import (
     raise_for_status,
     transport_error,
 )
-from backbone.targets.messages import Usage
+from backbone.targets.messages import Usage, count
 from backbone.targets.ratelimit_headers import RateLimits, parse_rate_limits
 
 NO_TEXT_WHY = {
@@ -62,29 +62,6 @@ STOPPED_PART_WAY = frozenset({"content_filter", "refusal"})
 filter (``finish_reason: content_filter``, sometimes with the text so far) and Anthropic's
 streaming classifiers (``stop_reason: refusal``, with the text so far and no refusal message).
 Such text is not the model's whole reply, so it is never graded as one."""
-
-
-MAX_TOKENS = 10**12
-"""The largest token count taken from a reply's usage (more is not a count)."""
-
-
-def count(value: Any) -> int:
-    """A token count from a usage field: 0 when it is missing or not a count (the reply
-    itself still stands).
-
-    Example:
-        >>> count(12), count("7"), count(None), count("n/a"), count(-3), count(1e300), count(True)
-        (12, 7, 0, 0, 0, 0, 0)
-    """
-    if isinstance(value, bool):
-        return 0
-    try:
-        n = max(0, int(value))
-    except (TypeError, ValueError, OverflowError):
-        return 0
-    # no call uses a trillion tokens: a count past that is garbage, and one past 2**63 could
-    # not even be stored (the response cache keeps it as an SQLite integer)
-    return n if n <= MAX_TOKENS else 0
 
 
 def usage_of(data: Mapping[str, Any], input_key: str, output_key: str) -> Usage:

@@ -9,7 +9,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from backbone.core.text import clean_text
 from backbone.targets.ratelimit_headers import RateLimits
@@ -44,6 +44,29 @@ class Request:
 
     def as_dicts(self) -> list[dict[str, str]]:
         return [m.as_dict() for m in self.messages]
+
+
+MAX_TOKENS = 10**12
+"""The largest token count taken from a reply's usage (more is not a count)."""
+
+
+def count(value: Any) -> int:
+    """A token count from a usage field: 0 when it is missing or not a count (the reply
+    itself still stands).
+
+    Example:
+        >>> count(12), count("7"), count(None), count("n/a"), count(-3), count(1e300), count(True)
+        (12, 7, 0, 0, 0, 0, 0)
+    """
+    if isinstance(value, bool):
+        return 0
+    try:
+        n = max(0, int(value))
+    except (TypeError, ValueError, OverflowError):
+        return 0
+    # no call uses a trillion tokens: a count past that is garbage, and one past 2**63 could
+    # not even be stored (the response cache keeps it as an SQLite integer)
+    return n if n <= MAX_TOKENS else 0
 
 
 @dataclass(frozen=True, slots=True)

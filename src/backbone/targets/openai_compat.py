@@ -45,10 +45,9 @@ from backbone.targets.http_provider import (
     NO_TEXT_WHY,
     STOPPED_PART_WAY,
     HttpProvider,
-    count,
     usage_of,
 )
-from backbone.targets.messages import Reply, Request
+from backbone.targets.messages import Reply, Request, count
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 OPENAI_HOST = "api.openai.com"

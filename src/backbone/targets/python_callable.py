@@ -32,6 +32,7 @@ import importlib
 import importlib.util
 import inspect
 import os
+import stat
 import sys
 import threading
 import types
@@ -41,7 +42,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from backbone.targets.errors import RetryableTargetError, TargetError, TargetSpecError
-from backbone.targets.messages import Reply, Request
+from backbone.targets.messages import Reply, Request, Usage, count
 
 MessagesFn = Callable[[list[dict[str, str]]], "str | Awaitable[str]"]
 T = TypeVar("T")
@@ -258,12 +259,40 @@ class OwnTarget:
 
         result = await product_call(call, f"{self._name}.complete")
         if isinstance(result, Reply):
-            return result
+            return _sound(result)
         if isinstance(result, str):
             return Reply(text=result)
         raise TargetError(
             f"{self._name}.complete returned {type(result).__name__}, expected a Reply or str"
         )
+
+
+def _sound(reply: Reply) -> Reply:
+    """``reply`` as a user's own ``complete`` made it, with the token counts and the cut
+    flags a provider's reply would have: a count that is not one (``None`` from a server
+    that reports no usage, a float, a negative number) is 0, as :func:`count` reads an HTTP
+    reply's usage. Taken as it was, ``Usage(None, None)`` stopped the whole run with a
+    traceback: "NOT NULL constraint failed" storing it in the cache or the journal, or
+    ``int += NoneType`` counting the run's tokens.
+
+    Example:
+        >>> _sound(Reply("Rome.", usage=Usage(None, 7.5))).usage  # type: ignore[arg-type]
+        Usage(input_tokens=0, output_tokens=7)
+    """
+    usage = reply.usage
+    tokens_in = count(getattr(usage, "input_tokens", None))
+    tokens_out = count(getattr(usage, "output_tokens", None))
+    cut = bool(reply.cut)
+    by_context = cut and bool(reply.cut_by_context)
+    if (
+        isinstance(usage, Usage)
+        and (tokens_in, tokens_out) == (usage.input_tokens, usage.output_tokens)
+        and (cut, by_context) == (reply.cut, reply.cut_by_context)
+    ):
+        return reply
+    return dataclasses.replace(
+        reply, usage=Usage(tokens_in, tokens_out), cut=cut, cut_by_context=by_context
+    )
 
 
 def check_one_argument(fn: Callable[..., Any], name: str, role: str, takes: str) -> None:
@@ -611,8 +640,16 @@ def product_fingerprint(module: types.ModuleType) -> str:
     digest = hashlib.sha256()
     for folder, path in files:
         try:
-            size = path.stat().st_size
-            body = path.read_bytes() if size <= _PRODUCT_FILE_BYTES_MAX else str(size).encode()
+            info = path.stat()
+            size = info.st_size
+            if not stat.S_ISREG(info.st_mode):
+                # a named pipe (or a link to a device) in the package: read, it held the
+                # command before its first call, forever; it counts by its name
+                body = b""
+            elif size <= _PRODUCT_FILE_BYTES_MAX:
+                body = path.read_bytes()
+            else:
+                body = str(size).encode()
         except OSError:  # gone or unreadable since it was listed: it counts by its name
             body = b""
         name = str(path.relative_to(folder)) if folder == root else str(path)
