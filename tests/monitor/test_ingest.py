@@ -9,13 +9,16 @@ import json
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 from typer.testing import CliRunner
 
 from backbone.cli.app import app
 from backbone.core.errors import InputError
+from backbone.evaluation.monitor import open_monitor_log
 from backbone.monitor.conversations import open_conversations, parse_column_map
 from backbone.monitor.models import TIME_FORMS
+from backbone.monitor.sampling import draw_sample
 from tests.monitor.logs import mixed_domain_rows, planted, write_log, write_rows
 
 
@@ -454,6 +457,45 @@ def test_tool_calls_and_their_results_are_left_out(
     with pytest.raises(InputError) as exc:
         open_conversations(bad)
     assert [str(p) for p in exc.value.problems] == [f"{bad}:1: message 2: content is missing"]
+
+
+@pytest.mark.parametrize("ext", ["csv", "parquet", "table"])
+def test_a_tool_call_said_with_text_in_a_message_a_row_is_left_out(
+    log_files: dict[str, Path], tmp_path: Path, ext: str
+) -> None:
+    """A message a row has no ``tool_calls``: an assistant row right before a tool result is
+    the call. With text said while calling ("Let me check.", as OpenAI and Anthropic log it)
+    it was kept as a turn, and every tooled log of a CSV, Parquet or database table was
+    refused ('roles out of order: assistant after assistant'), while the same log as a
+    conversation a line read as the plain one. An assistant reply that a tool row follows
+    and a user turn after it (no reply after the results) is still a reply."""
+    records = [json.loads(line) for line in log_files["jsonl"].read_text().splitlines()]
+    rows = [
+        {"conversation_id": r["id"], "turn": i, "role": m["role"], "content": m["content"],
+         "domain": r.get("domain"), "user_id": r.get("user_id"),
+         "timestamp": r.get("timestamp"), "dial_off": r.get("dial_off")}
+        for r in records for i, m in enumerate(with_tool_use(r["messages"], "openai_text"))
+    ]  # fmt: skip
+    # one conversation logs a tool row after its last reply (no call before it, no reply after)
+    last = max(i for i, r in enumerate(rows) if r["conversation_id"] == records[0]["id"])
+    rows.insert(last + 1, {**rows[last], "turn": 10_000, "role": "tool", "content": "audit"})
+    path = write_rows(tmp_path / f"tools.{'csv' if ext == 'csv' else 'parquet'}", rows)
+    if ext == "table":
+        db = tmp_path / "logs.db"
+        with duckdb.connect(str(db)) as con:
+            con.execute(f"CREATE TABLE chats AS SELECT * FROM '{path}'")
+        tooled = open_monitor_log(None, connection=f"duckdb://{db}", table="chats")
+    else:
+        tooled = open_monitor_log(path)
+    skip = {"file", "format", "shape", "columns", "messages"}
+    with open_conversations(log_files["jsonl"]) as plain, tooled:
+        assert tooled.info.model_dump(exclude=skip) == plain.info.model_dump(exclude=skip)
+        n = plain.info.conversations  # the developer message, read as system, in each
+        assert tooled.info.messages == plain.info.messages + n
+        assert tooled.info.assistant_turns == plain.info.assistant_turns
+        first = draw_sample(tooled, None).conversations
+        texts = {m.content for sc in first for m in sc.conversation.messages}
+        assert "Let me check." not in texts and "audit" not in texts
 
 
 def test_tool_use_in_a_message_a_row_jsonl_is_left_out_as_in_a_conversation_a_line(

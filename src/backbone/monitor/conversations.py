@@ -17,7 +17,8 @@ unanswered message). Tool use is left out, as the plumbing between two turns: a 
 the assistant's tool call: in a conversation a line, a message with ``tool_calls`` (or
 ``function_call``) or a ``tool_use`` part, with any text it says while calling (and so in a
 message a row in JSONL, whose records keep each message whole, parts included); in a message
-a row of CSV or Parquet, an assistant row with no text right before a tool result. Every bad
+a row of CSV or Parquet, the assistant row right before a tool result, with no text or
+with some said while calling when the assistant replies after the results. Every bad
 record is reported at once with its file and line (JSONL and CSV: the line it starts on;
 Parquet: the 1-based row) as an :class:`~backbone.core.errors.InputError`: a conversation
 with no assistant turn, roles out of order, a turn repeated, rows of one conversation that
@@ -423,18 +424,28 @@ def _turns_views(con: duckdb.DuckDBPyConnection, cmap: Mapping[str, str], rows: 
     msg = "'message ' || __turn || ': '" if not rows else "''"
     # a tool call and its result are plumbing, not a turn of the conversation: a conversation
     # a line leaves them out as it reads the messages (_tool_use); a message a row has no
-    # tool_calls, so its call is an assistant row with no text right before a tool result
+    # tool_calls, so its call is the assistant row right before a tool result, when it has no
+    # text, or when it has some ("Let me check.", said while calling) and the reply after the
+    # results is the assistant's: kept, that text made two assistant turns in a row
     role_of = role_sql("__role_raw")
     if rows and _has_tool_rows(con):
         con.execute(
             f"""
-            CREATE VIEW tagged AS SELECT *, {role_of} AS __role, lead({role_of}) OVER w AS __next
+            CREATE VIEW tool_tagged AS SELECT *, {role_of} AS __role,
+              lead({role_of}) OVER w AS __next
             FROM msgs WINDOW w AS (PARTITION BY __ckey ORDER BY __turn, __row)
             """
         )
+        con.execute(
+            f"""
+            CREATE VIEW tagged AS SELECT *, lead(__role) OVER w AS __next_kept
+            FROM tool_tagged WHERE NOT coalesce(__role IN {TOOL_ROLES}, false)
+            WINDOW w AS (PARTITION BY __ckey ORDER BY __turn, __row)
+            """
+        )
         keep = (
-            f"WHERE NOT coalesce(__role IN {TOOL_ROLES} OR (__role = 'assistant' "
-            f"AND coalesce(trim(__content), '') = '' AND __next IN {TOOL_ROLES}), false)"
+            f"WHERE NOT coalesce(__role = 'assistant' AND __next IN {TOOL_ROLES} "
+            "AND (coalesce(trim(__content), '') = '' OR __next_kept = 'assistant'), false)"
         )
     else:  # a conversation a line left tool use out as it read the messages (_tool_use)
         con.execute(f"CREATE VIEW tagged AS SELECT *, {role_of} AS __role FROM msgs")

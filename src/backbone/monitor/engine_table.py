@@ -9,7 +9,8 @@ that are not whole numbers or repeat, roles out of order, no assistant turn, two
 in one conversation, a ``dial_off``
 neither true nor false, a ``timestamp`` given that is not a time, a ``content`` that is not
 text); tool use is left out as there (a ``tool`` or ``function`` message, and the assistant's
-tool call with no text before it), and ``developer`` is read as ``system``. A ``content``
+tool call right before it: with no text, or with some when the assistant's reply follows the
+results), and ``developer`` is read as ``system``. A ``content``
 that is not text is seen by its column's type (a table's column holds one
 type), save on a JSONL file read by Spark: its reader makes 42 among texts the text "42", so
 the wiring adds ``__kinds`` (what each record's fields hold when not text) and the record is
@@ -313,12 +314,16 @@ def _turns(msgs: ir.Table, cmap: Mapping[str, str]) -> ir.Table:
     # a tool call and its result are plumbing, not a turn of the conversation: left out (a
     # log with no tool result is read without the window that finds the calls)
     if _has_tool_rows(msgs):
+        # the call: the assistant row right before a result, with no text or with some said
+        # while calling when the reply after the results is the assistant's (as the default path)
         tagged = msgs.mutate(__next=msgs["__role"].lead().over(w))
+        tagged = tagged.filter(~tagged["__role"].isin(list(TOOL_ROLES)).fill_null(False))
+        tagged = tagged.mutate(__next_kept=tagged["__role"].lead().over(w))
         role, nxt = tagged["__role"], tagged["__next"]
         blank = tagged["__content"].fill_null("").strip() == ""
-        tool_call = (role == "assistant") & blank & nxt.isin(list(TOOL_ROLES))
-        tool_use = role.isin(list(TOOL_ROLES)).fill_null(False) | tool_call.fill_null(False)
-        msgs = tagged.filter(~tool_use).drop("__next")
+        calls = (role == "assistant") & nxt.isin(list(TOOL_ROLES))
+        tool_call = calls & (blank | (tagged["__next_kept"] == "assistant"))
+        msgs = tagged.filter(~tool_call.fill_null(False)).drop("__next", "__next_kept")
     t = msgs.mutate(__prev=msgs["__role"].lag().over(w), __prev_turn=msgs["__turn"].lag().over(w))
     role, content = _label(cmap, "role"), _label(cmap, "content")
     turn, conv = _label(cmap, "turn"), _label(cmap, "conversation_id")
