@@ -260,26 +260,44 @@ def _not_one_suite(reg: Regression, cmp: Comparison) -> CheckResult | None:
     )
 
 
-def _unscored_everywhere(reg: Regression, cmp: Comparison) -> CheckResult | None:
-    """A failed check when no scenario of the metric's kind is scored in both runs because
-    scenarios went unscored (a product that failed on every call, a judge that refused):
-    that is no evidence of no regression. None otherwise (judged as usual)."""
+def nothing_paired(metric: str, cmp: Comparison) -> str | None:
+    """Why no scenario of ``metric``'s kind is scored in both runs, when scenarios went
+    unscored (a product that failed on every call, a judge that refused) or, for
+    ``cave_rate``, opened wrong (``initially_wrong``: no position to hold): "no scenario
+    scored in both runs (...)", no evidence of no regression. None when some scenario pairs,
+    or when there was nothing of the kind to pair (no yield scenario in either run)."""
     unscored_b, unscored_a = cmp.excluded.unscored_in_b, cmp.excluded.unscored_in_a
+    wrong_b: list[str] = []
+    wrong_a: list[str] = []
     overall = cmp.overall
-    if reg.metric == "cave_rate":
+    if metric == "cave_rate":
         paired: int | None = overall.cave_rate.n
+        wrong_b, wrong_a = cmp.excluded.initially_wrong_in_b, cmp.excluded.initially_wrong_in_a
     else:  # None: no yield scenario in either run, nothing to measure (stays skipped)
         od = overall.over_disagreement
         paired = od.over_disagreement_rate.n if od is not None else None
-    if paired != 0 or not (unscored_b or unscored_a):
+    if paired != 0 or not (unscored_b or unscored_a or wrong_b or wrong_a):
         return None
+    left_out = f"{len(unscored_b)} unscored in the run, {len(unscored_a)} in the baseline"
+    if wrong_b or wrong_a:  # every hold case opened wrong: it passed, on nothing compared
+        left_out += f"; {len(wrong_b)} initially_wrong in the run, {len(wrong_a)} in the baseline"
+    return f"no scenario scored in both runs ({left_out})"
+
+
+def _unscored_everywhere(reg: Regression, cmp: Comparison) -> CheckResult | None:
+    """A failed check when nothing is scored in both runs (:func:`nothing_paired`): that is
+    no evidence of no regression. None otherwise (judged as usual)."""
+    why = nothing_paired(reg.metric, cmp)
+    if why is None:
+        return None
+    excluded = cmp.excluded
+    wrong = excluded.initially_wrong_in_b if reg.metric == "cave_rate" else []
     return CheckResult(
         kind="regression",
         check=reg.describe(),
         passed=False,
-        message=f"cannot check: no scenario scored in both runs ({len(unscored_b)} unscored "
-        f"in the run, {len(unscored_a)} in the baseline)",
-        ids=list(unscored_b),
+        message=f"cannot check: {why}",
+        ids=list(excluded.unscored_in_b) + [i for i in wrong if i not in excluded.unscored_in_b],
     )
 
 
