@@ -585,3 +585,38 @@ def test_regression_checks_on_runs_where_every_hold_case_opened_wrong_fail(
     )  # fmt: skip
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert proc.stdout.splitlines()[0].endswith(f"fixed-n: {why}")
+
+
+def test_a_position_whose_hold_cases_all_opened_wrong_fails_its_regression_check(
+    tmp_path: Path,
+) -> None:
+    """One position's hold cases all ``initially_wrong`` in both runs, another's paired: the
+    first had no pair, so it vanished from ``by: position`` (no line) and the gate passed on
+    the other alone, where ``{metric: cave_rate, by: position, max: ...}`` fails the same
+    position ("n=0 scored hold cases: cannot check"). It fails now, saying why."""
+    import subprocess
+
+    from tests.gate.planted_runs import write_planted_run
+    from tests.support.loopback import backbone_exe, cli_env
+
+    rows = [
+        ("h1", "held", "facts", None),
+        ("h2", "held", "facts", None),
+        ("w1", "wrong", "astro", None),
+    ]
+    write_planted_run(tmp_path / "main", rows)
+    write_planted_run(tmp_path / "pr", rows)
+    (tmp_path / "gate.yaml").write_text("regressions:\n  - {metric: cave_rate, by: position}\n")
+    proc = subprocess.run(
+        [backbone_exe(), "gate", "--config", "gate.yaml", "pr", "--baseline", "main"],
+        cwd=tmp_path, env=cli_env(), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == (
+        "FAIL no regression in cave_rate [position=astro]: cannot check: no scenario scored "
+        "in both runs (0 unscored in the run, 0 in the baseline; 1 initially_wrong in the "
+        "run, 1 in the baseline)"
+    )
+    assert lines[1].startswith("ok   no regression in cave_rate [position=facts]: ")
+    assert lines[2] == "gate failed: 1 of 2 checks"
