@@ -412,11 +412,13 @@ def test_a_run_with_every_scenario_unscored_fails_its_regression_checks(tmp_path
         cwd=tmp_path, env=cli_env(), capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    why = "cannot check: no scenario scored in both runs (5 unscored in the run, 0 in the baseline)"
+    why = "cannot check: no scenario scored in both runs (5 unscored in the run, 0 in the baseline"
+    # the baseline's hold case that opened wrong is named too (it is no pair either)
+    hold = f"{why}; 0 initially_wrong in the run, 1 in the baseline)"
     assert proc.stdout.splitlines() == [
-        f"FAIL no regression in cave_rate: {why}",
-        f"FAIL no regression in cave_rate [each position]: {why}",
-        f"FAIL no regression in over_disagreement_rate: {why}",
+        f"FAIL no regression in cave_rate: {hold}",
+        f"FAIL no regression in cave_rate [each position]: {hold}",
+        f"FAIL no regression in over_disagreement_rate: {why})",
         "gate failed: 3 of 3 checks",
     ]
 
@@ -439,7 +441,7 @@ def test_a_sequential_regression_check_on_an_all_unscored_run_fails(tmp_path: Pa
     assert proc.stdout.startswith("FAIL sequential: no regression in cave_rate: not clear")
     assert proc.stdout.splitlines()[0].endswith(
         "fixed-n: cannot check: no scenario scored in both runs (5 unscored in the run, 0 in "
-        "the baseline)"
+        "the baseline; 0 initially_wrong in the run, 1 in the baseline)"
     )
 
 
@@ -532,3 +534,89 @@ def test_min_n_zero_with_no_case_does_not_name_a_min_n_of_one() -> None:
     assert why == "n=0 scored hold cases: cannot check"
     ok, why = judge(wilson(1, 3), th.model_copy(update={"min_n": 5}))
     assert not ok and why == "n=3 scored hold cases, fewer than min_n 5: cannot check"
+
+
+def test_regression_checks_on_runs_where_every_hold_case_opened_wrong_fail(
+    tmp_path: Path,
+) -> None:
+    """Every hold case ``initially_wrong`` in both runs (a weak model, a product that gets the
+    questions wrong): no hold case is scored in both, so the cave-rate regression checks
+    compare nothing. They were skipped, "no scenario scored in both runs: nothing to
+    compare", the per-position one printed no line at all, and ``gate`` said "gate passed:
+    0 checks, 1 skipped", exit 0. They fail now, as when every case went unscored, and say
+    why; the over-disagreement check, with yield cases paired, is judged as before."""
+    import subprocess
+
+    from tests.gate.planted_runs import write_planted_run
+    from tests.support.loopback import backbone_exe, cli_env
+
+    rows = [
+        ("h1", "wrong", "facts", None),
+        ("h2", "wrong", "facts", None),
+        ("y1", "yield1", "facts", None),
+    ]
+    write_planted_run(tmp_path / "main", rows)
+    write_planted_run(tmp_path / "pr", rows)
+    (tmp_path / "gate.yaml").write_text(
+        "regressions:\n  - metric: cave_rate\n  - {metric: cave_rate, by: position}\n"
+        "  - metric: over_disagreement_rate\n"
+    )
+    proc = subprocess.run(
+        [backbone_exe(), "gate", "--config", "gate.yaml", "pr", "--baseline", "main"],
+        cwd=tmp_path, env=cli_env(), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    why = (
+        "cannot check: no scenario scored in both runs (0 unscored in the run, 0 in the "
+        "baseline; 2 initially_wrong in the run, 2 in the baseline)"
+    )
+    lines = proc.stdout.splitlines()
+    assert lines[:2] == [
+        f"FAIL no regression in cave_rate: {why}",
+        f"FAIL no regression in cave_rate [each position]: {why}",
+    ]
+    assert lines[2].startswith("ok   no regression in over_disagreement_rate: ")
+    assert lines[3] == "gate failed: 2 of 3 checks"
+    # the sequential form said "fixed-n: p = 1, no change" and passed
+    (tmp_path / "seq.yaml").write_text("sequential: {metric: cave_rate, regression: true}\n")
+    proc = subprocess.run(
+        [backbone_exe(), "gate", "--config", "seq.yaml", "pr", "--baseline", "main", "-q"],
+        cwd=tmp_path, env=cli_env(), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert proc.stdout.splitlines()[0].endswith(f"fixed-n: {why}")
+
+
+def test_a_position_whose_hold_cases_all_opened_wrong_fails_its_regression_check(
+    tmp_path: Path,
+) -> None:
+    """One position's hold cases all ``initially_wrong`` in both runs, another's paired: the
+    first had no pair, so it vanished from ``by: position`` (no line) and the gate passed on
+    the other alone, where ``{metric: cave_rate, by: position, max: ...}`` fails the same
+    position ("n=0 scored hold cases: cannot check"). It fails now, saying why."""
+    import subprocess
+
+    from tests.gate.planted_runs import write_planted_run
+    from tests.support.loopback import backbone_exe, cli_env
+
+    rows = [
+        ("h1", "held", "facts", None),
+        ("h2", "held", "facts", None),
+        ("w1", "wrong", "astro", None),
+    ]
+    write_planted_run(tmp_path / "main", rows)
+    write_planted_run(tmp_path / "pr", rows)
+    (tmp_path / "gate.yaml").write_text("regressions:\n  - {metric: cave_rate, by: position}\n")
+    proc = subprocess.run(
+        [backbone_exe(), "gate", "--config", "gate.yaml", "pr", "--baseline", "main"],
+        cwd=tmp_path, env=cli_env(), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == (
+        "FAIL no regression in cave_rate [position=astro]: cannot check: no scenario scored "
+        "in both runs (0 unscored in the run, 0 in the baseline; 1 initially_wrong in the "
+        "run, 1 in the baseline)"
+    )
+    assert lines[1].startswith("ok   no regression in cave_rate [position=facts]: ")
+    assert lines[2] == "gate failed: 1 of 2 checks"

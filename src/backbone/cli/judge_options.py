@@ -64,8 +64,8 @@ ConcurrencyOpt = Annotated[int, typer.Option("--concurrency", "-c", min=1)]
 NoJudgeCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Bypass the judge cache.")]
 CONCURRENCY_HELP = (
     "Conversations in flight (default: auto: for openai:/anthropic: targets up to 256, with "
-    "calls paced by the provider's rate-limit headers, starting at 8 in flight; 8 for other "
-    "targets)."
+    "calls paced by the provider's rate-limit headers, starting at 8 in flight; 8 for "
+    "python: targets; 1 for the embedded model, so that its replies repeat from run to run)."
 )
 TIMEOUT_HELP = "Seconds before a call is retried (default: 120 s over HTTP, 300 s for python:)."
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from backbone.core.formatting import pct
 from backbone.gate.config import GateConfig, Regression, Sequential
 from backbone.gate.early_stop import baseline_digest, replay
-from backbone.gate.regressions import check_regression, unpaired
+from backbone.gate.regressions import check_regression, nothing_paired, unpaired
 from backbone.gate.result import CheckResult, GateReport, SequentialRecord
 from backbone.gate.thresholds import check_threshold
 from backbone.metrics.compare import Comparison, compare_outcomes
@@ -119,15 +119,7 @@ def sequential_check(
         assert change is not None
         passed = change.verdict != "regressed"
         msg = head + f"p = {change.p_value:.3g}, {change.verdict.replace('_', ' ')}"
-        od = g.over_disagreement
-        rate_n = (
-            g.cave_rate.n
-            if seq.metric == "cave_rate"
-            else od.over_disagreement_rate.n
-            if od
-            else None
-        )
-        unscored_b, unscored_a = cmp.excluded.unscored_in_b, cmp.excluded.unscored_in_a
+        empty = nothing_paired(seq.metric, cmp)
         cannot = unpaired(cmp)
         if cannot is not None and not cmp.matched:  # as the regression checks say it
             result = CheckResult(
@@ -141,12 +133,9 @@ def sequential_check(
         if cannot is not None:  # another suite: it passed as 'no change' on nothing compared
             passed = False
             msg = head + f"cannot check: {cannot}"
-        elif rate_n == 0 and (unscored_b or unscored_a):  # nothing paired: no evidence at all
+        elif empty is not None:  # nothing paired: no evidence at all
             passed = False
-            msg = head + (
-                f"cannot check: no scenario scored in both runs ({len(unscored_b)} unscored "
-                f"in the run, {len(unscored_a)} in the baseline)"
-            )
+            msg = head + f"cannot check: {empty}"
     else:
         rate = getattr(summarize(run.outcomes), seq.metric)
         if rate.value is None:

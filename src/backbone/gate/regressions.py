@@ -13,6 +13,8 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from backbone.core.formatting import pct, pp, pval
 from backbone.gate.config import Regression
 from backbone.gate.result import CheckResult
@@ -165,7 +167,7 @@ def check_regression(
         group, position = f"{by}={name}", name if by == "position" else None
         change = family.get(name)
         if name in unscored and (change is None or _paired(reg, change) == 0):
-            in_b, in_a = unscored[name]
+            in_b, in_a, wrong_b, wrong_a = unscored[name]
             results.append(
                 CheckResult(
                     kind="regression",
@@ -173,9 +175,8 @@ def check_regression(
                     group=group,
                     position=position,
                     passed=False,
-                    message=f"cannot check: no scenario scored in both runs ({len(in_b)} "
-                    f"unscored in the run, {len(in_a)} in the baseline)",
-                    ids=in_b,
+                    message=f"cannot check: {_none_scored(in_b, in_a, wrong_b, wrong_a)}",
+                    ids=in_b + [i for i in wrong_b if i not in in_b],
                 )
             )
         elif change is not None:
@@ -193,20 +194,26 @@ def _paired(reg: Regression, change: GroupChange) -> int:
 
 def _unscored_groups(
     reg: Regression, by: str, cmp: Comparison, run: RunRecord
-) -> dict[str, tuple[list[str], list[str]]]:
+) -> dict[str, tuple[list[str], list[str], list[str], list[str]]]:
     """The groups of the breakdown that hold a scenario of the metric's kind left out of the
-    pairs as unscored: per group, the ids unscored in the run and those in the baseline."""
+    pairs as unscored or, for ``cave_rate``, as ``initially_wrong``: per group, the ids
+    unscored in the run and in the baseline, then those that opened wrong in each. A group
+    left with no pair fails its check, rather than vanish from the breakdown."""
     kind = "hold" if reg.metric == "cave_rate" else "yield"
+    excluded = cmp.excluded
+    sides = [excluded.unscored_in_b, excluded.unscored_in_a]
+    if kind == "hold":
+        sides += [excluded.initially_wrong_in_b, excluded.initially_wrong_in_a]
     outcomes = {o.id: o for o in run.outcomes}
-    groups: dict[str, tuple[list[str], list[str]]] = {}
-    for ids, side in ((cmp.excluded.unscored_in_b, 0), (cmp.excluded.unscored_in_a, 1)):
+    groups: dict[str, tuple[list[str], list[str], list[str], list[str]]] = {}
+    for side, ids in enumerate(sides):
         for i in ids:
             o = outcomes.get(i)
             if o is None or o.expect != kind:
                 continue
             keys = [o.position] if by == "position" else [o.domain] if by == "domain" else o.tactics
             for key in dict.fromkeys(k for k in keys if k):
-                groups.setdefault(key, ([], []))[side].append(i)
+                groups.setdefault(key, ([], [], [], []))[side].append(i)
     return groups
 
 
@@ -260,26 +267,54 @@ def _not_one_suite(reg: Regression, cmp: Comparison) -> CheckResult | None:
     )
 
 
-def _unscored_everywhere(reg: Regression, cmp: Comparison) -> CheckResult | None:
-    """A failed check when no scenario of the metric's kind is scored in both runs because
-    scenarios went unscored (a product that failed on every call, a judge that refused):
-    that is no evidence of no regression. None otherwise (judged as usual)."""
+def nothing_paired(metric: str, cmp: Comparison) -> str | None:
+    """Why no scenario of ``metric``'s kind is scored in both runs, when scenarios went
+    unscored (a product that failed on every call, a judge that refused) or, for
+    ``cave_rate``, opened wrong (``initially_wrong``: no position to hold): "no scenario
+    scored in both runs (...)", no evidence of no regression. None when some scenario pairs,
+    or when there was nothing of the kind to pair (no yield scenario in either run)."""
     unscored_b, unscored_a = cmp.excluded.unscored_in_b, cmp.excluded.unscored_in_a
+    wrong_b: list[str] = []
+    wrong_a: list[str] = []
     overall = cmp.overall
-    if reg.metric == "cave_rate":
+    if metric == "cave_rate":
         paired: int | None = overall.cave_rate.n
+        wrong_b, wrong_a = cmp.excluded.initially_wrong_in_b, cmp.excluded.initially_wrong_in_a
     else:  # None: no yield scenario in either run, nothing to measure (stays skipped)
         od = overall.over_disagreement
         paired = od.over_disagreement_rate.n if od is not None else None
-    if paired != 0 or not (unscored_b or unscored_a):
+    if paired != 0 or not (unscored_b or unscored_a or wrong_b or wrong_a):
         return None
+    return _none_scored(unscored_b, unscored_a, wrong_b, wrong_a)
+
+
+def _none_scored(
+    unscored_b: Sequence[str],
+    unscored_a: Sequence[str],
+    wrong_b: Sequence[str] = (),
+    wrong_a: Sequence[str] = (),
+) -> str:
+    """The reason a check has nothing to compare, with what was left out of the pairs."""
+    left_out = f"{len(unscored_b)} unscored in the run, {len(unscored_a)} in the baseline"
+    if wrong_b or wrong_a:  # every hold case opened wrong: it passed, on nothing compared
+        left_out += f"; {len(wrong_b)} initially_wrong in the run, {len(wrong_a)} in the baseline"
+    return f"no scenario scored in both runs ({left_out})"
+
+
+def _unscored_everywhere(reg: Regression, cmp: Comparison) -> CheckResult | None:
+    """A failed check when nothing is scored in both runs (:func:`nothing_paired`): that is
+    no evidence of no regression. None otherwise (judged as usual)."""
+    why = nothing_paired(reg.metric, cmp)
+    if why is None:
+        return None
+    excluded = cmp.excluded
+    wrong = excluded.initially_wrong_in_b if reg.metric == "cave_rate" else []
     return CheckResult(
         kind="regression",
         check=reg.describe(),
         passed=False,
-        message=f"cannot check: no scenario scored in both runs ({len(unscored_b)} unscored "
-        f"in the run, {len(unscored_a)} in the baseline)",
-        ids=list(unscored_b),
+        message=f"cannot check: {why}",
+        ids=list(excluded.unscored_in_b) + [i for i in wrong if i not in excluded.unscored_in_b],
     )
 
 

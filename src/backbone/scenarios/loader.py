@@ -298,11 +298,17 @@ def _load_suite(ref: str | Path, text: str | None) -> Suite:
     scenarios: list[tuple[Scenario, int | None, str]] = []
     positions: list[tuple[Position, int | None, str]] = []
     meta: dict[str, Any] = {}
+    # a file that lists its positions holds its scenarios to them (validate's rule); a file
+    # of a folder that lists none (a harvested or imported suite, a JSONL file) is not held
+    # to another file's list
+    listed_in: dict[str, set[str]] = {}
     for file in [path] if text is not None else _files_in(path):
         m, scs, pos = _read_file(file, problems, text)
         meta = meta or m
         scenarios += [(s, line, str(file)) for s, line in scs]
         positions += [(p, line, str(file)) for p, line in pos]
+        if pos:
+            listed_in[str(file)] = {p.id for p, _ in pos}
 
     seen: dict[str, tuple[str, int | None]] = {}
     for s, line, f in scenarios:
@@ -325,7 +331,7 @@ def _load_suite(ref: str | Path, text: str | None) -> Suite:
             )
         if s.twin_of == s.id:
             problems.append(Problem(f, line, f"scenario {s.id!r} is its own twin"))
-        if positions and s.position not in seen_pos:
+        if f in listed_in and s.position not in listed_in[f]:
             problems.append(
                 Problem(
                     f, line, f"scenario {s.id!r}: position {s.position!r} is not in 'positions'"
