@@ -190,6 +190,9 @@ def evaluate(
         prices=prices, select=select, persona=persona, pressure_turns=pressure_turns,
         on_start=on_start, on_result=on_result, on_note=on_note,
     )  # fmt: skip
+    # 0 and 0.0 are one temperature: the CLI hands over a float, and an int written into the
+    # cache key as 0 missed every reply the CLI's run had stored
+    temperature = float(temperature)
     the_suite, suite_ref = _suite(suite)
     if not isinstance(suite, Suite):  # a path: where rescore finds it from anywhere
         options = {**_suite_file(suite_ref), **(options or {})}
