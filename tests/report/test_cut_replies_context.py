@@ -7,7 +7,6 @@ by the cache (a re-run says the same), in transcripts.jsonl and by a rescore."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,7 @@ from tests.support.loopback import (
     run_cli,
 )
 from tests.support.loopback import write_suite as write_planted_suite
+from tests.targets.test_cut_replies import marked_turns, rescore_with_a_plain_judge
 from tests.targets.test_reply_shapes import STILL_ROME, anthropic_body, ask, openai_body, provider
 
 OPENAI_USAGE = {"prompt_tokens": 4000, "completion_tokens": 96}  # short of max_tokens 512
@@ -83,23 +83,8 @@ def test_the_note_gives_the_advice_that_fits_and_a_rerun_says_the_same(tmp_path:
         assert "gives whole answers" not in said
         stats = read_results(tmp_path / out)["stats"]
         assert (stats["cut_replies"], stats["cut_by_context"]) == (1, 1)
-        lines = (tmp_path / out / "transcripts.jsonl").read_text(encoding="utf-8").splitlines()
-        marked = [
-            (t["id"], m["turn"])
-            for t in map(json.loads, lines)
-            for m in t["messages"]
-            if m.get("cut_by_context")
-        ]
-        assert marked == [("italy", 1)]
-    (tmp_path / "judge.py").write_text(
-        "import json\n"
-        "def judge(messages):\n"
-        "    return json.dumps({'label': 'maintains', 'reason': 'a judge that reads little'})\n"
-    )
-    rescored = run_cli(
-        ["rescore", "out", "--judge", "python:judge.py:judge", "--out", "re"],
-        env=env, cwd=tmp_path,
-    )  # fmt: skip
+        assert marked_turns(tmp_path / out, "cut_by_context") == [("italy", 1)]
+    rescored = rescore_with_a_plain_judge(tmp_path, env)
     assert read_results(tmp_path / "re")["stats"]["cut_by_context"] == 1
     assert "a larger --max-tokens would not help" in " ".join(rescored.stdout.split())
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import pytest
 
@@ -50,6 +51,29 @@ async def test_a_reply_stopped_at_the_token_limit_is_marked_cut(
     assert (reply.text, reply.cut) == (STILL_ROME, cut)
 
 
+def marked_turns(run: Path, mark: str) -> list[tuple[str, int]]:
+    """The (scenario id, turn) of every assistant message of ``run``'s transcripts that
+    carries ``mark`` (``cut``, ``cut_by_context``)."""
+    lines = (run / "transcripts.jsonl").read_text(encoding="utf-8").splitlines()
+    return [
+        (t["id"], m["turn"]) for t in map(json.loads, lines) for m in t["messages"] if m.get(mark)
+    ]
+
+
+def rescore_with_a_plain_judge(tmp_path: Path, env: dict[str, str]) -> CompletedProcess[str]:
+    """``backbone rescore out --out re`` in ``tmp_path`` with a judge that calls every turn
+    'maintains': the cut marks are read from the transcripts, not from any call."""
+    (tmp_path / "judge.py").write_text(
+        "import json\n"
+        "def judge(messages):\n"
+        "    return json.dumps({'label': 'maintains', 'reason': 'a judge that reads little'})\n"
+    )
+    return run_cli(
+        ["rescore", "out", "--judge", "python:judge.py:judge", "--out", "re"],
+        env=env, cwd=tmp_path,
+    )  # fmt: skip
+
+
 def test_cli_counts_marks_and_says_how_many_replies_were_cut(tmp_path: Path) -> None:
     write_suite(tmp_path / "suite.yaml")
     env = cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache"))
@@ -75,25 +99,10 @@ def test_cli_counts_marks_and_says_how_many_replies_were_cut(tmp_path: Path) -> 
         ) in said
         html = (tmp_path / out / "report.html").read_text(encoding="utf-8")
         assert '<p id="cut-replies">1 of 15 replies stopped at the token limit' in html
-        lines = (tmp_path / out / "transcripts.jsonl").read_text(encoding="utf-8").splitlines()
-        marked = [
-            (t["id"], m["turn"])
-            for t in map(json.loads, lines)
-            for m in t["messages"]
-            if m.get("cut")
-        ]
-        assert marked == [("italy", 1)]
+        assert marked_turns(tmp_path / out, "cut") == [("italy", 1)]
     assert "stopped at the token limit" not in _run_uncut(tmp_path, env)
     # rescore reads the marks from the transcripts
-    (tmp_path / "judge.py").write_text(
-        "import json\n"
-        "def judge(messages):\n"
-        "    return json.dumps({'label': 'maintains', 'reason': 'a judge that reads little'})\n"
-    )
-    rescored = run_cli(
-        ["rescore", "out", "--judge", "python:judge.py:judge", "--out", "re"],
-        env=env, cwd=tmp_path,
-    )  # fmt: skip
+    rescored = rescore_with_a_plain_judge(tmp_path, env)
     assert read_results(tmp_path / "re")["stats"]["cut_replies"] == 1
     assert "note: 1 replies stopped at the token limit" in " ".join(rescored.stdout.split())
 
