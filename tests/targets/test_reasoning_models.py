@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.support.loopback import (
@@ -108,14 +109,33 @@ def test_a_refusal_of_another_parameter_still_fails_the_call(tmp_path: Path) -> 
     assert "sent" not in doc["options"]  # sent as asked
 
 
-SPENT = Fault.raw(
-    json.dumps(
-        {"choices": [{"index": 0, "message": {"role": "assistant", "content": ""},
-                      "finish_reason": "length"}],
-         "usage": {"prompt_tokens": 20, "completion_tokens": 300}}
-    ).encode()
-)  # fmt: skip
-"""A reasoning model's reply that spent the whole limit on hidden reasoning: no text."""
+def spent(limit: int) -> Fault:
+    """A reasoning model's reply that spent the whole ``limit`` on hidden reasoning: no text,
+    and a usage that counts all of it (as OpenAI's and local servers' do)."""
+    return Fault.raw(
+        json.dumps(
+            {"choices": [{"index": 0, "message": {"role": "assistant", "content": ""},
+                          "finish_reason": "length"}],
+             "usage": {"prompt_tokens": 20, "completion_tokens": limit}}
+        ).encode()
+    )  # fmt: skip
+
+
+SPENT = {limit: spent(limit) for limit in (300, 1200, 4800, 8192)}
+
+
+def limit_of(call: Call) -> object:
+    return call.body.get("max_completion_tokens", call.body.get("max_tokens"))
+
+
+def spend_all(server: LoopbackServer, when: Callable[[Call], bool]) -> None:
+    """Every request ``when`` picks is answered with no text, its limit spent."""
+    for limit, fault in SPENT.items():
+        server.fail(fault, when=lambda c, n=limit: limit_of(c) == n and when(c))
+
+
+def was_spent(call: Call) -> bool:
+    return call.fault in SPENT.values()
 
 
 def test_a_reply_that_spent_its_limit_on_reasoning_is_asked_again_with_more(
@@ -125,7 +145,7 @@ def test_a_reply_that_spent_its_limit_on_reasoning_is_asked_again_with_more(
     (finish_reason length); the call goes again with 1,200, as do all later ones."""
     with LoopbackServer(planted_bot) as server:
         reasoning_model(server)
-        server.fail(SPENT, when=lambda c: c.body.get("max_completion_tokens", 0) < 1000)
+        spend_all(server, lambda c: c.body.get("max_completion_tokens", 0) < 1000)
         proc = play(server, tmp_path, "--concurrency", "1", "--max-tokens", "300")
         calls = server.calls
     doc = read_results(tmp_path / "out")
@@ -134,7 +154,7 @@ def test_a_reply_that_spent_its_limit_on_reasoning_is_asked_again_with_more(
     assert len(ok) == sum(PLANTED_REQUESTS.values())
     assert {c.body["max_completion_tokens"] for c in ok} == {1200}
     # one call came back empty at 300 (one at a time: --concurrency 1), the rest went at 1200
-    assert [c.body.get("max_completion_tokens") for c in calls if c.fault is SPENT] == [300]
+    assert [c.body.get("max_completion_tokens") for c in calls if was_spent(c)] == [300]
     grew = "spent all of max_completion_tokens=300 on reasoning before any text: asking again"
     assert proc.stderr.count(grew + " with 1200") == 1
     assert doc["options"]["sent"]["target"]["max_completion_tokens"] == 1200
@@ -146,9 +166,9 @@ def test_the_limit_grows_only_to_its_cap_then_the_reply_is_unscored(tmp_path: Pa
     max_tokens grows the same way."""
     with LoopbackServer(planted_bot) as server:
         reasoning_model(server)
-        server.fail(SPENT, when=lambda c: True)
+        spend_all(server, lambda c: True)
         proc = play(server, tmp_path, "--concurrency", "1", "--max-tokens", "300")
-        sent = [c.body.get("max_completion_tokens") for c in server.calls if c.fault is SPENT]
+        sent = [c.body.get("max_completion_tokens") for c in server.calls if was_spent(c)]
     assert sent[:4] == [300, 1200, 4800, 8192] and set(sent[4:]) == {8192}
     assert len(sent) == 3 + len(PLANTED_REQUESTS)  # each scenario's opening, once at the cap
     assert proc.stderr.count("on reasoning before any text: asking again") == 3
@@ -158,7 +178,7 @@ def test_the_limit_grows_only_to_its_cap_then_the_reply_is_unscored(tmp_path: Pa
                for s in doc["scenarios"])  # fmt: skip
 
     with LoopbackServer(planted_bot) as server:  # takes max_tokens, and temperature 0
-        server.fail(SPENT, when=lambda c: True)
+        spend_all(server, lambda c: True)
         proc = play(server, tmp_path, "--concurrency", "1", "--max-tokens", "300", out="out2")
         sent = [c.body.get("max_tokens") for c in server.calls]
     assert sent[:4] == [300, 1200, 4800, 8192] and set(sent[4:]) == {8192}

@@ -11,7 +11,7 @@ They are read in any case: Together AI's batch API, OpenAI's shape otherwise, re
 ``VALIDATING``, ``IN_PROGRESS``, ``COMPLETED``.
 
 Example:
-    >>> from backbone.targets.openai_compat import SPENT_LIMIT, OpenAITarget
+    >>> from backbone.targets.openai_compat import OpenAITarget
     >>> c = OpenAIBatchClient(OpenAITarget("m", base_url="http://127.0.0.1:9/v1"))
     >>> line = c.line("k1", {"model": "m"}); line["url"], line["method"]
     ('/v1/chat/completions', 'POST')
@@ -36,7 +36,7 @@ from backbone.targets.batching import (
 from backbone.targets.errors import InvalidRequestError
 from backbone.targets.http_errors import error_fields
 from backbone.targets.messages import Request
-from backbone.targets.openai_compat import SPENT_LIMIT, OpenAITarget
+from backbone.targets.openai_compat import OpenAITarget
 
 ENDPOINT = "/v1/chat/completions"
 OPEN = frozenset({"validating", "in_progress", "finalizing", "cancelling"})
@@ -137,8 +137,12 @@ class OpenAIBatchClient:
         response = obj.get("response")
         if isinstance(response, dict) and response.get("status_code") == 200 and not error:
             body = response.get("body")
-            item = read_reply(lambda: self.target.reply_from(body, json.dumps(body)[:300]))
-            if item.why in SPENT_LIMIT and self._grew(obj.get("custom_id")):
+            custom_id = obj.get("custom_id")
+            sent = self._limits.get(custom_id) if isinstance(custom_id, str) else None
+            item = read_reply(
+                lambda: self.target.reply_from(body, json.dumps(body)[:300], sent=sent)
+            )
+            if item.spent and self._grew(custom_id):
                 return ItemResult(error=item.error, final=False)  # the next batch asks with more
             return item
         if isinstance(error, dict):

@@ -96,6 +96,7 @@ class ItemResult:
     error: str | None = None
     final: bool = False
     why: str | None = None  # a reply with no text: the finish reason the provider gave
+    spent: bool = False  # ... and its usage shows the token limit spent (NoTextError.spent)
 
 
 def read_reply(read: Callable[[], Reply]) -> ItemResult:
@@ -112,7 +113,7 @@ def read_reply(read: Callable[[], Reply]) -> ItemResult:
     try:
         return ItemResult(reply=read())
     except NoTextError as exc:
-        return ItemResult(error=str(exc), final=True, why=exc.why)
+        return ItemResult(error=str(exc), final=True, why=exc.why, spent=exc.spent)
     except TargetError as exc:
         return ItemResult(error=str(exc))
 

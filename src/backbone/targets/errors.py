@@ -80,13 +80,21 @@ class InvalidRequestError(TargetError):
 class NoTextError(TargetError):
     """The provider answered, and its reply has no text, saying why (a tool call, the token
     limit spent, a content filter; ``why``: the finish or stop reason it gave). Asking again,
-    online or in another batch, would get the same: it is final."""
+    online or in another batch, would get the same: it is final. ``spent``: the reply's
+    usage shows the token limit spent before any text (a reasoning model's hidden reasoning),
+    the one case a larger limit may cure (an OpenAI-compatible target asks again with one)."""
 
     def __init__(
-        self, message: str, *, why: str | None = None, secrets: Iterable[str] = ()
+        self,
+        message: str,
+        *,
+        why: str | None = None,
+        spent: bool = False,
+        secrets: Iterable[str] = (),
     ) -> None:
         super().__init__(message, secrets=secrets)
         self.why = why
+        self.spent = spent
 
 
 class UnusableTargetError(TargetError):

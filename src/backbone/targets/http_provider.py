@@ -200,18 +200,29 @@ class HttpProvider:
             secrets=self.secrets,
         )
 
-    def no_text(self, field: str, why: Any, tools: Sequence[str] = ()) -> NoTextError:
+    def no_text(
+        self,
+        field: str,
+        why: Any,
+        tools: Sequence[str] = (),
+        *,
+        what: str | None = None,
+        spent: bool = False,
+    ) -> NoTextError:
         """The error for a reply with no text that the provider says why it has none
         (``field``: ``finish_reason`` or ``stop_reason``, ``why`` its value; ``tools``: the
-        tools it called instead). Retrying would get the same: it is final, in a batch too."""
+        tools it called instead; ``what``: what that means, when :data:`NO_TEXT_WHY` does
+        not say it; ``spent``: see :class:`NoTextError`). Retrying would get the same: it is
+        final, in a batch too."""
         if tools:
             what = f"only a call to the tool {', '.join(repr(t) for t in tools)}"
-        else:
+        elif what is None:
             what = NO_TEXT_WHY.get(str(why), "")
         reason = f"{field} {why!r}" + (f": {what}" if what else "")
         return NoTextError(
             f"{self.provider}: the reply has no text ({reason})",
             why=None if why is None else str(why),
+            spent=spent,
             secrets=self.secrets,
         )
 

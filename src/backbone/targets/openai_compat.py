@@ -79,6 +79,68 @@ def is_reasoning_model(model: str) -> bool:
 """The most ``max_completion_tokens`` grows to when replies spend it all on reasoning."""
 
 
+REASONING_FIELDS = ("reasoning_content", "reasoning")
+"""Where a server puts a model's reasoning text beside the reply (``reasoning_content``:
+DeepSeek's API, vLLM, llama.cpp; ``reasoning``: OpenRouter, Ollama, newer vLLM)."""
+
+
+def shows_reasoning(message: Any) -> bool:
+    """Whether a chat completion's ``message`` carries reasoning text (:data:`REASONING_FIELDS`).
+
+    Example:
+        >>> shows_reasoning({"content": None, "reasoning_content": "Let me think"})
+        True
+        >>> shows_reasoning({"content": "Rome", "reasoning": ""}), shows_reasoning(None)
+        (False, False)
+    """
+    if not isinstance(message, dict):
+        return False
+    return any(isinstance(message.get(f), str) and message[f].strip() for f in REASONING_FIELDS)
+
+
+def reasoning_counted(usage: Any) -> int:
+    """The reasoning tokens a ``usage`` object gives apart (``completion_tokens_details``),
+    0 when it gives none."""
+    details = usage.get("completion_tokens_details") if isinstance(usage, dict) else None
+    return count(details.get("reasoning_tokens")) if isinstance(details, dict) else 0
+
+
+def sent_limit(sent: dict[str, Any] | None) -> tuple[str, int] | None:
+    """The token limit a request body ``sent`` asked for: its name and value, or None."""
+    for name in ("max_completion_tokens", "max_tokens"):
+        value = None if sent is None else sent.get(name)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return name, value
+    return None
+
+
+def limit_spent(sent: dict[str, Any] | None, usage: Any, message: Any = None) -> bool | None:
+    """Whether a reply that stopped at a length limit with no text spent the token limit
+    ``sent`` asked for, so that a larger one may give text: its ``usage`` counts that many
+    tokens (the completion's, plus the reasoning tokens when given apart), or it shows
+    reasoning (reasoning tokens counted, reasoning text in ``message``). False when the
+    usage counts fewer tokens and shows no reasoning (the limit met was another: the context
+    window, a cap of the server's); None when the usage gives no completion count or no
+    limit was sent (not known).
+
+    Example:
+        >>> limit = {"max_tokens": 512}
+        >>> limit_spent(limit, {"completion_tokens": 512}), limit_spent(limit, None)
+        (True, None)
+        >>> limit_spent(limit, {"prompt_tokens": 4000, "completion_tokens": 12})
+        False
+        >>> limit_spent(limit, {"completion_tokens": 0,
+        ...                     "completion_tokens_details": {"reasoning_tokens": 64}})
+        True
+    """
+    if reasoning_counted(usage) > 0 or shows_reasoning(message):
+        return True
+    limit = sent_limit(sent)
+    if limit is None or not isinstance(usage, dict) or usage.get("completion_tokens") is None:
+        return None
+    return count(usage.get("completion_tokens")) >= limit[1]
+
+
 def cut_short_of(sent: dict[str, Any] | None, usage: Any) -> bool:
     """Whether a reply that stopped at a length limit used fewer tokens than the limit
     ``sent`` asked for (``max_tokens`` or ``max_completion_tokens``), by its ``usage`` (the
@@ -314,6 +376,8 @@ class OpenAITarget(HttpProvider):
             raise self.unreadable(raw) from exc
         if finish == "error":
             raise self.ended_in_error(choice.get("error"))
+        if not text.strip() and not tools and finish in SPENT_LIMIT:
+            raise self.limit_met(finish, sent, data.get("usage"), message)
         if not text.strip() and (tools or finish in NO_TEXT_WHY):
             raise self.no_text("finish_reason", finish, tools)
         if finish in STOPPED_PART_WAY:
@@ -327,6 +391,39 @@ class OpenAITarget(HttpProvider):
             cut_by_context=cut
             and (finish == CONTEXT_FULL or cut_short_of(sent, data.get("usage"))),
         )
+
+    def limit_met(
+        self, finish: str, sent: dict[str, Any] | None, usage: Any, message: Any
+    ) -> NoTextError:
+        """The error for a reply with no text that stopped at a length limit (``finish``),
+        saying what its ``usage`` shows (:func:`limit_spent`): the limit in ``sent`` spent
+        (``spent``: :meth:`complete` asks again with a larger one), or not (a larger one would
+        be paid for in vain: another limit stopped it), or no count to tell."""
+        spent = limit_spent(sent, usage, message)
+        if spent:
+            return self.no_text("finish_reason", finish, spent=True)
+        limit = sent_limit(sent)
+        if limit is None and sent is not None:
+            what = (
+                "no token limit was sent, so a limit of the server's own stopped it (the "
+                "model's context window, filled by the conversation, or a cap)"
+            )
+        elif spent is None:  # (sent None: a batch's request, sent before a restart)
+            said = "no completion_tokens in its usage" if limit else "its token limit not known"
+            what = (
+                f"{said}, so whether the token limit was spent (on reasoning perhaps) is not "
+                "known; not asked again with a larger limit (a larger --max-tokens may help)"
+            )
+        else:
+            assert limit is not None and isinstance(usage, dict)
+            what = (
+                f"completion_tokens {count(usage.get('completion_tokens'))} of {limit[0]} "
+                f"{limit[1]}: the limit was not spent, so another one stopped it (the model's "
+                "context window, filled by the conversation, or a cap of the server's own), "
+                "unless the server leaves reasoning out of its count; not asked again with a "
+                "larger limit"
+            )
+        return self.no_text("finish_reason", finish, what=what)
 
     def ended_in_error(self, error: Any) -> TargetError:
         """The error for a choice whose ``finish_reason`` is ``error`` (OpenRouter's 200 when
@@ -376,7 +473,7 @@ class OpenAITarget(HttpProvider):
                 if body == sent:
                     raise
             except NoTextError as exc:
-                if exc.why not in SPENT_LIMIT:
+                if not exc.spent:  # a larger limit would not help, or is not shown to
                     raise
                 self.grow_budget(body)
                 sent, body = body, self.body(request)
