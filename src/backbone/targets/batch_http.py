@@ -81,6 +81,7 @@ class BatchHttp:
 
     def _json(self, response: HttpResponse) -> Any:
         p = self.provider
+        p.check_not_empty(response)  # retryable, as a body cut short is
         data = p.decode(response.text)  # a body cut short is retryable
         # a 200 whose body is an error (a proxy passing an overload on) is that error, as
         # online: retried when it says the fault passes, not a batch that is unreadable

@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 from backbone.targets.errors import NoTextError, RetryableTargetError, TargetError
 from backbone.targets.event_stream import is_event_stream
-from backbone.targets.http_client import HttpClient, HttpTransportError
+from backbone.targets.http_client import HttpClient, HttpResponse, HttpTransportError
 from backbone.targets.http_errors import (
     body_text,
     ends_early,
@@ -155,11 +155,33 @@ class HttpProvider:
         except HttpTransportError as exc:
             raise transport_error(exc, self.provider, secrets=self.secrets) from exc
         raise_for_status(response, self.provider, secrets=self.secrets, auth_note=self.auth_note)
+        self.check_not_empty(response)
         data = self.decode(response.text)
         error = error_in_reply(data, self.provider, secrets=self.secrets)
         if error is not None:
             raise error
         return data, response.text, parse_rate_limits(response.headers)
+
+    def check_not_empty(self, response: HttpResponse) -> None:
+        """Raise a :class:`RetryableTargetError` for a 2xx ``response`` with no body (or only
+        blanks): a server or proxy fault that may pass (it read as an "unreadable response:
+        ''", final), retried and, when it stays, the call's reason for being unscored.
+
+        Example:
+            >>> class Echo(HttpProvider):
+            ...     provider = "echo"
+            >>> p = Echo("m", base_url="http://127.0.0.1:9", headers={}, params={})
+            >>> try:
+            ...     p.check_not_empty(HttpResponse(200, {}, ""))
+            ... except RetryableTargetError as exc:
+            ...     print(exc)
+            echo: empty response body (HTTP 200)
+        """
+        if not response.text.strip():
+            raise RetryableTargetError(
+                f"{self.provider}: empty response body (HTTP {response.status_code})",
+                secrets=self.secrets,
+            )
 
     def decode(self, text: str) -> Any:
         """The JSON of a 2xx body. A body whose JSON stops before it is complete (a connection
