@@ -2,7 +2,10 @@
 ``stop_reason: model_context_window_exceeded``; an OpenAI-compatible server's ``finish_reason:
 length`` with fewer tokens than ``max_tokens`` asked for) is marked so, and the cut-replies
 note no longer advises "a larger --max-tokens gives whole answers" for it: more tokens would
-not lift that limit; a shorter conversation or a larger context window would. The mark is kept
+not lift that limit; a shorter conversation or a larger context window would. The note says
+what is seen (a limit met before max_tokens was used up), not a context cut for certain: a
+server that leaves hidden reasoning out of its count looks the same; and a reply that shows
+reasoning text its usage does not count apart is not marked at all. The mark is kept
 by the cache (a re-run says the same), in transcripts.jsonl and by a rescore."""
 
 from __future__ import annotations
@@ -43,6 +46,10 @@ REASONED = {"completion_tokens": 96, "completion_tokens_details": {"reasoning_to
         ("openai", openai_body({"content": STILL_ROME}, "length"), False),  # no usage: unknown
         # reasoning tokens given apart from completion_tokens: all 512 were spent
         ("openai", openai_body({"content": STILL_ROME}, "length", usage=REASONED), False),
+        # reasoning text beside the reply and none counted apart: whether completion_tokens
+        # holds it is not shown, so no context cut is claimed (it was)
+        ("openai", openai_body({"content": STILL_ROME, "reasoning_content": "Hmm, Rome..."},
+                               "length", usage=OPENAI_USAGE), False),
     ],
 )  # fmt: skip
 async def test_a_reply_the_context_window_cut_is_marked_so(
@@ -75,10 +82,12 @@ def test_the_note_gives_the_advice_that_fits_and_a_rerun_says_the_same(tmp_path:
     for proc, out in ((first, "out"), (again, "again")):
         said = " ".join(proc.stdout.split())
         assert (
-            "note: 1 of 15 replies stopped when the conversation filled the model's context "
-            "window (not at max_tokens 512) and are graded as they are, maybe cut mid-answer: "
-            "a larger --max-tokens would not help; a shorter conversation, or a model (or "
-            "server) with a larger context window, would"
+            "note: 1 of 15 replies stopped at a token limit before max_tokens 512 was used up "
+            "and are graded as they are, maybe cut mid-answer: the limit they met is another "
+            "(the model's context window, filled by the conversation, most likely, or a cap of "
+            "the server's own), which a larger --max-tokens would not lift (unless the server "
+            "leaves a model's hidden reasoning out of its token counts); a shorter "
+            "conversation, or a model (or server) with a larger context window, would"
         ) in said
         assert "gives whole answers" not in said
         stats = read_results(tmp_path / out)["stats"]
@@ -86,7 +95,7 @@ def test_the_note_gives_the_advice_that_fits_and_a_rerun_says_the_same(tmp_path:
         assert marked_turns(tmp_path / out, "cut_by_context") == [("italy", 1)]
     rescored = rescore_with_a_plain_judge(tmp_path, env)
     assert read_results(tmp_path / "re")["stats"]["cut_by_context"] == 1
-    assert "a larger --max-tokens would not help" in " ".join(rescored.stdout.split())
+    assert "a larger --max-tokens would not lift" in " ".join(rescored.stdout.split())
 
 
 def test_a_run_with_both_kinds_of_cut_says_which_is_which(tmp_path: Path) -> None:
@@ -102,6 +111,8 @@ def test_a_run_with_both_kinds_of_cut_says_which_is_which(tmp_path: Path) -> Non
     said = " ".join(proc.stdout.split())
     assert (
         "note: 2 of 15 replies stopped at a token limit and are graded as they are, maybe cut "
-        "mid-answer: 1 at max_tokens 512, which a larger --max-tokens lifts, and 1 when the "
-        "conversation filled the model's context window, which it would not"
+        "mid-answer: 1 at max_tokens 512, which a larger --max-tokens lifts, and 1 before it "
+        "was used up, at another limit (the model's context window, filled by the "
+        "conversation, most likely, or a cap of the server's own), which it would not lift "
+        "(unless the server leaves a model's hidden reasoning out of its token counts"
     ) in said

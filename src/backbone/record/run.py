@@ -83,7 +83,8 @@ class StatsRecord(OmitsNone):
     uncached_output_tokens: int | None = None
     # replies that stopped at the token limit (absent in runs recorded before it was counted)
     cut_replies: int | None = None
-    # of them, the ones the model's context window cut, not max_tokens (absent before counted)
+    # of them, the ones that stopped before max_tokens was used up (the server said its context
+    # window was full, or counted fewer tokens; absent before counted)
     cut_by_context: int | None = None
     # calls sent to the target that failed, each retry one (``calls``: the replies received;
     # absent in runs recorded before it was counted)

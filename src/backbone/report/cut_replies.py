@@ -1,7 +1,9 @@
 """Replies that stopped at the token limit: the graders read them as they are, so a run whose
 replies were cut mid-answer says how many, for the terminal and the report, and what would
 give whole answers: a larger ``--max-tokens`` for a reply cut at it, a shorter conversation or
-a larger context window for one the model's context window cut (``stats.cut_by_context``).
+a larger context window for one that stopped before ``max_tokens`` was used up
+(``stats.cut_by_context``: the server said its context window was full, or counted fewer
+tokens than ``max_tokens``; said as what is seen, not as a context cut for certain).
 
 Example:
     >>> from types import SimpleNamespace as S
@@ -28,8 +30,8 @@ def cut_replies_note(record: RunRecord) -> str | None:
         >>> run = S(stats=S(cut_replies=2, cut_by_context=2, calls=10, cached_calls=0),
         ...         transcripts=None, target=S(identity={"params": {"max_tokens": 512}}))
         >>> note = cut_replies_note(run) or ""  # type: ignore[arg-type]
-        >>> note[:72], "a larger --max-tokens would not help" in note
-        ("2 of 10 replies stopped when the conversation filled the model's context", True)
+        >>> note[:68], "a larger --max-tokens would not lift" in note
+        ('2 of 10 replies stopped at a token limit before max_tokens 512 was u', True)
     """
     cut = record.stats.cut_replies
     if not cut:
@@ -50,18 +52,25 @@ def cut_replies_note(record: RunRecord) -> str | None:
     )
     graded = "and are graded as they are, maybe cut mid-answer"
     larger = "a shorter conversation, or a model (or server) with a larger context window"
+    # what is seen: the server said the context window was full, or counted fewer tokens than
+    # max_tokens (which a server that leaves hidden reasoning out of its count does too)
+    other = (
+        "the model's context window, filled by the conversation, most likely, or a cap of "
+        "the server's own"
+    )
+    unless = "unless the server leaves a model's hidden reasoning out of its token counts"
     if by_context == cut:
         return (
-            f"{cut}{of} replies stopped when the conversation filled the model's context "
-            f"window (not at {at}) {graded}: a larger --max-tokens would not help; {larger}, "
-            f"would{looped}"
+            f"{cut}{of} replies stopped at a token limit before {at} was used up {graded}: "
+            f"the limit they met is another ({other}), which a larger --max-tokens would not "
+            f"lift ({unless}); {larger}, would{looped}"
         )
     if by_context:
         return (
             f"{cut}{of} replies stopped at a token limit {graded}: {cut - by_context} at "
-            f"{at}, which a larger --max-tokens lifts, and {by_context} when the conversation "
-            f"filled the model's context window, which it would not ({larger}, would)"
-            f"{looped}"
+            f"{at}, which a larger --max-tokens lifts, and {by_context} before it was used "
+            f"up, at another limit ({other}), which it would not lift ({unless}; {larger}, "
+            f"would){looped}"
         )
     return (
         f"{cut}{of} replies stopped at the token limit{shown} {graded}: a larger --max-tokens "

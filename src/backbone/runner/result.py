@@ -57,7 +57,10 @@ class RunStats(BaseModel):
     uncached_output_tokens: int = 0
     cut_replies: int = Field(default=0, description="replies that stopped at the token limit")
     cut_by_context: int = Field(
-        default=0, description="of them, the ones the model's context window cut, not max_tokens"
+        default=0,
+        description="of them, the ones that stopped before max_tokens was used up: the server "
+        "said the context window was full, or counted fewer tokens (the context window or a cap "
+        "of the server's, most likely)",
     )
     failed_calls: int = Field(
         default=0,

@@ -91,8 +91,8 @@ class Reply:
     mid-answer. ``cut_by_context``: of those, the limit was not the ``max_tokens`` asked for
     but the conversation filling the model's context window (Anthropic's ``stop_reason``
     ``model_context_window_exceeded``; an OpenAI-compatible server's ``length`` with fewer
-    tokens than asked for), which a larger ``max_tokens`` would not lift. The cache keeps
-    both."""
+    tokens than asked for and no reasoning shown that the count may leave out), which a
+    larger ``max_tokens`` would not lift. The cache keeps both."""
 
     text: str
     usage: Usage = field(default_factory=Usage)

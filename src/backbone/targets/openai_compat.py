@@ -141,13 +141,15 @@ def limit_spent(sent: dict[str, Any] | None, usage: Any, message: Any = None) ->
     return count(usage.get("completion_tokens")) >= limit[1]
 
 
-def cut_short_of(sent: dict[str, Any] | None, usage: Any) -> bool:
+def cut_short_of(sent: dict[str, Any] | None, usage: Any, message: Any = None) -> bool:
     """Whether a reply that stopped at a length limit used fewer tokens than the limit
     ``sent`` asked for (``max_tokens`` or ``max_completion_tokens``), by its ``usage`` (the
     completion's tokens, plus the reasoning tokens when given apart, as servers that leave
     them out of ``completion_tokens`` do): the limit it met was another, the model's context
     window filled by the conversation (a local server's ``n_ctx``), or a cap of the server's
-    own. False when either is not known.
+    own. False when either is not known, and when ``message`` shows reasoning text that the
+    usage does not count apart: whether ``completion_tokens`` holds it is not shown (a
+    server that leaves it out would read as a context cut, and a larger limit would help).
 
     Example:
         >>> limit = {"max_tokens": 512}
@@ -158,14 +160,17 @@ def cut_short_of(sent: dict[str, Any] | None, usage: Any) -> bool:
         >>> cut_short_of(limit, {"completion_tokens": 96,
         ...                      "completion_tokens_details": {"reasoning_tokens": 416}})
         False
+        >>> cut_short_of(limit, {"completion_tokens": 96}, {"reasoning_content": "Hmm..."})
+        False
     """
-    limit = None if sent is None else sent.get("max_completion_tokens", sent.get("max_tokens"))
-    if not isinstance(usage, dict) or not isinstance(limit, int):
+    limit = sent_limit(sent)
+    if not isinstance(usage, dict) or limit is None:
         return False
-    details = usage.get("completion_tokens_details")
-    reasoning = count(details.get("reasoning_tokens")) if isinstance(details, dict) else 0
+    reasoning = reasoning_counted(usage)
+    if not reasoning and shows_reasoning(message):
+        return False
     used = count(usage.get("completion_tokens"))
-    return used > 0 and used + reasoning < limit
+    return used > 0 and used + reasoning < limit[1]
 
 
 def content_text(content: Any) -> str:
@@ -389,7 +394,7 @@ class OpenAITarget(HttpProvider):
             limits=limits,
             cut=cut,
             cut_by_context=cut
-            and (finish == CONTEXT_FULL or cut_short_of(sent, data.get("usage"))),
+            and (finish == CONTEXT_FULL or cut_short_of(sent, data.get("usage"), message)),
         )
 
     def limit_met(
