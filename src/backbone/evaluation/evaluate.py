@@ -376,6 +376,8 @@ def _evaluate(
             on_start(len(the_suite.scenarios) * samples)
         result = run_sync(play)  # a Ctrl-C: RunInterrupted (interrupted_keeps)
         result.stats.failed_calls = failed_calls(stack)
+        if stores.resumed:  # their calls, and the failed ones, were the killed run's
+            result.options["resumed"] = stores.resumed
     if early is not None:
         decided = early.record(played=len(result.results), total=len(the_suite.scenarios))
         result.options["sequential"] = decided.model_dump(mode="json")

@@ -86,8 +86,10 @@ class StatsRecord(OmitsNone):
     # of them, the ones that stopped before max_tokens was used up (the server said its context
     # window was full, or counted fewer tokens; absent before counted)
     cut_by_context: int | None = None
-    # calls sent to the target that failed, each retry one (``calls``: the replies received;
-    # absent in runs recorded before it was counted)
+    # calls this process sent to the target that failed, each retry, failed batch item or
+    # call sent again with other settings one (``calls``: the replies received; a resumed
+    # run's earlier process's failures are not known, ``options.resumed``; absent in runs
+    # recorded before it was counted)
     failed_calls: int | None = None
     failed_scenarios: int
 

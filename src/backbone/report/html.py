@@ -30,6 +30,7 @@ from backbone.report.charts import CalibrationPoint
 from backbone.report.cut_replies import cut_replies_note
 from backbone.report.judge_hint import judge_hint
 from backbone.report.page import env, render_page
+from backbone.report.resumed import resumed_note
 from backbone.report.role_failures import RoleFailure, role_failures
 
 HEADLINE = [
@@ -98,6 +99,7 @@ class RunView:
     judge_hint: str | None = None
     cut_note: str | None = None
     role_failures: list[RoleFailure] = field(default_factory=list)
+    resumed_note: str = ""  # a run that resumed a killed one: its failed calls not known
 
 
 def _as_attribute(value: str) -> str:
@@ -196,6 +198,7 @@ def run_view(record: RunRecord, *, inline_limit: int = INLINE_LIMIT) -> RunView:
         judge_hint=judge_hint(record),
         cut_note=cut_replies_note(record),
         role_failures=role_failures(record),
+        resumed_note=resumed_note(record.options),
     )
 
 

@@ -22,6 +22,7 @@ from backbone.report.cut_replies import cut_replies_note
 from backbone.report.escape import terminal
 from backbone.report.html import HEADLINE
 from backbone.report.judge_hint import judge_hint
+from backbone.report.resumed import resumed_note
 from backbone.report.role_failures import role_failures
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def print_summary(record: RunRecord, console: Console) -> None:
     stats = record.stats
     console.print(
         f"target calls: {calls_sent(stats.calls, stats.failed_calls or 0)}, "
-        f"{stats.cached_calls} from cache · "
+        f"{stats.cached_calls} from cache{resumed_note(record.options)} · "
         f"tokens in {stats.input_tokens}, out {stats.output_tokens}"
     )
     if cut := cut_replies_note(record):

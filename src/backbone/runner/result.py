@@ -64,8 +64,10 @@ class RunStats(BaseModel):
     )
     failed_calls: int = Field(
         default=0,
-        description="calls sent to the target that failed (each retry one); ``calls`` counts "
-        "the replies received",
+        description="calls this process sent to the target that failed (each retry, each batch "
+        "item that failed, each call sent again with other settings one); ``calls`` counts the "
+        "replies received; replies from the cache or a resumed run's journal were made by an "
+        "earlier process, whose failed calls are not known (``options.resumed``)",
     )
     failed_scenarios: int = 0
 

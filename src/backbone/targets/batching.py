@@ -243,6 +243,14 @@ class BatchStats:
     online_output_tokens: int = 0
     batch_ids: list[str] = field(default_factory=list)
     given_up: list[str] = field(default_factory=list)  # kept in the journal for a rerun
+    unanswered: int = 0  # requests of the batches given up (their batch API down for good)
+
+    @property
+    def failed_items(self) -> int:
+        """Requests sent in a batch that came back without a reply: each one sent again in a
+        later batch, sent online at last, failed at once (final) or given up with its
+        batch, as a retried online call counts each failed attempt."""
+        return self.rebatched + self.online + self.failed + self.unanswered
 
 
 @dataclass
@@ -423,6 +431,7 @@ class BatchingTarget:
             # a batch API down for good: the batch stays in the journal (paid for: the next
             # run polls it again) and its requests end unscored
             self.stats.given_up.append(batch_id)
+            self.stats.unanswered += len(self._watching.get(batch_id, {}))
             log.warning("%s", exc)
             self._fail_all(batch_id, exc)
             return

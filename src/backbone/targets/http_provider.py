@@ -99,6 +99,10 @@ class HttpProvider:
         self._max_connections = max_connections
         self._client: HttpClient | None = None
         self._stale: list[HttpClient] = []  # replaced by allow(), closed by aclose()
+        self.resent = 0
+        """Calls sent again with other settings after one that failed (a parameter the model
+        refused, a token limit spent on reasoning), within one call: each is a failed call
+        that no retry layer sees (:func:`~backbone.targets.stack.failed_calls`)."""
 
     def allow(self, seconds: float) -> None:
         """Let the client wait at least ``seconds`` (and a second more) for a response, so

@@ -484,3 +484,4 @@ class OpenAITarget(HttpProvider):
                 sent, body = body, self.body(request)
                 if body == sent:
                     raise
+            self.resent += 1  # the failed call is sent again with other settings

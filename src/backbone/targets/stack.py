@@ -20,7 +20,7 @@ Example:
 from __future__ import annotations
 
 from backbone.targets.base import Target, layers
-from backbone.targets.batching import BatchSettings
+from backbone.targets.batching import BatchingTarget, BatchSettings
 from backbone.targets.cache import CachedTarget, ResponseStore
 from backbone.targets.http_provider import HttpProvider
 from backbone.targets.local import LocalTarget
@@ -89,9 +89,23 @@ def _over_http(target: Target) -> bool:
 
 
 def failed_calls(target: Target) -> int:
-    """The calls sent to ``target`` (each retry one) that failed, as its retry layers counted
-    them (0 with no retry layer)."""
-    return sum(t.stats.failed for t in layers(target) if isinstance(t, RetryingTarget))
+    """The calls this process sent to ``target`` that failed: each attempt its retry layers
+    counted as failed, each batch item that failed (sent again, sent online at last, or
+    final: :attr:`~backbone.targets.batching.BatchStats.failed_items`), and each call an
+    HTTP provider sent again with other settings after a failed one (a refused parameter,
+    a token limit spent: :attr:`HttpProvider.resent`). Replies served from the cache or a
+    resumed run's journal were made by an earlier process: its failures are not known here.
+    It counted the retry layers' only, and a batch run whose items failed said none did."""
+    return sum(
+        t.stats.failed
+        if isinstance(t, RetryingTarget)
+        else t.stats.failed_items
+        if isinstance(t, BatchingTarget)
+        else t.resent
+        if isinstance(t, HttpProvider)
+        else 0
+        for t in layers(target)
+    )
 
 
 async def aclose(target: Target) -> None:
