@@ -655,7 +655,7 @@ def _openai_reply(message: dict[str, Any], finish: str) -> dict[str, Any]:
         (_openai_line(_openai_reply({"content": ""}, "length")), True, "the token limit"),
         (_openai_line(_openai_reply({"content": None}, "content_filter")), True, "filter"),
         (_openai_line(_openai_reply({"content": "Rome."}, "stop")), False, None),
-        (_openai_line({"choices": []}), False, "unreadable response"),  # sent again
+        (_openai_line({"choices": []}), False, "a reply with no choices"),  # sent again
         (_openai_line({"error": {"message": "busy"}}, 500), False, "HTTP 500: busy"),  # again
         (_openai_line({"error": {"message": "slow down"}}, 429), False, "HTTP 429: slow down"),
         (_openai_line({"error": {"message": "too long"}}, 400), True, "HTTP 400: too long"),

@@ -125,11 +125,32 @@ def join_chat_stream(text: str) -> dict[str, Any]:
     return joined
 
 
+TEXT_PARTS = frozenset({"text", "output_text"})
+"""The ``type`` of a content part that holds the reply's text (a part with no ``type`` is
+read as text too); any other (``reasoning``, ``thinking``, an image) is not the reply."""
+
+
+def part_texts(parts: list[Any]) -> list[str]:
+    """The texts of a list of content parts: those of :data:`TEXT_PARTS` (or with no type).
+    A reasoning part that carries its own ``text`` was joined into the reply and graded.
+
+    Example:
+        >>> part_texts([{"type": "reasoning", "text": "Hmm."}, {"type": "text", "text": "Rome"},
+        ...             {"text": "."}, "x"])
+        ['Rome', '.']
+    """
+    return [
+        p["text"]
+        for p in parts
+        if isinstance(p, dict)
+        and isinstance(p.get("text"), str)
+        and p.get("type", "text") in TEXT_PARTS
+    ]
+
+
 def _add_text(parts: list[str], value: Any) -> None:
     """Append a delta's text: a string, or the text of a list of content parts."""
     if isinstance(value, str):
         parts.append(value)
     elif isinstance(value, list):
-        parts.extend(
-            p["text"] for p in value if isinstance(p, dict) and isinstance(p.get("text"), str)
-        )
+        parts.extend(part_texts(value))

@@ -295,8 +295,8 @@ def error_in_reply(
     """
     if not isinstance(data, dict) or not data.get("error"):
         return None
-    if "choices" in data or "content" in data:  # a reply that also says something went wrong
-        return None
+    if data.get("choices") or data.get("content"):  # a reply that also says something went
+        return None  # wrong (an empty one with an error is that error: it read as unreadable)
     error = data["error"]
     fields = error if isinstance(error, dict) else {"message": error}
     kind = str(fields.get("type") or "")

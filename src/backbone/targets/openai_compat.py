@@ -23,6 +23,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -37,8 +38,13 @@ from backbone.targets.errors import (
     RetryableTargetError,
     TargetError,
 )
-from backbone.targets.event_stream import StreamCutShort, is_event_stream, join_chat_stream
-from backbone.targets.http_errors import error_in_reply
+from backbone.targets.event_stream import (
+    StreamCutShort,
+    is_event_stream,
+    join_chat_stream,
+    part_texts,
+)
+from backbone.targets.http_errors import body_text, error_in_reply
 from backbone.targets.http_provider import (
     CONTEXT_FULL,
     CUT_OFF,
@@ -175,8 +181,9 @@ def cut_short_of(sent: dict[str, Any] | None, usage: Any, message: Any = None) -
 
 def content_text(content: Any) -> str:
     """The text of a message's ``content``: a string, ``None`` (no text), or a list of
-    content parts (``{"type": "text", "text": ...}``; other parts carry no text). Raises
-    ``TypeError`` for anything else.
+    content parts (``{"type": "text", "text": ...}``; other parts, a reasoning part with a
+    ``text`` of its own too, are not the reply: :func:`part_texts`). Raises ``TypeError``
+    for anything else.
 
     Example:
         >>> content_text([{"type": "text", "text": "Rome"}, {"type": "text", "text": "."}])
@@ -189,12 +196,30 @@ def content_text(content: Any) -> str:
     if isinstance(content, str):
         return content
     if isinstance(content, list):
-        return "".join(
-            part["text"]
-            for part in content
-            if isinstance(part, dict) and isinstance(part.get("text"), str)
-        )
+        return "".join(part_texts(content))
     raise TypeError(f"content is a {type(content).__name__}, not text")
+
+
+def tool_name(call: Any) -> str:
+    """The name of the tool a ``tool_calls`` entry (or a ``function_call``) calls: its
+    ``function``'s, or its ``custom`` tool's (OpenAI's custom tools), else its ``type``. An
+    entry with no ``function`` made the whole reply unreadable, its text lost.
+
+    Example:
+        >>> tool_name({"type": "function", "function": {"name": "search"}})
+        'search'
+        >>> tool_name({"type": "custom", "custom": {"name": "grep", "input": "x"}})
+        'grep'
+        >>> tool_name({"name": "lookup"}), tool_name({"type": "web_search"}), tool_name(7)
+        ('lookup', 'web_search', 'a tool')
+    """
+    if not isinstance(call, dict):
+        return "a tool"
+    for place in (call.get("function"), call.get("custom"), call):
+        if isinstance(place, dict) and isinstance(place.get("name"), str):
+            return str(place["name"])
+    kind = call.get("type")
+    return kind if isinstance(kind, str) and kind else "a tool"
 
 
 class OpenAITarget(HttpProvider):
@@ -361,20 +386,30 @@ class OpenAITarget(HttpProvider):
         """The reply in a chat completion (``raw``: its text, quoted when it is unreadable;
         ``sent``: the request body, when known).
 
-        The message's ``content`` may be a string or a list of content parts (their text is
+        No choice at all (``choices: []`` or null) is a fault, retried. The message's
+        ``content`` may be a string or a list of content parts (the text parts' text is
         joined); with no text, its ``refusal``. A reply with no text that the server says why
         (a tool call, the token limit, a content filter) is a final error saying so, never
         an empty reply to grade; so is text a content filter stopped part-way. A choice that
         ended in an error (``finish_reason: error``) is that error. Text that stopped at the
         token limit is ``cut``; ``cut_by_context`` too when the usage shows fewer tokens than
         the limit in ``sent`` (:func:`cut_short_of`)."""
+        if isinstance(data, dict) and "choices" in data and not data["choices"]:
+            # the reply left out (a proxy's or an upstream's fault): asked again; it read as
+            # a final "unreadable response"
+            empty = json.dumps(data["choices"])
+            raise RetryableTargetError(
+                f"{self.provider}: a reply with no choices (choices: {empty}): "
+                f"{body_text(raw, 200)!r}",
+                secrets=self.secrets,
+            )
         try:
             choice = data["choices"][0]
             message = choice["message"]
             text = content_text(message.get("content")) or content_text(message.get("refusal"))
             finish = choice.get("finish_reason")
-            tools = [str(call["function"]["name"]) for call in message.get("tool_calls") or ()] + (
-                [str(message["function_call"]["name"])] if message.get("function_call") else []
+            tools = [tool_name(call) for call in message.get("tool_calls") or ()] + (
+                [tool_name(message["function_call"])] if message.get("function_call") else []
             )
             usage = usage_of(data, "prompt_tokens", "completion_tokens")
         except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
