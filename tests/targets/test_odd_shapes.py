@@ -6,7 +6,10 @@
 * a content part that is not text but carries a ``text`` (a ``reasoning`` part): not the
   reply. Its reasoning was joined into the reply and graded;
 * a ``tool_calls`` entry with no ``function`` (OpenAI's ``custom`` tools): the text beside it
-  is the reply, and a call alone is named. The whole reply read as unreadable.
+  is the reply, and a call alone is named. The whole reply read as unreadable;
+* streamed unasked: a stream with no choice in any chunk is a reply left out (it was an empty
+  reply, graded), and its reasoning deltas are kept apart, read as reasoning (they were
+  dropped, so a reply whose limit went on reasoning read as cut by the context window).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from backbone.targets.batch_openai import OpenAIBatchClient
 from backbone.targets.errors import NoTextError, RetryableTargetError
 from backbone.targets.openai_compat import OpenAITarget
 from tests.support.loopback import Fault, LoopbackServer, planted_bot
+from tests.targets.test_event_stream import delta, sse
 from tests.targets.test_reply_shapes import STILL_ROME, ask, openai_body, provider
 
 PARIS = "The capital of France is Paris."
@@ -93,3 +97,33 @@ async def test_a_tool_call_with_no_function_is_read(
         with pytest.raises(NoTextError, match=r"only a call to the tool 'grep'"):
             await ask(provider("openai", server))
         assert server.total == 1
+
+
+# the same shapes streamed (a server that streams though no stream was asked for)
+
+
+async def test_a_stream_with_no_choice_at_all_is_asked_again() -> None:
+    usage_only = {"choices": [], "usage": {"prompt_tokens": 7, "completion_tokens": 0}}
+    with LoopbackServer(planted_bot) as server:
+        server.fail(sse(usage_only, "[DONE]"), on=[1])  # was an empty reply, graded
+        assert await ask(provider("openai", server)) == PARIS
+        assert server.total == 2
+
+
+async def test_streamed_reasoning_is_kept_apart_and_read_as_reasoning() -> None:
+    """Reasoning deltas and no text at the limit, the usage counting only the text (none):
+    the reasoning shows the limit went on it, so the call goes again with more (as the same
+    reply unstreamed does), and a cut reply with reasoning is not claimed cut by the
+    context window."""
+    spent = sse(delta(reasoning_content="Let me think"), delta(finish="length"),
+                {"choices": [], "usage": {"completion_tokens": 0}}, "[DONE]")  # fmt: skip
+    with LoopbackServer(planted_bot) as server:
+        server.fail(spent, on=[1])
+        assert await ask(provider("openai", server)) == PARIS
+        assert [c.body["max_tokens"] for c in server.calls] == [512, 2048]
+    cut = sse(delta(reasoning="Hmm"), delta(content="It is still"), delta(finish="length"),
+              {"choices": [], "usage": {"completion_tokens": 3}}, "[DONE]")  # fmt: skip
+    with LoopbackServer(planted_bot) as server:
+        server.fail(cut, on=[1])
+        reply = await ask(provider("openai", server), whole=True)
+    assert (reply.text, reply.cut, reply.cut_by_context) == ("It is still", True, False)

@@ -65,7 +65,8 @@ def event_data(text: str) -> list[str]:
 
 def join_chat_stream(text: str) -> dict[str, Any]:
     """The chat completion the chunks of an OpenAI-style event stream make: the text of
-    their deltas joined (and any refusal, and the names of the tools called), the last
+    their deltas joined (and any refusal and reasoning text, and the names of the tools
+    called; no chunk with a choice: ``choices: []``, a reply left out), the last
     ``finish_reason`` and ``usage`` given. A chunk that is an error (``{"error": {...}}``) is
     returned as it is, for the caller to read as one. ``ValueError`` when a chunk is not
     JSON (:class:`StreamCutShort` when that is the last one, or when the stream ends with
@@ -73,7 +74,9 @@ def join_chat_stream(text: str) -> dict[str, Any]:
     chunks = event_data(text)
     content: list[str] = []
     refusal: list[str] = []
+    reasoning: list[str] = []
     tools: dict[int, str] = {}
+    seen = False  # a choice 0 in any chunk
     finish: Any = None
     usage: Any = None
     done = False
@@ -97,11 +100,15 @@ def join_chat_stream(text: str) -> dict[str, Any]:
         for choice in choices if isinstance(choices, list) else ():
             if not isinstance(choice, dict) or choice.get("index", 0) != 0:
                 continue
+            seen = True
             delta = choice.get("delta") or choice.get("message") or {}
             if not isinstance(delta, dict):
                 raise ValueError(f"event {number}'s delta is not a JSON object")
             _add_text(content, delta.get("content"))
             _add_text(refusal, delta.get("refusal"))
+            for name in ("reasoning_content", "reasoning"):
+                if isinstance(delta.get(name), str):
+                    reasoning.append(delta[name])
             for call in delta.get("tool_calls") or ():
                 function = call.get("function") if isinstance(call, dict) else None
                 if isinstance(function, dict) and isinstance(function.get("name"), str):
@@ -112,9 +119,13 @@ def join_chat_stream(text: str) -> dict[str, Any]:
                 finish = choice["finish_reason"]
     if finish is None and not done:
         raise StreamCutShort("it ends with no finish_reason and no [DONE]")
+    if not seen:  # no chunk held a choice: a reply left out, as a completion's choices: []
+        return {"choices": [], **({"usage": usage} if usage is not None else {})}
     message: dict[str, Any] = {"role": "assistant", "content": "".join(content)}
     if refusal:
         message["refusal"] = "".join(refusal)
+    if reasoning:  # kept apart: what the usage may not count (cut_short_of, limit_spent)
+        message["reasoning_content"] = "".join(reasoning)
     if tools:
         message["tool_calls"] = [{"function": {"name": name}} for _, name in sorted(tools.items())]
     joined: dict[str, Any] = {
