@@ -75,16 +75,31 @@ class CostLine(OmitsNone):
         uncached_input_tokens: int,
         uncached_output_tokens: int,
         batch: BatchUse | None = None,
+        calls: int = 0,
+        cached_calls: int = 0,
     ) -> CostLine:
         """The cost of tokens at the price all ``lookups`` share (several judges with
         different prices cannot be told apart from summed tokens: not priced, with a note);
-        with ``batch``, at the batch price (see the module doc)."""
+        with ``batch``, at the batch price (see the module doc). Replies (``calls`` made,
+        ``cached_calls`` served) whose tokens the server never counted (a reply with no
+        ``usage``) are not priced either, with a note: they were priced at 0, the run said
+        "$0.0000 spent" for calls it paid for."""
         prices = {lk.price for lk in lookups}
         notes = [lk.note for lk in lookups if lk.note]
         price = next(iter(prices)) if len(prices) == 1 else None
         note = "; ".join(notes) or None
         if len(prices) > 1 and None not in prices:
             note = "the judges have different prices and their tokens are counted together"
+        uncounted = uncounted_replies(
+            calls, cached_calls, input_tokens + output_tokens,
+            uncached_input_tokens + uncached_output_tokens,
+        )  # fmt: skip
+        if price is not None and (price.input or price.output) and uncounted:
+            price = None
+            note = (
+                f"the server counted no tokens for {uncounted} replies (no usage in them), so "
+                "what they cost is not known"
+            )
         usd = spent = saving = None
         record = None
         if price is not None and batch is not None:
@@ -119,6 +134,22 @@ class CostLine(OmitsNone):
             batch_discount=batch.discount if batch is not None else None,
             batch_saving_usd=saving,
         )
+
+
+def uncounted_replies(calls: int, cached_calls: int, tokens: int, uncached_tokens: int) -> int:
+    """The replies whose tokens no usage counted, as far as the totals show: every reply
+    (``calls`` made and ``cached_calls`` served) when ``tokens`` is 0, else the calls made
+    when ``uncached_tokens`` is 0 (a reply takes at least one token in: 0 is no count).
+
+    Example:
+        >>> uncounted_replies(15, 0, 0, 0), uncounted_replies(3, 12, 900, 0)
+        (15, 3)
+        >>> uncounted_replies(15, 0, 900, 900), uncounted_replies(0, 0, 0, 0)
+        (0, 0)
+    """
+    if calls + cached_calls > 0 and tokens == 0:
+        return calls + cached_calls
+    return calls if calls > 0 and uncached_tokens == 0 else 0
 
 
 @dataclass(frozen=True)
@@ -206,6 +237,8 @@ def price_run(
         uncached_input_tokens=stats.uncached_input_tokens or 0,
         uncached_output_tokens=stats.uncached_output_tokens or 0,
         batch=batch,
+        calls=_count_of(stats, "calls"),
+        cached_calls=_count_of(stats, "cached_calls"),
     )
     judge_line = None
     if judges is not None and judge_specs:
@@ -216,6 +249,8 @@ def price_run(
             uncached_input_tokens=judges.uncached_input_tokens or 0,
             uncached_output_tokens=judges.uncached_output_tokens or 0,
             batch=judges_batch,
+            calls=_count_of(judges, "calls"),
+            cached_calls=_count_of(judges, "cached_calls"),
         )
     pressure_line = None
     if pressure is not None:
@@ -228,3 +263,9 @@ def price_run(
             uncached_output_tokens=used.uncached_output_tokens or 0,
         )
     return CostsRecord.of(table.currency, table.as_of, target_line, judge_line, pressure_line)
+
+
+def _count_of(used: _Tokens, name: str) -> int:
+    """A party's count of ``calls`` or ``cached_calls`` (0 where it keeps none)."""
+    value = getattr(used, name, 0)
+    return value if isinstance(value, int) else 0
