@@ -271,7 +271,13 @@ async def test_a_body_always_cut_short_ends_in_a_retryable_error_naming_it(
 
 
 @pytest.mark.parametrize(
-    "body", [*WHOLE, '"a JSON string"', '{"id": "x", "object": "chat.completion"}']
+    # (an empty or blank body is a fault that passes, retried: test_empty_body.py)
+    "body",
+    [
+        *[w for w in WHOLE if w.strip()],
+        '"a JSON string"',
+        '{"id": "x", "object": "chat.completion"}',
+    ],
 )
 async def test_a_whole_200_body_that_is_not_the_reply_is_final(
     server: LoopbackServer, body: str
