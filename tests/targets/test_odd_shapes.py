@@ -127,3 +127,16 @@ async def test_streamed_reasoning_is_kept_apart_and_read_as_reasoning() -> None:
         server.fail(cut, on=[1])
         reply = await ask(provider("openai", server), whole=True)
     assert (reply.text, reply.cut, reply.cut_by_context) == ("It is still", True, False)
+
+
+async def test_a_stream_that_ends_in_an_error_with_no_choices_is_that_error() -> None:
+    """OpenRouter-style: text so far, then a chunk with ``choices: []`` and the upstream's
+    ``error``, then ``[DONE]``. The error was skipped and the text so far graded as the
+    whole reply; it is that error now (retried: it passes), never a reply."""
+    broke = sse(delta(content="The capital of France is"),
+                {"choices": [], "error": {"message": "upstream overloaded", "code": 502}},
+                "[DONE]")  # fmt: skip
+    with LoopbackServer(planted_bot) as server:
+        server.fail(broke, on=[1])
+        assert await ask(provider("openai", server)) == PARIS
+        assert server.total == 2

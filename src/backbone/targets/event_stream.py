@@ -67,8 +67,9 @@ def join_chat_stream(text: str) -> dict[str, Any]:
     """The chat completion the chunks of an OpenAI-style event stream make: the text of
     their deltas joined (and any refusal and reasoning text, and the names of the tools
     called; no chunk with a choice: ``choices: []``, a reply left out), the last
-    ``finish_reason`` and ``usage`` given. A chunk that is an error (``{"error": {...}}``) is
-    returned as it is, for the caller to read as one. ``ValueError`` when a chunk is not
+    ``finish_reason`` and ``usage`` given. A chunk that is an error (``{"error": {...}}``,
+    with no choice beside it, ``choices: []`` too) is returned as that error, for the caller
+    to read as one. ``ValueError`` when a chunk is not
     JSON (:class:`StreamCutShort` when that is the last one, or when the stream ends with
     no ``finish_reason`` and no ``[DONE]``)."""
     chunks = event_data(text)
@@ -92,8 +93,8 @@ def join_chat_stream(text: str) -> dict[str, Any]:
             raise ValueError(f"event {number} is not JSON: {data[:100]!r}") from exc
         if not isinstance(chunk, dict):
             raise ValueError(f"event {number} is not a JSON object: {data[:100]!r}")
-        if chunk.get("error") and "choices" not in chunk:
-            return chunk
+        if chunk.get("error") and not chunk.get("choices"):  # (choices: [] too: it was
+            return {"error": chunk["error"]}  # skipped, and the text so far was the reply)
         if isinstance(chunk.get("usage"), dict):
             usage = chunk["usage"]
         choices = chunk.get("choices")
