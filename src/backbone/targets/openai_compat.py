@@ -122,12 +122,12 @@ def sent_limit(sent: dict[str, Any] | None) -> tuple[str, int] | None:
 
 def limit_spent(sent: dict[str, Any] | None, usage: Any, message: Any = None) -> bool | None:
     """Whether a reply that stopped at a length limit with no text spent the token limit
-    ``sent`` asked for, so that a larger one may give text: its ``usage`` counts that many
-    tokens (the completion's, plus the reasoning tokens when given apart), or it shows
-    reasoning (reasoning tokens counted, reasoning text in ``message``). False when the
-    usage counts fewer tokens and shows no reasoning (the limit met was another: the context
-    window, a cap of the server's); None when the usage gives no completion count or no
-    limit was sent (not known).
+    ``sent`` asked for, so that a larger one may give text, as its ``usage`` shows: it counts
+    that many tokens (the completion's, plus the reasoning tokens when given apart), or
+    reasoning tokens. False when it counts fewer and no reasoning (the limit met was another:
+    the context window, a cap of the server's); None when not known: no completion count, no
+    limit sent, or reasoning text in ``message`` that the count may leave out (most servers
+    count it, and then the limit was not spent; a larger limit is not paid for on a guess).
 
     Example:
         >>> limit = {"max_tokens": 512}
@@ -138,13 +138,17 @@ def limit_spent(sent: dict[str, Any] | None, usage: Any, message: Any = None) ->
         >>> limit_spent(limit, {"completion_tokens": 0,
         ...                     "completion_tokens_details": {"reasoning_tokens": 64}})
         True
+        >>> limit_spent(limit, {"completion_tokens": 12}, {"reasoning_content": "Hmm"}) is None
+        True
     """
-    if reasoning_counted(usage) > 0 or shows_reasoning(message):
+    if reasoning_counted(usage) > 0:
         return True
     limit = sent_limit(sent)
     if limit is None or not isinstance(usage, dict) or usage.get("completion_tokens") is None:
         return None
-    return count(usage.get("completion_tokens")) >= limit[1]
+    if count(usage.get("completion_tokens")) >= limit[1]:
+        return True
+    return None if shows_reasoning(message) else False
 
 
 def cut_short_of(sent: dict[str, Any] | None, usage: Any, message: Any = None) -> bool:
@@ -450,6 +454,12 @@ class OpenAITarget(HttpProvider):
             )
         elif spent is None:  # (sent None: a batch's request, sent before a restart)
             said = "no completion_tokens in its usage" if limit else "its token limit not known"
+            if limit and isinstance(usage, dict) and usage.get("completion_tokens") is not None:
+                said = (
+                    f"completion_tokens {count(usage.get('completion_tokens'))} of {limit[0]} "
+                    f"{limit[1]}, with reasoning text beside the reply that the count may "
+                    "leave out"
+                )
             what = (
                 f"{said}, so whether the token limit was spent (on reasoning perhaps) is not "
                 "known; not asked again with a larger limit (a larger --max-tokens may help)"
