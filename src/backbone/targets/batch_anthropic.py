@@ -66,6 +66,14 @@ class AnthropicBatchClient:
         url = data.get("results_url") if isinstance(data, dict) else None
         where = url if isinstance(url, str) and self.http.same_origin(url) else None
         text = await self.http.get_text(where or f"{PATH}/{batch_id}/results")
+        if not text.strip():
+            # every request of an ended batch has a result line: an empty download is a
+            # fault (a proxy's), asked for again; read as no results, every request of the
+            # batch, answered and paid for, was sent (and paid for) again
+            raise RetryableTargetError(
+                f"anthropic: the results of batch {batch_id} came back empty (HTTP 200)",
+                secrets=self.target.secrets,
+            )
         out: dict[str, ItemResult] = {}
         for obj in result_lines(text, self.target):
             keep_first_answer(out, obj.get("custom_id"), self._item(obj.get("result")))
