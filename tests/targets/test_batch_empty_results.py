@@ -42,3 +42,25 @@ def test_an_empty_results_download_is_asked_for_again(
     assert outcome_tuples(run.outcomes) == PLANTED_OUTCOMES
     assert run.options["batch"]["target"]["rebatched"] == 0
     assert run.stats.failed_calls == 0
+
+
+def test_an_empty_openai_output_file_the_batch_counts_lines_for_is_asked_for_again(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    offline_batch_env(monkeypatch, tmp_path)
+    suite = str(write_suite(tmp_path / "suite.yaml"))
+    outputs: list[int] = []
+
+    def first_output_empty(which: str, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if which == "output":
+            outputs.append(len(lines))
+            return [] if len(outputs) == 1 else lines
+        return lines
+
+    with BatchServer(planted_bot) as server:
+        server.rewrite = first_output_empty
+        run = evaluate(suite, "openai:m", base_url=server.openai_base_url, batch=True,
+                       cache=False)  # fmt: skip
+        assert server.batch_items == sum(PLANTED_REQUESTS.values())  # was 20: 5 sent again
+    assert outcome_tuples(run.outcomes) == PLANTED_OUTCOMES
+    assert run.options["batch"]["target"]["rebatched"] == 0

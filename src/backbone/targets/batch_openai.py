@@ -33,7 +33,7 @@ from backbone.targets.batching import (
     read_reply,
     refused_item,
 )
-from backbone.targets.errors import InvalidRequestError
+from backbone.targets.errors import InvalidRequestError, RetryableTargetError
 from backbone.targets.http_errors import error_fields
 from backbone.targets.messages import Request
 from backbone.targets.openai_compat import OpenAITarget
@@ -123,11 +123,21 @@ class OpenAIBatchClient:
     async def results(self, batch_id: str) -> dict[str, ItemResult]:
         data = await self.http.get_json(f"/batches/{batch_id}")
         out: dict[str, ItemResult] = {}
-        for which in ("error_file_id", "output_file_id"):  # a success wins over an error
-            file_id = data.get(which) if isinstance(data, dict) else None
+        n = counts(data)
+        for which, counted in (("error_file_id", "failed"), ("output_file_id", "completed")):
+            file_id = data.get(which) if isinstance(data, dict) else None  # (a success wins)
             if not file_id:
                 continue
             text = await self.http.get_text(f"/files/{file_id}/content")
+            if not text.strip() and n.get(counted, 0) > 0:
+                # the batch counts lines this file holds: an empty download is a fault (a
+                # proxy's), asked for again; read as no lines, the requests it answered (and
+                # were paid for) were sent, and paid for, again
+                raise RetryableTargetError(
+                    f"openai: the {which[:-8]} file of batch {batch_id} came back empty (HTTP "
+                    f"200), though the batch counts {n[counted]} {counted} requests",
+                    secrets=self.target.secrets,
+                )
             for obj in result_lines(text, self.target):
                 keep_first_answer(out, obj.get("custom_id"), self._item(obj))
         return out
