@@ -1,7 +1,8 @@
-"""An Anthropic batch whose results download comes back empty (HTTP 200, no body: a proxy's
-fault) is asked for again, not read as a batch with no results. Every request of an ended
-batch has a result line; read as none, each request of the batch, answered and paid for, was
-sent (and paid for) again in the next batch."""
+"""A batch whose results download comes back empty (HTTP 200, no body: a proxy's fault) is
+asked for again, not read as a batch with no results: Anthropic's (every request of an ended
+batch has a result line), and an OpenAI output file the batch counts completed requests for.
+Read as none, each request of the batch, answered and paid for, was sent (and paid for) again
+in the next batch."""
 
 from __future__ import annotations
 

@@ -10,8 +10,9 @@ model, so it is sent there from the start) and any ``temperature`` but their def
 refusal (HTTP 400 naming the parameter) is met once per target: the call is sent again with
 ``max_completion_tokens``, or without ``temperature``, and so is every later call, with one
 warning. The token limit also counts a reasoning model's hidden reasoning (on OpenAI, and on
-a local server that keeps the reasoning apart): a reply that spent all of it before any text is
-asked for again with four times the limit (up to :data:`MAX_COMPLETION_BUDGET`), which later
+a local server that keeps the reasoning apart): a reply that spent all of it before any text
+(as its usage shows: :func:`limit_spent`; one that met another limit is not) is asked for
+again with four times the limit (up to :data:`MAX_COMPLETION_BUDGET`), which later
 calls keep, with a warning each time it grows. The identity keeps the settings asked for, so
 the cache keys do not move.
 
