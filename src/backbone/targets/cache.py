@@ -93,10 +93,13 @@ _HOST = socket.gethostname()
 
 
 def default_cache_dir() -> Path:
-    """``$BACKBONE_CACHE_DIR``, else the user's cache directory (platformdirs)."""
+    """``$BACKBONE_CACHE_DIR`` (a leading ``~`` or ``~user`` is that home folder, as the
+    shell would read it unquoted), else the user's cache directory (platformdirs)."""
     env = os.environ.get("BACKBONE_CACHE_DIR")
     if env:
-        return Path(env)
+        # quoted ('~/x' in a CI file, an env: block) the shell leaves it literal: taken as
+        # it stood, a folder named "~" was made in the working directory
+        return Path(os.path.expanduser(env))
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("backbone"))
