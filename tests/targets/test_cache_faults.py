@@ -471,6 +471,35 @@ async def test_a_cache_another_process_holds_locked_is_waited_on_once_not_at_eve
     store.close()
 
 
+async def test_the_first_write_to_a_locked_cache_does_not_stall_the_run(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The lock is taken after the cache was opened (a SQLite browser saving edits, a stuck
+    transaction), with the wait backbone ships (no patched timeout). The first write waited
+    out the 30 s busy timeout on the event loop, every conversation stalled with it, before
+    the warning that the run went on without caching. Now it waits about a second, once."""
+    path = tmp_path / "c.sqlite"
+    store = ResponseStore(path)
+    bot, calls = counting()
+    target = CachedTarget(CallableTarget(bot, name="b"), store)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    asks = [Request((ChatMessage("user", f"Question {i}?"),)) for i in range(5)]
+    t0 = time.monotonic()
+    try:
+        with caplog.at_level(logging.WARNING, logger="backbone.targets.cache"):
+            replies = await asyncio.gather(*(target.complete(r) for r in asks))
+    finally:
+        holder.rollback()
+        holder.close()
+    elapsed = time.monotonic() - t0
+    assert elapsed < 5, elapsed  # 30 s before
+    assert [r.text for r in replies] == ["Rome."] * 5 and len(calls) == 5
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "database is locked" in warnings[0], warnings
+    store.close()
+
+
 @pytest.mark.parametrize("damage", ["random-bytes", "truncated-header"])
 def test_a_corrupt_batch_journal_is_set_aside_and_a_fresh_one_started(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, damage: str

@@ -224,7 +224,14 @@ def new_owner() -> str:
 
 
 BUSY_TIMEOUT = 30.0
-"""Seconds a write waits for another process's lock on the cache before SQLite gives up."""
+"""Seconds opening the cache waits for another process's lock on it before SQLite gives up."""
+
+WRITE_WAIT = 1.0
+"""Seconds a write of a run under way waits for another process's lock (at most
+:data:`BUSY_TIMEOUT`). Another backbone holds it for the few milliseconds of one write; a
+lock held longer (a SQLite browser with unsaved edits, a stuck transaction) fails the write,
+and the run goes on without writing the cache. The write waits on the event loop, every
+conversation with it: it waited :data:`BUSY_TIMEOUT`, a 30 s stall before the warning."""
 
 WAL_PATIENCE = 30.0
 """Seconds to keep asking for write-ahead logging while another process holds the file."""
@@ -367,7 +374,7 @@ class ResponseStore:
         self._db = self._open()
         self.unwritable = False
         """Set by :class:`CachedTarget` when a write failed (a full disk, a lock another
-        process held past :data:`BUSY_TIMEOUT`): every wrapper of this store stops writing
+        process held past :data:`WRITE_WAIT`): every wrapper of this store stops writing
         to it, and reads it still."""
 
     # ---- opening, and surviving a corrupt file -------------------------------------------
@@ -391,12 +398,19 @@ class ResponseStore:
 
     def _open(self) -> sqlite3.Connection:
         try:
-            return self._connect()
+            return self._connected()
         except sqlite3.DatabaseError as exc:
             if not is_corruption(exc):
                 raise
             self._set_aside(exc)
-            return self._connect()
+            return self._connected()
+
+    def _connected(self) -> sqlite3.Connection:
+        """:meth:`_connect`, then writes wait at most :data:`WRITE_WAIT` for a lock."""
+        db = self._connect()
+        wait = min(WRITE_WAIT, BUSY_TIMEOUT)
+        db.execute(f"PRAGMA busy_timeout = {round(wait * 1000)}")
+        return db
 
     def _set_aside(self, exc: sqlite3.DatabaseError) -> None:
         set_aside(self.path, exc)
@@ -416,7 +430,7 @@ class ResponseStore:
                 with contextlib.suppress(sqlite3.Error):
                     self._db.close()
                 self._set_aside(exc)
-                self._db = self._connect()
+                self._db = self._connected()
                 return op(self._db)
 
     # ---- replies -------------------------------------------------------------------------
@@ -570,12 +584,12 @@ class CachedTarget:
 
     def _safely(self, op: Callable[[], T], fallback: T, *, write: bool = False) -> T:
         """Run a store operation; when the store cannot be read or written (a full disk, an
-        I/O error, a lock held past sqlite's timeout) warn once and go on without it: the
+        I/O error, a lock held past :data:`WRITE_WAIT`) warn once and go on without it: the
         call is made (or its reply returned) uncached rather than failing the conversation.
         Once a ``write`` failed, no write is tried again (``store.unwritable``): each one
-        waited out the lock's :data:`BUSY_TIMEOUT` again, on the event loop, so a process
-        holding the cache's lock (a SQLite browser with unsaved edits) held the whole run,
-        30 s a call, though the warning said it went on without caching."""
+        waited out the lock's timeout again, on the event loop, so a process holding the
+        cache's lock (a SQLite browser with unsaved edits) held the whole run, 30 s a call,
+        though the warning said it went on without caching."""
         if write and self.store.unwritable:
             return fallback
         try:
