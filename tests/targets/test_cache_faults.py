@@ -625,6 +625,87 @@ def test_a_store_whose_table_needs_a_value_backbone_does_not_write_is_a_clear_er
     assert not (out / "results.json").exists()
 
 
+_OURS = (
+    "CREATE TABLE responses (key TEXT PRIMARY KEY, text TEXT NOT NULL, input_tokens INTEGER "
+    "NOT NULL, output_tokens INTEGER NOT NULL, created REAL NOT NULL{check})",
+    "CREATE TABLE claims (key TEXT PRIMARY KEY, owner TEXT NOT NULL, expires REAL NOT NULL)",
+)
+_PARTS = {
+    "trigger": (
+        "CREATE TRIGGER ledger BEFORE INSERT ON responses BEGIN "
+        "SELECT RAISE(ABORT, 'the ledger is read-only'); END",
+        "a trigger backbone does not make: ledger on responses",
+    ),
+    "unique-responses": (
+        "CREATE UNIQUE INDEX one_size ON responses (output_tokens)",
+        "a unique index backbone does not make: one_size on responses (output_tokens)",
+    ),
+    "unique-claims": (
+        "CREATE UNIQUE INDEX one_owner ON claims (owner, expires)",
+        "a unique index backbone does not make: one_owner on claims (owner, expires)",
+    ),
+    "check": ("", "a CHECK constraint backbone does not make: responses"),
+}
+
+
+@pytest.mark.parametrize("part", list(_PARTS))
+@pytest.mark.parametrize("no_cache", [False, True])
+def test_a_store_with_a_trigger_index_or_check_of_another_making_is_a_clear_error(
+    tmp_path: Path, no_cache: bool, part: str
+) -> None:
+    """A cache (or --no-cache journal) with every table and column backbone uses, and a part
+    of another tool's making on them. A trigger or a CHECK that refuses the insert ended the
+    run with "sqlite3.IntegrityError" (a traceback, exit 1) at the first reply; a unique index
+    on other columns than the key had each reply replace the ones before (INSERT OR REPLACE:
+    the cache kept one reply of the suite's 15, exit 0 without a word). Now exit 2 before any
+    call names the file and the part, leaves the file as it was, and writes no results."""
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    path = out / ".backbone" / "journal.sqlite" if no_cache else cache / "responses.sqlite"
+    named = Path("out/.backbone/journal.sqlite") if no_cache else path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path)
+    responses, claims = _OURS
+    db.execute(responses.format(check=", CHECK (length(text) < 3)" * (part == "check")))
+    db.execute(claims)
+    statement, said = _PARTS[part]
+    if statement:
+        db.execute(statement)
+    db.commit()
+    db.close()
+    before = path.read_bytes()
+    proc = _run_on(tmp_path, "--out", "out", *(["--no-cache"] if no_cache else []), cache=cache)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith(f"error: {named}: "), proc.stderr
+    assert f"is a SQLite database backbone cannot use ({said}): move it away" in proc.stderr
+    assert path.read_bytes() == before
+    assert not (out / "results.json").exists()
+
+
+def test_a_store_that_refuses_a_write_backbone_cannot_foresee_goes_on_uncached(
+    tmp_path: Path,
+) -> None:
+    """A STRICT table whose ``created`` is an INTEGER: the first reply's time (a float) is
+    refused with "sqlite3.IntegrityError: cannot store REAL value in INTEGER column", which
+    ended the run with a traceback. It is a write the store cannot take, as a full disk's:
+    one warning, and the run goes on without caching."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    db = sqlite3.connect(cache / "responses.sqlite")
+    db.execute(
+        "CREATE TABLE responses (key TEXT PRIMARY KEY, text TEXT NOT NULL, input_tokens "
+        "INTEGER NOT NULL, output_tokens INTEGER NOT NULL, created INTEGER NOT NULL, cut "
+        "INTEGER, cut_by_context INTEGER) STRICT"
+    )
+    db.commit()
+    db.close()
+    proc = _run_on(tmp_path, "--out", "out", cache=cache)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.count("going on without caching these replies") == 1, proc.stderr
+    assert (tmp_path / "out" / "results.json").exists()
+
+
 def test_a_cache_on_a_full_disk_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
     """SQLite's "database or disk is full" while the cache is first made (its tables): it
     ended the run with a sqlite3.OperationalError traceback; it is now the folder's error,

@@ -46,6 +46,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import socket
 import sqlite3
 import threading
@@ -53,7 +54,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from backbone.core.errors import InputError
 from backbone.targets.base import Target
@@ -340,6 +341,54 @@ def _check_tables(db: sqlite3.Connection) -> None:
 _ADDED_COLUMNS = ("cut", "cut_by_context")
 """The columns of ``responses`` added after its first version, in order."""
 
+KEYS: dict[str, tuple[str, ...]] = {"responses": ("key",), "claims": ("key",)}
+"""The store's tables, each with the columns of its one unique key."""
+_CHECK = re.compile(r"\bCHECK\s*\(", re.IGNORECASE)
+
+
+def check_parts(db: sqlite3.Connection, keys: Mapping[str, tuple[str, ...]] = KEYS) -> None:
+    """Raise ``sqlite3.OperationalError`` when a table of the store's (``keys``: each
+    table's key columns) is something backbone never makes, before anything is written: a
+    view, a table with a ``CHECK`` constraint or a unique index on other columns than its
+    key, or a trigger. A trigger or a check that refuses a write ended the run with an
+    ``IntegrityError`` traceback; a unique index on another column had each reply replace
+    the ones stored before (``INSERT OR REPLACE``), a cache that kept almost nothing.
+
+    Example:
+        >>> db = sqlite3.connect(":memory:")
+        >>> _ = db.execute("CREATE TABLE claims (key TEXT PRIMARY KEY, owner TEXT, expires REAL)")
+        >>> _ = db.execute("CREATE UNIQUE INDEX one ON claims (expires)")
+        >>> try:
+        ...     check_parts(db)
+        ... except sqlite3.OperationalError as exc:
+        ...     print(exc)
+        a unique index backbone does not make: one on claims (expires)
+    """
+    names = tuple(keys)
+    marks = ", ".join("?" * len(names))
+    parts = db.execute(
+        f"SELECT type, name, tbl_name, sql FROM sqlite_master WHERE tbl_name IN ({marks}) "
+        "ORDER BY type DESC, name",
+        names,
+    ).fetchall()
+    for kind, name, table, sql in parts:
+        if kind == "trigger":
+            raise sqlite3.OperationalError(f"a trigger backbone does not make: {name} on {table}")
+        if kind == "view":
+            raise sqlite3.OperationalError(f"{name} is a view, not a table")
+        if kind == "table" and _CHECK.search(sql or ""):
+            raise sqlite3.OperationalError(f"a CHECK constraint backbone does not make: {name}")
+    for table in {str(t) for kind, _, t, _ in parts if kind == "table"}:
+        for _, index, unique, *_ in db.execute(f"PRAGMA index_list({table})").fetchall():
+            if not unique:
+                continue  # it only speeds up reads
+            columns = tuple(str(row[2]) for row in db.execute(f"PRAGMA index_info('{index}')"))
+            if columns != keys[table]:
+                raise sqlite3.OperationalError(
+                    f"a unique index backbone does not make: {index} on {table} "
+                    f"({', '.join(columns)})"
+                )
+
 
 def _add_cut_column(db: sqlite3.Connection) -> None:
     """Give a cache written before replies knew whether (and why) they were cut at the token
@@ -368,6 +417,9 @@ class ResponseStore:
     """A SQLite table of replies by key, and the claims of calls in flight. Every write is
     committed at once, so a killed process loses nothing it was told."""
 
+    KEYS: ClassVar[Mapping[str, tuple[str, ...]]] = KEYS
+    """The store's tables, each with its key's columns (:func:`check_parts`)."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
@@ -384,6 +436,7 @@ class ResponseStore:
         db = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT, check_same_thread=False)
         try:
             _check_tables(db)
+            check_parts(db, self.KEYS)
             use_wal(db)
             db.execute("PRAGMA synchronous=NORMAL")
             for statement in _SCHEMA:
@@ -594,7 +647,9 @@ class CachedTarget:
             return fallback
         try:
             return op()
-        except (sqlite3.OperationalError, OSError) as exc:
+        except (sqlite3.OperationalError, sqlite3.IntegrityError, OSError) as exc:
+            # IntegrityError: a write the file refuses (a constraint of another making that
+            # check_parts does not know), a reply uncached rather than a traceback
             if write:
                 self.store.unwritable = True
             if not self._warned:
