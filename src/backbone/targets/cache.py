@@ -54,10 +54,10 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
 from backbone.core.errors import InputError
-from backbone.targets.base import Target
+from backbone.targets.base import Target, layers
 from backbone.targets.messages import Reply, Request, Usage
 
 log = logging.getLogger(__name__)
@@ -86,6 +86,12 @@ _SCHEMA = (
         key TEXT PRIMARY KEY,
         owner TEXT NOT NULL,
         expires REAL NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS learned (
+        target TEXT PRIMARY KEY,
+        settings TEXT NOT NULL
     )
     """,
 )
@@ -173,6 +179,12 @@ def open_store(
         raise InputError.single(
             str(folder), None, f"{what} cannot be kept here ({reason}): {advice}"
         ) from None
+
+
+def target_key(identity: Mapping[str, Any]) -> str:
+    """Stable hash of a target's identity: what it learned of its model is kept under it."""
+    payload = json.dumps(identity, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def cache_key(identity: Mapping[str, Any], request: Request) -> str:
@@ -293,6 +305,7 @@ def set_aside(path: Path, exc: sqlite3.DatabaseError, what: str = "response stor
 _COLUMNS = {
     "responses": ("key", "text", "input_tokens", "output_tokens", "created"),
     "claims": ("key", "owner", "expires"),
+    "learned": ("target", "settings"),
 }
 
 
@@ -341,7 +354,11 @@ def _check_tables(db: sqlite3.Connection) -> None:
 _ADDED_COLUMNS = ("cut", "cut_by_context")
 """The columns of ``responses`` added after its first version, in order."""
 
-KEYS: dict[str, tuple[str, ...]] = {"responses": ("key",), "claims": ("key",)}
+KEYS: dict[str, tuple[str, ...]] = {
+    "responses": ("key",),
+    "claims": ("key",),
+    "learned": ("target",),
+}
 """The store's tables, each with the columns of its one unique key."""
 _CHECK = re.compile(r"\bCHECK\s*\(", re.IGNORECASE)
 
@@ -544,6 +561,36 @@ class ResponseStore:
 
         self._run(op)
 
+    # ---- what a target learned of its model -----------------------------------------------
+
+    def learned(self, target: str) -> dict[str, Any] | None:
+        """What the target whose :func:`target_key` is ``target`` learned (None: nothing
+        kept, or a value no backbone wrote)."""
+
+        def op(db: sqlite3.Connection) -> Any:
+            return db.execute("SELECT settings FROM learned WHERE target = ?", (target,)).fetchone()
+
+        row = self._run(op)
+        if row is None or not isinstance(row[0], str):
+            return None
+        try:
+            settings = json.loads(row[0])
+        except ValueError:
+            return None
+        return settings if isinstance(settings, dict) else None
+
+    def keep_learned(self, target: str, settings: Mapping[str, Any]) -> None:
+        """Keep what the target whose :func:`target_key` is ``target`` learned."""
+
+        def op(db: sqlite3.Connection) -> None:
+            db.execute(
+                "INSERT OR REPLACE INTO learned (target, settings) VALUES (?, ?)",
+                (target, json.dumps(settings, sort_keys=True)),
+            )
+            db.commit()
+
+        self._run(op)
+
     def __len__(self) -> int:
         (n,) = self._run(lambda db: db.execute("SELECT COUNT(*) FROM responses").fetchone())
         return int(n)
@@ -615,11 +662,30 @@ def storable(reply: Reply) -> bool:
     return bool(reply.text.strip())
 
 
+@runtime_checkable
+class Learns(Protocol):
+    """A target that learns how its model must be called (a reasoning model that refuses a
+    parameter, or needs a larger token limit) and changes what it sends."""
+
+    def learned(self) -> dict[str, Any]:
+        """What it learned, as JSON values."""
+        ...
+
+    def adopt(self, learned: Mapping[str, Any]) -> None:
+        """Take up what a target of the same identity learned before."""
+        ...
+
+
 class CachedTarget:
     """Serves a stored reply when there is one; otherwise claims the key, calls the inner
     target and stores what it says (waiting instead when another caller holds the claim).
     Failures are never stored, nor is an empty reply (:func:`storable`): it is returned to
-    this caller, and the next one asks the target again."""
+    this caller, and the next one asks the target again.
+
+    What the provider inside learned of its model (:class:`Learns`) is kept beside the
+    replies, and taken up by the next run of the same target before its first call: a run
+    served from the cache, or resumed from a journal, sends (and records in
+    ``options.sent``) what the run that stored the replies sent."""
 
     def __init__(
         self,
@@ -634,6 +700,34 @@ class CachedTarget:
         self.lease = lease
         self.max_wait = max_wait
         self._warned = False
+        self._learner = next((t for t in layers(inner) if isinstance(t, Learns)), None)
+        self._taught: dict[str, Any] | None = None  # what the store holds, once read
+
+    def _recall(self) -> None:
+        """Before the first call: take up what the store kept of the provider's learning."""
+        if self._learner is None or self._taught is not None:
+            return
+        key = target_key(self.inner.identity)
+        kept = self._safely(lambda: self.store.learned(key), None)
+        if kept is not None:
+            self._learner.adopt(kept)
+        self._taught = self._learner.learned()
+
+    def _remember(self) -> None:
+        """After a call: keep what the provider learned, when it learned something new (and
+        what another process kept meanwhile, taken up first)."""
+        if self._learner is None or self._learner.learned() == self._taught:
+            return
+        learner, key = self._learner, target_key(self.inner.identity)
+
+        def keep() -> None:
+            kept = self.store.learned(key)
+            if kept is not None:
+                learner.adopt(kept)
+            self.store.keep_learned(key, learner.learned())
+
+        self._safely(keep, None, write=True)
+        self._taught = learner.learned()
 
     def _safely(self, op: Callable[[], T], fallback: T, *, write: bool = False) -> T:
         """Run a store operation; when the store cannot be read or written (a full disk, an
@@ -688,6 +782,7 @@ class CachedTarget:
             self._safely(lambda: self.store.renew(key, owner, self.lease), None, write=True)
 
     async def complete(self, request: Request) -> Reply:
+        self._recall()
         key = cache_key(self.inner.identity, request)
         hit = self._safely(lambda: self.store.get(key), None)
         if hit is not None:
@@ -704,6 +799,7 @@ class CachedTarget:
             raise
         finally:
             keeper.cancel()
+            self._remember()
         if not storable(reply):
             # given to this run (graded as the empty reply it is), never kept: the next run
             # asks again, and a caller waiting on the claim calls for itself
