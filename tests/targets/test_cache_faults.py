@@ -682,6 +682,36 @@ def test_a_store_with_a_trigger_index_or_check_of_another_making_is_a_clear_erro
     assert not (out / "results.json").exists()
 
 
+@pytest.mark.parametrize("no_cache", [False, True])
+def test_a_duckdb_file_where_the_store_goes_is_left_as_it_is(
+    tmp_path: Path, no_cache: bool
+) -> None:
+    """A DuckDB database of the user's where the cache (or --no-cache journal) goes. It was
+    called corrupt ("file is not a database"), renamed ``.corrupt-DATE`` and replaced by a
+    fresh store, the run going on (exit 0). Now exit 2 names the file and what it is, and
+    leaves it where and as it was (its mode too), writing no results."""
+    import duckdb
+
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    path = out / ".backbone" / "journal.sqlite" if no_cache else cache / "responses.sqlite"
+    named = Path("out/.backbone/journal.sqlite") if no_cache else path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE sales (region TEXT, amount DOUBLE)")
+    con.execute("INSERT INTO sales VALUES ('north', 12.5)")
+    con.close()
+    os.chmod(path, 0o644)
+    before = path.read_bytes()
+    proc = _run_on(tmp_path, "--out", "out", *(["--no-cache"] if no_cache else []), cache=cache)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith(f"error: {named}: "), proc.stderr
+    assert "is a DuckDB database, not backbone's: move it away" in proc.stderr
+    assert path.read_bytes() == before and mode(path) == 0o644
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+    assert not (out / "results.json").exists()
+
+
 def test_a_store_that_refuses_a_write_backbone_cannot_foresee_goes_on_uncached(
     tmp_path: Path,
 ) -> None:

@@ -157,6 +157,10 @@ def open_store(
         return (store or ResponseStore)(path)
     except (OSError, sqlite3.OperationalError) as exc:
         text = str(exc)
+        if isinstance(exc, NotSQLite):
+            raise InputError.single(
+                str(path), None, f"{what} is {text}, not backbone's: move it away, {locked_advice}"
+            ) from None
         if isinstance(exc, sqlite3.OperationalError) and "locked" in text:
             raise InputError.single(
                 str(path),
@@ -197,6 +201,40 @@ def cache_key(identity: Mapping[str, Any], request: Request) -> str:
     )
     # surrogatepass: the same bytes as UTF-8 for any encodable text, and no crash otherwise
     return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class NotSQLite(sqlite3.OperationalError):
+    """The file is a database of another kind (its header says which): not a corrupt store,
+    to be set aside and replaced, but a file of the user's, to be left as it is."""
+
+
+_MAGIC = {(8, b"DUCK"): "a DuckDB database"}
+"""Headers of other databases: (offset, bytes) and what they make the file."""
+
+
+def check_kind(path: Path) -> None:
+    """Raise :class:`NotSQLite` when ``path`` is a database of another kind. A DuckDB file
+    in the cache folder (a user's own ``responses.sqlite``) was called corrupt and renamed
+    ``.corrupt-DATE`` with a fresh cache in its place, the run going on (exit 0).
+
+    Example:
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "responses.sqlite"
+        >>> _ = path.write_bytes(bytes(8) + b"DUCK" + bytes(4))
+        >>> try:
+        ...     check_kind(path)
+        ... except NotSQLite as exc:
+        ...     print(exc)
+        a DuckDB database
+    """
+    try:
+        with path.open("rb") as f:
+            head = f.read(16)
+    except OSError:
+        return  # absent, or unreadable: opening it says what is wrong
+    for (offset, magic), kind in _MAGIC.items():
+        if head[offset : offset + len(magic)] == magic:
+            raise NotSQLite(kind)
 
 
 def is_corruption(exc: sqlite3.DatabaseError) -> bool:
@@ -449,6 +487,7 @@ class ResponseStore:
     # ---- opening, and surviving a corrupt file -------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
+        check_kind(self.path)
         _private_file(self.path)
         db = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT, check_same_thread=False)
         try:
