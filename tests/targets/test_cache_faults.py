@@ -471,6 +471,62 @@ async def test_a_cache_another_process_holds_locked_is_waited_on_once_not_at_eve
     store.close()
 
 
+async def test_the_first_write_to_a_locked_cache_does_not_stall_the_run(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The lock is taken after the cache was opened (a SQLite browser saving edits, a stuck
+    transaction), with the wait backbone ships (no patched timeout). The first write waited
+    out the 30 s busy timeout on the event loop, every conversation stalled with it, before
+    the warning that the run went on without caching. Now it waits about a second, once."""
+    path = tmp_path / "c.sqlite"
+    store = ResponseStore(path)
+    bot, calls = counting()
+    target = CachedTarget(CallableTarget(bot, name="b"), store)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    asks = [Request((ChatMessage("user", f"Question {i}?"),)) for i in range(5)]
+    t0 = time.monotonic()
+    try:
+        with caplog.at_level(logging.WARNING, logger="backbone.targets.cache"):
+            replies = await asyncio.gather(*(target.complete(r) for r in asks))
+    finally:
+        holder.rollback()
+        holder.close()
+    elapsed = time.monotonic() - t0
+    assert elapsed < 5, elapsed  # 30 s before
+    assert [r.text for r in replies] == ["Rome."] * 5 and len(calls) == 5
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "database is locked" in warnings[0], warnings
+    store.close()
+
+
+def test_a_batch_journal_another_process_holds_locked_does_not_stall_the_run(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``batches.sqlite`` locked by another process after it was opened: journaling a batch
+    waited out the 30 s busy timeout (on the event loop: every conversation of a --batch run
+    stalled) before the warning that the run goes on without it. Now about a second."""
+    from backbone.targets.batch_journal import BatchJournal
+
+    path = tmp_path / "batches.sqlite"
+    journal = BatchJournal(path)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    t0 = time.monotonic()
+    try:
+        with caplog.at_level(logging.WARNING, logger="backbone.targets.batch_journal"):
+            journal.record("batch_1", ["k1", "k2"])
+    finally:
+        holder.rollback()
+        holder.close()
+    assert time.monotonic() - t0 < 5  # 30 s before
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "database is locked" in warnings[0], warnings
+    journal.record("batch_2", ["k3"])  # the lock is gone: journaled again
+    assert journal.find("k3") == "batch_2"
+    journal.close()
+
+
 @pytest.mark.parametrize("damage", ["random-bytes", "truncated-header"])
 def test_a_corrupt_batch_journal_is_set_aside_and_a_fresh_one_started(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, damage: str
@@ -594,6 +650,117 @@ def test_a_store_whose_table_needs_a_value_backbone_does_not_write_is_a_clear_er
     )
     assert path.read_bytes() == before
     assert not (out / "results.json").exists()
+
+
+_OURS = (
+    "CREATE TABLE responses (key TEXT PRIMARY KEY, text TEXT NOT NULL, input_tokens INTEGER "
+    "NOT NULL, output_tokens INTEGER NOT NULL, created REAL NOT NULL{check})",
+    "CREATE TABLE claims (key TEXT PRIMARY KEY, owner TEXT NOT NULL, expires REAL NOT NULL)",
+)
+_PARTS = {
+    "trigger": (
+        "CREATE TRIGGER ledger BEFORE INSERT ON responses BEGIN "
+        "SELECT RAISE(ABORT, 'the ledger is read-only'); END",
+        "a trigger backbone does not make: ledger on responses",
+    ),
+    "unique-responses": (
+        "CREATE UNIQUE INDEX one_size ON responses (output_tokens)",
+        "a unique index backbone does not make: one_size on responses (output_tokens)",
+    ),
+    "unique-claims": (
+        "CREATE UNIQUE INDEX one_owner ON claims (owner, expires)",
+        "a unique index backbone does not make: one_owner on claims (owner, expires)",
+    ),
+    "check": ("", "a CHECK constraint backbone does not make: responses"),
+}
+
+
+@pytest.mark.parametrize("part", list(_PARTS))
+@pytest.mark.parametrize("no_cache", [False, True])
+def test_a_store_with_a_trigger_index_or_check_of_another_making_is_a_clear_error(
+    tmp_path: Path, no_cache: bool, part: str
+) -> None:
+    """A cache (or --no-cache journal) with every table and column backbone uses, and a part
+    of another tool's making on them. A trigger or a CHECK that refuses the insert ended the
+    run with "sqlite3.IntegrityError" (a traceback, exit 1) at the first reply; a unique index
+    on other columns than the key had each reply replace the ones before (INSERT OR REPLACE:
+    the cache kept one reply of the suite's 15, exit 0 without a word). Now exit 2 before any
+    call names the file and the part, leaves the file as it was, and writes no results."""
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    path = out / ".backbone" / "journal.sqlite" if no_cache else cache / "responses.sqlite"
+    named = Path("out/.backbone/journal.sqlite") if no_cache else path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path)
+    responses, claims = _OURS
+    db.execute(responses.format(check=", CHECK (length(text) < 3)" * (part == "check")))
+    db.execute(claims)
+    statement, said = _PARTS[part]
+    if statement:
+        db.execute(statement)
+    db.commit()
+    db.close()
+    before = path.read_bytes()
+    proc = _run_on(tmp_path, "--out", "out", *(["--no-cache"] if no_cache else []), cache=cache)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith(f"error: {named}: "), proc.stderr
+    assert f"is a SQLite database backbone cannot use ({said}): move it away" in proc.stderr
+    assert path.read_bytes() == before
+    assert not (out / "results.json").exists()
+
+
+@pytest.mark.parametrize("no_cache", [False, True])
+def test_a_duckdb_file_where_the_store_goes_is_left_as_it_is(
+    tmp_path: Path, no_cache: bool
+) -> None:
+    """A DuckDB database of the user's where the cache (or --no-cache journal) goes. It was
+    called corrupt ("file is not a database"), renamed ``.corrupt-DATE`` and replaced by a
+    fresh store, the run going on (exit 0). Now exit 2 names the file and what it is, and
+    leaves it where and as it was (its mode too), writing no results."""
+    import duckdb
+
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    path = out / ".backbone" / "journal.sqlite" if no_cache else cache / "responses.sqlite"
+    named = Path("out/.backbone/journal.sqlite") if no_cache else path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE sales (region TEXT, amount DOUBLE)")
+    con.execute("INSERT INTO sales VALUES ('north', 12.5)")
+    con.close()
+    os.chmod(path, 0o644)
+    before = path.read_bytes()
+    proc = _run_on(tmp_path, "--out", "out", *(["--no-cache"] if no_cache else []), cache=cache)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith(f"error: {named}: "), proc.stderr
+    assert "is a DuckDB database, not backbone's: move it away" in proc.stderr
+    assert path.read_bytes() == before and mode(path) == 0o644
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+    assert not (out / "results.json").exists()
+
+
+def test_a_store_that_refuses_a_write_backbone_cannot_foresee_goes_on_uncached(
+    tmp_path: Path,
+) -> None:
+    """A STRICT table whose ``created`` is an INTEGER: the first reply's time (a float) is
+    refused with "sqlite3.IntegrityError: cannot store REAL value in INTEGER column", which
+    ended the run with a traceback. It is a write the store cannot take, as a full disk's:
+    one warning, and the run goes on without caching."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    db = sqlite3.connect(cache / "responses.sqlite")
+    db.execute(
+        "CREATE TABLE responses (key TEXT PRIMARY KEY, text TEXT NOT NULL, input_tokens "
+        "INTEGER NOT NULL, output_tokens INTEGER NOT NULL, created INTEGER NOT NULL, cut "
+        "INTEGER, cut_by_context INTEGER) STRICT"
+    )
+    db.commit()
+    db.close()
+    proc = _run_on(tmp_path, "--out", "out", cache=cache)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.count("going on without caching these replies") == 1, proc.stderr
+    assert (tmp_path / "out" / "results.json").exists()
 
 
 def test_a_cache_on_a_full_disk_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:

@@ -389,7 +389,11 @@ def _evaluate(
             "cached_calls": role.cached_calls,
             "role_breaks": sum(1 for r in result.results if r.pressure_broke is not None),
         }
-    sent = sent_instead(stack, judging.targets if judging is not None else [])
+    sent = sent_instead(
+        stack,
+        judging.targets if judging is not None else [],
+        role.target if role is not None else None,
+    )
     if sent:
         result.options["sent"] = sent
     used = None

@@ -42,8 +42,17 @@ def record_judge_sent(options: dict[str, Any], judge_stack: Target) -> None:
         options["sent"] = sent
 
 
-def sent_instead(stack: Target, judge_stacks: Sequence[Target]) -> dict[str, Any]:
-    """``{"target": {...}, "judges": [{...}, ...]}`` for the parties that were sent something
-    other than their settings, or ``{}``."""
+def sent_instead(
+    stack: Target, judge_stacks: Sequence[Target], pressure: Target | None = None
+) -> dict[str, Any]:
+    """``{"target": {...}, "judges": [{...}, ...], "pressure": {...}}`` for the parties that
+    were sent something other than their settings (``pressure``: the adaptive pressure
+    role's model, when there is one), or ``{}``. The pressure model was left out: a
+    reasoning model playing the role, sent no ``temperature``, was recorded as sent one."""
     target = _provider_sent(stack)
-    return {**({"target": target} if target else {}), **judges_sent(judge_stacks)}
+    role = _provider_sent(pressure) if pressure is not None else {}
+    return {
+        **({"target": target} if target else {}),
+        **judges_sent(judge_stacks),
+        **({"pressure": role} if role else {}),
+    }

@@ -13,12 +13,12 @@ Example:
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from backbone.core.errors import InputError
 from backbone.targets.cache import (
@@ -52,6 +52,11 @@ class RunJournal(ResponseStore):
     """A run's journal: a :class:`ResponseStore` that also notes which run (``run``: the
     run's settings, see :func:`open_stores`) stored each reply, so that a resumed run counts
     its own replies, not those a killed run of other settings left in the same folder."""
+
+    KEYS: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        **ResponseStore.KEYS,
+        "stored_by": ("key", "run"),
+    }
 
     def __init__(self, path: Path, run: str) -> None:
         self.run = run

@@ -28,7 +28,14 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from backbone.targets.cache import _private_file, is_corruption, set_aside, use_wal
+from backbone.targets.cache import (
+    BUSY_TIMEOUT,
+    WRITE_WAIT,
+    _private_file,
+    is_corruption,
+    set_aside,
+    use_wal,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -75,9 +82,13 @@ class BatchJournal:
 
     def _connect(self) -> sqlite3.Connection:
         _private_file(self.path)
-        db = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
+        db = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT, check_same_thread=False)
         try:
             self._prepare(db)
+            # once open, a write waits for another process's lock as the response cache's
+            # does (it waited 30 s on the event loop, at every batch, while a SQLite browser
+            # held the file)
+            db.execute(f"PRAGMA busy_timeout = {round(min(WRITE_WAIT, BUSY_TIMEOUT) * 1000)}")
         except BaseException:
             db.close()
             raise

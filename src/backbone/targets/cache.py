@@ -46,6 +46,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import socket
 import sqlite3
 import threading
@@ -53,10 +54,10 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
 from backbone.core.errors import InputError
-from backbone.targets.base import Target
+from backbone.targets.base import Target, layers
 from backbone.targets.messages import Reply, Request, Usage
 
 log = logging.getLogger(__name__)
@@ -87,16 +88,25 @@ _SCHEMA = (
         expires REAL NOT NULL
     )
     """,
+    """
+    CREATE TABLE IF NOT EXISTS learned (
+        target TEXT PRIMARY KEY,
+        settings TEXT NOT NULL
+    )
+    """,
 )
 _CORRUPT = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 _HOST = socket.gethostname()
 
 
 def default_cache_dir() -> Path:
-    """``$BACKBONE_CACHE_DIR``, else the user's cache directory (platformdirs)."""
+    """``$BACKBONE_CACHE_DIR`` (a leading ``~`` or ``~user`` is that home folder, as the
+    shell would read it unquoted), else the user's cache directory (platformdirs)."""
     env = os.environ.get("BACKBONE_CACHE_DIR")
     if env:
-        return Path(env)
+        # quoted ('~/x' in a CI file, an env: block) the shell leaves it literal: taken as
+        # it stood, a folder named "~" was made in the working directory
+        return Path(os.path.expanduser(env))
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("backbone"))
@@ -147,6 +157,10 @@ def open_store(
         return (store or ResponseStore)(path)
     except (OSError, sqlite3.OperationalError) as exc:
         text = str(exc)
+        if isinstance(exc, NotSQLite):
+            raise InputError.single(
+                str(path), None, f"{what} is {text}, not backbone's: move it away, {locked_advice}"
+            ) from None
         if isinstance(exc, sqlite3.OperationalError) and "locked" in text:
             raise InputError.single(
                 str(path),
@@ -171,6 +185,12 @@ def open_store(
         ) from None
 
 
+def target_key(identity: Mapping[str, Any]) -> str:
+    """Stable hash of a target's identity: what it learned of its model is kept under it."""
+    payload = json.dumps(identity, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def cache_key(identity: Mapping[str, Any], request: Request) -> str:
     """Stable hash of what determines a reply."""
     payload = json.dumps(
@@ -181,6 +201,40 @@ def cache_key(identity: Mapping[str, Any], request: Request) -> str:
     )
     # surrogatepass: the same bytes as UTF-8 for any encodable text, and no crash otherwise
     return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class NotSQLite(sqlite3.OperationalError):
+    """The file is a database of another kind (its header says which): not a corrupt store,
+    to be set aside and replaced, but a file of the user's, to be left as it is."""
+
+
+_MAGIC = {(8, b"DUCK"): "a DuckDB database"}
+"""Headers of other databases: (offset, bytes) and what they make the file."""
+
+
+def check_kind(path: Path) -> None:
+    """Raise :class:`NotSQLite` when ``path`` is a database of another kind. A DuckDB file
+    in the cache folder (a user's own ``responses.sqlite``) was called corrupt and renamed
+    ``.corrupt-DATE`` with a fresh cache in its place, the run going on (exit 0).
+
+    Example:
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "responses.sqlite"
+        >>> _ = path.write_bytes(bytes(8) + b"DUCK" + bytes(4))
+        >>> try:
+        ...     check_kind(path)
+        ... except NotSQLite as exc:
+        ...     print(exc)
+        a DuckDB database
+    """
+    try:
+        with path.open("rb") as f:
+            head = f.read(16)
+    except OSError:
+        return  # absent, or unreadable: opening it says what is wrong
+    for (offset, magic), kind in _MAGIC.items():
+        if head[offset : offset + len(magic)] == magic:
+            raise NotSQLite(kind)
 
 
 def is_corruption(exc: sqlite3.DatabaseError) -> bool:
@@ -221,7 +275,14 @@ def new_owner() -> str:
 
 
 BUSY_TIMEOUT = 30.0
-"""Seconds a write waits for another process's lock on the cache before SQLite gives up."""
+"""Seconds opening the cache waits for another process's lock on it before SQLite gives up."""
+
+WRITE_WAIT = 1.0
+"""Seconds a write of a run under way waits for another process's lock (at most
+:data:`BUSY_TIMEOUT`). Another backbone holds it for the few milliseconds of one write; a
+lock held longer (a SQLite browser with unsaved edits, a stuck transaction) fails the write,
+and the run goes on without writing the cache. The write waits on the event loop, every
+conversation with it: it waited :data:`BUSY_TIMEOUT`, a 30 s stall before the warning."""
 
 WAL_PATIENCE = 30.0
 """Seconds to keep asking for write-ahead logging while another process holds the file."""
@@ -282,6 +343,7 @@ def set_aside(path: Path, exc: sqlite3.DatabaseError, what: str = "response stor
 _COLUMNS = {
     "responses": ("key", "text", "input_tokens", "output_tokens", "created"),
     "claims": ("key", "owner", "expires"),
+    "learned": ("target", "settings"),
 }
 
 
@@ -330,6 +392,58 @@ def _check_tables(db: sqlite3.Connection) -> None:
 _ADDED_COLUMNS = ("cut", "cut_by_context")
 """The columns of ``responses`` added after its first version, in order."""
 
+KEYS: dict[str, tuple[str, ...]] = {
+    "responses": ("key",),
+    "claims": ("key",),
+    "learned": ("target",),
+}
+"""The store's tables, each with the columns of its one unique key."""
+_CHECK = re.compile(r"\bCHECK\s*\(", re.IGNORECASE)
+
+
+def check_parts(db: sqlite3.Connection, keys: Mapping[str, tuple[str, ...]] = KEYS) -> None:
+    """Raise ``sqlite3.OperationalError`` when a table of the store's (``keys``: each
+    table's key columns) is something backbone never makes, before anything is written: a
+    view, a table with a ``CHECK`` constraint or a unique index on other columns than its
+    key, or a trigger. A trigger or a check that refuses a write ended the run with an
+    ``IntegrityError`` traceback; a unique index on another column had each reply replace
+    the ones stored before (``INSERT OR REPLACE``), a cache that kept almost nothing.
+
+    Example:
+        >>> db = sqlite3.connect(":memory:")
+        >>> _ = db.execute("CREATE TABLE claims (key TEXT PRIMARY KEY, owner TEXT, expires REAL)")
+        >>> _ = db.execute("CREATE UNIQUE INDEX one ON claims (expires)")
+        >>> try:
+        ...     check_parts(db)
+        ... except sqlite3.OperationalError as exc:
+        ...     print(exc)
+        a unique index backbone does not make: one on claims (expires)
+    """
+    names = tuple(keys)
+    marks = ", ".join("?" * len(names))
+    parts = db.execute(
+        f"SELECT type, name, tbl_name, sql FROM sqlite_master WHERE tbl_name IN ({marks}) "
+        "ORDER BY type DESC, name",
+        names,
+    ).fetchall()
+    for kind, name, table, sql in parts:
+        if kind == "trigger":
+            raise sqlite3.OperationalError(f"a trigger backbone does not make: {name} on {table}")
+        if kind == "view":
+            raise sqlite3.OperationalError(f"{name} is a view, not a table")
+        if kind == "table" and _CHECK.search(sql or ""):
+            raise sqlite3.OperationalError(f"a CHECK constraint backbone does not make: {name}")
+    for table in {str(t) for kind, _, t, _ in parts if kind == "table"}:
+        for _, index, unique, *_ in db.execute(f"PRAGMA index_list({table})").fetchall():
+            if not unique:
+                continue  # it only speeds up reads
+            columns = tuple(str(row[2]) for row in db.execute(f"PRAGMA index_info('{index}')"))
+            if columns != keys[table]:
+                raise sqlite3.OperationalError(
+                    f"a unique index backbone does not make: {index} on {table} "
+                    f"({', '.join(columns)})"
+                )
+
 
 def _add_cut_column(db: sqlite3.Connection) -> None:
     """Give a cache written before replies knew whether (and why) they were cut at the token
@@ -358,22 +472,27 @@ class ResponseStore:
     """A SQLite table of replies by key, and the claims of calls in flight. Every write is
     committed at once, so a killed process loses nothing it was told."""
 
+    KEYS: ClassVar[Mapping[str, tuple[str, ...]]] = KEYS
+    """The store's tables, each with its key's columns (:func:`check_parts`)."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
         self._db = self._open()
         self.unwritable = False
         """Set by :class:`CachedTarget` when a write failed (a full disk, a lock another
-        process held past :data:`BUSY_TIMEOUT`): every wrapper of this store stops writing
+        process held past :data:`WRITE_WAIT`): every wrapper of this store stops writing
         to it, and reads it still."""
 
     # ---- opening, and surviving a corrupt file -------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
+        check_kind(self.path)
         _private_file(self.path)
         db = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT, check_same_thread=False)
         try:
             _check_tables(db)
+            check_parts(db, self.KEYS)
             use_wal(db)
             db.execute("PRAGMA synchronous=NORMAL")
             for statement in _SCHEMA:
@@ -388,12 +507,19 @@ class ResponseStore:
 
     def _open(self) -> sqlite3.Connection:
         try:
-            return self._connect()
+            return self._connected()
         except sqlite3.DatabaseError as exc:
             if not is_corruption(exc):
                 raise
             self._set_aside(exc)
-            return self._connect()
+            return self._connected()
+
+    def _connected(self) -> sqlite3.Connection:
+        """:meth:`_connect`, then writes wait at most :data:`WRITE_WAIT` for a lock."""
+        db = self._connect()
+        wait = min(WRITE_WAIT, BUSY_TIMEOUT)
+        db.execute(f"PRAGMA busy_timeout = {round(wait * 1000)}")
+        return db
 
     def _set_aside(self, exc: sqlite3.DatabaseError) -> None:
         set_aside(self.path, exc)
@@ -413,7 +539,7 @@ class ResponseStore:
                 with contextlib.suppress(sqlite3.Error):
                     self._db.close()
                 self._set_aside(exc)
-                self._db = self._connect()
+                self._db = self._connected()
                 return op(self._db)
 
     # ---- replies -------------------------------------------------------------------------
@@ -470,6 +596,36 @@ class ResponseStore:
             )
             if owner is not None:
                 db.execute("DELETE FROM claims WHERE key = ? AND owner = ?", (key, owner))
+            db.commit()
+
+        self._run(op)
+
+    # ---- what a target learned of its model -----------------------------------------------
+
+    def learned(self, target: str) -> dict[str, Any] | None:
+        """What the target whose :func:`target_key` is ``target`` learned (None: nothing
+        kept, or a value no backbone wrote)."""
+
+        def op(db: sqlite3.Connection) -> Any:
+            return db.execute("SELECT settings FROM learned WHERE target = ?", (target,)).fetchone()
+
+        row = self._run(op)
+        if row is None or not isinstance(row[0], str):
+            return None
+        try:
+            settings = json.loads(row[0])
+        except ValueError:
+            return None
+        return settings if isinstance(settings, dict) else None
+
+    def keep_learned(self, target: str, settings: Mapping[str, Any]) -> None:
+        """Keep what the target whose :func:`target_key` is ``target`` learned."""
+
+        def op(db: sqlite3.Connection) -> None:
+            db.execute(
+                "INSERT OR REPLACE INTO learned (target, settings) VALUES (?, ?)",
+                (target, json.dumps(settings, sort_keys=True)),
+            )
             db.commit()
 
         self._run(op)
@@ -545,11 +701,30 @@ def storable(reply: Reply) -> bool:
     return bool(reply.text.strip())
 
 
+@runtime_checkable
+class Learns(Protocol):
+    """A target that learns how its model must be called (a reasoning model that refuses a
+    parameter, or needs a larger token limit) and changes what it sends."""
+
+    def learned(self) -> dict[str, Any]:
+        """What it learned, as JSON values."""
+        ...
+
+    def adopt(self, learned: Mapping[str, Any]) -> None:
+        """Take up what a target of the same identity learned before."""
+        ...
+
+
 class CachedTarget:
     """Serves a stored reply when there is one; otherwise claims the key, calls the inner
     target and stores what it says (waiting instead when another caller holds the claim).
     Failures are never stored, nor is an empty reply (:func:`storable`): it is returned to
-    this caller, and the next one asks the target again."""
+    this caller, and the next one asks the target again.
+
+    What the provider inside learned of its model (:class:`Learns`) is kept beside the
+    replies, and taken up by the next run of the same target before its first call: a run
+    served from the cache, or resumed from a journal, sends (and records in
+    ``options.sent``) what the run that stored the replies sent."""
 
     def __init__(
         self,
@@ -564,20 +739,50 @@ class CachedTarget:
         self.lease = lease
         self.max_wait = max_wait
         self._warned = False
+        self._learner = next((t for t in layers(inner) if isinstance(t, Learns)), None)
+        self._taught: dict[str, Any] | None = None  # what the store holds, once read
+
+    def _recall(self) -> None:
+        """Before the first call: take up what the store kept of the provider's learning."""
+        if self._learner is None or self._taught is not None:
+            return
+        key = target_key(self.inner.identity)
+        kept = self._safely(lambda: self.store.learned(key), None)
+        if kept is not None:
+            self._learner.adopt(kept)
+        self._taught = self._learner.learned()
+
+    def _remember(self) -> None:
+        """After a call: keep what the provider learned, when it learned something new (and
+        what another process kept meanwhile, taken up first)."""
+        if self._learner is None or self._learner.learned() == self._taught:
+            return
+        learner, key = self._learner, target_key(self.inner.identity)
+
+        def keep() -> None:
+            kept = self.store.learned(key)
+            if kept is not None:
+                learner.adopt(kept)
+            self.store.keep_learned(key, learner.learned())
+
+        self._safely(keep, None, write=True)
+        self._taught = learner.learned()
 
     def _safely(self, op: Callable[[], T], fallback: T, *, write: bool = False) -> T:
         """Run a store operation; when the store cannot be read or written (a full disk, an
-        I/O error, a lock held past sqlite's timeout) warn once and go on without it: the
+        I/O error, a lock held past :data:`WRITE_WAIT`) warn once and go on without it: the
         call is made (or its reply returned) uncached rather than failing the conversation.
         Once a ``write`` failed, no write is tried again (``store.unwritable``): each one
-        waited out the lock's :data:`BUSY_TIMEOUT` again, on the event loop, so a process
-        holding the cache's lock (a SQLite browser with unsaved edits) held the whole run,
-        30 s a call, though the warning said it went on without caching."""
+        waited out the lock's timeout again, on the event loop, so a process holding the
+        cache's lock (a SQLite browser with unsaved edits) held the whole run, 30 s a call,
+        though the warning said it went on without caching."""
         if write and self.store.unwritable:
             return fallback
         try:
             return op()
-        except (sqlite3.OperationalError, OSError) as exc:
+        except (sqlite3.OperationalError, sqlite3.IntegrityError, OSError) as exc:
+            # IntegrityError: a write the file refuses (a constraint of another making that
+            # check_parts does not know), a reply uncached rather than a traceback
             if write:
                 self.store.unwritable = True
             if not self._warned:
@@ -616,6 +821,7 @@ class CachedTarget:
             self._safely(lambda: self.store.renew(key, owner, self.lease), None, write=True)
 
     async def complete(self, request: Request) -> Reply:
+        self._recall()
         key = cache_key(self.inner.identity, request)
         hit = self._safely(lambda: self.store.get(key), None)
         if hit is not None:
@@ -632,6 +838,7 @@ class CachedTarget:
             raise
         finally:
             keeper.cancel()
+            self._remember()
         if not storable(reply):
             # given to this run (graded as the empty reply it is), never kept: the next run
             # asks again, and a caller waiting on the claim calls for itself

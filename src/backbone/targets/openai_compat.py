@@ -28,6 +28,7 @@ import json
 import logging
 import os
 import re
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -324,6 +325,43 @@ class OpenAITarget(HttpProvider):
         if left:
             out["left_out"] = left
         return out
+
+    def learned(self) -> dict[str, Any]:
+        """What this target learned of its model while calling it, to be kept with its
+        replies (:class:`~backbone.targets.cache.CachedTarget`): the parameters it refused,
+        and the token limit grown for its reasoning.
+
+        Example:
+            >>> OpenAITarget("gpt-5-mini", api_key="sk-test", max_tokens=64).learned()
+            {'refused': ['max_tokens'], 'budget': 64}
+        """
+        return {"refused": sorted(self.refused), "budget": self.budget}
+
+    def adopt(self, learned: Mapping[str, Any]) -> None:
+        """Take up what a target of the same identity learned (:meth:`learned`, kept by an
+        earlier or a killed run, or another process): send what it sent, so a run served
+        from the cache or resumed says in ``options.sent`` what was sent (it said nothing:
+        no call of its own had met the refusal), and its new calls go as a fresh run's
+        would (not at a limit the replies before it had outgrown). Unknown or out-of-range
+        values are ignored: the store is a file.
+
+        Example:
+            >>> t = OpenAITarget("m", base_url="http://127.0.0.1:9/v1", max_tokens=300)
+            >>> t.adopt({"refused": ["temperature", "stream"], "budget": 1200})
+            >>> t.sent_instead()
+            {'max_tokens': 1200, 'left_out': ['temperature']}
+        """
+        refused = learned.get("refused")
+        if isinstance(refused, list):
+            self.refused |= {p for p in refused if p in ADAPTABLE and self._asked(p)}
+        budget = learned.get("budget")
+        if (
+            isinstance(budget, int)
+            and not isinstance(budget, bool)
+            and self.budget is not None
+            and self.budget < budget <= MAX_COMPLETION_BUDGET
+        ):
+            self.budget = budget
 
     def _asked(self, param: str) -> bool:
         """Whether this target sends ``param``: one of its settings, or the ``seed`` each
