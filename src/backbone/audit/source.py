@@ -292,6 +292,7 @@ def _csv_reader_sql(path: Path, header: list[str], *, rejects: bool = False) -> 
     return (
         f"read_csv({sql_literal(str(path))}, header=true, auto_detect=false, delim=',', "
         f"quote='\"', escape='\"', columns={{{columns}}}, strict_mode=true, "
+        "allow_quoted_nulls=false, "
         f"max_line_size={MAX_CSV_LINE}, buffer_size={MAX_CSV_LINE}{extra})"
     )
 
