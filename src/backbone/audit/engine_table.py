@@ -125,8 +125,9 @@ def as_text(value: ir.Value, *, utc: bool = False) -> ir.StringValue:
     floating ``NaN`` or infinity as ``nan``, ``inf``, ``-inf`` (Spark and Postgres wrote
     ``NaN``, ``Infinity``), any other float as DuckDB words it (``1e+20``, ``123456789.0``,
     where Spark wrote ``1.0E20``, ``1.23456789E8``), and, with ``utc`` (a column the engine
-    writes as a UTC time with no offset: Spark's ``TIMESTAMP``), the time with ``+00``. Before, a stratum of such a
-    segment had another label on Spark than on DuckDB, its counts the same.
+    writes as a UTC time with no offset: Spark's ``TIMESTAMP``), the time with ``+00``.
+    Before, a stratum of such a segment had another label on Spark than on DuckDB, its
+    counts the same.
 
     Example:
         >>> import pyarrow as pa
