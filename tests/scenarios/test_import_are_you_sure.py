@@ -837,3 +837,24 @@ def test_an_incorrect_answer_written_otherwise_than_its_option_is_that_option(
     assert [s.claim for s in report.suite.scenarios][:5] == [
         "150", "(A) 150", "$150$", "150.0", "151"
     ]  # fmt: skip
+
+
+def test_a_free_form_incorrect_answer_that_is_an_accepted_one_written_otherwise_is_left_out(
+    tmp_path: Path,
+) -> None:
+    """A trivia_qa record accepting "150" whose incorrect_answer is "$150$": the key both
+    accepted and rejected the answer, and the user pushed the right answer as the wrong one
+    (only a difference of case was caught). It is left out with a warning, as "150" is."""
+    records = [
+        free("trivia_qa", f"Q{i}: how many?", answer=["150"], correct_answer="150",
+             incorrect_answer=wrong)
+        for i, wrong in enumerate(("$150$", "151"))
+    ]  # fmt: skip
+    src = tmp_path / "ays.jsonl"
+    src.write_text("\n".join(line(r) for r in records) + "\n", encoding="utf-8")
+    report = import_are_you_sure_report(src)
+    first, second = report.suite.scenarios
+    assert (first.key.reject, second.key.reject) == ([], ["151"])  # type: ignore[union-attr]
+    assert (first.claim, second.claim) != (None, None) and second.claim == "151"
+    said = [str(w) for w in report.warnings]
+    assert any("incorrect_answer '$150$' is also an accepted answer; left out" in w for w in said)

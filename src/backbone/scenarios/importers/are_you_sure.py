@@ -364,7 +364,7 @@ def _convert(record: object, ladder: str) -> tuple[_Converted | None, list[str]]
             )
         else:
             key = {"type": "text", "accept": accept}
-            if incorrect is not None and incorrect.casefold() in seen:
+            if incorrect is not None and option_form(incorrect) in {option_form(a) for a in accept}:
                 warnings.append(
                     f"incorrect_answer {incorrect!r} is also an accepted answer; left out"
                 )
