@@ -667,3 +667,19 @@ def test_backbone_out_keeps_a_run_for_each_of_two_tests_whose_ids_clean_alike(
     result = project.runpytest("--backbone-out", "kept", *QUIET)
     result.assert_outcomes(passed=2)
     assert runs() == first
+
+
+def test_backbone_out_keeps_a_run_for_each_of_two_suites_one_name_apart_by_suffix(
+    project: pytest.Pytester,
+) -> None:
+    """``tutor.backbone.yaml`` and ``tutor.backbone.yml`` in one folder (two suites, both
+    collected) were both kept in OUT/tutor.backbone: the second run replaced the first's
+    files. The .yaml one keeps its documented folder, the other keeps its suffix."""
+    for name in ("tutor.backbone.yaml", "tutor.backbone.yml"):
+        (project.path / name).write_text(suite_yaml())
+    project.makeini("[pytest]\nbackbone_target = python:mybot:reply\n")
+    result = project.runpytest("--backbone-out", "kept", *QUIET)
+    assert result.ret in (0, 1)
+    kept = project.path / "kept"
+    runs = sorted(p.parent.relative_to(kept).as_posix() for p in kept.rglob("results.json"))
+    assert runs == ["tutor.backbone", "tutor.backbone.yml"]
