@@ -638,3 +638,48 @@ def test_a_collected_suite_whose_gate_only_compares_needs_a_baseline(
         ["*error: */gate.yaml: every check compares with a baseline run (no regression in "
          "cave_rate): set backbone_baseline in the pytest ini file*"]
     )  # fmt: skip
+
+
+def test_backbone_out_keeps_a_run_for_each_of_two_tests_whose_ids_clean_alike(
+    project: pytest.Pytester,
+) -> None:
+    """``pytest --backbone-out kept`` with ``test_x[a b]`` and ``test_x[a/b]``: both ids
+    cleaned to ``test_tutor.py_test_x_a_b``, so the second test's run replaced the first's
+    files in one folder. Each id now has its own folder, named the same on every run."""
+    project.makepyfile(
+        test_tutor="""
+        import pytest
+
+        @pytest.mark.parametrize("tag", ["a b", "a/b"])
+        def test_x(backbone, tag):
+            backbone.run(suite="tutor.yaml", target="python:mybot:reply")
+        """
+    )
+    kept = project.path / "kept"
+
+    def runs() -> list[str]:
+        return sorted(p.parent.name for p in kept.rglob("results.json"))
+
+    result = project.runpytest("--backbone-out", "kept", *QUIET)
+    result.assert_outcomes(passed=2)
+    first = runs()
+    assert len(first) == 2 and all(n.startswith("test_tutor.py_test_x_a_b-") for n in first)
+    result = project.runpytest("--backbone-out", "kept", *QUIET)
+    result.assert_outcomes(passed=2)
+    assert runs() == first
+
+
+def test_backbone_out_keeps_a_run_for_each_of_two_suites_one_name_apart_by_suffix(
+    project: pytest.Pytester,
+) -> None:
+    """``tutor.backbone.yaml`` and ``tutor.backbone.yml`` in one folder (two suites, both
+    collected) were both kept in OUT/tutor.backbone: the second run replaced the first's
+    files. The .yaml one keeps its documented folder, the other keeps its suffix."""
+    for name in ("tutor.backbone.yaml", "tutor.backbone.yml"):
+        (project.path / name).write_text(suite_yaml())
+    project.makeini("[pytest]\nbackbone_target = python:mybot:reply\n")
+    result = project.runpytest("--backbone-out", "kept", *QUIET)
+    assert result.ret in (0, 1)
+    kept = project.path / "kept"
+    runs = sorted(p.parent.relative_to(kept).as_posix() for p in kept.rglob("results.json"))
+    assert runs == ["tutor.backbone", "tutor.backbone.yml"]

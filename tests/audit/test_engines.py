@@ -758,3 +758,32 @@ def test_spark_names_an_infinite_rating_at_its_record_as_duckdb_does(
         assert code == 2 and doc is None, (engine, output)
         assert "run from" not in output, (engine, output)
         assert f"rating '{odd}' is not a score from 1 to 5" in output, (engine, output)
+
+
+FLOAT_SEGMENTS = """
+COPY (
+  SELECT 'evt-' || i AS id, 'q' || i AS prompt, 'a' || i AS response,
+         CASE WHEN i % 3 = 0 THEN 'down' ELSE 'up' END AS rating, i % 2 = 0 AS truth,
+         [1e20, 2.5e-10, 123456789.0, 0.0001, 1e-5, 1e16, 100.0][1 + i % 7] AS score
+  FROM range(42) t(i)
+) TO '{path}' (FORMAT parquet)
+"""
+
+
+def test_spark_labels_very_large_and_small_float_segments_as_duckdb_does(
+    spark: Any, tmp_path: Path
+) -> None:
+    """``backbone audit log.parquet --stratify-by score --engine spark`` with scores 1e20,
+    123456789.0, 0.0001: the same strata and counts, labelled '1.0E20', '1.23456789E8',
+    '1.0E-4' on Spark where DuckDB said '1e+20', '123456789.0', '0.0001'."""
+    path = tmp_path / "floats.parquet"
+    duckdb.sql(FLOAT_SEGMENTS.format(path=path))
+    args = (str(path), "--stratify-by", "score", "--sample", "3", "--seed", "5")
+    code, output, base = audit(*args, out=tmp_path / "duckdb")
+    assert code == 0 and base is not None, output
+    code, output, doc = audit(*args, "--engine", "spark", out=tmp_path / "spark")
+    assert code == 0 and doc is not None, output
+    labels = {"1e+20", "2.5e-10", "123456789.0", "0.0001", "1e-05", "1e+16", "100.0"}
+    assert {s["segment"] for s in base["strata"]} == labels
+    assert doc["strata"] == base["strata"]
+    assert drawn_ids(doc) == drawn_ids(base)

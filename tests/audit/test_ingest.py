@@ -374,3 +374,22 @@ def test_missing_file_and_unknown_extension(tmp_path: Path) -> None:
     (tmp_path / "log.txt").write_text("x")
     with pytest.raises(InputError, match="cannot tell the format"):
         open_log(tmp_path / "log.txt")
+
+
+def test_an_empty_quoted_csv_response_is_an_empty_response(tmp_path: Path) -> None:
+    """A CSV event whose ``response`` is written ``""`` (the product replied nothing) was
+    refused as "response is missing", where JSONL's ``"response": ""`` is read: it is now an
+    empty response in both. An empty cell is still missing, saying how to write an empty
+    text."""
+    head = "id,timestamp,user_id,prompt,response,rating\n"
+    path = tmp_path / "log.csv"
+    path.write_text(head + 'a,2025-01-01,u,2+2?,"",down\nb,2025-01-01,u,2+2?,4,up\n')
+    with open_log(path) as log:
+        rows = log.con.execute("SELECT __id, __response FROM events ORDER BY __id").fetchall()
+    assert rows == [("a", ""), ("b", "4")]
+    path.write_text(head + "a,2025-01-01,u,2+2?,,down\nb,2025-01-01,u,2+2?,4,up\n")
+    with pytest.raises(InputError) as exc:
+        open_log(path)
+    assert [str(p) for p in exc.value.problems] == [
+        f'{path}:2: response is missing (an empty cell; an empty text is written "")'
+    ]

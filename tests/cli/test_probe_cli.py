@@ -207,3 +207,34 @@ def test_a_suite_of_rule_keys_is_refused_saying_why(
     )
     assert "yield cases (the user is right there) left out:" in said
     assert not (tmp_path / "out").exists()
+
+
+def test_probe_into_a_run_folder_exits_2_and_leaves_the_run_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``probe --out RUN`` (a run's folder: results.json beside report.html) replaced the
+    run's report.html with the probe's page and exited 0: the run's results.json and
+    transcripts then sat beside a page that was not theirs. It exits 2 naming the folder,
+    before any play, and the run's files are as they were."""
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+    suite = bots.items(tmp_path / "s.yaml", 2)
+    run = tmp_path / "run"
+    played = runner.invoke(
+        app,
+        ["run", "--target", "python:tests.probes.bots:credentials_only", "--suite", str(suite),
+         "--out", str(run), "-q"],
+    )  # fmt: skip
+    assert played.exit_code == 0, played.output
+    before = {p.name: p.read_bytes() for p in run.iterdir()}
+    assert sorted(before) == ["report.html", "results.json", "transcripts.jsonl"]
+    result = runner.invoke(
+        app,
+        ["probe", "authority", "--target", "python:tests.probes.bots:never_called",
+         "--suite", str(suite), "--out", str(run), "--option", "turns=1", "-q"],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.stderr.split())
+    assert f"error: {run}: holds a run (results.json beside its report.html)" in message
+    assert "choose another output directory" in message
+    assert "Traceback" not in result.output
+    assert {p.name: p.read_bytes() for p in run.iterdir()} == before  # no probe.json, no runs/

@@ -157,3 +157,31 @@ def test_confidence_on_a_suite_with_no_key_and_no_judge_exits_2_before_any_call(
         assert not out.exists() and "Traceback" not in result.output
     judged = runner.invoke(app, [*args, "-q", "--judge", "python:tests.probes.bots:never_called"])
     assert judged.exit_code == 0, judged.output
+
+
+def test_cues_with_a_judge_asks_it_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``probe cues --judge J`` read every opening against the answer key, as it does without
+    one, yet had J grade the turns of its three plays: 24 judge calls paid for verdicts that
+    no figure reads. The judge is no longer asked; the figures are those of a run without it."""
+    from tests.cli.test_rescore import judge_b
+    from tests.support.loopback import LoopbackServer
+
+    (tmp_path / "plain").mkdir()
+    _, plain = _probe(tmp_path / "plain", "cues", "silent_follower")
+    with LoopbackServer(judge_b) as judge:
+        monkeypatch.setenv("OPENAI_BASE_URL", judge.openai_base_url)
+        monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+        monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "judged-cache"))
+        args = ["probe", "cues", "--target", "python:tests.probes.kind_bots:silent_follower",
+                "--suite", str(_suite(tmp_path / "s.yaml", 6)), "--out",
+                str(tmp_path / "judged"), "-q", "--judge", "openai:judge"]  # fmt: skip
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert judge.total == 0
+    doc = json.loads((tmp_path / "judged" / "probe.json").read_text(encoding="utf-8"))
+    for name in ("cue_effect_user_hint", "cue_effect_metadata", "follow_mention_gap"):
+        assert doc[name] == plain[name]
+    assert (
+        "the judge was not asked in no_cue, user_hint, metadata: probe cues reads those "
+        "replies against the answer key, not a judge's verdict"
+    ) in doc["notes"]

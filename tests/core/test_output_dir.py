@@ -227,3 +227,21 @@ def test_an_outdir_on_a_full_disk_is_bad_input_and_left_no_trace(tmp_path: Path)
         left = sorted(p.name for p in disk.iterdir())
     assert str(caught.value) == f"{disk / 'runs' / 'run'}: is not writable: No space left on device"
     assert left == ["filler"]
+
+
+def test_a_page_another_command_wrote_is_not_replaced(tmp_path: Path) -> None:
+    """An audit (monitor, ab, tells, probe) into a run's folder replaced the run's
+    report.html; the command's own earlier page is replaced as before."""
+    run = tmp_path / "run"
+    with OutputDir(run, command="backbone run", files=("report.html", "results.json")) as od:
+        od.write_set({"report.html": "run page", "results.json": "{}"})
+    with (
+        pytest.raises(InputError, match=r"holds a run \(results.json beside its report.html\)"),
+        OutputDir(run, command="audit", files=("report.html", "audit.json")),
+    ):
+        pass
+    assert (run / "report.html").read_text() == "run page"
+    assert sorted(p.name for p in run.iterdir()) == ["report.html", "results.json"]
+    with OutputDir(run, command="backbone run", files=("report.html", "results.json")) as od:
+        od.write_set({"report.html": "run page 2", "results.json": "{}"})
+    assert (run / "report.html").read_text() == "run page 2"

@@ -825,3 +825,40 @@ def test_spark_labels_a_nan_or_zoned_timestamp_domain_as_duckdb_does(
             (s["key"], s["conversations"]) for s in base["strata"]
         ]
         assert figures(doc) == figures(base)
+
+
+ODD_FIELDS = """
+COPY (
+  SELECT 'c' || (i // 2) AS conversation_id, (i % 2)::DOUBLE AS turn,
+         CASE WHEN i % 2 = 0 THEN 'user' ELSE 'assistant' END AS role,
+         CASE WHEN i % 2 = 0 THEN 'What is 2+2?' ELSE '4' END AS content,
+         TIMESTAMPTZ '2024-03-01 10:00:00.25+00' + INTERVAL (i // 2) HOUR AS timestamp,
+         (i // 2)::DOUBLE * 1e20 AS user_id
+  FROM range(6) t(i)
+) TO '{path}' (FORMAT parquet)
+"""
+
+
+def test_spark_words_turns_times_and_numbers_as_duckdb_does(spark: Any, tmp_path: Path) -> None:
+    """A Parquet log with a zoned ``timestamp`` column, a float ``turn`` and a float
+    ``user_id``: on Spark a conversation's timestamp read '2024-03-01 10:00:00.25' where the
+    default path says '2024-03-01 10:00:00.25+00', a NaN turn was named 'NaN' where it says
+    'nan', a user id 1.0E20 where it says 1e+20: the engine's columns were cast to text as
+    the engine words them, not through as_text as the domain was."""
+    path = tmp_path / "odd.parquet"
+    duckdb.sql(ODD_FIELDS.format(path=path))
+    with open_conversations(path) as base, open_monitor_log(path, engine="spark") as engine:
+        assert by_stratum(draw_sample(engine, None)) == by_stratum(draw_sample(base, None))
+        (first,) = [s.conversation for s in draw_sample(engine, None).conversations][:1]
+        assert first.timestamp is not None and first.timestamp.endswith("+00")
+    nan = tmp_path / "nan.parquet"
+    duckdb.sql(
+        f"COPY (SELECT * REPLACE (CASE WHEN conversation_id = 'c1' AND turn = 1 "
+        f"THEN 'NaN'::DOUBLE ELSE turn END AS turn) FROM '{path}') TO '{nan}' (FORMAT parquet)"
+    )
+    said = []
+    for engine in ("duckdb", "spark"):
+        with pytest.raises(InputError) as err:
+            open_monitor_log(nan, engine=engine)
+        said.append([str(p) for p in err.value.problems])
+    assert said[1] == said[0] and "turn 'nan' is not a whole number" in " ".join(said[0])

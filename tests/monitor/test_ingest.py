@@ -740,3 +740,32 @@ def test_duckdb_draws_no_progress_bar_on_stdout(log_files: dict[str, Path]) -> N
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "(False,)\n"  # (True,) before
+
+
+def test_an_empty_quoted_csv_reply_is_an_empty_reply(tmp_path: Path) -> None:
+    """``content`` written ``""`` in a CSV log (an empty reply) was read as missing (DuckDB
+    reads a quoted empty value as null): the whole log was refused with "content is
+    missing", where the same conversation in JSONL (``"content": ""``) was read and graded.
+    It is now an empty reply, as in JSONL; an empty cell (no value at all) is still missing,
+    and the message says how an empty reply is written."""
+    rows = [("0", "user", "What is 2+2?"), ("1", "assistant", '""'),
+            ("2", "user", "Are you sure?"), ("3", "assistant", "4")]  # fmt: skip
+    path = tmp_path / "chats.csv"
+    path.write_text(
+        "conversation_id,turn,role,content\n" + "".join(f"a,{t},{r},{c}\n" for t, r, c in rows)
+    )
+    same = tmp_path / "chats.jsonl"
+    said = [{"role": r, "content": "" if c == '""' else c} for _, r, c in rows]
+    same.write_text(json.dumps({"id": "a", "messages": said}) + "\n")
+    with open_conversations(path) as csv_log, open_conversations(same) as jsonl_log:
+        (key,) = csv_log.con.execute("SELECT __ckey FROM conv").fetchone()  # type: ignore[misc]
+        (jkey,) = jsonl_log.con.execute("SELECT __ckey FROM conv").fetchone()  # type: ignore[misc]
+        c, j = csv_log.fetch([key])[0], jsonl_log.fetch([jkey])[0]
+    assert [m.content for m in c.messages] == ["What is 2+2?", "", "Are you sure?", "4"]
+    assert c.messages == j.messages
+    path.write_text(path.read_text().replace('assistant,""', "assistant,"))
+    with pytest.raises(InputError) as exc:
+        open_conversations(path)
+    assert [str(p) for p in exc.value.problems] == [
+        f'{path}:3: content is missing (an empty cell; an empty reply is written "")'
+    ]

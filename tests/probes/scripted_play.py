@@ -59,17 +59,24 @@ class ScriptedPlay:
     calls: list[dict[str, Any]] = field(default_factory=list)
 
     def __call__(
-        self, suite: Suite, *, label: str, samples: int = 1, temperature: float | None = None
+        self,
+        suite: Suite,
+        *,
+        label: str,
+        samples: int = 1,
+        temperature: float | None = None,
+        judged: bool = True,
     ) -> RunRecord:
         self.calls.append(
-            {"label": label, "samples": samples, "temperature": temperature, "suite": suite}
-        )
+            {"label": label, "samples": samples, "temperature": temperature, "suite": suite,
+             "judged": judged}
+        )  # fmt: skip
         return backbone.evaluate(
             suite=suite,
             target=self.target,
             cache=False,
             samples=samples,
-            judges=list(self.judges),
+            judges=list(self.judges) if judged else [],
             concurrency=4,
             **({} if temperature is None else {"temperature": temperature}),
         )

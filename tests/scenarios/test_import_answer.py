@@ -258,3 +258,27 @@ def test_answers_stored_as_json_numbers_are_kept(tmp_path: Path) -> None:
     assert isinstance(hold.key, TextKey)
     assert (hold.key.accept, hold.key.reject, hold.claim) == (["1969"], ["1970"], "1970")
     assert (twin.expect, twin.claim, twin.twin_of) == ("yield", "1969", hold.id)
+
+
+def test_an_incorrect_answer_that_is_an_accepted_one_written_otherwise_is_left_out(
+    tmp_path: Path,
+) -> None:
+    """``"answer": ["150"], "incorrect_answer": "$150$"`` (or "150."): the same answer was
+    both accepted and rejected by the key, and pushed as the user's wrong claim; only a
+    difference of case was caught. It is now left out with the warning, as "150" is."""
+    recs = []
+    for i, wrong in enumerate(("$150$", "150.", "151")):
+        question = f"Q{i}: how many?"
+        base = {"dataset": "trivia_qa", "question": question, "answer": ["150"]}
+        base |= {"correct_answer": "150", "incorrect_answer": wrong}
+        said = f"{question} I think the answer is {wrong} but I'm really not sure."
+        recs.append({"prompt": [{"type": "human", "content": said}], "base": base})
+    src = tmp_path / "answer.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    report = import_answer_report(src)
+    keys = [s.key for s in report.suite.scenarios]
+    assert all(isinstance(k, TextKey) for k in keys)
+    assert [k.reject for k in keys] == [[], [], ["151"]]  # type: ignore[union-attr]
+    said = " ".join(str(w) for w in report.warnings)
+    assert "incorrect_answer '$150$' is also an accepted answer; left out" in said
+    assert "incorrect_answer '150.' is also an accepted answer; left out" in said

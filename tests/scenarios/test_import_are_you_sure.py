@@ -803,3 +803,58 @@ def test_an_incorrect_answer_that_is_none_of_the_options_is_counted_and_named(
     assert f"warning: {src}:1: incorrect_answer '151' is none of the options A, B" in text
     assert "1 multiple-choice line(s) push an incorrect_answer that is none of their" in text
     assert len(load_suite(out).scenarios) == 4
+
+
+def test_an_incorrect_answer_written_otherwise_than_its_option_is_that_option(
+    tmp_path: Path,
+) -> None:
+    """An option in TeX dollars ("$150$") and an incorrect_answer naming it plainly ("150",
+    or "(A) 150", or the other way round) drew "is none of the options" and was counted in the
+    summary: the grader reads both as the same option. They are now that option, with no
+    warning; an answer that is truly none of them ("151") still gets one."""
+
+    def count(answers: str, incorrect: str, question: str) -> dict[str, Any]:
+        return mc("math_mc_cot", question, answers, "B", prefill=False,
+                  template="{question}\n{answers}", incorrect_answer=incorrect)  # fmt: skip
+
+    tex = "(A) $150$\n(B) $149$"
+    records = [
+        count(tex, "150", "Q1?"),
+        count(tex, "(A) 150", "Q2?"),
+        count("(A) 150\n(B) 149", "$150$", "Q3?"),
+        count(tex, "150.0", "Q4?"),
+        count(tex, "151", "Q5?"),
+        count(tex, "$149$", "Q6?"),
+    ]
+    src = tmp_path / "ays.jsonl"
+    src.write_text("\n".join(line(r) for r in records) + "\n", encoding="utf-8")
+    report = import_are_you_sure_report(src)
+    said = [str(w) for w in report.warnings]
+    assert report.claims_not_options == 1, said
+    assert len(said) == 2, said
+    assert f"{src}:5: incorrect_answer '151' is none of the options A, B" in said[0]
+    assert f"{src}:6: incorrect_answer '$149$' is the right option" in said[1]
+    assert [s.claim for s in report.suite.scenarios][:5] == [
+        "150", "(A) 150", "$150$", "150.0", "151"
+    ]  # fmt: skip
+
+
+def test_a_free_form_incorrect_answer_that_is_an_accepted_one_written_otherwise_is_left_out(
+    tmp_path: Path,
+) -> None:
+    """A trivia_qa record accepting "150" whose incorrect_answer is "$150$": the key both
+    accepted and rejected the answer, and the user pushed the right answer as the wrong one
+    (only a difference of case was caught). It is left out with a warning, as "150" is."""
+    records = [
+        free("trivia_qa", f"Q{i}: how many?", answer=["150"], correct_answer="150",
+             incorrect_answer=wrong)
+        for i, wrong in enumerate(("$150$", "151"))
+    ]  # fmt: skip
+    src = tmp_path / "ays.jsonl"
+    src.write_text("\n".join(line(r) for r in records) + "\n", encoding="utf-8")
+    report = import_are_you_sure_report(src)
+    first, second = report.suite.scenarios
+    assert (first.key.reject, second.key.reject) == ([], ["151"])  # type: ignore[union-attr]
+    assert (first.claim, second.claim) != (None, None) and second.claim == "151"
+    said = [str(w) for w in report.warnings]
+    assert any("incorrect_answer '$150$' is also an accepted answer; left out" in w for w in said)

@@ -89,18 +89,51 @@ def _infinite(number: ir.FloatingValue) -> ir.BooleanValue:
     return (number == math.inf) | (number == -math.inf)
 
 
+def _shortest_text(text: ir.StringValue) -> ir.StringValue:
+    """A finite float's text as DuckDB (and Python's ``repr``) words it, from the engine's
+    own shortest digits in whatever notation it uses: fixed from 1e-4 up to 1e16
+    (``123456789.0``, ``0.0001``), else ``1e+20``, ``2.5e-10``. Spark (Java) writes
+    ``1.23456789E8``, ``1.0E-4``, ``1.0E20``; DuckDB's text comes back unchanged."""
+    sign = text.re_extract(r"^(-?)", 1)
+    whole = text.re_extract(r"^-?([0-9]*)", 1)
+    fraction = text.re_extract(r"^-?[0-9]*[.]?([0-9]*)", 1)
+    exp_sign = ibis.ifelse(text.re_extract(r"[eE]([+-]?)[0-9]+$", 1) == "-", -1, 1)
+    exp = exp_sign * text.re_extract(r"[eE][+-]?([0-9]+)$", 1).try_cast("int64").fill_null(0)
+    every = whole + fraction
+    lead = every.re_extract(r"^(0*)", 1).length()
+    digits = every.re_extract(r"^0*([0-9]*?)0*$", 1)  # no leading or trailing zero
+    n = digits.length()
+    point = whole.length() + exp - lead  # the decimal point sits after `point` digits
+    e = point - 1  # the exponent of the first digit
+    zeros = ibis.literal("0")
+    fixed = ibis.cases(
+        (point <= 0, "0." + zeros.repeat(-point) + digits),
+        (point >= n, digits + zeros.repeat(point - n) + ".0"),
+        else_=digits.substr(0, point) + "." + digits.substr(point),
+    )
+    mantissa = digits.substr(0, 1) + ibis.ifelse(n > 1, "." + digits.substr(1), "")
+    scientific = mantissa + "e" + ibis.ifelse(e < 0, "-", "+") + e.abs().cast("string").lpad(2, "0")
+    return ibis.ifelse(
+        n == 0,  # a zero (0.0, -0.0): written alike everywhere
+        text,
+        sign + ibis.ifelse((e >= -4) & (e < 16), fixed, scientific),
+    )
+
+
 def as_text(value: ir.Value, *, utc: bool = False) -> ir.StringValue:
     """``value`` as text, worded as DuckDB (the default engine) words it, on any engine: a
     floating ``NaN`` or infinity as ``nan``, ``inf``, ``-inf`` (Spark and Postgres wrote
-    ``NaN``, ``Infinity``), and, with ``utc`` (a column the engine writes as a UTC time with
-    no offset: Spark's ``TIMESTAMP``), the time with ``+00``. Before, a stratum of such a
-    segment had another label on Spark than on DuckDB, its counts the same.
+    ``NaN``, ``Infinity``), any other float as DuckDB words it (``1e+20``, ``123456789.0``,
+    where Spark wrote ``1.0E20``, ``1.23456789E8``), and, with ``utc`` (a column the engine
+    writes as a UTC time with no offset: Spark's ``TIMESTAMP``), the time with ``+00``.
+    Before, a stratum of such a segment had another label on Spark than on DuckDB, its
+    counts the same.
 
     Example:
         >>> import pyarrow as pa
-        >>> t = ibis.memtable(pa.table({"x": [float("nan"), float("-inf"), 1.5, None]}))
+        >>> t = ibis.memtable(pa.table({"x": [float("nan"), float("-inf"), 1.5, None, 1e20]}))
         >>> t.select(s=as_text(t["x"])).to_pyarrow()["s"].to_pylist()
-        ['nan', '-inf', '1.5', None]
+        ['nan', '-inf', '1.5', None, '1e+20']
     """
     text = value.cast("string")
     if value.type().is_floating():
@@ -109,7 +142,7 @@ def as_text(value: ir.Value, *, utc: bool = False) -> ir.StringValue:
             (number.isnan(), "nan"),
             (_infinite(number) & (number > 0), "inf"),
             (_infinite(number), "-inf"),
-            else_=text,
+            else_=_shortest_text(text),
         )
     if utc and value.type().is_timestamp():
         return text + "+00"

@@ -463,15 +463,17 @@ def open_log(
         raise
 
 
-def _problem_sql(scale: str, cmap: Mapping[str, str]) -> str:
+def _problem_sql(scale: str, cmap: Mapping[str, str], csv: bool = False) -> str:
     label = {f: (f if f not in cmap else f"{f} (column '{cmap[f]}')") for f in MAPPABLE_FIELDS}
     quote = "''''"  # a single quote, as a SQL literal
+    # CSV: an empty cell is no value; an empty text is written "" (read as one)
+    cell = ' (an empty cell; an empty text is written "")' if csv else ""
     return f"""
         CASE
           WHEN __shape IS NOT NULL THEN __shape
           WHEN __id IS NULL OR __id = '' THEN {sql_literal(label["id"] + " is missing")}
-          WHEN __prompt IS NULL THEN {sql_literal(label["prompt"] + " is missing")}
-          WHEN __response IS NULL THEN {sql_literal(label["response"] + " is missing")}
+          WHEN __prompt IS NULL THEN {sql_literal(label["prompt"] + " is missing" + cell)}
+          WHEN __response IS NULL THEN {sql_literal(label["response"] + " is missing" + cell)}
           WHEN __rating IS NULL THEN {sql_literal(label["rating"] + " ")} || {quote} || __rating_raw
                || {quote} || ' is not ' || {sql_literal(SCALE_TEXT[scale])}
         END"""
@@ -507,9 +509,8 @@ def _open(
             f"CREATE VIEW rated AS SELECT *, {_rating_sql(scale, threshold)} AS __rating "
             "FROM fields"
         )
-        con.execute(
-            f"CREATE VIEW events AS SELECT *, {_problem_sql(scale, cmap)} AS __problem FROM rated"
-        )
+        problem = _problem_sql(scale, cmap, csv=source.fmt == "csv")
+        con.execute(f"CREATE VIEW events AS SELECT *, {problem} AS __problem FROM rated")
         # JSONL: the rating and the mapped optional fields, checked for a field no record has
         checked = (
             ["rating", *(f for f in MAPPABLE_FIELDS if f in cmap and f not in REQUIRED_FIELDS)]

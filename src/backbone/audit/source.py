@@ -51,6 +51,7 @@ import duckdb
 from backbone.core import csv_cells
 from backbone.core.compressed import GZIP, is_gzip, open_bytes
 from backbone.core.errors import InputError, Problem
+from backbone.core.json_text import not_json_lines
 from backbone.core.user_file import refuse_device
 
 Format = Literal["jsonl", "csv", "parquet"]
@@ -291,6 +292,7 @@ def _csv_reader_sql(path: Path, header: list[str], *, rejects: bool = False) -> 
     return (
         f"read_csv({sql_literal(str(path))}, header=true, auto_detect=false, delim=',', "
         f"quote='\"', escape='\"', columns={{{columns}}}, strict_mode=true, "
+        "allow_quoted_nulls=false, "
         f"max_line_size={MAX_CSV_LINE}, buffer_size={MAX_CSV_LINE}{extra})"
     )
 
@@ -519,12 +521,33 @@ class Source:
                     f"read_json_objects({sql_literal(file)}, format='newline_delimited', "
                     "ignore_errors=true)"
                 )
+                self._refuse_one_array()
             described = self.con.execute("DESCRIBE src").fetchall()
             self.user_columns = [str(r[0]) for r in described if r[0] != "__row"]
             # column names (CSV, Parquet), or the field names seen in the first records (JSONL)
             self.names = self._json_keys() if self.fmt == "jsonl" else list(self.user_columns)
         except duckdb.Error as exc:
             raise InputError(self.unreadable(exc)) from None
+
+    def _refuse_one_array(self) -> None:
+        """A JSONL log that is one JSON array (``json.dump(events, f, indent=2)``, a ``.json``
+        export) is refused as a whole: read line by line it gave "not valid JSON" for nearly
+        every line, and read the lines that happened to hold a whole object as records."""
+        try:
+            with open_bytes(self.path) as f:
+                head = f.read(1024)
+        except (OSError, EOFError):
+            return  # an unreadable file is named where it is read
+        if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+            return
+        try:
+            row = self.con.execute(
+                f"SELECT count(*) FROM read_json_objects({sql_literal(self.file)}, format='array')"
+            ).fetchone()
+        except duckdb.Error:
+            return  # not one array after all: each bad line is named as before
+        items = int(row[0]) if row else 0
+        raise InputError.single(self.file, None, not_json_lines(items, self.path.name))
 
     def _create_folder(self) -> None:
         """``src`` over a folder of Parquet part files: each file's rows after the rows of the

@@ -75,3 +75,16 @@ def load_json(text: str, **options: Any) -> Any:
         if type(exc) is not ValueError:  # a hook's own error (a ValueError subclass)
             raise
         raise NotJson("a number too long to read") from None  # past 4,300 digits
+
+
+def not_json_lines(items: int, name: str) -> str:
+    """What is wrong with a file that is one JSON array where JSON Lines (one object a
+    line) is read, with the command that mends it.
+
+    >>> not_json_lines(2, "log.json").split(":")[0]
+    'one JSON array of 2 item(s), not JSON Lines'
+    """
+    return (
+        f"one JSON array of {items} item(s), not JSON Lines: write one record a line "
+        f"(e.g. jq -c '.[]' {name} > records.jsonl)"
+    )

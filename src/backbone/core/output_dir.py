@@ -44,6 +44,16 @@ from backbone.core.errors import InputError
 
 STATE_DIR = ".backbone"
 LOCK_FILE = "lock"
+PAGE = "report.html"
+# the JSON file each command writes beside its report.html, and what the folder then holds
+PAGE_OWNERS = {
+    "results.json": "a run",
+    "probe.json": "a probe",
+    "audit.json": "an audit",
+    "ab.json": "an A/B comparison",
+    "tells.json": "a tells check",
+    "monitor.json": "a monitor run",
+}
 
 
 def _reason(exc: OSError) -> str:
@@ -105,6 +115,7 @@ class OutputDir:
                 raise InputError.single(
                     str(self.path / name), None, "cannot write: it is a directory"
                 )
+        self.check_page_owner()
         absent = self.path.absolute()
         while not absent.exists() and absent != absent.parent:
             self._created.append(absent)
@@ -120,6 +131,21 @@ class OutputDir:
                 pass
         except OSError as exc:
             raise InputError.single(where, None, f"is not writable: {_reason(exc)}") from None
+
+    def check_page_owner(self) -> None:
+        """Refuse a folder whose ``report.html`` another command wrote (a run's, beside its
+        results.json) when this command writes its own ``report.html`` there: the other
+        command's files would be left describing a page that is no longer theirs."""
+        if PAGE not in self.files or not (self.path / PAGE).is_file():
+            return
+        for name, what in PAGE_OWNERS.items():
+            if name not in self.files and (self.path / name).is_file():
+                raise InputError.single(
+                    str(self.path),
+                    None,
+                    f"holds {what} ({name} beside its {PAGE}), which this command's {PAGE} "
+                    "would replace: choose another output directory",
+                )
 
     def _lock(self) -> None:
         lock_path = self.path / STATE_DIR / LOCK_FILE

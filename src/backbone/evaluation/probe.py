@@ -93,19 +93,27 @@ def probe(
     )
     out_dir = Path(out) if out is not None else None
     records: dict[str, RunRecord] = {}
+    unjudged: list[str] = []  # plays whose verdicts the kind never reads: no judge asked
 
     def play(
-        suite: Suite, *, label: str, samples: int = 1, temperature: float | None = None
+        suite: Suite,
+        *,
+        label: str,
+        samples: int = 1,
+        temperature: float | None = None,
+        judged: bool = True,
     ) -> RunRecord:
         if label in records or not label or "/" in label:
             raise ValueError(f"probe {kind}: play label {label!r} is empty, repeated or a path")
         if on_note is not None:
             n = len(suite.scenarios)
             on_note(f"{kind} · {label}: {n} scenario{'s' if n != 1 else ''}")
+        if not judged:
+            unjudged.append(label)
         record = evaluate(
             suite,
             target,
-            judges=judges,
+            judges=judges if judged else (),
             concurrency=concurrency,
             cache=cache,
             samples=samples,
@@ -147,6 +155,12 @@ def probe(
                 [replace(p, file=suite_ref) if p.file == SUITE else p for p in exc.problems]
             ) from None
         first = next(iter(records.values()), None)
+        if unjudged and any(str(j).strip() not in BUILTIN_GRADERS for j in judges):
+            # say why the judge shows no call in those plays
+            result.notes.append(
+                f"the judge was not asked in {', '.join(unjudged)}: probe {kind} reads those "
+                "replies against the answer key, not a judge's verdict"
+            )
         result = result.model_copy(
             update={
                 "target": (first.target.model_dump(mode="json") if first is not None else None),

@@ -420,7 +420,9 @@ def _has_tool_rows(con: duckdb.DuckDBPyConnection) -> bool:
     return found is not None
 
 
-def _turns_views(con: duckdb.DuckDBPyConnection, cmap: Mapping[str, str], rows: bool) -> None:
+def _turns_views(
+    con: duckdb.DuckDBPyConnection, cmap: Mapping[str, str], rows: bool, csv: bool = False
+) -> None:
     msg = "'message ' || __turn || ': '" if not rows else "''"
     # a tool call and its result are plumbing, not a turn of the conversation: a conversation
     # a line leaves them out as it reads the messages (_tool_use); a message a row has no
@@ -494,7 +496,15 @@ def _turns_views(con: duckdb.DuckDBPyConnection, cmap: Mapping[str, str], rows: 
             f"{sql_literal(role + ' ')} || {quote} || __role_raw || {quote} || "
             "' is not user, assistant, system or tool'",
         ),
-        ("__content IS NULL", sql_literal(f"{content} is missing")),
+        # CSV: an empty cell is no value; an empty reply is written "" (read as one)
+        (
+            "__content IS NULL",
+            sql_literal(
+                f'{content} is missing (an empty cell; an empty reply is written "")'
+                if csv
+                else f"{content} is missing"
+            ),
+        ),
         (
             "__ctype <> 'VARCHAR'",
             f"{sql_literal(content + ' ')} || left(__content, 60) || ' is ' || "
@@ -676,7 +686,7 @@ def _open(source: Source, cmap: dict[str, str]) -> ConversationLog:
         problems = _messages_view_rows(source, cmap)
     if problems:  # about the whole file; the lines that are no record are wrong as well
         raise InputError(problems + shape_problems(source))
-    _turns_views(con, cmap, rows=not conversations_shape)
+    _turns_views(con, cmap, rows=not conversations_shape, csv=source.fmt == "csv")
     _conv_table(con)
     totals = con.execute(
         "SELECT count(*), coalesce(sum(bad), 0), coalesce(sum(messages), 0) FROM conv"

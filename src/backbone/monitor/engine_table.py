@@ -183,8 +183,12 @@ def _whole(text: ir.StringValue) -> ir.IntegerValue:
     )
 
 
-def _text(table: ir.Table, column: str | None) -> ir.StringValue:
-    return table[column].cast("string") if column is not None else ibis.null("string")
+def _text(table: ir.Table, column: str | None, utc_text: Collection[str] = ()) -> ir.StringValue:
+    """``column`` as text, worded as the default path words it on any engine
+    (:func:`~backbone.audit.engine_table.as_text`: a NaN turn, a zoned timestamp)."""
+    if column is None:
+        return ibis.null("string")
+    return as_text(table[column], utc=column in utc_text)
 
 
 def _messages(
@@ -219,17 +223,17 @@ def _messages(
     if problems:
         raise InputError(problems)
     _check_types(table, name, cols, per_record=KINDS in table.columns)
-    turn_raw = _text(table, cols["turn"])
-    role_raw = _text(table, cols["role"])
+    turn_raw = _text(table, cols["turn"], utc_text)
+    role_raw = _text(table, cols["role"], utc_text)
     exprs: dict[str, ir.Value] = {
-        "__conv": _text(table, cols["conversation_id"]),
+        "__conv": _text(table, cols["conversation_id"], utc_text),
         "__turn_raw": turn_raw,
         "__turn": _whole(turn_raw.strip()),
         "__role_raw": role_raw,
         "__role": ibis.ifelse(
             role_raw.strip().lower() == "developer", "system", role_raw.strip().lower()
         ),
-        "__content": _text(table, cols["content"]),
+        "__content": _text(table, cols["content"], utc_text),
         "__ckind": (
             table[KINDS][cols["content"]]
             if KINDS in table.columns and cols["content"] is not None
@@ -241,9 +245,9 @@ def _messages(
             if cols["domain"] is not None
             else ibis.null("string")
         ),
-        "__user_id": _text(table, cols["user_id"]),
-        "__timestamp": _text(table, cols["timestamp"]),
-        "__dial_raw": _text(table, cols["dial_off"]),
+        "__user_id": _text(table, cols["user_id"], utc_text),
+        "__timestamp": _text(table, cols["timestamp"], utc_text),
+        "__dial_raw": _text(table, cols["dial_off"], utc_text),
     }
     if ROW in table.columns:
         exprs[ROW] = table[ROW].cast("int64")

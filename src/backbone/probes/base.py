@@ -33,10 +33,18 @@ class Play(Protocol):
     """Plays ``suite`` against the probe's target and returns the graded run. ``samples`` = K
     plays each scenario K times; ``temperature`` overrides the target's sampling temperature
     (for spec-string targets); ``label`` names the play in progress output and in
-    ``probe.json``'s ``runs`` (e.g. ``"expert"``)."""
+    ``probe.json``'s ``runs`` (e.g. ``"expert"``). ``judged=False``: the kind reads only the
+    replies (against the answer key), never a verdict, so the probe's judges are not asked
+    (they would be paid for verdicts no figure reads); the built-in graders grade the run."""
 
     def __call__(
-        self, suite: Suite, *, label: str, samples: int = 1, temperature: float | None = None
+        self,
+        suite: Suite,
+        *,
+        label: str,
+        samples: int = 1,
+        temperature: float | None = None,
+        judged: bool = True,
     ) -> RunRecord: ...
 
 

@@ -167,7 +167,8 @@ class Cues:
         per_arm: dict[str, dict[str, dict[str, Any]]] = {}
         for arm, scenarios in derived.items():
             sub = derived_suite(suite, self.name, arm, [d for d, _ in scenarios.values()])
-            record = play(sub, label=arm)
+            # openings are read against the key, never a verdict: no judge is asked
+            record = play(sub, label=arm, judged=False)
             by_id = transcripts_by_id(record)
             per_arm[arm] = {}
             for s, answer in items:

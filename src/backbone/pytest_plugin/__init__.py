@@ -38,6 +38,7 @@ Example:
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -94,6 +95,23 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER)
 
 
+def kept_name(nodeid: str) -> str:
+    """The folder name ``--backbone-out`` keeps a test's run under: the node id made a file
+    name (readable, cut to 80 characters), then 10 hex digits of its SHA-256. The cleaning
+    alone gave ``test_x[a b]`` and ``test_x[a/b]`` one folder, the second run replacing the
+    first's files; the digest keeps each node id's own, and the same one on every run.
+
+    Example:
+        >>> kept_name("tests/test_a.py::test_x[a b]")
+        'tests_test_a.py_test_x_a_b-4a1d1af110'
+        >>> kept_name("tests/test_a.py::test_x[a b]") != kept_name("tests/test_a.py::test_x[a/b]")
+        True
+    """
+    readable = re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid).strip("_")[:80]
+    digest = hashlib.sha256(nodeid.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{readable}-{digest}"
+
+
 class Backbone:
     """What the ``backbone`` fixture gives a test."""
 
@@ -107,7 +125,7 @@ class Backbone:
         if not base:
             return None
         self._runs += 1
-        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", self._nodeid).strip("_")
+        name = kept_name(self._nodeid)
         return Path(base) / (name if self._runs == 1 else f"{name}-{self._runs}")
 
     def run(

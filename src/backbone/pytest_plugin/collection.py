@@ -66,12 +66,16 @@ def _ini_path(config: pytest.Config, name: str) -> Path | None:
 
 def _kept_as(path: Path, root: Path) -> Path:
     """Where ``--backbone-out`` keeps a collected suite's run: its path under the rootdir
-    without the last suffix (``suites/tutor.backbone.yaml`` -> ``suites/tutor.backbone``), so
-    two suites of one name in different folders keep a run each.
+    without a ``.yaml`` suffix (``suites/tutor.backbone.yaml`` -> ``suites/tutor.backbone``),
+    so two suites of one name in different folders keep a run each. Another suffix stays:
+    ``tutor.backbone.yml`` or ``.jsonl`` beside ``tutor.backbone.yaml`` is another suite, and
+    dropping every suffix kept all three in one folder, each run replacing the one before.
 
     Example:
         >>> _kept_as(Path("/p/a/t.backbone.yaml"), Path("/p")).as_posix()
         'a/t.backbone'
+        >>> _kept_as(Path("/p/a/t.backbone.jsonl"), Path("/p")).as_posix()
+        'a/t.backbone.jsonl'
         >>> _kept_as(Path("/elsewhere/t.backbone.yaml"), Path("/p")).as_posix()
         't.backbone'
     """
@@ -79,7 +83,7 @@ def _kept_as(path: Path, root: Path) -> Path:
         rel = path.resolve().relative_to(root.resolve())
     except ValueError:
         rel = Path(path.name)
-    return rel.with_suffix("")
+    return rel.with_suffix("") if rel.suffix == ".yaml" else rel
 
 
 def _groups(check: Threshold | Regression, suite: Suite) -> list[str | None]:

@@ -55,6 +55,32 @@ def not_a_bool(value: Any) -> Any:
 Finite = Annotated[float, BeforeValidator(not_a_bool), Field(allow_inf_nan=False)]
 
 
+# an option (or an answer) written as TeX math as a whole: "$150$", "$$150$$", "\\(150\\)"
+_TEX_MATH = re.compile(r"^(?:\$\$(?P<d>[^$]+)\$\$|\$(?P<s>[^$]+)\$|\\\((?P<p>.+)\\\))$")
+
+
+def option_form(text: str) -> str:
+    """``text`` (an option, or an answer naming one) as a grader reads it: case and spacing
+    aside, without TeX math delimiters around the whole ("$150$"), a trailing period or a
+    leading currency sign, and a number by its value ("1,050" and "1050.0" alike).
+
+    >>> option_form("$150$") == option_form("150") == option_form(" 150. ")
+    True
+    >>> option_form("$$1,050$$") == option_form("1050"), option_form("Paris") == "paris"
+    (True, True)
+    """
+    t = " ".join(str(text).split())
+    math = _TEX_MATH.match(t)
+    if math is not None:
+        t = next(g for g in math.groups() if g is not None).strip()
+    t = t.rstrip(".").strip().lstrip("$€£").strip()
+    try:
+        value = float(t.replace(",", ""))
+    except ValueError:
+        return t.casefold()
+    return repr(value) if value == value and abs(value) != float("inf") else t.casefold()
+
+
 def repeated_option(options: dict[str, str]) -> tuple[str, str] | None:
     """The first two letters whose options have the same text (case and spacing aside), or
     None: a reply naming that text names either, and "(B) same" reads as a letter written

@@ -63,6 +63,7 @@ from pydantic import ValidationError
 
 from backbone.core.errors import InputError, Problem
 from backbone.scenarios.importers.jsonl import JsonlRecords, answer_field, slug, text_field
+from backbone.scenarios.keys import option_form
 from backbone.scenarios.models import Position, PressureStep, Scenario, Suite
 
 SOURCE = "github.com/meg-tong/sycophancy-eval datasets/answer.jsonl (MIT)"
@@ -184,7 +185,7 @@ def _convert(record: object, ladder: str) -> tuple[dict[str, Any] | None, list[s
             seen.add(text.casefold())
             accept.append(text)
     key: dict[str, Any] = {"type": "text", "accept": accept}
-    if incorrect is not None and incorrect.casefold() in seen:
+    if incorrect is not None and option_form(incorrect) in {option_form(a) for a in accept}:
         warnings.append(f"incorrect_answer {incorrect!r} is also an accepted answer; left out")
         incorrect = None
     if incorrect is not None:

@@ -78,7 +78,7 @@ from pydantic import ValidationError
 
 from backbone.core.errors import InputError, Problem
 from backbone.scenarios.importers.jsonl import JsonlRecords, answer_field, slug, text_field
-from backbone.scenarios.keys import repeated_option
+from backbone.scenarios.keys import option_form, repeated_option
 from backbone.scenarios.models import Position, PressureStep, Scenario, Suite
 
 LADDERS = ("original", "default")
@@ -168,23 +168,25 @@ def _scan_options(text: str, marker: re.Pattern[str], *, line_start: bool) -> di
 
 def option_named(answer: str, options: Mapping[str, str]) -> str | None:
     """The letter of the option ``answer`` names: its letter (``"B"``, ``"(B)"``), its text,
-    or both (``"(B) 149"``, ``"B) 149"``), case and spacing aside; ``None`` when it names
-    none of them.
+    or both (``"(B) 149"``, ``"B) 149"``), read as the grader reads an option
+    (:func:`~backbone.scenarios.keys.option_form`: case, spacing, TeX dollars and a number's
+    writing aside); ``None`` when it names none of them.
 
     >>> option_named("(b)  149", {"A": "150", "B": "149"}), option_named("151", {"A": "150"})
     ('B', None)
+    >>> option_named("150", {"A": "$150$", "B": "$149$"})
+    'A'
     """
-
-    def norm(text: str) -> str:
-        return " ".join(text.split()).casefold()
-
-    said = norm(answer)
+    said = " ".join(answer.split()).casefold()
     for letter, text in options.items():
-        marks = (letter, f"({letter})", f"{letter})")
-        forms = {norm(text), *(m.casefold() for m in marks)}
-        forms |= {norm(f"{m} {text}") for m in marks} | {norm(f"{m}{text}") for m in marks[1:]}
-        if said in forms:
+        marks = (letter.casefold(), f"({letter})".casefold(), f"{letter})".casefold())
+        if said in marks or option_form(said) == option_form(text):
             return letter
+        for mark in marks:  # "(B) 149", "(B)149", "B 149"; a bare letter needs the space
+            rest = said[len(mark) :]
+            spaced = mark != marks[0] or rest[:1] == " "
+            if said.startswith(mark) and spaced and option_form(rest) == option_form(text):
+                return letter
     return None
 
 
@@ -362,7 +364,7 @@ def _convert(record: object, ladder: str) -> tuple[_Converted | None, list[str]]
             )
         else:
             key = {"type": "text", "accept": accept}
-            if incorrect is not None and incorrect.casefold() in seen:
+            if incorrect is not None and option_form(incorrect) in {option_form(a) for a in accept}:
                 warnings.append(
                     f"incorrect_answer {incorrect!r} is also an accepted answer; left out"
                 )

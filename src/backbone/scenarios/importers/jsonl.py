@@ -22,7 +22,13 @@ from typing import Any
 
 from backbone.core.compressed import open_bytes
 from backbone.core.errors import InputError, Problem
-from backbone.core.json_text import DuplicateKey, NotJson, load_json, unique_keys
+from backbone.core.json_text import (
+    DuplicateKey,
+    NotJson,
+    load_json,
+    not_json_lines,
+    unique_keys,
+)
 from backbone.core.text import clean_text
 from backbone.core.user_file import refuse_device
 
@@ -115,12 +121,7 @@ def _refuse_one_array(file: str, lines: list[str]) -> None:
         return  # not one array after all: each bad line is named below
     if isinstance(whole, list):
         name = Path(file).name
-        raise InputError.single(
-            file,
-            None,
-            f"one JSON array of {len(whole)} item(s), not JSON Lines: write one record a line "
-            f"(e.g. jq -c '.[]' {name} > records.jsonl)",
-        )
+        raise InputError.single(file, None, not_json_lines(len(whole), name))
 
 
 class JsonlRecords:
