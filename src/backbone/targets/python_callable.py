@@ -37,9 +37,9 @@ import sys
 import threading
 import types
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from backbone.targets.errors import RetryableTargetError, TargetError, TargetSpecError
 from backbone.targets.messages import Reply, Request, Usage, count
@@ -538,6 +538,58 @@ def _file_module_name(path: Path) -> str:
     return f"{path.stem}_{hashlib.sha256(str(resolved).encode()).hexdigest()[:12]}"
 
 
+class _ExitAtImport(Exception):
+    """``os._exit`` called by a module while a ``python:`` spec imported it."""
+
+
+@contextlib.contextmanager
+def _no_exit_at_import() -> Iterator[None]:
+    """``os._exit`` raises :class:`_ExitAtImport` while a user's module is imported, in this
+    process (a child it forks exits as it asked). ``os._exit(0)`` at a module's top level
+    ended ``backbone run`` at once with exit 0 and nothing written: a run that never
+    started reported success to CI. Now the import fails, and the command exits 2 naming
+    the module."""
+    real = os._exit
+    pid = os.getpid()
+
+    def refused(status: int) -> NoReturn:
+        if os.getpid() != pid:  # a forked child (multiprocessing): its own exit
+            real(status)
+        raise _ExitAtImport(f"the module called os._exit({status!r}) while it was imported")
+
+    os._exit = refused
+    try:
+        yield
+    finally:
+        os._exit = real
+
+
+def _imported(module_name: str, func_name: str, role: str) -> tuple[types.ModuleType, str]:
+    """The module a ``python:`` spec names (a ``.py`` path or a dotted name), as its source
+    is now, and its file's fingerprint."""
+    if module_name.endswith(".py"):
+        path = Path(module_name)
+        if not path.is_file():
+            raise TargetSpecError(f"python {role}: no such file {module_name}")
+        name = _file_module_name(path)
+        mod_spec = importlib.util.spec_from_file_location(name, path)
+        if mod_spec is None or mod_spec.loader is None:
+            raise TargetSpecError(f"python {role}: cannot import {module_name}")
+        module = importlib.util.module_from_spec(mod_spec)
+        # in sys.modules while it runs, as an import puts it: a dataclass under
+        # `from __future__ import annotations`, pickle and typing.get_type_hints look
+        # the module up there by name, and failed ('NoneType' object has no attribute
+        # '__dict__') when it was not
+        sys.modules[name] = module
+        try:
+            mod_spec.loader.exec_module(module)
+        except BaseException:
+            sys.modules.pop(name, None)
+            raise
+        return module, source_fingerprint(getattr(module, "__file__", None))
+    return _as_on_disk(importlib.import_module(module_name), func_name)
+
+
 def load_function(spec: str, role: str = "target") -> tuple[Callable[..., Any], str, str]:
     """Resolve ``MODULE:FUNCTION`` (a dotted module or a ``.py`` path) to the function;
     ``role`` (target, judge, pressure) names it in the errors.
@@ -554,30 +606,14 @@ def load_function(spec: str, role: str = "target") -> tuple[Callable[..., Any], 
     if cwd not in sys.path:
         sys.path.insert(0, cwd)
     try:
-        if module_name.endswith(".py"):
-            path = Path(module_name)
-            if not path.is_file():
-                raise TargetSpecError(f"python {role}: no such file {module_name}")
-            name = _file_module_name(path)
-            mod_spec = importlib.util.spec_from_file_location(name, path)
-            if mod_spec is None or mod_spec.loader is None:
-                raise TargetSpecError(f"python {role}: cannot import {module_name}")
-            module = importlib.util.module_from_spec(mod_spec)
-            # in sys.modules while it runs, as an import puts it: a dataclass under
-            # `from __future__ import annotations`, pickle and typing.get_type_hints look
-            # the module up there by name, and failed ('NoneType' object has no attribute
-            # '__dict__') when it was not
-            sys.modules[name] = module
-            try:
-                mod_spec.loader.exec_module(module)
-            except BaseException:
-                sys.modules.pop(name, None)
-                raise
-            own = source_fingerprint(getattr(module, "__file__", None))
-        else:
-            module, own = _as_on_disk(importlib.import_module(module_name), func_name)
+        with _no_exit_at_import():
+            module, own = _imported(module_name, func_name, role)
     except TargetSpecError:
         raise
+    except _ExitAtImport as exc:
+        raise TargetSpecError(
+            f"python {role}: cannot import module '{module_name}': {exc}"
+        ) from exc
     except (Exception, SystemExit) as exc:  # the user's module failed to import (or exited)
         raise TargetSpecError(
             f"python {role}: cannot import module '{module_name}': {type(exc).__name__}: {exc}"
