@@ -564,9 +564,12 @@ def _no_exit_at_import() -> Iterator[None]:
         os._exit = real
 
 
-def _imported(module_name: str, func_name: str, role: str) -> tuple[types.ModuleType, str]:
+def _imported(
+    module_name: str, func_name: str, role: str
+) -> tuple[types.ModuleType, str, dict[Path, str]]:
     """The module a ``python:`` spec names (a ``.py`` path or a dotted name), as its source
-    is now, and its file's fingerprint."""
+    is now, its file's fingerprint, and the fingerprint of each file read to tell
+    (:func:`_as_on_disk`), by its resolved path."""
     if module_name.endswith(".py"):
         path = Path(module_name)
         if not path.is_file():
@@ -586,7 +589,7 @@ def _imported(module_name: str, func_name: str, role: str) -> tuple[types.Module
         except BaseException:
             sys.modules.pop(name, None)
             raise
-        return module, source_fingerprint(getattr(module, "__file__", None))
+        return module, source_fingerprint(getattr(module, "__file__", None)), {}
     return _as_on_disk(importlib.import_module(module_name), func_name)
 
 
@@ -607,7 +610,7 @@ def load_function(spec: str, role: str = "target") -> tuple[Callable[..., Any], 
         sys.path.insert(0, cwd)
     try:
         with _no_exit_at_import():
-            module, own = _imported(module_name, func_name, role)
+            module, own, hashed = _imported(module_name, func_name, role)
     except TargetSpecError:
         raise
     except _ExitAtImport as exc:
@@ -634,7 +637,10 @@ def load_function(spec: str, role: str = "target") -> tuple[Callable[..., Any], 
     if defined_in and module_file and Path(defined_in).resolve() != Path(module_file).resolve():
         # 'python:myapp:reply' with 'from .bot import reply' in myapp/__init__.py: editing
         # myapp/bot.py left the key as it was, and the run was served the old replies
-        both = f"{fingerprint}|{source_fingerprint(defined_in)}"
+        defining = hashed.get(Path(defined_in).resolve())
+        if defining is None:  # the reload check did not read it (a .py path's import)
+            defining = source_fingerprint(defined_in)
+        both = f"{fingerprint}|{defining}"
         fingerprint = hashlib.sha256(both.encode()).hexdigest()[:16]
     return fn, f"{module_name}:{func_name}", fingerprint
 
@@ -756,10 +762,14 @@ def _product_at_load(module: types.ModuleType, own: str) -> str:
     return product
 
 
-def _as_on_disk(module: types.ModuleType, func_name: str) -> tuple[types.ModuleType, str]:
-    """``module`` as its source is now, and its file's fingerprint: reloaded when its file
-    (or the file of the module defining ``func_name``, which it re-exports) changed since
-    this process first used it. In a notebook, ``evaluate(target="python:myapp.bot:reply")``
+def _as_on_disk(
+    module: types.ModuleType, func_name: str
+) -> tuple[types.ModuleType, str, dict[Path, str]]:
+    """``module`` as its source is now, its file's fingerprint, and that of each file read
+    by its resolved path (the caller keys a re-exported function by its defining file, read
+    here already: hashed again, it was read twice per load): reloaded when its file (or
+    the file of the module defining ``func_name``, which it re-exports) changed since this
+    process first used it. In a notebook, ``evaluate(target="python:myapp.bot:reply")``
     again after editing ``myapp/bot.py`` ran the old function, already imported, while the
     cache key took the hash of the new file: the old code's replies were stored under the
     new source, and served to every later run of it, a fresh process's too."""
@@ -767,10 +777,14 @@ def _as_on_disk(module: types.ModuleType, func_name: str) -> tuple[types.ModuleT
     defining = sys.modules.get(getattr(_underlying(inner), "__module__", None) or "")
     reload = False
     own = ""
+    hashed: dict[Path, str] = {}
     for mod in dict.fromkeys([defining, module] if inner is not None else [module]):
         if mod is None:
             continue
-        now = source_fingerprint(getattr(mod, "__file__", None))
+        file = getattr(mod, "__file__", None)
+        now = source_fingerprint(file)
+        if file:
+            hashed[Path(file).resolve()] = now
         seen = _AT_LOAD.setdefault(mod.__name__, _AtLoad(now))
         reload = reload or seen.source != now
         if reload:  # the defining module first, then the one re-exporting from it
@@ -779,7 +793,7 @@ def _as_on_disk(module: types.ModuleType, func_name: str) -> tuple[types.ModuleT
                 _AT_LOAD[mod.__name__] = _AtLoad(now)
         if mod is module:
             own = now
-    return sys.modules.get(module.__name__, module), own
+    return sys.modules.get(module.__name__, module), own, hashed
 
 
 def _defined_in(fn: Any) -> str | None:
