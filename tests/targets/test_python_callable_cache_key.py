@@ -239,3 +239,47 @@ def test_a_named_pipe_in_the_product_package_is_keyed_by_its_name_not_read(
         calls.append(json.loads((tmp_path / out / "results.json").read_text())["stats"])
     assert calls[0]["calls"] > 0
     assert (calls[1]["calls"], calls[1]["cached_calls"]) == (0, calls[0]["calls"])
+
+
+def test_a_top_level_module_is_keyed_by_what_it_imports_from_its_folder_not_every_script(
+    tmp_path: Path,
+) -> None:
+    """``backbone run --target python:bot:reply`` twice, ``bot.py`` a module of no package,
+    with an unrelated ``cleanup.py`` beside it edited between the runs: every ``.py`` file
+    in the folder was in the key, so the second run paid for every reply again. Now the
+    key holds ``bot.py`` and what it imports from the folder (``prompts.py``, imported
+    inside the function; a package ``helpers/``, through ``prompts``): the second run is
+    served from the cache, and an edit of ``helpers/tone.py`` still plays anew."""
+    import json
+
+    from tests.cli.test_run_planted import run_cli
+
+    (tmp_path / "bot.py").write_text(
+        "def reply(messages):\n    import prompts\n\n    return prompts.reply()\n"
+    )
+    (tmp_path / "prompts.py").write_text(
+        "from helpers.tone import REPLY\n\n\ndef reply():\n    return REPLY\n"
+    )
+    (tmp_path / "helpers").mkdir()
+    (tmp_path / "helpers" / "__init__.py").write_text("")
+    (tmp_path / "cleanup.py").write_text("print('tidy up')\n")
+    suite = str(planted_suite(tmp_path / "suite.yaml"))
+    env = {"BACKBONE_CACHE_DIR": str(tmp_path / "cache")}
+
+    def run(reply: str, out: str) -> dict[str, Any]:
+        (tmp_path / "helpers" / "tone.py").write_text(f"REPLY = {reply!r}\n")
+        proc = run_cli(
+            "run", "--target", "python:bot:reply", "--suite", suite, "--out", out, "-q",
+            cwd=tmp_path, env=env,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        stats: dict[str, Any] = json.loads((tmp_path / out / "results.json").read_text())["stats"]
+        return stats
+
+    first = run(planted.RIGHT, "one")
+    assert first["calls"] > 0
+    (tmp_path / "cleanup.py").write_text("print('tidy up, then sweep')\n")
+    again = run(planted.RIGHT, "two")
+    assert again["calls"] == 0 and again["cached_calls"] == first["calls"]
+    edited = run(planted.WRONG, "three")
+    assert edited["calls"] == first["calls"] and edited["cached_calls"] == 0

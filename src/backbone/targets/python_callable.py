@@ -22,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import contextlib
 import contextvars
@@ -655,9 +656,10 @@ def product_fingerprint(module: types.ModuleType) -> str:
     any of it invalidates its cached replies: every file of the top-level package the module
     belongs to (``myapp/`` for ``myapp.bot``: its other modules, prompt templates, settings),
     or, for a module that is no package's (``bot.py`` beside the working directory, or given
-    as a path), the ``.py`` files in its folder. Before, only the module's own file was
-    hashed, so a prompt edited in ``myapp/prompts.py`` was served the old prompt's replies
-    from the cache, the run saying only "0 made". Files over 1 MiB count by name and size;
+    as a path), its file and what it imports from its folder (:func:`_imported_beside`).
+    Before, only the module's own file was hashed, so a prompt edited in
+    ``myapp/prompts.py`` was served the old prompt's replies from the cache, the run saying
+    only "0 made". Files over 1 MiB count by name and size;
     past 2,000 files only the ``.py`` files count, and past that the module's file alone;
     an installed package (under ``site-packages``) counts by the module's file alone.
 
@@ -710,25 +712,89 @@ def _product_files(module: types.ModuleType, module_file: str | None) -> list[tu
     root = Path(top_file).parent if package and top_file else Path(module_file).parent
     if _NOT_PRODUCT & set(root.resolve().parts):
         return []
-    if not package:
-        found = sorted(p for p in root.glob("*.py") if p.is_file())
-    else:
-        found = []
-        for folder, dirs, names in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _NOT_PRODUCT)
-            found += [
-                Path(folder, n)
-                for n in names
-                if not n.startswith(".") and not n.endswith((".pyc", ".pyo"))
-            ]
-            if len(found) > 4 * _PRODUCT_FILES_MAX:
-                break
-        found.sort()
-        if len(found) > _PRODUCT_FILES_MAX:
-            found = [p for p in found if p.suffix == ".py"]
+    found = _imported_beside(Path(module_file)) if not package else _package_files(root)
     if len(found) > _PRODUCT_FILES_MAX:
         return []
     return [(root, p) for p in found]
+
+
+def _package_files(root: Path) -> list[Path]:
+    """Every file of the package at ``root``, sorted (its ``.py`` files alone when there are
+    too many)."""
+    found = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _NOT_PRODUCT)
+        found += [
+            Path(folder, n)
+            for n in names
+            if not n.startswith(".") and not n.endswith((".pyc", ".pyo"))
+        ]
+        if len(found) > 4 * _PRODUCT_FILES_MAX:
+            break
+    found.sort()
+    if len(found) > _PRODUCT_FILES_MAX:
+        found = [p for p in found if p.suffix == ".py"]
+    return found
+
+
+def _imported_beside(module_file: Path) -> list[Path]:
+    """A top-level module's file and the files of what it imports from its own folder
+    (``prompts.py``, a package ``helpers/``), and what those import from it in turn,
+    sorted: read from the source (``import`` and ``from ... import`` anywhere in the file,
+    ``importlib.import_module("name")`` with a literal name), so that an import inside the
+    function counts too. Before, every ``.py`` file in the folder counted, so editing an
+    unrelated script beside ``bot.py`` made a re-run pay for every reply again. A module
+    imported under a computed name is not seen."""
+    root = module_file.parent
+    found: dict[Path, None] = {}
+    todo = [module_file]
+    while todo and len(found) <= _PRODUCT_FILES_MAX:
+        path = todo.pop()
+        if path in found:
+            continue
+        found[path] = None
+        if path.suffix != ".py":
+            continue
+        for name in _imports_of(path):
+            if (root / f"{name}.py").is_file():
+                todo.append(root / f"{name}.py")
+            elif name not in _NOT_PRODUCT and any((root / name).glob("*.py")):  # a package
+                todo.extend(_package_files(root / name))
+    return sorted(found)
+
+
+def _imports_of(path: Path) -> list[str]:
+    """The top-level names of the modules a source file imports absolutely (``a`` for
+    ``import a.b``, ``from a import b`` and ``importlib.import_module("a.b")``); [] for a
+    file that is too big or cannot be read or parsed."""
+    try:
+        if path.stat().st_size > _PRODUCT_FILE_BYTES_MAX:
+            return []
+        tree = ast.parse(path.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return []
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.append(node.module)
+        elif isinstance(node, ast.Call):
+            names.append(_imported_by_name(node))
+    return sorted({name.partition(".")[0] for name in names if name})
+
+
+def _imported_by_name(call: ast.Call) -> str:
+    """The name ``call`` imports when it is ``importlib.import_module("...")``,
+    ``import_module("...")`` or ``__import__("...")`` with a literal name, else ""."""
+    func = call.func
+    named = (isinstance(func, ast.Attribute) and func.attr == "import_module") or (
+        isinstance(func, ast.Name) and func.id in ("import_module", "__import__")
+    )
+    first = call.args[0] if call.args else None
+    if named and isinstance(first, ast.Constant) and isinstance(first.value, str):
+        return first.value
+    return ""
 
 
 @dataclasses.dataclass
