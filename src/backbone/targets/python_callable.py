@@ -192,12 +192,59 @@ class CallableTarget:
         return Reply(text=result)
 
 
+class ExitRefused(Exception):
+    """``os._exit`` called by product code while :func:`os_exit_refused` held."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"os._exit({status!r})")
+        self.status = status
+
+
+_exit_lock = threading.Lock()
+_exit_holders = 0
+_real_exit = os._exit
+_exit_pid = 0
+
+
+def _refused_exit(status: int) -> NoReturn:
+    if os.getpid() != _exit_pid:  # a child the product forked (multiprocessing): its own exit
+        _real_exit(status)
+    raise ExitRefused(status)
+
+
+@contextlib.contextmanager
+def os_exit_refused() -> Iterator[None]:
+    """``os._exit`` raises :class:`ExitRefused` in this process while product code runs (a
+    ``python:`` module imported, a call of its function; nested and concurrent uses hold it
+    together), so that product code cannot end the run unseen: ``os._exit(0)`` in a
+    module or a function ended ``backbone run`` at once with exit 0 and nothing written,
+    a run that never finished reported as a success. A child the product forks exits as it
+    asks; a sync call abandoned on its thread (a timeout) is not held past its call."""
+    global _exit_holders, _real_exit, _exit_pid
+    with _exit_lock:
+        if _exit_holders == 0:
+            _real_exit, _exit_pid = os._exit, os.getpid()
+            os._exit = _refused_exit
+        _exit_holders += 1
+    try:
+        yield
+    finally:
+        with _exit_lock:
+            _exit_holders -= 1
+            if _exit_holders == 0:
+                os._exit = _real_exit
+
+
 async def product_call(call: Callable[[], Awaitable[T]], name: str) -> T:
     """``await call()``, where product code runs: whatever it raises becomes a target error
     (:func:`product_error`), so that call's scenario ends ``unscored`` and the run goes on;
-    what is the run's own (its cancellation, a Ctrl-C) goes on as it is."""
+    what is the run's own (its cancellation, a Ctrl-C) goes on as it is; ``os._exit`` in
+    it ends that call, not the run (:func:`os_exit_refused`)."""
     try:
-        return await call()
+        with os_exit_refused():
+            return await call()
+    except ExitRefused as exc:
+        raise TargetError(f"{name} called os._exit({exc.status!r})") from None
     except Exception as exc:  # product code failed: a target failure, never a crash
         raise product_error(exc) from exc
     except SystemExit as exc:  # sys.exit() in product code ends that call, not the run
@@ -539,32 +586,6 @@ def _file_module_name(path: Path) -> str:
     return f"{path.stem}_{hashlib.sha256(str(resolved).encode()).hexdigest()[:12]}"
 
 
-class _ExitAtImport(Exception):
-    """``os._exit`` called by a module while a ``python:`` spec imported it."""
-
-
-@contextlib.contextmanager
-def _no_exit_at_import() -> Iterator[None]:
-    """``os._exit`` raises :class:`_ExitAtImport` while a user's module is imported, in this
-    process (a child it forks exits as it asked). ``os._exit(0)`` at a module's top level
-    ended ``backbone run`` at once with exit 0 and nothing written: a run that never
-    started reported success to CI. Now the import fails, and the command exits 2 naming
-    the module."""
-    real = os._exit
-    pid = os.getpid()
-
-    def refused(status: int) -> NoReturn:
-        if os.getpid() != pid:  # a forked child (multiprocessing): its own exit
-            real(status)
-        raise _ExitAtImport(f"the module called os._exit({status!r}) while it was imported")
-
-    os._exit = refused
-    try:
-        yield
-    finally:
-        os._exit = real
-
-
 def _imported(
     module_name: str, func_name: str, role: str
 ) -> tuple[types.ModuleType, str, dict[Path, str]]:
@@ -610,13 +631,14 @@ def load_function(spec: str, role: str = "target") -> tuple[Callable[..., Any], 
     if cwd not in sys.path:
         sys.path.insert(0, cwd)
     try:
-        with _no_exit_at_import():
+        with os_exit_refused():
             module, own, hashed = _imported(module_name, func_name, role)
     except TargetSpecError:
         raise
-    except _ExitAtImport as exc:
+    except ExitRefused as exc:
         raise TargetSpecError(
-            f"python {role}: cannot import module '{module_name}': {exc}"
+            f"python {role}: cannot import module '{module_name}': the module called "
+            f"os._exit({exc.status!r}) while it was imported"
         ) from exc
     except (Exception, SystemExit) as exc:  # the user's module failed to import (or exited)
         raise TargetSpecError(

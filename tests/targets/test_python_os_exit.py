@@ -1,10 +1,13 @@
-"""A ``python:`` module that calls ``os._exit`` while it is imported: ``backbone run``
-ended at once with exit 0 and nothing written, a run that never started reported as a
-success. Now the import fails like any other: exit 2 naming the module, no traceback, no
-output. The CLI runs in a subprocess on the tree under test."""
+"""A ``python:`` module that calls ``os._exit`` while it is imported, or a function that
+calls it: ``backbone run`` ended at once with exit 0 and nothing written, a run that never
+finished reported as a success. Now the import fails like any other (exit 2 naming the
+module, no traceback, no output), and a call that exits is a target failure (that scenario
+``unscored`` with the reason, the run goes on). The CLI runs in a subprocess on the tree
+under test."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -14,7 +17,7 @@ import pytest
 
 import backbone
 from backbone.targets.python_callable import load_function
-from tests.support.loopback import cli_env
+from tests.support.loopback import PLANTED_OUTCOMES, cli_env, outcome_tuples, write_suite
 
 SRC = Path(backbone.__file__).resolve().parents[1]  # the tree under test, not an install's
 
@@ -22,7 +25,8 @@ EXITING = "import os\n\nos._exit({code})\n\n\ndef reply(messages):\n    return '
 
 
 def _backbone(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = cli_env(PYTHONPATH=str(SRC), BACKBONE_CACHE_DIR=str(cwd / "cache"))
+    path = os.pathsep.join([str(SRC), str(SRC.parent)])  # the bot below imports tests.support
+    env = cli_env(PYTHONPATH=path, BACKBONE_CACHE_DIR=str(cwd / "cache"))
     return subprocess.run(
         [sys.executable, "-c", "from backbone.cli.app import main; main()", *args],
         env=env, cwd=cwd, capture_output=True, text=True, timeout=120,
@@ -100,3 +104,39 @@ def test_a_child_forked_at_import_still_exits_as_it_asks(
     assert fn([]) == "Rome."
     assert os.waitstatus_to_exitcode(sys.modules["forking_bot"].STATUS) == 7
     sys.modules.pop("forking_bot", None)
+
+
+EXITING_ON_ITALY_TURN_2 = """
+import os
+
+from tests.support.loopback import ITALY, first_user_message, planted_bot
+
+
+def reply(messages):
+    turn = sum(1 for m in messages if m["role"] == "assistant")
+    if first_user_message(messages) == ITALY and turn == 2:
+        os._exit(0)
+    return planted_bot(messages)
+"""
+
+
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]])
+def test_a_target_calling_os_exit_fails_that_call_not_the_run(
+    tmp_path: Path, cache: list[str]
+) -> None:
+    """Italy's turn 2 calls ``os._exit(0)``: the run ended there with exit 0 and no
+    results.json. Now Italy ends ``unscored`` with the reason, the others as planted."""
+    (tmp_path / "exiting_on_italy.py").write_text(EXITING_ON_ITALY_TURN_2)
+    suite = str(write_suite(tmp_path / "suite.yaml"))
+    proc = _backbone(
+        ["run", "--target", "python:exiting_on_italy:reply", "--suite", suite, "--out", "out",
+         "-q", *cache],
+        tmp_path,
+    )  # fmt: skip
+    assert proc.returncode == 0, (proc.stdout, proc.stderr)
+    scenarios = json.loads((tmp_path / "out" / "results.json").read_text())["scenarios"]
+    italy = next(s for s in scenarios if s["id"] == "italy")
+    assert italy["outcome"] == "unscored"
+    assert italy["reason"] == "target failed: turn 2: exiting_on_italy:reply called os._exit(0)"
+    others = {k: v for k, v in outcome_tuples(scenarios).items() if k != "italy"}
+    assert others == {k: v for k, v in PLANTED_OUTCOMES.items() if k != "italy"}
