@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 import backbone
-from backbone.targets.python_callable import function_target, load_function
+from backbone.targets.python_callable import function_target, load_function, product_fingerprint
 from tests.cli.test_run_planted import planted_suite
 from tests.fixtures import planted
 
@@ -283,3 +283,24 @@ def test_a_top_level_module_is_keyed_by_what_it_imports_from_its_folder_not_ever
     assert again["calls"] == 0 and again["cached_calls"] == first["calls"]
     edited = run(planted.WRONG, "three")
     assert edited["calls"] == first["calls"] and edited["cached_calls"] == 0
+
+
+def test_a_module_beside_that_python_cannot_parse_still_counts_and_the_load_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``bot.py`` imports ``table`` inside its function, and ``table.py`` is nested past
+    the parser's depth: reading its imports raised RecursionError out of the load (a
+    traceback, no run). It now counts by its bytes."""
+    folder = tmp_path / "deep"
+    folder.mkdir()
+    (folder / "deep_bot.py").write_text("def reply(messages):\n    import deep_table\n")
+    table = folder / "deep_table.py"
+    table.write_text("TOTAL = " + "+".join(["1"] * 200_000) + "\n")
+    monkeypatch.syspath_prepend(str(folder))
+    try:
+        assert load_function("deep_bot:reply")[2]
+        before = product_fingerprint(sys.modules["deep_bot"])
+        table.write_text("TOTAL = " + "+".join(["2"] * 200_000) + "\n")
+        assert product_fingerprint(sys.modules["deep_bot"]) != before
+    finally:
+        sys.modules.pop("deep_bot", None)

@@ -788,12 +788,14 @@ def _imported_beside(module_file: Path) -> list[Path]:
 def _imports_of(path: Path) -> list[str]:
     """The top-level names of the modules a source file imports absolutely (``a`` for
     ``import a.b``, ``from a import b`` and ``importlib.import_module("a.b")``); [] for a
-    file that is too big or cannot be read or parsed."""
+    file that is too big or cannot be read or parsed (it still counts by its bytes)."""
     try:
         if path.stat().st_size > _PRODUCT_FILE_BYTES_MAX:
             return []
         tree = ast.parse(path.read_bytes())
-    except (OSError, SyntaxError, ValueError):
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        # a generated table nested past the parser's depth (1+1+...): Python cannot parse
+        # it either; it counts by its bytes, the load goes on
         return []
     names = []
     for node in ast.walk(tree):
