@@ -304,3 +304,25 @@ def test_a_module_beside_that_python_cannot_parse_still_counts_and_the_load_goes
         assert product_fingerprint(sys.modules["deep_bot"]) != before
     finally:
         sys.modules.pop("deep_bot", None)
+
+
+def test_a_literal_import_of_a_path_is_no_module_beside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``__import__("/srv/tools/helper")`` in ``bot.py`` (never run; a path is no module
+    name): the path was taken as a module beside it, found, and the key's relative name
+    failed, ``ValueError`` out of the load. A path is no import."""
+    folder, elsewhere = tmp_path / "pathy", tmp_path / "elsewhere"
+    folder.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "helper.py").write_text("X = 1\n")
+    helper = str(elsewhere / "helper")
+    (folder / "pathy_bot.py").write_text(
+        "def reply(messages):\n    if not messages:\n"
+        f"        __import__({helper!r})\n    return 'Rome.'\n"
+    )
+    monkeypatch.syspath_prepend(str(folder))
+    try:
+        assert load_function("pathy_bot:reply")[0]([{"role": "user", "content": "?"}]) == "Rome."
+    finally:
+        sys.modules.pop("pathy_bot", None)

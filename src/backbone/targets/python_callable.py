@@ -805,7 +805,8 @@ def _imports_of(path: Path) -> list[str]:
             names.append(node.module)
         elif isinstance(node, ast.Call):
             names.append(_imported_by_name(node))
-    return sorted({name.partition(".")[0] for name in names if name})
+    tops = {name.partition(".")[0] for name in names}
+    return sorted(top for top in tops if top.isidentifier())  # never a path ('/srv/x')
 
 
 def _imported_by_name(call: ast.Call) -> str:
