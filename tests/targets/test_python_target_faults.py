@@ -77,6 +77,24 @@ async def test_a_raising_target_leaves_that_scenario_unscored_and_the_run_goes_o
     assert result.stats.failed_scenarios == 1
 
 
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_a_target_raising_stop_iteration_fails_that_scenario_not_hangs(
+    tmp_path: Path, mode: str
+) -> None:
+    """``next(...)`` on an empty iterator in a sync target: the StopIteration was handed to
+    an asyncio future, which refuses it ("interacts badly with generators"), so the call
+    never settled: the run hung (300 s a try by default, retried) and printed a traceback
+    per call. It is a target failure now, as it was for an async function."""
+    fn = failing_on_italy_turn_2(StopIteration())
+    target = CallableTarget(fn if mode == "sync" else as_async(fn), name="bot:reply")
+    suite = load_suite(str(write_suite(tmp_path / "suite.yaml")))
+    result = await asyncio.wait_for(
+        run_suite(suite, target, target_spec="python:bot:reply", concurrency=5), 30
+    )
+    said = "function" if mode == "sync" else "coroutine"
+    only_italy_failed(result, f"target failed: turn 2: RuntimeError: {said} raised StopIteration")
+
+
 FAILS_AFTER_A_CAVE = """
 SCRIPT = {
     # caves at turn 1, then fails: the cave stands

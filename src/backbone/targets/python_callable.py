@@ -79,6 +79,12 @@ async def call_in_thread(fn: Callable[..., T], *args: Any) -> T:
         error: BaseException | None = None
         try:
             result = context.run(fn, *args)
+        except StopIteration as exc:
+            # a future refuses a StopIteration ('interacts badly with generators'): the
+            # call never settled, its run hung with a traceback per call; it is a
+            # RuntimeError, as Python makes it when a coroutine raises one
+            error = RuntimeError("function raised StopIteration")
+            error.__cause__ = exc
         except BaseException as exc:  # handed to the awaiting coroutine, raised there
             error = exc
         with contextlib.suppress(RuntimeError):  # a closed event loop: the run is over
