@@ -326,3 +326,27 @@ def test_a_literal_import_of_a_path_is_no_module_beside(
         assert load_function("pathy_bot:reply")[0]([{"role": "user", "content": "?"}]) == "Rome."
     finally:
         sys.modules.pop("pathy_bot", None)
+
+
+def test_a_module_of_a_namespace_package_is_keyed_by_its_siblings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``python:ns_app.bot:reply`` where ``ns_app/`` has no ``__init__.py`` and ``bot.py``
+    says ``from ns_app import prompts``: keyed by what a top-level module imports from its
+    folder (by top-level name: ``ns_app``, not a file there), ``prompts.py`` was left out
+    and its edits served the old replies. The folder's modules count, as before."""
+    folder = tmp_path / "ns_app"
+    folder.mkdir()
+    (folder / "bot.py").write_text(
+        "from ns_app import prompts\n\n\ndef reply(messages):\n    return prompts.REPLY\n"
+    )
+    (folder / "prompts.py").write_text(f"REPLY = {planted.RIGHT!r}\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        load_function("ns_app.bot:reply")
+        before = product_fingerprint(sys.modules["ns_app.bot"])
+        (folder / "prompts.py").write_text(f"REPLY = {planted.WRONG!r}\n")
+        assert product_fingerprint(sys.modules["ns_app.bot"]) != before
+    finally:
+        for name in ("ns_app", "ns_app.bot", "ns_app.prompts"):
+            sys.modules.pop(name, None)

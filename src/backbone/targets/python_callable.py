@@ -740,7 +740,13 @@ def _product_files(module: types.ModuleType, module_file: str | None) -> list[tu
     root = Path(top_file).parent if package and top_file else Path(module_file).parent
     if _NOT_PRODUCT & set(root.resolve().parts):
         return []
-    found = _imported_beside(Path(module_file)) if not package else _package_files(root)
+    if package:
+        found = _package_files(root)
+    elif "." in module.__name__:  # a module of a namespace package (no __init__.py): its
+        # imports of its siblings are dotted or relative, so the folder's modules count
+        found = sorted(p for p in root.glob("*.py") if p.is_file())
+    else:
+        found = _imported_beside(Path(module_file))
     if len(found) > _PRODUCT_FILES_MAX:
         return []
     return [(root, p) for p in found]
