@@ -281,8 +281,9 @@ class OwnTarget:
     """A target object the user wrote (``identity`` and ``complete``), passed to
     ``evaluate()`` in code, held to what a function target is held to: an exception its
     ``complete`` raises is a target error (that scenario ``unscored``, the run goes on), a
-    ``complete`` that is not async or returns a ``str`` is taken as it is, and anything else
-    it returns is a target error naming it. Before, ``RuntimeError: boom`` from one call, a
+    ``complete`` that is not async or returns a ``str`` is taken as it is (a sync one runs on
+    a thread of its own, as a sync function does), and anything else it returns is a target
+    error naming it. Before, ``RuntimeError: boom`` from one call, a
     returned ``str`` (``'str' object has no attribute 'cached'``) or a sync ``complete``
     (``object Reply can't be used in 'await' expression``) stopped the whole run with a
     traceback, every reply so far lost unless cached.
@@ -307,8 +308,14 @@ class OwnTarget:
         return identity
 
     async def complete(self, request: Request) -> Reply:
+        complete = self.inner.complete
+
         async def call() -> Any:
-            result = self.inner.complete(request)
+            if inspect.iscoroutinefunction(complete):
+                result = complete(request)
+            else:  # on a thread of its own, as a sync function target's: on the event
+                # loop, a blocking call held every conversation, and --timeout never fired
+                result = await call_in_thread(_own_thread(complete), request)
             return await result if inspect.isawaitable(result) else result
 
         result = await product_call(call, f"{self._name}.complete")
