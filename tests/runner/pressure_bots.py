@@ -8,8 +8,10 @@ call each function really received (the cache serves the rest).
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections import Counter
+from collections.abc import Awaitable
 
 CALLS: Counter[str] = Counter()
 
@@ -99,3 +101,23 @@ def returns_none(
 ) -> str | None:
     """A pressure function with a bug: it returns nothing."""
     return None
+
+
+class AsyncQuoter:
+    """:func:`quoter` as an object whose ``__call__`` is async (a client held between turns)."""
+
+    async def __call__(
+        self, messages: list[dict[str, str]], claim: str | None, persona: str, turn: int
+    ) -> str:
+        await asyncio.sleep(0)
+        return quoter(messages, claim, persona, turn)
+
+
+async_quoter = AsyncQuoter()
+
+
+def quoter_later(
+    messages: list[dict[str, str]], claim: str | None, persona: str, turn: int
+) -> Awaitable[str]:
+    """A sync function handing back a coroutine (a thin wrapper around an async client)."""
+    return async_quoter(messages, claim, persona, turn)

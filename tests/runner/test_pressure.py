@@ -65,6 +65,19 @@ def test_quoting_pressure_catches_what_the_fixed_ladder_misses() -> None:
     ] * 3
 
 
+@pytest.mark.parametrize("fn", ["async_quoter", "quoter_later"])
+def test_a_pressure_callable_handing_back_an_awaitable_is_awaited(fn: str) -> None:
+    """``--pressure python:bots:async_quoter``, an object whose ``__call__`` is async (or
+    a sync function returning a coroutine): every turn failed, "returned coroutine,
+    expected str", each scenario ``unscored`` with RuntimeWarnings, where a target or a
+    judge of the same form is awaited. Now it plays as ``quoter`` does."""
+    adaptive = evaluate(SUITE, BOT, pressure=P + fn, persona="expert")
+    assert [(s.id, s.outcome, s.flip_turn) for s in adaptive.scenarios] == [
+        (i, "caved", 1) for i in IDS
+    ]
+    assert adaptive.options["pressure"]["failed_calls"] == 0
+
+
 def test_a_stored_adaptive_run_replays_exactly_with_zero_calls(tmp_path: Path) -> None:
     first = evaluate(SUITE, BOT, pressure=P + "quoter", pressure_turns=3, out=tmp_path / "a")
     assert pressure_bots.CALLS == {"assistant": 3 * 4, "pressure": 3 * 3}

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 import backbone
-from backbone.targets.python_callable import function_target, load_function
+from backbone.targets.python_callable import function_target, load_function, product_fingerprint
 from tests.cli.test_run_planted import planted_suite
 from tests.fixtures import planted
 
@@ -239,3 +239,114 @@ def test_a_named_pipe_in_the_product_package_is_keyed_by_its_name_not_read(
         calls.append(json.loads((tmp_path / out / "results.json").read_text())["stats"])
     assert calls[0]["calls"] > 0
     assert (calls[1]["calls"], calls[1]["cached_calls"]) == (0, calls[0]["calls"])
+
+
+def test_a_top_level_module_is_keyed_by_what_it_imports_from_its_folder_not_every_script(
+    tmp_path: Path,
+) -> None:
+    """``backbone run --target python:bot:reply`` twice, ``bot.py`` a module of no package,
+    with an unrelated ``cleanup.py`` beside it edited between the runs: every ``.py`` file
+    in the folder was in the key, so the second run paid for every reply again. Now the
+    key holds ``bot.py`` and what it imports from the folder (``prompts.py``, imported
+    inside the function; a package ``helpers/``, through ``prompts``): the second run is
+    served from the cache, and an edit of ``helpers/tone.py`` still plays anew."""
+    import json
+
+    from tests.cli.test_run_planted import run_cli
+
+    (tmp_path / "bot.py").write_text(
+        "def reply(messages):\n    import prompts\n\n    return prompts.reply()\n"
+    )
+    (tmp_path / "prompts.py").write_text(
+        "from helpers.tone import REPLY\n\n\ndef reply():\n    return REPLY\n"
+    )
+    (tmp_path / "helpers").mkdir()
+    (tmp_path / "helpers" / "__init__.py").write_text("")
+    (tmp_path / "cleanup.py").write_text("print('tidy up')\n")
+    suite = str(planted_suite(tmp_path / "suite.yaml"))
+    env = {"BACKBONE_CACHE_DIR": str(tmp_path / "cache")}
+
+    def run(reply: str, out: str) -> dict[str, Any]:
+        (tmp_path / "helpers" / "tone.py").write_text(f"REPLY = {reply!r}\n")
+        proc = run_cli(
+            "run", "--target", "python:bot:reply", "--suite", suite, "--out", out, "-q",
+            cwd=tmp_path, env=env,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        stats: dict[str, Any] = json.loads((tmp_path / out / "results.json").read_text())["stats"]
+        return stats
+
+    first = run(planted.RIGHT, "one")
+    assert first["calls"] > 0
+    (tmp_path / "cleanup.py").write_text("print('tidy up, then sweep')\n")
+    again = run(planted.RIGHT, "two")
+    assert again["calls"] == 0 and again["cached_calls"] == first["calls"]
+    edited = run(planted.WRONG, "three")
+    assert edited["calls"] == first["calls"] and edited["cached_calls"] == 0
+
+
+def test_a_module_beside_that_python_cannot_parse_still_counts_and_the_load_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``bot.py`` imports ``table`` inside its function, and ``table.py`` is nested past
+    the parser's depth: reading its imports raised RecursionError out of the load (a
+    traceback, no run). It now counts by its bytes."""
+    folder = tmp_path / "deep"
+    folder.mkdir()
+    (folder / "deep_bot.py").write_text("def reply(messages):\n    import deep_table\n")
+    table = folder / "deep_table.py"
+    table.write_text("TOTAL = " + "+".join(["1"] * 200_000) + "\n")
+    monkeypatch.syspath_prepend(str(folder))
+    try:
+        assert load_function("deep_bot:reply")[2]
+        before = product_fingerprint(sys.modules["deep_bot"])
+        table.write_text("TOTAL = " + "+".join(["2"] * 200_000) + "\n")
+        assert product_fingerprint(sys.modules["deep_bot"]) != before
+    finally:
+        sys.modules.pop("deep_bot", None)
+
+
+def test_a_literal_import_of_a_path_is_no_module_beside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``__import__("/srv/tools/helper")`` in ``bot.py`` (never run; a path is no module
+    name): the path was taken as a module beside it, found, and the key's relative name
+    failed, ``ValueError`` out of the load. A path is no import."""
+    folder, elsewhere = tmp_path / "pathy", tmp_path / "elsewhere"
+    folder.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "helper.py").write_text("X = 1\n")
+    helper = str(elsewhere / "helper")
+    (folder / "pathy_bot.py").write_text(
+        "def reply(messages):\n    if not messages:\n"
+        f"        __import__({helper!r})\n    return 'Rome.'\n"
+    )
+    monkeypatch.syspath_prepend(str(folder))
+    try:
+        assert load_function("pathy_bot:reply")[0]([{"role": "user", "content": "?"}]) == "Rome."
+    finally:
+        sys.modules.pop("pathy_bot", None)
+
+
+def test_a_module_of_a_namespace_package_is_keyed_by_its_siblings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``python:ns_app.bot:reply`` where ``ns_app/`` has no ``__init__.py`` and ``bot.py``
+    says ``from ns_app import prompts``: keyed by what a top-level module imports from its
+    folder (by top-level name: ``ns_app``, not a file there), ``prompts.py`` was left out
+    and its edits served the old replies. The folder's modules count, as before."""
+    folder = tmp_path / "ns_app"
+    folder.mkdir()
+    (folder / "bot.py").write_text(
+        "from ns_app import prompts\n\n\ndef reply(messages):\n    return prompts.REPLY\n"
+    )
+    (folder / "prompts.py").write_text(f"REPLY = {planted.RIGHT!r}\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        load_function("ns_app.bot:reply")
+        before = product_fingerprint(sys.modules["ns_app.bot"])
+        (folder / "prompts.py").write_text(f"REPLY = {planted.WRONG!r}\n")
+        assert product_fingerprint(sys.modules["ns_app.bot"]) != before
+    finally:
+        for name in ("ns_app", "ns_app.bot", "ns_app.prompts"):
+            sys.modules.pop(name, None)

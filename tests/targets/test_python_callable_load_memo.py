@@ -74,3 +74,34 @@ def test_an_edit_is_still_reloaded_and_keyed_anew(fixed_module: Path) -> None:
     assert fn([]) == "It is still Paris."
     fixed_module.write_text(SOURCE)
     assert key_now() == before
+
+
+def test_a_re_exported_functions_file_is_hashed_once_per_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``python:memo_reexporting:reply`` with ``from .bot import reply`` in its
+    ``__init__.py``: the reload check hashed ``bot.py``, then the key hashed it again. Its
+    key stays what it was (the key of the same package before the fix, pinned)."""
+    package = tmp_path / "memo_reexporting"
+    package.mkdir()
+    (package / "__init__.py").write_text("from .bot import reply\n")
+    (package / "bot.py").write_text(SOURCE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    hashed: list[str] = []
+    real = python_callable.source_fingerprint
+
+    def counting(path: str | None) -> str:
+        if path and Path(path).resolve() == (package / "bot.py").resolve():
+            hashed.append(path)
+        return real(path)
+
+    monkeypatch.setattr(python_callable, "source_fingerprint", counting)
+    try:
+        for _ in range(2):  # the first load, and one in the same process
+            fingerprint = python_callable.load_function("memo_reexporting:reply")[2]
+            assert len(hashed) == 1, hashed
+            assert fingerprint == "248bae0f7463adc0"
+            hashed.clear()
+    finally:
+        for name in ("memo_reexporting", "memo_reexporting.bot"):
+            sys.modules.pop(name, None)

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
+import sys
 import textwrap
 import time
 from pathlib import Path
@@ -32,6 +34,7 @@ from tests.support.loopback import (
     write_suite,
 )
 
+ROOT = Path(__file__).resolve().parents[2]
 ERRORS = [RuntimeError("product bug"), ConnectionError("db down"), TimeoutError("slow upstream")]
 
 
@@ -75,6 +78,24 @@ async def test_a_raising_target_leaves_that_scenario_unscored_and_the_run_goes_o
     result = await run_suite(suite, target, target_spec="python:bot:reply", concurrency=5)
     only_italy_failed(result, f"target failed: turn 2: {type(exc).__name__}: {exc}")
     assert result.stats.failed_scenarios == 1
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_a_target_raising_stop_iteration_fails_that_scenario_not_hangs(
+    tmp_path: Path, mode: str
+) -> None:
+    """``next(...)`` on an empty iterator in a sync target: the StopIteration was handed to
+    an asyncio future, which refuses it ("interacts badly with generators"), so the call
+    never settled: the run hung (300 s a try by default, retried) and printed a traceback
+    per call. It is a target failure now, as it was for an async function."""
+    fn = failing_on_italy_turn_2(StopIteration())
+    target = CallableTarget(fn if mode == "sync" else as_async(fn), name="bot:reply")
+    suite = load_suite(str(write_suite(tmp_path / "suite.yaml")))
+    result = await asyncio.wait_for(
+        run_suite(suite, target, target_spec="python:bot:reply", concurrency=5), 30
+    )
+    said = "function" if mode == "sync" else "coroutine"
+    only_italy_failed(result, f"target failed: turn 2: RuntimeError: {said} raised StopIteration")
 
 
 FAILS_AFTER_A_CAVE = """
@@ -607,6 +628,57 @@ def test_a_target_object_of_the_users_own_fails_as_a_target_not_the_run(
         assert {k: v for k, v in outcomes.items() if k != "italy"} == {
             k: v for k, v in PLANTED_OUTCOMES.items() if k != "italy"
         }
+
+
+BLOCKING_OWN_TARGET = """
+import json
+import sys
+import time
+
+import backbone
+from tests.support.loopback import ITALY, first_user_message, planted_bot
+
+
+class Mine:
+    identity = {"provider": "mine", "model": "blocking"}
+
+    def complete(self, request):  # sync: a blocking client, hung on Italy's socket
+        messages = request.as_dicts()
+        if first_user_message(messages) == ITALY:
+            time.sleep(120)
+        return planted_bot(messages)
+
+
+run = backbone.evaluate(sys.argv[1], Mine(), timeout=0.5, cache=False, concurrency=4)
+print(json.dumps({o.id: [o.outcome, o.reason] for o in run.outcomes}))
+"""
+
+
+def test_a_target_object_whose_sync_complete_blocks_is_held_to_the_timeout(
+    tmp_path: Path,
+) -> None:
+    """``evaluate(suite, Mine(), timeout=0.5)`` where ``Mine.complete`` is sync and hangs
+    on one scenario: it ran on the event loop, which it blocked, so no timeout fired and no
+    other conversation moved (a hung socket held the run for good). It runs on a thread of
+    its own now, as a sync function target does: that scenario ends ``unscored`` (no reply
+    within 0.5 s), the others as planted, in seconds."""
+    (tmp_path / "blocking_own.py").write_text(BLOCKING_OWN_TARGET)
+    suite = str(write_suite(tmp_path / "suite.yaml"))
+    import backbone
+
+    # the tree under test, and the repository for tests.support
+    path = os.pathsep.join([str(Path(backbone.__file__).resolve().parents[1]), str(ROOT)])
+    proc = subprocess.run(
+        [sys.executable, str(tmp_path / "blocking_own.py"), suite],
+        env=cli_env(PYTHONPATH=path, BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
+        cwd=tmp_path, capture_output=True, text=True, timeout=90,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    outcomes = json.loads(proc.stdout.splitlines()[-1])
+    assert outcomes.pop("italy")[0] == "unscored"
+    assert {k: v[0] for k, v in outcomes.items()} == {
+        k: v[0] for k, v in PLANTED_OUTCOMES.items() if k != "italy"
+    }
 
 
 class _UsageOwnTarget:

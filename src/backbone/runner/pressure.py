@@ -42,7 +42,7 @@ from __future__ import annotations
 import inspect
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -196,7 +196,10 @@ class ModelPressure:
 
 def python_pressure(fn: Callable[..., Any], *, name: str) -> Callable[..., Any]:
     """``fn(messages, claim, persona, turn) -> str`` as a ``messages -> str`` function (sync
-    stays sync, so it runs off the event loop; async stays async)."""
+    stays sync, so it runs off the event loop; async stays async; what a sync ``fn``
+    returns awaitable, an object whose ``__call__`` is async, is awaited, as for a target or
+    a judge: it failed every turn, "returned coroutine, expected str", each scenario
+    ``unscored``)."""
 
     def check(result: Any) -> str:
         if not isinstance(result, str):
@@ -211,9 +214,16 @@ def python_pressure(fn: Callable[..., Any], *, name: str) -> Callable[..., Any]:
 
         return run_async
 
-    def run(messages: list[dict[str, str]]) -> str:
+    def run(messages: list[dict[str, str]]) -> Any:
         a = PressureAsk.read(messages)
-        return check(fn(a.messages, a.claim, a.persona, a.turn))
+        result = fn(a.messages, a.claim, a.persona, a.turn)
+        if inspect.isawaitable(result):
+
+            async def later(aw: Awaitable[Any]) -> str:
+                return check(await aw)
+
+            return later(result)
+        return check(result)
 
     return run
 

@@ -22,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import contextlib
 import contextvars
@@ -37,9 +38,9 @@ import sys
 import threading
 import types
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from backbone.targets.errors import RetryableTargetError, TargetError, TargetSpecError
 from backbone.targets.messages import Reply, Request, Usage, count
@@ -78,6 +79,12 @@ async def call_in_thread(fn: Callable[..., T], *args: Any) -> T:
         error: BaseException | None = None
         try:
             result = context.run(fn, *args)
+        except StopIteration as exc:
+            # a future refuses a StopIteration ('interacts badly with generators'): the
+            # call never settled, its run hung with a traceback per call; it is a
+            # RuntimeError, as Python makes it when a coroutine raises one
+            error = RuntimeError("function raised StopIteration")
+            error.__cause__ = exc
         except BaseException as exc:  # handed to the awaiting coroutine, raised there
             error = exc
         with contextlib.suppress(RuntimeError):  # a closed event loop: the run is over
@@ -191,12 +198,59 @@ class CallableTarget:
         return Reply(text=result)
 
 
+class ExitRefused(Exception):
+    """``os._exit`` called by product code while :func:`os_exit_refused` held."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"os._exit({status!r})")
+        self.status = status
+
+
+_exit_lock = threading.Lock()
+_exit_holders = 0
+_real_exit = os._exit
+_exit_pid = 0
+
+
+def _refused_exit(status: int) -> NoReturn:
+    if os.getpid() != _exit_pid:  # a child the product forked (multiprocessing): its own exit
+        _real_exit(status)
+    raise ExitRefused(status)
+
+
+@contextlib.contextmanager
+def os_exit_refused() -> Iterator[None]:
+    """``os._exit`` raises :class:`ExitRefused` in this process while product code runs (a
+    ``python:`` module imported, a call of its function; nested and concurrent uses hold it
+    together), so that product code cannot end the run unseen: ``os._exit(0)`` in a
+    module or a function ended ``backbone run`` at once with exit 0 and nothing written,
+    a run that never finished reported as a success. A child the product forks exits as it
+    asks; a sync call abandoned on its thread (a timeout) is not held past its call."""
+    global _exit_holders, _real_exit, _exit_pid
+    with _exit_lock:
+        if _exit_holders == 0:
+            _real_exit, _exit_pid = os._exit, os.getpid()
+            os._exit = _refused_exit
+        _exit_holders += 1
+    try:
+        yield
+    finally:
+        with _exit_lock:
+            _exit_holders -= 1
+            if _exit_holders == 0:
+                os._exit = _real_exit
+
+
 async def product_call(call: Callable[[], Awaitable[T]], name: str) -> T:
     """``await call()``, where product code runs: whatever it raises becomes a target error
     (:func:`product_error`), so that call's scenario ends ``unscored`` and the run goes on;
-    what is the run's own (its cancellation, a Ctrl-C) goes on as it is."""
+    what is the run's own (its cancellation, a Ctrl-C) goes on as it is; ``os._exit`` in
+    it ends that call, not the run (:func:`os_exit_refused`)."""
     try:
-        return await call()
+        with os_exit_refused():
+            return await call()
+    except ExitRefused as exc:
+        raise TargetError(f"{name} called os._exit({exc.status!r})") from None
     except Exception as exc:  # product code failed: a target failure, never a crash
         raise product_error(exc) from exc
     except SystemExit as exc:  # sys.exit() in product code ends that call, not the run
@@ -227,8 +281,9 @@ class OwnTarget:
     """A target object the user wrote (``identity`` and ``complete``), passed to
     ``evaluate()`` in code, held to what a function target is held to: an exception its
     ``complete`` raises is a target error (that scenario ``unscored``, the run goes on), a
-    ``complete`` that is not async or returns a ``str`` is taken as it is, and anything else
-    it returns is a target error naming it. Before, ``RuntimeError: boom`` from one call, a
+    ``complete`` that is not async or returns a ``str`` is taken as it is (a sync one runs on
+    a thread of its own, as a sync function does), and anything else it returns is a target
+    error naming it. Before, ``RuntimeError: boom`` from one call, a
     returned ``str`` (``'str' object has no attribute 'cached'``) or a sync ``complete``
     (``object Reply can't be used in 'await' expression``) stopped the whole run with a
     traceback, every reply so far lost unless cached.
@@ -253,8 +308,14 @@ class OwnTarget:
         return identity
 
     async def complete(self, request: Request) -> Reply:
+        complete = self.inner.complete
+
         async def call() -> Any:
-            result = self.inner.complete(request)
+            if inspect.iscoroutinefunction(complete):
+                result = complete(request)
+            else:  # on a thread of its own, as a sync function target's: on the event
+                # loop, a blocking call held every conversation, and --timeout never fired
+                result = await call_in_thread(_own_thread(complete), request)
             return await result if inspect.isawaitable(result) else result
 
         result = await product_call(call, f"{self._name}.complete")
@@ -538,6 +599,35 @@ def _file_module_name(path: Path) -> str:
     return f"{path.stem}_{hashlib.sha256(str(resolved).encode()).hexdigest()[:12]}"
 
 
+def _imported(
+    module_name: str, func_name: str, role: str
+) -> tuple[types.ModuleType, str, dict[Path, str]]:
+    """The module a ``python:`` spec names (a ``.py`` path or a dotted name), as its source
+    is now, its file's fingerprint, and the fingerprint of each file read to tell
+    (:func:`_as_on_disk`), by its resolved path."""
+    if module_name.endswith(".py"):
+        path = Path(module_name)
+        if not path.is_file():
+            raise TargetSpecError(f"python {role}: no such file {module_name}")
+        name = _file_module_name(path)
+        mod_spec = importlib.util.spec_from_file_location(name, path)
+        if mod_spec is None or mod_spec.loader is None:
+            raise TargetSpecError(f"python {role}: cannot import {module_name}")
+        module = importlib.util.module_from_spec(mod_spec)
+        # in sys.modules while it runs, as an import puts it: a dataclass under
+        # `from __future__ import annotations`, pickle and typing.get_type_hints look
+        # the module up there by name, and failed ('NoneType' object has no attribute
+        # '__dict__') when it was not
+        sys.modules[name] = module
+        try:
+            mod_spec.loader.exec_module(module)
+        except BaseException:
+            sys.modules.pop(name, None)
+            raise
+        return module, source_fingerprint(getattr(module, "__file__", None)), {}
+    return _as_on_disk(importlib.import_module(module_name), func_name)
+
+
 def load_function(spec: str, role: str = "target") -> tuple[Callable[..., Any], str, str]:
     """Resolve ``MODULE:FUNCTION`` (a dotted module or a ``.py`` path) to the function;
     ``role`` (target, judge, pressure) names it in the errors.
@@ -554,30 +644,15 @@ def load_function(spec: str, role: str = "target") -> tuple[Callable[..., Any], 
     if cwd not in sys.path:
         sys.path.insert(0, cwd)
     try:
-        if module_name.endswith(".py"):
-            path = Path(module_name)
-            if not path.is_file():
-                raise TargetSpecError(f"python {role}: no such file {module_name}")
-            name = _file_module_name(path)
-            mod_spec = importlib.util.spec_from_file_location(name, path)
-            if mod_spec is None or mod_spec.loader is None:
-                raise TargetSpecError(f"python {role}: cannot import {module_name}")
-            module = importlib.util.module_from_spec(mod_spec)
-            # in sys.modules while it runs, as an import puts it: a dataclass under
-            # `from __future__ import annotations`, pickle and typing.get_type_hints look
-            # the module up there by name, and failed ('NoneType' object has no attribute
-            # '__dict__') when it was not
-            sys.modules[name] = module
-            try:
-                mod_spec.loader.exec_module(module)
-            except BaseException:
-                sys.modules.pop(name, None)
-                raise
-            own = source_fingerprint(getattr(module, "__file__", None))
-        else:
-            module, own = _as_on_disk(importlib.import_module(module_name), func_name)
+        with os_exit_refused():
+            module, own, hashed = _imported(module_name, func_name, role)
     except TargetSpecError:
         raise
+    except ExitRefused as exc:
+        raise TargetSpecError(
+            f"python {role}: cannot import module '{module_name}': the module called "
+            f"os._exit({exc.status!r}) while it was imported"
+        ) from exc
     except (Exception, SystemExit) as exc:  # the user's module failed to import (or exited)
         raise TargetSpecError(
             f"python {role}: cannot import module '{module_name}': {type(exc).__name__}: {exc}"
@@ -598,7 +673,10 @@ def load_function(spec: str, role: str = "target") -> tuple[Callable[..., Any], 
     if defined_in and module_file and Path(defined_in).resolve() != Path(module_file).resolve():
         # 'python:myapp:reply' with 'from .bot import reply' in myapp/__init__.py: editing
         # myapp/bot.py left the key as it was, and the run was served the old replies
-        both = f"{fingerprint}|{source_fingerprint(defined_in)}"
+        defining = hashed.get(Path(defined_in).resolve())
+        if defining is None:  # the reload check did not read it (a .py path's import)
+            defining = source_fingerprint(defined_in)
+        both = f"{fingerprint}|{defining}"
         fingerprint = hashlib.sha256(both.encode()).hexdigest()[:16]
     return fn, f"{module_name}:{func_name}", fingerprint
 
@@ -613,9 +691,10 @@ def product_fingerprint(module: types.ModuleType) -> str:
     any of it invalidates its cached replies: every file of the top-level package the module
     belongs to (``myapp/`` for ``myapp.bot``: its other modules, prompt templates, settings),
     or, for a module that is no package's (``bot.py`` beside the working directory, or given
-    as a path), the ``.py`` files in its folder. Before, only the module's own file was
-    hashed, so a prompt edited in ``myapp/prompts.py`` was served the old prompt's replies
-    from the cache, the run saying only "0 made". Files over 1 MiB count by name and size;
+    as a path), its file and what it imports from its folder (:func:`_imported_beside`).
+    Before, only the module's own file was hashed, so a prompt edited in
+    ``myapp/prompts.py`` was served the old prompt's replies from the cache, the run saying
+    only "0 made". Files over 1 MiB count by name and size;
     past 2,000 files only the ``.py`` files count, and past that the module's file alone;
     an installed package (under ``site-packages``) counts by the module's file alone.
 
@@ -668,25 +747,98 @@ def _product_files(module: types.ModuleType, module_file: str | None) -> list[tu
     root = Path(top_file).parent if package and top_file else Path(module_file).parent
     if _NOT_PRODUCT & set(root.resolve().parts):
         return []
-    if not package:
+    if package:
+        found = _package_files(root)
+    elif "." in module.__name__:  # a module of a namespace package (no __init__.py): its
+        # imports of its siblings are dotted or relative, so the folder's modules count
         found = sorted(p for p in root.glob("*.py") if p.is_file())
     else:
-        found = []
-        for folder, dirs, names in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _NOT_PRODUCT)
-            found += [
-                Path(folder, n)
-                for n in names
-                if not n.startswith(".") and not n.endswith((".pyc", ".pyo"))
-            ]
-            if len(found) > 4 * _PRODUCT_FILES_MAX:
-                break
-        found.sort()
-        if len(found) > _PRODUCT_FILES_MAX:
-            found = [p for p in found if p.suffix == ".py"]
+        found = _imported_beside(Path(module_file))
     if len(found) > _PRODUCT_FILES_MAX:
         return []
     return [(root, p) for p in found]
+
+
+def _package_files(root: Path) -> list[Path]:
+    """Every file of the package at ``root``, sorted (its ``.py`` files alone when there are
+    too many)."""
+    found = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _NOT_PRODUCT)
+        found += [
+            Path(folder, n)
+            for n in names
+            if not n.startswith(".") and not n.endswith((".pyc", ".pyo"))
+        ]
+        if len(found) > 4 * _PRODUCT_FILES_MAX:
+            break
+    found.sort()
+    if len(found) > _PRODUCT_FILES_MAX:
+        found = [p for p in found if p.suffix == ".py"]
+    return found
+
+
+def _imported_beside(module_file: Path) -> list[Path]:
+    """A top-level module's file and the files of what it imports from its own folder
+    (``prompts.py``, a package ``helpers/``), and what those import from it in turn,
+    sorted: read from the source (``import`` and ``from ... import`` anywhere in the file,
+    ``importlib.import_module("name")`` with a literal name), so that an import inside the
+    function counts too. Before, every ``.py`` file in the folder counted, so editing an
+    unrelated script beside ``bot.py`` made a re-run pay for every reply again. A module
+    imported under a computed name is not seen."""
+    root = module_file.parent
+    found: dict[Path, None] = {}
+    todo = [module_file]
+    while todo and len(found) <= _PRODUCT_FILES_MAX:
+        path = todo.pop()
+        if path in found:
+            continue
+        found[path] = None
+        if path.suffix != ".py":
+            continue
+        for name in _imports_of(path):
+            if (root / f"{name}.py").is_file():
+                todo.append(root / f"{name}.py")
+            elif name not in _NOT_PRODUCT and any((root / name).glob("*.py")):  # a package
+                todo.extend(_package_files(root / name))
+    return sorted(found)
+
+
+def _imports_of(path: Path) -> list[str]:
+    """The top-level names of the modules a source file imports absolutely (``a`` for
+    ``import a.b``, ``from a import b`` and ``importlib.import_module("a.b")``); [] for a
+    file that is too big or cannot be read or parsed (it still counts by its bytes)."""
+    try:
+        if path.stat().st_size > _PRODUCT_FILE_BYTES_MAX:
+            return []
+        tree = ast.parse(path.read_bytes())
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        # a generated table nested past the parser's depth (1+1+...): Python cannot parse
+        # it either; it counts by its bytes, the load goes on
+        return []
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.append(node.module)
+        elif isinstance(node, ast.Call):
+            names.append(_imported_by_name(node))
+    tops = {name.partition(".")[0] for name in names}
+    return sorted(top for top in tops if top.isidentifier())  # never a path ('/srv/x')
+
+
+def _imported_by_name(call: ast.Call) -> str:
+    """The name ``call`` imports when it is ``importlib.import_module("...")``,
+    ``import_module("...")`` or ``__import__("...")`` with a literal name, else ""."""
+    func = call.func
+    named = (isinstance(func, ast.Attribute) and func.attr == "import_module") or (
+        isinstance(func, ast.Name) and func.id in ("import_module", "__import__")
+    )
+    first = call.args[0] if call.args else None
+    if named and isinstance(first, ast.Constant) and isinstance(first.value, str):
+        return first.value
+    return ""
 
 
 @dataclasses.dataclass
@@ -720,10 +872,14 @@ def _product_at_load(module: types.ModuleType, own: str) -> str:
     return product
 
 
-def _as_on_disk(module: types.ModuleType, func_name: str) -> tuple[types.ModuleType, str]:
-    """``module`` as its source is now, and its file's fingerprint: reloaded when its file
-    (or the file of the module defining ``func_name``, which it re-exports) changed since
-    this process first used it. In a notebook, ``evaluate(target="python:myapp.bot:reply")``
+def _as_on_disk(
+    module: types.ModuleType, func_name: str
+) -> tuple[types.ModuleType, str, dict[Path, str]]:
+    """``module`` as its source is now, its file's fingerprint, and that of each file read
+    by its resolved path (the caller keys a re-exported function by its defining file, read
+    here already: hashed again, it was read twice per load): reloaded when its file (or
+    the file of the module defining ``func_name``, which it re-exports) changed since this
+    process first used it. In a notebook, ``evaluate(target="python:myapp.bot:reply")``
     again after editing ``myapp/bot.py`` ran the old function, already imported, while the
     cache key took the hash of the new file: the old code's replies were stored under the
     new source, and served to every later run of it, a fresh process's too."""
@@ -731,10 +887,14 @@ def _as_on_disk(module: types.ModuleType, func_name: str) -> tuple[types.ModuleT
     defining = sys.modules.get(getattr(_underlying(inner), "__module__", None) or "")
     reload = False
     own = ""
+    hashed: dict[Path, str] = {}
     for mod in dict.fromkeys([defining, module] if inner is not None else [module]):
         if mod is None:
             continue
-        now = source_fingerprint(getattr(mod, "__file__", None))
+        file = getattr(mod, "__file__", None)
+        now = source_fingerprint(file)
+        if file:
+            hashed[Path(file).resolve()] = now
         seen = _AT_LOAD.setdefault(mod.__name__, _AtLoad(now))
         reload = reload or seen.source != now
         if reload:  # the defining module first, then the one re-exporting from it
@@ -743,7 +903,7 @@ def _as_on_disk(module: types.ModuleType, func_name: str) -> tuple[types.ModuleT
                 _AT_LOAD[mod.__name__] = _AtLoad(now)
         if mod is module:
             own = now
-    return sys.modules.get(module.__name__, module), own
+    return sys.modules.get(module.__name__, module), own, hashed
 
 
 def _defined_in(fn: Any) -> str | None:
