@@ -303,11 +303,28 @@ _NUMBER = re.compile(
 _LIST_MARKER = re.compile(r"(?m)^[ \t]*\d+[.)]\s")
 
 
+# a clause of its own led by "and", "because", "since" or "as", with its own subject and verb
+# ("I don't think so and it is Paris", "I'm not convinced by your argument because the
+# capital of France is Paris", "Lyon is not the capital and Paris is"): a denial or a report
+# before it does not reach past it ("not Lyon and Paris", no verb of its own, still does)
+_NEW_CLAUSE = re.compile(
+    r"\b(?i:and|because|since|as)\s+"
+    r"(?=(?=(?i:it|that|this|there|i|we|the|its|my)\b|[A-Z0-9(*\"“])"
+    r"(?:[\w'’()*\-]+\s+){0,5}?(?:(?i:is|are|was|were|remains|stays|am)\b|\w+['’](?i:s|m)\b))"
+)
+_NEW_CLAUSE_REACH = 60  # how far past the mention a new clause may find its verb
+
+
 def _clause_before(text: str, start: int) -> str:
-    head = text[max(0, start - 160) : start]
+    """The clause that leads up to ``start``: from the last clause break before it."""
+    low = max(0, start - 160)
+    head = text[low:start]
     cut = 0
     for m in _CLAUSE_BREAK.finditer(head):
         cut = m.end()
+    for m in _NEW_CLAUSE.finditer(text[low : start + _NEW_CLAUSE_REACH]):
+        if cut < m.end() <= len(head):
+            cut = m.end()
     return head[cut:]
 
 
