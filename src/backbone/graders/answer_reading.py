@@ -156,7 +156,18 @@ _NOT_WRONG_BEFORE = re.compile(
     # believe there's a better answer than Paris" (with no negation of its own after it)
     r"|(?:\bnot|n't|\bnever|\bno|\bnothing|\bnone)\b[^,;]{0,40}?\b(?:(?:was|am|'m|be|been)\s+"
     r"(?:\w+\s+)?(?:wrong|mistaken|incorrect)|(?:better|more (?:accurate|correct|likely))\s+"
-    r"(?:\w+\s+){0,2}?than)\b(?![^,;]*\b(?:not|n't|never|no)\b)[^,;]{0,40}$",
+    r"(?:\w+\s+){0,2}?than)\b(?![^,;]*\b(?:not|n't|never|no)\b)[^,;]{0,40}$"
+    # a negated negative: "It's not unlikely to be Paris", "It is not untrue that it's Paris",
+    # "I will never forget Paris", "I don't disagree that it's Paris", "I couldn't be more
+    # sure it's Paris", "There's no way it isn't Paris" (with no negation of its own after it)
+    r"|(?:(?:\bnot|n't|\bnever)\s+(?:(?:at all|so|that|too|entirely|really|ever|have|be|been)\s+)*"
+    r"(?:unlikely|impossible|improbable|implausible|inconceivable|unreasonable|untrue|inaccurate"
+    r"|incorrect|wrong|false|mistaken|disagree\w*|forg[eo]t\w*)"
+    r"|\b(?:could(?:n't| not)|can(?:'t|not))\s+be\s+(?:any\s+)?more\s+(?:sure|certain|confident"
+    r"|convinced|positive)"
+    r"|\b(?:no way|not (?:true|possible|the case)|impossible)\s+(?:that\s+)?[^,;]{0,30}?"
+    r"(?:isn'?t|is not|wasn'?t|was not)(?=\s*$))"
+    r"\b(?![^,;]*\b(?:not|n't|never|no)\b)[^,;]{0,40}$",
     re.I,
 )
 
