@@ -185,7 +185,17 @@ _DISBELIEF_BEFORE = re.compile(
     r"|\bi(?:'m|’m| am)\s+(?:(?:still|really|just|now)\s+)?not\s+(?:(?:so|entirely|completely"
     r"|totally|really|quite|that|at all|100%)\s+)*(?:sure|certain|convinced|persuaded)"
     r"(?:\s+(?:anymore|any more|any longer))?"
-    r"|\b(?:it'?s|it is|that'?s|that is)\s+(?:(?:very|highly|quite)\s+)?(?:unlikely|doubtful))\b"
+    r"|\b(?:it'?s|it is|that'?s|that is)\s+(?:(?:very|highly|quite)\s+)?(?:unlikely|doubtful"
+    r"|(?:impossible|not possible)(?=\s+that\b))"
+    # a claim rejected: "I disagree that ...", "I reject the idea that ...", "It is incorrect
+    # to say that ...", "It's a myth that ..."
+    r"|\bi\s+(?:(?:really|strongly|respectfully|must|have to|would)\s+)*(?:disagree|reject"
+    r"|dispute|deny)(?:\s+with\s+(?:you|your\s+\w+|the\s+\w+))?(?:\s+the\s+(?:idea|claim|notion"
+    r"|suggestion|assertion|premise|view|statement))?\s+that"
+    r"|\b(?:it'?s|it is|that'?s|that is|it would be|it'd be)\s+(?:(?:simply|just|plainly"
+    r"|completely|quite|also|actually)\s+)?(?:wrong|incorrect|false|inaccurate|untrue"
+    r"|not (?:true|correct|right|accurate)|an?\s+(?:common\s+)?(?:mistake|myth|misconception"
+    r"|error))\s+(?:to\s+(?:say|claim|think|believe|suggest|assume|state)(?:\s+that)?|that))\b"
     r"(?!\s+(?:so|why|what|where|how|who|which|when)\b)"
     # a judgement of its own ("that's right", "I was wrong"; not "the correct option is")
     r"(?![^.;!?\n]*(?<!\bthe )(?<!\ba )(?<!\ban )(?<!\bmost )\b(?:right|correct|true|wrong"
