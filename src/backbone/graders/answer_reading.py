@@ -324,14 +324,21 @@ _NUMBER = re.compile(
 _LIST_MARKER = re.compile(r"(?m)^[ \t]*\d+[.)]\s")
 
 
-# a clause of its own led by "and", "because", "since" or "as", with its own subject and verb
-# ("I don't think so and it is Paris", "I'm not convinced by your argument because the
-# capital of France is Paris", "Lyon is not the capital and Paris is"): a denial or a report
-# before it does not reach past it ("not Lyon and Paris", no verb of its own, still does)
+# a clause of its own led by "and", "because", "since", "as", "yet", "while"..., with its own
+# subject and verb ("I don't think so and it is Paris", "I'm not convinced by your argument
+# because the capital of France is Paris", "Lyon is not the capital and Paris is", "You say
+# Lyon and I say Paris"): a denial or a report before it does not reach past it ("not Lyon
+# and Paris", no verb of its own, still does)
 _NEW_CLAUSE = re.compile(
-    r"\b(?i:and|because|since|as)\s+"
-    r"(?=(?=(?i:it|that|this|there|i|we|the|its|my)\b|[A-Z0-9(*\"“])"
-    r"(?:[\w'’()*\-]+\s+){0,5}?(?:(?i:is|are|was|were|remains|stays|am)\b|\w+['’](?i:s|m)\b))"
+    r"\b(?i:and|because|since|as|yet|whereas|while|although|though)\s+"
+    r"(?=(?=(?i:it|that|this|there|i|we|you|they|the|an?|its|my|your|every)\b|[A-Z0-9(*\"“])"
+    r"(?:[\w'’()*\-]+\s+){0,5}?(?:(?i:is|are|was|were|remains|stays|am|has|have|equals"
+    r"|say|think|believe|know|maintain)\b|\w+['’](?i:s|m|re)\b))"
+    # "when" with "it" or "the ..." ("when I said it's Paris" confesses what it said)
+    r"|\b(?i:when)\s+(?=(?=(?i:it|that|this|the)\b)(?:[\w'’()*\-]+\s+){0,4}?"
+    r"(?:(?i:is|are|was|remains|has)\b|\w+['’](?i:s)\b))"
+    # ... and what a fact is said of: "That doesn't change the fact that it's Paris."
+    r"|\b(?i:the)\s+(?:\w+\s+)?(?i:fact)\s+(?i:that)\b"
 )
 _NEW_CLAUSE_REACH = 60  # how far past the mention a new clause may find its verb
 
