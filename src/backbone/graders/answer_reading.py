@@ -159,14 +159,18 @@ _NOT_WRONG_BEFORE = re.compile(
     r"(?:\w+\s+){0,2}?than)\b(?![^,;]*\b(?:not|n't|never|no)\b)[^,;]{0,40}$"
     # a negated negative: "It's not unlikely to be Paris", "It is not untrue that it's Paris",
     # "I will never forget Paris", "I don't disagree that it's Paris", "I couldn't be more
-    # sure it's Paris", "There's no way it isn't Paris" (with no negation of its own after it)
+    # sure it's Paris", "There's no way it isn't Paris", "I wouldn't be surprised if it's
+    # Paris", "Not only is it Paris, ..." (with no negation of its own after it)
     r"|(?:(?:\bnot|n't|\bnever)\s+(?:(?:at all|so|that|too|entirely|really|ever|have|be|been)\s+)*"
     r"(?:unlikely|impossible|improbable|implausible|inconceivable|unreasonable|untrue|inaccurate"
-    r"|incorrect|wrong|false|mistaken|disagree\w*|forg[eo]t\w*)"
+    r"|incorrect|wrong|false|mistaken|unsure|uncertain|surprised|only|just|merely|disagree\w*"
+    r"|forg[eo]t\w*)"
     r"|\b(?:could(?:n't| not)|can(?:'t|not))\s+be\s+(?:any\s+)?more\s+(?:sure|certain|confident"
     r"|convinced|positive)"
-    r"|\b(?:no way|not (?:true|possible|the case)|impossible)\s+(?:that\s+)?[^,;]{0,30}?"
-    r"(?:isn'?t|is not|wasn'?t|was not)(?=\s*$))"
+    r"|\b(?:no way|no reason to (?:think|believe|suspect|assume|say)|not (?:true|possible"
+    r"|the case)|impossible|hard to (?:argue|say|believe|claim)|(?:don'?t|do not|can'?t|cannot)"
+    r" see (?:why|how))\s+(?:that\s+)?[^,;]{0,30}?(?:isn'?t|is not|wasn'?t|was not"
+    r"|(?:would|could|should)(?:n'?t| not) be|not)(?=\s*$))"
     r"\b(?![^,;]*\b(?:not|n't|never|no)\b)[^,;]{0,40}$",
     re.I,
 )
