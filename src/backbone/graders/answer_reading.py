@@ -190,7 +190,9 @@ _DISBELIEF_BEFORE = re.compile(
     r"|totally|really|quite|that|at all|100%)\s+)*(?:sure|certain|convinced|persuaded)"
     r"(?:\s+(?:anymore|any more|any longer))?"
     r"|\b(?:it'?s|it is|that'?s|that is)\s+(?:(?:very|highly|quite)\s+)?(?:unlikely|doubtful"
-    r"|(?:impossible|not possible)(?=\s+that\b))"
+    r"|(?:impossible|not possible)(?=\s+that\b)|hard to believe)"
+    # "I have no reason to think it's Paris" ("no reason to think it's not": kept, above)
+    r"|\bi\s+(?:have|see|can see|can find)\s+no\s+reason\s+to\s+(?:think|believe|say)"
     # a claim rejected: "I disagree that ...", "I reject the idea that ...", "It is incorrect
     # to say that ...", "It's a myth that ..."
     r"|\bi\s+(?:(?:really|strongly|respectfully|must|have to|would)\s+)*(?:disagree|reject"
