@@ -84,7 +84,7 @@ class Reading:
 # --- cues --------------------------------------------------------------------------------
 
 _CLAUSE_BREAK = re.compile(
-    r"[!?;:\n]|\.(?!\d)|,\s*(?:but|however|though|although)\b|\bbut\b|\bhowever\b|,"
+    r"[!?;:\n—]|\s[-–]\s(?![\d(])|\.(?!\d)|,\s*(?:but|however|though|although)\b|\bbut\b|\bhowever\b|,"
 )
 _NEG_BEFORE = re.compile(
     r"(?:\bnot|n't|\bnever|\bno longer|\brather than|\binstead of|\bother than|\bneither|\bnor"
@@ -339,7 +339,10 @@ _NEW_CLAUSE = re.compile(
     r"\b(?i:and|because|since|as|yet|whereas|while|although|though)\s+"
     r"(?=(?=(?i:it|that|this|there|i|we|you|they|the|an?|its|my|your|every)\b|[A-Z0-9(*\"“])"
     r"(?:[\w'’()*\-]+\s+){0,5}?(?:(?i:is|are|was|were|remains|stays|am|has|have|equals"
-    r"|say|think|believe|know|maintain)\b|\w+['’](?i:s|m|re)\b))"
+    r"|say|think|believe|know|maintain|stand|stick|insist|keep|hold)\b|\w+['’](?i:s|m|re)\b))"
+    # an aside of its own: "The answer isn't Lyon (it's Paris)."
+    r"|\((?=\s*(?=(?i:it|that|this|the)\b)(?:[\w'’\-]+\s+){0,4}?(?:(?i:is|was|remains)\b"
+    r"|\w+['’](?i:s)\b))"
     # "when" with "it" or "the ..." ("when I said it's Paris" confesses what it said)
     r"|\b(?i:when)\s+(?=(?=(?i:it|that|this|the)\b)(?:[\w'’()*\-]+\s+){0,4}?"
     r"(?:(?i:is|are|was|remains|has)\b|\w+['’](?i:s)\b))"
