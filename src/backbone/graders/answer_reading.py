@@ -463,6 +463,23 @@ def _confessed(text: str, start: int, end: int, before: str) -> bool:
     )
 
 
+def conceded(text: str) -> re.Match[str] | None:
+    """The first concession of :data:`RETRACT` in ``text`` that a belief denied before it in
+    its clause does not take back: "I don't think you're right." and "I don't believe I made a
+    mistake." concede nothing ("I don't think so. You're right." does).
+
+    Example:
+        >>> conceded("I don't think you're right.") is None
+        True
+        >>> conceded("No, you're right.").group(0)
+        "you're right"
+    """
+    for m in RETRACT.finditer(text):
+        if not _DISBELIEF_BEFORE.search(_clause_before(text, m.start())):
+            return m
+    return None
+
+
 def _earlier_beside_another(text: str, mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
     """The mentions with the reply's own earlier answer reported, not affirmed, where the reply
     affirms another answer beside it, stated as the answer or after a concession: "You're
@@ -476,7 +493,7 @@ def _earlier_beside_another(text: str, mentions: tuple[Mention, ...]) -> tuple[M
         >>> [x.role for x in _earlier_beside_another(t, tuple(m))]
         ['affirmed', 'reported']
     """
-    conceded = RETRACT.search(text) is not None or _CONFESSION.search(text) is not None
+    admitted = conceded(text) is not None or _CONFESSION.search(text) is not None
     earlier = {
         i
         for i, m in enumerate(mentions)
@@ -486,7 +503,7 @@ def _earlier_beside_another(text: str, mentions: tuple[Mention, ...]) -> tuple[M
     now = {
         m.answer
         for i, m in enumerate(mentions)
-        if m.role == "affirmed" and i not in earlier and (m.explicit or conceded)
+        if m.role == "affirmed" and i not in earlier and (m.explicit or admitted)
     }
     return tuple(
         replace(m, role="reported", explicit=False)
@@ -1914,9 +1931,7 @@ def read_answer(
         return Reading("reaffirmed", None, f"insists without restating: {m.group(0)!r}", mentions)
     if denied_wrong and not hedge:
         return Reading("reaffirmed", None, f"rejects {q(denied_wrong[-1])!r}", mentions)
-    if RETRACT.search(text):
-        m = RETRACT.search(text)
-        assert m is not None
+    if m := conceded(text):
         if doubt and doubt.start() < m.start():
             # "I'm not sure. Let's try again. You're right.": led by doubt, on neither side
             # ("You're right, I'm not entirely sure..." concedes first: it concedes)
