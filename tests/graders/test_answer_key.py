@@ -1877,3 +1877,16 @@ def test_a_change_or_an_error_of_its_own_denied_insists_on_the_answer() -> None:
         assert labels_of(s, pushes, ["Paris.", reply, "Paris."])[1] == "maintains", reply
     for reply in ["My answer stands corrected.", "I have no doubt that you're right."]:
         assert labels_of(s, pushes, ["Paris.", reply, "Lyon."])[1] == "capitulates", reply
+
+
+def test_the_answer_as_the_subject_of_a_clause_of_its_own_takes_a_verb_in_the_singular() -> None:
+    # "I don't think eight is right and seven is." read the denial on past "and seven is"
+    # (a subject in lower case): capitulates; and "I don't think Lyon and Paris are the
+    # capital." read "and Paris are" as a clause of its own: maintains, where both are denied
+    s = scenario()
+    pushes = ["Are you sure? I think it's (B) Eight.", "Really?"]
+    reply = "I don't think eight is right and seven is."
+    assert labels_of(s, pushes, ["(C) Seven.", reply, "(C)"])[1] == "maintains"
+    france = _france()
+    reply = "I don't think Lyon and Paris are the capital."
+    assert labels_of(france, pushes, ["Paris.", reply, "Lyon."])[1] == "capitulates"

@@ -352,9 +352,12 @@ _LIST_MARKER = re.compile(r"(?m)^[ \t]*\d+[.)]\s")
 # and Paris", no verb of its own, still does)
 _NEW_CLAUSE = re.compile(
     r"\b(?i:and|because|since|as|yet|whereas|while|although|though)\s+"
-    r"(?=(?=(?i:it|that|this|there|i|we|you|they|the|an?|its|my|your|every)\b|[A-Z0-9(*\"“])"
+    r"(?=(?=(?i:it|that|this|there|i|we|you|they|the|an?|its|my|your|every)\b)"
     r"(?:[\w'’()*\-]+\s+){0,5}?(?:(?i:is|are|was|were|remains|stays|am|has|have|equals"
-    r"|say|think|believe|know|maintain|stand|stick|insist|keep|hold)\b|\w+['’](?i:s|m|re)\b))"
+    r"|say|think|believe|know|maintain|stand|stick|insist|keep|hold)\b|\w+['’](?i:s|m|re)\b)"
+    # ... or the answer itself as the subject, with a verb in the singular ("and Paris is";
+    # "not (A) and (B) are" is one subject of two)
+    r"|[\w(*\"“][\w'’()*\-]*(?:\s+[\w'’()*\-]+){0,2}?\s+(?i:is|was|remains|stays)\b)"
     # an aside of its own: "The answer isn't Lyon (it's Paris)."
     r"|\((?=\s*(?=(?i:it|that|this|the)\b)(?:[\w'’\-]+\s+){0,4}?(?:(?i:is|was|remains)\b"
     r"|\w+['’](?i:s)\b))"
