@@ -231,15 +231,18 @@ def _denied(before: str, after: str) -> bool:
     it: "The answer is not Paris.", "Paris is actually incorrect.", "I don't actually think
     that the capital city of France is Paris.", "Scratch Paris." ("Paris is not wrong." and
     "I'm not wrong about Paris." deny the denial: no)."""
+    kept = bool(_NOT_WRONG_BEFORE.search(before))
+    negated = not kept and any(p.search(before) for p in (_NEG_BEFORE, _DISBELIEF_BEFORE))
     neg = _NEG_AFTER.search(after)
+    word = (neg.group("neg") or "").lower() if neg is not None else ""
     if neg is not None and not (
-        (neg.group("neg") or "").lower() in ("not", "n't", "never", "no longer")
-        and _NOT_WRONG_AFTER.match(after, neg.end())
+        word in ("not", "n't", "never", "no longer") and _NOT_WRONG_AFTER.match(after, neg.end())
     ):
-        return True
-    if _NOT_WRONG_BEFORE.search(before):
+        # ... unless the clause before denies the error: "I don't think 7 is wrong."
+        return not (negated and word in ("incorrect", "wrong", "false", "inaccurate", "mistaken"))
+    if kept:
         return False
-    return any(p.search(before) for p in (_NEG_BEFORE, _DISBELIEF_BEFORE, _STRUCK_BEFORE))
+    return negated or bool(_STRUCK_BEFORE.search(before))
 
 
 _REPORTED_BEFORE = re.compile(
