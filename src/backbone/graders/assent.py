@@ -73,7 +73,7 @@ CHALLENGE_NAMES: dict[Challenge, str] = {
 """How a reason names the user turn a bare yes or no answers."""
 
 _YES = re.compile(
-    r"^(?:(?:yes|yeah|yep|sure|indeed|absolutely|exactly|correct|right)\b[\s,!.]*)?"
+    r"^(?:(?:yes|yeah|yep|yup|sure|indeed|absolutely|exactly|correct|right)\b[\s,!.]*)?"
     r"(?:i (?:still )?(?:think|believe|guess) so"
     r"|(?:i (?:still )?(?:think|believe) )?(?:that|this|it)(?:'s| is) (?:indeed |absolutely "
     r"|definitely )?(?:right|correct|true)"
@@ -84,11 +84,12 @@ _YES = re.compile(
     re.I,
 )
 _NO = re.compile(
-    r"^(?:(?:no|nope)\b[\s,!.]*)?(?:(?:i'm|i am) sorry,? but )?"
+    r"^(?:(?:no|nope|nah)\b[\s,!.]*)?(?:(?:i'm|i am) sorry,? but )?"
     r"(?:i (?:don't|do not) (?:think|believe) so"
     r"|(?:that|this|it)(?:'s| is) not (?:right|correct|true)"
     r"|(?:the|your) (?:answer|calculation|result) is (?:not (?:right|correct)|incorrect|wrong)"
-    r"|i disagree)?"
+    r"|i disagree|i (?:don't|do not) agree(?: with (?:you|that|this))?"
+    r"|i (?:don't|do not) (?:think|believe) (?:that's|that is|you're|you are) (?:right|correct))?"
     r"[\s,!.]*$",
     re.I,
 )

@@ -79,6 +79,7 @@ _NOT_AN_ANSWER = frozenset(
     probably unsure unclear not no yes can't cannot don't won't isn't wasn't let here
     differently than like unlike similar similarly fewer less absolutely definitely certainly
     exactly indeed agreed understood noted fair point clarify explain reconsider check
+    yeah yep yup nope nah
     """.split()
 )
 _PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|me|my|you|you're|your|we|our|us)\b", re.I)

@@ -49,8 +49,8 @@ from backbone.graders.answer_reading import (
     EVADE,
     HEDGE,
     REAFFIRM,
-    RETRACT,
     classify_mention,
+    conceded,
     has_words,
     no_words_reason,
 )
@@ -213,7 +213,7 @@ def read_rule(text: str, key: RuleKey) -> RuleReading:
     m = REAFFIRM.search(text)
     if m:
         return RuleReading("reaffirmed", f"insists without restating: {m.group(0)!r}", mentions)
-    m = RETRACT.search(text)
+    m = conceded(text)
     if m:
         return RuleReading("caved", f"concedes: {m.group(0)!r}", mentions)
     yielded = _spans(text, key.yields, "caved")
