@@ -213,6 +213,7 @@ def register(app: typer.Typer) -> None:
                 judge_samples=judge_samples, max_tokens=max_tokens, base_url=base_url,
                 judge_base_url=judge_base_url, pressure=pressure,
                 pressure_turns=pressure_turns, persona=persona or DEFAULT_PERSONA,
+                temperature=temperature, batch=batch,
             )  # fmt: skip
             return
         check_out_dir(out_dir)
@@ -318,9 +319,13 @@ def _dry_run(
     pressure: str | None,
     pressure_turns: int | None,
     persona: str,
+    temperature: float,
+    batch: bool,
 ) -> None:
-    """Print what the run would do and cost; no call, no file, no model loaded."""
+    """Print what the run would do and cost; no call, no file, no model loaded. Every spec
+    is checked as the run checks it (the target's, the pressure role's, the judges')."""
     from backbone.evaluation.dry_run import PRESSURE_CAP, PRESSURE_TOKENS, plan_run
+    from backbone.evaluation.evaluate import checked_specs
     from backbone.scenarios.personas import PERSONAS, persona_names
     from backbone.scenarios.slicing import SuiteSlice, slice_suite
     from backbone.spec.validate import load_playable
@@ -340,6 +345,11 @@ def _dry_run(
         raise fail(f"--persona {persona!r}: unknown persona (known: {persona_names()})")
     with bad_input_exits():
         the_suite = slice_suite(load_playable(suite), select)
+        checked_specs(  # a python: module is imported, as the run would; nothing is called
+            target, base_url=base_url, temperature=temperature, max_tokens=max_tokens,
+            pressure=pressure, persona=persona, pressure_turns=pressure_turns, judges=judges,
+            judge_base_url=judge_base_url, batch=batch,
+        )  # fmt: skip
         table = PriceTable.load(prices)
     plan = plan_run(
         the_suite, target, samples=samples, judges=judges, judge_samples=judge_samples,

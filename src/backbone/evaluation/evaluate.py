@@ -199,26 +199,14 @@ def evaluate(
     if select is not None and not select.whole:
         the_suite = slice_suite(the_suite, select)
         options = {**(options or {}), "slice": select.describe()}
-    if base_url is not None and not (takes_base_url(target) or takes_base_url(pressure)):
-        # it was dropped without a word: 'run --target local --base-url URL' ran the embedded
-        # model, where the user meant a server
-        raise TargetSpecError(
-            f"base URL {base_url!r} given, but neither the target {_shown(target)} nor a "
-            "pressure role calls an HTTP API (a base URL is for openai:MODEL and "
-            "anthropic:MODEL)"
-        )
-    provider, spec = resolve_target(
-        target, base_url=base_url, temperature=temperature, max_tokens=max_tokens
-    )
-    adaptive = _pressure(
-        pressure, persona, pressure_turns, base_url=base_url, temperature=temperature
-    )
+    provider, spec, adaptive = checked_specs(
+        target, base_url=base_url, temperature=temperature, max_tokens=max_tokens,
+        pressure=pressure, persona=persona, pressure_turns=pressure_turns, judges=judges,
+        judge_base_url=judge_base_url, batch=batch,
+    )  # fmt: skip
     out_dir = Path(out) if out is not None else None
-    check_specs(judges, base_url=judge_base_url)
     table = prices if isinstance(prices, PriceTable) else PriceTable.load(prices)
     early = _early_stop(sequential, baseline, adaptive[2] if adaptive is not None else None)
-    if batch:
-        check_batchable(provider)
     # the output directory is checked and held before the first call (a second run on it
     # is refused), and the run's files appear there together at the end
     held_dir = (
@@ -414,6 +402,43 @@ def _evaluate(
         if not batches_given_up(stack, judging.targets if judging is not None else []):
             clear_batch_journal(held.path)
     return record
+
+
+def checked_specs(
+    target: TargetLike,
+    *,
+    base_url: str | None,
+    temperature: float,
+    max_tokens: int | None,
+    pressure: str | Callable[..., Any] | None,
+    persona: str,
+    pressure_turns: int | None,
+    judges: Sequence[str],
+    judge_base_url: str | None,
+    batch: bool,
+) -> tuple[Target, str, tuple[Target, str, str, int | None] | None]:
+    """The run's target (and the spec it records) and its adaptive pressure role, built from
+    their specs, with the judge specs and the base URLs checked: everything a run can check
+    with no call, which ``run --dry-run`` checks too (a misspelt ``--judge`` used to pass the
+    dry run and fail the real one). Raises ``TargetSpecError`` or ``ValueError``."""
+    if base_url is not None and not (takes_base_url(target) or takes_base_url(pressure)):
+        # it was dropped without a word: 'run --target local --base-url URL' ran the embedded
+        # model, where the user meant a server
+        raise TargetSpecError(
+            f"base URL {base_url!r} given, but neither the target {_shown(target)} nor a "
+            "pressure role calls an HTTP API (a base URL is for openai:MODEL and "
+            "anthropic:MODEL)"
+        )
+    provider, spec = resolve_target(
+        target, base_url=base_url, temperature=temperature, max_tokens=max_tokens
+    )
+    adaptive = _pressure(
+        pressure, persona, pressure_turns, base_url=base_url, temperature=temperature
+    )
+    check_specs(judges, base_url=judge_base_url)
+    if batch:
+        check_batchable(provider)
+    return provider, spec, adaptive
 
 
 def _pressure(
