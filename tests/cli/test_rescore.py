@@ -261,7 +261,7 @@ def test_rescore_bad_input(tmp_path: Path) -> None:
     bad_run = cli("run", "--target", "python:tests.fixtures.planted:bot", "--judge", "nonsense:x",
                   "--out", "never", cache=cache, cwd=tmp_path)  # fmt: skip
     assert bad_run.returncode == 2
-    assert "error: unknown target 'nonsense:x'" in bad_run.stderr
+    assert "error: unknown judge 'nonsense:x'" in bad_run.stderr
     assert not (tmp_path / "never").exists()
 
 

@@ -207,7 +207,7 @@ def test_a_caved_conversation_with_an_empty_message_is_skipped_by_name(tmp_path:
     assert "skipped (no scenario can hold it): conversation 'blank': message 0 (user) is empty" in (
         text
     )
-    assert "1 new scenarios (reviewed: false), 0 duplicates skipped, 0 kept, 1 not" in text
+    assert "1 new scenario (reviewed: false), 0 duplicates skipped, 0 kept, 1 not" in text
     assert [s.id for s in load_suite(suite_path).scenarios] == ["harvest-fine"]
 
     doc["caved"] = [_caved("blank", "  ")]  # nothing left: exit 2, nothing written

@@ -17,6 +17,7 @@ from rich.console import Console
 from backbone.cli.console import console
 from backbone.cli.errors import bad_input_exits
 from backbone.cli.judge_options import finite_seconds
+from backbone.core.formatting import plural
 
 DEFAULT_TIMEOUT = 300.0
 """A generator call that has not answered in five minutes is hung, not slow (the embedded
@@ -61,8 +62,9 @@ def print_draft(result: object, suite_out: Path, console: Console, spec: str) ->
             markup=False,
         )
     console.print(
-        f"wrote {suite_out}: {len(result.added)} new scenarios (reviewed: false), "
-        f"{len(result.removed)} duplicates removed, {result.dropped} candidates dropped, "
+        f"wrote {suite_out}: {plural(len(result.added), 'new scenario')} (reviewed: false), "
+        f"{plural(len(result.removed), 'duplicate')} removed, "
+        f"{plural(result.dropped, 'candidate')} dropped, "
         f"{result.kept} kept; generator calls {result.calls} ({result.cached_calls} from cache), "
         f"{result.mode} mode",
         highlight=False,

@@ -369,11 +369,11 @@ def _dry_run(
 
 def _print_plan(plan: RunPlan, suite: str, target: str, as_of: str, console: Console) -> None:
     """``run --dry-run``: scenarios, calls and the estimated cost, target and judges apart."""
-    from backbone.core.formatting import money
+    from backbone.core.formatting import money, plural
     from backbone.report.escape import terminal
 
     console.print(
-        f"dry run: {terminal(suite)} · {terminal(target)} · {plan.scenarios} scenarios"
+        f"dry run: {terminal(suite)} · {terminal(target)} · {plural(plan.scenarios, 'scenario')}"
         + (f" × {plan.samples} samples" if plan.samples > 1 else "")
         + " · no call made, nothing written"
     )
@@ -387,7 +387,7 @@ def _print_plan(plan: RunPlan, suite: str, target: str, as_of: str, console: Con
         else:
             cost = f"~{money(est.usd)}, at most {money(est.max_usd)}"
         console.print(
-            f"  {who}: {est.calls} calls · ~{est.input_tokens:,} tokens in, "
+            f"  {who}: {plural(est.calls, 'call')} · ~{est.input_tokens:,} tokens in, "
             f"~{est.output_tokens:,} out (at most {est.max_input_tokens:,} / "
             f"{est.max_output_tokens:,}) · {cost}"
         )
