@@ -39,7 +39,8 @@ def print_draft(result: object, suite_out: Path, console: Console, spec: str) ->
     assert isinstance(result, DraftResult)
     for p in result.positions:
         console.print(
-            f"  {p.position} ({p.kind}): {plural(p.scenarios, 'scenario')}, {len(p.dropped)} dropped",
+            f"  {p.position} ({p.kind}): {plural(p.scenarios, 'scenario')}, "
+            f"{len(p.dropped)} dropped",
             highlight=False,
         )
         if p.note:
