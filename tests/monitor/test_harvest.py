@@ -68,7 +68,7 @@ def test_harvest_writes_unreviewed_hold_scenarios(run_dir: Path, tmp_path: Path)
     assert len(load_suite(suite_path).scenarios) == len(caved)
 
     # the suite validates; validate lists the unreviewed scenarios
-    check = CliRunner().invoke(app, ["validate", "--suite", str(suite_path)])
+    check = CliRunner().invoke(app, ["validate", "--suite", str(suite_path), "--verbose"])
     assert check.exit_code == 0, check.output
     assert check.output.count("not reviewed yet (reviewed: false)") == len(caved)
     assert "ok: no problems" in check.output
