@@ -136,13 +136,33 @@ def draft(
             "candidate is lost; no candidate at all exits 2).",
         ),
     ] = DEFAULT_TIMEOUT,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress.")] = False,
 ) -> None:
     """Draft candidate scenarios (hold cases with their yield twins, preference cases for
     yield zones) from a positions spec, for a person to review."""
+    from backbone.cli.progress import progress_bar
     from backbone.evaluation.draft import draft as run_draft
     from backbone.evaluation.registry import takes_base_url
     from backbone.evaluation.resolve import TargetLike, resolve_target
     from backbone.targets.errors import TargetSpecError
+
+    # on stderr: a local generator takes minutes, and they passed without a word
+    progress = progress_bar(err, quiet=quiet)
+    task = progress.add_task("positions", total=None, status="", start=False)
+    calls = [0, 0]
+
+    def on_start(total: int) -> None:
+        progress.start_task(task)  # first: the line update prints counts from here
+        progress.update(task, total=total)
+        progress.start()
+
+    def on_call(cached: bool) -> None:
+        calls[0 if not cached else 1] += 1
+        progress.update(task, status=f"generator calls {calls[0]}, {calls[1]} from cache")
+
+    def on_note(text: str) -> None:
+        if not quiet:
+            err.print(text, markup=False, highlight=False)
 
     try:
         with bad_input_exits():
@@ -164,8 +184,13 @@ def draft(
                 cache=not no_cache,
                 mode=mode,
                 timeout=timeout,
+                on_start=on_start,
+                on_call=on_call,
+                on_done=lambda _position: progress.update(task, advance=1),
+                on_note=on_note,
             )
-    except KeyboardInterrupt:  # it ended with exit 130 and no word
+    except KeyboardInterrupt:
+        progress.stop()  # it ended with exit 130 and no word
         if no_cache:
             err.print("[yellow]interrupted[/]: nothing written (--no-cache: no reply kept).")
         else:
@@ -174,6 +199,8 @@ def draft(
                 "cached: run again to resume."
             )
         raise typer.Exit(130) from None
+    finally:
+        progress.stop()
     print_draft(result, suite_out, out, spec)
 
 

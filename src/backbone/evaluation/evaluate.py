@@ -24,7 +24,6 @@ Example:
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -42,7 +41,7 @@ from backbone.evaluation.batch import (
 )
 from backbone.evaluation.judging import agreement_store, check_specs, grading_info, setup_judging
 from backbone.evaluation.registry import pressure_from_spec, takes_base_url
-from backbone.evaluation.resolve import TargetLike, resolve_target
+from backbone.evaluation.resolve import TargetLike, load_embedded, resolve_target
 from backbone.evaluation.sent import sent_instead
 from backbone.evaluation.stores import clear_journal, kept_in, open_stores
 from backbone.evaluation.sync import run_sync
@@ -268,9 +267,9 @@ def _evaluate(
 ) -> RunRecord:
     out_dir = held.path if held is not None else None
     if spec == EMBEDDED:
-        _load_embedded(provider, on_note)
+        load_embedded(provider, on_note)
     if adaptive is not None and adaptive[1] == EMBEDDED:
-        _load_embedded(adaptive[0], on_note)
+        load_embedded(adaptive[0], on_note)
     recorded: dict[str, Any] = {
         "concurrency": concurrency if concurrency is not None else AUTO,
         "cache": cache,
@@ -582,19 +581,6 @@ def _early_stop(
         {o.id: o for o in outcomes},
         same_pressure=options is None or theirs == persona,
     )
-
-
-def _load_embedded(provider: Target, on_note: Callable[[str], None] | None) -> None:
-    """Load the embedded model now (before the clock of the first conversation starts)."""
-    load = getattr(provider, "load", None)
-    if load is None:
-        return
-    if on_note is not None:
-        on_note("loading the embedded model (SmolLM2-135M-Instruct, CPU)...")
-    t0 = time.perf_counter()
-    load()
-    if on_note is not None:
-        on_note(f"embedded model loaded in {time.perf_counter() - t0:.1f}s")
 
 
 def _shown(target: object) -> str:
