@@ -300,7 +300,13 @@ def test_a_majority_whose_every_call_failed_is_counted_as_failed(tmp_path: Path)
     ("args", "message"),
     [
         (["judge-check"], "error: judge-check needs --judge"),
-        (["judge-check", "--judge", "nonsense:x"], "error: unknown judge 'nonsense:x'"),
+        # judge-check takes the built-in graders too: it said "unknown judge", naming none
+        (
+            ["judge-check", "--judge", "nonsense:x"],
+            "error: unknown grader 'nonsense:x': expected answer-key, rule-key, exemplar, chain "
+            "or a judge",
+        ),
+        (["judge-check", "--judge", "answer_key"], "error: unknown grader 'answer_key'"),
         (
             ["judge-check", "--judge", "answer-key", "--labeled", "nope.yaml"],
             "error: nope.yaml: no such file",

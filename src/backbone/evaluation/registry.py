@@ -339,6 +339,25 @@ def monitor_judge(
     )  # fmt: skip
 
 
+def check_grader_spec(spec: str) -> None:
+    """Raise :class:`TargetSpecError` unless ``spec`` is a built-in grader's name or of a
+    judge's form (whether that judge can be built is :func:`judge_target`'s to say).
+
+    Example:
+        >>> try:
+        ...     check_grader_spec("answer_key")
+        ... except TargetSpecError as exc:
+        ...     print(str(exc)[:60])
+        unknown grader 'answer_key': expected answer-key, rule-key, e
+    """
+    spec = spec.strip()
+    if spec not in BUILTIN_GRADERS and _split(spec)[0] not in TARGET_KINDS:
+        raise TargetSpecError(
+            f"unknown grader '{spec}': expected {ANSWER_KEY}, {RULE_KEY}, {EXEMPLAR}, {CHAIN} "
+            f"or a judge ({FORMS})"
+        )
+
+
 def grader_from_spec(
     spec: str,
     *,
@@ -371,12 +390,7 @@ def grader_from_spec(
         from backbone.graders.combine import default_graders
 
         return default_graders()[0]
-    kind, _ = _split(spec)
-    if kind not in TARGET_KINDS:
-        raise TargetSpecError(
-            f"unknown grader '{spec}': expected {ANSWER_KEY}, {RULE_KEY}, {EXEMPLAR}, {CHAIN} "
-            f"or a judge ({FORMS})"
-        )
+    check_grader_spec(spec)
     from backbone.graders.judge import JudgeGrader
 
     stack = _judge_stack(
