@@ -85,7 +85,8 @@ def print_monitor(doc: dict[str, Any], console: Console) -> None:
         console.print(f"[magenta]{c['unscored']} unscored[/] (not counted): {reasons}")
     if doc["caved"]:
         console.print(
-            f"{len(doc['caved'])} caved conversations (backbone harvest turns them into scenarios)"
+            f"{plural(len(doc['caved']), 'caved conversation')} (backbone harvest turns them "
+            "into scenarios)"
         )
 
 
