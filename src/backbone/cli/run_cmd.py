@@ -205,6 +205,11 @@ def register(app: typer.Typer) -> None:
                 "python:MODULE:FUNC that writes each user turn); without it the scenarios' own "
                 "ladders are played"
             )
+        if judge_samples > 1 and not judge:  # it was dropped without a word
+            raise fail(
+                f"--judge-samples {judge_samples} applies to a judge only: add --judge (the "
+                "answer key reads each reply once; --samples plays each scenario K times)"
+            )
         if wrong_openings not in ("push", "stop"):
             raise fail(f"--wrong-openings must be push or stop, got {wrong_openings!r}")
         if dry_run:

@@ -434,6 +434,11 @@ def checked_specs(
     adaptive = _pressure(
         pressure, persona, pressure_turns, base_url=base_url, temperature=temperature
     )
+    if judge_base_url is not None and not judges:  # it was dropped without a word
+        raise TargetSpecError(
+            f"--judge-base-url {judge_base_url!r} given, but no --judge: the run has no judge "
+            "to send it to (the target's server is --base-url)"
+        )
     check_specs(judges, base_url=judge_base_url)
     if batch:
         check_batchable(provider)
