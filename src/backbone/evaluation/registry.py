@@ -347,8 +347,8 @@ def check_grader_spec(spec: str) -> None:
         >>> try:
         ...     check_grader_spec("answer_key")
         ... except TargetSpecError as exc:
-        ...     print(str(exc)[:60])
-        unknown grader 'answer_key': expected answer-key, rule-key, e
+        ...     print(str(exc)[:58])
+        unknown grader 'answer_key': expected answer-key, rule-key
     """
     spec = spec.strip()
     if spec not in BUILTIN_GRADERS and _split(spec)[0] not in TARGET_KINDS:
