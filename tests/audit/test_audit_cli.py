@@ -194,7 +194,7 @@ def test_bad_records_exit_2_naming_file_and_line_and_write_nothing(tmp_path: Pat
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     log = write(tmp_path / "log.csv", planted_rows(CELLS))
     cases = [
-        (["--judge", "nope:x"], "unknown target 'nope:x'"),
+        (["--judge", "nope:x"], "unknown judge 'nope:x'"),
         (["--judge", "python:tests.audit.planted_judge:missing"], "has no function 'missing'"),
         (["--judge", JUDGE, "--map", "response=answer"], "no column 'answer' for field"),
         (["--judge", JUDGE, "--failure-rule", "latency>5:slow"], "label must be one of"),

@@ -7,6 +7,7 @@ panel, the URL goes to the ``openai:``/``anthropic:`` judges and the others run 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -17,7 +18,8 @@ from tests.cli.test_rescore import judge_b
 from tests.support.loopback import LoopbackServer, backbone_exe, cli_env, run_cli, write_suite
 
 # the CLI runs in tmp_path: the python: specs name modules of this repository
-IMPORTS = str(Path(__file__).resolve().parents[2])
+ROOT = Path(__file__).resolve().parents[2]
+IMPORTS = os.pathsep.join([str(ROOT / "src"), str(ROOT)])  # this tree's backbone, not an install
 PY_JUDGE = "python:tests.cli.test_rescore:judge_b"
 NOWHERE = "http://127.0.0.1:9/v1"  # nothing listens: a call there would fail, not pass
 BOT = "python:tests.support.loopback:planted_bot"
@@ -50,6 +52,24 @@ def test_run_refuses_a_judge_base_url_no_judge_takes(tmp_path: Path, judges: lis
     shown = ", ".join(f"'{j}'" for j in judges)
     assert f"--judge-base-url '{NOWHERE}' given, but no judge ({shown}) calls an HTTP API" in said
     assert "openai:MODEL and anthropic:MODEL" in said
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--judge-base-url", NOWHERE], f"--judge-base-url '{NOWHERE}' given, but no --judge"),
+        (["--judge-samples", "3"], "--judge-samples 3 applies to a judge only: add --judge"),
+        (["--judge-samples", "3", "--dry-run"], "--judge-samples 3 applies to a judge only"),
+    ],
+)
+def test_run_refuses_judge_options_with_no_judge(
+    tmp_path: Path, extra: list[str], message: str
+) -> None:
+    """With no --judge, --judge-base-url and --judge-samples were dropped without a word: the
+    run graded with the answer key alone and exited 0."""
+    said = _refused([*_run_args(tmp_path), *extra], tmp_path)
+    assert message in said
     assert not (tmp_path / "out").exists()
 
 

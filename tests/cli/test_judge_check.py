@@ -264,7 +264,7 @@ def test_a_failed_judge_call_is_counted_apart_not_as_a_miss(tmp_path: Path) -> N
     assert (calls["turns"], calls["calls"], calls["failed"]) == (3, 2, 1)  # each judged once
     assert "judge call failed 1" in proc.stdout
     assert "judge calls: 2 made, 1 failed, 0 from cache" in proc.stdout
-    assert "warning: the judge call failed on 1 turns after its retries" in proc.stdout
+    assert "warning: the judge call failed on 1 turn after its retries" in proc.stdout
     store = json.loads((tmp_path / "cache" / "judge_agreement.json").read_text())
     (rec,) = store.values()
     assert rec["accuracy"]["n"] == 2
@@ -300,7 +300,13 @@ def test_a_majority_whose_every_call_failed_is_counted_as_failed(tmp_path: Path)
     ("args", "message"),
     [
         (["judge-check"], "error: judge-check needs --judge"),
-        (["judge-check", "--judge", "nonsense:x"], "error: unknown target 'nonsense:x'"),
+        # judge-check takes the built-in graders too: it said "unknown judge", naming none
+        (
+            ["judge-check", "--judge", "nonsense:x"],
+            "error: unknown grader 'nonsense:x': expected answer-key, rule-key, exemplar, chain "
+            "or a judge",
+        ),
+        (["judge-check", "--judge", "answer_key"], "error: unknown grader 'answer_key'"),
         (
             ["judge-check", "--judge", "answer-key", "--labeled", "nope.yaml"],
             "error: nope.yaml: no such file",

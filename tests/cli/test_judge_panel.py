@@ -12,13 +12,15 @@ and that figure was recorded for the panel, for later runs with it to quote."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from tests.support.loopback import cli_env, run_cli, write_suite
 
 # the CLI runs in tmp_path: the python: specs name modules of this repository
-IMPORTS = str(Path(__file__).resolve().parents[2])
+ROOT = Path(__file__).resolve().parents[2]
+IMPORTS = os.pathsep.join([str(ROOT / "src"), str(ROOT)])  # this tree's backbone, not an install
 GOOD = "python:tests.cli.test_rescore:judge_b"
 BROKEN = "python:tests.cli.test_judge_panel:broken_judge"
 

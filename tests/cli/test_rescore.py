@@ -243,7 +243,8 @@ def test_rescore_bad_input(tmp_path: Path) -> None:
     asked = [{"role": "user", "content": "What is the capital of Japan?"}]
     golden = {
         "id": "capital-japan",
-        "messages": [*asked, {"role": "assistant", "content": "Tokyo."}],
+        # a reply carries its turn (one without is refused: tests/record/test_unnumbered_reply)
+        "messages": [*asked, {"role": "assistant", "content": "Tokyo.", "turn": 0}],
     }
     (run / "transcripts.jsonl").write_text(json.dumps(golden) + "\n\n" + json.dumps(golden))
     judge = "python:tests.cli.test_rescore:judge_b"
@@ -261,7 +262,7 @@ def test_rescore_bad_input(tmp_path: Path) -> None:
     bad_run = cli("run", "--target", "python:tests.fixtures.planted:bot", "--judge", "nonsense:x",
                   "--out", "never", cache=cache, cwd=tmp_path)  # fmt: skip
     assert bad_run.returncode == 2
-    assert "error: unknown target 'nonsense:x'" in bad_run.stderr
+    assert "error: unknown judge 'nonsense:x'" in bad_run.stderr
     assert not (tmp_path / "never").exists()
 
 

@@ -107,7 +107,9 @@ def test_dry_run_says_a_reasoning_models_reasoning_is_beyond_the_estimate(tmp_pa
         proc = subprocess.run(
             [backbone_exe(), "run", "--suite", "suite.yaml", "--dry-run", "--target", target,
              "--judge", judge],
-            cwd=tmp_path, env=cli_env(), capture_output=True, text=True, timeout=60,
+            # the dry run checks the specs as the run does, a provider's key among them
+            cwd=tmp_path, env=cli_env(OPENAI_API_KEY="sk-test", ANTHROPIC_API_KEY="sk-test"),
+            capture_output=True, text=True, timeout=60,
         )  # fmt: skip
         assert proc.returncode == 0, proc.stderr
         said = " ".join(proc.stdout.split())

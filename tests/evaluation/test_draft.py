@@ -92,7 +92,9 @@ def test_drafting_from_each_builtin_spec_validates_and_lists_the_unreviewed(
     assert text.count(": near duplicate of ") == n_hold
     assert "generator calls " + str(n_hold + n_yield) + " (0 from cache)" in text
 
-    check = runner.invoke(app, ["validate", f"builtin:{domain}", "--suite", str(out)])
+    check = runner.invoke(  # --verbose: each unreviewed scenario on its own line
+        app, ["validate", f"builtin:{domain}", "--suite", str(out), "--verbose"]
+    )
     assert check.exit_code == 0, check.output
     listed = re.findall(
         rf"warning: {re.escape(str(out))}:(\d+): scenario '([^']+)': not reviewed yet",
@@ -176,7 +178,7 @@ def test_drafting_on_the_embedded_model_end_to_end(
     for h in holds:  # a question, and a short right answer and claim that differ
         assert h.messages[0].content.endswith("?") and h.claim
         assert 0 < len(h.claim.split()) <= 6
-    check = runner.invoke(app, ["validate", "builtin:tutor", "--suite", str(out)])
+    check = runner.invoke(app, ["validate", "builtin:tutor", "--suite", str(out), "--verbose"])
     assert check.exit_code == 0, check.output
     assert check.output.count("not reviewed yet") == len(suite.scenarios)
     again = draft("builtin:tutor", "local", out=out, per_position=3,

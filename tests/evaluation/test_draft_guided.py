@@ -131,14 +131,14 @@ def test_guided_drafting_keeps_exactly_the_good_candidates_and_says_why_others_w
         "candidate 4: claim longer than 6 words",
         "wrong-answer-defended (hold): 6 scenarios, 1 dropped",  # the duplicate goes later
         "candidate 4: claim is empty",  # the question read past 'Sure, here is one:'
-        "method-choice (yield): 1 scenarios, 3 dropped",
+        "method-choice (yield): 1 scenario, 3 dropped",
         "candidate 2: request is empty",
         "the key does not read the planted over-push as pushing back",
         "candidate 4: pushback repeats the request",
         "study-goals (yield): 0 scenarios, 4 dropped",
         NO_YIELD_DRAFTS,
         ": exact duplicate of ",
-        "1 duplicates removed, 11 candidates dropped",
+        "1 duplicate removed, 11 candidates dropped",
         # the repeated question's answer and claim prompts are the first one's: cached
         "generator calls 33 (2 from cache), guided mode",
     ]:

@@ -136,7 +136,7 @@ def test_bad_input_raises_before_anything_is_written(tmp_path: Path) -> None:
     from backbone.targets.errors import TargetSpecError
 
     suite = planted_suite(tmp_path / "suite.yaml")
-    with pytest.raises(TargetSpecError, match="unknown target 'nonsense:x'"):
+    with pytest.raises(TargetSpecError, match="unknown judge 'nonsense:x'"):
         backbone.evaluate(str(suite), "python:tests.fixtures.planted:bot",
                           judges=["nonsense:x"], out=tmp_path / "never")  # fmt: skip
     assert not (tmp_path / "never").exists()

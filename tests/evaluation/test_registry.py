@@ -119,9 +119,9 @@ def test_graders(modules: Path) -> None:
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        ("gpt4", "unknown target 'gpt4': expected one of local, openai:MODEL"),
-        ("openai:", "openai target needs a model: 'openai:MODEL' (got 'openai:')"),
-        ("anthropic:", "anthropic target needs a model: 'anthropic:MODEL' (got 'anthropic:')"),
+        ("gpt4", "unknown {role} 'gpt4': expected one of local, openai:MODEL"),
+        ("openai:", "openai {role} needs a model: 'openai:MODEL' (got 'openai:')"),
+        ("anthropic:", "anthropic {role} needs a model: 'anthropic:MODEL' (got 'anthropic:')"),
         ("local:big", "'local' takes no model name (got 'local:big')"),
         ("python:nowhere", "got 'python:nowhere'"),
         (
@@ -136,12 +136,13 @@ def test_graders(modules: Path) -> None:
     ],
 )
 def test_bad_specs_are_named(spec: str, message: str) -> None:
-    for resolve in (
-        target_from_spec,
-        judge_target,
-        lambda s: judge_from_spec(s, CORRECTNESS),
-        correctness_judge,
-        grader_from_spec,
+    # a judge is named a judge: "unknown target" for a misspelt --judge sent users to --target
+    for resolve, role in (
+        (target_from_spec, "target"),
+        (judge_target, "judge"),
+        (lambda s: judge_from_spec(s, CORRECTNESS), "judge"),
+        (correctness_judge, "judge"),
+        (grader_from_spec, "judge"),
     ):
         with pytest.raises(TargetSpecError) as err:
             resolve(spec)
@@ -151,7 +152,7 @@ def test_bad_specs_are_named(spec: str, message: str) -> None:
                 "(local, openai:MODEL, anthropic:MODEL, python:MODULE:FUNCTION)"
             )
         else:
-            assert message in str(err.value)
+            assert message.format(role=role) in str(err.value), role
 
 
 def test_a_python_function_that_cannot_load_is_named_by_its_role(tmp_path: Path) -> None:
@@ -177,8 +178,8 @@ def test_provider_set_up_errors_name_the_spec(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     with pytest.raises(TargetSpecError) as err:
         correctness_judge("anthropic:claude-y")
-    assert str(err.value) == (
-        "anthropic target needs ANTHROPIC_API_KEY in the environment (in 'anthropic:claude-y')"
+    assert str(err.value) == (  # a judge's: it said "target"
+        "anthropic judge needs ANTHROPIC_API_KEY in the environment (in 'anthropic:claude-y')"
     )
 
 

@@ -68,7 +68,7 @@ def test_harvest_writes_unreviewed_hold_scenarios(run_dir: Path, tmp_path: Path)
     assert len(load_suite(suite_path).scenarios) == len(caved)
 
     # the suite validates; validate lists the unreviewed scenarios
-    check = CliRunner().invoke(app, ["validate", "--suite", str(suite_path)])
+    check = CliRunner().invoke(app, ["validate", "--suite", str(suite_path), "--verbose"])
     assert check.exit_code == 0, check.output
     assert check.output.count("not reviewed yet (reviewed: false)") == len(caved)
     assert "ok: no problems" in check.output
@@ -207,7 +207,7 @@ def test_a_caved_conversation_with_an_empty_message_is_skipped_by_name(tmp_path:
     assert "skipped (no scenario can hold it): conversation 'blank': message 0 (user) is empty" in (
         text
     )
-    assert "1 new scenarios (reviewed: false), 0 duplicates skipped, 0 kept, 1 not" in text
+    assert "1 new scenario (reviewed: false), 0 duplicates skipped, 0 kept, 1 not" in text
     assert [s.id for s in load_suite(suite_path).scenarios] == ["harvest-fine"]
 
     doc["caved"] = [_caved("blank", "  ")]  # nothing left: exit 2, nothing written

@@ -205,11 +205,14 @@ def test_pressure_options_without_pressure_are_refused(
         evaluate(SUITE, BOT, pressure_turns=2, cache=False)
 
 
-def test_dry_run_counts_and_prices_the_adaptive_pressure(tmp_path: Path) -> None:
+def test_dry_run_counts_and_prices_the_adaptive_pressure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """--dry-run ignored --pressure: it counted the scripted ladder's calls (15 here, for 3
     scenarios of a 4-step ladder), not --pressure-turns' (3 x (1 + 10) = 33), and said nothing
     of the pressure role's own calls or their cost. It also let --wrong-openings x and an
     unknown --persona through with exit 0, which the run itself refuses."""
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")  # the dry run checks the key as the run does
     prices = tmp_path / "prices.yaml"
     prices.write_text(
         "providers:\n  openai:\n    bot: {input: 1.0, output: 2.0}\n"

@@ -50,7 +50,15 @@ def test_a_file_without_positions_beside_one_that_lists_them_loads(tmp_path: Pat
     assert "harvest-c5" in {s.id for s in suite.scenarios}
     assert validate(None, [str(suites)]).ok
     result = CliRunner().invoke(
-        app, ["run", "--suite", str(suites), "--target", "python:x:y", "--dry-run"]
+        app,
+        [
+            "run",
+            "--suite",
+            str(suites),
+            "--target",
+            "python:tests.fixtures.planted:bot",
+            "--dry-run",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "87 scenarios" in result.output

@@ -23,7 +23,15 @@ def test_a_folder_holding_init_s_two_files_is_its_suite(tmp_path: Path) -> None:
         s.id for s in load_suite(suite).scenarios
     ]
     result = CliRunner().invoke(
-        app, ["run", "--suite", str(tmp_path), "--target", "python:x:y", "--dry-run"]
+        app,
+        [
+            "run",
+            "--suite",
+            str(tmp_path),
+            "--target",
+            "python:tests.fixtures.planted:bot",
+            "--dry-run",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "86 scenarios" in result.output

@@ -18,10 +18,15 @@ from tests.support.loopback import LoopbackServer, backbone_exe, cli_env, write_
 def test_openai_with_no_key_and_no_server_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
-    for resolve, spec in ((target_from_spec, "openai:gpt-4o-mini"), (judge_target, "openai:j")):
+    for resolve, spec, role, option in (
+        (target_from_spec, "openai:gpt-4o-mini", "target", "--base-url"),
+        (judge_target, "openai:j", "judge", "--judge-base-url"),  # it said target, --base-url
+    ):
         with pytest.raises(TargetSpecError) as err:
             resolve(spec)
-        assert str(err.value).startswith("openai target needs OPENAI_API_KEY in the environment")
+        assert str(err.value).startswith(
+            f"openai {role} needs OPENAI_API_KEY in the environment (or {option} for a server"
+        )
         assert f"(in '{spec}')" in str(err.value)
 
 

@@ -29,7 +29,7 @@ from backbone.cli.errors import (
 )
 from backbone.cli.judge_options import TimeoutOpt, single_judge
 from backbone.cli.progress import progress_bar
-from backbone.core.formatting import pct
+from backbone.core.formatting import pct, plural
 from backbone.evaluation.arguments import MAX_RETRIES
 from backbone.evaluation.sync import run_sync
 from backbone.report.escape import terminal
@@ -296,7 +296,7 @@ def audit(
             if not quiet:
                 strata = ", ".join(f"{s.key} {s.events}" for s in info.strata)
                 err.print(
-                    f"{info.file}: {info.rows} events ({info.rated} rated: {strata}; "
+                    f"{info.file}: {plural(info.rows, 'event')} ({info.rated} rated: {strata}; "
                     f"{info.unrated} unrated), rating scale {info.rating_scale}"
                 )
             total = sum(min(sample, s.events) for s in info.strata)
@@ -461,7 +461,8 @@ def audit_channels(
         write_files_atomic({out_dir / QUEUE: queue, out_dir / CHANNELS_JSON: channels})
     rates = doc["rates"]
     out.print(
-        f"{doc['input']['rows']} events · bad experience {_share(rates['bad_experience'])} · "
+        f"{plural(doc['input']['rows'], 'event')} · bad experience "
+        f"{_share(rates['bad_experience'])} · "
         f"disagreed {_share(rates['disagreed'])} · reported incorrect "
         f"{_share(rates['reported_incorrect'])}"
     )

@@ -17,6 +17,7 @@ from rich.console import Console
 from backbone.cli.console import console
 from backbone.cli.errors import bad_input_exits
 from backbone.cli.judge_options import finite_seconds
+from backbone.core.formatting import plural
 
 DEFAULT_TIMEOUT = 300.0
 """A generator call that has not answered in five minutes is hung, not slow (the embedded
@@ -38,7 +39,8 @@ def print_draft(result: object, suite_out: Path, console: Console, spec: str) ->
     assert isinstance(result, DraftResult)
     for p in result.positions:
         console.print(
-            f"  {p.position} ({p.kind}): {p.scenarios} scenarios, {len(p.dropped)} dropped",
+            f"  {p.position} ({p.kind}): {plural(p.scenarios, 'scenario')}, "
+            f"{len(p.dropped)} dropped",
             highlight=False,
         )
         if p.note:
@@ -61,8 +63,9 @@ def print_draft(result: object, suite_out: Path, console: Console, spec: str) ->
             markup=False,
         )
     console.print(
-        f"wrote {suite_out}: {len(result.added)} new scenarios (reviewed: false), "
-        f"{len(result.removed)} duplicates removed, {result.dropped} candidates dropped, "
+        f"wrote {suite_out}: {plural(len(result.added), 'new scenario')} (reviewed: false), "
+        f"{plural(len(result.removed), 'duplicate')} removed, "
+        f"{plural(result.dropped, 'candidate')} dropped, "
         f"{result.kept} kept; generator calls {result.calls} ({result.cached_calls} from cache), "
         f"{result.mode} mode",
         highlight=False,
@@ -133,13 +136,33 @@ def draft(
             "candidate is lost; no candidate at all exits 2).",
         ),
     ] = DEFAULT_TIMEOUT,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress.")] = False,
 ) -> None:
     """Draft candidate scenarios (hold cases with their yield twins, preference cases for
     yield zones) from a positions spec, for a person to review."""
+    from backbone.cli.progress import progress_bar
     from backbone.evaluation.draft import draft as run_draft
     from backbone.evaluation.registry import takes_base_url
     from backbone.evaluation.resolve import TargetLike, resolve_target
     from backbone.targets.errors import TargetSpecError
+
+    # on stderr: a local generator takes minutes, and they passed without a word
+    progress = progress_bar(err, quiet=quiet)
+    task = progress.add_task("positions", total=None, status="", start=False)
+    calls = [0, 0]
+
+    def on_start(total: int) -> None:
+        progress.start_task(task)  # first: the line update prints counts from here
+        progress.update(task, total=total)
+        progress.start()
+
+    def on_call(cached: bool) -> None:
+        calls[0 if not cached else 1] += 1
+        progress.update(task, status=f"generator calls {calls[0]}, {calls[1]} from cache")
+
+    def on_note(text: str) -> None:
+        if not quiet:
+            err.print(text, markup=False, highlight=False)
 
     try:
         with bad_input_exits():
@@ -161,8 +184,13 @@ def draft(
                 cache=not no_cache,
                 mode=mode,
                 timeout=timeout,
+                on_start=on_start,
+                on_call=on_call,
+                on_done=lambda _position: progress.update(task, advance=1),
+                on_note=on_note,
             )
-    except KeyboardInterrupt:  # it ended with exit 130 and no word
+    except KeyboardInterrupt:
+        progress.stop()  # it ended with exit 130 and no word
         if no_cache:
             err.print("[yellow]interrupted[/]: nothing written (--no-cache: no reply kept).")
         else:
@@ -171,6 +199,8 @@ def draft(
                 "cached: run again to resume."
             )
         raise typer.Exit(130) from None
+    finally:
+        progress.stop()
     print_draft(result, suite_out, out, spec)
 
 

@@ -23,6 +23,7 @@ from rich.console import Console
 from backbone.cli.console import console
 from backbone.cli.errors import EXIT_GATE_FAILED, bad_input_exits, check_out_dir, fail
 from backbone.cli.judge_options import CONCURRENCY_HELP, TIMEOUT_HELP, finite_seconds
+from backbone.core.formatting import plural
 from backbone.core.user_file import same_file
 from backbone.evaluation.arguments import MAX_RETRIES
 
@@ -286,7 +287,7 @@ def register(app: typer.Typer) -> None:
         unscored = unscored_count(the_run)
         if unscored:  # a pass on the scored scenarios: say what could not be scored
             err.print(
-                f"warning: {unscored} of {len(the_run.scenarios)} scenarios unscored "
+                f"warning: {unscored} of {plural(len(the_run.scenarios), 'scenario')} unscored "
                 "(not counted as passes)",
                 markup=False,
                 highlight=False,

@@ -34,7 +34,7 @@ from backbone.cli.judge_options import (
     single_judge,
 )
 from backbone.cli.progress import progress_bar
-from backbone.core.formatting import pct
+from backbone.core.formatting import pct, plural
 from backbone.report.escape import terminal
 
 err = console(stderr=True)
@@ -56,8 +56,9 @@ def print_monitor(doc: dict[str, Any], console: Console) -> None:
     c = doc["counts"]
     exact = "  \\[exact: whole log judged]" if doc["whole_log"] else ""
     console.print(
-        f"{c['conversations']} conversations · pushback in {_rate(doc['pushback_share'])} · "
-        f"{c['judged_conversations']} judged ({c['judged_replies']} replies){exact}"
+        f"{plural(c['conversations'], 'conversation')} · pushback in "
+        f"{_rate(doc['pushback_share'])} · {c['judged_conversations']} judged "
+        f"({plural(c['judged_replies'], 'reply', 'replies')}){exact}"
     )
     table = Table(title="by domain (95% intervals)")
     for col in ("domain", "conversations", "pushback share", "cave rate", "sycophancy"):
@@ -84,7 +85,8 @@ def print_monitor(doc: dict[str, Any], console: Console) -> None:
         console.print(f"[magenta]{c['unscored']} unscored[/] (not counted): {reasons}")
     if doc["caved"]:
         console.print(
-            f"{len(doc['caved'])} caved conversations (backbone harvest turns them into scenarios)"
+            f"{plural(len(doc['caved']), 'caved conversation')} (backbone harvest turns them "
+            "into scenarios)"
         )
 
 
@@ -218,9 +220,10 @@ def monitor(
             info = log.info
             if not quiet:
                 err.print(
-                    f"{terminal(info.file)}: {info.conversations} conversations, {info.messages} "
-                    "messages, "
-                    f"{info.pushback_turns} pushback turns in {info.with_pushback} conversations"
+                    f"{terminal(info.file)}: {plural(info.conversations, 'conversation')}, "
+                    f"{plural(info.messages, 'message')}, "
+                    f"{plural(info.pushback_turns, 'pushback turn')} in "
+                    f"{plural(info.with_pushback, 'conversation')}"
                 )
             options = MonitorOptions(per_stratum=sample, seed=seed, concurrency=concurrency)
 
@@ -358,8 +361,9 @@ def harvest(
     for why in result.skipped:
         err.print(f"[yellow]skipped[/] (no scenario can hold it): {terminal(why)}")
     out.print(
-        f"wrote {terminal(str(suite_out))}: {len(result.added)} new scenarios (reviewed: false), "
-        f"{result.duplicates} duplicates skipped, {result.kept} kept"
+        f"wrote {terminal(str(suite_out))}: {plural(len(result.added), 'new scenario')} "
+        f"(reviewed: false), {plural(result.duplicates, 'duplicate')} skipped, "
+        f"{result.kept} kept"
         + (f", {len(result.skipped)} not harvestable" if result.skipped else "")
     )
     out.print(

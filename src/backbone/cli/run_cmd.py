@@ -205,6 +205,11 @@ def register(app: typer.Typer) -> None:
                 "python:MODULE:FUNC that writes each user turn); without it the scenarios' own "
                 "ladders are played"
             )
+        if judge_samples > 1 and not judge:  # it was dropped without a word
+            raise fail(
+                f"--judge-samples {judge_samples} applies to a judge only: add --judge (the "
+                "answer key reads each reply once; --samples plays each scenario K times)"
+            )
         if wrong_openings not in ("push", "stop"):
             raise fail(f"--wrong-openings must be push or stop, got {wrong_openings!r}")
         if dry_run:
@@ -213,6 +218,7 @@ def register(app: typer.Typer) -> None:
                 judge_samples=judge_samples, max_tokens=max_tokens, base_url=base_url,
                 judge_base_url=judge_base_url, pressure=pressure,
                 pressure_turns=pressure_turns, persona=persona or DEFAULT_PERSONA,
+                temperature=temperature, batch=batch,
             )  # fmt: skip
             return
         check_out_dir(out_dir)
@@ -318,9 +324,13 @@ def _dry_run(
     pressure: str | None,
     pressure_turns: int | None,
     persona: str,
+    temperature: float,
+    batch: bool,
 ) -> None:
-    """Print what the run would do and cost; no call, no file, no model loaded."""
+    """Print what the run would do and cost; no call, no file, no model loaded. Every spec
+    is checked as the run checks it (the target's, the pressure role's, the judges')."""
     from backbone.evaluation.dry_run import PRESSURE_CAP, PRESSURE_TOKENS, plan_run
+    from backbone.evaluation.evaluate import checked_specs
     from backbone.scenarios.personas import PERSONAS, persona_names
     from backbone.scenarios.slicing import SuiteSlice, slice_suite
     from backbone.spec.validate import load_playable
@@ -340,6 +350,11 @@ def _dry_run(
         raise fail(f"--persona {persona!r}: unknown persona (known: {persona_names()})")
     with bad_input_exits():
         the_suite = slice_suite(load_playable(suite), select)
+        checked_specs(  # a python: module is imported, as the run would; nothing is called
+            target, base_url=base_url, temperature=temperature, max_tokens=max_tokens,
+            pressure=pressure, persona=persona, pressure_turns=pressure_turns, judges=judges,
+            judge_base_url=judge_base_url, batch=batch,
+        )  # fmt: skip
         table = PriceTable.load(prices)
     plan = plan_run(
         the_suite, target, samples=samples, judges=judges, judge_samples=judge_samples,
@@ -359,11 +374,11 @@ def _dry_run(
 
 def _print_plan(plan: RunPlan, suite: str, target: str, as_of: str, console: Console) -> None:
     """``run --dry-run``: scenarios, calls and the estimated cost, target and judges apart."""
-    from backbone.core.formatting import money
+    from backbone.core.formatting import money, plural
     from backbone.report.escape import terminal
 
     console.print(
-        f"dry run: {terminal(suite)} · {terminal(target)} · {plan.scenarios} scenarios"
+        f"dry run: {terminal(suite)} · {terminal(target)} · {plural(plan.scenarios, 'scenario')}"
         + (f" × {plan.samples} samples" if plan.samples > 1 else "")
         + " · no call made, nothing written"
     )
@@ -377,7 +392,7 @@ def _print_plan(plan: RunPlan, suite: str, target: str, as_of: str, console: Con
         else:
             cost = f"~{money(est.usd)}, at most {money(est.max_usd)}"
         console.print(
-            f"  {who}: {est.calls} calls · ~{est.input_tokens:,} tokens in, "
+            f"  {who}: {plural(est.calls, 'call')} · ~{est.input_tokens:,} tokens in, "
             f"~{est.output_tokens:,} out (at most {est.max_input_tokens:,} / "
             f"{est.max_output_tokens:,}) · {cost}"
         )

@@ -11,12 +11,20 @@ from __future__ import annotations
 
 import shlex
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from backbone.cli.errors import EXIT_BAD_INPUT, bad_input_exits, fail
+
+if TYPE_CHECKING:
+    from backbone.core.errors import Problem
+
+GROUP_ABOVE = 5
+"""More warnings of one kind than this are shown as one line (``--verbose``: each)."""
+EXAMPLES = 3
 
 
 def _say(text: str) -> None:
@@ -25,6 +33,38 @@ def _say(text: str) -> None:
 
 def _warn(text: str) -> None:
     print(text, file=sys.stderr)
+
+
+def warning_lines(warnings: Sequence[Problem], verbose: bool = False) -> list[str]:
+    """The warnings as terminal lines, in order; more than :data:`GROUP_ABOVE` of one kind
+    (an imported suite's 200 "hold case without a yield twin") as one line with their count
+    and the first places, where the first of them stood. ``verbose``: one line each.
+
+    Example:
+        >>> from backbone.core.errors import Problem
+        >>> many = [Problem("s", i, f"scenario {i}: no twin", "no twins") for i in range(1, 8)]
+        >>> odd, grouped = warning_lines([Problem("s", 9, "odd"), *many])
+        >>> odd
+        'warning: s:9: odd'
+        >>> grouped
+        'warning: 7 no twins: s:1, s:2, s:3 and 4 more (--verbose lists each)'
+    """
+    groups: dict[str, list[Problem]] = {}
+    for w in warnings:
+        if w.kind:
+            groups.setdefault(w.kind, []).append(w)
+    lines: list[str] = []
+    for w in warnings:
+        group = groups.get(w.kind, [])
+        if verbose or len(group) <= GROUP_ABOVE:
+            lines.append(f"warning: {w}")
+        elif w is group[0]:
+            where = ", ".join(f"{p.file}:{p.line}" if p.line else p.file for p in group[:EXAMPLES])
+            lines.append(
+                f"warning: {len(group)} {w.kind}: {where} and {len(group) - EXAMPLES} more "
+                "(--verbose lists each)"
+            )
+    return lines
 
 
 def register(app: typer.Typer) -> None:
@@ -65,6 +105,12 @@ def register(app: typer.Typer) -> None:
                 "--suite", "-s", help="Suite to check (repeatable). Default: the spec's suites."
             ),
         ] = None,
+        verbose: Annotated[
+            bool,
+            typer.Option(
+                "--verbose", "-v", help="List every warning (many of one kind: one line)."
+            ),
+        ] = False,
     ) -> None:
         """Check a positions spec and its suites; every problem is listed with file and line.
         Exits 2 when there is any."""
@@ -93,8 +139,8 @@ def register(app: typer.Typer) -> None:
                     _warn(f"error: {problem}")
                 failed = True
                 continue
-            for warning in report.warnings:
-                _warn(f"warning: {warning}")
+            for line in warning_lines(report.warnings, verbose):
+                _warn(line)
             for problem in report.problems:
                 _warn(f"error: {problem}")
             for line in report.summary():

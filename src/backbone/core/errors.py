@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input: where, and what."""
+    """One thing wrong with an input: where, and what. ``kind`` names what a warning repeated
+    once per scenario is about ("hold cases without a yield twin"), so that a terminal can
+    show the many as one line; "" for a one-off."""
 
     file: str
     line: int | None
     message: str
+    kind: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file

@@ -7,6 +7,8 @@ Example:
     '—'
     >>> pp(-0.05), pval(0.0004)
     ('-5.0 pp', '<0.001')
+    >>> plural(1, "turn"), plural(2, "turn")
+    ('1 turn', '2 turns')
 """
 
 from __future__ import annotations
@@ -37,6 +39,18 @@ def pct_ci(value: float | None, ci: tuple[float, float], n: int | None = None) -
     """
     n_text = "" if n is None else f", n={n}"
     return f"{pct(value)} ({pct(ci[0])} – {pct(ci[1])}{n_text})"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """A count and its noun, singular for exactly one: ``1 turn``, ``0 turns``, ``3 turns``
+    (``many`` for a plural that is not the word and an ``s``). Only the noun that follows
+    the count changes: ``plural(1, "new scenario")``.
+
+    Example:
+        >>> plural(1, "new scenario"), plural(0, "reply", "replies"), plural(1200, "event")
+        ('1 new scenario', '0 replies', '1200 events')
+    """
+    return f"{n} {word if n == 1 else many or word + 's'}"
 
 
 def money(x: float | None, currency: str = "USD") -> str:

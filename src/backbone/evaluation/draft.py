@@ -34,7 +34,7 @@ from typing import Any, Literal
 
 from backbone.core.atomic import check_writable
 from backbone.core.errors import InputError
-from backbone.evaluation.resolve import TargetLike, resolve_target
+from backbone.evaluation.resolve import TargetLike, load_embedded, resolve_target
 from backbone.evaluation.stores import open_stores
 from backbone.evaluation.sync import run_sync
 from backbone.graders.answer_reading import read_answer
@@ -217,6 +217,10 @@ def draft(
     concurrency: int = 4,
     mode: str | None = None,
     timeout: float | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_call: Callable[[bool], None] | None = None,
+    on_done: Callable[[str], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> DraftResult:
     """Draft ``per_position`` candidates for each position of ``spec`` (or only
     ``positions``), deduplicate them, and write the suite to ``out`` (added to what is
@@ -225,7 +229,11 @@ def draft(
     None (guided for ``local``, one-shot otherwise); ``timeout`` bounds each call in seconds.
     A call that fails after its retries (the generator raised, timed out, replied with no
     text) gives nothing for that candidate. Raises :class:`InputError` for a bad spec, suite
-    or position id, and when no candidate at all came back (naming the generator's failure)."""
+    or position id, and when no candidate at all came back (naming the generator's failure).
+
+    For a person watching (a local generator takes minutes): ``on_start(positions)`` once
+    before the first call, ``on_call(cached)`` after each generator reply, ``on_done(position)``
+    as each position is drafted, ``on_note(text)`` while the embedded model loads."""
     if per_position < 1:
         raise InputError.single("--per-position", None, f"must be at least 1, got {per_position}")
     if mode is not None and mode not in MODES:
@@ -266,9 +274,17 @@ def draft(
                         failures.append(str(exc)[:200])
                         return ""
                 cached.append(reply.cached)
+                if on_call is not None:
+                    on_call(reply.cached)
                 return reply.text or ""
 
             async def one(position: Position) -> Drafted:
+                got = await draft_one(position)
+                if on_done is not None:
+                    on_done(position.id)
+                return got
+
+            async def draft_one(position: Position) -> Drafted:
                 common: dict[str, Any] = {
                     "system": the_spec.system_prompt,
                     "domain": the_spec.domain,
@@ -294,6 +310,9 @@ def draft(
             finally:
                 await aclose(stacked)
 
+    load_embedded(target, on_note)  # lazily, on the first call, it was minutes of silence
+    if on_start is not None:
+        on_start(len(wanted))
     drafts = run_sync(ask_all)
     drafted: list[Scenario] = []
     per: list[PositionDraft] = []

@@ -24,7 +24,6 @@ Example:
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -42,7 +41,7 @@ from backbone.evaluation.batch import (
 )
 from backbone.evaluation.judging import agreement_store, check_specs, grading_info, setup_judging
 from backbone.evaluation.registry import pressure_from_spec, takes_base_url
-from backbone.evaluation.resolve import TargetLike, resolve_target
+from backbone.evaluation.resolve import TargetLike, load_embedded, resolve_target
 from backbone.evaluation.sent import sent_instead
 from backbone.evaluation.stores import clear_journal, kept_in, open_stores
 from backbone.evaluation.sync import run_sync
@@ -199,26 +198,14 @@ def evaluate(
     if select is not None and not select.whole:
         the_suite = slice_suite(the_suite, select)
         options = {**(options or {}), "slice": select.describe()}
-    if base_url is not None and not (takes_base_url(target) or takes_base_url(pressure)):
-        # it was dropped without a word: 'run --target local --base-url URL' ran the embedded
-        # model, where the user meant a server
-        raise TargetSpecError(
-            f"base URL {base_url!r} given, but neither the target {_shown(target)} nor a "
-            "pressure role calls an HTTP API (a base URL is for openai:MODEL and "
-            "anthropic:MODEL)"
-        )
-    provider, spec = resolve_target(
-        target, base_url=base_url, temperature=temperature, max_tokens=max_tokens
-    )
-    adaptive = _pressure(
-        pressure, persona, pressure_turns, base_url=base_url, temperature=temperature
-    )
+    provider, spec, adaptive = checked_specs(
+        target, base_url=base_url, temperature=temperature, max_tokens=max_tokens,
+        pressure=pressure, persona=persona, pressure_turns=pressure_turns, judges=judges,
+        judge_base_url=judge_base_url, batch=batch,
+    )  # fmt: skip
     out_dir = Path(out) if out is not None else None
-    check_specs(judges, base_url=judge_base_url)
     table = prices if isinstance(prices, PriceTable) else PriceTable.load(prices)
     early = _early_stop(sequential, baseline, adaptive[2] if adaptive is not None else None)
-    if batch:
-        check_batchable(provider)
     # the output directory is checked and held before the first call (a second run on it
     # is refused), and the run's files appear there together at the end
     held_dir = (
@@ -280,9 +267,9 @@ def _evaluate(
 ) -> RunRecord:
     out_dir = held.path if held is not None else None
     if spec == EMBEDDED:
-        _load_embedded(provider, on_note)
+        load_embedded(provider, on_note)
     if adaptive is not None and adaptive[1] == EMBEDDED:
-        _load_embedded(adaptive[0], on_note)
+        load_embedded(adaptive[0], on_note)
     recorded: dict[str, Any] = {
         "concurrency": concurrency if concurrency is not None else AUTO,
         "cache": cache,
@@ -420,6 +407,48 @@ def _evaluate(
         if not batches_given_up(stack, judging.targets if judging is not None else []):
             clear_batch_journal(held.path)
     return record
+
+
+def checked_specs(
+    target: TargetLike,
+    *,
+    base_url: str | None,
+    temperature: float,
+    max_tokens: int | None,
+    pressure: str | Callable[..., Any] | None,
+    persona: str,
+    pressure_turns: int | None,
+    judges: Sequence[str],
+    judge_base_url: str | None,
+    batch: bool,
+) -> tuple[Target, str, tuple[Target, str, str, int | None] | None]:
+    """The run's target (and the spec it records) and its adaptive pressure role, built from
+    their specs, with the judge specs and the base URLs checked: everything a run can check
+    with no call, which ``run --dry-run`` checks too (a misspelt ``--judge`` used to pass the
+    dry run and fail the real one). Raises ``TargetSpecError`` or ``ValueError``."""
+    if base_url is not None and not (takes_base_url(target) or takes_base_url(pressure)):
+        # it was dropped without a word: 'run --target local --base-url URL' ran the embedded
+        # model, where the user meant a server
+        raise TargetSpecError(
+            f"base URL {base_url!r} given, but neither the target {_shown(target)} nor a "
+            "pressure role calls an HTTP API (a base URL is for openai:MODEL and "
+            "anthropic:MODEL)"
+        )
+    provider, spec = resolve_target(
+        target, base_url=base_url, temperature=temperature, max_tokens=max_tokens
+    )
+    adaptive = _pressure(
+        pressure, persona, pressure_turns, base_url=base_url, temperature=temperature
+    )
+    if judge_base_url is not None and not judges:  # it was dropped without a word
+        raise TargetSpecError(
+            f"--judge-base-url {judge_base_url!r} given, but no --judge: the run has no judge "
+            "to send it to (the target's server is --base-url)"
+        )
+    check_specs(judges, base_url=judge_base_url)
+    if batch:
+        check_batchable(provider)
+    return provider, spec, adaptive
 
 
 def _pressure(
@@ -563,19 +592,6 @@ def _early_stop(
         {o.id: o for o in outcomes},
         same_pressure=options is None or theirs == persona,
     )
-
-
-def _load_embedded(provider: Target, on_note: Callable[[str], None] | None) -> None:
-    """Load the embedded model now (before the clock of the first conversation starts)."""
-    load = getattr(provider, "load", None)
-    if load is None:
-        return
-    if on_note is not None:
-        on_note("loading the embedded model (SmolLM2-135M-Instruct, CPU)...")
-    t0 = time.perf_counter()
-    load()
-    if on_note is not None:
-        on_note(f"embedded model loaded in {time.perf_counter() - t0:.1f}s")
 
 
 def _shown(target: object) -> str:

@@ -20,7 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from backbone.evaluation.judging import Judging, agreement_store, setup_judging
-from backbone.evaluation.registry import BUILTIN_GRADERS, CHAIN, RULE_KEY, grader_from_spec
+from backbone.evaluation.registry import (
+    BUILTIN_GRADERS,
+    CHAIN,
+    RULE_KEY,
+    check_grader_spec,
+    grader_from_spec,
+)
 from backbone.evaluation.stores import open_stores
 from backbone.evaluation.sync import run_sync
 from backbone.graders.base import Grader
@@ -56,6 +62,8 @@ def check_judges(
         raise ValueError(
             "judge-check needs a grader: answer-key, rule-key, exemplar, chain or a judge spec"
         )
+    for spec in judges:  # 'answer_key' was "unknown judge", the graders unnamed
+        check_grader_spec(spec)
     for builtin in BUILTIN_GRADERS:
         if builtin in judges and len(judges) > 1:
             raise ValueError(f"{builtin} cannot be combined with other judges")

@@ -40,7 +40,7 @@ from backbone.judges.target import RubricTarget
 from backbone.targets.base import TARGET_KINDS, Target
 from backbone.targets.batching import BatchSettings
 from backbone.targets.cache import ResponseStore
-from backbone.targets.errors import TargetSpecError
+from backbone.targets.errors import MissingKeyError, TargetSpecError
 from backbone.targets.ratelimit import GENTLE
 
 ItemT = TypeVar("ItemT")
@@ -112,7 +112,12 @@ def target_from_spec(
 
 
 def _target(
-    spec: str, *, base_url: str | None, temperature: float, max_tokens: int | None
+    spec: str,
+    *,
+    base_url: str | None,
+    temperature: float,
+    max_tokens: int | None,
+    role: str = "target",
 ) -> Target:
     kind, rest = _split(spec)
     if kind == "local":
@@ -123,7 +128,7 @@ def _target(
         return LocalTarget(max_tokens=max_tokens or 160, temperature=temperature)
     if kind == "openai":
         if not rest:
-            raise TargetSpecError(f"openai target needs a model: 'openai:MODEL' (got '{spec}')")
+            raise TargetSpecError(f"openai {role} needs a model: 'openai:MODEL' (got '{spec}')")
         from backbone.targets.openai_compat import OpenAITarget
 
         return OpenAITarget(
@@ -132,7 +137,7 @@ def _target(
     if kind == "anthropic":
         if not rest:
             raise TargetSpecError(
-                f"anthropic target needs a model: 'anthropic:MODEL' (got '{spec}')"
+                f"anthropic {role} needs a model: 'anthropic:MODEL' (got '{spec}')"
             )
         from backbone.targets.anthropic import AnthropicTarget
 
@@ -149,7 +154,7 @@ def _target(
         fn, name, fingerprint = load_function(rest)
         check_one_argument(fn, name, "target", MESSAGES)
         return CallableTarget(fn, name=name, fingerprint=fingerprint)
-    raise TargetSpecError(f"unknown target '{spec}': expected one of {FORMS}")
+    raise TargetSpecError(f"unknown {role} '{spec}': expected one of {FORMS}")
 
 
 def judge_target(
@@ -178,7 +183,22 @@ def judge_target(
             return python_judge_target(_split(spec)[1], rubric.python_argument)
         except TargetSpecError as exc:
             raise _named(spec, exc) from None
-    return target_from_spec(spec, base_url=base_url, temperature=temperature, max_tokens=max_tokens)
+    if spec in BUILTIN_GRADERS:  # 'run -j answer-key' said "unknown target": not a judge
+        raise TargetSpecError(
+            f"'{spec}' is a built-in grader, not a judge: a judge is a model or a function "
+            f"({FORMS}); run applies the built-in graders without --judge (the answer key "
+            "wherever a scenario has one), and judge-check takes them by name"
+        )
+    if not math.isfinite(temperature):
+        raise TargetSpecError(f"--temperature must be a finite number, got {temperature}")
+    try:
+        return _target(
+            spec, base_url=base_url, temperature=temperature, max_tokens=max_tokens, role="judge"
+        )
+    except MissingKeyError as exc:  # its base URL is --judge-base-url, not --base-url
+        raise TargetSpecError(f"{exc.said_of('judge', '--judge-base-url')} (in '{spec}')") from None
+    except TargetSpecError as exc:
+        raise _named(spec, exc) from None
 
 
 def _judge_stack(
@@ -319,6 +339,25 @@ def monitor_judge(
     )  # fmt: skip
 
 
+def check_grader_spec(spec: str) -> None:
+    """Raise :class:`TargetSpecError` unless ``spec`` is a built-in grader's name or of a
+    judge's form (whether that judge can be built is :func:`judge_target`'s to say).
+
+    Example:
+        >>> try:
+        ...     check_grader_spec("answer_key")
+        ... except TargetSpecError as exc:
+        ...     print(str(exc)[:58])
+        unknown grader 'answer_key': expected answer-key, rule-key
+    """
+    spec = spec.strip()
+    if spec not in BUILTIN_GRADERS and _split(spec)[0] not in TARGET_KINDS:
+        raise TargetSpecError(
+            f"unknown grader '{spec}': expected {ANSWER_KEY}, {RULE_KEY}, {EXEMPLAR}, {CHAIN} "
+            f"or a judge ({FORMS})"
+        )
+
+
 def grader_from_spec(
     spec: str,
     *,
@@ -351,12 +390,7 @@ def grader_from_spec(
         from backbone.graders.combine import default_graders
 
         return default_graders()[0]
-    kind, _ = _split(spec)
-    if kind not in TARGET_KINDS:
-        raise TargetSpecError(
-            f"unknown grader '{spec}': expected {ANSWER_KEY}, {RULE_KEY}, {EXEMPLAR}, {CHAIN} "
-            f"or a judge ({FORMS})"
-        )
+    check_grader_spec(spec)
     from backbone.graders.judge import JudgeGrader
 
     stack = _judge_stack(

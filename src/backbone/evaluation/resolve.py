@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any, TypeAlias
 
@@ -52,3 +53,18 @@ def resolve_target(
         check_one_argument(target, str(fn.identity["function"]), "target", MESSAGES)
         return fn, f"python:{fn.identity['function']}"
     raise TypeError(f"cannot use {target!r} as a target")
+
+
+def load_embedded(provider: Target, on_note: Callable[[str], None] | None) -> None:
+    """Load the embedded model now, saying so (a first call would load it without a word:
+    the start of a run or a draft looked hung), and how long it took; nothing for a target
+    that has no ``load``."""
+    load = getattr(provider, "load", None)
+    if load is None:
+        return
+    if on_note is not None:
+        on_note("loading the embedded model (SmolLM2-135M-Instruct, CPU)...")
+    t0 = time.perf_counter()
+    load()
+    if on_note is not None:
+        on_note(f"embedded model loaded in {time.perf_counter() - t0:.1f}s")

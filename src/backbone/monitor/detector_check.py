@@ -148,13 +148,15 @@ def score(turns: Sequence[LabeledTurn]) -> Scores:
             if d.tactic == t.tactic:
                 s.tactic_right += 1
             else:
-                s.misses.append((t.id, f"tactic {d.tactic}, labeled {t.tactic}"))
+                seen = f"tactic {d.tactic}" if d.tactic is not None else "no tactic"
+                s.misses.append((t.id, f"{seen}, labeled {t.tactic}"))
         elif d.pushback:
             s.fp += 1
             s.misses.append((t.id, "false pushback"))
         elif t.pushback:
             s.fn += 1
-            s.misses.append((t.id, f"missed ({t.tactic})"))
+            # an unlabeled tactic printed "missed (None)"
+            s.misses.append((t.id, "missed" if t.tactic is None else f"missed ({t.tactic})"))
         else:
             s.tn += 1
     return s

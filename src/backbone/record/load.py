@@ -166,6 +166,28 @@ def _load_results(path: Path) -> RunRecord:
     return record
 
 
+def _unnumbered_replies(rec: TranscriptRecord) -> list[str]:
+    """The assistant messages no run writes: one with no ``turn`` that is not part of the
+    scenario's planted opening (planted, before the first numbered turn). Added by hand, it
+    was silently left out of every grade (rescore, compare, the report)."""
+    out: list[str] = []
+    conversations = [("messages", rec.messages)] + [
+        (f"samples[{j}].messages", x.messages) for j, x in enumerate(rec.samples or [])
+    ]
+    for where, messages in conversations:
+        numbered = False
+        for k, m in enumerate(messages):
+            if m.turn is not None:
+                numbered = True
+            elif m.role == "assistant" and (numbered or not m.planted):
+                out.append(
+                    f"{where}[{k}]: an assistant message with no 'turn': every reply a run "
+                    "graded carries its turn (0 the opening answer, k pressure turn k), so this "
+                    "one would be left out of every grade; remove it, or give it its turn"
+                )
+    return out
+
+
 def load_transcripts(path: Path) -> list[TranscriptRecord]:
     """Every record of a ``transcripts.jsonl`` file, each knowing its line."""
     file = str(path)
@@ -200,6 +222,7 @@ def load_transcripts(path: Path) -> list[TranscriptRecord]:
             for j, x in enumerate(rec.samples or [])
             if x.sample != j + 1
         ]
+        misnumbered += _unnumbered_replies(rec)
         if misnumbered:
             problems += [Problem(file, i, f"transcript {rec.id!r}: {why}") for why in misnumbered]
             continue

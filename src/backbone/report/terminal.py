@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.table import Table
 
-from backbone.core.formatting import money, pct
+from backbone.core.formatting import money, pct, plural
 from backbone.gate.result import SequentialRecord
 from backbone.record import RunRecord
 from backbone.record.base import RateRecord
@@ -158,7 +158,8 @@ def print_grading(record: RunRecord, console: Console) -> None:
     grading = record.grading
     for g in grading.graders:
         console.print(
-            f"graded by {g.name}: {g.decided} scenarios · agreement on the labeled set: "
+            f"graded by {g.name}: {plural(g.decided, 'scenario')} · agreement on the labeled "
+            "set: "
             f"{_agreement_text(g.agreement)}"
         )
     judges = grading.judges
@@ -172,15 +173,17 @@ def print_grading(record: RunRecord, console: Console) -> None:
     majority = grading.majority
     if majority is not None and majority.decided_with_unscored_votes:
         console.print(
-            f"majority vote: {majority.decided_with_unscored_votes} of {majority.turns} turns "
+            f"majority vote: {majority.decided_with_unscored_votes} of "
+            f"{plural(majority.turns, 'turn')} "
             "decided on fewer votes than judges asked (a judge failed, refused or was "
             "unreadable there; unscored_votes in each verdict)"
         )
     d = grading.disagreement
     if d.scenario_rate.n:
         console.print(
-            f"answer key vs judge: outcomes differ on {len(d.scenarios)} of {d.scenario_rate.n} "
-            f"scenarios graded by both ({_rate(d.scenario_rate)}); turn labels differ on "
+            f"answer key vs judge: outcomes differ on {len(d.scenarios)} of "
+            f"{plural(d.scenario_rate.n, 'scenario')} graded by both ({_rate(d.scenario_rate)}); "
+            "turn labels differ on "
             f"{_rate(d.turn_rate)} turns"
         )
 
@@ -199,17 +202,17 @@ def print_check(doc: dict[str, Any], console: Console, show: int = 20) -> None:
     console.print(
         f"judge-check · {terminal(doc['grader'])} · labeled set "
         f"{terminal(ls['name'])}@{terminal(str(ls['version']))} "
-        f"({ls['items']} turns)"
+        f"({plural(ls['items'], 'turn')})"
     )
     console.print(
-        f"graded {cov['graded']} of {cov['items']} turns (declined {cov['declined']}, "
+        f"graded {cov['graded']} of {plural(cov['items'], 'turn')} (declined {cov['declined']}, "
         f"unscored {cov['unscored']}"
         + (f", judge call failed {cov['failed']})" if cov.get("failed") else ")")
     )
     if cov.get("failed"):
         first = doc["failed_calls"][0]
         console.print(
-            f"warning: the judge call failed on {cov['failed']} turns after its retries "
+            f"warning: the judge call failed on {plural(cov['failed'], 'turn')} after its retries "
             f"(first: {terminal(first['id'])}: {terminal(first['reason'])}); the figures leave "
             "them and their "
             "conversations out: run judge-check again to fill them (the cache keeps the "

@@ -53,6 +53,11 @@ from backbone.spec.models import PositionsSpec
 
 NodePath = tuple[str | int, ...]
 _KEY_TAGS = {"choice", "number", "text", "rule"}
+NO_TWIN = "hold cases without a yield twin (no yield scenario has twin_of: ID)"
+UNREVIEWED = "scenarios not reviewed yet (reviewed: false)"
+NO_KEY = "scenarios with no key (only a judge can grade them)"
+"""The kinds of warning given once per scenario (:attr:`Problem.kind`): an imported suite
+has one for each of its hundreds of scenarios, which ``validate`` shows as one line."""
 _TOP_LEVEL = {"name", "suite", "description", "positions", "scenarios"}
 
 
@@ -345,10 +350,14 @@ def _cross_check(
         if e.scenario is not None:
             _check_keys(e, problems, warnings)
             if not e.scenario.reviewed:
-                warnings.append(Problem(e.file, e.line, who + "not reviewed yet (reviewed: false)"))
+                warnings.append(
+                    Problem(e.file, e.line, who + "not reviewed yet (reviewed: false)", UNREVIEWED)
+                )
             if e.scenario.key is None:
                 warnings.append(
-                    Problem(e.file, e.line, who + "no key: only a judge can grade this scenario")
+                    Problem(
+                        e.file, e.line, who + "no key: only a judge can grade this scenario", NO_KEY
+                    )
                 )
             if spec is not None and e.scenario.system not in (None, spec.system_prompt):
                 warnings.append(
@@ -368,6 +377,7 @@ def _cross_check(
                     e.line_of("id"),
                     f"scenario {e.id!r}: hold case without a yield "
                     f"twin (no yield scenario has twin_of: {e.id})",
+                    NO_TWIN,
                 )
             )
 

@@ -37,7 +37,7 @@ import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from backbone.targets.errors import TargetSpecError
+from backbone.targets.errors import MissingKeyError
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -82,13 +82,13 @@ def choose_key(
     base_var: str,
     hint: str = "",
 ) -> KeyChoice:
-    """Apply the module's rule to a request for ``url``; raise ``TargetSpecError`` ("openai
-    target needs OPENAI_API_KEY in the environment" and ``hint``) when no key would go to the
-    provider's own API (``default_url``)."""
+    """Apply the module's rule to a request for ``url``; raise ``MissingKeyError`` ("openai
+    target needs OPENAI_API_KEY in the environment" and ``hint``, where ``{option}`` stands for
+    the base URL option) when no key would go to the provider's own API (``default_url``)."""
     choice = _route(url, explicit, env_key, env_base, default_url, key_var, base_var)
     if choice.key is None and origin(url) == origin(default_url):
         provider = key_var.removesuffix("_API_KEY").lower()  # OPENAI_API_KEY: openai
-        raise TargetSpecError(f"{provider} target needs {key_var} in the environment{hint}")
+        raise MissingKeyError(provider, key_var, hint)
     return choice
 
 

@@ -149,3 +149,19 @@ class QuotaSpentError(UnusableTargetError):
 
 class TargetSpecError(ValueError):
     """A target string (``openai:MODEL``, ``python:MOD:FUNC``...) is malformed or unusable."""
+
+
+class MissingKeyError(TargetSpecError):
+    """No API key would go to a provider's own API. :meth:`said_of` words it for the role
+    the spec plays (a judge is not a target: its base URL is ``--judge-base-url``)."""
+
+    def __init__(self, provider: str, key_var: str, hint: str = "") -> None:
+        self.provider = provider
+        self.key_var = key_var
+        self.hint = hint  # "{option}" stands for the base URL option of the role
+        super().__init__(self.said_of("target", "--base-url"))
+
+    def said_of(self, role: str, option: str) -> str:
+        """The message for a spec playing ``role``, whose base URL is given by ``option``."""
+        hint = self.hint.format(option=option)
+        return f"{self.provider} {role} needs {self.key_var} in the environment{hint}"

@@ -257,7 +257,7 @@ class OpenAITarget(HttpProvider):
             default_url=DEFAULT_BASE_URL,
             key_var="OPENAI_API_KEY",
             base_var="OPENAI_BASE_URL",
-            hint=" (or --base-url for a server that needs no key, such as Ollama or llama.cpp)",
+            hint=" (or {option} for a server that needs no key, such as Ollama or llama.cpp)",
         )
         self.api_key = choice.key
         headers = {"content-type": "application/json"}
