@@ -9,7 +9,6 @@ Example:
 
 from __future__ import annotations
 
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,15 +22,14 @@ from backbone.cli.errors import (
     check_out_file,
     fail,
     held_out_dir,
-    judging_interrupted,
     refuse_out_among_inputs,
     refuse_out_is_input,
 )
 from backbone.cli.judge_options import TimeoutOpt, single_judge
+from backbone.cli.judged_log import JudgeFlags, judged_log
 from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct
 from backbone.evaluation.arguments import MAX_RETRIES
-from backbone.evaluation.sync import run_sync
 from backbone.report.escape import terminal
 
 err = console(stderr=True)
@@ -236,9 +234,7 @@ def audit(
     from backbone.audit.failure_modes import check_rule_columns, parse_rules
     from backbone.audit.feedback_log import parse_column_map
     from backbone.audit.judging import aclose_judge
-    from backbone.evaluation.batch import batch_mode
     from backbone.evaluation.registry import correctness_judge
-    from backbone.targets.cache import open_response_cache
 
     if fail_on not in ("never", "stop", "review"):
         raise fail(f"--fail-on must be never, stop or review, got {fail_on!r}")
@@ -249,37 +245,39 @@ def audit(
         with bad_input_exits():
             cmap = parse_column_map(column_map or [])
             rules = parse_rules(failure_rule or [])
-        cache = None if no_cache else open_response_cache()
-        log = None
-        held = ExitStack()
-        try:
-            batching = held.enter_context(
-                batch_mode(batch, cache.path if cache else None, None if quiet else _note)
-            )
+        flags = JudgeFlags(
+            judge[0],
+            no_cache=no_cache,
+            base_url=base_url,
+            max_tokens=max_tokens,
+            timeout=timeout,
+            retries=retries,
+            concurrency=concurrency,
+        )
+        from backbone.evaluation.audit_engines import open_feedback, redact
+
+        where = file if file is not None else redact(str(connection))
+        with judged_log(
+            flags,
+            correctness_judge,
+            lambda: open_feedback(
+                file,
+                engine=engine,
+                connection=connection,
+                table=table,
+                fmt=fmt,
+                column_map=cmap,
+                rating_scale=rating_scale,
+                threshold=threshold,
+                stratify_by=stratify_by,
+                memory_limit=memory_limit,
+            ),
+            reading=None if quiet else f"reading {where}...",
+            batch=batch,
+            on_note=None if quiet else _note,
+        ) as judged:
+            log, the_judge = judged.log, judged.judge
             with bad_input_exits():
-                the_judge = correctness_judge(
-                    judge[0],
-                    base_url=base_url,
-                    max_tokens=max_tokens,
-                    attempts=retries + 1,
-                    timeout=timeout,
-                    cache=cache,
-                    gentle=concurrency,
-                    batch=batching,
-                )
-                log = _open_log(
-                    file,
-                    quiet,
-                    engine=engine,
-                    connection=connection,
-                    table=table,
-                    fmt=fmt,
-                    column_map=cmap,
-                    rating_scale=rating_scale,
-                    threshold=threshold,
-                    stratify_by=stratify_by,
-                    memory_limit=memory_limit,
-                )
                 check_rule_columns(rules, log.info.columns)
             from backbone.audit.pipeline import AuditOptions, run_audit
             from backbone.audit.verdict import Thresholds
@@ -337,15 +335,7 @@ def audit(
                     record_judge_sent(result.options, the_judge.target)
                     return result
 
-            # a refused judge key stops it: exit 2
-            with judging_interrupted(no_cache), bad_input_exits(kept=not no_cache):
-                result = run_sync(go)
-        finally:
-            held.close()
-            if log is not None:
-                log.close()
-            if cache is not None:
-                cache.close()
+            result = judged.judge_all(go)  # a refused judge key stops it: exit 2
 
         from backbone.core.atomic import write_files_atomic
         from backbone.report.audit_html import render_audit_html
@@ -364,16 +354,6 @@ def audit(
         bad = {"never": (), "stop": ("stop",), "review": ("review", "stop")}[fail_on]
         if doc["verdict"] in bad:
             raise typer.Exit(1)
-
-
-def _open_log(file: Path | None, quiet: bool, **options: Any) -> Any:
-    from contextlib import nullcontext
-
-    from backbone.evaluation.audit_engines import open_feedback, redact
-
-    where = file if file is not None else redact(str(options.get("connection")))
-    with nullcontext() if quiet else err.status(f"reading {where}..."):
-        return open_feedback(file, **options)
 
 
 def audit_channels(
@@ -407,26 +387,24 @@ def audit_channels(
     from backbone.core.atomic import write_files_atomic
     from backbone.evaluation.registry import correctness_judge
     from backbone.report.audit_json import channels_document, render_audit_json
-    from backbone.targets.cache import open_response_cache
 
     refuse_out_among_inputs(out_dir, (QUEUE, CHANNELS_JSON), file)
     check_out_dir(out_dir, QUEUE, CHANNELS_JSON)
     with bad_input_exits():
         cmap = parse_channel_map(column_map or [])
-    cache = None if no_cache else open_response_cache()
-    log = None
-    try:
-        with bad_input_exits():
-            the_judge = correctness_judge(
-                judge[0],
-                base_url=base_url,
-                max_tokens=max_tokens,
-                attempts=retries + 1,
-                timeout=timeout,
-                cache=cache,
-                gentle=concurrency,
-            )
-            log = open_channels(file, fmt=fmt, column_map=cmap)
+    flags = JudgeFlags(
+        judge[0],
+        no_cache=no_cache,
+        base_url=base_url,
+        max_tokens=max_tokens,
+        timeout=timeout,
+        retries=retries,
+        concurrency=concurrency,
+    )
+    with judged_log(
+        flags, correctness_judge, lambda: open_channels(file, fmt=fmt, column_map=cmap)
+    ) as judged:
+        log, the_judge = judged.log, judged.judge
         total = log.counts["disagreed"]["yes"]
         total = min(total, limit) if limit else total
 
@@ -446,13 +424,7 @@ def audit_channels(
                 finally:
                     await aclose_judge(the_judge)
 
-        with bad_input_exits(kept=not no_cache):  # a refused judge key stops it: exit 2
-            result = run_sync(go)
-    finally:
-        if log is not None:
-            log.close()
-        if cache is not None:
-            cache.close()
+        result = judged.judge_all(go)  # a refused judge key stops it: exit 2
     doc = channels_document(result)
     records = queue_records(result)
     queue = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
