@@ -18,7 +18,6 @@ from rich.console import Console
 from backbone.cli.console import console
 from backbone.cli.errors import (
     bad_input_exits,
-    check_out_dir,
     check_out_file,
     fail,
     held_out_dir,
@@ -389,48 +388,48 @@ def audit_channels(
     from backbone.report.audit_json import channels_document, render_audit_json
 
     refuse_out_among_inputs(out_dir, (QUEUE, CHANNELS_JSON), file)
-    check_out_dir(out_dir, QUEUE, CHANNELS_JSON)
-    with bad_input_exits():
-        cmap = parse_channel_map(column_map or [])
-    flags = JudgeFlags(
-        judge[0],
-        no_cache=no_cache,
-        base_url=base_url,
-        max_tokens=max_tokens,
-        timeout=timeout,
-        retries=retries,
-        concurrency=concurrency,
-    )
-    with judged_log(
-        flags, correctness_judge, lambda: open_channels(file, fmt=fmt, column_map=cmap)
-    ) as judged:
-        log, the_judge = judged.log, judged.judge
-        total = log.counts["disagreed"]["yes"]
-        total = min(total, limit) if limit else total
+    with held_out_dir(out_dir, f"audit-channels {file}", QUEUE, CHANNELS_JSON):
+        with bad_input_exits():
+            cmap = parse_channel_map(column_map or [])
+        flags = JudgeFlags(
+            judge[0],
+            no_cache=no_cache,
+            base_url=base_url,
+            max_tokens=max_tokens,
+            timeout=timeout,
+            retries=retries,
+            concurrency=concurrency,
+        )
+        with judged_log(
+            flags, correctness_judge, lambda: open_channels(file, fmt=fmt, column_map=cmap)
+        ) as judged:
+            log, the_judge = judged.log, judged.judge
+            total = log.counts["disagreed"]["yes"]
+            total = min(total, limit) if limit else total
 
-        async def go() -> Any:
-            progress = progress_bar(err, quiet=quiet)
-            with progress:
-                task = progress.add_task("judging disagreements", total=total, status="")
-                try:
-                    return await build_queue(
-                        log,
-                        the_judge,
-                        limit=limit,
-                        seed=seed,
-                        concurrency=concurrency,
-                        on_result=lambda j: progress.update(task, advance=1),
-                    )
-                finally:
-                    await aclose_judge(the_judge)
+            async def go() -> Any:
+                progress = progress_bar(err, quiet=quiet)
+                with progress:
+                    task = progress.add_task("judging disagreements", total=total, status="")
+                    try:
+                        return await build_queue(
+                            log,
+                            the_judge,
+                            limit=limit,
+                            seed=seed,
+                            concurrency=concurrency,
+                            on_result=lambda j: progress.update(task, advance=1),
+                        )
+                    finally:
+                        await aclose_judge(the_judge)
 
-        result = judged.judge_all(go)  # a refused judge key stops it: exit 2
-    doc = channels_document(result)
-    records = queue_records(result)
-    queue = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-    with bad_input_exits():
-        channels = render_audit_json(doc)
-        write_files_atomic({out_dir / QUEUE: queue, out_dir / CHANNELS_JSON: channels})
+            result = judged.judge_all(go)  # a refused judge key stops it: exit 2
+        doc = channels_document(result)
+        records = queue_records(result)
+        queue = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        with bad_input_exits():
+            channels = render_audit_json(doc)
+            write_files_atomic({out_dir / QUEUE: queue, out_dir / CHANNELS_JSON: channels})
     rates = doc["rates"]
     out.print(
         f"{doc['input']['rows']} events · bad experience {_share(rates['bad_experience'])} · "
