@@ -255,7 +255,7 @@ def audit(
         )
         from backbone.evaluation.audit_engines import open_feedback, redact
 
-        where = file if file is not None else redact(str(connection))
+        where = terminal(str(file) if file is not None else redact(str(connection)))
         with judged_log(
             flags,
             correctness_judge,
@@ -293,7 +293,8 @@ def audit(
             if not quiet:
                 strata = ", ".join(f"{s.key} {s.events}" for s in info.strata)
                 err.print(
-                    f"{info.file}: {info.rows} events ({info.rated} rated: {strata}; "
+                    f"{terminal(str(info.file))}: {info.rows} events "
+                    f"({info.rated} rated: {strata}; "
                     f"{info.unrated} unrated), rating scale {info.rating_scale}"
                 )
             total = sum(min(sample, s.events) for s in info.strata)
@@ -349,7 +350,8 @@ def audit(
                 }
             )
         print_audit(doc, out)
-        out.print(f"wrote {out_dir / AUDIT_JSON}, {out_dir / REPORT}")
+        written = ", ".join(terminal(str(out_dir / name)) for name in (AUDIT_JSON, REPORT))
+        out.print(f"wrote {written}")
         bad = {"never": (), "stop": ("stop",), "review": ("review", "stop")}[fail_on]
         if doc["verdict"] in bad:
             raise typer.Exit(1)
@@ -445,7 +447,8 @@ def audit_channels(
     if d["unscored"]:  # why, as the audit says it (a judge down for every call, say)
         reasons = "; ".join(f"{terminal(r)} ({n})" for r, n in d["unscored_reasons"].items())
         out.print(f"{d['unscored']} unscored (not counted): {reasons}")
-    out.print(f"wrote {out_dir / CHANNELS_JSON}, {out_dir / QUEUE} ({len(records)} to review)")
+    written = f"{terminal(str(out_dir / CHANNELS_JSON))}, {terminal(str(out_dir / QUEUE))}"
+    out.print(f"wrote {written} ({len(records)} to review)")
 
 
 def import_oasst(
@@ -465,7 +468,7 @@ def import_oasst(
     with bad_input_exits():
         result = do_import(file)
         write_events(result.events, out_path)
-    out.print(f"wrote {out_path}: {result.summary()}")
+    out.print(f"wrote {terminal(str(out_path))}: {terminal(result.summary())}")
 
 
 def register(app: typer.Typer) -> None:

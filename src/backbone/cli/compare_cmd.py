@@ -15,6 +15,7 @@ import typer
 
 from backbone.cli.console import console
 from backbone.cli.errors import bad_input_exits, fail, held_out_dir
+from backbone.report.escape import terminal
 
 if TYPE_CHECKING:
     from backbone.record import RunRecord
@@ -130,6 +131,5 @@ def register(app: typer.Typer) -> None:
                 markup=False,
                 highlight=False,
             )
-        out.print(
-            f"wrote {out_dir / COMPARE_JSON}, {out_dir / COMPARE_MD}, {out_dir / COMPARE_HTML}"
-        )
+        shown = (COMPARE_JSON, COMPARE_MD, COMPARE_HTML)
+        out.print(f"wrote {', '.join(terminal(str(out_dir / name)) for name in shown)}")
