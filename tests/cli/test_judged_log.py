@@ -132,3 +132,64 @@ def test_ctrl_c_while_judging_says_what_was_kept_in_the_three(
     assert "Traceback" not in stderr, stderr
     assert said in " ".join(stderr.split()), stderr
     assert not any((tmp_path / "out").glob("*.json*"))  # nothing written
+
+
+ROWS = 1_000_000  # read in a few seconds: the signal lands while DuckDB works
+
+
+def _big_logs(tmp_path: Path) -> dict[str, str]:
+    """A feedback log and a split-feedback log, written by DuckDB (quick to make, slow to
+    read)."""
+    import duckdb
+
+    with duckdb.connect() as con:
+        con.execute("SET enable_progress_bar = false")
+        con.execute(
+            f"""
+            COPY (SELECT 'e' || i AS id, '2025-03-01T00:00:00Z' AS timestamp,
+              'u' || (i % 1000) AS user_id, 'question ' || i AS prompt,
+              'answer ' || i AS response, CASE WHEN i % 3 = 0 THEN 'down' ELSE 'up' END
+              AS rating FROM range({ROWS}) t(i)) TO '{tmp_path / "big.jsonl"}' (FORMAT JSON)
+            """
+        )
+        con.execute(
+            f"""
+            COPY (SELECT 'e' || i AS id, 'question ' || i AS prompt, 'answer ' || i AS response,
+              CASE WHEN i % 3 = 0 THEN 'down' ELSE 'up' END AS experience,
+              CASE WHEN i % 5 = 0 THEN 'yes' ELSE 'no' END AS disagreed
+              FROM range({ROWS}) t(i)) TO '{tmp_path / "big.csv"}' (FORMAT CSV, HEADER)
+            """
+        )
+    return {"audit": "big.jsonl", "audit-channels": "big.csv"}
+
+
+@pytest.mark.parametrize("command", ["audit", "audit-channels"])
+def test_ctrl_c_while_reading_the_log_exits_130_without_a_traceback(
+    tmp_path: Path, command: str
+) -> None:
+    """DuckDB stops the query it runs and raises RuntimeError('Query interrupted') in place
+    of the KeyboardInterrupt: audit and audit-channels ended with that traceback and exit 1
+    (monitor said it was interrupted)."""
+    log = _big_logs(tmp_path)[command]
+    (tmp_path / "slow_judges.py").write_text(SLOW_JUDGES)
+    scratch = tmp_path / "tmp"  # the command's DuckDB folder is made here: watched below
+    scratch.mkdir()
+    env = cli_env(PYTHONPATH=str(SRC), TMPDIR=str(scratch), BACKBONE_CACHE_DIR=str(tmp_path))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from backbone.cli.app import main; main()", command, log,
+         "--judge", "python:slow_judges.py:event", "--out", "out", "--no-cache", "-q"],
+        env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as from a terminal
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not any(scratch.glob("backbone-*")):  # the log is being read
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.05)
+    time.sleep(0.3)  # inside the scan
+    os.kill(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and "RuntimeError" not in stderr, stderr
+    assert "interrupted while reading the log: nothing written." in stderr
+    assert not (tmp_path / "out").exists()
+    assert not any(scratch.iterdir())  # DuckDB's temporary folder removed

@@ -2,7 +2,8 @@
 command's flags around the response cache, a log opened, the log judged, all closed.
 
 Each command used to carry its own copy, and the copies drifted (one said nothing on a
-Ctrl-C, one did not escape the log's name). Here it is once: the cache opened unless
+Ctrl-C while judging; two ended a Ctrl-C while reading the log with DuckDB's
+``RuntimeError: Query interrupted`` traceback). Here it is once: the cache opened unless
 ``--no-cache``; the judge built from its flags (``--judge``, ``--base-url``,
 ``--max-tokens``, ``--timeout``, ``--retries``, ``--concurrency``) and the log opened, a bad
 spec or a bad log exiting 2 with every problem named; a Ctrl-C while reading the log exits 130
@@ -83,6 +84,7 @@ def judged_log(
     and the log ``open_log()`` (shown as the status ``reading`` meanwhile, if given), held
     open until the block ends. With ``batch``, the judge gets the batch settings
     (``on_note`` hears the batches' progress)."""
+    from backbone.audit.source import interruptible
     from backbone.evaluation.batch import batch_mode
     from backbone.targets.cache import open_response_cache
 
@@ -108,7 +110,7 @@ def judged_log(
                     **extra,
                 )
                 status = nullcontext() if reading is None else console(stderr=True).status(reading)
-                with status:
+                with status, interruptible():  # DuckDB's 'Query interrupted': a Ctrl-C
                     log = open_log()
         except KeyboardInterrupt:  # nothing judged yet
             console(stderr=True).print(
