@@ -61,13 +61,18 @@ class JudgedLog(Generic[J, L]):
     log: L
     no_cache: bool
 
-    def judge_all(self, go: Callable[[], Coroutine[Any, Any, R]]) -> R:
-        """Run the judging ``go()``: a refused judge key exits 2, a Ctrl-C 130, each saying
-        what was kept for a rerun (nothing with ``--no-cache``)."""
+    def judge_all(
+        self,
+        go: Callable[[], Coroutine[Any, Any, R]],
+        run: Callable[[Callable[[], Coroutine[Any, Any, R]]], R] | None = None,
+    ) -> R:
+        """Run the judging ``go()`` (with ``run``, default
+        :func:`~backbone.evaluation.sync.run_sync`): a refused judge key exits 2, a Ctrl-C
+        130, each saying what was kept for a rerun (nothing with ``--no-cache``)."""
         from backbone.evaluation.sync import run_sync
 
         with judging_interrupted(self.no_cache), bad_input_exits(kept=not self.no_cache):
-            return run_sync(go)
+            return (run or run_sync)(go)
 
 
 @contextmanager

@@ -173,6 +173,8 @@ def monitor(
     """Monitor logged conversations: find the user turns that push back, grade every reply of a
     stratified sample, and estimate the in-the-wild cave rate, by domain, with the friction of
     over-disagreement."""
+    import asyncio
+
     from backbone.evaluation.engines import redact
     from backbone.evaluation.monitor import monitor_judge, monitor_log, open_monitor_log
     from backbone.monitor.conversations import parse_column_map
@@ -241,7 +243,8 @@ def monitor(
                         extra_options={"cache": not no_cache, "base_url": base_url},
                     )
 
-            result = judged.judge_all(go)
+            # on asyncio.run, as before (its tests stop it there to play a Ctrl-C)
+            result = judged.judge_all(go, run=lambda make: asyncio.run(make()))
 
         from backbone.core.atomic import write_files_atomic
         from backbone.report.monitor_html import render_monitor_html
