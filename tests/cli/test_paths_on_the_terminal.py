@@ -66,3 +66,21 @@ def test_compare_prints_an_out_folder_with_markup_in_its_name(tmp_path: Path) ->
     shutil.copytree(PLAIN, tmp_path / "run")
     said = _ok(_cli(tmp_path, "compare", "run", "run", "--out", f"{ODD}cmp", "-q"))
     assert f"wrote {ODD}cmp/compare.json, {ODD}cmp/compare.md, {ODD}cmp/compare.html" in said
+
+
+def test_audit_prints_a_stratum_with_markup_in_its_value(tmp_path: Path) -> None:
+    """A --stratify-by column's value is the user's text too: 'code[/]review' crashed the
+    audit's log summary line with MarkupError, exit 1, before anything was judged."""
+    rows = [
+        {"id": f"e{i}", "timestamp": "2025-03-01T00:00:00Z", "user_id": f"u{i}",
+         "prompt": "2+2?", "response": "4", "rating": "down" if i % 2 else "up",
+         "task": "code[/]review" if i % 3 else "tax"}
+        for i in range(12)
+    ]  # fmt: skip
+    (tmp_path / "log.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    said = _ok(
+        _cli(tmp_path, "audit", "log.jsonl", "--stratify-by", "task", "--judge",
+             "python:tests.fixtures.gated_judge:audit", "--out", "audit")
+    )  # fmt: skip
+    assert "down|code[/]review 4" in said
+    assert (tmp_path / "audit" / "audit.json").is_file()

@@ -291,7 +291,7 @@ def audit(
             )
             info = log.info
             if not quiet:
-                strata = ", ".join(f"{s.key} {s.events}" for s in info.strata)
+                strata = ", ".join(f"{terminal(str(s.key))} {s.events}" for s in info.strata)
                 err.print(
                     f"{terminal(str(info.file))}: {info.rows} events "
                     f"({info.rated} rated: {strata}; "
