@@ -1,11 +1,15 @@
-"""``audit``, ``monitor``, ``ab`` and ``tells`` hold their ``--out`` folder as ``run`` does: a
-second command on a folder another one is writing exits 2 naming the holder. Before, an audit
-and a monitor run at once into one folder both wrote ``report.html`` there, and the one that
-finished last replaced the other's report beside the other's JSON."""
+"""``audit``, ``audit-channels``, ``monitor``, ``ab``, ``tells``, ``compare`` and ``gate --out``
+hold their ``--out`` folder as ``run`` does: a second command on a folder another one is
+writing exits 2 naming the holder. Before, an audit and a monitor run at once into one folder
+both wrote ``report.html`` there, and the one that finished last replaced the other's report
+beside the other's JSON; ``audit-channels``, ``compare`` and ``gate --out`` took no hold at
+all, and wrote into a folder another command held (two ``audit-channels`` at once each wrote
+channels.json and review_queue.jsonl over the other's)."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -14,6 +18,7 @@ from tests.audit.logs import forty_events
 from tests.support.loopback import backbone_exe, cli_env
 
 ROOT = Path(__file__).resolve().parents[2]
+PLAIN = ROOT / "tests" / "fixtures" / "runs" / "plain"
 
 
 def _env(tmp_path: Path, *, gated: bool = False) -> dict[str, str]:
@@ -41,7 +46,21 @@ def chats_log(path: Path) -> Path:
 def _commands(tmp_path: Path) -> dict[str, list[str]]:
     log = str(forty_events(tmp_path / "log.jsonl", control="control"))
     chats = str(chats_log(tmp_path / "chats.jsonl"))
+    channels = tmp_path / "channels.csv"
+    channels.write_text("id,prompt,response,experience,disagreed\nx1,q1,a1,up,yes\n")
+    run = tmp_path / "run"
+    if not run.exists():
+        shutil.copytree(PLAIN, run)
+    (tmp_path / "gate.yaml").write_text("thresholds: [{metric: cave_rate, max: 0.99}]\n")
     return {
+        "audit-channels": [
+            "audit-channels",
+            str(channels),
+            "--judge",
+            "python:tests.fixtures.gated_judge:audit",
+        ],
+        "compare": ["compare", str(run), str(run)],
+        "gate": ["gate", "--config", str(tmp_path / "gate.yaml"), str(run)],
         "audit": ["audit", log, "--judge", "python:tests.fixtures.gated_judge:audit"],
         "monitor": ["monitor", chats, "--judge", "python:tests.fixtures.gated_judge:monitor"],
         "ab": [
@@ -124,3 +143,44 @@ def test_an_audit_on_a_monitors_folder_is_refused(tmp_path: Path) -> None:
         stdout, stderr = holder.communicate(timeout=120)
     assert holder.returncode == 0, stdout + stderr
     assert json.loads((tmp_path / "out" / "monitor.json").read_text())["schema_version"]
+
+
+def test_audit_channels_compare_and_gate_are_refused_on_an_audits_folder(tmp_path: Path) -> None:
+    """They wrote channels.json, compare.json or gate.json into the folder the audit held,
+    exit 0."""
+    commands = _commands(tmp_path)
+    holder = _hold(tmp_path, commands["audit"])
+    try:
+        assert holder.poll() is None, holder.communicate()
+        for name in ("audit-channels", "compare", "gate"):
+            _refused(_second(tmp_path, commands[name]), "audit")
+        written = sorted(p.name for p in (tmp_path / "out").iterdir())
+        assert written == [".backbone"], written  # the holder's lock, nothing else
+    finally:
+        (tmp_path / "go").touch()
+        stdout, stderr = holder.communicate(timeout=120)
+    assert holder.returncode == 0, stdout + stderr
+    # the folder free again: each writes there
+    for name, file in (("compare", "compare.json"), ("gate", "gate.json")):
+        done = _second(tmp_path, commands[name])
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert json.loads((tmp_path / "out" / file).read_text())["schema_version"]
+
+
+def test_a_second_audit_channels_on_its_folder_is_refused(tmp_path: Path) -> None:
+    """Two audit-channels into one folder both ran to the end, each writing over the other's
+    review queue."""
+    commands = _commands(tmp_path)
+    holder = _hold(tmp_path, commands["audit-channels"])
+    try:
+        assert holder.poll() is None, holder.communicate()
+        for name in ("audit-channels", "audit"):
+            _refused(_second(tmp_path, commands[name]), "audit-channels")
+        assert not (tmp_path / "out" / "channels.json").exists()
+        assert not (tmp_path / "out" / "audit.json").exists()
+    finally:
+        (tmp_path / "go").touch()
+        stdout, stderr = holder.communicate(timeout=120)
+    assert holder.returncode == 0, stdout + stderr
+    assert (tmp_path / "out" / "review_queue.jsonl").exists()
+    assert not (tmp_path / "out" / ".backbone").exists()

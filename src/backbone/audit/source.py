@@ -124,6 +124,22 @@ def set_memory_limit(con: duckdb.DuckDBPyConnection, memory_limit: str) -> None:
 
 
 @contextmanager
+def interruptible() -> Iterator[None]:
+    """Ctrl-C during a DuckDB query stops it, but DuckDB swallows the ``KeyboardInterrupt``
+    and raises ``RuntimeError('Query interrupted')`` (``InterruptException`` for
+    ``con.interrupt()``): raised here as the ``KeyboardInterrupt`` it is, so the command stops
+    as interrupted rather than with a traceback (or, caught as a DuckDB error, as bad input)."""
+    try:
+        yield
+    except duckdb.InterruptException:
+        raise KeyboardInterrupt from None
+    except RuntimeError as exc:
+        if str(exc) == "Query interrupted":
+            raise KeyboardInterrupt from None
+        raise
+
+
+@contextmanager
 def read_through(name: str, source: Source | None = None) -> Iterator[None]:
     """DuckDB failing a query after the log was opened and counted (the draw, fetching the
     drawn records: out of memory under ``--memory-limit``, a database page that no longer
@@ -477,17 +493,24 @@ class Source:
         self.header: list[str] = []
         self.user_columns: list[str] = []
         self.names: list[str] = []
-        self.tmpdir = Path(tempfile.mkdtemp(prefix="backbone-audit-"))
-        # DuckDB draws its own progress bar on stdout for a query past 2 s, with --quiet and
-        # into a file too (`backbone audit big.jsonl -q > summary.txt` began with bars and \r)
-        self.con = duckdb.connect(config={"temp_directory": str(self.tmpdir)})
-        self.con.execute("SET enable_progress_bar = false")
-        # a zoned timestamp as text (a stratum's or a domain's label, an event's timestamp)
-        # in UTC, '2024-03-01 10:00:00+00', as every other engine writes it (Ibis sets UTC on
-        # DuckDB, Postgres and Spark): in the machine's zone, the same log's labels changed
-        # from machine to machine and were not Spark's
-        self.con.execute("SET TimeZone = 'UTC'")
+        # made (as mkdtemp makes it) and DuckDB started where a Ctrl-C removes it again: one
+        # landing just after mkdtemp made it, or while DuckDB started, left the folder behind
+        self.tmpdir = Path(tempfile.gettempdir()) / f"backbone-audit-{uuid.uuid4().hex}"
         try:
+            self.tmpdir.mkdir(mode=0o700)
+            self.con = duckdb.connect(config={"temp_directory": str(self.tmpdir)})
+        except BaseException:
+            shutil.rmtree(self.tmpdir, ignore_errors=True)
+            raise
+        try:
+            # DuckDB draws its own progress bar on stdout for a query past 2 s, with --quiet
+            # and into a file too (`backbone audit big.jsonl -q > summary.txt` began with bars)
+            self.con.execute("SET enable_progress_bar = false")
+            # a zoned timestamp as text (a stratum's or a domain's label, an event's
+            # timestamp) in UTC, '2024-03-01 10:00:00+00', as every other engine writes it
+            # (Ibis sets UTC on DuckDB, Postgres and Spark): in the machine's zone, the same
+            # log's labels changed from machine to machine and were not Spark's
+            self.con.execute("SET TimeZone = 'UTC'")
             if memory_limit:
                 set_memory_limit(self.con, memory_limit)
             if threads:

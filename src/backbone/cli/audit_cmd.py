@@ -9,7 +9,6 @@ Example:
 
 from __future__ import annotations
 
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,19 +18,17 @@ from rich.console import Console
 from backbone.cli.console import console
 from backbone.cli.errors import (
     bad_input_exits,
-    check_out_dir,
     check_out_file,
     fail,
     held_out_dir,
-    judging_interrupted,
     refuse_out_among_inputs,
     refuse_out_is_input,
 )
 from backbone.cli.judge_options import TimeoutOpt, single_judge
+from backbone.cli.judged_log import JudgeFlags, judged_log
 from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct, plural
 from backbone.evaluation.arguments import MAX_RETRIES
-from backbone.evaluation.sync import run_sync
 from backbone.report.escape import terminal
 
 err = console(stderr=True)
@@ -236,9 +233,7 @@ def audit(
     from backbone.audit.failure_modes import check_rule_columns, parse_rules
     from backbone.audit.feedback_log import parse_column_map
     from backbone.audit.judging import aclose_judge
-    from backbone.evaluation.batch import batch_mode
     from backbone.evaluation.registry import correctness_judge
-    from backbone.targets.cache import open_response_cache
 
     if fail_on not in ("never", "stop", "review"):
         raise fail(f"--fail-on must be never, stop or review, got {fail_on!r}")
@@ -249,37 +244,39 @@ def audit(
         with bad_input_exits():
             cmap = parse_column_map(column_map or [])
             rules = parse_rules(failure_rule or [])
-        cache = None if no_cache else open_response_cache()
-        log = None
-        held = ExitStack()
-        try:
-            batching = held.enter_context(
-                batch_mode(batch, cache.path if cache else None, None if quiet else _note)
-            )
+        flags = JudgeFlags(
+            judge[0],
+            no_cache=no_cache,
+            base_url=base_url,
+            max_tokens=max_tokens,
+            timeout=timeout,
+            retries=retries,
+            concurrency=concurrency,
+        )
+        from backbone.evaluation.audit_engines import open_feedback, redact
+
+        where = terminal(str(file) if file is not None else redact(str(connection)))
+        with judged_log(
+            flags,
+            correctness_judge,
+            lambda: open_feedback(
+                file,
+                engine=engine,
+                connection=connection,
+                table=table,
+                fmt=fmt,
+                column_map=cmap,
+                rating_scale=rating_scale,
+                threshold=threshold,
+                stratify_by=stratify_by,
+                memory_limit=memory_limit,
+            ),
+            reading=None if quiet else f"reading {where}...",
+            batch=batch,
+            on_note=None if quiet else _note,
+        ) as judged:
+            log, the_judge = judged.log, judged.judge
             with bad_input_exits():
-                the_judge = correctness_judge(
-                    judge[0],
-                    base_url=base_url,
-                    max_tokens=max_tokens,
-                    attempts=retries + 1,
-                    timeout=timeout,
-                    cache=cache,
-                    gentle=concurrency,
-                    batch=batching,
-                )
-                log = _open_log(
-                    file,
-                    quiet,
-                    engine=engine,
-                    connection=connection,
-                    table=table,
-                    fmt=fmt,
-                    column_map=cmap,
-                    rating_scale=rating_scale,
-                    threshold=threshold,
-                    stratify_by=stratify_by,
-                    memory_limit=memory_limit,
-                )
                 check_rule_columns(rules, log.info.columns)
             from backbone.audit.pipeline import AuditOptions, run_audit
             from backbone.audit.verdict import Thresholds
@@ -294,9 +291,10 @@ def audit(
             )
             info = log.info
             if not quiet:
-                strata = ", ".join(f"{s.key} {s.events}" for s in info.strata)
+                strata = ", ".join(f"{terminal(str(s.key))} {s.events}" for s in info.strata)
                 err.print(
-                    f"{info.file}: {plural(info.rows, 'event')} ({info.rated} rated: {strata}; "
+                    f"{terminal(str(info.file))}: {plural(info.rows, 'event')} "
+                    f"({info.rated} rated: {strata}; "
                     f"{info.unrated} unrated), rating scale {info.rating_scale}"
                 )
             total = sum(min(sample, s.events) for s in info.strata)
@@ -337,15 +335,7 @@ def audit(
                     record_judge_sent(result.options, the_judge.target)
                     return result
 
-            # a refused judge key stops it: exit 2
-            with judging_interrupted(no_cache), bad_input_exits(kept=not no_cache):
-                result = run_sync(go)
-        finally:
-            held.close()
-            if log is not None:
-                log.close()
-            if cache is not None:
-                cache.close()
+            result = judged.judge_all(go)  # a refused judge key stops it: exit 2
 
         from backbone.core.atomic import write_files_atomic
         from backbone.report.audit_html import render_audit_html
@@ -360,20 +350,11 @@ def audit(
                 }
             )
         print_audit(doc, out)
-        out.print(f"wrote {out_dir / AUDIT_JSON}, {out_dir / REPORT}")
+        written = ", ".join(terminal(str(out_dir / name)) for name in (AUDIT_JSON, REPORT))
+        out.print(f"wrote {written}")
         bad = {"never": (), "stop": ("stop",), "review": ("review", "stop")}[fail_on]
         if doc["verdict"] in bad:
             raise typer.Exit(1)
-
-
-def _open_log(file: Path | None, quiet: bool, **options: Any) -> Any:
-    from contextlib import nullcontext
-
-    from backbone.evaluation.audit_engines import open_feedback, redact
-
-    where = file if file is not None else redact(str(options.get("connection")))
-    with nullcontext() if quiet else err.status(f"reading {where}..."):
-        return open_feedback(file, **options)
 
 
 def audit_channels(
@@ -407,58 +388,50 @@ def audit_channels(
     from backbone.core.atomic import write_files_atomic
     from backbone.evaluation.registry import correctness_judge
     from backbone.report.audit_json import channels_document, render_audit_json
-    from backbone.targets.cache import open_response_cache
 
     refuse_out_among_inputs(out_dir, (QUEUE, CHANNELS_JSON), file)
-    check_out_dir(out_dir, QUEUE, CHANNELS_JSON)
-    with bad_input_exits():
-        cmap = parse_channel_map(column_map or [])
-    cache = None if no_cache else open_response_cache()
-    log = None
-    try:
+    with held_out_dir(out_dir, f"audit-channels {file}", QUEUE, CHANNELS_JSON):
         with bad_input_exits():
-            the_judge = correctness_judge(
-                judge[0],
-                base_url=base_url,
-                max_tokens=max_tokens,
-                attempts=retries + 1,
-                timeout=timeout,
-                cache=cache,
-                gentle=concurrency,
-            )
-            log = open_channels(file, fmt=fmt, column_map=cmap)
-        total = log.counts["disagreed"]["yes"]
-        total = min(total, limit) if limit else total
+            cmap = parse_channel_map(column_map or [])
+        flags = JudgeFlags(
+            judge[0],
+            no_cache=no_cache,
+            base_url=base_url,
+            max_tokens=max_tokens,
+            timeout=timeout,
+            retries=retries,
+            concurrency=concurrency,
+        )
+        with judged_log(
+            flags, correctness_judge, lambda: open_channels(file, fmt=fmt, column_map=cmap)
+        ) as judged:
+            log, the_judge = judged.log, judged.judge
+            total = log.counts["disagreed"]["yes"]
+            total = min(total, limit) if limit else total
 
-        async def go() -> Any:
-            progress = progress_bar(err, quiet=quiet)
-            with progress:
-                task = progress.add_task("judging disagreements", total=total, status="")
-                try:
-                    return await build_queue(
-                        log,
-                        the_judge,
-                        limit=limit,
-                        seed=seed,
-                        concurrency=concurrency,
-                        on_result=lambda j: progress.update(task, advance=1),
-                    )
-                finally:
-                    await aclose_judge(the_judge)
+            async def go() -> Any:
+                progress = progress_bar(err, quiet=quiet)
+                with progress:
+                    task = progress.add_task("judging disagreements", total=total, status="")
+                    try:
+                        return await build_queue(
+                            log,
+                            the_judge,
+                            limit=limit,
+                            seed=seed,
+                            concurrency=concurrency,
+                            on_result=lambda j: progress.update(task, advance=1),
+                        )
+                    finally:
+                        await aclose_judge(the_judge)
 
-        with bad_input_exits(kept=not no_cache):  # a refused judge key stops it: exit 2
-            result = run_sync(go)
-    finally:
-        if log is not None:
-            log.close()
-        if cache is not None:
-            cache.close()
-    doc = channels_document(result)
-    records = queue_records(result)
-    queue = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-    with bad_input_exits():
-        channels = render_audit_json(doc)
-        write_files_atomic({out_dir / QUEUE: queue, out_dir / CHANNELS_JSON: channels})
+            result = judged.judge_all(go)  # a refused judge key stops it: exit 2
+        doc = channels_document(result)
+        records = queue_records(result)
+        queue = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        with bad_input_exits():
+            channels = render_audit_json(doc)
+            write_files_atomic({out_dir / QUEUE: queue, out_dir / CHANNELS_JSON: channels})
     rates = doc["rates"]
     out.print(
         f"{plural(doc['input']['rows'], 'event')} · bad experience "
@@ -475,7 +448,8 @@ def audit_channels(
     if d["unscored"]:  # why, as the audit says it (a judge down for every call, say)
         reasons = "; ".join(f"{terminal(r)} ({n})" for r, n in d["unscored_reasons"].items())
         out.print(f"{d['unscored']} unscored (not counted): {reasons}")
-    out.print(f"wrote {out_dir / CHANNELS_JSON}, {out_dir / QUEUE} ({len(records)} to review)")
+    written = f"{terminal(str(out_dir / CHANNELS_JSON))}, {terminal(str(out_dir / QUEUE))}"
+    out.print(f"wrote {written} ({len(records)} to review)")
 
 
 def import_oasst(
@@ -495,7 +469,7 @@ def import_oasst(
     with bad_input_exits():
         result = do_import(file)
         write_events(result.events, out_path)
-    out.print(f"wrote {out_path}: {result.summary()}")
+    out.print(f"wrote {terminal(str(out_path))}: {terminal(result.summary())}")
 
 
 def register(app: typer.Typer) -> None:

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from backbone.cli.console import console
-from backbone.cli.errors import bad_input_exits, check_out_dir, fail
+from backbone.cli.errors import bad_input_exits, fail, held_out_dir
+from backbone.report.escape import terminal
 
 if TYPE_CHECKING:
     from backbone.record import RunRecord
@@ -93,26 +94,28 @@ def register(app: typer.Typer) -> None:
         with bad_input_exits():
             a = with_transcripts(load_run(run_a), run_a)
             b = with_transcripts(load_run(run_b), run_b)
-            check_out_dir(out_dir, COMPARE_HTML, COMPARE_MD, COMPARE_JSON)
-        cmp = compare_outcomes(
-            a.outcomes, b.outcomes, alpha=alpha, seed=seed, same_pressure=a.same_pressure_as(b)
-        )
-        if cmp.matched == 0:
-            raise fail(f"{run_a} and {run_b} share no scenario id: nothing to compare")
-        unlike = unlike_runs(cmp, a, b, str(run_a), str(run_b))
-        if unlike is not None:
-            raise fail(unlike)
-        other_questions = other_questions_warning(a, b, run_a, run_b)
-        doc = compare_document(cmp, a.compared_as(str(run_a)), b.compared_as(str(run_b)))
-        html = render_compare_html(doc, a, b, pair_changes(doc, a, b))
-        with bad_input_exits():
-            write_files_atomic(
-                {
-                    out_dir / COMPARE_HTML: html,
-                    out_dir / COMPARE_MD: render_compare_markdown(doc),
-                    out_dir / COMPARE_JSON: render_compare_json(doc),
-                }
+        names = (COMPARE_HTML, COMPARE_MD, COMPARE_JSON)
+        # held until its files are written: a second command on the folder exits 2
+        with held_out_dir(out_dir, f"compare {run_a} {run_b}", *names):
+            cmp = compare_outcomes(
+                a.outcomes, b.outcomes, alpha=alpha, seed=seed, same_pressure=a.same_pressure_as(b)
             )
+            if cmp.matched == 0:
+                raise fail(f"{run_a} and {run_b} share no scenario id: nothing to compare")
+            unlike = unlike_runs(cmp, a, b, str(run_a), str(run_b))
+            if unlike is not None:
+                raise fail(unlike)
+            other_questions = other_questions_warning(a, b, run_a, run_b)
+            doc = compare_document(cmp, a.compared_as(str(run_a)), b.compared_as(str(run_b)))
+            html = render_compare_html(doc, a, b, pair_changes(doc, a, b))
+            with bad_input_exits():
+                write_files_atomic(
+                    {
+                        out_dir / COMPARE_HTML: html,
+                        out_dir / COMPARE_MD: render_compare_markdown(doc),
+                        out_dir / COMPARE_JSON: render_compare_json(doc),
+                    }
+                )
         out = console()
         if not quiet:
             print_compare(doc, out)
@@ -128,6 +131,5 @@ def register(app: typer.Typer) -> None:
                 markup=False,
                 highlight=False,
             )
-        out.print(
-            f"wrote {out_dir / COMPARE_JSON}, {out_dir / COMPARE_MD}, {out_dir / COMPARE_HTML}"
-        )
+        shown = (COMPARE_JSON, COMPARE_MD, COMPARE_HTML)
+        out.print(f"wrote {', '.join(terminal(str(out_dir / name)) for name in shown)}")

@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -21,7 +22,13 @@ import typer
 from rich.console import Console
 
 from backbone.cli.console import console
-from backbone.cli.errors import EXIT_GATE_FAILED, bad_input_exits, check_out_dir, fail
+from backbone.cli.errors import (
+    EXIT_GATE_FAILED,
+    bad_input_exits,
+    check_out_dir,
+    fail,
+    held_out_dir,
+)
 from backbone.cli.judge_options import CONCURRENCY_HELP, TIMEOUT_HELP, finite_seconds
 from backbone.core.formatting import plural
 from backbone.core.user_file import same_file
@@ -228,82 +235,93 @@ def register(app: typer.Typer) -> None:
             for path in (junit_path, md_path):
                 if path is not None:
                     check_writable(path)
-        if target is not None:
-            _play(
-                cfg,
-                run,
-                base,
-                target=target,
-                suite=suite,
-                concurrency=concurrency,
-                no_cache=no_cache,
-                base_url=base_url,
-                retries=retries,
-                timeout=timeout,
-                err=err,
-                quiet=quiet,
-            )
-        elif cfg.sequential is not None and not quiet:
-            err.print(
-                "note: sequential check replayed over the finished run in its seeded order "
-                "(give --target to stop early while playing)"
-            )
-        with bad_input_exits():
-            the_run = load_run(run)
-        compares = bool(cfg.regressions) or bool(cfg.sequential and cfg.sequential.regression)
-        other_questions: str | None = None
-        if base is not None and compares:
-            assert baseline is not None
-            if not _shared_ids(the_run, base):
-                # every regression check would be skipped and the gate pass on nothing compared
-                raise fail(f"{run} and {baseline} share no scenario id: nothing to compare")
-            # so would they when every shared id was played under another ladder (the suite
-            # changed): compare refuses that pair, the gate passed it with "0 checks"
-            cmp = compare_outcomes(
-                base.outcomes, the_run.outcomes, same_pressure=base.same_pressure_as(the_run)
-            )
-            unlike = unlike_runs(cmp, base, the_run, str(baseline), str(run))
-            if unlike is not None:
-                raise fail(unlike)
-            # another suite reusing the ids for other questions: the outcomes alone paired
-            # them (results.json holds no question; the transcripts, when there, do)
-            with bad_input_exits():
-                other_questions = other_questions_warning(
-                    with_transcripts(base, baseline), with_transcripts(the_run, run), baseline, run
+        # --out held until gate.json is written (a second command on the folder exits 2);
+        # from the start, but after the play when that plays into the same folder (RUN holds it)
+        plays_into_out = target is not None and out_dir is not None and same_file(out_dir, run)
+        with ExitStack() as held:
+            if out_dir is not None and not plays_into_out:
+                held.enter_context(held_out_dir(out_dir, f"gate {run}", GATE_JSON))
+            if target is not None:
+                _play(
+                    cfg,
+                    run,
+                    base,
+                    target=target,
+                    suite=suite,
+                    concurrency=concurrency,
+                    no_cache=no_cache,
+                    base_url=base_url,
+                    retries=retries,
+                    timeout=timeout,
+                    err=err,
+                    quiet=quiet,
                 )
-        paths = (str(run), str(baseline) if baseline is not None else None)
-        report = evaluate(cfg, the_run, base, paths=paths)
-        from backbone.report.escape import controls
+            elif cfg.sequential is not None and not quiet:
+                err.print(
+                    "note: sequential check replayed over the finished run in its seeded order "
+                    "(give --target to stop early while playing)"
+                )
+            with bad_input_exits():
+                the_run = load_run(run)
+            compares = bool(cfg.regressions) or bool(cfg.sequential and cfg.sequential.regression)
+            other_questions: str | None = None
+            if base is not None and compares:
+                assert baseline is not None
+                if not _shared_ids(the_run, base):
+                    # every regression check would be skipped and the gate pass on nothing compared
+                    raise fail(f"{run} and {baseline} share no scenario id: nothing to compare")
+                # so would they when every shared id was played under another ladder (the suite
+                # changed): compare refuses that pair, the gate passed it with "0 checks"
+                cmp = compare_outcomes(
+                    base.outcomes, the_run.outcomes, same_pressure=base.same_pressure_as(the_run)
+                )
+                unlike = unlike_runs(cmp, base, the_run, str(baseline), str(run))
+                if unlike is not None:
+                    raise fail(unlike)
+                # another suite reusing the ids for other questions: the outcomes alone paired
+                # them (results.json holds no question; the transcripts, when there, do)
+                with bad_input_exits():
+                    other_questions = other_questions_warning(
+                        with_transcripts(base, baseline),
+                        with_transcripts(the_run, run),
+                        baseline,
+                        run,
+                    )
+            paths = (str(run), str(baseline) if baseline is not None else None)
+            report = evaluate(cfg, the_run, base, paths=paths)
+            from backbone.report.escape import controls
 
-        for c in report.checks:
-            if quiet and (c.passed or c.skipped):
-                continue
-            # one line each: a position or domain name from the suite may hold a line break
-            # (a YAML block scalar) or a terminal escape; shown as \x0a, \x1b, not acted on
-            out.print(controls(c.line()), markup=False)
-        out.print(report.summary_line(), markup=False)
-        if other_questions is not None:
-            err.print(other_questions, markup=False, highlight=False)
-        unscored = unscored_count(the_run)
-        if unscored:  # a pass on the scored scenarios: say what could not be scored
-            err.print(
-                f"warning: {unscored} of {plural(len(the_run.scenarios), 'scenario')} unscored "
-                "(not counted as passes)",
-                markup=False,
-                highlight=False,
-            )
-        files: dict[Path, str] = {}
-        if junit_path is not None:
-            outcomes = the_run.outcomes
-            by_position = summarize_by_position(outcomes) if cfg.junit.cases == "position" else None
-            files[junit_path] = render_junit(
-                report, outcomes, cases=cfg.junit.cases, positions=by_position
-            )
-        if md_path is not None:
-            files[md_path] = render_gate_markdown(report, the_run)
-        if json_path is not None:
-            files[json_path] = render_gate_json(report)
-        with bad_input_exits():  # an unwritable --junit, --markdown or --out: exit 2, none
-            write_files_atomic(files)
-        if not report.passed:
-            raise typer.Exit(EXIT_GATE_FAILED)
+            for c in report.checks:
+                if quiet and (c.passed or c.skipped):
+                    continue
+                # one line each: a position or domain name from the suite may hold a line break
+                # (a YAML block scalar) or a terminal escape; shown as \x0a, \x1b, not acted on
+                out.print(controls(c.line()), markup=False)
+            out.print(report.summary_line(), markup=False)
+            if other_questions is not None:
+                err.print(other_questions, markup=False, highlight=False)
+            unscored = unscored_count(the_run)
+            if unscored:  # a pass on the scored scenarios: say what could not be scored
+                err.print(
+                    f"warning: {unscored} of {plural(len(the_run.scenarios), 'scenario')} unscored "
+                    "(not counted as passes)",
+                    markup=False,
+                    highlight=False,
+                )
+            files: dict[Path, str] = {}
+            if junit_path is not None:
+                outcomes = the_run.outcomes
+                by_position = (
+                    summarize_by_position(outcomes) if cfg.junit.cases == "position" else None
+                )
+                files[junit_path] = render_junit(
+                    report, outcomes, cases=cfg.junit.cases, positions=by_position
+                )
+            if md_path is not None:
+                files[md_path] = render_gate_markdown(report, the_run)
+            if json_path is not None:
+                files[json_path] = render_gate_json(report)
+            with bad_input_exits():  # an unwritable --junit, --markdown or --out: exit 2, none
+                write_files_atomic(files)
+            if not report.passed:
+                raise typer.Exit(EXIT_GATE_FAILED)

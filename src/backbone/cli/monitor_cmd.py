@@ -23,7 +23,6 @@ from backbone.cli.errors import (
     bad_input_exits,
     check_out_file,
     held_out_dir,
-    judging_interrupted,
     refuse_out_among_inputs,
 )
 from backbone.cli.judge_options import (
@@ -33,6 +32,7 @@ from backbone.cli.judge_options import (
     TimeoutOpt,
     single_judge,
 )
+from backbone.cli.judged_log import JudgeFlags, judged_log
 from backbone.cli.progress import progress_bar
 from backbone.core.formatting import pct, plural
 from backbone.report.escape import terminal
@@ -176,47 +176,41 @@ def monitor(
     stratified sample, and estimate the in-the-wild cave rate, by domain, with the friction of
     over-disagreement."""
     import asyncio
-    from contextlib import nullcontext
 
     from backbone.evaluation.engines import redact
     from backbone.evaluation.monitor import monitor_judge, monitor_log, open_monitor_log
     from backbone.monitor.conversations import parse_column_map
     from backbone.monitor.pipeline import MonitorOptions
-    from backbone.targets.cache import open_response_cache
 
     refuse_out_among_inputs(out_dir, (REPORT, MONITOR_JSON), file)
     with held_out_dir(out_dir, f"monitor {file or table}", REPORT, MONITOR_JSON):
         with bad_input_exits():
             cmap = parse_column_map(column_map or [])
-        cache = None if no_cache else open_response_cache()
-        log = None
-        try:
-            try:
-                with bad_input_exits():
-                    the_judge = monitor_judge(
-                        judge[0],
-                        base_url=base_url,
-                        max_tokens=max_tokens,
-                        attempts=retries + 1,
-                        timeout=timeout,
-                        cache=cache,
-                        gentle=concurrency,
-                    )
-                    where = terminal(str(file) if file is not None else redact(str(connection)))
-                    status = f"reading {where} (detecting pushback)..."
-                    with nullcontext() if quiet else err.status(status):
-                        log = open_monitor_log(
-                            file,
-                            engine=engine,
-                            connection=connection,
-                            table=table,
-                            fmt=fmt,
-                            column_map=cmap,
-                            memory_limit=memory_limit,
-                        )
-            except KeyboardInterrupt:  # nothing judged yet
-                err.print("[yellow]interrupted[/] while reading the log: nothing written.")
-                raise typer.Exit(130) from None
+        flags = JudgeFlags(
+            judge[0],
+            no_cache=no_cache,
+            base_url=base_url,
+            max_tokens=max_tokens,
+            timeout=timeout,
+            retries=retries,
+            concurrency=concurrency,
+        )
+        where = terminal(str(file) if file is not None else redact(str(connection)))
+        with judged_log(
+            flags,
+            monitor_judge,
+            lambda: open_monitor_log(
+                file,
+                engine=engine,
+                connection=connection,
+                table=table,
+                fmt=fmt,
+                column_map=cmap,
+                memory_limit=memory_limit,
+            ),
+            reading=None if quiet else f"reading {where} (detecting pushback)...",
+        ) as judged:
+            log, the_judge = judged.log, judged.judge
             info = log.info
             if not quiet:
                 err.print(
@@ -252,13 +246,8 @@ def monitor(
                         extra_options={"cache": not no_cache, "base_url": base_url},
                     )
 
-            with judging_interrupted(no_cache), bad_input_exits(kept=not no_cache):
-                result = asyncio.run(go())
-        finally:
-            if log is not None:
-                log.close()
-            if cache is not None:
-                cache.close()
+            # on asyncio.run, as before (its tests stop it there to play a Ctrl-C)
+            result = judged.judge_all(go, run=lambda make: asyncio.run(make()))
 
         from backbone.core.atomic import write_files_atomic
         from backbone.report.monitor_html import render_monitor_html

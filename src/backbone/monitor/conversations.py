@@ -41,8 +41,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +51,7 @@ from backbone.audit.feedback_log import parse_column_map as audit_column_map
 from backbone.audit.source import (
     MAX_LISTED,
     Source,
+    interruptible,
     open_source,
     shape_problems,
     sql_in,
@@ -96,22 +96,6 @@ def whole_sql(raw: str) -> str:
 
 TRUTHY = sql_in(TRUE_VALUES)
 BOOLEANS = sql_in((*TRUE_VALUES, *FALSE_VALUES))
-
-
-@contextmanager
-def interruptible() -> Iterator[None]:
-    """Ctrl-C during a DuckDB query stops it, but DuckDB swallows the ``KeyboardInterrupt``
-    and raises ``RuntimeError('Query interrupted')`` (``InterruptException`` for
-    ``con.interrupt()``): raised here as the ``KeyboardInterrupt`` it is, so the command stops
-    as interrupted rather than with a traceback (or, caught as a DuckDB error, as bad input)."""
-    try:
-        yield
-    except duckdb.InterruptException:
-        raise KeyboardInterrupt from None
-    except RuntimeError as exc:
-        if str(exc) == "Query interrupted":
-            raise KeyboardInterrupt from None
-        raise
 
 
 def parse_column_map(pairs: Sequence[str], source: str = "--map") -> dict[str, str]:

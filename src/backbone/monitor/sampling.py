@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from backbone.audit.source import read_through
-from backbone.monitor.conversations import ConversationLog, interruptible
+from backbone.audit.source import interruptible, read_through
+from backbone.monitor.conversations import ConversationLog
 from backbone.monitor.models import MonitorSample, SampledConversation, StratumDraw, StratumInfo
 
 if TYPE_CHECKING:  # Ibis loads only when an engine is asked for
