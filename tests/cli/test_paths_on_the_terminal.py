@@ -84,3 +84,28 @@ def test_audit_prints_a_stratum_with_markup_in_its_value(tmp_path: Path) -> None
     )  # fmt: skip
     assert "down|code[/]review 4" in said
     assert (tmp_path / "audit" / "audit.json").is_file()
+
+
+def test_run_rescore_and_synth_print_an_out_folder_with_markup_in_its_name(
+    tmp_path: Path,
+) -> None:
+    """``run``, ``rescore`` and ``synth`` wrote their files into ``d[/]...`` and then crashed
+    on the "wrote" line with MarkupError, exit 1: a finished run read as a failed one."""
+    from tests.support.loopback import write_suite
+
+    (tmp_path / "d[").mkdir()
+    write_suite(tmp_path / "suite.yaml")
+    said = _ok(
+        _cli(tmp_path, "run", "--target", "python:tests.support.loopback:planted_bot",
+             "--suite", "suite.yaml", "--out", f"{ODD}run")
+    )  # fmt: skip
+    assert f"wrote {ODD}run/results.json, {ODD}run/transcripts.jsonl, {ODD}run/report.html" in said
+    said = _ok(
+        _cli(tmp_path, "rescore", f"{ODD}run", "--judge", "python:tests.cli.test_rescore:judge_a",
+             "-o", f"{ODD}re")
+    )  # fmt: skip
+    assert f"wrote {ODD}re/results.json" in said
+    said = _ok(_cli(tmp_path, "synth", "ab", "--out", f"{ODD}ab.csv"))
+    assert f"wrote {ODD}ab.csv: " in said
+    said = _ok(_cli(tmp_path, "synth", "tells", "--out", f"{ODD}tells", "--periods", "8"))
+    assert f"wrote {ODD}tells/" in said

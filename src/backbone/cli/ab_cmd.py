@@ -224,7 +224,7 @@ def ab(
                 {out_dir / REPORT: render_ab_html(doc), out_dir / AB_JSON: render_ab_json(doc)}
             )
         print_ab(doc, out)
-        out.print(f"wrote {out_dir / AB_JSON}, {out_dir / REPORT}")
+        out.print(f"wrote {out_dir / AB_JSON}, {out_dir / REPORT}", markup=False)
         if doc["verdict"] in FAIL_ON[fail_on]:
             raise typer.Exit(1)
 

@@ -69,11 +69,13 @@ def print_draft(result: object, suite_out: Path, console: Console, spec: str) ->
         f"{result.kept} kept; generator calls {result.calls} ({result.cached_calls} from cache), "
         f"{result.mode} mode",
         highlight=False,
+        markup=False,
     )
     console.print(
         f"next: backbone validate {spec} --suite {suite_out}  (review each, then set "
         "reviewed: true on it)",
         highlight=False,
+        markup=False,
     )
 
 

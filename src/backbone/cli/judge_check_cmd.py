@@ -124,4 +124,4 @@ def register(app: typer.Typer) -> None:
             write_text_atomic(out_path, json.dumps(versioned, indent=2, ensure_ascii=False) + "\n")
         print_check(doc, out, show)
         if out_path is not None:
-            out.print(f"wrote {out_path}")
+            out.print(f"wrote {out_path}", markup=False)

@@ -125,5 +125,6 @@ def register(app: typer.Typer) -> None:
         out.print("target calls: 0 (re-scored from the run's transcripts)")
         out.print(
             f"wrote {target / 'results.json'}, {target / 'transcripts.jsonl'}, "
-            f"{target / 'report.html'}"
+            f"{target / 'report.html'}",
+            markup=False,
         )

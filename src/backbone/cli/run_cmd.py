@@ -289,7 +289,8 @@ def register(app: typer.Typer) -> None:
         _print_pressure(record.options.get("pressure"), console=out)
         out.print(
             f"wrote {out_dir / 'results.json'}, {out_dir / 'transcripts.jsonl'}, "
-            f"{out_dir / 'report.html'}"
+            f"{out_dir / 'report.html'}",
+            markup=False,
         )
 
 

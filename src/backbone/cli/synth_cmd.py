@@ -116,7 +116,8 @@ def synth_ab(
     out.print(
         f"wrote {out_path}: {len(rows)} events, arms A and B in column 'arm' "
         f"(thumbs-up {' vs '.join(f'{x:.3f}' for x in up)}, "
-        f"accuracy {' vs '.join(f'{x:.3f}' for x in right)})"
+        f"accuracy {' vs '.join(f'{x:.3f}' for x in right)})",
+        markup=False,
     )
     for option, asked, i in (("--preference", pref, 0), ("--accuracy", acc, 1)):
         written = tuple(got[a][i] for a in ARMS)
@@ -159,7 +160,8 @@ def synth_tells(
         paths = write_tell_series(out_dir, on=chosen, periods=periods, seed=seed, period=period)
     out.print(
         f"wrote {', '.join(str(p) for p in paths.values())} "
-        f"({periods} {period}s, planted: {', '.join(chosen) or 'nothing'}, seed {seed})"
+        f"({periods} {period}s, planted: {', '.join(chosen) or 'nothing'}, seed {seed})",
+        markup=False,
     )
 
 

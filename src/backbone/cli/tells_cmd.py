@@ -202,7 +202,7 @@ def tells(
                 {out_dir / REPORT: html, out_dir / TELLS_JSON: render_tells_json(doc)}
             )
         print_tells(doc, out)
-        out.print(f"wrote {out_dir / TELLS_JSON}, {out_dir / REPORT}")
+        out.print(f"wrote {out_dir / TELLS_JSON}, {out_dir / REPORT}", markup=False)
         if fail_on_alarm and doc["alarm"]:
             raise typer.Exit(1)
 
