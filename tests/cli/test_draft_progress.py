@@ -10,6 +10,8 @@ from pathlib import Path
 
 from tests.support.loopback import backbone_exe, cli_env
 
+ROOT = Path(__file__).resolve().parents[2]  # a python:tests... spec imports from here
+
 GEN = "python:tests.evaluation.test_draft:generator"
 
 
@@ -18,7 +20,8 @@ def _draft(tmp: Path, *extra: str) -> subprocess.CompletedProcess[str]:
         [backbone_exe(), "draft", "--spec", "builtin:tutor", "--generator", GEN,
          "--out", str(tmp / "d.yaml"), "--no-cache", *extra],
         cwd=tmp, capture_output=True, text=True, timeout=120,
-        env=cli_env(BACKBONE_PROGRESS_SECONDS="0", BACKBONE_CACHE_DIR=str(tmp / "cache")),
+        env=cli_env(PYTHONPATH=f"{ROOT / 'src'}:{ROOT}", BACKBONE_PROGRESS_SECONDS="0",
+                    BACKBONE_CACHE_DIR=str(tmp / "cache")),
     )  # fmt: skip
 
 

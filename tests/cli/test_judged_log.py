@@ -82,7 +82,7 @@ def _cli(args: list[str], cwd: Path) -> subprocess.Popen[str]:
 @pytest.mark.parametrize(
     ("flags", "said"),
     [
-        (["--judge", "nope:model"], "error: unknown target 'nope:model'"),
+        (["--judge", "nope:model"], "error: unknown judge 'nope:model'"),
         (["--judge", "python:no_such_module_here:judge"], "no_such_module_here"),
         (["--judge", "python:slow_judges.py:event", "--base-url", "http://127.0.0.1:9/v1"],
          "error: judge base URL 'http://127.0.0.1:9/v1' given, but the judge "

@@ -12,6 +12,8 @@ import pytest
 
 from tests.support.loopback import backbone_exe, cli_env, write_suite
 
+ROOT = Path(__file__).resolve().parents[2]  # a python:tests... spec imports from here
+
 FUNCTION = "python:tests.fixtures.scripted_judge:judge"
 
 
@@ -19,7 +21,8 @@ def _run(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
     write_suite(tmp / "suite.yaml")
     return subprocess.run(
         [backbone_exe(), "run", "--suite", "suite.yaml", "-q", *args],
-        cwd=tmp, env=cli_env(BACKBONE_CACHE_DIR=str(tmp / "cache")),
+        cwd=tmp,
+        env=cli_env(PYTHONPATH=f"{ROOT / 'src'}:{ROOT}", BACKBONE_CACHE_DIR=str(tmp / "cache")),
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
 
