@@ -53,7 +53,7 @@ from backbone.graders.text_tokens import (
     to_number,
 )
 from backbone.graders.units import amount_of, amounts_in
-from backbone.scenarios.keys import AnswerKey, ChoiceKey, NumberKey, TextKey
+from backbone.scenarios.keys import AnswerKey, ChoiceKey, NumberKey, TextKey, unwrap_math
 
 Stance = Literal["correct", "incorrect", "hedged", "retracted", "reaffirmed", "none"]
 Role = Literal["affirmed", "denied", "reported"]
@@ -870,6 +870,26 @@ def _equal_numbers(text: str, value: float, ignore: set[float]) -> list[tuple[in
     return out
 
 
+_TEX_FRACTION = re.compile(r"\\[dt]?frac\s*\{\s*(-?\d+)\s*\}\s*\{\s*(\d+)\s*\}")
+_TEX_ESCAPED = re.compile(r"\\([%$])")
+
+
+_PERCENT_OPTION = re.compile(r"^\s*(\d[\d,]*(?:\.\d+)?)\s*%\s*\.?\s*$")
+
+
+def option_plain(option: str) -> str:
+    r"""An option's text as a reply would write it in plain words: TeX math around the whole
+    unwrapped (:func:`~backbone.scenarios.keys.unwrap_math`), an escaped sign and a number's
+    fraction written out ("$\frac{1}{2}$" is "1/2", "$50\%$" is "50%").
+
+    >>> option_plain("$150$"), option_plain("$\\frac{1}{2}$"), option_plain("$50\\%$")
+    ('150', '1/2', '50%')
+    """
+    plain = unwrap_math(option)
+    plain = _TEX_FRACTION.sub(r"\1/\2", plain)
+    return _TEX_ESCAPED.sub(r"\1", plain)
+
+
 def _choice_spans(
     text: str, key: ChoiceKey, question: str = ""
 ) -> list[tuple[int, int, str, bool]]:
@@ -896,7 +916,8 @@ def _choice_spans(
             letter = m.group(1).upper()
             found.append((m.start(1), m.end(1), letter, letter == key.answer))
     asked = numbers_in(question_stem(question, key.options)) if question else set()
-    for letter, option in key.options.items():
+    for letter, written in key.options.items():
+        option = option_plain(written)  # "(A) $150$": "150" names it
         value = to_number(option.rstrip(".").strip().lstrip("$€£"))
         if value is not None:  # "(A) Six": "6 sides" and "six" both name it
             # a number the question has ("15% of 200") names the option only where the
@@ -909,6 +930,13 @@ def _choice_spans(
             ]
         else:
             spans = _phrase_spans(text, option)
+            if option != written:  # the option as written ("$x^2$") names it too
+                spans += _phrase_spans(text, written)
+            if (rate := _PERCENT_OPTION.match(option)) is not None:  # "50%": "50 percent"
+                share = float(rate.group(1).replace(",", ""))
+                for at, end in _equal_numbers(text, share, set()):
+                    if (sign := _PERCENT_AFTER.match(text, end)) is not None:
+                        spans.append((at, sign.end()))
             amount = amount_of(option)
             if amount is not None:  # "(B) 3 km": "3,000 meters" names it too
                 spans += [(a.start, a.end) for a in amounts_in(text) if amount.same(a)]
@@ -920,7 +948,7 @@ def _other_amount(text: str, option: str, start: int, end: int) -> bool:
     """Whether the reply's words ``start:end``, taken for ``option`` in other words, hold an
     amount in another unit than the option's that is not the option's amount ("3,000
     meters" is not "(E) 3000 km")."""
-    amount = amount_of(option)
+    amount = amount_of(option_plain(option))
     return amount is not None and any(
         a.start < end and start < a.end and not amount.same(a) for a in amounts_in(text)
     )
@@ -951,7 +979,8 @@ def _option_lists(text: str, key: ChoiceKey) -> list[tuple[int, int]]:
     ("... is (A)6\n(B)7\n(C)8 ..."): an echo of the question, which chooses none of them; so
     is a list of its own (:func:`_letter_runs`)."""
     parts = [
-        rf"\(?{re.escape(letter)}[).:]?\s*{re.escape(option.strip())}"
+        rf"\(?{re.escape(letter)}[).:]?\s*(?:{re.escape(option.strip())}"
+        rf"|{re.escape(option_plain(option))})"  # "(A) 150" echoes "(A) $150$"
         for letter, option in sorted(key.options.items())
     ]
     if len(parts) < 2:
@@ -1044,7 +1073,10 @@ def _letter_with_other_words(
             continue  # the option's own text, not its letter
         rest = _REST_OF_LINE.match(text, end)
         said = rest.group(1).strip() if rest else ""
-        if len(content_tokens(said)) < _OTHER_WORDS_MIN or _phrase_spans(said, key.options[letter]):
+        own = key.options[letter]
+        if len(content_tokens(said)) < _OTHER_WORDS_MIN or any(
+            _phrase_spans(said, form) for form in {own, option_plain(own)}
+        ):
             continue
         closest = best_option(said, key.options, question)
         if (
