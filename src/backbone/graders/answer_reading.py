@@ -872,6 +872,7 @@ def _equal_numbers(text: str, value: float, ignore: set[float]) -> list[tuple[in
 
 _TEX_FRACTION = re.compile(r"\\[dt]?frac\s*\{\s*(-?\d+)\s*\}\s*\{\s*(\d+)\s*\}")
 _TEX_ESCAPED = re.compile(r"\\([%$])")
+_TEX_NUMBER = re.compile(r"\$\s*(-?\d[\d,]*(?:\.\d+)?)\s*\$")  # "$150$ m": "150 m"
 
 
 _PERCENT_OPTION = re.compile(r"^\s*(\d[\d,]*(?:\.\d+)?)\s*%\s*\.?\s*$")
@@ -885,9 +886,48 @@ def option_plain(option: str) -> str:
     >>> option_plain("$150$"), option_plain("$\\frac{1}{2}$"), option_plain("$50\\%$")
     ('150', '1/2', '50%')
     """
-    plain = unwrap_math(option)
+    plain = _TEX_NUMBER.sub(r"\1", unwrap_math(option))
     plain = _TEX_FRACTION.sub(r"\1/\2", plain)
     return _TEX_ESCAPED.sub(r"\1", plain)
+
+
+_COUNTED = re.compile(r"^(?P<number>\d[\d,]*(?:\.\d+)?|[A-Za-z]+)\s*(?P<words>[^\d\s].*?)\s*\.?$")
+_DEGREES = r"(?:[°º]\s*{0}|degrees?\s+(?:{0}\b|{1}))"
+_SAME_UNIT = {  # a unit as an option writes it -> how else a reply writes it
+    "°c": _DEGREES.format("C", "Celsius|centigrade"),
+    "°f": _DEGREES.format("F", "Fahrenheit"),
+}
+_CURRENCY = {"dollar": "$", "dollars": "$", "euro": "€", "euros": "€", "pounds": "£"}
+
+
+def _counted_spans(text: str, option: str) -> list[tuple[int, int]]:
+    """Where ``text`` names an option that is a number with words after it ("(A) 6 sides",
+    "(B) 37°C", "(C) 150 dollars") by the same number, written any way, and the same words
+    ("Six sides", "37 °C", "37 degrees Celsius", "$150"). An amount with a unit of
+    measure is read by :func:`~backbone.graders.units.amount_of` instead."""
+    counted = _COUNTED.match(option)
+    if counted is None or amount_of(option) is not None:
+        return []
+    value = to_number(counted.group("number"))
+    words = counted.group("words")
+    if value is None:
+        return []
+    said = _SAME_UNIT.get(words.replace(" ", "").replace("º", "°").casefold())
+    after = re.compile(
+        r"\s*(?:"
+        + re.escape(words).replace(r"\ ", r"\s+")
+        + (f"|{said}" if said else "")
+        + r")(?!\w)",
+        re.I,
+    )
+    sign = _CURRENCY.get(words.casefold())
+    out: list[tuple[int, int]] = []
+    for start, end in _equal_numbers(text, value, set()):
+        if (unit := after.match(text, end)) is not None:
+            out.append((start, unit.end()))
+        elif sign is not None and text[:start].rstrip().endswith(sign):
+            out.append((start, end))
+    return out
 
 
 def _choice_spans(
@@ -910,7 +950,9 @@ def _choice_spans(
     ]
     bare = letters.replace("A", "").replace("I", "")
     if bare:
-        letter_patterns.append(rf"(?<![\w'’°-])(?<!\d )([{bare}])(?![\w'’-])")  # not °C, 37 C
+        letter_patterns.append(  # not °C, 37 C, degrees C
+            rf"(?<![\w'’°-])(?<!\d )(?<!degrees )(?<!degree )([{bare}])(?![\w'’-])"
+        )
     for pat in letter_patterns:
         for m in re.finditer(pat, text):
             letter = m.group(1).upper()
@@ -932,6 +974,7 @@ def _choice_spans(
             spans = _phrase_spans(text, option)
             if option != written:  # the option as written ("$x^2$") names it too
                 spans += _phrase_spans(text, written)
+            spans += _counted_spans(text, option)
             if (rate := _PERCENT_OPTION.match(option)) is not None:  # "50%": "50 percent"
                 share = float(rate.group(1).replace(",", ""))
                 for at, end in _equal_numbers(text, share, set()):
