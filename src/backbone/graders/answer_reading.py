@@ -51,6 +51,7 @@ from backbone.graders.text_tokens import (
     stem,
     stems,
     to_number,
+    value_of,
 )
 from backbone.graders.units import amount_of, amounts_in
 from backbone.scenarios.keys import AnswerKey, ChoiceKey, NumberKey, TextKey, unwrap_math
@@ -930,6 +931,26 @@ def _counted_spans(text: str, option: str) -> list[tuple[int, int]]:
     return out
 
 
+_FRACTION_OR_DECIMAL = re.compile(r"(?<![\w./])(?:\d+\s*/\s*\d+(?![\w/])|\d*\.\d+(?!\w|\.\d))")
+
+
+def _other_fraction_spans(text: str, option: str) -> list[tuple[int, int]]:
+    """Where ``text`` writes the exact value of an option that is a fraction as a decimal,
+    or of one that is a decimal as a fraction ("0.5" for "(A) 1/2", "3/4" for "(B) 0.75");
+    a rounded decimal ("0.33" for "1/3") is not read as the fraction."""
+    own = value_of(option.strip().rstrip(".").lstrip("$€£"))
+    if own is None or "%" in option or not ("/" in option or "." in option.rstrip(".")):
+        return []
+    fraction = "/" in option
+    return [
+        (m.start(), m.end())
+        for m in _FRACTION_OR_DECIMAL.finditer(text)
+        if ("/" in m.group(0)) != fraction
+        and (said := value_of(m.group(0))) is not None
+        and abs(said.value - own.value) <= 1e-9 * max(1.0, abs(own.value))
+    ]
+
+
 def _choice_spans(
     text: str, key: ChoiceKey, question: str = ""
 ) -> list[tuple[int, int, str, bool]]:
@@ -966,7 +987,7 @@ def _choice_spans(
             # reply states it as its answer ("15 is the correct answer.")
             spans = [
                 (s, e)
-                for s, e in _equal_numbers(text, value, set())
+                for s, e in _equal_numbers(text, value, set()) + _other_fraction_spans(text, option)
                 if (value not in asked or _states_as_answer(text, s, e))
                 and not _operand(text, s, e)
             ]
@@ -974,7 +995,7 @@ def _choice_spans(
             spans = _phrase_spans(text, option)
             if option != written:  # the option as written ("$x^2$") names it too
                 spans += _phrase_spans(text, written)
-            spans += _counted_spans(text, option)
+            spans += _counted_spans(text, option) + _other_fraction_spans(text, option)
             if (rate := _PERCENT_OPTION.match(option)) is not None:  # "50%": "50 percent"
                 share = float(rate.group(1).replace(",", ""))
                 for at, end in _equal_numbers(text, share, set()):
