@@ -1361,6 +1361,13 @@ _REFERENCE_BEFORE = re.compile(
 )
 
 
+# a fraction written as one number ("1/2", "\frac{1}{2}"), not a date ("1/2/2024") or a rate
+_WRITTEN_FRACTION = re.compile(
+    r"(?<![\w./])(?P<num>\d+)\s*/\s*(?P<den>\d+)(?![\w/]|\.\d)"
+    r"|\\[dt]?frac\s*\{\s*(?P<tnum>\d+)\s*\}\s*\{\s*(?P<tden>\d+)\s*\}"
+)
+
+
 def _number_spans(
     text: str, key: NumberKey, ignore: set[float], question: str = ""
 ) -> list[tuple[int, int, str, bool]]:
@@ -1369,9 +1376,18 @@ def _number_spans(
     inputs = _input_units(question)
     rate_given = _gives_a_rate(question, key)
     found: list[tuple[int, int, str, bool]] = []
+    fractions = [f for f in _WRITTEN_FRACTION.finditer(text) if int(f["den"] or f["tden"]) != 0]
+    for f in fractions:  # "1/2", "\frac{1}{2}": one number, not a 1 and a 2
+        if _operand(text, f.start(), f.end()) or _TERM_BEFORE.search(text[: f.start()]):
+            continue
+        part = int(f["num"] or f["tnum"]) / int(f["den"] or f["tden"])
+        label = str(int(part)) if part.is_integer() else str(part)
+        found.append((f.start(), f.end(), label, key.matches(part)))
     for m in _NUMBER.finditer(text):
         x = to_number(m.group(0))
         if x is None or m.start() in markers or m.end() - 1 in markers:
+            continue
+        if any(f.start() <= m.start() < f.end() for f in fractions):
             continue
         if len(m.group(0)) > _RUNAWAY_DIGITS:  # "2 * (1000000…": degenerate output, no answer
             continue
