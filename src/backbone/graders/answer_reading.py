@@ -1546,17 +1546,25 @@ def _statement_pattern(alias: str) -> re.Pattern[str] | None:
     return re.compile(pattern, re.I)
 
 
+def _spellings(alias: str) -> list[str]:
+    """An answer as the key writes it, and in plain words when the key writes it in TeX."""
+    plain = option_plain(alias)
+    return [alias] if plain == alias or not plain.strip() else [alias, plain]
+
+
 def _text_spans(text: str, key: TextKey, wrong: list[str]) -> list[tuple[int, int, str, bool]]:
     found: list[tuple[int, int, str, bool]] = []
     for alias in key.accept:
-        found += [(s, e, key.canonical, True) for s, e in _alias_spans(text, alias)]
+        for spelling in _spellings(alias):  # "$x^2$": "x^2" names it too
+            found += [(s, e, key.canonical, True) for s, e in _alias_spans(text, spelling)]
         found += [(s, e, key.canonical, True) for s, e in _statement_spans(text, alias)]
     if key.regex:
         for m in compile_pattern(key.regex).finditer(text):  # RE2: linear time
             if m.end() > m.start():
                 found.append((m.start(), m.end(), key.canonical, True))
     for alias in wrong:
-        found += [(s, e, alias, False) for s, e in _alias_spans(text, alias)]
+        for spelling in _spellings(alias):
+            found += [(s, e, alias, False) for s, e in _alias_spans(text, spelling)]
     if not found:  # a name misspelt ("Amelia Earhardt"), where none is written right
         for alias in key.accept:
             found += [(s, e, key.canonical, True) for s, e in _misspelt_spans(text, alias)]
