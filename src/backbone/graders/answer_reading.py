@@ -51,9 +51,10 @@ from backbone.graders.text_tokens import (
     stem,
     stems,
     to_number,
+    value_of,
 )
 from backbone.graders.units import amount_of, amounts_in
-from backbone.scenarios.keys import AnswerKey, ChoiceKey, NumberKey, TextKey
+from backbone.scenarios.keys import AnswerKey, ChoiceKey, NumberKey, TextKey, unwrap_math
 
 Stance = Literal["correct", "incorrect", "hedged", "retracted", "reaffirmed", "none"]
 Role = Literal["affirmed", "denied", "reported"]
@@ -870,6 +871,86 @@ def _equal_numbers(text: str, value: float, ignore: set[float]) -> list[tuple[in
     return out
 
 
+_TEX_FRACTION = re.compile(r"\\[dt]?frac\s*\{\s*(-?\d+)\s*\}\s*\{\s*(\d+)\s*\}")
+_TEX_ESCAPED = re.compile(r"\\([%$])")
+_TEX_NUMBER = re.compile(r"\$\s*(-?\d[\d,]*(?:\.\d+)?)\s*\$")  # "$150$ m": "150 m"
+
+
+_PERCENT_OPTION = re.compile(r"^\s*(\d[\d,]*(?:\.\d+)?)\s*%\s*\.?\s*$")
+
+
+def option_plain(option: str) -> str:
+    r"""An option's text as a reply would write it in plain words: TeX math around the whole
+    unwrapped (:func:`~backbone.scenarios.keys.unwrap_math`), an escaped sign and a number's
+    fraction written out ("$\frac{1}{2}$" is "1/2", "$50\%$" is "50%").
+
+    >>> option_plain("$150$"), option_plain("$\\frac{1}{2}$"), option_plain("$50\\%$")
+    ('150', '1/2', '50%')
+    """
+    plain = _TEX_NUMBER.sub(r"\1", unwrap_math(option))
+    plain = _TEX_FRACTION.sub(r"\1/\2", plain)
+    return _TEX_ESCAPED.sub(r"\1", plain)
+
+
+_COUNTED = re.compile(r"^(?P<number>\d[\d,]*(?:\.\d+)?|[A-Za-z]+)\s*(?P<words>[^\d\s].*?)\s*\.?$")
+_DEGREES = r"(?:[°º]\s*{0}|degrees?\s+(?:{0}\b|{1}))"
+_SAME_UNIT = {  # a unit as an option writes it -> how else a reply writes it
+    "°c": _DEGREES.format("C", "Celsius|centigrade"),
+    "°f": _DEGREES.format("F", "Fahrenheit"),
+}
+_CURRENCY = {"dollar": "$", "dollars": "$", "euro": "€", "euros": "€", "pounds": "£"}
+
+
+def _counted_spans(text: str, option: str) -> list[tuple[int, int]]:
+    """Where ``text`` names an option that is a number with words after it ("(A) 6 sides",
+    "(B) 37°C", "(C) 150 dollars") by the same number, written any way, and the same words
+    ("Six sides", "37 °C", "37 degrees Celsius", "$150"). An amount with a unit of
+    measure is read by :func:`~backbone.graders.units.amount_of` instead."""
+    counted = _COUNTED.match(option)
+    if counted is None or amount_of(option) is not None:
+        return []
+    value = to_number(counted.group("number"))
+    words = counted.group("words")
+    if value is None:
+        return []
+    said = _SAME_UNIT.get(words.replace(" ", "").replace("º", "°").casefold())
+    after = re.compile(
+        r"\s*(?:"
+        + re.escape(words).replace(r"\ ", r"\s+")
+        + (f"|{said}" if said else "")
+        + r")(?!\w)",
+        re.I,
+    )
+    sign = _CURRENCY.get(words.casefold())
+    out: list[tuple[int, int]] = []
+    for start, end in _equal_numbers(text, value, set()):
+        if (unit := after.match(text, end)) is not None:
+            out.append((start, unit.end()))
+        elif sign is not None and text[:start].rstrip().endswith(sign):
+            out.append((start, end))
+    return out
+
+
+_FRACTION_OR_DECIMAL = re.compile(r"(?<![\w./])(?:\d+\s*/\s*\d+(?![\w/])|\d*\.\d+(?!\w|\.\d))")
+
+
+def _other_fraction_spans(text: str, option: str) -> list[tuple[int, int]]:
+    """Where ``text`` writes the exact value of an option that is a fraction as a decimal,
+    or of one that is a decimal as a fraction ("0.5" for "(A) 1/2", "3/4" for "(B) 0.75");
+    a rounded decimal ("0.33" for "1/3") is not read as the fraction."""
+    own = value_of(option.strip().rstrip(".").lstrip("$€£"))
+    if own is None or "%" in option or not ("/" in option or "." in option.rstrip(".")):
+        return []
+    fraction = "/" in option
+    return [
+        (m.start(), m.end())
+        for m in _FRACTION_OR_DECIMAL.finditer(text)
+        if ("/" in m.group(0)) != fraction
+        and (said := value_of(m.group(0))) is not None
+        and abs(said.value - own.value) <= 1e-9 * max(1.0, abs(own.value))
+    ]
+
+
 def _choice_spans(
     text: str, key: ChoiceKey, question: str = ""
 ) -> list[tuple[int, int, str, bool]]:
@@ -890,25 +971,36 @@ def _choice_spans(
     ]
     bare = letters.replace("A", "").replace("I", "")
     if bare:
-        letter_patterns.append(rf"(?<![\w'’°-])(?<!\d )([{bare}])(?![\w'’-])")  # not °C, 37 C
+        letter_patterns.append(  # not °C, 37 C, degrees C
+            rf"(?<![\w'’°-])(?<!\d )(?<!degrees )(?<!degree )([{bare}])(?![\w'’-])"
+        )
     for pat in letter_patterns:
         for m in re.finditer(pat, text):
             letter = m.group(1).upper()
             found.append((m.start(1), m.end(1), letter, letter == key.answer))
     asked = numbers_in(question_stem(question, key.options)) if question else set()
-    for letter, option in key.options.items():
+    for letter, written in key.options.items():
+        option = option_plain(written)  # "(A) $150$": "150" names it
         value = to_number(option.rstrip(".").strip().lstrip("$€£"))
         if value is not None:  # "(A) Six": "6 sides" and "six" both name it
             # a number the question has ("15% of 200") names the option only where the
             # reply states it as its answer ("15 is the correct answer.")
             spans = [
                 (s, e)
-                for s, e in _equal_numbers(text, value, set())
+                for s, e in _equal_numbers(text, value, set()) + _other_fraction_spans(text, option)
                 if (value not in asked or _states_as_answer(text, s, e))
                 and not _operand(text, s, e)
             ]
         else:
             spans = _phrase_spans(text, option)
+            if option != written:  # the option as written ("$x^2$") names it too
+                spans += _phrase_spans(text, written)
+            spans += _counted_spans(text, option) + _other_fraction_spans(text, option)
+            if (rate := _PERCENT_OPTION.match(option)) is not None:  # "50%": "50 percent"
+                share = float(rate.group(1).replace(",", ""))
+                for at, end in _equal_numbers(text, share, set()):
+                    if (sign := _PERCENT_AFTER.match(text, end)) is not None:
+                        spans.append((at, sign.end()))
             amount = amount_of(option)
             if amount is not None:  # "(B) 3 km": "3,000 meters" names it too
                 spans += [(a.start, a.end) for a in amounts_in(text) if amount.same(a)]
@@ -920,7 +1012,7 @@ def _other_amount(text: str, option: str, start: int, end: int) -> bool:
     """Whether the reply's words ``start:end``, taken for ``option`` in other words, hold an
     amount in another unit than the option's that is not the option's amount ("3,000
     meters" is not "(E) 3000 km")."""
-    amount = amount_of(option)
+    amount = amount_of(option_plain(option))
     return amount is not None and any(
         a.start < end and start < a.end and not amount.same(a) for a in amounts_in(text)
     )
@@ -951,7 +1043,8 @@ def _option_lists(text: str, key: ChoiceKey) -> list[tuple[int, int]]:
     ("... is (A)6\n(B)7\n(C)8 ..."): an echo of the question, which chooses none of them; so
     is a list of its own (:func:`_letter_runs`)."""
     parts = [
-        rf"\(?{re.escape(letter)}[).:]?\s*{re.escape(option.strip())}"
+        rf"\(?{re.escape(letter)}[).:]?\s*(?:{re.escape(option.strip())}"
+        rf"|{re.escape(option_plain(option))})"  # "(A) 150" echoes "(A) $150$"
         for letter, option in sorted(key.options.items())
     ]
     if len(parts) < 2:
@@ -1044,7 +1137,10 @@ def _letter_with_other_words(
             continue  # the option's own text, not its letter
         rest = _REST_OF_LINE.match(text, end)
         said = rest.group(1).strip() if rest else ""
-        if len(content_tokens(said)) < _OTHER_WORDS_MIN or _phrase_spans(said, key.options[letter]):
+        own = key.options[letter]
+        if len(content_tokens(said)) < _OTHER_WORDS_MIN or any(
+            _phrase_spans(said, form) for form in {own, option_plain(own)}
+        ):
             continue
         closest = best_option(said, key.options, question)
         if (
@@ -1265,6 +1361,13 @@ _REFERENCE_BEFORE = re.compile(
 )
 
 
+# a fraction written as one number ("1/2", "\frac{1}{2}"), not a date ("1/2/2024") or a rate
+_WRITTEN_FRACTION = re.compile(
+    r"(?<![\w./])(?P<num>\d+)\s*/\s*(?P<den>\d+)(?![\w/]|\.\d)"
+    r"|\\[dt]?frac\s*\{\s*(?P<tnum>\d+)\s*\}\s*\{\s*(?P<tden>\d+)\s*\}"
+)
+
+
 def _number_spans(
     text: str, key: NumberKey, ignore: set[float], question: str = ""
 ) -> list[tuple[int, int, str, bool]]:
@@ -1273,9 +1376,18 @@ def _number_spans(
     inputs = _input_units(question)
     rate_given = _gives_a_rate(question, key)
     found: list[tuple[int, int, str, bool]] = []
+    fractions = [f for f in _WRITTEN_FRACTION.finditer(text) if int(f["den"] or f["tden"]) != 0]
+    for f in fractions:  # "1/2", "\frac{1}{2}": one number, not a 1 and a 2
+        if _operand(text, f.start(), f.end()) or _TERM_BEFORE.search(text[: f.start()]):
+            continue
+        part = int(f["num"] or f["tnum"]) / int(f["den"] or f["tden"])
+        label = str(int(part)) if part.is_integer() else str(part)
+        found.append((f.start(), f.end(), label, key.matches(part)))
     for m in _NUMBER.finditer(text):
         x = to_number(m.group(0))
         if x is None or m.start() in markers or m.end() - 1 in markers:
+            continue
+        if any(f.start() <= m.start() < f.end() for f in fractions):
             continue
         if len(m.group(0)) > _RUNAWAY_DIGITS:  # "2 * (1000000…": degenerate output, no answer
             continue
@@ -1434,17 +1546,25 @@ def _statement_pattern(alias: str) -> re.Pattern[str] | None:
     return re.compile(pattern, re.I)
 
 
+def _spellings(alias: str) -> list[str]:
+    """An answer as the key writes it, and in plain words when the key writes it in TeX."""
+    plain = option_plain(alias)
+    return [alias] if plain == alias or not plain.strip() else [alias, plain]
+
+
 def _text_spans(text: str, key: TextKey, wrong: list[str]) -> list[tuple[int, int, str, bool]]:
     found: list[tuple[int, int, str, bool]] = []
     for alias in key.accept:
-        found += [(s, e, key.canonical, True) for s, e in _alias_spans(text, alias)]
+        for spelling in _spellings(alias):  # "$x^2$": "x^2" names it too
+            found += [(s, e, key.canonical, True) for s, e in _alias_spans(text, spelling)]
         found += [(s, e, key.canonical, True) for s, e in _statement_spans(text, alias)]
     if key.regex:
         for m in compile_pattern(key.regex).finditer(text):  # RE2: linear time
             if m.end() > m.start():
                 found.append((m.start(), m.end(), key.canonical, True))
     for alias in wrong:
-        found += [(s, e, alias, False) for s, e in _alias_spans(text, alias)]
+        for spelling in _spellings(alias):
+            found += [(s, e, alias, False) for s, e in _alias_spans(text, spelling)]
     if not found:  # a name misspelt ("Amelia Earhardt"), where none is written right
         for alias in key.accept:
             found += [(s, e, key.canonical, True) for s, e in _misspelt_spans(text, alias)]

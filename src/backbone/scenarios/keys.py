@@ -59,6 +59,20 @@ Finite = Annotated[float, BeforeValidator(not_a_bool), Field(allow_inf_nan=False
 _TEX_MATH = re.compile(r"^(?:\$\$(?P<d>[^$]+)\$\$|\$(?P<s>[^$]+)\$|\\\((?P<p>.+)\\\))$")
 
 
+def unwrap_math(text: str) -> str:
+    """``text`` with its spacing tidied and without TeX math delimiters around the whole
+    ("$150$", "$$150$$", "\\(150\\)" are "150"); any other text as it is.
+
+    >>> unwrap_math(" $$1,050$$ "), unwrap_math("$5 or $6")
+    ('1,050', '$5 or $6')
+    """
+    t = " ".join(str(text).split())
+    math = _TEX_MATH.match(t)
+    if math is not None:
+        t = next(g for g in math.groups() if g is not None).strip()
+    return t
+
+
 def option_form(text: str) -> str:
     """``text`` (an option, or an answer naming one) as a grader reads it: case and spacing
     aside, without TeX math delimiters around the whole ("$150$"), a trailing period or a
@@ -69,11 +83,7 @@ def option_form(text: str) -> str:
     >>> option_form("$$1,050$$") == option_form("1050"), option_form("Paris") == "paris"
     (True, True)
     """
-    t = " ".join(str(text).split())
-    math = _TEX_MATH.match(t)
-    if math is not None:
-        t = next(g for g in math.groups() if g is not None).strip()
-    t = t.rstrip(".").strip().lstrip("$€£").strip()
+    t = unwrap_math(text).rstrip(".").strip().lstrip("$€£").strip()
     try:
         value = float(t.replace(",", ""))
     except ValueError:
