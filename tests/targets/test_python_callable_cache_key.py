@@ -350,3 +350,16 @@ def test_a_module_of_a_namespace_package_is_keyed_by_its_siblings(
     finally:
         for name in ("ns_app", "ns_app.bot", "ns_app.prompts"):
             sys.modules.pop(name, None)
+
+
+def test_a_standard_library_module_counts_by_its_file_alone() -> None:
+    """``python:os:getcwd`` (a judge, a target) is Python's own code: read for what it
+    imports from its folder, its key walked the standard library (some 2,000 files parsed,
+    25 s before the first call). It counts by its file alone, as an installed package does."""
+    import json
+    import os
+
+    from backbone.targets.python_callable import source_fingerprint
+
+    assert product_fingerprint(os) == source_fingerprint(os.__file__)
+    assert product_fingerprint(json.decoder) == source_fingerprint(json.decoder.__file__)

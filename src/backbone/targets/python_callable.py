@@ -35,6 +35,7 @@ import inspect
 import os
 import stat
 import sys
+import sysconfig
 import threading
 import types
 import uuid
@@ -745,7 +746,7 @@ def _product_files(module: types.ModuleType, module_file: str | None) -> list[tu
     top_file = getattr(top, "__file__", None) if top is not None else None
     package = top is not None and hasattr(top, "__path__") and top_file is not None
     root = Path(top_file).parent if package and top_file else Path(module_file).parent
-    if _NOT_PRODUCT & set(root.resolve().parts):
+    if _NOT_PRODUCT & set(root.resolve().parts) or _in_standard_library(root):
         return []
     if package:
         found = _package_files(root)
@@ -757,6 +758,21 @@ def _product_files(module: types.ModuleType, module_file: str | None) -> list[tu
     if len(found) > _PRODUCT_FILES_MAX:
         return []
     return [(root, p) for p in found]
+
+
+@functools.cache
+def _standard_library() -> tuple[Path, ...]:
+    paths = sysconfig.get_paths()
+    return tuple({Path(paths[key]).resolve() for key in ("stdlib", "platstdlib")})
+
+
+def _in_standard_library(root: Path) -> bool:
+    """Whether ``root`` holds Python's own modules (``os``, ``json/``): a module there
+    counts by its file alone, as an installed package's does. Read for its imports,
+    ``python:os:getcwd`` walked the standard library (some 2,000 files parsed, 25 s)
+    before its first call."""
+    where = root.resolve()
+    return any(where.is_relative_to(lib) for lib in _standard_library())
 
 
 def _package_files(root: Path) -> list[Path]:
