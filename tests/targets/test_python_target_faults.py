@@ -649,7 +649,7 @@ class Mine:
         return planted_bot(messages)
 
 
-run = backbone.evaluate(sys.argv[1], Mine(), timeout=0.5, cache=False, concurrency=4)
+run = backbone.evaluate(sys.argv[1], Mine(), timeout=0.5, retries=1, cache=False, concurrency=4)
 print(json.dumps({o.id: [o.outcome, o.reason] for o in run.outcomes}))
 """
 
