@@ -65,3 +65,33 @@ def test_a_judge_check_whose_agreement_cannot_be_kept_still_writes_its_report(
     assert "the agreement was not recorded in " in stderr
     assert reason in stderr
     assert (tmp_path / "jc.json").is_file()
+
+
+_PUTS = """
+import sys
+from pathlib import Path
+from backbone.graders.measured import AgreementStore
+store = AgreementStore(Path(sys.argv[1]))
+for i in range(60):
+    store.put({"provider": "python", "model": f"{sys.argv[2]}-{i}"}, {"accuracy": i})
+"""
+
+
+def test_two_processes_recording_at_once_lose_no_figure(tmp_path: Path) -> None:
+    """Two judge-checks finishing at once each read the file, added their figure and wrote
+    it back: the second write dropped the first's figure (that judge then ran 'not
+    measured'). The read-and-write is now held under a lock beside the file."""
+    import json
+    import sys
+
+    path = tmp_path / "agreement.json"
+    src = str(ROOT / "src")
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _PUTS, str(path), name], env=cli_env(PYTHONPATH=src)
+        )
+        for name in ("a", "b", "c")
+    ]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
+    models = {v["identity"]["model"] for v in json.loads(path.read_text()).values()}
+    assert models == {f"{name}-{i}" for name in "abc" for i in range(60)}

@@ -16,10 +16,13 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import logging
-from collections.abc import Mapping
+import os
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -118,6 +121,16 @@ class AgreementStore:
             return {}
         return data if isinstance(data, dict) else {}
 
+    @contextlib.contextmanager
+    def _held(self) -> Iterator[None]:
+        """An exclusive ``flock`` on ``FILE.lock`` beside the file, for one read-and-write."""
+        fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing the descriptor releases the flock
+
     def get(self, identity: Mapping[str, Any]) -> dict[str, Any] | None:
         found = self._load().get(identity_key(identity))
         return found if isinstance(found, dict) else None
@@ -126,11 +139,14 @@ class AgreementStore:
         from backbone.core.atomic import write_text_atomic
         from backbone.core.errors import InputError
 
-        data = self._load()
-        data[identity_key(identity)] = {**rec, "identity": dict(identity)}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_text_atomic(self.path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+            # held while the file is read, changed and replaced: two judge-checks finishing
+            # at once each wrote the file as it read it, and one's figure was lost
+            with self._held():
+                data = self._load()
+                data[identity_key(identity)] = {**rec, "identity": dict(identity)}
+                write_text_atomic(self.path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         except (OSError, InputError) as exc:  # the measurement is reported all the same; only
             # its note is lost. InputError: a folder that exists but cannot be written, which
             # ended 'judge-check --no-cache' with exit 2 and no report, every call made
