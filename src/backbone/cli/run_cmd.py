@@ -12,6 +12,9 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -335,6 +338,7 @@ def _dry_run(
     from backbone.scenarios.personas import PERSONAS, persona_names
     from backbone.scenarios.slicing import SuiteSlice, slice_suite
     from backbone.spec.validate import load_playable
+    from backbone.targets.errors import MissingKeyError
     from backbone.targets.prices import PriceTable
 
     assert isinstance(select, SuiteSlice)
@@ -349,13 +353,25 @@ def _dry_run(
             )
     if pressure is not None and persona not in PERSONAS:
         raise fail(f"--persona {persona!r}: unknown persona (known: {persona_names()})")
+    missing: list[str] = []  # provider keys the environment lacks: the estimate is still made
     with bad_input_exits():
         the_suite = slice_suite(load_playable(suite), select)
-        checked_specs(  # a python: module is imported, as the run would; nothing is called
-            target, base_url=base_url, temperature=temperature, max_tokens=max_tokens,
-            pressure=pressure, persona=persona, pressure_turns=pressure_turns, judges=judges,
-            judge_base_url=judge_base_url, batch=batch,
-        )  # fmt: skip
+        placeholders: set[str] = set()
+        while True:
+            try:
+                with _placeholder_keys(placeholders):
+                    checked_specs(  # a python: module is imported, as the run would; no call
+                        target, base_url=base_url, temperature=temperature,
+                        max_tokens=max_tokens, pressure=pressure, persona=persona,
+                        pressure_turns=pressure_turns, judges=judges,
+                        judge_base_url=judge_base_url, batch=batch,
+                    )  # fmt: skip
+                break
+            except MissingKeyError as exc:
+                if exc.key_var in placeholders:
+                    raise
+                missing.append(str(exc))
+                placeholders.add(exc.key_var)  # and check the rest as if it were set
         table = PriceTable.load(prices)
     plan = plan_run(
         the_suite, target, samples=samples, judges=judges, judge_samples=judge_samples,
@@ -371,6 +387,24 @@ def _dry_run(
             f"pushback (~{PRESSURE_TOKENS} tokens, at most {PRESSURE_CAP}), reading the "
             "conversation so far"
         )
+    for said in missing:
+        err.print(f"warning: {said}: the run itself will refuse to start", markup=False)
+
+
+@contextlib.contextmanager
+def _placeholder_keys(names: set[str]) -> Iterator[None]:
+    """``names`` set in the environment to a placeholder while a dry run checks its specs, so
+    that a missing key does not stop the checks of the rest; nothing is ever sent."""
+    kept = {name: os.environ.get(name) for name in names}
+    os.environ.update({name: "backbone-dry-run-placeholder" for name in names})
+    try:
+        yield
+    finally:
+        for name, value in kept.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _print_plan(plan: RunPlan, suite: str, target: str, as_of: str, console: Console) -> None:

@@ -69,6 +69,8 @@ def _named(spec: str, exc: TargetSpecError) -> TargetSpecError:
     message = str(exc)
     if f"'{spec}'" in message:
         return exc
+    if isinstance(exc, MissingKeyError):  # still a missing key: a dry run only warns of it
+        return exc.reworded(f"{message} (in '{spec}')")
     return TargetSpecError(f"{message} (in '{spec}')")
 
 
@@ -196,7 +198,7 @@ def judge_target(
             spec, base_url=base_url, temperature=temperature, max_tokens=max_tokens, role="judge"
         )
     except MissingKeyError as exc:  # its base URL is --judge-base-url, not --base-url
-        raise TargetSpecError(f"{exc.said_of('judge', '--judge-base-url')} (in '{spec}')") from None
+        raise exc.reworded(f"{exc.said_of('judge', '--judge-base-url')} (in '{spec}')") from None
     except TargetSpecError as exc:
         raise _named(spec, exc) from None
 

@@ -161,6 +161,12 @@ class MissingKeyError(TargetSpecError):
         self.hint = hint  # "{option}" stands for the base URL option of the role
         super().__init__(self.said_of("target", "--base-url"))
 
+    def reworded(self, message: str) -> MissingKeyError:
+        """The same missing key in other words (naming the spec, or the role it plays)."""
+        new = MissingKeyError(self.provider, self.key_var, self.hint)
+        new.args = (message,)
+        return new
+
     def said_of(self, role: str, option: str) -> str:
         """The message for a spec playing ``role``, whose base URL is given by ``option``."""
         hint = self.hint.format(option=option)
