@@ -746,7 +746,7 @@ def _product_files(module: types.ModuleType, module_file: str | None) -> list[tu
     top_file = getattr(top, "__file__", None) if top is not None else None
     package = top is not None and hasattr(top, "__path__") and top_file is not None
     root = Path(top_file).parent if package and top_file else Path(module_file).parent
-    if _NOT_PRODUCT & set(root.resolve().parts) or _in_standard_library(root):
+    if _installed(root):
         return []
     if package:
         found = _package_files(root)
@@ -766,12 +766,14 @@ def _standard_library() -> tuple[Path, ...]:
     return tuple({Path(paths[key]).resolve() for key in ("stdlib", "platstdlib")})
 
 
-def _in_standard_library(root: Path) -> bool:
-    """Whether ``root`` holds Python's own modules (``os``, ``json/``): a module there
-    counts by its file alone, as an installed package's does. Read for its imports,
-    ``python:os:getcwd`` walked the standard library (some 2,000 files parsed, 25 s)
-    before its first call."""
+def _installed(root: Path) -> bool:
+    """Whether ``root`` holds installed code (under ``site-packages``) or Python's own
+    modules (``os``, ``json/``): a module there counts by its file alone. Read for its
+    imports, ``python:os:getcwd`` walked the standard library (some 2,000 files parsed,
+    25 s) before its first call. The path is resolved once for both checks."""
     where = root.resolve()
+    if _NOT_PRODUCT & set(where.parts):
+        return True
     return any(where.is_relative_to(lib) for lib in _standard_library())
 
 
