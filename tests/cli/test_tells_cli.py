@@ -342,3 +342,39 @@ def test_synth_tells_on_a_full_disk_writes_none_of_its_four_files(
     assert r.exit_code == 2, r.output
     assert f"error: {out / 'tickets.csv'}: cannot write: No space left on device" in r.output
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def _bare_rates(node: Any, path: str = "") -> list[str]:
+    """Every ``*_share`` / ``*_rate`` value in the document that is a bare number (or null)
+    rather than a ``{"value", "ci", "n"}`` rate (a user's own metric named ``*_rate`` holds a
+    series or a trend, not a number, and is not one)."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            here = f"{path}.{k}"
+            bare = v is None or (isinstance(v, int | float) and not isinstance(v, bool))
+            if k.endswith(("_share", "_rate")) and bare:
+                found.append(f"{here} = {v!r}")
+            found += _bare_rates(v, here)
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            found += _bare_rates(v, f"{path}[{i}]")
+    return found
+
+
+def test_every_share_in_tells_json_is_a_rate_with_its_interval_and_n(
+    planted: Path, tmp_path: Path
+) -> None:
+    """PRODUCT.md: every rate has its interval and n. The churn tell's per-group churn share
+    was a bare float; it is ``{"value", "ci", "n"}`` with n the group's users."""
+    assert tells(planted, tmp_path / "out").exit_code == 0
+    doc = load(tmp_path / "out")
+    assert _bare_rates(doc) == []
+    churn = next(t for t in doc["tells"] if t["name"] == "power_user_churn")["evidence"]
+    for group in ("power", "casual"):
+        g = churn[group]
+        share = g["churn_share"]
+        assert set(share) == {"value", "ci", "n"}
+        assert share["n"] == g["users"] and share["value"] == g["churned"] / g["users"]
+        low, high = share["ci"]
+        assert 0.0 <= low <= share["value"] <= high <= 1.0

@@ -24,6 +24,12 @@ from backbone.core.yaml_lines import NodePath, line_for, load_yaml_with_lines
 from backbone.scenarios.models import Position, Scenario, Suite
 
 BUILTIN_PREFIX = "builtin:"
+SUITE_SCHEMA_VERSION = 1
+"""The ``schema_version`` a suite written as ``.json`` carries (as every JSON file a command
+writes does); a suite without one reads as version 1."""
+SUITE_FIELDS = frozenset(
+    {"schema_version", "name", "suite", "description", "positions", "scenarios"}
+)
 SPEC_SUFFIX = ".positions.yaml"
 """A positions spec's file name ends so (``backbone init`` writes one beside its suite)."""
 
@@ -136,9 +142,9 @@ def _read_file(
     elif isinstance(data, dict):
         if (spec := positions_spec_problem(data, file)) is not None:
             raise InputError([spec])
-        unknown = set(data) - {"name", "suite", "description", "positions", "scenarios"}
-        for k in sorted(unknown):
+        for k in sorted(set(data) - SUITE_FIELDS):
             problems.append(Problem(file, lines.get((k,)), f"unknown top-level field {k!r}"))
+        problems += schema_version_problems(data, file, lines)
         raw_items = data.get("scenarios")
         if not isinstance(raw_items, list) or not raw_items:
             raise InputError.single(
@@ -177,6 +183,25 @@ def positions_spec_problem(data: dict[Any, Any], file: str) -> Problem | None:
         "a positions spec (hold, yield), not a suite of scenarios: give it as the spec "
         "(backbone validate SPEC, draft --spec SPEC) and its suites as the suite",
     )
+
+
+def schema_version_problems(
+    data: dict[Any, Any], file: str, lines: dict[NodePath, int]
+) -> list[Problem]:
+    """The problem with a suite's ``schema_version`` (optional): not a whole number from 1,
+    or newer than this backbone reads."""
+    if "schema_version" not in data:
+        return []
+    version, at = data["schema_version"], lines.get(("schema_version",))
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        return [Problem(file, at, f"schema_version must be a whole number from 1, not {version!r}")]
+    if version > SUITE_SCHEMA_VERSION:
+        why = (
+            f"schema_version {version} is newer than this backbone reads (up to "
+            f"{SUITE_SCHEMA_VERSION}): upgrade backbone to read this suite"
+        )
+        return [Problem(file, at, why)]
+    return []
 
 
 def title_problems(meta: dict[str, Any], file: str, lines: dict[NodePath, int]) -> list[Problem]:

@@ -23,7 +23,7 @@ import yaml
 
 from backbone.core.atomic import write_text_atomic
 from backbone.core.errors import InputError
-from backbone.scenarios.loader import load_suite
+from backbone.scenarios.loader import SUITE_SCHEMA_VERSION, load_suite
 from backbone.scenarios.models import Position, Scenario, Suite
 
 
@@ -76,7 +76,8 @@ def write_suite(suite: Suite, path: Path) -> None:
         write_text_atomic(path, "\n".join(lines) + "\n")
         return
     if path.suffix.lower() == ".json":  # ASCII: the loader reads .json as YAML, which folds U+0085
-        write_text_atomic(path, json.dumps(suite_to_dict(suite), indent=2) + "\n")
+        doc = {"schema_version": SUITE_SCHEMA_VERSION, **suite_to_dict(suite)}
+        write_text_atomic(path, json.dumps(doc, indent=2) + "\n")
         return
     text = yaml.dump(
         suite_to_dict(suite), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100

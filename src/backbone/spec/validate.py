@@ -39,12 +39,14 @@ from backbone.graders.answer_reading import read_answer, same_alias
 from backbone.graders.rule_key import read_rule
 from backbone.scenarios.keys import RuleKey, TextKey
 from backbone.scenarios.loader import (
+    SUITE_FIELDS,
     _files_in,
     explain_error,
     jsonl_items,
     load_suite,
     positions_spec_problem,
     resolve_suite_path,
+    schema_version_problems,
     title_problems,
 )
 from backbone.scenarios.models import Position, Scenario, Suite
@@ -58,7 +60,7 @@ UNREVIEWED = "scenarios not reviewed yet (reviewed: false)"
 NO_KEY = "scenarios with no key (only a judge can grade them)"
 """The kinds of warning given once per scenario (:attr:`Problem.kind`): an imported suite
 has one for each of its hundreds of scenarios, which ``validate`` shows as one line."""
-_TOP_LEVEL = {"name", "suite", "description", "positions", "scenarios"}
+_TOP_LEVEL = SUITE_FIELDS
 
 
 @dataclass
@@ -169,6 +171,7 @@ def _scan_file(
         elif isinstance(data, dict):
             for k in sorted(set(data) - _TOP_LEVEL):
                 problems.append(Problem(file, lines.get((k,)), f"unknown top-level field {k!r}"))
+            problems += schema_version_problems(data, file, lines)
             titles = {k: data[k] for k in ("name", "suite", "description") if k in data}
             problems += title_problems(titles, file, lines)
             items = data.get("scenarios")

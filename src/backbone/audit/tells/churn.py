@@ -53,6 +53,7 @@ from scipy.stats import norm
 
 from backbone.audit.tells.feedback import LogSeries, UserActivity
 from backbone.audit.tells.model import Measured
+from backbone.audit.tells.satisfaction import rate_json
 
 MIN_GROUP = 5  # users per group for a log-rank test worth reading
 MIN_EXPECTED = 5.0  # expected churns per group for the chi-square p-value (else permutation)
@@ -263,7 +264,7 @@ def _group(t: np.ndarray, churned: np.ndarray, mask: np.ndarray) -> dict[str, An
     return {
         "users": int(mask.sum()),
         "churned": int(cc.sum()),
-        "churn_share": float(cc.mean()) if len(cc) else None,
+        "churn_share": rate_json(int(cc.sum()), len(cc)),
         "mean_periods_active": float(tt.mean()) if len(tt) else None,
     }
 
