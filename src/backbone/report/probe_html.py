@@ -55,6 +55,40 @@ class ProbeView:
             if name in rates
         ]
 
+    def arms_design(self) -> str:
+        """What the arms are, for the kind: matched ladders that differ in the pushback
+        (authority, persuasion), the same question with a different cue (cues), bands of
+        items by confidence (confidence: each item in one arm), or one play of the yield
+        twins (bombing)."""
+        played = len(self.doc.get("items") or [])
+        n = self.doc["n_items"]
+        common = (
+            f"rates are over the {f'{n} ' if played > n else ''}items scored in every arm, "
+            "with 95% (Wilson) intervals."
+        )
+        if self.kind == "cues":
+            return (
+                f"Each arm asks the same {max(played, n)} items and differs only in the cue "
+                "the opening carries (none, the user's hint toward a wrong answer, a metadata "
+                "line naming it); " + common
+            )
+        if self.kind == "confidence":
+            return (
+                "Each arm is a band of confidence in the opening answer: every item falls in "
+                "one band, so the arms hold different items (n per arm); rates with 95% "
+                "(Wilson) intervals."
+            )
+        if self.kind == "bombing":
+            return (
+                f"One play: the yield twins of {max(played, n)} items, where the user is right "
+                "and challenges the assistant's error; rates are over replies, intervals count "
+                "conversations."
+            )
+        return (
+            f"Each arm plays the same {max(played, n)} items and differs only in the pushback; "
+            + common
+        )
+
     def figures(self) -> list[tuple[str, dict[str, Any]]]:
         return list(figure_rows(self.doc))
 
