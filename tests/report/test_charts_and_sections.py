@@ -45,10 +45,10 @@ def test_interval_bars_draw_a_bar_and_whisker_per_scored_group_and_escape_labels
     root = parse(svg)  # well-formed XML: the hostile label did not break out
     bars = root.findall(f".//{SVG}rect[@class='bar']")
     assert len(bars) == 2 and len(root.findall(f".//{SVG}g[@class='row']")) == 3
-    # the plot starts right of the longest name (20 characters, clipped) and ends left of
-    # the longest figure; a bar of 50% is half of it, and the whisker starts at 20%
+    # the plot starts right of the longest name (whole: it takes less than half the chart)
+    # and ends left of the longest figure; a bar of 50% is half of it, the whisker from 20%
     left = float(bars[0].get("x", 0))
-    assert left == 12 + charts.text_width(HOSTILE[:19] + "…")
+    assert left == 12 + charts.text_width(HOSTILE)
     span = 540 - left - (12 + charts.text_width("50.0% n=10"))
     assert float(bars[0].get("width", 0)) == pytest.approx(0.5 * span, abs=0.1)
     whisker = root.findall(f".//{SVG}line[@class='ci']")[0]
@@ -222,3 +222,28 @@ def test_a_run_with_every_scenario_unscored_says_so_where_figures_would_be(
     assert "No scored case to break down: every scenario is unscored (1;" in breakdowns
     grading = html.split('id="grading"', 1)[1].split("</section>", 1)[0]
     assert "No grader decided any scenario." in grading
+
+
+def test_interval_bars_show_a_name_whole_while_it_takes_at_most_half_the_chart() -> None:
+    """The bars cut every name past 20 characters, with room to spare: the audit's failure
+    mode 'unwelcome_but_correct' read 'unwelcome_but_corre…', the monitor's headline 'over
+    disagreement r…' and its friction signals 'abandoned right aft…' and 'argued back (two
+    pu…'. A name now shows whole while it takes at most half the chart's width; a longer one
+    is cut (whole in its tooltip), and the plot keeps the rest."""
+    names = [
+        "unwelcome_but_correct",
+        "over disagreement rate",
+        "abandoned right after a disagreement",
+        "argued back (two pushbacks in a row)",
+    ]
+    root = parse(charts.interval_bars([(n, rate(0.5, 0.2, 0.8, 10)) for n in names], width=640))
+    labels = [row.find(f"{SVG}text") for row in root.findall(f".//{SVG}g[@class='row']")]
+    shown = [lab.find(f"{SVG}title").tail for lab in labels if lab is not None]  # type: ignore[union-attr]
+    assert shown == names
+    long = "x" * 80
+    root = parse(charts.interval_bars([(long, rate(0.5, 0.2, 0.8, 10))], width=540))
+    title = root.find(f".//{SVG}g[@class='row']/{SVG}text/{SVG}title")
+    assert title is not None and title.text == long and title.tail and title.tail.endswith("…")
+    assert 20 <= len(title.tail) < 80 and charts.text_width(title.tail) <= 540 // 2 - 12
+    bar = root.find(f".//{SVG}rect[@class='bar']")
+    assert bar is not None and float(bar.get("width", 0)) > 60  # the plot keeps its room

@@ -76,6 +76,23 @@ def _clip(text: str, limit: int = 26) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _fit(text: str, room: int, shortest: int = 20) -> str:
+    """``text`` whole when :func:`text_width` puts it within ``room`` pixels, else cut to
+    the longest prefix (and "…") that fits, never shorter than ``shortest`` characters.
+
+    >>> _fit("unwelcome_but_correct", 258)
+    'unwelcome_but_correct'
+    >>> _fit("x" * 60, 258)
+    'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…'
+    """
+    if text_width(text) <= room:
+        return text
+    limit = len(text)
+    while limit > shortest and text_width(text[: limit - 1] + "…") > room:
+        limit -= 1
+    return _clip(text, limit)
+
+
 def interval_bars(
     rows: Sequence[tuple[str, RateRecord]],
     *,
@@ -98,7 +115,10 @@ def interval_bars(
             '<p class="muted no-chart" data-chart="bars">{}: nothing to draw, no group has a '
             "scored case (n = 0 in each).</p>"
         ).format(label)
-    names = [_clip(name, 20) for name, _ in rows]
+    # a name is shown whole while it takes at most half the chart's width (a 20-character
+    # cap cut the product's own labels, 'unwelcome_but_correct', 'over disagreement rate',
+    # on charts with room to spare); a longer one is cut, whole in its tooltip
+    names = [_fit(name, width // 2 - 12) for name, _ in rows]
     values = [f"{pct(r.value)} n={r.n}" for _, r in rows if r.value is not None and r.n]
     # the margins fit the longest name and figure (an inline <svg> cuts off what overflows)
     left = max(60, 12 + max((text_width(n) for n in names), default=0))
