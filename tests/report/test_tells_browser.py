@@ -65,3 +65,29 @@ def test_tells_report(report: Path, browser: Any, tmp_path: Path) -> None:
     shot = tmp_path / "tells.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_churn_curves_say_which_period_is_where(report: Path, browser: Any) -> None:
+    """The power-user churn chart drew its x axis with a title ('periods since first event')
+    and no number on it: how many periods the curves span, or when power users were gone,
+    could not be read. The axis now carries period numbers from 0 to the last, under their
+    place on the curves, inside the chart."""
+    doc = json.loads((report / "tells.json").read_text())
+    churn = next(t for t in doc["tells"] if t["name"] == "power_user_churn")
+    s = churn["series"]
+    last = max(int(p["period"]) for curve in (s["power"], s["casual"]) for p in curve)
+    page, _, errors = open_page(browser, report / "report.html")
+    assert errors == []
+    chart = page.locator(
+        "#tells-series div.tell[data-tell=power_user_churn] svg[data-chart=activity]"
+    )
+    ticks = [int(t) for t in chart.locator("text.tick").all_text_contents()]
+    assert ticks[0] == 0 and ticks[-1] == last and len(ticks) >= 3 and ticks == sorted(ticks)
+    xs = [
+        b["x"]
+        for b in (chart.locator("text.tick").nth(i).bounding_box() for i in range(len(ticks)))
+        if b
+    ]
+    assert xs == sorted(xs) and len(set(xs)) == len(xs)
+    assert_charts_fit(page)
+    page.close()

@@ -158,6 +158,12 @@ def activity_curves(
             f'stroke="#e5e7eb"/><text x="{left - 6}" y="{px(y(v) + 4)}" text-anchor="end">'
             f"{int(100 * v)}%</text>"
         )
+    # the periods on the x axis (its title alone left the curves' time unreadable)
+    for t in sorted({round(last * k / 4) for k in range(5)}):
+        parts.append(
+            f'<text class="tick" x="{px(x(t))}" y="{height - bottom + 16}" '
+            f'text-anchor="middle">{t}</text>'
+        )
     parts.append(
         f'<text x="{px(left + pw / 2)}" y="{height - 4}" text-anchor="middle">periods since '
         "first event</text></g>"
