@@ -91,3 +91,42 @@ def test_the_churn_curves_say_which_period_is_where(report: Path, browser: Any) 
     assert xs == sorted(xs) and len(set(xs)) == len(xs)
     assert_charts_fit(page)
     page.close()
+
+
+def test_each_slope_and_its_interval_are_written_by_one_rule(report: Path, browser: Any) -> None:
+    """The trend tables wrote a slope to four significant digits and its interval to three,
+    each on its own, with exponents and no unit: 'metric accuracy  -2.131e-05  -0.000333 –
+    0.00026', and the thumbs-up rate's '+0.01239' beside '0.0103 – 0.0138' (a share per
+    week). A slope and its interval now share their decimals and signs, with no exponent; a
+    share's slope is in percentage points; the header says what a slope is per."""
+    doc = json.loads((report / "tells.json").read_text())
+    page, _, errors = open_page(browser, report / "report.html")
+    assert errors == []
+    checked = 0
+    for t in doc["tells"]:
+        block = page.locator(f"#tells-series div.tell[data-tell={t['name']}] table.trends")
+        if not block.count():
+            continue
+        step = "release" if t["name"] == "eval_divergence" else doc["period"]
+        assert f"Theil–Sen slope (per {step})" in block.locator("tr").first.inner_text()
+        for i in range(1, block.locator("tr").count()):
+            cells = block.locator("tr").nth(i).locator("td").all_inner_texts()
+            label, slope, ci = cells[0], cells[1], cells[2]
+            lo, hi = ci.split(" – ")
+            assert "e-" not in slope + ci and "e+" not in slope + ci, cells
+            decimals = {
+                len(x.split(".")[1].split(" ")[0]) if "." in x else 0 for x in (slope, lo, hi)
+            }
+            assert len(decimals) == 1, cells
+            assert all(x[0] in "+-" for x in (slope, lo, hi)), cells
+            rate = label in ("satisfaction", "share")
+            assert all(x.endswith(" pp") == rate for x in (slope, lo, hi)), cells
+            checked += 1
+    sat = next(t for t in doc["tells"] if t["name"] == "satisfaction_vs_task")
+    row = page.locator(
+        "#tells-series div.tell[data-tell=satisfaction_vs_task] table.trends tr"
+    ).nth(1)
+    slope = sat["evidence"]["satisfaction"]["slope"]
+    assert row.locator("td").nth(1).inner_text() == f"{100 * slope:+.2f} pp"
+    assert checked >= 8
+    page.close()
