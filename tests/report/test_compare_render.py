@@ -163,3 +163,41 @@ def test_the_repeats_line_says_how_many_scenarios_could_be_compared(
     print_repeats(RepeatsRecord.model_validate(repeats), console)
     assert says in console.export_text()
     assert "every hold scenario behaved the same" not in console.export_text()
+
+
+def test_the_page_says_why_a_group_has_no_q() -> None:
+    """A group with too few discordant scenarios for the exact test ever to reach alpha is
+    left out of the false-discovery family: its q is null. The page wrote a bare '—' in the
+    q column, under an intro promising 'its false-discovery-adjusted q', with no word on
+    why (the planted runs' every group read '—'). The cell is now marked and a note under
+    the tables says why, and how many discordant scenarios a group needs (6 at alpha 0.05).
+    A group in the family shows its q, unmarked."""
+    import re
+
+    from backbone.report.compare_html import render_compare_html
+
+    a = [o(f"d{i}", "held") for i in range(30)] + [o(f"t{i}", "held", "taste") for i in range(5)]
+    b = [o(f"d{i}", "caved" if i < 7 else "held") for i in range(30)]
+    b += [o(f"t{i}", "caved" if i < 2 else "held", "taste") for i in range(5)]
+    doc = compare_document(compare_outcomes(a, b))
+    assert doc.by_position["taste"].q_value is None and doc.by_position["dosage"].q_value
+    page = render_compare_html(doc)
+    position = page[page.index('<table data-family="position">') :]
+    position = position[: position.index("</table>")]
+    rows = {}
+    for row in re.findall(r"<tr data-group=.*?</tr>", position, re.S):
+        name = re.search(r'data-group="([^"]*)"', row)
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        assert name
+        rows[name.group(1)] = cells[7]  # the q column
+    assert "—*" in rows["taste"] and "q-none" in rows["taste"]
+    assert rows["dosage"] == pval_text(doc.by_position["dosage"].q_value)
+    note = re.search(r'<p class="muted" id="q-note">(.*?)</p>', page, re.S)
+    assert note and "too few discordant scenarios" in note.group(1)
+    assert "at least 6 are needed" in note.group(1)
+
+
+def pval_text(p: float | None) -> str:
+    from backbone.core.formatting import pval
+
+    return pval(p)
