@@ -432,3 +432,20 @@ def test_charts_stay_readable_on_a_phone_and_the_page_does_not_scroll_sideways(
         assert page.evaluate(boxes), rel
         screenshot(page, tmp_path, rel.replace("/", "-") + "-390")
         page.close()
+
+
+def test_each_graders_kappa_has_its_interval_and_n(runs: Path, browser: Any) -> None:
+    """results.json gives each grader's Cohen's kappa (on the labeled set, and on real
+    models' replies) as a figure with its interval and n; the Graders table wrote the value
+    alone ('Cohen's kappa 0.81'), beside an accuracy shown with both. The kappa now has its
+    interval and n too."""
+    results = json.loads((runs / "b" / "results.json").read_text())
+    g = next(g for g in results["grading"]["graders"] if g["name"] == "answer_key")
+    page, _, errors = open_page(browser, runs / "b" / "report.html")
+    assert errors == []
+    row = page.inner_text("#graders tr[data-grader=answer_key]")
+    for k in (g["agreement"]["kappa"], g["agreement"]["real_replies"]["kappa"]):
+        lo, hi = k["ci"]
+        shown = f"Cohen's kappa {k['value']:.2f} ({lo:.2f} – {hi:.2f}, n {k['n']})"
+        assert shown in row, (shown, row)
+    page.close()
