@@ -130,3 +130,25 @@ def test_each_slope_and_its_interval_are_written_by_one_rule(report: Path, brows
     assert row.locator("td").nth(1).inner_text() == f"{100 * slope:+.2f} pp"
     assert checked >= 8
     page.close()
+
+
+def test_no_alarm_says_when_the_alarm_could_not_sound(tmp_path: Path) -> None:
+    """With the feedback log alone, only one tell (power-user churn) can be measured, and
+    the alarm needs three on: the card read 'no alarm', the same as a log whose four tells
+    were measured and found quiet, though here the one measurable tell was on. The card now
+    says the alarm cannot sound, with how many tells could be measured."""
+    runner = CliRunner()
+    synth = ["synth", "tells", "--out", str(tmp_path), "--on", "power_user_churn", "--seed", "1"]
+    assert runner.invoke(app, synth).exit_code == 0
+    r = runner.invoke(
+        app, ["tells", str(tmp_path / "feedback.jsonl"), "--out", str(tmp_path / "o")]
+    )
+    assert r.exit_code == 0, r.output
+    doc = json.loads((tmp_path / "o" / "tells.json").read_text())
+    available = [t for t in doc["tells"] if t["available"]]
+    assert not doc["alarm"] and len(available) == 1
+    page = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
+    card = page[page.index('data-card="alarm"') :]
+    card = card[: card.index('data-card="on_count"')]
+    assert "no alarm" in card
+    assert "cannot sound: 1 of 4 tells could be measured, and the alarm needs 3 on" in card
