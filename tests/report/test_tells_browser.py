@@ -152,3 +152,32 @@ def test_no_alarm_says_when_the_alarm_could_not_sound(tmp_path: Path) -> None:
     card = card[: card.index('data-card="on_count"')]
     assert "no alarm" in card
     assert "cannot sound: 1 of 4 tells could be measured, and the alarm needs 3 on" in card
+
+
+NICE = (1.0, 2.0, 2.5, 5.0)
+
+
+def test_series_charts_label_their_y_axis_with_round_values(report: Path, browser: Any) -> None:
+    """The series charts cut their y axis in quarters of the data's range, so the labels
+    read '55% 66% 77% 88% 99%' (the thumbs-up rate) or '-1.64 -0.885 -0.126 0.633 1.39' (the
+    task index): no value a reader can place a point against. The labels are now round
+    values, evenly spaced by 1, 2, 2.5 or 5 times a power of ten."""
+    import itertools
+    import math
+
+    page, _, errors = open_page(browser, report / "report.html")
+    assert errors == []
+    charts = page.locator("svg[data-chart=series]")
+    assert charts.count() >= 4
+    for i in range(charts.count()):
+        labels = charts.nth(i).locator("g.axis text[text-anchor=end]").all_text_contents()
+        values = [float(s.rstrip("%")) for s in labels]
+        assert len(values) >= 3, labels
+        steps = {round(b - a, 9) for a, b in itertools.pairwise(values)}
+        assert len(steps) == 1, labels
+        step = steps.pop()
+        mantissa = step / 10 ** math.floor(math.log10(step))
+        assert any(math.isclose(mantissa, m) for m in NICE), labels
+        assert all(math.isclose(v / step, round(v / step), abs_tol=1e-6) for v in values), labels
+    assert_charts_fit(page)
+    page.close()
