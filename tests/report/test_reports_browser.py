@@ -449,3 +449,32 @@ def test_each_graders_kappa_has_its_interval_and_n(runs: Path, browser: Any) -> 
         shown = f"Cohen's kappa {k['value']:.2f} ({lo:.2f} – {hi:.2f}, n {k['n']})"
         assert shown in row, (shown, row)
     page.close()
+
+
+TURN_BOXES = """() => [...document.querySelectorAll('#browser .turn')].filter(t =>
+  t.getBoundingClientRect().width > 0).map(t => {
+    const m = t.querySelector('.msg').getBoundingClientRect();
+    const v = t.querySelector('.verdict').getBoundingClientRect();
+    return [m.width, m.top, v.top, m.bottom]; })"""
+
+
+def test_a_phone_shows_each_reply_full_width_with_its_verdict_below(
+    runs: Path, browser: Any, tmp_path: Path
+) -> None:
+    """The transcript browser sets each assistant turn beside its verdict in a fixed 260 px
+    column; at 390 px that left the reply itself about 10 px wide, one letter a line
+    ('a s s i s t a n t' down the page). On a narrow page the verdict now goes below the
+    reply, which takes the whole width; at 1280 px it stays beside."""
+    for width in (390, 1280):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto((runs / "b" / "report.html").as_uri(), wait_until="load")
+        boxes = page.evaluate(TURN_BOXES)  # the open conversations' graded turns
+        assert boxes, width
+        for m_width, m_top, v_top, m_bottom in boxes:
+            if width == 390:
+                assert m_width >= 250 and v_top >= m_bottom - 1, (m_width, v_top, m_bottom)
+            else:
+                assert m_width >= 600 and abs(v_top - m_top) < 2
+        if width == 390:
+            screenshot(page, tmp_path, "run-390")
+        page.close()
