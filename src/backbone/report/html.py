@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from backbone.record import RunRecord, ScenarioRecord, TranscriptRecord
 from backbone.record.base import RateRecord, Rates
-from backbone.report import review_html  # noqa: F401  (registers the by-review section)
+from backbone.report import repeats_html, review_html  # noqa: F401  (register their sections)
 from backbone.report.charts import CalibrationPoint
 from backbone.report.cut_replies import cut_replies_note
 from backbone.report.judge_hint import judge_hint
