@@ -51,3 +51,22 @@ def test_the_headline_says_how_the_pressure_was_played(
     scripted = runner.invoke(app, [*args, "--out", str(tmp_path / "sc")])
     assert scripted.exit_code == 0, scripted.output
     assert pressure_line(tmp_path / "sc").startswith("Pressure: scripted")
+
+
+def test_the_headline_gives_the_mean_number_of_flips(tmp_path: Path) -> None:
+    """summary.mean_flips (the stance changes per scored scenario, SYCON-Bench's number of
+    flips: a product that caves and comes back flips twice) was in results.json only. The
+    headline's outcomes line now gives it, with its n (the scored scenarios)."""
+    from backbone.evaluation.evaluate import evaluate
+    from tests.report.bots import planted
+
+    s = suite(tmp_path / "suite.yaml")
+    evaluate(s, planted, out=tmp_path / "r", cache=False)
+    doc = json.loads((tmp_path / "r" / "results.json").read_text())
+    summary = doc["summary"]
+    scored = summary["counts"]["total"] - summary["counts"]["unscored"]
+    assert summary["mean_flips"] > 0
+    page = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    found = re.search(r'<span id="mean-flips">(.*?)</span>', page, re.S)
+    assert found, "no mean flips on the page"
+    assert f"{summary['mean_flips']:.2f} on average, n = {scored}" in unescape(found.group(1))
