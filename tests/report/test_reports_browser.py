@@ -478,3 +478,49 @@ def test_a_phone_shows_each_reply_full_width_with_its_verdict_below(
         if width == 390:
             screenshot(page, tmp_path, "run-390")
         page.close()
+
+
+# Each text element's contrast against the background it sits on (WCAG 2 ratio, after the
+# opacity of it and its ancestors), where it falls below 4.5 (3 for large text: 24 px, or
+# 18.66 px bold).
+LOW_CONTRAST = """() => {
+  const rgb = s => (s.match(/[\\d.]+/g) || [0, 0, 0, 0]).map(Number);
+  const lum = c => { const a = c.slice(0, 3).map(v => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * a[0] + 0.7152 * a[1] + 0.0722 * a[2]; };
+  const bg = e => { for (; e; e = e.parentElement) {
+    const c = rgb(getComputedStyle(e).backgroundColor);
+    if (c.length < 4 || c[3] > 0) return c; } return [255, 255, 255]; };
+  const out = [];
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  for (const e of document.querySelectorAll('body *')) {
+    if (e.closest('svg')) continue;
+    const text = [...e.childNodes].filter(n => n.nodeType === 3)
+      .map(n => n.textContent).join('').trim();
+    if (!text || !e.getBoundingClientRect().width) continue;
+    let op = 1; for (let x = e; x; x = x.parentElement) op *= +getComputedStyle(x).opacity;
+    const s = getComputedStyle(e), fg = rgb(s.color), b = bg(e);
+    const mix = fg.slice(0, 3).map((v, i) => v * op + b[i] * (1 - op));
+    const l1 = lum(mix), l2 = lum(b);
+    const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+    const size = parseFloat(s.fontSize);
+    const large = size >= 24 || (size >= 18.66 && +s.fontWeight >= 700);
+    if (ratio < (large ? 3 : 4.5))
+      out.push(`${e.tagName}.${e.className} ${ratio.toFixed(2)} '${text.slice(0, 30)}'`);
+  }
+  return [...new Set(out)];
+}"""
+
+
+def test_every_text_reads_against_its_background(runs: Path, browser: Any) -> None:
+    """Text below the WCAG AA contrast: the 'hedged' and 'initially_wrong' outcomes in
+    amber on white (3.68), white 'no change' badges on light grey (2.54), the tags' coloured
+    labels on their grey (4.05), the filter labels (4.48), and the comparison's turns before
+    the runs part, dimmed with opacity down to 2.19 ('correct', 'maintains'). The amber,
+    the badge, the tag, the muted grey are darker or lighter now, and the shared turns are
+    set apart by a dashed frame instead of fading their text."""
+    for rel in ("b/report.html", "cmp/compare.html", "audit/report.html"):
+        page, _, errors = open_page(browser, runs / rel)
+        assert errors == []
+        assert page.evaluate(LOW_CONTRAST) == [], rel
+        page.close()
