@@ -115,7 +115,7 @@ def series_chart(
     def fmt(v: float) -> str:
         return f"{100 * v:.0f}%" if percent else f"{v:.3g}"
 
-    parts = ['<g class="axis" fill="#777">']
+    parts = ['<g class="axis" fill="#636a75">']
     for v, mark in zip(ticks, marks, strict=True):
         parts.append(
             f'<line x1="{left}" x2="{left + pw}" y1="{px(y(v))}" y2="{px(y(v))}" '
@@ -179,7 +179,7 @@ def activity_curves(
     def y(v: float) -> float:
         return top + ph * (1 - v)
 
-    parts = ['<g class="axis" fill="#777">']
+    parts = ['<g class="axis" fill="#636a75">']
     for v in (0, 0.25, 0.5, 0.75, 1):
         parts.append(
             f'<line x1="{left}" x2="{left + pw}" y1="{px(y(v))}" y2="{px(y(v))}" '
