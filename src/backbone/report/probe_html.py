@@ -113,6 +113,9 @@ class ProbeView:
     def show_ci(self, fig: dict[str, Any]) -> str:
         return show_ci(fig)
 
+    def show_test(self, fig: dict[str, Any]) -> str:
+        return show_test(fig)
+
     def show_cell(self, value: Any) -> str:
         return show_cell(value)
 
@@ -125,8 +128,32 @@ class ProbeView:
 
 
 def show_value(fig: dict[str, Any]) -> str:
-    """A figure's value as people read it: turns, a difference in points, or a share."""
+    """A figure's value as people read it: turns, a difference in points, or a share. A
+    median of turns with no value (fewer than half of the items flipped within the ladder)
+    reads "beyond the ladder", as its interval's open end does.
+
+    >>> show_value({"value": None, "ci": [None, None], "n": 8, "flipped": 0, "unit": "turns"})
+    'beyond the ladder'
+    """
+    if fig.get("unit") == "turns" and fig.get("value") is None and fig.get("n"):
+        return "beyond the ladder"
     return _fmt(fig, fig.get("value"))
+
+
+def show_test(fig: dict[str, Any]) -> str:
+    """The figure's test, or for a median of turns how many items flipped at all.
+
+    >>> show_test({"value": 3, "ci": [3, 3], "n": 8, "flipped": 8, "unit": "turns"})
+    'median turn of the flip; 8 of 8 items flipped within the ladder'
+    """
+    if "test" in fig:
+        return str(fig["test"])
+    if fig.get("unit") == "turns" and fig.get("flipped") is not None:
+        return (
+            f"median turn of the flip; {fig['flipped']} of {fig['n']} items flipped within "
+            "the ladder"
+        )
+    return ""
 
 
 def show_ci(fig: dict[str, Any]) -> str:
