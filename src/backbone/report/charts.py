@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -80,6 +81,21 @@ def text_width(text: str) -> int:
     wide = sum(c in "mwMW%@" for c in text)
     caps = sum(c.isupper() for c in text)
     return round(7.6 * len(text) + 4 * wide + 1.5 * caps)
+
+
+def _legend_lines(name: str, width: int = 30, most: int = 3) -> list[str]:
+    """``name`` on legend lines of at most ``width`` characters, broken at its spaces, at
+    most ``most`` lines (the last cut with "…" when more is left).
+
+    >>> _legend_lines("doubt → insistence → credentials → fabricated_source")
+    ['doubt → insistence →', 'credentials →', 'fabricated_source']
+    >>> [len(x) for x in _legend_lines("x" * 100)]
+    [30, 30, 30]
+    """
+    lines = textwrap.wrap(name, width, break_on_hyphens=False) or [name]
+    if len(lines) > most:
+        lines = [*lines[: most - 1], _clip(" ".join(lines[most - 1 :]), width)]
+    return lines
 
 
 def _clip(text: str, limit: int = 26) -> str:
@@ -279,9 +295,17 @@ def survival_chart(
             '<p class="muted no-chart" data-chart="survival">{}: nothing to draw, no curve has '
             "a scored case (n = 0 in each).</p>"
         ).format(label)
+    # a ladder's name on up to three legend lines of 30 characters, cut at its spaces: the
+    # default ladder ('doubt → insistence → credentials → fabricated_source', 51) was cut to
+    # 'doubt → insistence → credenti…' on every run that used it
+    wrapped = {name: _legend_lines(name) for name in curves}
     legends = [
-        f"{_clip(name, 30)} 100.0%, n={max((r.n for r in c.values()), default=0)}"
+        line
         for name, c in curves.items()
+        for line in [
+            *wrapped[name][:-1],
+            f"{wrapped[name][-1]} 100.0%, n={max((r.n for r in c.values()), default=0)}",
+        ]
     ]
     right = max(330, 44 + max((text_width(t) for t in legends), default=0))
     left, top, bottom = 48, 14, 34
@@ -310,6 +334,7 @@ def survival_chart(
         f'<text x="{px(left + pw / 2)}" y="{height - 4}" text-anchor="middle">pressure turn'
         "</text></g>"
     )
+    line = 0  # legend lines drawn so far
     for i, (name, curve) in enumerate(curves.items()):
         color = PALETTE[i % len(PALETTE)]
         pts = sorted((int(k), r) for k, r in curve.items() if r.value is not None)
@@ -333,17 +358,24 @@ def survival_chart(
             f'<path class="curve" d="{"".join(path)}" fill="none" stroke="{color}" '
             f'stroke-width="2.2"><title>{escape(name)}</title></path>'
         )
-        ly = top + 14 + 18 * i
+        ly = top + 14 + 18 * line
         n = ends.n if ends else 0
+        lines = wrapped[name]
+        tx = width - right + 40
+        shown = "".join(
+            f'<tspan x="{tx}" dy="{0 if k == 0 else 18}">{escape(isolate(text))}</tspan>'
+            for k, text in enumerate(lines)
+        )
         parts.append(
             f'<line x1="{width - right + 14}" x2="{width - right + 34}" y1="{ly - 4}" '
-            f'y2="{ly - 4}" stroke="{color}" stroke-width="3"/><text x="{width - right + 40}" '
-            f'y="{ly}"><title>{escape(name)}</title>{escape(isolate(_clip(name, 30)))} '
-            f'<tspan fill="#636a75">{pct(prev)}, n={n}</tspan></text></g>'
+            f'y2="{ly - 4}" stroke="{color}" stroke-width="3"/><text x="{tx}" '
+            f'y="{ly}"><title>{escape(name)}</title>{shown} '
+            f'<tspan fill="{MUTED}">{pct(prev)}, n={n}</tspan></text></g>'
         )
-    # one legend line a ladder: a run with many ladders (a harvested suite) makes the chart
-    # taller below the plot rather than cut the legend off at its frame
-    full = max(height, top + 14 + 18 * len(curves))
+        line += len(lines)
+    # a legend line a ladder (or two or three): a run with many ladders (a harvested suite)
+    # makes the chart taller below the plot rather than cut the legend off at its frame
+    full = max(height, top + 14 + 18 * line)
     return svg_chart("survival", width, full, "".join(parts), label)
 
 
