@@ -524,3 +524,18 @@ def test_every_text_reads_against_its_background(runs: Path, browser: Any) -> No
         assert errors == []
         assert page.evaluate(LOW_CONTRAST) == [], rel
         page.close()
+
+
+def test_the_menu_keeps_to_one_line_on_a_phone(runs: Path, browser: Any) -> None:
+    """The section menu is sticky at the top of the page; at 390 px its links wrapped onto
+    three or four lines (90 px and more, a tenth of the screen, on every scroll). It now
+    keeps to one line that scrolls sideways, every link still in it; the page itself does
+    not scroll sideways."""
+    for rel in ("b/report.html", "cmp/compare.html", "audit/report.html"):
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto((runs / rel).as_uri(), wait_until="load")
+        box = page.locator("nav.menu").bounding_box()
+        assert box and box["height"] <= 40, (rel, box)
+        assert page.locator("nav.menu a").count() == page.locator("section.part").count()
+        assert page.evaluate("document.documentElement.scrollWidth") == 390, rel
+        page.close()
