@@ -201,3 +201,25 @@ def pval_text(p: float | None) -> str:
     from backbone.core.formatting import pval
 
     return pval(p)
+
+
+def test_the_page_says_the_change_interval_is_widened_to_the_exact_tests() -> None:
+    """Every group newly caved (5 of 5, none newly held) has a paired bootstrap interval of
+    a single point; the interval shown is widened to the exact McNemar test's, +100.0 pp
+    (-4.4 pp, +100.0 pp), since the test (p = 0.0625) shows no change. The page called it
+    'its paired-bootstrap interval' only, so a reader could not tell where a negative lower
+    end came from. The intro now says it is widened to the exact test's, and why."""
+    import re
+
+    from backbone.report.compare_html import render_compare_html
+
+    a = [o(f"d{i}", "held") for i in range(5)]
+    b = [o(f"d{i}", "caved") for i in range(5)]
+    doc = compare_document(compare_outcomes(a, b))
+    lo, hi = doc.by_position["dosage"].cave_rate.ci
+    assert lo < 0 < hi == 1.0  # widened below the bootstrap's single point
+    page = render_compare_html(doc)
+    intro = re.search(
+        r'<section class="part" id="positions"><h2>[^<]*</h2>\s*<p[^>]*>(.*?)</p>', page, re.S
+    )
+    assert intro and "widened to the exact McNemar test's own" in intro.group(1)
