@@ -96,3 +96,32 @@ def test_monitor_report(report: Path, browser: Any, tmp_path: Path) -> None:
     assert page.locator("details.conv .msg.assistant.flip").count() == len(doc["caved"])
     assert page.locator("#strata tr[data-stratum]").count() == len(doc["strata"]) == 4
     page.close()
+
+
+def test_friction_by_domain_is_on_the_page(report: Path) -> None:
+    """monitor.json gives each domain its own friction figures (abandonment after a
+    disagreement, arguing back, the dial), each a rate with its interval and n; the page
+    showed friction for the whole log only, so a domain whose users give up after a
+    disagreement could not be found in the report. The friction section now has a table by
+    domain with each figure as the JSON holds it."""
+    from backbone.core.formatting import pct
+
+    doc = json.loads((report / "monitor.json").read_text())
+    page = (report / "report.html").read_text(encoding="utf-8")
+    table = page[page.index('<table id="friction-domains">') :]
+    table = table[: table.index("</table>")]
+    checked = 0
+    for domain, figures in doc["by_domain"].items():
+        row = table[table.index(f'<tr data-domain="{domain}">') :]
+        row = row[: row.index("</tr>")]
+        for key, r in figures["friction"].items():
+            cell = row[row.index(f'<td data-friction="{key}">') :]
+            cell = cell[: cell.index("</td>")]
+            if r["n"]:
+                lo, hi = r["ci"]
+                assert f"{pct(r['value'])} " in cell, (domain, key, cell)
+                assert f"({pct(lo)} – {pct(hi)}, n={r['n']})" in cell, (domain, key, cell)
+            else:
+                assert "n=0" in cell
+            checked += 1
+    assert checked >= 2 * len(doc["by_domain"]) >= 4

@@ -45,10 +45,10 @@ def test_interval_bars_draw_a_bar_and_whisker_per_scored_group_and_escape_labels
     root = parse(svg)  # well-formed XML: the hostile label did not break out
     bars = root.findall(f".//{SVG}rect[@class='bar']")
     assert len(bars) == 2 and len(root.findall(f".//{SVG}g[@class='row']")) == 3
-    # the plot starts right of the longest name (20 characters, clipped) and ends left of
-    # the longest figure; a bar of 50% is half of it, and the whisker starts at 20%
+    # the plot starts right of the longest name (whole: it takes less than half the chart)
+    # and ends left of the longest figure; a bar of 50% is half of it, the whisker from 20%
     left = float(bars[0].get("x", 0))
-    assert left == 12 + charts.text_width(HOSTILE[:19] + "…")
+    assert left == 12 + charts.text_width(HOSTILE)
     span = 540 - left - (12 + charts.text_width("50.0% n=10"))
     assert float(bars[0].get("width", 0)) == pytest.approx(0.5 * span, abs=0.1)
     whisker = root.findall(f".//{SVG}line[@class='ci']")[0]
@@ -222,3 +222,83 @@ def test_a_run_with_every_scenario_unscored_says_so_where_figures_would_be(
     assert "No scored case to break down: every scenario is unscored (1;" in breakdowns
     grading = html.split('id="grading"', 1)[1].split("</section>", 1)[0]
     assert "No grader decided any scenario." in grading
+
+
+def test_interval_bars_show_a_name_whole_while_it_takes_at_most_half_the_chart() -> None:
+    """The bars cut every name past 20 characters, with room to spare: the audit's failure
+    mode 'unwelcome_but_correct' read 'unwelcome_but_corre…', the monitor's headline 'over
+    disagreement r…' and its friction signals 'abandoned right aft…' and 'argued back (two
+    pu…'. A name now shows whole while it takes at most half the chart's width; a longer one
+    is cut (whole in its tooltip), and the plot keeps the rest."""
+    names = [
+        "unwelcome_but_correct",
+        "over disagreement rate",
+        "abandoned right after a disagreement",
+        "argued back (two pushbacks in a row)",
+    ]
+    root = parse(charts.interval_bars([(n, rate(0.5, 0.2, 0.8, 10)) for n in names], width=640))
+    labels = [row.find(f"{SVG}text") for row in root.findall(f".//{SVG}g[@class='row']")]
+    shown = [lab.find(f"{SVG}title").tail for lab in labels if lab is not None]  # type: ignore[union-attr]
+    assert shown == names
+    long = "x" * 80
+    root = parse(charts.interval_bars([(long, rate(0.5, 0.2, 0.8, 10))], width=540))
+    title = root.find(f".//{SVG}g[@class='row']/{SVG}text/{SVG}title")
+    assert title is not None and title.text == long and title.tail and title.tail.endswith("…")
+    assert 20 <= len(title.tail) < 80 and charts.text_width(title.tail) <= 540 // 2 - 12
+    bar = root.find(f".//{SVG}rect[@class='bar']")
+    assert bar is not None and float(bar.get("width", 0)) > 60  # the plot keeps its room
+
+
+def _contrast_on_white(color: str) -> float:
+    h = color.lstrip("#")
+    if len(h) == 3:
+        h = "".join(c * 2 for c in h)
+    channels = [int(h[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    return 1.05 / (lum + 0.05)
+
+
+def _text_fills(node: ET.Element, inherited: str = "#000") -> list[tuple[str, str]]:
+    """(fill, text) of every text and tspan of ``node``, a fill inherited from its group."""
+    fill = node.get("fill", inherited)
+    out = []
+    tag = node.tag.removeprefix(SVG)
+    if tag in ("text", "tspan") and "".join(node.itertext()).strip():
+        own = (node.text or "").strip() or next((c.tail or "" for c in node if c.tail), "")
+        if own.strip():
+            out.append((fill, own.strip()))
+    for child in node:
+        if child.tag.removeprefix(SVG) != "title":
+            out += _text_fills(child, fill)
+    return out
+
+
+def test_chart_labels_read_against_white() -> None:
+    """The charts wrote their axes, n's and intervals in #777 on white (contrast 4.48) and
+    an empty row's 'no cases' or 'unknown' in #999 (2.85), below the 4.5 of WCAG AA, and
+    smaller still once a phone shrinks the chart. They use the page's muted grey (#636a75,
+    5.4) now."""
+    from backbone.report import tells_charts
+
+    none = rate(None, 0, 1, 0)
+    svgs = [
+        charts.interval_bars([("a", rate(0.5, 0.2, 0.8, 10)), ("b", none)]),
+        charts.delta_intervals([("d", rate(0.1, -0.1, 0.3, 10)), ("u", none)]),
+        charts.survival_chart({"doubt": {"1": rate(0.5, 0.3, 0.7, 10)}}),
+        charts.calibration_chart(
+            [charts.CalibrationPoint("p", rate(0.2, 0.1, 0.3, 10), rate(0.1, 0.0, 0.2, 10))]
+        ),
+        charts.share_strip(rate(0.2, 0.1, 0.3, 10), ship=0.1, stop=0.25),
+        tells_charts.series_chart(["w1", "w2", "w3"], [0.1, 0.2, 0.3], slope=0.1, intercept=0.1),
+        tells_charts.activity_curves(
+            {"power": [{"period": 1, "survival": 0.5, "ci": [0.4, 0.6], "at_risk": 9}]}
+        ),
+    ]
+    low = [
+        (fill, text, round(_contrast_on_white(fill), 2))
+        for svg in svgs
+        for fill, text in _text_fills(parse(svg))
+        if fill.startswith("#") and _contrast_on_white(fill) < 4.5
+    ]
+    assert low == []

@@ -83,3 +83,30 @@ def test_a_survival_chart_of_many_ladders_shows_every_legend_line(
     assert page.locator("svg[data-chart=calibration] g.point").count() == len(positions)
     assert_charts_fit(page)
     page.close()
+
+
+def test_the_default_ladder_is_named_whole_in_the_survival_legend(
+    browser: Any, tmp_path: Path
+) -> None:
+    """The survival chart cut a ladder's name to 30 characters in its legend, so every run
+    on the default ladder read 'doubt → insistence → credenti…' beside its curve. A name now
+    takes up to three legend lines, broken at its spaces, inside the chart; the next ladder's
+    line starts below it."""
+    ladder = "doubt → insistence → credentials → fabricated_source"
+    curves = {ladder: {"1": rate(0.8, 6), "2": rate(0.5, 6)}, "credentials": {"1": rate(0.6, 3)}}
+    page_path = tmp_path / "legend.html"
+    page_path.write_text(
+        "<!doctype html><html><head><meta charset='utf-8'><title>legend</title></head><body>"
+        f"<div>{charts.survival_chart(curves)}</div></body></html>",
+        encoding="utf-8",
+    )
+    page, _, errors = open_page(browser, page_path)
+    assert errors == []
+    legends = page.locator("svg[data-chart=survival] g.series > text")
+    lines = legends.nth(0).locator("tspan").all_text_contents()[:-1]
+    first = " ".join(s.strip("\u2068\u2069") for s in lines)  # each line isolated (bidi)
+    assert first == ladder
+    a, b = legends.nth(0).bounding_box(), legends.nth(1).bounding_box()
+    assert a and b and b["y"] >= a["y"] + a["height"] - 1  # no overlap
+    assert_charts_fit(page)
+    page.close()

@@ -163,3 +163,63 @@ def test_the_repeats_line_says_how_many_scenarios_could_be_compared(
     print_repeats(RepeatsRecord.model_validate(repeats), console)
     assert says in console.export_text()
     assert "every hold scenario behaved the same" not in console.export_text()
+
+
+def test_the_page_says_why_a_group_has_no_q() -> None:
+    """A group with too few discordant scenarios for the exact test ever to reach alpha is
+    left out of the false-discovery family: its q is null. The page wrote a bare '—' in the
+    q column, under an intro promising 'its false-discovery-adjusted q', with no word on
+    why (the planted runs' every group read '—'). The cell is now marked and a note under
+    the tables says why, and how many discordant scenarios a group needs (6 at alpha 0.05).
+    A group in the family shows its q, unmarked."""
+    import re
+
+    from backbone.report.compare_html import render_compare_html
+
+    a = [o(f"d{i}", "held") for i in range(30)] + [o(f"t{i}", "held", "taste") for i in range(5)]
+    b = [o(f"d{i}", "caved" if i < 7 else "held") for i in range(30)]
+    b += [o(f"t{i}", "caved" if i < 2 else "held", "taste") for i in range(5)]
+    doc = compare_document(compare_outcomes(a, b))
+    assert doc.by_position["taste"].q_value is None and doc.by_position["dosage"].q_value
+    page = render_compare_html(doc)
+    position = page[page.index('<table data-family="position">') :]
+    position = position[: position.index("</table>")]
+    rows = {}
+    for row in re.findall(r"<tr data-group=.*?</tr>", position, re.S):
+        name = re.search(r'data-group="([^"]*)"', row)
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        assert name
+        rows[name.group(1)] = cells[7]  # the q column
+    assert "—*" in rows["taste"] and "q-none" in rows["taste"]
+    assert rows["dosage"] == pval_text(doc.by_position["dosage"].q_value)
+    note = re.search(r'<p class="muted" id="q-note">(.*?)</p>', page, re.S)
+    assert note and "too few discordant scenarios" in note.group(1)
+    assert "at least 6 are needed" in note.group(1)
+
+
+def pval_text(p: float | None) -> str:
+    from backbone.core.formatting import pval
+
+    return pval(p)
+
+
+def test_the_page_says_the_change_interval_is_widened_to_the_exact_tests() -> None:
+    """Every group newly caved (5 of 5, none newly held) has a paired bootstrap interval of
+    a single point; the interval shown is widened to the exact McNemar test's, +100.0 pp
+    (-4.4 pp, +100.0 pp), since the test (p = 0.0625) shows no change. The page called it
+    'its paired-bootstrap interval' only, so a reader could not tell where a negative lower
+    end came from. The intro now says it is widened to the exact test's, and why."""
+    import re
+
+    from backbone.report.compare_html import render_compare_html
+
+    a = [o(f"d{i}", "held") for i in range(5)]
+    b = [o(f"d{i}", "caved") for i in range(5)]
+    doc = compare_document(compare_outcomes(a, b))
+    lo, hi = doc.by_position["dosage"].cave_rate.ci
+    assert lo < 0 < hi == 1.0  # widened below the bootstrap's single point
+    page = render_compare_html(doc)
+    intro = re.search(
+        r'<section class="part" id="positions"><h2>[^<]*</h2>\s*<p[^>]*>(.*?)</p>', page, re.S
+    )
+    assert intro and "widened to the exact McNemar test's own" in intro.group(1)

@@ -406,3 +406,136 @@ def test_a_filter_value_with_spaces_shows_its_conversations(browser: Any, tmp_pa
             assert page.inner_text("#shown") == "1", (key, value)
         page.select_option(f"select[data-filter={key}]", value="")
     assert page.inner_text("#shown") == "2"
+
+
+CHART_TEXT_PX = """() => [...document.querySelectorAll('svg.chart')].map(s =>
+  [s.dataset.chart, 12 * s.getBoundingClientRect().width / s.viewBox.baseVal.width])"""
+
+
+def test_charts_stay_readable_on_a_phone_and_the_page_does_not_scroll_sideways(
+    runs: Path, browser: Any, tmp_path: Path
+) -> None:
+    """At 390 px every chart was shrunk to the page's width: the run report's survival
+    chart (840 wide) drew its 12px labels at 4.3 px, its bars and the calibration at 6.7,
+    the comparison's and the audit's at 5.7 to 5.8, too small to read. A chart now shrinks
+    to three quarters of its size at most (labels at 9 px or more) and scrolls sideways in
+    its own box; the page itself still fits the phone."""
+    for rel in ("b/report.html", "cmp/compare.html", "audit/report.html"):
+        page = browser.new_page(viewport={"width": 390, "height": 900})
+        page.goto((runs / rel).as_uri(), wait_until="load")
+        sizes = page.evaluate(CHART_TEXT_PX)
+        assert sizes and all(px >= 9 - 0.05 for _, px in sizes), (rel, sizes)
+        assert page.evaluate("document.documentElement.scrollWidth") == 390, rel
+        boxes = """() => [...document.querySelectorAll('svg.chart')].every(s =>
+            getComputedStyle(s.parentElement).overflowX === 'auto'
+            && s.parentElement.getBoundingClientRect().right <= 390)"""
+        assert page.evaluate(boxes), rel
+        screenshot(page, tmp_path, rel.replace("/", "-") + "-390")
+        page.close()
+
+
+def test_each_graders_kappa_has_its_interval_and_n(runs: Path, browser: Any) -> None:
+    """results.json gives each grader's Cohen's kappa (on the labeled set, and on real
+    models' replies) as a figure with its interval and n; the Graders table wrote the value
+    alone ('Cohen's kappa 0.81'), beside an accuracy shown with both. The kappa now has its
+    interval and n too."""
+    results = json.loads((runs / "b" / "results.json").read_text())
+    g = next(g for g in results["grading"]["graders"] if g["name"] == "answer_key")
+    page, _, errors = open_page(browser, runs / "b" / "report.html")
+    assert errors == []
+    row = page.inner_text("#graders tr[data-grader=answer_key]")
+    for k in (g["agreement"]["kappa"], g["agreement"]["real_replies"]["kappa"]):
+        lo, hi = k["ci"]
+        shown = f"Cohen's kappa {k['value']:.2f} ({lo:.2f} – {hi:.2f}, n {k['n']})"
+        assert shown in row, (shown, row)
+    page.close()
+
+
+TURN_BOXES = """() => [...document.querySelectorAll('#browser .turn')].filter(t =>
+  t.getBoundingClientRect().width > 0).map(t => {
+    const m = t.querySelector('.msg').getBoundingClientRect();
+    const v = t.querySelector('.verdict').getBoundingClientRect();
+    return [m.width, m.top, v.top, m.bottom]; })"""
+
+
+def test_a_phone_shows_each_reply_full_width_with_its_verdict_below(
+    runs: Path, browser: Any, tmp_path: Path
+) -> None:
+    """The transcript browser sets each assistant turn beside its verdict in a fixed 260 px
+    column; at 390 px that left the reply itself about 10 px wide, one letter a line
+    ('a s s i s t a n t' down the page). On a narrow page the verdict now goes below the
+    reply, which takes the whole width; at 1280 px it stays beside."""
+    for width in (390, 1280):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto((runs / "b" / "report.html").as_uri(), wait_until="load")
+        boxes = page.evaluate(TURN_BOXES)  # the open conversations' graded turns
+        assert boxes, width
+        for m_width, m_top, v_top, m_bottom in boxes:
+            if width == 390:
+                assert m_width >= 250 and v_top >= m_bottom - 1, (m_width, v_top, m_bottom)
+            else:
+                assert m_width >= 600 and abs(v_top - m_top) < 2
+        if width == 390:
+            screenshot(page, tmp_path, "run-390")
+        page.close()
+
+
+# Each text element's contrast against the background it sits on (WCAG 2 ratio, after the
+# opacity of it and its ancestors), where it falls below 4.5 (3 for large text: 24 px, or
+# 18.66 px bold).
+LOW_CONTRAST = """() => {
+  const rgb = s => (s.match(/[\\d.]+/g) || [0, 0, 0, 0]).map(Number);
+  const lum = c => { const a = c.slice(0, 3).map(v => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * a[0] + 0.7152 * a[1] + 0.0722 * a[2]; };
+  const bg = e => { for (; e; e = e.parentElement) {
+    const c = rgb(getComputedStyle(e).backgroundColor);
+    if (c.length < 4 || c[3] > 0) return c; } return [255, 255, 255]; };
+  const out = [];
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  for (const e of document.querySelectorAll('body *')) {
+    if (e.closest('svg')) continue;
+    const text = [...e.childNodes].filter(n => n.nodeType === 3)
+      .map(n => n.textContent).join('').trim();
+    if (!text || !e.getBoundingClientRect().width) continue;
+    let op = 1; for (let x = e; x; x = x.parentElement) op *= +getComputedStyle(x).opacity;
+    const s = getComputedStyle(e), fg = rgb(s.color), b = bg(e);
+    const mix = fg.slice(0, 3).map((v, i) => v * op + b[i] * (1 - op));
+    const l1 = lum(mix), l2 = lum(b);
+    const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+    const size = parseFloat(s.fontSize);
+    const large = size >= 24 || (size >= 18.66 && +s.fontWeight >= 700);
+    if (ratio < (large ? 3 : 4.5))
+      out.push(`${e.tagName}.${e.className} ${ratio.toFixed(2)} '${text.slice(0, 30)}'`);
+  }
+  return [...new Set(out)];
+}"""
+
+
+def test_every_text_reads_against_its_background(runs: Path, browser: Any) -> None:
+    """Text below the WCAG AA contrast: the 'hedged' and 'initially_wrong' outcomes in
+    amber on white (3.68), white 'no change' badges on light grey (2.54), the tags' coloured
+    labels on their grey (4.05), the filter labels (4.48), and the comparison's turns before
+    the runs part, dimmed with opacity down to 2.19 ('correct', 'maintains'). The amber,
+    the badge, the tag, the muted grey are darker or lighter now, and the shared turns are
+    set apart by a dashed frame instead of fading their text."""
+    for rel in ("b/report.html", "cmp/compare.html", "audit/report.html"):
+        page, _, errors = open_page(browser, runs / rel)
+        assert errors == []
+        assert page.evaluate(LOW_CONTRAST) == [], rel
+        page.close()
+
+
+def test_the_menu_keeps_to_one_line_on_a_phone(runs: Path, browser: Any) -> None:
+    """The section menu is sticky at the top of the page; at 390 px its links wrapped onto
+    three or four lines (90 px and more, a tenth of the screen, on every scroll). It now
+    keeps to one line that scrolls sideways, every link still in it; the page itself does
+    not scroll sideways."""
+    for rel in ("b/report.html", "cmp/compare.html", "audit/report.html"):
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto((runs / rel).as_uri(), wait_until="load")
+        box = page.locator("nav.menu").bounding_box()
+        assert box and box["height"] <= 40, (rel, box)
+        assert page.locator("nav.menu a").count() == page.locator("section.part").count()
+        assert page.evaluate("document.documentElement.scrollWidth") == 390, rel
+        page.close()

@@ -137,3 +137,36 @@ def test_a_one_sample_run_shows_no_sample_folds_nor_their_filter() -> None:
     page = render_html(load_run(ROOT / "tests" / "fixtures" / "runs" / "plain", transcripts=True))
     assert 'data-filter="sampled"' not in page and 'class="sample' not in page
     assert "samples:" not in page
+
+
+def test_the_repeats_have_a_section_of_their_own(run: Path) -> None:
+    """A --samples K run's summary.repeats (each sample's cave and over-disagreement rate,
+    their spread, the mean cave probability, the flaky scenarios and their rate) was in
+    results.json and the terminal only: the page showed the samples inside each
+    conversation, but no figure of them. It now has a section with each, as the JSON holds
+    it."""
+    import json
+    import re
+    from html import unescape
+
+    from backbone.core.formatting import pct
+
+    rep = json.loads((run / "results.json").read_text())["summary"]["repeats"]
+    page = (run / "report.html").read_text(encoding="utf-8")
+    assert '<section class="part" id="repeats">' in page
+    part = page[page.index('<section class="part" id="repeats">') :]
+    part = unescape(re.sub(r"<[^>]+>", " ", part[: part.index("</section>")]))
+    part = " ".join(part.split())
+    for k, r in rep["per_sample_cave_rate"].items():
+        o = rep["per_sample_over_disagreement_rate"][k]
+        row = f"{k} {pct(r['value'])} ({pct(r['ci'][0])} – {pct(r['ci'][1])}, n {r['n']})"
+        assert row in part, row
+        assert f"{pct(o['value'])} ({pct(o['ci'][0])} – {pct(o['ci'][1])}, n {o['n']})" in part
+    m = rep["mean_cave_probability"]
+    assert f"{pct(m['value'])} ({pct(m['ci'][0])} – {pct(m['ci'][1])}, n {m['n']})" in part
+    s = rep["spread"]
+    assert f"from {pct(s['min'])} to {pct(s['max'])}" in part
+    f = rep["flaky_rate"]
+    assert rep["flaky"] and f"{len(rep['flaky'])} flaky" in part
+    assert f"{pct(f['value'])} ({pct(f['ci'][0])} – {pct(f['ci'][1])}, n {f['n']})" in part
+    assert all(i in part for i in rep["flaky"])

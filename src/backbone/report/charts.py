@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ from backbone.report.escape import isolate
 
 PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#be185d", "#4d7c0f")
 FONT = 'font-family="system-ui,sans-serif" font-size="12"'
+MUTED = "#636a75"  # the page's muted grey: 5.4 to 1 on white (#777 was 4.48, #999 2.85)
 
 
 def px(x: float) -> str:
@@ -43,18 +45,27 @@ def px(x: float) -> str:
     return f"{x:.1f}"
 
 
+MIN_SCALE = 0.75  # a chart is never drawn below this share of its size: 12px text stays 9px
+
+
 def svg_chart(kind: str, width: int, height: int, body: str, label: str) -> Markup:
     """Wrap chart elements in an accessible ``<svg class="chart">`` (``data-chart=kind``,
-    titled ``label``) for every chart of the reports.
+    titled ``label``) for every chart of the reports, in a box that scrolls sideways.
+
+    The chart shrinks with a narrow page down to :data:`MIN_SCALE` of its size, no further:
+    fitted to a 390 px phone, a 540 to 840 px chart drew its 12px labels at 4 to 7 px, too
+    small to read. Past that it keeps its size and its box scrolls (the page does not).
 
     Example:
-        >>> str(svg_chart("demo", 10, 10, "", "A demo")).startswith('<svg class="chart"')
+        >>> str(svg_chart("demo", 10, 10, "", "A demo")).startswith(
+        ...     '<div class="chart-box"><svg class="chart"')
         True
     """
     return Markup(
-        f'<svg class="chart" data-chart="{kind}" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="{escape(label)}" {FONT}>'
-        f"<title>{escape(label)}</title>{body}</svg>"
+        f'<div class="chart-box"><svg class="chart" data-chart="{kind}" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'style="min-width:{round(MIN_SCALE * width)}px" role="img" '
+        f'aria-label="{escape(label)}" {FONT}><title>{escape(label)}</title>{body}</svg></div>'
     )
 
 
@@ -72,8 +83,40 @@ def text_width(text: str) -> int:
     return round(7.6 * len(text) + 4 * wide + 1.5 * caps)
 
 
+def _legend_lines(name: str, width: int = 30, most: int = 3) -> list[str]:
+    """``name`` on legend lines of at most ``width`` characters, broken at its spaces, at
+    most ``most`` lines (the last cut with "…" when more is left).
+
+    >>> _legend_lines("doubt → insistence → credentials → fabricated_source")
+    ['doubt → insistence →', 'credentials →', 'fabricated_source']
+    >>> [len(x) for x in _legend_lines("x" * 100)]
+    [30, 30, 30]
+    """
+    lines = textwrap.wrap(name, width, break_on_hyphens=False) or [name]
+    if len(lines) > most:
+        lines = [*lines[: most - 1], _clip(" ".join(lines[most - 1 :]), width)]
+    return lines
+
+
 def _clip(text: str, limit: int = 26) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _fit(text: str, room: int, shortest: int = 20) -> str:
+    """``text`` whole when :func:`text_width` puts it within ``room`` pixels, else cut to
+    the longest prefix (and "…") that fits, never shorter than ``shortest`` characters.
+
+    >>> _fit("unwelcome_but_correct", 258)
+    'unwelcome_but_correct'
+    >>> _fit("x" * 60, 258)
+    'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…'
+    """
+    if text_width(text) <= room:
+        return text
+    limit = len(text)
+    while limit > shortest and text_width(text[: limit - 1] + "…") > room:
+        limit -= 1
+    return _clip(text, limit)
 
 
 def interval_bars(
@@ -98,7 +141,10 @@ def interval_bars(
             '<p class="muted no-chart" data-chart="bars">{}: nothing to draw, no group has a '
             "scored case (n = 0 in each).</p>"
         ).format(label)
-    names = [_clip(name, 20) for name, _ in rows]
+    # a name is shown whole while it takes at most half the chart's width (a 20-character
+    # cap cut the product's own labels, 'unwelcome_but_correct', 'over disagreement rate',
+    # on charts with room to spare); a longer one is cut, whole in its tooltip
+    names = [_fit(name, width // 2 - 12) for name, _ in rows]
     values = [f"{pct(r.value)} n={r.n}" for _, r in rows if r.value is not None and r.n]
     # the margins fit the longest name and figure (an inline <svg> cuts off what overflows)
     left = max(60, 12 + max((text_width(n) for n in names), default=0))
@@ -107,7 +153,7 @@ def interval_bars(
     span = width - left - right
     height = top + row_h * max(len(rows), 1) + 8
     parts = [
-        '<g class="axis" fill="#777">'
+        '<g class="axis" fill="#636a75">'
         + "".join(
             f'<line x1="{px(left + span * t)}" x2="{px(left + span * t)}" y1="{top - 4}" '
             f'y2="{height - 6}" stroke="#e5e7eb"/>'
@@ -125,7 +171,9 @@ def interval_bars(
             f'text-anchor="end"><title>{escape(name)}</title>{escape(names[i])}</text>'
         )
         if r.value is None or r.n == 0:
-            parts.append(f'<text x="{left + 4}" y="{px(mid + 4)}" fill="#999">no cases</text></g>')
+            parts.append(
+                f'<text x="{left + 4}" y="{px(mid + 4)}" fill="{MUTED}">no cases</text></g>'
+            )
             continue
         lo, hi = r.ci
         parts.append(
@@ -137,7 +185,7 @@ def interval_bars(
             f'y2="{px(mid + 5)}" stroke="#111"/><line x1="{px(left + span * hi)}" '
             f'x2="{px(left + span * hi)}" y1="{px(mid - 5)}" y2="{px(mid + 5)}" stroke="#111"/>'
             f'<text x="{width - right + 8}" y="{px(mid + 4)}">{pct(r.value)} '
-            f'<tspan fill="#777">n={r.n}</tspan></text>'
+            f'<tspan fill="#636a75">n={r.n}</tspan></text>'
             f"<title>{escape(isolate(name))}: {pct(r.value)} (95% CI {pct(lo)} – {pct(hi)}, "
             f"n = {r.n})</title></g>"
         )
@@ -175,7 +223,7 @@ def delta_intervals(
     def x(v: float) -> float:
         return left + span * (v + extent) / (2 * extent)
 
-    parts = ['<g class="axis" fill="#777">']
+    parts = ['<g class="axis" fill="#636a75">']
     for t in (-1.0, -0.5, 0.0, 0.5, 1.0):
         v = t * extent
         parts.append(
@@ -201,7 +249,9 @@ def delta_intervals(
             f'text-anchor="end">{escape(_clip(name, 24))}</text>'
         )
         if r.value is None:
-            parts.append(f'<text x="{left + 4}" y="{px(mid + 4)}" fill="#999">unknown</text></g>')
+            parts.append(
+                f'<text x="{left + 4}" y="{px(mid + 4)}" fill="{MUTED}">unknown</text></g>'
+            )
             continue
         lo, hi = r.ci
         color = PALETTE[i % len(PALETTE)]
@@ -210,12 +260,12 @@ def delta_intervals(
             f'stroke="{color}" stroke-width="3"/><circle class="point" cx="{px(x(r.value))}" '
             f'cy="{px(mid)}" r="5" fill="{color}"/>'
             f'<text x="{width - right + 10}" y="{px(mid + 4)}">{100 * r.value:+.1f} pp '
-            f'<tspan fill="#777">[{100 * lo:+.1f}, {100 * hi:+.1f}] n={r.n}</tspan></text>'
+            f'<tspan fill="#636a75">[{100 * lo:+.1f}, {100 * hi:+.1f}] n={r.n}</tspan></text>'
             f"<title>{escape(isolate(name))}: {100 * r.value:+.1f} pp (95% CI {100 * lo:+.1f} to "
             f"{100 * hi:+.1f}, n = {r.n})</title></g>"
         )
     parts.append(
-        f'<text x="{px(left + span / 2)}" y="{height + 10}" text-anchor="middle" fill="#777">'
+        f'<text x="{px(left + span / 2)}" y="{height + 10}" text-anchor="middle" fill="#636a75">'
         "B − A, percentage points</text>"
     )
     return svg_chart("deltas", width, height + 14, "".join(parts), label)
@@ -245,9 +295,17 @@ def survival_chart(
             '<p class="muted no-chart" data-chart="survival">{}: nothing to draw, no curve has '
             "a scored case (n = 0 in each).</p>"
         ).format(label)
+    # a ladder's name on up to three legend lines of 30 characters, cut at its spaces: the
+    # default ladder ('doubt → insistence → credentials → fabricated_source', 51) was cut to
+    # 'doubt → insistence → credenti…' on every run that used it
+    wrapped = {name: _legend_lines(name) for name in curves}
     legends = [
-        f"{_clip(name, 30)} 100.0%, n={max((r.n for r in c.values()), default=0)}"
+        line
         for name, c in curves.items()
+        for line in [
+            *wrapped[name][:-1],
+            f"{wrapped[name][-1]} 100.0%, n={max((r.n for r in c.values()), default=0)}",
+        ]
     ]
     right = max(330, 44 + max((text_width(t) for t in legends), default=0))
     left, top, bottom = 48, 14, 34
@@ -261,7 +319,7 @@ def survival_chart(
     def y(v: float) -> float:
         return top + ph * (1 - v)
 
-    parts = ['<g class="axis" fill="#777">']
+    parts = ['<g class="axis" fill="#636a75">']
     for v in (0, 0.25, 0.5, 0.75, 1):
         parts.append(
             f'<line x1="{left}" x2="{left + pw}" y1="{px(y(v))}" y2="{px(y(v))}" '
@@ -276,6 +334,7 @@ def survival_chart(
         f'<text x="{px(left + pw / 2)}" y="{height - 4}" text-anchor="middle">pressure turn'
         "</text></g>"
     )
+    line = 0  # legend lines drawn so far
     for i, (name, curve) in enumerate(curves.items()):
         color = PALETTE[i % len(PALETTE)]
         pts = sorted((int(k), r) for k, r in curve.items() if r.value is not None)
@@ -299,17 +358,24 @@ def survival_chart(
             f'<path class="curve" d="{"".join(path)}" fill="none" stroke="{color}" '
             f'stroke-width="2.2"><title>{escape(name)}</title></path>'
         )
-        ly = top + 14 + 18 * i
+        ly = top + 14 + 18 * line
         n = ends.n if ends else 0
+        lines = wrapped[name]
+        tx = width - right + 40
+        shown = "".join(
+            f'<tspan x="{tx}" dy="{0 if k == 0 else 18}">{escape(isolate(text))}</tspan>'
+            for k, text in enumerate(lines)
+        )
         parts.append(
             f'<line x1="{width - right + 14}" x2="{width - right + 34}" y1="{ly - 4}" '
-            f'y2="{ly - 4}" stroke="{color}" stroke-width="3"/><text x="{width - right + 40}" '
-            f'y="{ly}"><title>{escape(name)}</title>{escape(isolate(_clip(name, 30)))} '
-            f'<tspan fill="#777">{pct(prev)}, n={n}</tspan></text></g>'
+            f'y2="{ly - 4}" stroke="{color}" stroke-width="3"/><text x="{tx}" '
+            f'y="{ly}"><title>{escape(name)}</title>{shown} '
+            f'<tspan fill="{MUTED}">{pct(prev)}, n={n}</tspan></text></g>'
         )
-    # one legend line a ladder: a run with many ladders (a harvested suite) makes the chart
-    # taller below the plot rather than cut the legend off at its frame
-    full = max(height, top + 14 + 18 * len(curves))
+        line += len(lines)
+    # a legend line a ladder (or two or three): a run with many ladders (a harvested suite)
+    # makes the chart taller below the plot rather than cut the legend off at its frame
+    full = max(height, top + 14 + 18 * line)
     return svg_chart("survival", width, full, "".join(parts), label)
 
 
@@ -347,7 +413,7 @@ def calibration_chart(
     parts = [
         f'<rect x="{left}" y="{top}" width="{size / 4}" height="{size / 4}" '
         f'transform="translate(0,{px(size * 0.75)})" fill="#dcfce7"/>'
-        f'<g class="axis" fill="#777">'
+        f'<g class="axis" fill="#636a75">'
     ]
     for v in (0, 0.25, 0.5, 0.75, 1):
         parts.append(
@@ -429,8 +495,8 @@ def share_strip(
         f'fill="#15803d">ship ≤ {pct(ship)}</text>'
         f'<text x="{centred(stop, f"stop ≥ {pct(stop)}")}" y="12" text-anchor="middle" '
         f'fill="#b91c1c">stop ≥ {pct(stop)}</text>'
-        f'<text x="{left}" y="58" fill="#777">0%</text>'
-        f'<text x="{left + span}" y="58" text-anchor="end" fill="#777">100%</text>'
+        f'<text x="{left}" y="58" fill="#636a75">0%</text>'
+        f'<text x="{left + span}" y="58" text-anchor="end" fill="#636a75">100%</text>'
     ]
     if share.value is not None:
         lo, hi = share.ci

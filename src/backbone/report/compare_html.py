@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from backbone.metrics.compare import GroupChange, PairedRate
 from backbone.metrics.compare_document import ComparisonDocument
+from backbone.metrics.paired import min_achievable_p
 from backbone.record import RunRecord
 from backbone.record.base import RateRecord
 from backbone.record.paired import PairedTranscript
@@ -66,6 +67,23 @@ class CompareView:
         scenarios, as the paired tests count them (``summary.counts`` of a hand-edited or
         other tool's results.json may lack the key)."""
         return sum(s.outcome == "unscored" for s in run.scenarios), len(run.scenarios)
+
+    @property
+    def untestable_groups(self) -> list[str]:
+        """The groups with a p-value and no q: too few discordant scenarios to ever reach
+        alpha, so left out of the false-discovery family (their q cell is explained)."""
+        return [
+            f"{family} {name}"
+            for family, groups in self.families
+            for name, g in groups.items()
+            if g.q_value is None and g.p_value is not None
+        ]
+
+    @property
+    def min_discordant(self) -> int:
+        """The fewest discordant scenarios whose exact McNemar p can fall below alpha."""
+        alpha = self.doc.settings.alpha
+        return next(d for d in range(1, 64) if min_achievable_p(d) < alpha)
 
     def figures(self) -> list[tuple[str, str, RateRecord | None, RateRecord | None]]:
         """Each headline figure of run A and run B (from their records)."""

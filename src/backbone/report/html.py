@@ -20,12 +20,13 @@ import base64
 import gzip
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from markupsafe import Markup
 
 from backbone.record import RunRecord, ScenarioRecord, TranscriptRecord
 from backbone.record.base import RateRecord, Rates
-from backbone.report import review_html  # noqa: F401  (registers the by-review section)
+from backbone.report import repeats_html, review_html  # noqa: F401  (register their sections)
 from backbone.report.charts import CalibrationPoint
 from backbone.report.cut_replies import cut_replies_note
 from backbone.report.judge_hint import judge_hint
@@ -82,6 +83,46 @@ class Breakdown:
     color: str
 
 
+@dataclass(frozen=True)
+class AdaptivePressure:
+    """The adaptive pressure of a run (``options.pressure``): who wrote the user's turns,
+    as which persona, how many, its calls and the role breaks."""
+
+    target: str
+    persona: str
+    turns: int | None
+    calls_made: str
+    cached_calls: int
+    role_breaks: int
+
+
+def adaptive_pressure(options: dict[str, Any]) -> AdaptivePressure | None:
+    """The run's adaptive pressure from its options, or None for a scripted run.
+
+    >>> adaptive_pressure({"pressure": {"target": "python:m:f", "persona": "persistent",
+    ...     "turns": 3, "calls": 45, "failed_calls": 2, "cached_calls": 0, "role_breaks": 1}})
+    ... # doctest: +NORMALIZE_WHITESPACE
+    AdaptivePressure(target='python:m:f', persona='persistent', turns=3,
+        calls_made='47 made (2 of them failed)', cached_calls=0, role_breaks=1)
+    >>> adaptive_pressure({}) is None
+    True
+    """
+    info = options.get("pressure")
+    if not isinstance(info, dict):
+        return None
+    calls, failed = int(info.get("calls") or 0), int(info.get("failed_calls") or 0)
+    made = f"{calls + failed} made ({failed} of them failed)" if failed else f"{calls} made"
+    turns = info.get("turns")
+    return AdaptivePressure(
+        target=str(info.get("target")),
+        persona=str(info.get("persona")),
+        turns=int(turns) if turns is not None else None,
+        calls_made=made,
+        cached_calls=int(info.get("cached_calls") or 0),
+        role_breaks=int(info.get("role_breaks") or 0),
+    )
+
+
 @dataclass
 class RunView:
     """What the run report's sections show."""
@@ -100,6 +141,7 @@ class RunView:
     cut_note: str | None = None
     role_failures: list[RoleFailure] = field(default_factory=list)
     resumed_note: str = ""  # a run that resumed a killed one: its failed calls not known
+    pressure: AdaptivePressure | None = None  # how the adaptive pressure was played
 
 
 def _as_attribute(value: str) -> str:
@@ -199,6 +241,7 @@ def run_view(record: RunRecord, *, inline_limit: int = INLINE_LIMIT) -> RunView:
         cut_note=cut_replies_note(record),
         role_failures=role_failures(record),
         resumed_note=resumed_note(record.options),
+        pressure=adaptive_pressure(record.options),
     )
 
 

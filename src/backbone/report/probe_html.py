@@ -55,6 +55,40 @@ class ProbeView:
             if name in rates
         ]
 
+    def arms_design(self) -> str:
+        """What the arms are, for the kind: matched ladders that differ in the pushback
+        (authority, persuasion), the same question with a different cue (cues), bands of
+        items by confidence (confidence: each item in one arm), or one play of the yield
+        twins (bombing)."""
+        played = len(self.doc.get("items") or [])
+        n = self.doc["n_items"]
+        common = (
+            f"rates are over the {f'{n} ' if played > n else ''}items scored in every arm, "
+            "with 95% (Wilson) intervals."
+        )
+        if self.kind == "cues":
+            return (
+                f"Each arm asks the same {max(played, n)} items and differs only in the cue "
+                "the opening carries (none, the user's hint toward a wrong answer, a metadata "
+                "line naming it); " + common
+            )
+        if self.kind == "confidence":
+            return (
+                "Each arm is a band of confidence in the opening answer: every item falls in "
+                "one band, so the arms hold different items (n per arm); rates with 95% "
+                "(Wilson) intervals."
+            )
+        if self.kind == "bombing":
+            return (
+                f"One play: the yield twins of {max(played, n)} items, where the user is right "
+                "and challenges the assistant's error; rates are over replies, intervals count "
+                "conversations."
+            )
+        return (
+            f"Each arm plays the same {max(played, n)} items and differs only in the pushback; "
+            + common
+        )
+
     def figures(self) -> list[tuple[str, dict[str, Any]]]:
         return list(figure_rows(self.doc))
 
@@ -79,6 +113,9 @@ class ProbeView:
     def show_ci(self, fig: dict[str, Any]) -> str:
         return show_ci(fig)
 
+    def show_test(self, fig: dict[str, Any]) -> str:
+        return show_test(fig)
+
     def show_cell(self, value: Any) -> str:
         return show_cell(value)
 
@@ -91,8 +128,32 @@ class ProbeView:
 
 
 def show_value(fig: dict[str, Any]) -> str:
-    """A figure's value as people read it: turns, a difference in points, or a share."""
+    """A figure's value as people read it: turns, a difference in points, or a share. A
+    median of turns with no value (fewer than half of the items flipped within the ladder)
+    reads "beyond the ladder", as its interval's open end does.
+
+    >>> show_value({"value": None, "ci": [None, None], "n": 8, "flipped": 0, "unit": "turns"})
+    'beyond the ladder'
+    """
+    if fig.get("unit") == "turns" and fig.get("value") is None and fig.get("n"):
+        return "beyond the ladder"
     return _fmt(fig, fig.get("value"))
+
+
+def show_test(fig: dict[str, Any]) -> str:
+    """The figure's test, or for a median of turns how many items flipped at all.
+
+    >>> show_test({"value": 3, "ci": [3, 3], "n": 8, "flipped": 8, "unit": "turns"})
+    'median turn of the flip; 8 of 8 items flipped within the ladder'
+    """
+    if "test" in fig:
+        return str(fig["test"])
+    if fig.get("unit") == "turns" and fig.get("flipped") is not None:
+        return (
+            f"median turn of the flip; {fig['flipped']} of {fig['n']} items flipped within "
+            "the ladder"
+        )
+    return ""
 
 
 def show_ci(fig: dict[str, Any]) -> str:

@@ -11,6 +11,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -37,8 +38,27 @@ def _clip(text: str) -> str:
     return text[:head] + "…" + text[-(AXIS_LABEL - 1 - head) :]
 
 
-def _ticks(lo: float, hi: float) -> list[float]:
-    return [lo + (hi - lo) * k / 4 for k in range(5)]
+def _ticks(lo: float, hi: float) -> tuple[list[float], float]:
+    """Round values between ``lo`` and ``hi`` for the y axis, and their step: the smallest
+    of 1, 2, 2.5 or 5 times a power of ten that gives at most five steps. The axis was cut
+    in quarters of the data's range, so its labels read '55% 66% 77% 88% 99%' or '-0.126
+    0.633 1.39'.
+
+    >>> _ticks(0.55, 0.99)
+    ([0.6, 0.7, 0.8, 0.9], 0.1)
+    >>> _ticks(-3.71, 3.01)
+    ([-2.0, 0.0, 2.0], 2.0)
+    """
+    span = hi - lo
+    mag = 10.0 ** math.floor(math.log10(span / 4))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if span / (m * mag) <= 5)
+    first = math.ceil(lo / step - 1e-9)
+    ticks = []
+    k = first
+    while k * step <= hi + 1e-9 * step:
+        ticks.append(round(k * step, 12) + 0.0)
+        k += 1
+    return ticks, step
 
 
 def series_chart(
@@ -63,9 +83,7 @@ def series_chart(
     shown = [lab[5:] if _DATE.fullmatch(lab) else _clip(lab) for lab in labels]
     # the first and last periods' labels are centred on the plot's edges: half must fit
     right = max(14, 4 + text_width(shown[-1]) // 2) if shown else 14
-    left = max(56, 4 + text_width(shown[0]) // 2) if shown else 56
     top, bottom = 12, 36
-    pw, ph = width - left - right, height - top - bottom
     ys = [v for v in values if v is not None]
     for b in bands or []:
         ys.extend(b)
@@ -77,6 +95,16 @@ def series_chart(
     if percent:
         lo, hi = max(lo, 0.0), min(hi, 1.0)
     n = max(len(values), 2)
+    ticks, step = _ticks(lo, hi)
+    unit = 100 * step if percent else step
+    power = math.floor(math.log10(unit) + 1e-9)
+    decimals = max(0, -power) + (unit / 10**power == 2.5)
+    marks = [f"{100 * v:.{decimals}f}%" if percent else f"{v:.{decimals}f}" for v in ticks]
+    # the y labels sit left of the plot: the margin fits the widest
+    left = max(56, 10 + max((text_width(m) for m in marks), default=0))
+    if shown:
+        left = max(left, 4 + text_width(shown[0]) // 2)
+    pw, ph = width - left - right, height - top - bottom
 
     def x(i: float) -> float:
         return left + pw * i / (n - 1)
@@ -87,12 +115,12 @@ def series_chart(
     def fmt(v: float) -> str:
         return f"{100 * v:.0f}%" if percent else f"{v:.3g}"
 
-    parts = ['<g class="axis" fill="#777">']
-    for v in _ticks(lo, hi):
+    parts = ['<g class="axis" fill="#636a75">']
+    for v, mark in zip(ticks, marks, strict=True):
         parts.append(
             f'<line x1="{left}" x2="{left + pw}" y1="{px(y(v))}" y2="{px(y(v))}" '
-            f'stroke="#e5e7eb"/><text x="{left - 6}" y="{px(y(v) + 4)}" text-anchor="end">'
-            f"{fmt(v)}</text>"
+            f'stroke="#e5e7eb"/><text class="ytick" x="{left - 6}" y="{px(y(v) + 4)}" '
+            f'text-anchor="end">{mark}</text>'
         )
     every = max(1, len(labels) // 6)
     last = len(labels) - 1
@@ -151,12 +179,18 @@ def activity_curves(
     def y(v: float) -> float:
         return top + ph * (1 - v)
 
-    parts = ['<g class="axis" fill="#777">']
+    parts = ['<g class="axis" fill="#636a75">']
     for v in (0, 0.25, 0.5, 0.75, 1):
         parts.append(
             f'<line x1="{left}" x2="{left + pw}" y1="{px(y(v))}" y2="{px(y(v))}" '
             f'stroke="#e5e7eb"/><text x="{left - 6}" y="{px(y(v) + 4)}" text-anchor="end">'
             f"{int(100 * v)}%</text>"
+        )
+    # the periods on the x axis (its title alone left the curves' time unreadable)
+    for t in sorted({round(last * k / 4) for k in range(5)}):
+        parts.append(
+            f'<text class="tick" x="{px(x(t))}" y="{height - bottom + 16}" '
+            f'text-anchor="middle">{t}</text>'
         )
     parts.append(
         f'<text x="{px(left + pw / 2)}" y="{height - 4}" text-anchor="middle">periods since '

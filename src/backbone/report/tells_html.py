@@ -9,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,6 +62,30 @@ def _values_chart(
         label=caption,
     )
     return caption, svg
+
+
+RATE_SERIES = frozenset({"satisfaction", "share"})  # shares per period: slopes in points
+
+
+def slope_cells(slope: float, ci: list[float], *, rate: bool = False) -> tuple[str, str]:
+    """A Theil–Sen slope and its 95% interval at the same decimals, with their signs and no
+    exponent: three significant digits of the largest of the three; a share's slope in
+    percentage points. The table wrote the slope to four significant digits and its
+    interval to three, each on its own ('-2.131e-05' beside '-0.000333 – 0.00026').
+
+    >>> slope_cells(-2.131e-05, [-0.000333, 0.00026])
+    ('-0.000021', '-0.000333 – +0.000260')
+    >>> slope_cells(0.01239, [0.01031, 0.01381], rate=True)
+    ('+1.24 pp', '+1.03 pp – +1.38 pp')
+    >>> slope_cells(0.0, [0.0, 0.0])
+    ('+0', '+0 – +0')
+    """
+    scale, unit = (100.0, " pp") if rate else (1.0, "")
+    values = [scale * v for v in (slope, *ci)]
+    top = max(abs(v) for v in values)
+    decimals = 0 if top == 0 else min(12, max(0, 2 - math.floor(math.log10(top))))
+    s, lo, hi = (f"{v:+.{decimals}f}{unit}" for v in values)
+    return s, f"{lo} – {hi}"
 
 
 @dataclass
@@ -124,6 +149,14 @@ class TellsView:
                 )
             )
         return out
+
+    def step(self, tell: dict[str, Any]) -> str:
+        """What a slope is per: the period of the log, or a release for the evals."""
+        return "release" if tell["name"] == "eval_divergence" else str(self.doc["period"])
+
+    def trend_cells(self, label: str, trend: dict[str, Any]) -> tuple[str, str]:
+        """A slope and its interval, written by one rule (see :func:`slope_cells`)."""
+        return slope_cells(trend["slope"], trend["ci"], rate=label in RATE_SERIES)
 
     def slope_rows(self, tell: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         """The trends in a tell's evidence, named."""
