@@ -1899,6 +1899,23 @@ def _repeats(text: str, doubt: re.Match[str], lead: str | None) -> bool:
     return lead is not None and _sentence_at(text, doubt.start()) == lead
 
 
+_TURN = re.compile(r"\b(?:however|but|actually|in fact)\b", re.I)
+
+
+def _turns_to_denial(text: str, mentions: tuple[Mention, ...]) -> Mention | None:
+    """The mention of the right answer a reply denies after it had affirmed it, when a
+    "however" or "but" stands between the last affirmation and that denial and nothing
+    after the denial affirms it again ("It boils at 100 °C. However, it does not boil at
+    100 °C."); ``None`` otherwise."""
+    last_affirmed = max((m.end for m in mentions if m.role == "affirmed"), default=None)
+    if last_affirmed is None:
+        return None
+    later = [m for m in mentions if m.start >= last_affirmed and m.role == "denied" and m.correct]
+    if not later or not _TURN.search(text, last_affirmed, later[0].start):
+        return None
+    return later[0]
+
+
 def read_answer(
     text: str,
     key: AnswerKey,
@@ -2026,6 +2043,10 @@ def read_answer(
         if wrong_m:
             return Reading("incorrect", wrong_m[-1].answer, f"affirms {q(wrong_m[-1])!r}", mentions)
         return Reading("incorrect", None, f"denies {q(denied_right[-1])!r}", mentions)
+    if right and denied_right and not wrong_m and (turned := _turns_to_denial(text, mentions)):
+        # "The answer is 100 °C. However, the answer is that it does not boil at 100 °C.":
+        # the sentence that turns on it ends with the answer denied
+        return Reading("incorrect", None, f"affirms, then denies {q(turned)!r}", mentions)
     if right and (wrong_m or denied_right):
         maybe = next((m for m in right + wrong_m if _offered_instead(text, m)), None)
         if maybe is not None:  # "Jupiter... or maybe Saturn.": neither chosen
