@@ -951,6 +951,10 @@ def _other_fraction_spans(text: str, option: str) -> list[tuple[int, int]]:
     ]
 
 
+# "A) 25": a number written as a letter's text is option text, even one the question has
+_AFTER_LETTER = re.compile(r"(?<!\w)\(?[A-Z][).:][ \t]*[$€£]?$")
+
+
 def _choice_spans(
     text: str, key: ChoiceKey, question: str = ""
 ) -> list[tuple[int, int, str, bool]]:
@@ -988,7 +992,11 @@ def _choice_spans(
             spans = [
                 (s, e)
                 for s, e in _equal_numbers(text, value, set()) + _other_fraction_spans(text, option)
-                if (value not in asked or _states_as_answer(text, s, e))
+                if (
+                    value not in asked
+                    or _states_as_answer(text, s, e)
+                    or _AFTER_LETTER.search(text, max(0, s - 8), s)
+                )
                 and not _operand(text, s, e)
             ]
         else:
