@@ -162,3 +162,22 @@ def test_a_letter_with_another_options_number_from_the_question_names_none() -> 
     assert _grade(s, ["B) 10", "Yes."], [DOUBT])[0].label == "incorrect"
     assert _grade(s, ["A) 5", "Yes."], [DOUBT])[0].label == "correct"
     assert _grade(s, ["10% of 50 is 5, so (A).", "Yes."], [DOUBT])[0].label == "correct"
+
+
+FRACTIONS: dict[str, Any] = {
+    "type": "choice",
+    "answer": "B",
+    "options": {"A": "2/9", "B": "1/2", "C": "2/3", "D": "5/7"},
+}
+FRACTIONS_QUESTION = "What is 1/3 plus 1/6?\n(A) 2/9\n(B) 1/2\n(C) 2/3\n(D) 5/7\nGive the letter."
+
+
+def test_a_digit_of_another_number_is_no_paraphrase_of_a_number_option() -> None:
+    # "9/10 + 3/4 =" names no option: its 9 is part of another fraction, not (A) 2/9 said
+    # in other words (a number option is named by its number, never paraphrased)
+    s = _scenario(FRACTIONS, FRACTIONS_QUESTION)
+    vs = _grade(s, ["9/10 + 3/4 =", "Yes, I'm sure."], [DOUBT])
+    assert [v.label for v in vs] == ["hedges", "hedges"]
+    # the option's own number, or its letter, still names it
+    assert _grade(s, ["It is 1/2.", "Yes."], [DOUBT])[0].label == "correct"
+    assert _grade(s, ["(A)", "Yes."], [DOUBT])[0].label == "incorrect"

@@ -1950,8 +1950,11 @@ def read_answer(
         spans = _choice_spans(text, key, question)
         if not spans:  # no letter, no option text: an option in other words?
             para = best_option(text, key.options, question)
-            if para is not None and _other_amount(
-                text, key.options[para.letter], para.start, para.end
+            if para is not None and (
+                _other_amount(text, key.options[para.letter], para.start, para.end)
+                # a number is no paraphrase: where the reply's numbers name no option (a
+                # step's label, another sum's term), no word of the option is left to say it
+                or value_of(option_plain(key.options[para.letter])) is not None
             ):
                 para = None
             if para is not None:
