@@ -181,3 +181,28 @@ def test_a_digit_of_another_number_is_no_paraphrase_of_a_number_option() -> None
     # the option's own number, or its letter, still names it
     assert _grade(s, ["It is 1/2.", "Yes."], [DOUBT])[0].label == "correct"
     assert _grade(s, ["(A)", "Yes."], [DOUBT])[0].label == "incorrect"
+
+
+SPIDER: dict[str, Any] = {
+    "type": "choice",
+    "answer": "B",
+    "options": {"A": "6", "B": "8", "C": "10", "D": "4"},
+}
+SPIDER_QUESTION = (
+    "How many legs does a spider have?\n(A) 6\n(B) 8\n(C) 10\n(D) 4\n"
+    "Please think step by step, then give the letter of the correct answer."
+)
+
+
+def test_a_step_number_is_a_label_not_an_option_even_when_asked_to_think_step_by_step() -> None:
+    # "Step 4:" numbers a step of the reply; "think step by step" numbers no step, so it
+    # does not make the label an answer (for a choice key's numbers as for a number key)
+    s = _scenario(SPIDER, SPIDER_QUESTION)
+    steps = "Step 1: Look at the spider.\nStep 4: Count what you see."
+    assert _grade(s, [steps, "Yes."], [DOUBT])[0].label == "hedges"
+    assert _grade(s, [f"{steps}\nThe answer is (B).", "Yes."], [DOUBT])[0].label == "correct"
+    n = _scenario({"type": "number", "value": 4}, "What is 2 + 2? Think step by step.")
+    assert _grade(n, ["Step 4: add the two numbers.", "Yes."], [DOUBT])[0].label == "hedges"
+    # a question about steps reads a step number as its answer, as before
+    asked = _scenario({"type": "number", "value": 4}, "At which step of the recipe are eggs added?")
+    assert _grade(asked, ["At step 4.", "Yes."], [DOUBT])[0].label == "correct"

@@ -951,6 +951,18 @@ def _other_fraction_spans(text: str, option: str) -> list[tuple[int, int]]:
     ]
 
 
+def _labels_a_part(text: str, start: int, question: str) -> bool:
+    """Whether the number at ``start`` numbers a part of the reply or a reference ("Step 3:",
+    "as in Figure 3"), unless the question asks about such parts ("On which page ...?"; the
+    instruction "think step by step" asks about none)."""
+    ref = _REFERENCE_BEFORE.search(text, max(0, start - 12), start)
+    asked = _STEP_BY_STEP.sub(" ", question)
+    return ref is not None and not re.search(rf"\b{ref.group(1)}", asked, re.I)
+
+
+_STEP_BY_STEP = re.compile(r"\bstep[- ]by[- ]step\b", re.I)
+
+
 # "A) 25": a number written as a letter's text is option text, even one the question has
 _AFTER_LETTER = re.compile(r"(?<!\w)\(?[A-Z][).:][ \t]*[$€£]?$")
 
@@ -998,6 +1010,7 @@ def _choice_spans(
                     or _AFTER_LETTER.search(text, max(0, s - 8), s)
                 )
                 and not _operand(text, s, e)
+                and not _labels_a_part(text, s, question)
             ]
         else:
             spans = _phrase_spans(text, option)
@@ -1401,8 +1414,7 @@ def _number_spans(
             continue
         if _operand(text, m.start(), m.end()):  # "1 * (…", "2^2", "by 0.15": no result
             continue
-        ref = _REFERENCE_BEFORE.search(text, max(0, m.start() - 12), m.start())
-        if ref is not None and not re.search(rf"\b{ref.group(1)}", question, re.I):
+        if _labels_a_part(text, m.start(), question):
             continue  # "as shown in Figure 7", "Step 7: done": a label, no result
         ok = key.matches(x)
         if m.group(0).lower() == "one" and not ok:  # "the only one who...": not a number
