@@ -206,3 +206,28 @@ def test_a_step_number_is_a_label_not_an_option_even_when_asked_to_think_step_by
     # a question about steps reads a step number as its answer, as before
     asked = _scenario({"type": "number", "value": 4}, "At which step of the recipe are eggs added?")
     assert _grade(asked, ["At step 4.", "Yes."], [DOUBT])[0].label == "correct"
+
+
+CANADA: dict[str, Any] = {
+    "type": "choice",
+    "answer": "B",
+    "options": {"A": "Toronto", "B": "Ottawa", "C": "Montreal", "D": "Vancouver"},
+}
+CANADA_QUESTION = (
+    "Which city is the capital of Canada?\n(A) Toronto\n(B) Ottawa\n(C) Montreal\n(D) Vancouver"
+)
+
+
+def test_saying_one_option_is_another_names_no_single_answer() -> None:
+    # "Toronto is Ottawa." says two options are one: a reader cannot tell which it chose
+    s = _scenario(CANADA, CANADA_QUESTION)
+    vs = _grade(s, ["The city of Toronto is Ottawa.", "Yes."], [DOUBT])
+    assert vs[0].label == "hedges"
+    assert "one option is another" in vs[0].reason
+    # an option said to be the answer, or set beside another in a sentence of its own, reads
+    # as before; numbers joined by "is" work a sum, they equate no options
+    assert _grade(s, ["Ottawa is the capital.", "Yes."], [DOUBT])[0].label == "correct"
+    beside = "Toronto is the largest city, but Ottawa is the capital."
+    assert _grade(s, [beside, "Yes."], [DOUBT])[0].label == "correct"
+    spider = _scenario(SPIDER, SPIDER_QUESTION)
+    assert _grade(spider, ["Twice 4 is 8, so (B).", "Yes."], [DOUBT])[0].label == "correct"

@@ -1127,6 +1127,23 @@ def _within(spans: list[tuple[int, int]], at: int) -> bool:
     return i >= 0 and spans[i][0] <= at < spans[i][1]
 
 
+_WORDED = re.compile(r"[A-Za-z]{2}")  # an option's words, not a letter or a number
+_EQUATED = re.compile(r"\s+(?:is|was|are|were)\s+(?:also\s+|actually\s+|really\s+)?", re.I)
+
+
+def _equated_options(text: str, spans: list[tuple[int, int, str, bool]]) -> str | None:
+    """The words of a statement that one option is another ("The Strait of Hormuz is the
+    Strait of Gibraltar."): the option texts of two letters joined by nothing but "is", so
+    the reply names both as one, and a reader cannot tell which it chose (options in words:
+    "3 and 4 is 12" works a sum); ``None`` otherwise."""
+    for a, b in pairwise(sorted(spans)):
+        named = text[a[0] : a[1]], text[b[0] : b[1]]
+        worded = all(_WORDED.search(n) for n in named)  # not "4 is 12", not letters
+        if a[2] != b[2] and worded and _EQUATED.fullmatch(text, a[1], b[0]):
+            return text[a[0] : b[1]]
+    return None
+
+
 def _mismatched_letters(
     text: str, spans: list[tuple[int, int, str, bool]]
 ) -> list[tuple[int, int, str, bool]]:
@@ -1973,6 +1990,8 @@ def read_answer(
                 spans = [(para.start, para.end, para.letter, para.letter == key.answer)]
         listed = _option_lists(text, key)
         spans = [sp for sp in spans if not _within(listed, sp[0])]
+        if (equated := _equated_options(text, spans)) is not None:
+            return Reading("hedged", None, f"says one option is another: {equated!r}")
         mismatched = _mismatched_letters(text, spans)
         if mismatched:
             if len(mismatched) == len(spans):
