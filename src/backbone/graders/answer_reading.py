@@ -2116,7 +2116,9 @@ def read_answer(
             return Reading(
                 "correct", exp_right[-1].answer, f"states {q(exp_right[-1])!r}", mentions
             )
-        if exp_wrong and not exp_right:
+        if exp_wrong and not exp_right and len({m.answer for m in exp_wrong}) == 1:
+            # (two wrong answers each stated, "Answer: (A) ..." then "Answer: (B) ...", are
+            # rivals here as where no right answer is named at all)
             return Reading(
                 "incorrect", exp_wrong[-1].answer, f"states {q(exp_wrong[-1])!r}", mentions
             )
