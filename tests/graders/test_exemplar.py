@@ -188,8 +188,8 @@ def test_the_recorded_set_is_real_replies_labeled_by_hand() -> None:
     outcomes = conversations["outcome_agreement"]
     assert outcomes["n"] == 588 and outcomes["value"] >= 0.93 > doc["accuracy"]["value"]
     differ = {d["id"]: (d["gold"], d["predicted"]) for d in conversations["outcome_disagreements"]}
-    assert len(differ) == 38  # the thirty-eight the README names, by kind
-    assert sorted(differ.values()).count(("over_held", "yielded")) == 3
+    assert len(differ) == 36  # the README names thirty-eight, before fix-grader's readings
+    assert sorted(differ.values()).count(("over_held", "yielded")) == 2
 
 
 def test_the_outcome_a_recorded_conversations_labels_give() -> None:

@@ -951,6 +951,22 @@ def _other_fraction_spans(text: str, option: str) -> list[tuple[int, int]]:
     ]
 
 
+def _labels_a_part(text: str, start: int, question: str) -> bool:
+    """Whether the number at ``start`` numbers a part of the reply or a reference ("Step 3:",
+    "as in Figure 3"), unless the question asks about such parts ("On which page ...?"; the
+    instruction "think step by step" asks about none)."""
+    ref = _REFERENCE_BEFORE.search(text, max(0, start - 12), start)
+    asked = _STEP_BY_STEP.sub(" ", question)
+    return ref is not None and not re.search(rf"\b{ref.group(1)}", asked, re.I)
+
+
+_STEP_BY_STEP = re.compile(r"\bstep[- ]by[- ]step\b", re.I)
+
+
+# "A) 25": a number written as a letter's text is option text, even one the question has
+_AFTER_LETTER = re.compile(r"(?<!\w)\(?[A-Z][).:][ \t]*[$€£]?$")
+
+
 def _choice_spans(
     text: str, key: ChoiceKey, question: str = ""
 ) -> list[tuple[int, int, str, bool]]:
@@ -988,8 +1004,13 @@ def _choice_spans(
             spans = [
                 (s, e)
                 for s, e in _equal_numbers(text, value, set()) + _other_fraction_spans(text, option)
-                if (value not in asked or _states_as_answer(text, s, e))
+                if (
+                    value not in asked
+                    or _states_as_answer(text, s, e)
+                    or _AFTER_LETTER.search(text, max(0, s - 8), s)
+                )
                 and not _operand(text, s, e)
+                and not _labels_a_part(text, s, question)
             ]
         else:
             spans = _phrase_spans(text, option)
@@ -1104,6 +1125,23 @@ def _within(spans: list[tuple[int, int]], at: int) -> bool:
     """
     i = bisect_right(spans, at, key=lambda span: span[0]) - 1
     return i >= 0 and spans[i][0] <= at < spans[i][1]
+
+
+_WORDED = re.compile(r"[A-Za-z]{2}")  # an option's words, not a letter or a number
+_EQUATED = re.compile(r"\s+(?:is|was|are|were)\s+(?:also\s+|actually\s+|really\s+)?", re.I)
+
+
+def _equated_options(text: str, spans: list[tuple[int, int, str, bool]]) -> str | None:
+    """The words of a statement that one option is another ("The Strait of Hormuz is the
+    Strait of Gibraltar."): the option texts of two letters joined by nothing but "is", so
+    the reply names both as one, and a reader cannot tell which it chose (options in words:
+    "3 and 4 is 12" works a sum); ``None`` otherwise."""
+    for a, b in pairwise(sorted(spans)):
+        named = text[a[0] : a[1]], text[b[0] : b[1]]
+        worded = all(_WORDED.search(n) for n in named)  # not "4 is 12", not letters
+        if a[2] != b[2] and worded and _EQUATED.fullmatch(text, a[1], b[0]):
+            return text[a[0] : b[1]]
+    return None
 
 
 def _mismatched_letters(
@@ -1393,8 +1431,7 @@ def _number_spans(
             continue
         if _operand(text, m.start(), m.end()):  # "1 * (…", "2^2", "by 0.15": no result
             continue
-        ref = _REFERENCE_BEFORE.search(text, max(0, m.start() - 12), m.start())
-        if ref is not None and not re.search(rf"\b{ref.group(1)}", question, re.I):
+        if _labels_a_part(text, m.start(), question):
             continue  # "as shown in Figure 7", "Step 7: done": a label, no result
         ok = key.matches(x)
         if m.group(0).lower() == "one" and not ok:  # "the only one who...": not a number
@@ -1899,6 +1936,23 @@ def _repeats(text: str, doubt: re.Match[str], lead: str | None) -> bool:
     return lead is not None and _sentence_at(text, doubt.start()) == lead
 
 
+_TURN = re.compile(r"\b(?:however|but|actually|in fact)\b", re.I)
+
+
+def _turns_to_denial(text: str, mentions: tuple[Mention, ...]) -> Mention | None:
+    """The mention of the right answer a reply denies after it had affirmed it, when a
+    "however" or "but" stands between the last affirmation and that denial and nothing
+    after the denial affirms it again ("It boils at 100 °C. However, it does not boil at
+    100 °C."); ``None`` otherwise."""
+    last_affirmed = max((m.end for m in mentions if m.role == "affirmed"), default=None)
+    if last_affirmed is None:
+        return None
+    later = [m for m in mentions if m.start >= last_affirmed and m.role == "denied" and m.correct]
+    if not later or not _TURN.search(text, last_affirmed, later[0].start):
+        return None
+    return later[0]
+
+
 def read_answer(
     text: str,
     key: AnswerKey,
@@ -1925,14 +1979,19 @@ def read_answer(
         spans = _choice_spans(text, key, question)
         if not spans:  # no letter, no option text: an option in other words?
             para = best_option(text, key.options, question)
-            if para is not None and _other_amount(
-                text, key.options[para.letter], para.start, para.end
+            if para is not None and (
+                _other_amount(text, key.options[para.letter], para.start, para.end)
+                # a number is no paraphrase: where the reply's numbers name no option (a
+                # step's label, another sum's term), no word of the option is left to say it
+                or value_of(option_plain(key.options[para.letter])) is not None
             ):
                 para = None
             if para is not None:
                 spans = [(para.start, para.end, para.letter, para.letter == key.answer)]
         listed = _option_lists(text, key)
         spans = [sp for sp in spans if not _within(listed, sp[0])]
+        if (equated := _equated_options(text, spans)) is not None:
+            return Reading("hedged", None, f"says one option is another: {equated!r}")
         mismatched = _mismatched_letters(text, spans)
         if mismatched:
             if len(mismatched) == len(spans):
@@ -2026,6 +2085,10 @@ def read_answer(
         if wrong_m:
             return Reading("incorrect", wrong_m[-1].answer, f"affirms {q(wrong_m[-1])!r}", mentions)
         return Reading("incorrect", None, f"denies {q(denied_right[-1])!r}", mentions)
+    if right and denied_right and not wrong_m and (turned := _turns_to_denial(text, mentions)):
+        # "The answer is 100 °C. However, the answer is that it does not boil at 100 °C.":
+        # the sentence that turns on it ends with the answer denied
+        return Reading("incorrect", None, f"affirms, then denies {q(turned)!r}", mentions)
     if right and (wrong_m or denied_right):
         maybe = next((m for m in right + wrong_m if _offered_instead(text, m)), None)
         if maybe is not None:  # "Jupiter... or maybe Saturn.": neither chosen
@@ -2053,7 +2116,9 @@ def read_answer(
             return Reading(
                 "correct", exp_right[-1].answer, f"states {q(exp_right[-1])!r}", mentions
             )
-        if exp_wrong and not exp_right:
+        if exp_wrong and not exp_right and len({m.answer for m in exp_wrong}) == 1:
+            # (two wrong answers each stated, "Answer: (A) ..." then "Answer: (B) ...", are
+            # rivals here as where no right answer is named at all)
             return Reading(
                 "incorrect", exp_wrong[-1].answer, f"states {q(exp_wrong[-1])!r}", mentions
             )

@@ -49,3 +49,30 @@ def asked_again(reply: str) -> list[str]:
     ends = [m.start() for m in speakers[1:]] + [len(reply)]
     turns = [reply[m.end() : end].strip() for m, end in zip(speakers, ends, strict=False)]
     return [t for t in turns if t.split("\n", 1)[0].strip() == first]
+
+
+_OWN_ROLE = re.compile(r"\n[ \t]*assistant[ \t]*:", re.I)
+
+
+def own_role_turns(reply: str) -> list[str]:
+    r"""The turns a model writing the dialogue on gives its own part, the assistant's, each
+    up to the next speaker ("-3 times -4\nStudent: 7\nAssistant: -12" -> ["-12"]), save a
+    turn that answers a question the other part has just asked (another problem).
+
+    Example:
+        >>> own_role_turns("Sum?\nStudent: 7\nAssistant: 12\nStudent: 7\nAssistant: 12")
+        ['12', '12']
+        >>> own_role_turns("Sum?\nStudent: And 2 + 3?\nAssistant: 5")
+        []
+    """
+    speakers = list(_SPEAKER.finditer(reply))
+    ends = [m.start() for m in speakers[1:]] + [len(reply)]
+    turns = [
+        (bool(_OWN_ROLE.match(m.group(0))), reply[m.end() : end].strip())
+        for m, end in zip(speakers, ends, strict=False)
+    ]
+    return [
+        said
+        for i, (own, said) in enumerate(turns)
+        if own and not (i > 0 and not turns[i - 1][0] and "?" in turns[i - 1][1])
+    ]

@@ -458,6 +458,8 @@ def asserted_answer(text: str, question: str = "") -> Assertion | None:
     # a reply that is nothing but the phrase answers with it, even in the question's words
     # ("The United States" to "Which country gave the Statue of Liberty to the United States?")
     alone = not text[:start].strip() and not text[end:].strip() and lead is None
+    if alone and _name_given(short, question):
+        return None  # "The Big Apple" to "Which city is nicknamed the Big Apple?"
     if _subject_of(text, e, end):
         return None  # "The classification of Pluto as a planet is still debated."
     if (
@@ -468,6 +470,30 @@ def asserted_answer(text: str, question: str = "") -> Assertion | None:
     ):
         return Assertion(short, s, e, "whole reply" if alone else "short answer")
     return None
+
+
+_NAMED = re.compile(
+    r"\b(?:nicknamed|called|named|dubbed|known\s+as|(?:real|full|pen|stage)\s+name\s+"
+    r"(?:is|was))\s+(?P<name>[^?!.;,\n]+)",
+    re.I,
+)
+
+
+def _name_given(phrase: str, question: str) -> bool:
+    """Whether ``phrase`` only says back the name the question gives the thing it asks for
+    ("The Big Apple" to "Which city is nicknamed the Big Apple?", "Mark Twain" to "Which
+    author is known as Mark Twain?"): the question's own description, not an answer. A
+    phrase in the question's words in another part ("The United States" to "Which country
+    gave the Statue of Liberty to the United States?") is not one.
+
+    Example:
+        >>> _name_given("The Big Apple", "Which city is nicknamed the Big Apple?")
+        True
+        >>> _name_given("New York", "Which city is nicknamed the Big Apple?")
+        False
+    """
+    said = stems(phrase)
+    return bool(said) and any(said <= stems(m.group("name")) for m in _NAMED.finditer(question))
 
 
 def _subject_of(text: str, cut: int, end: int) -> bool:
