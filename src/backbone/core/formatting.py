@@ -94,3 +94,15 @@ def pval_at(p: float | None, level: float) -> str:
         digits += 1
         text = f"{p:.{digits}g}"
     return text
+
+
+def p_is(p: float | None, level: float | None = None) -> str:
+    """A p-value after the word "p": ``= 0.031``, or ``< 0.001`` below that; by the rule of
+    :func:`pval` (of :func:`pval_at` when a ``level`` was tested), never in e-notation.
+
+    Example:
+        >>> p_is(0.0312), p_is(3.2e-07), p_is(0.02498, 0.025), p_is(None)
+        ('= 0.0312', '< 0.001', '= 0.02498', '= —')
+    """
+    text = pval(p) if level is None else pval_at(p, level)
+    return text.replace("<", "< ") if text.startswith("<") else f"= {text}"

@@ -17,7 +17,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from backbone.core.formatting import pval_at
+from backbone.core.formatting import p_is
 from backbone.record.base import RateRecord
 from backbone.report.page import render_page
 from backbone.report.sections import PAGES, Section, register
@@ -65,8 +65,7 @@ class ABView:
     @staticmethod
     def p(value: float | None, level: float = 0.05) -> str:
         """``= 0.031`` or ``< 0.001``, with the digits that keep it on its side of ``level``."""
-        text = pval_at(value, level)
-        return text.replace("<", "< ") if text.startswith("<") else f"= {text}"
+        return p_is(value, level)
 
     def delta_rows(self) -> list[tuple[str, RateRecord]]:
         d = self.doc

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from backbone.audit.tells.model import Measured, Tell
+from backbone.core.formatting import p_is, pval_at
 
 CORRECTION = "holm"
 
@@ -55,19 +56,22 @@ def decide(measured: Sequence[Measured], *, alpha: float) -> list[Tell]:
             on, why = (
                 False,
                 (
-                    f"off: no significant trend ({m.reason}; p = {m.p_raw:.3g}, "
-                    f"Holm-corrected {p:.3g} > alpha {alpha:g})"
+                    f"off: no significant trend ({m.reason}; p {p_is(m.p_raw)}, "
+                    f"Holm-corrected {pval_at(p, alpha)} > alpha {alpha:g})"
                 ),
             )
         elif not m.condition:
-            on, why = False, f"off: significant (corrected p = {p:.3g}), but {m.condition_reason}"
+            on, why = (
+                False,
+                f"off: significant (corrected p {p_is(p, alpha)}), but {m.condition_reason}",
+            )
         else:
             extra = f"; {m.condition_reason}" if m.condition_reason else ""
             on, why = (
                 True,
                 (
-                    f"on: {m.reason}, p = {m.p_raw:.3g}, Holm-corrected {p:.3g} <= alpha "
-                    f"{alpha:g}{extra}"
+                    f"on: {m.reason}, p {p_is(m.p_raw)}, Holm-corrected {pval_at(p, alpha)} "
+                    f"<= alpha {alpha:g}{extra}"
                 ),
             )
         out.append(

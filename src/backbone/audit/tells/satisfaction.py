@@ -45,6 +45,7 @@ from backbone.audit.tells.trend import (
     trend_test,
 )
 from backbone.core.errors import InputError, Problem
+from backbone.core.formatting import p_is
 from backbone.metrics.rates import wilson
 
 LOWER_IS_BETTER = frozenset({"dispute_rate"})
@@ -174,11 +175,11 @@ def measure(
         p_raw=sat.p_value,
         condition=not improving,
         condition_reason=(
-            f"the task index is rising too (p = {task.p_value:.3g} <= {alpha:g}): the "
-            "satisfaction has a cause"
+            f"the task index is rising too (p {p_is(task.p_value, alpha)}, at most alpha "
+            f"{alpha:g}): the satisfaction has a cause"
             if improving
             else f"the task index is not rising (slope {task.slope:+.3g} per period, "
-            f"p = {task.p_value:.3g})"
+            f"p {p_is(task.p_value)})"
         ),
         evidence={
             "satisfaction": sat.as_json(),
