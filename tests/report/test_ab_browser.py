@@ -83,7 +83,7 @@ def test_ab_report_in_chromium(tmp_path: Path) -> None:
             refs = chart.locator("line.ref")
             assert [refs.nth(i).get_attribute("data-line") for i in range(2)] == [
                 "0",
-                "−margin 1.0 pp",
+                "margin -1.0 pp",
             ]
             arms = page.locator("#arms tr[data-arm]")
             assert arms.count() == 2

@@ -59,3 +59,36 @@ def test_the_tells_why_writes_p_by_the_tables_rule(tmp_path: Path) -> None:
     task = tells["satisfaction_vs_task"]["evidence"]["task_index"]["p_value"]
     assert "the task index is not rising (slope " in tells["satisfaction_vs_task"]["why"]
     assert f"p {p_is(task)})" in tells["satisfaction_vs_task"]["why"]
+
+
+def page_text(path: Path) -> str:
+    """What a reader sees on a page (charts' labels and tooltips too), tags dropped."""
+    page = path.read_text(encoding="utf-8")
+    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def test_the_ab_page_signs_every_figure_with_one_minus(tmp_path: Path) -> None:
+    """The ab page wrote a negative figure two ways on one line: 'lower bound -19.1 pp vs
+    −1.0 pp', the first signed by core.formatting.pp with a hyphen-minus, the margin by the
+    template with U+2212 (also 'lower bound above −1.0 points' in the rules, '−margin 1.0 pp'
+    on the chart). Every figure on a page is now signed with the hyphen-minus, as the
+    terminal, the JSON and the words the page takes from it (a tell's 'why') are."""
+    from backbone.audit.synthetic.ab_traffic import ab_rows, write_ab_log
+
+    rows = ab_rows(n_per_arm=200, preference=(0.5, 0.7), accuracy=(0.7, 0.6), seed=2)
+    write_ab_log(tmp_path / "ab.jsonl", rows)
+    judge = "python:backbone.audit.synthetic.ab_traffic:planted_truth"
+    out = tmp_path / "out"
+    invoke("ab", str(tmp_path / "ab.jsonl"), "--arm-column", "arm", "--judge", judge,
+           "--out", str(out), "-q")  # fmt: skip
+    doc = json.loads((out / "ab.json").read_text())
+    lower = doc["non_inferiority"]["lower_bound"]
+    assert lower < 0 and doc["accuracy_delta"]["value"] < 0  # negative figures to write
+    text = " ".join(page_text(out / "report.html").split())
+    assert f"lower bound {100 * lower:+.1f} pp vs -1.0 pp" in text
+    assert "(lower bound above -1.0 points)" in text
+    assert "margin -1.0 pp" in text  # the chart's reference line
+    assert f"{100 * doc['accuracy_delta']['value']:+.1f} pp" in text
+    signed = re.findall(r"\u2212(?:\d|margin)", text)  # a sign, not "1 − p"
+    assert signed == [], signed

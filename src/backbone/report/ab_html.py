@@ -17,7 +17,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from backbone.core.formatting import p_is
+from backbone.core.formatting import p_is, pp
 from backbone.record.base import RateRecord
 from backbone.report.page import render_page
 from backbone.report.sections import PAGES, Section, register
@@ -76,7 +76,7 @@ class ABView:
 
     def lines(self) -> list[tuple[str, float]]:
         m = self.doc["margin"]
-        return [("0", 0.0), (f"−margin {100 * m:.1f} pp", -m)] if m > 0 else [("0", 0.0)]
+        return [("0", 0.0), (f"margin {pp(-m)}", -m)] if m > 0 else [("0", 0.0)]
 
     def arm_rows(self, key: str) -> list[tuple[str, RateRecord]]:
         return [
