@@ -92,3 +92,47 @@ def test_the_ab_page_signs_every_figure_with_one_minus(tmp_path: Path) -> None:
     assert f"{100 * doc['accuracy_delta']['value']:+.1f} pp" in text
     signed = re.findall(r"\u2212(?:\d|margin)", text)  # a sign, not "1 − p"
     assert signed == [], signed
+
+
+GRID_ROW = re.compile(
+    r'<g class="row" data-group="(?:thumbs-)?(down|up) · (correct|incorrect)">.*?'
+    r'<tspan fill="#636a75">([^<]*)</tspan></text><title>[^<]*?, ([^,<]*)\)</title></g>',
+    re.S,
+)
+
+
+def test_the_audit_grid_chart_says_what_its_n_counts(tmp_path: Path) -> None:
+    """The audit's grid chart labelled each cell 'n=30' (the judged events of its rating)
+    while the table said '10 judged' for that cell: two meanings of one kind of number. The
+    chart now says '10 of 30 judged', in the table's words, and 'of 38 scored' when some of
+    the rating's judged events were unscored (the interval's n is the scored ones)."""
+    from tests.audit.logs import planted_rows, write
+
+    rows = planted_rows({("down", None): (40, 12), ("up", None): (160, 120)})
+    for row in rows[:2]:  # two thumbs-down events the judge cannot decide: unscored
+        row["truth"] = None
+    write(tmp_path / "log.jsonl", rows)
+    judge = "python:tests.audit.planted_judge:truth"
+    for sample in ("30", "1000"):  # 30 per rating stratum; the whole log
+        out = tmp_path / sample
+        invoke("audit", str(tmp_path / "log.jsonl"), "--judge", judge, "--sample", sample,
+               "--out", str(out), "-q")  # fmt: skip
+        grid = json.loads((out / "audit.json").read_text())["grid"]
+        page = (out / "report.html").read_text(encoding="utf-8")
+        shown = {(r, c): (label, tip) for r, c, label, tip in GRID_ROW.findall(page)}
+        assert len(shown) == 4, shown
+        for (rating, col), (label, tip) in shown.items():
+            row, cell = grid[rating], grid[rating][col]
+            n = cell["share"]["n"]
+            word = "judged" if n == row["judged"] else "scored"
+            assert label == tip == f"{cell['sampled']} of {n} {word}", (rating, col, label)
+            table = re.search(rf'<td data-cell="{rating}-{col}">.*?</td>', page, re.S)
+            assert table and f"{cell['sampled']} judged" in table.group(0)
+        if sample == "30":
+            up = grid["up"]["correct"]["sampled"]
+            assert up < 30 and shown["up", "correct"][0] == f"{up} of 30 judged"
+        else:
+            assert grid["down"]["unscored"] == 2 and grid["down"]["judged"] == 40
+            assert (
+                shown["down", "correct"][0] == f"{grid['down']['correct']['sampled']} of 38 scored"
+            )

@@ -41,10 +41,24 @@ class AuditView:
         """Each cell's estimated share of all rated events, with its interval."""
         grid = self.doc["grid"]
         return [
-            (f"{rating} · {col}", RateRecord.model_validate(grid[rating][col]["share"]))
+            (f"thumbs-{rating} · {col}", RateRecord.model_validate(grid[rating][col]["share"]))
             for rating in ("down", "up")
             for col in ("correct", "incorrect")
         ]
+
+    def grid_counts(self) -> list[str]:
+        """What each cell's n counts, in the table's words: the cell's judged events of its
+        rating's judged ("10 of 30 judged"; "of 28 scored" when some were unscored), not a
+        bare "n=30" beside a cell the table says has 10."""
+        grid = self.doc["grid"]
+        out = []
+        for rating in ("down", "up"):
+            row = grid[rating]
+            for col in ("correct", "incorrect"):
+                n = row[col]["share"]["n"]
+                word = "judged" if n == row["judged"] else "scored"
+                out.append(f"{row[col]['sampled']} of {n} {word}")
+        return out
 
     def failure_bars(self) -> list[tuple[str, RateRecord]]:
         """Each failure mode's weighted share of the bottom decile, with its interval and n

@@ -125,8 +125,12 @@ def interval_bars(
     label: str = "rate with 95% interval",
     color: str = "#c0392b",
     width: int = 540,
+    counts: Sequence[str] | None = None,
 ) -> Markup:
     """One horizontal bar per group: the rate, its 95% interval as a whisker, and n.
+
+    ``counts``, one per row, says what each n counts in the words of the table beside the
+    chart ("10 of 30 judged"), written in its place.
 
     Groups with no scored case (n = 0) are drawn as an empty row marked ``no cases``; when
     no group has one, there is no chart (axes over rows of "no cases"), only a line that
@@ -145,7 +149,11 @@ def interval_bars(
     # cap cut the product's own labels, 'unwelcome_but_correct', 'over disagreement rate',
     # on charts with room to spare); a longer one is cut, whole in its tooltip
     names = [_fit(name, width // 2 - 12) for name, _ in rows]
-    values = [f"{pct(r.value)} n={r.n}" for _, r in rows if r.value is not None and r.n]
+    ns = list(counts) if counts is not None else [f"n={r.n}" for _, r in rows]
+    tips = list(counts) if counts is not None else [f"n = {r.n}" for _, r in rows]
+    values = [
+        f"{pct(r.value)} {ns[i]}" for i, (_, r) in enumerate(rows) if r.value is not None and r.n
+    ]
     # the margins fit the longest name and figure (an inline <svg> cuts off what overflows)
     left = max(60, 12 + max((text_width(n) for n in names), default=0))
     right = max(60, 12 + max((text_width(v) for v in values), default=0))
@@ -185,9 +193,9 @@ def interval_bars(
             f'y2="{px(mid + 5)}" stroke="#111"/><line x1="{px(left + span * hi)}" '
             f'x2="{px(left + span * hi)}" y1="{px(mid - 5)}" y2="{px(mid + 5)}" stroke="#111"/>'
             f'<text x="{width - right + 8}" y="{px(mid + 4)}">{pct(r.value)} '
-            f'<tspan fill="#636a75">n={r.n}</tspan></text>'
+            f'<tspan fill="#636a75">{escape(ns[i])}</tspan></text>'
             f"<title>{escape(isolate(name))}: {pct(r.value)} (95% CI {pct(lo)} – {pct(hi)}, "
-            f"n = {r.n})</title></g>"
+            f"{escape(tips[i])})</title></g>"
         )
     return svg_chart("bars", width, height, "".join(parts), label)
 
