@@ -434,6 +434,43 @@ def test_charts_stay_readable_on_a_phone_and_the_page_does_not_scroll_sideways(
         page.close()
 
 
+SET_IDS = """() => [...document.querySelectorAll('#graders .set-id')].map(s =>
+  [s.textContent, new Set([...s.getClientRects()].map(b => Math.round(b.top))).size])"""
+
+
+def test_the_graders_table_fits_a_phone_by_breaking_its_long_ids(
+    runs: Path, browser: Any, tmp_path: Path
+) -> None:
+    """At 390 px the Graders table was 430 px wide in its 302 px box, so it scrolled
+    sideways: its labeled-set ids ('builtin@3bf4709b4b07', 'recorded:test@8b6a3841e9b0')
+    could not break, like every word of a table cell. An id now breaks (after its '@' first)
+    where the column needs it, and the table fits; on a wide screen each id stays on one
+    line, and it reads the same either way."""
+    results = json.loads((runs / "b" / "results.json").read_text())
+    agreement = results["grading"]["graders"][0]["agreement"]
+    ids = [
+        f"{s['name']}@{s['version']}"
+        for s in (agreement["labeled_set"], agreement["real_replies"]["labeled_set"])
+    ]
+    for width in (390, 1280):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto((runs / "b" / "report.html").as_uri(), wait_until="load")
+        table = page.evaluate(
+            "(() => { const t = document.querySelector('#graders');"
+            " return [t.scrollWidth, t.clientWidth]; })()"
+        )
+        assert table[0] <= table[1], (width, table)
+        assert page.evaluate("document.documentElement.scrollWidth") == width
+        shown = page.evaluate(SET_IDS)
+        assert [text for text, _ in shown] == ids
+        if width == 1280:
+            assert all(lines == 1 for _, lines in shown), shown
+        else:
+            assert any(lines > 1 for _, lines in shown), shown
+            screenshot(page, tmp_path, "graders-390")
+        page.close()
+
+
 def test_each_graders_kappa_has_its_interval_and_n(runs: Path, browser: Any) -> None:
     """results.json gives each grader's Cohen's kappa (on the labeled set, and on real
     models' replies) as a figure with its interval and n; the Graders table wrote the value
