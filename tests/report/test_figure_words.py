@@ -136,3 +136,14 @@ def test_the_audit_grid_chart_says_what_its_n_counts(tmp_path: Path) -> None:
             assert (
                 shown["down", "correct"][0] == f"{grid['down']['correct']['sampled']} of 38 scored"
             )
+
+
+def test_a_difference_that_rounds_to_nothing_is_never_signed_negative() -> None:
+    # a paired difference of -0.01 pp (one scenario in 10,000 the other way) was "-0.0 pp"
+    from backbone.core.formatting import pp
+
+    assert pp(-0.0001) == "+0.0 pp"
+    assert pp(-0.00049) == "+0.0 pp"
+    assert pp(-0.0012) == "-0.1 pp"
+    assert pp(-0.07) == "-7.0 pp"
+    assert pp(0.0) == "+0.0 pp"

@@ -68,8 +68,17 @@ def money(x: float | None, currency: str = "USD") -> str:
 
 
 def pp(x: float | None) -> str:
-    """A difference of rates in percentage points, signed."""
-    return "—" if x is None else f"{100 * x:+.1f} pp"
+    """A difference of rates in percentage points, signed; one that rounds to nothing is
+    "+0.0 pp" whichever side of zero it lies (never "-0.0 pp").
+
+    Example:
+        >>> pp(0.0734), pp(-0.0001), pp(0.0), pp(None)
+        ('+7.3 pp', '+0.0 pp', '+0.0 pp', '—')
+    """
+    if x is None:
+        return "—"
+    points = round(100 * x, 1)
+    return f"{points + 0.0 if points else 0.0:+.1f} pp"
 
 
 def pval(p: float | None) -> str:
