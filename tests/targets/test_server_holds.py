@@ -17,6 +17,7 @@ import pytest
 
 from backbone.targets.anthropic import AnthropicTarget
 from backbone.targets.base import Target
+from backbone.targets.errors import TargetError
 from backbone.targets.messages import ChatMessage, Request
 from backbone.targets.openai_compat import OpenAITarget
 from backbone.targets.ratelimit import AdaptiveLimiter, RateLimitedTarget
@@ -116,3 +117,38 @@ def test_the_limiter_holds_at_most_the_retry_cap_by_default() -> None:
     assert lim.start(0.0) == 0.0
     lim.finish(0.0, 1.0, limits=RateLimits(requests=Quota(100, 0, 3_600_000.0)))
     assert lim.start(1.0) == pytest.approx(MAX_RETRY_AFTER - 1.0 + lim.margin)
+
+
+def test_a_server_asking_again_to_wait_a_day_is_given_up_on_not_waited_for_each_call(
+    server: LoopbackServer,
+) -> None:
+    """A 429 whose ``Retry-After`` is a day, on every call (a daily quota, a proxy's budget
+    spent): each call waited the cap before each of its attempts, and as the limiter halved
+    to one call in flight, one call went per cap: 12 calls of 3 attempts held the run 36 caps
+    (120 s each by default: 72 minutes; 100 scenarios at 6 attempts, 20 hours). Now the
+    first such hint is waited out to the cap, as before; the same hint after it gives the
+    target up, and the limiter holds its queued calls no more: every call fails with the
+    reason, within two caps."""
+    server.fail(Fault.http(429, retry_after=86_400), when=lambda call: True)
+    target = stack(OpenAITarget("m", base_url=server.openai_base_url))
+
+    async def twelve_calls() -> list[BaseException | str]:
+        try:
+            calls = [asyncio.wait_for(target.complete(france()), 30) for _ in range(12)]
+            done = await asyncio.gather(*calls, return_exceptions=True)
+            return [r if isinstance(r, BaseException) else r.text for r in done]
+        finally:
+            await aclose(target)
+
+    started = time.monotonic()
+    outcomes = asyncio.run(twelve_calls())
+    took = time.monotonic() - started
+    assert all(isinstance(o, TargetError) for o in outcomes), outcomes
+    said = {str(o) for o in outcomes}
+    assert said == {
+        "the server asked again to wait 86400s before retrying (Retry-After), after a wait of "
+        f"{HOLD:g}s, the cap: no further call is made (the last: openai: HTTP 429: "
+        '{"error": {"type": "injected", "message": "injected HTTP 429"}})'
+    }
+    assert took < 6 * HOLD  # 24 holds before (7.3 s)
+    assert server.total <= 2 * 12  # a first attempt and one after the hold each (36 before)
