@@ -66,7 +66,7 @@ from backbone.targets.base import Target, layers
 from backbone.targets.errors import RetryableTargetError
 from backbone.targets.messages import Reply, Request, Usage
 from backbone.targets.ratelimit_headers import Quota, RateLimits
-from backbone.targets.retry import FAR_HOLDS, MAX_RETRY_AFTER, within
+from backbone.targets.retry import FAR_HOLDS, FAR_WAITS, MAX_RETRY_AFTER, within
 
 log = logging.getLogger(__name__)
 
@@ -309,9 +309,9 @@ class AdaptiveLimiter:
         self._prune(now)
 
     def _asked_again_far(self, retry_after: float, now: float) -> bool:
-        """Whether a ``Retry-After`` past :data:`FAR_HOLDS` caps comes again, at least a cap
-        after the first did with no reply since: the server will not serve within the run
-        (a daily quota), retry gives the target up (``RetryingTarget``), and holding the
+        """Whether a ``Retry-After`` past :data:`FAR_HOLDS` caps comes still, ``FAR_WAITS``
+        caps after the first did with no reply since: the server will not serve within the
+        run (a daily quota), retry gives the target up (``RetryingTarget``), and holding the
         calls queued here a cap more each time, one at a time as the cap halves to one in
         flight, held the run for hours. They go at once instead, to be refused."""
         if retry_after <= FAR_HOLDS * self.max_hold:
@@ -319,7 +319,7 @@ class AdaptiveLimiter:
         if self._far_since is None:
             self._far_since = now
             return False
-        return now - self._far_since >= self.max_hold
+        return now - self._far_since >= FAR_WAITS * self.max_hold
 
     def _bounded(self, seconds: float, what: str | None) -> float:
         """``seconds`` the server asked calls to be held, at most ``max_hold`` (the first

@@ -59,8 +59,11 @@ MAX_RETRY_AFTER = 120.0
 """Seconds a server's word (a ``Retry-After``, a rate-limit reset) may hold a call at most."""
 FAR_HOLDS = 6
 """A ``Retry-After`` longer than this many caps (a call's default attempts, 6 x 120 s) is one
-no call of the run can wait out: asked again after a cap's wait, the target is given up on
-(:meth:`RetryingTarget._far`), and the rate limiter holds its queued calls no more."""
+no call of the run can wait out: asked still after :data:`FAR_WAITS` caps' waits, the target
+is given up on (:meth:`RetryingTarget._far`), and the rate limiter holds its queued calls no
+more."""
+FAR_WAITS = 2
+"""Caps a server's far ``Retry-After`` is waited out, repeated, before it is believed."""
 UNANSWERED_LIMIT = 6
 """Silent attempts (no word back) after which a target that has never answered is given up
 on: one whole call's worth at the default number of attempts."""
@@ -272,13 +275,12 @@ class RetryingTarget:
         return reply
 
     def _far(self, exc: RetryableTargetError) -> bool:
-        """Whether the server asked, again, to wait longer than a call's attempts can wait
-        (:data:`FAR_HOLDS` caps): again meaning at least the cap after it first did
-        (calls in flight then say it at once), with no reply since. A first such hint may be
-        bogus, and is waited out to the cap as any other; a second means the server will
-        not serve within the run (a daily quota), and every call waiting the cap each time,
-        one at a time as the rate limiter halves to one in flight, held the run for hours
-        (6 attempts x 120 s a call)."""
+        """Whether the server still asks to wait longer than a call's attempts can wait
+        (:data:`FAR_HOLDS` caps), :data:`FAR_WAITS` caps after it first did, with no reply
+        since. Such a hint may be bogus, and is waited out to the cap as any other, twice;
+        said still, the server will not serve within the run (a daily quota), and every
+        call waiting the cap each time, one at a time as the rate limiter halves to one in
+        flight, held the run for hours (6 attempts x 120 s a call)."""
         asked = exc.retry_after
         if asked is None or asked <= FAR_HOLDS * self._max_retry_after:
             return False
@@ -286,15 +288,15 @@ class RetryingTarget:
         if self._far_since is None:
             self._far_since = now
             return False
-        return now - self._far_since >= self._max_retry_after
+        return now - self._far_since >= FAR_WAITS * self._max_retry_after
 
     def _give_up_far(self, last: RetryableTargetError) -> TargetError:
         """Give the target up (warned of once) after :meth:`_far`: the final error for this
         attempt, and every later one's."""
         if self._given_up is None:
             message = (
-                f"the server asked again to wait {last.retry_after:g}s before retrying "
-                f"(Retry-After), after a wait of {self._max_retry_after:g}s, the cap: no "
+                f"the server still asked to wait {last.retry_after:g}s before retrying "
+                f"(Retry-After) after waits of {self._max_retry_after:g}s, the cap: no "
                 f"further call is made (the last: {last})"
             )
             self._given_up = (message, last)
