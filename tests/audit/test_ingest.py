@@ -7,6 +7,7 @@ import gzip
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import ibis
@@ -393,3 +394,40 @@ def test_an_empty_quoted_csv_response_is_an_empty_response(tmp_path: Path) -> No
     assert [str(p) for p in exc.value.problems] == [
         f'{path}:2: response is missing (an empty cell; an empty text is written "")'
     ]
+
+
+LONG = 40_000_000  # DuckDB's JSON reader refuses a record past twice maximum_object_size
+
+
+@pytest.fixture(scope="module")
+def long_record_log(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[str, Any]]]:
+    """30 planted events, the third with a 40 MB response (a pasted document)."""
+    rows = planted_rows(CELLS)[:30]
+    rows[2]["response"] = "R" * LONG
+    return write_jsonl(tmp_path_factory.mktemp("long") / "log.jsonl", rows), rows
+
+
+def test_a_jsonl_record_past_duckdbs_default_is_read(
+    long_record_log: tuple[Path, list[dict[str, Any]]],
+) -> None:
+    # it refused the whole log, exit 2, with DuckDB's words ('"maximum_object_size" of
+    # 16777216 bytes exceeded') and no line, where the same record in a CSV log was read
+    path, rows = long_record_log
+    with open_log(path) as log:
+        assert log.info.rows == 30
+        sample = draw_sample(log, 100, seed=0)
+        long = next(se.event for se in sample.events if se.event.id == rows[2]["id"])
+    assert len(long.response) == LONG
+
+
+def test_a_jsonl_record_past_the_limit_is_named_by_its_line(
+    long_record_log: tuple[Path, list[dict[str, Any]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backbone.audit import source
+
+    monkeypatch.setattr(source, "JSON_RECORD_LIMIT", 16 << 20, raising=False)  # DuckDB default
+    path, _ = long_record_log
+    with pytest.raises(InputError) as exc, open_log(path) as log:
+        draw_sample(log, 100, seed=0)
+    assert problems(exc) == [(3, "a record longer than the 16,777,216 bytes one record may take")]
+    assert str(exc.value.problems[0].file).endswith("log.jsonl")

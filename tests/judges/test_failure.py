@@ -45,3 +45,27 @@ def test_a_base_exception_a_python_judge_raised_is_named_by_itself(exc: BaseExce
         )
     said = "KeyboardInterrupt" + (f": {exc}" if str(exc) else "")
     assert failure_words(failed.value, python=True) == said
+
+
+class _NoWords(Exception):
+    """A product's exception whose ``__str__`` fails (an attribute its ``__init__`` never
+    set, say)."""
+
+    def __str__(self) -> str:
+        raise AttributeError("code")
+
+
+def test_a_judge_exception_whose_str_raises_is_named_not_raised_on() -> None:
+    # failure_words called str() on it: the AttributeError escaped the audit's or the
+    # monitor's reason-writing
+    error = _wrapped(_NoWords(), "python judge failed")
+    assert failure_words(error, python=True) == (
+        "_NoWords: (its text could not be read: its __str__ raised)"
+    )
+
+
+def test_a_judge_exception_of_megabytes_is_cut() -> None:
+    error = _wrapped(ValueError("z" * 5_000_000), "python judge failed")
+    words = failure_words(error, python=True)
+    assert len(words) < 400
+    assert words.endswith("… (5,000,000 characters)")

@@ -176,6 +176,67 @@ async def test_a_target_that_calls_sys_exit_fails_that_call_not_the_run(
     only_italy_failed(result, "target failed: turn 2: bot:reply called sys.exit(3)")
 
 
+class _NoWords(Exception):
+    """A product's exception whose ``__str__`` fails (an attribute its ``__init__`` never
+    set, say)."""
+
+    def __str__(self) -> str:
+        raise AttributeError("code")
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_a_target_exception_whose_str_raises_fails_that_call_not_the_run(
+    tmp_path: Path, mode: str
+) -> None:
+    # product_error called str() on it: the AttributeError ended the whole run with a
+    # traceback (exit 1, nothing written), a python: pressure role's alike
+    fn = failing_on_italy_turn_2(_NoWords())
+    target = CallableTarget(fn if mode == "sync" else as_async(fn), name="bot:reply")
+    suite = load_suite(str(write_suite(tmp_path / "suite.yaml")))
+    result = await run_suite(suite, target, target_spec="python:bot:reply", concurrency=5)
+    only_italy_failed(
+        result,
+        "target failed: turn 2: _NoWords: (its text could not be read: its __str__ raised)",
+    )
+
+
+def test_a_target_exception_of_megabytes_is_cut_on_the_terminal_and_in_the_files(
+    tmp_path: Path,
+) -> None:
+    # an exception quoting the whole prompt: its 5 MB text was printed on one terminal line
+    # and written whole into results.json, transcripts.jsonl and report.html (twice)
+    (tmp_path / "huge_bot.py").write_text(
+        textwrap.dedent(
+            """
+            from tests.support.loopback import ITALY, first_user_message, planted_bot
+
+            def reply(messages):
+                if first_user_message(messages) == ITALY:
+                    raise ValueError("bad prompt: " + "y" * 5_000_000)
+                return planted_bot(messages)
+            """
+        )
+    )
+    write_suite(tmp_path / "suite.yaml")
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [backbone_exe(), "run", "--target", "python:huge_bot.py:reply", "--suite", "suite.yaml",
+         "--out", "out", "--retries", "0", "--no-cache", "--quiet"],
+        cwd=tmp_path, env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert len(done.stdout) + len(done.stderr) < 20_000
+    assert "… (5,000,012 characters)" in done.stdout
+    italy = next(s for s in json.loads((out / "results.json").read_text())["scenarios"]
+                 if s["id"] == "italy")  # fmt: skip
+    assert italy["outcome"] == "unscored"
+    assert italy["reason"].startswith("target failed: turn 0: ValueError: bad prompt: yyy")
+    assert italy["reason"].endswith("… (5,000,012 characters)")
+    for name in ("results.json", "transcripts.jsonl", "report.html"):
+        assert (out / name).stat().st_size < 1_000_000, name
+
+
 @pytest.mark.parametrize(
     ("exc", "retryable"),
     [(RuntimeError("x"), False), (ValueError("x"), False), (ConnectionError("x"), True),

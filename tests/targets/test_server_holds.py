@@ -17,6 +17,7 @@ import pytest
 
 from backbone.targets.anthropic import AnthropicTarget
 from backbone.targets.base import Target
+from backbone.targets.errors import TargetError
 from backbone.targets.messages import ChatMessage, Request
 from backbone.targets.openai_compat import OpenAITarget
 from backbone.targets.ratelimit import AdaptiveLimiter, RateLimitedTarget
@@ -116,3 +117,44 @@ def test_the_limiter_holds_at_most_the_retry_cap_by_default() -> None:
     assert lim.start(0.0) == 0.0
     lim.finish(0.0, 1.0, limits=RateLimits(requests=Quota(100, 0, 3_600_000.0)))
     assert lim.start(1.0) == pytest.approx(MAX_RETRY_AFTER - 1.0 + lim.margin)
+
+
+def test_a_server_still_asking_to_wait_a_day_is_given_up_on_not_waited_for_each_call(
+    server: LoopbackServer,
+) -> None:
+    """A 429 whose ``Retry-After`` is a day, on every call (a daily quota, a proxy's budget
+    spent): each call waited the cap before each of its attempts, and as the limiter halved
+    to one call in flight, one call went per cap: 12 calls of 6 attempts were held about a
+    cap each (120 s by default: hours; 5 scenarios at --retries 1 took 243 s on the CLI).
+    Now such a hint is waited out to the cap, twice, as before; said still after that, the
+    target is given up on and the limiter holds its queued calls no more: every call fails
+    with the reason, within a few caps."""
+    server.fail(Fault.http(429, retry_after=86_400), when=lambda call: True)
+    target = RetryingTarget(
+        RateLimitedTarget(OpenAITarget("m", base_url=server.openai_base_url), max_hold=HOLD),
+        attempts=6,
+        initial_wait=0.01,
+        jitter=0.0,
+        max_retry_after=HOLD,
+    )
+
+    async def twelve_calls() -> list[BaseException | str]:
+        try:
+            calls = [asyncio.wait_for(target.complete(france()), 30) for _ in range(12)]
+            done = await asyncio.gather(*calls, return_exceptions=True)
+            return [r if isinstance(r, BaseException) else r.text for r in done]
+        finally:
+            await aclose(target)
+
+    started = time.monotonic()
+    outcomes = asyncio.run(twelve_calls())
+    took = time.monotonic() - started
+    assert all(isinstance(o, TargetError) for o in outcomes), outcomes
+    said = {str(o) for o in outcomes}
+    assert said == {
+        "the server still asked to wait 86400s before retrying (Retry-After) after waits of "
+        f"{HOLD:g}s, the cap: no further call is made (the last: openai: HTTP 429: "
+        '{"error": {"type": "injected", "message": "injected HTTP 429"}})'
+    }
+    assert took < 8 * HOLD
+    assert server.total <= 3 * 12  # attempts at 0, one cap and two caps, at most

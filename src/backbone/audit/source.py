@@ -72,6 +72,31 @@ record, capped at the file's size, so a CSV was read in one buffer as large as t
 KEY_SAMPLE = 10_000  # JSONL records read to list the field names seen
 _LINE_RE = re.compile(r"\bline:? (\d+)", re.IGNORECASE)
 
+JSON_RECORD_LIMIT = 1 << 28
+"""Bytes one JSONL record may take (DuckDB's ``maximum_object_size``; its default, 16 MB,
+refused a log with one long response with DuckDB's words and no line, where the same
+record in a CSV log was read)."""
+
+
+def _first_line_over(path: Path, limit: int) -> int | None:
+    """The 1-based number of the first line of ``path`` longer than ``limit`` bytes, read in
+    blocks (a line is never held whole), or None."""
+    try:
+        with open_bytes(path) as f:
+            number, length = 1, 0
+            while block := f.read(1 << 20):
+                start = 0
+                while (end := block.find(b"\n", start)) != -1:
+                    if length + end - start > limit:
+                        return number
+                    number, length, start = number + 1, 0, end + 1
+                length += len(block) - start
+                if length > limit:
+                    return number
+    except (OSError, EOFError):
+        return None
+    return None
+
 
 def sql_literal(text: str) -> str:
     """A SQL string literal: ``sql_literal("it's")`` -> ``'it''s'``."""
@@ -542,7 +567,7 @@ class Source:
                 self.con.execute(
                     "CREATE VIEW src AS SELECT json, row_number() OVER () AS __row FROM "
                     f"read_json_objects({sql_literal(file)}, format='newline_delimited', "
-                    "ignore_errors=true)"
+                    f"ignore_errors=true, maximum_object_size={JSON_RECORD_LIMIT})"
                 )
                 self._refuse_one_array()
             described = self.con.execute("DESCRIBE src").fetchall()
@@ -565,7 +590,8 @@ class Source:
             return
         try:
             row = self.con.execute(
-                f"SELECT count(*) FROM read_json_objects({sql_literal(self.file)}, format='array')"
+                f"SELECT count(*) FROM read_json_objects({sql_literal(self.file)}, format='array', "
+                f"maximum_object_size={JSON_RECORD_LIMIT})"
             ).fetchone()
         except duckdb.Error:
             return  # not one array after all: each bad line is named as before
@@ -750,6 +776,11 @@ class Source:
                 return problems
         text = str(exc).strip()
         message = text.splitlines()[0] if text else type(exc).__name__
+        if self.fmt == "jsonl" and "maximum_object_size" in text:
+            long_line = _first_line_over(self.path, JSON_RECORD_LIMIT)
+            if long_line is not None:
+                said = f"a record longer than the {JSON_RECORD_LIMIT:,} bytes one record may take"
+                return [Problem(self.file, long_line, said)]
         if "Invalid unicode" in text:  # DuckDB: "CSV Error on Line: 2" first, the cause later
             message = NOT_UTF8
         match = _LINE_RE.search(text)

@@ -19,7 +19,7 @@ Example:
 from __future__ import annotations
 
 from backbone.targets.errors import TargetError
-from backbone.targets.python_callable import _ProductBaseException
+from backbone.targets.python_callable import _ProductBaseException, exception_words
 
 
 def failure_words(error: Exception | None, *, python: bool) -> str:
@@ -31,7 +31,7 @@ def failure_words(error: Exception | None, *, python: bool) -> str:
         exc = error.__cause__
         if isinstance(exc, _ProductBaseException):  # a KeyboardInterrupt the judge raised,
             return str(exc)  # carried as an Exception: named by it, not by the carrier
-    words = str(exc) if exc is not None else ""
+    words = exception_words(exc) if exc is not None else ""
     if not words.strip() and error is not None and exc is not error:
         words = str(error)
     return f"{type(exc).__name__}: {words}"

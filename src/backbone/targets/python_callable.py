@@ -52,6 +52,41 @@ T = TypeVar("T")
 # exceptions of product code that say "try again": the retry wrapper retries them
 TRANSIENT: tuple[type[BaseException], ...] = (ConnectionError, TimeoutError)
 
+WORDS_LIMIT = 300
+"""Characters of a product exception's text kept in its reason (as of an HTTP error body)."""
+
+
+def _full_words(exc: BaseException) -> str | None:
+    """``str(exc)``, or None when its ``__str__`` itself raises."""
+    try:
+        return str(exc)
+    except Exception:
+        return None
+
+
+def exception_words(exc: BaseException) -> str:
+    """The text of an exception product code raised, safe to quote: cut to
+    :data:`WORDS_LIMIT` characters (saying how long it was), and said to be unreadable
+    when its ``__str__`` itself raises. An exception carrying the whole prompt (50 MB) was
+    printed whole on the terminal and written whole into results.json, transcripts.jsonl
+    and report.html; one whose ``__str__`` raised crashed the run with a traceback.
+
+    Example:
+        >>> exception_words(ValueError("x" * 1000))[-26:]
+        'xxxxxx… (1,000 characters)'
+        >>> class Odd(Exception):
+        ...     def __str__(self) -> str:
+        ...         raise AttributeError("code")
+        >>> exception_words(Odd())
+        '(its text could not be read: its __str__ raised)'
+    """
+    detail = _full_words(exc)
+    if detail is None:
+        return "(its text could not be read: its __str__ raised)"
+    if len(detail) > WORDS_LIMIT:
+        return f"{detail[:WORDS_LIMIT]}… ({len(detail):,} characters)"
+    return detail
+
 
 def _settle(future: asyncio.Future[Any], result: Any, exc: BaseException | None) -> None:
     if future.done():  # the caller gave up (timeout, cancelled run): nobody is waiting
@@ -104,7 +139,7 @@ class _ProductBaseException(Exception):
     the product's failure, carried back to the event loop as an ordinary exception."""
 
     def __init__(self, original: BaseException) -> None:
-        detail = str(original)
+        detail = exception_words(original)
         super().__init__(type(original).__name__ + (f": {detail}" if detail else ""))
 
 
@@ -160,9 +195,10 @@ def product_error(exc: Exception) -> TargetError:
         return exc
     if isinstance(exc, _ProductBaseException):
         return TargetError(str(exc))  # "CancelledError", "KeyboardInterrupt": final
-    detail = str(exc)
-    if isinstance(exc, RuntimeError) and any(words in detail for words in _OTHER_LOOP):
+    full = _full_words(exc) or ""  # asyncio's words may come after a long coroutine repr
+    if isinstance(exc, RuntimeError) and any(words in full for words in _OTHER_LOOP):
         return TargetError(f"RuntimeError (an object of another event loop): {OTHER_LOOP_ADVICE}")
+    detail = exception_words(exc)
     message = type(exc).__name__ + (f": {detail}" if detail else "")
     if isinstance(exc, TRANSIENT):
         return RetryableTargetError(message)
@@ -656,7 +692,8 @@ def load_function(spec: str, role: str = "target") -> tuple[Callable[..., Any], 
         ) from exc
     except (Exception, SystemExit) as exc:  # the user's module failed to import (or exited)
         raise TargetSpecError(
-            f"python {role}: cannot import module '{module_name}': {type(exc).__name__}: {exc}"
+            f"python {role}: cannot import module '{module_name}': {type(exc).__name__}: "
+            f"{exception_words(exc)}"
         ) from exc
     fn = getattr(module, func_name, None)
     if fn is None:

@@ -66,7 +66,7 @@ from backbone.targets.base import Target, layers
 from backbone.targets.errors import RetryableTargetError
 from backbone.targets.messages import Reply, Request, Usage
 from backbone.targets.ratelimit_headers import Quota, RateLimits
-from backbone.targets.retry import MAX_RETRY_AFTER, within
+from backbone.targets.retry import FAR_HOLDS, FAR_WAITS, MAX_RETRY_AFTER, within
 
 log = logging.getLogger(__name__)
 
@@ -191,6 +191,7 @@ class AdaptiveLimiter:
         self._cost: dict[str, float] = {}  # tokens per call, on average, by quantity
         self._hold_until = -math.inf
         self._last_cut = -math.inf
+        self._far_since: float | None = None  # a hold past FAR_HOLDS caps first asked
 
     # ---- admitting -------------------------------------------------------------------
 
@@ -282,6 +283,7 @@ class AdaptiveLimiter:
             self._open.pop(started, None)
         if usage is not None:
             self._learn_cost(usage)
+            self._far_since = None
         if limits is not None:
             self.stats.saw_headers = True
             since = now if limits.from_reply else started  # what the resets count from
@@ -293,7 +295,7 @@ class AdaptiveLimiter:
             self._last_cut = now
         if rate_limited:
             self.stats.rate_limited += 1
-            if retry_after is not None:
+            if retry_after is not None and not self._asked_again_far(retry_after, now):
                 held = self._bounded(retry_after, None)  # retry reports a capped wait
                 self._hold_until = max(self._hold_until, now + held)
         elif timed_out:  # no reply: nothing to grow on
@@ -305,6 +307,19 @@ class AdaptiveLimiter:
             self.cap = min(float(self.gentle), self.cap + 1 / self.cap)
         self.stats.cap = math.floor(self.cap)
         self._prune(now)
+
+    def _asked_again_far(self, retry_after: float, now: float) -> bool:
+        """Whether a ``Retry-After`` past :data:`FAR_HOLDS` caps comes still, ``FAR_WAITS``
+        caps after the first did with no reply since: the server will not serve within the
+        run (a daily quota), retry gives the target up (``RetryingTarget``), and holding the
+        calls queued here a cap more each time, one at a time as the cap halves to one in
+        flight, held the run for hours. They go at once instead, to be refused."""
+        if retry_after <= FAR_HOLDS * self.max_hold:
+            return False
+        if self._far_since is None:
+            self._far_since = now
+            return False
+        return now - self._far_since >= FAR_WAITS * self.max_hold
 
     def _bounded(self, seconds: float, what: str | None) -> float:
         """``seconds`` the server asked calls to be held, at most ``max_hold`` (the first

@@ -33,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -56,6 +57,13 @@ BACKOFF_VAR = "BACKBONE_RETRY_BACKOFF"
 DEFAULT_BACKOFF = 0.5
 MAX_RETRY_AFTER = 120.0
 """Seconds a server's word (a ``Retry-After``, a rate-limit reset) may hold a call at most."""
+FAR_HOLDS = 6
+"""A ``Retry-After`` longer than this many caps (a call's default attempts, 6 x 120 s) is one
+no call of the run can wait out: asked still after :data:`FAR_WAITS` caps' waits, the target
+is given up on (:meth:`RetryingTarget._far`), and the rate limiter holds its queued calls no
+more."""
+FAR_WAITS = 2
+"""Caps a server's far ``Retry-After`` is waited out, repeated, before it is believed."""
 UNANSWERED_LIMIT = 6
 """Silent attempts (no word back) after which a target that has never answered is given up
 on: one whole call's worth at the default number of attempts."""
@@ -205,6 +213,9 @@ class RetryingTarget:
         self._given_up: tuple[str, Exception] | None = None
         """Once the target is given up on: the message every attempt fails with, and the last
         failure's cause each carries."""
+        self._far_since: float | None = None
+        """When (monotonic) the server first asked to wait longer than any call's attempts
+        can (:meth:`_far`), since the last reply."""
 
     @property
     def identity(self) -> Mapping[str, Any]:
@@ -246,6 +257,9 @@ class RetryingTarget:
             self.stats.failed += 1
             if not exc.silent:
                 self._heard()  # an error the server sent (a 503 while it loads): it is up
+                if self._far(exc):
+                    error = self._give_up_far(exc)
+                    raise error from exc
             elif not self._answered:
                 self._silent += 1
                 if self._silent >= self._unanswered_limit:
@@ -257,7 +271,37 @@ class RetryingTarget:
             self._heard()
             raise
         self._heard()
+        self._far_since = None
         return reply
+
+    def _far(self, exc: RetryableTargetError) -> bool:
+        """Whether the server still asks to wait longer than a call's attempts can wait
+        (:data:`FAR_HOLDS` caps), :data:`FAR_WAITS` caps after it first did, with no reply
+        since. Such a hint may be bogus, and is waited out to the cap as any other, twice;
+        said still, the server will not serve within the run (a daily quota), and every
+        call waiting the cap each time, one at a time as the rate limiter halves to one in
+        flight, held the run for hours (6 attempts x 120 s a call)."""
+        asked = exc.retry_after
+        if asked is None or asked <= FAR_HOLDS * self._max_retry_after:
+            return False
+        now = time.monotonic()
+        if self._far_since is None:
+            self._far_since = now
+            return False
+        return now - self._far_since >= FAR_WAITS * self._max_retry_after
+
+    def _give_up_far(self, last: RetryableTargetError) -> TargetError:
+        """Give the target up (warned of once) after :meth:`_far`: the final error for this
+        attempt, and every later one's."""
+        if self._given_up is None:
+            message = (
+                f"the server still asked to wait {last.retry_after:g}s before retrying "
+                f"(Retry-After) after waits of {self._max_retry_after:g}s, the cap: no "
+                f"further call is made (the last: {last})"
+            )
+            self._given_up = (message, last)
+            log.warning("%s", message)
+        return self._refusal()
 
     def _heard(self) -> None:
         """The target answered (a reply, or an error it sent): it is up."""
