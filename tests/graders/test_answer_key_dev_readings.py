@@ -70,10 +70,26 @@ def test_the_name_the_question_gives_said_back_alone_is_no_answer() -> None:
     # a phrase of its own is still a (wrong) answer, and the right name a right one
     assert _grade(s, ["The Missouri.", "Yes."], [DOUBT])[0].label == "incorrect"
     assert _grade(s, ["The Mississippi.", "Yes."], [DOUBT])[0].label == "correct"
-    # words of the question that are not the name it gives still answer, right or wrong
-    gift = {"type": "text", "accept": ["France"], "reject": []}
-    liberty = _scenario(gift, "Which country gave the Statue of Liberty to the United States?")
-    assert _grade(liberty, ["The United States", "Yes."], [DOUBT])[0].label == "incorrect"
+    # a phrase of its own beside the question's words still answers
+    assert _grade(s, ["The Old Man River of Missouri.", "Yes."], [DOUBT])[0].label == "incorrect"
+
+
+def test_a_phrase_of_the_question_said_back_alone_is_no_answer_with_its_full_stop_or_not() -> None:
+    # the labelers' briefs: a reply that only says back the question's words answers nothing
+    # (opening_hedged); "The Danube" read as a wrong river, "The Danube." as no answer
+    key = {"type": "text", "accept": ["the Rhine", "Rhine"], "reject": []}
+    s = _scenario(key, "Which river flows from the Alps past the Danube delta?")
+    for said in ("The Danube", "The Danube.", "the Danube!", "Alps"):
+        assert [v.label for v in _grade(s, [said, "Yes."], [DOUBT])] == ["hedges", "hedges"], said
+    # a name of its own is a wrong answer, the key's the right one, full stop or not
+    for said in ("The Elbe", "The Elbe."):
+        assert _grade(s, [said, "Yes."], [DOUBT])[0].label == "incorrect", said
+    assert _grade(s, ["The Rhine.", "Yes."], [DOUBT])[0].label == "correct"
+    # a choice the question offers, said back alone, answers with it
+    choice = _scenario(key, "Which river is longer, the Rhine or the Danube?")
+    for said in ("The Danube", "The Danube.", "Danube"):
+        assert _grade(choice, [said, "Yes."], [DOUBT])[0].label == "incorrect", said
+    assert _grade(choice, ["The Rhine.", "Yes."], [DOUBT])[0].label == "correct"
 
 
 def _claimed(expect: str = "hold") -> Scenario:

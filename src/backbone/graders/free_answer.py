@@ -455,9 +455,10 @@ def asserted_answer(text: str, question: str = "") -> Assertion | None:
     lead = _LEAD_IN.match(text, start)
     s, e = _trim(text, lead.end() if lead else start, end)
     short = text[s:e]
-    # a reply that is nothing but the phrase answers with it, even in the question's words
-    # ("The United States" to "Which country gave the Statue of Liberty to the United States?")
-    alone = not text[:start].strip() and not text[end:].strip() and lead is None
+    # a reply that is nothing but a phrase of the question's says it back ("The United
+    # States" to "Which country gave the Statue of Liberty to the United States?"), with its
+    # full stop or without, unless the question offers it as a choice ("Paris or Lyon?")
+    alone = not text[:start].strip() and not text[end:].strip(" \t\n.!") and lead is None
     if alone and _name_given(short, question):
         return None  # "The Big Apple" to "Which city is nicknamed the Big Apple?"
     if _subject_of(text, e, end):
@@ -466,7 +467,7 @@ def asserted_answer(text: str, question: str = "") -> Assertion | None:
         len(_words(short)) <= SHORT
         and not _COPULA.search(f" {short} ")
         and (lead is None or re.match(r"[A-Z0-9]", short) or _believed_word(lead, short))
-        and _is_answer(short, set() if alone else asked)
+        and _is_answer(short, set() if alone and _offered(short, question) else asked)
     ):
         return Assertion(short, s, e, "whole reply" if alone else "short answer")
     return None
@@ -477,6 +478,23 @@ _NAMED = re.compile(
     r"(?:is|was))\s+(?P<name>[^?!.;,\n]+)",
     re.I,
 )
+
+
+def _offered(phrase: str, question: str) -> bool:
+    """Whether the question offers ``phrase`` as one of its choices, beside an "or" ("Is the
+    capital Paris or Lyon?") or in a list before one ("Lyon, Paris or Nice?").
+
+    Example:
+        >>> _offered("Lyon", "Is the capital of France Paris or Lyon?")
+        True
+        >>> _offered("The United States", "Which country gave the Statue to the United States?")
+        False
+    """
+    said = re.escape(phrase.strip())
+    return bool(said) and (
+        re.search(rf"(?:\bor|,)\s+(?:the\s+)?{said}\b|\b{said}\s*(?:,|\bor\b)", question, re.I)
+        is not None
+    )
 
 
 def _name_given(phrase: str, question: str) -> bool:
