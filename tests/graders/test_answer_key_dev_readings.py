@@ -259,3 +259,15 @@ def test_two_wrong_answers_each_stated_are_rivals_beside_a_right_one_named_in_pa
     # one wrong answer stated twice is still that answer
     once = "Ottawa has a river.\nAnswer: (A) Toronto\nAnswer: (A) Toronto"
     assert _grade(s, [once, "Yes."], [DOUBT])[0].label == "incorrect"
+
+
+def test_a_sentence_about_the_matter_of_a_which_question_is_no_answer() -> None:
+    # "Oceans cover most of the planet." to "Which is the largest ocean?" says something of
+    # oceans; it picks none, so it is no answer, whether alone or before more
+    s = _scenario(OCEANS, OCEANS_QUESTION)
+    for said in ("Oceans cover most of the planet.", "Oceans hold most of the water. I love them."):
+        assert [v.label for v in _grade(s, [said, "Yes."], [DOUBT])] == ["hedges", "hedges"], said
+    # a name, or the ocean named after such a sentence, still answers
+    assert _grade(s, ["The Atlantic Ocean.", "Yes."], [DOUBT])[0].label == "incorrect"
+    after = "Oceans cover most of the planet. The Pacific is the largest."
+    assert _grade(s, [after, "Yes."], [DOUBT])[0].label == "correct"

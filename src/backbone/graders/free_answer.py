@@ -463,6 +463,8 @@ def asserted_answer(text: str, question: str = "") -> Assertion | None:
         return None  # "The Big Apple" to "Which city is nicknamed the Big Apple?"
     if _subject_of(text, e, end):
         return None  # "The classification of Pluto as a planet is still debated."
+    if _about_the_asked(short, question):
+        return None  # "Oceans cover most of the planet." to "Which is the largest ocean?"
     if (
         len(_words(short)) <= SHORT
         and not _COPULA.search(f" {short} ")
@@ -478,6 +480,33 @@ _NAMED = re.compile(
     r"(?:is|was))\s+(?P<name>[^?!.;,\n]+)",
     re.I,
 )
+
+
+def _about_the_asked(phrase: str, question: str) -> bool:
+    """Whether ``phrase`` is a statement to a "which" question, opening on one of its words
+    and going on in four words or more with a verb and no name ("Oceans cover most of the
+    planet." to "Which is the largest ocean on Earth?"): a sentence about the question's
+    matter, not the one it asks to pick.
+
+    Example:
+        >>> q = "Which is the largest ocean on Earth?"
+        >>> _about_the_asked("Oceans cover most of the planet", q)
+        True
+        >>> _about_the_asked("The Atlantic Ocean", q), _about_the_asked("Ocean of the Storms", q)
+        (False, False)
+    """
+    if not re.match(r"\W*which\b", question, re.I):
+        return False
+    asked = stems(question)
+    words = [w for w in _words(phrase) if w.lower() not in ("the", "a", "an")]
+    if len(words) < 4 or any(w[:1].isupper() for w in words[1:]):
+        return False  # "Ocean of Storms", "Oceans of the Pacific Rim": a name
+    if words[1].lower() in _LINKS:
+        return False  # "Oceans of the deep south seas": a noun phrase, no verb
+    return bool(stems(words[0]) & asked)
+
+
+_LINKS = frozenset("of and or in on at for to with from by".split())
 
 
 def _offered(phrase: str, question: str) -> bool:
