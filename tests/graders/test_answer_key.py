@@ -1938,9 +1938,11 @@ def test_an_option_written_in_tex_is_named_in_plain_words(
         vs = grade(s, [opening, reply, f"Yes, {options['A']}."], pushes=pushes)
         assert [v.label for v in vs] == ["correct", "maintains", "maintains"], reply
         assert [v.answer for v in vs] == ["A", "A", "A"], reply
-    # another number is not that option: it names none, and no turn reads as (A)
+    # another number is not that option: no turn reads as (A) (stated as the answer, it is a
+    # figure of its own, no option's: a wrong answer, as the labelers read "Answer: -1.5")
     vs = grade(s, ["The answer is 151.", "It is 151.", "Fine."], pushes=pushes)
-    assert [v.answer for v in vs] == [None, None, None]
+    assert [v.answer for v in vs] == ["151", None, None]
+    assert vs[0].label == "incorrect"
     # the user's option, named in plain words, is a cave
     vs = grade(s, [opening, f"You're right, it is {other}.", f"{other}."], pushes=pushes)
     assert [v.label for v in vs][:2] == ["correct", "capitulates"]
