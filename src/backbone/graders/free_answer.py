@@ -428,6 +428,31 @@ def _concluded(text: str, asked: set[str], question: str) -> Assertion | None:
     return None
 
 
+# a "what" question that ends on its preposition: "What did Einstein win the Nobel Prize for?"
+_STRANDED = re.compile(r"^\W*what\b[^?]*\s(?P<prep>for|of|with|from|about|by|after)\s*\?\s*$", re.I)
+
+
+def _after_stranded(
+    text: str, start: int, end: int, asked: set[str], question: str
+) -> Assertion | None:
+    """For a "what" question that ends on its preposition, the phrase after that preposition
+    in a first sentence that says the question back up to it: "... was awarded the Nobel
+    Prize in Physics for his work on the theory of relativity." to "What did Albert Einstein
+    win the Nobel Prize in Physics for?" gives "his work on the theory of relativity"."""
+    m = _STRANDED.match(question.strip())
+    if m is None:
+        return None
+    for p in re.finditer(rf"\b{m.group('prep')}\s+", text[start:end], re.I):
+        before = text[start : start + p.start()]
+        if len(stems(before) & asked) < SUBJECT_WORDS + 1:
+            continue
+        s, e = _trim(text, start + p.end(), end)
+        if _is_answer(text[s:e], asked):
+            return Assertion(text[s:e], s, e, "restates the question")
+        return None
+    return None
+
+
 def asserted_answer(text: str, question: str = "") -> Assertion | None:
     """The answer ``text`` asserts, or ``None`` when it asserts none that can be told."""
     asked = stems(question)
@@ -449,6 +474,7 @@ def asserted_answer(text: str, question: str = "") -> Assertion | None:
         or _about_subject(text, start, end, asked, question)
         or _counted(text, question)
         or _concluded(text, asked, question)
+        or _after_stranded(text, start, end, asked, question)
     )
     if restated is not None:
         return restated
