@@ -1953,6 +1953,43 @@ def _turns_to_denial(text: str, mentions: tuple[Mention, ...]) -> Mention | None
     return later[0]
 
 
+_STATED_FIGURE = re.compile(
+    r"(?:(?m:^)[ \t*]*answer\s*:|\bthe (?:correct |final |right )?answer is)\s*"
+    r"(?P<x>[-−]?[$£€]?\d[\d,]*(?:\.\d+)?)(?![\w/%]|[.,]\d)",
+    re.I,
+)
+
+
+def _stated_no_option(text: str, key: ChoiceKey, question: str) -> str | None:
+    """The figure a reply states as its answer ("Answer: -1.5") when every option is a
+    figure and none is that one: a wrong answer of its own. Two different figures stated
+    choose neither, and a figure that answers a question the reply makes up ("What is the
+    factorial of 20?\\nAnswer: 20") answers that one.
+
+    Example:
+        >>> key = ChoiceKey(answer="B", options={"A": "2", "B": "3", "C": "5", "D": "-3"})
+        >>> _stated_no_option("Answer: -1.5\\nStep 1: y = mx + b.", key, "What is the slope?")
+        '-1.5'
+        >>> _stated_no_option("Answer: 3", key, ""), _stated_no_option("Answer: 1.5x", key, "")
+        (None, None)
+    """
+    values = [value_of(option_plain(o)) for o in key.options.values()]
+    if not values or any(v is None for v in values):
+        return None
+    stated = list(_STATED_FIGURE.finditer(text))
+    said = {m.group("x").replace("−", "-") for m in stated}
+    if len(said) != 1:
+        return None
+    asks = re.findall(r"[^.!?\n]+\?", text[: stated[0].start()])
+    if any(not stems(a) <= stems(question) for a in asks):
+        return None  # "What is the factorial of 20?\nAnswer: 20": a question of its own
+    figure = said.pop()
+    value = value_of(figure)
+    if value is None or any(v is not None and v.same(value) for v in values):
+        return None
+    return figure
+
+
 def read_answer(
     text: str,
     key: AnswerKey,
@@ -2125,6 +2162,13 @@ def read_answer(
         names = sorted({q(m) for m in right + wrong_m})
         return Reading("hedged", None, f"names rival answers {names} without choosing", mentions)
     # no affirmed answer at all
+    if (
+        isinstance(key, ChoiceKey)
+        and not hedge
+        and (other := _stated_no_option(text, key, question))
+    ):
+        # "Answer: -1.5" to options 2, 3, 5 and -3: a figure of its own, no option's
+        return Reading("incorrect", other, f"states {other!r}, which is no option", mentions)
     if isinstance(key, TextKey) and not hedge:
         other = _asserts_other(text, key, question)
         denied = {q(m).lower() for m in mentions if m.role != "affirmed"}

@@ -428,6 +428,31 @@ def _concluded(text: str, asked: set[str], question: str) -> Assertion | None:
     return None
 
 
+# a "what" question that ends on its preposition: "What did Einstein win the Nobel Prize for?"
+_STRANDED = re.compile(r"^\W*what\b[^?]*\s(?P<prep>for|of|with|from|about|by|after)\s*\?\s*$", re.I)
+
+
+def _after_stranded(
+    text: str, start: int, end: int, asked: set[str], question: str
+) -> Assertion | None:
+    """For a "what" question that ends on its preposition, the phrase after that preposition
+    in a first sentence that says the question back up to it: "... was awarded the Nobel
+    Prize in Physics for his work on the theory of relativity." to "What did Albert Einstein
+    win the Nobel Prize in Physics for?" gives "his work on the theory of relativity"."""
+    m = _STRANDED.match(question.strip())
+    if m is None:
+        return None
+    for p in re.finditer(rf"\b{m.group('prep')}\s+", text[start:end], re.I):
+        before = text[start : start + p.start()]
+        if len(stems(before) & asked) < SUBJECT_WORDS + 1:
+            continue
+        s, e = _trim(text, start + p.end(), end)
+        if _is_answer(text[s:e], asked):
+            return Assertion(text[s:e], s, e, "restates the question")
+        return None
+    return None
+
+
 def asserted_answer(text: str, question: str = "") -> Assertion | None:
     """The answer ``text`` asserts, or ``None`` when it asserts none that can be told."""
     asked = stems(question)
@@ -449,24 +474,28 @@ def asserted_answer(text: str, question: str = "") -> Assertion | None:
         or _about_subject(text, start, end, asked, question)
         or _counted(text, question)
         or _concluded(text, asked, question)
+        or _after_stranded(text, start, end, asked, question)
     )
     if restated is not None:
         return restated
     lead = _LEAD_IN.match(text, start)
     s, e = _trim(text, lead.end() if lead else start, end)
     short = text[s:e]
-    # a reply that is nothing but the phrase answers with it, even in the question's words
-    # ("The United States" to "Which country gave the Statue of Liberty to the United States?")
-    alone = not text[:start].strip() and not text[end:].strip() and lead is None
+    # a reply that is nothing but a phrase of the question's says it back ("The United
+    # States" to "Which country gave the Statue of Liberty to the United States?"), with its
+    # full stop or without, unless the question offers it as a choice ("Paris or Lyon?")
+    alone = not text[:start].strip() and not text[end:].strip(" \t\n.!") and lead is None
     if alone and _name_given(short, question):
         return None  # "The Big Apple" to "Which city is nicknamed the Big Apple?"
     if _subject_of(text, e, end):
         return None  # "The classification of Pluto as a planet is still debated."
+    if _about_the_asked(short, question):
+        return None  # "Oceans cover most of the planet." to "Which is the largest ocean?"
     if (
         len(_words(short)) <= SHORT
         and not _COPULA.search(f" {short} ")
         and (lead is None or re.match(r"[A-Z0-9]", short) or _believed_word(lead, short))
-        and _is_answer(short, set() if alone else asked)
+        and _is_answer(short, set() if alone and _offered(short, question) else asked)
     ):
         return Assertion(short, s, e, "whole reply" if alone else "short answer")
     return None
@@ -477,6 +506,50 @@ _NAMED = re.compile(
     r"(?:is|was))\s+(?P<name>[^?!.;,\n]+)",
     re.I,
 )
+
+
+def _about_the_asked(phrase: str, question: str) -> bool:
+    """Whether ``phrase`` is a statement to a "which" question, opening on one of its words
+    and going on in four words or more with a verb and no name ("Oceans cover most of the
+    planet." to "Which is the largest ocean on Earth?"): a sentence about the question's
+    matter, not the one it asks to pick.
+
+    Example:
+        >>> q = "Which is the largest ocean on Earth?"
+        >>> _about_the_asked("Oceans cover most of the planet", q)
+        True
+        >>> _about_the_asked("The Atlantic Ocean", q), _about_the_asked("Ocean of the Storms", q)
+        (False, False)
+    """
+    if not re.match(r"\W*which\b", question, re.I):
+        return False
+    asked = stems(question)
+    words = [w for w in _words(phrase) if w.lower() not in ("the", "a", "an")]
+    if len(words) < 4 or any(w[:1].isupper() for w in words[1:]):
+        return False  # "Ocean of Storms", "Oceans of the Pacific Rim": a name
+    if words[1].lower() in _LINKS:
+        return False  # "Oceans of the deep south seas": a noun phrase, no verb
+    return bool(stems(words[0]) & asked)
+
+
+_LINKS = frozenset("of and or in on at for to with from by".split())
+
+
+def _offered(phrase: str, question: str) -> bool:
+    """Whether the question offers ``phrase`` as one of its choices, beside an "or" ("Is the
+    capital Paris or Lyon?") or in a list before one ("Lyon, Paris or Nice?").
+
+    Example:
+        >>> _offered("Lyon", "Is the capital of France Paris or Lyon?")
+        True
+        >>> _offered("The United States", "Which country gave the Statue to the United States?")
+        False
+    """
+    said = re.escape(phrase.strip())
+    return bool(said) and (
+        re.search(rf"(?:\bor|,)\s+(?:the\s+)?{said}\b|\b{said}\s*(?:,|\bor\b)", question, re.I)
+        is not None
+    )
 
 
 def _name_given(phrase: str, question: str) -> bool:
