@@ -50,17 +50,25 @@ def _one_model_thread_per_worker() -> Iterator[None]:
 # left. pytest-xdist queues the files by their number of tests, most first, so a file of few
 # but slow tests (a JVM, the embedded model, a browser) was taken last, and the other worker
 # sat idle while it ran (a full run of the suite ended on the embedded model's `backbone run`
-# beside a Spark JVM). These files, the slowest (a JVM, the model), are taken first, in this
-# order; the rest keep xdist's order after them.
+# beside a Spark JVM). These files, the slowest of that run (--durations=60: a JVM, the
+# model, a browser, few tests each), are taken first, in this order; the rest keep xdist's
+# order after them.
 # A file missing here costs only its place in the queue.
 SLOW_FIRST = (
     "spark",  # the two Spark files below, one unit: minutes, JVMs of their own among them
-    # the embedded model (a minute or more each, on one thread under xdist)
+    # the embedded model (minutes for the first, on one thread under xdist)
     "tests/e2e/test_local_model.py",
-    "tests/e2e/test_local_pressure.py",
     "tests/e2e/test_local_reproducible.py",
-    "tests/e2e/test_llama_server.py",
+    "tests/targets/test_local_batch.py",
+    "tests/targets/test_local_cancel.py",
+    "tests/audit/tells/test_planted.py",  # many seeds
+    "tests/e2e/test_local_pressure.py",
     "tests/probes/test_kinds_embedded.py",
+    "tests/scenarios/test_domain_suites.py",
+    "tests/gate/test_ci_example.py",
+    "tests/core/test_yaml_parsers.py",
+    "tests/report/test_ab_browser.py",
+    "tests/e2e/test_llama_server.py",
     "tests/probes/test_embedded.py",
     "tests/evaluation/test_draft.py",
 )
