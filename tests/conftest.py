@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,3 +42,64 @@ def _one_model_thread_per_worker() -> Iterator[None]:
         if workers > 1 and not os.environ.get("BACKBONE_LOCAL_THREADS"):
             mp.setenv("BACKBONE_LOCAL_THREADS", "1")
         yield
+
+
+# ---------- the order the two xdist workers take the test files in ----------
+
+# With ``--dist loadfile`` each worker takes a whole file, and the next when it has two tests
+# left. pytest-xdist queues the files by their number of tests, most first, so a file of few
+# but slow tests (a JVM, the embedded model, a browser) was taken last, and the other worker
+# sat idle while it ran (a full run of the suite ended on the embedded model's `backbone run`
+# beside a Spark JVM). These files, the slowest of that run (--durations=60: a JVM, the
+# model, a browser, few tests each), are taken first, in this order; the rest keep xdist's
+# order after them.
+# A file missing here costs only its place in the queue.
+SLOW_FIRST = (
+    "spark",  # the two Spark files below, one unit: minutes, JVMs of their own among them
+    # the embedded model (minutes for the first, on one thread under xdist)
+    "tests/e2e/test_local_model.py",
+    "tests/e2e/test_local_reproducible.py",
+    "tests/targets/test_local_batch.py",
+    "tests/targets/test_local_cancel.py",
+    "tests/audit/tells/test_planted.py",  # many seeds
+    "tests/e2e/test_local_pressure.py",
+    "tests/probes/test_kinds_embedded.py",
+    "tests/scenarios/test_domain_suites.py",
+    "tests/gate/test_ci_example.py",
+    "tests/core/test_yaml_parsers.py",
+    "tests/report/test_ab_browser.py",
+    "tests/e2e/test_llama_server.py",
+    "tests/probes/test_embedded.py",
+    "tests/evaluation/test_draft.py",
+)
+
+# The Spark engine files run in one worker, one after the other: one JVM (and its warmed-up
+# code) instead of one in each worker. A test that needs a JVM of its own (its memory) still
+# starts one in a fresh process (tests/spark.py's fresh_backbone).
+SPARK_FILES = ("tests/audit/test_engines.py", "tests/monitor/test_engines.py")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which would answer first
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadfile`` with the Spark files as one unit and :data:`SLOW_FIRST` first."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class SlowFirst(LoadFileScheduling):
+        ordered = False
+
+        def _split_scope(self, nodeid: str) -> str:
+            file = str(super()._split_scope(nodeid))
+            return "spark" if file in SPARK_FILES else file
+
+        def _assign_work_unit(self, node: Any) -> None:
+            if not self.ordered:  # the queue is complete at the first assignment
+                rank = {unit: i for i, unit in enumerate(SLOW_FIRST)}
+                units = sorted(self.workqueue.items(), key=lambda u: rank.get(u[0], len(rank)))
+                self.workqueue.clear()
+                self.workqueue.update(units)
+                self.ordered = True
+            super()._assign_work_unit(node)
+
+    return SlowFirst(config, log)

@@ -14,7 +14,7 @@ from backbone.audit.feedback_log import open_log
 from backbone.audit.judging import read_reply
 from backbone.core.errors import InputError
 from tests.audit.logs import planted_rows, write
-from tests.support.loopback import backbone_exe, cli_env
+from tests.support.loopback import backbone_here, cli_env
 
 ROOT = Path(__file__).resolve().parents[2]
 JUDGE = "python:tests.audit.planted_judge:truth"
@@ -22,11 +22,11 @@ CELLS = {("down", None): (20, 5), ("up", None): (40, 30)}
 
 
 def backbone(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``backbone ARGS`` in ``cwd``, in this process (none of these tests is about the
+    process: a subprocess each cost the file 1-2 s of CPU)."""
     env = cli_env(BACKBONE_CACHE_DIR=str(cwd / "cache"))
     env["PYTHONPATH"] = env.get("PYTHONPATH", "") + f":{ROOT}"  # for the planted judge module
-    return subprocess.run(
-        [backbone_exe(), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
-    )
+    return backbone_here(list(args), env=env, cwd=cwd)
 
 
 def refused(proc: subprocess.CompletedProcess[str], *fragments: str) -> None:

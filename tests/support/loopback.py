@@ -735,6 +735,53 @@ def run_cli(
     return proc
 
 
+def backbone_here(
+    args: list[str], *, env: dict[str, str], cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    """``backbone ARGS`` as the console script runs it (``backbone.cli.main``: the same exit
+    code, stdout and stderr; an uncaught exception's traceback on stderr, exit 1), but in
+    this process, in ``cwd`` and with ``env`` as the whole environment, both put back after.
+
+    A ``backbone`` process costs a second or two of CPU before it reads its first argument
+    (Python, DuckDB, Arrow, Typer); for a test about what a command answers, not about the
+    process (signals, ``os._exit``, what it imports, the environment it inherits), this is
+    the same answer without that cost."""
+    import contextlib
+    import io
+    import traceback
+
+    from backbone.cli import main as console_script
+
+    out, err = io.StringIO(), io.StringIO()
+    saved_env, saved_cwd, saved_argv = dict(os.environ), Path.cwd(), sys.argv
+    code: int = 0
+    try:
+        os.environ.clear()
+        os.environ.update(env)
+        os.chdir(cwd)
+        sys.argv = [backbone_exe(), *args]
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                console_script()
+            except SystemExit as exc:
+                if exc.code is None or isinstance(exc.code, int):
+                    code = exc.code or 0
+                else:  # sys.exit("message"): printed, exit 1
+                    print(exc.code, file=sys.stderr)
+                    code = 1
+            except Exception:
+                traceback.print_exc()
+                code = 1
+    finally:
+        sys.argv = saved_argv
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return subprocess.CompletedProcess(
+        [backbone_exe(), *args], code, out.getvalue(), err.getvalue()
+    )
+
+
 def read_results(out: Path) -> dict[str, Any]:
     result: dict[str, Any] = json.loads((out / "results.json").read_text(encoding="utf-8"))
     return result

@@ -29,7 +29,7 @@ from bisect import bisect_left
 from collections.abc import Callable
 from itertools import accumulate
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from backbone.audit.source import (
@@ -714,6 +714,29 @@ def _database_kind(path: str) -> str:
     )
 
 
+def _backend_of(scheme: str) -> str | None:
+    """The Ibis backend ``ibis.connect`` picks for a URL's ``scheme`` (``postgresql`` is
+    ``postgres``), or None where the scheme names none (``file``: the path's suffix decides).
+    Read from the backends' entry points: nothing is imported, nothing connects.
+
+    >>> _backend_of("pyspark"), _backend_of("postgresql"), _backend_of("file")
+    ('pyspark', 'postgres', None)
+    """
+    from importlib.metadata import entry_points
+
+    name = scheme.replace("postgresql", "postgres")
+    return name if name in {e.name for e in entry_points(group="ibis.backends")} else None
+
+
+def _refuse_memory_limit(where: str, backend: str | None) -> NoReturn:
+    raise InputError.single(
+        "--memory-limit",
+        None,
+        f"is DuckDB's memory limit, and {where} is read by {backend or 'its own engine'}"
+        ", not DuckDB: leave --memory-limit out",
+    )
+
+
 def open_on_connection(
     url: str, table: str, opener: TableOpener[T], *, memory_limit: str | None = None
 ) -> T:
@@ -743,6 +766,9 @@ def open_on_connection(
                 f"{other} is not a {'DuckDB' if kind == 'duckdb' else 'SQLite'} database file: "
                 "a JSONL, CSV or Parquet log is given as the file itself, not with --connection",
             )
+    backend = None if bare else _backend_of(kind)
+    if memory_limit and backend not in (None, "duckdb", "sqlite"):  # sqlite: a DuckDB copy
+        _refuse_memory_limit(where, backend)  # before connecting: no JVM, no server to wait on
     if kind == "sqlite":  # Ibis' SQLite cannot run the queries
         from backbone.evaluation.sqlite_table import open_sqlite_table
 
@@ -772,12 +798,7 @@ def open_on_connection(
             if memory_limit:
                 set_memory_limit(con.con, memory_limit)
         elif memory_limit:
-            raise InputError.single(
-                "--memory-limit",
-                None,
-                f"is DuckDB's memory limit, and {where} is read by {backend or 'its own engine'}"
-                ", not DuckDB: leave --memory-limit out",
-            )
+            _refuse_memory_limit(where, backend)
         try:
             found = _open_table(con, table)
         except Exception as exc:  # the backend's "no such table" (TableNotFound, its own...)
