@@ -222,7 +222,8 @@ def test_a_target_exception_of_megabytes_is_cut_on_the_terminal_and_in_the_files
     done = subprocess.run(
         [backbone_exe(), "run", "--target", "python:huge_bot.py:reply", "--suite", "suite.yaml",
          "--out", "out", "--retries", "0", "--no-cache", "--quiet"],
-        cwd=tmp_path, env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
+        cwd=tmp_path,  # the bot imports tests.support: this tree on its path
+        env=cli_env(PYTHONPATH=str(ROOT), BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
