@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from backbone.cli.app import app
 from tests.audit.logs import planted_rows, write_jsonl
+from tests.support.json_objects import objects_with
 
 JUDGE = "python:tests.audit.planted_judge:truth"
 
@@ -22,18 +23,9 @@ def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
 
 
-def rates(doc: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
-    """Every object with a ``value`` and a ``ci`` in ``doc``, with where it is."""
-    found: list[tuple[str, dict[str, Any]]] = []
-    if isinstance(doc, dict):
-        if {"value", "ci"} <= set(doc) and isinstance(doc["ci"], list):
-            found.append((path, doc))
-        for k, v in doc.items():
-            found += rates(v, f"{path}.{k}")
-    elif isinstance(doc, list):
-        for i, v in enumerate(doc):
-            found += rates(v, f"{path}[{i}]")
-    return found
+def rates(doc: Any) -> list[tuple[str, dict[str, Any]]]:
+    """Every object with a ``value`` and a ``ci`` (a list) in ``doc``, with where it is."""
+    return [(at, o) for at, o in objects_with(doc, {"value", "ci"}) if isinstance(o["ci"], list)]
 
 
 def test_a_sampled_audit_holds_each_share_inside_its_interval(tmp_path: Path) -> None:

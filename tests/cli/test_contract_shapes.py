@@ -15,6 +15,7 @@ import yaml
 from typer.testing import CliRunner
 
 from backbone.cli.app import app
+from tests.support.json_objects import objects_with
 
 FIX = "python:tests.fixtures.contract_bots"
 KEY = {"type": "text", "accept": ["Rome"], "reject": ["Milan"]}
@@ -177,17 +178,8 @@ def outs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return o
 
 
-def _rates(node: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
-    found: list[tuple[str, dict[str, Any]]] = []
-    if isinstance(node, dict):
-        if "value" in node and "ci" in node and "n" in node:
-            found.append((path, node))
-        for k, v in node.items():
-            found += _rates(v, f"{path}.{k}")
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            found += _rates(v, f"{path}[{i}]")
-    return found
+def _rates(doc: Any) -> list[tuple[str, dict[str, Any]]]:
+    return list(objects_with(doc, {"value", "ci", "n"}))
 
 
 def test_every_json_written_carries_schema_version_and_well_formed_rates(
