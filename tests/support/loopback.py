@@ -748,14 +748,21 @@ def backbone_here(
     the same answer without that cost."""
     import contextlib
     import io
+    import logging
     import traceback
 
     from backbone.cli import main as console_script
 
     out, err = io.StringIO(), io.StringIO()
     saved_env, saved_cwd, saved_argv = dict(os.environ), Path.cwd(), sys.argv
+    # backbone's `logging` warnings reach a process's stderr through logging's last-resort
+    # handler, used only while the root logger has no handler; pytest's log capture puts
+    # handlers there, which took those warnings out of this stderr
+    root = logging.getLogger()
+    saved_handlers = root.handlers[:]
     code: int = 0
     try:
+        root.handlers.clear()
         os.environ.clear()
         os.environ.update(env)
         os.chdir(cwd)
@@ -773,6 +780,7 @@ def backbone_here(
                 traceback.print_exc()
                 code = 1
     finally:
+        root.handlers[:] = saved_handlers
         sys.argv = saved_argv
         os.chdir(saved_cwd)
         os.environ.clear()
