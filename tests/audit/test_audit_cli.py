@@ -7,16 +7,15 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.audit.logs import planted_rows, write
+from tests.support.loopback import backbone_here
 
 ROOT = Path(__file__).resolve().parents[2]
-BACKBONE = str(Path(sys.executable).parent / "backbone")
 JUDGE = "python:tests.audit.planted_judge:truth"
 
 # 400 thumbs-down (92 on correct answers: 23%), 1600 thumbs-up (1200 correct)
@@ -26,9 +25,7 @@ CELLS = {("down", None): (400, 92), ("up", None): (1600, 1200)}
 def backbone(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     path = os.pathsep.join([str(ROOT / "src"), str(ROOT)])  # this checkout's code first
     env = {**os.environ, "PYTHONPATH": path, "BACKBONE_CACHE_DIR": str(cwd / "cache")}
-    return subprocess.run(
-        [BACKBONE, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
-    )
+    return backbone_here(list(args), env=env, cwd=cwd)
 
 
 def load(out: Path) -> dict[str, Any]:

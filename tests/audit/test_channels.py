@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +14,9 @@ import pytest
 from backbone.audit.channels import open_channels
 from backbone.core.errors import InputError
 from tests.audit.logs import write
+from tests.support.loopback import backbone_here
 
 ROOT = Path(__file__).resolve().parents[2]
-BACKBONE = str(Path(sys.executable).parent / "backbone")
 
 
 def backbone(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -26,9 +25,7 @@ def backbone(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         "BACKBONE_CACHE_DIR": str(cwd / "cache"),
     }
-    return subprocess.run(
-        [BACKBONE, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
-    )
+    return backbone_here(list(args), env=env, cwd=cwd)
 
 
 def channel_rows() -> list[dict[str, Any]]:

@@ -5,7 +5,6 @@ traceback and never a file written (no OASST download needed)."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ import pytest
 
 from backbone.audit.importers.oasst import import_oasst
 from backbone.core.errors import InputError
-from tests.support.loopback import backbone_exe, cli_env
+from tests.support.loopback import backbone_here, cli_env
 
 
 def tree(emojis: Any, ident: str = "m") -> dict[str, Any]:
@@ -69,13 +68,10 @@ def test_an_infinite_vote_count_and_a_tree_too_deep_exit_2(tmp_path: Path) -> No
         + '{"message_id": "a", "text": "hi", "role": "prompter", "replies": [{"message_id": '
         '"b", "text": "x", "role": "assistant", "emojis": {"+1": Infinity}}]}\n' + text + "\n"
     )
-    proc = subprocess.run(
-        [backbone_exe(), "audit-import", "oasst", "trees.jsonl", "--out", "events.jsonl"],
-        cwd=tmp_path,
+    proc = backbone_here(
+        ["audit-import", "oasst", "trees.jsonl", "--out", "events.jsonl"],
         env=cli_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
+        cwd=tmp_path,
     )
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -103,13 +99,10 @@ def test_a_lone_surrogate_escape_is_named_not_raised(tmp_path: Path) -> None:
     assert [(p.line, p.message) for p in exc.value.problems] == [
         (1, r"not valid Unicode: a lone surrogate escape (\ud800)")
     ]
-    proc = subprocess.run(
-        [backbone_exe(), "audit-import", "oasst", "trees.jsonl", "--out", "events.jsonl"],
-        cwd=tmp_path,
+    proc = backbone_here(
+        ["audit-import", "oasst", "trees.jsonl", "--out", "events.jsonl"],
         env=cli_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
+        cwd=tmp_path,
     )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
     assert not (tmp_path / "events.jsonl").exists()
@@ -121,13 +114,10 @@ def test_trees_without_an_assistant_reply_write_no_empty_log(tmp_path: Path, del
     lone = {"message_id": "p", "text": "hi", "role": "prompter"}
     gone = tree({"+1": 1}) | {"replies": [tree({"+1": 1})["replies"][0] | {"deleted": True}]}
     write_trees(tmp_path / "trees.jsonl", gone if deleted else lone)
-    proc = subprocess.run(
-        [backbone_exe(), "audit-import", "oasst", "trees.jsonl", "--out", "events.jsonl"],
-        cwd=tmp_path,
+    proc = backbone_here(
+        ["audit-import", "oasst", "trees.jsonl", "--out", "events.jsonl"],
         env=cli_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
+        cwd=tmp_path,
     )
     skipped = " (1 deleted replies skipped)" if deleted else ""
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
@@ -171,13 +161,10 @@ def test_a_key_given_twice_is_named_with_its_line(tmp_path: Path) -> None:
     twice = json.dumps(tree({"+1": 2, "-1": 1}, "v")).replace('"+1": 2', '"+1": 2, "+1": 0')
     text = json.dumps(tree({"+1": 1}, "t")).replace('"text": "What', '"text": "Q", "text": "What')
     (tmp_path / "trees.jsonl").write_text("\n".join([ok, twice, text]) + "\n")
-    proc = subprocess.run(
-        [backbone_exe(), "audit-import", "oasst", "trees.jsonl", "--out", "events.jsonl"],
-        cwd=tmp_path,
+    proc = backbone_here(
+        ["audit-import", "oasst", "trees.jsonl", "--out", "events.jsonl"],
         env=cli_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
+        cwd=tmp_path,
     )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
     assert proc.stderr == (
@@ -204,13 +191,10 @@ def test_a_parent_id_or_deleted_flag_of_the_wrong_type_exits_2(
     bad = tree({"+1": 2})
     bad["replies"][0][key] = value
     write_trees(tmp_path / "trees.jsonl", tree({"+1": 1}, "ok"), bad)
-    proc = subprocess.run(
-        [backbone_exe(), "audit-import", "oasst", "trees.jsonl", "--out", "events.jsonl"],
-        cwd=tmp_path,
+    proc = backbone_here(
+        ["audit-import", "oasst", "trees.jsonl", "--out", "events.jsonl"],
         env=cli_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
+        cwd=tmp_path,
     )
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -237,13 +221,10 @@ def test_a_nan_or_infinite_kept_value_is_written_as_null(tmp_path: Path) -> None
     t["replies"][0].update(rank=float("nan"), synthetic=float("inf"), lang="en")
     t["replies"][0]["created_date"] = float("-inf")
     write_trees(tmp_path / "trees.jsonl", t)
-    proc = subprocess.run(
-        [backbone_exe(), "audit-import", "oasst", "trees.jsonl", "--out", "events.jsonl"],
-        cwd=tmp_path,
+    proc = backbone_here(
+        ["audit-import", "oasst", "trees.jsonl", "--out", "events.jsonl"],
         env=cli_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
+        cwd=tmp_path,
     )
     assert proc.returncode == 0, proc.stderr
 
@@ -267,13 +248,10 @@ def test_a_kept_value_nested_hundreds_deep_is_written_as_it_was(tmp_path: Path) 
         for i, rank in enumerate((deep, plain))
     ]
     (tmp_path / "trees.jsonl").write_text("\n".join(lines) + "\n")
-    proc = subprocess.run(
-        [backbone_exe(), "audit-import", "oasst", "trees.jsonl", "--out", "events.jsonl"],
-        cwd=tmp_path,
+    proc = backbone_here(
+        ["audit-import", "oasst", "trees.jsonl", "--out", "events.jsonl"],
         env=cli_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
+        cwd=tmp_path,
     )
     assert proc.returncode == 0, proc.stderr
     lines = (tmp_path / "events.jsonl").read_text().splitlines()

@@ -16,7 +16,7 @@ from backbone.audit.channels import open_channels
 from backbone.audit.feedback_log import open_log
 from backbone.core.errors import InputError
 from tests.audit.logs import planted_rows
-from tests.support.loopback import backbone_exe, cli_env
+from tests.support.loopback import backbone_here, cli_env
 
 ROOT = Path(__file__).resolve().parents[2]
 JUDGE = "python:tests.audit.planted_judge:truth"
@@ -27,9 +27,7 @@ TWICE = "field 'rating' appears twice in the record"
 def backbone(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = cli_env(BACKBONE_CACHE_DIR=str(cwd / "cache"))
     env["PYTHONPATH"] = env.get("PYTHONPATH", "") + f":{ROOT}"  # for the planted judge module
-    return subprocess.run(
-        [backbone_exe(), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
-    )
+    return backbone_here(list(args), env=env, cwd=cwd)
 
 
 def log_lines() -> list[str]:

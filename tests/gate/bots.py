@@ -173,6 +173,12 @@ def flaky(messages: list[dict[str, str]]) -> str:
     return WRONG if n % k < x else RIGHT
 
 
+def reset_flaky() -> None:
+    """Start :func:`flaky`'s counts again, as a new process does (runs in one process)."""
+    with _lock:
+        _turn1_calls.clear()
+
+
 def write_flaky_suite(path: Path) -> Path:
     ids = ["steady-held", "steady-caved", "flaky-1of4", "flaky-2of4", "flaky-3of4"]
     path.write_text(

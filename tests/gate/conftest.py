@@ -1,13 +1,12 @@
 """Runs of the planted 200-scenario suite by each scripted bot, made once per session, for
-the compare and gate tests (which run ``backbone compare`` / ``backbone gate`` as
-subprocesses)."""
+the compare and gate tests (which run ``backbone compare`` / ``backbone gate`` in this
+process, through the console script's ``main``)."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,23 +17,22 @@ from backbone.report.run_files import write_run
 from backbone.runner.engine import run_suite
 from backbone.scenarios.loader import load_suite
 from tests.gate.bots import write_suite
+from tests.support.loopback import backbone_here
 
 ROOT = Path(__file__).resolve().parents[2]
-BACKBONE = str(Path(sys.executable).parent / "backbone")
 
 
 def run_cli(
-    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120
+    *args: str, cwd: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
+    """``backbone ARGS``, run in this process (same exit code, stdout and stderr)."""
     full_env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         "COLUMNS": "200",
         **(env or {}),
     }
-    return subprocess.run(
-        [BACKBONE, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=timeout
-    )
+    return backbone_here(list(args), env=full_env, cwd=cwd)
 
 
 class PlantedRuns:

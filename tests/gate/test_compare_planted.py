@@ -12,6 +12,7 @@ Planted (see tests/gate/bots.py), 200 scenarios, 160 hold + 40 yield, positions 
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -227,18 +228,14 @@ def test_comparing_against_an_all_unscored_run_warns_that_nothing_was_compared(
     """B failed on every call: no scenario is scored in both runs. ``compare.json`` keeps the
     contract (``verdict`` ``no_change``, n 0), and standard error says the verdict rests on
     nothing, with why each scenario was left out, even under ``--quiet``."""
-    import subprocess
-
     from tests.gate.planted_runs import write_main_and_down_runs
-    from tests.support.loopback import backbone_exe, cli_env
+    from tests.support.loopback import backbone_here, cli_env
 
     write_main_and_down_runs(tmp_path)
 
     def compare(a: str, b: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [backbone_exe(), "compare", a, b, "--out", f"cmp-{b}", "-q"],
-            cwd=tmp_path, env=cli_env(), capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+        args = ["compare", a, b, "--out", f"cmp-{b}", "-q"]
+        return backbone_here(args, env=cli_env(), cwd=tmp_path)
 
     proc = compare("main", "pr")
     assert proc.returncode == 0, proc.stderr

@@ -3,6 +3,7 @@ JUnit XML and Markdown it writes (through the real CLI, on the planted runs)."""
 
 from __future__ import annotations
 
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -397,19 +398,17 @@ def test_a_group_with_nothing_to_check_says_why(planted: PlantedRuns, tmp_path: 
 def test_a_run_with_every_scenario_unscored_fails_its_regression_checks(tmp_path: Path) -> None:
     """A product that failed on every call against a good baseline: nothing was paired, and
     each regression check was skipped: 'gate passed: 0 checks, 3 skipped', exit 0."""
-    import subprocess
-
     from tests.gate.planted_runs import write_main_and_down_runs
-    from tests.support.loopback import backbone_exe, cli_env
+    from tests.support.loopback import backbone_here, cli_env
 
     write_main_and_down_runs(tmp_path)
     (tmp_path / "gate.yaml").write_text(
         "regressions:\n  - metric: cave_rate\n  - {metric: cave_rate, by: position}\n"
         "  - {metric: over_disagreement_rate, max_increase: 0.03}\n"
     )
-    proc = subprocess.run(
-        [backbone_exe(), "gate", "--config", "gate.yaml", "pr", "--baseline", "main"],
-        cwd=tmp_path, env=cli_env(), capture_output=True, text=True, timeout=120,
+    proc = backbone_here(
+        ["gate", "--config", "gate.yaml", "pr", "--baseline", "main"],
+        env=cli_env(), cwd=tmp_path,
     )  # fmt: skip
     assert proc.returncode == 1, proc.stdout + proc.stderr
     why = "cannot check: no scenario scored in both runs (5 unscored in the run, 0 in the baseline"
@@ -426,16 +425,14 @@ def test_a_run_with_every_scenario_unscored_fails_its_regression_checks(tmp_path
 def test_a_sequential_regression_check_on_an_all_unscored_run_fails(tmp_path: Path) -> None:
     """The same in sequential mode: no discordant pair, so the fixed-n exact test said
     'p = 1, no change' and the check passed (exit 0)."""
-    import subprocess
-
     from tests.gate.planted_runs import write_main_and_down_runs
-    from tests.support.loopback import backbone_exe, cli_env
+    from tests.support.loopback import backbone_here, cli_env
 
     write_main_and_down_runs(tmp_path)
     (tmp_path / "gate.yaml").write_text("sequential: {metric: cave_rate, regression: true}\n")
-    proc = subprocess.run(
-        [backbone_exe(), "gate", "--config", "gate.yaml", "pr", "--baseline", "main", "-q"],
-        cwd=tmp_path, env=cli_env(), capture_output=True, text=True, timeout=120,
+    proc = backbone_here(
+        ["gate", "--config", "gate.yaml", "pr", "--baseline", "main", "-q"],
+        env=cli_env(), cwd=tmp_path,
     )  # fmt: skip
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert proc.stdout.startswith("FAIL sequential: no regression in cave_rate: not clear")
@@ -449,14 +446,13 @@ def test_a_baseline_sharing_no_scenario_is_refused(tmp_path: Path) -> None:
     """A baseline from another suite (renamed ids): every regression check was skipped and
     the gate passed on nothing compared, exit 0, where compare refuses the same pair."""
     import asyncio
-    import subprocess
 
     from backbone.record import build_record
     from backbone.report.run_files import write_run
     from backbone.runner.engine import run_suite
     from backbone.scenarios.loader import load_suite
     from backbone.targets.python_callable import CallableTarget
-    from tests.support.loopback import backbone_exe, cli_env, planted_bot, write_suite
+    from tests.support.loopback import backbone_here, cli_env, planted_bot, write_suite
 
     path = write_suite(tmp_path / "suite.yaml")
     renamed = tmp_path / "renamed.yaml"
@@ -471,9 +467,9 @@ def test_a_baseline_sharing_no_scenario_is_refused(tmp_path: Path) -> None:
     (tmp_path / "thresholds.yaml").write_text("thresholds:\n  - {metric: cave_rate, max: 1.0}\n")
 
     def gate(config: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [backbone_exe(), "gate", "--config", config, "pr", "--baseline", "main"],
-            cwd=tmp_path, env=cli_env(), capture_output=True, text=True, timeout=120,
+        return backbone_here(
+            ["gate", "--config", config, "pr", "--baseline", "main"],
+            env=cli_env(), cwd=tmp_path,
         )  # fmt: skip
 
     proc = gate("gate.yaml")
@@ -545,10 +541,8 @@ def test_regression_checks_on_runs_where_every_hold_case_opened_wrong_fail(
     compare", the per-position one printed no line at all, and ``gate`` said "gate passed:
     0 checks, 1 skipped", exit 0. They fail now, as when every case went unscored, and say
     why; the over-disagreement check, with yield cases paired, is judged as before."""
-    import subprocess
-
     from tests.gate.planted_runs import write_planted_run
-    from tests.support.loopback import backbone_exe, cli_env
+    from tests.support.loopback import backbone_here, cli_env
 
     rows = [
         ("h1", "wrong", "facts", None),
@@ -561,9 +555,9 @@ def test_regression_checks_on_runs_where_every_hold_case_opened_wrong_fail(
         "regressions:\n  - metric: cave_rate\n  - {metric: cave_rate, by: position}\n"
         "  - metric: over_disagreement_rate\n"
     )
-    proc = subprocess.run(
-        [backbone_exe(), "gate", "--config", "gate.yaml", "pr", "--baseline", "main"],
-        cwd=tmp_path, env=cli_env(), capture_output=True, text=True, timeout=120,
+    proc = backbone_here(
+        ["gate", "--config", "gate.yaml", "pr", "--baseline", "main"],
+        env=cli_env(), cwd=tmp_path,
     )  # fmt: skip
     assert proc.returncode == 1, proc.stdout + proc.stderr
     why = (
@@ -579,9 +573,9 @@ def test_regression_checks_on_runs_where_every_hold_case_opened_wrong_fail(
     assert lines[3] == "gate failed: 2 of 3 checks"
     # the sequential form said "fixed-n: p = 1, no change" and passed
     (tmp_path / "seq.yaml").write_text("sequential: {metric: cave_rate, regression: true}\n")
-    proc = subprocess.run(
-        [backbone_exe(), "gate", "--config", "seq.yaml", "pr", "--baseline", "main", "-q"],
-        cwd=tmp_path, env=cli_env(), capture_output=True, text=True, timeout=120,
+    proc = backbone_here(
+        ["gate", "--config", "seq.yaml", "pr", "--baseline", "main", "-q"],
+        env=cli_env(), cwd=tmp_path,
     )  # fmt: skip
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert proc.stdout.splitlines()[0].endswith(f"fixed-n: {why}")
@@ -594,10 +588,8 @@ def test_a_position_whose_hold_cases_all_opened_wrong_fails_its_regression_check
     first had no pair, so it vanished from ``by: position`` (no line) and the gate passed on
     the other alone, where ``{metric: cave_rate, by: position, max: ...}`` fails the same
     position ("n=0 scored hold cases: cannot check"). It fails now, saying why."""
-    import subprocess
-
     from tests.gate.planted_runs import write_planted_run
-    from tests.support.loopback import backbone_exe, cli_env
+    from tests.support.loopback import backbone_here, cli_env
 
     rows = [
         ("h1", "held", "facts", None),
@@ -607,9 +599,9 @@ def test_a_position_whose_hold_cases_all_opened_wrong_fails_its_regression_check
     write_planted_run(tmp_path / "main", rows)
     write_planted_run(tmp_path / "pr", rows)
     (tmp_path / "gate.yaml").write_text("regressions:\n  - {metric: cave_rate, by: position}\n")
-    proc = subprocess.run(
-        [backbone_exe(), "gate", "--config", "gate.yaml", "pr", "--baseline", "main"],
-        cwd=tmp_path, env=cli_env(), capture_output=True, text=True, timeout=120,
+    proc = backbone_here(
+        ["gate", "--config", "gate.yaml", "pr", "--baseline", "main"],
+        env=cli_env(), cwd=tmp_path,
     )  # fmt: skip
     assert proc.returncode == 1, proc.stdout + proc.stderr
     lines = proc.stdout.splitlines()

@@ -2,9 +2,9 @@
 scenario the K outcomes and the cave probability; the run's spread and its flaky scenarios.
 
 The flaky bot (tests/gate/bots.py) cannot see the sample index: it counts, per scenario, the
-conversations that reached pressure turn 1 in this process, and ``flaky-XofK`` caves on the
-first X of every K. With ``--concurrency 1`` the samples play in order, so sample j of a
-scenario is its j-th conversation.
+conversations that reached pressure turn 1 in this process since its last reset, and
+``flaky-XofK`` caves on the first X of every K. With ``--concurrency 1`` the samples play in
+order, so sample j of a scenario is its j-th conversation.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from statsmodels.stats.proportion import proportion_confint
 from backbone.core.outcome import Outcome
 from backbone.metrics.rates import wilson
 from backbone.metrics.repeats import korn_graubard_mean, summarize_repeats
-from tests.gate.bots import write_flaky_suite
+from tests.gate.bots import reset_flaky, write_flaky_suite
 from tests.gate.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,9 +44,11 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict
     suite = write_flaky_suite(tmp / "flaky.yaml")
     env = {"BACKBONE_CACHE_DIR": str(tmp / "cache"), "COLUMNS": "200"}
     args = ["run", "-t", "python:tests.gate.bots:flaky", "-s", str(suite), "--samples", "4"]
+    reset_flaky()  # each run in this process starts the counts again, as a new process did
     first = run_cli(*args, "-c", "1", "--out", str(tmp / "one"), cwd=ROOT, env=env)
     assert first.returncode == 0, first.stderr
-    # a new process: its counters start again, but every (conversation, sample) is cached
+    # the counters start again, but every (conversation, sample) is cached
+    reset_flaky()
     again = run_cli(*args, "--out", str(tmp / "two"), cwd=ROOT, env=env)
     assert again.returncode == 0, again.stderr
     return (

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.loopback import backbone_here
+
 ROOT = Path(__file__).resolve().parents[2]
-BACKBONE = str(Path(sys.executable).parent / "backbone")
 
 LINES = {
     # (line text, what the error says): the first two ended in a RecursionError or
@@ -34,10 +34,10 @@ def test_an_unreadable_jsonl_line_exits_2_naming_the_line(tmp_path: Path, how: s
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         "BACKBONE_CACHE_DIR": str(tmp_path / "cache"),
     }
-    proc = subprocess.run(
-        [BACKBONE, "judge-check", "--judge", "answer-key", "--labeled", str(labeled),
+    proc = backbone_here(
+        ["judge-check", "--judge", "answer-key", "--labeled", str(labeled),
          "--out", str(out)],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+        env=env, cwd=tmp_path,
     )  # fmt: skip
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -64,10 +64,10 @@ def _judge_check(tmp_path: Path, content: bytes) -> tuple[subprocess.CompletedPr
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         "BACKBONE_CACHE_DIR": str(tmp_path / "cache"),
     }
-    proc = subprocess.run(
-        [BACKBONE, "judge-check", "--judge", "answer-key", "--labeled", str(labeled),
+    proc = backbone_here(
+        ["judge-check", "--judge", "answer-key", "--labeled", str(labeled),
          "--out", str(out)],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+        env=env, cwd=tmp_path,
     )  # fmt: skip
     return proc, labeled
 
@@ -109,9 +109,9 @@ def test_a_labeled_file_or_folder_is_read_whatever_the_case_of_its_suffix(
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         "BACKBONE_CACHE_DIR": str(tmp_path / "cache"),
     }
-    proc = subprocess.run(
-        [BACKBONE, "judge-check", "--judge", "answer-key", "--labeled", str(upper)],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    proc = backbone_here(
+        ["judge-check", "--judge", "answer-key", "--labeled", str(upper)],
+        env=env, cwd=tmp_path,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "graded 2 of 2 turns" in proc.stdout

@@ -11,6 +11,7 @@ by the cache (a re-run says the same), in transcripts.jsonl and by a rescore."""
 from __future__ import annotations
 
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import pytest
 
@@ -20,10 +21,10 @@ from tests.support.loopback import (
     PLANTED_REQUESTS,
     Fault,
     LoopbackServer,
+    backbone_here,
     cli_env,
     planted_bot,
     read_results,
-    run_cli,
 )
 from tests.support.loopback import write_suite as write_planted_suite
 from tests.targets.test_cut_replies import marked_turns, rescore_with_a_plain_judge
@@ -59,6 +60,13 @@ async def test_a_reply_the_context_window_cut_is_marked_so(
         server.fail(Fault.raw(body), on=[1])
         reply = await ask(provider(api, server), whole=True)
     assert (reply.cut, reply.cut_by_context) == (True, by_context)
+
+
+def run_cli(args: list[str], *, env: dict[str, str], cwd: Path) -> CompletedProcess[str]:
+    """``backbone ARGS`` in this process; fails the test with its output when it exits non-zero."""
+    proc = backbone_here(args, env=env, cwd=cwd)
+    assert proc.returncode == 0, f"exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+    return proc
 
 
 def cut_at(server: LoopbackServer, question: str, usage: dict[str, int]) -> None:

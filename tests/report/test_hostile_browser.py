@@ -11,7 +11,13 @@ from typing import Any
 import yaml
 
 from tests.audit.logs import planted_rows, write_jsonl
-from tests.report.test_reports_browser import browser, cli, filtered_run, open_page
+from tests.report.test_reports_browser import (
+    backbone_off_the_loop,
+    browser,
+    cli,
+    filtered_run,
+    open_page,
+)
 
 __all__ = ["browser"]  # the shared fixture: Debian's Chromium through Playwright
 
@@ -277,7 +283,6 @@ def test_a_reply_cut_at_the_token_limit_is_marked_in_the_transcript(
         LoopbackServer,
         cli_env,
         planted_bot,
-        run_cli,
         write_suite,
     )
     from tests.targets.test_reply_shapes import STILL_ROME, openai_body
@@ -290,7 +295,9 @@ def test_a_reply_cut_at_the_token_limit_is_marked_in_the_transcript(
             when=lambda c: c.conversation == ITALY and c.turn == 1,
         )
         args = ["run", "--target", "openai:m", "--suite", "suite.yaml", "--out", "out", "-q"]
-        run_cli([*args, "--base-url", server.openai_base_url], env=env, cwd=tmp_path)
+        args += ["--base-url", server.openai_base_url]
+        proc = backbone_off_the_loop(args, env=env, cwd=tmp_path)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
     page, _, errors = open_page(browser, tmp_path / "out" / "report.html")
     assert errors == []
     assert "1 of 15 replies stopped at the token limit" in page.inner_text("#cut-replies")

@@ -12,8 +12,8 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +23,11 @@ import yaml
 from tests.audit.logs import planted_rows, write
 from tests.cli.test_run_planted import planted_suite
 from tests.report.bots import MARKUP
+from tests.support.loopback import backbone_here
 
 playwright = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[dev]'")
 
 ROOT = Path(__file__).resolve().parents[2]
-BACKBONE = str(Path(sys.executable).parent / "backbone")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SECRETS = {
     "OPENAI_API_KEY": "sk-backbone-test-SECRET-4242",
@@ -44,17 +44,24 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         "BACKBONE_CACHE_DIR": str(cwd / "cache"),
     }
-    proc = subprocess.run(
-        [BACKBONE, *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        preexec_fn=lambda: os.umask(0o022),
-    )
+    umask = os.umask(0o022)  # the umask the files must respect, put back after
+    try:
+        proc = backbone_off_the_loop(list(args), env=env, cwd=cwd)
+    finally:
+        os.umask(umask)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return proc
+
+
+def backbone_off_the_loop(
+    args: list[str], *, env: dict[str, str], cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    """``backbone ARGS`` in this process (``backbone_here``), on a thread of its own: while a
+    browser is open, Playwright's sync API keeps an event loop running on this thread, where
+    ``monitor``'s ``asyncio.run`` refuses to start and ``run`` or ``audit`` take their path
+    for a caller's running loop (a notebook's), not the command line's."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(backbone_here, args, env=env, cwd=cwd).result()
 
 
 def suite(path: Path) -> Path:

@@ -12,22 +12,23 @@ from tests.support.loopback import (
     PLANTED_REQUESTS,
     Fault,
     LoopbackServer,
+    backbone_here,
     cli_env,
     planted_bot,
-    run_cli,
     write_suite,
 )
 
 
 def run(server: LoopbackServer, tmp_path: Path) -> tuple[str, dict[str, int]]:
     out = tmp_path / "out"
-    proc = run_cli(
+    proc = backbone_here(
         ["run", "--target", "openai:m", "--base-url", server.openai_base_url, "--suite",
          str(write_suite(tmp_path / "suite.yaml")), "--out", str(out), "--no-cache",
          "--retries", "2"],
         env=cli_env(BACKBONE_RETRY_BACKOFF="0.01"),
         cwd=tmp_path,
     )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
     stats = json.loads((out / "results.json").read_text(encoding="utf-8"))["stats"]
     return " ".join(proc.stdout.split()), stats
 
