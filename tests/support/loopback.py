@@ -748,18 +748,25 @@ def backbone_here(
     the same answer without that cost."""
     import contextlib
     import io
+    import logging
     import traceback
 
     from backbone.cli import main as console_script
 
     out, err = io.StringIO(), io.StringIO()
     saved_env, saved_cwd, saved_argv = dict(os.environ), Path.cwd(), sys.argv
+    # a process's root logger has no handler, so a warning goes to its stderr (logging's
+    # last resort); pytest's capture handlers on this one's took them off the captured stderr
+    root = logging.getLogger()
+    saved_handlers, saved_level = root.handlers[:], root.level
     code: int = 0
     try:
         os.environ.clear()
         os.environ.update(env)
         os.chdir(cwd)
         sys.argv = [backbone_exe(), *args]
+        root.handlers.clear()
+        root.setLevel(logging.WARNING)
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
                 console_script()
@@ -773,6 +780,8 @@ def backbone_here(
                 traceback.print_exc()
                 code = 1
     finally:
+        root.handlers[:] = saved_handlers
+        root.setLevel(saved_level)
         sys.argv = saved_argv
         os.chdir(saved_cwd)
         os.environ.clear()
@@ -780,6 +789,20 @@ def backbone_here(
     return subprocess.CompletedProcess(
         [backbone_exe(), *args], code, out.getvalue(), err.getvalue()
     )
+
+
+def run_cli_here(
+    args: list[str], *, env: dict[str, str], cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    """:func:`run_cli` in this process (:func:`backbone_here`): ``backbone ARGS``; fails the
+    test with its output when it exits non-zero."""
+    proc = backbone_here(args, env=env, cwd=cwd)
+    if proc.returncode != 0:
+        raise AssertionError(
+            f"backbone {' '.join(args)} exited {proc.returncode}\n"
+            f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+        )
+    return proc
 
 
 def read_results(out: Path) -> dict[str, Any]:
