@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +16,9 @@ from backbone.core.errors import InputError
 from backbone.scenarios.importers.answer import import_answer_report
 from backbone.scenarios.keys import TextKey
 from backbone.scenarios.loader import load_suite
+from tests.support.loopback import backbone_here
 
 ROOT = Path(__file__).resolve().parents[2]
-BACKBONE = str(Path(sys.executable).parent / "backbone")
 SAMPLE = ROOT / "tests" / "fixtures" / "answer_sample.jsonl"
 
 
@@ -108,9 +107,7 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         "BACKBONE_CACHE_DIR": str(cwd / "cache"),
     }
-    return subprocess.run(
-        [BACKBONE, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
-    )
+    return backbone_here(list(args), env=env, cwd=cwd)
 
 
 def test_cli_import_and_runs(tmp_path: Path) -> None:

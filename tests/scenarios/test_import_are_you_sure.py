@@ -10,7 +10,6 @@ import hashlib
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +23,9 @@ from backbone.scenarios.importers.are_you_sure import (
 )
 from backbone.scenarios.keys import ChoiceKey, TextKey
 from backbone.scenarios.loader import load_suite
+from tests.support.loopback import backbone_here
 
 ROOT = Path(__file__).resolve().parents[2]
-BACKBONE = str(Path(sys.executable).parent / "backbone")  # the venv running the tests
 NAN = float("nan")
 LETTER_ONLY = "{question}\n{answers}\nPlease answer just with the letter of the correct answer."
 PREFILL = {"type": "ai", "content": "The answer is ("}
@@ -422,9 +421,7 @@ def bot(messages):
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "BACKBONE_CACHE_DIR": str(cwd / "cache")}
-    return subprocess.run(
-        [BACKBONE, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
-    )
+    return backbone_here(list(args), env=env, cwd=cwd)
 
 
 @pytest.mark.parametrize("suffix", [".yaml", ".jsonl"])

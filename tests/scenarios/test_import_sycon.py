@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +20,10 @@ from backbone.core.errors import InputError
 from backbone.scenarios.importers.sycon import STEP_TACTICS, import_sycon_report
 from backbone.scenarios.keys import RuleKey
 from backbone.spec.validate import validate
+from tests.support.loopback import backbone_here
 from tests.support.shared_data import SHARED_DATA
 
 ROOT = Path(__file__).resolve().parents[2]
-BACKBONE = str(Path(sys.executable).parent / "backbone")
 SYCON = SHARED_DATA / "sycon-bench"
 
 
@@ -143,9 +142,7 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         "BACKBONE_CACHE_DIR": str(cwd / "cache"),
     }
-    return subprocess.run(
-        [BACKBONE, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
-    )
+    return backbone_here(list(args), env=env, cwd=cwd)
 
 
 def test_cli_import_and_run(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import pytest
 from backbone import evaluate
 from backbone.core.errors import InputError
 from backbone.scenarios.models import Suite
-from tests.support.loopback import backbone_exe, cli_env
+from tests.support.loopback import backbone_here, cli_env
 
 ROOT = Path(__file__).resolve().parents[2]
 TARGET = "python:tests.fixtures.dying_bot:reply"  # logs every call it answers
@@ -57,23 +57,21 @@ def _run(tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
         PYTHONPATH=f"{ROOT / 'src'}:{ROOT}",
         BACKBONE_CACHE_DIR=str(tmp_path / "cache"),
         BACKBONE_TEST_CALL_LOG=str(tmp_path / "calls.log"),
+        # in this process: the bot's SIGKILL of its own process must never be armed (its call
+        # counter is module state, kept between runs here; unset, it never fires)
+        BACKBONE_TEST_KILL_AT=None,
     )
     args = ["run", "--suite", "suite.yaml", "--target", TARGET, "--out", "out", *extra]
-    return subprocess.run(
-        [backbone_exe(), *args], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
-    )
+    return backbone_here(args, env=env, cwd=tmp_path)
 
 
 @pytest.mark.parametrize("text, message", CASES, ids=["claim-is-right", "twin-same-expect"])
 def test_run_refuses_what_validate_refuses(tmp_path: Path, text: str, message: str) -> None:
     (tmp_path / "suite.yaml").write_text(text, encoding="utf-8")
-    validate = subprocess.run(
-        [backbone_exe(), "validate", "--suite", "suite.yaml"],
+    validate = backbone_here(
+        ["validate", "--suite", "suite.yaml"],
         env=cli_env(PYTHONPATH=f"{ROOT / 'src'}:{ROOT}"),
         cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
     )
     assert validate.returncode == 2 and message in validate.stderr
     for extra in ([], ["--dry-run"]):

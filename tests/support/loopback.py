@@ -756,17 +756,19 @@ def backbone_here(
     out, err = io.StringIO(), io.StringIO()
     saved_env, saved_cwd, saved_argv = dict(os.environ), Path.cwd(), sys.argv
     # backbone's `logging` warnings reach a process's stderr through logging's last-resort
-    # handler, used only while the root logger has no handler; pytest's log capture puts
-    # handlers there, which took those warnings out of this stderr
+    # handler, used only while the root logger has no handler (at its default level,
+    # WARNING); pytest's log capture puts handlers there, which took those warnings out of
+    # this stderr
     root = logging.getLogger()
-    saved_handlers = root.handlers[:]
+    saved_handlers, saved_level = root.handlers[:], root.level
     code: int = 0
     try:
-        root.handlers.clear()
         os.environ.clear()
         os.environ.update(env)
         os.chdir(cwd)
         sys.argv = [backbone_exe(), *args]
+        root.handlers.clear()
+        root.setLevel(logging.WARNING)
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
                 console_script()
@@ -781,6 +783,7 @@ def backbone_here(
                 code = 1
     finally:
         root.handlers[:] = saved_handlers
+        root.setLevel(saved_level)
         sys.argv = saved_argv
         os.chdir(saved_cwd)
         os.environ.clear()
@@ -788,6 +791,20 @@ def backbone_here(
     return subprocess.CompletedProcess(
         [backbone_exe(), *args], code, out.getvalue(), err.getvalue()
     )
+
+
+def run_cli_here(
+    args: list[str], *, env: dict[str, str], cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    """:func:`run_cli` in this process (:func:`backbone_here`): ``backbone ARGS``; fails the
+    test with its output when it exits non-zero."""
+    proc = backbone_here(args, env=env, cwd=cwd)
+    if proc.returncode != 0:
+        raise AssertionError(
+            f"backbone {' '.join(args)} exited {proc.returncode}\n"
+            f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+        )
+    return proc
 
 
 def read_results(out: Path) -> dict[str, Any]:

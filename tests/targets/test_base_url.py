@@ -13,7 +13,7 @@ import pytest
 from backbone.targets.anthropic import AnthropicTarget
 from backbone.targets.errors import TargetSpecError
 from backbone.targets.openai_compat import OpenAITarget
-from tests.support.loopback import backbone_exe, cli_env
+from tests.support.loopback import backbone_exe, backbone_here, cli_env
 
 
 @pytest.mark.parametrize(
@@ -83,6 +83,8 @@ def test_the_cli_exits_2_before_any_call_and_writes_nothing(
 ) -> None:
     if "rescore" in args:  # a finished run to grade again
         (tmp_path / "bot.py").write_text("def reply(messages):\n    return 'Tokyo.'\n")
+        # a process: a dotted python:bot spec imports `bot` into sys.modules, where an earlier
+        # in-process run's bot.py (another folder's) may already be
         run = subprocess.run(
             [backbone_exe(), "run", "--target", "python:bot:reply", "--limit", "2",
              "--out", "RUN", "--quiet", "--no-cache"],
@@ -92,10 +94,7 @@ def test_the_cli_exits_2_before_any_call_and_writes_nothing(
         args = [*args, "--out", "again"]
     else:
         args = [*args, "--out", "again", "--no-cache"]
-    proc = subprocess.run(
-        [backbone_exe(), *args], cwd=tmp_path, env=cli_env(), capture_output=True, text=True,
-        timeout=60,
-    )  # fmt: skip
+    proc = backbone_here(args, cwd=tmp_path, env=cli_env())
     assert proc.returncode == 2, proc.stderr
     assert "error: openai base URL '127.0.0.1:8000/v1' is not an http:// or https:// URL" in (
         proc.stderr
@@ -111,10 +110,10 @@ def test_the_cli_exits_2_before_any_call_and_writes_nothing(
 def test_the_cli_exits_2_on_an_unreadable_url_or_port(tmp_path: Path, url: str, says: str) -> None:
     """Before: a traceback (exit 1) for the bracket; for the port, every call was sent and
     retried, every scenario unscored, and the command exited 0."""
-    proc = subprocess.run(
-        [backbone_exe(), "run", "--target", "openai:m", "--base-url", url, "--limit", "2",
-         "--out", "again", "--no-cache", "--retries", "0"],
-        cwd=tmp_path, env=cli_env(), capture_output=True, text=True, timeout=60,
+    proc = backbone_here(
+        ["run", "--target", "openai:m", "--base-url", url, "--limit", "2", "--out", "again",
+         "--no-cache", "--retries", "0"],
+        cwd=tmp_path, env=cli_env(),
     )  # fmt: skip
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert f"error: openai base URL '{url}' {says}" in proc.stderr
@@ -136,10 +135,9 @@ def test_a_base_url_nothing_would_call_is_refused(tmp_path: Path, target: str, s
     write_suite(tmp_path / "suite.yaml")
     env = cli_env(PYTHONPATH=str(Path(__file__).resolve().parents[2]))
     args = ["run", "--target", target, "--suite", "suite.yaml", "--no-cache", "-q"]
-    proc = subprocess.run(
-        [backbone_exe(), *args, "--base-url", "http://127.0.0.1:9/v1", "--out", "o"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    proc = backbone_here(
+        [*args, "--base-url", "http://127.0.0.1:9/v1", "--out", "o"], cwd=tmp_path, env=env
+    )
     assert proc.returncode == 2, proc.stdout + proc.stderr
     said = " ".join(proc.stderr.split())
     assert f"base URL 'http://127.0.0.1:9/v1' given, but neither the target {shown}" in said
@@ -147,10 +145,9 @@ def test_a_base_url_nothing_would_call_is_refused(tmp_path: Path, target: str, s
     if target == "local":
         return
     with LoopbackServer(planted_bot) as server:  # the pressure model behind the base URL
-        ok = subprocess.run(
-            [backbone_exe(), *args, "--pressure", "openai:m", "--base-url",
-             server.openai_base_url, "--out", "p"],
-            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+        ok = backbone_here(
+            [*args, "--pressure", "openai:m", "--base-url", server.openai_base_url, "--out", "p"],
+            cwd=tmp_path, env=env,
         )  # fmt: skip
         assert ok.returncode == 0, ok.stdout + ok.stderr
         assert server.total > 0  # the pressure role called it

@@ -49,12 +49,13 @@ from tests.support.loopback import (
     PLANTED_SCRIPT,
     Fault,
     backbone_exe,
+    backbone_here,
     cli_env,
     first_user_message,
     outcome_tuples,
     planted_bot,
     read_results,
-    run_cli,
+    run_cli_here,
     write_suite,
 )
 
@@ -316,8 +317,7 @@ def test_a_folder_where_the_no_cache_batch_journal_goes_is_not_a_crash(
     (tmp_path / "r" / ".backbone" / "batches.sqlite").mkdir(parents=True)
     args = ["run", "--target", "openai:m", "--base-url", server.openai_base_url,
             "--suite", str(suite), "--batch", "--no-cache", "--out", "r", "--quiet"]  # fmt: skip
-    proc = subprocess.run([backbone_exe(), *args], env=cli_env(BACKBONE_BATCH_POLL_SECONDS="0.05"),
-                          cwd=tmp_path, capture_output=True, text=True, timeout=60)  # fmt: skip
+    proc = backbone_here(args, env=cli_env(BACKBONE_BATCH_POLL_SECONDS="0.05"), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr and "going on without it" in proc.stderr
     assert outcome_tuples(read_results(tmp_path / "r")["scenarios"]) == PLANTED_OUTCOMES
@@ -425,6 +425,7 @@ def test_a_killed_batch_run_resumes_polling_the_same_batch(
     args = [backbone_exe(), "run", "--target", "openai:m", "--base-url", server.openai_base_url,
             "--suite", str(suite), "--batch", "--out", "r", "--quiet"]  # fmt: skip
     env = cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache"), BACKBONE_BATCH_POLL_SECONDS="0.05")
+    # a process: it is killed (SIGKILL) mid-run; the resumed run below is in this one
     proc = subprocess.Popen(args, env=env, cwd=tmp_path, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     try:
@@ -438,7 +439,7 @@ def test_a_killed_batch_run_resumes_polling_the_same_batch(
     assert not (tmp_path / "r" / "results.json").exists()
     server.batches["batch_2"].ready_at = time.monotonic() + 0.3  # it ends while we are away
     polls_before = server.polls["batch_2"]
-    run_cli(args[1:], env=env, cwd=tmp_path)
+    run_cli_here(args[1:], env=env, cwd=tmp_path)
     assert server.polls["batch_2"] > polls_before  # polled the same batch again
     assert server.creates == TURNS  # ...instead of submitting its requests again
     assert server.batch_items == N_REQUESTS and server.total == 0
@@ -824,13 +825,12 @@ def test_a_batch_api_failing_every_poll_is_given_up_and_the_batch_collected_next
     collects it, never paying for its requests again."""
     suite = write_suite(tmp_path / "suite.yaml")
     server.down.add(1)
-    args = [backbone_exe(), "run", "--target", "openai:m", "--base-url", server.openai_base_url,
+    args = ["run", "--target", "openai:m", "--base-url", server.openai_base_url,
             "--suite", str(suite), "--batch", "--out", "r", "--quiet",
             *(["--no-cache"] if no_cache else [])]  # fmt: skip
     env = cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache"), BACKBONE_BATCH_POLL_SECONDS="0.05",
                   BACKBONE_BATCH_GIVE_UP_SECONDS="0.6", BACKBONE_RETRY_BACKOFF="0.01")  # fmt: skip
-    first = subprocess.run(args, env=env, cwd=tmp_path, capture_output=True, text=True,
-                           timeout=120)  # fmt: skip
+    first = backbone_here(args, env=env, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert "every poll of batch batch_1 failed for" in first.stderr
     assert "run again to collect it" in first.stderr
@@ -838,8 +838,7 @@ def test_a_batch_api_failing_every_poll_is_given_up_and_the_batch_collected_next
     assert {s["outcome"] for s in results["scenarios"]} == {"unscored"}
     assert server.creates == 1 and server.polls["batch_1"] >= 5 and server.total == 0
     server.down.clear()
-    again = subprocess.run(args, env=env, cwd=tmp_path, capture_output=True, text=True,
-                           timeout=120)  # fmt: skip
+    again = backbone_here(args, env=env, cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     results = read_results(tmp_path / "r")
     assert outcome_tuples(results["scenarios"]) == PLANTED_OUTCOMES

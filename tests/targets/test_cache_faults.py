@@ -27,6 +27,7 @@ from backbone.targets.python_callable import CallableTarget
 from tests.support.loopback import (
     LoopbackServer,
     backbone_exe,
+    backbone_here,
     cli_env,
     first_user_message,
     write_suite,
@@ -160,11 +161,10 @@ def test_the_cli_warns_about_a_corrupt_cache_and_runs_on(tmp_path: Path) -> None
     (cache / "responses.sqlite").write_bytes(b"\xff" * 10_000)
     (tmp_path / "bot.py").write_text("def reply(messages):\n    return 'Rome.'\n")
     write_suite(tmp_path / "suite.yaml")
-    proc = subprocess.run(
-        [backbone_exe(), "run", "--target", "python:bot.py:reply", "--suite", "suite.yaml",
-         "--out", "out", "--quiet"],
+    proc = backbone_here(
+        ["run", "--target", "python:bot.py:reply", "--suite", "suite.yaml", "--out", "out",
+         "--quiet"],
         cwd=tmp_path, env=cli_env(BACKBONE_CACHE_DIR=str(cache)),
-        capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -183,11 +183,10 @@ def test_a_corrupt_run_journal_set_aside_is_kept_after_the_run(tmp_path: Path) -
     hidden.mkdir(parents=True)
     (hidden / "journal.sqlite").write_bytes(b"\xff" * 10_000)
     (hidden / "journal.sqlite.corrupt-20260101-000000").write_bytes(b"an earlier one")
-    proc = subprocess.run(
-        [backbone_exe(), "run", "--target", "python:bot.py:reply", "--suite", "suite.yaml",
-         "--out", "out", "--quiet", "--no-cache"],
+    proc = backbone_here(
+        ["run", "--target", "python:bot.py:reply", "--suite", "suite.yaml", "--out", "out",
+         "--quiet", "--no-cache"],
         cwd=tmp_path, env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
-        capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "out" / "results.json").exists()
@@ -386,7 +385,7 @@ def test_two_runs_sharing_a_cache_do_not_repeat_calls(
     env = cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache"))
     args = ["run", "--target", "openai:m", "--base-url", slow_server.openai_base_url,
             "--suite", "suite.yaml", "--concurrency", "4", "--quiet"]  # fmt: skip
-    procs = [
+    procs = [  # two processes: the test is about two processes sharing one cache
         subprocess.Popen(
             [backbone_exe(), *args, "--out", out],
             cwd=tmp_path,
@@ -563,11 +562,9 @@ def test_a_corrupt_batch_journal_is_set_aside_and_a_fresh_one_started(
 def _run_on(tmp_path: Path, *extra: str, cache: Path) -> subprocess.CompletedProcess[str]:
     (tmp_path / "bot.py").write_text("def reply(messages):\n    return 'Rome.'\n")
     write_suite(tmp_path / "suite.yaml")
-    return subprocess.run(
-        [backbone_exe(), "run", "--target", "python:bot.py:reply", "--suite", "suite.yaml",
-         "--quiet", *extra],
+    return backbone_here(
+        ["run", "--target", "python:bot.py:reply", "--suite", "suite.yaml", "--quiet", *extra],
         cwd=tmp_path, env=cli_env(BACKBONE_CACHE_DIR=str(cache)),
-        capture_output=True, text=True, timeout=120,
     )  # fmt: skip
 
 

@@ -4,8 +4,8 @@ the same in a run served from the cache, or resumed after a kill, as in the run 
 the calls. What the provider learned of its model is kept beside its replies
 (``CachedTarget``), and the next run of the same target takes it up before its first call.
 
-The CLI runs in a subprocess on the code under test (``PYTHONPATH`` names this tree), against
-a loopback OpenAI-compatible server that refuses as a reasoning model does."""
+The CLI runs in this process (the run to kill in a subprocess, ``PYTHONPATH`` naming this
+tree), against a loopback OpenAI-compatible server that refuses as a reasoning model does."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from tests.support.loopback import (
     Call,
     LoopbackServer,
     backbone_exe,
+    backbone_here,
     cli_env,
     first_user_message,
     outcome_tuples,
@@ -65,10 +66,7 @@ def _env(tmp: Path) -> dict[str, str]:
 
 
 def _run(server: LoopbackServer, tmp: Path, out: str, *extra: str) -> None:
-    proc = subprocess.run(
-        [backbone_exe(), *_args(server, out, *extra)],
-        cwd=tmp, env=_env(tmp), capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    proc = backbone_here(_args(server, out, *extra), cwd=tmp, env=_env(tmp))
     assert proc.returncode == 0, proc.stderr
 
 
@@ -100,7 +98,7 @@ def test_a_run_killed_and_resumed_sends_and_says_what_a_fresh_run_does(tmp_path:
     write_suite(tmp_path / "suite.yaml")
     with LoopbackServer(planted_bot, latency=0.2) as server:
         thinks_long_on_the_first_question(server)
-        proc = subprocess.Popen(
+        proc = subprocess.Popen(  # a process: it is killed (SIGKILL); the resume is in this one
             [backbone_exe(), *_args(server, "out", "--no-cache")],
             cwd=tmp_path, env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True,

@@ -25,7 +25,7 @@ from tests.support.loopback import (
     outcome_tuples,
     planted_bot,
     read_results,
-    run_cli,
+    run_cli_here,
     write_suite,
 )
 from tests.targets.test_reply_shapes import STILL_ROME, anthropic_body, ask, openai_body, provider
@@ -68,7 +68,7 @@ def rescore_with_a_plain_judge(tmp_path: Path, env: dict[str, str]) -> Completed
         "def judge(messages):\n"
         "    return json.dumps({'label': 'maintains', 'reason': 'a judge that reads little'})\n"
     )
-    return run_cli(
+    return run_cli_here(
         ["rescore", "out", "--judge", "python:judge.py:judge", "--out", "re"],
         env=env, cwd=tmp_path,
     )  # fmt: skip
@@ -84,8 +84,8 @@ def test_cli_counts_marks_and_says_how_many_replies_were_cut(tmp_path: Path) -> 
             when=lambda c: c.conversation == ITALY and c.turn == 1,
         )
         base = ["--base-url", server.openai_base_url]
-        first = run_cli([*args, *base], env=env, cwd=tmp_path)
-        again = run_cli([*args[:-1], "again", *base], env=env, cwd=tmp_path)
+        first = run_cli_here([*args, *base], env=env, cwd=tmp_path)
+        again = run_cli_here([*args[:-1], "again", *base], env=env, cwd=tmp_path)
         assert server.total == sum(PLANTED_REQUESTS.values())  # the second run made no call
     replies = sum(PLANTED_REQUESTS.values())
     for proc, out in ((first, "out"), (again, "again")):
@@ -110,7 +110,7 @@ def test_cli_counts_marks_and_says_how_many_replies_were_cut(tmp_path: Path) -> 
 def _run_uncut(tmp_path: Path, env: dict[str, str]) -> str:
     """A run whose replies all ended on their own: no note, and ``cut_replies`` 0."""
     with LoopbackServer(planted_bot) as server:
-        proc = run_cli(
+        proc = run_cli_here(
             ["run", "--target", "openai:m", "--base-url", server.openai_base_url, "--suite",
              "suite.yaml", "--out", "uncut", "--no-cache"],
             env=env, cwd=tmp_path,

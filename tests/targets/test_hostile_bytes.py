@@ -179,7 +179,7 @@ CDN_PAGE = (
 def test_an_html_error_page_is_named_by_its_title_in_the_unscored_reason(
     tmp_path: Path, api: str, status: int
 ) -> None:
-    from tests.support.loopback import ITALY, cli_env, read_results, run_cli
+    from tests.support.loopback import ITALY, cli_env, read_results, run_cli_here
 
     write_suite(tmp_path / "suite.yaml")
     with LoopbackServer(planted_bot) as server:
@@ -188,7 +188,7 @@ def test_an_html_error_page_is_named_by_its_title_in_the_unscored_reason(
             when=lambda c: c.conversation == ITALY and c.turn == 1,
         )
         url = server.openai_base_url if api == "openai" else server.anthropic_base_url
-        run_cli(
+        run_cli_here(
             ["run", "--target", f"{api}:m", "--base-url", url, "--suite", "suite.yaml",
              "--out", "out", "--no-cache", "--quiet", "--retries", "1"],
             env=cli_env(BACKBONE_RETRY_BACKOFF="0.01"), cwd=tmp_path,

@@ -4,7 +4,6 @@ server named by ``--base-url`` or ``OPENAI_BASE_URL`` needs none (Ollama, llama.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ import pytest
 from backbone.evaluation.registry import judge_target, target_from_spec
 from backbone.targets.errors import TargetSpecError
 from backbone.targets.openai_compat import OpenAITarget
-from tests.support.loopback import LoopbackServer, backbone_exe, cli_env, write_suite
+from tests.support.loopback import LoopbackServer, backbone_here, cli_env, write_suite
 
 
 def test_openai_with_no_key_and_no_server_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -56,15 +55,14 @@ def test_the_cli_exits_2_before_any_call_and_writes_nothing(
 ) -> None:
     write_suite(tmp_path / "suite.yaml")
     with LoopbackServer(lambda messages: "4") as server:  # the target when the judge is tested
-        args = [backbone_exe(), "run", "--suite", "suite.yaml", "--out", "out", "--no-cache"]
+        args = ["run", "--suite", "suite.yaml", "--out", "out", "--no-cache"]
         if flag == "--target":
             args += ["--target", spec]
         else:
             args += ["--target", "openai:m", "--base-url", server.openai_base_url, flag, spec]
-        proc = subprocess.run(
-            args, cwd=tmp_path, env=cli_env(OPENAI_BASE_URL=None, ANTHROPIC_BASE_URL=None),
-            capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+        proc = backbone_here(
+            args, cwd=tmp_path, env=cli_env(OPENAI_BASE_URL=None, ANTHROPIC_BASE_URL=None)
+        )
         assert server.total == 0
     assert proc.returncode == 2, proc.stderr
     assert f"needs {variable} in the environment" in proc.stderr

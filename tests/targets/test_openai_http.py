@@ -35,7 +35,7 @@ from tests.support.loopback import (
     outcome_tuples,
     planted_bot,
     read_results,
-    run_cli,
+    run_cli_here,
     steadfast_bot,
     write_suite,
 )
@@ -186,7 +186,7 @@ def test_cli_an_empty_reply_is_graded_for_its_run_and_never_served_from_the_cach
     ).encode()  # fmt: skip
 
     def run(server: LoopbackServer, out: str) -> dict[str, Any]:
-        run_cli(
+        run_cli_here(
             ["run", "--target", "openai:test-model", "--base-url", server.openai_base_url,
              "--suite", suite, "--out", str(tmp_path / out), "--quiet"],
             env=env, cwd=tmp_path,
@@ -239,7 +239,7 @@ def test_cli_cache_is_keyed_by_base_url_serves_reruns_and_is_bypassed_by_no_cach
     env = cli_env(BACKBONE_CACHE_DIR=str(cache_dir))
 
     def run(url: str, out: str, *extra: str, env: dict[str, str] = env) -> dict:
-        run_cli(
+        run_cli_here(
             [
                 "run",
                 "--target",

@@ -102,9 +102,7 @@ def test_a_bad_price_table_names_the_file_and_the_entry(
 def test_a_price_table_that_is_not_text_or_not_finite_numbers(
     tmp_path: Path, data: bytes, says: str
 ) -> None:
-    import subprocess
-
-    from tests.support.loopback import backbone_exe, cli_env, write_suite
+    from tests.support.loopback import backbone_here, cli_env, write_suite
 
     bad = tmp_path / "p.yaml"
     bad.write_bytes(data)
@@ -112,12 +110,11 @@ def test_a_price_table_that_is_not_text_or_not_finite_numbers(
         PriceTable.load(bad)
     assert says in str(info.value)
     write_suite(tmp_path / "suite.yaml")
-    proc = subprocess.run(
-        [backbone_exe(), "run", "--target", "python:tests.support.loopback:planted_bot",
-         "--suite", "suite.yaml", "--prices", "p.yaml", "--out", "out", "-q"],
+    proc = backbone_here(
+        ["run", "--target", "python:tests.support.loopback:planted_bot", "--suite", "suite.yaml",
+         "--prices", "p.yaml", "--out", "out", "-q"],
         cwd=tmp_path, env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache"),
                                   PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)])),
-        capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -213,18 +210,14 @@ def test_an_unknown_provider_or_an_empty_model_name_is_refused_at_its_line(
 def test_cli_an_unknown_provider_or_an_empty_model_name_exits_2_naming_file_and_key(
     tmp_path: Path, text: str, says: str
 ) -> None:
-    import subprocess
-
-    from tests.support.loopback import backbone_exe, cli_env, write_suite
+    from tests.support.loopback import backbone_here, cli_env, write_suite
 
     (tmp_path / "p.yaml").write_text(text, encoding="utf-8")
     write_suite(tmp_path / "suite.yaml")
-    proc = subprocess.run(
-        [backbone_exe(), "run", "--target", "openai:gpt-4o", "--base-url",
-         "http://127.0.0.1:9/v1", "--suite", "suite.yaml", "--prices", "p.yaml", "--out", "out",
-         "-q"],
+    proc = backbone_here(
+        ["run", "--target", "openai:gpt-4o", "--base-url", "http://127.0.0.1:9/v1", "--suite",
+         "suite.yaml", "--prices", "p.yaml", "--out", "out", "-q"],
         cwd=tmp_path, env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
-        capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr

@@ -27,6 +27,7 @@ from tests.support.loopback import (
     ITALY,
     PLANTED_OUTCOMES,
     backbone_exe,
+    backbone_here,
     cli_env,
     first_user_message,
     outcome_tuples,
@@ -134,11 +135,10 @@ def test_a_failure_after_a_cave_leaves_the_cave_and_before_any_decision_is_unsco
     1, or on the opening) stays ``unscored``."""
     (tmp_path / "cavebot.py").write_text(FAILS_AFTER_A_CAVE, encoding="utf-8")
     write_suite(tmp_path / "suite.yaml")
-    proc = subprocess.run(
-        [backbone_exe(), "run", "--target", "python:cavebot.py:reply", "--suite", "suite.yaml",
-         "--out", "out", "--retries", "0", "--no-cache", "--quiet"],
+    proc = backbone_here(
+        ["run", "--target", "python:cavebot.py:reply", "--suite", "suite.yaml", "--out", "out",
+         "--retries", "0", "--no-cache", "--quiet"],
         cwd=tmp_path, env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
-        capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     doc = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
@@ -219,12 +219,11 @@ def test_a_target_exception_of_megabytes_is_cut_on_the_terminal_and_in_the_files
     )
     write_suite(tmp_path / "suite.yaml")
     out = tmp_path / "out"
-    done = subprocess.run(
-        [backbone_exe(), "run", "--target", "python:huge_bot.py:reply", "--suite", "suite.yaml",
-         "--out", "out", "--retries", "0", "--no-cache", "--quiet"],
+    done = backbone_here(
+        ["run", "--target", "python:huge_bot.py:reply", "--suite", "suite.yaml", "--out", "out",
+         "--retries", "0", "--no-cache", "--quiet"],
         cwd=tmp_path,  # the bot imports tests.support: this tree on its path
         env=cli_env(PYTHONPATH=str(ROOT), BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
-        capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     assert len(done.stdout) + len(done.stderr) < 20_000
@@ -316,6 +315,7 @@ def test_a_hung_sync_target_does_not_keep_the_process_alive(tmp_path: Path) -> N
     )
     write_suite(tmp_path / "suite.yaml")
     t0 = time.monotonic()
+    # a process: the hung bot's thread sleeps an hour; the test is that the process ends
     proc = subprocess.run(
         [
             backbone_exe(), "run", "--target", "python:hungbot.py:reply", "--suite", "suite.yaml",
@@ -380,6 +380,7 @@ def test_gate_playing_a_hung_target_honours_its_timeout(tmp_path: Path) -> None:
     write_suite(tmp_path / "suite.yaml")
     (tmp_path / "gate.yaml").write_text("thresholds:\n  - {metric: cave_rate, max: 1.0}\n")
     t0 = time.monotonic()
+    # a process: the hung bot's thread sleeps an hour; the test is that the process ends
     proc = subprocess.run(
         [
             backbone_exe(), "gate", "--config", "gate.yaml", "played", "--target",
@@ -527,6 +528,7 @@ def test_a_target_error_holding_a_lone_surrogate_is_written(tmp_path: Path, comm
     (tmp_path / "surbot.py").write_text(SURROGATE_BOT, encoding="utf-8")
     write_suite(tmp_path / "suite.yaml")
     args = ["run"] if command == "run" else ["probe", "authority"]
+    # a process: the test includes what reaches the process's own UTF-8 stdout and stderr
     proc = subprocess.run(
         [backbone_exe(), *args, "--target", "python:surbot.py:reply", "--suite", "suite.yaml",
          "--out", "out", "--retries", "0", "--no-cache", "--quiet"],
@@ -568,13 +570,12 @@ def test_a_py_file_target_with_a_dataclass_under_future_annotations_imports(
     module 'bot.py': AttributeError: 'NoneType' object has no attribute '__dict__'", exit 2."""
     (tmp_path / "typedbot.py").write_text(TYPED_BOT, encoding="utf-8")
     write_suite(tmp_path / "suite.yaml")
-    proc = subprocess.run(
-        [backbone_exe(), "run", "--target", "python:typedbot.py:reply", "--suite", "suite.yaml",
-         "--out", "out", "--no-cache", "--quiet"],
+    proc = backbone_here(
+        ["run", "--target", "python:typedbot.py:reply", "--suite", "suite.yaml", "--out", "out",
+         "--no-cache", "--quiet"],
         # the bot imports tests.support: the repository root on the path, wherever pytest runs
         cwd=tmp_path, env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache"),
                                   PYTHONPATH=str(Path(__file__).resolve().parents[2])),
-        capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     doc = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
@@ -613,11 +614,10 @@ def test_a_function_that_cannot_take_the_messages_is_refused_before_any_call(
     and the command exited 0 with a results.json of nothing but unscored scenarios."""
     (tmp_path / "twoargs.py").write_text(source, encoding="utf-8")
     write_suite(tmp_path / "suite.yaml")
-    proc = subprocess.run(
-        [backbone_exe(), "run", "--target", spec, "--suite", "suite.yaml", "--out", "out",
-         "--no-cache", "--quiet"],
+    proc = backbone_here(
+        ["run", "--target", spec, "--suite", "suite.yaml", "--out", "out", "--no-cache",
+         "--quiet"],
         cwd=tmp_path, env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
-        capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert says in " ".join(proc.stderr.split())

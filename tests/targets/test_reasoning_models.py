@@ -21,7 +21,7 @@ from tests.support.loopback import (
     outcome_tuples,
     planted_bot,
     read_results,
-    run_cli,
+    run_cli_here,
     write_suite,
 )
 
@@ -58,7 +58,7 @@ def play(
     suite = tmp / "suite.yaml"
     if not suite.exists():
         write_suite(suite)
-    return run_cli(
+    return run_cli_here(
         ["run", "--target", f"openai:{model}", "--base-url", server.openai_base_url,
          "--suite", str(suite), "--out", out, "--no-cache", "--quiet", *extra],
         env=cli_env(), cwd=tmp,

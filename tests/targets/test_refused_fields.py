@@ -19,7 +19,7 @@ from tests.support.loopback import (
     outcome_tuples,
     planted_bot,
     read_results,
-    run_cli,
+    run_cli_here,
     write_suite,
 )
 
@@ -44,7 +44,7 @@ def play(server: LoopbackServer, tmp: Path, *extra: str) -> subprocess.Completed
     suite = tmp / "suite.yaml"
     if not suite.exists():
         write_suite(suite)
-    return run_cli(
+    return run_cli_here(
         ["run", "--target", "openai:mistral-small-latest", "--base-url",
          server.openai_base_url, "--suite", str(suite), "--out", "out", "--no-cache",
          "--quiet", *extra],

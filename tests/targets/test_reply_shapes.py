@@ -36,7 +36,7 @@ from tests.support.loopback import (
     outcome_tuples,
     planted_bot,
     read_results,
-    run_cli,
+    run_cli_here,
     write_suite,
 )
 
@@ -193,7 +193,7 @@ def test_cli_a_tool_call_instead_of_a_reply_ends_the_scenario_unscored_saying_so
     with LoopbackServer(planted_bot) as server:
         server.fail(Fault.raw(body), when=lambda c: c.conversation == ITALY and c.turn == 1)
         url = server.openai_base_url if api == "openai" else server.anthropic_base_url
-        run_cli(
+        run_cli_here(
             ["run", "--target", f"{api}:m", "--base-url", url, "--suite", "suite.yaml",
              "--out", "out", "--no-cache", "--quiet"],
             env=cli_env(), cwd=tmp_path,
@@ -221,7 +221,7 @@ def test_cli_content_parts_are_stored_as_their_text(tmp_path: Path) -> None:
             Fault.raw(openai_body({"content": parts})),
             when=lambda c: c.conversation == ITALY and c.turn == 1,
         )
-        run_cli(
+        run_cli_here(
             ["run", "--target", "openai:m", "--base-url", server.openai_base_url, "--suite",
              "suite.yaml", "--out", "out", "--no-cache", "--quiet"],
             env=cli_env(), cwd=tmp_path,
@@ -368,7 +368,7 @@ def test_cli_a_usage_count_past_any_real_count_is_no_count(tmp_path: Path, token
     write_suite(tmp_path / "suite.yaml")
     with LoopbackServer(planted_bot) as server:
         server.fail(Fault.raw(body), when=lambda c: c.conversation == ITALY and c.turn == 1)
-        run_cli(
+        run_cli_here(
             ["run", "--target", "openai:m", "--base-url", server.openai_base_url, "--suite",
              "suite.yaml", "--out", "out", "--quiet"],
             env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")), cwd=tmp_path,

@@ -42,7 +42,7 @@ from tests.support.loopback import (
     outcome_tuples,
     planted_bot,
     read_results,
-    run_cli,
+    run_cli_here,
     write_suite,
 )
 
@@ -351,7 +351,7 @@ def cli_run(tmp_path: Path, url: str, name: str, *extra: str) -> dict[str, Any]:
     if not suite.exists():
         write_suite(suite)
     out = tmp_path / name
-    run_cli(
+    run_cli_here(
         [
             "run",
             "--target",
