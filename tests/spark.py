@@ -25,7 +25,9 @@ from backbone.evaluation.engines import spark_session
 # (--memory-limit) still reaches the JVM. (The serial collector saved 5 s more but reports a
 # smaller max heap than -Xmx, which the memory-limit tests read.)
 SPARK_TEST_JVM = "-XX:TieredStopAtLevel=1"
-os.environ.setdefault("PYSPARK_SUBMIT_ARGS", f'--driver-java-options "{SPARK_TEST_JVM}" pyspark-shell')
+os.environ.setdefault(
+    "PYSPARK_SUBMIT_ARGS", f'--driver-java-options "{SPARK_TEST_JVM}" pyspark-shell'
+)
 
 
 def local_spark() -> Iterator[Any]:
