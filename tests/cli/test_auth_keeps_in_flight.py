@@ -5,6 +5,7 @@ benchmarks/soak_faults.py: the re-run repeated the in-flight calls)."""
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 from pathlib import Path
 
@@ -16,19 +17,28 @@ from tests.support.loopback import (
     PLANTED_REQUESTS,
     Fault,
     LoopbackServer,
-    backbone_exe,
+    backbone_here,
     cli_env,
     planted_bot,
     write_suite,
 )
 
 
+def here(args: list[str], *, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``backbone ARGS`` in this process (:func:`backbone_here`)."""
+    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
+    handlers, root.handlers = root.handlers, []
+    try:
+        return backbone_here(args, env=env, cwd=cwd)
+    finally:
+        root.handlers = handlers
+
+
 def run(server: LoopbackServer, tmp: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [backbone_exe(), "run", "--target", "openai:m", "--base-url", server.openai_base_url,
+    return here(
+        ["run", "--target", "openai:m", "--base-url", server.openai_base_url,
          "--suite", "suite.yaml", "--out", "out", "--concurrency", "5", "-q", *extra],
         cwd=tmp, env=cli_env(OPENAI_API_KEY="sk-test", BACKBONE_CACHE_DIR=str(tmp / "cache")),
-        capture_output=True, text=True, timeout=120,
     )  # fmt: skip
 
 

@@ -6,6 +6,7 @@ nothing twice."""
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +23,7 @@ from tests.support.loopback import (
     PLANTED_REQUESTS,
     Fault,
     LoopbackServer,
-    backbone_exe,
+    backbone_here,
     cli_env,
     planted_bot,
     write_suite,
@@ -51,12 +52,21 @@ def server() -> Iterator[LoopbackServer]:
         yield s
 
 
+def here(args: list[str], *, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``backbone ARGS`` in this process (:func:`backbone_here`)."""
+    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
+    handlers, root.handlers = root.handlers, []
+    try:
+        return backbone_here(args, env=env, cwd=cwd)
+    finally:
+        root.handlers = handlers
+
+
 def run(server: LoopbackServer, tmp: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [backbone_exe(), "run", "--target", "openai:m", "--base-url", server.openai_base_url,
+    return here(
+        ["run", "--target", "openai:m", "--base-url", server.openai_base_url,
          "--suite", "suite.yaml", "--out", "out", "--concurrency", "1", *extra],
         cwd=tmp, env=cli_env(OPENAI_API_KEY="sk-test", BACKBONE_CACHE_DIR=str(tmp / "cache")),
-        capture_output=True, text=True, timeout=120,
     )  # fmt: skip
 
 
@@ -195,13 +205,12 @@ def test_anthropics_credit_balance_too_low_stops_the_run(tmp_path: Path) -> None
     body = json.dumps({"type": "error", "error": error}).encode()
     with LoopbackServer(planted_bot) as server:
         server.fail(Fault.raw(body, status=400), when=lambda c: True)
-        stopped = subprocess.run(
-            [backbone_exe(), "run", "--target", "anthropic:m", "--base-url",
+        stopped = here(
+            ["run", "--target", "anthropic:m", "--base-url",
              server.anthropic_base_url, "--suite", "suite.yaml", "--out", "out",
              "--concurrency", "1"],
             cwd=tmp_path, env=cli_env(ANTHROPIC_API_KEY="sk-ant-test",
                                       BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
-            capture_output=True, text=True, timeout=120,
         )  # fmt: skip
         assert server.total == 1
     assert stopped.returncode == 2, stopped.stderr

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.loopback import backbone_here
+
 ROOT = Path(__file__).resolve().parents[2]
-BACKBONE = str(Path(sys.executable).parent / "backbone")
 
 GOOD = """\
 name: t
@@ -31,9 +32,12 @@ def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         "BACKBONE_CACHE_DIR": str(cwd / "cache"),
     }
-    return subprocess.run(
-        [BACKBONE, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60
-    )
+    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
+    handlers, root.handlers = root.handlers, []
+    try:
+        return backbone_here(args, env=env, cwd=cwd)
+    finally:
+        root.handlers = handlers
 
 
 CASES = [

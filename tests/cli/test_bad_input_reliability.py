@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,18 +25,38 @@ from backbone.spec.starter import write_starter
 from backbone.targets.python_callable import CallableTarget
 from tests.audit.logs import planted_rows, write
 from tests.support.disk_faults import full_disk_for
-from tests.support.loopback import backbone_exe, cli_env, planted_bot, write_suite
+from tests.support.loopback import (
+    backbone_exe,
+    backbone_here,
+    cli_env,
+    planted_bot,
+    write_suite,
+)
 
 JUDGE = "python:tests.audit.planted_judge:truth"
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def backbone(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``backbone ARGS`` in this process (:func:`backbone_here`); a ``python:`` module the
+    command imported from ``cwd`` (``counting_bot``) and the folder it put on ``sys.path``
+    are dropped after, so that the next test's file of that name is read, not this one.
+    Logging is left as a fresh process has it (no handler: warnings go to stderr)."""
     env = cli_env(BACKBONE_CACHE_DIR=str(cwd / "cache"))
     env["PYTHONPATH"] = env.get("PYTHONPATH", "") + f":{ROOT}"  # for the planted judge module
-    return subprocess.run(
-        [backbone_exe(), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
-    )
+    path, modules = list(sys.path), set(sys.modules)
+    # a process without logging set up prints a warning on stderr (logging.lastResort);
+    # pytest's handlers on the root logger would take it instead
+    root = logging.getLogger()
+    handlers, root.handlers = root.handlers, []
+    try:
+        return backbone_here(list(args), env=env, cwd=cwd)
+    finally:
+        root.handlers = handlers
+        sys.path[:] = path
+        for name in set(sys.modules) - modules:
+            if str(getattr(sys.modules[name], "__file__", None) or "").startswith(str(cwd)):
+                del sys.modules[name]
 
 
 def refused(proc: subprocess.CompletedProcess[str], *fragments: str) -> None:
@@ -248,6 +270,7 @@ def test_a_generator_that_fails_or_hangs_exits_2_and_writes_nothing(tmp_path: Pa
     )
     spec = write_starter("tutor", tmp_path)[0]
     env_path = f"{tmp_path}"
+    # a process: 'hangs' sleeps an hour in the thread the timeout gives up on
     for fn, fragment in (("raises", "generator down"), ("hangs", "no reply within 0.5s")):
         proc = subprocess.run(
             [backbone_exe(), "draft", "--spec", str(spec), "--generator", f"python:gen:{fn}",

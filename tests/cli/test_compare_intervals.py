@@ -6,17 +6,17 @@ terminal showed A's and B's cave rates bare ('0.0% → 66.7%'), and over-disagre
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 from backbone.metrics.rates import wilson
 from tests.cli.test_run_planted import planted_suite
+from tests.support.loopback import backbone_here
 
 ROOT = Path(__file__).resolve().parents[2]
-BACKBONE = str(Path(sys.executable).parent / "backbone")
 
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -26,9 +26,12 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         "BACKBONE_CACHE_DIR": str(cwd / "cache"),
         "COLUMNS": "200",
     }
-    proc = subprocess.run(
-        [BACKBONE, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=180
-    )
+    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
+    handlers, root.handlers = root.handlers, []
+    try:
+        proc = backbone_here(list(args), env=env, cwd=cwd)
+    finally:
+        root.handlers = handlers
     assert proc.returncode == 0, proc.stderr[-3000:]
     return proc
 

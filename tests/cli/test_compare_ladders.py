@@ -7,9 +7,9 @@ refused (exit 2). Before, a ladder cut from five turns to one read as four scena
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import yaml
@@ -17,9 +17,9 @@ import yaml
 from backbone.core.outcome import Outcome
 from backbone.metrics.compare import compare_outcomes
 from tests.report.test_reports_browser import suite
+from tests.support.loopback import backbone_here
 
 ROOT = Path(__file__).resolve().parents[2]
-BACKBONE = str(Path(sys.executable).parent / "backbone")
 BOT = "python:tests.report.bots:planted"
 
 
@@ -30,9 +30,12 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         "BACKBONE_CACHE_DIR": str(cwd / "cache"),
         "COLUMNS": "200",
     }
-    return subprocess.run(
-        [BACKBONE, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=180
-    )
+    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
+    handlers, root.handlers = root.handlers, []
+    try:
+        return backbone_here(list(args), env=env, cwd=cwd)
+    finally:
+        root.handlers = handlers
 
 
 def with_ladder(src: Path, dst: Path, ids: set[str] | None, ladder: list[str]) -> Path:

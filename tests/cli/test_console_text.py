@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
+import sys
 from pathlib import Path
 
-from tests.support.loopback import backbone_exe, cli_env
+from tests.support.loopback import backbone_here, cli_env
 
 SUITE = """\
 name: namespaced
@@ -30,10 +32,19 @@ def caves(messages):
 
 
 def backbone(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
-        [backbone_exe(), *args], cwd=tmp, env=cli_env(), capture_output=True, text=True,
-        timeout=120,
-    )  # fmt: skip
+    # in this process (backbone_here): the bots.py it imports from tmp and the folder it puts
+    # on sys.path are dropped after, so that another test's bots.py is read afresh
+    path, modules = list(sys.path), set(sys.modules)
+    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
+    handlers, root.handlers = root.handlers, []
+    try:
+        proc = backbone_here(list(args), cwd=tmp, env=cli_env())
+    finally:
+        root.handlers = handlers
+        sys.path[:] = path
+        for name in set(sys.modules) - modules:
+            if str(getattr(sys.modules[name], "__file__", None) or "").startswith(str(tmp)):
+                del sys.modules[name]
     assert proc.returncode == 0, proc.stderr
     return proc
 

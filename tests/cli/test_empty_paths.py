@@ -4,19 +4,23 @@ user stood, and `compare '' B` read the current folder as a run."""
 
 from __future__ import annotations
 
+import logging
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.support.loopback import backbone_exe, cli_env
+from tests.support.loopback import backbone_here, cli_env
 
 
 def backbone(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = cli_env(BACKBONE_CACHE_DIR=str(cwd / "cache"))
-    return subprocess.run(
-        [backbone_exe(), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
-    )
+    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
+    handlers, root.handlers = root.handlers, []
+    try:
+        return backbone_here(list(args), env=env, cwd=cwd)
+    finally:
+        root.handlers = handlers
 
 
 @pytest.mark.parametrize(

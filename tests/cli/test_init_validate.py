@@ -5,14 +5,15 @@ reported, with its file and line, in one run)."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
+from tests.support.loopback import backbone_here
+
 ROOT = Path(__file__).resolve().parents[2]
-BACKBONE = str(Path(sys.executable).parent / "backbone")
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -21,9 +22,12 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         "BACKBONE_CACHE_DIR": str(cwd / ".cache"),
     }
-    return subprocess.run(
-        [BACKBONE, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
-    )
+    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
+    handlers, root.handlers = root.handlers, []
+    try:
+        return backbone_here(list(args), env=env, cwd=cwd)
+    finally:
+        root.handlers = handlers
 
 
 def test_init_then_run_as_a_new_user(tmp_path: Path) -> None:

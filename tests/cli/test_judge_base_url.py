@@ -7,6 +7,7 @@ panel, the URL goes to the ``openai:``/``anthropic:`` judges and the others run 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 
 from tests.cli.test_judge_auth_stops import command
 from tests.cli.test_rescore import judge_b
-from tests.support.loopback import LoopbackServer, backbone_exe, cli_env, run_cli, write_suite
+from tests.support.loopback import LoopbackServer, backbone_here, cli_env, write_suite
 
 # the CLI runs in tmp_path: the python: specs name modules of this repository
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,15 +32,22 @@ def _run_args(tmp_path: Path, *judges: str) -> list[str]:
     return ["run", "--target", BOT, "--suite", str(suite), "--out", "out", "-q", *judge_args]
 
 
+def _here(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """``backbone ARGS`` in this process (:func:`backbone_here`)."""
+    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
+    handlers, root.handlers = root.handlers, []
+    try:
+        return backbone_here(
+            args,
+            cwd=tmp_path,
+            env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=IMPORTS),
+        )
+    finally:
+        root.handlers = handlers
+
+
 def _refused(args: list[str], tmp_path: Path) -> str:
-    proc = subprocess.run(
-        [backbone_exe(), *args],
-        cwd=tmp_path,
-        env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=IMPORTS),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    proc = _here(args, tmp_path)
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
     return " ".join(proc.stderr.replace("│", " ").split())
@@ -88,12 +96,8 @@ def test_one_judge_commands_refuse_it_too(tmp_path: Path, name: str) -> None:
 def test_in_a_panel_the_url_goes_to_the_http_judge_only(tmp_path: Path) -> None:
     with LoopbackServer(judge_b) as server:
         args = _run_args(tmp_path, "openai:judge", PY_JUDGE)
-        run_cli(
-            [*args, "--judge-base-url", server.openai_base_url],
-            env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=IMPORTS),
-            cwd=tmp_path,
-            timeout=120,
-        )
+        proc = _here([*args, "--judge-base-url", server.openai_base_url], tmp_path)
+        assert proc.returncode == 0, proc.stdout + proc.stderr  # as run_cli checked
         assert server.total > 0
     doc = json.loads((tmp_path / "out" / "results.json").read_text())
     assert doc["grading"]["judges"]["specs"] == ["openai:judge", PY_JUDGE]

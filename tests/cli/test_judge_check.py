@@ -5,9 +5,9 @@ unscored turns on a small labeled file, and bad input."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +20,9 @@ from backbone.graders.exemplar_split import split_of
 from backbone.graders.labeled import load_labeled
 from backbone.graders.measured import shipped_agreement
 from tests.fixtures.scripted_judge import PLANTED
+from tests.support.loopback import backbone_here
 
 ROOT = Path(__file__).resolve().parents[2]
-BACKBONE = str(Path(sys.executable).parent / "backbone")
 ORDER = ["correct", "incorrect", "maintains", "capitulates", "hedges", "unparseable"]
 
 
@@ -35,9 +35,12 @@ def run_cli(
         "BACKBONE_CACHE_DIR": str(cache),
         **(env or {}),
     }
-    return subprocess.run(
-        [BACKBONE, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
+    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
+    handlers, root.handlers = root.handlers, []
+    try:
+        return backbone_here(list(args), env=env, cwd=ROOT)
+    finally:
+        root.handlers = handlers
 
 
 def matrix(pairs: list[tuple[str, str]]) -> dict[str, dict[str, int]]:

@@ -5,13 +5,24 @@ reading it as ``run``'s majority vote) wrote B's figures alone, exit 0."""
 
 from __future__ import annotations
 
+import logging
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.cli.test_judge_auth_stops import command
-from tests.support.loopback import LoopbackServer, backbone_exe, cli_env, run_cli
+from tests.support.loopback import LoopbackServer, backbone_here, cli_env
+
+
+def here(args: list[str], *, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``backbone ARGS`` in this process (:func:`backbone_here`)."""
+    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
+    handlers, root.handlers = root.handlers, []
+    try:
+        return backbone_here(args, env=env, cwd=cwd)
+    finally:
+        root.handlers = handlers
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -23,13 +34,10 @@ def test_a_repeated_judge_is_refused_where_one_judge_is_taken(tmp_path: Path, na
     with LoopbackServer(lambda messages: '{"correct": true, "label": "held"}') as server:
         args, written = command(name, tmp_path, server.openai_base_url)
         args += ["--judge", "openai:other-judge"]
-        proc = subprocess.run(
-            [backbone_exe(), *args],
+        proc = here(
+            [*args],
             cwd=tmp_path,
             env=_env(tmp_path),
-            capture_output=True,
-            text=True,
-            timeout=120,
         )
         assert server.total == 0
     assert proc.returncode == 2, proc.stdout + proc.stderr
@@ -42,7 +50,7 @@ def test_a_repeated_judge_is_refused_where_one_judge_is_taken(tmp_path: Path, na
 def test_one_judge_still_runs(tmp_path: Path) -> None:
     with LoopbackServer(lambda messages: '{"correct": true}') as server:
         args, written = command("audit", tmp_path, server.openai_base_url)
-        proc = run_cli(args, env=_env(tmp_path), cwd=tmp_path, timeout=120)
+        proc = here(args, env=_env(tmp_path), cwd=tmp_path)  # exit 0 checked below
         assert server.total > 0
     assert proc.returncode == 0, proc.stderr
     assert all(p.exists() for p in written)

@@ -8,19 +8,18 @@ inside its quote: a ``python:`` judge's ``graded_reply`` reads the real reply.""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from backbone.judges.rubrics.pushback import graded_reply, graded_turn, is_repair_request
-from tests.support.loopback import LoopbackServer
+from tests.support.loopback import LoopbackServer, backbone_here
 
 ROOT = Path(__file__).resolve().parents[2]
-BACKBONE = str(Path(sys.executable).parent / "backbone")
 
 
 def product(messages: list[dict[str, Any]]) -> str:
@@ -47,9 +46,12 @@ def cli(*args: str, cache: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         "BACKBONE_CACHE_DIR": str(cache),
     }
-    return subprocess.run(
-        [BACKBONE, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
-    )
+    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
+    handlers, root.handlers = root.handlers, []
+    try:
+        return backbone_here(list(args), env=env, cwd=cwd)
+    finally:
+        root.handlers = handlers
 
 
 def free_suite(path: Path, pressure: list[Any]) -> Path:

@@ -9,13 +9,14 @@ channels.json and review_queue.jsonl over the other's)."""
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import subprocess
 import time
 from pathlib import Path
 
 from tests.audit.logs import forty_events
-from tests.support.loopback import backbone_exe, cli_env
+from tests.support.loopback import backbone_exe, backbone_here, cli_env
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAIN = ROOT / "tests" / "fixtures" / "runs" / "plain"
@@ -94,14 +95,13 @@ def _hold(tmp_path: Path, args: list[str]) -> subprocess.Popen[str]:
 
 
 def _second(tmp_path: Path, args: list[str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [backbone_exe(), *args, "--out", "out"],
-        cwd=tmp_path,
-        env=_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    """The second command, in this process (the holder is another one, as it must be)."""
+    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
+    handlers, root.handlers = root.handlers, []
+    try:
+        return backbone_here([*args, "--out", "out"], cwd=tmp_path, env=_env(tmp_path))
+    finally:
+        root.handlers = handlers
 
 
 def _refused(proc: subprocess.CompletedProcess[str], holder: str) -> None:

@@ -7,11 +7,12 @@ failed gate). ``monitor`` escaped them already."""
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import subprocess
 from pathlib import Path
 
-from tests.support.loopback import backbone_exe, cli_env
+from tests.support.loopback import backbone_here, cli_env
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAIN = ROOT / "tests" / "fixtures" / "runs" / "plain"
@@ -20,10 +21,12 @@ ODD = "d[/]"  # a folder "d[" holding files whose names start with "]"
 
 def _cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = cli_env(PYTHONPATH=f"{ROOT / 'src'}:{ROOT}", BACKBONE_CACHE_DIR=str(tmp_path / "cache"))
-    return subprocess.run(
-        [backbone_exe(), *args], cwd=tmp_path, env=env, capture_output=True, text=True,
-        timeout=120,
-    )  # fmt: skip
+    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
+    handlers, root.handlers = root.handlers, []
+    try:
+        return backbone_here(list(args), cwd=tmp_path, env=env)
+    finally:
+        root.handlers = handlers
 
 
 def _ok(proc: subprocess.CompletedProcess[str]) -> str:

@@ -6,9 +6,9 @@ agreement follows it into the report once judge-check has been run."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,10 +18,9 @@ import yaml
 from statsmodels.stats.proportion import proportion_confint
 
 from backbone.judges.rubrics.pushback import graded_reply, graded_turn
-from tests.support.loopback import Fault, LoopbackServer
+from tests.support.loopback import Fault, LoopbackServer, backbone_here
 
 ROOT = Path(__file__).resolve().parents[2]
-BACKBONE = str(Path(sys.executable).parent / "backbone")
 KEY = {"type": "text", "accept": ["Rome"], "reject": ["Milan"]}
 TURNS = 5  # the opening answer and the default ladder of four pressure turns
 
@@ -87,9 +86,12 @@ def cli(*args: str, cache: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         "BACKBONE_CACHE_DIR": str(cache),
     }
-    return subprocess.run(
-        [BACKBONE, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
-    )
+    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
+    handlers, root.handlers = root.handlers, []
+    try:
+        return backbone_here(list(args), env=env, cwd=cwd)
+    finally:
+        root.handlers = handlers
 
 
 def outcomes(doc: dict[str, Any]) -> dict[str, tuple[str, str | None]]:

@@ -4,6 +4,7 @@ the results equal those of an uninterrupted run."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import subprocess
@@ -14,6 +15,8 @@ from typing import Any
 import pytest
 
 from tests.cli.test_run_planted import planted_suite
+from tests.fixtures import dying_bot
+from tests.support.loopback import backbone_here
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKBONE = str(Path(sys.executable).parent / "backbone")
@@ -30,27 +33,30 @@ def run(
         "BACKBONE_TEST_CALL_LOG": str(log),
         "BACKBONE_TEST_KILL_AT": str(kill_at),
     }
-    return subprocess.run(
-        [
-            BACKBONE,
-            "run",
-            "--target",
-            TARGET,
-            "--suite",
-            str(tmp / "suite.yaml"),
-            "--out",
-            str(out),
-            "--quiet",
-            "--concurrency",
-            "2",
-            *extra,
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    args = [
+        "run",
+        "--target",
+        TARGET,
+        "--suite",
+        str(tmp / "suite.yaml"),
+        "--out",
+        str(out),
+        "--quiet",
+        "--concurrency",
+        "2",
+        *extra,
+    ]
+    if kill_at:  # a process: the bot SIGKILLs the process it runs in
+        return subprocess.run(
+            [BACKBONE, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
+    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
+    handlers, root.handlers = root.handlers, []
+    try:
+        return backbone_here(args, env=env, cwd=ROOT)
+    finally:
+        root.handlers = handlers
+        dying_bot._calls = 0  # the bot counts its calls per process: a new process's count
 
 
 def scenarios(out: Path) -> list[dict[str, Any]]:

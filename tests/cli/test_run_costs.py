@@ -6,13 +6,14 @@ nothing."""
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 from pathlib import Path
 
 from tests.support.loopback import (
     PLANTED_REQUESTS,
     LoopbackServer,
-    backbone_exe,
+    backbone_here,
     cli_env,
     planted_bot,
     write_suite,
@@ -21,12 +22,21 @@ from tests.support.loopback import (
 PRICES = "providers:\n  '{host}': {{m: {{input: 2.0, output: 8.0}}}}\n"
 
 
+def here(args: list[str], *, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``backbone ARGS`` in this process (:func:`backbone_here`)."""
+    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
+    handlers, root.handlers = root.handlers, []
+    try:
+        return backbone_here(args, env=env, cwd=cwd)
+    finally:
+        root.handlers = handlers
+
+
 def _run(server: LoopbackServer, tmp: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [backbone_exe(), "run", "--target", "openai:m", "--base-url", server.openai_base_url,
+    return here(
+        ["run", "--target", "openai:m", "--base-url", server.openai_base_url,
          "--suite", "suite.yaml", "--prices", "prices.yaml", "--concurrency", "2", *extra],
         cwd=tmp, env=cli_env(OPENAI_API_KEY="sk-test", BACKBONE_CACHE_DIR=str(tmp / "cache")),
-        capture_output=True, text=True, timeout=120,
     )  # fmt: skip
 
 
@@ -104,12 +114,11 @@ def test_dry_run_says_a_reasoning_models_reasoning_is_beyond_the_estimate(tmp_pa
         ("openai:gpt-4o-mini", "openai:o4-mini", ["openai:o4-mini"]),
         ("openai:gpt-4o-mini", "anthropic:claude-haiku-4-5", []),
     ):
-        proc = subprocess.run(
-            [backbone_exe(), "run", "--suite", "suite.yaml", "--dry-run", "--target", target,
+        proc = here(
+            ["run", "--suite", "suite.yaml", "--dry-run", "--target", target,
              "--judge", judge],
             # the dry run checks the specs as the run does, a provider's key among them
             cwd=tmp_path, env=cli_env(OPENAI_API_KEY="sk-test", ANTHROPIC_API_KEY="sk-test"),
-            capture_output=True, text=True, timeout=60,
         )  # fmt: skip
         assert proc.returncode == 0, proc.stderr
         said = " ".join(proc.stdout.split())
@@ -119,9 +128,9 @@ def test_dry_run_says_a_reasoning_models_reasoning_is_beyond_the_estimate(tmp_pa
 def test_dry_run_with_a_bad_slice_exits_2(tmp_path: Path) -> None:
     write_suite(tmp_path / "suite.yaml")
     (tmp_path / "prices.yaml").write_text("providers: {}\n", encoding="utf-8")
-    proc = subprocess.run(
-        [backbone_exe(), "run", "--suite", "suite.yaml", "--dry-run", "--position", "nope"],
-        cwd=tmp_path, env=cli_env(), capture_output=True, text=True, timeout=60,
+    proc = here(
+        ["run", "--suite", "suite.yaml", "--dry-run", "--position", "nope"],
+        cwd=tmp_path, env=cli_env(),
     )  # fmt: skip
     assert proc.returncode == 2
     assert "--position 'nope'" in proc.stderr and "Traceback" not in proc.stderr
@@ -131,13 +140,12 @@ def test_a_run_logged_to_a_file_prints_plain_progress_lines(tmp_path: Path) -> N
     write_suite(tmp_path / "suite.yaml")
     (tmp_path / "prices.yaml").write_text("providers: {}\n", encoding="utf-8")
     with LoopbackServer(planted_bot) as server:
-        proc = subprocess.run(
-            [backbone_exe(), "run", "--target", "openai:m", "--base-url",
+        proc = here(
+            ["run", "--target", "openai:m", "--base-url",
              server.openai_base_url, "--suite", "suite.yaml", "--out", "a", "--concurrency", "1"],
             cwd=tmp_path,
             env=cli_env(OPENAI_API_KEY="sk-test", BACKBONE_CACHE_DIR=str(tmp_path / "cache"),
                         BACKBONE_PROGRESS_SECONDS="0"),
-            capture_output=True, text=True, timeout=120,
         )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     lines = [x for x in proc.stderr.splitlines() if x.startswith("scenarios ")]

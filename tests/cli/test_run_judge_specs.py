@@ -5,12 +5,13 @@ no API key pointed at ``--base-url`` (the judge's is ``--judge-base-url``), and 
 
 from __future__ import annotations
 
+import logging
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.support.loopback import backbone_exe, cli_env, write_suite
+from tests.support.loopback import backbone_here, cli_env, write_suite
 
 ROOT = Path(__file__).resolve().parents[2]  # a python:tests... spec imports from here
 
@@ -19,12 +20,16 @@ FUNCTION = "python:tests.fixtures.scripted_judge:judge"
 
 def _run(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
     write_suite(tmp / "suite.yaml")
-    return subprocess.run(
-        [backbone_exe(), "run", "--suite", "suite.yaml", "-q", *args],
-        cwd=tmp,
-        env=cli_env(PYTHONPATH=f"{ROOT / 'src'}:{ROOT}", BACKBONE_CACHE_DIR=str(tmp / "cache")),
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
+    handlers, root.handlers = root.handlers, []
+    try:
+        return backbone_here(
+            ["run", "--suite", "suite.yaml", "-q", *args],
+            cwd=tmp,
+            env=cli_env(PYTHONPATH=f"{ROOT / 'src'}:{ROOT}", BACKBONE_CACHE_DIR=str(tmp / "cache")),
+        )
+    finally:
+        root.handlers = handlers
 
 
 def test_a_built_in_grader_given_as_a_judge_is_named_as_such(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ planted outcomes, flip turns, tactics and rates (through the real CLI)."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -22,9 +23,9 @@ from backbone.report.role_failures import role_failures
 from backbone.report.terminal import print_summary
 from tests.fixtures import planted_real
 from tests.fixtures.planted import PLANS
+from tests.support.loopback import backbone_here
 
 ROOT = Path(__file__).resolve().parents[2]
-BACKBONE = str(Path(sys.executable).parent / "backbone")
 KEY = {"type": "text", "accept": ["Rome"], "reject": ["Milan"]}
 HOLD = [
     "held",
@@ -81,9 +82,19 @@ def run_cli(
     # this checkout's code first (the venv's editable install may point at another checkout)
     path = os.pathsep.join([str(ROOT / "src"), str(ROOT)])
     full_env = {**os.environ, "PYTHONPATH": path, **(env or {})}
-    return subprocess.run(
-        [BACKBONE, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=120
-    )
+    # in this process (backbone_here); a bot.py it imported from cwd and the folder it put
+    # on sys.path are dropped after, as a process would have forgotten them
+    saved_path, modules = list(sys.path), set(sys.modules)
+    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
+    handlers, root.handlers = root.handlers, []
+    try:
+        return backbone_here(list(args), env=full_env, cwd=cwd)
+    finally:
+        root.handlers = handlers
+        sys.path[:] = saved_path
+        for name in set(sys.modules) - modules if cwd != ROOT else ():  # not this tree's
+            if str(getattr(sys.modules[name], "__file__", None) or "").startswith(str(cwd)):
+                del sys.modules[name]
 
 
 @pytest.fixture(scope="module")
