@@ -5,7 +5,6 @@ benchmarks/soak_faults.py: the re-run repeated the in-flight calls)."""
 from __future__ import annotations
 
 import json
-import logging
 import subprocess
 from pathlib import Path
 
@@ -26,12 +25,7 @@ from tests.support.loopback import (
 
 def here(args: list[str], *, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """``backbone ARGS`` in this process (:func:`backbone_here`)."""
-    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
-    handlers, root.handlers = root.handlers, []
-    try:
-        return backbone_here(args, env=env, cwd=cwd)
-    finally:
-        root.handlers = handlers
+    return backbone_here(args, env=env, cwd=cwd)
 
 
 def run(server: LoopbackServer, tmp: Path, *extra: str) -> subprocess.CompletedProcess[str]:

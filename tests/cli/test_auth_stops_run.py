@@ -6,7 +6,6 @@ nothing twice."""
 from __future__ import annotations
 
 import json
-import logging
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -54,12 +53,7 @@ def server() -> Iterator[LoopbackServer]:
 
 def here(args: list[str], *, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """``backbone ARGS`` in this process (:func:`backbone_here`)."""
-    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
-    handlers, root.handlers = root.handlers, []
-    try:
-        return backbone_here(args, env=env, cwd=cwd)
-    finally:
-        root.handlers = handlers
+    return backbone_here(args, env=env, cwd=cwd)
 
 
 def run(server: LoopbackServer, tmp: Path, *extra: str) -> subprocess.CompletedProcess[str]:

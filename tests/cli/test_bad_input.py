@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import subprocess
 from pathlib import Path
@@ -32,12 +31,7 @@ def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         "BACKBONE_CACHE_DIR": str(cwd / "cache"),
     }
-    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
-    handlers, root.handlers = root.handlers, []
-    try:
-        return backbone_here(args, env=env, cwd=cwd)
-    finally:
-        root.handlers = handlers
+    return backbone_here(args, env=env, cwd=cwd)
 
 
 CASES = [

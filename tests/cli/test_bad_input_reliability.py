@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -38,25 +36,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def backbone(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """``backbone ARGS`` in this process (:func:`backbone_here`); a ``python:`` module the
-    command imported from ``cwd`` (``counting_bot``) and the folder it put on ``sys.path``
-    are dropped after, so that the next test's file of that name is read, not this one.
-    Logging is left as a fresh process has it (no handler: warnings go to stderr)."""
+    """``backbone ARGS`` in this process (:func:`backbone_here`, which forgets a ``python:``
+    module the command imported from ``cwd``, such as ``counting_bot``, so that the next
+    test's file of that name is read, not this one)."""
     env = cli_env(BACKBONE_CACHE_DIR=str(cwd / "cache"))
     env["PYTHONPATH"] = env.get("PYTHONPATH", "") + f":{ROOT}"  # for the planted judge module
-    path, modules = list(sys.path), set(sys.modules)
-    # a process without logging set up prints a warning on stderr (logging.lastResort);
-    # pytest's handlers on the root logger would take it instead
-    root = logging.getLogger()
-    handlers, root.handlers = root.handlers, []
-    try:
-        return backbone_here(list(args), env=env, cwd=cwd)
-    finally:
-        root.handlers = handlers
-        sys.path[:] = path
-        for name in set(sys.modules) - modules:
-            if str(getattr(sys.modules[name], "__file__", None) or "").startswith(str(cwd)):
-                del sys.modules[name]
+    return backbone_here(list(args), env=env, cwd=cwd)
 
 
 def refused(proc: subprocess.CompletedProcess[str], *fragments: str) -> None:

@@ -6,7 +6,6 @@ terminal showed A's and B's cave rates bare ('0.0% → 66.7%'), and over-disagre
 from __future__ import annotations
 
 import json
-import logging
 import os
 import subprocess
 from pathlib import Path
@@ -26,12 +25,7 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         "BACKBONE_CACHE_DIR": str(cwd / "cache"),
         "COLUMNS": "200",
     }
-    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
-    handlers, root.handlers = root.handlers, []
-    try:
-        proc = backbone_here(list(args), env=env, cwd=cwd)
-    finally:
-        root.handlers = handlers
+    proc = backbone_here(list(args), env=env, cwd=cwd)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return proc
 

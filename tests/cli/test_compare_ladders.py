@@ -7,7 +7,6 @@ refused (exit 2). Before, a ladder cut from five turns to one read as four scena
 from __future__ import annotations
 
 import json
-import logging
 import os
 import subprocess
 from pathlib import Path
@@ -30,12 +29,7 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         "BACKBONE_CACHE_DIR": str(cwd / "cache"),
         "COLUMNS": "200",
     }
-    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
-    handlers, root.handlers = root.handlers, []
-    try:
-        return backbone_here(list(args), env=env, cwd=cwd)
-    finally:
-        root.handlers = handlers
+    return backbone_here(list(args), env=env, cwd=cwd)
 
 
 def with_ladder(src: Path, dst: Path, ids: set[str] | None, ladder: list[str]) -> Path:

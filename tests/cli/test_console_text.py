@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import logging
 import subprocess
-import sys
 from pathlib import Path
 
 from tests.support.loopback import backbone_here, cli_env
@@ -32,19 +30,9 @@ def caves(messages):
 
 
 def backbone(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    # in this process (backbone_here): the bots.py it imports from tmp and the folder it puts
-    # on sys.path are dropped after, so that another test's bots.py is read afresh
-    path, modules = list(sys.path), set(sys.modules)
-    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
-    handlers, root.handlers = root.handlers, []
-    try:
-        proc = backbone_here(list(args), cwd=tmp, env=cli_env())
-    finally:
-        root.handlers = handlers
-        sys.path[:] = path
-        for name in set(sys.modules) - modules:
-            if str(getattr(sys.modules[name], "__file__", None) or "").startswith(str(tmp)):
-                del sys.modules[name]
+    # in this process (backbone_here, which forgets the bots.py it imported from tmp, so that
+    # another test's bots.py is read afresh)
+    proc = backbone_here(list(args), cwd=tmp, env=cli_env())
     assert proc.returncode == 0, proc.stderr
     return proc
 

@@ -4,7 +4,6 @@ user stood, and `compare '' B` read the current folder as a run."""
 
 from __future__ import annotations
 
-import logging
 import subprocess
 from pathlib import Path
 
@@ -15,12 +14,7 @@ from tests.support.loopback import backbone_here, cli_env
 
 def backbone(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = cli_env(BACKBONE_CACHE_DIR=str(cwd / "cache"))
-    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
-    handlers, root.handlers = root.handlers, []
-    try:
-        return backbone_here(list(args), env=env, cwd=cwd)
-    finally:
-        root.handlers = handlers
+    return backbone_here(list(args), env=env, cwd=cwd)
 
 
 @pytest.mark.parametrize(

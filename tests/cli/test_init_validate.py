@@ -5,7 +5,6 @@ reported, with its file and line, in one run)."""
 from __future__ import annotations
 
 import json
-import logging
 import os
 import subprocess
 from pathlib import Path
@@ -22,12 +21,7 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         "BACKBONE_CACHE_DIR": str(cwd / ".cache"),
     }
-    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
-    handlers, root.handlers = root.handlers, []
-    try:
-        return backbone_here(list(args), env=env, cwd=cwd)
-    finally:
-        root.handlers = handlers
+    return backbone_here(list(args), env=env, cwd=cwd)
 
 
 def test_init_then_run_as_a_new_user(tmp_path: Path) -> None:

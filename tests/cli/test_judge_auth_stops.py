@@ -6,7 +6,6 @@ let the refusal escape as a traceback with exit 1."""
 from __future__ import annotations
 
 import json
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -127,16 +126,11 @@ def test_a_judge_no_call_can_pass_stops_the_command_with_exit_2(
         server.fail(Fault.http(status, message=MESSAGE), when=lambda c: True)
         flag = "--judge-base-url" if status == 404 else "--base-url"
         args, written = command(name, tmp_path, server.openai_base_url, flag)
-        root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
-        handlers, root.handlers = root.handlers, []
-        try:
-            proc = backbone_here(
-                [*args, "--no-cache", "--concurrency", "2"],
-                cwd=tmp_path,
-                env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
-            )
-        finally:
-            root.handlers = handlers
+        proc = backbone_here(
+            [*args, "--no-cache", "--concurrency", "2"],
+            cwd=tmp_path,
+            env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
+        )
         assert server.total >= 1
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr

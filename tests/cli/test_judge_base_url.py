@@ -7,7 +7,6 @@ panel, the URL goes to the ``openai:``/``anthropic:`` judges and the others run 
 from __future__ import annotations
 
 import json
-import logging
 import os
 import subprocess
 from pathlib import Path
@@ -34,16 +33,11 @@ def _run_args(tmp_path: Path, *judges: str) -> list[str]:
 
 def _here(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
     """``backbone ARGS`` in this process (:func:`backbone_here`)."""
-    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
-    handlers, root.handlers = root.handlers, []
-    try:
-        return backbone_here(
-            args,
-            cwd=tmp_path,
-            env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=IMPORTS),
-        )
-    finally:
-        root.handlers = handlers
+    return backbone_here(
+        args,
+        cwd=tmp_path,
+        env=cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=IMPORTS),
+    )
 
 
 def _refused(args: list[str], tmp_path: Path) -> str:

@@ -5,7 +5,6 @@ unscored turns on a small labeled file, and bad input."""
 from __future__ import annotations
 
 import json
-import logging
 import os
 import subprocess
 from pathlib import Path
@@ -35,12 +34,7 @@ def run_cli(
         "BACKBONE_CACHE_DIR": str(cache),
         **(env or {}),
     }
-    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
-    handlers, root.handlers = root.handlers, []
-    try:
-        return backbone_here(list(args), env=env, cwd=ROOT)
-    finally:
-        root.handlers = handlers
+    return backbone_here(list(args), env=env, cwd=ROOT)
 
 
 def matrix(pairs: list[tuple[str, str]]) -> dict[str, dict[str, int]]:

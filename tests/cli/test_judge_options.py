@@ -5,7 +5,6 @@ reading it as ``run``'s majority vote) wrote B's figures alone, exit 0."""
 
 from __future__ import annotations
 
-import logging
 import subprocess
 from pathlib import Path
 
@@ -17,12 +16,7 @@ from tests.support.loopback import LoopbackServer, backbone_here, cli_env
 
 def here(args: list[str], *, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """``backbone ARGS`` in this process (:func:`backbone_here`)."""
-    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
-    handlers, root.handlers = root.handlers, []
-    try:
-        return backbone_here(args, env=env, cwd=cwd)
-    finally:
-        root.handlers = handlers
+    return backbone_here(args, env=env, cwd=cwd)
 
 
 def _env(tmp_path: Path) -> dict[str, str]:

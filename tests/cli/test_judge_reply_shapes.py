@@ -8,7 +8,6 @@ inside its quote: a ``python:`` judge's ``graded_reply`` reads the real reply.""
 from __future__ import annotations
 
 import json
-import logging
 import os
 import subprocess
 from pathlib import Path
@@ -46,12 +45,7 @@ def cli(*args: str, cache: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         "BACKBONE_CACHE_DIR": str(cache),
     }
-    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
-    handlers, root.handlers = root.handlers, []
-    try:
-        return backbone_here(list(args), env=env, cwd=cwd)
-    finally:
-        root.handlers = handlers
+    return backbone_here(list(args), env=env, cwd=cwd)
 
 
 def free_suite(path: Path, pressure: list[Any]) -> Path:

@@ -9,7 +9,6 @@ channels.json and review_queue.jsonl over the other's)."""
 from __future__ import annotations
 
 import json
-import logging
 import shutil
 import subprocess
 import time
@@ -96,12 +95,7 @@ def _hold(tmp_path: Path, args: list[str]) -> subprocess.Popen[str]:
 
 def _second(tmp_path: Path, args: list[str]) -> subprocess.CompletedProcess[str]:
     """The second command, in this process (the holder is another one, as it must be)."""
-    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
-    handlers, root.handlers = root.handlers, []
-    try:
-        return backbone_here([*args, "--out", "out"], cwd=tmp_path, env=_env(tmp_path))
-    finally:
-        root.handlers = handlers
+    return backbone_here([*args, "--out", "out"], cwd=tmp_path, env=_env(tmp_path))
 
 
 def _refused(proc: subprocess.CompletedProcess[str], holder: str) -> None:

@@ -7,7 +7,6 @@ failed gate). ``monitor`` escaped them already."""
 from __future__ import annotations
 
 import json
-import logging
 import shutil
 import subprocess
 from pathlib import Path
@@ -21,12 +20,7 @@ ODD = "d[/]"  # a folder "d[" holding files whose names start with "]"
 
 def _cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = cli_env(PYTHONPATH=f"{ROOT / 'src'}:{ROOT}", BACKBONE_CACHE_DIR=str(tmp_path / "cache"))
-    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
-    handlers, root.handlers = root.handlers, []
-    try:
-        return backbone_here(list(args), cwd=tmp_path, env=env)
-    finally:
-        root.handlers = handlers
+    return backbone_here(list(args), cwd=tmp_path, env=env)
 
 
 def _ok(proc: subprocess.CompletedProcess[str]) -> str:

@@ -7,9 +7,7 @@ run and monitor commands show theirs; the JSON files keep the raw text."""
 from __future__ import annotations
 
 import json
-import logging
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -39,19 +37,9 @@ RAW = ("\u202e", "\x1b", "\x07")
 
 
 def backbone(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    # in this process (backbone_here): the judges.py it imports from tmp and the folder it
-    # puts on sys.path are dropped after, so that the next test's judges.py is read afresh
-    path, modules = list(sys.path), set(sys.modules)
-    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
-    handlers, root.handlers = root.handlers, []
-    try:
-        proc = backbone_here(list(args), cwd=tmp, env=cli_env(COLUMNS="250"))
-    finally:
-        root.handlers = handlers
-        sys.path[:] = path
-        for name in set(sys.modules) - modules:
-            if str(getattr(sys.modules[name], "__file__", None) or "").startswith(str(tmp)):
-                del sys.modules[name]
+    # in this process (backbone_here, which forgets the judges.py it imported from tmp, so
+    # that the next test's judges.py is read afresh)
+    proc = backbone_here(list(args), cwd=tmp, env=cli_env(COLUMNS="250"))
     assert proc.returncode == 0, proc.stderr[-3000:]
     return proc
 

@@ -6,7 +6,6 @@ agreement follows it into the report once judge-check has been run."""
 from __future__ import annotations
 
 import json
-import logging
 import os
 import subprocess
 from collections.abc import Iterator
@@ -86,12 +85,7 @@ def cli(*args: str, cache: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         "BACKBONE_CACHE_DIR": str(cache),
     }
-    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
-    handlers, root.handlers = root.handlers, []
-    try:
-        return backbone_here(list(args), env=env, cwd=cwd)
-    finally:
-        root.handlers = handlers
+    return backbone_here(list(args), env=env, cwd=cwd)
 
 
 def outcomes(doc: dict[str, Any]) -> dict[str, tuple[str, str | None]]:

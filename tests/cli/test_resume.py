@@ -4,7 +4,6 @@ the results equal those of an uninterrupted run."""
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sqlite3
 import subprocess
@@ -50,12 +49,9 @@ def run(
         return subprocess.run(
             [BACKBONE, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
         )
-    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
-    handlers, root.handlers = root.handlers, []
     try:
         return backbone_here(args, env=env, cwd=ROOT)
     finally:
-        root.handlers = handlers
         dying_bot._calls = 0  # the bot counts its calls per process: a new process's count
 
 

@@ -6,7 +6,6 @@ nothing."""
 from __future__ import annotations
 
 import json
-import logging
 import subprocess
 from pathlib import Path
 
@@ -24,12 +23,7 @@ PRICES = "providers:\n  '{host}': {{m: {{input: 2.0, output: 8.0}}}}\n"
 
 def here(args: list[str], *, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """``backbone ARGS`` in this process (:func:`backbone_here`)."""
-    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
-    handlers, root.handlers = root.handlers, []
-    try:
-        return backbone_here(args, env=env, cwd=cwd)
-    finally:
-        root.handlers = handlers
+    return backbone_here(args, env=env, cwd=cwd)
 
 
 def _run(server: LoopbackServer, tmp: Path, *extra: str) -> subprocess.CompletedProcess[str]:

@@ -5,7 +5,6 @@ no API key pointed at ``--base-url`` (the judge's is ``--judge-base-url``), and 
 
 from __future__ import annotations
 
-import logging
 import subprocess
 from pathlib import Path
 
@@ -20,16 +19,11 @@ FUNCTION = "python:tests.fixtures.scripted_judge:judge"
 
 def _run(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
     write_suite(tmp / "suite.yaml")
-    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
-    handlers, root.handlers = root.handlers, []
-    try:
-        return backbone_here(
-            ["run", "--suite", "suite.yaml", "-q", *args],
-            cwd=tmp,
-            env=cli_env(PYTHONPATH=f"{ROOT / 'src'}:{ROOT}", BACKBONE_CACHE_DIR=str(tmp / "cache")),
-        )
-    finally:
-        root.handlers = handlers
+    return backbone_here(
+        ["run", "--suite", "suite.yaml", "-q", *args],
+        cwd=tmp,
+        env=cli_env(PYTHONPATH=f"{ROOT / 'src'}:{ROOT}", BACKBONE_CACHE_DIR=str(tmp / "cache")),
+    )
 
 
 def test_a_built_in_grader_given_as_a_judge_is_named_as_such(tmp_path: Path) -> None:

@@ -4,10 +4,8 @@ planted outcomes, flip turns, tactics and rates (through the real CLI)."""
 from __future__ import annotations
 
 import json
-import logging
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -82,19 +80,9 @@ def run_cli(
     # this checkout's code first (the venv's editable install may point at another checkout)
     path = os.pathsep.join([str(ROOT / "src"), str(ROOT)])
     full_env = {**os.environ, "PYTHONPATH": path, **(env or {})}
-    # in this process (backbone_here); a bot.py it imported from cwd and the folder it put
-    # on sys.path are dropped after, as a process would have forgotten them
-    saved_path, modules = list(sys.path), set(sys.modules)
-    root = logging.getLogger()  # as in a process: no handler, a warning goes to stderr
-    handlers, root.handlers = root.handlers, []
-    try:
-        return backbone_here(list(args), env=full_env, cwd=cwd)
-    finally:
-        root.handlers = handlers
-        sys.path[:] = saved_path
-        for name in set(sys.modules) - modules if cwd != ROOT else ():  # not this tree's
-            if str(getattr(sys.modules[name], "__file__", None) or "").startswith(str(cwd)):
-                del sys.modules[name]
+    # in this process (backbone_here, which forgets a bot.py it imported from cwd, as a
+    # process would)
+    return backbone_here(list(args), env=full_env, cwd=cwd)
 
 
 @pytest.fixture(scope="module")

@@ -745,7 +745,15 @@ def backbone_here(
     A ``backbone`` process costs a second or two of CPU before it reads its first argument
     (Python, DuckDB, Arrow, Typer); for a test about what a command answers, not about the
     process (signals, ``os._exit``, what it imports, the environment it inherits), this is
-    the same answer without that cost."""
+    the same answer without that cost.
+
+    What a process would forget is put back after: the environment, the working folder, the
+    root logger (set aside during the call, so that backbone's ``logging`` warnings reach
+    this stderr through logging's last resort, as in a process: pytest's log capture holds
+    handlers there), ``sys.path`` (a ``python:`` target puts its folder there) and the
+    modules imported from ``cwd`` (a test's ``bot.py``, so that the next test's file of that
+    name is read afresh; never this repository's own modules). ``warnings.warn`` output
+    still goes to pytest's recorder, not this stderr."""
     import contextlib
     import io
     import logging
@@ -755,10 +763,7 @@ def backbone_here(
 
     out, err = io.StringIO(), io.StringIO()
     saved_env, saved_cwd, saved_argv = dict(os.environ), Path.cwd(), sys.argv
-    # backbone's `logging` warnings reach a process's stderr through logging's last-resort
-    # handler, used only while the root logger has no handler (at its default level,
-    # WARNING); pytest's log capture puts handlers there, which took those warnings out of
-    # this stderr
+    saved_path, saved_modules = list(sys.path), set(sys.modules)
     root = logging.getLogger()
     saved_handlers, saved_level = root.handlers[:], root.level
     code: int = 0
@@ -788,6 +793,12 @@ def backbone_here(
         os.chdir(saved_cwd)
         os.environ.clear()
         os.environ.update(saved_env)
+        sys.path[:] = saved_path
+        folder, tree = Path(cwd).resolve(), Path(__file__).resolve().parents[2]
+        for name in set(sys.modules) - saved_modules:
+            file = Path(getattr(sys.modules[name], "__file__", None) or "/").resolve()
+            if file.is_relative_to(folder) and not file.is_relative_to(tree):
+                del sys.modules[name]
     return subprocess.CompletedProcess(
         [backbone_exe(), *args], code, out.getvalue(), err.getvalue()
     )
