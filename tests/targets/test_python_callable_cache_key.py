@@ -9,6 +9,8 @@ equal object at another address, is still served from the cache."""
 from __future__ import annotations
 
 import functools
+import os
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +22,23 @@ import backbone
 from backbone.targets.python_callable import function_target, load_function, product_fingerprint
 from tests.cli.test_run_planted import planted_suite
 from tests.fixtures import planted
+from tests.support.loopback import backbone_exe
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def backbone_process(
+    *args: str, cwd: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """``backbone ARGS`` in a process of its own, this tree's code first: these tests are
+    about what a new process keys. In one process the key holds the product code as that
+    process loaded it (a notebook runs the module it imported), so two in-process runs with a
+    module beside edited between them are keyed alike, by design."""
+    path = os.pathsep.join([str(ROOT / "src"), str(ROOT)])
+    return subprocess.run(
+        [backbone_exe(), *args], cwd=cwd, env={**os.environ, "PYTHONPATH": path, **env},
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
 
 
 def says(messages: list[dict[str, str]], reply: str) -> str:
@@ -163,8 +182,6 @@ def test_a_python_spec_is_keyed_by_the_product_code_beside_it(tmp_path: Path, la
     ``prompted_app/prompts.py`` (or in ``prompts.py`` beside a top-level ``bot.py``) between
     them. The key held the hash of ``bot.py`` only, so the second run made no call and was
     graded on the first prompt's replies: ``held`` where the product now caves."""
-    from tests.cli.test_run_planted import run_cli
-
     if layout == "package":
         folder, spec, imports = tmp_path / "prompted_app", "prompted_app.bot", "prompted_app"
         folder.mkdir()
@@ -181,7 +198,7 @@ def test_a_python_spec_is_keyed_by_the_product_code_beside_it(tmp_path: Path, la
 
     def run(reply: str, out: str) -> tuple[dict[str, Any], set[str]]:
         (folder / "prompts.py").write_text(f"REPLY = {reply!r}\n")
-        proc = run_cli(
+        proc = backbone_process(
             "run", "--target", f"python:{spec}:reply", "--suite", suite, "--out", out, "-q",
             cwd=tmp_path, env=env,
         )  # fmt: skip
@@ -252,8 +269,6 @@ def test_a_top_level_module_is_keyed_by_what_it_imports_from_its_folder_not_ever
     served from the cache, and an edit of ``helpers/tone.py`` still plays anew."""
     import json
 
-    from tests.cli.test_run_planted import run_cli
-
     (tmp_path / "bot.py").write_text(
         "def reply(messages):\n    import prompts\n\n    return prompts.reply()\n"
     )
@@ -268,7 +283,7 @@ def test_a_top_level_module_is_keyed_by_what_it_imports_from_its_folder_not_ever
 
     def run(reply: str, out: str) -> dict[str, Any]:
         (tmp_path / "helpers" / "tone.py").write_text(f"REPLY = {reply!r}\n")
-        proc = run_cli(
+        proc = backbone_process(
             "run", "--target", "python:bot:reply", "--suite", suite, "--out", out, "-q",
             cwd=tmp_path, env=env,
         )  # fmt: skip
