@@ -735,6 +735,16 @@ def run_cli(
     return proc
 
 
+def _foreign(name: str, module: Any) -> bool:
+    """Whether a module was imported from a file outside the Python installation, under a name
+    other than this tree's packages' (a test's ``bot.py`` or ``judges.py``)."""
+    file = getattr(module, "__file__", None)
+    if not file or name.partition(".")[0] in ("backbone", "tests"):
+        return False
+    installed = (sys.prefix, sys.base_prefix, sys.exec_prefix)
+    return not any(Path(file).resolve().is_relative_to(Path(p).resolve()) for p in installed)
+
+
 def backbone_here(
     args: list[str], *, env: dict[str, str], cwd: Path
 ) -> subprocess.CompletedProcess[str]:
@@ -751,9 +761,11 @@ def backbone_here(
     root logger (set aside during the call, so that backbone's ``logging`` warnings reach
     this stderr through logging's last resort, as in a process: pytest's log capture holds
     handlers there), ``sys.path`` (a ``python:`` target puts its folder there) and the
-    modules imported from ``cwd`` (a test's ``bot.py``, so that the next test's file of that
-    name is read afresh; never this repository's own modules). ``warnings.warn`` output
-    still goes to pytest's recorder, not this stderr."""
+    modules imported from outside the Python installation under a name other than this
+    tree's packages' (a test's ``bot.py`` or ``judges.py``, wherever it was written: set
+    aside during the call, as a new process has none of them, and those the call imported
+    dropped after, so that the next test's file of that name is read afresh).
+    ``warnings.warn`` output still goes to pytest's recorder, not this stderr."""
     import contextlib
     import io
     import logging
@@ -763,7 +775,11 @@ def backbone_here(
 
     out, err = io.StringIO(), io.StringIO()
     saved_env, saved_cwd, saved_argv = dict(os.environ), Path.cwd(), sys.argv
-    saved_path, saved_modules = list(sys.path), set(sys.modules)
+    saved_path = list(sys.path)
+    # a process starts without the modules this one imported from a test's folder
+    foreign = {n: m for n, m in list(sys.modules.items()) if _foreign(n, m)}
+    for name in foreign:
+        del sys.modules[name]
     root = logging.getLogger()
     saved_handlers, saved_level = root.handlers[:], root.level
     code: int = 0
@@ -794,11 +810,9 @@ def backbone_here(
         os.environ.clear()
         os.environ.update(saved_env)
         sys.path[:] = saved_path
-        folder, tree = Path(cwd).resolve(), Path(__file__).resolve().parents[2]
-        for name in set(sys.modules) - saved_modules:
-            file = Path(getattr(sys.modules[name], "__file__", None) or "/").resolve()
-            if file.is_relative_to(folder) and not file.is_relative_to(tree):
-                del sys.modules[name]
+        for name in [n for n, m in list(sys.modules.items()) if _foreign(n, m)]:
+            del sys.modules[name]
+        sys.modules.update(foreign)
     return subprocess.CompletedProcess(
         [backbone_exe(), *args], code, out.getvalue(), err.getvalue()
     )

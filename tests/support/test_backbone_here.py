@@ -34,3 +34,34 @@ def test_a_logging_warning_reaches_stderr_as_in_a_process(tmp_path: Path) -> Non
     assert "planted warning 1" in process.stderr, process.stderr
     assert here.returncode == process.returncode
     assert here.stderr == process.stderr
+
+
+def test_a_module_of_the_same_name_loaded_here_before_is_not_the_one_the_command_runs(
+    tmp_path: Path,
+) -> None:
+    # another test loaded its own bots.py into this process (a library call): a `backbone`
+    # process would import the bots.py of its folder, and so does backbone_here
+    import importlib.util
+    import json
+    import sys
+
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "bots.py").write_text("def reply(messages):\n    return 'Paris.'\n")
+    spec = importlib.util.spec_from_file_location("bots", tmp_path / "other" / "bots.py")
+    assert spec is not None and spec.loader is not None
+    earlier = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(earlier)
+    sys.modules["bots"] = earlier
+    try:
+        (tmp_path / "bots.py").write_text("def reply(messages):\n    return 'Rome.'\n")
+        suite = write_suite(tmp_path / "suite.yaml")
+        args = ["run", "--suite", str(suite), "--target", "python:bots:reply", "-q"]
+        env = cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache"))
+        proc = backbone_here([*args, "--no-cache", "--out", "h"], env=env, cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        lines = (tmp_path / "h" / "transcripts.jsonl").read_text().splitlines()
+        said = {m["content"] for x in lines for m in json.loads(x)["messages"]}
+        assert "Rome." in said and "Paris." not in said
+        assert sys.modules["bots"] is earlier  # put back as it was
+    finally:
+        sys.modules.pop("bots", None)
