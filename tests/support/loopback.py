@@ -735,11 +735,32 @@ def run_cli(
     return proc
 
 
+def _fresh_consoles() -> None:
+    """Set up again, from this environment, the Rich consoles the command modules made at
+    import. A console reads ``COLUMNS``, ``NO_COLOR`` and the like when it is made: in a
+    process that is at the command's start, here it was the first test's that imported the
+    module, and a table printed for ``COLUMNS=250`` came out 80 wide (wrapping what a test
+    looked for) after another test's import."""
+    from rich.console import Console
+
+    seen: dict[int, Console] = {}
+    for name, module in list(sys.modules.items()):
+        if name.startswith("backbone.cli"):
+            for value in list(vars(module).values()):
+                if isinstance(value, Console):
+                    seen[id(value)] = value
+    for c in seen.values():
+        c.__init__(  # type: ignore[misc]
+            stderr=c.stderr, soft_wrap=c.soft_wrap, emoji=c._emoji, highlight=c._highlight,
+            file=c._file,
+        )  # fmt: skip
+
+
 def _foreign(name: str, module: Any) -> bool:
     """Whether a module was imported from a file outside the Python installation, under a name
     other than this tree's packages' (a test's ``bot.py`` or ``judges.py``)."""
     file = getattr(module, "__file__", None)
-    if not file or name.partition(".")[0] in ("backbone", "tests"):
+    if not file or name == "__main__" or name.partition(".")[0] in ("backbone", "tests"):
         return False
     installed = (sys.prefix, sys.base_prefix, sys.exec_prefix)
     return not any(Path(file).resolve().is_relative_to(Path(p).resolve()) for p in installed)
@@ -760,11 +781,12 @@ def backbone_here(
     What a process would forget is put back after: the environment, the working folder, the
     root logger (set aside during the call, so that backbone's ``logging`` warnings reach
     this stderr through logging's last resort, as in a process: pytest's log capture holds
-    handlers there), ``sys.path`` (a ``python:`` target puts its folder there) and the
-    modules imported from outside the Python installation under a name other than this
-    tree's packages' (a test's ``bot.py`` or ``judges.py``, wherever it was written: set
-    aside during the call, as a new process has none of them, and those the call imported
-    dropped after, so that the next test's file of that name is read afresh).
+    handlers there), the command modules' consoles (made again from ``env``), ``sys.path``
+    (a ``python:`` target puts its folder there) and the modules imported from outside the
+    Python installation under a name other than this tree's packages' (a test's ``bot.py``
+    or ``judges.py``, wherever it was written: set aside during the call, as a new process
+    has none of them, and those the call imported dropped after, so that the next test's
+    file of that name is read afresh).
     ``warnings.warn`` output still goes to pytest's recorder, not this stderr."""
     import contextlib
     import io
@@ -790,6 +812,7 @@ def backbone_here(
         sys.argv = [backbone_exe(), *args]
         root.handlers.clear()
         root.setLevel(logging.WARNING)
+        _fresh_consoles()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
                 console_script()

@@ -65,3 +65,26 @@ def test_a_module_of_the_same_name_loaded_here_before_is_not_the_one_the_command
         assert sys.modules["bots"] is earlier  # put back as it was
     finally:
         sys.modules.pop("bots", None)
+
+
+def test_the_width_of_a_command_modules_console_is_this_calls_not_the_first_imports(
+    tmp_path: Path,
+) -> None:
+    # run_cmd's console is made at import and reads COLUMNS then; when the first test that
+    # imported it in this process had COLUMNS=60, every later call printed 60 wide
+    from backbone.cli import run_cmd
+
+    suite = write_suite(tmp_path / "suite.yaml")
+    bot = "python:tests.support.loopback:planted_bot"
+    args = ["run", "--suite", str(suite), "--target", bot, "--no-cache"]
+    root = str(Path(__file__).resolve().parents[2])  # for the bot's module
+    env = cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache"), COLUMNS="250", PYTHONPATH=root)
+    process = run_cli([*args, "--out", "p"], env=env, cwd=tmp_path)
+    saved = run_cmd.out._width
+    run_cmd.out._width = 60  # what Console() made under COLUMNS=60 holds
+    try:
+        here = backbone_here([*args, "--out", "h"], env=env, cwd=tmp_path)
+    finally:
+        run_cmd.out._width = saved
+    assert max(len(x) for x in process.stdout.splitlines()) > 60
+    assert here.stdout.replace("h/", "p/") == process.stdout
