@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import backbone
-from tests.support.loopback import cli_env
+from tests.support.loopback import backbone_here, cli_env
 
 SRC = Path(backbone.__file__).resolve().parents[1]  # the tree under test, not an install's
 COMMANDS = ("audit", "audit-channels", "monitor")
@@ -97,8 +97,10 @@ def test_a_bad_judge_flag_is_refused_alike_by_the_three(
     errors = {}
     for command in COMMANDS:
         log, _ = inputs[command]
-        proc = _cli([command, log, *flags, "--out", command, "-q"], tmp_path)
-        _, stderr = proc.communicate(timeout=120)
+        # in this process: a refusal at the start is about the answer, not the process
+        env = cli_env(PYTHONPATH=str(SRC), BACKBONE_CACHE_DIR=str(tmp_path / "cache"))
+        proc = backbone_here([command, log, *flags, "--out", command, "-q"], env=env, cwd=tmp_path)
+        stderr = proc.stderr
         assert proc.returncode == 2, stderr
         assert said in stderr and "Traceback" not in stderr, stderr
         assert not (tmp_path / command).exists()  # nothing written, no folder left
