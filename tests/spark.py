@@ -22,8 +22,9 @@ from backbone.evaluation.engines import spark_session
 # the C2 compiler's threads cost CPU the other test worker needs on a 2-core machine. Both
 # engine files alone on an idle machine: 296 s of CPU and 195 s wall with the JVM's defaults,
 # 257 s and 207 s with this (0.87x CPU, 1.06x wall: the session lives through 65 tests, long
-# enough for C2 to pay back some); three short tests 107 s against 64 s of CPU; the same
-# engine and answers (benchmarks/bench_spark_jvm.py: 0.57x on one short audit).
+# enough for C2 to pay back some: benchmarks/bench_spark_jvm.py --tests); three short tests
+# 107 s against 64 s of CPU; the same engine and answers (the benchmark without --tests: 0.57x
+# on one short audit).
 # `spark.driver.memory` (--memory-limit) still reaches the JVM. (The serial collector saved 5 s
 # more but reports a smaller max heap than -Xmx, which the memory-limit tests read.)
 SPARK_TEST_JVM = "-XX:TieredStopAtLevel=1"

@@ -22,7 +22,7 @@ import backbone
 from backbone.targets.python_callable import function_target, load_function, product_fingerprint
 from tests.cli.test_run_planted import planted_suite
 from tests.fixtures import planted
-from tests.support.loopback import backbone_exe
+from tests.support.loopback import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,15 +30,12 @@ ROOT = Path(__file__).resolve().parents[2]
 def backbone_process(
     *args: str, cwd: Path, env: dict[str, str]
 ) -> subprocess.CompletedProcess[str]:
-    """``backbone ARGS`` in a process of its own, this tree's code first: these tests are
-    about what a new process keys. In one process the key holds the product code as that
-    process loaded it (a notebook runs the module it imported), so two in-process runs with a
-    module beside edited between them are keyed alike, by design."""
+    """``backbone ARGS`` in a process of its own (:func:`run_cli`), this tree's code first:
+    these tests are about what a new process keys. In one process the key holds the product
+    code as that process loaded it (a notebook runs the module it imported), so two
+    in-process runs with a module beside edited between them are keyed alike, by design."""
     path = os.pathsep.join([str(ROOT / "src"), str(ROOT)])
-    return subprocess.run(
-        [backbone_exe(), *args], cwd=cwd, env={**os.environ, "PYTHONPATH": path, **env},
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    return run_cli(list(args), env={**os.environ, "PYTHONPATH": path, **env}, cwd=cwd, timeout=120)
 
 
 def says(messages: list[dict[str, str]], reply: str) -> str:
