@@ -960,6 +960,7 @@ def test_a_reply_retelling_the_question_sentence_after_sentence_is_read_once(
     [
         "2^3 and 2 ** 10 = 1024, 2 *3, x^ \n 4, 5**\u2003\u00a07, 9 ^\x1c8, *8, ^",
         "\n\n^\n\n3 **\n\n4 * * 5 6",
+        "The answer is **56**, and (2)** 3 or x **4",
     ],
 )
 def test_after_power_reads_as_the_search_it_replaces(text: str) -> None:
@@ -970,6 +971,7 @@ def test_after_power_reads_as_the_search_it_replaces(text: str) -> None:
 
     from backbone.graders.answer_reading import _after_power
 
-    before = re.compile(r"(?:\^|\*\*)\s*$")
+    # (a "**" counts after an operand only, so that markdown bold, "is **56**", is none)
+    before = re.compile(r"\^\s*$|(?:[^\W_]|\))\*\*$|(?:[^\W_]|\))\s*\*\*\s+$")
     for start in range(len(text) + 1):
         assert _after_power(text, start) == bool(before.search(text, 0, start)), start

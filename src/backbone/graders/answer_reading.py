@@ -45,7 +45,7 @@ from backbone.core.patterns import compile_pattern
 from backbone.graders.free_answer import asserted_answer, names_other_than
 from backbone.graders.option_overlap import best_option, question_stem
 from backbone.graders.text_tokens import (
-    NUMBER_WORDS,
+    NUMBER_PHRASE,
     SENTENCE,
     content_tokens,
     stem,
@@ -341,9 +341,7 @@ EVADE = re.compile(
 )
 
 _NUMBER = re.compile(
-    r"(?<![\w.])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w])|\b(?:"
-    + "|".join(NUMBER_WORDS)
-    + r")\b",
+    r"(?<![\w.])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w])|\b(?:" + NUMBER_PHRASE + r")\b",
     re.I,
 )
 _LIST_MARKER = re.compile(r"(?m)^[ \t]*\d+[.)]\s")
@@ -1204,7 +1202,9 @@ def _states_as_answer(text: str, start: int, end: int) -> bool:
 _RUNAWAY_DIGITS = 24
 # an operand, not a result: "1 * (…", "2 + 3", or a term of a formula, "(1 + r)^n" (a letter
 # alone after the operator: a variable; not "a" or "I", which are words)
-_POWER_AFTER = re.compile(r"\s*(?:\^|\*\*)")
+# "**" raises to a power spaced ("2 ** 3") or between operands ("2**3"); after a number and
+# before a blank or a stop it closes markdown bold ("**56**", "**56** is right")
+_POWER_AFTER = re.compile(r"\s*\^|\s+\*\*|\*\*(?=[\w(\-])")
 
 
 def _after_power(text: str, start: int) -> bool:
@@ -1213,14 +1213,26 @@ def _after_power(text: str, start: int) -> bool:
     search scanned the whole text before every number, a reply of many numbers in the
     square of its length).
 
+    A ``**`` opening markdown bold ("is **56**", "**56**") is no power: only a ``**`` after
+    an operand is ("2**3", "2 ** 3").
+
     Example:
         >>> _after_power("2^ 3", 3), _after_power("2 ** 3", 5), _after_power("2 * 3", 4)
         (True, True, False)
+        >>> _after_power("2**3", 3), _after_power("**56**", 2), _after_power("is **56**", 5)
+        (True, False, False)
     """
     j = start
     while j > 0 and text[j - 1].isspace():
         j -= 1
-    return text.endswith(("^", "**"), 0, j)
+    if text.endswith("^", 0, j):
+        return True
+    if not text.endswith("**", 0, j):
+        return False
+    k = j - 2
+    while j < start and k > 0 and text[k - 1].isspace():  # spaced: "2 ** 3"; tight: "2**3"
+        k -= 1
+    return k > 0 and (text[k - 1].isalnum() or text[k - 1] == ")")
 
 
 # "multiply the price by 0.15": the number after "multiply ... by" is an operand, not a result
@@ -1231,6 +1243,7 @@ _OPERAND_AFTER = re.compile(r"\s*[*×÷/]\s*\(|\s*[-+*×÷/]\s*\d|\s*[-+*×÷/^]
 # "3x + 6 = 27": a number after an operator and before "=" is a term of the left side
 _TERM_BEFORE = re.compile(r"[\w)]\s*[-+*×÷/]\s*[$£€]?$")
 _TERM_AFTER = re.compile(r"\s*=")
+_EQUALS_A_NUMBER = re.compile(r"\s*=\s*[$£€]?\s*-?\d")
 
 
 def _operand(text: str, start: int, end: int) -> bool:
@@ -1390,7 +1403,10 @@ def _stated_result(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 40) : start]
     if _STEP_RESULT.search(before) or _CONCLUDED_RESULT.search(before):
         return True
-    return bool(_ANSWER_IS.search(before)) and bool(_ALONE_AFTER.match(text[end : end + 60]))
+    after = text[end : end + 60]
+    if percent := _PERCENT_AFTER.match(after):  # "The profit is 20%."
+        after = after[percent.end() :]
+    return bool(_ANSWER_IS.search(before)) and bool(_ALONE_AFTER.match(after))
 
 
 _REFERENCE_BEFORE = re.compile(
@@ -1417,6 +1433,8 @@ def _number_spans(
     fractions = [f for f in _WRITTEN_FRACTION.finditer(text) if int(f["den"] or f["tden"]) != 0]
     for f in fractions:  # "1/2", "\frac{1}{2}": one number, not a 1 and a 2
         if _operand(text, f.start(), f.end()) or _TERM_BEFORE.search(text[: f.start()]):
+            continue
+        if _EQUALS_A_NUMBER.match(text, f.end()):  # "4/16 = 25%": a sum, its result after it
             continue
         part = int(f["num"] or f["tnum"]) / int(f["den"] or f["tden"])
         label = str(int(part)) if part.is_integer() else str(part)
@@ -1497,6 +1515,7 @@ MISSPELT_RATIO = 0.9
 """How alike (difflib's ratio) a name in a reply must be to a name alias to be that name
 misspelt ("Amelia Earhardt" for "Amelia Earhart")."""
 _MISSPELT_MIN = 6  # letters: shorter names ("Iran", "Iraq") differ by one letter and are others
+_EXACT_WORD = re.compile(r"[IVXLCDM]+|\w{1,3}")  # a regnal number or a short word: no misspelling
 _CAPITALISED = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
 
 
@@ -1516,6 +1535,11 @@ def _misspelt_spans(text: str, alias: str) -> list[tuple[int, int]]:
             got = run[i : i + len(words)]
             said = [g.group(0) for g in got]
             if any(a[0].lower() != b[0].lower() for a, b in zip(said, words, strict=True)):
+                continue
+            if any(  # "Elizabeth I" is not "Elizabeth II" misspelt, nor "Henry VII" "Henry VIII"
+                _EXACT_WORD.fullmatch(b) and a.rstrip(".,;:!?") != b
+                for a, b in zip(said, words, strict=True)
+            ):
                 continue
             ratio = SequenceMatcher(None, " ".join(said).lower(), alias.lower()).ratio()
             if MISSPELT_RATIO <= ratio < 1:
@@ -1802,6 +1826,23 @@ def _offered_instead(text: str, m: Mention) -> bool:
     """Whether the mention ``m`` is offered as another possibility ("Jupiter... or maybe
     Saturn"): beside another answer, the reply chooses neither."""
     return _OR_MAYBE_BEFORE.search(text, max(0, m.start - 30), m.start) is not None
+
+
+# "Maybe it's 54?", "Perhaps (B)?", "Could it be Lyon?": an answer asked about, not stated
+_TENTATIVE_QUESTION = re.compile(
+    r"(?:^|(?<=[.!?\n]))\s*(?:hmm+,?\s*|well,?\s*|so,?\s*)?(?:maybe|perhaps|possibly"
+    r"|could it be|might it be|would it be|is it)\b[^.!?\n]{0,60}\?",
+    re.I,
+)
+
+
+def _only_asked_about(text: str, affirmed: list[Mention]) -> re.Match[str] | None:
+    """The tentative question that holds every affirmed mention, when one does ("Hmm, maybe
+    it's 54? I'm not completely sure."): an answer offered as a question is not taken."""
+    for q in _TENTATIVE_QUESTION.finditer(text):
+        if affirmed and all(q.start() <= m.start and m.end <= q.end() for m in affirmed):
+            return q
+    return None
 
 
 def _worked_other(text: str, mentions: list[Mention], pick: Mention) -> Mention | None:
@@ -2094,6 +2135,10 @@ def read_answer(
         return Reading(
             "hedged", None, f"names {q(affirmed[-1])!r}, then {unsure.group(0)!r}", mentions
         )
+    if doubt and (asked := _only_asked_about(text, affirmed)):
+        # "Hmm, maybe it's 54? I'm not completely sure.": no answer taken
+        why = f"only asks about an answer, unsure: {asked.group(0).strip()!r}"
+        return Reading("hedged", None, why, mentions)
     if right and not wrong_m and not denied_right:
         return Reading("correct", right[-1].answer, f"affirms {q(right[-1])!r}", mentions)
     if (wrong_m or denied_right) and not right:

@@ -117,6 +117,7 @@ _CLAUSE_END = re.compile(
     re.I,
 )
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
+_YES_NO_OPENER = re.compile(r"\s*(?i:yes|no|indeed|actually)\s*,\s*(?=[A-Z](?!')\w)")
 _PRONOUN_START = re.compile(
     r"^(?:it|this|that|there|these|those|he|she|they|we|i|you|yes|no|here|which|what)\b", re.I
 )
@@ -468,6 +469,8 @@ def asserted_answer(text: str, question: str = "") -> Assertion | None:
     if first is None:
         return None
     start, end = first
+    if opener := _YES_NO_OPENER.match(text, start, end):  # "Yes, Melbourne is the capital..."
+        start = opener.end()
     restated = (
         _restated(text, start, end, asked, question)
         or _credited(text, start, end, asked, question)
@@ -630,6 +633,8 @@ def names_other_than(assertion: Assertion, answers: Iterable[str], question: str
             continue  # "Rh-positive" is no "O Rh negative", whatever else they share
         if _other_name(assertion.answer, answer, asked):
             continue  # "Republic of Congo" is no "People's Democratic Republic of Algeria"
+        if _other_regnal_number(assertion.answer, answer):
+            continue  # "Queen Elizabeth I" is no "Elizabeth II"
         shared = len(mine & theirs)
         if shared / len(mine) >= 0.5 or shared == len(theirs):
             return False
@@ -650,6 +655,25 @@ def _other_name(mine: str, theirs: str, asked: set[str]) -> bool:
     if not only_mine or not only_theirs:
         return False
     return not any(a.startswith(b) or b.startswith(a) for a in only_mine for b in only_theirs)
+
+
+_REGNAL = re.compile(r"\b[A-Z][a-z]+\s+(?P<n>[IVXL]+)\b(?!['’])")
+
+
+def _other_regnal_number(mine: str, theirs: str) -> bool:
+    """Whether two names carry different regnal numbers ("Elizabeth I", "Elizabeth II";
+    "Henry VII", "Henry VIII"): "I" is a function word to :func:`stems`, so the words alone
+    would read the two as one name.
+
+    >>> _other_regnal_number("Queen Elizabeth I", "Elizabeth II")
+    True
+    >>> _other_regnal_number("Queen Elizabeth II", "Elizabeth II")
+    False
+    >>> _other_regnal_number("Queen Elizabeth", "Elizabeth II")
+    False
+    """
+    a, b = _REGNAL.search(mine), _REGNAL.search(theirs)
+    return a is not None and b is not None and a["n"] != b["n"]
 
 
 _OPPOSITES = {

@@ -37,6 +37,21 @@ NUMBER_WORDS: dict[str, int] = {
     "hundred": 100,
 }
 
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_BELOW_100 = (
+    rf"(?:(?:{_TENS})(?:[-\s](?:{_UNITS}))?"
+    r"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+    rf"|{_UNITS}|zero)"
+)
+_BELOW_1000 = rf"(?:(?:a|{_UNITS})\s+hundred(?:\s+(?:and\s+)?{_BELOW_100})?|{_BELOW_100})"
+NUMBER_PHRASE = (
+    rf"(?:{_BELOW_1000}\s+thousand(?:\s+(?:and\s+)?{_BELOW_1000})?|{_BELOW_1000}|hundred)"
+)
+"""A number written in words, compounds included ("six", "fifty-six", "fifty six", "a hundred
+and five", "three thousand"): a regular expression to use with ``re.I`` between word
+boundaries; :func:`to_number` reads what it matches."""
+
 STOPWORDS = frozenset(
     """
     a an the and or but nor of to in on at by for from with without into onto over under about
@@ -49,6 +64,7 @@ STOPWORDS = frozenset(
     """.split()
 )
 
+_WHOLE_PHRASE = re.compile(NUMBER_PHRASE, re.I)
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*(?:['’][A-Za-z]+)?")
 
 
@@ -62,14 +78,37 @@ class Token:
 
 
 def to_number(token: str) -> float | None:
-    """The value of a numeral ("1,040", "3.5") or number word ("six"), else ``None``."""
+    """The value of a numeral ("1,040", "3.5") or number in words ("six", "fifty-six", "a
+    hundred and five"), else ``None``.
+
+    Example:
+        >>> to_number("Fifty-six"), to_number("two hundred and ten"), to_number("six six")
+        (56.0, 210.0, None)
+    """
     t = token.strip().lower().replace(",", "")
     if t in NUMBER_WORDS:
         return float(NUMBER_WORDS[t])
     try:
         return float(t)
     except ValueError:
+        return _words_value(t)
+
+
+def _words_value(text: str) -> float | None:
+    """The value of a number written in several words, as :data:`NUMBER_PHRASE` matches them."""
+    if not _WHOLE_PHRASE.fullmatch(text):
         return None
+    total = current = 0
+    for word in re.split(r"[-\s]+", text):
+        if word == "and":
+            continue
+        if word == "hundred":
+            current = (current or 1) * 100
+        elif word == "thousand":
+            total, current = total + (current or 1) * 1000, 0
+        elif word != "a":
+            current += NUMBER_WORDS[word]
+    return float(total + current)
 
 
 _VALUE = re.compile(
