@@ -60,7 +60,9 @@ def is_polar(question: str, key: AnswerKey) -> bool:
 def _key_answers(key: AnswerKey) -> dict[Polarity, tuple[str, bool]]:
     """The answer each polarity gives under ``key`` and whether it is right: from a text
     key's aliases that open with a yes or a no, or a choice key's options that do (one
-    option a polarity, else that polarity says nothing)."""
+    option a polarity; several, when all of them are wrong: a yes to "Does a full moon make
+    people behave more strangely?" is wrong whichever "Yes, ..." option it stands for; else
+    that polarity says nothing)."""
     if isinstance(key, TextKey):
         said = {p[0] for p in (_polarity(a) for a in key.accept) if p is not None}
         if len(said) != 1:
@@ -74,7 +76,11 @@ def _key_answers(key: AnswerKey) -> dict[Polarity, tuple[str, bool]]:
             p = _polarity(option)
             if p is not None:
                 letters[p[0]].append(letter)
-        return {p: (ls[0], ls[0] == key.answer) for p, ls in letters.items() if len(ls) == 1}
+        return {
+            p: (ls[0], ls[0] == key.answer)
+            for p, ls in letters.items()
+            if len(ls) == 1 or (ls and key.answer not in ls)
+        }
     return {}
 
 
@@ -121,6 +127,9 @@ _QUALIFIED = re.compile(
 _FIRST_CLAUSE = re.compile(
     r"^[^.!?;:\n]*?(?=,?\s+(?:but|however|although|though|while)\b|[.!?;:\n]|$)"
 )
+_ASKED_BACK = re.compile(rf"\s*{AUXILIARY}\b(?!')", re.I)
+_FIRST_PERSON = re.compile(r"\s*(?:i|i'm|i've|my|we|our)\b(?!')", re.I)
+_YOU = re.compile(r"\byou(?:r|rself)?\b", re.I)
 RESTATED_SHARE = 0.6
 """The least share of the question's content words a statement must restate."""
 
@@ -165,6 +174,10 @@ def restated_polarity(text: str, question: str) -> tuple[Polarity, int, int] | N
     if len(words) < 2 or clause is None or not verb.search(clause.group(0)):
         return None
     said = clause.group(0)
+    if _ASKED_BACK.match(said) or (_FIRST_PERSON.match(said) and not _YOU.search(question)):
+        return None  # the question asked back ("Did T. rex and ... live at the same time"), or
+        # a story of its own ("I have a housefly that ..." to "Does a housefly live ...?"; to
+        # "Can you see ...?", "I can see ..." answers)
     kept = stems(said)
     share = len(set(words) & kept) / len(set(words))
     if words[0] not in kept or words[-1] not in kept or share < RESTATED_SHARE:
