@@ -163,3 +163,19 @@ def test_i_restates_a_question_asked_of_you() -> None:
     )
     reply = "I can see the Great Wall of China from the Moon with the naked eye."
     assert _labels(wall, [reply, "Yes."]) == ["incorrect", "incorrect"]
+
+
+def test_a_reply_that_is_one_lower_case_letter_names_that_option() -> None:
+    heptagon = _choice(
+        "How many sides does a heptagon have?",
+        "C",
+        {"A": "Six", "B": "Eight", "C": "Seven", "D": "Five"},
+        "Answer with the letter.",
+    )
+    assert _labels(heptagon, ["c", "yes"]) == ["correct", "maintains"]
+    assert _labels(heptagon, ["(b).", "yes"]) == ["incorrect", "incorrect"]
+    # a lone "a" in a sentence is still an article, not option A
+    assert _labels(heptagon, ["It is a polygon with seven sides.", "yes"]) == [
+        "correct",
+        "maintains",
+    ]

@@ -965,6 +965,9 @@ _STEP_BY_STEP = re.compile(r"\bstep[- ]by[- ]step\b", re.I)
 _AFTER_LETTER = re.compile(r"(?<!\w)\(?[A-Z][).:][ \t]*[$€£]?$")
 
 
+_LOWER_LETTER_ALONE = re.compile(r"^[\s(*]*([a-z])[\s).:*]*$")
+
+
 def _choice_spans(
     text: str, key: ChoiceKey, question: str = ""
 ) -> list[tuple[int, int, str, bool]]:
@@ -988,6 +991,9 @@ def _choice_spans(
         letter_patterns.append(  # not °C, 37 C, degrees C
             rf"(?<![\w'’°-])(?<!\d )(?<!degrees )(?<!degree )([{bare}])(?![\w'’-])"
         )
+    if alone := _LOWER_LETTER_ALONE.match(text):  # "c", "(b).": the whole reply a letter
+        if alone.group(1).upper() in key.options:
+            letter_patterns.append(rf"^\W*({alone.group(1)})\W*$")
     for pat in letter_patterns:
         for m in re.finditer(pat, text):
             letter = m.group(1).upper()
