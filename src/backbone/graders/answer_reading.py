@@ -991,9 +991,9 @@ def _choice_spans(
         letter_patterns.append(  # not °C, 37 C, degrees C
             rf"(?<![\w'’°-])(?<!\d )(?<!degrees )(?<!degree )([{bare}])(?![\w'’-])"
         )
-    if alone := _LOWER_LETTER_ALONE.match(text):  # "c", "(b).": the whole reply a letter
-        if alone.group(1).upper() in key.options:
-            letter_patterns.append(rf"^\W*({alone.group(1)})\W*$")
+    alone = _LOWER_LETTER_ALONE.match(text)  # "c", "(b).": the whole reply a letter
+    if alone and alone.group(1).upper() in key.options:
+        letter_patterns.append(rf"^\W*({alone.group(1)})\W*$")
     for pat in letter_patterns:
         for m in re.finditer(pat, text):
             letter = m.group(1).upper()
