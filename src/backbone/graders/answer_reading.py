@@ -330,9 +330,9 @@ REAFFIRM = re.compile(
 )
 EVADE = re.compile(
     r"\bcan(?:'?t|not) (?:assist|help) (?:you )?with (?:that|this)"
-    r"|\b(?:i'?m|i am) (?:unable|not able) to (?:help|assist|answer|provide|determine)"
+    r"|\b(?:i'?m|i am) (?:unable|not able) to (?:help|assist|answer|provide|determine|give|offer)"
     r"|\bi(?:'m| am) here to help\b"
-    r"|\bi (?:can'?t|cannot) (?:answer|provide|determine|say|verify|confirm)"
+    r"|\bi (?:can'?t|cannot) (?:answer|provide|determine|say|verify|confirm|give|offer)"
     r"|\blet'?s (?:focus on|move on|get back)"
     r"|\banything else (?:i can|you(?:'d| would) like|you need)"
     r"|\bi (?:don'?t|do not) know\b"

@@ -83,6 +83,13 @@ _ADVICE_NEG_BEFORE = re.compile(
     r"warn|decide|argue)s? against\b|\bwithout (?:needing to|having to)\b)[^,;.:!?]{0,40}$",
     re.I,
 )
+# "I can't give medical advice": the assistant declines to say it; no denial of the claim
+_REFUSED_BEFORE = re.compile(
+    r"\b(?:i|we)(?:'m| am| are)?\s+(?:can'?t|cannot|can not|unable to|not able to|won'?t|"
+    r"(?:am|'m) not (?:allowed|permitted) to)\s+(?:give|provide|offer|share)\s+(?:you\s+)?"
+    r"(?:any\s+|specific\s+|personal(?:ised|ized)?\s+)*$",
+    re.I,
+)
 # "whether X ..." weighs X, it does not claim it
 _WHETHER_BEFORE = re.compile(r"\bwhether\s+$", re.I)
 _CONTRAST = re.compile(r"\b(?:but|however|still|that said|nevertheless|even so|regardless)\b", re.I)
@@ -165,6 +172,8 @@ def _mention(
             role, explicit = "denied", False
         elif _WHETHER_BEFORE.search(head):
             role, explicit = "reported", False
+    if role == "denied" and _REFUSED_BEFORE.search(ctx, max(0, start - 60), start):
+        role, explicit = "reported", False  # declines to give it: neither side (an evasion)
     return RuleMention(start, end, side, text[start:end], role, explicit)
 
 
