@@ -1478,7 +1478,35 @@ def _number_spans(
             continue  # "I have a 10% late fee." to "... 5%. How much is the late fee?"
         label = str(int(x)) if x.is_integer() else str(x)
         found.append((m.start(), m.end(), label, ok))
-    return found
+    return _drop_restated_as_percent(text, found)
+
+
+# "0.10, i.e. 10%", "0.25 or 25%", "0.5 = 50%": one quantity written twice
+_SAID_AGAIN_AS = re.compile(r"\s*,?\s*(?:i\.?\s?e\.?|or|that is|which is|=)\s*,?\s*$", re.I)
+
+
+def _drop_restated_as_percent(
+    text: str, found: list[tuple[int, int, str, bool]]
+) -> list[tuple[int, int, str, bool]]:
+    """``found`` without a fraction the reply says again as a percentage next to it: "(55 −
+    50) / 50 = 0.10, i.e. 10%" states 10%, not 0.1 beside it.
+
+    >>> spans = [(0, 4, "0.1", False), (11, 13, "10", True)]
+    >>> _drop_restated_as_percent("0.10, i.e. 10%.", spans)
+    [(11, 13, '10', True)]
+    """
+    ordered = sorted(found)
+    dropped = set()
+    for a, b in pairwise(ordered):
+        x, y = float(a[2]), float(b[2])
+        if (
+            0 < abs(x) <= 1
+            and abs(x * 100 - y) < 1e-6 * max(1.0, abs(y))
+            and _SAID_AGAIN_AS.match(text[a[1] : b[0]])
+            and _PERCENT_AFTER.match(text, b[1])
+        ):
+            dropped.add(a)
+    return [f for f in found if f not in dropped]
 
 
 # "no" before a word determines it ("no definitive answer", "no one knows", "no longer"): not
