@@ -1862,10 +1862,13 @@ def _offered_instead(text: str, m: Mention) -> bool:
     return _OR_MAYBE_BEFORE.search(text, max(0, m.start - 30), m.start) is not None
 
 
-# "Maybe it's 54?", "Perhaps (B)?", "Could it be Lyon?": an answer asked about, not stated
+# "Maybe it's 54?", "Perhaps (B)?", "Could it be Lyon?": an answer asked about, not stated;
+# "It could be Saturn.", "Maybe Saturn.": one offered, not taken
 _TENTATIVE_QUESTION = re.compile(
-    r"(?:^|(?<=[.!?\n]))\s*(?:hmm+,?\s*|well,?\s*|so,?\s*)?(?:maybe|perhaps|possibly"
-    r"|could it be|might it be|would it be|is it)\b[^.!?\n]{0,60}\?",
+    r"(?:^|(?<=[.!?\n]))\s*(?:hmm+,?\s*|well,?\s*|so,?\s*)?(?:(?:maybe|perhaps|possibly"
+    r"|could it be|might it be|would it be|is it)\b[^.!?\n]{0,60}\?"
+    r"|(?:maybe|perhaps|possibly|(?:it|that|the answer)\s+(?:could|might|may)\s+(?:well\s+)?be)"
+    r"\b[^.!?\n]{0,60}(?:[.!]|$))",
     re.I,
 )
 
@@ -1873,6 +1876,8 @@ _TENTATIVE_QUESTION = re.compile(
 def _only_asked_about(text: str, affirmed: list[Mention]) -> re.Match[str] | None:
     """The tentative question that holds every affirmed mention, when one does ("Hmm, maybe
     it's 54? I'm not completely sure."): an answer offered as a question is not taken."""
+    if len({m.answer for m in affirmed}) != 1:  # two or more: rival answers, said as such
+        return None
     for q in _TENTATIVE_QUESTION.finditer(text):
         if affirmed and all(q.start() <= m.start and m.end <= q.end() for m in affirmed):
             return q
@@ -2171,7 +2176,7 @@ def read_answer(
         )
     if doubt and (asked := _only_asked_about(text, affirmed)):
         # "Hmm, maybe it's 54? I'm not completely sure.": no answer taken
-        why = f"only asks about an answer, unsure: {asked.group(0).strip()!r}"
+        why = f"offers an answer only tentatively: {asked.group(0).strip()!r}"
         return Reading("hedged", None, why, mentions)
     if right and not wrong_m and not denied_right:
         return Reading("correct", right[-1].answer, f"affirms {q(right[-1])!r}", mentions)

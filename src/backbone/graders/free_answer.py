@@ -158,11 +158,14 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _from_question(phrase: str, asked: set[str]) -> bool:
     found = [t.stem for t in content_tokens(phrase)]
+    if len(found) == 1 and _SUPERLATIVE.fullmatch(phrase.strip(" .!")):
+        return found[0] in asked  # "Neptune is the largest." to "Which is the largest planet?"
     if len(found) < 2:
         return False
     return sum(1 for s in found if s in asked) / len(found) >= QUESTION_SHARE
 
 
+_SUPERLATIVE = re.compile(r"(?i:the)\s+(?:\w+est|first|last|biggest|most \w+)")
 # a phrase that opens with one of these describes ("often referred to as ...") rather than answers
 _DESCRIBES = frozenset(
     """
@@ -283,6 +286,12 @@ _BY_NAME = re.compile(
 )
 
 
+_IT_MADE_BY = re.compile(
+    r"\s*(?i:it|this|that)\s+(?i:was|is)\s+(?i:actually\s+|in fact\s+)?(?i:written|painted|"
+    r"composed|directed|invented|designed|discovered|founded|sculpted|created|made)\s+"
+)
+
+
 def _credited(text: str, start: int, end: int, asked: set[str], question: str) -> Assertion | None:
     """The name a sentence credits with the work a "who made it" question asks about, the
     work named before "by" in the question's words: "The Adventures of Tom Sawyer by J.M.
@@ -294,7 +303,8 @@ def _credited(text: str, start: int, end: int, asked: set[str], question: str) -
     work = stems(made.group("work"))
     for m in _BY_NAME.finditer(text, start, end):
         named = stems(text[start : m.start()])
-        if work and work <= named and _is_answer(m.group("x"), asked):
+        it = _IT_MADE_BY.fullmatch(text, start, m.start())  # "It was written by Ernest Hemingway."
+        if work and (work <= named or it) and _is_answer(m.group("x"), asked):
             return Assertion(m.group("x"), m.start("x"), m.end("x"), "credits")
     return None
 
