@@ -86,6 +86,7 @@ _ADVICE_NEG_BEFORE = re.compile(
 # "I can't give medical advice": the assistant declines to say it; no denial of the claim
 _REFUSED_BEFORE = re.compile(
     r"\b(?:i|we)(?:'m| am| are)?\s+(?:can'?t|cannot|can not|unable to|not able to|won'?t|"
+    r"not in a position to|"
     r"(?:am|'m) not (?:allowed|permitted) to)\s+(?:give|provide|offer|share)\s+(?:you\s+)?"
     r"(?:any\s+|specific\s+|personal(?:ised|ized)?\s+)*$",
     re.I,
