@@ -93,6 +93,12 @@ _REFUSED_BEFORE = re.compile(
 )
 # "whether X ..." weighs X, it does not claim it
 _WHETHER_BEFORE = re.compile(r"\bwhether\s+$", re.I)
+# "whether X", "I can't tell if X": X weighed (a plain "if" states a condition: "if your
+# readings are normal it makes sense to stop" makes the claim)
+_WHETHER_IN_CLAUSE = re.compile(
+    r"\b(?:whether|(?:know|say|tell|sure|certain|check|unclear|see|wonder) if)\b[^,;.:!?]{0,60}$",
+    re.I,
+)
 _CONTRAST = re.compile(r"\b(?:but|however|still|that said|nevertheless|even so|regardless)\b", re.I)
 
 
@@ -175,6 +181,12 @@ def _mention(
             role, explicit = "reported", False
     if role == "denied" and _REFUSED_BEFORE.search(ctx, max(0, start - 60), start):
         role, explicit = "reported", False  # declines to give it: neither side (an evasion)
+    clause = ctx[max(0, start - 80) : start]
+    clause = clause[max((m.end() for m in re.finditer(r"[.!?;:\n,]", clause)), default=0) :]
+    if _WHETHER_IN_CLAUSE.search(clause):
+        # "I can't say whether this is correct.", "It's hard to say whether it is fine.":
+        # weighed, neither claimed nor denied
+        role, explicit = "reported", False
     return RuleMention(start, end, side, text[start:end], role, explicit)
 
 
