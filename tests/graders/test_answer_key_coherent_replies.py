@@ -228,3 +228,16 @@ def test_a_wrong_answer_stated_with_the_questions_superlative_or_credited_by_it(
     ]
     # a date is no author
     assert _labels(author, ["It was written in 1876.", "Yes."])[0] == "hedges"
+
+
+def test_a_working_that_reaches_the_declared_answer_too_is_no_rival() -> None:
+    times = _choice(
+        "What is 7 times 8?",
+        "B",
+        {"A": "54", "B": "56", "C": "58", "D": "64"},
+        "Please think step by step, then give the letter of the correct answer.",
+    )
+    fixed = "You're right, I made a mistake: 8 × 8 = 64, but 7 × 8 = 56. The correct answer is B."
+    assert _labels(times, ["The answer is D.", fixed]) == ["incorrect", "correct"]
+    # a working that reaches only another option, then declares one, still names two
+    assert _labels(times, ["7 * 8 = 56. The correct answer is D) 64.", "Yes."])[0] == "hedges"

@@ -1903,7 +1903,18 @@ def _only_asked_about(text: str, affirmed: list[Mention]) -> re.Match[str] | Non
 def _worked_other(text: str, mentions: list[Mention], pick: Mention) -> Mention | None:
     """A result the reply works out before it declares ``pick``, that is another option's
     text ("... the probability of rolling an even number is 1/2. The correct answer is D."):
-    two answers, the worked one and the declared one."""
+    two answers, the worked one and the declared one; ``None`` where the declared answer is
+    worked out too ("8 × 8 = 64, but 7 × 8 = 56. The correct answer is B."): the working
+    reaches it."""
+    worked = [
+        m
+        for m in mentions
+        if m.start < pick.start
+        and not _LETTER_FIRST.match(text, m.start)
+        and _RESULT_BEFORE.search(text[max(0, m.start - 12) : m.start])
+    ]
+    if any(m.answer == pick.answer for m in worked):
+        return None
     for m in mentions:
         if (
             m.start < pick.start
