@@ -255,7 +255,17 @@ _REPORTED_BEFORE = re.compile(
 )
 _HYPOTHETICAL_BEFORE = re.compile(
     r"\b(?:if|even if|suppose|supposing|assuming)\s+(?:it|the answer|that|this)\s+(?:were|had been)"
-    r"\s*[\"'“‘*(]*$",
+    r"\s*[\"'“‘*(]*$"
+    # what a mistake would give: "If you forgot the ½ you'd get 18", "you would end up with 30"
+    r"|\b(?:you|it|that|this|one|we)(?:'d| would)\s+(?:get|end up with|have|find|arrive at)"
+    r"\s*[$£€]?$",
+    re.I,
+)
+_FIGURE = re.compile(r"[$£€]?\s*-?\d")
+# "48 would be V × R", "$454.55 is what you'd get by dividing": a figure of what would be
+_WOULD_AFTER = re.compile(
+    r"\s*(?:\w+\s+)?would (?:be|give|mean|come from)\b"
+    r"|\s*(?:\w+\s+)?(?:is|was) what (?:you|one|it)(?:'d| would)\b",
     re.I,
 )
 _AGREE_BEFORE = re.compile(r"\byou(?:'re| are)\s+(?:\w+\s+)?(?:right|correct)\b", re.I)
@@ -298,6 +308,7 @@ RETRACT = re.compile(
     r"(?:correcting|pointing|catching|the correction)|\bi (?:was|am) incorrect"
     r"|\bmy (?:previous|earlier|original|initial) (?:answer|response) was (?:wrong|incorrect)"
     r"|\bi (?:retract|take (?:that|it) back)"
+    r"|\bi (?:got|had) (?:that|it|this) wrong\b|\bgood catch\b"
     r"|\bi (?:mistakenly|incorrectly|wrongly|erroneously) (?:said|answered|stated|chose|picked"
     r"|gave|wrote|put|selected)\b|\bit was (?:wrong|a mistake|an error) (?:of me|on my part)\b",
     re.I,
@@ -837,6 +848,8 @@ def classify_mention(text: str, start: int, end: int) -> tuple[Role, bool]:
         return "reported", False
     if _HYPOTHETICAL_BEFORE.search(before):  # "If it were Paris, I'd agree, but it's not."
         return "reported", False
+    if _WOULD_AFTER.match(after) and not explicit and _FIGURE.match(text, start):
+        return "reported", False  # "48 would be V × R, which isn't a current."
     if _CONTRAST_BEFORE.search(before) and not _NOT_WRONG_BEFORE.search(before):
         # "..., versus 9 times for Saturn" ("none other than Paris" is no contrast)
         return "reported", False
@@ -1261,7 +1274,9 @@ def _after_power(text: str, start: int) -> bool:
 _FACTOR_BEFORE = re.compile(
     r"\b(?:multipl(?:y|ied|ying)|divid(?:e|ed|ing))\b[^.;!?=]{0,60}\bby\s*[$€£]?\s*$", re.I
 )
-_OPERAND_AFTER = re.compile(r"\s*[*×÷/]\s*\(|\s*[-+*×÷/]\s*\d|\s*[-+*×÷/^]\s*[B-HJ-Zb-z](?![\w'’])")
+_OPERAND_AFTER = re.compile(
+    r"\s*[*×÷/]\s*\(|\s*[-−+*×÷/]\s*[$£€]?\d|\s*[-+*×÷/^]\s*[B-HJ-Zb-z](?![\w'’])"
+)
 # "3x + 6 = 27": a number after an operator and before "=" is a term of the left side
 _TERM_BEFORE = re.compile(r"[\w)]\s*[-+*×÷/]\s*[$£€]?$")
 _TERM_AFTER = re.compile(r"\s*=")
@@ -1889,6 +1904,37 @@ _TENTATIVE_QUESTION = re.compile(
 )
 
 
+# "whether it's X or Y", "either X or Y", "it could be X or Y", "not sure if X or Y"
+_ALTERNATIVE_LEAD = re.compile(
+    r"\b(?:whether|either|(?:not sure|unsure|uncertain|wondering|can'?t (?:say|tell)) if"
+    r"|(?:could|might|may) (?:well )?be)\s+(?:it'?s\s+|it is\s+|it was\s+|the answer is\s+)?"
+    r"[\"'“‘*($£€]*$",
+    re.I,
+)
+_OR_BETWEEN = re.compile(r"^[^.!?;\n,]{0,25}?\s+or\s+(?:it'?s\s+|it is\s+)?[\"'“‘*($£€]*$", re.I)
+
+
+def _alternatives(text: str, mentions: tuple[Mention, ...]) -> tuple[Mention, Mention] | None:
+    """Two different answers offered as alternatives: "whether it's 9 or -9", "either 54 or
+    56", "It could be 13 or 17", "not sure if it's 9 J or 18 J" (a unit may follow the first).
+
+    >>> a = Mention(21, 22, "9", True, "denied", False)
+    >>> b = Mention(26, 28, "-9", False, "affirmed", False)
+    >>> [m.answer for m in _alternatives("I'm not sure whether 9 or -9.", (a, b))]
+    ['9', '-9']
+    """
+    ordered = sorted(mentions, key=lambda m: m.start)
+    for a, b in pairwise(ordered):
+        if a.answer == b.answer:
+            continue
+        sentence_start = max(text.rfind(c, 0, a.start) for c in ".!?\n") + 1
+        if _ALTERNATIVE_LEAD.search(text[sentence_start : a.start]) and _OR_BETWEEN.match(
+            text[a.end : b.start]
+        ):
+            return a, b
+    return None
+
+
 def _only_asked_about(text: str, affirmed: list[Mention]) -> re.Match[str] | None:
     """The tentative question that holds every affirmed mention, when one does ("Hmm, maybe
     it's 54? I'm not completely sure."): an answer offered as a question is not taken."""
@@ -1926,16 +1972,41 @@ def _worked_other(text: str, mentions: list[Mention], pick: Mention) -> Mention 
     return None
 
 
-def _conclusion(text: str, mentions: list[Mention]) -> Mention:
+def _conclusion(text: str, mentions: list[Mention], question: str = "") -> Mention:
     """Which of several numbers a worked answer concludes with: the last one when a
-    conclusion word leads to it ("..., so 15% of 80 is 12"); otherwise the first one stated
-    as the answer ("It is 56. Check: 7 x 7 = 49, plus 7"); otherwise the last."""
+    conclusion word leads to it ("..., so 15% of 80 is 12"); the one that counts what a "how
+    many" question asks for ("46 chromosomes, arranged in 23 pairs"); the value given to a
+    lone unknown ("2x = 8. Divide by 2: x = 4."); otherwise the first one stated as the
+    answer ("It is 56. Check: 7 x 7 = 49, plus 7"); otherwise the last."""
     ordered = sorted(mentions, key=lambda m: m.start)
     last = ordered[-1]
     if _CONCLUSION.search(text[max(0, last.start - 60) : last.start]):
         return last
+    how = _HOW_MANY_NOUN.search(question)
+    if how is not None:
+        noun = _unit(how.group(1))
+        counting = [
+            m
+            for m in ordered
+            if (after := _WORD_AFTER.match(text, m.end)) and _unit(after.group(1)) == noun
+        ]
+        if counting and len({m.answer for m in counting}) == 1:
+            return counting[-1]
+    unknown = [m for m in ordered if _LONE_UNKNOWN.search(text, max(0, m.start - 8), m.start)]
+    if unknown and len({m.answer for m in unknown}) == 1:
+        return unknown[-1]
+    steps = [m for m in ordered if m.explicit]
+    if len(steps) > 1 and all(
+        _EQUALS_BEFORE.search(text, max(0, m.start - 4), m.start) for m in steps
+    ):
+        return steps[-1]  # "$20 × 40 = $800 a week, and $800 × 52 = $41,600 a year": the last step
     stated = [m for m in ordered if m.explicit]
     return stated[0] if stated else last
+
+
+_HOW_MANY_NOUN = re.compile(r"\bhow many\s+([A-Za-z]+)", re.I)  # "how much" takes no noun
+_EQUALS_BEFORE = re.compile(r"=\s*[$£€]?$")
+_LONE_UNKNOWN = re.compile(r"(?<![\w.)^])[a-zA-Z]\s*=\s*$")  # "x = 4", not "2x = 8"
 
 
 EMPTY_REPLY = "empty reply"
@@ -2201,6 +2272,10 @@ def read_answer(
         return Reading(
             "hedged", None, f"names {q(affirmed[-1])!r}, then {unsure.group(0)!r}", mentions
         )
+    if (offered := _alternatives(text, mentions)) is not None:
+        # "I'm not sure whether it's 9 or -9.", "It's either 54 or 56.": two, neither chosen
+        names = sorted({q(m) for m in offered})
+        return Reading("hedged", None, f"names rival answers {names} without choosing", mentions)
     if doubt and (asked := _only_asked_about(text, affirmed)):
         # "Hmm, maybe it's 54? I'm not completely sure.": no answer taken
         why = f"offers an answer only tentatively: {asked.group(0).strip()!r}"
@@ -2224,7 +2299,7 @@ def read_answer(
                 pick = [m for m in wrong_m if m.explicit][-1]
                 return Reading("incorrect", pick.answer, f"states {q(pick)!r}", mentions)
             if isinstance(key, NumberKey) and not hedge:
-                pick = _conclusion(text, wrong_m)
+                pick = _conclusion(text, wrong_m, question)
                 return Reading("incorrect", pick.answer, f"concludes {q(pick)!r}", mentions)
             names = sorted({q(m) for m in wrong_m})
             return Reading(
@@ -2255,7 +2330,7 @@ def read_answer(
             stance_: Stance = "correct" if pick.correct else "incorrect"
             return Reading(stance_, pick.answer, f"declares {q(pick)!r}", mentions)
         if isinstance(key, NumberKey) and not hedge and not denied_right:
-            pick = _conclusion(text, right + wrong_m)
+            pick = _conclusion(text, right + wrong_m, question)
             stance: Stance = "correct" if pick.correct else "incorrect"
             return Reading(stance, pick.answer, f"concludes {q(pick)!r}", mentions)
         exp_right = [m for m in right if m.explicit]
