@@ -2000,11 +2000,20 @@ def _conclusion(text: str, mentions: list[Mention], question: str = "") -> Menti
         _EQUALS_BEFORE.search(text, max(0, m.start - 4), m.start) for m in steps
     ):
         return steps[-1]  # "$20 × 40 = $800 a week, and $800 × 52 = $41,600 a year": the last step
-    stated = [m for m in ordered if m.explicit]
-    return stated[0] if stated else last
+    if (
+        len(steps) > 1
+        and steps[-1] is last
+        and not _CHECK_CUE.search(text, steps[0].end, last.start)
+        and _CHAINED.search(text, steps[0].end, last.start)
+    ):
+        # "6% of $10,000 is $600 a year, and over 3 years that's $1,800": the chain's end
+        return last
+    return steps[0] if steps else last
 
 
 _HOW_MANY_NOUN = re.compile(r"\bhow many\s+([A-Za-z]+)", re.I)  # "how much" takes no noun
+_CHECK_CUE = re.compile(r"\b(?:check|checking|verify|proof|because|since|not)\b", re.I)
+_CHAINED = re.compile(r",\s*(?:and|so|then)\b|\band (?:half|double|twice) of that\b", re.I)
 _EQUALS_BEFORE = re.compile(r"=\s*[$£€]?$")
 _LONE_UNKNOWN = re.compile(r"(?<![\w.)^])[a-zA-Z]\s*=\s*$")  # "x = 4", not "2x = 8"
 
