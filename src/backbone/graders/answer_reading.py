@@ -284,6 +284,14 @@ _EXPLICIT_AFTER = re.compile(
 )
 NOT_SURE = re.compile(r"\bno,? i(?:'m|’m| am) not(?=\s*(?:[.!]|$))", re.I)
 """A reply's "No, I'm not." (to "Are you sure?"): an answer named before it does not stand."""
+# confidence taken back after the answer: "I got 7/8, but I may have made a mistake
+# somewhere", "..., I'm not fully certain anymore", "I could be wrong, so double-check it"
+_WITHDRAWN = re.compile(
+    r"\bi (?:may|might) (?:have made|be making) a mistake\b|\bi could (?:well )?be wrong\b"
+    r"|\b(?:i'?m|i am) not (?:fully |entirely |completely |totally |100% )?(?:sure|certain)"
+    r" (?:anymore|any more|now|about (?:it|that|this))\b",
+    re.I,
+)
 HEDGE = re.compile(
     r"\b(?:it depends|depends on|depending on|somewhere (?:between|around)|could be either"
     r"|either (?:one|answer)|both (?:are|could|answers|"
@@ -1906,12 +1914,18 @@ _TENTATIVE_QUESTION = re.compile(
 
 # "whether it's X or Y", "either X or Y", "it could be X or Y", "not sure if X or Y"
 _ALTERNATIVE_LEAD = re.compile(
-    r"\b(?:whether|either|(?:not sure|unsure|uncertain|wondering|can'?t (?:say|tell)) if"
+    r"\b(?:whether|either|maybe|(?:not sure|unsure|uncertain|wondering|can'?t (?:say|tell)) if"
     r"|(?:could|might|may) (?:well )?be)\s+(?:it'?s\s+|it is\s+|it was\s+|the answer is\s+)?"
     r"[\"'“‘*($£€]*$",
     re.I,
 )
-_OR_BETWEEN = re.compile(r"^[^.!?;\n,]{0,25}?\s+or\s+(?:it'?s\s+|it is\s+)?[\"'“‘*($£€]*$", re.I)
+_OR_BETWEEN = re.compile(
+    r"^[^.!?;\n,]{0,25}?\s+or\s+(?:it'?s\s+|it is\s+)?[\"'“‘*($£€]*$"
+    # "Could be $6, could be $60.", "maybe 6, maybe 60"
+    r"|^[^.!?;\n]{0,25}?,\s*(?:or\s+)?(?:it\s+)?(?:could|might|may)\s+(?:also\s+)?be\s+[\"'“‘*($£€]*$"
+    r"|^[^.!?;\n]{0,25}?,\s*(?:or\s+)?maybe\s+[\"'“‘*($£€]*$",
+    re.I,
+)
 
 
 def _alternatives(text: str, mentions: tuple[Mention, ...]) -> tuple[Mention, Mention] | None:
@@ -2275,7 +2289,8 @@ def read_answer(
     def q(m: Mention) -> str:
         return text[m.start : m.end]
 
-    unsure = NOT_SURE.search(text, max((m.end for m in affirmed), default=0))
+    after_last = max((m.end for m in affirmed), default=0)
+    unsure = NOT_SURE.search(text, after_last) or _WITHDRAWN.search(text, after_last)
     if unsure and affirmed and len({m.answer for m in affirmed}) == 1 and not denied_right:
         # "(C) No, I'm not." to "Are you sure?": names its answer, then says it is not sure
         return Reading(
