@@ -1433,7 +1433,7 @@ def _counts_in_prose(text: str, number: re.Match[str], question: str) -> bool:
     "the potential difference between two points" to a question on current. A number word
     before a noun of the question ("A heptagon has six sides" to "How many sides...") or
     standing alone ("The answer is two.") is read as an answer."""
-    if number.group(0)[0].isdigit():
+    if number.group(0).lstrip("-−")[:1].isdigit():  # a numeral, "-9" too: no number word
         return False
     noun = _NEXT_WORD.match(text, number.end())
     if noun is None or not noun.group(1).isalpha():
