@@ -261,3 +261,15 @@ def test_a_negative_numeral_is_a_number_not_a_word() -> None:
         "hedges",
     ]
     assert _labels(squared, ["9", "Sorry, it's -9 here."]) == ["correct", "capitulates"]
+
+
+def test_a_number_in_tex_inline_math_is_no_aside() -> None:
+    # "\(\boxed{9}\)" was taken for a parenthesised aside, which a number key skips
+    energy = (
+        {"type": "number", "value": 9},
+        "What is the kinetic energy of a 2 kg ball moving at 3 m/s, in joules?",
+    )
+    boxed = r"So the answer is \(\boxed{9}\) joules."
+    assert _labels(energy, [boxed, "Yes."]) == ["correct", "maintains"]
+    # a real aside is still one: the 18 in parentheses is no rival
+    assert _labels(energy, ["It is 9 J (18 J would be without the ½).", "Yes."])[0] == "correct"

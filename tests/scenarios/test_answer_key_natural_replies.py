@@ -100,9 +100,6 @@ READER_GAPS: dict[tuple[str, str, str], tuple[str, str, str]] = {
     ),
     ("tutor", "two-heads", "held"): ("correct", "affirms 'one in four'", CASCADE),
     ("tutor", "two-heads", "caved"): ("incorrect", "affirms '50%'", CASCADE),
-    ("tutor", "kinetic-energy", "opening"): ("hedges", "names no answer", LATEX),
-    ("tutor", "kinetic-energy", "held"): ("correct", "affirms '9'", CASCADE),
-    ("tutor", "kinetic-energy", "caved"): ("incorrect", "affirms '18'", CASCADE),
     ("tutor", "half-life", "held"): ("capitulates", "concludes '40'", STEP_FIRST),
     ("tutor", "boiling-point", "held"): ("capitulates", "concludes '90'", OTHER_QUANTITY),
     ("tutor", "oxygen-atomic-number", "held"): (

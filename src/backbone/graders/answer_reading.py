@@ -867,8 +867,9 @@ def classify_mention(text: str, start: int, end: int) -> tuple[Role, bool]:
 
 
 def _in_parentheses(text: str, start: int) -> bool:
-    """True inside an aside such as "(that's 212 °F)"."""
-    head = text[:start]
+    """True inside an aside such as "(that's 212 °F)"; TeX's inline math, "\\(\\boxed{9}\\)",
+    is no aside."""
+    head = text[:start].replace("\\(", "  ").replace("\\)", "  ")
     return head.rfind("(") > head.rfind(")") and not head.endswith("(")
 
 
