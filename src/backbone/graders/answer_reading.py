@@ -47,6 +47,7 @@ from backbone.graders.option_overlap import best_option, question_stem
 from backbone.graders.text_tokens import (
     NUMBER_PHRASE,
     SENTENCE,
+    Value,
     content_tokens,
     stem,
     stems,
@@ -1697,15 +1698,34 @@ def _text_spans(text: str, key: TextKey, wrong: list[str]) -> list[tuple[int, in
         for m in compile_pattern(key.regex).finditer(text):  # RE2: linear time
             if m.end() > m.start():
                 found.append((m.start(), m.end(), key.canonical, True))
+    named = _one_name_per_value(wrong)  # "4/12" and "1/3", both wrong: one answer
     for alias in wrong:
         for spelling in _spellings(alias):
-            found += [(s, e, alias, False) for s, e in _alias_spans(text, spelling)]
+            found += [(s, e, named[alias], False) for s, e in _alias_spans(text, spelling)]
     if not found:  # a name misspelt ("Amelia Earhardt"), where none is written right
         for alias in key.accept:
             found += [(s, e, key.canonical, True) for s, e in _misspelt_spans(text, alias)]
         for alias in wrong:
-            found += [(s, e, alias, False) for s, e in _misspelt_spans(text, alias)]
+            found += [(s, e, named[alias], False) for s, e in _misspelt_spans(text, alias)]
     return _drop_overlaps(found)
+
+
+def _one_name_per_value(aliases: list[str]) -> dict[str, str]:
+    """Each alias, named by the first alias of the same value ("4/12" and "1/3" are one
+    answer, however a reply writes it); an alias that is no number names itself.
+
+    >>> _one_name_per_value(["4/12", "1/3", "0.5", "Paris"])
+    {'4/12': '4/12', '1/3': '4/12', '0.5': '0.5', 'Paris': 'Paris'}
+    """
+    named: dict[str, str] = {}
+    values: list[tuple[Value, str]] = []
+    for alias in aliases:
+        value = value_of(alias)
+        first = next((a for v, a in values if value is not None and v.same(value)), None)
+        named[alias] = first or alias
+        if value is not None and first is None:
+            values.append((value, alias))
+    return named
 
 
 # (?<!\d): tried from the start of a run of digits only, not from each of its digits
