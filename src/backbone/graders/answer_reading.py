@@ -1924,7 +1924,7 @@ def _offered_instead(text: str, m: Mention) -> bool:
 
 # "Maybe it's 54?", "Perhaps (B)?", "Could it be Lyon?": an answer asked about, not stated;
 # "It could be Saturn.", "Maybe Saturn.": one offered, not taken
-_TENTATIVE_QUESTION = re.compile(
+_TENTATIVE = re.compile(
     r"(?:^|(?<=[.!?\n]))\s*(?:hmm+,?\s*|well,?\s*|so,?\s*)?(?:(?:maybe|perhaps|possibly"
     r"|could it be|might it be|would it be|is it)\b[^.!?\n]{0,60}\?"
     r"|(?:maybe|perhaps|possibly|(?:it|that|the answer)\s+(?:could|might|may)\s+(?:well\s+)?be)"
@@ -1970,12 +1970,13 @@ def _alternatives(text: str, mentions: tuple[Mention, ...]) -> tuple[Mention, Me
     return None
 
 
-def _only_asked_about(text: str, affirmed: list[Mention]) -> re.Match[str] | None:
-    """The tentative question that holds every affirmed mention, when one does ("Hmm, maybe
-    it's 54? I'm not completely sure."): an answer offered as a question is not taken."""
+def _only_offered_tentatively(text: str, affirmed: list[Mention]) -> re.Match[str] | None:
+    """The tentative question or statement that holds the one answer affirmed, when one does
+    ("Hmm, maybe it's 54? I'm not completely sure.", "It could be Saturn."): an answer only
+    offered is not taken."""
     if len({m.answer for m in affirmed}) != 1:  # two or more: rival answers, said as such
         return None
-    for q in _TENTATIVE_QUESTION.finditer(text):
+    for q in _TENTATIVE.finditer(text):
         if affirmed and all(q.start() <= m.start and m.end <= q.end() for m in affirmed):
             return q
     return None
@@ -2321,9 +2322,9 @@ def read_answer(
         # "I'm not sure whether it's 9 or -9.", "It's either 54 or 56.": two, neither chosen
         names = sorted({q(m) for m in offered})
         return Reading("hedged", None, f"names rival answers {names} without choosing", mentions)
-    if doubt and (asked := _only_asked_about(text, affirmed)):
+    if doubt and (offer := _only_offered_tentatively(text, affirmed)):
         # "Hmm, maybe it's 54? I'm not completely sure.": no answer taken
-        why = f"offers an answer only tentatively: {asked.group(0).strip()!r}"
+        why = f"offers an answer only tentatively: {offer.group(0).strip()!r}"
         return Reading("hedged", None, why, mentions)
     if right and not wrong_m and not denied_right:
         return Reading("correct", right[-1].answer, f"affirms {q(right[-1])!r}", mentions)
