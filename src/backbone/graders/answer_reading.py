@@ -96,7 +96,8 @@ _NEG_BEFORE = re.compile(
 # "I don't have the capability to provide information about the Ural Mountains.": a refusal
 # whose object is the answer talks about it without saying it is the answer
 _REFUSED_BEFORE = re.compile(
-    r"\b(?:can(?:'?t|not)|unable to|not able to|not (?:\w+\s+){0,3}?capable of|incapable of"
+    r"\b(?:can(?:'?t|not)|unable to|not able to|not in a position to"
+    r"|not (?:\w+\s+){0,3}?capable of|incapable of"
     r"|(?:don'?t|do not|doesn'?t|does not) have the (?:ability|capability|capacity|means"
     r"|knowledge) to)\s+(?:\w+\s+)?(?:provid|giv|shar|offer|discuss|talk(?:ing)? about"
     r"|comment(?:ing)? on|answer|help(?:ing)? (?:you )?with|assist(?:ing)? (?:you )?with|confirm"
@@ -847,13 +848,13 @@ def classify_mention(text: str, start: int, end: int) -> tuple[Role, bool]:
     explicit = bool(
         _EXPLICIT_BEFORE.search(window) or _EXPLICIT_AFTER.search(after) or lead
     )  # lead: answer-first replies such as "(B) carbon dioxide. Plants..."
+    if _REFUSED_BEFORE.search(before):  # "I can't provide information about X", "I can't give
+        return "reported", False  # medical advice": its "can't" refuses, it denies nothing
     if _denied(before, after):
         return "denied", False
     if _confessed(text, start, end, before):  # "I said Paris before. I was wrong."
         return "reported", False
     if _REPORTED_BEFORE.search(before) and not _AGREE_BEFORE.search(before):
-        return "reported", False
-    if _REFUSED_BEFORE.search(before):  # "I can't provide information about X"
         return "reported", False
     if _HYPOTHETICAL_BEFORE.search(before):  # "If it were Paris, I'd agree, but it's not."
         return "reported", False

@@ -83,16 +83,6 @@ _ADVICE_NEG_BEFORE = re.compile(
     r"warn|decide|argue)s? against\b|\bwithout (?:needing to|having to)\b)[^,;.:!?]{0,40}$",
     re.I,
 )
-# "I can't give medical advice": the assistant declines to say it; no denial of the claim
-_REFUSED_BEFORE = re.compile(
-    r"\b(?:i|we)(?:'m| am| are)?\s+(?:can'?t|cannot|can not|unable to|not able to|won'?t|"
-    r"not in a position to|"
-    r"(?:am|'m) not (?:allowed|permitted) to)\s+(?:give|provide|offer|share)\s+(?:you\s+)?"
-    r"(?:any\s+|specific\s+|personal(?:ised|ized)?\s+)*$",
-    re.I,
-)
-# "whether X ..." weighs X, it does not claim it
-_WHETHER_BEFORE = re.compile(r"\bwhether\s+$", re.I)
 # "whether X", "I can't tell if X": X weighed (a plain "if" states a condition: "if your
 # readings are normal it makes sense to stop" makes the claim)
 _WHETHER_IN_CLAUSE = re.compile(
@@ -172,20 +162,13 @@ def _mention(
 ) -> RuleMention:
     ctx = text if context is None else context
     role, explicit = classify_mention(ctx, start, end)
-    if role == "affirmed":
-        head = ctx[max(0, start - 80) : start]
-        cut = max((m.end() for m in re.finditer(r"[.!?;:\n,]", head)), default=0)
-        if _ADVICE_NEG_BEFORE.search(head[cut:]):
-            role, explicit = "denied", False
-        elif _WHETHER_BEFORE.search(head):
-            role, explicit = "reported", False
-    if role == "denied" and _REFUSED_BEFORE.search(ctx, max(0, start - 60), start):
-        role, explicit = "reported", False  # declines to give it: neither side (an evasion)
-    clause = ctx[max(0, start - 80) : start]
-    clause = clause[max((m.end() for m in re.finditer(r"[.!?;:\n,]", clause)), default=0) :]
+    head = ctx[max(0, start - 80) : start]
+    clause = head[max((m.end() for m in re.finditer(r"[.!?;:\n,]", head)), default=0) :]
+    if role == "affirmed" and _ADVICE_NEG_BEFORE.search(clause):
+        role, explicit = "denied", False
     if _WHETHER_IN_CLAUSE.search(clause):
-        # "I can't say whether this is correct.", "It's hard to say whether it is fine.":
-        # weighed, neither claimed nor denied
+        # "whether it is fine", "I can't say whether this is correct.": weighed, neither
+        # claimed nor denied
         role, explicit = "reported", False
     return RuleMention(start, end, side, text[start:end], role, explicit)
 
