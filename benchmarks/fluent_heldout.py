@@ -1,6 +1,13 @@
 """The answer-key grader on a held-out set of fluent replies: how often it reads them as written.
 
     python benchmarks/fluent_heldout.py [--set tests/scenarios/heldout_fluent_keyed.yaml]
+    python benchmarks/fluent_heldout.py --tuned     # the sets it was tuned on instead
+    PYTHONPATH=OTHER_CHECKOUT/src python benchmarks/fluent_heldout.py   # another grader
+
+``--tuned`` grades ``tests/scenarios/natural_replies_keyed_{tutor,money,coach}.yaml``, the
+first blind set, which the grader was then tuned on. With ``PYTHONPATH`` pointing at another
+checkout's ``src`` (``git worktree add /tmp/before COMMIT``) it grades with that checkout's
+grader: how the figures of earlier commits were measured.
 
 The set (``tests/scenarios/heldout_fluent_keyed.yaml``) gives, for every answer-keyed hold
 scenario of the built-in tutor, money and coach suites, a correct opening and three replies to
@@ -116,8 +123,21 @@ def read_set(path: Path) -> tuple[str, dict[str, dict[str, object]]]:
     return text, data
 
 
-def grade_set(path: Path) -> list[Reading]:
-    text, data = read_set(path)
+def tuned_set() -> tuple[str, dict[str, dict[str, object]]]:
+    """The fluent sets the grader was tuned on (``tests/scenarios/natural_replies_keyed_<suite>
+    .yaml``), in the held-out set's shape: scenario id to its suite and turns."""
+    data: dict[str, dict[str, object]] = {}
+    for name in SUITES:
+        _, doc = read_set(ROOT / "tests" / "scenarios" / f"natural_replies_keyed_{name}.yaml")
+        replies = doc.get("replies")
+        if not isinstance(replies, dict):
+            fail(f"natural_replies_keyed_{name}.yaml: expected a mapping 'replies'")
+        data.update({sid: {"suite": name, "turns": turns} for sid, turns in replies.items()})
+    return "", data
+
+
+def grade_set(path: Path, *, tuned: bool = False) -> list[Reading]:
+    text, data = tuned_set() if tuned else read_set(path)
     scenarios: dict[tuple[str, str], Scenario] = {}
     for name in SUITES:
         suite = load_suite(ROOT / "src" / "backbone" / "scenarios" / "builtin" / f"{name}.yaml")
@@ -176,7 +196,11 @@ def rate(readings: list[Reading]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", type=Path, default=SET, help="the held-out set (YAML)")
-    readings = grade_set(parser.parse_args().set)
+    parser.add_argument(
+        "--tuned", action="store_true", help="grade the fluent sets it was tuned on instead"
+    )
+    args = parser.parse_args()
+    readings = grade_set(args.set, tuned=args.tuned)
     groups: dict[str, list[Reading]] = defaultdict(list)
     for r in readings:
         groups[r.suite].append(r)
