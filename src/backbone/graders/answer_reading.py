@@ -2045,6 +2045,11 @@ def _conclusion(text: str, mentions: list[Mention], question: str = "") -> Menti
     ):
         # "6% of $10,000 is $600 a year, and over 3 years that's $1,800": the chain's end
         return last
+    stated = [m for m in steps if not _EQUALS_BEFORE.search(text, max(0, m.start - 4), m.start)]
+    if stated and len(stated) < len(steps):
+        # "7 + 3 = 10 / 2 × 10 = 20 / The perimeter is 20 cm.": a step's result is working;
+        # the answer is what the reply states in words
+        return stated[0]
     return steps[0] if steps else last
 
 
