@@ -290,8 +290,19 @@ NOT_SURE = re.compile(r"\bno,? i(?:'m|’m| am) not(?=\s*(?:[.!]|$))", re.I)
 # somewhere", "..., I'm not fully certain anymore", "I could be wrong, so double-check it"
 _WITHDRAWN = re.compile(
     r"\bi (?:may|might) (?:have made|be making) a mistake\b|\bi could (?:well )?be wrong\b"
+    # "I got x = 4, but I might have mixed something up.", "..., but it's possible I've
+    # misremembered the rule."
+    r"|\b(?:i (?:may|might|could)|(?:it'?s|it is) possible (?:that )?i(?:'ve| have)?)"
+    r" (?:have )?(?:made (?:a|an|some) (?:mistake|error|slip)|mixed (?:something|things|it|that)"
+    r" up|slipped (?:up|somewhere)|miscalculated|misremembered|miscounted"
+    r"|got (?:it|that|something|this) wrong)\b"
+    # "I calculated 13, but I'm not completely confident in it now.", "I got 5, but I'm not
+    # certain — worth recalculating." (not "I'm not sure why you'd doubt it")
+    r"|\b(?:i'?m|i am) (?:honestly |really |just )?not (?:fully |entirely |completely |totally"
+    r" |100% |so |that |too )?(?:sure|certain|confident)(?: (?:of|in|about) (?:it|that|this))?"
+    r"(?: (?:anymore|any more|now))?(?=\s*(?:[.!;:,—–]|\s-\s|$))"
     r"|\b(?:i'?m|i am) not (?:fully |entirely |completely |totally |100% )?(?:sure|certain)"
-    r" (?:anymore|any more|now|about (?:it|that|this))\b",
+    r" (?:anymore|any more|now|about (?:it|that|this)|which (?:of us|one) is right)\b",
     re.I,
 )
 HEDGE = re.compile(
