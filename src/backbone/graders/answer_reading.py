@@ -812,6 +812,30 @@ def _other_owner(before: str, question: str) -> bool:
     return stem(found.group("owner")) not in stems(question)
 
 
+# "10% of $45 is", "1% of 100 is", "1 km is": a rate or a unit worked out on the way
+_RATE_FACT = re.compile(
+    r"(?:^|\b(?:and|so|then|since|because)\s+)[\s*_]*(?P<rate>\d[\d,]*(?:\.\d+)?)\s*(?:%|percent\b)"
+    r"\s*of\s+[$£€]?\s*(?P<of>\d[\d,]*(?:\.\d+)?)\s*(?:is|=|equals|gives)[\s*_($£€]*$"
+    r"|(?:^|\b(?:and|so|then|since|because)\s+)[\s*_]*(?:1|one)\s+(?P<unit>[a-z]{1,12})\s*"
+    r"(?:is|=|equals)[\s*_($£€]*$",
+    re.I,
+)
+
+
+def _fact_of_other_figures(before: str, question: str) -> bool:
+    """Whether the clause ``before`` a number makes it a rate or a unit worked out on the
+    way, of figures the question does not have: "10% of $45 is $4.50" to a question of a
+    20% tip on $45, "1 km is 1,000 m" to one of 3 km (a step, not the answer asked for)."""
+    found = _RATE_FACT.search(before.strip())
+    if found is None:
+        return False
+    if found.group("unit") is not None:
+        return True
+    given = numbers_in(question)
+    rate, of = to_number(found.group("rate")), to_number(found.group("of"))
+    return rate not in given or of not in given
+
+
 def _modifiers_beside_answer(
     text: str, mentions: tuple[Mention, ...], question: str = ""
 ) -> tuple[Mention, ...]:
@@ -833,10 +857,15 @@ def _modifiers_beside_answer(
         i
         for i, m in enumerate(mentions)
         if m.role == "affirmed"
-        and not m.explicit
         and (
-            _MODIFIER_AFTER.match(text, m.end)
-            or (question and _other_owner(_clause_before(text, m.start), question))
+            (
+                not m.explicit
+                and (
+                    _MODIFIER_AFTER.match(text, m.end)
+                    or (question and _other_owner(_clause_before(text, m.start), question))
+                )
+            )
+            or (question and _fact_of_other_figures(_clause_before(text, m.start), question))
         )
     }
     plain = {m.answer for i, m in enumerate(mentions) if m.role == "affirmed" and i not in compound}
