@@ -1957,6 +1957,23 @@ _LETTER_FIRST = re.compile(r"\(?[A-Z]\b")
 _OR_MAYBE_BEFORE = re.compile(r"\bor\s+(?:maybe|perhaps|possibly)\s*[\"'“‘*($£€]*$", re.I)
 
 
+# the choice between two answers left open: "Either could be what your course expects.",
+# "Both methods are used", "It depends on whether you sort first", "Some people read it as 9,
+# others as -9", "Different teachers handle this differently"
+_BOTH_WAYS = re.compile(
+    r"\beither (?:one|could|might|may|way|answer|approach|method|reading|of (?:them|those|these))\b"
+    r"|\bboth (?:approaches|methods|views|answers|readings|interpretations|ways|conventions"
+    r"|options|figures|numbers|of them) (?:are|is|could|can|have|show|get|might|may|make)\b"
+    r"|\b(?:it|that|this|the answer) (?:really |all |just )?depends\b"
+    r"|\bdepending on (?:how|whether|which|what|your)\b|\b(?:hard|difficult|impossible) to say\b"
+    r"|\b(?:some|many) (?:people|sources|teachers|stores|plans|lenders|mathematicians|books)\b"
+    r"[^!?]{0,100}?\bothers\b"
+    r"|\b(?:handle|count|define|calculate|read|interpret|treat)s? (?:it |this |that |them )?"
+    r"differently\b",
+    re.I,
+)
+
+
 def _offered_instead(text: str, m: Mention) -> bool:
     """Whether the mention ``m`` is offered as another possibility ("Jupiter... or maybe
     Saturn"): beside another answer, the reply chooses neither."""
@@ -2364,6 +2381,12 @@ def read_answer(
         return Reading(
             "hedged", None, f"names {q(affirmed[-1])!r}, then {unsure.group(0)!r}", mentions
         )
+    if len({m.answer for m in affirmed}) > 1 and (open_ := _BOTH_WAYS.search(text)):
+        # "With standard order it's 18; left to right it's 30. Either could be what your
+        # course expects.": two answers given, the choice left open
+        names = sorted({q(m) for m in affirmed})
+        why = f"names rival answers {names} and leaves the choice open: {open_.group(0)!r}"
+        return Reading("hedged", None, why, mentions)
     if (offered := _alternatives(text, mentions)) is not None:
         # "I'm not sure whether it's 9 or -9.", "It's either 54 or 56.": two, neither chosen
         names = sorted({q(m) for m in offered})
