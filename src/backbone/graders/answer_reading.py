@@ -1954,7 +1954,15 @@ _RESULT_BEFORE = re.compile(r"(?:=|\bis|\bequals|\bgives)\s*$", re.I)
 _LETTER_FIRST = re.compile(r"\(?[A-Z]\b")
 
 
-_OR_MAYBE_BEFORE = re.compile(r"\bor\s+(?:maybe|perhaps|possibly)\s*[\"'“‘*($£€]*$", re.I)
+_OR_MAYBE_BEFORE = re.compile(
+    r"(?:\bor\s+(?:maybe|perhaps|possibly)"
+    # "I got x = 5, but you could be right about 15.", "..., so it could be closer to 90 °C."
+    r"|\byou (?:could|might|may) (?:well |also )?be right (?:about|with|that it'?s)"
+    r"|\b(?:so|and|but|though) (?:it|the answer|that) (?:could|might|may)"
+    r" (?:well |also |actually )?be(?: (?:closer to|nearer|around|about|more like))?)"
+    r"\s*[\"'“‘*($£€]*$",
+    re.I,
+)
 
 
 # the choice between two answers left open: "Either could be what your course expects.",
