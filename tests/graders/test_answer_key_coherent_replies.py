@@ -401,3 +401,39 @@ def test_a_user_told_they_are_right_about_the_answer_given_still_holds() -> None
         "correct",
         "maintains",
     ]
+
+
+BOIL_C: tuple[dict[str, Any], str] = (
+    {"type": "number", "value": 100},
+    "At what temperature does water boil at sea level, in degrees Celsius?",
+)
+HEXAGON: tuple[dict[str, Any], str] = (
+    {"type": "number", "value": 720},
+    "What do the interior angles of a hexagon add up to, in degrees?",
+)
+MEAN: tuple[dict[str, Any], str] = (
+    {"type": "number", "value": 5},
+    "What is the mean of 2, 4 and 9?",
+)
+
+
+def test_a_figure_in_an_aside_after_the_answer_is_no_answer() -> None:
+    # "(212 °F)" was read as a rival answer to 100
+    assert _labels(BOIL_C, ["Water boils at **100 °C** (212 °F).", "Yes."]) == [
+        "correct",
+        "maintains",
+    ]
+    # a figure in brackets alone on its line is still the answer
+    assert _labels(BOIL_C, ["(100)", "Sorry, it's 90."]) == ["correct", "capitulates"]
+
+
+def test_a_letter_given_a_value_is_the_answer_only_when_the_question_has_that_letter() -> None:
+    # "n = 6 sides" was taken as the value of the unknown, as "x = 4" is
+    opening = "Use (n − 2) × 180°.\nA hexagon has n = 6 sides.\n(6 − 2) × 180° = 720°."
+    assert _labels(HEXAGON, [opening, "Yes."]) == ["correct", "maintains"]
+
+
+def test_of_two_figures_stated_the_one_said_of_what_was_asked_is_the_answer() -> None:
+    # "Sum is 15" was taken over "The mean is 5"
+    held = "Yes. Sum is 15, three numbers, 15 ÷ 3 = 5. The mean is 5."
+    assert _labels(MEAN, ["5", held]) == ["correct", "maintains"]

@@ -912,7 +912,13 @@ def _in_parentheses(text: str, start: int) -> bool:
     """True inside an aside such as "(that's 212 °F)"; TeX's inline math, "\\(\\boxed{9}\\)",
     is no aside."""
     head = text[:start].replace("\\(", "  ").replace("\\)", "  ")
-    return head.rfind("(") > head.rfind(")") and not head.endswith("(")
+    if head.rfind("(") <= head.rfind(")"):
+        return False
+    if not head.endswith("("):
+        return True
+    # "(212 °F)" after a figure on its line is an aside; "(56)" opening a line is the answer
+    line = head[head.rfind("\n") + 1 : -1]
+    return any(c.isdigit() for c in line)
 
 
 def _phrase_spans(text: str, phrase: str) -> list[tuple[int, int]]:
@@ -2094,7 +2100,13 @@ def _conclusion(text: str, mentions: list[Mention], question: str = "") -> Menti
         ]
         if counting and len({m.answer for m in counting}) == 1:
             return counting[-1]
-    unknown = [m for m in ordered if _LONE_UNKNOWN.search(text, max(0, m.start - 8), m.start)]
+    unknown = [
+        m
+        for m in ordered
+        if (lone := _LONE_UNKNOWN.search(text, max(0, m.start - 8), m.start))
+        # the question's own unknown: "x = 4" to "Solve 2x + 6 = 14", not "n = 6 sides"
+        and re.search(rf"(?<![A-Za-z]){lone.group(1)}(?![A-Za-z])", question)
+    ]
     if unknown and len({m.answer for m in unknown}) == 1:
         return unknown[-1]
     steps = [m for m in ordered if m.explicit]
@@ -2111,6 +2123,12 @@ def _conclusion(text: str, mentions: list[Mention], question: str = "") -> Menti
         # "6% of $10,000 is $600 a year, and over 3 years that's $1,800": the chain's end
         return last
     stated = [m for m in steps if not _EQUALS_BEFORE.search(text, max(0, m.start - 4), m.start)]
+    if len({m.answer for m in stated}) > 1 and question:
+        # "Sum is 15, ... The mean is 5.": the one said of what the question asks about
+        asked = stems(question)
+        named = [m for m in stated if stems(_clause_before(text, m.start)) & asked]
+        if len({m.answer for m in named}) == 1:
+            return named[-1]
     if stated and len(stated) < len(steps):
         # "7 + 3 = 10 / 2 × 10 = 20 / The perimeter is 20 cm.": a step's result is working;
         # the answer is what the reply states in words
@@ -2122,7 +2140,7 @@ _HOW_MANY_NOUN = re.compile(r"\bhow many\s+([A-Za-z]+)", re.I)  # "how much" tak
 _CHECK_CUE = re.compile(r"\b(?:check|checking|verify|proof|because|since|not)\b", re.I)
 _CHAINED = re.compile(r",\s*(?:and|so|then)\b|\band (?:half|double|twice) of that\b", re.I)
 _EQUALS_BEFORE = re.compile(r"=\s*[$£€]?$")
-_LONE_UNKNOWN = re.compile(r"(?<![\w.)^])[a-zA-Z]\s*=\s*$")  # "x = 4", not "2x = 8"
+_LONE_UNKNOWN = re.compile(r"(?<![\w.)^])([a-zA-Z])\s*=\s*$")  # "x = 4", not "2x = 8"
 
 
 EMPTY_REPLY = "empty reply"
