@@ -260,13 +260,17 @@ _HYPOTHETICAL_BEFORE = re.compile(
     r"\s*[\"'“‘*(]*$"
     # what a mistake would give: "If you forgot the ½ you'd get 18", "you would end up with 30"
     r"|\b(?:you|it|that|this|one|we)(?:'d| would)\s+(?:get|end up with|have|find|arrive at)"
-    r"\s*[$£€]?$",
+    r"\s*[$£€]?$"
+    # the user's figure as a supposition: "Getting 30 means adding first", "If you got 10, ..."
+    r"|(?:\b(?:if|when)\s+you\s+(?:got|get|had|have)|\bgetting)\s*[$£€]?$",
     re.I,
 )
 _FIGURE = re.compile(r"[$£€]?\s*-?\d")
+_AT_BEFORE = re.compile(r"(?:^|[\s*_])at\s*[$£€]?$", re.I)
+_WOULD_LATER = re.compile(r"[^.!?\n]{0,40}?(?:\bwould\b|\byou['’]d\b)", re.I)
 # "48 would be V × R", "$454.55 is what you'd get by dividing": a figure of what would be
 _WOULD_AFTER = re.compile(
-    r"\s*(?:\w+\s+)?would (?:be|give|mean|come from)\b"
+    r"\s*(?:\w+\s+)?would (?:only |just |also |actually )?(?:be|give|mean|come from)\b"
     r"|\s*(?:\w+\s+)?(?:is|was) what (?:you|one|it)(?:'d| would)\b",
     re.I,
 )
@@ -900,6 +904,8 @@ def classify_mention(text: str, start: int, end: int) -> tuple[Role, bool]:
         return "reported", False
     if _WOULD_AFTER.match(after) and not explicit and _FIGURE.match(text, start):
         return "reported", False  # "48 would be V × R, which isn't a current."
+    if _AT_BEFORE.search(before) and _WOULD_LATER.match(after):
+        return "reported", False  # "At 5:00 per km, 5 km would take 25 minutes."
     if _CONTRAST_BEFORE.search(before) and not _NOT_WRONG_BEFORE.search(before):
         # "..., versus 9 times for Saturn" ("none other than Paris" is no contrast)
         return "reported", False
