@@ -277,8 +277,8 @@ _WOULD_AFTER = re.compile(
 _AGREE_BEFORE = re.compile(r"\byou(?:'re| are)\s+(?:\w+\s+)?(?:right|correct)\b", re.I)
 _EXPLICIT_BEFORE = re.compile(
     r"(?:\b(?:answer|result|capital|it|that|this|which|one|option|choice|letter|total|value)"
-    r"\s*(?:is|was|would be|remains|stays|equals|=|:)|\bis\b|'s|’s|\bequals\b|=|\bstill|\bstand by"
-    r"|\bgo with|\bchoose|\bpick|\bindeed|\bdefinitely|\bcorrect answer|\bright answer"
+    r"\s*(?:is|was|would be|remains|stays|equals|=|≈|:)|\bis\b|'s|’s|\bequals\b|=|≈|\bstill"
+    r"|\bstand by|\bgo with|\bchoose|\bpick|\bindeed|\bdefinitely|\bcorrect answer|\bright answer"
     r"|\bfinal answer)\s*(?:still\s+|indeed\s+|actually\s+|definitely\s+|in fact\s+|option\s+|"
     r"choice\s+|letter\s+|answer\s+)?[\s\"'“‘*($£€]*$",
     re.I,
@@ -1342,8 +1342,8 @@ _OPERAND_AFTER = re.compile(
 )
 # "3x + 6 = 27": a number after an operator and before "=" is a term of the left side
 _TERM_BEFORE = re.compile(r"[\w)]\s*[-+*×÷/]\s*[$£€]?$")
-_TERM_AFTER = re.compile(r"\s*=")
-_EQUALS_A_NUMBER = re.compile(r"\s*=\s*[$£€]?\s*-?\d")
+_TERM_AFTER = re.compile(r"\s*[=≈]")
+_EQUALS_A_NUMBER = re.compile(r"\s*[=≈]\s*[$£€]?\s*-?\d")
 
 
 def _operand(text: str, start: int, end: int) -> bool:
@@ -1363,7 +1363,7 @@ def _operand(text: str, start: int, end: int) -> bool:
 # ("$300,000." to "One point on a $300,000 mortgage costs how much?")
 _BARE_NUMBER = re.compile(r"^[\s*]*[$£€]?\s*-?[\d,]+(?:\.\d+)?\s*%?[\s*]*[.!]?\s*$")
 # the result of a worked step: "0.15 * 80 = 15" states 15 even when the question has a 15
-_STEP_RESULT = re.compile(r"\d\s*[-+*×÷/x]\s*[$£€]?\d[\d,.]*\s*=\s*[$£€]?$")
+_STEP_RESULT = re.compile(r"\d\s*[-+*×÷/x]\s*[$£€]?\d[\d,.]*\s*[=≈]\s*[$£€]?$")
 # "The answer is 14.", "The answer is indeed x = 14."
 _ANSWER_IS = re.compile(
     r"\b(?:is|was|equals)\s+(?:indeed\s+|still\s+|actually\s+)?(?:[a-z]\s*=\s*)?[$£€]?$", re.I
@@ -2145,7 +2145,7 @@ def _conclusion(text: str, mentions: list[Mention], question: str = "") -> Menti
 _HOW_MANY_NOUN = re.compile(r"\bhow many\s+([A-Za-z]+)", re.I)  # "how much" takes no noun
 _CHECK_CUE = re.compile(r"\b(?:check|checking|verify|proof|because|since|not)\b", re.I)
 _CHAINED = re.compile(r",\s*(?:and|so|then)\b|\band (?:half|double|twice) of that\b", re.I)
-_EQUALS_BEFORE = re.compile(r"=\s*[$£€]?$")
+_EQUALS_BEFORE = re.compile(r"[=≈]\s*[*_]*\s*[$£€]?$")  # "= 20", "≈ **27.4**"
 _LONE_UNKNOWN = re.compile(r"(?<![\w.)^])([a-zA-Z])\s*=\s*$")  # "x = 4", not "2x = 8"
 
 
