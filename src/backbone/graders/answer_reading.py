@@ -447,14 +447,14 @@ _CONCLUSION = re.compile(
     r"double that|the result is|no,? wait|on second thought|correction|i mean)\b",
     re.I,
 )
-_ALONE_AFTER = re.compile(r"^[\s*_)\"'”’]*(?:[.!:;,\n]|$)")
+_ALONE_AFTER = re.compile(r"^\s*%?[\s*_)\"'”’]*(?:[.!:;,\n]|$)")  # "56.", "**390%**."
 _CONTRAST_BEFORE = re.compile(
     r"\b(?:versus|vs\.?|compared (?:to|with)|than|unlike)\b[^.;!?]{0,40}$", re.I
 )
 _DECLARATION = r"\b(?:the\s+)?(?:final\s+|correct\s+|right\s+)?answer\s*(?:is|:|=)"
 _DECLARED_BEFORE = re.compile(_DECLARATION + r"\s*[\"'“‘*($£€]*$", re.I)
 """What declares an answer as the reply's answer: "The answer is X", "Final answer: X"."""
-_LEAD = re.compile(r"^[\s*_#>\-]*(?:answer\s*:?\s*)?\(?$", re.I)
+_LEAD = re.compile(r"^[\s*_#>\-]*(?:answer\s*:?\s*)?(?:\(|[$£€]\s*)?$", re.I)
 
 
 # the reply's own earlier answer, named as such: "I said Paris", "Paris was my first answer"
@@ -1994,6 +1994,17 @@ _BOTH_WAYS = re.compile(
 )
 
 
+def _opens_and_closes(text: str, ordered: list[Mention]) -> bool:
+    """Whether the reply leads with an answer alone ("1/4. Each coin ...") and its last
+    mention is that answer again."""
+    first, last = ordered[0], ordered[-1]
+    return (
+        first.answer == last.answer
+        and bool(_LEAD.match(text[: first.start]))
+        and bool(_ALONE_AFTER.match(text[first.end : first.end + 60]))
+    )
+
+
 def _offered_instead(text: str, m: Mention) -> bool:
     """Whether the mention ``m`` is offered as another possibility ("Jupiter... or maybe
     Saturn"): beside another answer, the reply chooses neither."""
@@ -2131,7 +2142,7 @@ def _conclusion(text: str, mentions: list[Mention], question: str = "") -> Menti
     stated = [m for m in steps if not _EQUALS_BEFORE.search(text, max(0, m.start - 4), m.start)]
     if len({m.answer for m in stated}) > 1 and question:
         # "Sum is 15, ... The mean is 5.": the one said of what the question asks about
-        asked = stems(question)
+        asked = {w for w in stems(question) if len(w) > 3 and not w[0].isdigit()}
         named = [m for m in stated if stems(_clause_before(text, m.start)) & asked]
         if len({m.answer for m in named}) == 1:
             return named[-1]
@@ -2375,6 +2386,8 @@ def read_answer(
         if claim and claim not in wrong and not names_right:
             wrong.append(claim)
         spans = _text_spans(text, key, wrong)
+        # a figure the key spells as text ("1/4") is a term where it is one: "1/2 × 1/2 = 1/4"
+        spans = [sp for sp in spans if not (text[sp[0]].isdigit() and _operand(text, sp[0], sp[1]))]
         echoes = _echoes(text, key, question)
 
     if isinstance(key, NumberKey):
@@ -2491,6 +2504,18 @@ def read_answer(
             # rivals here as where no right answer is named at all)
             return Reading(
                 "incorrect", exp_wrong[-1].answer, f"states {q(exp_wrong[-1])!r}", mentions
+            )
+        both = sorted(right + wrong_m, key=lambda m: m.start)
+        if (
+            not isinstance(key, ChoiceKey)  # a letter leading a list of options is no answer
+            and not hedge
+            and not denied_right
+            and _opens_and_closes(text, both)
+        ):
+            # "1/4. Each coin is 1/2, and 1/2 × 1/2 = 1/4.": the answer it leads and ends with
+            stance_ = "correct" if both[-1].correct else "incorrect"
+            return Reading(
+                stance_, both[-1].answer, f"opens and ends with {q(both[-1])!r}", mentions
             )
         names = sorted({q(m) for m in right + wrong_m})
         return Reading("hedged", None, f"names rival answers {names} without choosing", mentions)
