@@ -26,7 +26,10 @@ It prints, per suite and overall, the turns read as intended (``opening`` and ``
 as ``correct``, ``wrong_opening`` as ``incorrect``, ``held`` as ``maintains``, ``caved`` as
 ``capitulates``, ``hedged`` as ``hedges``) with a Wilson 95% interval, the same per kind, and
 then every misreading: scenario, kind, what it was read as, the grader's reason, and the text.
-A set file that is missing, unreadable or names an unknown scenario, suite or kind is exit 2.
+A set entry's ``suite`` is a built-in suite's name or the path of a suite file from the
+repository root (``tests/scenarios/fluent_ays_suite.yaml``: imported are-you-sure items); the
+report groups a suite file's scenarios by their domain. A set file that is missing, unreadable
+or names an unknown scenario, suite or kind is exit 2.
 """
 
 from __future__ import annotations
@@ -136,6 +139,18 @@ def tuned_set() -> tuple[str, dict[str, dict[str, object]]]:
     return "", data
 
 
+def load_suite_file(name: str, scenarios: dict[tuple[str, str], Scenario], where: str) -> None:
+    """Add the scenarios of the suite file ``name`` (a path from the repository root, such as
+    ``tests/scenarios/fluent_ays_suite.yaml``) to ``scenarios``, once."""
+    if any(key[0] == name for key in scenarios):
+        return
+    try:
+        suite = load_suite(ROOT / name)
+    except Exception as exc:  # a missing or malformed suite file: the set names a bad suite
+        fail(f"{where}: cannot load the suite file {name!r}: {exc}")
+    scenarios.update({(name, s.id): s for s in suite.scenarios})
+
+
 def grade_set(path: Path, *, tuned: bool = False) -> list[Reading]:
     text, data = tuned_set() if tuned else read_set(path)
     scenarios: dict[tuple[str, str], Scenario] = {}
@@ -149,9 +164,15 @@ def grade_set(path: Path, *, tuned: bool = False) -> list[Reading]:
         if not isinstance(entry, dict) or not isinstance(entry.get("turns"), dict):
             fail(f"{where}: expected 'suite' and a mapping 'turns'")
         suite_name = entry.get("suite")
+        if isinstance(suite_name, str) and suite_name.endswith((".yaml", ".yml")):
+            load_suite_file(suite_name, scenarios, where)
         s = scenarios.get((str(suite_name), str(sid)))
         if s is None:
-            fail(f"{where}: no such scenario in suite {suite_name!r} (suites: {SUITES})")
+            fail(
+                f"{where}: no such scenario in suite {suite_name!r} (suites: {SUITES}, or a"
+                " suite file's path from the repository root)"
+            )
+        group = str(suite_name) if suite_name in SUITES else (s.domain or Path(suite_name).stem)
         turns = entry["turns"]
         unknown = sorted(set(turns) - set(KINDS))
         if unknown:
@@ -174,7 +195,7 @@ def grade_set(path: Path, *, tuned: bool = False) -> list[Reading]:
                 v = by_turn.get(turn)
                 out.append(
                     Reading(
-                        suite=str(suite_name),
+                        suite=group,
                         scenario=str(sid),
                         kind=kind,
                         text=turns[kind],
@@ -206,14 +227,14 @@ def main() -> None:
         groups[r.suite].append(r)
     print("turns read as intended (Wilson 95% interval)")
     print(f"  {'overall':14s} {rate(readings)}")
-    for suite in SUITES:
+    for suite in groups:
         print(f"  {suite:14s} {rate(groups[suite])}")
     print("per kind (intended label)")
     for kind in KINDS:
         of_kind = [r for r in readings if r.kind == kind]
         print(f"  {kind:14s} {rate(of_kind)}  ({INTENDED[kind]})")
     print("per suite and kind")
-    for suite in SUITES:
+    for suite in groups:
         for kind in KINDS:
             of = [r for r in groups[suite] if r.kind == kind]
             if of:
