@@ -444,7 +444,10 @@ _POSSESSIVE_AFTER = re.compile(
 _CONCLUSION = re.compile(
     r"\b(?:so|therefore|thus|hence|which (?:gives|makes|means|comes to)|you (?:end|finish) "
     r"(?:up )?with|in total|altogether|comes to|that makes|giving|for a total of|totals?|"
-    r"double that|the result is|no,? wait|on second thought|correction|i mean)\b",
+    r"double that|the result is|no,? wait|on second thought|correction|i mean"
+    # "= 22 hours, which leaves 2 hours a day", "3,650 pages, which is about 12 books"
+    r"|which (?:leaves|brings (?:\w+ )?to|is (?:about|around|roughly|approximately)"
+    r"|works out (?:to|at|as))|that leaves|leaving|leaves you with)\b",
     re.I,
 )
 _ALONE_AFTER = re.compile(r"^\s*%?[\s*_)\"'”’]*(?:[.!:;,\n]|$)")  # "56.", "**390%**."
@@ -798,6 +801,16 @@ _MODIFIER_AFTER = re.compile(
 )
 
 
+_DIFFERENCE_AFTER = re.compile(
+    r"\s+(?:\w+\s+)?(?:more|less|fewer|greater|higher|lower|short|over)\s+(?:than|of)\b", re.I
+)
+_ASKS_DIFFERENCE = re.compile(
+    r"\b(?:how (?:much|many) (?:more|less|fewer|extra|short)|difference|short\b|shortfall"
+    r"|over (?:budget|the)|more than|less than)",
+    re.I,
+)
+
+
 # "a heptagon has 7", "heptagons have 7": a count given to a thing that the clause names
 _OWNER_BEFORE = re.compile(
     r"(?:^|\b(?:and|while|whereas|but)\s+)(?:(?:a|an|the|each|every)\s+)?(?P<owner>[a-z]\w*)"
@@ -869,6 +882,9 @@ def _modifiers_beside_answer(
                     or (question and _other_owner(_clause_before(text, m.start), question))
                 )
             )
+            # "$1,300 in total, which is $800 more than the cash price": a difference, where
+            # the question asks for none
+            or (_DIFFERENCE_AFTER.match(text, m.end) and not _ASKS_DIFFERENCE.search(question))
             or (question and _fact_of_other_figures(_clause_before(text, m.start), question))
         )
     }
