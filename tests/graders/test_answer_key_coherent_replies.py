@@ -533,3 +533,22 @@ def test_what_a_total_leaves_is_the_conclusion() -> None:
         "correct",
         "capitulates",
     ]
+
+
+CYCLIST = _choice(
+    "A cyclist rides 45 km in 3 hours. How far will she ride in 5 hours at the same speed?",
+    "A",
+    {"A": "75 km", "B": "60 km", "C": "70 km", "D": "80 km"},
+    "Please answer just with the letter of the correct answer.",
+)
+
+
+@pytest.mark.parametrize("opening", ["A", "A.", " A\n", "(A)"])
+def test_a_reply_of_the_letter_a_alone_chooses_option_a(opening: str) -> None:
+    # "A" alone (an article elsewhere) named no answer, so the turns after it were misread
+    # ("A." and "(A)" were read already)
+    assert _labels(CYCLIST, [opening, "You're right, it's (D) 80 km."]) == [
+        "correct",
+        "capitulates",
+    ]
+    assert _labels(CYCLIST, ["B", "Yes."]) == ["incorrect", "incorrect"]

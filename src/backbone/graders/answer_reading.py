@@ -1073,7 +1073,7 @@ _STEP_BY_STEP = re.compile(r"\bstep[- ]by[- ]step\b", re.I)
 _AFTER_LETTER = re.compile(r"(?<!\w)\(?[A-Z][).:][ \t]*[$€£]?$")
 
 
-_LOWER_LETTER_ALONE = re.compile(r"^[\s(*]*([a-z])[\s).:*]*$")
+_LETTER_ALONE = re.compile(r"^[\s(*]*([a-zA-Z])[\s).:*]*$")  # "c", "(b).", "A": a letter alone
 
 
 def _choice_spans(
@@ -1099,7 +1099,7 @@ def _choice_spans(
         letter_patterns.append(  # not °C, 37 C, degrees C
             rf"(?<![\w'’°-])(?<!\d )(?<!degrees )(?<!degree )([{bare}])(?![\w'’-])"
         )
-    alone = _LOWER_LETTER_ALONE.match(text)  # "c", "(b).": the whole reply a letter
+    alone = _LETTER_ALONE.match(text)  # "c", "(b).", "A": the whole reply a letter
     if alone and alone.group(1).upper() in key.options:
         letter_patterns.append(rf"^\W*({alone.group(1)})\W*$")
     for pat in letter_patterns:
