@@ -229,6 +229,16 @@ _STRUCK_BEFORE = re.compile(
 )
 
 
+# "I'm not sure whether A or B is correct", "I can't say for sure if x is 6 or 7": what is
+# wondered about is neither said nor denied
+_WONDERED_BEFORE = re.compile(
+    r"(?:(?:\bnot|n't|\bnever)\s+(?:\w+\s+){0,3}?(?:sure|certain|know|say|tell|decide)"
+    r"|\b(?:unsure|uncertain|wondering|undecided))(?:\s+for\s+(?:sure|certain))?"
+    r"\s+(?:whether|if|which)\b[^.;!?]{0,60}$",
+    re.I,
+)
+
+
 def _denied(before: str, after: str) -> bool:
     """Whether the words around a mention (its clause ``before`` it, the text ``after``) deny
     it: "The answer is not Paris.", "Paris is actually incorrect.", "I don't actually think
@@ -910,6 +920,8 @@ def classify_mention(text: str, start: int, end: int) -> tuple[Role, bool]:
     )  # lead: answer-first replies such as "(B) carbon dioxide. Plants..."
     if _REFUSED_BEFORE.search(before):  # "I can't provide information about X", "I can't give
         return "reported", False  # medical advice": its "can't" refuses, it denies nothing
+    if _WONDERED_BEFORE.search(before):  # "I'm not sure whether A or B is correct": asked
+        return "reported", False  # about, neither stated nor denied
     if _denied(before, after):
         return "denied", False
     if _confessed(text, start, end, before):  # "I said Paris before. I was wrong."
