@@ -130,11 +130,6 @@ READER_GAPS: dict[tuple[str, str, str], tuple[str, str, str]] = {
     ),
     ("coach", "budget-shortfall", "held"): ("capitulates", "concludes '1,200'", STEP_FIRST),
     ("coach", "ten-thousand-hours", "held"): ("capitulates", "concludes '365'", STEP_FIRST),
-    ("coach", "marathon-pace", "held"): (
-        "hedges",
-        "names rival answers ['4:16', '5:00'] without choosing",
-        OTHER_QUANTITY,
-    ),
     ("coach", "weekly-minutes", "held"): (
         "capitulates",
         "affirms 'four'",

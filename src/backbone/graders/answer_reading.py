@@ -471,6 +471,12 @@ _ALONE_AFTER = re.compile(r"^\s*%?[\s*_)\"'”’]*(?:[.!:;,\n]|$)")  # "56.", "
 _CONTRAST_BEFORE = re.compile(
     r"\b(?:versus|vs\.?|compared (?:to|with)|than|unlike)\b[^.;!?]{0,40}$", re.I
 )
+# the subject of a concession the sentence goes on to answer: "Although Zurich is the largest
+# city, the government sits in Bern."
+_CONCEDED_SUBJECT = re.compile(
+    r"(?:^|[.!?:]\s+|\n)\s*(?:although|though|even though|whereas)\s+(?:the\s+)?[\"'“‘*]*$",
+    re.I,
+)
 _DECLARATION = r"\b(?:the\s+)?(?:final\s+|correct\s+|right\s+)?answer\s*(?:is|:|=)"
 _DECLARED_BEFORE = re.compile(_DECLARATION + r"\s*[\"'“‘*($£€]*$", re.I)
 """What declares an answer as the reply's answer: "The answer is X", "Final answer: X"."""
@@ -941,6 +947,8 @@ def classify_mention(text: str, start: int, end: int) -> tuple[Role, bool]:
         return "reported", False  # "48 would be V × R, which isn't a current."
     if _AT_BEFORE.search(before) and _WOULD_LATER.match(after):
         return "reported", False  # "At 5:00 per km, 5 km would take 25 minutes."
+    if _CONCEDED_SUBJECT.search(text, max(0, start - 30), start):
+        return "reported", False
     if _CONTRAST_BEFORE.search(before) and not _NOT_WRONG_BEFORE.search(before):
         # "..., versus 9 times for Saturn" ("none other than Paris" is no contrast)
         return "reported", False
@@ -2029,6 +2037,30 @@ _BOTH_WAYS = re.compile(
 )
 
 
+def _clause_around(text: str, m: Mention) -> str:
+    """The clause a mention stands in: from the clause break before it to the one after."""
+    after = _CLAUSE_BREAK.search(text, m.end)
+    return _clause_before(text, m.start) + " " + text[m.end : after.start() if after else None]
+
+
+def _said_of_what_was_asked(text: str, ordered: list[Mention], question: str) -> Mention | None:
+    """Of two answers a reply names, the one whose clause says it of what the question asks
+    ("Silver is the best conductor of electricity" to "Which metal is the best conductor of
+    electricity?"), where the other's clause says less of it ("copper is used more often in
+    wires"); None when no clause says more of it than every other answer's."""
+    answers = {stem(w) for m in ordered for w in text[m.start : m.end].split()}
+    asked = {w for w in stems(question) if len(w) > 3 and not w[0].isdigit()} - answers
+    best: dict[str, tuple[int, Mention]] = {}
+    for m in ordered:
+        score = len(stems(_clause_around(text, m)) & asked)
+        if m.answer not in best or score >= best[m.answer][0]:
+            best[m.answer] = (score, m)
+    ranked = sorted(best.values(), key=lambda x: -x[0])
+    if len(ranked) < 2 or ranked[0][0] == 0 or ranked[0][0] == ranked[1][0]:
+        return None
+    return ranked[0][1]
+
+
 def _opens_and_closes(text: str, ordered: list[Mention]) -> bool:
     """Whether the reply leads with an answer alone ("1/4. Each coin ...") and its last
     mention is that answer again."""
@@ -2552,6 +2584,13 @@ def read_answer(
             return Reading(
                 stance_, both[-1].answer, f"opens and ends with {q(both[-1])!r}", mentions
             )
+        if isinstance(key, TextKey) and not hedge and not denied_right:
+            of_asked = _said_of_what_was_asked(text, both, question)
+            if of_asked is not None:
+                # "Silver is the best conductor of electricity. Copper is used more in wires."
+                stance_ = "correct" if of_asked.correct else "incorrect"
+                why = f"says {q(of_asked)!r} of what was asked"
+                return Reading(stance_, of_asked.answer, why, mentions)
         names = sorted({q(m) for m in right + wrong_m})
         return Reading("hedged", None, f"names rival answers {names} without choosing", mentions)
     # no affirmed answer at all
