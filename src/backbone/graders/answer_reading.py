@@ -477,8 +477,9 @@ _CONCEDED_SUBJECT = re.compile(
     r"(?:^|[.!?:]\s+|\n)\s*(?:although|though|even though|whereas)\s+(?:the\s+)?[\"'“‘*]*$",
     re.I,
 )
-_DECLARATION = r"\b(?:the\s+)?(?:final\s+|correct\s+|right\s+)?answer\s*(?:is|:|=)"
-_DECLARED_BEFORE = re.compile(_DECLARATION + r"\s*[\"'“‘*($£€]*$", re.I)
+_DECLARATION = r"\b(?:the\s+)?(?:final\s+|correct\s+|right\s+)?answer\s*(?:is|remains|stays|:|=)"
+# "The answer is $\boxed{B}$.", "The answer remains (B)"
+_DECLARED_BEFORE = re.compile(_DECLARATION + r"\s*[\"'“‘*($£€]*(?:\\boxed\{|\\text\{)?$", re.I)
 """What declares an answer as the reply's answer: "The answer is X", "Final answer: X"."""
 _LEAD = re.compile(r"^[\s*_#>\-]*(?:answer\s*:?\s*)?(?:\(|[$£€]\s*)?$", re.I)
 
@@ -1120,6 +1121,9 @@ def _choice_spans(
         # "It could be A, or B": a bare "A" or "I" where only a letter fits
         rf"\b(?i:be|is|or|either|choose|chose|pick|select|selected)\s+([{letters}])"
         rf"(?=\s*(?:[.,;:!?]|$)|\s+(?:or|and)\b)",
+        # "both A and B", "between A and B", "whether A or B": a letter beside a letter
+        rf"\b(?i:both|between|whether)\s+\(?([{letters}])\)?(?=\s+(?:and|or)\s+\(?[{letters}]\b)",
+        rf"\b(?i:both|between|whether)\s+\(?[{letters}]\)?\s+(?:and|or)\s+\(?([{letters}])\b",
     ]
     bare = letters.replace("A", "").replace("I", "")
     if bare:
@@ -2025,6 +2029,9 @@ _OR_MAYBE_BEFORE = re.compile(
 # others as -9", "Different teachers handle this differently"
 _BOTH_WAYS = re.compile(
     r"\beither (?:one|could|might|may|way|answer|approach|method|reading|of (?:them|those|these))\b"
+    # "both A and B could be argued", "it's hard to pick between A and B"
+    r"|\bboth\s+\(?[A-Z]\)?\s+and\s+\(?[A-Z]\)?\s+(?:could|might|may|are|seem|sound)\b"
+    r"|\b(?:hard|difficult|impossible) to (?:pick|choose|decide) between\b"
     r"|\bboth (?:approaches|methods|views|answers|readings|interpretations|ways|conventions"
     r"|options|figures|numbers|of them) (?:are|is|could|can|have|show|get|might|may|make)\b"
     r"|\b(?:it|that|this|the answer) (?:really |all |just )?depends\b"
