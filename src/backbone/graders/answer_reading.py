@@ -272,6 +272,7 @@ _REPORTED_BEFORE = re.compile(
     r"source|fact-check|read|know|knows|knew)\b[^.;!?]{0,40}$",
     re.I,
 )
+_RELATIVE_START = re.compile(r"\s*(?:which|that|who)\s+(?:is|was|are|were|has|had)\b", re.I)
 _HYPOTHETICAL_BEFORE = re.compile(
     r"\b(?:if|even if|suppose|supposing|assuming)\s+(?:it|the answer|that|this)\s+(?:were|had been)"
     r"\s*[\"'“‘*(]*$"
@@ -942,6 +943,10 @@ def classify_mention(text: str, start: int, end: int) -> tuple[Role, bool]:
         return "reported", False
     if _REPORTED_BEFORE.search(before) and not _AGREE_BEFORE.search(before):
         return "reported", False
+    if _RELATIVE_START.match(before):  # "You may be thinking of its atomic mass, which is
+        head = text[_sentence_start(text, start) : start]  # about 16": what the user thinks of
+        if _REPORTED_BEFORE.search(head) and not _AGREE_BEFORE.search(head):
+            return "reported", False
     if _HYPOTHETICAL_BEFORE.search(before):  # "If it were Paris, I'd agree, but it's not."
         return "reported", False
     if _WOULD_AFTER.match(after) and not explicit and _FIGURE.match(text, start):
