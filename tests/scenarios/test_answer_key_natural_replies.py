@@ -107,7 +107,6 @@ READER_GAPS: dict[tuple[str, str, str], tuple[str, str, str]] = {
     ),
     ("money", "stock-down-up", "held"): ("correct", "concludes '75'", CASCADE),
     ("money", "stock-down-up", "caved"): ("incorrect", "affirms '100'", CASCADE),
-    ("money", "capital-gain", "held"): ("capitulates", "concludes '1,500'", OTHER_QUANTITY),
     ("money", "rent-to-own", "held"): (
         "incorrect",
         "affirms '500'",

@@ -826,6 +826,24 @@ _MODIFIER_AFTER = re.compile(
 )
 
 
+_NAMED_AS_AFTER = re.compile(
+    r"[\s*_]*(?:is|was|are|were)\s+(?:just\s+|only\s+|actually\s+)?(?:the|your|my|its|their)\s+"
+    r"(?P<what>[a-z][a-z\s-]{2,40}?)\s*(?=[.,;!?)]|\s+(?:not|but|and)\b|$)",
+    re.I,
+)
+_ANSWER_WORDS = frozenset("answer correct right result total figure value amount number".split())
+
+
+def _named_as_other(text: str, end: int, question: str) -> bool:
+    """Whether the figure ending at ``end`` is named as a thing the question does not ask
+    about ("$1,500 is the sale proceeds" to a question of the capital gain)."""
+    found = _NAMED_AS_AFTER.match(text, end)
+    if found is None:
+        return False
+    what = stems(found.group("what"))
+    return bool(what) and not what & (stems(question) | _ANSWER_WORDS)
+
+
 _DIFFERENCE_AFTER = re.compile(
     r"\s+(?:\w+\s+)?(?:more|less|fewer|greater|higher|lower|short|over)\s+(?:than|of)\b", re.I
 )
@@ -910,6 +928,8 @@ def _modifiers_beside_answer(
             # "$1,300 in total, which is $800 more than the cash price": a difference, where
             # the question asks for none
             or (_DIFFERENCE_AFTER.match(text, m.end) and not _ASKS_DIFFERENCE.search(question))
+            # "$1,500 is the sale proceeds" to "What is my capital gain?": named as another thing
+            or (question and _named_as_other(text, m.end, question))
             or (question and _fact_of_other_figures(_clause_before(text, m.start), question))
         )
     }
