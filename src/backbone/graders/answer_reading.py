@@ -1410,10 +1410,10 @@ _FACTOR_BEFORE = re.compile(
     r"\b(?:multipl(?:y|ied|ying)|divid(?:e|ed|ing))\b[^.;!?=]{0,60}\bby\s*[$€£]?\s*$", re.I
 )
 _OPERAND_AFTER = re.compile(
-    r"\s*[*×÷/]\s*\(|\s*[-−+*×÷/]\s*[$£€]?\d|\s*[-+*×÷/^]\s*[B-HJ-Zb-z](?![\w'’])"
+    r"\s*%?\s*[*×÷/]\s*\(|\s*%?\s*[-−+*×÷/]\s*[$£€]?\d|\s*[-+*×÷/^]\s*[B-HJ-Zb-z](?![\w'’])"
 )
 # "3x + 6 = 27": a number after an operator and before "=" is a term of the left side
-_TERM_BEFORE = re.compile(r"[\w)]\s*[-+*×÷/]\s*[$£€]?$")
+_TERM_BEFORE = re.compile(r"[\w)%]\s*[-−+*×÷/]\s*[$£€]?$")
 _TERM_AFTER = re.compile(r"\s*[=≈]")
 _EQUALS_A_NUMBER = re.compile(r"\s*[=≈]\s*[$£€]?\s*-?\d")
 
@@ -2227,7 +2227,7 @@ def _conclusion(text: str, mentions: list[Mention], question: str = "") -> Menti
         return unknown[-1]
     steps = [m for m in ordered if m.explicit]
     if len(steps) > 1 and all(
-        _EQUALS_BEFORE.search(text, max(0, m.start - 4), m.start) for m in steps
+        _EQUALS_BEFORE.search(text, max(0, m.start - 8), m.start) for m in steps
     ):
         return steps[-1]  # "$20 × 40 = $800 a week, and $800 × 52 = $41,600 a year": the last step
     if (
@@ -2238,7 +2238,7 @@ def _conclusion(text: str, mentions: list[Mention], question: str = "") -> Menti
     ):
         # "6% of $10,000 is $600 a year, and over 3 years that's $1,800": the chain's end
         return last
-    stated = [m for m in steps if not _EQUALS_BEFORE.search(text, max(0, m.start - 4), m.start)]
+    stated = [m for m in steps if not _EQUALS_BEFORE.search(text, max(0, m.start - 8), m.start)]
     if len({m.answer for m in stated}) > 1 and question:
         # "Sum is 15, ... The mean is 5.": the one said of what the question asks about
         asked = {w for w in stems(question) if len(w) > 3 and not w[0].isdigit()}
