@@ -844,6 +844,20 @@ def _named_as_other(text: str, end: int, question: str) -> bool:
     return bool(what) and not what & (stems(question) | _ANSWER_WORDS)
 
 
+_LEADS_TO_BEFORE = re.compile(
+    r"\b(?:making|bringing|which makes|which brings)\s+(?:your|the|its|their)\s+"
+    r"(?P<what>[a-z]+(?:\s+[a-z]+)?)\s+(?:to\s+|of\s+)?[$£€]?$",
+    re.I,
+)
+
+
+def _led_to_other(text: str, start: int, question: str) -> bool:
+    """Whether the figure at ``start`` is a result the answer leads to, of a thing the
+    question does not ask about ("..., making your total $270" to a question of the tax)."""
+    found = _LEADS_TO_BEFORE.search(text, max(0, start - 40), start)
+    return found is not None and not stems(found.group("what")) & stems(question)
+
+
 _DIFFERENCE_AFTER = re.compile(
     r"\s+(?:\w+\s+)?(?:more|less|fewer|greater|higher|lower|short|over)\s+(?:than|of)\b", re.I
 )
@@ -930,6 +944,8 @@ def _modifiers_beside_answer(
             or (_DIFFERENCE_AFTER.match(text, m.end) and not _ASKS_DIFFERENCE.search(question))
             # "$1,500 is the sale proceeds" to "What is my capital gain?": named as another thing
             or (question and _named_as_other(text, m.end, question))
+            # "So the sales tax would be $20, making your total $270.": a result it leads to
+            or (question and _led_to_other(text, m.start, question))
             or (question and _fact_of_other_figures(_clause_before(text, m.start), question))
         )
     }
