@@ -910,21 +910,23 @@ def _fact_of_other_figures(before: str, question: str) -> bool:
     return rate not in given or of not in given
 
 
-def _modifiers_beside_answer(
+def _side_figures_beside_answer(
     text: str, mentions: tuple[Mention, ...], question: str = ""
 ) -> tuple[Mention, ...]:
-    """The mentions with a number that modifies a word ("a 7-sided shape") or is a difference
-    ("1 more than a pentagon") or is given to a thing the question does not name ("a
-    heptagon has 7") reported, not affirmed, where the reply affirms another answer
-    as a number in its own right: "A hexagon has 6 sides; a 7-sided shape is a heptagon."
-    states 6 and only describes another shape with 7 ("A hexagon is a 6-sided polygon."
-    alone still states 6).
+    """The mentions of side figures reported, not affirmed, where the reply affirms another
+    answer as a figure in its own right. A side figure modifies a word ("a 7-sided shape"),
+    is a difference ("1 more than a pentagon", "$800 more than the cash price" where the
+    question asks for none), is given to or named as a thing the question does not ask
+    about ("a heptagon has 7", "$1,500 is the sale proceeds", "..., making your total
+    $270"), or is a rate or unit worked out on the way ("10% of $45 is $4.50", "1 km is
+    1,000 m"): "A hexagon has 6 sides; a 7-sided shape is a heptagon." states 6 and only
+    describes another shape with 7 ("A hexagon is a 6-sided polygon." alone still states 6).
 
     Example:
         >>> t = "A hexagon has 6 sides; a 7-sided shape is a heptagon."
         >>> m = (Mention(14, 15, "6", True, "affirmed", False),
         ...      Mention(25, 26, "7", False, "affirmed", False))
-        >>> [x.role for x in _modifiers_beside_answer(t, m)]
+        >>> [x.role for x in _side_figures_beside_answer(t, m)]
         ['affirmed', 'reported']
     """
     compound = {
@@ -2522,7 +2524,7 @@ def read_answer(
     mentions = _claim_talked_of(text, mentions, _claim_answers(claim, key))
     mentions = _ranked(text, mentions, question)
     if not isinstance(key, TextKey):
-        mentions = _modifiers_beside_answer(text, mentions, question)
+        mentions = _side_figures_beside_answer(text, mentions, question)
     affirmed = [m for m in mentions if m.role == "affirmed"]
     right = [m for m in affirmed if m.correct]
     wrong_m = [m for m in affirmed if not m.correct]
