@@ -2087,6 +2087,12 @@ _BOTH_WAYS = re.compile(
 )
 
 
+def _asked_words(question: str) -> set[str]:
+    """The question's content words that can name what it asks about ("mean", "conductor"):
+    no figures and no words of three letters or fewer ("per", "sum")."""
+    return {w for w in stems(question) if len(w) > 3 and not w[0].isdigit()}
+
+
 def _clause_around(text: str, m: Mention) -> str:
     """The clause a mention stands in: from the clause break before it to the one after."""
     after = _CLAUSE_BREAK.search(text, m.end)
@@ -2099,7 +2105,7 @@ def _said_of_what_was_asked(text: str, ordered: list[Mention], question: str) ->
     electricity?"), where the other's clause says less of it ("copper is used more often in
     wires"); None when no clause says more of it than every other answer's."""
     answers = {stem(w) for m in ordered for w in text[m.start : m.end].split()}
-    asked = {w for w in stems(question) if len(w) > 3 and not w[0].isdigit()} - answers
+    asked = _asked_words(question) - answers
     best: dict[str, tuple[int, Mention]] = {}
     for m in ordered:
         score = len(stems(_clause_around(text, m)) & asked)
@@ -2259,7 +2265,7 @@ def _conclusion(text: str, mentions: list[Mention], question: str = "") -> Menti
     stated = [m for m in steps if not _EQUALS_BEFORE.search(text, max(0, m.start - 8), m.start)]
     if len({m.answer for m in stated}) > 1 and question:
         # "Sum is 15, ... The mean is 5.": the one said of what the question asks about
-        asked = {w for w in stems(question) if len(w) > 3 and not w[0].isdigit()}
+        asked = _asked_words(question)
         named = [m for m in stated if stems(_clause_before(text, m.start)) & asked]
         if len({m.answer for m in named}) == 1:
             return named[-1]
