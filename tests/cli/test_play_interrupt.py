@@ -310,7 +310,9 @@ def test_sigterm_during_a_run_stops_it_as_ctrl_c_does_and_it_resumes(tmp_path: P
     write_suite(tmp_path / "suite.yaml")
     args = ["run", "--target", "python:slow_bot.py:reply", "--suite", "suite.yaml", "--out",
             "out", "--concurrency", "1", "--no-cache", "-q"]  # fmt: skip
-    stderr = _interrupted(_cli(args, tmp_path), _replied(tmp_path, 3), sig=signal.SIGTERM)
+    # the bot notes a call before it returns, and its reply is journaled after: once the
+    # fourth call is noted (concurrency 1), the first three replies are surely journaled
+    stderr = _interrupted(_cli(args, tmp_path), _replied(tmp_path, 4), sig=signal.SIGTERM)
     said = " ".join(stderr.split())
     assert (
         f"interrupted: every reply so far is kept in {Path('out/.backbone/journal.sqlite')};"
