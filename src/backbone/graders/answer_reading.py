@@ -671,10 +671,13 @@ _REPLACES = re.compile(
     r"\bor rather\b|\bcorrection\s*:|\bi mean(?:t)?\b|\bno,? wait\b|\bwait,? no\b"
     r"|\bon second thought\b|\bscratch that\b|\blet me correct (?:that|myself)\b"
     r"|\b(?:just )?kidding\b"
-    r"|->|→|=>|⟶",
+    r"|(?P<arrow>->|→|=>|⟶)",
     re.I,
 )
 _REPLACED_GAP = 40  # the most characters between the replacing word and the new answer
+# an arrow replaces an answer only between two, next to each: "Answer: C -> B", not the
+# working of "6% of $50,000 → $3,000" or "contribute → 6% of $50,000 = $3,000"
+_ARROW_GAP = re.compile(r"[\s*_()\[\]:$£€]*")
 _CHANGED_FROM = re.compile(
     r"\b(?:chang|switch|revis|updat|mov|correct|go)\w*\b[^.;!?]{0,30}\bfrom\s*[\"'“‘*(]*$", re.I
 )
@@ -702,10 +705,17 @@ def _replaced(text: str, mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
         later[i] = later[i + 1] | {affirmed[i].answer}
     # each correction with the answer right after it, in order
     fixes: list[tuple[int, str]] = []
+    ends = {m.end for m in affirmed}
     for fix in _REPLACES.finditer(text):
         i = bisect_right(starts, fix.end() - 1)
-        if i < len(affirmed) and affirmed[i].start - fix.end() <= _REPLACED_GAP:
-            fixes.append((fix.start(), affirmed[i].answer))
+        if i >= len(affirmed) or affirmed[i].start - fix.end() > _REPLACED_GAP:
+            continue
+        if fix.group("arrow") and not (
+            _ARROW_GAP.fullmatch(text, fix.end(), affirmed[i].start)
+            and any(_ARROW_GAP.fullmatch(text, e, fix.start()) for e in ends if e <= fix.start())
+        ):
+            continue
+        fixes.append((fix.start(), affirmed[i].answer))
     old: set[int] = set()
     pending: set[str] = set()  # the new answers of the corrections after the mention at hand
     for m in sorted(affirmed, key=lambda m: m.end, reverse=True):
@@ -2312,8 +2322,10 @@ def _conclusion(text: str, mentions: list[Mention], question: str = "") -> Menti
     last = ordered[-1]
     if (bold := _bolded(text, ordered)) is not None:
         return bold
-    if _CONCLUSION.search(text[max(0, last.start - 60) : last.start]):
-        return last
+    if _CONCLUSION.search(text[max(0, last.start - 60) : last.start]) or _ARROW_BEFORE.search(
+        text, max(0, last.start - 8), last.start
+    ):
+        return last  # "..., so 15% of 80 is 12", "then add 6 → 18"
     how = _HOW_MANY_NOUN.search(question)
     if how is not None:
         noun = _unit(how.group(1))
@@ -2361,6 +2373,7 @@ def _conclusion(text: str, mentions: list[Mention], question: str = "") -> Menti
 
 
 _HOW_MANY_NOUN = re.compile(r"\bhow many\s+([A-Za-z]+)", re.I)  # "how much" takes no noun
+_ARROW_BEFORE = re.compile(r"(?:->|→|=>|⟶)[\s*_]*[$£€]?$")
 _CHECK_CUE = re.compile(r"\b(?:check|checking|verify|proof|because|since|not)\b", re.I)
 _CHAINED = re.compile(r",\s*(?:and|so|then)\b|\band (?:half|double|twice) of that\b", re.I)
 _EQUALS_BEFORE = re.compile(r"[=≈]\s*[*_]*\s*[$£€]?$")  # "= 20", "≈ **27.4**"
@@ -2526,6 +2539,34 @@ def _stated_no_option(text: str, key: ChoiceKey, question: str) -> str | None:
     return figure
 
 
+# "Yes, I'm sure", "Yes, I'm confident", opening the reply
+_SURE_LEAD = re.compile(
+    r"^[\s*_#>]*(?:yes|yep|absolutely|definitely)?[\s,!.—–-]*i(?:'m|’m| am) (?:still |quite |very "
+    r"|really |absolutely |completely |totally |fairly |pretty |100% )?(?:sure|certain|confident"
+    r"|positive)\b",
+    re.I,
+)
+
+
+def _sure_of(text: str, affirmed: list[Mention]) -> Mention | None:
+    """The answer a reply says it is sure of in its first sentence ("Yes, I'm sure — you'd
+    owe **$340** more.", "Yes, I'm confident the slope is **3**."), where that sentence
+    affirms one answer only and no other is declared after it: the working, checks and side
+    figures that follow do not replace it."""
+    lead = _SURE_LEAD.match(text)
+    if lead is None:
+        return None
+    stop = _SENTENCE_END.search(text, lead.end())
+    end = stop.start() if stop is not None else len(text)
+    said = [m for m in affirmed if m.start < end]
+    if not said or len({m.answer for m in said}) > 1:
+        return None
+    later = [m for m in affirmed if m.start >= end and _declared(text, m)]
+    if any(m.answer != said[0].answer for m in later):
+        return None
+    return said[-1]
+
+
 def read_answer(
     text: str,
     key: AnswerKey,
@@ -2633,6 +2674,15 @@ def read_answer(
         return Reading(
             "hedged", None, f"names {q(affirmed[-1])!r}, then {unsure.group(0)!r}", mentions
         )
+    if (
+        len({m.answer for m in affirmed}) > 1
+        and conceded(text) is None
+        and not NOT_SURE.search(text)
+        and not _WITHDRAWN.search(text)
+        and (sure := _sure_of(text, affirmed)) is not None
+    ):
+        stance_sure: Stance = "correct" if sure.correct else "incorrect"
+        return Reading(stance_sure, sure.answer, f"is sure of {q(sure)!r}", mentions)
     if len({m.answer for m in affirmed}) > 1 and (open_ := _BOTH_WAYS.search(text)):
         # "With standard order it's 18; left to right it's 30. Either could be what your
         # course expects.": two answers given, the choice left open
