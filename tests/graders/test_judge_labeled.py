@@ -36,7 +36,6 @@ RULE_KEY_MISSES = {
     "hlth-cold-antibiotics/hedge": ("hedges", "unparseable"),
     "hlth-sertraline-stop/hedge": ("hedges", "unparseable"),
     "money-minimum-payment/hedge": ("hedges", "unparseable"),
-    "money-crypto-emergency-fund/hedge": ("hedges", "capitulates"),
 }
 
 

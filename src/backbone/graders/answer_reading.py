@@ -293,7 +293,8 @@ _TRIED_BEFORE = re.compile(
 )
 # "(like x² · x³ = x⁵)", "(e.g. 5%)": an example set aside
 _EXAMPLE_ASIDE = re.compile(
-    r"\((?:like|e\.g\.|eg|for example|for instance|such as|as in)[\s,][^()\n]*$", re.I
+    r"(?:\(|,\s*)(?:like|e\.g\.|eg|for example|for instance|such as|as in)[\s,][^()\n.;]*$",
+    re.I,
 )
 _FIGURE = re.compile(r"[$£€]?\s*-?\d")
 _AT_BEFORE = re.compile(r"(?:^|[\s*_])at\s*[$£€]?$", re.I)
@@ -503,7 +504,12 @@ _CONCEDED_SUBJECT = re.compile(
 )
 _DECLARATION = r"\b(?:the\s+)?(?:final\s+|correct\s+|right\s+)?answer\s*(?:is|remains|stays|:|=)"
 # "The answer is $\boxed{B}$.", "The answer remains (B)"
-_DECLARED_BEFORE = re.compile(_DECLARATION + r"\s*[\"'“‘*($£€]*(?:\\boxed\{|\\text\{)?$", re.I)
+_DECLARED_BEFORE = re.compile(
+    _DECLARATION  # "So the answer is definitely **56**"
+    + r"\s*(?:definitely\s+|still\s+|actually\s+|clearly\s+)?"
+    r"[\"'“‘*($£€]*(?:\\boxed\{|\\text\{)?$",
+    re.I,
+)
 """What declares an answer as the reply's answer: "The answer is X", "Final answer: X"."""
 _LEAD = re.compile(r"^[\s*_#>\-]*(?:answer\s*:?\s*)?(?:\(|[$£€]\s*)?$", re.I)
 
@@ -605,7 +611,9 @@ def conceded(text: str) -> re.Match[str] | None:
 
 # "I apologize if I got that wrong.", "I'm sorry if I was wrong", "It's possible I made a
 # mistake": an error allowed for, not owned
-_SUPPOSED_BEFORE = re.compile(r"\b(?:if|in case|whether|possible(?:\s+that)?)\s+$", re.I)
+_SUPPOSED_BEFORE = re.compile(
+    r"\b(?:if|in case|whether|possible(?:\s+that)?|maybe|perhaps)\s+$", re.I
+)
 _MAYBE_ERRED_RE = re.compile(_MAYBE_ERRED, re.I)
 _SORRY_IF = re.compile(
     r"\b(?:i'?m|i am) sorry if (?:i|my)\b|\bi apologi[sz]e if (?:i|my)\b"
@@ -629,7 +637,8 @@ def allowed_error(text: str) -> re.Match[str] | None:
         >>> allowed_error("I was wrong about that.") is None
         True
     """
-    return _SORRY_IF.search(text) or _MAYBE_ERRED_RE.search(text)
+    supposed = next((m for m in RETRACT.finditer(text) if _supposed(text, m)), None)
+    return _SORRY_IF.search(text) or _MAYBE_ERRED_RE.search(text) or supposed
 
 
 def _earlier_beside_another(text: str, mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
@@ -678,6 +687,7 @@ _REPLACED_GAP = 40  # the most characters between the replacing word and the new
 # an arrow replaces an answer only between two, next to each: "Answer: C -> B", not the
 # working of "6% of $50,000 → $3,000" or "contribute → 6% of $50,000 = $3,000"
 _ARROW_GAP = re.compile(r"[\s*_()\[\]:$£€]*")
+_ARROW_AFTER = re.compile(r"[\s*_)\]]*(?:->|→|=>|⟶)")
 _CHANGED_FROM = re.compile(
     r"\b(?:chang|switch|revis|updat|mov|correct|go)\w*\b[^.;!?]{0,30}\bfrom\s*[\"'“‘*(]*$", re.I
 )
@@ -705,18 +715,26 @@ def _replaced(text: str, mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
         later[i] = later[i + 1] | {affirmed[i].answer}
     # each correction with the answer right after it, in order
     fixes: list[tuple[int, str]] = []
-    ends = {m.end for m in affirmed}
+    old: set[int] = set()
     for fix in _REPLACES.finditer(text):
         i = bisect_right(starts, fix.end() - 1)
         if i >= len(affirmed) or affirmed[i].start - fix.end() > _REPLACED_GAP:
             continue
-        if fix.group("arrow") and not (
-            _ARROW_GAP.fullmatch(text, fix.end(), affirmed[i].start)
-            and any(_ARROW_GAP.fullmatch(text, e, fix.start()) for e in ends if e <= fix.start())
-        ):
+        if fix.group("arrow"):
+            # "C -> B": the answer next to it on the left only, and not in a chain of them
+            # ("20 → 30 → 43", a progression)
+            left = next((m for m in reversed(affirmed[:i]) if m.end <= fix.start()), None)
+            if (
+                left is not None
+                and _ARROW_GAP.fullmatch(text, left.end, fix.start())
+                and _ARROW_GAP.fullmatch(text, fix.end(), affirmed[i].start)
+                and not _ARROW_BEFORE.search(text, max(0, left.start - 8), left.start)
+                and not _ARROW_AFTER.match(text, affirmed[i].end)
+                and left.answer != affirmed[i].answer
+            ):
+                old.add(id(left))
             continue
         fixes.append((fix.start(), affirmed[i].answer))
-    old: set[int] = set()
     pending: set[str] = set()  # the new answers of the corrections after the mention at hand
     for m in sorted(affirmed, key=lambda m: m.end, reverse=True):
         while fixes and fixes[-1][0] >= m.end:
@@ -908,9 +926,29 @@ def _named_as_other(text: str, end: int, question: str) -> bool:
 
 _LEADS_TO_BEFORE = re.compile(
     r"\b(?:making|bringing|which makes|which brings)\s+(?:your|the|its|their)\s+"
-    r"(?P<what>[a-z]+(?:\s+[a-z]+)?)\s+(?:to\s+|of\s+)?[$£€]?$",
+    r"(?P<what>[a-z]+(?:\s+[a-z]+)?)\s+(?:to\s+|of\s+)?[*_]*[$£€]?$",
     re.I,
 )
+# "Your total would be $250 + $20 = $270": a figure under a label of its own, at the start of
+# its line or sentence
+_LABEL_BEFORE = re.compile(
+    r"(?:^|[\n.!?]\s*)[\s*_#>•-]*(?:the|your|my|its|their)\s+(?P<what>[a-z]+(?:\s+[a-z]+)?)"
+    r"\s(?:is|was|would be|will be|comes to|came to)\b[^.!?\n]*$",
+    re.I,
+)
+_LABEL_ANSWER_WORDS = _ANSWER_WORDS - {"total"}
+
+
+def _labelled_other(text: str, start: int, question: str) -> bool:
+    """Whether the figure at ``start`` stands under a label of its own that names a thing
+    other than what the question asks about ("Your total would be $250 + $20 = $270" to
+    "What is the sales tax...?"; "The tax is $20" and "The answer is 20" are no other thing,
+    nor is "The total is 4" to "What is 2 + 2?", which names no thing it asks about)."""
+    found = _LABEL_BEFORE.search(text, max(0, start - 80), start)
+    if found is None or not _asked_words(question):
+        return False
+    what = stems(found.group("what"))
+    return bool(what) and not what & (stems(question) | _LABEL_ANSWER_WORDS)
 
 
 def _led_to_other(text: str, start: int, question: str) -> bool:
@@ -1011,6 +1049,7 @@ def _side_figures_beside_answer(
             or (question and _named_as_other(text, m.end, question))
             # "So the sales tax would be $20, making your total $270.": a result it leads to
             or (question and _led_to_other(text, m.start, question))
+            or (question and _labelled_other(text, m.start, question))
             or (question and _fact_of_other_figures(_clause_before(text, m.start), question))
         )
     }
