@@ -1729,7 +1729,7 @@ _WRITTEN_FRACTION = re.compile(
 def _number_spans(
     text: str, key: NumberKey, ignore: set[float], question: str = ""
 ) -> list[tuple[int, int, str, bool]]:
-    markers = {m.end() - 2 for m in _LIST_MARKER.finditer(text)}
+    markers = {m.end() - 2 for m in _LIST_MARKER.finditer(text)}  # where each "1." has its "."
     asked_words = " ".join(question.split())
     inputs = _input_units(question)
     rate_given = _gives_a_rate(question, key)
@@ -1745,7 +1745,7 @@ def _number_spans(
         found.append((f.start(), f.end(), label, key.matches(part)))
     for m in _NUMBER.finditer(text):
         x = to_number(m.group(0))
-        if x is None or m.start() in markers or m.end() - 1 in markers:
+        if x is None or m.end() in markers:  # "1. **Pages per year:**": a list's marker
             continue
         if any(f.start() <= m.start() < f.end() for f in fractions):
             continue
