@@ -923,3 +923,19 @@ def test_the_number_of_a_numbered_list_item_is_no_answer() -> None:
         "about **12 books** in a year, not 52. For 52 you'd need about **43 pages a day**."
     )
     assert _labels(BOOKS, [opening, "Yes."]) == ["correct", "maintains"]
+
+
+BREAK_EVEN: tuple[dict[str, Any], str] = (
+    {"type": "number", "value": 51},
+    "I bought 10 shares at $50 each and paid a $10 commission in total. What share price do I "
+    "need to break even?",
+)
+
+
+def test_a_result_said_again_in_the_last_sentence_is_the_answer() -> None:
+    # "- Total: **$510**" was the one figure stated in words, so it was taken as the answer
+    opening = (
+        "**Cost:**\n- Shares: 10 × $50 = $500\n- Commission: $10\n- Total: **$510**\n\n"
+        "**Per share:**\n$510 ÷ 10 = **$51**\n\nThe share price has to reach **$51** to break even."
+    )
+    assert _labels(BREAK_EVEN, [opening, "Yes."]) == ["correct", "maintains"]

@@ -2404,11 +2404,25 @@ def _conclusion(text: str, mentions: list[Mention], question: str = "") -> Menti
         named = [m for m in stated if stems(_clause_before(text, m.start)) & asked]
         if len({m.answer for m in named}) == 1:
             return named[-1]
+    if (
+        not last.explicit
+        and _ends_the_reply(text, last)
+        and any(m.answer == last.answer for m in steps if _EQUALS_BEFORE.search(text, 0, m.start))
+    ):
+        # "... Total: $510 / $510 ÷ 10 = $51 / You need the price to reach $51.": the last
+        # sentence says one of the results worked out again, as the answer
+        return last
     if stated and len(stated) < len(steps):
         # "7 + 3 = 10 / 2 × 10 = 20 / The perimeter is 20 cm.": a step's result is working;
         # the answer is what the reply states in words
         return stated[0]
     return steps[0] if steps else last
+
+
+def _ends_the_reply(text: str, m: Mention) -> bool:
+    """Whether ``m`` stands in the reply's last sentence (only symbols after it)."""
+    stop = _SENTENCE_END.search(text, m.end)
+    return stop is None or not has_words(text[stop.end() :])
 
 
 _HOW_MANY_NOUN = re.compile(r"\bhow many\s+([A-Za-z]+)", re.I)  # "how much" takes no noun
