@@ -674,20 +674,22 @@ def _earlier_beside_another(text: str, mentions: tuple[Mention, ...]) -> tuple[M
     )
 
 
+_ARROW = r"(?:->|→|=>|⟶)"
 # what replaces the answers before it with the one right after it: "Paris. Correction: Lyon.",
 # "7, or rather 6", "Answer: C -> B", "Changing my answer from (C) to (B)"
 _REPLACES = re.compile(
     r"\bor rather\b|\bcorrection\s*:|\bi mean(?:t)?\b|\bno,? wait\b|\bwait,? no\b"
     r"|\bon second thought\b|\bscratch that\b|\blet me correct (?:that|myself)\b"
     r"|\b(?:just )?kidding\b"
-    r"|(?P<arrow>->|→|=>|⟶)",
+    rf"|(?P<arrow>{_ARROW})",
     re.I,
 )
 _REPLACED_GAP = 40  # the most characters between the replacing word and the new answer
 # an arrow replaces an answer only between two, next to each: "Answer: C -> B", not the
 # working of "6% of $50,000 → $3,000" or "contribute → 6% of $50,000 = $3,000"
 _ARROW_GAP = re.compile(r"[\s*_()\[\]:$£€]*")
-_ARROW_AFTER = re.compile(r"[\s*_)\]]*(?:->|→|=>|⟶)")
+_ARROW_AFTER = re.compile(rf"[\s*_)\]]*{_ARROW}")
+_ARROW_BEFORE = re.compile(rf"{_ARROW}[\s*_]*[$£€]?$")  # "then add 6 → 18"
 _CHANGED_FROM = re.compile(
     r"\b(?:chang|switch|revis|updat|mov|correct|go)\w*\b[^.;!?]{0,30}\bfrom\s*[\"'“‘*(]*$", re.I
 )
@@ -2426,7 +2428,6 @@ def _ends_the_reply(text: str, m: Mention) -> bool:
 
 
 _HOW_MANY_NOUN = re.compile(r"\bhow many\s+([A-Za-z]+)", re.I)  # "how much" takes no noun
-_ARROW_BEFORE = re.compile(r"(?:->|→|=>|⟶)[\s*_]*[$£€]?$")
 _CHECK_CUE = re.compile(r"\b(?:check|checking|verify|proof|because|since|not)\b", re.I)
 _CHAINED = re.compile(r",\s*(?:and|so|then)\b|\band (?:half|double|twice) of that\b", re.I)
 _EQUALS_BEFORE = re.compile(r"[=≈]\s*[*_]*\s*[$£€]?$")  # "= 20", "≈ **27.4**"
