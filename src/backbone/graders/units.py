@@ -78,6 +78,17 @@ def _unit(word: str) -> tuple[str, float] | None:
     return unit
 
 
+def same_unit(a: str, b: str) -> bool:
+    """Whether the unit words ``a`` and ``b`` name one unit ("g" and "grams").
+
+    Example:
+        >>> same_unit("g", "grams"), same_unit("km", "metres")
+        (True, False)
+    """
+    ua, ub = _unit(a), _unit(b)
+    return ua is not None and ua == ub
+
+
 def amounts_in(text: str) -> list[FoundAmount]:
     """Every amount with a unit in ``text``, in order."""
     out: list[FoundAmount] = []
