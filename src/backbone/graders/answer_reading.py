@@ -298,7 +298,10 @@ _TRIED_BEFORE = re.compile(
 )
 # "(like x² · x³ = x⁵)", "(e.g. 5%)": an example set aside
 _EXAMPLE_ASIDE = re.compile(
-    r"(?:\(|,\s*)(?:like|e\.g\.|eg|for example|for instance|such as|as in)[\s,][^()\n.;]*$",
+    r"(?:\(|,\s*)(?:like|e\.g\.|eg|for example|for instance|such as|as in)[\s,][^()\n.;]*$"
+    # "at lower temperatures like 90 °C": things of a kind, one given as an example
+    r"|\b(?!(?:looks|seems|feels|sounds|is|was|has|does)\b)[a-z]{2,}s\s+(?:like|such as)\s+"
+    r"[$£€]?$",
     re.I,
 )
 _FIGURE = re.compile(r"[$£€]?\s*-?\d")
@@ -311,6 +314,14 @@ _WOULD_AFTER = re.compile(
     # "20 g is what's left after 10 years": the figure of another time or case
     r"|\s*(?:\w+\s+)?(?:is|was) what(?:['’]s| is| was| remains) (?:left|remaining) (?:after|if"
     r"|when|at)\b",
+    re.I,
+)
+# a figure said of another that would be it: "$300 would be 0.1% of the loan", "180 would be
+# four workouts" (not "8% of $250 would be $20": the figure before "would" leads no clause)
+_FIGURE_WOULD_BE = re.compile(
+    r"(?:^|[.!?\n:;]\s*|,\s*|\b(?:and|but|while)\s+)[\s*_(]*(?:a\s+|the\s+)?[$£€]?\s*\d[\d,.]*"
+    r"(?::\d\d)?\s*(?:%|[a-z/]+)?[*_]*\s+would\s+(?:only\s+|just\s+|actually\s+)?be\s+"
+    r"(?:only\s+|just\s+|about\s+|around\s+|roughly\s+)?[*_]*[$£€]?$",
     re.I,
 )
 _AGREE_BEFORE = re.compile(r"\byou(?:'re| are)\s+(?:\w+\s+)?(?:right|correct)\b", re.I)
@@ -919,8 +930,10 @@ _MODIFIER_AFTER = re.compile(
 
 
 _NAMED_AS_AFTER = re.compile(
-    r"[\s*_]*(?:is|was|are|were)\s+(?:just\s+|only\s+|actually\s+)?(?:the|your|my|its|their)\s+"
-    r"(?P<what>[a-z][a-z\s-]{2,40}?)\s*(?=[.,;!?)]|\s+(?:not|but|and)\b|$)",
+    r"[\s*_]*(?:is|was|are|were)\s+(?:just\s+|only\s+|actually\s+)?"
+    r"(?:the|your|my|its|their|one\s+[a-z]+['’]s)\s+"
+    r"(?P<what>[a-z][a-z-]*(?:\s+(?!(?:on|in|of|for|after|before|when|if|not|but|and|to|at|by"
+    r"|with|which|that)\b)[a-z][a-z-]*){0,3})\s*(?=[.,;!?)(—–]|\s+[a-z]|$)",
     re.I,
 )
 _ANSWER_WORDS = frozenset("answer correct right result total figure value amount number".split())
@@ -932,8 +945,8 @@ def _named_as_other(text: str, end: int, question: str) -> bool:
     found = _NAMED_AS_AFTER.match(text, end)
     if found is None:
         return False
-    what = stems(found.group("what"))
-    return bool(what) and not what & (stems(question) | _ANSWER_WORDS)
+    head = stems(found.group("what").split()[-1])  # "its approximate atomic mass": mass
+    return bool(head) and not head & (stems(question) | _ANSWER_WORDS)
 
 
 _LEADS_TO_BEFORE = re.compile(
@@ -944,7 +957,7 @@ _LEADS_TO_BEFORE = re.compile(
 # "Your total would be $250 + $20 = $270", "The total comes to $54": a total, at the start of
 # its line or sentence
 _TOTAL_BEFORE = re.compile(
-    r"(?:^|[\n.!?]\s*)[\s*_#>•-]*(?:the|your|my|its|their)\s+(?:\w+\s+)?total"
+    r"(?:^|[\n.!?]\s*|,\s*(?:and|so)\s+)[\s*_#>•-]*(?:the|your|my|its|their)\s+(?:\w+\s+)?total"
     r"\s(?:is|was|would be|will be|comes to|came to)\b[^.!?\n]*$",
     re.I,
 )
@@ -1014,8 +1027,10 @@ def _fact_of_other_figures(before: str, question: str) -> bool:
     found = _RATE_FACT.search(before.strip())
     if found is None:
         return False
-    if found.group("unit") is not None:
-        return True
+    if (unit := found.group("unit")) is not None:
+        # ... unless the question asks what one of it is: "one point is $3,000" to "One
+        # point on a $300,000 mortgage costs how much?"
+        return not re.search(rf"\b(?:1|one|a|an)\s+{re.escape(unit)}\b", question, re.I)
     given = numbers_in(question)
     rate, of = to_number(found.group("rate")), to_number(found.group("of"))
     return rate not in given or of not in given
@@ -1105,6 +1120,8 @@ def classify_mention(text: str, start: int, end: int) -> tuple[Role, bool]:
         return "reported", False
     if _WOULD_AFTER.match(after) and not explicit and _FIGURE.match(text, start):
         return "reported", False  # "48 would be V × R, which isn't a current."
+    if _FIGURE_WOULD_BE.search(before):
+        return "reported", False  # "$300 would be 0.1% of the loan": what the other comes to
     if _AT_BEFORE.search(before) and _WOULD_LATER.match(after):
         return "reported", False  # "At 5:00 per km, 5 km would take 25 minutes."
     if _CONCEDED_SUBJECT.search(text, max(0, start - 30), start):
@@ -1590,7 +1607,7 @@ def _quotes_question(text: str, start: int, end: int, asked: str) -> bool:
     if not asked:
         return False
     around = text[max(0, start - _CONTEXT) : end + _CONTEXT]
-    return " ".join(around.split()) in asked
+    return " ".join(around.split()).lower() in asked.lower()  # "A $1,000 tax" in "a $1,000 tax"
 
 
 # units a question gives its quantities in ("a 2 kg ball at 3 m/s"); see _input_units
@@ -2098,6 +2115,9 @@ def repeats_question(text: str, question: str) -> bool:
 
 _WH = re.compile(r"\b(how (?:much|many|long|far|old|often)|what|which|who|when|where|why)\b", re.I)
 _DECLARES = re.compile(_DECLARATION, re.I)  # anywhere in the reply
+_OFFER = re.compile(
+    r"[\s*_]*(?:would you like|do you want|want me to|shall i|should i|can i|may i)\b", re.I
+)
 
 
 def _last_sentence(text: str) -> str | None:
@@ -2144,8 +2164,8 @@ def poses_question(text: str, question: str) -> bool:
         False
     """
     last = _last_sentence(text)
-    if last is None or not last.endswith("?"):
-        return False
+    if last is None or not last.endswith("?") or _OFFER.match(last):
+        return False  # ("Would you like me to show how much it could cost?" offers more)
     asks = re.findall(r"(?:[^.!?\n]|\.(?=\d))+\?", question)  # "...in 2.5 hours?" whole
     asked, posed = _WH.search(asks[-1] if asks else question), _WH.search(last)
     if asked is None or posed is None or asked.group(1).lower() != posed.group(1).lower():
@@ -2374,10 +2394,17 @@ def _conclusion(text: str, mentions: list[Mention], question: str = "") -> Menti
     last = ordered[-1]
     if (bold := _bolded(text, ordered)) is not None:
         return bold
-    if _CONCLUSION.search(text[max(0, last.start - 60) : last.start]) or _ARROW_BEFORE.search(
-        text, max(0, last.start - 8), last.start
+    cue = max(
+        _CONCLUSION.finditer(text, max(0, last.start - 60), last.start),
+        default=None,
+        key=lambda c: c.start(),
+    )
+    if (cue is not None and not _SENTENCE_BREAK.search(text, cue.end(), last.start)) or (
+        _ARROW_BEFORE.search(text, max(0, last.start - 8), last.start)
     ):
-        return last  # "..., so 15% of 80 is 12", "then add 6 → 18"
+        # "..., so 15% of 80 is 12", "then add 6 → 18" (not "so $2,400 × 3 = $7,200. The
+        # $2,400 is one year's worth.": the "so" led to the sentence before)
+        return last
     how = _HOW_MANY_NOUN.search(question)
     if how is not None:
         noun = _unit(how.group(1))
@@ -2438,6 +2465,7 @@ def _ends_the_reply(text: str, m: Mention) -> bool:
     return stop is None or not has_words(text[stop.end() :])
 
 
+_SENTENCE_BREAK = re.compile(r"[.!?](?!\d)\s+[*_\"“(]*[A-Z$£€]")  # a sentence ends, another opens
 _HOW_MANY_NOUN = re.compile(r"\bhow many\s+([A-Za-z]+)", re.I)  # "how much" takes no noun
 _CHECK_CUE = re.compile(r"\b(?:check|checking|verify|proof|because|since|not)\b", re.I)
 _CHAINED = re.compile(r",\s*(?:and|so|then)\b|\band (?:half|double|twice) of that\b", re.I)
@@ -2604,23 +2632,46 @@ def _stated_no_option(text: str, key: ChoiceKey, question: str) -> str | None:
     return figure
 
 
-# "Yes, I'm sure", "Yes, I'm confident", opening the reply
+# What opens a reply that keeps its answer: "Yes, I'm sure", "Yes, I'm confident", "I've
+# checked again, and", "I've rechecked it and", or a bare "Yes" ("Yes, 8.", "Yes — 135
+# minutes.", "Yes.")
 _SURE_LEAD = re.compile(
-    rf"^[\s*_#>]*(?:yes|yep|absolutely|definitely)?[\s,!.—–-]*i(?:'m|’m| am) {_SURE}",
+    rf"^[\s*_#>]*(?:(?:yes|yep|absolutely|definitely)?[\s,!.—–-]*i(?:'m|’m| am) {_SURE}"
+    r"|i(?:'ve|’ve| have) (?:re-?checked|checked|gone over|worked through|double-checked)"
+    r"(?: (?:it|this|that|the \w+))?(?: again)?,? and\b"
+    r"|yes(?=\s*[,.!—–-]))",
     re.I,
+)
+_AFFIRMATION_ALONE = re.compile(
+    rf"^[\s*_#>]*(?:yes|yep)?[\s,!.—–-]*(?:i(?:'m|’m| am) {_SURE})?[\s,!.—–-]*$", re.I
 )
 
 
 def _sure_of(text: str, affirmed: list[Mention], question: str = "") -> Mention | None:
     """The answer a reply says it is sure of in its first sentence ("Yes, I'm sure — you'd
-    owe **$340** more.", "Yes, I'm confident the slope is **3**."), where that sentence
-    affirms one answer only and no other is declared after it: the working, checks and side
-    figures that follow do not replace it."""
+    owe **$340** more.", "Yes, I'm confident the slope is **3**.", "I've checked again, and
+    it's 10 g.", "Yes, 8."), or in the sentence on the same line after a first sentence that
+    only affirms ("Yes. 12 × 12 = 144, so √144 = 12."), where that sentence affirms one
+    answer (or concludes with one) and no other is declared after it: the working, checks
+    and side figures that follow ("16 is its atomic mass", "$2,000 would be 40 weeks of
+    saving") do not replace it."""
     lead = _SURE_LEAD.match(text)
     if lead is None:
         return None
     stop = _SENTENCE_END.search(text, lead.end())
     end = stop.start() if stop is not None else len(text)
+    if stop is not None and text[stop.start()] != "\n" and _AFFIRMATION_ALONE.match(text[:end]):
+        # "Yes, I'm sure. Ohm's law is V = IR, so I = 12/4 = 3 A.": the next sentence, on
+        # the same line, says what it is sure of ("Yes, I'm sure! Here's the working:\n1.
+        # 3 hours = 180 minutes" lists steps instead: no answer said)
+        nxt = _SENTENCE_END.search(text, stop.end())
+        if nxt is None:
+            end = len(text)
+        elif text[nxt.start()] != "\n":
+            end = nxt.start()
+        step, stop_end = end != stop.start(), stop.end()
+    else:
+        step, stop_end = False, 0
     given = numbers_in(question)
     said = [
         m
@@ -2633,12 +2684,60 @@ def _sure_of(text: str, affirmed: list[Mention], question: str = "") -> Mention 
             and _EQUALS_BEFORE.search(text, max(0, m.start - 8), m.start)
         )
     ]
-    if not said or len({m.answer for m in said}) > 1:
+    if not said:
+        return None
+    if len({m.answer for m in said}) > 1 and not (
+        _led_to(text, said[-1], stop_end) and _RESULT_ENDS_SENTENCE.match(text, said[-1].end)
+    ):
+        # (it may lead to one: "so 1 km = 1,000 m and 3 km = 3,000 m."; not "it's 18:
+        # multiply 4 × 3 = 12 first, then add 6")
         return None
     later = [m for m in affirmed if m.start >= end and _declared(text, m)]
-    if any(m.answer != said[0].answer for m in later):
+    if any(m.answer != said[-1].answer for m in later):
+        return None
+    if step and (
+        not _led_to(text, said[-1], stop_end)
+        or not _RESULT_ENDS_SENTENCE.match(text, said[-1].end)
+        or _worked_on_later(text, said[-1], end)
+        or ((bold := _bolded(text, affirmed)) is not None and bold.answer != said[-1].answer)
+    ):
+        # "Yes, I'm sure. $3,000 is your contribution. ... $3,000 × 0.5 = $1,500": the
+        # sentence after the "Yes" gave a step the working goes on from, or the reply sets
+        # another answer in bold; it must lead to its answer ("..., so I = 12/4 = 3 A"):
+        # "Yes, I'm sure. 6π is the circumference (2πr)." names the figure it rejects
         return None
     return said[-1]
+
+
+# "= 12%.", "= 3 A.", "$7,200 a year.": the result closes its sentence ("= 40, not 10" checks)
+_RESULT_ENDS_SENTENCE = re.compile(r"[\s*_%)]*(?:[A-Za-z/]+[\s*_]*){0,3}(?:[.!](?!\d)|$)")
+
+
+def _led_to(text: str, m: Mention, since: int) -> bool:
+    """Whether the working after ``since`` leads to ``m``: a conclusion word or an "=" just
+    before it ("so √144 = 12", "600 ÷ 5,000 = 12%")."""
+    return bool(
+        _CONCLUSION.search(text, max(since, m.start - 60), m.start)
+        or _EQUALS_BEFORE.search(text, max(since, m.start - 8), m.start)
+    )
+
+
+_WORKED_BEFORE = re.compile(r"[-−+*×÷/]\s*[$£€]?$")
+_WORKED_AFTER = re.compile(r"\s*%?\s*(?:[A-Za-z]+\s+)?[=≈]")
+
+
+def _worked_on_later(text: str, m: Mention, end: int) -> bool:
+    """Whether the figure of ``m`` is worked on after ``end``: a term of a sum or product
+    ("$4,400 − $3,000", "÷ 365") or converted ("2 hours = 120 minutes")."""
+    value = to_number(m.answer)
+    if value is None:
+        return False
+    return any(
+        _operand(text, s + end, e + end)
+        or _WORKED_BEFORE.search(text, max(0, s + end - 4), s + end)
+        or _WORKED_AFTER.match(text, e + end)
+        for s, e in _equal_numbers(text[end:], value, set())
+    )
 
 
 def read_answer(
