@@ -1610,6 +1610,19 @@ def _quotes_question(text: str, start: int, end: int, asked: str) -> bool:
     return " ".join(around.split()).lower() in asked.lower()  # "A $1,000 tax" in "a $1,000 tax"
 
 
+_NUMBER_LIST = re.compile(r"-?\d+(?:\.\d+)?(?:\s*,\s*-?\d+(?:\.\d+)?){2,}")
+
+
+def _in_quoted_list(text: str, start: int, asked: str) -> bool:
+    """True when the number at ``start`` is one of a list of three or more numbers copied
+    from the question ("1 is in the middle of 3, 7, 1, 9, 5" to "What is the median of 3, 7,
+    1, 9, 5?"): the question's data, no answer."""
+    for found in _NUMBER_LIST.finditer(text, max(0, start - 200), start + 200):
+        if found.start() <= start < found.end():
+            return " ".join(found.group(0).split()) in asked
+    return False
+
+
 # units a question gives its quantities in ("a 2 kg ball at 3 m/s"); see _input_units
 _UNITS = (
     "kg|g|mg|km|m|cm|mm|s|ms|m/s|km/h|mph|v|volts?|ohms?|a|amps?|amperes?|w|watts?|kw|kwh|"
@@ -1786,7 +1799,11 @@ def _number_spans(
             continue
         if not ok and _counts_in_prose(text, m, question):
             continue
-        asked = x in ignore and (not ok or _quotes_question(text, m.start(), m.end(), asked_words))
+        asked = x in ignore and (
+            not ok
+            or _quotes_question(text, m.start(), m.end(), asked_words)
+            or _in_quoted_list(text, m.start(), asked_words)
+        )
         if (
             asked
             and (
