@@ -309,7 +309,8 @@ _AT_BEFORE = re.compile(r"(?:^|[\s*_])at\s*[$£€]?$", re.I)
 _WOULD_LATER = re.compile(r"[^.!?\n]{0,40}?(?:\bwould\b|\byou['’]d\b)", re.I)
 # "48 would be V × R", "$454.55 is what you'd get by dividing": a figure of what would be
 _WOULD_AFTER = re.compile(
-    r"\s*(?:[\w/]+\s+)?would (?:only |just |also |actually )?(?:be|give|mean|come from)\b"
+    r"\s*(?:[\w/]+\s+){0,2}?would (?:only |just |also |actually )?"
+    r"(?:be|give|mean|come from|take|finish|get you|leave you|cost)\b"
     r"|\s*(?:\w+\s+)?(?:is|was) what (?:you|one|it)(?:'d| would)\b"
     # "20 g is what's left after 10 years": the figure of another time or case
     r"|\s*(?:\w+\s+)?(?:is|was) what(?:['’]s| is| was| remains) (?:left|remaining) (?:after|if"
@@ -2970,6 +2971,15 @@ def read_answer(
             return Reading(
                 stance_, both[-1].answer, f"opens and ends with {q(both[-1])!r}", mentions
             )
+        if (
+            isinstance(key, TextKey)
+            and not hedge
+            and not denied_right
+            and (bold := _bolded(text, both)) is not None
+        ):
+            # "➡️ **4:16 per km** / A 5:00/km pace would get you ...": the one it sets in bold
+            stance_ = "correct" if bold.correct else "incorrect"
+            return Reading(stance_, bold.answer, f"sets {q(bold)!r} in bold", mentions)
         if isinstance(key, TextKey) and not hedge and not denied_right:
             of_asked = _said_of_what_was_asked(text, both, question)
             if of_asked is not None:
