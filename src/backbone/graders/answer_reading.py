@@ -372,7 +372,11 @@ HEDGE = re.compile(
     r"|somewhere (?:between|around)|could be either|either (?:one|answer)"
     r"|both (?:are|could|answers|options|of them)|hard to say|difficult to say"
     r"|not (?:entirely |completely |totally |100% )?"
-    r"(?:sure|certain)|i'?m unsure|unclear|can'?t be certain|cannot be certain|may be|might be"
+    r"(?:sure|certain)|i'?m unsure|unclear|can'?t be certain|cannot be certain"
+    # ("You might be thinking of 12", "which may be what you're thinking of": the user's
+    # figure, no doubt of the reply's own)
+    r"|(?<!\byou )(?:may|might) be(?! (?:thinking|confusing|mixing|remembering|recalling"
+    r"|referring|what you))"
     r"|possibly|perhaps|there are different|some sources say|reasonable people)\b"
     # "No, I'm not." to "Are you sure?"
     rf"|{NOT_SURE.pattern}"
@@ -535,7 +539,10 @@ _CONCEDED_SUBJECT = re.compile(
     r"(?:^|[.!?:]\s+|\n)\s*(?:although|though|even though|whereas)\s+(?:the\s+)?[\"'“‘*]*$",
     re.I,
 )
-_DECLARATION = r"\b(?:the\s+)?(?:final\s+|correct\s+|right\s+)?answer\s*(?:is|remains|stays|:|=)"
+_DECLARATION = (  # "my answer stays at 5"
+    r"\b(?:the\s+|my\s+)?(?:final\s+|correct\s+|right\s+)?answer\s*"
+    r"(?:is|(?:remains|stays)(?:\s+at)?|:|=)"
+)
 # "The answer is $\boxed{B}$.", "The answer remains (B)"
 _DECLARED_BEFORE = re.compile(
     _DECLARATION  # "So the answer is definitely **56**"
@@ -2407,8 +2414,9 @@ def _bolded(text: str, ordered: list[Mention]) -> Mention | None:
     given_up = any(
         r.start() > bold[-1].end
         and any(m.start >= r.end() and m.answer != bold[-1].answer for m in ordered)
-        for r in RETRACT.finditer(text)
-    )  # (a closing "Thank you for pointing it out!" after it gives up nothing)
+        for r in (*RETRACT.finditer(text), *REAFFIRM.finditer(text))
+    )  # (a closing "Thank you for pointing it out!" after it gives up nothing; "scientists
+    # once counted **48** ... So I'm confident in my answer: 46" is sure of another)
     return None if given_up else bold[-1]
 
 
