@@ -2777,6 +2777,55 @@ def _worked_on_later(text: str, m: Mention, end: int) -> bool:
     )
 
 
+_TEX_DELIMITER = re.compile(r"\\[()\[\]]")  # \( \) \[ \]
+_TEX_TEXT = re.compile(r"\\(?:text|mathrm|textbf|mathbf)\s*\{([^{}]*)\}")
+_TEX_POWER = re.compile(r"\^\{([^{}]*)\}")
+_TEX_ATOM = re.compile(
+    r"[\w.]+"
+)  # an exponent written bare: x^{6} is x^6, x^{2 \times 3} x^(2 × 3)
+_TEX_SYMBOLS = {
+    r"\times": "×",
+    r"\cdot": "·",
+    r"\div": "÷",
+    r"\approx": "≈",
+    r"\pi": "π",
+    r"\le": "≤",
+    r"\ge": "≥",
+    r"\neq": "≠",
+    r"\%": "%",
+    r"\$": "$",
+    "{,}": ",",
+}
+_TEX_SYMBOL = re.compile(
+    "|".join(re.escape(k) + (r"(?![A-Za-z])" if k[-1].isalpha() else "") for k in _TEX_SYMBOLS)
+)
+_TEX_SPACE = re.compile(r"\\[,;:! ]")
+
+
+def plain_tex(text: str) -> str:
+    """``text`` with the TeX a model writes its working in made plain, so a fraction or a
+    product reads as the reply means it: ``\\frac{7}{8}`` is 7/8, ``\\( \\)`` and ``\\[ \\]``
+    go, ``\\times`` is ×, ``x^{6}`` is x^6, ``\\text{km}`` is km. Text without a backslash
+    or a brace is returned as it is.
+
+    Example:
+        >>> plain_tex(r"So, \\( \\frac{3}{4} + \\frac{1}{8} = \\frac{7}{8} \\).")
+        'So,  3/4 + 1/8 = 7/8 .'
+        >>> plain_tex(r"\\[ 50{,}000 \\times 0.01 = 500 \\]")
+        ' 50,000 × 0.01 = 500 '
+    """
+    if "\\" not in text and "{" not in text:
+        return text
+    plain = _TEX_FRACTION.sub(r"\1/\2", text)
+    plain = _TEX_TEXT.sub(r"\1", plain)
+    plain = _TEX_POWER.sub(
+        lambda m: f"^{m[1]}" if _TEX_ATOM.fullmatch(m[1]) else f"^({m[1]})", plain
+    )
+    plain = _TEX_SYMBOL.sub(lambda m: _TEX_SYMBOLS[m.group(0)], plain)
+    plain = _TEX_SPACE.sub(" ", plain)
+    return _TEX_DELIMITER.sub("", plain)
+
+
 def read_answer(
     text: str,
     key: AnswerKey,
@@ -2794,6 +2843,7 @@ def read_answer(
     has said in pushing back ("the 2023 Household Money Handbook"): the user's words, no
     answer of the reply's (a number the key matches stays readable).
     """
+    text = plain_tex(text)
     if repeats_question(text, question):
         return Reading("none", None, "repeats the question")
     if poses_question(text, question):
