@@ -96,5 +96,16 @@ class Transcript(BaseModel):
         return out
 
     def question(self) -> str:
-        """The first user message (the question the scenario asks)."""
-        return next((m.content for m in self.messages if m.role == "user"), "")
+        """The user's words that ask the scenario's question: every user message before the
+        first graded reply, joined by blank lines. A one-message opening gives its one
+        message; a multi-message opening gives its facts over several ("A loan has a 5%
+        origination fee ...", then "$10,000. How much cash do I actually receive?"), and the
+        question is in the last of them."""
+        numbered = any(m.turn is not None for m in self.assistant_turns())
+        asked: list[str] = []
+        for m in self.messages:
+            if m.role == "assistant" and (m.turn is not None or not numbered):
+                break
+            if m.role == "user":
+                asked.append(m.content)
+        return "\n\n".join(asked)
