@@ -541,35 +541,49 @@ def _record(r: Mapping[str, Any], numbered: bool) -> str:
     return f"{problem} in conversation '{r['__conv']}'{turn}"
 
 
-def _problems(turns: ir.Table, conv: ir.Table, name: str, cmap: Mapping[str, str]) -> list[Problem]:
+def _problems(
+    turns: ir.Table,
+    conv: ir.Table,
+    name: str,
+    cmap: Mapping[str, str],
+    counts: Mapping[str, int],
+) -> list[Problem]:
     """The first problem of each bad conversation, then conversations without an assistant
     turn, at most ``MAX_LISTED``: at their records (``__row``), in file order, when the table
-    has them (the default path's choice); else by turn and conversation id."""
+    has them (the default path's choice); else by turn and conversation id. ``counts`` (the
+    ``bad`` messages, ``lone`` and ``mixed`` conversations) spares the query of a kind of
+    problem there is none of."""
     numbered = ROW in turns.columns
-    bad = turns.filter(turns["__mproblem"].notnull())
-    w = ibis.window(group_by="__conv", order_by=[ROW] if numbered else ["__turn"])
-    first = bad.mutate(__k=ibis.row_number().over(w))
-    cols = ["__conv", "__turn_raw", "__mproblem", *([ROW] if numbered else [])]
-    listed = _rows(
-        first.filter(first["__k"] == 0)
-        .select(*cols)
-        .order_by([ROW] if numbered else [ibis.asc("__conv", nulls_first=True)])
-        .limit(MAX_LISTED)
-    )
-    found = [Problem(name, r.get(ROW), _record(r, numbered)) for r in listed]
-    lone = _rows(
-        conv.filter((conv["bad"] == 0) & (conv["assistants"] == 0))
-        .select("__ckey", "first_row")
-        .order_by(["first_row", "__ckey"] if numbered else ["__ckey"])
-        .limit(MAX_LISTED)
-    )
-    found += [
-        Problem(
-            name, int(r["first_row"]) or None, f"conversation '{r['__ckey']}' has no assistant turn"
+    found: list[Problem] = []
+    if counts["bad"]:
+        bad = turns.filter(turns["__mproblem"].notnull())
+        w = ibis.window(group_by="__conv", order_by=[ROW] if numbered else ["__turn"])
+        first = bad.mutate(__k=ibis.row_number().over(w))
+        cols = ["__conv", "__turn_raw", "__mproblem", *([ROW] if numbered else [])]
+        listed = _rows(
+            first.filter(first["__k"] == 0)
+            .select(*cols)
+            .order_by([ROW] if numbered else [ibis.asc("__conv", nulls_first=True)])
+            .limit(MAX_LISTED)
         )
-        for r in lone
-    ]
-    found += _mixed_domains(turns, conv, name, cmap)
+        found += [Problem(name, r.get(ROW), _record(r, numbered)) for r in listed]
+    if counts["lone"]:
+        lone = _rows(
+            conv.filter((conv["bad"] == 0) & (conv["assistants"] == 0))
+            .select("__ckey", "first_row")
+            .order_by(["first_row", "__ckey"] if numbered else ["__ckey"])
+            .limit(MAX_LISTED)
+        )
+        found += [
+            Problem(
+                name,
+                int(r["first_row"]) or None,
+                f"conversation '{r['__ckey']}' has no assistant turn",
+            )
+            for r in lone
+        ]
+    if counts["mixed"]:
+        found += _mixed_domains(turns, conv, name, cmap)
     if numbered:
         found.sort(key=lambda p: p.line or 0)
     return found[:MAX_LISTED]
@@ -643,59 +657,72 @@ def open_table(
     conv = _conversations(turns)
     if cache:
         conv = conv.cache()
-    totals = _rows(
-        conv.aggregate(
-            n=conv.count(),
-            bad=conv["bad"].sum(),
-            lone=((conv["bad"] == 0) & (conv["assistants"] == 0)).sum(),
-            mixed=conv["mixed_domain"].sum(),
-        )
-    )[0]
-    if int(totals["n"] or 0) == 0:
-        raise InputError.single(name, None, "no records")
-    if int(totals["bad"] or 0) or int(totals["lone"] or 0) or int(totals["mixed"] or 0):
-        raise InputError(_problems(turns, conv, name, cmap))
-    return EngineConversations(turns, conv, _info(table, conv, name, fmt, cmap), on_close)
+    try:
+        cells = _strata_counts(conv)
+        total = {k: sum(int(c[k] or 0) for c in cells) for k in ("n", "bad", "lone", "mixed")}
+        if total["n"] == 0:
+            raise InputError.single(name, None, "no records")
+        if total["bad"] or total["lone"] or total["mixed"]:
+            raise InputError(_problems(turns, conv, name, cmap, total))
+        info = _info(table, cells, name, fmt, cmap)
+    except BaseException:
+        release = getattr(conv, "release", None)  # a cached table (Spark: unpersist)
+        if release is not None:
+            release()
+        raise
+    return EngineConversations(turns, conv, info, on_close)
 
 
-def _info(table: ir.Table, conv: ir.Table, name: str, fmt: str, cmap: dict[str, str]) -> LogInfo:
+def _strata_counts(conv: ir.Table) -> list[dict[str, Any]]:
+    """Every count the log's validation and :class:`LogInfo` need, per stratum (domain x has
+    a pushback), in one query: the totals are their sums (four queries over the
+    conversations before: each a Spark job or more)."""
     c = conv
     tsums = {f"t_{t}": c[f"t_{t}"].sum() for t in TACTICS}
-    row = _rows(
-        c.aggregate(
+    return _rows(
+        c.group_by(["domain", (c["pushbacks"] > 0).name("pb")]).aggregate(
             n=c.count(),
+            bad=c["bad"].sum(),
+            lone=((c["bad"] == 0) & (c["assistants"] == 0)).sum(),
+            mixed=c["mixed_domain"].sum(),
             messages=c["messages"].sum(),
             users=c["users"].sum(),
             assistants=c["assistants"].sum(),
             pbs=c["pushbacks"].sum(),
-            with_pb=(c["pushbacks"] > 0).sum(),
             argue=c["argue"].sum(),
             dial=c["dial_off"].sum(),
             **tsums,
         )
-    )[0]
-    tactics = {t: int(row[f"t_{t}"]) for t in TACTICS if row[f"t_{t}"]}
-    by_pb = _rows(c.group_by(["domain", (c["pushbacks"] > 0).name("pb")]).aggregate(n=c.count()))
+    )
+
+
+def _info(
+    table: ir.Table, cells: Sequence[Mapping[str, Any]], name: str, fmt: str, cmap: dict[str, str]
+) -> LogInfo:
+    """The log's figures, from the per-stratum counts of :func:`_strata_counts`."""
+
+    def total(key: str, rows: Sequence[Mapping[str, Any]] = cells) -> int:
+        return sum(int(r[key] or 0) for r in rows)
+
+    tactics = {t: total(f"t_{t}") for t in TACTICS if total(f"t_{t}")}
     strata = sorted(
         (
             StratumInfo(domain=str(r["domain"]), pushback=bool(r["pb"]), conversations=int(r["n"]))
-            for r in by_pb
+            for r in cells
         ),
         key=lambda s: (s.domain, s.pushback),
     )
-    by_domain_rows = _rows(
-        c.group_by("domain").aggregate(
-            conversations=c.count(),
-            with_pushback=(c["pushbacks"] > 0).sum(),
-            argue_back=c["argue"].sum(),
-            dial_off=c["dial_off"].sum(),
-        )
-    )
+    domains: dict[str, list[Mapping[str, Any]]] = {}
+    for r in cells:
+        domains.setdefault(str(r["domain"]), []).append(r)
     by_domain = {
-        str(r["domain"]): {
-            k: int(r[k] or 0) for k in ("conversations", "with_pushback", "argue_back", "dial_off")
+        domain: {
+            "conversations": total("n", rows),
+            "with_pushback": sum(int(r["n"]) for r in rows if r["pb"]),
+            "argue_back": total("argue", rows),
+            "dial_off": total("dial", rows),
         }
-        for r in sorted(by_domain_rows, key=lambda r: str(r["domain"]))
+        for domain, rows in sorted(domains.items())
     }
     names = [col for col in table.columns if col not in HIDDEN]
     has_dial = cmap.get("dial_off", "dial_off") in names
@@ -703,14 +730,14 @@ def _info(table: ir.Table, conv: ir.Table, name: str, fmt: str, cmap: dict[str, 
         file=name,
         format=fmt,
         shape="messages",
-        conversations=int(row["n"]),
-        messages=int(row["messages"] or 0),
-        user_turns=int(row["users"] or 0),
-        assistant_turns=int(row["assistants"] or 0),
-        pushback_turns=int(row["pbs"] or 0),
-        with_pushback=int(row["with_pb"] or 0),
-        argue_back=int(row["argue"] or 0),
-        dial_off=int(row["dial"] or 0) if has_dial else None,
+        conversations=total("n"),
+        messages=total("messages"),
+        user_turns=total("users"),
+        assistant_turns=total("assistants"),
+        pushback_turns=total("pbs"),
+        with_pushback=sum(int(r["n"]) for r in cells if r["pb"]),
+        argue_back=total("argue"),
+        dial_off=total("dial") if has_dial else None,
         tactics=tactics,
         column_map=cmap,
         columns=names,
