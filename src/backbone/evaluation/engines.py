@@ -262,14 +262,18 @@ def spark_frame(
             .option("mode", "FAILFAST")
             .csv(file)
         )
-        return _numbered(session, frame, parts)
+        return _numbered(session, frame, parts)[0]
     return _json_lines(session, path, kinds, parts)
 
 
-def _numbered(session: Any, frame: Any, parts: Parts | None = None) -> Any:
+def _numbered(
+    session: Any, frame: Any, parts: Parts | None = None, flag: Any | None = None
+) -> tuple[Any, int]:
     """``frame`` (the records of a file, or of a directory's files, each read in file order)
     with ``__row``, the 1-based index across the files in path order; ``parts`` (when given)
-    is filled with each file and its number of records.
+    is filled with each file and its number of records. Also the number of records for
+    which ``flag`` (a boolean column of ``frame``) holds, counted in the same query (0
+    without one).
 
     Spark numbers rows only within a task (``monotonically_increasing_id``: consecutive in
     each split of a file, the splits' files and starts in ``_metadata``), so the records of
@@ -282,12 +286,13 @@ def _numbered(session: Any, frame: Any, parts: Parts | None = None) -> Any:
         F.col("_metadata.file_path").alias(_FILE),
         F.col("_metadata.file_block_start").alias(_BLOCK),
     ).withColumn(_ID, F.monotonically_increasing_id())
+    flagged = F.lit(0) if flag is None else F.sum(F.when(flag, 1).otherwise(0))
+    counts = numbered.groupBy(_FILE, _BLOCK).agg(F.min(_ID), F.count(F.lit(1)), flagged)
     splits = sorted(
-        (str(r[0]), int(r[1]), int(r[2]), int(r[3]))
-        for r in numbered.groupBy(_FILE, _BLOCK).agg(F.min(_ID), F.count(F.lit(1))).collect()
+        (str(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4] or 0)) for r in counts.collect()
     )
     shifts, before = [], 0
-    for file, block, first, count in splits:
+    for file, block, first, count, _ in splits:
         shifts.append((file, block, before + 1 - first))
         before += count
         if parts is not None:
@@ -296,14 +301,15 @@ def _numbered(session: Any, frame: Any, parts: Parts | None = None) -> Any:
                 parts[-1] = (local, parts[-1][1] + count)
             else:
                 parts.append((local, count))
+    total = sum(split[4] for split in splits)
     if not shifts:
-        return numbered.drop(_FILE, _BLOCK, _ID).withColumn(ROW, F.lit(None).cast("long"))
+        return numbered.drop(_FILE, _BLOCK, _ID).withColumn(ROW, F.lit(None).cast("long")), total
     table = session.createDataFrame(shifts, f"{_FILE} string, {_BLOCK} long, {_SHIFT} long")
     return (
         numbered.join(F.broadcast(table), [_FILE, _BLOCK])
         .withColumn(ROW, F.col(_ID) + F.col(_SHIFT))
         .drop(_FILE, _BLOCK, _ID, _SHIFT)
-    )
+    ), total
 
 
 def _local_path(uri: str) -> Path:
@@ -328,15 +334,21 @@ def _json_lines(session: Any, path: Path, kinds: str | None, parts: Parts | None
     schema = StructType([*fields, StructField(_CORRUPT, StringType())])
     lines = session.read.option("lineSep", "\n").text(file)
     lines = lines.filter(F.col("value").rlike(r"\S"))  # a blank line is no record
-    lines = _numbered(session, lines, parts)
     options = {"mode": "PERMISSIVE", "columnNameOfCorruptRecord": _CORRUPT, **strict}
-    parsed = lines.select(
-        "*", F.from_json("value", schema, options).alias(_RECORD)
-    )  # a line Spark's reader cannot take as one object (a list, null) is corrupt
-    bad = parsed.filter(  # JSON text is UTF-8: Spark would keep the bytes, DuckDB refuses them
-        F.col(_RECORD).getField(_CORRUPT).isNotNull() | ~F.expr("is_valid_utf8(value)")
+    # a line Spark's reader cannot take as one object (a list, null) is corrupt; JSON text
+    # is UTF-8: Spark would keep the bytes, DuckDB refuses them
+    broken = F.from_json("value", schema, options).getField(_CORRUPT).isNotNull() | ~F.expr(
+        "is_valid_utf8(value)"
     )
-    _refuse_lines(bad, file, numbered=ROW in parsed.columns)
+    # the bad lines are counted as the lines are numbered (the same query): listed only when
+    # there are any (a query of its own on every file before)
+    lines, bad_lines = _numbered(session, lines, parts, flag=broken)
+    parsed = lines.select("*", F.from_json("value", schema, options).alias(_RECORD))
+    if bad_lines:
+        bad = parsed.filter(
+            F.col(_RECORD).getField(_CORRUPT).isNotNull() | ~F.expr("is_valid_utf8(value)")
+        )
+        _refuse_lines(bad, file, bad_lines, numbered=ROW in parsed.columns)
     out = [F.col(_RECORD).getField(f.name).alias(f.name) for f in fields]
     if ROW in parsed.columns:
         out.append(F.col(ROW))
@@ -374,9 +386,9 @@ def _field_order(path: Path) -> dict[str, int]:
     return order
 
 
-def _refuse_lines(bad: Any, file: str, *, numbered: bool) -> None:
-    """Raise for the lines that are not a JSON object, the first ``MAX_LISTED`` at their
-    records (``__row``; the caller maps them to lines), then a count."""
+def _refuse_lines(bad: Any, file: str, count: int, *, numbered: bool) -> None:
+    """Raise for the ``count`` lines that are not a JSON object, the first ``MAX_LISTED`` at
+    their records (``__row``; the caller maps them to lines), then a count."""
     from pyspark.sql import functions as F
 
     what = (
@@ -385,7 +397,6 @@ def _refuse_lines(bad: Any, file: str, *, numbered: bool) -> None:
         .otherwise("not a JSON object")
     )
     if not numbered:
-        count = bad.count()
         if count:
             raise InputError.single(file, None, f"lines that are not a JSON object: {count}")
         return
@@ -394,7 +405,7 @@ def _refuse_lines(bad: Any, file: str, *, numbered: bool) -> None:
         return
     problems = [Problem(file, int(r[0]), str(r[1])) for r in listed[:MAX_LISTED]]
     if len(listed) > MAX_LISTED:
-        more = bad.count() - MAX_LISTED
+        more = count - MAX_LISTED
         problems.append(
             Problem(file, None, f"... and {more} more lines that are not a JSON object")
         )
@@ -412,7 +423,7 @@ def _bytes_not_utf8(session: Any, path: Path) -> list[Problem]:
     if not lines.filter(invalid).limit(1).count():
         return []
     parts: Parts = []
-    numbered = _numbered(session, lines, parts)
+    numbered = _numbered(session, lines, parts)[0]
     rows = numbered.filter(invalid).select(ROW).orderBy(ROW).limit(MAX_LISTED).collect()
     ends = list(accumulate(n for _, n in parts))
     problems = []
