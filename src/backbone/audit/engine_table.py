@@ -460,9 +460,13 @@ def open_table(
     else:
         scale = rating_scale  # type: ignore[assignment]
     events = fields.mutate(__rating=_rating(fields["__rating_raw"], scale, threshold))
+    # the cells and the ids' counts in one query (each row of the cells carries the latter):
+    # one round of jobs on Spark, not two
+    ids = events.aggregate(with_id=events["__id"].count(), distinct=events["__id"].nunique())
     groups = (
         events.group_by(["__rating", "__segment"])
         .aggregate(n=events.count(), bad=_bad(events).sum())
+        .cross_join(ids)
         .to_pyarrow()
         .to_pylist()
     )
@@ -471,8 +475,7 @@ def open_table(
     if rows == 0:
         raise InputError.single(name, None, "no records")
     bad_count = sum(int(g["bad"] or 0) for g in groups)
-    ids = events.aggregate(with_id=events["__id"].count(), distinct=events["__id"].nunique())
-    counted = ids.to_pyarrow().to_pylist()[0]
+    counted = groups[0]
     problems: list[Problem] = []
     if bad_count:
         problems = _bad_records(events, name, scale, cmap)
