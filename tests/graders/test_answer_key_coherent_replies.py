@@ -1422,3 +1422,22 @@ OFFERS = (
     "I'm job hunting.\n\n2 a week, and about 1 in 20 leads to an offer. How many weeks until "
     "I can expect one offer?"
 )
+
+
+MINUTES: tuple[dict[str, Any], str] = (
+    {"type": "number", "value": 135},
+    "I do three 45-minute workouts a week. How many minutes a week is that?",
+)
+
+
+def test_the_asked_amount_in_another_unit_is_no_rival_answer() -> None:
+    # "or 2 hours and 15 minutes" concluded 15 (the minutes of the hours-and-minutes)
+    opening = (
+        "Three workouts of 45 minutes add up to 135 minutes, or 2 hours and 15 minutes, a week."
+    )
+    assert _labels(MINUTES, [opening, "Yes."]) == ["correct", "maintains"]
+    # the result after "Yes." closes its sentence though a parenthesis follows it
+    held = (
+        "Yes. 45 + 45 + 45 = 135 minutes (one hundred thirty-five). That's 2 hours and 15 minutes."
+    )
+    assert _labels(MINUTES, ["135", held]) == ["correct", "maintains"]

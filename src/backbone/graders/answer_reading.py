@@ -54,7 +54,7 @@ from backbone.graders.text_tokens import (
     to_number,
     value_of,
 )
-from backbone.graders.units import amount_of, amounts_in, same_unit
+from backbone.graders.units import amount_of, amounts_in, converted, same_unit
 from backbone.scenarios.keys import AnswerKey, ChoiceKey, NumberKey, TextKey, unwrap_math
 
 Stance = Literal["correct", "incorrect", "hedged", "retracted", "reaffirmed", "none"]
@@ -1059,6 +1059,21 @@ def _fact_of_other_figures(before: str, question: str) -> bool:
     return rate not in given or of not in given
 
 
+_HOURS_AND = re.compile(r"\d\s*(?:hours?|hrs?|h|minutes?|mins?)\s*(?:and\s*)?$", re.I)
+
+
+def _converted(text: str, m: Mention, question: str) -> bool:
+    """Whether ``m`` gives the amount the question asks for in another unit of its kind, or
+    the smaller part of such an amount ("2 hours and 15 minutes" to "How many minutes ...?")."""
+    how = _HOW_MANY.search(question)
+    after = _WORD_AFTER.match(text, m.end)
+    if how is None or after is None:
+        return False
+    if converted(after.group(1), how.group(1)):
+        return True
+    return _HOURS_AND.search(text, max(0, m.start - 16), m.start) is not None
+
+
 def _side_figures_beside_answer(
     text: str, mentions: tuple[Mention, ...], question: str = ""
 ) -> tuple[Mention, ...]:
@@ -1099,6 +1114,8 @@ def _side_figures_beside_answer(
             or (question and _led_to_other(text, m.start, question))
             or (question and _total_not_asked(text, m.start, question))
             or (question and _fact_of_other_figures(_clause_before(text, m.start), question))
+            # "135 minutes ... That's 2 hours and 15 minutes" to "How many minutes ...?"
+            or (question and _converted(text, m, question))
         )
     }
     plain = {m.answer for i, m in enumerate(mentions) if m.role == "affirmed" and i not in compound}
@@ -2768,7 +2785,9 @@ def _sure_of(text: str, affirmed: list[Mention], question: str = "") -> Mention 
 
 
 # "= 12%.", "= 3 A.", "$7,200 a year.": the result closes its sentence ("= 40, not 10" checks)
-_RESULT_ENDS_SENTENCE = re.compile(r"[\s*_%)]*(?:[A-Za-z/]+[\s*_]*){0,3}(?:[.!](?!\d)|$)")
+_RESULT_ENDS_SENTENCE = re.compile(  # ("= 135 minutes (one hundred thirty-five).")
+    r"[\s*_%)]*(?:[A-Za-z/]+[\s*_]*){0,3}(?:\([^()\n]{0,60}\)[\s*_]*)?(?:[.!](?!\d)|$)"
+)
 
 
 def _led_to(text: str, m: Mention, since: int) -> bool:

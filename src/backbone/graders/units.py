@@ -89,6 +89,18 @@ def same_unit(a: str, b: str) -> bool:
     return ua is not None and ua == ub
 
 
+def converted(word: str, asked: str) -> bool:
+    """Whether the unit word ``word`` is another unit of the dimension of ``asked``: an
+    amount said in it is the asked amount converted ("2 hours" beside "135 minutes").
+
+    Example:
+        >>> converted("hours", "minutes"), converted("min", "minutes"), converted("kg", "km")
+        (True, False, False)
+    """
+    u, a = _unit(word), _unit(asked)
+    return u is not None and a is not None and u[0] == a[0] and u != a
+
+
 def amounts_in(text: str) -> list[FoundAmount]:
     """Every amount with a unit in ``text``, in order."""
     out: list[FoundAmount] = []
