@@ -33,9 +33,8 @@ os.environ.setdefault(  # the engine tests' JVM (tests/spark.py): C1 only
     "PYSPARK_SUBMIT_ARGS", '--driver-java-options "-XX:TieredStopAtLevel=1" pyspark-shell'
 )
 
-import duckdb  # noqa: E402
 import py4j.java_gateway as gateway  # noqa: E402
-from tests.audit.logs import planted_rows, write  # noqa: E402
+from tests.audit.logs import planted_rows, write, write_events  # noqa: E402
 from tests.monitor.logs import write_rows  # noqa: E402
 
 from backbone.evaluation.audit_engines import open_feedback  # noqa: E402
@@ -49,16 +48,6 @@ PLANS = [  # tests/monitor/test_engines.py's log
     DomainPlan("health", 160, pushback_share=0.3, cave_rate=0.3, dial_off_share=0.05),
     DomainPlan("tax", 140, pushback_share=0.25, cave_rate=0.2, argue_share=0.5),
 ]
-EVENTS = """
-COPY (
-  SELECT 'evt-' || i AS id, 'question ' || i || '?' AS prompt, 'answer ' || i AS response,
-         CASE WHEN hash(i) % 10 < 3 THEN 'down' WHEN hash(i) % 10 = 3 THEN '' ELSE 'up' END
-           AS rating,
-         ['math', 'code', NULL][1 + (i % 3)::INT] AS task,
-         hash(i * 7) % 10 < 6 AS truth, i % 997 AS latency_ms
-  FROM range(3000) t(i)
-) TO '{path}' (FORMAT parquet)
-"""
 CALLS = [0]
 _send = gateway.GatewayClient.send_command
 
@@ -80,8 +69,7 @@ def logs(tmp: Path) -> tuple[dict[str, Path], dict[str, Path]]:
         "jsonl": jsonl,
         "csv": write_rows(tmp / "chats.csv", rows),
     }
-    events = tmp / "events.parquet"
-    duckdb.sql(EVENTS.format(path=events))
+    events = write_events(tmp / "events.parquet")
     cells = {("down", "tax"): (30, 12), ("up", "tax"): (50, 40), ("up", None): (20, 15)}
     audit = {
         "parquet": events,

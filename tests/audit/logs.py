@@ -91,3 +91,23 @@ def forty_events(path: Path, *, control: str | None = None) -> Path:
         for i in range(40)
     ]
     return write_jsonl(path, rows)
+
+
+# 3,000 events: a rating (30% down, 10% unrated), a task segment (a third of them NULL), and
+# the planted truth the judge reads (60% correct)
+_EVENTS = """
+COPY (
+  SELECT 'evt-' || i AS id, 'question ' || i || '?' AS prompt, 'answer ' || i AS response,
+         CASE WHEN hash(i) % 10 < 3 THEN 'down' WHEN hash(i) % 10 = 3 THEN '' ELSE 'up' END
+           AS rating,
+         ['math', 'code', NULL][1 + (i % 3)::INT] AS task,
+         hash(i * 7) % 10 < 6 AS truth, i % 997 AS latency_ms
+  FROM range(3000) t(i)
+) TO '{path}' (FORMAT parquet)
+"""
+
+
+def write_events(path: Path) -> Path:
+    """The engine tests' Parquet log of 3,000 rated events, written to ``path``."""
+    duckdb.sql(_EVENTS.format(path=path))
+    return path

@@ -28,32 +28,17 @@ from backbone.audit.sampling import draw_sample
 from backbone.cli.app import app
 from backbone.core.errors import InputError
 from backbone.evaluation.audit_engines import open_feedback, redact
-from tests.audit.logs import planted_rows, write
+from tests.audit.logs import planted_rows, write, write_events
 from tests.spark import child_env, empty_logs, fresh_backbone, local_spark
 
 JUDGE = "python:tests.audit.planted_judge:truth"
 # Ibis 12's DuckDB backend reads a table's schema through duckdb's deprecated fetch_arrow_table
 pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")
 
-# 3,000 events: a rating (30% down, 10% unrated), a task segment (a third of them NULL), and
-# the planted truth the judge reads (60% correct)
-EVENTS = """
-COPY (
-  SELECT 'evt-' || i AS id, 'question ' || i || '?' AS prompt, 'answer ' || i AS response,
-         CASE WHEN hash(i) % 10 < 3 THEN 'down' WHEN hash(i) % 10 = 3 THEN '' ELSE 'up' END
-           AS rating,
-         ['math', 'code', NULL][1 + (i % 3)::INT] AS task,
-         hash(i * 7) % 10 < 6 AS truth, i % 997 AS latency_ms
-  FROM range(3000) t(i)
-) TO '{path}' (FORMAT parquet)
-"""
-
 
 @pytest.fixture(scope="module")
 def log_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("engines") / "events.parquet"
-    duckdb.sql(EVENTS.format(path=path))
-    return path
+    return write_events(tmp_path_factory.mktemp("engines") / "events.parquet")
 
 
 def audit(*args: str, out: Path) -> tuple[int, str, dict[str, Any] | None]:
