@@ -27,6 +27,10 @@ def test_a_logging_warning_reaches_stderr_as_in_a_process(tmp_path: Path) -> Non
         "python:bot.py:reply",
         "--quiet",
         "--no-cache",
+        # one conversation at a time: with several in flight the warnings' order is the
+        # scheduler's, and differs between two runs of the same process
+        "--concurrency",
+        "1",
     ]
     env = cli_env(BACKBONE_CACHE_DIR=str(tmp_path / "cache"))
     process = run_cli([*args, "--out", "p"], env=env, cwd=tmp_path)
