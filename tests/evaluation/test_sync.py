@@ -87,3 +87,50 @@ def test_a_run_from_a_running_loop_returns_and_raises_as_from_plain_code() -> No
         return got, threading.current_thread().name
 
     assert asyncio.run(caller()) == (42, threading.main_thread().name)
+
+
+ANOTHER_THREAD = """
+import asyncio, signal, sys, threading, time
+import backbone
+
+calls = 0
+
+def reply(messages):
+    global calls
+    time.sleep(0.3)
+    calls += 1
+    if calls == 2:  # the kernel may hand a process's SIGINT to any of its threads
+        sent[0] = time.monotonic()
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+    return "Tokyo is the capital of Japan."
+
+sent = [0.0]
+
+async def main():
+    return backbone.evaluate("builtin:golden", reply, cache=False, concurrency=1, out="run")
+
+try:
+    asyncio.run(main())
+    print("finished", calls)
+except KeyboardInterrupt as exc:
+    print(type(exc).__name__, calls, round(time.monotonic() - sent[0], 3))
+"""
+
+
+def test_ctrl_c_taken_by_another_thread_stops_a_run_called_from_a_running_loop(
+    tmp_path: Path,
+) -> None:
+    # CI once waited out a whole run (38 s) after a Ctrl-C: the signal went to a thread
+    # other than the main one, whose wait for the run, not woken, never ran the handler
+    (tmp_path / "script.py").write_text(ANOTHER_THREAD)
+    proc = subprocess.run(
+        [sys.executable, "script.py"],
+        env=cli_env(PYTHONPATH=str(SRC), BACKBONE_CACHE_DIR=str(tmp_path / "cache")),
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.default_int_handler),
+    )  # fmt: skip
+    name, calls, waited = proc.stdout.split()
+    assert name == "RunInterrupted", proc.stderr
+    assert int(calls) < 10  # the whole run takes 126 calls x 0.3 s
+    assert float(waited) < 5
+    assert "Traceback" not in proc.stderr

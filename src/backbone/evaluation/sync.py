@@ -57,16 +57,29 @@ def _run_beside(make: Callable[[], Coroutine[Any, Any, R]]) -> R:
     threading.Thread(target=work, name="backbone-run", daemon=True).start()
     with _interrupt_raises():
         try:
-            done.wait()
+            _wait(done)
         except KeyboardInterrupt:
             _cancel(box, started)
             with contextlib.suppress(KeyboardInterrupt):  # a second one: stop waiting
-                done.wait()
+                _wait(done)
             raise
     if "error" in box:
         raise box["error"]
     result: R = box["result"]
     return result
+
+
+WAKE_EVERY = 0.1
+"""Seconds between the main thread's looks for a Ctrl-C while it waits for a run."""
+
+
+def _wait(done: threading.Event) -> None:
+    """``done.wait()`` in short waits. A SIGINT the kernel hands to another of the process's
+    threads (the run's, a call's) only flags Python's handler, and the main thread runs it
+    when it next wakes: an untimed wait woke only when the run was over, so that Ctrl-C
+    waited out the whole run."""
+    while not done.wait(WAKE_EVERY):
+        pass
 
 
 def _cancel(box: dict[str, Any], started: threading.Event) -> None:
