@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import signal
@@ -762,8 +763,16 @@ def _foreign(name: str, module: Any) -> bool:
     file = getattr(module, "__file__", None)
     if not file or name == "__main__" or name.partition(".")[0] in ("backbone", "tests"):
         return False
+    return not _installed(file)
+
+
+@functools.cache
+def _installed(file: str) -> bool:
+    """Whether ``file`` lies inside the Python installation. Remembered per path: resolving
+    every loaded module's path, twice per call, cost more than most commands it wrapped
+    (about 0.45 s of a call's 0.65 s, with some 2,000 modules loaded)."""
     installed = (sys.prefix, sys.base_prefix, sys.exec_prefix)
-    return not any(Path(file).resolve().is_relative_to(Path(p).resolve()) for p in installed)
+    return any(Path(file).resolve().is_relative_to(Path(p).resolve()) for p in installed)
 
 
 def backbone_here(
