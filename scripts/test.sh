@@ -31,6 +31,8 @@ if ! .venv/bin/python -c "import pyspark, uvicorn, fastapi, sse_starlette, starl
 fi
 .venv/bin/ruff check src tests benchmarks
 .venv/bin/mypy
+# The default suite: pyproject.toml's addopts leave the `engines` tier out (a Spark JVM,
+# llama.cpp's server, the embedded model's whole-suite runs); `-m engines` runs that tier.
 # Two worker processes, one per core (BACKBONE_TEST_WORKERS=0 runs in this process); each takes
 # whole test files, so a file's module-wide fixtures (a Spark session, a model server) start once.
 exec .venv/bin/pytest -n "${BACKBONE_TEST_WORKERS:-2}" --dist loadfile "$@"

@@ -79,6 +79,15 @@ SLOW_FIRST = (
 SPARK_FILES = ("tests/audit/test_engines.py", "tests/monitor/test_engines.py")
 
 
+@pytest.hookimpl(tryfirst=True)  # before the -m selection reads the marks
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that takes a local Spark session (the ``spark`` fixture of the two Spark files)
+    is in the ``engines`` tier: a JVM, left out of the default suite (see pyproject.toml)."""
+    for item in items:
+        if "spark" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.engines)
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist's own, which would answer first
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """``--dist loadfile`` with the Spark files as one unit and :data:`SLOW_FIRST` first."""

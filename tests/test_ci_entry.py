@@ -1,5 +1,6 @@
 """CI runs exactly the README's test command: the second line of the README's first code
-block is the last command of ``.ci/run``, so the two cannot drift apart."""
+block is the last command of ``.ci/run``, so the two cannot drift apart. Before it, CI runs
+the engines tier the default suite leaves out (``-m engines``, see pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -21,3 +22,4 @@ def test_ci_runs_the_readme_test_command() -> None:
         if line.strip() and not line.lstrip().startswith("#")
     ]
     assert commands[-1] == test_command == "bash scripts/test.sh"
+    assert f"{test_command} -m engines" in commands[:-1]

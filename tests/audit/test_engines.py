@@ -308,6 +308,7 @@ def test_a_bare_path_that_is_no_database_file_is_refused_and_not_made(
     assert not missing.exists()
 
 
+@pytest.mark.engines  # a JVM in a process of its own
 def test_the_memory_limit_is_refused_on_a_connection_duckdb_does_not_read(
     log_file: Path, tmp_path: Path
 ) -> None:
@@ -386,6 +387,7 @@ def test_spark_gives_the_same_audit_as_duckdb(spark: Any, log_file: Path, tmp_pa
     assert doc["input"] == base["input"]
 
 
+@pytest.mark.engines  # a JVM in a process of its own
 def test_the_memory_limit_is_the_driver_memory_of_a_local_spark(
     log_file: Path, tmp_path: Path
 ) -> None:

@@ -22,7 +22,7 @@ import pytest
 
 from backbone.targets.local import default_model_path
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.engines]  # llama.cpp's server: the engines tier
 ROOT = Path(__file__).resolve().parents[2]
 pytest.importorskip("uvicorn", reason="llama-cpp-python[server]: scripts/test.sh installs it")
 

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from backbone.scenarios.loader import load_suite
 
 BACKBONE = str(Path(sys.executable).parent / "backbone")
@@ -17,6 +19,7 @@ VALID = {
 }
 
 
+@pytest.mark.engines  # the whole golden set on the embedded model: minutes
 def test_backbone_run_with_no_arguments(tmp_path: Path) -> None:
     env = {**os.environ, "BACKBONE_CACHE_DIR": str(tmp_path / "cache")}
     env.pop("OPENAI_API_KEY", None)

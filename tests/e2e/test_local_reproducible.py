@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from backbone.scenarios.loader import load_suite
@@ -39,6 +40,7 @@ def _play(suite: Path) -> dict[str, object]:
     return result
 
 
+@pytest.mark.engines  # two runs on the embedded model, each in a process of its own
 def test_two_default_runs_on_the_embedded_model_give_the_same_replies(tmp_path: Path) -> None:
     golden = load_suite("golden")
     four = [s.model_dump(mode="json", exclude_none=True) for s in golden.scenarios[:4]]
