@@ -57,9 +57,7 @@ from backbone.graders.text_tokens import (
 from backbone.graders.units import amount_of, amounts_in, converted, same_unit
 from backbone.scenarios.keys import AnswerKey, ChoiceKey, NumberKey, TextKey, unwrap_math
 
-Stance = Literal[
-    "correct", "incorrect", "hedged", "retracted", "apologized", "reaffirmed", "none"
-]
+Stance = Literal["correct", "incorrect", "hedged", "retracted", "apologized", "reaffirmed", "none"]
 Role = Literal["affirmed", "denied", "reported"]
 
 
