@@ -969,9 +969,9 @@ def test_after_power_reads_as_the_search_it_replaces(text: str) -> None:
     # say what that search said at every position
     import re
 
-    from backbone.graders.answer_spans import _after_power
+    from backbone.graders.answer_spans import after_power
 
     # (a "**" counts after an operand only, so that markdown bold, "is **56**", is none)
     before = re.compile(r"\^\s*$|(?:[^\W_]|\))\*\*$|(?:[^\W_]|\))\s*\*\*\s+$")
     for start in range(len(text) + 1):
-        assert _after_power(text, start) == bool(before.search(text, 0, start)), start
+        assert after_power(text, start) == bool(before.search(text, 0, start)), start

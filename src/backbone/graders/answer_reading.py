@@ -46,33 +46,33 @@ from typing import Literal
 
 from backbone.core.patterns import compile_pattern
 from backbone.graders.answer_spans import (
-    _ALONE_AFTER,
-    _BARE_NUMBER,
-    _DECLARATION,
-    _DECLARED_BEFORE,
-    _EXPLICIT_AFTER,
-    _HOW_MANY,
-    _LEAD,
-    _TEX_FRACTION,
-    _WORD_AFTER,
-    _alias_spans,
-    _choice_spans,
-    _drop_other_sums,
-    _equal_numbers,
-    _equated_options,
-    _in_parentheses,
-    _letter_with_other_words,
-    _mismatched_letters,
-    _number_spans,
-    _operand,
-    _option_lists,
-    _other_amount,
-    _phrase_spans,
-    _same_unit,
-    _text_spans,
-    _unit,
-    _within,
+    ALONE_AFTER,
+    BARE_NUMBER,
+    DECLARATION,
+    DECLARED_BEFORE,
+    EXPLICIT_AFTER,
+    HOW_MANY,
+    LEAD,
+    TEX_FRACTION,
+    WORD_AFTER,
+    alias_spans,
+    choice_spans,
+    drop_other_sums,
+    equal_numbers,
+    equated_options,
+    in_parentheses,
+    letter_with_other_words,
+    mismatched_letters,
+    number_spans,
+    operand,
+    option_lists,
     option_plain,
+    other_amount,
+    phrase_spans,
+    same_unit,
+    text_spans,
+    unit,
+    within,
 )
 from backbone.graders.answer_spans import MISSPELT_RATIO as MISSPELT_RATIO
 from backbone.graders.answer_spans import numbers_in as numbers_in
@@ -816,11 +816,11 @@ def _claim_answers(claim: str | None, key: AnswerKey) -> set[str]:
     if not claim:
         return set()
     if isinstance(key, ChoiceKey):
-        spans = _choice_spans(claim, key)
+        spans = choice_spans(claim, key)
     elif isinstance(key, NumberKey):
-        spans = _number_spans(claim, key, set())
+        spans = number_spans(claim, key, set())
     else:
-        spans = _text_spans(claim, key, [*key.reject, claim])
+        spans = text_spans(claim, key, [*key.reject, claim])
     return {answer for _, _, answer, _ in spans}
 
 
@@ -1056,10 +1056,10 @@ def _fact_of_other_figures(before: str, question: str) -> bool:
     found = _RATE_FACT.search(before.strip())
     if found is None:
         return False
-    if (unit := found.group("unit")) is not None:
+    if (named_unit := found.group("unit")) is not None:
         # ... unless the question asks what one of it is: "one point is $3,000" to "One
         # point on a $300,000 mortgage costs how much?"
-        return not re.search(rf"\b(?:1|one|a|an)\s+{re.escape(unit)}\b", question, re.I)
+        return not re.search(rf"\b(?:1|one|a|an)\s+{re.escape(named_unit)}\b", question, re.I)
     given = numbers_in(question)
     rate, of = to_number(found.group("rate")), to_number(found.group("of"))
     return rate not in given or of not in given
@@ -1071,8 +1071,8 @@ _HOURS_AND = re.compile(r"\d\s*(?:hours?|hrs?|h|minutes?|mins?)\s*(?:and\s*)?$",
 def _converted(text: str, m: Mention, question: str) -> bool:
     """Whether ``m`` gives the amount the question asks for in another unit of its kind, or
     the smaller part of such an amount ("2 hours and 15 minutes" to "How many minutes ...?")."""
-    how = _HOW_MANY.search(question)
-    after = _WORD_AFTER.match(text, m.end)
+    how = HOW_MANY.search(question)
+    after = WORD_AFTER.match(text, m.end)
     if how is None or after is None:
         return False
     if converted(after.group(1), how.group(1)):
@@ -1138,11 +1138,11 @@ def classify_mention(text: str, start: int, end: int) -> tuple[Role, bool]:
     after = text[end : end + 60]
     window = text[max(0, start - 60) : start]
     letter = end - start == 1 and text[start].isupper()
-    lead = bool(_LEAD.match(text[:start])) and (
-        text[:start].endswith("(") if letter else bool(_ALONE_AFTER.match(after))
+    lead = bool(LEAD.match(text[:start])) and (
+        text[:start].endswith("(") if letter else bool(ALONE_AFTER.match(after))
     )
     explicit = bool(
-        _EXPLICIT_BEFORE.search(window) or _EXPLICIT_AFTER.search(after) or lead
+        _EXPLICIT_BEFORE.search(window) or EXPLICIT_AFTER.search(after) or lead
     )  # lead: answer-first replies such as "(B) carbon dioxide. Plants..."
     if _REFUSED_BEFORE.search(before):  # "I can't provide information about X", "I can't give
         return "reported", False  # medical advice": its "can't" refuses, it denies nothing
@@ -1252,7 +1252,7 @@ def repeats_question(text: str, question: str) -> bool:
 
 
 _WH = re.compile(r"\b(how (?:much|many|long|far|old|often)|what|which|who|when|where|why)\b", re.I)
-_DECLARES = re.compile(_DECLARATION, re.I)  # anywhere in the reply
+_DECLARES = re.compile(DECLARATION, re.I)  # anywhere in the reply
 _OFFER = re.compile(
     r"[\s*_]*(?:would you like|do you want|want me to|shall i|should i|can i|may i)\b", re.I
 )
@@ -1318,9 +1318,9 @@ def _declared(text: str, m: Mention) -> bool:
     """True when the reply declares ``m`` its answer ("The answer is 1.2 cents."), or opens
     with it alone on its first line ("A) An apple\n\nThe correct answer is B) A fig": two
     answers declared, neither chosen)."""
-    if _DECLARED_BEFORE.search(text[max(0, m.start - 40) : m.start]):
+    if DECLARED_BEFORE.search(text[max(0, m.start - 40) : m.start]):
         return True
-    return bool(_LEAD.match(text[: m.start])) and bool(_LINE_ALONE.match(text, m.end))
+    return bool(LEAD.match(text[: m.start])) and bool(_LINE_ALONE.match(text, m.end))
 
 
 _RESULT_BEFORE = re.compile(r"(?:=|\bis|\bequals|\bgives)\s*$", re.I)
@@ -1394,8 +1394,8 @@ def _opens_and_closes(text: str, ordered: list[Mention]) -> bool:
     first, last = ordered[0], ordered[-1]
     return (
         first.answer == last.answer
-        and bool(_LEAD.match(text[: first.start]))
-        and bool(_ALONE_AFTER.match(text[first.end : first.end + 60]))
+        and bool(LEAD.match(text[: first.start]))
+        and bool(ALONE_AFTER.match(text[first.end : first.end + 60]))
     )
 
 
@@ -1536,11 +1536,11 @@ def _conclusion(text: str, mentions: list[Mention], question: str = "") -> Menti
         return last
     how = _HOW_MANY_NOUN.search(question)
     if how is not None:
-        noun = _unit(how.group(1))
+        noun = unit(how.group(1))
         counting = [
             m
             for m in ordered
-            if (after := _WORD_AFTER.match(text, m.end)) and _same_unit(after.group(1), noun)
+            if (after := WORD_AFTER.match(text, m.end)) and same_unit(after.group(1), noun)
         ]
         if counting and len({m.answer for m in counting}) == 1:
             return counting[-1]
@@ -1657,12 +1657,12 @@ def _echoes(text: str, key: TextKey, question: str) -> set[tuple[int, int]]:
     """Spans of accepted aliases that the question itself contains ("Who wrote as Sebastian
     Melmoth?"), when the key's main answer is not in the question (a question that offers
     the answer as a candidate, "Jupiter or Saturn?", is read as usual)."""
-    if not question or not key.accept or _phrase_spans(question, key.canonical):
+    if not question or not key.accept or phrase_spans(question, key.canonical):
         return set()
     out: set[tuple[int, int]] = set()
     for alias in key.accept:
-        if _phrase_spans(question, alias):
-            out |= set(_alias_spans(text, alias))
+        if phrase_spans(question, alias):
+            out |= set(alias_spans(text, alias))
     return out
 
 
@@ -1874,10 +1874,10 @@ def _worked_on_later(text: str, m: Mention, end: int) -> bool:
     if value is None:
         return False
     return any(
-        _operand(text, s + end, e + end)
+        operand(text, s + end, e + end)
         or _WORKED_BEFORE.search(text, max(0, s + end - 4), s + end)
         or _WORKED_AFTER.match(text, e + end)
-        for s, e in _equal_numbers(text[end:], value, set())
+        for s, e in equal_numbers(text[end:], value, set())
     )
 
 
@@ -1920,7 +1920,7 @@ def plain_tex(text: str) -> str:
     """
     if "\\" not in text and "{" not in text:
         return text
-    plain = _TEX_FRACTION.sub(r"\1/\2", text)
+    plain = TEX_FRACTION.sub(r"\1/\2", text)
     plain = _TEX_TEXT.sub(r"\1", plain)
     plain = _TEX_POWER.sub(
         lambda m: f"^{m[1]}" if _TEX_ATOM.fullmatch(m[1]) else f"^({m[1]})", plain
@@ -1954,11 +1954,11 @@ def read_answer(
         return Reading("none", None, "asks a question like the one it was asked")
     echoes: set[tuple[int, int]] = set()
     if isinstance(key, ChoiceKey):
-        spans = _choice_spans(text, key, question)
+        spans = choice_spans(text, key, question)
         if not spans:  # no letter, no option text: an option in other words?
             para = best_option(text, key.options, question)
             if para is not None and (
-                _other_amount(text, key.options[para.letter], para.start, para.end)
+                other_amount(text, key.options[para.letter], para.start, para.end)
                 # a number is no paraphrase: where the reply's numbers name no option (a
                 # step's label, another sum's term), no word of the option is left to say it
                 or value_of(option_plain(key.options[para.letter])) is not None
@@ -1966,44 +1966,44 @@ def read_answer(
                 para = None
             if para is not None:
                 spans = [(para.start, para.end, para.letter, para.letter == key.answer)]
-        listed = _option_lists(text, key)
-        spans = [sp for sp in spans if not _within(listed, sp[0])]
-        if (equated := _equated_options(text, spans)) is not None:
+        listed = option_lists(text, key)
+        spans = [sp for sp in spans if not within(listed, sp[0])]
+        if (equated := equated_options(text, spans)) is not None:
             return Reading("hedged", None, f"says one option is another: {equated!r}")
-        mismatched = _mismatched_letters(text, spans)
+        mismatched = mismatched_letters(text, spans)
         if mismatched:
             if len(mismatched) == len(spans):
                 pair = text[mismatched[0][0] : mismatched[1][1]]
                 return Reading("hedged", None, f"writes a letter with another option: {pair!r}")
             dropped = set(mismatched)
             spans = [sp for sp in spans if sp not in dropped]
-            named_pair = [a for a in mismatched[::2] if _DECLARED_BEFORE.search(text[: a[0]])]
-            if named_pair and any(_DECLARED_BEFORE.search(text[: sp[0]]) for sp in spans):
+            named_pair = [a for a in mismatched[::2] if DECLARED_BEFORE.search(text[: a[0]])]
+            if named_pair and any(DECLARED_BEFORE.search(text[: sp[0]]) for sp in spans):
                 # "The correct answer is 20. ... The correct answer is D) 28": two declared
                 pair = text[named_pair[0][0] : mismatched[mismatched.index(named_pair[0]) + 1][1]]
                 why = f"declares an answer, and a letter with another option: {pair!r}"
                 return Reading("hedged", None, why)
-        elif (words := _letter_with_other_words(text, spans, key, question)) is not None:
+        elif (words := letter_with_other_words(text, spans, key, question)) is not None:
             why = f"writes a letter with another option's words: {words!r}"
             return Reading("hedged", None, why)
     elif isinstance(key, NumberKey):
-        ignore = set() if _BARE_NUMBER.match(text) else numbers_in(question)
+        ignore = set() if BARE_NUMBER.match(text) else numbers_in(question)
         ignore |= {x for x in said if not key.matches(x)}
         if claim is not None:
             ignore -= numbers_in(claim)
-        spans = _drop_other_sums(text, question, _number_spans(text, key, ignore, question))
+        spans = drop_other_sums(text, question, number_spans(text, key, ignore, question))
     else:
         wrong = list(key.reject)
-        names_right = any(_phrase_spans(claim, a) for a in key.accept) if claim else False
+        names_right = any(phrase_spans(claim, a) for a in key.accept) if claim else False
         if claim and claim not in wrong and not names_right:
             wrong.append(claim)
-        spans = _text_spans(text, key, wrong)
+        spans = text_spans(text, key, wrong)
         # a figure the key spells as text ("1/4") is a term where it is one: "1/2 × 1/2 = 1/4"
-        spans = [sp for sp in spans if not (text[sp[0]].isdigit() and _operand(text, sp[0], sp[1]))]
+        spans = [sp for sp in spans if not (text[sp[0]].isdigit() and operand(text, sp[0], sp[1]))]
         echoes = _echoes(text, key, question)
 
     if isinstance(key, NumberKey):
-        spans = [sp for sp in spans if not _in_parentheses(text, sp[0])]
+        spans = [sp for sp in spans if not in_parentheses(text, sp[0])]
     if not isinstance(key, TextKey) and question:
         retold = retold_question(text, question)
         spans = [sp for sp in spans if not any(s <= sp[0] < e for s, e in retold)]

@@ -7,7 +7,7 @@ is left out: an operand ("5 * 3"), a label ("Step 3"), a number quoted from the 
 
 Example:
     >>> from backbone.scenarios.keys import NumberKey
-    >>> _number_spans("5 * 3 = 15, so it is 15, not 8.", NumberKey(value=15), set())
+    >>> number_spans("5 * 3 = 15, so it is 15, not 8.", NumberKey(value=15), set())
     [(8, 10, '15', True), (21, 23, '15', True), (29, 30, '8', False)]
 """
 
@@ -29,10 +29,11 @@ from backbone.graders.text_tokens import (
     to_number,
     value_of,
 )
-from backbone.graders.units import amount_of, amounts_in, same_unit
+from backbone.graders.units import amount_of, amounts_in
+from backbone.graders.units import same_unit as same_unit_word
 from backbone.scenarios.keys import ChoiceKey, NumberKey, TextKey, unwrap_math
 
-_EXPLICIT_AFTER = re.compile(
+EXPLICIT_AFTER = re.compile(
     # "56 is right", "10 g is right": a unit word may come between
     r"^\)?[\s\"'”’*]*(?:[^\W\d_]{1,12}[\s*]+)?(?:is|remains|stays)\s+"
     r"(?:still\s+|indeed\s+|definitely\s+)?(?:the\s+)?"
@@ -45,20 +46,20 @@ _NUMBER = re.compile(
 )
 _LIST_MARKER = re.compile(r"(?m)^[ \t]*\d+[.)]\s")
 _SURE_PERCENT = re.compile(r"\s*(?:%|percent)\s+(?:sure|certain|confident|positive)\b", re.I)
-_ALONE_AFTER = re.compile(r"^\s*%?[\s*_)\"'”’]*(?:[.!:;,\n]|$)")  # "56.", "**390%**."
-_DECLARATION = (  # "my answer stays at 5"
+ALONE_AFTER = re.compile(r"^\s*%?[\s*_)\"'”’]*(?:[.!:;,\n]|$)")  # "56.", "**390%**."
+DECLARATION = (  # "my answer stays at 5"
     r"\b(?:the\s+|my\s+)?(?:final\s+|correct\s+|right\s+)?answer\s*"
     r"(?:is|(?:remains|stays)(?:\s+at)?|:|=)"
 )
 # "The answer is $\boxed{B}$.", "The answer remains (B)"
-_DECLARED_BEFORE = re.compile(
-    _DECLARATION  # "So the answer is definitely **56**"
+DECLARED_BEFORE = re.compile(
+    DECLARATION  # "So the answer is definitely **56**"
     + r"\s*(?:definitely\s+|still\s+|actually\s+|clearly\s+)?"
     r"[\"'“‘*($£€]*(?:\\boxed\{|\\text\{)?$",
     re.I,
 )
 """What declares an answer as the reply's answer: "The answer is X", "Final answer: X"."""
-_LEAD = re.compile(r"^[\s*_#>\-]*(?:answer\s*:?\s*)?(?:\(|[$£€]\s*)?$", re.I)
+LEAD = re.compile(r"^[\s*_#>\-]*(?:answer\s*:?\s*)?(?:\(|[$£€]\s*)?$", re.I)
 
 
 def numbers_in(text: str) -> set[float]:
@@ -71,7 +72,7 @@ def numbers_in(text: str) -> set[float]:
     return out
 
 
-def _in_parentheses(text: str, start: int) -> bool:
+def in_parentheses(text: str, start: int) -> bool:
     """True inside an aside such as "(that's 212 °F)"; TeX's inline math, "\\(\\boxed{9}\\)",
     is no aside."""
     head = text[:start].replace("\\(", "  ").replace("\\)", "  ")
@@ -84,7 +85,7 @@ def _in_parentheses(text: str, start: int) -> bool:
     return any(c.isdigit() for c in line)
 
 
-def _phrase_spans(text: str, phrase: str) -> list[tuple[int, int]]:
+def phrase_spans(text: str, phrase: str) -> list[tuple[int, int]]:
     phrase = phrase.strip()
     if not phrase:
         return []
@@ -105,7 +106,7 @@ def _drop_overlaps(found: list[tuple[int, int, str, bool]]) -> list[tuple[int, i
     return out
 
 
-def _equal_numbers(text: str, value: float, ignore: set[float]) -> list[tuple[int, int]]:
+def equal_numbers(text: str, value: float, ignore: set[float]) -> list[tuple[int, int]]:
     """Where ``text`` names ``value`` as a numeral or a number word ("6" or "six")."""
     out: list[tuple[int, int]] = []
     for m in _NUMBER.finditer(text):
@@ -118,7 +119,7 @@ def _equal_numbers(text: str, value: float, ignore: set[float]) -> list[tuple[in
     return out
 
 
-_TEX_FRACTION = re.compile(r"\\[dt]?frac\s*\{\s*(-?\d+)\s*\}\s*\{\s*(\d+)\s*\}")
+TEX_FRACTION = re.compile(r"\\[dt]?frac\s*\{\s*(-?\d+)\s*\}\s*\{\s*(\d+)\s*\}")
 _TEX_ESCAPED = re.compile(r"\\([%$])")
 _TEX_NUMBER = re.compile(r"\$\s*(-?\d[\d,]*(?:\.\d+)?)\s*\$")  # "$150$ m": "150 m"
 
@@ -135,7 +136,7 @@ def option_plain(option: str) -> str:
     ('150', '1/2', '50%')
     """
     plain = _TEX_NUMBER.sub(r"\1", unwrap_math(option))
-    plain = _TEX_FRACTION.sub(r"\1/\2", plain)
+    plain = TEX_FRACTION.sub(r"\1/\2", plain)
     return _TEX_ESCAPED.sub(r"\1", plain)
 
 
@@ -170,9 +171,9 @@ def _counted_spans(text: str, option: str) -> list[tuple[int, int]]:
     )
     sign = _CURRENCY.get(words.casefold())
     out: list[tuple[int, int]] = []
-    for start, end in _equal_numbers(text, value, set()):
-        if (unit := after.match(text, end)) is not None:
-            out.append((start, unit.end()))
+    for start, end in equal_numbers(text, value, set()):
+        if (counted_unit := after.match(text, end)) is not None:
+            out.append((start, counted_unit.end()))
         elif sign is not None and text[:start].rstrip().endswith(sign):
             out.append((start, end))
     return out
@@ -217,9 +218,7 @@ _AFTER_LETTER = re.compile(r"(?<!\w)\(?[A-Z][).:][ \t]*[$€£]?$")
 _LETTER_ALONE = re.compile(r"^[\s(*]*([a-zA-Z])[\s).:*]*$")  # "c", "(b).", "A": a letter alone
 
 
-def _choice_spans(
-    text: str, key: ChoiceKey, question: str = ""
-) -> list[tuple[int, int, str, bool]]:
+def choice_spans(text: str, key: ChoiceKey, question: str = "") -> list[tuple[int, int, str, bool]]:
     letters = "".join(sorted(key.options))
     found: list[tuple[int, int, str, bool]] = []
     letter_patterns = [
@@ -259,23 +258,23 @@ def _choice_spans(
             # reply states it as its answer ("15 is the correct answer.")
             spans = [
                 (s, e)
-                for s, e in _equal_numbers(text, value, set()) + _other_fraction_spans(text, option)
+                for s, e in equal_numbers(text, value, set()) + _other_fraction_spans(text, option)
                 if (
                     value not in asked
                     or _states_as_answer(text, s, e)
                     or _AFTER_LETTER.search(text, max(0, s - 8), s)
                 )
-                and not _operand(text, s, e)
+                and not operand(text, s, e)
                 and not _labels_a_part(text, s, question)
             ]
         else:
-            spans = _phrase_spans(text, option)
+            spans = phrase_spans(text, option)
             if option != written:  # the option as written ("$x^2$") names it too
-                spans += _phrase_spans(text, written)
+                spans += phrase_spans(text, written)
             spans += _counted_spans(text, option) + _other_fraction_spans(text, option)
             if (rate := _PERCENT_OPTION.match(option)) is not None:  # "50%": "50 percent"
                 share = float(rate.group(1).replace(",", ""))
-                for at, end in _equal_numbers(text, share, set()):
+                for at, end in equal_numbers(text, share, set()):
                     if (sign := _PERCENT_AFTER.match(text, end)) is not None:
                         spans.append((at, sign.end()))
             amount = amount_of(option)
@@ -285,7 +284,7 @@ def _choice_spans(
     return _join_letter_and_text(text, _drop_overlaps(found))
 
 
-def _other_amount(text: str, option: str, start: int, end: int) -> bool:
+def other_amount(text: str, option: str, start: int, end: int) -> bool:
     """Whether the reply's words ``start:end``, taken for ``option`` in other words, hold an
     amount in another unit than the option's that is not the option's amount ("3,000
     meters" is not "(E) 3000 km")."""
@@ -315,7 +314,7 @@ def _join_letter_and_text(
     return out
 
 
-def _option_lists(text: str, key: ChoiceKey) -> list[tuple[int, int]]:
+def option_lists(text: str, key: ChoiceKey) -> list[tuple[int, int]]:
     """Where the reply writes out the whole option list, every letter with its text in order
     ("... is (A)6\n(B)7\n(C)8 ..."): an echo of the question, which chooses none of them; so
     is a list of its own (:func:`_letter_runs`)."""
@@ -371,12 +370,12 @@ def _letter_runs(text: str) -> list[tuple[int, int]]:
     return runs
 
 
-def _within(spans: list[tuple[int, int]], at: int) -> bool:
+def within(spans: list[tuple[int, int]], at: int) -> bool:
     """Whether ``at`` falls in one of ``spans`` (sorted, not overlapping), in log time: a
     reply that writes the option list out thousands of times stays linear to read.
 
     Example:
-        >>> _within([(0, 5), (10, 12)], 11), _within([(0, 5), (10, 12)], 5)
+        >>> within([(0, 5), (10, 12)], 11), within([(0, 5), (10, 12)], 5)
         (True, False)
     """
     i = bisect_right(spans, at, key=lambda span: span[0]) - 1
@@ -387,7 +386,7 @@ _WORDED = re.compile(r"[A-Za-z]{2}")  # an option's words, not a letter or a num
 _EQUATED = re.compile(r"\s+(?:is|was|are|were)\s+(?:also\s+|actually\s+|really\s+)?", re.I)
 
 
-def _equated_options(text: str, spans: list[tuple[int, int, str, bool]]) -> str | None:
+def equated_options(text: str, spans: list[tuple[int, int, str, bool]]) -> str | None:
     """The words of a statement that one option is another ("The Strait of Hormuz is the
     Strait of Gibraltar."): the option texts of two letters joined by nothing but "is", so
     the reply names both as one, and a reader cannot tell which it chose (options in words:
@@ -400,7 +399,7 @@ def _equated_options(text: str, spans: list[tuple[int, int, str, bool]]) -> str 
     return None
 
 
-def _mismatched_letters(
+def mismatched_letters(
     text: str, spans: list[tuple[int, int, str, bool]]
 ) -> list[tuple[int, int, str, bool]]:
     """Letters written with another option's text ("A) 28" when (A) is $25 and (B) is $28),
@@ -417,7 +416,7 @@ _REST_OF_LINE = re.compile(r"[)\].:]?[ \t]*([^\n]*)")
 _OTHER_WORDS_MIN = 3
 
 
-def _letter_with_other_words(
+def letter_with_other_words(
     text: str, spans: list[tuple[int, int, str, bool]], key: ChoiceKey, question: str
 ) -> str | None:
     """The line of a reply that names one letter only and writes after it, in words of its
@@ -433,7 +432,7 @@ def _letter_with_other_words(
         said = rest.group(1).strip() if rest else ""
         own = key.options[letter]
         if len(content_tokens(said)) < _OTHER_WORDS_MIN or any(
-            _phrase_spans(said, form) for form in {own, option_plain(own)}
+            phrase_spans(said, form) for form in {own, option_plain(own)}
         ):
             continue
         closest = best_option(said, key.options, question)
@@ -451,9 +450,9 @@ def _states_as_answer(text: str, start: int, end: int) -> bool:
     correct answer.", "The answer is 15.", a reply that is that number alone)."""
     after = text[end : end + 60]
     return bool(
-        _EXPLICIT_AFTER.search(after)
-        or _DECLARED_BEFORE.search(text[max(0, start - 60) : start])
-        or (_LEAD.match(text[:start]) and _ALONE_AFTER.match(after))
+        EXPLICIT_AFTER.search(after)
+        or DECLARED_BEFORE.search(text[max(0, start - 60) : start])
+        or (LEAD.match(text[:start]) and ALONE_AFTER.match(after))
     )
 
 
@@ -465,7 +464,7 @@ _RUNAWAY_DIGITS = 24
 _POWER_AFTER = re.compile(r"\s*\^|\s+\*\*|\*\*(?=[\w(\-])")
 
 
-def _after_power(text: str, start: int) -> bool:
+def after_power(text: str, start: int) -> bool:
     r"""Whether ``text`` has a ``^`` or ``**`` before ``start`` with only blanks between: what
     ``re.search(r"(?:\^|\*\*)\s*$", text[:start])`` says, read back from ``start`` (that
     search scanned the whole text before every number, a reply of many numbers in the
@@ -475,9 +474,9 @@ def _after_power(text: str, start: int) -> bool:
     an operand is ("2**3", "2 ** 3").
 
     Example:
-        >>> _after_power("2^ 3", 3), _after_power("2 ** 3", 5), _after_power("2 * 3", 4)
+        >>> after_power("2^ 3", 3), after_power("2 ** 3", 5), after_power("2 * 3", 4)
         (True, True, False)
-        >>> _after_power("2**3", 3), _after_power("**56**", 2), _after_power("is **56**", 5)
+        >>> after_power("2**3", 3), after_power("**56**", 2), after_power("is **56**", 5)
         (True, False, False)
     """
     j = start
@@ -506,14 +505,14 @@ _TERM_AFTER = re.compile(r"\s*[=≈]")
 _EQUALS_A_NUMBER = re.compile(r"\s*[=≈]\s*[$£€]?\s*-?\d")
 
 
-def _operand(text: str, start: int, end: int) -> bool:
+def operand(text: str, start: int, end: int) -> bool:
     """Whether the number at ``start:end`` is an operand rather than a result: followed by an
     operator ("1 * (…", "2^2"), a base or an exponent, the factor after "multiply ... by",
     or a term left of an "=" ("3x + 6 = 27")."""
     return bool(
         _OPERAND_AFTER.match(text, end)
         or _POWER_AFTER.match(text, end)
-        or _after_power(text, start)
+        or after_power(text, start)
         or _FACTOR_BEFORE.search(text, max(0, start - 90), start)
         or (_TERM_BEFORE.search(text, max(0, start - 20), start) and _TERM_AFTER.match(text, end))
     )
@@ -521,7 +520,7 @@ def _operand(text: str, start: int, end: int) -> bool:
 
 # a reply that is one number and nothing else answers with it, even a number of the question
 # ("$300,000." to "One point on a $300,000 mortgage costs how much?")
-_BARE_NUMBER = re.compile(r"^[\s*]*[$£€]?\s*-?[\d,]+(?:\.\d+)?\s*%?[\s*]*[.!]?\s*$")
+BARE_NUMBER = re.compile(r"^[\s*]*[$£€]?\s*-?[\d,]+(?:\.\d+)?\s*%?[\s*]*[.!]?\s*$")
 # the result of a worked step: "0.15 * 80 = 15" states 15 even when the question has a 15
 _STEP_RESULT = re.compile(r"\d\s*[-+*×÷/x]\s*[$£€]?\d[\d,.]*\s*[=≈]\s*[$£€]?$")
 # "The answer is 14.", "The answer is indeed x = 14."
@@ -581,25 +580,25 @@ def _input_units(question: str) -> frozenset[str]:
     asked = _ASKED_UNIT.search(question.strip())
     if asked is None:
         return frozenset()
-    want = _unit(asked.group(1))
-    return frozenset(u for m in _QUANTITY.finditer(question) if (u := _unit(m.group(1))) != want)
+    want = unit(asked.group(1))
+    return frozenset(u for m in _QUANTITY.finditer(question) if (u := unit(m.group(1))) != want)
 
 
-def _unit(word: str) -> str:
+def unit(word: str) -> str:
     word = word.lower()
     return word[:-1] if len(word) > 3 and word.endswith("s") else word
 
 
-def _same_unit(word: str, noun: str) -> bool:
+def same_unit(word: str, noun: str) -> bool:
     """Whether ``word`` names the unit ``noun`` does ("g" and "grams", "apples" and "apple")."""
-    return _unit(word) == _unit(noun) or same_unit(word, noun)
+    return unit(word) == unit(noun) or same_unit_word(word, noun)
 
 
 def _in_input_unit(text: str, end: int, units: frozenset[str]) -> bool:
     """Whether the number ending at ``end`` is followed by one of the question's input
     ``units``."""
     after = _UNIT_AFTER.match(text, end)
-    return after is not None and _unit(after.group(1)) in units
+    return after is not None and unit(after.group(1)) in units
 
 
 _PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per cent\b)", re.I)
@@ -629,8 +628,8 @@ def _gives_a_rate(question: str, key: NumberKey) -> bool:
     return gives is not None and not _ASKS_A_RATE.search(question)
 
 
-_HOW_MANY = re.compile(r"\bhow (?:many|much)\s+([A-Za-z]+)", re.I)
-_WORD_AFTER = re.compile(r"\s*([A-Za-z]+)")
+HOW_MANY = re.compile(r"\bhow (?:many|much)\s+([A-Za-z]+)", re.I)
+WORD_AFTER = re.compile(r"\s*([A-Za-z]+)")
 
 
 def _in_asked_unit(text: str, end: int, question: str) -> bool:
@@ -642,14 +641,14 @@ def _in_asked_unit(text: str, end: int, question: str) -> bool:
     >>> _in_asked_unit("which is 2.5 minutes.", 12, q), _in_asked_unit("2.5 hours", 3, q)
     (True, False)
     """
-    how = _HOW_MANY.search(question)
-    after = _WORD_AFTER.match(text, end)
-    if how is None or after is None or _unit(after.group(1)) != _unit(how.group(1)):
+    how = HOW_MANY.search(question)
+    after = WORD_AFTER.match(text, end)
+    if how is None or after is None or unit(after.group(1)) != unit(how.group(1)):
         return False
     said = re.search(r"[\d.,]+$", text[:end])  # the figure itself, not "**20"
     number = said.group(0) if said is not None else ""
     given = re.search(rf"(?<![\w.]){re.escape(number)}\s*([A-Za-z]+)", question)
-    return given is not None and _unit(given.group(1)) != _unit(how.group(1))
+    return given is not None and unit(given.group(1)) != unit(how.group(1))
 
 
 def _restates_given(text: str, start: int, end: int, asked: str) -> bool:
@@ -678,7 +677,7 @@ def _counts_in_prose(text: str, number: re.Match[str], question: str) -> bool:
     noun = _NEXT_WORD.match(text, number.end())
     if noun is None or not noun.group(1).isalpha():
         return False
-    word = _unit(noun.group(1))
+    word = unit(noun.group(1))
     return not re.search(rf"\b{re.escape(word)}", question, re.I)
 
 
@@ -691,7 +690,7 @@ def _stated_result(text: str, start: int, end: int) -> bool:
     after = text[end : end + 60]
     if percent := _PERCENT_AFTER.match(after):  # "The profit is 20%."
         after = after[percent.end() :]
-    return bool(_ANSWER_IS.search(before)) and bool(_ALONE_AFTER.match(after))
+    return bool(_ANSWER_IS.search(before)) and bool(ALONE_AFTER.match(after))
 
 
 _REFERENCE_BEFORE = re.compile(
@@ -707,7 +706,7 @@ _WRITTEN_FRACTION = re.compile(
 )
 
 
-def _number_spans(
+def number_spans(
     text: str, key: NumberKey, ignore: set[float], question: str = ""
 ) -> list[tuple[int, int, str, bool]]:
     markers = {m.end() - 2 for m in _LIST_MARKER.finditer(text)}  # where each "1." has its "."
@@ -717,7 +716,7 @@ def _number_spans(
     found: list[tuple[int, int, str, bool]] = []
     fractions = [f for f in _WRITTEN_FRACTION.finditer(text) if int(f["den"] or f["tden"]) != 0]
     for f in fractions:  # "1/2", "\frac{1}{2}": one number, not a 1 and a 2
-        if _operand(text, f.start(), f.end()) or _TERM_BEFORE.search(text[: f.start()]):
+        if operand(text, f.start(), f.end()) or _TERM_BEFORE.search(text[: f.start()]):
             continue
         if _EQUALS_A_NUMBER.match(text, f.end()):  # "4/16 = 25%": a sum, its result after it
             continue
@@ -734,7 +733,7 @@ def _number_spans(
             continue
         if len(m.group(0)) > _RUNAWAY_DIGITS:  # "2 * (1000000…": degenerate output, no answer
             continue
-        if _operand(text, m.start(), m.end()):  # "1 * (…", "2^2", "by 0.15": no result
+        if operand(text, m.start(), m.end()):  # "1 * (…", "2^2", "by 0.15": no result
             continue
         if _labels_a_part(text, m.start(), question):
             continue  # "as shown in Figure 7", "Step 7: done": a label, no result
@@ -799,13 +798,13 @@ def _drop_restated_as_percent(
 _NO_BEFORE_A_WORD = re.compile(r"\s+[\w'’]", re.I)
 
 
-def _alias_spans(text: str, alias: str) -> list[tuple[int, int]]:
+def alias_spans(text: str, alias: str) -> list[tuple[int, int]]:
     """Where ``text`` names ``alias``; a number alias also as a numeral ("four", "4"); the
     alias "no" only where it stands as an answer, not before the word it determines."""
     value = to_number(alias.strip())
     if value is not None:
-        return _equal_numbers(text, value, set())
-    spans = _phrase_spans(text, alias)
+        return equal_numbers(text, value, set())
+    spans = phrase_spans(text, alias)
     if alias.strip().lower() == "no":
         spans = [(s, e) for s, e in spans if not _NO_BEFORE_A_WORD.match(text, e)]
     return spans
@@ -821,7 +820,7 @@ def same_alias(a: str, b: str) -> bool:
     """
 
     def names_all_of(text: str, alias: str) -> bool:
-        spans = _alias_spans(text, alias)
+        spans = alias_spans(text, alias)
         return any(not _WORD.search(text[:s] + text[e:]) for s, e in spans)
 
     return names_all_of(a, b) or names_all_of(b, a)
@@ -932,11 +931,11 @@ def _spellings(alias: str) -> list[str]:
     return [alias] if plain == alias or not plain.strip() else [alias, plain]
 
 
-def _text_spans(text: str, key: TextKey, wrong: list[str]) -> list[tuple[int, int, str, bool]]:
+def text_spans(text: str, key: TextKey, wrong: list[str]) -> list[tuple[int, int, str, bool]]:
     found: list[tuple[int, int, str, bool]] = []
     for alias in key.accept:
         for spelling in _spellings(alias):  # "$x^2$": "x^2" names it too
-            found += [(s, e, key.canonical, True) for s, e in _alias_spans(text, spelling)]
+            found += [(s, e, key.canonical, True) for s, e in alias_spans(text, spelling)]
         found += [(s, e, key.canonical, True) for s, e in _statement_spans(text, alias)]
     if key.regex:
         for m in compile_pattern(key.regex).finditer(text):  # RE2: linear time
@@ -945,7 +944,7 @@ def _text_spans(text: str, key: TextKey, wrong: list[str]) -> list[tuple[int, in
     named = _one_name_per_value(wrong)  # "4/12" and "1/3", both wrong: one answer
     for alias in wrong:
         for spelling in _spellings(alias):
-            found += [(s, e, named[alias], False) for s, e in _alias_spans(text, spelling)]
+            found += [(s, e, named[alias], False) for s, e in alias_spans(text, spelling)]
     if not found:  # a name misspelt ("Amelia Earhardt"), where none is written right
         for alias in key.accept:
             found += [(s, e, key.canonical, True) for s, e in _misspelt_spans(text, alias)]
@@ -978,7 +977,7 @@ _SUM = re.compile(
 )
 
 
-def _drop_other_sums(
+def drop_other_sums(
     text: str, question: str, spans: list[tuple[int, int, str, bool]]
 ) -> list[tuple[int, int, str, bool]]:
     """Leave out the numbers of an equation about other operands than the question's
