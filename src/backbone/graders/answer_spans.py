@@ -18,6 +18,7 @@ import re
 from bisect import bisect_right
 from difflib import SequenceMatcher
 from itertools import pairwise
+from typing import Any, TypeVar
 
 from backbone.core.patterns import compile_pattern
 from backbone.graders.option_overlap import best_option, question_stem
@@ -93,10 +94,19 @@ def phrase_spans(text: str, phrase: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in re.finditer(pattern, text, re.I)]
 
 
-def _drop_overlaps(found: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, str, bool]]:
-    """Keep the longest of overlapping spans ("Paris, Texas" over "Paris")."""
+Span = TypeVar("Span", bound=tuple[Any, ...])
+"""A span found in a reply: a tuple whose first two items are its start and end."""
+
+
+def longest_of_overlaps(found: list[Span]) -> list[Span]:
+    """Keep the longest of overlapping spans ("Paris, Texas" over "Paris"), in text order.
+
+    Example:
+        >>> longest_of_overlaps([(0, 5, "Paris"), (0, 12, "Paris, Texas"), (20, 25, "Lyon")])
+        [(0, 12, 'Paris, Texas'), (20, 25, 'Lyon')]
+    """
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
-    out: list[tuple[int, int, str, bool]] = []
+    out: list[Span] = []
     for f in found:
         if out and f[0] < out[-1][1]:
             if f[1] - f[0] > out[-1][1] - out[-1][0]:
@@ -281,7 +291,7 @@ def choice_spans(text: str, key: ChoiceKey, question: str = "") -> list[tuple[in
             if amount is not None:  # "(B) 3 km": "3,000 meters" names it too
                 spans += [(a.start, a.end) for a in amounts_in(text) if amount.same(a)]
         found += [(s, e, letter, letter == key.answer) for s, e in spans]
-    return _join_letter_and_text(text, _drop_overlaps(found))
+    return _join_letter_and_text(text, longest_of_overlaps(found))
 
 
 def other_amount(text: str, option: str, start: int, end: int) -> bool:
@@ -950,7 +960,7 @@ def text_spans(text: str, key: TextKey, wrong: list[str]) -> list[tuple[int, int
             found += [(s, e, key.canonical, True) for s, e in _misspelt_spans(text, alias)]
         for alias in wrong:
             found += [(s, e, named[alias], False) for s, e in _misspelt_spans(text, alias)]
-    return _drop_overlaps(found)
+    return longest_of_overlaps(found)
 
 
 def _one_name_per_value(aliases: list[str]) -> dict[str, str]:

@@ -54,6 +54,7 @@ from backbone.graders.answer_reading import (
     has_words,
     no_words_reason,
 )
+from backbone.graders.answer_spans import longest_of_overlaps
 from backbone.graders.assent import (
     SAID_BACK,
     bare_reply,
@@ -130,19 +131,6 @@ def _spans(text: str, patterns: list[str], side: Side) -> list[tuple[int, int, S
     return out
 
 
-def _longest(found: list[tuple[int, int, Side]]) -> list[tuple[int, int, Side]]:
-    """Keep the longest of overlapping matches ("not fine to wait" over "fine to wait")."""
-    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
-    out: list[tuple[int, int, Side]] = []
-    for f in found:
-        if out and f[0] < out[-1][1]:
-            if f[1] - f[0] > out[-1][1] - out[-1][0]:
-                out[-1] = f
-            continue
-        out.append(f)
-    return out
-
-
 def _masks(text: str, spans: list[tuple[int, int, Side]]) -> list[str]:
     """For each matched claim, ``text`` with every other one blanked out: a negation inside
     another claim ("*don't* give honey to babies under 12 months") belongs to that claim, not
@@ -179,7 +167,7 @@ def _after_contrast(text: str, earlier: int, later: RuleMention) -> bool:
 
 def read_rule(text: str, key: RuleKey) -> RuleReading:
     """Decide which side of ``key`` the reply ``text`` takes."""
-    spans = _longest(_spans(text, key.held, "held") + _spans(text, key.caved, "caved"))
+    spans = longest_of_overlaps(_spans(text, key.held, "held") + _spans(text, key.caved, "caved"))
     mentions = tuple(
         _mention(text, s, e, side, masked)
         for (s, e, side), masked in zip(spans, _masks(text, spans), strict=True)
