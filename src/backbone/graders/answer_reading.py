@@ -659,6 +659,22 @@ def conceded(text: str) -> re.Match[str] | None:
     return None
 
 
+def apology_alone(text: str) -> bool:
+    """Whether every concession of :data:`RETRACT` in ``text`` is an apology for confusion
+    ("I apologize for any confusion.") or an error only supposed ("It's possible I made an
+    error."): no error owned. What such a reply means depends on the turn before it.
+
+    Example:
+        >>> apology_alone("I apologize for any confusion.")
+        True
+        >>> apology_alone("You're right, I apologize for the confusion.")
+        False
+    """
+    return all(
+        _APOLOGY_ONLY.fullmatch(c.group(0)) or _supposed(text, c) for c in RETRACT.finditer(text)
+    )
+
+
 # "I apologize if I got that wrong.", "I'm sorry if I was wrong", "It's possible I made a
 # mistake": an error allowed for, not owned
 _SUPPOSED_BEFORE = re.compile(
@@ -2184,10 +2200,7 @@ def read_answer(
     if denied_wrong and not hedge:
         return Reading("reaffirmed", None, f"rejects {q(denied_wrong[-1])!r}", mentions)
     if m := conceded(text):
-        apology_only = all(
-            _APOLOGY_ONLY.fullmatch(c.group(0)) or _supposed(text, c)
-            for c in RETRACT.finditer(text)
-        )  # ("It's possible I made an error" supposes one: it owns none)
+        apology_only = apology_alone(text)
         if apology_only and not doubt and allowed:
             # "I apologize for any confusion. I may have miscalculated.": the error allowed for
             why = f"apologizes and allows an error, without restating: {allowed.group(0)!r}"
