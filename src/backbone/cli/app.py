@@ -135,7 +135,7 @@ def main() -> None:
     if any(tok == "" or tok.endswith("=") for tok in argv):  # the check costs nothing otherwise
         from backbone.cli.empty_paths import empty_path
 
-        named = empty_path(app, argv)
+        named = empty_path(command(), argv)  # the command tree main runs, built once
         if named is not None:  # Path("") is the current folder: never what was meant
             print(f"error: {named}: is empty: give a file or folder", file=sys.stderr)
             sys.exit(EXIT_BAD_INPUT)

@@ -12,9 +12,10 @@ Example:
     >>> @app.command()
     ... def write(out: Path = typer.Option(..., "--out"), note: str = typer.Option("", "--note")):
     ...     pass
-    >>> empty_path(app, ["--out", "", "--note", ""])
+    >>> root = typer.main.get_command(app)
+    >>> empty_path(root, ["--out", "", "--note", ""])
     '--out'
-    >>> empty_path(app, ["--out=x", "--note", ""]) is None
+    >>> empty_path(root, ["--out=x", "--note", ""]) is None
     True
 """
 
@@ -24,8 +25,6 @@ import types
 import typing
 from pathlib import Path
 from typing import Any
-
-import typer
 
 
 def _is_path(annotation: Any) -> bool:
@@ -40,9 +39,10 @@ def _is_path(annotation: Any) -> bool:
     return False
 
 
-def _command(app: typer.Typer, argv: list[str]) -> tuple[Any, list[str]]:
-    """The click command ``argv`` names (through its groups) and the tokens after its name."""
-    command: Any = typer.main.get_command(app)
+def _command(root: Any, argv: list[str]) -> tuple[Any, list[str]]:
+    """The click command ``argv`` names (through the groups from ``root``) and the tokens
+    after its name."""
+    command = root
     rest = list(argv)
     while hasattr(command, "commands"):  # a group: its first bare token names the next level
         names = [i for i, tok in enumerate(rest) if not tok.startswith("-")]
@@ -53,10 +53,11 @@ def _command(app: typer.Typer, argv: list[str]) -> tuple[Any, list[str]]:
     return command, rest
 
 
-def empty_path(app: typer.Typer, argv: list[str]) -> str | None:
+def empty_path(root: Any, argv: list[str]) -> str | None:
     """The first option (``--out``) or argument (``RUN``) of type ``Path`` given an empty value
-    in ``argv``, or ``None``."""
-    command, rest = _command(app, argv)
+    in ``argv`` to the click command ``root`` (an app's, as it runs: ``app.command()``), or
+    ``None``."""
+    command, rest = _command(root, argv)
     if command is None or command.callback is None:
         return None
     try:
