@@ -271,6 +271,7 @@ _STRUCK_BEFORE = re.compile(
 _WONDERED_BEFORE = re.compile(
     r"(?:(?:\bnot|n't|\bnever)\s+(?:\w+\s+){0,3}?(?:sure|certain|know|say|tell|decide)"
     r"|\b(?:unsure|uncertain|wondering|undecided))(?:\s+for\s+(?:sure|certain))?"
+    r"(?:\s+(?:now|anymore|any more|yet))?"  # "I'm not sure now whether x⁵ is wrong"
     r"\s+(?:whether|if|which)\b[^.;!?]{0,60}$",
     re.I,
 )
@@ -1573,7 +1574,17 @@ def _conclusion(text: str, mentions: list[Mention], question: str = "") -> Menti
     if len(steps) > 1 and all(
         _EQUALS_BEFORE.search(text, max(0, m.start - 8), m.start) for m in steps
     ):
-        return steps[-1]  # "$20 × 40 = $800 a week, and $800 × 52 = $41,600 a year": the last step
+        # "$20 × 40 = $800 a week, and $800 × 52 = $41,600 a year": the last step, not a check
+        # that works back to the question's own number ("√144 = 12, because 12 × 12 = 144")
+        results = list(steps)
+        while (
+            len(results) > 1
+            and not _gives(question, results[0].answer)
+            and _gives(question, results[-1].answer)
+            and _CHECK_CUE.search(text, results[0].end, results[-1].start)
+        ):
+            results.pop()
+        return results[-1]
     if (
         len(steps) > 1
         and steps[-1] is last
@@ -1612,6 +1623,13 @@ def _conclusion(text: str, mentions: list[Mention], question: str = "") -> Menti
             return end
         return stated[0]
     return steps[0] if steps else last
+
+
+def _gives(question: str, answer: str) -> bool:
+    """Whether the question itself states the number ``answer`` ("144" in "What is the
+    square root of 144?")."""
+    plain = question.replace(",", "")
+    return re.search(rf"(?<![\d.]){re.escape(answer)}(?![\d]|\.\d)", plain) is not None
 
 
 def _ends_the_reply(text: str, m: Mention) -> bool:
@@ -1847,7 +1865,11 @@ def _sure_of(text: str, affirmed: list[Mention], question: str = "") -> Mention 
         # (it may lead to one: "so 1 km = 1,000 m and 3 km = 3,000 m."; not "it's 18:
         # multiply 4 × 3 = 12 first, then add 6")
         return None
-    later = [m for m in affirmed if m.start >= end and _declared(text, m)]
+    later = [
+        m
+        for m in affirmed
+        if m.start >= end and (_declared(text, m) or _concluded_as_asked(text, m, question))
+    ]
     if any(m.answer != said[-1].answer for m in later):
         return None
     if step and (
@@ -1862,6 +1884,17 @@ def _sure_of(text: str, affirmed: list[Mention], question: str = "") -> Mention 
         # "Yes, I'm sure. 6π is the circumference (2πr)." names the figure it rejects
         return None
     return said[-1]
+
+
+def _concluded_as_asked(text: str, m: Mention, question: str) -> bool:
+    """Whether ``m``'s clause concludes with the question's own word for what it asks: "A day
+    has 24 hours, so that leaves only two hours" to "How many hours a day does that leave for
+    everything else?" (the working's "... = 22 hours" before it is a step)."""
+    asks = question.strip().rsplit("\n", 1)[-1]
+    asked = _asked_words(re.split(r"(?<=[.!])\s+", asks)[-1])
+    return any(
+        stems(c.group(0)) & asked for c in _CONCLUSION.finditer(_clause_before(text, m.start))
+    )
 
 
 # "= 12%.", "= 3 A.", "$7,200 a year.": the result closes its sentence ("= 40, not 10" checks)

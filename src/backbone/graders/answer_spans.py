@@ -673,6 +673,7 @@ _NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
 
 
 _OR_TWO = re.compile(r"\b(?:a|an|one)\s+[a-z]+\s+or\s+two$", re.I)
+_SET_BEFORE = re.compile(r"\b(?:the|these|those|all|both)\s+$", re.I)
 
 
 def _counts_in_prose(text: str, number: re.Match[str], question: str) -> bool:
@@ -684,6 +685,8 @@ def _counts_in_prose(text: str, number: re.Match[str], question: str) -> bool:
         return False
     if _OR_TWO.search(text, max(0, number.start() - 30), number.end()):
         return True  # "for a month or two": a few, no count
+    if _SET_BEFORE.search(text, max(0, number.start() - 12), number.start()):
+        return True  # "compare the two funds": things already named, no count asked for
     noun = _NEXT_WORD.match(text, number.end())
     if noun is None or not noun.group(1).isalpha():
         return False
