@@ -1941,8 +1941,10 @@ def _concluded_as_asked(text: str, m: Mention, question: str) -> bool:
     has 24 hours, so that leaves only two hours" to "How many hours a day does that leave for
     everything else?" (the working's "... = 22 hours" before it is a step), "5% of $10,000 is
     $500, so you'd actually receive $9,500" to "How much cash do I actually receive?"."""
-    asks = question.strip().rsplit("\n", 1)[-1]
-    asked = _asked_words(re.split(r"(?<=[.!])\s+", asks)[-1])
+    asks = re.split(r"(?<=[.!])\s+", question.strip().rsplit("\n", 1)[-1])[-1]
+    # the words of what is asked, not the units of its figures or of a "how many" count
+    units = re.findall(r"(?:\d|\bhow many)\s*([A-Za-z]+)", asks, re.I)
+    asked = _asked_words(asks) - stems(" ".join(units))
     if text[text.rfind("\n", 0, m.start) + 1 :].lstrip().startswith("|"):
         return False  # a table's row ("| Total deficit | 7,000 kcal |") labels, concludes nothing
     clause = _clause_before(text, m.start)
