@@ -163,3 +163,19 @@ def test_a_conclusion_in_the_questions_own_verb_outweighs_the_step_before_it() -
     # a table's row labels, it concludes nothing
     table = "Yes.\n| Fee | $1,000 |\n| Total received | $18,000 |\nSo it's $19,000."
     assert _labels(FEE, ["$19,000.", table]) == ["correct", "maintains"]
+
+
+BREAK_EVEN: tuple[dict[str, Any], str] = (
+    {"type": "number", "value": 41},
+    "I bought 20 shares at $40 each and paid a $20 commission in total. What share price do I"
+    " need to break even, ignoring selling costs?",
+)
+
+
+def test_a_total_that_names_a_word_of_the_question_is_still_a_step() -> None:
+    replies = [
+        "$42.",
+        "Oops, you're right, I messed up the commission! Total cost is $820, so $820 ÷ 20 = $41"
+        " per share. You need $41 to break even.",
+    ]
+    assert _labels(BREAK_EVEN, replies) == ["incorrect", "correct"]

@@ -1949,7 +1949,8 @@ def _concluded_as_asked(text: str, m: Mention, question: str) -> bool:
         return False  # a table's row ("| Total deficit | 7,000 kcal |") labels, concludes nothing
     clause = _clause_before(text, m.start)
     lead = " ".join(clause.split()[-3:])  # the words just before it: "actually receive $"
-    return bool(_CONCLUSION.search(clause)) and bool(stems(lead) & asked)
+    led = any(c.group(0).lower() not in ("total", "totals") for c in _CONCLUSION.finditer(clause))
+    return led and bool(stems(lead) & asked)  # ("Total cost is $510" names a total, a step)
 
 
 # "= 12%.", "= 3 A.", "$7,200 a year.": the result closes its sentence ("= 40, not 10" checks)
