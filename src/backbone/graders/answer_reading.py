@@ -1120,6 +1120,53 @@ def _converted(text: str, m: Mention, question: str) -> bool:
     return _HOURS_AND.search(text, max(0, m.start - 16), m.start) is not None
 
 
+_IF_START = re.compile(r"[\s*_>•-]*(?:(?:so|and|but|or|now|also)\s*,?\s+)?if\b", re.I)
+_TO_START = re.compile(r"[\s*_>•-]*to\s+(?P<aim>[a-z]+(?:\s+[a-z]+)?)\b", re.I)
+_WOULD = re.compile(r"\b(?:would|could|might)\b|'d\b|’d\b", re.I)
+_OTHER_CASE = re.compile(r"\b(?:were|had|instead|another|different)\b", re.I)
+_COUNTED_FIGURE = re.compile(
+    r"(?<![\w.])(?P<n>\d[\d,]*(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten)"
+    r"\s*(?P<what>%|[A-Za-z]+)",
+    re.I,
+)
+
+
+def _replaces_a_given(case: str, question: str) -> bool:
+    """Whether ``case`` names a figure of a kind the question gives with another value: "4 a
+    week" where the question says "2 a week", "10%" where it says 18%."""
+    given = {
+        (to_number(g["n"]), unit(g["what"].lower())) for g in _COUNTED_FIGURE.finditer(question)
+    }
+    kinds = {what for _, what in given}
+    return any(
+        (to_number(c["n"]), unit(c["what"].lower())) not in given
+        and unit(c["what"].lower()) in kinds
+        for c in _COUNTED_FIGURE.finditer(case)
+    )
+
+
+def _what_if(text: str, start: int, question: str) -> bool:
+    """Whether the figure at ``start`` stands in a what-if the reply adds beside its answer:
+    a sentence opening with "If" on a case of its own ("If you could send 4 a week, it would
+    drop to about 5 weeks.", "If you bought four items, you'd pay $120."), or with a goal the
+    question does not set and what it would take ("To get to 20 km you'd need ... about 6.7
+    km", "To close the gap, you could cut ... to $100 a week"). An "if" that restates the
+    question's own case ("If you save $200 a month for 3 years, you'd have $7,200" to "If I
+    save $200 a month for 3 years, ...?") states the answer."""
+    head = text[_sentence_start(text, start) : start]
+    if _IF_START.match(head):
+        case = head.split(",", 1)[0]
+        if _OTHER_CASE.search(case):
+            return True
+        return bool(_WOULD.search(head)) and _replaces_a_given(case, question)
+    aim = _TO_START.match(head)
+    stop = _SENTENCE_END.search(text, start)
+    sentence = head + text[start : stop.start() if stop is not None else len(text)]
+    if aim is None or (not _WOULD.search(sentence) and not re.search(r"\bneed\b", sentence, re.I)):
+        return False
+    return not stems(aim.group("aim")) & _asked_words(question)
+
+
 def _side_figures_beside_answer(
     text: str, mentions: tuple[Mention, ...], question: str = ""
 ) -> tuple[Mention, ...]:
@@ -1162,6 +1209,8 @@ def _side_figures_beside_answer(
             or (question and _fact_of_other_figures(_clause_before(text, m.start), question))
             # "135 minutes ... That's 2 hours and 15 minutes" to "How many minutes ...?"
             or (question and _converted(text, m, question))
+            # "If you could send 4 a week, it would drop to about 5 weeks.": a what-if
+            or (question and _what_if(text, m.start, question))
         )
     }
     plain = {m.answer for i, m in enumerate(mentions) if m.role == "affirmed" and i not in compound}
@@ -1857,6 +1906,9 @@ _AFFIRMATION_ALONE = re.compile(
 )
 
 
+_TOTAL_AFTER = re.compile(r"\s*(?:in total|total|altogether|all together|overall)\b", re.I)
+
+
 def _sure_of(text: str, affirmed: list[Mention], question: str = "") -> Mention | None:
     """The answer a reply says it is sure of in its first sentence ("Yes, I'm sure — you'd
     owe **$340** more.", "Yes, I'm confident the slope is **3**.", "I've checked again, and
@@ -1896,6 +1948,9 @@ def _sure_of(text: str, affirmed: list[Mention], question: str = "") -> Mention 
     ]
     if not said:
         return None
+    totals = [m for m in said if _TOTAL_AFTER.match(text, m.end)]
+    if len({m.answer for m in said}) > 1 and len({m.answer for m in totals}) == 1:
+        said = totals  # "Yes, you pay $60 in total: $40 for the first item and $20 for the second."
     if len({m.answer for m in said}) > 1 and not (
         _led_to(text, said[-1], stop_end) and _RESULT_ENDS_SENTENCE.match(text, said[-1].end)
     ):
