@@ -670,6 +670,35 @@ def _restates_given(text: str, start: int, end: int, asked: str) -> bool:
 
 
 _NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
+_QUESTION_SENTENCE = re.compile(r"[^.!?\n]+(?:\.\d[^.!?\n]*)*[.!?]?")
+
+
+def _content(words: str) -> set[str]:
+    return {stem(w) for w in re.findall(r"[A-Za-z]{4,}", words)}
+
+
+def _given_restated(text: str, number: re.Match[str], x: float, question: str) -> bool:
+    """Whether a figure the question gives is told back in the words the question gave it
+    with, where those words are not the ones it asks with: "You've got a $1,000 deductible"
+    to "A $1,000 deductible, then 20% coinsurance, on a $3,000 bill. How much do I pay?",
+    "You bought for $1,000 and sold for $1,500" to "... sold them for $1,500. What is my
+    capital gain?" ("Your capital gain is $1,500." says it of what is asked: an answer)."""
+    sentences = [s.group(0) for s in _QUESTION_SENTENCE.finditer(question) if s.group(0).strip()]
+    if len(sentences) < 2:
+        return False
+    asked = _content(sentences[-1])
+    gave = set().union(*(_content(s) for s in sentences[:-1] if x in numbers_in(s))) - asked
+    if not gave:
+        return False
+    clause_start = max(text.rfind(c, 0, number.start()) for c in ",;:.!?\n")
+    clause = text[clause_start + 1 : number.start()]
+    before = re.findall(r"[A-Za-z']+", clause)[-2:]
+    after = _NEXT_WORD.match(text, number.end())
+    near = _content(" ".join(before) + " " + (after.group(1) if after else ""))
+    said_of_asked = {stem(w) for w in re.findall(r"[A-Za-z]{3,}", clause)} & {
+        stem(w) for w in re.findall(r"[A-Za-z]{3,}", sentences[-1])
+    } - {"what", "how", "the", "and", "you", "your", "are", "was", "that", "this", "for"}
+    return bool(near & gave) and not said_of_asked
 
 
 _OR_TWO = re.compile(r"\b(?:a|an|one)\s+[a-z]+\s+or\s+two$", re.I)
@@ -755,6 +784,8 @@ def number_spans(
             continue
         if not ok and _counts_in_prose(text, m, question):
             continue
+        if not ok and question and _given_restated(text, m, x, question):
+            continue  # "You bought for $1,000 and sold for $1,500, but ...": the givens again
         asked = x in ignore and (
             not ok
             or _quotes_question(text, m.start(), m.end(), asked_words)
