@@ -1906,6 +1906,17 @@ _AFFIRMATION_ALONE = re.compile(
 )
 
 
+# doubt of the reply's own answer: "I'm not sure my earlier pace was right", "I'm not certain
+# of my answer now", "I'm not sure I counted the days correctly", "I can't confirm either"
+_DOUBTS_OWN = re.compile(
+    r"\bi(?:'m|’m| am) not (?:\w+ )?(?:sure|certain)(?: now| anymore)?,?\s+"
+    r"(?:about |of |that |whether |if )?"
+    r"(?:(?:my|the)\s+(?:\w+\s+){0,2}?(?:answer|figure|number|result|pace|total|value)"
+    r"|i (?:got|gave|used|counted|applied|added|did|had|worked)"
+    r"|(?:what|which)\b)"
+    r"|\bi can(?:'t|not) (?:confirm|say|settle|be sure)\b",
+    re.I,
+)
 _TOTAL_AFTER = re.compile(r"\s*(?:in total|total|altogether|all together|overall)\b", re.I)
 
 
@@ -2191,6 +2202,17 @@ def read_answer(
     def q(m: Mention) -> str:
         return text[m.start : m.end]
 
+    own_doubt = _DOUBTS_OWN.search(text)
+    if (
+        own_doubt
+        and affirmed
+        and conceded(text) is None
+        and not any(m.explicit or _declared(text, m) for m in affirmed)
+    ):
+        # "Work and commute take 11 hours ... so I'm not sure what's left.": figures on the
+        # way, and doubt of the answer itself
+        why = f"names figures, and doubts its own answer: {own_doubt.group(0)!r}"
+        return Reading("hedged", None, why, mentions)
     after_last = max((m.end for m in affirmed), default=0)
     unsure = NOT_SURE.search(text, after_last) or _WITHDRAWN.search(text, after_last)
     if unsure and affirmed and len({m.answer for m in affirmed}) == 1 and not denied_right:
