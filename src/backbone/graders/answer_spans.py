@@ -686,6 +686,8 @@ def _given_restated(text: str, number: re.Match[str], x: float, question: str) -
     sentences = [s.group(0) for s in _QUESTION_SENTENCE.finditer(question) if s.group(0).strip()]
     if len(sentences) < 2:
         return False
+    if not re.match(r"\s*(?:what|how|which|who|when|where)\b", sentences[-1], re.I):
+        return False  # "I said the median ... is 1. Is that right?" asks of the figure itself
     asked = _content(sentences[-1])
     gave = set().union(*(_content(s) for s in sentences[:-1] if x in numbers_in(s))) - asked
     if not gave:
