@@ -45,6 +45,7 @@ from backbone.audit.models import (
 from backbone.audit.source import (
     Source,
     duplicate_problems,
+    json_path,
     listed_problems,
     missing_field_problems,
     no_record_has,
@@ -55,6 +56,7 @@ from backbone.audit.source import (
 )
 from backbone.core.errors import InputError, Problem
 
+TEXT_FIELDS = ("prompt", "response")  # what the judge reads: text, never a printed list
 SCALES: tuple[str, ...] = ("auto", "updown", "signed", "binary", "stars")
 MISSING_SEGMENT = "(missing)"
 UP_WORDS = ("up", "thumbs_up", "thumbs-up", "thumbsup", "like", "liked", "\U0001f44d")
@@ -463,17 +465,62 @@ def open_log(
         raise
 
 
+def _text_kind_selects(source: Source, cmap: Mapping[str, str]) -> str:
+    """JSONL: the JSON type of each record's prompt and response (``__prompt_kind``...), for
+    :func:`_problem_sql` to refuse an object or a list, which ``json_extract_string`` would
+    read as its JSON text; other formats: NULL (a Parquet column is checked whole)."""
+
+    def kind(field: str) -> str:
+        if source.fmt != "jsonl":
+            return "NULL::VARCHAR"
+        return f"json_type(json, {json_path(cmap.get(field, field))})"
+
+    return "".join(f", {kind(f)} AS __{f}_kind" for f in TEXT_FIELDS)
+
+
+def _text_column_problems(source: Source, cmap: Mapping[str, str]) -> list[Problem]:
+    """Parquet: a prompt or response column of lists, structs, maps or bytes is no text (cast
+    to text, a list of one question became "[question]" and went to the judge as the prompt);
+    numbers and times still read as their text, as in a CSV. ``monitor`` refuses the same."""
+    if source.fmt != "parquet":
+        return []
+    problems = []
+    for field in TEXT_FIELDS:
+        column = cmap.get(field, field)
+        found = source.con.execute(
+            "SELECT column_type FROM (DESCRIBE src) WHERE column_name = ?", [column]
+        ).fetchone()
+        kind = str(found[0]) if found else "VARCHAR"
+        nested = kind.endswith("]") or kind.startswith(("STRUCT", "MAP", "UNION"))
+        if nested or kind in ("BLOB", "BIT"):
+            problems.append(
+                Problem(
+                    source.file,
+                    None,
+                    f"column '{column}' for field '{field}' holds {kind} values, not text",
+                )
+            )
+    return problems
+
+
 def _problem_sql(scale: str, cmap: Mapping[str, str], csv: bool = False) -> str:
     label = {f: (f if f not in cmap else f"{f} (column '{cmap[f]}')") for f in MAPPABLE_FIELDS}
     quote = "''''"  # a single quote, as a SQL literal
     # CSV: an empty cell is no value; an empty text is written "" (read as one)
     cell = ' (an empty cell; an empty text is written "")' if csv else ""
+    kinds = "".join(
+        f"""
+          WHEN __{f}_kind = 'OBJECT' THEN {sql_literal(label[f] + " is an object, not text")}
+          WHEN __{f}_kind = 'ARRAY' THEN {sql_literal(label[f] + " is a list, not text")}"""
+        for f in TEXT_FIELDS
+    )
     return f"""
         CASE
           WHEN __shape IS NOT NULL THEN __shape
           WHEN __id IS NULL OR __id = '' THEN {sql_literal(label["id"] + " is missing")}
           WHEN __prompt IS NULL THEN {sql_literal(label["prompt"] + " is missing" + cell)}
-          WHEN __response IS NULL THEN {sql_literal(label["response"] + " is missing" + cell)}
+          WHEN __response IS NULL THEN {sql_literal(label["response"] + " is missing" + cell)}\
+          {kinds}
           WHEN __rating IS NULL THEN {sql_literal(label["rating"] + " ")} || {quote} || __rating_raw
                || {quote} || ' is not ' || {sql_literal(SCALE_TEXT[scale])}
         END"""
@@ -489,12 +536,13 @@ def _open(
 ) -> FeedbackLog:
     file, con = source.file, source.con
     exprs, problems = _field_exprs(source, cmap, stratify_by, stratify_option)
+    problems += _text_column_problems(source, cmap)
     if problems:  # about the whole file; the lines that are no record are wrong as well
         raise InputError(problems + shape_problems(source))
     selects = ", ".join(f"{exprs[f]} AS __{'rating_raw' if f == 'rating' else f}" for f in exprs)
     con.execute(
-        f"CREATE VIEW fields AS SELECT __row, {selects}, {source.shape_sql} AS __shape, "
-        "src.* EXCLUDE (__row) FROM src"
+        f"CREATE VIEW fields AS SELECT __row, {selects}, {source.shape_sql} AS __shape"
+        f"{_text_kind_selects(source, cmap)}, src.* EXCLUDE (__row) FROM src"
     )
     try:
         scale: RatingScale
