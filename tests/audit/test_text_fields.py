@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from backbone.audit.channels import open_channels
 from backbone.audit.feedback_log import open_log
 from backbone.core.errors import InputError
 from tests.support.loopback import backbone_here
@@ -111,3 +112,38 @@ def test_audit_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     assert f"{path}:2: prompt is an object, not text" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+# ---------- audit-channels reads the same fields through its own views ----------
+
+CHANNEL = {"prompt": "p", "response": "r", "experience": "bad", "disagreed": "yes"}
+
+
+def test_audit_channels_names_a_jsonl_prompt_that_is_an_object_or_a_list(tmp_path: Path) -> None:
+    lines = [
+        {"id": "a", **CHANNEL},
+        {**CHANNEL, "id": "b", "prompt": {"text": "p"}},
+        {**CHANNEL, "id": "c", "response": ["r"]},
+    ]
+    path = tmp_path / "ch.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines))
+    with pytest.raises(InputError) as exc:
+        open_channels(path)
+    assert problems(exc) == [
+        (2, "prompt is an object, not text"),
+        (3, "response is a list, not text"),
+    ]
+
+
+def test_audit_channels_refuses_a_parquet_response_column_of_lists(tmp_path: Path) -> None:
+    path = tmp_path / "ch.parquet"
+    duckdb.connect().execute(
+        f"""COPY (SELECT 'e' || i AS id, 'p' AS prompt, ['r'] AS response,
+                 'bad' AS experience FROM range(3) t(i)) TO '{path}' (FORMAT parquet)"""
+    )
+    with pytest.raises(InputError) as exc:
+        open_channels(path)
+    assert problems(exc) == [
+        (None, "column 'response' for field 'response' holds VARCHAR[] values, not text")
+    ]
+

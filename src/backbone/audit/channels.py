@@ -34,6 +34,7 @@ import duckdb
 from pydantic import BaseModel, Field
 
 from backbone.audit.estimate import share_correct
+from backbone.audit.feedback_log import text_column_problems, text_kind_checks, text_kind_selects
 from backbone.audit.judging import AuditJudge, judge_all
 from backbone.audit.models import Estimate, FeedbackEvent, Judgment, SampledEvent, StratumResult
 from backbone.audit.source import (
@@ -230,6 +231,7 @@ def _open(source: Source, cmap: dict[str, str]) -> ChannelLog:
                 f"(columns: {', '.join(source.names)}); map yours with --map FIELD=COLUMN",
             )
         )
+    problems += text_column_problems(source, cmap)
     if problems:  # about the whole file; the lines that are no record are wrong as well
         raise InputError(problems + shape_problems(source))
     raw = ", ".join(
@@ -244,8 +246,8 @@ def _open(source: Source, cmap: dict[str, str]) -> ChannelLog:
     )
     try:
         con.execute(
-            f"CREATE VIEW channel_fields AS SELECT __row, {raw}, {source.shape_sql} AS __shape, "
-            "src.* EXCLUDE (__row) FROM src"
+            f"CREATE VIEW channel_fields AS SELECT __row, {raw}, {source.shape_sql} AS __shape"
+            f"{text_kind_selects(source, cmap)}, src.* EXCLUDE (__row) FROM src"
         )
         signals = ", ".join(f"{_signal_sql(s)} AS __{s}" for s in SIGNALS)
         con.execute(f"CREATE VIEW channel_signals AS SELECT *, {signals} FROM channel_fields")
@@ -256,6 +258,7 @@ def _open(source: Source, cmap: dict[str, str]) -> ChannelLog:
               WHEN __id IS NULL OR __id = '' THEN {sql_literal(label["id"] + " is missing")}
               WHEN __prompt IS NULL THEN {sql_literal(label["prompt"] + " is missing")}
               WHEN __response IS NULL THEN {sql_literal(label["response"] + " is missing")}
+              {text_kind_checks(label)}
               {checks}
             END AS __problem FROM channel_signals
             """

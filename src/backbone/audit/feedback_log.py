@@ -465,9 +465,9 @@ def open_log(
         raise
 
 
-def _text_kind_selects(source: Source, cmap: Mapping[str, str]) -> str:
+def text_kind_selects(source: Source, cmap: Mapping[str, str]) -> str:
     """JSONL: the JSON type of each record's prompt and response (``__prompt_kind``...), for
-    :func:`_problem_sql` to refuse an object or a list, which ``json_extract_string`` would
+    :func:`text_kind_checks` to refuse an object or a list, which ``json_extract_string`` would
     read as its JSON text; other formats: NULL (a Parquet column is checked whole)."""
 
     def kind(field: str) -> str:
@@ -478,7 +478,7 @@ def _text_kind_selects(source: Source, cmap: Mapping[str, str]) -> str:
     return "".join(f", {kind(f)} AS __{f}_kind" for f in TEXT_FIELDS)
 
 
-def _text_column_problems(source: Source, cmap: Mapping[str, str]) -> list[Problem]:
+def text_column_problems(source: Source, cmap: Mapping[str, str]) -> list[Problem]:
     """Parquet: a prompt or response column of lists, structs, maps or bytes is no text (cast
     to text, a list of one question became "[question]" and went to the judge as the prompt);
     numbers and times still read as their text, as in a CSV. ``monitor`` refuses the same."""
@@ -503,17 +503,23 @@ def _text_column_problems(source: Source, cmap: Mapping[str, str]) -> list[Probl
     return problems
 
 
-def _problem_sql(scale: str, cmap: Mapping[str, str], csv: bool = False) -> str:
-    label = {f: (f if f not in cmap else f"{f} (column '{cmap[f]}')") for f in MAPPABLE_FIELDS}
-    quote = "''''"  # a single quote, as a SQL literal
-    # CSV: an empty cell is no value; an empty text is written "" (read as one)
-    cell = ' (an empty cell; an empty text is written "")' if csv else ""
-    kinds = "".join(
+def text_kind_checks(label: Mapping[str, str]) -> str:
+    """The ``WHEN`` clauses that name a JSONL prompt or response that is an object or a list
+    (over :func:`text_kind_selects`' columns; ``label``: each field's name in messages)."""
+    return "".join(
         f"""
           WHEN __{f}_kind = 'OBJECT' THEN {sql_literal(label[f] + " is an object, not text")}
           WHEN __{f}_kind = 'ARRAY' THEN {sql_literal(label[f] + " is a list, not text")}"""
         for f in TEXT_FIELDS
     )
+
+
+def _problem_sql(scale: str, cmap: Mapping[str, str], csv: bool = False) -> str:
+    label = {f: (f if f not in cmap else f"{f} (column '{cmap[f]}')") for f in MAPPABLE_FIELDS}
+    quote = "''''"  # a single quote, as a SQL literal
+    # CSV: an empty cell is no value; an empty text is written "" (read as one)
+    cell = ' (an empty cell; an empty text is written "")' if csv else ""
+    kinds = text_kind_checks(label)
     return f"""
         CASE
           WHEN __shape IS NOT NULL THEN __shape
@@ -536,13 +542,13 @@ def _open(
 ) -> FeedbackLog:
     file, con = source.file, source.con
     exprs, problems = _field_exprs(source, cmap, stratify_by, stratify_option)
-    problems += _text_column_problems(source, cmap)
+    problems += text_column_problems(source, cmap)
     if problems:  # about the whole file; the lines that are no record are wrong as well
         raise InputError(problems + shape_problems(source))
     selects = ", ".join(f"{exprs[f]} AS __{'rating_raw' if f == 'rating' else f}" for f in exprs)
     con.execute(
         f"CREATE VIEW fields AS SELECT __row, {selects}, {source.shape_sql} AS __shape"
-        f"{_text_kind_selects(source, cmap)}, src.* EXCLUDE (__row) FROM src"
+        f"{text_kind_selects(source, cmap)}, src.* EXCLUDE (__row) FROM src"
     )
     try:
         scale: RatingScale
