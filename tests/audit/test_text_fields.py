@@ -10,9 +10,11 @@ import subprocess
 from pathlib import Path
 
 import duckdb
+import ibis
 import pytest
 
 from backbone.audit.channels import open_channels
+from backbone.audit.engine_table import open_table
 from backbone.audit.feedback_log import open_log
 from backbone.core.errors import InputError
 from tests.support.loopback import backbone_here
@@ -147,3 +149,27 @@ def test_audit_channels_refuses_a_parquet_response_column_of_lists(tmp_path: Pat
         (None, "column 'response' for field 'response' holds VARCHAR[] values, not text")
     ]
 
+
+# ---------- the engine path (--connection/--table, --engine spark) ----------
+
+
+@pytest.mark.parametrize("column", ["prompt", "response"])
+def test_a_table_column_of_lists_is_refused_where_it_lives(column: str) -> None:
+    data: dict[str, object] = {
+        "id": ["a", "b"],
+        "prompt": ["p", "q"],
+        "response": ["r", "s"],
+        "rating": ["up", "down"],
+    }
+    data[column] = [["x"], ["y"]]
+    with pytest.raises(InputError) as exc:
+        open_table(ibis.memtable(data), name="feedback")
+    assert problems(exc) == [
+        (None, f"column '{column}' for field '{column}' holds array<string> values, not text")
+    ]
+
+
+def test_a_table_of_numbers_still_reads_as_text() -> None:
+    t = ibis.memtable({"id": ["a"], "prompt": [1], "response": [2.5], "rating": ["up"]})
+    log = open_table(t, name="feedback")
+    assert [s.events for s in log.info.strata] == [1]

@@ -303,6 +303,12 @@ class EngineLog:
         self.close()
 
 
+def _not_text(kind: Any) -> bool:
+    """A column type whose text is no prompt or response: lists, structs, maps, bytes (numbers
+    and times read as their text, as in a CSV)."""
+    return bool(kind.is_nested() or kind.is_binary())
+
+
 def _fields(
     table: ir.Table,
     name: str,
@@ -323,6 +329,16 @@ def _fields(
             exprs[_col(field)] = ibis.null("string")
             continue
         column = stratify_by if field == "segment" and stratify_by else cmap.get(field, field)
+        kind = table.schema()[column] if column in names else None
+        if field in ("prompt", "response") and kind is not None and _not_text(kind):
+            # cast to text, a list of one question went to the judge as "[question]"
+            problems.append(
+                Problem(
+                    name,
+                    None,
+                    f"column '{column}' for field '{field}' holds {kind} values, not text",
+                )
+            )
         if column in names:
             expr: ir.StringValue = as_text(table[column], utc=column in utc_text)
         else:
