@@ -458,6 +458,11 @@ def test_engine_path_refuses_a_timestamp_or_content_the_default_path_refuses(
             "t(conversation_id, turn, role, content, timestamp)"
         )
         con.execute(
+            "CREATE TABLE listed AS SELECT * FROM (VALUES "
+            "('a', 0, 'user', 'q', ['m']), ('a', 1, 'assistant', 'x', ['m'])) "
+            "t(conversation_id, turn, role, content, domain)"
+        )
+        con.execute(
             "CREATE TABLE good AS SELECT * FROM (VALUES "
             "('a', 0, 'user', 'q', TIMESTAMPTZ '2026-01-05 10:00:00+00'), "
             "('a', 1, 'assistant', 'x', NULL)) t(conversation_id, turn, role, content, timestamp)"
@@ -477,6 +482,11 @@ def test_engine_path_refuses_a_timestamp_or_content_the_default_path_refuses(
         "column 'content' for field 'content' holds int32 values, not text",
         "column 'timestamp' for field 'timestamp' holds array<int32> values, not times "
         "(ISO 8601, a date, or epoch seconds or milliseconds)",
+    ]
+    with pytest.raises(InputError) as err:  # read as text, a list became the domain "[m]"
+        open_monitor_log(None, connection=url, table="listed")
+    assert [p.message for p in err.value.problems] == [
+        "column 'domain' for field 'domain' holds array<string> values, not text"
     ]
     with open_monitor_log(None, connection=url, table="good") as log:
         assert log.info.conversations == 1

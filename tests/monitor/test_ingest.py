@@ -331,6 +331,50 @@ def test_a_content_that_is_not_text_is_located(tmp_path: Path) -> None:
         open_conversations(numbers)
 
 
+def test_a_domain_that_is_not_text_is_located(tmp_path: Path) -> None:
+    # a list or an object was read as its JSON text: by_domain had a domain "[1]"
+    def convo(ident: str, domain: Any) -> dict[str, Any]:
+        messages = [{"role": "user", "content": "2+2?"}, {"role": "assistant", "content": "4"}]
+        return {"id": ident, "domain": domain, "messages": messages}
+
+    rows = [convo("a", "math"), convo("b", [1]), convo("c", {"a": "b"}), convo("d", 7)]
+    path = tmp_path / "domain.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    with pytest.raises(InputError) as exc:
+        open_conversations(path)
+    assert [str(p) for p in exc.value.problems] == [
+        f"{path}:2: domain is a list, not text",
+        f"{path}:3: domain is an object, not text",
+    ]  # a number reads as its text, as in a CSV
+    # a message a line (JSONL), and a Parquet column of lists
+    lines = tmp_path / "rows.jsonl"
+    lines.write_text(
+        '{"conversation_id": "a", "turn": 0, "role": "user", "content": "2+2?", "domain": "m"}\n'
+        '{"conversation_id": "a", "turn": 1, "role": "assistant", "content": "4", "domain": "m"}\n'
+        '{"conversation_id": "b", "turn": 0, "role": "user", "content": "2+2?", "domain": {}}\n'
+        '{"conversation_id": "b", "turn": 1, "role": "assistant", "content": "4", "domain": {}}\n'
+    )
+    with pytest.raises(InputError) as exc:
+        open_conversations(lines)
+    # (a conversation's first bad row is named)
+    assert [str(p) for p in exc.value.problems] == [f"{lines}:3: domain is an object, not text"]
+    listed = write_rows(
+        tmp_path / "listed.parquet",
+        [
+            {"conversation_id": "a", "turn": 0, "role": "user", "content": "2+2?", "domain": ["m"]},
+            {
+                "conversation_id": "a",
+                "turn": 1,
+                "role": "assistant",
+                "content": "4",
+                "domain": ["m"],
+            },
+        ],
+    )
+    with pytest.raises(InputError, match="column 'domain' for field 'domain' holds VARCHAR\\[\\]"):
+        open_conversations(listed)
+
+
 def as_parts(text: str, role: str) -> list[dict[str, Any]]:
     """``text`` as OpenAI's content parts: split in two text parts, and a user turn's image."""
     half = len(text) // 2

@@ -241,7 +241,8 @@ def _messages_view_conversations(source: Source, cmap: Mapping[str, str]) -> lis
         CREATE VIEW recs AS SELECT __row, {source.shape_sql} AS __shape, {id_expr} AS __conv,
           {opt["domain"]} AS __domain, {opt["user_id"]} AS __user_id,
           {opt["timestamp"]} AS __timestamp, {opt["dial_off"]} AS __dial_raw,
-          json_extract(json, {sql_literal(path)}) AS __msgs
+          json_extract(json, {sql_literal(path)}) AS __msgs,
+          {_domain_type(source, cmap)} AS __dtype
         FROM src
         """
     )
@@ -255,13 +256,15 @@ def _messages_view_conversations(source: Source, cmap: Mapping[str, str]) -> lis
             {sql_literal(_label(cmap, "messages") + " is not a list of messages")}
           WHEN json_array_length(__msgs) = 0 THEN
             {sql_literal(_label(cmap, "messages") + " is empty")}
+          {_domain_check(cmap)}
         END AS __rproblem FROM recs
         """
     )
     con.execute(
         f"""
         CREATE VIEW msgs AS SELECT __row, __row AS __ckey, __conv, __domain, __user_id,
-          __timestamp, __dial_raw, __i AS __turn, CAST(__i AS VARCHAR) AS __turn_raw,
+          __timestamp, __dial_raw, 'VARCHAR' AS __dtype, __i AS __turn,
+          CAST(__i AS VARCHAR) AS __turn_raw,
           NULL::VARCHAR AS __shape, json_type(__m) AS __mtype,
           json_extract_string(__m, {sql_literal(role_path)}) AS __role_raw,
           {content} AS __content, {content_type} AS __ctype
@@ -331,6 +334,7 @@ def _messages_view_rows(source: Source, cmap: Mapping[str, str]) -> list[Problem
     if problems:
         return problems
     problems = _text_columns(source, cmap.get("content", "content"))
+    problems += _domain_column(source, cmap)
     if problems:
         return problems
     opt = _optional(source, cmap)
@@ -346,7 +350,7 @@ def _messages_view_rows(source: Source, cmap: Mapping[str, str]) -> list[Problem
         CREATE VIEW msgs AS SELECT __row, {exprs["conversation_id"]} AS __ckey,
           {exprs["conversation_id"]} AS __conv, {opt["domain"]} AS __domain,
           {opt["user_id"]} AS __user_id, {opt["timestamp"]} AS __timestamp,
-          {opt["dial_off"]} AS __dial_raw,
+          {opt["dial_off"]} AS __dial_raw, {_domain_type(source, cmap)} AS __dtype,
           {whole_sql(exprs["turn"])} AS __turn, {exprs["turn"]} AS __turn_raw,
           {source.shape_sql} AS __shape, 'OBJECT' AS __mtype,
           {exprs["role"]} AS __role_raw, {content} AS __content, {content_type} AS __ctype
@@ -388,6 +392,45 @@ def _text_columns(source: Source, column: str) -> list[Problem]:
             f"column '{column}' for field 'content' holds {kind} values, not text",
         )
     ]
+
+
+def _domain_column(source: Source, cmap: Mapping[str, str]) -> list[Problem]:
+    """Parquet: a ``domain`` column of lists, structs, maps or bytes names no domain (read as
+    text, a list became the domain "[math]" in ``by_domain``); numbers read as their text."""
+    column = cmap.get("domain", "domain")
+    if source.fmt != "parquet" or column not in source.names:
+        return []
+    found = source.con.execute(
+        "SELECT column_type FROM (DESCRIBE src) WHERE column_name = ?", [column]
+    ).fetchone()
+    kind = str(found[0]) if found else "VARCHAR"
+    if kind.endswith("]") or kind.startswith(("STRUCT", "MAP", "UNION")) or kind == "BLOB":
+        return [
+            Problem(
+                source.file,
+                None,
+                f"column '{column}' for field 'domain' holds {kind} values, not text",
+            )
+        ]
+    return []
+
+
+def _domain_type(source: Source, cmap: Mapping[str, str]) -> str:
+    """SQL: the JSON type of a JSONL record's domain (``VARCHAR`` elsewhere, or without one)."""
+    column = cmap.get("domain", "domain")
+    if source.fmt != "jsonl" or column not in source.names:
+        return "'VARCHAR'"
+    return _value_type(source, column)
+
+
+def _domain_check(cmap: Mapping[str, str]) -> str:
+    """The ``WHEN`` clause naming a JSONL domain that is a list or an object (over
+    ``__dtype``): ``"domain": [1]`` would be read as the domain "[1]"."""
+    label = _label(cmap, "domain")
+    return (
+        f"WHEN __dtype IN ('ARRAY', 'OBJECT') THEN {sql_literal(label + ' ')} || "
+        "CASE __dtype WHEN 'ARRAY' THEN 'is a list' ELSE 'is an object' END || ', not text'"
+    )
 
 
 def _label(cmap: Mapping[str, str], field: str) -> str:
@@ -508,7 +551,7 @@ def _turns_views(
             f"' in conversation ' || {quote} || __conv || {quote}",
         ),
     ]
-    cases = f"{dial_check} {ts_check} " + " ".join(
+    cases = f"{dial_check} {ts_check} {_domain_check(cmap)} " + " ".join(
         f"WHEN {cond} THEN {msg} || {text}" for cond, text in checks
     )
     text = "__content"

@@ -272,6 +272,17 @@ def _check_types(
                 name, None, f"column '{content}' for field 'content' holds {kind} values, not text"
             )
         )
+    domain = cols.get("domain")
+    if domain is not None and (
+        table[domain].type().is_nested() or table[domain].type().is_binary()
+    ):
+        # read as text, a list of one domain became the domain "[math]"
+        kind = table[domain].type()
+        problems.append(
+            Problem(
+                name, None, f"column '{domain}' for field 'domain' holds {kind} values, not text"
+            )
+        )
     stamp = cols["timestamp"]
     if stamp is not None:
         kind = table[stamp].type()
