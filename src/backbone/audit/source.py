@@ -864,7 +864,28 @@ def open_source(
     refuse_device(p)
     if not p.is_file():
         raise InputError.single(str(p), None, "no such file")
-    return Source(p, detect_format(p, fmt), memory_limit=memory_limit, threads=threads)
+    found = detect_format(p, fmt)
+    if found != "parquet" and _utf16(p):
+        raise InputError.single(
+            str(p), None, "the file is UTF-16 text: save it as UTF-8 (JSONL and CSV are read so)"
+        )
+    return Source(p, found, memory_limit=memory_limit, threads=threads)
+
+
+def _utf16(path: Path) -> bool:
+    """Whether a text log starts as UTF-16 does: its byte-order mark, or a NUL byte beside
+    each of its first characters ("{\\x00\"\\x00"), where a line-by-line reader would call
+    every line "not valid JSON" (an unreadable file is left to the reader to name)."""
+    try:
+        with open_bytes(path) as f:
+            head = f.read(4)
+    except (OSError, EOFError):
+        return False
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    return len(head) == 4 and (
+        (head[1] == 0 and head[3] == 0 and head[0] != 0) or (head[0] == 0 and head[2] == 0)
+    )
 
 
 def duplicate_problems(source: Source, view: str, id_column: str = "__id") -> list[Problem]:
