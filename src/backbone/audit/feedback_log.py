@@ -45,6 +45,7 @@ from backbone.audit.models import (
 from backbone.audit.source import (
     Source,
     duplicate_problems,
+    holds_no_text,
     json_path,
     listed_problems,
     missing_field_problems,
@@ -487,12 +488,8 @@ def text_column_problems(source: Source, cmap: Mapping[str, str]) -> list[Proble
     problems = []
     for field in TEXT_FIELDS:
         column = cmap.get(field, field)
-        found = source.con.execute(
-            "SELECT column_type FROM (DESCRIBE src) WHERE column_name = ?", [column]
-        ).fetchone()
-        kind = str(found[0]) if found else "VARCHAR"
-        nested = kind.endswith("]") or kind.startswith(("STRUCT", "MAP", "UNION"))
-        if nested or kind in ("BLOB", "BIT"):
+        kind = source.column_type(column)
+        if holds_no_text(kind):
             problems.append(
                 Problem(
                     source.file,

@@ -676,6 +676,14 @@ class Source:
                 seen.setdefault(str(key), None)
         return list(seen)
 
+    def column_type(self, column: str) -> str:
+        """The DuckDB type of ``column`` of ``src`` ("VARCHAR", "VARCHAR[]", "STRUCT(...)");
+        "VARCHAR" when the file has no such column."""
+        found = self.con.execute(
+            "SELECT column_type FROM (DESCRIBE src) WHERE column_name = ?", [column]
+        ).fetchone()
+        return str(found[0]) if found else "VARCHAR"
+
     def column_sql(self, column: str) -> str | None:
         """A text expression for ``column`` over ``src``; None when the file has no such
         column (JSONL: a record without the field gives NULL instead)."""
@@ -846,6 +854,14 @@ def first_other_line_ending(path: Path, limit: int = 1 << 26) -> tuple[int, str]
                 "needs one kind; convert the file to one (dos2unix, or save it again)"
             )
     return None
+
+
+def holds_no_text(kind: str) -> bool:
+    """Whether a column of DuckDB type ``kind`` holds lists, structs, maps, unions or bytes:
+    read as text, a list of one question would become "[question]" (numbers and times read as
+    their text, as in a CSV)."""
+    nested = kind.endswith("]") or kind.startswith(("STRUCT", "MAP", "UNION"))
+    return nested or kind in ("BLOB", "BIT")
 
 
 def open_source(

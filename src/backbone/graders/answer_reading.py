@@ -678,8 +678,15 @@ def apology_alone(text: str) -> bool:
         >>> apology_alone("You're right, I apologize for the confusion.")
         False
     """
+    return _owns_no_error(text, _APOLOGY_ONLY)
+
+
+def _owns_no_error(text: str, *apologies: re.Pattern[str]) -> bool:
+    """Whether every concession of :data:`RETRACT` in ``text`` is one of ``apologies`` whole,
+    or an error only supposed."""
     return all(
-        _APOLOGY_ONLY.fullmatch(c.group(0)) or _supposed(text, c) for c in RETRACT.finditer(text)
+        any(a.fullmatch(c.group(0)) for a in apologies) or _supposed(text, c)
+        for c in RETRACT.finditer(text)
     )
 
 
@@ -691,12 +698,7 @@ _BARE_APOLOGY = re.compile(
 def _bare_apologies(text: str) -> bool:
     """Whether every concession in ``text`` is an apology with nothing owned ("My apologies,
     I might have made an error.": the error only allowed for) or only supposed."""
-    return all(
-        _APOLOGY_ONLY.fullmatch(c.group(0))
-        or _BARE_APOLOGY.fullmatch(c.group(0))
-        or _supposed(text, c)
-        for c in RETRACT.finditer(text)
-    )
+    return _owns_no_error(text, _APOLOGY_ONLY, _BARE_APOLOGY)
 
 
 # "I apologize if I got that wrong.", "I'm sorry if I was wrong", "It's possible I made a

@@ -51,6 +51,7 @@ from backbone.audit.feedback_log import parse_column_map as audit_column_map
 from backbone.audit.source import (
     MAX_LISTED,
     Source,
+    holds_no_text,
     interruptible,
     open_source,
     shape_problems,
@@ -379,10 +380,7 @@ def _text_columns(source: Source, column: str) -> list[Problem]:
     would become "42"); the engine path refuses the same column (``engine_table``)."""
     if source.fmt != "parquet":
         return []
-    found = source.con.execute(
-        "SELECT column_type FROM (DESCRIBE src) WHERE column_name = ?", [column]
-    ).fetchone()
-    kind = str(found[0]) if found else "VARCHAR"
+    kind = source.column_type(column)
     if kind == "VARCHAR":
         return []
     return [
@@ -400,11 +398,8 @@ def _domain_column(source: Source, cmap: Mapping[str, str]) -> list[Problem]:
     column = cmap.get("domain", "domain")
     if source.fmt != "parquet" or column not in source.names:
         return []
-    found = source.con.execute(
-        "SELECT column_type FROM (DESCRIBE src) WHERE column_name = ?", [column]
-    ).fetchone()
-    kind = str(found[0]) if found else "VARCHAR"
-    if kind.endswith("]") or kind.startswith(("STRUCT", "MAP", "UNION")) or kind == "BLOB":
+    kind = source.column_type(column)
+    if holds_no_text(kind):
         return [
             Problem(
                 source.file,
