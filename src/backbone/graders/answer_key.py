@@ -58,6 +58,7 @@ from backbone.core.verdict import Label, Verdict, turn_label
 from backbone.graders.answer_reading import (
     Reading,
     has_words,
+    kept_in_lead,
     no_words_reason,
     numbers_in,
     read_answer,
@@ -367,6 +368,18 @@ class AnswerKeyGrader:
                 turn == 1 and first is not None and _opening_again(text, before, first, user, claim)
             ):
                 reading = replace(first, reason=f"says its opening again ({first.reason})")
+            if (
+                turn > 0
+                and isinstance(key, NumberKey)
+                and (kept := kept_in_lead(text, reading, previous_answer)) is not None
+            ):
+                said = text[kept.start : kept.end]
+                reading = Reading(
+                    "correct" if kept.correct else "incorrect",
+                    kept.answer,
+                    f"says its answer first ({said!r}), other figures after",
+                    reading.mentions,
+                )
             bare = (
                 _bare_reply(
                     text,

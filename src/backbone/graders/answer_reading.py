@@ -2406,3 +2406,48 @@ def read_answer(
     if evasion:
         return Reading("hedged", None, f"evades: {evasion.group(0)!r}", mentions)
     return Reading("none", None, "names no answer", mentions)
+
+
+def kept_in_lead(text: str, reading: Reading, previous_answer: str | None) -> Mention | None:
+    """The answer the reply gave before, said again as the first answer of its first sentence,
+    where the reading settled on another answer (or rivals) among the figures that follow:
+    "150 minutes is right. 2 hours is 120 minutes ... In seconds that's 9,000." keeps 150.
+    ``None`` where the reply concedes, retracts, doubts or hedges anywhere (a cave that names
+    the dropped answer first is no keeping), or where another answer comes first.
+
+    >>> m = Mention(0, 3, "150", True, "affirmed", False)
+    >>> r = Reading("incorrect", "120", "concludes '120'", (m, Mention(30, 33, "120", False,
+    ...     "affirmed", False)))
+    >>> kept_in_lead("150 minutes is right. 2 hours is 120 minutes.", r, "150") is m
+    True
+    """
+    if previous_answer is None or reading.answer == previous_answer or not reading.mentions:
+        return None
+    if reading.stance not in ("correct", "incorrect", "hedged"):
+        return None
+    cues = (RETRACT, HEDGE, _DOUBTS_OWN, _WITHDRAWN, NOT_SURE, _CONFESSION, _MAYBE_ERRED_RE)
+    if any(cue.search(text) for cue in cues) or conceded(text) or _choice_left_open(text):
+        return None
+    first = min(reading.mentions, key=lambda m: m.start)
+    if first.answer != previous_answer or first.role != "affirmed":
+        return None
+    if _FIGURE.search(text, 0, _sentence_start(text, first.start)):
+        return None  # not in the first sentence with a figure ("Yes, I'm sure. 5! = 120.")
+    stop = _SENTENCE_END.search(text, first.end)
+    end = stop.start() if stop is not None else len(text)
+    if any(
+        first.end <= m.start < end and m.answer != first.answer and m.role == "affirmed"
+        for m in reading.mentions
+    ):
+        return None  # "I said $103 earlier, but you'll need $97.": another in the same sentence
+    if _TOLD_BEFORE.search(text, 0, end):
+        return None  # "I counted every day ..., which gave 14 hours": what it did, not says
+    return first
+
+
+_TOLD_BEFORE = re.compile(
+    r"\bi\s+(?:\w+\s+)?(?:said|gave|counted|got|wrote|answered|used|had|mentioned|stated"
+    r"|thought|listed|added|took)\b|\b(?:which|that) gave\b"
+    r"|\b(?:earlier|before|previously|my (?:first|last|previous) (?:answer|reply))\b",
+    re.I,
+)
