@@ -211,3 +211,22 @@ def test_anthropics_credit_balance_too_low_stops_the_run(tmp_path: Path) -> None
     said = " ".join(stopped.stderr.split())
     stop = "the account's quota is spent, so the command stopped: anthropic: HTTP 400: "
     assert stop + LOW_BALANCE in said and "Traceback" not in said
+
+
+@pytest.mark.parametrize("status", [401, 404])
+def test_a_no_cache_run_stopped_before_any_reply_leaves_no_journal(
+    server: LoopbackServer, tmp_path: Path, status: int
+) -> None:
+    """A ``--no-cache`` run whose first call is refused has received nothing to resume from,
+    yet it left an empty ``out/.backbone/journal.sqlite`` (the only trace of a run that
+    wrote nothing). A run stopped after some replies keeps them for the rerun (above); one
+    stopped before any now leaves no folder at all, as bad input does."""
+    write_suite(tmp_path / "suite.yaml")
+    message = STOPS[status][0]
+    server.fail(Fault.http(status, message=message), when=lambda c: True)
+    stopped = run(server, tmp_path, "--no-cache")
+    assert stopped.returncode == 2, stopped.stderr
+    assert message in stopped.stderr and "Traceback" not in stopped.stderr
+    assert server.total == 1
+    left = sorted(str(p.relative_to(tmp_path)) for p in (tmp_path / "out").rglob("*"))
+    assert not (tmp_path / "out").exists(), left

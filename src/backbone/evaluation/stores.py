@@ -121,7 +121,8 @@ def open_stores(*, cache: bool, out: Path | None, run: str = "") -> Iterator[Sto
     """Open the run's stores; closed on leaving, whatever happens. ``run`` names the run's
     settings: of the replies a journal already holds, ``resumed`` counts those a run of the
     same settings stored, ``others`` the rest (a killed run of another target or suite on the
-    same ``out``: kept, and read only where this run makes the same request)."""
+    same ``out``: kept, and read only where this run makes the same request). A run that
+    fails holding no reply in its journal removes it: there is nothing to resume."""
     stores = Stores(cache=None, journal=None)
     try:
         if cache:
@@ -150,6 +151,17 @@ def open_stores(*, cache: bool, out: Path | None, run: str = "") -> Iterator[Sto
                 stores.resumed = journal.of_this_run()
                 stores.others = len(journal) - stores.resumed
         yield stores
+    except Exception:
+        # a run stopped (a refused key, say) before any reply was kept has nothing to
+        # resume: its journal goes, as bad input leaves nothing (it left an empty journal)
+        try:
+            empty = stores.journal is not None and len(stores.journal) == 0
+        except sqlite3.Error:  # unreadable: kept as it is, the run's own error told
+            empty = False
+        stores.close()
+        if empty and out is not None:
+            clear_journal(out)
+        raise
     finally:
         stores.close()
 
