@@ -92,10 +92,15 @@ class Answered(Protocol):
 
 
 def normalize_failure_mode(value: Any) -> str | None:
-    """``"Unwelcome-but-correct"`` -> ``"unwelcome_but_correct"``; unknown text -> ``other``."""
+    """``"Unwelcome-but-correct"`` -> ``"unwelcome_but_correct"``; text the rubric does not
+    list -> ``other`` (its catch-all). What is not text (``5``, ``true``, a list) raises
+    ``ValueError``: garbage, as a ``correct`` of ``"maybe"`` is (a repair turn, then
+    ``unscored``), where it was filed as ``other``."""
     if value is None:
         return None
-    text = re.sub(r"[\s\-]+", "_", str(value).strip().lower())
+    if not isinstance(value, str):
+        raise ValueError(f"must be text or null, got {value!r}")
+    text = re.sub(r"[\s\-]+", "_", value.strip().lower())
     if text in ("", "none", "null"):
         return None
     return text if text in FAILURE_MODES else "other"
