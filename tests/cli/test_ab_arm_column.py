@@ -23,16 +23,18 @@ def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_an_arm_column_of_ids_is_refused_in_a_bounded_message(tmp_path: Path) -> None:
     rows = ab_rows(n_per_arm=300, preference=(0.5, 0.6), accuracy=(0.7, 0.7), seed=0)
+    for row in rows:  # a session id per event ('id' itself is refused: it is the log's id)
+        row["session"] = row["id"]
     log = write_ab_log(tmp_path / "ab.jsonl", rows)
     out = tmp_path / "out"
     r = CliRunner().invoke(
-        app, ["ab", str(log), "--arm-column", "id", "--judge", JUDGE, "--out", str(out), "-q"]
+        app, ["ab", str(log), "--arm-column", "session", "--judge", JUDGE, "--out", str(out), "-q"]
     )
     assert r.exit_code == 2, r.output
     assert "Traceback" not in r.output and not out.exists()
     lines = r.stderr.splitlines()
     first = lines[0]
-    assert first.startswith(f"error: {log}:3: column 'id' (--arm-column): a third arm ")
+    assert first.startswith(f"error: {log}:3: column 'session' (--arm-column): a third arm ")
     assert "(600 arms: " in first and "and 590 more); filter the log to two" in first
     # 50 extra arms at their lines, then a count of the rest; was 598 lines of 600 arms each
     assert len(lines) == 51

@@ -47,6 +47,7 @@ from backbone.audit.feedback_log import (
     SCALES,
     TRUE_WORDS,
     UP_WORDS,
+    column_role_problem,
     counted_info,
     decide_scale,
     missing_column_problem,
@@ -322,6 +323,9 @@ def _fields(
     names = [c for c in table.columns if c != ROW]
     if not names:  # an empty file (or only blank lines) has no columns to miss
         raise InputError.single(name, None, "no records")
+    twice = column_role_problem(name, cmap, names, stratify_by, stratify_option)
+    if twice is not None:
+        raise InputError([twice])
     problems: list[Problem] = []
     exprs: dict[str, ir.Value] = {}
     for field in _FIELDS:

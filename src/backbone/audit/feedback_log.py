@@ -105,11 +105,61 @@ def parse_column_map(
             )
         elif field in out:
             problems.append(Problem(source, None, f"'{pair}': field '{field}' mapped twice"))
+        elif column in out.values():
+            other = next(f for f, c in out.items() if c == column)
+            problems.append(
+                Problem(
+                    source,
+                    None,
+                    f"'{pair}': column '{column}' is already read as {other} ({other}={column}): "
+                    "each field needs a column of its own",
+                )
+            )
         else:
             out[field] = column
     if problems:
         raise InputError(problems)
     return out
+
+
+def column_role_problem(
+    file: str,
+    column_map: Mapping[str, str],
+    names: Sequence[str],
+    stratify_by: str | None = None,
+    stratify_option: str = "--stratify-by",
+    fields: Sequence[str] = MAPPABLE_FIELDS,
+) -> Problem | None:
+    """The problem of one column of the log (``names``) read for two roles: two fields (one
+    of them mapped onto the column the other is read from: ``--map prompt=response``), or a
+    field and the ``stratify_by`` column (``ab --arm-column rating``: every event's arm was
+    its own thumbs, and the command ran on). None when each column has one role."""
+    roles: dict[str, list[str]] = {}
+    for field in fields:
+        column = column_map.get(field, field)
+        if column in names:
+            roles.setdefault(column, []).append(field)
+    for column, read_as in roles.items():
+        if len(read_as) > 1:
+            mapped = ", ".join(f"--map {f}={column}" for f in read_as if f in column_map)
+            return Problem(
+                file,
+                None,
+                f"column '{column}' is read as both {read_as[0]} and {read_as[1]} ({mapped}): "
+                "each field needs a column of its own",
+            )
+    if stratify_by is not None and stratify_by in roles:
+        field = roles[stratify_by][0]
+        how = f" (--map {field}={stratify_by})" if field in column_map else ""
+        option = stratify_option.split()[0]
+        what = "each event's arm" if option == "--arm-column" else "a stratum of the sample"
+        return Problem(
+            file,
+            None,
+            f"{option} {stratify_by}: column '{stratify_by}' is the log's {field}{how}, so it "
+            f"cannot also be {what}: name a column of its own",
+        )
+    return None
 
 
 def missing_column_problem(
@@ -538,6 +588,9 @@ def _open(
     stratify_option: str = "--stratify-by",
 ) -> FeedbackLog:
     file, con = source.file, source.con
+    twice = column_role_problem(file, cmap, source.names, stratify_by, stratify_option)
+    if twice is not None:
+        raise InputError([twice])
     exprs, problems = _field_exprs(source, cmap, stratify_by, stratify_option)
     problems += text_column_problems(source, cmap)
     if problems:  # about the whole file; the lines that are no record are wrong as well
