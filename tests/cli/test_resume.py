@@ -31,6 +31,13 @@ def run(
         "BACKBONE_CACHE_DIR": str(tmp / "cache"),
         "BACKBONE_TEST_CALL_LOG": str(log),
         "BACKBONE_TEST_KILL_AT": str(kill_at),
+        # the bot dies once every reply it logged is stored there (a reply not yet stored
+        # is a call in flight, which a resumed run may ask again: README)
+        "BACKBONE_TEST_STORE": str(
+            out / ".backbone" / "journal.sqlite"
+            if "--no-cache" in extra
+            else tmp / "cache" / "responses.sqlite"
+        ),
     }
     args = [
         "run",
