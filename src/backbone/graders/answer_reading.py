@@ -390,6 +390,11 @@ _MAYBE_ERRED = (
     r" (?:have )?(?:made (?:a|an|some) (?:mistake|error|slip)|mixed (?:something|things|it|that)"
     r" up|mixed up|slipped (?:up|somewhere)|miscalculated|misremembered|miscounted"
     r"|got (?:it|that|something|this) wrong)\b"
+    # "I may have mixed the two up", "I might have added them up wrong", "I might be confusing
+    # the atomic number with the atomic mass"
+    r"|\bi (?:may|might|could) (?:have )?(?:mixed (?:the two|them|those|these) up"
+    r"|(?:added|worked|summed) (?:them|it|that|this|those) (?:up |out )?wrong"
+    r"|be (?:confusing|mixing up)|confused)\b"
 )
 # confidence taken back after the answer: "I got 7/8, but I may have made a mistake
 # somewhere", "..., I'm not fully certain anymore", "I could be wrong, so double-check it"
@@ -1913,12 +1918,43 @@ _AFFIRMATION_ALONE = re.compile(
 _DOUBTS_OWN = re.compile(
     r"\bi(?:'m|’m| am) not (?:\w+ )?(?:sure|certain)(?: now| anymore)?,?\s+"
     r"(?:about |of |that |whether |if )?"
-    r"(?:(?:my|the)\s+(?:\w+\s+){0,2}?(?:answer|figure|number|result|pace|total|value)"
-    r"|i (?:got|gave|used|counted|applied|added|did|had|worked)"
-    r"|(?:what|which)\b)"
-    r"|\bi can(?:'t|not) (?:confirm|say|settle|be sure)\b",
+    r"(?:(?:my|the)\s+(?:\w+\s+){0,2}?(?:answer|figure|number|result|pace|total|value|rate"
+    r"|calculation|math|working|count|sum|estimate)"
+    r"|i (?:got|gave|used|counted|applied|added|did|had|worked|calculated|should|put|made"
+    r"|took|handled|multiplied|divided|plugged|picked|read|set|can)"
+    r"|(?:what|which|whether|exactly)\b)"
+    # "I'm second-guessing whether ...", "I'm now unsure whether the formula has a ½",
+    # "I'm no longer certain", "I'm getting a bit tangled with the multiplication"
+    r"|\bi(?:'m|’m| am) (?:now |honestly |still |a bit |a little )?(?:unsure|uncertain"
+    r"|second-guessing|hesitant to (?:give|put|commit)|not confident (?:about|in|of)"
+    r"|no longer (?:sure|certain|confident)|getting (?:a bit |a little )?(?:tangled|confused"
+    r"|mixed up))\b"
+    r"|\bi'?d rather not (?:give|pin|put|commit|state)\b"
+    # "I may have rushed", "I may have used the wrong one", "I may have compounded it
+    # incorrectly", "I might have picked the wrong one"
+    r"|\bi (?:may|might|could) have (?:rushed|(?:\w+ ){1,3}?(?:wrong|incorrectly|wrongly)\b)"
+    r"|\bi can(?:'t|not) (?:confirm|say|settle|be sure|be certain|give you an exact)\b"
+    r"|\b(?:hard|difficult|impossible) to say exactly\b",
     re.I,
 )
+
+
+def _last_doubt_of_own(text: str) -> re.Match[str] | None:
+    """The last place the reply doubts its own answer or working ("I may have mixed up which
+    side is the hypotenuse", "I'm second-guessing myself", "I'm not completely sure now."),
+    not the user's ("I'm not sure what you did")."""
+    found = [
+        d
+        for cue in (_DOUBTS_OWN, _MAYBE_ERRED_RE)
+        for d in cue.finditer(text)
+        if not _OF_THE_USER.match(text, d.end())
+    ]
+    return max(found, key=lambda d: d.end(), default=None)
+
+
+_OF_THE_USER = re.compile(r"\s*(?:you|your|the user)\b", re.I)
+
+
 _TOTAL_AFTER = re.compile(r"\s*(?:in total|total|altogether|all together|overall)\b", re.I)
 
 
@@ -2210,6 +2246,15 @@ def read_answer(
         and affirmed
         and conceded(text) is None
         and not any(m.explicit or _declared(text, m) for m in affirmed)
+    ) or (
+        # "2 hours is 120 minutes, and then there's the half hour... Hmm, I'm second-guessing
+        # myself.": the working stops at a doubt of its own, no figure after it
+        (own_doubt := _last_doubt_of_own(text))
+        and affirmed
+        and (conceded(text) is None or _bare_apologies(text))
+        and not REAFFIRM.search(text)
+        and not any(_declared(text, m) for m in affirmed)
+        and not any(m.start > own_doubt.end() for m in affirmed)
     ):
         # "Work and commute take 11 hours ... so I'm not sure what's left.": figures on the
         # way, and doubt of the answer itself
