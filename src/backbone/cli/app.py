@@ -142,8 +142,10 @@ def main() -> None:
     with sigterm_as_ctrl_c() as term:  # kill, a cancelled CI job: stop as for a Ctrl-C
         try:
             # what app() does, with its command built once (app has pretty_exceptions_enable
-            # off, so Typer's exception hook would print the plain traceback anyway)
-            command()()
+            # off, so Typer's exception hook would print the plain traceback anyway); named
+            # backbone in help and usage also when run as `python -m backbone` (click would
+            # name it after argv[0], or "python -m backbone")
+            command()(prog_name="backbone")
         except KeyboardInterrupt:  # pragma: no cover - outside a command
             sys.exit(EXIT_TERMINATED if term.received else EXIT_INTERRUPTED)
         except InputError as exc:  # bad input a command did not catch itself: still exit 2
