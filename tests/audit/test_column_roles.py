@@ -8,6 +8,8 @@ column and both roles, and writes nothing; so do two fields mapped onto one colu
 
 from __future__ import annotations
 
+import json
+from datetime import date, timedelta
 from pathlib import Path
 
 import ibis
@@ -134,3 +136,65 @@ def test_an_engine_table_refuses_a_column_in_two_roles(tmp_path: Path) -> None:
     assert [str(p) for p in err.value.problems] == [
         f"prod.feedback: --stratify-by rating: column 'rating' is the log's rating, so it {STRATUM}"
     ]
+
+
+@pytest.fixture
+def tells_log(tmp_path: Path) -> Path:
+    """A log the tells read to exit 0 as it is: thumbs as true/false (so a column of them is
+    also read as a power-user flag without a bad value), 40 events over 80 days, and a
+    power_user column of its own."""
+    path = tmp_path / "tells.jsonl"
+    lines = [
+        json.dumps(
+            {
+                "id": f"e{i}",
+                "timestamp": f"{date(2025, 3, 1) + timedelta(days=2 * i)}T00:00:00Z",
+                "user_id": f"u{i % 8}",
+                "prompt": f"question {i}?",
+                "response": f"answer {i}.",
+                "rating": i % 3 != 0,
+                "power_user": i % 8 < 2,
+                "correct": i % 2 == 0,
+            }
+        )
+        for i in range(40)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("maps", "said"),
+    [
+        (
+            ["power_user=rating"],
+            "column 'rating' is read as both rating and power_user (--map power_user=rating)",
+        ),
+        (
+            ["power_user=correct", "rating=correct"],
+            "column 'correct' is read as both rating and power_user "
+            "(--map rating=correct, --map power_user=correct)",
+        ),
+        (
+            ["user_id=power_user"],
+            "column 'power_user' is read as both user_id and power_user (--map user_id=power_user)",
+        ),
+    ],
+    ids=["power_user-onto-rating", "both-mapped", "user_id-onto-power_user"],
+)
+def test_tells_refuses_the_power_user_column_in_a_second_role(
+    tells_log: Path, tmp_path: Path, maps: list[str], said: str
+) -> None:
+    args = [a for m in maps for a in ("--map", m)]
+    line = refused(["tells", str(tells_log), *args], tmp_path / "out")
+    assert line == f"error: {tells_log}: {said}: {BOTH}"
+
+
+def test_tells_with_a_power_user_column_of_its_own_still_runs(
+    tells_log: Path, tmp_path: Path
+) -> None:
+    for maps in ([], ["--map", "power_user=correct"]):
+        out = tmp_path / f"out{len(maps)}"
+        r = CliRunner().invoke(app, ["tells", str(tells_log), *maps, "--out", str(out)])
+        assert r.exit_code == 0, r.output
+        assert (out / "tells.json").exists()

@@ -493,10 +493,13 @@ def open_log(
     memory_limit: str | None = None,
     threads: int | None = None,
     stratify_option: str = "--stratify-by",
+    also_read: Mapping[str, str] | None = None,
 ) -> FeedbackLog:
     """Open, validate and count a feedback log. Raises :class:`InputError` listing every bad
     record (file and line) and every missing column; the caller writes nothing then.
-    ``stratify_option`` is the option a missing ``stratify_by`` column is reported under."""
+    ``stratify_option`` is the option a missing ``stratify_by`` column is reported under.
+    ``also_read``: fields of the caller's own, each to the column it reads them from (tells:
+    ``{"power_user": COLUMN}``), held to one column, one role with the log's fields."""
     file = str(path)
     cmap = dict(column_map or {})
     bad_fields = [f for f in cmap if f not in MAPPABLE_FIELDS]
@@ -510,7 +513,9 @@ def open_log(
         raise InputError.single(file, None, f"stars threshold must be in (1, 5], got {threshold}")
     source = open_source(path, fmt, memory_limit=memory_limit, threads=threads)
     try:
-        return _open(source, cmap, rating_scale, threshold, stratify_by, stratify_option)
+        return _open(
+            source, cmap, rating_scale, threshold, stratify_by, stratify_option, also_read or {}
+        )
     except BaseException:
         source.close()
         raise
@@ -586,9 +591,18 @@ def _open(
     threshold: float,
     stratify_by: str | None,
     stratify_option: str = "--stratify-by",
+    also_read: Mapping[str, str] | None = None,
 ) -> FeedbackLog:
     file, con = source.file, source.con
-    twice = column_role_problem(file, cmap, source.names, stratify_by, stratify_option)
+    extra = dict(also_read or {})
+    twice = column_role_problem(
+        file,
+        {**cmap, **{f: c for f, c in extra.items() if c != f}},  # mapped: named as --map f=c
+        source.names,
+        stratify_by,
+        stratify_option,
+        fields=(*MAPPABLE_FIELDS, *extra),
+    )
     if twice is not None:
         raise InputError([twice])
     exprs, problems = _field_exprs(source, cmap, stratify_by, stratify_option)

@@ -115,6 +115,7 @@ def read_log_series(
         rating_scale=rating_scale,
         threshold=threshold,
         memory_limit=memory_limit,
+        also_read={"power_user": power_column},  # --map power_user=rating: one column, one role
     ) as log:
         source, con, file = log.source, log.con, log.source.file
         try:
