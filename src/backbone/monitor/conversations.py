@@ -47,6 +47,7 @@ from typing import Any
 
 import duckdb
 
+from backbone.audit.feedback_log import column_role_problem
 from backbone.audit.feedback_log import parse_column_map as audit_column_map
 from backbone.audit.source import (
     MAX_LISTED,
@@ -76,6 +77,15 @@ from backbone.monitor.models import (
 )
 from backbone.monitor.pushback import give_up_sql, pushback_sql, tactic_sql
 from backbone.scenarios.tactics import TACTICS
+
+_OPTIONAL = ("domain", "user_id", "timestamp", "dial_off")
+SHAPE_FIELDS: dict[str, tuple[str, ...]] = {
+    "messages": ("id", "messages", *_OPTIONAL),  # a conversation a line
+    "conversation_id": ("conversation_id", "turn", "role", "content", *_OPTIONAL),  # a row
+}
+"""The fields each shape of log reads from its columns, by the field that tells the shape."""
+MESSAGE_KEYS = ("role", "content")
+"""A conversation a line: the fields read inside each of its ``messages``."""
 
 
 def role_sql(raw: str) -> str:
@@ -214,7 +224,7 @@ def _missing(source: Source, cmap: Mapping[str, str], field: str, column: str) -
 def _optional(source: Source, cmap: Mapping[str, str]) -> dict[str, str]:
     """Text expressions of the optional fields (NULL when absent)."""
     out = {}
-    for field in ("domain", "user_id", "timestamp", "dial_off"):
+    for field in _OPTIONAL:
         expr, column = _col(source, cmap, field)
         if expr is not None and source.fmt == "jsonl" and column not in source.names:
             expr = None  # no record has it
@@ -668,6 +678,22 @@ def _mixed_domains(
     ]
 
 
+def _column_roles(
+    source: Source, cmap: Mapping[str, str], conversations_shape: bool
+) -> Problem | None:
+    """The problem of one column read for two fields of the log's shape (``--map
+    domain=role`` on a message a row: each conversation's domain was its first turn's role),
+    as audit, ab and tells refuse it (:func:`column_role_problem`). A conversation a line
+    reads ``role`` and ``content`` inside each message, as two keys of their own; its
+    top-level columns are free for the fields of the other shape only."""
+    shape = "messages" if conversations_shape else "conversation_id"
+    twice = column_role_problem(source.file, cmap, source.names, fields=SHAPE_FIELDS[shape])
+    if twice is None and conversations_shape:
+        keys = [cmap.get(f, f) for f in MESSAGE_KEYS]
+        twice = column_role_problem(source.file, cmap, keys, fields=MESSAGE_KEYS)
+    return twice
+
+
 def _add_later_fields(source: Source, cmap: Mapping[str, str]) -> None:
     """JSONL: the field names come from the first records (``KEY_SAMPLE``); a field of the
     contract first given later (a ``domain`` or ``dial_off`` added to a running log) is there
@@ -676,13 +702,8 @@ def _add_later_fields(source: Source, cmap: Mapping[str, str]) -> None:
     Without it, a domain from record 10,001 on was read as no domain, without a word."""
     if source.fmt != "jsonl":
         return
-    optional = ("domain", "user_id", "timestamp", "dial_off")
-    shapes = {
-        "messages": ("id", "messages", *optional),  # a conversation a line
-        "conversation_id": ("conversation_id", "turn", "role", "content", *optional),
-    }
-    known = [f for f in shapes if cmap.get(f, f) in source.names][:1]  # messages first
-    fields = [f for shape in known or shapes for f in shapes[shape]]
+    known = [f for f in SHAPE_FIELDS if cmap.get(f, f) in source.names][:1]  # messages first
+    fields = [f for shape in known or SHAPE_FIELDS for f in SHAPE_FIELDS[shape]]
     unseen = [c for c in dict.fromkeys(cmap.get(f, f) for f in fields)]
     unseen = [c for c in unseen if c not in source.names]
     if unseen:
@@ -700,6 +721,9 @@ def _open(source: Source, cmap: dict[str, str]) -> ConversationLog:
     conversations_shape = source.fmt == "jsonl" and not (
         messages_field not in source.names and conv_field in source.names
     )  # JSONL with a conversation_id and no messages: a message a line
+    twice = _column_roles(source, cmap, conversations_shape)
+    if twice is not None:
+        raise InputError([twice])
     if conversations_shape:
         problems = _messages_view_conversations(source, cmap)
         if not problems and messages_field not in source.names:

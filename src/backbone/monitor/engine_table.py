@@ -68,6 +68,7 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from backbone.audit.engine_table import as_text, draw_key
+from backbone.audit.feedback_log import column_role_problem
 from backbone.core.errors import InputError, Problem
 from backbone.monitor.models import (
     FALSE_VALUES,
@@ -210,6 +211,9 @@ def _messages(
             "only: on --engine spark or --connection give one message a row "
             "(conversation_id, turn, role, content)",
         )
+    twice = column_role_problem(name, cmap, names, fields=(*REQUIRED, *OPTIONAL))
+    if twice is not None:  # --map domain=role: one column, one field, as the default path
+        raise InputError([twice])
     problems = []
     cols: dict[str, str | None] = {}
     for field in (*REQUIRED, *OPTIONAL):
