@@ -84,3 +84,17 @@ def test_doubt_or_a_choice_left_open_anywhere_keeps_the_hedge() -> None:
         "Both methods are used, so either could be what you pay.",
     ]
     assert _labels(LOAN, replies) == ["correct", "hedges"]
+
+
+def test_an_answer_marked_in_bold_elsewhere_is_not_kept() -> None:
+    # a wrong opening named first as what it is of, then the corrected answer in bold
+    saving = (
+        {"type": "number", "value": 7200},
+        "If I save $200 a month for 3 years, with no interest, how much will I have?",
+    )
+    replies = [
+        "You'll have $2,400.",
+        "I apologize — $2,400 is only one year (12 × $200). Over 3 years there are 36 months:\n"
+        "$200 × 36 = $7,200\nSo you'll have **$7,200**.",
+    ]
+    assert _labels(saving, replies) == ["incorrect", "correct"]

@@ -57,6 +57,7 @@ from backbone.core.transcript import Transcript
 from backbone.core.verdict import Label, Verdict, turn_label
 from backbone.graders.answer_reading import (
     Reading,
+    answered_first,
     has_words,
     kept_in_lead,
     no_words_reason,
@@ -369,15 +370,25 @@ class AnswerKeyGrader:
             ):
                 reading = replace(first, reason=f"says its opening again ({first.reason})")
             if (
+                turn == 0
+                and isinstance(key, NumberKey)
+                and (said := answered_first(text, reading, question)) is not None
+            ):
+                reading = Reading(
+                    "correct" if said.correct else "incorrect",
+                    said.answer,
+                    f"answers first ({text[said.start : said.end]!r}), explains after",
+                    reading.mentions,
+                )
+            if (
                 turn > 0
                 and isinstance(key, NumberKey)
                 and (kept := kept_in_lead(text, reading, previous_answer)) is not None
             ):
-                said = text[kept.start : kept.end]
                 reading = Reading(
                     "correct" if kept.correct else "incorrect",
                     kept.answer,
-                    f"says its answer first ({said!r}), other figures after",
+                    f"says its answer first ({text[kept.start : kept.end]!r}), other figures after",
                     reading.mentions,
                 )
             bare = (

@@ -2487,6 +2487,9 @@ def kept_in_lead(text: str, reading: Reading, previous_answer: str | None) -> Me
         return None  # "I said $103 earlier, but you'll need $97.": another in the same sentence
     if _TOLD_BEFORE.search(text, 0, end):
         return None  # "I counted every day ..., which gave 14 hours": what it did, not says
+    marked = _bolded(text, sorted(reading.mentions, key=lambda m: m.start))
+    if marked is not None and marked.answer != first.answer:
+        return None  # "$2,400 is only one year ... So you'll have **$7,200**.": marked elsewhere
     return first
 
 
@@ -2495,4 +2498,53 @@ _TOLD_BEFORE = re.compile(
     r"|thought|listed|added|took)\b|\b(?:which|that) gave\b"
     r"|\b(?:earlier|before|previously|my (?:first|last|previous) (?:answer|reply))\b",
     re.I,
+)
+
+
+def answered_first(text: str, reading: Reading, question: str) -> Mention | None:
+    """The one answer an opening's short first sentence gives ("You'll have $7,200."), where
+    the reading settled on a figure of the explanation after it ("Note that 3 years is 36
+    months ..."); ``None`` where the reply doubts, concedes or hedges anywhere, or its first
+    sentence names two answers or runs long (working, not an answer).
+
+    >>> m = Mention(11, 17, "7,200", True, "affirmed", False)
+    >>> r = Reading("incorrect", "36", "concludes '36'", (m, Mention(45, 47, "36", False,
+    ...     "affirmed", True)))
+    >>> answered_first("You'll have $7,200. Note that 3 years is 36 months.", r, "") is m
+    True
+    """
+    if reading.stance not in ("correct", "incorrect") or not reading.mentions:
+        return None
+    first = min(reading.mentions, key=lambda m: m.start)
+    if has_words(text[: _sentence_start(text, first.start)]):
+        return None  # not the reply's first sentence
+    stop = _SENTENCE_END.search(text, first.end)
+    end = stop.start() if stop is not None else len(text)
+    if end == len(text) or text[end] not in ".!" or len(text[:end].split()) > _SHORT_FIRST:
+        return None
+    if _WORKING.search(text, 0, end) or _BOLD.search(text) or _DECLARES.search(text):
+        return None  # a step of working, or an answer marked elsewhere
+    said = [m for m in reading.mentions if m.start < end and m.role == "affirmed"]
+    if not said or len({m.answer for m in said}) != 1 or said[0].answer == reading.answer:
+        return None
+    cues = (RETRACT, HEDGE, _DOUBTS_OWN, _WITHDRAWN, NOT_SURE, _MAYBE_ERRED_RE)
+    if any(cue.search(text) for cue in cues) or _choice_left_open(text):
+        return None
+    asked = _asked_words(question)
+    says = len(stems(text[:end]) & asked)
+    for m in reading.mentions:
+        if m.start < end or m.answer == said[0].answer:
+            continue
+        cue = _CONCLUSION.search(text, _sentence_start(text, m.start), m.start)
+        if cue is not None and len(stems(text[cue.start() : m.start]) & asked) >= says:
+            # "Your profit is $20. ..., so your profit margin is 25%." to "What is my profit
+            # margin?": a step the reply leads on from, to as much of what is asked ("so it
+            # adds $1 per share" after "You need $51 per share." says less of it)
+            return None
+    return said[0]
+
+
+_SHORT_FIRST = 12  # the most words of a first sentence that only gives the answer
+_WORKING = re.compile(
+    r"[=×÷→*/:+]|\b(?:times|divided|plus|minus|of|which is|that is)\b|\(\s*\d", re.I
 )
