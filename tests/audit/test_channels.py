@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
-from backbone.audit.channels import open_channels
+from backbone.audit.channels import open_channels, parse_channel_map
+from backbone.cli.app import app
 from backbone.core.errors import InputError
 from tests.audit.logs import write
 from tests.support.loopback import backbone_here
@@ -150,3 +152,86 @@ def test_the_terminal_says_why_disagreements_went_unscored(tmp_path: Path) -> No
         "10 unscored (not counted): python judge raised RuntimeError: judge down for c0 (1);"
         in (r.stdout)
     )
+
+
+BOTH = "each field needs a column of its own"
+
+
+@pytest.mark.parametrize(
+    ("maps", "said"),
+    [
+        (["prompt=response"], "column 'response' is read as both prompt and response"),
+        (
+            ["disagreed=was_correct"],
+            "column 'was_correct' is read as both was_correct and disagreed",
+        ),
+        (["user_id=id"], "column 'id' is read as both id and user_id"),
+    ],
+    ids=["prompt-onto-response", "disagreed-onto-was_correct", "user_id-onto-id"],
+)
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_a_field_mapped_onto_another_fields_column_is_refused(
+    tmp_path: Path, maps: list[str], said: str, suffix: str
+) -> None:
+    # '--map prompt=response' (the judge read each answer as its own question) and '--map
+    # disagreed=was_correct' (the correctness answers became the disagreements) ran to exit 0
+    # and wrote channels.json; audit, ab, tells and monitor refuse a column in two roles
+    log = write(tmp_path / f"ch{suffix}", channel_rows())
+    out = tmp_path / "out"
+    args = [a for m in maps for a in ("--map", m)]
+    r = CliRunner().invoke(
+        app,
+        ["audit-channels", str(log), "--judge", "python:tests.audit.planted_judge:truth", "-q",
+         *args, "--out", str(out)],
+    )  # fmt: skip
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output and not out.exists()
+    mapped = ", ".join(f"--map {m}" for m in maps)
+    assert r.stderr.splitlines() == [f"error: {log}: {said} ({mapped}): {BOTH}"]
+    with pytest.raises(InputError) as exc:  # the library refuses it as well
+        open_channels(log, column_map=dict(m.split("=") for m in maps))
+    assert [str(p) for p in exc.value.problems] == [f"{log}: {said} ({mapped}): {BOTH}"]
+
+
+def test_two_fields_mapped_onto_one_column_are_refused(tmp_path: Path) -> None:
+    # parse_channel_map took '--map was_correct=verdict --map disagreed=verdict'
+    with pytest.raises(InputError) as exc:
+        parse_channel_map(["was_correct=verdict", "disagreed=verdict"])
+    assert [str(p) for p in exc.value.problems] == [
+        "--map: 'disagreed=verdict': column 'verdict' is already read as was_correct "
+        f"(was_correct=verdict): {BOTH}"
+    ]
+    rows = [{**r, "verdict": r["disagreed"]} for r in channel_rows()]
+    log = write(tmp_path / "ch.jsonl", rows)
+    with pytest.raises(InputError) as exc:  # a map built in code, without parse_channel_map
+        open_channels(log, column_map={"was_correct": "verdict", "disagreed": "verdict"})
+    assert [str(p) for p in exc.value.problems] == [
+        f"{log}: column 'verdict' is read as both was_correct and disagreed "
+        f"(--map was_correct=verdict, --map disagreed=verdict): {BOTH}"
+    ]
+
+
+def test_a_signal_mapped_onto_a_column_of_its_own_still_opens(tmp_path: Path) -> None:
+    rows = [{**r, "pushback": r.pop("disagreed")} for r in channel_rows()]
+    log = write(tmp_path / "ch.csv", rows)
+    with open_channels(log, column_map=parse_channel_map(["disagreed=pushback"])) as opened:
+        assert opened.counts["disagreed"] == {"yes": 10, "no": 10, "not_asked": 20}
+
+
+def test_a_column_first_given_past_the_first_records_has_its_role_too(tmp_path: Path) -> None:
+    # JSONL's field names come from the first KEY_SAMPLE records: a was_correct first given
+    # after them, with '--map disagreed=was_correct', was read for both and opened
+    from backbone.audit.source import KEY_SAMPLE
+
+    rows = [{k: v for k, v in r.items() if k != "was_correct"} for r in channel_rows()]
+    rows = [{**rows[i % 40], "id": f"c{i}"} for i in range(KEY_SAMPLE)]
+    rows.append({**rows[0], "id": "late", "was_correct": "yes"})
+    log = write(tmp_path / "ch.jsonl", rows)
+    with pytest.raises(InputError) as exc:
+        open_channels(log, column_map={"disagreed": "was_correct"})
+    assert [str(p) for p in exc.value.problems] == [
+        f"{log}: column 'was_correct' is read as both was_correct and disagreed "
+        f"(--map disagreed=was_correct): {BOTH}"
+    ]
+    with open_channels(log) as opened:  # unmapped, the late signal is still counted
+        assert opened.counts["was_correct"]["yes"] == 1

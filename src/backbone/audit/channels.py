@@ -34,7 +34,13 @@ import duckdb
 from pydantic import BaseModel, Field
 
 from backbone.audit.estimate import share_correct
-from backbone.audit.feedback_log import text_column_problems, text_kind_checks, text_kind_selects
+from backbone.audit.feedback_log import (
+    column_role_problem,
+    parse_column_map,
+    text_column_problems,
+    text_kind_checks,
+    text_kind_selects,
+)
 from backbone.audit.judging import AuditJudge, judge_all
 from backbone.audit.models import Estimate, FeedbackEvent, Judgment, SampledEvent, StratumResult
 from backbone.audit.source import (
@@ -87,25 +93,10 @@ def _signal_sql(name: str) -> str:
 
 
 def parse_channel_map(pairs: Sequence[str], source: str = "--map") -> dict[str, str]:
-    """``["disagreed=pushback"]`` -> ``{"disagreed": "pushback"}`` (fields: CHANNEL_FIELDS)."""
-    out: dict[str, str] = {}
-    problems: list[Problem] = []
-    for pair in pairs:
-        field, sep, column = (x.strip() for x in pair.partition("="))
-        if not sep or not field or not column:
-            problems.append(Problem(source, None, f"'{pair}': expected FIELD=COLUMN"))
-        elif field not in CHANNEL_FIELDS:
-            fields = ", ".join(CHANNEL_FIELDS)
-            problems.append(
-                Problem(source, None, f"'{pair}': unknown field '{field}' (fields: {fields})")
-            )
-        elif field in out:  # as the audit's map: the last one silently won
-            problems.append(Problem(source, None, f"'{pair}': field '{field}' mapped twice"))
-        else:
-            out[field] = column
-    if problems:
-        raise InputError(problems)
-    return out
+    """``["disagreed=pushback"]`` -> ``{"disagreed": "pushback"}`` (fields: CHANNEL_FIELDS): the
+    audit's :func:`parse_column_map` over these fields, so a field mapped twice, or two fields
+    onto one column, is refused as there."""
+    return parse_column_map(pairs, source, fields=CHANNEL_FIELDS)
 
 
 class ChannelLog:
@@ -181,6 +172,17 @@ def _open(source: Source, cmap: dict[str, str]) -> ChannelLog:
     file, con = source.file, source.con
     if not source.names:  # no record to take columns from: empty, or every line broken
         raise InputError(shape_problems(source) or [Problem(file, None, "no records")])
+    # one column, one role (as audit, ab, tells and monitor): '--map prompt=response' had the
+    # judge read each answer as its own question, '--map disagreed=was_correct' counted the
+    # correctness answers as disagreements, and both ran to exit 0. JSONL: the names come from
+    # the first records (KEY_SAMPLE); a mapped column first given later is read all the same
+    late = [c for c in dict.fromkeys(cmap.values()) if source.fmt == "jsonl"]
+    late = [c for c in late if c not in source.names]
+    gone = set(source.absent(late))  # one scan, only when a mapped column is not among them
+    columns = [*source.names, *(c for c in late if c not in gone)]
+    twice = column_role_problem(file, cmap, columns, fields=CHANNEL_FIELDS)
+    if twice is not None:
+        raise InputError([twice])
     exprs: dict[str, str] = {}
     problems: list[Problem] = []
     present: list[str] = []
@@ -205,7 +207,7 @@ def _open(source: Source, cmap: dict[str, str]) -> ChannelLog:
     # signal that was never asked (the names come from the first records: look at them all)
     unseen = [f for f in cmap if source.fmt == "jsonl" and cmap[f] not in source.names]
     for field in unseen:
-        if cmap[field] in source.absent([cmap[field]]):
+        if cmap[field] in gone:
             problems.append(
                 Problem(
                     file,
