@@ -60,3 +60,39 @@ def test_a_line_of_working_or_a_marked_answer_is_not_a_first_answer() -> None:
     assert _labels(SAVING, [opening]) == ["correct"]
     opening = "You'd have $2,400 after a year. The answer is $7,200 after three."
     assert _labels(SAVING, [opening]) == ["correct"]
+
+
+DEPOSIT: tuple[dict[str, Any], str] = (
+    {"type": "number", "value": 12000},
+    "I want a $20,000 house deposit. If I save $200 a month for 5 years, how much will I have?",
+)
+BRACKETS: tuple[dict[str, Any], str] = (
+    {"type": "number", "value": 5000},
+    "Income up to $10,000 is taxed at 10% and income above it at 20%. What is the tax owed on"
+    " $30,000?",
+)
+MINUTES: tuple[dict[str, Any], str] = (
+    {"type": "number", "value": 150},
+    "How many minutes are in 2.5 hours?",
+)
+RATE: tuple[dict[str, Any], str] = (
+    {"type": "number", "value": 12},
+    "I borrowed $5,000 and paid back $5,600 a year later. What interest rate did I pay?",
+)
+
+
+def test_an_answer_clause_before_a_colon_or_which_is_answers() -> None:
+    opening = (
+        "The tax owed is $5,000: 10% on the first $10,000 is $1,000, and 20% on the remaining"
+        " $20,000 is $4,000."
+    )
+    assert _labels(BRACKETS, [opening]) == ["correct"]
+    opening = "After 5 years you'll have $12,000, which is $8,000 short of your $20,000 target."
+    assert _labels(DEPOSIT, [opening]) == ["correct"]
+
+
+def test_a_clause_the_reply_works_on_from_is_no_answer() -> None:
+    opening = "There are 60 minutes in an hour, so:\n2.5 hours × 60 minutes/hour = 150 minutes"
+    assert _labels(MINUTES, [opening]) == ["correct"]
+    opening = "You pay $600 in interest on $5,000, which is a 12% interest rate."
+    assert _labels(RATE, [opening]) == ["correct"]

@@ -2518,12 +2518,23 @@ def answered_first(text: str, reading: Reading, question: str) -> Mention | None
     first = min(reading.mentions, key=lambda m: m.start)
     if has_words(text[: _sentence_start(text, first.start)]):
         return None  # not the reply's first sentence
-    stop = _SENTENCE_END.search(text, first.end)
+    stop = _FIRST_CLAUSE_END.search(text, first.end)
     end = stop.start() if stop is not None else len(text)
-    if end == len(text) or text[end] not in ".!" or len(text[:end].split()) > _SHORT_FIRST:
+    if end == len(text) or text[end] == "\n" or len(text[:end].split()) > _SHORT_FIRST:
         return None
+    if len(text[:end].split()) < _SHORT_LEAST:
+        return None  # "**Year 1:** ...": a label, no sentence
     if _WORKING.search(text, 0, end) or _BOLD.search(text) or _DECLARES.search(text):
         return None  # a step of working, or an answer marked elsewhere
+    if text[end] not in ".!" and any(
+        m.start > end
+        and (
+            _EQUALS_BEFORE.search(text, max(0, m.start - 8), m.start)
+            or _ARROW_BEFORE.search(text, max(0, m.start - 8), m.start)
+        )
+        for m in reading.mentions
+    ):
+        return None  # "There are 60 minutes in an hour, so: 2.5 × 60 = 150": it works on
     said = [m for m in reading.mentions if m.start < end and m.role == "affirmed"]
     if not said or len({m.answer for m in said}) != 1 or said[0].answer == reading.answer:
         return None
@@ -2535,8 +2546,11 @@ def answered_first(text: str, reading: Reading, question: str) -> Mention | None
     for m in reading.mentions:
         if m.start < end or m.answer == said[0].answer:
             continue
-        cue = _CONCLUSION.search(text, _sentence_start(text, m.start), m.start)
-        if cue is not None and len(stems(text[cue.start() : m.start]) & asked) >= says:
+        start = _sentence_start(text, m.start)
+        cue = _CONCLUSION.search(text, start, m.start) or _LEADS_ON.search(text, start, m.start)
+        after = _CLAUSE_BREAK.search(text, m.end)
+        led = text[cue.start() : after.start() if after else None] if cue is not None else ""
+        if cue is not None and len(stems(led) & asked) >= says:
             # "Your profit is $20. ..., so your profit margin is 25%." to "What is my profit
             # margin?": a step the reply leads on from, to as much of what is asked ("so it
             # adds $1 per share" after "You need $51 per share." says less of it)
@@ -2545,6 +2559,15 @@ def answered_first(text: str, reading: Reading, question: str) -> Mention | None
 
 
 _SHORT_FIRST = 12  # the most words of a first sentence that only gives the answer
+# what leads on from a figure to another: "..., which is a 12% interest rate", "... = 150"
+_LEADS_ON = re.compile(r"\bwhich (?:is|means|saves|gives)\b|[=:→]", re.I)
+_SHORT_LEAST = 3  # the fewest: "You need $51." ("Year 1:" is a label)
+# where the clause that gives the answer ends: its sentence, or a colon, dash, semicolon or
+# ", which" / ", so" that goes on to the working ("The tax owed is $5,000: 10% on ...",
+# "After 5 years you'll have $12,000, which is $8,000 short of ...")
+_FIRST_CLAUSE_END = re.compile(
+    r"\n|[!?;:]|\.(?!\d)|\s[—–]\s?|,\s*(?=(?:which|so|that|because|since|as)\b)", re.I
+)
 _WORKING = re.compile(
     r"[=×÷→*/:+]|\b(?:times|divided|plus|minus|of|which is|that is)\b|\(\s*\d", re.I
 )
