@@ -198,3 +198,61 @@ def test_tells_with_a_power_user_column_of_its_own_still_runs(
         r = CliRunner().invoke(app, ["tells", str(tells_log), *maps, "--out", str(out)])
         assert r.exit_code == 0, r.output
         assert (out / "tells.json").exists()
+
+
+@pytest.fixture(scope="module")
+def late_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A JSONL log whose ``user_id`` and ``pro`` are first given at record KEY_SAMPLE + 1 (the
+    field names come from the first KEY_SAMPLE records): fields added to a running log."""
+    from backbone.audit.source import KEY_SAMPLE
+
+    path = tmp_path_factory.mktemp("late") / "late.jsonl"
+    start = date(2025, 3, 1)
+    rows = [
+        {
+            "id": f"e{i}",
+            "timestamp": f"{start + timedelta(days=i % 60)}T00:00:00Z",
+            "prompt": f"question {i}?",
+            "response": f"answer {i}.",
+            "rating": "up" if i % 3 else "down",
+            "arm": "AB"[i % 2],
+        }
+        for i in range(KEY_SAMPLE + 1)
+    ]
+    rows[-1].update(user_id="u1", pro=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["audit", "--judge", JUDGE, "-q", "--map", "reference=user_id"],
+            "column 'user_id' is read as both user_id and reference (--map reference=user_id): "
+            + BOTH,
+        ),
+        (
+            ["ab", "--arm-column", "arm", "--judge", JUDGE, "-q", "--map", "reference=user_id"],
+            "column 'user_id' is read as both user_id and reference (--map reference=user_id): "
+            + BOTH,
+        ),
+        (
+            ["audit", "--judge", JUDGE, "-q", "--stratify-by", "user_id"],
+            f"--stratify-by user_id: column 'user_id' is the log's user_id, so it {STRATUM}",
+        ),
+        (
+            ["tells", "--map", "power_user=pro", "--map", "user_id=pro"],
+            "column 'pro' is read as both user_id and power_user "
+            f"(--map user_id=pro, --map power_user=pro): {BOTH}",
+        ),
+    ],
+    ids=["audit-map", "ab-map", "audit-stratify-by", "tells-power_user"],
+)
+def test_a_column_first_given_past_the_first_records_has_its_role_too(
+    late_log: Path, tmp_path: Path, args: list[str], said: str
+) -> None:
+    # JSONL: the names the roles were checked against came from the first KEY_SAMPLE records,
+    # so a column first given after them was read for both roles, and each ran to exit 0
+    line = refused([args[0], str(late_log), *args[1:]], tmp_path / "out")
+    assert line == f"error: {late_log}: {said}"

@@ -176,10 +176,7 @@ def _open(source: Source, cmap: dict[str, str]) -> ChannelLog:
     # judge read each answer as its own question, '--map disagreed=was_correct' counted the
     # correctness answers as disagreements, and both ran to exit 0. JSONL: the names come from
     # the first records (KEY_SAMPLE); a mapped column first given later is read all the same
-    late = [c for c in dict.fromkeys(cmap.values()) if source.fmt == "jsonl"]
-    late = [c for c in late if c not in source.names]
-    gone = set(source.absent(late))  # one scan, only when a mapped column is not among them
-    columns = [*source.names, *(c for c in late if c not in gone)]
+    columns, gone = source.names_with(cmap.values())  # one scan, only for such a column
     twice = column_role_problem(file, cmap, columns, fields=CHANNEL_FIELDS)
     if twice is not None:
         raise InputError([twice])

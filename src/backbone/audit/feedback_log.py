@@ -595,10 +595,16 @@ def _open(
 ) -> FeedbackLog:
     file, con = source.file, source.con
     extra = dict(also_read or {})
+    # JSONL: the names come from the first records (KEY_SAMPLE); a column given two roles and
+    # first given later has them all the same ('--map reference=user_id' with the user_id from
+    # record 10,001 on was read as both, and ran to exit 0), as in audit-channels. Only such a
+    # column is looked for (one scan, only when it is not among the first records' names)
+    read = [cmap.get(f, f) for f in MAPPABLE_FIELDS] + [*extra.values(), stratify_by]
+    columns, _ = source.names_with(c for c in read if read.count(c) > 1)
     twice = column_role_problem(
         file,
         {**cmap, **{f: c for f, c in extra.items() if c != f}},  # mapped: named as --map f=c
-        source.names,
+        columns,
         stratify_by,
         stratify_option,
         fields=(*MAPPABLE_FIELDS, *extra),

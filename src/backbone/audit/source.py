@@ -704,6 +704,20 @@ class Source:
         row = self.con.execute(f"SELECT {had} FROM src WHERE json_type(json) = 'OBJECT'").fetchone()
         return [c for c, found in zip(columns, row or (), strict=False) if not found]
 
+    def names_with(self, columns: Iterable[str | None]) -> tuple[list[str], set[str]]:
+        """The log's column names counting those of ``columns`` (the columns a command was
+        told to read) first given late, and those of ``columns`` no record has. JSONL: the
+        names come from the first ``KEY_SAMPLE`` records, so a column first given after them
+        (a field added to a running log) is added, one scan of the file, only when one of
+        ``columns`` is not among them. CSV and Parquet: the header, and nothing looked for.
+        One column, one role is checked against these names (a column read for two roles
+        counts wherever in the file it is first given)."""
+        late = [c for c in dict.fromkeys(columns) if c is not None and c not in self.names]
+        if self.fmt != "jsonl" or not late:
+            return list(self.names), set()
+        gone = set(self.absent(late))
+        return [*self.names, *(c for c in late if c not in gone)], gone
+
     @property
     def shape_sql(self) -> str:
         """Why a record is not a record at all (JSONL), else NULL. A record that gives a field
