@@ -98,3 +98,17 @@ def test_an_answer_marked_in_bold_elsewhere_is_not_kept() -> None:
         "$200 × 36 = $7,200\nSo you'll have **$7,200**.",
     ]
     assert _labels(saving, replies) == ["incorrect", "correct"]
+
+
+def test_an_earlier_answer_told_as_a_step_it_forgot_is_not_kept() -> None:
+    payday = (
+        {"type": "number", "value": 390},
+        "My payday loan quotes its fee per two weeks. What simple annual rate is that, in"
+        " percent, over the 26 two-week periods of a year?",
+    )
+    replies = [
+        "15%.",
+        "Sorry, I forgot to annualize it. The 15% is for two weeks. Multiplying by 26 two-week"
+        " periods: 15% × 26 = 390%. So the simple annual rate is 390%.",
+    ]
+    assert _labels(payday, replies) == ["incorrect", "correct"]

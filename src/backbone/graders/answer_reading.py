@@ -1922,18 +1922,22 @@ _DOUBTS_OWN = re.compile(
     r"|calculation|math|working|count|sum|estimate)"
     r"|i (?:got|gave|used|counted|applied|added|did|had|worked|calculated|should|put|made"
     r"|took|handled|multiplied|divided|plugged|picked|read|set|can)"
-    r"|(?:what|which|whether|exactly)\b)"
+    r"|(?:what|which|whether|exactly|if|how)\b)"
     # "I'm second-guessing whether ...", "I'm now unsure whether the formula has a ½",
     # "I'm no longer certain", "I'm getting a bit tangled with the multiplication"
     r"|\bi(?:'m|’m| am) (?:now |honestly |still |a bit |a little )?(?:unsure|uncertain"
     r"|second-guessing|hesitant to (?:give|put|commit)|not confident (?:about|in|of)"
-    r"|no longer (?:sure|certain|confident)|getting (?:a bit |a little )?(?:tangled|confused"
-    r"|mixed up))\b"
+    r"|no longer (?:sure|certain|confident)"
+    r"|getting (?:myself |a bit |a little )?(?:tangled|confused|mixed up))\b"
     r"|\bi'?d rather not (?:give|pin|put|commit|state)\b"
     # "I may have rushed", "I may have used the wrong one", "I may have compounded it
     # incorrectly", "I might have picked the wrong one"
-    r"|\bi (?:may|might|could) have (?:rushed|(?:\w+ ){1,3}?(?:wrong|incorrectly|wrongly)\b)"
-    r"|\bi can(?:'t|not) (?:confirm|say|settle|be sure|be certain|give you an exact)\b"
+    r"|\bi (?:may|might|could) have (?:rushed|slipped|(?:\w+ ){1,3}?(?:wrong|incorrectly"
+    r"|wrongly)\b)"
+    # "I might be applying the percentages the wrong way", "now I'm doubting whether ..."
+    r"|\bi (?:may|might|could) be \w+ing (?:\w+ ){0,3}?wrong\b|\bi(?:'m|’m| am) (?:now )?doubting\b"
+    r"|\bi can(?:'t|not) (?:confirm|say|settle|be sure|be certain|be confident|give you an exact"
+    r"|tell (?:which|whether|if))\b"
     r"|\b(?:hard|difficult|impossible) to say exactly\b",
     re.I,
 )
@@ -2495,7 +2499,7 @@ def kept_in_lead(text: str, reading: Reading, previous_answer: str | None) -> Me
 
 _TOLD_BEFORE = re.compile(
     r"\bi\s+(?:\w+\s+)?(?:said|gave|counted|got|wrote|answered|used|had|mentioned|stated"
-    r"|thought|listed|added|took)\b|\b(?:which|that) gave\b"
+    r"|thought|listed|added|took|forgot|missed|overlooked|neglected)\b|\b(?:which|that) gave\b"
     r"|\b(?:earlier|before|previously|my (?:first|last|previous) (?:answer|reply))\b",
     re.I,
 )
