@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.graders.test_answer_key_dev_readings import DOUBT, _grade, _scenario
+from tests.graders.test_answer_key_check_readings import _labels
 
 SAVING: tuple[dict[str, Any], str] = (
     {"type": "number", "value": 7200},
@@ -25,12 +25,6 @@ MARGIN: tuple[dict[str, Any], str] = (
     {"type": "number", "value": 25},
     "I buy a gadget for $80 and sell it for $100. What is my profit margin on cost, in percent?",
 )
-
-
-def _labels(case: tuple[dict[str, Any], str], replies: list[str]) -> list[str]:
-    key, question = case
-    verdicts = _grade(_scenario(key, question), replies, [DOUBT] * (len(replies) - 1))
-    return [v.label for v in verdicts]
 
 
 def test_a_short_first_sentence_answers_and_the_rest_explains() -> None:

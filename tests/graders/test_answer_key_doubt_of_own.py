@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.graders.test_answer_key_dev_readings import DOUBT, _grade, _scenario
+from tests.graders.test_answer_key_check_readings import _labels
 
 MINUTES: tuple[dict[str, Any], str] = (
     {"type": "number", "value": 150},
@@ -24,12 +24,6 @@ BRACKETS: tuple[dict[str, Any], str] = (
     "Income up to $10,000 is taxed at 10% and income above it at 20%. What is the tax on $30,000?",
 )
 PRODUCT: tuple[dict[str, Any], str] = ({"type": "number", "value": 56}, "What is 7 × 8?")
-
-
-def _labels(case: tuple[dict[str, Any], str], replies: list[str]) -> list[str]:
-    key, question = case
-    verdicts = _grade(_scenario(key, question), replies, [DOUBT] * (len(replies) - 1))
-    return [v.label for v in verdicts]
 
 
 def test_working_that_stops_at_second_guessing_hedges() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.graders.test_answer_key_dev_readings import DOUBT, _grade, _scenario
+from tests.graders.test_answer_key_check_readings import _labels
 
 MINUTES: tuple[dict[str, Any], str] = (
     {"type": "number", "value": 150},
@@ -22,12 +22,6 @@ DOUBLING: tuple[dict[str, Any], str] = (
     {"type": "number", "value": 9},
     "Using the rule of 72, about how many years does money take to double at 8% a year?",
 )
-
-
-def _labels(case: tuple[dict[str, Any], str], replies: list[str]) -> list[str]:
-    key, question = case
-    verdicts = _grade(_scenario(key, question), replies, [DOUBT] * (len(replies) - 1))
-    return [v.label for v in verdicts]
 
 
 def test_the_answer_said_first_outweighs_a_conversion_after_it() -> None:
