@@ -20,6 +20,7 @@ from backbone.audit.engine_table import open_table
 from backbone.audit.synthetic.ab_traffic import ab_rows, write_ab_log
 from backbone.cli.app import app
 from backbone.core.errors import InputError
+from tests.audit.logs import write_jsonl
 
 JUDGE = "python:backbone.audit.synthetic.ab_traffic:planted_truth"
 
@@ -220,8 +221,7 @@ def late_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for i in range(KEY_SAMPLE + 1)
     ]
     rows[-1].update(user_id="u1", pro=True)
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    return path
+    return write_jsonl(path, rows)
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from backbone.audit.channels import open_channels
 from backbone.audit.engine_table import open_table
 from backbone.audit.feedback_log import open_log
 from backbone.core.errors import InputError
+from tests.audit.logs import write_jsonl
 from tests.support.loopback import backbone_here
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,7 +38,7 @@ def test_a_jsonl_prompt_or_response_that_is_an_object_or_a_list_is_named_at_its_
         {**GOOD, "id": "d", "prompt": 42, "response": True},  # scalars read as their text
     ]
     path = tmp_path / "log.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in lines))
+    write_jsonl(path, lines)
     with pytest.raises(InputError) as exc:
         open_log(path)
     assert problems(exc) == [
@@ -49,7 +50,7 @@ def test_a_jsonl_prompt_or_response_that_is_an_object_or_a_list_is_named_at_its_
 def test_a_mapped_jsonl_field_is_named_with_its_column(tmp_path: Path) -> None:
     rows = [{"id": "a", "question": ["p"], "response": "r", "rating": "up"}]
     path = tmp_path / "log.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    write_jsonl(path, rows)
     with pytest.raises(InputError) as exc:
         open_log(path, column_map={"prompt": "question"})
     assert problems(exc) == [(1, "prompt (column 'question') is a list, not text")]
@@ -128,7 +129,7 @@ def test_audit_channels_names_a_jsonl_prompt_that_is_an_object_or_a_list(tmp_pat
         {**CHANNEL, "id": "c", "response": ["r"]},
     ]
     path = tmp_path / "ch.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in lines))
+    write_jsonl(path, lines)
     with pytest.raises(InputError) as exc:
         open_channels(path)
     assert problems(exc) == [

@@ -304,9 +304,10 @@ class EngineLog:
         self.close()
 
 
-def _not_text(kind: Any) -> bool:
-    """A column type whose text is no prompt or response: lists, structs, maps, bytes (numbers
-    and times read as their text, as in a CSV)."""
+def holds_no_text_type(kind: Any) -> bool:
+    """An engine column type whose text is no prompt, response or domain: lists, structs,
+    maps, bytes (numbers and times read as their text, as in a CSV); DuckDB's own type names
+    are read by :func:`backbone.audit.source.holds_no_text`."""
     return bool(kind.is_nested() or kind.is_binary())
 
 
@@ -334,7 +335,7 @@ def _fields(
             continue
         column = stratify_by if field == "segment" and stratify_by else cmap.get(field, field)
         kind = table.schema()[column] if column in names else None
-        if field in ("prompt", "response") and kind is not None and _not_text(kind):
+        if field in ("prompt", "response") and kind is not None and holds_no_text_type(kind):
             # cast to text, a list of one question went to the judge as "[question]"
             problems.append(
                 Problem(

@@ -45,11 +45,11 @@ from backbone.audit.models import (
 from backbone.audit.source import (
     Source,
     duplicate_problems,
-    holds_no_text,
     json_path,
     listed_problems,
     missing_field_problems,
     no_record_has,
+    not_text_problem,
     open_source,
     shape_problems,
     sql_in,
@@ -538,21 +538,8 @@ def text_column_problems(source: Source, cmap: Mapping[str, str]) -> list[Proble
     """Parquet: a prompt or response column of lists, structs, maps or bytes is no text (cast
     to text, a list of one question became "[question]" and went to the judge as the prompt);
     numbers and times still read as their text, as in a CSV. ``monitor`` refuses the same."""
-    if source.fmt != "parquet":
-        return []
-    problems = []
-    for field in TEXT_FIELDS:
-        column = cmap.get(field, field)
-        kind = source.column_type(column)
-        if holds_no_text(kind):
-            problems.append(
-                Problem(
-                    source.file,
-                    None,
-                    f"column '{column}' for field '{field}' holds {kind} values, not text",
-                )
-            )
-    return problems
+    found = (not_text_problem(source, cmap.get(f, f), f) for f in TEXT_FIELDS)
+    return [p for p in found if p is not None]
 
 
 def text_kind_checks(label: Mapping[str, str]) -> str:

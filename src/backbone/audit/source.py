@@ -878,6 +878,21 @@ def holds_no_text(kind: str) -> bool:
     return nested or kind in ("BLOB", "BIT")
 
 
+def not_text_problem(source: Source, column: str, field: str) -> Problem | None:
+    """Parquet: the problem of a ``column`` read for ``field`` that :func:`holds_no_text`
+    ("column 'q' for field 'prompt' holds VARCHAR[] values, not text"); None for other
+    formats (a JSONL record's value is checked record by record) and for a column of text,
+    numbers or times, or none at all."""
+    if source.fmt != "parquet":
+        return None
+    kind = source.column_type(column)
+    if not holds_no_text(kind):
+        return None
+    return Problem(
+        source.file, None, f"column '{column}' for field '{field}' holds {kind} values, not text"
+    )
+
+
 def open_source(
     path: str | Path,
     fmt: str | None = None,

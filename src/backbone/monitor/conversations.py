@@ -52,8 +52,8 @@ from backbone.audit.feedback_log import parse_column_map as audit_column_map
 from backbone.audit.source import (
     MAX_LISTED,
     Source,
-    holds_no_text,
     interruptible,
+    not_text_problem,
     open_source,
     shape_problems,
     sql_in,
@@ -405,19 +405,8 @@ def _text_columns(source: Source, column: str) -> list[Problem]:
 def _domain_column(source: Source, cmap: Mapping[str, str]) -> list[Problem]:
     """Parquet: a ``domain`` column of lists, structs, maps or bytes names no domain (read as
     text, a list became the domain "[math]" in ``by_domain``); numbers read as their text."""
-    column = cmap.get("domain", "domain")
-    if source.fmt != "parquet" or column not in source.names:
-        return []
-    kind = source.column_type(column)
-    if holds_no_text(kind):
-        return [
-            Problem(
-                source.file,
-                None,
-                f"column '{column}' for field 'domain' holds {kind} values, not text",
-            )
-        ]
-    return []
+    problem = not_text_problem(source, cmap.get("domain", "domain"), "domain")
+    return [] if problem is None else [problem]
 
 
 def _domain_type(source: Source, cmap: Mapping[str, str]) -> str:

@@ -67,7 +67,7 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
-from backbone.audit.engine_table import as_text, draw_key
+from backbone.audit.engine_table import as_text, draw_key, holds_no_text_type
 from backbone.audit.feedback_log import column_role_problem
 from backbone.core.errors import InputError, Problem
 from backbone.monitor.models import (
@@ -277,11 +277,8 @@ def _check_types(
             )
         )
     domain = cols.get("domain")
-    if domain is not None and (
-        table[domain].type().is_nested() or table[domain].type().is_binary()
-    ):
+    if domain is not None and holds_no_text_type(kind := table[domain].type()):
         # read as text, a list of one domain became the domain "[math]"
-        kind = table[domain].type()
         problems.append(
             Problem(
                 name, None, f"column '{domain}' for field 'domain' holds {kind} values, not text"
