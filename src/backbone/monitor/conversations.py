@@ -686,18 +686,13 @@ def _column_roles(
 def _add_later_fields(source: Source, cmap: Mapping[str, str]) -> None:
     """JSONL: the field names come from the first records (``KEY_SAMPLE``); a field of the
     contract first given later (a ``domain`` or ``dial_off`` added to a running log) is there
-    all the same, so it is added to ``source.names`` (one more scan, only when one of them is
-    not among the first records'), as the tells and the audit's channels read such a log.
-    Without it, a domain from record 10,001 on was read as no domain, without a word."""
-    if source.fmt != "jsonl":
-        return
+    all the same, so :meth:`Source.names_with` (one more scan, only when one of them is not
+    among the first records') adds it to ``source.names``, as the audit, its channels and the
+    tells read such a log. Without it, a domain from record 10,001 on was read as no domain,
+    without a word."""
     known = [f for f in SHAPE_FIELDS if cmap.get(f, f) in source.names][:1]  # messages first
     fields = [f for shape in known or SHAPE_FIELDS for f in SHAPE_FIELDS[shape]]
-    unseen = [c for c in dict.fromkeys(cmap.get(f, f) for f in fields)]
-    unseen = [c for c in unseen if c not in source.names]
-    if unseen:
-        gone = set(source.absent(unseen))
-        source.names = [*source.names, *(c for c in unseen if c not in gone)]
+    source.names, _ = source.names_with(cmap.get(f, f) for f in fields)
 
 
 def _open(source: Source, cmap: dict[str, str]) -> ConversationLog:

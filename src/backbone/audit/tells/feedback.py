@@ -123,10 +123,10 @@ def read_log_series(
             ts_column = cmap.get("timestamp", "timestamp")
             user_column = cmap.get("user_id", "user_id")
             # JSONL: the names come from the first records; a column first given later (a
-            # field added to a running log) is there all the same
-            unseen = [c for c in (ts_column, user_column, power_column) if c not in source.names]
-            gone = set(source.absent(unseen)) if source.fmt == "jsonl" else set(unseen)
-            if ts_column in gone:
+            # field added to a running log) is there all the same (one scan, only for such a
+            # column), as the audit and its channels find it
+            columns, _ = source.names_with((ts_column, user_column, power_column))
+            if ts_column not in columns:
                 raise InputError.single(
                     file,
                     None,
@@ -134,8 +134,8 @@ def read_log_series(
                     f"every event (columns: {', '.join(source.names)}); map yours with "
                     "--map timestamp=COLUMN",
                 )
-            has_users = user_column not in gone
-            has_power = power_column not in gone
+            has_users = user_column in columns
+            has_power = power_column in columns
             if not has_power and power_column != POWER_COLUMN:  # a column the user named
                 what = (
                     no_record_has(power_column)
