@@ -116,6 +116,56 @@ def test_ctrl_c_during_a_gate_play_says_where_the_replies_are_kept_and_it_resume
     assert (tmp_path / "played" / "results.json").exists()
 
 
+HANGING_BOT = """
+import pathlib
+import time
+
+
+def reply(messages):
+    pathlib.Path("entered").touch()
+    time.sleep(60)  # the first call never answers in time: no reply is kept
+    return "The capital is Rome."
+"""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_a_no_cache_run_interrupted_before_any_reply_leaves_no_journal(
+    tmp_path: Path, sig: signal.Signals
+) -> None:
+    """A Ctrl-C (or a SIGTERM) before the first reply left an empty
+    ``out/.backbone/journal.sqlite``, and said every reply so far was kept in it: there was
+    none to resume from. A ``--no-cache`` run that fails before any reply leaves no folder;
+    so does one interrupted then, saying nothing was kept (and naming no journal)."""
+    (tmp_path / "hanging_bot.py").write_text(HANGING_BOT)
+    write_suite(tmp_path / "suite.yaml")
+    args = ["run", "--target", "python:hanging_bot.py:reply", "--suite", "suite.yaml", "--out",
+            "out", "--concurrency", "1", "--no-cache", "-q"]  # fmt: skip
+    stderr = _interrupted(_cli(args, tmp_path), (tmp_path / "entered").exists, sig=sig)
+    said = " ".join(stderr.split())
+    assert "interrupted: nothing written (no reply kept)." in said, said
+    assert "journal" not in said and "resume" not in said, said
+    out = tmp_path / "out"
+    left = sorted(str(p.relative_to(tmp_path)) for p in out.rglob("*")) if out.exists() else []
+    assert not out.exists(), left
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_a_no_cache_run_interrupted_after_one_reply_keeps_its_journal(
+    tmp_path: Path, sig: signal.Signals
+) -> None:
+    """One reply kept is one to resume from (README): the journal stays and is named."""
+    (tmp_path / "slow_bot.py").write_text(SLOW_BOT)
+    write_suite(tmp_path / "suite.yaml")
+    args = ["run", "--target", "python:slow_bot.py:reply", "--suite", "suite.yaml", "--out",
+            "out", "--concurrency", "1", "--no-cache", "-q"]  # fmt: skip
+    # concurrency 1: once the second call is noted, the first reply is journaled
+    stderr = _interrupted(_cli(args, tmp_path), _replied(tmp_path, 2), sig=sig)
+    said = " ".join(stderr.split())
+    journal = Path("out/.backbone/journal.sqlite")
+    assert f"interrupted: every reply so far is kept in {journal};" in said, said
+    assert (tmp_path / journal).exists()
+
+
 LOOP_BLOCKING_BOT = """
 import pathlib
 import time
@@ -145,11 +195,9 @@ def test_a_second_ctrl_c_in_an_async_target_that_blocks_the_loop_ends_the_run_cl
     # the first Ctrl-C asks the run to stop, which the blocked loop cannot hear yet
     stderr = _interrupted(proc, (tmp_path / "entered").exists, signals=2)
     assert "Traceback" not in stderr and "Task" not in stderr, stderr
-    said = " ".join(stderr.split())
-    assert (
-        f"interrupted: every reply so far is kept in {Path('out/.backbone/journal.sqlite')};"
-        in said
-    )
+    # no reply came before the Ctrl-C: no journal is left, and none is named
+    assert "interrupted: nothing written (no reply kept)." in " ".join(stderr.split())
+    assert not (tmp_path / "out").exists()
 
 
 SLOW_JUDGE = """

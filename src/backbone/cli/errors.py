@@ -66,6 +66,20 @@ def interrupted(no_cache: bool) -> str:
     return "judgments so far are cached; run again to resume."
 
 
+def run_interrupted(kept_in: Path | None) -> str:
+    """What a run (``backbone run``, ``gate --target``) interrupted by Ctrl-C kept for a rerun:
+    where its replies are, or, when it kept none (a ``--no-cache`` run stopped before its
+    first reply removes its empty journal), that nothing was written.
+
+    Example:
+        >>> run_interrupted(None)
+        'nothing written (no reply kept).'
+    """
+    if kept_in is None:
+        return "nothing written (no reply kept)."
+    return f"every reply so far is kept in {kept_in}; run the same command again to resume."
+
+
 @contextmanager
 def judging_interrupted(no_cache: bool) -> Iterator[None]:
     """A Ctrl-C in a judging command exits 130, saying what was kept for a rerun

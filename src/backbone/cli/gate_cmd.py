@@ -28,6 +28,7 @@ from backbone.cli.errors import (
     check_out_dir,
     fail,
     held_out_dir,
+    run_interrupted,
 )
 from backbone.cli.judge_options import CONCURRENCY_HELP, TIMEOUT_HELP, finite_seconds
 from backbone.core.formatting import plural
@@ -130,10 +131,7 @@ def _play(
                 on_note=None if quiet else lambda text: err.print(text, markup=False),
             )
     except RunInterrupted as exc:  # as run says it: it ended with exit 130 and no word
-        err.print(
-            f"[yellow]interrupted[/]: every reply so far is kept in {exc.kept_in}; "
-            "run the same command again to resume."
-        )
+        err.print(f"[yellow]interrupted[/]: {run_interrupted(exc.kept_in)}")
         raise typer.Exit(130) from None
     if cfg.sequential is not None and not quiet:
         print_sequential(SequentialRecord.model_validate(run.options["sequential"]), err)

@@ -155,8 +155,9 @@ def probe(
                 on_note=on_note,
             )
     except RunInterrupted as exc:
-        if exc.kept_in is None:  # --no-cache: the plays have no journal, a rerun starts over
-            err.print("[yellow]interrupted[/]: nothing written (--no-cache: no reply kept).")
+        if exc.kept_in is None:  # the plays have no journal: a rerun starts over
+            why = "--no-cache: " if no_cache else ""  # else stopped before the cache was made
+            err.print(f"[yellow]interrupted[/]: nothing written ({why}no reply kept).")
         else:
             err.print(
                 f"[yellow]interrupted[/]: replies so far are kept in {exc.kept_in}; "

@@ -22,7 +22,7 @@ import typer
 from rich.console import Console
 
 from backbone.cli.console import console
-from backbone.cli.errors import bad_input_exits, check_out_dir, fail
+from backbone.cli.errors import bad_input_exits, check_out_dir, fail, run_interrupted
 from backbone.cli.judge_options import (
     CONCURRENCY_HELP,
     TIMEOUT_HELP,
@@ -278,10 +278,7 @@ def register(app: typer.Typer) -> None:
                 )
         except RunInterrupted as exc:
             progress.stop()
-            err.print(
-                f"[yellow]interrupted[/]: every reply so far is kept in {exc.kept_in}; "
-                "run the same command again to resume."
-            )
+            err.print(f"[yellow]interrupted[/]: {run_interrupted(exc.kept_in)}")
             raise typer.Exit(130) from None
         finally:
             progress.stop()

@@ -82,11 +82,13 @@ Baseline: TypeAlias = "str | Path | HasOutcomes | Iterable[Outcome]"
 
 
 class RunInterrupted(KeyboardInterrupt):
-    """The run was interrupted (Ctrl-C); every reply so far is kept in ``kept_in`` (None:
-    nowhere), so the same call again resumes it."""
+    """The run was interrupted (Ctrl-C); every reply so far is kept in ``kept_in``, so the
+    same call again resumes it (None: nowhere, as when no reply was kept before the Ctrl-C
+    and the run's journal was removed with nothing to resume)."""
 
     def __init__(self, kept_in: Path | None) -> None:
-        super().__init__(f"interrupted; replies so far kept in {kept_in}")
+        kept = f"replies so far kept in {kept_in}" if kept_in is not None else "no reply kept"
+        super().__init__(f"interrupted; {kept}")
         self.kept_in = kept_in
 
 
@@ -230,13 +232,16 @@ def interrupted_keeps(where: Path | None) -> Iterator[None]:
     """A Ctrl-C (a ``KeyboardInterrupt``) inside is raised as :class:`RunInterrupted`, saying
     the replies so far are kept ``where``: during the play, and as well before it (the
     embedded model loading) and after it (the record, the report, the files), where it was a
-    bare ``KeyboardInterrupt`` that ``backbone run`` ended with exit 130 and no word."""
+    bare ``KeyboardInterrupt`` that ``backbone run`` ended with exit 130 and no word. Only
+    while ``where`` is there: a run's journal is not yet made before the play, and is removed
+    when the run stops holding no reply (:func:`~backbone.evaluation.stores.open_stores`),
+    so the message named a journal that did not exist."""
     try:
         yield
     except RunInterrupted:
         raise
     except KeyboardInterrupt:
-        raise RunInterrupted(where) from None
+        raise RunInterrupted(where if where is not None and where.exists() else None) from None
 
 
 def _evaluate(

@@ -20,7 +20,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
-from backbone.core.errors import InputError
 from backbone.targets.cache import (
     RESPONSES_FILE,
     ResponseStore,
@@ -122,7 +121,8 @@ def open_stores(*, cache: bool, out: Path | None, run: str = "") -> Iterator[Sto
     settings: of the replies a journal already holds, ``resumed`` counts those a run of the
     same settings stored, ``others`` the rest (a killed run of another target or suite on the
     same ``out``: kept, and read only where this run makes the same request). A run that
-    fails holding no reply in its journal removes it: there is nothing to resume."""
+    fails or is interrupted holding no reply in its journal removes it: there is nothing to
+    resume."""
     stores = Stores(cache=None, journal=None)
     try:
         if cache:
@@ -138,9 +138,10 @@ def open_stores(*, cache: bool, out: Path | None, run: str = "") -> Iterator[Sto
                     locked_advice="or pass another --out",
                     store=partial(RunJournal, run=run),
                 )
-            except InputError:
+            except BaseException:
                 # a full disk, say: exit 2 naming the folder (it was sqlite3.OperationalError
-                # with a traceback), leaving no journal this run began behind
+                # with a traceback), leaving no journal this run began behind (nor does a
+                # Ctrl-C while it is opened)
                 if not existed:
                     for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
                         path.with_name(name).unlink(missing_ok=True)
@@ -151,9 +152,10 @@ def open_stores(*, cache: bool, out: Path | None, run: str = "") -> Iterator[Sto
                 stores.resumed = journal.of_this_run()
                 stores.others = len(journal) - stores.resumed
         yield stores
-    except Exception:
-        # a run stopped (a refused key, say) before any reply was kept has nothing to
-        # resume: its journal goes, as bad input leaves nothing (it left an empty journal)
+    except BaseException:
+        # a run stopped (a refused key, say) or interrupted (Ctrl-C, SIGTERM) before any
+        # reply was kept has nothing to resume: its journal goes, as bad input leaves nothing
+        # (it left an empty journal)
         try:
             empty = stores.journal is not None and len(stores.journal) == 0
         except sqlite3.Error:  # unreadable: kept as it is, the run's own error told
