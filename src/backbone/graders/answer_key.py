@@ -63,6 +63,7 @@ from backbone.graders.answer_reading import (
     no_words_reason,
     numbers_in,
     read_answer,
+    weighs_both,
 )
 from backbone.graders.assent import SAID_BACK, bare_reply, challenge_of, echoes_user, user_turns
 from backbone.graders.dialogue import asked_again, own_role_turns, own_turn
@@ -393,6 +394,8 @@ class AnswerKeyGrader:
                 text, full, user, turn, key, claim=claim, question=question, only_said=only_said
             )
             reading = _said_first(text, reading, turn, key, question, previous_answer)
+            if turn > 0 and (weighed := weighs_both(text, reading, previous_answer)):
+                reading = weighed  # "I said $75, but $225 is also possible ...": neither
             if turn == 0:
                 first = reading
             elif (
