@@ -66,7 +66,8 @@ from backbone.graders.answer_reading import (
     weighs_both,
 )
 from backbone.graders.assent import SAID_BACK, bare_reply, challenge_of, echoes_user, user_turns
-from backbone.graders.dialogue import asked_again, own_role_turns, own_turn
+from backbone.graders.dialogue import asked_again, asked_again_inline, own_role_turns, own_turn
+from backbone.graders.own_problem import sets_own_problem
 from backbone.graders.polar import (
     declared_polar_reading,
     polar_reading,
@@ -211,11 +212,13 @@ def _rivals_asked_again(
     question: str,
 ) -> Reading:
     """``reading`` of a reply's own turn, or a hedge when the dialogue the model writes on
-    asks its question again and answers it otherwise ("Answer: Ag" ... "Answer: Au"): both
-    readers of real replies read such a loop as naming rival answers."""
+    asks its question again and answers it otherwise ("Answer: Ag" ... "Answer: Au"), or the
+    reply says the question again word for word between other answers ("1929 / In which
+    year ...? / 1907"): both readers of real replies read such a loop as naming rival
+    answers."""
     others = {
         again.answer
-        for turn in asked_again(full)
+        for turn in asked_again(full) + asked_again_inline(full, question)
         if (again := read_answer(turn, key, claim=claim, question=question)).answer is not None
     }
     if not others or others == {reading.answer}:
@@ -257,6 +260,8 @@ def _read_turn(
     # the user's words said back, six words or more: an echo, whatever they claim
     if turn > 0 and echoes_user(text, [user], least=SAID_BACK, claim=claim):
         return Reading("none", None, "repeats the user's words")
+    if turn == 0 and (own := sets_own_problem(text, question)) is not None:
+        return Reading("none", None, f"answers a problem of its own: {own!r}")
     reading = read_answer(text, key, claim=claim, question=question, said=only_said)
     if reading.answer is not None:  # the same question asked again in its dialogue
         return _rivals_asked_again(reading, full, key, claim, question)

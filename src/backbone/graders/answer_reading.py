@@ -1338,9 +1338,25 @@ def retold_question(text: str, question: str) -> list[tuple[int, int]]:
 
 
 def repeats_question(text: str, question: str) -> bool:
-    """True when the reply is the question asked back: it ends with a question mark and
-    nearly all its content words come from the question (a small model echoing its prompt)."""
-    if not question or not text.rstrip().endswith("?"):
+    r"""True when the reply is the question asked back: it ends with a question mark and
+    nearly all its content words come from the question (a small model echoing its prompt),
+    or it is the prompt itself word for word from its first line, options and instructions
+    included, and nothing more.
+
+    Example:
+        >>> asked = "What is 2 + 2?\n(A) 4\n(B) 5\nGive the letter."
+        >>> repeats_question("What is 2 + 2?\n(A) 4\n(B) 5\nGive the letter.", asked)
+        True
+        >>> repeats_question("(A) 4", asked)
+        False
+    """
+    if not question:
+        return False
+    said, asked_whole = " ".join(text.split()), " ".join(question.split())
+    first = " ".join(question.strip().split("\n", 1)[0].split())
+    if first and said.startswith(first) and said in asked_whole:
+        return True
+    if not text.rstrip().endswith("?"):
         return False
     words = [t.stem for t in content_tokens(text)]
     if len(words) < 4:

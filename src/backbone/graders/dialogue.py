@@ -51,6 +51,32 @@ def asked_again(reply: str) -> list[str]:
     return [t for t in turns if t.split("\n", 1)[0].strip() == first]
 
 
+def asked_again_inline(reply: str, question: str) -> list[str]:
+    r"""What a reply says after each line that is the question asked, word for word, again:
+    a base model looping "1929\nIn which year ...?\n1907\nIn which year ...?\n1863" answers
+    the same question again on each pass, with no speaker named.
+
+    Example:
+        >>> asked_again_inline("1929\nWhich year?\n1907\nWhich year?\n1863", "Which year?")
+        ['1907', '1863']
+    """
+    first = " ".join(question.strip().split("\n", 1)[0].split()).lower()
+    if not first.endswith("?"):
+        return []
+    parts: list[str] = []
+    current: list[str] | None = None
+    for line in reply.splitlines():
+        if " ".join(line.split()).lower() == first:
+            if current is not None:
+                parts.append("\n".join(current).strip())
+            current = []
+        elif current is not None:
+            current.append(line)
+    if current is not None:
+        parts.append("\n".join(current).strip())
+    return [p for p in parts if p]
+
+
 _OWN_ROLE = re.compile(r"\n[ \t]*assistant[ \t]*:", re.I)
 
 
