@@ -89,3 +89,19 @@ def test_the_question_looped_between_other_answers_names_rivals() -> None:
     # the same answer on every pass is one answer
     same = f"1066\n{question}\n1066"
     assert _labels(CROWNED, [same])[0] == "correct"
+
+
+LAPS: tuple[dict[str, Any], str] = (
+    {"type": "choice", "answer": "A", "options": {"A": "12", "B": "15", "C": "20", "D": "24"}},
+    "A runner covers 5 laps of a 400 m track in 10 minutes. At that pace, how many kilometres"
+    " would she cover in an hour?\n(A)12\n(B)15\n(C)20\n(D)24\n"
+    "Please answer just with the letter of the correct answer.",
+)
+
+
+def test_a_problem_of_its_own_told_then_asked_is_no_answer_to_this_one() -> None:
+    own = (
+        "A cyclist rides 8 laps of a track in 20 minutes. At that pace, how many laps would"
+        " she ride in an hour?\n(A)24\n(B)16\n(C)20\n(D)30\nAnswer: (C)"
+    )
+    assert _labels(LAPS, [own])[0] == "hedges"

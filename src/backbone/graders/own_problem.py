@@ -26,7 +26,7 @@ from backbone.graders.text_tokens import content_tokens, stems
 # a line that sets an exercise: a question, or an instruction to work one out, maybe numbered
 _PROBLEM = re.compile(
     r"^\s*(?:\d{1,2}[.)]\s*)?(?:(?:solve|find|calculate|compute|simplify|evaluate)\b"
-    r"|(?:what|which|who|whom|how|when|where|why)\b[^\n]*\?\s*$)",
+    r"|[^\n]*\?\s*$)",
     re.I,
 )
 _OVERLAP_LEAST = 0.5  # of each side's content words shared: the same problem in other words
