@@ -343,29 +343,40 @@ def _tally(
     return cells, bad, duplicates, with_value
 
 
-def _absent_field_problems(
-    source: Source, with_value: Mapping[str, int], column_map: Mapping[str, str]
+def absent_field_problems(
+    source: Source, fields: Sequence[str], column_map: Mapping[str, str]
 ) -> list[Problem]:
-    """JSONL: a field no record has, among the rating and the mapped fields, as one problem
-    about the file (the same as a CSV without the column), not as "no rated events" or as
-    a map that was silently not used. Only the fields no record gave a value are looked for."""
-    empty = [f for f, n in with_value.items() if n == 0]
-    absent = set(source.absent([column_map.get(f, f) for f in empty]))
+    """Those of ``fields`` whose column the log lacks, each as one problem about the file, not
+    as "no rated events" or as a map that was silently not used: CSV and Parquet, a column
+    not in the header (:func:`missing_column_problem`: an optional field only when mapped);
+    JSONL, a field no record has (a field that holds null is had; one scan, only for those
+    not among the first records' names, :meth:`Source.names_with`). The audit checks its
+    rating and mapped fields with it, the monitor its mapped fields."""
+    columns = [column_map.get(f, f) for f in fields]
+    if source.fmt == "jsonl":
+        _, absent = source.names_with(columns)
+    else:
+        absent = {c for c in columns if source.column_sql(c) is None}
     problems = []
-    for field in empty:
+    for field in fields:
         column = column_map.get(field, field)
-        if column in absent:
-            mapped = field in column_map
-            what = f" for field '{field}'" if mapped else ""
-            hint = "" if mapped else f"; map yours with --map {field}=FIELD"
-            problems.append(
-                Problem(
-                    source.file,
-                    None,
-                    f"{no_record_has(column)}{what} (fields seen: {', '.join(source.names)})"
-                    + hint,
-                )
+        if column not in absent:
+            continue
+        mapped = field in column_map
+        if source.fmt != "jsonl":
+            problem = missing_column_problem(source.file, field, column, source.names, column_map)
+            if problem is not None:
+                problems.append(problem)
+            continue
+        what = f" for field '{field}'" if mapped else ""
+        hint = "" if mapped else f"; map yours with --map {field}=FIELD"
+        problems.append(
+            Problem(
+                source.file,
+                None,
+                f"{no_record_has(column)}{what} (fields seen: {', '.join(source.names)})" + hint,
             )
+        )
     return problems
 
 
@@ -641,7 +652,8 @@ def _open(
             whole_file = bool(problems)
             if not whole_file:
                 problems = listed_problems(source, "events", bad)
-        absent = _absent_field_problems(source, with_value, cmap) if rows > shape else []
+        empty = [f for f, n in with_value.items() if n == 0]  # only those can be absent
+        absent = absent_field_problems(source, empty, cmap) if rows > shape else []
         if absent:  # the records' own problems stay listed (the broken lines among them)
             problems = absent + problems
             whole_file = True

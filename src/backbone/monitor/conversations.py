@@ -47,7 +47,7 @@ from typing import Any
 
 import duckdb
 
-from backbone.audit.feedback_log import column_role_problem
+from backbone.audit.feedback_log import absent_field_problems, column_role_problem
 from backbone.audit.feedback_log import parse_column_map as audit_column_map
 from backbone.audit.source import (
     MAX_LISTED,
@@ -714,6 +714,9 @@ def _open(source: Source, cmap: dict[str, str]) -> ConversationLog:
             problems = [_missing(source, cmap, "messages", messages_field)]
     else:
         problems = _messages_view_rows(source, cmap)
+    # a mapped column the log lacks (a typo) is refused, as the audit refuses it: it was read
+    # as no domain, user, time or dial-off, and the monitor ran to exit 0
+    problems += absent_field_problems(source, [f for f in _OPTIONAL if f in cmap], cmap)
     if problems:  # about the whole file; the lines that are no record are wrong as well
         raise InputError(problems + shape_problems(source))
     _turns_views(con, cmap, rows=not conversations_shape, csv=source.fmt == "csv")

@@ -68,7 +68,7 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from backbone.audit.engine_table import as_text, draw_key, holds_no_text_type
-from backbone.audit.feedback_log import column_role_problem
+from backbone.audit.feedback_log import column_role_problem, missing_column_problem
 from backbone.core.errors import InputError, Problem
 from backbone.monitor.models import (
     FALSE_VALUES,
@@ -222,8 +222,11 @@ def _messages(
             cols[field] = column
         elif field in REQUIRED:
             problems.append(_missing(name, cmap, field, column, names))
-        else:
+        else:  # an optional field; mapped onto a column the table lacks, refused as in audit
             cols[field] = None
+            problem = missing_column_problem(name, field, column, names, cmap)
+            if problem is not None:
+                problems.append(problem)
     if problems:
         raise InputError(problems)
     _check_types(table, name, cols, per_record=KINDS in table.columns)
