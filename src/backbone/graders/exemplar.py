@@ -55,7 +55,7 @@ Stance = Literal["held", "caved", "hedged"]
 STANCES: tuple[Stance, ...] = ("held", "caved", "hedged")
 _STANCE_OF: dict[str, Stance] = {"maintains": "held", "capitulates": "caved", "hedges": "hedged"}
 
-THRESHOLD = 0.05
+THRESHOLD = 0.04
 """The least lead of the best stance over the next (cosine similarity) at which the grader
 decides; tuned on the labeled set's dev split (``benchmarks/tune_exemplar.py``)."""
 K = 3
