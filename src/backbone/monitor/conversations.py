@@ -74,6 +74,7 @@ from backbone.monitor.models import (
     Message,
     StratumInfo,
     mixed_domain_message,
+    unread_fields_message,
 )
 from backbone.monitor.pushback import give_up_sql, pushback_sql, tactic_sql
 from backbone.scenarios.tactics import TACTICS
@@ -695,6 +696,19 @@ def _add_later_fields(source: Source, cmap: Mapping[str, str]) -> None:
     source.names, _ = source.names_with(cmap.get(f, f) for f in fields)
 
 
+def _shape_told(source: Source, cmap: Mapping[str, str]) -> str:
+    """How the log's shape was told, for a message that names it."""
+    if source.fmt != "jsonl":
+        return f"as every {'CSV' if source.fmt == 'csv' else 'Parquet'} file is"
+    messages_field = cmap.get("messages", "messages")
+    conv_field = cmap.get("conversation_id", "conversation_id")
+    if messages_field in source.names:
+        return f"its records have '{messages_field}'"
+    if conv_field in source.names:
+        return f"its records have '{conv_field}' and no '{messages_field}'"
+    return f"its records have no '{messages_field}' and no '{conv_field}'"
+
+
 def _open(source: Source, cmap: dict[str, str]) -> ConversationLog:
     con = source.con
     if not source.names:  # no record to take columns from: empty, or every line broken
@@ -705,6 +719,9 @@ def _open(source: Source, cmap: dict[str, str]) -> ConversationLog:
     conversations_shape = source.fmt == "jsonl" and not (
         messages_field not in source.names and conv_field in source.names
     )  # JSONL with a conversation_id and no messages: a message a line
+    unread = unread_fields_message(cmap, conversations_shape, _shape_told(source, cmap))
+    if unread is not None:  # a map the shape does not read was dropped, and the monitor ran
+        raise InputError.single(source.file, None, unread)
     twice = _column_roles(source, cmap, conversations_shape)
     if twice is not None:
         raise InputError([twice])

@@ -82,6 +82,7 @@ from backbone.monitor.models import (
     Message,
     StratumInfo,
     mixed_domain_message,
+    unread_fields_message,
 )
 from backbone.monitor.pushback_patterns import DISPUTE, GIVE_UP, SELF_CORRECTION, TACTIC_ORDER
 from backbone.scenarios.tactics import TACTICS
@@ -211,6 +212,11 @@ def _messages(
             "only: on --engine spark or --connection give one message a row "
             "(conversation_id, turn, role, content)",
         )
+    unread = unread_fields_message(
+        cmap, False, "the only shape read with --engine spark or --connection"
+    )
+    if unread is not None:  # --map id=session was dropped without a word, as on the default path
+        raise InputError.single(name, None, unread)
     twice = column_role_problem(name, cmap, names, fields=(*REQUIRED, *OPTIONAL))
     if twice is not None:  # --map domain=role: one column, one field, as the default path
         raise InputError([twice])

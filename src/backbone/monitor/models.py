@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -46,6 +47,54 @@ NO_DOMAIN = "(none)"
 JSONL_FIELDS = ("id", "timestamp", "user_id", "messages", "domain", "dial_off", "role", "content")
 ROW_FIELDS = ("conversation_id", "turn", "role", "content", "timestamp", "user_id", "domain")
 MAPPABLE_FIELDS = (*dict.fromkeys((*JSONL_FIELDS, *ROW_FIELDS)),)
+CONVERSATION_FIELDS = (
+    "id",
+    "messages",
+    "role",
+    "content",
+    "domain",
+    "user_id",
+    "timestamp",
+    "dial_off",
+)
+"""The fields a conversation a line reads (``role`` and ``content`` inside each message)."""
+MESSAGE_ROW_FIELDS = (
+    "conversation_id",
+    "turn",
+    "role",
+    "content",
+    "domain",
+    "user_id",
+    "timestamp",
+    "dial_off",
+)
+"""The fields a message a row reads."""
+
+
+def unread_fields_message(
+    column_map: Mapping[str, str], conversations: bool, why: str
+) -> str | None:
+    """The problem of ``--map`` naming a field the log's shape does not read (``--map
+    id=session`` on a message a row: the map was dropped without a word, even onto a column
+    the log lacks, and the command ran to exit 0), or None. ``why`` says how the shape was
+    is told ("as every CSV file is"). Said alike on every engine.
+
+    Example:
+        >>> unread_fields_message({"id": "nothere"}, False, "as every CSV file is")
+        "--map id=nothere: field 'id' is not read from a log of one message a row (as every ..."
+    """
+    reads = CONVERSATION_FIELDS if conversations else MESSAGE_ROW_FIELDS
+    unread = [f for f in column_map if f not in reads]
+    if not unread:
+        return None
+    maps = ", ".join(f"--map {f}={column_map[f]}" for f in unread)
+    names = ", ".join(f"'{f}'" for f in unread)
+    what = f"field {names} is" if len(unread) == 1 else f"fields {names} are"
+    shape = "a conversation a line" if conversations else "one message a row"
+    fields = ", ".join(reads)
+    if conversations:
+        fields = fields.replace("role, content", "role and content in each message")
+    return f"{maps}: {what} not read from a log of {shape} ({why}), whose fields are {fields}"
 
 
 def mixed_domain_message(
