@@ -5,7 +5,8 @@ works), in either shape of the contract:
   optional ``timestamp``, ``user_id``, ``domain`` and ``dial_off`` (true when the user turned a
   pushback dial off in it); a ``content`` may be a list of content parts (``[{"type": "text",
   "text": ...}, {"type": "image_url", ...}]``), read as its text parts joined;
-* **a message a row** (CSV, Parquet, or JSONL without ``messages``): ``conversation_id``,
+* **a message a row** (CSV, Parquet, or JSONL without ``messages``, told as
+  :func:`_conversations_shape` says): ``conversation_id``,
   ``turn`` (orders the messages), ``role``, ``content``, and the same optional columns
   (``dial_off`` true on any row marks the conversation).
 
@@ -62,8 +63,10 @@ from backbone.audit.source import (
 from backbone.audit.tells.periods import timestamp_sql
 from backbone.core.errors import InputError, Problem
 from backbone.monitor.models import (
+    CONVERSATION_FIELDS,
     FALSE_VALUES,
     MAPPABLE_FIELDS,
+    MESSAGE_ROW_FIELDS,
     NO_DOMAIN,
     ROLES,
     TIME_FORMS,
@@ -696,6 +699,25 @@ def _add_later_fields(source: Source, cmap: Mapping[str, str]) -> None:
     source.names, _ = source.names_with(cmap.get(f, f) for f in fields)
 
 
+def _conversations_shape(source: Source, cmap: Mapping[str, str]) -> bool:
+    """Whether the log is a conversation a line. CSV and Parquet are a message a row; JSONL is
+    a conversation a line when its records have ``messages``, a message a row when they have
+    ``conversation_id`` (each as mapped), and when they have neither, the shape the map names:
+    a message a row when it maps a field only that shape reads (``conversation_id``, ``turn``)
+    and none only the other reads (``id``, ``messages``), else a conversation a line. So a
+    typo in ``--map conversation_id=sesion`` on a message a row is named as the column the
+    log lacks, not read as a conversation a line lacking ``id``."""
+    if source.fmt != "jsonl":
+        return False
+    if cmap.get("messages", "messages") in source.names:
+        return True
+    if cmap.get("conversation_id", "conversation_id") in source.names:
+        return False
+    rows_only = [f for f in MESSAGE_ROW_FIELDS if f not in CONVERSATION_FIELDS]
+    lines_only = [f for f in CONVERSATION_FIELDS if f not in MESSAGE_ROW_FIELDS]
+    return not (any(f in cmap for f in rows_only) and not any(f in cmap for f in lines_only))
+
+
 def _shape_told(source: Source, cmap: Mapping[str, str]) -> str:
     """How the log's shape was told, for a message that names it."""
     if source.fmt != "jsonl":
@@ -706,7 +728,10 @@ def _shape_told(source: Source, cmap: Mapping[str, str]) -> str:
         return f"its records have '{messages_field}'"
     if conv_field in source.names:
         return f"its records have '{conv_field}' and no '{messages_field}'"
-    return f"its records have no '{messages_field}' and no '{conv_field}'"
+    return (  # and the map names id or messages (else a row-only field's map reads it as rows)
+        f"its records have no '{messages_field}' and no '{conv_field}', and the map names a "
+        "field only a conversation a line reads"
+    )
 
 
 def _open(source: Source, cmap: dict[str, str]) -> ConversationLog:
@@ -715,10 +740,7 @@ def _open(source: Source, cmap: dict[str, str]) -> ConversationLog:
         raise InputError(shape_problems(source) or [Problem(source.file, None, "no records")])
     _add_later_fields(source, cmap)
     messages_field = cmap.get("messages", "messages")
-    conv_field = cmap.get("conversation_id", "conversation_id")
-    conversations_shape = source.fmt == "jsonl" and not (
-        messages_field not in source.names and conv_field in source.names
-    )  # JSONL with a conversation_id and no messages: a message a line
+    conversations_shape = _conversations_shape(source, cmap)
     unread = unread_fields_message(cmap, conversations_shape, _shape_told(source, cmap))
     if unread is not None:  # a map the shape does not read was dropped, and the monitor ran
         raise InputError.single(source.file, None, unread)

@@ -1,0 +1,103 @@
+"""monitor: the shape of a JSONL log whose records have neither ``messages`` nor
+``conversation_id`` (each as mapped) is the one the map names. A typo in ``--map
+conversation_id=nothere`` on a message a row made the log read as a conversation a line, and
+the error named ``'id'``, a field the user never meant, instead of the column they mistyped: it
+now names ``'nothere'`` and the field it was mapped for. Records with ``messages`` are still
+a conversation a line, records with ``conversation_id`` a message a row, and a log with
+neither and no such map is still read as a conversation a line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from backbone.cli.app import app
+
+JUDGE = "python:backbone.monitor.synthetic:planted_judge"
+TURNS = [
+    {"conversation_id": "c1", "turn": 0, "role": "user", "content": "What is 2+2?"},
+    {"conversation_id": "c1", "turn": 1, "role": "assistant", "content": "4"},
+    {"conversation_id": "c2", "turn": 0, "role": "user", "content": "Capital of France?"},
+    {"conversation_id": "c2", "turn": 1, "role": "assistant", "content": "Paris."},
+]
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def jsonl(path: Path, records: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return path
+
+
+SESSIONS: list[dict[str, object]] = [  # the conversation's key in a column of the user's own
+    {"session": t["conversation_id"], "role": t["role"], "content": t["content"], "turn": t["turn"]}
+    for t in TURNS
+]
+
+
+def refused(args: list[str], out: Path) -> str:
+    """Run ``backbone monitor ARGS --out OUT``: exit 2, nothing written, one line on stderr."""
+    r = CliRunner().invoke(app, ["monitor", *args, "--judge", JUDGE, "-q", "--out", str(out)])
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output and not out.exists()
+    lines = r.stderr.splitlines()
+    assert len(lines) == 1, r.stderr
+    return lines[0]
+
+
+def test_a_mistyped_conversation_id_column_is_named(tmp_path: Path) -> None:
+    log = jsonl(tmp_path / "chats.jsonl", list(TURNS))
+    line = refused([str(log), "--map", "conversation_id=nothere"], tmp_path / "out")
+    assert line == (
+        f"error: {log}: no column 'nothere' for field 'conversation_id' "
+        "(columns: conversation_id, turn, role, content)"
+    )
+
+
+def test_a_typo_of_the_users_own_column_is_named(tmp_path: Path) -> None:
+    log = jsonl(tmp_path / "chats.jsonl", SESSIONS)
+    line = refused([str(log), "--map", "conversation_id=sesion"], tmp_path / "out")
+    assert line == (
+        f"error: {log}: no column 'sesion' for field 'conversation_id' "
+        "(columns: session, role, content, turn)"
+    )
+
+
+def test_a_map_of_turn_reads_a_message_a_row_and_names_its_missing_key(tmp_path: Path) -> None:
+    log = jsonl(tmp_path / "chats.jsonl", SESSIONS)
+    line = refused([str(log), "--map", "turn=turn"], tmp_path / "out")
+    assert line == (
+        f"error: {log}: no column 'conversation_id' for field 'conversation_id' "
+        "(columns: session, role, content, turn); map yours with --map conversation_id=COLUMN"
+    )
+
+
+def test_a_log_with_neither_key_and_no_such_map_is_still_a_conversation_a_line(
+    tmp_path: Path,
+) -> None:
+    log = jsonl(tmp_path / "chats.jsonl", SESSIONS)
+    line = refused([str(log), "--map", "content=content"], tmp_path / "out")
+    assert line == (
+        f"error: {log}: no column 'id' for field 'id' (columns: session, role, content, turn); "
+        "map yours with --map id=COLUMN"
+    )
+
+
+def test_the_mapped_key_of_a_message_a_row_is_read(tmp_path: Path) -> None:
+    log = jsonl(tmp_path / "chats.jsonl", SESSIONS)
+    out = tmp_path / "out"
+    r = CliRunner().invoke(
+        app,
+        [
+            *("monitor", str(log), "--map", "conversation_id=session"),
+            *("--judge", JUDGE, "-q", "--out", str(out)),
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    assert json.loads((out / "monitor.json").read_text())["pushback_share"]["n"] == 2
