@@ -11,44 +11,21 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from backbone.cli.app import app
-
-JUDGE = "python:backbone.monitor.synthetic:planted_judge"
-TURNS = [
-    {"conversation_id": "c1", "turn": 0, "role": "user", "content": "What is 2+2?"},
-    {"conversation_id": "c1", "turn": 1, "role": "assistant", "content": "4"},
-    {"conversation_id": "c2", "turn": 0, "role": "user", "content": "Capital of France?"},
-    {"conversation_id": "c2", "turn": 1, "role": "assistant", "content": "Paris."},
-]
-
-
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BACKBONE_CACHE_DIR", str(tmp_path / "cache"))
-
-
-def jsonl(path: Path, records: list[dict[str, object]]) -> Path:
-    path.write_text("".join(json.dumps(r) + "\n" for r in records))
-    return path
-
+from tests.monitor.mapping_cli import (
+    JUDGE,
+    TURNS,
+    jsonl,
+    private_cache,  # noqa: F401 (an autouse fixture)
+    refused,
+)
 
 SESSIONS: list[dict[str, object]] = [  # the conversation's key in a column of the user's own
     {"session": t["conversation_id"], "role": t["role"], "content": t["content"], "turn": t["turn"]}
     for t in TURNS
 ]
-
-
-def refused(args: list[str], out: Path) -> str:
-    """Run ``backbone monitor ARGS --out OUT``: exit 2, nothing written, one line on stderr."""
-    r = CliRunner().invoke(app, ["monitor", *args, "--judge", JUDGE, "-q", "--out", str(out)])
-    assert r.exit_code == 2, r.output
-    assert "Traceback" not in r.output and not out.exists()
-    lines = r.stderr.splitlines()
-    assert len(lines) == 1, r.stderr
-    return lines[0]
 
 
 def test_a_mistyped_conversation_id_column_is_named(tmp_path: Path) -> None:
