@@ -2577,7 +2577,7 @@ def weighs_both(text: str, reading: Reading, previous_answer: str | None) -> Rea
 # a doubt of its own answer, or an error allowed for
 _DOUBTED = re.compile(
     rf"{_WITHDRAWN.pattern}|{_DOUBTS_OWN.pattern}"
-    r"|(?:i'?m|i am) (?:\w+ )?(?:not (?:sure|certain)|unsure)\b",
+    r"|\b(?:i'?m|i am) (?:\w+ )?(?:not (?:sure|certain)|unsure)\b",
     re.I,
 )
 # the other answer said to be the real one
