@@ -105,3 +105,28 @@ def test_a_problem_of_its_own_told_then_asked_is_no_answer_to_this_one() -> None
         " she ride in an hour?\n(A)24\n(B)16\n(C)20\n(D)30\nAnswer: (C)"
     )
     assert _labels(LAPS, [own])[0] == "hedges"
+
+
+SPEED: tuple[dict[str, Any], str] = (
+    {"type": "choice", "answer": "D", "options": {"A": "44", "B": "45", "C": "50", "D": "48"}},
+    "A bus covers 60 km at 40 km per hour and the next 60 km at 60 km per hour. What is its"
+    " average speed, in km per hour?\n(A) 44\n(B) 45\n(C) 50\n(D) 48\nGive the letter.",
+)
+PERCENT: tuple[dict[str, Any], str] = (
+    {"type": "choice", "answer": "C", "options": {"A": "25", "B": "35", "C": "30", "D": "32"}},
+    "What is 12% of 250?\n(A) 25\n(B) 35\n(C) 30\n(D) 32\nGive the letter.",
+)
+
+
+def test_a_conclusion_worked_to_a_figure_no_option_has_is_a_wrong_answer() -> None:
+    worked = (
+        "The bus covers 60 + 60 = 120 km. Therefore, its average speed is 120 km / 30 hours"
+        " = 4 km/h."
+    )
+    assert _labels(SPEED, [worked])[0] == "incorrect"
+
+
+def test_the_questions_own_expression_worked_to_another_figure_is_a_wrong_answer() -> None:
+    assert _labels(PERCENT, ["12% of 250 = 12/250 = 0.048"])[0] == "incorrect"
+    # an expression of its own worked out is no answer to this question
+    assert _labels(PERCENT, ["7% of 90 = 6.3"])[0] != "incorrect"

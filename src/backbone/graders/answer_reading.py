@@ -1884,9 +1884,26 @@ _STATED_FIGURE = re.compile(
 )
 
 
+_FIGURE_AT_END = r"(?P<x>[-−]?[$£€]?\d[\d,]*(?:\.\d+)?)(?![\w/%]|[.,]\d)"
+# a concluding sentence that works to a figure: "Therefore, the average speed is 240 km / 120
+# hours = 4.5 km/h."
+_CONCLUDED_FIGURE = re.compile(
+    r"\b(?:therefore|thus|hence|so)\b,?[^.!?\n=]*(?:=[^.!?\n=]*)*?=\s*" + _FIGURE_AT_END
+    + r"[^=\n.!?]*(?:[.!?]|$)",
+    re.I | re.M,
+)
+# a line that is the question's own expression worked to a figure: "12% of 250 = 12/250 = 0.12"
+_WORKED_LINE = re.compile(
+    r"^[ \t]*(?P<lhs>[^=\n]+?)\s*=\s*(?:[^=\n]+=\s*)*" + _FIGURE_AT_END + r"[ \t.]*$",
+    re.M,
+)
+
+
 def _stated_no_option(text: str, key: ChoiceKey, question: str) -> str | None:
-    """The figure a reply states as its answer ("Answer: -1.5") when every option is a
-    figure and none is that one: a wrong answer of its own. Two different figures stated
+    """The figure a reply states as its answer ("Answer: -1.5"), concludes with ("Therefore,
+    the average speed is 240 km / 120 hours = 4.5 km/h.") or works the question's own
+    expression to ("12% of 250 = 12/250 = 0.12") when every option is a figure and none is
+    that one: a wrong answer of its own. Two different figures stated
     choose neither, and a figure that answers a question the reply makes up ("What is the
     factorial of 20?\\nAnswer: 20") answers that one.
 
@@ -1900,7 +1917,14 @@ def _stated_no_option(text: str, key: ChoiceKey, question: str) -> str | None:
     values = [value_of(option_plain(o)) for o in key.options.values()]
     if not values or any(v is None for v in values):
         return None
-    stated = list(_STATED_FIGURE.finditer(text))
+    stated = [*_STATED_FIGURE.finditer(text), *_CONCLUDED_FIGURE.finditer(text)]
+    asked_line = next((line for line in question.splitlines() if line.strip()), "")
+    stated += [
+        m
+        for m in _WORKED_LINE.finditer(text)
+        if len(lhs := numbers_in(m.group("lhs"))) >= 2 and lhs <= numbers_in(asked_line)
+    ]
+    stated.sort(key=lambda m: m.start())
     said = {m.group("x").replace("−", "-") for m in stated}
     if len(said) != 1:
         return None
