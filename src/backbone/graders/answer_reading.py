@@ -1888,7 +1888,8 @@ _FIGURE_AT_END = r"(?P<x>[-−]?[$£€]?\d[\d,]*(?:\.\d+)?)(?![\w/%]|[.,]\d)"
 # a concluding sentence that works to a figure: "Therefore, the average speed is 240 km / 120
 # hours = 4.5 km/h."
 _CONCLUDED_FIGURE = re.compile(
-    r"\b(?:therefore|thus|hence|so)\b,?[^.!?\n=]*(?:=[^.!?\n=]*)*?=\s*" + _FIGURE_AT_END
+    r"\b(?:therefore|thus|hence|so)\b,?[^.!?\n=]*(?:=[^.!?\n=]*)*?=\s*"
+    + _FIGURE_AT_END
     + r"[^=\n.!?]*(?:[.!?]|$)",
     re.I | re.M,
 )
