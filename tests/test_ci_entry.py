@@ -1,6 +1,7 @@
 """CI runs exactly the README's test command: the second line of the README's first code
-block is the last command of ``.ci/run``, so the two cannot drift apart. Before it, CI runs
-the engines tier the default suite leaves out (``-m engines``, see pyproject.toml)."""
+block is the first command ``.ci/run`` runs after its setup lines, so the two cannot drift
+apart. After it, CI runs the engines tier the default suite leaves out (``-m engines``, see
+pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -21,5 +22,6 @@ def test_ci_runs_the_readme_test_command() -> None:
         for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.lstrip().startswith("#")
     ]
-    assert commands[-1] == test_command == "bash scripts/test.sh"
-    assert f"{test_command} -m engines" in commands[:-1]
+    assert commands[:2] == ["set -euo pipefail", 'cd "$(dirname "$0")/.."']
+    assert commands[2] == test_command == "bash scripts/test.sh"
+    assert commands[3:] == [f"{test_command} -m engines"]

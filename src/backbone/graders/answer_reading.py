@@ -82,6 +82,7 @@ from backbone.graders.option_overlap import best_option
 from backbone.graders.text_tokens import (
     SENTENCE,
     content_tokens,
+    first_line,
     stem,
     stems,
     to_number,
@@ -1353,7 +1354,7 @@ def repeats_question(text: str, question: str) -> bool:
     if not question:
         return False
     said, asked_whole = " ".join(text.split()), " ".join(question.split())
-    first = " ".join(question.strip().split("\n", 1)[0].split())
+    first = " ".join(first_line(question).split())
     if first and said.startswith(first) and said in asked_whole:
         return True
     if not text.rstrip().endswith("?"):
@@ -1919,7 +1920,7 @@ def _stated_no_option(text: str, key: ChoiceKey, question: str) -> str | None:
     if not values or any(v is None for v in values):
         return None
     stated = [*_STATED_FIGURE.finditer(text), *_CONCLUDED_FIGURE.finditer(text)]
-    asked_line = next((line for line in question.splitlines() if line.strip()), "")
+    asked_line = first_line(question)
     stated += [
         m
         for m in _WORKED_LINE.finditer(text)

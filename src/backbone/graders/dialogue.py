@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from backbone.graders.text_tokens import first_line
+
 # a line that hands the turn to a speaker: the model writing the next turns itself
 _SPEAKER = re.compile(
     r"\n[ \t]*(?:user|student|human|assistant|teacher|tutor|customer|client|patient|system"
@@ -60,7 +62,7 @@ def asked_again_inline(reply: str, question: str) -> list[str]:
         >>> asked_again_inline("1929\nWhich year?\n1907\nWhich year?\n1863", "Which year?")
         ['1907', '1863']
     """
-    first = " ".join(question.strip().split("\n", 1)[0].split()).lower()
+    first = " ".join(first_line(question).split()).lower()
     if not first.endswith("?"):
         return []
     parts: list[str] = []

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from backbone.graders.answer_spans import numbers_in
-from backbone.graders.text_tokens import content_tokens, stems
+from backbone.graders.text_tokens import content_tokens, first_line, stems
 
 # a line that sets an exercise: a question, or an instruction to work one out, maybe numbered
 _PROBLEM = re.compile(
@@ -39,7 +39,7 @@ def sets_own_problem(text: str, question: str) -> str | None:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     first = lines[0] if lines else ""
     # the question's own first line, without its options and instructions
-    asked_line = next((line for line in question.splitlines() if line.strip()), "")
+    asked_line = first_line(question)
     numbers = numbers_in(first)
     if len(lines) == 1 and first.endswith("=") and numbers - numbers_in(asked_line):
         return first  # "1/2 + 3/4 =" and nothing more: a sum set, not worked

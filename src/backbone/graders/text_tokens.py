@@ -249,6 +249,16 @@ def content_tokens(text: str) -> list[Token]:
     return out
 
 
+def first_line(text: str) -> str:
+    r"""The first line of ``text`` that holds anything, stripped: a question's asking line,
+    without the options and instructions after it.
+
+    >>> first_line("\n  What is 2 + 2?\n(A) 4")
+    'What is 2 + 2?'
+    """
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+
+
 def stems(text: str) -> set[str]:
     """The set of content stems of ``text``."""
     return {t.stem for t in content_tokens(text)}

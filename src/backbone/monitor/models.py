@@ -43,31 +43,15 @@ MONITOR_SCHEMA_VERSION = 1
 """The ``schema_version`` of ``monitor.json`` (written by the report, read back by harvest)."""
 NO_DOMAIN = "(none)"
 
-#: the contract's names (``--map FIELD=COLUMN`` renames any of them)
-JSONL_FIELDS = ("id", "timestamp", "user_id", "messages", "domain", "dial_off", "role", "content")
-ROW_FIELDS = ("conversation_id", "turn", "role", "content", "timestamp", "user_id", "domain")
-MAPPABLE_FIELDS = (*dict.fromkeys((*JSONL_FIELDS, *ROW_FIELDS)),)
-CONVERSATION_FIELDS = (
-    "id",
-    "messages",
-    "role",
-    "content",
-    "domain",
-    "user_id",
-    "timestamp",
-    "dial_off",
+#: the contract's names (``--map FIELD=COLUMN`` renames any of them), in the order messages list
+MAPPABLE_FIELDS = (
+    *("id", "timestamp", "user_id", "messages", "domain", "dial_off", "role", "content"),
+    *("conversation_id", "turn"),
 )
+_EITHER_SHAPE = ("role", "content", "domain", "user_id", "timestamp", "dial_off")
+CONVERSATION_FIELDS = ("id", "messages", *_EITHER_SHAPE)
 """The fields a conversation a line reads (``role`` and ``content`` inside each message)."""
-MESSAGE_ROW_FIELDS = (
-    "conversation_id",
-    "turn",
-    "role",
-    "content",
-    "domain",
-    "user_id",
-    "timestamp",
-    "dial_off",
-)
+MESSAGE_ROW_FIELDS = ("conversation_id", "turn", *_EITHER_SHAPE)
 """The fields a message a row reads."""
 
 
