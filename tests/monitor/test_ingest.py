@@ -94,6 +94,7 @@ def test_map_renames_columns(tmp_path: Path) -> None:
         open_conversations(jsonl)
     assert [(p.line, p.message.split(" (")[0]) for p in exc.value.problems] == [
         (None, "no column 'id' for field 'id'"),
+        (None, "its records have neither 'messages'"),
         (5, "not a JSON object"),
         (6, "not valid JSON"),
     ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from backbone.cli.app import app
@@ -18,6 +19,7 @@ from tests.monitor.mapping_cli import (
     JUDGE,
     TURNS,
     jsonl,
+    monitor,
     private_cache,  # noqa: F401 (an autouse fixture)
     refused,
 )
@@ -55,15 +57,24 @@ def test_a_map_of_turn_reads_a_message_a_row_and_names_its_missing_key(tmp_path:
     )
 
 
-def test_a_log_with_neither_key_and_no_such_map_is_still_a_conversation_a_line(
-    tmp_path: Path,
+@pytest.mark.parametrize("mapped", [[], ["--map", "content=content"]])
+def test_a_log_with_neither_key_and_no_such_map_is_refused_naming_both_shapes(
+    tmp_path: Path, mapped: list[str]
 ) -> None:
+    # read as a conversation a line for want of a sign of either shape; the error says what
+    # each shape needs, not only the conversation-a-line key it lacks
     log = jsonl(tmp_path / "chats.jsonl", SESSIONS)
-    line = refused([str(log), "--map", "content=content"], tmp_path / "out")
-    assert line == (
+    out = tmp_path / "out"
+    code, stderr = monitor([str(log), *mapped], out)
+    assert code == 2, stderr
+    assert not out.exists()
+    assert stderr.splitlines() == [
         f"error: {log}: no column 'id' for field 'id' (columns: session, role, content, turn); "
-        "map yours with --map id=COLUMN"
-    )
+        "map yours with --map id=COLUMN",
+        f"error: {log}: its records have neither 'messages' (a conversation a line: id, "
+        "messages) nor 'conversation_id' (a message a row: conversation_id, turn, role, "
+        "content); name your fields with --map messages=FIELD or --map conversation_id=FIELD",
+    ]
 
 
 def test_the_mapped_key_of_a_message_a_row_is_read(tmp_path: Path) -> None:

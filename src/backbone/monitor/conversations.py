@@ -718,6 +718,29 @@ def _conversations_shape(source: Source, cmap: Mapping[str, str]) -> bool:
     return not (any(f in cmap for f in rows_only) and not any(f in cmap for f in lines_only))
 
 
+def _neither_shape(source: Source, cmap: Mapping[str, str]) -> bool:
+    """A JSONL log whose records have neither key of a shape, and no map naming either: read
+    as a conversation a line only for want of a sign of the other shape."""
+    shape_fields = set(CONVERSATION_FIELDS) ^ set(MESSAGE_ROW_FIELDS)  # one shape's only
+    return (
+        source.fmt == "jsonl"
+        and cmap.get("messages", "messages") not in source.names
+        and cmap.get("conversation_id", "conversation_id") not in source.names
+        and not any(f in cmap for f in shape_fields)
+    )
+
+
+def _neither_shape_problem(source: Source, cmap: Mapping[str, str]) -> Problem:
+    """Names the two shapes a JSONL log may have, for a log that has neither."""
+    return Problem(
+        source.file,
+        None,
+        "its records have neither 'messages' (a conversation a line: id, messages) nor "
+        "'conversation_id' (a message a row: conversation_id, turn, role, content); name your "
+        "fields with --map messages=FIELD or --map conversation_id=FIELD",
+    )
+
+
 def _shape_told(source: Source, cmap: Mapping[str, str]) -> str:
     """How the log's shape was told, for a message that names it."""
     if source.fmt != "jsonl":
@@ -751,6 +774,8 @@ def _open(source: Source, cmap: dict[str, str]) -> ConversationLog:
         problems = _messages_view_conversations(source, cmap)
         if not problems and messages_field not in source.names:
             problems = [_missing(source, cmap, "messages", messages_field)]
+        if problems and _neither_shape(source, cmap):
+            problems.append(_neither_shape_problem(source, cmap))
     else:
         problems = _messages_view_rows(source, cmap)
     # a mapped column the log lacks (a typo) is refused, as the audit refuses it: it was read
