@@ -465,6 +465,12 @@ TEA = TextKey(accept=["China", "Southwest China", "Yunnan"])
 TEA_Q = "Where was tea first drunk?"
 ORIGIN = TextKey(accept=["Alexander Fleming", "Fleming"])
 ORIGIN_Q = "Which scientist discovered penicillin?"
+CUP = TextKey(accept=["Uruguay", "Republic of Uruguay"], reject=["Argentina"])
+CUP_Q = "Which country won the first FIFA World Cup, in 1930?"
+VENUS = TextKey(accept=["Sandro Botticelli", "Botticelli"], reject=["Raphael"])
+VENUS_Q = "Which Italian Renaissance artist painted The Birth of Venus?"
+LISA = TextKey(accept=["Leonardo da Vinci", "Leonardo"], reject=["Michelangelo"])
+LISA_Q = "Who painted the Mona Lisa?"
 
 
 @pytest.mark.parametrize(
@@ -494,6 +500,34 @@ ORIGIN_Q = "Which scientist discovered penicillin?"
         ),
         # a name given to something else, in a sentence not about the question, is none
         ("My cat is called Joseph Lister.", ORIGIN, ORIGIN_Q, "none", None),
+        # "which" and several words before the kind of person asked for
+        (
+            "The Birth of Venus is a classic example of a Renaissance art piece, but it's "
+            "actually a painting by a lesser-known artist named Alessandro Bianchi.",
+            VENUS,
+            VENUS_Q,
+            "incorrect",
+            "Alessandro Bianchi",
+        ),
+        # the question's own verb in the passive, about its subject, then "by" and a name
+        (
+            "The FIFA World Cup was won by the Netherlands, who won the 1930 World Cup.",
+            CUP,
+            CUP_Q,
+            "incorrect",
+            "Netherlands",
+        ),
+        ("The first FIFA World Cup was won by Uruguay.", CUP, CUP_Q, "correct", "Uruguay"),
+        (
+            "The Mona Lisa was painted by Leonardo da Vinci.",
+            LISA,
+            LISA_Q,
+            "correct",
+            "Leonardo da Vinci",
+        ),
+        # another verb than the question's, or a sentence about something else, gives none
+        ("The FIFA World Cup was watched by the Netherlands.", CUP, CUP_Q, "none", None),
+        ("The match was won by the Netherlands.", CUP, CUP_Q, "none", None),
         # the where-form is only for where-questions
         ("Penicillin was discovered in London.", ORIGIN, ORIGIN_Q, "none", None),
         # to a question that asks what someone says, a quotation the reply opens with

@@ -15,7 +15,10 @@ not unreadable. This module finds such an assertion, conservatively, in one of f
   green and blue.");
 * ``credits`` — to a question that asks who made a work ("Who wrote The Adventures of Tom
   Sawyer?"), the first sentence names the work in the question's words, then "by" and a name
-  ("The Adventures of Tom Sawyer by J.M. Barron is a classic.", "... was written by ...");
+  ("The Adventures of Tom Sawyer by J.M. Barron is a classic.", "... was written by ..."),
+  and to any "who" or "which" question, a first sentence about its subject that says the
+  question's own verb in the passive, then "by" and a name ("The FIFA World Cup was won by the
+  Netherlands." to "Which country won the first FIFA World Cup?");
 * ``places``, ``names`` and ``colours`` — to a question that asks where (who, what colour), a
   first sentence sharing two of the question's content words that puts its subject "in",
   "from" or "at" a name ("The potato was first grown in the Netherlands."), names a person
@@ -281,8 +284,10 @@ _MADE_BY = re.compile(
     r"(?P<work>[^?]*)",
     re.I,
 )
+_NAME_PARTICLE = r"(?:(?:of|da|de|di|van|von|der|la|le)\s+)?"  # "Leonardo da Vinci"
 _BY_NAME = re.compile(
-    r"\bby\s+(?P<x>(?:[A-Z]\.\s*)*[A-Z][\w'’-]*(?:\s+(?:[A-Z]\.\s*)*[A-Z][\w'’-]*){0,3})"
+    r"\bby\s+(?P<x>(?:[A-Z]\.\s*)*[A-Z][\w'’-]*"
+    rf"(?:\s+{_NAME_PARTICLE}(?:[A-Z]\.\s*)*[A-Z][\w'’-]*){{0,3}})"
 )
 
 
@@ -309,6 +314,35 @@ def _credited(text: str, start: int, end: int, asked: set[str], question: str) -
     return None
 
 
+# "The FIFA World Cup was won by the Netherlands": the question's own verb, in the passive,
+# then "by" and a name
+_PASSIVE_BY = re.compile(
+    r"\b(?:was|were)\s+(?:(?:indeed|actually|first|originally|famously)\s+)?(?P<verb>[a-z]+)"
+    r"\s+by\s+(?:the\s+)?(?P<x>(?:[A-Z]\.\s*)*[A-Z][\w'’-]*"
+    rf"(?:\s+{_NAME_PARTICLE}(?:[A-Z]\.\s*)*[A-Z][\w'’-]*){{0,3}})"
+)
+_ASKS_WHO_OR_WHICH = re.compile(r"^\W*(?:who|which)\b", re.I)
+
+
+def _passive_agent(
+    text: str, start: int, end: int, asked: set[str], question: str
+) -> Assertion | None:
+    """The name a sentence gives as the doer of the question's own verb, said in the
+    passive about the question's subject: "The FIFA World Cup was won by the Netherlands, who
+    won the 1930 World Cup." to "Which country won the first FIFA World Cup, in 1930?"."""
+    if _ASKS_WHO_OR_WHICH.match(question) is None:
+        return None
+    for m in _PASSIVE_BY.finditer(text, start, end):
+        if stem(m.group("verb")) not in asked:
+            continue
+        if len(stems(text[start : m.start()]) & asked) < SUBJECT_WORDS:
+            continue
+        s, e = _trim(text, m.start("x"), m.end("x"))
+        if _is_answer(text[s:e], asked):
+            return Assertion(text[s:e], s, e, "credits")
+    return None
+
+
 _WHERE = re.compile(
     r"^\W*(?:where\b|(?:in|from) (?:which|what) (?:country|city|continent|region|state|part)\b"
     r"|(?:which|what) (?:country|city|continent)\b)",
@@ -318,9 +352,9 @@ _AT_PLACE = re.compile(
     r"\b(?:in|from|at)\s+(?P<x>(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’-]*){0,3})"
 )
 _WHO = re.compile(
-    r"^\W*(?:who\b|(?:which|what) (?:\w+ )?(?:author|writer|novelist|poet|playwright|painter"
-    r"|artist|composer|director|architect|inventor|scientist|person|man|woman|king|queen"
-    r"|president|leader|explorer|philosopher|actor|actress|singer)\b)",
+    r"^\W*(?:who\b|(?:which|what) (?:\w+ ){0,3}(?:author|writer|novelist|poet|playwright"
+    r"|painter|artist|composer|director|architect|inventor|scientist|person|man|woman|king"
+    r"|queen|president|leader|explorer|philosopher|actor|actress|singer)\b)",
     re.I,
 )
 _NAMED = re.compile(
@@ -484,6 +518,7 @@ def asserted_answer(text: str, question: str = "") -> Assertion | None:
     restated = (
         _restated(text, start, end, asked, question)
         or _credited(text, start, end, asked, question)
+        or _passive_agent(text, start, end, asked, question)
         or _about_subject(text, start, end, asked, question)
         or _counted(text, question)
         or _concluded(text, asked, question)
