@@ -465,6 +465,10 @@ TEA = TextKey(accept=["China", "Southwest China", "Yunnan"])
 TEA_Q = "Where was tea first drunk?"
 ORIGIN = TextKey(accept=["Alexander Fleming", "Fleming"])
 ORIGIN_Q = "Which scientist discovered penicillin?"
+TALES = TextKey(accept=["Geoffrey Chaucer", "Chaucer"], reject=["John Milton"])
+TALES_Q = "Who wrote The Canterbury Tales?"
+MADRID = TextKey(accept=["Madrid"], reject=["Barcelona"])
+MADRID_Q = "What is the capital city of Spain?"
 CUP = TextKey(accept=["Uruguay", "Republic of Uruguay"], reject=["Argentina"])
 CUP_Q = "Which country won the first FIFA World Cup, in 1930?"
 VENUS = TextKey(accept=["Sandro Botticelli", "Botticelli"], reject=["Raphael"])
@@ -525,9 +529,31 @@ LISA_Q = "Who painted the Mona Lisa?"
             "correct",
             "Leonardo da Vinci",
         ),
-        # another verb than the question's, or a sentence about something else, gives none
-        ("The FIFA World Cup was watched by the Netherlands.", CUP, CUP_Q, "none", None),
+        # a sentence about something else gives none
         ("The match was won by the Netherlands.", CUP, CUP_Q, "none", None),
+        # a later sentence about the question that names someone, unasked and not hedged
+        (
+            "The Canterbury Tales is a classic English folktale retelling. The tale is told by "
+            "Thomas Oldcastle, a medieval storyteller, and is based on the story of the "
+            "Canterbury Pilgrims.",
+            TALES,
+            TALES_Q,
+            "incorrect",
+            "Thomas Oldcastle",
+        ),
+        (
+            "El Salvador, also known as La España de Salariedos, is the capital city of the "
+            "Spanish nation.",
+            MADRID,
+            MADRID_Q,
+            "incorrect",
+            "El Salvador",
+        ),
+        # ... but not what others are said to think, a sentence's first word, or a sentence
+        # that is about something else
+        ("Some believe the tale is told by Thomas Oldcastle.", TALES, TALES_Q, "none", None),
+        ("Retelling the tales was common. Writing them was rare.", TALES, TALES_Q, "none", None),
+        ("My neighbour Thomas Oldcastle likes old books.", TALES, TALES_Q, "none", None),
         # the where-form is only for where-questions
         ("Penicillin was discovered in London.", ORIGIN, ORIGIN_Q, "none", None),
         # to a question that asks what someone says, a quotation the reply opens with

@@ -77,7 +77,11 @@ from backbone.graders.answer_spans import (
 from backbone.graders.answer_spans import MISSPELT_RATIO as MISSPELT_RATIO
 from backbone.graders.answer_spans import numbers_in as numbers_in
 from backbone.graders.answer_spans import same_alias as same_alias
-from backbone.graders.free_answer import asserted_answer, names_other_than
+from backbone.graders.free_answer import (
+    asserted_answer,
+    named_about_the_question,
+    names_other_than,
+)
 from backbone.graders.option_overlap import best_option
 from backbone.graders.text_tokens import (
     SENTENCE,
@@ -1812,7 +1816,7 @@ def _echoes(text: str, key: TextKey, question: str) -> set[tuple[int, int]]:
 
 def _asserts_other(text: str, key: TextKey, question: str) -> str | None:
     """An answer outside the key that ``text`` plainly asserts, or ``None``."""
-    found = asserted_answer(text, question)
+    found = asserted_answer(text, question) or named_about_the_question(text, question)
     if found is None:
         return None
     if key.regex and compile_pattern(key.regex).search(found.answer):  # RE2: linear time

@@ -734,3 +734,84 @@ _OPPOSITES = {
 def _opposed(mine: set[str], theirs: set[str]) -> bool:
     """Whether a word only one answer has is the opposite of a word only the other has."""
     return any(frozenset((a, b)) in _OPPOSITES for a in mine for b in theirs)
+
+
+# a name: capitalised words, with the particles names keep ("Leonardo da Vinci")
+_PROPER_NAME = re.compile(
+    r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|da|de|di|van|von|der|la|le|the)\s+)?[A-Z][\w'’-]*)*"
+)
+_ASKS_NAME = re.compile(r"^\W*(?:who|which|what|where)\b", re.I)
+# capitalised words that open a sentence or a clause without naming anyone
+_NOT_NAMES = frozenset(
+    """
+    I The A An In However While Some This That It These Those He She They We You According
+    Although But And Or Yes No So Therefore Also Its His Her Their There Here When Where What
+    Which Who Why How Many Most One Step Answer Note Sorry Earth World
+    """.split()
+)
+# where a name stands as the answer: opening its sentence, or after a copula, "by", "named",
+# "called", "as" or "of" ("... the work of Charles Dodgrum, a British author")
+_NAME_SLOT = re.compile(
+    r"(?:^\s*|\b(?:is|was|are|were|by|named|called|as|of)\s+(?:(?:the|a|an)\s+)?)$"
+)
+# a sentence that reports views or doubts names what others think, not its own answer
+_HEARSAY = re.compile(
+    r"\b(?:some|may|might|possibly|perhaps|debate|mystery|speculation|unclear|uncertain"
+    r"|believed|legend|myth|either|or)\b",
+    re.I,
+)
+# what follows a one-word name that opens its sentence: "Rome is ...", "Bach, a composer"
+_SAID_OF_NAME = re.compile(r"\s*(?:,|(?:is|was|are|were|has|had)\b)")
+NAME_SENTENCES = 3  # how far into a reply a sentence about the question may name its answer
+
+
+def named_about_the_question(text: str, question: str) -> Assertion | None:
+    """The name a sentence about the question gives as its answer, for a question that asks
+    who, which, what or where: within the reply's first three sentences, the first one that
+    shares two of the question's content words, reports no view or doubt ("some believe",
+    "a topic of debate") and has a name (capitalised words, not the question's own) that opens
+    it or follows a copula, "by", "named", "called", "as" or "of" ("El Salvador, also known as
+    ..., is the capital city of the Spanish nation."; "The tale is told by Thomas
+    Oldcastle."). A name used as a word of description ("a classic English folktale") is none.
+
+    Example:
+        >>> named_about_the_question(
+        ...     "It is a classic English folktale. The tale is told by Thomas Oldcastle, and is "
+        ...     "based on the Canterbury Pilgrims.", "Who wrote The Canterbury Tales?").answer
+        'Thomas Oldcastle'
+        >>> named_about_the_question("Some believe it was made by John Smith.",
+        ...                          "Who made the first fortune cookie?") is None
+        True
+    """
+    if _ASKS_NAME.match(question) is None:
+        return None
+    asked = stems(question)
+    words = {t.stem for t in content_tokens(question)}
+    for i, m in enumerate(_SENTENCE.finditer(text)):
+        if i >= NAME_SENTENCES:
+            break
+        sentence = m.group(0)
+        if len(stems(sentence) & words) < SUBJECT_WORDS or _HEARSAY.search(sentence):
+            continue
+        for n in _PROPER_NAME.finditer(sentence):
+            parts = n.group(0).split()
+            skipped = 0
+            while parts and parts[0] in _NOT_NAMES:
+                skipped += len(parts[0]) + 1
+                parts = parts[1:]
+            if not parts:
+                continue
+            start = m.start() + n.start() + skipped
+            name = " ".join(parts)
+            end = start + len(name)
+            if text[start:end] != name:  # a name across a line break: read as written
+                continue
+            if stems(name) <= asked or re.match(r"[ \t]+[a-z]", text[end : end + 2]):
+                continue  # the question's own name, or "English folktale"
+            lead = text[m.start() : start]
+            if not _NAME_SLOT.search(lead) or not _is_answer(name, asked):
+                continue
+            if not lead.strip() and len(parts) == 1 and not _SAID_OF_NAME.match(text, end):
+                continue  # "Multiplying the numerators ...": a sentence's first word, no name
+            return Assertion(name, start, end, "names")
+    return None
