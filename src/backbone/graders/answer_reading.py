@@ -1883,7 +1883,8 @@ def _turns_to_denial(text: str, mentions: tuple[Mention, ...]) -> Mention | None
 
 
 _STATED_FIGURE = re.compile(
-    r"(?:(?m:^)[ \t*]*answer\s*:|\bthe (?:correct |final |right )?answer is)\s*"
+    r"(?:(?m:^)[ \t*]*answer\s*:|\bthe (?:correct |final |right )?answer is"
+    r"|^\s*(?:i think |i believe )?it(?:'s|’s| is))\s*"
     r"(?P<x>[-−]?[$£€]?\d[\d,]*(?:\.\d+)?)(?![\w/%]|[.,]\d)",
     re.I,
 )
