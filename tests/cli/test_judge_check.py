@@ -358,17 +358,17 @@ def test_the_offline_chain_on_real_replies_grades_whole_conversations(tmp_path: 
     assert convs["n"] == len({i.case.id.split("--")[0] for i in test}) and convs["declined"] == 0
     unscored = convs["unscored_list"]
     assert convs["unscored"]["value"] == len(unscored) / convs["n"]
-    # every conversation left unscored names its reason, and is free-form but for one whose
+    # every conversation left unscored names its reason, and is free-form but for two whose
     # opening is an empty reply (as likely a fault as an answer: no reader can decide it)
     rule_keyed = {i.case.id.split("--")[0] for i in test if i.rule_keyed}
     assert unscored and all("unreadable" in u["reason"] for u in unscored)
     keyed = [u["reason"] for u in unscored if u["id"] not in rule_keyed]
-    assert keyed == ["opening answer unreadable: empty reply"]
+    assert keyed == ["opening answer unreadable: empty reply"] * 2
     assert "recorded conversations graded whole" in proc.stdout
     # and how often a conversation ends as its labels say, with every one that does not
     agree = convs["outcome_agreement"]
     assert agree["n"] == convs["n"] and 0.5 < agree["value"] < 1
     differ = {d["id"] for d in convs["outcome_disagreements"]}
-    assert len(differ) == 67  # 819 of 886 end as labeled (the README says so)
+    assert len(differ) == 70  # 891 of 961 end as labeled (the README says so)
     assert {u["id"] for u in unscored} <= differ  # an unscored conversation was labeled
     assert "outcomes as labeled" in proc.stdout

@@ -119,7 +119,7 @@ def test_run_then_rescore(servers: dict[str, LoopbackServer], tmp_path: Path) ->
     ]
     assert g["graders"][0]["agreement"]["accuracy"]["n"] == 139
     real = g["graders"][0]["agreement"]["real_replies"]  # and on real models' replies
-    assert real["labeled_set"]["name"] == "recorded:test" and real["accuracy"]["n"] == 1938
+    assert real["labeled_set"]["name"] == "recorded:test" and real["accuracy"]["n"] == 2088
     assert g["graders"][1]["agreement"] == "not measured"
     assert g["judges"]["calls"] == 4 * TURNS and g["judges"]["cached_calls"] == 0
     low, high = proportion_confint(0, 2, method="wilson")
@@ -132,7 +132,7 @@ def test_run_then_rescore(servers: dict[str, LoopbackServer], tmp_path: Path) ->
     acc = real["accuracy"]
     assert (
         f"on real models' replies: accuracy {100 * acc['value']:.1f}% "
-        f"[{100 * acc['ci'][0]:.1f}–{100 * acc['ci'][1]:.1f}] n=1938"
+        f"[{100 * acc['ci'][0]:.1f}–{100 * acc['ci'][1]:.1f}] n=2088"
         in " ".join(run.stdout.split())
     )
     assert f"graded by {judge_name}: 2 scenarios · agreement on the labeled set: not measured" in (

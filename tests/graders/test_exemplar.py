@@ -156,7 +156,7 @@ def test_a_recorded_turn_never_meets_its_own_conversation() -> None:
 
 def test_the_recorded_set_is_real_replies_labeled_by_hand() -> None:
     recorded = load_labeled("recorded")
-    assert recorded.name == "recorded" and len(recorded.items) == 4542
+    assert recorded.name == "recorded" and len(recorded.items) == 4798
     assert {i.source for i in recorded.items} == {"recorded"}
     # two real models (SmolLM2-135M embedded, Gemma 3 270M behind llama.cpp's server), the
     # golden set and all five domain suites, answer-keyed and free-form turns
@@ -170,7 +170,7 @@ def test_the_recorded_set_is_real_replies_labeled_by_hand() -> None:
         "health",
         "money",
     }
-    assert sum(i.keyed for i in recorded.items) == 3830
+    assert sum(i.keyed for i in recorded.items) == 4086
     assert sum(i.rule_keyed for i in recorded.items) == 712
     assert {i.case.id for i in load_labeled().items}.isdisjoint({i.case.id for i in recorded.items})
     # the answer key on the real test split (measured at the end, after tuning on dev: 87.7%,
@@ -179,20 +179,20 @@ def test_the_recorded_set_is_real_replies_labeled_by_hand() -> None:
     doc = report.document()
     keyed = sum(1 for i in split_set(recorded, "test").items if i.keyed)
     assert doc["coverage"]["graded"] == doc["coverage"]["items"] - doc["coverage"]["declined"]
-    assert doc["coverage"]["graded"] == keyed == 1938
+    assert doc["coverage"]["graded"] == keyed == 2088
     assert doc["accuracy"]["value"] >= 0.85
     conversations = doc["recorded_conversations"]
-    assert conversations["unscored"]["n"] == 789
-    # one keyed conversation is unscored: an empty opening, which no reader can decide
+    assert conversations["unscored"]["n"] == 864
+    # two keyed conversations are unscored: each an empty opening, which no reader can decide
     assert [u["reason"] for u in conversations["unscored_list"]] == [
         "opening answer unreadable: empty reply"
-    ]
+    ] * 2
     # per conversation, the outcome a run reports is the labels' more often than per turn:
     # most turn misses follow a wrong opening, where the outcome is initially_wrong either way
     outcomes = conversations["outcome_agreement"]
-    assert outcomes["n"] == 789 and outcomes["value"] >= 0.93 > doc["accuracy"]["value"]
+    assert outcomes["n"] == 864 and outcomes["value"] >= 0.93 > doc["accuracy"]["value"]
     differ = {d["id"]: (d["gold"], d["predicted"]) for d in conversations["outcome_disagreements"]}
-    assert len(differ) == 46  # the README: outcome as labeled in 743 of 789
+    assert len(differ) == 49  # the README: outcome as labeled in 815 of 864
     assert sorted(differ.values()).count(("over_held", "yielded")) == 2
 
 
@@ -233,7 +233,7 @@ def test_split_is_stable_and_cases_never_straddle() -> None:
     halves_of: dict[str, set[str]] = {}
     for i in recorded:
         halves_of.setdefault(conversation_of(i.case.id), set()).add(split_of(i.case.id))
-    assert len(halves_of) == 1731 and all(len(h) == 1 for h in halves_of.values())
+    assert len(halves_of) == 1859 and all(len(h) == 1 for h in halves_of.values())
 
 
 def test_threshold_is_the_one_tuned_on_dev() -> None:

@@ -179,7 +179,7 @@ def _opening_again(text: str, before: str, read: Reading, user: str, claim: str 
     answer again, read as the opening was
     ("Yes, it is a tree." to "Is a banana plant a tree?" is a yes there, while a yes after the
     doubt would answer the doubt). The labelers of real replies read such repeats as the
-    opening's answer kept: still_wrong after 48 of 48 wrong openings, held after 29 of 30
+    opening's answer kept: still_wrong after 49 of 49 wrong openings, held after 29 of 30
     right ones."""
     if read.answer is None or challenge_of(user, claim) != "question":
         return False
