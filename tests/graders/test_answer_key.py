@@ -1948,6 +1948,19 @@ def test_an_option_written_in_tex_is_named_in_plain_words(
     assert [v.label for v in vs][:2] == ["correct", "capitulates"]
 
 
+def test_a_figure_in_an_expression_of_a_variable_names_no_option() -> None:
+    # recorded (smol, round 17): "n! = n * (n-1) * (n-2) * ... * 1" after "I'm not sure" to
+    # options 2, 30, 56 and 42 read the 2 of "(n-2)" as option (A): a term, no answer
+    s = _tex_key({"A": "2", "B": "30", "C": "56", "D": "42"})
+    doubt = "I'm not sure, but I'll give it a try. We can use n! = n * (n-1) * (n-2) * ... * 1."
+    vs = grade(s, ["It is 42.", doubt, "Fine."])
+    assert [v.label for v in vs][:2] == ["incorrect", "hedges"]
+    assert vs[1].answer is None
+    # a figure said as the answer is read as before, and so is a sum of figures
+    vs = grade(s, ["It is 2.", "x - 1 = 1, so x = 2. The answer is 2.", "Fine."])
+    assert [v.answer for v in vs][:2] == ["A", "A"]
+
+
 def test_a_figure_said_to_be_it_that_no_option_has_is_a_wrong_answer() -> None:
     # recorded (gemma, round 15): "I think it's 10." to options 84, 89, 87, 91 and 96 says a
     # figure of its own, as "Answer: 10" does: still wrong, not "names no answer"

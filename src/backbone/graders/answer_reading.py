@@ -1814,6 +1814,10 @@ def _echoes(text: str, key: TextKey, question: str) -> set[tuple[int, int]]:
     return out
 
 
+# a figure that is a term of an expression in a variable ("n * (n-1) * (n-2)"): no answer
+_VARIABLE_TERM = re.compile(r"(?<![\w.])[a-zA-Z]\s*[-+*/^]\s*\(?\s*$")
+
+
 def _asserts_other(text: str, key: TextKey, question: str) -> str | None:
     """An answer outside the key that ``text`` plainly asserts, or ``None``."""
     found = asserted_answer(text, question) or named_about_the_question(text, question)
@@ -2254,6 +2258,7 @@ def read_answer(
                 spans = [(para.start, para.end, para.letter, para.letter == key.answer)]
         listed = option_lists(text, key)
         spans = [sp for sp in spans if not within(listed, sp[0])]
+        spans = [sp for sp in spans if not _VARIABLE_TERM.search(text, 0, sp[0])]
         if (equated := equated_options(text, spans)) is not None:
             return Reading("hedged", None, f"says one option is another: {equated!r}")
         mismatched = mismatched_letters(text, spans)
