@@ -304,7 +304,7 @@ def other_amount(text: str, option: str, start: int, end: int) -> bool:
     )
 
 
-_LETTER_GAP = re.compile(r"[)\].:]?[ \t]*\**[ \t]*[$€£]?")
+_LETTER_GAP = re.compile(r"[)\].:]?[ \t]*\**[ \t]*(?:=[ \t]*)?[$€£]?")
 
 
 def _join_letter_and_text(
@@ -412,8 +412,9 @@ def equated_options(text: str, spans: list[tuple[int, int, str, bool]]) -> str |
 def mismatched_letters(
     text: str, spans: list[tuple[int, int, str, bool]]
 ) -> list[tuple[int, int, str, bool]]:
-    """Letters written with another option's text ("A) 28" when (A) is $25 and (B) is $28),
-    with that text: a reader cannot tell which of the two the reply chose."""
+    """Letters written with another option's text ("A) 28" when (A) is $25 and (B) is $28;
+    "D = 10" when (D) is 7 and (A) is 10), with that text: the pair alone does not tell which
+    of the two the reply chose."""
     out: list[tuple[int, int, str, bool]] = []
     for a, b in pairwise(spans):
         is_letter = text[a[0] : a[1]] == a[2]  # the letter itself, not a one-digit option
