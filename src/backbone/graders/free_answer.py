@@ -33,6 +33,10 @@ not unreadable. This module finds such an assertion, conservatively, in one of f
   way ("…, so the percentage change is 10%."), its answer a number even when the question
   has that number (a worked answer may well end on one of its operands).
 
+Where none of these holds, :func:`named_about_the_question` looks further, for a name a
+sentence about the question gives in passing ("... The tale is told by Thomas Oldcastle, a
+medieval storyteller, ..."); the answer key reads it only when it reads nothing else.
+
 Deciding that X is *not* the right answer is the caller's job (:func:`names_other_than`);
 an assertion whose words overlap an accepted answer is never read as a wrong one.
 
@@ -804,7 +808,7 @@ def named_about_the_question(text: str, question: str) -> Assertion | None:
             start = m.start() + n.start() + skipped
             name = " ".join(parts)
             end = start + len(name)
-            if text[start:end] != name:  # a name across a line break: read as written
+            if text[start:end] != name:  # words apart by more than one space: left unread
                 continue
             if stems(name) <= asked or re.match(r"[ \t]+[a-z]", text[end : end + 2]):
                 continue  # the question's own name, or "English folktale"
