@@ -1911,12 +1911,12 @@ _WORKED_LINE = re.compile(
 
 
 def _stated_no_option(text: str, key: ChoiceKey, question: str) -> str | None:
-    """The figure a reply states as its answer ("Answer: -1.5"), concludes with ("Therefore,
-    the average speed is 240 km / 120 hours = 4.5 km/h.") or works the question's own
-    expression to ("12% of 250 = 12/250 = 0.12") when every option is a figure and none is
-    that one: a wrong answer of its own. Two different figures stated
-    choose neither, and a figure that answers a question the reply makes up ("What is the
-    factorial of 20?\\nAnswer: 20") answers that one.
+    """The figure a reply states as its answer ("Answer: -1.5", "I think it's 10."), concludes
+    with ("Therefore, the average speed is 240 km / 120 hours = 4.5 km/h.") or works the
+    question's own expression to ("12% of 250 = 12/250 = 0.12") when every option is a figure
+    and none is that one: a wrong answer of its own. Two different figures stated choose
+    neither, and a figure that answers a question the reply makes up ("What is the factorial
+    of 20?\\nAnswer: 20") answers that one.
 
     Example:
         >>> key = ChoiceKey(answer="B", options={"A": "2", "B": "3", "C": "5", "D": "-3"})

@@ -730,7 +730,7 @@ def _neither_shape(source: Source, cmap: Mapping[str, str]) -> bool:
     )
 
 
-def _neither_shape_problem(source: Source, cmap: Mapping[str, str]) -> Problem:
+def _neither_shape_problem(source: Source) -> Problem:
     """Names the two shapes a JSONL log may have, for a log that has neither."""
     return Problem(
         source.file,
@@ -775,7 +775,7 @@ def _open(source: Source, cmap: dict[str, str]) -> ConversationLog:
         if not problems and messages_field not in source.names:
             problems = [_missing(source, cmap, "messages", messages_field)]
         if problems and _neither_shape(source, cmap):
-            problems.append(_neither_shape_problem(source, cmap))
+            problems.append(_neither_shape_problem(source))
     else:
         problems = _messages_view_rows(source, cmap)
     # a mapped column the log lacks (a typo) is refused, as the audit refuses it: it was read
