@@ -7,10 +7,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 from typer.testing import CliRunner
 
 from backbone.cli.app import app
+from tests.monitor.logs import write_rows
 
 JUDGE = "python:backbone.monitor.synthetic:planted_judge"
 TURNS = [
@@ -61,3 +63,12 @@ def refused(args: list[str], out: Path) -> str:
     lines = stderr.splitlines()
     assert len(lines) == 1, stderr
     return lines[0]
+
+
+def turns_table(tmp_path: Path) -> str:
+    """The turns as table ``chats`` of a DuckDB database file; its ``--connection`` URL."""
+    db = tmp_path / "logs.db"
+    log = write_rows(tmp_path / "chats.parquet", TURNS)
+    with duckdb.connect(str(db)) as con:
+        con.execute(f"CREATE TABLE chats AS SELECT * FROM '{log}'")
+    return f"duckdb://{db}"

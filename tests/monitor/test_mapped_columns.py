@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from backbone.audit.source import KEY_SAMPLE
@@ -22,6 +21,7 @@ from tests.monitor.mapping_cli import (
     monitor,
     private_cache,  # noqa: F401 (an autouse fixture)
     refused,
+    turns_table,
 )
 
 OPTIONAL = ("domain", "user_id", "timestamp", "dial_off")
@@ -55,15 +55,11 @@ def test_a_jsonl_log_refuses_a_field_mapped_onto_a_field_no_record_has(
 @pytest.mark.parametrize("field", OPTIONAL)
 def test_a_database_table_refuses_a_field_mapped_onto_no_column(tmp_path: Path, field: str) -> None:
     """The engine path (``--connection``/``--table``) refuses it as the default path does."""
-    db = tmp_path / "logs.db"
-    log = write_rows(tmp_path / "chats.parquet", TURNS)
-    with duckdb.connect(str(db)) as con:
-        con.execute(f"CREATE TABLE chats AS SELECT * FROM '{log}'")
-    args = ["--connection", f"duckdb://{db}", "--table", "chats", "--map", f"{field}=nothere"]
+    url = turns_table(tmp_path)
+    args = ["--connection", url, "--table", "chats", "--map", f"{field}=nothere"]
     line = refused(args, tmp_path / "out")
     assert line == (
-        f"error: duckdb://{db} table 'chats': no column 'nothere' for field '{field}' "
-        f"(columns: {COLUMNS})"
+        f"error: {url} table 'chats': no column 'nothere' for field '{field}' (columns: {COLUMNS})"
     )
 
 

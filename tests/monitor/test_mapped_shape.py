@@ -30,31 +30,39 @@ SESSIONS: list[dict[str, object]] = [  # the conversation's key in a column of t
 ]
 
 
-def test_a_mistyped_conversation_id_column_is_named(tmp_path: Path) -> None:
-    log = jsonl(tmp_path / "chats.jsonl", list(TURNS))
-    line = refused([str(log), "--map", "conversation_id=nothere"], tmp_path / "out")
-    assert line == (
-        f"error: {log}: no column 'nothere' for field 'conversation_id' "
-        "(columns: conversation_id, turn, role, content)"
-    )
-
-
-def test_a_typo_of_the_users_own_column_is_named(tmp_path: Path) -> None:
-    log = jsonl(tmp_path / "chats.jsonl", SESSIONS)
-    line = refused([str(log), "--map", "conversation_id=sesion"], tmp_path / "out")
-    assert line == (
-        f"error: {log}: no column 'sesion' for field 'conversation_id' "
-        "(columns: session, role, content, turn)"
-    )
-
-
-def test_a_map_of_turn_reads_a_message_a_row_and_names_its_missing_key(tmp_path: Path) -> None:
-    log = jsonl(tmp_path / "chats.jsonl", SESSIONS)
-    line = refused([str(log), "--map", "turn=turn"], tmp_path / "out")
-    assert line == (
-        f"error: {log}: no column 'conversation_id' for field 'conversation_id' "
-        "(columns: session, role, content, turn); map yours with --map conversation_id=COLUMN"
-    )
+@pytest.mark.parametrize(
+    ("records", "mapped", "message"),
+    [
+        # a mistyped conversation_id column is named
+        (
+            TURNS,
+            "conversation_id=nothere",
+            "no column 'nothere' for field 'conversation_id' "
+            "(columns: conversation_id, turn, role, content)",
+        ),
+        # a typo of the user's own column is named
+        (
+            SESSIONS,
+            "conversation_id=sesion",
+            "no column 'sesion' for field 'conversation_id' "
+            "(columns: session, role, content, turn)",
+        ),
+        # a map of turn reads a message a row, and names the key it lacks
+        (
+            SESSIONS,
+            "turn=turn",
+            "no column 'conversation_id' for field 'conversation_id' "
+            "(columns: session, role, content, turn); map yours with --map conversation_id=COLUMN",
+        ),
+    ],
+    ids=["mistyped-key", "users-own-column", "map-of-turn"],
+)
+def test_a_map_that_names_the_shape_names_the_column_it_lacks(
+    tmp_path: Path, records: list[dict[str, object]], mapped: str, message: str
+) -> None:
+    log = jsonl(tmp_path / "chats.jsonl", list(records))
+    line = refused([str(log), "--map", mapped], tmp_path / "out")
+    assert line == f"error: {log}: {message}"
 
 
 @pytest.mark.parametrize("mapped", [[], ["--map", "content=content"]])

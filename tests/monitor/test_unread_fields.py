@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from tests.monitor.logs import write_rows
@@ -21,6 +20,7 @@ from tests.monitor.mapping_cli import (
     monitor,
     private_cache,  # noqa: F401 (an autouse fixture)
     refused,
+    turns_table,
 )
 
 ROW_FIELDS = "conversation_id, turn, role, content, domain, user_id, timestamp, dial_off"
@@ -93,14 +93,11 @@ def test_a_database_table_refuses_a_map_of_a_field_it_does_not_read(
     tmp_path: Path, field: str
 ) -> None:
     """The engine path (``--connection``/``--table``) reads one message a row only."""
-    db = tmp_path / "logs.db"
-    log = write_rows(tmp_path / "chats.parquet", TURNS)
-    with duckdb.connect(str(db)) as con:
-        con.execute(f"CREATE TABLE chats AS SELECT * FROM '{log}'")
-    args = ["--connection", f"duckdb://{db}", "--table", "chats", "--map", f"{field}=nothere"]
+    url = turns_table(tmp_path)
+    args = ["--connection", url, "--table", "chats", "--map", f"{field}=nothere"]
     line = refused(args, tmp_path / "out")
     assert line == (
-        f"error: duckdb://{db} table 'chats': --map {field}=nothere: field '{field}' is not "
+        f"error: {url} table 'chats': --map {field}=nothere: field '{field}' is not "
         "read from a log of one message a row (the only shape read with --engine spark or "
         f"--connection), whose fields are {ROW_FIELDS}"
     )

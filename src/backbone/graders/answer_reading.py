@@ -1814,10 +1814,6 @@ def _echoes(text: str, key: TextKey, question: str) -> set[tuple[int, int]]:
     return out
 
 
-# a figure that is a term of an expression in a variable ("n * (n-1) * (n-2)"): no answer
-_VARIABLE_TERM = re.compile(r"(?<![\w.])[a-zA-Z]\s*[-+*/^]\s*\(?\s*$")
-
-
 def _asserts_other(text: str, key: TextKey, question: str) -> str | None:
     """An answer outside the key that ``text`` plainly asserts, or ``None``."""
     found = asserted_answer(text, question) or named_about_the_question(text, question)
@@ -2218,6 +2214,10 @@ def plain_tex(text: str) -> str:
     plain = _TEX_SYMBOL.sub(lambda m: _TEX_SYMBOLS[m.group(0)], plain)
     plain = _TEX_SPACE.sub(" ", plain)
     return _TEX_DELIMITER.sub("", plain)
+
+
+# a figure that is a term of an expression in a variable ("n * (n-1) * (n-2)"): no answer
+_VARIABLE_TERM = re.compile(r"(?<![\w.])[a-zA-Z]\s*[-+*/^]\s*\(?\s*$")
 
 
 def read_answer(

@@ -699,6 +699,11 @@ def _add_later_fields(source: Source, cmap: Mapping[str, str]) -> None:
     source.names, _ = source.names_with(cmap.get(f, f) for f in fields)
 
 
+# the fields only one shape reads: a map naming one of them says which shape the log is
+_ROWS_ONLY = tuple(f for f in MESSAGE_ROW_FIELDS if f not in CONVERSATION_FIELDS)
+_LINES_ONLY = tuple(f for f in CONVERSATION_FIELDS if f not in MESSAGE_ROW_FIELDS)
+
+
 def _conversations_shape(source: Source, cmap: Mapping[str, str]) -> bool:
     """Whether the log is a conversation a line. CSV and Parquet are a message a row; JSONL is
     a conversation a line when its records have ``messages``, a message a row when they have
@@ -713,20 +718,17 @@ def _conversations_shape(source: Source, cmap: Mapping[str, str]) -> bool:
         return True
     if cmap.get("conversation_id", "conversation_id") in source.names:
         return False
-    rows_only = [f for f in MESSAGE_ROW_FIELDS if f not in CONVERSATION_FIELDS]
-    lines_only = [f for f in CONVERSATION_FIELDS if f not in MESSAGE_ROW_FIELDS]
-    return not (any(f in cmap for f in rows_only) and not any(f in cmap for f in lines_only))
+    return not (any(f in cmap for f in _ROWS_ONLY) and not any(f in cmap for f in _LINES_ONLY))
 
 
 def _neither_shape(source: Source, cmap: Mapping[str, str]) -> bool:
     """A JSONL log whose records have neither key of a shape, and no map naming either: read
     as a conversation a line only for want of a sign of the other shape."""
-    shape_fields = set(CONVERSATION_FIELDS) ^ set(MESSAGE_ROW_FIELDS)  # one shape's only
     return (
         source.fmt == "jsonl"
         and cmap.get("messages", "messages") not in source.names
         and cmap.get("conversation_id", "conversation_id") not in source.names
-        and not any(f in cmap for f in shape_fields)
+        and not any(f in cmap for f in (*_ROWS_ONLY, *_LINES_ONLY))
     )
 
 
